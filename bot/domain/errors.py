@@ -1,0 +1,57 @@
+"""Errors the domain refuses with; each has a code the edges turn into a Swedish message."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Why something was refused. The Swedish wording lives in templates/messages/errors.j2."""
+
+    FIELD_REQUIRED = "field_required"
+    FIELD_TOO_LONG = "field_too_long"
+    INVALID_ORG_KEY = "invalid_org_key"
+    INVALID_CONTACT = "invalid_contact"
+    DUPLICATE_ORG_KEY = "duplicate_org_key"
+    UNKNOWN_ORGANISATION = "unknown_organisation"
+    INVALID_CASE_NUMBER = "invalid_case_number"
+    DUPLICATE_CASE_NUMBER = "duplicate_case_number"
+    UNKNOWN_REMISS = "unknown_remiss"
+    TOO_FEW_QUESTIONS = "too_few_questions"
+    TOO_MANY_QUESTIONS = "too_many_questions"
+    NO_RECIPIENTS = "no_recipients"
+    INVALID_URL = "invalid_url"
+    DEADLINE_IN_PAST = "deadline_in_past"
+    REMISS_NOT_DRAFT = "remiss_not_draft"
+    REMISS_NOT_OPEN = "remiss_not_open"
+    NOT_COORDINATOR = "not_coordinator"
+    NOT_RECIPIENT_OFFICIAL = "not_recipient_official"
+    NOT_A_RECIPIENT = "not_a_recipient"
+    UNKNOWN_QUESTION = "unknown_question"
+    ANSWER_MISSING = "answer_missing"
+    DECISION_INCOMPLETE = "decision_incomplete"
+    ALREADY_DECLINED = "already_declined"
+    ALREADY_SUBMITTED = "already_submitted"
+    NOTHING_TO_WITHDRAW = "nothing_to_withdraw"
+    DEADLINE_PASSED = "deadline_passed"
+    HAND_OVER_TO_SELF = "hand_over_to_self"
+    INVALID_EXTENSION = "invalid_extension"
+
+
+class DomainError(Exception):
+    """A refusal the user can act on.
+
+    `params` fill the Swedish message; `field` names the form field it belongs to, so a modal can show
+    the message next to that field.
+    """
+
+    def __init__(self, code: ErrorCode, *, field: str | None = None, **params: object) -> None:
+        self.code = code
+        self.field = field if field is not None else _field_param(params)
+        self.params: dict[str, object] = params
+        super().__init__(f"{code.value}: {params}" if params else code.value)
+
+
+def _field_param(params: dict[str, object]) -> str | None:
+    value = params.get("field")
+    return value if isinstance(value, str) else None

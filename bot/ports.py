@@ -1,0 +1,100 @@
+"""The interfaces the core needs from the outside world: storage, Slack users, notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.domain.organisation import Directory
+from bot.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or used; the message is one line a person can act on."""
+
+
+class SchemaBehind(StoreUnavailable):
+    """The database schema is older than this version of the code."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A recipient a user answers for, with its remiss ("Att besvara")."""
+
+    remiss: Remiss
+    recipient: Recipient
+
+
+class Repository(Protocol):
+    """Everything the core reads and writes, inside one transaction."""
+
+    # Remisses
+    def get_remiss(self, case_number: str) -> Remiss | None: ...
+    def add_remiss(self, remiss: Remiss) -> Remiss:
+        """Store a new remiss; a case number that exists raises DomainError(DUPLICATE_CASE_NUMBER)."""
+        ...
+
+    def save_remiss(self, remiss: Remiss) -> None: ...
+    def list_remisses(self, statuses: Collection[RemissStatus] | None = None) -> list[Remiss]: ...
+
+    # Recipients (with their responses, draft and extensions)
+    def get_recipient(self, case_number: str, organisation_key: str) -> Recipient | None: ...
+    def list_recipients(self, case_number: str) -> list[Recipient]: ...
+    def add_recipient(self, recipient: Recipient) -> Recipient: ...
+    def save_recipient(self, recipient: Recipient) -> None:
+        """Persist the recipient's state; new response versions and extensions are only ever appended."""
+        ...
+
+    def assignments_for(
+        self, user_ids: Collection[str], statuses: Collection[RemissStatus]
+    ) -> list[Assignment]:
+        """Recipients any of these users are a responsible official of, on remisses in these statuses."""
+        ...
+
+    # Audit trail
+    def append_audit(self, entry: AuditEntry) -> AuditEntry: ...
+    def list_audit(self, case_number: str, organisation_key: str | None = None) -> list[AuditEntry]: ...
+
+    # Organisation directory
+    def load_directory(self) -> Directory: ...
+    def replace_directory(self, directory: Directory) -> None:
+        """Make the directory exactly this; organisations no longer listed become inactive, not deleted."""
+        ...
+
+    # Slack event deliveries and user look-ups
+    def claim_delivery(self, event_id: str, at: datetime) -> bool:
+        """True the first time an event id is seen; False for a retried delivery already handled."""
+        ...
+
+    def cached_user_id(self, email: str) -> str | None: ...
+    def cache_user_id(self, email: str, user_id: str, at: datetime) -> None: ...
+
+
+class Store(Protocol):
+    """Opens transactions on the database (or an in-memory stand-in)."""
+
+    def transaction(self) -> AbstractContextManager[Repository]:
+        """A read-modify-write transaction: commits on success, rolls back on any exception.
+
+        Writers to the same remiss are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: row locks).
+        """
+        ...
+
+    def read(self) -> AbstractContextManager[Repository]:
+        """A read-only view; never blocks writers for long."""
+        ...
+
+    def check(self) -> None:
+        """Raise StoreUnavailable (one clear line) if the database cannot be used now."""
+        ...
+
+
+class UserDirectory(Protocol):
+    """Slack users, as the core needs them."""
+
+    def lookup_by_email(self, email: str) -> str | None:
+        """The Slack user id for an e-mail address, or None if Slack has no such active user."""
+        ...
