@@ -1,0 +1,144 @@
+"""The composition root: settings → engine → store → service → Bolt app → HTTP server or Socket Mode."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.clock import Clock, SystemClock
+from bot.directory_file import parse_directory, shipped_directory_text
+from bot.ports import Store, StoreUnavailable, UserDirectory
+from bot.rendering import Texts
+from bot.service import RemissService
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from slack_bolt import App
+    from slack_sdk import WebClient
+    from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
+
+SLACK_EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+@dataclass
+class Core:
+    """Everything below Slack: built once per process, shared by every listener thread."""
+
+    settings: Settings
+    engine: Engine
+    store: Store
+    service: RemissService
+    texts: Texts
+    clock: Clock
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_core(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    users: UserDirectory | None = None,
+    migrate: bool | None = None,
+) -> Core:
+    """Open the database, bring its schema up to date (or refuse), and build the service on it.
+
+    An embedded SQLite database is migrated automatically (one process owns it); a shared PostgreSQL is
+    only migrated when asked (`remissbot db upgrade` or REMISSBOT_AUTO_MIGRATE), so replicas never race.
+    """
+    from storage import SqlStore, ensure_schema, make_engine
+
+    _prepare_sqlite_directory(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        auto = migrate if migrate is not None else settings.auto_migrate or engine.dialect.name == "sqlite"
+        ensure_schema(engine, auto_upgrade=auto)
+        store = SqlStore(engine)
+        service = RemissService(
+            store,
+            clock or SystemClock(),
+            users=users,
+            coordinators=settings.coordinators,
+            sender_key=settings.sender_key,
+            tz=settings.timezone,
+        )
+        if service.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
+            log.info("Stored the shipped Malmö directory")
+    except Exception:
+        engine.dispose()
+        raise
+    return Core(settings, engine, store, service, Texts(settings.timezone), service.clock)
+
+
+def _prepare_sqlite_directory(url: str) -> None:
+    """The default database lives in the user's data directory, which may not exist yet."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != prefix + ":memory:":
+        path = Path(url[len(prefix) :])
+        if not path.parent.exists():
+            try:
+                path.parent.mkdir(parents=True)
+            except OSError as exc:
+                raise StoreUnavailable(
+                    f"Kan inte skapa katalogen {path.parent} för databasen ({exc.strerror}). "
+                    "Sätt DATABASE_URL eller REMISSBOT_DATA_DIR till en skrivbar plats."
+                ) from exc
+
+
+def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebClient | None = None) -> App:
+    """The Bolt app with every listener registered. `client` points it elsewhere (the loopback Slack)."""
+    from slack_bolt import App
+    from slack_sdk import WebClient
+
+    from handlers import HandlerContext, register
+
+    if client is None:
+        base_url = core.settings.slack_api_url or WebClient.BASE_URL
+        client = WebClient(token=token, base_url=base_url)
+    app = App(token=token, signing_secret=signing_secret, client=client)
+    register(app, HandlerContext(service=core.service, texts=core.texts))
+    return app
+
+
+def slack_user_directory(client: WebClient) -> UserDirectory:
+    from bot.slack_users import SlackUserDirectory
+
+    return SlackUserDirectory(client)
+
+
+def build_wsgi_app(core: Core, app: App) -> WSGIApplication:
+    """HTTP mode: Slack's requests on /slack/events (signature checked by Bolt), health on /healthz."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    slack = SlackRequestHandler(app, path=SLACK_EVENTS_PATH)
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return _health(core, start_response)
+        return slack(environ, start_response)
+
+    return wsgi
+
+
+def _health(core: Core, start_response: Callable[..., Any]) -> list[bytes]:
+    """200 when the database answers, 503 otherwise: a load balancer takes the replica out."""
+    try:
+        core.store.check()
+        status, body = "200 OK", {"status": "ok", "database": "ok"}
+    except StoreUnavailable as exc:
+        status, body = "503 Service Unavailable", {"status": "unavailable", "database": str(exc)}
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    start_response(
+        status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(payload)))]
+    )
+    return [payload]

@@ -1,0 +1,310 @@
+"""The `remissbot` command: run the bot, manage the directory and the database, show status."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import Core, build_core
+from bot.directory_file import DirectoryFileError, load_directory_file
+from bot.domain.errors import DomainError
+from bot.domain.organisation import OrgKind
+from bot.ports import StoreUnavailable
+from bot.rendering import Texts
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("remissbot")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+
+def _version() -> str:
+    try:
+        return version("remissbot")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG
+        if args.debug
+        else logging.INFO
+        if args.command in ("run", "serve")
+        else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
+    try:
+        return handler(args, sys.stdout)
+    except (SettingsError, StoreUnavailable) as exc:
+        print(f"remissbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except DomainError as exc:
+        print(f"remissbot: {Texts().error(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception:
+        if args.debug:
+            raise
+        log.debug("unexpected error", exc_info=True)
+        print(
+            "remissbot: ett oväntat fel inträffade. Kör kommandot igen med --debug för detaljer "
+            "och skicka dem till den som driftar remissbot.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="remissbot", description="Slack-bot för Malmö stads remissomgångar.", allow_abbrev=False
+    )
+    parser.add_argument("--debug", action="store_true", help="visa fullständiga felutskrifter")
+    parser.add_argument("--version", action="version", version=f"remissbot {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    run = commands.add_parser("run", help="starta boten i Socket Mode (en process)")
+    run.set_defaults(handler=cmd_run)
+    serve = commands.add_parser(
+        "serve", help="starta boten i HTTP-läge (flera repliker bakom en lastbalanserare)"
+    )
+    serve.add_argument("--host", default="0.0.0.0", help="adress att lyssna på (standard 0.0.0.0)")  # noqa: S104 - a server
+    serve.add_argument(
+        "--port", type=int, default=None, help="port (standard: miljövariabeln PORT eller 3000)"
+    )
+    serve.add_argument("--threads", type=int, default=8, help="antal trådar som tar emot anrop (standard 8)")
+    serve.set_defaults(handler=cmd_serve)
+    demo = commands.add_parser("demo", help="kör en hel remissomgång mot ett simulerat Slack")
+    demo.add_argument(
+        "--dir", type=Path, default=None, help="katalog för demons databas (standard: en ny tillfällig)"
+    )
+    demo.set_defaults(handler=cmd_demo)
+    health = commands.add_parser("health", help="kontrollera databas, schema och katalog")
+    health.set_defaults(handler=cmd_health)
+    status = commands.add_parser("status", help="visa pågående remisser")
+    status.add_argument("case_number", nargs="?", help="diarienummer för en enskild remiss")
+    status.set_defaults(handler=cmd_status)
+
+    db = commands.add_parser("db", help="databasens schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="uppgradera schemat till den senaste versionen").set_defaults(
+        handler=cmd_db_upgrade
+    )
+    db.add_parser("status", help="visa schemats version").set_defaults(handler=cmd_db_status)
+
+    orgs = commands.add_parser("orgs", help="organisationskatalogen").add_subparsers(
+        dest="orgs_command", required=True
+    )
+    orgs.add_parser("list", help="lista organisationerna").set_defaults(handler=cmd_orgs_list)
+    load = orgs.add_parser("load", help="läs in katalogen från en YAML-fil (allt eller inget)")
+    load.add_argument("file", type=Path)
+    load.set_defaults(handler=cmd_orgs_load)
+    return parser
+
+
+def _core(*, migrate: bool | None = None) -> Core:
+    return build_core(load_settings(), migrate=migrate)
+
+
+# -- commands --------------------------------------------------------------------------------------------
+def cmd_orgs_list(args: argparse.Namespace, out: TextIO) -> int:
+    core = _core()
+    try:
+        directory = core.service.directory()
+    finally:
+        core.close()
+    out.write(
+        core.texts.render(
+            "cli/orgs_list.j2",
+            organisations=list(directory),
+            count_namnd=len(directory.of_kind(OrgKind.NAMND)),
+            count_bolag=len(directory.of_kind(OrgKind.BOLAG)),
+        )
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
+    texts = Texts()
+    try:
+        directory = load_directory_file(args.file)
+    except DirectoryFileError as exc:
+        problems = [
+            {"line": p.line, "field": p.field, "message": texts.message("dir_" + p.code, value=p.value)}
+            for p in exc.problems
+        ]
+        print(texts.render("cli/directory_errors.j2", path=exc.path, problems=problems), file=sys.stderr)
+        return EXIT_FAILED
+    core = _core()
+    try:
+        before = {o.key for o in core.service.directory().active()}
+        core.service.replace_directory(directory)
+    finally:
+        core.close()
+    deactivated = sorted(before - {o.key for o in directory})
+    out.write(
+        texts.render("cli/directory_loaded.j2", path=args.file, count=len(directory), deactivated=deactivated)
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
+    core = _core()
+    try:
+        overviews = (
+            [core.service.overview(args.case_number)] if args.case_number else core.service.open_remisses()
+        )
+    finally:
+        core.close()
+    counts = [{status.value: n for status, n in o.counts.items()} for o in overviews]
+    out.write(
+        core.texts.render(
+            "cli/status.j2", overviews=overviews, counts=counts, detailed=bool(args.case_number)
+        )
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def cmd_health(args: argparse.Namespace, out: TextIO) -> int:
+    """Check what the bot needs, without Slack credentials: exit 0 only if everything answers."""
+    from storage.migrate import current_revision, head_revision
+
+    settings = load_settings()
+    core = _core(migrate=False)
+    try:
+        core.store.check()
+        revision = current_revision(core.engine)
+        organisations = len(core.service.directory().active())
+        open_remisses = len(core.service.open_remisses())
+    finally:
+        core.close()
+    head = head_revision()
+    out.write(
+        core.texts.render(
+            "cli/health.j2",
+            version=_version(),
+            database=_redacted(settings.database_url),
+            database_ok=True,
+            database_error="",
+            schema=f"{revision} (senaste)" if revision == head else f"{revision}, senaste är {head}",
+            organisations=organisations,
+            open_remisses=open_remisses,
+            slack=_slack_state(settings),
+        )
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def _slack_state(settings: Settings) -> str:
+    modes = []
+    if settings.slack_bot_token and settings.slack_app_token:
+        modes.append("Socket Mode konfigurerat")
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        modes.append("HTTP-läge konfigurerat")
+    return ", ".join(modes) or "inga Slack-nycklar satta (behövs bara för run/serve)"
+
+
+def _redacted(url: str) -> str:
+    """The database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(ogiltig DATABASE_URL)"
+
+
+def cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
+    from storage.migrate import current_revision
+
+    core = _core(migrate=True)
+    try:
+        out.write(f"Databasens schema är uppdaterat (version {current_revision(core.engine)}).\n")
+    finally:
+        core.close()
+    return EXIT_OK
+
+
+def cmd_db_status(args: argparse.Namespace, out: TextIO) -> int:
+    from storage import make_engine
+    from storage.migrate import current_revision, head_revision
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    head = head_revision()
+    state = "aktuellt" if current == head else "behöver uppgraderas: kör `remissbot db upgrade`"
+    out.write(f"Schema: {current or 'tomt'}; senaste: {head} ({state}).\n")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    """Socket Mode: one process holds a WebSocket to Slack; no public URL needed."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk import WebClient
+
+    from bot.app import build_slack_app, slack_user_directory
+
+    settings = load_settings()
+    bot_token, app_token = settings.require_socket_mode()
+    client = WebClient(token=bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL)
+    core = build_core(settings, users=slack_user_directory(client))
+    try:
+        # Socket Mode needs no signing secret; Bolt still wants one, and it is never checked on this path.
+        app = build_slack_app(
+            core, token=bot_token, signing_secret=settings.slack_signing_secret or "-", client=client
+        )
+        log.info("remissbot %s startar i Socket Mode", _version())
+        SocketModeHandler(app, app_token).start()
+    finally:
+        core.close()
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    """HTTP mode behind a load balancer: waitress serves Bolt's WSGI adapter and /healthz."""
+    import waitress
+    from slack_sdk import WebClient
+
+    from bot.app import build_slack_app, build_wsgi_app, slack_user_directory
+
+    settings = load_settings()
+    bot_token, signing_secret = settings.require_http_mode()
+    client = WebClient(token=bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL)
+    core = build_core(settings, users=slack_user_directory(client))
+    try:
+        app = build_slack_app(core, token=bot_token, signing_secret=signing_secret, client=client)
+        port = args.port or settings.port
+        log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
+        waitress.serve(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads)
+    finally:
+        core.close()
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(out, directory=args.dir, env=os.environ)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

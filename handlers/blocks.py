@@ -1,0 +1,124 @@
+"""Block Kit builders: pure functions from service results to Slack's JSON, within Slack's limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.rendering import Texts
+from bot.service import AssignmentRow, RemissOverview
+
+Block = dict[str, Any]
+
+SECTION_TEXT_LIMIT = 3000
+HEADER_LIMIT = 150
+MESSAGE_BLOCK_LIMIT = 50
+HOME_BLOCK_LIMIT = 100
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, SECTION_TEXT_LIMIT)}}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": _cut(text, HEADER_LIMIT), "emoji": True}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, SECTION_TEXT_LIMIT)}]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def sections_from_lines(lines: list[str], limit: int = SECTION_TEXT_LIMIT) -> list[Block]:
+    """Pack lines into as few sections as fit Slack's per-section text limit."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        line = _cut(line, limit)
+        if current and size + len(line) + 1 > limit:
+            blocks.append(section("\n".join(current)))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        blocks.append(section("\n".join(current)))
+    return blocks
+
+
+def fit(blocks: list[Block], limit: int, overflow_text: str) -> list[Block]:
+    """Keep within a block limit, replacing what doesn't fit with one line saying so."""
+    if len(blocks) <= limit:
+        return blocks
+    return [*blocks[: limit - 1], context(overflow_text)]
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def help_message(texts: Texts) -> tuple[str, list[Block]]:
+    text = texts.render("slack/help.j2")
+    return text, [section(text)]
+
+
+def remiss_line(texts: Texts, overview: RemissOverview) -> str:
+    return texts.render(
+        "slack/status_remiss.j2",
+        remiss=overview.remiss,
+        counts={status.value: n for status, n in overview.counts.items()},
+        total=len(overview.rows),
+    )
+
+
+def status_message(texts: Texts, overviews: list[RemissOverview]) -> tuple[str, list[Block]]:
+    """Every open remiss with its counts: `/remiss status`."""
+    if not overviews:
+        text = texts.render("slack/no_open_remisses.j2")
+        return text, [section(text)]
+    lines = [remiss_line(texts, o) for o in overviews]
+    blocks = fit([section(line) for line in lines], MESSAGE_BLOCK_LIMIT, f"… och {len(lines)} remisser till.")
+    return "\n".join(lines), blocks
+
+
+def remiss_status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
+    """One remiss, recipient by recipient: `/remiss status <diarienummer>`."""
+    summary = remiss_line(texts, overview)
+    lines = [
+        texts.render("slack/status_recipient.j2", row=row, remiss=overview.remiss) for row in overview.rows
+    ]
+    blocks = fit(
+        [section(summary), divider(), *sections_from_lines(lines)],
+        MESSAGE_BLOCK_LIMIT,
+        "Listan är för lång för ett meddelande; se sammanställningen.",
+    )
+    return summary, blocks
+
+
+def home_view(
+    texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None
+) -> dict[str, Any]:
+    """The App Home: what I have to answer, and for coordinators every open remiss."""
+    blocks: list[Block] = [header(texts.render("slack/home.j2", part="to_answer_header"))]
+    if assignments:
+        blocks += [
+            section(
+                texts.render(
+                    "slack/assignment.j2",
+                    remiss=row.remiss,
+                    recipient=row.recipient,
+                    organisation=row.organisation,
+                    status=row.status,
+                    days_left=row.days_left,
+                )
+            )
+            for row in assignments
+        ]
+    else:
+        blocks.append(section(texts.render("slack/home.j2", part="nothing_to_answer")))
+    if overviews is not None:
+        blocks += [divider(), header(texts.render("slack/home.j2", part="open_header"))]
+        blocks += status_message(texts, overviews)[1]
+    return {"type": "home", "blocks": fit(blocks, HOME_BLOCK_LIMIT, "… och fler.")}

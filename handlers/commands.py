@@ -1,0 +1,36 @@
+"""The /remiss slash command: acknowledged at once, answered with an ephemeral message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from handlers import SLASH_COMMANDS, HandlerContext, blocks
+
+HELP_WORDS = {"", "hjälp", "help", "?"}
+
+
+def remiss_command(ctx: HandlerContext, command: dict[str, Any], respond: Respond) -> None:
+    """Dispatch `/remiss <subcommand> [args]`; unknown words get help, not an error."""
+    word, _, rest = str(command.get("text", "")).strip().partition(" ")
+    word = word.lower()
+    if word in HELP_WORDS:
+        text, body = blocks.help_message(ctx.texts)
+    elif word == "status":
+        case_number = rest.strip()
+        if case_number:
+            text, body = blocks.remiss_status_message(ctx.texts, ctx.service.overview(case_number))
+        else:
+            text, body = blocks.status_message(ctx.texts, ctx.service.open_remisses())
+    else:
+        text = ctx.texts.render("slack/unknown_command.j2", word=word)
+        body = [blocks.section(text), *blocks.help_message(ctx.texts)[1]]
+    respond(text=text, blocks=body, response_type="ephemeral")
+
+
+def register(app: App, ctx: HandlerContext) -> None:
+    @app.command(SLASH_COMMANDS[0])
+    def _remiss(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()
+        remiss_command(ctx, command, respond)

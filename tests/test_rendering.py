@@ -1,0 +1,39 @@
+"""Texts: Swedish dates, and user text that can never turn into a Slack mention or markup."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.domain.errors import DomainError, ErrorCode
+from bot.rendering import Texts, slack_escape, swedish_date, swedish_datetime, swedish_weekday_date
+
+
+def test_dates_are_written_the_swedish_way_in_stockholm_time() -> None:
+    assert swedish_date(date(2023, 11, 30)) == "30 november 2023"
+    assert swedish_weekday_date(date(2023, 11, 30)) == "torsdag 30 november 2023"
+    # 23:30 UTC on 30 November is already 1 December in Stockholm.
+    assert swedish_datetime(datetime(2023, 11, 30, 23, 30, tzinfo=UTC)) == "1 december 2023 kl. 00:30"
+
+
+def test_slack_escaping_neutralises_mentions_and_links_but_leaves_quotes_alone() -> None:
+    assert slack_escape("<!channel> & <@U123> \"citat\" 'x'") == "&lt;!channel&gt; &amp; &lt;@U123&gt; \"citat\" 'x'"
+
+
+def test_user_text_inside_a_message_is_escaped_and_never_evaluated_as_a_template() -> None:
+    texts = Texts()
+    message = texts.error(DomainError(ErrorCode.UNKNOWN_REMISS, case_number="{{ 7*7 }} <!here>"))
+    assert "{{ 7*7 }}" in message
+    assert "49" not in message
+    assert "&lt;!here&gt;" in message
+
+
+def test_every_error_code_has_its_own_swedish_message() -> None:
+    texts = Texts()
+    fallback = texts.message("unknown_error", code="x")
+    params = {
+        "field": "title", "key": "k", "contact": "c", "case_number": "X", "limit": 1, "length": 2, "url": "u",
+        "deadline": date(2024, 1, 1), "status": "closed", "organisation": "O", "number": 3, "kind": "yttrande",
+    }  # fmt: skip
+    for code in ErrorCode:
+        message = texts.error(DomainError(code, **params))
+        assert message and message != fallback, code
