@@ -1,0 +1,1 @@
+"""Tests of the Slack sandbox: the fake Web API and the driver."""
