@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +106,8 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     if client is None:
         base_url = core.settings.slack_api_url or WebClient.BASE_URL
         client = WebClient(token=token, base_url=base_url)
-    app = App(token=token, signing_secret=signing_secret, client=client)
+    # The client carries the token; Bolt copies its settings into the client each listener gets.
+    app = App(signing_secret=signing_secret, client=client)
     register(app, HandlerContext(service=core.service, texts=core.texts))
     return app
 
@@ -130,6 +132,39 @@ def build_wsgi_app(core: Core, app: App) -> WSGIApplication:
     return wsgi
 
 
+class HttpServer:
+    """The production WSGI server (waitress), also started on a loopback port by the demo and the tests."""
+
+    def __init__(self, wsgi: WSGIApplication, *, host: str, port: int, threads: int = 8) -> None:
+        from waitress.server import create_server
+
+        self._server = create_server(wsgi, host=host, port=port, threads=threads, ident="remissbot")
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._server.effective_host}:{self._server.effective_port}"  # type: ignore[union-attr]
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start(self) -> HttpServer:
+        """Serve from a daemon thread (demo and tests)."""
+        self._thread = threading.Thread(target=self._server.run, name="remissbot-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Close every socket from inside waitress's own loop (closing them from here races its select)."""
+        server = self._server
+        if self._thread is not None and self._thread.is_alive():
+            server.trigger.pull_trigger(lambda: [channel.close() for channel in list(server._map.values())])  # type: ignore[union-attr]
+            self._thread.join(timeout=5)
+        else:
+            server.close()
+        server.task_dispatcher.shutdown()
+
+
 def _health(core: Core, start_response: Callable[..., Any]) -> list[bytes]:
     """200 when the database answers, 503 otherwise: a load balancer takes the replica out."""
     try:
@@ -138,7 +173,5 @@ def _health(core: Core, start_response: Callable[..., Any]) -> list[bytes]:
     except StoreUnavailable as exc:
         status, body = "503 Service Unavailable", {"status": "unavailable", "database": str(exc)}
     payload = json.dumps(body, ensure_ascii=False).encode()
-    start_response(
-        status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(payload)))]
-    )
+    start_response(status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(payload)))])
     return [payload]

@@ -37,11 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG
-        if args.debug
-        else logging.INFO
-        if args.command in ("run", "serve")
-        else logging.WARNING,
+        level=logging.DEBUG if args.debug else logging.INFO if args.command in ("run", "serve") else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
@@ -77,19 +73,13 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="starta boten i Socket Mode (en process)")
     run.set_defaults(handler=cmd_run)
-    serve = commands.add_parser(
-        "serve", help="starta boten i HTTP-läge (flera repliker bakom en lastbalanserare)"
-    )
+    serve = commands.add_parser("serve", help="starta boten i HTTP-läge (flera repliker bakom en lastbalanserare)")
     serve.add_argument("--host", default="0.0.0.0", help="adress att lyssna på (standard 0.0.0.0)")  # noqa: S104 - a server
-    serve.add_argument(
-        "--port", type=int, default=None, help="port (standard: miljövariabeln PORT eller 3000)"
-    )
+    serve.add_argument("--port", type=int, default=None, help="port (standard: miljövariabeln PORT eller 3000)")
     serve.add_argument("--threads", type=int, default=8, help="antal trådar som tar emot anrop (standard 8)")
     serve.set_defaults(handler=cmd_serve)
     demo = commands.add_parser("demo", help="kör en hel remissomgång mot ett simulerat Slack")
-    demo.add_argument(
-        "--dir", type=Path, default=None, help="katalog för demons databas (standard: en ny tillfällig)"
-    )
+    demo.add_argument("--dir", type=Path, default=None, help="katalog för demons databas (standard: en ny tillfällig)")
     demo.set_defaults(handler=cmd_demo)
     health = commands.add_parser("health", help="kontrollera databas, schema och katalog")
     health.set_defaults(handler=cmd_health)
@@ -98,14 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     status.set_defaults(handler=cmd_status)
 
     db = commands.add_parser("db", help="databasens schema").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="uppgradera schemat till den senaste versionen").set_defaults(
-        handler=cmd_db_upgrade
-    )
+    db.add_parser("upgrade", help="uppgradera schemat till den senaste versionen").set_defaults(handler=cmd_db_upgrade)
     db.add_parser("status", help="visa schemats version").set_defaults(handler=cmd_db_status)
 
-    orgs = commands.add_parser("orgs", help="organisationskatalogen").add_subparsers(
-        dest="orgs_command", required=True
-    )
+    orgs = commands.add_parser("orgs", help="organisationskatalogen").add_subparsers(dest="orgs_command", required=True)
     orgs.add_parser("list", help="lista organisationerna").set_defaults(handler=cmd_orgs_list)
     load = orgs.add_parser("load", help="läs in katalogen från en YAML-fil (allt eller inget)")
     load.add_argument("file", type=Path)
@@ -155,8 +141,7 @@ def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
         core.close()
     deactivated = sorted(before - {o.key for o in directory})
     out.write(
-        texts.render("cli/directory_loaded.j2", path=args.file, count=len(directory), deactivated=deactivated)
-        + "\n"
+        texts.render("cli/directory_loaded.j2", path=args.file, count=len(directory), deactivated=deactivated) + "\n"
     )
     return EXIT_OK
 
@@ -164,17 +149,12 @@ def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
     core = _core()
     try:
-        overviews = (
-            [core.service.overview(args.case_number)] if args.case_number else core.service.open_remisses()
-        )
+        overviews = [core.service.overview(args.case_number)] if args.case_number else core.service.open_remisses()
     finally:
         core.close()
     counts = [{status.value: n for status, n in o.counts.items()} for o in overviews]
     out.write(
-        core.texts.render(
-            "cli/status.j2", overviews=overviews, counts=counts, detailed=bool(args.case_number)
-        )
-        + "\n"
+        core.texts.render("cli/status.j2", overviews=overviews, counts=counts, detailed=bool(args.case_number)) + "\n"
     )
     return EXIT_OK
 
@@ -269,11 +249,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     core = build_core(settings, users=slack_user_directory(client))
     try:
         # Socket Mode needs no signing secret; Bolt still wants one, and it is never checked on this path.
-        app = build_slack_app(
-            core, token=bot_token, signing_secret=settings.slack_signing_secret or "-", client=client
-        )
+        app = build_slack_app(core, token=bot_token, signing_secret=settings.slack_signing_secret or "-", client=client)
         log.info("remissbot %s startar i Socket Mode", _version())
-        SocketModeHandler(app, app_token).start()
+        SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
     finally:
         core.close()
     return EXIT_OK
@@ -281,10 +259,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     """HTTP mode behind a load balancer: waitress serves Bolt's WSGI adapter and /healthz."""
-    import waitress
     from slack_sdk import WebClient
 
-    from bot.app import build_slack_app, build_wsgi_app, slack_user_directory
+    from bot.app import HttpServer, build_slack_app, build_wsgi_app, slack_user_directory
 
     settings = load_settings()
     bot_token, signing_secret = settings.require_http_mode()
@@ -294,7 +271,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         app = build_slack_app(core, token=bot_token, signing_secret=signing_secret, client=client)
         port = args.port or settings.port
         log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
-        waitress.serve(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads)
+        HttpServer(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads).serve_forever()
     finally:
         core.close()
     return EXIT_OK

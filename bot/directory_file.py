@@ -97,9 +97,7 @@ def _organisation_nodes(root: yaml.Node | None, source: str) -> list[yaml.Mappin
                 problems = [Problem(n.start_mark.line + 1, "organisations", "entry_not_mapping") for n in bad]
                 raise DirectoryFileError(source, problems)
             return [n for n in value_node.value if isinstance(n, yaml.MappingNode)]
-    raise DirectoryFileError(
-        source, [Problem(root.start_mark.line + 1, "organisations", "no_organisations_list")]
-    )
+    raise DirectoryFileError(source, [Problem(root.start_mark.line + 1, "organisations", "no_organisations_list")])
 
 
 def _organisation(node: yaml.MappingNode, problems: list[Problem]) -> Organisation | None:

@@ -48,9 +48,7 @@ class Repository(Protocol):
         """Persist the recipient's state; new response versions and extensions are only ever appended."""
         ...
 
-    def assignments_for(
-        self, user_ids: Collection[str], statuses: Collection[RemissStatus]
-    ) -> list[Assignment]:
+    def assignments_for(self, user_ids: Collection[str], statuses: Collection[RemissStatus]) -> list[Assignment]:
         """Recipients any of these users are a responsible official of, on remisses in these statuses."""
         ...
 

@@ -190,9 +190,7 @@ class RemissService:
             remiss = repo.add_remiss(remiss)
             for key in directory.sorted_keys(keys):
                 repo.add_recipient(Recipient(remiss.case_number, key, (), remiss.deadline))
-            repo.append_audit(
-                audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now, recipients=len(keys))
-            )
+            repo.append_audit(audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now, recipients=len(keys)))
             return remiss
 
     def send(self, actor: Actor, case_number: str) -> SendReport:
@@ -203,8 +201,7 @@ class RemissService:
             recipients = repo.list_recipients(self._require_remiss(repo, case_number).case_number)
         # Resolving e-mail addresses may call Slack: done before the write transaction, never inside it.
         officials = {
-            r.organisation_key: self._resolve(directory.require(r.organisation_key).contacts)
-            for r in recipients
+            r.organisation_key: self._resolve(directory.require(r.organisation_key).contacts) for r in recipients
         }
         now = self.now()
         with self.store.transaction() as repo:
@@ -220,9 +217,7 @@ class RemissService:
                     reachable.append(recipient)
                 else:
                     unreachable.append(directory.require(recipient.organisation_key))
-            repo.append_audit(
-                audit(case_number, AuditAction.SENT, actor.user_id, now, reachable=len(reachable))
-            )
+            repo.append_audit(audit(case_number, AuditAction.SENT, actor.user_id, now, reachable=len(reachable)))
             return SendReport(remiss, reachable, unreachable)
 
     def _resolve(self, refs: Iterable[str]) -> tuple[str, ...]:
@@ -249,9 +244,7 @@ class RemissService:
     def record_opened(self, actor: Actor, case_number: str, organisation_key: str) -> None:
         self._act(actor, case_number, organisation_key, lambda r, rem, now: r.open(rem, actor.user_id, now))
 
-    def save_draft(
-        self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent
-    ) -> None:
+    def save_draft(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> None:
         self._act(
             actor,
             case_number,
@@ -259,9 +252,7 @@ class RemissService:
             lambda r, rem, now: r.save_draft(rem, content, actor.user_id, now),
         )
 
-    def submit(
-        self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent
-    ) -> Recipient:
+    def submit(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> Recipient:
         """Submit (or edit) the recipient's response; every version is kept."""
         today = self.today()
         return self._act(

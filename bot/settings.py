@@ -91,15 +91,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         timezone = ZoneInfo(env.get("REMISSBOT_TIMEZONE", "Europe/Stockholm"))
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise SettingsError(
-            f"REMISSBOT_TIMEZONE är ingen känd tidszon: {env.get('REMISSBOT_TIMEZONE')!r} "
-            "(exempel: Europe/Stockholm)."
+            f"REMISSBOT_TIMEZONE är ingen känd tidszon: {env.get('REMISSBOT_TIMEZONE')!r} (exempel: Europe/Stockholm)."
         ) from exc
     coordinators = tuple(c.strip() for c in env.get("REMISSBOT_COORDINATORS", "").split(",") if c.strip())
     bad = [c for c in coordinators if not is_slack_user_id(c)]
     if bad:
         raise SettingsError(
-            "REMISSBOT_COORDINATORS ska vara Slack-användar-id åtskilda med komma (U0123ABCD); "
-            f"fel: {', '.join(bad)}."
+            f"REMISSBOT_COORDINATORS ska vara Slack-användar-id åtskilda med komma (U0123ABCD); fel: {', '.join(bad)}."
         )
     port_text = env.get("PORT", "3000")
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:

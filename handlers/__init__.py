@@ -9,7 +9,6 @@ from slack_bolt import App
 from bot.rendering import Texts
 from bot.service import RemissService
 
-
 # What the app needs from Slack; manifest.json must say exactly this (a test compares them).
 SLASH_COMMANDS = ("/remiss",)
 BOT_EVENTS = ("app_home_opened",)

@@ -13,6 +13,9 @@ SECTION_TEXT_LIMIT = 3000
 HEADER_LIMIT = 150
 MESSAGE_BLOCK_LIMIT = 50
 HOME_BLOCK_LIMIT = 100
+# Slack refuses a message whose blocks hold more than about 12,000 characters (msg_blocks_too_long,
+# undocumented); stay clearly below it.
+MESSAGE_TEXT_BUDGET = 11_000
 
 
 def section(text: str) -> Block:
@@ -48,11 +51,25 @@ def sections_from_lines(lines: list[str], limit: int = SECTION_TEXT_LIMIT) -> li
     return blocks
 
 
-def fit(blocks: list[Block], limit: int, overflow_text: str) -> list[Block]:
-    """Keep within a block limit, replacing what doesn't fit with one line saying so."""
-    if len(blocks) <= limit:
+def fit(blocks: list[Block], limit: int, overflow_text: str, text_budget: int | None = None) -> list[Block]:
+    """Keep within a block limit (and a total text budget), ending with one line saying what was left out."""
+    budget = text_budget if text_budget is not None else float("inf")
+    if len(blocks) <= limit and sum(_text_size(b) for b in blocks) <= budget:
         return blocks
-    return [*blocks[: limit - 1], context(overflow_text)]
+    kept: list[Block] = []
+    used = len(overflow_text)
+    for block in blocks:
+        if len(kept) == limit - 1 or used + _text_size(block) > budget:
+            break
+        kept.append(block)
+        used += _text_size(block)
+    return [*kept, context(overflow_text)]
+
+
+def _text_size(block: Block) -> int:
+    text = block.get("text")
+    size = len(text["text"]) if isinstance(text, dict) else 0
+    return size + sum(len(e.get("text", "")) for e in block.get("elements", ()) if isinstance(e, dict))
 
 
 def _cut(text: str, limit: int) -> str:
@@ -79,27 +96,24 @@ def status_message(texts: Texts, overviews: list[RemissOverview]) -> tuple[str, 
         text = texts.render("slack/no_open_remisses.j2")
         return text, [section(text)]
     lines = [remiss_line(texts, o) for o in overviews]
-    blocks = fit([section(line) for line in lines], MESSAGE_BLOCK_LIMIT, f"… och {len(lines)} remisser till.")
+    blocks = fit([section(line) for line in lines], MESSAGE_BLOCK_LIMIT, "… och fler remisser.", MESSAGE_TEXT_BUDGET)
     return "\n".join(lines), blocks
 
 
 def remiss_status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
     """One remiss, recipient by recipient: `/remiss status <diarienummer>`."""
     summary = remiss_line(texts, overview)
-    lines = [
-        texts.render("slack/status_recipient.j2", row=row, remiss=overview.remiss) for row in overview.rows
-    ]
+    lines = [texts.render("slack/status_recipient.j2", row=row, remiss=overview.remiss) for row in overview.rows]
     blocks = fit(
         [section(summary), divider(), *sections_from_lines(lines)],
         MESSAGE_BLOCK_LIMIT,
-        "Listan är för lång för ett meddelande; se sammanställningen.",
+        "Listan är för lång för ett meddelande; se `remissbot status` eller sammanställningen.",
+        MESSAGE_TEXT_BUDGET,
     )
     return summary, blocks
 
 
-def home_view(
-    texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None
-) -> dict[str, Any]:
+def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None) -> dict[str, Any]:
     """The App Home: what I have to answer, and for coordinators every open remiss."""
     blocks: list[Block] = [header(texts.render("slack/home.j2", part="to_answer_header"))]
     if assignments:

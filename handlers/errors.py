@@ -13,9 +13,7 @@ from handlers import HandlerContext
 log = logging.getLogger(__name__)
 
 
-def handle_error(
-    ctx: HandlerContext, error: Exception, body: dict[str, Any], respond: Respond | None
-) -> None:
+def handle_error(ctx: HandlerContext, error: Exception, body: dict[str, Any], respond: Respond | None) -> None:
     """Tell the user what happened in words they can act on; stack traces go to the log only."""
     if isinstance(error, DomainError):
         text = ctx.texts.error(error)

@@ -13,9 +13,7 @@ from handlers import HandlerContext
 log = logging.getLogger(__name__)
 
 
-def deduplicate_events(
-    ctx: HandlerContext, body: dict[str, Any], next_: Callable[[], None]
-) -> BoltResponse | None:
+def deduplicate_events(ctx: HandlerContext, body: dict[str, Any], next_: Callable[[], None]) -> BoltResponse | None:
     """Claim the event id in the database; a delivery already claimed is acknowledged and dropped.
 
     Only ids are compared, not retry headers: the first delivery may never have reached us, so a retry

@@ -81,7 +81,7 @@ def test_importing_the_packages_opens_no_database_or_socket() -> None:
         opened.append(address)
         original(self, address)  # type: ignore[arg-type]
 
-    socket.socket.connect = spy  # type: ignore[method-assign]
+    socket.socket.connect = spy  # type: ignore[method-assign,assignment]
     try:
         import importlib
 

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory_file import DirectoryFileError, load_directory_file, parse_directory, shipped_directory_text
+from bot.directory_file import (
+    DirectoryFileError,
+    load_directory_file,
+    parse_directory,
+    shipped_directory_text,
+)
 from bot.domain.organisation import OrgKind
 from bot.rendering import Texts
 

@@ -30,10 +30,10 @@ def test_user_text_inside_a_message_is_escaped_and_never_evaluated_as_a_template
 def test_every_error_code_has_its_own_swedish_message() -> None:
     texts = Texts()
     fallback = texts.message("unknown_error", code="x")
-    params = {
-        "field": "title", "key": "k", "contact": "c", "case_number": "X", "limit": 1, "length": 2, "url": "u",
+    params: dict[str, object] = {
+        "key": "k", "contact": "c", "case_number": "X", "limit": 1, "length": 2, "url": "u",
         "deadline": date(2024, 1, 1), "status": "closed", "organisation": "O", "number": 3, "kind": "yttrande",
     }  # fmt: skip
     for code in ErrorCode:
-        message = texts.error(DomainError(code, **params))
+        message = texts.error(DomainError(code, field="title", **params))
         assert message and message != fallback, code

@@ -229,9 +229,7 @@ class ResponseContent:
 
     def missing_questions(self, remiss: Remiss) -> list[int]:
         """Questions without any answer text ("fråga 3 och 4 saknar svar")."""
-        return [
-            q.number for q in remiss.questions if not (a := self.answer_to(q.number)) or not a.text.strip()
-        ]
+        return [q.number for q in remiss.questions if not (a := self.answer_to(q.number)) or not a.text.strip()]
 
     def validate_for_submission(self, remiss: Remiss) -> None:
         """A submitted answer must name its decision and answer at least one question."""
@@ -362,11 +360,7 @@ class Recipient:
         """Derived from what happened; `today` is the local (Stockholm) date."""
         current = self.current_response
         if current is not None:
-            return (
-                RecipientStatus.DECLINED
-                if current.kind is ResponseKind.DECLINED
-                else RecipientStatus.SUBMITTED
-            )
+            return RecipientStatus.DECLINED if current.kind is ResponseKind.DECLINED else RecipientStatus.SUBMITTED
         if today > self.deadline:
             return RecipientStatus.OVERDUE
         if self.draft is not None:
@@ -412,9 +406,7 @@ class Recipient:
             self.opened_at = at
         return self._entry(AuditAction.DRAFTED, actor, at, missing=len(content.missing_questions(remiss)))
 
-    def submit(
-        self, remiss: Remiss, content: ResponseContent, actor: str, at: datetime, today: date
-    ) -> AuditEntry:
+    def submit(self, remiss: Remiss, content: ResponseContent, actor: str, at: datetime, today: date) -> AuditEntry:
         """Submit a response (a new version if one exists). Edits are allowed until the deadline."""
         remiss.require_open()
         if content.kind is ResponseKind.DECLINED:
@@ -435,11 +427,7 @@ class Recipient:
         remiss.require_open()
         current = self.current_response
         if current is not None:
-            code = (
-                ErrorCode.ALREADY_DECLINED
-                if current.kind is ResponseKind.DECLINED
-                else ErrorCode.ALREADY_SUBMITTED
-            )
+            code = ErrorCode.ALREADY_DECLINED if current.kind is ResponseKind.DECLINED else ErrorCode.ALREADY_SUBMITTED
             raise DomainError(code, case_number=self.case_number)
         self._append(ResponseContent(kind=ResponseKind.DECLINED, decline_reason=reason.strip()), actor, at)
         return self._entry(AuditAction.DECLINED, actor, at, reason=reason.strip())
@@ -466,9 +454,7 @@ class Recipient:
             AuditAction.HANDED_OVER, actor, at, previous=",".join(previous), to=to_user, note=note.strip()
         )
 
-    def extend(
-        self, remiss: Remiss, new_deadline: date, actor: str, at: datetime, reason: str = ""
-    ) -> AuditEntry:
+    def extend(self, remiss: Remiss, new_deadline: date, actor: str, at: datetime, reason: str = "") -> AuditEntry:
         """Anstånd for this recipient only."""
         remiss.require_open()
         if new_deadline == self.deadline:
@@ -497,4 +483,3 @@ class Recipient:
         if self.opened_at is None:
             self.opened_at = at
         return version
-

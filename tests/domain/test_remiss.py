@@ -165,9 +165,7 @@ def test_an_edit_after_the_deadline_is_refused_but_a_late_first_answer_is_accept
         (ResponseContent(ResponseKind.DELEGATION, (Answer(1, "  "),), decided_by="Ordförande"), "answers"),
     ],
 )
-def test_a_submission_must_say_how_it_was_decided_and_answer_something(
-    content: ResponseContent, field: str
-) -> None:
+def test_a_submission_must_say_how_it_was_decided_and_answer_something(content: ResponseContent, field: str) -> None:
     with pytest.raises(DomainError) as refused:
         recipient().submit(sent_remiss(), content, "UANNA", T0, date(2023, 11, 1))
     assert refused.value.field == field

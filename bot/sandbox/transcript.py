@@ -1,0 +1,49 @@
+"""Block Kit as terminal text, so the demo can show what each person saw in Slack."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+
+
+def mrkdwn_as_text(text: str, name_of: Callable[[str], str]) -> str:
+    """Slack's markup read as a person sees it: mentions as @name, links as their label, entities decoded."""
+    text = _MENTION.sub(lambda m: "@" + name_of(m.group(1)), text)
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
+    text = _BOLD.sub(r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def blocks_as_text(blocks: Iterable[dict[str, Any]], name_of: Callable[[str], str] = lambda u: u) -> str:
+    """One line or paragraph per block; buttons in brackets."""
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "header":
+            lines.append(block["text"]["text"].upper())
+        elif kind == "divider":
+            lines.append("─" * 40)
+        elif kind in ("section", "context", "actions", "input"):
+            lines.extend(_block_texts(block, name_of))
+    return "\n".join(lines)
+
+
+def _block_texts(block: dict[str, Any], name_of: Callable[[str], str]) -> list[str]:
+    texts: list[str] = []
+    if isinstance(block.get("text"), dict):
+        texts.append(mrkdwn_as_text(block["text"]["text"], name_of))
+    for field in block.get("fields", ()):
+        texts.append(mrkdwn_as_text(field["text"], name_of))
+    elements = block.get("elements", ())
+    buttons = [f"[{e['text']['text']}]" for e in elements if e.get("type") == "button"]
+    texts.extend(mrkdwn_as_text(e["text"], name_of) for e in elements if e.get("type") in ("mrkdwn", "plain_text"))
+    if buttons:
+        texts.append(" ".join(buttons))
+    if block.get("type") == "input" and isinstance(block.get("label"), dict):
+        texts.append(f"{block['label']['text']}: ____")
+    return texts

@@ -1,0 +1,37 @@
+"""End-to-end fixtures: the real app over real HTTP against the loopback Slack, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox
+
+COORDINATOR = "U0MIA"
+USERS = [
+    SandboxUser(COORDINATOR, "mia", "Mia Idestrom", "mia.idestrom@malmo.se"),
+    SandboxUser("U0ANNA", "anna", "Anna Andersson", "anna.andersson@malmo.se"),
+    SandboxUser("U0BERTIL", "bertil", "Bertil Berg", "bertil.berg@malmo.se"),
+]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2023, 10, 2, 7, 0, tzinfo=UTC))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each end-to-end test runs on the embedded SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("fresh_postgres_url"))
+
+
+@pytest.fixture
+def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+    with running_sandbox(database_url=database_url, users=USERS, coordinators=[COORDINATOR], clock=clock) as box:
+        yield box

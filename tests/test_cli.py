@@ -1,0 +1,151 @@
+"""The remissbot command: directory, status, health and the clear one-line refusals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+BROKEN = """organisations:
+  - key: tekniska-namnden
+    name: Tekniska nämnden
+    kind: nämnd
+  - key: miljonamnden
+    name: Miljönämnden
+    kind: styrelse
+"""
+
+GOOD = """organisations:
+  - key: stadskontoret
+    name: Stadskontoret
+    short_name: STK
+    kind: förvaltning
+  - key: tekniska-namnden
+    name: Tekniska nämnden
+    short_name: TN
+    kind: nämnd
+    contacts: [U0ANNA, anna.andersson@malmo.se]
+"""
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in (
+        "DATABASE_URL",
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_API_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REMISSBOT_DATA_DIR", str(tmp_path / "data"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_orgs_list_prints_the_sixteen_organisations_of_a_fresh_install(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "orgs", "list")
+    assert code == 0
+    assert "Hälsa-, vård- och omsorgsnämnden" in out
+    assert "Parkeringsövervakning i Malmö AB" in out
+    assert "16 organisationer (12 nämnder, 3 bolag)." in out
+
+
+def test_a_broken_directory_file_names_the_line_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "katalog.yaml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    code, _, err = run(capsys, "orgs", "load", str(broken))
+    assert code == 1
+    assert "rad 7, fält «kind»: «styrelse» är ingen typ" in err
+    assert "ingenting har ändrats" in err
+    _, out, _ = run(capsys, "orgs", "list")
+    assert "16 organisationer" in out
+
+
+def test_loading_a_directory_replaces_it_and_marks_the_missing_inactive(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = tmp_path / "katalog.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    code, out, _ = run(capsys, "orgs", "load", str(good))
+    assert code == 0
+    assert "2 organisationer" in out
+    assert "inaktiva" in out
+    _, listing, _ = run(capsys, "orgs", "list")
+    assert "U0ANNA, anna.andersson@malmo.se" in listing
+    assert "Miljönämnden" in listing and "(inaktiv)" in listing
+    assert "2 organisationer (1 nämnd, 0 bolag)." in listing
+
+
+def test_health_reports_the_database_schema_and_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "health")
+    assert code == 0
+    assert "svarar" in out and "(senaste)" in out and "16 organisationer" in out
+
+
+def test_status_without_remisses_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "status")[1].strip() == "Det finns inga pågående remisser."
+    code, _, err = run(capsys, "status", "STK-2023-999")
+    assert code == 1
+    assert "Hittar ingen remiss med diarienummer «STK-2023-999»" in err
+
+
+def test_run_without_tokens_names_the_variables_and_exits_non_zero(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "run")
+    assert code == 2
+    assert "SLACK_BOT_TOKEN saknas; SLACK_APP_TOKEN saknas" in err
+    assert "manifest.json" in err
+    code, _, err = run(capsys, "serve")
+    assert code == 2
+    assert "SLACK_SIGNING_SECRET saknas" in err
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://root@localhost/remiss", "remissbot inte stöder"),
+        (
+            "postgresql+psycopg://postgres:hemligt@127.0.0.1:1/test",
+            "Kan inte ansluta till databasen på 127.0.0.1:1",
+        ),
+        ("not a url", "DATABASE_URL"),
+    ],
+)
+def test_a_bad_database_url_gives_one_clear_line_without_the_password(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str, expected: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    code, _, err = run(capsys, "orgs", "list")
+    assert code == 2
+    assert expected in err
+    assert "hemligt" not in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_the_installed_command_prints_no_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "REMISSBOT_DATA_DIR": str(tmp_path)},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("remissbot: Kan inte starta remissbot run (Socket Mode)")
+    assert "Traceback" not in result.stderr

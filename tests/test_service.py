@@ -1,0 +1,288 @@
+"""The use cases against the in-memory store, a fake clock and a recording user directory."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.directory_file import parse_directory, shipped_directory_text
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.organisation import Directory, Organisation, OrgKind
+from bot.domain.remiss import (
+    Answer,
+    AuditAction,
+    Position,
+    QuestionKind,
+    RecipientStatus,
+    RemissStatus,
+    ResponseContent,
+    ResponseKind,
+)
+from bot.memory import MemoryStore
+from bot.service import Actor, RemissInput, RemissService
+
+COORDINATOR = "UMIA"
+START = datetime(2023, 10, 2, 7, 0, tzinfo=UTC)
+
+
+class RecordingUsers:
+    """A UserDirectory that knows a few e-mail addresses and records every look-up."""
+
+    def __init__(self, known: dict[str, str]) -> None:
+        self.known = known
+        self.lookups: list[str] = []
+
+    def lookup_by_email(self, email: str) -> str | None:
+        self.lookups.append(email)
+        return self.known.get(email)
+
+
+def directory() -> Directory:
+    """The shipped Malmö directory with contacts filled in for three recipients."""
+    base = parse_directory(shipped_directory_text())
+    contacts = {
+        "tekniska-namnden": ("UTN1",),
+        "miljonamnden": ("anna.miljo@malmo.se",),
+        "mkb": ("UMKB1", "UMKB2"),
+    }
+    stand_ins = {"tekniska-namnden": ("UTNVICE",)}
+    return Directory(
+        tuple(
+            Organisation(
+                key=o.key,
+                name=o.name,
+                short_name=o.short_name,
+                kind=o.kind,
+                contacts=contacts.get(o.key, ()),
+                stand_ins=stand_ins.get(o.key, ()),
+                aliases=o.aliases,
+            )
+            for o in base
+        )
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def users() -> RecordingUsers:
+    return RecordingUsers({"anna.miljo@malmo.se": "UANNA"})
+
+
+@pytest.fixture
+def service(clock: FakeClock, users: RecordingUsers) -> RemissService:
+    svc = RemissService(MemoryStore(), clock, users=users, coordinators=[COORDINATOR])
+    svc.seed_directory(directory())
+    return svc
+
+
+def stk_2023_137(recipients: list[str] | None = None) -> RemissInput:
+    return RemissInput(
+        case_number="STK-2023-137",
+        title="Uppdrag budget 2023 - Definiera och starta ett långsiktigt och strategiskt områdeslyft",
+        questions=[
+            ("Vilka pågående processer skulle passa in?", QuestionKind.FREE_TEXT),
+            ("Finns det särskilda områden?", QuestionKind.FREE_TEXT),
+            ("Hur ser er nämnd/bolag på samordningsstrukturen?", QuestionKind.FREE_TEXT),
+            ("Vilken nämnd eller bolag bör få den samordnande rollen?", QuestionKind.ORGANISATION_CHOICE),
+        ],
+        deadline=date(2023, 11, 30),
+        recipient_keys=recipients or ["mkb", "tekniska-namnden", "miljonamnden", "kulturnamnden"],
+        contact="Mia Idestrom",
+    )
+
+
+def coordinator(service: RemissService) -> Actor:
+    return service.actor(COORDINATOR)
+
+
+def sent(service: RemissService) -> None:
+    service.create_draft(coordinator(service), stk_2023_137())
+    service.send(coordinator(service), "STK-2023-137")
+
+
+def delegation(text: str) -> ResponseContent:
+    return ResponseContent(
+        kind=ResponseKind.DELEGATION,
+        answers=(Answer(1, text, Position.TILLSTYRKER), Answer(4, "Stadsbyggnadsnämnden")),
+        decided_by="Förvaltningschef",
+    )
+
+
+def test_seeding_the_directory_happens_once(service: RemissService) -> None:
+    assert len(service.directory()) == 16
+    assert service.seed_directory(Directory()) is False
+
+
+def test_only_a_coordinator_creates_a_remiss(service: RemissService) -> None:
+    with pytest.raises(DomainError) as refused:
+        service.create_draft(service.actor("USOMEONE"), stk_2023_137())
+    assert refused.value.code is ErrorCode.NOT_COORDINATOR
+
+
+def test_a_draft_keeps_its_recipients_in_directory_order(service: RemissService) -> None:
+    remiss = service.create_draft(coordinator(service), stk_2023_137())
+    assert remiss.status is RemissStatus.DRAFT
+    overview = service.overview("STK-2023-137")
+    assert [row.organisation.key for row in overview.rows] == [
+        "tekniska-namnden",
+        "miljonamnden",
+        "kulturnamnden",
+        "mkb",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("recipients", "code"),
+    [(["tekniska-namnden", "finns-inte"], ErrorCode.UNKNOWN_ORGANISATION), ([], ErrorCode.NO_RECIPIENTS)],
+)
+def test_a_draft_with_unknown_or_no_recipients_is_refused_and_nothing_is_saved(
+    service: RemissService, recipients: list[str], code: ErrorCode
+) -> None:
+    data = stk_2023_137()
+    bad = RemissInput(**{**data.__dict__, "recipient_keys": recipients})
+    with pytest.raises(DomainError) as refused:
+        service.create_draft(coordinator(service), bad)
+    assert refused.value.code is code
+    with pytest.raises(DomainError) as unknown:
+        service.overview("STK-2023-137")
+    assert unknown.value.code is ErrorCode.UNKNOWN_REMISS
+
+
+def test_a_case_number_can_be_used_once(service: RemissService) -> None:
+    service.create_draft(coordinator(service), stk_2023_137())
+    with pytest.raises(DomainError) as refused:
+        service.create_draft(coordinator(service), stk_2023_137())
+    assert refused.value.code is ErrorCode.DUPLICATE_CASE_NUMBER
+
+
+def test_sending_resolves_contacts_and_reports_who_cannot_be_reached(
+    service: RemissService, users: RecordingUsers
+) -> None:
+    service.create_draft(coordinator(service), stk_2023_137())
+    report = service.send(coordinator(service), "STK-2023-137")
+    officials = {r.organisation_key: r.officials for r in report.reachable}
+    assert officials == {"tekniska-namnden": ("UTN1",), "miljonamnden": ("UANNA",), "mkb": ("UMKB1", "UMKB2")}
+    assert [o.name for o in report.unreachable] == ["Kulturnämnden"]
+    assert report.remiss.status is RemissStatus.SENT
+    with pytest.raises(DomainError) as again:
+        service.send(coordinator(service), "STK-2023-137")
+    assert again.value.code is ErrorCode.REMISS_NOT_DRAFT
+    # The e-mail look-up was cached the first time.
+    assert users.lookups == ["anna.miljo@malmo.se"]
+
+
+def test_only_the_responsible_official_or_a_stand_in_answers_for_an_organisation(
+    service: RemissService,
+) -> None:
+    sent(service)
+    with pytest.raises(DomainError) as refused:
+        service.submit(service.actor("UMKB1"), "STK-2023-137", "tekniska-namnden", delegation("Svar"))
+    assert refused.value.code is ErrorCode.NOT_RECIPIENT_OFFICIAL
+    service.submit(service.actor("UTNVICE"), "STK-2023-137", "tekniska-namnden", delegation("Svar"))
+    rows = {row.organisation.key: row for row in service.overview("STK-2023-137").rows}
+    assert rows["tekniska-namnden"].status is RecipientStatus.SUBMITTED
+    assert rows["tekniska-namnden"].response_kind is ResponseKind.DELEGATION
+
+
+def test_an_organisation_not_on_the_remiss_cannot_answer_it(service: RemissService) -> None:
+    sent(service)
+    with pytest.raises(DomainError) as refused:
+        service.decline(service.actor("UTN1"), "STK-2023-137", "fritidsnamnden")
+    assert refused.value.code is ErrorCode.NOT_A_RECIPIENT
+
+
+def test_the_round_is_counted_and_every_step_is_in_the_audit_trail(service: RemissService, clock: FakeClock) -> None:
+    sent(service)
+    case = "STK-2023-137"
+    service.record_opened(service.actor("UANNA"), case, "miljonamnden")
+    service.save_draft(service.actor("UANNA"), case, "miljonamnden", delegation("Utkast"))
+    clock.advance(timedelta(days=3))
+    service.submit(service.actor("UTN1"), case, "tekniska-namnden", delegation("Svar"))
+    service.decline(service.actor("UMKB2"), case, "mkb", "Berörs inte")
+    overview = service.overview(case)
+    assert (overview.answered, overview.declined) == (1, 1)
+    assert overview.counts[RecipientStatus.DRAFTING] == 1
+    assert overview.counts[RecipientStatus.NOT_OPENED] == 1
+    actions = [(e.action, e.organisation_key) for e in service.audit_trail(case)]
+    assert actions == [
+        (AuditAction.CREATED, None),
+        (AuditAction.SENT, None),
+        (AuditAction.OPENED, "miljonamnden"),
+        (AuditAction.DRAFTED, "miljonamnden"),
+        (AuditAction.SUBMITTED, "tekniska-namnden"),
+        (AuditAction.DECLINED, "mkb"),
+    ]
+
+
+def test_a_hand_over_moves_the_work_and_the_previous_official_can_no_longer_act(
+    service: RemissService,
+) -> None:
+    sent(service)
+    case = "STK-2023-137"
+    service.hand_over(service.actor("UTN1"), case, "tekniska-namnden", "UTN2", "Semester")
+    with pytest.raises(DomainError):
+        service.submit(service.actor("UTN1"), case, "tekniska-namnden", delegation("Svar"))
+    service.submit(service.actor("UTN2"), case, "tekniska-namnden", delegation("Svar"))
+    entry = next(e for e in service.audit_trail(case) if e.action is AuditAction.HANDED_OVER)
+    assert entry.details_dict["previous"] == "UTN1"
+
+
+def test_only_a_coordinator_grants_an_extension_and_it_shows_in_the_overview(
+    service: RemissService, clock: FakeClock
+) -> None:
+    sent(service)
+    case = "STK-2023-137"
+    with pytest.raises(DomainError) as refused:
+        service.grant_extension(service.actor("UTN1"), case, "tekniska-namnden", date(2023, 12, 14))
+    assert refused.value.code is ErrorCode.NOT_COORDINATOR
+    service.grant_extension(coordinator(service), case, "tekniska-namnden", date(2023, 12, 14), "Nämndmöte")
+    clock.set(datetime(2023, 12, 5, 9, 0, tzinfo=UTC))
+    rows = {row.organisation.key: row for row in service.overview(case).rows}
+    assert rows["tekniska-namnden"].status is RecipientStatus.NOT_OPENED
+    assert rows["tekniska-namnden"].recipient.deadline == date(2023, 12, 14)
+    assert rows["miljonamnden"].status is RecipientStatus.OVERDUE
+
+
+def test_the_to_answer_list_shows_my_open_remisses_with_days_left(service: RemissService) -> None:
+    sent(service)
+    rows = service.assignments(service.actor("UMKB2"))
+    assert [(r.remiss.case_number, r.organisation.key, r.days_left) for r in rows] == [("STK-2023-137", "mkb", 59)]
+    assert service.assignments(service.actor("UNOBODY")) == []
+
+
+def test_the_deadline_day_ends_at_midnight_in_stockholm(service: RemissService, clock: FakeClock) -> None:
+    sent(service)
+    clock.set(datetime(2023, 11, 30, 22, 59, tzinfo=UTC))  # 23:59 in Stockholm
+    assert service.overview("STK-2023-137").counts[RecipientStatus.OVERDUE] == 0
+    clock.set(datetime(2023, 11, 30, 23, 0, tzinfo=UTC))  # midnight in Stockholm
+    assert service.overview("STK-2023-137").counts[RecipientStatus.OVERDUE] == 4
+
+
+def test_a_retried_delivery_is_claimed_once(service: RemissService) -> None:
+    assert service.claim_delivery("Ev123") is True
+    assert service.claim_delivery("Ev123") is False
+    assert service.claim_delivery("Ev124") is True
+
+
+def test_nothing_is_saved_when_a_transition_is_refused(service: RemissService) -> None:
+    sent(service)
+    case = "STK-2023-137"
+    service.submit(service.actor("UTN1"), case, "tekniska-namnden", delegation("Svar"))
+    before = service.audit_trail(case)
+    with pytest.raises(DomainError):
+        service.decline(service.actor("UTN1"), case, "tekniska-namnden", "Ångrat")
+    assert service.audit_trail(case) == before
+    row = {r.organisation.key: r for r in service.overview(case).rows}["tekniska-namnden"]
+    assert [v.kind for v in row.recipient.responses] == [ResponseKind.DELEGATION]
+
+
+def test_organisation_kinds_select_all_boards_or_all_companies(service: RemissService) -> None:
+    d = service.directory()
+    assert len(d.of_kind(OrgKind.NAMND)) == 12
+    assert [o.short_name for o in d.of_kind(OrgKind.BOLAG)] == ["MKB", "P-Malmö", "PÖMAB"]
