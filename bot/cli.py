@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.app import Core, build_core
 from bot.directory_file import DirectoryFileError, load_directory_file
@@ -18,6 +19,9 @@ from bot.domain.organisation import OrgKind
 from bot.ports import StoreUnavailable
 from bot.rendering import Texts
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.importer import ImportedRemiss
 
 log = logging.getLogger("remissbot")
 
@@ -90,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="databasens schema").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="uppgradera schemat till den senaste versionen").set_defaults(handler=cmd_db_upgrade)
     db.add_parser("status", help="visa schemats version").set_defaults(handler=cmd_db_status)
+
+    importer = commands.add_parser("import", help="läs en remiss ur ett dokument (.txt, .docx, .pdf)")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--json", action="store_true", help="skriv resultatet som ett JSON-objekt")
+    importer.add_argument("--save", action="store_true", help="spara resultatet som ett utkast till remiss")
+    importer.set_defaults(handler=cmd_import)
 
     orgs = commands.add_parser("orgs", help="organisationskatalogen").add_subparsers(dest="orgs_command", required=True)
     orgs.add_parser("list", help="lista organisationerna").set_defaults(handler=cmd_orgs_list)
@@ -275,6 +285,43 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         core.close()
     return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Read a remiss document; with --save, store it as a draft for the coordinator to review and send."""
+    from bot.importer import run_import
+
+    core = _core()
+    try:
+        save = _draft_saver(core) if args.save else None
+        return run_import(args.file, directory=core.service.directory(), as_json=args.json, out=out, save=save)
+    finally:
+        core.close()
+
+
+def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
+    """Store an import as a draft, acting as the operator at the command line (trusted like a coordinator)."""
+    from bot.domain.remiss import suggested_question_kind
+    from bot.importer import SaveRefused
+    from bot.service import Actor, RemissInput
+
+    def save(result: ImportedRemiss) -> str:
+        if result.case_number is None or result.title is None or result.deadline is None:
+            raise SaveRefused(core.texts.message("import_incomplete"))
+        data = RemissInput(
+            case_number=result.case_number,
+            title=result.title,
+            questions=[(q, suggested_question_kind(q)) for q in result.questions],
+            deadline=result.deadline,
+            recipient_keys=[r.organisation.key for r in result.recipients if r.organisation is not None],
+            contact=result.contact.name if result.contact else "",
+        )
+        try:
+            return core.service.create_draft(Actor(f"cli:{getpass.getuser()}", is_coordinator=True), data).case_number
+        except DomainError as refused:
+            raise SaveRefused(core.texts.error(refused)) from refused
+
+    return save
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:

@@ -163,14 +163,12 @@ class RemissService:
 
     # -- the coordinator's round -----------------------------------------------------------------------
     def create_draft(self, actor: Actor, data: RemissInput) -> Remiss:
-        """Save a new remiss as a draft with its recipients; nothing is sent yet."""
+        """Save a new remiss as a draft; recipients may still be missing (sending requires them)."""
         self._require_coordinator(actor)
         now = self.now()
         with self.store.transaction() as repo:
             directory = repo.load_directory()
             keys = _unique(data.recipient_keys)
-            if not keys:
-                raise DomainError(ErrorCode.NO_RECIPIENTS, field="recipients")
             for key in keys:
                 directory.require(key)
             remiss = Remiss.draft(
@@ -198,7 +196,12 @@ class RemissService:
         self._require_coordinator(actor)
         directory = self.directory()
         with self.store.read() as repo:
-            recipients = repo.list_recipients(self._require_remiss(repo, case_number).case_number)
+            remiss = self._require_remiss(repo, case_number)
+            recipients = repo.list_recipients(remiss.case_number)
+        if not recipients:
+            raise DomainError(ErrorCode.NO_RECIPIENTS, field="recipients")
+        if remiss.deadline < self.today():
+            raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=remiss.deadline)
         # Resolving e-mail addresses may call Slack: done before the write transaction, never inside it.
         officials = {
             r.organisation_key: self._resolve(directory.require(r.organisation_key).contacts) for r in recipients

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.app import build_core
 from bot.cli import main
+from bot.domain.remiss import QuestionKind, RemissStatus
+from bot.settings import load_settings
 
 BROKEN = """organisations:
   - key: tekniska-namnden
@@ -149,3 +154,66 @@ def test_the_installed_command_prints_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("remissbot: Kan inte starta remissbot run (Socket Mode)")
     assert "Traceback" not in result.stderr
+
+
+def remiss_document(tmp_path: Path, deadline: date) -> Path:
+    months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+              "november", "december"]  # fmt: skip
+    text = f"""Tjänsteskrivelse
+
+Ny cykelplan för Malmö; nu fråga om remiss STK-2031-12
+
+Förslag till beslut
+
+1. Kommunstyrelsens arbetsutskott skickar förslaget på remiss med sista svarsdatum {deadline.day} {months[deadline.month - 1]} {deadline.year}.
+
+Beslutet skickas till
+
+Tekniska nämnden
+Stadsbyggnadsnämnden
+MKB
+Stadskontorets handläggare
+
+Frågor
+
+1. Hur ser nämnden på förslaget?
+2. Vilken nämnd eller bolag bör samordna arbetet?
+"""
+    path = tmp_path / "cykelplan.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_with_save_stores_a_draft_to_review_and_refuses_a_second_copy(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    document = remiss_document(tmp_path, date.today() + timedelta(days=40))
+    code, out, _ = run(capsys, "import", str(document), "--save")
+    assert code == 0, out
+    assert "Utkastet är sparat som STK-2031-12" in out
+    core = build_core(load_settings())
+    try:
+        overview = core.service.overview("STK-2031-12")
+    finally:
+        core.close()
+    assert overview.remiss.status is RemissStatus.DRAFT
+    assert [row.organisation.name for row in overview.rows] == ["Tekniska nämnden", "Stadsbyggnadsnämnden", "MKB"]
+    assert [q.kind for q in overview.remiss.questions] == [QuestionKind.FREE_TEXT, QuestionKind.ORGANISATION_CHOICE]
+    code, out, _ = run(capsys, "import", str(document), "--save", "--json")
+    assert code == 1
+    assert json.loads(out)["error"].startswith("Det finns redan en remiss med diarienummer STK-2031-12")
+
+
+def test_import_with_save_refuses_a_past_deadline_and_saves_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    document = remiss_document(tmp_path, date(2023, 11, 30))
+    code, out, _ = run(capsys, "import", str(document), "--save", "--json")
+    assert code == 1
+    assert json.loads(out) == {
+        "error": "Sista svarsdatum 30 november 2023 har redan passerat. Välj ett senare datum.",
+        "code": "save_refused",
+    }
+    code, _, err = run(capsys, "status", "STK-2031-12")
+    assert code == 1
+    assert "Hittar ingen remiss" in err

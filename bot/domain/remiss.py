@@ -57,6 +57,17 @@ class RecipientStatus(StrEnum):
     OVERDUE = "overdue"
 
 
+_ORGANISATION_CHOICE_RE = re.compile(
+    r"\bvilk(en|et|a)\s+(?:\w+\s+){0,2}(nämnd|nämnder|bolag|förvaltning|förvaltningar|organisation|aktör)",
+    re.IGNORECASE,
+)
+
+
+def suggested_question_kind(text: str) -> QuestionKind:
+    """A question asking which board or company ("Vilken nämnd eller bolag …") is an organisation choice."""
+    return QuestionKind.ORGANISATION_CHOICE if _ORGANISATION_CHOICE_RE.search(text) else QuestionKind.FREE_TEXT
+
+
 @dataclass(frozen=True)
 class Question:
     number: int

@@ -19,6 +19,7 @@ from bot.domain.remiss import (
     RemissStatus,
     ResponseContent,
     ResponseKind,
+    suggested_question_kind,
 )
 
 T0 = datetime(2023, 10, 2, 8, 0, tzinfo=UTC)
@@ -255,3 +256,10 @@ def test_an_extension_moves_only_that_recipients_deadline_and_is_kept() -> None:
 def test_missing_questions_are_named() -> None:
     content = ResponseContent(ResponseKind.YTTRANDE, (Answer(1, "x"), Answer(2, "y"), Answer(3, " ")))
     assert content.missing_questions(sent_remiss()) == [3, 4]
+
+
+def test_a_question_asking_which_board_or_company_is_suggested_as_an_organisation_choice() -> None:
+    assert suggested_question_kind(QUESTIONS[3][0]) is QuestionKind.ORGANISATION_CHOICE
+    assert suggested_question_kind("Vilka förvaltningar bör ingå i plattformen?") is QuestionKind.ORGANISATION_CHOICE
+    for text, _ in QUESTIONS[:3]:
+        assert suggested_question_kind(text) is QuestionKind.FREE_TEXT

@@ -1,0 +1,33 @@
+"""Imports a remiss from its document (.txt, .docx, .pdf) into a draft: case number, deadline, recipients."""
+
+from bot.importer.command import SaveRefused, run_import
+from bot.importer.model import (
+    Confidence,
+    Contact,
+    DocumentError,
+    DocumentErrorCode,
+    Field,
+    ImportedRecipient,
+    ImportedRemiss,
+    ParseWarning,
+    WarningCode,
+)
+from bot.importer.readers import MAX_FILE_BYTES
+from bot.importer.service import import_file, import_text
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Confidence",
+    "Contact",
+    "DocumentError",
+    "DocumentErrorCode",
+    "Field",
+    "ImportedRecipient",
+    "ImportedRemiss",
+    "ParseWarning",
+    "SaveRefused",
+    "WarningCode",
+    "import_file",
+    "import_text",
+    "run_import",
+]

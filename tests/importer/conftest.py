@@ -1,0 +1,37 @@
+"""Fixtures for the importer tests: the shipped directory, the wording, and the shared seeds and corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.directory_file import parse_directory, shipped_directory_text
+from bot.domain.organisation import Directory
+from bot.importer.wording import Wording, default_wording
+
+REPO = Path(__file__).resolve().parents[2]
+# CI clones the repo with shared/ beside it; so does every developer machine.
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def directory() -> Directory:
+    return parse_directory(shipped_directory_text())
+
+
+@pytest.fixture(scope="session")
+def wording() -> Wording:
+    return default_wording()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared with the seeds and the corpus; CI must have it, a developer without it is told why."""
+    if not (SHARED / "corpus" / "groundtruth.json").is_file() or not (SHARED / "seeds").is_dir():
+        reason = f"{SHARED} is missing: the seeds and the corpus are cloned beside the repo as shared/"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return SHARED

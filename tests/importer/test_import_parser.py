@@ -1,0 +1,280 @@
+"""The parser on short texts: each way a field is written, and each look-alike it must not take."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.domain.organisation import Directory
+from bot.importer import Confidence, Field, WarningCode, import_text
+
+
+def codes(text: str, directory: Directory) -> set[WarningCode]:
+    return {w.code for w in import_text(text, directory).warnings}
+
+
+# Case number -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tjänsteskrivelse\n\nNy parkeringsnorm STK-2023-137\n", "STK-2023-137"),
+        ("# Remiss av promemorian Ett höjt bidrag vid återvandringDiarienummer: Ju2025/00949\n", "Ju2025/00949"),
+        ("I remissvaret anges Regeringskansliets diarienummer N2015/4746/PUB.", "N2015/4746/PUB"),
+        ("Ange diarienummer S2023/02147 och remissinstansens namn.", "S2023/02147"),
+        ("Dnr KS 2021/123\n\nRemiss om bostadsförsörjning", "KS 2021/123"),
+        ("Dnr 23/12\n\nRemiss om bostadsförsörjning", "23/12"),
+        ("## Protokollsutdrag\n\nSTK-2019-1248\n", "STK-2019-1248"),
+    ],
+)
+def test_the_case_number_is_read_in_each_of_its_forms(text: str, expected: str, directory: Directory) -> None:
+    assert import_text(text, directory).case_number == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Remiss av SOU 2015:58 EU och kommunernas bostadspolitik. Se även Ds 2008:32.",
+        "Förslag till ändring av trafikförordningen (1998:1276) och Boverkets rapport 2015:32.",
+        'Vi uppskattar om filnamnet är diarienumret (t.ex. "N2015-55575-MRT X-stads kommun.doc").',
+        "Kommunstyrelsen beslöt 3 maj 2017 (STK-2016-965) att starta ett pilotprogram.",
+        "Ert dnr STK-2022-55\n\nSvar på er fråga",
+        "Hälsningar, Skolinformationsutredningen (U2021:04) och PM S2023:02147.",
+    ],
+)
+def test_look_alike_numbers_are_not_taken_for_the_case_number(text: str, directory: Directory) -> None:
+    assert import_text(text, directory).case_number is None
+
+
+def test_a_number_mentioned_only_in_running_text_is_reported_not_used(directory: Directory) -> None:
+    result = import_text("Ärendet hänger ihop med uppdraget i STK-2021-623 från förra året.", directory)
+
+    assert result.case_number is None
+    assert WarningCode.CASE_NUMBER_ONLY_IN_TEXT in {w.code for w in result.warnings}
+    assert "STK-2021-623" in result.warnings[0].message
+
+
+def test_attachment_numbers_lose_to_the_labelled_diary_number(directory: Directory) -> None:
+    text = (
+        "- Naturvårdsverkets redovisning (N2015/06887/FJR)\n- Hemställan (N2015/07540/FJR)\n\n"
+        "I remissvaret anges Regeringskansliets diarienummer N2015/08683/FJR."
+    )
+    result = import_text(text, directory)
+
+    assert result.case_number == "N2015/08683/FJR"
+    assert result.confidence[Field.CASE_NUMBER] is Confidence.HIGH
+
+
+def test_two_different_labelled_numbers_give_none_and_a_warning(directory: Directory) -> None:
+    result = import_text("Dnr STK-2023-1\n\nRemiss\n\nDiarienummer: STK-2023-2", directory)
+
+    assert result.case_number is None
+    assert WarningCode.AMBIGUOUS_CASE_NUMBER in {w.code for w in result.warnings}
+
+
+# Deadline ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("… på remiss till berörda nämnder med sista svarsdatum 30 november 2023.", date(2023, 11, 30)),
+        ("Remissvaren ska ha kommit in till Näringsdepartementet senast den 15 februari 2016.", date(2016, 2, 15)),
+        ("Svar ska ha kommit in till stadskontoret senast den 15 mars 2024.", date(2024, 3, 15)),
+        ("Sista dag att svara på remissen är fredagen den 22 januari 2016.", date(2016, 1, 22)),
+        (
+            "Remissvaren ska ha inkommit till departementet senast fredagen 22 januari 2016 till registrator.",
+            date(2016, 1, 22),
+        ),
+        ("Sista dag att svara på remissen var den 17 januari 2022.", date(2022, 1, 17)),
+        ("Svarsdatum: 2024-05-31", date(2024, 5, 31)),
+        ("Svaren ska skickas till registrator@malmo.se senast\nden 3 juni 2024.", date(2024, 6, 3)),
+        ("Ett skriftligt remissyttrande lämnas till departementet senast den 5 november 2015.", date(2015, 11, 5)),
+    ],
+)
+def test_the_deadline_is_read_from_each_phrasing(text: str, expected: date, directory: Directory) -> None:
+    assert import_text(text, directory).deadline == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Datum 2023-09-27. Kommunstyrelsens arbetsutskott 2020-06-08, Kommunstyrelsen 2020-06-17.",
+        "Utredningen lämnade den 18 april 2024 sitt slutbetänkande. Beslutet fattades den 28 maj 2015.",
+        "Anmälan till remissmötet görs senast den 27 oktober 2015.",
+        "Överklagande ska ha kommit in senast den 1 december 2023.",
+        "Arbetet med caset, Lindängen, avslutas 31 december 2020.",
+        "Nämnder som fått anstånd ska ha svarat senast den 15 januari 2024.",
+    ],
+)
+def test_other_dates_are_not_taken_for_the_deadline(text: str, directory: Directory) -> None:
+    assert import_text(text, directory).deadline is None
+
+
+def test_two_candidate_deadlines_give_none_and_a_warning(directory: Directory) -> None:
+    text = "Sista svarsdatum är 30 november 2023.\n\nSvaren ska ha kommit in senast den 15 december 2023."
+    result = import_text(text, directory)
+
+    assert result.deadline is None
+    assert Field.DEADLINE in result.missing
+    warning = next(w for w in result.warnings if w.code is WarningCode.AMBIGUOUS_DEADLINE)
+    assert "30 november 2023" in warning.message
+    assert "15 december 2023" in warning.message
+
+
+def test_the_answer_deadline_wins_over_a_weaker_phrase_with_a_warning(directory: Directory) -> None:
+    text = "Sista svarsdatum är 30 november 2023. Nämndens yttrande kan kompletteras senast 10 december 2023."
+    result = import_text(text, directory)
+
+    assert result.deadline == date(2023, 11, 30)
+    assert WarningCode.OTHER_DEADLINE_IGNORED in {w.code for w in result.warnings}
+
+
+def test_the_same_deadline_stated_twice_is_one_deadline(directory: Directory) -> None:
+    text = (
+        "Sista dag att svara på remissen är den 15 februari 2016.\n\n"
+        "Remissvaren ska vara inkomna till Näringsdepartementet senast den 15 februari 2016."
+    )
+    result = import_text(text, directory)
+
+    assert result.deadline == date(2016, 2, 15)
+    assert result.warnings == ()
+
+
+def test_a_deadline_without_a_year_is_not_completed_with_a_guess(directory: Directory) -> None:
+    result = import_text("Svar ska ha kommit in till stadskontoret senast den 15 mars.", directory)
+
+    assert result.deadline is None
+    assert WarningCode.DEADLINE_WITHOUT_YEAR in {w.code for w in result.warnings}
+
+
+# Recipients --------------------------------------------------------------------------------------------
+
+
+def test_a_numbered_list_with_wrapped_lines_and_blank_lines_is_read_exactly(directory: Directory) -> None:
+    text = (
+        "## Remissinstanser:\n\nl. Kammarrätten \u00a0i Göteborg\n\n2. Lika Unika, Federationen för personer med\n"
+        "funktionsnedsättning\n3. Forskningsrådet för miljö\n(Formas)\n\nRegeringskansliet önskar synpunkter."
+    )
+    names = [r.name for r in import_text(text, directory).recipients]
+
+    assert names == [
+        "Kammarrätten i Göteborg",
+        "Lika Unika, Federationen för personer med funktionsnedsättning",
+        "Forskningsrådet för miljö (Formas)",
+    ]
+
+
+def test_the_senders_own_staff_is_not_a_recipient_but_names_the_sender(directory: Directory) -> None:
+    text = "Beslutet skickas till\n\nMiljönämnden\nMKB\nStadskontorets handläggare\n\nÄrendet\n\nText."
+    result = import_text(text, directory)
+
+    assert [r.name for r in result.recipients] == ["Miljönämnden", "MKB"]
+    assert result.sender == "Stadskontoret"
+
+
+def test_an_inline_list_keeps_names_with_commas_and_och_whole(directory: Directory) -> None:
+    text = "Beslutet skickas till: Hälsa-, vård- och omsorgsnämnden, Gymnasie- och vuxenutbildningsnämnden och MKB"
+    result = import_text(text, directory)
+
+    assert [r.name for r in result.recipients] == [
+        "Hälsa-, vård- och omsorgsnämnden",
+        "Gymnasie- och vuxenutbildningsnämnden",
+        "MKB",
+    ]
+    assert result.unmatched_recipients == ()
+
+
+def test_a_sentence_about_recipients_is_not_a_list(directory: Directory) -> None:
+    text = "Remissinstanserna kan utan kostnad få ytterligare högst ett exemplar av betänkandet."
+    assert import_text(text, directory).recipients == ()
+
+
+def test_recipients_match_the_directory_in_any_spelling_and_unknown_ones_are_listed(
+    directory: Directory,
+) -> None:
+    text = "Sändlista\n\nHälsa- vård och omsorgsnämnden\nStadsbyggnadsnämnden\nSensus\n"
+    result = import_text(text, directory)
+
+    keys = [r.organisation.key if r.organisation else None for r in result.recipients]
+    assert keys == ["halsa-vard-och-omsorgsnamnden", "stadsbyggnadsnamnden", None]
+    assert result.unmatched_recipients == ("Sensus",)
+    assert WarningCode.UNMATCHED_RECIPIENTS in {w.code for w in result.warnings}
+
+
+# Questions ---------------------------------------------------------------------------------------------
+
+
+def test_contact_lines_about_questions_are_not_questions(directory: Directory) -> None:
+    text = (
+        "Frågor under remisstiden besvaras av Eva Centeno López, eva.centeno-lopez@regeringskansliet.se.\n\n"
+        "Vid rättsliga frågor avseende remissen kontaktas ämnesrådet Jacob Wichmann.\n\n"
+        "1. Inledning\n2. Bakgrund\n"
+    )
+    result = import_text(text, directory)
+
+    assert result.questions == ()
+    assert result.contact is not None
+    assert result.contact.name == "Eva Centeno López"
+
+
+def test_numbered_lists_outside_a_questions_section_are_not_questions(directory: Directory) -> None:
+    text = "Delaktighet\n\n1. Valdeltagande i riksdagsval\n2. Deltagande i fritidsaktiviteter\n"
+    assert import_text(text, directory).questions == ()
+
+
+def test_questions_under_remissfragor_are_read_with_their_wrapped_lines(directory: Directory) -> None:
+    text = (
+        "Remissfrågor\n\nVi vill särskilt ha svar på följande:\n\n1. Hur ser nämnden på\nförslaget?\n"
+        "2. Vem bör samordna?\n\nAnsvariga\n"
+    )
+    result = import_text(text, directory)
+
+    assert result.questions == ("Hur ser nämnden på förslaget?", "Vem bör samordna?")
+
+
+# Title -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Datum\n2023-09-27\n\nTjänsteskrivelse\n\nNy norm; nu fråga om remiss STK-2023-1\n", "Ny norm"),
+        ("## Näringsdepartementet\n\n# Remiss av promemorian Ny lag\n\n## Bakgrund\n", "Remiss av promemorian Ny lag"),
+        ("## Protokollsutdrag\n\n## § 396 Program Lindängen, avslut\n", "Program Lindängen, avslut"),
+    ],
+)
+def test_the_title_is_the_memo_line_or_the_top_heading(text: str, expected: str, directory: Directory) -> None:
+    assert import_text(text, directory).title == expected
+
+
+# Whole documents ---------------------------------------------------------------------------------------
+
+
+def test_a_text_without_structure_gives_nothing_and_says_so(directory: Directory) -> None:
+    result = import_text("Hej! Vi ses på fredag vid kaffeautomaten, ta med kakor.", directory)
+
+    assert result.missing == tuple(Field)
+    assert [w.code for w in result.warnings] == [WarningCode.NO_STRUCTURE]
+
+
+def test_a_national_remiss_to_the_city_asks_the_coordinator_to_choose_boards(directory: Directory) -> None:
+    text = "## Remissinstanser\n\n1. Boverket\n2. Malmö kommun\n3. Region Skåne\n"
+    assert WarningCode.MUNICIPALITY_IS_RECIPIENT in codes(text, directory)
+
+
+def test_the_json_form_has_exactly_the_issues_keys(directory: Directory) -> None:
+    result = import_text("Dnr STK-2024-1\n\nSista svarsdatum 1 mars 2024.\n\nSändlista\n\nMKB\nSensus\n", directory)
+
+    assert result.to_json_dict() == {
+        "case_number": "STK-2024-1",
+        "title": None,
+        "sender": "Stadskontoret",
+        "deadline": "2024-03-01",
+        "recipients": ["MKB", "Sensus"],
+        "questions": [],
+        "unmatched_recipients": ["Sensus"],
+        "warnings": [result.warnings[0].message],
+    }
