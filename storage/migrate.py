@@ -1,0 +1,103 @@
+"""Schema migrations from code: upgrade to the newest schema, or refuse a schema that doesn't fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Engine, inspect
+from sqlmodel import SQLModel
+
+import storage.tables  # noqa: F401  (declares the tables on SQLModel.metadata)
+from bot.ports import SchemaBehind, StoreUnavailable
+from storage.engine import SQLITE_BEGIN
+from storage.errors import unavailable_on_failure
+
+# Next to this module, so migrations are found from an installed package as well as from the repository.
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Any constant works; it only has to be the same for every replica (pg_advisory_xact_lock's key).
+_MIGRATION_LOCK_KEY = 0x72656D6973735F6D
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    """The newest schema revision this code knows."""
+    head = _scripts().get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {MIGRATIONS_DIR}")
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision; None for a database that was never migrated."""
+    with unavailable_on_failure(engine.url), engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database to `revision` (the newest by default) in one transaction."""
+    sqlite = engine.dialect.name == "sqlite"
+    # SQLite: take the write lock up front, as any read-modify-write must.
+    writer = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) if sqlite else engine
+    with unavailable_on_failure(engine.url), writer.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together would otherwise race to create the same tables; the second
+            # waits here, then finds the schema current and does nothing.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})")
+        config = _config()
+        # The caller's connection, not a new engine: in-memory SQLite and test schemas exist only on it.
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
+    """Make sure the schema fits this code before the bot starts.
+
+    An empty database is migrated; an older schema only with `auto_upgrade`, otherwise SchemaBehind; a
+    schema this code doesn't know (a newer remissbot migrated it, or it isn't ours) is refused.
+    """
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        with unavailable_on_failure(engine.url), engine.connect() as connection:
+            ours = set(inspect(connection).get_table_names()) & set(SQLModel.metadata.tables)
+        if ours:
+            raise StoreUnavailable(
+                f"Databasen har remissbots tabeller ({', '.join(sorted(ours))}) men ingen schemaversion; "
+                "de skapades inte med `remissbot db upgrade`. Töm databasen eller kontrollera DATABASE_URL."
+            )
+        upgrade(engine)
+        return
+    if current not in _ancestors(head):
+        raise StoreUnavailable(
+            f"Databasens schema har versionen {current}, som den här versionen av remissbot inte känner "
+            "(har en nyare remissbot migrerat den?). Uppgradera remissbot eller kontrollera DATABASE_URL."
+        )
+    if not auto_upgrade:
+        raise SchemaBehind(
+            f"Databasens schema är äldre än programmet (version {current}, programmet behöver {head}). "
+            "Kör `remissbot db upgrade`."
+        )
+    upgrade(engine)
+
+
+def _ancestors(head: str) -> set[str]:
+    try:
+        return {script.revision for script in _scripts().iterate_revisions(head, "base")}
+    except CommandError:
+        return set()

@@ -1,0 +1,664 @@
+"""The core's Repository on SQL tables: maps rows to the domain's dataclasses and back, in one session."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, delete
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, select
+
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.organisation import Directory, Organisation, OrgKind
+from bot.domain.remiss import (
+    Answer,
+    Attachment,
+    AuditAction,
+    AuditEntry,
+    DocumentLink,
+    Draft,
+    Extension,
+    Position,
+    Question,
+    QuestionKind,
+    Recipient,
+    Remiss,
+    RemissStatus,
+    Response,
+    ResponseContent,
+    ResponseKind,
+)
+from bot.ports import Assignment
+from storage.tables import (
+    AuditEntryRow,
+    DocumentLinkRow,
+    ExtensionRow,
+    OrganisationRow,
+    ProcessedDeliveryRow,
+    QuestionRow,
+    RecipientOfficialRow,
+    RecipientRow,
+    RemissRow,
+    ResponseVersionRow,
+    SlackUserCacheRow,
+)
+
+# Rows that other transactions may have changed are read afresh, even if this session holds an older copy
+# (after waiting for a row lock, the new values must win; SQLAlchemy otherwise keeps the loaded ones).
+_FRESH = {"populate_existing": True}
+
+
+class SqlRepository:
+    """bot.ports.Repository over one SQLAlchemy session; the caller owns the transaction.
+
+    With `locking` (PostgreSQL inside Store.transaction()), reading a remiss or one of its recipients
+    locks the remiss row first (SELECT … FOR UPDATE), so writers to one remiss are serialised and always
+    take locks in the same order (remiss, then recipient), which rules out deadlocks between them.
+    """
+
+    def __init__(self, session: Session, locking: bool, *, read_only: bool = False) -> None:
+        self._session = session
+        self._locking = locking
+        self._read_only = read_only
+        # Remiss ids never change and nothing is deleted, so look-ups can be reused within the transaction.
+        self._remiss_ids: dict[str, int] = {}
+        self._deadlines: dict[int, date] = {}
+        self._locked_remisses: set[int] = set()
+        self._organisation_keys: set[str] | None = None
+
+    # -- remisses ------------------------------------------------------------------------------------
+    def get_remiss(self, case_number: str) -> Remiss | None:
+        query = select(RemissRow).where(RemissRow.case_number == case_number)
+        if self._locking:
+            query = query.with_for_update()
+        row = self._session.exec(query, execution_options=_FRESH).first()
+        if row is None:
+            return None
+        if self._locking:
+            self._locked_remisses.add(_id(row.id))
+        return self._remisses([row])[0]
+
+    def add_remiss(self, remiss: Remiss) -> Remiss:
+        """Store a new remiss; a case number that exists raises DomainError(DUPLICATE_CASE_NUMBER)."""
+        self._require_writable()
+        self._require_organisation(remiss.sender_key)
+        row = RemissRow(case_number=remiss.case_number, **_remiss_fields(remiss))
+        # The unique constraint decides, not a look-up first: two replicas may insert at the same moment.
+        # The savepoint keeps the caller's transaction usable after the refusal.
+        try:
+            with self._session.begin_nested():
+                self._session.add(row)
+        except sa_exc.IntegrityError:
+            raise DomainError(
+                ErrorCode.DUPLICATE_CASE_NUMBER, field="case_number", case_number=remiss.case_number
+            ) from None
+        remiss_id = _id(row.id)
+        self._write_questions_and_documents(remiss_id, remiss)
+        return self._remisses([row])[0]
+
+    def save_remiss(self, remiss: Remiss) -> None:
+        self._require_writable()
+        query = select(RemissRow).where(RemissRow.case_number == remiss.case_number)
+        row = self._session.exec(query, execution_options=_FRESH).first()
+        if row is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=remiss.case_number)
+        if remiss.sender_key != row.sender_key:
+            self._require_organisation(remiss.sender_key)
+        for name, value in _remiss_fields(remiss).items():
+            setattr(row, name, value)
+        self._session.add(row)
+        current = self._remisses([row])[0]
+        if current.questions != remiss.questions or current.documents != remiss.documents:
+            remiss_id = _id(row.id)
+            self._session.execute(delete(QuestionRow).where(col(QuestionRow.remiss_id) == remiss_id))
+            self._session.execute(delete(DocumentLinkRow).where(col(DocumentLinkRow.remiss_id) == remiss_id))
+            self._write_questions_and_documents(remiss_id, remiss)
+        self._session.flush()
+
+    def list_remisses(self, statuses: Collection[RemissStatus] | None = None) -> list[Remiss]:
+        query = select(RemissRow).order_by(col(RemissRow.id))
+        if statuses is not None:
+            query = query.where(col(RemissRow.status).in_([s.value for s in statuses]))
+        return self._remisses(self._session.exec(query, execution_options=_FRESH).all())
+
+    # -- recipients ----------------------------------------------------------------------------------
+    def get_recipient(self, case_number: str, organisation_key: str) -> Recipient | None:
+        remiss_id = self._remiss_id(case_number, lock=self._locking)
+        if remiss_id is None:
+            return None
+        where = (col(RecipientRow.remiss_id) == remiss_id) & (col(RecipientRow.organisation_key) == organisation_key)
+        found = self._recipients(where, lock=self._locking)
+        return found[0] if found else None
+
+    def list_recipients(self, case_number: str) -> list[Recipient]:
+        remiss_id = self._remiss_id(case_number, lock=self._locking)
+        if remiss_id is None:
+            return []
+        return self._recipients(col(RecipientRow.remiss_id) == remiss_id)
+
+    def add_recipient(self, recipient: Recipient) -> Recipient:
+        self._require_writable()
+        remiss_id = self._remiss_id(recipient.case_number)
+        if remiss_id is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=recipient.case_number)
+        self._require_organisation(recipient.organisation_key)
+        duplicate = select(RecipientRow.id).where(
+            RecipientRow.remiss_id == remiss_id, RecipientRow.organisation_key == recipient.organisation_key
+        )
+        if self._session.exec(duplicate).first() is not None:
+            raise ValueError(f"{recipient.case_number} already has recipient {recipient.organisation_key}")
+        row = RecipientRow(remiss_id=remiss_id, organisation_key=recipient.organisation_key)
+        _set_recipient_fields(row, recipient)
+        self._session.add(row)
+        self._session.flush()
+        recipient_id = _id(row.id)
+        self._write_officials(recipient_id, recipient.officials)
+        self._append_responses(recipient_id, recipient.responses)
+        self._append_extensions(recipient_id, recipient.extensions, start=0)
+        self._session.flush()
+        # Built from what was written rather than read back: sending to 500 recipients adds 500 of them.
+        return replace(
+            recipient,
+            id=recipient_id,
+            remiss_deadline=self._deadlines[remiss_id],
+            responses=list(recipient.responses),
+            extensions=list(recipient.extensions),
+        )
+
+    def save_recipient(self, recipient: Recipient) -> None:
+        """Persist the recipient's state; new versions and extensions are appended, never rewritten."""
+        self._require_writable()
+        remiss_id = self._remiss_id(recipient.case_number)
+        found = []
+        if remiss_id is not None:
+            found = self._recipients(
+                (col(RecipientRow.remiss_id) == remiss_id)
+                & (col(RecipientRow.organisation_key) == recipient.organisation_key)
+            )
+        if not found:
+            raise DomainError(
+                ErrorCode.NOT_A_RECIPIENT,
+                case_number=recipient.case_number,
+                organisation_key=recipient.organisation_key,
+            )
+        stored = found[0]
+        recipient_id = _id(stored.id)
+        # Already in the session's identity map from the query above: no second query.
+        row = self._session.get_one(RecipientRow, recipient_id)
+        new_responses = _appended("response versions", stored.responses, recipient.responses, recipient)
+        new_extensions = _appended("extensions", stored.extensions, recipient.extensions, recipient)
+        _set_recipient_fields(row, recipient)
+        self._session.add(row)
+        if stored.officials != recipient.officials:
+            self._session.execute(
+                delete(RecipientOfficialRow).where(col(RecipientOfficialRow.recipient_id) == recipient_id)
+            )
+            self._write_officials(recipient_id, recipient.officials)
+        self._append_responses(recipient_id, new_responses)
+        self._append_extensions(recipient_id, new_extensions, start=len(stored.extensions))
+        self._session.flush()
+
+    def assignments_for(self, user_ids: Collection[str], statuses: Collection[RemissStatus]) -> list[Assignment]:
+        """Recipients any of these users are a responsible official of, on remisses in these statuses."""
+        if not user_ids or not statuses:
+            return []
+        answered_by_users = select(RecipientOfficialRow.recipient_id).where(
+            col(RecipientOfficialRow.user_id).in_(list(user_ids))
+        )
+        in_statuses = select(RemissRow.id).where(col(RemissRow.status).in_([s.value for s in statuses]))
+        recipients = self._recipients(
+            col(RecipientRow.id).in_(answered_by_users) & col(RecipientRow.remiss_id).in_(in_statuses)
+        )
+        if not recipients:
+            return []
+        case_numbers = {r.case_number for r in recipients}
+        remiss_rows = self._session.exec(
+            select(RemissRow).where(col(RemissRow.case_number).in_(case_numbers)).order_by(col(RemissRow.id)),
+            execution_options=_FRESH,
+        ).all()
+        remisses = {r.case_number: r for r in self._remisses(remiss_rows)}
+        assignments = [Assignment(remisses[r.case_number], r) for r in recipients]
+        # Oldest remiss first, then recipients in the order they were added (as MemoryStore does).
+        return sorted(assignments, key=lambda a: (_id(a.remiss.id), _id(a.recipient.id)))
+
+    # -- audit trail ---------------------------------------------------------------------------------
+    def append_audit(self, entry: AuditEntry) -> AuditEntry:
+        self._require_writable()
+        remiss_id = self._remiss_id(entry.case_number)
+        if remiss_id is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=entry.case_number)
+        row = AuditEntryRow(
+            remiss_id=remiss_id,
+            organisation_key=entry.organisation_key,
+            action=entry.action.value,
+            actor=entry.actor,
+            at=entry.at,
+            details=dict(entry.details),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _audit_entry(row, entry.case_number)
+
+    def list_audit(self, case_number: str, organisation_key: str | None = None) -> list[AuditEntry]:
+        remiss_id = self._remiss_id(case_number)
+        if remiss_id is None:
+            return []
+        query = select(AuditEntryRow).where(AuditEntryRow.remiss_id == remiss_id)
+        if organisation_key is not None:
+            query = query.where(AuditEntryRow.organisation_key == organisation_key)
+        rows = self._session.exec(query.order_by(col(AuditEntryRow.id))).all()
+        return [_audit_entry(row, case_number) for row in rows]
+
+    # -- organisation directory ----------------------------------------------------------------------
+    def load_directory(self) -> Directory:
+        rows = self._session.exec(
+            select(OrganisationRow).order_by(col(OrganisationRow.position), col(OrganisationRow.key)),
+            execution_options=_FRESH,
+        ).all()
+        return Directory(tuple(_organisation(row) for row in rows))
+
+    def replace_directory(self, directory: Directory) -> None:
+        """Make the directory exactly this; organisations no longer listed become inactive, not deleted."""
+        self._require_writable()
+        existing = {
+            row.key: row
+            for row in self._session.exec(
+                select(OrganisationRow).order_by(col(OrganisationRow.position)), execution_options=_FRESH
+            )
+        }
+        for position, org in enumerate(directory):
+            fields = _organisation_fields(org, position)
+            row = existing.pop(org.key, None)
+            if row is None:
+                row = OrganisationRow(key=org.key, **fields)
+            else:
+                for name, value in fields.items():
+                    setattr(row, name, value)
+            self._session.add(row)
+        self._organisation_keys = None
+        # Unlisted ones stay (recipients and old remisses name them), inactive, after the listed ones.
+        for offset, row in enumerate(existing.values()):
+            row.active = False
+            row.position = len(directory) + offset
+            self._session.add(row)
+        self._session.flush()
+
+    # -- Slack deliveries and users ------------------------------------------------------------------
+    def claim_delivery(self, event_id: str, at: datetime) -> bool:
+        """True the first time an event id is seen; False for a retried delivery already handled."""
+        self._require_writable()
+        # ON CONFLICT DO NOTHING: a duplicate is not an error, so the transaction stays usable, and on
+        # PostgreSQL a concurrent claim of the same id waits for the first one's commit before deciding.
+        statement = (
+            self._insert(ProcessedDeliveryRow)
+            .values(event_id=event_id, received_at=at)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(col(ProcessedDeliveryRow.event_id))
+        )
+        return self._session.execute(statement).first() is not None
+
+    def cached_user_id(self, email: str) -> str | None:
+        row = self._session.get(SlackUserCacheRow, _email_key(email))
+        return row.user_id if row is not None else None
+
+    def cache_user_id(self, email: str, user_id: str, at: datetime) -> None:
+        self._require_writable()
+        statement = (
+            self._insert(SlackUserCacheRow)
+            .values(email=_email_key(email), user_id=user_id, cached_at=at)
+            .on_conflict_do_update(index_elements=["email"], set_={"user_id": user_id, "cached_at": at})
+        )
+        self._session.execute(statement)
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def _require_writable(self) -> None:
+        if self._read_only:
+            raise RuntimeError("Store.read() is read-only; write inside Store.transaction()")
+
+    def _insert(self, table: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:
+        """The dialect's INSERT, which knows ON CONFLICT (both PostgreSQL and SQLite ≥ 3.24 do)."""
+        dialect = self._session.get_bind().dialect.name
+        return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+    def _require_organisation(self, key: str) -> None:
+        # A check before the insert gives the domain's error; organisations are never deleted, so the
+        # keys read once can't go stale before the foreign key is checked.
+        if self._organisation_keys is None:
+            self._organisation_keys = set(self._session.exec(select(OrganisationRow.key)).all())
+        if key not in self._organisation_keys:
+            raise DomainError(ErrorCode.UNKNOWN_ORGANISATION, key=key)
+
+    def _remiss_id(self, case_number: str, *, lock: bool = False) -> int | None:
+        remiss_id = self._remiss_ids.get(case_number)
+        if remiss_id is not None and (not lock or remiss_id in self._locked_remisses):
+            return remiss_id
+        query = select(col(RemissRow.id), col(RemissRow.deadline)).where(RemissRow.case_number == case_number)
+        if lock:
+            query = query.with_for_update()
+        found = self._session.exec(query).first()
+        if found is None:
+            return None
+        remiss_id = _id(found[0])
+        self._remiss_ids[case_number] = remiss_id
+        self._deadlines[remiss_id] = found[1]
+        if lock:
+            self._locked_remisses.add(remiss_id)
+        return remiss_id
+
+    def _remisses(self, rows: Sequence[RemissRow]) -> list[Remiss]:
+        """Remisses with their questions and documents: two more queries (per thousand remisses)."""
+        ids = [_id(row.id) for row in rows]
+        for row in rows:
+            self._remiss_ids[row.case_number] = _id(row.id)
+            self._deadlines[_id(row.id)] = row.deadline
+        questions: dict[int, list[Question]] = defaultdict(list)
+        documents: dict[int, list[DocumentLink]] = defaultdict(list)
+        for chunk in _chunks(ids):
+            for q in self._session.exec(
+                select(QuestionRow)
+                .where(col(QuestionRow.remiss_id).in_(chunk))
+                .order_by(col(QuestionRow.remiss_id), col(QuestionRow.number))
+            ):
+                questions[q.remiss_id].append(Question(q.number, q.text, QuestionKind(q.kind)))
+            for d in self._session.exec(
+                select(DocumentLinkRow)
+                .where(col(DocumentLinkRow.remiss_id).in_(chunk))
+                .order_by(col(DocumentLinkRow.remiss_id), col(DocumentLinkRow.position))
+            ):
+                documents[d.remiss_id].append(DocumentLink(d.title, d.url))
+        return [
+            Remiss(
+                case_number=row.case_number,
+                title=row.title,
+                description=row.description,
+                sender_key=row.sender_key,
+                coordinators=tuple(row.coordinators),
+                contact=row.contact,
+                questions=tuple(questions[_id(row.id)]),
+                deadline=row.deadline,
+                created_by=row.created_by,
+                created_at=row.created_at,
+                documents=tuple(documents[_id(row.id)]),
+                status=RemissStatus(row.status),
+                sent_at=row.sent_at,
+                closed_at=row.closed_at,
+                id=row.id,
+            )
+            for row in rows
+        ]
+
+    def _recipients(self, where: ColumnElement[bool], *, lock: bool = False) -> list[Recipient]:
+        """Recipients matching `where`, with officials, versions and extensions: four queries in all."""
+        query = (
+            select(RecipientRow, col(RemissRow.case_number), col(RemissRow.deadline))
+            .join(RemissRow, col(RemissRow.id) == col(RecipientRow.remiss_id))
+            .where(where)
+            .order_by(col(RecipientRow.id))
+        )
+        if lock:
+            query = query.with_for_update(of=RecipientRow)
+        rows = self._session.exec(query, execution_options=_FRESH).all()
+        if not rows:
+            return []
+        # The children are selected by the same condition as a subquery: no id list to outgrow the
+        # driver's parameter limit, and no query per recipient.
+        matching = select(RecipientRow.id).where(where).scalar_subquery()
+        officials: dict[int, list[str]] = defaultdict(list)
+        for o in self._session.exec(
+            select(RecipientOfficialRow)
+            .where(col(RecipientOfficialRow.recipient_id).in_(matching))
+            .order_by(col(RecipientOfficialRow.recipient_id), col(RecipientOfficialRow.position)),
+            execution_options=_FRESH,
+        ):
+            officials[o.recipient_id].append(o.user_id)
+        responses: dict[int, list[Response]] = defaultdict(list)
+        for v in self._session.exec(
+            select(ResponseVersionRow)
+            .where(col(ResponseVersionRow.recipient_id).in_(matching))
+            .order_by(col(ResponseVersionRow.recipient_id), col(ResponseVersionRow.version))
+        ):
+            responses[v.recipient_id].append(_response(v))
+        extensions: dict[int, list[Extension]] = defaultdict(list)
+        for e in self._session.exec(
+            select(ExtensionRow)
+            .where(col(ExtensionRow.recipient_id).in_(matching))
+            .order_by(col(ExtensionRow.recipient_id), col(ExtensionRow.seq))
+        ):
+            extensions[e.recipient_id].append(
+                Extension(e.previous_deadline, e.new_deadline, e.granted_by, e.granted_at, e.reason)
+            )
+        return [
+            Recipient(
+                case_number=case_number,
+                organisation_key=row.organisation_key,
+                officials=tuple(officials[_id(row.id)]),
+                remiss_deadline=deadline,
+                opened_at=row.opened_at,
+                draft=_draft(row),
+                responses=responses[_id(row.id)],
+                withdrawn_version=row.withdrawn_version,
+                extensions=extensions[_id(row.id)],
+                last_activity_at=row.last_activity_at,
+                id=row.id,
+            )
+            for row, case_number, deadline in rows
+        ]
+
+    def _write_questions_and_documents(self, remiss_id: int, remiss: Remiss) -> None:
+        self._session.add_all(
+            QuestionRow(remiss_id=remiss_id, number=q.number, text=q.text, kind=q.kind.value) for q in remiss.questions
+        )
+        self._session.add_all(
+            DocumentLinkRow(remiss_id=remiss_id, position=i, title=d.title, url=d.url)
+            for i, d in enumerate(remiss.documents)
+        )
+        self._session.flush()
+
+    def _write_officials(self, recipient_id: int, officials: Iterable[str]) -> None:
+        self._session.add_all(
+            RecipientOfficialRow(recipient_id=recipient_id, position=i, user_id=user_id)
+            for i, user_id in enumerate(officials)
+        )
+
+    def _append_responses(self, recipient_id: int, responses: Iterable[Response]) -> None:
+        self._session.add_all(
+            ResponseVersionRow(
+                recipient_id=recipient_id,
+                version=r.version,
+                kind=r.content.kind.value,
+                answers=[_answer_json(a) for a in r.content.answers],
+                meeting_date=r.content.meeting_date,
+                paragraph=r.content.paragraph,
+                decided_by=r.content.decided_by,
+                planned_board_date=r.content.planned_board_date,
+                decline_reason=r.content.decline_reason,
+                attachments=[_attachment_json(a) for a in r.content.attachments],
+                author=r.author,
+                submitted_at=r.submitted_at,
+            )
+            for r in responses
+        )
+
+    def _append_extensions(self, recipient_id: int, extensions: Iterable[Extension], *, start: int) -> None:
+        self._session.add_all(
+            ExtensionRow(
+                recipient_id=recipient_id,
+                seq=start + i,
+                previous_deadline=e.previous_deadline,
+                new_deadline=e.new_deadline,
+                granted_by=e.granted_by,
+                granted_at=e.granted_at,
+                reason=e.reason,
+            )
+            for i, e in enumerate(extensions)
+        )
+
+
+# -- mapping -----------------------------------------------------------------------------------------
+_T = TypeVar("_T")
+# Ids per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits.
+_CHUNK = 1000
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    return (ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK))
+
+
+def _id(value: int | None) -> int:
+    """A row id after flush; None here is a bug in this module, not bad input."""
+    if value is None:
+        raise AssertionError("row has no id; was it flushed?")
+    return value
+
+
+def _email_key(email: str) -> str:
+    # E-mail addresses are matched case-insensitively in practice (Slack does too).
+    return email.strip().lower()
+
+
+def _appended(what: str, stored: list[_T], given: list[_T], recipient: Recipient) -> list[_T]:
+    """The items of `given` after the stored ones; refuses if a stored item was changed or dropped."""
+    if given[: len(stored)] != stored:
+        raise ValueError(
+            f"{what} of {recipient.case_number}/{recipient.organisation_key} are append-only: "
+            "a stored one was changed or removed (stale copy? read it inside the same transaction)"
+        )
+    return given[len(stored) :]
+
+
+def _remiss_fields(remiss: Remiss) -> dict[str, Any]:
+    """The remiss's own columns except the case number, which identifies it and never changes."""
+    return {
+        "title": remiss.title,
+        "description": remiss.description,
+        "sender_key": remiss.sender_key,
+        "coordinators": list(remiss.coordinators),
+        "contact": remiss.contact,
+        "deadline": remiss.deadline,
+        "status": remiss.status.value,
+        "created_by": remiss.created_by,
+        "created_at": remiss.created_at,
+        "sent_at": remiss.sent_at,
+        "closed_at": remiss.closed_at,
+    }
+
+
+def _set_recipient_fields(row: RecipientRow, recipient: Recipient) -> None:
+    row.opened_at = recipient.opened_at
+    draft = recipient.draft
+    row.draft_content = content_to_json(draft.content) if draft is not None else None
+    row.draft_updated_by = draft.updated_by if draft is not None else None
+    row.draft_updated_at = draft.updated_at if draft is not None else None
+    row.withdrawn_version = recipient.withdrawn_version
+    row.last_activity_at = recipient.last_activity_at
+
+
+def _draft(row: RecipientRow) -> Draft | None:
+    if row.draft_content is None or row.draft_updated_by is None or row.draft_updated_at is None:
+        return None
+    return Draft(content_from_json(row.draft_content), row.draft_updated_by, row.draft_updated_at)
+
+
+def _answer_json(answer: Answer) -> dict[str, Any]:
+    return {"question_number": answer.question_number, "text": answer.text, "position": answer.position.value}
+
+
+def _attachment_json(attachment: Attachment) -> dict[str, Any]:
+    return {"file_id": attachment.file_id, "name": attachment.name, "url": attachment.url}
+
+
+def _answer(data: dict[str, Any]) -> Answer:
+    return Answer(int(data["question_number"]), str(data["text"]), Position(data["position"]))
+
+
+def _attachment(data: dict[str, Any]) -> Attachment:
+    return Attachment(str(data["file_id"]), str(data["name"]), str(data.get("url", "")))
+
+
+def _optional_date(value: object) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
+
+
+def content_to_json(content: ResponseContent) -> dict[str, Any]:
+    """A response's content as JSON (drafts are stored this way)."""
+    return {
+        "kind": content.kind.value,
+        "answers": [_answer_json(a) for a in content.answers],
+        "meeting_date": content.meeting_date.isoformat() if content.meeting_date else None,
+        "paragraph": content.paragraph,
+        "decided_by": content.decided_by,
+        "planned_board_date": content.planned_board_date.isoformat() if content.planned_board_date else None,
+        "decline_reason": content.decline_reason,
+        "attachments": [_attachment_json(a) for a in content.attachments],
+    }
+
+
+def content_from_json(data: dict[str, Any]) -> ResponseContent:
+    """The inverse of content_to_json."""
+    return ResponseContent(
+        kind=ResponseKind(data["kind"]),
+        answers=tuple(_answer(a) for a in data.get("answers", ())),
+        meeting_date=_optional_date(data.get("meeting_date")),
+        paragraph=str(data.get("paragraph", "")),
+        decided_by=str(data.get("decided_by", "")),
+        planned_board_date=_optional_date(data.get("planned_board_date")),
+        decline_reason=str(data.get("decline_reason", "")),
+        attachments=tuple(_attachment(a) for a in data.get("attachments", ())),
+    )
+
+
+def _response(row: ResponseVersionRow) -> Response:
+    content = ResponseContent(
+        kind=ResponseKind(row.kind),
+        answers=tuple(_answer(a) for a in row.answers),
+        meeting_date=row.meeting_date,
+        paragraph=row.paragraph,
+        decided_by=row.decided_by,
+        planned_board_date=row.planned_board_date,
+        decline_reason=row.decline_reason,
+        attachments=tuple(_attachment(a) for a in row.attachments),
+    )
+    return Response(version=row.version, content=content, author=row.author, submitted_at=row.submitted_at)
+
+
+def _audit_entry(row: AuditEntryRow, case_number: str) -> AuditEntry:
+    return AuditEntry(
+        case_number=case_number,
+        action=AuditAction(row.action),
+        actor=row.actor,
+        at=row.at,
+        organisation_key=row.organisation_key,
+        details=tuple(row.details.items()),
+        id=row.id,
+    )
+
+
+def _organisation_fields(org: Organisation, position: int) -> dict[str, Any]:
+    return {
+        "name": org.name,
+        "short_name": org.short_name,
+        "kind": org.kind.value,
+        "contacts": list(org.contacts),
+        "stand_ins": list(org.stand_ins),
+        "aliases": list(org.aliases),
+        "active": org.active,
+        "position": position,
+    }
+
+
+def _organisation(row: OrganisationRow) -> Organisation:
+    return Organisation(
+        key=row.key,
+        name=row.name,
+        short_name=row.short_name,
+        kind=OrgKind(row.kind),
+        contacts=tuple(row.contacts),
+        stand_ins=tuple(row.stand_ins),
+        aliases=tuple(row.aliases),
+        active=row.active,
+    )

@@ -1,0 +1,56 @@
+"""The core's Store on a SQL database: transactions that commit or roll back as a whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy import exc as sa_exc
+from sqlmodel import Session
+
+from bot.ports import StoreUnavailable
+from storage.engine import SQLITE_BEGIN
+from storage.errors import describe, unavailable_on_failure
+from storage.repository import SqlRepository
+
+
+class SqlStore:
+    """bot.ports.Store on SQLite or PostgreSQL.
+
+    `transaction()` serialises writers: on SQLite it starts with BEGIN IMMEDIATE (the database's one write
+    lock, taken up front); on PostgreSQL the repository locks the rows it reads (SELECT … FOR UPDATE).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._is_sqlite = engine.dialect.name == "sqlite"
+        self._writer = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) if self._is_sqlite else engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqlRepository]:
+        """A read-modify-write transaction: commits on success, rolls back on any exception."""
+        with (
+            unavailable_on_failure(self.engine.url),
+            # Rows are mapped to domain objects before the commit, so nothing needs reloading after it.
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield SqlRepository(session, locking=not self._is_sqlite)
+
+    @contextmanager
+    def read(self) -> Iterator[SqlRepository]:
+        """A read-only view (no row locks, writes refused); never blocks writers for long."""
+        with unavailable_on_failure(self.engine.url), Session(self.engine) as session:
+            try:
+                yield SqlRepository(session, locking=False, read_only=True)
+            finally:
+                session.rollback()
+
+    def check(self) -> None:
+        """Raise StoreUnavailable (one clear Swedish line) if the database cannot be used now."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except sa_exc.DBAPIError as error:
+            raise StoreUnavailable(describe(self.engine.url, error)) from error

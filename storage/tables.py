@@ -1,0 +1,194 @@
+"""The database tables (SQLModel); storage/repository.py maps them to and from the domain."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Deterministic constraint names, so migrations can refer to them (SQLite batch mode needs names, and a
+# later ALTER must name what it drops). Set before any table is declared: names are fixed at declaration.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Enum values (status, kind, position) are stored as their string values in plain columns rather than as
+# database enums: a new value then needs no ALTER TYPE on PostgreSQL, and the domain enums validate on read.
+
+
+class OrganisationRow(SQLModel, table=True):
+    """A body in the directory. Never deleted: recipients and remisses refer to it by key."""
+
+    __tablename__ = "organisation"
+
+    key: str = Field(primary_key=True)
+    name: str = Field(sa_type=Text)
+    short_name: str = Field(sa_type=Text)
+    kind: str
+    contacts: list[str] = Field(default_factory=list, sa_type=JSON)
+    stand_ins: list[str] = Field(default_factory=list, sa_type=JSON)
+    aliases: list[str] = Field(default_factory=list, sa_type=JSON)
+    active: bool = True
+    # Directory order as the administrator wrote it; the summary lists recipients in this order.
+    position: int
+
+
+class RemissRow(SQLModel, table=True):
+    """A remiss; its questions and document links are child rows."""
+
+    __tablename__ = "remiss"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Unique in the database, not only checked in code, so two replicas can't both create one case.
+    case_number: str = Field(unique=True)
+    title: str = Field(sa_type=Text)
+    description: str = Field(sa_type=Text)
+    sender_key: str = Field(foreign_key="organisation.key", index=True)
+    coordinators: list[str] = Field(default_factory=list, sa_type=JSON)
+    contact: str = Field(sa_type=Text)
+    deadline: date
+    status: str = Field(index=True)
+    created_by: str
+    created_at: datetime
+    sent_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+class QuestionRow(SQLModel, table=True):
+    """One numbered question of a remiss."""
+
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("remiss_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    remiss_id: int = Field(foreign_key="remiss.id")
+    number: int
+    text: str = Field(sa_type=Text)
+    kind: str
+
+
+class DocumentLinkRow(SQLModel, table=True):
+    """A link to one of the remiss's documents, in the order given."""
+
+    __tablename__ = "document_link"
+    __table_args__ = (UniqueConstraint("remiss_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    remiss_id: int = Field(foreign_key="remiss.id")
+    position: int
+    title: str = Field(sa_type=Text)
+    url: str = Field(sa_type=Text)
+
+
+class RecipientRow(SQLModel, table=True):
+    """An organisation asked to answer one remiss: the mutable part of its state.
+
+    Submitted versions and extensions live in append-only child tables. The remiss deadline is not copied
+    here: it is read from the remiss, so moving the remiss's deadline moves every recipient's with it.
+    """
+
+    __tablename__ = "recipient"
+    __table_args__ = (UniqueConstraint("remiss_id", "organisation_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    remiss_id: int = Field(foreign_key="remiss.id")
+    organisation_key: str = Field(foreign_key="organisation.key", index=True)
+    opened_at: datetime | None = None
+    # The draft is one value that is replaced as a whole and never queried inside, hence JSON.
+    draft_content: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
+    draft_updated_by: str | None = None
+    draft_updated_at: datetime | None = None
+    withdrawn_version: int | None = None
+    last_activity_at: datetime | None = None
+
+
+class RecipientOfficialRow(SQLModel, table=True):
+    """A responsible official of a recipient; indexed by user so "what do I answer for" is one lookup."""
+
+    __tablename__ = "recipient_official"
+
+    recipient_id: int = Field(foreign_key="recipient.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    user_id: str = Field(index=True)
+
+
+class ResponseVersionRow(SQLModel, table=True):
+    """One submitted version of a response. Append-only: rows are inserted, never updated or deleted.
+
+    Answers and attachments are JSON lists inside the version row rather than child tables: a version is
+    immutable and always read whole, nothing queries single answers in SQL, and one INSERT writes it.
+    """
+
+    __tablename__ = "response_version"
+    __table_args__ = (UniqueConstraint("recipient_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id")
+    version: int
+    kind: str
+    # [{"question_number": 1, "text": "...", "position": "tillstyrker"}, ...]
+    answers: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    meeting_date: date | None = None
+    paragraph: str = Field(default="", sa_type=Text)
+    decided_by: str = Field(default="", sa_type=Text)
+    planned_board_date: date | None = None
+    decline_reason: str = Field(default="", sa_type=Text)
+    # [{"file_id": "F123", "name": "yttrande.pdf", "url": "https://..."}, ...]
+    attachments: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    author: str
+    submitted_at: datetime
+
+
+class ExtensionRow(SQLModel, table=True):
+    """Anstånd granted to one recipient. Append-only; `seq` keeps the order they were granted in."""
+
+    __tablename__ = "extension"
+    __table_args__ = (UniqueConstraint("recipient_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id")
+    seq: int
+    previous_deadline: date
+    new_deadline: date
+    granted_by: str
+    granted_at: datetime
+    reason: str = Field(default="", sa_type=Text)
+
+
+class AuditEntryRow(SQLModel, table=True):
+    """One thing that happened to a remiss. Append-only; the id gives the order."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_remiss_id_organisation_key", "remiss_id", "organisation_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    remiss_id: int = Field(foreign_key="remiss.id")
+    # A plain key, not a foreign key: the trail records what was said even about unlisted organisations.
+    organisation_key: str | None = None
+    action: str
+    actor: str
+    at: datetime
+    details: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+
+
+class ProcessedDeliveryRow(SQLModel, table=True):
+    """A Slack event already handled; the primary key deduplicates Slack's retried deliveries."""
+
+    __tablename__ = "processed_delivery"
+
+    event_id: str = Field(primary_key=True)
+    received_at: datetime
+
+
+class SlackUserCacheRow(SQLModel, table=True):
+    """E-mail address → Slack user id, so directory contacts don't cost a users.lookupByEmail each time."""
+
+    __tablename__ = "slack_user_cache"
+
+    email: str = Field(primary_key=True)
+    user_id: str
+    cached_at: datetime

@@ -1,0 +1,133 @@
+"""Shared test fixtures: PostgreSQL in throwaway schemas, SQLite in temp files, stores on each backend."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+from sqlmodel import SQLModel
+
+from bot.memory import MemoryStore
+from bot.ports import Store
+from storage import SqlStore, make_engine, upgrade
+
+POSTGRES_URL_ENV = "REMISSBOT_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+# -- databases ---------------------------------------------------------------------------------------
+@contextmanager
+def postgres_schema(server_url: str) -> Iterator[str]:
+    """A new schema with a random name (so parallel runs don't collide), dropped afterwards.
+
+    Yields a URL whose connections use that schema (search_path), so the code under test needs no
+    schema names of its own.
+    """
+    schema = f"remissbot_test_{secrets.token_hex(6)}"
+    admin = create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        url = make_url(server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The test PostgreSQL server; skipped when it can't be reached, except in CI where that fails."""
+    url = os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
+    probe = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 3})
+    try:
+        with probe.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except sa_exc.DBAPIError as error:
+        reason = next(iter(str(error.orig).splitlines()), "")
+        message = f"PostgreSQL was not reachable at {make_url(url)!r} (set {POSTGRES_URL_ENV}): {reason}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        probe.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A PostgreSQL URL on a schema of its own for this test run."""
+    with postgres_schema(postgres_server_url) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A PostgreSQL URL on an empty schema of its own for one test (migration tests need it empty)."""
+    with postgres_schema(postgres_server_url) as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite database file in the test's temp directory (created on first connection)."""
+    return f"sqlite:///{tmp_path / 'remissbot.db'}"
+
+
+# -- stores ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def migrated_postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """One migrated engine per run; tests empty its tables instead of migrating again."""
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _emptied(engine: Engine) -> Engine:
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    return engine
+
+
+@contextmanager
+def _sql_store(backend: str, request: pytest.FixtureRequest) -> Iterator[SqlStore]:
+    if backend == "postgres":
+        yield SqlStore(_emptied(request.getfixturevalue("migrated_postgres_engine")))
+        return
+    engine = make_engine(request.getfixturevalue("sqlite_url"))
+    upgrade(engine)
+    try:
+        yield SqlStore(engine)
+    finally:
+        engine.dispose()
+
+
+_POSTGRES = pytest.param("postgres", marks=pytest.mark.postgres)
+
+
+@pytest.fixture(params=["memory", "sqlite", _POSTGRES])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty store on each backend: in memory, SQLite (temp file) and PostgreSQL (own schema)."""
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    with _sql_store(request.param, request) as sql:
+        yield sql
+
+
+@pytest.fixture(params=["sqlite", _POSTGRES])
+def sql_store(request: pytest.FixtureRequest) -> Iterator[SqlStore]:
+    """An empty SqlStore on SQLite and on PostgreSQL, for tests of the SQL side only."""
+    with _sql_store(request.param, request) as sql:
+        yield sql

@@ -1,0 +1,110 @@
+"""Sample domain objects for the storage tests: the seed case STK-2023-137 and its recipients."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.domain.organisation import Directory, Organisation, OrgKind
+from bot.domain.remiss import (
+    Answer,
+    Attachment,
+    DocumentLink,
+    Position,
+    QuestionKind,
+    Recipient,
+    Remiss,
+    ResponseContent,
+    ResponseKind,
+)
+from bot.ports import Repository
+
+NOW = datetime(2023, 10, 2, 8, 30, tzinfo=UTC)
+TODAY = date(2023, 10, 2)
+DEADLINE = date(2023, 11, 30)
+CASE = "STK-2023-137"
+COORDINATOR = "U0COORD01"
+SENDER = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING, aliases=("Kommunstyrelsen",))
+# Emoji, Slack's special characters and Swedish letters, 10,000 characters in all.
+LONG_ANSWER = ("Nämnden tillstyrker 👍 förslaget <&> men föreslår ändringar i § 3.\r\n" * 160)[:10_000]
+
+
+def official(n: int) -> str:
+    return f"U0OFFICIAL{n:02d}"
+
+
+def org_key(n: int) -> str:
+    return f"namnd-{n}"
+
+
+def organisation(n: int) -> Organisation:
+    return Organisation(
+        key=org_key(n),
+        name=f"Nämnd {n}",
+        short_name=f"N{n}",
+        kind=OrgKind.NAMND if n % 4 else OrgKind.BOLAG,
+        contacts=(official(n), f"handlaggare{n}@malmo.se"),
+        stand_ins=(f"U0STANDIN{n:02d}",),
+        aliases=(f"Nämnden nr {n}", f"{n}:e nämnden"),
+    )
+
+
+def directory(count: int = 15) -> Directory:
+    """Stadskontoret and `count` answering organisations, in that order."""
+    return Directory((SENDER, *(organisation(n) for n in range(1, count + 1))))
+
+
+def remiss(case_number: str = CASE, *, deadline: date = DEADLINE) -> Remiss:
+    return Remiss.draft(
+        case_number=case_number,
+        title="Uppdrag budget 2023 – Definiera och starta ett långsiktigt och strategiskt områdeslyft",
+        description="Stadskontoret önskar synpunkter <senast> 30 november & gärna tidigare.",
+        sender_key=SENDER.key,
+        coordinators=(COORDINATOR, "U0COORD02"),
+        contact="Mia Idestrom",
+        questions=[
+            ("Hur ser ni på förslaget?", QuestionKind.FREE_TEXT),
+            ("Vilka resurser behövs?", QuestionKind.FREE_TEXT),
+            ("Finns det risker?", QuestionKind.FREE_TEXT),
+            ("Vilken nämnd eller vilket bolag bör samordna?", QuestionKind.ORGANISATION_CHOICE),
+        ],
+        deadline=deadline,
+        created_by=COORDINATOR,
+        created_at=NOW,
+        today=TODAY,
+        documents=(
+            DocumentLink("Tjänsteskrivelse", "https://malmo.se/remiss/STK-2023-137.pdf"),
+            DocumentLink("Bilaga 1", "https://malmo.se/remiss/bilaga-1.pdf?a=1&b=2"),
+        ),
+    )
+
+
+def recipient(n: int, case_number: str = CASE, *, deadline: date = DEADLINE) -> Recipient:
+    return Recipient(case_number, org_key(n), (official(n),), deadline)
+
+
+def answer_content(text: str = "Vi tillstyrker.") -> ResponseContent:
+    """A complete yttrande: a board decision with answers to every question and the signed document."""
+    return ResponseContent(
+        kind=ResponseKind.YTTRANDE,
+        answers=(
+            Answer(1, text, Position.TILLSTYRKER),
+            Answer(2, "Två tjänster.", Position.FORESLAR_ANDRINGAR),
+            Answer(3, "", Position.NOT_STATED),
+            Answer(4, "Tekniska nämnden", Position.NOT_STATED),
+        ),
+        meeting_date=date(2023, 11, 19),
+        paragraph="§ 214",
+        attachments=(Attachment("F0123ABC", "Yttrande STK-2023-137.pdf", "https://files.slack.com/F0123ABC"),),
+    )
+
+
+def sent_remiss(repo: Repository, recipients: int = 3, case_number: str = CASE) -> Remiss:
+    """A sent remiss with recipients 1..`recipients` (directory loaded if it's empty)."""
+    if len(repo.load_directory()) == 0:
+        repo.replace_directory(directory(max(15, recipients)))
+    stored = repo.add_remiss(remiss(case_number))
+    stored.mark_sent(NOW + timedelta(minutes=5))
+    repo.save_remiss(stored)
+    for n in range(1, recipients + 1):
+        repo.add_recipient(recipient(n, case_number))
+    return stored

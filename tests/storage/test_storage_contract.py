@@ -1,0 +1,554 @@
+"""The Store/Repository contract, run against MemoryStore, SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.organisation import Directory, Organisation, OrgKind
+from bot.domain.remiss import (
+    Answer,
+    AuditAction,
+    AuditEntry,
+    Draft,
+    Position,
+    QuestionKind,
+    RemissStatus,
+    Response,
+    ResponseContent,
+    ResponseKind,
+    audit,
+)
+from bot.ports import Repository, Store
+from tests.storage.samples import (
+    CASE,
+    COORDINATOR,
+    DEADLINE,
+    LONG_ANSWER,
+    NOW,
+    SENDER,
+    TODAY,
+    answer_content,
+    directory,
+    official,
+    org_key,
+    organisation,
+    recipient,
+    remiss,
+    sent_remiss,
+)
+
+STOCKHOLM_SUMMER = timezone(timedelta(hours=2))
+
+
+class Boom(Exception):
+    """Raised inside a transaction to make it roll back."""
+
+
+def in_transaction(store: Store, work: Callable[[Repository], object]) -> None:
+    with store.transaction() as repo:
+        work(repo)
+
+
+# -- remisses ----------------------------------------------------------------------------------------
+def test_a_remiss_comes_back_exactly_as_it_was_stored(store: Store) -> None:
+    original = remiss()
+    with store.transaction() as repo:
+        repo.replace_directory(directory())
+        added = repo.add_remiss(original)
+
+    assert added.id is not None
+    with store.read() as repo:
+        loaded = repo.get_remiss(CASE)
+    assert loaded == added
+    assert replace(loaded, id=None) == original
+    assert loaded.questions[3].kind is QuestionKind.ORGANISATION_CHOICE
+    assert loaded.created_at.tzinfo == UTC
+
+
+def test_a_changed_remiss_comes_back_changed(store: Store) -> None:
+    with store.transaction() as repo:
+        stored = sent_remiss(repo, recipients=0)
+    changed = replace(
+        stored,
+        title="Nytt namn",
+        deadline=date(2023, 12, 15),
+        coordinators=(COORDINATOR,),
+        questions=stored.questions[:2],
+        documents=(),
+    )
+    changed.close(NOW + timedelta(days=60))
+
+    with store.transaction() as repo:
+        repo.save_remiss(changed)
+    with store.read() as repo:
+        loaded = repo.get_remiss(CASE)
+
+    assert loaded == changed
+    assert loaded is not None
+    assert loaded.status is RemissStatus.CLOSED
+
+
+def test_a_duplicate_case_number_is_refused_and_the_transaction_goes_on(store: Store) -> None:
+    with store.transaction() as repo:
+        repo.replace_directory(directory())
+        repo.add_remiss(remiss())
+
+    with store.transaction() as repo:
+        with pytest.raises(DomainError) as refused:
+            repo.add_remiss(remiss())
+        repo.add_remiss(remiss("KS 2021/123"))
+
+    assert refused.value.code is ErrorCode.DUPLICATE_CASE_NUMBER
+    assert refused.value.field == "case_number"
+    assert refused.value.params["case_number"] == CASE
+    with store.read() as repo:
+        assert [r.case_number for r in repo.list_remisses()] == [CASE, "KS 2021/123"]
+
+
+def test_a_remiss_from_an_organisation_not_in_the_directory_is_refused(store: Store) -> None:
+    with store.transaction() as repo, pytest.raises(DomainError) as refused:
+        repo.add_remiss(remiss())
+
+    assert refused.value.code is ErrorCode.UNKNOWN_ORGANISATION
+
+
+def test_saving_a_remiss_that_was_never_added_is_refused(store: Store) -> None:
+    with store.transaction() as repo, pytest.raises(DomainError) as refused:
+        repo.save_remiss(remiss())
+
+    assert refused.value.code is ErrorCode.UNKNOWN_REMISS
+
+
+def test_remisses_are_listed_in_creation_order_and_filtered_by_status(store: Store) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=0, case_number="STK-2023-2")
+        repo.add_remiss(remiss("STK-2023-1"))
+        sent_remiss(repo, recipients=0, case_number="STK-2023-3")
+
+    with store.read() as repo:
+        everything = [r.case_number for r in repo.list_remisses()]
+        sent = [r.case_number for r in repo.list_remisses([RemissStatus.SENT])]
+        closed = repo.list_remisses([RemissStatus.CLOSED, RemissStatus.WITHDRAWN])
+
+    assert everything == ["STK-2023-2", "STK-2023-1", "STK-2023-3"]
+    assert sent == ["STK-2023-2", "STK-2023-3"]
+    assert closed == []
+
+
+def test_an_unknown_case_number_finds_nothing(store: Store) -> None:
+    with store.read() as repo:
+        assert repo.get_remiss("STK-1999-1") is None
+        assert repo.get_recipient("STK-1999-1", org_key(1)) is None
+        assert repo.list_recipients("STK-1999-1") == []
+        assert repo.list_audit("STK-1999-1") == []
+
+
+# -- recipients and responses ------------------------------------------------------------------------
+def test_a_recipient_with_draft_versions_and_extensions_comes_back_exactly(store: Store) -> None:
+    with store.transaction() as repo:
+        stored = sent_remiss(repo, recipients=0)
+        added = repo.add_recipient(replace(recipient(1), officials=(official(1), official(2), "U0ZZZ")))
+    assert added.id is not None
+    added.open(stored, official(1), NOW)
+    added.submit(stored, answer_content(LONG_ANSWER), official(1), NOW + timedelta(hours=1), TODAY)
+    added.withdraw(stored, official(1), NOW + timedelta(hours=2), TODAY)
+    delegation = ResponseContent(
+        kind=ResponseKind.DELEGATION,
+        answers=(Answer(1, "Via delegation: ja.", Position.INGA_SYNPUNKTER),),
+        decided_by="Förvaltningsdirektören",
+    )
+    added.submit(stored, delegation, official(2), NOW + timedelta(hours=3), TODAY)
+    added.extend(stored, date(2023, 12, 8), COORDINATOR, NOW + timedelta(days=1), "Nämndmöte 7/12 <&>")
+    added.draft = Draft(
+        ResponseContent(
+            ResponseKind.PRELIMINARY,
+            (
+                Answer(
+                    2,
+                    "Utkast 📝",
+                ),
+            ),
+            planned_board_date=date(2023, 12, 7),
+        ),
+        official(2),
+        NOW.astimezone(STOCKHOLM_SUMMER),
+    )
+
+    with store.transaction() as repo:
+        repo.save_recipient(added)
+    with store.read() as repo:
+        loaded = repo.get_recipient(CASE, org_key(1))
+
+    assert loaded == added
+    assert loaded is not None
+    assert loaded.responses[0].content.answers[0].text == LONG_ANSWER
+    assert [r.version for r in loaded.responses] == [1, 2]
+    assert loaded.deadline == date(2023, 12, 8)
+    assert loaded.draft is not None
+    assert loaded.draft.updated_at.tzinfo == UTC
+    assert loaded.officials == (official(1), official(2), "U0ZZZ")
+
+
+def test_submitted_versions_are_appended_and_never_rewritten(store: Store) -> None:
+    with store.transaction() as repo:
+        stored = sent_remiss(repo, recipients=1)
+    with store.transaction() as repo:
+        first = repo.get_recipient(CASE, org_key(1))
+        assert first is not None
+        first.submit(stored, answer_content("Första versionen."), official(1), NOW, TODAY)
+        repo.save_recipient(first)
+    with store.transaction() as repo:
+        second = repo.get_recipient(CASE, org_key(1))
+        assert second is not None
+        second.submit(stored, answer_content("Andra versionen."), official(1), NOW + timedelta(hours=1), TODAY)
+        repo.save_recipient(second)
+
+    with store.read() as repo:
+        loaded = repo.get_recipient(CASE, org_key(1))
+    assert loaded is not None
+    assert [r.version for r in loaded.responses] == [1, 2]
+    assert loaded.responses[0] == first.responses[0]
+    assert loaded.responses[0].content.answers[0].text == "Första versionen."
+    assert loaded.responses[1].content.answers[0].text == "Andra versionen."
+
+
+def test_changing_a_stored_version_is_refused_and_changes_nothing(store: Store) -> None:
+    with store.transaction() as repo:
+        stored = sent_remiss(repo, recipients=1)
+        rec = repo.get_recipient(CASE, org_key(1))
+        assert rec is not None
+        rec.submit(stored, answer_content("Originalet."), official(1), NOW, TODAY)
+        repo.save_recipient(rec)
+
+    tampered = replace(rec.responses[0], content=answer_content("Ändrat i efterhand."))
+    with store.transaction() as repo, pytest.raises(ValueError, match="append-only"):
+        repo.save_recipient(replace(rec, responses=[tampered]))
+    with store.transaction() as repo, pytest.raises(ValueError, match="append-only"):
+        repo.save_recipient(replace(rec, responses=[]))
+
+    with store.read() as repo:
+        loaded = repo.get_recipient(CASE, org_key(1))
+    assert loaded is not None
+    assert loaded.responses == rec.responses
+
+
+def test_a_withdrawn_response_stays_stored_and_is_no_longer_current(store: Store) -> None:
+    with store.transaction() as repo:
+        stored = sent_remiss(repo, recipients=1)
+        rec = repo.get_recipient(CASE, org_key(1))
+        assert rec is not None
+        rec.decline(stored, "Berör inte nämndens ansvarsområde.", official(1), NOW)
+        rec.withdraw(stored, official(1), NOW + timedelta(hours=1), TODAY)
+        repo.save_recipient(rec)
+
+    with store.read() as repo:
+        loaded = repo.get_recipient(CASE, org_key(1))
+    assert loaded is not None
+    assert loaded.withdrawn_version == 1
+    assert loaded.current_response is None
+    assert loaded.responses[0].content.decline_reason == "Berör inte nämndens ansvarsområde."
+
+
+def test_extensions_are_kept_in_the_order_they_were_granted(store: Store) -> None:
+    with store.transaction() as repo:
+        stored = sent_remiss(repo, recipients=2)
+    for new_deadline, day in ((date(2023, 12, 8), 1), (date(2023, 12, 15), 2)):
+        with store.transaction() as repo:
+            rec = repo.get_recipient(CASE, org_key(1))
+            assert rec is not None
+            rec.extend(stored, new_deadline, COORDINATOR, NOW + timedelta(days=day), f"Anstånd {day}")
+            repo.save_recipient(rec)
+
+    with store.read() as repo:
+        extended = repo.get_recipient(CASE, org_key(1))
+        other = repo.get_recipient(CASE, org_key(2))
+    assert extended is not None
+    assert other is not None
+    assert [(e.previous_deadline, e.new_deadline) for e in extended.extensions] == [
+        (DEADLINE, date(2023, 12, 8)),
+        (date(2023, 12, 8), date(2023, 12, 15)),
+    ]
+    assert extended.deadline == date(2023, 12, 15)
+    assert other.deadline == DEADLINE
+
+
+def test_a_recipient_follows_its_remiss_when_the_remiss_deadline_moves(store: Store) -> None:
+    with store.transaction() as repo:
+        stored = sent_remiss(repo, recipients=1)
+        repo.save_remiss(replace(stored, deadline=date(2023, 12, 20)))
+
+    with store.read() as repo:
+        rec = repo.get_recipient(CASE, org_key(1))
+    assert rec is not None
+    assert rec.deadline == date(2023, 12, 20)
+
+
+def test_recipients_are_listed_in_the_order_they_were_added(store: Store) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=0)
+        for n in (3, 1, 2):
+            repo.add_recipient(recipient(n))
+        sent_remiss(repo, recipients=1, case_number="KS 2021/123")
+
+    with store.read() as repo:
+        keys = [r.organisation_key for r in repo.list_recipients(CASE)]
+    assert keys == [org_key(3), org_key(1), org_key(2)]
+
+
+def test_a_recipient_must_be_a_known_organisation_on_a_known_remiss_and_only_once(store: Store) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=1)
+        with pytest.raises(DomainError) as unknown_org:
+            repo.add_recipient(replace(recipient(1), organisation_key="okand-namnd"))
+        with pytest.raises(DomainError) as unknown_remiss:
+            repo.add_recipient(recipient(1, "STK-1999-1"))
+        with pytest.raises(ValueError, match="already has recipient"):
+            repo.add_recipient(recipient(1))
+        with pytest.raises(DomainError) as not_a_recipient:
+            repo.save_recipient(recipient(2))
+
+    assert unknown_org.value.code is ErrorCode.UNKNOWN_ORGANISATION
+    assert unknown_remiss.value.code is ErrorCode.UNKNOWN_REMISS
+    assert not_a_recipient.value.code is ErrorCode.NOT_A_RECIPIENT
+
+
+def test_assignments_are_the_recipients_a_user_answers_for_on_remisses_in_the_given_states(
+    store: Store,
+) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=3)
+        repo.add_remiss(remiss("STK-2023-200"))  # a draft: not sent to anyone yet
+        repo.add_recipient(recipient(1, "STK-2023-200"))
+        later = sent_remiss(repo, recipients=0, case_number="STK-2023-300")
+        repo.add_recipient(recipient(1, "STK-2023-300"))
+    with store.transaction() as repo:
+        rec = repo.get_recipient(CASE, org_key(2))
+        assert rec is not None
+        rec.hand_over(later, official(1), official(2), NOW, "Semester")
+        repo.save_recipient(rec)
+
+    with store.read() as repo:
+        mine = repo.assignments_for([official(1)], [RemissStatus.SENT])
+        ours = repo.assignments_for([official(1), official(3)], [RemissStatus.SENT, RemissStatus.DRAFT])
+        handed_over = repo.assignments_for([official(2)], [RemissStatus.SENT])
+        nobody = repo.assignments_for([], [RemissStatus.SENT])
+
+    assert [(a.remiss.case_number, a.recipient.organisation_key) for a in mine] == [
+        (CASE, org_key(1)),
+        (CASE, org_key(2)),
+        ("STK-2023-300", org_key(1)),
+    ]
+    assert [(a.remiss.case_number, a.recipient.organisation_key) for a in ours] == [
+        (CASE, org_key(1)),
+        (CASE, org_key(2)),
+        (CASE, org_key(3)),
+        ("STK-2023-200", org_key(1)),
+        ("STK-2023-300", org_key(1)),
+    ]
+    assert mine[0].remiss.title == remiss().title
+    assert handed_over == []
+    assert nobody == []
+
+
+# -- audit trail -------------------------------------------------------------------------------------
+def test_audit_entries_come_back_in_the_order_they_were_appended(store: Store) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=2)
+        created = repo.append_audit(audit(CASE, AuditAction.CREATED, COORDINATOR, NOW, title="<&> 👍"))
+        # Appended later but stamped earlier: the trail keeps the order things were recorded in.
+        repo.append_audit(audit(CASE, AuditAction.OPENED, official(2), NOW - timedelta(hours=1), org_key(2)))
+        repo.append_audit(audit(CASE, AuditAction.SUBMITTED, official(1), NOW, org_key(1), version=1))
+        repo.append_audit(
+            AuditEntry(CASE, AuditAction.REMINDED, "remissbot", NOW, org_key(2), (("z", "1"), ("a", "2")))
+        )
+
+    with store.read() as repo:
+        everything = repo.list_audit(CASE)
+        second = repo.list_audit(CASE, org_key(2))
+
+    assert created.id is not None
+    assert everything[0] == created
+    assert [e.action for e in everything] == [
+        AuditAction.CREATED,
+        AuditAction.OPENED,
+        AuditAction.SUBMITTED,
+        AuditAction.REMINDED,
+    ]
+    assert everything[0].details_dict == {"title": "<&> 👍"}
+    assert everything[3].details == (("z", "1"), ("a", "2"))
+    assert [e.action for e in second] == [AuditAction.OPENED, AuditAction.REMINDED]
+
+
+def test_an_audit_entry_for_an_unknown_remiss_is_refused(store: Store) -> None:
+    with store.transaction() as repo, pytest.raises(DomainError) as refused:
+        repo.append_audit(audit("STK-1999-1", AuditAction.CREATED, COORDINATOR, NOW))
+
+    assert refused.value.code is ErrorCode.UNKNOWN_REMISS
+
+
+# -- directory ---------------------------------------------------------------------------------------
+def test_the_directory_comes_back_in_its_order_with_every_field(store: Store) -> None:
+    written = Directory(
+        (
+            organisation(3),
+            SENDER,
+            replace(organisation(1), active=False),
+            Organisation("mkb", "MKB Fastighets AB", "MKB", OrgKind.BOLAG, aliases=("MKB Fastighets AB",)),
+        )
+    )
+    with store.transaction() as repo:
+        repo.replace_directory(written)
+
+    with store.read() as repo:
+        loaded = repo.load_directory()
+    assert loaded.organisations == written.organisations
+
+
+def test_organisations_left_out_of_a_new_directory_become_inactive_and_keep_their_recipients(
+    store: Store,
+) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=2)
+    renamed = replace(organisation(2), name="Nämnd 2 (nytt namn)")
+    with store.transaction() as repo:
+        repo.replace_directory(Directory((renamed, SENDER, organisation(5))))
+
+    with store.read() as repo:
+        loaded = repo.load_directory()
+        recipients = repo.list_recipients(CASE)
+
+    listed = (renamed, SENDER, organisation(5))
+    assert loaded.organisations[:3] == listed
+    left_out = loaded.organisations[3:]
+    assert [o.key for o in left_out] == [org_key(n) for n in (1, 3, 4, *range(6, 16))]
+    assert all(not o.active for o in left_out)
+    assert loaded.active() == listed
+    assert [r.organisation_key for r in recipients] == [org_key(1), org_key(2)]
+
+
+def test_a_directory_replacement_is_undone_with_the_transaction_it_was_in(store: Store) -> None:
+    with store.transaction() as repo:
+        repo.replace_directory(directory(3))
+
+    def replace_then_fail(repo: Repository) -> None:
+        repo.replace_directory(Directory((organisation(9),)))
+        raise Boom
+
+    with pytest.raises(Boom):
+        in_transaction(store, replace_then_fail)
+
+    with store.read() as repo:
+        assert repo.load_directory().organisations == directory(3).organisations
+
+
+# -- Slack deliveries and users ----------------------------------------------------------------------
+def test_a_delivery_is_claimed_the_first_time_only(store: Store) -> None:
+    with store.transaction() as repo:
+        first = repo.claim_delivery("Ev0123ABC", NOW)
+        again = repo.claim_delivery("Ev0123ABC", NOW)
+        # A refused claim doesn't spoil the transaction.
+        other = repo.claim_delivery("Ev0456DEF", NOW)
+    with store.transaction() as repo:
+        retried = repo.claim_delivery("Ev0123ABC", NOW + timedelta(minutes=1))
+
+    assert (first, again, other, retried) == (True, False, True, False)
+
+
+def test_a_cached_user_id_is_found_by_email_in_any_letter_case(store: Store) -> None:
+    with store.transaction() as repo:
+        repo.cache_user_id("Mia.Idestrom@malmo.se", "U0MIA0001", NOW)
+        repo.cache_user_id("kalle@malmo.se", "U0KALLE01", NOW)
+        repo.cache_user_id("kalle@malmo.se", "U0KALLE02", NOW + timedelta(days=1))
+
+    with store.read() as repo:
+        assert repo.cached_user_id("mia.idestrom@MALMO.se") == "U0MIA0001"
+        assert repo.cached_user_id("kalle@malmo.se") == "U0KALLE02"
+        assert repo.cached_user_id("okand@malmo.se") is None
+
+
+# -- transactions ------------------------------------------------------------------------------------
+def test_an_exception_in_a_transaction_leaves_nothing_behind(store: Store) -> None:
+    def write_everything_then_fail(repo: Repository) -> None:
+        stored = sent_remiss(repo, recipients=2)
+        rec = repo.get_recipient(CASE, org_key(1))
+        assert rec is not None
+        repo.append_audit(rec.submit(stored, answer_content(), official(1), NOW, TODAY))
+        repo.save_recipient(rec)
+        repo.claim_delivery("Ev0123ABC", NOW)
+        repo.cache_user_id("mia@malmo.se", "U0MIA0001", NOW)
+        raise Boom
+
+    with pytest.raises(Boom):
+        in_transaction(store, write_everything_then_fail)
+
+    with store.read() as repo:
+        assert repo.list_remisses() == []
+        assert len(repo.load_directory()) == 0
+        assert repo.cached_user_id("mia@malmo.se") is None
+    with store.transaction() as repo:
+        assert repo.claim_delivery("Ev0123ABC", NOW)
+
+
+def test_a_domain_error_rolls_the_transaction_back_too(store: Store) -> None:
+    def add_twice(repo: Repository) -> None:
+        repo.replace_directory(directory())
+        repo.add_remiss(remiss())
+        repo.add_remiss(remiss())
+
+    with pytest.raises(DomainError):
+        in_transaction(store, add_twice)
+
+    with store.read() as repo:
+        assert repo.list_remisses() == []
+
+
+def test_a_read_refuses_to_write(store: Store) -> None:
+    with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
+        repo.replace_directory(directory())
+    with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
+        repo.claim_delivery("Ev0123ABC", NOW)
+
+
+def test_changing_an_object_handed_in_or_out_does_not_change_what_is_stored(store: Store) -> None:
+    handed_in = remiss()
+    with store.transaction() as repo:
+        repo.replace_directory(directory())
+        handed_out = repo.add_remiss(handed_in)
+        rec = repo.add_recipient(recipient(1))
+    handed_in.title = "Ändrad efteråt"
+    handed_out.status = RemissStatus.CLOSED
+    rec.officials = ("U0OTHER01",)
+    rec.responses.append(Response(1, answer_content(), official(1), NOW))
+
+    with store.read() as repo:
+        loaded = repo.get_remiss(CASE)
+        loaded_rec = repo.get_recipient(CASE, org_key(1))
+    assert loaded is not None
+    assert loaded.title == remiss().title
+    assert loaded.status is RemissStatus.DRAFT
+    assert loaded_rec is not None
+    assert loaded_rec.officials == (official(1),)
+    assert loaded_rec.responses == []
+
+
+def test_times_come_back_as_the_same_instant_in_utc(store: Store) -> None:
+    local = datetime(2023, 10, 2, 10, 30, 15, 123456, tzinfo=STOCKHOLM_SUMMER)
+    with store.transaction() as repo:
+        repo.replace_directory(directory())
+        repo.add_remiss(replace(remiss(), created_at=local))
+        repo.append_audit(audit(CASE, AuditAction.CREATED, COORDINATOR, local))
+
+    with store.read() as repo:
+        loaded = repo.get_remiss(CASE)
+        entry = repo.list_audit(CASE)[0]
+    assert loaded is not None
+    assert loaded.created_at == local
+    assert loaded.created_at.tzinfo == UTC
+    assert loaded.created_at.hour == 8
+    assert entry.at == local
+    assert entry.at.tzinfo == UTC

@@ -1,0 +1,152 @@
+"""Migrations: a fresh database gets the schema of storage/tables.py exactly; a mismatched one is refused."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+from sqlmodel import SQLModel
+
+import storage.migrate
+from bot.ports import SchemaBehind, StoreUnavailable
+from storage import SqlStore, ensure_schema, make_engine, upgrade
+from storage.migrate import current_revision, head_revision
+from tests.storage.samples import NOW
+
+_EMPTY_POSTGRES = pytest.param("postgres", marks=pytest.mark.postgres)
+
+
+@pytest.fixture(params=["sqlite", _EMPTY_POSTGRES])
+def empty_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An engine on an empty database: a new SQLite file, or a new PostgreSQL schema."""
+    url_fixture = "fresh_postgres_url" if request.param == "postgres" else "sqlite_url"
+    engine = make_engine(request.getfixturevalue(url_fixture))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def newer_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Pretend this code has one more migration than the database: a copy of the scripts plus a no-op."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(storage.migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    old_head = head_revision()
+    (scripts / "versions" / "0002_test_next.py").write_text(
+        '"""A later migration that changes nothing."""\n\n'
+        f'revision = "0002"\ndown_revision = "{old_head}"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        "def upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n"
+    )
+    monkeypatch.setattr(storage.migrate, "MIGRATIONS_DIR", scripts)
+    return old_head
+
+
+def schema_differences(engine: Engine) -> list[object]:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, SQLModel.metadata))
+
+
+def test_an_empty_database_is_migrated_to_the_newest_schema(empty_engine: Engine) -> None:
+    assert current_revision(empty_engine) is None
+
+    ensure_schema(empty_engine, auto_upgrade=False)
+
+    assert current_revision(empty_engine) == head_revision()
+    SqlStore(empty_engine).check()
+
+
+def test_the_migrated_schema_is_exactly_the_tables_module(empty_engine: Engine) -> None:
+    upgrade(empty_engine)
+
+    assert schema_differences(empty_engine) == []
+
+
+def test_upgrading_a_current_database_changes_nothing(empty_engine: Engine) -> None:
+    upgrade(empty_engine)
+    tables = set(inspect(empty_engine).get_table_names())
+
+    upgrade(empty_engine)
+    ensure_schema(empty_engine, auto_upgrade=False)
+
+    assert set(inspect(empty_engine).get_table_names()) == tables
+    assert tables == {*SQLModel.metadata.tables, "alembic_version"}
+
+
+def test_a_schema_behind_the_code_is_refused_with_the_command_that_fixes_it(
+    empty_engine: Engine, newer_code: str
+) -> None:
+    upgrade(empty_engine, newer_code)
+
+    with pytest.raises(SchemaBehind) as refused:
+        ensure_schema(empty_engine, auto_upgrade=False)
+
+    message = str(refused.value)
+    assert "remissbot db upgrade" in message
+    assert "\n" not in message
+    assert current_revision(empty_engine) == newer_code
+
+
+def test_a_schema_behind_the_code_is_upgraded_when_allowed(empty_engine: Engine, newer_code: str) -> None:
+    upgrade(empty_engine, newer_code)
+
+    ensure_schema(empty_engine, auto_upgrade=True)
+
+    assert current_revision(empty_engine) == "0002"
+
+
+def test_a_schema_from_a_newer_remissbot_is_refused(empty_engine: Engine) -> None:
+    upgrade(empty_engine)
+    with empty_engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0999'")
+
+    with pytest.raises(StoreUnavailable) as refused:
+        ensure_schema(empty_engine, auto_upgrade=True)
+
+    assert not isinstance(refused.value, SchemaBehind)
+    assert "0999" in str(refused.value)
+    assert "Uppgradera remissbot" in str(refused.value)
+
+
+def test_tables_made_without_migrations_are_refused(empty_engine: Engine) -> None:
+    SQLModel.metadata.create_all(empty_engine)
+
+    with pytest.raises(StoreUnavailable, match="ingen schemaversion"):
+        ensure_schema(empty_engine, auto_upgrade=True)
+
+
+def test_an_in_memory_sqlite_database_can_be_migrated_and_used() -> None:
+    engine = make_engine("sqlite://")
+
+    upgrade(engine)
+
+    store = SqlStore(engine)
+    with store.transaction() as repo:
+        repo.claim_delivery("Ev0MEMORY01", NOW)
+    with store.transaction() as repo:
+        claimed_again = repo.claim_delivery("Ev0MEMORY01", NOW)
+
+    assert current_revision(engine) == head_revision()
+    assert schema_differences(engine) == []
+    assert claimed_again is False
+
+
+def test_replicas_starting_together_migrate_the_database_once(empty_engine: Engine) -> None:
+    barrier = threading.Barrier(4)
+
+    def start() -> None:
+        barrier.wait(timeout=30)
+        ensure_schema(empty_engine, auto_upgrade=False)
+
+    with ThreadPoolExecutor(4) as pool:
+        for started in [pool.submit(start) for _ in range(4)]:
+            started.result(timeout=60)
+
+    assert current_revision(empty_engine) == head_revision()
+    assert schema_differences(empty_engine) == []
