@@ -136,14 +136,18 @@ class HttpServer:
     """The production WSGI server (waitress), also started on a loopback port by the demo and the tests."""
 
     def __init__(self, wsgi: WSGIApplication, *, host: str, port: int, threads: int = 8) -> None:
-        from waitress.server import create_server
+        from waitress.server import BaseWSGIServer, create_server
 
-        self._server = create_server(wsgi, host=host, port=port, threads=threads, ident="remissbot")
+        server = create_server(wsgi, host=host, port=port, threads=threads, ident="remissbot")
+        if not isinstance(server, BaseWSGIServer):  # one host and port give one server, never several
+            raise TypeError(f"unexpected waitress server {type(server).__name__}")
+        # waitress's type stubs lack effective_host/effective_port/_map, which are public enough here.
+        self._server: Any = server
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://{self._server.effective_host}:{self._server.effective_port}"  # type: ignore[union-attr]
+        return f"http://{self._server.effective_host}:{self._server.effective_port}"
 
     def serve_forever(self) -> None:
         self._server.run()
@@ -157,8 +161,17 @@ class HttpServer:
     def stop(self) -> None:
         """Close every socket from inside waitress's own loop (closing them from here races its select)."""
         server = self._server
+
+        def close_all() -> None:
+            for channel in list(server._map.values()):
+                channel.close()
+
         if self._thread is not None and self._thread.is_alive():
-            server.trigger.pull_trigger(lambda: [channel.close() for channel in list(server._map.values())])  # type: ignore[union-attr]
+            try:
+                server.trigger.pull_trigger(close_all)
+            except OSError:
+                # The loop already lost its trigger and is ending on its own (seen under heavy load).
+                close_all()
             self._thread.join(timeout=5)
         else:
             server.close()

@@ -78,6 +78,7 @@ class Store(Protocol):
         """A read-modify-write transaction: commits on success, rolls back on any exception.
 
         Writers to the same remiss are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: row locks).
+        Transactions don't nest: never open one while another is open on the same thread.
         """
         ...
 

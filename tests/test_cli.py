@@ -159,13 +159,17 @@ def test_the_installed_command_prints_no_traceback(tmp_path: Path) -> None:
 def remiss_document(tmp_path: Path, deadline: date) -> Path:
     months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
               "november", "december"]  # fmt: skip
+    decision = (
+        "1. Kommunstyrelsens arbetsutskott skickar förslaget på remiss med sista svarsdatum "
+        f"{deadline.day} {months[deadline.month - 1]} {deadline.year}."
+    )
     text = f"""Tjänsteskrivelse
 
 Ny cykelplan för Malmö; nu fråga om remiss STK-2031-12
 
 Förslag till beslut
 
-1. Kommunstyrelsens arbetsutskott skickar förslaget på remiss med sista svarsdatum {deadline.day} {months[deadline.month - 1]} {deadline.year}.
+{decision}
 
 Beslutet skickas till
 

@@ -156,9 +156,7 @@ def test_a_draft_may_wait_for_its_recipients_but_cannot_be_sent_without_them(ser
     assert service.overview("STK-2023-137").remiss.status is RemissStatus.DRAFT
 
 
-def test_a_draft_whose_deadline_passed_before_sending_is_not_sent(
-    service: RemissService, clock: FakeClock
-) -> None:
+def test_a_draft_whose_deadline_passed_before_sending_is_not_sent(service: RemissService, clock: FakeClock) -> None:
     service.create_draft(coordinator(service), stk_2023_137())
     clock.set(datetime(2023, 12, 1, 9, 0, tzinfo=UTC))
     with pytest.raises(DomainError) as refused:

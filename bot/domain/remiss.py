@@ -340,7 +340,11 @@ def audit(
 
 @dataclass
 class Recipient:
-    """An organisation asked to answer one remiss, with who answers for it and what it has done."""
+    """An organisation asked to answer one remiss, with who answers for it and what it has done.
+
+    `remiss_deadline` mirrors the remiss's own deadline (storage always reads it from the remiss), so
+    moving the remiss's deadline moves every recipient's that has no extension of its own.
+    """
 
     case_number: str
     organisation_key: str

@@ -63,9 +63,7 @@ class HttpTransport:
         request = urllib.request.Request(self.url, body.encode(), dict(headers), method="POST")  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return AppResponse(
-                    response.status, _lower(response.headers.items()), response.read().decode()
-                )
+                return AppResponse(response.status, _lower(response.headers.items()), response.read().decode())
         except urllib.error.HTTPError as error:
             return AppResponse(error.code, _lower(error.headers.items()), error.read().decode())
 
@@ -106,9 +104,7 @@ class SlackDriver:
         self.fake, self.transport = fake, transport
         self._signing_secret, self._clock, self._token = signing_secret, clock, verification_token
 
-    def resigned(
-        self, *, signing_secret: str | None = None, clock: Callable[[], float] | None = None
-    ) -> SlackDriver:
+    def resigned(self, *, signing_secret: str | None = None, clock: Callable[[], float] | None = None) -> SlackDriver:
         """This driver with another signing secret or clock: for requests the app must refuse."""
         return SlackDriver(
             self.fake,
@@ -194,9 +190,7 @@ class SlackDriver:
         }
         return self._send_payload(payload)
 
-    def view_submission(
-        self, user_id: str, values: Mapping[str, Any], *, view_id: str | None = None
-    ) -> AppResponse:
+    def view_submission(self, user_id: str, values: Mapping[str, Any], *, view_id: str | None = None) -> AppResponse:
         """The user submits a modal (by default the top of their stack) with `values`, shaped like Slack's
         `state.values`: {block_id: {action_id: {"type": ..., "value" | "selected_option" | ...: ...}}}.
         The app's answer is applied to the fake's modal stack (closed, updated, pushed or left with errors).
@@ -212,9 +206,7 @@ class SlackDriver:
             self.fake.resolve_submission(user_id, view.id, response.json())
         return response
 
-    def view_closed(
-        self, user_id: str, *, view_id: str | None = None, is_cleared: bool = False
-    ) -> AppResponse:
+    def view_closed(self, user_id: str, *, view_id: str | None = None, is_cleared: bool = False) -> AppResponse:
         """The user closes a modal (Slack sends this only for views with `notify_on_close`)."""
         view = self._open_view(user_id, view_id)
         payload = {
@@ -294,9 +286,7 @@ class SlackDriver:
         }
         return self.event(event)
 
-    def url_verification(
-        self, challenge: str = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
-    ) -> AppResponse:
+    def url_verification(self, challenge: str = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P") -> AppResponse:
         """The handshake Slack sends when the request URL is set; the app must echo the challenge."""
         body = {"token": self._token, "challenge": challenge, "type": "url_verification"}
         return self.post(json.dumps(body), JSON_CONTENT)

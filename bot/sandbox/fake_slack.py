@@ -212,9 +212,7 @@ class FakeSlack(Workspace):
             self.authenticate(method, token)
             retry_after = self._admit(method, params)
             if retry_after is not None:
-                return _Reply.json(
-                    429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
-                )
+                return _Reply.json(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
             return _Reply.json(200, {"ok": True, **self.call(method, params)})
         except SlackError as error:
             return _Reply.json(200, error.body())

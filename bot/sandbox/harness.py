@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.app import (
@@ -41,6 +42,7 @@ class Sandbox:
 
     fake: FakeSlack
     core: Core
+    app: App
     server: HttpServer
     driver: SlackDriver
     signing_secret: str
@@ -81,7 +83,7 @@ def running_sandbox(
             server = HttpServer(build_wsgi_app(core, app), host="127.0.0.1", port=0, threads=8).start()
             try:
                 driver = SlackDriver(fake, HttpTransport(server.url + SLACK_EVENTS_PATH), signing_secret)
-                yield Sandbox(fake, core, server, driver, signing_secret)
+                yield Sandbox(fake, core, app, server, driver, signing_secret)
             finally:
                 server.stop()
         finally:

@@ -82,9 +82,7 @@ class Channel:
     is_archived: bool = False
 
     def to_slack(self) -> JSON:
-        kind = (
-            {"is_im": True, "user": self.dm_user} if self.dm_user else {"is_channel": True, "name": self.name}
-        )
+        kind = {"is_im": True, "user": self.dm_user} if self.dm_user else {"is_channel": True, "name": self.name}
         return {"id": self.id, "is_archived": self.is_archived, **kind}
 
 
@@ -264,9 +262,7 @@ class Workspace:
                 self._dm_of_user[user_id] = channel_id
             return self._dm_of_user[user_id]
 
-    def record_user_message(
-        self, channel: str, user_id: str, text: str, thread_ts: str | None = None
-    ) -> Message:
+    def record_user_message(self, channel: str, user_id: str, text: str, thread_ts: str | None = None) -> Message:
         """Store a message a user wrote (the driver sends the matching event) so replies can thread on it."""
         with self._lock:
             return self._append(Message(channel, self._next_ts(), text, thread_ts=thread_ts, user=user_id))
@@ -302,9 +298,7 @@ class Workspace:
                 elif action != "errors" and view_id in stack:
                     del stack[stack.index(view_id) :]
             except SlackError as error:
-                self._warnings.append(
-                    f"view_submission answer {action} refused: {error.code} {error.messages}"
-                )
+                self._warnings.append(f"view_submission answer {action} refused: {error.code} {error.messages}")
 
     def close_views(self, user_id: str, view_id: str, *, all_views: bool = False) -> None:
         """The user closed a modal: drop it (and the ones pushed above it), or the whole stack."""
@@ -437,9 +431,7 @@ class Workspace:
             raise SlackError("user_disabled")
         already_open = user.id in self._dm_of_user
         channel = self._channels[self.open_dm(user.id)]
-        result: JSON = {
-            "channel": channel.to_slack() if _flag(params.get("return_im")) else {"id": channel.id}
-        }
+        result: JSON = {"channel": channel.to_slack() if _flag(params.get("return_im")) else {"id": channel.id}}
         return {**result, "no_op": True, "already_open": True} if already_open else result
 
     def _users_info(self, params: JSON) -> JSON:
@@ -517,9 +509,7 @@ class Workspace:
         thread_ts = _optional_str(params.get("thread_ts"))
         for channel in channels:
             shared = [file.id for file in files]
-            self._append(
-                Message(channel.id, self._next_ts(), comment or "", thread_ts=thread_ts, files=shared)
-            )
+            self._append(Message(channel.id, self._next_ts(), comment or "", thread_ts=thread_ts, files=shared))
             for file in files:
                 file.channels.append(channel.id)
         return {"files": [file.to_slack() for file in files]}
@@ -575,9 +565,7 @@ class Workspace:
         # Slack gives every block without a block_id one of its own, and interactive payloads carry it.
         if blocks is None:
             return None
-        return [
-            block if "block_id" in block else {**block, "block_id": self._new_id("b")} for block in blocks
-        ]
+        return [block if "block_id" in block else {**block, "block_id": self._new_id("b")} for block in blocks]
 
     def _find_message(self, channel_id: str, ts: Any) -> Message:
         for message in self._messages.get(channel_id, []):
@@ -603,9 +591,7 @@ class Workspace:
         if len(json.dumps(view).encode()) > block_kit.VIEW_JSON_MAX_BYTES:
             raise SlackError("view_too_large")
         if view.get("type") not in types:
-            raise SlackError(
-                "invalid_arguments", [f"[ERROR] must be one of {sorted(types)} [json-pointer:/view/type]"]
-            )
+            raise SlackError("invalid_arguments", [f"[ERROR] must be one of {sorted(types)} [json-pointer:/view/type]"])
         errors = block_kit.view_errors(view)
         if errors:
             raise SlackError("invalid_arguments", errors)
@@ -617,20 +603,14 @@ class Workspace:
         else:
             external_id = params.get("external_id")
             view = next(
-                (
-                    v
-                    for v in self._views.values()
-                    if external_id and v.payload.get("external_id") == external_id
-                ),
+                (v for v in self._views.values() if external_id and v.payload.get("external_id") == external_id),
                 None,
             )
         if view is None:
             raise SlackError("not_found")
         return view
 
-    def _new_view(
-        self, user_id: str, body: JSON, root_view_id: str | None, previous: str | None = None
-    ) -> View:
+    def _new_view(self, user_id: str, body: JSON, root_view_id: str | None, previous: str | None = None) -> View:
         view_id = self._new_id("V")
         view = View(view_id, user_id, {})
         self._views[view_id] = view

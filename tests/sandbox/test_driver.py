@@ -72,9 +72,7 @@ class RemissApp:
             ack(response_action="errors", errors={"svar": "Skriv ett svar"})
             return
         ack()
-        client.chat_postMessage(
-            channel=body["user"]["id"], text=f"Tack för svaret på {view['private_metadata']}"
-        )
+        client.chat_postMessage(channel=body["user"]["id"], text=f"Tack för svaret på {view['private_metadata']}")
 
     def offer_attachment(self, ack: Ack, body: JSON, client: WebClient) -> None:
         ack()
@@ -118,9 +116,7 @@ def driver(request: pytest.FixtureRequest, fake: FakeSlack, remiss_app: RemissAp
     yield SlackDriver(fake, transport, SIGNING_SECRET)
 
 
-def test_a_slash_command_is_acknowledged_and_its_listener_answers(
-    driver: SlackDriver, fake: FakeSlack
-) -> None:
+def test_a_slash_command_is_acknowledged_and_its_listener_answers(driver: SlackDriver, fake: FakeSlack) -> None:
     response = driver.slash_command("U0ANNA", "/remiss", "Översiktsplan 2040")
 
     assert response.status == 200
@@ -151,18 +147,14 @@ def test_a_button_opens_a_modal_whose_submission_is_validated_then_closes_it(
     assert refused.json() == {"response_action": "errors", "errors": {"svar": "Skriv ett svar"}}
     assert fake.views_of("U0ANNA") == [modal]
 
-    accepted = driver.view_submission(
-        "U0ANNA", {"svar": {"text": {"type": "plain_text_input", "value": "Bra"}}}
-    )
+    accepted = driver.view_submission("U0ANNA", {"svar": {"text": {"type": "plain_text_input", "value": "Bra"}}})
     assert accepted.status == 200
     assert fake.views_of("U0ANNA") == []
     thanks = fake.wait_for(lambda: [m.text for m in fake.messages_in("U0ANNA") if m.text.startswith("Tack")])
     assert thanks == ["Tack för svaret på KS 2024/17"]
 
 
-def test_a_global_shortcut_carries_a_trigger_id_that_opens_a_modal(
-    driver: SlackDriver, fake: FakeSlack
-) -> None:
+def test_a_global_shortcut_carries_a_trigger_id_that_opens_a_modal(driver: SlackDriver, fake: FakeSlack) -> None:
     driver.shortcut("U0BERTIL", "ny_remiss")
 
     assert fake.wait_for(lambda: fake.views_of("U0BERTIL"))[0].private_metadata == "från genväg"
@@ -212,10 +204,7 @@ def test_a_direct_message_is_answered_in_its_thread(driver: SlackDriver, fake: F
 def test_opening_the_home_tab_lets_the_app_publish_it(driver: SlackDriver, fake: FakeSlack) -> None:
     driver.app_home_opened("U0BERTIL")
 
-    assert (
-        fake.wait_for(lambda: fake.home_of("U0BERTIL")).payload["blocks"][0]["text"]["text"]
-        == "Dina remisser"
-    )
+    assert fake.wait_for(lambda: fake.home_of("U0BERTIL")).payload["blocks"][0]["text"]["text"] == "Dina remisser"
 
 
 def test_url_verification_echoes_the_challenge(fake: FakeSlack, http_url: str) -> None:
@@ -225,9 +214,7 @@ def test_url_verification_echoes_the_challenge(fake: FakeSlack, http_url: str) -
 
 
 def test_a_wrongly_signed_request_is_refused_over_http(fake: FakeSlack, http_url: str) -> None:
-    driver = SlackDriver(fake, HttpTransport(http_url), SIGNING_SECRET).resigned(
-        signing_secret="fel-hemlighet"
-    )
+    driver = SlackDriver(fake, HttpTransport(http_url), SIGNING_SECRET).resigned(signing_secret="fel-hemlighet")
 
     assert driver.slash_command("U0ANNA", "/remiss", "x").status == 401
     assert fake.calls_to("chat.postMessage") == []

@@ -24,9 +24,7 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return sleeps
 
 
-def test_a_429_with_retry_after_is_retried_by_slack_sdk_and_then_succeeds(
-    fake: FakeSlack, slept: list[float]
-) -> None:
+def test_a_429_with_retry_after_is_retried_by_slack_sdk_and_then_succeeds(fake: FakeSlack, slept: list[float]) -> None:
     client = WebClient(token="xoxb-test", base_url=fake.url, retry_handlers=[RateLimitErrorRetryHandler()])
     fake.inject("chat.postMessage", status=429, retry_after=7)
 
@@ -39,9 +37,7 @@ def test_a_429_with_retry_after_is_retried_by_slack_sdk_and_then_succeeds(
     assert len(fake.messages_in("C0REMISS")) == 1
 
 
-def test_a_429_without_a_retry_handler_raises_with_the_retry_after_header(
-    client: WebClient, fake: FakeSlack
-) -> None:
+def test_a_429_without_a_retry_handler_raises_with_the_retry_after_header(client: WebClient, fake: FakeSlack) -> None:
     fake.inject("chat.postMessage", status=429, retry_after=3)
 
     with pytest.raises(SlackApiError) as raised:
@@ -62,9 +58,7 @@ def test_a_server_error_raises_slack_api_error(client: WebClient, fake: FakeSlac
     assert client.auth_test()["ok"] is True
 
 
-def test_an_injected_slack_error_is_answered_as_many_times_as_asked(
-    client: WebClient, fake: FakeSlack
-) -> None:
+def test_an_injected_slack_error_is_answered_as_many_times_as_asked(client: WebClient, fake: FakeSlack) -> None:
     fake.inject("users.info", error="ratelimited", times=2)
 
     for _ in range(2):
@@ -73,9 +67,7 @@ def test_an_injected_slack_error_is_answered_as_many_times_as_asked(
     assert client.users_info(user="U0ANNA")["user"]["id"] == "U0ANNA"
 
 
-def test_injections_are_consumed_in_order_per_method_or_for_any_method(
-    client: WebClient, fake: FakeSlack
-) -> None:
+def test_injections_are_consumed_in_order_per_method_or_for_any_method(client: WebClient, fake: FakeSlack) -> None:
     fake.inject("*", error="fatal_error")
     fake.inject("users.info", error="user_not_visible")
 

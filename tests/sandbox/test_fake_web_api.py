@@ -129,9 +129,9 @@ def test_a_select_with_101_options_and_an_input_over_3000_are_refused(client: We
         "element": {"type": "plain_text_input", "action_id": "svar", "max_length": 3001},
     }
 
-    assert slack_error(lambda: client.chat_postMessage(channel="C0REMISS", text="x", blocks=[select]))[
-        "errors"
-    ] == ["no more than 100 items allowed [json-pointer:/blocks/0/accessory/options]"]
+    assert slack_error(lambda: client.chat_postMessage(channel="C0REMISS", text="x", blocks=[select]))["errors"] == [
+        "no more than 100 items allowed [json-pointer:/blocks/0/accessory/options]"
+    ]
     assert slack_error(lambda: client.chat_postMessage(channel="C0REMISS", text="x", blocks=[long_input]))[
         "errors"
     ] == ["must be less than 3001 [json-pointer:/blocks/0/element/max_length]"]
@@ -160,15 +160,10 @@ def test_blocks_sent_as_a_json_string_in_a_form_body_are_decoded(client: WebClie
 
 
 def test_posting_to_an_unknown_channel_is_refused_as_channel_not_found(client: WebClient) -> None:
-    assert (
-        slack_error(lambda: client.chat_postMessage(channel="C0NOPE", text="x"))["error"]
-        == "channel_not_found"
-    )
+    assert slack_error(lambda: client.chat_postMessage(channel="C0NOPE", text="x"))["error"] == "channel_not_found"
 
 
-def test_messages_get_unique_increasing_ts_and_threads_keep_their_parent(
-    client: WebClient, fake: FakeSlack
-) -> None:
+def test_messages_get_unique_increasing_ts_and_threads_keep_their_parent(client: WebClient, fake: FakeSlack) -> None:
     parent = client.chat_postMessage(channel="U0ANNA", text="Ny remiss")["ts"]
     reply = client.chat_postMessage(channel="U0ANNA", text="Påminnelse", thread_ts=parent)["ts"]
 
@@ -176,9 +171,7 @@ def test_messages_get_unique_increasing_ts_and_threads_keep_their_parent(
     assert [m.thread_ts for m in fake.messages_in("U0ANNA")] == [None, parent]
 
 
-def test_conversations_open_returns_the_same_dm_channel_every_time(
-    client: WebClient, fake: FakeSlack
-) -> None:
+def test_conversations_open_returns_the_same_dm_channel_every_time(client: WebClient, fake: FakeSlack) -> None:
     first = client.conversations_open(users="U0ANNA")["channel"]["id"]
     second = client.conversations_open(users="U0ANNA")
 
@@ -200,9 +193,7 @@ def test_a_deactivated_user_gets_no_dm(client: WebClient, fake: FakeSlack) -> No
 def test_users_are_found_by_id_and_email_and_unknown_ones_are_refused(client: WebClient) -> None:
     assert client.users_lookupByEmail(email="Anna.Andersson@malmo.se")["user"]["id"] == "U0ANNA"
     assert client.users_info(user="U0BERTIL")["user"]["real_name"] == "Bertil Berg"
-    assert (
-        slack_error(lambda: client.users_lookupByEmail(email="nobody@malmo.se"))["error"] == "users_not_found"
-    )
+    assert slack_error(lambda: client.users_lookupByEmail(email="nobody@malmo.se"))["error"] == "users_not_found"
     assert slack_error(lambda: client.users_info(user="U0NOBODY"))["error"] == "user_not_found"
 
 
@@ -280,9 +271,7 @@ def test_a_modal_title_over_24_characters_is_refused(client: WebClient, fake: Fa
     ],
     ids=["private_metadata 3001", "submit 25", "101 blocks", "over 250 kB", "home as modal"],
 )
-def test_views_over_slacks_limits_are_refused(
-    client: WebClient, fake: FakeSlack, view: JSON, error: str
-) -> None:
+def test_views_over_slacks_limits_are_refused(client: WebClient, fake: FakeSlack, view: JSON, error: str) -> None:
     trigger_id = fake.new_trigger_id("U0ANNA")
 
     assert slack_error(lambda: client.views_open(trigger_id=trigger_id, view=view))["error"] == error
@@ -296,17 +285,9 @@ def test_a_trigger_id_works_once_and_expires_after_three_seconds(
     late = fake.new_trigger_id("U0ANNA")
     advance(3.1)
 
-    assert (
-        slack_error(lambda: client.views_open(trigger_id=late, view=modal()))["error"] == "expired_trigger_id"
-    )
-    assert (
-        slack_error(lambda: client.views_open(trigger_id=used, view=modal()))["error"]
-        == "exchanged_trigger_id"
-    )
-    assert (
-        slack_error(lambda: client.views_open(trigger_id="1.2.3", view=modal()))["error"]
-        == "invalid_trigger_id"
-    )
+    assert slack_error(lambda: client.views_open(trigger_id=late, view=modal()))["error"] == "expired_trigger_id"
+    assert slack_error(lambda: client.views_open(trigger_id=used, view=modal()))["error"] == "exchanged_trigger_id"
+    assert slack_error(lambda: client.views_open(trigger_id="1.2.3", view=modal()))["error"] == "invalid_trigger_id"
 
 
 def test_a_modal_stack_holds_the_root_and_two_pushed_views(client: WebClient, fake: FakeSlack) -> None:
@@ -314,9 +295,7 @@ def test_a_modal_stack_holds_the_root_and_two_pushed_views(client: WebClient, fa
     client.views_push(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal("Steg 2"))
     client.views_push(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal("Steg 3"))
 
-    refusal = slack_error(
-        lambda: client.views_push(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal("4"))
-    )
+    refusal = slack_error(lambda: client.views_push(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal("4")))
     assert refusal["error"] == "push_limit_reached"
     assert [view.payload["title"]["text"] for view in fake.views_of("U0ANNA")] == [
         "Steg 1",
@@ -326,9 +305,7 @@ def test_a_modal_stack_holds_the_root_and_two_pushed_views(client: WebClient, fa
 
 
 def test_views_update_refuses_an_unknown_view_and_a_stale_hash(client: WebClient, fake: FakeSlack) -> None:
-    opened = client.views_open(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal(callback_id="svar"))[
-        "view"
-    ]
+    opened = client.views_open(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal(callback_id="svar"))["view"]
     updated = client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal("Uppdaterad"))["view"]
 
     assert updated["hash"] != opened["hash"]
@@ -337,19 +314,14 @@ def test_views_update_refuses_an_unknown_view_and_a_stale_hash(client: WebClient
     assert slack_error(lambda: client.views_update(view_id="V0NOPE", view=modal()))["error"] == "not_found"
 
 
-def test_the_home_tab_is_published_per_user_and_capped_at_100_blocks(
-    client: WebClient, fake: FakeSlack
-) -> None:
+def test_the_home_tab_is_published_per_user_and_capped_at_100_blocks(client: WebClient, fake: FakeSlack) -> None:
     client.views_publish(user_id="U0ANNA", view={"type": "home", "blocks": [section("Dina remisser")]})
 
     home = fake.home_of("U0ANNA")
     assert home is not None
     assert home.payload["blocks"][0]["text"]["text"] == "Dina remisser"
     too_many = {"type": "home", "blocks": [{"type": "divider"}] * 101}
-    assert (
-        slack_error(lambda: client.views_publish(user_id="U0ANNA", view=too_many))["error"]
-        == "invalid_arguments"
-    )
+    assert slack_error(lambda: client.views_publish(user_id="U0ANNA", view=too_many))["error"] == "invalid_arguments"
 
 
 def test_a_response_url_records_what_is_posted_and_refuses_invalid_blocks(fake: FakeSlack) -> None:
