@@ -252,6 +252,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     from slack_sdk import WebClient
 
     from bot.app import build_slack_app, slack_user_directory
+    from bot.scheduling import build_scheduler
 
     settings = load_settings()
     bot_token, app_token = settings.require_socket_mode()
@@ -260,8 +261,13 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         # Socket Mode needs no signing secret; Bolt still wants one, and it is never checked on this path.
         app = build_slack_app(core, token=bot_token, signing_secret=settings.slack_signing_secret or "-", client=client)
-        log.info("remissbot %s startar i Socket Mode", _version())
-        SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+        scheduler = build_scheduler(core)
+        scheduler.start()
+        try:
+            log.info("remissbot %s startar i Socket Mode", _version())
+            SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+        finally:
+            scheduler.shutdown(wait=False)
     finally:
         core.close()
     return EXIT_OK
@@ -272,6 +278,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from slack_sdk import WebClient
 
     from bot.app import HttpServer, build_slack_app, build_wsgi_app, slack_user_directory
+    from bot.scheduling import build_scheduler
 
     settings = load_settings()
     bot_token, signing_secret = settings.require_http_mode()
@@ -280,8 +287,13 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     try:
         app = build_slack_app(core, token=bot_token, signing_secret=signing_secret, client=client)
         port = args.port or settings.port
-        log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
-        HttpServer(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads).serve_forever()
+        scheduler = build_scheduler(core)
+        scheduler.start()
+        try:
+            log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
+            HttpServer(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads).serve_forever()
+        finally:
+            scheduler.shutdown(wait=False)
     finally:
         core.close()
     return EXIT_OK

@@ -196,6 +196,13 @@ class MemoryRepository:
         self._state.deliveries[event_id] = _copy(at)
         return True
 
+    def prune_deliveries(self, before: datetime) -> int:
+        self._require_writable()
+        old = [event_id for event_id, at in self._state.deliveries.items() if at < before]
+        for event_id in old:
+            del self._state.deliveries[event_id]
+        return len(old)
+
     def cached_user_id(self, email: str) -> str | None:
         return self._state.user_ids.get(_email_key(email))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import STOCKHOLM, Clock, local_date
@@ -160,6 +160,11 @@ class RemissService:
         """True the first time Slack delivers this event; a retry of a handled event gets False."""
         with self.store.transaction() as repo:
             return repo.claim_delivery(event_id, self.now())
+
+    def prune_deliveries(self, older_than: timedelta = timedelta(days=7)) -> int:
+        """Forget old Slack deliveries; Slack retries an event within minutes, so a week is plenty."""
+        with self.store.transaction() as repo:
+            return repo.prune_deliveries(self.now() - older_than)
 
     # -- the coordinator's round -----------------------------------------------------------------------
     def create_draft(self, actor: Actor, data: RemissInput) -> Remiss:

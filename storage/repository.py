@@ -302,6 +302,13 @@ class SqlRepository:
         )
         return self._session.execute(statement).first() is not None
 
+    def prune_deliveries(self, before: datetime) -> int:
+        self._require_writable()
+        result = self._session.execute(
+            delete(ProcessedDeliveryRow).where(col(ProcessedDeliveryRow.received_at) < before)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     def cached_user_id(self, email: str) -> str | None:
         row = self._session.get(SlackUserCacheRow, _email_key(email))
         return row.user_id if row is not None else None

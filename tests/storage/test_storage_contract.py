@@ -459,6 +459,17 @@ def test_a_delivery_is_claimed_the_first_time_only(store: Store) -> None:
     assert (first, again, other, retried) == (True, False, True, False)
 
 
+def test_pruning_forgets_only_deliveries_older_than_the_cut(store: Store) -> None:
+    with store.transaction() as repo:
+        repo.claim_delivery("EvOld", NOW - timedelta(days=8))
+        repo.claim_delivery("EvNew", NOW - timedelta(days=1))
+    with store.transaction() as repo:
+        pruned = repo.prune_deliveries(NOW - timedelta(days=7))
+    with store.transaction() as repo:
+        old_again, new_again = repo.claim_delivery("EvOld", NOW), repo.claim_delivery("EvNew", NOW)
+    assert (pruned, old_again, new_again) == (1, True, False)
+
+
 def test_a_cached_user_id_is_found_by_email_in_any_letter_case(store: Store) -> None:
     with store.transaction() as repo:
         repo.cache_user_id("Mia.Idestrom@malmo.se", "U0MIA0001", NOW)

@@ -1,0 +1,43 @@
+"""The periodic jobs each bot process runs, on APScheduler 3 with its pitfalls set explicitly."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+if TYPE_CHECKING:
+    from bot.app import Core
+
+log = logging.getLogger(__name__)
+
+# APScheduler's default grace is 1 second: a job due during a restart would be silently dropped.
+MISFIRE_GRACE_SECONDS = 15 * 60
+
+
+def build_scheduler(core: Core) -> BackgroundScheduler:
+    """A scheduler in the configured timezone (not the machine's), with every job registered, not started.
+
+    Job *state* never lives in APScheduler's job store: with several replicas each runs the same jobs,
+    so every job must be safe to run in all of them at once.
+    """
+    scheduler = BackgroundScheduler(
+        timezone=core.settings.timezone,
+        job_defaults={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
+    )
+    scheduler.add_job(
+        lambda: prune_deliveries(core),
+        CronTrigger(hour=3, minute=17, timezone=core.settings.timezone),
+        id="prune-deliveries",
+        name="Forget Slack deliveries older than a week",
+    )
+    return scheduler
+
+
+def prune_deliveries(core: Core) -> int:
+    """Idempotent, so every replica may run it."""
+    pruned = core.service.prune_deliveries()
+    log.info("Pruned %d old Slack deliveries", pruned)
+    return pruned
