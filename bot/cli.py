@@ -95,6 +95,18 @@ def _parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="uppgradera schemat till den senaste versionen").set_defaults(handler=cmd_db_upgrade)
     db.add_parser("status", help="visa schemats version").set_defaults(handler=cmd_db_status)
 
+    summary = commands.add_parser("summary", help="skriv sammanställningen av en remiss (docx, html, md)")
+    summary.add_argument("case_number", help="diarienummer")
+    summary.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=["docx", "html", "md"],
+        help="format att skriva (kan anges flera gånger; standard: alla tre)",
+    )
+    summary.add_argument("--out", type=Path, default=Path("."), help="katalog att skriva till (standard: .)")
+    summary.set_defaults(handler=cmd_summary)
+
     importer = commands.add_parser("import", help="läs en remiss ur ett dokument (.txt, .docx, .pdf)")
     importer.add_argument("file", type=Path)
     importer.add_argument("--json", action="store_true", help="skriv resultatet som ett JSON-objekt")
@@ -253,6 +265,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
 
     from bot.app import build_slack_app, slack_user_directory
     from bot.scheduling import build_scheduler
+    from handlers.courier import Courier
 
     settings = load_settings()
     bot_token, app_token = settings.require_socket_mode()
@@ -263,10 +276,12 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         app = build_slack_app(core, token=bot_token, signing_secret=settings.slack_signing_secret or "-", client=client)
         scheduler = build_scheduler(core)
         scheduler.start()
+        courier = Courier(core.service, client, core.texts).start()
         try:
             log.info("remissbot %s startar i Socket Mode", _version())
             SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
         finally:
+            courier.stop()
             scheduler.shutdown(wait=False)
     finally:
         core.close()
@@ -279,6 +294,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 
     from bot.app import HttpServer, build_slack_app, build_wsgi_app, slack_user_directory
     from bot.scheduling import build_scheduler
+    from handlers.courier import Courier
 
     settings = load_settings()
     bot_token, signing_secret = settings.require_http_mode()
@@ -289,14 +305,28 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         port = args.port or settings.port
         scheduler = build_scheduler(core)
         scheduler.start()
+        courier = Courier(core.service, client, core.texts).start()
         try:
             log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
             HttpServer(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads).serve_forever()
         finally:
+            courier.stop()
             scheduler.shutdown(wait=False)
     finally:
         core.close()
     return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the summary files; the completeness check stops it with the reasons if anything is missing."""
+    from bot.summary import summary_command
+
+    core = _core()
+    try:
+        formats = args.formats or ["docx", "html", "md"]
+        return summary_command(core.service, core.texts, args.case_number, formats, args.out, out, sys.stderr)
+    finally:
+        core.close()
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:

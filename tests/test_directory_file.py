@@ -112,3 +112,12 @@ def test_every_problem_code_has_a_swedish_message() -> None:
     for code in codes:
         message = texts.message("dir_" + code, value="x")
         assert message and not message.startswith("Något gick fel"), code
+
+
+def test_no_name_in_the_shipped_directory_was_cut_at_a_comma() -> None:
+    """YAML flow lists split at commas: "Hälsa-, vård- och …" must be quoted or it becomes two names."""
+    for org in parse_directory(shipped_directory_text()):
+        for name in org.all_names:
+            assert not name.endswith(("-", ",")), (org.key, name)
+    hvo = parse_directory(shipped_directory_text()).require("halsa-vard-och-omsorgsnamnden")
+    assert hvo.aliases == ("Hälsa-, vård- och omsorgsförvaltningen",)

@@ -1,0 +1,127 @@
+"""Saving the summary: file names, all or nothing, and the `remissbot summary` command's function."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import bot.domain.summary as summary_module
+import bot.summary.files as files_module
+from bot.clock import FakeClock
+from bot.domain.errors import DomainError
+from bot.domain.summary import Summary, SummaryIncomplete, check_completeness
+from bot.memory import MemoryStore
+from bot.rendering import Texts
+from bot.service import RemissService
+from bot.summary import FORMATS, file_name, render_files, render_problems, summary_command, write_summary_files
+from tests.summary.round import CASE_NUMBER, Round, stk_2023_137
+
+
+def test_files_are_named_after_the_case_number_even_one_with_a_slash(texts: Texts) -> None:
+    assert file_name(texts, "STK-2023-137", "docx") == "STK-2023-137 Sammanställning av remissvar.docx"
+    assert file_name(texts, "KS 2021/123", "md") == "KS 2021-123 Sammanställning av remissvar.md"
+    assert file_name(texts, "N2015/08441/RS", "html") == "N2015-08441-RS Sammanställning av remissvar.html"
+
+
+def test_every_format_is_written_and_progress_is_reported(summary: Summary, texts: Texts, tmp_path: Path) -> None:
+    progress: list[str] = []
+    paths = write_summary_files(replace(summary, case_number="KS 2021/123"), texts, tmp_path, FORMATS, progress.append)
+    assert [p.name for p in paths] == [
+        "KS 2021-123 Sammanställning av remissvar.docx",
+        "KS 2021-123 Sammanställning av remissvar.html",
+        "KS 2021-123 Sammanställning av remissvar.md",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+    assert progress == ["Skriver Word-dokumentet …", "Skriver webbsidan …", "Skriver Markdown-filen …"]
+    assert paths[0].read_bytes()[:2] == b"PK"
+    assert paths[1].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_an_unknown_format_writes_nothing(summary: Summary, texts: Texts, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="pdf"):
+        write_summary_files(summary, texts, tmp_path, ["md", "pdf"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_format_that_fails_leaves_no_file_behind(
+    summary: Summary, texts: Texts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(summary: Summary, texts: Texts) -> str:
+        raise RuntimeError("disk of templates on fire")
+
+    monkeypatch.setitem(files_module._RENDERERS, "md", broken)
+    with pytest.raises(RuntimeError):
+        write_summary_files(summary, texts, tmp_path, FORMATS)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_reasons_for_not_publishing_are_written_in_swedish(summary: Summary, stk: Round, texts: Texts) -> None:
+    problems = check_completeness(replace(summary, annex=summary.annex[1:]), stk.recipients)
+    message = render_problems(SummaryIncomplete(CASE_NUMBER, problems), texts)
+    assert message.splitlines()[0] == (
+        "Sammanställningen av STK-2023-137 publicerades inte: kontrollen av att alla svar finns med hittade 2 fel."
+    )
+    assert "• Svaret från Tekniska nämnden saknas i bilagan." in message
+    assert "• Antalet svar i bilagan stämmer inte: 9 i sammanställningen, 10 enligt svaren." in message
+
+
+# -- the command's function, on the real service over an in-memory store ---------------------------------
+@pytest.fixture
+def service() -> RemissService:
+    found = stk_2023_137()
+    store = MemoryStore()
+    with store.transaction() as repo:
+        repo.replace_directory(found.directory)
+        repo.add_remiss(found.remiss)
+        for recipient in found.recipients:
+            repo.add_recipient(recipient)
+    return RemissService(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)))
+
+
+def test_the_summary_command_writes_the_files_and_says_where(
+    service: RemissService, texts: Texts, tmp_path: Path
+) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = summary_command(service, texts, "STK-2023-137", ["docx", "md"], tmp_path, out, err)
+    assert code == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["STK-2023-137 Sammanställning av remissvar.docx", "STK-2023-137 Sammanställning av remissvar.md"]
+    assert out.getvalue().splitlines() == [
+        "Sammanställningen är sparad:",
+        f"  {tmp_path / written[0]}",
+        f"  {tmp_path / written[1]}",
+    ]
+    assert err.getvalue().splitlines()[0] == "Kontrollerar att alla svar i STK-2023-137 finns med …"
+    markdown = (tmp_path / written[1]).read_text(encoding="utf-8")
+    assert "| Fritidsnämnden | 2 | Grundskolenämnden, Fritidsnämnden |" in markdown
+
+
+def test_the_summary_command_publishes_nothing_when_the_check_fails(
+    service: RemissService, texts: Texts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = summary_module.build_summary
+    monkeypatch.setattr(summary_module, "build_summary", lambda *a, **k: replace(real(*a, **k), missing=()))
+    out, err = io.StringIO(), io.StringIO()
+    code = summary_command(service, texts, "STK-2023-137", FORMATS, tmp_path, out, err)
+    assert code == 1
+    assert not tmp_path.exists() or list(tmp_path.iterdir()) == []
+    assert out.getvalue() == ""
+    assert "• Gymnasie- och vuxenutbildningsnämnden har inte svarat men saknas bland saknade svar." in err.getvalue()
+
+
+def test_an_unknown_case_number_is_a_domain_error(service: RemissService, texts: Texts, tmp_path: Path) -> None:
+    with pytest.raises(DomainError):
+        summary_command(service, texts, "STK-1999-1", FORMATS, tmp_path, io.StringIO(), io.StringIO())
+
+
+def test_the_files_can_be_rendered_without_touching_the_disk(summary: Summary, texts: Texts) -> None:
+    files = render_files(summary, texts, ["md", "html"])
+    assert [name for name, _ in files] == [
+        "STK-2023-137 Sammanställning av remissvar.md",
+        "STK-2023-137 Sammanställning av remissvar.html",
+    ]
+    assert files[0][1].decode("utf-8").startswith("# Sammanställning av remissvar")
