@@ -70,8 +70,10 @@ def build_core(
             clock or SystemClock(),
             users=users,
             coordinators=settings.coordinators,
+            coordinator_group=settings.coordinator_group,
             sender_key=settings.sender_key,
             tz=settings.timezone,
+            status_channel=settings.status_channel,
         )
         if service.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
             log.info("Stored the shipped Malmö directory")

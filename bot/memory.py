@@ -6,11 +6,12 @@ import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.organisation import Directory, Organisation
+from bot.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
 from bot.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
 from bot.ports import Assignment
 
@@ -54,6 +55,9 @@ class _State:
     organisations: tuple[Organisation, ...] = ()
     deliveries: dict[str, datetime] = field(default_factory=dict)
     user_ids: dict[str, str] = field(default_factory=dict)
+    # By key, in the order enqueued (which is id order, as ids only grow).
+    outbox: dict[str, OutboxMessage] = field(default_factory=dict)
+    boards: dict[str, StatusBoard] = field(default_factory=dict)
     last_id: int = 0
 
     def working_copy(self) -> _State:
@@ -65,6 +69,8 @@ class _State:
             audit=list(self.audit),
             deliveries=dict(self.deliveries),
             user_ids=dict(self.user_ids),
+            outbox=dict(self.outbox),
+            boards=dict(self.boards),
         )
 
     def next_id(self) -> int:
@@ -149,6 +155,18 @@ class MemoryRepository:
                 )
         self._state.recipients[key] = new
 
+    def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
+        """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""
+        self._require_writable()
+        stored = self._state.remisses.get(case_number)
+        if stored is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
+        if stored.status is not RemissStatus.DRAFT:
+            # Once sent, recipients have a history (answers, audit, messages): they are never deleted.
+            raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=case_number)
+        for key in organisation_keys:
+            self._state.recipients.pop((case_number, key), None)
+
     def assignments_for(self, user_ids: Collection[str], statuses: Collection[RemissStatus]) -> list[Assignment]:
         """Recipients any of these users are a responsible official of, on remisses in these statuses."""
         users = set(user_ids)
@@ -203,6 +221,123 @@ class MemoryRepository:
             del self._state.deliveries[event_id]
         return len(old)
 
+    # -- the outbox ----------------------------------------------------------------------------------
+    def enqueue(self, message: OutboxMessage) -> bool:
+        """Record a message to send; False (and nothing changed) when one with this key exists already."""
+        self._require_writable()
+        if message.key in self._state.outbox:
+            return False
+        self._state.outbox[message.key] = _copy(replace(message, id=self._state.next_id()))
+        return True
+
+    def claim_messages(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        """Claim up to `limit` messages for sending, oldest first, each for exactly one claimer."""
+        self._require_writable()
+        now = _copy(now)
+        claimed: list[OutboxMessage] = []
+        for message in self._sorted_outbox():
+            if len(claimed) >= limit:
+                break
+            due = message.state is DeliveryState.PENDING and (
+                message.next_attempt_at is None or message.next_attempt_at <= now
+            )
+            # A lease that ran out means a sender died mid-send: the message may have reached Slack.
+            abandoned = (
+                message.state is DeliveryState.SENDING
+                and message.claimed_until is not None
+                and message.claimed_until < now
+            )
+            if not (due or abandoned):
+                continue
+            stored = replace(
+                message,
+                state=DeliveryState.SENDING,
+                claimed_until=now + lease,
+                uncertain=message.uncertain or abandoned,
+            )
+            self._state.outbox[message.key] = stored
+            claimed.append(_copy(stored))
+        return claimed
+
+    def finish_message(self, message: OutboxMessage) -> None:
+        """Store the outcome of a send (matched by key); `claimed_until` is cleared."""
+        self._require_writable()
+        stored = self._state.outbox.get(message.key)
+        if stored is None:
+            raise ValueError(f"no outbox message with key {message.key!r} (was it enqueued?)")
+        self._state.outbox[message.key] = _copy(
+            replace(
+                stored,
+                state=message.state,
+                attempts=message.attempts,
+                next_attempt_at=message.next_attempt_at,
+                channel_id=message.channel_id,
+                ts=message.ts,
+                sent_at=message.sent_at,
+                error=message.error,
+                uncertain=message.uncertain,
+                claimed_until=None,
+            )
+        )
+
+    def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
+        """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
+        found = (m for m in self._sorted_outbox() if m.channel_id == channel_id and m.ts == ts)
+        message = next(found, None)
+        return _copy(message) if message is not None else None
+
+    def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
+        """Every message about a remiss (and one recipient), oldest first."""
+        return [
+            _copy(m)
+            for m in self._sorted_outbox()
+            if m.case_number == case_number and (organisation_key is None or m.organisation_key == organisation_key)
+        ]
+
+    # -- the status message of each remiss -----------------------------------------------------------
+    def touch_status(self, case_number: str, channel: str) -> None:
+        """Mark the remiss's status message out of date (creating its board, in `channel`, if none)."""
+        self._require_writable()
+        board = self._state.boards.get(case_number)
+        # The channel of an existing board stays: its message is already posted there.
+        self._state.boards[case_number] = (
+            StatusBoard(case_number, channel) if board is None else replace(board, version=board.version + 1)
+        )
+
+    def claim_status(self, now: datetime, lease: timedelta, limit: int) -> list[StatusBoard]:
+        """Claim stale boards (rendered_version < version) not claimed by another live sender."""
+        self._require_writable()
+        now = _copy(now)
+        claimed: list[StatusBoard] = []
+        # Ordered by case number, as the SQL store does (a board has no age to order by).
+        for case_number in sorted(self._state.boards):
+            if len(claimed) >= limit:
+                break
+            board = self._state.boards[case_number]
+            if not board.stale or (board.claimed_until is not None and board.claimed_until >= now):
+                continue
+            stored = replace(board, claimed_until=now + lease)
+            self._state.boards[case_number] = stored
+            claimed.append(_copy(stored))
+        return claimed
+
+    def finish_status(self, board: StatusBoard) -> None:
+        """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
+        self._require_writable()
+        stored = self._state.boards.get(board.case_number)
+        if stored is None:
+            raise ValueError(f"no status board for {board.case_number!r} (touch_status creates it)")
+        self._state.boards[board.case_number] = replace(
+            stored,
+            ts=board.ts if board.ts is not None else stored.ts,
+            rendered_version=max(stored.rendered_version, board.rendered_version),
+            claimed_until=None,
+        )
+
+    def get_status(self, case_number: str) -> StatusBoard | None:
+        board = self._state.boards.get(case_number)
+        return _copy(board) if board is not None else None
+
     def cached_user_id(self, email: str) -> str | None:
         return self._state.user_ids.get(_email_key(email))
 
@@ -220,6 +355,9 @@ class MemoryRepository:
         # The SQL store has a foreign key here; organisations are never removed, only made inactive.
         if all(org.key != key for org in self._state.organisations):
             raise DomainError(ErrorCode.UNKNOWN_ORGANISATION, key=key)
+
+    def _sorted_outbox(self) -> list[OutboxMessage]:
+        return sorted(self._state.outbox.values(), key=lambda m: m.id or 0)
 
     def _out(self, recipient: Recipient) -> Recipient:
         # The remiss's deadline is the remiss's (as the SQL store reads it), not a copy that could go stale.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.organisation import Directory
+from bot.domain.outbox import OutboxMessage, StatusBoard
 from bot.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
 
 
@@ -48,6 +49,10 @@ class Repository(Protocol):
         """Persist the recipient's state; new response versions and extensions are only ever appended."""
         ...
 
+    def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
+        """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""
+        ...
+
     def assignments_for(self, user_ids: Collection[str], statuses: Collection[RemissStatus]) -> list[Assignment]:
         """Recipients any of these users are a responsible official of, on remisses in these statuses."""
         ...
@@ -70,6 +75,48 @@ class Repository(Protocol):
     def prune_deliveries(self, before: datetime) -> int:
         """Forget deliveries received before this time (Slack retries within minutes); returns how many."""
         ...
+
+    # The outbox: messages recorded before they are sent
+    def enqueue(self, message: OutboxMessage) -> bool:
+        """Record a message to send; False (and nothing changed) when one with this key exists already."""
+        ...
+
+    def claim_messages(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        """Claim up to `limit` messages for sending, oldest first, each for exactly one claimer.
+
+        Claimable: PENDING with `next_attempt_at` <= now (or None), and SENDING whose `claimed_until` has
+        passed (a sender died holding it: those come back with `uncertain=True`). Claimed messages are
+        returned as SENDING with `claimed_until = now + lease`.
+        """
+        ...
+
+    def finish_message(self, message: OutboxMessage) -> None:
+        """Store the outcome of a send (matched by key): state, attempts, next_attempt_at, channel_id, ts,
+        sent_at, error, uncertain; `claimed_until` is cleared."""
+        ...
+
+    def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
+        """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
+        ...
+
+    def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
+        """Every message about a remiss (and one recipient), oldest first."""
+        ...
+
+    # The status message of each remiss
+    def touch_status(self, case_number: str, channel: str) -> None:
+        """Mark the remiss's status message out of date (creating its board, in `channel`, if none)."""
+        ...
+
+    def claim_status(self, now: datetime, lease: timedelta, limit: int) -> list[StatusBoard]:
+        """Claim stale boards (rendered_version < version) not claimed by another live sender."""
+        ...
+
+    def finish_status(self, board: StatusBoard) -> None:
+        """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
+        ...
+
+    def get_status(self, case_number: str) -> StatusBoard | None: ...
 
     def cached_user_id(self, email: str) -> str | None: ...
     def cache_user_id(self, email: str, user_id: str, at: datetime) -> None: ...
@@ -100,4 +147,8 @@ class UserDirectory(Protocol):
 
     def lookup_by_email(self, email: str) -> str | None:
         """The Slack user id for an e-mail address, or None if Slack has no such active user."""
+        ...
+
+    def group_members(self, group_id: str) -> frozenset[str]:
+        """Members of a Slack user group (the coordinators' group)."""
         ...

@@ -61,12 +61,16 @@ class Texts:
             env.filters["veckodag_datum"] = swedish_weekday_date
             env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
 
-    def render(self, name: str, **context: Any) -> str:
+    def render(self, name: str, /, **context: Any) -> str:
         """Render a text template (Slack mrkdwn or plain text) to a stripped string."""
         return self.text_env.get_template(name).render(**context).strip()
 
-    def render_html(self, name: str, **context: Any) -> str:
+    def render_html(self, name: str, /, **context: Any) -> str:
         return self.html_env.get_template(name).render(**context)
+
+    def label(self, name: str) -> str:
+        """A button label or modal title from templates/ui_labels.j2."""
+        return self.render("ui_labels.j2", name=name)
 
     def message(self, name: str, /, **params: Any) -> str:
         """A short message: the macro `name` in templates/messages.j2."""

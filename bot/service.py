@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import STOCKHOLM, Clock, local_date
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
+from bot.domain.outbox import (
+    MAX_ATTEMPTS,
+    DeliveryState,
+    MessageKind,
+    OutboxMessage,
+    StatusBoard,
+    backoff,
+    remiss_delivery_key,
+)
 from bot.domain.remiss import (
+    Answer,
     AuditAction,
     AuditEntry,
     DocumentLink,
@@ -27,9 +40,30 @@ from bot.domain.remiss import (
 from bot.ports import Repository, Store, UserDirectory
 
 OPEN_STATUSES = (RemissStatus.SENT,)
+# What the coordinator sees as a line in the status message's thread; every change refreshes the message.
+THREAD_ACTIONS = frozenset(
+    {
+        AuditAction.SENT,
+        AuditAction.SUBMITTED,
+        AuditAction.EDITED,
+        AuditAction.DECLINED,
+        AuditAction.WITHDRAWN,
+        AuditAction.HANDED_OVER,
+        AuditAction.EXTENDED,
+        AuditAction.UNREACHABLE,
+        AuditAction.CLOSED,
+    }
+)
+GROUP_CACHE_SECONDS = 300
+log = logging.getLogger(__name__)
+# How long a sender may hold a claimed message before another process may take it over.
+SEND_LEASE = timedelta(seconds=60)
 
 # A domain transition applied to a loaded recipient; returns what goes into the audit trail.
 _Change = Callable[[Recipient, Remiss, datetime], AuditEntry | None]
+# What a transition causes beyond itself (messages), inside the same transaction:
+# (repo, remiss, recipient after the change, its officials before it, the stored audit entry).
+_Then = Callable[[Repository, Remiss, Recipient, tuple[str, ...], AuditEntry], None]
 
 
 @dataclass(frozen=True)
@@ -89,7 +123,26 @@ class AssignmentRow:
     recipient: Recipient
     organisation: Organisation
     status: RecipientStatus
-    days_left: int
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        """Days until the recipient's own deadline (0 on the day, negative after it)."""
+        return (self.recipient.deadline - self.today).days
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the sender needs to render one outbox message, read fresh when it is sent."""
+
+    message: OutboxMessage
+    remiss: Remiss
+    sender_name: str
+    today: date
+    organisation: Organisation | None = None
+    recipient: Recipient | None = None
+    event: AuditEntry | None = None
+    status: StatusBoard | None = None
 
 
 @dataclass(frozen=True)
@@ -111,15 +164,23 @@ class RemissService:
         *,
         users: UserDirectory | None = None,
         coordinators: Iterable[str] = (),
+        coordinator_group: str | None = None,
         sender_key: str = "stadskontoret",
         tz: ZoneInfo = STOCKHOLM,
+        status_channel: str | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.users = users
         self.coordinators = frozenset(coordinators)
+        self.coordinator_group = coordinator_group
+        self._group_cache: tuple[float, frozenset[str]] = (float("-inf"), frozenset())
+        self._group_lock = threading.Lock()
         self.sender_key = sender_key
         self.tz = tz
+        self.status_channel = status_channel
+        # Called after a commit that recorded messages, so a sender in this process starts at once.
+        self.on_outbox: Callable[[], None] = lambda: None
 
     # -- time and identity -----------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -130,8 +191,23 @@ class RemissService:
         return local_date(self.clock.now(), self.tz)
 
     def actor(self, user_id: str) -> Actor:
-        """The acting user with their role as configured."""
-        return Actor(user_id=user_id, is_coordinator=user_id in self.coordinators)
+        """The acting user, a coordinator if configured so by id or by membership of the coordinators' group."""
+        return Actor(user_id=user_id, is_coordinator=user_id in self.coordinators or user_id in self._group())
+
+    def _group(self) -> frozenset[str]:
+        """The coordinators' user group, asked of Slack at most every five minutes (usergroups.* is Tier 2)."""
+        if self.coordinator_group is None or self.users is None:
+            return frozenset()
+        with self._group_lock:
+            fetched_at, members = self._group_cache
+            if time.monotonic() - fetched_at > GROUP_CACHE_SECONDS:
+                try:
+                    members = self.users.group_members(self.coordinator_group)
+                except Exception:  # Slack unreachable: keep the last known members rather than lock everyone out
+                    log.warning("Could not read the coordinators' user group", exc_info=True)
+                    return members
+                self._group_cache = (time.monotonic(), members)
+            return members
 
     def _require_coordinator(self, actor: Actor) -> None:
         if not actor.is_coordinator:
@@ -193,8 +269,43 @@ class RemissService:
             remiss = repo.add_remiss(remiss)
             for key in directory.sorted_keys(keys):
                 repo.add_recipient(Recipient(remiss.case_number, key, (), remiss.deadline))
-            repo.append_audit(audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now, recipients=len(keys)))
+            self._record(repo, remiss, audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now))
             return remiss
+
+    def update_draft(self, actor: Actor, case_number: str, data: RemissInput) -> Remiss:
+        """Change a draft before it is sent (same checks as creating it); the case number stays."""
+        self._require_coordinator(actor)
+        with self.store.transaction() as repo:
+            current = self._require_remiss(repo, case_number)
+            if current.status is not RemissStatus.DRAFT:
+                raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=current.case_number)
+            directory = repo.load_directory()
+            keys = _unique(data.recipient_keys)
+            for key in keys:
+                directory.require(key)
+            checked = Remiss.draft(
+                case_number=current.case_number,
+                title=data.title,
+                description=data.description,
+                sender_key=current.sender_key,
+                coordinators=current.coordinators,
+                contact=data.contact,
+                questions=list(data.questions),
+                deadline=data.deadline,
+                created_by=current.created_by,
+                created_at=current.created_at,
+                today=self.today(),
+                documents=tuple(data.documents),
+            )
+            updated = replace(checked, id=current.id)
+            repo.save_remiss(updated)
+            existing = {r.organisation_key for r in repo.list_recipients(current.case_number)}
+            for key in directory.sorted_keys(set(keys) - existing):
+                repo.add_recipient(Recipient(current.case_number, key, (), updated.deadline))
+            removed = existing - set(keys)
+            if removed:
+                repo.remove_draft_recipients(current.case_number, sorted(removed))
+            return updated
 
     def send(self, actor: Actor, case_number: str) -> SendReport:
         """Mark the remiss sent and fix each recipient's responsible officials from the directory."""
@@ -218,15 +329,76 @@ class RemissService:
             repo.save_remiss(remiss)
             reachable: list[Recipient] = []
             unreachable: list[Organisation] = []
-            for recipient in repo.list_recipients(case_number):
+            for recipient in repo.list_recipients(remiss.case_number):
                 recipient.officials = officials.get(recipient.organisation_key, ())
                 repo.save_recipient(recipient)
                 if recipient.officials:
                     reachable.append(recipient)
                 else:
                     unreachable.append(directory.require(recipient.organisation_key))
-            repo.append_audit(audit(case_number, AuditAction.SENT, actor.user_id, now, reachable=len(reachable)))
-            return SendReport(remiss, reachable, unreachable)
+            sent = audit(remiss.case_number, AuditAction.SENT, actor.user_id, now, reachable=len(reachable))
+            self._record(repo, remiss, sent)
+            for recipient in reachable:
+                for user_id in recipient.officials:
+                    self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, now)
+            for organisation in unreachable:
+                lost = audit(
+                    remiss.case_number,
+                    AuditAction.UNREACHABLE,
+                    actor.user_id,
+                    now,
+                    organisation.key,
+                    reason="no_contact",
+                )
+                self._record(repo, remiss, lost)
+        self.on_outbox()
+        return SendReport(remiss, reachable, unreachable)
+
+    # -- recording what happened, and what to tell whom -------------------------------------------------
+    def _record(self, repo: Repository, remiss: Remiss, entry: AuditEntry | None) -> AuditEntry | None:
+        """Append to the audit trail; on a sent remiss also refresh its status message and, for the
+        actions a coordinator follows, add a line to its thread."""
+        if entry is None:
+            return None
+        stored = repo.append_audit(entry)
+        if remiss.status is RemissStatus.DRAFT:
+            return stored
+        repo.touch_status(remiss.case_number, self._status_channel(remiss))
+        if stored.action in THREAD_ACTIONS and stored.id is not None:
+            repo.enqueue(
+                OutboxMessage(
+                    key=f"event:{stored.id}",
+                    kind=MessageKind.STATUS_EVENT,
+                    case_number=remiss.case_number,
+                    created_at=stored.at,
+                    organisation_key=stored.organisation_key,
+                    audit_id=stored.id,
+                )
+            )
+        return stored
+
+    def _status_channel(self, remiss: Remiss) -> str:
+        """The configured coordinators' channel, or else a DM with the coordinator who created the remiss."""
+        return self.status_channel or remiss.coordinators[0]
+
+    def _enqueue_remiss(
+        self, repo: Repository, remiss: Remiss, organisation_key: str, user_id: str, now: datetime
+    ) -> None:
+        earlier = [
+            m
+            for m in repo.messages_for(remiss.case_number, organisation_key)
+            if m.kind is MessageKind.REMISS and m.to_user == user_id
+        ]
+        repo.enqueue(
+            OutboxMessage(
+                key=remiss_delivery_key(remiss.case_number, organisation_key, user_id, len(earlier) + 1),
+                kind=MessageKind.REMISS,
+                case_number=remiss.case_number,
+                created_at=now,
+                to_user=user_id,
+                organisation_key=organisation_key,
+            )
+        )
 
     def _resolve(self, refs: Iterable[str]) -> tuple[str, ...]:
         """Slack user ids for directory contacts; e-mail addresses are looked up (cached) or skipped."""
@@ -249,6 +421,39 @@ class RemissService:
         return user_id
 
     # -- the official's answer -------------------------------------------------------------------------
+    def answer_context(self, actor: Actor, case_number: str, organisation_key: str) -> AssignmentRow:
+        """The recipient an official is about to answer for (its draft and versions), checking they may."""
+        today = self.today()
+        with self.store.read() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            organisation = repo.load_directory().require(organisation_key)
+            recipient = repo.get_recipient(remiss.case_number, organisation_key)
+            if recipient is None:
+                raise DomainError(
+                    ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name
+                )
+            stand_ins = tuple(s for s in organisation.stand_ins if is_slack_user_id(s))
+            if not recipient.may_act(actor.user_id, stand_ins):
+                raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)
+        return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today)
+
+    def merge_draft_answers(
+        self, actor: Actor, case_number: str, organisation_key: str, answers: dict[int, str]
+    ) -> Recipient:
+        """Answers written in chat ("Fråga 2: …") join the same draft the form edits; other answers stay."""
+
+        def merge(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
+            base = recipient.draft.content if recipient.draft else ResponseContent(kind=ResponseKind.YTTRANDE)
+            kept = [a for a in base.answers if a.question_number not in answers]
+            added = [
+                Answer(number, text, (base.answer_to(number) or Answer(number, "")).position)
+                for number, text in answers.items()
+            ]
+            merged = replace(base, answers=tuple(sorted([*kept, *added], key=lambda a: a.question_number)))
+            return recipient.save_draft(remiss, merged, actor.user_id, now)
+
+        return self._act(actor, case_number, organisation_key, merge)
+
     def record_opened(self, actor: Actor, case_number: str, organisation_key: str) -> None:
         self._act(actor, case_number, organisation_key, lambda r, rem, now: r.open(rem, actor.user_id, now))
 
@@ -296,7 +501,27 @@ class RemissService:
             case_number,
             organisation_key,
             lambda r, rem, now: r.hand_over(rem, to_user, actor.user_id, now, note),
+            then=self._tell_about_hand_over,
         )
+
+    def _tell_about_hand_over(
+        self, repo: Repository, remiss: Remiss, recipient: Recipient, previous: tuple[str, ...], entry: AuditEntry
+    ) -> None:
+        """The colleague gets the remiss; whoever had it is told who has it now."""
+        for user_id in recipient.officials:
+            self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, entry.at)
+        for user_id in previous:
+            repo.enqueue(
+                OutboxMessage(
+                    key=f"handed-over:{entry.id}:{user_id}",
+                    kind=MessageKind.HANDED_OVER,
+                    case_number=remiss.case_number,
+                    created_at=entry.at,
+                    to_user=user_id,
+                    organisation_key=recipient.organisation_key,
+                    audit_id=entry.id,
+                )
+            )
 
     def grant_extension(
         self, actor: Actor, case_number: str, organisation_key: str, new_deadline: date, reason: str = ""
@@ -319,8 +544,10 @@ class RemissService:
         change: _Change,
         *,
         as_coordinator: bool = False,
+        then: _Then | None = None,
     ) -> Recipient:
-        """Load, check who may act, apply one domain transition, save it and its audit entry, atomically."""
+        """Load, check who may act, apply one domain transition, save it, its audit entry and the messages it
+        causes, atomically."""
         now = self.now()
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number)
@@ -334,11 +561,117 @@ class RemissService:
             stand_ins = tuple(s for s in organisation.stand_ins if is_slack_user_id(s))
             if not as_coordinator and not recipient.may_act(actor.user_id, stand_ins):
                 raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)
+            previous = recipient.officials
             entry = change(recipient, remiss, now)
             repo.save_recipient(recipient)
-            if entry is not None:
-                repo.append_audit(entry)
-            return recipient
+            stored = self._record(repo, remiss, entry)
+            if then is not None and stored is not None:
+                then(repo, remiss, recipient, previous, stored)
+        self.on_outbox()
+        return recipient
+
+    # -- the sender (handlers/courier.py) ---------------------------------------------------------------
+    def claim_outgoing(self, limit: int = 20, lease: timedelta = SEND_LEASE) -> list[OutboxMessage]:
+        """Messages this process should send now; each is claimed by exactly one process."""
+        with self.store.transaction() as repo:
+            return repo.claim_messages(self.now(), lease, limit)
+
+    def delivery(self, message: OutboxMessage) -> Delivery:
+        """Everything needed to render a message, read as it is now (the state may have moved on)."""
+        with self.store.read() as repo:
+            remiss = self._require_remiss(repo, message.case_number)
+            directory = repo.load_directory()
+            key = message.organisation_key
+            event = None
+            if message.audit_id is not None:
+                event = next((e for e in repo.list_audit(remiss.case_number) if e.id == message.audit_id), None)
+            return Delivery(
+                message=message,
+                remiss=remiss,
+                sender_name=directory.require(remiss.sender_key).name,
+                today=self.today(),
+                organisation=directory.get(key) if key else None,
+                recipient=repo.get_recipient(remiss.case_number, key) if key else None,
+                event=event,
+                status=repo.get_status(remiss.case_number),
+            )
+
+    def outgoing_sent(self, message: OutboxMessage, channel_id: str, ts: str) -> None:
+        self._finish(
+            replace(
+                message,
+                state=DeliveryState.SENT,
+                channel_id=channel_id,
+                ts=ts,
+                sent_at=self.now(),
+                error="",
+                uncertain=False,
+            )
+        )
+
+    def outgoing_retry(self, message: OutboxMessage, error: str, *, after: timedelta | None, uncertain: bool) -> None:
+        """Try again later: after Slack's Retry-After, or with backoff; give up after MAX_ATTEMPTS and say so."""
+        attempts = message.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            self.outgoing_undeliverable(replace(message, attempts=attempts), error, unreachable=False)
+            return
+        wait = after if after is not None else backoff(attempts)
+        self._finish(
+            replace(
+                message,
+                state=DeliveryState.PENDING,
+                attempts=attempts,
+                next_attempt_at=self.now() + wait,
+                error=error,
+                uncertain=message.uncertain or uncertain,
+            )
+        )
+
+    def outgoing_undeliverable(self, message: OutboxMessage, error: str, *, unreachable: bool) -> None:
+        """Slack refused this person for good (or we gave up): record it, and tell the coordinator by name."""
+        state = DeliveryState.UNREACHABLE if unreachable else DeliveryState.FAILED
+        now = self.now()
+        with self.store.transaction() as repo:
+            repo.finish_message(replace(message, state=state, error=error, uncertain=False))
+            remiss = repo.get_remiss(message.case_number)
+            if remiss is not None and message.kind is MessageKind.REMISS:
+                lost = audit(
+                    remiss.case_number,
+                    AuditAction.UNREACHABLE,
+                    "remissbot",
+                    now,
+                    message.organisation_key,
+                    reason=error,
+                    user=message.to_user or "",
+                )
+                self._record(repo, remiss, lost)
+        self.on_outbox()
+
+    def _finish(self, message: OutboxMessage) -> None:
+        with self.store.transaction() as repo:
+            repo.finish_message(message)
+
+    def claim_status_boards(self, limit: int = 10, lease: timedelta = SEND_LEASE) -> list[StatusBoard]:
+        with self.store.transaction() as repo:
+            return repo.claim_status(self.now(), lease, limit)
+
+    def status_rendered(self, board: StatusBoard, ts: str) -> None:
+        """The status message now shows `board.version` (or later changes are still to come)."""
+        with self.store.transaction() as repo:
+            repo.finish_status(replace(board, ts=ts, rendered_version=board.version, claimed_until=None))
+
+    def release_status(self, board: StatusBoard) -> None:
+        """Sending the status message failed; let the next round try again."""
+        with self.store.transaction() as repo:
+            repo.finish_status(replace(board, claimed_until=None))
+
+    def recipient_of_message(self, channel_id: str, ts: str) -> tuple[str, str] | None:
+        """Which (case number, organisation key) a remiss DM at this place in Slack is about."""
+        with self.store.read() as repo:
+            message = repo.find_message(channel_id, ts)
+        if message is None or message.kind is not MessageKind.REMISS or message.organisation_key is None:
+            return None
+        return message.case_number, message.organisation_key
 
     # -- status ----------------------------------------------------------------------------------------
     def overview(self, case_number: str) -> RemissOverview:
@@ -365,7 +698,7 @@ class RemissService:
                 recipient=a.recipient,
                 organisation=directory.require(a.recipient.organisation_key),
                 status=a.recipient.status(today),
-                days_left=(a.recipient.deadline - today).days,
+                today=today,
             )
             for a in found
         ]

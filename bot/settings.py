@@ -25,6 +25,8 @@ class Settings:
     database_url: str
     timezone: ZoneInfo
     coordinators: tuple[str, ...]
+    coordinator_group: str | None
+    status_channel: str | None
     sender_key: str
     slack_bot_token: str | None
     slack_app_token: str | None
@@ -106,6 +108,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or default_database_url(env),
         timezone=timezone,
         coordinators=coordinators,
+        coordinator_group=env.get("REMISSBOT_COORDINATOR_GROUP") or None,
+        status_channel=env.get("REMISSBOT_CHANNEL") or None,
         sender_key=env.get("REMISSBOT_SENDER", "stadskontoret"),
         slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
         slack_app_token=env.get("SLACK_APP_TOKEN") or None,

@@ -32,3 +32,7 @@ class SlackUserDirectory:
             return None
         user_id = user.get("id")
         return str(user_id) if user_id else None
+
+    def group_members(self, group_id: str) -> frozenset[str]:
+        response = self.client.usergroups_users_list(usergroup=group_id)
+        return frozenset(str(u) for u in response.get("users") or [])

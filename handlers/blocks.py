@@ -114,10 +114,13 @@ def remiss_status_message(texts: Texts, overview: RemissOverview) -> tuple[str, 
 
 
 def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None) -> dict[str, Any]:
-    """The App Home: what I have to answer, and for coordinators every open remiss."""
+    """The App Home: what I have to answer (with the same buttons as the DM), and for coordinators every open
+    remiss recipient by recipient."""
+    from handlers.remiss_blocks import recipient_actions
+
     blocks: list[Block] = [header(texts.render("slack/home.j2", part="to_answer_header"))]
-    if assignments:
-        blocks += [
+    for row in assignments:
+        blocks.append(
             section(
                 texts.render(
                     "slack/assignment.j2",
@@ -128,11 +131,17 @@ def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[Re
                     days_left=row.days_left,
                 )
             )
-            for row in assignments
-        ]
-    else:
+        )
+        actions = recipient_actions(texts, row.remiss, row.recipient, row.today)
+        if actions is not None:
+            blocks.append(actions)
+    if not assignments:
         blocks.append(section(texts.render("slack/home.j2", part="nothing_to_answer")))
     if overviews is not None:
         blocks += [divider(), header(texts.render("slack/home.j2", part="open_header"))]
-        blocks += status_message(texts, overviews)[1]
+        if not overviews:
+            blocks.append(section(texts.render("slack/no_open_remisses.j2")))
+        for overview in overviews:
+            blocks += remiss_status_message(texts, overview)[1]
+            blocks.append(divider())
     return {"type": "home", "blocks": fit(blocks, HOME_BLOCK_LIMIT, "… och fler.")}

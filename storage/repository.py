@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, delete
+from sqlalchemy import ColumnElement, Insert, case, delete, true, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.organisation import Directory, Organisation, OrgKind
+from bot.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
 from bot.domain.remiss import (
     Answer,
     Attachment,
@@ -39,6 +41,7 @@ from storage.tables import (
     DocumentLinkRow,
     ExtensionRow,
     OrganisationRow,
+    OutboxMessageRow,
     ProcessedDeliveryRow,
     QuestionRow,
     RecipientOfficialRow,
@@ -46,11 +49,22 @@ from storage.tables import (
     RemissRow,
     ResponseVersionRow,
     SlackUserCacheRow,
+    StatusBoardRow,
 )
 
 # Rows that other transactions may have changed are read afresh, even if this session holds an older copy
 # (after waiting for a row lock, the new values must win; SQLAlchemy otherwise keeps the loaded ones).
 _FRESH = {"populate_existing": True}
+# ORM UPDATEs: returned rows are read fresh, and loaded objects are not patched up in Python (the WHERE
+# clauses here can't be evaluated there); every read in this module goes to the database anyway (_FRESH).
+_FRESH_UPDATE = {**_FRESH, "synchronize_session": False}
+
+# The outbox INSERT of each dialect, built once; enqueue passes the values as parameters.
+_OUTBOX = SQLModel.metadata.tables["outbox_message"]
+_ENQUEUE: dict[str, Insert] = {
+    "postgresql": postgresql.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]).returning(_OUTBOX.c.id),
+    "sqlite": sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]).returning(_OUTBOX.c.id),
+}
 
 
 class SqlRepository:
@@ -203,6 +217,29 @@ class SqlRepository:
         self._append_extensions(recipient_id, new_extensions, start=len(stored.extensions))
         self._session.flush()
 
+    def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
+        """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""
+        self._require_writable()
+        # Locks the remiss row first (PostgreSQL), as every writer to a remiss does.
+        remiss_id = self._remiss_id(case_number, lock=self._locking)
+        if remiss_id is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
+        status = self._session.exec(select(RemissRow.status).where(RemissRow.id == remiss_id)).one()
+        if status != RemissStatus.DRAFT.value:
+            # Once sent, recipients have a history (answers, audit, messages): they are never deleted.
+            raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=case_number)
+        if not organisation_keys:
+            return
+        doomed = select(RecipientRow.id).where(
+            RecipientRow.remiss_id == remiss_id, col(RecipientRow.organisation_key).in_(list(organisation_keys))
+        )
+        # Children first (foreign keys). A draft's recipients have no versions or extensions, but deleting
+        # them too keeps this from failing on a foreign key if that ever changes.
+        for child in (RecipientOfficialRow, ResponseVersionRow, ExtensionRow):
+            self._session.exec(delete(child).where(col(child.recipient_id).in_(doomed.scalar_subquery())))
+        # Default session synchronisation ("fetch") also drops the deleted rows this session had loaded.
+        self._session.exec(delete(RecipientRow).where(col(RecipientRow.id).in_(doomed.scalar_subquery())))
+
     def assignments_for(self, user_ids: Collection[str], statuses: Collection[RemissStatus]) -> list[Assignment]:
         """Recipients any of these users are a responsible official of, on remisses in these statuses."""
         if not user_ids or not statuses:
@@ -309,6 +346,153 @@ class SqlRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    # -- the outbox ----------------------------------------------------------------------------------
+    def enqueue(self, message: OutboxMessage) -> bool:
+        """Record a message to send; False (and nothing changed) when one with this key exists already."""
+        self._require_writable()
+        # ON CONFLICT DO NOTHING, as in claim_delivery: a known key is an answer, not an error, so the
+        # transaction stays usable; on PostgreSQL a concurrent enqueue of the key waits for the first's commit.
+        # One statement built once, the values passed as parameters: building an INSERT per message cost
+        # SQLAlchemy about ten times what the database spends (and sending a remiss enqueues hundreds).
+        statement = _ENQUEUE[self._session.get_bind().dialect.name]
+        row = self._session.exec(statement, params={"key": message.key, **_message_fields(message)}).first()
+        return row is not None
+
+    def claim_messages(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        """Claim up to `limit` messages for sending, oldest first, each for exactly one claimer."""
+        self._require_writable()
+        if limit <= 0:
+            return []
+        state = col(OutboxMessageRow.state)
+        next_attempt_at = col(OutboxMessageRow.next_attempt_at)
+        # Each half starts with an equality on state, so the (state, …) indexes read only the live rows:
+        # the cost follows what is pending or sending, never the thousands already sent.
+        claimable = (
+            (state == DeliveryState.PENDING.value) & (next_attempt_at.is_(None) | (next_attempt_at <= now))
+        ) | ((state == DeliveryState.SENDING.value) & (col(OutboxMessageRow.claimed_until) < now))
+        ids = self._candidates(
+            select(col(OutboxMessageRow.id)).where(claimable).order_by(col(OutboxMessageRow.id)).limit(limit)
+        )
+        if not ids:
+            return []
+        statement = (
+            update(OutboxMessageRow)
+            # The claimable condition again: the UPDATE decides the claim, whatever the SELECT saw.
+            .where(col(OutboxMessageRow.id).in_(ids), claimable)
+            .values(
+                state=DeliveryState.SENDING.value,
+                claimed_until=now + lease,
+                # A lease that ran out means a sender died mid-send: the message may have reached Slack.
+                # Evaluated on the row before the update, so only those rows are marked (others keep theirs).
+                uncertain=case((state == DeliveryState.SENDING.value, true()), else_=col(OutboxMessageRow.uncertain)),
+            )
+            .returning(OutboxMessageRow)
+        )
+        rows = self._session.exec(statement, execution_options=_FRESH_UPDATE).scalars().all()
+        return sorted((_message(row) for row in rows), key=lambda m: _id(m.id))
+
+    def finish_message(self, message: OutboxMessage) -> None:
+        """Store the outcome of a send (matched by key); `claimed_until` is cleared."""
+        self._require_writable()
+        statement = (
+            update(OutboxMessageRow)
+            .where(col(OutboxMessageRow.key) == message.key)
+            .values(
+                state=message.state.value,
+                attempts=message.attempts,
+                next_attempt_at=message.next_attempt_at,
+                channel_id=message.channel_id,
+                ts=message.ts,
+                sent_at=message.sent_at,
+                error=message.error,
+                uncertain=message.uncertain,
+                claimed_until=None,
+            )
+        )
+        if self._session.exec(statement, execution_options=_FRESH_UPDATE).rowcount == 0:
+            # Messages are never deleted: an unknown key is a bug in the caller, not a race.
+            raise ValueError(f"no outbox message with key {message.key!r} (was it enqueued?)")
+
+    def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
+        """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
+        query = (
+            select(OutboxMessageRow)
+            .where(OutboxMessageRow.channel_id == channel_id, OutboxMessageRow.ts == ts)
+            .order_by(col(OutboxMessageRow.id))
+        )
+        row = self._session.exec(query, execution_options=_FRESH).first()
+        return _message(row) if row is not None else None
+
+    def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
+        """Every message about a remiss (and one recipient), oldest first."""
+        query = select(OutboxMessageRow).where(OutboxMessageRow.case_number == case_number)
+        if organisation_key is not None:
+            query = query.where(OutboxMessageRow.organisation_key == organisation_key)
+        rows = self._session.exec(query.order_by(col(OutboxMessageRow.id)), execution_options=_FRESH).all()
+        return [_message(row) for row in rows]
+
+    # -- the status message of each remiss -----------------------------------------------------------
+    def touch_status(self, case_number: str, channel: str) -> None:
+        """Mark the remiss's status message out of date (creating its board, in `channel`, if none)."""
+        self._require_writable()
+        # One statement, so no bump is lost: a read-then-write would let two transactions both write
+        # version n + 1. On PostgreSQL the second of two concurrent inserts waits, then takes the update path.
+        # The channel of an existing board stays: its message is already posted there.
+        statement = (
+            self._insert(StatusBoardRow)
+            .values(case_number=case_number, channel=channel, version=1, rendered_version=0)
+            .on_conflict_do_update(index_elements=["case_number"], set_={"version": col(StatusBoardRow.version) + 1})
+        )
+        self._session.exec(statement)
+
+    def claim_status(self, now: datetime, lease: timedelta, limit: int) -> list[StatusBoard]:
+        """Claim stale boards (rendered_version < version) not claimed by another live sender."""
+        self._require_writable()
+        if limit <= 0:
+            return []
+        claimed_until = col(StatusBoardRow.claimed_until)
+        claimable = (col(StatusBoardRow.rendered_version) < col(StatusBoardRow.version)) & (
+            claimed_until.is_(None) | (claimed_until < now)
+        )
+        # No age to order by; the case number at least makes the order stable.
+        keys = self._candidates(
+            select(col(StatusBoardRow.case_number))
+            .where(claimable)
+            .order_by(col(StatusBoardRow.case_number))
+            .limit(limit)
+        )
+        if not keys:
+            return []
+        statement = (
+            update(StatusBoardRow)
+            .where(col(StatusBoardRow.case_number).in_(keys), claimable)
+            .values(claimed_until=now + lease)
+            .returning(StatusBoardRow)
+        )
+        rows = self._session.exec(statement, execution_options=_FRESH_UPDATE).scalars().all()
+        return sorted((_board(row) for row in rows), key=lambda b: b.case_number)
+
+    def finish_status(self, board: StatusBoard) -> None:
+        """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
+        self._require_writable()
+        rendered = col(StatusBoardRow.rendered_version)
+        values: dict[str, Any] = {
+            # The larger of stored and given, decided in the UPDATE: a sender whose lease ran out may finish
+            # an older render after another sender stored a newer one, and must not lower it.
+            "rendered_version": case((rendered < board.rendered_version, board.rendered_version), else_=rendered),
+            "claimed_until": None,
+        }
+        if board.ts is not None:
+            values["ts"] = board.ts
+        statement = update(StatusBoardRow).where(col(StatusBoardRow.case_number) == board.case_number).values(values)
+        if self._session.exec(statement, execution_options=_FRESH_UPDATE).rowcount == 0:
+            raise ValueError(f"no status board for {board.case_number!r} (touch_status creates it)")
+
+    def get_status(self, case_number: str) -> StatusBoard | None:
+        query = select(StatusBoardRow).where(StatusBoardRow.case_number == case_number)
+        row = self._session.exec(query, execution_options=_FRESH).first()
+        return _board(row) if row is not None else None
+
     def cached_user_id(self, email: str) -> str | None:
         row = self._session.get(SlackUserCacheRow, _email_key(email))
         return row.user_id if row is not None else None
@@ -331,6 +515,17 @@ class SqlRepository:
         """The dialect's INSERT, which knows ON CONFLICT (both PostgreSQL and SQLite ≥ 3.24 do)."""
         dialect = self._session.get_bind().dialect.name
         return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+    def _candidates(self, query: SelectOfScalar[_T]) -> list[_T]:
+        """The keys of rows to claim; the caller's UPDATE re-checks each one and so decides the claim.
+
+        PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent claimers take disjoint rows instead of queueing
+        behind each other. SQLite drops that clause, but the transaction holds the database's one write lock
+        (BEGIN IMMEDIATE) from its start, so no other claimer can run between this SELECT and the UPDATE.
+        """
+        if self._session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return list(self._session.exec(query).all())
 
     def _require_organisation(self, key: str) -> None:
         # A check before the insert gives the domain's error; organisations are never deleted, so the
@@ -536,6 +731,60 @@ def _appended(what: str, stored: list[_T], given: list[_T], recipient: Recipient
             "a stored one was changed or removed (stale copy? read it inside the same transaction)"
         )
     return given[len(stored) :]
+
+
+def _message_fields(message: OutboxMessage) -> dict[str, Any]:
+    """The message's columns except id (the database's) and key (the identity)."""
+    return {
+        "kind": message.kind.value,
+        "case_number": message.case_number,
+        "created_at": message.created_at,
+        "to_user": message.to_user,
+        "organisation_key": message.organisation_key,
+        "audit_id": message.audit_id,
+        "state": message.state.value,
+        "attempts": message.attempts,
+        "next_attempt_at": message.next_attempt_at,
+        "claimed_until": message.claimed_until,
+        "channel_id": message.channel_id,
+        "ts": message.ts,
+        "sent_at": message.sent_at,
+        "error": message.error,
+        "uncertain": message.uncertain,
+    }
+
+
+def _message(row: OutboxMessageRow) -> OutboxMessage:
+    return OutboxMessage(
+        key=row.key,
+        kind=MessageKind(row.kind),
+        case_number=row.case_number,
+        created_at=row.created_at,
+        to_user=row.to_user,
+        organisation_key=row.organisation_key,
+        audit_id=row.audit_id,
+        state=DeliveryState(row.state),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        claimed_until=row.claimed_until,
+        channel_id=row.channel_id,
+        ts=row.ts,
+        sent_at=row.sent_at,
+        error=row.error,
+        uncertain=row.uncertain,
+        id=row.id,
+    )
+
+
+def _board(row: StatusBoardRow) -> StatusBoard:
+    return StatusBoard(
+        case_number=row.case_number,
+        channel=row.channel,
+        version=row.version,
+        rendered_version=row.rendered_version,
+        ts=row.ts,
+        claimed_until=row.claimed_until,
+    )
 
 
 def _remiss_fields(remiss: Remiss) -> dict[str, Any]:

@@ -192,3 +192,62 @@ class SlackUserCacheRow(SQLModel, table=True):
     email: str = Field(primary_key=True)
     user_id: str
     cached_at: datetime
+
+
+class OutboxMessageRow(SQLModel, table=True):
+    """A message recorded before it is sent (the outbox); senders claim due rows and record the outcome.
+
+    `case_number` is a plain column, not a foreign key: the port speaks case numbers, so claims and look-ups
+    need no join; case numbers never change and remisses are never deleted, so nothing can dangle; and an
+    INSERT with a foreign key takes a KEY SHARE lock on the remiss row, which would make enqueueing wait on
+    whoever holds that remiss FOR UPDATE.
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        # The claim reads only what is due (PENDING by next_attempt_at, SENDING by claimed_until), so its
+        # cost follows the few live rows, not the ever-growing number of sent ones.
+        Index("ix_outbox_message_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_outbox_message_state_claimed_until", "state", "claimed_until"),
+        Index("ix_outbox_message_channel_id_ts", "channel_id", "ts"),
+        Index("ix_outbox_message_case_number_organisation_key", "case_number", "organisation_key"),
+    )
+
+    # The id gives the order: oldest first.
+    id: int | None = Field(default=None, primary_key=True)
+    # Unique in the database: enqueueing the same message twice (a retried event, two replicas) records it once.
+    key: str = Field(unique=True)
+    kind: str
+    case_number: str
+    created_at: datetime
+    to_user: str | None = None
+    organisation_key: str | None = None
+    # A plain id, like case_number: the message points at the entry that caused it, nothing enforces it.
+    audit_id: int | None = None
+    state: str
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claimed_until: datetime | None = None
+    channel_id: str | None = None
+    ts: str | None = None
+    sent_at: datetime | None = None
+    error: str = Field(default="", sa_type=Text)
+    uncertain: bool = False
+
+
+class StatusBoardRow(SQLModel, table=True):
+    """The status message of one remiss: `version` counts changes, `rendered_version` what Slack shows.
+
+    No index for the claim beyond the primary key: there is one row per remiss (hundreds a year), and
+    "rendered_version < version" compares two columns, which a plain index can't narrow anyway.
+    """
+
+    __tablename__ = "status_board"
+
+    # A plain key, not a foreign key to the remiss, for the same reasons as OutboxMessageRow.case_number.
+    case_number: str = Field(primary_key=True)
+    channel: str
+    version: int = 1
+    rendered_version: int = 0
+    ts: str | None = None
+    claimed_until: datetime | None = None

@@ -223,6 +223,7 @@ def test_the_round_is_counted_and_every_step_is_in_the_audit_trail(service: Remi
     assert actions == [
         (AuditAction.CREATED, None),
         (AuditAction.SENT, None),
+        (AuditAction.UNREACHABLE, "kulturnamnden"),  # no contact in the directory: the coordinator is told
         (AuditAction.OPENED, "miljonamnden"),
         (AuditAction.DRAFTED, "miljonamnden"),
         (AuditAction.SUBMITTED, "tekniska-namnden"),
@@ -296,3 +297,38 @@ def test_organisation_kinds_select_all_boards_or_all_companies(service: RemissSe
     d = service.directory()
     assert len(d.of_kind(OrgKind.NAMND)) == 12
     assert [o.short_name for o in d.of_kind(OrgKind.BOLAG)] == ["MKB", "P-Malmö", "PÖMAB"]
+
+
+def outbox(service: RemissService) -> list[tuple[str, str | None, str | None]]:
+    with service.store.read() as repo:
+        return [(m.kind.value, m.organisation_key, m.to_user) for m in repo.messages_for("STK-2023-137")]
+
+
+def test_a_draft_records_nothing_to_send(service: RemissService) -> None:
+    service.create_draft(coordinator(service), stk_2023_137())
+    assert outbox(service) == []
+    with service.store.read() as repo:
+        assert repo.get_status("STK-2023-137") is None
+
+
+def test_sending_records_one_dm_per_official_and_the_coordinators_thread_lines(service: RemissService) -> None:
+    sent(service)
+    recorded = outbox(service)
+    dms = sorted((org, user) for kind, org, user in recorded if kind == "remiss")
+    assert dms == [("miljonamnden", "UANNA"), ("mkb", "UMKB1"), ("mkb", "UMKB2"), ("tekniska-namnden", "UTN1")]
+    assert [org for kind, org, _ in recorded if kind == "status_event"] == [None, "kulturnamnden"]
+    with service.store.read() as repo:
+        board = repo.get_status("STK-2023-137")
+    assert board is not None
+    assert (board.channel, board.stale) == (COORDINATOR, True)
+
+
+def test_a_hand_over_records_the_remiss_for_the_colleague_and_a_notice_for_the_previous(service: RemissService) -> None:
+    sent(service)
+    service.hand_over(service.actor("UTN1"), "STK-2023-137", "tekniska-namnden", "UTN2")
+    recorded = outbox(service)
+    assert ("remiss", "tekniska-namnden", "UTN2") in recorded
+    assert ("handed_over", "tekniska-namnden", "UTN1") in recorded
+    # Handing it back later is a new delivery, not a duplicate key.
+    service.hand_over(service.actor("UTN2"), "STK-2023-137", "tekniska-namnden", "UTN1")
+    assert outbox(service).count(("remiss", "tekniska-namnden", "UTN1")) == 2

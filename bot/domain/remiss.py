@@ -304,6 +304,7 @@ class AuditAction(StrEnum):
     HANDED_OVER = "handed_over"
     EXTENDED = "extended"
     REMINDED = "reminded"
+    UNREACHABLE = "unreachable"
     CLOSED = "closed"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import threading
 import time
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from bot.sandbox.rate_limits import RateLimiter, RateLimits
 from bot.sandbox.workspace import JSON, Clock, Identity, SlackError, Workspace, message_content
 
+_SIGN_IN_PAGE = "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
 # Parameters slack_sdk JSON-encodes into a form field when it sends form bodies.
 JSON_PARAMS = frozenset({"blocks", "attachments", "view", "files", "metadata"})
 
@@ -51,6 +53,7 @@ class _Injection:
     delay: float
     html: bool
     remaining: int
+    late_reply: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class FakeSlack(Workspace):
         self._server: _Server | None = None
         self._calls: list[Call] = []
         self._injections: list[_Injection] = []
+        self._random_refusals: dict[str, tuple[float, int, random.Random]] = {}
         self._rate_limiter: RateLimiter | None = None
         self._response_urls: set[str] = set()
         self._responses: list[ResponsePost] = []
@@ -144,17 +148,27 @@ class FakeSlack(Workspace):
         delay: float = 0.0,
         html: bool = False,
         times: int = 1,
+        late_reply: float = 0.0,
     ) -> None:
         """Make the next `times` calls to `method` ("*": any method) misbehave, in the order injected.
 
         `status` 429 answers with `Retry-After`; 5xx with `fatal_error` (or an HTML page when `html`); 200
         answers normally, or with the Slack error `error` if given. Without `status`: `error` means 200, a
         bare `delay` means a normal but late answer, and neither means 429. `delay` seconds pass first.
+        `late_reply` does the work (a message is posted) and only then waits before answering: the caller's
+        timeout fires although Slack has the message, which is what a lost reply looks like.
         """
         if status is None:
-            status = 200 if error is not None or delay else 429
+            status = 200 if error is not None or delay or late_reply else 429
         with self._lock:
-            self._injections.append(_Injection(method, status, retry_after, error, delay, html, times))
+            self._injections.append(
+                _Injection(method, status, retry_after, error, delay, html, times, late_reply=late_reply)
+            )
+
+    def refuse_randomly(self, method: str, fraction: float, *, retry_after: int = 1, seed: int = 0) -> None:
+        """Answer this fraction of calls to `method` with 429 (before doing anything), at random but repeatably."""
+        with self._lock:
+            self._random_refusals[method] = (fraction, retry_after, random.Random(seed))  # noqa: S311 - fault injection, not security
 
     def set_rate_limits(self, limits: RateLimits | None = None) -> None:
         """Enforce Slack's rate limits (the published tiers, or `limits`); off until this is called."""
@@ -182,6 +196,8 @@ class FakeSlack(Workspace):
         route = urlsplit(path)
         if route.path.startswith("/upload/"):
             return self._serve_upload(route.path.removeprefix("/upload/"), raw)
+        if route.path.startswith("/files-pri/"):
+            return self._serve_file(route.path.removeprefix("/files-pri/"), headers.get("authorization", ""))
         try:
             params = {**dict(parse_qsl(route.query)), **_decode_body(raw, headers.get("content-type", ""))}
         except (ValueError, UnicodeDecodeError):
@@ -205,6 +221,8 @@ class FakeSlack(Workspace):
         with self._changed:
             self._calls.append(Call(method, params, reply.status, reply.decoded(), self.clock()))
             self._changed.notify_all()
+        if injection is not None and injection.late_reply:
+            time.sleep(injection.late_reply)
         return reply
 
     def _answer(self, method: str, params: JSON, token: str) -> _Reply:
@@ -225,6 +243,9 @@ class FakeSlack(Workspace):
 
     def _take_injection(self, method: str) -> _Injection | None:
         with self._lock:
+            refusal = self._random_refusals.get(method)
+            if refusal is not None and refusal[2].random() < refusal[0]:
+                return _Injection(method, 429, refusal[1], None, 0.0, False, 1)
             injection = next((i for i in self._injections if i.method in (method, "*")), None)
             if injection is not None:
                 injection.remaining -= 1
@@ -256,6 +277,20 @@ class FakeSlack(Workspace):
             self._responses.append(ResponsePost(url, payload, status, error, self.clock()))
             self._changed.notify_all()
             return _Reply.text(status, error or "ok")
+
+    def _serve_file(self, path: str, authorization: str) -> _Reply:
+        """A file's url_private: its bytes with the bot token; without one, Slack answers with its sign-in page."""
+        team_and_file = path.partition("/")[0]
+        file_id = team_and_file.rpartition("-")[2]
+        token = authorization.removeprefix("Bearer ").strip()
+        file = self.file(file_id)
+        if file is None or file.content is None:  # unknown, or its upload never finished
+            return _Reply.text(404, "file_not_found")
+        content = self.download(file_id, token)
+        if content is None:
+            # An app that forgets the Authorization header gets HTML with status 200, not an error.
+            return _Reply.text(200, _SIGN_IN_PAGE, "text/html; charset=utf-8")
+        return _Reply(200, content, "application/octet-stream")
 
     def _serve_upload(self, file_id: str, raw: bytes) -> _Reply:
         if not self.store_upload(file_id, raw):

@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.sandbox.driver import HttpTransport, SlackDriver
 from bot.sandbox.fake_slack import FakeSlack
 from bot.settings import Settings, load_settings
+from handlers.courier import Courier
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Sandbox:
     fake: FakeSlack
     core: Core
     app: App
+    courier: Courier
     server: HttpServer
     driver: SlackDriver
     signing_secret: str
@@ -60,6 +62,7 @@ def running_sandbox(
     coordinators: Sequence[str] = (),
     clock: Clock | None = None,
     settings: Settings | None = None,
+    start_courier: bool = False,
 ) -> Iterator[Sandbox]:
     """Start the fake Slack, build the bot exactly as `remissbot serve` does, and serve it on 127.0.0.1."""
     signing_secret = secrets.token_hex(16)
@@ -80,11 +83,18 @@ def running_sandbox(
         core = build_core(configured, clock=clock, users=slack_user_directory(client))
         try:
             app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
+            # Unstarted by default: tests and the demo call courier.drain() and so know what was sent.
+            courier = Courier(
+                core.service, WebClient(token=token, base_url=fake.url), core.texts, messages_per_second=20
+            )
+            if start_courier:
+                courier.start()
             server = HttpServer(build_wsgi_app(core, app), host="127.0.0.1", port=0, threads=8).start()
             try:
                 driver = SlackDriver(fake, HttpTransport(server.url + SLACK_EVENTS_PATH), signing_secret)
-                yield Sandbox(fake, core, app, server, driver, signing_secret)
+                yield Sandbox(fake, core, app, courier, server, driver, signing_secret)
             finally:
                 server.stop()
+                courier.stop()
         finally:
             core.close()

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from bot.sandbox import block_kit
 
@@ -96,10 +97,13 @@ class Message:
     user: str | None = None  # None: posted by the bot
     ephemeral_to: str | None = None
     files: list[str] = field(default_factory=list)
+    metadata: JSON | None = None  # message metadata (event_type, event_payload), as chat.postMessage took it
 
-    def to_slack(self, bot_user_id: str, bot_id: str) -> JSON:
+    def to_slack(self, bot_user_id: str, bot_id: str, *, with_metadata: bool = False) -> JSON:
         author = {"user": self.user} if self.user else {"user": bot_user_id, "bot_id": bot_id}
-        optional = {"blocks": self.blocks, "thread_ts": self.thread_ts, "files": self.files}
+        optional: dict[str, Any] = {"blocks": self.blocks, "thread_ts": self.thread_ts, "files": self.files}
+        if with_metadata:
+            optional["metadata"] = self.metadata
         present = {key: value for key, value in optional.items() if value}
         return {"type": "message", "ts": self.ts, "text": self.text, **author, **present}
 
@@ -136,14 +140,18 @@ class File:
     content: bytes | None = None
     channels: list[str] = field(default_factory=list)
     initial_comment: str | None = None
+    url_private: str = ""  # served by the fake to a request with a token, as Slack serves files
 
     def to_slack(self) -> JSON:
+        urls = {"url_private": self.url_private, "url_private_download": self.url_private} if self.url_private else {}
         return {
             "id": self.id,
             "name": self.filename,
             "title": self.title or self.filename,
             "size": self.length,
+            "filetype": self.filename.rpartition(".")[2].lower() if "." in self.filename else "",
             "channels": self.channels,
+            **urls,
         }
 
 
@@ -184,6 +192,8 @@ class Workspace:
             "chat.update": self._chat_update,
             "chat.getPermalink": self._chat_get_permalink,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
             "usergroups.users.list": self._usergroups_users_list,
@@ -274,6 +284,25 @@ class Workspace:
             if file is not None:
                 file.content = content
             return file is not None
+
+    def add_file(self, filename: str, content: bytes, *, title: str | None = None) -> File:
+        """A file someone uploaded (shared in a DM or picked in a file_input), downloadable at `url_private`."""
+        with self._lock:
+            file = self._new_file(filename, len(content))
+            file.content, file.title = content, title
+            return file
+
+    def file(self, file_id: str) -> File | None:
+        with self._lock:
+            return self._files.get(file_id)
+
+    def download(self, file_id: str, token: str) -> bytes | None:
+        """A file's bytes for a request bearing a valid token; None for a missing token or an unknown file."""
+        with self._lock:
+            file = self._files.get(file_id)
+            if token not in self._tokens or file is None:
+                return None
+            return file.content
 
     def new_trigger_id(self, user_id: str | None = None) -> str:
         """A trigger id as Slack puts in an interactive payload; it expires 3 s after issue (by `clock`)."""
@@ -383,8 +412,37 @@ class Workspace:
         channel = self._channel_to_post_in(params.get("channel"))
         text, blocks = self._checked_content(params, "chat.postMessage", channel.id)
         thread_ts = _optional_str(params.get("thread_ts"))
-        message = self._append(Message(channel.id, self._next_ts(), text, blocks, thread_ts))
+        metadata = _metadata(params.get("metadata"))
+        message = self._append(Message(channel.id, self._next_ts(), text, blocks, thread_ts, metadata=metadata))
         return {"channel": channel.id, "ts": message.ts, "message": self._message_json(message)}
+
+    def _conversations_history(self, params: JSON) -> JSON:
+        """Newest first, top-level messages only (thread replies are in conversations.replies), as Slack does."""
+        channel = self._existing_channel(params.get("channel"))
+        found = [m for m in self._messages.get(channel.id, []) if m.thread_ts in (None, m.ts)]
+        return self._message_page(found, params)
+
+    def _conversations_replies(self, params: JSON) -> JSON:
+        """The thread's parent first, then its replies, oldest first, as Slack does."""
+        channel = self._existing_channel(params.get("channel"))
+        parent = self._find_message(channel.id, params.get("ts"))
+        replies = [m for m in self._messages.get(channel.id, []) if m.thread_ts == parent.ts and m is not parent]
+        page = self._message_page([parent, *replies], params)
+        page["messages"].reverse()
+        return page
+
+    def _message_page(self, messages: list[Message], params: JSON) -> JSON:
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or "inf")
+        limit = int(params.get("limit") or 100)
+        with_metadata = _flag(params.get("include_all_metadata"))
+        chosen = [m for m in messages if m.ephemeral_to is None and oldest <= float(m.ts) <= latest]
+        newest_first = sorted(chosen, key=lambda m: float(m.ts), reverse=True)[:limit]
+        bot = self.identity
+        return {
+            "messages": [m.to_slack(bot.bot_user_id, bot.bot_id, with_metadata=with_metadata) for m in newest_first],
+            "has_more": len(chosen) > limit,
+        }
 
     def _chat_post_ephemeral(self, params: JSON) -> JSON:
         channel = self._channel_to_post_in(params.get("channel"))
@@ -489,9 +547,15 @@ class Workspace:
         for name in ("filename", "length"):
             if not params.get(name):
                 raise SlackError("invalid_arguments", [f"[ERROR] missing required field: {name}"])
-        file = File(self._new_id("F"), str(params["filename"]), int(params["length"]))
-        self._files[file.id] = file
+        file = self._new_file(str(params["filename"]), int(params["length"]))
         return {"upload_url": f"{self.base_url}upload/{file.id}", "file_id": file.id}
+
+    def _new_file(self, filename: str, length: int) -> File:
+        file = File(self._new_id("F"), filename, length)
+        # Slack's shape: https://files.slack.com/files-pri/T…-F…/name
+        file.url_private = f"{self.base_url}files-pri/{self.identity.team_id}-{file.id}/{quote(filename)}"
+        self._files[file.id] = file
+        return file
 
     def _files_complete_upload_external(self, params: JSON) -> JSON:
         entries = params.get("files")
@@ -681,6 +745,17 @@ def _check_hash(params: JSON, view: View) -> None:
     # A hash from an older version of the view means someone else updated it in between.
     if params.get("hash") and params["hash"] != view.hash:
         raise SlackError("hash_conflict")
+
+
+def _metadata(value: Any) -> JSON | None:
+    """chat.postMessage takes metadata as a JSON object, or as its JSON text in a form field."""
+    if isinstance(value, str) and value:
+        value = json.loads(value)
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("event_type"), str):
+        raise SlackError("invalid_metadata_format")
+    return value
 
 
 def _optional_str(value: Any) -> str | None:

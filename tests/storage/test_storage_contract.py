@@ -300,6 +300,41 @@ def test_recipients_are_listed_in_the_order_they_were_added(store: Store) -> Non
     assert keys == [org_key(3), org_key(1), org_key(2)]
 
 
+def test_recipients_removed_from_a_draft_are_gone_and_can_be_added_again(store: Store) -> None:
+    with store.transaction() as repo:
+        repo.replace_directory(directory())
+        repo.add_remiss(remiss())
+        for n in (1, 2, 3):
+            repo.add_recipient(recipient(n))
+        sent_remiss(repo, recipients=2, case_number="KS 2021/123")
+    with store.transaction() as repo:
+        repo.remove_draft_recipients(CASE, [org_key(1), org_key(3), org_key(9)])
+        left_inside = [r.organisation_key for r in repo.list_recipients(CASE)]
+        repo.add_recipient(recipient(3))
+
+    with store.read() as repo:
+        left = [r.organisation_key for r in repo.list_recipients(CASE)]
+        other = [r.organisation_key for r in repo.list_recipients("KS 2021/123")]
+    assert left_inside == [org_key(2)]
+    assert left == [org_key(2), org_key(3)]
+    assert other == [org_key(1), org_key(2)]
+
+
+def test_recipients_of_a_sent_or_unknown_remiss_are_never_removed(store: Store) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=2)
+
+    with store.transaction() as repo, pytest.raises(DomainError) as sent:
+        repo.remove_draft_recipients(CASE, [org_key(1)])
+    with store.transaction() as repo, pytest.raises(DomainError) as unknown:
+        repo.remove_draft_recipients("KS 1999/1", [org_key(1)])
+
+    assert sent.value.code is ErrorCode.REMISS_NOT_DRAFT
+    assert unknown.value.code is ErrorCode.UNKNOWN_REMISS
+    with store.read() as repo:
+        assert [r.organisation_key for r in repo.list_recipients(CASE)] == [org_key(1), org_key(2)]
+
+
 def test_a_recipient_must_be_a_known_organisation_on_a_known_remiss_and_only_once(store: Store) -> None:
     with store.transaction() as repo:
         sent_remiss(repo, recipients=1)

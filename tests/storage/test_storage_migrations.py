@@ -21,6 +21,7 @@ from storage.migrate import current_revision, head_revision
 from tests.storage.samples import NOW
 
 _EMPTY_POSTGRES = pytest.param("postgres", marks=pytest.mark.postgres)
+NEXT_REVISION = "test_next"
 
 
 @pytest.fixture(params=["sqlite", _EMPTY_POSTGRES])
@@ -38,9 +39,10 @@ def newer_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     scripts = tmp_path / "migrations"
     shutil.copytree(storage.migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     old_head = head_revision()
-    (scripts / "versions" / "0002_test_next.py").write_text(
+    # Not numbered like the real ones, so it can't collide with whichever migration comes next.
+    (scripts / "versions" / f"{NEXT_REVISION}_later.py").write_text(
         '"""A later migration that changes nothing."""\n\n'
-        f'revision = "0002"\ndown_revision = "{old_head}"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        f'revision = "{NEXT_REVISION}"\ndown_revision = "{old_head}"\nbranch_labels = None\ndepends_on = None\n\n\n'
         "def upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n"
     )
     monkeypatch.setattr(storage.migrate, "MIGRATIONS_DIR", scripts)
@@ -98,7 +100,7 @@ def test_a_schema_behind_the_code_is_upgraded_when_allowed(empty_engine: Engine,
 
     ensure_schema(empty_engine, auto_upgrade=True)
 
-    assert current_revision(empty_engine) == "0002"
+    assert current_revision(empty_engine) == NEXT_REVISION
 
 
 def test_a_schema_from_a_newer_remissbot_is_refused(empty_engine: Engine) -> None:

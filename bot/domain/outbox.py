@@ -1,0 +1,84 @@
+"""Messages to send, recorded before they are sent: the outbox, and the status message kept per remiss."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+# Retries after a 5xx or a timeout wait 5 s, 10 s, 20 s … up to 15 minutes; after this many a message
+# is given up (and the coordinator told), never retried forever.
+MAX_ATTEMPTS = 12
+MAX_BACKOFF = timedelta(minutes=15)
+
+
+class MessageKind(StrEnum):
+    REMISS = "remiss"  # the remiss to one responsible official, as a DM
+    HANDED_OVER = "handed_over"  # to the official who handed the remiss over: who has it now
+    STATUS_EVENT = "status_event"  # one line in the thread of the remiss's status message
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by one process until its lease runs out
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # Slack refused the person for good (deactivated, unknown)
+    FAILED = "failed"  # gave up after MAX_ATTEMPTS
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """What to send, to whom, about what. Rendered when sent, so it always shows the current state.
+
+    `key` makes enqueueing idempotent: the same message is never recorded, and so never sent, twice.
+    """
+
+    key: str
+    kind: MessageKind
+    case_number: str
+    created_at: datetime
+    to_user: str | None = None
+    organisation_key: str | None = None
+    audit_id: int | None = None
+    state: DeliveryState = DeliveryState.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claimed_until: datetime | None = None
+    channel_id: str | None = None
+    ts: str | None = None
+    sent_at: datetime | None = None
+    error: str = ""
+    # The last attempt may have reached Slack (a timeout, a 5xx, a lease that ran out in a crash): look
+    # for the message in Slack before sending it again. A 429 is a definite "not sent".
+    uncertain: bool = False
+    id: int | None = None
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before the next try after `attempts` failed ones."""
+    return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class StatusBoard:
+    """The one status message of a remiss: where it is, and whether it shows the latest state.
+
+    Every change bumps `version`; the sender re-renders while `rendered_version < version`, so a burst of
+    answers becomes one edit, not a stream of posts.
+    """
+
+    case_number: str
+    channel: str
+    version: int = 1
+    rendered_version: int = 0
+    ts: str | None = None
+    claimed_until: datetime | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.rendered_version < self.version
+
+
+def remiss_delivery_key(case_number: str, organisation_key: str, user_id: str, round_no: int = 1) -> str:
+    """One remiss DM per official and organisation; a hand-over back and forth is a new round."""
+    return f"remiss:{case_number}:{organisation_key}:{user_id}:{round_no}"

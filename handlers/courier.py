@@ -1,0 +1,347 @@
+"""Sends what the outbox holds: each message once, rendered from the current state, within Slack's limits.
+
+Every process runs one courier. It claims messages (so replicas never send the same one), sends them
+with a few threads, honours Retry-After on 429, backs off on 5xx and timeouts, and, when an earlier
+attempt may have reached Slack, looks for the message (by its metadata) before sending it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import urllib.error
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.outbox import MessageKind, OutboxMessage, StatusBoard
+from bot.rendering import Texts
+from bot.service import Delivery, RemissService
+from handlers import blocks
+from handlers.remiss_blocks import remiss_message
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "remissbot_outbox"
+# Slack documents "several hundred messages per minute" for a workspace and about one per second per channel;
+# pacing below that means 429s are rare, and a 429 only delays its own message.
+DEFAULT_RATE = 4.0
+# This many 429s within STORM_SECONDS means the workspace as a whole is limited: then everything waits.
+STORM_COUNT = 3
+STORM_SECONDS = 2.0
+# Slack refuses the person or the place for good: resending won't help, the coordinator must act.
+UNREACHABLE_ERRORS = frozenset(
+    {
+        "user_disabled",
+        "user_not_found",
+        "account_inactive",
+        "is_archived",
+        "channel_not_found",
+        "cannot_dm_bot",
+        "not_in_channel",
+        "user_not_visible",
+        "restricted_action",
+    }
+)
+# Slack says our message is wrong: a bug to log loudly, not to retry.
+OUR_MISTAKES = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_too_long",
+        "msg_blocks_too_long",
+        "no_text",
+        "invalid_arguments",
+        "invalid_metadata_format",
+        "invalid_auth",
+        "not_authed",
+        "missing_scope",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+
+
+class Courier:
+    """Drains the outbox and keeps every remiss's status message current."""
+
+    def __init__(
+        self,
+        service: RemissService,
+        client: WebClient,
+        texts: Texts,
+        *,
+        batch: int = 20,
+        workers: int = 4,
+        poll_seconds: float = 2.0,
+        messages_per_second: float = DEFAULT_RATE,
+    ) -> None:
+        self.service = service
+        self.client = client
+        self.texts = texts
+        self.batch = batch
+        self.poll_seconds = poll_seconds
+        self._pace = Pacer(messages_per_second)
+        self._recent_429s: list[float] = []
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="remissbot-send")
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._paused_until = 0.0  # monotonic; Slack asked us to wait (429 Retry-After)
+        self._pause_lock = threading.Lock()
+        # User id -> DM channel id, learnt from chat.postMessage answers (conversations.open is Tier 3).
+        self._dm_channels: dict[str, str] = {}
+
+    # -- running ---------------------------------------------------------------------------------------
+    def start(self) -> Courier:
+        self.service.on_outbox = self.wake
+        self._thread = threading.Thread(target=self._loop, name="remissbot-courier", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._pool.shutdown(wait=True)
+
+    def wake(self) -> None:
+        """Something was recorded: look now instead of at the next poll."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # the loop must outlive a bad round (a database blip); the log has the details
+                log.exception("The courier's round failed; trying again shortly")
+                busy = 0
+            if not busy:
+                self._wake.wait(self._wait_seconds())
+                self._wake.clear()
+
+    def _wait_seconds(self) -> float:
+        return max(self.poll_seconds, self._paused_until - time.monotonic())
+
+    def run_once(self) -> int:
+        """One round: refresh stale status messages, then send what is due. Returns how much it handled."""
+        if time.monotonic() < self._paused_until:
+            return 0
+        boards = self.service.claim_status_boards()
+        for board in boards:
+            self._refresh_status(board)
+        messages = self.service.claim_outgoing(self.batch)
+        # DMs go out in parallel; thread lines one by one in the order they happened, as people read them.
+        direct = [m for m in messages if m.kind is not MessageKind.STATUS_EVENT]
+        list(self._pool.map(self._deliver, direct))
+        for message in sorted((m for m in messages if m.kind is MessageKind.STATUS_EVENT), key=lambda m: m.id or 0):
+            self._deliver(message)
+        return len(boards) + len(messages)
+
+    def drain(self, timeout: float = 30.0) -> None:
+        """Send until nothing is left that is due now (the demo and tests; production just runs)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.run_once() == 0 and time.monotonic() >= self._paused_until:
+                return
+            time.sleep(0.01)
+        raise TimeoutError("the outbox did not drain in time")
+
+    # -- one message -----------------------------------------------------------------------------------
+    def _deliver(self, message: OutboxMessage) -> None:
+        try:
+            delivery = self.service.delivery(message)
+            rendered = self._render(delivery)
+            if rendered is None:  # its status message isn't posted yet: a thread line waits for it
+                self.service.outgoing_retry(message, "waiting_for_status", after=timedelta(seconds=1), uncertain=False)
+                return
+            if message.uncertain and (found := self._already_in_slack(message, rendered)):
+                self.service.outgoing_sent(message, *found)
+                return
+            self._pace.wait()
+            response = self.client.chat_postMessage(
+                channel=rendered.channel,
+                text=rendered.text,
+                blocks=rendered.blocks,
+                thread_ts=rendered.thread_ts,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
+                unfurl_links=False,
+            )
+            self._learn(rendered.channel, response)
+            self.service.outgoing_sent(message, str(response["channel"]), str(response["ts"]))
+        except SlackApiError as error:
+            self._refused(message, error)
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
+            # It may or may not have reached Slack: try again, looking for it first.
+            self.service.outgoing_retry(message, f"network: {error}", after=None, uncertain=True)
+        except Exception:
+            log.exception("Could not send outbox message %s", message.key)
+            self.service.outgoing_retry(message, "internal_error", after=None, uncertain=True)
+
+    def _refused(self, message: OutboxMessage, error: SlackApiError) -> None:
+        code = str(error.response.get("error", ""))
+        status = error.response.status_code
+        if status == 429:
+            wait = _retry_after(error)
+            self._note_429(wait)
+            self.service.outgoing_retry(message, "ratelimited", after=timedelta(seconds=wait), uncertain=False)
+        elif code in UNREACHABLE_ERRORS:
+            self.service.outgoing_undeliverable(message, code, unreachable=True)
+        elif code in OUR_MISTAKES:
+            log.error("Slack refused outbox message %s as malformed: %s", message.key, error.response.data)
+            self.service.outgoing_undeliverable(message, code, unreachable=False)
+        else:  # 5xx, fatal_error, internal_error, service_unavailable, …: may have been posted
+            self.service.outgoing_retry(message, code or f"http {status}", after=None, uncertain=True)
+
+    def _pause(self, seconds: int) -> None:
+        with self._pause_lock:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    def _note_429(self, retry_after: int) -> None:
+        """One 429 delays only its message (a busy channel); a burst of them pauses all sending."""
+        now = time.monotonic()
+        with self._pause_lock:
+            self._recent_429s = [t for t in self._recent_429s if now - t < STORM_SECONDS] + [now]
+            storm = len(self._recent_429s) >= STORM_COUNT
+        if storm:
+            self._pause(retry_after)
+
+    def _already_in_slack(self, message: OutboxMessage, rendered: Rendered) -> tuple[str, str] | None:
+        """Find a message we may have sent before a crash or timeout, by the key in its metadata."""
+        try:
+            if rendered.thread_ts:
+                found = self.client.conversations_replies(
+                    channel=rendered.channel, ts=rendered.thread_ts, include_all_metadata=True, limit=200
+                )
+            else:
+                ts = self._find_recent(rendered.channel, message.key)
+                return (self._dm_channel(rendered.channel), ts) if ts else None
+        except SlackApiError as error:
+            log.warning("Could not look for %s in Slack (%s); sending it", message.key, error.response.get("error"))
+            return None
+        return _with_key(found, message.key, self._dm_channel(rendered.channel))
+
+    def _find_recent(self, channel: str, key: str) -> str | None:
+        """The ts of a recent top-level message of ours in this channel carrying `key`, if Slack has one."""
+        try:
+            found = self.client.conversations_history(
+                channel=self._dm_channel(channel), include_all_metadata=True, limit=100
+            )
+        except SlackApiError as error:
+            log.warning("Could not look for %s in Slack (%s)", key, error.response.get("error"))
+            return None
+        hit = _with_key(found, key, channel)
+        return hit[1] if hit else None
+
+    def _dm_channel(self, channel: str) -> str:
+        """chat.update and conversations.history want the DM's channel id, not the user id we post to."""
+        if not channel.startswith(("U", "W")):
+            return channel
+        if channel not in self._dm_channels:
+            self._dm_channels[channel] = str(self.client.conversations_open(users=channel)["channel"]["id"])
+        return self._dm_channels[channel]
+
+    def _learn(self, posted_to: str, response: Any) -> None:
+        if posted_to.startswith(("U", "W")):
+            self._dm_channels[posted_to] = str(response["channel"])
+
+    # -- rendering -------------------------------------------------------------------------------------
+    def _render(self, d: Delivery) -> Rendered | None:
+        kind = d.message.kind
+        if kind is MessageKind.REMISS:
+            text, body = remiss_message(
+                self.texts,
+                d.remiss,
+                sender=d.sender_name,
+                today=d.today,
+                organisation=d.organisation,
+                recipient=d.recipient,
+            )
+            return Rendered(str(d.message.to_user), text, body)
+        if kind is MessageKind.HANDED_OVER:
+            to = d.event.details_dict.get("to", "") if d.event else ""
+            text = self.texts.render(
+                "slack/notices.j2", part="handed_over", remiss=d.remiss, organisation=d.organisation, to=to
+            )
+            return Rendered(str(d.message.to_user), text, [blocks.section(text)])
+        if d.status is None or d.status.ts is None or d.event is None:
+            return None
+        text = self.texts.render("slack/status_event.j2", event=d.event, organisation=d.organisation)
+        return Rendered(d.status.channel, text, [blocks.section(text)], thread_ts=d.status.ts)
+
+    def _refresh_status(self, board: StatusBoard) -> None:
+        """Post the status message once, then edit it in place."""
+        try:
+            text, body = blocks.remiss_status_message(self.texts, self.service.overview(board.case_number))
+            key = f"status:{board.case_number}"
+            if board.ts is None and (found := self._find_recent(board.channel, key)):
+                board = replace(board, ts=found)  # posted before a lost reply or a crash: edit that one
+            if board.ts is None:
+                self._pace.wait()
+                response = self.client.chat_postMessage(
+                    channel=board.channel,
+                    text=text,
+                    blocks=body,
+                    metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
+                )
+                self._learn(board.channel, response)
+                self.service.status_rendered(board, str(response["ts"]))
+            else:
+                self.client.chat_update(channel=self._dm_channel(board.channel), ts=board.ts, text=text, blocks=body)
+                self.service.status_rendered(board, board.ts)
+        except SlackApiError as error:
+            if error.response.status_code == 429:
+                self._pause(_retry_after(error))
+            log.warning("Status message of %s not updated: %s", board.case_number, error.response.get("error"))
+            self.service.release_status(board)
+        except Exception:
+            log.exception("Status message of %s not updated", board.case_number)
+            self.service.release_status(board)
+
+
+def _with_key(found: Any, key: str, channel: str) -> tuple[str, str] | None:
+    messages: list[dict[str, Any]] = found.get("messages") or []
+    for item in messages:
+        payload = (item.get("metadata") or {}).get("event_payload") or {}
+        if payload.get("key") == key:
+            return channel, str(item["ts"])
+    return None
+
+
+class Pacer:
+    """A token bucket shared by the sending threads: at most `rate` messages a second, in small bursts."""
+
+    def __init__(self, rate: float, burst: int = 2) -> None:
+        self.interval = 1.0 / rate
+        self.burst = burst
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            # Unused time earns at most `burst` messages ahead, so an idle courier can't then flood Slack.
+            slot = max(self._next, now - self.interval * (self.burst - 1))
+            self._next = slot + self.interval
+        delay = slot - now
+        if delay > 0:
+            time.sleep(delay)
+
+
+def _retry_after(error: SlackApiError) -> int:
+    headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
+    value = headers.get("retry-after", "1")
+    text = value[0] if isinstance(value, list) else str(value)
+    return max(1, int(text)) if text.isdigit() else 1
