@@ -87,7 +87,8 @@ def _delivered(fake: FakeSlack, users: list[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for call in fake.calls_to("chat.postMessage"):
         channel = str(call.params.get("channel", ""))
-        if call.status == 200 and call.response.get("ok") and channel.startswith("U5"):
+        ok = isinstance(call.response, dict) and call.response.get("ok")
+        if call.status == 200 and ok and channel.startswith("U5"):
             counts[channel] = counts.get(channel, 0) + 1
     return counts
 
