@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
@@ -84,6 +85,10 @@ class SqlRepository:
         self._deadlines: dict[int, date] = {}
         self._locked_remisses: set[int] = set()
         self._organisation_keys: set[str] | None = None
+        # Recipients as stored, as this transaction loaded or wrote them: save_recipient compares against
+        # these instead of reading every recipient again (sending to 500 recipients saves 500 of them).
+        # Valid for the whole transaction, since every writer to a remiss locks it (or SQLite's write lock).
+        self._stored: dict[tuple[str, str], Recipient] = {}
 
     # -- remisses ------------------------------------------------------------------------------------
     def get_remiss(self, case_number: str) -> Remiss | None:
@@ -187,22 +192,24 @@ class SqlRepository:
     def save_recipient(self, recipient: Recipient) -> None:
         """Persist the recipient's state; new versions and extensions are appended, never rewritten."""
         self._require_writable()
-        remiss_id = self._remiss_id(recipient.case_number)
-        found = []
-        if remiss_id is not None:
-            found = self._recipients(
-                (col(RecipientRow.remiss_id) == remiss_id)
-                & (col(RecipientRow.organisation_key) == recipient.organisation_key)
-            )
-        if not found:
-            raise DomainError(
-                ErrorCode.NOT_A_RECIPIENT,
-                case_number=recipient.case_number,
-                organisation_key=recipient.organisation_key,
-            )
-        stored = found[0]
+        stored = self._stored.get((recipient.case_number, recipient.organisation_key))
+        if stored is None:
+            remiss_id = self._remiss_id(recipient.case_number)
+            found = []
+            if remiss_id is not None:
+                found = self._recipients(
+                    (col(RecipientRow.remiss_id) == remiss_id)
+                    & (col(RecipientRow.organisation_key) == recipient.organisation_key)
+                )
+            if not found:
+                raise DomainError(
+                    ErrorCode.NOT_A_RECIPIENT,
+                    case_number=recipient.case_number,
+                    organisation_key=recipient.organisation_key,
+                )
+            stored = found[0]
         recipient_id = _id(stored.id)
-        # Already in the session's identity map from the query above: no second query.
+        # Usually still in the session's identity map from loading it: then no query.
         row = self._session.get_one(RecipientRow, recipient_id)
         new_responses = _appended("response versions", stored.responses, recipient.responses, recipient)
         new_extensions = _appended("extensions", stored.extensions, recipient.extensions, recipient)
@@ -216,6 +223,9 @@ class SqlRepository:
         self._append_responses(recipient_id, new_responses)
         self._append_extensions(recipient_id, new_extensions, start=len(stored.extensions))
         self._session.flush()
+        self._stored[(recipient.case_number, recipient.organisation_key)] = copy.deepcopy(
+            replace(recipient, id=recipient_id)
+        )
 
     def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
         """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""
@@ -237,6 +247,8 @@ class SqlRepository:
         # them too keeps this from failing on a foreign key if that ever changes.
         for child in (RecipientOfficialRow, ResponseVersionRow, ExtensionRow):
             self._session.exec(delete(child).where(col(child.recipient_id).in_(doomed.scalar_subquery())))
+        for key in organisation_keys:
+            self._stored.pop((case_number, key), None)
         # Default session synchronisation ("fetch") also drops the deleted rows this session had loaded.
         self._session.exec(delete(RecipientRow).where(col(RecipientRow.id).in_(doomed.scalar_subquery())))
 
@@ -634,7 +646,7 @@ class SqlRepository:
             extensions[e.recipient_id].append(
                 Extension(e.previous_deadline, e.new_deadline, e.granted_by, e.granted_at, e.reason)
             )
-        return [
+        loaded = [
             Recipient(
                 case_number=case_number,
                 organisation_key=row.organisation_key,
@@ -650,6 +662,10 @@ class SqlRepository:
             )
             for row, case_number, deadline in rows
         ]
+        if not self._read_only:
+            for recipient in loaded:
+                self._stored[(recipient.case_number, recipient.organisation_key)] = copy.deepcopy(recipient)
+        return loaded
 
     def _write_questions_and_documents(self, remiss_id: int, remiss: Remiss) -> None:
         self._session.add_all(
