@@ -33,6 +33,12 @@ def build_scheduler(core: Core) -> BackgroundScheduler:
         id="prune-deliveries",
         name="Forget Slack deliveries older than a week",
     )
+    scheduler.add_job(
+        core.service.offer_due_summaries,
+        CronTrigger(hour=7, minute=45, timezone=core.settings.timezone),
+        id="offer-summaries",
+        name="Offer the summary of remisses whose last deadline has passed",
+    )
     return scheduler
 
 

@@ -55,6 +55,7 @@ THREAD_ACTIONS = frozenset(
     }
 )
 GROUP_CACHE_SECONDS = 300
+DIRECTORY_CACHE_SECONDS = 60
 log = logging.getLogger(__name__)
 # How long a sender may hold a claimed message before another process may take it over.
 SEND_LEASE = timedelta(seconds=60)
@@ -143,6 +144,7 @@ class Delivery:
     recipient: Recipient | None = None
     event: AuditEntry | None = None
     status: StatusBoard | None = None
+    recipients_answered: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ class RemissService:
         self.coordinator_group = coordinator_group
         self._group_cache: tuple[float, frozenset[str]] = (float("-inf"), frozenset())
         self._group_lock = threading.Lock()
+        self._directory_cache: tuple[float, Directory] | None = None
         self.sender_key = sender_key
         self.tz = tz
         self.status_channel = status_channel
@@ -222,6 +225,17 @@ class RemissService:
         """Make the stored directory exactly this one, all or nothing."""
         with self.store.transaction() as repo:
             repo.replace_directory(directory)
+        self._directory_cache = None
+
+    def _cached_directory(self, repo: Repository) -> Directory:
+        """The directory for rendering messages, read at most once a minute: sending 500 DMs shouldn't read
+        it 500 times. This process's own changes show at once, other replicas' within DIRECTORY_CACHE_SECONDS."""
+        cached = self._directory_cache
+        if cached is not None and time.monotonic() - cached[0] < DIRECTORY_CACHE_SECONDS:
+            return cached[1]
+        directory = repo.load_directory()
+        self._directory_cache = (time.monotonic(), directory)
+        return directory
 
     def seed_directory(self, directory: Directory) -> bool:
         """Store the shipped directory if none is stored yet; True if it did."""
@@ -376,6 +390,39 @@ class RemissService:
                 )
             )
         return stored
+
+    def _offer_summary_if_complete(self, repo: Repository, remiss: Remiss) -> None:
+        """Once every recipient has answered or declined, offer the summary (once: the key sees to that)."""
+        recipients = repo.list_recipients(remiss.case_number)
+        if recipients and all(r.is_answered() for r in recipients):
+            self._enqueue_summary_ready(repo, remiss)
+
+    def _enqueue_summary_ready(self, repo: Repository, remiss: Remiss) -> None:
+        repo.enqueue(
+            OutboxMessage(
+                key=f"summary-ready:{remiss.case_number}",
+                kind=MessageKind.SUMMARY_READY,
+                case_number=remiss.case_number,
+                created_at=self.now(),
+            )
+        )
+
+    def offer_due_summaries(self) -> int:
+        """The morning after the last deadline (extensions counted), offer the summary of each open remiss.
+
+        Safe in every replica at once: the outbox key makes the offer exactly once.
+        """
+        today = self.today()
+        offered = 0
+        with self.store.transaction() as repo:
+            for remiss in repo.list_remisses(OPEN_STATUSES):
+                recipients = repo.list_recipients(remiss.case_number)
+                if recipients and max(r.deadline for r in recipients) < today:
+                    self._enqueue_summary_ready(repo, remiss)
+                    offered += 1
+        if offered:
+            self.on_outbox()
+        return offered
 
     def _status_channel(self, remiss: Remiss) -> str:
         """The configured coordinators' channel, or else a DM with the coordinator who created the remiss."""
@@ -567,6 +614,8 @@ class RemissService:
             stored = self._record(repo, remiss, entry)
             if then is not None and stored is not None:
                 then(repo, remiss, recipient, previous, stored)
+            if stored is not None and stored.action in (AuditAction.SUBMITTED, AuditAction.DECLINED):
+                self._offer_summary_if_complete(repo, remiss)
         self.on_outbox()
         return recipient
 
@@ -580,11 +629,19 @@ class RemissService:
         """Everything needed to render a message, read as it is now (the state may have moved on)."""
         with self.store.read() as repo:
             remiss = self._require_remiss(repo, message.case_number)
-            directory = repo.load_directory()
+            directory = self._cached_directory(repo)
             key = message.organisation_key
             event = None
             if message.audit_id is not None:
                 event = next((e for e in repo.list_audit(remiss.case_number) if e.id == message.audit_id), None)
+            elif message.kind is MessageKind.REMISS and key is not None:
+                # A remiss handed over to this person: the DM says by whom, and their note.
+                handed = [
+                    e
+                    for e in repo.list_audit(remiss.case_number, key)
+                    if e.action is AuditAction.HANDED_OVER and e.details_dict.get("to") == message.to_user
+                ]
+                event = handed[-1] if handed else None
             return Delivery(
                 message=message,
                 remiss=remiss,
@@ -594,6 +651,8 @@ class RemissService:
                 recipient=repo.get_recipient(remiss.case_number, key) if key else None,
                 event=event,
                 status=repo.get_status(remiss.case_number),
+                recipients_answered=message.kind is MessageKind.SUMMARY_READY
+                and all(r.is_answered() for r in repo.list_recipients(remiss.case_number)),
             )
 
     def outgoing_sent(self, message: OutboxMessage, channel_id: str, ts: str) -> None:

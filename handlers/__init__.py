@@ -11,11 +11,19 @@ from bot.service import RemissService
 
 # What the app needs from Slack; manifest.json must say exactly this (a test compares them).
 SLASH_COMMANDS = ("/remiss",)
-BOT_EVENTS = ("app_home_opened",)
+GLOBAL_SHORTCUTS = ("new_remiss",)
+BOT_EVENTS = ("app_home_opened", "message.im")
 BOT_SCOPES = (
-    "commands",  # /remiss
+    "commands",  # /remiss and the "Ny remiss" shortcut
+    "chat:write",  # the remiss to each official, the status message, notices
+    "im:history",  # answers written in the remiss's DM thread (message.im), finding a message after a crash
+    "channels:history",  # finding the status message in a public coordinators' channel after a lost reply
+    "groups:history",  # the same in a private channel
     "users:read",  # users.lookupByEmail needs it beside users:read.email
     "users:read.email",  # directory contacts written as e-mail addresses
+    "usergroups:read",  # coordinators may be given as a Slack user group
+    "files:read",  # the formal yttrande attached in the answer form, documents sent to import
+    "files:write",  # publishing the summary's Word, HTML and Markdown files
 )
 
 
@@ -29,9 +37,14 @@ class HandlerContext:
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Attach every listener group to the app."""
-    from handlers import commands, errors, events, middleware
+    from handlers import answer, chat, commands, create, errors, events, middleware, recipient_actions, summary
 
     middleware.register(app, ctx)
     errors.register(app, ctx)
     commands.register(app, ctx)
     events.register(app, ctx)
+    create.register(app, ctx)
+    answer.register(app, ctx)
+    chat.register(app, ctx)
+    recipient_actions.register(app, ctx)
+    summary.register(app, ctx)

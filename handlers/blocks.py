@@ -54,19 +54,19 @@ def sections_from_lines(lines: list[str], limit: int = SECTION_TEXT_LIMIT) -> li
 def fit(blocks: list[Block], limit: int, overflow_text: str, text_budget: int | None = None) -> list[Block]:
     """Keep within a block limit (and a total text budget), ending with one line saying what was left out."""
     budget = text_budget if text_budget is not None else float("inf")
-    if len(blocks) <= limit and sum(_text_size(b) for b in blocks) <= budget:
+    if len(blocks) <= limit and sum(text_size(b) for b in blocks) <= budget:
         return blocks
     kept: list[Block] = []
     used = len(overflow_text)
     for block in blocks:
-        if len(kept) == limit - 1 or used + _text_size(block) > budget:
+        if len(kept) == limit - 1 or used + text_size(block) > budget:
             break
         kept.append(block)
-        used += _text_size(block)
+        used += text_size(block)
     return [*kept, context(overflow_text)]
 
 
-def _text_size(block: Block) -> int:
+def text_size(block: Block) -> int:
     text = block.get("text")
     size = len(text["text"]) if isinstance(text, dict) else 0
     return size + sum(len(e.get("text", "")) for e in block.get("elements", ()) if isinstance(e, dict))
@@ -132,7 +132,7 @@ def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[Re
                 )
             )
         )
-        actions = recipient_actions(texts, row.remiss, row.recipient, row.today)
+        actions = recipient_actions(texts, row.remiss, row.recipient, row.today, in_chat=False)
         if actions is not None:
             blocks.append(actions)
     if not assignments:

@@ -5,16 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from handlers import SLASH_COMMANDS, HandlerContext, blocks
+from handlers.create import open_new_form
+from handlers.errors import after_ack
 
 HELP_WORDS = {"", "hjälp", "help", "?"}
 
 
-def remiss_command(ctx: HandlerContext, command: dict[str, Any], respond: Respond) -> None:
+def remiss_command(
+    ctx: HandlerContext, command: dict[str, Any], respond: Respond, client: WebClient | None = None
+) -> None:
     """Dispatch `/remiss <subcommand> [args]`; unknown words get help, not an error."""
     word, _, rest = str(command.get("text", "")).strip().partition(" ")
     word = word.lower()
+    if word == "ny" and client is not None:
+        # The form opens with the command's trigger, which expires 3 s after the user pressed enter.
+        open_new_form(ctx, client, str(command["trigger_id"]), str(command["user_id"]), respond)
+        return
     if word in HELP_WORDS:
         text, body = blocks.help_message(ctx.texts)
     elif word == "status":
@@ -31,6 +40,6 @@ def remiss_command(ctx: HandlerContext, command: dict[str, Any], respond: Respon
 
 def register(app: App, ctx: HandlerContext) -> None:
     @app.command(SLASH_COMMANDS[0])
-    def _remiss(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def _remiss(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        remiss_command(ctx, command, respond)
+        after_ack(ctx, command, respond, lambda: remiss_command(ctx, command, respond, client))

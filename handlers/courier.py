@@ -22,8 +22,8 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.outbox import MessageKind, OutboxMessage, StatusBoard
 from bot.rendering import Texts
 from bot.service import Delivery, RemissService
-from handlers import blocks
-from handlers.remiss_blocks import remiss_message
+from handlers import blocks, ids
+from handlers.remiss_blocks import button, remiss_message
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,11 @@ METADATA_EVENT = "remissbot_outbox"
 # Slack documents "several hundred messages per minute" for a workspace and about one per second per channel;
 # pacing below that means 429s are rare, and a 429 only delays its own message.
 DEFAULT_RATE = 4.0
-# This many 429s within STORM_SECONDS means the workspace as a whole is limited: then everything waits.
+# When at least half of the last calls (and at least STORM_COUNT) within STORM_SECONDS were 429s, the
+# workspace as a whole is limited: then everything waits. A few scattered 429s only delay their own messages.
 STORM_COUNT = 3
 STORM_SECONDS = 2.0
+STORM_SHARE = 0.5
 # Slack refuses the person or the place for good: resending won't help, the coordinator must act.
 UNREACHABLE_ERRORS = frozenset(
     {
@@ -93,7 +95,7 @@ class Courier:
         self.batch = batch
         self.poll_seconds = poll_seconds
         self._pace = Pacer(messages_per_second)
-        self._recent_429s: list[float] = []
+        self._recent: list[tuple[float, bool]] = []  # (monotonic time, refused with 429) of recent posts
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="remissbot-send")
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -144,9 +146,10 @@ class Courier:
             self._refresh_status(board)
         messages = self.service.claim_outgoing(self.batch)
         # DMs go out in parallel; thread lines one by one in the order they happened, as people read them.
-        direct = [m for m in messages if m.kind is not MessageKind.STATUS_EVENT]
+        direct = [m for m in messages if m.kind in (MessageKind.REMISS, MessageKind.HANDED_OVER)]
         list(self._pool.map(self._deliver, direct))
-        for message in sorted((m for m in messages if m.kind is MessageKind.STATUS_EVENT), key=lambda m: m.id or 0):
+        threaded = (MessageKind.STATUS_EVENT, MessageKind.SUMMARY_READY)
+        for message in sorted((m for m in messages if m.kind in threaded), key=lambda m: m.id or 0):
             self._deliver(message)
         return len(boards) + len(messages)
 
@@ -180,6 +183,7 @@ class Courier:
                 unfurl_links=False,
             )
             self._learn(rendered.channel, response)
+            self._note(refused=False)
             self.service.outgoing_sent(message, str(response["channel"]), str(response["ts"]))
         except SlackApiError as error:
             self._refused(message, error)
@@ -209,13 +213,19 @@ class Courier:
         with self._pause_lock:
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
-    def _note_429(self, retry_after: int) -> None:
-        """One 429 delays only its message (a busy channel); a burst of them pauses all sending."""
+    def _note(self, *, refused: bool) -> bool:
+        """Remember a post's outcome; True when 429s have become a storm (most recent posts refused)."""
         now = time.monotonic()
         with self._pause_lock:
-            self._recent_429s = [t for t in self._recent_429s if now - t < STORM_SECONDS] + [now]
-            storm = len(self._recent_429s) >= STORM_COUNT
-        if storm:
+            self._recent = [(t, r) for t, r in self._recent if now - t < STORM_SECONDS] + [(now, refused)]
+            refusals = sum(1 for _, r in self._recent if r)
+        return refusals >= STORM_COUNT and refusals >= STORM_SHARE * len(self._recent)
+
+    def _note_429(self, retry_after: int) -> None:
+        """One 429 delays only its message (a busy channel); a storm of them pauses all sending."""
+        # Slack didn't count the refused call, so neither does the pacer.
+        self._pace.refund()
+        if self._note(refused=True):
             self._pause(retry_after)
 
     def _already_in_slack(self, message: OutboxMessage, rendered: Rendered) -> tuple[str, str] | None:
@@ -268,6 +278,7 @@ class Courier:
                 today=d.today,
                 organisation=d.organisation,
                 recipient=d.recipient,
+                handed_over=d.event,
             )
             return Rendered(str(d.message.to_user), text, body)
         if kind is MessageKind.HANDED_OVER:
@@ -276,7 +287,16 @@ class Courier:
                 "slack/notices.j2", part="handed_over", remiss=d.remiss, organisation=d.organisation, to=to
             )
             return Rendered(str(d.message.to_user), text, [blocks.section(text)])
-        if d.status is None or d.status.ts is None or d.event is None:
+        if d.status is None or d.status.ts is None:
+            return None
+        if kind is MessageKind.SUMMARY_READY:
+            everyone = d.recipients_answered
+            reason = "all_answered" if everyone else "deadline_passed"
+            text = self.texts.render("slack/summary.j2", part="ready", reason=reason, case_number=d.remiss.case_number)
+            preview = button(self.texts, "summary_preview", ids.SUMMARY_PREVIEW, d.remiss.case_number, style="primary")
+            body = [blocks.section(text), {"type": "actions", "block_id": "summary_ready", "elements": [preview]}]
+            return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)
+        if d.event is None:
             return None
         text = self.texts.render("slack/status_event.j2", event=d.event, organisation=d.organisation)
         return Rendered(d.status.channel, text, [blocks.section(text)], thread_ts=d.status.ts)
@@ -285,6 +305,8 @@ class Courier:
         """Post the status message once, then edit it in place."""
         try:
             text, body = blocks.remiss_status_message(self.texts, self.service.overview(board.case_number))
+            summary = button(self.texts, "summary_preview", ids.SUMMARY_PREVIEW, board.case_number)
+            body = [*body, {"type": "actions", "block_id": "status_actions", "elements": [summary]}]
             key = f"status:{board.case_number}"
             if board.ts is None and (found := self._find_recent(board.channel, key)):
                 board = replace(board, ts=found)  # posted before a lost reply or a crash: edit that one
@@ -328,6 +350,11 @@ class Pacer:
         self.burst = burst
         self._next = time.monotonic()
         self._lock = threading.Lock()
+
+    def refund(self) -> None:
+        """Give back the slot of a call Slack refused, so refusals don't slow the rest down."""
+        with self._lock:
+            self._next -= self.interval
 
     def wait(self) -> None:
         with self._lock:

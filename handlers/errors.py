@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, Respond
@@ -23,6 +24,19 @@ def handle_error(ctx: HandlerContext, error: Exception, body: dict[str, Any], re
         log.exception("Unhandled error in a Slack listener", exc_info=error)
     if respond is not None and body.get("response_url"):
         respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def after_ack(ctx: HandlerContext, body: dict[str, Any], respond: Respond | None, work: Callable[[], None]) -> None:
+    """Run a listener's work after its ack, telling the user about a failure instead of raising it.
+
+    Bolt's thread runner (1.30) resets `ack.response` to None when a listener raises after acking; if that
+    happens before the request thread has seen the ack (it polls every 10 ms), Slack gets a 404 after three
+    seconds on top of our message. So listeners never raise after ack(): every one calls this.
+    """
+    try:
+        work()
+    except Exception as error:  # handed to the same wording and logging as Bolt's error handler
+        handle_error(ctx, error, body, respond)
 
 
 def register(app: App, ctx: HandlerContext) -> None:

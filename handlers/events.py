@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from handlers import BOT_EVENTS, HandlerContext, blocks
+from handlers.errors import after_ack
 
 
 def publish_home(ctx: HandlerContext, client: WebClient, user_id: str) -> None:
@@ -22,4 +23,4 @@ def register(app: App, ctx: HandlerContext) -> None:
     @app.event(BOT_EVENTS[0])
     def _home_opened(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") == "home":
-            publish_home(ctx, client, str(event["user"]))
+            after_ack(ctx, event, None, lambda: publish_home(ctx, client, str(event["user"])))

@@ -13,6 +13,9 @@ ANSWER_IN_CHAT = "remiss.answer_in_chat"
 # Buttons the coordinator gets on a saved draft (value: case number)
 SEND_DRAFT = "draft.send"
 EDIT_DRAFT = "draft.edit"
+# The summary (value: case number)
+SUMMARY_PREVIEW = "summary.preview"
+SUMMARY_PUBLISH = "summary.publish"
 # Views and shortcuts
 NEW_REMISS_SHORTCUT = "new_remiss"
 NEW_REMISS_VIEW = "new_remiss"

@@ -6,16 +6,18 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from bot.domain.organisation import Organisation
-from bot.domain.remiss import Recipient, RecipientStatus, Remiss
+from bot.domain.remiss import AuditEntry, Recipient, RecipientStatus, Remiss
 from bot.rendering import Texts
 from handlers import ids
-from handlers.blocks import Block, context, divider, header, section
+from handlers.blocks import MESSAGE_TEXT_BUDGET, Block, context, divider, header, section, text_size
 
 # Renders one named piece of templates/slack/remiss_message.j2.
 _Part = Callable[..., str]
 
 
-def button(texts: Texts, label: str, action_id: str, value: str, *, style: str | None = None) -> Block:
+def button(
+    texts: Texts, label: str, action_id: str, value: str, *, style: str | None = None, confirm: Block | None = None
+) -> Block:
     element: Block = {
         "type": "button",
         "text": {"type": "plain_text", "text": texts.label(label), "emoji": True},
@@ -24,7 +26,22 @@ def button(texts: Texts, label: str, action_id: str, value: str, *, style: str |
     }
     if style:
         element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
     return element
+
+
+def confirmation(texts: Texts, title: str, text: str, label: str, *, danger: bool = False) -> Block:
+    """Slack's own "are you sure?" dialog on a button."""
+    dialog: Block = {
+        "title": {"type": "plain_text", "text": texts.label(title)},
+        "text": {"type": "plain_text", "text": texts.label(text)},
+        "confirm": {"type": "plain_text", "text": texts.label(label)},
+        "deny": {"type": "plain_text", "text": texts.label("cancel")},
+    }
+    if danger:
+        dialog["style"] = "danger"
+    return dialog
 
 
 def remiss_message(
@@ -36,6 +53,7 @@ def remiss_message(
     organisation: Organisation | None = None,
     recipient: Recipient | None = None,
     preview: bool = False,
+    handed_over: AuditEntry | None = None,
 ) -> tuple[str, list[Block]]:
     """Title, facts, description, documents, questions, deadline and the buttons that fit the recipient's state."""
     deadline = recipient.deadline if recipient else remiss.deadline
@@ -54,8 +72,11 @@ def remiss_message(
         )
 
     blocks: list[Block] = [header(part("header")), section(part("title")), section(part("facts"))]
-    if remiss.description:
-        blocks.append(section(part("description")))
+    if handed_over is not None:
+        details = handed_over.details_dict
+        previous = details.get("previous", "").split(",")[0]
+        blocks.append(context(part("handed_over", previous=previous, note=details.get("note", ""))))
+    description_at = len(blocks)
     if remiss.documents:
         blocks.append(section(part("documents")))
     blocks += [header(part("questions_header"))]
@@ -65,7 +86,18 @@ def remiss_message(
         blocks.append(context(part("preview_buttons")))
     elif recipient is not None:
         blocks += _state_and_actions(texts, part, remiss, recipient, today)
+    if remiss.description:
+        # The questions must reach the official whole; the description gives way to Slack's cap on a
+        # message's text (10 long questions and a long description exceed it), pointing to the documents.
+        room = MESSAGE_TEXT_BUDGET - sum(text_size(b) for b in blocks)
+        blocks.insert(description_at, section(_shortened(part("description"), room, part("description_cut"))))
     return part("fallback"), blocks
+
+
+def _shortened(text: str, room: int, note: str) -> str:
+    if len(text) <= room:
+        return text
+    return text[: max(room - len(note) - 2, 0)].rstrip() + "… " + note
 
 
 def _state_and_actions(texts: Texts, part: _Part, remiss: Remiss, recipient: Recipient, today: date) -> list[Block]:
@@ -84,28 +116,34 @@ def _state_and_actions(texts: Texts, part: _Part, remiss: Remiss, recipient: Rec
     return [*blocks, actions] if actions else blocks
 
 
-def recipient_actions(texts: Texts, remiss: Remiss, recipient: Recipient, today: date) -> Block | None:
-    """The buttons that fit the recipient's state: the same in the DM and on the App Home."""
+def recipient_actions(
+    texts: Texts, remiss: Remiss, recipient: Recipient, today: date, *, in_chat: bool = True
+) -> Block | None:
+    """The buttons that fit the recipient's state: the same in the DM and on the App Home (which, having no
+    thread to answer in, leaves out "Svara här i chatten")."""
     if not remiss.is_open:
         return None
     value = ids.RecipientRef(remiss.case_number, recipient.organisation_key).encode()
     status = recipient.status(today)
     open_for_changes = today <= recipient.deadline
     if status is RecipientStatus.DECLINED:
-        elements = [button(texts, "undo_decline", ids.WITHDRAW, value)] if open_for_changes else []
+        undo = confirmation(texts, "undo_decline_confirm_title", "undo_decline_confirm_text", "undo_decline")
+        elements = [button(texts, "undo_decline", ids.WITHDRAW, value, confirm=undo)] if open_for_changes else []
     elif status is RecipientStatus.SUBMITTED:
+        withdraw = confirmation(texts, "withdraw_confirm_title", "withdraw_confirm_text", "withdraw", danger=True)
         elements = (
-            [button(texts, "change_answer", ids.ANSWER, value), button(texts, "withdraw", ids.WITHDRAW, value)]
+            [
+                button(texts, "change_answer", ids.ANSWER, value),
+                button(texts, "withdraw", ids.WITHDRAW, value, confirm=withdraw),
+            ]
             if open_for_changes
             else []
         )
     else:
-        elements = [
-            button(texts, "answer", ids.ANSWER, value, style="primary"),
-            button(texts, "answer_in_chat", ids.ANSWER_IN_CHAT, value),
-            button(texts, "decline", ids.DECLINE, value),
-            button(texts, "hand_over", ids.HAND_OVER, value),
-        ]
+        elements = [button(texts, "answer", ids.ANSWER, value, style="primary")]
+        if in_chat:
+            elements.append(button(texts, "answer_in_chat", ids.ANSWER_IN_CHAT, value))
+        elements += [button(texts, "decline", ids.DECLINE, value), button(texts, "hand_over", ids.HAND_OVER, value)]
     if not elements:
         return None
     return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}

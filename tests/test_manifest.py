@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from handlers import BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS
+from handlers import BOT_EVENTS, BOT_SCOPES, GLOBAL_SHORTCUTS, SLASH_COMMANDS
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.json"
 
@@ -21,6 +21,8 @@ def test_the_manifest_lists_exactly_the_commands_events_and_scopes_the_handlers_
     assert [c["command"] for c in m["features"]["slash_commands"]] == list(SLASH_COMMANDS)
     assert sorted(m["settings"]["event_subscriptions"]["bot_events"]) == sorted(BOT_EVENTS)
     assert sorted(m["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)
+    assert [s["callback_id"] for s in m["features"]["shortcuts"]] == list(GLOBAL_SHORTCUTS)
+    assert m["settings"]["interactivity"]["is_enabled"] is True
 
 
 def test_the_manifest_fits_slacks_limits() -> None:

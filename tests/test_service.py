@@ -30,13 +30,18 @@ START = datetime(2023, 10, 2, 7, 0, tzinfo=UTC)
 class RecordingUsers:
     """A UserDirectory that knows a few e-mail addresses and records every look-up."""
 
-    def __init__(self, known: dict[str, str]) -> None:
+    def __init__(self, known: dict[str, str], groups: dict[str, frozenset[str]] | None = None) -> None:
         self.known = known
+        self.groups = groups or {}
         self.lookups: list[str] = []
 
     def lookup_by_email(self, email: str) -> str | None:
         self.lookups.append(email)
         return self.known.get(email)
+
+    def group_members(self, group_id: str) -> frozenset[str]:
+        self.lookups.append(group_id)
+        return self.groups.get(group_id, frozenset())
 
 
 def directory() -> Directory:
@@ -332,3 +337,11 @@ def test_a_hand_over_records_the_remiss_for_the_colleague_and_a_notice_for_the_p
     # Handing it back later is a new delivery, not a duplicate key.
     service.hand_over(service.actor("UTN2"), "STK-2023-137", "tekniska-namnden", "UTN1")
     assert outbox(service).count(("remiss", "tekniska-namnden", "UTN1")) == 2
+
+
+def test_members_of_the_coordinators_user_group_are_coordinators_and_slack_is_asked_once(clock: FakeClock) -> None:
+    users = RecordingUsers({}, groups={"S0COORD": frozenset({"UGROUPED"})})
+    service = RemissService(MemoryStore(), clock, users=users, coordinator_group="S0COORD")
+    assert service.actor("UGROUPED").is_coordinator
+    assert not service.actor("UOTHER").is_coordinator
+    assert users.lookups == ["S0COORD"]

@@ -16,6 +16,7 @@ class MessageKind(StrEnum):
     REMISS = "remiss"  # the remiss to one responsible official, as a DM
     HANDED_OVER = "handed_over"  # to the official who handed the remiss over: who has it now
     STATUS_EVENT = "status_event"  # one line in the thread of the remiss's status message
+    SUMMARY_READY = "summary_ready"  # in that thread: everyone has answered, or every deadline has passed
 
 
 class DeliveryState(StrEnum):

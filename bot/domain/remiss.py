@@ -445,7 +445,10 @@ class Recipient:
         if current is not None:
             code = ErrorCode.ALREADY_DECLINED if current.kind is ResponseKind.DECLINED else ErrorCode.ALREADY_SUBMITTED
             raise DomainError(code, case_number=self.case_number)
-        self._append(ResponseContent(kind=ResponseKind.DECLINED, decline_reason=reason.strip()), actor, at)
+        # A draft survives a decline: if the decline is withdrawn, the work comes back.
+        self._append(
+            ResponseContent(kind=ResponseKind.DECLINED, decline_reason=reason.strip()), actor, at, keep_draft=True
+        )
         return self._entry(AuditAction.DECLINED, actor, at, reason=reason.strip())
 
     def withdraw(self, remiss: Remiss, actor: str, at: datetime, today: date) -> AuditEntry:
@@ -486,7 +489,7 @@ class Recipient:
             reason=reason,
         )
 
-    def _append(self, content: ResponseContent, actor: str, at: datetime) -> Response:
+    def _append(self, content: ResponseContent, actor: str, at: datetime, *, keep_draft: bool = False) -> Response:
         version = Response(
             version=(self.responses[-1].version + 1) if self.responses else 1,
             content=content,
@@ -494,7 +497,8 @@ class Recipient:
             submitted_at=at,
         )
         self.responses.append(version)
-        self.draft = None
+        if not keep_draft:
+            self.draft = None
         self.withdrawn_version = None
         if self.opened_at is None:
             self.opened_at = at

@@ -263,3 +263,15 @@ def test_a_question_asking_which_board_or_company_is_suggested_as_an_organisatio
     assert suggested_question_kind("Vilka förvaltningar bör ingå i plattformen?") is QuestionKind.ORGANISATION_CHOICE
     for text, _ in QUESTIONS[:3]:
         assert suggested_question_kind(text) is QuestionKind.FREE_TEXT
+
+
+def test_a_draft_survives_a_decline_and_comes_back_when_the_decline_is_withdrawn() -> None:
+    remiss, r = sent_remiss(), recipient()
+    today = date(2023, 11, 1)
+    r.save_draft(remiss, yttrande("Halvfärdigt svar"), "UANNA", T0)
+    r.decline(remiss, "Hinner inte", "UANNA", T0)
+    assert r.status(today) is RecipientStatus.DECLINED
+    r.withdraw(remiss, "UANNA", T0, today)
+    assert r.draft is not None
+    assert r.draft.content.answers[0].text == "Halvfärdigt svar"
+    assert r.status(today) is RecipientStatus.DRAFTING

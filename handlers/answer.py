@@ -1,0 +1,592 @@
+"""The official answers in a form: each question with a position, the kind of answer, drafts and edits."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.remiss import (
+    Answer,
+    Attachment,
+    Position,
+    Recipient,
+    Remiss,
+    Response,
+    ResponseContent,
+    ResponseKind,
+)
+from bot.rendering import Texts
+from bot.service import Actor, AssignmentRow
+from handlers import HandlerContext, ids
+from handlers.blocks import Block, context, divider, section
+from handlers.errors import handle_error
+from handlers.remiss_blocks import button, remiss_message
+from handlers.richtext import from_plain_text, to_plain_text
+
+log = logging.getLogger(__name__)
+
+# Elements inside the form; the buttons on the remiss message are in handlers/ids.py.
+SAVE_DRAFT = "answer.save_draft"
+KIND = "answer.kind"
+TEXT = "answer.text"
+POSITION = "answer.position"
+MEETING_DATE = "answer.meeting_date"
+PARAGRAPH = "answer.paragraph"
+DECIDED_BY = "answer.decided_by"
+PLANNED_BOARD_DATE = "answer.planned_board_date"
+FILES = "answer.files"
+KEPT_FILES = "answer.kept_files"
+# Block ids stay the same when the view is updated, so Slack keeps what the user typed where it was.
+KIND_BLOCK = "kind"
+MEETING_DATE_BLOCK = "meeting_date"
+PARAGRAPH_BLOCK = "paragraph"
+DECIDED_BY_BLOCK = "decided_by"
+PLANNED_BOARD_DATE_BLOCK = "planned_board_date"
+FILES_BLOCK = "attachments"
+KEPT_FILES_BLOCK = "kept_attachments"
+ACTIONS_BLOCK = "draft_actions"
+
+KINDS = (ResponseKind.YTTRANDE, ResponseKind.DELEGATION, ResponseKind.PRELIMINARY)
+POSITIONS = (
+    Position.TILLSTYRKER,
+    Position.AVSTYRKER,
+    Position.FORESLAR_ANDRINGAR,
+    Position.INGA_SYNPUNKTER,
+    Position.NOT_STATED,
+)
+MAX_FILES = 10  # file_input takes at most 10
+FILE_TYPES = ["pdf", "doc", "docx", "odt", "rtf"]
+PARAGRAPH_MAX = 30
+DECIDED_BY_MAX = 300
+OPTION_TEXT_LIMIT = 75
+# private_metadata holds 3000 characters; the remembered decision details stay well inside it.
+REMEMBERED_TEXT_MAX = 1000
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def answer_block(number: int) -> str:
+    return f"answer_{number}"
+
+
+def position_block(number: int) -> str:
+    return f"position_{number}"
+
+
+# -- what the form carries -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FormPlace:
+    """The form's private_metadata: whose answer it is, where it was opened (the message, and the thread it
+    is in), and the decision details of the kinds of answer not shown right now (switching back finds them)."""
+
+    ref: ids.RecipientRef
+    channel: str | None = None
+    ts: str | None = None
+    thread_ts: str | None = None
+    meeting_date: date | None = None
+    paragraph: str = ""
+    decided_by: str = ""
+    planned_board_date: date | None = None
+
+    def remembering(self, content: ResponseContent) -> FormPlace:
+        return replace(
+            self,
+            meeting_date=content.meeting_date,
+            paragraph=content.paragraph[:REMEMBERED_TEXT_MAX],
+            decided_by=content.decided_by[:REMEMBERED_TEXT_MAX],
+            planned_board_date=content.planned_board_date,
+        )
+
+    def encode(self) -> str:
+        data = {
+            "ref": self.ref.encode(),
+            "channel": self.channel,
+            "ts": self.ts,
+            "thread_ts": self.thread_ts,
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
+            "paragraph": self.paragraph,
+            "decided_by": self.decided_by,
+            "planned_board_date": self.planned_board_date.isoformat() if self.planned_board_date else None,
+        }
+        return json.dumps({key: value for key, value in data.items() if value}, ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, text: str) -> FormPlace:
+        data = json.loads(text)
+        return cls(
+            ref=ids.RecipientRef.decode(str(data["ref"])),
+            channel=data.get("channel"),
+            ts=data.get("ts"),
+            thread_ts=data.get("thread_ts"),
+            meeting_date=_date(data.get("meeting_date")),
+            paragraph=str(data.get("paragraph", "")),
+            decided_by=str(data.get("decided_by", "")),
+            planned_board_date=_date(data.get("planned_board_date")),
+        )
+
+
+def stored_content(recipient: Recipient) -> ResponseContent | None:
+    """What the form starts from: the draft, else the submitted answer being edited."""
+    if recipient.draft is not None:
+        return recipient.draft.content
+    current = _current_answer(recipient)
+    return current.content if current else None
+
+
+def _current_answer(recipient: Recipient) -> Response | None:
+    current = recipient.current_response
+    return current if current is not None and current.kind is not ResponseKind.DECLINED else None
+
+
+def _stored_files(recipient: Recipient) -> tuple[Attachment, ...]:
+    content = stored_content(recipient)
+    return content.attachments if content else ()
+
+
+# -- Slack's form state to a response ------------------------------------------------------------------
+def content_from_state(
+    remiss: Remiss, values: Mapping[str, Any], place: FormPlace, stored_files: tuple[Attachment, ...]
+) -> ResponseContent:
+    """The response as the form holds it (`view.state.values`); fields not shown come from `place`."""
+
+    def element(block_id: str, action_id: str) -> Mapping[str, Any] | None:
+        block = values.get(block_id)
+        found = block.get(action_id) if isinstance(block, Mapping) else None
+        return found if isinstance(found, Mapping) else None
+
+    answers: list[Answer] = []
+    for question in remiss.questions:
+        typed = element(answer_block(question.number), TEXT) or {}
+        text = to_plain_text(typed.get("rich_text_value")).strip()
+        position = _selected(element(position_block(question.number), POSITION), Position, Position.NOT_STATED)
+        if text or position is not Position.NOT_STATED:
+            answers.append(Answer(question.number, text, position))
+    kind = _selected(element(KIND_BLOCK, KIND), ResponseKind, ResponseKind.YTTRANDE)
+    meeting = element(MEETING_DATE_BLOCK, MEETING_DATE)
+    paragraph = element(PARAGRAPH_BLOCK, PARAGRAPH)
+    decided_by = element(DECIDED_BY_BLOCK, DECIDED_BY)
+    planned = element(PLANNED_BOARD_DATE_BLOCK, PLANNED_BOARD_DATE)
+    kept = element(KEPT_FILES_BLOCK, KEPT_FILES) or {}
+    kept_ids = {str(o.get("value")) for o in kept.get("selected_options") or [] if isinstance(o, Mapping)}
+    uploaded = [_attachment(f) for f in (element(FILES_BLOCK, FILES) or {}).get("files") or [] if _is_file(f)]
+    attachments: dict[str, Attachment] = {a.file_id: a for a in stored_files if a.file_id in kept_ids}
+    attachments.update((a.file_id, a) for a in uploaded if a.file_id not in attachments)
+    return ResponseContent(
+        kind=kind if kind in KINDS else ResponseKind.YTTRANDE,
+        answers=tuple(answers),
+        meeting_date=_date(meeting.get("selected_date")) if meeting is not None else place.meeting_date,
+        paragraph=_text(paragraph) if paragraph is not None else place.paragraph,
+        decided_by=_text(decided_by) if decided_by is not None else place.decided_by,
+        planned_board_date=_date(planned.get("selected_date")) if planned is not None else place.planned_board_date,
+        attachments=tuple(attachments.values()),
+    )
+
+
+def for_submission(content: ResponseContent) -> ResponseContent:
+    """Only the decision details of the chosen kind go into a submitted version."""
+    kind = content.kind
+    return replace(
+        content,
+        meeting_date=content.meeting_date if kind is ResponseKind.YTTRANDE else None,
+        paragraph=content.paragraph if kind is ResponseKind.YTTRANDE else "",
+        decided_by=content.decided_by if kind is ResponseKind.DELEGATION else "",
+        planned_board_date=content.planned_board_date if kind is ResponseKind.PRELIMINARY else None,
+    )
+
+
+def _selected(state: Mapping[str, Any] | None, enum: type[_E], default: _E) -> _E:
+    option = (state or {}).get("selected_option")
+    value = option.get("value") if isinstance(option, Mapping) else None
+    try:
+        return enum(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _text(state: Mapping[str, Any]) -> str:
+    return str(state.get("value") or "").strip()
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _is_file(value: Any) -> bool:
+    return isinstance(value, Mapping) and bool(value.get("id"))
+
+
+def _attachment(file: Mapping[str, Any]) -> Attachment:
+    name = file.get("name") or file.get("title") or file["id"]
+    return Attachment(str(file["id"]), str(name), str(file.get("permalink") or file.get("url_private") or ""))
+
+
+# -- the view --------------------------------------------------------------------------------------------
+def _plain(text: str) -> Block:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def answer_view(
+    texts: Texts, row: AssignmentRow, content: ResponseContent, place: FormPlace, *, notice: str | None = None
+) -> dict[str, Any]:
+    """The modal: the remiss, each question with its answer and position, the kind of answer with what it
+    needs, the formal yttrande as files, and Spara utkast; `notice` says what just happened."""
+    remiss, recipient = row.remiss, row.recipient
+    current = _current_answer(recipient)
+
+    def part(name: str, **extra: object) -> str:
+        return texts.render("slack/answer_form.j2", part=name, **extra)
+
+    intro = part(
+        "intro", remiss=remiss, organisation=row.organisation, deadline=recipient.deadline, days_left=row.days_left
+    )
+    blocks: list[Block] = [section(intro)]
+    state = part("state", current=current, draft=recipient.draft)
+    if state:
+        blocks.append(context(state))
+    for question in remiss.questions:
+        answer = content.answer_to(question.number) or Answer(question.number, "")
+        blocks += [
+            divider(),
+            section(part("question", question=question)),
+            _answer_input(texts, part("answer_label", number=question.number), question.number, answer.text),
+            _position_input(texts, question.number, answer.position),
+        ]
+    blocks += [divider(), _kind_input(texts, content.kind), *_decision_inputs(texts, content)]
+    known = _stored_files(recipient)
+    if known:
+        blocks.append(_kept_files_input(texts, known, {a.file_id for a in content.attachments}))
+    if len(known) < MAX_FILES:
+        blocks.append(_files_input(texts, MAX_FILES - len(known)))
+    blocks += [
+        {
+            "type": "actions",
+            "block_id": ACTIONS_BLOCK,
+            "elements": [button(texts, "save_draft", SAVE_DRAFT, place.ref.encode())],
+        },
+        context(notice or part("draft_note")),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.ANSWER_VIEW,
+        "title": _plain(texts.label("title_change_answer" if current else "title_answer")),
+        "submit": _plain(texts.label("submit_answer")),
+        "close": _plain(texts.label("cancel")),
+        "private_metadata": place.remembering(content).encode(),
+        "blocks": blocks,
+    }
+
+
+def _input(block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None) -> Block:
+    block: Block = {"type": "input", "block_id": block_id, "label": _plain(label), "element": element}
+    if optional:
+        block["optional"] = True
+    if hint:
+        block["hint"] = _plain(hint)
+    return block
+
+
+def _answer_input(texts: Texts, label: str, number: int, text: str) -> Block:
+    # rich_text_input, not plain_text_input: the plain one holds 3000 characters and answers are longer.
+    element: Block = {
+        "type": "rich_text_input",
+        "action_id": TEXT,
+        "placeholder": _plain(texts.label("answer_placeholder")),
+    }
+    if text:
+        element["initial_value"] = from_plain_text(text)
+    return _input(answer_block(number), label, element, optional=True)
+
+
+def _option(texts: Texts, label: str, value: str, description: str | None = None) -> Block:
+    option: Block = {"text": _plain(_cut(texts.label(label), OPTION_TEXT_LIMIT)), "value": value}
+    if description:
+        option["description"] = _plain(_cut(texts.label(description), OPTION_TEXT_LIMIT))
+    return option
+
+
+def _position_input(texts: Texts, number: int, position: Position) -> Block:
+    options = [_option(texts, f"position_{p.value}", p.value) for p in POSITIONS]
+    element = {
+        "type": "static_select",
+        "action_id": POSITION,
+        "options": options,
+        "initial_option": options[POSITIONS.index(position)],
+    }
+    return _input(position_block(number), texts.label("position"), element)
+
+
+def _kind_input(texts: Texts, kind: ResponseKind) -> Block:
+    options = [_option(texts, f"kind_{k.value}", k.value, f"kind_{k.value}_hint") for k in KINDS]
+    element = {
+        "type": "radio_buttons",
+        "action_id": KIND,
+        "options": options,
+        "initial_option": options[KINDS.index(kind)],
+    }
+    # Choosing a kind updates the form at once, to ask only for what that kind needs.
+    return {**_input(KIND_BLOCK, texts.label("response_kind"), element), "dispatch_action": True}
+
+
+def _decision_inputs(texts: Texts, content: ResponseContent) -> list[Block]:
+    if content.kind is ResponseKind.YTTRANDE:
+        return [
+            _date_input(texts, MEETING_DATE_BLOCK, MEETING_DATE, "meeting_date", content.meeting_date),
+            _text_input(texts, PARAGRAPH_BLOCK, PARAGRAPH, "paragraph", content.paragraph, PARAGRAPH_MAX),
+        ]
+    if content.kind is ResponseKind.DELEGATION:
+        return [_text_input(texts, DECIDED_BY_BLOCK, DECIDED_BY, "decided_by", content.decided_by, DECIDED_BY_MAX)]
+    return [
+        _date_input(
+            texts, PLANNED_BOARD_DATE_BLOCK, PLANNED_BOARD_DATE, "planned_board_date", content.planned_board_date
+        )
+    ]
+
+
+def _date_input(texts: Texts, block_id: str, action_id: str, label: str, value: date | None) -> Block:
+    element: Block = {"type": "datepicker", "action_id": action_id, "placeholder": _plain(texts.label("pick_date"))}
+    if value is not None:
+        element["initial_date"] = value.isoformat()
+    return _input(block_id, texts.label(label), element)
+
+
+def _text_input(texts: Texts, block_id: str, action_id: str, label: str, value: str, limit: int) -> Block:
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        # A value stored longer than the field allows (written elsewhere) must still fit when prefilled.
+        "max_length": max(limit, len(value)),
+        "placeholder": _plain(texts.label(f"{label}_placeholder")),
+    }
+    if value:
+        element["initial_value"] = value
+    return _input(block_id, texts.label(label), element)
+
+
+def _kept_files_input(texts: Texts, known: tuple[Attachment, ...], chosen: set[str]) -> Block:
+    options = [{"text": _plain(_cut(a.name, OPTION_TEXT_LIMIT)), "value": a.file_id} for a in known[:MAX_FILES]]
+    element: Block = {"type": "checkboxes", "action_id": KEPT_FILES, "options": options}
+    initial = [option for option in options if option["value"] in chosen]
+    if initial:
+        element["initial_options"] = initial
+    label, hint = texts.label("kept_attachments"), texts.label("kept_attachments_hint")
+    return _input(KEPT_FILES_BLOCK, label, element, optional=True, hint=hint)
+
+
+def _files_input(texts: Texts, room: int) -> Block:
+    element = {"type": "file_input", "action_id": FILES, "filetypes": FILE_TYPES, "max_files": room}
+    label, hint = texts.label("attachments"), texts.label("attachments_hint")
+    return _input(FILES_BLOCK, label, element, optional=True, hint=hint)
+
+
+def refused_view(texts: Texts, error: DomainError) -> dict[str, Any]:
+    """Pushed over the form when an action in it is refused, so the form and what it holds stay below."""
+    text = texts.render("slack/answer_form.j2", part="refused", error=texts.error(error))
+    return {
+        "type": "modal",
+        "title": _plain(texts.label("title_answer_refused")),
+        "close": _plain(texts.label("close")),
+        "blocks": [section(text)],
+    }
+
+
+def form_errors(
+    texts: Texts, error: DomainError, content: ResponseContent | None, view: Mapping[str, Any]
+) -> dict[str, str]:
+    """The refusal next to the field it is about; a refusal of the whole answer goes by the first answer."""
+    inputs = [str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"]
+    targets: list[str] = []
+    if error.field == "meeting_date" and content is not None:
+        # The domain names one field for "date and §"; point at whichever of them is missing.
+        targets += [MEETING_DATE_BLOCK] if content.meeting_date is None else []
+        targets += [PARAGRAPH_BLOCK] if not content.paragraph.strip() else []
+    elif error.field in (DECIDED_BY_BLOCK, PLANNED_BOARD_DATE_BLOCK):
+        targets.append(error.field)
+    targets = [t for t in targets if t in inputs] or inputs[:1]
+    # Error texts are shown as plain text, not mrkdwn: undo the Slack escaping of the message templates.
+    message = texts.error(error).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return dict.fromkeys(targets, message)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- listeners, as plain functions -------------------------------------------------------------------------
+def require_answerable(row: AssignmentRow) -> None:
+    """Refuse at once what a submission would be refused for anyway: a closed remiss, a declined one, or an
+    edit after the recipient's deadline (a first answer may come late)."""
+    row.remiss.require_open()
+    current = row.recipient.current_response
+    if current is not None and current.kind is ResponseKind.DECLINED:
+        raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=row.remiss.case_number)
+    if current is not None and row.days_left < 0:
+        raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=row.recipient.deadline)
+
+
+def open_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
+    """Svara / Ändra svar: open the form prefilled with the draft or the current answer.
+
+    A refusal (not the user's organisation, a closed remiss, an edit too late) is raised, to be told."""
+    ref = ids.RecipientRef.decode(str(body["actions"][0]["value"]))
+    actor = ctx.service.actor(str(body["user"]["id"]))
+    row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
+    require_answerable(row)
+    container = body.get("container") or {}
+    place = FormPlace(ref)
+    if container.get("type") == "message":
+        # Which of these is the remiss message is checked after submitting, off the three-second path.
+        thread_ts = (body.get("message") or {}).get("thread_ts")
+        place = FormPlace(ref, container.get("channel_id"), container.get("message_ts"), thread_ts)
+    content = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
+    # The trigger expires three seconds after the click: open first, record afterwards.
+    client.views_open(trigger_id=body["trigger_id"], view=answer_view(ctx.texts, row, content, place))
+    ctx.service.record_opened(actor, ref.case_number, ref.organisation_key)
+
+
+@dataclass(frozen=True)
+class _FormAction:
+    """A click inside the open form: who, which form, and what it holds now."""
+
+    actor: Actor
+    place: FormPlace
+    view_id: str
+    values: Mapping[str, Any]
+
+    @classmethod
+    def read(cls, ctx: HandlerContext, body: Mapping[str, Any]) -> _FormAction:
+        view = body["view"]
+        return cls(
+            actor=ctx.service.actor(str(body["user"]["id"])),
+            place=FormPlace.decode(str(view["private_metadata"])),
+            view_id=str(view["id"]),
+            values=(view.get("state") or {}).get("values") or {},
+        )
+
+    def assignment(self, ctx: HandlerContext) -> AssignmentRow:
+        return ctx.service.answer_context(self.actor, self.place.ref.case_number, self.place.ref.organisation_key)
+
+
+def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
+    """Another kind of answer was chosen: show the fields it needs, keeping everything entered."""
+    action = _FormAction.read(ctx, body)
+    try:
+        row = action.assignment(ctx)
+    except DomainError as error:
+        client.views_push(trigger_id=body["trigger_id"], view=refused_view(ctx.texts, error))
+        return
+    content = content_from_state(row.remiss, action.values, action.place, _stored_files(row.recipient))
+    # The action names the new choice itself; the state sent with it should agree, but the action decides.
+    chosen = _selected(body["actions"][0], ResponseKind, content.kind)
+    content = replace(content, kind=chosen if chosen in KINDS else content.kind)
+    client.views_update(view_id=action.view_id, view=answer_view(ctx.texts, row, content, action.place))
+
+
+def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
+    """Spara utkast: store what the form holds as the draft and say when; the form stays open."""
+    action = _FormAction.read(ctx, body)
+    ref = action.place.ref
+    try:
+        row = action.assignment(ctx)
+    except DomainError as error:
+        client.views_push(trigger_id=body["trigger_id"], view=refused_view(ctx.texts, error))
+        return
+    content = content_from_state(row.remiss, action.values, action.place, _stored_files(row.recipient))
+    try:
+        ctx.service.save_draft(action.actor, ref.case_number, ref.organisation_key, content)
+    except DomainError as error:
+        notice = ctx.texts.render("slack/answer_form.j2", part="not_saved", error=ctx.texts.error(error))
+        client.views_update(
+            view_id=action.view_id, view=answer_view(ctx.texts, row, content, action.place, notice=notice)
+        )
+        return
+    row = action.assignment(ctx)
+    saved_at = row.recipient.draft.updated_at if row.recipient.draft else ctx.service.now()
+    time = saved_at.astimezone(ctx.service.tz).strftime("%H:%M")
+    notice = ctx.texts.render("slack/answer_form.j2", part="saved", time=time)
+    client.views_update(view_id=action.view_id, view=answer_view(ctx.texts, row, content, action.place, notice=notice))
+    refresh_remiss_message(ctx, client, action.place, row)
+
+
+def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], ack: Ack, client: WebClient) -> None:
+    """Skicka in: a new version of the recipient's response; a refusal stays in the form, by its field."""
+    view = body["view"]
+    place = FormPlace.decode(str(view["private_metadata"]))
+    ref = place.ref
+    actor = ctx.service.actor(str(body["user"]["id"]))
+    values = (view.get("state") or {}).get("values") or {}
+    content: ResponseContent | None = None
+    try:
+        row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
+        content = for_submission(content_from_state(row.remiss, values, place, _stored_files(row.recipient)))
+        ctx.service.submit(actor, ref.case_number, ref.organisation_key, content)
+    except DomainError as error:
+        ack(response_action="errors", errors=form_errors(ctx.texts, error, content, view))
+        return
+    ack()
+    refresh_remiss_message(ctx, client, place, ctx.service.answer_context(actor, ref.case_number, ref.organisation_key))
+
+
+def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPlace, row: AssignmentRow) -> None:
+    """Show the recipient's new state (and its buttons) on the remiss message the form was opened from, or
+    on the remiss message of the thread it was opened in (a button in the chat answer's thread)."""
+    channel, wanted = place.channel, (place.ref.case_number, place.ref.organisation_key)
+    if channel is None:
+        return
+    places = (place.ts, place.thread_ts)
+    ts = next((ts for ts in places if ts and ctx.service.recipient_of_message(channel, ts) == wanted), None)
+    if ts is None:
+        return
+    sender = ctx.service.directory().require(row.remiss.sender_key).name
+    text, blocks = remiss_message(
+        ctx.texts,
+        row.remiss,
+        sender=sender,
+        today=row.today,
+        organisation=row.organisation,
+        recipient=row.recipient,
+    )
+    try:
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except SlackApiError as error:  # the answer is stored; a stale message (deleted, too old) is no reason to fail
+        log.warning("Remiss message %s/%s not updated: %s", channel, ts, error.response.get("error"))
+
+
+def register(app: App, ctx: HandlerContext) -> None:
+    """Listeners for the answer form."""
+
+    @app.action(ids.ANSWER)
+    def _answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        try:
+            open_answer_form(ctx, body, client)
+        except DomainError as error:
+            # Told here rather than raised to Bolt's error handler: Bolt 1.30 loses an ack() when the listener
+            # raises within ~10 ms of it (thread_runner resets ack.response), and Slack then sees no answer.
+            handle_error(ctx, error, body, respond)
+
+    @app.action(KIND)
+    def _kind(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        change_kind(ctx, body, client)
+
+    @app.action(SAVE_DRAFT)
+    def _save_draft(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        save_draft(ctx, body, client)
+
+    @app.view(ids.ANSWER_VIEW)
+    def _submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        submit_answer(ctx, body, ack, client)

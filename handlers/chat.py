@@ -1,0 +1,236 @@
+"""Answering in chat: "Fråga 2: …" in the remiss's DM thread joins the same draft as the form."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.domain.errors import DomainError
+from bot.service import AssignmentRow
+from handlers import HandlerContext, ids
+from handlers.blocks import Block, section, sections_from_lines
+from handlers.errors import after_ack
+from handlers.recipient_actions import Target
+from handlers.remiss_blocks import button
+
+log = logging.getLogger(__name__)
+
+# "Fråga 2: …", "fråga 2 …", "*Fråga nr 2.* …" at the start of a line.
+_QUESTION_PREFIX = re.compile(
+    r"^[ \t*_~]*fr[åa]ga[ \t]*(?:nr\.?|nummer)?[ \t]*(\d{1,3})(?!\d)[*_~]*[ \t]*[:.)\-–—]?[*_~]*[ \t]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "2. …", "2: …", "2) …" at the start of a line; the space after keeps "2.5 miljoner" and "2:a" out.
+_NUMBER_PREFIX = re.compile(r"^[ \t*_~]*(\d{1,3})[*_~]*[ \t]*[.:)][*_~]*(?:[ \t]+|$)", re.MULTILINE)
+_LOOKS_LIKE_ANSWER = re.compile(r"^\W*fr[åa]ga\b", re.IGNORECASE)
+# A double click on "Svara här i chatten" should not post the instructions twice.
+DOUBLE_CLICK_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    """What one message in a remiss thread says, question by question."""
+
+    answers: dict[int, str] = field(default_factory=dict)  # question number -> text, in the order written
+    unknown: tuple[int, ...] = ()  # numbers the remiss has no question for
+    empty: tuple[int, ...] = ()  # a number with no text after it
+    preamble: str = ""  # text before the first number: not an answer
+    unaddressed: str = ""  # text without a number when no question is left to give it to
+
+
+def slack_message_text(text: str) -> str:
+    """The text a person wrote, from Slack's message encoding (which escapes &, < and >), in NFC form."""
+    plain = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unicodedata.normalize("NFC", plain)
+
+
+def looks_like_answer(text: str) -> bool:
+    """A message outside a remiss thread that is probably meant as an answer ("Fråga 2: …")."""
+    return bool(_LOOKS_LIKE_ANSWER.match(text.strip())) or bool(_QUESTION_PREFIX.search(text))
+
+
+def parse_answer_message(text: str, questions: Sequence[int], fallback: int | None) -> ParsedMessage:
+    """Split a message into answers per question.
+
+    Lines starting "Fråga N" begin the answer to question N; when the message has none of those, lines
+    starting "N." or "N:" do (so a numbered list inside a "Fråga 1:" answer stays part of it). A message
+    without any number answers `fallback`, the question the bot asked about.
+    """
+    body = text.strip()
+    matches = list(_QUESTION_PREFIX.finditer(body)) or list(_NUMBER_PREFIX.finditer(body))
+    if not matches:
+        if not body:
+            return ParsedMessage()
+        return ParsedMessage(answers={fallback: body}) if fallback is not None else ParsedMessage(unaddressed=body)
+    parts: dict[int, list[str]] = {}
+    empty: list[int] = []
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        number = int(match.group(1))
+        answer = body[match.end() : following.start() if following else len(body)].strip()
+        if answer:
+            parts.setdefault(number, []).append(answer)
+        elif number not in empty:
+            empty.append(number)
+    known = set(questions)
+    numbers = [int(m.group(1)) for m in matches]
+    unknown = tuple(sorted({n for n in numbers if n not in known}))
+    return ParsedMessage(
+        answers={n: "\n\n".join(texts) for n, texts in parts.items()},
+        unknown=unknown,
+        empty=tuple(n for n in empty if n not in parts and n in known),
+        preamble=body[: matches[0].start()].strip(),
+    )
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    blocks: list[Block]
+
+
+def _render(ctx: HandlerContext, part: str, **params: Any) -> str:
+    return ctx.texts.render("slack/chat.j2", part=part, **params)
+
+
+def _next_step(ctx: HandlerContext, row: AssignmentRow, missing: list[int]) -> list[Block]:
+    """Ask for the first question still without an answer, or offer to submit when none is left."""
+    if missing:
+        question = row.remiss.question(missing[0])
+        return [section(_render(ctx, "ask", missing=missing, question=question))]
+    ref = ids.RecipientRef(row.remiss.case_number, row.organisation.key).encode()
+    submit = button(ctx.texts, "submit_answer", ids.ANSWER, ref, style="primary")
+    return [
+        section(_render(ctx, "complete")),
+        {"type": "actions", "block_id": "chat_submit", "elements": [submit]},
+    ]
+
+
+def _missing(row: AssignmentRow) -> list[int]:
+    draft = row.recipient.draft
+    return draft.content.missing_questions(row.remiss) if draft else [q.number for q in row.remiss.questions]
+
+
+def how_to_answer(ctx: HandlerContext, row: AssignmentRow) -> Reply:
+    """The bot's first message in the thread: how to answer, and the first question without an answer."""
+    intro = _render(ctx, "how_to", organisation=row.organisation)
+    blocks = [section(intro), *_next_step(ctx, row, _missing(row))]
+    return Reply(intro, blocks)
+
+
+def store_chat_answer(ctx: HandlerContext, user_id: str, case_number: str, organisation_key: str, text: str) -> Reply:
+    """Store what one thread message answers, and say exactly what was stored and what is still missing."""
+    service = ctx.service
+    actor = service.actor(user_id)
+    row = service.answer_context(actor, case_number, organisation_key)
+    remiss = row.remiss
+    remiss.require_open()
+    missing = _missing(row)
+    parsed = parse_answer_message(text, [q.number for q in remiss.questions], missing[0] if missing else None)
+    if parsed.unknown:
+        message = _render(ctx, "unknown_question", unknown=list(parsed.unknown), count=len(remiss.questions))
+        return Reply(message, [section(message)])
+    if not parsed.answers:
+        part = "which_question" if parsed.unaddressed else "no_answer_text"
+        message = _render(ctx, part)
+        return Reply(message, [section(message), *_next_step(ctx, row, missing)])
+    recipient = service.merge_draft_answers(actor, remiss.case_number, organisation_key, parsed.answers)
+    stored = _render(
+        ctx,
+        "stored",
+        organisation=row.organisation,
+        stored=sorted(parsed.answers.items()),
+        empty=list(parsed.empty),
+        preamble=parsed.preamble,
+    )
+    missing = recipient.draft.content.missing_questions(remiss) if recipient.draft else missing
+    lines = stored.splitlines()
+    fallback = stored + "\n" + (_render(ctx, "missing", missing=missing) if missing else _render(ctx, "complete"))
+    return Reply(fallback, [*sections_from_lines(lines), *_next_step(ctx, row, missing)])
+
+
+def refusal(ctx: HandlerContext, error: DomainError) -> Reply:
+    message = ctx.texts.error(error)
+    return Reply(message, [section(message)])
+
+
+class RecentClicks:
+    """Remembers clicks for a short while, so a double click (two deliveries) posts the instructions once."""
+
+    def __init__(self, window: float = DOUBLE_CLICK_SECONDS) -> None:
+        self.window = window
+        self._seen: dict[tuple[str, ...], float] = {}
+        self._lock = threading.Lock()
+
+    def first(self, key: tuple[str, ...]) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            self._seen = {k: at for k, at in self._seen.items() if now - at < self.window}
+            if key in self._seen:
+                return False
+            self._seen[key] = now
+            return True
+
+
+def answer_in_chat(ctx: HandlerContext, body: dict[str, Any], client: WebClient, recent: RecentClicks) -> None:
+    """«Svara här i chatten»: how to answer, in the remiss message's thread, and the first open question."""
+    target = Target.of_action(body)
+    user_id = str(body["user"]["id"])
+    actor = ctx.service.actor(user_id)
+    row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
+    row.remiss.require_open()
+    # The thread is the remiss DM's; a button elsewhere (the App Home) has no thread to answer in.
+    if not target.ts or not recent.first((target.channel, target.ts, user_id)):
+        return
+    ctx.service.record_opened(actor, target.ref.case_number, target.ref.organisation_key)
+    reply = how_to_answer(ctx, row)
+    client.chat_postMessage(channel=target.channel, thread_ts=target.ts, text=reply.text, blocks=reply.blocks)
+
+
+def answer_written_in_chat(ctx: HandlerContext, event: dict[str, Any], client: WebClient) -> None:
+    """A message in the bot's DM: an answer when written in a remiss's thread, else maybe a hint where to write."""
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        return  # edits, deletions, joins and other bots' messages are not answers
+    channel, user_id = str(event["channel"]), str(event["user"])
+    text = slack_message_text(str(event.get("text") or ""))
+    thread_ts = event.get("thread_ts")
+    found = ctx.service.recipient_of_message(channel, str(thread_ts)) if thread_ts else None
+    if found is None:
+        if looks_like_answer(text):
+            assignments = ctx.service.assignments(ctx.service.actor(user_id))[:5]
+            hint = _render(ctx, "hint_outside_thread", assignments=assignments)
+            client.chat_postMessage(
+                channel=channel, thread_ts=str(thread_ts or event["ts"]), text=hint, blocks=[section(hint)]
+            )
+        return
+    case_number, organisation_key = found
+    try:
+        reply = store_chat_answer(ctx, user_id, case_number, organisation_key, text)
+    except DomainError as error:
+        log.info("Refused a chat answer to %s for %s: %s", case_number, organisation_key, error)
+        reply = refusal(ctx, error)
+    client.chat_postMessage(channel=channel, thread_ts=str(thread_ts), text=reply.text, blocks=reply.blocks)
+
+
+def register(app: App, ctx: HandlerContext) -> None:
+    """Listeners for answers written in the DM thread."""
+    recent = RecentClicks()
+
+    @app.action(ids.ANSWER_IN_CHAT)
+    def _answer_in_chat(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: answer_in_chat(ctx, body, client, recent))
+
+    # Every message event is handled here (and most ignored): an unhandled event would be answered 404,
+    # and Slack retries those.
+    @app.event("message")
+    def _message(event: dict[str, Any], client: WebClient) -> None:
+        answer_written_in_chat(ctx, event, client)

@@ -1,0 +1,299 @@
+"""Avstå, ångra and lämna över: the official's other answers to a remiss."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.remiss import ResponseKind
+from bot.service import AssignmentRow
+from handlers import HandlerContext, ids
+from handlers.blocks import Block, context, section
+from handlers.errors import after_ack
+from handlers.remiss_blocks import remiss_message
+
+log = logging.getLogger(__name__)
+
+REASON_BLOCK = "reason"
+COLLEAGUE_BLOCK = "colleague"
+NOTE_BLOCK = "note"
+MAX_REASON = 3000
+MAX_NOTE = 1000
+SLACKBOT = "USLACKBOT"  # users.info calls Slackbot a person, but it cannot take over anything
+
+
+@dataclass(frozen=True)
+class Target:
+    """The recipient a button or modal is about, and the remiss DM it was pressed on (if any)."""
+
+    ref: ids.RecipientRef
+    channel: str = ""
+    ts: str = ""
+
+    def encode(self) -> str:
+        return json.dumps({"ref": self.ref.encode(), "channel": self.channel, "ts": self.ts})
+
+    @classmethod
+    def decode(cls, metadata: str) -> Target:
+        data = json.loads(metadata)
+        return cls(ids.RecipientRef.decode(str(data["ref"])), str(data.get("channel", "")), str(data.get("ts", "")))
+
+    @classmethod
+    def of_action(cls, body: dict[str, Any]) -> Target:
+        """From a button: its value, and the message it sits on (a button in the App Home has none)."""
+        ref = ids.RecipientRef.decode(str(body["actions"][0]["value"]))
+        container = body.get("container") or {}
+        if container.get("type") != "message":
+            return cls(ref)
+        return cls(ref, str(container.get("channel_id", "")), str(container.get("message_ts", "")))
+
+
+def _user(body: dict[str, Any]) -> str:
+    return str(body["user"]["id"])
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    element: dict[str, Any] = view["state"]["values"].get(block_id, {}).get(block_id, {})
+    return element
+
+
+def _text_input(label: str, block_id: str, max_length: int, placeholder: str | None = None) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": max_length}
+    if placeholder:
+        element["placeholder"] = _plain(placeholder)
+    return {"type": "input", "block_id": block_id, "optional": True, "label": _plain(label), "element": element}
+
+
+def _modal(
+    ctx: HandlerContext, callback_id: str, title: str, submit: str, target: Target, blocks: list[Block]
+) -> Block:
+    labels = ctx.texts.label
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": _plain(labels(title)),
+        "submit": _plain(labels(submit)),
+        "close": _plain(labels("cancel")),
+        "private_metadata": target.encode(),
+        "blocks": blocks,
+    }
+
+
+def _require_unanswered(row: AssignmentRow) -> None:
+    """Avstå is for a recipient with nothing submitted; say why not before opening the modal."""
+    row.remiss.require_open()
+    current = row.recipient.current_response
+    if current is not None:
+        declined = current.kind is ResponseKind.DECLINED
+        code = ErrorCode.ALREADY_DECLINED if declined else ErrorCode.ALREADY_SUBMITTED
+        raise DomainError(code, case_number=row.remiss.case_number)
+
+
+def _too_long(ctx: HandlerContext, label: str, text: str, limit: int) -> str | None:
+    if len(text) <= limit:
+        return None
+    return ctx.texts.message("field_too_long", field=ctx.texts.label(label), limit=limit, length=len(text))
+
+
+# -- the remiss DM after a change --------------------------------------------------------------------------
+def _update_message(ctx: HandlerContext, client: WebClient, target: Target, text: str, blocks: list[Block]) -> None:
+    """Edit the remiss DM the button was on, if it is one; the change itself is already stored."""
+    if not target.channel or not target.ts:
+        return
+    found = ctx.service.recipient_of_message(target.channel, target.ts)
+    if found != (target.ref.case_number, target.ref.organisation_key):
+        return
+    try:
+        client.chat_update(channel=target.channel, ts=target.ts, text=text, blocks=blocks)
+    except SlackApiError as error:
+        log.warning("Remiss message %s not updated: %s", target.ts, error.response.get("error"))
+
+
+def _sender_name(ctx: HandlerContext, row: AssignmentRow) -> str:
+    return ctx.service.directory().require(row.remiss.sender_key).name
+
+
+def refresh_remiss_message(ctx: HandlerContext, client: WebClient, target: Target, user_id: str) -> None:
+    """Show the recipient's state now, with the buttons that fit it."""
+    row = ctx.service.answer_context(ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key)
+    text, blocks = remiss_message(
+        ctx.texts,
+        row.remiss,
+        sender=_sender_name(ctx, row),
+        today=ctx.service.today(),
+        organisation=row.organisation,
+        recipient=row.recipient,
+    )
+    _update_message(ctx, client, target, text, blocks)
+
+
+# -- Avstå ---------------------------------------------------------------------------------------------------
+def decline_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> Block:
+    intro = ctx.texts.render(
+        "slack/decline.j2",
+        part="intro",
+        remiss=row.remiss,
+        organisation=row.organisation,
+        deadline=row.recipient.deadline,
+        has_draft=row.recipient.draft is not None,
+    )
+    reason = _text_input(
+        ctx.texts.label("decline_reason"), REASON_BLOCK, MAX_REASON, ctx.texts.label("decline_reason_placeholder")
+    )
+    return _modal(ctx, ids.DECLINE_VIEW, "title_decline", "decline", target, [section(intro), reason])
+
+
+def open_decline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
+    target = Target.of_action(body)
+    actor = ctx.service.actor(_user(body))
+    row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
+    _require_unanswered(row)
+    client.views_open(trigger_id=body["trigger_id"], view=decline_view(ctx, row, target))
+
+
+def submit_decline(
+    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+) -> None:
+    """Record the decline (its errors go next to the reason), then show the declined state in the DM."""
+    target = Target.decode(view["private_metadata"])
+    user_id = _user(body)
+    reason = str(_value(view, REASON_BLOCK).get("value") or "")
+    problem = _too_long(ctx, "decline_reason", reason, MAX_REASON)
+    if problem is None:
+        try:
+            ctx.service.decline(ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key, reason)
+        except DomainError as error:
+            problem = ctx.texts.error(error)
+    if problem is not None:
+        ack(response_action="errors", errors={REASON_BLOCK: problem})
+        return
+    ack()
+    after_ack(ctx, body, None, lambda: refresh_remiss_message(ctx, client, target, user_id))
+
+
+# -- Ångra avstående / Dra tillbaka ---------------------------------------------------------------------------
+def withdraw(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
+    """Withdraw the current answer or decline; a second click finds nothing and gets the domain's refusal."""
+    target = Target.of_action(body)
+    user_id = _user(body)
+    ctx.service.withdraw(ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key)
+    refresh_remiss_message(ctx, client, target, user_id)
+
+
+# -- Lämna över -------------------------------------------------------------------------------------------------
+def hand_over_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> Block:
+    intro = ctx.texts.render("slack/hand_over.j2", part="intro", remiss=row.remiss, organisation=row.organisation)
+    colleague: Block = {
+        "type": "input",
+        "block_id": COLLEAGUE_BLOCK,
+        "label": _plain(ctx.texts.label("hand_over_colleague")),
+        "element": {
+            "type": "users_select",
+            "action_id": COLLEAGUE_BLOCK,
+            "placeholder": _plain(ctx.texts.label("hand_over_colleague_placeholder")),
+        },
+    }
+    note = _text_input(ctx.texts.label("hand_over_note"), NOTE_BLOCK, MAX_NOTE)
+    return _modal(ctx, ids.HAND_OVER_VIEW, "title_hand_over", "hand_over", target, [section(intro), colleague, note])
+
+
+def open_hand_over(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
+    target = Target.of_action(body)
+    actor = ctx.service.actor(_user(body))
+    row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
+    row.remiss.require_open()
+    client.views_open(trigger_id=body["trigger_id"], view=hand_over_view(ctx, row, target))
+
+
+def colleague_problem(ctx: HandlerContext, client: WebClient, user_id: str, colleague: str) -> str | None:
+    """Why this person cannot take over (the user themself, a bot, a deactivated account), or None."""
+    if colleague == user_id:
+        return ctx.texts.message("hand_over_to_self")
+    try:
+        person: dict[str, Any] = client.users_info(user=colleague)["user"]
+    except SlackApiError:
+        return ctx.texts.render("slack/hand_over.j2", part="colleague_unknown")
+    name = str(person.get("real_name") or (person.get("profile") or {}).get("real_name") or person.get("name") or "")
+    if person.get("is_bot") or colleague == SLACKBOT:
+        return ctx.texts.render("slack/hand_over.j2", part="colleague_is_bot", name=name)
+    if person.get("deleted"):
+        return ctx.texts.render("slack/hand_over.j2", part="colleague_deactivated", name=name)
+    return None
+
+
+def submit_hand_over(
+    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+) -> None:
+    """Check the colleague in the ack (errors next to the field), record the hand-over, and mark the old DM."""
+    target = Target.decode(view["private_metadata"])
+    user_id = _user(body)
+    actor = ctx.service.actor(user_id)
+    colleague = str(_value(view, COLLEAGUE_BLOCK).get("selected_user") or "")
+    note = str(_value(view, NOTE_BLOCK).get("value") or "")
+    errors: dict[str, str] = {}
+    if not colleague:
+        errors[COLLEAGUE_BLOCK] = ctx.texts.message("field_required", field=ctx.texts.label("hand_over_colleague"))
+    elif problem := colleague_problem(ctx, client, user_id, colleague):
+        errors[COLLEAGUE_BLOCK] = problem
+    if problem := _too_long(ctx, "hand_over_note", note, MAX_NOTE):
+        errors[NOTE_BLOCK] = problem
+    if not errors:
+        try:
+            row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
+            ctx.service.hand_over(actor, target.ref.case_number, target.ref.organisation_key, colleague, note)
+        except DomainError as error:
+            errors[COLLEAGUE_BLOCK] = ctx.texts.error(error)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    after_ack(ctx, body, None, lambda: mark_handed_over(ctx, client, target, row, colleague))
+
+
+def mark_handed_over(
+    ctx: HandlerContext, client: WebClient, target: Target, row: AssignmentRow, colleague: str
+) -> None:
+    """The old DM keeps the remiss for reference, without buttons: only the colleague acts now."""
+    text, blocks = remiss_message(
+        ctx.texts, row.remiss, sender=_sender_name(ctx, row), today=ctx.service.today(), organisation=row.organisation
+    )
+    line = ctx.texts.render("slack/hand_over.j2", part="handed_over", colleague=colleague, at=ctx.service.now())
+    _update_message(ctx, client, target, f"{line} {text}", [*blocks, context(line)])
+
+
+def register(app: App, ctx: HandlerContext) -> None:
+    """Listeners for declining, withdrawing and handing over."""
+
+    @app.action(ids.DECLINE)
+    def _decline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: open_decline(ctx, body, client))
+
+    @app.view(ids.DECLINE_VIEW)
+    def _decline_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        submit_decline(ctx, ack, body, view, client)
+
+    @app.action(ids.WITHDRAW)
+    def _withdraw(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: withdraw(ctx, body, client))
+
+    @app.action(ids.HAND_OVER)
+    def _hand_over(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: open_hand_over(ctx, body, client))
+
+    @app.view(ids.HAND_OVER_VIEW)
+    def _hand_over_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        submit_hand_over(ctx, ack, body, view, client)

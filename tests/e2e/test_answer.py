@@ -1,0 +1,535 @@
+"""The answer form end to end: Svara opens it, drafts come back, submissions and edits are kept whole."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.clock import FakeClock
+from bot.domain.organisation import Directory
+from bot.domain.remiss import Answer, Attachment, Position, QuestionKind, Recipient, ResponseKind
+from bot.sandbox import Message, View
+from bot.sandbox.harness import Sandbox
+from bot.service import RemissInput
+from handlers import answer, ids
+from handlers.richtext import to_plain_text
+from tests.e2e.conftest import COORDINATOR
+
+CASE = "STK-2023-137"
+ORG = "tekniska-namnden"
+OFFICIAL = "U0ANNA"
+SOMEONE_ELSE = "U0BERTIL"
+QUESTIONS = [
+    "Vilka befintliga processer passar in i ett områdeslyft?",
+    "Vilken nämnd eller vilket bolag bör samordna arbetet?",
+]
+PARAGRAPHS = [
+    "Tekniska nämnden tillstyrker förslaget om ett långsiktigt och strategiskt områdeslyft i Malmö. ",
+    "Nämnden ser att trygghetsarbetet, parkförvaltningen och renhållningen redan i dag samverkar i de "
+    "utpekade områdena, och att ett områdeslyft kan bygga vidare på den samverkan. ",
+    "Åtgärderna bör följas upp årligen med mått på trygghet, nedskräpning och skadegörelse. ",
+]
+
+
+def long_answer(length: int = 10_000, seed: int = 0) -> str:
+    """Swedish prose in paragraphs, cut to exactly `length` characters."""
+    parts: list[str] = []
+    i = seed
+    while sum(map(len, parts)) < length:
+        parts.append(PARAGRAPHS[i % len(PARAGRAPHS)] + ("\n\n" if i % 4 == 3 else ""))
+        i += 1
+    return "".join(parts)[: length - 1] + "."
+
+
+# -- setting up a sent remiss ------------------------------------------------------------------------
+def send_remiss(box: Sandbox, questions: list[str] = QUESTIONS) -> Message:
+    """A remiss to Tekniska nämnden, whose responsible official is Anna; returns her remiss message."""
+    service = box.core.service
+    directory = service.directory()
+    service.replace_directory(
+        Directory(tuple(replace(o, contacts=(OFFICIAL,) if o.key == ORG else ()) for o in directory))
+    )
+    coordinator = service.actor(COORDINATOR)
+    data = RemissInput(
+        case_number=CASE,
+        title="Uppdrag budget 2023 - Definiera och starta ett områdeslyft",
+        questions=[(q, QuestionKind.FREE_TEXT) for q in questions],
+        deadline=date(2023, 11, 30),
+        recipient_keys=[ORG],
+    )
+    service.create_draft(coordinator, data)
+    service.send(coordinator, CASE)
+    box.courier.drain()
+    return remiss_message(box)
+
+
+def remiss_message(box: Sandbox) -> Message:
+    return next(m for m in box.fake.messages_in(OFFICIAL) if m.thread_ts is None and _elements(m.blocks))
+
+
+def remiss_message_showing(box: Sandbox, text: str) -> Message:
+    """The remiss message once the app has updated it to show `text`."""
+    return box.fake.wait_for(lambda: next((m for m in [remiss_message(box)] if text in str(m.blocks)), None))
+
+
+def recipient(box: Sandbox, official: str = OFFICIAL) -> Recipient:
+    service = box.core.service
+    return service.answer_context(service.actor(official), CASE, ORG).recipient
+
+
+def thread_lines(box: Sandbox) -> str:
+    """The lines in the thread of the remiss's status message (in the coordinator's DM)."""
+    return "\n".join(m.text for m in box.fake.messages_in(COORDINATOR) if m.thread_ts and m.thread_ts != m.ts)
+
+
+# -- acting as Slack's client ------------------------------------------------------------------------
+def press_answer(box: Sandbox, message: Message, user: str = OFFICIAL) -> View:
+    """Press Svara (or Ändra svar) on the message; returns the form Slack opened."""
+    before = len(box.fake.calls_to("views.open"))
+    response = box.driver.block_action(user, ids.ANSWER, message=message)
+    assert response.status == 200
+    call = box.fake.wait_for(lambda: box.fake.calls_to("views.open")[before:])[0]
+    assert isinstance(call.response, dict) and call.response["ok"], call.response
+    return box.fake.views_of(user)[-1]
+
+
+def act_in_form(box: Sandbox, view: View, action_id: str, values: dict[str, Any], **fields: Any) -> View:
+    """Use an element inside the open form; returns the form as the app updated it."""
+    before = len(box.fake.calls_to("views.update"))
+    response = box.driver.block_action(OFFICIAL, action_id, view_id=view.id, state_values=values, **fields)
+    assert response.status == 200
+    call = box.fake.wait_for(lambda: box.fake.calls_to("views.update")[before:])[0]
+    assert isinstance(call.response, dict) and call.response["ok"], call.response
+    updated = box.fake.view(view.id)
+    assert updated is not None
+    return updated
+
+
+def typed(text: str) -> dict[str, Any]:
+    """A rich_text_input's value for text typed into it."""
+    return {
+        "type": "rich_text",
+        "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+    }
+
+
+def filled(
+    view: View,
+    *,
+    answers: Mapping[int, str | dict[str, Any]] | None = None,
+    positions: Mapping[int, Position] | None = None,
+    kind: ResponseKind | None = None,
+    meeting_date: str | None = None,
+    paragraph: str | None = None,
+    decided_by: str | None = None,
+    planned_board_date: str | None = None,
+    files: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """`view.state.values` as Slack's client sends it: every input, with what was entered or else what the
+    form was opened with."""
+    answers, positions = answers or {}, positions or {}
+    typed_text = {
+        answer.MEETING_DATE_BLOCK: meeting_date,
+        answer.PARAGRAPH_BLOCK: paragraph,
+        answer.DECIDED_BY_BLOCK: decided_by,
+        answer.PLANNED_BOARD_DATE_BLOCK: planned_board_date,
+    }
+    values: dict[str, Any] = {}
+    for block in view.payload["blocks"]:
+        if block["type"] != "input":
+            continue
+        block_id, element = block["block_id"], block["element"]
+        kind_of = element["type"]
+        state: dict[str, Any] = {"type": kind_of}
+        if kind_of == "rich_text_input":
+            entered = answers.get(int(block_id.removeprefix("answer_")))
+            initial = element.get("initial_value", {"type": "rich_text", "elements": []})
+            state["rich_text_value"] = typed(entered) if isinstance(entered, str) else entered or initial
+        elif kind_of in ("static_select", "radio_buttons"):
+            wanted = positions.get(int(block_id.removeprefix("position_"))) if kind_of == "static_select" else kind
+            options = [o for o in element["options"] if wanted is not None and o["value"] == wanted.value]
+            state["selected_option"] = options[0] if options else element.get("initial_option")
+        elif kind_of == "datepicker":
+            state["selected_date"] = typed_text[block_id] or element.get("initial_date")
+        elif kind_of == "plain_text_input":
+            state["value"] = typed_text[block_id] if typed_text[block_id] is not None else element.get("initial_value")
+        elif kind_of == "checkboxes":
+            state["selected_options"] = element.get("initial_options", [])
+        elif kind_of == "file_input":
+            state["files"] = files or []
+        values[block_id] = {element["action_id"]: state}
+    return values
+
+
+def chosen_kind(values: dict[str, Any]) -> Any:
+    """The radio option a kind change sends in its action, as in the form's state."""
+    return values[answer.KIND_BLOCK][answer.KIND]["selected_option"]
+
+
+def submit(box: Sandbox, values: dict[str, Any]) -> Any:
+    response = box.driver.view_submission(OFFICIAL, values)
+    assert response.status == 200
+    return response.json()
+
+
+def submit_accepted(box: Sandbox, values: dict[str, Any], shown: str = "Ni har svarat") -> Message:
+    """Submit, see the form close, and wait for the remiss message to show the new state."""
+    assert submit(box, values) is None
+    assert box.fake.views_of(OFFICIAL) == []
+    return remiss_message_showing(box, shown)
+
+
+def _elements(blocks: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(blocks, dict):
+        yield blocks
+        for value in blocks.values():
+            yield from _elements(value)
+    elif isinstance(blocks, list):
+        for item in blocks:
+            yield from _elements(item)
+
+
+def action_ids(message: Message) -> list[str]:
+    return [e["action_id"] for e in _elements(message.blocks) if e.get("type") == "button"]
+
+
+def input_block(view: View, block_id: str) -> dict[str, Any]:
+    return next(b for b in view.payload["blocks"] if b.get("block_id") == block_id)
+
+
+def prefilled_answer(view: View, number: int) -> str:
+    return to_plain_text(input_block(view, answer.answer_block(number))["element"].get("initial_value"))
+
+
+def mrkdwn_texts(payload: Any) -> list[str]:
+    return [str(e["text"]) for e in _elements(payload) if e.get("type") == "mrkdwn"]
+
+
+# -- the tests -----------------------------------------------------------------------------------------
+def test_svara_opens_the_form_with_the_remiss_its_questions_and_deadline(sandbox: Sandbox) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    shown = "\n".join(mrkdwn_texts(form.payload["blocks"]))
+    assert form.payload["title"]["text"] == "Svara på remissen"
+    assert "Diarienummer STK-2023-137 · Ni svarar för Tekniska nämnden" in shown
+    assert "*Sista svarsdatum:* torsdag 30 november 2023 (59 dagar kvar)" in shown
+    assert f"*Fråga 1.* {QUESTIONS[0]}" in shown and f"*Fråga 2.* {QUESTIONS[1]}" in shown
+    assert input_block(form, "answer_1")["element"]["type"] == "rich_text_input"
+    assert input_block(form, "kind")["element"]["initial_option"]["value"] == "yttrande"
+    assert sandbox.fake.wait_for(lambda: recipient(sandbox).opened_at) is not None
+    assert sandbox.fake.warnings == []
+
+
+def test_a_10000_character_answer_with_positions_and_an_yttrande_is_stored_whole(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+    form = press_answer(sandbox, message)
+    text = long_answer()
+    assert len(text) == 10_000
+    as_slack_sends_a_list = {
+        "type": "rich_text",
+        "elements": [
+            {"type": "rich_text_section", "elements": [{"type": "text", "text": "Nämnden föreslår:"}]},
+            {
+                "type": "rich_text_list",
+                "style": "bullet",
+                "indent": 0,
+                "elements": [
+                    {"type": "rich_text_section", "elements": [{"type": "text", "text": "Stadsbyggnadsnämnden"}]},
+                    {"type": "rich_text_section", "elements": [{"type": "text", "text": "i samråd med MKB"}]},
+                ],
+            },
+            {
+                "type": "rich_text_section",
+                "elements": [
+                    {"type": "text", "text": "Se "},
+                    {"type": "link", "url": "https://malmo.se/omradeslyft", "text": "underlaget"},
+                    {"type": "text", "text": " "},
+                    {"type": "emoji", "name": "+1", "unicode": "1f44d"},
+                ],
+            },
+        ],
+    }
+    yttrande = {
+        "id": "F0YTTRANDE",
+        "name": "Yttrande TN 2023-11-19.pdf",
+        "permalink": "https://malmostad.slack.com/files/U0ANNA/F0YTTRANDE/yttrande.pdf",
+        "url_private": "https://files.slack.com/files-pri/T0MALMO-F0YTTRANDE/yttrande.pdf",
+    }
+    values = filled(
+        form,
+        answers={1: text, 2: as_slack_sends_a_list},
+        positions={1: Position.TILLSTYRKER, 2: Position.FORESLAR_ANDRINGAR},
+        meeting_date="2023-11-19",
+        paragraph="§ 145",
+        files=[yttrande],
+    )
+
+    assert submit(sandbox, values) is None
+    assert sandbox.fake.views_of(OFFICIAL) == []
+    [version] = recipient(sandbox).responses
+    content = version.content
+    assert (content.kind, content.meeting_date, content.paragraph) == (
+        ResponseKind.YTTRANDE,
+        date(2023, 11, 19),
+        "§ 145",
+    )
+    assert content.answer_to(1) == Answer(1, text, Position.TILLSTYRKER)
+    second = content.answer_to(2)
+    assert second is not None and second.position is Position.FORESLAR_ANDRINGAR
+    assert second.text == (
+        "Nämnden föreslår:\n• Stadsbyggnadsnämnden\n• i samråd med MKB\nSe underlaget (https://malmo.se/omradeslyft) 👍"
+    )
+    assert content.attachments == (Attachment("F0YTTRANDE", "Yttrande TN 2023-11-19.pdf", yttrande["permalink"]),)
+
+    updated = remiss_message_showing(sandbox, "Ni har svarat")
+    assert ":white_check_mark: Ni har svarat (yttrande) 2 oktober 2023 kl. 09:00" in "\n".join(
+        mrkdwn_texts(updated.blocks)
+    )
+    assert action_ids(updated) == [ids.ANSWER, ids.WITHDRAW]
+    sandbox.courier.drain()
+    assert "*Tekniska nämnden* har svarat (yttrande)." in thread_lines(sandbox)
+    assert sandbox.fake.warnings == []
+
+
+def test_a_missing_paragraph_is_shown_next_to_its_field_and_nothing_is_saved(sandbox: Sandbox) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    values = filled(form, answers={1: "Vi tillstyrker."}, meeting_date="2023-11-19")
+
+    refused = submit(sandbox, values)
+
+    assert refused == {
+        "response_action": "errors",
+        "errors": {"paragraph": "Ange nämndens sammanträdesdatum och paragraf (§) för yttrandet."},
+    }
+    assert [v.id for v in sandbox.fake.views_of(OFFICIAL)] == [form.id]
+    assert recipient(sandbox).responses == [] and recipient(sandbox).draft is None
+
+
+def test_an_empty_answer_is_refused_next_to_the_first_question(sandbox: Sandbox) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    refused = submit(sandbox, filled(form, meeting_date="2023-11-19", paragraph="§ 12"))
+    assert refused["errors"] == {
+        "answer_1": "Skriv svar på minst en fråga, eller bifoga yttrandet som fil, innan du skickar in."
+    }
+    assert recipient(sandbox).responses == []
+
+
+def test_choosing_delegation_asks_who_decided_and_keeps_what_was_entered(sandbox: Sandbox) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    entered = filled(
+        form,
+        answers={1: "Vårt svar."},
+        positions={1: Position.AVSTYRKER},
+        kind=ResponseKind.DELEGATION,
+        meeting_date="2023-11-19",
+        paragraph="§ 7",
+    )
+    delegation = act_in_form(sandbox, form, answer.KIND, entered, selected_option=chosen_kind(entered))
+
+    blocks = {b.get("block_id") for b in delegation.payload["blocks"]}
+    assert "decided_by" in blocks and not {"meeting_date", "paragraph"} & blocks
+    assert prefilled_answer(delegation, 1) == "Vårt svar."
+    assert input_block(delegation, "position_1")["element"]["initial_option"]["value"] == "avstyrker"
+
+    back = filled(delegation, decided_by="Förvaltningsdirektören", kind=ResponseKind.YTTRANDE)
+    yttrande = act_in_form(sandbox, delegation, answer.KIND, back, selected_option=chosen_kind(back))
+    assert input_block(yttrande, "meeting_date")["element"]["initial_date"] == "2023-11-19"
+    assert input_block(yttrande, "paragraph")["element"]["initial_value"] == "§ 7"
+
+    final = filled(yttrande, kind=ResponseKind.DELEGATION, decided_by="Förvaltningsdirektören")
+    final_form = act_in_form(sandbox, yttrande, answer.KIND, final, selected_option=chosen_kind(final))
+    assert input_block(final_form, "decided_by")["element"]["initial_value"] == "Förvaltningsdirektören"
+    submit_accepted(sandbox, filled(final_form))
+    content = recipient(sandbox).responses[0].content
+    assert (content.kind, content.decided_by, content.meeting_date, content.paragraph) == (
+        ResponseKind.DELEGATION,
+        "Förvaltningsdirektören",
+        None,
+        "",
+    )
+    assert sandbox.fake.warnings == []
+
+
+def test_a_saved_draft_comes_back_prefilled(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+    form = press_answer(sandbox, message)
+    draft_text = "Första stycket.\n\nAndra stycket:\n• en punkt\n• en till\nLäs https://malmo.se/a."
+    values = filled(
+        form,
+        answers={2: draft_text},
+        positions={2: Position.INGA_SYNPUNKTER},
+        meeting_date="2023-11-19",
+        paragraph="§ 99",
+    )
+
+    saved = act_in_form(sandbox, form, answer.SAVE_DRAFT, values)
+
+    assert "Utkastet sparades kl. 09:00" in "\n".join(mrkdwn_texts(saved.payload["blocks"]))
+    assert prefilled_answer(saved, 2) == draft_text
+    draft = recipient(sandbox).draft
+    assert draft is not None and draft.content.answer_to(2) == Answer(2, draft_text, Position.INGA_SYNPUNKTER)
+    assert recipient(sandbox).responses == []
+    remiss_message_showing(sandbox, "Ni har ett utkast")
+
+    sandbox.fake.close_views(OFFICIAL, form.id)
+    again = press_answer(sandbox, remiss_message(sandbox))
+    assert prefilled_answer(again, 2) == draft_text
+    assert prefilled_answer(again, 1) == ""
+    assert input_block(again, "position_2")["element"]["initial_option"]["value"] == "inga_synpunkter"
+    assert input_block(again, "meeting_date")["element"]["initial_date"] == "2023-11-19"
+    assert input_block(again, "paragraph")["element"]["initial_value"] == "§ 99"
+    assert "Utkast senast sparat 2 oktober 2023 kl. 09:00" in "\n".join(mrkdwn_texts(again.payload["blocks"]))
+
+    refused = submit(sandbox, filled(again, paragraph=""))
+    assert set(refused["errors"]) == {"paragraph"}
+    still = recipient(sandbox).draft
+    assert still is not None and still.content == draft.content and recipient(sandbox).responses == []
+    assert sandbox.fake.warnings == []
+
+
+def test_saving_a_draft_once_the_remiss_is_handed_over_is_refused_over_the_form(sandbox: Sandbox) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    service = sandbox.core.service
+    service.hand_over(service.actor(OFFICIAL), CASE, ORG, SOMEONE_ELSE)
+    before = len(sandbox.fake.calls_to("views.push"))
+
+    sandbox.driver.block_action(
+        OFFICIAL, answer.SAVE_DRAFT, view_id=form.id, state_values=filled(form, answers={1: "x"})
+    )
+
+    sandbox.fake.wait_for(lambda: sandbox.fake.calls_to("views.push")[before:])
+    below, refusal = sandbox.fake.views_of(OFFICIAL)
+    assert below.id == form.id
+    assert refusal.payload["title"]["text"] == "Det gick inte"
+    assert "Du är inte ansvarig handläggare eller ersättare för Tekniska nämnden" in str(refusal.payload["blocks"])
+    assert recipient(sandbox, official=SOMEONE_ELSE).draft is None
+
+
+def test_a_draft_that_cannot_be_saved_says_why_in_the_form(sandbox: Sandbox) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    service = sandbox.core.service
+    service.decline(service.actor(OFFICIAL), CASE, ORG, "Berör inte nämnden")
+
+    shown = act_in_form(sandbox, form, answer.SAVE_DRAFT, filled(form, answers={1: "Ändå ett svar."}))
+
+    notice = "\n".join(mrkdwn_texts(shown.payload["blocks"]))
+    assert ":warning: Utkastet sparades inte. Ni har avstått från att svara på STK-2023-137." in notice
+    assert prefilled_answer(shown, 1) == "Ändå ett svar."
+    assert recipient(sandbox).draft is None
+
+
+def test_an_edited_answer_becomes_version_2_and_version_1_stays(sandbox: Sandbox, clock: FakeClock) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    submit_accepted(sandbox, filled(form, answers={1: "Första versionen."}, meeting_date="2023-11-19", paragraph="§ 1"))
+    sandbox.courier.drain()
+    clock.set(datetime(2023, 10, 20, 12, 0, tzinfo=UTC))
+
+    edit = press_answer(sandbox, remiss_message(sandbox))
+    assert edit.payload["title"]["text"] == "Ändra svaret"
+    assert prefilled_answer(edit, 1) == "Första versionen."
+    submit_accepted(sandbox, filled(edit, answers={1: "Andra versionen."}), shown="20 oktober 2023 kl. 14:00")
+
+    first, second = recipient(sandbox).responses
+    assert (first.version, first.content.answers[0].text, first.submitted_at) == (
+        1,
+        "Första versionen.",
+        datetime(2023, 10, 2, 7, 0, tzinfo=UTC),
+    )
+    assert (second.version, second.content.answers[0].text, second.content.paragraph) == (2, "Andra versionen.", "§ 1")
+    sandbox.courier.drain()
+    assert "*Tekniska nämnden* ändrade sitt svar (version 2)." in thread_lines(sandbox)
+    assert sandbox.fake.warnings == []
+
+
+def test_a_form_opened_in_the_remiss_thread_updates_the_remiss_message_not_the_reply(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+    client = WebClient(token=sandbox.fake.identity.bot_token, base_url=sandbox.fake.url)
+    submit_button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Skicka in"},
+        "action_id": ids.ANSWER,
+        "value": ids.RecipientRef(CASE, ORG).encode(),
+    }
+    posted = client.chat_postMessage(
+        channel=message.channel,
+        thread_ts=message.ts,
+        text="Alla frågor har svar. Skicka in när ni är klara.",
+        blocks=[{"type": "actions", "block_id": "chat_submit", "elements": [submit_button]}],
+    )
+    reply = next(m for m in sandbox.fake.messages_in(OFFICIAL) if m.ts == posted["ts"])
+
+    form = press_answer(sandbox, reply)
+    submit_accepted(sandbox, filled(form, answers={1: "Svar från tråden."}, meeting_date="2023-11-19", paragraph="§ 4"))
+
+    unchanged = next(m for m in sandbox.fake.messages_in(OFFICIAL) if m.ts == posted["ts"])
+    assert unchanged.text == "Alla frågor har svar. Skicka in när ni är klara."
+    assert [c.params["ts"] for c in sandbox.fake.calls_to("chat.update") if c.params["channel"] == message.channel] == [
+        message.ts
+    ]
+
+
+def test_someone_who_does_not_answer_for_the_organisation_is_refused_in_swedish(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+
+    response = sandbox.driver.block_action(SOMEONE_ELSE, ids.ANSWER, message=message)
+
+    assert response.status == 200
+    refusal = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
+    assert refusal.payload["response_type"] == "ephemeral"
+    assert refusal.payload["text"] == (
+        "Du är inte ansvarig handläggare eller ersättare för Tekniska nämnden och kan inte svara för den."
+    )
+    assert sandbox.fake.views_of(SOMEONE_ELSE) == [] and sandbox.fake.calls_to("views.open") == []
+    assert recipient(sandbox).opened_at is None
+
+
+def test_an_edit_after_the_recipients_deadline_is_refused_in_swedish(sandbox: Sandbox, clock: FakeClock) -> None:
+    message = send_remiss(sandbox)
+    form = press_answer(sandbox, message)
+    submit_accepted(sandbox, filled(form, answers={1: "Svar."}, meeting_date="2023-11-19", paragraph="§ 1"))
+    edit = press_answer(sandbox, remiss_message(sandbox))
+    clock.set(datetime(2023, 12, 1, 8, 0, tzinfo=UTC))  # the day after the deadline, in Stockholm
+
+    refused = submit(sandbox, filled(edit, answers={1: "För sent ändrat."}))
+
+    deadline_passed = "Svarstiden gick ut 30 november 2023. Kontakta remissamordnaren om ni behöver ändra något."
+    assert refused == {"response_action": "errors", "errors": {"answer_1": deadline_passed}}
+    assert [r.content.answers[0].text for r in recipient(sandbox).responses] == ["Svar."]
+    sandbox.driver.block_action(OFFICIAL, ids.ANSWER, message=message)
+    late = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
+    assert late.payload["text"] == deadline_passed
+
+
+def test_answer_text_with_mentions_is_stored_literally_and_never_becomes_a_mention(sandbox: Sandbox) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    text = "Vi håller med <!channel> & <@U0BERTIL>, men <!here> ska inte <b>väckas</b> &amp; 😀."
+    submit_accepted(sandbox, filled(form, answers={1: text}, meeting_date="2023-11-19", paragraph="§ 3"))
+
+    assert recipient(sandbox).responses[0].content.answers[0].text == text
+    edit = press_answer(sandbox, remiss_message(sandbox))
+    initial = input_block(edit, "answer_1")["element"]["initial_value"]
+    assert {e["type"] for e in _elements(initial["elements"])} == {"rich_text_section", "text"}
+    assert to_plain_text(initial) == text
+    for shown in [*mrkdwn_texts(edit.payload["blocks"]), *mrkdwn_texts(remiss_message(sandbox).blocks)]:
+        assert "<!channel>" not in shown and "<!here>" not in shown and "<@U0BERTIL>" not in shown
+    assert sandbox.fake.warnings == []
+
+
+def test_ten_questions_with_10000_character_answers_fit_in_one_form(sandbox: Sandbox) -> None:
+    questions = [f"Fråga {n}: hur påverkar förslaget nämndens ansvarsområde {n}?" for n in range(1, 11)]
+    form = press_answer(sandbox, send_remiss(sandbox, questions))
+    answers = {n: long_answer(10_000, seed=n) for n in range(1, 11)}
+    submit_accepted(sandbox, filled(form, answers=answers, meeting_date="2023-11-19", paragraph="§ 8"))
+
+    edit = press_answer(sandbox, remiss_message(sandbox))
+
+    sent = sandbox.fake.calls_to("views.open")[-1].params["view"]
+    assert len(sent["blocks"]) <= 100
+    assert len(json.dumps(sent).encode()) < 250_000
+    assert [prefilled_answer(edit, n) for n in range(1, 11)] == [answers[n] for n in range(1, 11)]
+    assert len(edit.payload["private_metadata"]) <= 3000
+    assert sandbox.fake.warnings == []

@@ -1,0 +1,522 @@
+"""The coordinator creates, previews, edits and sends a remiss, through the real app and the loopback Slack."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.errors import DomainError
+from bot.domain.organisation import Directory, Organisation
+from bot.domain.remiss import QuestionKind, RemissStatus
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.workspace import Message, View
+from bot.service import RemissInput
+from handlers import ids
+from handlers.create import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
+from tests.e2e.conftest import COORDINATOR
+
+ANNA, BERTIL = "U0ANNA", "U0BERTIL"
+SEED_002 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "002_fabd5ac619afef01.txt"
+QUESTIONS = (
+    "1. Vilka pågående processer inom er nämnds ansvarsområde passar in?\n"
+    "2. Vilken nämnd eller bolag ser ni bör få den samordnande rollen?"
+)
+
+
+# -- helpers: what a person types and sees ---------------------------------------------------------------
+def typed(text: str) -> dict[str, Any]:
+    return {"value": {"type": "plain_text_input", "value": text}}
+
+
+def form(**fields: Any) -> dict[str, Any]:
+    """State values of a well-filled form; a keyword replaces (or with None removes) one field."""
+    values: dict[str, Any] = {
+        "case_number": typed("STK-2023-137"),
+        "title": typed("Områdeslyft i Malmös socioekonomiskt svaga delar"),
+        "description": typed("Förslaget skickas på remiss till berörda nämnder och bolag."),
+        "documents": typed("Tjänsteskrivelse – https://malmo.se/stk-2023-137.pdf"),
+        "deadline": typed("30 november"),
+        "questions": typed(QUESTIONS),
+        "recipients": {
+            "value": {
+                "type": "multi_static_select",
+                "selected_options": [{"value": "tekniska-namnden"}, {"value": "miljonamnden"}],
+            }
+        },
+        "recipient_groups": {"value": {"type": "checkboxes", "selected_options": [{"value": "all_bolag"}]}},
+        "contact": {"value": {"type": "users_select", "selected_user": COORDINATOR}},
+    }
+    for name, value in fields.items():
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = typed(value) if isinstance(value, str) else value
+    return values
+
+
+def as_filled(view: View) -> dict[str, Any]:
+    """The state Slack sends when the user submits a view without touching it: its initial values."""
+    state: dict[str, Any] = {}
+    for block in view.payload["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        kind = element["type"]
+        if kind == "plain_text_input":
+            value: dict[str, Any] = {"value": element.get("initial_value")}
+        elif kind == "datepicker":
+            value = {"selected_date": element.get("initial_date")}
+        elif kind == "users_select":
+            value = {"selected_user": element.get("initial_user")}
+        elif kind in ("multi_static_select", "checkboxes"):
+            value = {"selected_options": element.get("initial_options", [])}
+        else:
+            continue
+        state[block["block_id"]] = {element["action_id"]: {"type": kind, **value}}
+    return state
+
+
+def shown(view_or_message: View | Message) -> str:
+    blocks = view_or_message.payload["blocks"] if isinstance(view_or_message, View) else view_or_message.blocks
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def top_view(box: Sandbox, user: str = COORDINATOR) -> View:
+    return box.fake.wait_for(lambda: box.fake.views_of(user))[-1]
+
+
+def view_when(box: Sandbox, condition: Callable[[View], bool]) -> View:
+    """The coordinator's top modal, once it satisfies `condition` (listeners update it after their ack)."""
+
+    def satisfied() -> View | None:
+        views = box.fake.views_of(COORDINATOR)
+        return views[-1] if views and condition(views[-1]) else None
+
+    return box.fake.wait_for(satisfied)
+
+
+def message_when(box: Sandbox, condition: Callable[[Message], bool], *, first: bool = False) -> Message:
+    """The coordinator's newest (or first) DM message, once it satisfies `condition`."""
+
+    def satisfied() -> Message | None:
+        messages = box.fake.messages_in(COORDINATOR)
+        message = (messages[0] if first else messages[-1]) if messages else None
+        return message if message is not None and condition(message) else None
+
+    return box.fake.wait_for(satisfied)
+
+
+def open_form(box: Sandbox) -> View:
+    box.driver.slash_command(COORDINATOR, "/remiss", "ny")
+    return top_view(box)
+
+
+def draft_message(box: Sandbox) -> Message:
+    def found() -> Message | None:
+        return next((m for m in reversed(box.fake.messages_in(COORDINATOR)) if ids.SEND_DRAFT in shown(m)), None)
+
+    return box.fake.wait_for(found)
+
+
+def ephemeral_texts(box: Sandbox) -> str:
+    return "\n".join(str(r.payload.get("text", "")) for r in box.fake.responses)
+
+
+def create_draft_through_slack(box: Sandbox, **fields: Any) -> Message:
+    open_form(box)
+    response = box.driver.view_submission(COORDINATOR, form(**fields))
+    assert response.json()["response_action"] == "update", response.body
+    box.driver.view_submission(COORDINATOR, as_filled(top_view(box)))
+    return draft_message(box)
+
+
+def remiss_dms(box: Sandbox, user: str) -> list[Message]:
+    return [m for m in box.fake.messages_in(user) if ids.ANSWER in shown(m)]
+
+
+@pytest.fixture
+def box(sandbox: Sandbox) -> Iterator[Sandbox]:
+    """The sandbox with a directory where some recipients have a Slack contact and the rest have none."""
+    service = sandbox.core.service
+    contacts = {
+        "tekniska-namnden": (ANNA,),
+        "miljonamnden": (BERTIL,),
+        "mkb": ("anna.andersson@malmo.se",),  # resolved through users.lookupByEmail
+    }
+    service.replace_directory(
+        Directory(
+            tuple(
+                Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()), aliases=o.aliases)
+                for o in service.directory()
+            )
+        )
+    )
+    yield sandbox
+    assert sandbox.fake.warnings == []
+
+
+# -- opening the form ------------------------------------------------------------------------------------
+def test_a_coordinator_opens_the_form_with_the_command(box: Sandbox) -> None:
+    view = open_form(box)
+    assert view.callback_id == ids.NEW_REMISS_VIEW
+    blocks = {b.get("block_id"): b for b in view.payload["blocks"]}
+    assert {"case_number", "title", "description", "documents", "deadline", "deadline_date", "questions"} <= set(blocks)
+    groups = blocks["recipients"]["element"]["option_groups"]
+    assert [g["label"]["text"] for g in groups] == ["Nämnder", "Bolag"]
+    assert len(groups[0]["options"]) == 12
+    assert [o["value"] for o in groups[1]["options"]] == ["mkb", "parkering-malmo", "parkeringsovervakning"]
+    assert "stadskontoret" not in shown(view)  # the sender does not answer its own remiss
+    shortcuts = [o["text"]["text"] for o in blocks["recipient_groups"]["element"]["options"]]
+    assert shortcuts == ["Alla nämnder (12)", "Alla bolag (3)"]
+    assert blocks["contact"]["element"]["initial_user"] == COORDINATOR
+
+
+def test_a_coordinator_opens_the_form_with_the_shortcut(box: Sandbox) -> None:
+    box.driver.shortcut(COORDINATOR, ids.NEW_REMISS_SHORTCUT)
+    assert top_view(box).callback_id == ids.NEW_REMISS_VIEW
+
+
+def test_someone_who_is_not_a_coordinator_is_refused_in_swedish(box: Sandbox) -> None:
+    box.driver.slash_command(ANNA, "/remiss", "ny")
+    box.fake.wait_for(lambda: box.fake.responses or None)
+    assert "Det här kan bara stadskontorets remissamordnare göra" in ephemeral_texts(box)
+    assert box.fake.views_of(ANNA) == []
+    box.driver.shortcut(ANNA, ids.NEW_REMISS_SHORTCUT)
+    refusal = top_view(box, ANNA)
+    assert refusal.callback_id != ids.NEW_REMISS_VIEW
+    assert "Det här kan bara stadskontorets remissamordnare göra" in shown(refusal)
+
+
+# -- checking what was typed -----------------------------------------------------------------------------
+BAD_INPUT: list[tuple[dict[str, Any], str, str]] = [
+    ({"case_number": ""}, "case_number", "Fältet Diarienummer måste fyllas i."),
+    ({"case_number": "STK 2023/137 ???"}, "case_number", "ser inte ut som ett diarienummer"),
+    ({"title": ""}, "title", "Fältet Rubrik måste fyllas i."),
+    ({"title": "R" * 251}, "title", "Texten i fältet Rubrik är för lång (251 tecken); högst 250 tecken går."),
+    ({"deadline": "snart"}, "deadline", "Jag förstår inte «snart» som ett datum"),
+    ({"deadline": "1 september 2023"}, "deadline", "Sista svarsdatum 1 september 2023 har redan passerat."),
+    (
+        {"deadline": None, "deadline_date": {"value": {"type": "datepicker", "selected_date": "2023-09-01"}}},
+        "deadline_date",
+        "Sista svarsdatum 1 september 2023 har redan passerat.",
+    ),
+    ({"deadline": None}, "deadline", "Fältet Sista svarsdatum måste fyllas i."),
+    (
+        {"deadline_date": {"value": {"type": "datepicker", "selected_date": "2023-12-01"}}},
+        "deadline",
+        "Texten betyder torsdag 30 november 2023 men i kalendern står fredag 1 december 2023.",
+    ),
+    ({"questions": ""}, "questions", "En remiss behöver minst en fråga."),
+    ({"questions": "\n".join(f"Fråga nummer {n}?" for n in range(11))}, "questions", "högst 10 frågor"),
+    ({"questions": "F" * 1001}, "questions", "Texten i fältet Frågor är för lång (1001 tecken)"),
+    ({"recipients": None, "recipient_groups": None}, "recipients", "Välj minst en remissinstans."),
+    (
+        {"recipients": {"value": {"type": "multi_static_select", "selected_options": [{"value": "okand-namnd"}]}}},
+        "recipients",
+        "Organisationen «okand-namnd» finns inte i katalogen.",
+    ),
+    ({"documents": "Förslaget på intranätet"}, "documents", "Raden «Förslaget på intranätet» har ingen webbadress."),
+]
+
+
+def test_every_bad_input_gets_its_swedish_error_next_to_its_field_and_nothing_is_saved(box: Sandbox) -> None:
+    view = open_form(box)
+    for fields, block_id, message in BAD_INPUT:
+        answer = box.driver.view_submission(COORDINATOR, form(**fields)).json()
+        assert answer["response_action"] == "errors", fields
+        assert block_id in answer["errors"], (fields, answer["errors"])
+        assert message in answer["errors"][block_id], (fields, answer["errors"])
+        assert top_view(box).id == view.id  # the form stays open, as typed
+    with pytest.raises(DomainError):
+        box.core.service.overview("STK-2023-137")
+
+
+def test_a_case_number_already_used_is_refused_next_to_the_case_number(box: Sandbox) -> None:
+    service = box.core.service
+    service.create_draft(
+        service.actor(COORDINATOR),
+        RemissInput("STK-2023-137", "Annan remiss", [("Fråga?", QuestionKind.FREE_TEXT)], date(2023, 11, 1), []),
+    )
+    open_form(box)
+    answer = box.driver.view_submission(COORDINATOR, form(case_number=" STK-2023-137 ")).json()
+    assert answer["errors"] == {
+        "case_number": "Det finns redan en remiss med diarienummer STK-2023-137. "
+        "Öppna den i stället, eller kontrollera numret."
+    }
+    assert service.overview("STK-2023-137").remiss.title == "Annan remiss"
+
+
+# -- the preview -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed_date", "understood"),
+    [("30 november", "torsdag 30 november 2023"), ("om tre veckor", "måndag 23 oktober 2023")],
+)
+def test_a_date_written_in_swedish_is_echoed_back_before_anything_is_saved(
+    box: Sandbox, typed_date: str, understood: str
+) -> None:
+    open_form(box)
+    box.driver.view_submission(COORDINATOR, form(deadline=typed_date))
+    preview = top_view(box)
+    assert preview.callback_id == ids.PREVIEW_VIEW
+    assert f"Sista svarsdatum tolkades som {understood}" in shown(preview)
+    with pytest.raises(DomainError):
+        box.core.service.overview("STK-2023-137")
+
+
+def test_the_preview_shows_the_remiss_as_recipients_will_and_suggests_the_organisation_choice(box: Sandbox) -> None:
+    open_form(box)
+    box.driver.view_submission(COORDINATOR, form())
+    preview = top_view(box)
+    text = shown(preview)
+    assert "Remiss STK-2023-137" in text
+    assert "<https://malmo.se/stk-2023-137.pdf|Tjänsteskrivelse>" in text
+    assert "*Kontaktperson:* Mia Idestrom" in text
+    assert "Skickas till 5 remissinstanser:* Tekniska nämnden, Miljönämnden, MKB, Parkering Malmö" in text
+    kinds = next(b for b in preview.payload["blocks"] if b.get("block_id") == "question_kinds")
+    assert kinds["label"]["text"] == "Svaret är en nämnd eller ett bolag"
+    assert [o["value"] for o in kinds["element"]["initial_options"]] == ["2"]
+
+
+def test_saving_the_preview_stores_a_draft_and_shows_it_to_the_coordinator_with_send_and_edit(box: Sandbox) -> None:
+    message = create_draft_through_slack(box)
+    assert box.fake.views_of(COORDINATOR) == []  # the modal closed
+    overview = box.core.service.overview("STK-2023-137")
+    remiss = overview.remiss
+    assert remiss.status is RemissStatus.DRAFT
+    assert remiss.deadline == date(2023, 11, 30)
+    assert remiss.contact == "Mia Idestrom"
+    assert [q.kind for q in remiss.questions] == [QuestionKind.FREE_TEXT, QuestionKind.ORGANISATION_CHOICE]
+    assert [d.url for d in remiss.documents] == ["https://malmo.se/stk-2023-137.pdf"]
+    assert [r.organisation.key for r in overview.rows] == [
+        "tekniska-namnden",
+        "miljonamnden",
+        "mkb",
+        "parkering-malmo",
+        "parkeringsovervakning",
+    ]
+    assert message.channel == box.fake.dm_channel_of(COORDINATOR)
+    assert message.text.startswith("Utkast till remiss STK-2023-137")
+    actions = next(b for b in message.blocks or [] if b["type"] == "actions")
+    send, edit = actions["elements"]
+    assert (send["action_id"], send["value"], edit["action_id"]) == (ids.SEND_DRAFT, "STK-2023-137", ids.EDIT_DRAFT)
+    assert send["confirm"]["text"]["text"].startswith("Skicka till 5 remissinstanser?")
+
+
+def test_the_coordinator_can_go_back_from_the_preview_to_the_form_as_filled(box: Sandbox) -> None:
+    open_form(box)
+    box.driver.view_submission(COORDINATOR, form(deadline="om tre veckor"))
+    box.driver.block_action(COORDINATOR, "draft.back_to_form")
+    view = view_when(box, lambda v: v.callback_id == ids.NEW_REMISS_VIEW)
+    filled = as_filled(view)
+    assert filled["deadline"]["value"]["value"] == "om tre veckor"
+    assert filled["questions"]["value"]["value"] == QUESTIONS
+    assert [o["value"] for o in filled["recipient_groups"]["value"]["selected_options"]] == ["all_bolag"]
+    assert box.driver.view_submission(COORDINATOR, filled).json()["response_action"] == "update"
+
+
+def test_a_form_too_large_for_private_metadata_is_kept_by_the_server_until_saved(box: Sandbox) -> None:
+    long_description = "Bakgrund. " * 299
+    message = create_draft_through_slack(box, description=long_description, title="T" * 250)
+    assert message is not None
+    assert box.core.service.overview("STK-2023-137").remiss.description == long_description.strip()
+
+
+def test_user_text_is_shown_literally_never_as_a_mention(box: Sandbox) -> None:
+    title = "Områdeslyft <!channel> & <@U0BERTIL> <https://evil.example|klicka>"
+    open_form(box)
+    box.driver.view_submission(COORDINATOR, form(title=title, description="Se <!here> & svara"))
+    preview = shown(top_view(box))
+    box.driver.view_submission(COORDINATOR, as_filled(top_view(box)))
+    draft = draft_message(box)
+    box.driver.block_action(COORDINATOR, ids.SEND_DRAFT)
+    box.fake.wait_for(lambda: box.core.service.overview("STK-2023-137").remiss.status is RemissStatus.SENT)
+    box.courier.drain()
+    for text in (preview, shown(draft), shown(remiss_dms(box, ANNA)[0]), draft.text):
+        assert "<!channel>" not in text and "<!here>" not in text and "<@U0BERTIL>" not in text
+        assert "<https://evil.example" not in text
+    assert "&lt;!channel&gt; &amp; &lt;@U0BERTIL&gt;" in shown(draft)
+    assert "Se &lt;!here&gt; &amp; svara" in shown(remiss_dms(box, ANNA)[0])
+
+
+# -- editing a draft -------------------------------------------------------------------------------------
+def test_the_coordinator_edits_a_draft_and_the_case_number_stays(box: Sandbox) -> None:
+    draft = create_draft_through_slack(box)
+    box.driver.block_action(COORDINATOR, ids.EDIT_DRAFT, message=draft)
+    view = top_view(box)
+    assert view.callback_id == ids.NEW_REMISS_VIEW
+    assert "case_number" not in {b.get("block_id") for b in view.payload["blocks"]}
+    assert "STK-2023-137" in shown(view)
+    filled = as_filled(view)
+    assert filled["deadline_date"]["value"]["selected_date"] == "2023-11-30"
+    assert [o["value"] for o in filled["recipients"]["value"]["selected_options"]] == [
+        "tekniska-namnden",
+        "miljonamnden",
+        "mkb",
+        "parkering-malmo",
+        "parkeringsovervakning",
+    ]
+    filled["title"] = typed("Områdeslyft, reviderad")
+    filled["recipients"]["value"]["selected_options"] = [{"value": "tekniska-namnden"}]
+    assert box.driver.view_submission(COORDINATOR, filled).json()["response_action"] == "update"
+    kinds = as_filled(top_view(box))
+    assert [o["value"] for o in kinds["question_kinds"]["value"]["selected_options"]] == ["2"]
+    box.driver.view_submission(COORDINATOR, kinds)
+    message_when(box, lambda m: "reviderad" in shown(m))
+    overview = box.core.service.overview("STK-2023-137")
+    assert overview.remiss.title == "Områdeslyft, reviderad"
+    assert overview.remiss.contact == "Mia Idestrom"  # kept: nobody else was chosen
+    assert [r.organisation.key for r in overview.rows] == ["tekniska-namnden"]
+    # The draft message was edited in place, not posted again.
+    drafts = [m for m in box.fake.messages_in(COORDINATOR) if ids.SEND_DRAFT in shown(m)]
+    assert [m.ts for m in drafts] == [draft.ts]
+    assert "Skicka till 1 remissinstans?" in shown(drafts[0])
+
+
+# -- sending ---------------------------------------------------------------------------------------------
+def test_sending_reaches_every_reachable_official_and_names_who_cannot_be_reached(box: Sandbox) -> None:
+    draft = create_draft_through_slack(box)
+    box.driver.block_action(COORDINATOR, ids.SEND_DRAFT, message=draft)
+    sent = message_when(box, lambda m: "Skickad" in m.text, first=True)
+    assert sent.ts == draft.ts  # the draft message itself now says it was sent
+    assert "Skickad 2 oktober 2023 kl. 09:00 till 3 remissinstanser." in sent.text
+    assert "Kunde inte nås: Parkering Malmö, Parkeringsövervakning i Malmö AB." in sent.text
+    assert ids.SEND_DRAFT not in shown(sent) and ids.EDIT_DRAFT not in shown(sent)
+    box.courier.drain()
+    assert len(remiss_dms(box, ANNA)) == 2  # Tekniska nämnden, and MKB through her e-mail address
+    assert len(remiss_dms(box, BERTIL)) == 1
+    assert "Miljönämnden" in shown(remiss_dms(box, BERTIL)[0])
+    status = [m for m in box.fake.messages_in(COORDINATOR) if "0 av 5 har svarat" in m.text]
+    assert len(status) == 1
+
+
+def test_a_double_click_on_send_sends_once_and_the_second_click_is_told_calmly(box: Sandbox) -> None:
+    draft = create_draft_through_slack(box)
+    clicks = [
+        threading.Thread(target=box.driver.block_action, args=(COORDINATOR, ids.SEND_DRAFT), kwargs={"message": draft})
+        for _ in range(2)
+    ]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join()
+    box.fake.wait_for(lambda: "redan skickad" in ephemeral_texts(box))
+    assert "Remiss STK-2023-137 är redan skickad och kan inte skickas igen." in ephemeral_texts(box)
+    assert all(r.payload.get("response_type") == "ephemeral" for r in box.fake.responses)
+    message_when(box, lambda m: "Skickad" in m.text, first=True)
+    box.courier.drain()
+    assert len(remiss_dms(box, ANNA)) == 2
+    assert len(remiss_dms(box, BERTIL)) == 1
+
+
+def test_someone_who_is_not_a_coordinator_cannot_send_or_edit_a_draft(box: Sandbox) -> None:
+    draft = create_draft_through_slack(box)
+    box.driver.block_action(ANNA, ids.SEND_DRAFT, message=draft)
+    box.driver.block_action(ANNA, ids.EDIT_DRAFT, message=draft)
+    box.fake.wait_for(lambda: len(box.fake.responses) >= 2 or None)
+    assert ephemeral_texts(box).count("Det här kan bara stadskontorets remissamordnare göra") == 2
+    assert box.core.service.overview("STK-2023-137").remiss.status is RemissStatus.DRAFT
+    assert box.fake.views_of(ANNA) == []
+    box.courier.drain()
+    assert remiss_dms(box, ANNA) == []
+
+
+# -- importing a document (issue 6) ----------------------------------------------------------------------
+@pytest.fixture
+def seed_002() -> bytes:
+    if not SEED_002.exists():
+        message = f"seed 002 is not at {SEED_002}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return SEED_002.read_bytes()
+
+
+def check_seed_002_prefilled(box: Sandbox, view: View) -> None:
+    filled = as_filled(view)
+    by_field = {block_id.partition("~")[0]: value["value"] for block_id, value in filled.items()}
+    assert by_field["case_number"]["value"] == "STK-2023-137"
+    assert by_field["title"]["value"].startswith("Uppdrag budget 2023 - Definiera och starta")
+    assert by_field["deadline_date"]["selected_date"] == "2023-11-30"
+    assert len(by_field["recipients"]["selected_options"]) == 15
+    assert by_field["questions"]["value"].count("\n") == 3
+    assert by_field["contact"]["selected_user"] == COORDINATOR  # found by the e-mail address in the memo
+    assert "Ifyllt från «002.txt»" in shown(view)
+    box.driver.view_submission(COORDINATOR, filled)
+    preview = top_view(box)
+    kinds = next(b for b in preview.payload["blocks"] if b.get("block_id") == "question_kinds")
+    assert [o["value"] for o in kinds["element"]["options"]] == ["1", "2", "3", "4"]
+    assert [o["value"] for o in kinds["element"]["initial_options"]] == ["4"]
+    assert "Skickas till 15 remissinstanser" in shown(preview)
+
+
+def test_importing_seed_002_from_the_form_prefills_15_recipients_and_4_questions(box: Sandbox, seed_002: bytes) -> None:
+    file = box.fake.add_file("002.txt", seed_002)
+    root = open_form(box)
+    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
+    picker = view_when(box, lambda v: v.id != root.id)
+    assert picker.callback_id == "new_remiss_import"
+    document = {"value": {"type": "file_input", "files": [file.to_slack()]}}
+    box.driver.view_submission(COORDINATOR, {"document": document})
+    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in shown(v))
+    assert len(box.fake.views_of(COORDINATOR)) == 1
+    check_seed_002_prefilled(box, view)
+
+
+def test_a_document_sent_to_the_bot_in_a_dm_becomes_a_prefilled_form(box: Sandbox, seed_002: bytes) -> None:
+    box.driver.event(file_share(box, COORDINATOR, box.fake.add_file("002.txt", seed_002).to_slack()))
+    offer = message_when(box, lambda m: CREATE_FROM_DOCUMENT in shown(m))
+    assert "Vill du skapa en remiss av dokumentet «002.txt»?" in offer.text
+    box.driver.block_action(COORDINATOR, CREATE_FROM_DOCUMENT, message=offer)
+    view = view_when(box, lambda v: "Ifyllt" in shown(v))
+    check_seed_002_prefilled(box, view)
+
+
+def file_share(box: Sandbox, user: str, file: dict[str, Any], thread_ts: str | None = None) -> dict[str, Any]:
+    """The message event Slack sends when a user shares a file in their DM with the bot."""
+    channel = box.fake.open_dm(user)
+    message = box.fake.record_user_message(channel, user, "", thread_ts)
+    return {
+        "type": "message",
+        "subtype": "file_share",
+        "channel": channel,
+        "channel_type": "im",
+        "user": user,
+        "text": "",
+        "ts": message.ts,
+        "files": [file],
+        **({"thread_ts": thread_ts} if thread_ts else {}),
+    }
+
+
+def test_a_file_from_someone_not_a_coordinator_or_in_a_thread_is_left_alone(box: Sandbox) -> None:
+    file = box.fake.add_file("002.txt", b"Remiss").to_slack()
+    box.driver.event(file_share(box, ANNA, file))
+    box.driver.event(file_share(box, COORDINATOR, file, thread_ts="1700000000.000001"))
+    box.driver.event(file_share(box, COORDINATOR, file))  # the one that deserves an answer, last
+    message_when(box, lambda m: CREATE_FROM_DOCUMENT in shown(m))
+    # Listeners run after the ack, the first one slowest: give a wrong answer time to show up.
+    with pytest.raises(TimeoutError):
+        box.fake.wait_for(lambda: len(box.fake.calls_to("chat.postMessage")) > 1, timeout=0.5)
+
+
+def test_a_file_the_importer_cannot_read_gets_a_swedish_answer_not_an_offer(box: Sandbox) -> None:
+    box.driver.event(file_share(box, COORDINATOR, box.fake.add_file("karta.png", b"\x89PNG").to_slack()))
+    answer = message_when(box, lambda m: m.user is None)
+    assert "remissbot kan skapa remisser ur .txt-, .docx- och .pdf-filer; «karta.png» är ingen sådan." in answer.text
+
+
+def test_a_document_that_cannot_be_read_is_explained_in_the_form(box: Sandbox) -> None:
+    file = box.fake.add_file("002.pdf", b"this is no pdf")
+    root = open_form(box)
+    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
+    box.fake.wait_for(lambda: len(box.fake.views_of(COORDINATOR)) == 2 or None)
+    box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
+    view = view_when(box, lambda v: v.id == root.id and ":x:" in shown(v))
+    assert "002.pdf" in shown(view)

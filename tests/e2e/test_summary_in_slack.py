@@ -1,0 +1,126 @@
+"""The summary in Slack: offered when everyone has answered, previewed, and published as three files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.domain.organisation import Directory, Organisation
+from bot.domain.remiss import Answer, Position, QuestionKind, ResponseContent, ResponseKind
+from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox
+from bot.sandbox.workspace import Message
+from bot.service import RemissInput
+from handlers import ids
+from tests.e2e.conftest import COORDINATOR, USERS
+
+CASE = "STK-2023-137"
+TN = SandboxUser("U0TN", "tn", "Tove Nilsson")
+MKB = SandboxUser("U0MKB", "mkb", "Mona Berg")
+
+
+@pytest.fixture
+def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+    with running_sandbox(
+        database_url=database_url, users=[*USERS, TN, MKB], coordinators=[COORDINATOR], clock=clock
+    ) as box:
+        service = box.core.service
+        contacts = {"tekniska-namnden": (TN.id,), "mkb": (MKB.id,)}
+        service.replace_directory(
+            Directory(
+                tuple(
+                    Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()))
+                    for o in service.directory()
+                )
+            )
+        )
+        data = RemissInput(
+            case_number=CASE,
+            title="Områdeslyft",
+            questions=[
+                ("Hur ser ni på förslaget?", QuestionKind.FREE_TEXT),
+                ("Vilken nämnd eller bolag bör samordna?", QuestionKind.ORGANISATION_CHOICE),
+            ],
+            deadline=date(2023, 11, 30),
+            recipient_keys=list(contacts),
+        )
+        service.create_draft(service.actor(COORDINATOR), data)
+        service.send(service.actor(COORDINATOR), CASE)
+        box.courier.drain()
+        yield box
+
+
+def answer(box: Sandbox, user: SandboxUser, key: str, choice: str) -> None:
+    content = ResponseContent(
+        ResponseKind.DELEGATION,
+        (Answer(1, "Vi ser positivt på förslaget.", Position.TILLSTYRKER), Answer(2, choice)),
+        decided_by="Förvaltningschef",
+    )
+    box.core.service.submit(box.core.service.actor(user.id), CASE, key, content)
+
+
+def thread(box: Sandbox) -> list[str]:
+    messages = box.fake.messages_in(COORDINATOR)
+    status = next(m for m in messages if m.thread_ts is None)
+    return [m.text for m in messages if m.thread_ts == status.ts]
+
+
+def test_when_everyone_has_answered_the_summary_is_offered_once_in_the_status_thread(sandbox: Sandbox) -> None:
+    answer(sandbox, TN, "tekniska-namnden", "Stadsbyggnadsnämnden")
+    sandbox.courier.drain()
+    assert not any("Sammanställningen av" in t for t in thread(sandbox))
+    answer(sandbox, MKB, "mkb", "MKB")
+    sandbox.courier.drain()
+    offers = [t for t in thread(sandbox) if "Alla remissinstanser har svarat eller avstått" in t]
+    assert len(offers) == 1
+    assert sandbox.core.service.offer_due_summaries() == 0  # the deadline hasn't passed
+
+
+def test_the_morning_after_the_last_deadline_the_summary_is_offered_even_if_some_are_missing(
+    sandbox: Sandbox, clock: FakeClock
+) -> None:
+    clock.set(datetime(2023, 12, 1, 6, 45, tzinfo=UTC))
+    assert sandbox.core.service.offer_due_summaries() == 1
+    assert sandbox.core.service.offer_due_summaries() == 1  # idempotent: the same key, recorded once
+    sandbox.courier.drain()
+    offers = [t for t in thread(sandbox) if "Sista svarsdatum har passerat för alla" in t]
+    assert len(offers) == 1
+
+
+def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandbox: Sandbox) -> None:
+    answer(sandbox, TN, "tekniska-namnden", "Stadsbyggnadsnämnden")
+    sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PREVIEW, CASE)
+    preview = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
+    assert "1 av 2 har svarat" in preview.payload["text"]
+    assert "Stadsbyggnadsnämnden 1" in preview.payload["text"]
+    # The preview is ephemeral (posted to a response_url): press Publicera in the message as the user saw it.
+    shown = Message(
+        channel=sandbox.fake.dm_channel_of(COORDINATOR) or "",
+        ts="1700000999.000100",
+        text=preview.payload["text"],
+        blocks=preview.payload["blocks"],
+        ephemeral_to=COORDINATOR,
+    )
+    sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, message=shown)
+    # Each file exists from files.getUploadURLExternal on; it is shared when files.completeUploadExternal is done.
+    files = sandbox.fake.wait_for(
+        lambda: (
+            sandbox.fake.files if len(sandbox.fake.files) >= 3 and all(f.channels for f in sandbox.fake.files) else None
+        )
+    )
+    names = sorted(f.filename for f in files)
+    assert names == [f"{CASE} Sammanställning av remissvar.{ext}" for ext in ("docx", "html", "md")]
+    assert all(f.content and f.channels == [sandbox.fake.dm_channel_of(COORDINATOR)] for f in files)
+    comments = [f.initial_comment for f in files if f.initial_comment]
+    assert comments and "Sammanställningen av STK-2023-137 är publicerad av <@U0MIA>" in comments[0]
+
+
+def test_only_a_coordinator_may_see_or_publish_the_summary(sandbox: Sandbox) -> None:
+    # In a shared coordinators' channel anyone there sees the status message and its button.
+    status = next(m for m in sandbox.fake.messages_in(COORDINATOR) if m.thread_ts is None)
+    sandbox.driver.block_action(TN.id, ids.SUMMARY_PREVIEW, CASE, message=status)
+    refusal = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
+    assert "Det här kan bara stadskontorets remissamordnare göra" in refusal.payload["text"]
+    assert sandbox.fake.files == []
