@@ -58,6 +58,7 @@ class _State:
     # By key, in the order enqueued (which is id order, as ids only grow).
     outbox: dict[str, OutboxMessage] = field(default_factory=dict)
     boards: dict[str, StatusBoard] = field(default_factory=dict)
+    pending_forms: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     last_id: int = 0
 
     def working_copy(self) -> _State:
@@ -71,6 +72,7 @@ class _State:
             user_ids=dict(self.user_ids),
             outbox=dict(self.outbox),
             boards=dict(self.boards),
+            pending_forms=dict(self.pending_forms),
         )
 
     def next_id(self) -> int:
@@ -337,6 +339,25 @@ class MemoryRepository:
     def get_status(self, case_number: str) -> StatusBoard | None:
         board = self._state.boards.get(case_number)
         return _copy(board) if board is not None else None
+
+    def put_pending_form(self, key: str, payload: str, expires_at: datetime) -> None:
+        self._require_writable()
+        self._state.pending_forms[key] = (payload, _copy(expires_at))
+
+    def get_pending_form(self, key: str, now: datetime) -> str | None:
+        found = self._state.pending_forms.get(key)
+        return found[0] if found is not None and found[1] > now else None
+
+    def delete_pending_form(self, key: str) -> None:
+        self._require_writable()
+        self._state.pending_forms.pop(key, None)
+
+    def prune_pending_forms(self, now: datetime) -> int:
+        self._require_writable()
+        old = [k for k, (_, expires) in self._state.pending_forms.items() if expires <= now]
+        for key in old:
+            del self._state.pending_forms[key]
+        return len(old)
 
     def cached_user_id(self, email: str) -> str | None:
         return self._state.user_ids.get(_email_key(email))

@@ -45,5 +45,6 @@ def build_scheduler(core: Core) -> BackgroundScheduler:
 def prune_deliveries(core: Core) -> int:
     """Idempotent, so every replica may run it."""
     pruned = core.service.prune_deliveries()
-    log.info("Pruned %d old Slack deliveries", pruned)
+    forms = core.service.prune_forms()
+    log.info("Pruned %d old Slack deliveries and %d expired forms", pruned, forms)
     return pruned

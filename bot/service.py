@@ -256,6 +256,24 @@ class RemissService:
         with self.store.transaction() as repo:
             return repo.prune_deliveries(self.now() - older_than)
 
+    # -- forms between their steps -------------------------------------------------------------------------
+    def keep_form(self, key: str, payload: str, ttl: timedelta = timedelta(hours=24)) -> None:
+        """Keep a form that doesn't fit in Slack's private_metadata until its next step (any replica)."""
+        with self.store.transaction() as repo:
+            repo.put_pending_form(key, payload, self.now() + ttl)
+
+    def kept_form(self, key: str) -> str | None:
+        with self.store.read() as repo:
+            return repo.get_pending_form(key, self.now())
+
+    def drop_form(self, key: str) -> None:
+        with self.store.transaction() as repo:
+            repo.delete_pending_form(key)
+
+    def prune_forms(self) -> int:
+        with self.store.transaction() as repo:
+            return repo.prune_pending_forms(self.now())
+
     # -- the coordinator's round -----------------------------------------------------------------------
     def create_draft(self, actor: Actor, data: RemissInput) -> Remiss:
         """Save a new remiss as a draft; recipients may still be missing (sending requires them)."""

@@ -7,9 +7,7 @@ import logging
 import re
 import tempfile
 import threading
-import time
 import urllib.request
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -34,7 +32,7 @@ from bot.domain.remiss import (
 from bot.importer import MAX_FILE_BYTES, DocumentError, ImportedRemiss, import_file
 from bot.importer.wording import default_wording
 from bot.rendering import Texts
-from bot.service import Actor, RemissInput, SendReport
+from bot.service import Actor, RemissInput, RemissService, SendReport
 from handlers import HandlerContext, ids
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET, Block, context, divider, fit, section
 from handlers.errors import after_ack
@@ -225,36 +223,20 @@ class PendingRemiss:
 
 
 class PendingForms:
-    """Previews too large for private_metadata (3000 characters), held in this process by view id.
+    """Previews too large for private_metadata (3000 characters) are kept in the database by view id, so
+    any replica can take the next step and a restart loses nothing; most forms travel in the view itself."""
 
-    They are lost on a restart, and another replica cannot see them: the coordinator is then told that the
-    form is gone and to open it again (nothing was saved). Most forms fit in private_metadata and travel
-    with the view instead.
-    """
-
-    def __init__(self, ttl_seconds: float = 24 * 3600, limit: int = 500) -> None:
-        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.ttl_seconds, self.limit = ttl_seconds, limit
+    def __init__(self, service: RemissService) -> None:
+        self.service = service
 
     def put(self, key: str, value: str) -> None:
-        with self._lock:
-            self._items[key] = (time.monotonic(), value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.limit:
-                self._items.popitem(last=False)
+        self.service.keep_form(key, value)
 
     def get(self, key: str) -> str | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None or time.monotonic() - item[0] > self.ttl_seconds:
-                self._items.pop(key, None)
-                return None
-            return item[1]
+        return self.service.kept_form(key)
 
     def discard(self, key: str) -> None:
-        with self._lock:
-            self._items.pop(key, None)
+        self.service.drop_form(key)
 
     def encode(self, pending: PendingRemiss, view_id: str) -> str:
         """The preview's private_metadata: the pending remiss itself, or a reference to it here."""
@@ -1012,7 +994,7 @@ def _is_document_from_coordinator(ctx: HandlerContext, event: dict[str, Any], co
 # -- registration ----------------------------------------------------------------------------------------
 def register(app: App, ctx: HandlerContext) -> None:
     """Listeners for creating, previewing, editing and sending a remiss."""
-    forms = PendingForms()
+    forms = PendingForms(ctx.service)
     # dateparser's first parse costs ~120 ms; pay it now, off the request path.
     threading.Thread(target=warm_up, name="remissbot-dates-warm-up", daemon=True).start()
 

@@ -43,6 +43,7 @@ from storage.tables import (
     ExtensionRow,
     OrganisationRow,
     OutboxMessageRow,
+    PendingFormRow,
     ProcessedDeliveryRow,
     QuestionRow,
     RecipientOfficialRow,
@@ -504,6 +505,29 @@ class SqlRepository:
         query = select(StatusBoardRow).where(StatusBoardRow.case_number == case_number)
         row = self._session.exec(query, execution_options=_FRESH).first()
         return _board(row) if row is not None else None
+
+    def put_pending_form(self, key: str, payload: str, expires_at: datetime) -> None:
+        self._require_writable()
+        row = self._session.get(PendingFormRow, key)
+        if row is None:
+            row = PendingFormRow(key=key, payload=payload, expires_at=expires_at)
+        else:
+            row.payload, row.expires_at = payload, expires_at
+        self._session.add(row)
+        self._session.flush()
+
+    def get_pending_form(self, key: str, now: datetime) -> str | None:
+        row = self._session.get(PendingFormRow, key)
+        return row.payload if row is not None and row.expires_at > now else None
+
+    def delete_pending_form(self, key: str) -> None:
+        self._require_writable()
+        self._session.execute(delete(PendingFormRow).where(col(PendingFormRow.key) == key))
+
+    def prune_pending_forms(self, now: datetime) -> int:
+        self._require_writable()
+        result = self._session.execute(delete(PendingFormRow).where(col(PendingFormRow.expires_at) <= now))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def cached_user_id(self, email: str) -> str | None:
         row = self._session.get(SlackUserCacheRow, _email_key(email))

@@ -194,6 +194,16 @@ class SlackUserCacheRow(SQLModel, table=True):
     cached_at: datetime
 
 
+class PendingFormRow(SQLModel, table=True):
+    """A form between its steps (create -> preview) too large for Slack's private_metadata."""
+
+    __tablename__ = "pending_form"
+
+    key: str = Field(primary_key=True)
+    payload: str = Field(sa_type=Text)
+    expires_at: datetime = Field(index=True)
+
+
 class OutboxMessageRow(SQLModel, table=True):
     """A message recorded before it is sent (the outbox); senders claim due rows and record the outcome.
 

@@ -321,11 +321,19 @@ def test_the_coordinator_can_go_back_from_the_preview_to_the_form_as_filled(box:
     assert box.driver.view_submission(COORDINATOR, filled).json()["response_action"] == "update"
 
 
-def test_a_form_too_large_for_private_metadata_is_kept_by_the_server_until_saved(box: Sandbox) -> None:
+def test_a_form_too_large_for_private_metadata_is_kept_in_the_database_until_saved(box: Sandbox) -> None:
     long_description = "Bakgrund. " * 299
-    message = create_draft_through_slack(box, description=long_description, title="T" * 250)
-    assert message is not None
+    open_form(box)
+    box.driver.view_submission(COORDINATOR, form(description=long_description, title="T" * 250))
+    preview = top_view(box)
+    reference = json.loads(preview.private_metadata)
+    # Only a reference travels with the view; the form itself is in the database, for any replica.
+    assert set(reference) == {"pending"}
+    assert box.core.service.kept_form(reference["pending"]) is not None
+    box.driver.view_submission(COORDINATOR, as_filled(preview))
+    assert draft_message(box) is not None
     assert box.core.service.overview("STK-2023-137").remiss.description == long_description.strip()
+    assert box.core.service.kept_form(reference["pending"]) is None
 
 
 def test_user_text_is_shown_literally_never_as_a_mention(box: Sandbox) -> None:

@@ -505,6 +505,21 @@ def test_pruning_forgets_only_deliveries_older_than_the_cut(store: Store) -> Non
     assert (pruned, old_again, new_again) == (1, True, False)
 
 
+def test_a_pending_form_is_kept_until_it_expires_and_then_pruned(store: Store) -> None:
+    with store.transaction() as repo:
+        repo.put_pending_form("V123", '{"form": "stor"}', NOW + timedelta(hours=24))
+        repo.put_pending_form("V456", '{"form": "gammal"}', NOW - timedelta(minutes=1))
+        repo.put_pending_form("V123", '{"form": "större"}', NOW + timedelta(hours=24))
+    with store.read() as repo:
+        kept, expired = repo.get_pending_form("V123", NOW), repo.get_pending_form("V456", NOW)
+    with store.transaction() as repo:
+        pruned = repo.prune_pending_forms(NOW)
+        repo.delete_pending_form("V123")
+    with store.read() as repo:
+        gone = repo.get_pending_form("V123", NOW)
+    assert (kept, expired, pruned, gone) == ('{"form": "större"}', None, 1, None)
+
+
 def test_a_cached_user_id_is_found_by_email_in_any_letter_case(store: Store) -> None:
     with store.transaction() as repo:
         repo.cache_user_id("Mia.Idestrom@malmo.se", "U0MIA0001", NOW)
