@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.organisation import is_slack_user_id
 from bot.domain.summary import SummaryIncomplete
 from bot.summary import load_summary, render_files, render_problems, render_slack_preview
 from handlers import HandlerContext, blocks, ids
@@ -16,6 +19,33 @@ from handlers.errors import after_ack
 from handlers.remiss_blocks import button
 
 log = logging.getLogger(__name__)
+
+
+class SlackNames(Mapping[str, str]):
+    """People's names for the Slack user ids in a summary (authors, who granted anstånd), asked of users.info
+    once each; an id Slack doesn't know stays as it is."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._names: dict[str, str] = {}
+
+    def __getitem__(self, user_id: str) -> str:
+        if user_id not in self._names:
+            if not is_slack_user_id(user_id):
+                raise KeyError(user_id)
+            try:
+                user = self.client.users_info(user=user_id)["user"]
+            except SlackApiError as error:
+                raise KeyError(user_id) from error
+            profile = user.get("profile") or {}
+            self._names[user_id] = str(user.get("real_name") or profile.get("real_name") or user.get("name"))
+        return self._names[user_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def preview(ctx: HandlerContext, user_id: str, case_number: str, respond: Respond) -> None:
@@ -46,7 +76,7 @@ def publish(ctx: HandlerContext, client: WebClient, user_id: str, case_number: s
     """Check again (answers may have come in since the preview), render all three formats, upload them."""
     if not ctx.service.actor(user_id).is_coordinator:
         raise DomainError(ErrorCode.NOT_COORDINATOR)
-    summary = load_summary(ctx.service, case_number)
+    summary = load_summary(ctx.service, case_number, names=SlackNames(client))
     files = render_files(summary, ctx.texts)
     comment = ctx.texts.render("slack/summary.j2", part="published", case_number=summary.case_number, user=user_id)
     client.files_upload_v2(

@@ -237,7 +237,7 @@ def build_summary(
     `names` turns the Slack user ids that authored responses or granted extensions into people's names;
     an id without a name is shown as it is.
     """
-    people = names or {}
+    people = names if names is not None else {}
     # Directory.position scans the directory; one pass here keeps a large round linear.
     order = {org.key: i for i, org in enumerate(directory)}
     ordered = sorted(recipients, key=lambda r: (order.get(r.organisation_key, len(order)), r.organisation_key))

@@ -113,6 +113,8 @@ def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandb
     names = sorted(f.filename for f in files)
     assert names == [f"{CASE} Sammanställning av remissvar.{ext}" for ext in ("docx", "html", "md")]
     assert all(f.content and f.channels == [sandbox.fake.dm_channel_of(COORDINATOR)] for f in files)
+    markdown = next(f for f in files if f.filename.endswith(".md")).content or b""
+    assert "Tove Nilsson" in markdown.decode()  # the author's name, not the Slack user id
     comments = [f.initial_comment for f in files if f.initial_comment]
     assert comments and "Sammanställningen av STK-2023-137 är publicerad av <@U0MIA>" in comments[0]
 
