@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,6 +113,31 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     app = App(signing_secret=signing_secret, client=client)
     register(app, HandlerContext(service=core.service, texts=core.texts))
     return app
+
+
+@contextmanager
+def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Iterator[tuple[Core, App]]:
+    """A bot process apart from its connection to Slack: core, Bolt app, the scheduler's jobs and the courier
+    that sends the outbox; all stopped again, in reverse order, when the connection ends."""
+    from slack_sdk import WebClient
+
+    from bot.scheduling import build_scheduler
+    from handlers.courier import Courier
+
+    client = WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL)
+    core = build_core(settings, users=slack_user_directory(client))
+    try:
+        app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
+        scheduler = build_scheduler(core)
+        scheduler.start()
+        courier = Courier(core.service, client, core.texts).start()
+        try:
+            yield core, app
+        finally:
+            courier.stop()
+            scheduler.shutdown(wait=False)
+    finally:
+        core.close()
 
 
 def slack_user_directory(client: WebClient) -> UserDirectory:

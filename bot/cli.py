@@ -261,59 +261,28 @@ def cmd_db_status(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     """Socket Mode: one process holds a WebSocket to Slack; no public URL needed."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
-    from slack_sdk import WebClient
 
-    from bot.app import build_slack_app, slack_user_directory
-    from bot.scheduling import build_scheduler
-    from handlers.courier import Courier
+    from bot.app import running_bot
 
     settings = load_settings()
     bot_token, app_token = settings.require_socket_mode()
-    client = WebClient(token=bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL)
-    core = build_core(settings, users=slack_user_directory(client))
-    try:
-        # Socket Mode needs no signing secret; Bolt still wants one, and it is never checked on this path.
-        app = build_slack_app(core, token=bot_token, signing_secret=settings.slack_signing_secret or "-", client=client)
-        scheduler = build_scheduler(core)
-        scheduler.start()
-        courier = Courier(core.service, client, core.texts).start()
-        try:
-            log.info("remissbot %s startar i Socket Mode", _version())
-            SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
-        finally:
-            courier.stop()
-            scheduler.shutdown(wait=False)
-    finally:
-        core.close()
+    # Socket Mode needs no signing secret; Bolt still wants one, and it is never checked on this path.
+    with running_bot(settings, token=bot_token, signing_secret=settings.slack_signing_secret or "-") as (_, app):
+        log.info("remissbot %s startar i Socket Mode", _version())
+        SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     """HTTP mode behind a load balancer: waitress serves Bolt's WSGI adapter and /healthz."""
-    from slack_sdk import WebClient
-
-    from bot.app import HttpServer, build_slack_app, build_wsgi_app, slack_user_directory
-    from bot.scheduling import build_scheduler
-    from handlers.courier import Courier
+    from bot.app import HttpServer, build_wsgi_app, running_bot
 
     settings = load_settings()
     bot_token, signing_secret = settings.require_http_mode()
-    client = WebClient(token=bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL)
-    core = build_core(settings, users=slack_user_directory(client))
-    try:
-        app = build_slack_app(core, token=bot_token, signing_secret=signing_secret, client=client)
-        port = args.port or settings.port
-        scheduler = build_scheduler(core)
-        scheduler.start()
-        courier = Courier(core.service, client, core.texts).start()
-        try:
-            log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
-            HttpServer(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads).serve_forever()
-        finally:
-            courier.stop()
-            scheduler.shutdown(wait=False)
-    finally:
-        core.close()
+    port = args.port or settings.port
+    with running_bot(settings, token=bot_token, signing_secret=signing_secret) as (core, app):
+        log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
+        HttpServer(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads).serve_forever()
     return EXIT_OK
 
 

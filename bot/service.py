@@ -280,26 +280,11 @@ class RemissService:
         self._require_coordinator(actor)
         now = self.now()
         with self.store.transaction() as repo:
-            directory = repo.load_directory()
-            keys = _unique(data.recipient_keys)
-            for key in keys:
-                directory.require(key)
-            remiss = Remiss.draft(
-                case_number=data.case_number,
-                title=data.title,
-                description=data.description,
-                sender_key=self.sender_key,
-                coordinators=(actor.user_id,),
-                contact=data.contact,
-                questions=list(data.questions),
-                deadline=data.deadline,
-                created_by=actor.user_id,
-                created_at=now,
-                today=self.today(),
-                documents=tuple(data.documents),
+            checked, keys = self._checked_draft(
+                repo, data, data.case_number, (actor.user_id,), created_by=actor.user_id, created_at=now
             )
-            remiss = repo.add_remiss(remiss)
-            for key in directory.sorted_keys(keys):
+            remiss = repo.add_remiss(checked)
+            for key in keys:
                 repo.add_recipient(Recipient(remiss.case_number, key, (), remiss.deadline))
             self._record(repo, remiss, audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now))
             return remiss
@@ -311,33 +296,54 @@ class RemissService:
             current = self._require_remiss(repo, case_number)
             if current.status is not RemissStatus.DRAFT:
                 raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=current.case_number)
-            directory = repo.load_directory()
-            keys = _unique(data.recipient_keys)
-            for key in keys:
-                directory.require(key)
-            checked = Remiss.draft(
-                case_number=current.case_number,
-                title=data.title,
-                description=data.description,
-                sender_key=current.sender_key,
-                coordinators=current.coordinators,
-                contact=data.contact,
-                questions=list(data.questions),
-                deadline=data.deadline,
+            checked, keys = self._checked_draft(
+                repo,
+                data,
+                current.case_number,
+                current.coordinators,
                 created_by=current.created_by,
                 created_at=current.created_at,
-                today=self.today(),
-                documents=tuple(data.documents),
             )
             updated = replace(checked, id=current.id)
             repo.save_remiss(updated)
             existing = {r.organisation_key for r in repo.list_recipients(current.case_number)}
-            for key in directory.sorted_keys(set(keys) - existing):
+            for key in [k for k in keys if k not in existing]:
                 repo.add_recipient(Recipient(current.case_number, key, (), updated.deadline))
             removed = existing - set(keys)
             if removed:
                 repo.remove_draft_recipients(current.case_number, sorted(removed))
             return updated
+
+    def _checked_draft(
+        self,
+        repo: Repository,
+        data: RemissInput,
+        case_number: str,
+        coordinators: tuple[str, ...],
+        *,
+        created_by: str,
+        created_at: datetime,
+    ) -> tuple[Remiss, list[str]]:
+        """The remiss as the form describes it, validated whole, and its recipients' keys in directory order."""
+        directory = repo.load_directory()
+        keys = _unique(data.recipient_keys)
+        for key in keys:
+            directory.require(key)
+        remiss = Remiss.draft(
+            case_number=case_number,
+            title=data.title,
+            description=data.description,
+            sender_key=self.sender_key,
+            coordinators=coordinators,
+            contact=data.contact,
+            questions=list(data.questions),
+            deadline=data.deadline,
+            created_by=created_by,
+            created_at=created_at,
+            today=self.today(),
+            documents=tuple(data.documents),
+        )
+        return remiss, directory.sorted_keys(keys)
 
     def send(self, actor: Actor, case_number: str) -> SendReport:
         """Mark the remiss sent and fix each recipient's responsible officials from the directory."""
