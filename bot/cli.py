@@ -138,6 +138,7 @@ def cmd_orgs_list(args: argparse.Namespace, out: TextIO) -> int:
             organisations=list(directory),
             count_namnd=len(directory.of_kind(OrgKind.NAMND)),
             count_bolag=len(directory.of_kind(OrgKind.BOLAG)),
+            today=core.service.today(),
         )
         + "\n"
     )

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from bot.domain.errors import DomainError
-from bot.domain.organisation import Directory, Organisation, OrgKind, is_contact_ref, is_org_key
+from bot.domain.organisation import (
+    MAX_SUBMISSION_LEAD_DAYS,
+    Directory,
+    Organisation,
+    OrgKind,
+    is_contact_ref,
+    is_org_key,
+)
 
 MAX_FILE_BYTES = 2_000_000
-_FIELDS = {"key", "name", "short_name", "kind", "contacts", "stand_ins", "aliases"}
+_FIELDS = {"key", "name", "short_name", "kind", "contacts", "stand_ins", "aliases", "meetings", "submission_lead_days"}
 _LIST_FIELDS = ("contacts", "stand_ins", "aliases")
+# Only ÅÅÅÅ-MM-DD: date.fromisoformat alone would also take 20231116 and week dates such as 2023-W46-4.
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_WHOLE_NUMBER_RE = re.compile(r"^[0-9]{1,3}$")
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,8 @@ def _organisation(node: yaml.MappingNode, problems: list[Problem]) -> Organisati
     line = node.start_mark.line + 1
     scalars = {name: _scalar(fields, name, line, problems) for name in ("key", "name", "short_name", "kind")}
     lists = {name: _string_list(fields, name, problems) for name in _LIST_FIELDS}
+    meetings = _meetings(fields, problems)
+    submission_lead_days = _lead_days(fields, problems)
     key, name, short_name, kind_text = (scalars[n] for n in ("key", "name", "short_name", "kind"))
     if key and not is_org_key(key):
         problems.append(Problem(_line(fields, "key", line), "key", "invalid_key", key))
@@ -137,6 +151,8 @@ def _organisation(node: yaml.MappingNode, problems: list[Problem]) -> Organisati
             contacts=tuple(r for r, _ in lists["contacts"]),
             stand_ins=tuple(r for r, _ in lists["stand_ins"]),
             aliases=tuple(r for r, _ in lists["aliases"]),
+            meetings=meetings,
+            submission_lead_days=submission_lead_days,
         )
     except DomainError as exc:  # a rule the checks above missed; still reported with its line
         problems.append(Problem(line, exc.field or "", exc.code.value))
@@ -175,3 +191,49 @@ def _string_list(fields: dict[str, yaml.Node], name: str, problems: list[Problem
             continue
         items.append((str(item.value).strip(), item.start_mark.line + 1))
     return items
+
+
+def _meetings(fields: dict[str, yaml.Node], problems: list[Problem]) -> tuple[date, ...]:
+    """Meeting dates, written as YAML dates or quoted ÅÅÅÅ-MM-DD; a date listed twice is likely a typo."""
+    node = fields.get("meetings")
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
+        return ()
+    if not isinstance(node, yaml.SequenceNode):
+        problems.append(Problem(node.start_mark.line + 1, "meetings", "not_date_list"))
+        return ()
+    seen: dict[date, int] = {}
+    for item in node.value:
+        line = item.start_mark.line + 1
+        if not isinstance(item, yaml.ScalarNode):
+            problems.append(Problem(line, "meetings", "not_date_list"))
+            continue
+        # The composed node keeps the text as written, whether YAML read it as a date or as a string.
+        text = str(item.value).strip()
+        meeting = _date(text)
+        if meeting is None:
+            problems.append(Problem(line, "meetings", "invalid_date", text))
+        elif meeting in seen:
+            problems.append(Problem(line, "meetings", "duplicate_date", f"{text} (rad {seen[meeting]})"))
+        else:
+            seen[meeting] = line
+    return tuple(seen)
+
+
+def _date(text: str) -> date | None:
+    if not _DATE_RE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # 2023-02-30 and the like
+        return None
+
+
+def _lead_days(fields: dict[str, yaml.Node], problems: list[Problem]) -> int | None:
+    node = fields.get("submission_lead_days")
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
+        return None
+    text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+    if not _WHOLE_NUMBER_RE.match(text) or int(text) > MAX_SUBMISSION_LEAD_DAYS:
+        problems.append(Problem(node.start_mark.line + 1, "submission_lead_days", "invalid_lead_days", text))
+        return None
+    return int(text)

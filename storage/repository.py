@@ -944,6 +944,8 @@ def _organisation_fields(org: Organisation, position: int) -> dict[str, Any]:
         "aliases": list(org.aliases),
         "active": org.active,
         "position": position,
+        "meetings": [meeting.isoformat() for meeting in org.meetings],
+        "submission_lead_days": org.submission_lead_days,
     }
 
 
@@ -957,4 +959,6 @@ def _organisation(row: OrganisationRow) -> Organisation:
         stand_ins=tuple(row.stand_ins),
         aliases=tuple(row.aliases),
         active=row.active,
+        meetings=tuple(date.fromisoformat(meeting) for meeting in row.meetings),
+        submission_lead_days=row.submission_lead_days,
     )

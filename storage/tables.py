@@ -35,6 +35,11 @@ class OrganisationRow(SQLModel, table=True):
     active: bool = True
     # Directory order as the administrator wrote it; the summary lists recipients in this order.
     position: int
+    # ISO dates, sorted. A JSON list rather than a child table: always read and replaced whole with the
+    # organisation, never queried on its own. The server default fills the rows that existed before the
+    # column (migration 0004) without rebuilding the table, which SQLite can't do under its foreign keys.
+    meetings: list[str] = Field(default_factory=list, sa_type=JSON, sa_column_kwargs={"server_default": "[]"})
+    submission_lead_days: int | None = None
 
 
 class RemissRow(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import pytest
 
 from bot.app import build_core
 from bot.cli import main
+from bot.directory_file import parse_directory
 from bot.domain.remiss import QuestionKind, RemissStatus
+from bot.rendering import Texts
 from bot.settings import load_settings
 
 BROKEN = """organisations:
@@ -221,3 +224,66 @@ def test_import_with_save_refuses_a_past_deadline_and_saves_nothing(
     code, _, err = run(capsys, "status", "STK-2031-12")
     assert code == 1
     assert "Hittar ingen remiss" in err
+
+
+WITH_MEETINGS = """organisations:
+  - key: stadskontoret
+    name: Stadskontoret
+    short_name: STK
+    kind: förvaltning
+  - key: tekniska-namnden
+    name: Tekniska nämnden
+    short_name: TN
+    kind: nämnd
+    meetings: [2023-10-19, 2023-11-16, 2023-12-14]
+    submission_lead_days: 14
+"""
+
+
+def test_a_directory_with_meetings_and_a_lead_time_is_loaded_and_listed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = tmp_path / "katalog.yaml"
+    good.write_text(WITH_MEETINGS, encoding="utf-8")
+    assert run(capsys, "orgs", "load", str(good))[0] == 0
+
+    _, listing, _ = run(capsys, "orgs", "list")
+
+    lines = listing.splitlines()
+    assert "Nästa möte" in lines[0] and "Inlämning" in lines[0]
+    tn = next(line for line in lines if line.startswith("Tekniska nämnden"))
+    # The file's meetings are in 2023, so today there is no next meeting; the lead time is shown.
+    assert "14 dagar" in tn
+    stk = next(line for line in lines if line.startswith("Stadskontoret"))
+    assert "dag" not in stk
+    assert "Inlämning: hur många dagar före mötet ett ärende ska vara klart." in listing
+
+
+def test_the_listing_shows_the_next_meeting_from_the_day_it_is_given() -> None:
+    directory = parse_directory(WITH_MEETINGS)
+    inactive = replace(directory.require("stadskontoret"), active=False, meetings=(date(2023, 10, 1),))
+    listing = Texts().render(
+        "cli/orgs_list.j2",
+        organisations=[inactive, directory.require("tekniska-namnden")],
+        count_namnd=1,
+        count_bolag=0,
+        today=date(2023, 11, 1),
+    )
+    header, stk, tn, *_ = listing.splitlines()
+    assert header.split() == ["Organisation", "Kortnamn", "Typ", "Nästa", "möte", "Inlämning", "Kontakter"]
+    assert tn.split() == ["Tekniska", "nämnden", "TN", "nämnd", "2023-11-16", "14", "dagar", "–"]
+    assert stk.split() == ["Stadskontoret", "STK", "förvaltning", "–", "–", "–", "(inaktiv)"]
+
+
+def test_a_bad_meeting_date_names_its_line_and_field_in_swedish(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "katalog.yaml"
+    broken.write_text(WITH_MEETINGS.replace("2023-11-16", "16 nov").replace("14\n", "120\n"), encoding="utf-8")
+
+    code, _, err = run(capsys, "orgs", "load", str(broken))
+
+    assert code == 1
+    assert "rad 10, fält «meetings»: «16 nov» är inget datum; skriv år-månad-dag, t.ex. 2023-11-16" in err
+    assert "rad 11, fält «submission_lead_days»: ska vara ett helt antal dagar från 0 till 90, inte «120»" in err
+    assert "ingenting har ändrats" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,8 @@ def test_every_problem_code_has_a_swedish_message() -> None:
     codes = [
         "file_too_large", "file_not_found", "not_utf8", "unreadable", "yaml_syntax", "no_organisations_list",
         "entry_not_mapping", "unknown_field", "missing_field", "invalid_key", "invalid_kind", "invalid_contact",
-        "duplicate_key", "not_text", "not_list", "empty",
+        "duplicate_key", "not_text", "not_list", "empty", "not_date_list", "invalid_date", "duplicate_date",
+        "invalid_lead_days",
     ]  # fmt: skip
     for code in codes:
         message = texts.message("dir_" + code, value="x")
@@ -121,3 +123,90 @@ def test_no_name_in_the_shipped_directory_was_cut_at_a_comma() -> None:
             assert not name.endswith(("-", ",")), (org.key, name)
     hvo = parse_directory(shipped_directory_text()).require("halsa-vard-och-omsorgsnamnden")
     assert hvo.aliases == ("Hälsa-, vård- och omsorgsförvaltningen",)
+
+
+def test_meetings_are_read_as_yaml_dates_or_quoted_strings_and_sorted() -> None:
+    text = (
+        "organisations:\n"
+        "  - key: tekniska-namnden\n"
+        "    name: Tekniska nämnden\n"
+        "    kind: nämnd\n"
+        '    meetings: [2023-11-16, "2023-10-19", 2023-12-14]\n'
+        "    submission_lead_days: 14\n"
+        "  - key: mkb\n"
+        "    name: MKB\n"
+        "    kind: bolag\n"
+        "    meetings:\n"
+        "      - 2023-11-30\n"
+        '    submission_lead_days: "0"\n'
+        "  - {key: miljonamnden, name: Miljönämnden, kind: nämnd, meetings: [], submission_lead_days: ~}\n"
+    )
+    directory = parse_directory(text)
+    tn, mkb, mn = directory
+    assert tn.meetings == (date(2023, 10, 19), date(2023, 11, 16), date(2023, 12, 14))
+    assert tn.submission_lead_days == 14
+    assert (mkb.meetings, mkb.submission_lead_days) == ((date(2023, 11, 30),), 0)
+    assert (mn.meetings, mn.submission_lead_days) == ((), None)
+
+
+def test_every_bad_meeting_date_and_lead_time_is_named_and_nothing_is_loaded() -> None:
+    text = (
+        "organisations:\n"  # 1
+        "  - key: tekniska-namnden\n"  # 2
+        "    name: Tekniska nämnden\n"  # 3
+        "    kind: nämnd\n"  # 4
+        "    meetings:\n"  # 5
+        "      - 2023-11-16\n"  # 6
+        "      - 16 november\n"  # 7
+        "      - 2023-02-30\n"  # 8
+        '      - "2023-11-16"\n'  # 9
+        "      - 2023-11-16 13:00\n"  # 10
+        "      - 20231214\n"  # 11
+        "      - [2023-12-14]\n"  # 12
+        "    submission_lead_days: 91\n"  # 13
+        "  - key: mkb\n"  # 14
+        "    name: MKB\n"  # 15
+        "    kind: bolag\n"  # 16
+        "    meetings: 2023-11-30\n"  # 17
+        "    submission_lead_days: 14.5\n"  # 18
+        "  - {key: sbn, name: Stadsbyggnadsnämnden, kind: nämnd, submission_lead_days: -1}\n"  # 19
+        "  - {key: kn, name: Kulturnämnden, kind: nämnd, submission_lead_days: [14]}\n"  # 20
+    )
+    with pytest.raises(DirectoryFileError) as refused:
+        parse_directory(text, "katalog.yaml")
+    found = [(p.line, p.field, p.code, p.value) for p in refused.value.problems]
+    assert found == [
+        (7, "meetings", "invalid_date", "16 november"),
+        (8, "meetings", "invalid_date", "2023-02-30"),
+        (9, "meetings", "duplicate_date", "2023-11-16 (rad 6)"),
+        (10, "meetings", "invalid_date", "2023-11-16 13:00"),
+        (11, "meetings", "invalid_date", "20231214"),
+        (12, "meetings", "not_date_list", ""),
+        (13, "submission_lead_days", "invalid_lead_days", "91"),
+        (17, "meetings", "not_date_list", ""),
+        (18, "submission_lead_days", "invalid_lead_days", "14.5"),
+        (19, "submission_lead_days", "invalid_lead_days", "-1"),
+        (20, "submission_lead_days", "invalid_lead_days", ""),
+    ]
+
+
+def test_the_messages_for_meetings_and_lead_times_say_what_to_write() -> None:
+    texts = Texts()
+    assert texts.message("dir_invalid_date", value="16 november") == (
+        "«16 november» är inget datum; skriv år-månad-dag, t.ex. 2023-11-16"
+    )
+    assert texts.message("dir_duplicate_date", value="2023-11-16 (rad 6)") == (
+        "datumet står redan i listan: 2023-11-16 (rad 6)"
+    )
+    assert (
+        texts.message("dir_invalid_lead_days", value="91") == "ska vara ett helt antal dagar från 0 till 90, inte «91»"
+    )
+    assert texts.message("dir_invalid_lead_days", value="") == "ska vara ett helt antal dagar från 0 till 90"
+    assert "meetings, submission_lead_days" in texts.message("dir_unknown_field")
+
+
+def test_the_shipped_directory_explains_meetings_but_invents_no_dates() -> None:
+    text = shipped_directory_text()
+    assert "#   meetings" in text and "#   submission_lead_days" in text
+    assert "#     meetings: [2023-10-19, 2023-11-16, 2023-12-14]" in text
+    assert all(o.meetings == () and o.submission_lead_days is None for o in parse_directory(text))

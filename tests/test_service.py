@@ -345,3 +345,81 @@ def test_members_of_the_coordinators_user_group_are_coordinators_and_slack_is_as
     assert service.actor("UGROUPED").is_coordinator
     assert not service.actor("UOTHER").is_coordinator
     assert users.lookups == ["S0COORD"]
+
+
+# -- meeting dates and inlämningsdag (issue 4) -----------------------------------------------------------
+BOARD_MEETINGS = (date(2023, 12, 14), date(2023, 10, 19), date(2023, 11, 16))
+
+
+def test_an_official_sets_their_boards_meetings_and_every_other_organisation_stays_as_it_was(
+    service: RemissService,
+) -> None:
+    before = service.directory()
+
+    changed = service.set_meetings(service.actor("UTN1"), "tekniska-namnden", BOARD_MEETINGS, 14)
+
+    after = service.directory()
+    tn = after.require("tekniska-namnden")
+    assert tn == changed
+    assert tn.meetings == (date(2023, 10, 19), date(2023, 11, 16), date(2023, 12, 14))
+    assert tn.submission_lead_days == 14
+    old = before.require("tekniska-namnden")
+    assert (tn.name, tn.kind, tn.contacts, tn.stand_ins, tn.aliases, tn.active) == (
+        old.name, old.kind, old.contacts, old.stand_ins, old.aliases, old.active,
+    )  # fmt: skip
+    assert [o for o in after if o.key != "tekniska-namnden"] == [o for o in before if o.key != "tekniska-namnden"]
+    assert [o.key for o in after] == [o.key for o in before]
+    last = tn.last_meeting_on_or_before(date(2023, 11, 30))
+    assert (last, tn.submission_date(last) if last else None) == (date(2023, 11, 16), date(2023, 11, 2))
+
+
+def test_a_stand_in_an_email_contact_and_a_coordinator_may_set_meetings_too(
+    service: RemissService, users: RecordingUsers
+) -> None:
+    service.set_meetings(service.actor("UTNVICE"), "tekniska-namnden", BOARD_MEETINGS[:1], None)
+    service.set_meetings(service.actor("UANNA"), "miljonamnden", BOARD_MEETINGS[1:], 21)
+    service.set_meetings(coordinator(service), "mkb", (), 30)
+
+    directory = service.directory()
+    assert directory.require("tekniska-namnden").meetings == (date(2023, 12, 14),)
+    assert directory.require("miljonamnden").submission_lead_days == 21
+    assert (directory.require("mkb").meetings, directory.require("mkb").submission_lead_days) == ((), 30)
+    # Only Miljönämndens contact is written as an e-mail address; it was looked up once.
+    assert users.lookups == ["anna.miljo@malmo.se"]
+
+
+def test_clearing_the_meetings_and_the_lead_time_leaves_them_unknown(service: RemissService) -> None:
+    service.set_meetings(service.actor("UTN1"), "tekniska-namnden", BOARD_MEETINGS, 14)
+    service.set_meetings(service.actor("UTN1"), "tekniska-namnden", (), None)
+    tn = service.directory().require("tekniska-namnden")
+    assert (tn.meetings, tn.submission_lead_days) == ((), None)
+
+
+def test_only_the_organisations_own_officials_or_a_coordinator_set_its_meetings(service: RemissService) -> None:
+    before = service.directory()
+    for outsider in ("UMKB1", "UANNA", "USOMEONE"):
+        with pytest.raises(DomainError) as refused:
+            service.set_meetings(service.actor(outsider), "tekniska-namnden", BOARD_MEETINGS, 14)
+        assert refused.value.code is ErrorCode.NOT_RECIPIENT_OFFICIAL
+        assert refused.value.params == {"organisation": "Tekniska nämnden"}
+    with pytest.raises(DomainError) as unknown:
+        service.set_meetings(coordinator(service), "finns-inte", BOARD_MEETINGS, 14)
+    assert unknown.value.code is ErrorCode.UNKNOWN_ORGANISATION
+    assert service.directory() == before
+
+
+def test_an_inactive_organisation_keeps_its_place_and_stays_inactive_when_its_meetings_change(
+    clock: FakeClock,
+) -> None:
+    service = RemissService(MemoryStore(), clock, coordinators=[COORDINATOR])
+    kn = directory().require("kulturnamnden")
+    retired = Organisation(kn.key, kn.name, kn.short_name, kn.kind, active=False)
+    service.seed_directory(Directory(tuple(retired if o.key == kn.key else o for o in directory())))
+    keys = [o.key for o in service.directory()]
+
+    service.set_meetings(coordinator(service), "kulturnamnden", BOARD_MEETINGS, 10)
+
+    after = service.directory()
+    assert [o.key for o in after] == keys
+    assert not after.require("kulturnamnden").active
+    assert after.require("kulturnamnden").submission_lead_days == 10

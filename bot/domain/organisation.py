@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.errors import DomainError, ErrorCode
@@ -22,6 +24,9 @@ class OrgKind(StrEnum):
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# The inlämningsdag: how many calendar days before a meeting a matter must be ready. A quarter is more
+# than any board asks; a bigger number is a typo (a date, a year) rather than a real lead time.
+MAX_SUBMISSION_LEAD_DAYS = 90
 
 
 def is_slack_user_id(ref: str) -> bool:
@@ -51,6 +56,8 @@ class Organisation:
     `contacts` are the responsible officials and `stand_ins` their deputies, each a Slack user id or an
     e-mail address (resolved to a user id when the bot runs). `aliases` are other names people write for
     it (the full company name of "MKB", older names), used when matching free text to the directory.
+    `meetings` are its meeting dates (sorted, each once) and `submission_lead_days` how many calendar days
+    before a meeting a matter must be ready for it (the inlämningsdag); None while nobody has said.
     """
 
     key: str
@@ -61,6 +68,8 @@ class Organisation:
     stand_ins: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     active: bool = True
+    meetings: tuple[date, ...] = ()
+    submission_lead_days: int | None = None
 
     def __post_init__(self) -> None:
         if not is_org_key(self.key):
@@ -70,6 +79,34 @@ class Organisation:
         for ref in (*self.contacts, *self.stand_ins):
             if not is_contact_ref(ref):
                 raise DomainError(ErrorCode.INVALID_CONTACT, contact=ref)
+        # ValueError, not DomainError: the directory file and the forms check these with their own messages
+        # first, so a bad value arriving here is a bug in the caller.
+        for meeting in self.meetings:
+            # A datetime is a date too, but a meeting is a day: a time of day would break equality and sorting.
+            if not isinstance(meeting, date) or isinstance(meeting, datetime):
+                raise ValueError(f"{self.key}: a meeting must be a date, not {meeting!r}")
+        lead = self.submission_lead_days
+        if lead is not None and (
+            not isinstance(lead, int) or isinstance(lead, bool) or not 0 <= lead <= MAX_SUBMISSION_LEAD_DAYS
+        ):
+            raise ValueError(f"{self.key}: submission_lead_days must be 0–{MAX_SUBMISSION_LEAD_DAYS}, not {lead!r}")
+        object.__setattr__(self, "meetings", tuple(sorted(set(self.meetings))))
+
+    def last_meeting_on_or_before(self, deadline: date) -> date | None:
+        """The last meeting that can still decide before the deadline, or None if there is none."""
+        i = bisect.bisect_right(self.meetings, deadline)
+        return self.meetings[i - 1] if i else None
+
+    def next_meeting(self, on_or_after: date) -> date | None:
+        """The first meeting on or after a day (today, for a listing), or None if none is known."""
+        i = bisect.bisect_left(self.meetings, on_or_after)
+        return self.meetings[i] if i < len(self.meetings) else None
+
+    def submission_date(self, meeting: date) -> date | None:
+        """The day a matter must be ready for a meeting (its inlämningsdag); None if the lead time is unknown."""
+        if self.submission_lead_days is None:
+            return None
+        return meeting - timedelta(days=self.submission_lead_days)
 
     @property
     def all_names(self) -> tuple[str, ...]:

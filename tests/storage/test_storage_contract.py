@@ -481,6 +481,43 @@ def test_a_directory_replacement_is_undone_with_the_transaction_it_was_in(store:
         assert repo.load_directory().organisations == directory(3).organisations
 
 
+def test_meetings_and_the_lead_time_come_back_as_dates_and_change_with_the_directory(store: Store) -> None:
+    board = replace(
+        organisation(1), meetings=(date(2023, 11, 16), date(2023, 10, 19), date(2024, 1, 25)), submission_lead_days=14
+    )
+    same_day = replace(organisation(2), meetings=(date(2023, 11, 30),), submission_lead_days=0)
+    with store.transaction() as repo:
+        repo.replace_directory(Directory((SENDER, board, same_day, organisation(3))))
+
+    with store.read() as repo:
+        loaded = repo.load_directory()
+    assert loaded.organisations == (SENDER, board, same_day, organisation(3))
+    assert loaded.require(board.key).meetings == (date(2023, 10, 19), date(2023, 11, 16), date(2024, 1, 25))
+    assert loaded.require(board.key).submission_lead_days == 14
+    assert loaded.require(same_day.key).submission_lead_days == 0
+    assert (loaded.require(org_key(3)).meetings, loaded.require(org_key(3)).submission_lead_days) == ((), None)
+
+    cleared = replace(board, meetings=(), submission_lead_days=None)
+    with store.transaction() as repo:
+        repo.replace_directory(Directory((SENDER, cleared, same_day, organisation(3))))
+    with store.read() as repo:
+        assert repo.load_directory().require(board.key) == cleared
+
+
+def test_a_loaded_directory_written_back_is_unchanged_inactive_organisations_and_meetings_too(store: Store) -> None:
+    """How one organisation's meetings are changed: load the directory, change one entry, write it all back."""
+    retired = replace(organisation(2), active=False, meetings=(date(2023, 9, 21),), submission_lead_days=7)
+    written = Directory((SENDER, organisation(1), retired, organisation(3)))
+    with store.transaction() as repo:
+        repo.replace_directory(written)
+
+    with store.transaction() as repo:
+        repo.replace_directory(repo.load_directory())
+
+    with store.read() as repo:
+        assert repo.load_directory().organisations == written.organisations
+
+
 # -- Slack deliveries and users ----------------------------------------------------------------------
 def test_a_delivery_is_claimed_the_first_time_only(store: Store) -> None:
     with store.transaction() as repo:
