@@ -87,6 +87,9 @@ def test_the_morning_after_the_last_deadline_the_summary_is_offered_even_if_some
     sandbox.courier.drain()
     offers = [t for t in thread(sandbox) if "Sista svarsdatum har passerat för alla" in t]
     assert len(offers) == 1
+    # The same morning job refreshes the status message: overnight, both recipients became overdue.
+    status = next(m for m in sandbox.fake.messages_in(COORDINATOR) if m.thread_ts is None)
+    assert "0 av 2 har svarat, 2 försenade" in status.text
 
 
 def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandbox: Sandbox) -> None:
