@@ -6,8 +6,9 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +42,12 @@ class Core:
     service: RemissService
     texts: Texts
     clock: Clock
+    executors: list[Executor] = field(default_factory=list)
 
     def close(self) -> None:
+        """Let work already accepted finish (it may write), then close the database."""
+        for executor in self.executors:
+            executor.shutdown(wait=True)
         self.engine.dispose()
 
 
@@ -109,9 +114,15 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     if client is None:
         base_url = core.settings.slack_api_url or WebClient.BASE_URL
         client = WebClient(token=token, base_url=base_url)
-    # The client carries the token; Bolt copies its settings into the client each listener gets.
-    app = App(signing_secret=signing_secret, client=client)
-    register(app, HandlerContext(service=core.service, texts=core.texts))
+    # The client carries the token; Bolt copies its settings into the client each listener gets. Bolt's
+    # default pool has 5 threads and an ack waits for a free one: with waitress's 8 request threads and
+    # slow work after acks, clicks queued for seconds (bench/bench_ack.py).
+    listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="remissbot-listener")
+    # Best-effort work after an ack (see HandlerContext): one thread, so it queues rather than competes.
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="remissbot-after")
+    core.executors += [listeners, background]
+    app = App(signing_secret=signing_secret, client=client, listener_executor=listeners)
+    register(app, HandlerContext(service=core.service, texts=core.texts, background=background))
     return app
 
 

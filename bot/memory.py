@@ -88,7 +88,8 @@ class MemoryRepository:
         self._read_only = read_only
 
     # -- remisses ------------------------------------------------------------------------------------
-    def get_remiss(self, case_number: str) -> Remiss | None:
+    def get_remiss(self, case_number: str, *, shared: bool = False) -> Remiss | None:
+        # Transactions here take turns on one lock, so shared and exclusive are the same.
         remiss = self._state.remisses.get(case_number)
         return _copy(remiss) if remiss is not None else None
 
@@ -156,6 +157,9 @@ class MemoryRepository:
                     "a stored one was changed or removed (stale copy? read it inside the same transaction)"
                 )
         self._state.recipients[key] = new
+
+    def unanswered_count(self, case_number: str) -> int:
+        return sum(1 for r in self._state.recipients.values() if r.case_number == case_number and not r.is_answered())
 
     def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
         """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""

@@ -33,7 +33,11 @@ class Repository(Protocol):
     """Everything the core reads and writes, inside one transaction."""
 
     # Remisses
-    def get_remiss(self, case_number: str) -> Remiss | None: ...
+    def get_remiss(self, case_number: str, *, shared: bool = False) -> Remiss | None:
+        """The remiss, locked for this transaction's writes. `shared`: the caller changes one recipient only
+        (its row is locked when read), so writers of other recipients may proceed meanwhile."""
+        ...
+
     def add_remiss(self, remiss: Remiss) -> Remiss:
         """Store a new remiss; a case number that exists raises DomainError(DUPLICATE_CASE_NUMBER)."""
         ...
@@ -47,6 +51,10 @@ class Repository(Protocol):
     def add_recipient(self, recipient: Recipient) -> Recipient: ...
     def save_recipient(self, recipient: Recipient) -> None:
         """Persist the recipient's state; new response versions and extensions are only ever appended."""
+        ...
+
+    def unanswered_count(self, case_number: str) -> int:
+        """How many recipients have neither a submitted answer nor a decline (without loading any answer)."""
         ...
 
     def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:

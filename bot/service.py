@@ -227,6 +227,11 @@ class RemissService:
             repo.replace_directory(directory)
         self._directory_cache = None
 
+    def sender_name(self, remiss: Remiss) -> str:
+        """The sending organisation's name, as messages show it."""
+        with self.store.read() as repo:
+            return self._cached_directory(repo).require(remiss.sender_key).name
+
     def _cached_directory(self, repo: Repository) -> Directory:
         """The directory for rendering messages, read at most once a minute: sending 500 DMs shouldn't read
         it 500 times. This process's own changes show at once, other replicas' within DIRECTORY_CACHE_SECONDS."""
@@ -441,8 +446,7 @@ class RemissService:
 
     def _offer_summary_if_complete(self, repo: Repository, remiss: Remiss) -> None:
         """Once every recipient has answered or declined, offer the summary (once: the key sees to that)."""
-        recipients = repo.list_recipients(remiss.case_number)
-        if recipients and all(r.is_answered() for r in recipients):
+        if repo.unanswered_count(remiss.case_number) == 0:
             self._enqueue_summary_ready(repo, remiss)
 
     def _enqueue_summary_ready(self, repo: Repository, remiss: Remiss) -> None:
@@ -522,7 +526,7 @@ class RemissService:
         today = self.today()
         with self.store.read() as repo:
             remiss = self._require_remiss(repo, case_number)
-            organisation = repo.load_directory().require(organisation_key)
+            organisation = self._cached_directory(repo).require(organisation_key)
             recipient = repo.get_recipient(remiss.case_number, organisation_key)
             if recipient is None:
                 raise DomainError(
@@ -646,9 +650,8 @@ class RemissService:
         causes, atomically."""
         now = self.now()
         with self.store.transaction() as repo:
-            remiss = self._require_remiss(repo, case_number)
-            directory = repo.load_directory()
-            organisation = directory.require(organisation_key)
+            remiss = self._require_remiss(repo, case_number, shared=True)
+            organisation = self._cached_directory(repo).require(organisation_key)
             recipient = repo.get_recipient(remiss.case_number, organisation_key)
             if recipient is None:
                 raise DomainError(
@@ -663,7 +666,10 @@ class RemissService:
             stored = self._record(repo, remiss, entry)
             if then is not None and stored is not None:
                 then(repo, remiss, recipient, previous, stored)
-            if stored is not None and stored.action in (AuditAction.SUBMITTED, AuditAction.DECLINED):
+        if stored is not None and stored.action in (AuditAction.SUBMITTED, AuditAction.DECLINED):
+            # After the commit: two last answers committing side by side each see the other's here (the
+            # offer's key keeps it to one), where inside their transactions neither would.
+            with self.store.transaction() as repo:
                 self._offer_summary_if_complete(repo, remiss)
         self.on_outbox()
         return recipient
@@ -834,8 +840,8 @@ class RemissService:
         return RemissOverview(remiss, rows, Counter(row.status for row in rows))
 
     @staticmethod
-    def _require_remiss(repo: Repository, case_number: str) -> Remiss:
-        remiss = repo.get_remiss(" ".join(case_number.split()))
+    def _require_remiss(repo: Repository, case_number: str, *, shared: bool = False) -> Remiss:
+        remiss = repo.get_remiss(" ".join(case_number.split()), shared=shared)
         if remiss is None:
             raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
         return remiss

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -25,6 +25,7 @@ from bot.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
+from bot.ports import StoreUnavailable
 from bot.rendering import Texts
 from bot.service import Actor, AssignmentRow
 from handlers import HandlerContext, ids
@@ -451,9 +452,9 @@ def open_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
         thread_ts = (body.get("message") or {}).get("thread_ts")
         place = FormPlace(ref, container.get("channel_id"), container.get("message_ts"), thread_ts)
     content = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
-    # The trigger expires three seconds after the click: open first, record afterwards.
+    # The trigger expires three seconds after the click: open first, record afterwards, off the listener.
     client.views_open(trigger_id=body["trigger_id"], view=answer_view(ctx.texts, row, content, place))
-    ctx.service.record_opened(actor, ref.case_number, ref.organisation_key)
+    ctx.background.submit(_logged, ctx.service.record_opened, actor, ref.case_number, ref.organisation_key)
 
 
 @dataclass(frozen=True)
@@ -531,12 +532,28 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], ack: Ack, client
     try:
         row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
         content = for_submission(content_from_state(row.remiss, values, place, _stored_files(row.recipient)))
-        ctx.service.submit(actor, ref.case_number, ref.organisation_key, content)
+        recipient = ctx.service.submit(actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:
         ack(response_action="errors", errors=form_errors(ctx.texts, error, content, view))
         return
+    except StoreUnavailable as error:
+        # The database didn't answer: keep the form open with everything typed, and say so.
+        log.warning("Answer not stored, the database is unavailable: %s", error)
+        unavailable = DomainError(ErrorCode.STORE_UNAVAILABLE, field="answers")
+        ack(response_action="errors", errors=form_errors(ctx.texts, unavailable, content, view))
+        return
     ack()
-    refresh_remiss_message(ctx, client, place, ctx.service.answer_context(actor, ref.case_number, ref.organisation_key))
+    # The recipient as _act just stored it; the message refresh is best effort, off the listener thread.
+    updated = replace(row, recipient=recipient, status=recipient.status(row.today))
+    ctx.background.submit(_logged, refresh_remiss_message, ctx, client, place, updated)
+
+
+def _logged(work: Callable[..., object], *args: object) -> None:
+    """Run best-effort work in the background, logging (never losing silently) what goes wrong."""
+    try:
+        work(*args)
+    except Exception:
+        log.exception("Work after an acknowledged interaction failed")
 
 
 def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPlace, row: AssignmentRow) -> None:
@@ -549,7 +566,7 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
     ts = next((ts for ts in places if ts and ctx.service.recipient_of_message(channel, ts) == wanted), None)
     if ts is None:
         return
-    sender = ctx.service.directory().require(row.remiss.sender_key).name
+    sender = ctx.service.sender_name(row.remiss)
     text, blocks = remiss_message(
         ctx.texts,
         row.remiss,
@@ -585,7 +602,8 @@ def register(app: App, ctx: HandlerContext) -> None:
     @app.action(SAVE_DRAFT)
     def _save_draft(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        save_draft(ctx, body, client)
+        # Saving a draft is no one's wait: it queues behind other post-ack work, and the form says when done.
+        ctx.background.submit(_logged, save_draft, ctx, body, client)
 
     @app.view(ids.ANSWER_VIEW)
     def _submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Insert, case, delete, true, update
+from sqlalchemy import ColumnElement, Insert, case, delete, func, true, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
@@ -85,22 +84,26 @@ class SqlRepository:
         self._remiss_ids: dict[str, int] = {}
         self._deadlines: dict[int, date] = {}
         self._locked_remisses: set[int] = set()
+        self._shared_remisses: set[int] = set()
         self._organisation_keys: set[str] | None = None
         # Recipients as stored, as this transaction loaded or wrote them: save_recipient compares against
         # these instead of reading every recipient again (sending to 500 recipients saves 500 of them).
-        # Valid for the whole transaction, since every writer to a remiss locks it (or SQLite's write lock).
+        # Valid for the whole transaction: a recipient read on its own is row-locked, and all of a remiss's
+        # recipients are read only under the remiss's exclusive lock (or SQLite's write lock).
         self._stored: dict[tuple[str, str], Recipient] = {}
 
     # -- remisses ------------------------------------------------------------------------------------
-    def get_remiss(self, case_number: str) -> Remiss | None:
+    def get_remiss(self, case_number: str, *, shared: bool = False) -> Remiss | None:
         query = select(RemissRow).where(RemissRow.case_number == case_number)
         if self._locking:
-            query = query.with_for_update()
+            # FOR SHARE lets writers of other recipients proceed together; FOR UPDATE (sending, changing
+            # the remiss itself) waits for them, and they for it.
+            query = query.with_for_update(read=shared)
         row = self._session.exec(query, execution_options=_FRESH).first()
         if row is None:
             return None
         if self._locking:
-            self._locked_remisses.add(_id(row.id))
+            (self._shared_remisses if shared else self._locked_remisses).add(_id(row.id))
         return self._remisses([row])[0]
 
     def add_remiss(self, remiss: Remiss) -> Remiss:
@@ -148,7 +151,8 @@ class SqlRepository:
 
     # -- recipients ----------------------------------------------------------------------------------
     def get_recipient(self, case_number: str, organisation_key: str) -> Recipient | None:
-        remiss_id = self._remiss_id(case_number, lock=self._locking)
+        # One recipient: a shared lock on the remiss is enough, as its own row is locked FOR UPDATE below.
+        remiss_id = self._remiss_id(case_number, lock=self._locking, shared_enough=True)
         if remiss_id is None:
             return None
         where = (col(RecipientRow.remiss_id) == remiss_id) & (col(RecipientRow.organisation_key) == organisation_key)
@@ -224,9 +228,25 @@ class SqlRepository:
         self._append_responses(recipient_id, new_responses)
         self._append_extensions(recipient_id, new_extensions, start=len(stored.extensions))
         self._session.flush()
-        self._stored[(recipient.case_number, recipient.organisation_key)] = copy.deepcopy(
+        self._stored[(recipient.case_number, recipient.organisation_key)] = _snapshot(
             replace(recipient, id=recipient_id)
         )
+
+    def unanswered_count(self, case_number: str) -> int:
+        remiss_id = self._remiss_id(case_number)
+        if remiss_id is None:
+            return 0
+        # Per recipient: its withdrawn version and its latest version; answered when the latest exists and
+        # was not withdrawn. One grouped query over ids and numbers: no answer text is read.
+        latest = func.max(ResponseVersionRow.version)
+        rows = self._session.execute(
+            select(RecipientRow.withdrawn_version, latest)
+            .select_from(RecipientRow)
+            .outerjoin(ResponseVersionRow, col(ResponseVersionRow.recipient_id) == col(RecipientRow.id))
+            .where(col(RecipientRow.remiss_id) == remiss_id)
+            .group_by(col(RecipientRow.id), col(RecipientRow.withdrawn_version))
+        ).all()
+        return sum(1 for withdrawn, newest in rows if newest is None or newest == withdrawn)
 
     def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
         """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""
@@ -571,9 +591,10 @@ class SqlRepository:
         if key not in self._organisation_keys:
             raise DomainError(ErrorCode.UNKNOWN_ORGANISATION, key=key)
 
-    def _remiss_id(self, case_number: str, *, lock: bool = False) -> int | None:
+    def _remiss_id(self, case_number: str, *, lock: bool = False, shared_enough: bool = False) -> int | None:
         remiss_id = self._remiss_ids.get(case_number)
-        if remiss_id is not None and (not lock or remiss_id in self._locked_remisses):
+        held = self._locked_remisses | (self._shared_remisses if shared_enough else set())
+        if remiss_id is not None and (not lock or remiss_id in held):
             return remiss_id
         query = select(col(RemissRow.id), col(RemissRow.deadline)).where(RemissRow.case_number == case_number)
         if lock:
@@ -688,7 +709,7 @@ class SqlRepository:
         ]
         if not self._read_only:
             for recipient in loaded:
-                self._stored[(recipient.case_number, recipient.organisation_key)] = copy.deepcopy(recipient)
+                self._stored[(recipient.case_number, recipient.organisation_key)] = _snapshot(recipient)
         return loaded
 
     def _write_questions_and_documents(self, remiss_id: int, remiss: Remiss) -> None:
@@ -962,3 +983,9 @@ def _organisation(row: OrganisationRow) -> Organisation:
         meetings=tuple(date.fromisoformat(meeting) for meeting in row.meetings),
         submission_lead_days=row.submission_lead_days,
     )
+
+
+def _snapshot(recipient: Recipient) -> Recipient:
+    """A copy the caller's later changes can't reach: versions, drafts and extensions are immutable values,
+    so copying the lists that hold them is enough (a deep copy of every answer text cost more than the SQL)."""
+    return replace(recipient, responses=list(recipient.responses), extensions=list(recipient.extensions))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
@@ -26,11 +27,15 @@ class SqlStore:
         self.engine = engine
         self._is_sqlite = engine.dialect.name == "sqlite"
         self._writer = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) if self._is_sqlite else engine
+        # SQLite means one process. Its writers queue here, in turn, instead of polling the file lock from
+        # the busy handler, which under a burst let some wait out the busy timeout ("database is locked").
+        self._write_turn: AbstractContextManager[object] = threading.Lock() if self._is_sqlite else nullcontext()
 
     @contextmanager
     def transaction(self) -> Iterator[SqlRepository]:
         """A read-modify-write transaction: commits on success, rolls back on any exception."""
         with (
+            self._write_turn,
             unavailable_on_failure(self.engine.url),
             # Rows are mapped to domain objects before the commit, so nothing needs reloading after it.
             Session(self._writer, expire_on_commit=False) as session,

@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     DEADLINE_PASSED = "deadline_passed"
     HAND_OVER_TO_SELF = "hand_over_to_self"
     INVALID_EXTENSION = "invalid_extension"
+    STORE_UNAVAILABLE = "store_unavailable"
 
 
 class DomainError(Exception):

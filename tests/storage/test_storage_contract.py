@@ -217,6 +217,23 @@ def test_submitted_versions_are_appended_and_never_rewritten(store: Store) -> No
     assert loaded.responses[1].content.answers[0].text == "Andra versionen."
 
 
+def test_unanswered_counts_recipients_without_a_current_answer_or_decline(store: Store) -> None:
+    with store.transaction() as repo:
+        stored = sent_remiss(repo, recipients=4)
+        answered, declined, withdrawn = (repo.get_recipient(CASE, org_key(n)) for n in (1, 2, 3))
+        assert answered is not None and declined is not None and withdrawn is not None
+        answered.submit(stored, answer_content(), official(1), NOW, TODAY)
+        declined.decline(stored, "Berörs inte", official(2), NOW)
+        withdrawn.submit(stored, answer_content(), official(3), NOW, TODAY)
+        withdrawn.withdraw(stored, official(3), NOW, TODAY)
+        for r in (answered, declined, withdrawn):
+            repo.save_recipient(r)
+    with store.read() as repo:
+        # Recipient 3 withdrew its answer and recipient 4 never answered.
+        assert repo.unanswered_count(CASE) == 2
+        assert repo.unanswered_count("KS 1999/1") == 0
+
+
 def test_changing_a_stored_version_is_refused_and_changes_nothing(store: Store) -> None:
     with store.transaction() as repo:
         stored = sent_remiss(repo, recipients=1)
