@@ -25,12 +25,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import re
 import secrets
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -166,12 +171,24 @@ class _TimedTransport:
     def __init__(self, inner: HttpTransport) -> None:
         self._inner = inner
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self.served: list[Served] = []
 
     def send(self, body: str, headers: Mapping[str, str]) -> AppResponse:
         started = time.perf_counter()
         response = self._inner.send(body, headers)
         self._local.last = time.perf_counter() - started
+        # The app's own measure of its time (bot.app adds Server-Timing), for a server in another process.
+        timing = re.search(r"app;dur=([0-9.]+)", response.headers.get("server-timing", ""))
+        if timing is not None:
+            with self._lock:
+                self.served.append(Served(classify(body.encode()), entered=0.0, left=float(timing.group(1)) / 1000))
         return response
+
+    def take(self) -> list[Served]:
+        with self._lock:
+            taken, self.served = self.served, []
+        return taken
 
     @property
     def last(self) -> float:
@@ -391,7 +408,42 @@ def _updated(view: View | None, old_hash: str) -> View | None:
     return view if view is not None and view.hash != old_hash else None
 
 
-def run_once(officials: int, database_url: str, *, diagnose: bool = False) -> RunResult:
+@contextmanager
+def _own_process(box: Sandbox, database_url: str) -> Iterator[str]:
+    """`remissbot serve` in a process of its own on the sandbox's database and loopback Slack, as deployed:
+    the simulated clients and Slack then don't share the bot's GIL. Yields its /slack/events URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": box.fake.identity.bot_token,
+        "SLACK_SIGNING_SECRET": box.signing_secret,
+        "SLACK_API_URL": box.fake.url,
+        "REMISSBOT_COORDINATORS": COORDINATOR,
+    }
+    command = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("remissbot serve did not start") from None
+                time.sleep(0.2)
+        yield base + SLACK_EVENTS_PATH
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def run_once(officials: int, database_url: str, *, diagnose: bool = False, separate: bool = False) -> RunResult:
     """One fresh sandbox on `database_url`; officials number 0..N-1 are timed, number N warms the app up."""
     users = [SandboxUser(COORDINATOR, "coord", "Koordinator")]
     users += [SandboxUser(official_id(i), f"handl{i}", f"Handläggare {i}") for i in range(officials + 1)]
@@ -405,13 +457,16 @@ def run_once(officials: int, database_url: str, *, diagnose: bool = False) -> Ru
         if diagnose:
             runner.listener_executor = _TimedExecutor(pool, timer)
             watch = _LockWatch(box.core.engine, timer)
-        server = HttpServer(timer, host="127.0.0.1", port=0, threads=WAITRESS_THREADS).start()
+        own: Any = _own_process(box, database_url) if separate else None
+        server = None if separate else HttpServer(timer, host="127.0.0.1", port=0, threads=WAITRESS_THREADS).start()
         try:
-            transport = _TimedTransport(HttpTransport(server.url + SLACK_EVENTS_PATH, timeout=60))
+            url = own.__enter__() if own is not None else server.url + SLACK_EVENTS_PATH  # type: ignore[union-attr]
+            transport = _TimedTransport(HttpTransport(url, timeout=60))
             driver = SlackDriver(box.fake, transport, box.signing_secret)
             _Official(box, driver, transport, officials).run()
             _settle(pool)
-            result.warm_up_server = {s.kind: s.seconds for s in timer.take()}
+            warm = transport.take() if separate else timer.take()
+            result.warm_up_server = {s.kind: s.seconds for s in warm}
             if watch is not None:
                 watch.spans.clear()
             people = [_Official(box, driver, transport, i) for i in range(officials)]
@@ -419,10 +474,15 @@ def run_once(officials: int, database_url: str, *, diagnose: bool = False) -> Ru
             _run_together([p.run for p in people])
             result.wall = time.perf_counter() - started
             _settle(pool)
+            if separate:
+                time.sleep(2)  # the server's own queued after-ack work (drafts, message refreshes)
             cpu = time.process_time() - cpu
         finally:
-            server.stop()
-        served = timer.take()
+            if server is not None:
+                server.stop()
+            if own is not None:
+                own.__exit__(None, None, None)
+        served = transport.take() if separate else timer.take()
         for request in served:
             result.server.setdefault(request.kind, []).append(request.seconds)
         for person in people:
@@ -587,13 +647,19 @@ def _at(moment: float | None) -> float:
 
 
 def bench(
-    database: str, url_context: Callable[[], Any], officials: int, runs: int, *, diagnose: bool = False
+    database: str,
+    url_context: Callable[[], Any],
+    officials: int,
+    runs: int,
+    *,
+    diagnose: bool = False,
+    separate: bool = False,
 ) -> dict[str, Figures]:
     """Run `runs` times and print each run and the medians; returns the median server figures per kind."""
     per_run: list[dict[str, tuple[Figures, Figures]]] = []
     for run in range(1, runs + 1):
         with url_context() as url:
-            result = run_once(officials, url, diagnose=diagnose)
+            result = run_once(officials, url, diagnose=diagnose, separate=separate)
         if result.submitted != officials:
             raise RuntimeError(f"{database} run {run}: {result.submitted} of {officials} answers stored")
         table = figures(result)
@@ -630,6 +696,11 @@ def main() -> None:
         action="store_true",
         help="also time Bolt's listener pool and the database write lock (instruments the app; not for the figures)",
     )
+    parser.add_argument(
+        "--separate-process",
+        action="store_true",
+        help="run the bot as `remissbot serve` in its own process, as deployed (server time from Server-Timing)",
+    )
     args = parser.parse_args()
     # waitress warns at every queued request; the queueing shows as client round trip minus server time.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -640,9 +711,16 @@ def main() -> None:
     print("  open, draft: block actions; Bolt acks before the listener works, so this is Bolt's path only")
     print("  submit: view_submission; the ack is the response, so this includes the domain work and the transaction")
     if args.database in ("sqlite", "both"):
-        bench("sqlite", sqlite_url, args.officials, args.runs, diagnose=args.diagnose)
+        bench("sqlite", sqlite_url, args.officials, args.runs, diagnose=args.diagnose, separate=args.separate_process)
     if args.database in ("postgres", "both"):
-        bench("postgres", lambda: postgres_url(args.postgres_url), args.officials, args.runs, diagnose=args.diagnose)
+        bench(
+            "postgres",
+            lambda: postgres_url(args.postgres_url),
+            args.officials,
+            args.runs,
+            diagnose=args.diagnose,
+            separate=args.separate_process,
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -166,7 +167,14 @@ def build_wsgi_app(core: Core, app: App) -> WSGIApplication:
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return _health(core, start_response)
-        return slack(environ, start_response)
+        started = time.perf_counter()
+
+        def timed(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            # Server-Timing: how long the app took, for a load balancer's logs and the benchmarks.
+            elapsed = (time.perf_counter() - started) * 1000
+            return start_response(status, [*headers, ("Server-Timing", f"app;dur={elapsed:.1f}")], exc_info)
+
+        return slack(environ, timed)
 
     return wsgi
 
