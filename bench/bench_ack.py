@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import re
-import secrets
 import socket
 import statistics
 import subprocess
@@ -537,22 +536,11 @@ def sqlite_url() -> Iterator[str]:
 
 @contextmanager
 def postgres_url(server_url: str) -> Iterator[str]:
-    """A fresh schema of our own (as tests/conftest.py's postgres_schema), dropped afterwards."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.pool import NullPool
+    """A fresh schema of our own, dropped afterwards: the same throwaway schema the tests use."""
+    from tests.conftest import postgres_schema
 
-    schema = f"remissbot_bench_{secrets.token_hex(6)}"
-    admin = create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = make_url(server_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
+    with postgres_schema(server_url) as url:
+        yield url
 
 
 # -- figures -------------------------------------------------------------------------------------------------
