@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.calendar_se import SwedishCalendar
 from bot.clock import Clock, SystemClock
 from bot.directory_file import parse_directory, shipped_directory_text
 from bot.ports import Store, StoreUnavailable, UserDirectory
@@ -81,6 +82,7 @@ def build_core(
             sender_key=settings.sender_key,
             tz=settings.timezone,
             status_channel=settings.status_channel,
+            calendar=SwedishCalendar(),
         )
         if service.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
             log.info("Stored the shipped Malmö directory")

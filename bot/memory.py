@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.extension import ExtensionRequest
 from bot.domain.organisation import Directory, Organisation
 from bot.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
+from bot.domain.reminders import PlannedReminder, ReminderState, ScheduledReminder
 from bot.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
 from bot.ports import Assignment
 
@@ -40,6 +42,12 @@ def _copy(value: _T) -> _T:
     return cast(_T, copied)
 
 
+def _id_of(value: int | None) -> int:
+    if value is None:
+        raise ValueError("stored without an id")
+    return value
+
+
 def _email_key(email: str) -> str:
     # The SQL store matches e-mail addresses case-insensitively too.
     return email.strip().lower()
@@ -59,6 +67,9 @@ class _State:
     outbox: dict[str, OutboxMessage] = field(default_factory=dict)
     boards: dict[str, StatusBoard] = field(default_factory=dict)
     pending_forms: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    reminders: dict[str, ScheduledReminder] = field(default_factory=dict)
+    policies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    requests: dict[int, ExtensionRequest] = field(default_factory=dict)
     last_id: int = 0
 
     def working_copy(self) -> _State:
@@ -73,6 +84,9 @@ class _State:
             outbox=dict(self.outbox),
             boards=dict(self.boards),
             pending_forms=dict(self.pending_forms),
+            reminders=dict(self.reminders),
+            policies=dict(self.policies),
+            requests=dict(self.requests),
         )
 
     def next_id(self) -> int:
@@ -372,6 +386,94 @@ class MemoryRepository:
         self._state.user_ids[_email_key(email)] = user_id
 
     # -- helpers -------------------------------------------------------------------------------------
+    def schedule_reminders(
+        self,
+        case_number: str,
+        organisation_key: str,
+        plan: Sequence[PlannedReminder],
+        at: datetime,
+        *,
+        cancel_reason: str = "replanned",
+    ) -> None:
+        self._require_writable()
+        at = _copy(at)
+        reminders = self._state.reminders
+        wanted = {reminder.key: _copy(reminder) for reminder in plan}
+        for key, stored in list(reminders.items()):
+            mine = stored.reminder.case_number == case_number and stored.reminder.organisation_key == organisation_key
+            if mine and stored.state is ReminderState.PLANNED and key not in wanted:
+                reminders[key] = replace(stored, state=ReminderState.CANCELLED, reason=cancel_reason, decided_at=at)
+        for key, reminder in wanted.items():
+            stored_or_none = reminders.get(key)
+            if stored_or_none is None:
+                reminders[key] = ScheduledReminder(reminder=reminder, id=self._state.next_id())
+            elif stored_or_none.state in (ReminderState.PLANNED, ReminderState.CANCELLED):
+                reminders[key] = replace(
+                    stored_or_none, reminder=reminder, state=ReminderState.PLANNED, reason="", decided_at=None
+                )
+
+    def claim_due_reminders(self, now: datetime, limit: int) -> list[ScheduledReminder]:
+        self._require_writable()
+        now = _copy(now)
+        due = [
+            r for r in self._state.reminders.values() if r.state is ReminderState.PLANNED and r.reminder.due_at <= now
+        ]
+        due.sort(key=lambda r: (r.reminder.due_at, r.id or 0))
+        return [_copy(r) for r in due[: max(limit, 0)]]
+
+    def settle_reminder(self, key: str, state: ReminderState, reason: str, at: datetime) -> bool:
+        self._require_writable()
+        stored = self._state.reminders.get(key)
+        if stored is None or stored.state is not ReminderState.PLANNED:
+            return False
+        self._state.reminders[key] = replace(stored, state=state, reason=reason, decided_at=_copy(at))
+        return True
+
+    def reminders_for(self, case_number: str, organisation_key: str | None = None) -> list[ScheduledReminder]:
+        found = [
+            r
+            for r in self._state.reminders.values()
+            if r.reminder.case_number == case_number
+            and (organisation_key is None or r.reminder.organisation_key == organisation_key)
+        ]
+        return [_copy(r) for r in sorted(found, key=lambda r: (r.reminder.due_at, r.id or 0))]
+
+    def reminder_policy(self, case_number: str) -> dict[str, Any] | None:
+        found = self._state.policies.get(case_number)
+        return dict(found) if found else None
+
+    def set_reminder_policy(self, case_number: str, policy: dict[str, Any] | None) -> None:
+        self._require_writable()
+        if case_number not in self._state.remisses:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
+        if policy:
+            self._state.policies[case_number] = dict(policy)
+        else:
+            self._state.policies.pop(case_number, None)
+
+    def add_extension_request(self, request: ExtensionRequest) -> ExtensionRequest:
+        self._require_writable()
+        stored = replace(_copy(request), id=self._state.next_id())
+        self._state.requests[_id_of(stored.id)] = stored
+        return _copy(stored)
+
+    def get_extension_request(self, request_id: int) -> ExtensionRequest | None:
+        found = self._state.requests.get(request_id)
+        return _copy(found) if found is not None else None
+
+    def save_extension_request(self, request: ExtensionRequest) -> None:
+        self._require_writable()
+        if request.id not in self._state.requests:
+            raise ValueError(f"no extension request with id {request.id!r}")
+        self._state.requests[request.id] = _copy(request)
+
+    def extension_requests(self, case_number: str, organisation_key: str | None = None) -> list[ExtensionRequest]:
+        return [
+            _copy(r)
+            for _, r in sorted(self._state.requests.items())
+            if r.case_number == case_number and (organisation_key is None or r.organisation_key == organisation_key)
+        ]
+
     def _require_writable(self) -> None:
         if self._read_only:
             raise RuntimeError("Store.read() is read-only; write inside Store.transaction()")

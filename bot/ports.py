@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
+from bot.domain.extension import ExtensionRequest
 from bot.domain.organisation import Directory
 from bot.domain.outbox import OutboxMessage, StatusBoard
+from bot.domain.reminders import PlannedReminder, ReminderState, ScheduledReminder
 from bot.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
 
 
@@ -137,6 +139,53 @@ class Repository(Protocol):
 
     def cached_user_id(self, email: str) -> str | None: ...
     def cache_user_id(self, email: str, user_id: str, at: datetime) -> None: ...
+
+    # Reminders: planned rows, claimed when due by the periodic job
+    def schedule_reminders(
+        self,
+        case_number: str,
+        organisation_key: str,
+        plan: Sequence[PlannedReminder],
+        at: datetime,
+        *,
+        cancel_reason: str = "replanned",
+    ) -> None:
+        """Make the recipient's still-planned reminders exactly `plan`.
+
+        Planned ones not in it are cancelled (with `cancel_reason`); ones in it are added, or (planned or
+        cancelled before) planned again with the new details; sent and skipped ones are history and stay.
+        """
+        ...
+
+    def claim_due_reminders(self, now: datetime, limit: int) -> list[ScheduledReminder]:
+        """Planned reminders due by `now`, oldest first, locked for this transaction (PostgreSQL: FOR UPDATE
+        SKIP LOCKED, so replicas take disjoint ones; SQLite: the transaction holds the write lock). The
+        caller settles each within the same transaction."""
+        ...
+
+    def settle_reminder(self, key: str, state: ReminderState, reason: str, at: datetime) -> bool:
+        """Move a planned reminder to its outcome; False (nothing changed) if it was no longer planned.
+        A conditional update: its row count decides, so a reminder is settled, and sent, once."""
+        ...
+
+    def reminders_for(self, case_number: str, organisation_key: str | None = None) -> list[ScheduledReminder]:
+        """Every reminder of a remiss (or one recipient), in due order."""
+        ...
+
+    def reminder_policy(self, case_number: str) -> dict[str, Any] | None:
+        """The remiss's own reminder settings (None: the global policy)."""
+        ...
+
+    def set_reminder_policy(self, case_number: str, policy: dict[str, Any] | None) -> None: ...
+
+    # Requests for anstånd
+    def add_extension_request(self, request: ExtensionRequest) -> ExtensionRequest: ...
+    def get_extension_request(self, request_id: int) -> ExtensionRequest | None:
+        """The request, locked for this transaction's decision (two coordinators clicking decide once)."""
+        ...
+
+    def save_extension_request(self, request: ExtensionRequest) -> None: ...
+    def extension_requests(self, case_number: str, organisation_key: str | None = None) -> list[ExtensionRequest]: ...
 
 
 class Store(Protocol):

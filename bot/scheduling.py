@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 if TYPE_CHECKING:
     from bot.app import Core
 
 log = logging.getLogger(__name__)
+
+# How often each process looks for due reminders: a reminder planned for 09:00 goes out by 09:00:30.
+REMINDER_TICK_SECONDS = 30
 
 # APScheduler's default grace is 1 second: a job due during a restart would be silently dropped.
 MISFIRE_GRACE_SECONDS = 15 * 60
@@ -39,7 +43,24 @@ def build_scheduler(core: Core) -> BackgroundScheduler:
         id="offer-summaries",
         name="Offer the summary of remisses whose last deadline has passed",
     )
+    scheduler.add_job(
+        lambda: remind(core),
+        IntervalTrigger(seconds=REMINDER_TICK_SECONDS, timezone=core.settings.timezone),
+        id="reminders",
+        name="Send due reminders and the morning digest (claimed atomically, once across replicas)",
+        # A tick that missed its moment is simply the next one: never a burst of catch-up runs.
+        misfire_grace_time=REMINDER_TICK_SECONDS,
+    )
     return scheduler
+
+
+def remind(core: Core) -> None:
+    """Safe in every replica at once: each due reminder is claimed by one of them."""
+    tick = core.service.remind()
+    if tick.claimed or tick.digests:
+        log.info(
+            "Reminders: %d due, %d sent, %d skipped; %d digests", tick.claimed, tick.sent, tick.skipped, tick.digests
+        )
 
 
 def prune_deliveries(core: Core) -> int:

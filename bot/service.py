@@ -9,10 +9,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from zoneinfo import ZoneInfo
 
 from bot.clock import STOCKHOLM, Clock, local_date
+from bot.domain.calendar import (
+    SHORT_WINDOW_WORKING_DAYS,
+    WeekendCalendar,
+    WindowReport,
+    WorkingCalendar,
+    analyse_window,
+    local_time_on,
+    working_days_between,
+)
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.extension import ExtensionRequest, RequestState
 from bot.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
 from bot.domain.outbox import (
     MAX_ATTEMPTS,
@@ -22,6 +33,21 @@ from bot.domain.outbox import (
     StatusBoard,
     backoff,
     remiss_delivery_key,
+)
+from bot.domain.reminders import (
+    CANCELLED_SNOOZED,
+    Decision,
+    MeetingAdvice,
+    PlannedReminder,
+    ReminderKind,
+    ReminderPolicy,
+    ReminderState,
+    ScheduledReminder,
+    missing_for,
+    plan_reminders,
+    policy_with,
+    should_send,
+    snooze_day,
 )
 from bot.domain.remiss import (
     Answer,
@@ -52,8 +78,15 @@ THREAD_ACTIONS = frozenset(
         AuditAction.EXTENDED,
         AuditAction.UNREACHABLE,
         AuditAction.CLOSED,
+        AuditAction.DEADLINE_CHANGED,
+        AuditAction.EXTENSION_REFUSED,
     }
 )
+# Reminders claimed per transaction by the periodic job; it loops until fewer are due.
+REMINDER_BATCH = 200
+# Reminders an official may snooze away; the deadline's morning, overdue and escalation always come.
+SNOOZABLE = frozenset({ReminderKind.NUDGE_UNOPENED, ReminderKind.BEFORE_DEADLINE, ReminderKind.SNOOZED})
+DEFAULT_DIGEST_TIME = dt_time(8, 30)
 GROUP_CACHE_SECONDS = 300
 DIRECTORY_CACHE_SECONDS = 60
 log = logging.getLogger(__name__)
@@ -145,15 +178,50 @@ class Delivery:
     event: AuditEntry | None = None
     status: StatusBoard | None = None
     recipients_answered: bool = False
+    reminder: ReminderDelivery | None = None
+    request: ExtensionRequest | None = None
+    digest: list[RemissOverview] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class SendReport:
-    """What sending did: who will get the remiss, and who could not be reached (no usable contact)."""
+    """What sending did: who will get the remiss, who could not be reached (no usable contact), and what
+    the coordinator should know about the answering window (short, over Christmas or summer)."""
 
     remiss: Remiss
     reachable: list[Recipient]
     unreachable: list[Organisation]
+    window: WindowReport | None = None
+
+
+@dataclass(frozen=True)
+class ReminderTick:
+    """What one run of the periodic reminder job did."""
+
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    digests: int = 0
+
+
+@dataclass(frozen=True)
+class ReminderDelivery:
+    """What a reminder says, worked out when it is sent: the recipient as it is then."""
+
+    kind: ReminderKind
+    working_days_left: int
+    deadline: date
+    missing: list[int]
+    meeting: MeetingAdvice | None
+    late: list[RecipientRow] = field(default_factory=list)  # escalations: everyone late on this remiss
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One reminder of `remissbot reminders plan`: to which organisation, and what became of it."""
+
+    organisation: Organisation
+    scheduled: ScheduledReminder
 
 
 class RemissService:
@@ -170,6 +238,10 @@ class RemissService:
         sender_key: str = "stadskontoret",
         tz: ZoneInfo = STOCKHOLM,
         status_channel: str | None = None,
+        calendar: WorkingCalendar | None = None,
+        reminder_policy: ReminderPolicy | None = None,
+        short_window_days: int = SHORT_WINDOW_WORKING_DAYS,
+        digest_at: dt_time = DEFAULT_DIGEST_TIME,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -182,6 +254,11 @@ class RemissService:
         self.sender_key = sender_key
         self.tz = tz
         self.status_channel = status_channel
+        self.calendar: WorkingCalendar = calendar or WeekendCalendar()
+        self.reminder_policy = reminder_policy or ReminderPolicy()
+        self.short_window_days = short_window_days
+        self.digest_at = digest_at
+        self._digest_offered: date | None = None
         # Called after a commit that recorded messages, so a sender in this process starts at once.
         self.on_outbox: Callable[[], None] = lambda: None
 
@@ -405,9 +482,11 @@ class RemissService:
                     unreachable.append(directory.require(recipient.organisation_key))
             sent = audit(remiss.case_number, AuditAction.SENT, actor.user_id, now, reachable=len(reachable))
             self._record(repo, remiss, sent)
+            policy = self._policy(repo, remiss.case_number)
             for recipient in reachable:
                 for user_id in recipient.officials:
                     self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, now)
+                self._schedule(repo, remiss, recipient, directory, policy)
             for organisation in unreachable:
                 lost = audit(
                     remiss.case_number,
@@ -419,7 +498,12 @@ class RemissService:
                 )
                 self._record(repo, remiss, lost)
         self.on_outbox()
-        return SendReport(remiss, reachable, unreachable)
+        window = analyse_window(self.calendar, self.today(), remiss.deadline, self.short_window_days)
+        return SendReport(remiss, reachable, unreachable, window)
+
+    def window_report(self, deadline: date) -> WindowReport:
+        """The answering window a remiss sent today with this deadline would have (the preview warns)."""
+        return analyse_window(self.calendar, self.today(), deadline, self.short_window_days)
 
     # -- recording what happened, and what to tell whom -------------------------------------------------
     def _record(self, repo: Repository, remiss: Remiss, entry: AuditEntry | None) -> AuditEntry | None:
@@ -634,7 +718,14 @@ class RemissService:
             organisation_key,
             lambda r, rem, now: r.extend(rem, new_deadline, actor.user_id, now, reason),
             as_coordinator=True,
+            then=self._replan,
         )
+
+    def _replan(
+        self, repo: Repository, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], _entry: AuditEntry
+    ) -> None:
+        """A new deadline for this recipient: its reminders are planned again against it."""
+        self._schedule(repo, remiss, recipient, self._cached_directory(repo), self._policy(repo, remiss.case_number))
 
     def _act(
         self,
@@ -674,6 +765,486 @@ class RemissService:
         self.on_outbox()
         return recipient
 
+    # -- reminders -------------------------------------------------------------------------------------
+    def _policy(self, repo: Repository, case_number: str) -> ReminderPolicy:
+        """The global policy with the remiss's own settings applied (settings that no longer fit are ignored)."""
+        try:
+            return policy_with(self.reminder_policy, repo.reminder_policy(case_number))
+        except ValueError:
+            log.warning("The reminder settings of %s can't be used; the global policy applies", case_number)
+            return self.reminder_policy
+
+    def set_reminder_policy(self, actor: Actor, case_number: str, overrides: dict[str, object] | None) -> None:
+        """Give a remiss its own reminder settings (None: back to the global ones); replans its recipients."""
+        self._require_coordinator(actor)
+        try:
+            policy = policy_with(self.reminder_policy, overrides)
+        except ValueError as error:
+            raise DomainError(ErrorCode.INVALID_REMINDER_POLICY, problem=str(error)) from None
+        with self.store.transaction() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            repo.set_reminder_policy(remiss.case_number, dict(overrides) if overrides else None)
+            if remiss.status is RemissStatus.SENT:
+                directory = self._cached_directory(repo)
+                for recipient in repo.list_recipients(remiss.case_number):
+                    self._schedule(repo, remiss, recipient, directory, policy)
+
+    def reminder_policy_for(self, case_number: str) -> ReminderPolicy:
+        with self.store.read() as repo:
+            return self._policy(repo, self._require_remiss(repo, case_number).case_number)
+
+    def _plan(
+        self,
+        repo: Repository,
+        remiss: Remiss,
+        recipient: Recipient,
+        directory: Directory,
+        policy: ReminderPolicy,
+        snoozed_to: Sequence[date] = (),
+    ) -> list[PlannedReminder]:
+        organisation = directory.get(recipient.organisation_key)
+        sent_on = local_date(remiss.sent_at or self.now(), self.tz)
+        return plan_reminders(
+            remiss,
+            recipient,
+            sent_on=sent_on,
+            policy=policy,
+            calendar=self.calendar,
+            tz=self.tz,
+            meetings=organisation.meetings if organisation else (),
+            submission_lead_days=organisation.submission_lead_days if organisation else None,
+            snoozed_to=snoozed_to,
+        )
+
+    def _schedule(
+        self,
+        repo: Repository,
+        remiss: Remiss,
+        recipient: Recipient,
+        directory: Directory,
+        policy: ReminderPolicy,
+        *,
+        snooze_to: date | None = None,
+    ) -> None:
+        """Plan the recipient's reminders from now on against its current deadline, keeping its snoozes.
+
+        Only reminders still to come are planned: one whose time has passed (a deadline moved in the
+        afternoon) would be sent late or recorded as missed, and neither helps anyone.
+        """
+        now = self.now()
+        existing = repo.reminders_for(remiss.case_number, recipient.organisation_key)
+        snoozes = [
+            s.reminder.local_date
+            for s in existing
+            if s.reminder.kind is ReminderKind.SNOOZED and s.state is ReminderState.PLANNED
+        ]
+        if snooze_to is not None:
+            snoozes.append(snooze_to)
+        plan = [r for r in self._plan(repo, remiss, recipient, directory, policy, snoozes) if r.due_at > now]
+        cancel_reason = "replanned"
+        if snooze_to is not None:
+            # Left alone until the day asked for: the gentle reminders before it go; the deadline's own,
+            # the overdue one and the coordinator's escalation still come.
+            plan = [
+                r
+                for r in plan
+                if not (r.kind in SNOOZABLE and r.local_date < snooze_to and r.to == "recipient")
+                or (r.kind is ReminderKind.SNOOZED and r.local_date >= snooze_to)
+            ]
+            cancel_reason = CANCELLED_SNOOZED
+        repo.schedule_reminders(remiss.case_number, recipient.organisation_key, plan, now, cancel_reason=cancel_reason)
+
+    def remind(self, limit: int = REMINDER_BATCH) -> ReminderTick:
+        """The periodic job: settle every due reminder (send it, or record why not), and offer the digest.
+
+        Runs in every replica. Each due reminder is claimed by one transaction (FOR UPDATE SKIP LOCKED on
+        PostgreSQL, the write lock on SQLite) and settled by a conditional update; a reminder to send
+        becomes outbox messages whose keys are unique, so it reaches each official exactly once.
+        """
+        claimed = sent = skipped = 0
+        while True:
+            batch = self._remind_batch(limit)
+            claimed += batch.claimed
+            sent += batch.sent
+            skipped += batch.skipped
+            if batch.claimed < limit:
+                break
+        digests = self.offer_digest()
+        if sent or digests:
+            self.on_outbox()
+        return ReminderTick(claimed=claimed, sent=sent, skipped=skipped, digests=digests)
+
+    def _remind_batch(self, limit: int) -> ReminderTick:
+        now = self.now()
+        sent = skipped = 0
+        with self.store.transaction() as repo:
+            due = repo.claim_due_reminders(now, limit)
+            if not due:
+                return ReminderTick()
+            remisses: dict[str, Remiss | None] = {}
+            policies: dict[str, ReminderPolicy] = {}
+            for scheduled in due:
+                reminder = scheduled.reminder
+                case = reminder.case_number
+                if case not in remisses:
+                    remisses[case] = repo.get_remiss(case, shared=True)
+                    policies[case] = self._policy(repo, case)
+                remiss = remisses[case]
+                recipient = repo.get_recipient(case, reminder.organisation_key) if remiss is not None else None
+                if remiss is None or recipient is None:
+                    decision = Decision.SKIP_CLOSED
+                else:
+                    decision = should_send(
+                        reminder,
+                        recipient,
+                        now=now,
+                        tz=self.tz,
+                        policy=policies[case],
+                        calendar=self.calendar,
+                        remiss=remiss,
+                    )
+                if decision is Decision.WAIT:
+                    continue
+                if decision is not Decision.SEND or remiss is None or recipient is None:
+                    if repo.settle_reminder(scheduled.key, ReminderState.SKIPPED, decision.value, now):
+                        skipped += 1
+                    continue
+                if not recipient.officials and reminder.to == "recipient":
+                    if repo.settle_reminder(scheduled.key, ReminderState.SKIPPED, "no_official", now):
+                        skipped += 1
+                    continue
+                # The conditional update decides: only its winner records the messages.
+                if not repo.settle_reminder(scheduled.key, ReminderState.SENT, decision.value, now):
+                    continue
+                sent += 1
+                self._enqueue_reminder(repo, remiss, recipient, reminder, now)
+        return ReminderTick(claimed=len(due), sent=sent, skipped=skipped)
+
+    def _enqueue_reminder(
+        self, repo: Repository, remiss: Remiss, recipient: Recipient, reminder: PlannedReminder, now: datetime
+    ) -> None:
+        if reminder.to == "coordinator":
+            # One message per remiss and day lists everyone late: the key makes the others no-ops.
+            repo.enqueue(
+                OutboxMessage(
+                    key=reminder.escalation_group,
+                    kind=MessageKind.ESCALATION,
+                    case_number=remiss.case_number,
+                    created_at=now,
+                    to_user=self._status_channel(remiss),
+                )
+            )
+            return
+        for user_id in recipient.officials:
+            repo.enqueue(
+                OutboxMessage(
+                    key=f"{reminder.key}:{user_id}",
+                    kind=MessageKind.REMINDER,
+                    case_number=remiss.case_number,
+                    created_at=now,
+                    to_user=user_id,
+                    organisation_key=recipient.organisation_key,
+                )
+            )
+
+    def remind_again(self, actor: Actor, case_number: str, organisation_key: str) -> Recipient:
+        """The coordinator's "påminn igen" on an escalation: one more reminder to a late recipient, now."""
+        self._require_coordinator(actor)
+        now = self.now()
+        with self.store.transaction() as repo:
+            remiss = self._require_remiss(repo, case_number, shared=True)
+            remiss.require_open()
+            recipient = repo.get_recipient(remiss.case_number, organisation_key)
+            if recipient is None:
+                organisation = self._cached_directory(repo).require(organisation_key)
+                raise DomainError(
+                    ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name
+                )
+            if recipient.is_answered():
+                return recipient
+            entry = audit(remiss.case_number, AuditAction.REMINDED, actor.user_id, now, organisation_key)
+            stored = repo.append_audit(entry)
+            for user_id in recipient.officials:
+                repo.enqueue(
+                    OutboxMessage(
+                        key=f"reminder-again:{stored.id}:{user_id}",
+                        kind=MessageKind.REMINDER,
+                        case_number=remiss.case_number,
+                        created_at=now,
+                        to_user=user_id,
+                        organisation_key=organisation_key,
+                        audit_id=stored.id,
+                    )
+                )
+        self.on_outbox()
+        return recipient
+
+    def snooze(self, actor: Actor, case_number: str, organisation_key: str, until: date | None = None) -> date:
+        """ "Påminn mig i morgon" (or on a date): the reminders before that day are left out; returns the day."""
+        today = self.today()
+        day = snooze_day(today, self.calendar, until)
+
+        def change(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
+            remiss.require_open()
+            if until is not None and day > recipient.deadline >= today:
+                raise DomainError(ErrorCode.SNOOZE_AFTER_DEADLINE, field="snooze_date", deadline=recipient.deadline)
+            return audit(
+                remiss.case_number, AuditAction.SNOOZED, actor.user_id, now, recipient.organisation_key, to=day
+            )
+
+        def then(repo: Repository, remiss: Remiss, recipient: Recipient, _p: tuple[str, ...], _e: AuditEntry) -> None:
+            directory = self._cached_directory(repo)
+            self._schedule(repo, remiss, recipient, directory, self._policy(repo, remiss.case_number), snooze_to=day)
+
+        self._act(actor, case_number, organisation_key, change, then=then)
+        return day
+
+    def intend_to_answer(self, actor: Actor, case_number: str, organisation_key: str) -> Recipient:
+        """The nudge's "Vi kommer att svara": recorded, and the remiss counts as opened."""
+
+        def change(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
+            remiss.require_open()
+            recipient.open(remiss, actor.user_id, now)
+            return audit(
+                remiss.case_number, AuditAction.INTENDS_TO_ANSWER, actor.user_id, now, recipient.organisation_key
+            )
+
+        return self._act(actor, case_number, organisation_key, change)
+
+    def reminder_plan(self, case_number: str) -> list[PlanRow]:
+        """Every reminder planned or settled for a remiss, recipient by recipient in directory order."""
+        with self.store.read() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            directory = repo.load_directory()
+            rows = [
+                PlanRow(directory.require(s.reminder.organisation_key), s)
+                for s in repo.reminders_for(remiss.case_number)
+            ]
+        return sorted(rows, key=lambda row: (directory.position(row.organisation.key), row.scheduled.reminder.due_at))
+
+    # -- anstånd and the deadline ----------------------------------------------------------------------
+    def request_extension(
+        self, actor: Actor, case_number: str, organisation_key: str, new_deadline: date, reason: str = ""
+    ) -> ExtensionRequest:
+        """An official asks for a later deadline; the coordinator gets the request with Bevilja / Avslå."""
+        created: list[ExtensionRequest] = []
+
+        def change(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
+            remiss.require_open()
+            if new_deadline <= recipient.deadline:
+                raise DomainError(ErrorCode.EXTENSION_NOT_LATER, field="new_deadline", deadline=recipient.deadline)
+            return audit(
+                remiss.case_number,
+                AuditAction.EXTENSION_REQUESTED,
+                actor.user_id,
+                now,
+                recipient.organisation_key,
+                new=new_deadline,
+                reason=reason.strip(),
+            )
+
+        def then(
+            repo: Repository, remiss: Remiss, recipient: Recipient, _p: tuple[str, ...], entry: AuditEntry
+        ) -> None:
+            request = repo.add_extension_request(
+                ExtensionRequest(
+                    case_number=remiss.case_number,
+                    organisation_key=recipient.organisation_key,
+                    requested_by=actor.user_id,
+                    requested_at=entry.at,
+                    requested_deadline=new_deadline,
+                    reason=reason.strip(),
+                )
+            )
+            created.append(request)
+            repo.enqueue(
+                OutboxMessage(
+                    key=f"extension-request:{request.id}",
+                    kind=MessageKind.EXTENSION_REQUEST,
+                    case_number=remiss.case_number,
+                    created_at=entry.at,
+                    organisation_key=recipient.organisation_key,
+                    audit_id=entry.id,
+                    to_user=actor.user_id,
+                )
+            )
+
+        self._act(actor, case_number, organisation_key, change, then=then)
+        return created[0]
+
+    def extension_request(self, request_id: int) -> ExtensionRequest:
+        with self.store.read() as repo:
+            request = repo.get_extension_request(request_id)
+        if request is None:
+            raise DomainError(ErrorCode.UNKNOWN_REQUEST)
+        return request
+
+    def decide_extension(
+        self, actor: Actor, request_id: int, *, grant: bool, deadline: date | None = None, note: str = ""
+    ) -> ExtensionRequest:
+        """Bevilja (the date asked for, or another) or Avslå; decided once, and the official is told."""
+        self._require_coordinator(actor)
+        now = self.now()
+        with self.store.transaction() as repo:
+            request = repo.get_extension_request(request_id)
+            if request is None:
+                raise DomainError(ErrorCode.UNKNOWN_REQUEST)
+            if not request.is_pending:
+                raise DomainError(
+                    ErrorCode.REQUEST_ALREADY_DECIDED, state=request.state.value, decided_by=request.decided_by or ""
+                )
+            remiss = self._require_remiss(repo, request.case_number, shared=True)
+            remiss.require_open()
+            recipient = repo.get_recipient(remiss.case_number, request.organisation_key)
+            if recipient is None:
+                raise DomainError(ErrorCode.UNKNOWN_REQUEST)
+            if grant:
+                granted = deadline or request.requested_deadline
+                if granted < self.today():
+                    raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=granted)
+                entry = recipient.extend(remiss, granted, actor.user_id, now, request.reason)
+                entry = replace(entry, details=tuple(sorted((*entry.details, ("request", str(request.id))))))
+                decided = replace(
+                    request,
+                    state=RequestState.GRANTED,
+                    decided_by=actor.user_id,
+                    decided_at=now,
+                    granted_deadline=granted,
+                )
+                repo.save_recipient(recipient)
+            else:
+                entry = audit(
+                    remiss.case_number,
+                    AuditAction.EXTENSION_REFUSED,
+                    actor.user_id,
+                    now,
+                    request.organisation_key,
+                    request=request.id,
+                    note=note.strip(),
+                )
+                decided = replace(request, state=RequestState.REFUSED, decided_by=actor.user_id, decided_at=now)
+            repo.save_extension_request(decided)
+            stored = self._record(repo, remiss, entry)
+            if grant:
+                directory = self._cached_directory(repo)
+                self._schedule(repo, remiss, recipient, directory, self._policy(repo, remiss.case_number))
+            repo.enqueue(
+                OutboxMessage(
+                    key=f"extension-decided:{request.id}",
+                    kind=MessageKind.EXTENSION_DECIDED,
+                    case_number=remiss.case_number,
+                    created_at=now,
+                    to_user=request.requested_by,
+                    organisation_key=request.organisation_key,
+                    audit_id=stored.id if stored else None,
+                )
+            )
+        self.on_outbox()
+        return decided
+
+    def change_deadline(self, actor: Actor, case_number: str, new_deadline: date, reason: str = "") -> Remiss:
+        """The coordinator moves the deadline for everyone: every reminder is replanned, and every recipient
+        who has not answered (and has no anstånd of its own) is told."""
+        self._require_coordinator(actor)
+        now = self.now()
+        with self.store.transaction() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            previous = remiss.change_deadline(new_deadline, self.today())
+            repo.save_remiss(remiss)
+            entry = audit(
+                remiss.case_number,
+                AuditAction.DEADLINE_CHANGED,
+                actor.user_id,
+                now,
+                previous=previous,
+                new=new_deadline,
+                reason=reason.strip(),
+            )
+            stored = self._record(repo, remiss, entry)
+            directory = self._cached_directory(repo)
+            policy = self._policy(repo, remiss.case_number)
+            for recipient in repo.list_recipients(remiss.case_number):
+                recipient.remiss_deadline = new_deadline
+                self._schedule(repo, remiss, recipient, directory, policy)
+                if recipient.is_answered() or recipient.extensions:
+                    continue
+                for user_id in recipient.officials:
+                    repo.enqueue(
+                        OutboxMessage(
+                            key=f"deadline-changed:{stored.id if stored else 0}:{recipient.organisation_key}:{user_id}",
+                            kind=MessageKind.DEADLINE_CHANGED,
+                            case_number=remiss.case_number,
+                            created_at=now,
+                            to_user=user_id,
+                            organisation_key=recipient.organisation_key,
+                            audit_id=stored.id if stored else None,
+                        )
+                    )
+        self.on_outbox()
+        return remiss
+
+    # -- the daily digest ------------------------------------------------------------------------------
+    def offer_digest(self) -> int:
+        """From `digest_at` on a working day, the coordinators' digest of open remisses, once a day.
+
+        Every replica offers it; the outbox key makes it one message. Missed in the morning (the bot was
+        down), it comes when the bot is back the same working day, never on a later one.
+        """
+        now = self.now()
+        today = local_date(now, self.tz)
+        if self._digest_offered == today or not self.calendar.is_working_day(today):
+            return 0
+        if (
+            now < local_time_on(today, self.digest_at, self.tz)
+            or now.astimezone(self.tz).time() >= (self.reminder_policy.office_hours[1])
+        ):
+            return 0
+        offered = 0
+        with self.store.transaction() as repo:
+            remisses = repo.list_remisses(OPEN_STATUSES)
+            channels = _unique(self._status_channel(r) for r in remisses)
+            for channel in channels:
+                offered += repo.enqueue(
+                    OutboxMessage(
+                        key=f"digest:{today.isoformat()}:{channel}",
+                        kind=MessageKind.DIGEST,
+                        case_number="",
+                        created_at=now,
+                        to_user=channel,
+                    )
+                )
+        self._digest_offered = today
+        return offered
+
+    def digest(self, channel: str) -> list[RemissOverview]:
+        """The open remisses whose status lives in `channel`, soonest deadline first."""
+        return [o for o in self.open_remisses() if self._status_channel(o.remiss) == channel]
+
+    def _reminder_delivery(self, repo: Repository, message: OutboxMessage, remiss: Remiss) -> ReminderDelivery | None:
+        today = self.today()
+        if message.kind is MessageKind.ESCALATION:
+            overview = self._overview(repo, remiss, self._cached_directory(repo))
+            late = [row for row in overview.rows if row.status is RecipientStatus.OVERDUE]
+            return ReminderDelivery(ReminderKind.ESCALATION, -1, remiss.deadline, [], None, late)
+        recipient = repo.get_recipient(remiss.case_number, message.organisation_key or "")
+        if recipient is None:
+            return None
+        planned = next(
+            (
+                s.reminder
+                for s in repo.reminders_for(remiss.case_number, recipient.organisation_key)
+                if message.key.startswith(s.key + ":")
+            ),
+            None,
+        )
+        left = working_days_between(self.calendar, today, recipient.deadline)
+        if planned is not None:
+            kind, meeting = planned.kind, planned.meeting
+        else:  # "påminn igen" from the coordinator
+            kind = ReminderKind.OVERDUE if today > recipient.deadline else ReminderKind.BEFORE_DEADLINE
+            meeting = None
+        return ReminderDelivery(kind, left, recipient.deadline, missing_for(recipient, remiss), meeting)
+
     # -- the sender (handlers/courier.py) ---------------------------------------------------------------
     def claim_outgoing(self, limit: int = 20, lease: timedelta = SEND_LEASE) -> list[OutboxMessage]:
         """Messages this process should send now; each is claimed by exactly one process."""
@@ -682,6 +1253,8 @@ class RemissService:
 
     def delivery(self, message: OutboxMessage) -> Delivery:
         """Everything needed to render a message, read as it is now (the state may have moved on)."""
+        if message.kind is MessageKind.DIGEST:
+            return self._digest_delivery(message)
         with self.store.read() as repo:
             remiss = self._require_remiss(repo, message.case_number)
             directory = self._cached_directory(repo)
@@ -708,7 +1281,42 @@ class RemissService:
                 status=repo.get_status(remiss.case_number),
                 recipients_answered=message.kind is MessageKind.SUMMARY_READY
                 and all(r.is_answered() for r in repo.list_recipients(remiss.case_number)),
+                reminder=self._reminder_delivery(repo, message, remiss)
+                if message.kind in (MessageKind.REMINDER, MessageKind.ESCALATION)
+                else None,
+                request=self._request_of(repo, event) if event is not None else None,
             )
+
+    def _request_of(self, repo: Repository, event: AuditEntry) -> ExtensionRequest | None:
+        request_id = event.details_dict.get("request", "")
+        if event.action is AuditAction.EXTENSION_REQUESTED:
+            found = repo.extension_requests(event.case_number, event.organisation_key)
+            return next((r for r in found if r.requested_at == event.at and r.requested_by == event.actor), None)
+        return repo.get_extension_request(int(request_id)) if request_id.isdigit() else None
+
+    def _digest_delivery(self, message: OutboxMessage) -> Delivery:
+        with self.store.read() as repo:
+            directory = self._cached_directory(repo)
+            sender = directory.get(self.sender_key)
+        placeholder = Remiss(
+            case_number="",
+            title="",
+            description="",
+            sender_key=self.sender_key,
+            coordinators=(),
+            contact="",
+            questions=(),
+            deadline=self.today(),
+            created_by="",
+            created_at=message.created_at,
+        )
+        return Delivery(
+            message=message,
+            remiss=placeholder,
+            sender_name=sender.name if sender else self.sender_key,
+            today=self.today(),
+            digest=self.digest(message.to_user or ""),
+        )
 
     def outgoing_sent(self, message: OutboxMessage, channel_id: str, ts: str) -> None:
         self._finish(

@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.outbox import MessageKind, OutboxMessage, StatusBoard
 from bot.rendering import Texts
 from bot.service import Delivery, RemissService
-from handlers import blocks, ids
+from handlers import blocks, ids, reminder_blocks
 from handlers.remiss_blocks import button, remiss_message
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,21 @@ OUR_MISTAKES = frozenset(
         "invalid_auth",
         "not_authed",
         "missing_scope",
+    }
+)
+
+
+# Messages that stand on their own (DMs, the escalation and the digest), sent in parallel; the rest are lines
+# in a status message's thread, sent one by one in the order they happened.
+DIRECT_KINDS = frozenset(
+    {
+        MessageKind.REMISS,
+        MessageKind.HANDED_OVER,
+        MessageKind.REMINDER,
+        MessageKind.ESCALATION,
+        MessageKind.DIGEST,
+        MessageKind.EXTENSION_DECIDED,
+        MessageKind.DEADLINE_CHANGED,
     }
 )
 
@@ -146,9 +161,9 @@ class Courier:
             self._refresh_status(board)
         messages = self.service.claim_outgoing(self.batch)
         # DMs go out in parallel; thread lines one by one in the order they happened, as people read them.
-        direct = [m for m in messages if m.kind in (MessageKind.REMISS, MessageKind.HANDED_OVER)]
+        direct = [m for m in messages if m.kind in DIRECT_KINDS]
         list(self._pool.map(self._deliver, direct))
-        threaded = (MessageKind.STATUS_EVENT, MessageKind.SUMMARY_READY)
+        threaded = (MessageKind.STATUS_EVENT, MessageKind.SUMMARY_READY, MessageKind.EXTENSION_REQUEST)
         for message in sorted((m for m in messages if m.kind in threaded), key=lambda m: m.id or 0):
             self._deliver(message)
         return len(boards) + len(messages)
@@ -287,8 +302,14 @@ class Courier:
                 "slack/notices.j2", part="handed_over", remiss=d.remiss, organisation=d.organisation, to=to
             )
             return Rendered(str(d.message.to_user), text, [blocks.section(text)])
+        if kind in reminder_blocks.RENDERERS:
+            text, body = reminder_blocks.RENDERERS[kind](self.texts, d)
+            return Rendered(str(d.message.to_user), text, body)
         if d.status is None or d.status.ts is None:
             return None
+        if kind is MessageKind.EXTENSION_REQUEST:
+            text, body = reminder_blocks.extension_request_message(self.texts, d)
+            return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)
         if kind is MessageKind.SUMMARY_READY:
             everyone = d.recipients_answered
             reason = "all_answered" if everyone else "deadline_passed"

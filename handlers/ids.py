@@ -16,6 +16,16 @@ EDIT_DRAFT = "draft.edit"
 # The summary (value: case number)
 SUMMARY_PREVIEW = "summary.preview"
 SUMMARY_PUBLISH = "summary.publish"
+# Reminders and anstånd (value: RecipientRef unless said otherwise)
+INTEND_TO_ANSWER = "reminder.intend"  # the nudge's "Vi kommer att svara"
+SNOOZE_TOMORROW = "reminder.snooze_tomorrow"
+SNOOZE_DATE = "reminder.snooze_date"  # a datepicker in the reminder; its action_id carries no value: block_id does
+REQUEST_EXTENSION = "extension.request"  # opens the request form
+GRANT_EXTENSION = "extension.grant"  # value: request id
+GRANT_OTHER_DATE = "extension.grant_other"  # value: request id; opens a form with a date
+REFUSE_EXTENSION = "extension.refuse"  # value: request id
+REMIND_AGAIN = "reminder.remind_again"  # on the coordinator's escalation
+CHANGE_DEADLINE = "remiss.change_deadline"  # on the status message (value: case number)
 # Views and shortcuts
 NEW_REMISS_SHORTCUT = "new_remiss"
 NEW_REMISS_VIEW = "new_remiss"
@@ -23,6 +33,9 @@ PREVIEW_VIEW = "new_remiss_preview"
 ANSWER_VIEW = "answer"
 DECLINE_VIEW = "decline"
 HAND_OVER_VIEW = "hand_over"
+EXTENSION_REQUEST_VIEW = "extension_request"
+GRANT_OTHER_DATE_VIEW = "extension_grant_other"
+CHANGE_DEADLINE_VIEW = "change_deadline"
 
 _SEPARATOR = "|"  # never in a case number or an organisation key
 

@@ -15,8 +15,10 @@ from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.extension import ExtensionRequest, RequestState
 from bot.domain.organisation import Directory, Organisation, OrgKind
 from bot.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
+from bot.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKind, ReminderState, ScheduledReminder
 from bot.domain.remiss import (
     Answer,
     Attachment,
@@ -39,6 +41,7 @@ from bot.ports import Assignment
 from storage.tables import (
     AuditEntryRow,
     DocumentLinkRow,
+    ExtensionRequestRow,
     ExtensionRow,
     OrganisationRow,
     OutboxMessageRow,
@@ -47,6 +50,7 @@ from storage.tables import (
     QuestionRow,
     RecipientOfficialRow,
     RecipientRow,
+    ReminderRow,
     RemissRow,
     ResponseVersionRow,
     SlackUserCacheRow,
@@ -562,6 +566,136 @@ class SqlRepository:
         )
         self._session.execute(statement)
 
+    # -- reminders -----------------------------------------------------------------------------------
+    def schedule_reminders(
+        self,
+        case_number: str,
+        organisation_key: str,
+        plan: Sequence[PlannedReminder],
+        at: datetime,
+        *,
+        cancel_reason: str = "replanned",
+    ) -> None:
+        """Make the recipient's still-planned reminders exactly `plan` (see the port)."""
+        self._require_writable()
+        existing = {
+            row.key: row.state
+            for row in self._session.exec(
+                select(ReminderRow).where(
+                    ReminderRow.case_number == case_number, ReminderRow.organisation_key == organisation_key
+                ),
+                execution_options=_FRESH,
+            ).all()
+        }
+        wanted = {reminder.key: reminder for reminder in plan}
+        gone = [key for key, state in existing.items() if state == ReminderState.PLANNED.value and key not in wanted]
+        if gone:
+            self._session.execute(
+                update(ReminderRow)
+                .where(col(ReminderRow.key).in_(gone), col(ReminderRow.state) == ReminderState.PLANNED.value)
+                .values(state=ReminderState.CANCELLED.value, reason=cancel_reason, decided_at=at),
+                execution_options=_FRESH_UPDATE,
+            )
+        revived = (ReminderState.PLANNED.value, ReminderState.CANCELLED.value)
+        for key, reminder in wanted.items():
+            if key not in existing:
+                continue
+            if existing[key] in revived:
+                self._session.execute(
+                    update(ReminderRow)
+                    .where(col(ReminderRow.key) == key)
+                    .values(
+                        **_reminder_fields(reminder), state=ReminderState.PLANNED.value, reason="", decided_at=None
+                    ),
+                    execution_options=_FRESH_UPDATE,
+                )
+        new = [
+            {"key": key, **_reminder_fields(reminder), "state": ReminderState.PLANNED.value, "reason": ""}
+            for key, reminder in wanted.items()
+            if key not in existing
+        ]
+        if new:
+            # ON CONFLICT DO NOTHING: another replica planning the same reminder at the same moment wins.
+            statement = self._insert(ReminderRow).on_conflict_do_nothing(index_elements=["key"])
+            self._session.execute(statement, new)
+
+    def claim_due_reminders(self, now: datetime, limit: int) -> list[ScheduledReminder]:
+        """Planned reminders due by `now`, oldest first, locked for this transaction (see the port)."""
+        self._require_writable()
+        if limit <= 0:
+            return []
+        query = (
+            select(ReminderRow)
+            .where(col(ReminderRow.state) == ReminderState.PLANNED.value, col(ReminderRow.due_at) <= now)
+            .order_by(col(ReminderRow.due_at), col(ReminderRow.id))
+            .limit(limit)
+            .execution_options(**_FRESH)
+        )
+        return [_scheduled(row) for row in self._candidates(query)]
+
+    def settle_reminder(self, key: str, state: ReminderState, reason: str, at: datetime) -> bool:
+        self._require_writable()
+        statement = (
+            update(ReminderRow)
+            .where(col(ReminderRow.key) == key, col(ReminderRow.state) == ReminderState.PLANNED.value)
+            .values(state=state.value, reason=reason, decided_at=at)
+        )
+        return bool(self._session.exec(statement, execution_options=_FRESH_UPDATE).rowcount == 1)
+
+    def reminders_for(self, case_number: str, organisation_key: str | None = None) -> list[ScheduledReminder]:
+        query = select(ReminderRow).where(ReminderRow.case_number == case_number)
+        if organisation_key is not None:
+            query = query.where(ReminderRow.organisation_key == organisation_key)
+        query = query.order_by(col(ReminderRow.due_at), col(ReminderRow.id))
+        return [_scheduled(row) for row in self._session.exec(query, execution_options=_FRESH).all()]
+
+    def reminder_policy(self, case_number: str) -> dict[str, Any] | None:
+        query = select(RemissRow.reminder_policy).where(RemissRow.case_number == case_number)
+        found = self._session.exec(query).first()
+        return dict(found) if found else None
+
+    def set_reminder_policy(self, case_number: str, policy: dict[str, Any] | None) -> None:
+        self._require_writable()
+        statement = (
+            update(RemissRow)
+            .where(col(RemissRow.case_number) == case_number)
+            .values(reminder_policy=dict(policy) if policy else None)
+        )
+        if self._session.exec(statement, execution_options=_FRESH_UPDATE).rowcount == 0:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
+
+    # -- requests for anstånd --------------------------------------------------------------------------
+    def add_extension_request(self, request: ExtensionRequest) -> ExtensionRequest:
+        self._require_writable()
+        row = ExtensionRequestRow(**_request_fields(request))
+        self._session.add(row)
+        self._session.flush()
+        return replace(request, id=row.id)
+
+    def get_extension_request(self, request_id: int) -> ExtensionRequest | None:
+        query = select(ExtensionRequestRow).where(ExtensionRequestRow.id == request_id)
+        if self._locking and not self._read_only:
+            query = query.with_for_update()
+        row = self._session.exec(query, execution_options=_FRESH).first()
+        return _request(row) if row is not None else None
+
+    def save_extension_request(self, request: ExtensionRequest) -> None:
+        self._require_writable()
+        statement = (
+            update(ExtensionRequestRow)
+            .where(col(ExtensionRequestRow.id) == request.id)
+            .values(**_request_fields(request))
+        )
+        if self._session.exec(statement, execution_options=_FRESH_UPDATE).rowcount == 0:
+            raise ValueError(f"no extension request with id {request.id!r}")
+
+    def extension_requests(self, case_number: str, organisation_key: str | None = None) -> list[ExtensionRequest]:
+        query = select(ExtensionRequestRow).where(ExtensionRequestRow.case_number == case_number)
+        if organisation_key is not None:
+            query = query.where(ExtensionRequestRow.organisation_key == organisation_key)
+        rows = self._session.exec(query.order_by(col(ExtensionRequestRow.id)), execution_options=_FRESH).all()
+        return [_request(row) for row in rows]
+
     # -- helpers -------------------------------------------------------------------------------------
     def _require_writable(self) -> None:
         if self._read_only:
@@ -813,6 +947,83 @@ def _message_fields(message: OutboxMessage) -> dict[str, Any]:
         "error": message.error,
         "uncertain": message.uncertain,
     }
+
+
+def _reminder_fields(reminder: PlannedReminder) -> dict[str, Any]:
+    """A planned reminder's columns except key and state."""
+    advice = reminder.meeting
+    return {
+        "case_number": reminder.case_number,
+        "organisation_key": reminder.organisation_key,
+        "kind": reminder.kind.value,
+        "audience": reminder.to,
+        "due_at": reminder.due_at,
+        "local_date": reminder.local_date,
+        "deadline": reminder.deadline,
+        "working_days_left": reminder.working_days_left,
+        "meeting": None
+        if advice is None
+        else {
+            "meeting": advice.meeting.isoformat() if advice.meeting else None,
+            "submission_date": advice.submission_date.isoformat() if advice.submission_date else None,
+            "no_meeting_fits": advice.no_meeting_fits,
+        },
+    }
+
+
+def _scheduled(row: ReminderRow) -> ScheduledReminder:
+    advice = None
+    if row.meeting is not None:
+        advice = MeetingAdvice(
+            meeting=_optional_date(row.meeting.get("meeting")),
+            submission_date=_optional_date(row.meeting.get("submission_date")),
+            no_meeting_fits=bool(row.meeting.get("no_meeting_fits")),
+        )
+    reminder = PlannedReminder(
+        case_number=row.case_number,
+        organisation_key=row.organisation_key,
+        kind=ReminderKind(row.kind),
+        due_at=row.due_at,
+        local_date=row.local_date,
+        deadline=row.deadline,
+        working_days_left=row.working_days_left,
+        to="coordinator" if row.audience == "coordinator" else "recipient",
+        meeting=advice,
+    )
+    return ScheduledReminder(
+        reminder=reminder, state=ReminderState(row.state), reason=row.reason, decided_at=row.decided_at, id=row.id
+    )
+
+
+def _request_fields(request: ExtensionRequest) -> dict[str, Any]:
+    return {
+        "case_number": request.case_number,
+        "organisation_key": request.organisation_key,
+        "requested_by": request.requested_by,
+        "requested_at": request.requested_at,
+        "requested_deadline": request.requested_deadline,
+        "reason": request.reason,
+        "state": request.state.value,
+        "decided_by": request.decided_by,
+        "decided_at": request.decided_at,
+        "granted_deadline": request.granted_deadline,
+    }
+
+
+def _request(row: ExtensionRequestRow) -> ExtensionRequest:
+    return ExtensionRequest(
+        case_number=row.case_number,
+        organisation_key=row.organisation_key,
+        requested_by=row.requested_by,
+        requested_at=row.requested_at,
+        requested_deadline=row.requested_deadline,
+        reason=row.reason,
+        state=RequestState(row.state),
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        granted_deadline=row.granted_deadline,
+        id=row.id,
+    )
 
 
 def _message(row: OutboxMessageRow) -> OutboxMessage:

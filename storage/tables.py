@@ -61,6 +61,9 @@ class RemissRow(SQLModel, table=True):
     created_at: datetime
     sent_at: datetime | None = None
     closed_at: datetime | None = None
+    # This remiss's own reminder policy (the fields of ReminderPolicy that differ from the global one);
+    # None follows the global policy. Read and replaced whole, never queried inside.
+    reminder_policy: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
 
 
 class QuestionRow(SQLModel, table=True):
@@ -266,3 +269,54 @@ class StatusBoardRow(SQLModel, table=True):
     rendered_version: int = 0
     ts: str | None = None
     claimed_until: datetime | None = None
+
+
+class ReminderRow(SQLModel, table=True):
+    """One planned reminder and what became of it; the periodic job claims the due ones.
+
+    The claim reads `state = 'planned' AND due_at <= now` through the (state, due_at) index, so a tick costs
+    what is due, not the hundreds of thousands of reminders planned for later or long since sent.
+    Plain case number and organisation key, as in the outbox: no foreign-key lock on the remiss row.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        Index("ix_reminder_state_due_at", "state", "due_at"),
+        Index("ix_reminder_case_number_organisation_key", "case_number", "organisation_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # reminder:{case}:{org}:{kind}:{date}; unique, so two replicas planning the same reminder record it once.
+    key: str = Field(unique=True)
+    case_number: str
+    organisation_key: str
+    kind: str
+    audience: str
+    due_at: datetime
+    local_date: date
+    deadline: date
+    working_days_left: int
+    # {"meeting": iso|None, "submission_date": iso|None, "no_meeting_fits": bool}, or None (no meetings on file).
+    meeting: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
+    state: str
+    reason: str = ""
+    decided_at: datetime | None = None
+
+
+class ExtensionRequestRow(SQLModel, table=True):
+    """An official's request for anstånd, until the coordinator grants or refuses it."""
+
+    __tablename__ = "extension_request"
+    __table_args__ = (Index("ix_extension_request_case_number_organisation_key", "case_number", "organisation_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str
+    organisation_key: str
+    requested_by: str
+    requested_at: datetime
+    requested_deadline: date
+    reason: str = Field(default="", sa_type=Text)
+    state: str
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    granted_deadline: date | None = None

@@ -35,6 +35,16 @@ class WorkingCalendar(Protocol):
         ...
 
 
+class WeekendCalendar:
+    """Monday to Friday, no holidays: the stand-in where no real calendar is wired (tests, tools)."""
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5
+
+    def holiday_name(self, day: date) -> str | None:
+        return None
+
+
 def next_working_day(calendar: WorkingCalendar, day: date) -> date:
     """The first working day strictly after `day`."""
     return _step(calendar, day, 1)

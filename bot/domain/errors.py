@@ -37,6 +37,11 @@ class ErrorCode(StrEnum):
     HAND_OVER_TO_SELF = "hand_over_to_self"
     INVALID_EXTENSION = "invalid_extension"
     STORE_UNAVAILABLE = "store_unavailable"
+    SNOOZE_AFTER_DEADLINE = "snooze_after_deadline"
+    EXTENSION_NOT_LATER = "extension_not_later"
+    REQUEST_ALREADY_DECIDED = "request_already_decided"
+    UNKNOWN_REQUEST = "unknown_request"
+    INVALID_REMINDER_POLICY = "invalid_reminder_policy"
 
 
 class DomainError(Exception):

@@ -17,6 +17,12 @@ class MessageKind(StrEnum):
     HANDED_OVER = "handed_over"  # to the official who handed the remiss over: who has it now
     STATUS_EVENT = "status_event"  # one line in the thread of the remiss's status message
     SUMMARY_READY = "summary_ready"  # in that thread: everyone has answered, or every deadline has passed
+    REMINDER = "reminder"  # a reminder to one official (planned, or the coordinator's "påminn igen")
+    ESCALATION = "escalation"  # to the coordinator: who is late on a remiss, with "påminn igen" per recipient
+    DIGEST = "digest"  # the coordinators' morning digest of open remisses (no case number)
+    EXTENSION_REQUEST = "extension_request"  # in the status thread: an official asks for anstånd
+    EXTENSION_DECIDED = "extension_decided"  # to the official who asked: granted (to which date) or refused
+    DEADLINE_CHANGED = "deadline_changed"  # to each official who has not answered: the deadline moved
 
 
 class DeliveryState(StrEnum):

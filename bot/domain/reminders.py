@@ -317,3 +317,94 @@ def missing_for(recipient: Recipient, remiss: Remiss) -> list[int]:
     if recipient.draft is None:
         return [q.number for q in remiss.questions]
     return recipient.draft.content.missing_questions(remiss)
+
+
+class ReminderState(StrEnum):
+    """Where a reminder is: planned until it is due, then sent, skipped (and why), or cancelled."""
+
+    PLANNED = "planned"
+    SENT = "sent"  # handed to the outbox, which sends it exactly once
+    SKIPPED = "skipped"  # due, but not sent: `reason` is the Decision (answered, opened, missed, …)
+    CANCELLED = "cancelled"  # replanned away (an extension, a new deadline, a snooze) before it was due
+
+
+@dataclass(frozen=True)
+class ScheduledReminder:
+    """A planned reminder as stored, with what became of it."""
+
+    reminder: PlannedReminder
+    state: ReminderState = ReminderState.PLANNED
+    reason: str = ""
+    decided_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.reminder.key
+
+
+# A reminder that was replanned away says why (the Decision values say why a due one was skipped).
+CANCELLED_REPLANNED = "replanned"
+CANCELLED_SNOOZED = "snoozed"
+
+
+def policy_with(base: ReminderPolicy, overrides: dict[str, object] | None) -> ReminderPolicy:
+    """`base` with a remiss's own settings applied (as stored: numbers, lists, "HH:MM" strings).
+
+    Raises ValueError naming the problem for a setting that is unknown or can't be used.
+    """
+    if not overrides:
+        return base
+    changes: dict[str, object] = {}
+    for name, value in overrides.items():
+        if name in ("nudge_unopened_after", "overdue_after", "escalate_after"):
+            changes[name] = _days_or_none(name, value)
+        elif name == "before_deadline":
+            if not isinstance(value, list | tuple):
+                raise ValueError(f"{name} ska vara en lista med antal arbetsdagar")
+            changes[name] = tuple(sorted({_days(name, v) for v in value}, reverse=True))
+        elif name == "on_deadline_morning":
+            changes[name] = bool(value)
+        elif name == "send_at":
+            changes[name] = _clock_time(name, value)
+        elif name == "office_hours":
+            if not isinstance(value, list | tuple) or len(value) != 2:
+                raise ValueError(f"{name} ska vara två klockslag, t.ex. [08:00, 17:00]")
+            changes[name] = (_clock_time(name, value[0]), _clock_time(name, value[1]))
+        else:
+            raise ValueError(f"okänd inställning {name}")
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def policy_overrides(policy: ReminderPolicy, base: ReminderPolicy) -> dict[str, object]:
+    """The settings in which `policy` differs from `base`, in the stored form `policy_with` reads."""
+    stored: dict[str, object] = {}
+    for name in ("nudge_unopened_after", "overdue_after", "escalate_after", "on_deadline_morning"):
+        if getattr(policy, name) != getattr(base, name):
+            stored[name] = getattr(policy, name)
+    if policy.before_deadline != base.before_deadline:
+        stored["before_deadline"] = list(policy.before_deadline)
+    if policy.send_at != base.send_at:
+        stored["send_at"] = policy.send_at.strftime("%H:%M")
+    if policy.office_hours != base.office_hours:
+        stored["office_hours"] = [t.strftime("%H:%M") for t in policy.office_hours]
+    return stored
+
+
+def _days(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 60:
+        raise ValueError(f"{name} ska vara ett antal arbetsdagar från 1 till 60, inte {value!r}")
+    return value
+
+
+def _days_or_none(name: str, value: object) -> int | None:
+    return None if value is None or value is False else _days(name, value)
+
+
+def _clock_time(name: str, value: object) -> time:
+    if isinstance(value, time):
+        return value
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{name} ska vara ett klockslag som 09:00, inte {value!r}") from None

@@ -189,6 +189,16 @@ class Remiss:
         self.status = RemissStatus.SENT
         self.sent_at = at
 
+    def change_deadline(self, new_deadline: date, today: date) -> date:
+        """Move the deadline for every recipient without an extension of its own; returns the old one."""
+        self.require_open()
+        if new_deadline < today:
+            raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=new_deadline)
+        if new_deadline == self.deadline:
+            raise DomainError(ErrorCode.INVALID_EXTENSION, field="deadline", deadline=new_deadline)
+        previous, self.deadline = self.deadline, new_deadline
+        return previous
+
     def close(self, at: datetime) -> None:
         self.require_open()
         self.status = RemissStatus.CLOSED
@@ -306,6 +316,11 @@ class AuditAction(StrEnum):
     REMINDED = "reminded"
     UNREACHABLE = "unreachable"
     CLOSED = "closed"
+    DEADLINE_CHANGED = "deadline_changed"  # the coordinator moved the deadline for everyone
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_REFUSED = "extension_refused"
+    SNOOZED = "snoozed"  # an official asked to be reminded later
+    INTENDS_TO_ANSWER = "intends_to_answer"  # the nudge's "Vi kommer att svara"
 
 
 @dataclass(frozen=True)
