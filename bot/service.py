@@ -20,6 +20,7 @@ from bot.domain.calendar import (
     WorkingCalendar,
     analyse_window,
     local_time_on,
+    next_office_time,
     working_days_between,
 )
 from bot.domain.errors import DomainError, ErrorCode
@@ -39,6 +40,7 @@ from bot.domain.reminders import (
     Decision,
     MeetingAdvice,
     PlannedReminder,
+    PolicyError,
     ReminderKind,
     ReminderPolicy,
     ReminderState,
@@ -779,8 +781,10 @@ class RemissService:
         self._require_coordinator(actor)
         try:
             policy = policy_with(self.reminder_policy, overrides)
-        except ValueError as error:
-            raise DomainError(ErrorCode.INVALID_REMINDER_POLICY, problem=str(error)) from None
+        except PolicyError as error:
+            raise DomainError(
+                ErrorCode.INVALID_REMINDER_POLICY, problem=error.problem, setting=error.setting, value=error.value
+            ) from None
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number)
             repo.set_reminder_policy(remiss.case_number, dict(overrides) if overrides else None)
@@ -946,6 +950,12 @@ class RemissService:
                     organisation_key=recipient.organisation_key,
                 )
             )
+
+    def _quiet_until(self, now: datetime) -> datetime | None:
+        """Nobody is pinged outside office hours: a message the bot starts (not a reply to the person's own
+        click) waits for the next working day's office hours."""
+        due = next_office_time(now, self.tz, self.reminder_policy.office_hours, self.calendar)
+        return due if due > now else None
 
     def remind_again(self, actor: Actor, case_number: str, organisation_key: str) -> Recipient:
         """The coordinator's "påminn igen" on an escalation: one more reminder to a late recipient, now."""
@@ -1134,6 +1144,7 @@ class RemissService:
                     kind=MessageKind.EXTENSION_DECIDED,
                     case_number=remiss.case_number,
                     created_at=now,
+                    next_attempt_at=self._quiet_until(now),
                     to_user=request.requested_by,
                     organisation_key=request.organisation_key,
                     audit_id=stored.id if stored else None,
@@ -1163,6 +1174,7 @@ class RemissService:
             stored = self._record(repo, remiss, entry)
             directory = self._cached_directory(repo)
             policy = self._policy(repo, remiss.case_number)
+            quiet_until = self._quiet_until(now)
             for recipient in repo.list_recipients(remiss.case_number):
                 recipient.remiss_deadline = new_deadline
                 self._schedule(repo, remiss, recipient, directory, policy)
@@ -1175,6 +1187,7 @@ class RemissService:
                             kind=MessageKind.DEADLINE_CHANGED,
                             case_number=remiss.case_number,
                             created_at=now,
+                            next_attempt_at=quiet_until,
                             to_user=user_id,
                             organisation_key=recipient.organisation_key,
                             audit_id=stored.id if stored else None,

@@ -45,7 +45,19 @@ class HandlerContext:
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Attach every listener group to the app."""
-    from handlers import answer, chat, commands, create, errors, events, middleware, recipient_actions, summary
+    from handlers import (
+        answer,
+        chat,
+        commands,
+        create,
+        errors,
+        events,
+        extensions,
+        middleware,
+        recipient_actions,
+        reminders,
+        summary,
+    )
 
     middleware.register(app, ctx)
     errors.register(app, ctx)
@@ -56,3 +68,5 @@ def register(app: App, ctx: HandlerContext) -> None:
     chat.register(app, ctx)
     recipient_actions.register(app, ctx)
     summary.register(app, ctx)
+    reminders.register(app, ctx)
+    extensions.register(app, ctx)

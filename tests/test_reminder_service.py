@@ -232,3 +232,13 @@ def test_the_digest_is_offered_once_per_working_day_from_half_past_eight(
     digests = [m for m in claimed if m.kind is MessageKind.DIGEST]
     assert [m.to_user for m in digests] == [COORDINATOR]
     assert digests[0].created_at == datetime(2023, 11, 20, 7, 30, tzinfo=UTC)
+
+
+def test_a_deadline_moved_in_the_evening_reaches_the_officials_next_working_morning(
+    service: RemissService, clock: FakeClock
+) -> None:
+    clock.set(datetime(2023, 11, 24, 19, 45, tzinfo=STOCKHOLM))  # a Friday evening
+    service.change_deadline(coordinator(service), CASE, date(2023, 12, 8))
+    with service.store.read() as repo:
+        waiting = {m.next_attempt_at for m in repo.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED}
+    assert waiting == {datetime(2023, 11, 27, 8, 0, tzinfo=STOCKHOLM)}

@@ -120,6 +120,22 @@ def is_office_time(
     return start <= local.time() < end
 
 
+def next_office_time(
+    moment: datetime,
+    tz: tzinfo,
+    hours: tuple[time, time] = DEFAULT_OFFICE_HOURS,
+    calendar: WorkingCalendar | None = None,
+) -> datetime:
+    """`moment` itself within office hours, else the start of the next working day's office hours (UTC)."""
+    if is_office_time(moment, tz, hours, calendar):
+        return moment.astimezone(UTC)
+    local = moment.astimezone(tz)
+    day = local.date() if local.time() < hours[0] else local.date() + timedelta(days=1)
+    if calendar is not None:
+        day = working_day_on_or_after(calendar, day)
+    return local_time_on(day, hours[0], tz).astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class WindowReport:
     """What the coordinator is told about a remiss's answering window when it is sent.

@@ -23,6 +23,15 @@ from bot.domain.remiss import Recipient, Remiss
 Audience = Literal["recipient", "coordinator"]
 
 
+class PolicyError(ValueError):
+    """A reminder setting that can't be used: `problem` (a code the Swedish message is chosen by), the setting
+    it concerns and the value given."""
+
+    def __init__(self, problem: str, setting: str, value: str = "") -> None:
+        self.problem, self.setting, self.value = problem, setting, value
+        super().__init__(f"{setting}: {problem} ({value})")
+
+
 @dataclass(frozen=True)
 class ReminderPolicy:
     """When reminders go out; the default is the city's, and a remiss may carry its own.
@@ -42,13 +51,13 @@ class ReminderPolicy:
     def __post_init__(self) -> None:
         start, end = self.office_hours
         if not start < end:
-            raise ValueError(f"office hours must start before they end: {start}–{end}")
+            raise PolicyError("hours_order", "office_hours", f"{start:%H:%M}–{end:%H:%M}")
         # A send time outside office hours would never be sent (after) or always wait (before): refuse it.
         if not start <= self.send_at < end:
-            raise ValueError(f"reminders must go at a time within office hours, not {self.send_at}")
+            raise PolicyError("outside_office_hours", "send_at", f"{self.send_at:%H:%M}")
         counts = (self.nudge_unopened_after, self.overdue_after, self.escalate_after, *self.before_deadline)
         if any(n is not None and n < 1 for n in counts):
-            raise ValueError("reminder offsets are at least one working day")
+            raise PolicyError("not_days", "before_deadline", "0")
 
 
 class ReminderKind(StrEnum):
@@ -351,7 +360,7 @@ CANCELLED_SNOOZED = "snoozed"
 def policy_with(base: ReminderPolicy, overrides: dict[str, object] | None) -> ReminderPolicy:
     """`base` with a remiss's own settings applied (as stored: numbers, lists, "HH:MM" strings).
 
-    Raises ValueError naming the problem for a setting that is unknown or can't be used.
+    Raises PolicyError for a setting that is unknown or can't be used.
     """
     if not overrides:
         return base
@@ -361,7 +370,7 @@ def policy_with(base: ReminderPolicy, overrides: dict[str, object] | None) -> Re
             changes[name] = _days_or_none(name, value)
         elif name == "before_deadline":
             if not isinstance(value, list | tuple):
-                raise ValueError(f"{name} ska vara en lista med antal arbetsdagar")
+                raise PolicyError("not_list", name, str(value))
             changes[name] = tuple(sorted({_days(name, v) for v in value}, reverse=True))
         elif name == "on_deadline_morning":
             changes[name] = bool(value)
@@ -369,10 +378,10 @@ def policy_with(base: ReminderPolicy, overrides: dict[str, object] | None) -> Re
             changes[name] = _clock_time(name, value)
         elif name == "office_hours":
             if not isinstance(value, list | tuple) or len(value) != 2:
-                raise ValueError(f"{name} ska vara två klockslag, t.ex. [08:00, 17:00]")
+                raise PolicyError("not_two_times", name, str(value))
             changes[name] = (_clock_time(name, value[0]), _clock_time(name, value[1]))
         else:
-            raise ValueError(f"okänd inställning {name}")
+            raise PolicyError("unknown_setting", name)
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
@@ -393,7 +402,7 @@ def policy_overrides(policy: ReminderPolicy, base: ReminderPolicy) -> dict[str, 
 
 def _days(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 60:
-        raise ValueError(f"{name} ska vara ett antal arbetsdagar från 1 till 60, inte {value!r}")
+        raise PolicyError("not_days", name, str(value))
     return value
 
 
@@ -407,4 +416,4 @@ def _clock_time(name: str, value: object) -> time:
     try:
         return time.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"{name} ska vara ett klockslag som 09:00, inte {value!r}") from None
+        raise PolicyError("not_time", name, str(value)) from None

@@ -1,0 +1,59 @@
+"""A remiss's own reminder settings over the global policy, and the next moment anyone may be pinged."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.calendar_se import SwedishCalendar
+from bot.domain.calendar import next_office_time
+from bot.domain.reminders import ReminderPolicy, policy_overrides, policy_with
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def test_a_remiss_policy_changes_only_what_it_names_and_round_trips() -> None:
+    base = ReminderPolicy()
+    own = policy_with(base, {"send_at": "09:30", "before_deadline": [2, 10, 5, 5], "nudge_unopened_after": None})
+    assert own.send_at == time(9, 30)
+    assert own.before_deadline == (10, 5, 2)
+    assert own.nudge_unopened_after is None
+    assert own.overdue_after == base.overdue_after
+    assert policy_with(base, policy_overrides(own, base)) == own
+    assert policy_overrides(base, base) == {}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [
+        ({"send_at": "nio"}, "not_time"),
+        ({"before_deadline": 5}, "not_list"),
+        ({"overdue_after": 0}, "not_days"),
+        ({"colour": "red"}, "unknown_setting"),
+        ({"send_at": "18:00"}, "outside_office_hours"),
+    ],
+)
+def test_unusable_settings_are_refused_naming_the_problem(overrides: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        policy_with(ReminderPolicy(), overrides)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # Within office hours: now.
+        (datetime(2023, 11, 22, 10, 0, tzinfo=STOCKHOLM), datetime(2023, 11, 22, 10, 0, tzinfo=STOCKHOLM)),
+        # Early morning: 08:00 the same day.
+        (datetime(2023, 11, 22, 6, 30, tzinfo=STOCKHOLM), datetime(2023, 11, 22, 8, 0, tzinfo=STOCKHOLM)),
+        # Friday evening: Monday 08:00.
+        (datetime(2023, 11, 24, 17, 0, tzinfo=STOCKHOLM), datetime(2023, 11, 27, 8, 0, tzinfo=STOCKHOLM)),
+        # Lillejulafton evening: julafton, juldagen, annandag jul and the weekend are off; Wednesday 27th.
+        (datetime(2023, 12, 23, 12, 0, tzinfo=STOCKHOLM), datetime(2023, 12, 27, 8, 0, tzinfo=STOCKHOLM)),
+    ],
+)
+def test_the_next_office_time_skips_evenings_weekends_and_holidays(moment: datetime, expected: datetime) -> None:
+    found = next_office_time(moment, STOCKHOLM, (time(8, 0), time(17, 0)), SwedishCalendar())
+    assert found == expected
+    assert found.tzinfo == UTC
