@@ -350,8 +350,28 @@ class RemissService:
                 directory.require(organisation_key), meetings=tuple(meetings), submission_lead_days=submission_lead_days
             )
             repo.replace_directory(Directory(tuple(changed if o.key == changed.key else o for o in directory)))
+            # Reminders to it name its last meeting before the deadline: plan them again with the new dates.
+            updated = Directory(tuple(changed if o.key == changed.key else o for o in directory))
+            for remiss in repo.list_remisses(OPEN_STATUSES):
+                recipient = repo.get_recipient(remiss.case_number, organisation_key)
+                if recipient is not None and recipient.officials:
+                    self._schedule(repo, remiss, recipient, updated, self._policy(repo, remiss.case_number))
         self._directory_cache = None
         return changed
+
+    def editable_organisations(self, actor: Actor) -> list[Organisation]:
+        """The organisations whose meetings this user may edit: a coordinator all, an official their own."""
+        directory = self.directory()
+        if actor.is_coordinator:
+            return [o for o in directory if o.active]
+        mine: list[Organisation] = []
+        for organisation in directory:
+            refs = (*organisation.contacts, *organisation.stand_ins)
+            if not organisation.active:
+                continue
+            if actor.user_id in refs or actor.user_id in self._resolve(r for r in refs if is_email(r)):
+                mine.append(organisation)
+        return mine
 
     # -- Slack deliveries ------------------------------------------------------------------------------
     def claim_delivery(self, event_id: str) -> bool:
@@ -611,13 +631,15 @@ class RemissService:
         """The recipient an official is about to answer for (its draft and versions), checking they may."""
         today = self.today()
         with self.store.read() as repo:
-            remiss = self._require_remiss(repo, case_number)
+            # One lean read at every click in the answer form; the refusals below say what is missing.
+            found = repo.get_assignment(" ".join(case_number.split()), organisation_key)
+            remiss = found.remiss if found is not None else self._require_remiss(repo, case_number)
             organisation = self._cached_directory(repo).require(organisation_key)
-            recipient = repo.get_recipient(remiss.case_number, organisation_key)
-            if recipient is None:
+            if found is None:
                 raise DomainError(
                     ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name
                 )
+            recipient = found.recipient
             stand_ins = tuple(s for s in organisation.stand_ins if is_slack_user_id(s))
             if not recipient.may_act(actor.user_id, stand_ins):
                 raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)

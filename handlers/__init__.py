@@ -53,6 +53,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         errors,
         events,
         extensions,
+        meetings,
         middleware,
         recipient_actions,
         reminders,
@@ -70,3 +71,4 @@ def register(app: App, ctx: HandlerContext) -> None:
     summary.register(app, ctx)
     reminders.register(app, ctx)
     extensions.register(app, ctx)
+    meetings.register(app, ctx)

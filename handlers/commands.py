@@ -10,8 +10,10 @@ from slack_sdk import WebClient
 from handlers import SLASH_COMMANDS, HandlerContext, blocks
 from handlers.create import open_new_form
 from handlers.errors import after_ack
+from handlers.meetings import open_meetings_form
 
 HELP_WORDS = {"", "hjälp", "help", "?"}
+MEETING_WORDS = {"sammanträden", "sammanträde", "nämnd", "möten"}
 
 
 def remiss_command(
@@ -23,6 +25,10 @@ def remiss_command(
     if word == "ny" and client is not None:
         # The form opens with the command's trigger, which expires 3 s after the user pressed enter.
         open_new_form(ctx, client, str(command["trigger_id"]), str(command["user_id"]), respond)
+        return
+    if word in MEETING_WORDS and client is not None:
+        trigger_id = str(command["trigger_id"])
+        open_meetings_form(ctx, client, trigger_id, str(command["user_id"]), rest.strip(), respond)
         return
     if word in HELP_WORDS:
         text, body = blocks.help_message(ctx.texts)

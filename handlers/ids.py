@@ -36,6 +36,8 @@ HAND_OVER_VIEW = "hand_over"
 EXTENSION_REQUEST_VIEW = "extension_request"
 GRANT_OTHER_DATE_VIEW = "extension_grant_other"
 CHANGE_DEADLINE_VIEW = "change_deadline"
+MEETINGS_VIEW = "meetings"  # an organisation's board meetings and inlämningsdag (private_metadata: its key)
+MEETINGS_ORGANISATION = "meetings.organisation"  # the organisation picker in that modal
 
 _SEPARATOR = "|"  # never in a case number or an organisation key
 

@@ -1,0 +1,204 @@
+"""`/remiss sammanträden`: an organisation's board meetings and inlämningsdag, edited by its own officials.
+
+Reminders to a board name its last meeting before the deadline and the day the matter must be ready for it;
+this is where the board's officials keep those dates right. A coordinator may edit any organisation's.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.dates import parse_swedish_date
+from bot.domain.errors import DomainError
+from bot.domain.organisation import Organisation
+from handlers import HandlerContext, ids
+from handlers.blocks import Block, section
+from handlers.errors import after_ack
+
+ORGANISATION_BLOCK = "organisation"
+MEETINGS_BLOCK = "meetings"
+LEAD_DAYS_BLOCK = "lead_days"
+MAX_MEETINGS = 60
+MAX_LEAD_DAYS = 90
+_TEMPLATE = "slack/meetings.j2"
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _t(ctx: HandlerContext, part: str, **context: Any) -> str:
+    return ctx.texts.render(_TEMPLATE, part=part, **context)
+
+
+def meetings_view(ctx: HandlerContext, organisation: Organisation, choices: list[Organisation]) -> Block:
+    """The modal for one organisation; with a picker when the user may edit several."""
+    blocks: list[Block] = []
+    if len(choices) > 1:
+        options = [{"text": _plain(o.name[:75]), "value": o.key} for o in choices[:100]]
+        current = next(option for option in options if option["value"] == organisation.key)
+        blocks.append(
+            {
+                "type": "section",
+                "block_id": ORGANISATION_BLOCK,
+                "text": {"type": "mrkdwn", "text": _t(ctx, "pick")},
+                "accessory": {
+                    "type": "static_select",
+                    "action_id": ids.MEETINGS_ORGANISATION,
+                    "options": options,
+                    "initial_option": current,
+                },
+            }
+        )
+    blocks.append(section(_t(ctx, "intro", organisation=organisation, today=ctx.service.today())))
+    meetings = "\n".join(d.isoformat() for d in organisation.meetings)
+    meetings_input: Block = {
+        "type": "plain_text_input",
+        "action_id": MEETINGS_BLOCK,
+        "multiline": True,
+        "max_length": 3000,
+        "placeholder": _plain(_t(ctx, "meetings_placeholder")),
+    }
+    if meetings:
+        meetings_input["initial_value"] = meetings
+    lead_input: Block = {"type": "plain_text_input", "action_id": LEAD_DAYS_BLOCK, "max_length": 3}
+    if organisation.submission_lead_days is not None:
+        lead_input["initial_value"] = str(organisation.submission_lead_days)
+    blocks += [
+        {
+            "type": "input",
+            "block_id": MEETINGS_BLOCK,
+            "optional": True,
+            "label": _plain(_t(ctx, "meetings_label")),
+            "hint": _plain(_t(ctx, "meetings_hint")),
+            "element": meetings_input,
+        },
+        {
+            "type": "input",
+            "block_id": LEAD_DAYS_BLOCK,
+            "optional": True,
+            "label": _plain(_t(ctx, "lead_label")),
+            "hint": _plain(_t(ctx, "lead_hint")),
+            "element": lead_input,
+        },
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.MEETINGS_VIEW,
+        "title": _plain(_t(ctx, "title")),
+        "submit": _plain(_t(ctx, "submit")),
+        "close": _plain(ctx.texts.label("cancel")),
+        "private_metadata": organisation.key,
+        "blocks": blocks,
+    }
+
+
+def open_meetings_form(
+    ctx: HandlerContext, client: WebClient, trigger_id: str, user_id: str, wanted: str, respond: Respond
+) -> None:
+    """Open the form for the user's organisation (or the one named, when they may edit several)."""
+    choices = ctx.service.editable_organisations(ctx.service.actor(user_id))
+    if not choices:
+        respond(text=_t(ctx, "not_an_official"), response_type="ephemeral")
+        return
+    chosen = _match(choices, wanted) if wanted else None
+    if wanted and chosen is None:
+        respond(text=_t(ctx, "unknown_organisation", wanted=wanted, choices=choices), response_type="ephemeral")
+        return
+    client.views_open(trigger_id=trigger_id, view=meetings_view(ctx, chosen or choices[0], choices))
+
+
+def _match(choices: list[Organisation], wanted: str) -> Organisation | None:
+    needle = wanted.strip().lower()
+    for organisation in choices:
+        names = (organisation.key, organisation.name, organisation.short_name, *organisation.aliases)
+        if any(needle == name.lower() for name in names):
+            return organisation
+    return None
+
+
+def switch_organisation(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
+    """The picker changed: show that organisation's dates instead (the same modal, updated in place)."""
+    user_id = str(body["user"]["id"])
+    key = str(body["actions"][0]["selected_option"]["value"])
+    choices = ctx.service.editable_organisations(ctx.service.actor(user_id))
+    chosen = next((o for o in choices if o.key == key), None)
+    if chosen is None:
+        return
+    view = body["view"]
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=meetings_view(ctx, chosen, choices))
+
+
+def parse_meetings(ctx: HandlerContext, text: str, today: date) -> tuple[list[date], str | None]:
+    """One date per line (or separated by commas): ISO or Swedish ("16 november"); the problem, in Swedish."""
+    found: list[date] = []
+    for raw in re.split(r"[\n,;]+", text):
+        item = raw.strip()
+        if not item:
+            continue
+        day = _iso(item) or parse_swedish_date(item, today=today)
+        if day is None:
+            return [], _t(ctx, "bad_date", value=item)
+        if day not in found:
+            found.append(day)
+    if len(found) > MAX_MEETINGS:
+        return [], _t(ctx, "too_many", limit=MAX_MEETINGS)
+    return sorted(found), None
+
+
+def _iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def submit_meetings(
+    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+) -> None:
+    user_id = str(body["user"]["id"])
+    key = str(view["private_metadata"])
+    values = view["state"]["values"]
+    meetings_text = str(values.get(MEETINGS_BLOCK, {}).get(MEETINGS_BLOCK, {}).get("value") or "")
+    lead_text = str(values.get(LEAD_DAYS_BLOCK, {}).get(LEAD_DAYS_BLOCK, {}).get("value") or "").strip()
+    errors: dict[str, str] = {}
+    meetings, problem = parse_meetings(ctx, meetings_text, ctx.service.today())
+    if problem:
+        errors[MEETINGS_BLOCK] = problem
+    lead_days: int | None = None
+    if lead_text:
+        if not lead_text.isdigit() or int(lead_text) > MAX_LEAD_DAYS:
+            errors[LEAD_DAYS_BLOCK] = _t(ctx, "bad_lead_days", value=lead_text, limit=MAX_LEAD_DAYS)
+        else:
+            lead_days = int(lead_text)
+    if not errors:
+        try:
+            organisation = ctx.service.set_meetings(ctx.service.actor(user_id), key, meetings, lead_days)
+        except DomainError as error:
+            errors[MEETINGS_BLOCK] = ctx.texts.error(error)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    text = _t(ctx, "saved", organisation=organisation)
+
+    def confirm() -> None:
+        client.chat_postMessage(channel=user_id, text=text)
+
+    after_ack(ctx, body, None, confirm)
+
+
+def register(app: App, ctx: HandlerContext) -> None:
+    @app.action(ids.MEETINGS_ORGANISATION)
+    def _pick(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        after_ack(ctx, body, None, lambda: switch_organisation(ctx, body, client))
+
+    @app.view(ids.MEETINGS_VIEW)
+    def _submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        submit_meetings(ctx, ack, body, view, client)
