@@ -893,7 +893,8 @@ class RemissService:
             claimed += batch.claimed
             sent += batch.sent
             skipped += batch.skipped
-            if batch.claimed < limit:
+            # Fewer than a batch left, or only ones to wait for (claimed again next time): done for now.
+            if batch.claimed < limit or not (batch.sent or batch.skipped):
                 break
         digests = self.offer_digest()
         if sent or digests:

@@ -15,7 +15,7 @@ from bot.calendar_se import SwedishCalendar
 from bot.clock import STOCKHOLM, FakeClock
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.outbox import MessageKind, OutboxMessage
-from bot.domain.reminders import ReminderKind, ReminderState
+from bot.domain.reminders import ReminderKind, ReminderPolicy, ReminderState
 from bot.memory import MemoryStore
 from bot.service import RemissService
 from tests.test_service import COORDINATOR, RecordingUsers, coordinator, delegation, directory, stk_2023_137
@@ -242,3 +242,23 @@ def test_a_deadline_moved_in_the_evening_reaches_the_officials_next_working_morn
     with service.store.read() as repo:
         waiting = {m.next_attempt_at for m in repo.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED}
     assert waiting == {datetime(2023, 11, 27, 8, 0, tzinfo=STOCKHOLM)}
+
+
+def test_a_tick_with_more_due_than_a_batch_all_waiting_for_office_hours_returns(clock: FakeClock) -> None:
+    svc = RemissService(
+        MemoryStore(),
+        clock,
+        users=RecordingUsers({"anna.miljo@malmo.se": "UANNA"}),
+        coordinators=[COORDINATOR],
+        calendar=SwedishCalendar(),
+    )
+    svc.seed_directory(directory())
+    svc.create_draft(coordinator(svc), stk_2023_137())
+    svc.send(coordinator(svc), CASE)
+    # Office hours moved to start at 10:00 after the reminders were planned for 09:00: at 09:30 they wait.
+    svc.reminder_policy = ReminderPolicy(send_at=time(10, 0), office_hours=(time(10, 0), time(17, 0)))
+    clock.set(datetime(2023, 10, 5, 9, 30, tzinfo=STOCKHOLM))
+    tick = svc.remind(limit=2)
+    assert (tick.sent, tick.skipped) == (0, 0)
+    clock.set(datetime(2023, 10, 5, 10, 0, tzinfo=STOCKHOLM))
+    assert svc.remind(limit=2).sent == 3  # the nudge to Tekniska nämnden, Miljönämnden and MKB
