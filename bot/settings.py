@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.calendar import SHORT_WINDOW_WORKING_DAYS
 from bot.domain.organisation import is_slack_user_id
+from bot.domain.reminders import ReminderPolicy
 
 _BOT_TOKEN_RE = re.compile(r"^xoxb-[A-Za-z0-9-]+$")
 _APP_TOKEN_RE = re.compile(r"^xapp-[A-Za-z0-9-]+$")
@@ -34,6 +37,10 @@ class Settings:
     slack_api_url: str | None
     port: int
     auto_migrate: bool
+    # The city's reminder policy (a remiss may have its own), the short-window warning and the daily digest.
+    reminder_policy: ReminderPolicy = field(default_factory=ReminderPolicy)
+    short_window_days: int = SHORT_WINDOW_WORKING_DAYS
+    digest_at: time = time(8, 30)
 
     def require_socket_mode(self) -> tuple[str, str]:
         """Both tokens Socket Mode needs, or a SettingsError naming what is missing or wrong."""
@@ -104,6 +111,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     port_text = env.get("PORT", "3000")
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(f"PORT ska vara ett portnummer 1–65535, inte {port_text!r}.")
+    policy, short_window_days, digest_at = _reminder_settings(env)
     return Settings(
         database_url=env.get("DATABASE_URL") or default_database_url(env),
         timezone=timezone,
@@ -117,4 +125,78 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack_api_url=env.get("SLACK_API_URL") or None,
         port=int(port_text),
         auto_migrate=env.get("REMISSBOT_AUTO_MIGRATE", "").lower() in ("1", "true", "yes", "ja"),
+        reminder_policy=policy,
+        short_window_days=short_window_days,
+        digest_at=digest_at,
     )
+
+
+_OFF = ("av", "off", "nej", "0")
+
+
+def _reminder_settings(env: Mapping[str, str]) -> tuple[ReminderPolicy, int, time]:
+    """The global reminder policy, the short-window threshold and the digest time, checked together: a time
+    outside office hours would never be sent (or wait all night), so it is refused at start."""
+    send_at = _clock("REMISSBOT_REMINDER_TIME", env, "09:00")
+    digest_at = _clock("REMISSBOT_DIGEST_TIME", env, "08:30")
+    hours_text = (env.get("REMISSBOT_OFFICE_HOURS") or "08:00-17:00").strip()
+    start_text, dash, end_text = hours_text.replace("–", "-").partition("-")
+    start, end = _parse_clock(start_text), _parse_clock(end_text)
+    if not dash or start is None or end is None or not start < end:
+        raise SettingsError(
+            f"REMISSBOT_OFFICE_HOURS ska vara två klockslag med bindestreck, det första före det andra "
+            f"(t.ex. 08:00-17:00), inte {hours_text!r}."
+        )
+    for name, value in (("REMISSBOT_REMINDER_TIME", send_at), ("REMISSBOT_DIGEST_TIME", digest_at)):
+        if not start <= value < end:
+            raise SettingsError(
+                f"{name} ({value:%H:%M}) ligger utanför kontorstiden {start:%H:%M}–{end:%H:%M} "
+                "(REMISSBOT_OFFICE_HOURS), och remissbot skickar ingenting utanför den. Välj en tid inom kontorstiden."
+            )
+    days_text = (env.get("REMISSBOT_REMINDER_DAYS") or "10,5,2").strip()
+    if days_text.lower() in _OFF:
+        days: tuple[int, ...] = ()
+    else:
+        parts = [p.strip() for p in days_text.split(",") if p.strip()]
+        if not parts or not all(p.isdigit() and 1 <= int(p) <= 60 for p in parts):
+            raise SettingsError(
+                "REMISSBOT_REMINDER_DAYS ska vara antal arbetsdagar före sista svarsdatum (1–60), åtskilda med "
+                f"komma (t.ex. 10,5,2), eller av; inte {days_text!r}."
+            )
+        days = tuple(sorted({int(p) for p in parts}, reverse=True))
+    nudge_text = (env.get("REMISSBOT_NUDGE_AFTER") or "3").strip()
+    nudge = None if nudge_text.lower() in _OFF else _count("REMISSBOT_NUDGE_AFTER", nudge_text, 1, 60, "eller av")
+    short_text = (env.get("REMISSBOT_SHORT_WINDOW_DAYS") or str(SHORT_WINDOW_WORKING_DAYS)).strip()
+    short = _count("REMISSBOT_SHORT_WINDOW_DAYS", short_text, 0, 250, "")
+    try:
+        policy = ReminderPolicy(
+            nudge_unopened_after=nudge, before_deadline=days, send_at=send_at, office_hours=(start, end)
+        )
+    except ValueError as exc:  # checked above; kept so that a new rule in the policy still stops the start
+        raise SettingsError(
+            f"Påminnelseinställningarna (REMISSBOT_REMINDER_TIME, REMISSBOT_OFFICE_HOURS, REMISSBOT_REMINDER_DAYS, "
+            f"REMISSBOT_NUDGE_AFTER) går inte ihop: {exc}."
+        ) from exc
+    return policy, short, digest_at
+
+
+def _parse_clock(text: str) -> time | None:
+    match = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def _clock(name: str, env: Mapping[str, str], default: str) -> time:
+    text = env.get(name) or default
+    value = _parse_clock(text)
+    if value is None:
+        raise SettingsError(f"{name} ska vara ett klockslag som {default}, inte {text!r}.")
+    return value
+
+
+def _count(name: str, text: str, low: int, high: int, alternative: str) -> int:
+    if not text.isdigit() or not low <= int(text) <= high:
+        other = f" {alternative}" if alternative else ""
+        raise SettingsError(f"{name} ska vara ett antal arbetsdagar från {low} till {high}{other}, inte {text!r}.")
+    return int(text)

@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.dates import parse_swedish_date, warm_up
+from bot.domain.calendar import working_day_on_or_before
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.organisation import Directory, OrgKind
 from bot.domain.remiss import (
@@ -495,6 +496,7 @@ def preview_view(
         kinds["initial_options"] = ticked
     blocks: list[Block] = [
         section(part("deadline_echo", deadline=pending.deadline, text=pending.form.deadline_text.strip())),
+        *_deadline_flag(ctx, pending.deadline),
         section(part("recipients", names=names)),
         divider(),
         context(part("intro")),
@@ -507,6 +509,21 @@ def preview_view(
         },
     ]
     return _modal(texts, ids.PREVIEW_VIEW, "title_preview", blocks, metadata, submit="save_draft")
+
+
+def _deadline_flag(ctx: HandlerContext, deadline: date) -> list[Block]:
+    """A deadline on a weekend or holiday is accepted, but the coordinator is told before saving."""
+    report = ctx.service.window_report(deadline)
+    if report.deadline_is_working_day:
+        return []
+    text = ctx.texts.render(
+        "slack/create_preview.j2",
+        part="deadline_not_working_day",
+        deadline=deadline,
+        holiday=report.deadline_holiday,
+        last_working_day=working_day_on_or_before(ctx.service.calendar, deadline),
+    )
+    return [section(text)]
 
 
 def notice_view(ctx: HandlerContext, text: str) -> Block:
@@ -559,13 +576,18 @@ def draft_message(
 
 
 def sent_message(ctx: HandlerContext, report: SendReport) -> tuple[str, list[Block]]:
-    """The draft message once sent: when, to how many, and who could not be reached; no buttons."""
+    """The draft message once sent: when, to how many, who could not be reached, and whether the answering
+    window is short or spans Christmas or the summer weeks (with the working days it really has); no buttons."""
     remiss = report.remiss
     sent = ctx.texts.render("slack/create_draft.j2", part="sent", remiss=remiss, count=len(report.reachable))
     lines = [sent]
     if report.unreachable:
         names = [o.name for o in report.unreachable]
         lines.append(ctx.texts.render("slack/create_draft.j2", part="unreachable", remiss=remiss, names=names))
+    window = report.window
+    if window is not None and (window.short or window.spans_christmas or window.spans_summer):
+        threshold = ctx.service.short_window_days
+        lines.append(ctx.texts.render("slack/create_draft.j2", part="window", window=window, threshold=threshold))
     head = [section(line) for line in lines]
     shown = _shown_remiss(ctx, ctx.service.directory(), remiss, sum(len(line) for line in lines))
     return "\n".join(lines), [*head, *shown]

@@ -6,16 +6,18 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.app import build_core
+from bot.app import Core, build_core
 from bot.cli import main
+from bot.clock import STOCKHOLM, FakeClock
 from bot.directory_file import parse_directory
 from bot.domain.remiss import QuestionKind, RemissStatus
 from bot.rendering import Texts
+from bot.service import Actor, RemissInput
 from bot.settings import load_settings
 
 BROKEN = """organisations:
@@ -287,3 +289,257 @@ def test_a_bad_meeting_date_names_its_line_and_field_in_swedish(
     assert "rad 10, fält «meetings»: «16 nov» är inget datum; skriv år-månad-dag, t.ex. 2023-11-16" in err
     assert "rad 11, fält «submission_lead_days»: ska vara ett helt antal dagar från 0 till 90, inte «120»" in err
     assert "ingenting har ändrats" in err
+
+
+# -- reminders (issue 4) ---------------------------------------------------------------------------------
+REMINDER_DIRECTORY = """organisations:
+  - key: stadskontoret
+    name: Stadskontoret
+    short_name: STK
+    kind: förvaltning
+  - key: tekniska-namnden
+    name: Tekniska nämnden
+    kind: nämnd
+    contacts: [U0ANNA]
+  - key: miljonamnden
+    name: Miljönämnden
+    kind: nämnd
+    contacts: [U0BERTIL]
+  - key: stadsbyggnadsnamnden
+    name: Stadsbyggnadsnämnden
+    kind: nämnd
+    contacts: [U0CARL]
+  - key: mkb
+    name: MKB
+    kind: bolag
+"""
+MIA = Actor("U0MIA", is_coordinator=True)
+
+
+def sent_remiss(sent_at: datetime, deadline: date) -> tuple[FakeClock, Core]:
+    """STK-2023-137 sent at `sent_at` to four recipients, MKB without a contact; the caller closes the core."""
+    clock = FakeClock(sent_at)
+    core = build_core(load_settings(), clock=clock)
+    service = core.service
+    service.replace_directory(parse_directory(REMINDER_DIRECTORY))
+    keys = ["tekniska-namnden", "miljonamnden", "stadsbyggnadsnamnden", "mkb"]
+    question = [("Hur ser nämnden på förslaget?", QuestionKind.FREE_TEXT)]
+    service.create_draft(MIA, RemissInput("STK-2023-137", "Områdeslyft", question, deadline, keys))
+    service.send(MIA, "STK-2023-137")
+    return clock, core
+
+
+def walk(core: Core, clock: FakeClock, until: datetime) -> None:
+    while clock.now() < until:
+        clock.advance(timedelta(minutes=30))
+        core.service.remind()
+
+
+def lines_of(out: str, organisation: str) -> list[str]:
+    """The reminder lines under one recipient's heading, without the weekday and spacing."""
+    block = out.split(f"\n{organisation}\n", 1)[1].split("\n\n", 1)[0]
+    return [" ".join(line.split()[1:]) for line in block.splitlines()]
+
+
+def test_reminders_plan_lists_every_reminder_per_recipient_with_its_time_reason_and_state(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clock, core = sent_remiss(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM), date(2023, 11, 30))
+    try:
+        service = core.service
+        walk(core, clock, datetime(2023, 10, 3, 10, 0, tzinfo=STOCKHOLM))
+        service.record_opened(Actor("U0BERTIL"), "STK-2023-137", "miljonamnden")
+        service.decline(Actor("U0CARL"), "STK-2023-137", "stadsbyggnadsnamnden", "Berör inte nämnden")
+        walk(core, clock, datetime(2023, 10, 5, 12, 0, tzinfo=STOCKHOLM))
+        service.snooze(Actor("U0BERTIL"), "STK-2023-137", "miljonamnden", date(2023, 11, 20))
+    finally:
+        core.close()
+
+    code, out, _ = run(capsys, "reminders", "plan", "STK-2023-137")
+
+    assert code == 0
+    assert out.startswith("STK-2023-137  Områdeslyft\nSista svarsdatum torsdag 30 november 2023.")
+    assert "lokal tid (Europe/Stockholm)" in out
+    assert [n for n in ("Tekniska nämnden", "Miljönämnden", "Stadsbyggnadsnämnden", "MKB") if f"\n{n}\n" in out] == [
+        "Tekniska nämnden",
+        "Miljönämnden",
+        "Stadsbyggnadsnämnden",
+        "MKB",
+    ]
+    assert lines_of(out, "Tekniska nämnden") == [
+        "2023-10-05 09:00 knuff: ej öppnad skickad",
+        "2023-11-16 09:00 påminnelse 10 arbetsdagar före planerad",
+        "2023-11-23 09:00 påminnelse 5 arbetsdagar före planerad",
+        "2023-11-28 09:00 påminnelse 2 arbetsdagar före planerad",
+        "2023-11-30 09:00 svarsdagens morgon planerad",
+        "2023-12-01 09:00 försenad planerad",
+        "2023-12-04 09:00 eskalering till samordnaren planerad",
+    ]
+    assert "tor 2023-10-05 09:00" in out  # the weekday, in Swedish
+    miljo = lines_of(out, "Miljönämnden")
+    assert miljo[:3] == [
+        "2023-10-05 09:00 knuff: ej öppnad hoppades över – öppnad",
+        "2023-11-16 09:00 påminnelse 10 arbetsdagar före struken – snoozad",
+        "2023-11-20 09:00 snoozad planerad",
+    ]
+    assert lines_of(out, "Stadsbyggnadsnämnden")[0] == "2023-10-05 09:00 knuff: ej öppnad hoppades över – besvarad"
+    assert out.rstrip().endswith("MKB\n  inga påminnelser: ingen handläggare kunde nås")
+
+    code, out, _ = run(capsys, "reminders", "plan", "STK-2023-137", "--json")
+
+    assert code == 0
+    plan = json.loads(out)
+    assert [plan["case_number"], plan["deadline"], plan["timezone"]] == [
+        "STK-2023-137",
+        "2023-11-30",
+        "Europe/Stockholm",
+    ]
+    assert [r["organisation"] for r in plan["recipients"]] == [
+        "tekniska-namnden",
+        "miljonamnden",
+        "stadsbyggnadsnamnden",
+        "mkb",
+    ]
+    nudge, ten_days, *_, escalation = plan["recipients"][0]["reminders"]
+    assert nudge == {
+        "key": "reminder:STK-2023-137:tekniska-namnden:nudge_unopened:2023-10-05",
+        "kind": "nudge_unopened",
+        "to": "recipient",
+        "due_at": "2023-10-05T09:00:00+02:00",
+        "local_date": "2023-10-05",
+        "working_days_left": 40,
+        "deadline": "2023-11-30",
+        "state": "sent",
+        "reason": None,
+        "decided_at": "2023-10-05T09:00:00+02:00",
+    }
+    # After the change to winter time the offset follows: still 09:00 in Malmö.
+    assert (ten_days["due_at"], ten_days["state"], ten_days["working_days_left"]) == (
+        "2023-11-16T09:00:00+01:00",
+        "planned",
+        10,
+    )
+    assert (escalation["kind"], escalation["to"]) == ("escalation", "coordinator")
+    states = [(r["kind"], r["state"], r["reason"]) for r in plan["recipients"][1]["reminders"][:3]]
+    assert states == [
+        ("nudge_unopened", "skipped", "skip_opened"),
+        ("before_deadline", "cancelled", "snoozed"),
+        ("snoozed", "planned", None),
+    ]
+    assert plan["recipients"][3]["reminders"] == []
+
+
+def test_a_reminder_sent_late_after_an_outage_shows_when_it_went(capsys: pytest.CaptureFixture[str]) -> None:
+    clock, core = sent_remiss(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM), date(2023, 11, 30))
+    try:
+        clock.set(datetime(2023, 10, 5, 11, 20, tzinfo=STOCKHOLM))  # the bot was down from before 09:00
+        core.service.remind()
+    finally:
+        core.close()
+    _, out, _ = run(capsys, "reminders", "plan", "STK-2023-137")
+    assert lines_of(out, "Tekniska nämnden")[0] == "2023-10-05 09:00 knuff: ej öppnad skickad (kl. 11:20)"
+
+
+def test_reminders_of_an_unknown_remiss_get_one_swedish_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["plan", "STK-2023-999"], ["plan", "STK-2023-999", "--json"], ["policy", "STK-2023-999"]):
+        code, out, err = run(capsys, "reminders", *command)
+        assert code == 2
+        assert out == ""
+        assert err == (
+            "remissbot: Hittar ingen remiss med diarienummer «STK-2023-999». "
+            "`remissbot status` listar de pågående remisserna.\n"
+        )
+
+
+def test_a_draft_has_no_reminders_until_it_is_sent(capsys: pytest.CaptureFixture[str]) -> None:
+    core = build_core(load_settings())
+    try:
+        core.service.replace_directory(parse_directory(REMINDER_DIRECTORY))
+        question = [("Fråga?", QuestionKind.FREE_TEXT)]
+        deadline = date.today() + timedelta(days=40)
+        core.service.create_draft(MIA, RemissInput("STK-2031-1", "Utkast", question, deadline, ["mkb"]))
+    finally:
+        core.close()
+    code, out, _ = run(capsys, "reminders", "plan", "STK-2031-1")
+    assert code == 0
+    assert "Remissen är ett utkast: påminnelserna planeras när den skickas." in out
+    assert out.rstrip().endswith("MKB\n  inga påminnelser")
+
+
+def test_reminders_policy_shows_sets_and_resets_a_remiss_own_settings_and_replans(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    now = datetime.now(STOCKHOLM).replace(microsecond=0)
+    _, core = sent_remiss(now, now.date() + timedelta(days=90))
+    core.close()
+
+    code, out, _ = run(capsys, "reminders", "policy", "STK-2023-137")
+    assert code == 0
+    assert out.startswith("Påminnelseinställningar för STK-2023-137 (alla globala):")
+    assert "  send_at               09:00  " in out
+    assert "  before_deadline       10,5,2  " in out
+    assert "  nudge_unopened_after  3  " in out
+    assert "  office_hours          08:00-17:00  " in out
+
+    code, out, _ = run(
+        capsys,
+        "reminders",
+        "policy",
+        "STK-2023-137",
+        "--set",
+        "send_at=10:30",
+        "before_deadline=7",
+        "nudge_unopened_after=av",
+        "--set",
+        "on_deadline_morning=nej",
+    )
+    assert code == 0, out
+    assert out.startswith("Påminnelseinställningarna för STK-2023-137 är sparade.\nPåminnelserna är planerade om")
+    assert "(egna: send_at, before_deadline, on_deadline_morning, nudge_unopened_after; övriga globala)" in out
+    assert " ".join(next(line for line in out.splitlines() if "send_at " in line).split()[:3]) == "send_at 10:30 egen"
+
+    plan = json.loads(run(capsys, "reminders", "plan", "STK-2023-137", "--json")[1])
+    planned = [r for r in plan["recipients"][0]["reminders"] if r["state"] == "planned"]
+    assert {r["kind"] for r in planned} == {"before_deadline", "overdue", "escalation"}
+    assert {r["due_at"][11:16] for r in planned} == {"10:30"}
+    assert [r["working_days_left"] for r in planned if r["kind"] == "before_deadline"] == [7]
+    replanned = [r for r in plan["recipients"][0]["reminders"] if r["state"] == "cancelled"]
+    assert replanned and {r["reason"] for r in replanned} == {"replanned"}
+
+    # A second --set keeps the first one's settings.
+    code, out, _ = run(capsys, "reminders", "policy", "STK-2023-137", "--set", "overdue_after=2")
+    assert "(egna: send_at, before_deadline, on_deadline_morning, nudge_unopened_after, overdue_after;" in out
+
+    code, out, _ = run(capsys, "reminders", "policy", "STK-2023-137", "--reset")
+    assert code == 0
+    assert out.startswith("STK-2023-137 följer nu de globala påminnelseinställningarna.")
+    assert "(alla globala)" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("send_at=18:00", "Påminnelsetiden 18:00 ligger utanför kontorstiden 08:00–17:00"),
+        ("office_hours=10:00-16:00", "Påminnelsetiden 09:00 ligger utanför kontorstiden 10:00–16:00"),
+        ("office_hours=17:00-08:00", "Kontorstiden ska börja före den slutar, inte 17:00–08:00."),
+        ("office_hours=08:00", "office_hours ska vara två klockslag med bindestreck, t.ex. 08:00-17:00"),
+        ("send_at=nio", "send_at ska vara ett klockslag som 09:30, inte «nio»."),
+        ("on_deadline_morning=kanske", "on_deadline_morning ska vara ja eller nej, inte «kanske»."),
+        ("reminder_days=3", "«reminder_days» är ingen påminnelseinställning. Nycklar: send_at, before_deadline"),
+        ("send_at", "«send_at» ska skrivas nyckel=värde"),
+        ("overdue_after=99", "overdue_after"),
+        ("before_deadline=10,fem", "before_deadline"),
+    ],
+)
+def test_a_bad_reminder_setting_is_refused_in_one_swedish_line_and_nothing_changes(
+    capsys: pytest.CaptureFixture[str], change: str, message: str
+) -> None:
+    now = datetime.now(STOCKHOLM).replace(microsecond=0)
+    _, core = sent_remiss(now, now.date() + timedelta(days=90))
+    core.close()
+    code, out, err = run(capsys, "reminders", "policy", "STK-2023-137", "--set", change)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("remissbot: ") and message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "(alla globala)" in run(capsys, "reminders", "policy", "STK-2023-137")[1]

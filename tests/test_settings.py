@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import time
+
 import pytest
 
+from bot.app import build_core
+from bot.domain.reminders import ReminderPolicy
 from bot.settings import SettingsError, load_settings
 
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -47,6 +52,15 @@ def test_http_mode_needs_the_signing_secret() -> None:
         ({"REMISSBOT_TIMEZONE": "Mars/Olympus"}, "REMISSBOT_TIMEZONE"),
         ({"REMISSBOT_COORDINATORS": "U123ABC, anna"}, "REMISSBOT_COORDINATORS"),
         ({"PORT": "http"}, "PORT"),
+        ({"REMISSBOT_REMINDER_TIME": "nio"}, "REMISSBOT_REMINDER_TIME"),
+        ({"REMISSBOT_REMINDER_TIME": "25:00"}, "REMISSBOT_REMINDER_TIME"),
+        ({"REMISSBOT_OFFICE_HOURS": "08:00"}, "REMISSBOT_OFFICE_HOURS"),
+        ({"REMISSBOT_OFFICE_HOURS": "17:00-08:00"}, "REMISSBOT_OFFICE_HOURS"),
+        ({"REMISSBOT_REMINDER_DAYS": "10,fem,2"}, "REMISSBOT_REMINDER_DAYS"),
+        ({"REMISSBOT_REMINDER_DAYS": "10,0"}, "REMISSBOT_REMINDER_DAYS"),
+        ({"REMISSBOT_NUDGE_AFTER": "-1"}, "REMISSBOT_NUDGE_AFTER"),
+        ({"REMISSBOT_SHORT_WINDOW_DAYS": "två veckor"}, "REMISSBOT_SHORT_WINDOW_DAYS"),
+        ({"REMISSBOT_DIGEST_TIME": "8"}, "REMISSBOT_DIGEST_TIME"),
     ],
 )
 def test_malformed_settings_name_their_variable(env: dict[str, str], variable: str) -> None:
@@ -57,3 +71,69 @@ def test_malformed_settings_name_their_variable(env: dict[str, str], variable: s
 
 def test_coordinators_are_read_as_a_comma_separated_list() -> None:
     assert load_settings({"REMISSBOT_COORDINATORS": "U01AAA, U02BBB"}).coordinators == ("U01AAA", "U02BBB")
+
+
+# -- reminders (issue 4) ---------------------------------------------------------------------------------
+def test_with_nothing_set_reminders_follow_the_citys_default_policy() -> None:
+    settings = load_settings({})
+    assert settings.reminder_policy == ReminderPolicy()
+    assert settings.reminder_policy.send_at == time(9, 0)
+    assert settings.reminder_policy.office_hours == (time(8, 0), time(17, 0))
+    assert settings.reminder_policy.before_deadline == (10, 5, 2)
+    assert settings.reminder_policy.nudge_unopened_after == 3
+    assert settings.short_window_days == 15
+    assert settings.digest_at == time(8, 30)
+
+
+def test_the_global_reminder_settings_are_read_from_the_environment() -> None:
+    settings = load_settings(
+        {
+            "REMISSBOT_REMINDER_TIME": "9.30",
+            "REMISSBOT_OFFICE_HOURS": "07:30–16:00",
+            "REMISSBOT_REMINDER_DAYS": "2, 10,5",
+            "REMISSBOT_NUDGE_AFTER": "av",
+            "REMISSBOT_SHORT_WINDOW_DAYS": "20",
+            "REMISSBOT_DIGEST_TIME": "07:45",
+        }
+    )
+    assert settings.reminder_policy == ReminderPolicy(
+        nudge_unopened_after=None,
+        before_deadline=(10, 5, 2),
+        send_at=time(9, 30),
+        office_hours=(time(7, 30), time(16, 0)),
+    )
+    assert settings.short_window_days == 20
+    assert settings.digest_at == time(7, 45)
+    assert load_settings({"REMISSBOT_REMINDER_DAYS": "av"}).reminder_policy.before_deadline == ()
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"REMISSBOT_REMINDER_TIME": "18:00"}, "REMISSBOT_REMINDER_TIME (18:00)"),
+        ({"REMISSBOT_REMINDER_TIME": "07:59"}, "REMISSBOT_REMINDER_TIME (07:59)"),
+        ({"REMISSBOT_OFFICE_HOURS": "10:00-16:00"}, "REMISSBOT_REMINDER_TIME (09:00)"),
+        ({"REMISSBOT_DIGEST_TIME": "17:00"}, "REMISSBOT_DIGEST_TIME (17:00)"),
+    ],
+)
+def test_a_time_outside_office_hours_is_refused_at_start_naming_both_settings(
+    env: dict[str, str], variable: str
+) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(env)
+    message = str(refused.value)
+    assert message.startswith(f"{variable} ligger utanför kontorstiden ")
+    assert "REMISSBOT_OFFICE_HOURS" in message
+    assert "Välj en tid inom kontorstiden." in message
+
+
+def test_the_service_gets_the_global_reminder_settings(sqlite_url: str) -> None:
+    env = {"REMISSBOT_REMINDER_TIME": "10:15", "REMISSBOT_SHORT_WINDOW_DAYS": "20", "REMISSBOT_DIGEST_TIME": "08:00"}
+    settings = replace(load_settings(env), database_url=sqlite_url)
+    core = build_core(settings)
+    try:
+        assert core.service.reminder_policy.send_at == time(10, 15)
+        assert core.service.short_window_days == 20
+        assert core.service.digest_at == time(8, 0)
+    finally:
+        core.close()

@@ -435,6 +435,66 @@ def test_someone_who_is_not_a_coordinator_cannot_send_or_edit_a_draft(box: Sandb
     assert remiss_dms(box, ANNA) == []
 
 
+# -- warnings about the deadline and the answering window (issue 4) -------------------------------------
+@pytest.mark.parametrize(
+    ("typed_date", "flag"),
+    [
+        ("2 december", "Sista svarsdatum är en lördag, som inte är en arbetsdag."),
+        ("25 december", "Sista svarsdatum är juldagen, som inte är en arbetsdag."),
+    ],
+)
+def test_a_deadline_on_a_day_off_is_flagged_in_the_preview_and_still_accepted(
+    box: Sandbox, typed_date: str, flag: str
+) -> None:
+    open_form(box)
+    box.driver.view_submission(COORDINATOR, form(deadline=typed_date))
+    preview = top_view(box)
+    assert preview.callback_id == ids.PREVIEW_VIEW
+    assert flag in shown(preview)
+    last_working_day = "fredag 1 december 2023" if typed_date == "2 december" else "fredag 22 december 2023"
+    assert f"mottagarnas sista arbetsdag före det är {last_working_day}" in shown(preview)
+    box.driver.view_submission(COORDINATOR, as_filled(preview))
+    draft_message(box)
+    expected = date(2023, 12, 2) if typed_date == "2 december" else date(2023, 12, 25)
+    assert box.core.service.overview("STK-2023-137").remiss.deadline == expected
+
+
+def test_a_deadline_on_a_working_day_is_not_flagged(box: Sandbox) -> None:
+    open_form(box)
+    box.driver.view_submission(COORDINATOR, form(deadline="30 november"))
+    assert "inte är en arbetsdag" not in shown(top_view(box))
+
+
+@pytest.mark.parametrize(
+    ("typed_date", "warning"),
+    [
+        (
+            "19 oktober",
+            "Svarstiden är kort: den har bara 13 arbetsdagar fram till sista svarsdatum torsdag 19 oktober 2023 "
+            "(färre än 15). Räkna med att någon ber om anstånd.",
+        ),
+        (
+            "15 januari 2024",
+            "Svarstiden går över julen: den har 72 arbetsdagar fram till sista svarsdatum måndag 15 januari 2024. "
+            "Många är lediga då, så svaren kan dröja.",
+        ),
+        ("30 november", None),
+    ],
+)
+def test_the_send_confirmation_warns_of_a_short_window_or_one_over_christmas(
+    box: Sandbox, typed_date: str, warning: str | None
+) -> None:
+    draft = create_draft_through_slack(box, deadline=typed_date)
+    box.driver.block_action(COORDINATOR, ids.SEND_DRAFT, message=draft)
+    sent = message_when(box, lambda m: "Skickad" in m.text, first=True)
+    assert sent.ts == draft.ts
+    if warning is None:
+        assert "Svarstiden" not in sent.text
+    else:
+        assert f":warning: {warning}" in sent.text
+        assert warning in shown(sent)
+
+
 # -- importing a document (issue 6) ----------------------------------------------------------------------
 @pytest.fixture
 def seed_002() -> bytes:
