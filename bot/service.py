@@ -1079,6 +1079,11 @@ class RemissService:
         def then(
             repo: Repository, remiss: Remiss, recipient: Recipient, _p: tuple[str, ...], entry: AuditEntry
         ) -> None:
+            # One open request at a time; raising here rolls the whole request back, audit entry and all.
+            known = repo.extension_requests(remiss.case_number, recipient.organisation_key)
+            pending = [r for r in known if r.is_pending]
+            if pending:
+                raise DomainError(ErrorCode.EXTENSION_PENDING, deadline=pending[-1].requested_deadline)
             request = repo.add_extension_request(
                 ExtensionRequest(
                     case_number=remiss.case_number,
@@ -1135,6 +1140,8 @@ class RemissService:
                 granted = deadline or request.requested_deadline
                 if granted < self.today():
                     raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=granted)
+                if granted <= recipient.deadline:
+                    raise DomainError(ErrorCode.EXTENSION_NOT_LATER, field="deadline", deadline=recipient.deadline)
                 entry = recipient.extend(remiss, granted, actor.user_id, now, request.reason)
                 entry = replace(entry, details=tuple(sorted((*entry.details, ("request", str(request.id))))))
                 decided = replace(
@@ -1199,9 +1206,13 @@ class RemissService:
             policy = self._policy(repo, remiss.case_number)
             quiet_until = self._quiet_until(now)
             for recipient in repo.list_recipients(remiss.case_number):
+                # Storage may already give the new remiss deadline: work out the old one from `previous`.
+                recipient.remiss_deadline = previous
+                before = recipient.deadline
                 recipient.remiss_deadline = new_deadline
                 self._schedule(repo, remiss, recipient, directory, policy)
-                if recipient.is_answered() or recipient.extensions:
+                # Told if its own deadline moved: an anstånd later than the new date stands, and says so.
+                if recipient.is_answered() or recipient.deadline == before:
                     continue
                 for user_id in recipient.officials:
                     repo.enqueue(

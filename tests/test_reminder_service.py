@@ -262,3 +262,37 @@ def test_a_tick_with_more_due_than_a_batch_all_waiting_for_office_hours_returns(
     assert (tick.sent, tick.skipped) == (0, 0)
     clock.set(datetime(2023, 10, 5, 10, 0, tzinfo=STOCKHOLM))
     assert svc.remind(limit=2).sent == 3  # the nudge to Tekniska nämnden, Miljönämnden and MKB
+
+
+def test_one_open_request_at_a_time_and_no_grant_earlier_than_the_deadline(
+    service: RemissService, clock: FakeClock
+) -> None:
+    clock.set(datetime(2023, 11, 20, 10, 0, tzinfo=STOCKHOLM))
+    first = service.request_extension(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 14))
+    with pytest.raises(DomainError) as again:
+        service.request_extension(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 20))
+    assert again.value.code is ErrorCode.EXTENSION_PENDING
+    with service.store.read() as repo:
+        assert len(repo.extension_requests(CASE, "tekniska-namnden")) == 1
+        assert [e.action.value for e in repo.list_audit(CASE, "tekniska-namnden")].count("extension_requested") == 1
+    with pytest.raises(DomainError) as earlier:
+        service.decide_extension(coordinator(service), first.id or 0, grant=True, deadline=date(2023, 11, 29))
+    assert earlier.value.code is ErrorCode.EXTENSION_NOT_LATER
+
+
+def test_an_anstand_overtaken_by_a_later_deadline_for_everyone_follows_everyone(
+    service: RemissService, clock: FakeClock
+) -> None:
+    clock.set(datetime(2023, 11, 20, 10, 0, tzinfo=STOCKHOLM))
+    service.grant_extension(coordinator(service), CASE, "tekniska-namnden", date(2023, 12, 8))
+    service.change_deadline(coordinator(service), CASE, date(2024, 1, 15))
+    rows = {r.organisation.key: r.recipient.deadline for r in service.overview(CASE).rows}
+    assert rows["tekniska-namnden"] == date(2024, 1, 15) == rows["mkb"]
+    with service.store.read() as repo:
+        told = {m.organisation_key for m in repo.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED}
+    assert "tekniska-namnden" in told
+    # Moved back to 4 December: Tekniska nämndens anstånd to 8 December is later again, so it stands.
+    service.change_deadline(coordinator(service), CASE, date(2023, 12, 4))
+    rows = {r.organisation.key: r.recipient.deadline for r in service.overview(CASE).rows}
+    assert rows["tekniska-namnden"] == date(2023, 12, 8)
+    assert rows["mkb"] == date(2023, 12, 4)

@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     SNOOZE_AFTER_DEADLINE = "snooze_after_deadline"
     EXTENSION_NOT_LATER = "extension_not_later"
     REQUEST_ALREADY_DECIDED = "request_already_decided"
+    EXTENSION_PENDING = "extension_pending"
     UNKNOWN_REQUEST = "unknown_request"
     INVALID_REMINDER_POLICY = "invalid_reminder_policy"
 

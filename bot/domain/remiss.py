@@ -377,8 +377,11 @@ class Recipient:
     # -- derived state -------------------------------------------------------------------------------
     @property
     def deadline(self) -> date:
-        """The recipient's own deadline: the remiss's, unless an extension moved it."""
-        return self.extensions[-1].new_deadline if self.extensions else self.remiss_deadline
+        """The recipient's own deadline: the remiss's, or its anstånd while that is later. Anstånd gives more
+        time, never less: when the deadline for everyone moves past it, the recipient moves with everyone."""
+        if not self.extensions:
+            return self.remiss_deadline
+        return max(self.extensions[-1].new_deadline, self.remiss_deadline)
 
     @property
     def current_response(self) -> Response | None:
