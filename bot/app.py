@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.calendar_se import SwedishCalendar
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, configured_clock
 from bot.directory_file import parse_directory, shipped_directory_text
 from bot.ports import Store, StoreUnavailable, UserDirectory
 from bot.rendering import Texts
@@ -75,7 +75,7 @@ def build_core(
         store = SqlStore(engine)
         service = RemissService(
             store,
-            clock or SystemClock(),
+            clock or configured_clock(),
             users=users,
             coordinators=settings.coordinators,
             coordinator_group=settings.coordinator_group,
@@ -83,6 +83,9 @@ def build_core(
             tz=settings.timezone,
             status_channel=settings.status_channel,
             calendar=SwedishCalendar(),
+            reminder_policy=settings.reminder_policy,
+            short_window_days=settings.short_window_days,
+            digest_at=settings.digest_at,
         )
         if service.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
             log.info("Stored the shipped Malmö directory")

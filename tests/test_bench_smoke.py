@@ -24,3 +24,22 @@ def test_the_acknowledgement_benchmark_times_two_officials_opening_drafting_and_
     written = re.search(r"write transactions: (\d+);", out)
     assert written is not None and int(written.group(1)) >= 6
     assert "target p99 <= 100 ms" in out
+
+
+TICK_BENCH = BENCH.parent / "bench_tick.py"
+
+
+def test_the_reminder_tick_benchmark_times_a_tick_with_reminders_due_and_one_with_none() -> None:
+    command = [sys.executable, str(TICK_BENCH), "--remisses", "20", "--small", "10", "--due", "20"]
+    command += ["--runs", "1", "--ticks", "2", "--database", "sqlite", "--explain"]
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "sqlite large: 20 remisses x 10 = 200 open recipients, 1,400 reminder rows" in out
+    assert "sqlite small: 10 remisses x 10 = 100 open recipients" in out
+    # The tick checks itself: it claimed and sent exactly the 20 due (else the benchmark fails).
+    assert out.count("run 1: tick with 20 due") == 2
+    assert "USING INDEX ix_reminder_state_due_at" in out
+    assert re.search(r"sqlite ratio tick\(200\)/tick\(100\): nothing due [\d.]+, 20 due [\d.]+ \(target <= 3", out)
