@@ -1248,7 +1248,10 @@ class RemissService:
             return 0
         offered = 0
         with self.store.transaction() as repo:
-            remisses = repo.list_remisses(OPEN_STATUSES)
+            # A remiss sent today has nothing to report yet: no digest right after sending.
+            remisses = [
+                r for r in repo.list_remisses(OPEN_STATUSES) if r.sent_at and local_date(r.sent_at, self.tz) < today
+            ]
             channels = _unique(self._status_channel(r) for r in remisses)
             for channel in channels:
                 offered += repo.enqueue(

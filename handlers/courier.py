@@ -325,9 +325,12 @@ class Courier:
     def _refresh_status(self, board: StatusBoard) -> None:
         """Post the status message once, then edit it in place."""
         try:
-            text, body = blocks.remiss_status_message(self.texts, self.service.overview(board.case_number))
-            summary = button(self.texts, "summary_preview", ids.SUMMARY_PREVIEW, board.case_number)
-            body = [*body, {"type": "actions", "block_id": "status_actions", "elements": [summary]}]
+            overview = self.service.overview(board.case_number)
+            text, body = blocks.remiss_status_message(self.texts, overview)
+            actions = [button(self.texts, "summary_preview", ids.SUMMARY_PREVIEW, board.case_number)]
+            if overview.remiss.is_open:
+                actions.append(button(self.texts, "change_deadline", ids.CHANGE_DEADLINE, board.case_number))
+            body = [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
             key = f"status:{board.case_number}"
             if board.ts is None and (found := self._find_recent(board.channel, key)):
                 board = replace(board, ts=found)  # posted before a lost reply or a crash: edit that one

@@ -1,11 +1,451 @@
-"""Listeners for extensions: registered from handlers/__init__.py."""
+"""Anstånd in Slack: the official asks for a later date, the coordinator grants it (that date or another) or
+refuses it in the status thread, and the coordinator's "Ändra svarsdatum" moves the deadline for everyone."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from handlers import HandlerContext
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.dates import parse_swedish_date
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.extension import ExtensionRequest
+from bot.domain.outbox import MessageKind, OutboxMessage
+from bot.domain.remiss import Remiss
+from bot.service import Actor, Delivery, RecipientRow
+from handlers import HandlerContext, ids
+from handlers.blocks import Block, section
+from handlers.errors import after_ack
+from handlers.recipient_actions import Target
+from handlers.reminder_blocks import extension_request_message
+
+log = logging.getLogger(__name__)
+
+# Block ids of the modals' inputs; each input's action id is its block id.
+DATE_TEXT = "new_deadline"
+DATE_PICKED = "new_deadline_date"
+REASON = "reason"
+NOTE = "note"
+MAX_REASON = 1000
+# Avslå opens a form for an optional note to the official (ids.py has no id for it).
+REFUSE_EXTENSION_VIEW = "extension_refuse"
+
+
+@dataclass(frozen=True)
+class RequestPlace:
+    """A request for anstånd, and the message in the status thread that shows it (edited once decided)."""
+
+    request_id: int
+    channel: str = ""
+    ts: str = ""
+
+    def encode(self) -> str:
+        return json.dumps({"request": self.request_id, "channel": self.channel, "ts": self.ts})
+
+    @classmethod
+    def decode(cls, metadata: str) -> RequestPlace:
+        data = json.loads(metadata)
+        return cls(int(data["request"]), str(data.get("channel", "")), str(data.get("ts", "")))
+
+    @classmethod
+    def of_action(cls, body: dict[str, Any]) -> RequestPlace:
+        value = str(body["actions"][0]["value"])
+        if not value.isdigit():
+            raise DomainError(ErrorCode.UNKNOWN_REQUEST)
+        container = body.get("container") or {}
+        if container.get("type") != "message":
+            return cls(int(value))
+        return cls(int(value), str(container.get("channel_id", "")), str(container.get("message_ts", "")))
+
+
+# -- small helpers ------------------------------------------------------------------------------------------------
+def _user(body: dict[str, Any]) -> str:
+    return str(body["user"]["id"])
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    element: dict[str, Any] = view["state"]["values"].get(block_id, {}).get(block_id, {})
+    return element
+
+
+def _text(view: dict[str, Any], block_id: str) -> str:
+    return str(_value(view, block_id).get("value") or "").strip()
+
+
+def _part(ctx: HandlerContext, name: str, **extra: object) -> str:
+    return ctx.texts.render("slack/extension.j2", part=name, **extra)
+
+
+def _modal(ctx: HandlerContext, callback_id: str, title: str, submit: str, metadata: str, blocks: list[Block]) -> Block:
+    labels = ctx.texts.label
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": _plain(labels(title)),
+        "submit": _plain(labels(submit)),
+        "close": _plain(labels("cancel")),
+        "private_metadata": metadata,
+        "blocks": blocks,
+    }
+
+
+def _text_block(ctx: HandlerContext, label: str, block_id: str, *, optional: bool, placeholder: str = "") -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": MAX_REASON}
+    if placeholder:
+        element["placeholder"] = _plain(ctx.texts.label(placeholder))
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": _plain(ctx.texts.label(label)),
+        "element": element,
+    }
+
+
+def _date_blocks(ctx: HandlerContext) -> list[Block]:
+    """The new date, written in Swedish ("15 december", "om två veckor") or picked in the calendar."""
+    typed: Block = {
+        "type": "plain_text_input",
+        "action_id": DATE_TEXT,
+        "max_length": 80,
+        "placeholder": _plain(ctx.texts.label("new_deadline_placeholder")),
+    }
+    return [
+        {
+            "type": "input",
+            "block_id": DATE_TEXT,
+            "optional": True,
+            "label": _plain(ctx.texts.label("new_deadline")),
+            "hint": _plain(_part(ctx, "date_hint")),
+            "element": typed,
+        },
+        {
+            "type": "input",
+            "block_id": DATE_PICKED,
+            "optional": True,
+            "label": _plain(ctx.texts.label("new_deadline_date")),
+            "element": {"type": "datepicker", "action_id": DATE_PICKED},
+        },
+    ]
+
+
+def _date_block(view: dict[str, Any]) -> str:
+    """Where a refusal of the date goes: next to the text if one was written, else next to the calendar."""
+    return DATE_TEXT if _text(view, DATE_TEXT) or not _value(view, DATE_PICKED).get("selected_date") else DATE_PICKED
+
+
+def _read_date(ctx: HandlerContext, view: dict[str, Any], errors: dict[str, str]) -> date | None:
+    """The date written or picked; both given must agree. A problem goes into `errors`, next to the field."""
+    picked_iso = str(_value(view, DATE_PICKED).get("selected_date") or "")
+    picked = date.fromisoformat(picked_iso) if picked_iso else None
+    text = _text(view, DATE_TEXT)
+    if not text:
+        if picked is None:
+            errors[DATE_TEXT] = _part(ctx, "error_date_missing")
+        return picked
+    parsed = parse_swedish_date(text, today=ctx.service.today(), tz=ctx.service.tz)
+    if parsed is None:
+        errors[DATE_TEXT] = _part(ctx, "error_date_unparseable", text=text)
+    elif picked is not None and picked != parsed:
+        errors[DATE_TEXT] = _part(ctx, "error_date_conflict", parsed=parsed, picked=picked)
+        return None
+    return parsed
+
+
+def _check_length(ctx: HandlerContext, view: dict[str, Any], block_id: str, label: str, errors: dict[str, str]) -> str:
+    text = _text(view, block_id)
+    if len(text) > MAX_REASON:
+        field = ctx.texts.label(label)
+        errors[block_id] = ctx.texts.message("field_too_long", field=field, limit=MAX_REASON, length=len(text))
+    return text
+
+
+def _coordinator(ctx: HandlerContext, user_id: str) -> Actor:
+    """Only coordinators decide anstånd and move deadlines; say so before opening a form for anyone else."""
+    actor = ctx.service.actor(user_id)
+    if not actor.is_coordinator:
+        raise DomainError(ErrorCode.NOT_COORDINATOR)
+    return actor
+
+
+def _recipient_row(ctx: HandlerContext, request: ExtensionRequest) -> tuple[Remiss, RecipientRow]:
+    """The remiss and the requesting recipient as they are now."""
+    overview = ctx.service.overview(request.case_number)
+    return overview.remiss, next(r for r in overview.rows if r.organisation.key == request.organisation_key)
+
+
+def _pending(ctx: HandlerContext, request_id: int) -> ExtensionRequest:
+    request = ctx.service.extension_request(request_id)
+    if not request.is_pending:
+        raise DomainError(
+            ErrorCode.REQUEST_ALREADY_DECIDED, state=request.state.value, decided_by=request.decided_by or ""
+        )
+    return request
+
+
+# -- Begär anstånd (the official) -----------------------------------------------------------------------------------
+def open_request(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
+    """From the remiss DM, a reminder or the App Home: the form, for an official of a recipient on an open remiss."""
+    target = Target.of_action(body)
+    row = ctx.service.answer_context(
+        ctx.service.actor(_user(body)), target.ref.case_number, target.ref.organisation_key
+    )
+    row.remiss.require_open()
+    intro = _part(
+        ctx, "request_intro", remiss=row.remiss, organisation=row.organisation, deadline=row.recipient.deadline
+    )
+    reason = _text_block(ctx, "extension_reason", REASON, optional=False, placeholder="extension_reason_placeholder")
+    view = _modal(
+        ctx,
+        ids.EXTENSION_REQUEST_VIEW,
+        "title_request_extension",
+        "send_request",
+        target.encode(),
+        [section(intro), *_date_blocks(ctx), reason],
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_request(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    """Check the date and the reason in the ack (errors next to the field), record the request, and tell the
+    official in the same modal that it went to the coordinator."""
+    target = Target.decode(view["private_metadata"])
+    case_number, organisation_key = target.ref.case_number, target.ref.organisation_key
+    errors: dict[str, str] = {}
+    wanted = _read_date(ctx, view, errors)
+    reason = _check_length(ctx, view, REASON, "extension_reason", errors)
+    if not reason and REASON not in errors:
+        errors[REASON] = ctx.texts.message("field_required", field=ctx.texts.label("extension_reason"))
+    if wanted is not None and wanted < ctx.service.today():
+        errors.setdefault(_date_block(view), ctx.texts.error(DomainError(ErrorCode.DEADLINE_IN_PAST, deadline=wanted)))
+    sent = ""
+    if not errors and wanted is not None:
+        try:
+            actor = ctx.service.actor(_user(body))
+            row = ctx.service.answer_context(actor, case_number, organisation_key)
+            ctx.service.request_extension(actor, case_number, organisation_key, wanted, reason)
+            sent = _part(ctx, "request_sent", remiss=row.remiss, requested=wanted, deadline=row.recipient.deadline)
+        except DomainError as error:
+            errors[_date_block(view)] = ctx.texts.error(error)
+    if errors or not sent:
+        ack(response_action="errors", errors=errors)
+        return
+    done: Block = {
+        "type": "modal",
+        "title": _plain(ctx.texts.label("title_extension_requested")),
+        "close": _plain(ctx.texts.label("close")),
+        "blocks": [section(sent)],
+    }
+    ack(response_action="update", view=done)
+
+
+# -- Bevilja / Bevilja annat datum / Avslå (the coordinator, in the status thread) -----------------------------------
+def show_decided(ctx: HandlerContext, client: WebClient, place: RequestPlace, request: ExtensionRequest) -> None:
+    """Edit the request in the status thread to say who decided what, without the buttons."""
+    if not place.channel or not place.ts:
+        return
+    remiss, row = _recipient_row(ctx, request)
+    # The same Delivery the courier renders the request from (its outbox key included), read as it is now.
+    delivery = Delivery(
+        message=OutboxMessage(
+            key=f"extension-request:{request.id}",
+            kind=MessageKind.EXTENSION_REQUEST,
+            case_number=request.case_number,
+            created_at=request.requested_at,
+            organisation_key=request.organisation_key,
+        ),
+        remiss=remiss,
+        sender_name=ctx.service.sender_name(remiss),
+        today=ctx.service.today(),
+        organisation=row.organisation,
+        recipient=row.recipient,
+        request=request,
+    )
+    text, blocks = extension_request_message(ctx.texts, delivery)
+    try:
+        client.chat_update(channel=place.channel, ts=place.ts, text=text, blocks=blocks)
+    except SlackApiError as error:
+        log.warning("Request message %s not updated: %s", place.ts, error.response.get("error"))
+
+
+def grant(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
+    """Bevilja: the date asked for. A second click finds it decided, shows that, and says so."""
+    place = RequestPlace.of_action(body)
+    try:
+        decided = ctx.service.decide_extension(ctx.service.actor(_user(body)), place.request_id, grant=True)
+    except DomainError as error:
+        if error.code is ErrorCode.REQUEST_ALREADY_DECIDED:
+            show_decided(ctx, client, place, ctx.service.extension_request(place.request_id))
+        raise
+    show_decided(ctx, client, place, decided)
+
+
+def _decision_context(ctx: HandlerContext, request: ExtensionRequest) -> dict[str, Any]:
+    remiss, row = _recipient_row(ctx, request)
+    return {"remiss": remiss, "organisation": row.organisation, "deadline": row.recipient.deadline}
+
+
+def open_grant_other_date(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
+    place = RequestPlace.of_action(body)
+    _coordinator(ctx, _user(body))
+    request = _pending(ctx, place.request_id)
+    intro = _part(ctx, "grant_other_intro", request=request, **_decision_context(ctx, request))
+    view = _modal(
+        ctx,
+        ids.GRANT_OTHER_DATE_VIEW,
+        "title_grant_other_date",
+        "grant_extension",
+        place.encode(),
+        [section(intro), *_date_blocks(ctx)],
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_grant_other_date(
+    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+) -> None:
+    """Grant the date chosen: later than the recipient's deadline now, and not in the past."""
+    place = RequestPlace.decode(view["private_metadata"])
+    errors: dict[str, str] = {}
+    granted = _read_date(ctx, view, errors)
+    decided: ExtensionRequest | None = None
+    if not errors and granted is not None:
+        try:
+            request = ctx.service.extension_request(place.request_id)
+            current = _decision_context(ctx, request)
+            if granted <= current["deadline"]:
+                errors[_date_block(view)] = _part(ctx, "error_grant_not_later", **current)
+            else:
+                actor = ctx.service.actor(_user(body))
+                decided = ctx.service.decide_extension(actor, place.request_id, grant=True, deadline=granted)
+        except DomainError as error:
+            errors[_date_block(view)] = ctx.texts.error(error)
+    if errors or decided is None:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    shown = decided
+    after_ack(ctx, body, None, lambda: show_decided(ctx, client, place, shown))
+
+
+def open_refuse(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
+    place = RequestPlace.of_action(body)
+    _coordinator(ctx, _user(body))
+    request = _pending(ctx, place.request_id)
+    intro = _part(ctx, "refuse_intro", request=request, **_decision_context(ctx, request))
+    note = _text_block(ctx, "refuse_note", NOTE, optional=True)
+    view = _modal(
+        ctx, REFUSE_EXTENSION_VIEW, "title_refuse_extension", "refuse_extension", place.encode(), [section(intro), note]
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_refuse(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+    place = RequestPlace.decode(view["private_metadata"])
+    errors: dict[str, str] = {}
+    note = _check_length(ctx, view, NOTE, "refuse_note", errors)
+    decided: ExtensionRequest | None = None
+    if not errors:
+        try:
+            actor = ctx.service.actor(_user(body))
+            decided = ctx.service.decide_extension(actor, place.request_id, grant=False, note=note)
+        except DomainError as error:
+            errors[NOTE] = ctx.texts.error(error)
+    if errors or decided is None:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    shown = decided
+    after_ack(ctx, body, None, lambda: show_decided(ctx, client, place, shown))
+
+
+# -- Ändra svarsdatum (the coordinator, on the status message) -------------------------------------------------------
+def open_change_deadline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
+    case_number = str(body["actions"][0]["value"])
+    _coordinator(ctx, _user(body))
+    remiss = ctx.service.overview(case_number).remiss
+    remiss.require_open()
+    intro = _part(ctx, "change_deadline_intro", remiss=remiss)
+    reason = _text_block(ctx, "change_deadline_reason", REASON, optional=True)
+    view = _modal(
+        ctx,
+        ids.CHANGE_DEADLINE_VIEW,
+        "title_change_deadline",
+        "save",
+        json.dumps({"case_number": case_number}),
+        [section(intro), *_date_blocks(ctx), reason],
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_change_deadline(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    """Move the deadline for everyone; a date in the past or the same date is refused next to the field. The
+    status message and its thread show the change; recipients who have not answered are told."""
+    case_number = str(json.loads(view["private_metadata"])["case_number"])
+    errors: dict[str, str] = {}
+    new_deadline = _read_date(ctx, view, errors)
+    reason = _check_length(ctx, view, REASON, "change_deadline_reason", errors)
+    if not errors and new_deadline is not None:
+        try:
+            ctx.service.change_deadline(ctx.service.actor(_user(body)), case_number, new_deadline, reason)
+        except DomainError as error:
+            errors[_date_block(view)] = ctx.texts.error(error)
+    if errors or new_deadline is None:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
 
 
 def register(app: App, ctx: HandlerContext) -> None:
-    """Attach this module's listeners."""
+    """Listeners for asking for, deciding on and moving deadlines."""
+
+    @app.action(ids.REQUEST_EXTENSION)
+    def _request(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: open_request(ctx, body, client))
+
+    @app.view(ids.EXTENSION_REQUEST_VIEW)
+    def _request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        submit_request(ctx, ack, body, view)
+
+    @app.action(ids.GRANT_EXTENSION)
+    def _grant(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: grant(ctx, body, client))
+
+    @app.action(ids.GRANT_OTHER_DATE)
+    def _grant_other(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: open_grant_other_date(ctx, body, client))
+
+    @app.view(ids.GRANT_OTHER_DATE_VIEW)
+    def _grant_other_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        submit_grant_other_date(ctx, ack, body, view, client)
+
+    @app.action(ids.REFUSE_EXTENSION)
+    def _refuse(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: open_refuse(ctx, body, client))
+
+    @app.view(REFUSE_EXTENSION_VIEW)
+    def _refuse_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        submit_refuse(ctx, ack, body, view, client)
+
+    @app.action(ids.CHANGE_DEADLINE)
+    def _change_deadline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: open_change_deadline(ctx, body, client))
+
+    @app.view(ids.CHANGE_DEADLINE_VIEW)
+    def _change_deadline_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        submit_change_deadline(ctx, ack, body, view)

@@ -1,11 +1,164 @@
-"""Listeners for reminders: registered from handlers/__init__.py."""
+"""Listeners for reminders: "Vi kommer att svara", snoozing, and the coordinator's "Påminn igen".
+
+Each click is acknowledged at once; the change is then made through the service and shown by editing the
+message the click came from (its buttons give way to a line saying what happened). A refusal, such as a
+snooze past the deadline, reaches the user in Swedish through `after_ack`, never as a trace.
+"""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+from datetime import date
+from typing import Any
 
-from handlers import HandlerContext
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers import HandlerContext, ids
+from handlers.blocks import Block, context
+from handlers.errors import after_ack
+from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, SNOOZE_BLOCK, late_row_block_id, ref_of_block
+from handlers.remiss_blocks import button
+
+log = logging.getLogger(__name__)
+REPLIES = "slack/reminder_replies.j2"
+
+
+def _user(body: dict[str, Any]) -> str:
+    return str(body["user"]["id"])
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    action: dict[str, Any] = body["actions"][0]
+    return action
+
+
+def _ref(body: dict[str, Any]) -> ids.RecipientRef:
+    """A button carries its recipient as its value; a datepicker has none, its block_id carries it."""
+    action = _action(body)
+    value = action.get("value")
+    if value:
+        return ids.RecipientRef.decode(str(value))
+    return ref_of_block(str(action.get("block_id") or ""))
+
+
+def _edit_message(client: WebClient, body: dict[str, Any], respond: Respond, blocks: list[Block], line: str) -> None:
+    """Show the outcome in the message clicked on; ephemerally if that message can't be edited."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    if container.get("type") == "message" and message and not container.get("is_ephemeral"):
+        try:
+            client.chat_update(
+                channel=str(container["channel_id"]),
+                ts=str(container["message_ts"]),
+                text=str(message.get("text") or line),
+                blocks=blocks,
+            )
+            return
+        except SlackApiError as error:
+            log.warning("Reminder message %s not updated: %s", container.get("message_ts"), error.response.get("error"))
+    respond(text=line, response_type="ephemeral", replace_original=False)
+
+
+def _blocks_of(body: dict[str, Any]) -> list[Block]:
+    found: list[Block] = list((body.get("message") or {}).get("blocks") or [])
+    return found
+
+
+def _replace_block(blocks: list[Block], prefix: str, replacement: list[Block]) -> list[Block]:
+    """`blocks` with the block whose block_id starts with `prefix` replaced (or `replacement` appended)."""
+    for i, block in enumerate(blocks):
+        if str(block.get("block_id", "")).startswith(prefix):
+            return [*blocks[:i], *replacement, *blocks[i + 1 :]]
+    return [*blocks, *replacement]
+
+
+# -- the nudge's "Vi kommer att svara" -------------------------------------------------------------------
+def intend_to_answer(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    """Recorded (the remiss counts as opened); the nudge's question gives way to thanks and Svara."""
+    ref = _ref(body)
+    actor = ctx.service.actor(_user(body))
+    ctx.service.intend_to_answer(actor, ref.case_number, ref.organisation_key)
+    row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
+    line = ctx.texts.render(
+        REPLIES, part="intends", organisation=row.organisation, remiss=row.remiss, deadline=row.recipient.deadline
+    )
+    answer = button(ctx.texts, "answer", ids.ANSWER, ref.encode(), style="primary")
+    after = [
+        context(line),
+        {"type": "actions", "block_id": f"{REMINDER_ACTIONS_BLOCK}:{ref.encode()}"[:255], "elements": [answer]},
+    ]
+    _edit_message(client, body, respond, _replace_block(_blocks_of(body), REMINDER_ACTIONS_BLOCK, after), line)
+
+
+# -- Påminn mig i morgon / den … ---------------------------------------------------------------------------
+def snooze(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond, *, on_date: bool) -> None:
+    """Leave the official alone until the day asked for; the snooze row becomes "Vi påminner dig …"."""
+    ref = _ref(body)
+    until: date | None = None
+    if on_date:
+        picked = str(_action(body).get("selected_date") or "")
+        try:
+            until = date.fromisoformat(picked)
+        except ValueError:
+            log.info("Ignored a snooze date Slack sent as %r", picked)
+            return
+    actor = ctx.service.actor(_user(body))
+    day = ctx.service.snooze(actor, ref.case_number, ref.organisation_key, until)
+    at = ctx.service.reminder_policy_for(ref.case_number).send_at.strftime("%H:%M")
+    line = ctx.texts.render(REPLIES, part="snoozed", day=day, at=at)
+    _edit_message(client, body, respond, _replace_block(_blocks_of(body), SNOOZE_BLOCK, [context(line)]), line)
+
+
+# -- the coordinator's "Påminn igen" -------------------------------------------------------------------------
+def remind_again(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    """One reminder to a late recipient now; its row in the escalation says who sent it and when."""
+    ref = _ref(body)
+    user_id = _user(body)
+    recipient = ctx.service.remind_again(ctx.service.actor(user_id), ref.case_number, ref.organisation_key)
+    organisation = ctx.service.directory().require(ref.organisation_key)
+    if recipient.is_answered():
+        line = ctx.texts.render(REPLIES, part="already_answered", organisation=organisation)
+    else:
+        line = ctx.texts.render(
+            REPLIES, part="reminded_again", organisation=organisation, user=user_id, now=ctx.service.now()
+        )
+    block_id = late_row_block_id(ref)
+    blocks = _blocks_of(body)
+    for i, block in enumerate(blocks):
+        if block.get("block_id") == block_id and block.get("type") == "section":
+            marked = {k: v for k, v in block.items() if k != "accessory"}
+            text = dict(marked["text"])
+            text["text"] = f"{text['text']}\n{line}"[:3000]
+            marked["text"] = text
+            blocks = [*blocks[:i], marked, *blocks[i + 1 :]]
+            break
+    else:
+        respond(text=line, response_type="ephemeral", replace_original=False)
+        return
+    _edit_message(client, body, respond, blocks, line)
 
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Attach this module's listeners."""
+
+    @app.action(ids.INTEND_TO_ANSWER)
+    def _intend(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: intend_to_answer(ctx, body, client, respond))
+
+    @app.action(ids.SNOOZE_TOMORROW)
+    def _snooze_tomorrow(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: snooze(ctx, body, client, respond, on_date=False))
+
+    @app.action(ids.SNOOZE_DATE)
+    def _snooze_date(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: snooze(ctx, body, client, respond, on_date=True))
+
+    @app.action(ids.REMIND_AGAIN)
+    def _remind_again(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: remind_again(ctx, body, client, respond))

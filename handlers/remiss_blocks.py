@@ -143,7 +143,11 @@ def recipient_actions(
         elements = [button(texts, "answer", ids.ANSWER, value, style="primary")]
         if in_chat:
             elements.append(button(texts, "answer_in_chat", ids.ANSWER_IN_CHAT, value))
-        elements += [button(texts, "decline", ids.DECLINE, value), button(texts, "hand_over", ids.HAND_OVER, value)]
+        elements += [
+            button(texts, "decline", ids.DECLINE, value),
+            button(texts, "hand_over", ids.HAND_OVER, value),
+            button(texts, "request_extension", ids.REQUEST_EXTENSION, value),
+        ]
     if not elements:
         return None
     return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}

@@ -143,7 +143,7 @@ def test_undoing_a_decline_lets_the_official_answer_and_a_second_click_gets_a_sh
     box.driver.block_action(ANNA, ids.WITHDRAW, message=dm)
     box.fake.wait_for(lambda: ids.DECLINE in buttons(dm))
     assert status(box) is RecipientStatus.OPENED
-    assert buttons(dm) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER]
+    assert buttons(dm) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER, ids.REQUEST_EXTENSION]
 
     box.driver.block_action(ANNA, ids.WITHDRAW, message=stale)
     assert ephemeral_after(box, 0) == "Det finns inget inskickat svar att dra tillbaka för STK-2023-137."
@@ -159,7 +159,7 @@ def test_withdrawing_a_submitted_answer_keeps_the_version_and_opens_the_remiss_a
     submit_answer(box)
     box.driver.block_action(ANNA, ids.WITHDRAW, REF, message=dm)
     box.fake.wait_for(lambda: box.fake.calls_to("chat.update"))
-    assert buttons(dm) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER]
+    assert buttons(dm) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER, ids.REQUEST_EXTENSION]
     recipient = box.core.service.answer_context(box.core.service.actor(ANNA), CASE, ORG).recipient
     assert recipient.current_response is None
     assert [r.version for r in recipient.responses] == [1]
@@ -185,7 +185,7 @@ def test_handing_over_gives_the_colleague_the_remiss_and_takes_it_from_the_previ
 
     box.courier.drain()
     cecilias = remiss_dm(box, CECILIA)
-    assert buttons(cecilias) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER]
+    assert buttons(cecilias) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER, ids.REQUEST_EXTENSION]
     notice = box.fake.messages_in(ANNA)[-1]
     assert "Du har lämnat över remiss STK-2023-137 för Tekniska nämnden till <@U0CECILIA>" in notice.text
     trail = [e for e in box.core.service.audit_trail(CASE) if e.action is AuditAction.HANDED_OVER]

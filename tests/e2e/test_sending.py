@@ -89,6 +89,7 @@ def test_every_reachable_official_gets_the_remiss_once_with_its_buttons(sandbox:
             "Svara här i chatten",
             "Avstå",
             "Lämna över",
+            "Begär anstånd",
         ]
     assert sandbox.fake.warnings == []
 

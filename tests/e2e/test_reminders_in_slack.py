@@ -1,0 +1,506 @@
+"""Reminders, the escalation and the digest in Slack: the real app over HTTP against the loopback Slack.
+
+The fake clock walks the round the way the scheduler does (the reminder job every half hour, the courier
+draining after it), and every message an official or the coordinator receives is stamped with the local
+time at which it reached the loopback Slack.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+
+from bot.clock import STOCKHOLM, FakeClock
+from bot.domain.organisation import Directory, Organisation
+from bot.domain.remiss import (
+    Answer,
+    AuditAction,
+    QuestionKind,
+    RecipientStatus,
+    ResponseContent,
+    ResponseKind,
+)
+from bot.sandbox import Message
+from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox
+from bot.service import RemissInput
+from handlers import ids
+from tests.e2e.conftest import COORDINATOR, USERS
+
+TN, MN, MKB = "tekniska-namnden", "miljonamnden", "mkb"
+OFFICIALS = {
+    TN: SandboxUser("U0TN", "tn", "Tove Nilsson", "tove.nilsson@malmo.se"),
+    MN: SandboxUser("U0MN", "mn", "Mats Nord", "mats.nord@malmo.se"),
+    MKB: SandboxUser("U0MKB", "mkb", "Mona Berg", "mona.berg@malmo.se"),
+}
+ANNA = "U0ANNA"  # in the workspace, but neither a coordinator nor an official of these recipients
+CASE = "STK-2023-137"
+QUESTIONS = [
+    ("Vilka pågående processer skulle passa in?", QuestionKind.FREE_TEXT),
+    ("Finns det särskilda områden?", QuestionKind.FREE_TEXT),
+    ("Hur ser er nämnd/bolag på samordningsstrukturen?", QuestionKind.FREE_TEXT),
+    ("Vilken nämnd eller bolag bör få den samordnande rollen?", QuestionKind.FREE_TEXT),
+]
+# Tekniska nämnden meets in time (16 November, ready two weeks before); Miljönämnden's only meeting on file
+# is after the deadline, so no meeting fits; MKB, a bolag, has none on file.
+MEETINGS = {
+    TN: ((date(2023, 10, 19), date(2023, 11, 16), date(2023, 12, 14)), 14),
+    MN: ((date(2023, 12, 14),), 14),
+}
+
+
+def stockholm(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(stockholm(2023, 10, 2, 10, 0))
+
+
+@pytest.fixture
+def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+    with running_sandbox(
+        database_url=database_url, users=[*USERS, *OFFICIALS.values()], coordinators=[COORDINATOR], clock=clock
+    ) as sandbox:
+        service = sandbox.core.service
+        service.replace_directory(
+            Directory(
+                tuple(
+                    Organisation(
+                        o.key,
+                        o.name,
+                        o.short_name,
+                        o.kind,
+                        contacts=(OFFICIALS[o.key].id,) if o.key in OFFICIALS else (),
+                        meetings=MEETINGS.get(o.key, ((), None))[0],
+                        submission_lead_days=MEETINGS.get(o.key, ((), None))[1],
+                    )
+                    for o in service.directory()
+                )
+            )
+        )
+        yield sandbox
+
+
+def send(box: Sandbox, deadline: date, case: str = CASE, title: str = "Områdeslyft") -> None:
+    service = box.core.service
+    data = RemissInput(
+        case_number=case, title=title, questions=QUESTIONS, deadline=deadline, recipient_keys=list(OFFICIALS)
+    )
+    service.create_draft(service.actor(COORDINATOR), data)
+    service.send(service.actor(COORDINATOR), case)
+    box.courier.drain()
+
+
+# -- watching what Slack received, and when --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Seen:
+    """A message the bot posted, the local time it reached Slack, and its outbox key."""
+
+    to: str
+    at: datetime
+    key: str
+    message: Message
+
+    @property
+    def kind(self) -> str:
+        """reminder:{case}:{org}:{kind}:{date}:{user} → kind; reminder-again:… → "again"; else the prefix."""
+        parts = self.key.split(":")
+        if parts[0] == "reminder":
+            return parts[3]
+        return "again" if parts[0] == "reminder-again" else parts[0]
+
+    @property
+    def when(self) -> tuple[date, time]:
+        return self.at.date(), self.at.time()
+
+
+class Walker:
+    """Moves the fake clock as the scheduler would, running the reminder job and the courier at each step."""
+
+    def __init__(self, box: Sandbox) -> None:
+        self.box = box
+        clock = box.core.clock
+        assert isinstance(clock, FakeClock)
+        self.clock = clock
+        self.people = [COORDINATOR, *(u.id for u in OFFICIALS.values())]
+        self.seen: list[Seen] = []
+        self._known: set[tuple[str, str]] = set()
+        self.look()  # what was there before the walk is not news
+
+    def look(self) -> None:
+        """Stamp every bot message not seen before with the current local time."""
+        now = self.clock.now().astimezone(STOCKHOLM)
+        for person in self.people:
+            for m in self.box.fake.messages_in(person):
+                key = str(((m.metadata or {}).get("event_payload") or {}).get("key", ""))
+                if m.user is not None or (m.channel, m.ts) in self._known:
+                    continue
+                self._known.add((m.channel, m.ts))
+                self.seen.append(Seen(person, now, key, m))
+
+    def tick(self) -> None:
+        self.box.core.service.remind()
+        self.box.courier.drain()
+        self.look()
+
+    def walk(self, until: datetime, step: timedelta = timedelta(minutes=30)) -> None:
+        """Every half hour, around the clock (nights too: nothing may arrive outside office hours)."""
+        while self.clock.now() + step <= until:
+            self.clock.advance(step)
+            self.tick()
+
+    def jump(self, moment: datetime) -> None:
+        """The bot was off until `moment` (the round test walks those weeks): one run then sends nothing that
+        was due on earlier days, so an outage never ends in a burst of old reminders."""
+        before = len(self.seen)
+        self.at(moment)
+        assert self.seen[before:] == []
+
+    def at(self, moment: datetime) -> None:
+        """Set the clock to `moment` (not before now) and run the job once, as its next run would."""
+        assert moment >= self.clock.now()
+        self.clock.set(moment)
+        self.tick()
+
+    def reminders(self, person: str) -> list[Seen]:
+        return [s for s in self.seen if s.to == person and s.key.startswith(("reminder:", "reminder-again:"))]
+
+    def of(self, person: str, prefix: str) -> list[Seen]:
+        return [s for s in self.seen if s.to == person and s.key.startswith(prefix)]
+
+    def latest_reminder(self, person: str) -> Message:
+        return self.reminders(person)[-1].message
+
+
+def shown(message: Message) -> str:
+    return message.text + json.dumps(message.blocks, ensure_ascii=False)
+
+
+def elements(message: Message) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for block in message.blocks or []:
+        if block["type"] == "actions":
+            found += block["elements"]
+        elif "accessory" in block:
+            found.append(block["accessory"])
+    return found
+
+
+def labels(message: Message) -> list[str]:
+    return [e["text"]["text"] if "text" in e else e["placeholder"]["text"] for e in elements(message)]
+
+
+def current(box: Sandbox, person: str, ts: str) -> Message:
+    """A message as Slack shows it now (after any chat.update)."""
+    return next(m for m in box.fake.messages_in(person) if m.ts == ts)
+
+
+def wait_until_edited(box: Sandbox, person: str, message: Message, text: str) -> Message:
+    def edited() -> Message | None:
+        now = current(box, person, message.ts)
+        return now if text in shown(now) else None
+
+    return box.fake.wait_for(edited)
+
+
+def ephemeral_after(box: Sandbox, count: int) -> str:
+    return str(box.fake.wait_for(lambda: box.fake.responses[count:][:1])[0].payload["text"])
+
+
+def status_of(box: Sandbox, org: str, case: str = CASE) -> RecipientStatus:
+    return next(r.status for r in box.core.service.overview(case).rows if r.organisation.key == org)
+
+
+def draft(answered: list[int]) -> ResponseContent:
+    return ResponseContent(ResponseKind.YTTRANDE, tuple(Answer(n, "Utkast.") for n in answered))
+
+
+def nine(*day: int) -> tuple[date, time]:
+    return date(*day), time(9, 0)
+
+
+# -- STK-2023-137 from 2 October to 4 December -------------------------------------------------------------------
+STK_ROUND = [
+    (nine(2023, 10, 5), "nudge_unopened"),
+    (nine(2023, 11, 16), "before_deadline"),
+    (nine(2023, 11, 23), "before_deadline"),
+    (nine(2023, 11, 28), "before_deadline"),
+    (nine(2023, 11, 30), "deadline_morning"),
+    (nine(2023, 12, 1), "overdue"),
+]
+
+
+def test_the_stk_round_reminders_at_nine_the_escalation_on_4_december_and_the_daily_digest(box: Sandbox) -> None:
+    send(box, date(2023, 11, 30))
+    walker = Walker(box)
+    walker.walk(stockholm(2023, 11, 1, 12, 0))
+    box.core.service.save_draft(box.core.service.actor(OFFICIALS[MN].id), CASE, MN, draft([1, 2]))
+    walker.walk(stockholm(2023, 12, 4, 18, 0))
+
+    for official in OFFICIALS.values():
+        assert [(s.when, s.kind) for s in walker.reminders(official.id)] == STK_ROUND, official.name
+    escalations = walker.of(COORDINATOR, "escalation:")
+    assert [s.when for s in escalations] == [nine(2023, 12, 4)]
+    # Nobody was pinged outside office hours, and every DM is within Slack's limits.
+    assert all(time(8, 0) <= s.at.time() < time(17, 0) for s in walker.seen)
+    assert box.fake.warnings == []
+
+    tn = [s.message for s in walker.reminders(OFFICIALS[TN].id)]
+    nudge = tn[0]
+    assert "Tekniska nämnden har fått remissen *STK-2023-137 Områdeslyft*" in nudge.text
+    assert "Kommer ni att svara?" in nudge.text
+    assert labels(nudge) == ["Vi kommer att svara", "Avstå", "Behöver mer tid"]
+    advice = "Er sista nämnd före svarsdatum är 16 november 2023; ärendet ska vara klart för inlämning 2 november 2023"
+    assert advice in nudge.text
+    ten_days = tn[1]
+    assert "ska besvaras av Tekniska nämnden senast torsdag 30 november 2023: 10 arbetsdagar kvar" in ten_days.text
+    assert "Ni har inte börjat på svaret än; remissen har 4 frågor." in ten_days.text
+    assert "Er sista nämnd före svarsdatum är i dag, 16 november 2023; ärendet skulle vara klart" in ten_days.text
+    assert labels(ten_days) == ["Svara", "Avstå", "Behöver mer tid", "Påminn mig i morgon", "Påminn mig den…"]
+    assert "Er sista nämnd före svarsdatum var 16 november 2023" in tn[2].text
+    assert "2 arbetsdagar kvar" in tn[3].text
+    # The deadline's morning and the overdue reminder come whatever is asked: no snoozing there.
+    assert "I dag, torsdag 30 november 2023, är sista svarsdatum" in tn[4].text
+    assert labels(tn[4]) == ["Svara", "Avstå", "Behöver mer tid"]
+    assert "Svarsdatum för *STK-2023-137 Områdeslyft* var torsdag 30 november 2023" in tn[5].text
+    assert "Er sista nämnd" not in tn[5].text
+
+    mn = [s.message for s in walker.reminders(OFFICIALS[MN].id)]
+    assert "Ingen nämnd hinner behandla ärendet före svarsdatum" in mn[0].text  # the nudge
+    assert "Ingen nämnd hinner behandla ärendet före svarsdatum" in mn[1].text  # the first reminder after it
+    assert "Ingen nämnd" not in mn[2].text
+    assert "Fråga 3 och 4 saknar svar." in mn[1].text  # the draft saved on 1 November answers 1 and 2
+    assert not any("nämnd före svarsdatum" in s.message.text for s in walker.reminders(OFFICIALS[MKB].id))
+
+    escalation = escalations[0].message
+    assert "*STK-2023-137 Områdeslyft*: 3 remissinstanser har inte svarat" in escalation.text
+    rows = [b for b in escalation.blocks or [] if str(b.get("block_id", "")).startswith("late:")]
+    assert [b["accessory"]["value"] for b in rows] == [f"{key}|{CASE}" for key in (TN, MN, MKB)]
+    assert "• *Miljönämnden*: svarsdatum torsdag 30 november 2023; har ett påbörjat utkast." in escalation.text
+    assert "• *MKB*: svarsdatum torsdag 30 november 2023; har inte öppnat remissen." in escalation.text
+
+    digests = walker.of(COORDINATOR, "digest:")
+    days = [s.at.date() for s in digests]
+    # Not on the day it was sent (nothing to report yet); from the next working day on, each at 08:30.
+    assert digests[0].when == (date(2023, 10, 3), time(8, 30))
+    assert all(s.at.time() == time(8, 30) for s in digests)
+    assert all(day.weekday() < 5 for day in days) and len(days) == len(set(days)) == 45
+    by_day = {s.at.date(): s.message for s in digests}
+    deadline_week = by_day[date(2023, 11, 27)]
+    assert deadline_week.blocks and deadline_week.blocks[0]["type"] == "header"
+    assert "Remisser i dag, måndag 27 november 2023" in shown(deadline_week)
+    assert (
+        "• torsdag 30 november 2023: *STK-2023-137 Områdeslyft*: 3 av 3 har inte svarat (TN, MN, MKB)"
+        in deadline_week.text
+    )
+    assert "Inga svarsdatum den här veckan." in by_day[date(2023, 11, 20)].text
+    monday = by_day[date(2023, 12, 4)]
+    assert "*STK-2023-137 Områdeslyft*: 0 av 3 har svarat; svarsdatum torsdag 30 november 2023." in monday.text
+    assert "Sena: TN, MN, MKB." in monday.text
+
+
+# -- the official's buttons --------------------------------------------------------------------------------------
+def test_pamind_mig_i_morgon_brings_the_next_reminder_the_next_working_day(box: Sandbox) -> None:
+    send(box, date(2023, 11, 30))
+    walker = Walker(box)
+    walker.jump(stockholm(2023, 11, 16, 8, 0))
+    walker.walk(stockholm(2023, 11, 16, 9, 0))
+    tove = OFFICIALS[TN].id
+    reminder = walker.latest_reminder(tove)
+    assert box.driver.block_action(tove, ids.SNOOZE_TOMORROW, message=reminder).status == 200
+    edited = wait_until_edited(box, tove, reminder, "Vi påminner dig fredag 17 november 2023 kl. 09:00.")
+    assert labels(edited) == ["Svara", "Avstå", "Behöver mer tid"]  # the snooze row gave way to the line
+    walker.walk(stockholm(2023, 12, 1, 18, 0))
+    assert [(s.when, s.kind) for s in walker.reminders(tove)] == [
+        (nine(2023, 11, 16), "before_deadline"),
+        (nine(2023, 11, 17), "snoozed"),
+        (nine(2023, 11, 23), "before_deadline"),
+        (nine(2023, 11, 28), "before_deadline"),
+        (nine(2023, 11, 30), "deadline_morning"),
+        (nine(2023, 12, 1), "overdue"),
+    ]
+    assert "9 arbetsdagar kvar" in walker.reminders(tove)[1].message.text
+    # Nobody else's reminders moved.
+    assert [(s.when, s.kind) for s in walker.reminders(OFFICIALS[MN].id)] == STK_ROUND[1:]
+
+
+def test_a_snooze_to_a_date_lands_on_a_working_day_and_is_kept_to_the_deadline(box: Sandbox) -> None:
+    send(box, date(2023, 11, 30))
+    walker = Walker(box)
+    walker.jump(stockholm(2023, 11, 16, 8, 0))
+    walker.walk(stockholm(2023, 11, 16, 9, 0))
+    mats = OFFICIALS[MN].id
+    reminder = walker.latest_reminder(mats)
+    # A day after the deadline is refused in Swedish, next to nothing broken: the message stays as it was.
+    responses = len(box.fake.responses)
+    box.driver.block_action(mats, ids.SNOOZE_DATE, message=reminder, selected_date="2023-12-05")
+    refusal = ephemeral_after(box, responses)
+    assert refusal == (
+        "Välj en dag senast sista svarsdatum, 30 november 2023. Behöver ni mer tid än så, begär anstånd i stället."
+    )
+    assert "Traceback" not in refusal
+    # Saturday 25 November means Monday 27 November; the reminder of 23 November is left out.
+    box.driver.block_action(mats, ids.SNOOZE_DATE, message=reminder, selected_date="2023-11-25")
+    wait_until_edited(box, mats, reminder, "Vi påminner dig måndag 27 november 2023 kl. 09:00.")
+    walker.walk(stockholm(2023, 11, 28, 18, 0))
+    assert [(s.when, s.kind) for s in walker.reminders(mats)] == [
+        (nine(2023, 11, 16), "before_deadline"),
+        (nine(2023, 11, 27), "snoozed"),
+        (nine(2023, 11, 28), "before_deadline"),
+    ]
+    # Snoozing someone else's reminder is refused.
+    responses = len(box.fake.responses)
+    box.driver.block_action(ANNA, ids.SNOOZE_TOMORROW, message=walker.latest_reminder(mats))
+    assert "Miljönämnden" in ephemeral_after(box, responses)
+
+
+def test_vi_kommer_att_svara_counts_as_opened_and_answers_the_nudge(box: Sandbox) -> None:
+    send(box, date(2023, 11, 30))
+    walker = Walker(box)
+    walker.walk(stockholm(2023, 10, 5, 9, 0))
+    tove = OFFICIALS[TN].id
+    nudge = walker.latest_reminder(tove)
+    assert status_of(box, TN) is RecipientStatus.NOT_OPENED
+    assert box.driver.block_action(tove, ids.INTEND_TO_ANSWER, message=nudge).status == 200
+    edited = wait_until_edited(box, tove, nudge, "Tack! Vi har noterat att Tekniska nämnden kommer att svara")
+    assert labels(edited) == ["Svara"]
+    assert status_of(box, TN) is RecipientStatus.OPENED
+    intents = [e for e in box.core.service.audit_trail(CASE) if e.action is AuditAction.INTENDS_TO_ANSWER]
+    assert [(e.organisation_key, e.actor) for e in intents] == [(TN, tove)]
+    # Svara on it opens the existing answer form.
+    assert box.driver.block_action(tove, ids.ANSWER, message=current(box, tove, nudge.ts)).status == 200
+    assert box.fake.wait_for(lambda: box.fake.views_of(tove)[-1:])[0].callback_id == ids.ANSWER_VIEW
+
+
+def test_the_nudge_goes_only_to_recipients_who_have_not_opened_the_remiss(box: Sandbox) -> None:
+    send(box, date(2023, 11, 30))
+    walker = Walker(box)
+    walker.walk(stockholm(2023, 10, 4, 12, 0))
+    # Tove opens the answer form from the remiss DM on 4 October: the remiss is opened, no nudge on the 5th.
+    tove = OFFICIALS[TN].id
+    remiss_dm = box.fake.messages_in(tove)[0]
+    assert str((remiss_dm.metadata or {})["event_payload"]["key"]).startswith(f"remiss:{CASE}:{TN}:")
+    box.driver.block_action(tove, ids.ANSWER, message=remiss_dm)
+    box.fake.wait_for(lambda: status_of(box, TN) is RecipientStatus.OPENED or None)
+    walker.walk(stockholm(2023, 10, 5, 18, 0))
+    assert walker.reminders(tove) == []
+    assert [s.kind for s in walker.reminders(OFFICIALS[MN].id)] == ["nudge_unopened"]
+
+
+def test_pamind_igen_sends_one_reminder_now_and_only_for_a_coordinator(box: Sandbox) -> None:
+    send(box, date(2023, 11, 30))
+    walker = Walker(box)
+    walker.jump(stockholm(2023, 12, 4, 8, 0))
+    walker.walk(stockholm(2023, 12, 4, 9, 0))
+    escalation = walker.of(COORDINATOR, "escalation:")[0].message
+    mats = OFFICIALS[MN].id
+    before = len(walker.reminders(mats))
+
+    responses = len(box.fake.responses)
+    box.driver.block_action(ANNA, ids.REMIND_AGAIN, f"{MN}|{CASE}", message=escalation, block_id=f"late:{MN}|{CASE}")
+    assert ephemeral_after(box, responses).startswith("Det här kan bara stadskontorets remissamordnare göra.")
+
+    walker.at(stockholm(2023, 12, 4, 10, 15))
+    assert len(walker.reminders(mats)) == before  # Anna's click sent nothing
+    click = box.driver.block_action(
+        COORDINATOR, ids.REMIND_AGAIN, f"{MN}|{CASE}", message=escalation, block_id=f"late:{MN}|{CASE}"
+    )
+    assert click.status == 200
+    edited = wait_until_edited(box, COORDINATOR, escalation, "påminde Miljönämnden igen 4 december 2023 kl. 10:15")
+    still = [e["value"] for e in elements(edited)]
+    assert still == [f"{TN}|{CASE}", f"{MKB}|{CASE}"]
+    walker.at(stockholm(2023, 12, 4, 10, 15))
+    again = walker.reminders(mats)[before:]
+    assert [(s.when, s.kind) for s in again] == [((date(2023, 12, 4), time(10, 15)), "again")]
+    assert "Svarsdatum för *STK-2023-137 Områdeslyft* var torsdag 30 november 2023" in again[0].message.text
+    assert walker.reminders(OFFICIALS[TN].id) == []  # nobody else reminded
+    walker.walk(stockholm(2023, 12, 5, 18, 0))
+    assert len(walker.reminders(mats)) == before + 1
+
+
+def test_an_answer_a_minute_before_the_claim_means_no_reminder(box: Sandbox) -> None:
+    send(box, date(2023, 11, 30))
+    walker = Walker(box)
+    walker.jump(stockholm(2023, 11, 23, 8, 0))
+    walker.walk(stockholm(2023, 11, 28, 8, 30))
+    mona = OFFICIALS[MKB].id
+    walker.clock.set(stockholm(2023, 11, 28, 8, 59))
+    # Avstå on the reminder of 23 November: the existing flow, from the reminder.
+    assert box.driver.block_action(mona, ids.DECLINE, message=walker.latest_reminder(mona)).status == 200
+    box.fake.wait_for(lambda: box.fake.views_of(mona)[-1:])
+    box.driver.view_submission(mona, {"reason": {"reason": {"type": "plain_text_input", "value": "Berör inte MKB"}}})
+    box.fake.wait_for(lambda: status_of(box, MKB) is RecipientStatus.DECLINED or None)
+    walker.at(stockholm(2023, 11, 28, 9, 0))
+    assert walker.reminders(mona)[-1].at.date() == date(2023, 11, 23)
+    assert [s.when for s in walker.reminders(OFFICIALS[TN].id)][-1] == nine(2023, 11, 28)
+    walker.walk(stockholm(2023, 12, 4, 18, 0))
+    assert walker.reminders(mona)[-1].at.date() == date(2023, 11, 23)
+    escalation = walker.of(COORDINATOR, "escalation:")[0].message
+    assert "2 remissinstanser har inte svarat" in escalation.text and "MKB" not in escalation.text
+
+
+# -- the calendar ------------------------------------------------------------------------------------------------
+def test_a_deadline_across_the_october_clock_change_is_reminded_at_nine_local(box: Sandbox) -> None:
+    walker = Walker(box)
+    walker.clock.set(stockholm(2023, 10, 16, 10, 0))
+    send(box, date(2023, 11, 3), case="STK-2023-150", title="Vinterväghållning")
+    walker.look()
+    walker.walk(stockholm(2023, 11, 8, 18, 0))
+    expected = [
+        (nine(2023, 10, 19), "nudge_unopened"),
+        (nine(2023, 10, 20), "before_deadline"),
+        (nine(2023, 10, 27), "before_deadline"),  # summer time: 07:00 UTC
+        (nine(2023, 11, 1), "before_deadline"),  # winter time: 08:00 UTC
+        (nine(2023, 11, 3), "deadline_morning"),
+        (nine(2023, 11, 6), "overdue"),
+    ]
+    tove = walker.reminders(OFFICIALS[TN].id)
+    assert [(s.when, s.kind) for s in tove] == expected
+    assert [s.at.astimezone(UTC).hour for s in tove] == [7, 7, 7, 8, 8, 8]
+    assert [s.when for s in walker.of(COORDINATOR, "escalation:")] == [nine(2023, 11, 7)]
+
+
+def test_midsommarafton_is_no_working_day(box: Sandbox) -> None:
+    walker = Walker(box)
+    walker.clock.set(stockholm(2024, 5, 27, 10, 0))
+    send(box, date(2024, 6, 24), case="STK-2024-40", title="Sommarlovsaktiviteter")
+    walker.look()
+    walker.walk(stockholm(2024, 6, 26, 18, 0))
+    assert [(s.when, s.kind) for s in walker.reminders(OFFICIALS[MKB].id)] == [
+        (nine(2024, 5, 30), "nudge_unopened"),
+        (nine(2024, 6, 7), "before_deadline"),  # 10 working days before: 6 June (nationaldagen) and 21 June skipped
+        (nine(2024, 6, 14), "before_deadline"),
+        (nine(2024, 6, 19), "before_deadline"),
+        (nine(2024, 6, 24), "deadline_morning"),
+        (nine(2024, 6, 25), "overdue"),
+    ]
+    assert [s.when for s in walker.of(COORDINATOR, "escalation:")] == [nine(2024, 6, 26)]
+    days = {s.at.date() for s in walker.seen}
+    assert not days & {date(2024, 6, 6), date(2024, 6, 21), date(2024, 6, 22)}
+
+
+def test_christmas_and_new_year_have_no_reminders(box: Sandbox) -> None:
+    walker = Walker(box)
+    walker.clock.set(stockholm(2023, 12, 4, 10, 0))
+    send(box, date(2023, 12, 28), case="STK-2023-160", title="Nyårsfirande")
+    walker.look()
+    walker.walk(stockholm(2024, 1, 3, 18, 0))
+    assert [(s.when, s.kind) for s in walker.reminders(OFFICIALS[TN].id)] == [
+        (nine(2023, 12, 7), "nudge_unopened"),
+        (nine(2023, 12, 12), "before_deadline"),
+        (nine(2023, 12, 19), "before_deadline"),
+        (nine(2023, 12, 22), "before_deadline"),  # 2 working days before 28 December: 27 and 22
+        (nine(2023, 12, 28), "deadline_morning"),
+        (nine(2023, 12, 29), "overdue"),
+    ]
+    # The escalation waits for the first working day after nyårsdagen.
+    assert [s.when for s in walker.of(COORDINATOR, "escalation:")] == [nine(2024, 1, 2)]
+    days = {s.at.date() for s in walker.seen}
+    assert not days & {date(2023, 12, 24), date(2023, 12, 25), date(2023, 12, 26), date(2023, 12, 31), date(2024, 1, 1)}
+    assert date(2023, 12, 27) in {s.at.date() for s in walker.of(COORDINATOR, "digest:")}
