@@ -8,7 +8,8 @@ import textwrap
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,8 +17,10 @@ from typing import Any, TextIO
 import yaml
 
 from bot.clock import STOCKHOLM, FakeClock
+from bot.domain.calendar import WorkingCalendar
 from bot.domain.organisation import Directory, Organisation
-from bot.domain.remiss import Position, QuestionKind, ResponseKind
+from bot.domain.reminders import ReminderKind, ReminderState
+from bot.domain.remiss import Position, QuestionKind, RecipientStatus, ResponseKind
 from bot.domain.summary import SummaryIncomplete
 from bot.rendering import Texts, swedish_date, swedish_datetime
 from bot.sandbox.driver import AppResponse
@@ -25,7 +28,7 @@ from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from bot.sandbox.transcript import blocks_as_text, cut, emoji_as_text, shortened
 from bot.sandbox.workspace import Message, View
 from bot.summary import load_summary, render_problems, write_case_summary
-from handlers import answer, ids
+from handlers import answer, extensions, ids
 from handlers.richtext import to_plain_text
 
 TEMPLATE = "demo/transcript.j2"
@@ -52,6 +55,11 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 # Monday 2 October 2023, 09:00: the round starts, two months before the last answer date.
 DEMO_START = at(10, 2, 9)
+# The bot runs its reminder job every 30 s; the demo's clock runs it at these local times on every working day
+# (the coordinator's digest goes at 08:30, reminders at 09:00, office hours end at 17:00), through to WALK_END.
+# On other days and at other times the job finds nothing to do.
+TICK_TIMES = (clock_time(8, 30), clock_time(9, 0), clock_time(17, 0))
+WALK_END = at(12, 5, 17)
 
 
 @dataclass(frozen=True)
@@ -306,6 +314,31 @@ LAST_WEEK: tuple[tuple[str, datetime, FormAnswer], ...] = (
 )
 
 
+# The boards' meeting dates this autumn and their lead time (inlämningsdag: 14 days before), as their officials
+# would enter them; the answers above cite the November ones. Funktionsstödsnämnden's last meeting before the
+# deadline was too soon after the remiss came, so its reminders suggest delegation, a preliminary answer or anstånd.
+DEMO_MEETINGS: dict[str, tuple[tuple[date, ...], int | None]] = {
+    "tekniska-namnden": ((date(2023, 10, 19), date(2023, 11, 9), date(2023, 12, 14)), 14),
+    "miljonamnden": ((date(2023, 10, 26), date(2023, 11, 23), date(2023, 12, 21)), 14),
+    "funktionsstodsnamnden": ((date(2023, 10, 4), date(2023, 12, 13)), 14),
+    "grundskolenamnden": ((date(2023, 10, 18), date(2023, 11, 22)), 14),
+    "gymnasie-och-vuxenutbildningsnamnden": ((date(2023, 11, 8), date(2023, 12, 13)), 14),
+    "halsa-vard-och-omsorgsnamnden": ((date(2023, 10, 26), date(2023, 11, 23)), 14),
+    "arbetsmarknads-och-socialnamnden": ((date(2023, 10, 23), date(2023, 11, 27)), 14),
+    "fritidsnamnden": ((date(2023, 10, 17), date(2023, 11, 21)), 14),
+    "kulturnamnden": ((date(2023, 10, 25), date(2023, 11, 22)), 14),
+    "servicenamnden": ((date(2023, 11, 15), date(2023, 12, 20)), 14),
+    "stadsbyggnadsnamnden": ((date(2023, 10, 26), date(2023, 11, 23)), 14),
+}
+# Hassan Ali asks for anstånd after the "10 arbetsdagar kvar" reminder; Mia refuses, and he answers in time.
+EXTENSION_DATE = "8 december"
+EXTENSION_REASON = "Nämnden sammanträder 27 november, och protokollet justeras först 4 december."
+REFUSAL_NOTE = (
+    "Vi behöver svaren 30 november för att hinna till kommunstyrelsen. Skicka nämndens beslut direkt efter "
+    "sammanträdet; det justerade protokollet kan komma senare."
+)
+
+
 # -- the transcript -----------------------------------------------------------------------------------------
 class Transcript:
     """What the demo prints, as it happens: numbered steps, what each person saw, and what followed."""
@@ -337,6 +370,11 @@ class Transcript:
         """Something that followed from the step elsewhere: what the coordinator sees."""
         for number, line in enumerate(self._wrapped(self.words(part, **params), LINE_WIDTH - 4)):
             self.write(f"  {'→' if number == 0 else ' '} {line}")
+
+    def tick(self, moment: datetime, part: str, **params: Any) -> None:
+        """What the reminder job did as the clock walked: «⏩ tor 5 okt 09:00 · …»."""
+        text = self.words("tick", when=self.when(moment), text=self.words(part, **params))
+        self.write("\n".join(textwrap.wrap(text, LINE_WIDTH, initial_indent="  ", subsequent_indent="     ")))
 
     def saw(self, part: str, text: str, **params: Any) -> None:
         """A box with what someone saw or entered."""
@@ -500,6 +538,20 @@ def create_form_values(view: View, remiss: DemoRemiss, contact: str) -> dict[str
     return values
 
 
+def modal_values(view: View, typed: Mapping[str, str]) -> dict[str, Any]:
+    """A simple modal's state: the text `typed` into the inputs whose block ids it names, the rest empty."""
+    values: dict[str, Any] = {}
+    for block in input_blocks(view):
+        element = block["element"]
+        state: dict[str, Any] = {"type": element["type"]}
+        if element["type"] == "datepicker":
+            state["selected_date"] = None
+        else:
+            state["value"] = typed.get(block["block_id"])
+        values[block["block_id"]] = {element["action_id"]: state}
+    return values
+
+
 def preview_values(view: View, remiss: DemoRemiss) -> dict[str, Any]:
     """The preview with seed 002's organisation-choice questions ticked."""
     element = next(b for b in input_blocks(view) if b["block_id"] == "question_kinds")["element"]
@@ -635,6 +687,58 @@ def answer_lines(
     return lines
 
 
+# -- the clock walk -----------------------------------------------------------------------------------------
+def ticks_between(start: datetime, end: datetime, calendar: WorkingCalendar) -> list[datetime]:
+    """The reminder job's runs (TICK_TIMES each working day, Stockholm time) after `start`, up to and
+    including `end`."""
+    moments: list[datetime] = []
+    day, last = start.astimezone(STOCKHOLM).date(), end.astimezone(STOCKHOLM).date()
+    while day <= last:
+        for at_time in TICK_TIMES if calendar.is_working_day(day) else ():
+            moment = datetime.combine(day, at_time, tzinfo=STOCKHOLM)
+            if start < moment <= end:
+                moments.append(moment)
+        day += timedelta(days=1)
+    return moments
+
+
+# The outbox keys (in each message's metadata) of what the reminder job sends.
+JOB_KEYS = ("reminder:", "escalation:", "digest:")
+
+
+def outbox_key(message: Message) -> str:
+    """The outbox key the bot put in a message's metadata ("" for none)."""
+    payload = (message.metadata or {}).get("event_payload") or {}
+    return str(payload.get("key", ""))
+
+
+@dataclass(frozen=True)
+class Received:
+    """A message of the reminder job as the simulated Slack recorded it, and when it came (the demo's clock).
+
+    `key` is the message's outbox key: `reminder:{case}:{organisation}:{kind}:{date}:{user}`,
+    `escalation:{case}:{date}` or `digest:{date}:{channel}`.
+    """
+
+    user: str
+    at: datetime
+    key: str
+    message: Message
+
+    @property
+    def what(self) -> str:
+        return self.key.partition(":")[0]
+
+    @property
+    def reminder_key(self) -> str:
+        """The planned reminder's key: the message's without the user id."""
+        return self.key.rpartition(":")[0]
+
+    @property
+    def organisation_key(self) -> str:
+        return self.key.split(":")[2] if self.what == "reminder" else ""
+
+
 # -- the story ----------------------------------------------------------------------------------------------
 class Demo:
     """STK-2023-137 told step by step: who does what in Slack, what they see, and what the coordinator sees."""
@@ -647,6 +751,14 @@ class Demo:
         self.service = box.core.service
         self.thread_lines_shown = 0
         self.status_shown = ""
+        # The clock walk: how far the reminder job has run, what it sent (as Slack recorded it), and which
+        # reminders' fates were already told.
+        self.walked = clock.now()
+        self.watched = [COORDINATOR.id, *(user.id for user in officials.values()), COLLEAGUE.id]
+        self.seen: dict[str, int] = {}
+        self.received: list[Received] = []
+        self.settled: set[str] = set()
+        self.kinds_shown: set[str] = set()
 
     # -- helpers --------------------------------------------------------------------------------------------
     def who(self, user: SandboxUser, key: str) -> str:
@@ -716,6 +828,84 @@ class Demo:
         self.t.saw("saw_modal", "\n".join(lines), name=user.real_name, title=_title(form))
         self.people.submit(user.id, values)
 
+    # -- the clock ----------------------------------------------------------------------------------------
+    def walk_to(self, when: datetime) -> None:
+        """Move the clock on to `when`, running the reminder job (and sending what it records) on the way."""
+        for moment in ticks_between(self.walked, when, self.service.calendar):
+            self.tick(moment)
+        self.walked = max(self.walked, when)
+        self.clock.set(when)
+
+    def tick(self, moment: datetime) -> None:
+        """One run of the bot's periodic job at `moment`, then the courier sends what it recorded."""
+        self.clock.set(moment)
+        done = self.service.remind()
+        new: list[Received] = []
+        # As in the bot, where the job wakes the courier only when it recorded something to send; it sends
+        # round after round until nothing is left (courier.drain, without its pause between rounds).
+        if done.sent or done.digests:
+            while self.box.courier.run_once():
+                pass
+            new = self.collect(moment)
+        if done.claimed:
+            self.show_reminders(moment, [r for r in new if r.what == "reminder"])
+        for item in new:
+            if item.what == "escalation":
+                self.t.tick(moment, "tick_escalation", coordinator=COORDINATOR.real_name)
+                self.t.saw("saw_job_message", self.t.slack(item.message.blocks), name=COORDINATOR.real_name)
+            elif item.what == "digest" and len(self.of("digest")) == 1:
+                self.t.tick(moment, "tick_digest", coordinator=COORDINATOR.real_name)
+                self.t.saw("saw_job_message", self.t.slack(item.message.blocks), name=COORDINATOR.real_name)
+
+    def collect(self, moment: datetime) -> list[Received]:
+        """The reminder job's messages that reached the simulated Slack since the last look."""
+        new: list[Received] = []
+        for user_id in self.watched:
+            messages = self.box.fake.messages_in(user_id)
+            for message in messages[self.seen.get(user_id, 0) :]:
+                key = outbox_key(message)
+                if message.user is None and message.thread_ts is None and key.startswith(JOB_KEYS):
+                    new.append(Received(user_id, moment, key, message))
+            self.seen[user_id] = len(messages)
+        self.received += new
+        return new
+
+    def of(self, what: str) -> list[Received]:
+        return [r for r in self.received if r.what == what]
+
+    def show_reminders(self, moment: datetime, sent: Sequence[Received]) -> None:
+        """The reminders one run sent, by kind (the first of each kind as its recipient saw it), and the
+        ones it decided not to send, by reason."""
+        plan = {row.scheduled.key: row for row in self.service.reminder_plan(CASE)}
+        groups: dict[tuple[str, int], list[Received]] = {}
+        for item in sent:
+            reminder = plan[item.reminder_key].scheduled.reminder
+            groups.setdefault((reminder.kind.value, reminder.working_days_left), []).append(item)
+        for (kind, left), items in groups.items():
+            people = [self.t.name_of(item.user) for item in items]
+            self.t.tick(moment, "tick_reminders", kind=kind, left=left, people=people)
+            if kind not in self.kinds_shown:
+                self.kinds_shown.add(kind)
+                first = items[0]
+                self.t.saw("saw_job_message", self.t.slack(first.message.blocks), name=self.t.name_of(first.user))
+        skipped: dict[tuple[bool, str], list[str]] = {}
+        statuses = {row.organisation.key: row.status for row in self.service.overview(CASE).rows}
+        for key, row in plan.items():
+            scheduled = row.scheduled
+            if scheduled.state is ReminderState.PLANNED or key in self.settled:
+                continue
+            self.settled.add(key)
+            if scheduled.state is ReminderState.SKIPPED:
+                reason = self.t.words(
+                    "skip_reason",
+                    reason=scheduled.reason,
+                    declined=statuses.get(row.organisation.key) is RecipientStatus.DECLINED,
+                )
+                escalation = scheduled.reminder.kind is ReminderKind.ESCALATION
+                skipped.setdefault((escalation, reason), []).append(row.organisation.name)
+        for (escalation, reason), organisations in skipped.items():
+            self.t.tick(moment, "tick_skipped", reason=reason, organisations=organisations, escalation=escalation)
+
     # -- the steps ----------------------------------------------------------------------------------------
     def start(self, database: Path) -> None:
         self.t.step(None, "step_start")
@@ -765,7 +955,7 @@ class Demo:
 
     def hand_over(self, key: str, colleague: SandboxUser, when: datetime) -> None:
         fredrik = self.officials[key]
-        self.clock.set(when)
+        self.walk_to(when)
         self.t.step(when, "step_hand_over", who=self.who(fredrik, key), colleague=colleague.real_name)
         modal = self.people.open_modal(fredrik.id, ids.HAND_OVER, self.people.remiss_dm(fredrik.id))
         values = {
@@ -785,7 +975,7 @@ class Demo:
 
     def decline(self, key: str, when: datetime) -> None:
         oskar = self.officials[key]
-        self.clock.set(when)
+        self.walk_to(when)
         self.t.step(when, "step_decline", who=self.who(oskar, key))
         modal = self.people.open_modal(oskar.id, ids.DECLINE, self.people.remiss_dm(oskar.id))
         values = {"reason": {"reason": {"type": "plain_text_input", "value": DECLINE_REASON}}}
@@ -796,14 +986,14 @@ class Demo:
 
     def only_look(self, key: str, when: datetime) -> None:
         cecilia = self.officials[key]
-        self.clock.set(when)
+        self.walk_to(when)
         self.t.step(when, "step_only_look", who=self.who(cecilia, key))
         self.people.close(cecilia.id, self.open_answer_form(cecilia, key))
         self.deliver()
 
     def answer_in_chat(self, key: str, when: datetime, submitted: datetime) -> None:
         elin = self.officials[key]
-        self.clock.set(when)
+        self.walk_to(when)
         self.t.step(when, "step_chat", who=self.who(elin, key))
         dm = self.people.remiss_dm(elin.id)
         reply = self.people.click_for_reply(elin.id, ids.ANSWER_IN_CHAT, dm)
@@ -813,7 +1003,7 @@ class Demo:
             reply = self.people.write_in_thread(elin.id, dm, text)
             turns.append(("remissbot", self.t.slack(reply.blocks)))
         self.t.saw("saw_thread", _conversation(turns, "remissbot"), name=elin.real_name)
-        self.clock.set(submitted)
+        self.walk_to(submitted)
         form = self.open_answer_form(elin, key, reply)
         self.t.note("chat_submit", name=elin.real_name, when=self.t.when(submitted), prefilled=_prefilled(form))
         self.answer_with_form(elin, form, CHAT_FORM, questions=[1, 2, 3, 4])
@@ -823,7 +1013,7 @@ class Demo:
     def answer(
         self, key: str, user: SandboxUser, when: datetime, entered: FormAnswer, part: str, questions: Sequence[int]
     ) -> None:
-        self.clock.set(when)
+        self.walk_to(when)
         self.t.step(when, part, who=self.who(user, key))
         form = self.open_answer_form(user, key)
         self.answer_with_form(user, form, entered, questions)
@@ -832,7 +1022,7 @@ class Demo:
 
     def save_draft(self, key: str, when: datetime) -> None:
         karin = self.officials[key]
-        self.clock.set(when)
+        self.walk_to(when)
         self.t.step(when, "step_draft", who=self.who(karin, key))
         form = self.open_answer_form(karin, key)
         values = answer_form_values(form, DRAFT)
@@ -843,9 +1033,57 @@ class Demo:
         self.show_dm_state(karin, "utkast")
         self.deliver()
 
+    def latest_reminder(self, user_id: str) -> Received:
+        return [item for item in self.of("reminder") if item.user == user_id][-1]
+
+    def snooze(self, key: str, when: datetime) -> None:
+        """The official presses "Påminn mig i morgon" on the reminder she got this morning."""
+        cecilia = self.officials[key]
+        self.walk_to(when)
+        self.t.step(when, "step_snooze", who=self.who(cecilia, key))
+        reminder = self.latest_reminder(cecilia.id)
+        self.people.click(cecilia.id, ids.SNOOZE_TOMORROW, reminder.message)
+        # The app edits the reminder in place: the snooze row gives way to a line saying when she hears again.
+        edited = self.people.dm_message(
+            cecilia.id, lambda m: m.ts == reminder.message.ts and ids.SNOOZE_TOMORROW not in json.dumps(m.blocks)
+        )
+        self.t.saw("saw_reminder_now", self.t.slack(edited.blocks), name=cecilia.real_name)
+        self.deliver()
+
+    def ask_for_extension(self, key: str, when: datetime) -> None:
+        """«Behöver mer tid» on this morning's reminder: the anstånd form, sent to the coordinator."""
+        hassan = self.officials[key]
+        self.walk_to(when)
+        self.t.step(when, "step_extension", who=self.who(hassan, key))
+        modal = self.people.open_modal(hassan.id, ids.REQUEST_EXTENSION, self.latest_reminder(hassan.id).message)
+        typed = {extensions.DATE_TEXT: EXTENSION_DATE, extensions.REASON: EXTENSION_REASON}
+        values = modal_values(modal, typed)
+        self.t.saw("saw_modal", self.entered(modal, values), name=hassan.real_name, title=_title(modal))
+        before = modal.hash  # the app answers with the form's next state, which the fake shows in its place
+        self.people.submit(hassan.id, values)
+        done = self.box.fake.wait_for(
+            lambda: next((v for v in [self.box.fake.view(modal.id)] if v and v.hash != before), None)
+        )
+        self.t.saw("saw_modal_now", self.t.slack(done.payload["blocks"]), name=hassan.real_name, title=_title(done))
+        self.deliver()
+
+    def refuse_extension(self, key: str, when: datetime) -> None:
+        """The coordinator presses Avslå on the request in the status thread and writes why."""
+        mia, hassan = COORDINATOR, self.officials[key]
+        self.walk_to(when)
+        self.t.step(when, "step_refuse", name=mia.real_name, organisation=self.service.directory().require(key).name)
+        request = self.people.dm_message(mia.id, lambda m: ids.REFUSE_EXTENSION in json.dumps(m.blocks))
+        modal = self.people.open_modal(mia.id, ids.REFUSE_EXTENSION, request)
+        values = modal_values(modal, {extensions.NOTE: REFUSAL_NOTE})
+        self.t.saw("saw_modal", self.entered(modal, values), name=mia.real_name, title=_title(modal))
+        self.people.submit(mia.id, values)
+        self.deliver()
+        told = self.people.dm_message(hassan.id, lambda m: outbox_key(m).startswith("extension-decided:"))
+        self.t.saw("saw_told", self.t.slack(told.blocks) or told.text, name=hassan.real_name)
+
     def edit(self, key: str, when: datetime) -> None:
         greta = self.officials[key]
-        self.clock.set(when)
+        self.walk_to(when)
         self.t.step(when, "step_edit", who=self.who(greta, key))
         form = self.open_answer_form(greta, key)
         state = next((b for b in form.payload["blocks"] if b.get("type") == "context"), None)
@@ -859,7 +1097,7 @@ class Demo:
     def last_week(self) -> None:
         self.t.step(None, "step_last_week")
         for key, when, entered in LAST_WEEK:
-            self.clock.set(when)
+            self.walk_to(when)
             user = self.officials[key]
             form = self.open_answer_form(user, key)
             self.people.submit(user.id, answer_form_values(form, entered))
@@ -874,7 +1112,7 @@ class Demo:
         self.deliver()
 
     def deadline_passes(self, when: datetime) -> None:
-        self.clock.set(when)
+        self.walk_to(when)
         self.t.step(when, "step_deadline", name=COORDINATOR.real_name)
         self.service.offer_due_summaries()  # what the bot's scheduler runs every morning at 07:45
         self.deliver()
@@ -885,10 +1123,64 @@ class Demo:
             self.t.saw("saw_status", "\n".join(lines), name=COORDINATOR.real_name, rows=rows)
 
     def final_status(self, when: datetime) -> None:
-        self.clock.set(when)
+        self.walk_to(when)
         self.t.step(when, "step_status", name=COORDINATOR.real_name, case=CASE)
         payload = self.people.command(COORDINATOR.id, f"status {CASE}")
         self.t.saw("saw_command", self.t.slack(payload.get("blocks")), name=COORDINATOR.real_name)
+
+    def walk_on(self, until: datetime) -> None:
+        self.t.step(None, "step_walk_on", until=self.t.when(until))
+        self.walk_to(until)
+        self.deliver()
+
+    def reminder_overview(self) -> None:
+        """Per recipient, the reminders its officials got (as the simulated Slack recorded them) and the ones
+        remissbot did not send, with why; then what the coordinator got."""
+        self.t.step(None, "step_reminders", start=DEMO_START, end=self.walked)
+        plan = self.service.reminder_plan(CASE)
+        rows = {row.organisation.key: row for row in self.service.overview(CASE).rows}
+        escalations = {item.key.rpartition(":")[2]: item for item in self.of("escalation")}
+        for key in self.remiss.recipient_keys:
+            row = rows[key]
+            mine = [p.scheduled for p in plan if p.organisation.key == key]
+            kinds = {s.key: s.reminder for s in mine}
+            got = [
+                {"when": self.t.when(item.at), "reminder": kinds[item.reminder_key], "to": self.t.name_of(item.user)}
+                for item in self.of("reminder")
+                if item.organisation_key == key
+            ]
+            escalated = [
+                self.t.when(escalations[s.reminder.local_date.isoformat()].at)
+                for s in mine
+                if s.reminder.kind is ReminderKind.ESCALATION and s.state is ReminderState.SENT
+            ]
+            not_sent: dict[str, list[Any]] = {}
+            for scheduled in mine:
+                if scheduled.state in (ReminderState.SKIPPED, ReminderState.CANCELLED):
+                    reason = self.t.words(
+                        "skip_reason", reason=scheduled.reason, declined=row.status is RecipientStatus.DECLINED
+                    )
+                    not_sent.setdefault(reason, []).append(scheduled.reminder)
+            self.t.note(
+                "reminders_of",
+                organisation=row.organisation.name,
+                officials=[self.t.name_of(user) for user in row.recipient.officials],
+                got=got,
+                escalated=escalated,
+                not_sent=not_sent,
+                coordinator=COORDINATOR.real_name,
+            )
+        digests = self.of("digest")
+        self.t.note(
+            "coordinator_got",
+            coordinator=COORDINATOR.real_name,
+            digests=len(digests),
+            since=digests[0].at if digests else None,
+            until=digests[-1].at if digests else None,
+            escalations=[item.at for item in escalations.values()],
+        )
+        if digests:
+            self.t.saw("saw_last_digest", self.t.slack(digests[-1].message.blocks), name=COORDINATOR.real_name)
 
     def summary(self, out_dir: Path, names: Mapping[str, str]) -> bool:
         """Write the summary's three files; False (with the reasons printed) if its completeness check fails."""
@@ -954,21 +1246,40 @@ def _mail(name: str) -> str:
 
 
 def _with_contacts(directory: Directory, officials: Mapping[str, SandboxUser]) -> Directory:
-    """The directory with each demo official as their organisation's contact, by e-mail (looked up in Slack)."""
+    """The directory with each demo official as their organisation's contact, by e-mail (looked up in Slack),
+    and the boards' meeting dates (DEMO_MEETINGS), which the reminders name."""
     contacts = {key: (user.email,) for key, user in officials.items() if user.email}
-    return Directory(
-        tuple(
-            Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()), aliases=o.aliases)
-            for o in directory
+
+    def demo(o: Organisation) -> Organisation:
+        meetings, lead = DEMO_MEETINGS.get(o.key, (o.meetings, o.submission_lead_days))
+        return Organisation(
+            o.key,
+            o.name,
+            o.short_name,
+            o.kind,
+            contacts=contacts.get(o.key, ()),
+            aliases=o.aliases,
+            meetings=meetings,
+            submission_lead_days=lead,
         )
-    )
+
+    return Directory(tuple(demo(o) for o in directory))
 
 
-STEPS = 17
+STEPS = 22
 
 
-def run_demo(out: TextIO, *, directory: Path | None = None, env: Mapping[str, str] | None = None) -> int:
-    """Run STK-2023-137 end to end; leave the database and the summary in `directory` (or a new temp dir)."""
+def run_demo(
+    out: TextIO,
+    *,
+    directory: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    observe: Callable[[Sandbox], None] | None = None,
+) -> int:
+    """Run STK-2023-137 end to end; leave the database and the summary in `directory` (or a new temp dir).
+
+    `observe` is handed the sandbox once the story is told, before it stops (tests read the simulated Slack).
+    """
     started = time.monotonic()
     workdir = (directory or Path(tempfile.mkdtemp(prefix="remissbot-demo-"))).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -980,7 +1291,10 @@ def run_demo(out: TextIO, *, directory: Path | None = None, env: Mapping[str, st
     users = [COORDINATOR, *officials.values(), COLLEAGUE]
     names = {u.id: u.real_name for u in users}
     t = Transcript(out, Texts(), STEPS, lambda user_id: names.get(user_id, user_id))
-    t.write(t.words("intro", case=CASE, recipients=len(remiss.recipient_keys)))
+    ticks = [moment.strftime("%H:%M") for moment in TICK_TIMES]
+    t.write(
+        t.words("intro", case=CASE, recipients=len(remiss.recipient_keys), start=DEMO_START, end=WALK_END, ticks=ticks)
+    )
     clock = FakeClock(DEMO_START)
     with running_sandbox(database_url=database_url, users=users, coordinators=[COORDINATOR.id], clock=clock) as box:
         box.core.service.replace_directory(_with_contacts(box.core.service.directory(), officials))
@@ -1004,12 +1318,19 @@ def run_demo(out: TextIO, *, directory: Path | None = None, env: Mapping[str, st
         demo.answer(
             "tekniska-namnden", officials["tekniska-namnden"], at(11, 13, 8, 30), TEKNISKA, "step_long", [1, 2, 3, 4]
         )
+        demo.snooze("funktionsstodsnamnden", at(11, 16, 9, 40))
+        demo.ask_for_extension("arbetsmarknads-och-socialnamnden", at(11, 16, 10, 20))
+        demo.refuse_extension("arbetsmarknads-och-socialnamnden", at(11, 16, 13, 15))
         demo.edit("halsa-vard-och-omsorgsnamnden", at(11, 24, 10))
         demo.last_week()
         demo.deadline_passes(at(12, 1, 7, 45))
         demo.final_status(at(12, 1, 9))
+        demo.walk_on(WALK_END)
+        demo.reminder_overview()
         written = demo.summary(workdir, names)
         calls, warnings = len(box.fake.calls), box.fake.warnings
+        if observe is not None:
+            observe(box)
     t.write(
         "\n"
         + t.words(

@@ -6,7 +6,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import docx
@@ -14,10 +14,24 @@ import pytest
 
 from bot import cli
 from bot.app import build_core
-from bot.demo import CHAT_MESSAGES, COLLEAGUE, COORDINATOR, DECLINE_REASON, long_answer, run_demo
+from bot.demo import (
+    CHAT_MESSAGES,
+    COLLEAGUE,
+    COORDINATOR,
+    DECLINE_REASON,
+    REFUSAL_NOTE,
+    DemoRemiss,
+    long_answer,
+    officials_for,
+    run_demo,
+)
+from bot.domain.reminders import ReminderKind, ReminderState
 from bot.domain.remiss import AuditAction, QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.workspace import Message, Workspace
 from bot.service import RemissService
 from bot.settings import load_settings
+from handlers import ids
 
 CASE = "STK-2023-137"
 
@@ -26,11 +40,12 @@ CASE = "STK-2023-137"
 class Played:
     printed: str
     directory: Path
+    slack: Workspace  # the simulated Slack as the demo left it: every message each person got
 
     @property
     def transcript(self) -> str:
         """What was printed, read as running text: the wrapping and the boxes' and arrows' margins undone."""
-        lines = [re.sub(r"^\s*[│┌→]?\s*", "", line) for line in self.printed.splitlines()]
+        lines = [re.sub(r"^\s*[│┌→⏩]?\s*", "", line) for line in self.printed.splitlines()]
         return " ".join(" ".join(lines).split())
 
     @property
@@ -43,8 +58,9 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
     """The demo, run once for all the tests here (it takes a few seconds)."""
     directory = tmp_path_factory.mktemp("demo")
     out = io.StringIO()
-    assert run_demo(out, directory=directory) == 0
-    return Played(out.getvalue(), directory)
+    seen: list[Sandbox] = []
+    assert run_demo(out, directory=directory, observe=seen.append) == 0
+    return Played(out.getvalue(), directory, seen[0].fake)
 
 
 @pytest.fixture(scope="module")
@@ -159,4 +175,132 @@ def test_the_database_left_behind_answers_remissbot_status(
 def test_the_demo_runs_with_no_warning_from_the_simulated_slack(played: Played) -> None:
     assert "och varnade inte för något" in played.transcript
     steps = [line for line in played.printed.splitlines() if line.startswith("[")]
-    assert [s.split("]")[0] for s in steps] == [f"[{n}/17" for n in range(1, 18)]
+    assert [s.split("]")[0] for s in steps] == [f"[{n}/22" for n in range(1, 23)]
+
+
+# -- the reminders, read from the simulated Slack: each message's outbox key (in its metadata) says which
+# planned reminder it is, `reminder:{case}:{organisation}:{kind}:{local date}:{user}`, and a reminder is
+# only ever sent on its own local date (or skipped).
+def job_messages(slack: Workspace, user_id: str, prefix: str) -> list[tuple[str, Message]]:
+    """The bot's top-level messages in the user's DM whose outbox key starts with `prefix`, oldest first."""
+    found = []
+    for message in slack.messages_in(user_id):
+        key = str(((message.metadata or {}).get("event_payload") or {}).get("key", ""))
+        if message.user is None and message.thread_ts is None and key.startswith(prefix):
+            found.append((key, message))
+    return found
+
+
+NUDGE, BEFORE, MORNING, OVERDUE, SNOOZED = "nudge_unopened", "before_deadline", "deadline_morning", "overdue", "snoozed"
+ALL_BEFORE = [f"{BEFORE} 2023-11-16", f"{BEFORE} 2023-11-23", f"{BEFORE} 2023-11-28"]
+# Who got which reminder on which day: the nudge on Thursday 5 October (3 working days after the sending) to
+# everyone who had not opened the remiss, then 10, 5 and 2 working days before Thursday 30 November, its
+# morning, and the overdue reminder on Friday 1 December, each only while the recipient had not answered.
+EXPECTED_REMINDERS = {
+    "Anna Lindqvist": [f"{NUDGE} 2023-10-05"],  # answered 13 November
+    "Bertil Nyberg": [f"{NUDGE} 2023-10-05", f"{BEFORE} 2023-11-16", f"{BEFORE} 2023-11-23"],  # 27 November
+    # Snoozed the 16 November reminder ("påminn mig i morgon"), never answered.
+    "Cecilia Holm": [
+        f"{NUDGE} 2023-10-05",
+        f"{BEFORE} 2023-11-16",
+        f"{SNOOZED} 2023-11-17",
+        f"{BEFORE} 2023-11-23",
+        f"{BEFORE} 2023-11-28",
+        f"{MORNING} 2023-11-30",
+        f"{OVERDUE} 2023-12-01",
+    ],
+    "David Ekström": [f"{NUDGE} 2023-10-05"],  # answered 24 October
+    "Elin Sandberg": [f"{NUDGE} 2023-10-05"],  # answered 19 October
+    "Fredrik Åberg": [],  # handed the remiss over on 3 October: his colleague gets the reminders
+    "Sofia Karlsson": [f"{NUDGE} 2023-10-05"],  # answered 10 November
+    "Greta Malmberg": [f"{NUDGE} 2023-10-05"],  # preliminary answer 6 November
+    "Hassan Ali": [f"{NUDGE} 2023-10-05", *ALL_BEFORE],  # asked for anstånd, refused; answered 28 November 15:05
+    "Ida Persson": [f"{NUDGE} 2023-10-05", *ALL_BEFORE],  # answered 28 November 16:40
+    "Jonas Wikström": [f"{NUDGE} 2023-10-05", *ALL_BEFORE],  # answered 29 November
+    "Karin Öberg": [f"{NUDGE} 2023-10-05", *ALL_BEFORE, f"{MORNING} 2023-11-30", f"{OVERDUE} 2023-12-01"],
+    "Leila Haddad": [f"{NUDGE} 2023-10-05", *ALL_BEFORE, f"{MORNING} 2023-11-30"],  # answered 30 November 10:30
+    "Magnus Strand": [f"{NUDGE} 2023-10-05", *ALL_BEFORE, f"{MORNING} 2023-11-30"],  # 30 November 16:15
+    "Nora Blom": [f"{NUDGE} 2023-10-05", *ALL_BEFORE, f"{MORNING} 2023-11-30", f"{OVERDUE} 2023-12-01"],
+    "Oskar Lund": [],  # declined on 4 October, before the nudge
+    "Mia Idestrom": [],
+}
+
+
+def people() -> dict[str, str]:
+    """Everyone in the demo's workspace, name -> Slack user id."""
+    officials = officials_for(DemoRemiss.load().recipient_keys).values()
+    return {user.real_name: user.id for user in (*officials, COLLEAGUE, COORDINATOR)}
+
+
+def test_each_official_got_exactly_the_reminders_due_before_their_answer(played: Played) -> None:
+    organisation_of = {user.id: key for key, user in officials_for(DemoRemiss.load().recipient_keys).items()}
+    organisation_of[COLLEAGUE.id] = "gymnasie-och-vuxenutbildningsnamnden"
+    got: dict[str, list[str]] = {}
+    for name, user_id in people().items():
+        got[name] = []
+        for key, _ in job_messages(played.slack, user_id, "reminder"):
+            _, case, organisation, kind, day, to = key.split(":")
+            assert (case, organisation, to) == (CASE, organisation_of[user_id], user_id)
+            got[name].append(f"{kind} {day}")
+    assert got == EXPECTED_REMINDERS
+
+
+def test_the_snoozed_reminder_was_edited_and_the_next_came_the_next_working_day(played: Played) -> None:
+    cecilia = people()["Cecilia Holm"]
+    reminders = dict(job_messages(played.slack, cecilia, "reminder:"))
+    snoozed = reminders[f"reminder:{CASE}:funktionsstodsnamnden:{BEFORE}:2023-11-16:{cecilia}"]
+    assert ids.SNOOZE_TOMORROW not in str(snoozed.blocks)  # the snooze row gave way to when she hears again
+    assert "17 november" in str(snoozed.blocks)
+
+
+def test_the_coordinator_got_a_digest_every_working_day_and_one_escalation_on_4_december(played: Played) -> None:
+    mia = COORDINATOR.id
+    digests = [key for key, _ in job_messages(played.slack, mia, "digest:")]
+    # Every weekday from the day after the sending to the end of the walk (no public holiday falls on one).
+    days = [date(2023, 10, 3) + timedelta(days=n) for n in range((date(2023, 12, 5) - date(2023, 10, 3)).days + 1)]
+    assert digests == [f"digest:{day.isoformat()}:{mia}" for day in days if day.weekday() < 5]
+    [(key, escalation)] = job_messages(played.slack, mia, "escalation:")
+    assert key == f"escalation:{CASE}:2023-12-04"
+    text = str(escalation.blocks)
+    late = ("Funktionsstödsnämnden", "Servicenämnden", "Parkering Malmö")
+    assert all(name in text for name in late)
+    assert "Tekniska nämnden" not in text and "Parkeringsövervakning" not in text
+    # Nothing else from the reminder job reached anyone (no "påminn igen", no second escalation).
+    everyone = [key for user_id in people().values() for key, _ in job_messages(played.slack, user_id, "")]
+    reminders = sum(len(got) for got in EXPECTED_REMINDERS.values())
+    assert len([k for k in everyone if k.startswith(("reminder", "escalation", "digest"))]) == reminders + 1 + 46
+
+
+def test_the_reminders_not_sent_are_recorded_as_skipped_with_why(service: RemissService) -> None:
+    rows = service.reminder_plan(CASE)
+    assert all(row.scheduled.state is not ReminderState.PLANNED for row in rows)  # nothing left after 5 December
+    tekniska = [row.scheduled for row in rows if row.organisation.key == "tekniska-namnden"]
+    assert (tekniska[0].reminder.kind, tekniska[0].state) == (ReminderKind.NUDGE_UNOPENED, ReminderState.SENT)
+    assert {(s.state, s.reason) for s in tekniska[1:]} == {(ReminderState.SKIPPED, "skip_answered")}
+    escalations = {
+        r.organisation.key: r.scheduled.state for r in rows if r.scheduled.reminder.kind is ReminderKind.ESCALATION
+    }
+    late = {"funktionsstodsnamnden", "servicenamnden", "parkering-malmo"}
+    assert {key for key, state in escalations.items() if state is ReminderState.SENT} == late
+    assert len(escalations) == 15
+
+
+def test_the_transcript_shows_the_reminders_per_recipient_and_the_refused_anstand(
+    played: Played, service: RemissService
+) -> None:
+    text = played.transcript
+    assert "⏩ tor 5 okt 09:00 · Påminnelse «remissen är inte öppnad» till 14 handläggare" in played.printed
+    assert (
+        "Parkering Malmö (Nora Blom) fick: tor 5 okt 09:00 «remissen är inte öppnad», tor 16 nov 09:00 «10 "
+        "arbetsdagar kvar», tor 23 nov 09:00 «5 arbetsdagar kvar», tis 28 nov 09:00 «2 arbetsdagar kvar», tor 30 "
+        "nov 09:00 «sista svarsdagen», fre 1 dec 09:00 «svarsdatum har passerat» Mia fick en eskalering om den: "
+        "mån 4 dec 09:00"
+    ) in text
+    assert "Tekniska nämnden (Anna Lindqvist) fick: tor 5 okt 09:00 «remissen är inte öppnad» inte skickade" in text
+    assert "Mia Idestrom (samordnare) fick 46 morgonsammanfattningar" in text
+    actions = [e.action for e in service.audit_trail(CASE) if e.organisation_key == "arbetsmarknads-och-socialnamnden"]
+    assert AuditAction.EXTENSION_REQUESTED in actions and AuditAction.EXTENSION_REFUSED in actions
+    hassan = people()["Hassan Ali"]
+    [(_, told)] = job_messages(played.slack, hassan, "extension-decided:")
+    assert REFUSAL_NOTE[:40] in str(told.blocks)
+    assert recipient(service, "arbetsmarknads-och-socialnamnden").deadline == date(2023, 11, 30)

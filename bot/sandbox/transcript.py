@@ -28,7 +28,7 @@ def blocks_as_text(blocks: Iterable[dict[str, Any]], name_of: Callable[[str], st
     for block in blocks:
         kind = block.get("type")
         if kind == "header":
-            lines.append(block["text"]["text"].upper())
+            lines.append(emoji_as_text(block["text"]["text"]).upper())
         elif kind == "divider":
             lines.append("─" * 40)
         elif kind in ("section", "context", "actions", "input"):
@@ -69,6 +69,17 @@ _EMOJI = {
     "page_facing_up": "📄",
     "bell": "🔔",
     "memo": "📝",
+    "wave": "👋",
+    "zzz": "💤",
+    "thumbsup": "👍",
+    "sunrise": "🌅",
+    "rotating_light": "🚨",
+    "information_source": "ℹ️",
+    "incoming_envelope": "📨",
+    "hourglass": "⌛",
+    "hourglass_flowing_sand": "⏳",
+    "alarm_clock": "⏰",
+    "eyes": "👀",
 }
 _EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
 
