@@ -376,6 +376,7 @@ POLICY_KEYS = (
     "before_deadline",
     "on_deadline_morning",
     "nudge_unopened_after",
+    "before_submission",
     "overdue_after",
     "escalate_after",
     "office_hours",
@@ -558,7 +559,7 @@ def _policy_change(core: Core, text: str) -> tuple[str, object]:
     if key not in POLICY_KEYS:
         raise _Refused(_reminder_text(core, "unknown_key", key=key, keys=POLICY_KEYS))
     word = raw.lower()
-    if key in ("nudge_unopened_after", "overdue_after", "escalate_after"):
+    if key in ("nudge_unopened_after", "before_submission", "overdue_after", "escalate_after"):
         return key, None if word in _OFF_WORDS else int(raw) if raw.isdigit() else raw
     if key == "before_deadline":
         if word in _OFF_WORDS:

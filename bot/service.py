@@ -87,7 +87,9 @@ THREAD_ACTIONS = frozenset(
 # Reminders claimed per transaction by the periodic job; it loops until fewer are due.
 REMINDER_BATCH = 200
 # Reminders an official may snooze away; the deadline's morning, overdue and escalation always come.
-SNOOZABLE = frozenset({ReminderKind.NUDGE_UNOPENED, ReminderKind.BEFORE_DEADLINE, ReminderKind.SNOOZED})
+SNOOZABLE = frozenset(
+    {ReminderKind.NUDGE_UNOPENED, ReminderKind.BEFORE_DEADLINE, ReminderKind.BEFORE_SUBMISSION, ReminderKind.SNOOZED}
+)
 DEFAULT_DIGEST_TIME = dt_time(8, 30)
 GROUP_CACHE_SECONDS = 300
 DIRECTORY_CACHE_SECONDS = 60

@@ -97,7 +97,8 @@ def reminder_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
         return text, [blocks.section(text)]
     text = _part(texts, "reminder", d)
     body = [blocks.section(text)]
-    if r.meeting is not None and r.working_days_left >= 0:
+    # The inlämningsdag reminder is about the meeting already; the others add it as a line of its own.
+    if r.meeting is not None and r.working_days_left >= 0 and r.kind is not ReminderKind.BEFORE_SUBMISSION:
         advice = _part(texts, "reminder_meeting", d)
         if advice:
             body.append(blocks.section(advice))

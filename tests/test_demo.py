@@ -193,12 +193,19 @@ def job_messages(slack: Workspace, user_id: str, prefix: str) -> list[tuple[str,
 
 NUDGE, BEFORE, MORNING, OVERDUE, SNOOZED = "nudge_unopened", "before_deadline", "deadline_morning", "overdue", "snoozed"
 ALL_BEFORE = [f"{BEFORE} 2023-11-16", f"{BEFORE} 2023-11-23", f"{BEFORE} 2023-11-28"]
+SUBMISSION = "before_submission"
 # Who got which reminder on which day: the nudge on Thursday 5 October (3 working days after the sending) to
 # everyone who had not opened the remiss, then 10, 5 and 2 working days before Thursday 30 November, its
 # morning, and the overdue reminder on Friday 1 December, each only while the recipient had not answered.
 EXPECTED_REMINDERS = {
-    "Anna Lindqvist": [f"{NUDGE} 2023-10-05"],  # answered 13 November
-    "Bertil Nyberg": [f"{NUDGE} 2023-10-05", f"{BEFORE} 2023-11-16", f"{BEFORE} 2023-11-23"],  # 27 November
+    # Boards with an inlämningsdag get a reminder two working days before it (tekniska: meeting 9 November).
+    "Anna Lindqvist": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-10-24"],  # answered 13 November
+    "Bertil Nyberg": [
+        f"{NUDGE} 2023-10-05",
+        f"{SUBMISSION} 2023-11-07",
+        f"{BEFORE} 2023-11-16",
+        f"{BEFORE} 2023-11-23",
+    ],  # 27 November
     # Snoozed the 16 November reminder ("påminn mig i morgon"), never answered.
     "Cecilia Holm": [
         f"{NUDGE} 2023-10-05",
@@ -212,13 +219,28 @@ EXPECTED_REMINDERS = {
     "David Ekström": [f"{NUDGE} 2023-10-05"],  # answered 24 October
     "Elin Sandberg": [f"{NUDGE} 2023-10-05"],  # answered 19 October
     "Fredrik Åberg": [],  # handed the remiss over on 3 October: his colleague gets the reminders
-    "Sofia Karlsson": [f"{NUDGE} 2023-10-05"],  # answered 10 November
+    "Sofia Karlsson": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-10-23"],  # answered 10 November
     "Greta Malmberg": [f"{NUDGE} 2023-10-05"],  # preliminary answer 6 November
-    "Hassan Ali": [f"{NUDGE} 2023-10-05", *ALL_BEFORE],  # asked for anstånd, refused; answered 28 November 15:05
-    "Ida Persson": [f"{NUDGE} 2023-10-05", *ALL_BEFORE],  # answered 28 November 16:40
-    "Jonas Wikström": [f"{NUDGE} 2023-10-05", *ALL_BEFORE],  # answered 29 November
-    "Karin Öberg": [f"{NUDGE} 2023-10-05", *ALL_BEFORE, f"{MORNING} 2023-11-30", f"{OVERDUE} 2023-12-01"],
-    "Leila Haddad": [f"{NUDGE} 2023-10-05", *ALL_BEFORE, f"{MORNING} 2023-11-30"],  # answered 30 November 10:30
+    "Hassan Ali": [
+        f"{NUDGE} 2023-10-05",
+        f"{SUBMISSION} 2023-11-09",
+        *ALL_BEFORE,
+    ],  # asked for anstånd, refused; answered 28 November 15:05
+    "Ida Persson": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-11-03", *ALL_BEFORE],  # answered 28 November 16:40
+    "Jonas Wikström": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-11-06", *ALL_BEFORE],  # answered 29 November
+    "Karin Öberg": [
+        f"{NUDGE} 2023-10-05",
+        f"{SUBMISSION} 2023-10-30",
+        *ALL_BEFORE,
+        f"{MORNING} 2023-11-30",
+        f"{OVERDUE} 2023-12-01",
+    ],
+    "Leila Haddad": [
+        f"{NUDGE} 2023-10-05",
+        f"{SUBMISSION} 2023-11-07",
+        *ALL_BEFORE,
+        f"{MORNING} 2023-11-30",
+    ],  # answered 30 November 10:30
     "Magnus Strand": [f"{NUDGE} 2023-10-05", *ALL_BEFORE, f"{MORNING} 2023-11-30"],  # 30 November 16:15
     "Nora Blom": [f"{NUDGE} 2023-10-05", *ALL_BEFORE, f"{MORNING} 2023-11-30", f"{OVERDUE} 2023-12-01"],
     "Oskar Lund": [],  # declined on 4 October, before the nudge
@@ -275,8 +297,12 @@ def test_the_reminders_not_sent_are_recorded_as_skipped_with_why(service: Remiss
     rows = service.reminder_plan(CASE)
     assert all(row.scheduled.state is not ReminderState.PLANNED for row in rows)  # nothing left after 5 December
     tekniska = [row.scheduled for row in rows if row.organisation.key == "tekniska-namnden"]
-    assert (tekniska[0].reminder.kind, tekniska[0].state) == (ReminderKind.NUDGE_UNOPENED, ReminderState.SENT)
-    assert {(s.state, s.reason) for s in tekniska[1:]} == {(ReminderState.SKIPPED, "skip_answered")}
+    sent = [(s.reminder.kind, s.reminder.local_date) for s in tekniska if s.state is ReminderState.SENT]
+    assert sent == [
+        (ReminderKind.NUDGE_UNOPENED, date(2023, 10, 5)),
+        (ReminderKind.BEFORE_SUBMISSION, date(2023, 10, 24)),
+    ]
+    assert {(s.state, s.reason) for s in tekniska[2:]} == {(ReminderState.SKIPPED, "skip_answered")}
     escalations = {
         r.organisation.key: r.scheduled.state for r in rows if r.scheduled.reminder.kind is ReminderKind.ESCALATION
     }
@@ -296,7 +322,10 @@ def test_the_transcript_shows_the_reminders_per_recipient_and_the_refused_anstan
         "nov 09:00 «sista svarsdagen», fre 1 dec 09:00 «svarsdatum har passerat» Mia fick en eskalering om den: "
         "mån 4 dec 09:00"
     ) in text
-    assert "Tekniska nämnden (Anna Lindqvist) fick: tor 5 okt 09:00 «remissen är inte öppnad» inte skickade" in text
+    assert (
+        "Tekniska nämnden (Anna Lindqvist) fick: tor 5 okt 09:00 «remissen är inte öppnad», tis 24 okt 09:00 "
+        "«inlämningsdagen närmar sig» inte skickade"
+    ) in text
     assert "Mia Idestrom (samordnare) fick 46 morgonsammanfattningar" in text
     actions = [e.action for e in service.audit_trail(CASE) if e.organisation_key == "arbetsmarknads-och-socialnamnden"]
     assert AuditAction.EXTENSION_REQUESTED in actions and AuditAction.EXTENSION_REFUSED in actions

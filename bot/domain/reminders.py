@@ -41,6 +41,9 @@ class ReminderPolicy:
 
     nudge_unopened_after: int | None = 3
     before_deadline: tuple[int, ...] = (10, 5, 2)
+    # A board with a known inlämningsdag is reminded this many working days before it: the day the matter
+    # must be ready for the board's last meeting is its real deadline.
+    before_submission: int | None = 2
     on_deadline_morning: bool = True
     overdue_after: int | None = 1
     # Counted from the overdue reminder (from the deadline when there is none).
@@ -55,7 +58,13 @@ class ReminderPolicy:
         # A send time outside office hours would never be sent (after) or always wait (before): refuse it.
         if not start <= self.send_at < end:
             raise PolicyError("outside_office_hours", "send_at", f"{self.send_at:%H:%M}")
-        counts = (self.nudge_unopened_after, self.overdue_after, self.escalate_after, *self.before_deadline)
+        counts = (
+            self.nudge_unopened_after,
+            self.overdue_after,
+            self.escalate_after,
+            self.before_submission,
+            *self.before_deadline,
+        )
         if any(n is not None and n < 1 for n in counts):
             raise PolicyError("not_days", "before_deadline", "0")
 
@@ -63,6 +72,7 @@ class ReminderPolicy:
 class ReminderKind(StrEnum):
     NUDGE_UNOPENED = "nudge_unopened"  # not opened yet: will you answer, decline, or need more time?
     BEFORE_DEADLINE = "before_deadline"
+    BEFORE_SUBMISSION = "before_submission"  # the board's inlämningsdag is near
     DEADLINE_MORNING = "deadline_morning"
     OVERDUE = "overdue"
     ESCALATION = "escalation"  # to the coordinator: this recipient is late
@@ -74,9 +84,11 @@ _URGENCY = {
     ReminderKind.NUDGE_UNOPENED: 0,
     ReminderKind.SNOOZED: 1,
     ReminderKind.BEFORE_DEADLINE: 2,
-    ReminderKind.DEADLINE_MORNING: 3,
-    ReminderKind.OVERDUE: 4,
-    ReminderKind.ESCALATION: 5,
+    # On the same day as a "days left" reminder, the inlämningsdag says more: it is the board's real deadline.
+    ReminderKind.BEFORE_SUBMISSION: 3,
+    ReminderKind.DEADLINE_MORNING: 4,
+    ReminderKind.OVERDUE: 5,
+    ReminderKind.ESCALATION: 6,
 }
 
 
@@ -201,6 +213,10 @@ def plan_reminders(
         (ReminderKind.BEFORE_DEADLINE, add_working_days(calendar, last_day, -n), "recipient")
         for n in policy.before_deadline
     )
+    submission = advice.submission_date if advice is not None and not advice.no_meeting_fits else None
+    if policy.before_submission is not None and submission is not None:
+        ready_by = add_working_days(calendar, submission, -policy.before_submission)
+        wanted.append((ReminderKind.BEFORE_SUBMISSION, ready_by, "recipient"))
     if policy.on_deadline_morning:
         wanted.append((ReminderKind.DEADLINE_MORNING, last_day, "recipient"))
     overdue_after = policy.overdue_after or 0
@@ -366,7 +382,7 @@ def policy_with(base: ReminderPolicy, overrides: dict[str, object] | None) -> Re
         return base
     changes: dict[str, object] = {}
     for name, value in overrides.items():
-        if name in ("nudge_unopened_after", "overdue_after", "escalate_after"):
+        if name in ("nudge_unopened_after", "overdue_after", "escalate_after", "before_submission"):
             changes[name] = _days_or_none(name, value)
         elif name == "before_deadline":
             if not isinstance(value, list | tuple):
@@ -388,7 +404,7 @@ def policy_with(base: ReminderPolicy, overrides: dict[str, object] | None) -> Re
 def policy_overrides(policy: ReminderPolicy, base: ReminderPolicy) -> dict[str, object]:
     """The settings in which `policy` differs from `base`, in the stored form `policy_with` reads."""
     stored: dict[str, object] = {}
-    for name in ("nudge_unopened_after", "overdue_after", "escalate_after", "on_deadline_morning"):
+    for name in ("nudge_unopened_after", "overdue_after", "escalate_after", "before_submission", "on_deadline_morning"):
         if getattr(policy, name) != getattr(base, name):
             stored[name] = getattr(policy, name)
     if policy.before_deadline != base.before_deadline:

@@ -61,6 +61,7 @@ _EMOJI = {
     "outbox_tray": "📤",
     "leftwards_arrow_with_hook": "↩️",
     "calendar": "📅",
+    "spiral_calendar_pad": "🗓️",
     "warning": "⚠️",
     "lock": "🔒",
     "floppy_disk": "💾",

@@ -57,3 +57,50 @@ def test_the_next_office_time_skips_evenings_weekends_and_holidays(moment: datet
     found = next_office_time(moment, STOCKHOLM, (time(8, 0), time(17, 0)), SwedishCalendar())
     assert found == expected
     assert found.tzinfo == UTC
+
+
+def test_a_board_is_reminded_two_working_days_before_its_inlamningsdag() -> None:
+    from datetime import date
+
+    from bot.domain.reminders import ReminderKind, plan_reminders
+    from bot.domain.remiss import QuestionKind, Recipient, Remiss
+
+    remiss = Remiss.draft(
+        case_number="STK-2023-137",
+        title="Områdeslyft",
+        description="",
+        sender_key="stadskontoret",
+        coordinators=("UMIA",),
+        contact="",
+        questions=[("Fråga?", QuestionKind.FREE_TEXT)],
+        deadline=date(2023, 11, 30),
+        created_by="UMIA",
+        created_at=datetime(2023, 10, 2, 8, 0, tzinfo=UTC),
+        today=date(2023, 10, 2),
+    )
+    recipient = Recipient(
+        case_number=remiss.case_number,
+        organisation_key="tekniska-namnden",
+        officials=("UTN1",),
+        remiss_deadline=remiss.deadline,
+    )
+
+    def plan(policy: ReminderPolicy, meetings: tuple[date, ...] = (date(2023, 11, 16),)) -> dict[date, str]:
+        found = plan_reminders(
+            remiss,
+            recipient,
+            sent_on=date(2023, 10, 2),
+            policy=policy,
+            calendar=SwedishCalendar(),
+            tz=STOCKHOLM,
+            meetings=meetings,
+            submission_lead_days=14,
+        )
+        return {r.local_date: r.kind.value for r in found}
+
+    # Meeting 16 November, ready 14 days before: 2 November; two working days before that: 31 October.
+    days = plan(ReminderPolicy())
+    assert days[date(2023, 10, 31)] == ReminderKind.BEFORE_SUBMISSION.value
+    assert plan(ReminderPolicy(before_submission=None)).get(date(2023, 10, 31)) is None
+    # No meeting fits (the only one is after the deadline): no inlämningsdag reminder, the advice says why.
+    assert ReminderKind.BEFORE_SUBMISSION.value not in plan(ReminderPolicy(), (date(2023, 12, 14),)).values()

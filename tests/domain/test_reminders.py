@@ -504,6 +504,8 @@ def test_reminders_to_a_board_name_its_meeting_up_to_the_deadline() -> None:
     advice = MeetingAdvice(date(2023, 11, 16), date(2023, 11, 2), no_meeting_fits=False)
     assert [(r.kind, r.meeting) for r in reminders] == [
         (K.NUDGE_UNOPENED, advice),
+        # Two working days before the inlämningsdag (2 November): 31 October.
+        (K.BEFORE_SUBMISSION, advice),
         (K.BEFORE_DEADLINE, advice),
         (K.BEFORE_DEADLINE, advice),
         (K.BEFORE_DEADLINE, advice),

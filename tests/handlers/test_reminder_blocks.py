@@ -133,6 +133,18 @@ def test_the_board_meeting_is_named_and_when_none_fits_the_alternatives_are() ->
     assert "Ingen nämnd hinner behandla ärendet före svarsdatum. Ni kan svara på delegation" in none
 
 
+def test_the_inlamningsdag_reminder_names_the_meeting_and_the_day_once() -> None:
+    fits = MeetingAdvice(date(2023, 11, 16), date(2023, 11, 2), no_meeting_fits=False)
+    text, blocks = reminder(ReminderKind.BEFORE_SUBMISSION, 21, meeting=fits, today=date(2023, 10, 31))
+    assert text.startswith(
+        ":spiral_calendar_pad: Inlämningsdagen närmar sig: för att *STK-2023-137 Områdeslyft* ska hinna till "
+        "nämndens sammanträde 16 november 2023 ska ärendet vara klart för inlämning torsdag 2 november 2023."
+    )
+    assert text.count("16 november 2023") == 1  # not repeated by the meeting line the other reminders carry
+    assert element_ids(blocks)[:3] == [ids.ANSWER, ids.DECLINE, ids.REQUEST_EXTENSION]
+    assert message_block_errors(blocks) == []
+
+
 def test_user_text_is_escaped() -> None:
     text, blocks = reminder(
         ReminderKind.BEFORE_DEADLINE, 3, r=remiss(title=HOSTILE), org=organisation(name=f"Nämnd {HOSTILE}")
