@@ -491,6 +491,12 @@ class MemoryRepository:
         deadline = self._state.remisses[recipient.case_number].deadline
         return _copy(replace(recipient, remiss_deadline=deadline))
 
+    # -- lean reads ------------------------------------------------------------------------------------
+    def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:
+        remiss = self.get_remiss(case_number, shared=True)
+        recipient = self.get_recipient(case_number, organisation_key) if remiss is not None else None
+        return Assignment(remiss, recipient) if remiss is not None and recipient is not None else None
+
 
 class MemoryStore:
     """bot.ports.Store in memory: transactions are serialised by a lock and roll back on any exception."""

@@ -187,6 +187,12 @@ class Repository(Protocol):
     def save_extension_request(self, request: ExtensionRequest) -> None: ...
     def extension_requests(self, case_number: str, organisation_key: str | None = None) -> list[ExtensionRequest]: ...
 
+    # Lean reads
+    def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:
+        """The remiss and one of its recipients, as get_remiss and get_recipient give them (None if either is
+        missing); cheaper in a read-only view, where the answer form reads it at every click."""
+        ...
+
 
 class Store(Protocol):
     """Opens transactions on the database (or an in-memory stand-in)."""

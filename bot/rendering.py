@@ -52,6 +52,8 @@ class Texts:
             "keep_trailing_newline": False,
             "trim_blocks": True,
             "lstrip_blocks": True,
+            # Templates ship with the code and never change while it runs: no stat() of the file per render.
+            "auto_reload": False,
         }
         self.text_env = jinja2.Environment(autoescape=False, **common)  # noqa: S701 - Slack/plain text, escaped by filter
         self.html_env = jinja2.Environment(autoescape=True, **common)
@@ -60,6 +62,9 @@ class Texts:
             env.filters["datum"] = lambda v: swedish_date(v, tz)
             env.filters["veckodag_datum"] = swedish_weekday_date
             env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
+        # A label depends on its name only; ui_labels.j2 builds its whole table on each render, and one
+        # answer form asks for ~45 labels (bench/bench_ack.py).
+        self._labels: dict[str, str] = {}
 
     def render(self, name: str, /, **context: Any) -> str:
         """Render a text template (Slack mrkdwn or plain text) to a stripped string."""
@@ -70,7 +75,10 @@ class Texts:
 
     def label(self, name: str) -> str:
         """A button label or modal title from templates/ui_labels.j2."""
-        return self.render("ui_labels.j2", name=name)
+        label = self._labels.get(name)
+        if label is None:
+            label = self._labels[name] = self.render("ui_labels.j2", name=name)
+        return label
 
     def message(self, name: str, /, **params: Any) -> str:
         """A short message: the macro `name` in templates/messages.j2."""

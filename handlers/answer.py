@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -72,6 +73,11 @@ DECIDED_BY_MAX = 300
 OPTION_TEXT_LIMIT = 75
 # private_metadata holds 3000 characters; the remembered decision details stay well inside it.
 REMEMBERED_TEXT_MAX = 1000
+# Threads that build and open (or redraw) the form after the ack. Few and of their own: a form takes ~10 ms of
+# CPU, and 50 officials pressing Svara at once kept all of Bolt's listener threads busy with it, so the next
+# clicks waited up to 300 ms for a thread to acknowledge them in (bench/bench_ack.py --diagnose). Queued here,
+# the forms open in the order clicked, well within the trigger's three seconds.
+FORM_THREADS = 2
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -454,7 +460,8 @@ def open_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
     content = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
     # The trigger expires three seconds after the click: open first, record afterwards, off the listener.
     client.views_open(trigger_id=body["trigger_id"], view=answer_view(ctx.texts, row, content, place))
-    ctx.background.submit(_logged, ctx.service.record_opened, actor, ref.case_number, ref.organisation_key)
+    if row.recipient.opened_at is None:  # later looks change nothing (Recipient.open): no write transaction for them
+        ctx.background.submit(_logged, ctx.service.record_opened, actor, ref.case_number, ref.organisation_key)
 
 
 @dataclass(frozen=True)
@@ -581,23 +588,35 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
         log.warning("Remiss message %s/%s not updated: %s", channel, ts, error.response.get("error"))
 
 
+def _telling(
+    ctx: HandlerContext,
+    work: Callable[[HandlerContext, Mapping[str, Any], WebClient], None],
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """Form work after the ack, off Bolt's threads: a refusal or a failure is told, as Bolt's handler would."""
+    try:
+        work(ctx, body, client)
+    except Exception as error:
+        handle_error(ctx, error, body, respond)
+
+
 def register(app: App, ctx: HandlerContext) -> None:
     """Listeners for the answer form."""
+    forms = ThreadPoolExecutor(max_workers=FORM_THREADS, thread_name_prefix="remissbot-forms")
 
     @app.action(ids.ANSWER)
     def _answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        try:
-            open_answer_form(ctx, body, client)
-        except DomainError as error:
-            # Told here rather than raised to Bolt's error handler: Bolt 1.30 loses an ack() when the listener
-            # raises within ~10 ms of it (thread_runner resets ack.response), and Slack then sees no answer.
-            handle_error(ctx, error, body, respond)
+        # Never raised to Bolt: Bolt 1.30 loses an ack() when the listener raises within ~10 ms of it
+        # (thread_runner resets ack.response), and Slack then sees no answer.
+        forms.submit(_telling, ctx, open_answer_form, body, client, respond)
 
     @app.action(KIND)
-    def _kind(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def _kind(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        change_kind(ctx, body, client)
+        forms.submit(_telling, ctx, change_kind, body, client, respond)
 
     @app.action(SAVE_DRAFT)
     def _save_draft(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -8,8 +8,23 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Insert, case, delete, func, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal_column,
+    null,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -895,6 +910,143 @@ class SqlRepository:
             for i, e in enumerate(extensions)
         )
 
+    # -- lean reads (added for bench/bench_ack.py) -----------------------------------------------------
+    def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:
+        """The remiss and one of its recipients, equal to what get_remiss and get_recipient give.
+
+        In a read-only view: two plain queries (four when the recipient has versions or extensions) without
+        the ORM's object loading, where those two take seven; every click in the answer form reads this, and
+        on PostgreSQL each query is a round trip. In a transaction: those two, for their locks and for the
+        copy that save_recipient compares against."""
+        if self._locking or not self._read_only:
+            remiss = self.get_remiss(case_number, shared=True)
+            recipient = self.get_recipient(case_number, organisation_key) if remiss is not None else None
+            return Assignment(remiss, recipient) if remiss is not None and recipient is not None else None
+        connection = self._session.connection()
+        head = connection.execute(_ASSIGNMENT_HEAD, {"case_number": case_number, "key": organisation_key}).first()
+        if head is None:
+            return None
+        remiss_id, recipient_id = int(head.id), int(head.recipient_id)
+        ids = {"remiss_id": remiss_id, "recipient_id": recipient_id}
+        questions: list[Question] = []
+        documents: list[DocumentLink] = []
+        officials: list[str] = []
+        for part in connection.execute(_ASSIGNMENT_PARTS, ids):
+            if part.part == "q":
+                questions.append(Question(part.number, part.a, QuestionKind(part.b)))
+            elif part.part == "d":
+                documents.append(DocumentLink(part.a, part.b))
+            else:
+                officials.append(part.a)
+        remiss = Remiss(
+            case_number=head.case_number,
+            title=head.title,
+            description=head.description,
+            sender_key=head.sender_key,
+            coordinators=tuple(head.coordinators),
+            contact=head.contact,
+            questions=tuple(questions),
+            deadline=head.deadline,
+            created_by=head.created_by,
+            created_at=head.created_at,
+            documents=tuple(documents),
+            status=RemissStatus(head.status),
+            sent_at=head.sent_at,
+            closed_at=head.closed_at,
+            id=remiss_id,
+        )
+        versions = connection.execute(_ASSIGNMENT_VERSIONS, ids) if head.versions else ()
+        extensions = connection.execute(_ASSIGNMENT_EXTENSIONS, ids) if head.extensions else ()
+        draft = None
+        if head.draft_content is not None and head.draft_updated_by is not None and head.draft_updated_at is not None:
+            draft = Draft(content_from_json(head.draft_content), head.draft_updated_by, head.draft_updated_at)
+        recipient = Recipient(
+            case_number=head.case_number,
+            organisation_key=organisation_key,
+            officials=tuple(officials),
+            remiss_deadline=head.deadline,
+            opened_at=head.opened_at,
+            draft=draft,
+            responses=[
+                Response(
+                    version=v.version,
+                    content=ResponseContent(
+                        kind=ResponseKind(v.kind),
+                        answers=tuple(_answer(a) for a in v.answers),
+                        meeting_date=v.meeting_date,
+                        paragraph=v.paragraph,
+                        decided_by=v.decided_by,
+                        planned_board_date=v.planned_board_date,
+                        decline_reason=v.decline_reason,
+                        attachments=tuple(_attachment(a) for a in v.attachments),
+                    ),
+                    author=v.author,
+                    submitted_at=v.submitted_at,
+                )
+                for v in versions
+            ],
+            withdrawn_version=head.withdrawn_version,
+            extensions=[
+                Extension(e.previous_deadline, e.new_deadline, e.granted_by, e.granted_at, e.reason) for e in extensions
+            ],
+            last_activity_at=head.last_activity_at,
+            id=recipient_id,
+        )
+        return Assignment(remiss, recipient)
+
+
+# The queries of SqlRepository.get_assignment, built once (building a statement costs about what running it
+# does). The head is the remiss and recipient rows, with how many versions and extensions there are; the parts
+# are the remiss's questions and documents and the recipient's officials, in their order, in one result.
+_REMISS = SQLModel.metadata.tables["remiss"]
+_RECIPIENT = SQLModel.metadata.tables["recipient"]
+_QUESTION = SQLModel.metadata.tables["question"]
+_DOCUMENT = SQLModel.metadata.tables["document_link"]
+_OFFICIAL = SQLModel.metadata.tables["recipient_official"]
+_VERSION = SQLModel.metadata.tables["response_version"]
+_EXTENSION = SQLModel.metadata.tables["extension"]
+_ASSIGNMENT_HEAD: Select[Any] = (
+    core_select(
+        _REMISS,
+        _RECIPIENT.c.id.label("recipient_id"),
+        _RECIPIENT.c.opened_at,
+        _RECIPIENT.c.draft_content,
+        _RECIPIENT.c.draft_updated_by,
+        _RECIPIENT.c.draft_updated_at,
+        _RECIPIENT.c.withdrawn_version,
+        _RECIPIENT.c.last_activity_at,
+        core_select(func.count()).where(_VERSION.c.recipient_id == _RECIPIENT.c.id).scalar_subquery().label("versions"),
+        core_select(func.count())
+        .where(_EXTENSION.c.recipient_id == _RECIPIENT.c.id)
+        .scalar_subquery()
+        .label("extensions"),
+    )
+    .join(
+        _RECIPIENT,
+        and_(_RECIPIENT.c.remiss_id == _REMISS.c.id, _RECIPIENT.c.organisation_key == bindparam("key")),
+    )
+    .where(_REMISS.c.case_number == bindparam("case_number"))
+)
+_ASSIGNMENT_PARTS = union_all(
+    core_select(
+        literal_column("'q'").label("part"),
+        _QUESTION.c.number,
+        _QUESTION.c.text.label("a"),
+        _QUESTION.c.kind.label("b"),
+    ).where(_QUESTION.c.remiss_id == bindparam("remiss_id")),
+    core_select(literal_column("'d'"), _DOCUMENT.c.position, _DOCUMENT.c.title, _DOCUMENT.c.url).where(
+        _DOCUMENT.c.remiss_id == bindparam("remiss_id")
+    ),
+    core_select(literal_column("'o'"), _OFFICIAL.c.position, _OFFICIAL.c.user_id, null()).where(
+        _OFFICIAL.c.recipient_id == bindparam("recipient_id")
+    ),
+).order_by(literal_column("part"), literal_column("number"))
+_ASSIGNMENT_VERSIONS: Select[Any] = (
+    core_select(_VERSION).where(_VERSION.c.recipient_id == bindparam("recipient_id")).order_by(_VERSION.c.version)
+)
+_ASSIGNMENT_EXTENSIONS: Select[Any] = (
+    core_select(_EXTENSION).where(_EXTENSION.c.recipient_id == bindparam("recipient_id")).order_by(_EXTENSION.c.seq)
+)
 
 # -- mapping -----------------------------------------------------------------------------------------
 _T = TypeVar("_T")
