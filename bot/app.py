@@ -115,7 +115,7 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     from slack_bolt import App
     from slack_sdk import WebClient
 
-    from handlers import HandlerContext, register
+    from handlers import FORM_THREADS, HandlerContext, register
 
     if client is None:
         base_url = core.settings.slack_api_url or WebClient.BASE_URL
@@ -126,9 +126,11 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="remissbot-listener")
     # Best-effort work after an ack (see HandlerContext): one thread, so it queues rather than competes.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="remissbot-after")
-    core.executors += [listeners, background]
+    forms = ThreadPoolExecutor(max_workers=FORM_THREADS, thread_name_prefix="remissbot-forms")
+    # Shut down with the core, forms first: a form finishing meanwhile may still queue background work.
+    core.executors += [listeners, forms, background]
     app = App(signing_secret=signing_secret, client=client, listener_executor=listeners)
-    register(app, HandlerContext(service=core.service, texts=core.texts, background=background))
+    register(app, HandlerContext(service=core.service, texts=core.texts, background=background, forms=forms))
     return app
 
 

@@ -767,13 +767,15 @@ class RemissService:
         causes, atomically."""
         now = self.now()
         with self.store.transaction() as repo:
-            remiss = self._require_remiss(repo, case_number, shared=True)
+            # One lean read of both (SQLite holds its write lock meanwhile); the refusals say what is missing.
+            found = repo.get_assignment(" ".join(case_number.split()), organisation_key)
+            remiss = found.remiss if found is not None else self._require_remiss(repo, case_number, shared=True)
             organisation = self._cached_directory(repo).require(organisation_key)
-            recipient = repo.get_recipient(remiss.case_number, organisation_key)
-            if recipient is None:
+            if found is None:
                 raise DomainError(
                     ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name
                 )
+            recipient = found.recipient
             stand_ins = tuple(s for s in organisation.stand_ins if is_slack_user_id(s))
             if not as_coordinator and not recipient.may_act(actor.user_id, stand_ins):
                 raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)

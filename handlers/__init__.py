@@ -28,6 +28,11 @@ BOT_SCOPES = (
 )
 
 
+# Threads that build and open (or redraw) the answer form after the ack: one form takes ~10 ms of CPU, and
+# with one thread the forms of a burst opened late (p99 1.1–1.6 s of the trigger's 3 s); two keep it under 1.1.
+FORM_THREADS = 2
+
+
 @dataclass(frozen=True)
 class HandlerContext:
     """What every listener needs: the use cases, the texts, and where best-effort work after an ack runs.
@@ -41,6 +46,11 @@ class HandlerContext:
     # The composition root passes one thread: such work then queues instead of competing with
     # acknowledgements for the GIL and the database (bench/bench_ack.py measured more as slower).
     background: Executor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="remissbot-after"))
+    # Building and opening the answer form after the ack (handlers/answer.py): a few threads of its own, so
+    # 50 officials pressing Svara at once don't hold every listener thread (bench/bench_ack.py --diagnose).
+    forms: Executor = field(
+        default_factory=lambda: ThreadPoolExecutor(FORM_THREADS, thread_name_prefix="remissbot-forms")
+    )
 
 
 def register(app: App, ctx: HandlerContext) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -73,11 +72,6 @@ DECIDED_BY_MAX = 300
 OPTION_TEXT_LIMIT = 75
 # private_metadata holds 3000 characters; the remembered decision details stay well inside it.
 REMEMBERED_TEXT_MAX = 1000
-# Threads that build and open (or redraw) the form after the ack. Few and of their own: a form takes ~10 ms of
-# CPU, and 50 officials pressing Svara at once kept all of Bolt's listener threads busy with it, so the next
-# clicks waited up to 300 ms for a thread to acknowledge them in (bench/bench_ack.py --diagnose). Queued here,
-# the forms open in the order clicked, well within the trigger's three seconds.
-FORM_THREADS = 2
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -604,7 +598,10 @@ def _telling(
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listeners for the answer form."""
-    forms = ThreadPoolExecutor(max_workers=FORM_THREADS, thread_name_prefix="remissbot-forms")
+    # The form is built after the ack on ctx.forms, not on Bolt's listener threads: 50 officials pressing
+    # Svara at once kept every listener thread busy with forms, and later clicks waited up to 300 ms for a
+    # thread to be acknowledged on (bench/bench_ack.py --diagnose). Queued there, forms open in click order.
+    forms = ctx.forms
 
     @app.action(ids.ANSWER)
     def _answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:

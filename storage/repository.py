@@ -914,16 +914,20 @@ class SqlRepository:
     def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:
         """The remiss and one of its recipients, equal to what get_remiss and get_recipient give.
 
-        In a read-only view: two plain queries (four when the recipient has versions or extensions) without
-        the ORM's object loading, where those two take seven; every click in the answer form reads this, and
-        on PostgreSQL each query is a round trip. In a transaction: those two, for their locks and for the
-        copy that save_recipient compares against."""
-        if self._locking or not self._read_only:
-            remiss = self.get_remiss(case_number, shared=True)
-            recipient = self.get_recipient(case_number, organisation_key) if remiss is not None else None
-            return Assignment(remiss, recipient) if remiss is not None and recipient is not None else None
+        Two plain queries (four when the recipient has versions or extensions) without the ORM's object
+        loading, where those two take seven: every click in the answer form reads this, and every answer
+        saved reads it while SQLite's write lock is held. With row locks (PostgreSQL in a transaction), the
+        locks get_remiss(shared=True) and get_recipient take, in the same order: the remiss row FOR SHARE
+        first (one more small query), then the recipient row FOR UPDATE with the head. In a transaction the
+        recipient is remembered as stored, as get_recipient does, for save_recipient to compare against."""
         connection = self._session.connection()
-        head = connection.execute(_ASSIGNMENT_HEAD, {"case_number": case_number, "key": organisation_key}).first()
+        params = {"case_number": case_number, "key": organisation_key}
+        if self._locking:
+            locked = connection.execute(_REMISS_SHARE_LOCK, params).first()
+            if locked is None:
+                return None
+            self._shared_remisses.add(int(locked.id))
+        head = connection.execute(_ASSIGNMENT_HEAD_LOCKED if self._locking else _ASSIGNMENT_HEAD, params).first()
         if head is None:
             return None
         remiss_id, recipient_id = int(head.id), int(head.recipient_id)
@@ -955,8 +959,11 @@ class SqlRepository:
             closed_at=head.closed_at,
             id=remiss_id,
         )
-        versions = connection.execute(_ASSIGNMENT_VERSIONS, ids) if head.versions else ()
-        extensions = connection.execute(_ASSIGNMENT_EXTENSIONS, ids) if head.extensions else ()
+        # The counts come from the head's snapshot, taken before it waited for the row lock: under a lock,
+        # versions another writer committed meanwhile are only seen by a new statement, so always ask then.
+        fetch = self._locking
+        versions = connection.execute(_ASSIGNMENT_VERSIONS, ids) if head.versions or fetch else ()
+        extensions = connection.execute(_ASSIGNMENT_EXTENSIONS, ids) if head.extensions or fetch else ()
         draft = None
         if head.draft_content is not None and head.draft_updated_by is not None and head.draft_updated_at is not None:
             draft = Draft(content_from_json(head.draft_content), head.draft_updated_by, head.draft_updated_at)
@@ -992,6 +999,10 @@ class SqlRepository:
             last_activity_at=head.last_activity_at,
             id=recipient_id,
         )
+        self._remiss_ids[remiss.case_number] = remiss_id
+        self._deadlines[remiss_id] = remiss.deadline
+        if not self._read_only:
+            self._stored[(recipient.case_number, recipient.organisation_key)] = _snapshot(recipient)
         return Assignment(remiss, recipient)
 
 
@@ -1027,6 +1038,11 @@ _ASSIGNMENT_HEAD: Select[Any] = (
     )
     .where(_REMISS.c.case_number == bindparam("case_number"))
 )
+# Writers lock the remiss row before a recipient row (see SqlRepository); one recipient needs only a share lock.
+_REMISS_SHARE_LOCK: Select[Any] = (
+    core_select(_REMISS.c.id).where(_REMISS.c.case_number == bindparam("case_number")).with_for_update(read=True)
+)
+_ASSIGNMENT_HEAD_LOCKED: Select[Any] = _ASSIGNMENT_HEAD.with_for_update(of=_RECIPIENT)
 _ASSIGNMENT_PARTS = union_all(
     core_select(
         literal_column("'q'").label("part"),

@@ -89,6 +89,25 @@ def test_eight_submissions_at_once_for_one_recipient_become_versions_one_to_eigh
     assert texts == {f"Version från tråd {i}" for i in range(THREADS)}
 
 
+def test_eight_submissions_at_once_read_leanly_still_become_versions_one_to_eight(store: Store) -> None:
+    """RemissService._act reads with get_assignment inside its transaction: it must lock as get_recipient does."""
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=2)
+
+    def submit(i: int) -> None:
+        with store.transaction() as repo:
+            found = repo.get_assignment(CASE, org_key(1 + i % 2))
+            assert found is not None
+            found.recipient.submit(found.remiss, answer_content(f"Version {i}"), official(1), NOW, TODAY)
+            repo.save_recipient(found.recipient)
+
+    at_once(submit)
+
+    with store.read() as repo:
+        versions = [[r.version for r in rec.responses] for rec in repo.list_recipients(CASE)]
+    assert versions == [list(range(1, THREADS // 2 + 1))] * 2
+
+
 def test_eight_coordinators_added_at_once_to_one_remiss_are_all_kept(store: Store) -> None:
     with store.transaction() as repo:
         sent_remiss(repo, recipients=0)
