@@ -552,11 +552,6 @@ class RemissService:
             )
         return stored
 
-    def _offer_summary_if_complete(self, repo: Repository, remiss: Remiss) -> None:
-        """Once every recipient has answered or declined, offer the summary (once: the key sees to that)."""
-        if repo.unanswered_count(remiss.case_number) == 0:
-            self._enqueue_summary_ready(repo, remiss)
-
     def _enqueue_summary_ready(self, repo: Repository, remiss: Remiss) -> None:
         repo.enqueue(
             OutboxMessage(
@@ -785,11 +780,9 @@ class RemissService:
             stored = self._record(repo, remiss, entry)
             if then is not None and stored is not None:
                 then(repo, remiss, recipient, previous, stored)
-        if stored is not None and stored.action in (AuditAction.SUBMITTED, AuditAction.DECLINED):
-            # After the commit: two last answers committing side by side each see the other's here (the
-            # offer's key keeps it to one), where inside their transactions neither would.
-            with self.store.transaction() as repo:
-                self._offer_summary_if_complete(repo, remiss)
+        # Whether this was the last answer is checked when its line in the status thread has been sent
+        # (outgoing_sent), not here: that is after this commit and any other committing beside it, and it
+        # keeps a transaction out of the official's click.
         self.on_outbox()
         return recipient
 
@@ -1373,17 +1366,29 @@ class RemissService:
         )
 
     def outgoing_sent(self, message: OutboxMessage, channel_id: str, ts: str) -> None:
-        self._finish(
-            replace(
-                message,
-                state=DeliveryState.SENT,
-                channel_id=channel_id,
-                ts=ts,
-                sent_at=self.now(),
-                error="",
-                uncertain=False,
-            )
+        sent = replace(
+            message,
+            state=DeliveryState.SENT,
+            channel_id=channel_id,
+            ts=ts,
+            sent_at=self.now(),
+            error="",
+            uncertain=False,
         )
+        offered = False
+        with self.store.transaction() as repo:
+            repo.finish_message(sent)
+            if message.kind is MessageKind.STATUS_EVENT:
+                # Everyone has answered or declined: offer the summary (once: its key sees to that). Each
+                # answer's line is recorded in its own transaction, so the line of the last answer to commit
+                # is sent after every answer is visible, even when two last answers commit side by side.
+                # A share lock only: answers being saved meanwhile (they share it too) need not wait.
+                remiss = repo.get_remiss(message.case_number, shared=True)
+                if remiss is not None and remiss.is_open and repo.unanswered_count(remiss.case_number) == 0:
+                    self._enqueue_summary_ready(repo, remiss)
+                    offered = True
+        if offered:
+            self.on_outbox()
 
     def outgoing_retry(self, message: OutboxMessage, error: str, *, after: timedelta | None, uncertain: bool) -> None:
         """Try again later: after Slack's Retry-After, or with backoff; give up after MAX_ATTEMPTS and say so."""

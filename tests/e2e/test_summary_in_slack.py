@@ -78,6 +78,26 @@ def test_when_everyone_has_answered_the_summary_is_offered_once_in_the_status_th
     assert sandbox.core.service.offer_due_summaries() == 0  # the deadline hasn't passed
 
 
+def test_two_last_answers_saved_at_the_same_moment_still_offer_the_summary_exactly_once(sandbox: Sandbox) -> None:
+    """Neither answer's transaction sees the other; the offer follows the thread lines, sent after both commits."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    both = Barrier(2)
+
+    def answer_at_once(user: SandboxUser, key: str) -> None:
+        both.wait()
+        answer(sandbox, user, key, "MKB")
+
+    with ThreadPoolExecutor(2) as pool:
+        done = [pool.submit(answer_at_once, TN, "tekniska-namnden"), pool.submit(answer_at_once, MKB, "mkb")]
+        for future in done:
+            future.result()
+    sandbox.courier.drain()
+    offers = [t for t in thread(sandbox) if "Alla remissinstanser har svarat eller avstått" in t]
+    assert len(offers) == 1
+
+
 def test_the_morning_after_the_last_deadline_the_summary_is_offered_even_if_some_are_missing(
     sandbox: Sandbox, clock: FakeClock
 ) -> None:
