@@ -262,6 +262,12 @@ def test_the_stk_round_reminders_at_nine_the_escalation_on_4_december_and_the_da
     assert labels(nudge) == ["Vi kommer att svara", "Avstå", "Behöver mer tid"]
     advice = "Er sista nämnd före svarsdatum är 16 november 2023; ärendet ska vara klart för inlämning 2 november 2023"
     assert advice in nudge.text
+    inlamning, tn = tn[1], [tn[0], *tn[2:]]
+    assert inlamning.text.startswith(
+        ":spiral_calendar_pad: Inlämningsdagen närmar sig: för att *STK-2023-137 Områdeslyft* ska hinna till "
+        "nämndens sammanträde 16 november 2023 ska ärendet vara klart för inlämning torsdag 2 november 2023."
+    )
+    assert "Svarsdatum är torsdag 30 november 2023 (22 arbetsdagar kvar)." in inlamning.text
     ten_days = tn[1]
     assert "ska besvaras av Tekniska nämnden senast torsdag 30 november 2023: 10 arbetsdagar kvar" in ten_days.text
     assert "Ni har inte börjat på svaret än; remissen har 4 frågor." in ten_days.text
