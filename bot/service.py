@@ -743,10 +743,41 @@ class RemissService:
         )
 
     def _replan(
-        self, repo: Repository, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], _entry: AuditEntry
+        self, repo: Repository, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], entry: AuditEntry
     ) -> None:
-        """A new deadline for this recipient: its reminders are planned again against it."""
+        """A new deadline for this recipient: its reminders are planned again against it, and the remiss DMs
+        its officials have show the new date."""
         self._schedule(repo, remiss, recipient, self._cached_directory(repo), self._policy(repo, remiss.case_number))
+        self._refresh_remiss_dms(repo, remiss, recipient, entry)
+
+    def _refresh_remiss_dms(self, repo: Repository, remiss: Remiss, recipient: Recipient, entry: AuditEntry) -> None:
+        """Edit the recipient's remiss DMs in place (deadline, days left): a silent edit, at any hour."""
+        repo.enqueue(
+            OutboxMessage(
+                key=f"remiss-refresh:{entry.id}:{recipient.organisation_key}",
+                kind=MessageKind.REMISS_REFRESH,
+                case_number=remiss.case_number,
+                created_at=entry.at,
+                organisation_key=recipient.organisation_key,
+                audit_id=entry.id,
+            )
+        )
+
+    def remiss_dms(self, case_number: str, organisation_key: str) -> list[OutboxMessage]:
+        """The remiss DMs sent to the recipient's current officials, where they are in Slack."""
+        with self.store.read() as repo:
+            recipient = repo.get_recipient(" ".join(case_number.split()), organisation_key)
+            messages = repo.messages_for(" ".join(case_number.split()), organisation_key)
+        officials = set(recipient.officials) if recipient is not None else set()
+        return [
+            m
+            for m in messages
+            if m.kind is MessageKind.REMISS
+            and m.state is DeliveryState.SENT
+            and m.to_user in officials
+            and m.channel_id
+            and m.ts
+        ]
 
     def _act(
         self,
@@ -1165,6 +1196,8 @@ class RemissService:
             if grant:
                 directory = self._cached_directory(repo)
                 self._schedule(repo, remiss, recipient, directory, self._policy(repo, remiss.case_number))
+                if stored is not None:
+                    self._refresh_remiss_dms(repo, remiss, recipient, stored)
             repo.enqueue(
                 OutboxMessage(
                     key=f"extension-decided:{request.id}",
@@ -1208,6 +1241,8 @@ class RemissService:
                 before = recipient.deadline
                 recipient.remiss_deadline = new_deadline
                 self._schedule(repo, remiss, recipient, directory, policy)
+                if recipient.deadline != before and stored is not None:
+                    self._refresh_remiss_dms(repo, remiss, recipient, stored)
                 # Told if its own deadline moved: an anstånd later than the new date stands, and says so.
                 if recipient.is_answered() or recipient.deadline == before:
                     continue

@@ -78,6 +78,7 @@ DIRECT_KINDS = frozenset(
         MessageKind.DIGEST,
         MessageKind.EXTENSION_DECIDED,
         MessageKind.DEADLINE_CHANGED,
+        MessageKind.REMISS_REFRESH,
     }
 )
 
@@ -180,6 +181,9 @@ class Courier:
     # -- one message -----------------------------------------------------------------------------------
     def _deliver(self, message: OutboxMessage) -> None:
         try:
+            if message.kind is MessageKind.REMISS_REFRESH:
+                self._refresh_remiss_dms(message)
+                return
             delivery = self.service.delivery(message)
             rendered = self._render(delivery)
             if rendered is None:  # its status message isn't posted yet: a thread line waits for it
@@ -208,6 +212,25 @@ class Courier:
         except Exception:
             log.exception("Could not send outbox message %s", message.key)
             self.service.outgoing_retry(message, "internal_error", after=None, uncertain=True)
+
+    def _refresh_remiss_dms(self, message: OutboxMessage) -> None:
+        """Edit each remiss DM of the recipient's officials to show its state now (a new deadline)."""
+        d = self.service.delivery(message)
+        dms = self.service.remiss_dms(message.case_number, message.organisation_key or "")
+        for dm in dms:
+            text, body = remiss_message(
+                self.texts,
+                d.remiss,
+                sender=d.sender_name,
+                today=d.today,
+                organisation=d.organisation,
+                recipient=d.recipient,
+            )
+            self._pace.wait()
+            self.client.chat_update(channel=str(dm.channel_id), ts=str(dm.ts), text=text, blocks=body)
+        # Recorded where the first edit was, if any: a silent edit leaves no message of its own.
+        place = (str(dms[0].channel_id), str(dms[0].ts)) if dms else ("", "")
+        self.service.outgoing_sent(message, *place)
 
     def _refused(self, message: OutboxMessage, error: SlackApiError) -> None:
         code = str(error.response.get("error", ""))

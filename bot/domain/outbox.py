@@ -23,6 +23,7 @@ class MessageKind(StrEnum):
     EXTENSION_REQUEST = "extension_request"  # in the status thread: an official asks for anstånd
     EXTENSION_DECIDED = "extension_decided"  # to the official who asked: granted (to which date) or refused
     DEADLINE_CHANGED = "deadline_changed"  # to each official who has not answered: the deadline moved
+    REMISS_REFRESH = "remiss_refresh"  # edit a recipient's remiss DMs in place: its deadline moved
 
 
 class DeliveryState(StrEnum):
