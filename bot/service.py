@@ -538,7 +538,6 @@ class RemissService:
         stored = repo.append_audit(entry)
         if remiss.status is RemissStatus.DRAFT:
             return stored
-        repo.touch_status(remiss.case_number, self._status_channel(remiss))
         if stored.action in THREAD_ACTIONS and stored.id is not None:
             repo.enqueue(
                 OutboxMessage(
@@ -550,6 +549,9 @@ class RemissService:
                     audit_id=stored.id,
                 )
             )
+        # Last: on PostgreSQL bumping the board locks its row until the commit, and every answer to this
+        # remiss bumps it, so the lock is taken as late as possible (answers then queue only for the commit).
+        repo.touch_status(remiss.case_number, self._status_channel(remiss))
         return stored
 
     def _enqueue_summary_ready(self, repo: Repository, remiss: Remiss) -> None:

@@ -233,12 +233,14 @@ class SqlRepository:
                 )
             stored = found[0]
         recipient_id = _id(stored.id)
-        # Usually still in the session's identity map from loading it: then no query.
-        row = self._session.get_one(RecipientRow, recipient_id)
         new_responses = _appended("response versions", stored.responses, recipient.responses, recipient)
         new_extensions = _appended("extensions", stored.extensions, recipient.extensions, recipient)
-        _set_recipient_fields(row, recipient)
-        self._session.add(row)
+        # One UPDATE by id, without loading the row first (a round trip, and the ORM's bookkeeping). Rows of
+        # it that this session loaded are read afresh later anyway (_FRESH).
+        self._session.execute(
+            update(RecipientRow).where(col(RecipientRow.id) == recipient_id).values(**_recipient_fields(recipient)),
+            execution_options=_FRESH_UPDATE,
+        )
         if stored.officials != recipient.officials:
             self._session.execute(
                 delete(RecipientOfficialRow).where(col(RecipientOfficialRow.recipient_id) == recipient_id)
@@ -1241,6 +1243,19 @@ def _remiss_fields(remiss: Remiss) -> dict[str, Any]:
         "created_at": remiss.created_at,
         "sent_at": remiss.sent_at,
         "closed_at": remiss.closed_at,
+    }
+
+
+def _recipient_fields(recipient: Recipient) -> dict[str, Any]:
+    """The recipient row's mutable columns, as _set_recipient_fields sets them."""
+    draft = recipient.draft
+    return {
+        "opened_at": recipient.opened_at,
+        "draft_content": content_to_json(draft.content) if draft is not None else None,
+        "draft_updated_by": draft.updated_by if draft is not None else None,
+        "draft_updated_at": draft.updated_at if draft is not None else None,
+        "withdrawn_version": recipient.withdrawn_version,
+        "last_activity_at": recipient.last_activity_at,
     }
 
 
