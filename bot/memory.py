@@ -412,6 +412,14 @@ class MemoryRepository:
                     stored_or_none, reminder=reminder, state=ReminderState.PLANNED, reason="", decided_at=None
                 )
 
+    def add_reminders(self, plan: Sequence[PlannedReminder]) -> None:
+        self._require_writable()
+        for reminder in plan:
+            if reminder.key not in self._state.reminders:
+                self._state.reminders[reminder.key] = ScheduledReminder(
+                    reminder=_copy(reminder), id=self._state.next_id()
+                )
+
     def claim_due_reminders(self, now: datetime, limit: int) -> list[ScheduledReminder]:
         self._require_writable()
         now = _copy(now)

@@ -157,6 +157,10 @@ class Repository(Protocol):
         """
         ...
 
+    def add_reminders(self, plan: Sequence[PlannedReminder]) -> None:
+        """Record new planned reminders in one go (a remiss just sent); keys already known are left alone."""
+        ...
+
     def claim_due_reminders(self, now: datetime, limit: int) -> list[ScheduledReminder]:
         """Planned reminders due by `now`, oldest first, locked for this transaction (PostgreSQL: FOR UPDATE
         SKIP LOCKED, so replicas take disjoint ones; SQLite: the transaction holds the write lock). The

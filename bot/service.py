@@ -507,10 +507,13 @@ class RemissService:
             sent = audit(remiss.case_number, AuditAction.SENT, actor.user_id, now, reachable=len(reachable))
             self._record(repo, remiss, sent)
             policy = self._policy(repo, remiss.case_number)
+            plans: list[PlannedReminder] = []
             for recipient in reachable:
                 for user_id in recipient.officials:
                     self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, now)
-                self._schedule(repo, remiss, recipient, directory, policy)
+                plans += [r for r in self._plan(repo, remiss, recipient, directory, policy) if r.due_at > now]
+            # A draft has no reminders yet: all of them in one go, not a read and a write per recipient.
+            repo.add_reminders(plans)
             for organisation in unreachable:
                 lost = audit(
                     remiss.case_number,

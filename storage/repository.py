@@ -636,6 +636,14 @@ class SqlRepository:
             statement = self._insert(ReminderRow).on_conflict_do_nothing(index_elements=["key"])
             self._session.execute(statement, new)
 
+    def add_reminders(self, plan: Sequence[PlannedReminder]) -> None:
+        """New planned reminders in one INSERT (sending to 500 recipients plans about 3,500)."""
+        self._require_writable()
+        rows = [{"key": r.key, **_reminder_fields(r), "state": ReminderState.PLANNED.value, "reason": ""} for r in plan]
+        if rows:
+            statement = self._insert(ReminderRow).on_conflict_do_nothing(index_elements=["key"])
+            self._session.execute(statement, rows)
+
     def claim_due_reminders(self, now: datetime, limit: int) -> list[ScheduledReminder]:
         """Planned reminders due by `now`, oldest first, locked for this transaction (see the port)."""
         self._require_writable()

@@ -149,6 +149,20 @@ def test_planning_the_same_plan_twice_records_each_reminder_once(store: Store) -
     assert all(s.state is ReminderState.PLANNED for s in first)
 
 
+def test_reminders_added_in_one_go_are_planned_and_known_keys_are_left_alone(store: Store) -> None:
+    schedule(store, [NUDGE])
+    assert settle(store, NUDGE.key, ReminderState.SENT)
+    other = [planned(2, date(2023, 11, 16)), planned(2, date(2023, 11, 23))]
+    with store.transaction() as repo:
+        repo.add_reminders([NUDGE, TEN_LEFT, *other])
+    assert states(store) == {
+        NUDGE.key: (ReminderState.SENT, "send"),
+        TEN_LEFT.key: (ReminderState.PLANNED, ""),
+        **{r.key: (ReminderState.PLANNED, "") for r in other},
+    }
+    assert [s.reminder for s in stored(store, n=2)] == other
+
+
 def test_replanning_cancels_the_planned_ones_left_out_with_the_reason_and_adds_the_new(store: Store) -> None:
     schedule(store, PLAN)
     # An extension to 8 December: the 23 and 28 November ones and the old morning go; new ones come.
