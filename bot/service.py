@@ -995,15 +995,31 @@ class RemissService:
                 )
             )
             return
+        self._enqueue_to_officials(repo, recipient, MessageKind.REMINDER, reminder.key, now)
+
+    def _enqueue_to_officials(
+        self,
+        repo: Repository,
+        recipient: Recipient,
+        kind: MessageKind,
+        key: str,
+        now: datetime,
+        *,
+        audit_id: int | None = None,
+        not_before: datetime | None = None,
+    ) -> None:
+        """One DM to each of the recipient's officials now, keyed `{key}:{user}` so each is recorded once."""
         for user_id in recipient.officials:
             repo.enqueue(
                 OutboxMessage(
-                    key=f"{reminder.key}:{user_id}",
-                    kind=MessageKind.REMINDER,
-                    case_number=remiss.case_number,
+                    key=f"{key}:{user_id}",
+                    kind=kind,
+                    case_number=recipient.case_number,
                     created_at=now,
                     to_user=user_id,
                     organisation_key=recipient.organisation_key,
+                    audit_id=audit_id,
+                    next_attempt_at=not_before,
                 )
             )
 
@@ -1030,18 +1046,8 @@ class RemissService:
                 return recipient
             entry = audit(remiss.case_number, AuditAction.REMINDED, actor.user_id, now, organisation_key)
             stored = repo.append_audit(entry)
-            for user_id in recipient.officials:
-                repo.enqueue(
-                    OutboxMessage(
-                        key=f"reminder-again:{stored.id}:{user_id}",
-                        kind=MessageKind.REMINDER,
-                        case_number=remiss.case_number,
-                        created_at=now,
-                        to_user=user_id,
-                        organisation_key=organisation_key,
-                        audit_id=stored.id,
-                    )
-                )
+            key = f"reminder-again:{stored.id}"
+            self._enqueue_to_officials(repo, recipient, MessageKind.REMINDER, key, now, audit_id=stored.id)
         self.on_outbox()
         return recipient
 
@@ -1251,19 +1257,15 @@ class RemissService:
                 # Told if its own deadline moved: an anstånd later than the new date stands, and says so.
                 if recipient.is_answered() or recipient.deadline == before:
                     continue
-                for user_id in recipient.officials:
-                    repo.enqueue(
-                        OutboxMessage(
-                            key=f"deadline-changed:{stored.id if stored else 0}:{recipient.organisation_key}:{user_id}",
-                            kind=MessageKind.DEADLINE_CHANGED,
-                            case_number=remiss.case_number,
-                            created_at=now,
-                            next_attempt_at=quiet_until,
-                            to_user=user_id,
-                            organisation_key=recipient.organisation_key,
-                            audit_id=stored.id if stored else None,
-                        )
-                    )
+                self._enqueue_to_officials(
+                    repo,
+                    recipient,
+                    MessageKind.DEADLINE_CHANGED,
+                    f"deadline-changed:{stored.id if stored else 0}:{recipient.organisation_key}",
+                    now,
+                    audit_id=stored.id if stored else None,
+                    not_before=quiet_until,
+                )
         self.on_outbox()
         return remiss
 

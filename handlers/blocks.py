@@ -18,6 +18,22 @@ HOME_BLOCK_LIMIT = 100
 MESSAGE_TEXT_BUDGET = 11_000
 
 
+def plain_text(text: str) -> Block:
+    """A plain_text object (titles, labels, button texts), emoji shortcodes shown as emoji."""
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def acting_user(body: dict[str, Any]) -> str:
+    """The Slack user who clicked or submitted, from an interaction payload."""
+    return str(body["user"]["id"])
+
+
+def view_value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    """The state of the input in `block_id` (whose element has the same action_id), or {} if absent."""
+    element: dict[str, Any] = view["state"]["values"].get(block_id, {}).get(block_id, {})
+    return element
+
+
 def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, SECTION_TEXT_LIMIT)}}
 

@@ -217,15 +217,15 @@ class Courier:
         """Edit each remiss DM of the recipient's officials to show its state now (a new deadline)."""
         d = self.service.delivery(message)
         dms = self.service.remiss_dms(message.case_number, message.organisation_key or "")
+        text, body = remiss_message(
+            self.texts,
+            d.remiss,
+            sender=d.sender_name,
+            today=d.today,
+            organisation=d.organisation,
+            recipient=d.recipient,
+        )
         for dm in dms:
-            text, body = remiss_message(
-                self.texts,
-                d.remiss,
-                sender=d.sender_name,
-                today=d.today,
-                organisation=d.organisation,
-                recipient=d.recipient,
-            )
             self._pace.wait()
             self.client.chat_update(channel=str(dm.channel_id), ts=str(dm.ts), text=text, blocks=body)
         # Recorded where the first edit was, if any: a silent edit leaves no message of its own.

@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.domain.errors import DomainError
 from handlers import HandlerContext
@@ -37,6 +38,20 @@ def after_ack(ctx: HandlerContext, body: dict[str, Any], respond: Respond | None
         work()
     except Exception as error:  # handed to the same wording and logging as Bolt's error handler
         handle_error(ctx, error, body, respond)
+
+
+# What a block action does after its ack: given the payload, the client and the respond function.
+ActionWork = Callable[[dict[str, Any], WebClient, Respond], None]
+
+
+def on_action(app: App, ctx: HandlerContext, action_id: str, work: ActionWork) -> None:
+    """Listen for `action_id`: acknowledge at once, then do `work` through after_ack (never raising to Bolt)."""
+
+    def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        after_ack(ctx, body, respond, lambda: work(body, client, respond))
+
+    app.action(action_id)(listener)
 
 
 def register(app: App, ctx: HandlerContext) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -20,8 +20,8 @@ from bot.domain.outbox import MessageKind, OutboxMessage
 from bot.domain.remiss import Remiss
 from bot.service import Actor, Delivery, RecipientRow
 from handlers import HandlerContext, ids
-from handlers.blocks import Block, section
-from handlers.errors import after_ack
+from handlers.blocks import Block, acting_user, plain_text, section, view_value
+from handlers.errors import after_ack, on_action
 from handlers.recipient_actions import Target
 from handlers.reminder_blocks import extension_request_message
 
@@ -65,21 +65,10 @@ class RequestPlace:
 
 
 # -- small helpers ------------------------------------------------------------------------------------------------
-def _user(body: dict[str, Any]) -> str:
-    return str(body["user"]["id"])
-
-
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def _value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    element: dict[str, Any] = view["state"]["values"].get(block_id, {}).get(block_id, {})
-    return element
 
 
 def _text(view: dict[str, Any], block_id: str) -> str:
-    return str(_value(view, block_id).get("value") or "").strip()
+    return str(view_value(view, block_id).get("value") or "").strip()
 
 
 def _part(ctx: HandlerContext, name: str, **extra: object) -> str:
@@ -91,9 +80,9 @@ def _modal(ctx: HandlerContext, callback_id: str, title: str, submit: str, metad
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": _plain(labels(title)),
-        "submit": _plain(labels(submit)),
-        "close": _plain(labels("cancel")),
+        "title": plain_text(labels(title)),
+        "submit": plain_text(labels(submit)),
+        "close": plain_text(labels("cancel")),
         "private_metadata": metadata,
         "blocks": blocks,
     }
@@ -102,12 +91,12 @@ def _modal(ctx: HandlerContext, callback_id: str, title: str, submit: str, metad
 def _text_block(ctx: HandlerContext, label: str, block_id: str, *, optional: bool, placeholder: str = "") -> Block:
     element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": MAX_REASON}
     if placeholder:
-        element["placeholder"] = _plain(ctx.texts.label(placeholder))
+        element["placeholder"] = plain_text(ctx.texts.label(placeholder))
     return {
         "type": "input",
         "block_id": block_id,
         "optional": optional,
-        "label": _plain(ctx.texts.label(label)),
+        "label": plain_text(ctx.texts.label(label)),
         "element": element,
     }
 
@@ -118,22 +107,22 @@ def _date_blocks(ctx: HandlerContext) -> list[Block]:
         "type": "plain_text_input",
         "action_id": DATE_TEXT,
         "max_length": 80,
-        "placeholder": _plain(ctx.texts.label("new_deadline_placeholder")),
+        "placeholder": plain_text(ctx.texts.label("new_deadline_placeholder")),
     }
     return [
         {
             "type": "input",
             "block_id": DATE_TEXT,
             "optional": True,
-            "label": _plain(ctx.texts.label("new_deadline")),
-            "hint": _plain(_part(ctx, "date_hint")),
+            "label": plain_text(ctx.texts.label("new_deadline")),
+            "hint": plain_text(_part(ctx, "date_hint")),
             "element": typed,
         },
         {
             "type": "input",
             "block_id": DATE_PICKED,
             "optional": True,
-            "label": _plain(ctx.texts.label("new_deadline_date")),
+            "label": plain_text(ctx.texts.label("new_deadline_date")),
             "element": {"type": "datepicker", "action_id": DATE_PICKED},
         },
     ]
@@ -141,12 +130,14 @@ def _date_blocks(ctx: HandlerContext) -> list[Block]:
 
 def _date_block(view: dict[str, Any]) -> str:
     """Where a refusal of the date goes: next to the text if one was written, else next to the calendar."""
-    return DATE_TEXT if _text(view, DATE_TEXT) or not _value(view, DATE_PICKED).get("selected_date") else DATE_PICKED
+    return (
+        DATE_TEXT if _text(view, DATE_TEXT) or not view_value(view, DATE_PICKED).get("selected_date") else DATE_PICKED
+    )
 
 
 def _read_date(ctx: HandlerContext, view: dict[str, Any], errors: dict[str, str]) -> date | None:
     """The date written or picked; both given must agree. A problem goes into `errors`, next to the field."""
-    picked_iso = str(_value(view, DATE_PICKED).get("selected_date") or "")
+    picked_iso = str(view_value(view, DATE_PICKED).get("selected_date") or "")
     picked = date.fromisoformat(picked_iso) if picked_iso else None
     text = _text(view, DATE_TEXT)
     if not text:
@@ -198,7 +189,7 @@ def open_request(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -
     """From the remiss DM, a reminder or the App Home: the form, for an official of a recipient on an open remiss."""
     target = Target.of_action(body)
     row = ctx.service.answer_context(
-        ctx.service.actor(_user(body)), target.ref.case_number, target.ref.organisation_key
+        ctx.service.actor(acting_user(body)), target.ref.case_number, target.ref.organisation_key
     )
     row.remiss.require_open()
     intro = _part(
@@ -231,7 +222,7 @@ def submit_request(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: di
     sent = ""
     if not errors and wanted is not None:
         try:
-            actor = ctx.service.actor(_user(body))
+            actor = ctx.service.actor(acting_user(body))
             row = ctx.service.answer_context(actor, case_number, organisation_key)
             ctx.service.request_extension(actor, case_number, organisation_key, wanted, reason)
             sent = _part(ctx, "request_sent", remiss=row.remiss, requested=wanted, deadline=row.recipient.deadline)
@@ -242,8 +233,8 @@ def submit_request(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: di
         return
     done: Block = {
         "type": "modal",
-        "title": _plain(ctx.texts.label("title_extension_requested")),
-        "close": _plain(ctx.texts.label("close")),
+        "title": plain_text(ctx.texts.label("title_extension_requested")),
+        "close": plain_text(ctx.texts.label("close")),
         "blocks": [section(sent)],
     }
     ack(response_action="update", view=done)
@@ -282,7 +273,7 @@ def grant(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     """Bevilja: the date asked for. A second click finds it decided, shows that, and says so."""
     place = RequestPlace.of_action(body)
     try:
-        decided = ctx.service.decide_extension(ctx.service.actor(_user(body)), place.request_id, grant=True)
+        decided = ctx.service.decide_extension(ctx.service.actor(acting_user(body)), place.request_id, grant=True)
     except DomainError as error:
         if error.code is ErrorCode.REQUEST_ALREADY_DECIDED:
             show_decided(ctx, client, place, ctx.service.extension_request(place.request_id))
@@ -297,7 +288,7 @@ def _decision_context(ctx: HandlerContext, request: ExtensionRequest) -> dict[st
 
 def open_grant_other_date(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     place = RequestPlace.of_action(body)
-    _coordinator(ctx, _user(body))
+    _coordinator(ctx, acting_user(body))
     request = _pending(ctx, place.request_id)
     intro = _part(ctx, "grant_other_intro", request=request, **_decision_context(ctx, request))
     view = _modal(
@@ -326,7 +317,7 @@ def submit_grant_other_date(
             if granted <= current["deadline"]:
                 errors[_date_block(view)] = _part(ctx, "error_grant_not_later", **current)
             else:
-                actor = ctx.service.actor(_user(body))
+                actor = ctx.service.actor(acting_user(body))
                 decided = ctx.service.decide_extension(actor, place.request_id, grant=True, deadline=granted)
         except DomainError as error:
             errors[_date_block(view)] = ctx.texts.error(error)
@@ -340,7 +331,7 @@ def submit_grant_other_date(
 
 def open_refuse(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     place = RequestPlace.of_action(body)
-    _coordinator(ctx, _user(body))
+    _coordinator(ctx, acting_user(body))
     request = _pending(ctx, place.request_id)
     intro = _part(ctx, "refuse_intro", request=request, **_decision_context(ctx, request))
     note = _text_block(ctx, "refuse_note", NOTE, optional=True)
@@ -357,7 +348,7 @@ def submit_refuse(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dic
     decided: ExtensionRequest | None = None
     if not errors:
         try:
-            actor = ctx.service.actor(_user(body))
+            actor = ctx.service.actor(acting_user(body))
             decided = ctx.service.decide_extension(actor, place.request_id, grant=False, note=note)
         except DomainError as error:
             errors[NOTE] = ctx.texts.error(error)
@@ -372,7 +363,7 @@ def submit_refuse(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dic
 # -- Ändra svarsdatum (the coordinator, on the status message) -------------------------------------------------------
 def open_change_deadline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     case_number = str(body["actions"][0]["value"])
-    _coordinator(ctx, _user(body))
+    _coordinator(ctx, acting_user(body))
     remiss = ctx.service.overview(case_number).remiss
     remiss.require_open()
     intro = _part(ctx, "change_deadline_intro", remiss=remiss)
@@ -397,7 +388,7 @@ def submit_change_deadline(ctx: HandlerContext, ack: Ack, body: dict[str, Any], 
     reason = _check_length(ctx, view, REASON, "change_deadline_reason", errors)
     if not errors and new_deadline is not None:
         try:
-            ctx.service.change_deadline(ctx.service.actor(_user(body)), case_number, new_deadline, reason)
+            ctx.service.change_deadline(ctx.service.actor(acting_user(body)), case_number, new_deadline, reason)
         except DomainError as error:
             errors[_date_block(view)] = ctx.texts.error(error)
     if errors or new_deadline is None:
@@ -409,42 +400,27 @@ def submit_change_deadline(ctx: HandlerContext, ack: Ack, body: dict[str, Any], 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listeners for asking for, deciding on and moving deadlines."""
 
-    @app.action(ids.REQUEST_EXTENSION)
-    def _request(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: open_request(ctx, body, client))
+    on_action(app, ctx, ids.REQUEST_EXTENSION, lambda body, client, respond: open_request(ctx, body, client))
 
     @app.view(ids.EXTENSION_REQUEST_VIEW)
     def _request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit_request(ctx, ack, body, view)
 
-    @app.action(ids.GRANT_EXTENSION)
-    def _grant(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: grant(ctx, body, client))
+    on_action(app, ctx, ids.GRANT_EXTENSION, lambda body, client, respond: grant(ctx, body, client))
 
-    @app.action(ids.GRANT_OTHER_DATE)
-    def _grant_other(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: open_grant_other_date(ctx, body, client))
+    on_action(app, ctx, ids.GRANT_OTHER_DATE, lambda body, client, respond: open_grant_other_date(ctx, body, client))
 
     @app.view(ids.GRANT_OTHER_DATE_VIEW)
     def _grant_other_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         submit_grant_other_date(ctx, ack, body, view, client)
 
-    @app.action(ids.REFUSE_EXTENSION)
-    def _refuse(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: open_refuse(ctx, body, client))
+    on_action(app, ctx, ids.REFUSE_EXTENSION, lambda body, client, respond: open_refuse(ctx, body, client))
 
     @app.view(REFUSE_EXTENSION_VIEW)
     def _refuse_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         submit_refuse(ctx, ack, body, view, client)
 
-    @app.action(ids.CHANGE_DEADLINE)
-    def _change_deadline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: open_change_deadline(ctx, body, client))
+    on_action(app, ctx, ids.CHANGE_DEADLINE, lambda body, client, respond: open_change_deadline(ctx, body, client))
 
     @app.view(ids.CHANGE_DEADLINE_VIEW)
     def _change_deadline_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

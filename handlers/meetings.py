@@ -17,8 +17,8 @@ from bot.dates import parse_swedish_date
 from bot.domain.errors import DomainError
 from bot.domain.organisation import Organisation
 from handlers import HandlerContext, ids
-from handlers.blocks import Block, section
-from handlers.errors import after_ack
+from handlers.blocks import Block, plain_text, section
+from handlers.errors import after_ack, on_action
 
 ORGANISATION_BLOCK = "organisation"
 MEETINGS_BLOCK = "meetings"
@@ -26,10 +26,6 @@ LEAD_DAYS_BLOCK = "lead_days"
 MAX_MEETINGS = 60
 MAX_LEAD_DAYS = 90
 _TEMPLATE = "slack/meetings.j2"
-
-
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
 
 
 def _t(ctx: HandlerContext, part: str, **context: Any) -> str:
@@ -40,7 +36,7 @@ def meetings_view(ctx: HandlerContext, organisation: Organisation, choices: list
     """The modal for one organisation; with a picker when the user may edit several."""
     blocks: list[Block] = []
     if len(choices) > 1:
-        options = [{"text": _plain(o.name[:75]), "value": o.key} for o in choices[:100]]
+        options = [{"text": plain_text(o.name[:75]), "value": o.key} for o in choices[:100]]
         current = next(option for option in options if option["value"] == organisation.key)
         blocks.append(
             {
@@ -62,7 +58,7 @@ def meetings_view(ctx: HandlerContext, organisation: Organisation, choices: list
         "action_id": MEETINGS_BLOCK,
         "multiline": True,
         "max_length": 3000,
-        "placeholder": _plain(_t(ctx, "meetings_placeholder")),
+        "placeholder": plain_text(_t(ctx, "meetings_placeholder")),
     }
     if meetings:
         meetings_input["initial_value"] = meetings
@@ -74,25 +70,25 @@ def meetings_view(ctx: HandlerContext, organisation: Organisation, choices: list
             "type": "input",
             "block_id": MEETINGS_BLOCK,
             "optional": True,
-            "label": _plain(_t(ctx, "meetings_label")),
-            "hint": _plain(_t(ctx, "meetings_hint")),
+            "label": plain_text(_t(ctx, "meetings_label")),
+            "hint": plain_text(_t(ctx, "meetings_hint")),
             "element": meetings_input,
         },
         {
             "type": "input",
             "block_id": LEAD_DAYS_BLOCK,
             "optional": True,
-            "label": _plain(_t(ctx, "lead_label")),
-            "hint": _plain(_t(ctx, "lead_hint")),
+            "label": plain_text(_t(ctx, "lead_label")),
+            "hint": plain_text(_t(ctx, "lead_hint")),
             "element": lead_input,
         },
     ]
     return {
         "type": "modal",
         "callback_id": ids.MEETINGS_VIEW,
-        "title": _plain(_t(ctx, "title")),
-        "submit": _plain(_t(ctx, "submit")),
-        "close": _plain(ctx.texts.label("cancel")),
+        "title": plain_text(_t(ctx, "title")),
+        "submit": plain_text(_t(ctx, "submit")),
+        "close": plain_text(ctx.texts.label("cancel")),
         "private_metadata": organisation.key,
         "blocks": blocks,
     }
@@ -194,10 +190,7 @@ def submit_meetings(
 
 
 def register(app: App, ctx: HandlerContext) -> None:
-    @app.action(ids.MEETINGS_ORGANISATION)
-    def _pick(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        after_ack(ctx, body, None, lambda: switch_organisation(ctx, body, client))
+    on_action(app, ctx, ids.MEETINGS_ORGANISATION, lambda body, client, respond: switch_organisation(ctx, body, client))
 
     @app.view(ids.MEETINGS_VIEW)
     def _submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:

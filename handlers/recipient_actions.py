@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -15,8 +15,8 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.remiss import ResponseKind
 from bot.service import AssignmentRow
 from handlers import HandlerContext, ids
-from handlers.blocks import Block, context, section
-from handlers.errors import after_ack
+from handlers.blocks import Block, acting_user, context, plain_text, section, view_value
+from handlers.errors import after_ack, on_action
 from handlers.remiss_blocks import remiss_message
 
 log = logging.getLogger(__name__)
@@ -55,24 +55,11 @@ class Target:
         return cls(ref, str(container.get("channel_id", "")), str(container.get("message_ts", "")))
 
 
-def _user(body: dict[str, Any]) -> str:
-    return str(body["user"]["id"])
-
-
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def _value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    element: dict[str, Any] = view["state"]["values"].get(block_id, {}).get(block_id, {})
-    return element
-
-
 def _text_input(label: str, block_id: str, max_length: int, placeholder: str | None = None) -> Block:
     element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": max_length}
     if placeholder:
-        element["placeholder"] = _plain(placeholder)
-    return {"type": "input", "block_id": block_id, "optional": True, "label": _plain(label), "element": element}
+        element["placeholder"] = plain_text(placeholder)
+    return {"type": "input", "block_id": block_id, "optional": True, "label": plain_text(label), "element": element}
 
 
 def _modal(
@@ -82,9 +69,9 @@ def _modal(
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": _plain(labels(title)),
-        "submit": _plain(labels(submit)),
-        "close": _plain(labels("cancel")),
+        "title": plain_text(labels(title)),
+        "submit": plain_text(labels(submit)),
+        "close": plain_text(labels("cancel")),
         "private_metadata": target.encode(),
         "blocks": blocks,
     }
@@ -156,7 +143,7 @@ def decline_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> Blo
 
 def open_decline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     target = Target.of_action(body)
-    actor = ctx.service.actor(_user(body))
+    actor = ctx.service.actor(acting_user(body))
     row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
     _require_unanswered(row)
     client.views_open(trigger_id=body["trigger_id"], view=decline_view(ctx, row, target))
@@ -167,8 +154,8 @@ def submit_decline(
 ) -> None:
     """Record the decline (its errors go next to the reason), then show the declined state in the DM."""
     target = Target.decode(view["private_metadata"])
-    user_id = _user(body)
-    reason = str(_value(view, REASON_BLOCK).get("value") or "")
+    user_id = acting_user(body)
+    reason = str(view_value(view, REASON_BLOCK).get("value") or "")
     problem = _too_long(ctx, "decline_reason", reason, MAX_REASON)
     if problem is None:
         try:
@@ -186,7 +173,7 @@ def submit_decline(
 def withdraw(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     """Withdraw the current answer or decline; a second click finds nothing and gets the domain's refusal."""
     target = Target.of_action(body)
-    user_id = _user(body)
+    user_id = acting_user(body)
     ctx.service.withdraw(ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key)
     refresh_remiss_message(ctx, client, target, user_id)
 
@@ -197,11 +184,11 @@ def hand_over_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> B
     colleague: Block = {
         "type": "input",
         "block_id": COLLEAGUE_BLOCK,
-        "label": _plain(ctx.texts.label("hand_over_colleague")),
+        "label": plain_text(ctx.texts.label("hand_over_colleague")),
         "element": {
             "type": "users_select",
             "action_id": COLLEAGUE_BLOCK,
-            "placeholder": _plain(ctx.texts.label("hand_over_colleague_placeholder")),
+            "placeholder": plain_text(ctx.texts.label("hand_over_colleague_placeholder")),
         },
     }
     note = _text_input(ctx.texts.label("hand_over_note"), NOTE_BLOCK, MAX_NOTE)
@@ -210,7 +197,7 @@ def hand_over_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> B
 
 def open_hand_over(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     target = Target.of_action(body)
-    actor = ctx.service.actor(_user(body))
+    actor = ctx.service.actor(acting_user(body))
     row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
     row.remiss.require_open()
     client.views_open(trigger_id=body["trigger_id"], view=hand_over_view(ctx, row, target))
@@ -237,10 +224,10 @@ def submit_hand_over(
 ) -> None:
     """Check the colleague in the ack (errors next to the field), record the hand-over, and mark the old DM."""
     target = Target.decode(view["private_metadata"])
-    user_id = _user(body)
+    user_id = acting_user(body)
     actor = ctx.service.actor(user_id)
-    colleague = str(_value(view, COLLEAGUE_BLOCK).get("selected_user") or "")
-    note = str(_value(view, NOTE_BLOCK).get("value") or "")
+    colleague = str(view_value(view, COLLEAGUE_BLOCK).get("selected_user") or "")
+    note = str(view_value(view, NOTE_BLOCK).get("value") or "")
     errors: dict[str, str] = {}
     if not colleague:
         errors[COLLEAGUE_BLOCK] = ctx.texts.message("field_required", field=ctx.texts.label("hand_over_colleague"))
@@ -275,24 +262,15 @@ def mark_handed_over(
 def register(app: App, ctx: HandlerContext) -> None:
     """Listeners for declining, withdrawing and handing over."""
 
-    @app.action(ids.DECLINE)
-    def _decline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: open_decline(ctx, body, client))
+    on_action(app, ctx, ids.DECLINE, lambda body, client, respond: open_decline(ctx, body, client))
 
     @app.view(ids.DECLINE_VIEW)
     def _decline_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         submit_decline(ctx, ack, body, view, client)
 
-    @app.action(ids.WITHDRAW)
-    def _withdraw(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: withdraw(ctx, body, client))
+    on_action(app, ctx, ids.WITHDRAW, lambda body, client, respond: withdraw(ctx, body, client))
 
-    @app.action(ids.HAND_OVER)
-    def _hand_over(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: open_hand_over(ctx, body, client))
+    on_action(app, ctx, ids.HAND_OVER, lambda body, client, respond: open_hand_over(ctx, body, client))
 
     @app.view(ids.HAND_OVER_VIEW)
     def _hand_over_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:

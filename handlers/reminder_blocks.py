@@ -20,7 +20,7 @@ Block = dict[str, Any]
 Renderer = Callable[[Texts, Delivery], tuple[str, list[Block]]]
 
 
-def _plain(part: str) -> Renderer:
+def _one_section(part: str) -> Renderer:
     def render(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
         text = texts.render("slack/reminders.j2", part=part, d=d)
         return text, [blocks.section(text)]
@@ -201,11 +201,11 @@ def extension_request_message(texts: Texts, d: Delivery) -> tuple[str, list[Bloc
 
 
 def extension_decided_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
-    return _plain("extension_decided")(texts, d)
+    return _one_section("extension_decided")(texts, d)
 
 
 def deadline_changed_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
-    return _plain("deadline_changed")(texts, d)
+    return _one_section("deadline_changed")(texts, d)
 
 
 # Kinds sent on their own to `to_user` (a person or a channel); EXTENSION_REQUEST goes in the status thread.

@@ -11,22 +11,18 @@ import logging
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers import HandlerContext, ids
-from handlers.blocks import Block, context
-from handlers.errors import after_ack
+from handlers.blocks import Block, acting_user, context
+from handlers.errors import on_action
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, SNOOZE_BLOCK, late_row_block_id, ref_of_block
 from handlers.remiss_blocks import button
 
 log = logging.getLogger(__name__)
 REPLIES = "slack/reminder_replies.j2"
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str(body["user"]["id"])
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -78,7 +74,7 @@ def _replace_block(blocks: list[Block], prefix: str, replacement: list[Block]) -
 def intend_to_answer(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
     """Recorded (the remiss counts as opened); the nudge's question gives way to thanks and Svara."""
     ref = _ref(body)
-    actor = ctx.service.actor(_user(body))
+    actor = ctx.service.actor(acting_user(body))
     ctx.service.intend_to_answer(actor, ref.case_number, ref.organisation_key)
     row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
     line = ctx.texts.render(
@@ -104,7 +100,7 @@ def snooze(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond
         except ValueError:
             log.info("Ignored a snooze date Slack sent as %r", picked)
             return
-    actor = ctx.service.actor(_user(body))
+    actor = ctx.service.actor(acting_user(body))
     day = ctx.service.snooze(actor, ref.case_number, ref.organisation_key, until)
     at = ctx.service.reminder_policy_for(ref.case_number).send_at.strftime("%H:%M")
     line = ctx.texts.render(REPLIES, part="snoozed", day=day, at=at)
@@ -115,7 +111,7 @@ def snooze(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond
 def remind_again(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
     """One reminder to a late recipient now; its row in the escalation says who sent it and when."""
     ref = _ref(body)
-    user_id = _user(body)
+    user_id = acting_user(body)
     recipient = ctx.service.remind_again(ctx.service.actor(user_id), ref.case_number, ref.organisation_key)
     organisation = ctx.service.directory().require(ref.organisation_key)
     if recipient.is_answered():
@@ -143,22 +139,14 @@ def remind_again(ctx: HandlerContext, body: dict[str, Any], client: WebClient, r
 def register(app: App, ctx: HandlerContext) -> None:
     """Attach this module's listeners."""
 
-    @app.action(ids.INTEND_TO_ANSWER)
-    def _intend(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: intend_to_answer(ctx, body, client, respond))
+    on_action(
+        app, ctx, ids.INTEND_TO_ANSWER, lambda body, client, respond: intend_to_answer(ctx, body, client, respond)
+    )
 
-    @app.action(ids.SNOOZE_TOMORROW)
-    def _snooze_tomorrow(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: snooze(ctx, body, client, respond, on_date=False))
+    on_action(
+        app, ctx, ids.SNOOZE_TOMORROW, lambda body, client, respond: snooze(ctx, body, client, respond, on_date=False)
+    )
 
-    @app.action(ids.SNOOZE_DATE)
-    def _snooze_date(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: snooze(ctx, body, client, respond, on_date=True))
+    on_action(app, ctx, ids.SNOOZE_DATE, lambda body, client, respond: snooze(ctx, body, client, respond, on_date=True))
 
-    @app.action(ids.REMIND_AGAIN)
-    def _remind_again(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: remind_again(ctx, body, client, respond))
+    on_action(app, ctx, ids.REMIND_AGAIN, lambda body, client, respond: remind_again(ctx, body, client, respond))

@@ -195,8 +195,9 @@ class SqlRepository:
         )
         if self._session.exec(duplicate).first() is not None:
             raise ValueError(f"{recipient.case_number} already has recipient {recipient.organisation_key}")
-        row = RecipientRow(remiss_id=remiss_id, organisation_key=recipient.organisation_key)
-        _set_recipient_fields(row, recipient)
+        row = RecipientRow(
+            remiss_id=remiss_id, organisation_key=recipient.organisation_key, **_recipient_fields(recipient)
+        )
         self._session.add(row)
         self._session.flush()
         recipient_id = _id(row.id)
@@ -1255,7 +1256,7 @@ def _remiss_fields(remiss: Remiss) -> dict[str, Any]:
 
 
 def _recipient_fields(recipient: Recipient) -> dict[str, Any]:
-    """The recipient row's mutable columns, as _set_recipient_fields sets them."""
+    """The recipient row's mutable columns (everything but its remiss and organisation)."""
     draft = recipient.draft
     return {
         "opened_at": recipient.opened_at,
@@ -1265,16 +1266,6 @@ def _recipient_fields(recipient: Recipient) -> dict[str, Any]:
         "withdrawn_version": recipient.withdrawn_version,
         "last_activity_at": recipient.last_activity_at,
     }
-
-
-def _set_recipient_fields(row: RecipientRow, recipient: Recipient) -> None:
-    row.opened_at = recipient.opened_at
-    draft = recipient.draft
-    row.draft_content = content_to_json(draft.content) if draft is not None else None
-    row.draft_updated_by = draft.updated_by if draft is not None else None
-    row.draft_updated_at = draft.updated_at if draft is not None else None
-    row.withdrawn_version = recipient.withdrawn_version
-    row.last_activity_at = recipient.last_activity_at
 
 
 def _draft(row: RecipientRow) -> Draft | None:
