@@ -165,15 +165,24 @@ def slack_user_directory(client: WebClient) -> UserDirectory:
     return SlackUserDirectory(client)
 
 
-def build_wsgi_app(core: Core, app: App) -> WSGIApplication:
-    """HTTP mode: Slack's requests on /slack/events (signature checked by Bolt), health on /healthz."""
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
+def build_wsgi_app(core: Core, app: App, *, now: Callable[[], float] = time.time) -> WSGIApplication:
+    """HTTP mode: Slack's requests on /slack/events, checked by bot.http_edge before Bolt sees them; health
+    on /healthz; 404 for anything else.
 
-    slack = SlackRequestHandler(app, path=SLACK_EVENTS_PATH)
+    `now` is the wall clock the signature's timestamp is compared with: Slack signs with real time, while
+    the core's clock is business time that tests and the demo move by days.
+    """
+    from bot.http_edge import SlackEdge
+
+    slack = SlackEdge(app, core.settings.slack_signing_secret or "", now=now) if app is not None else None
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(core, start_response)
+        if path != SLACK_EVENTS_PATH or method != "POST" or slack is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "9")])
+            return [b"Not Found"]
         started = time.perf_counter()
 
         def timed(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -192,7 +201,13 @@ class HttpServer:
     def __init__(self, wsgi: WSGIApplication, *, host: str, port: int, threads: int = 8) -> None:
         from waitress.server import BaseWSGIServer, create_server
 
-        server = create_server(wsgi, host=host, port=port, threads=threads, ident="remissbot")
+        from bot.http_edge import MAX_BODY_BYTES
+
+        # waitress answers 413 itself from Content-Length, or as a chunked body passes the cap, without
+        # reading the rest; its limit refuses a body *of* the size given, hence the + 1.
+        server = create_server(
+            wsgi, host=host, port=port, threads=threads, ident="remissbot", max_request_body_size=MAX_BODY_BYTES + 1
+        )
         if not isinstance(server, BaseWSGIServer):  # one host and port give one server, never several
             raise TypeError(f"unexpected waitress server {type(server).__name__}")
         # waitress's type stubs lack effective_host/effective_port/_map, which are public enough here.

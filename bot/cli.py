@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -41,6 +43,14 @@ log = logging.getLogger("remissbot")
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+# Waits between tries to reach Slack's auth.test at start: about 15 s in all, then exit 2.
+SLACK_RETRY_DELAYS = (1, 2, 4, 8)
+
+Sleep = Callable[[float], None]
+
+
+class _CannotStart(Exception):
+    """`serve` or `run` cannot start for a reason outside remissbot; the message is the Swedish line to print."""
 
 
 def _version() -> str:
@@ -50,9 +60,10 @@ def _version() -> str:
         return "dev"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
+def main(argv: Sequence[str] | None = None, *, sleep: Sleep = time.sleep) -> int:
+    """Entry point of the console script; returns the exit code. `sleep` waits between tries to reach Slack."""
     args = _parser().parse_args(argv)
+    args.sleep = sleep
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.INFO if args.command in ("run", "serve") else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -60,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
     try:
         return handler(args, sys.stdout)
-    except (SettingsError, StoreUnavailable) as exc:
+    except (SettingsError, StoreUnavailable, _CannotStart) as exc:
         print(f"remissbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except DomainError as exc:
@@ -300,6 +311,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
 
     settings = load_settings()
     bot_token, app_token = settings.require_socket_mode()
+    _wait_for_slack(settings, bot_token, args.sleep)
     # Socket Mode needs no signing secret; Bolt still wants one, and it is never checked on this path.
     with running_bot(settings, token=bot_token, signing_secret=settings.slack_signing_secret or "-") as (_, app):
         log.info("remissbot %s startar i Socket Mode", _version())
@@ -314,10 +326,43 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     settings = load_settings()
     bot_token, signing_secret = settings.require_http_mode()
     port = args.port or settings.port
+    _wait_for_slack(settings, bot_token, args.sleep)
     with running_bot(settings, token=bot_token, signing_secret=signing_secret) as (core, app):
+        try:
+            server = HttpServer(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            raise _CannotStart(Texts().render("cli/serve.j2", part="port_taken", host=args.host, port=port)) from None
         log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
-        HttpServer(build_wsgi_app(core, app), host=args.host, port=port, threads=args.threads).serve_forever()
+        server.serve_forever()
     return EXIT_OK
+
+
+def _wait_for_slack(settings: Settings, token: str, sleep: Sleep) -> None:
+    """Slack's auth.test answers (whatever it says: the app's own start reports a refusal), or _CannotStart
+    after a few tries with growing waits; a network that is still coming up is given some seconds."""
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    url = settings.slack_api_url or WebClient.BASE_URL
+    client = WebClient(token=token, base_url=url, timeout=10, retry_handlers=[])  # our own tries below
+    texts = Texts()
+    for attempt, delay in enumerate([*SLACK_RETRY_DELAYS, None], start=1):
+        try:
+            client.auth_test()
+            return
+        except SlackApiError:
+            return
+        except OSError as error:  # refused, unresolvable, timed out (urllib's URLError is an OSError)
+            reason = str(getattr(error, "reason", None) or error)
+            if delay is None:
+                unreachable = texts.render(
+                    "cli/serve.j2", part="slack_unreachable", url=url, attempts=attempt, reason=reason
+                )
+                raise _CannotStart(unreachable) from None
+            log.warning(texts.render("cli/serve.j2", part="slack_retry", url=url, reason=reason, seconds=delay))
+            sleep(delay)
 
 
 def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:

@@ -7,7 +7,6 @@ import logging
 import re
 import tempfile
 import threading
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -38,6 +37,7 @@ from handlers import HandlerContext, ids
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET, Block, context, divider, fit, section
 from handlers.errors import after_ack
 from handlers.remiss_blocks import button, remiss_message
+from handlers.slack_urls import FileRefused, download_slack_file
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,6 @@ METADATA_LIMIT = 3000
 OPTION_TEXT_LIMIT = 75
 OPTIONS_LIMIT = 100
 MAX_LENGTH = {CASE_NUMBER: 40, TITLE: 250, DESCRIPTION: 3000, DOCUMENTS: 3000, DEADLINE: 80, QUESTIONS: 3000}
-DOWNLOAD_TIMEOUT = 20.0
 
 _NUMBERED = re.compile(r"^(?:fråga\s*)?\d{1,2}\s*[.):]\s*|^[-•*–]\s+", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+")
@@ -925,7 +924,12 @@ def _import_from_slack(
         raise _ImportFailed(_form_text(ctx, "error_unsupported_file", name=name))
     url = str(file.get("url_private_download") or file.get("url_private") or "")
     try:
-        content = download(url, str(client.token or ""), MAX_FILE_BYTES)
+        content = download_slack_file(
+            url, str(client.token or ""), max_bytes=MAX_FILE_BYTES, api_base_url=client.base_url
+        )
+    except FileRefused as refused:
+        log.warning("Refused to fetch %s with the bot token: %s", name, refused)
+        raise _ImportFailed(_form_text(ctx, "error_file_host", name=name)) from refused
     except (OSError, ValueError) as error:
         log.warning("Could not download %s: %s", name, error)
         raise _ImportFailed(_form_text(ctx, "error_download", name=name)) from error
@@ -937,20 +941,6 @@ def _import_from_slack(
             return import_file(path, directory)
         except DocumentError as error:
             raise _ImportFailed(default_wording().error(error, file_name=name)) from error
-
-
-def download(url: str, token: str, max_bytes: int) -> bytes:
-    """A file's bytes from Slack (url_private needs the bot token); Slack's sign-in page is not a file."""
-    if not url.startswith(("https://", "http://")):
-        raise ValueError(f"not a file URL: {url!r}")
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310 - checked above
-    with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 - checked above
-        if str(response.headers.get("Content-Type", "")).startswith("text/html"):
-            raise ValueError("Slack answered with a web page instead of the file (is files:read granted?)")
-        content: bytes = response.read(max_bytes + 1)
-    if len(content) > max_bytes:
-        raise ValueError(f"larger than {max_bytes} bytes")
-    return content
 
 
 def _update_form(

@@ -1,0 +1,150 @@
+"""The HTTP edge of `remissbot serve`: size, Slack's signature and the envelope's shape, checked before Bolt.
+
+Order matters: the body is read only up to the cap (413 beyond it), its signature is checked on the raw bytes
+before anything parses them (401), and only then is it parsed, once, into the request Bolt dispatches (400 when
+its envelope is not one Slack sends). A refused request runs no listener and makes no outgoing request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+    from slack_bolt import App
+    from slack_bolt.request import BoltRequest
+
+log = logging.getLogger(__name__)
+
+# Slack's real payloads are a few kB (a full modal's state stays well under 100 kB); waitress refuses more
+# with 413 from the Content-Length header, or as a chunked body grows past it, before the app is called.
+MAX_BODY_BYTES = 1024 * 1024
+# Slack's documented replay window: a request signed more than five minutes from now is refused.
+MAX_CLOCK_SKEW_SECONDS = 5 * 60
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only: no sign, exponent, spaces or other scripts
+# Kinds whose listeners read a view, a list of actions or an event: without them Bolt's own parsing fails.
+_NEEDS_OBJECT = {"view_submission": "view", "view_closed": "view", "event_callback": "event"}
+
+
+def signature_problem(
+    signing_secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float
+) -> str | None:
+    """Why this request is not signed by Slack, or None when it is. Never raises, whatever the headers hold."""
+    if not signing_secret:  # an empty key is one anybody can sign with
+        return "no signing secret is configured"
+    if not timestamp:
+        return "no X-Slack-Request-Timestamp"
+    if not _TIMESTAMP.fullmatch(timestamp):
+        return "X-Slack-Request-Timestamp is not a whole number of seconds"
+    if abs(now - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
+        return "X-Slack-Request-Timestamp is more than five minutes from now"
+    if not signature:
+        return "no X-Slack-Signature"
+    base = b"v0:" + timestamp.encode("ascii") + b":" + body
+    expected = "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
+    # Bytes on both sides: compare_digest refuses non-ASCII str, and a header may hold anything.
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
+        return "X-Slack-Signature does not match"
+    return None
+
+
+def envelope_problem(body: object) -> str | None:
+    """Why a parsed body is not an envelope Slack sends, or None. Values inside it are the listeners' concern."""
+    if not isinstance(body, dict):
+        return f"the body is a JSON {type(body).__name__}, not an object"
+    if "command" in body:
+        command = body["command"]
+        return None if isinstance(command, str) and command.startswith("/") else "the command is not /something"
+    if "ssl_check" in body:
+        return None
+    kind = body.get("type")
+    if not isinstance(kind, str) or not kind:
+        return "no type and no command"
+    if kind in _NEEDS_OBJECT and not isinstance(body.get(_NEEDS_OBJECT[kind]), dict):
+        return f"{kind} without an object in {_NEEDS_OBJECT[kind]!r}"
+    actions = body.get("actions")
+    if kind == "block_actions" and not (isinstance(actions, list) and all(isinstance(a, dict) for a in actions)):
+        return "block_actions whose actions are not a list of objects"
+    for name in ("user", "team", "channel", "container", "view"):
+        if body.get(name) is not None and not isinstance(body[name], dict | str):
+            return f"{name} is a {type(body[name]).__name__}"
+    return None
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+class SlackEdge:
+    """POSTs from Slack: checked here, then dispatched to the Bolt app, which verifies the signature again."""
+
+    def __init__(self, app: App, signing_secret: str, *, now: Callable[[], float]) -> None:
+        self.app, self._secret, self._now = app, signing_secret, now
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+
+        try:
+            request = self._checked(environ)
+        except _Refused as refused:
+            client = environ.get("REMOTE_ADDR", "?")
+            log.warning("Refused a request from %s with %d: %s", client, refused.status, refused.reason)
+            response = WsgiHttpResponse(status=refused.status, body="")
+        else:
+            answer = self.app.dispatch(request)
+            response = WsgiHttpResponse(status=answer.status, headers=answer.headers, body=answer.body)
+        start_response(response.status, response.get_headers())
+        return response.get_body()
+
+    def _checked(self, environ: WSGIEnvironment) -> BoltRequest:
+        from slack_bolt.request import BoltRequest
+
+        raw = _read_body(environ)
+        headers = _headers(environ)
+        problem = signature_problem(
+            self._secret,
+            headers.get("x-slack-request-timestamp"),
+            headers.get("x-slack-signature"),
+            raw,
+            self._now(),
+        )
+        if problem is not None:
+            raise _Refused(401, problem)
+        try:
+            text = raw.decode("utf-8")
+            # Bolt's own parser, so that what is checked here is what its listeners get.
+            request = BoltRequest(body=text, query=environ.get("QUERY_STRING", ""), headers=dict(headers))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            raise _Refused(400, f"malformed body ({type(error).__name__}: {str(error)[:100]})") from None
+        problem = envelope_problem(request.body)
+        if problem is not None:
+            raise _Refused(400, f"malformed envelope: {problem}")
+        return request
+
+
+def _read_body(environ: WSGIEnvironment) -> bytes:
+    """The body, never more than the cap (the server in front should have refused more already)."""
+    length_text = str(environ.get("CONTENT_LENGTH") or "0")
+    if not length_text.isascii() or not length_text.isdigit():
+        raise _Refused(400, "malformed body: Content-Length is not a number")
+    length = int(length_text)
+    if length > MAX_BODY_BYTES:
+        raise _Refused(413, f"body of {length} bytes is over the {MAX_BODY_BYTES}-byte cap")
+    stream: Any = environ.get("wsgi.input")
+    return bytes(stream.read(length)) if stream is not None and length else b""
+
+
+def _headers(environ: Mapping[str, Any]) -> dict[str, str]:
+    """Request headers by lower-case name, as Bolt names them."""
+    headers = {k[5:].lower().replace("_", "-"): str(v) for k, v in environ.items() if k.startswith("HTTP_")}
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = str(environ["CONTENT_TYPE"])
+    return headers

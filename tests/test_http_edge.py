@@ -1,0 +1,90 @@
+"""The signature check and the envelope check of the HTTP edge, as plain functions with an injected time."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pytest
+
+from bot.http_edge import envelope_problem, signature_problem
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+NOW = 1_700_000_000.0
+BODY = b"command=%2Fremiss&text=hj%C3%A4lp"
+
+
+def sign(timestamp: str, body: bytes = BODY, secret: str = SECRET) -> str:
+    return "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+
+
+def test_a_request_signed_with_the_secret_within_five_minutes_passes() -> None:
+    for timestamp in ("1700000000", "1699999700", "1700000300"):
+        assert signature_problem(SECRET, timestamp, sign(timestamp), BODY, NOW) is None
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["", "abc", "1e3", "1.7e9", " 1700000000", "1700000000 ", "+1700000000", "-1", "١٧٠٠٠٠٠٠٠٠", "9" * 40]
+)
+def test_a_garbled_timestamp_is_a_reason_to_refuse_never_an_exception(timestamp: str) -> None:
+    assert signature_problem(SECRET, timestamp, sign(timestamp), BODY, NOW) is not None
+
+
+@pytest.mark.parametrize("signature", [None, "", "v0=", "v0=" + "0" * 64, "é" * 67, "v1=" + "a" * 64, "\x00"])
+def test_a_missing_or_wrong_signature_is_refused(signature: str | None) -> None:
+    assert signature_problem(SECRET, "1700000000", signature, BODY, NOW) == (
+        "no X-Slack-Signature" if not signature else "X-Slack-Signature does not match"
+    )
+
+
+def test_a_timestamp_more_than_five_minutes_away_is_refused_even_when_signed() -> None:
+    for timestamp in ("1699999699", "1700000301"):
+        assert "five minutes" in str(signature_problem(SECRET, timestamp, sign(timestamp), BODY, NOW))
+
+
+def test_a_changed_body_or_another_secret_does_not_pass() -> None:
+    assert signature_problem(SECRET, "1700000000", sign("1700000000"), BODY + b"&x=1", NOW) is not None
+    assert signature_problem(SECRET, "1700000000", sign("1700000000", secret="other"), BODY, NOW) is not None
+
+
+def test_with_no_signing_secret_configured_nothing_passes() -> None:
+    assert signature_problem("", "1700000000", sign("1700000000", secret=""), BODY, NOW) is not None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"command": "/remiss", "text": ""},
+        {"ssl_check": "1"},
+        {"type": "url_verification", "challenge": "x"},
+        {"type": "event_callback", "event": {"type": "app_home_opened"}},
+        {"type": "block_actions", "actions": [{"action_id": "a"}], "user": {"id": "U1"}},
+        {"type": "view_submission", "view": {"id": "V1"}},
+        {"type": "shortcut", "callback_id": "ny"},
+    ],
+)
+def test_the_envelopes_slack_sends_pass(body: object) -> None:
+    assert envelope_problem(body) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "text",
+        7,
+        {},
+        {"command": 5},
+        {"command": "remiss"},
+        {"type": ""},
+        {"type": ["block_actions"]},
+        {"type": "view_submission", "view": None},
+        {"type": "view_closed"},
+        {"type": "event_callback", "event": "app_home_opened"},
+        {"type": "block_actions", "actions": "a"},
+        {"type": "block_actions", "actions": [1]},
+        {"type": "shortcut", "user": ["U1"]},
+    ],
+)
+def test_envelopes_slack_never_sends_have_a_reason(body: object) -> None:
+    assert envelope_problem(body)
