@@ -208,3 +208,11 @@ def test_a_chunked_body_growing_over_the_cap_gets_413(sandbox: Sandbox) -> None:
 def test_an_unsigned_body_just_under_the_cap_is_read_and_refused_as_unsigned(sandbox: Sandbox) -> None:
     status, _ = post(sandbox, b"x" * (MAX_BODY_BYTES - 1), {"Content-Type": FORM})
     assert status == 401
+
+
+def test_a_command_whose_text_holds_the_word_payload_is_answered_like_any_other(sandbox: Sandbox) -> None:
+    # Bolt's parser reads any form body containing "payload" as an interactive payload, and finds none here.
+    body = command_form(sandbox, sandbox.fake.new_response_url(), text="hjälp payload")
+    status, _ = post(sandbox, body, signed(sandbox, body))
+    assert status == 200
+    sandbox.fake.wait_for(lambda: sandbox.fake.responses or None)
