@@ -750,8 +750,8 @@ def message_content(params: Mapping[str, Any]) -> tuple[str | None, list[JSON] |
 
 def _check_submission_errors(errors: Any, view: JSON) -> None:
     """Slack shows `response_action: errors` only under input blocks of the submitted view, and refuses the rest."""
-    if not isinstance(errors, dict) or not errors:
-        raise SlackError("invalid_arguments", ["[ERROR] errors must be a non-empty object [json-pointer:/errors]"])
+    if not isinstance(errors, dict):
+        raise SlackError("invalid_arguments", ["[ERROR] must be an object [json-pointer:/errors]"])
     inputs = block_kit.input_block_ids(view)
     misplaced = [str(block_id) for block_id in errors if block_id not in inputs]
     if misplaced:
