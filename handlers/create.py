@@ -700,14 +700,18 @@ def _kept_kinds(ctx: HandlerContext, case_number: str, remiss: Remiss) -> tuple[
     return tuple(replace(q, kind=before.get(q.text, q.kind)) for q in remiss.questions)
 
 
-def _error_blocks(errors: Mapping[str, str], values: FormValues, form: FormContext) -> dict[str, str]:
+def _error_blocks(
+    errors: Mapping[str, str], values: FormValues, form: FormContext, view: Mapping[str, Any]
+) -> dict[str, str]:
     """Map field names to the form's block ids; a deadline refusal goes where the date was given, and one
-    about no input of the form (or the fixed case number) goes to the title."""
+    about no input of the form (the fixed case number, recipients when there is no one to pick) goes to the
+    title: Slack refuses the whole answer if an error names a block that is not an input."""
+    inputs = {str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"}
     shown: dict[str, str] = {}
     for name, message in errors.items():
         if name == DEADLINE and not values.deadline_text.strip() and values.deadline_date:
             name = DEADLINE_DATE
-        if name not in FORM_FIELDS or (name == CASE_NUMBER and form.editing):
+        if name not in FORM_FIELDS or (name == CASE_NUMBER and form.editing) or form.block_id(name) not in inputs:
             name = TITLE
         shown.setdefault(form.block_id(name), message)
     return shown
@@ -745,7 +749,7 @@ def submit_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], ac
     directory = ctx.service.directory()
     checked = check_form(ctx, actor, values, form, directory, contact_name)
     if checked.remiss is None or checked.pending is None:
-        ack(response_action="errors", errors=_error_blocks(checked.errors, values, form))
+        ack(response_action="errors", errors=_error_blocks(checked.errors, values, form, view))
         return
     metadata = forms.encode(checked.pending, str(view["id"]))
     ack(response_action="update", view=preview_view(ctx, directory, checked.remiss, checked.pending, metadata))

@@ -19,7 +19,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_sdk.signature import SignatureVerifier
 
 from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.workspace import JSON, Message, View
+from bot.sandbox.workspace import JSON, Message, SlackError, View
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -44,6 +44,10 @@ class AppResponse:
         """The body as JSON, or None when the app answered with an empty or non-JSON body (a bare ack)."""
         is_json = self.headers.get("content-type", "").startswith(JSON_CONTENT)
         return json.loads(self.body) if is_json and self.body else None
+
+
+class RefusedResponse(Exception):
+    """Slack refused the app's answer to an interaction: the user sees Slack's own error, not the app's."""
 
 
 class Transport(Protocol):
@@ -203,7 +207,10 @@ class SlackDriver:
         }
         response = self._send_payload(payload)
         if response.status == 200:
-            self.fake.resolve_submission(user_id, view.id, response.json())
+            try:
+                self.fake.resolve_submission(user_id, view.id, response.json())
+            except SlackError as refused:
+                raise RefusedResponse(f"Slack refused the answer {response.body}: {refused.messages}") from refused
         return response
 
     def view_closed(self, user_id: str, *, view_id: str | None = None, is_cleared: bool = False) -> AppResponse:

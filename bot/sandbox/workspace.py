@@ -313,7 +313,11 @@ class Workspace:
             return trigger_id
 
     def resolve_submission(self, user_id: str, view_id: str, ack: Mapping[str, Any] | None) -> None:
-        """Apply an app's answer to a view_submission to the user's modal stack, as Slack's client does."""
+        """Apply an app's answer to a view_submission to the user's modal stack, as Slack's client does.
+
+        An answer Slack would refuse (an invalid view, errors on a block that is not an input) changes nothing
+        and raises SlackError; the user would see Slack's own "trouble connecting" message.
+        """
         with self._lock:
             stack = self._modal_stacks.setdefault(user_id, [])
             action = (ack or {}).get("response_action")
@@ -324,10 +328,13 @@ class Workspace:
                     self._replace_view(self._views[view_id], self._view_param(ack, {"modal"}))
                 elif action == "push":
                     self._push_view(user_id, self._view_param(ack, {"modal"}))
-                elif action != "errors" and view_id in stack:
+                elif action == "errors":
+                    _check_submission_errors((ack or {}).get("errors"), self._views[view_id].payload)
+                elif view_id in stack:
                     del stack[stack.index(view_id) :]
             except SlackError as error:
                 self._warnings.append(f"view_submission answer {action} refused: {error.code} {error.messages}")
+                raise
 
     def close_views(self, user_id: str, view_id: str, *, all_views: bool = False) -> None:
         """The user closed a modal: drop it (and the ones pushed above it), or the whole stack."""
@@ -739,6 +746,22 @@ def message_content(params: Mapping[str, Any]) -> tuple[str | None, list[JSON] |
         if block_kit.block_text_length(blocks) > block_kit.MESSAGE_BLOCK_TEXT_MAX:
             raise SlackError("msg_blocks_too_long")
     return text, blocks
+
+
+def _check_submission_errors(errors: Any, view: JSON) -> None:
+    """Slack shows `response_action: errors` only under input blocks of the submitted view, and refuses the rest."""
+    if not isinstance(errors, dict):
+        raise SlackError("invalid_arguments", ["[ERROR] must be an object [json-pointer:/errors]"])
+    inputs = block_kit.input_block_ids(view)
+    misplaced = [str(block_id) for block_id in errors if block_id not in inputs]
+    if misplaced:
+        raise SlackError(
+            "invalid_arguments",
+            [
+                f"[ERROR] {block_id} is not an input block of the view [json-pointer:/errors/{block_id}]"
+                for block_id in misplaced
+            ],
+        )
 
 
 def _check_hash(params: JSON, view: View) -> None:

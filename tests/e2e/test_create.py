@@ -238,6 +238,20 @@ def test_every_bad_input_gets_its_swedish_error_next_to_its_field_and_nothing_is
         box.core.service.overview("STK-2023-137")
 
 
+def test_with_no_one_to_send_to_the_refusal_is_shown_under_an_input_slack_accepts(box: Sandbox) -> None:
+    # A directory of the sender alone: the form has no recipient input, so "choose a recipient" cannot go there.
+    service = box.core.service
+    service.replace_directory(Directory((service.directory().require(service.sender_key),)))
+    view = open_form(box)
+    assert "recipients" not in {block.get("block_id") for block in view.payload["blocks"]}
+
+    answer = box.driver.view_submission(COORDINATOR, form(recipients=None, recipient_groups=None)).json()
+
+    assert answer["response_action"] == "errors"
+    assert "Välj minst en remissinstans." in answer["errors"]["title"]
+    assert top_view(box).id == view.id
+
+
 def test_a_case_number_already_used_is_refused_next_to_the_case_number(box: Sandbox) -> None:
     service = box.core.service
     service.create_draft(

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltRequest, Respond, Say
 from slack_sdk import WebClient
 
 from bot.sandbox import BoltHttpServer, DispatchTransport, FakeSlack, HttpTransport, SlackDriver
-from bot.sandbox.driver import Transport
+from bot.sandbox.driver import RefusedResponse, Transport
 
 SIGNING_SECRET = "remiss-signing-secret"
 JSON = dict[str, Any]
@@ -32,7 +32,7 @@ def answer_modal(remiss: str, title: str = "Svara på remiss") -> JSON:
                 "label": {"type": "plain_text", "text": "Ditt svar"},
                 "element": {"type": "plain_text_input", "action_id": "text", "multiline": True},
             },
-            {"type": "actions", "elements": [attach]},
+            {"type": "actions", "block_id": "knappar", "elements": [attach]},
         ],
     }
 
@@ -70,6 +70,9 @@ class RemissApp:
         text = view["state"]["values"]["svar"]["text"]["value"] or ""
         if not text.strip():
             ack(response_action="errors", errors={"svar": "Skriv ett svar"})
+            return
+        if text == "?":  # a mistake Slack refuses: errors can only be shown under an input block
+            ack(response_action="errors", errors={"knappar": "Bifoga en fil"})
             return
         ack()
         client.chat_postMessage(channel=body["user"]["id"], text=f"Tack för svaret på {view['private_metadata']}")
@@ -152,6 +155,20 @@ def test_a_button_opens_a_modal_whose_submission_is_validated_then_closes_it(
     assert fake.views_of("U0ANNA") == []
     thanks = fake.wait_for(lambda: [m.text for m in fake.messages_in("U0ANNA") if m.text.startswith("Tack")])
     assert thanks == ["Tack för svaret på KS 2024/17"]
+
+
+def test_errors_on_a_block_that_is_not_an_input_are_a_refused_answer_the_test_sees(
+    driver: SlackDriver, fake: FakeSlack
+) -> None:
+    WebClient(token="xoxb-test", base_url=fake.url).views_open(
+        trigger_id=fake.new_trigger_id("U0ANNA"), view=answer_modal("KS 2024/17")
+    )
+    modal = fake.views_of("U0ANNA")[-1]
+
+    with pytest.raises(RefusedResponse, match="knappar"):
+        driver.view_submission("U0ANNA", {"svar": {"text": {"type": "plain_text_input", "value": "?"}}})
+
+    assert fake.views_of("U0ANNA") == [modal]
 
 
 def test_a_global_shortcut_carries_a_trigger_id_that_opens_a_modal(driver: SlackDriver, fake: FakeSlack) -> None:
