@@ -24,7 +24,7 @@ class Words:
         self._module = texts.text_env.get_template(WORDS_TEMPLATE).module
 
     def __call__(self, name: str, /, *args: Any, **kwargs: Any) -> str:
-        return str(getattr(self._module, name)(*args, **kwargs)).strip("\n")
+        return without_control_characters(str(getattr(self._module, name)(*args, **kwargs))).strip("\n")
 
 
 def clean(text: str) -> str:

@@ -60,3 +60,14 @@ def test_a_title_with_control_characters_is_shown_without_them_in_the_slack_prev
     summary = compile_summary(round_.remiss, round_.recipients, round_.directory, today=TODAY)
     preview = render_slack_preview(replace(summary, title=NASTY), texts)
     assert CONTROL.findall(preview) == []
+
+
+def test_the_word_header_and_properties_hold_no_control_character(round_: Round, texts: Texts) -> None:
+    summary = compile_summary(round_.remiss, round_.recipients, round_.directory, today=TODAY)
+    nasty = replace(summary, case_number="STK\x1b-2023\x07-137\x85", title=NASTY)
+    document = docx.Document(io.BytesIO(render_docx(nasty, texts)))
+    header = "".join(p.text for s in document.sections for p in s.header.paragraphs)
+    properties = document.core_properties
+    for shown in (header, properties.title, properties.subject):
+        assert CONTROL.findall(shown) == [], shown
+    assert "STK-2023-137" in header
