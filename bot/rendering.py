@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -11,6 +14,7 @@ import jinja2
 
 from bot.clock import STOCKHOLM
 from bot.domain.errors import DomainError
+from bot.domain.text import without_control_characters
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 MONTHS = (
@@ -22,6 +26,75 @@ MONTHS = (
 def slack_escape(value: object) -> str:
     """Escape exactly what Slack's mrkdwn needs, so user text never becomes a mention or a link."""
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# What Slack shows as one character (an entity) or one link, mention or channel (<…>, <…|label>): a cut
+# inside one shows the reader a half entity or a broken link.
+_SLACK_UNIT = re.compile(r"&(?:amp|lt|gt);|<[^<>]*>")
+# How far back a cut looks for a space or line break to end on a whole word.
+_WORD_BACKOFF = 40
+
+
+def cut_slack_text(text: str, limit: int, note: Callable[[int], str] | None = None) -> str:
+    """`text` (escaped Slack mrkdwn, or plain text) within `limit` characters.
+
+    Text that fits is returned as it is. Longer text is cut at a space or line break where one is near, never
+    inside an entity or a link, and ends with `note(n)` saying how many characters the reader does not see
+    (by default "… (1 234 tecken till visas inte)"). The one rule for shortening anything sent to Slack.
+    """
+    if len(text) <= limit:
+        return text
+    say = note or left_out_note
+    total = shown_length(text)
+    room = limit - len(say(total))
+    if room < 0:  # too small a limit for a note: only the ellipsis
+        return _safe_head(text, limit - 1) + "…" if limit > 0 else ""
+    head = _safe_head(text, room)
+    cut = head + say(total - shown_length(head))
+    # The note for fewer characters left out is never longer, unless `note` says otherwise.
+    return cut if len(cut) <= limit else cut_slack_text(text, limit, lambda n: "…")
+
+
+def shown_length(text: str) -> int:
+    """How many characters Slack shows for mrkdwn `text`: an entity is one, a link its label."""
+    return len(_SLACK_UNIT.sub(_shown_unit, text))
+
+
+def _shown_unit(unit: re.Match[str]) -> str:
+    token = unit.group()
+    if token.startswith("&"):
+        return "&"
+    return token[1:-1].partition("|")[2] or token[1:-1]
+
+
+def _safe_head(text: str, room: int) -> str:
+    """The longest start of `text` within `room` characters that ends between Slack units, on a word if near."""
+    units = [(u.start(), u.end()) for u in _SLACK_UNIT.finditer(text) if u.start() < room]
+    end = room
+    if units and units[-1][0] < end < units[-1][1]:  # units never overlap: only the last can hold the cut
+        end = units[-1][0]
+    inside = {i for start, stop in units if stop > end - _WORD_BACKOFF for i in range(start + 1, stop)}
+    for i in range(end, max(end - _WORD_BACKOFF, 0), -1):
+        if text[i - 1].isspace() and i - 1 not in inside:
+            end = i - 1
+            break
+    return text[:end].rstrip()
+
+
+def left_out_note(count: int) -> str:
+    """ "… (1 234 tecken till visas inte)", from templates/messages.j2."""
+    return _note_texts().message("left_out", count=count)
+
+
+@functools.cache
+def _note_texts() -> Texts:
+    # The note has no dates, so any time zone does; built on first use, never at import.
+    return Texts()
+
+
+def grouped_number(value: int) -> str:
+    """'1 234 567': a space between thousands, as Swedish writes numbers."""
+    return f"{value:,}".replace(",", " ")
 
 
 def swedish_date(value: date | datetime, tz: ZoneInfo = STOCKHOLM) -> str:
@@ -59,6 +132,7 @@ class Texts:
         self.html_env = jinja2.Environment(autoescape=True, **common)
         for env in (self.text_env, self.html_env):
             env.filters["slack"] = slack_escape
+            env.filters["tal"] = grouped_number
             env.filters["datum"] = lambda v: swedish_date(v, tz)
             env.filters["veckodag_datum"] = swedish_weekday_date
             env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
@@ -67,11 +141,11 @@ class Texts:
         self._labels: dict[str, str] = {}
 
     def render(self, name: str, /, **context: Any) -> str:
-        """Render a text template (Slack mrkdwn or plain text) to a stripped string."""
-        return self.text_env.get_template(name).render(**context).strip()
+        """Render a text template (Slack mrkdwn or plain text) to a stripped string, without control characters."""
+        return without_control_characters(self.text_env.get_template(name).render(**context)).strip()
 
     def render_html(self, name: str, /, **context: Any) -> str:
-        return self.html_env.get_template(name).render(**context)
+        return without_control_characters(self.html_env.get_template(name).render(**context))
 
     def label(self, name: str) -> str:
         """A button label or modal title from templates/ui_labels.j2."""
@@ -88,7 +162,7 @@ class Texts:
             return str(module.unknown_error(code=name)).strip()  # type: ignore[attr-defined]
         # A macro takes only the parameters it names; errors may carry more context than a message shows.
         accepted = {k: v for k, v in params.items() if k in macro.arguments}
-        return str(macro(**accepted)).strip()
+        return without_control_characters(str(macro(**accepted))).strip()
 
     def error(self, error: DomainError) -> str:
         """The Swedish message for a domain refusal."""

@@ -29,7 +29,7 @@ from bot.ports import StoreUnavailable
 from bot.rendering import Texts
 from bot.service import Actor, AssignmentRow
 from handlers import HandlerContext, ids
-from handlers.blocks import Block, context, divider, section
+from handlers.blocks import Block, context, divider, plain_text, section, slack_text
 from handlers.errors import handle_error
 from handlers.remiss_blocks import button, remiss_message
 from handlers.richtext import from_plain_text, to_plain_text
@@ -236,7 +236,7 @@ def _attachment(file: Mapping[str, Any]) -> Attachment:
 
 # -- the view --------------------------------------------------------------------------------------------
 def _plain(text: str) -> Block:
-    return {"type": "plain_text", "text": text, "emoji": True}
+    return plain_text(text)
 
 
 def answer_view(
@@ -307,14 +307,14 @@ def _answer_input(texts: Texts, label: str, number: int, text: str) -> Block:
         "placeholder": _plain(texts.label("answer_placeholder")),
     }
     if text:
-        element["initial_value"] = from_plain_text(text)
+        element["initial_value"] = from_plain_text(slack_text(text))
     return _input(answer_block(number), label, element, optional=True)
 
 
 def _option(texts: Texts, label: str, value: str, description: str | None = None) -> Block:
-    option: Block = {"text": _plain(_cut(texts.label(label), OPTION_TEXT_LIMIT)), "value": value}
+    option: Block = {"text": plain_text(texts.label(label), OPTION_TEXT_LIMIT), "value": value}
     if description:
-        option["description"] = _plain(_cut(texts.label(description), OPTION_TEXT_LIMIT))
+        option["description"] = plain_text(texts.label(description), OPTION_TEXT_LIMIT)
     return option
 
 
@@ -372,12 +372,12 @@ def _text_input(texts: Texts, block_id: str, action_id: str, label: str, value: 
         "placeholder": _plain(texts.label(f"{label}_placeholder")),
     }
     if value:
-        element["initial_value"] = value
+        element["initial_value"] = slack_text(value)
     return _input(block_id, texts.label(label), element)
 
 
 def _kept_files_input(texts: Texts, known: tuple[Attachment, ...], chosen: set[str]) -> Block:
-    options = [{"text": _plain(_cut(a.name, OPTION_TEXT_LIMIT)), "value": a.file_id} for a in known[:MAX_FILES]]
+    options = [{"text": plain_text(a.name, OPTION_TEXT_LIMIT), "value": a.file_id} for a in known[:MAX_FILES]]
     element: Block = {"type": "checkboxes", "action_id": KEPT_FILES, "options": options}
     initial = [option for option in options if option["value"] in chosen]
     if initial:
@@ -419,10 +419,6 @@ def form_errors(
     # Error texts are shown as plain text, not mrkdwn: undo the Slack escaping of the message templates.
     message = texts.error(error).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return dict.fromkeys(targets, message)
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- listeners, as plain functions -------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.rendering import Texts
+from bot.domain.text import without_control_characters
+from bot.rendering import Texts, cut_slack_text
 from bot.service import AssignmentRow, RemissOverview
 
 Block = dict[str, Any]
@@ -18,9 +19,15 @@ HOME_BLOCK_LIMIT = 100
 MESSAGE_TEXT_BUDGET = 11_000
 
 
-def plain_text(text: str) -> Block:
-    """A plain_text object (titles, labels, button texts), emoji shortcodes shown as emoji."""
-    return {"type": "plain_text", "text": text, "emoji": True}
+def plain_text(text: str, limit: int | None = None) -> Block:
+    """A plain_text object (titles, labels, button texts), emoji shortcodes shown as emoji; cut to `limit`."""
+    return {"type": "plain_text", "text": slack_text(text, limit), "emoji": True}
+
+
+def slack_text(text: str, limit: int | None = None) -> str:
+    """Text as it may go to Slack: no control characters, and within `limit` saying how much was left out."""
+    text = without_control_characters(text)
+    return text if limit is None else cut_slack_text(text, limit)
 
 
 def acting_user(body: dict[str, Any]) -> str:
@@ -35,15 +42,15 @@ def view_value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, SECTION_TEXT_LIMIT)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": slack_text(text, SECTION_TEXT_LIMIT)}}
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": _cut(text, HEADER_LIMIT), "emoji": True}}
+    return {"type": "header", "text": plain_text(text, HEADER_LIMIT)}
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, SECTION_TEXT_LIMIT)}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": slack_text(text, SECTION_TEXT_LIMIT)}]}
 
 
 def divider() -> Block:
@@ -56,7 +63,7 @@ def sections_from_lines(lines: list[str], limit: int = SECTION_TEXT_LIMIT) -> li
     current: list[str] = []
     size = 0
     for line in lines:
-        line = _cut(line, limit)
+        line = slack_text(line, limit)
         if current and size + len(line) + 1 > limit:
             blocks.append(section("\n".join(current)))
             current, size = [], 0
@@ -86,10 +93,6 @@ def text_size(block: Block) -> int:
     text = block.get("text")
     size = len(text["text"]) if isinstance(text, dict) else 0
     return size + sum(len(e.get("text", "")) for e in block.get("elements", ()) if isinstance(e, dict))
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def help_message(texts: Texts) -> tuple[str, list[Block]]:

@@ -34,7 +34,16 @@ from bot.importer.wording import default_wording
 from bot.rendering import Texts
 from bot.service import Actor, RemissInput, RemissService, SendReport
 from handlers import HandlerContext, ids
-from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET, Block, context, divider, fit, section
+from handlers.blocks import (
+    MESSAGE_BLOCK_LIMIT,
+    MESSAGE_TEXT_BUDGET,
+    Block,
+    context,
+    divider,
+    fit,
+    plain_text,
+    section,
+)
 from handlers.errors import after_ack
 from handlers.remiss_blocks import button, remiss_message
 from handlers.slack_urls import FileRefused, download_slack_file
@@ -301,15 +310,11 @@ def recipient_keys(values: FormValues, directory: Directory, sender_key: str) ->
 
 # -- Block Kit -------------------------------------------------------------------------------------------
 def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return plain_text(text)
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(_cut(text, OPTION_TEXT_LIMIT)), "value": value}
+    return {"text": plain_text(text, OPTION_TEXT_LIMIT), "value": value}
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str = "") -> Block:

@@ -36,7 +36,7 @@ def meetings_view(ctx: HandlerContext, organisation: Organisation, choices: list
     """The modal for one organisation; with a picker when the user may edit several."""
     blocks: list[Block] = []
     if len(choices) > 1:
-        options = [{"text": plain_text(o.name[:75]), "value": o.key} for o in choices[:100]]
+        options = [{"text": plain_text(o.name, 75), "value": o.key} for o in choices[:100]]
         current = next(option for option in options if option["value"] == organisation.key)
         blocks.append(
             {

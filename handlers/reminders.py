@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers import HandlerContext, ids
-from handlers.blocks import Block, acting_user, context
+from handlers.blocks import SECTION_TEXT_LIMIT, Block, acting_user, context, slack_text
 from handlers.errors import on_action
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, SNOOZE_BLOCK, late_row_block_id, ref_of_block
 from handlers.remiss_blocks import button
@@ -126,7 +126,7 @@ def remind_again(ctx: HandlerContext, body: dict[str, Any], client: WebClient, r
         if block.get("block_id") == block_id and block.get("type") == "section":
             marked = {k: v for k, v in block.items() if k != "accessory"}
             text = dict(marked["text"])
-            text["text"] = f"{text['text']}\n{line}"[:3000]
+            text["text"] = slack_text(f"{text['text']}\n{line}", SECTION_TEXT_LIMIT)
             marked["text"] = text
             blocks = [*blocks[:i], marked, *blocks[i + 1 :]]
             break

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date, datetime
 
 from bot.domain.organisation import Organisation
 from bot.domain.remiss import AuditEntry, Recipient, RecipientStatus, Remiss
-from bot.rendering import Texts
+from bot.rendering import Texts, cut_slack_text
 from handlers import ids
-from handlers.blocks import MESSAGE_TEXT_BUDGET, Block, context, divider, header, section, text_size
+from handlers.blocks import (
+    MESSAGE_TEXT_BUDGET,
+    SECTION_TEXT_LIMIT,
+    Block,
+    context,
+    divider,
+    header,
+    section,
+    text_size,
+)
 
 # Renders one named piece of templates/slack/remiss_message.j2.
 _Part = Callable[..., str]
@@ -78,7 +88,7 @@ def remiss_message(
         blocks.append(context(part("handed_over", previous=previous, note=details.get("note", ""))))
     description_at = len(blocks)
     if remiss.documents:
-        blocks.append(section(part("documents")))
+        blocks.append(section(_documents(part, len(remiss.documents))))
     blocks += [header(part("questions_header"))]
     blocks += [section(part("question", question=q)) for q in remiss.questions]
     blocks.append(divider())
@@ -89,15 +99,22 @@ def remiss_message(
     if remiss.description:
         # The questions must reach the official whole; the description gives way to Slack's cap on a
         # message's text (10 long questions and a long description exceed it), pointing to the documents.
-        room = MESSAGE_TEXT_BUDGET - sum(text_size(b) for b in blocks)
-        blocks.insert(description_at, section(_shortened(part("description"), room, part("description_cut"))))
+        room = min(MESSAGE_TEXT_BUDGET - sum(text_size(b) for b in blocks), SECTION_TEXT_LIMIT)
+        description = part("description")
+        note = functools.partial(part, "description_cut")
+        blocks.insert(description_at, section(cut_slack_text(description, room, lambda n: note(left_out=n))))
     return part("fallback"), blocks
 
 
-def _shortened(text: str, room: int, note: str) -> str:
-    if len(text) <= room:
-        return text
-    return text[: max(room - len(note) - 2, 0)].rstrip() + "… " + note
+def _documents(part: _Part, count: int) -> str:
+    """As many whole document links as fit one section, then how many more there are."""
+    shown = count
+    text = part("documents", shown=shown)
+    while len(text) > SECTION_TEXT_LIMIT and shown > 1:
+        # Each step drops at least one link; usually the first estimate is already right.
+        shown = min(shown - 1, shown * SECTION_TEXT_LIMIT // len(text))
+        text = part("documents", shown=max(shown, 1))
+    return text
 
 
 def _state_and_actions(texts: Texts, part: _Part, remiss: Remiss, recipient: Recipient, today: date) -> list[Block]:

@@ -543,3 +543,23 @@ def test_a_bad_reminder_setting_is_refused_in_one_swedish_line_and_nothing_chang
     assert err.startswith("remissbot: ") and message in err
     assert len(err.strip().splitlines()) == 1
     assert "(alla globala)" in run(capsys, "reminders", "policy", "STK-2023-137")[1]
+
+
+def test_status_and_reminders_plan_print_no_control_character_from_a_title(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = FakeClock(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM))
+    core = build_core(load_settings(), clock=clock)
+    try:
+        core.service.replace_directory(parse_directory(REMINDER_DIRECTORY))
+        title = "Områdeslyft\x1b]0;kapad\x07\x1b[2J\r\x9bslut\x00\x7f\x85"
+        question = [("Hur ser nämnden på förslaget?\x1b[31m", QuestionKind.FREE_TEXT)]
+        keys = ["tekniska-namnden", "miljonamnden"]
+        core.service.create_draft(MIA, RemissInput("STK-2023-137", title, question, date(2023, 11, 30), keys))
+        core.service.send(MIA, "STK-2023-137")
+    finally:
+        core.close()
+
+    for args in (("status",), ("status", "STK-2023-137"), ("reminders", "plan", "STK-2023-137")):
+        code, out, err = run(capsys, *args)
+        assert code == 0, err
+        assert "Områdeslyft" in out
+        assert [c for c in out + err if (ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F] == [], args

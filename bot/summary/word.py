@@ -125,7 +125,7 @@ class _Builder:
         props.subject = one_line(s.title)
         props.author = one_line(s.sender)
         props.language = "sv-SE"
-        props.keywords = s.case_number
+        props.keywords = one_line(s.case_number)
         _set_default_language(doc, "sv-SE")
 
     def _front(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.clock import FakeClock
 from bot.domain.organisation import Directory, Organisation
-from bot.domain.remiss import Answer, QuestionKind, ResponseContent, ResponseKind
+from bot.domain.remiss import Answer, DocumentLink, QuestionKind, ResponseContent, ResponseKind
 from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from bot.service import RemissInput
 from handlers.courier import Courier
@@ -177,3 +178,44 @@ def test_messages_claimed_by_a_process_that_died_are_sent_once_after_its_lease(s
     clock.advance(timedelta(seconds=61))
     sandbox.courier.drain()
     assert all(len(remiss_dms(sandbox, u.id)) == 1 for u in OFFICIALS.values())
+
+
+def test_a_remiss_of_angle_brackets_ampersands_and_many_documents_reaches_slack_cut_whole_and_counted(
+    sandbox: Sandbox,
+) -> None:
+    service = sandbox.core.service
+    documents = [
+        DocumentLink(
+            f"Bilaga {i}: <utkast> & \x1b[31mkommentarer\x07 " + "&" * 40, f"https://malmo.se/b{i}.pdf?a=1&b=2"
+        )
+        for i in range(40)
+    ]
+    data = RemissInput(
+        case_number=CASE,
+        title="Områdeslyft <!channel> & \x1b]0;kapad\x07\x85",
+        description="Kostnad < 2 mnkr & > 1 mnkr\x1b[2J. " * 200,
+        questions=[("Vilka processer passar in? <&>\x01", QuestionKind.FREE_TEXT)],
+        deadline=date(2023, 11, 30),
+        recipient_keys=["mkb"],
+        documents=documents,
+    )
+    service.create_draft(service.actor(COORDINATOR), data)
+    service.send(service.actor(COORDINATOR), CASE)
+    sandbox.courier.drain()
+
+    dm = remiss_dms(sandbox, OFFICIALS["mkb"].id)[0]
+    texts = [dm.text, *(b["text"]["text"] for b in dm.blocks or [] if "text" in b)]
+    assert all(not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", t) for t in texts)
+    assert all(whole_entities_and_links(t) for t in texts)
+    description = next(t for t in texts if t.startswith("Kostnad &lt; 2 mnkr"))
+    assert re.search(r"… _\(\d[\d ]* tecken till visas inte; hela texten finns i handlingarna\)_$", description)
+    listed = next(t for t in texts if t.startswith("*Handlingar*"))
+    shown = listed.count("<https://malmo.se/")
+    assert 0 < shown < 40 and listed.endswith(f"… och {40 - shown} dokument till.")
+    assert "&lt;!channel&gt; &amp;" in dm.text
+    assert sandbox.fake.warnings == []
+
+
+def whole_entities_and_links(text: str) -> bool:
+    rest = re.sub(r"&(?:amp|lt|gt);|<[^<>]*>", "", text)
+    return not any(c in rest for c in "&<>")

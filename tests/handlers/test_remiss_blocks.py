@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
+from typing import Any
 
-from bot.domain.remiss import QuestionKind, Recipient, Remiss
+from bot.domain.remiss import DocumentLink, QuestionKind, Recipient, Remiss
 from bot.rendering import Texts
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET, text_size
 from handlers.remiss_blocks import remiss_message
@@ -50,3 +52,64 @@ def test_a_short_description_is_shown_whole() -> None:
     shown = json.dumps(blocks, ensure_ascii=False)
     assert "Stadskontoret föreslår ett områdeslyft." in shown
     assert "handlingarna" not in shown
+
+
+ENTITY_OR_LINK = re.compile(r"&(?:amp|lt|gt);|<[^<>]*>")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _texts_of(blocks: list[dict[str, Any]]) -> list[str]:
+    """Every text Slack would show from the blocks."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(blocks)
+    return found
+
+
+def _whole(text: str) -> bool:
+    rest = ENTITY_OR_LINK.sub("", text)
+    return "&" not in rest and "<" not in rest and ">" not in rest
+
+
+def test_a_description_of_escaped_characters_is_cut_between_them_saying_how_much_is_left_out() -> None:
+    r = remiss("<&>" * 3000, ["Vad tycker ni?"])
+    _, blocks = remiss_message(Texts(), r, sender="Stadskontoret", today=NOW.date(), preview=True)
+    description = next(t for t in _texts_of(blocks) if t.startswith("&lt;&amp;&gt;"))
+    assert len(description) <= 3000 and _whole(description)
+    assert re.search(r"… _\([\d ]+ tecken till visas inte; hela texten finns i handlingarna\)_$", description)
+
+
+def test_documents_that_do_not_fit_are_counted_not_cut_through() -> None:
+    r = remiss("Kort.", ["Vad tycker ni?"])
+    r.documents = tuple(
+        DocumentLink(f"Bilaga {i} <&> " + "&" * 60, f"https://malmo.se/bilaga-{i}.pdf?a=1&b=2") for i in range(60)
+    )
+    _, blocks = remiss_message(Texts(), r, sender="Stadskontoret", today=NOW.date(), preview=True)
+    documents = next(t for t in _texts_of(blocks) if t.startswith("*Handlingar*"))
+    assert len(documents) <= 3000 and _whole(documents)
+    shown = documents.count("<https://")
+    assert 0 < shown < 60
+    assert documents.endswith(f"… och {60 - shown} dokument till.")
+
+
+def test_no_control_character_from_the_remiss_reaches_the_message() -> None:
+    nasty = "ESC\x1b[2J BEL\x07 NUL\x00 NEL\x85 CSI\x9b DEL\x7f VT\x0b slut"
+    r = remiss(nasty, [nasty])
+    r.title = nasty
+    r.contact = nasty
+    r.documents = (DocumentLink(nasty, "https://malmo.se/a.pdf"),)
+    recipient = Recipient(r.case_number, "mkb", ("U0MKB",), r.deadline)
+    text, blocks = remiss_message(Texts(), r, sender=nasty, today=NOW.date(), recipient=recipient)
+    for shown in [text, *_texts_of(blocks)]:
+        assert CONTROL.findall(shown) == [], shown
+    assert "ESC[2J BEL NUL NEL CSI DEL" in json.dumps(blocks, ensure_ascii=False)
