@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.rendering import Texts
 from bot.service import AssignmentRow, RemissOverview
+from handlers import payload
 
 Block = dict[str, Any]
 
@@ -23,15 +25,15 @@ def plain_text(text: str) -> Block:
     return {"type": "plain_text", "text": text, "emoji": True}
 
 
-def acting_user(body: dict[str, Any]) -> str:
+def acting_user(body: Mapping[str, Any]) -> str:
     """The Slack user who clicked or submitted, from an interaction payload."""
-    return str(body["user"]["id"])
+    return payload.string(payload.mapping(body.get("user"), "user"), "id", "user")
 
 
 def view_value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    """The state of the input in `block_id` (whose element has the same action_id), or {} if absent."""
-    element: dict[str, Any] = view["state"]["values"].get(block_id, {}).get(block_id, {})
-    return element
+    """The state of the input in `block_id` (whose element has the same action_id), or {} if absent; a state
+    of another shape raises TamperedPayload."""
+    return dict(payload.element(view, block_id))
 
 
 def section(text: str) -> Block:
