@@ -3,7 +3,6 @@ the log (no error, no trace), and nothing stored. User text with a lone surrogat
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from typing import Any
