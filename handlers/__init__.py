@@ -65,11 +65,13 @@ def register(app: App, ctx: HandlerContext) -> None:
         extensions,
         meetings,
         middleware,
+        payload,
         recipient_actions,
         reminders,
         summary,
     )
 
+    payload.register(app)  # first: the event claim below stores the event's id
     middleware.register(app, ctx)
     errors.register(app, ctx)
     commands.register(app, ctx)

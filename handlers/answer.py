@@ -28,8 +28,8 @@ from bot.domain.remiss import (
 from bot.ports import StoreUnavailable
 from bot.rendering import Texts
 from bot.service import Actor, AssignmentRow
-from handlers import HandlerContext, ids
-from handlers.blocks import Block, context, divider, plain_text, section, slack_text
+from handlers import HandlerContext, ids, payload
+from handlers.blocks import Block, acting_user, context, divider, plain_text, section, slack_text
 from handlers.errors import handle_error
 from handlers.remiss_blocks import button, remiss_message
 from handlers.richtext import from_plain_text, to_plain_text
@@ -122,17 +122,22 @@ class FormPlace:
         return json.dumps({key: value for key, value in data.items() if value}, ensure_ascii=False)
 
     @classmethod
-    def decode(cls, text: str) -> FormPlace:
-        data = json.loads(text)
+    def decode(cls, text: object) -> FormPlace:
+        """What `encode` wrote; anything else raises TamperedPayload."""
+        data = payload.json_object(text, "private_metadata")
+
+        def optional(key: str) -> str:
+            return payload.string(data, key, "private_metadata", required=False)
+
         return cls(
-            ref=ids.RecipientRef.decode(str(data["ref"])),
-            channel=data.get("channel"),
-            ts=data.get("ts"),
-            thread_ts=data.get("thread_ts"),
-            meeting_date=_date(data.get("meeting_date")),
-            paragraph=str(data.get("paragraph", "")),
-            decided_by=str(data.get("decided_by", "")),
-            planned_board_date=_date(data.get("planned_board_date")),
+            ref=ids.RecipientRef.decode(data.get("ref")),
+            channel=optional("channel") or None,
+            ts=optional("ts") or None,
+            thread_ts=optional("thread_ts") or None,
+            meeting_date=payload.iso_date(data.get("meeting_date"), "meeting_date"),
+            paragraph=optional("paragraph"),
+            decided_by=optional("decided_by"),
+            planned_board_date=payload.iso_date(data.get("planned_board_date"), "planned_board_date"),
         )
 
 
@@ -168,27 +173,31 @@ def content_from_state(
     answers: list[Answer] = []
     for question in remiss.questions:
         typed = element(answer_block(question.number), TEXT) or {}
-        text = to_plain_text(typed.get("rich_text_value")).strip()
-        position = _selected(element(position_block(question.number), POSITION), Position, Position.NOT_STATED)
+        rich = typed.get("rich_text_value")
+        if rich is not None and not isinstance(rich, Mapping):
+            raise payload.TamperedPayload(f"rich_text_value is not an object: {type(rich).__name__}")
+        text = to_plain_text(rich).strip()
+        position = _selected(element(position_block(question.number), POSITION), POSITIONS, Position.NOT_STATED)
         if text or position is not Position.NOT_STATED:
             answers.append(Answer(question.number, text, position))
-    kind = _selected(element(KIND_BLOCK, KIND), ResponseKind, ResponseKind.YTTRANDE)
+    kind = _selected(element(KIND_BLOCK, KIND), KINDS, ResponseKind.YTTRANDE)
     meeting = element(MEETING_DATE_BLOCK, MEETING_DATE)
     paragraph = element(PARAGRAPH_BLOCK, PARAGRAPH)
     decided_by = element(DECIDED_BY_BLOCK, DECIDED_BY)
     planned = element(PLANNED_BOARD_DATE_BLOCK, PLANNED_BOARD_DATE)
     kept = element(KEPT_FILES_BLOCK, KEPT_FILES) or {}
-    kept_ids = {str(o.get("value")) for o in kept.get("selected_options") or [] if isinstance(o, Mapping)}
+    # Not checked against what was offered: a file may have left the draft since the form was opened.
+    kept_ids = set(payload.picked_options(kept, None))
     uploaded = [_attachment(f) for f in (element(FILES_BLOCK, FILES) or {}).get("files") or [] if _is_file(f)]
     attachments: dict[str, Attachment] = {a.file_id: a for a in stored_files if a.file_id in kept_ids}
     attachments.update((a.file_id, a) for a in uploaded if a.file_id not in attachments)
     return ResponseContent(
         kind=kind if kind in KINDS else ResponseKind.YTTRANDE,
         answers=tuple(answers),
-        meeting_date=_date(meeting.get("selected_date")) if meeting is not None else place.meeting_date,
+        meeting_date=payload.picked_date(meeting) if meeting is not None else place.meeting_date,
         paragraph=_text(paragraph) if paragraph is not None else place.paragraph,
         decided_by=_text(decided_by) if decided_by is not None else place.decided_by,
-        planned_board_date=_date(planned.get("selected_date")) if planned is not None else place.planned_board_date,
+        planned_board_date=payload.picked_date(planned) if planned is not None else place.planned_board_date,
         attachments=tuple(attachments.values()),
     )
 
@@ -205,24 +214,14 @@ def for_submission(content: ResponseContent) -> ResponseContent:
     )
 
 
-def _selected(state: Mapping[str, Any] | None, enum: type[_E], default: _E) -> _E:
-    option = (state or {}).get("selected_option")
-    value = option.get("value") if isinstance(option, Mapping) else None
-    try:
-        return enum(value) if value is not None else default
-    except ValueError:
-        return default
+def _selected(state: Mapping[str, Any] | None, offered: tuple[_E, ...], default: _E) -> _E:
+    """The option chosen (one the form offered: anything else raises TamperedPayload), or `default`."""
+    value = payload.picked_option(state or {}, [choice.value for choice in offered])
+    return next(choice for choice in offered if choice.value == value) if value is not None else default
 
 
 def _text(state: Mapping[str, Any]) -> str:
-    return str(state.get("value") or "").strip()
-
-
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
+    return payload.typed_text(state).strip()
 
 
 def _is_file(value: Any) -> bool:
@@ -437,16 +436,20 @@ def open_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
     """Svara / Ändra svar: open the form prefilled with the draft or the current answer.
 
     A refusal (not the user's organisation, a closed remiss, an edit too late) is raised, to be told."""
-    ref = ids.RecipientRef.decode(str(body["actions"][0]["value"]))
-    actor = ctx.service.actor(str(body["user"]["id"]))
+    ref = ids.RecipientRef.decode(payload.action_value(body))
+    actor = ctx.service.actor(acting_user(body))
     row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
     require_answerable(row)
-    container = body.get("container") or {}
+    container = payload.mapping(body.get("container") or {}, "container")
     place = FormPlace(ref)
     if container.get("type") == "message":
         # Which of these is the remiss message is checked after submitting, off the three-second path.
-        thread_ts = (body.get("message") or {}).get("thread_ts")
-        place = FormPlace(ref, container.get("channel_id"), container.get("message_ts"), thread_ts)
+        message = payload.mapping(body.get("message") or {}, "message")
+
+        def text(data: Mapping[str, Any], key: str) -> str | None:
+            return payload.string(data, key, "container", required=False) or None
+
+        place = FormPlace(ref, text(container, "channel_id"), text(container, "message_ts"), text(message, "thread_ts"))
     content = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
     # The trigger expires three seconds after the click: open first, record afterwards, off the listener.
     client.views_open(trigger_id=body["trigger_id"], view=answer_view(ctx.texts, row, content, place))
@@ -465,12 +468,12 @@ class _FormAction:
 
     @classmethod
     def read(cls, ctx: HandlerContext, body: Mapping[str, Any]) -> _FormAction:
-        view = body["view"]
+        view = payload.view(body)
         return cls(
-            actor=ctx.service.actor(str(body["user"]["id"])),
-            place=FormPlace.decode(str(view["private_metadata"])),
-            view_id=str(view["id"]),
-            values=(view.get("state") or {}).get("values") or {},
+            actor=ctx.service.actor(acting_user(body)),
+            place=FormPlace.decode(view.get("private_metadata")),
+            view_id=payload.string(view, "id", "view"),
+            values=_state_values(view),
         )
 
     def assignment(self, ctx: HandlerContext) -> AssignmentRow:
@@ -487,8 +490,7 @@ def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient)
         return
     content = content_from_state(row.remiss, action.values, action.place, _stored_files(row.recipient))
     # The action names the new choice itself; the state sent with it should agree, but the action decides.
-    chosen = _selected(body["actions"][0], ResponseKind, content.kind)
-    content = replace(content, kind=chosen if chosen in KINDS else content.kind)
+    content = replace(content, kind=_selected(payload.action(body), KINDS, content.kind))
     client.views_update(view_id=action.view_id, view=answer_view(ctx.texts, row, content, action.place))
 
 
@@ -520,11 +522,11 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
 
 def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], ack: Ack, client: WebClient) -> None:
     """Skicka in: a new version of the recipient's response; a refusal stays in the form, by its field."""
-    view = body["view"]
-    place = FormPlace.decode(str(view["private_metadata"]))
+    view = payload.view(body)
+    place = FormPlace.decode(view.get("private_metadata"))
     ref = place.ref
-    actor = ctx.service.actor(str(body["user"]["id"]))
-    values = (view.get("state") or {}).get("values") or {}
+    actor = ctx.service.actor(acting_user(body))
+    values = _state_values(view)
     content: ResponseContent | None = None
     try:
         row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
@@ -543,6 +545,10 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], ack: Ack, client
     # The recipient as _act just stored it; the message refresh is best effort, off the listener thread.
     updated = replace(row, recipient=recipient, status=recipient.status(row.today))
     ctx.background.submit(_logged, refresh_remiss_message, ctx, client, place, updated)
+
+
+def _state_values(view: Mapping[str, Any]) -> Mapping[str, Any]:
+    return payload.mapping(payload.mapping(view.get("state") or {}, "view.state").get("values") or {}, "view.state")
 
 
 def _logged(work: Callable[..., object], *args: object) -> None:
@@ -589,7 +595,7 @@ def _telling(
     try:
         work(ctx, body, client)
     except Exception as error:
-        handle_error(ctx, error, body, respond)
+        handle_error(ctx, error, body, respond, client)
 
 
 def register(app: App, ctx: HandlerContext) -> None:
@@ -612,10 +618,10 @@ def register(app: App, ctx: HandlerContext) -> None:
         forms.submit(_telling, ctx, change_kind, body, client, respond)
 
     @app.action(SAVE_DRAFT)
-    def _save_draft(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def _save_draft(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         # Saving a draft is no one's wait: it queues behind other post-ack work, and the form says when done.
-        ctx.background.submit(_logged, save_draft, ctx, body, client)
+        ctx.background.submit(_telling, ctx, save_draft, body, client, respond)
 
     @app.view(ids.ANSWER_VIEW)
     def _submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.domain.text import without_control_characters
 from bot.rendering import Texts, cut_slack_text
 from bot.service import AssignmentRow, RemissOverview
+from handlers import payload
 
 Block = dict[str, Any]
 
@@ -30,15 +32,15 @@ def slack_text(text: str, limit: int | None = None) -> str:
     return text if limit is None else cut_slack_text(text, limit)
 
 
-def acting_user(body: dict[str, Any]) -> str:
+def acting_user(body: Mapping[str, Any]) -> str:
     """The Slack user who clicked or submitted, from an interaction payload."""
-    return str(body["user"]["id"])
+    return payload.string(payload.mapping(body.get("user"), "user"), "id", "user")
 
 
 def view_value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    """The state of the input in `block_id` (whose element has the same action_id), or {} if absent."""
-    element: dict[str, Any] = view["state"]["values"].get(block_id, {}).get(block_id, {})
-    return element
+    """The state of the input in `block_id` (whose element has the same action_id), or {} if absent; a state
+    of another shape raises TamperedPayload."""
+    return dict(payload.element(view, block_id))
 
 
 def section(text: str) -> Block:

@@ -9,6 +9,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from bot.importer import MAX_FILE_BYTES, DocumentError, ImportedRemiss, import_f
 from bot.importer.wording import default_wording
 from bot.rendering import Texts
 from bot.service import Actor, RemissInput, RemissService, SendReport
-from handlers import HandlerContext, ids
+from handlers import HandlerContext, ids, payload
 from handlers.blocks import (
     MESSAGE_BLOCK_LIMIT,
     MESSAGE_TEXT_BUDGET,
@@ -100,24 +101,26 @@ class FormValues:
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> FormValues:
         """Read a view_submission's state.values (block ids may carry a revision suffix)."""
-        values: dict[str, Any] = {}
+        values: dict[str, Mapping[str, Any]] = {}
         for block_id, elements in state.items():
-            element = elements.get(ELEMENT) if isinstance(elements, dict) else None
-            if isinstance(element, dict):
-                values[block_id.partition("~")[0]] = element
-        groups = {o.get("value") for o in _selected(values.get(RECIPIENT_GROUPS))}
+            element = payload.mapping(elements, "state").get(ELEMENT)
+            if element is not None:
+                values[block_id.partition("~")[0]] = payload.mapping(element, "state")
+        groups = set(payload.picked_options(values.get(RECIPIENT_GROUPS) or {}, (ALL_NAMND, ALL_BOLAG)))
+        picked = payload.picked_date(values.get(DEADLINE_DATE) or {})
         return cls(
             case_number=_text(values.get(CASE_NUMBER)),
             title=_text(values.get(TITLE)),
             description=_text(values.get(DESCRIPTION)),
             documents=_text(values.get(DOCUMENTS)),
             deadline_text=_text(values.get(DEADLINE)),
-            deadline_date=str((values.get(DEADLINE_DATE) or {}).get("selected_date") or ""),
+            deadline_date=picked.isoformat() if picked else "",
             questions=_text(values.get(QUESTIONS)),
-            recipients=tuple(str(o.get("value")) for o in _selected(values.get(RECIPIENTS))),
+            # Checked against the directory as it is now, with a refusal by the field (recipient_keys).
+            recipients=tuple(payload.picked_options(values.get(RECIPIENTS) or {}, None)),
             all_namnder=ALL_NAMND in groups,
             all_bolag=ALL_BOLAG in groups,
-            contact_user=str((values.get(CONTACT) or {}).get("selected_user") or ""),
+            contact_user=payload.picked_user(values.get(CONTACT) or {}),
         )
 
     @classmethod
@@ -165,17 +168,22 @@ class FormContext:
         return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
-    def decode(cls, text: str | None) -> FormContext:
-        try:
-            raw = json.loads(text or "{}")
-        except json.JSONDecodeError:
-            return cls()
+    def decode(cls, text: object) -> FormContext:
+        """What `encode` wrote (nothing: a new form); anything else raises TamperedPayload."""
+        raw = payload.json_object(text or "{}", "form metadata")
         message = raw.get("message")
+        if message is not None and not (
+            isinstance(message, list) and len(message) == 2 and all(isinstance(m, str) for m in message)
+        ):
+            raise payload.TamperedPayload(f"form metadata: message is no (channel, ts): {message!r:.60}")
+        rev = raw.get("rev", 0)
+        if not isinstance(rev, int) or isinstance(rev, bool) or not 0 <= rev < 1_000_000:
+            raise payload.TamperedPayload(f"form metadata: rev is no revision: {rev!r:.60}")
         return cls(
-            editing=str(raw.get("editing") or ""),
-            message=(str(message[0]), str(message[1])) if isinstance(message, list) and len(message) == 2 else None,
-            contact_name=str(raw.get("contact_name") or ""),
-            rev=int(raw.get("rev") or 0),
+            editing=payload.string(raw, "editing", "form metadata", required=False),
+            message=(message[0], message[1]) if message is not None else None,
+            contact_name=payload.string(raw, "contact_name", "form metadata", required=False),
+            rev=rev,
         )
 
     def block_id(self, name: str) -> str:
@@ -205,16 +213,26 @@ class PendingRemiss:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> PendingRemiss:
-        raw = json.loads(text)
-        form = dict(raw["form"])
+    def from_json(cls, text: object) -> PendingRemiss:
+        """What `to_json` wrote; anything else raises TamperedPayload."""
+        raw = payload.json_object(text, "preview metadata")
+        form = dict(payload.mapping(raw.get("form"), "preview form"))
+        fields = {f.name: f.type for f in dataclass_fields(FormValues)}
+        for name, value in form.items():
+            expected = fields.get(name)
+            if expected is None or not _of_field_type(value, str(expected)):
+                raise payload.TamperedPayload(f"preview form: {name[:40]!r} is not a field of that type")
         form["recipients"] = tuple(form.get("recipients") or ())
+        deadline = payload.iso_date(raw.get("deadline"), "preview deadline")
+        recipients = raw.get("recipients")
+        if deadline is None or not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+            raise payload.TamperedPayload("preview metadata: no deadline or recipients")
         return cls(
             form=FormValues(**form),
-            context=FormContext.decode(raw["context"]),
-            deadline=date.fromisoformat(raw["deadline"]),
-            recipients=tuple(raw["recipients"]),
-            contact_name=str(raw["contact_name"]),
+            context=FormContext.decode(raw.get("context")),
+            deadline=deadline,
+            recipients=tuple(recipients),
+            contact_name=payload.string(raw, "contact_name", "preview metadata", required=False),
         )
 
     def remiss_input(self, kinds: Mapping[int, QuestionKind]) -> RemissInput:
@@ -256,9 +274,11 @@ class PendingForms:
         return json.dumps({"pending": view_id})
 
     def decode(self, metadata: str) -> PendingRemiss | None:
-        raw = json.loads(metadata or "{}")
+        """The pending remiss (None when it is no longer kept); a metadata we did not write raises
+        TamperedPayload."""
+        raw = payload.json_object(metadata or "{}", "preview metadata")
         if "pending" in raw:
-            text = self.get(str(raw["pending"]))
+            text = self.get(payload.string(raw, "pending", "preview metadata"))
             return PendingRemiss.from_json(text) if text else None
         return PendingRemiss.from_json(metadata) if "form" in raw else None
 
@@ -741,9 +761,9 @@ def open_new_form(
 def submit_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], ack: Ack, forms: PendingForms) -> None:
     """Check the form; refusals go next to their fields, else the preview replaces the form."""
     actor = ctx.service.actor(str(body["user"]["id"]))
-    view = body["view"]
+    view = payload.view(body)
     form = FormContext.decode(view.get("private_metadata"))
-    values = FormValues.from_state(view["state"]["values"])
+    values = FormValues.from_state(_state_values(view))
     if not actor.is_coordinator:
         ack(
             response_action="errors",
@@ -756,7 +776,7 @@ def submit_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], ac
     if checked.remiss is None or checked.pending is None:
         ack(response_action="errors", errors=_error_blocks(checked.errors, values, form, view))
         return
-    metadata = forms.encode(checked.pending, str(view["id"]))
+    metadata = forms.encode(checked.pending, payload.string(view, "id", "view"))
     ack(response_action="update", view=preview_view(ctx, directory, checked.remiss, checked.pending, metadata))
 
 
@@ -764,14 +784,14 @@ def submit_preview(ctx: HandlerContext, client: WebClient, body: dict[str, Any],
     """Spara utkast: store the draft (or the edit), close the modal and show the draft with its buttons."""
     user_id = str(body["user"]["id"])
     actor = ctx.service.actor(user_id)
-    view = body["view"]
-    pending = forms.decode(view.get("private_metadata", ""))
+    view = payload.view(body)
+    pending = forms.decode(payload.metadata(view))
     if pending is None:
         lost = ctx.texts.render("slack/create_preview.j2", part="form_lost")
         ack(response_action="update", view=notice_view(ctx, lost))
         return
-    selected = _selected((view["state"]["values"].get(QUESTION_KINDS) or {}).get(ELEMENT))
-    ticked = {int(o["value"]) for o in selected if str(o.get("value", "")).isdigit()}
+    offered = [str(n) for n in range(1, len(pending.form.question_texts()) + 1)]
+    ticked = {int(v) for v in payload.picked_options(payload.element(view, QUESTION_KINDS, ELEMENT), offered)}
     kinds = dict.fromkeys(ticked, QuestionKind.ORGANISATION_CHOICE)
     try:
         data = pending.remiss_input(kinds)
@@ -784,7 +804,7 @@ def submit_preview(ctx: HandlerContext, client: WebClient, body: dict[str, Any],
         ack(response_action="update", view=view_back)
         return
     ack()
-    forms.discard(str(view["id"]))
+    forms.discard(payload.string(view, "id", "view"))
     text, blocks = draft_message(ctx, ctx.service.directory(), remiss, pending.recipients)
     if pending.context.message is not None:
         channel, ts = pending.context.message
@@ -798,19 +818,20 @@ def submit_preview(ctx: HandlerContext, client: WebClient, body: dict[str, Any],
 
 def back_to_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], forms: PendingForms) -> None:
     """Tillbaka in the preview: the form again, as it was filled in."""
-    view = body["view"]
-    pending = forms.decode(view.get("private_metadata", ""))
+    view = payload.view(body)
+    pending = forms.decode(payload.metadata(view))
     if pending is None:
         shown = notice_view(ctx, ctx.texts.render("slack/create_preview.j2", part="form_lost"))
     else:
         shown = form_view(ctx, ctx.service.directory(), pending.form, pending.context)
-    client.views_update(view_id=view["id"], hash=view.get("hash"), view=shown)
+    view_id, hash_ = payload.string(view, "id", "view"), payload.string(view, "hash", "view", required=False)
+    client.views_update(view_id=view_id, hash=hash_ or None, view=shown)
 
 
 def send_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> None:
     """Skicka remissen: the service sends (via the outbox); the draft message says when and to how many."""
     actor = ctx.service.actor(str(body["user"]["id"]))
-    case_number = str(body["actions"][0]["value"])
+    case_number = payload.action_value(body)
     report = ctx.service.send(actor, case_number)  # refusals (sent already, not coordinator) become ephemerals
     text, blocks = sent_message(ctx, report)
     container = body.get("container") or {}
@@ -822,7 +843,7 @@ def edit_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> 
     actor = ctx.service.actor(str(body["user"]["id"]))
     if not actor.is_coordinator:
         raise DomainError(ErrorCode.NOT_COORDINATOR)
-    overview = ctx.service.overview(str(body["actions"][0]["value"]))
+    overview = ctx.service.overview(payload.action_value(body))
     remiss = overview.remiss
     if remiss.status is not RemissStatus.DRAFT:
         raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=remiss.case_number)
@@ -835,22 +856,24 @@ def edit_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> 
 
 def open_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> None:
     """Importera från dokument: a small modal with a file picker, on top of the form."""
-    view = body["view"]
+    view = payload.view(body)
     form = FormContext.decode(view.get("private_metadata"))
-    client.views_push(trigger_id=body["trigger_id"], view=import_view(ctx, str(view["id"]), form))
+    client.views_push(trigger_id=body["trigger_id"], view=import_view(ctx, payload.string(view, "id", "view"), form))
 
 
 def submit_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any], ack: Ack) -> None:
     """The picked file: close the picker, then read the document and fill the form under it."""
-    view = body["view"]
-    element = (view["state"]["values"].get(DOCUMENT_FILE) or {}).get(ELEMENT) or {}
-    files = element.get("files") or []
+    view = payload.view(body)
+    meta = payload.json_object(payload.metadata(view) or "{}", "import metadata")
+    root, form = payload.string(meta, "root", "import metadata"), FormContext.decode(meta.get("form"))
+    files = payload.element(view, DOCUMENT_FILE, ELEMENT).get("files") or []
+    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+        raise payload.TamperedPayload("the import's files are not a list of files")
     if not files:
         ack(response_action="errors", errors={DOCUMENT_FILE: _form_text(ctx, "error_no_file")})
         return
     ack()
-    meta = json.loads(view.get("private_metadata") or "{}")
-    fill_form_from_document(ctx, client, str(meta["root"]), FormContext.decode(meta.get("form")), files[0])
+    fill_form_from_document(ctx, client, root, form, files[0])
 
 
 def offer_import(ctx: HandlerContext, client: WebClient, event: dict[str, Any]) -> None:
@@ -879,7 +902,7 @@ def create_from_document(ctx: HandlerContext, client: WebClient, body: dict[str,
     user_id = str(body["user"]["id"])
     if not ctx.service.actor(user_id).is_coordinator:
         raise DomainError(ErrorCode.NOT_COORDINATOR)
-    file_id = str(body["actions"][0]["value"])
+    file_id = payload.action_value(body)
     form = FormContext()
     reading = _form_text(ctx, "reading_document")
     view = form_view(ctx, ctx.service.directory(), FormValues(contact_user=user_id), form, banner=reading)
@@ -967,12 +990,20 @@ def _form_text(ctx: HandlerContext, part: str, **extra: object) -> str:
 
 
 def _text(element: Mapping[str, Any] | None) -> str:
-    return str((element or {}).get("value") or "")
+    return payload.typed_text(element or {})
 
 
-def _selected(element: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    options = (element or {}).get("selected_options") or []
-    return [o for o in options if isinstance(o, dict)]
+def _state_values(view: Mapping[str, Any]) -> Mapping[str, Any]:
+    return payload.mapping(payload.mapping(view.get("state") or {}, "view.state").get("values") or {}, "view.state")
+
+
+def _of_field_type(value: object, annotation: str) -> bool:
+    """Whether a value read back from JSON has the type of a FormValues field (annotations are strings here)."""
+    if annotation == "bool":
+        return isinstance(value, bool)
+    if annotation.startswith("tuple"):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, str)
 
 
 def _suffix(name: str) -> str:
@@ -1036,7 +1067,7 @@ def register(app: App, ctx: HandlerContext) -> None:
     @app.action(BACK_TO_FORM)
     def _back(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        after_ack(ctx, body, None, lambda: back_to_form(ctx, client, body, forms))
+        after_ack(ctx, body, None, lambda: back_to_form(ctx, client, body, forms), client=client)
 
     @app.action(ids.SEND_DRAFT)
     def _send(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -1051,7 +1082,7 @@ def register(app: App, ctx: HandlerContext) -> None:
     @app.action(IMPORT_DOCUMENT)
     def _import(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        after_ack(ctx, body, None, lambda: open_import(ctx, client, body))
+        after_ack(ctx, body, None, lambda: open_import(ctx, client, body), client=client)
 
     @app.view(IMPORT_VIEW)
     def _imported(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.domain.errors import DomainError
 from handlers import HandlerContext
+from handlers.payload import TamperedPayload
 
 log = logging.getLogger(__name__)
 
 
-def handle_error(ctx: HandlerContext, error: Exception, body: dict[str, Any], respond: Respond | None) -> None:
+def handle_error(
+    ctx: HandlerContext,
+    error: Exception,
+    body: dict[str, Any],
+    respond: Respond | None,
+    client: WebClient | None = None,
+) -> None:
     """Tell the user what happened in words they can act on; stack traces go to the log only."""
-    if isinstance(error, DomainError):
+    if isinstance(error, TamperedPayload):
+        text = _tampered(ctx, error, body)
+    elif isinstance(error, DomainError):
         text = ctx.texts.error(error)
         log.info("Refused %s: %s", body.get("type") or body.get("command"), error)
     else:
@@ -25,19 +36,69 @@ def handle_error(ctx: HandlerContext, error: Exception, body: dict[str, Any], re
         log.exception("Unhandled error in a Slack listener", exc_info=error)
     if respond is not None and body.get("response_url"):
         respond(text=text, response_type="ephemeral", replace_original=False)
+    elif isinstance(error, TamperedPayload) and client is not None:
+        _direct_message(client, body, text)  # a button in a modal has no response_url: the user's DM
 
 
-def after_ack(ctx: HandlerContext, body: dict[str, Any], respond: Respond | None, work: Callable[[], None]) -> None:
+def _tampered(ctx: HandlerContext, error: TamperedPayload, body: dict[str, Any]) -> str:
+    """A payload we did not produce: a warning with the reason (no trace), and the user's Swedish message."""
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
+    log.warning("Ignored a tampered %s from %r: %s", body.get("type") or body.get("command"), user_id, error.reason)
+    return ctx.texts.message("tampered_payload")
+
+
+def _direct_message(client: WebClient, body: dict[str, Any], text: str) -> None:
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if not isinstance(user_id, str) or not user_id:
+        return
+    try:
+        client.chat_postMessage(channel=user_id, text=text)
+    except SlackApiError as failure:
+        log.warning("Could not tell %s about a tampered payload: %s", user_id, failure.response.get("error"))
+
+
+def refuse_tampered_submission(
+    ctx: HandlerContext, error: TamperedPayload, body: dict[str, Any], client: WebClient | None
+) -> BoltResponse:
+    """A modal submitted with a value we did not produce: the message next to its first input, nothing stored.
+    A modal without inputs is closed, and the user told in their DM."""
+    text = _tampered(ctx, error, body)
+    view = body.get("view")
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    inputs = [
+        b["block_id"]
+        for b in (blocks if isinstance(blocks, list) else [])
+        if isinstance(b, dict) and b.get("type") == "input" and isinstance(b.get("block_id"), str)
+    ]
+    if not inputs:
+        if client is not None:
+            _direct_message(client, body, text)
+        return BoltResponse(status=200, body="")
+    errors = {"response_action": "errors", "errors": {inputs[0]: text}}
+    return BoltResponse(status=200, body=json.dumps(errors), headers={"content-type": "application/json"})
+
+
+def after_ack(
+    ctx: HandlerContext,
+    body: dict[str, Any],
+    respond: Respond | None,
+    work: Callable[[], None],
+    *,
+    client: WebClient | None = None,
+) -> None:
     """Run a listener's work after its ack, telling the user about a failure instead of raising it.
 
     Bolt's thread runner (1.30) resets `ack.response` to None when a listener raises after acking; if that
     happens before the request thread has seen the ack (it polls every 10 ms), Slack gets a 404 after three
-    seconds on top of our message. So listeners never raise after ack(): every one calls this.
+    seconds on top of our message. So listeners never raise after ack(): every one calls this. `client` lets
+    a refusal of a tampered click reach a user who has no response_url (a button inside a modal).
     """
     try:
         work()
     except Exception as error:  # handed to the same wording and logging as Bolt's error handler
-        handle_error(ctx, error, body, respond)
+        handle_error(ctx, error, body, respond, client)
 
 
 # What a block action does after its ack: given the payload, the client and the respond function.
@@ -49,12 +110,15 @@ def on_action(app: App, ctx: HandlerContext, action_id: str, work: ActionWork) -
 
     def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        after_ack(ctx, body, respond, lambda: work(body, client, respond))
+        after_ack(ctx, body, respond, lambda: work(body, client, respond), client=client)
 
     app.action(action_id)(listener)
 
 
 def register(app: App, ctx: HandlerContext) -> None:
     @app.error
-    def _on_error(error: Exception, body: dict[str, Any], respond: Respond) -> None:
-        handle_error(ctx, error, body, respond)
+    def _on_error(error: Exception, body: dict[str, Any], respond: Respond, client: WebClient) -> BoltResponse | None:
+        if isinstance(error, TamperedPayload) and body.get("type") == "view_submission":
+            return refuse_tampered_submission(ctx, error, body, client)
+        handle_error(ctx, error, body, respond, client)
+        return None

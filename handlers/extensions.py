@@ -19,7 +19,7 @@ from bot.domain.extension import ExtensionRequest
 from bot.domain.outbox import MessageKind, OutboxMessage
 from bot.domain.remiss import Remiss
 from bot.service import Actor, Delivery, RecipientRow
-from handlers import HandlerContext, ids
+from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, plain_text, section, view_value
 from handlers.errors import after_ack, on_action
 from handlers.recipient_actions import Target
@@ -49,26 +49,32 @@ class RequestPlace:
         return json.dumps({"request": self.request_id, "channel": self.channel, "ts": self.ts})
 
     @classmethod
-    def decode(cls, metadata: str) -> RequestPlace:
-        data = json.loads(metadata)
-        return cls(int(data["request"]), str(data.get("channel", "")), str(data.get("ts", "")))
+    def decode(cls, metadata: object) -> RequestPlace:
+        """What `encode` wrote; anything else raises TamperedPayload."""
+        data = payload.json_object(metadata, "private_metadata")
+        request = data.get("request")
+        if not isinstance(request, int) or isinstance(request, bool) or request < 1:
+            raise payload.TamperedPayload(f"private_metadata.request is no request id: {request!r:.60}")
+        channel = payload.string(data, "channel", "private_metadata", required=False)
+        return cls(request, channel, payload.string(data, "ts", "private_metadata", required=False))
 
     @classmethod
     def of_action(cls, body: dict[str, Any]) -> RequestPlace:
-        value = str(body["actions"][0]["value"])
-        if not value.isdigit():
-            raise DomainError(ErrorCode.UNKNOWN_REQUEST)
-        container = body.get("container") or {}
+        value = payload.action_value(body)
+        if not value.isascii() or not value.isdigit() or len(value) > 18:
+            raise payload.TamperedPayload(f"a request button's value is no request id: {value[:60]!r}")
+        container = payload.mapping(body.get("container") or {}, "container")
         if container.get("type") != "message":
             return cls(int(value))
-        return cls(int(value), str(container.get("channel_id", "")), str(container.get("message_ts", "")))
+        channel = payload.string(container, "channel_id", "container", required=False)
+        return cls(int(value), channel, payload.string(container, "message_ts", "container", required=False))
 
 
 # -- small helpers ------------------------------------------------------------------------------------------------
 
 
 def _text(view: dict[str, Any], block_id: str) -> str:
-    return str(view_value(view, block_id).get("value") or "").strip()
+    return payload.typed_text(view_value(view, block_id)).strip()
 
 
 def _part(ctx: HandlerContext, name: str, **extra: object) -> str:
@@ -131,14 +137,13 @@ def _date_blocks(ctx: HandlerContext) -> list[Block]:
 def _date_block(view: dict[str, Any]) -> str:
     """Where a refusal of the date goes: next to the text if one was written, else next to the calendar."""
     return (
-        DATE_TEXT if _text(view, DATE_TEXT) or not view_value(view, DATE_PICKED).get("selected_date") else DATE_PICKED
+        DATE_TEXT if _text(view, DATE_TEXT) or not payload.picked_date(view_value(view, DATE_PICKED)) else DATE_PICKED
     )
 
 
 def _read_date(ctx: HandlerContext, view: dict[str, Any], errors: dict[str, str]) -> date | None:
     """The date written or picked; both given must agree. A problem goes into `errors`, next to the field."""
-    picked_iso = str(view_value(view, DATE_PICKED).get("selected_date") or "")
-    picked = date.fromisoformat(picked_iso) if picked_iso else None
+    picked = payload.picked_date(view_value(view, DATE_PICKED))
     text = _text(view, DATE_TEXT)
     if not text:
         if picked is None:
@@ -210,7 +215,7 @@ def open_request(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -
 def submit_request(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
     """Check the date and the reason in the ack (errors next to the field), record the request, and tell the
     official in the same modal that it went to the coordinator."""
-    target = Target.decode(view["private_metadata"])
+    target = Target.decode(view.get("private_metadata"))
     case_number, organisation_key = target.ref.case_number, target.ref.organisation_key
     errors: dict[str, str] = {}
     wanted = _read_date(ctx, view, errors)
@@ -306,7 +311,7 @@ def submit_grant_other_date(
     ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
     """Grant the date chosen: later than the recipient's deadline now, and not in the past."""
-    place = RequestPlace.decode(view["private_metadata"])
+    place = RequestPlace.decode(view.get("private_metadata"))
     errors: dict[str, str] = {}
     granted = _read_date(ctx, view, errors)
     decided: ExtensionRequest | None = None
@@ -342,7 +347,7 @@ def open_refuse(ctx: HandlerContext, body: dict[str, Any], client: WebClient) ->
 
 
 def submit_refuse(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-    place = RequestPlace.decode(view["private_metadata"])
+    place = RequestPlace.decode(view.get("private_metadata"))
     errors: dict[str, str] = {}
     note = _check_length(ctx, view, NOTE, "refuse_note", errors)
     decided: ExtensionRequest | None = None
@@ -362,7 +367,7 @@ def submit_refuse(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dic
 
 # -- Ändra svarsdatum (the coordinator, on the status message) -------------------------------------------------------
 def open_change_deadline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
-    case_number = str(body["actions"][0]["value"])
+    case_number = payload.action_value(body)
     _coordinator(ctx, acting_user(body))
     remiss = ctx.service.overview(case_number).remiss
     remiss.require_open()
@@ -382,7 +387,9 @@ def open_change_deadline(ctx: HandlerContext, body: dict[str, Any], client: WebC
 def submit_change_deadline(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
     """Move the deadline for everyone; a date in the past or the same date is refused next to the field. The
     status message and its thread show the change; recipients who have not answered are told."""
-    case_number = str(json.loads(view["private_metadata"])["case_number"])
+    case_number = payload.string(
+        payload.json_object(view.get("private_metadata"), "metadata"), "case_number", "metadata"
+    )
     errors: dict[str, str] = {}
     new_deadline = _read_date(ctx, view, errors)
     reason = _check_length(ctx, view, REASON, "change_deadline_reason", errors)

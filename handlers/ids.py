@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.payload import TamperedPayload
+
 # Buttons on the remiss message an official receives (value: RecipientRef)
 ANSWER = "remiss.answer"
 DECLINE = "remiss.decline"
@@ -53,8 +55,11 @@ class RecipientRef:
         return f"{self.organisation_key}{_SEPARATOR}{self.case_number}"
 
     @classmethod
-    def decode(cls, value: str) -> RecipientRef:
+    def decode(cls, value: object) -> RecipientRef:
+        """The reference `encode` wrote; anything else raises TamperedPayload."""
+        if not isinstance(value, str):
+            raise TamperedPayload(f"a recipient reference is not text: {type(value).__name__}")
         organisation_key, separator, case_number = value.partition(_SEPARATOR)
         if not separator or not organisation_key or not case_number:
-            raise ValueError(f"not a recipient reference: {value!r}")
+            raise TamperedPayload(f"not a recipient reference: {value[:60]!r}")
         return cls(case_number=case_number, organisation_key=organisation_key)

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from bot.dates import parse_swedish_date
 from bot.domain.errors import DomainError
 from bot.domain.organisation import Organisation
-from handlers import HandlerContext, ids
+from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, plain_text, section
 from handlers.errors import after_ack, on_action
 
@@ -121,13 +121,14 @@ def _match(choices: list[Organisation], wanted: str) -> Organisation | None:
 def switch_organisation(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     """The picker changed: show that organisation's dates instead (the same modal, updated in place)."""
     user_id = str(body["user"]["id"])
-    key = str(body["actions"][0]["selected_option"]["value"])
+    key = payload.string(payload.mapping(payload.action(body).get("selected_option"), "option"), "value", "option")
     choices = ctx.service.editable_organisations(ctx.service.actor(user_id))
     chosen = next((o for o in choices if o.key == key), None)
     if chosen is None:
         return
-    view = body["view"]
-    client.views_update(view_id=view["id"], hash=view.get("hash"), view=meetings_view(ctx, chosen, choices))
+    view = payload.view(body)
+    view_id, hash_ = payload.string(view, "id", "view"), payload.string(view, "hash", "view", required=False)
+    client.views_update(view_id=view_id, hash=hash_ or None, view=meetings_view(ctx, chosen, choices))
 
 
 def parse_meetings(ctx: HandlerContext, text: str, today: date) -> tuple[list[date], str | None]:
@@ -158,10 +159,9 @@ def submit_meetings(
     ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
     user_id = str(body["user"]["id"])
-    key = str(view["private_metadata"])
-    values = view["state"]["values"]
-    meetings_text = str(values.get(MEETINGS_BLOCK, {}).get(MEETINGS_BLOCK, {}).get("value") or "")
-    lead_text = str(values.get(LEAD_DAYS_BLOCK, {}).get(LEAD_DAYS_BLOCK, {}).get("value") or "").strip()
+    key = payload.string(view, "private_metadata", "view")
+    meetings_text = payload.typed_text(payload.element(view, MEETINGS_BLOCK))
+    lead_text = payload.typed_text(payload.element(view, LEAD_DAYS_BLOCK)).strip()
     errors: dict[str, str] = {}
     meetings, problem = parse_meetings(ctx, meetings_text, ctx.service.today())
     if problem:

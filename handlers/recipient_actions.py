@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.remiss import ResponseKind
 from bot.service import AssignmentRow
-from handlers import HandlerContext, ids
+from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, context, plain_text, section, view_value
 from handlers.errors import after_ack, on_action
 from handlers.remiss_blocks import remiss_message
@@ -41,18 +41,23 @@ class Target:
         return json.dumps({"ref": self.ref.encode(), "channel": self.channel, "ts": self.ts})
 
     @classmethod
-    def decode(cls, metadata: str) -> Target:
-        data = json.loads(metadata)
-        return cls(ids.RecipientRef.decode(str(data["ref"])), str(data.get("channel", "")), str(data.get("ts", "")))
+    def decode(cls, metadata: object) -> Target:
+        """What `encode` wrote; anything else raises TamperedPayload."""
+        data = payload.json_object(metadata, "private_metadata")
+        channel = payload.string(data, "channel", "private_metadata", required=False)
+        return cls(
+            ids.RecipientRef.decode(data.get("ref")), channel, payload.string(data, "ts", "metadata", required=False)
+        )
 
     @classmethod
     def of_action(cls, body: dict[str, Any]) -> Target:
         """From a button: its value, and the message it sits on (a button in the App Home has none)."""
-        ref = ids.RecipientRef.decode(str(body["actions"][0]["value"]))
-        container = body.get("container") or {}
+        ref = ids.RecipientRef.decode(payload.action_value(body))
+        container = payload.mapping(body.get("container") or {}, "container")
         if container.get("type") != "message":
             return cls(ref)
-        return cls(ref, str(container.get("channel_id", "")), str(container.get("message_ts", "")))
+        channel = payload.string(container, "channel_id", "container", required=False)
+        return cls(ref, channel, payload.string(container, "message_ts", "container", required=False))
 
 
 def _text_input(label: str, block_id: str, max_length: int, placeholder: str | None = None) -> Block:
@@ -153,9 +158,9 @@ def submit_decline(
     ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
     """Record the decline (its errors go next to the reason), then show the declined state in the DM."""
-    target = Target.decode(view["private_metadata"])
+    target = Target.decode(view.get("private_metadata"))
     user_id = acting_user(body)
-    reason = str(view_value(view, REASON_BLOCK).get("value") or "")
+    reason = payload.typed_text(view_value(view, REASON_BLOCK))
     problem = _too_long(ctx, "decline_reason", reason, MAX_REASON)
     if problem is None:
         try:
@@ -223,11 +228,11 @@ def submit_hand_over(
     ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
     """Check the colleague in the ack (errors next to the field), record the hand-over, and mark the old DM."""
-    target = Target.decode(view["private_metadata"])
+    target = Target.decode(view.get("private_metadata"))
     user_id = acting_user(body)
     actor = ctx.service.actor(user_id)
-    colleague = str(view_value(view, COLLEAGUE_BLOCK).get("selected_user") or "")
-    note = str(view_value(view, NOTE_BLOCK).get("value") or "")
+    colleague = payload.picked_user(view_value(view, COLLEAGUE_BLOCK))
+    note = payload.typed_text(view_value(view, NOTE_BLOCK))
     errors: dict[str, str] = {}
     if not colleague:
         errors[COLLEAGUE_BLOCK] = ctx.texts.message("field_required", field=ctx.texts.label("hand_over_colleague"))

@@ -14,6 +14,7 @@ from bot.domain.remiss import Remiss
 from bot.rendering import Texts
 from bot.service import Delivery, RemissOverview
 from handlers import blocks, ids
+from handlers.payload import TamperedPayload
 from handlers.remiss_blocks import button
 
 Block = dict[str, Any]
@@ -46,8 +47,11 @@ def late_row_block_id(ref: ids.RecipientRef) -> str:
     return f"{LATE_ROW_BLOCK}:{ref.encode()}"[:255]
 
 
-def ref_of_block(block_id: str) -> ids.RecipientRef:
-    """The recipient a reminder's or an escalation's block is about (`snooze_block_id`, `late_row_block_id`)."""
+def ref_of_block(block_id: object) -> ids.RecipientRef:
+    """The recipient a reminder's or an escalation's block is about (`snooze_block_id`, `late_row_block_id`);
+    anything else raises TamperedPayload."""
+    if not isinstance(block_id, str):
+        raise TamperedPayload(f"a block_id is not text: {type(block_id).__name__}")
     _, _, encoded = block_id.partition(":")
     return ids.RecipientRef.decode(encoded)
 

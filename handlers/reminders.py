@@ -15,7 +15,7 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers import HandlerContext, ids
+from handlers import HandlerContext, ids, payload
 from handlers.blocks import SECTION_TEXT_LIMIT, Block, acting_user, context, slack_text
 from handlers.errors import on_action
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, SNOOZE_BLOCK, late_row_block_id, ref_of_block
@@ -26,17 +26,16 @@ REPLIES = "slack/reminder_replies.j2"
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
-    action: dict[str, Any] = body["actions"][0]
-    return action
+    return dict(payload.action(body))
 
 
 def _ref(body: dict[str, Any]) -> ids.RecipientRef:
     """A button carries its recipient as its value; a datepicker has none, its block_id carries it."""
     action = _action(body)
     value = action.get("value")
-    if value:
-        return ids.RecipientRef.decode(str(value))
-    return ref_of_block(str(action.get("block_id") or ""))
+    if value is not None:
+        return ids.RecipientRef.decode(value)
+    return ref_of_block(payload.string(action, "block_id", "action"))
 
 
 def _edit_message(client: WebClient, body: dict[str, Any], respond: Respond, blocks: list[Block], line: str) -> None:
@@ -94,12 +93,9 @@ def snooze(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond
     ref = _ref(body)
     until: date | None = None
     if on_date:
-        picked = str(_action(body).get("selected_date") or "")
-        try:
-            until = date.fromisoformat(picked)
-        except ValueError:
-            log.info("Ignored a snooze date Slack sent as %r", picked)
-            return
+        until = payload.picked_date(_action(body))
+        if until is None:
+            raise payload.TamperedPayload("a snooze without a date")
     actor = ctx.service.actor(acting_user(body))
     day = ctx.service.snooze(actor, ref.case_number, ref.organisation_key, until)
     at = ctx.service.reminder_policy_for(ref.case_number).send_at.strftime("%H:%M")

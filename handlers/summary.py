@@ -14,7 +14,7 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.organisation import is_slack_user_id
 from bot.domain.summary import SummaryIncomplete
 from bot.summary import load_summary, render_files, render_problems, render_slack_preview
-from handlers import HandlerContext, blocks, ids
+from handlers import HandlerContext, blocks, ids, payload
 from handlers.errors import after_ack
 from handlers.remiss_blocks import button
 
@@ -90,7 +90,9 @@ def register(app: App, ctx: HandlerContext) -> None:
     @app.action(ids.SUMMARY_PREVIEW)
     def _preview(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
-        after_ack(ctx, body, respond, lambda: preview(ctx, str(body["user"]["id"]), str(action["value"]), respond))
+        after_ack(
+            ctx, body, respond, lambda: preview(ctx, blocks.acting_user(body), payload.action_value(body), respond)
+        )
 
     @app.action(ids.SUMMARY_PUBLISH)
     def _publish(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -101,9 +103,10 @@ def register(app: App, ctx: HandlerContext) -> None:
 def _publish_or_explain(
     ctx: HandlerContext, client: WebClient, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
-    channel = str((body.get("channel") or {}).get("id") or body["user"]["id"])
+    shown_in = payload.mapping(body.get("channel") or {}, "channel")
+    channel = payload.string(shown_in, "id", "channel", required=False) or blocks.acting_user(body)
     try:
-        publish(ctx, client, str(body["user"]["id"]), str(action["value"]), channel)
+        publish(ctx, client, blocks.acting_user(body), payload.action_value(body), channel)
     except SummaryIncomplete as error:
         problems = render_problems(error, ctx.texts)
         respond(
