@@ -17,10 +17,11 @@ BOT_EVENTS = ("app_home_opened", "message.im")
 BOT_SCOPES = (
     "commands",  # /remiss and the "Ny remiss" shortcut
     "chat:write",  # the remiss to each official, the status message, notices
+    "im:write",  # conversations.open: the DM's channel id, to find a lost reply and refresh the status message
     "im:history",  # answers written in the remiss's DM thread (message.im), finding a message after a crash
     "channels:history",  # finding the status message in a public coordinators' channel after a lost reply
     "groups:history",  # the same in a private channel
-    "users:read",  # users.lookupByEmail needs it beside users:read.email
+    "users:read",  # users.info: the names of a handed-over colleague and of coordinators; users:read.email needs it
     "users:read.email",  # directory contacts written as e-mail addresses
     "usergroups:read",  # coordinators may be given as a Slack user group
     "files:read",  # the formal yttrande attached in the answer form, documents sent to import

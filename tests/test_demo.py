@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -99,6 +100,12 @@ def test_the_final_status_shows_who_answered_declined_and_is_late(played: Played
     assert "Mias statusmeddelande: 11 av 15 har svarat, 1 avstår, 1 utkast, 1 har öppnat, 1 har inte öppnat" in (
         played.transcript
     )
+
+
+def test_the_demo_runs_with_the_manifests_scopes_and_needs_no_other(played: Played) -> None:
+    manifest = json.loads((Path(__file__).resolve().parents[1] / "manifest.json").read_text(encoding="utf-8"))
+    assert played.slack.granted_scopes == set(manifest["oauth_config"]["scopes"]["bot"])
+    assert played.slack.scope_refusals == []
 
 
 def test_the_delegation_and_the_chat_answers_are_stored(service: RemissService) -> None:

@@ -7,7 +7,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -86,8 +86,9 @@ class FakeSlack(Workspace):
         clock: Clock = time.monotonic,
         epoch: int = 1_700_000_000,
         port: int = 0,
+        scopes: Iterable[str] | None = None,
     ) -> None:
-        super().__init__(identity, clock=clock, epoch=epoch)
+        super().__init__(identity, clock=clock, epoch=epoch, scopes=scopes)
         self._port = port
         self._server: _Server | None = None
         self._calls: list[Call] = []
@@ -228,6 +229,7 @@ class FakeSlack(Workspace):
     def _answer(self, method: str, params: JSON, token: str) -> _Reply:
         try:
             self.authenticate(method, token)
+            self.authorize(method, params)
             retry_after = self._admit(method, params)
             if retry_after is not None:
                 return _Reply.json(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from bot.sandbox import block_kit
+from bot.sandbox.scopes import FILE_DOWNLOAD_SCOPE, manifest_scopes, needed_scopes
 
 JSON = dict[str, Any]
 Clock = Callable[[], float]
@@ -38,13 +39,14 @@ class Identity:
 class SlackError(Exception):
     """A Slack error answer: HTTP 200 with `ok: false`, the error code and Slack's explanations."""
 
-    def __init__(self, code: str, messages: Iterable[str] = ()) -> None:
+    def __init__(self, code: str, messages: Iterable[str] = (), **details: str) -> None:
         super().__init__(code)
         self.code = code
         self.messages = list(messages)
+        self.details = details  # fields Slack adds beside the code, e.g. missing_scope's needed and provided
 
     def body(self) -> JSON:
-        body: JSON = {"ok": False, "error": self.code}
+        body: JSON = {"ok": False, "error": self.code, **self.details}
         if self.messages:
             body["response_metadata"] = {"messages": self.messages}
         if self.code == "invalid_blocks":
@@ -81,10 +83,20 @@ class Channel:
     name: str
     dm_user: str | None = None
     is_archived: bool = False
+    is_private: bool = False
+
+    @property
+    def kind(self) -> str:
+        """public, private or im: which of Slack's *:history scopes reading it needs."""
+        return "im" if self.dm_user else "private" if self.is_private else "public"
 
     def to_slack(self) -> JSON:
-        kind = {"is_im": True, "user": self.dm_user} if self.dm_user else {"is_channel": True, "name": self.name}
-        return {"id": self.id, "is_archived": self.is_archived, **kind}
+        if self.dm_user:
+            kind: JSON = {"is_im": True, "user": self.dm_user}
+        else:
+            kind = {"is_channel": not self.is_private, "is_group": self.is_private, "name": self.name}
+        is_private = self.is_private or bool(self.dm_user)
+        return {"id": self.id, "is_archived": self.is_archived, "is_private": is_private, **kind}
 
 
 @dataclass
@@ -166,9 +178,17 @@ class Workspace:
     """Users, channels, messages, views and files, changed only through Slack's rules; thread-safe."""
 
     def __init__(
-        self, identity: Identity | None = None, *, clock: Clock = time.monotonic, epoch: int = 1_700_000_000
+        self,
+        identity: Identity | None = None,
+        *,
+        clock: Clock = time.monotonic,
+        epoch: int = 1_700_000_000,
+        scopes: Iterable[str] | None = None,
     ) -> None:
         self.identity = identity or Identity()
+        # What the bot token was granted: by default what manifest.json asks for, as when installed from it.
+        self._scopes = tuple(manifest_scopes() if scopes is None else scopes)
+        self._scope_refusals: list[tuple[str, str]] = []
         self.clock, self.epoch = clock, epoch
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -223,6 +243,36 @@ class Workspace:
             if token not in self._tokens:
                 raise SlackError("invalid_auth")
 
+    def authorize(self, method: str, params: JSON) -> None:
+        """Raise Slack's missing_scope unless the granted scopes cover this call (checked before anything is done)."""
+        needed = needed_scopes(method, self._conversation_kind(method, params))
+        if needed and not set(needed) & set(self._scopes):
+            with self._lock:
+                self._scope_refusals.append((method, ",".join(needed)))
+            raise SlackError("missing_scope", needed=",".join(needed), provided=",".join(self._scopes))
+
+    def _conversation_kind(self, method: str, params: JSON) -> str | None:
+        if method == "conversations.open" and not params.get("channel"):
+            users = [user for user in str(params.get("users") or "").split(",") if user]
+            return "mpim" if len(users) > 1 else "im"
+        channel = self.channel(str(params.get("channel") or ""))
+        return channel.kind if channel else None
+
+    @property
+    def granted_scopes(self) -> set[str]:
+        return set(self._scopes)
+
+    @property
+    def methods(self) -> list[str]:
+        """The Web API methods this fake serves."""
+        return list(self._methods)
+
+    @property
+    def scope_refusals(self) -> list[tuple[str, str]]:
+        """(method, needed scopes) of every call refused as missing_scope: real Slack would have refused it too."""
+        with self._lock:
+            return list(self._scope_refusals)
+
     def call(self, method: str, params: JSON) -> JSON:
         """Run a Web API method: its success body without `ok`, or SlackError."""
         with self._changed:
@@ -252,9 +302,9 @@ class Workspace:
         with self._lock:
             self._users[user_id].deleted = True
 
-    def add_channel(self, id: str, name: str, *, is_archived: bool = False) -> Channel:
+    def add_channel(self, id: str, name: str, *, is_archived: bool = False, is_private: bool = False) -> Channel:
         with self._lock:
-            channel = self._channels[id] = Channel(id, name, is_archived=is_archived)
+            channel = self._channels[id] = Channel(id, name, is_archived=is_archived, is_private=is_private)
             self._messages.setdefault(id, [])
             return channel
 
@@ -297,10 +347,10 @@ class Workspace:
             return self._files.get(file_id)
 
     def download(self, file_id: str, token: str) -> bytes | None:
-        """A file's bytes for a request bearing a valid token; None for a missing token or an unknown file."""
+        """A file's bytes for a request bearing a token that may read files; None otherwise or for an unknown file."""
         with self._lock:
             file = self._files.get(file_id)
-            if token not in self._tokens or file is None:
+            if token not in self._tokens or FILE_DOWNLOAD_SCOPE not in self._scopes or file is None:
                 return None
             return file.content
 

@@ -35,3 +35,6 @@ def database_url(request: pytest.FixtureRequest) -> str:
 def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     with running_sandbox(database_url=database_url, users=USERS, coordinators=[COORDINATOR], clock=clock) as box:
         yield box
+        # The fake grants the manifest's scopes, as Slack does: a call they don't cover would fail in real Slack
+        # even where the app swallows the error (the courier's lookups then only log a warning).
+        assert box.fake.scope_refusals == [], "manifest.json lacks a scope the app uses"

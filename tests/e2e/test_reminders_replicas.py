@@ -239,6 +239,8 @@ def world(fresh_postgres_url: str, tmp_path: Path) -> Iterator[World]:
             FAKE_CLOCK_FILE_ENV: str(clock.path),
         }
         yield World(fake, core, clock, env, tmp_path)
+        # The replicas run with the manifest's scopes, as in Slack: none of their calls may need another.
+        assert fake.scope_refusals == []
 
 
 # -- exactly once with three replicas ------------------------------------------------------------------------
