@@ -6,14 +6,12 @@ import re
 from typing import Any
 from urllib.parse import urlparse
 
+from bot.domain.text import without_control_characters
 from bot.rendering import Texts
 
 WORDS_TEMPLATE = "summary/words.j2"
 FORMATS = ("docx", "html", "md")
 
-# Characters XML 1.0 forbids (Word refuses the file) and control characters nobody means to show.
-# (A vertical tab or form feed is how Word's clipboard writes a manual line or page break: kept as a break.)
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 # Characters a file name may not hold on Windows, macOS or Linux (KS 2021/123 → KS 2021-123).
 _UNSAFE_IN_FILE_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f]')
@@ -31,10 +29,11 @@ class Words:
 
 def clean(text: str) -> str:
     """User text with one kind of line break and no characters that cannot be shown or stored as XML."""
+    # A vertical tab or form feed is how Word's clipboard writes a manual line or page break: kept as a break.
     for line_break in ("\r\n", "\r", "\x0b", "\x0c"):
         if line_break in text:
             text = text.replace(line_break, "\n")
-    return _INVISIBLE.sub("", text)
+    return without_control_characters(text)
 
 
 def paragraphs(text: str) -> list[str]:
