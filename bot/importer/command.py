@@ -38,7 +38,7 @@ def run_import(
     """
     wording = default_wording()
     try:
-        result = import_file(path, directory, wording=wording)
+        result = import_file(path, directory)
     except DocumentError as error:
         message = wording.error(error, file_name=path.name)
         _emit_failure(out, as_json, message, code=error.code.value)

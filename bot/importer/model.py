@@ -64,6 +64,11 @@ class DocumentErrorCode(StrEnum):
     ENCRYPTED_PDF = "encrypted_pdf"
     UNREADABLE_PDF = "unreadable_pdf"
     SCANNED_PDF = "scanned_pdf"
+    TOO_MUCH_TEXT = "too_much_text"
+    TOO_MANY_PARAGRAPHS = "too_many_paragraphs"
+    TOO_MANY_RUNS = "too_many_runs"
+    TOO_MANY_PAGES = "too_many_pages"
+    TOO_DEMANDING = "too_demanding"  # the reader ran out of its CPU time or memory
 
 
 class DocumentError(Exception):

@@ -6,6 +6,7 @@ import codecs
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +22,23 @@ MAX_FILE_BYTES = 20 * MEGABYTE
 """Largest file the importer reads (20 MB): a remiss memo is rarely above 2 MB, even with images."""
 
 # A .docx is a zip file. Its parts may together unpack to at most this much, and a large package may not
-# be compressed more than this ratio: a zip bomb unpacks to gigabytes from a few kilobytes.
-MAX_UNPACKED_BYTES = 200 * MEGABYTE
+# be compressed more than this ratio: a zip bomb unpacks to gigabytes from a few kilobytes. python-docx
+# holds every part in memory and parses the XML parts into trees several times their size, so the XML
+# gets a limit of its own: a 300-page report has about 5 MB of it.
+MAX_UNPACKED_BYTES = 100 * MEGABYTE
+MAX_XML_BYTES = 32 * MEGABYTE
 MAX_PACKING_RATIO = 100
 _RATIO_CHECKED_ABOVE = 5 * MEGABYTE  # small XML parts compress well and are harmless
 MAX_ZIP_ENTRIES = 2000
+
+# What a remiss can hold. The longest letter in the corpus and the seeds has 21,000 characters (about ten
+# pages); these limits are twenty times that, and still keep reading and parsing within seconds.
+MAX_TEXT_CHARACTERS = 500_000
+"""Characters other than white space: about 200 pages of running text."""
+MAX_WORD_PARAGRAPHS = 20_000  # python-docx costs about 50 µs a paragraph, more in a large tree
+MAX_WORD_RUNS = 100_000  # a run is a stretch of text in one format; real letters have a few per paragraph
+MAX_PDF_PAGES = 500
+_WHITE_SPACE = " \t\n\r\f\v\u00a0"
 
 # Share of control characters (other than tab, line breaks, form feed) above which "text" is binary data.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -104,7 +117,23 @@ def _read_text(data: bytes) -> DocumentText:
         raise DocumentError(DocumentErrorCode.BINARY)
     if not text.strip():
         raise DocumentError(DocumentErrorCode.EMPTY)
+    _refuse_too_much_text(_characters(text))
     return DocumentText(text, SourceInfo(DocumentKind.TEXT, encoding=encoding))
+
+
+def _characters(text: str) -> int:
+    """How many characters are not white space (str.count runs in C: fast on 20 MB)."""
+    return len(text) - sum(text.count(space) for space in _WHITE_SPACE)
+
+
+def _refuse_too_much_text(characters: int) -> None:
+    if characters > MAX_TEXT_CHARACTERS:
+        raise DocumentError(DocumentErrorCode.TOO_MUCH_TEXT, limit=_count(MAX_TEXT_CHARACTERS))
+
+
+def _count(number: int) -> str:
+    """A count as Swedish writes it: 500 000."""
+    return f"{number:,}".replace(",", " ")
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -134,17 +163,38 @@ def _read_word(data: bytes) -> DocumentText:
         _refuse_zip_bomb(package)
         if "word/document.xml" not in package.namelist():
             raise DocumentError(DocumentErrorCode.NOT_A_WORD_DOCUMENT)
+        try:
+            body = package.read("word/document.xml")
+        except (zipfile.BadZipFile, zlib.error, ValueError, NotImplementedError, EOFError) as err:
+            raise DocumentError(DocumentErrorCode.UNREADABLE_WORD) from err
+    _refuse_large_word_body(body)
+    del body
     # python-docx is imported here so that importing the package (and reading .txt) stays fast.
     import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
         text = "\n".join(_word_lines(document))
+    except MemoryError:
+        raise  # not damage: the child's memory limit, reported as a file too demanding to read
     except Exception as err:  # python-docx raises many kinds of errors on a damaged package
         raise DocumentError(DocumentErrorCode.UNREADABLE_WORD) from err
     if not text.strip():
         raise DocumentError(DocumentErrorCode.EMPTY)
+    _refuse_too_much_text(_characters(text))
     return DocumentText(text, SourceInfo(DocumentKind.WORD))
+
+
+def _refuse_large_word_body(body: bytes) -> None:
+    """Counts paragraphs and runs in the raw XML, before python-docx builds an object for each."""
+    paragraphs = sum(body.count(tag) for tag in (b"<w:p>", b"<w:p ", b"<w:p/>"))
+    if paragraphs > MAX_WORD_PARAGRAPHS:
+        raise DocumentError(
+            DocumentErrorCode.TOO_MANY_PARAGRAPHS, count=_count(paragraphs), limit=_count(MAX_WORD_PARAGRAPHS)
+        )
+    runs = sum(body.count(tag) for tag in (b"<w:r>", b"<w:r ", b"<w:r/>"))
+    if runs > MAX_WORD_RUNS:
+        raise DocumentError(DocumentErrorCode.TOO_MANY_RUNS, count=_count(runs), limit=_count(MAX_WORD_RUNS))
 
 
 def _open_zip(data: bytes) -> zipfile.ZipFile:
@@ -165,9 +215,11 @@ def _refuse_zip_bomb(package: zipfile.ZipFile) -> None:
     entries = package.infolist()
     unpacked = sum(e.file_size for e in entries)
     packed = sum(e.compress_size for e in entries) or 1
+    xml = sum(e.file_size for e in entries if e.filename.endswith((".xml", ".rels")))
     if (
         len(entries) > MAX_ZIP_ENTRIES
         or unpacked > MAX_UNPACKED_BYTES
+        or xml > MAX_XML_BYTES
         or (unpacked > _RATIO_CHECKED_ABOVE and unpacked / packed > MAX_PACKING_RATIO)
     ):
         raise DocumentError(DocumentErrorCode.ZIP_BOMB, unpacked_mb=_megabytes(unpacked))
@@ -272,17 +324,37 @@ def _read_pdf(data: bytes) -> DocumentText:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(DocumentErrorCode.ENCRYPTED_PDF)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        # The count the file declares first: len(reader.pages) walks the whole page tree (11 s for 60,000).
+        count = _declared_pages(reader)
+        if count <= MAX_PDF_PAGES:
+            count = len(reader.pages)
+        if count > MAX_PDF_PAGES:
+            raise DocumentError(DocumentErrorCode.TOO_MANY_PAGES, pages=_count(count), limit=_count(MAX_PDF_PAGES))
+        pages: list[str] = []
+        characters = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            characters += _characters(pages[-1])
+            _refuse_too_much_text(characters)  # page by page: a long report stops early
     except DocumentError:
         raise
     except (DependencyError, FileNotDecryptedError) as err:
         raise DocumentError(DocumentErrorCode.ENCRYPTED_PDF) from err
+    except MemoryError:
+        raise  # not damage: the child's memory limit, reported as a file too demanding to read
     except Exception as err:  # pypdf raises many kinds of errors on a damaged file
         raise DocumentError(DocumentErrorCode.UNREADABLE_PDF) from err
     if not any(page.strip() for page in pages):
         raise DocumentError(DocumentErrorCode.SCANNED_PDF, pages=len(pages))
     without_text = tuple(i for i, page in enumerate(pages, start=1) if not page.strip())
     return DocumentText("\n".join(pages), SourceInfo(DocumentKind.PDF, pages=len(pages)), without_text)
+
+
+def _declared_pages(reader: Any) -> int:
+    try:
+        return int(reader.root_object["/Pages"]["/Count"])
+    except Exception:  # a missing or odd count: the pages are counted instead
+        return 0
 
 
 _READERS: dict[str, Callable[[bytes], DocumentText]] = {

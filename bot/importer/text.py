@@ -8,6 +8,8 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bot.domain.text import without_control_characters
+
 # Soft hyphens and zero-width characters sit inside words in web and PDF text ("in\u00adbju\u00addan").
 # (Regexes, not str.translate: translate with a dict costs seconds on a 20 MB file.)
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -21,7 +23,9 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _MANY_SPACES = re.compile(r" {2,}")
 # Runs of blank lines mean no more than one blank line, and cost time per line in a padded file.
-_TRAILING_SPACES = re.compile(r" +\n")
+# (The lookbehind starts a match only at a run's first space: " +\n" alone retried every space of a long run
+# without a line break after it, and a line of 200,000 spaces took over a minute.)
+_TRAILING_SPACES = re.compile(r"(?<! ) +\n")
 _BLANK_RUN = re.compile(r"\n{3,}")
 # Page numbers that PDF extraction leaves between lines: "2 (5)", "Sida 2 av 5", "2/5".
 _PAGE_NUMBER = re.compile(r"^(?:sida\s+)?\d{1,3}\s*(?:\(\d{1,3}\)|av\s+\d{1,3}|/\s*\d{1,3})$", re.IGNORECASE)
@@ -56,7 +60,7 @@ class CleanText:
 def clean(raw: str) -> CleanText:
     """Normalise characters and Markdown so every reader's output looks alike to the parser."""
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    text = without_control_characters(_SPACES.sub(" ", _INVISIBLE.sub("", text)))
     if "](" in text:
         text = _LINK.sub(r"\1", _MAILTO_LINK.sub(_mailto_as_text, text))
     if "*" in text:
