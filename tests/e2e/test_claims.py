@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -169,3 +170,16 @@ def test_an_import_offer_slack_refused_to_post_is_posted_once_when_slack_deliver
     box.driver.app_home_opened(BERTIL)  # handled after the second retry would have been
     box.fake.wait_for(lambda: box.fake.home_of(BERTIL))
     assert len(offers()) == 1
+
+
+def test_two_deliveries_of_one_answer_at_once_store_it_once_and_reply_once(box: Sandbox) -> None:
+    dm = send_remiss(box)
+    event = thread_message(box, dm, "Fråga 3: Två tjänster.")
+    with ThreadPoolExecutor(2) as pool:
+        statuses = list(pool.map(lambda n: box.driver.event(event, event_id="Ev0TWICE", retry_num=n).status, [None, 1]))
+    assert statuses == [200, 200]
+    box.fake.wait_for(lambda: bot_replies(box, ANNA, dm.ts))
+    write(box, ANNA, dm, "Fråga 4: Stadskontoret.")  # handled after both deliveries
+    assert audit_count(box, AuditAction.DRAFTED) == 2
+    assert draft_answers(box) == {3: "Två tjänster.", 4: "Stadskontoret."}
+    assert len(bot_replies(box, ANNA, dm.ts)) == 2
