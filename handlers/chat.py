@@ -287,4 +287,4 @@ def register(app: App, ctx: HandlerContext) -> None:
     # and Slack retries those.
     @app.event("message")
     def _message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        answer_written_in_chat(ctx, event, client, event_id(body))
+        after_ack(ctx, event, None, lambda: answer_written_in_chat(ctx, event, client, event_id(body)))
