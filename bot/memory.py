@@ -234,6 +234,11 @@ class MemoryRepository:
         self._state.deliveries[event_id] = _copy(at)
         return True
 
+    def release_delivery(self, event_id: str) -> None:
+        """Forget that an event id was seen (its work failed), so a later delivery of it is handled."""
+        self._require_writable()
+        self._state.deliveries.pop(event_id, None)
+
     def prune_deliveries(self, before: datetime) -> int:
         self._require_writable()
         old = [event_id for event_id, at in self._state.deliveries.items() if at < before]

@@ -82,6 +82,10 @@ class Repository(Protocol):
         """True the first time an event id is seen; False for a retried delivery already handled."""
         ...
 
+    def release_delivery(self, event_id: str) -> None:
+        """Forget that an event id was seen (its work failed), so a later delivery of it is handled."""
+        ...
+
     def prune_deliveries(self, before: datetime) -> int:
         """Forget deliveries received before this time (Slack retries within minutes); returns how many."""
         ...

@@ -65,7 +65,7 @@ from bot.domain.remiss import (
     ResponseKind,
     audit,
 )
-from bot.ports import Repository, Store, UserDirectory
+from bot.ports import Repository, Store, StoreUnavailable, UserDirectory
 
 OPEN_STATUSES = (RemissStatus.SENT,)
 # What the coordinator sees as a line in the status message's thread; every change refreshes the message.
@@ -102,6 +102,10 @@ _Change = Callable[[Recipient, Remiss, datetime], AuditEntry | None]
 # What a transition causes beyond itself (messages), inside the same transaction:
 # (repo, remiss, recipient after the change, its officials before it, the stored audit entry).
 _Then = Callable[[Repository, Remiss, Recipient, tuple[str, ...], AuditEntry], None]
+
+
+class _AlreadyHandled(Exception):
+    """An earlier delivery of this Slack event did its work; this one changes nothing."""
 
 
 @dataclass(frozen=True)
@@ -376,10 +380,35 @@ class RemissService:
         return mine
 
     # -- Slack deliveries ------------------------------------------------------------------------------
+    # The rule for Slack's repeated deliveries: an event is marked handled together with its work, never before
+    # it. Work that writes the database claims the event in the same transaction (merge_draft_answers), so
+    # both commit or neither does; work only Slack sees (a reply posted) runs through once(). Slack delivers
+    # an event again when it got no 200 in time, so a claim left without its work would drop that delivery.
     def claim_delivery(self, event_id: str) -> bool:
         """True the first time Slack delivers this event; a retry of a handled event gets False."""
         with self.store.transaction() as repo:
             return repo.claim_delivery(event_id, self.now())
+
+    def once(self, event_id: str | None, work: Callable[[], object]) -> bool:
+        """Do an event's work that only Slack sees (posting a reply) once: False when an earlier delivery did.
+
+        The event is claimed before the work and released when the work raises, so a later delivery does it.
+        """
+        if event_id is None:
+            work()
+            return True
+        if not self.claim_delivery(event_id):
+            return False
+        try:
+            work()
+        except BaseException:
+            try:
+                with self.store.transaction() as repo:
+                    repo.release_delivery(event_id)
+            except StoreUnavailable:
+                log.warning("Could not release event %s after its work failed; a retry of it is dropped", event_id)
+            raise
+        return True
 
     def prune_deliveries(self, older_than: timedelta = timedelta(days=7)) -> int:
         """Forget old Slack deliveries; Slack retries an event within minutes, so a week is plenty."""
@@ -648,9 +677,19 @@ class RemissService:
         return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today)
 
     def merge_draft_answers(
-        self, actor: Actor, case_number: str, organisation_key: str, answers: dict[int, str]
-    ) -> Recipient:
-        """Answers written in chat ("Fråga 2: …") join the same draft the form edits; other answers stay."""
+        self,
+        actor: Actor,
+        case_number: str,
+        organisation_key: str,
+        answers: dict[int, str],
+        *,
+        event_id: str | None = None,
+    ) -> Recipient | None:
+        """Answers written in chat ("Fråga 2: …") join the same draft the form edits; other answers stay.
+
+        `event_id`, the Slack event that brought them, is marked handled in the same transaction; None (and
+        nothing changed) when an earlier delivery of that event stored them already.
+        """
 
         def merge(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
             base = recipient.draft.content if recipient.draft else ResponseContent(kind=ResponseKind.YTTRANDE)
@@ -662,7 +701,10 @@ class RemissService:
             merged = replace(base, answers=tuple(sorted([*kept, *added], key=lambda a: a.question_number)))
             return recipient.save_draft(remiss, merged, actor.user_id, now)
 
-        return self._act(actor, case_number, organisation_key, merge)
+        try:
+            return self._act(actor, case_number, organisation_key, merge, event_id=event_id)
+        except _AlreadyHandled:
+            return None
 
     def record_opened(self, actor: Actor, case_number: str, organisation_key: str) -> None:
         self._act(actor, case_number, organisation_key, lambda r, rem, now: r.open(rem, actor.user_id, now))
@@ -793,11 +835,14 @@ class RemissService:
         *,
         as_coordinator: bool = False,
         then: _Then | None = None,
+        event_id: str | None = None,
     ) -> Recipient:
         """Load, check who may act, apply one domain transition, save it, its audit entry and the messages it
-        causes, atomically."""
+        causes, atomically; with the Slack event that asked for it marked handled (_AlreadyHandled if it was)."""
         now = self.now()
         with self.store.transaction() as repo:
+            if event_id is not None and not repo.claim_delivery(event_id, now):
+                raise _AlreadyHandled(event_id)
             # One lean read of both (SQLite holds its write lock meanwhile); the refusals say what is missing.
             found = repo.get_assignment(" ".join(case_number.split()), organisation_key)
             remiss = found.remiss if found is not None else self._require_remiss(repo, case_number, shared=True)

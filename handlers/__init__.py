@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_bolt import App
 
@@ -54,6 +55,12 @@ class HandlerContext:
     )
 
 
+def event_id(body: dict[str, Any]) -> str | None:
+    """The id Slack gives an event and repeats when it delivers the event again (service.once deduplicates)."""
+    found = body.get("event_id") if body.get("type") == "event_callback" else None
+    return found if isinstance(found, str) else None
+
+
 def register(app: App, ctx: HandlerContext) -> None:
     """Attach every listener group to the app."""
     from handlers import (
@@ -72,7 +79,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         summary,
     )
 
-    payload.register(app)  # first: the event claim below stores the event's id
+    payload.register(app)  # first: every listener and the error handler see the cleaned payload
     middleware.register(app, ctx)
     errors.register(app, ctx)
     commands.register(app, ctx)

@@ -13,10 +13,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.domain.errors import DomainError
+from bot.ports import StoreUnavailable
 from bot.service import AssignmentRow
-from handlers import HandlerContext, ids
+from handlers import HandlerContext, event_id, ids
 from handlers.blocks import Block, section, sections_from_lines
 from handlers.errors import after_ack
 from handlers.recipient_actions import Target
@@ -95,6 +97,8 @@ def parse_answer_message(text: str, questions: Sequence[int], fallback: int | No
 class Reply:
     text: str
     blocks: list[Block]
+    # The event was marked handled with the answers it stored: post the reply as is (else through service.once).
+    stored: bool = False
 
 
 def _render(ctx: HandlerContext, part: str, **params: Any) -> str:
@@ -126,8 +130,12 @@ def how_to_answer(ctx: HandlerContext, row: AssignmentRow) -> Reply:
     return Reply(intro, blocks)
 
 
-def store_chat_answer(ctx: HandlerContext, user_id: str, case_number: str, organisation_key: str, text: str) -> Reply:
-    """Store what one thread message answers, and say exactly what was stored and what is still missing."""
+def store_chat_answer(
+    ctx: HandlerContext, user_id: str, case_number: str, organisation_key: str, text: str, event_id: str | None = None
+) -> Reply | None:
+    """Store what one thread message answers, and say exactly what was stored and what is still missing.
+
+    None when an earlier delivery of the event `event_id` stored it (and replied) already."""
     service = ctx.service
     actor = service.actor(user_id)
     row = service.answer_context(actor, case_number, organisation_key)
@@ -142,7 +150,11 @@ def store_chat_answer(ctx: HandlerContext, user_id: str, case_number: str, organ
         part = "which_question" if parsed.unaddressed else "no_answer_text"
         message = _render(ctx, part)
         return Reply(message, [section(message), *_next_step(ctx, row, missing)])
-    recipient = service.merge_draft_answers(actor, remiss.case_number, organisation_key, parsed.answers)
+    recipient = service.merge_draft_answers(
+        actor, remiss.case_number, organisation_key, parsed.answers, event_id=event_id
+    )
+    if recipient is None:
+        return None
     stored = _render(
         ctx,
         "stored",
@@ -154,7 +166,7 @@ def store_chat_answer(ctx: HandlerContext, user_id: str, case_number: str, organ
     missing = recipient.draft.content.missing_questions(remiss) if recipient.draft else missing
     lines = stored.splitlines()
     fallback = stored + "\n" + (_render(ctx, "missing", missing=missing) if missing else _render(ctx, "complete"))
-    return Reply(fallback, [*sections_from_lines(lines), *_next_step(ctx, row, missing)])
+    return Reply(fallback, [*sections_from_lines(lines), *_next_step(ctx, row, missing)], stored=True)
 
 
 def refusal(ctx: HandlerContext, error: DomainError) -> Reply:
@@ -195,29 +207,71 @@ def answer_in_chat(ctx: HandlerContext, body: dict[str, Any], client: WebClient,
     client.chat_postMessage(channel=target.channel, thread_ts=target.ts, text=reply.text, blocks=reply.blocks)
 
 
-def answer_written_in_chat(ctx: HandlerContext, event: dict[str, Any], client: WebClient) -> None:
-    """A message in the bot's DM: an answer when written in a remiss's thread, else maybe a hint where to write."""
+def _reply_to(
+    ctx: HandlerContext, event: dict[str, Any], user_id: str, text: str, event_id: str | None
+) -> tuple[str, Reply | None]:
+    """Where to reply (a thread's ts) and what: stored answers, a refusal, a hint, or nothing."""
+    thread_ts = event.get("thread_ts")
+    found = ctx.service.recipient_of_message(str(event["channel"]), str(thread_ts)) if thread_ts else None
+    if found is None:
+        if not looks_like_answer(text):
+            return "", None
+        assignments = ctx.service.assignments(ctx.service.actor(user_id))[:5]
+        hint = _render(ctx, "hint_outside_thread", assignments=assignments)
+        return str(thread_ts or event["ts"]), Reply(hint, [section(hint)])
+    case_number, organisation_key = found
+    try:
+        return str(thread_ts), store_chat_answer(ctx, user_id, case_number, organisation_key, text, event_id)
+    except DomainError as error:
+        log.info("Refused a chat answer to %s for %s: %s", case_number, organisation_key, error)
+        return str(thread_ts), refusal(ctx, error)
+
+
+def answer_written_in_chat(
+    ctx: HandlerContext, event: dict[str, Any], client: WebClient, event_id: str | None = None
+) -> None:
+    """A message in the bot's DM: an answer when written in a remiss's thread, else maybe a hint where to write.
+
+    Slack's event `event_id` is handled once: marked handled with the answers it stores, or with the reply
+    posted. If storing fails (the database is down), the official is told in the thread, without the database.
+    """
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
         return  # edits, deletions, joins and other bots' messages are not answers
     channel, user_id = str(event["channel"]), str(event["user"])
     text = slack_message_text(str(event.get("text") or ""))
-    thread_ts = event.get("thread_ts")
-    found = ctx.service.recipient_of_message(channel, str(thread_ts)) if thread_ts else None
-    if found is None:
-        if looks_like_answer(text):
-            assignments = ctx.service.assignments(ctx.service.actor(user_id))[:5]
-            hint = _render(ctx, "hint_outside_thread", assignments=assignments)
-            client.chat_postMessage(
-                channel=channel, thread_ts=str(thread_ts or event["ts"]), text=hint, blocks=[section(hint)]
-            )
-        return
-    case_number, organisation_key = found
     try:
-        reply = store_chat_answer(ctx, user_id, case_number, organisation_key, text)
-    except DomainError as error:
-        log.info("Refused a chat answer to %s for %s: %s", case_number, organisation_key, error)
-        reply = refusal(ctx, error)
-    client.chat_postMessage(channel=channel, thread_ts=str(thread_ts), text=reply.text, blocks=reply.blocks)
+        thread_ts, reply = _reply_to(ctx, event, user_id, text, event_id)
+    except Exception as error:
+        if isinstance(error, StoreUnavailable):
+            log.warning("Could not handle a message from %s in %s: %s", user_id, channel, error)
+        else:
+            log.exception("Could not handle a message from %s in %s", user_id, channel)
+        if event.get("thread_ts") or looks_like_answer(text):
+            message = _render(ctx, "not_saved", unavailable=isinstance(error, StoreUnavailable))
+            _post(client, channel, str(event.get("thread_ts") or event["ts"]), Reply(message, [section(message)]))
+        return
+    if reply is None:
+        return
+    if reply.stored:
+        _post(client, channel, thread_ts, reply)
+        return
+    try:
+        ctx.service.once(
+            event_id,
+            lambda: client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks),
+        )
+    except SlackApiError as error:  # the event stays unhandled: a delivery of it again replies
+        log.warning("Could not reply to %s in %s: %s", user_id, channel, error.response.get("error"))
+    except StoreUnavailable:  # the event could not be marked handled: reply anyway rather than stay silent
+        _post(client, channel, thread_ts, reply)
+
+
+def _post(client: WebClient, channel: str, thread_ts: str, reply: Reply) -> None:
+    """Post in the thread; if Slack refuses, log it (there is no other way to reach the official)."""
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
+    except SlackApiError as error:
+        log.warning("Could not reply in %s: %s", channel, error.response.get("error"))
 
 
 def register(app: App, ctx: HandlerContext) -> None:
@@ -232,5 +286,5 @@ def register(app: App, ctx: HandlerContext) -> None:
     # Every message event is handled here (and most ignored): an unhandled event would be answered 404,
     # and Slack retries those.
     @app.event("message")
-    def _message(event: dict[str, Any], client: WebClient) -> None:
-        answer_written_in_chat(ctx, event, client)
+    def _message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        after_ack(ctx, event, None, lambda: answer_written_in_chat(ctx, event, client, event_id(body)))

@@ -270,8 +270,12 @@ class Courier:
         """Find a message we may have sent before a crash or timeout, by the key in its metadata."""
         try:
             if rendered.thread_ts:
+                # conversations.replies wants the conversation's id: a DM addressed by user id has another.
                 found = self.client.conversations_replies(
-                    channel=rendered.channel, ts=rendered.thread_ts, include_all_metadata=True, limit=200
+                    channel=self._dm_channel(rendered.channel),
+                    ts=rendered.thread_ts,
+                    include_all_metadata=True,
+                    limit=200,
                 )
             else:
                 ts = self._find_recent(rendered.channel, message.key)

@@ -34,7 +34,7 @@ from bot.importer import MAX_FILE_BYTES, DocumentError, ImportedRemiss, import_f
 from bot.importer.wording import default_wording
 from bot.rendering import Texts
 from bot.service import Actor, RemissInput, RemissService, SendReport
-from handlers import HandlerContext, ids, payload
+from handlers import HandlerContext, event_id, ids, payload
 from handlers.blocks import (
     MESSAGE_BLOCK_LIMIT,
     MESSAGE_TEXT_BUDGET,
@@ -1098,5 +1098,9 @@ def register(app: App, ctx: HandlerContext) -> None:
 
     # Only files outside threads; handlers/chat.py takes the DM's text and threads.
     @app.event("message", matchers=[_document_matcher])
-    def _document(event: dict[str, Any], client: WebClient) -> None:
-        after_ack(ctx, event, None, lambda: offer_import(ctx, client, event))
+    def _document(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        def offer_once() -> None:
+            # A failed offer is forgotten, so Slack's next delivery of the event offers again.
+            ctx.service.once(event_id(body), lambda: offer_import(ctx, client, event))
+
+        after_ack(ctx, event, None, offer_once)

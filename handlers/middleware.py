@@ -1,4 +1,4 @@
-"""Global middleware: replies go only to Slack's response_urls; Slack's retried event deliveries are handled once."""
+"""Global middleware: replies go only to Slack's response_urls."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookResponse
 
@@ -14,20 +14,6 @@ from handlers import HandlerContext
 from handlers.slack_urls import is_response_url
 
 log = logging.getLogger(__name__)
-
-
-def deduplicate_events(ctx: HandlerContext, body: dict[str, Any], next_: Callable[[], None]) -> BoltResponse | None:
-    """Claim the event id in the database; a delivery already claimed is acknowledged and dropped.
-
-    Only ids are compared, not retry headers: the first delivery may never have reached us, so a retry
-    of an unseen event must still be handled.
-    """
-    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    if isinstance(event_id, str) and not ctx.service.claim_delivery(event_id):
-        log.info("Dropping repeated delivery of event %s", event_id)
-        return BoltResponse(status=200, body="")
-    next_()
-    return None
 
 
 class _Discarded(Respond):
@@ -55,8 +41,3 @@ def register(app: App, ctx: HandlerContext) -> None:
     @app.middleware
     def _guard_response_url(context: BoltContext, client: WebClient, next: Callable[[], None]) -> None:
         guard_response_url(context, client, next)
-
-    # Bolt injects listener arguments by name, so this one must be called `next`.
-    @app.middleware
-    def _deduplicate(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-        return deduplicate_events(ctx, body, next)

@@ -170,7 +170,7 @@ def picked_options(state: Mapping[str, Any], offered: Collection[str] | None) ->
 
 
 def register(app: App) -> None:
-    """Clean every payload before anything reads it (the event claim included): see `clean_text`."""
+    """Clean every payload before anything reads it (its event id included): see `clean_text`."""
 
     # Bolt injects middleware arguments by name, so this one must be called `next`.
     @app.middleware

@@ -394,6 +394,10 @@ class SqlRepository:
         )
         return self._session.execute(statement).first() is not None
 
+    def release_delivery(self, event_id: str) -> None:
+        self._require_writable()
+        self._session.execute(delete(ProcessedDeliveryRow).where(col(ProcessedDeliveryRow.event_id) == event_id))
+
     def prune_deliveries(self, before: datetime) -> int:
         self._require_writable()
         result = self._session.execute(

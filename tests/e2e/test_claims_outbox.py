@@ -1,0 +1,96 @@
+"""Claimed but not done, in the outbox: what Slack took while the database went down is recorded later, once.
+
+The courier claims a message (or the status message) with a lease, posts it, then records where Slack put
+it. Here the database fails between the post and the record: the claim runs out, and the next sender finds
+the post in Slack by the key in its metadata instead of posting it again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.domain.organisation import Directory, Organisation
+from bot.ports import StoreUnavailable
+from bot.sandbox.harness import Sandbox, running_sandbox
+from bot.service import SEND_LEASE
+from tests.e2e.conftest import COORDINATOR, USERS
+from tests.e2e.test_sending import OFFICIALS, answer, remiss_dms, send, thread_texts, top_level
+from tests.faults import database_down
+
+MKB = OFFICIALS["mkb"]
+# Slack keeps its answer this long after taking the message: time enough to take the database away.
+LATE_REPLY = 4.0
+
+
+@pytest.fixture
+def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+    with running_sandbox(database_url=database_url, users=[*USERS, MKB], coordinators=[COORDINATOR], clock=clock) as sb:
+        service = sb.core.service
+        service.replace_directory(
+            Directory(
+                tuple(
+                    Organisation(o.key, o.name, o.short_name, o.kind, contacts=(MKB.id,) if o.key == "mkb" else ())
+                    for o in service.directory()
+                )
+            )
+        )
+        yield sb
+
+
+def round_while_the_database_dies(box: Sandbox, database_url: str, posted: Callable[[], bool]) -> None:
+    """One courier round whose first post Slack takes (`posted` comes true), then the database goes down
+    before the post is recorded."""
+    failures: list[Exception] = []
+
+    def courier_round() -> None:
+        try:
+            box.courier.run_once()
+        except Exception as error:  # the round fails as the courier's loop would see it
+            failures.append(error)
+
+    box.fake.inject("chat.postMessage", late_reply=LATE_REPLY)
+    worker = threading.Thread(target=courier_round)
+    worker.start()
+    # Slack has the message (recorded before its late answer): now the database goes.
+    box.fake.wait_for(posted)
+    with database_down(database_url):
+        worker.join()
+    assert failures
+    assert isinstance(failures[0], StoreUnavailable)
+
+
+def after_the_lease(box: Sandbox) -> None:
+    clock = box.core.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(SEND_LEASE + timedelta(seconds=1))
+    box.courier.drain()
+
+
+def test_posts_slack_took_while_the_database_was_down_are_found_after_the_lease_not_sent_again(
+    box: Sandbox, database_url: str
+) -> None:
+    send(box, ["mkb"])
+    # The status message: posted, then its ts could not be stored.
+    round_while_the_database_dies(box, database_url, lambda: bool(top_level(box, COORDINATOR)))
+    assert len(top_level(box, COORDINATOR)) == 1
+    after_the_lease(box)
+    assert len(top_level(box, COORDINATOR)) == 1
+    assert len(remiss_dms(box, MKB.id)) == 1
+
+    # A line in the status message's thread: posted, then "sent" could not be recorded.
+    before = thread_texts(box, COORDINATOR)
+    answer(box, "mkb")
+    round_while_the_database_dies(box, database_url, lambda: len(thread_texts(box, COORDINATOR)) > len(before))
+    after_the_lease(box)
+    assert thread_texts(box, COORDINATOR) == [
+        *before,
+        ":white_check_mark: *MKB* har svarat (via delegation).",
+        ":memo: Alla remissinstanser har svarat eller avstått. Sammanställningen av STK-2023-137 kan tas fram.",
+    ]
+    assert len(top_level(box, COORDINATOR)) == 1
+    assert len(remiss_dms(box, MKB.id)) == 1

@@ -1,0 +1,54 @@
+"""Claimed but not done, for reminders: a tick that fails with the database claims nothing for good.
+
+Each due reminder is claimed, settled and turned into outbox messages in one transaction, so a tick the
+database fails in undoes all of it, and the next tick sends every reminder once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.ports import StoreUnavailable
+from bot.sandbox.harness import Sandbox
+from tests.e2e.test_reminders_in_slack import OFFICIALS, box, clock, send, stockholm
+from tests.faults import database_down
+
+__all__ = ["box", "clock"]  # the reminder walk's fixtures
+
+
+def reminder_keys(box: Sandbox) -> Counter[str]:
+    """The outbox key of every reminder the officials got, with how many times they got it."""
+    keys = (
+        str((m.metadata or {}).get("event_payload", {}).get("key", ""))
+        for user in OFFICIALS.values()
+        for m in box.fake.messages_in(user.id)
+    )
+    return Counter(k for k in keys if k.startswith(("reminder:", "reminder-again:")))
+
+
+def test_reminders_due_while_the_database_is_down_are_sent_once_by_the_next_tick(
+    box: Sandbox, clock: FakeClock, database_url: str
+) -> None:
+    send(box, date(2023, 11, 30))
+    clock.set(stockholm(2023, 11, 30, 9, 0))  # the deadline's morning: its reminder is due for everyone
+
+    # On PostgreSQL the reminders are claimed, and then writing their messages fails.
+    with database_down(database_url, tables=["outbox_message"]), pytest.raises(StoreUnavailable):
+        box.core.service.remind()
+    box.courier.drain()
+    assert reminder_keys(box) == Counter()
+
+    tick = box.core.service.remind()
+    box.courier.drain()
+    sent = reminder_keys(box)
+    assert tick.sent >= len(OFFICIALS)
+    assert len(sent) == tick.sent
+    assert set(sent.values()) == {1}
+
+    assert box.core.service.remind().sent == 0
+    box.courier.drain()
+    assert reminder_keys(box) == sent
