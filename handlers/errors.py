@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -17,14 +17,18 @@ log = logging.getLogger(__name__)
 
 def handle_error(ctx: HandlerContext, error: Exception, body: dict[str, Any], respond: Respond | None) -> None:
     """Tell the user what happened in words they can act on; stack traces go to the log only."""
-    if isinstance(error, DomainError):
-        text = ctx.texts.error(error)
-        log.info("Refused %s: %s", body.get("type") or body.get("command"), error)
-    else:
-        text = ctx.texts.message("internal_error")
-        log.exception("Unhandled error in a Slack listener", exc_info=error)
+    text = error_text(ctx, error, body)
     if respond is not None and body.get("response_url"):
         respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def error_text(ctx: HandlerContext, error: Exception, body: Mapping[str, Any]) -> str:
+    """Log a refusal or a failure of a listener, and return what to tell the user about it."""
+    if isinstance(error, DomainError):
+        log.info("Refused %s: %s", body.get("type") or body.get("command"), error)
+        return ctx.texts.error(error)
+    log.exception("Unhandled error in a Slack listener", exc_info=error)
+    return ctx.texts.message("internal_error")
 
 
 def after_ack(ctx: HandlerContext, body: dict[str, Any], respond: Respond | None, work: Callable[[], None]) -> None:
