@@ -418,9 +418,10 @@ def loading_view(texts: Texts) -> dict[str, Any]:
     }
 
 
-def try_again_message(texts: Texts, ref: ids.RecipientRef) -> tuple[str, list[Block]]:
-    """The click's trigger expired before the form could open: say so, with Svara to try again."""
-    text = texts.message("answer_form_expired")
+def try_again_message(texts: Texts, ref: ids.RecipientRef, *, busy: bool = False) -> tuple[str, list[Block]]:
+    """The click's trigger expired before the form could open (or Slack was `busy`, answering views.open with
+    a rate limit): say so, with Svara to try again."""
+    text = texts.message("answer_form_not_opened", busy=busy)
     again = button(texts, "answer", ids.ANSWER, ref.encode(), style="primary")
     return text, [section(text), {"type": "actions", "block_id": "try_again", "elements": [again]}]
 
@@ -516,14 +517,15 @@ def _filling(
 
 
 def _not_opened(ctx: HandlerContext, error: Exception, body: dict[str, Any], respond: Respond) -> None:
-    """The light modal did not open. A trigger that expired on the way gets Svara to try again; anything else
-    is told as Bolt's error handler would."""
-    expired = isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger_id"
+    """The light modal did not open. A trigger that expired on the way, or a rate limit, gets Svara to try
+    again; anything else is told as Bolt's error handler would."""
+    code = error.response.get("error") if isinstance(error, SlackApiError) else None
     try:
-        if not expired:
+        if code not in ("expired_trigger_id", "ratelimited"):
             raise error
-        log.warning("Answer form not opened: the click's trigger expired before views.open")
-        text, blocks = try_again_message(ctx.texts, ids.RecipientRef.decode(str(body["actions"][0]["value"])))
+        log.warning("Answer form not opened: views.open answered %s", code)
+        ref = ids.RecipientRef.decode(str(body["actions"][0]["value"]))
+        text, blocks = try_again_message(ctx.texts, ref, busy=code == "ratelimited")
         if body.get("response_url"):
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
     except Exception as failure:

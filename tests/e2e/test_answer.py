@@ -301,6 +301,21 @@ def test_a_click_whose_trigger_expired_on_the_way_gets_svara_to_try_again_which_
     assert sandbox.fake.warnings == []
 
 
+def test_a_click_slack_refuses_with_a_rate_limit_gets_svara_to_try_again(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+    sandbox.fake.inject("views.open", status=429)
+
+    assert sandbox.driver.block_action(OFFICIAL, ids.ANSWER, message=message).status == 200
+
+    told = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
+    assert told.payload["text"] == (
+        "Formuläret kunde inte öppnas just nu, eftersom Slack tar emot för många anrop. "
+        "Tryck på Svara för att försöka igen. Inget av det du redan sparat har gått förlorat."
+    )
+    assert [e["action_id"] for e in _elements(told.payload["blocks"]) if e.get("type") == "button"] == [ids.ANSWER]
+    assert sandbox.fake.views_of(OFFICIAL) == []
+
+
 def test_a_10000_character_answer_with_positions_and_an_yttrande_is_stored_whole(sandbox: Sandbox) -> None:
     message = send_remiss(sandbox)
     form = press_answer(sandbox, message)
