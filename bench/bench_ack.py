@@ -67,7 +67,7 @@ from bot.domain.organisation import Directory, Organisation, OrgKind  # noqa: E4
 from bot.domain.remiss import Position, QuestionKind  # noqa: E402
 from bot.sandbox import Message, View  # noqa: E402
 from bot.sandbox.driver import AppResponse, HttpTransport, SlackDriver, Transport  # noqa: E402
-from bot.sandbox.fake_slack import Call, FakeSlack, ResponsePost  # noqa: E402
+from bot.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
 from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox  # noqa: E402
 from bot.service import RemissInput  # noqa: E402
 from handlers import answer, ids  # noqa: E402
@@ -431,10 +431,10 @@ class _Official:
             self._expect_ok("open", self.driver.block_action(self.user, ids.ANSWER, message=message))
             [shown] = fake.wait_for(partial(_opened_or_told, fake, self.user, ref, answered), timeout=60)
             if isinstance(shown, View):
-                self.shown["open"] = _call_time(fake.calls_to("views.open"), shown.id) - clicked
+                self.shown["open"] = _call_time(fake, "views.open", shown.id) - clicked
                 # The fake updates its View in place: the form is in it once its callback_id is the form's.
                 fake.wait_for(partial(_is_form, shown), timeout=60)
-                self.shown["form"] = _call_time(fake.calls_to("views.update"), shown.id) - clicked
+                self.shown["form"] = _call_time(fake, "views.update", shown.id) - clicked
                 return shown
             self.not_opened += 1
             # The message is ephemeral (posted to a response_url): its Svara is pressed where it was shown.
@@ -459,13 +459,18 @@ def _is_form(view: View) -> bool | None:
     return view.callback_id == ids.ANSWER_VIEW or None
 
 
-def _call_time(calls: Sequence[Call], view_id: str) -> float:
-    """When the loopback Slack took the first successful call that opened or updated the view (its clock)."""
-    for call in calls:
-        response = call.response if isinstance(call.response, dict) else {}
-        if response.get("ok") and (response.get("view") or {}).get("id") == view_id:
-            return call.time
-    raise LookupError(f"no call opened or updated view {view_id}")
+def _call_time(fake: FakeSlack, method: str, view_id: str) -> float:
+    """When the loopback Slack took the first successful `method` call that opened or updated the view (its
+    clock); the call is recorded just after the view changes, so it is waited for."""
+
+    def found() -> float | None:
+        for call in fake.calls_to(method):
+            response = call.response if isinstance(call.response, dict) else {}
+            if response.get("ok") and (response.get("view") or {}).get("id") == view_id:
+                return call.time
+        return None
+
+    return fake.wait_for(found, timeout=60)
 
 
 def _updated(view: View | None, old_hash: str) -> View | None:
