@@ -468,6 +468,10 @@ class OpenedModal:
     hash: str
 
 
+# views.update's answers for a modal the official closed, or that was replaced meanwhile: nothing to show it in.
+_MODAL_GONE = ("not_found", "hash_conflict")
+
+
 def open_loading_modal(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> OpenedModal:
     """Svara / Ändra svar, on the listener: the light modal, opened before the trigger expires."""
     view = client.views_open(trigger_id=str(body["trigger_id"]), view=loading_view(ctx.texts))["view"]
@@ -492,7 +496,9 @@ def fill_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
     form = answer_view(ctx.texts, row, content, place)
     try:
         client.views_update(view_id=modal.view_id, hash=modal.hash, view=form)
-    except SlackApiError as error:  # closed or replaced meanwhile: the official left, nothing was typed in it
+    except SlackApiError as error:
+        if error.response.get("error") not in _MODAL_GONE:
+            raise  # to be told in the modal: it must not be left saying the form is on its way
         log.warning("Answer form not shown in modal %s: %s", modal.view_id, error.response.get("error"))
         return
     if row.recipient.opened_at is None:  # later looks change nothing (Recipient.open): no write transaction for them
@@ -510,8 +516,8 @@ def _filling(
         view = _notice_view(ctx.texts, ctx.texts.render("slack/answer_form.j2", part="not_opened", error=text))
         try:
             client.views_update(view_id=modal.view_id, hash=modal.hash, view=view)
-        except SlackApiError as refused:  # the modal is gone: say it where the click was
-            log.warning("Modal %s not updated: %s", modal.view_id, refused.response.get("error"))
+        except Exception as refused:  # the modal can't be changed: say it where the click was
+            log.warning("Modal %s not updated: %s", modal.view_id, refused)
             if body.get("response_url"):
                 respond(text=text, response_type="ephemeral", replace_original=False)
 

@@ -316,6 +316,17 @@ def test_a_click_slack_refuses_with_a_rate_limit_gets_svara_to_try_again(sandbox
     assert sandbox.fake.views_of(OFFICIAL) == []
 
 
+def test_a_form_slack_will_not_show_is_replaced_by_a_message_not_left_loading(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+    sandbox.fake.inject("views.update", error="invalid_arguments")
+
+    view_id = press_for_modal(sandbox, message)
+
+    failed = "Något gick fel hos remissbot och åtgärden genomfördes inte."
+    assert failed in modal_text(sandbox, view_id, failed)
+    assert recipient(sandbox).opened_at is None
+
+
 def test_a_10000_character_answer_with_positions_and_an_yttrande_is_stored_whole(sandbox: Sandbox) -> None:
     message = send_remiss(sandbox)
     form = press_answer(sandbox, message)
