@@ -804,9 +804,11 @@ class Demo:
         return self.t.slack(blocks[last_divider + 1 :])
 
     def open_answer_form(self, user: SandboxUser, key: str, message: Message | None = None) -> View:
-        """Press Svara (or Ändra svar, or Skicka in in the chat thread); returns the form once the app has also
-        recorded that the user opened the remiss, so nothing of the click is still under way."""
-        form = self.people.open_modal(user.id, ids.ANSWER, message or self.people.remiss_dm(user.id))
+        """Press Svara (or Ändra svar, or Skicka in in the chat thread); returns the form once it has replaced
+        the light modal the click opened and the app has recorded that the user opened the remiss, so nothing
+        of the click is still under way."""
+        modal = self.people.open_modal(user.id, ids.ANSWER, message or self.people.remiss_dm(user.id))
+        form = self.box.fake.wait_for(lambda: next((v for v in [modal] if v.callback_id == ids.ANSWER_VIEW), None))
         actor = self.service.actor(user.id)
         self.box.fake.wait_for(lambda: self.service.answer_context(actor, CASE, key).recipient.opened_at)
         return form

@@ -30,8 +30,9 @@ BOT_SCOPES = (
 )
 
 
-# Threads that build and open (or redraw) the answer form after the ack: one form takes ~10 ms of CPU, and
-# with one thread the forms of a burst opened late (p99 1.1–1.6 s of the trigger's 3 s); two keep it under 1.1.
+# Threads that build the answer form after the ack and put it into the light modal the click opened (or redraw
+# it): one form takes ~10 ms of CPU, and with one thread the forms of a burst opened late (p99 1.1–1.6 s); two keep
+# it under 1.1. The trigger's 3 s no longer wait for them: the listener opens the light modal itself.
 FORM_THREADS = 2
 
 

@@ -30,7 +30,7 @@ from bot.rendering import Texts
 from bot.service import Actor, AssignmentRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, context, divider, plain_text, section, slack_text
-from handlers.errors import handle_error
+from handlers.errors import error_text, handle_error
 from handlers.remiss_blocks import button, remiss_message
 from handlers.richtext import from_plain_text, to_plain_text
 
@@ -393,13 +393,36 @@ def _files_input(texts: Texts, room: int) -> Block:
 
 def refused_view(texts: Texts, error: DomainError) -> dict[str, Any]:
     """Pushed over the form when an action in it is refused, so the form and what it holds stay below."""
-    text = texts.render("slack/answer_form.j2", part="refused", error=texts.error(error))
+    return _notice_view(texts, texts.render("slack/answer_form.j2", part="refused", error=texts.error(error)))
+
+
+def _notice_view(texts: Texts, text: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": _plain(texts.label("title_answer_refused")),
         "close": _plain(texts.label("close")),
         "blocks": [section(text)],
     }
+
+
+def loading_view(texts: Texts) -> dict[str, Any]:
+    """What Svara opens at once, inside the trigger's three seconds; the form replaces it. Its own callback_id
+    and no inputs or submit button: nothing can be typed into it, and no submission can come from it."""
+    return {
+        "type": "modal",
+        "callback_id": ids.ANSWER_LOADING_VIEW,
+        "title": _plain(texts.label("title_answer")),
+        "close": _plain(texts.label("close")),
+        "blocks": [section(texts.render("slack/answer_form.j2", part="loading"))],
+    }
+
+
+def try_again_message(texts: Texts, ref: ids.RecipientRef, *, busy: bool = False) -> tuple[str, list[Block]]:
+    """The click's trigger expired before the form could open (or Slack was `busy`, answering views.open with
+    a rate limit): say so, with Svara to try again."""
+    text = texts.message("answer_form_not_opened", busy=busy)
+    again = button(texts, "answer", ids.ANSWER, ref.encode(), style="primary")
+    return text, [section(text), {"type": "actions", "block_id": "try_again", "elements": [again]}]
 
 
 def form_errors(
@@ -432,8 +455,27 @@ def require_answerable(row: AssignmentRow) -> None:
         raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=row.recipient.deadline)
 
 
-def open_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
-    """Svara / Ändra svar: open the form prefilled with the draft or the current answer.
+@dataclass(frozen=True)
+class OpenedModal:
+    """The modal a click opened: the form goes into it by id, and only over the version views.open gave."""
+
+    view_id: str
+    hash: str
+
+
+# views.update's answers for a modal the official closed, or that was replaced meanwhile: nothing to show it in.
+_MODAL_GONE = ("not_found", "hash_conflict")
+
+
+def open_loading_modal(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> OpenedModal:
+    """Svara / Ändra svar, on the listener: the light modal, opened before the trigger expires."""
+    trigger = payload.string(body, "trigger_id", "block_actions")
+    view = client.views_open(trigger_id=trigger, view=loading_view(ctx.texts))["view"]
+    return OpenedModal(str(view["id"]), str(view["hash"]))
+
+
+def fill_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient, modal: OpenedModal) -> None:
+    """Put the form, prefilled with the draft or the current answer, into the modal the click opened.
 
     A refusal (not the user's organisation, a closed remiss, an edit too late) is raised, to be told."""
     ref = ids.RecipientRef.decode(payload.action_value(body))
@@ -451,10 +493,49 @@ def open_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
 
         place = FormPlace(ref, text(container, "channel_id"), text(container, "message_ts"), text(message, "thread_ts"))
     content = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
-    # The trigger expires three seconds after the click: open first, record afterwards, off the listener.
-    client.views_open(trigger_id=body["trigger_id"], view=answer_view(ctx.texts, row, content, place))
+    form = answer_view(ctx.texts, row, content, place)
+    try:
+        client.views_update(view_id=modal.view_id, hash=modal.hash, view=form)
+    except SlackApiError as error:
+        if error.response.get("error") not in _MODAL_GONE:
+            raise  # to be told in the modal: it must not be left saying the form is on its way
+        log.warning("Answer form not shown in modal %s: %s", modal.view_id, error.response.get("error"))
+        return
     if row.recipient.opened_at is None:  # later looks change nothing (Recipient.open): no write transaction for them
         ctx.background.submit(_logged, ctx.service.record_opened, actor, ref.case_number, ref.organisation_key)
+
+
+def _filling(
+    ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond, modal: OpenedModal
+) -> None:
+    """The form into the opened modal, off Bolt's threads; a refusal or a failure is said in that modal."""
+    try:
+        fill_answer_form(ctx, body, client, modal)
+    except Exception as error:
+        text = error_text(ctx, error, body)
+        view = _notice_view(ctx.texts, ctx.texts.render("slack/answer_form.j2", part="not_opened", error=text))
+        try:
+            client.views_update(view_id=modal.view_id, hash=modal.hash, view=view)
+        except Exception as refused:  # the modal can't be changed: say it where the click was
+            log.warning("Modal %s not updated: %s", modal.view_id, refused)
+            if body.get("response_url"):
+                respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _not_opened(ctx: HandlerContext, error: Exception, body: dict[str, Any], respond: Respond) -> None:
+    """The light modal did not open. A trigger that expired on the way, or a rate limit, gets Svara to try
+    again; anything else is told as Bolt's error handler would."""
+    code = error.response.get("error") if isinstance(error, SlackApiError) else None
+    try:
+        if code not in ("expired_trigger_id", "ratelimited"):
+            raise error
+        log.warning("Answer form not opened: views.open answered %s", code)
+        ref = ids.RecipientRef.decode(payload.action_value(body))
+        text, blocks = try_again_message(ctx.texts, ref, busy=code == "ratelimited")
+        if body.get("response_url"):
+            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+    except Exception as failure:
+        handle_error(ctx, failure, body, respond)
 
 
 @dataclass(frozen=True)
@@ -560,13 +641,16 @@ def _logged(work: Callable[..., object], *args: object) -> None:
 
 
 def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPlace, row: AssignmentRow) -> None:
-    """Show the recipient's new state (and its buttons) on the remiss message the form was opened from, or
-    on the remiss message of the thread it was opened in (a button in the chat answer's thread)."""
+    """Show the recipient's new state (and its buttons) on the remiss message the form was opened from, on
+    the remiss message of the thread it was opened in (a button in the chat answer's thread), or else on the
+    recipient's remiss DM in that conversation (Svara on a reminder, or on the message to try again)."""
     channel, wanted = place.channel, (place.ref.case_number, place.ref.organisation_key)
     if channel is None:
         return
     places = (place.ts, place.thread_ts)
     ts = next((ts for ts in places if ts and ctx.service.recipient_of_message(channel, ts) == wanted), None)
+    if ts is None:
+        ts = next((m.ts for m in ctx.service.remiss_dms(*wanted) if m.channel_id == channel), None)
     if ts is None:
         return
     sender = ctx.service.sender_name(row.remiss)
@@ -608,9 +692,16 @@ def register(app: App, ctx: HandlerContext) -> None:
     @app.action(ids.ANSWER)
     def _answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        # Never raised to Bolt: Bolt 1.30 loses an ack() when the listener raises within ~10 ms of it
+        # The light modal opens here, at once: at 200 clicks a form thread was free only after the trigger's
+        # three seconds (bench/bench_ack.py), and those forms never opened. The form then replaces it.
+        # Nothing is raised to Bolt: Bolt 1.30 loses an ack() when the listener raises within ~10 ms of it
         # (thread_runner resets ack.response), and Slack then sees no answer.
-        forms.submit(_telling, ctx, open_answer_form, body, client, respond)
+        try:
+            modal = open_loading_modal(ctx, body, client)
+        except Exception as error:
+            forms.submit(_not_opened, ctx, error, body, respond)
+            return
+        forms.submit(_filling, ctx, body, client, respond, modal)
 
     @app.action(KIND)
     def _kind(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:

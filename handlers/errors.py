@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse, Respond
@@ -26,21 +26,25 @@ def handle_error(
     client: WebClient | None = None,
 ) -> None:
     """Tell the user what happened in words they can act on; stack traces go to the log only."""
-    if isinstance(error, TamperedPayload):
-        text = _tampered(ctx, error, body)
-    elif isinstance(error, DomainError):
-        text = ctx.texts.error(error)
-        log.info("Refused %s: %s", body.get("type") or body.get("command"), error)
-    else:
-        text = ctx.texts.message("internal_error")
-        log.exception("Unhandled error in a Slack listener", exc_info=error)
+    text = error_text(ctx, error, body)
     if respond is not None and body.get("response_url"):
         respond(text=text, response_type="ephemeral", replace_original=False)
     elif isinstance(error, TamperedPayload) and client is not None:
         _direct_message(client, body, text)  # a button in a modal has no response_url: the user's DM
 
 
-def _tampered(ctx: HandlerContext, error: TamperedPayload, body: dict[str, Any]) -> str:
+def error_text(ctx: HandlerContext, error: Exception, body: Mapping[str, Any]) -> str:
+    """Log a refusal or a failure of a listener, and return what to tell the user about it."""
+    if isinstance(error, TamperedPayload):
+        return _tampered(ctx, error, body)
+    if isinstance(error, DomainError):
+        log.info("Refused %s: %s", body.get("type") or body.get("command"), error)
+        return ctx.texts.error(error)
+    log.exception("Unhandled error in a Slack listener", exc_info=error)
+    return ctx.texts.message("internal_error")
+
+
+def _tampered(ctx: HandlerContext, error: TamperedPayload, body: Mapping[str, Any]) -> str:
     """A payload we did not produce: a warning with the reason (no trace), and the user's Swedish message."""
     user = body.get("user")
     user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")

@@ -33,6 +33,7 @@ NEW_REMISS_SHORTCUT = "new_remiss"
 NEW_REMISS_VIEW = "new_remiss"
 PREVIEW_VIEW = "new_remiss_preview"
 ANSWER_VIEW = "answer"
+ANSWER_LOADING_VIEW = "answer_loading"  # opened at once on Svara, inside the trigger's life; the form replaces it
 DECLINE_VIEW = "decline"
 HAND_OVER_VIEW = "hand_over"
 EXTENSION_REQUEST_VIEW = "extension_request"

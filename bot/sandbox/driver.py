@@ -168,12 +168,14 @@ class SlackDriver:
         message: Message | None = None,
         view_id: str | None = None,
         state_values: Mapping[str, Any] | None = None,
+        trigger_age: float = 0.0,
         **fields: Any,
     ) -> AppResponse:
         """The user uses the element `action_id` in `message`, in view `view_id`, or by default wherever the
         fake shows it to the user (open modal, Home tab, then the newest DM message). `value` defaults to the
         element's own (a button's); `fields` go into the action as Slack names them: `selected_option`,
-        `selected_options`, `selected_date`, `selected_user`...
+        `selected_options`, `selected_date`, `selected_user`... `trigger_age`: seconds between Slack issuing
+        the click's trigger_id and the app getting the click (a request held up in a queue on the way).
         """
         container = message or self._view_or_showing(user_id, action_id, view_id)
         found_block_id, element = _find_element(_blocks_of(container), action_id)
@@ -188,7 +190,7 @@ class SlackDriver:
             **fields,
         }
         payload = {
-            **self._interaction("block_actions", user_id),
+            **self._interaction("block_actions", user_id, trigger_age=trigger_age),
             **self._container(container, state_values or {}),
             "actions": [action],
         }
@@ -314,10 +316,10 @@ class SlackDriver:
         # Interactive payloads arrive as one form field holding the JSON.
         return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
 
-    def _interaction(self, kind: str, user_id: str, *, with_trigger: bool = True) -> JSON:
+    def _interaction(self, kind: str, user_id: str, *, with_trigger: bool = True, trigger_age: float = 0.0) -> JSON:
         identity = self.fake.identity
         name = self._user_name(user_id)
-        trigger = {"trigger_id": self.fake.new_trigger_id(user_id)} if with_trigger else {}
+        trigger = {"trigger_id": self.fake.new_trigger_id(user_id, age=trigger_age)} if with_trigger else {}
         return {
             "type": kind,
             "team": {"id": identity.team_id, "domain": identity.team_domain},

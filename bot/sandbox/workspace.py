@@ -354,12 +354,13 @@ class Workspace:
                 return None
             return file.content
 
-    def new_trigger_id(self, user_id: str | None = None) -> str:
-        """A trigger id as Slack puts in an interactive payload; it expires 3 s after issue (by `clock`)."""
+    def new_trigger_id(self, user_id: str | None = None, *, age: float = 0.0) -> str:
+        """A trigger id as Slack puts in an interactive payload; it expires 3 s after issue (by `clock`), and
+        one issued `age` seconds ago has that much less left."""
         with self._lock:
             number = next(self._seq)
             trigger_id = f"{number}.{self.epoch}.{number:032x}"
-            self._triggers[trigger_id] = _Trigger(user_id, self.clock())
+            self._triggers[trigger_id] = _Trigger(user_id, self.clock() - age)
             return trigger_id
 
     def resolve_submission(self, user_id: str, view_id: str, ack: Mapping[str, Any] | None) -> None:

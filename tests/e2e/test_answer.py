@@ -89,13 +89,32 @@ def thread_lines(box: Sandbox) -> str:
 
 # -- acting as Slack's client ------------------------------------------------------------------------
 def press_answer(box: Sandbox, message: Message, user: str = OFFICIAL) -> View:
-    """Press Svara (or Ändra svar) on the message; returns the form Slack opened."""
+    """Press Svara (or Ändra svar) on the message; returns the modal Slack opened once it holds the form."""
+    view_id = press_for_modal(box, message, user)
+    return box.fake.wait_for(lambda: next((v for v in [box.fake.view(view_id)] if is_form(v)), None))
+
+
+def press_for_modal(box: Sandbox, message: Message, user: str = OFFICIAL) -> str:
+    """Press Svara; returns the id of the modal the click opened (whatever it shows yet)."""
     before = len(box.fake.calls_to("views.open"))
     response = box.driver.block_action(user, ids.ANSWER, message=message)
     assert response.status == 200
     call = box.fake.wait_for(lambda: box.fake.calls_to("views.open")[before:])[0]
     assert isinstance(call.response, dict) and call.response["ok"], call.response
-    return box.fake.views_of(user)[-1]
+    return str(call.response["view"]["id"])
+
+
+def is_form(view: View | None) -> bool:
+    return view is not None and view.callback_id == ids.ANSWER_VIEW
+
+
+def modal_text(box: Sandbox, view_id: str, wanted: str) -> str:
+    """The text of the modal once the app has put `wanted` in it."""
+    return box.fake.wait_for(
+        lambda: next(
+            (t for v in [box.fake.view(view_id)] if v for t in [" ".join(mrkdwn_texts(v.payload))] if wanted in t), None
+        )
+    )
 
 
 def act_in_form(box: Sandbox, view: View, action_id: str, values: dict[str, Any], **fields: Any) -> View:
@@ -222,6 +241,90 @@ def test_svara_opens_the_form_with_the_remiss_its_questions_and_deadline(sandbox
     assert input_block(form, "kind")["element"]["initial_option"]["value"] == "yttrande"
     assert sandbox.fake.wait_for(lambda: recipient(sandbox).opened_at) is not None
     assert sandbox.fake.warnings == []
+
+
+def test_svara_opens_a_light_modal_at_once_and_the_full_form_then_replaces_it(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+
+    form = press_answer(sandbox, message)
+
+    opened = sandbox.fake.calls_to("views.open")[-1]
+    light = opened.params["view"]
+    assert isinstance(opened.response, dict)
+    assert light["callback_id"] == ids.ANSWER_LOADING_VIEW and light["title"]["text"] == "Svara på remissen"
+    assert "submit" not in light and [b["type"] for b in light["blocks"]] == ["section"]
+    assert light["blocks"][0]["text"]["text"] == "Hämtar dina frågor …"
+    # The form replaces that very modal, and only the version views.open answered with.
+    [update] = sandbox.fake.calls_to("views.update")
+    shown = opened.response["view"]
+    assert (update.params["view_id"], update.params["hash"]) == (shown["id"], shown["hash"])
+    assert sandbox.fake.views_of(OFFICIAL) == [form] and form.id == shown["id"]
+    place = answer.FormPlace.decode(form.private_metadata)
+    assert (place.ref, place.channel, place.ts) == (ids.RecipientRef(CASE, ORG), message.channel, message.ts)
+    submit_accepted(sandbox, filled(form, answers={1: "Svar."}, meeting_date="2023-11-19", paragraph="§ 1"))
+    assert [r.content.answers[0].text for r in recipient(sandbox).responses] == ["Svar."]
+    assert sandbox.fake.warnings == []
+
+
+def test_a_click_whose_trigger_expired_on_the_way_gets_svara_to_try_again_which_opens_the_form(
+    sandbox: Sandbox,
+) -> None:
+    message = send_remiss(sandbox)
+
+    # Slack issued the click's trigger 3.5 seconds before the app got the click: views.open can't use it.
+    response = sandbox.driver.block_action(OFFICIAL, ids.ANSWER, message=message, trigger_age=3.5)
+
+    assert response.status == 200
+    told = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
+    assert told.status == 200
+    assert (told.payload["response_type"], told.payload["replace_original"]) == ("ephemeral", False)
+    assert told.payload["text"] == (
+        "Formuläret hann inte öppnas i tid. Tryck på Svara för att försöka igen. "
+        "Inget av det du redan sparat har gått förlorat."
+    )
+    buttons = [e for e in _elements(told.payload["blocks"]) if e.get("type") == "button"]
+    assert [(b["action_id"], b["value"], b["text"]["text"]) for b in buttons] == [
+        (ids.ANSWER, f"{ORG}|{CASE}", "Svara")
+    ]
+    assert sandbox.fake.views_of(OFFICIAL) == [] and recipient(sandbox).opened_at is None
+    # The message is ephemeral (posted to a response_url): press Svara in it as the official saw it.
+    shown = Message(
+        message.channel, "1700000999.000100", told.payload["text"], told.payload["blocks"], ephemeral_to=OFFICIAL
+    )
+
+    form = press_answer(sandbox, shown)
+
+    submit_accepted(
+        sandbox, filled(form, answers={1: "Svar i andra försöket."}, meeting_date="2023-11-19", paragraph="§ 2")
+    )
+    assert [r.content.answers[0].text for r in recipient(sandbox).responses] == ["Svar i andra försöket."]
+    assert sandbox.fake.warnings == []
+
+
+def test_a_click_slack_refuses_with_a_rate_limit_gets_svara_to_try_again(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+    sandbox.fake.inject("views.open", status=429)
+
+    assert sandbox.driver.block_action(OFFICIAL, ids.ANSWER, message=message).status == 200
+
+    told = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
+    assert told.payload["text"] == (
+        "Formuläret kunde inte öppnas just nu, eftersom Slack tar emot för många anrop. "
+        "Tryck på Svara för att försöka igen. Inget av det du redan sparat har gått förlorat."
+    )
+    assert [e["action_id"] for e in _elements(told.payload["blocks"]) if e.get("type") == "button"] == [ids.ANSWER]
+    assert sandbox.fake.views_of(OFFICIAL) == []
+
+
+def test_a_form_slack_will_not_show_is_replaced_by_a_message_not_left_loading(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+    sandbox.fake.inject("views.update", error="invalid_arguments")
+
+    view_id = press_for_modal(sandbox, message)
+
+    failed = "Något gick fel hos remissbot och åtgärden genomfördes inte."
+    assert failed in modal_text(sandbox, view_id, failed)
+    assert recipient(sandbox).opened_at is None
 
 
 def test_a_10000_character_answer_with_positions_and_an_yttrande_is_stored_whole(sandbox: Sandbox) -> None:
@@ -475,15 +578,13 @@ def test_a_form_opened_in_the_remiss_thread_updates_the_remiss_message_not_the_r
 def test_someone_who_does_not_answer_for_the_organisation_is_refused_in_swedish(sandbox: Sandbox) -> None:
     message = send_remiss(sandbox)
 
-    response = sandbox.driver.block_action(SOMEONE_ELSE, ids.ANSWER, message=message)
+    view_id = press_for_modal(sandbox, message, SOMEONE_ELSE)
 
-    assert response.status == 200
-    refusal = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
-    assert refusal.payload["response_type"] == "ephemeral"
-    assert refusal.payload["text"] == (
-        "Du är inte ansvarig handläggare eller ersättare för Tekniska nämnden och kan inte svara för den."
-    )
-    assert sandbox.fake.views_of(SOMEONE_ELSE) == [] and sandbox.fake.calls_to("views.open") == []
+    # The light modal opened at once says why, in place of the form.
+    refusal = "Du är inte ansvarig handläggare eller ersättare för Tekniska nämnden och kan inte svara för den."
+    assert refusal in modal_text(sandbox, view_id, refusal)
+    refused = sandbox.fake.view(view_id)
+    assert refused is not None and not is_form(refused) and "submit" not in refused.payload
     assert recipient(sandbox).opened_at is None
 
 
@@ -499,9 +600,7 @@ def test_an_edit_after_the_recipients_deadline_is_refused_in_swedish(sandbox: Sa
     deadline_passed = "Svarstiden gick ut 30 november 2023. Kontakta remissamordnaren om ni behöver ändra något."
     assert refused == {"response_action": "errors", "errors": {"answer_1": deadline_passed}}
     assert [r.content.answers[0].text for r in recipient(sandbox).responses] == ["Svar."]
-    sandbox.driver.block_action(OFFICIAL, ids.ANSWER, message=message)
-    late = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
-    assert late.payload["text"] == deadline_passed
+    assert deadline_passed in modal_text(sandbox, press_for_modal(sandbox, message), deadline_passed)
 
 
 def test_answer_text_with_mentions_is_stored_literally_and_never_becomes_a_mention(sandbox: Sandbox) -> None:

@@ -290,6 +290,16 @@ def test_a_trigger_id_works_once_and_expires_after_three_seconds(
     assert slack_error(lambda: client.views_open(trigger_id="1.2.3", view=modal()))["error"] == "invalid_trigger_id"
 
 
+def test_a_trigger_issued_more_than_three_seconds_before_it_is_used_has_expired(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    fresh = fake.new_trigger_id("U0ANNA", age=2.5)
+    held_up = fake.new_trigger_id("U0ANNA", age=3.1)
+
+    assert client.views_open(trigger_id=fresh, view=modal())["ok"]
+    assert slack_error(lambda: client.views_open(trigger_id=held_up, view=modal()))["error"] == "expired_trigger_id"
+
+
 def test_a_modal_stack_holds_the_root_and_two_pushed_views(client: WebClient, fake: FakeSlack) -> None:
     client.views_open(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal("Steg 1"))
     client.views_push(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal("Steg 2"))
