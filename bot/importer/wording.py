@@ -10,7 +10,9 @@ from typing import Any
 import jinja2
 
 import templates
+from bot.domain.text import without_control_characters
 from bot.importer.model import DocumentError, Field, ImportedRemiss, WarningCode
+from bot.rendering import grouped_number
 
 _TEMPLATE_DIR = Path(templates.__file__).parent
 
@@ -26,6 +28,7 @@ class Wording:
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
         )
+        environment.filters["tal"] = grouped_number
         self._messages: Any = environment.get_template("importer/messages.j2").module
         self._report = environment.get_template("importer/report.j2")
 
@@ -39,7 +42,7 @@ class Wording:
 
     def report(self, result: ImportedRemiss, *, file_name: str) -> str:
         """The human report: each field with its confidence, what is missing, warnings."""
-        return self._report.render(r=result, file_name=file_name)
+        return without_control_characters(self._report.render(r=result, file_name=file_name))
 
     def save_refused(self, missing: Sequence[Field]) -> str:
         """Why no draft was saved."""
@@ -51,7 +54,8 @@ class Wording:
 
     def _message(self, name: str, params: Mapping[str, object]) -> str:
         macro = getattr(self._messages, name)
-        return str(macro(dict(params))).strip()
+        # A file name comes from whoever sent the file: nothing in it may move a terminal's cursor.
+        return without_control_characters(str(macro(dict(params)))).strip()
 
 
 @lru_cache(maxsize=1)

@@ -202,7 +202,7 @@ def test_every_refusal_and_warning_code_has_a_swedish_message(wording: Wording) 
         "limit_mb": "20,0",
         "suffix": ".odt",
         "unpacked_mb": "300,0",
-        "limit": "500 000",
+        "limit": 500_000,
         "pages": [2, 3],
         "numbers": ["STK-2023-1", "STK-2023-2"],
         "dates": ["2023-11-30", "2023-12-15"],

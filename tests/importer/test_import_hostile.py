@@ -227,3 +227,14 @@ def test_control_characters_in_pasted_text_are_stripped_too(directory: Directory
     found = import_text(A_SMALL_REMISS.replace("Ny parkeringsnorm", "Ny\x1b]0;x\x07 parkeringsnorm"), directory)
 
     assert found.title == "Ny]0;x parkeringsnorm för Malmö"
+
+
+def test_a_refusal_names_the_file_without_its_control_characters_and_groups_the_limit() -> None:
+    from bot.importer.readers import MAX_TEXT_CHARACTERS
+    from bot.importer.wording import default_wording
+
+    error = DocumentError(DocumentErrorCode.TOO_MUCH_TEXT, limit=MAX_TEXT_CHARACTERS)
+    message = default_wording().error(error, file_name="remiss\x1b[2J\x07.txt")
+
+    assert "remiss[2J.txt" in message and "\x1b" not in message and "\x07" not in message
+    assert f"{MAX_TEXT_CHARACTERS:,}".replace(",", " ") in message
