@@ -862,7 +862,8 @@ def open_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) ->
 
 
 def submit_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any], ack: Ack) -> None:
-    """The picked file: close the picker, then read the document and fill the form under it."""
+    """The picked file: close the picker, then read the document and fill the form under it (after the ack,
+    so a failure there is told, never raised to Bolt)."""
     view = payload.view(body)
     meta = payload.json_object(payload.metadata(view) or "{}", "import metadata")
     root, form = payload.string(meta, "root", "import metadata"), FormContext.decode(meta.get("form"))
@@ -873,7 +874,7 @@ def submit_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any], 
         ack(response_action="errors", errors={DOCUMENT_FILE: _form_text(ctx, "error_no_file")})
         return
     ack()
-    fill_form_from_document(ctx, client, root, form, files[0])
+    after_ack(ctx, body, None, lambda: fill_form_from_document(ctx, client, root, form, files[0]), client=client)
 
 
 def offer_import(ctx: HandlerContext, client: WebClient, event: dict[str, Any]) -> None:
@@ -931,8 +932,13 @@ def fill_form_from_document(
     directory = ctx.service.directory()
     try:
         found = _import_from_slack(ctx, client, file, name, directory)
-    except _ImportFailed as failure:
-        notes = [_form_text(ctx, "import_failed", message=str(failure))]
+    except Exception as failure:
+        if isinstance(failure, _ImportFailed):
+            message = str(failure)
+        else:  # the child crashed, or a bug: unforeseen, so logged with its trace; the form must not stay "reading"
+            log.exception("The import of a document failed")
+            message = default_wording().import_failed(file_name=name)
+        notes = [_form_text(ctx, "import_failed", message=message)]
         _update_form(ctx, client, root_view_id, FormValues(contact_user=contact_user), form, notes)
         return
     contact = _user_by_email(client, found.contact.email) if found.contact and found.contact.email else ""
