@@ -963,7 +963,7 @@ def _import_from_slack(
     url = str(file.get("url_private_download") or file.get("url_private") or "")
     try:
         content = download_slack_file(
-            url, str(client.token or ""), max_bytes=MAX_FILE_BYTES, api_base_url=client.base_url
+            url, str(client.token or ""), max_bytes=MAX_FILE_BYTES, api_base_url=ctx.slack_api_url
         )
     except FileRefused as refused:
         log.warning("Refused to fetch %s with the bot token: %s", name, refused)
