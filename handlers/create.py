@@ -76,6 +76,15 @@ METADATA_LIMIT = 3000
 OPTION_TEXT_LIMIT = 75
 OPTIONS_LIMIT = 100
 MAX_LENGTH = {CASE_NUMBER: 40, TITLE: 250, DESCRIPTION: 3000, DOCUMENTS: 3000, DEADLINE: 80, QUESTIONS: 3000}
+# The FormValues attribute behind each text input, to tell when a prefill was cut to its input's length.
+TEXT_FIELDS = {
+    CASE_NUMBER: "case_number",
+    TITLE: "title",
+    DESCRIPTION: "description",
+    DOCUMENTS: "documents",
+    DEADLINE: "deadline_text",
+    QUESTIONS: "questions",
+}
 
 _NUMBERED = re.compile(r"^(?:fråga\s*)?\d{1,2}\s*[.):]\s*|^[-•*–]\s+", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+")
@@ -152,6 +161,10 @@ class FormValues:
 
     def question_texts(self) -> list[str]:
         return split_questions(self.questions)
+
+    def longer_than_inputs(self) -> list[str]:
+        """The fields whose text is longer than their input holds: the form shows them cut (Slack refuses more)."""
+        return [name for name, attribute in TEXT_FIELDS.items() if len(getattr(self, attribute)) > MAX_LENGTH[name]]
 
 
 @dataclass(frozen=True)
@@ -944,6 +957,7 @@ def fill_form_from_document(
     contact = _user_by_email(client, found.contact.email) if found.contact and found.contact.email else ""
     values = FormValues.from_import(found, ctx.service.sender_key, contact or contact_user)
     notes = [_form_text(ctx, "imported", name=name)]
+    notes += [_form_text(ctx, "import_cut", field=f, limit=MAX_LENGTH[f]) for f in values.longer_than_inputs()]
     notes += [_form_text(ctx, "import_warning", message=w.message) for w in found.warnings]
     if found.unmatched_recipients:
         notes.append(_form_text(ctx, "unmatched", names=list(found.unmatched_recipients)))
