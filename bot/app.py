@@ -130,7 +130,14 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     # Shut down with the core, forms first: a form finishing meanwhile may still queue background work.
     core.executors += [listeners, forms, background]
     app = App(signing_secret=signing_secret, client=client, listener_executor=listeners)
-    register(app, HandlerContext(service=core.service, texts=core.texts, background=background, forms=forms))
+    context = HandlerContext(
+        service=core.service,
+        texts=core.texts,
+        background=background,
+        forms=forms,
+        slack_api_url=core.settings.slack_api_url,
+    )
+    register(app, context)
     return app
 
 

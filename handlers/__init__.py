@@ -54,6 +54,9 @@ class HandlerContext:
     forms: Executor = field(
         default_factory=lambda: ThreadPoolExecutor(FORM_THREADS, thread_name_prefix="remissbot-forms")
     )
+    # SLACK_API_URL as configured: the loopback Slack in tests and the demo, None in production. Only then may its
+    # host get the bot token for a file; the client's base URL (https://slack.com/api/ by default) never does.
+    slack_api_url: str | None = None
 
 
 def event_id(body: dict[str, Any]) -> str | None:

@@ -76,6 +76,15 @@ METADATA_LIMIT = 3000
 OPTION_TEXT_LIMIT = 75
 OPTIONS_LIMIT = 100
 MAX_LENGTH = {CASE_NUMBER: 40, TITLE: 250, DESCRIPTION: 3000, DOCUMENTS: 3000, DEADLINE: 80, QUESTIONS: 3000}
+# The FormValues attribute behind each text input, to tell when a prefill was cut to its input's length.
+TEXT_FIELDS = {
+    CASE_NUMBER: "case_number",
+    TITLE: "title",
+    DESCRIPTION: "description",
+    DOCUMENTS: "documents",
+    DEADLINE: "deadline_text",
+    QUESTIONS: "questions",
+}
 
 _NUMBERED = re.compile(r"^(?:fråga\s*)?\d{1,2}\s*[.):]\s*|^[-•*–]\s+", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+")
@@ -152,6 +161,10 @@ class FormValues:
 
     def question_texts(self) -> list[str]:
         return split_questions(self.questions)
+
+    def longer_than_inputs(self) -> list[str]:
+        """The fields whose text is longer than their input holds: the form shows them cut (Slack refuses more)."""
+        return [name for name, attribute in TEXT_FIELDS.items() if len(getattr(self, attribute)) > MAX_LENGTH[name]]
 
 
 @dataclass(frozen=True)
@@ -862,7 +875,8 @@ def open_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) ->
 
 
 def submit_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any], ack: Ack) -> None:
-    """The picked file: close the picker, then read the document and fill the form under it."""
+    """The picked file: close the picker, then read the document and fill the form under it (after the ack,
+    so a failure there is told, never raised to Bolt)."""
     view = payload.view(body)
     meta = payload.json_object(payload.metadata(view) or "{}", "import metadata")
     root, form = payload.string(meta, "root", "import metadata"), FormContext.decode(meta.get("form"))
@@ -873,7 +887,7 @@ def submit_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any], 
         ack(response_action="errors", errors={DOCUMENT_FILE: _form_text(ctx, "error_no_file")})
         return
     ack()
-    fill_form_from_document(ctx, client, root, form, files[0])
+    after_ack(ctx, body, None, lambda: fill_form_from_document(ctx, client, root, form, files[0]), client=client)
 
 
 def offer_import(ctx: HandlerContext, client: WebClient, event: dict[str, Any]) -> None:
@@ -931,13 +945,19 @@ def fill_form_from_document(
     directory = ctx.service.directory()
     try:
         found = _import_from_slack(ctx, client, file, name, directory)
-    except _ImportFailed as failure:
-        notes = [_form_text(ctx, "import_failed", message=str(failure))]
+    except Exception as failure:
+        if isinstance(failure, _ImportFailed):
+            message = str(failure)
+        else:  # the child crashed, or a bug: unforeseen, so logged with its trace; the form must not stay "reading"
+            log.exception("The import of a document failed")
+            message = default_wording().import_failed(file_name=name)
+        notes = [_form_text(ctx, "import_failed", message=message)]
         _update_form(ctx, client, root_view_id, FormValues(contact_user=contact_user), form, notes)
         return
     contact = _user_by_email(client, found.contact.email) if found.contact and found.contact.email else ""
     values = FormValues.from_import(found, ctx.service.sender_key, contact or contact_user)
     notes = [_form_text(ctx, "imported", name=name)]
+    notes += [_form_text(ctx, "import_cut", field=f, limit=MAX_LENGTH[f]) for f in values.longer_than_inputs()]
     notes += [_form_text(ctx, "import_warning", message=w.message) for w in found.warnings]
     if found.unmatched_recipients:
         notes.append(_form_text(ctx, "unmatched", names=list(found.unmatched_recipients)))
@@ -957,7 +977,7 @@ def _import_from_slack(
     url = str(file.get("url_private_download") or file.get("url_private") or "")
     try:
         content = download_slack_file(
-            url, str(client.token or ""), max_bytes=MAX_FILE_BYTES, api_base_url=client.base_url
+            url, str(client.token or ""), max_bytes=MAX_FILE_BYTES, api_base_url=ctx.slack_api_url
         )
     except FileRefused as refused:
         log.warning("Refused to fetch %s with the bot token: %s", name, refused)

@@ -1,8 +1,8 @@
 """Which URLs are Slack's: the only places replies may be posted and the bot token may be sent.
 
-Slack's own hosts over https, or the origin of the Web API base URL the client is configured with
-(SLACK_API_URL, the loopback Slack in tests and the demo). A URL from a payload or a file object is data
-from outside: anything else is refused, including redirects to anything else.
+Slack's own hosts over https, or the origin of the configured SLACK_API_URL (the loopback Slack in tests and
+the demo; None in production). A URL from a payload or a file object is data from outside: anything else is
+refused, and a redirect off Slack's file host is never followed.
 """
 
 from __future__ import annotations
@@ -57,14 +57,21 @@ def is_file_url(url: object, api_base_url: str | None) -> bool:
 
 
 class FileRefused(Exception):
-    """A file's URL (or a redirect from it) leads outside Slack's file host: the token was not sent there."""
+    """A file's URL is not on Slack's file host: nothing was sent there."""
+
+
+class RedirectNotFollowed(OSError):
+    """The file host sent the download elsewhere, which is not followed: a failed download, not a file outside
+    Slack. Slack does this when the token lacks files:read (to the workspace's sign-in page on *.slack.com)."""
 
 
 def download_slack_file(url: str, token: str, *, max_bytes: int, api_base_url: str | None) -> bytes:
     """A private file's bytes from Slack's file host, with the bot token; at most `max_bytes`.
 
-    Raises FileRefused for a URL (or a redirect) outside Slack's file host, ValueError for a sign-in page
-    instead of the file or a file over the limit, OSError when the host cannot be reached.
+    `api_base_url` is the configured SLACK_API_URL (None in production): only then is its host a file host.
+    Raises FileRefused for a URL outside Slack's file host; ValueError for a sign-in page instead of the file
+    or a file over the limit; OSError when the host cannot be reached or redirects off the file host
+    (RedirectNotFollowed: the token goes nowhere else).
     """
     if not is_file_url(url, api_base_url):
         raise FileRefused(f"not Slack's file host: {url[:200]!r}")
@@ -80,7 +87,8 @@ def download_slack_file(url: str, token: str, *, max_bytes: int, api_base_url: s
 
 
 class _SlackOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """urllib copies the Authorization header to wherever a redirect points; only Slack's file host may get it."""
+    """urllib copies the Authorization header to wherever a redirect points; only Slack's file host may get it,
+    so a redirect anywhere else is not followed at all."""
 
     def __init__(self, api_base_url: str | None) -> None:
         self._api_base_url = api_base_url
@@ -95,6 +103,6 @@ class _SlackOnlyRedirects(urllib.request.HTTPRedirectHandler):
         newurl: str,
     ) -> urllib.request.Request | None:
         if not is_file_url(newurl, self._api_base_url):
-            log.warning("Refused a redirect from a Slack file to another host: %s", newurl[:200])
-            raise FileRefused(f"redirected away from Slack's file host: {newurl[:200]!r}")
+            log.warning("Did not follow a redirect of a Slack file to another host (files:read?): %s", newurl[:200])
+            raise RedirectNotFollowed(f"redirected away from Slack's file host: {newurl[:200]!r}")
         return super().redirect_request(req, fp, code, msg, headers, newurl)

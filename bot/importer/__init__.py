@@ -9,6 +9,7 @@ from bot.importer.model import (
     Field,
     ImportedRecipient,
     ImportedRemiss,
+    ImportFailed,
     ParseWarning,
     WarningCode,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "DocumentError",
     "DocumentErrorCode",
     "Field",
+    "ImportFailed",
     "ImportedRecipient",
     "ImportedRemiss",
     "ParseWarning",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -11,6 +12,8 @@ from bot.domain.organisation import Directory
 from bot.importer.model import DocumentError, Field, ImportedRemiss
 from bot.importer.service import import_file
 from bot.importer.wording import Wording, default_wording
+
+log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -33,8 +36,8 @@ def run_import(
 ) -> int:
     """Imports the file, prints the result (report or one JSON object) and saves a draft if asked.
 
-    Returns 0 when the document was read (and, with `save`, saved); 1 when it could not be read or
-    lacks what a draft needs, in which case nothing is saved.
+    Returns 0 when the document was read (and, with `save`, saved); 1 when it could not be read (or the
+    import failed) or lacks what a draft needs, in which case nothing is saved.
     """
     wording = default_wording()
     try:
@@ -42,6 +45,10 @@ def run_import(
     except DocumentError as error:
         message = wording.error(error, file_name=path.name)
         _emit_failure(out, as_json, message, code=error.code.value)
+        return EXIT_FAILED
+    except Exception:  # ImportFailed, or a bug: one Swedish line here, the details with --debug
+        log.debug("The import of %s failed", path.name, exc_info=True)
+        _emit_failure(out, as_json, wording.import_failed(file_name=path.name), code="import_failed")
         return EXIT_FAILED
     if save is None:
         _emit_result(out, as_json, result, wording, path)

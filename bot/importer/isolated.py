@@ -17,7 +17,7 @@ from pathlib import Path
 
 import bot
 from bot.domain.organisation import Directory
-from bot.importer.model import DocumentError, DocumentErrorCode, ImportedRemiss
+from bot.importer.model import DocumentError, DocumentErrorCode, ImportedRemiss, ImportFailed
 
 MEGABYTE = 1024 * 1024
 
@@ -42,7 +42,11 @@ class _Request:
 
 
 def import_isolated(path: Path, directory: Directory, *, max_bytes: int, limits: Limits) -> ImportedRemiss:
-    """The import of `path` as the child did it; raises DocumentError for a refusal or a child out of limits."""
+    """The import of `path` as the child did it.
+
+    Raises DocumentError for a refusal or a child out of its limits (the file's doing), ImportFailed for a
+    child that crashed, could not start or answered something that is no answer (ours).
+    """
     request = pickle.dumps(_Request(path, directory, max_bytes, limits))
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([_PROJECT_ROOT, os.environ.get("PYTHONPATH", "")])}
     try:
@@ -56,15 +60,23 @@ def import_isolated(path: Path, directory: Directory, *, max_bytes: int, limits:
         )
     except subprocess.TimeoutExpired as expired:
         raise DocumentError(DocumentErrorCode.TOO_DEMANDING) from expired
-    if done.returncode == _EXIT_CRASHED:
-        raise RuntimeError(f"the import child failed: {done.stderr.decode(errors='replace')[-2000:]}")
-    if done.returncode != 0:  # killed at its CPU limit (SIGXCPU), or out of memory
+    except OSError as error:  # no process to be had (out of processes, the interpreter gone)
+        raise ImportFailed(f"could not start the import child: {error}") from error
+    # Killed by a signal (SIGXCPU at its CPU limit, SIGKILL from the kernel when memory ran out), or out of
+    # memory by its own account: the file asked too much. Any other exit is the child failing, not the file.
+    if done.returncode < 0 or done.returncode == _EXIT_OUT_OF_MEMORY:
         raise DocumentError(DocumentErrorCode.TOO_DEMANDING)
-    answer = pickle.loads(done.stdout)  # noqa: S301 - written by our own child process, just now
+    if done.returncode != 0:
+        stderr = done.stderr.decode(errors="replace")[-2000:]
+        raise ImportFailed(f"the import child exited with {done.returncode}: {stderr}")
+    try:
+        answer = pickle.loads(done.stdout)  # noqa: S301 - written by our own child process, just now
+    except Exception as error:  # cut short or garbled: unpickling can raise almost anything
+        raise ImportFailed(f"the import child's answer could not be read ({len(done.stdout)} bytes)") from error
     if isinstance(answer, _Refusal):
         raise DocumentError(answer.code, **answer.params)
     if not isinstance(answer, ImportedRemiss):
-        raise RuntimeError(f"the import child answered {type(answer).__name__}")
+        raise ImportFailed(f"the import child answered {type(answer).__name__}")
     return answer
 
 
@@ -92,17 +104,18 @@ def _child() -> int:
     from bot.importer.service import import_here
 
     try:
-        answer: ImportedRemiss | _Refusal = import_here(request.path, request.directory, request.max_bytes)
-    except DocumentError as error:
-        answer = _Refusal(error.code, error.params)
-    except MemoryError:
+        try:
+            answer: ImportedRemiss | _Refusal = import_here(request.path, request.directory, request.max_bytes)
+        except DocumentError as error:
+            answer = _Refusal(error.code, error.params)
+        sys.stdout.buffer.write(pickle.dumps(answer))
+    except MemoryError:  # the file's doing, also while pickling what it gave
         return _EXIT_OUT_OF_MEMORY
     except Exception:  # a bug, not the file: the parent reports it as one
         import traceback
 
         traceback.print_exc()
         return _EXIT_CRASHED
-    sys.stdout.buffer.write(pickle.dumps(answer))
     return 0
 
 

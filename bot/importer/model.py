@@ -71,6 +71,13 @@ class DocumentErrorCode(StrEnum):
     TOO_DEMANDING = "too_demanding"  # the reader ran out of its CPU time or memory
 
 
+class ImportFailed(Exception):
+    """The import itself failed, not the file: its child process crashed, could not start or answered garbage.
+
+    Unforeseen, so the message (in English) is for the log; the user gets a general Swedish sentence.
+    """
+
+
 class DocumentError(Exception):
     """A document the importer cannot read; `params` fill the Swedish message."""
 

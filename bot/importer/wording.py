@@ -36,6 +36,10 @@ class Wording:
         """Why the file cannot be read, in Swedish."""
         return self._message(f"error_{error.code.value}", {**error.params, "file_name": file_name})
 
+    def import_failed(self, *, file_name: str) -> str:
+        """The import itself failed (not the file): what to do, in Swedish."""
+        return self._message("error_import_failed", {"file_name": file_name})
+
     def warning(self, code: WarningCode, params: Mapping[str, object]) -> str:
         """One warning about an import, in Swedish."""
         return self._message(f"warning_{code.value}", params)

@@ -602,3 +602,23 @@ def test_a_document_that_cannot_be_read_is_explained_in_the_form(box: Sandbox) -
     box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
     view = view_when(box, lambda v: v.id == root.id and ":x:" in shown(v))
     assert "002.pdf" in shown(view)
+
+
+def test_an_imported_field_longer_than_its_input_holds_is_cut_and_the_form_says_so(box: Sandbox) -> None:
+    from tests.importer.documents import A_SMALL_REMISS
+
+    long = " ".join(["Hur påverkas er verksamhet av normen och dess krav på cykelparkering"] * 14)
+    questions = "\n".join(f"{n}. {long}?" for n in range(1, 5))
+    text = A_SMALL_REMISS.replace("1. Hur påverkas er verksamhet?\n2. Vilken nämnd bör följa upp normen?", questions)
+    file = box.fake.add_file("lang.txt", text.encode())
+    root = open_form(box)
+    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
+    view_when(box, lambda v: v.id != root.id)
+
+    box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
+
+    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in shown(v))
+    filled = {block_id.partition("~")[0]: value["value"] for block_id, value in as_filled(view).items()}
+    assert len(filled["questions"]["value"]) == 3000
+    assert "Frågorna var längre än 3 000 tecken och har kortats; hela texten finns i dokumentet." in shown(view)
+    assert "Rubriken var längre" not in shown(view)

@@ -55,3 +55,10 @@ def test_the_token_goes_only_to_slacks_file_host_or_the_loopback_slack() -> None
         "http://127.0.0.1:8123/files-pri/T0-F1/a.docx",
     ):
         assert not is_file_url(url, None if "127.0.0.1" in url else LOOPBACK), url
+
+
+def test_without_a_configured_slack_api_url_only_slacks_file_host_gets_the_token() -> None:
+    assert not is_file_url("https://slack.com/x", None)
+    assert not is_file_url("https://slack.com/api/files-pri/T0-F1/a.docx", None)
+    assert is_file_url("https://files.slack.com/files-pri/T0-F1/a.docx", None)
+    assert is_file_url("http://127.0.0.1:8123/files-pri/T0-F1/a.docx", LOOPBACK)
