@@ -40,7 +40,7 @@ def cut_slack_text(text: str, limit: int, note: Callable[[int], str] | None = No
 
     Text that fits is returned as it is. Longer text is cut at a space or line break where one is near, never
     inside an entity or a link, and ends with `note(n)` saying how many characters the reader does not see
-    (by default "… (1 234 tecken till visas inte)"). The one rule for shortening anything sent to Slack.
+    (by default "… (ytterligare 1 234 tecken visas inte)"). The one rule for shortening anything sent to Slack.
     """
     if len(text) <= limit:
         return text
@@ -82,7 +82,7 @@ def _safe_head(text: str, room: int) -> str:
 
 
 def left_out_note(count: int) -> str:
-    """ "… (1 234 tecken till visas inte)", from templates/messages.j2."""
+    """ "… (ytterligare 1 234 tecken visas inte)", from templates/messages.j2."""
     return _note_texts().message("left_out", count=count)
 
 
@@ -93,8 +93,9 @@ def _note_texts() -> Texts:
 
 
 def grouped_number(value: int) -> str:
-    """'1 234 567': a space between thousands, as Swedish writes numbers."""
-    return f"{value:,}".replace(",", " ")
+    """'1 234 567': a space between thousands, as Swedish writes numbers; a no-break space (U+00A0), so a
+    number never breaks across two lines."""
+    return f"{value:,}".replace(",", "\u00a0")
 
 
 def swedish_date(value: date | datetime, tz: ZoneInfo = STOCKHOLM) -> str:

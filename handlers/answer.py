@@ -30,7 +30,7 @@ from bot.rendering import Texts
 from bot.service import Actor, AssignmentRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, context, divider, plain_text, section, slack_text
-from handlers.errors import error_text, handle_error
+from handlers.errors import error_text, handle_error, tell_user
 from handlers.remiss_blocks import button, remiss_message
 from handlers.richtext import from_plain_text, to_plain_text
 
@@ -518,11 +518,12 @@ def _filling(
             client.views_update(view_id=modal.view_id, hash=modal.hash, view=view)
         except Exception as refused:  # the modal can't be changed: say it where the click was
             log.warning("Modal %s not updated: %s", modal.view_id, refused)
-            if body.get("response_url"):
-                respond(text=text, response_type="ephemeral", replace_original=False)
+            tell_user(body, text, respond, client)
 
 
-def _not_opened(ctx: HandlerContext, error: Exception, body: dict[str, Any], respond: Respond) -> None:
+def _not_opened(
+    ctx: HandlerContext, error: Exception, body: dict[str, Any], respond: Respond, client: WebClient
+) -> None:
     """The light modal did not open. A trigger that expired on the way, or a rate limit, gets Svara to try
     again; anything else is told as Bolt's error handler would."""
     code = error.response.get("error") if isinstance(error, SlackApiError) else None
@@ -532,10 +533,10 @@ def _not_opened(ctx: HandlerContext, error: Exception, body: dict[str, Any], res
         log.warning("Answer form not opened: views.open answered %s", code)
         ref = ids.RecipientRef.decode(payload.action_value(body))
         text, blocks = try_again_message(ctx.texts, ref, busy=code == "ratelimited")
-        if body.get("response_url"):
-            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+        # A Svara in the Home tab has no response_url: then the message with Svara goes to the user's DM.
+        tell_user(body, text, respond, client, blocks=blocks)
     except Exception as failure:
-        handle_error(ctx, failure, body, respond)
+        handle_error(ctx, failure, body, respond, client)
 
 
 @dataclass(frozen=True)
@@ -699,7 +700,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         try:
             modal = open_loading_modal(ctx, body, client)
         except Exception as error:
-            forms.submit(_not_opened, ctx, error, body, respond)
+            forms.submit(_not_opened, ctx, error, body, respond, client)
             return
         forms.submit(_filling, ctx, body, client, respond, modal)
 

@@ -22,8 +22,18 @@ MESSAGE_TEXT_BUDGET = 11_000
 
 
 def plain_text(text: str, limit: int | None = None) -> Block:
-    """A plain_text object (titles, labels, button texts), emoji shortcodes shown as emoji; cut to `limit`."""
-    return {"type": "plain_text", "text": slack_text(text, limit), "emoji": True}
+    """A plain_text object (titles, labels, button texts), emoji shortcodes shown as emoji; cut to `limit` with
+    a bare "…" (a label of 75 characters has no room to say how much it leaves out; mrkdwn sections do)."""
+    text = without_control_characters(text)
+    return {
+        "type": "plain_text",
+        "text": text if limit is None else cut_slack_text(text, limit, _ellipsis),
+        "emoji": True,
+    }
+
+
+def _ellipsis(left_out: int) -> str:
+    return "…"
 
 
 def slack_text(text: str, limit: int | None = None) -> str:

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.errors import DomainError
+from bot.domain.remiss import Recipient
 from bot.ports import StoreUnavailable
 from bot.service import AssignmentRow
 from handlers import HandlerContext, event_id, ids
@@ -130,6 +131,10 @@ def how_to_answer(ctx: HandlerContext, row: AssignmentRow) -> Reply:
     return Reply(intro, blocks)
 
 
+class AnswerStoredReplyFailed(Exception):
+    """A chat answer was stored (and its event marked handled), but the reply saying so could not be written."""
+
+
 def store_chat_answer(
     ctx: HandlerContext, user_id: str, case_number: str, organisation_key: str, text: str, event_id: str | None = None
 ) -> Reply | None:
@@ -155,6 +160,17 @@ def store_chat_answer(
     )
     if recipient is None:
         return None
+    try:
+        return _stored_reply(ctx, row, parsed, recipient, missing)
+    except Exception as error:  # stored and committed: whatever fails now must not be told as "not saved"
+        raise AnswerStoredReplyFailed(case_number, organisation_key) from error
+
+
+def _stored_reply(
+    ctx: HandlerContext, row: AssignmentRow, parsed: ParsedMessage, recipient: Recipient, missing: list[int]
+) -> Reply:
+    """What was stored and what is still missing, after the store."""
+    remiss = row.remiss
     stored = _render(
         ctx,
         "stored",
@@ -241,6 +257,10 @@ def answer_written_in_chat(
     text = slack_message_text(str(event.get("text") or ""))
     try:
         thread_ts, reply = _reply_to(ctx, event, user_id, text, event_id)
+    except AnswerStoredReplyFailed as error:
+        log.exception("Stored a chat answer from %s in %s, but could not write the reply", user_id, channel)
+        _tell_stored(ctx, client, channel, str(event.get("thread_ts")), error)
+        return
     except Exception as error:
         if isinstance(error, StoreUnavailable):
             log.warning("Could not handle a message from %s in %s: %s", user_id, channel, error)
@@ -264,6 +284,19 @@ def answer_written_in_chat(
         log.warning("Could not reply to %s in %s: %s", user_id, channel, error.response.get("error"))
     except StoreUnavailable:  # the event could not be marked handled: reply anyway rather than stay silent
         _post(client, channel, thread_ts, reply)
+
+
+def _tell_stored(
+    ctx: HandlerContext, client: WebClient, channel: str, thread_ts: str, error: AnswerStoredReplyFailed
+) -> None:
+    """The short, true message when the full reply failed: the answer is in the draft. If even that can't be
+    written, nothing is said (the failure is logged) rather than something untrue."""
+    try:
+        message = _render(ctx, "stored_without_details")
+    except Exception:
+        log.exception("No reply to the chat answer stored for %s", error)
+        return
+    _post(client, channel, thread_ts, Reply(message, [section(message)], stored=True))
 
 
 def _post(client: WebClient, channel: str, thread_ts: str, reply: Reply) -> None:

@@ -28,9 +28,30 @@ def handle_error(
     """Tell the user what happened in words they can act on; stack traces go to the log only."""
     text = error_text(ctx, error, body)
     if respond is not None and body.get("response_url"):
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        tell_user(body, text, respond, None)
     elif isinstance(error, TamperedPayload) and client is not None:
-        _direct_message(client, body, text)  # a button in a modal has no response_url: the user's DM
+        tell_user(body, text, None, client)  # a button in a modal has no response_url: the user's DM
+
+
+def tell_user(
+    body: Mapping[str, Any],
+    text: str,
+    respond: Respond | None,
+    client: WebClient | None,
+    *,
+    blocks: list[dict[str, Any]] | None = None,
+) -> None:
+    """Say `text` where the user clicked: ephemerally by the response_url, else (a button in the Home tab or a
+    modal has none) in the user's DM. Never raises: this runs after the ack, where a network error or a
+    refusal from Slack would reach Bolt; it is logged once instead."""
+    try:
+        if respond is not None and body.get("response_url"):
+            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+        elif client is not None:
+            _direct_message(client, body, text, blocks)
+    except Exception as failure:
+        detail = failure.response.get("error") if isinstance(failure, SlackApiError) else repr(failure)
+        log.warning("Could not tell %r what happened: %s", _user_id(body), detail)
 
 
 def error_text(ctx: HandlerContext, error: Exception, body: Mapping[str, Any]) -> str:
@@ -46,21 +67,22 @@ def error_text(ctx: HandlerContext, error: Exception, body: Mapping[str, Any]) -
 
 def _tampered(ctx: HandlerContext, error: TamperedPayload, body: Mapping[str, Any]) -> str:
     """A payload we did not produce: a warning with the reason (no trace), and the user's Swedish message."""
-    user = body.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
-    log.warning("Ignored a tampered %s from %r: %s", body.get("type") or body.get("command"), user_id, error.reason)
+    kind = body.get("type") or body.get("command")
+    log.warning("Ignored a tampered %s from %r: %s", kind, _user_id(body), error.reason)
     return ctx.texts.message("tampered_payload")
 
 
-def _direct_message(client: WebClient, body: dict[str, Any], text: str) -> None:
+def _user_id(body: Mapping[str, Any]) -> object:
     user = body.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else None
-    if not isinstance(user_id, str) or not user_id:
-        return
-    try:
-        client.chat_postMessage(channel=user_id, text=text)
-    except SlackApiError as failure:
-        log.warning("Could not tell %s about a tampered payload: %s", user_id, failure.response.get("error"))
+    return user.get("id") if isinstance(user, dict) else body.get("user_id")
+
+
+def _direct_message(
+    client: WebClient, body: Mapping[str, Any], text: str, blocks: list[dict[str, Any]] | None = None
+) -> None:
+    user_id = _user_id(body)
+    if isinstance(user_id, str) and user_id:
+        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
 
 
 def refuse_tampered_submission(
@@ -77,8 +99,7 @@ def refuse_tampered_submission(
         if isinstance(b, dict) and b.get("type") == "input" and isinstance(b.get("block_id"), str)
     ]
     if not inputs:
-        if client is not None:
-            _direct_message(client, body, text)
+        tell_user(body, text, None, client)
         return BoltResponse(status=200, body="")
     errors = {"response_action": "errors", "errors": {inputs[0]: text}}
     return BoltResponse(status=200, body=json.dumps(errors), headers={"content-type": "application/json"})

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from bot.domain.errors import DomainError, ErrorCode
-from bot.rendering import Texts, slack_escape, swedish_date, swedish_datetime, swedish_weekday_date
+from bot.rendering import Texts, grouped_number, slack_escape, swedish_date, swedish_datetime, swedish_weekday_date
 
 
 def test_dates_are_written_the_swedish_way_in_stockholm_time() -> None:
@@ -37,3 +39,18 @@ def test_every_error_code_has_its_own_swedish_message() -> None:
     for code in ErrorCode:
         message = texts.error(DomainError(code, field="title", **params))
         assert message and message != fallback, code
+
+
+def test_numbers_are_grouped_in_thousands_by_a_no_break_space() -> None:
+    assert grouped_number(1_234_567) == "1\u00a0234\u00a0567" and grouped_number(999) == "999"
+
+
+def test_the_bot_never_says_jag_in_any_template() -> None:
+    templates = Path(__file__).parent.parent / "templates"
+    found = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in sorted(templates.rglob("*.j2"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bjag\b", line, re.IGNORECASE)
+    ]
+    assert found == []

@@ -8,8 +8,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.rendering import cut_slack_text, shown_length, slack_escape
+from handlers.blocks import plain_text
 
-NOTE = re.compile(r"… \((\d{1,3}(?: \d{3})*) tecken till visas inte\)$")
+NOTE = re.compile(r"… \(ytterligare (\d{1,3}(?:\u00a0\d{3})*) tecken visas inte\)$")
 ENTITY = re.compile(r"&(?:amp|lt|gt);")
 
 
@@ -55,18 +56,28 @@ def test_cut_text_fits_keeps_entities_and_links_whole_and_says_how_much_was_left
         assert note is not None, cut
         head = cut[: note.start()]
         assert text.startswith(head)
-        left_out = int(note.group(1).replace(" ", ""))
+        left_out = int(note.group(1).replace("\u00a0", ""))
         assert left_out == shown_length(text) - shown_length(head) > 0
 
 
 def test_a_cut_among_escaped_characters_never_shows_half_an_entity() -> None:
     cut = cut_slack_text(slack_escape("<&>" * 2000), 3000)
     assert len(cut) <= 3000 and whole_units(cut)
-    assert cut.endswith(" tecken till visas inte)")
+    assert cut.endswith(" tecken visas inte)")
 
 
-def test_how_much_was_left_out_is_written_with_a_space_between_thousands() -> None:
-    assert cut_slack_text("x" * 5000, 3000).endswith("x… (2 032 tecken till visas inte)")
+def test_how_much_was_left_out_is_written_with_a_no_break_space_between_thousands() -> None:
+    # U+00A0: "2 032" never breaks across two lines on a phone.
+    assert cut_slack_text("x" * 5000, 3000).endswith("x… (ytterligare 2\u00a0039 tecken visas inte)")
+
+
+def test_a_short_label_cut_to_fit_ends_with_a_bare_ellipsis_not_a_count() -> None:
+    name = "Yttrande_över_remiss_Uppdrag_budget_2023_områdeslyft_Tekniska_nämnden_slutlig_version.pdf"
+
+    label = plain_text(name, 75)["text"]
+
+    assert len(label) <= 75 and label.endswith("…") and "tecken" not in label
+    assert name.startswith(label.removesuffix("…"))
 
 
 def test_a_cut_ends_on_a_whole_word_when_one_is_near() -> None:

@@ -301,6 +301,56 @@ def test_a_click_whose_trigger_expired_on_the_way_gets_svara_to_try_again_which_
     assert sandbox.fake.warnings == []
 
 
+def told_in_dm(box: Sandbox, wanted: str, after: int) -> Message:
+    """The first DM message to the official after the `after`th that says `wanted`."""
+    return box.fake.wait_for(
+        lambda: next((m for m in box.fake.messages_in(OFFICIAL)[after:] if wanted in m.text), None)
+    )
+
+
+def test_a_click_in_the_app_home_whose_trigger_expired_gets_svara_in_a_dm_which_opens_the_form(
+    sandbox: Sandbox,
+) -> None:
+    send_remiss(sandbox)
+    sandbox.driver.app_home_opened(OFFICIAL)
+    home = sandbox.fake.wait_for(lambda: sandbox.fake.home_of(OFFICIAL))
+    before = len(sandbox.fake.messages_in(OFFICIAL))
+
+    # A button in the Home tab has no response_url: the only way to reach the official is the DM.
+    response = sandbox.driver.block_action(OFFICIAL, ids.ANSWER, view_id=home.id, trigger_age=3.5)
+
+    assert response.status == 200
+    told = told_in_dm(sandbox, "Formuläret hann inte öppnas i tid.", before)
+    assert told.text == (
+        "Formuläret hann inte öppnas i tid. Tryck på Svara för att försöka igen. "
+        "Inget av det du redan sparat har gått förlorat."
+    )
+    assert action_ids(told) == [ids.ANSWER]
+    assert sandbox.fake.views_of(OFFICIAL) == [] and sandbox.fake.responses == []
+
+    form = press_answer(sandbox, told)
+
+    submit_accepted(
+        sandbox, filled(form, answers={1: "Svar från hemfliken."}, meeting_date="2023-11-19", paragraph="§ 3")
+    )
+    assert [r.content.answers[0].text for r in recipient(sandbox).responses] == ["Svar från hemfliken."]
+    assert sandbox.fake.warnings == []
+
+
+def test_a_form_from_the_app_home_that_slack_will_not_show_anywhere_is_told_in_the_dm(sandbox: Sandbox) -> None:
+    send_remiss(sandbox)
+    sandbox.driver.app_home_opened(OFFICIAL)
+    home = sandbox.fake.wait_for(lambda: sandbox.fake.home_of(OFFICIAL))
+    before = len(sandbox.fake.messages_in(OFFICIAL))
+    # Both the form and the message put in its place are refused: the modal can't be changed at all.
+    sandbox.fake.inject("views.update", error="invalid_arguments", times=2)
+
+    assert sandbox.driver.block_action(OFFICIAL, ids.ANSWER, view_id=home.id).status == 200
+
+    told = told_in_dm(sandbox, "Något gick fel hos remissbot", before)
+    assert told.thread_ts is None and sandbox.fake.responses == []
+
+
 def test_a_click_slack_refuses_with_a_rate_limit_gets_svara_to_try_again(sandbox: Sandbox) -> None:
     message = send_remiss(sandbox)
     sandbox.fake.inject("views.open", status=429)
@@ -309,7 +359,7 @@ def test_a_click_slack_refuses_with_a_rate_limit_gets_svara_to_try_again(sandbox
 
     told = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
     assert told.payload["text"] == (
-        "Formuläret kunde inte öppnas just nu, eftersom Slack tar emot för många anrop. "
+        "Formuläret kunde inte öppnas just nu, eftersom Slack är hårt belastat just nu. "
         "Tryck på Svara för att försöka igen. Inget av det du redan sparat har gått förlorat."
     )
     assert [e["action_id"] for e in _elements(told.payload["blocks"]) if e.get("type") == "button"] == [ids.ANSWER]

@@ -224,7 +224,7 @@ def test_a_long_answer_is_stored_whole_and_echoed_literally(box: Sandbox) -> Non
     assert draft_answers(box)[2] == long_answer.strip()
     text = shown(reply)
     assert "«&lt;!channel&gt; &lt;@U0MIA&gt; &amp; &lt;b&gt;fet&lt;/b&gt; Nämnden" in text
-    assert f"({len(long_answer.strip()):,} tecken)".replace(",", " ") in text
+    assert f"({len(long_answer.strip()):,} tecken)".replace(",", "\u00a0") in text
     assert "<!channel>" not in text
     assert "<@U0MIA>" not in text
     assert len(reply.text) < 2000

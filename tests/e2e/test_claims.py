@@ -70,6 +70,7 @@ def test_an_answer_written_while_the_database_is_down_is_stored_when_slack_deliv
         told = box.fake.wait_for(lambda: bot_replies(box, ANNA, dm.ts), timeout=OUTAGE_WAIT)[0]
     assert NOT_SAVED in told.text
     assert "Skriv det igen här i tråden om en stund." in told.text
+    assert "eftersom remissbot har ett tillfälligt fel" in told.text and "databas" not in told.text
     assert draft_answers(box) == {}
 
     retry = box.driver.event(event, event_id="Ev0OUTAGE1", retry_num=1, retry_reason="http_timeout")

@@ -200,7 +200,7 @@ BAD_INPUT: list[tuple[dict[str, Any], str, str]] = [
     ({"case_number": "STK 2023/137 ???"}, "case_number", "ser inte ut som ett diarienummer"),
     ({"title": ""}, "title", "Fältet Rubrik måste fyllas i."),
     ({"title": "R" * 251}, "title", "Texten i fältet Rubrik är för lång (251 tecken); högst 250 tecken går."),
-    ({"deadline": "snart"}, "deadline", "Jag förstår inte «snart» som ett datum"),
+    ({"deadline": "snart"}, "deadline", "«snart» går inte att läsa som ett datum"),
     ({"deadline": "1 september 2023"}, "deadline", "Sista svarsdatum 1 september 2023 har redan passerat."),
     (
         {"deadline": None, "deadline_date": {"value": {"type": "datepicker", "selected_date": "2023-09-01"}}},

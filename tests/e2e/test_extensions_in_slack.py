@@ -227,7 +227,7 @@ def test_a_date_that_is_not_understood_or_not_later_is_refused_next_to_the_field
         (
             form("blåbärssoppa", reason=reason),
             {
-                "new_deadline": "Jag förstår inte «blåbärssoppa» som ett datum. Skriv t.ex. «15 december» eller "
+                "new_deadline": "«blåbärssoppa» går inte att läsa som ett datum. Skriv t.ex. «15 december» eller "
                 "«om två veckor», eller välj datumet i kalendern."
             },
         ),
@@ -296,7 +296,7 @@ def test_the_coordinator_grants_another_date_than_the_one_asked_for(box: Sandbox
         " torsdag 30 november 2023."
     }
     unparseable = box.driver.view_submission(COORDINATOR, form("snart"))
-    assert unparseable.json()["errors"]["new_deadline"].startswith("Jag förstår inte «snart» som ett datum.")
+    assert unparseable.json()["errors"]["new_deadline"].startswith("«snart» går inte att läsa som ett datum.")
     assert audit_count(box, AuditAction.EXTENDED) == 0
 
     told = bot_dm_count(box, ANNA)

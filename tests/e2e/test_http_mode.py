@@ -82,7 +82,7 @@ def test_an_unknown_case_number_gets_a_swedish_message_not_an_error(sandbox: San
 def test_an_unknown_subcommand_gets_help(sandbox: Sandbox) -> None:
     sandbox.driver.slash_command("U0ANNA", "/remiss", "sammanfatta allt")
     sandbox.fake.wait_for(lambda: sandbox.fake.responses or None)
-    assert "Jag känner inte igen «sammanfatta»" in responses_text(sandbox)
+    assert "/remiss känner inte igen «sammanfatta»" in responses_text(sandbox)
 
 
 def test_the_app_home_shows_what_the_official_has_to_answer(sandbox: Sandbox) -> None:

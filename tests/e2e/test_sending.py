@@ -208,7 +208,9 @@ def test_a_remiss_of_angle_brackets_ampersands_and_many_documents_reaches_slack_
     assert all(not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", t) for t in texts)
     assert all(whole_entities_and_links(t) for t in texts)
     description = next(t for t in texts if t.startswith("Kostnad &lt; 2 mnkr"))
-    assert re.search(r"… _\(\d[\d ]* tecken till visas inte; hela texten finns i handlingarna\)_$", description)
+    assert re.search(
+        r"… _\(ytterligare \d[\d\u00a0]* tecken visas inte; hela texten finns i handlingarna\)_$", description
+    )
     listed = next(t for t in texts if t.startswith("*Handlingar*"))
     shown = listed.count("<https://malmo.se/")
     assert 0 < shown < 40 and listed.endswith(f"… och {40 - shown} dokument till.")

@@ -96,6 +96,9 @@ def test_a_tampered_button_inside_a_modal_is_told_in_a_direct_message(
     assert box.driver.block_action(ANNA, answer.SAVE_DRAFT, view_id=form.id).status == 200
     told = box.fake.wait_for(lambda: box.fake.messages_in(ANNA)[count:][:1])[0]
     assert TAMPERED in told.text
+    assert (
+        "Stäng formuläret om det är öppet och börja om där du tryckte; det du sparat tidigare finns kvar." in told.text
+    )
     assert warnings_about_tampering(caplog) and problems(caplog) == []
     assert snapshot(box.core.engine) == before
 

@@ -86,7 +86,9 @@ def test_a_description_of_escaped_characters_is_cut_between_them_saying_how_much
     _, blocks = remiss_message(Texts(), r, sender="Stadskontoret", today=NOW.date(), preview=True)
     description = next(t for t in _texts_of(blocks) if t.startswith("&lt;&amp;&gt;"))
     assert len(description) <= 3000 and _whole(description)
-    assert re.search(r"… _\([\d ]+ tecken till visas inte; hela texten finns i handlingarna\)_$", description)
+    assert re.search(
+        r"… _\(ytterligare [\d\u00a0]+ tecken visas inte; hela texten finns i handlingarna\)_$", description
+    )
 
 
 def test_documents_that_do_not_fit_are_counted_not_cut_through() -> None:

@@ -237,4 +237,4 @@ def test_a_refusal_names_the_file_without_its_control_characters_and_groups_the_
     message = default_wording().error(error, file_name="remiss\x1b[2J\x07.txt")
 
     assert "remiss[2J.txt" in message and "\x1b" not in message and "\x07" not in message
-    assert f"{MAX_TEXT_CHARACTERS:,}".replace(",", " ") in message
+    assert f"{MAX_TEXT_CHARACTERS:,}".replace(",", "\u00a0") in message

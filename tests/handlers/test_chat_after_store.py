@@ -1,0 +1,65 @@
+"""A chat answer that was stored is never reported as lost, whatever fails while the reply is written.
+
+Nothing known today fails there, so the handler is given texts that fail to render the reply: a stand-in for
+the injected renderer (this is a handler test on the sandbox's state, not an e2e test through Bolt)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.clock import FakeClock
+from bot.domain.remiss import AuditAction
+from bot.rendering import Texts
+from bot.sandbox.harness import Sandbox
+from handlers import HandlerContext
+from handlers.chat import answer_written_in_chat
+from tests.e2e.conftest import clock, database_url  # noqa: F401 - fixtures
+from tests.e2e.test_chat import ANNA, audit_count, bot_replies, draft_answers, official_sandbox, send_remiss
+
+
+class RepliesFailToRender(Texts):
+    """Texts that render everything except the reply saying what a chat answer stored."""
+
+    def render(self, name: str, /, **context: Any) -> str:
+        if context.get("part") in ("stored", "missing", "ask", "complete"):
+            raise RuntimeError("the reply could not be rendered")
+        return super().render(name, **context)
+
+
+@pytest.fixture
+def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:  # noqa: F811 - the imported fixtures
+    with official_sandbox(database_url, clock) as sandbox:
+        yield sandbox
+
+
+def test_a_reply_that_fails_after_the_answer_was_stored_says_it_was_stored_never_that_it_was_not(
+    box: Sandbox,
+) -> None:
+    dm = send_remiss(box)
+    posted = box.fake.record_user_message(dm.channel, ANNA, "Fråga 1: Ja, i hela staden.", dm.ts)
+    event = {
+        "type": "message",
+        "channel": dm.channel,
+        "user": ANNA,
+        "text": posted.text,
+        "ts": posted.ts,
+        "thread_ts": dm.ts,
+        "channel_type": "im",
+    }
+    ctx = HandlerContext(box.core.service, RepliesFailToRender(box.core.settings.timezone))
+    client = WebClient(token=box.fake.identity.bot_token, base_url=box.fake.url)
+
+    answer_written_in_chat(ctx, event, client, "Ev0REPLYFAILS")
+
+    assert draft_answers(box) == {1: "Ja, i hela staden."}
+    [told] = bot_replies(box, ANNA, dm.ts)
+    assert "kunde inte sparas" not in told.text
+    assert told.text.startswith(":floppy_disk: Svaret sparades i utkastet,")
+    # The event is handled: a retry of it stores nothing again and says nothing again.
+    answer_written_in_chat(ctx, event, client, "Ev0REPLYFAILS")
+    assert len(bot_replies(box, ANNA, dm.ts)) == 1
+    assert audit_count(box, AuditAction.DRAFTED) == 1
