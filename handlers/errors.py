@@ -29,8 +29,12 @@ def handle_error(
     text = error_text(ctx, error, body)
     if respond is not None and body.get("response_url"):
         tell_user(body, text, respond, None)
-    elif isinstance(error, TamperedPayload) and client is not None:
-        tell_user(body, text, None, client)  # a button in a modal has no response_url: the user's DM
+    elif client is not None and body.get("type") in _CLICKS:
+        tell_user(body, text, None, client)  # a button in the Home tab or a modal has no response_url: a DM
+
+
+# Payloads a person sent by clicking or submitting: with no response_url to answer on, they are told in a DM.
+_CLICKS = ("block_actions", "view_submission", "shortcut", "message_action")
 
 
 def tell_user(
