@@ -16,7 +16,7 @@ from bot.domain.remiss import RecipientStatus
 from bot.sandbox import Message
 from bot.sandbox.harness import Sandbox
 from handlers import answer, ids
-from tests.e2e.test_chat import ANNA, CASE, ORG, draft_answers, official_sandbox, send_remiss, write
+from tests.e2e.test_chat import ANNA, CASE, ORG, OTHER_ORG, draft_answers, official_sandbox, send_remiss, write
 
 TAMPERED = "Det som skickades gick inte att läsa"
 # Tables a request may write whatever it carries: the claim of an event's id.
@@ -242,3 +242,21 @@ def test_a_nul_character_in_a_chat_answer_or_a_reason_is_dropped_and_the_rest_st
     assert recipient.current_response is not None
     assert recipient.current_response.content.decline_reason == "Ingen tid"
     assert problems(caplog) == []
+
+
+def test_a_refused_click_in_the_home_tab_is_told_in_a_direct_message(
+    box: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A button in the Home tab has no response_url: a refusal there used to reach the log and nobody else.
+    send_remiss(box)
+    box.driver.app_home_opened(ANNA)
+    home = box.fake.wait_for(lambda: box.fake.home_of(ANNA))
+    before = snapshot(box.core.engine)
+    count = len(box.fake.messages_in(ANNA))
+    caplog.set_level(logging.INFO)
+    other = ids.RecipientRef(CASE, OTHER_ORG).encode()
+    assert box.driver.block_action(ANNA, ids.DECLINE, view_id=home.id, value=other).status == 200
+    told = box.fake.wait_for(lambda: box.fake.messages_in(ANNA)[count:][:1])[0]
+    assert "Miljönämnden" in told.text and TAMPERED not in told.text
+    assert problems(caplog) == []
+    assert snapshot(box.core.engine) == before
