@@ -620,5 +620,5 @@ def test_an_imported_field_longer_than_its_input_holds_is_cut_and_the_form_says_
     view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in shown(v))
     filled = {block_id.partition("~")[0]: value["value"] for block_id, value in as_filled(view).items()}
     assert len(filled["questions"]["value"]) == 3000
-    assert "Frågorna var längre än 3 000 tecken och har kortats; hela texten finns i dokumentet." in shown(view)
+    assert "Frågorna var längre än 3\u00a0000 tecken och har kortats; hela texten finns i dokumentet." in shown(view)
     assert "Rubriken var längre" not in shown(view)
