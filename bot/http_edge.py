@@ -28,9 +28,16 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1024 * 1024
 # Slack's documented replay window: a request signed more than five minutes from now is refused.
 MAX_CLOCK_SKEW_SECONDS = 5 * 60
+# Slack's payloads nest about 10-15 deep (a view's state is body > view > state > values > block > element >
+# option); anything far deeper is refused before a listener, or anything recursive over the body, sees it.
+MAX_NESTING = 64
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only: no sign, exponent, spaces or other scripts
 # Kinds whose listeners read a view, a list of actions or an event: without them Bolt's own parsing fails.
 _NEEDS_OBJECT = {"view_submission": "view", "view_closed": "view", "event_callback": "event"}
+# Kinds whose listeners read who did it from user.id (events carry their user inside the event).
+_NEEDS_USER = {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
+# Kinds Slack always sends with a trigger_id, which the listeners use to open a modal.
+_NEEDS_TRIGGER = {"block_actions", "shortcut", "message_action"}
 
 
 def signature_problem(
@@ -64,9 +71,15 @@ def envelope_problem(body: object) -> str | None:
     """Why a parsed body is not an envelope Slack sends, or None. Values inside it are the listeners' concern."""
     if not isinstance(body, dict):
         return f"the body is a JSON {type(body).__name__}, not an object"
+    if _nested_deeper_than(body, MAX_NESTING):
+        return f"the body is nested more than {MAX_NESTING} deep"
     if "command" in body:
         command = body["command"]
-        return None if isinstance(command, str) and command.startswith("/") else "the command is not /something"
+        if not (isinstance(command, str) and command.startswith("/")):
+            return "the command is not /something"
+        if not _is_text(body.get("user_id")):
+            return "a command without a user_id"
+        return None if _is_text(body.get("trigger_id")) else "a command without a trigger_id"
     if "ssl_check" in body:
         return None
     kind = body.get("type")
@@ -74,6 +87,11 @@ def envelope_problem(body: object) -> str | None:
         return "no type and no command"
     if kind in _NEEDS_OBJECT and not isinstance(body.get(_NEEDS_OBJECT[kind]), dict):
         return f"{kind} without an object in {_NEEDS_OBJECT[kind]!r}"
+    user = body.get("user")
+    if kind in _NEEDS_USER and not (isinstance(user, dict) and _is_text(user.get("id"))):
+        return f"{kind} without a user with an id"
+    if kind in _NEEDS_TRIGGER and not _is_text(body.get("trigger_id")):
+        return f"{kind} without a trigger_id"
     actions = body.get("actions")
     if kind == "block_actions" and not (isinstance(actions, list) and all(isinstance(a, dict) for a in actions)):
         return "block_actions whose actions are not a list of objects"
@@ -81,6 +99,24 @@ def envelope_problem(body: object) -> str | None:
         if body.get(name) is not None and not isinstance(body[name], dict | str):
             return f"{name} is a {type(body[name]).__name__}"
     return None
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _nested_deeper_than(body: object, bound: int) -> bool:
+    """Whether lists and objects in `body` nest more than `bound` deep: a walk with a stack, never recursion."""
+    stack: list[tuple[object, int]] = [(body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth > bound:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 class _Refused(Exception):
@@ -129,7 +165,8 @@ class SlackEdge:
             text = self._readable_by_bolt(text, headers)
             # Bolt's own parser, so that what is checked here is what its listeners get.
             request = BoltRequest(body=text, query=environ.get("QUERY_STRING", ""), headers=dict(headers))
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+        # RecursionError: JSON nested past Python's recursion limit, which its parser refuses to follow.
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as error:
             raise _Refused(400, f"malformed body ({type(error).__name__}: {str(error)[:100]})") from None
         problem = envelope_problem(request.body)
         if problem is not None:
@@ -144,13 +181,21 @@ class SlackEdge:
         means the same form to every parser; the body is re-signed with our own secret, so Bolt's second
         check of the signature still holds.
         """
-        if text.startswith("{") or "payload" not in text or "payload" in parse_qs(text, keep_blank_values=True):
+        if _read_as_json(text, headers) or "payload" not in text:
+            return text
+        if "payload" in parse_qs(text, keep_blank_values=True):
             return text
         rewritten = text.replace("payload", "p%61yload")
         headers["x-slack-signature"] = _signature(
             self._secret, headers["x-slack-request-timestamp"], rewritten.encode()
         )
         return rewritten
+
+
+def _read_as_json(text: str, headers: Mapping[str, str]) -> bool:
+    """Bolt's own rule (slack_bolt.request.internals.parse_body): JSON by content type or by the first character."""
+    content_type = headers.get("content-type")
+    return (content_type is not None and content_type.split(";")[0] == "application/json") or text.startswith("{")
 
 
 def _read_body(environ: WSGIEnvironment) -> bytes:

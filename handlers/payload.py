@@ -48,16 +48,28 @@ def clean_text(text: str) -> str:
 
 
 def clean_in_place(node: Any) -> Any:
-    """Clean every string (keys too) in a parsed payload, in place, so listeners all see the cleaned one."""
-    if isinstance(node, dict):
-        items = list(node.items())
-        node.clear()
-        node.update((clean_text(k) if isinstance(k, str) else k, clean_in_place(v)) for k, v in items)
-    elif isinstance(node, list):
-        node[:] = [clean_in_place(item) for item in node]
-    elif isinstance(node, str):
+    """Clean every string (keys too) in a parsed payload, in place, so listeners all see the cleaned one.
+
+    A walk with a stack, not recursion: a Socket Mode payload never passes the HTTP edge's bound on nesting.
+    """
+    if isinstance(node, str):
         return clean_text(node)
+    stack = [node]
+    while stack:
+        container = stack.pop()
+        if isinstance(container, dict):
+            items = list(container.items())
+            container.clear()
+            container.update((clean_text(k) if isinstance(k, str) else k, _cleaned(v)) for k, v in items)
+            stack.extend(v for v in container.values() if isinstance(v, dict | list))
+        elif isinstance(container, list):
+            container[:] = [_cleaned(item) for item in container]
+            stack.extend(item for item in container if isinstance(item, dict | list))
     return node
+
+
+def _cleaned(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
 
 
 # -- our own encodings -------------------------------------------------------------------------------------

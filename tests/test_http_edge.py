@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from bot.http_edge import envelope_problem, signature_problem
+from bot.http_edge import MAX_NESTING, envelope_problem, signature_problem
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1_700_000_000.0
@@ -54,13 +54,20 @@ def test_with_no_signing_secret_configured_nothing_passes() -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        {"command": "/remiss", "text": ""},
+        {"command": "/remiss", "text": "", "user_id": "U1", "trigger_id": "1.2"},
         {"ssl_check": "1"},
         {"type": "url_verification", "challenge": "x"},
         {"type": "event_callback", "event": {"type": "app_home_opened"}},
-        {"type": "block_actions", "actions": [{"action_id": "a"}], "user": {"id": "U1"}},
-        {"type": "view_submission", "view": {"id": "V1"}},
-        {"type": "shortcut", "callback_id": "ny"},
+        {"type": "block_actions", "actions": [{"action_id": "a"}], "user": {"id": "U1"}, "trigger_id": "1.2"},
+        {"type": "view_submission", "view": {"id": "V1"}, "user": {"id": "U1"}},
+        {"type": "view_closed", "view": {"id": "V1"}, "user": {"id": "U1"}},
+        {"type": "shortcut", "callback_id": "ny", "user": {"id": "U1"}, "trigger_id": "1.2"},
+        {"type": "message_action", "callback_id": "ny", "user": {"id": "U1"}, "trigger_id": "1.2"},
+        {
+            "type": "view_submission",
+            "view": {"id": "V1", "state": {"values": {"b": {"a": {"value": "x"}}}}},
+            "user": {"id": "U1"},
+        },
     ],
 )
 def test_the_envelopes_slack_sends_pass(body: object) -> None:
@@ -88,3 +95,72 @@ def test_the_envelopes_slack_sends_pass(body: object) -> None:
 )
 def test_envelopes_slack_never_sends_have_a_reason(body: object) -> None:
     assert envelope_problem(body)
+
+
+USER = {"id": "U1"}
+TRIGGER = {"trigger_id": "1.2"}
+WITHOUT_A_USER: list[dict[str, object]] = [
+    {"type": "block_actions", "actions": [{"action_id": "a"}], **TRIGGER},
+    {"type": "view_submission", "view": {"id": "V1"}},
+    {"type": "view_closed", "view": {"id": "V1"}},
+    {"type": "shortcut", "callback_id": "ny", **TRIGGER},
+    {"type": "message_action", "callback_id": "ny", **TRIGGER},
+    {"command": "/remiss", "text": "", **TRIGGER},
+]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        *WITHOUT_A_USER,
+        *[
+            {**body, "user": user}
+            for body in WITHOUT_A_USER
+            if "type" in body
+            for user in ("U1", {}, {"id": 7}, {"id": ""}, None)
+        ],
+        *[{**WITHOUT_A_USER[-1], "user_id": user} for user in ("", 7, None, ["U1"])],
+    ],
+)
+def test_an_interaction_without_a_user_who_did_it_has_a_reason(body: dict[str, object]) -> None:
+    assert "user" in str(envelope_problem(body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "block_actions", "actions": [{"action_id": "a"}], "user": USER},
+        {"type": "shortcut", "callback_id": "ny", "user": USER},
+        {"type": "message_action", "callback_id": "ny", "user": USER},
+        {"command": "/remiss", "text": "", "user_id": "U1"},
+        {"command": "/remiss", "text": "", "user_id": "U1", "trigger_id": 5},
+    ],
+)
+def test_a_click_or_command_without_its_trigger_has_a_reason(body: dict[str, object]) -> None:
+    assert "trigger_id" in str(envelope_problem(body))
+
+
+def nested(depth: int, inner: object = "x") -> object:
+    """`inner` wrapped in `depth` objects, built without recursion."""
+    for _ in range(depth):
+        inner = {"a": inner}
+    return inner
+
+
+def test_a_payload_nested_deeper_than_slack_ever_nests_has_a_reason() -> None:
+    view = {"id": "V1", "state": nested(MAX_NESTING)}
+    assert "nested" in str(envelope_problem({"type": "view_submission", "user": USER, "view": view}))
+    deep_list: object = []
+    for _ in range(MAX_NESTING):
+        deep_list = [deep_list]
+    assert "nested" in str(envelope_problem({"type": "view_submission", "user": USER, "view": {"x": deep_list}}))
+
+
+def test_nesting_within_the_bound_passes() -> None:
+    view = {"id": "V1", "state": nested(MAX_NESTING - 3)}
+    assert envelope_problem({"type": "view_submission", "user": USER, "view": view}) is None
+
+
+def test_nesting_far_past_the_recursion_limit_is_measured_without_recursing() -> None:
+    body = {"type": "view_submission", "user": USER, "view": nested(100_000)}
+    assert "nested" in str(envelope_problem(body))

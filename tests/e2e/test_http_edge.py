@@ -116,6 +116,19 @@ def _payload(value: object) -> bytes:
 
 
 USER = {"id": "U0ANNA", "username": "anna", "team_id": "T0"}
+
+
+def _nested(depth: int) -> str:
+    """JSON text of `depth` objects one inside the other (too deep for json.dumps to write)."""
+    return '{"a": ' * depth + '"x"' + "}" * depth
+
+
+def _deep(depth: int) -> bytes:
+    view = '{"id": "V1", "state": ' + _nested(depth) + "}"
+    envelope = '{"type": "view_submission", "user": ' + json.dumps(USER) + ', "view": ' + view + "}"
+    return urlencode({"payload": envelope}).encode()
+
+
 MALFORMED = {
     "payload that is not JSON": (b"payload=%7Bnot+json", FORM),
     "payload that is a list": (_payload([{"type": "block_actions"}]), FORM),
@@ -133,6 +146,37 @@ MALFORMED = {
     "slash-command form without a command": (b"user_id=U0ANNA&text=hj%C3%A4lp&team_id=T0", FORM),
     "response_urls that is not a list of objects": (
         _payload({"type": "view_submission", "user": USER, "view": {"id": "V1"}, "response_urls": 7}),
+        FORM,
+    ),
+    # Past the recursion limit Python's JSON parser gives up; below it, anything recursive over the body would.
+    "payload nested 2000 deep": (_deep(2000), FORM),
+    "payload nested 900 deep": (_deep(900), FORM),
+    "payload nested 100 deep": (_deep(100), FORM),
+    "JSON event nested 900 deep": (
+        ('{"type": "event_callback", "event": {"type": "message", "x": ' + _nested(900) + "}}").encode(),
+        "application/json",
+    ),
+    "block_actions without a user": (
+        _payload({"type": "block_actions", "actions": [{"action_id": "svara"}], "trigger_id": "1.2"}),
+        FORM,
+    ),
+    "block_actions whose user has no id": (
+        _payload({"type": "block_actions", "user": {"name": "a"}, "actions": [{"action_id": "svara"}]}),
+        FORM,
+    ),
+    "view_submission without a user": (_payload({"type": "view_submission", "view": {"id": "V1"}}), FORM),
+    "view_closed with the user as text": (
+        _payload({"type": "view_closed", "user": "U0ANNA", "view": {"id": "V1"}}),
+        FORM,
+    ),
+    "shortcut without a user": (_payload({"type": "shortcut", "callback_id": "ny_remiss", "trigger_id": "1.2"}), FORM),
+    "message_action without a user": (
+        _payload({"type": "message_action", "callback_id": "x", "trigger_id": "1.2"}),
+        FORM,
+    ),
+    "slash command without user_id": (b"command=%2Fremiss&text=hj%C3%A4lp&team_id=T0&trigger_id=1.2", FORM),
+    "block_actions without a trigger_id": (
+        _payload({"type": "block_actions", "user": USER, "actions": [{"action_id": "svara"}]}),
         FORM,
     ),
 }
@@ -216,3 +260,13 @@ def test_a_command_whose_text_holds_the_word_payload_is_answered_like_any_other(
     status, _ = post(sandbox, body, signed(sandbox, body))
     assert status == 200
     sandbox.fake.wait_for(lambda: sandbox.fake.responses or None)
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8"])
+def test_a_json_body_is_read_as_json_by_its_content_type_even_when_it_starts_with_whitespace(
+    sandbox: Sandbox, content_type: str
+) -> None:
+    # Bolt reads a body as JSON by its content type or its first character; the edge must agree with it.
+    body = b' \n{"type": "url_verification", "token": "t", "challenge": "payload-ab12"}'
+    status, text = post(sandbox, body, signed(sandbox, body, content_type))
+    assert (status, json.loads(text)) == (200, {"challenge": "payload-ab12"})

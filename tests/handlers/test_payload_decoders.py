@@ -269,3 +269,13 @@ def test_a_lone_surrogate_from_json_becomes_the_replacement_character() -> None:
 
 def test_well_formed_surrogate_pairs_are_kept_as_the_character_they_make() -> None:
     assert payload.clean_text(json.loads('"\\ud83d\\ude00"')) == "😀"
+
+
+def test_a_payload_nested_past_the_recursion_limit_is_cleaned_whole() -> None:
+    # Socket Mode payloads never pass the HTTP edge's nesting bound, so cleaning must not recurse.
+    inner: dict[str, Any] = {"k\ud800": ["\x00\udfff"]}
+    body: Any = inner
+    for _ in range(5000):
+        body = {"a": [body]}
+    assert payload.clean_in_place(body) is body
+    assert inner == {"k\ufffd": ["\ufffd"]}
