@@ -20,4 +20,4 @@ def test_too_much_formatting_is_said_without_counting_text_runs(wording: Wording
 def test_both_numbers_of_unmatched_recipients_are_grouped_alike(wording: Wording) -> None:
     message = wording.warning(WarningCode.UNMATCHED_RECIPIENTS, {"count": 1200, "total": 1500})
 
-    assert message.startswith("1 200 av 1 500 remissinstanser finns inte i organisationskatalogen.")
+    assert message.startswith("1\u00a0200 av 1\u00a0500 remissinstanser finns inte i organisationskatalogen.")
