@@ -29,7 +29,7 @@ from bot.ports import StoreUnavailable
 from bot.rendering import Texts
 from bot.service import Actor, AssignmentRow
 from handlers import HandlerContext, ids, payload
-from handlers.blocks import Block, acting_user, context, divider, plain_text, section, slack_text
+from handlers.blocks import OPTION_TEXT_LIMIT, Block, acting_user, context, divider, plain_text, section, slack_text
 from handlers.errors import error_text, handle_error, tell_user
 from handlers.remiss_blocks import button, remiss_message
 from handlers.richtext import from_plain_text, to_plain_text
@@ -69,7 +69,6 @@ MAX_FILES = 10  # file_input takes at most 10
 FILE_TYPES = ["pdf", "doc", "docx", "odt", "rtf"]
 PARAGRAPH_MAX = 30
 DECIDED_BY_MAX = 300
-OPTION_TEXT_LIMIT = 75
 # private_metadata holds 3000 characters; the remembered decision details stay well inside it.
 REMEMBERED_TEXT_MAX = 1000
 
@@ -555,7 +554,7 @@ class _FormAction:
             actor=ctx.service.actor(acting_user(body)),
             place=FormPlace.decode(view.get("private_metadata")),
             view_id=payload.string(view, "id", "view"),
-            values=_state_values(view),
+            values=payload.state_values(view),
         )
 
     def assignment(self, ctx: HandlerContext) -> AssignmentRow:
@@ -608,7 +607,7 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], ack: Ack, client
     place = FormPlace.decode(view.get("private_metadata"))
     ref = place.ref
     actor = ctx.service.actor(acting_user(body))
-    values = _state_values(view)
+    values = payload.state_values(view)
     content: ResponseContent | None = None
     try:
         row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
@@ -627,10 +626,6 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], ack: Ack, client
     # The recipient as _act just stored it; the message refresh is best effort, off the listener thread.
     updated = replace(row, recipient=recipient, status=recipient.status(row.today))
     ctx.background.submit(_logged, refresh_remiss_message, ctx, client, place, updated)
-
-
-def _state_values(view: Mapping[str, Any]) -> Mapping[str, Any]:
-    return payload.mapping(payload.mapping(view.get("state") or {}, "view.state").get("values") or {}, "view.state")
 
 
 def _logged(work: Callable[..., object], *args: object) -> None:

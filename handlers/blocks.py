@@ -13,6 +13,7 @@ from handlers import payload
 Block = dict[str, Any]
 
 SECTION_TEXT_LIMIT = 3000
+OPTION_TEXT_LIMIT = 75  # an option's text or description in a select, radio buttons or checkboxes
 HEADER_LIMIT = 150
 MESSAGE_BLOCK_LIMIT = 50
 HOME_BLOCK_LIMIT = 100

@@ -38,6 +38,7 @@ from handlers import HandlerContext, event_id, ids, payload
 from handlers.blocks import (
     MESSAGE_BLOCK_LIMIT,
     MESSAGE_TEXT_BUDGET,
+    OPTION_TEXT_LIMIT,
     Block,
     context,
     divider,
@@ -73,7 +74,6 @@ FORM_FIELDS = frozenset(
 ALL_NAMND, ALL_BOLAG = "all_namnder", "all_bolag"
 
 METADATA_LIMIT = 3000
-OPTION_TEXT_LIMIT = 75
 OPTIONS_LIMIT = 100
 MAX_LENGTH = {CASE_NUMBER: 40, TITLE: 250, DESCRIPTION: 3000, DOCUMENTS: 3000, DEADLINE: 80, QUESTIONS: 3000}
 # The FormValues attribute behind each text input, to tell when a prefill was cut to its input's length.
@@ -776,7 +776,7 @@ def submit_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], ac
     actor = ctx.service.actor(str(body["user"]["id"]))
     view = payload.view(body)
     form = FormContext.decode(view.get("private_metadata"))
-    values = FormValues.from_state(_state_values(view))
+    values = FormValues.from_state(payload.state_values(view))
     if not actor.is_coordinator:
         ack(
             response_action="errors",
@@ -1011,10 +1011,6 @@ def _form_text(ctx: HandlerContext, part: str, **extra: object) -> str:
 
 def _text(element: Mapping[str, Any] | None) -> str:
     return payload.typed_text(element or {})
-
-
-def _state_values(view: Mapping[str, Any]) -> Mapping[str, Any]:
-    return payload.mapping(payload.mapping(view.get("state") or {}, "view.state").get("values") or {}, "view.state")
 
 
 def _of_field_type(value: object, annotation: str) -> bool:

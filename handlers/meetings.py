@@ -17,7 +17,7 @@ from bot.dates import parse_swedish_date
 from bot.domain.errors import DomainError
 from bot.domain.organisation import Organisation
 from handlers import HandlerContext, ids, payload
-from handlers.blocks import Block, plain_text, section
+from handlers.blocks import OPTION_TEXT_LIMIT, Block, plain_text, section
 from handlers.errors import after_ack, on_action
 
 ORGANISATION_BLOCK = "organisation"
@@ -36,7 +36,7 @@ def meetings_view(ctx: HandlerContext, organisation: Organisation, choices: list
     """The modal for one organisation; with a picker when the user may edit several."""
     blocks: list[Block] = []
     if len(choices) > 1:
-        options = [{"text": plain_text(o.name, 75), "value": o.key} for o in choices[:100]]
+        options = [{"text": plain_text(o.name, OPTION_TEXT_LIMIT), "value": o.key} for o in choices[:100]]
         current = next(option for option in options if option["value"] == organisation.key)
         blocks.append(
             {

@@ -137,11 +137,15 @@ def metadata(shown: Mapping[str, Any]) -> str:
     return string(shown, "private_metadata", "view", required=False)
 
 
+def state_values(shown: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A view's `state.values`: each input's state by block id ({} when it has none)."""
+    state = mapping(shown.get("state") or {}, "view.state")
+    return mapping(state.get("values") or {}, "view.state.values")
+
+
 def element(shown: Mapping[str, Any], block_id: str, action_id: str | None = None) -> Mapping[str, Any]:
     """The state of one input of a view (`action_id` defaults to `block_id`); {} when the view lacks it."""
-    state = mapping(shown.get("state") or {}, "view.state")
-    values = mapping(state.get("values") or {}, "view.state.values")
-    block = mapping(values.get(block_id) or {}, f"state {block_id}")
+    block = mapping(state_values(shown).get(block_id) or {}, f"state {block_id}")
     return mapping(block.get(action_id or block_id) or {}, f"state {block_id}")
 
 
