@@ -572,7 +572,17 @@ def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient)
     content = content_from_state(row.remiss, action.values, action.place, _stored_files(row.recipient))
     # The action names the new choice itself; the state sent with it should agree, but the action decides.
     content = replace(content, kind=_selected(payload.action(body), KINDS, content.kind))
-    client.views_update(view_id=action.view_id, view=answer_view(ctx.texts, row, content, action.place))
+    _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place))
+
+
+def _redraw(client: WebClient, view_id: str, view: Block) -> None:
+    """Show `view` in the open form; a form the official closed meanwhile is no failure of theirs."""
+    try:
+        client.views_update(view_id=view_id, view=view)
+    except SlackApiError as error:
+        if error.response.get("error") not in _MODAL_GONE:
+            raise
+        log.info("Form %s not redrawn: %s", view_id, error.response.get("error"))
 
 
 def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
@@ -589,15 +599,17 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
         ctx.service.save_draft(action.actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:
         notice = ctx.texts.render("slack/answer_form.j2", part="not_saved", error=ctx.texts.error(error))
-        client.views_update(
-            view_id=action.view_id, view=answer_view(ctx.texts, row, content, action.place, notice=notice)
-        )
+        _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
         return
     row = action.assignment(ctx)
     saved_at = row.recipient.draft.updated_at if row.recipient.draft else ctx.service.now()
     time = saved_at.astimezone(ctx.service.tz).strftime("%H:%M")
-    notice = ctx.texts.render("slack/answer_form.j2", part="saved", time=time)
-    client.views_update(view_id=action.view_id, view=answer_view(ctx.texts, row, content, action.place, notice=notice))
+    try:
+        notice = ctx.texts.render("slack/answer_form.j2", part="saved", time=time)
+        _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
+    except Exception as error:  # the draft is stored: say so, never "not done"
+        log.warning("Draft of %s saved but the form not redrawn: %r", ref.case_number, error)
+        tell_user(body, ctx.texts.render("slack/answer_form.j2", part="saved_not_shown", time=time), None, client)
     refresh_remiss_message(ctx, client, action.place, row)
 
 

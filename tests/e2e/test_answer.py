@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from slack_sdk import WebClient
 
 from bot.clock import FakeClock
@@ -682,3 +684,61 @@ def test_ten_questions_with_10000_character_answers_fit_in_one_form(sandbox: San
     assert [prefilled_answer(edit, n) for n in range(1, 11)] == [answers[n] for n in range(1, 11)]
     assert len(edit.payload["private_metadata"]) <= 3000
     assert sandbox.fake.warnings == []
+
+
+def test_a_draft_saved_as_the_official_closes_the_form_is_kept_and_no_failure_is_told(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    dms = len(sandbox.fake.messages_in(OFFICIAL))
+    # The official closed the form between the click and the form's redraw: Slack no longer has that view.
+    sandbox.fake.inject("views.update", error="not_found")
+    before = len(sandbox.fake.calls_to("views.update"))
+    caplog.set_level(logging.INFO)
+
+    response = sandbox.driver.block_action(
+        OFFICIAL, answer.SAVE_DRAFT, view_id=form.id, state_values=filled(form, answers={1: "Sparat svar."})
+    )
+
+    assert response.status == 200
+    sandbox.fake.wait_for(lambda: sandbox.fake.calls_to("views.update")[before:])
+    remiss_message_showing(sandbox, "Ni har ett utkast")
+    draft = recipient(sandbox).draft
+    assert draft is not None and draft.content.answer_to(1) is not None
+    assert [m.text for m in sandbox.fake.messages_in(OFFICIAL)[dms:] if "Något gick fel" in m.text] == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_a_new_kind_chosen_as_the_official_closes_the_form_tells_nothing(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    dms = len(sandbox.fake.messages_in(OFFICIAL))
+    sandbox.fake.inject("views.update", error="not_found")
+    before = len(sandbox.fake.calls_to("views.update"))
+    caplog.set_level(logging.INFO)
+    values = filled(form, kind=ResponseKind.DELEGATION)
+
+    response = sandbox.driver.block_action(
+        OFFICIAL, answer.KIND, view_id=form.id, state_values=values, selected_option=chosen_kind(values)
+    )
+
+    assert response.status == 200
+    sandbox.fake.wait_for(lambda: sandbox.fake.calls_to("views.update")[before:])
+    assert [m.text for m in sandbox.fake.messages_in(OFFICIAL)[dms:] if "Något gick fel" in m.text] == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_a_draft_saved_when_slack_will_not_redraw_the_form_is_told_as_saved_in_the_dm(sandbox: Sandbox) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    dms = len(sandbox.fake.messages_in(OFFICIAL))
+    sandbox.fake.inject("views.update", error="fatal_error")
+
+    sandbox.driver.block_action(
+        OFFICIAL, answer.SAVE_DRAFT, view_id=form.id, state_values=filled(form, answers={1: "Sparat svar."})
+    )
+
+    told = told_in_dm(sandbox, "Utkastet sparades kl. 09:00", dms)
+    assert "men formuläret kunde inte visa det" in told.text and "Något gick fel" not in told.text
+    draft = recipient(sandbox).draft
+    assert draft is not None and draft.content.answer_to(1) is not None
