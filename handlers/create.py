@@ -46,7 +46,7 @@ from handlers.blocks import (
     plain_text,
     section,
 )
-from handlers.errors import after_ack
+from handlers.errors import after_ack, tell_user
 from handlers.remiss_blocks import button, remiss_message
 from handlers.slack_urls import FileRefused, download_slack_file
 
@@ -818,6 +818,16 @@ def submit_preview(ctx: HandlerContext, client: WebClient, body: dict[str, Any],
         return
     ack()
     forms.discard(payload.string(view, "id", "view"))
+    try:
+        show_draft(ctx, client, user_id, remiss, pending)
+    except Exception as error:  # after the ack, and the draft is stored: say so, never "not done"
+        log.warning("Draft %s saved but not shown: %r", remiss.case_number, error)
+        told = ctx.texts.render("slack/create_preview.j2", part="draft_not_shown", case_number=remiss.case_number)
+        tell_user(body, told, None, client)
+
+
+def show_draft(ctx: HandlerContext, client: WebClient, user_id: str, remiss: Remiss, pending: PendingRemiss) -> None:
+    """The draft message with Skicka remissen and Ändra: in place of the one being edited, or anew."""
     text, blocks = draft_message(ctx, ctx.service.directory(), remiss, pending.recipients)
     if pending.context.message is not None:
         channel, ts = pending.context.message
@@ -1070,7 +1080,9 @@ def register(app: App, ctx: HandlerContext) -> None:
     def _shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         user = str(body["user"]["id"])
-        after_ack(ctx, body, None, lambda: open_new_form(ctx, client, str(body["trigger_id"]), user, None))
+        after_ack(
+            ctx, body, None, lambda: open_new_form(ctx, client, str(body["trigger_id"]), user, None), client=client
+        )
 
     @app.view(ids.NEW_REMISS_VIEW)
     def _form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

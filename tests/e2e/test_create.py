@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -622,3 +623,30 @@ def test_an_imported_field_longer_than_its_input_holds_is_cut_and_the_form_says_
     assert len(filled["questions"]["value"]) == 3000
     assert "Frågorna var längre än 3\u00a0000 tecken och har kortats; hela texten finns i dokumentet." in shown(view)
     assert "Rubriken var längre" not in shown(view)
+
+
+def test_a_draft_slack_will_not_show_is_told_as_saved_not_as_failed(
+    box: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    open_form(box)
+    assert box.driver.view_submission(COORDINATOR, form()).json()["response_action"] == "update"
+    before = len(box.fake.messages_in(COORDINATOR))
+    box.fake.inject("chat.postMessage", error="msg_too_long")
+    caplog.set_level(logging.INFO)
+
+    assert box.driver.view_submission(COORDINATOR, as_filled(top_view(box))).status == 200
+
+    told = box.fake.wait_for(lambda: box.fake.messages_in(COORDINATOR)[before:][:1])[0]
+    assert "STK-2023-137 sparades" in told.text and "Något gick fel" not in told.text
+    assert box.core.service.overview("STK-2023-137").remiss.status is RemissStatus.DRAFT
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_a_shortcut_whose_trigger_expired_is_told_in_a_direct_message(box: Sandbox) -> None:
+    before = len(box.fake.messages_in(COORDINATOR))
+    box.fake.inject("views.open", error="expired_trigger_id")
+
+    box.driver.shortcut(COORDINATOR, ids.NEW_REMISS_SHORTCUT)
+
+    told = box.fake.wait_for(lambda: box.fake.messages_in(COORDINATOR)[before:][:1])[0]
+    assert "försök igen" in told.text
