@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -194,10 +195,10 @@ def test_chat_answers_join_the_draft_made_in_the_form(box: Sandbox) -> None:
     assert draft_answers(box)[3] == "Resurser från stadskontoret."
 
 
-def test_a_retried_delivery_of_a_thread_message_is_stored_once(box: Sandbox) -> None:
-    dm = send_remiss(box)
-    posted = box.fake.record_user_message(dm.channel, ANNA, "Fråga 1: Bara en gång.", dm.ts)
-    event = {
+def thread_message(box: Sandbox, dm: Message, text: str) -> dict[str, Any]:
+    """Anna writes `text` in the remiss DM's thread: the event Slack sends (and sends again on a retry)."""
+    posted = box.fake.record_user_message(dm.channel, ANNA, text, dm.ts)
+    return {
         "type": "message",
         "channel": dm.channel,
         "user": ANNA,
@@ -206,6 +207,11 @@ def test_a_retried_delivery_of_a_thread_message_is_stored_once(box: Sandbox) -> 
         "thread_ts": dm.ts,
         "channel_type": "im",
     }
+
+
+def test_a_retried_delivery_of_a_thread_message_is_stored_once(box: Sandbox) -> None:
+    dm = send_remiss(box)
+    event = thread_message(box, dm, "Fråga 1: Bara en gång.")
     assert box.driver.event(event, event_id="Ev0CHAT1").status == 200
     box.fake.wait_for(lambda: bot_replies(box, ANNA, dm.ts))
     retry = box.driver.event(event, event_id="Ev0CHAT1", retry_num=1, retry_reason="http_timeout")

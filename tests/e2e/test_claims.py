@@ -29,6 +29,7 @@ from tests.e2e.test_chat import (
     official_sandbox,
     send_remiss,
     shown,
+    thread_message,
     write,
 )
 from tests.e2e.test_create import file_share
@@ -43,20 +44,6 @@ OUTAGE_WAIT = 30.0
 def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     with official_sandbox(database_url, clock) as sandbox:
         yield sandbox
-
-
-def thread_message(box: Sandbox, dm: Message, text: str) -> dict[str, Any]:
-    """Anna writes `text` in the remiss DM's thread: the event Slack sends (and sends again on a retry)."""
-    posted = box.fake.record_user_message(dm.channel, ANNA, text, dm.ts)
-    return {
-        "type": "message",
-        "channel": dm.channel,
-        "user": ANNA,
-        "text": posted.text,
-        "ts": posted.ts,
-        "thread_ts": dm.ts,
-        "channel_type": "im",
-    }
 
 
 def test_an_answer_written_while_the_database_is_down_is_stored_when_slack_delivers_it_again(

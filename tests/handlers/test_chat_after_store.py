@@ -18,7 +18,15 @@ from bot.sandbox.harness import Sandbox
 from handlers import HandlerContext
 from handlers.chat import answer_written_in_chat
 from tests.e2e.conftest import clock, database_url  # noqa: F401 - fixtures
-from tests.e2e.test_chat import ANNA, audit_count, bot_replies, draft_answers, official_sandbox, send_remiss
+from tests.e2e.test_chat import (
+    ANNA,
+    audit_count,
+    bot_replies,
+    draft_answers,
+    official_sandbox,
+    send_remiss,
+    thread_message,
+)
 
 
 class RepliesFailToRender(Texts):
@@ -40,16 +48,7 @@ def test_a_reply_that_fails_after_the_answer_was_stored_says_it_was_stored_never
     box: Sandbox,
 ) -> None:
     dm = send_remiss(box)
-    posted = box.fake.record_user_message(dm.channel, ANNA, "Fråga 1: Ja, i hela staden.", dm.ts)
-    event = {
-        "type": "message",
-        "channel": dm.channel,
-        "user": ANNA,
-        "text": posted.text,
-        "ts": posted.ts,
-        "thread_ts": dm.ts,
-        "channel_type": "im",
-    }
+    event = thread_message(box, dm, "Fråga 1: Ja, i hela staden.")
     ctx = HandlerContext(box.core.service, RepliesFailToRender(box.core.settings.timezone))
     client = WebClient(token=box.fake.identity.bot_token, base_url=box.fake.url)
 
