@@ -492,13 +492,8 @@ def fill_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
 
         place = FormPlace(ref, text(container, "channel_id"), text(container, "message_ts"), text(message, "thread_ts"))
     content = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
-    form = answer_view(ctx.texts, row, content, place)
-    try:
-        client.views_update(view_id=modal.view_id, hash=modal.hash, view=form)
-    except SlackApiError as error:
-        if error.response.get("error") not in _MODAL_GONE:
-            raise  # to be told in the modal: it must not be left saying the form is on its way
-        log.warning("Answer form not shown in modal %s: %s", modal.view_id, error.response.get("error"))
+    # Any other refusal is raised, to be told in the modal: it must not be left saying the form is on its way.
+    if not _redraw(client, modal.view_id, answer_view(ctx.texts, row, content, place), modal.hash):
         return
     if row.recipient.opened_at is None:  # later looks change nothing (Recipient.open): no write transaction for them
         ctx.background.submit(_logged, ctx.service.record_opened, actor, ref.case_number, ref.organisation_key)
@@ -575,14 +570,17 @@ def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient)
     _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place))
 
 
-def _redraw(client: WebClient, view_id: str, view: Block) -> None:
-    """Show `view` in the open form; a form the official closed meanwhile is no failure of theirs."""
+def _redraw(client: WebClient, view_id: str, view: Block, view_hash: str | None = None) -> bool:
+    """Show `view` in the open modal (only over the version `view_hash`, when given); False when the official
+    closed it or it was replaced meanwhile, which is no failure of theirs. Other refusals are raised."""
     try:
-        client.views_update(view_id=view_id, view=view)
+        client.views_update(view_id=view_id, hash=view_hash, view=view)
     except SlackApiError as error:
         if error.response.get("error") not in _MODAL_GONE:
             raise
-        log.info("Form %s not redrawn: %s", view_id, error.response.get("error"))
+        log.warning("Modal %s not redrawn: %s", view_id, error.response.get("error"))
+        return False
+    return True
 
 
 def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
