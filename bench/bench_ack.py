@@ -62,14 +62,14 @@ if str(REPO) not in sys.path:
 
 from sqlalchemy import Engine, event  # noqa: E402
 
-from bot.app import SLACK_EVENTS_PATH, HttpServer, build_wsgi_app  # noqa: E402
-from bot.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
-from bot.domain.remiss import Position, QuestionKind  # noqa: E402
-from bot.sandbox import Message, View  # noqa: E402
-from bot.sandbox.driver import AppResponse, HttpTransport, SlackDriver, Transport  # noqa: E402
-from bot.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
-from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox  # noqa: E402
-from bot.service import RemissInput  # noqa: E402
+from bot.bootstrap import SLACK_EVENTS_PATH, HttpServer, build_wsgi_app  # noqa: E402
+from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
+from bot.core.domain.remiss import Position, QuestionKind  # noqa: E402
+from bot.core.service import RemissInput  # noqa: E402
+from devtools.sandbox import Message, View  # noqa: E402
+from devtools.sandbox.driver import AppResponse, HttpTransport, SlackDriver, Transport  # noqa: E402
+from devtools.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
+from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox  # noqa: E402
 from handlers import answer, ids  # noqa: E402
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ class _TimedTransport:
         started = time.perf_counter()
         response = self._inner.send(body, headers)
         self._local.last = time.perf_counter() - started
-        # The app's own measure of its time (bot.app adds Server-Timing), for a server in another process.
+        # The app's own measure of its time (bot.bootstrap adds Server-Timing), for a server in another process.
         timing = re.search(r"app;dur=([0-9.]+)", response.headers.get("server-timing", ""))
         if timing is not None:
             with self._lock:

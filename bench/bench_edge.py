@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bot.sandbox.fake_slack import FakeSlack  # noqa: E402
+from devtools.sandbox.fake_slack import FakeSlack  # noqa: E402
 
 BLOCK = b"x" * (1024 * 1024)
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"

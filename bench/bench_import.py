@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.domain.organisation import Directory
-    from bot.importer import ImportedRemiss
+    from bot.adapters.importer import ImportedRemiss
+    from bot.core.domain.organisation import Directory
 
     Importer = Callable[[Path, Directory], ImportedRemiss]
 
@@ -33,8 +33,8 @@ TARGET_MS = 300.0
 def main(runs: int) -> None:
     started = time.perf_counter()
     # Imported here, in a fresh process, so that the first-call figure includes importing the package.
-    from bot.directory_file import parse_directory, shipped_directory_text
-    from bot.importer import import_file
+    from bot.adapters.directory_file import parse_directory, shipped_directory_text
+    from bot.adapters.importer import import_file
 
     directory = parse_directory(shipped_directory_text())
     documents = sorted((SHARED / "seeds").glob("0*.txt")) + sorted((SHARED / "corpus").glob("G*.txt"))
@@ -235,8 +235,8 @@ def import_one(path: Path) -> None:
     import json
     import resource
 
-    from bot.directory_file import parse_directory, shipped_directory_text
-    from bot.importer import DocumentError, import_file
+    from bot.adapters.directory_file import parse_directory, shipped_directory_text
+    from bot.adapters.importer import DocumentError, import_file
 
     directory = parse_directory(shipped_directory_text())
     started = time.perf_counter()

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
-from bot.app import build_core
-from bot.clock import SystemClock
-from bot.domain.organisation import Directory, Organisation, OrgKind
-from bot.domain.remiss import QuestionKind
-from bot.sandbox import FakeSlack
-from bot.sandbox.rate_limits import RateLimits
-from bot.service import RemissInput
+from bot.bootstrap import build_core
+from bot.core.clock import SystemClock
+from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.remiss import QuestionKind
+from bot.core.service import RemissInput
 from bot.settings import load_settings
+from devtools.sandbox import FakeSlack
+from devtools.sandbox.rate_limits import RateLimits
 from handlers.courier import Courier
 
 COORDINATOR = "U0COORD"

@@ -18,8 +18,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
-from bot.domain.remiss import (  # noqa: E402
+from bot.adapters.rendering import Texts  # noqa: E402
+from bot.adapters.summary import render_docx, render_html, render_markdown  # noqa: E402
+from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
+from bot.core.domain.remiss import (  # noqa: E402
     Answer,
     Position,
     QuestionKind,
@@ -28,9 +30,7 @@ from bot.domain.remiss import (  # noqa: E402
     ResponseContent,
     ResponseKind,
 )
-from bot.domain.summary import Summary, compile_summary  # noqa: E402
-from bot.rendering import Texts  # noqa: E402
-from bot.summary import render_docx, render_html, render_markdown  # noqa: E402
+from bot.core.domain.summary import Summary, compile_summary  # noqa: E402
 
 SIZES = (200, 400)
 ANSWER_CHARS = 3_000

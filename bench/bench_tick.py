@@ -38,15 +38,16 @@ if str(REPO) not in sys.path:
 from sqlalchemy import Connection, Engine, bindparam, delete, select, text, update  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from bot.app import Core, build_core  # noqa: E402
-from bot.calendar_se import SwedishCalendar  # noqa: E402
-from bot.clock import STOCKHOLM, FakeClock  # noqa: E402
-from bot.domain.calendar import add_working_days  # noqa: E402
-from bot.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
-from bot.domain.outbox import MessageKind  # noqa: E402
-from bot.domain.reminders import ReminderPolicy, ReminderState, plan_reminders  # noqa: E402
-from bot.domain.remiss import QuestionKind, Recipient, Remiss, RemissStatus  # noqa: E402
+from bot.adapters.calendar_se import SwedishCalendar  # noqa: E402
+from bot.bootstrap import Core, build_core  # noqa: E402
+from bot.core.clock import STOCKHOLM  # noqa: E402
+from bot.core.domain.calendar import add_working_days  # noqa: E402
+from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
+from bot.core.domain.outbox import MessageKind  # noqa: E402
+from bot.core.domain.reminders import ReminderPolicy, ReminderState, plan_reminders  # noqa: E402
+from bot.core.domain.remiss import QuestionKind, Recipient, Remiss, RemissStatus  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from devtools.clocks import FakeClock  # noqa: E402
 from storage import tables as _declared  # noqa: E402, F401 - declares the tables on SQLModel.metadata
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

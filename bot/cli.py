@@ -18,25 +18,25 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.app import Core, build_core
-from bot.directory_file import DirectoryFileError, load_directory_file
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.organisation import OrgKind
-from bot.domain.reminders import (
+from bot.adapters.directory_file import DirectoryFileError, load_directory_file
+from bot.adapters.rendering import Texts
+from bot.bootstrap import Core, build_core
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.organisation import OrgKind
+from bot.core.domain.reminders import (
     PlannedReminder,
     ReminderPolicy,
     ReminderState,
     ScheduledReminder,
     policy_overrides,
 )
-from bot.domain.remiss import RemissStatus
-from bot.ports import StoreUnavailable
-from bot.rendering import Texts
-from bot.service import Actor, RecipientRow, RemissOverview
+from bot.core.domain.remiss import RemissStatus
+from bot.core.ports import StoreUnavailable
+from bot.core.service import Actor, RecipientRow, RemissOverview
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from bot.importer import ImportedRemiss
+    from bot.adapters.importer import ImportedRemiss
 
 log = logging.getLogger("remissbot")
 
@@ -307,7 +307,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     """Socket Mode: one process holds a WebSocket to Slack; no public URL needed."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import running_bot
+    from bot.bootstrap import running_bot
 
     settings = load_settings()
     bot_token, app_token = settings.require_socket_mode()
@@ -321,7 +321,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     """HTTP mode behind a load balancer: waitress serves Bolt's WSGI adapter and /healthz."""
-    from bot.app import HttpServer, build_wsgi_app, running_bot
+    from bot.bootstrap import HttpServer, build_wsgi_app, running_bot
 
     settings = load_settings()
     bot_token, signing_secret = settings.require_http_mode()
@@ -367,7 +367,7 @@ def _wait_for_slack(settings: Settings, token: str, sleep: Sleep) -> None:
 
 def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     """Write the summary files; the completeness check stops it with the reasons if anything is missing."""
-    from bot.summary import summary_command
+    from bot.adapters.summary import summary_command
 
     core = _core()
     try:
@@ -379,7 +379,7 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     """Read a remiss document; with --save, store it as a draft for the coordinator to review and send."""
-    from bot.importer import run_import
+    from bot.adapters.importer import run_import
 
     core = _core()
     try:
@@ -391,9 +391,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
     """Store an import as a draft, acting as the operator at the command line (trusted like a coordinator)."""
-    from bot.domain.remiss import suggested_question_kind
-    from bot.importer import SaveRefused
-    from bot.service import Actor, RemissInput
+    from bot.adapters.importer import SaveRefused
+    from bot.core.domain.remiss import suggested_question_kind
+    from bot.core.service import Actor, RemissInput
 
     def save(result: ImportedRemiss) -> str:
         if result.case_number is None or result.title is None or result.deadline is None:
@@ -415,7 +415,7 @@ def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
 
 
 # -- reminders ------------------------------------------------------------------------------------------
-# The settings a remiss can have of its own, as bot.domain.reminders.policy_with reads them.
+# The settings a remiss can have of its own, as bot.core.domain.reminders.policy_with reads them.
 POLICY_KEYS = (
     "send_at",
     "before_deadline",
@@ -649,7 +649,7 @@ def _check_hours(core: Core, base: ReminderPolicy, overrides: dict[str, object])
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.demo import run_demo
+    from devtools.demo import run_demo
 
     return run_demo(out, directory=args.dir, env=os.environ)
 

@@ -10,9 +10,9 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.calendar import SHORT_WINDOW_WORKING_DAYS
-from bot.domain.organisation import is_slack_user_id
-from bot.domain.reminders import ReminderPolicy
+from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS
+from bot.core.domain.organisation import is_slack_user_id
+from bot.core.domain.reminders import ReminderPolicy
 
 _BOT_TOKEN_RE = re.compile(r"^xoxb-[A-Za-z0-9-]+$")
 _APP_TOKEN_RE = re.compile(r"^xapp-[A-Za-z0-9-]+$")

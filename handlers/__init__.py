@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.rendering import Texts
-from bot.service import RemissService
+from bot.adapters.rendering import Texts
+from bot.core.service import RemissService
 
 # What the app needs from Slack; manifest.json must say exactly this (a test compares them).
 SLASH_COMMANDS = ("/remiss",)

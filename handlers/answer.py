@@ -14,8 +14,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.remiss import (
+from bot.adapters.rendering import Texts
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.remiss import (
     Answer,
     Attachment,
     Position,
@@ -25,9 +26,8 @@ from bot.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.ports import StoreUnavailable
-from bot.rendering import Texts
-from bot.service import Actor, AssignmentRow
+from bot.core.ports import StoreUnavailable
+from bot.core.service import Actor, AssignmentRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import OPTION_TEXT_LIMIT, Block, acting_user, context, divider, plain_text, section, slack_text
 from handlers.errors import error_text, handle_error, tell_user

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.text import without_control_characters
-from bot.rendering import Texts, cut_slack_text
-from bot.service import AssignmentRow, RemissOverview
+from bot.adapters.rendering import Texts, cut_slack_text
+from bot.core.domain.text import without_control_characters
+from bot.core.service import RemissOverview
 from handlers import payload
 
 Block = dict[str, Any]
@@ -143,37 +143,3 @@ def remiss_status_message(texts: Texts, overview: RemissOverview) -> tuple[str, 
         MESSAGE_TEXT_BUDGET,
     )
     return summary, blocks
-
-
-def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None) -> dict[str, Any]:
-    """The App Home: what I have to answer (with the same buttons as the DM), and for coordinators every open
-    remiss recipient by recipient."""
-    from handlers.remiss_blocks import recipient_actions
-
-    blocks: list[Block] = [header(texts.render("slack/home.j2", part="to_answer_header"))]
-    for row in assignments:
-        blocks.append(
-            section(
-                texts.render(
-                    "slack/assignment.j2",
-                    remiss=row.remiss,
-                    recipient=row.recipient,
-                    organisation=row.organisation,
-                    status=row.status,
-                    days_left=row.days_left,
-                )
-            )
-        )
-        actions = recipient_actions(texts, row.remiss, row.recipient, row.today, in_chat=False)
-        if actions is not None:
-            blocks.append(actions)
-    if not assignments:
-        blocks.append(section(texts.render("slack/home.j2", part="nothing_to_answer")))
-    if overviews is not None:
-        blocks += [divider(), header(texts.render("slack/home.j2", part="open_header"))]
-        if not overviews:
-            blocks.append(section(texts.render("slack/no_open_remisses.j2")))
-        for overview in overviews:
-            blocks += remiss_status_message(texts, overview)[1]
-            blocks.append(divider())
-    return {"type": "home", "blocks": fit(blocks, HOME_BLOCK_LIMIT, "… och fler.")}

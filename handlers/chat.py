@@ -15,10 +15,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.errors import DomainError
-from bot.domain.remiss import Recipient
-from bot.ports import StoreUnavailable
-from bot.service import AssignmentRow
+from bot.core.domain.errors import DomainError
+from bot.core.domain.remiss import Recipient
+from bot.core.ports import StoreUnavailable
+from bot.core.service import AssignmentRow
 from handlers import HandlerContext, event_id, ids
 from handlers.blocks import Block, section, sections_from_lines
 from handlers.errors import after_ack

@@ -19,9 +19,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.outbox import MessageKind, OutboxMessage, StatusBoard
-from bot.rendering import Texts
-from bot.service import Delivery, RemissService
+from bot.adapters.rendering import Texts
+from bot.core.domain.outbox import MessageKind, OutboxMessage, StatusBoard
+from bot.core.service import Delivery, RemissService
 from handlers import blocks, ids, reminder_blocks
 from handlers.remiss_blocks import button, remiss_message
 

@@ -18,11 +18,14 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.dates import parse_swedish_date, warm_up
-from bot.domain.calendar import working_day_on_or_before
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.organisation import Directory, OrgKind
-from bot.domain.remiss import (
+from bot.adapters.dates import parse_swedish_date, warm_up
+from bot.adapters.importer import MAX_FILE_BYTES, DocumentError, ImportedRemiss, import_file
+from bot.adapters.importer.wording import default_wording
+from bot.adapters.rendering import Texts
+from bot.core.domain.calendar import working_day_on_or_before
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.organisation import Directory, OrgKind
+from bot.core.domain.remiss import (
     DocumentLink,
     Question,
     QuestionKind,
@@ -30,10 +33,7 @@ from bot.domain.remiss import (
     RemissStatus,
     suggested_question_kind,
 )
-from bot.importer import MAX_FILE_BYTES, DocumentError, ImportedRemiss, import_file
-from bot.importer.wording import default_wording
-from bot.rendering import Texts
-from bot.service import Actor, RemissInput, RemissService, SendReport
+from bot.core.service import Actor, RemissInput, RemissService, SendReport
 from handlers import HandlerContext, event_id, ids, payload
 from handlers.blocks import (
     MESSAGE_BLOCK_LIMIT,

@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.errors import DomainError
+from bot.core.domain.errors import DomainError
 from handlers import HandlerContext
 from handlers.payload import TamperedPayload
 

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from handlers import BOT_EVENTS, HandlerContext, blocks, event_id
+from handlers import BOT_EVENTS, HandlerContext, event_id, remiss_blocks
 from handlers.errors import after_ack
 
 
@@ -17,7 +17,7 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
     The view is read before the event is claimed, so a failed read or publish leaves the event to a retry."""
     actor = ctx.service.actor(user_id)
     overviews = ctx.service.open_remisses() if actor.is_coordinator else None
-    view = blocks.home_view(ctx.texts, ctx.service.assignments(actor), overviews)
+    view = remiss_blocks.home_view(ctx.texts, ctx.service.assignments(actor), overviews)
     ctx.service.once(event_id, lambda: client.views_publish(user_id=user_id, view=view))
 
 

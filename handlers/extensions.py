@@ -13,12 +13,12 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.dates import parse_swedish_date
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.extension import ExtensionRequest
-from bot.domain.outbox import MessageKind, OutboxMessage
-from bot.domain.remiss import Remiss
-from bot.service import Actor, Delivery, RecipientRow
+from bot.adapters.dates import parse_swedish_date
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.outbox import MessageKind, OutboxMessage
+from bot.core.domain.remiss import Remiss
+from bot.core.service import Actor, Delivery, RecipientRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, plain_text, section, view_value
 from handlers.errors import after_ack, on_action

@@ -13,9 +13,9 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.dates import parse_swedish_date
-from bot.domain.errors import DomainError
-from bot.domain.organisation import Organisation
+from bot.adapters.dates import parse_swedish_date
+from bot.core.domain.errors import DomainError
+from bot.core.domain.organisation import Organisation
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import OPTION_TEXT_LIMIT, Block, plain_text, section
 from handlers.errors import after_ack, on_action

@@ -11,9 +11,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.remiss import ResponseKind
-from bot.service import AssignmentRow
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.remiss import ResponseKind
+from bot.core.service import AssignmentRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, context, plain_text, section, view_value
 from handlers.errors import after_ack, on_action

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from bot.domain.organisation import Organisation
-from bot.domain.outbox import MessageKind
-from bot.domain.reminders import ReminderKind
-from bot.domain.remiss import Remiss
-from bot.rendering import Texts
-from bot.service import Delivery, RemissOverview
+from bot.adapters.rendering import Texts
+from bot.core.domain.organisation import Organisation
+from bot.core.domain.outbox import MessageKind
+from bot.core.domain.reminders import ReminderKind
+from bot.core.domain.remiss import Remiss
+from bot.core.service import Delivery, RemissOverview
 from handlers import blocks, ids
 from handlers.payload import TamperedPayload
 from handlers.remiss_blocks import button

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
-from bot.domain.organisation import Organisation
-from bot.domain.remiss import AuditEntry, Recipient, RecipientStatus, Remiss
-from bot.rendering import Texts, cut_slack_text
-from handlers import ids
+from bot.adapters.rendering import Texts, cut_slack_text
+from bot.core.domain.organisation import Organisation
+from bot.core.domain.remiss import AuditEntry, Recipient, RecipientStatus, Remiss
+from bot.core.service import AssignmentRow, RemissOverview
+from handlers import blocks, ids
 from handlers.blocks import (
     MESSAGE_TEXT_BUDGET,
     SECTION_TEXT_LIMIT,
@@ -168,3 +170,35 @@ def recipient_actions(
     if not elements:
         return None
     return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}
+
+
+def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None) -> dict[str, Any]:
+    """The App Home: what I have to answer (with the same buttons as the DM), and for coordinators every open
+    remiss recipient by recipient."""
+    shown: list[blocks.Block] = [blocks.header(texts.render("slack/home.j2", part="to_answer_header"))]
+    for row in assignments:
+        shown.append(
+            blocks.section(
+                texts.render(
+                    "slack/assignment.j2",
+                    remiss=row.remiss,
+                    recipient=row.recipient,
+                    organisation=row.organisation,
+                    status=row.status,
+                    days_left=row.days_left,
+                )
+            )
+        )
+        actions = recipient_actions(texts, row.remiss, row.recipient, row.today, in_chat=False)
+        if actions is not None:
+            shown.append(actions)
+    if not assignments:
+        shown.append(blocks.section(texts.render("slack/home.j2", part="nothing_to_answer")))
+    if overviews is not None:
+        shown += [blocks.divider(), blocks.header(texts.render("slack/home.j2", part="open_header"))]
+        if not overviews:
+            shown.append(blocks.section(texts.render("slack/no_open_remisses.j2")))
+        for overview in overviews:
+            shown += blocks.remiss_status_message(texts, overview)[1]
+            shown.append(blocks.divider())
+    return {"type": "home", "blocks": blocks.fit(shown, blocks.HOME_BLOCK_LIMIT, "… och fler.")}

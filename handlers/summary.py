@@ -10,10 +10,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.organisation import is_slack_user_id
-from bot.domain.summary import SummaryIncomplete
-from bot.summary import load_summary, render_files, render_problems, render_slack_preview
+from bot.adapters.summary import load_summary, render_files, render_problems, render_slack_preview
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.organisation import is_slack_user_id
+from bot.core.domain.summary import SummaryIncomplete
 from handlers import HandlerContext, blocks, ids, payload
 from handlers.errors import after_ack
 from handlers.remiss_blocks import button

@@ -29,12 +29,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.extension import ExtensionRequest, RequestState
-from bot.domain.organisation import Directory, Organisation, OrgKind
-from bot.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
-from bot.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKind, ReminderState, ScheduledReminder
-from bot.domain.remiss import (
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.extension import ExtensionRequest, RequestState
+from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
+from bot.core.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKind, ReminderState, ScheduledReminder
+from bot.core.domain.remiss import (
     Answer,
     Attachment,
     AuditAction,
@@ -52,7 +52,7 @@ from bot.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.ports import Assignment
+from bot.core.ports import Assignment
 from storage.tables import (
     AuditEntryRow,
     DocumentLinkRow,
@@ -88,7 +88,7 @@ _ENQUEUE: dict[str, Insert] = {
 
 
 class SqlRepository:
-    """bot.ports.Repository over one SQLAlchemy session; the caller owns the transaction.
+    """bot.core.ports.Repository over one SQLAlchemy session; the caller owns the transaction.
 
     With `locking` (PostgreSQL inside Store.transaction()), reading a remiss or one of its recipients
     locks the remiss row first (SELECT … FOR UPDATE), so writers to one remiss are serialised and always

@@ -10,14 +10,14 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session
 
-from bot.ports import StoreUnavailable
+from bot.core.ports import StoreUnavailable
 from storage.engine import SQLITE_BEGIN
 from storage.errors import describe, unavailable_on_failure
 from storage.repository import SqlRepository
 
 
 class SqlStore:
-    """bot.ports.Store on SQLite or PostgreSQL.
+    """bot.core.ports.Store on SQLite or PostgreSQL.
 
     `transaction()` serialises writers: on SQLite it starts with BEGIN IMMEDIATE (the database's one write
     lock, taken up front); on PostgreSQL the repository locks the rows it reads (SELECT … FOR UPDATE).

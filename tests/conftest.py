@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
-from bot.memory import MemoryStore
-from bot.ports import Store
+from bot.core.ports import Store
+from devtools.memory import MemoryStore
 from storage import SqlStore, make_engine, upgrade
 
 POSTGRES_URL_ENV = "REMISSBOT_TEST_POSTGRES_URL"

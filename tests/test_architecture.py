@@ -9,8 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # The core: the domain and the use cases, with the ports and stand-ins they define.
-CORE = [ROOT / "bot" / "domain", ROOT / "bot" / "service.py", ROOT / "bot" / "ports.py", ROOT / "bot" / "clock.py"]
-CORE_MAY_IMPORT = {"bot.domain", "bot.ports", "bot.clock"}
+CORE = [ROOT / "bot" / "core"]
+CORE_MAY_IMPORT = {"bot.core"}
 IO_LIBRARIES = {"slack_bolt", "slack_sdk", "sqlmodel", "sqlalchemy", "apscheduler", "jinja2", "dateparser", "alembic"}
 
 
@@ -44,7 +44,7 @@ def test_the_core_imports_only_the_standard_library_and_itself() -> None:
 
 
 def test_the_core_names_no_io_library_even_indirectly_through_bot() -> None:
-    """bot.service may only use bot.domain/ports/clock, so no edge module slips an I/O library in."""
+    """bot.core.service may only use bot.core.domain/ports/clock, so no edge module slips an I/O library in."""
     for path in python_files(*CORE):
         imports = imported_modules(path)
         assert not {m.split(".")[0] for m in imports} & IO_LIBRARIES, path

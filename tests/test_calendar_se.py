@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.calendar_se import SwedishCalendar
-from bot.domain.calendar import add_working_days, working_days_between
+from bot.adapters.calendar_se import SwedishCalendar
+from bot.core.domain.calendar import add_working_days, working_days_between
 
 CAL = SwedishCalendar()
 

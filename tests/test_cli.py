@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Core, build_core
+from bot.adapters.directory_file import parse_directory
+from bot.adapters.rendering import Texts
+from bot.bootstrap import Core, build_core
 from bot.cli import main
-from bot.clock import STOCKHOLM, FakeClock
-from bot.directory_file import parse_directory
-from bot.domain.remiss import QuestionKind, RemissStatus
-from bot.rendering import Texts
-from bot.service import Actor, RemissInput
+from bot.core.clock import STOCKHOLM
+from bot.core.domain.remiss import QuestionKind, RemissStatus
+from bot.core.service import Actor, RemissInput
 from bot.settings import load_settings
+from devtools.clocks import FakeClock
 
 BROKEN = """organisations:
   - key: tekniska-namnden

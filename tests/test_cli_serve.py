@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.sandbox.fake_slack import FakeSlack
+from devtools.sandbox.fake_slack import FakeSlack
 
 SECRET = "0123456789abcdef0123456789abcdef"
 UNREACHABLE = "http://127.0.0.1:1/api/"

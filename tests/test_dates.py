@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dates import parse_swedish_date, warm_up
+from bot.adapters.dates import parse_swedish_date, warm_up
 
 MONDAY = date(2023, 10, 2)  # Monday 2 October 2023, ISO week 40
 FRIDAY = date(2023, 10, 6)

@@ -14,8 +14,12 @@ import docx
 import pytest
 
 from bot import cli
-from bot.app import build_core
-from bot.demo import (
+from bot.bootstrap import build_core
+from bot.core.domain.reminders import ReminderKind, ReminderState
+from bot.core.domain.remiss import AuditAction, QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
+from bot.core.service import RemissService
+from bot.settings import load_settings
+from devtools.demo import (
     CHAT_MESSAGES,
     COLLEAGUE,
     COORDINATOR,
@@ -26,12 +30,8 @@ from bot.demo import (
     officials_for,
     run_demo,
 )
-from bot.domain.reminders import ReminderKind, ReminderState
-from bot.domain.remiss import AuditAction, QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
-from bot.sandbox.harness import Sandbox
-from bot.sandbox.workspace import Message, Workspace
-from bot.service import RemissService
-from bot.settings import load_settings
+from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.workspace import Message, Workspace
 from handlers import ids
 
 CASE = "STK-2023-137"

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory_file import (
+from bot.adapters.directory_file import (
     DirectoryFileError,
     load_directory_file,
     parse_directory,
     shipped_directory_text,
 )
-from bot.domain.organisation import OrgKind
-from bot.rendering import Texts
+from bot.adapters.rendering import Texts
+from bot.core.domain.organisation import OrgKind
 
 SEED_002_RECIPIENTS = [
     "Tekniska nämnden",

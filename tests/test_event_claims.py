@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain.errors import DomainError
-from bot.domain.remiss import AuditAction
-from bot.ports import Store, StoreUnavailable
-from bot.service import RemissService
+from bot.core.domain.errors import DomainError
+from bot.core.domain.remiss import AuditAction
+from bot.core.ports import Store, StoreUnavailable
+from bot.core.service import RemissService
+from devtools.clocks import FakeClock
 from storage import SqlStore
 from tests.faults import database_down
 from tests.test_service import COORDINATOR, START, RecordingUsers, directory, sent

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FAKE_CLOCK_FILE_ENV, STOCKHOLM, FileClock, SystemClock, configured_clock
+from bot.core.clock import STOCKHOLM, SystemClock
+from devtools.clocks import FAKE_CLOCK_FILE_ENV, FileClock, configured_clock
 
 
 def test_a_file_clock_reads_the_time_another_process_wrote_in_utc(tmp_path: Path) -> None:

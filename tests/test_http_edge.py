@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from bot.http_edge import MAX_NESTING, envelope_problem, signature_problem
+from bot.adapters.http_edge import MAX_NESTING, envelope_problem, signature_problem
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1_700_000_000.0

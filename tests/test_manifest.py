@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from bot.sandbox.scopes import METHOD_SCOPES
+from devtools.sandbox.scopes import METHOD_SCOPES
 from handlers import BOT_EVENTS, BOT_SCOPES, GLOBAL_SHORTCUTS, SLASH_COMMANDS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,13 +11,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.calendar_se import SwedishCalendar
-from bot.clock import STOCKHOLM, FakeClock
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.outbox import MessageKind, OutboxMessage
-from bot.domain.reminders import ReminderKind, ReminderPolicy, ReminderState
-from bot.memory import MemoryStore
-from bot.service import RemissService
+from bot.adapters.calendar_se import SwedishCalendar
+from bot.core.clock import STOCKHOLM
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.outbox import MessageKind, OutboxMessage
+from bot.core.domain.reminders import ReminderKind, ReminderPolicy, ReminderState
+from bot.core.service import RemissService
+from devtools.clocks import FakeClock
+from devtools.memory import MemoryStore
 from tests.test_service import COORDINATOR, RecordingUsers, coordinator, delegation, directory, stk_2023_137
 
 CASE = "STK-2023-137"

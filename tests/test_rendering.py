@@ -6,8 +6,15 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.domain.errors import DomainError, ErrorCode
-from bot.rendering import Texts, grouped_number, slack_escape, swedish_date, swedish_datetime, swedish_weekday_date
+from bot.adapters.rendering import (
+    Texts,
+    grouped_number,
+    slack_escape,
+    swedish_date,
+    swedish_datetime,
+    swedish_weekday_date,
+)
+from bot.core.domain.errors import DomainError, ErrorCode
 
 
 def test_dates_are_written_the_swedish_way_in_stockholm_time() -> None:

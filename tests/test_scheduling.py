@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import Core, build_core
-from bot.clock import STOCKHOLM, FakeClock
-from bot.scheduling import MISFIRE_GRACE_SECONDS, build_scheduler, prune_deliveries
+from bot.adapters.scheduling import MISFIRE_GRACE_SECONDS, build_scheduler, prune_deliveries
+from bot.bootstrap import Core, build_core
+from bot.core.clock import STOCKHOLM
 from bot.settings import load_settings
+from devtools.clocks import FakeClock
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def core(sqlite_url: str, clock: FakeClock) -> Iterator[Core]:
 
 
 def test_jobs_run_in_stockholm_time_with_a_real_misfire_grace(core: Core) -> None:
-    scheduler = build_scheduler(core)
+    scheduler = build_scheduler(core.service, core.settings.timezone)
     scheduler.start(paused=True)
     try:
         job = scheduler.get_job("prune-deliveries")
@@ -48,6 +49,6 @@ def test_the_prune_job_forgets_only_old_deliveries(core: Core, clock: FakeClock)
     clock.advance(timedelta(days=6))
     assert core.service.claim_delivery("EvNewer")
     clock.advance(timedelta(days=2))
-    assert prune_deliveries(core) == 1
+    assert prune_deliveries(core.service) == 1
     assert core.service.claim_delivery("EvOld") is True
     assert core.service.claim_delivery("EvNewer") is False

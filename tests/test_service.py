@@ -6,11 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.directory_file import parse_directory, shipped_directory_text
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.organisation import Directory, Organisation, OrgKind
-from bot.domain.remiss import (
+from bot.adapters.directory_file import parse_directory, shipped_directory_text
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.remiss import (
     Answer,
     AuditAction,
     Position,
@@ -20,8 +19,9 @@ from bot.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.memory import MemoryStore
-from bot.service import Actor, RemissInput, RemissService
+from bot.core.service import Actor, RemissInput, RemissService
+from devtools.clocks import FakeClock
+from devtools.memory import MemoryStore
 
 COORDINATOR = "UMIA"
 START = datetime(2023, 10, 2, 7, 0, tzinfo=UTC)

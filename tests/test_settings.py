@@ -7,8 +7,8 @@ from datetime import time
 
 import pytest
 
-from bot.app import build_core
-from bot.domain.reminders import ReminderPolicy
+from bot.bootstrap import build_core
+from bot.core.domain.reminders import ReminderPolicy
 from bot.settings import SettingsError, load_settings
 
 SECRET = "0123456789abcdef0123456789abcdef"

@@ -7,7 +7,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.rendering import cut_slack_text, shown_length, slack_escape
+from bot.adapters.rendering import cut_slack_text, shown_length, slack_escape
 from handlers.blocks import plain_text
 
 NOTE = re.compile(r"… \(ytterligare (\d{1,3}(?:\u00a0\d{3})*) tecken visas inte\)$")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.calendar import (
+from bot.core.domain.calendar import (
     WorkingCalendar,
     add_working_days,
     analyse_window,

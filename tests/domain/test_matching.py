@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.directory_file import parse_directory, shipped_directory_text
-from bot.domain.matching import find_organisations, match_organisation, normalise_name
-from bot.domain.organisation import Directory, Organisation, OrgKind
+from bot.adapters.directory_file import parse_directory, shipped_directory_text
+from bot.core.domain.matching import find_organisations, match_organisation, normalise_name
+from bot.core.domain.organisation import Directory, Organisation, OrgKind
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.organisation import Directory, Organisation, OrgKind, is_contact_ref
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.organisation import Directory, Organisation, OrgKind, is_contact_ref
 
 
 def org(key: str, kind: OrgKind = OrgKind.NAMND, **kw: object) -> Organisation:

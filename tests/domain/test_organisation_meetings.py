@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.domain.organisation import Organisation, OrgKind
+from bot.core.domain.organisation import Organisation, OrgKind
 
 # Made-up meeting dates around STK-2023-137's deadline, 30 November 2023.
 OCT_19, NOV_16, DEC_14 = date(2023, 10, 19), date(2023, 11, 16), date(2023, 12, 14)

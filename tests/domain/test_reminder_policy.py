@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calendar_se import SwedishCalendar
-from bot.domain.calendar import next_office_time
-from bot.domain.reminders import ReminderPolicy, policy_overrides, policy_with
+from bot.adapters.calendar_se import SwedishCalendar
+from bot.core.domain.calendar import next_office_time
+from bot.core.domain.reminders import ReminderPolicy, policy_overrides, policy_with
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -62,8 +62,8 @@ def test_the_next_office_time_skips_evenings_weekends_and_holidays(moment: datet
 def test_a_board_is_reminded_two_working_days_before_its_inlamningsdag() -> None:
     from datetime import date
 
-    from bot.domain.reminders import ReminderKind, plan_reminders
-    from bot.domain.remiss import QuestionKind, Recipient, Remiss
+    from bot.core.domain.reminders import ReminderKind, plan_reminders
+    from bot.core.domain.remiss import QuestionKind, Recipient, Remiss
 
     remiss = Remiss.draft(
         case_number="STK-2023-137",

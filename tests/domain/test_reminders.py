@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calendar_se import SwedishCalendar
-from bot.clock import FakeClock
-from bot.domain.calendar import analyse_window
-from bot.domain.reminders import (
+from bot.adapters.calendar_se import SwedishCalendar
+from bot.core.domain.calendar import analyse_window
+from bot.core.domain.reminders import (
     Decision,
     MeetingAdvice,
     MeetingAlternative,
@@ -25,7 +24,8 @@ from bot.domain.reminders import (
     should_send,
     snooze_day,
 )
-from bot.domain.remiss import Answer, QuestionKind, Recipient, Remiss, ResponseContent, ResponseKind
+from bot.core.domain.remiss import Answer, QuestionKind, Recipient, Remiss, ResponseContent, ResponseKind
+from devtools.clocks import FakeClock
 
 TZ = ZoneInfo("Europe/Stockholm")
 CAL = SwedishCalendar()

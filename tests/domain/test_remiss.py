@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.remiss import (
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.remiss import (
     Answer,
     AuditAction,
     DocumentLink,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox
+from devtools.clocks import FakeClock
+from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 
 COORDINATOR = "U0MIA"
 USERS = [

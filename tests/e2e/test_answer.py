@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.clock import FakeClock
-from bot.domain.organisation import Directory
-from bot.domain.remiss import Answer, Attachment, Position, QuestionKind, Recipient, ResponseKind
-from bot.sandbox import Message, View
-from bot.sandbox.harness import Sandbox
-from bot.service import RemissInput
+from bot.core.domain.organisation import Directory
+from bot.core.domain.remiss import Answer, Attachment, Position, QuestionKind, Recipient, ResponseKind
+from bot.core.service import RemissInput
+from devtools.clocks import FakeClock
+from devtools.sandbox import Message, View
+from devtools.sandbox.harness import Sandbox
 from handlers import answer, ids
 from handlers.richtext import to_plain_text
 from tests.e2e.conftest import COORDINATOR

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain.organisation import Directory, Organisation
-from bot.domain.remiss import Answer, AuditAction, Position, QuestionKind, ResponseContent, ResponseKind
-from bot.sandbox import Message
-from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox
-from bot.service import RemissInput
+from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.remiss import Answer, AuditAction, Position, QuestionKind, ResponseContent, ResponseKind
+from bot.core.service import RemissInput
+from devtools.clocks import FakeClock
+from devtools.sandbox import Message
+from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, USERS
 

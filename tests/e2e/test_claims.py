@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain.remiss import AuditAction
-from bot.sandbox import Message
-from bot.sandbox.harness import Sandbox
+from bot.core.domain.remiss import AuditAction
+from devtools.clocks import FakeClock
+from devtools.sandbox import Message
+from devtools.sandbox.harness import Sandbox
 from handlers.create import CREATE_FROM_DOCUMENT
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import (

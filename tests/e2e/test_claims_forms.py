@@ -12,8 +12,8 @@ import logging
 
 import pytest
 
-from bot.domain.errors import DomainError
-from bot.sandbox.harness import Sandbox
+from bot.core.domain.errors import DomainError
+from devtools.sandbox.harness import Sandbox
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_create import as_filled, box, draft_message, form, open_form, top_view

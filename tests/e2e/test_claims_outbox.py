@@ -13,11 +13,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain.organisation import Directory, Organisation
-from bot.ports import StoreUnavailable
-from bot.sandbox.harness import Sandbox, running_sandbox
-from bot.service import SEND_LEASE
+from bot.core.domain.organisation import Directory, Organisation
+from bot.core.ports import StoreUnavailable
+from bot.core.service import SEND_LEASE
+from devtools.clocks import FakeClock
+from devtools.sandbox.harness import Sandbox, running_sandbox
 from tests.e2e.conftest import COORDINATOR, USERS
 from tests.e2e.test_sending import OFFICIALS, answer, remiss_dms, send, thread_texts, top_level
 from tests.faults import database_down

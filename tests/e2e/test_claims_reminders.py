@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.ports import StoreUnavailable
-from bot.sandbox.harness import Sandbox
+from bot.core.ports import StoreUnavailable
+from devtools.clocks import FakeClock
+from devtools.sandbox.harness import Sandbox
 from tests.e2e.test_reminders_in_slack import OFFICIALS, box, clock, send, stockholm
 from tests.faults import database_down
 

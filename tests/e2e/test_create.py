@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from bot.domain.errors import DomainError
-from bot.domain.organisation import Directory, Organisation
-from bot.domain.remiss import QuestionKind, RemissStatus
-from bot.sandbox.harness import Sandbox
-from bot.sandbox.workspace import Message, View
-from bot.service import RemissInput
+from bot.core.domain.errors import DomainError
+from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.remiss import QuestionKind, RemissStatus
+from bot.core.service import RemissInput
+from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.workspace import Message, View
 from handlers import ids
 from handlers.create import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
 from tests.e2e.conftest import COORDINATOR

@@ -11,11 +11,11 @@ from dataclasses import replace
 import pytest
 from slack_sdk import WebClient
 
-from bot.app import build_slack_app
-from bot.sandbox.driver import DispatchTransport, SlackDriver
-from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.harness import Sandbox
-from bot.sandbox.workspace import File
+from bot.bootstrap import build_slack_app
+from devtools.sandbox.driver import DispatchTransport, SlackDriver
+from devtools.sandbox.fake_slack import FakeSlack
+from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.workspace import File
 from handlers.create import IMPORT_DOCUMENT
 from handlers.slack_urls import FileRefused, RedirectNotFollowed, download_slack_file
 from tests.e2e.conftest import COORDINATOR

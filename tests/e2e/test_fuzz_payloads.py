@@ -19,14 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_sdk import WebClient
 
-from bot.clock import FakeClock
-from bot.domain.extension import RequestState
-from bot.domain.outbox import DeliveryState, MessageKind
-from bot.domain.reminders import ReminderKind, ReminderState
-from bot.domain.remiss import AuditAction, QuestionKind, RemissStatus, ResponseKind
-from bot.sandbox import Message, View
-from bot.sandbox.driver import FORM
-from bot.sandbox.harness import Sandbox
+from bot.core.domain.extension import RequestState
+from bot.core.domain.outbox import DeliveryState, MessageKind
+from bot.core.domain.reminders import ReminderKind, ReminderState
+from bot.core.domain.remiss import AuditAction, QuestionKind, RemissStatus, ResponseKind
+from devtools.clocks import FakeClock
+from devtools.sandbox import Message, View
+from devtools.sandbox.driver import FORM
+from devtools.sandbox.harness import Sandbox
 from handlers import answer, create, extensions, ids
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import (

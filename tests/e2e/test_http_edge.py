@@ -15,9 +15,9 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from bot.app import SLACK_EVENTS_PATH
-from bot.http_edge import MAX_BODY_BYTES
-from bot.sandbox.harness import Sandbox
+from bot.adapters.http_edge import MAX_BODY_BYTES
+from bot.bootstrap import SLACK_EVENTS_PATH
+from devtools.sandbox.harness import Sandbox
 from tests.e2e.servers import LocalServer
 
 FORM = "application/x-www-form-urlencoded"

@@ -12,11 +12,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import create_engine
 
-from bot.app import Core, build_wsgi_app
-from bot.domain.organisation import Directory, Organisation
-from bot.domain.remiss import QuestionKind
-from bot.sandbox.harness import Sandbox
-from bot.service import RemissInput
+from bot.bootstrap import Core, build_wsgi_app
+from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.remiss import QuestionKind
+from bot.core.service import RemissInput
+from devtools.sandbox.harness import Sandbox
 from storage import SqlStore
 from tests.e2e.conftest import COORDINATOR
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox.harness import Sandbox
-from bot.sandbox.workspace import View
+from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.workspace import View
 from handlers.create import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_create import file_share, message_when, open_form, shown, view_when

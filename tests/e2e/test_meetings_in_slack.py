@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain.reminders import ReminderState
-from bot.sandbox.harness import Sandbox
+from bot.core.domain.reminders import ReminderState
+from devtools.clocks import FakeClock
+from devtools.sandbox.harness import Sandbox
 from handlers import ids
 from handlers.meetings import LEAD_DAYS_BLOCK, MEETINGS_BLOCK
 from tests.e2e.conftest import COORDINATOR

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain.remiss import Answer, AuditAction, RecipientStatus, ResponseContent, ResponseKind
-from bot.sandbox import Message
-from bot.sandbox.harness import Sandbox
+from bot.core.domain.remiss import Answer, AuditAction, RecipientStatus, ResponseContent, ResponseKind
+from devtools.clocks import FakeClock
+from devtools.sandbox import Message
+from devtools.sandbox.harness import Sandbox
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import (

@@ -26,15 +26,16 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.app import Core, build_core, slack_user_directory
-from bot.clock import FAKE_CLOCK_FILE_ENV, STOCKHOLM, FileClock
-from bot.domain.organisation import Directory, Organisation, OrgKind
-from bot.domain.outbox import DeliveryState
-from bot.domain.reminders import ReminderState
-from bot.domain.remiss import QuestionKind
-from bot.sandbox import FakeSlack
-from bot.service import RemissInput
+from bot.bootstrap import Core, build_core, slack_user_directory
+from bot.core.clock import STOCKHOLM
+from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.outbox import DeliveryState
+from bot.core.domain.reminders import ReminderState
+from bot.core.domain.remiss import QuestionKind
+from bot.core.service import RemissInput
 from bot.settings import load_settings
+from devtools.clocks import FAKE_CLOCK_FILE_ENV, FileClock
+from devtools.sandbox import FakeSlack
 
 pytestmark = pytest.mark.postgres
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.sandbox.harness import Sandbox
+from devtools.clocks import FakeClock
+from devtools.sandbox.harness import Sandbox
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, remiss_dm, send_remiss, shown
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.clock import FakeClock
-from bot.domain.organisation import Directory, Organisation
-from bot.domain.remiss import Answer, DocumentLink, QuestionKind, ResponseContent, ResponseKind
-from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox
-from bot.service import RemissInput
+from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.remiss import Answer, DocumentLink, QuestionKind, ResponseContent, ResponseKind
+from bot.core.service import RemissInput
+from devtools.clocks import FakeClock
+from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from handlers.courier import Courier
 from tests.e2e.conftest import COORDINATOR, USERS
 

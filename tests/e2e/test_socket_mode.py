@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.sandbox.driver import DispatchTransport, SlackDriver
-from bot.sandbox.harness import Sandbox
+from devtools.sandbox.driver import DispatchTransport, SlackDriver
+from devtools.sandbox.harness import Sandbox
 from tests.e2e.conftest import COORDINATOR
 
 

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain.organisation import Directory, Organisation
-from bot.domain.remiss import Answer, Position, QuestionKind, ResponseContent, ResponseKind
-from bot.sandbox.harness import Sandbox, SandboxUser, running_sandbox
-from bot.sandbox.workspace import Message
-from bot.service import RemissInput
+from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.remiss import Answer, Position, QuestionKind, ResponseContent, ResponseKind
+from bot.core.service import RemissInput
+from devtools.clocks import FakeClock
+from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
+from devtools.sandbox.workspace import Message
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, USERS
 

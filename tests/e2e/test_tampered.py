@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-from bot.clock import FakeClock
-from bot.domain.remiss import RecipientStatus
-from bot.sandbox import Message
-from bot.sandbox.harness import Sandbox
+from bot.core.domain.remiss import RecipientStatus
+from devtools.clocks import FakeClock
+from devtools.sandbox import Message
+from devtools.sandbox.harness import Sandbox
 from handlers import answer, ids
 from tests.e2e.test_chat import ANNA, CASE, ORG, OTHER_ORG, draft_answers, official_sandbox, send_remiss, write
 

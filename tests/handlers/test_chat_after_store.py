@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.clock import FakeClock
-from bot.domain.remiss import AuditAction
-from bot.rendering import Texts
-from bot.sandbox.harness import Sandbox
+from bot.adapters.rendering import Texts
+from bot.core.domain.remiss import AuditAction
+from devtools.clocks import FakeClock
+from devtools.sandbox.harness import Sandbox
 from handlers import HandlerContext
 from handlers.chat import answer_written_in_chat
 from tests.e2e.conftest import clock, database_url  # noqa: F401 - fixtures

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.rendering import Texts
+from bot.adapters.rendering import Texts
 from handlers.chat import ParsedMessage, looks_like_answer, parse_answer_message, slack_message_text
 
 QUESTIONS = [1, 2, 3, 4]

@@ -11,11 +11,11 @@ import pytest
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.clock import FakeClock
-from bot.domain.errors import DomainError, ErrorCode
-from bot.memory import MemoryStore
-from bot.rendering import Texts
-from bot.service import RemissService
+from bot.adapters.rendering import Texts
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.service import RemissService
+from devtools.clocks import FakeClock
+from devtools.memory import MemoryStore
 from handlers import HandlerContext
 from handlers.errors import after_ack, handle_error
 from handlers.payload import TamperedPayload

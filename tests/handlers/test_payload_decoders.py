@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.remiss import Question, Remiss
+from bot.core.domain.remiss import Question, Remiss
 from handlers import answer, ids, payload
 from handlers.answer import FormPlace
 from handlers.blocks import acting_user, view_value

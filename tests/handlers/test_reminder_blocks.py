@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.domain.organisation import Organisation, OrgKind
-from bot.domain.outbox import MessageKind, OutboxMessage
-from bot.domain.reminders import MeetingAdvice, ReminderKind
-from bot.domain.remiss import (
+from bot.adapters.rendering import Texts
+from bot.core.domain.organisation import Organisation, OrgKind
+from bot.core.domain.outbox import MessageKind, OutboxMessage
+from bot.core.domain.reminders import MeetingAdvice, ReminderKind
+from bot.core.domain.remiss import (
     Answer,
     Draft,
     Extension,
@@ -18,9 +19,8 @@ from bot.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.rendering import Texts
-from bot.sandbox.block_kit import block_text_length, message_block_errors
-from bot.service import Delivery, RecipientRow, ReminderDelivery, RemissOverview
+from bot.core.service import Delivery, RecipientRow, ReminderDelivery, RemissOverview
+from devtools.sandbox.block_kit import block_text_length, message_block_errors
 from handlers import ids
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET
 from handlers.reminder_blocks import (

@@ -7,8 +7,8 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.domain.remiss import DocumentLink, QuestionKind, Recipient, Remiss
-from bot.rendering import Texts
+from bot.adapters.rendering import Texts
+from bot.core.domain.remiss import DocumentLink, QuestionKind, Recipient, Remiss
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET, text_size
 from handlers.remiss_blocks import remiss_message
 

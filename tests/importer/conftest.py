@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory_file import parse_directory, shipped_directory_text
-from bot.domain.organisation import Directory
-from bot.importer.wording import Wording, default_wording
+from bot.adapters.directory_file import parse_directory, shipped_directory_text
+from bot.adapters.importer.wording import Wording, default_wording
+from bot.core.domain.organisation import Directory
 
 REPO = Path(__file__).resolve().parents[2]
 # CI clones the repo with shared/ beside it; so does every developer machine.

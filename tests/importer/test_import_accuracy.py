@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.organisation import Directory
-from bot.importer import ImportedRemiss, import_file
+from bot.adapters.importer import ImportedRemiss, import_file
+from bot.core.domain.organisation import Directory
 
 REQUIRED_SHARE = 0.95
 MEASURED = ("case_number", "deadline", "recipients", "questions")

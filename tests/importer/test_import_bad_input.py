@@ -12,10 +12,17 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from bot.domain.organisation import Directory
-from bot.importer import MAX_FILE_BYTES, DocumentError, DocumentErrorCode, ImportedRemiss, import_file, run_import
-from bot.importer.model import WarningCode
-from bot.importer.wording import Wording
+from bot.adapters.importer import (
+    MAX_FILE_BYTES,
+    DocumentError,
+    DocumentErrorCode,
+    ImportedRemiss,
+    import_file,
+    run_import,
+)
+from bot.adapters.importer.model import WarningCode
+from bot.adapters.importer.wording import Wording
+from bot.core.domain.organisation import Directory
 
 from .documents import A_SMALL_REMISS, pdf_with_pages, png_image, word_remiss, zip_bomb
 

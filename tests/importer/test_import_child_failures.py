@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.importer import DocumentError, ImportFailed, import_file
 from bot.cli import main
-from bot.domain.organisation import Directory
-from bot.importer import DocumentError, ImportFailed, import_file
+from bot.core.domain.organisation import Directory
 
 from .broken_child import Failure, break_import_child
 from .documents import A_SMALL_REMISS

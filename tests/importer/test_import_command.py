@@ -6,8 +6,8 @@ import io
 import json
 from pathlib import Path
 
-from bot.domain.organisation import Directory
-from bot.importer import ImportedRemiss, run_import
+from bot.adapters.importer import ImportedRemiss, run_import
+from bot.core.domain.organisation import Directory
 
 from .documents import A_SMALL_REMISS
 

@@ -16,16 +16,16 @@ from pathlib import Path
 import docx
 import pytest
 
-from bot.domain.organisation import Directory
-from bot.importer import DocumentError, DocumentErrorCode, import_file, import_text, run_import
-from bot.importer.isolated import Limits
-from bot.importer.readers import (
+from bot.adapters.importer import DocumentError, DocumentErrorCode, import_file, import_text, run_import
+from bot.adapters.importer.isolated import Limits
+from bot.adapters.importer.readers import (
     MAX_PDF_PAGES,
     MAX_TEXT_CHARACTERS,
     MAX_WORD_PARAGRAPHS,
     MAX_WORD_RUNS,
     MAX_XML_BYTES,
 )
+from bot.core.domain.organisation import Directory
 
 from .documents import A_SMALL_REMISS, pdf_with_pages
 
@@ -230,8 +230,8 @@ def test_control_characters_in_pasted_text_are_stripped_too(directory: Directory
 
 
 def test_a_refusal_names_the_file_without_its_control_characters_and_groups_the_limit() -> None:
-    from bot.importer.readers import MAX_TEXT_CHARACTERS
-    from bot.importer.wording import default_wording
+    from bot.adapters.importer.readers import MAX_TEXT_CHARACTERS
+    from bot.adapters.importer.wording import default_wording
 
     error = DocumentError(DocumentErrorCode.TOO_MUCH_TEXT, limit=MAX_TEXT_CHARACTERS)
     message = default_wording().error(error, file_name="remiss\x1b[2J\x07.txt")

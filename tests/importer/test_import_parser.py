@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.domain.organisation import Directory
-from bot.importer import Confidence, Field, WarningCode, import_text
+from bot.adapters.importer import Confidence, Field, WarningCode, import_text
+from bot.core.domain.organisation import Directory
 
 
 def codes(text: str, directory: Directory) -> set[WarningCode]:

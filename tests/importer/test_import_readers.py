@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.organisation import Directory
-from bot.importer import WarningCode, import_file
-from bot.importer.model import DocumentKind
-from bot.importer.readers import read_document
+from bot.adapters.importer import WarningCode, import_file
+from bot.adapters.importer.model import DocumentKind
+from bot.adapters.importer.readers import read_document
+from bot.core.domain.organisation import Directory
 
 from .documents import A_SMALL_REMISS, pdf_with_pages, word_remiss
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.domain.organisation import Directory, OrgKind
-from bot.importer import Confidence, Field, WarningCode, import_file
+from bot.adapters.importer import Confidence, Field, WarningCode, import_file
+from bot.core.domain.organisation import Directory, OrgKind
 
 SEED_002 = "002_fabd5ac619afef01.txt"
 SEED_003 = "003_c7a0c7707e5bf79a.txt"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.importer import DocumentError, DocumentErrorCode, WarningCode
-from bot.importer.wording import Wording
+from bot.adapters.importer import DocumentError, DocumentErrorCode, WarningCode
+from bot.adapters.importer.wording import Wording
 
 
 def test_too_much_formatting_is_said_without_counting_text_runs(wording: Wording) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.sandbox import FakeSlack
+from devtools.sandbox import FakeSlack
 
 
 class ManualClock:

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.sandbox import FakeSlack
+from devtools.sandbox import FakeSlack
 
 JSON = dict[str, Any]
 

@@ -9,8 +9,8 @@ import pytest
 from slack_bolt import Ack, App, BoltRequest, Respond, Say
 from slack_sdk import WebClient
 
-from bot.sandbox import BoltHttpServer, DispatchTransport, FakeSlack, HttpTransport, SlackDriver
-from bot.sandbox.driver import RefusedResponse, Transport
+from devtools.sandbox import BoltHttpServer, DispatchTransport, FakeSlack, HttpTransport, SlackDriver
+from devtools.sandbox.driver import RefusedResponse, Transport
 
 SIGNING_SECRET = "remiss-signing-secret"
 JSON = dict[str, Any]

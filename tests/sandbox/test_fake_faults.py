@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.sandbox import FakeSlack, RateLimits
+from devtools.sandbox import FakeSlack, RateLimits
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.sandbox import FakeSlack
-from bot.sandbox.scopes import METHOD_SCOPES
+from devtools.sandbox import FakeSlack
+from devtools.sandbox.scopes import METHOD_SCOPES
 from tests.sandbox.test_fake_web_api import JSON, modal, slack_error
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.json"

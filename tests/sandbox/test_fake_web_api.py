@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.sandbox import FakeSlack
+from devtools.sandbox import FakeSlack
 
 JSON = dict[str, Any]
 

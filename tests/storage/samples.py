@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.domain.organisation import Directory, Organisation, OrgKind
-from bot.domain.remiss import (
+from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.remiss import (
     Answer,
     Attachment,
     DocumentLink,
@@ -16,7 +16,7 @@ from bot.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.ports import Repository
+from bot.core.ports import Repository
 
 NOW = datetime(2023, 10, 2, 8, 30, tzinfo=UTC)
 TODAY = date(2023, 10, 2)

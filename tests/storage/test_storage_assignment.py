@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from bot.domain.remiss import Answer, Draft, Position, ResponseContent, ResponseKind
-from bot.ports import Assignment, Repository, Store
+from bot.core.domain.remiss import Answer, Draft, Position, ResponseContent, ResponseKind
+from bot.core.ports import Assignment, Repository, Store
 from tests.storage.samples import (
     CASE,
     COORDINATOR,

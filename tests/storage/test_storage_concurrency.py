@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import event
 
-from bot.ports import Store
+from bot.core.ports import Store
 from storage import SqlStore
 from tests.storage.samples import (
     CASE,

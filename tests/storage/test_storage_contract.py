@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.organisation import Directory, Organisation, OrgKind
-from bot.domain.remiss import (
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.remiss import (
     Answer,
     AuditAction,
     AuditEntry,
@@ -23,7 +23,7 @@ from bot.domain.remiss import (
     ResponseKind,
     audit,
 )
-from bot.ports import Repository, Store
+from bot.core.ports import Repository, Store
 from tests.storage.samples import (
     CASE,
     COORDINATOR,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ports import StoreUnavailable
+from bot.core.ports import StoreUnavailable
 from storage import SqlStore, make_engine
 
 PASSWORD = "hemligt-lösen-42"

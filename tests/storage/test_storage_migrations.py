@@ -15,7 +15,7 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel
 
 import storage.migrate
-from bot.ports import SchemaBehind, StoreUnavailable
+from bot.core.ports import SchemaBehind, StoreUnavailable
 from storage import SqlStore, ensure_schema, make_engine, upgrade
 from storage.migrate import current_revision, head_revision
 from tests.storage.samples import NOW

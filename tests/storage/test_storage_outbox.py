@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from bot.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard, remiss_delivery_key
-from bot.ports import Repository, Store
+from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard, remiss_delivery_key
+from bot.core.ports import Repository, Store
 from storage import SqlStore
 from tests.storage.samples import CASE, NOW, official, org_key
 from tests.storage.test_storage_concurrency import THREADS, at_once

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from bot.clock import STOCKHOLM
-from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.extension import ExtensionRequest, RequestState
-from bot.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKind, ReminderState, ScheduledReminder
-from bot.ports import Repository, Store
+from bot.core.clock import STOCKHOLM
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.extension import ExtensionRequest, RequestState
+from bot.core.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKind, ReminderState, ScheduledReminder
+from bot.core.ports import Repository, Store
 from storage import SqlStore
 from tests.storage.samples import CASE, DEADLINE, NOW, official, org_key, sent_remiss
 from tests.storage.test_storage_concurrency import THREADS, at_once

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.summary import Summary, compile_summary
-from bot.rendering import Texts
-from bot.summary import render_docx, render_html, render_markdown
+from bot.adapters.rendering import Texts
+from bot.adapters.summary import render_docx, render_html, render_markdown
+from bot.core.domain.summary import Summary, compile_summary
 from tests.summary.round import TODAY, Round, stk_2023_137
 
 

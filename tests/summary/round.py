@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.directory_file import parse_directory, shipped_directory_text
-from bot.domain.organisation import Directory
-from bot.domain.remiss import (
+from bot.adapters.directory_file import parse_directory, shipped_directory_text
+from bot.core.domain.organisation import Directory
+from bot.core.domain.remiss import (
     Answer,
     Attachment,
     DocumentLink,

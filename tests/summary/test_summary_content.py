@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.domain.organisation import Organisation
-from bot.domain.remiss import Answer, Position, Recipient, Response, ResponseContent, ResponseKind
-from bot.domain.summary import (
+from bot.core.domain.organisation import Organisation
+from bot.core.domain.remiss import Answer, Position, Recipient, Response, ResponseContent, ResponseKind
+from bot.core.domain.summary import (
     ProblemCode,
     Summary,
     SummaryIncomplete,
@@ -265,7 +265,7 @@ def test_an_answer_submitted_after_the_summary_was_built_is_caught(summary: Summ
 def test_compiling_refuses_an_incomplete_summary_with_every_reason(
     round_: Round, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.domain.summary as module
+    import bot.core.domain.summary as module
 
     real = module.build_summary
     monkeypatch.setattr(module, "build_summary", lambda *a, **k: replace(real(*a, **k), annex=()))

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-import bot.domain.summary as summary_module
-import bot.summary.files as files_module
-from bot.clock import FakeClock
-from bot.domain.errors import DomainError
-from bot.domain.summary import Summary, SummaryIncomplete, check_completeness
-from bot.memory import MemoryStore
-from bot.rendering import Texts
-from bot.service import RemissService
-from bot.summary import FORMATS, file_name, render_files, render_problems, summary_command, write_summary_files
+import bot.adapters.summary.files as files_module
+import bot.core.domain.summary as summary_module
+from bot.adapters.rendering import Texts
+from bot.adapters.summary import FORMATS, file_name, render_files, render_problems, summary_command, write_summary_files
+from bot.core.domain.errors import DomainError
+from bot.core.domain.summary import Summary, SummaryIncomplete, check_completeness
+from bot.core.service import RemissService
+from devtools.clocks import FakeClock
+from devtools.memory import MemoryStore
 from tests.summary.round import CASE_NUMBER, Round, stk_2023_137
 
 

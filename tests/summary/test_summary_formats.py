@@ -13,10 +13,10 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from bot.domain.summary import Summary
-from bot.rendering import Texts
-from bot.summary import md_block, render_slack_preview
-from bot.summary._common import paragraphs
+from bot.adapters.rendering import Texts
+from bot.adapters.summary import md_block, render_slack_preview
+from bot.adapters.summary._common import paragraphs
+from bot.core.domain.summary import Summary
 from tests.summary.round import CASE_NUMBER, LONG_URL, LONG_WORD, MARKDOWN_LOOKALIKE, TRICKY, Round
 
 SECTION_HEADINGS = [
@@ -267,9 +267,9 @@ def test_the_word_document_links_attached_files(document: docx.document.Document
 
 
 def test_characters_word_cannot_store_are_dropped_not_fatal(round_: Round, texts: Texts) -> None:
-    from bot.domain.remiss import Answer, Position, ResponseContent, ResponseKind
-    from bot.domain.summary import compile_summary
-    from bot.summary import render_docx
+    from bot.adapters.summary import render_docx
+    from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
+    from bot.core.domain.summary import compile_summary
     from tests.summary.round import TODAY, at
 
     recipient = round_.recipient("parkeringsovervakning")

@@ -1,0 +1,152 @@
+"""Finds the title, the sender (office or ministry) and the contact person of a remiss document."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from bot.adapters.importer.lists import is_known_heading
+from bot.adapters.importer.model import Confidence, Contact
+from bot.adapters.importer.text import CleanText
+from bot.core.domain.matching import match_organisation
+from bot.core.domain.organisation import Directory, Organisation
+
+# Headings that name the kind of document, never the matter itself (section headings are known to lists).
+_DOCUMENT_TYPE_HEADING = re.compile(
+    r"^(?:protokollsutdrag|protokoll|tjänsteskrivelse|beslut|remiss|missiv|följebrev)\s*:?$", re.IGNORECASE
+)
+# The line that names the document type in a Malmö memo; the title is the next line.
+_DOCUMENT_TYPE_LINE = re.compile(
+    r"^(?:tjänsteskrivelse|remiss|remisskrivelse|yttrande|missiv|följebrev)$", re.IGNORECASE
+)
+_REMISS_TITLE = re.compile(r"^remiss(?:möte)?\b(?!instans|frågor|svar|lista)", re.IGNORECASE)
+_PARAGRAPH_SIGN = re.compile(r"^§\s*\d+\s*")
+# "…återvandringDiarienummer: Ju2025/00949": a heading glued to its diary number label.
+_GLUED_LABEL = re.compile(r"(?<=[a-zåäö])(?:Diarienummer|Dnr)\b.*$")
+_NOW_A_REMISS = re.compile(r"[;,]\s*nu\s+fråga\s+om\s+(?:remiss|yttrande)\b.*$", re.IGNORECASE)
+_TITLE_SCAN_LINES = 40
+_MIN_TITLE_WORDS = 3
+
+_DEPARTMENT = r"(?P<dept>[A-ZÅÄÖ][a-zåäö]+(?:-\s+och\s+[a-zåäö]+)?departementet)"
+# Ministries named as the addressee of the answers or as the one that sent the remiss.
+_DEPARTMENT_AS_SENDER = (
+    re.compile(rf"\b(?:kommit\s+in|inkommit|inkomna|kommit|lämnas|skickas|sändas|inkomma)\s+till\s+{_DEPARTMENT}"),
+    re.compile(rf"{_DEPARTMENT}\s+(?:har\s+)?remitterat"),
+    re.compile(rf"{_DEPARTMENT}s\s+(?:diarienummer|registrator)"),
+)
+_MALMO_CASE_PREFIX = re.compile(r"^([A-ZÅÄÖ]{2,6})-\d{4}-\d+$")
+
+_CONTACT_LABEL = re.compile(
+    r"^(?:vår +referens|handläggare|kontaktperson) *:? *(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE
+)
+_OTHER_LABEL = re.compile(r"^(?:datum|er\s+referens|diarienummer|dnr|tjänsteskrivelse)\b", re.IGNORECASE)
+_PERSON_NAME = re.compile(r"^[A-ZÅÄÖÉ][\w'-]+(?:\s+[A-ZÅÄÖÉ][\w'-]+){1,3}$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CONTACT_SENTENCE = re.compile(
+    r"\b(?:frågor|upplysningar)\b[^.\n]{0,80}?\b(?:besvaras\s+av|ställas\s+till|kontaktas|lämnas\s+av|kontakta)\b"
+    r"(?P<rest>[^\n]{0,200})",
+    re.IGNORECASE,
+)
+_NAMED_ADDRESS = re.compile(
+    r"(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:\s+[A-ZÅÄÖÉ][\w'-]+){1,3})\s*(?:<|,\s*)(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+)
+_CONTACT_LINES = 4
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Found(Generic[T]):
+    """A value and how sure the importer is of it."""
+
+    value: T
+    confidence: Confidence
+
+
+def find_title_line(doc: CleanText) -> tuple[int, Confidence] | None:
+    """The line that holds the title: the line after "Tjänsteskrivelse", else the top heading."""
+    top = range(min(len(doc.lines), _TITLE_SCAN_LINES))
+    for index in top:
+        if _DOCUMENT_TYPE_LINE.match(doc.lines[index]):
+            following = _next_non_empty(doc, index + 1)
+            if following is not None:
+                return following, Confidence.HIGH
+    # Highest level first: a "## Bakgrund" under the "# Title" is never the title.
+    for index in sorted(doc.heading_levels, key=lambda i: (doc.heading_levels[i], i)):
+        line = doc.lines[index]
+        if line and not _DOCUMENT_TYPE_HEADING.match(line) and not is_known_heading(line):
+            return index, Confidence.HIGH
+    for index in top:
+        if _REMISS_TITLE.match(doc.lines[index]) and len(doc.lines[index].split()) >= _MIN_TITLE_WORDS:
+            return index, Confidence.MEDIUM
+    return None
+
+
+def title_from_line(line: str, case_number: str | None) -> str | None:
+    """The title as the document writes it, without its diary number or the "nu fråga om remiss" tail."""
+    title = _GLUED_LABEL.sub("", _PARAGRAPH_SIGN.sub("", line))
+    if case_number:
+        title = title.replace(case_number, "")
+    title = _NOW_A_REMISS.sub("", title)
+    title = " ".join(title.split()).strip(" -–;,:")
+    return title or None
+
+
+def find_sender(
+    doc: CleanText, directory: Directory, own_staff_offices: tuple[str, ...], case_number: str | None
+) -> tuple[Found[str], Organisation | None] | None:
+    """The sending office or ministry, as named in the document or by its diary number's prefix."""
+    if own_staff_offices:
+        office = _without_genitive(own_staff_offices[0])
+        return Found(office, Confidence.HIGH), match_organisation(office, directory)
+    departments = Counter(m.group("dept") for form in _DEPARTMENT_AS_SENDER for m in form.finditer(doc.text))
+    if departments:
+        department = departments.most_common(1)[0][0]
+        return Found(department, Confidence.HIGH), None
+    prefix = _MALMO_CASE_PREFIX.match(case_number or "")
+    if prefix:
+        org = next((o for o in directory if o.short_name == prefix.group(1)), None)
+        if org is not None:
+            return Found(org.name, Confidence.MEDIUM), org
+    return None
+
+
+def find_contact(doc: CleanText) -> Found[Contact] | None:
+    """The handläggare under "Vår referens", or the person named in "Frågor … besvaras av …"."""
+    for index in doc.lines_matching(_CONTACT_LABEL):
+        label = _CONTACT_LABEL.match(doc.lines[index])
+        contact = _contact_after_label(doc, index, label.group("rest") if label else "")
+        if contact is not None:
+            return Found(contact, Confidence.HIGH)
+    sentence = _CONTACT_SENTENCE.search(doc.text)
+    if sentence:
+        named = _NAMED_ADDRESS.search(sentence.group("rest"))
+        if named:
+            return Found(Contact(named.group("name"), None, named.group("email")), Confidence.MEDIUM)
+    return None
+
+
+def _contact_after_label(doc: CleanText, index: int, rest: str) -> Contact | None:
+    lines = [rest] if rest else []
+    for line in doc.lines[index + 1 :]:
+        if len(lines) >= _CONTACT_LINES or _OTHER_LABEL.match(line):
+            break
+        if line:
+            lines.append(line)
+    if not lines or not _PERSON_NAME.match(lines[0]):
+        return None
+    email = next((m.group() for line in lines[1:] if (m := _EMAIL.search(line))), None)
+    role = next((line for line in lines[1:] if not _EMAIL.search(line) and not any(c.isdigit() for c in line)), None)
+    return Contact(lines[0], role, email)
+
+
+def _next_non_empty(doc: CleanText, start: int) -> int | None:
+    return next((i for i in range(start, len(doc.lines)) if doc.lines[i]), None)
+
+
+def _without_genitive(name: str) -> str:
+    """ "Stadskontorets" → "Stadskontoret"."""
+    return name[:-1] if name.endswith("s") else name

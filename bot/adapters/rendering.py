@@ -1,0 +1,170 @@
+"""Renders every human-readable text from the Jinja2 templates in templates/, escaped for where it goes."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from bot.core.clock import STOCKHOLM
+from bot.core.domain.errors import DomainError
+from bot.core.domain.text import without_control_characters
+
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def slack_escape(value: object) -> str:
+    """Escape exactly what Slack's mrkdwn needs, so user text never becomes a mention or a link."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# What Slack shows as one character (an entity) or one link, mention or channel (<…>, <…|label>): a cut
+# inside one shows the reader a half entity or a broken link.
+_SLACK_UNIT = re.compile(r"&(?:amp|lt|gt);|<[^<>]*>")
+# How far back a cut looks for a space or line break to end on a whole word.
+_WORD_BACKOFF = 40
+
+
+def cut_slack_text(text: str, limit: int, note: Callable[[int], str] | None = None) -> str:
+    """`text` (escaped Slack mrkdwn, or plain text) within `limit` characters.
+
+    Text that fits is returned as it is. Longer text is cut at a space or line break where one is near, never
+    inside an entity or a link, and ends with `note(n)` saying how many characters the reader does not see
+    (by default "… (ytterligare 1 234 tecken visas inte)"). The one rule for shortening anything sent to Slack.
+    """
+    if len(text) <= limit:
+        return text
+    say = note or left_out_note
+    total = shown_length(text)
+    room = limit - len(say(total))
+    if room < 0:  # too small a limit for a note: only the ellipsis
+        return _safe_head(text, limit - 1) + "…" if limit > 0 else ""
+    head = _safe_head(text, room)
+    cut = head + say(total - shown_length(head))
+    # The note for fewer characters left out is never longer, unless `note` says otherwise.
+    return cut if len(cut) <= limit else cut_slack_text(text, limit, lambda n: "…")
+
+
+def shown_length(text: str) -> int:
+    """How many characters Slack shows for mrkdwn `text`: an entity is one, a link its label."""
+    return len(_SLACK_UNIT.sub(_shown_unit, text))
+
+
+def _shown_unit(unit: re.Match[str]) -> str:
+    token = unit.group()
+    if token.startswith("&"):
+        return "&"
+    return token[1:-1].partition("|")[2] or token[1:-1]
+
+
+def _safe_head(text: str, room: int) -> str:
+    """The longest start of `text` within `room` characters that ends between Slack units, on a word if near."""
+    units = [(u.start(), u.end()) for u in _SLACK_UNIT.finditer(text) if u.start() < room]
+    end = room
+    if units and units[-1][0] < end < units[-1][1]:  # units never overlap: only the last can hold the cut
+        end = units[-1][0]
+    inside = {i for start, stop in units if stop > end - _WORD_BACKOFF for i in range(start + 1, stop)}
+    for i in range(end, max(end - _WORD_BACKOFF, 0), -1):
+        if text[i - 1].isspace() and i - 1 not in inside:
+            end = i - 1
+            break
+    return text[:end].rstrip()
+
+
+def left_out_note(count: int) -> str:
+    """ "… (ytterligare 1 234 tecken visas inte)", from templates/messages.j2."""
+    return _note_texts().message("left_out", count=count)
+
+
+@functools.cache
+def _note_texts() -> Texts:
+    # The note has no dates, so any time zone does; built on first use, never at import.
+    return Texts()
+
+
+def grouped_number(value: int) -> str:
+    """'1 234 567': a space between thousands, as Swedish writes numbers; a no-break space (U+00A0), so a
+    number never breaks across two lines."""
+    return f"{value:,}".replace(",", "\u00a0")
+
+
+def swedish_date(value: date | datetime, tz: ZoneInfo = STOCKHOLM) -> str:
+    """'30 november 2023'."""
+    day = value.astimezone(tz).date() if isinstance(value, datetime) else value
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def swedish_weekday_date(value: date) -> str:
+    """'torsdag 30 november 2023'."""
+    return f"{WEEKDAYS[value.weekday()]} {swedish_date(value)}"
+
+
+def swedish_datetime(value: datetime, tz: ZoneInfo = STOCKHOLM) -> str:
+    """'30 november 2023 kl. 09:00', in local time."""
+    local = value.astimezone(tz)
+    return f"{swedish_date(local.date())} kl. {local:%H:%M}"
+
+
+class Texts:
+    """The template environments: plain/Slack text (no autoescape, explicit `slack` filter) and HTML."""
+
+    def __init__(self, tz: ZoneInfo = STOCKHOLM) -> None:
+        root = str(resources.files("templates"))
+        common: dict[str, Any] = {
+            "loader": jinja2.FileSystemLoader(root),
+            "undefined": jinja2.StrictUndefined,
+            "keep_trailing_newline": False,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            # Templates ship with the code and never change while it runs: no stat() of the file per render.
+            "auto_reload": False,
+        }
+        self.text_env = jinja2.Environment(autoescape=False, **common)  # noqa: S701 - Slack/plain text, escaped by filter
+        self.html_env = jinja2.Environment(autoescape=True, **common)
+        for env in (self.text_env, self.html_env):
+            env.filters["slack"] = slack_escape
+            env.filters["tal"] = grouped_number
+            env.filters["datum"] = lambda v: swedish_date(v, tz)
+            env.filters["veckodag_datum"] = swedish_weekday_date
+            env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
+        # A label depends on its name only; ui_labels.j2 builds its whole table on each render, and one
+        # answer form asks for ~45 labels (bench/bench_ack.py).
+        self._labels: dict[str, str] = {}
+
+    def render(self, name: str, /, **context: Any) -> str:
+        """Render a text template (Slack mrkdwn or plain text) to a stripped string, without control characters."""
+        return without_control_characters(self.text_env.get_template(name).render(**context)).strip()
+
+    def render_html(self, name: str, /, **context: Any) -> str:
+        return without_control_characters(self.html_env.get_template(name).render(**context))
+
+    def label(self, name: str) -> str:
+        """A button label or modal title from templates/ui_labels.j2."""
+        label = self._labels.get(name)
+        if label is None:
+            label = self._labels[name] = self.render("ui_labels.j2", name=name)
+        return label
+
+    def message(self, name: str, /, **params: Any) -> str:
+        """A short message: the macro `name` in templates/messages.j2."""
+        module = self.text_env.get_template("messages.j2").module
+        macro = getattr(module, name, None)
+        if macro is None:
+            return str(module.unknown_error(code=name)).strip()  # type: ignore[attr-defined]
+        # A macro takes only the parameters it names; errors may carry more context than a message shows.
+        accepted = {k: v for k, v in params.items() if k in macro.arguments}
+        return without_control_characters(str(macro(**accepted))).strip()
+
+    def error(self, error: DomainError) -> str:
+        """The Swedish message for a domain refusal."""
+        return self.message(error.code.value, **{"field": error.field or "", **error.params})

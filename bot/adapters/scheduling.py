@@ -1,0 +1,73 @@
+"""The periodic jobs each bot process runs, on APScheduler 3 with its pitfalls set explicitly."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from bot.core.service import RemissService
+
+log = logging.getLogger(__name__)
+
+# How often each process looks for due reminders: a reminder planned for 09:00 goes out by 09:00:30.
+REMINDER_TICK_SECONDS = 30
+
+# APScheduler's default grace is 1 second: a job due during a restart would be silently dropped.
+MISFIRE_GRACE_SECONDS = 15 * 60
+
+
+def build_scheduler(service: RemissService, timezone: tzinfo) -> BackgroundScheduler:
+    """A scheduler in the configured timezone (not the machine's), with every job registered, not started.
+
+    Job *state* never lives in APScheduler's job store: with several replicas each runs the same jobs,
+    so every job must be safe to run in all of them at once.
+    """
+    scheduler = BackgroundScheduler(
+        timezone=timezone,
+        job_defaults={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
+    )
+    scheduler.add_job(
+        lambda: prune_deliveries(service),
+        CronTrigger(hour=3, minute=17, timezone=timezone),
+        id="prune-deliveries",
+        name="Forget Slack deliveries older than a week",
+    )
+    scheduler.add_job(
+        service.offer_due_summaries,
+        CronTrigger(hour=7, minute=45, timezone=timezone),
+        id="offer-summaries",
+        name="Offer the summary of remisses whose last deadline has passed",
+    )
+    scheduler.add_job(
+        lambda: remind(service),
+        IntervalTrigger(seconds=REMINDER_TICK_SECONDS, timezone=timezone),
+        id="reminders",
+        name="Send due reminders and the morning digest (claimed atomically, once across replicas)",
+        # A tick that missed its moment is simply the next one: never a burst of catch-up runs.
+        misfire_grace_time=REMINDER_TICK_SECONDS,
+    )
+    return scheduler
+
+
+def remind(service: RemissService) -> None:
+    """Safe in every replica at once: each due reminder is claimed by one of them."""
+    tick = service.remind()
+    if tick.claimed or tick.digests:
+        log.info(
+            "Reminders: %d due, %d sent, %d skipped; %d digests", tick.claimed, tick.sent, tick.skipped, tick.digests
+        )
+
+
+def prune_deliveries(service: RemissService) -> int:
+    """Idempotent, so every replica may run it."""
+    pruned = service.prune_deliveries()
+    forms = service.prune_forms()
+    log.info("Pruned %d old Slack deliveries and %d expired forms", pruned, forms)
+    return pruned

@@ -1,0 +1,38 @@
+"""Slack users for the core: e-mail look-ups through the Web API, with Slack's refusals mapped to None."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+# Slack's answers that mean "no usable user", as opposed to an outage worth reporting.
+_NO_SUCH_USER = {"users_not_found", "user_not_found", "account_inactive"}
+
+
+class SlackUserDirectory:
+    """`bot.core.ports.UserDirectory` over Slack's Web API."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def lookup_by_email(self, email: str) -> str | None:
+        try:
+            response = self.client.users_lookupByEmail(email=email)
+        except SlackApiError as exc:
+            if exc.response.get("error") in _NO_SUCH_USER:
+                return None
+            raise
+        user = response.get("user") or {}
+        if user.get("deleted"):
+            log.info("Slack user for %s is deactivated", email)
+            return None
+        user_id = user.get("id")
+        return str(user_id) if user_id else None
+
+    def group_members(self, group_id: str) -> frozenset[str]:
+        response = self.client.usergroups_users_list(usergroup=group_id)
+        return frozenset(str(u) for u in response.get("users") or [])

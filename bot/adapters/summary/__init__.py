@@ -1,0 +1,31 @@
+"""The sammanställning in its formats (Word, web page, Markdown, a Slack preview) and the files it is saved as."""
+
+from bot.adapters.summary._common import FORMATS, file_name
+from bot.adapters.summary.files import (
+    load_summary,
+    render_files,
+    render_problems,
+    summary_command,
+    write_case_summary,
+    write_summary_files,
+)
+from bot.adapters.summary.html import render_html
+from bot.adapters.summary.markdown import md_block, md_inline, render_markdown, render_slack_preview
+from bot.adapters.summary.word import render_docx
+
+__all__ = [
+    "FORMATS",
+    "file_name",
+    "load_summary",
+    "md_block",
+    "md_inline",
+    "render_docx",
+    "render_files",
+    "render_html",
+    "render_markdown",
+    "render_problems",
+    "render_slack_preview",
+    "summary_command",
+    "write_case_summary",
+    "write_summary_files",
+]

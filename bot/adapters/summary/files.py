@@ -1,0 +1,136 @@
+"""Writing the summary's files: loaded, checked for completeness, rendered in every format, then saved."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.adapters.rendering import Texts
+from bot.adapters.summary._common import FORMATS, Words, file_name
+from bot.adapters.summary.html import render_html
+from bot.adapters.summary.markdown import render_markdown
+from bot.adapters.summary.word import render_docx
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.remiss import normalise_case_number
+from bot.core.domain.summary import Summary, SummaryIncomplete, compile_summary
+from bot.core.service import RemissService
+
+PROBLEMS_TEMPLATE = "summary/problems.j2"
+WRITTEN_TEMPLATE = "summary/files_written.j2"
+
+Progress = Callable[[str], None]
+
+_RENDERERS: dict[str, Callable[[Summary, Texts], str | bytes]] = {
+    "docx": render_docx,
+    "html": render_html,
+    "md": render_markdown,
+}
+
+
+def load_summary(service: RemissService, case_number: str, names: Mapping[str, str] | None = None) -> Summary:
+    """The checked summary of a remiss as it stands today; SummaryIncomplete if anything is missing from it."""
+    with service.store.read() as repo:
+        remiss = repo.get_remiss(normalise_case_number(case_number))
+        if remiss is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
+        recipients = repo.list_recipients(remiss.case_number)
+        directory = repo.load_directory()
+    return compile_summary(remiss, recipients, directory, today=service.today(), names=names, tz=service.tz)
+
+
+def render_files(
+    summary: Summary, texts: Texts, formats: Sequence[str] = FORMATS, progress: Progress | None = None
+) -> list[tuple[str, bytes]]:
+    """Every asked format as (file name, content), for saving or for Slack's files_upload_v2."""
+    unknown = [f for f in formats if f not in _RENDERERS]
+    if unknown:
+        raise ValueError(f"unknown summary format(s): {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    words = Words(texts)
+    rendered: list[tuple[str, bytes]] = []
+    for fmt in dict.fromkeys(formats):
+        if progress is not None:
+            progress(words("progress_writing", fmt))
+        content = _RENDERERS[fmt](summary, texts)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        rendered.append((file_name(texts, summary.case_number, fmt), data))
+    return rendered
+
+
+def write_summary_files(
+    summary: Summary,
+    texts: Texts,
+    out_dir: Path,
+    formats: Sequence[str] = FORMATS,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Render every asked format, then save them as `<diarienummer> Sammanställning av remissvar.<ext>`.
+
+    Everything is rendered before the first file is saved, and each file is saved whole (written beside
+    its final name, then renamed), so a failure never leaves a half-written summary behind.
+    """
+    rendered = render_files(summary, texts, formats, progress)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in rendered:
+        _save(out_dir / name, data)
+        paths.append(out_dir / name)
+    return paths
+
+
+def write_case_summary(
+    service: RemissService,
+    texts: Texts,
+    case_number: str,
+    out_dir: Path,
+    formats: Sequence[str] = FORMATS,
+    progress: Progress | None = None,
+    names: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Load, check and write the summary of one remiss (what `remissbot summary` and the demo do)."""
+    if progress is not None:
+        progress(Words(texts)("progress_checking", normalise_case_number(case_number)))
+    return write_summary_files(load_summary(service, case_number, names), texts, out_dir, formats, progress)
+
+
+def render_problems(error: SummaryIncomplete, texts: Texts) -> str:
+    """Why the summary was not published, in Swedish, one problem a line (Slack mrkdwn-safe)."""
+    return texts.render(PROBLEMS_TEMPLATE, case_number=error.case_number, problems=error.problems)
+
+
+def summary_command(
+    service: RemissService,
+    texts: Texts,
+    case_number: str,
+    formats: Sequence[str],
+    out_dir: Path,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """`remissbot summary <diarienummer> --format … --out DIR`: progress on `err`, the files on `out`.
+
+    Returns 0 when the files are written, 1 when the completeness check stopped them (the reasons on `err`).
+    A DomainError (an unknown case number) is left to the command line's own handler.
+    """
+    try:
+        paths = write_case_summary(
+            service, texts, case_number, out_dir, formats, progress=lambda line: print(line, file=err, flush=True)
+        )
+    except SummaryIncomplete as error:
+        print(render_problems(error, texts), file=err)
+        return 1
+    out.write(texts.render(WRITTEN_TEMPLATE, paths=[str(p) for p in paths]) + "\n")
+    return 0
+
+
+def _save(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

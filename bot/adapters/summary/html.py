@@ -1,0 +1,29 @@
+"""The summary as one self-contained, printable and accessible web page."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from bot.adapters.rendering import Texts
+from bot.adapters.summary._common import Words, is_web_link, paragraphs
+from bot.core.domain.summary import Summary
+
+HTML_TEMPLATE = "summary/summary.html.j2"
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal for the print header: every character that could end it is a hex escape."""
+    escaped = "".join(c if c.isalnum() or c in " -.·" else f"\\{ord(c):x} " for c in value)
+    return Markup(f'"{escaped}"')  # noqa: S704 - only letters, digits, spaces and hex escapes remain
+
+
+def render_html(summary: Summary, texts: Texts) -> str:
+    """The whole summary as one HTML page with its CSS inline (autoescaped: user text stays text)."""
+    header = Words(texts)("page_header", summary.case_number)
+    return texts.render_html(
+        HTML_TEMPLATE,
+        s=summary,
+        paragraphs=paragraphs,
+        is_web_link=is_web_link,
+        print_header=css_string(header),
+    )

@@ -1,0 +1,548 @@
+"""The summary as an ordinary, editable Word document: real headings, real tables, page header and numbers."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row, CT_Tc
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement  # python-docx builds on lxml
+
+from bot.adapters.rendering import Texts
+from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs
+from bot.core.domain.summary import AnnexEntry, QuestionSection, Summary
+
+A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
+MARGIN = Cm(2.2)
+TEXT_WIDTH_CM = 21.0 - 2 * 2.2
+LANDSCAPE_TEXT_WIDTH_CM = 29.7 - 2 * 2.2
+# With more questions than this the table of positions gets its own landscape pages.
+PORTRAIT_QUESTIONS = 5
+HEADER_FILL = "DCE6F0"
+LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)
+MUTED = RGBColor(0x4A, 0x4A, 0x4A)
+_FIELD = re.compile(r"\[(PAGE|NUMPAGES)\]")
+_FIELD_PLACEHOLDER = "1"
+_W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:r"), qn("w:rPr")
+_W_T, _W_BR, _W_TAB, _W_VAL = qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:val")
+_W_B, _W_I, _W_COLOR, _W_SZ = qn("w:b"), qn("w:i"), qn("w:color"), qn("w:sz")
+_XML_SPACE = qn("xml:space")
+
+
+@dataclass(frozen=True)
+class _Look:
+    """How a run looks, written as w:rPr (its children in the order the schema wants)."""
+
+    bold: bool = False
+    italic: bool = False
+    colour: RGBColor | None = None
+    size: Pt | None = None
+
+    def apply(self, run: BaseOxmlElement) -> None:
+        if not (self.bold or self.italic or self.colour or self.size):
+            return
+        properties = SubElement(run, _W_RPR)
+        if self.bold:
+            SubElement(properties, _W_B)
+        if self.italic:
+            SubElement(properties, _W_I)
+        if self.colour is not None:
+            SubElement(properties, _W_COLOR).set(_W_VAL, str(self.colour))
+        if self.size is not None:
+            SubElement(properties, _W_SZ).set(_W_VAL, str(round(self.size.pt * 2)))
+
+
+@dataclass(frozen=True)
+class _Column:
+    heading: str
+    width_cm: float
+    numeric: bool = False
+
+
+def render_docx(summary: Summary, texts: Texts) -> bytes:
+    """The whole summary as a .docx file's bytes."""
+    builder = _Builder(summary, Words(texts))
+    builder.build()
+    out = io.BytesIO()
+    builder.doc.save(out)
+    return out.getvalue()
+
+
+class _Builder:
+    """Lays the summary out in python-docx structures; every word comes from the templates."""
+
+    def __init__(self, summary: Summary, words: Words) -> None:
+        self.s = summary
+        self.w = words
+        self.doc: DocumentObject = Document()
+        styles = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Caption", "List Bullet")
+        self._style_ids = {name: self.doc.styles[name].style_id for name in styles}
+        self._table_style = self.doc.styles["Table Grid"]
+        self._body = self.doc._body
+        self._end_of_body = self.doc.element.body.get_or_add_sectPr()
+
+    # -- the document ----------------------------------------------------------------------------------
+    def build(self) -> None:
+        self._set_up_page()
+        self._front()
+        self._overview()
+        self._positions()
+        self.heading(self.w("section_questions"), 1, new_page=len(self.s.questions) <= PORTRAIT_QUESTIONS)
+        for section in self.s.sections:
+            self._question(section)
+        self._declined_and_missing()
+        self._annex()
+
+    def _set_up_page(self) -> None:
+        s, w, doc = self.s, self.w, self.doc
+        section = doc.sections[0]
+        section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
+        section.left_margin = section.right_margin = MARGIN
+        section.top_margin = section.bottom_margin = MARGIN
+        header = section.header.paragraphs[0]
+        header.text = w("page_header", s.case_number)
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _text_with_fields(footer, w("page_footer"))
+        props = doc.core_properties
+        props.title = w("file_stem", s.case_number)
+        props.subject = one_line(s.title)
+        props.author = one_line(s.sender)
+        props.language = "sv-SE"
+        props.keywords = one_line(s.case_number)
+        _set_default_language(doc, "sv-SE")
+
+    def _front(self) -> None:
+        self.paragraph(self.w("document_title"), "Title")
+        self.paragraph(self.w("subtitle", self.s.case_number, one_line(self.s.title)), "Subtitle")
+        if self.s.still_open:
+            self.paragraph(self.w("early_note", len(self.s.still_open)), look=_Look(bold=True))
+
+    def _overview(self) -> None:
+        s, w = self.s, self.w
+        self.heading(w("section_overview"), 1)
+        facts = [
+            ("case_number", s.case_number),
+            ("title", one_line(s.title)),
+            ("sender", one_line(s.sender)),
+            *([("contact", one_line(s.contact))] if s.contact else []),
+            ("sent", self._date(s.sent_at) if s.sent_at else w("not_sent")),
+            ("deadline", self._date(s.deadline)),
+            ("compiled", self._date(s.compiled_on)),
+            ("recipients", str(s.counts.recipients)),
+        ]
+        for name, value in facts:
+            self.labelled(w("fact_label", name), value)
+        if s.documents:
+            p = self.labelled(w("fact_label", "documents"), "")
+            for i, document in enumerate(s.documents):
+                if i:
+                    _add_text(p._p, ", ")
+                self.link(p, one_line(document.title), document.url)
+
+        self.heading(w("questions_heading"), 2)
+        for q in s.questions:
+            self.labelled(w("question_label", q.number), one_line(q.text) + w("question_kind_note", q.kind.value))
+
+        self.heading(w("counts_heading"), 2)
+        rows = [
+            [w("count_label", name), str(getattr(s.counts, name))]
+            for name in ("yttrande", "delegation", "preliminary", "declined", "no_answer", "recipients", "late")
+        ]
+        self.table(
+            w("counts_caption"),
+            [_Column(w("counts_column", "kind"), 11.0), _Column(w("counts_column", "count"), 3.0, numeric=True)],
+            rows,
+            bold_rows={5},
+        )
+
+        self.heading(w("extensions_heading"), 2)
+        if not s.extensions:
+            self.paragraph(w("no_extensions"))
+            return
+        columns = [
+            _Column(w("extension_column", "organisation"), 3.8),
+            _Column(w("extension_column", "previous"), 2.6),
+            _Column(w("extension_column", "new"), 2.6),
+            _Column(w("extension_column", "granted"), 3.2),
+            _Column(w("extension_column", "reason"), TEXT_WIDTH_CM - 12.2),
+        ]
+        self.table(
+            w("extensions_caption"),
+            columns,
+            [
+                [
+                    e.organisation.name,
+                    self._date(e.previous_deadline),
+                    self._date(e.new_deadline),
+                    w("extension_granted", e.granted_at, one_line(e.granted_by)),
+                    one_line(e.reason),
+                ]
+                for e in s.extensions
+            ],
+        )
+
+    def _positions(self) -> None:
+        s, w = self.s, self.w
+        wide = len(s.questions) > PORTRAIT_QUESTIONS
+        if wide:
+            self._new_section(landscape=True)
+        self.heading(w("section_positions"), 1, new_page=not wide)
+        self.paragraph(w("positions_intro"))
+        width = LANDSCAPE_TEXT_WIDTH_CM if wide else TEXT_WIDTH_CM
+        name_cm, kind_cm = 4.4, 2.6
+        question_cm = (width - name_cm - kind_cm) / max(len(s.questions), 1)
+        columns = [
+            _Column(w("positions_column", "organisation"), name_cm),
+            _Column(w("positions_column", "kind"), kind_cm),
+            *(_Column(w("question_label", q.number), question_cm) for q in s.questions),
+        ]
+        rows = [
+            [
+                row.organisation.name,
+                w("response_kind_label", row.kind.value if row.kind else ""),
+                *(w("position_label", p.value) if p else w("no_position") for p in row.positions),
+            ]
+            for row in s.positions
+        ]
+        self.table(w("positions_caption"), columns, rows, font_size=Pt(9))
+        self.paragraph(w("positions_legend"))
+        if wide:
+            self._new_section(landscape=False)
+
+    def _question(self, section: QuestionSection) -> None:
+        w = self.w
+        self.heading(w("question_label", section.question.number), 2)
+        for p in paragraphs(section.question.text):
+            self.paragraph(p, look=_Look(italic=True))
+        if not section.answers:
+            self.paragraph(w("no_answers_to_question"))
+        for answer in section.answers:
+            self.heading(answer.organisation.name, 3)
+            self.muted(w("answer_meta", answer.kind.value, answer.position.value, answer.submitted_at, answer.late))
+            self.user_text(answer.text)
+        if section.not_answered:
+            self.muted(w("not_answered", ", ".join(o.name for o in section.not_answered)))
+        if section.tally is None:
+            return
+        tally = section.tally
+        self.heading(w("tally_heading"), 3)
+        self.paragraph(w("tally_intro"))
+        columns = [
+            _Column(w("tally_column", "organisation"), 5.0),
+            _Column(w("tally_column", "count"), 1.8, numeric=True),
+            _Column(w("tally_column", "named_by"), TEXT_WIDTH_CM - 6.8),
+        ]
+        if tally.matched:
+            rows = [[line.written, str(line.count), ", ".join(o.name for o in line.named_by)] for line in tally.matched]
+            self.table(w("tally_caption"), columns, rows)
+        else:
+            self.paragraph(w("tally_none"))
+        if tally.unmatched:
+            self.heading(w("unmatched_heading"), 4)
+            columns[0] = _Column(w("unmatched_column", "written"), 5.0)
+            rows = [
+                [one_line(line.written), str(line.count), ", ".join(o.name for o in line.named_by)]
+                for line in tally.unmatched
+            ]
+            self.table(w("unmatched_caption"), columns, rows, show_caption=False)
+
+    def _declined_and_missing(self) -> None:
+        s, w = self.s, self.w
+        self.heading(w("section_declined_missing"), 1)
+        self.heading(w("declined_heading"), 2)
+        if s.declined:
+            self.table(
+                w("declined_caption"),
+                [
+                    _Column(w("declined_column", "organisation"), 5.0),
+                    _Column(w("declined_column", "date"), 3.2),
+                    _Column(w("declined_column", "reason"), TEXT_WIDTH_CM - 8.2),
+                ],
+                [
+                    [d.organisation.name, self._date(d.declined_at), one_line(d.reason) or w("no_reason")]
+                    for d in s.declined
+                ],
+            )
+        else:
+            self.paragraph(w("none_declined"))
+        self.heading(w("missing_heading"), 2)
+        if s.missing:
+            self.table(
+                w("missing_caption"),
+                [
+                    _Column(w("missing_column", "organisation"), 6.0),
+                    _Column(w("missing_column", "deadline"), 3.6),
+                    _Column(w("missing_column", "state"), TEXT_WIDTH_CM - 9.6),
+                ],
+                [
+                    [m.organisation.name, self._date(m.deadline), w("missing_state", m.overdue, m.withdrawn_version)]
+                    for m in s.missing
+                ],
+            )
+        else:
+            self.paragraph(w("none_missing"))
+
+    def _annex(self) -> None:
+        w = self.w
+        self.heading(w("section_annex"), 1, new_page=True)
+        self.paragraph(w("annex_intro"))
+        for entry in self.s.annex:
+            self._annex_entry(entry)
+
+    def _annex_entry(self, entry: AnnexEntry) -> None:
+        w = self.w
+        content = entry.response.content
+        self.heading(entry.organisation.name, 2)
+        self.labelled(w("annex_label", "kind"), w("response_kind_label", entry.kind.value))
+        decision = w(
+            "decision",
+            entry.kind.value,
+            content.meeting_date,
+            one_line(content.paragraph),
+            one_line(content.decided_by),
+            content.planned_board_date,
+        )
+        self.labelled(w("annex_label", "decision"), decision)
+        submitted = w("submitted", entry.response.submitted_at, entry.response.version, entry.late)
+        self.labelled(w("annex_label", "submitted"), submitted)
+        self.labelled(w("annex_label", "author"), one_line(entry.author))
+        if entry.attachments:
+            p = self.labelled(w("annex_label", "attachments"), "")
+            for i, attachment in enumerate(entry.attachments):
+                if i:
+                    _add_text(p._p, ", ")
+                self.link(p, one_line(attachment.name), attachment.url)
+        self.labelled(w("annex_label", "history"), "")
+        for v in entry.history:
+            line = w("version_line", v.version, v.submitted_at, one_line(v.author), v.kind.value, v.changed_questions)
+            self.paragraph(line, "List Bullet")
+        for answer in entry.answers:
+            self.heading(w("question_label", answer.question_number), 3)
+            if answer.text and answer.position is not None:
+                self.muted(w("position_line", answer.position.value))
+                self.user_text(answer.text)
+            else:
+                self.muted(w("blank_answer"))
+
+    # -- building blocks -------------------------------------------------------------------------------
+    def _date(self, value: date | datetime) -> str:
+        return self.w("date", value)
+
+    def paragraph(self, text: str = "", style: str | None = None, look: _Look | None = None) -> Paragraph:
+        # Inserted right before the body's closing section properties: python-docx's add_paragraph looks
+        # that element up among all the body's children every time, which grows with the square of the
+        # document's length.
+        element = self._end_of_body.makeelement(_W_P, {})
+        self._end_of_body.addprevious(element)
+        if style is not None:
+            properties = SubElement(element, _W_PPR)
+            SubElement(properties, _W_PSTYLE).set(_W_VAL, self._style_ids[style])
+        if text:
+            _add_text(element, text, look)
+        return Paragraph(element, self._body)
+
+    def heading(self, text: str, level: int, *, new_page: bool = False) -> Paragraph:
+        """A real heading style, so Word's navigation pane and table of contents see it."""
+        p = self.paragraph(one_line(text), f"Heading {level}")
+        if new_page:
+            p.paragraph_format.page_break_before = True
+        return p
+
+    def muted(self, text: str) -> None:
+        self.paragraph(text, look=_Look(italic=True, colour=MUTED))
+
+    def labelled(self, label: str, value: str) -> Paragraph:
+        p = self.paragraph()
+        p.paragraph_format.space_after = Pt(2)
+        _add_text(p._p, f"{label}: ", _Look(bold=True))
+        if value:
+            _add_text(p._p, value)
+        return p
+
+    def user_text(self, text: str) -> None:
+        """User text as written: a paragraph per paragraph, its line breaks and tabs kept."""
+        for p in paragraphs(text):
+            self.paragraph(p)
+
+    def link(self, paragraph: Paragraph, text: str, url: str) -> None:
+        """A clickable link for http(s) addresses; anything else stays text."""
+        if not is_web_link(url):
+            _add_text(paragraph._p, text)
+            return
+        r_id = paragraph.part.relate_to(clean(url).strip(), RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("r:id"), r_id)
+        run = OxmlElement("w:r")
+        properties = OxmlElement("w:rPr")
+        colour = OxmlElement("w:color")
+        colour.set(qn("w:val"), str(LINK_COLOUR))
+        underline = OxmlElement("w:u")
+        underline.set(qn("w:val"), "single")
+        properties.append(colour)
+        properties.append(underline)
+        run.append(properties)
+        text_element = OxmlElement("w:t")
+        text_element.text = text
+        text_element.set(qn("xml:space"), "preserve")
+        run.append(text_element)
+        hyperlink.append(run)
+        paragraph._p.append(hyperlink)
+
+    def table(
+        self,
+        caption: str,
+        columns: Sequence[_Column],
+        rows: Sequence[Sequence[str]],
+        *,
+        bold_rows: set[int] | None = None,
+        font_size: Pt | None = None,
+        show_caption: bool = True,
+    ) -> None:
+        """A real table: caption above, a header row that repeats on every page, fixed column widths.
+
+        Fixed widths make Word and LibreOffice wrap long words inside the cell instead of widening it.
+        """
+        if show_caption:
+            self.paragraph(caption, "Caption").paragraph_format.keep_with_next = True
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(columns))
+        table.style = self._table_style
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False
+        _set_table_caption(table, caption)
+        widths = [Cm(c.width_cm) for c in columns]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for index, row in enumerate(table.rows):
+            is_header = index == 0
+            values = [c.heading for c in columns] if is_header else rows[index - 1]
+            bold = is_header or (bold_rows is not None and index - 1 in bold_rows)
+            look = _Look(bold=bold, size=font_size)
+            for cell, value, width, column in zip(row.cells, values, widths, columns, strict=True):
+                cell.width = width
+                paragraph = cell.paragraphs[0]
+                if column.numeric:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                _add_text(paragraph._p, value, look)
+                if is_header:
+                    _shade(cell._tc, HEADER_FILL)
+            _keep_row_together(row._tr, repeat=is_header)
+
+    def _new_section(self, *, landscape: bool) -> None:
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (A4_HEIGHT, A4_WIDTH) if landscape else (A4_WIDTH, A4_HEIGHT)
+
+
+# -- XML details python-docx has no API for --------------------------------------------------------------
+def _add_text(p: BaseOxmlElement, text: str, look: _Look | None = None) -> None:
+    """A run of text at the end of a paragraph: lines become line breaks, tabs become tabs.
+
+    Built with lxml directly: python-docx's run.text handles one character at a time, too slow for a
+    summary of hundreds of long answers.
+    """
+    run = SubElement(p, _W_R)
+    if look is not None:
+        look.apply(run)
+    for i, line in enumerate(clean(text).split("\n")):
+        if i:
+            SubElement(run, _W_BR)
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                SubElement(run, _W_TAB)
+            if piece:
+                t = SubElement(run, _W_T)
+                t.text = piece
+                if piece[0].isspace() or piece[-1].isspace():
+                    t.set(_XML_SPACE, "preserve")
+
+
+def _text_with_fields(paragraph: Paragraph, text: str) -> None:
+    """Text where [PAGE] and [NUMPAGES] become Word fields, updated by Word and LibreOffice on display."""
+    position = 0
+    for match in _FIELD.finditer(text):
+        if match.start() > position:
+            _add_text(paragraph._p, text[position : match.start()])
+        _add_field(paragraph, match.group(1))
+        position = match.end()
+    if position < len(text):
+        _add_text(paragraph._p, text[position:])
+
+
+def _add_field(paragraph: Paragraph, instruction: str) -> None:
+    def char(kind: str) -> object:
+        run = OxmlElement("w:r")
+        field_char = OxmlElement("w:fldChar")
+        field_char.set(qn("w:fldCharType"), kind)
+        run.append(field_char)
+        return run
+
+    code = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    code.append(instr)
+    result = OxmlElement("w:r")
+    result_text = OxmlElement("w:t")
+    result_text.text = _FIELD_PLACEHOLDER
+    result.append(result_text)
+    for element in (char("begin"), code, char("separate"), result, char("end")):
+        paragraph._p.append(element)
+
+
+def _keep_row_together(tr: CT_Row, *, repeat: bool) -> None:
+    """w:cantSplit keeps a row on one page; w:tblHeader repeats the header row on every page of the table."""
+    properties = tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if repeat:
+        properties.append(OxmlElement("w:tblHeader"))
+
+
+def _shade(tc: CT_Tc, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    tc.get_or_add_tcPr().append(shading)
+
+
+def _set_table_caption(table: Table, caption: str) -> None:
+    """The table's title for screen readers (Word's "Alternativ text")."""
+    element = OxmlElement("w:tblCaption")
+    element.set(qn("w:val"), one_line(caption))
+    table._tbl.tblPr.append(element)
+
+
+def _set_default_language(doc: DocumentObject, language: str) -> None:
+    """Swedish spelling and hyphenation for the whole document."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        return
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        return
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        return
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), language)
+    lang.set(qn("w:eastAsia"), language)

@@ -1,0 +1,266 @@
+"""The composition root: settings → engine → store → service → Bolt app → HTTP server or Socket Mode."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.adapters.calendar_se import SwedishCalendar
+from bot.adapters.directory_file import parse_directory, shipped_directory_text
+from bot.adapters.rendering import Texts
+from bot.core.clock import Clock, SystemClock
+from bot.core.ports import Store, StoreUnavailable, UserDirectory
+from bot.core.service import RemissService
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from slack_bolt import App
+    from slack_sdk import WebClient
+    from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
+
+SLACK_EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+@dataclass
+class Core:
+    """Everything below Slack: built once per process, shared by every listener thread."""
+
+    settings: Settings
+    engine: Engine
+    store: Store
+    service: RemissService
+    texts: Texts
+    clock: Clock
+    executors: list[Executor] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Let work already accepted finish (it may write), then close the database."""
+        for executor in self.executors:
+            executor.shutdown(wait=True)
+        self.engine.dispose()
+
+
+def build_core(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    users: UserDirectory | None = None,
+    migrate: bool | None = None,
+) -> Core:
+    """Open the database, bring its schema up to date (or refuse), and build the service on it.
+
+    An embedded SQLite database is migrated automatically (one process owns it); a shared PostgreSQL is
+    only migrated when asked (`remissbot db upgrade` or REMISSBOT_AUTO_MIGRATE), so replicas never race.
+    """
+    from storage import SqlStore, ensure_schema, make_engine
+
+    _prepare_sqlite_directory(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        auto = migrate if migrate is not None else settings.auto_migrate or engine.dialect.name == "sqlite"
+        ensure_schema(engine, auto_upgrade=auto)
+        store = SqlStore(engine)
+        service = RemissService(
+            store,
+            clock or SystemClock(),
+            users=users,
+            coordinators=settings.coordinators,
+            coordinator_group=settings.coordinator_group,
+            sender_key=settings.sender_key,
+            tz=settings.timezone,
+            status_channel=settings.status_channel,
+            calendar=SwedishCalendar(),
+            reminder_policy=settings.reminder_policy,
+            short_window_days=settings.short_window_days,
+            digest_at=settings.digest_at,
+        )
+        if service.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
+            log.info("Stored the shipped Malmö directory")
+    except Exception:
+        engine.dispose()
+        raise
+    return Core(settings, engine, store, service, Texts(settings.timezone), service.clock)
+
+
+def _prepare_sqlite_directory(url: str) -> None:
+    """The default database lives in the user's data directory, which may not exist yet."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != prefix + ":memory:":
+        path = Path(url[len(prefix) :])
+        if not path.parent.exists():
+            try:
+                path.parent.mkdir(parents=True)
+            except OSError as exc:
+                raise StoreUnavailable(
+                    f"Kan inte skapa katalogen {path.parent} för databasen ({exc.strerror}). "
+                    "Sätt DATABASE_URL eller REMISSBOT_DATA_DIR till en skrivbar plats."
+                ) from exc
+
+
+def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebClient | None = None) -> App:
+    """The Bolt app with every listener registered. `client` points it elsewhere (the loopback Slack)."""
+    from slack_bolt import App
+    from slack_sdk import WebClient
+
+    from handlers import FORM_THREADS, HandlerContext, register
+
+    if client is None:
+        base_url = core.settings.slack_api_url or WebClient.BASE_URL
+        client = WebClient(token=token, base_url=base_url)
+    # The client carries the token; Bolt copies its settings into the client each listener gets. Bolt's
+    # default pool has 5 threads and an ack waits for a free one: with waitress's 8 request threads and
+    # slow work after acks, clicks queued for seconds (bench/bench_ack.py).
+    listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="remissbot-listener")
+    # Best-effort work after an ack (see HandlerContext): one thread, so it queues rather than competes.
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="remissbot-after")
+    forms = ThreadPoolExecutor(max_workers=FORM_THREADS, thread_name_prefix="remissbot-forms")
+    # Shut down with the core, forms first: a form finishing meanwhile may still queue background work.
+    core.executors += [listeners, forms, background]
+    app = App(signing_secret=signing_secret, client=client, listener_executor=listeners)
+    context = HandlerContext(
+        service=core.service,
+        texts=core.texts,
+        background=background,
+        forms=forms,
+        slack_api_url=core.settings.slack_api_url,
+    )
+    register(app, context)
+    return app
+
+
+@contextmanager
+def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Iterator[tuple[Core, App]]:
+    """A bot process apart from its connection to Slack: core, Bolt app, the scheduler's jobs and the courier
+    that sends the outbox; all stopped again, in reverse order, when the connection ends."""
+    from slack_sdk import WebClient
+
+    from bot.adapters.scheduling import build_scheduler
+    from handlers.courier import Courier
+
+    client = WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL)
+    core = build_core(settings, users=slack_user_directory(client))
+    try:
+        app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
+        scheduler = build_scheduler(core.service, core.settings.timezone)
+        scheduler.start()
+        courier = Courier(core.service, client, core.texts).start()
+        try:
+            yield core, app
+        finally:
+            courier.stop()
+            scheduler.shutdown(wait=False)
+    finally:
+        core.close()
+
+
+def slack_user_directory(client: WebClient) -> UserDirectory:
+    from bot.adapters.slack_users import SlackUserDirectory
+
+    return SlackUserDirectory(client)
+
+
+def build_wsgi_app(core: Core, app: App, *, now: Callable[[], float] = time.time) -> WSGIApplication:
+    """HTTP mode: Slack's requests on /slack/events, checked by bot.adapters.http_edge before Bolt sees them; health
+    on /healthz; 404 for anything else.
+
+    `now` is the wall clock the signature's timestamp is compared with: Slack signs with real time, while
+    the core's clock is business time that tests and the demo move by days.
+    """
+    from bot.adapters.http_edge import SlackEdge
+
+    slack = SlackEdge(app, core.settings.slack_signing_secret or "", now=now) if app is not None else None
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return _health(core, start_response)
+        if path != SLACK_EVENTS_PATH or method != "POST" or slack is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "9")])
+            return [b"Not Found"]
+        started = time.perf_counter()
+
+        def timed(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            # Server-Timing: how long the app took, for a load balancer's logs and the benchmarks.
+            elapsed = (time.perf_counter() - started) * 1000
+            return start_response(status, [*headers, ("Server-Timing", f"app;dur={elapsed:.1f}")], exc_info)
+
+        return slack(environ, timed)
+
+    return wsgi
+
+
+class HttpServer:
+    """The production WSGI server (waitress), also started on a loopback port by the demo and the tests."""
+
+    def __init__(self, wsgi: WSGIApplication, *, host: str, port: int, threads: int = 8) -> None:
+        from waitress.server import BaseWSGIServer, create_server
+
+        from bot.adapters.http_edge import MAX_BODY_BYTES
+
+        # waitress answers 413 itself from Content-Length, or as a chunked body passes the cap, without
+        # reading the rest; its limit refuses a body *of* the size given, hence the + 1.
+        server = create_server(
+            wsgi, host=host, port=port, threads=threads, ident="remissbot", max_request_body_size=MAX_BODY_BYTES + 1
+        )
+        if not isinstance(server, BaseWSGIServer):  # one host and port give one server, never several
+            raise TypeError(f"unexpected waitress server {type(server).__name__}")
+        # waitress's type stubs lack effective_host/effective_port/_map, which are public enough here.
+        self._server: Any = server
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._server.effective_host}:{self._server.effective_port}"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start(self) -> HttpServer:
+        """Serve from a daemon thread (demo and tests)."""
+        self._thread = threading.Thread(target=self._server.run, name="remissbot-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Close every socket from inside waitress's own loop (closing them from here races its select)."""
+        server = self._server
+
+        def close_all() -> None:
+            for channel in list(server._map.values()):
+                channel.close()
+
+        if self._thread is not None and self._thread.is_alive():
+            try:
+                server.trigger.pull_trigger(close_all)
+            except OSError:
+                # The loop already lost its trigger and is ending on its own (seen under heavy load).
+                close_all()
+            self._thread.join(timeout=5)
+        else:
+            server.close()
+        server.task_dispatcher.shutdown()
+
+
+def _health(core: Core, start_response: Callable[..., Any]) -> list[bytes]:
+    """200 when the database answers, 503 otherwise: a load balancer takes the replica out."""
+    try:
+        core.store.check()
+        status, body = "200 OK", {"status": "ok", "database": "ok"}
+    except StoreUnavailable as exc:
+        status, body = "503 Service Unavailable", {"status": "unavailable", "database": str(exc)}
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    start_response(status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(payload)))])
+    return [payload]

@@ -1,0 +1,1 @@
+"""The core: the domain, the use cases and the ports they need. Standard library only."""

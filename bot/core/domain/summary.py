@@ -1,0 +1,684 @@
+"""The sammanställning as data: every answer of a remiss compiled in directory order, counted and checked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.core.domain.matching import find_organisations
+from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.remiss import (
+    Answer,
+    Attachment,
+    DocumentLink,
+    Position,
+    Question,
+    QuestionKind,
+    Recipient,
+    Remiss,
+    Response,
+    ResponseKind,
+)
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+ANSWER_KINDS = (ResponseKind.YTTRANDE, ResponseKind.DELEGATION, ResponseKind.PRELIMINARY)
+
+# An organisation-choice answer is read as a list of names when every piece between these separators is
+# at most a few words ("Stadsbyggnadsnämnden, MKB eller en ny stiftelse"); a piece naming no organisation
+# is then kept as an unmatched name. Longer pieces are prose ("…, som finns på plats i områdena"). A
+# separator right after a hyphen belongs to a Swedish suspended compound ("Hälsa-, vård- och
+# omsorgsnämnden"), so a name is never cut there.
+_LIST_SEPARATOR = re.compile(r"(?<!-)(?:\s*[\n;,/]\s*|\s+(?:och|eller|samt|alternativt)\s+)", re.IGNORECASE)
+_MAX_WORDS_IN_A_NAME = 4
+_WORD = re.compile(r"[^\W_]+")
+_TRAILING_PUNCTUATION = ".!?:"
+_T = TypeVar("_T")
+
+
+# -- the summary ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Counts:
+    """How the recipients answered, by their current response; `late` counts current responses too."""
+
+    recipients: int
+    yttrande: int
+    delegation: int
+    preliminary: int
+    declined: int
+    no_answer: int
+    late: int
+
+    @property
+    def answered(self) -> int:
+        """Recipients with an answer of any kind except a decline."""
+        return self.yttrande + self.delegation + self.preliminary
+
+
+@dataclass(frozen=True)
+class ExtensionLine:
+    """One anstånd granted to one recipient."""
+
+    organisation: Organisation
+    previous_deadline: date
+    new_deadline: date
+    granted_by: str
+    granted_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """One recipient's line in the table of positions: its kind of answer and a position per question.
+
+    A position is None where there is nothing to show: no answer at all, a decline, or a question the
+    response left without text.
+    """
+
+    organisation: Organisation
+    kind: ResponseKind | None
+    positions: tuple[Position | None, ...]
+
+
+@dataclass(frozen=True)
+class AnswerEntry:
+    """One recipient's answer to one question, as section 3 shows it."""
+
+    organisation: Organisation
+    kind: ResponseKind
+    version: int
+    submitted_at: datetime
+    late: bool
+    text: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class TallyLine:
+    """An organisation proposed in an organisation-choice question, and who proposed it.
+
+    `organisation` is None for a name that matches nothing in the directory; `written` is then the name
+    exactly as the recipient wrote it (trimmed), otherwise the directory name.
+    """
+
+    organisation: Organisation | None
+    written: str
+    named_by: tuple[Organisation, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.named_by)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Which organisations the answers to one organisation-choice question named, most named first."""
+
+    matched: tuple[TallyLine, ...]
+    unmatched: tuple[TallyLine, ...]
+
+    def proposer_keys(self) -> set[str]:
+        """Keys of every recipient whose answer appears somewhere in the tally."""
+        return {org.key for line in (*self.matched, *self.unmatched) for org in line.named_by}
+
+
+@dataclass(frozen=True)
+class QuestionSection:
+    """Every answer to one question in directory order, those who left it blank, and the tally if any."""
+
+    question: Question
+    answers: tuple[AnswerEntry, ...]
+    not_answered: tuple[Organisation, ...]
+    tally: Tally | None = None
+
+
+@dataclass(frozen=True)
+class DeclinedEntry:
+    """A recipient that declined (avstår), with its reason as written."""
+
+    organisation: Organisation
+    reason: str
+    declined_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class MissingEntry:
+    """A recipient without a current response; `overdue` once its own deadline has passed."""
+
+    organisation: Organisation
+    deadline: date
+    overdue: bool
+    withdrawn_version: int | None
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    """One submitted version in a response's edit history."""
+
+    version: int
+    kind: ResponseKind
+    submitted_at: datetime
+    author: str
+    changed_questions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AnnexAnswer:
+    """The full text of one question's answer in the annex; empty text when the question was left blank."""
+
+    question_number: int
+    text: str
+    position: Position | None
+
+
+@dataclass(frozen=True)
+class AnnexEntry:
+    """One recipient's current response in full, uncommented, with its decision and history."""
+
+    organisation: Organisation
+    response: Response
+    author: str
+    late: bool
+    answers: tuple[AnnexAnswer, ...]
+    attachments: tuple[Attachment, ...]
+    history: tuple[VersionLine, ...]
+
+    @property
+    def kind(self) -> ResponseKind:
+        return self.response.kind
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the summary shows, in the order it shows it; the formats only lay it out."""
+
+    case_number: str
+    title: str
+    sender: str
+    contact: str
+    sent_at: datetime | None
+    deadline: date
+    compiled_on: date
+    questions: tuple[Question, ...]
+    documents: tuple[DocumentLink, ...]
+    counts: Counts
+    extensions: tuple[ExtensionLine, ...]
+    positions: tuple[PositionRow, ...]
+    sections: tuple[QuestionSection, ...]
+    declined: tuple[DeclinedEntry, ...]
+    missing: tuple[MissingEntry, ...]
+    annex: tuple[AnnexEntry, ...]
+
+    @property
+    def still_open(self) -> tuple[MissingEntry, ...]:
+        """Recipients that have not answered but whose own deadline has not passed: the summary is early."""
+        return tuple(m for m in self.missing if not m.overdue)
+
+
+# -- building it ---------------------------------------------------------------------------------------
+def build_summary(
+    remiss: Remiss,
+    recipients: Iterable[Recipient],
+    directory: Directory,
+    *,
+    today: date,
+    sender_name: str | None = None,
+    names: Mapping[str, str] | None = None,
+    tz: ZoneInfo = STOCKHOLM,
+) -> Summary:
+    """Compile the summary of `remiss` from its recipients as they stand on `today` (the local date).
+
+    `names` turns the Slack user ids that authored responses or granted extensions into people's names;
+    an id without a name is shown as it is.
+    """
+    people = names if names is not None else {}
+    # Directory.position scans the directory; one pass here keeps a large round linear.
+    order = {org.key: i for i, org in enumerate(directory)}
+    ordered = sorted(recipients, key=lambda r: (order.get(r.organisation_key, len(order)), r.organisation_key))
+    orgs = {r.organisation_key: _organisation(r.organisation_key, directory) for r in ordered}
+    answering = [r for r in ordered if _answer_of(r) is not None]
+
+    extensions = tuple(
+        ExtensionLine(
+            orgs[r.organisation_key],
+            e.previous_deadline,
+            e.new_deadline,
+            people.get(e.granted_by, e.granted_by),
+            e.granted_at,
+            e.reason,
+        )
+        for r in ordered
+        for e in r.extensions
+    )
+    sections = tuple(_section(q, answering, orgs, directory, tz) for q in remiss.questions)
+    declined = tuple(
+        DeclinedEntry(orgs[r.organisation_key], current.content.decline_reason, current.submitted_at, is_late(r, tz))
+        for r in ordered
+        if (current := r.current_response) is not None and current.kind is ResponseKind.DECLINED
+    )
+    missing = tuple(
+        MissingEntry(orgs[r.organisation_key], r.deadline, today > r.deadline, r.withdrawn_version)
+        for r in ordered
+        if r.current_response is None
+    )
+    return Summary(
+        case_number=remiss.case_number,
+        title=remiss.title,
+        sender=sender_name or _organisation(remiss.sender_key, directory).name,
+        contact=remiss.contact,
+        sent_at=remiss.sent_at,
+        deadline=remiss.deadline,
+        compiled_on=today,
+        questions=remiss.questions,
+        documents=remiss.documents,
+        counts=count_responses(ordered, tz),
+        extensions=extensions,
+        positions=tuple(_position_row(r, orgs[r.organisation_key], remiss.questions) for r in ordered),
+        sections=sections,
+        declined=declined,
+        missing=missing,
+        annex=tuple(_annex_entry(r, orgs[r.organisation_key], remiss.questions, people, tz) for r in answering),
+    )
+
+
+def count_responses(recipients: Sequence[Recipient], tz: ZoneInfo = STOCKHOLM) -> Counts:
+    """The overview's counts, from each recipient's current response."""
+    kinds = [r.current_response.kind if r.current_response else None for r in recipients]
+    return Counts(
+        recipients=len(recipients),
+        yttrande=kinds.count(ResponseKind.YTTRANDE),
+        delegation=kinds.count(ResponseKind.DELEGATION),
+        preliminary=kinds.count(ResponseKind.PRELIMINARY),
+        declined=kinds.count(ResponseKind.DECLINED),
+        no_answer=kinds.count(None),
+        late=sum(1 for r in recipients if is_late(r, tz)),
+    )
+
+
+def is_late(recipient: Recipient, tz: ZoneInfo = STOCKHOLM) -> bool:
+    """The current response came in after the recipient's own deadline (local date, extensions counted)."""
+    current = recipient.current_response
+    return current is not None and current.submitted_at.astimezone(tz).date() > recipient.deadline
+
+
+def _answer_of(recipient: Recipient) -> Response | None:
+    """The current response when it is an answer (not a decline)."""
+    current = recipient.current_response
+    return current if current is not None and current.kind in ANSWER_KINDS else None
+
+
+def _organisation(key: str, directory: Directory) -> Organisation:
+    """The directory's organisation; a key the directory no longer lists still gets a line, under its key."""
+    return directory.get(key) or Organisation(key=key, name=key, short_name="", kind=OrgKind.OTHER)
+
+
+def _text_of(answer: Answer | None) -> str:
+    return answer.text.strip() if answer is not None else ""
+
+
+def _position_row(recipient: Recipient, org: Organisation, questions: Sequence[Question]) -> PositionRow:
+    current = recipient.current_response
+    if current is None or current.kind is ResponseKind.DECLINED:
+        return PositionRow(org, current.kind if current else None, tuple(None for _ in questions))
+    positions = []
+    for q in questions:
+        answer = current.content.answer_to(q.number)
+        positions.append(answer.position if answer is not None and _text_of(answer) else None)
+    return PositionRow(org, current.kind, tuple(positions))
+
+
+def _section(
+    question: Question,
+    answering: Sequence[Recipient],
+    orgs: Mapping[str, Organisation],
+    directory: Directory,
+    tz: ZoneInfo,
+) -> QuestionSection:
+    entries: list[AnswerEntry] = []
+    blank: list[Organisation] = []
+    for recipient in answering:
+        response = recipient.current_response
+        assert response is not None  # `answering` holds only recipients with an answer
+        org = orgs[recipient.organisation_key]
+        answer = response.content.answer_to(question.number)
+        text = _text_of(answer)
+        if not text or answer is None:
+            blank.append(org)
+            continue
+        entries.append(
+            AnswerEntry(
+                org,
+                response.kind,
+                response.version,
+                response.submitted_at,
+                is_late(recipient, tz),
+                text,
+                answer.position,
+            )
+        )
+    tally = tally_answers(entries, directory) if question.kind is QuestionKind.ORGANISATION_CHOICE else None
+    return QuestionSection(question, tuple(entries), tuple(blank), tally)
+
+
+def tally_answers(entries: Sequence[AnswerEntry], directory: Directory) -> Tally:
+    """Count the organisations each answer names, matched to the directory from free text.
+
+    An answer written as a list of short names ("Stadsbyggnadsnämnden, MKB eller en ny stiftelse") keeps
+    each piece that names no organisation as an unmatched name, as written. An answer in prose keeps the
+    organisations it names; if it names none, the whole answer is the unmatched name. So every answer
+    shows up in the tally, and nothing a recipient proposed is dropped.
+    """
+    matched: dict[str, list[Organisation]] = {}
+    found_orgs: dict[str, Organisation] = {}
+    unmatched: dict[str, list[Organisation]] = {}
+    for entry in entries:
+        named, leftovers = named_organisations(entry.text, directory, entry.organisation)
+        for org in named:
+            found_orgs.setdefault(org.key, org)
+            matched.setdefault(org.key, []).append(entry.organisation)
+        for written in leftovers:
+            unmatched.setdefault(written, []).append(entry.organisation)
+    matched_lines = sorted(
+        (TallyLine(found_orgs[key], found_orgs[key].name, tuple(by)) for key, by in matched.items()),
+        key=lambda line: (
+            -line.count,
+            directory.position(line.organisation.key if line.organisation else ""),
+            line.written,
+        ),
+    )
+    return Tally(
+        matched=tuple(matched_lines),
+        unmatched=tuple(TallyLine(None, written, tuple(by)) for written, by in unmatched.items()),
+    )
+
+
+def named_organisations(
+    text: str, directory: Directory, answered_by: Organisation | None = None
+) -> tuple[list[Organisation], list[str]]:
+    """The directory organisations a free-text answer proposes, and the names in it that match none.
+
+    Answers often open with the recipient's own name ("Tekniska nämnden föreslår Stadsbyggnadsnämnden"),
+    so the answering organisation only counts as proposed when it is the only organisation named.
+    """
+    named = find_organisations(text, directory)
+    if answered_by is not None and len(named) > 1:
+        named = [org for org in named if org.key != answered_by.key]
+    pieces = [p.strip().rstrip(_TRAILING_PUNCTUATION).strip() for p in _LIST_SEPARATOR.split(text)]
+    pieces = [p for p in pieces if _WORD.search(p)]
+    if not pieces:
+        return named, []
+    if any(len(_WORD.findall(p)) > _MAX_WORDS_IN_A_NAME for p in pieces):
+        return named, ([] if named else [text.strip()])
+    name_words = {w for org in named for name in org.all_names for w in _WORD.findall(name.casefold())}
+    leftovers = [
+        piece for piece in pieces if not find_organisations(piece, directory) and not _is_fragment_of(piece, name_words)
+    ]
+    return named, leftovers
+
+
+def _is_fragment_of(piece: str, name_words: set[str]) -> bool:
+    """A piece made only of words from a name found in the whole answer is part of that name, cut apart
+    at a separator the name itself contains ("Hälsa, vård och omsorgsnämnden")."""
+    words = _WORD.findall(piece.casefold())
+    return bool(words) and all(w in name_words for w in words)
+
+
+def _annex_entry(
+    recipient: Recipient,
+    org: Organisation,
+    questions: Sequence[Question],
+    people: Mapping[str, str],
+    tz: ZoneInfo,
+) -> AnnexEntry:
+    response = recipient.current_response
+    assert response is not None  # only recipients with an answer are in the annex
+    answers = []
+    for q in questions:
+        answer = response.content.answer_to(q.number)
+        text = _text_of(answer)
+        answers.append(AnnexAnswer(q.number, text, answer.position if answer is not None and text else None))
+    return AnnexEntry(
+        organisation=org,
+        response=response,
+        author=people.get(response.author, response.author),
+        late=is_late(recipient, tz),
+        answers=tuple(answers),
+        attachments=response.content.attachments,
+        history=_history(recipient.responses, questions, people),
+    )
+
+
+def _history(
+    versions: Sequence[Response], questions: Sequence[Question], people: Mapping[str, str]
+) -> tuple[VersionLine, ...]:
+    lines = []
+    previous: Response | None = None
+    for version in versions:
+        changed = (
+            ()
+            if previous is None
+            else tuple(
+                q.number
+                for q in questions
+                if _text_of(version.content.answer_to(q.number)) != _text_of(previous.content.answer_to(q.number))
+                or _position_of(version, q.number) != _position_of(previous, q.number)
+            )
+        )
+        lines.append(
+            VersionLine(
+                version.version, version.kind, version.submitted_at, people.get(version.author, version.author), changed
+            )
+        )
+        previous = version
+    return tuple(lines)
+
+
+def _position_of(response: Response, number: int) -> Position | None:
+    answer = response.content.answer_to(number)
+    return answer.position if answer is not None else None
+
+
+# -- the completeness check ----------------------------------------------------------------------------
+class ProblemCode(StrEnum):
+    """What the completeness check found wrong; the Swedish wording is in templates/summary/problems.j2."""
+
+    QUESTION_MISSING = "question_missing"
+    RESPONSE_MISSING = "response_missing"
+    ANSWER_MISSING = "answer_missing"
+    ANSWER_ALTERED = "answer_altered"
+    VERSION_MISSING = "version_missing"
+    DECLINE_MISSING = "decline_missing"
+    NO_ANSWER_MISSING = "no_answer_missing"
+    UNEXPECTED_ENTRY = "unexpected_entry"
+    COUNT_MISMATCH = "count_mismatch"
+    TALLY_INCOMPLETE = "tally_incomplete"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the summary may not be published."""
+
+    code: ProblemCode
+    organisation: str = ""
+    question: int | None = None
+    what: str = ""
+    expected: int | None = None
+    actual: int | None = None
+
+
+class SummaryIncomplete(Exception):
+    """The completeness check failed: nothing may be published. `problems` says why."""
+
+    def __init__(self, case_number: str, problems: Sequence[Problem]) -> None:
+        self.case_number = case_number
+        self.problems = list(problems)
+        super().__init__(f"{case_number}: {len(self.problems)} problem(s) in the summary")
+
+
+@dataclass
+class _Check:
+    names: Mapping[str, str]
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, code: ProblemCode, key: str = "", question: int | None = None, what: str = "") -> None:
+        self.problems.append(Problem(code, self.names.get(key, key), question, what))
+
+    def count(self, what: str, expected: int, actual: int) -> None:
+        if expected != actual:
+            self.problems.append(Problem(ProblemCode.COUNT_MISMATCH, what=what, expected=expected, actual=actual))
+
+
+def check_completeness(summary: Summary, recipients: Iterable[Recipient], tz: ZoneInfo = STOCKHOLM) -> list[Problem]:
+    """Compare the summary with the recipients themselves; an empty list means it may be published.
+
+    Recomputed from the recipients, not from the summary: every submitted response appears (answers in
+    the annex and in every question's section, with identical text; declines and missing recipients in
+    their lists), every question of every response appears, every version is in the edit history, every
+    answer to an organisation-choice question is in its tally, and the counts add up.
+    """
+    recipients = list(recipients)
+    check = _Check(_names_shown(summary))
+    expected_keys = {r.organisation_key for r in recipients}
+    answering = {r.organisation_key: r for r in recipients if _answer_of(r) is not None}
+    declining = {
+        r.organisation_key: r
+        for r in recipients
+        if (c := r.current_response) is not None and c.kind is ResponseKind.DECLINED
+    }
+    silent = {r.organisation_key for r in recipients if r.current_response is None}
+
+    sectioned = {section.question.number for section in summary.sections}
+    for q in summary.questions:
+        if q.number not in sectioned:
+            check.add(ProblemCode.QUESTION_MISSING, question=q.number)
+
+    # Answers: in the annex, in full, with their whole history.
+    annex = _unique_by_key(check, [(e.organisation.key, e) for e in summary.annex], expected_keys)
+    for key, recipient in answering.items():
+        response = recipient.current_response
+        assert response is not None
+        entry = annex.get(key)
+        if entry is None or entry.response.version != response.version:
+            check.add(ProblemCode.RESPONSE_MISSING, key)
+            continue
+        shown = {a.question_number: a.text for a in entry.answers}
+        for answer in response.content.answers:
+            text = answer.text.strip()
+            if answer.question_number not in shown:
+                check.add(ProblemCode.ANSWER_MISSING, key, question=answer.question_number)
+            elif shown[answer.question_number] != text:
+                check.add(ProblemCode.ANSWER_ALTERED, key, question=answer.question_number)
+        if [v.version for v in entry.history] != [v.version for v in recipient.responses]:
+            check.add(ProblemCode.VERSION_MISSING, key)
+    for key in annex.keys() - answering.keys():
+        check.add(ProblemCode.UNEXPECTED_ENTRY, key, what="annex")
+
+    # Answers: in every question's section, once each.
+    for section in summary.sections:
+        number = section.question.number
+        shown_answers = _unique_by_key(
+            check, [(a.organisation.key, a) for a in section.answers], expected_keys, question=number
+        )
+        left_blank = {o.key for o in section.not_answered}
+        for key, recipient in answering.items():
+            response = recipient.current_response
+            assert response is not None
+            text = _text_of(response.content.answer_to(number))
+            if not text:
+                if key not in left_blank:
+                    check.add(ProblemCode.ANSWER_MISSING, key, question=number)
+                continue
+            shown_entry = shown_answers.get(key)
+            if shown_entry is None:
+                check.add(ProblemCode.ANSWER_MISSING, key, question=number)
+            elif shown_entry.text != text:
+                check.add(ProblemCode.ANSWER_ALTERED, key, question=number)
+        for key in shown_answers.keys() - answering.keys():
+            check.add(ProblemCode.UNEXPECTED_ENTRY, key, question=number)
+        if section.question.kind is QuestionKind.ORGANISATION_CHOICE:
+            in_tally = section.tally.proposer_keys() if section.tally is not None else set()
+            for key, recipient in answering.items():
+                response = recipient.current_response
+                assert response is not None
+                if _text_of(response.content.answer_to(number)) and key not in in_tally:
+                    check.add(ProblemCode.TALLY_INCOMPLETE, key, question=number)
+
+    # Declines and recipients without an answer.
+    declined = _unique_by_key(check, [(d.organisation.key, d) for d in summary.declined], expected_keys)
+    for key, recipient in declining.items():
+        current = recipient.current_response
+        assert current is not None
+        if key not in declined or declined[key].reason != current.content.decline_reason:
+            check.add(ProblemCode.DECLINE_MISSING, key)
+    for key in declined.keys() - declining.keys():
+        check.add(ProblemCode.UNEXPECTED_ENTRY, key, what="declined")
+    missing = _unique_by_key(check, [(m.organisation.key, m) for m in summary.missing], expected_keys)
+    for key in silent - missing.keys():
+        check.add(ProblemCode.NO_ANSWER_MISSING, key)
+    for key in missing.keys() - silent:
+        check.add(ProblemCode.UNEXPECTED_ENTRY, key, what="missing")
+
+    # The counts, recomputed and added up.
+    expected = count_responses(recipients, tz)
+    counts = summary.counts
+    for what in ("recipients", "yttrande", "delegation", "preliminary", "declined", "no_answer", "late"):
+        check.count(what, getattr(expected, what), getattr(counts, what))
+    check.count(
+        "sum",
+        counts.recipients,
+        counts.yttrande + counts.delegation + counts.preliminary + counts.declined + counts.no_answer,
+    )
+    check.count("positions", len(recipients), len(summary.positions))
+    check.count("annex", counts.answered, len(summary.annex))
+    check.count("declined_list", counts.declined, len(summary.declined))
+    check.count("missing_list", counts.no_answer, len(summary.missing))
+    return check.problems
+
+
+def compile_summary(
+    remiss: Remiss,
+    recipients: Sequence[Recipient],
+    directory: Directory,
+    *,
+    today: date,
+    sender_name: str | None = None,
+    names: Mapping[str, str] | None = None,
+    tz: ZoneInfo = STOCKHOLM,
+) -> Summary:
+    """Build the summary and check it; raises SummaryIncomplete (with every problem) if it is not whole."""
+    summary = build_summary(remiss, recipients, directory, today=today, sender_name=sender_name, names=names, tz=tz)
+    problems = check_completeness(summary, recipients, tz)
+    if problems:
+        raise SummaryIncomplete(remiss.case_number, problems)
+    return summary
+
+
+def _names_shown(summary: Summary) -> dict[str, str]:
+    """Organisation names by key as the summary shows them, so a problem names the organisation."""
+    orgs = [
+        *(row.organisation for row in summary.positions),
+        *(entry.organisation for entry in summary.annex),
+        *(entry.organisation for entry in summary.declined),
+        *(entry.organisation for entry in summary.missing),
+    ]
+    return {org.key: org.name for org in orgs}
+
+
+def _unique_by_key(
+    check: _Check, items: Sequence[tuple[str, _T]], expected_keys: set[str], question: int | None = None
+) -> dict[str, _T]:
+    """Items by organisation key; a key shown twice, or not a recipient at all, is a problem."""
+    found: dict[str, _T] = {}
+    for key, item in items:
+        if key in found:
+            check.add(ProblemCode.UNEXPECTED_ENTRY, key, question=question, what="duplicate")
+        elif key not in expected_keys:
+            check.add(ProblemCode.UNEXPECTED_ENTRY, key, question=question, what="not_a_recipient")
+        found.setdefault(key, item)
+    return found

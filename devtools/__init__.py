@@ -1,0 +1,1 @@
+"""Tools for development, tests and the demo: never imported by the product (but `remissbot demo`, lazily)."""

@@ -1,0 +1,100 @@
+"""The whole bot on a loopback: the fake Slack, the real core on a database, the real Bolt app over HTTP."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.bootstrap import (
+    SLACK_EVENTS_PATH,
+    Core,
+    HttpServer,
+    build_core,
+    build_slack_app,
+    build_wsgi_app,
+    slack_user_directory,
+)
+from bot.core.clock import Clock
+from bot.settings import Settings, load_settings
+from devtools.sandbox.driver import HttpTransport, SlackDriver
+from devtools.sandbox.fake_slack import FakeSlack
+from handlers.courier import Courier
+
+
+@dataclass(frozen=True)
+class SandboxUser:
+    """A person in the simulated workspace."""
+
+    id: str
+    name: str
+    real_name: str
+    email: str | None = None
+    deleted: bool = False
+
+
+@dataclass
+class Sandbox:
+    """Everything running: `driver` acts as Slack's users, `fake` records what they were shown."""
+
+    fake: FakeSlack
+    core: Core
+    app: App
+    courier: Courier
+    server: HttpServer
+    driver: SlackDriver
+    signing_secret: str
+
+    @property
+    def base_url(self) -> str:
+        return self.server.url
+
+
+@contextmanager
+def running_sandbox(
+    *,
+    database_url: str,
+    users: Sequence[SandboxUser] = (),
+    coordinators: Sequence[str] = (),
+    clock: Clock | None = None,
+    settings: Settings | None = None,
+    start_courier: bool = False,
+) -> Iterator[Sandbox]:
+    """Start the fake Slack, build the bot exactly as `remissbot serve` does, and serve it on 127.0.0.1."""
+    signing_secret = secrets.token_hex(16)
+    base = settings or load_settings({})
+    with FakeSlack() as fake:
+        for user in users:
+            fake.add_user(user.id, user.name, user.real_name, user.email, deleted=user.deleted)
+        token = fake.identity.bot_token
+        configured = replace(
+            base,
+            database_url=database_url,
+            coordinators=tuple(coordinators),
+            slack_bot_token=token,
+            slack_signing_secret=signing_secret,
+            slack_api_url=fake.url,
+        )
+        client = WebClient(token=token, base_url=fake.url)
+        core = build_core(configured, clock=clock, users=slack_user_directory(client))
+        try:
+            app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
+            # Unstarted by default: tests and the demo call courier.drain() and so know what was sent.
+            courier = Courier(
+                core.service, WebClient(token=token, base_url=fake.url), core.texts, messages_per_second=20
+            )
+            if start_courier:
+                courier.start()
+            server = HttpServer(build_wsgi_app(core, app), host="127.0.0.1", port=0, threads=8).start()
+            try:
+                driver = SlackDriver(fake, HttpTransport(server.url + SLACK_EVENTS_PATH), signing_secret)
+                yield Sandbox(fake, core, app, courier, server, driver, signing_secret)
+            finally:
+                server.stop()
+                courier.stop()
+        finally:
+            core.close()
