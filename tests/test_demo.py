@@ -30,6 +30,7 @@ from devtools.demo import (
     officials_for,
     run_demo,
 )
+from devtools.demo_golden import differences, kept, normalise
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import Message, Workspace
 from handlers import ids
@@ -177,6 +178,17 @@ def test_the_database_left_behind_answers_remissbot_status(
     monkeypatch.setenv("DATABASE_URL", played.database_url)
     assert cli.main(["status", CASE]) == 0
     assert "11 av 15 har svarat" in capsys.readouterr().out
+
+
+def test_the_transcript_is_the_kept_one_line_by_line(played: Played) -> None:
+    """The guard: the demo prints what tests/data/demo_transcript.txt holds, except ports, directory and seconds.
+    When a change to the transcript is meant, regenerate it: `python -m devtools.demo_golden --update`."""
+    diff = differences(kept(), normalise(played.printed, played.directory))
+    if diff:
+        pytest.fail(
+            "the demo's transcript changed (if meant: python -m devtools.demo_golden --update)\n" + "\n".join(diff),
+            pytrace=False,
+        )
 
 
 def test_the_demo_runs_with_no_warning_from_the_simulated_slack(played: Played) -> None:
