@@ -7,8 +7,8 @@ demo's transcript with the kept one, and a change to what the demo prints fails 
 
 When the transcript is meant to change, regenerate the kept one deliberately and commit it with the change:
 
-    PYTHONPATH=. .venv/bin/python -m devtools.demo_golden            # run the demo, show the diff (exit 1 if any)
-    PYTHONPATH=. .venv/bin/python -m devtools.demo_golden --update   # run the demo and write the kept transcript
+    PYTHONPATH=. .venv/bin/python -m devtools.demo.golden            # run the demo, show the diff (exit 1 if any)
+    PYTHONPATH=. .venv/bin/python -m devtools.demo.golden --update   # run the demo and write the kept transcript
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "data" / "demo_transcript.txt"
+from devtools.demo.run import run_demo
+
+GOLDEN = Path(__file__).resolve().parents[2] / "tests" / "data" / "demo_transcript.txt"
 DIRECTORY = "<DEMO_DIR>"
 # Narration (Transcript.note) is indented five spaces and wraps onto lines indented seven.
 NOTE_INDENT, NOTE_CONTINUED = " " * 5, " " * 7
@@ -87,8 +89,6 @@ def differences(expected: Sequence[str], actual: Sequence[str]) -> list[str]:
 
 def played() -> tuple[int, list[str]]:
     """Run the demo in a new directory; its exit code and normalised transcript."""
-    from devtools.demo import run_demo  # the demo imports the whole app; only a run needs it
-
     out = io.StringIO()
     with tempfile.TemporaryDirectory(prefix="remissbot-demo-") as directory:
         code = run_demo(out, directory=Path(directory))
