@@ -19,22 +19,15 @@ from bot.core.domain.reminders import ReminderKind, ReminderState
 from bot.core.domain.remiss import AuditAction, QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
 from bot.core.service import RemissService
 from bot.settings import load_settings
-from devtools.demo import (
-    CHAT_MESSAGES,
-    COLLEAGUE,
-    COORDINATOR,
-    DECLINE_REASON,
-    REFUSAL_NOTE,
-    DemoRemiss,
-    long_answer,
-    officials_for,
-    run_demo,
-)
+from devtools.demo import DemoRemiss, load_scenario, run_demo
+from devtools.demo.golden import differences, kept, normalise
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import Message, Workspace
 from handlers import ids
 
 CASE = "STK-2023-137"
+SCENARIO = load_scenario()
+COORDINATOR, COLLEAGUE, TYPED = SCENARIO.coordinator, SCENARIO.colleague, SCENARIO.typed
 
 
 @dataclass(frozen=True)
@@ -117,7 +110,7 @@ def test_the_delegation_and_the_chat_answers_are_stored(service: RemissService) 
     assert chat is not None and chat.kind is ResponseKind.YTTRANDE
     answers = {a.question_number: a.text for a in chat.content.answers}
     assert answers[1] == "Skolornas arbete med trygga skolvägar och den utökade lovskolan."
-    assert answers[3] == CHAT_MESSAGES[1]  # written without a number: the question the bot asked about
+    assert answers[3] == TYPED.chat_messages[1]  # written without a number: the question the bot asked about
     assert answers[4] == "Stadsbyggnadsnämnden, med grundskolenämnden som part i varje område."
 
 
@@ -135,7 +128,7 @@ def test_the_answer_of_more_than_10000_characters_is_stored_whole(played: Played
     response = recipient(service, "tekniska-namnden").current_response
     assert response is not None
     first = response.content.answer_to(1)
-    assert first is not None and first.text == long_answer() and len(first.text) > 10_000
+    assert first is not None and first.text == SCENARIO.long_answer and len(first.text) > 10_000
     assert f"…({len(first.text):,} tecken)".replace(",", " ") in played.transcript
 
 
@@ -151,7 +144,7 @@ def test_the_decline_the_draft_and_the_silent_ones_are_as_the_story_says(service
     declined = recipient(service, "parkeringsovervakning").current_response
     assert declined is not None and declined.kind is ResponseKind.DECLINED
     assert [e.details_dict.get("reason") for e in service.audit_trail(CASE) if e.action is AuditAction.DECLINED] == [
-        DECLINE_REASON
+        TYPED.decline_reason
     ]
     drafted = recipient(service, "servicenamnden")
     assert drafted.draft is not None and drafted.responses == []
@@ -177,6 +170,17 @@ def test_the_database_left_behind_answers_remissbot_status(
     monkeypatch.setenv("DATABASE_URL", played.database_url)
     assert cli.main(["status", CASE]) == 0
     assert "11 av 15 har svarat" in capsys.readouterr().out
+
+
+def test_the_transcript_is_the_kept_one_line_by_line(played: Played) -> None:
+    """The guard: the demo prints what tests/data/demo_transcript.txt holds, except ports, directory and seconds.
+    When a change to the transcript is meant, regenerate it: `python -m devtools.demo.golden --update`."""
+    diff = differences(kept(), normalise(played.printed, played.directory))
+    if diff:
+        pytest.fail(
+            "the demo's transcript changed (if meant: python -m devtools.demo.golden --update)\n" + "\n".join(diff),
+            pytrace=False,
+        )
 
 
 def test_the_demo_runs_with_no_warning_from_the_simulated_slack(played: Played) -> None:
@@ -257,12 +261,12 @@ EXPECTED_REMINDERS = {
 
 def people() -> dict[str, str]:
     """Everyone in the demo's workspace, name -> Slack user id."""
-    officials = officials_for(DemoRemiss.load().recipient_keys).values()
+    officials = SCENARIO.officials_for(DemoRemiss.load().recipient_keys).values()
     return {user.real_name: user.id for user in (*officials, COLLEAGUE, COORDINATOR)}
 
 
 def test_each_official_got_exactly_the_reminders_due_before_their_answer(played: Played) -> None:
-    organisation_of = {user.id: key for key, user in officials_for(DemoRemiss.load().recipient_keys).items()}
+    organisation_of = {user.id: key for key, user in SCENARIO.officials_for(DemoRemiss.load().recipient_keys).items()}
     organisation_of[COLLEAGUE.id] = "gymnasie-och-vuxenutbildningsnamnden"
     got: dict[str, list[str]] = {}
     for name, user_id in people().items():
@@ -338,5 +342,5 @@ def test_the_transcript_shows_the_reminders_per_recipient_and_the_refused_anstan
     assert AuditAction.EXTENSION_REQUESTED in actions and AuditAction.EXTENSION_REFUSED in actions
     hassan = people()["Hassan Ali"]
     [(_, told)] = job_messages(played.slack, hassan, "extension-decided:")
-    assert REFUSAL_NOTE[:40] in str(told.blocks)
+    assert TYPED.refusal_note[:40] in str(told.blocks)
     assert recipient(service, "arbetsmarknads-och-socialnamnden").deadline == date(2023, 11, 30)

@@ -135,7 +135,7 @@ class FakeSlack(Workspace):
     def new_response_url(self) -> str:
         """A response_url served by the fake, as Slack puts in commands and message actions."""
         with self._lock:
-            url = f"{self.base_url}response/{self._new_id('R')}"
+            url = f"{self.base_url}response/{self._store.new_id('R')}"
             self._response_urls.add(url)
             return url
 
@@ -240,7 +240,7 @@ class FakeSlack(Workspace):
             # A malformed argument the fake does not check, or a bug in it: answer like Slack's own crash, and
             # keep the cause where a test can see it instead of a dropped connection.
             with self._lock:
-                self._warnings.append(f"{method} crashed the fake: {crash!r}")
+                self._store.warnings.append(f"{method} crashed the fake: {crash!r}")
             return _Reply.json(500, {"ok": False, "error": "fatal_error"})
 
     def _take_injection(self, method: str) -> _Injection | None:

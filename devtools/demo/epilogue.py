@@ -1,0 +1,85 @@
+"""The demo's last two steps, which only report: per recipient the reminders remissbot sent and did not send,
+and the summary's three files written from the database the story filled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.summary import load_summary, render_problems, write_case_summary
+from bot.core.domain.reminders import ReminderKind, ReminderState
+from bot.core.domain.remiss import RecipientStatus
+from bot.core.domain.summary import SummaryIncomplete
+from devtools.demo.scenario import Step
+from devtools.demo.stage import Stage
+
+
+def reminder_overview(stage: Stage, step: Step) -> None:
+    """Per recipient, the reminders its officials got (as the simulated Slack recorded them) and the ones
+    remissbot did not send, with why; then what the coordinator got."""
+    t, service, walk, case, coordinator = stage.t, stage.service, stage.walk, stage.case, stage.mia.real_name
+    t.step(None, "step_reminders", start=stage.scenario.start, end=walk.walked)
+    plan = service.reminder_plan(case)
+    rows = {row.organisation.key: row for row in service.overview(case).rows}
+    escalations = {item.key.rpartition(":")[2]: item for item in walk.of("escalation")}
+    for key in stage.remiss.recipient_keys:
+        row = rows[key]
+        mine = [p.scheduled for p in plan if p.organisation.key == key]
+        kinds = {s.key: s.reminder for s in mine}
+        got = [
+            {"when": t.when(item.at), "reminder": kinds[item.reminder_key], "to": t.name_of(item.user)}
+            for item in walk.of("reminder")
+            if item.organisation_key == key
+        ]
+        escalated = [
+            t.when(escalations[s.reminder.local_date.isoformat()].at)
+            for s in mine
+            if s.reminder.kind is ReminderKind.ESCALATION and s.state is ReminderState.SENT
+        ]
+        not_sent: dict[str, list[Any]] = {}
+        for scheduled in mine:
+            if scheduled.state in (ReminderState.SKIPPED, ReminderState.CANCELLED):
+                reason = t.words(
+                    "skip_reason", reason=scheduled.reason, declined=row.status is RecipientStatus.DECLINED
+                )
+                not_sent.setdefault(reason, []).append(scheduled.reminder)
+        t.note(
+            "reminders_of",
+            organisation=row.organisation.name,
+            officials=[t.name_of(user) for user in row.recipient.officials],
+            got=got,
+            escalated=escalated,
+            not_sent=not_sent,
+            coordinator=coordinator,
+        )
+    digests = walk.of("digest")
+    t.note(
+        "coordinator_got",
+        coordinator=coordinator,
+        digests=len(digests),
+        since=digests[0].at if digests else None,
+        until=digests[-1].at if digests else None,
+        escalations=[item.at for item in escalations.values()],
+    )
+    if digests:
+        t.saw("saw_last_digest", t.slack(digests[-1].message.blocks), name=coordinator)
+
+
+def summary(stage: Stage, step: Step) -> None:
+    """Write the summary's three files into the demo's directory; if its completeness check fails, print why
+    and leave `stage.written` False."""
+    t, service, case = stage.t, stage.service, stage.case
+    t.step(None, "step_summary")
+    texts = stage.box.core.texts
+    people = [stage.mia, *stage.officials.values(), stage.colleague]
+    names = {user.id: user.real_name for user in people}
+    try:
+        paths = write_case_summary(service, texts, case, stage.workdir, names=names)
+    except SummaryIncomplete as error:
+        t.write(render_problems(error, texts))
+        return
+    tally = next((s.tally for s in load_summary(service, case, names).sections if s.tally), None)
+    if tally is not None:
+        t.note("summary_tally", matched=tally.matched, unmatched=tally.unmatched)
+    for path in paths:
+        t.note("summary_file", path=path, size=path.stat().st_size)
+    stage.written = True
