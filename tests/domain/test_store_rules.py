@@ -1,14 +1,15 @@
 """The rules both stores apply, decided once in the domain: reminder reconciliation, the directory after a new
-list, append-only versions and extensions, e-mail keys."""
+list, append-only versions and extensions, e-mail keys, what a sender may claim."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.core.domain.organisation import Directory, Organisation, OrgKind, email_key
+from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
 from bot.core.domain.reminders import PlannedReminder, ReminderKind, ReminderState, reconcile
 from bot.core.domain.remiss import Extension, Recipient
 
@@ -67,3 +68,22 @@ def test_versions_and_extensions_are_append_only() -> None:
 
 def test_email_addresses_are_matched_case_insensitively() -> None:
     assert email_key("  Anna.Berg@Example.SE ") == "anna.berg@example.se"
+
+
+def test_an_outbox_message_is_claimable_when_due_or_abandoned_and_an_abandoned_claim_is_uncertain() -> None:
+    now, lease = datetime(2023, 11, 1, 8, tzinfo=UTC), timedelta(minutes=2)
+    pending = OutboxMessage("k", MessageKind.REMINDER, CASE, now)
+    later = replace(pending, next_attempt_at=now + lease)
+    live = pending.claimed(now, lease)
+    assert pending.claimable(now) and not later.claimable(now) and not live.claimable(now)
+    assert (live.state, live.claimed_until, live.uncertain) == (DeliveryState.SENDING, now + lease, False)
+    dead_later = now + 2 * lease
+    assert live.abandoned(dead_later) and live.claimed(dead_later, lease).uncertain
+
+
+def test_a_status_board_is_claimable_when_stale_and_not_held_by_a_live_sender() -> None:
+    now = datetime(2023, 11, 1, 8, tzinfo=UTC)
+    board = StatusBoard(CASE, "C1")
+    assert board.claimable(now)
+    assert not replace(board, claimed_until=now).claimable(now)
+    assert not replace(board, rendered_version=1).claimable(now)
