@@ -17,7 +17,8 @@ from bot.adapters.calendar_se import SwedishCalendar
 from bot.adapters.directory_file import parse_directory, shipped_directory_text
 from bot.adapters.rendering import Texts
 from bot.core.clock import Clock, SystemClock
-from bot.core.ports import Store, StoreUnavailable, UserDirectory
+from bot.core.ports.store import Store, StoreUnavailable
+from bot.core.ports.users import UserDirectory
 from bot.core.service import RemissService
 from bot.settings import Settings
 

@@ -31,7 +31,7 @@ from bot.core.domain.reminders import (
     policy_overrides,
 )
 from bot.core.domain.remiss import RemissStatus
-from bot.core.ports import StoreUnavailable
+from bot.core.ports.store import StoreUnavailable
 from bot.core.service import Actor, RecipientRow, RemissOverview
 from bot.settings import Settings, SettingsError, load_settings
 

@@ -26,7 +26,7 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.core.ports import StoreUnavailable
+from bot.core.ports.store import StoreUnavailable
 from bot.core.service import Actor, AssignmentRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import OPTION_TEXT_LIMIT, Block, acting_user, context, divider, plain_text, section, slack_text

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.errors import DomainError
 from bot.core.domain.remiss import Recipient
-from bot.core.ports import StoreUnavailable
+from bot.core.ports.store import StoreUnavailable
 from bot.core.service import AssignmentRow
 from handlers import HandlerContext, event_id, ids
 from handlers.blocks import Block, section, sections_from_lines

@@ -1,4 +1,5 @@
-"""The database edge: SQLModel tables, the SQL Store and Repository, the engine and migrations.
+"""The database edge: SQLModel tables, the SQL Store with a repository per aggregate (storage.sql), the engine
+and migrations.
 
 Importing `storage` is cheap and opens nothing: the names below are loaded on first use.
 """

@@ -12,7 +12,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
-from bot.core.ports import StoreUnavailable
+from bot.core.ports.store import StoreUnavailable
 from storage.errors import CHECK_URL, where
 
 # Execution option read by the SQLite `begin` hook: "IMMEDIATE" starts transactions with the write lock.

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
 
-from bot.core.ports import StoreUnavailable
+from bot.core.ports.store import StoreUnavailable
 
 CHECK_URL = "Kontrollera DATABASE_URL."
 _MAX_DETAIL = 200

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (declares the tables on SQLModel.metadata)
-from bot.core.ports import SchemaBehind, StoreUnavailable
+from bot.core.ports.store import SchemaBehind, StoreUnavailable
 from storage.engine import SQLITE_BEGIN
 from storage.errors import unavailable_on_failure
 

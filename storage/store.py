@@ -10,17 +10,17 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session
 
-from bot.core.ports import StoreUnavailable
+from bot.core.ports.store import StoreUnavailable
 from storage.engine import SQLITE_BEGIN
 from storage.errors import describe, unavailable_on_failure
-from storage.repository import SqlRepository
+from storage.sql.transaction import SqlTransaction
 
 
 class SqlStore:
-    """bot.core.ports.Store on SQLite or PostgreSQL.
+    """bot.core.ports.store.Store on SQLite or PostgreSQL.
 
     `transaction()` serialises writers: on SQLite it starts with BEGIN IMMEDIATE (the database's one write
-    lock, taken up front); on PostgreSQL the repository locks the rows it reads (SELECT … FOR UPDATE).
+    lock, taken up front); on PostgreSQL the repositories lock the rows they read (SELECT … FOR UPDATE).
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -32,7 +32,7 @@ class SqlStore:
         self._write_turn: AbstractContextManager[object] = threading.Lock() if self._is_sqlite else nullcontext()
 
     @contextmanager
-    def transaction(self) -> Iterator[SqlRepository]:
+    def transaction(self) -> Iterator[SqlTransaction]:
         """A read-modify-write transaction: commits on success, rolls back on any exception."""
         with (
             self._write_turn,
@@ -41,14 +41,14 @@ class SqlStore:
             Session(self._writer, expire_on_commit=False) as session,
             session.begin(),
         ):
-            yield SqlRepository(session, locking=not self._is_sqlite)
+            yield SqlTransaction(session, locking=not self._is_sqlite)
 
     @contextmanager
-    def read(self) -> Iterator[SqlRepository]:
+    def read(self) -> Iterator[SqlTransaction]:
         """A read-only view (no row locks, writes refused); never blocks writers for long."""
         with unavailable_on_failure(self.engine.url), Session(self.engine) as session:
             try:
-                yield SqlRepository(session, locking=False, read_only=True)
+                yield SqlTransaction(session, locking=False, read_only=True)
             finally:
                 session.rollback()
 

@@ -1,4 +1,4 @@
-"""The database tables (SQLModel); storage/repository.py maps them to and from the domain."""
+"""The database tables (SQLModel); storage/sql/mapping.py maps them to and from the domain."""
 
 from datetime import date, datetime
 from typing import Any

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
-from bot.core.ports import Store
+from bot.core.ports.store import Store
 from devtools.memory import MemoryStore
 from storage import SqlStore, make_engine, upgrade
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.domain.errors import DomainError
 from bot.core.domain.remiss import AuditAction
-from bot.core.ports import Store, StoreUnavailable
+from bot.core.ports.store import Store, StoreUnavailable
 from bot.core.service import RemissService
 from devtools.clocks import FakeClock
 from storage import SqlStore

@@ -55,8 +55,8 @@ def reminders_sent(service: RemissService) -> dict[str, list[tuple[date, time, s
     """Per recipient (or 'coordinator'): the local day, time and kind of every reminder message recorded."""
     found: dict[str, list[tuple[date, time, str]]] = defaultdict(list)
     with service.store.read() as repo:
-        messages: list[OutboxMessage] = repo.messages_for(CASE)
-        plan = {s.key: s for s in repo.reminders_for(CASE)}
+        messages: list[OutboxMessage] = repo.outbox.messages_for(CASE)
+        plan = {s.key: s for s in repo.reminders.reminders_for(CASE)}
     for m in messages:
         if m.kind is MessageKind.ESCALATION:
             local = m.created_at.astimezone(STOCKHOLM)
@@ -102,7 +102,9 @@ def test_answering_stops_the_reminders_and_opening_stops_the_nudge(service: Remi
     walk(service, clock, datetime(2023, 12, 4, 17, 30, tzinfo=STOCKHOLM))
     assert reminders_sent(service)["tekniska-namnden:UTN1"] == [(date(2023, 11, 16), NINE, "before_deadline")]
     with service.store.read() as repo:
-        states = {s.reminder.local_date: (s.state, s.reason) for s in repo.reminders_for(CASE, "tekniska-namnden")}
+        states = {
+            s.reminder.local_date: (s.state, s.reason) for s in repo.reminders.reminders_for(CASE, "tekniska-namnden")
+        }
     assert states[date(2023, 10, 5)] == (ReminderState.SKIPPED, "skip_opened")
     assert states[date(2023, 11, 23)] == (ReminderState.SKIPPED, "skip_answered")
 
@@ -134,7 +136,11 @@ def test_an_extension_replans_that_recipient_only(service: RemissService, clock:
     ]
     assert sent["miljonamnden:UANNA"] == FULL_ROUND
     with service.store.read() as repo:
-        old = [s for s in repo.reminders_for(CASE, "tekniska-namnden") if s.reminder.local_date == date(2023, 11, 30)]
+        old = [
+            s
+            for s in repo.reminders.reminders_for(CASE, "tekniska-namnden")
+            if s.reminder.local_date == date(2023, 11, 30)
+        ]
     assert [(s.state, s.reason) for s in old] == [(ReminderState.CANCELLED, "replanned")]
 
 
@@ -146,7 +152,9 @@ def test_after_an_outage_todays_reminders_go_late_and_older_ones_are_skipped_not
     clock.set(datetime(2023, 11, 28, 14, 10, tzinfo=STOCKHOLM))
     service.remind()
     with service.store.read() as repo:
-        by_day = {(s.reminder.organisation_key, s.reminder.local_date): s for s in repo.reminders_for(CASE, "mkb")}
+        by_day = {
+            (s.reminder.organisation_key, s.reminder.local_date): s for s in repo.reminders.reminders_for(CASE, "mkb")
+        }
     assert by_day[("mkb", date(2023, 11, 23))].state is ReminderState.SKIPPED
     assert by_day[("mkb", date(2023, 11, 23))].reason == "skip_missed"
     assert by_day[("mkb", date(2023, 11, 28))].state is ReminderState.SENT
@@ -167,7 +175,7 @@ def test_a_snooze_leaves_the_official_alone_until_the_day_asked_for(service: Rem
         (date(2023, 12, 1), NINE, "overdue"),
     ]
     with service.store.read() as repo:
-        skipped = {s.reminder.local_date: s.reason for s in repo.reminders_for(CASE, "tekniska-namnden")}
+        skipped = {s.reminder.local_date: s.reason for s in repo.reminders.reminders_for(CASE, "tekniska-namnden")}
     assert skipped[date(2023, 11, 23)] == "snoozed"
 
 
@@ -192,8 +200,10 @@ def test_a_requested_extension_is_granted_once_and_replans(service: RemissServic
     row = next(r for r in service.overview(CASE).rows if r.organisation.key == "tekniska-namnden")
     assert row.recipient.deadline == date(2023, 12, 8)
     with service.store.read() as repo:
-        kinds = [m.kind for m in repo.messages_for(CASE, "tekniska-namnden")]
-        planned = [s for s in repo.reminders_for(CASE, "tekniska-namnden") if s.state is ReminderState.PLANNED]
+        kinds = [m.kind for m in repo.outbox.messages_for(CASE, "tekniska-namnden")]
+        planned = [
+            s for s in repo.reminders.reminders_for(CASE, "tekniska-namnden") if s.state is ReminderState.PLANNED
+        ]
     assert MessageKind.EXTENSION_REQUEST in kinds and MessageKind.EXTENSION_DECIDED in kinds
     assert {s.reminder.deadline for s in planned} == {date(2023, 12, 8)}
     with pytest.raises(DomainError) as earlier:
@@ -208,8 +218,8 @@ def test_moving_the_deadline_for_everyone_replans_and_tells_those_who_have_not_a
     service.submit(service.actor("UTN1"), CASE, "tekniska-namnden", delegation("Klart."))
     service.change_deadline(coordinator(service), CASE, date(2023, 12, 15), "Fler behöver tid")
     with service.store.read() as repo:
-        told = sorted(m.to_user or "" for m in repo.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED)
-        planned = [s for s in repo.reminders_for(CASE, "mkb") if s.state is ReminderState.PLANNED]
+        told = sorted(m.to_user or "" for m in repo.outbox.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED)
+        planned = [s for s in repo.reminders.reminders_for(CASE, "mkb") if s.state is ReminderState.PLANNED]
     assert told == ["UANNA", "UMKB1", "UMKB2"]
     assert {s.reminder.deadline for s in planned} == {date(2023, 12, 15)}
     assert min(s.reminder.local_date for s in planned if s.reminder.kind is ReminderKind.DEADLINE_MORNING) == date(
@@ -229,7 +239,7 @@ def test_the_digest_is_offered_once_per_working_day_from_half_past_eight(
     clock.set(datetime(2023, 11, 25, 9, 0, tzinfo=STOCKHOLM))
     assert service.remind().digests == 0
     with service.store.transaction() as repo:
-        claimed = repo.claim_messages(clock.now(), timedelta(minutes=1), 500)
+        claimed = repo.outbox.claim_messages(clock.now(), timedelta(minutes=1), 500)
     digests = [m for m in claimed if m.kind is MessageKind.DIGEST]
     assert [m.to_user for m in digests] == [COORDINATOR]
     assert digests[0].created_at == datetime(2023, 11, 20, 7, 30, tzinfo=UTC)
@@ -241,7 +251,7 @@ def test_a_deadline_moved_in_the_evening_reaches_the_officials_next_working_morn
     clock.set(datetime(2023, 11, 24, 19, 45, tzinfo=STOCKHOLM))  # a Friday evening
     service.change_deadline(coordinator(service), CASE, date(2023, 12, 8))
     with service.store.read() as repo:
-        waiting = {m.next_attempt_at for m in repo.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED}
+        waiting = {m.next_attempt_at for m in repo.outbox.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED}
     assert waiting == {datetime(2023, 11, 27, 8, 0, tzinfo=STOCKHOLM)}
 
 
@@ -274,8 +284,10 @@ def test_one_open_request_at_a_time_and_no_grant_earlier_than_the_deadline(
         service.request_extension(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 20))
     assert again.value.code is ErrorCode.EXTENSION_PENDING
     with service.store.read() as repo:
-        assert len(repo.extension_requests(CASE, "tekniska-namnden")) == 1
-        assert [e.action.value for e in repo.list_audit(CASE, "tekniska-namnden")].count("extension_requested") == 1
+        assert len(repo.remisses.extension_requests(CASE, "tekniska-namnden")) == 1
+        assert [e.action.value for e in repo.remisses.list_audit(CASE, "tekniska-namnden")].count(
+            "extension_requested"
+        ) == 1
     with pytest.raises(DomainError) as earlier:
         service.decide_extension(coordinator(service), first.id or 0, grant=True, deadline=date(2023, 11, 29))
     assert earlier.value.code is ErrorCode.EXTENSION_NOT_LATER
@@ -290,7 +302,7 @@ def test_an_anstand_overtaken_by_a_later_deadline_for_everyone_follows_everyone(
     rows = {r.organisation.key: r.recipient.deadline for r in service.overview(CASE).rows}
     assert rows["tekniska-namnden"] == date(2024, 1, 15) == rows["mkb"]
     with service.store.read() as repo:
-        told = {m.organisation_key for m in repo.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED}
+        told = {m.organisation_key for m in repo.outbox.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED}
     assert "tekniska-namnden" in told
     # Moved back to 4 December: Tekniska nämndens anstånd to 8 December is later again, so it stands.
     service.change_deadline(coordinator(service), CASE, date(2023, 12, 4))

@@ -306,14 +306,14 @@ def test_organisation_kinds_select_all_boards_or_all_companies(service: RemissSe
 
 def outbox(service: RemissService) -> list[tuple[str, str | None, str | None]]:
     with service.store.read() as repo:
-        return [(m.kind.value, m.organisation_key, m.to_user) for m in repo.messages_for("STK-2023-137")]
+        return [(m.kind.value, m.organisation_key, m.to_user) for m in repo.outbox.messages_for("STK-2023-137")]
 
 
 def test_a_draft_records_nothing_to_send(service: RemissService) -> None:
     service.create_draft(coordinator(service), stk_2023_137())
     assert outbox(service) == []
     with service.store.read() as repo:
-        assert repo.get_status("STK-2023-137") is None
+        assert repo.outbox.get_status("STK-2023-137") is None
 
 
 def test_sending_records_one_dm_per_official_and_the_coordinators_thread_lines(service: RemissService) -> None:
@@ -323,7 +323,7 @@ def test_sending_records_one_dm_per_official_and_the_coordinators_thread_lines(s
     assert dms == [("miljonamnden", "UANNA"), ("mkb", "UMKB1"), ("mkb", "UMKB2"), ("tekniska-namnden", "UTN1")]
     assert [org for kind, org, _ in recorded if kind == "status_event"] == [None, "kulturnamnden"]
     with service.store.read() as repo:
-        board = repo.get_status("STK-2023-137")
+        board = repo.outbox.get_status("STK-2023-137")
     assert board is not None
     assert (board.channel, board.stale) == (COORDINATOR, True)
 

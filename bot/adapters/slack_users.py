@@ -14,7 +14,7 @@ _NO_SUCH_USER = {"users_not_found", "user_not_found", "account_inactive"}
 
 
 class SlackUserDirectory:
-    """`bot.core.ports.UserDirectory` over Slack's Web API."""
+    """`bot.core.ports.users.UserDirectory` over Slack's Web API."""
 
     def __init__(self, client: WebClient) -> None:
         self.client = client

@@ -65,7 +65,8 @@ from bot.core.domain.remiss import (
     ResponseKind,
     audit,
 )
-from bot.core.ports import Repository, Store, StoreUnavailable, UserDirectory
+from bot.core.ports.store import Store, StoreUnavailable, Transaction
+from bot.core.ports.users import UserDirectory
 
 OPEN_STATUSES = (RemissStatus.SENT,)
 # What the coordinator sees as a line in the status message's thread; every change refreshes the message.
@@ -101,7 +102,7 @@ SEND_LEASE = timedelta(seconds=60)
 _Change = Callable[[Recipient, Remiss, datetime], AuditEntry | None]
 # What a transition causes beyond itself (messages), inside the same transaction:
 # (repo, remiss, recipient after the change, its officials before it, the stored audit entry).
-_Then = Callable[[Repository, Remiss, Recipient, tuple[str, ...], AuditEntry], None]
+_Then = Callable[[Transaction, Remiss, Recipient, tuple[str, ...], AuditEntry], None]
 
 
 class _AlreadyHandled(Exception):
@@ -304,12 +305,12 @@ class RemissService:
     # -- the organisation directory --------------------------------------------------------------------
     def directory(self) -> Directory:
         with self.store.read() as repo:
-            return repo.load_directory()
+            return repo.directory.load_directory()
 
     def replace_directory(self, directory: Directory) -> None:
         """Make the stored directory exactly this one, all or nothing."""
         with self.store.transaction() as repo:
-            repo.replace_directory(directory)
+            repo.directory.replace_directory(directory)
         self._directory_cache = None
 
     def sender_name(self, remiss: Remiss) -> str:
@@ -317,22 +318,22 @@ class RemissService:
         with self.store.read() as repo:
             return self._cached_directory(repo).require(remiss.sender_key).name
 
-    def _cached_directory(self, repo: Repository) -> Directory:
+    def _cached_directory(self, repo: Transaction) -> Directory:
         """The directory for rendering messages, read at most once a minute: sending 500 DMs shouldn't read
         it 500 times. This process's own changes show at once, other replicas' within DIRECTORY_CACHE_SECONDS."""
         cached = self._directory_cache
         if cached is not None and time.monotonic() - cached[0] < DIRECTORY_CACHE_SECONDS:
             return cached[1]
-        directory = repo.load_directory()
+        directory = repo.directory.load_directory()
         self._directory_cache = (time.monotonic(), directory)
         return directory
 
     def seed_directory(self, directory: Directory) -> bool:
         """Store the shipped directory if none is stored yet; True if it did."""
         with self.store.transaction() as repo:
-            if len(repo.load_directory()) > 0:
+            if len(repo.directory.load_directory()) > 0:
                 return False
-            repo.replace_directory(directory)
+            repo.directory.replace_directory(directory)
             return True
 
     def set_meetings(
@@ -342,24 +343,26 @@ class RemissService:
         coordinator may. Every other organisation in the stored directory stays as it is."""
         if not actor.is_coordinator:
             with self.store.read() as repo:
-                organisation = repo.load_directory().require(organisation_key)
+                organisation = repo.directory.load_directory().require(organisation_key)
             refs = (*organisation.contacts, *organisation.stand_ins)
             # E-mail contacts are resolved (the cache, else Slack) only when no Slack id matched, and before the
             # write transaction: resolving writes the cache in a transaction of its own.
             if actor.user_id not in refs and actor.user_id not in self._resolve(r for r in refs if is_email(r)):
                 raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)
-        # The Repository writes the directory only as a whole, so on PostgreSQL a directory change committed
+        # The Transaction writes the directory only as a whole, so on PostgreSQL a directory change committed
         # between this load and the write below is undone; acceptable while such edits are rare and by hand.
         with self.store.transaction() as repo:
-            directory = repo.load_directory()
+            directory = repo.directory.load_directory()
             changed = replace(
                 directory.require(organisation_key), meetings=tuple(meetings), submission_lead_days=submission_lead_days
             )
-            repo.replace_directory(Directory(tuple(changed if o.key == changed.key else o for o in directory)))
+            repo.directory.replace_directory(
+                Directory(tuple(changed if o.key == changed.key else o for o in directory))
+            )
             # Reminders to it name its last meeting before the deadline: plan them again with the new dates.
             updated = Directory(tuple(changed if o.key == changed.key else o for o in directory))
-            for remiss in repo.list_remisses(OPEN_STATUSES):
-                recipient = repo.get_recipient(remiss.case_number, organisation_key)
+            for remiss in repo.remisses.list_remisses(OPEN_STATUSES):
+                recipient = repo.remisses.get_recipient(remiss.case_number, organisation_key)
                 if recipient is not None and recipient.officials:
                     self._schedule(repo, remiss, recipient, updated, self._policy(repo, remiss.case_number))
         self._directory_cache = None
@@ -387,7 +390,7 @@ class RemissService:
     def claim_delivery(self, event_id: str) -> bool:
         """True the first time Slack delivers this event; a retry of a handled event gets False."""
         with self.store.transaction() as repo:
-            return repo.claim_delivery(event_id, self.now())
+            return repo.edge.claim_delivery(event_id, self.now())
 
     def once(self, event_id: str | None, work: Callable[[], object]) -> bool:
         """Do an event's work that only Slack sees (posting a reply) once: False when an earlier delivery did.
@@ -404,7 +407,7 @@ class RemissService:
         except BaseException:
             try:
                 with self.store.transaction() as repo:
-                    repo.release_delivery(event_id)
+                    repo.edge.release_delivery(event_id)
             except StoreUnavailable:
                 log.warning("Could not release event %s after its work failed; a retry of it is dropped", event_id)
             raise
@@ -413,25 +416,25 @@ class RemissService:
     def prune_deliveries(self, older_than: timedelta = timedelta(days=7)) -> int:
         """Forget old Slack deliveries; Slack retries an event within minutes, so a week is plenty."""
         with self.store.transaction() as repo:
-            return repo.prune_deliveries(self.now() - older_than)
+            return repo.edge.prune_deliveries(self.now() - older_than)
 
     # -- forms between their steps -------------------------------------------------------------------------
     def keep_form(self, key: str, payload: str, ttl: timedelta = timedelta(hours=24)) -> None:
         """Keep a form that doesn't fit in Slack's private_metadata until its next step (any replica)."""
         with self.store.transaction() as repo:
-            repo.put_pending_form(key, payload, self.now() + ttl)
+            repo.edge.put_pending_form(key, payload, self.now() + ttl)
 
     def kept_form(self, key: str) -> str | None:
         with self.store.read() as repo:
-            return repo.get_pending_form(key, self.now())
+            return repo.edge.get_pending_form(key, self.now())
 
     def drop_form(self, key: str) -> None:
         with self.store.transaction() as repo:
-            repo.delete_pending_form(key)
+            repo.edge.delete_pending_form(key)
 
     def prune_forms(self) -> int:
         with self.store.transaction() as repo:
-            return repo.prune_pending_forms(self.now())
+            return repo.edge.prune_pending_forms(self.now())
 
     # -- the coordinator's round -----------------------------------------------------------------------
     def create_draft(self, actor: Actor, data: RemissInput) -> Remiss:
@@ -442,9 +445,9 @@ class RemissService:
             checked, keys = self._checked_draft(
                 repo, data, data.case_number, (actor.user_id,), created_by=actor.user_id, created_at=now
             )
-            remiss = repo.add_remiss(checked)
+            remiss = repo.remisses.add_remiss(checked)
             for key in keys:
-                repo.add_recipient(Recipient(remiss.case_number, key, (), remiss.deadline))
+                repo.remisses.add_recipient(Recipient(remiss.case_number, key, (), remiss.deadline))
             self._record(repo, remiss, audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now))
             return remiss
 
@@ -464,18 +467,18 @@ class RemissService:
                 created_at=current.created_at,
             )
             updated = replace(checked, id=current.id)
-            repo.save_remiss(updated)
-            existing = {r.organisation_key for r in repo.list_recipients(current.case_number)}
+            repo.remisses.save_remiss(updated)
+            existing = {r.organisation_key for r in repo.remisses.list_recipients(current.case_number)}
             for key in [k for k in keys if k not in existing]:
-                repo.add_recipient(Recipient(current.case_number, key, (), updated.deadline))
+                repo.remisses.add_recipient(Recipient(current.case_number, key, (), updated.deadline))
             removed = existing - set(keys)
             if removed:
-                repo.remove_draft_recipients(current.case_number, sorted(removed))
+                repo.remisses.remove_draft_recipients(current.case_number, sorted(removed))
             return updated
 
     def _checked_draft(
         self,
-        repo: Repository,
+        repo: Transaction,
         data: RemissInput,
         case_number: str,
         coordinators: tuple[str, ...],
@@ -484,7 +487,7 @@ class RemissService:
         created_at: datetime,
     ) -> tuple[Remiss, list[str]]:
         """The remiss as the form describes it, validated whole, and its recipients' keys in directory order."""
-        directory = repo.load_directory()
+        directory = repo.directory.load_directory()
         keys = _unique(data.recipient_keys)
         for key in keys:
             directory.require(key)
@@ -510,7 +513,7 @@ class RemissService:
         directory = self.directory()
         with self.store.read() as repo:
             remiss = self._require_remiss(repo, case_number)
-            recipients = repo.list_recipients(remiss.case_number)
+            recipients = repo.remisses.list_recipients(remiss.case_number)
         if not recipients:
             raise DomainError(ErrorCode.NO_RECIPIENTS, field="recipients")
         if remiss.deadline < self.today():
@@ -523,12 +526,12 @@ class RemissService:
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number)
             remiss.mark_sent(now)
-            repo.save_remiss(remiss)
+            repo.remisses.save_remiss(remiss)
             reachable: list[Recipient] = []
             unreachable: list[Organisation] = []
-            for recipient in repo.list_recipients(remiss.case_number):
+            for recipient in repo.remisses.list_recipients(remiss.case_number):
                 recipient.officials = officials.get(recipient.organisation_key, ())
-                repo.save_recipient(recipient)
+                repo.remisses.save_recipient(recipient)
                 if recipient.officials:
                     reachable.append(recipient)
                 else:
@@ -542,7 +545,7 @@ class RemissService:
                     self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, now)
                 plans += [r for r in self._plan(repo, remiss, recipient, directory, policy) if r.due_at > now]
             # A draft has no reminders yet: all of them in one go, not a read and a write per recipient.
-            repo.add_reminders(plans)
+            repo.reminders.add_reminders(plans)
             for organisation in unreachable:
                 lost = audit(
                     remiss.case_number,
@@ -562,16 +565,16 @@ class RemissService:
         return analyse_window(self.calendar, self.today(), deadline, self.short_window_days)
 
     # -- recording what happened, and what to tell whom -------------------------------------------------
-    def _record(self, repo: Repository, remiss: Remiss, entry: AuditEntry | None) -> AuditEntry | None:
+    def _record(self, repo: Transaction, remiss: Remiss, entry: AuditEntry | None) -> AuditEntry | None:
         """Append to the audit trail; on a sent remiss also refresh its status message and, for the
         actions a coordinator follows, add a line to its thread."""
         if entry is None:
             return None
-        stored = repo.append_audit(entry)
+        stored = repo.remisses.append_audit(entry)
         if remiss.status is RemissStatus.DRAFT:
             return stored
         if stored.action in THREAD_ACTIONS and stored.id is not None:
-            repo.enqueue(
+            repo.outbox.enqueue(
                 OutboxMessage(
                     key=f"event:{stored.id}",
                     kind=MessageKind.STATUS_EVENT,
@@ -583,11 +586,11 @@ class RemissService:
             )
         # Last: on PostgreSQL bumping the board locks its row until the commit, and every answer to this
         # remiss bumps it, so the lock is taken as late as possible (answers then queue only for the commit).
-        repo.touch_status(remiss.case_number, self._status_channel(remiss))
+        repo.outbox.touch_status(remiss.case_number, self._status_channel(remiss))
         return stored
 
-    def _enqueue_summary_ready(self, repo: Repository, remiss: Remiss) -> None:
-        repo.enqueue(
+    def _enqueue_summary_ready(self, repo: Transaction, remiss: Remiss) -> None:
+        repo.outbox.enqueue(
             OutboxMessage(
                 key=f"summary-ready:{remiss.case_number}",
                 kind=MessageKind.SUMMARY_READY,
@@ -605,9 +608,9 @@ class RemissService:
         today = self.today()
         offered = 0
         with self.store.transaction() as repo:
-            for remiss in repo.list_remisses(OPEN_STATUSES):
-                repo.touch_status(remiss.case_number, self._status_channel(remiss))
-                recipients = repo.list_recipients(remiss.case_number)
+            for remiss in repo.remisses.list_remisses(OPEN_STATUSES):
+                repo.outbox.touch_status(remiss.case_number, self._status_channel(remiss))
+                recipients = repo.remisses.list_recipients(remiss.case_number)
                 if recipients and max(r.deadline for r in recipients) < today:
                     self._enqueue_summary_ready(repo, remiss)
                     offered += 1
@@ -619,14 +622,14 @@ class RemissService:
         return self.status_channel or remiss.coordinators[0]
 
     def _enqueue_remiss(
-        self, repo: Repository, remiss: Remiss, organisation_key: str, user_id: str, now: datetime
+        self, repo: Transaction, remiss: Remiss, organisation_key: str, user_id: str, now: datetime
     ) -> None:
         earlier = [
             m
-            for m in repo.messages_for(remiss.case_number, organisation_key)
+            for m in repo.outbox.messages_for(remiss.case_number, organisation_key)
             if m.kind is MessageKind.REMISS and m.to_user == user_id
         ]
-        repo.enqueue(
+        repo.outbox.enqueue(
             OutboxMessage(
                 key=remiss_delivery_key(remiss.case_number, organisation_key, user_id, len(earlier) + 1),
                 kind=MessageKind.REMISS,
@@ -648,13 +651,13 @@ class RemissService:
 
     def _lookup_email(self, email: str) -> str | None:
         with self.store.read() as repo:
-            cached = repo.cached_user_id(email)
+            cached = repo.edge.cached_user_id(email)
         if cached or self.users is None:
             return cached
         user_id = self.users.lookup_by_email(email)
         if user_id:
             with self.store.transaction() as repo:
-                repo.cache_user_id(email, user_id, self.now())
+                repo.edge.cache_user_id(email, user_id, self.now())
         return user_id
 
     # -- the official's answer -------------------------------------------------------------------------
@@ -663,7 +666,7 @@ class RemissService:
         today = self.today()
         with self.store.read() as repo:
             # One lean read at every click in the answer form; the refusals below say what is missing.
-            found = repo.get_assignment(" ".join(case_number.split()), organisation_key)
+            found = repo.remisses.get_assignment(" ".join(case_number.split()), organisation_key)
             remiss = found.remiss if found is not None else self._require_remiss(repo, case_number)
             organisation = self._cached_directory(repo).require(organisation_key)
             if found is None:
@@ -757,13 +760,13 @@ class RemissService:
         )
 
     def _tell_about_hand_over(
-        self, repo: Repository, remiss: Remiss, recipient: Recipient, previous: tuple[str, ...], entry: AuditEntry
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, previous: tuple[str, ...], entry: AuditEntry
     ) -> None:
         """The colleague gets the remiss; whoever had it is told who has it now."""
         for user_id in recipient.officials:
             self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, entry.at)
         for user_id in previous:
-            repo.enqueue(
+            repo.outbox.enqueue(
                 OutboxMessage(
                     key=f"handed-over:{entry.id}:{user_id}",
                     kind=MessageKind.HANDED_OVER,
@@ -790,16 +793,16 @@ class RemissService:
         )
 
     def _replan(
-        self, repo: Repository, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], entry: AuditEntry
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], entry: AuditEntry
     ) -> None:
         """A new deadline for this recipient: its reminders are planned again against it, and the remiss DMs
         its officials have show the new date."""
         self._schedule(repo, remiss, recipient, self._cached_directory(repo), self._policy(repo, remiss.case_number))
         self._refresh_remiss_dms(repo, remiss, recipient, entry)
 
-    def _refresh_remiss_dms(self, repo: Repository, remiss: Remiss, recipient: Recipient, entry: AuditEntry) -> None:
+    def _refresh_remiss_dms(self, repo: Transaction, remiss: Remiss, recipient: Recipient, entry: AuditEntry) -> None:
         """Edit the recipient's remiss DMs in place (deadline, days left): a silent edit, at any hour."""
-        repo.enqueue(
+        repo.outbox.enqueue(
             OutboxMessage(
                 key=f"remiss-refresh:{entry.id}:{recipient.organisation_key}",
                 kind=MessageKind.REMISS_REFRESH,
@@ -813,8 +816,8 @@ class RemissService:
     def remiss_dms(self, case_number: str, organisation_key: str) -> list[OutboxMessage]:
         """The remiss DMs sent to the recipient's current officials, where they are in Slack."""
         with self.store.read() as repo:
-            recipient = repo.get_recipient(" ".join(case_number.split()), organisation_key)
-            messages = repo.messages_for(" ".join(case_number.split()), organisation_key)
+            recipient = repo.remisses.get_recipient(" ".join(case_number.split()), organisation_key)
+            messages = repo.outbox.messages_for(" ".join(case_number.split()), organisation_key)
         officials = set(recipient.officials) if recipient is not None else set()
         return [
             m
@@ -841,10 +844,10 @@ class RemissService:
         causes, atomically; with the Slack event that asked for it marked handled (_AlreadyHandled if it was)."""
         now = self.now()
         with self.store.transaction() as repo:
-            if event_id is not None and not repo.claim_delivery(event_id, now):
+            if event_id is not None and not repo.edge.claim_delivery(event_id, now):
                 raise _AlreadyHandled(event_id)
             # One lean read of both (SQLite holds its write lock meanwhile); the refusals say what is missing.
-            found = repo.get_assignment(" ".join(case_number.split()), organisation_key)
+            found = repo.remisses.get_assignment(" ".join(case_number.split()), organisation_key)
             remiss = found.remiss if found is not None else self._require_remiss(repo, case_number, shared=True)
             organisation = self._cached_directory(repo).require(organisation_key)
             if found is None:
@@ -857,7 +860,7 @@ class RemissService:
                 raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)
             previous = recipient.officials
             entry = change(recipient, remiss, now)
-            repo.save_recipient(recipient)
+            repo.remisses.save_recipient(recipient)
             stored = self._record(repo, remiss, entry)
             if then is not None and stored is not None:
                 then(repo, remiss, recipient, previous, stored)
@@ -868,10 +871,10 @@ class RemissService:
         return recipient
 
     # -- reminders -------------------------------------------------------------------------------------
-    def _policy(self, repo: Repository, case_number: str) -> ReminderPolicy:
+    def _policy(self, repo: Transaction, case_number: str) -> ReminderPolicy:
         """The global policy with the remiss's own settings applied (settings that no longer fit are ignored)."""
         try:
-            return policy_with(self.reminder_policy, repo.reminder_policy(case_number))
+            return policy_with(self.reminder_policy, repo.reminders.reminder_policy(case_number))
         except ValueError:
             log.warning("The reminder settings of %s can't be used; the global policy applies", case_number)
             return self.reminder_policy
@@ -887,10 +890,10 @@ class RemissService:
             ) from None
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number)
-            repo.set_reminder_policy(remiss.case_number, dict(overrides) if overrides else None)
+            repo.reminders.set_reminder_policy(remiss.case_number, dict(overrides) if overrides else None)
             if remiss.status is RemissStatus.SENT:
                 directory = self._cached_directory(repo)
-                for recipient in repo.list_recipients(remiss.case_number):
+                for recipient in repo.remisses.list_recipients(remiss.case_number):
                     self._schedule(repo, remiss, recipient, directory, policy)
 
     def reminder_policy_for(self, case_number: str) -> ReminderPolicy:
@@ -899,7 +902,7 @@ class RemissService:
 
     def _plan(
         self,
-        repo: Repository,
+        repo: Transaction,
         remiss: Remiss,
         recipient: Recipient,
         directory: Directory,
@@ -922,7 +925,7 @@ class RemissService:
 
     def _schedule(
         self,
-        repo: Repository,
+        repo: Transaction,
         remiss: Remiss,
         recipient: Recipient,
         directory: Directory,
@@ -936,7 +939,7 @@ class RemissService:
         afternoon) would be sent late or recorded as missed, and neither helps anyone.
         """
         now = self.now()
-        existing = repo.reminders_for(remiss.case_number, recipient.organisation_key)
+        existing = repo.reminders.reminders_for(remiss.case_number, recipient.organisation_key)
         snoozes = [
             s.reminder.local_date
             for s in existing
@@ -956,7 +959,9 @@ class RemissService:
                 or (r.kind is ReminderKind.SNOOZED and r.local_date >= snooze_to)
             ]
             cancel_reason = CANCELLED_SNOOZED
-        repo.schedule_reminders(remiss.case_number, recipient.organisation_key, plan, now, cancel_reason=cancel_reason)
+        repo.reminders.schedule_reminders(
+            remiss.case_number, recipient.organisation_key, plan, now, cancel_reason=cancel_reason
+        )
 
     def remind(self, limit: int = REMINDER_BATCH) -> ReminderTick:
         """The periodic job: settle every due reminder (send it, or record why not), and offer the digest.
@@ -983,7 +988,7 @@ class RemissService:
         now = self.now()
         sent = skipped = 0
         with self.store.transaction() as repo:
-            due = repo.claim_due_reminders(now, limit)
+            due = repo.reminders.claim_due_reminders(now, limit)
             if not due:
                 return ReminderTick()
             remisses: dict[str, Remiss | None] = {}
@@ -992,10 +997,10 @@ class RemissService:
                 reminder = scheduled.reminder
                 case = reminder.case_number
                 if case not in remisses:
-                    remisses[case] = repo.get_remiss(case, shared=True)
+                    remisses[case] = repo.remisses.get_remiss(case, shared=True)
                     policies[case] = self._policy(repo, case)
                 remiss = remisses[case]
-                recipient = repo.get_recipient(case, reminder.organisation_key) if remiss is not None else None
+                recipient = repo.remisses.get_recipient(case, reminder.organisation_key) if remiss is not None else None
                 if remiss is None or recipient is None:
                     decision = Decision.SKIP_CLOSED
                 else:
@@ -1011,26 +1016,26 @@ class RemissService:
                 if decision is Decision.WAIT:
                     continue
                 if decision is not Decision.SEND or remiss is None or recipient is None:
-                    if repo.settle_reminder(scheduled.key, ReminderState.SKIPPED, decision.value, now):
+                    if repo.reminders.settle_reminder(scheduled.key, ReminderState.SKIPPED, decision.value, now):
                         skipped += 1
                     continue
                 if not recipient.officials and reminder.to == "recipient":
-                    if repo.settle_reminder(scheduled.key, ReminderState.SKIPPED, "no_official", now):
+                    if repo.reminders.settle_reminder(scheduled.key, ReminderState.SKIPPED, "no_official", now):
                         skipped += 1
                     continue
                 # The conditional update decides: only its winner records the messages.
-                if not repo.settle_reminder(scheduled.key, ReminderState.SENT, decision.value, now):
+                if not repo.reminders.settle_reminder(scheduled.key, ReminderState.SENT, decision.value, now):
                     continue
                 sent += 1
                 self._enqueue_reminder(repo, remiss, recipient, reminder, now)
         return ReminderTick(claimed=len(due), sent=sent, skipped=skipped)
 
     def _enqueue_reminder(
-        self, repo: Repository, remiss: Remiss, recipient: Recipient, reminder: PlannedReminder, now: datetime
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, reminder: PlannedReminder, now: datetime
     ) -> None:
         if reminder.to == "coordinator":
             # One message per remiss and day lists everyone late: the key makes the others no-ops.
-            repo.enqueue(
+            repo.outbox.enqueue(
                 OutboxMessage(
                     key=reminder.escalation_group,
                     kind=MessageKind.ESCALATION,
@@ -1044,7 +1049,7 @@ class RemissService:
 
     def _enqueue_to_officials(
         self,
-        repo: Repository,
+        repo: Transaction,
         recipient: Recipient,
         kind: MessageKind,
         key: str,
@@ -1055,7 +1060,7 @@ class RemissService:
     ) -> None:
         """One DM to each of the recipient's officials now, keyed `{key}:{user}` so each is recorded once."""
         for user_id in recipient.officials:
-            repo.enqueue(
+            repo.outbox.enqueue(
                 OutboxMessage(
                     key=f"{key}:{user_id}",
                     kind=kind,
@@ -1081,7 +1086,7 @@ class RemissService:
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number, shared=True)
             remiss.require_open()
-            recipient = repo.get_recipient(remiss.case_number, organisation_key)
+            recipient = repo.remisses.get_recipient(remiss.case_number, organisation_key)
             if recipient is None:
                 organisation = self._cached_directory(repo).require(organisation_key)
                 raise DomainError(
@@ -1090,7 +1095,7 @@ class RemissService:
             if recipient.is_answered():
                 return recipient
             entry = audit(remiss.case_number, AuditAction.REMINDED, actor.user_id, now, organisation_key)
-            stored = repo.append_audit(entry)
+            stored = repo.remisses.append_audit(entry)
             key = f"reminder-again:{stored.id}"
             self._enqueue_to_officials(repo, recipient, MessageKind.REMINDER, key, now, audit_id=stored.id)
         self.on_outbox()
@@ -1109,7 +1114,7 @@ class RemissService:
                 remiss.case_number, AuditAction.SNOOZED, actor.user_id, now, recipient.organisation_key, to=day
             )
 
-        def then(repo: Repository, remiss: Remiss, recipient: Recipient, _p: tuple[str, ...], _e: AuditEntry) -> None:
+        def then(repo: Transaction, remiss: Remiss, recipient: Recipient, _p: tuple[str, ...], _e: AuditEntry) -> None:
             directory = self._cached_directory(repo)
             self._schedule(repo, remiss, recipient, directory, self._policy(repo, remiss.case_number), snooze_to=day)
 
@@ -1132,10 +1137,10 @@ class RemissService:
         """Every reminder planned or settled for a remiss, recipient by recipient in directory order."""
         with self.store.read() as repo:
             remiss = self._require_remiss(repo, case_number)
-            directory = repo.load_directory()
+            directory = repo.directory.load_directory()
             rows = [
                 PlanRow(directory.require(s.reminder.organisation_key), s)
-                for s in repo.reminders_for(remiss.case_number)
+                for s in repo.reminders.reminders_for(remiss.case_number)
             ]
         return sorted(rows, key=lambda row: (directory.position(row.organisation.key), row.scheduled.reminder.due_at))
 
@@ -1161,14 +1166,14 @@ class RemissService:
             )
 
         def then(
-            repo: Repository, remiss: Remiss, recipient: Recipient, _p: tuple[str, ...], entry: AuditEntry
+            repo: Transaction, remiss: Remiss, recipient: Recipient, _p: tuple[str, ...], entry: AuditEntry
         ) -> None:
             # One open request at a time; raising here rolls the whole request back, audit entry and all.
-            known = repo.extension_requests(remiss.case_number, recipient.organisation_key)
+            known = repo.remisses.extension_requests(remiss.case_number, recipient.organisation_key)
             pending = [r for r in known if r.is_pending]
             if pending:
                 raise DomainError(ErrorCode.EXTENSION_PENDING, deadline=pending[-1].requested_deadline)
-            request = repo.add_extension_request(
+            request = repo.remisses.add_extension_request(
                 ExtensionRequest(
                     case_number=remiss.case_number,
                     organisation_key=recipient.organisation_key,
@@ -1179,7 +1184,7 @@ class RemissService:
                 )
             )
             created.append(request)
-            repo.enqueue(
+            repo.outbox.enqueue(
                 OutboxMessage(
                     key=f"extension-request:{request.id}",
                     kind=MessageKind.EXTENSION_REQUEST,
@@ -1196,7 +1201,7 @@ class RemissService:
 
     def extension_request(self, request_id: int) -> ExtensionRequest:
         with self.store.read() as repo:
-            request = repo.get_extension_request(request_id)
+            request = repo.remisses.get_extension_request(request_id)
         if request is None:
             raise DomainError(ErrorCode.UNKNOWN_REQUEST)
         return request
@@ -1208,7 +1213,7 @@ class RemissService:
         self._require_coordinator(actor)
         now = self.now()
         with self.store.transaction() as repo:
-            request = repo.get_extension_request(request_id)
+            request = repo.remisses.get_extension_request(request_id)
             if request is None:
                 raise DomainError(ErrorCode.UNKNOWN_REQUEST)
             if not request.is_pending:
@@ -1217,7 +1222,7 @@ class RemissService:
                 )
             remiss = self._require_remiss(repo, request.case_number, shared=True)
             remiss.require_open()
-            recipient = repo.get_recipient(remiss.case_number, request.organisation_key)
+            recipient = repo.remisses.get_recipient(remiss.case_number, request.organisation_key)
             if recipient is None:
                 raise DomainError(ErrorCode.UNKNOWN_REQUEST)
             if grant:
@@ -1235,7 +1240,7 @@ class RemissService:
                     decided_at=now,
                     granted_deadline=granted,
                 )
-                repo.save_recipient(recipient)
+                repo.remisses.save_recipient(recipient)
             else:
                 entry = audit(
                     remiss.case_number,
@@ -1247,14 +1252,14 @@ class RemissService:
                     note=note.strip(),
                 )
                 decided = replace(request, state=RequestState.REFUSED, decided_by=actor.user_id, decided_at=now)
-            repo.save_extension_request(decided)
+            repo.remisses.save_extension_request(decided)
             stored = self._record(repo, remiss, entry)
             if grant:
                 directory = self._cached_directory(repo)
                 self._schedule(repo, remiss, recipient, directory, self._policy(repo, remiss.case_number))
                 if stored is not None:
                     self._refresh_remiss_dms(repo, remiss, recipient, stored)
-            repo.enqueue(
+            repo.outbox.enqueue(
                 OutboxMessage(
                     key=f"extension-decided:{request.id}",
                     kind=MessageKind.EXTENSION_DECIDED,
@@ -1277,7 +1282,7 @@ class RemissService:
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number)
             previous = remiss.change_deadline(new_deadline, self.today())
-            repo.save_remiss(remiss)
+            repo.remisses.save_remiss(remiss)
             entry = audit(
                 remiss.case_number,
                 AuditAction.DEADLINE_CHANGED,
@@ -1291,7 +1296,7 @@ class RemissService:
             directory = self._cached_directory(repo)
             policy = self._policy(repo, remiss.case_number)
             quiet_until = self._quiet_until(now)
-            for recipient in repo.list_recipients(remiss.case_number):
+            for recipient in repo.remisses.list_recipients(remiss.case_number):
                 # Storage may already give the new remiss deadline: work out the old one from `previous`.
                 recipient.remiss_deadline = previous
                 before = recipient.deadline
@@ -1334,11 +1339,13 @@ class RemissService:
         with self.store.transaction() as repo:
             # A remiss sent today has nothing to report yet: no digest right after sending.
             remisses = [
-                r for r in repo.list_remisses(OPEN_STATUSES) if r.sent_at and local_date(r.sent_at, self.tz) < today
+                r
+                for r in repo.remisses.list_remisses(OPEN_STATUSES)
+                if r.sent_at and local_date(r.sent_at, self.tz) < today
             ]
             channels = _unique(self._status_channel(r) for r in remisses)
             for channel in channels:
-                offered += repo.enqueue(
+                offered += repo.outbox.enqueue(
                     OutboxMessage(
                         key=f"digest:{today.isoformat()}:{channel}",
                         kind=MessageKind.DIGEST,
@@ -1354,19 +1361,19 @@ class RemissService:
         """The open remisses whose status lives in `channel`, soonest deadline first."""
         return [o for o in self.open_remisses() if self._status_channel(o.remiss) == channel]
 
-    def _reminder_delivery(self, repo: Repository, message: OutboxMessage, remiss: Remiss) -> ReminderDelivery | None:
+    def _reminder_delivery(self, repo: Transaction, message: OutboxMessage, remiss: Remiss) -> ReminderDelivery | None:
         today = self.today()
         if message.kind is MessageKind.ESCALATION:
             overview = self._overview(repo, remiss, self._cached_directory(repo))
             late = [row for row in overview.rows if row.status is RecipientStatus.OVERDUE]
             return ReminderDelivery(ReminderKind.ESCALATION, -1, remiss.deadline, [], None, late)
-        recipient = repo.get_recipient(remiss.case_number, message.organisation_key or "")
+        recipient = repo.remisses.get_recipient(remiss.case_number, message.organisation_key or "")
         if recipient is None:
             return None
         planned = next(
             (
                 s.reminder
-                for s in repo.reminders_for(remiss.case_number, recipient.organisation_key)
+                for s in repo.reminders.reminders_for(remiss.case_number, recipient.organisation_key)
                 if message.key.startswith(s.key + ":")
             ),
             None,
@@ -1383,7 +1390,7 @@ class RemissService:
     def claim_outgoing(self, limit: int = 20, lease: timedelta = SEND_LEASE) -> list[OutboxMessage]:
         """Messages this process should send now; each is claimed by exactly one process."""
         with self.store.transaction() as repo:
-            return repo.claim_messages(self.now(), lease, limit)
+            return repo.outbox.claim_messages(self.now(), lease, limit)
 
     def delivery(self, message: OutboxMessage) -> Delivery:
         """Everything needed to render a message, read as it is now (the state may have moved on)."""
@@ -1395,12 +1402,14 @@ class RemissService:
             key = message.organisation_key
             event = None
             if message.audit_id is not None:
-                event = next((e for e in repo.list_audit(remiss.case_number) if e.id == message.audit_id), None)
+                event = next(
+                    (e for e in repo.remisses.list_audit(remiss.case_number) if e.id == message.audit_id), None
+                )
             elif message.kind is MessageKind.REMISS and key is not None:
                 # A remiss handed over to this person: the DM says by whom, and their note.
                 handed = [
                     e
-                    for e in repo.list_audit(remiss.case_number, key)
+                    for e in repo.remisses.list_audit(remiss.case_number, key)
                     if e.action is AuditAction.HANDED_OVER and e.details_dict.get("to") == message.to_user
                 ]
                 event = handed[-1] if handed else None
@@ -1410,23 +1419,23 @@ class RemissService:
                 sender_name=directory.require(remiss.sender_key).name,
                 today=self.today(),
                 organisation=directory.get(key) if key else None,
-                recipient=repo.get_recipient(remiss.case_number, key) if key else None,
+                recipient=repo.remisses.get_recipient(remiss.case_number, key) if key else None,
                 event=event,
-                status=repo.get_status(remiss.case_number),
+                status=repo.outbox.get_status(remiss.case_number),
                 recipients_answered=message.kind is MessageKind.SUMMARY_READY
-                and all(r.is_answered() for r in repo.list_recipients(remiss.case_number)),
+                and all(r.is_answered() for r in repo.remisses.list_recipients(remiss.case_number)),
                 reminder=self._reminder_delivery(repo, message, remiss)
                 if message.kind in (MessageKind.REMINDER, MessageKind.ESCALATION)
                 else None,
                 request=self._request_of(repo, event) if event is not None else None,
             )
 
-    def _request_of(self, repo: Repository, event: AuditEntry) -> ExtensionRequest | None:
+    def _request_of(self, repo: Transaction, event: AuditEntry) -> ExtensionRequest | None:
         request_id = event.details_dict.get("request", "")
         if event.action is AuditAction.EXTENSION_REQUESTED:
-            found = repo.extension_requests(event.case_number, event.organisation_key)
+            found = repo.remisses.extension_requests(event.case_number, event.organisation_key)
             return next((r for r in found if r.requested_at == event.at and r.requested_by == event.actor), None)
-        return repo.get_extension_request(int(request_id)) if request_id.isdigit() else None
+        return repo.remisses.get_extension_request(int(request_id)) if request_id.isdigit() else None
 
     def _digest_delivery(self, message: OutboxMessage) -> Delivery:
         with self.store.read() as repo:
@@ -1464,14 +1473,14 @@ class RemissService:
         )
         offered = False
         with self.store.transaction() as repo:
-            repo.finish_message(sent)
+            repo.outbox.finish_message(sent)
             if message.kind is MessageKind.STATUS_EVENT:
                 # Everyone has answered or declined: offer the summary (once: its key sees to that). Each
                 # answer's line is recorded in its own transaction, so the line of the last answer to commit
                 # is sent after every answer is visible, even when two last answers commit side by side.
                 # A share lock only: answers being saved meanwhile (they share it too) need not wait.
-                remiss = repo.get_remiss(message.case_number, shared=True)
-                if remiss is not None and remiss.is_open and repo.unanswered_count(remiss.case_number) == 0:
+                remiss = repo.remisses.get_remiss(message.case_number, shared=True)
+                if remiss is not None and remiss.is_open and repo.remisses.unanswered_count(remiss.case_number) == 0:
                     self._enqueue_summary_ready(repo, remiss)
                     offered = True
         if offered:
@@ -1500,8 +1509,8 @@ class RemissService:
         state = DeliveryState.UNREACHABLE if unreachable else DeliveryState.FAILED
         now = self.now()
         with self.store.transaction() as repo:
-            repo.finish_message(replace(message, state=state, error=error, uncertain=False))
-            remiss = repo.get_remiss(message.case_number)
+            repo.outbox.finish_message(replace(message, state=state, error=error, uncertain=False))
+            remiss = repo.remisses.get_remiss(message.case_number)
             if remiss is not None and message.kind is MessageKind.REMISS:
                 lost = audit(
                     remiss.case_number,
@@ -1517,26 +1526,26 @@ class RemissService:
 
     def _finish(self, message: OutboxMessage) -> None:
         with self.store.transaction() as repo:
-            repo.finish_message(message)
+            repo.outbox.finish_message(message)
 
     def claim_status_boards(self, limit: int = 10, lease: timedelta = SEND_LEASE) -> list[StatusBoard]:
         with self.store.transaction() as repo:
-            return repo.claim_status(self.now(), lease, limit)
+            return repo.outbox.claim_status(self.now(), lease, limit)
 
     def status_rendered(self, board: StatusBoard, ts: str) -> None:
         """The status message now shows `board.version` (or later changes are still to come)."""
         with self.store.transaction() as repo:
-            repo.finish_status(replace(board, ts=ts, rendered_version=board.version, claimed_until=None))
+            repo.outbox.finish_status(replace(board, ts=ts, rendered_version=board.version, claimed_until=None))
 
     def release_status(self, board: StatusBoard) -> None:
         """Sending the status message failed; let the next round try again."""
         with self.store.transaction() as repo:
-            repo.finish_status(replace(board, claimed_until=None))
+            repo.outbox.finish_status(replace(board, claimed_until=None))
 
     def recipient_of_message(self, channel_id: str, ts: str) -> tuple[str, str] | None:
         """Which (case number, organisation key) a remiss DM at this place in Slack is about."""
         with self.store.read() as repo:
-            message = repo.find_message(channel_id, ts)
+            message = repo.outbox.find_message(channel_id, ts)
         if message is None or message.kind is not MessageKind.REMISS or message.organisation_key is None:
             return None
         return message.case_number, message.organisation_key
@@ -1545,21 +1554,21 @@ class RemissService:
     def overview(self, case_number: str) -> RemissOverview:
         with self.store.read() as repo:
             remiss = self._require_remiss(repo, case_number)
-            return self._overview(repo, remiss, repo.load_directory())
+            return self._overview(repo, remiss, repo.directory.load_directory())
 
     def open_remisses(self) -> list[RemissOverview]:
         """Every sent, open remiss with its status table, newest deadline last."""
         with self.store.read() as repo:
-            directory = repo.load_directory()
-            remisses = sorted(repo.list_remisses(OPEN_STATUSES), key=lambda r: (r.deadline, r.case_number))
+            directory = repo.directory.load_directory()
+            remisses = sorted(repo.remisses.list_remisses(OPEN_STATUSES), key=lambda r: (r.deadline, r.case_number))
             return [self._overview(repo, remiss, directory) for remiss in remisses]
 
     def assignments(self, actor: Actor) -> list[AssignmentRow]:
         """Open remisses the user answers for, soonest deadline first."""
         today = self.today()
         with self.store.read() as repo:
-            directory = repo.load_directory()
-            found = repo.assignments_for([actor.user_id], OPEN_STATUSES)
+            directory = repo.directory.load_directory()
+            found = repo.remisses.assignments_for([actor.user_id], OPEN_STATUSES)
         rows = [
             AssignmentRow(
                 remiss=a.remiss,
@@ -1574,13 +1583,13 @@ class RemissService:
 
     def audit_trail(self, case_number: str) -> list[AuditEntry]:
         with self.store.read() as repo:
-            return repo.list_audit(self._require_remiss(repo, case_number).case_number)
+            return repo.remisses.list_audit(self._require_remiss(repo, case_number).case_number)
 
-    def _overview(self, repo: Repository, remiss: Remiss, directory: Directory) -> RemissOverview:
+    def _overview(self, repo: Transaction, remiss: Remiss, directory: Directory) -> RemissOverview:
         today = self.today()
         rows: list[RecipientRow] = []
         for recipient in sorted(
-            repo.list_recipients(remiss.case_number), key=lambda r: directory.position(r.organisation_key)
+            repo.remisses.list_recipients(remiss.case_number), key=lambda r: directory.position(r.organisation_key)
         ):
             current = recipient.current_response
             rows.append(
@@ -1594,8 +1603,8 @@ class RemissService:
         return RemissOverview(remiss, rows, Counter(row.status for row in rows))
 
     @staticmethod
-    def _require_remiss(repo: Repository, case_number: str, *, shared: bool = False) -> Remiss:
-        remiss = repo.get_remiss(" ".join(case_number.split()), shared=shared)
+    def _require_remiss(repo: Transaction, case_number: str, *, shared: bool = False) -> Remiss:
+        remiss = repo.remisses.get_remiss(" ".join(case_number.split()), shared=shared)
         if remiss is None:
             raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
         return remiss

@@ -114,10 +114,10 @@ def audit_count(box: Sandbox, action: AuditAction) -> int:
 def close_remiss(box: Sandbox) -> None:
     """Stadskontoret closes the round (no use case for it yet: through the domain and the store)."""
     with box.core.store.transaction() as repo:
-        remiss = repo.get_remiss(CASE)
+        remiss = repo.remisses.get_remiss(CASE)
         assert remiss is not None
         remiss.close(box.core.service.now())
-        repo.save_remiss(remiss)
+        repo.remisses.save_remiss(remiss)
 
 
 def ephemeral_after(box: Sandbox, count: int) -> str:

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 
 from bot.core.domain.organisation import Directory, Organisation
-from bot.core.ports import StoreUnavailable
+from bot.core.ports.store import StoreUnavailable
 from bot.core.service import SEND_LEASE
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, running_sandbox

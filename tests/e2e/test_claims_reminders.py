@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from bot.core.ports import StoreUnavailable
+from bot.core.ports.store import StoreUnavailable
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
 from tests.e2e.test_reminders_in_slack import OFFICIALS, box, clock, send, stockholm

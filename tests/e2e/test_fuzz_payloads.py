@@ -336,11 +336,11 @@ def stored_values_the_app_could_not_produce(box: Sandbox) -> list[str]:
                         found.append(f"not a date: {where}")
     # The domain reads every row back (its enums and shapes validate on read).
     with box.core.store.read() as repo:
-        repo.get_remiss(CASE)
-        repo.list_recipients(CASE)
-        repo.list_audit(CASE)
-        repo.extension_requests(CASE)
-        repo.reminders_for(CASE)
+        repo.remisses.get_remiss(CASE)
+        repo.remisses.list_recipients(CASE)
+        repo.remisses.list_audit(CASE)
+        repo.remisses.extension_requests(CASE)
+        repo.reminders.reminders_for(CASE)
     return found
 
 

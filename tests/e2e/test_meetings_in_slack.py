@@ -52,7 +52,7 @@ def test_an_official_enters_the_boards_meetings_and_the_reminders_name_the_last_
     assert "16 november" in confirmation[-1].text
 
     with box.core.service.store.read() as repo:
-        planned = [s for s in repo.reminders_for(CASE, ORG) if s.state is ReminderState.PLANNED]
+        planned = [s for s in repo.reminders.reminders_for(CASE, ORG) if s.state is ReminderState.PLANNED]
     advised = [s.reminder.meeting for s in planned if s.reminder.meeting is not None]
     assert advised, "the replanned reminders carry the board-meeting advice"
     assert {(a.meeting, a.submission_date) for a in advised} == {(date(2023, 11, 16), date(2023, 11, 2))}

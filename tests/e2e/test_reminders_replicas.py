@@ -295,8 +295,8 @@ def test_three_replicas_send_every_reminder_exactly_once_day_after_day(world: Wo
     assert digest_days == sorted({d.isoformat() for d in days if d != SENT_AT.date()})
     # None lost: everything recorded was sent, and every reminder up to today was settled.
     with world.core.store.read() as repo:
-        messages = repo.messages_for(CASE)
-        reminders = repo.reminders_for(CASE)
+        messages = repo.outbox.messages_for(CASE)
+        reminders = repo.reminders.reminders_for(CASE)
     assert {m.state for m in messages} == {DeliveryState.SENT}
     assert {m.key for m in messages} <= set(delivered)
     settled = [r for r in reminders if r.reminder.local_date <= ESCALATION_DAY]
@@ -343,7 +343,7 @@ def test_after_a_restart_the_days_reminders_go_late_and_missed_days_are_skipped_
     assert {key: n for key, n in world.delivered().items() if n > 1} == {}
     with world.core.store.read() as repo:
         by_day: dict[date, list[tuple[ReminderState, str, datetime | None]]] = defaultdict(list)
-        for r in repo.reminders_for(CASE):
+        for r in repo.reminders.reminders_for(CASE):
             by_day[r.reminder.local_date].append((r.state, r.reason, r.decided_at))
     assert by_day[date(2023, 11, 16)] == [(ReminderState.SENT, "send", late)] * recipients
     skipped_at = datetime(2023, 11, 24, 10, 0, tzinfo=STOCKHOLM)

@@ -16,7 +16,7 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.core.ports import Repository
+from bot.core.ports.store import Transaction
 
 NOW = datetime(2023, 10, 2, 8, 30, tzinfo=UTC)
 TODAY = date(2023, 10, 2)
@@ -98,13 +98,13 @@ def answer_content(text: str = "Vi tillstyrker.") -> ResponseContent:
     )
 
 
-def sent_remiss(repo: Repository, recipients: int = 3, case_number: str = CASE) -> Remiss:
+def sent_remiss(repo: Transaction, recipients: int = 3, case_number: str = CASE) -> Remiss:
     """A sent remiss with recipients 1..`recipients` (directory loaded if it's empty)."""
-    if len(repo.load_directory()) == 0:
-        repo.replace_directory(directory(max(15, recipients)))
-    stored = repo.add_remiss(remiss(case_number))
+    if len(repo.directory.load_directory()) == 0:
+        repo.directory.replace_directory(directory(max(15, recipients)))
+    stored = repo.remisses.add_remiss(remiss(case_number))
     stored.mark_sent(NOW + timedelta(minutes=5))
-    repo.save_remiss(stored)
+    repo.remisses.save_remiss(stored)
     for n in range(1, recipients + 1):
-        repo.add_recipient(recipient(n, case_number))
+        repo.remisses.add_recipient(recipient(n, case_number))
     return stored

@@ -1,4 +1,4 @@
-"""Repository.get_assignment, the answer form's lean read, against MemoryStore, SQLite and PostgreSQL alike:
+"""Transaction.remisses.get_assignment, the answer form's lean read, against MemoryStore, SQLite and PostgreSQL alike:
 it gives exactly what get_remiss and get_recipient give, in a read-only view and in a transaction."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from bot.core.domain.remiss import Answer, Draft, Position, ResponseContent, ResponseKind
-from bot.core.ports import Assignment, Repository, Store
+from bot.core.ports.remisses import Assignment
+from bot.core.ports.store import Store, Transaction
 from tests.storage.samples import (
     CASE,
     COORDINATOR,
@@ -21,9 +22,9 @@ from tests.storage.samples import (
 )
 
 
-def _expected(repo: Repository, organisation: int) -> Assignment:
-    remiss = repo.get_remiss(CASE)
-    found = repo.get_recipient(CASE, org_key(organisation))
+def _expected(repo: Transaction, organisation: int) -> Assignment:
+    remiss = repo.remisses.get_remiss(CASE)
+    found = repo.remisses.get_recipient(CASE, org_key(organisation))
     assert remiss is not None and found is not None
     return Assignment(remiss, found)
 
@@ -31,7 +32,7 @@ def _expected(repo: Repository, organisation: int) -> Assignment:
 def test_an_assignment_is_its_remiss_and_recipient_with_draft_versions_and_extensions(store: Store) -> None:
     with store.transaction() as repo:
         stored = sent_remiss(repo, recipients=2)
-        added = repo.get_recipient(CASE, org_key(1))
+        added = repo.remisses.get_recipient(CASE, org_key(1))
     assert added is not None
     added.officials = (official(1), official(2), "U0ZZZ")
     added.open(stored, official(1), NOW)
@@ -46,11 +47,11 @@ def test_an_assignment_is_its_remiss_and_recipient_with_draft_versions_and_exten
     added.extend(stored, date(2023, 12, 8), COORDINATOR, NOW + timedelta(days=1), "Nämndmöte 7/12 <&>")
     added.draft = Draft(ResponseContent(ResponseKind.PRELIMINARY, (Answer(2, "Utkast 📝"),)), official(2), NOW)
     with store.transaction() as repo:
-        repo.save_recipient(added)
+        repo.remisses.save_recipient(added)
 
     with store.read() as repo:
-        read = repo.get_assignment(CASE, org_key(1))
-        untouched = repo.get_assignment(CASE, org_key(2))
+        read = repo.remisses.get_assignment(CASE, org_key(1))
+        untouched = repo.remisses.get_assignment(CASE, org_key(2))
         assert read == _expected(repo, 1)
         assert untouched == _expected(repo, 2)
     assert read is not None and untouched is not None
@@ -65,12 +66,12 @@ def test_an_assignment_read_in_a_transaction_can_be_changed_and_saved(store: Sto
     with store.transaction() as repo:
         stored = sent_remiss(repo, recipients=1)
     with store.transaction() as repo:
-        found = repo.get_assignment(CASE, org_key(1))
+        found = repo.remisses.get_assignment(CASE, org_key(1))
         assert found is not None
         found.recipient.submit(stored, answer_content(), official(1), NOW, TODAY)
-        repo.save_recipient(found.recipient)
+        repo.remisses.save_recipient(found.recipient)
     with store.read() as repo:
-        loaded = repo.get_assignment(CASE, org_key(1))
+        loaded = repo.remisses.get_assignment(CASE, org_key(1))
     assert loaded is not None
     assert [r.content for r in loaded.recipient.responses] == [answer_content()]
 
@@ -79,6 +80,6 @@ def test_no_assignment_for_an_unknown_remiss_or_an_organisation_it_was_not_sent_
     with store.transaction() as repo:
         sent_remiss(repo, recipients=1)
     with store.read() as repo:
-        assert repo.get_assignment("STK-2023-999", org_key(1)) is None
-        assert repo.get_assignment(CASE, org_key(2)) is None
-        assert repo.get_assignment(CASE, "no-such-organisation") is None
+        assert repo.remisses.get_assignment("STK-2023-999", org_key(1)) is None
+        assert repo.remisses.get_assignment(CASE, org_key(2)) is None
+        assert repo.remisses.get_assignment(CASE, "no-such-organisation") is None

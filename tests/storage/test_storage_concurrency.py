@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import event
 
-from bot.core.ports import Store
+from bot.core.ports.store import Store
 from storage import SqlStore
 from tests.storage.samples import (
     CASE,
@@ -49,18 +49,20 @@ def test_eight_officials_submitting_at_once_for_different_recipients_all_get_the
     def submit(i: int) -> None:
         n = i + 1
         with store.transaction() as repo:
-            stored = repo.get_remiss(CASE)
-            rec = repo.get_recipient(CASE, org_key(n))
+            stored = repo.remisses.get_remiss(CASE)
+            rec = repo.remisses.get_recipient(CASE, org_key(n))
             assert stored is not None
             assert rec is not None
-            repo.append_audit(rec.submit(stored, answer_content(f"Svar från nämnd {n}"), official(n), NOW, TODAY))
-            repo.save_recipient(rec)
+            repo.remisses.append_audit(
+                rec.submit(stored, answer_content(f"Svar från nämnd {n}"), official(n), NOW, TODAY)
+            )
+            repo.remisses.save_recipient(rec)
 
     at_once(submit)
 
     with store.read() as repo:
-        recipients = repo.list_recipients(CASE)
-        trail = repo.list_audit(CASE)
+        recipients = repo.remisses.list_recipients(CASE)
+        trail = repo.remisses.list_audit(CASE)
     answers = [r.current_response.content.answers[0].text if r.current_response else None for r in recipients]
     assert answers == [f"Svar från nämnd {n}" for n in range(1, THREADS + 1)]
     assert sorted(str(e.organisation_key) for e in trail) == sorted(org_key(n) for n in range(1, THREADS + 1))
@@ -72,17 +74,17 @@ def test_eight_submissions_at_once_for_one_recipient_become_versions_one_to_eigh
 
     def submit(i: int) -> None:
         with store.transaction() as repo:
-            stored = repo.get_remiss(CASE)
-            rec = repo.get_recipient(CASE, org_key(1))
+            stored = repo.remisses.get_remiss(CASE)
+            rec = repo.remisses.get_recipient(CASE, org_key(1))
             assert stored is not None
             assert rec is not None
             rec.submit(stored, answer_content(f"Version från tråd {i}"), official(1), NOW, TODAY)
-            repo.save_recipient(rec)
+            repo.remisses.save_recipient(rec)
 
     at_once(submit)
 
     with store.read() as repo:
-        rec = repo.get_recipient(CASE, org_key(1))
+        rec = repo.remisses.get_recipient(CASE, org_key(1))
     assert rec is not None
     assert [r.version for r in rec.responses] == list(range(1, THREADS + 1))
     texts = {r.content.answers[0].text for r in rec.responses}
@@ -96,15 +98,15 @@ def test_eight_submissions_at_once_read_leanly_still_become_versions_one_to_eigh
 
     def submit(i: int) -> None:
         with store.transaction() as repo:
-            found = repo.get_assignment(CASE, org_key(1 + i % 2))
+            found = repo.remisses.get_assignment(CASE, org_key(1 + i % 2))
             assert found is not None
             found.recipient.submit(found.remiss, answer_content(f"Version {i}"), official(1), NOW, TODAY)
-            repo.save_recipient(found.recipient)
+            repo.remisses.save_recipient(found.recipient)
 
     at_once(submit)
 
     with store.read() as repo:
-        versions = [[r.version for r in rec.responses] for rec in repo.list_recipients(CASE)]
+        versions = [[r.version for r in rec.responses] for rec in repo.remisses.list_recipients(CASE)]
     assert versions == [list(range(1, THREADS // 2 + 1))] * 2
 
 
@@ -114,15 +116,15 @@ def test_eight_coordinators_added_at_once_to_one_remiss_are_all_kept(store: Stor
 
     def add_coordinator(i: int) -> None:
         with store.transaction() as repo:
-            stored = repo.get_remiss(CASE)
+            stored = repo.remisses.get_remiss(CASE)
             assert stored is not None
             stored.coordinators = (*stored.coordinators, f"U0EXTRA{i:02d}")
-            repo.save_remiss(stored)
+            repo.remisses.save_remiss(stored)
 
     at_once(add_coordinator)
 
     with store.read() as repo:
-        stored = repo.get_remiss(CASE)
+        stored = repo.remisses.get_remiss(CASE)
     assert stored is not None
     assert sorted(stored.coordinators[2:]) == [f"U0EXTRA{i:02d}" for i in range(THREADS)]
 
@@ -130,7 +132,7 @@ def test_eight_coordinators_added_at_once_to_one_remiss_are_all_kept(store: Stor
 def test_exactly_one_of_eight_simultaneous_claims_of_an_event_wins(store: Store) -> None:
     def claim(_: int) -> bool:
         with store.transaction() as repo:
-            return repo.claim_delivery("Ev0SAME0001", NOW)
+            return repo.edge.claim_delivery("Ev0SAME0001", NOW)
 
     claims = at_once(claim)
 
@@ -139,14 +141,14 @@ def test_exactly_one_of_eight_simultaneous_claims_of_an_event_wins(store: Store)
 
 def test_a_reader_is_not_blocked_by_an_open_write_transaction(store: Store) -> None:
     with store.transaction() as repo:
-        repo.replace_directory(directory(2))
+        repo.directory.replace_directory(directory(2))
     written = threading.Event()
     read_done = threading.Event()
 
     def write_and_wait() -> bool:
         with store.transaction() as repo:
-            repo.replace_directory(directory(5))
-            repo.claim_delivery("Ev0WRITER01", NOW)
+            repo.directory.replace_directory(directory(5))
+            repo.edge.claim_delivery("Ev0WRITER01", NOW)
             written.set()
             # The transaction stays open (holding SQLite's write lock) until the reader is done.
             return read_done.wait(timeout=30)
@@ -155,13 +157,13 @@ def test_a_reader_is_not_blocked_by_an_open_write_transaction(store: Store) -> N
         writer = pool.submit(write_and_wait)
         assert written.wait(timeout=30)
         with store.read() as repo:
-            seen = len(repo.load_directory())
+            seen = len(repo.directory.load_directory())
         read_done.set()
         assert writer.result(timeout=30)
 
     assert seen == 3
     with store.read() as repo:
-        assert len(repo.load_directory()) == 6
+        assert len(repo.directory.load_directory()) == 6
 
 
 # -- queries -----------------------------------------------------------------------------------------
@@ -170,14 +172,14 @@ def test_loading_five_hundred_recipients_with_their_responses_takes_a_handful_of
 ) -> None:
     count = 500
     with sql_store.transaction() as repo:
-        repo.replace_directory(directory(count))
+        repo.directory.replace_directory(directory(count))
         stored = sent_remiss(repo, recipients=0)
         for n in range(1, count + 1):
             rec = recipient(n)
             rec.submit(stored, answer_content(f"Svar {n}"), official(n), NOW, TODAY)
             rec.submit(stored, answer_content(f"Rättat svar {n}"), official(n), NOW, TODAY)
             rec.extend(stored, date(2023, 12, 8), COORDINATOR, NOW)
-            repo.add_recipient(rec)
+            repo.remisses.add_recipient(rec)
     statements: list[str] = []
 
     def record(*args: object) -> None:
@@ -186,8 +188,8 @@ def test_loading_five_hundred_recipients_with_their_responses_takes_a_handful_of
     event.listen(sql_store.engine, "before_cursor_execute", record)
     try:
         with sql_store.read() as repo:
-            recipients = repo.list_recipients(CASE)
-            loaded = repo.get_remiss(CASE)
+            recipients = repo.remisses.list_recipients(CASE)
+            loaded = repo.remisses.get_remiss(CASE)
     finally:
         event.remove(sql_store.engine, "before_cursor_execute", record)
 

@@ -1,4 +1,4 @@
-"""The Store/Repository contract, run against MemoryStore, SQLite and PostgreSQL alike."""
+"""The Store/Transaction contract, run against MemoryStore, SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from bot.core.domain.remiss import (
     ResponseKind,
     audit,
 )
-from bot.core.ports import Repository, Store
+from bot.core.ports.store import Store, Transaction
 from tests.storage.samples import (
     CASE,
     COORDINATOR,
@@ -49,7 +49,7 @@ class Boom(Exception):
     """Raised inside a transaction to make it roll back."""
 
 
-def in_transaction(store: Store, work: Callable[[Repository], object]) -> None:
+def in_transaction(store: Store, work: Callable[[Transaction], object]) -> None:
     with store.transaction() as repo:
         work(repo)
 
@@ -58,12 +58,12 @@ def in_transaction(store: Store, work: Callable[[Repository], object]) -> None:
 def test_a_remiss_comes_back_exactly_as_it_was_stored(store: Store) -> None:
     original = remiss()
     with store.transaction() as repo:
-        repo.replace_directory(directory())
-        added = repo.add_remiss(original)
+        repo.directory.replace_directory(directory())
+        added = repo.remisses.add_remiss(original)
 
     assert added.id is not None
     with store.read() as repo:
-        loaded = repo.get_remiss(CASE)
+        loaded = repo.remisses.get_remiss(CASE)
     assert loaded == added
     assert replace(loaded, id=None) == original
     assert loaded.questions[3].kind is QuestionKind.ORGANISATION_CHOICE
@@ -84,9 +84,9 @@ def test_a_changed_remiss_comes_back_changed(store: Store) -> None:
     changed.close(NOW + timedelta(days=60))
 
     with store.transaction() as repo:
-        repo.save_remiss(changed)
+        repo.remisses.save_remiss(changed)
     with store.read() as repo:
-        loaded = repo.get_remiss(CASE)
+        loaded = repo.remisses.get_remiss(CASE)
 
     assert loaded == changed
     assert loaded is not None
@@ -95,31 +95,31 @@ def test_a_changed_remiss_comes_back_changed(store: Store) -> None:
 
 def test_a_duplicate_case_number_is_refused_and_the_transaction_goes_on(store: Store) -> None:
     with store.transaction() as repo:
-        repo.replace_directory(directory())
-        repo.add_remiss(remiss())
+        repo.directory.replace_directory(directory())
+        repo.remisses.add_remiss(remiss())
 
     with store.transaction() as repo:
         with pytest.raises(DomainError) as refused:
-            repo.add_remiss(remiss())
-        repo.add_remiss(remiss("KS 2021/123"))
+            repo.remisses.add_remiss(remiss())
+        repo.remisses.add_remiss(remiss("KS 2021/123"))
 
     assert refused.value.code is ErrorCode.DUPLICATE_CASE_NUMBER
     assert refused.value.field == "case_number"
     assert refused.value.params["case_number"] == CASE
     with store.read() as repo:
-        assert [r.case_number for r in repo.list_remisses()] == [CASE, "KS 2021/123"]
+        assert [r.case_number for r in repo.remisses.list_remisses()] == [CASE, "KS 2021/123"]
 
 
 def test_a_remiss_from_an_organisation_not_in_the_directory_is_refused(store: Store) -> None:
     with store.transaction() as repo, pytest.raises(DomainError) as refused:
-        repo.add_remiss(remiss())
+        repo.remisses.add_remiss(remiss())
 
     assert refused.value.code is ErrorCode.UNKNOWN_ORGANISATION
 
 
 def test_saving_a_remiss_that_was_never_added_is_refused(store: Store) -> None:
     with store.transaction() as repo, pytest.raises(DomainError) as refused:
-        repo.save_remiss(remiss())
+        repo.remisses.save_remiss(remiss())
 
     assert refused.value.code is ErrorCode.UNKNOWN_REMISS
 
@@ -127,13 +127,13 @@ def test_saving_a_remiss_that_was_never_added_is_refused(store: Store) -> None:
 def test_remisses_are_listed_in_creation_order_and_filtered_by_status(store: Store) -> None:
     with store.transaction() as repo:
         sent_remiss(repo, recipients=0, case_number="STK-2023-2")
-        repo.add_remiss(remiss("STK-2023-1"))
+        repo.remisses.add_remiss(remiss("STK-2023-1"))
         sent_remiss(repo, recipients=0, case_number="STK-2023-3")
 
     with store.read() as repo:
-        everything = [r.case_number for r in repo.list_remisses()]
-        sent = [r.case_number for r in repo.list_remisses([RemissStatus.SENT])]
-        closed = repo.list_remisses([RemissStatus.CLOSED, RemissStatus.WITHDRAWN])
+        everything = [r.case_number for r in repo.remisses.list_remisses()]
+        sent = [r.case_number for r in repo.remisses.list_remisses([RemissStatus.SENT])]
+        closed = repo.remisses.list_remisses([RemissStatus.CLOSED, RemissStatus.WITHDRAWN])
 
     assert everything == ["STK-2023-2", "STK-2023-1", "STK-2023-3"]
     assert sent == ["STK-2023-2", "STK-2023-3"]
@@ -142,17 +142,17 @@ def test_remisses_are_listed_in_creation_order_and_filtered_by_status(store: Sto
 
 def test_an_unknown_case_number_finds_nothing(store: Store) -> None:
     with store.read() as repo:
-        assert repo.get_remiss("STK-1999-1") is None
-        assert repo.get_recipient("STK-1999-1", org_key(1)) is None
-        assert repo.list_recipients("STK-1999-1") == []
-        assert repo.list_audit("STK-1999-1") == []
+        assert repo.remisses.get_remiss("STK-1999-1") is None
+        assert repo.remisses.get_recipient("STK-1999-1", org_key(1)) is None
+        assert repo.remisses.list_recipients("STK-1999-1") == []
+        assert repo.remisses.list_audit("STK-1999-1") == []
 
 
 # -- recipients and responses ------------------------------------------------------------------------
 def test_a_recipient_with_draft_versions_and_extensions_comes_back_exactly(store: Store) -> None:
     with store.transaction() as repo:
         stored = sent_remiss(repo, recipients=0)
-        added = repo.add_recipient(replace(recipient(1), officials=(official(1), official(2), "U0ZZZ")))
+        added = repo.remisses.add_recipient(replace(recipient(1), officials=(official(1), official(2), "U0ZZZ")))
     assert added.id is not None
     added.open(stored, official(1), NOW)
     added.submit(stored, answer_content(LONG_ANSWER), official(1), NOW + timedelta(hours=1), TODAY)
@@ -180,9 +180,9 @@ def test_a_recipient_with_draft_versions_and_extensions_comes_back_exactly(store
     )
 
     with store.transaction() as repo:
-        repo.save_recipient(added)
+        repo.remisses.save_recipient(added)
     with store.read() as repo:
-        loaded = repo.get_recipient(CASE, org_key(1))
+        loaded = repo.remisses.get_recipient(CASE, org_key(1))
 
     assert loaded == added
     assert loaded is not None
@@ -198,18 +198,18 @@ def test_submitted_versions_are_appended_and_never_rewritten(store: Store) -> No
     with store.transaction() as repo:
         stored = sent_remiss(repo, recipients=1)
     with store.transaction() as repo:
-        first = repo.get_recipient(CASE, org_key(1))
+        first = repo.remisses.get_recipient(CASE, org_key(1))
         assert first is not None
         first.submit(stored, answer_content("Första versionen."), official(1), NOW, TODAY)
-        repo.save_recipient(first)
+        repo.remisses.save_recipient(first)
     with store.transaction() as repo:
-        second = repo.get_recipient(CASE, org_key(1))
+        second = repo.remisses.get_recipient(CASE, org_key(1))
         assert second is not None
         second.submit(stored, answer_content("Andra versionen."), official(1), NOW + timedelta(hours=1), TODAY)
-        repo.save_recipient(second)
+        repo.remisses.save_recipient(second)
 
     with store.read() as repo:
-        loaded = repo.get_recipient(CASE, org_key(1))
+        loaded = repo.remisses.get_recipient(CASE, org_key(1))
     assert loaded is not None
     assert [r.version for r in loaded.responses] == [1, 2]
     assert loaded.responses[0] == first.responses[0]
@@ -220,36 +220,36 @@ def test_submitted_versions_are_appended_and_never_rewritten(store: Store) -> No
 def test_unanswered_counts_recipients_without_a_current_answer_or_decline(store: Store) -> None:
     with store.transaction() as repo:
         stored = sent_remiss(repo, recipients=4)
-        answered, declined, withdrawn = (repo.get_recipient(CASE, org_key(n)) for n in (1, 2, 3))
+        answered, declined, withdrawn = (repo.remisses.get_recipient(CASE, org_key(n)) for n in (1, 2, 3))
         assert answered is not None and declined is not None and withdrawn is not None
         answered.submit(stored, answer_content(), official(1), NOW, TODAY)
         declined.decline(stored, "Berörs inte", official(2), NOW)
         withdrawn.submit(stored, answer_content(), official(3), NOW, TODAY)
         withdrawn.withdraw(stored, official(3), NOW, TODAY)
         for r in (answered, declined, withdrawn):
-            repo.save_recipient(r)
+            repo.remisses.save_recipient(r)
     with store.read() as repo:
         # Recipient 3 withdrew its answer and recipient 4 never answered.
-        assert repo.unanswered_count(CASE) == 2
-        assert repo.unanswered_count("KS 1999/1") == 0
+        assert repo.remisses.unanswered_count(CASE) == 2
+        assert repo.remisses.unanswered_count("KS 1999/1") == 0
 
 
 def test_changing_a_stored_version_is_refused_and_changes_nothing(store: Store) -> None:
     with store.transaction() as repo:
         stored = sent_remiss(repo, recipients=1)
-        rec = repo.get_recipient(CASE, org_key(1))
+        rec = repo.remisses.get_recipient(CASE, org_key(1))
         assert rec is not None
         rec.submit(stored, answer_content("Originalet."), official(1), NOW, TODAY)
-        repo.save_recipient(rec)
+        repo.remisses.save_recipient(rec)
 
     tampered = replace(rec.responses[0], content=answer_content("Ändrat i efterhand."))
     with store.transaction() as repo, pytest.raises(ValueError, match="append-only"):
-        repo.save_recipient(replace(rec, responses=[tampered]))
+        repo.remisses.save_recipient(replace(rec, responses=[tampered]))
     with store.transaction() as repo, pytest.raises(ValueError, match="append-only"):
-        repo.save_recipient(replace(rec, responses=[]))
+        repo.remisses.save_recipient(replace(rec, responses=[]))
 
     with store.read() as repo:
-        loaded = repo.get_recipient(CASE, org_key(1))
+        loaded = repo.remisses.get_recipient(CASE, org_key(1))
     assert loaded is not None
     assert loaded.responses == rec.responses
 
@@ -257,14 +257,14 @@ def test_changing_a_stored_version_is_refused_and_changes_nothing(store: Store) 
 def test_a_withdrawn_response_stays_stored_and_is_no_longer_current(store: Store) -> None:
     with store.transaction() as repo:
         stored = sent_remiss(repo, recipients=1)
-        rec = repo.get_recipient(CASE, org_key(1))
+        rec = repo.remisses.get_recipient(CASE, org_key(1))
         assert rec is not None
         rec.decline(stored, "Berör inte nämndens ansvarsområde.", official(1), NOW)
         rec.withdraw(stored, official(1), NOW + timedelta(hours=1), TODAY)
-        repo.save_recipient(rec)
+        repo.remisses.save_recipient(rec)
 
     with store.read() as repo:
-        loaded = repo.get_recipient(CASE, org_key(1))
+        loaded = repo.remisses.get_recipient(CASE, org_key(1))
     assert loaded is not None
     assert loaded.withdrawn_version == 1
     assert loaded.current_response is None
@@ -276,14 +276,14 @@ def test_extensions_are_kept_in_the_order_they_were_granted(store: Store) -> Non
         stored = sent_remiss(repo, recipients=2)
     for new_deadline, day in ((date(2023, 12, 8), 1), (date(2023, 12, 15), 2)):
         with store.transaction() as repo:
-            rec = repo.get_recipient(CASE, org_key(1))
+            rec = repo.remisses.get_recipient(CASE, org_key(1))
             assert rec is not None
             rec.extend(stored, new_deadline, COORDINATOR, NOW + timedelta(days=day), f"Anstånd {day}")
-            repo.save_recipient(rec)
+            repo.remisses.save_recipient(rec)
 
     with store.read() as repo:
-        extended = repo.get_recipient(CASE, org_key(1))
-        other = repo.get_recipient(CASE, org_key(2))
+        extended = repo.remisses.get_recipient(CASE, org_key(1))
+        other = repo.remisses.get_recipient(CASE, org_key(2))
     assert extended is not None
     assert other is not None
     assert [(e.previous_deadline, e.new_deadline) for e in extended.extensions] == [
@@ -297,10 +297,10 @@ def test_extensions_are_kept_in_the_order_they_were_granted(store: Store) -> Non
 def test_a_recipient_follows_its_remiss_when_the_remiss_deadline_moves(store: Store) -> None:
     with store.transaction() as repo:
         stored = sent_remiss(repo, recipients=1)
-        repo.save_remiss(replace(stored, deadline=date(2023, 12, 20)))
+        repo.remisses.save_remiss(replace(stored, deadline=date(2023, 12, 20)))
 
     with store.read() as repo:
-        rec = repo.get_recipient(CASE, org_key(1))
+        rec = repo.remisses.get_recipient(CASE, org_key(1))
     assert rec is not None
     assert rec.deadline == date(2023, 12, 20)
 
@@ -309,29 +309,29 @@ def test_recipients_are_listed_in_the_order_they_were_added(store: Store) -> Non
     with store.transaction() as repo:
         sent_remiss(repo, recipients=0)
         for n in (3, 1, 2):
-            repo.add_recipient(recipient(n))
+            repo.remisses.add_recipient(recipient(n))
         sent_remiss(repo, recipients=1, case_number="KS 2021/123")
 
     with store.read() as repo:
-        keys = [r.organisation_key for r in repo.list_recipients(CASE)]
+        keys = [r.organisation_key for r in repo.remisses.list_recipients(CASE)]
     assert keys == [org_key(3), org_key(1), org_key(2)]
 
 
 def test_recipients_removed_from_a_draft_are_gone_and_can_be_added_again(store: Store) -> None:
     with store.transaction() as repo:
-        repo.replace_directory(directory())
-        repo.add_remiss(remiss())
+        repo.directory.replace_directory(directory())
+        repo.remisses.add_remiss(remiss())
         for n in (1, 2, 3):
-            repo.add_recipient(recipient(n))
+            repo.remisses.add_recipient(recipient(n))
         sent_remiss(repo, recipients=2, case_number="KS 2021/123")
     with store.transaction() as repo:
-        repo.remove_draft_recipients(CASE, [org_key(1), org_key(3), org_key(9)])
-        left_inside = [r.organisation_key for r in repo.list_recipients(CASE)]
-        repo.add_recipient(recipient(3))
+        repo.remisses.remove_draft_recipients(CASE, [org_key(1), org_key(3), org_key(9)])
+        left_inside = [r.organisation_key for r in repo.remisses.list_recipients(CASE)]
+        repo.remisses.add_recipient(recipient(3))
 
     with store.read() as repo:
-        left = [r.organisation_key for r in repo.list_recipients(CASE)]
-        other = [r.organisation_key for r in repo.list_recipients("KS 2021/123")]
+        left = [r.organisation_key for r in repo.remisses.list_recipients(CASE)]
+        other = [r.organisation_key for r in repo.remisses.list_recipients("KS 2021/123")]
     assert left_inside == [org_key(2)]
     assert left == [org_key(2), org_key(3)]
     assert other == [org_key(1), org_key(2)]
@@ -342,27 +342,27 @@ def test_recipients_of_a_sent_or_unknown_remiss_are_never_removed(store: Store) 
         sent_remiss(repo, recipients=2)
 
     with store.transaction() as repo, pytest.raises(DomainError) as sent:
-        repo.remove_draft_recipients(CASE, [org_key(1)])
+        repo.remisses.remove_draft_recipients(CASE, [org_key(1)])
     with store.transaction() as repo, pytest.raises(DomainError) as unknown:
-        repo.remove_draft_recipients("KS 1999/1", [org_key(1)])
+        repo.remisses.remove_draft_recipients("KS 1999/1", [org_key(1)])
 
     assert sent.value.code is ErrorCode.REMISS_NOT_DRAFT
     assert unknown.value.code is ErrorCode.UNKNOWN_REMISS
     with store.read() as repo:
-        assert [r.organisation_key for r in repo.list_recipients(CASE)] == [org_key(1), org_key(2)]
+        assert [r.organisation_key for r in repo.remisses.list_recipients(CASE)] == [org_key(1), org_key(2)]
 
 
 def test_a_recipient_must_be_a_known_organisation_on_a_known_remiss_and_only_once(store: Store) -> None:
     with store.transaction() as repo:
         sent_remiss(repo, recipients=1)
         with pytest.raises(DomainError) as unknown_org:
-            repo.add_recipient(replace(recipient(1), organisation_key="okand-namnd"))
+            repo.remisses.add_recipient(replace(recipient(1), organisation_key="okand-namnd"))
         with pytest.raises(DomainError) as unknown_remiss:
-            repo.add_recipient(recipient(1, "STK-1999-1"))
+            repo.remisses.add_recipient(recipient(1, "STK-1999-1"))
         with pytest.raises(ValueError, match="already has recipient"):
-            repo.add_recipient(recipient(1))
+            repo.remisses.add_recipient(recipient(1))
         with pytest.raises(DomainError) as not_a_recipient:
-            repo.save_recipient(recipient(2))
+            repo.remisses.save_recipient(recipient(2))
 
     assert unknown_org.value.code is ErrorCode.UNKNOWN_ORGANISATION
     assert unknown_remiss.value.code is ErrorCode.UNKNOWN_REMISS
@@ -374,21 +374,21 @@ def test_assignments_are_the_recipients_a_user_answers_for_on_remisses_in_the_gi
 ) -> None:
     with store.transaction() as repo:
         sent_remiss(repo, recipients=3)
-        repo.add_remiss(remiss("STK-2023-200"))  # a draft: not sent to anyone yet
-        repo.add_recipient(recipient(1, "STK-2023-200"))
+        repo.remisses.add_remiss(remiss("STK-2023-200"))  # a draft: not sent to anyone yet
+        repo.remisses.add_recipient(recipient(1, "STK-2023-200"))
         later = sent_remiss(repo, recipients=0, case_number="STK-2023-300")
-        repo.add_recipient(recipient(1, "STK-2023-300"))
+        repo.remisses.add_recipient(recipient(1, "STK-2023-300"))
     with store.transaction() as repo:
-        rec = repo.get_recipient(CASE, org_key(2))
+        rec = repo.remisses.get_recipient(CASE, org_key(2))
         assert rec is not None
         rec.hand_over(later, official(1), official(2), NOW, "Semester")
-        repo.save_recipient(rec)
+        repo.remisses.save_recipient(rec)
 
     with store.read() as repo:
-        mine = repo.assignments_for([official(1)], [RemissStatus.SENT])
-        ours = repo.assignments_for([official(1), official(3)], [RemissStatus.SENT, RemissStatus.DRAFT])
-        handed_over = repo.assignments_for([official(2)], [RemissStatus.SENT])
-        nobody = repo.assignments_for([], [RemissStatus.SENT])
+        mine = repo.remisses.assignments_for([official(1)], [RemissStatus.SENT])
+        ours = repo.remisses.assignments_for([official(1), official(3)], [RemissStatus.SENT, RemissStatus.DRAFT])
+        handed_over = repo.remisses.assignments_for([official(2)], [RemissStatus.SENT])
+        nobody = repo.remisses.assignments_for([], [RemissStatus.SENT])
 
     assert [(a.remiss.case_number, a.recipient.organisation_key) for a in mine] == [
         (CASE, org_key(1)),
@@ -411,17 +411,17 @@ def test_assignments_are_the_recipients_a_user_answers_for_on_remisses_in_the_gi
 def test_audit_entries_come_back_in_the_order_they_were_appended(store: Store) -> None:
     with store.transaction() as repo:
         sent_remiss(repo, recipients=2)
-        created = repo.append_audit(audit(CASE, AuditAction.CREATED, COORDINATOR, NOW, title="<&> 👍"))
+        created = repo.remisses.append_audit(audit(CASE, AuditAction.CREATED, COORDINATOR, NOW, title="<&> 👍"))
         # Appended later but stamped earlier: the trail keeps the order things were recorded in.
-        repo.append_audit(audit(CASE, AuditAction.OPENED, official(2), NOW - timedelta(hours=1), org_key(2)))
-        repo.append_audit(audit(CASE, AuditAction.SUBMITTED, official(1), NOW, org_key(1), version=1))
-        repo.append_audit(
+        repo.remisses.append_audit(audit(CASE, AuditAction.OPENED, official(2), NOW - timedelta(hours=1), org_key(2)))
+        repo.remisses.append_audit(audit(CASE, AuditAction.SUBMITTED, official(1), NOW, org_key(1), version=1))
+        repo.remisses.append_audit(
             AuditEntry(CASE, AuditAction.REMINDED, "remissbot", NOW, org_key(2), (("z", "1"), ("a", "2")))
         )
 
     with store.read() as repo:
-        everything = repo.list_audit(CASE)
-        second = repo.list_audit(CASE, org_key(2))
+        everything = repo.remisses.list_audit(CASE)
+        second = repo.remisses.list_audit(CASE, org_key(2))
 
     assert created.id is not None
     assert everything[0] == created
@@ -438,7 +438,7 @@ def test_audit_entries_come_back_in_the_order_they_were_appended(store: Store) -
 
 def test_an_audit_entry_for_an_unknown_remiss_is_refused(store: Store) -> None:
     with store.transaction() as repo, pytest.raises(DomainError) as refused:
-        repo.append_audit(audit("STK-1999-1", AuditAction.CREATED, COORDINATOR, NOW))
+        repo.remisses.append_audit(audit("STK-1999-1", AuditAction.CREATED, COORDINATOR, NOW))
 
     assert refused.value.code is ErrorCode.UNKNOWN_REMISS
 
@@ -454,10 +454,10 @@ def test_the_directory_comes_back_in_its_order_with_every_field(store: Store) ->
         )
     )
     with store.transaction() as repo:
-        repo.replace_directory(written)
+        repo.directory.replace_directory(written)
 
     with store.read() as repo:
-        loaded = repo.load_directory()
+        loaded = repo.directory.load_directory()
     assert loaded.organisations == written.organisations
 
 
@@ -468,11 +468,11 @@ def test_organisations_left_out_of_a_new_directory_become_inactive_and_keep_thei
         sent_remiss(repo, recipients=2)
     renamed = replace(organisation(2), name="Nämnd 2 (nytt namn)")
     with store.transaction() as repo:
-        repo.replace_directory(Directory((renamed, SENDER, organisation(5))))
+        repo.directory.replace_directory(Directory((renamed, SENDER, organisation(5))))
 
     with store.read() as repo:
-        loaded = repo.load_directory()
-        recipients = repo.list_recipients(CASE)
+        loaded = repo.directory.load_directory()
+        recipients = repo.remisses.list_recipients(CASE)
 
     listed = (renamed, SENDER, organisation(5))
     assert loaded.organisations[:3] == listed
@@ -485,17 +485,17 @@ def test_organisations_left_out_of_a_new_directory_become_inactive_and_keep_thei
 
 def test_a_directory_replacement_is_undone_with_the_transaction_it_was_in(store: Store) -> None:
     with store.transaction() as repo:
-        repo.replace_directory(directory(3))
+        repo.directory.replace_directory(directory(3))
 
-    def replace_then_fail(repo: Repository) -> None:
-        repo.replace_directory(Directory((organisation(9),)))
+    def replace_then_fail(repo: Transaction) -> None:
+        repo.directory.replace_directory(Directory((organisation(9),)))
         raise Boom
 
     with pytest.raises(Boom):
         in_transaction(store, replace_then_fail)
 
     with store.read() as repo:
-        assert repo.load_directory().organisations == directory(3).organisations
+        assert repo.directory.load_directory().organisations == directory(3).organisations
 
 
 def test_meetings_and_the_lead_time_come_back_as_dates_and_change_with_the_directory(store: Store) -> None:
@@ -504,10 +504,10 @@ def test_meetings_and_the_lead_time_come_back_as_dates_and_change_with_the_direc
     )
     same_day = replace(organisation(2), meetings=(date(2023, 11, 30),), submission_lead_days=0)
     with store.transaction() as repo:
-        repo.replace_directory(Directory((SENDER, board, same_day, organisation(3))))
+        repo.directory.replace_directory(Directory((SENDER, board, same_day, organisation(3))))
 
     with store.read() as repo:
-        loaded = repo.load_directory()
+        loaded = repo.directory.load_directory()
     assert loaded.organisations == (SENDER, board, same_day, organisation(3))
     assert loaded.require(board.key).meetings == (date(2023, 10, 19), date(2023, 11, 16), date(2024, 1, 25))
     assert loaded.require(board.key).submission_lead_days == 14
@@ -516,9 +516,9 @@ def test_meetings_and_the_lead_time_come_back_as_dates_and_change_with_the_direc
 
     cleared = replace(board, meetings=(), submission_lead_days=None)
     with store.transaction() as repo:
-        repo.replace_directory(Directory((SENDER, cleared, same_day, organisation(3))))
+        repo.directory.replace_directory(Directory((SENDER, cleared, same_day, organisation(3))))
     with store.read() as repo:
-        assert repo.load_directory().require(board.key) == cleared
+        assert repo.directory.load_directory().require(board.key) == cleared
 
 
 def test_a_loaded_directory_written_back_is_unchanged_inactive_organisations_and_meetings_too(store: Store) -> None:
@@ -526,123 +526,123 @@ def test_a_loaded_directory_written_back_is_unchanged_inactive_organisations_and
     retired = replace(organisation(2), active=False, meetings=(date(2023, 9, 21),), submission_lead_days=7)
     written = Directory((SENDER, organisation(1), retired, organisation(3)))
     with store.transaction() as repo:
-        repo.replace_directory(written)
+        repo.directory.replace_directory(written)
 
     with store.transaction() as repo:
-        repo.replace_directory(repo.load_directory())
+        repo.directory.replace_directory(repo.directory.load_directory())
 
     with store.read() as repo:
-        assert repo.load_directory().organisations == written.organisations
+        assert repo.directory.load_directory().organisations == written.organisations
 
 
 # -- Slack deliveries and users ----------------------------------------------------------------------
 def test_a_delivery_is_claimed_the_first_time_only(store: Store) -> None:
     with store.transaction() as repo:
-        first = repo.claim_delivery("Ev0123ABC", NOW)
-        again = repo.claim_delivery("Ev0123ABC", NOW)
+        first = repo.edge.claim_delivery("Ev0123ABC", NOW)
+        again = repo.edge.claim_delivery("Ev0123ABC", NOW)
         # A refused claim doesn't spoil the transaction.
-        other = repo.claim_delivery("Ev0456DEF", NOW)
+        other = repo.edge.claim_delivery("Ev0456DEF", NOW)
     with store.transaction() as repo:
-        retried = repo.claim_delivery("Ev0123ABC", NOW + timedelta(minutes=1))
+        retried = repo.edge.claim_delivery("Ev0123ABC", NOW + timedelta(minutes=1))
 
     assert (first, again, other, retried) == (True, False, True, False)
 
 
 def test_pruning_forgets_only_deliveries_older_than_the_cut(store: Store) -> None:
     with store.transaction() as repo:
-        repo.claim_delivery("EvOld", NOW - timedelta(days=8))
-        repo.claim_delivery("EvNew", NOW - timedelta(days=1))
+        repo.edge.claim_delivery("EvOld", NOW - timedelta(days=8))
+        repo.edge.claim_delivery("EvNew", NOW - timedelta(days=1))
     with store.transaction() as repo:
-        pruned = repo.prune_deliveries(NOW - timedelta(days=7))
+        pruned = repo.edge.prune_deliveries(NOW - timedelta(days=7))
     with store.transaction() as repo:
-        old_again, new_again = repo.claim_delivery("EvOld", NOW), repo.claim_delivery("EvNew", NOW)
+        old_again, new_again = repo.edge.claim_delivery("EvOld", NOW), repo.edge.claim_delivery("EvNew", NOW)
     assert (pruned, old_again, new_again) == (1, True, False)
 
 
 def test_a_pending_form_is_kept_until_it_expires_and_then_pruned(store: Store) -> None:
     with store.transaction() as repo:
-        repo.put_pending_form("V123", '{"form": "stor"}', NOW + timedelta(hours=24))
-        repo.put_pending_form("V456", '{"form": "gammal"}', NOW - timedelta(minutes=1))
-        repo.put_pending_form("V123", '{"form": "större"}', NOW + timedelta(hours=24))
+        repo.edge.put_pending_form("V123", '{"form": "stor"}', NOW + timedelta(hours=24))
+        repo.edge.put_pending_form("V456", '{"form": "gammal"}', NOW - timedelta(minutes=1))
+        repo.edge.put_pending_form("V123", '{"form": "större"}', NOW + timedelta(hours=24))
     with store.read() as repo:
-        kept, expired = repo.get_pending_form("V123", NOW), repo.get_pending_form("V456", NOW)
+        kept, expired = repo.edge.get_pending_form("V123", NOW), repo.edge.get_pending_form("V456", NOW)
     with store.transaction() as repo:
-        pruned = repo.prune_pending_forms(NOW)
-        repo.delete_pending_form("V123")
+        pruned = repo.edge.prune_pending_forms(NOW)
+        repo.edge.delete_pending_form("V123")
     with store.read() as repo:
-        gone = repo.get_pending_form("V123", NOW)
+        gone = repo.edge.get_pending_form("V123", NOW)
     assert (kept, expired, pruned, gone) == ('{"form": "större"}', None, 1, None)
 
 
 def test_a_cached_user_id_is_found_by_email_in_any_letter_case(store: Store) -> None:
     with store.transaction() as repo:
-        repo.cache_user_id("Mia.Idestrom@malmo.se", "U0MIA0001", NOW)
-        repo.cache_user_id("kalle@malmo.se", "U0KALLE01", NOW)
-        repo.cache_user_id("kalle@malmo.se", "U0KALLE02", NOW + timedelta(days=1))
+        repo.edge.cache_user_id("Mia.Idestrom@malmo.se", "U0MIA0001", NOW)
+        repo.edge.cache_user_id("kalle@malmo.se", "U0KALLE01", NOW)
+        repo.edge.cache_user_id("kalle@malmo.se", "U0KALLE02", NOW + timedelta(days=1))
 
     with store.read() as repo:
-        assert repo.cached_user_id("mia.idestrom@MALMO.se") == "U0MIA0001"
-        assert repo.cached_user_id("kalle@malmo.se") == "U0KALLE02"
-        assert repo.cached_user_id("okand@malmo.se") is None
+        assert repo.edge.cached_user_id("mia.idestrom@MALMO.se") == "U0MIA0001"
+        assert repo.edge.cached_user_id("kalle@malmo.se") == "U0KALLE02"
+        assert repo.edge.cached_user_id("okand@malmo.se") is None
 
 
 # -- transactions ------------------------------------------------------------------------------------
 def test_an_exception_in_a_transaction_leaves_nothing_behind(store: Store) -> None:
-    def write_everything_then_fail(repo: Repository) -> None:
+    def write_everything_then_fail(repo: Transaction) -> None:
         stored = sent_remiss(repo, recipients=2)
-        rec = repo.get_recipient(CASE, org_key(1))
+        rec = repo.remisses.get_recipient(CASE, org_key(1))
         assert rec is not None
-        repo.append_audit(rec.submit(stored, answer_content(), official(1), NOW, TODAY))
-        repo.save_recipient(rec)
-        repo.claim_delivery("Ev0123ABC", NOW)
-        repo.cache_user_id("mia@malmo.se", "U0MIA0001", NOW)
+        repo.remisses.append_audit(rec.submit(stored, answer_content(), official(1), NOW, TODAY))
+        repo.remisses.save_recipient(rec)
+        repo.edge.claim_delivery("Ev0123ABC", NOW)
+        repo.edge.cache_user_id("mia@malmo.se", "U0MIA0001", NOW)
         raise Boom
 
     with pytest.raises(Boom):
         in_transaction(store, write_everything_then_fail)
 
     with store.read() as repo:
-        assert repo.list_remisses() == []
-        assert len(repo.load_directory()) == 0
-        assert repo.cached_user_id("mia@malmo.se") is None
+        assert repo.remisses.list_remisses() == []
+        assert len(repo.directory.load_directory()) == 0
+        assert repo.edge.cached_user_id("mia@malmo.se") is None
     with store.transaction() as repo:
-        assert repo.claim_delivery("Ev0123ABC", NOW)
+        assert repo.edge.claim_delivery("Ev0123ABC", NOW)
 
 
 def test_a_domain_error_rolls_the_transaction_back_too(store: Store) -> None:
-    def add_twice(repo: Repository) -> None:
-        repo.replace_directory(directory())
-        repo.add_remiss(remiss())
-        repo.add_remiss(remiss())
+    def add_twice(repo: Transaction) -> None:
+        repo.directory.replace_directory(directory())
+        repo.remisses.add_remiss(remiss())
+        repo.remisses.add_remiss(remiss())
 
     with pytest.raises(DomainError):
         in_transaction(store, add_twice)
 
     with store.read() as repo:
-        assert repo.list_remisses() == []
+        assert repo.remisses.list_remisses() == []
 
 
 def test_a_read_refuses_to_write(store: Store) -> None:
     with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
-        repo.replace_directory(directory())
+        repo.directory.replace_directory(directory())
     with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
-        repo.claim_delivery("Ev0123ABC", NOW)
+        repo.edge.claim_delivery("Ev0123ABC", NOW)
 
 
 def test_changing_an_object_handed_in_or_out_does_not_change_what_is_stored(store: Store) -> None:
     handed_in = remiss()
     with store.transaction() as repo:
-        repo.replace_directory(directory())
-        handed_out = repo.add_remiss(handed_in)
-        rec = repo.add_recipient(recipient(1))
+        repo.directory.replace_directory(directory())
+        handed_out = repo.remisses.add_remiss(handed_in)
+        rec = repo.remisses.add_recipient(recipient(1))
     handed_in.title = "Ändrad efteråt"
     handed_out.status = RemissStatus.CLOSED
     rec.officials = ("U0OTHER01",)
     rec.responses.append(Response(1, answer_content(), official(1), NOW))
 
     with store.read() as repo:
-        loaded = repo.get_remiss(CASE)
-        loaded_rec = repo.get_recipient(CASE, org_key(1))
+        loaded = repo.remisses.get_remiss(CASE)
+        loaded_rec = repo.remisses.get_recipient(CASE, org_key(1))
     assert loaded is not None
     assert loaded.title == remiss().title
     assert loaded.status is RemissStatus.DRAFT
@@ -654,13 +654,13 @@ def test_changing_an_object_handed_in_or_out_does_not_change_what_is_stored(stor
 def test_times_come_back_as_the_same_instant_in_utc(store: Store) -> None:
     local = datetime(2023, 10, 2, 10, 30, 15, 123456, tzinfo=STOCKHOLM_SUMMER)
     with store.transaction() as repo:
-        repo.replace_directory(directory())
-        repo.add_remiss(replace(remiss(), created_at=local))
-        repo.append_audit(audit(CASE, AuditAction.CREATED, COORDINATOR, local))
+        repo.directory.replace_directory(directory())
+        repo.remisses.add_remiss(replace(remiss(), created_at=local))
+        repo.remisses.append_audit(audit(CASE, AuditAction.CREATED, COORDINATOR, local))
 
     with store.read() as repo:
-        loaded = repo.get_remiss(CASE)
-        entry = repo.list_audit(CASE)[0]
+        loaded = repo.remisses.get_remiss(CASE)
+        entry = repo.remisses.list_audit(CASE)[0]
     assert loaded is not None
     assert loaded.created_at == local
     assert loaded.created_at.tzinfo == UTC

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.ports import StoreUnavailable
+from bot.core.ports.store import StoreUnavailable
 from storage import SqlStore, make_engine
 
 PASSWORD = "hemligt-lösen-42"
@@ -64,7 +64,7 @@ def test_a_transaction_on_an_unreachable_server_raises_store_unavailable() -> No
     store = SqlStore(make_engine(f"postgresql+psycopg://postgres:{PASSWORD}@127.0.0.1:1/test"))
 
     with pytest.raises(StoreUnavailable, match="anslutningen nekades"), store.transaction() as repo:
-        repo.load_directory()
+        repo.directory.load_directory()
 
 
 def test_a_sqlite_file_in_a_missing_directory_is_refused_naming_the_directory(tmp_path: Path) -> None:

@@ -46,11 +46,11 @@ def test_existing_organisations_get_no_meetings_and_an_unknown_lead_time(engine_
     assert current_revision(engine_at_0003) == head_revision()
     store = SqlStore(engine_at_0003)
     with store.read() as repo:
-        tn = repo.load_directory().require("tekniska-namnden")
-        assert repo.get_remiss("STK-2023-137") is not None
+        tn = repo.directory.load_directory().require("tekniska-namnden")
+        assert repo.remisses.get_remiss("STK-2023-137") is not None
     assert (tn.contacts, tn.meetings, tn.submission_lead_days) == (("U0TN01",), (), None)
     with store.transaction() as repo:
-        repo.replace_directory(repo.load_directory())
+        repo.directory.replace_directory(repo.directory.load_directory())
     assert "meetings" in organisation_columns(engine_at_0003)
 
 
@@ -62,7 +62,7 @@ def test_downgrading_drops_the_two_columns_and_keeps_the_organisations(engine_at
             " WHERE key = 'tekniska-namnden'"
         )
     with SqlStore(engine_at_0003).read() as repo:
-        tn = repo.load_directory().require("tekniska-namnden")
+        tn = repo.directory.load_directory().require("tekniska-namnden")
     assert (tn.meetings, tn.submission_lead_days) == ((date(2023, 11, 16),), 14)
 
     config = Config()

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel
 
 import storage.migrate
-from bot.core.ports import SchemaBehind, StoreUnavailable
+from bot.core.ports.store import SchemaBehind, StoreUnavailable
 from storage import SqlStore, ensure_schema, make_engine, upgrade
 from storage.migrate import current_revision, head_revision
 from tests.storage.samples import NOW
@@ -130,9 +130,9 @@ def test_an_in_memory_sqlite_database_can_be_migrated_and_used() -> None:
 
     store = SqlStore(engine)
     with store.transaction() as repo:
-        repo.claim_delivery("Ev0MEMORY01", NOW)
+        repo.edge.claim_delivery("Ev0MEMORY01", NOW)
     with store.transaction() as repo:
-        claimed_again = repo.claim_delivery("Ev0MEMORY01", NOW)
+        claimed_again = repo.edge.claim_delivery("Ev0MEMORY01", NOW)
 
     assert current_revision(engine) == head_revision()
     assert schema_differences(engine) == []

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import event
 
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard, remiss_delivery_key
-from bot.core.ports import Repository, Store
+from bot.core.ports.store import Store, Transaction
 from storage import SqlStore
 from tests.storage.samples import CASE, NOW, official, org_key
 from tests.storage.test_storage_concurrency import THREADS, at_once
@@ -62,18 +62,18 @@ def _id(m: OutboxMessage) -> int:
 
 def enqueue(store: Store, messages: Iterable[OutboxMessage]) -> list[bool]:
     with store.transaction() as repo:
-        return [repo.enqueue(m) for m in messages]
+        return [repo.outbox.enqueue(m) for m in messages]
 
 
 def claim(store: Store, at: datetime = NOW, limit: int = 10) -> list[OutboxMessage]:
     with store.transaction() as repo:
-        return repo.claim_messages(at, LEASE, limit)
+        return repo.outbox.claim_messages(at, LEASE, limit)
 
 
 def finish(store: Store, *messages: OutboxMessage) -> None:
     with store.transaction() as repo:
         for m in messages:
-            repo.finish_message(m)
+            repo.outbox.finish_message(m)
 
 
 def keys(messages: Iterable[OutboxMessage]) -> list[str]:
@@ -82,22 +82,22 @@ def keys(messages: Iterable[OutboxMessage]) -> list[str]:
 
 def all_messages(store: Store, case_number: str = CASE) -> list[OutboxMessage]:
     with store.read() as repo:
-        return repo.messages_for(case_number)
+        return repo.outbox.messages_for(case_number)
 
 
 def touch(store: Store, case_number: str = CASE, channel: str = STATUS_CHANNEL) -> None:
     with store.transaction() as repo:
-        repo.touch_status(case_number, channel)
+        repo.outbox.touch_status(case_number, channel)
 
 
 def claim_boards(store: Store, at: datetime = NOW, limit: int = 10) -> list[StatusBoard]:
     with store.transaction() as repo:
-        return repo.claim_status(at, LEASE, limit)
+        return repo.outbox.claim_status(at, LEASE, limit)
 
 
 def board(store: Store, case_number: str = CASE) -> StatusBoard:
     with store.read() as repo:
-        found = repo.get_status(case_number)
+        found = repo.outbox.get_status(case_number)
     assert found is not None
     return found
 
@@ -130,10 +130,10 @@ def test_a_message_comes_back_exactly_as_it_was_enqueued_with_times_in_utc(store
 def test_enqueueing_one_key_twice_records_one_message_and_the_transaction_goes_on(store: Store) -> None:
     first = message(1)
     with store.transaction() as repo:
-        added = repo.enqueue(first)
-        again = repo.enqueue(replace(first, to_user="U0SOMEONE", created_at=NOW + timedelta(hours=1)))
+        added = repo.outbox.enqueue(first)
+        again = repo.outbox.enqueue(replace(first, to_user="U0SOMEONE", created_at=NOW + timedelta(hours=1)))
         # A refused enqueue doesn't spoil the transaction.
-        other = repo.enqueue(message(2))
+        other = repo.outbox.enqueue(message(2))
     retried = enqueue(store, [first])
 
     assert (added, again, other, retried) == (True, False, True, [False])
@@ -147,11 +147,11 @@ def test_an_exception_in_a_transaction_undoes_enqueues_claims_and_touches(store:
     enqueue(store, [message(1)])
     touch(store)
 
-    def write_everything_then_fail(repo: Repository) -> None:
-        repo.enqueue(message(2))
-        repo.claim_messages(NOW, LEASE, 10)
-        repo.touch_status(CASE, STATUS_CHANNEL)
-        repo.claim_status(NOW, LEASE, 10)
+    def write_everything_then_fail(repo: Transaction) -> None:
+        repo.outbox.enqueue(message(2))
+        repo.outbox.claim_messages(NOW, LEASE, 10)
+        repo.outbox.touch_status(CASE, STATUS_CHANNEL)
+        repo.outbox.claim_status(NOW, LEASE, 10)
         raise Boom
 
     with pytest.raises(Boom):
@@ -165,11 +165,11 @@ def test_an_exception_in_a_transaction_undoes_enqueues_claims_and_touches(store:
 
 def test_a_read_refuses_to_write_to_the_outbox_or_the_boards(store: Store) -> None:
     with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
-        repo.enqueue(message(1))
+        repo.outbox.enqueue(message(1))
     with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
-        repo.claim_messages(NOW, LEASE, 10)
+        repo.outbox.claim_messages(NOW, LEASE, 10)
     with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
-        repo.touch_status(CASE, STATUS_CHANNEL)
+        repo.outbox.touch_status(CASE, STATUS_CHANNEL)
 
 
 # -- claiming ----------------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ def test_finished_messages_in_every_end_state_stay_out_of_claims(store: Store) -
 
 def test_finishing_a_message_that_was_never_enqueued_is_refused(store: Store) -> None:
     with store.transaction() as repo, pytest.raises(ValueError, match="no outbox message"):
-        repo.finish_message(message(1))
+        repo.outbox.finish_message(message(1))
 
 
 def test_a_claim_with_nothing_due_or_no_room_claims_nothing(store: Store) -> None:
@@ -281,9 +281,9 @@ def test_a_sent_message_is_found_by_its_place_in_slack(store: Store) -> None:
     assert second.ts is not None
 
     with store.read() as repo:
-        found = repo.find_message(second.channel_id, second.ts)
-        wrong_channel = repo.find_message("D0SOMEWHERE", second.ts)
-        wrong_ts = repo.find_message(second.channel_id, "1.000000")
+        found = repo.outbox.find_message(second.channel_id, second.ts)
+        wrong_channel = repo.outbox.find_message("D0SOMEWHERE", second.ts)
+        wrong_ts = repo.outbox.find_message(second.channel_id, "1.000000")
 
     assert found == replace(second, claimed_until=None)
     assert (wrong_channel, wrong_ts) == (None, None)
@@ -295,10 +295,10 @@ def test_messages_about_a_remiss_or_one_recipient_are_listed_oldest_first(store:
     enqueue(store, [message(1), message(2), message(1, OTHER_CASE), handed_over, status_event])
 
     with store.read() as repo:
-        remiss_messages = repo.messages_for(CASE)
-        recipient_messages = repo.messages_for(CASE, org_key(1))
-        other = repo.messages_for(OTHER_CASE)
-        unknown = repo.messages_for("KS 1999/1")
+        remiss_messages = repo.outbox.messages_for(CASE)
+        recipient_messages = repo.outbox.messages_for(CASE, org_key(1))
+        other = repo.outbox.messages_for(OTHER_CASE)
+        unknown = repo.outbox.messages_for("KS 1999/1")
 
     assert keys(remiss_messages) == [message(1).key, message(2).key, handed_over.key, status_event.key]
     assert keys(recipient_messages) == [message(1).key, handed_over.key]
@@ -309,7 +309,7 @@ def test_messages_about_a_remiss_or_one_recipient_are_listed_oldest_first(store:
 # -- status boards -----------------------------------------------------------------------------------
 def test_touching_a_status_creates_its_board_then_bumps_its_version_in_its_first_channel(store: Store) -> None:
     with store.read() as repo:
-        assert repo.get_status(CASE) is None
+        assert repo.outbox.get_status(CASE) is None
 
     touch(store)
     created = board(store)
@@ -328,9 +328,9 @@ def test_only_stale_boards_nobody_holds_are_claimed(store: Store) -> None:
     with store.transaction() as repo:
         # B-2 is rendered and so up to date; A-1 and D-4 are let go unrendered (the sender hit an error);
         # C-3 stays held by a live sender until NOW + LEASE.
-        repo.finish_status(replace(first["B-2"], rendered_version=1, ts="1696235400.000100"))
-        repo.finish_status(first["A-1"])
-        repo.finish_status(first["D-4"])
+        repo.outbox.finish_status(replace(first["B-2"], rendered_version=1, ts="1696235400.000100"))
+        repo.outbox.finish_status(first["A-1"])
+        repo.outbox.finish_status(first["D-4"])
 
     during = claim_boards(store, at=NOW + timedelta(seconds=30))
     after = claim_boards(store, at=NOW + LEASE + timedelta(seconds=1))
@@ -362,7 +362,7 @@ def test_a_board_touched_while_it_is_rendered_stays_stale(store: Store) -> None:
     touch(store)
 
     with store.transaction() as repo:
-        repo.finish_status(replace(claimed, ts="1696235400.000100", rendered_version=claimed.version))
+        repo.outbox.finish_status(replace(claimed, ts="1696235400.000100", rendered_version=claimed.version))
     finished = board(store)
     [again] = claim_boards(store, at=NOW + timedelta(seconds=1))
 
@@ -376,9 +376,9 @@ def test_finishing_a_board_never_lowers_its_rendered_version_nor_forgets_its_ts(
         touch(store)
     [claimed] = claim_boards(store)
     with store.transaction() as repo:
-        repo.finish_status(replace(claimed, rendered_version=3, ts="1696235400.000100"))
+        repo.outbox.finish_status(replace(claimed, rendered_version=3, ts="1696235400.000100"))
         # A slower sender, whose lease ran out, finishes an older render afterwards.
-        repo.finish_status(replace(claimed, rendered_version=1, ts=None, version=99))
+        repo.outbox.finish_status(replace(claimed, rendered_version=1, ts=None, version=99))
 
     assert board(store) == StatusBoard(CASE, STATUS_CHANNEL, version=3, rendered_version=3, ts="1696235400.000100")
     assert claim_boards(store, at=NOW + timedelta(days=1)) == []
@@ -386,7 +386,7 @@ def test_finishing_a_board_never_lowers_its_rendered_version_nor_forgets_its_ts(
 
 def test_finishing_a_board_that_was_never_touched_is_refused(store: Store) -> None:
     with store.transaction() as repo, pytest.raises(ValueError, match="no status board"):
-        repo.finish_status(StatusBoard(CASE, STATUS_CHANNEL))
+        repo.outbox.finish_status(StatusBoard(CASE, STATUS_CHANNEL))
 
 
 # -- several senders at once -------------------------------------------------------------------------
@@ -415,7 +415,7 @@ def test_four_senders_claiming_two_hundred_messages_send_each_exactly_once(store
 def test_eight_replicas_enqueueing_one_key_at_once_record_it_once(store: Store) -> None:
     def enqueue_once(_: int) -> bool:
         with store.transaction() as repo:
-            return repo.enqueue(message(1))
+            return repo.outbox.enqueue(message(1))
 
     added = at_once(enqueue_once)
 
@@ -449,7 +449,7 @@ def test_four_senders_claiming_stale_boards_render_each_once(store: Store) -> No
             claimed_by[i].extend(b.case_number for b in boards)
             with store.transaction() as repo:
                 for b in boards:
-                    repo.finish_status(replace(b, rendered_version=b.version, ts=f"{i}.000100"))
+                    repo.outbox.finish_status(replace(b, rendered_version=b.version, ts=f"{i}.000100"))
 
     at_once(render_until_empty, SENDERS)
 

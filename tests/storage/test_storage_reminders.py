@@ -19,7 +19,7 @@ from bot.core.clock import STOCKHOLM
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest, RequestState
 from bot.core.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKind, ReminderState, ScheduledReminder
-from bot.core.ports import Repository, Store
+from bot.core.ports.store import Store, Transaction
 from storage import SqlStore
 from tests.storage.samples import CASE, DEADLINE, NOW, official, org_key, sent_remiss
 from tests.storage.test_storage_concurrency import THREADS, at_once
@@ -71,23 +71,23 @@ def schedule(
     **options: Any,
 ) -> None:
     with store.transaction() as repo:
-        repo.schedule_reminders(case_number, org_key(n), list(plan), at, **options)
+        repo.reminders.schedule_reminders(case_number, org_key(n), list(plan), at, **options)
 
 
 def claim(store: Store, at: datetime, limit: int = 10) -> list[ScheduledReminder]:
     """Claim and let go again (the transaction ends without settling anything)."""
     with store.transaction() as repo:
-        return repo.claim_due_reminders(at, limit)
+        return repo.reminders.claim_due_reminders(at, limit)
 
 
 def settle(store: Store, key: str, state: ReminderState, reason: str = "send", at: datetime = NOW) -> bool:
     with store.transaction() as repo:
-        return repo.settle_reminder(key, state, reason, at)
+        return repo.reminders.settle_reminder(key, state, reason, at)
 
 
 def stored(store: Store, case_number: str = CASE, n: int | None = None) -> list[ScheduledReminder]:
     with store.read() as repo:
-        return repo.reminders_for(case_number, None if n is None else org_key(n))
+        return repo.reminders.reminders_for(case_number, None if n is None else org_key(n))
 
 
 def states(store: Store, case_number: str = CASE) -> dict[str, tuple[ReminderState, str]]:
@@ -154,7 +154,7 @@ def test_reminders_added_in_one_go_are_planned_and_known_keys_are_left_alone(sto
     assert settle(store, NUDGE.key, ReminderState.SENT)
     other = [planned(2, date(2023, 11, 16)), planned(2, date(2023, 11, 23))]
     with store.transaction() as repo:
-        repo.add_reminders([NUDGE, TEN_LEFT, *other])
+        repo.reminders.add_reminders([NUDGE, TEN_LEFT, *other])
     assert states(store) == {
         NUDGE.key: (ReminderState.SENT, "send"),
         TEN_LEFT.key: (ReminderState.PLANNED, ""),
@@ -244,18 +244,18 @@ def test_replanning_one_recipient_leaves_the_others_and_other_remisses_alone(sto
 
 def test_planning_claiming_and_settling_are_refused_in_a_read(store: Store) -> None:
     with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
-        repo.schedule_reminders(CASE, org_key(1), PLAN, NOW)
+        repo.reminders.schedule_reminders(CASE, org_key(1), PLAN, NOW)
     with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
-        repo.claim_due_reminders(NOW, 10)
+        repo.reminders.claim_due_reminders(NOW, 10)
     with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
-        repo.settle_reminder(NUDGE.key, ReminderState.SENT, "send", NOW)
+        repo.reminders.settle_reminder(NUDGE.key, ReminderState.SENT, "send", NOW)
 
 
 def test_a_plan_that_fails_rolls_back_whole(store: Store) -> None:
     schedule(store, PLAN)
 
-    def replan_then_fail(repo: Repository) -> None:
-        repo.schedule_reminders(CASE, org_key(1), [NUDGE, planned(1, date(2023, 12, 6))], NOW)
+    def replan_then_fail(repo: Transaction) -> None:
+        repo.reminders.schedule_reminders(CASE, org_key(1), [NUDGE, planned(1, date(2023, 12, 6))], NOW)
         raise Boom
 
     with pytest.raises(Boom):
@@ -339,9 +339,9 @@ def test_settling_is_conditional_so_a_reminder_is_settled_once(store: Store) -> 
 def test_a_settle_in_a_transaction_that_rolls_back_leaves_the_reminder_planned(store: Store) -> None:
     schedule(store, [NUDGE])
 
-    def settle_then_fail(repo: Repository) -> None:
-        [due] = repo.claim_due_reminders(after(NUDGE), 10)
-        assert repo.settle_reminder(due.key, ReminderState.SENT, "send", after(NUDGE))
+    def settle_then_fail(repo: Transaction) -> None:
+        [due] = repo.reminders.claim_due_reminders(after(NUDGE), 10)
+        assert repo.reminders.settle_reminder(due.key, ReminderState.SENT, "send", after(NUDGE))
         raise Boom
 
     with pytest.raises(Boom):
@@ -360,12 +360,12 @@ def test_reminders_of_a_remiss_or_one_recipient_are_listed_in_due_order(store: S
     schedule(store, [planned(1, date(2023, 11, 1), case_number=OTHER_CASE)], case_number=OTHER_CASE)
 
     with store.read() as repo:
-        everyone = repo.reminders_for(CASE)
-        first_org = repo.reminders_for(CASE, org_key(1))
-        second_org = repo.reminders_for(CASE, org_key(2))
-        other = repo.reminders_for(OTHER_CASE)
-        unknown = repo.reminders_for("KS 1999/1")
-        nobody = repo.reminders_for(CASE, "okand")
+        everyone = repo.reminders.reminders_for(CASE)
+        first_org = repo.reminders.reminders_for(CASE, org_key(1))
+        second_org = repo.reminders.reminders_for(CASE, org_key(2))
+        other = repo.reminders.reminders_for(OTHER_CASE)
+        unknown = repo.reminders.reminders_for("KS 1999/1")
+        nobody = repo.reminders.reminders_for(CASE, "okand")
 
     # Same moment: the order they were planned in (TEN_LEFT before organisation 2's, MORNING too).
     assert keys(everyone) == [NUDGE.key, TEN_LEFT.key, second[0].key, MORNING.key, second[1].key, escalation.key]
@@ -383,37 +383,37 @@ def test_a_remiss_reminder_policy_round_trips_and_none_means_the_global_one(stor
     own = {"before_deadline": [15, 5], "send_at": "08:30", "office_hours": ["08:00", "16:00"], "overdue_after": None}
 
     with store.read() as repo:
-        assert repo.reminder_policy(CASE) is None
+        assert repo.reminders.reminder_policy(CASE) is None
     with store.transaction() as repo:
-        repo.set_reminder_policy(CASE, own)
+        repo.reminders.set_reminder_policy(CASE, own)
     with store.read() as repo:
-        loaded = repo.reminder_policy(CASE)
-        other = repo.reminder_policy(OTHER_CASE)
+        loaded = repo.reminders.reminder_policy(CASE)
+        other = repo.reminders.reminder_policy(OTHER_CASE)
     assert loaded == own
     assert other is None
     # A copy: changing what came back changes nothing stored.
     assert loaded is not None
     loaded["send_at"] = "10:00"
     with store.read() as repo:
-        assert repo.reminder_policy(CASE) == own
+        assert repo.reminders.reminder_policy(CASE) == own
 
     with store.transaction() as repo:
-        repo.set_reminder_policy(CASE, {})
+        repo.reminders.set_reminder_policy(CASE, {})
     with store.read() as repo:
-        assert repo.reminder_policy(CASE) is None
+        assert repo.reminders.reminder_policy(CASE) is None
     with store.transaction() as repo:
-        repo.set_reminder_policy(CASE, own)
-        repo.set_reminder_policy(CASE, None)
+        repo.reminders.set_reminder_policy(CASE, own)
+        repo.reminders.set_reminder_policy(CASE, None)
     with store.read() as repo:
-        assert repo.reminder_policy(CASE) is None
+        assert repo.reminders.reminder_policy(CASE) is None
 
 
 def test_a_policy_for_an_unknown_remiss_is_refused(store: Store) -> None:
     with pytest.raises(DomainError) as refused, store.transaction() as repo:
-        repo.set_reminder_policy("KS 1999/1", {"send_at": "08:30"})
+        repo.reminders.set_reminder_policy("KS 1999/1", {"send_at": "08:30"})
     assert refused.value.code is ErrorCode.UNKNOWN_REMISS
     with store.read() as repo:
-        assert repo.reminder_policy("KS 1999/1") is None
+        assert repo.reminders.reminder_policy("KS 1999/1") is None
 
 
 # -- requests for anstånd ----------------------------------------------------------------------------
@@ -432,10 +432,10 @@ def request(n: int = 1, case_number: str = CASE, **changes: Any) -> ExtensionReq
 def test_an_extension_request_round_trips_with_its_id_and_times_in_utc(store: Store) -> None:
     original = request()
     with store.transaction() as repo:
-        added = repo.add_extension_request(original)
+        added = repo.remisses.add_extension_request(original)
     with store.read() as repo:
-        loaded = repo.get_extension_request(added.id or 0)
-        missing = repo.get_extension_request((added.id or 0) + 1000)
+        loaded = repo.remisses.get_extension_request(added.id or 0)
+        missing = repo.remisses.get_extension_request((added.id or 0) + 1000)
 
     assert added.id is not None
     assert loaded == added == replace(original, id=added.id)
@@ -447,7 +447,7 @@ def test_an_extension_request_round_trips_with_its_id_and_times_in_utc(store: St
 
 def test_a_decided_extension_request_is_saved_whole(store: Store) -> None:
     with store.transaction() as repo:
-        added = repo.add_extension_request(request())
+        added = repo.remisses.add_extension_request(request())
     decided = replace(
         added,
         state=RequestState.GRANTED,
@@ -457,10 +457,10 @@ def test_a_decided_extension_request_is_saved_whole(store: Store) -> None:
     )
 
     with store.transaction() as repo:
-        assert repo.get_extension_request(added.id or 0) == added
-        repo.save_extension_request(decided)
+        assert repo.remisses.get_extension_request(added.id or 0) == added
+        repo.remisses.save_extension_request(decided)
     with store.read() as repo:
-        loaded = repo.get_extension_request(added.id or 0)
+        loaded = repo.remisses.get_extension_request(added.id or 0)
 
     assert loaded == decided
     assert loaded is not None and loaded.decided_at is not None
@@ -470,21 +470,21 @@ def test_a_decided_extension_request_is_saved_whole(store: Store) -> None:
 
 def test_saving_a_request_that_was_never_added_is_refused(store: Store) -> None:
     with store.transaction() as repo, pytest.raises(ValueError, match="no extension request"):
-        repo.save_extension_request(request(id=4242))
+        repo.remisses.save_extension_request(request(id=4242))
 
 
 def test_extension_requests_are_listed_per_remiss_or_recipient_in_the_order_made(store: Store) -> None:
     with store.transaction() as repo:
-        a = repo.add_extension_request(request(2))
-        b = repo.add_extension_request(request(1, reason="Första"))
-        c = repo.add_extension_request(request(2, requested_deadline=date(2023, 12, 15)))
-        d = repo.add_extension_request(request(1, OTHER_CASE))
+        a = repo.remisses.add_extension_request(request(2))
+        b = repo.remisses.add_extension_request(request(1, reason="Första"))
+        c = repo.remisses.add_extension_request(request(2, requested_deadline=date(2023, 12, 15)))
+        d = repo.remisses.add_extension_request(request(1, OTHER_CASE))
 
     with store.read() as repo:
-        everyone = repo.extension_requests(CASE)
-        second = repo.extension_requests(CASE, org_key(2))
-        other = repo.extension_requests(OTHER_CASE)
-        nobody = repo.extension_requests("KS 1999/1")
+        everyone = repo.remisses.extension_requests(CASE)
+        second = repo.remisses.extension_requests(CASE, org_key(2))
+        other = repo.remisses.extension_requests(OTHER_CASE)
+        nobody = repo.remisses.extension_requests("KS 1999/1")
 
     assert everyone == [a, b, c]
     assert second == [a, c]
@@ -508,10 +508,10 @@ def test_eight_ticks_at_once_settle_each_of_two_hundred_due_reminders_exactly_on
         # As RemissService.remind: claim a batch and settle each one in the same transaction, until none.
         while True:
             with store.transaction() as repo:
-                batch = repo.claim_due_reminders(moment, 5)
+                batch = repo.reminders.claim_due_reminders(moment, 5)
                 claimed_by[i].extend(keys(batch))
                 for due in batch:
-                    if repo.settle_reminder(due.key, ReminderState.SENT, "send", moment):
+                    if repo.reminders.settle_reminder(due.key, ReminderState.SENT, "send", moment):
                         settled_by[i].append(due.key)
             if not batch:
                 return
@@ -542,7 +542,7 @@ def test_on_postgres_a_tick_skips_what_another_holds_instead_of_waiting(store: S
 
     def slow_tick() -> None:
         with store.transaction() as repo:
-            held.extend(keys(repo.claim_due_reminders(moment, 4)))
+            held.extend(keys(repo.reminders.claim_due_reminders(moment, 4)))
             holding.set()
             release.wait(timeout=30)
 

@@ -75,10 +75,10 @@ def service() -> RemissService:
     found = stk_2023_137()
     store = MemoryStore()
     with store.transaction() as repo:
-        repo.replace_directory(found.directory)
-        repo.add_remiss(found.remiss)
+        repo.directory.replace_directory(found.directory)
+        repo.remisses.add_remiss(found.remiss)
         for recipient in found.recipients:
-            repo.add_recipient(recipient)
+            repo.remisses.add_recipient(recipient)
     return RemissService(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)))
 
 

@@ -33,11 +33,11 @@ _RENDERERS: dict[str, Callable[[Summary, Texts], str | bytes]] = {
 def load_summary(service: RemissService, case_number: str, names: Mapping[str, str] | None = None) -> Summary:
     """The checked summary of a remiss as it stands today; SummaryIncomplete if anything is missing from it."""
     with service.store.read() as repo:
-        remiss = repo.get_remiss(normalise_case_number(case_number))
+        remiss = repo.remisses.get_remiss(normalise_case_number(case_number))
         if remiss is None:
             raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
-        recipients = repo.list_recipients(remiss.case_number)
-        directory = repo.load_directory()
+        recipients = repo.remisses.list_recipients(remiss.case_number)
+        directory = repo.directory.load_directory()
     return compile_summary(remiss, recipients, directory, today=service.today(), names=names, tz=service.tz)
 
 

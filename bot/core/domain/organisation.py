@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -37,6 +37,11 @@ def is_slack_user_id(ref: str) -> bool:
 def is_email(ref: str) -> bool:
     """True for something shaped like an e-mail address."""
     return bool(_EMAIL_RE.match(ref))
+
+
+def email_key(email: str) -> str:
+    """An e-mail address as it is matched: case-insensitively, as Slack matches it."""
+    return email.strip().lower()
 
 
 def is_contact_ref(ref: str) -> bool:
@@ -163,6 +168,12 @@ class Directory:
             if org.key == key:
                 return i
         return len(self.organisations)
+
+    def replaced_by(self, listed: Directory) -> Directory:
+        """The directory after an administrator's new list: `listed`, then the organisations it no longer
+        lists, made inactive (never deleted: recipients and old remisses name them), in their old order."""
+        unlisted = tuple(replace(org, active=False) for org in self.organisations if org.key not in listed)
+        return Directory((*listed.organisations, *unlisted))
 
     def sorted_keys(self, keys: Iterable[str]) -> list[str]:
         """Keys in directory order."""

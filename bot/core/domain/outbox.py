@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -61,6 +61,27 @@ class OutboxMessage:
     uncertain: bool = False
     id: int | None = None
 
+    def due(self, now: datetime) -> bool:
+        """Waiting to be sent, and its (next) attempt's time has come."""
+        return self.state is DeliveryState.PENDING and (self.next_attempt_at is None or self.next_attempt_at <= now)
+
+    def abandoned(self, now: datetime) -> bool:
+        """Claimed by a sender whose lease ran out: it died mid-send, and the message may have reached Slack."""
+        return self.state is DeliveryState.SENDING and self.claimed_until is not None and self.claimed_until < now
+
+    def claimable(self, now: datetime) -> bool:
+        """A sender may claim it now (the SQL store asks the same in its WHERE clause)."""
+        return self.due(now) or self.abandoned(now)
+
+    def claimed(self, now: datetime, lease: timedelta) -> OutboxMessage:
+        """As one sender claims it: SENDING until the lease runs out; an abandoned one becomes uncertain."""
+        return replace(
+            self,
+            state=DeliveryState.SENDING,
+            claimed_until=now + lease,
+            uncertain=self.uncertain or self.abandoned(now),
+        )
+
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait before the next try after `attempts` failed ones."""
@@ -85,6 +106,10 @@ class StatusBoard:
     @property
     def stale(self) -> bool:
         return self.rendered_version < self.version
+
+    def claimable(self, now: datetime) -> bool:
+        """Stale, and not claimed by a sender whose lease still runs (the SQL store asks the same in SQL)."""
+        return self.stale and (self.claimed_until is None or self.claimed_until < now)
 
 
 def remiss_delivery_key(case_number: str, organisation_key: str, user_id: str, round_no: int = 1) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -366,6 +366,33 @@ class ScheduledReminder:
     @property
     def key(self) -> str:
         return self.reminder.key
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """What a store does to make one recipient's still-planned reminders exactly a plan (`reconcile`)."""
+
+    cancel: tuple[str, ...] = ()  # keys of planned reminders no longer in the plan
+    replan: tuple[PlannedReminder, ...] = ()  # known, planned or cancelled: planned again with these details
+    add: tuple[PlannedReminder, ...] = ()  # not known yet: recorded as planned
+
+
+def reconcile(existing: Mapping[str, ReminderState], plan: Sequence[PlannedReminder]) -> Reconciliation:
+    """Make a recipient's still-planned reminders exactly `plan`, given the states of its stored ones by key.
+
+    Planned ones not in the plan are cancelled; ones in it are added, or (planned or cancelled before)
+    planned again with the new details; sent and skipped ones are history and stay as they are.
+    """
+    wanted = {reminder.key: reminder for reminder in plan}
+    return Reconciliation(
+        cancel=tuple(key for key, state in existing.items() if state is ReminderState.PLANNED and key not in wanted),
+        replan=tuple(
+            reminder
+            for key, reminder in wanted.items()
+            if existing.get(key) in (ReminderState.PLANNED, ReminderState.CANCELLED)
+        ),
+        add=tuple(reminder for key, reminder in wanted.items() if key not in existing),
+    )
 
 
 # A reminder that was replanned away says why (the Decision values say why a due one was skipped).

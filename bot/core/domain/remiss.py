@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TypeVar
 from urllib.parse import urlparse
 
 from bot.core.domain.errors import DomainError, ErrorCode
@@ -411,6 +412,14 @@ class Recipient:
         """Only the responsible officials and the organisation's stand-ins act for the recipient."""
         return user_id in self.officials or user_id in stand_ins
 
+    def appended_since(self, stored: Recipient) -> tuple[list[Response], list[Extension]]:
+        """The response versions and extensions this copy adds to `stored`: both are append-only, so a stored
+        one changed or dropped (a stale copy) is refused with ValueError."""
+        return (
+            _appended("response versions", stored.responses, self.responses, self),
+            _appended("extensions", stored.extensions, self.extensions, self),
+        )
+
     # -- transitions ---------------------------------------------------------------------------------
     def _touch(self, at: datetime) -> None:
         self.last_activity_at = at
@@ -521,3 +530,16 @@ class Recipient:
         if self.opened_at is None:
             self.opened_at = at
         return version
+
+
+_T = TypeVar("_T")
+
+
+def _appended(what: str, stored: list[_T], given: list[_T], recipient: Recipient) -> list[_T]:
+    """The items of `given` after the stored ones; refuses if a stored item was changed or dropped."""
+    if given[: len(stored)] != stored:
+        raise ValueError(
+            f"{what} of {recipient.case_number}/{recipient.organisation_key} are append-only: "
+            "a stored one was changed or removed (stale copy? read it inside the same transaction)"
+        )
+    return given[len(stored) :]

@@ -1,0 +1,54 @@
+"""The outbox port: messages recorded before they are sent, and the status message of each remiss."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.core.domain.outbox import OutboxMessage, StatusBoard
+
+
+class OutboxRepository(Protocol):
+    """Outbox messages and status boards, inside one transaction."""
+
+    # The outbox: messages recorded before they are sent
+    def enqueue(self, message: OutboxMessage) -> bool:
+        """Record a message to send; False (and nothing changed) when one with this key exists already."""
+        ...
+
+    def claim_messages(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        """Claim up to `limit` messages for sending, oldest first, each for exactly one claimer.
+
+        Claimable: PENDING with `next_attempt_at` <= now (or None), and SENDING whose `claimed_until` has
+        passed (a sender died holding it: those come back with `uncertain=True`). Claimed messages are
+        returned as SENDING with `claimed_until = now + lease`.
+        """
+        ...
+
+    def finish_message(self, message: OutboxMessage) -> None:
+        """Store the outcome of a send (matched by key): state, attempts, next_attempt_at, channel_id, ts,
+        sent_at, error, uncertain; `claimed_until` is cleared."""
+        ...
+
+    def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
+        """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
+        ...
+
+    def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
+        """Every message about a remiss (and one recipient), oldest first."""
+        ...
+
+    # The status message of each remiss
+    def touch_status(self, case_number: str, channel: str) -> None:
+        """Mark the remiss's status message out of date (creating its board, in `channel`, if none)."""
+        ...
+
+    def claim_status(self, now: datetime, lease: timedelta, limit: int) -> list[StatusBoard]:
+        """Claim stale boards (rendered_version < version) not claimed by another live sender."""
+        ...
+
+    def finish_status(self, board: StatusBoard) -> None:
+        """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
+        ...
+
+    def get_status(self, case_number: str) -> StatusBoard | None: ...

@@ -1,0 +1,74 @@
+"""The remisses port: remisses with their recipients, the audit trail, assignments and requests for anstånd."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A recipient a user answers for, with its remiss ("Att besvara")."""
+
+    remiss: Remiss
+    recipient: Recipient
+
+
+class RemissRepository(Protocol):
+    """Remisses, their recipients, audit entries and extension requests, inside one transaction."""
+
+    # Remisses
+    def get_remiss(self, case_number: str, *, shared: bool = False) -> Remiss | None:
+        """The remiss, locked for this transaction's writes. `shared`: the caller changes one recipient only
+        (its row is locked when read), so writers of other recipients may proceed meanwhile."""
+        ...
+
+    def add_remiss(self, remiss: Remiss) -> Remiss:
+        """Store a new remiss; a case number that exists raises DomainError(DUPLICATE_CASE_NUMBER)."""
+        ...
+
+    def save_remiss(self, remiss: Remiss) -> None: ...
+    def list_remisses(self, statuses: Collection[RemissStatus] | None = None) -> list[Remiss]: ...
+
+    # Recipients (with their responses, draft and extensions)
+    def get_recipient(self, case_number: str, organisation_key: str) -> Recipient | None: ...
+    def list_recipients(self, case_number: str) -> list[Recipient]: ...
+    def add_recipient(self, recipient: Recipient) -> Recipient: ...
+    def save_recipient(self, recipient: Recipient) -> None:
+        """Persist the recipient's state; new response versions and extensions are only ever appended."""
+        ...
+
+    def unanswered_count(self, case_number: str) -> int:
+        """How many recipients have neither a submitted answer nor a decline (without loading any answer)."""
+        ...
+
+    def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
+        """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""
+        ...
+
+    def assignments_for(self, user_ids: Collection[str], statuses: Collection[RemissStatus]) -> list[Assignment]:
+        """Recipients any of these users are a responsible official of, on remisses in these statuses."""
+        ...
+
+    # Audit trail
+    def append_audit(self, entry: AuditEntry) -> AuditEntry: ...
+    def list_audit(self, case_number: str, organisation_key: str | None = None) -> list[AuditEntry]: ...
+
+    # Requests for anstånd
+    def add_extension_request(self, request: ExtensionRequest) -> ExtensionRequest: ...
+    def get_extension_request(self, request_id: int) -> ExtensionRequest | None:
+        """The request, locked for this transaction's decision (two coordinators clicking decide once)."""
+        ...
+
+    def save_extension_request(self, request: ExtensionRequest) -> None: ...
+    def extension_requests(self, case_number: str, organisation_key: str | None = None) -> list[ExtensionRequest]: ...
+
+    # Lean reads
+    def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:
+        """The remiss and one of its recipients, as get_remiss and get_recipient give them (None if either is
+        missing); cheaper in a read-only view, where the answer form reads it at every click."""
+        ...

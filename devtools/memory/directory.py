@@ -1,0 +1,19 @@
+"""The directory port in memory."""
+
+from __future__ import annotations
+
+from bot.core.domain.organisation import Directory
+from devtools.memory.state import MemoryPart
+
+
+class MemoryDirectory(MemoryPart):
+    """bot.core.ports.directory.DirectoryRepository over one in-memory state; objects are copied in and out."""
+
+    # -- organisation directory ----------------------------------------------------------------------
+    def load_directory(self) -> Directory:
+        return Directory(self._state.organisations)
+
+    def replace_directory(self, directory: Directory) -> None:
+        """Make the directory exactly this; organisations no longer listed become inactive, not deleted."""
+        self._require_writable()
+        self._state.organisations = Directory(self._state.organisations).replaced_by(directory).organisations

@@ -1,0 +1,119 @@
+"""The outbox port in memory: messages claimed and finished as the SQL store does, and status boards."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from devtools.memory.state import MemoryPart, copied
+
+
+class MemoryOutbox(MemoryPart):
+    """bot.core.ports.outbox.OutboxRepository over one in-memory state; objects are copied in and out."""
+
+    # -- the outbox ----------------------------------------------------------------------------------
+    def enqueue(self, message: OutboxMessage) -> bool:
+        """Record a message to send; False (and nothing changed) when one with this key exists already."""
+        self._require_writable()
+        if message.key in self._state.outbox:
+            return False
+        self._state.outbox[message.key] = copied(replace(message, id=self._state.next_id()))
+        return True
+
+    def claim_messages(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        """Claim up to `limit` messages for sending, oldest first, each for exactly one claimer."""
+        self._require_writable()
+        now = copied(now)
+        claimed: list[OutboxMessage] = []
+        for message in self._sorted_outbox():
+            if len(claimed) >= limit:
+                break
+            if not message.claimable(now):
+                continue
+            stored = message.claimed(now, lease)
+            self._state.outbox[message.key] = stored
+            claimed.append(copied(stored))
+        return claimed
+
+    def finish_message(self, message: OutboxMessage) -> None:
+        """Store the outcome of a send (matched by key); `claimed_until` is cleared."""
+        self._require_writable()
+        stored = self._state.outbox.get(message.key)
+        if stored is None:
+            raise ValueError(f"no outbox message with key {message.key!r} (was it enqueued?)")
+        self._state.outbox[message.key] = copied(
+            replace(
+                stored,
+                state=message.state,
+                attempts=message.attempts,
+                next_attempt_at=message.next_attempt_at,
+                channel_id=message.channel_id,
+                ts=message.ts,
+                sent_at=message.sent_at,
+                error=message.error,
+                uncertain=message.uncertain,
+                claimed_until=None,
+            )
+        )
+
+    def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
+        """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
+        found = (m for m in self._sorted_outbox() if m.channel_id == channel_id and m.ts == ts)
+        message = next(found, None)
+        return copied(message) if message is not None else None
+
+    def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
+        """Every message about a remiss (and one recipient), oldest first."""
+        return [
+            copied(m)
+            for m in self._sorted_outbox()
+            if m.case_number == case_number and (organisation_key is None or m.organisation_key == organisation_key)
+        ]
+
+    # -- the status message of each remiss -----------------------------------------------------------
+    def touch_status(self, case_number: str, channel: str) -> None:
+        """Mark the remiss's status message out of date (creating its board, in `channel`, if none)."""
+        self._require_writable()
+        board = self._state.boards.get(case_number)
+        # The channel of an existing board stays: its message is already posted there.
+        self._state.boards[case_number] = (
+            StatusBoard(case_number, channel) if board is None else replace(board, version=board.version + 1)
+        )
+
+    def claim_status(self, now: datetime, lease: timedelta, limit: int) -> list[StatusBoard]:
+        """Claim stale boards (rendered_version < version) not claimed by another live sender."""
+        self._require_writable()
+        now = copied(now)
+        claimed: list[StatusBoard] = []
+        # Ordered by case number, as the SQL store does (a board has no age to order by).
+        for case_number in sorted(self._state.boards):
+            if len(claimed) >= limit:
+                break
+            board = self._state.boards[case_number]
+            if not board.claimable(now):
+                continue
+            stored = replace(board, claimed_until=now + lease)
+            self._state.boards[case_number] = stored
+            claimed.append(copied(stored))
+        return claimed
+
+    def finish_status(self, board: StatusBoard) -> None:
+        """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
+        self._require_writable()
+        stored = self._state.boards.get(board.case_number)
+        if stored is None:
+            raise ValueError(f"no status board for {board.case_number!r} (touch_status creates it)")
+        self._state.boards[board.case_number] = replace(
+            stored,
+            ts=board.ts if board.ts is not None else stored.ts,
+            rendered_version=max(stored.rendered_version, board.rendered_version),
+            claimed_until=None,
+        )
+
+    def get_status(self, case_number: str) -> StatusBoard | None:
+        board = self._state.boards.get(case_number)
+        return copied(board) if board is not None else None
+
+    def _sorted_outbox(self) -> list[OutboxMessage]:
+        return sorted(self._state.outbox.values(), key=lambda m: m.id or 0)

@@ -1,0 +1,178 @@
+"""The outbox port on SQL: messages claimed and finished in conditional UPDATEs, and status boards."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Insert, case, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import SQLModel, col, select
+
+from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
+from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext
+from storage.sql.mapping import board_from, message_fields, message_from, row_id
+from storage.tables import OutboxMessageRow, StatusBoardRow
+
+# The outbox INSERT of each dialect, built once; enqueue passes the values as parameters.
+_OUTBOX = SQLModel.metadata.tables["outbox_message"]
+_ENQUEUE: dict[str, Insert] = {
+    "postgresql": postgresql.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]).returning(_OUTBOX.c.id),
+    "sqlite": sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]).returning(_OUTBOX.c.id),
+}
+
+
+class SqlOutbox:
+    """bot.core.ports.outbox.OutboxRepository over one transaction's SqlContext."""
+
+    def __init__(self, context: SqlContext) -> None:
+        self._ctx = context
+        self._session = context.session
+
+    # -- the outbox ----------------------------------------------------------------------------------
+    def enqueue(self, message: OutboxMessage) -> bool:
+        """Record a message to send; False (and nothing changed) when one with this key exists already."""
+        self._ctx.require_writable()
+        # ON CONFLICT DO NOTHING, as in claim_delivery: a known key is an answer, not an error, so the
+        # transaction stays usable; on PostgreSQL a concurrent enqueue of the key waits for the first's commit.
+        # One statement built once, the values passed as parameters: building an INSERT per message cost
+        # SQLAlchemy about ten times what the database spends (and sending a remiss enqueues hundreds).
+        statement = _ENQUEUE[self._session.get_bind().dialect.name]
+        row = self._session.exec(statement, params={"key": message.key, **message_fields(message)}).first()
+        return row is not None
+
+    def claim_messages(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        """Claim up to `limit` messages for sending, oldest first, each for exactly one claimer."""
+        self._ctx.require_writable()
+        if limit <= 0:
+            return []
+        state = col(OutboxMessageRow.state)
+        next_attempt_at = col(OutboxMessageRow.next_attempt_at)
+        # OutboxMessage.claimable, in SQL. Each half starts with an equality on state, so the (state, …)
+        # indexes read only the live rows: the cost follows what is pending or sending, never the thousands sent.
+        claimable = (
+            (state == DeliveryState.PENDING.value) & (next_attempt_at.is_(None) | (next_attempt_at <= now))
+        ) | ((state == DeliveryState.SENDING.value) & (col(OutboxMessageRow.claimed_until) < now))
+        ids = self._ctx.candidates(
+            select(col(OutboxMessageRow.id)).where(claimable).order_by(col(OutboxMessageRow.id)).limit(limit)
+        )
+        if not ids:
+            return []
+        statement = (
+            update(OutboxMessageRow)
+            # The claimable condition again: the UPDATE decides the claim, whatever the SELECT saw.
+            .where(col(OutboxMessageRow.id).in_(ids), claimable)
+            .values(
+                state=DeliveryState.SENDING.value,
+                claimed_until=now + lease,
+                # A lease that ran out means a sender died mid-send: the message may have reached Slack.
+                # Evaluated on the row before the update, so only those rows are marked (others keep theirs).
+                uncertain=case((state == DeliveryState.SENDING.value, true()), else_=col(OutboxMessageRow.uncertain)),
+            )
+            .returning(OutboxMessageRow)
+        )
+        rows = self._session.exec(statement, execution_options=FRESH_UPDATE).scalars().all()
+        return sorted((message_from(row) for row in rows), key=lambda m: row_id(m.id))
+
+    def finish_message(self, message: OutboxMessage) -> None:
+        """Store the outcome of a send (matched by key); `claimed_until` is cleared."""
+        self._ctx.require_writable()
+        statement = (
+            update(OutboxMessageRow)
+            .where(col(OutboxMessageRow.key) == message.key)
+            .values(
+                state=message.state.value,
+                attempts=message.attempts,
+                next_attempt_at=message.next_attempt_at,
+                channel_id=message.channel_id,
+                ts=message.ts,
+                sent_at=message.sent_at,
+                error=message.error,
+                uncertain=message.uncertain,
+                claimed_until=None,
+            )
+        )
+        if self._session.exec(statement, execution_options=FRESH_UPDATE).rowcount == 0:
+            # Messages are never deleted: an unknown key is a bug in the caller, not a race.
+            raise ValueError(f"no outbox message with key {message.key!r} (was it enqueued?)")
+
+    def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
+        """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
+        query = (
+            select(OutboxMessageRow)
+            .where(OutboxMessageRow.channel_id == channel_id, OutboxMessageRow.ts == ts)
+            .order_by(col(OutboxMessageRow.id))
+        )
+        row = self._session.exec(query, execution_options=FRESH).first()
+        return message_from(row) if row is not None else None
+
+    def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
+        """Every message about a remiss (and one recipient), oldest first."""
+        query = select(OutboxMessageRow).where(OutboxMessageRow.case_number == case_number)
+        if organisation_key is not None:
+            query = query.where(OutboxMessageRow.organisation_key == organisation_key)
+        rows = self._session.exec(query.order_by(col(OutboxMessageRow.id)), execution_options=FRESH).all()
+        return [message_from(row) for row in rows]
+
+    # -- the status message of each remiss -----------------------------------------------------------
+    def touch_status(self, case_number: str, channel: str) -> None:
+        """Mark the remiss's status message out of date (creating its board, in `channel`, if none)."""
+        self._ctx.require_writable()
+        # One statement, so no bump is lost: a read-then-write would let two transactions both write
+        # version n + 1. On PostgreSQL the second of two concurrent inserts waits, then takes the update path.
+        # The channel of an existing board stays: its message is already posted there.
+        statement = (
+            self._ctx.insert(StatusBoardRow)
+            .values(case_number=case_number, channel=channel, version=1, rendered_version=0)
+            .on_conflict_do_update(index_elements=["case_number"], set_={"version": col(StatusBoardRow.version) + 1})
+        )
+        self._session.exec(statement)
+
+    def claim_status(self, now: datetime, lease: timedelta, limit: int) -> list[StatusBoard]:
+        """Claim stale boards (rendered_version < version) not claimed by another live sender."""
+        self._ctx.require_writable()
+        if limit <= 0:
+            return []
+        claimed_until = col(StatusBoardRow.claimed_until)
+        # StatusBoard.claimable, in SQL.
+        claimable = (col(StatusBoardRow.rendered_version) < col(StatusBoardRow.version)) & (
+            claimed_until.is_(None) | (claimed_until < now)
+        )
+        # No age to order by; the case number at least makes the order stable.
+        keys = self._ctx.candidates(
+            select(col(StatusBoardRow.case_number))
+            .where(claimable)
+            .order_by(col(StatusBoardRow.case_number))
+            .limit(limit)
+        )
+        if not keys:
+            return []
+        statement = (
+            update(StatusBoardRow)
+            .where(col(StatusBoardRow.case_number).in_(keys), claimable)
+            .values(claimed_until=now + lease)
+            .returning(StatusBoardRow)
+        )
+        rows = self._session.exec(statement, execution_options=FRESH_UPDATE).scalars().all()
+        return sorted((board_from(row) for row in rows), key=lambda b: b.case_number)
+
+    def finish_status(self, board: StatusBoard) -> None:
+        """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
+        self._ctx.require_writable()
+        rendered = col(StatusBoardRow.rendered_version)
+        values: dict[str, Any] = {
+            # The larger of stored and given, decided in the UPDATE: a sender whose lease ran out may finish
+            # an older render after another sender stored a newer one, and must not lower it.
+            "rendered_version": case((rendered < board.rendered_version, board.rendered_version), else_=rendered),
+            "claimed_until": None,
+        }
+        if board.ts is not None:
+            values["ts"] = board.ts
+        statement = update(StatusBoardRow).where(col(StatusBoardRow.case_number) == board.case_number).values(values)
+        if self._session.exec(statement, execution_options=FRESH_UPDATE).rowcount == 0:
+            raise ValueError(f"no status board for {board.case_number!r} (touch_status creates it)")
+
+    def get_status(self, case_number: str) -> StatusBoard | None:
+        query = select(StatusBoardRow).where(StatusBoardRow.case_number == case_number)
+        row = self._session.exec(query, execution_options=FRESH).first()
+        return board_from(row) if row is not None else None

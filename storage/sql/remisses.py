@@ -1,0 +1,463 @@
+"""The remisses port on SQL: remisses, recipients, the audit trail and requests for anstånd."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
+
+from sqlalchemy import ColumnElement, delete, func, update
+from sqlalchemy import exc as sa_exc
+from sqlmodel import col, select
+
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.remiss import (
+    AuditEntry,
+    DocumentLink,
+    Extension,
+    Question,
+    QuestionKind,
+    Recipient,
+    Remiss,
+    RemissStatus,
+    Response,
+)
+from bot.core.ports.remisses import Assignment
+from storage.sql.assignment import read_assignment
+from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext
+from storage.sql.mapping import (
+    answer_json,
+    attachment_json,
+    audit_entry_from,
+    chunks,
+    extension_from,
+    recipient_fields,
+    recipient_from,
+    remiss_fields,
+    remiss_from,
+    request_fields,
+    request_from,
+    response_from,
+    row_id,
+    snapshot,
+)
+from storage.tables import (
+    AuditEntryRow,
+    DocumentLinkRow,
+    ExtensionRequestRow,
+    ExtensionRow,
+    QuestionRow,
+    RecipientOfficialRow,
+    RecipientRow,
+    RemissRow,
+    ResponseVersionRow,
+)
+
+
+class SqlRemisses:
+    """bot.core.ports.remisses.RemissRepository over one transaction's SqlContext."""
+
+    def __init__(self, context: SqlContext) -> None:
+        self._ctx = context
+        self._session = context.session
+
+    # -- remisses ------------------------------------------------------------------------------------
+    def get_remiss(self, case_number: str, *, shared: bool = False) -> Remiss | None:
+        query = select(RemissRow).where(RemissRow.case_number == case_number)
+        if self._ctx.locking:
+            # FOR SHARE lets writers of other recipients proceed together; FOR UPDATE (sending, changing
+            # the remiss itself) waits for them, and they for it.
+            query = query.with_for_update(read=shared)
+        row = self._session.exec(query, execution_options=FRESH).first()
+        if row is None:
+            return None
+        if self._ctx.locking:
+            (self._ctx.shared_remisses if shared else self._ctx.locked_remisses).add(row_id(row.id))
+        return self._remisses([row])[0]
+
+    def add_remiss(self, remiss: Remiss) -> Remiss:
+        """Store a new remiss; a case number that exists raises DomainError(DUPLICATE_CASE_NUMBER)."""
+        self._ctx.require_writable()
+        self._ctx.require_organisation(remiss.sender_key)
+        row = RemissRow(case_number=remiss.case_number, **remiss_fields(remiss))
+        # The unique constraint decides, not a look-up first: two replicas may insert at the same moment.
+        # The savepoint keeps the caller's transaction usable after the refusal.
+        try:
+            with self._session.begin_nested():
+                self._session.add(row)
+        except sa_exc.IntegrityError:
+            raise DomainError(
+                ErrorCode.DUPLICATE_CASE_NUMBER, field="case_number", case_number=remiss.case_number
+            ) from None
+        remiss_id = row_id(row.id)
+        self._write_questions_and_documents(remiss_id, remiss)
+        return self._remisses([row])[0]
+
+    def save_remiss(self, remiss: Remiss) -> None:
+        self._ctx.require_writable()
+        query = select(RemissRow).where(RemissRow.case_number == remiss.case_number)
+        row = self._session.exec(query, execution_options=FRESH).first()
+        if row is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=remiss.case_number)
+        if remiss.sender_key != row.sender_key:
+            self._ctx.require_organisation(remiss.sender_key)
+        for name, value in remiss_fields(remiss).items():
+            setattr(row, name, value)
+        self._session.add(row)
+        current = self._remisses([row])[0]
+        if current.questions != remiss.questions or current.documents != remiss.documents:
+            remiss_id = row_id(row.id)
+            self._session.execute(delete(QuestionRow).where(col(QuestionRow.remiss_id) == remiss_id))
+            self._session.execute(delete(DocumentLinkRow).where(col(DocumentLinkRow.remiss_id) == remiss_id))
+            self._write_questions_and_documents(remiss_id, remiss)
+        self._session.flush()
+
+    def list_remisses(self, statuses: Collection[RemissStatus] | None = None) -> list[Remiss]:
+        query = select(RemissRow).order_by(col(RemissRow.id))
+        if statuses is not None:
+            query = query.where(col(RemissRow.status).in_([s.value for s in statuses]))
+        return self._remisses(self._session.exec(query, execution_options=FRESH).all())
+
+    # -- recipients ----------------------------------------------------------------------------------
+    def get_recipient(self, case_number: str, organisation_key: str) -> Recipient | None:
+        # One recipient: a shared lock on the remiss is enough, as its own row is locked FOR UPDATE below.
+        remiss_id = self._ctx.remiss_id(case_number, lock=self._ctx.locking, shared_enough=True)
+        if remiss_id is None:
+            return None
+        where = (col(RecipientRow.remiss_id) == remiss_id) & (col(RecipientRow.organisation_key) == organisation_key)
+        found = self._recipients(where, lock=self._ctx.locking)
+        return found[0] if found else None
+
+    def list_recipients(self, case_number: str) -> list[Recipient]:
+        remiss_id = self._ctx.remiss_id(case_number, lock=self._ctx.locking)
+        if remiss_id is None:
+            return []
+        return self._recipients(col(RecipientRow.remiss_id) == remiss_id)
+
+    def add_recipient(self, recipient: Recipient) -> Recipient:
+        self._ctx.require_writable()
+        remiss_id = self._ctx.remiss_id(recipient.case_number)
+        if remiss_id is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=recipient.case_number)
+        self._ctx.require_organisation(recipient.organisation_key)
+        duplicate = select(RecipientRow.id).where(
+            RecipientRow.remiss_id == remiss_id, RecipientRow.organisation_key == recipient.organisation_key
+        )
+        if self._session.exec(duplicate).first() is not None:
+            raise ValueError(f"{recipient.case_number} already has recipient {recipient.organisation_key}")
+        row = RecipientRow(
+            remiss_id=remiss_id, organisation_key=recipient.organisation_key, **recipient_fields(recipient)
+        )
+        self._session.add(row)
+        self._session.flush()
+        recipient_id = row_id(row.id)
+        self._write_officials(recipient_id, recipient.officials)
+        self._append_responses(recipient_id, recipient.responses)
+        self._append_extensions(recipient_id, recipient.extensions, start=0)
+        self._session.flush()
+        # Built from what was written rather than read back: sending to 500 recipients adds 500 of them.
+        return replace(
+            recipient,
+            id=recipient_id,
+            remiss_deadline=self._ctx.deadlines[remiss_id],
+            responses=list(recipient.responses),
+            extensions=list(recipient.extensions),
+        )
+
+    def save_recipient(self, recipient: Recipient) -> None:
+        """Persist the recipient's state; new versions and extensions are appended, never rewritten."""
+        self._ctx.require_writable()
+        stored = self._ctx.stored.get((recipient.case_number, recipient.organisation_key))
+        if stored is None:
+            remiss_id = self._ctx.remiss_id(recipient.case_number)
+            found = []
+            if remiss_id is not None:
+                found = self._recipients(
+                    (col(RecipientRow.remiss_id) == remiss_id)
+                    & (col(RecipientRow.organisation_key) == recipient.organisation_key)
+                )
+            if not found:
+                raise DomainError(
+                    ErrorCode.NOT_A_RECIPIENT,
+                    case_number=recipient.case_number,
+                    organisation_key=recipient.organisation_key,
+                )
+            stored = found[0]
+        recipient_id = row_id(stored.id)
+        new_responses, new_extensions = recipient.appended_since(stored)
+        # One UPDATE by id, without loading the row first (a round trip, and the ORM's bookkeeping). Rows of
+        # it that this session loaded are read afresh later anyway (FRESH).
+        self._session.execute(
+            update(RecipientRow).where(col(RecipientRow.id) == recipient_id).values(**recipient_fields(recipient)),
+            execution_options=FRESH_UPDATE,
+        )
+        if stored.officials != recipient.officials:
+            self._session.execute(
+                delete(RecipientOfficialRow).where(col(RecipientOfficialRow.recipient_id) == recipient_id)
+            )
+            self._write_officials(recipient_id, recipient.officials)
+        self._append_responses(recipient_id, new_responses)
+        self._append_extensions(recipient_id, new_extensions, start=len(stored.extensions))
+        self._session.flush()
+        self._ctx.stored[(recipient.case_number, recipient.organisation_key)] = snapshot(
+            replace(recipient, id=recipient_id)
+        )
+
+    def unanswered_count(self, case_number: str) -> int:
+        remiss_id = self._ctx.remiss_id(case_number)
+        if remiss_id is None:
+            return 0
+        # Per recipient: its withdrawn version and its latest version; answered when the latest exists and
+        # was not withdrawn. One grouped query over ids and numbers: no answer text is read.
+        latest = func.max(ResponseVersionRow.version)
+        rows = self._session.execute(
+            select(RecipientRow.withdrawn_version, latest)
+            .select_from(RecipientRow)
+            .outerjoin(ResponseVersionRow, col(ResponseVersionRow.recipient_id) == col(RecipientRow.id))
+            .where(col(RecipientRow.remiss_id) == remiss_id)
+            .group_by(col(RecipientRow.id), col(RecipientRow.withdrawn_version))
+        ).all()
+        return sum(1 for withdrawn, newest in rows if newest is None or newest == withdrawn)
+
+    def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
+        """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""
+        self._ctx.require_writable()
+        # Locks the remiss row first (PostgreSQL), as every writer to a remiss does.
+        remiss_id = self._ctx.remiss_id(case_number, lock=self._ctx.locking)
+        if remiss_id is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
+        status = self._session.exec(select(RemissRow.status).where(RemissRow.id == remiss_id)).one()
+        if status != RemissStatus.DRAFT.value:
+            # Once sent, recipients have a history (answers, audit, messages): they are never deleted.
+            raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=case_number)
+        if not organisation_keys:
+            return
+        doomed = select(RecipientRow.id).where(
+            RecipientRow.remiss_id == remiss_id, col(RecipientRow.organisation_key).in_(list(organisation_keys))
+        )
+        # Children first (foreign keys). A draft's recipients have no versions or extensions, but deleting
+        # them too keeps this from failing on a foreign key if that ever changes.
+        for child in (RecipientOfficialRow, ResponseVersionRow, ExtensionRow):
+            self._session.exec(delete(child).where(col(child.recipient_id).in_(doomed.scalar_subquery())))
+        for key in organisation_keys:
+            self._ctx.stored.pop((case_number, key), None)
+        # Default session synchronisation ("fetch") also drops the deleted rows this session had loaded.
+        self._session.exec(delete(RecipientRow).where(col(RecipientRow.id).in_(doomed.scalar_subquery())))
+
+    def assignments_for(self, user_ids: Collection[str], statuses: Collection[RemissStatus]) -> list[Assignment]:
+        """Recipients any of these users are a responsible official of, on remisses in these statuses."""
+        if not user_ids or not statuses:
+            return []
+        answered_by_users = select(RecipientOfficialRow.recipient_id).where(
+            col(RecipientOfficialRow.user_id).in_(list(user_ids))
+        )
+        in_statuses = select(RemissRow.id).where(col(RemissRow.status).in_([s.value for s in statuses]))
+        recipients = self._recipients(
+            col(RecipientRow.id).in_(answered_by_users) & col(RecipientRow.remiss_id).in_(in_statuses)
+        )
+        if not recipients:
+            return []
+        case_numbers = {r.case_number for r in recipients}
+        remiss_rows = self._session.exec(
+            select(RemissRow).where(col(RemissRow.case_number).in_(case_numbers)).order_by(col(RemissRow.id)),
+            execution_options=FRESH,
+        ).all()
+        remisses = {r.case_number: r for r in self._remisses(remiss_rows)}
+        assignments = [Assignment(remisses[r.case_number], r) for r in recipients]
+        # Oldest remiss first, then recipients in the order they were added (as MemoryStore does).
+        return sorted(assignments, key=lambda a: (row_id(a.remiss.id), row_id(a.recipient.id)))
+
+    # -- audit trail ---------------------------------------------------------------------------------
+    def append_audit(self, entry: AuditEntry) -> AuditEntry:
+        self._ctx.require_writable()
+        remiss_id = self._ctx.remiss_id(entry.case_number)
+        if remiss_id is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=entry.case_number)
+        row = AuditEntryRow(
+            remiss_id=remiss_id,
+            organisation_key=entry.organisation_key,
+            action=entry.action.value,
+            actor=entry.actor,
+            at=entry.at,
+            details=dict(entry.details),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return audit_entry_from(row, entry.case_number)
+
+    def list_audit(self, case_number: str, organisation_key: str | None = None) -> list[AuditEntry]:
+        remiss_id = self._ctx.remiss_id(case_number)
+        if remiss_id is None:
+            return []
+        query = select(AuditEntryRow).where(AuditEntryRow.remiss_id == remiss_id)
+        if organisation_key is not None:
+            query = query.where(AuditEntryRow.organisation_key == organisation_key)
+        rows = self._session.exec(query.order_by(col(AuditEntryRow.id))).all()
+        return [audit_entry_from(row, case_number) for row in rows]
+
+    # -- requests for anstånd --------------------------------------------------------------------------
+    def add_extension_request(self, request: ExtensionRequest) -> ExtensionRequest:
+        self._ctx.require_writable()
+        row = ExtensionRequestRow(**request_fields(request))
+        self._session.add(row)
+        self._session.flush()
+        return replace(request, id=row.id)
+
+    def get_extension_request(self, request_id: int) -> ExtensionRequest | None:
+        query = select(ExtensionRequestRow).where(ExtensionRequestRow.id == request_id)
+        if self._ctx.locking and not self._ctx.read_only:
+            query = query.with_for_update()
+        row = self._session.exec(query, execution_options=FRESH).first()
+        return request_from(row) if row is not None else None
+
+    def save_extension_request(self, request: ExtensionRequest) -> None:
+        self._ctx.require_writable()
+        statement = (
+            update(ExtensionRequestRow)
+            .where(col(ExtensionRequestRow.id) == request.id)
+            .values(**request_fields(request))
+        )
+        if self._session.exec(statement, execution_options=FRESH_UPDATE).rowcount == 0:
+            raise ValueError(f"no extension request with id {request.id!r}")
+
+    def extension_requests(self, case_number: str, organisation_key: str | None = None) -> list[ExtensionRequest]:
+        query = select(ExtensionRequestRow).where(ExtensionRequestRow.case_number == case_number)
+        if organisation_key is not None:
+            query = query.where(ExtensionRequestRow.organisation_key == organisation_key)
+        rows = self._session.exec(query.order_by(col(ExtensionRequestRow.id)), execution_options=FRESH).all()
+        return [request_from(row) for row in rows]
+
+    # -- rows to and from the domain (storage.sql.mapping maps each row) ------------------------------
+    def _remisses(self, rows: Sequence[RemissRow]) -> list[Remiss]:
+        """Remisses with their questions and documents: two more queries (per thousand remisses)."""
+        ids = [row_id(row.id) for row in rows]
+        for row in rows:
+            self._ctx.remember(row_id(row.id), row.case_number, row.deadline)
+        questions: dict[int, list[Question]] = defaultdict(list)
+        documents: dict[int, list[DocumentLink]] = defaultdict(list)
+        for chunk in chunks(ids):
+            for q in self._session.exec(
+                select(QuestionRow)
+                .where(col(QuestionRow.remiss_id).in_(chunk))
+                .order_by(col(QuestionRow.remiss_id), col(QuestionRow.number))
+            ):
+                questions[q.remiss_id].append(Question(q.number, q.text, QuestionKind(q.kind)))
+            for d in self._session.exec(
+                select(DocumentLinkRow)
+                .where(col(DocumentLinkRow.remiss_id).in_(chunk))
+                .order_by(col(DocumentLinkRow.remiss_id), col(DocumentLinkRow.position))
+            ):
+                documents[d.remiss_id].append(DocumentLink(d.title, d.url))
+        return [remiss_from(row, questions[row_id(row.id)], documents[row_id(row.id)], row_id(row.id)) for row in rows]
+
+    def _recipients(self, where: ColumnElement[bool], *, lock: bool = False) -> list[Recipient]:
+        """Recipients matching `where`, with officials, versions and extensions: four queries in all."""
+        query = (
+            select(RecipientRow, col(RemissRow.case_number), col(RemissRow.deadline))
+            .join(RemissRow, col(RemissRow.id) == col(RecipientRow.remiss_id))
+            .where(where)
+            .order_by(col(RecipientRow.id))
+        )
+        if lock:
+            query = query.with_for_update(of=RecipientRow)
+        rows = self._session.exec(query, execution_options=FRESH).all()
+        if not rows:
+            return []
+        # The children are selected by the same condition as a subquery: no id list to outgrow the
+        # driver's parameter limit, and no query per recipient.
+        matching = select(RecipientRow.id).where(where).scalar_subquery()
+        officials: dict[int, list[str]] = defaultdict(list)
+        for o in self._session.exec(
+            select(RecipientOfficialRow)
+            .where(col(RecipientOfficialRow.recipient_id).in_(matching))
+            .order_by(col(RecipientOfficialRow.recipient_id), col(RecipientOfficialRow.position)),
+            execution_options=FRESH,
+        ):
+            officials[o.recipient_id].append(o.user_id)
+        responses: dict[int, list[Response]] = defaultdict(list)
+        for v in self._session.exec(
+            select(ResponseVersionRow)
+            .where(col(ResponseVersionRow.recipient_id).in_(matching))
+            .order_by(col(ResponseVersionRow.recipient_id), col(ResponseVersionRow.version))
+        ):
+            responses[v.recipient_id].append(response_from(v))
+        extensions: dict[int, list[Extension]] = defaultdict(list)
+        for e in self._session.exec(
+            select(ExtensionRow)
+            .where(col(ExtensionRow.recipient_id).in_(matching))
+            .order_by(col(ExtensionRow.recipient_id), col(ExtensionRow.seq))
+        ):
+            extensions[e.recipient_id].append(extension_from(e))
+        loaded = [
+            recipient_from(
+                row,
+                case_number=case_number,
+                organisation_key=row.organisation_key,
+                remiss_deadline=deadline,
+                officials=officials[row_id(row.id)],
+                responses=responses[row_id(row.id)],
+                extensions=extensions[row_id(row.id)],
+                recipient_id=row_id(row.id),
+            )
+            for row, case_number, deadline in rows
+        ]
+        if not self._ctx.read_only:
+            for recipient in loaded:
+                self._ctx.stored[(recipient.case_number, recipient.organisation_key)] = snapshot(recipient)
+        return loaded
+
+    def _write_questions_and_documents(self, remiss_id: int, remiss: Remiss) -> None:
+        self._session.add_all(
+            QuestionRow(remiss_id=remiss_id, number=q.number, text=q.text, kind=q.kind.value) for q in remiss.questions
+        )
+        self._session.add_all(
+            DocumentLinkRow(remiss_id=remiss_id, position=i, title=d.title, url=d.url)
+            for i, d in enumerate(remiss.documents)
+        )
+        self._session.flush()
+
+    def _write_officials(self, recipient_id: int, officials: Iterable[str]) -> None:
+        self._session.add_all(
+            RecipientOfficialRow(recipient_id=recipient_id, position=i, user_id=user_id)
+            for i, user_id in enumerate(officials)
+        )
+
+    def _append_responses(self, recipient_id: int, responses: Iterable[Response]) -> None:
+        self._session.add_all(
+            ResponseVersionRow(
+                recipient_id=recipient_id,
+                version=r.version,
+                kind=r.content.kind.value,
+                answers=[answer_json(a) for a in r.content.answers],
+                meeting_date=r.content.meeting_date,
+                paragraph=r.content.paragraph,
+                decided_by=r.content.decided_by,
+                planned_board_date=r.content.planned_board_date,
+                decline_reason=r.content.decline_reason,
+                attachments=[attachment_json(a) for a in r.content.attachments],
+                author=r.author,
+                submitted_at=r.submitted_at,
+            )
+            for r in responses
+        )
+
+    def _append_extensions(self, recipient_id: int, extensions: Iterable[Extension], *, start: int) -> None:
+        self._session.add_all(
+            ExtensionRow(
+                recipient_id=recipient_id,
+                seq=start + i,
+                previous_deadline=e.previous_deadline,
+                new_deadline=e.new_deadline,
+                granted_by=e.granted_by,
+                granted_at=e.granted_at,
+                reason=e.reason,
+            )
+            for i, e in enumerate(extensions)
+        )
+
+    # -- lean reads (added for bench/bench_ack.py) -----------------------------------------------------
+    def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:
+        """The remiss and one of its recipients, equal to what get_remiss and get_recipient give (see
+        storage.sql.assignment: fewer queries, the same locks, the same mapping)."""
+        return read_assignment(self._ctx, case_number, organisation_key)
