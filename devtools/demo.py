@@ -763,7 +763,9 @@ class Demo:
 
     # -- helpers --------------------------------------------------------------------------------------------
     def who(self, user: SandboxUser, key: str) -> str:
-        return self.t.words("who", name=user.real_name, organisation=self.service.directory().require(key).name)
+        return self.t.words(
+            "who", name=user.real_name, organisation=self.service.directory.directory().require(key).name
+        )
 
     def entered(self, view: View, values: Mapping[str, Any]) -> str:
         return "\n".join(entered_lines(view, values, self.t.name_of))
@@ -811,7 +813,7 @@ class Demo:
         modal = self.people.open_modal(user.id, ids.ANSWER, message or self.people.remiss_dm(user.id))
         form = self.box.fake.wait_for(lambda: next((v for v in [modal] if v.callback_id == ids.ANSWER_VIEW), None))
         actor = self.service.actor(user.id)
-        self.box.fake.wait_for(lambda: self.service.answer_context(actor, CASE, key).recipient.opened_at)
+        self.box.fake.wait_for(lambda: self.service.answering.answer_context(actor, CASE, key).recipient.opened_at)
         return form
 
     def answer_with_form(
@@ -834,7 +836,7 @@ class Demo:
     # -- the clock ----------------------------------------------------------------------------------------
     def walk_to(self, when: datetime) -> None:
         """Move the clock on to `when`, running the reminder job (and sending what it records) on the way."""
-        for moment in ticks_between(self.walked, when, self.service.calendar):
+        for moment in ticks_between(self.walked, when, self.service.config.calendar):
             self.tick(moment)
         self.walked = max(self.walked, when)
         self.clock.set(when)
@@ -842,7 +844,7 @@ class Demo:
     def tick(self, moment: datetime) -> None:
         """One run of the bot's periodic job at `moment`, then the courier sends what it recorded."""
         self.clock.set(moment)
-        done = self.service.remind()
+        done = self.service.reminding.remind()
         new: list[Received] = []
         # As in the bot, where the job wakes the courier only when it recorded something to send; it sends
         # round after round until nothing is left (courier.drain, without its pause between rounds).
@@ -879,7 +881,7 @@ class Demo:
     def show_reminders(self, moment: datetime, sent: Sequence[Received]) -> None:
         """The reminders one run sent, by kind (the first of each kind as its recipient saw it), and the
         ones it decided not to send, by reason."""
-        plan = {row.scheduled.key: row for row in self.service.reminder_plan(CASE)}
+        plan = {row.scheduled.key: row for row in self.service.reminding.reminder_plan(CASE)}
         groups: dict[tuple[str, int], list[Received]] = {}
         for item in sent:
             reminder = plan[item.reminder_key].scheduled.reminder
@@ -892,7 +894,7 @@ class Demo:
                 first = items[0]
                 self.t.saw("saw_job_message", self.t.slack(first.message.blocks), name=self.t.name_of(first.user))
         skipped: dict[tuple[bool, str], list[str]] = {}
-        statuses = {row.organisation.key: row.status for row in self.service.overview(CASE).rows}
+        statuses = {row.organisation.key: row.status for row in self.service.queries.overview(CASE).rows}
         for key, row in plan.items():
             scheduled = row.scheduled
             if scheduled.state is ReminderState.PLANNED or key in self.settled:
@@ -1074,7 +1076,9 @@ class Demo:
         """The coordinator presses Avslå on the request in the status thread and writes why."""
         mia, hassan = COORDINATOR, self.officials[key]
         self.walk_to(when)
-        self.t.step(when, "step_refuse", name=mia.real_name, organisation=self.service.directory().require(key).name)
+        self.t.step(
+            when, "step_refuse", name=mia.real_name, organisation=self.service.directory.directory().require(key).name
+        )
         request = self.people.dm_message(mia.id, lambda m: ids.REFUSE_EXTENSION in json.dumps(m.blocks))
         modal = self.people.open_modal(mia.id, ids.REFUSE_EXTENSION, request)
         values = modal_values(modal, {extensions.NOTE: REFUSAL_NOTE})
@@ -1117,7 +1121,7 @@ class Demo:
     def deadline_passes(self, when: datetime) -> None:
         self.walk_to(when)
         self.t.step(when, "step_deadline", name=COORDINATOR.real_name)
-        self.service.offer_due_summaries()  # what the bot's scheduler runs every morning at 07:45
+        self.service.drafting.offer_due_summaries()  # what the bot's scheduler runs every morning at 07:45
         self.deliver()
         status = self.status_message()
         if status is not None:
@@ -1140,8 +1144,8 @@ class Demo:
         """Per recipient, the reminders its officials got (as the simulated Slack recorded them) and the ones
         remissbot did not send, with why; then what the coordinator got."""
         self.t.step(None, "step_reminders", start=DEMO_START, end=self.walked)
-        plan = self.service.reminder_plan(CASE)
-        rows = {row.organisation.key: row for row in self.service.overview(CASE).rows}
+        plan = self.service.reminding.reminder_plan(CASE)
+        rows = {row.organisation.key: row for row in self.service.queries.overview(CASE).rows}
         escalations = {item.key.rpartition(":")[2]: item for item in self.of("escalation")}
         for key in self.remiss.recipient_keys:
             row = rows[key]
@@ -1300,7 +1304,7 @@ def run_demo(
     )
     clock = FakeClock(DEMO_START)
     with running_sandbox(database_url=database_url, users=users, coordinators=[COORDINATOR.id], clock=clock) as box:
-        box.core.service.replace_directory(_with_contacts(box.core.service.directory(), officials))
+        box.core.service.directory.replace_directory(_with_contacts(box.core.service.directory.directory(), officials))
         demo = Demo(box, clock, t, remiss, officials)
         demo.start(database)
         demo.create_and_send()

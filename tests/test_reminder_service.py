@@ -7,6 +7,7 @@ STK-2023-137 is sent on Monday 2 October 2023 with its deadline on Thursday 30 N
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from bot.core.clock import STOCKHOLM
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import MessageKind, OutboxMessage
 from bot.core.domain.reminders import ReminderKind, ReminderPolicy, ReminderState
-from bot.core.service import RemissService
+from bot.core.usecases import UseCases, build_use_cases
 from devtools.clocks import FakeClock
 from devtools.memory import MemoryStore
 from tests.test_service import COORDINATOR, RecordingUsers, coordinator, delegation, directory, stk_2023_137
@@ -31,27 +32,27 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def service(clock: FakeClock) -> RemissService:
-    svc = RemissService(
+def service(clock: FakeClock) -> UseCases:
+    service = build_use_cases(
         MemoryStore(),
         clock,
         users=RecordingUsers({"anna.miljo@malmo.se": "UANNA"}),
         coordinators=[COORDINATOR],
         calendar=SwedishCalendar(),
     )
-    svc.seed_directory(directory())
-    svc.create_draft(coordinator(svc), stk_2023_137())
-    svc.send(coordinator(svc), CASE)
-    return svc
+    service.directory.seed_directory(directory())
+    service.drafting.create_draft(coordinator(service), stk_2023_137())
+    service.drafting.send(coordinator(service), CASE)
+    return service
 
 
-def walk(service: RemissService, clock: FakeClock, until: datetime, step: timedelta = timedelta(minutes=30)) -> None:
+def walk(service: UseCases, clock: FakeClock, until: datetime, step: timedelta = timedelta(minutes=30)) -> None:
     while clock.now() < until:
         clock.advance(step)
-        service.remind()
+        service.reminding.remind()
 
 
-def reminders_sent(service: RemissService) -> dict[str, list[tuple[date, time, str]]]:
+def reminders_sent(service: UseCases) -> dict[str, list[tuple[date, time, str]]]:
     """Per recipient (or 'coordinator'): the local day, time and kind of every reminder message recorded."""
     found: dict[str, list[tuple[date, time, str]]] = defaultdict(list)
     with service.store.read() as repo:
@@ -80,9 +81,7 @@ FULL_ROUND = [
 ]
 
 
-def test_the_stk_round_reminds_each_official_on_the_planned_days_at_nine(
-    service: RemissService, clock: FakeClock
-) -> None:
+def test_the_stk_round_reminds_each_official_on_the_planned_days_at_nine(service: UseCases, clock: FakeClock) -> None:
     walk(service, clock, datetime(2023, 12, 4, 17, 30, tzinfo=STOCKHOLM))
     sent = reminders_sent(service)
     assert sent["tekniska-namnden:UTN1"] == FULL_ROUND
@@ -95,10 +94,10 @@ def test_the_stk_round_reminds_each_official_on_the_planned_days_at_nine(
     assert [(d, k) for d, _, k in sent["coordinator"]] == [(date(2023, 12, 4), "escalation")]
 
 
-def test_answering_stops_the_reminders_and_opening_stops_the_nudge(service: RemissService, clock: FakeClock) -> None:
-    service.record_opened(service.actor("UTN1"), CASE, "tekniska-namnden")
+def test_answering_stops_the_reminders_and_opening_stops_the_nudge(service: UseCases, clock: FakeClock) -> None:
+    service.answering.record_opened(service.actor("UTN1"), CASE, "tekniska-namnden")
     walk(service, clock, datetime(2023, 11, 20, 12, 0, tzinfo=STOCKHOLM))
-    service.submit(service.actor("UTN1"), CASE, "tekniska-namnden", delegation("Vi tillstyrker."))
+    service.answering.submit(service.actor("UTN1"), CASE, "tekniska-namnden", delegation("Vi tillstyrker."))
     walk(service, clock, datetime(2023, 12, 4, 17, 30, tzinfo=STOCKHOLM))
     assert reminders_sent(service)["tekniska-namnden:UTN1"] == [(date(2023, 11, 16), NINE, "before_deadline")]
     with service.store.read() as repo:
@@ -107,18 +106,20 @@ def test_answering_stops_the_reminders_and_opening_stops_the_nudge(service: Remi
     assert states[date(2023, 11, 23)] == (ReminderState.SKIPPED, "skip_answered")
 
 
-def test_an_answer_a_minute_before_the_claim_means_no_reminder(service: RemissService, clock: FakeClock) -> None:
+def test_an_answer_a_minute_before_the_claim_means_no_reminder(service: UseCases, clock: FakeClock) -> None:
     clock.set(datetime(2023, 11, 28, 8, 59, tzinfo=STOCKHOLM))
-    service.decline(service.actor("UANNA"), CASE, "miljonamnden", "Berörs inte")
+    service.answering.decline(service.actor("UANNA"), CASE, "miljonamnden", "Berörs inte")
     clock.set(datetime(2023, 11, 28, 9, 0, tzinfo=STOCKHOLM))
-    tick = service.remind()
+    tick = service.reminding.remind()
     assert tick.sent >= 1  # the others are reminded
     assert "miljonamnden:UANNA" not in reminders_sent(service)
 
 
-def test_an_extension_replans_that_recipient_only(service: RemissService, clock: FakeClock) -> None:
+def test_an_extension_replans_that_recipient_only(service: UseCases, clock: FakeClock) -> None:
     walk(service, clock, datetime(2023, 11, 22, 12, 0, tzinfo=STOCKHOLM))
-    service.grant_extension(coordinator(service), CASE, "tekniska-namnden", date(2023, 12, 8), "Nämnden 7 dec")
+    service.deadlines.grant_extension(
+        coordinator(service), CASE, "tekniska-namnden", date(2023, 12, 8), "Nämnden 7 dec"
+    )
     walk(service, clock, datetime(2023, 12, 12, 17, 30, tzinfo=STOCKHOLM))
     sent = reminders_sent(service)
     assert sent["tekniska-namnden:UTN1"] == [
@@ -139,12 +140,12 @@ def test_an_extension_replans_that_recipient_only(service: RemissService, clock:
 
 
 def test_after_an_outage_todays_reminders_go_late_and_older_ones_are_skipped_not_burst(
-    service: RemissService, clock: FakeClock
+    service: UseCases, clock: FakeClock
 ) -> None:
     walk(service, clock, datetime(2023, 11, 22, 17, 30, tzinfo=STOCKHOLM))
     # Down from Thursday 23 November at 08:00 until Tuesday 28 November at 14:10.
     clock.set(datetime(2023, 11, 28, 14, 10, tzinfo=STOCKHOLM))
-    service.remind()
+    service.reminding.remind()
     with service.store.read() as repo:
         by_day = {(s.reminder.organisation_key, s.reminder.local_date): s for s in repo.reminders_for(CASE, "mkb")}
     assert by_day[("mkb", date(2023, 11, 23))].state is ReminderState.SKIPPED
@@ -153,10 +154,10 @@ def test_after_an_outage_todays_reminders_go_late_and_older_ones_are_skipped_not
     assert by_day[("mkb", date(2023, 11, 28))].decided_at == clock.now()
 
 
-def test_a_snooze_leaves_the_official_alone_until_the_day_asked_for(service: RemissService, clock: FakeClock) -> None:
+def test_a_snooze_leaves_the_official_alone_until_the_day_asked_for(service: UseCases, clock: FakeClock) -> None:
     clock.set(datetime(2023, 11, 16, 9, 30, tzinfo=STOCKHOLM))
-    service.remind()
-    day = service.snooze(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 11, 27))
+    service.reminding.remind()
+    day = service.reminding.snooze(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 11, 27))
     assert day == date(2023, 11, 27)
     walk(service, clock, datetime(2023, 12, 1, 17, 30, tzinfo=STOCKHOLM))
     after = [r for r in reminders_sent(service)["tekniska-namnden:UTN1"] if r[0] > date(2023, 11, 16)]
@@ -171,25 +172,27 @@ def test_a_snooze_leaves_the_official_alone_until_the_day_asked_for(service: Rem
     assert skipped[date(2023, 11, 23)] == "snoozed"
 
 
-def test_a_snooze_past_the_deadline_is_refused_with_the_deadline(service: RemissService, clock: FakeClock) -> None:
+def test_a_snooze_past_the_deadline_is_refused_with_the_deadline(service: UseCases, clock: FakeClock) -> None:
     clock.set(datetime(2023, 11, 20, 10, 0, tzinfo=STOCKHOLM))
     with pytest.raises(DomainError) as refused:
-        service.snooze(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 5))
+        service.reminding.snooze(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 5))
     assert refused.value.code is ErrorCode.SNOOZE_AFTER_DEADLINE
     assert refused.value.params["deadline"] == date(2023, 11, 30)
 
 
-def test_a_requested_extension_is_granted_once_and_replans(service: RemissService, clock: FakeClock) -> None:
+def test_a_requested_extension_is_granted_once_and_replans(service: UseCases, clock: FakeClock) -> None:
     clock.set(datetime(2023, 11, 20, 10, 0, tzinfo=STOCKHOLM))
-    request = service.request_extension(
+    request = service.deadlines.request_extension(
         service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 14), "Nämnden sammanträder 13 december"
     )
-    decided = service.decide_extension(coordinator(service), request.id or 0, grant=True, deadline=date(2023, 12, 8))
+    decided = service.deadlines.decide_extension(
+        coordinator(service), request.id or 0, grant=True, deadline=date(2023, 12, 8)
+    )
     assert decided.granted_deadline == date(2023, 12, 8)
     with pytest.raises(DomainError) as twice:
-        service.decide_extension(coordinator(service), request.id or 0, grant=False)
+        service.deadlines.decide_extension(coordinator(service), request.id or 0, grant=False)
     assert twice.value.code is ErrorCode.REQUEST_ALREADY_DECIDED
-    row = next(r for r in service.overview(CASE).rows if r.organisation.key == "tekniska-namnden")
+    row = next(r for r in service.queries.overview(CASE).rows if r.organisation.key == "tekniska-namnden")
     assert row.recipient.deadline == date(2023, 12, 8)
     with service.store.read() as repo:
         kinds = [m.kind for m in repo.messages_for(CASE, "tekniska-namnden")]
@@ -197,16 +200,16 @@ def test_a_requested_extension_is_granted_once_and_replans(service: RemissServic
     assert MessageKind.EXTENSION_REQUEST in kinds and MessageKind.EXTENSION_DECIDED in kinds
     assert {s.reminder.deadline for s in planned} == {date(2023, 12, 8)}
     with pytest.raises(DomainError) as earlier:
-        service.request_extension(service.actor("UANNA"), CASE, "miljonamnden", date(2023, 11, 29))
+        service.deadlines.request_extension(service.actor("UANNA"), CASE, "miljonamnden", date(2023, 11, 29))
     assert earlier.value.code is ErrorCode.EXTENSION_NOT_LATER
 
 
 def test_moving_the_deadline_for_everyone_replans_and_tells_those_who_have_not_answered(
-    service: RemissService, clock: FakeClock
+    service: UseCases, clock: FakeClock
 ) -> None:
     clock.set(datetime(2023, 11, 20, 10, 0, tzinfo=STOCKHOLM))
-    service.submit(service.actor("UTN1"), CASE, "tekniska-namnden", delegation("Klart."))
-    service.change_deadline(coordinator(service), CASE, date(2023, 12, 15), "Fler behöver tid")
+    service.answering.submit(service.actor("UTN1"), CASE, "tekniska-namnden", delegation("Klart."))
+    service.deadlines.change_deadline(coordinator(service), CASE, date(2023, 12, 15), "Fler behöver tid")
     with service.store.read() as repo:
         told = sorted(m.to_user or "" for m in repo.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED)
         planned = [s for s in repo.reminders_for(CASE, "mkb") if s.state is ReminderState.PLANNED]
@@ -217,17 +220,15 @@ def test_moving_the_deadline_for_everyone_replans_and_tells_those_who_have_not_a
     )
 
 
-def test_the_digest_is_offered_once_per_working_day_from_half_past_eight(
-    service: RemissService, clock: FakeClock
-) -> None:
+def test_the_digest_is_offered_once_per_working_day_from_half_past_eight(service: UseCases, clock: FakeClock) -> None:
     clock.set(datetime(2023, 11, 20, 8, 0, tzinfo=STOCKHOLM))
-    assert service.remind().digests == 0
+    assert service.reminding.remind().digests == 0
     clock.set(datetime(2023, 11, 20, 8, 30, tzinfo=STOCKHOLM))
-    assert service.remind().digests == 1
-    assert service.remind().digests == 0
+    assert service.reminding.remind().digests == 1
+    assert service.reminding.remind().digests == 0
     # Saturday: none.
     clock.set(datetime(2023, 11, 25, 9, 0, tzinfo=STOCKHOLM))
-    assert service.remind().digests == 0
+    assert service.reminding.remind().digests == 0
     with service.store.transaction() as repo:
         claimed = repo.claim_messages(clock.now(), timedelta(minutes=1), 500)
     digests = [m for m in claimed if m.kind is MessageKind.DIGEST]
@@ -236,64 +237,63 @@ def test_the_digest_is_offered_once_per_working_day_from_half_past_eight(
 
 
 def test_a_deadline_moved_in_the_evening_reaches_the_officials_next_working_morning(
-    service: RemissService, clock: FakeClock
+    service: UseCases, clock: FakeClock
 ) -> None:
     clock.set(datetime(2023, 11, 24, 19, 45, tzinfo=STOCKHOLM))  # a Friday evening
-    service.change_deadline(coordinator(service), CASE, date(2023, 12, 8))
+    service.deadlines.change_deadline(coordinator(service), CASE, date(2023, 12, 8))
     with service.store.read() as repo:
         waiting = {m.next_attempt_at for m in repo.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED}
     assert waiting == {datetime(2023, 11, 27, 8, 0, tzinfo=STOCKHOLM)}
 
 
 def test_a_tick_with_more_due_than_a_batch_all_waiting_for_office_hours_returns(clock: FakeClock) -> None:
-    svc = RemissService(
+    service = build_use_cases(
         MemoryStore(),
         clock,
         users=RecordingUsers({"anna.miljo@malmo.se": "UANNA"}),
         coordinators=[COORDINATOR],
         calendar=SwedishCalendar(),
     )
-    svc.seed_directory(directory())
-    svc.create_draft(coordinator(svc), stk_2023_137())
-    svc.send(coordinator(svc), CASE)
+    service.directory.seed_directory(directory())
+    service.drafting.create_draft(coordinator(service), stk_2023_137())
+    service.drafting.send(coordinator(service), CASE)
     # Office hours moved to start at 10:00 after the reminders were planned for 09:00: at 09:30 they wait.
-    svc.reminder_policy = ReminderPolicy(send_at=time(10, 0), office_hours=(time(10, 0), time(17, 0)))
+    later = ReminderPolicy(send_at=time(10, 0), office_hours=(time(10, 0), time(17, 0)))
+    service.shared.config = replace(service.config, reminder_policy=later)
     clock.set(datetime(2023, 10, 5, 9, 30, tzinfo=STOCKHOLM))
-    tick = svc.remind(limit=2)
+    tick = service.reminding.remind(limit=2)
     assert (tick.sent, tick.skipped) == (0, 0)
     clock.set(datetime(2023, 10, 5, 10, 0, tzinfo=STOCKHOLM))
-    assert svc.remind(limit=2).sent == 3  # the nudge to Tekniska nämnden, Miljönämnden and MKB
+    assert service.reminding.remind(limit=2).sent == 3  # the nudge to Tekniska nämnden, Miljönämnden and MKB
 
 
-def test_one_open_request_at_a_time_and_no_grant_earlier_than_the_deadline(
-    service: RemissService, clock: FakeClock
-) -> None:
+def test_one_open_request_at_a_time_and_no_grant_earlier_than_the_deadline(service: UseCases, clock: FakeClock) -> None:
     clock.set(datetime(2023, 11, 20, 10, 0, tzinfo=STOCKHOLM))
-    first = service.request_extension(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 14))
+    first = service.deadlines.request_extension(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 14))
     with pytest.raises(DomainError) as again:
-        service.request_extension(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 20))
+        service.deadlines.request_extension(service.actor("UTN1"), CASE, "tekniska-namnden", date(2023, 12, 20))
     assert again.value.code is ErrorCode.EXTENSION_PENDING
     with service.store.read() as repo:
         assert len(repo.extension_requests(CASE, "tekniska-namnden")) == 1
         assert [e.action.value for e in repo.list_audit(CASE, "tekniska-namnden")].count("extension_requested") == 1
     with pytest.raises(DomainError) as earlier:
-        service.decide_extension(coordinator(service), first.id or 0, grant=True, deadline=date(2023, 11, 29))
+        service.deadlines.decide_extension(coordinator(service), first.id or 0, grant=True, deadline=date(2023, 11, 29))
     assert earlier.value.code is ErrorCode.EXTENSION_NOT_LATER
 
 
 def test_an_anstand_overtaken_by_a_later_deadline_for_everyone_follows_everyone(
-    service: RemissService, clock: FakeClock
+    service: UseCases, clock: FakeClock
 ) -> None:
     clock.set(datetime(2023, 11, 20, 10, 0, tzinfo=STOCKHOLM))
-    service.grant_extension(coordinator(service), CASE, "tekniska-namnden", date(2023, 12, 8))
-    service.change_deadline(coordinator(service), CASE, date(2024, 1, 15))
-    rows = {r.organisation.key: r.recipient.deadline for r in service.overview(CASE).rows}
+    service.deadlines.grant_extension(coordinator(service), CASE, "tekniska-namnden", date(2023, 12, 8))
+    service.deadlines.change_deadline(coordinator(service), CASE, date(2024, 1, 15))
+    rows = {r.organisation.key: r.recipient.deadline for r in service.queries.overview(CASE).rows}
     assert rows["tekniska-namnden"] == date(2024, 1, 15) == rows["mkb"]
     with service.store.read() as repo:
         told = {m.organisation_key for m in repo.messages_for(CASE) if m.kind is MessageKind.DEADLINE_CHANGED}
     assert "tekniska-namnden" in told
     # Moved back to 4 December: Tekniska nämndens anstånd to 8 December is later again, so it stands.
-    service.change_deadline(coordinator(service), CASE, date(2023, 12, 4))
-    rows = {r.organisation.key: r.recipient.deadline for r in service.overview(CASE).rows}
+    service.deadlines.change_deadline(coordinator(service), CASE, date(2023, 12, 4))
+    rows = {r.organisation.key: r.recipient.deadline for r in service.queries.overview(CASE).rows}
     assert rows["tekniska-namnden"] == date(2023, 12, 8)
     assert rows["mkb"] == date(2023, 12, 4)
