@@ -15,7 +15,7 @@ from bot.core.usecases import UseCases, build_use_cases
 from devtools.clocks import FakeClock
 from storage import SqlStore
 from tests.faults import database_down
-from tests.test_service import COORDINATOR, START, RecordingUsers, directory, sent
+from tests.service.support import COORDINATOR, START, RecordingUsers, directory, sent
 
 CASE, ORG, OFFICIAL = "STK-2023-137", "tekniska-namnden", "UTN1"
 

@@ -48,7 +48,7 @@ SENT_AT = datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM)
 START_TIMEOUT = 90.0
 TICK_TIMEOUT = 60.0
 
-# STK-2023-137's reminders with the default policy (tests/test_reminder_service.py walks them in one process).
+# STK-2023-137's reminders with the default policy (tests/service/test_reminding.py walks them in one process).
 NUDGE = (date(2023, 10, 5), "nudge_unopened")
 BEFORE = [(date(2023, 11, 16), "before_deadline"), (date(2023, 11, 23), "before_deadline")]
 LAST = [(date(2023, 11, 28), "before_deadline"), (DEADLINE, "deadline_morning"), (date(2023, 12, 1), "overdue")]
