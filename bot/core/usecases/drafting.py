@@ -99,7 +99,6 @@ class DraftingUseCases(UseCase):
         self._require_coordinator(actor)
         with self.store.read() as repo:
             directory = repo.load_directory()
-        with self.store.read() as repo:
             remiss = self._require_remiss(repo, case_number)
             recipients = repo.list_recipients(remiss.case_number)
         if not recipients:
