@@ -65,7 +65,7 @@ from sqlalchemy import Engine, event  # noqa: E402
 from bot.bootstrap import SLACK_EVENTS_PATH, HttpServer, build_wsgi_app  # noqa: E402
 from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
 from bot.core.domain.remiss import Position, QuestionKind  # noqa: E402
-from bot.core.service import RemissInput  # noqa: E402
+from bot.core.usecases.results import RemissInput  # noqa: E402
 from devtools.sandbox import Message, View  # noqa: E402
 from devtools.sandbox.driver import AppResponse, HttpTransport, SlackDriver, Transport  # noqa: E402
 from devtools.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
@@ -370,11 +370,11 @@ def send_remiss(box: Sandbox, officials: int) -> None:
         Organisation(f"org-{i:05d}", f"Nämnd {i}", f"N{i}", OrgKind.NAMND, contacts=(official_id(i),))
         for i in range(officials)
     ]
-    service.replace_directory(
+    service.directory.replace_directory(
         Directory((*organisations, Organisation(SENDER, "Stadskontoret", "STK", OrgKind.FORVALTNING)))
     )
     coordinator = service.actor(COORDINATOR)
-    service.create_draft(
+    service.drafting.create_draft(
         coordinator,
         RemissInput(
             case_number=CASE,
@@ -384,7 +384,7 @@ def send_remiss(box: Sandbox, officials: int) -> None:
             recipient_keys=[o.key for o in organisations],
         ),
     )
-    service.send(coordinator, CASE)
+    service.drafting.send(coordinator, CASE)
     box.courier.drain(timeout=120)
 
 
@@ -612,7 +612,7 @@ def run_once(
             workers = int(getattr(pool, "_max_workers", 0))
             result.diagnosis = Diagnosis(served, list(watch.spans), result.wall, cpu, workers)
         # The warm-up officials' answers are counted out.
-        result.submitted = box.core.service.overview(CASE).answered - warm_ups
+        result.submitted = box.core.service.queries.overview(CASE).answered - warm_ups
     return result
 
 

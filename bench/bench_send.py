@@ -24,7 +24,7 @@ from bot.bootstrap import build_core
 from bot.core.clock import SystemClock
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import QuestionKind
-from bot.core.service import RemissInput
+from bot.core.usecases.results import RemissInput
 from bot.settings import load_settings
 from devtools.sandbox import FakeSlack
 from devtools.sandbox.rate_limits import RateLimits
@@ -49,7 +49,7 @@ def run_once(recipients: int, cap: int, database_url: str) -> tuple[float, float
             ]
             sender = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING)
             directory = Directory((*organisations, sender))
-            service.replace_directory(directory)
+            service.directory.replace_directory(directory)
             case = f"BENCH-{time.time_ns()}"
             data = RemissInput(
                 case_number=case,
@@ -59,7 +59,7 @@ def run_once(recipients: int, cap: int, database_url: str) -> tuple[float, float
                 recipient_keys=[o.key for o in directory if o.key != "stadskontoret"],
             )
             actor = service.actor(COORDINATOR)
-            service.create_draft(actor, data)
+            service.drafting.create_draft(actor, data)
             fake.set_rate_limits(
                 RateLimits(messages_per_channel_per_second=1, messages_per_minute=10**9, messages_per_second=cap)
             )
@@ -68,7 +68,7 @@ def run_once(recipients: int, cap: int, database_url: str) -> tuple[float, float
             # Configured 5% under the cap, as an operator would, so timing jitter does not cross it.
             courier = Courier(service, client, core.texts, batch=50, workers=4, messages_per_second=cap * 0.95)
             started = time.monotonic()
-            service.send(actor, case)
+            service.drafting.send(actor, case)
             delivered: dict[str, int] = {}
             while len(delivered) < recipients and time.monotonic() - started < 600:
                 if courier.run_once() == 0:

@@ -1,4 +1,4 @@
-"""Reminder tick benchmark: the periodic job (RemissService.remind) among 100,000 open recipients, 100 due.
+"""Reminder tick benchmark: the periodic job (ReminderUseCases.remind) among 100,000 open recipients, 100 due.
 
 The database holds REMISSES sent remisses with RECIPIENTS recipients each (one official each), every
 recipient with its full reminder plan as plan_reminders makes it (nudge, 10/5/2 days before, the deadline's
@@ -267,7 +267,7 @@ def prepare(url: str, shape: Shape) -> Loaded:
     clock = FakeClock(NOW)
     settings = replace(load_settings({}), database_url=url, coordinators=(COORDINATOR,))
     core = build_core(settings, clock=clock, migrate=True)
-    core.service.replace_directory(directory(shape.recipients))
+    core.service.directory.replace_directory(directory(shape.recipients))
     engine: Engine = core.engine
     with engine.begin() as connection:
         due_keys, total, planned = load(connection, shape)
@@ -300,7 +300,7 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
 def run(loaded: Loaded, shape: Shape, ticks: int) -> RunFigures:
     reset(loaded)
     service = loaded.core.service
-    due_ms, tick = timed(service.remind)
+    due_ms, tick = timed(service.reminding.remind)
     if (tick.claimed, tick.sent) != (shape.due, shape.due):
         raise RuntimeError(f"the tick claimed {tick.claimed} and sent {tick.sent}, not {shape.due}")
     with loaded.core.engine.connect() as connection:
@@ -309,7 +309,7 @@ def run(loaded: Loaded, shape: Shape, ticks: int) -> RunFigures:
         raise RuntimeError(f"{len(messages)} reminder messages recorded, not {shape.due}")
     idle = []
     for _ in range(ticks):
-        ms, tick = timed(service.remind)
+        ms, tick = timed(service.reminding.remind)
         if tick.claimed:
             raise RuntimeError(f"a tick with nothing due claimed {tick.claimed}")
         idle.append(ms)
@@ -374,7 +374,7 @@ def measure(
             )
             # The digest is offered by the first tick after 08:30 of each working day, once per process: timed
             # on its own, then out of the way of the ticks.
-            digest_ms, offered = timed(loaded.core.service.offer_digest)
+            digest_ms, offered = timed(loaded.core.service.reminding.offer_digest)
             print(f"  the day's digest offer (first tick after 08:30 only): {digest_ms:.1f} ms, {offered} offered")
             if show_plan:
                 print("  the claim's plan:")
@@ -432,7 +432,7 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the claim's query plan on each table")
     args = parser.parse_args()
     print(
-        f"reminder tick (RemissService.remind, as the scheduler runs it every 30 s): clock at "
+        f"reminder tick (ReminderUseCases.remind, as the scheduler runs it every 30 s): clock at "
         f"{NOW.astimezone(STOCKHOLM):%Y-%m-%d %H:%M:%S} Stockholm, {args.runs} runs"
     )
     if args.database in ("sqlite", "both"):

@@ -19,7 +19,7 @@ from bot.adapters.rendering import Texts
 from bot.core.clock import Clock, SystemClock
 from bot.core.ports.store import Store, StoreUnavailable
 from bot.core.ports.users import UserDirectory
-from bot.core.service import RemissService
+from bot.core.usecases import UseCases, build_use_cases
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class Core:
     settings: Settings
     engine: Engine
     store: Store
-    service: RemissService
+    service: UseCases
     texts: Texts
     clock: Clock
     executors: list[Executor] = field(default_factory=list)
@@ -74,7 +74,7 @@ def build_core(
         auto = migrate if migrate is not None else settings.auto_migrate or engine.dialect.name == "sqlite"
         ensure_schema(engine, auto_upgrade=auto)
         store = SqlStore(engine)
-        service = RemissService(
+        service = build_use_cases(
             store,
             clock or SystemClock(),
             users=users,
@@ -88,7 +88,7 @@ def build_core(
             short_window_days=settings.short_window_days,
             digest_at=settings.digest_at,
         )
-        if service.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
+        if service.directory.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
             log.info("Stored the shipped Malmö directory")
     except Exception:
         engine.dispose()

@@ -32,7 +32,7 @@ from bot.core.domain.reminders import (
 )
 from bot.core.domain.remiss import RemissStatus
 from bot.core.ports.store import StoreUnavailable
-from bot.core.service import Actor, RecipientRow, RemissOverview
+from bot.core.usecases.results import Actor, RecipientRow, RemissOverview
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def _core(*, migrate: bool | None = None) -> Core:
 def cmd_orgs_list(args: argparse.Namespace, out: TextIO) -> int:
     core = _core()
     try:
-        directory = core.service.directory()
+        directory = core.service.directory.directory()
     finally:
         core.close()
     out.write(
@@ -202,8 +202,8 @@ def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_FAILED
     core = _core()
     try:
-        before = {o.key for o in core.service.directory().active()}
-        core.service.replace_directory(directory)
+        before = {o.key for o in core.service.directory.directory().active()}
+        core.service.directory.replace_directory(directory)
     finally:
         core.close()
     deactivated = sorted(before - {o.key for o in directory})
@@ -216,7 +216,11 @@ def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
     core = _core()
     try:
-        overviews = [core.service.overview(args.case_number)] if args.case_number else core.service.open_remisses()
+        overviews = (
+            [core.service.queries.overview(args.case_number)]
+            if args.case_number
+            else core.service.queries.open_remisses()
+        )
     finally:
         core.close()
     counts = [{status.value: n for status, n in o.counts.items()} for o in overviews]
@@ -235,8 +239,8 @@ def cmd_health(args: argparse.Namespace, out: TextIO) -> int:
     try:
         core.store.check()
         revision = current_revision(core.engine)
-        organisations = len(core.service.directory().active())
-        open_remisses = len(core.service.open_remisses())
+        organisations = len(core.service.directory.directory().active())
+        open_remisses = len(core.service.queries.open_remisses())
     finally:
         core.close()
     head = head_revision()
@@ -384,7 +388,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     core = _core()
     try:
         save = _draft_saver(core) if args.save else None
-        return run_import(args.file, directory=core.service.directory(), as_json=args.json, out=out, save=save)
+        return run_import(
+            args.file, directory=core.service.directory.directory(), as_json=args.json, out=out, save=save
+        )
     finally:
         core.close()
 
@@ -393,7 +399,7 @@ def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
     """Store an import as a draft, acting as the operator at the command line (trusted like a coordinator)."""
     from bot.adapters.importer import SaveRefused
     from bot.core.domain.remiss import suggested_question_kind
-    from bot.core.service import Actor, RemissInput
+    from bot.core.usecases.results import Actor, RemissInput
 
     def save(result: ImportedRemiss) -> str:
         if result.case_number is None or result.title is None or result.deadline is None:
@@ -407,7 +413,9 @@ def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
             contact=result.contact.name if result.contact else "",
         )
         try:
-            return core.service.create_draft(Actor(f"cli:{getpass.getuser()}", is_coordinator=True), data).case_number
+            return core.service.drafting.create_draft(
+                Actor(f"cli:{getpass.getuser()}", is_coordinator=True), data
+            ).case_number
         except DomainError as refused:
             raise SaveRefused(core.texts.error(refused)) from refused
 
@@ -449,8 +457,8 @@ def cmd_reminders_plan(args: argparse.Namespace, out: TextIO) -> int:
     core = _core()
     try:
         try:
-            overview = core.service.overview(args.case_number)
-            rows = core.service.reminder_plan(overview.remiss.case_number)
+            overview = core.service.queries.overview(args.case_number)
+            rows = core.service.reminding.reminder_plan(overview.remiss.case_number)
         except DomainError as error:
             raise _refuse_unknown(core, error) from error
     except _Refused as refused:
@@ -458,7 +466,7 @@ def cmd_reminders_plan(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_CONFIG
     finally:
         core.close()
-    tz = core.service.tz
+    tz = core.service.config.tz
     by_organisation: dict[str, list[ScheduledReminder]] = {}
     for row in rows:
         by_organisation.setdefault(row.organisation.key, []).append(row.scheduled)
@@ -558,23 +566,23 @@ def cmd_reminders_policy(args: argparse.Namespace, out: TextIO) -> int:
 def _reminders_policy(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     service = core.service
     try:
-        remiss = service.overview(args.case_number).remiss
-        current = service.reminder_policy_for(remiss.case_number)
+        remiss = service.queries.overview(args.case_number).remiss
+        current = service.reminding.reminder_policy_for(remiss.case_number)
     except DomainError as error:
         raise _refuse_unknown(core, error) from error
     changed = bool(args.changes or args.reset)
     if changed:
-        overrides = {} if args.reset else policy_overrides(current, service.reminder_policy)
+        overrides = {} if args.reset else policy_overrides(current, service.config.reminder_policy)
         for change in args.changes:
             key, value = _policy_change(core, change)
             overrides[key] = value
-        _check_hours(core, service.reminder_policy, overrides)
+        _check_hours(core, service.config.reminder_policy, overrides)
         try:
-            service.set_reminder_policy(_cli_actor(), remiss.case_number, overrides or None)
+            service.reminding.set_reminder_policy(_cli_actor(), remiss.case_number, overrides or None)
         except DomainError as error:
             raise _Refused(core.texts.error(error)) from error
-        current = service.reminder_policy_for(remiss.case_number)
-    own = policy_overrides(current, service.reminder_policy)
+        current = service.reminding.reminder_policy_for(remiss.case_number)
+    own = policy_overrides(current, service.config.reminder_policy)
     out.write(
         core.texts.render(
             "cli/reminder_policy.j2",

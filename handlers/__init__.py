@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.adapters.rendering import Texts
-from bot.core.service import RemissService
+from bot.core.usecases import UseCases
 
 # What the app needs from Slack; manifest.json must say exactly this (a test compares them).
 SLASH_COMMANDS = ("/remiss",)
@@ -44,7 +44,7 @@ class HandlerContext:
     Bolt's listener threads, which must stay free to acknowledge the next click within Slack's 3 seconds.
     """
 
-    service: RemissService
+    service: UseCases
     texts: Texts
     # The composition root passes one thread: such work then queues instead of competing with
     # acknowledgements for the GIL and the database (bench/bench_ack.py measured more as slower).
@@ -60,7 +60,7 @@ class HandlerContext:
 
 
 def event_id(body: dict[str, Any]) -> str | None:
-    """The id Slack gives an event and repeats when it delivers the event again (service.once deduplicates)."""
+    """The id Slack gives an event and repeats when it delivers the event again (service.edge.once deduplicates)."""
     found = body.get("event_id") if body.get("type") == "event_callback" else None
     return found if isinstance(found, str) else None
 

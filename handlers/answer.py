@@ -27,7 +27,7 @@ from bot.core.domain.remiss import (
     ResponseKind,
 )
 from bot.core.ports.store import StoreUnavailable
-from bot.core.service import Actor, AssignmentRow
+from bot.core.usecases.results import Actor, AssignmentRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import OPTION_TEXT_LIMIT, Block, acting_user, context, divider, plain_text, section, slack_text
 from handlers.errors import error_text, handle_error, tell_user
@@ -479,7 +479,7 @@ def fill_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
     A refusal (not the user's organisation, a closed remiss, an edit too late) is raised, to be told."""
     ref = ids.RecipientRef.decode(payload.action_value(body))
     actor = ctx.service.actor(acting_user(body))
-    row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
+    row = ctx.service.answering.answer_context(actor, ref.case_number, ref.organisation_key)
     require_answerable(row)
     container = payload.mapping(body.get("container") or {}, "container")
     place = FormPlace(ref)
@@ -496,7 +496,9 @@ def fill_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
     if not _redraw(client, modal.view_id, answer_view(ctx.texts, row, content, place), modal.hash):
         return
     if row.recipient.opened_at is None:  # later looks change nothing (Recipient.open): no write transaction for them
-        ctx.background.submit(_logged, ctx.service.record_opened, actor, ref.case_number, ref.organisation_key)
+        ctx.background.submit(
+            _logged, ctx.service.answering.record_opened, actor, ref.case_number, ref.organisation_key
+        )
 
 
 def _filling(
@@ -553,7 +555,9 @@ class _FormAction:
         )
 
     def assignment(self, ctx: HandlerContext) -> AssignmentRow:
-        return ctx.service.answer_context(self.actor, self.place.ref.case_number, self.place.ref.organisation_key)
+        return ctx.service.answering.answer_context(
+            self.actor, self.place.ref.case_number, self.place.ref.organisation_key
+        )
 
 
 def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
@@ -594,14 +598,14 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
         return
     content = content_from_state(row.remiss, action.values, action.place, _stored_files(row.recipient))
     try:
-        ctx.service.save_draft(action.actor, ref.case_number, ref.organisation_key, content)
+        ctx.service.answering.save_draft(action.actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:
         notice = ctx.texts.render("slack/answer_form.j2", part="not_saved", error=ctx.texts.error(error))
         _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
         return
     row = action.assignment(ctx)
     saved_at = row.recipient.draft.updated_at if row.recipient.draft else ctx.service.now()
-    time = saved_at.astimezone(ctx.service.tz).strftime("%H:%M")
+    time = saved_at.astimezone(ctx.service.config.tz).strftime("%H:%M")
     try:
         notice = ctx.texts.render("slack/answer_form.j2", part="saved", time=time)
         _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
@@ -620,9 +624,9 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], ack: Ack, client
     values = payload.state_values(view)
     content: ResponseContent | None = None
     try:
-        row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
+        row = ctx.service.answering.answer_context(actor, ref.case_number, ref.organisation_key)
         content = for_submission(content_from_state(row.remiss, values, place, _stored_files(row.recipient)))
-        recipient = ctx.service.submit(actor, ref.case_number, ref.organisation_key, content)
+        recipient = ctx.service.answering.submit(actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:
         ack(response_action="errors", errors=form_errors(ctx.texts, error, content, view))
         return
@@ -654,12 +658,12 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
     if channel is None:
         return
     places = (place.ts, place.thread_ts)
-    ts = next((ts for ts in places if ts and ctx.service.recipient_of_message(channel, ts) == wanted), None)
+    ts = next((ts for ts in places if ts and ctx.service.delivery.recipient_of_message(channel, ts) == wanted), None)
     if ts is None:
-        ts = next((m.ts for m in ctx.service.remiss_dms(*wanted) if m.channel_id == channel), None)
+        ts = next((m.ts for m in ctx.service.answering.remiss_dms(*wanted) if m.channel_id == channel), None)
     if ts is None:
         return
-    sender = ctx.service.sender_name(row.remiss)
+    sender = ctx.service.directory.sender_name(row.remiss)
     text, blocks = remiss_message(
         ctx.texts,
         row.remiss,

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.adapters.rendering import Texts, cut_slack_text
 from bot.core.domain.text import without_control_characters
-from bot.core.service import RemissOverview
+from bot.core.usecases.results import RemissOverview
 from handlers import payload
 
 Block = dict[str, Any]

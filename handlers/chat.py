@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from bot.core.domain.errors import DomainError
 from bot.core.domain.remiss import Recipient
 from bot.core.ports.store import StoreUnavailable
-from bot.core.service import AssignmentRow
+from bot.core.usecases.results import AssignmentRow
 from handlers import HandlerContext, event_id, ids
 from handlers.blocks import Block, section, sections_from_lines
 from handlers.errors import after_ack
@@ -98,7 +98,7 @@ def parse_answer_message(text: str, questions: Sequence[int], fallback: int | No
 class Reply:
     text: str
     blocks: list[Block]
-    # The event was marked handled with the answers it stored: post the reply as is (else through service.once).
+    # The event was marked handled with the answers it stored: post the reply as is (else through service.edge.once).
     stored: bool = False
 
 
@@ -143,7 +143,7 @@ def store_chat_answer(
     None when an earlier delivery of the event `event_id` stored it (and replied) already."""
     service = ctx.service
     actor = service.actor(user_id)
-    row = service.answer_context(actor, case_number, organisation_key)
+    row = service.answering.answer_context(actor, case_number, organisation_key)
     remiss = row.remiss
     remiss.require_open()
     missing = _missing(row)
@@ -155,7 +155,7 @@ def store_chat_answer(
         part = "which_question" if parsed.unaddressed else "no_answer_text"
         message = _render(ctx, part)
         return Reply(message, [section(message), *_next_step(ctx, row, missing)])
-    recipient = service.merge_draft_answers(
+    recipient = service.answering.merge_draft_answers(
         actor, remiss.case_number, organisation_key, parsed.answers, event_id=event_id
     )
     if recipient is None:
@@ -213,12 +213,12 @@ def answer_in_chat(ctx: HandlerContext, body: dict[str, Any], client: WebClient,
     target = Target.of_action(body)
     user_id = str(body["user"]["id"])
     actor = ctx.service.actor(user_id)
-    row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
+    row = ctx.service.answering.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
     row.remiss.require_open()
     # The thread is the remiss DM's; a button elsewhere (the App Home) has no thread to answer in.
     if not target.ts or not recent.first((target.channel, target.ts, user_id)):
         return
-    ctx.service.record_opened(actor, target.ref.case_number, target.ref.organisation_key)
+    ctx.service.answering.record_opened(actor, target.ref.case_number, target.ref.organisation_key)
     reply = how_to_answer(ctx, row)
     client.chat_postMessage(channel=target.channel, thread_ts=target.ts, text=reply.text, blocks=reply.blocks)
 
@@ -228,11 +228,11 @@ def _reply_to(
 ) -> tuple[str, Reply | None]:
     """Where to reply (a thread's ts) and what: stored answers, a refusal, a hint, or nothing."""
     thread_ts = event.get("thread_ts")
-    found = ctx.service.recipient_of_message(str(event["channel"]), str(thread_ts)) if thread_ts else None
+    found = ctx.service.delivery.recipient_of_message(str(event["channel"]), str(thread_ts)) if thread_ts else None
     if found is None:
         if not looks_like_answer(text):
             return "", None
-        assignments = ctx.service.assignments(ctx.service.actor(user_id))[:5]
+        assignments = ctx.service.queries.assignments(ctx.service.actor(user_id))[:5]
         hint = _render(ctx, "hint_outside_thread", assignments=assignments)
         return str(thread_ts or event["ts"]), Reply(hint, [section(hint)])
     case_number, organisation_key = found
@@ -276,7 +276,7 @@ def answer_written_in_chat(
         _post(client, channel, thread_ts, reply)
         return
     try:
-        ctx.service.once(
+        ctx.service.edge.once(
             event_id,
             lambda: client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks),
         )

@@ -35,9 +35,9 @@ def remiss_command(
     elif word == "status":
         case_number = rest.strip()
         if case_number:
-            text, body = blocks.remiss_status_message(ctx.texts, ctx.service.overview(case_number))
+            text, body = blocks.remiss_status_message(ctx.texts, ctx.service.queries.overview(case_number))
         else:
-            text, body = blocks.status_message(ctx.texts, ctx.service.open_remisses())
+            text, body = blocks.status_message(ctx.texts, ctx.service.queries.open_remisses())
     else:
         text = ctx.texts.render("slack/unknown_command.j2", word=word)
         body = [blocks.section(text), *blocks.help_message(ctx.texts)[1]]

@@ -21,7 +21,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.rendering import Texts
 from bot.core.domain.outbox import MessageKind, OutboxMessage, StatusBoard
-from bot.core.service import Delivery, RemissService
+from bot.core.usecases import UseCases
+from bot.core.usecases.results import Delivery
 from handlers import blocks, ids, reminder_blocks
 from handlers.remiss_blocks import button, remiss_message
 
@@ -96,7 +97,7 @@ class Courier:
 
     def __init__(
         self,
-        service: RemissService,
+        service: UseCases,
         client: WebClient,
         texts: Texts,
         *,
@@ -157,10 +158,10 @@ class Courier:
         """One round: refresh stale status messages, then send what is due. Returns how much it handled."""
         if time.monotonic() < self._paused_until:
             return 0
-        boards = self.service.claim_status_boards()
+        boards = self.service.delivery.claim_status_boards()
         for board in boards:
             self._refresh_status(board)
-        messages = self.service.claim_outgoing(self.batch)
+        messages = self.service.delivery.claim_outgoing(self.batch)
         # DMs go out in parallel; thread lines one by one in the order they happened, as people read them.
         direct = [m for m in messages if m.kind in DIRECT_KINDS]
         list(self._pool.map(self._deliver, direct))
@@ -184,13 +185,15 @@ class Courier:
             if message.kind is MessageKind.REMISS_REFRESH:
                 self._refresh_remiss_dms(message)
                 return
-            delivery = self.service.delivery(message)
+            delivery = self.service.delivery.delivery(message)
             rendered = self._render(delivery)
             if rendered is None:  # its status message isn't posted yet: a thread line waits for it
-                self.service.outgoing_retry(message, "waiting_for_status", after=timedelta(seconds=1), uncertain=False)
+                self.service.delivery.outgoing_retry(
+                    message, "waiting_for_status", after=timedelta(seconds=1), uncertain=False
+                )
                 return
             if message.uncertain and (found := self._already_in_slack(message, rendered)):
-                self.service.outgoing_sent(message, *found)
+                self.service.delivery.outgoing_sent(message, *found)
                 return
             self._pace.wait()
             response = self.client.chat_postMessage(
@@ -203,20 +206,20 @@ class Courier:
             )
             self._learn(rendered.channel, response)
             self._note(refused=False)
-            self.service.outgoing_sent(message, str(response["channel"]), str(response["ts"]))
+            self.service.delivery.outgoing_sent(message, str(response["channel"]), str(response["ts"]))
         except SlackApiError as error:
             self._refused(message, error)
         except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
             # It may or may not have reached Slack: try again, looking for it first.
-            self.service.outgoing_retry(message, f"network: {error}", after=None, uncertain=True)
+            self.service.delivery.outgoing_retry(message, f"network: {error}", after=None, uncertain=True)
         except Exception:
             log.exception("Could not send outbox message %s", message.key)
-            self.service.outgoing_retry(message, "internal_error", after=None, uncertain=True)
+            self.service.delivery.outgoing_retry(message, "internal_error", after=None, uncertain=True)
 
     def _refresh_remiss_dms(self, message: OutboxMessage) -> None:
         """Edit each remiss DM of the recipient's officials to show its state now (a new deadline)."""
-        d = self.service.delivery(message)
-        dms = self.service.remiss_dms(message.case_number, message.organisation_key or "")
+        d = self.service.delivery.delivery(message)
+        dms = self.service.answering.remiss_dms(message.case_number, message.organisation_key or "")
         text, body = remiss_message(
             self.texts,
             d.remiss,
@@ -230,7 +233,7 @@ class Courier:
             self.client.chat_update(channel=str(dm.channel_id), ts=str(dm.ts), text=text, blocks=body)
         # Recorded where the first edit was, if any: a silent edit leaves no message of its own.
         place = (str(dms[0].channel_id), str(dms[0].ts)) if dms else ("", "")
-        self.service.outgoing_sent(message, *place)
+        self.service.delivery.outgoing_sent(message, *place)
 
     def _refused(self, message: OutboxMessage, error: SlackApiError) -> None:
         code = str(error.response.get("error", ""))
@@ -238,14 +241,14 @@ class Courier:
         if status == 429:
             wait = _retry_after(error)
             self._note_429(wait)
-            self.service.outgoing_retry(message, "ratelimited", after=timedelta(seconds=wait), uncertain=False)
+            self.service.delivery.outgoing_retry(message, "ratelimited", after=timedelta(seconds=wait), uncertain=False)
         elif code in UNREACHABLE_ERRORS:
-            self.service.outgoing_undeliverable(message, code, unreachable=True)
+            self.service.delivery.outgoing_undeliverable(message, code, unreachable=True)
         elif code in OUR_MISTAKES:
             log.error("Slack refused outbox message %s as malformed: %s", message.key, error.response.data)
-            self.service.outgoing_undeliverable(message, code, unreachable=False)
+            self.service.delivery.outgoing_undeliverable(message, code, unreachable=False)
         else:  # 5xx, fatal_error, internal_error, service_unavailable, …: may have been posted
-            self.service.outgoing_retry(message, code or f"http {status}", after=None, uncertain=True)
+            self.service.delivery.outgoing_retry(message, code or f"http {status}", after=None, uncertain=True)
 
     def _pause(self, seconds: int) -> None:
         with self._pause_lock:
@@ -352,7 +355,7 @@ class Courier:
     def _refresh_status(self, board: StatusBoard) -> None:
         """Post the status message once, then edit it in place."""
         try:
-            overview = self.service.overview(board.case_number)
+            overview = self.service.queries.overview(board.case_number)
             text, body = blocks.remiss_status_message(self.texts, overview)
             actions = [button(self.texts, "summary_preview", ids.SUMMARY_PREVIEW, board.case_number)]
             if overview.remiss.is_open:
@@ -370,18 +373,18 @@ class Courier:
                     metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
                 )
                 self._learn(board.channel, response)
-                self.service.status_rendered(board, str(response["ts"]))
+                self.service.delivery.status_rendered(board, str(response["ts"]))
             else:
                 self.client.chat_update(channel=self._dm_channel(board.channel), ts=board.ts, text=text, blocks=body)
-                self.service.status_rendered(board, board.ts)
+                self.service.delivery.status_rendered(board, board.ts)
         except SlackApiError as error:
             if error.response.status_code == 429:
                 self._pause(_retry_after(error))
             log.warning("Status message of %s not updated: %s", board.case_number, error.response.get("error"))
-            self.service.release_status(board)
+            self.service.delivery.release_status(board)
         except Exception:
             log.exception("Status message of %s not updated", board.case_number)
-            self.service.release_status(board)
+            self.service.delivery.release_status(board)
 
 
 def _with_key(found: Any, key: str, channel: str) -> tuple[str, str] | None:

@@ -33,7 +33,8 @@ from bot.core.domain.remiss import (
     RemissStatus,
     suggested_question_kind,
 )
-from bot.core.service import Actor, RemissInput, RemissService, SendReport
+from bot.core.usecases import UseCases
+from bot.core.usecases.results import Actor, RemissInput, SendReport
 from handlers import HandlerContext, event_id, ids, payload
 from handlers.blocks import (
     MESSAGE_BLOCK_LIMIT,
@@ -266,17 +267,17 @@ class PendingForms:
     """Previews too large for private_metadata (3000 characters) are kept in the database by view id, so
     any replica can take the next step and a restart loses nothing; most forms travel in the view itself."""
 
-    def __init__(self, service: RemissService) -> None:
+    def __init__(self, service: UseCases) -> None:
         self.service = service
 
     def put(self, key: str, value: str) -> None:
-        self.service.keep_form(key, value)
+        self.service.edge.keep_form(key, value)
 
     def get(self, key: str) -> str | None:
-        return self.service.kept_form(key)
+        return self.service.edge.kept_form(key)
 
     def discard(self, key: str) -> None:
-        self.service.drop_form(key)
+        self.service.edge.drop_form(key)
 
     def encode(self, pending: PendingRemiss, view_id: str) -> str:
         """The preview's private_metadata: the pending remiss itself, or a reference to it here."""
@@ -460,7 +461,7 @@ def form_view(
             hint=part("questions_hint"),
         ),
     ]
-    blocks += _recipient_inputs(part, directory, ctx.service.sender_key, values, bid)
+    blocks += _recipient_inputs(part, directory, ctx.service.config.sender_key, values, bid)
     contact: dict[str, Any] = {"type": "users_select"}
     if values.contact_user:
         contact["initial_user"] = values.contact_user
@@ -550,7 +551,7 @@ def preview_view(
 
 def _deadline_flag(ctx: HandlerContext, deadline: date) -> list[Block]:
     """A deadline on a weekend or holiday is accepted, but the coordinator is told before saving."""
-    report = ctx.service.window_report(deadline)
+    report = ctx.service.drafting.window_report(deadline)
     if report.deadline_is_working_day:
         return []
     text = ctx.texts.render(
@@ -558,7 +559,7 @@ def _deadline_flag(ctx: HandlerContext, deadline: date) -> list[Block]:
         part="deadline_not_working_day",
         deadline=deadline,
         holiday=report.deadline_holiday,
-        last_working_day=working_day_on_or_before(ctx.service.calendar, deadline),
+        last_working_day=working_day_on_or_before(ctx.service.config.calendar, deadline),
     )
     return [section(text)]
 
@@ -623,10 +624,10 @@ def sent_message(ctx: HandlerContext, report: SendReport) -> tuple[str, list[Blo
         lines.append(ctx.texts.render("slack/create_draft.j2", part="unreachable", remiss=remiss, names=names))
     window = report.window
     if window is not None and (window.short or window.spans_christmas or window.spans_summer):
-        threshold = ctx.service.short_window_days
+        threshold = ctx.service.config.short_window_days
         lines.append(ctx.texts.render("slack/create_draft.j2", part="window", window=window, threshold=threshold))
     head = [section(line) for line in lines]
-    shown = _shown_remiss(ctx, ctx.service.directory(), remiss, sum(len(line) for line in lines))
+    shown = _shown_remiss(ctx, ctx.service.directory.directory(), remiss, sum(len(line) for line in lines))
     return "\n".join(lines), [*head, *shown]
 
 
@@ -666,7 +667,7 @@ def check_form(
         result.errors[DOCUMENTS] = texts.render("slack/create_form.j2", part="error_document_line", line=line)
         documents = ()
     try:
-        keys = recipient_keys(values, directory, service.sender_key)
+        keys = recipient_keys(values, directory, service.config.sender_key)
         if not keys:
             refuse(DomainError(ErrorCode.NO_RECIPIENTS, field=RECIPIENTS))
     except DomainError as error:  # a key that left the directory while the form was open
@@ -677,7 +678,7 @@ def check_form(
             case_number=form.editing or values.case_number,
             title=values.title,
             description=values.description,
-            sender_key=service.sender_key,
+            sender_key=service.config.sender_key,
             coordinators=(actor.user_id,),
             contact=contact_name,
             questions=[(q, suggested_question_kind(q)) for q in values.question_texts()],
@@ -713,7 +714,7 @@ def _deadline(ctx: HandlerContext, values: FormValues, today: date, errors: dict
         if picked is None:
             errors[DEADLINE] = ctx.texts.error(DomainError(ErrorCode.FIELD_REQUIRED, field=DEADLINE))
         return picked
-    parsed = parse_swedish_date(text, today=today, tz=ctx.service.tz)
+    parsed = parse_swedish_date(text, today=today, tz=ctx.service.config.tz)
     if parsed is None:
         errors[DEADLINE] = part("error_deadline_unparseable", text=text)
     elif picked is not None and picked != parsed:
@@ -723,7 +724,7 @@ def _deadline(ctx: HandlerContext, values: FormValues, today: date, errors: dict
 
 def _remiss_exists(ctx: HandlerContext, case_number: str) -> bool:
     try:
-        ctx.service.overview(case_number)
+        ctx.service.queries.overview(case_number)
     except DomainError as error:
         if error.code is ErrorCode.UNKNOWN_REMISS:
             return False
@@ -734,7 +735,7 @@ def _remiss_exists(ctx: HandlerContext, case_number: str) -> bool:
 def _kept_kinds(ctx: HandlerContext, case_number: str, remiss: Remiss) -> tuple[Question, ...]:
     """When editing, a question the draft already had keeps the kind the coordinator chose; only new
     questions get a suggestion."""
-    before = {q.text: q.kind for q in ctx.service.overview(case_number).remiss.questions}
+    before = {q.text: q.kind for q in ctx.service.queries.overview(case_number).remiss.questions}
     return tuple(replace(q, kind=before.get(q.text, q.kind)) for q in remiss.questions)
 
 
@@ -767,7 +768,7 @@ def open_new_form(
         else:  # a global shortcut has no channel to answer in
             client.views_open(trigger_id=trigger_id, view=notice_view(ctx, refusal))
         return
-    view = form_view(ctx, ctx.service.directory(), FormValues(contact_user=user_id), FormContext())
+    view = form_view(ctx, ctx.service.directory.directory(), FormValues(contact_user=user_id), FormContext())
     client.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -784,7 +785,7 @@ def submit_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], ac
         )
         return
     contact_name = _user_name(client, values.contact_user) if values.contact_user else form.contact_name
-    directory = ctx.service.directory()
+    directory = ctx.service.directory.directory()
     checked = check_form(ctx, actor, values, form, directory, contact_name)
     if checked.remiss is None or checked.pending is None:
         ack(response_action="errors", errors=_error_blocks(checked.errors, values, form, view))
@@ -809,11 +810,15 @@ def submit_preview(ctx: HandlerContext, client: WebClient, body: dict[str, Any],
     try:
         data = pending.remiss_input(kinds)
         case = pending.context.editing
-        remiss = ctx.service.update_draft(actor, case, data) if case else ctx.service.create_draft(actor, data)
+        remiss = (
+            ctx.service.drafting.update_draft(actor, case, data)
+            if case
+            else ctx.service.drafting.create_draft(actor, data)
+        )
     except DomainError as error:
         # Something changed since the preview (the case number was taken, midnight passed): back to the form.
         banner = f":warning: {ctx.texts.error(error)}"
-        view_back = form_view(ctx, ctx.service.directory(), pending.form, pending.context, banner=banner)
+        view_back = form_view(ctx, ctx.service.directory.directory(), pending.form, pending.context, banner=banner)
         ack(response_action="update", view=view_back)
         return
     ack()
@@ -828,7 +833,7 @@ def submit_preview(ctx: HandlerContext, client: WebClient, body: dict[str, Any],
 
 def show_draft(ctx: HandlerContext, client: WebClient, user_id: str, remiss: Remiss, pending: PendingRemiss) -> None:
     """The draft message with Skicka remissen and Ändra: in place of the one being edited, or anew."""
-    text, blocks = draft_message(ctx, ctx.service.directory(), remiss, pending.recipients)
+    text, blocks = draft_message(ctx, ctx.service.directory.directory(), remiss, pending.recipients)
     if pending.context.message is not None:
         channel, ts = pending.context.message
         try:
@@ -846,7 +851,7 @@ def back_to_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], f
     if pending is None:
         shown = notice_view(ctx, ctx.texts.render("slack/create_preview.j2", part="form_lost"))
     else:
-        shown = form_view(ctx, ctx.service.directory(), pending.form, pending.context)
+        shown = form_view(ctx, ctx.service.directory.directory(), pending.form, pending.context)
     view_id, hash_ = payload.string(view, "id", "view"), payload.string(view, "hash", "view", required=False)
     client.views_update(view_id=view_id, hash=hash_ or None, view=shown)
 
@@ -855,7 +860,7 @@ def send_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> 
     """Skicka remissen: the service sends (via the outbox); the draft message says when and to how many."""
     actor = ctx.service.actor(str(body["user"]["id"]))
     case_number = payload.action_value(body)
-    report = ctx.service.send(actor, case_number)  # refusals (sent already, not coordinator) become ephemerals
+    report = ctx.service.drafting.send(actor, case_number)  # refusals (sent already, not coordinator) become ephemerals
     text, blocks = sent_message(ctx, report)
     container = body.get("container") or {}
     client.chat_update(channel=container["channel_id"], ts=container["message_ts"], text=text, blocks=blocks)
@@ -866,7 +871,7 @@ def edit_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> 
     actor = ctx.service.actor(str(body["user"]["id"]))
     if not actor.is_coordinator:
         raise DomainError(ErrorCode.NOT_COORDINATOR)
-    overview = ctx.service.overview(payload.action_value(body))
+    overview = ctx.service.queries.overview(payload.action_value(body))
     remiss = overview.remiss
     if remiss.status is not RemissStatus.DRAFT:
         raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=remiss.case_number)
@@ -874,7 +879,9 @@ def edit_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> 
     message = (str(container["channel_id"]), str(container["message_ts"])) if container.get("message_ts") else None
     form = FormContext(editing=remiss.case_number, message=message, contact_name=remiss.contact)
     values = FormValues.from_remiss(remiss, [row.recipient.organisation_key for row in overview.rows])
-    client.views_open(trigger_id=body["trigger_id"], view=form_view(ctx, ctx.service.directory(), values, form))
+    client.views_open(
+        trigger_id=body["trigger_id"], view=form_view(ctx, ctx.service.directory.directory(), values, form)
+    )
 
 
 def open_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> None:
@@ -929,7 +936,7 @@ def create_from_document(ctx: HandlerContext, client: WebClient, body: dict[str,
     file_id = payload.action_value(body)
     form = FormContext()
     reading = _form_text(ctx, "reading_document")
-    view = form_view(ctx, ctx.service.directory(), FormValues(contact_user=user_id), form, banner=reading)
+    view = form_view(ctx, ctx.service.directory.directory(), FormValues(contact_user=user_id), form, banner=reading)
     opened = client.views_open(trigger_id=body["trigger_id"], view=view)
     try:
         file = client.files_info(file=file_id)["file"]
@@ -952,7 +959,7 @@ def fill_form_from_document(
 ) -> None:
     """Download the file with the bot token, run the importer and fill the form with what it found."""
     name = str(file.get("name") or file.get("title") or "dokument")
-    directory = ctx.service.directory()
+    directory = ctx.service.directory.directory()
     try:
         found = _import_from_slack(ctx, client, file, name, directory)
     except Exception as failure:
@@ -965,7 +972,7 @@ def fill_form_from_document(
         _update_form(ctx, client, root_view_id, FormValues(contact_user=contact_user), form, notes)
         return
     contact = _user_by_email(client, found.contact.email) if found.contact and found.contact.email else ""
-    values = FormValues.from_import(found, ctx.service.sender_key, contact or contact_user)
+    values = FormValues.from_import(found, ctx.service.config.sender_key, contact or contact_user)
     notes = [_form_text(ctx, "imported", name=name)]
     notes += [_form_text(ctx, "import_cut", field=f, limit=MAX_LENGTH[f]) for f in values.longer_than_inputs()]
     notes += [_form_text(ctx, "import_warning", message=w.message) for w in found.warnings]
@@ -1009,7 +1016,9 @@ def _update_form(
     ctx: HandlerContext, client: WebClient, view_id: str, values: FormValues, form: FormContext, notes: list[str]
 ) -> None:
     try:
-        client.views_update(view_id=view_id, view=form_view(ctx, ctx.service.directory(), values, form, notes=notes))
+        client.views_update(
+            view_id=view_id, view=form_view(ctx, ctx.service.directory.directory(), values, form, notes=notes)
+        )
     except SlackApiError as error:  # the coordinator closed the form meanwhile
         log.info("Could not fill the form %s: %s", view_id, error.response.get("error"))
 
@@ -1129,6 +1138,6 @@ def register(app: App, ctx: HandlerContext) -> None:
     def _document(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         def offer_once() -> None:
             # A failed offer is forgotten, so Slack's next delivery of the event offers again.
-            ctx.service.once(event_id(body), lambda: offer_import(ctx, client, event))
+            ctx.service.edge.once(event_id(body), lambda: offer_import(ctx, client, event))
 
         after_ack(ctx, event, None, offer_once)

@@ -18,7 +18,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.outbox import MessageKind, OutboxMessage
 from bot.core.domain.remiss import Remiss
-from bot.core.service import Actor, Delivery, RecipientRow
+from bot.core.usecases.results import Actor, Delivery, RecipientRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, plain_text, section, view_value
 from handlers.errors import after_ack, on_action
@@ -149,7 +149,7 @@ def _read_date(ctx: HandlerContext, view: dict[str, Any], errors: dict[str, str]
         if picked is None:
             errors[DATE_TEXT] = _part(ctx, "error_date_missing")
         return picked
-    parsed = parse_swedish_date(text, today=ctx.service.today(), tz=ctx.service.tz)
+    parsed = parse_swedish_date(text, today=ctx.service.today(), tz=ctx.service.config.tz)
     if parsed is None:
         errors[DATE_TEXT] = _part(ctx, "error_date_unparseable", text=text)
     elif picked is not None and picked != parsed:
@@ -176,12 +176,12 @@ def _coordinator(ctx: HandlerContext, user_id: str) -> Actor:
 
 def _recipient_row(ctx: HandlerContext, request: ExtensionRequest) -> tuple[Remiss, RecipientRow]:
     """The remiss and the requesting recipient as they are now."""
-    overview = ctx.service.overview(request.case_number)
+    overview = ctx.service.queries.overview(request.case_number)
     return overview.remiss, next(r for r in overview.rows if r.organisation.key == request.organisation_key)
 
 
 def _pending(ctx: HandlerContext, request_id: int) -> ExtensionRequest:
-    request = ctx.service.extension_request(request_id)
+    request = ctx.service.deadlines.extension_request(request_id)
     if not request.is_pending:
         raise DomainError(
             ErrorCode.REQUEST_ALREADY_DECIDED, state=request.state.value, decided_by=request.decided_by or ""
@@ -193,7 +193,7 @@ def _pending(ctx: HandlerContext, request_id: int) -> ExtensionRequest:
 def open_request(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     """From the remiss DM, a reminder or the App Home: the form, for an official of a recipient on an open remiss."""
     target = Target.of_action(body)
-    row = ctx.service.answer_context(
+    row = ctx.service.answering.answer_context(
         ctx.service.actor(acting_user(body)), target.ref.case_number, target.ref.organisation_key
     )
     row.remiss.require_open()
@@ -228,8 +228,8 @@ def submit_request(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: di
     if not errors and wanted is not None:
         try:
             actor = ctx.service.actor(acting_user(body))
-            row = ctx.service.answer_context(actor, case_number, organisation_key)
-            ctx.service.request_extension(actor, case_number, organisation_key, wanted, reason)
+            row = ctx.service.answering.answer_context(actor, case_number, organisation_key)
+            ctx.service.deadlines.request_extension(actor, case_number, organisation_key, wanted, reason)
             sent = _part(ctx, "request_sent", remiss=row.remiss, requested=wanted, deadline=row.recipient.deadline)
         except DomainError as error:
             errors[_date_block(view)] = ctx.texts.error(error)
@@ -261,7 +261,7 @@ def show_decided(ctx: HandlerContext, client: WebClient, place: RequestPlace, re
             organisation_key=request.organisation_key,
         ),
         remiss=remiss,
-        sender_name=ctx.service.sender_name(remiss),
+        sender_name=ctx.service.directory.sender_name(remiss),
         today=ctx.service.today(),
         organisation=row.organisation,
         recipient=row.recipient,
@@ -278,10 +278,12 @@ def grant(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     """Bevilja: the date asked for. A second click finds it decided, shows that, and says so."""
     place = RequestPlace.of_action(body)
     try:
-        decided = ctx.service.decide_extension(ctx.service.actor(acting_user(body)), place.request_id, grant=True)
+        decided = ctx.service.deadlines.decide_extension(
+            ctx.service.actor(acting_user(body)), place.request_id, grant=True
+        )
     except DomainError as error:
         if error.code is ErrorCode.REQUEST_ALREADY_DECIDED:
-            show_decided(ctx, client, place, ctx.service.extension_request(place.request_id))
+            show_decided(ctx, client, place, ctx.service.deadlines.extension_request(place.request_id))
         raise
     show_decided(ctx, client, place, decided)
 
@@ -317,13 +319,13 @@ def submit_grant_other_date(
     decided: ExtensionRequest | None = None
     if not errors and granted is not None:
         try:
-            request = ctx.service.extension_request(place.request_id)
+            request = ctx.service.deadlines.extension_request(place.request_id)
             current = _decision_context(ctx, request)
             if granted <= current["deadline"]:
                 errors[_date_block(view)] = _part(ctx, "error_grant_not_later", **current)
             else:
                 actor = ctx.service.actor(acting_user(body))
-                decided = ctx.service.decide_extension(actor, place.request_id, grant=True, deadline=granted)
+                decided = ctx.service.deadlines.decide_extension(actor, place.request_id, grant=True, deadline=granted)
         except DomainError as error:
             errors[_date_block(view)] = ctx.texts.error(error)
     if errors or decided is None:
@@ -354,7 +356,7 @@ def submit_refuse(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dic
     if not errors:
         try:
             actor = ctx.service.actor(acting_user(body))
-            decided = ctx.service.decide_extension(actor, place.request_id, grant=False, note=note)
+            decided = ctx.service.deadlines.decide_extension(actor, place.request_id, grant=False, note=note)
         except DomainError as error:
             errors[NOTE] = ctx.texts.error(error)
     if errors or decided is None:
@@ -369,7 +371,7 @@ def submit_refuse(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dic
 def open_change_deadline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     case_number = payload.action_value(body)
     _coordinator(ctx, acting_user(body))
-    remiss = ctx.service.overview(case_number).remiss
+    remiss = ctx.service.queries.overview(case_number).remiss
     remiss.require_open()
     intro = _part(ctx, "change_deadline_intro", remiss=remiss)
     reason = _text_block(ctx, "change_deadline_reason", REASON, optional=True)
@@ -395,7 +397,9 @@ def submit_change_deadline(ctx: HandlerContext, ack: Ack, body: dict[str, Any], 
     reason = _check_length(ctx, view, REASON, "change_deadline_reason", errors)
     if not errors and new_deadline is not None:
         try:
-            ctx.service.change_deadline(ctx.service.actor(acting_user(body)), case_number, new_deadline, reason)
+            ctx.service.deadlines.change_deadline(
+                ctx.service.actor(acting_user(body)), case_number, new_deadline, reason
+            )
         except DomainError as error:
             errors[_date_block(view)] = ctx.texts.error(error)
     if errors or new_deadline is None:

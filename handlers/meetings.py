@@ -98,7 +98,7 @@ def open_meetings_form(
     ctx: HandlerContext, client: WebClient, trigger_id: str, user_id: str, wanted: str, respond: Respond
 ) -> None:
     """Open the form for the user's organisation (or the one named, when they may edit several)."""
-    choices = ctx.service.editable_organisations(ctx.service.actor(user_id))
+    choices = ctx.service.directory.editable_organisations(ctx.service.actor(user_id))
     if not choices:
         respond(text=_t(ctx, "not_an_official"), response_type="ephemeral")
         return
@@ -122,7 +122,7 @@ def switch_organisation(ctx: HandlerContext, body: dict[str, Any], client: WebCl
     """The picker changed: show that organisation's dates instead (the same modal, updated in place)."""
     user_id = str(body["user"]["id"])
     key = payload.string(payload.mapping(payload.action(body).get("selected_option"), "option"), "value", "option")
-    choices = ctx.service.editable_organisations(ctx.service.actor(user_id))
+    choices = ctx.service.directory.editable_organisations(ctx.service.actor(user_id))
     chosen = next((o for o in choices if o.key == key), None)
     if chosen is None:
         return
@@ -174,7 +174,7 @@ def submit_meetings(
             lead_days = int(lead_text)
     if not errors:
         try:
-            organisation = ctx.service.set_meetings(ctx.service.actor(user_id), key, meetings, lead_days)
+            organisation = ctx.service.directory.set_meetings(ctx.service.actor(user_id), key, meetings, lead_days)
         except DomainError as error:
             errors[MEETINGS_BLOCK] = ctx.texts.error(error)
     if errors:

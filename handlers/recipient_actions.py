@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import ResponseKind
-from bot.core.service import AssignmentRow
+from bot.core.usecases.results import AssignmentRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, context, plain_text, section, view_value
 from handlers.errors import after_ack, on_action
@@ -103,7 +103,7 @@ def _update_message(ctx: HandlerContext, client: WebClient, target: Target, text
     """Edit the remiss DM the button was on, if it is one; the change itself is already stored."""
     if not target.channel or not target.ts:
         return
-    found = ctx.service.recipient_of_message(target.channel, target.ts)
+    found = ctx.service.delivery.recipient_of_message(target.channel, target.ts)
     if found != (target.ref.case_number, target.ref.organisation_key):
         return
     try:
@@ -113,12 +113,14 @@ def _update_message(ctx: HandlerContext, client: WebClient, target: Target, text
 
 
 def _sender_name(ctx: HandlerContext, row: AssignmentRow) -> str:
-    return ctx.service.directory().require(row.remiss.sender_key).name
+    return ctx.service.directory.directory().require(row.remiss.sender_key).name
 
 
 def refresh_remiss_message(ctx: HandlerContext, client: WebClient, target: Target, user_id: str) -> None:
     """Show the recipient's state now, with the buttons that fit it."""
-    row = ctx.service.answer_context(ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key)
+    row = ctx.service.answering.answer_context(
+        ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key
+    )
     text, blocks = remiss_message(
         ctx.texts,
         row.remiss,
@@ -149,7 +151,7 @@ def decline_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> Blo
 def open_decline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     target = Target.of_action(body)
     actor = ctx.service.actor(acting_user(body))
-    row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
+    row = ctx.service.answering.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
     _require_unanswered(row)
     client.views_open(trigger_id=body["trigger_id"], view=decline_view(ctx, row, target))
 
@@ -164,7 +166,9 @@ def submit_decline(
     problem = _too_long(ctx, "decline_reason", reason, MAX_REASON)
     if problem is None:
         try:
-            ctx.service.decline(ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key, reason)
+            ctx.service.answering.decline(
+                ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key, reason
+            )
         except DomainError as error:
             problem = ctx.texts.error(error)
     if problem is not None:
@@ -179,7 +183,7 @@ def withdraw(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> No
     """Withdraw the current answer or decline; a second click finds nothing and gets the domain's refusal."""
     target = Target.of_action(body)
     user_id = acting_user(body)
-    ctx.service.withdraw(ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key)
+    ctx.service.answering.withdraw(ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key)
     refresh_remiss_message(ctx, client, target, user_id)
 
 
@@ -203,7 +207,7 @@ def hand_over_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> B
 def open_hand_over(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     target = Target.of_action(body)
     actor = ctx.service.actor(acting_user(body))
-    row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
+    row = ctx.service.answering.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
     row.remiss.require_open()
     client.views_open(trigger_id=body["trigger_id"], view=hand_over_view(ctx, row, target))
 
@@ -242,8 +246,8 @@ def submit_hand_over(
         errors[NOTE_BLOCK] = problem
     if not errors:
         try:
-            row = ctx.service.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
-            ctx.service.hand_over(actor, target.ref.case_number, target.ref.organisation_key, colleague, note)
+            row = ctx.service.answering.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
+            ctx.service.answering.hand_over(actor, target.ref.case_number, target.ref.organisation_key, colleague, note)
         except DomainError as error:
             errors[COLLEAGUE_BLOCK] = ctx.texts.error(error)
     if errors:

@@ -12,7 +12,7 @@ from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import MessageKind
 from bot.core.domain.reminders import ReminderKind
 from bot.core.domain.remiss import Remiss
-from bot.core.service import Delivery, RemissOverview
+from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
 from handlers.payload import TamperedPayload
 from handlers.remiss_blocks import button

@@ -74,8 +74,8 @@ def intend_to_answer(ctx: HandlerContext, body: dict[str, Any], client: WebClien
     """Recorded (the remiss counts as opened); the nudge's question gives way to thanks and Svara."""
     ref = _ref(body)
     actor = ctx.service.actor(acting_user(body))
-    ctx.service.intend_to_answer(actor, ref.case_number, ref.organisation_key)
-    row = ctx.service.answer_context(actor, ref.case_number, ref.organisation_key)
+    ctx.service.reminding.intend_to_answer(actor, ref.case_number, ref.organisation_key)
+    row = ctx.service.answering.answer_context(actor, ref.case_number, ref.organisation_key)
     line = ctx.texts.render(
         REPLIES, part="intends", organisation=row.organisation, remiss=row.remiss, deadline=row.recipient.deadline
     )
@@ -97,8 +97,8 @@ def snooze(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond
         if until is None:
             raise payload.TamperedPayload("a snooze without a date")
     actor = ctx.service.actor(acting_user(body))
-    day = ctx.service.snooze(actor, ref.case_number, ref.organisation_key, until)
-    at = ctx.service.reminder_policy_for(ref.case_number).send_at.strftime("%H:%M")
+    day = ctx.service.reminding.snooze(actor, ref.case_number, ref.organisation_key, until)
+    at = ctx.service.reminding.reminder_policy_for(ref.case_number).send_at.strftime("%H:%M")
     line = ctx.texts.render(REPLIES, part="snoozed", day=day, at=at)
     _edit_message(client, body, respond, _replace_block(_blocks_of(body), SNOOZE_BLOCK, [context(line)]), line)
 
@@ -108,8 +108,8 @@ def remind_again(ctx: HandlerContext, body: dict[str, Any], client: WebClient, r
     """One reminder to a late recipient now; its row in the escalation says who sent it and when."""
     ref = _ref(body)
     user_id = acting_user(body)
-    recipient = ctx.service.remind_again(ctx.service.actor(user_id), ref.case_number, ref.organisation_key)
-    organisation = ctx.service.directory().require(ref.organisation_key)
+    recipient = ctx.service.reminding.remind_again(ctx.service.actor(user_id), ref.case_number, ref.organisation_key)
+    organisation = ctx.service.directory.directory().require(ref.organisation_key)
     if recipient.is_answered():
         line = ctx.texts.render(REPLIES, part="already_answered", organisation=organisation)
     else:

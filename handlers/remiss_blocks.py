@@ -10,7 +10,7 @@ from typing import Any
 from bot.adapters.rendering import Texts, cut_slack_text
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.remiss import AuditEntry, Recipient, RecipientStatus, Remiss
-from bot.core.service import AssignmentRow, RemissOverview
+from bot.core.usecases.results import AssignmentRow, RemissOverview
 from handlers import blocks, ids
 from handlers.blocks import (
     MESSAGE_TEXT_BUDGET,

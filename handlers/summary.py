@@ -80,7 +80,7 @@ def publish(ctx: HandlerContext, client: WebClient, user_id: str, case_number: s
     files = render_files(summary, ctx.texts)
     comment = ctx.texts.render("slack/summary.j2", part="published", case_number=summary.case_number, user=user_id)
     client.files_upload_v2(
-        channel=ctx.service.status_channel or channel,
+        channel=ctx.service.config.status_channel or channel,
         initial_comment=comment,
         file_uploads=[{"content": data, "filename": name, "title": name} for name, data in files],
     )

@@ -17,7 +17,7 @@ from bot.bootstrap import Core, build_core
 from bot.cli import main
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.remiss import QuestionKind, RemissStatus
-from bot.core.service import Actor, RemissInput
+from bot.core.usecases.results import Actor, RemissInput
 from bot.settings import load_settings
 from devtools.clocks import FakeClock
 
@@ -203,7 +203,7 @@ def test_import_with_save_stores_a_draft_to_review_and_refuses_a_second_copy(
     assert "Utkastet är sparat som STK-2031-12" in out
     core = build_core(load_settings())
     try:
-        overview = core.service.overview("STK-2031-12")
+        overview = core.service.queries.overview("STK-2031-12")
     finally:
         core.close()
     assert overview.remiss.status is RemissStatus.DRAFT
@@ -322,18 +322,18 @@ def sent_remiss(sent_at: datetime, deadline: date) -> tuple[FakeClock, Core]:
     clock = FakeClock(sent_at)
     core = build_core(load_settings(), clock=clock)
     service = core.service
-    service.replace_directory(parse_directory(REMINDER_DIRECTORY))
+    service.directory.replace_directory(parse_directory(REMINDER_DIRECTORY))
     keys = ["tekniska-namnden", "miljonamnden", "stadsbyggnadsnamnden", "mkb"]
     question = [("Hur ser nämnden på förslaget?", QuestionKind.FREE_TEXT)]
-    service.create_draft(MIA, RemissInput("STK-2023-137", "Områdeslyft", question, deadline, keys))
-    service.send(MIA, "STK-2023-137")
+    service.drafting.create_draft(MIA, RemissInput("STK-2023-137", "Områdeslyft", question, deadline, keys))
+    service.drafting.send(MIA, "STK-2023-137")
     return clock, core
 
 
 def walk(core: Core, clock: FakeClock, until: datetime) -> None:
     while clock.now() < until:
         clock.advance(timedelta(minutes=30))
-        core.service.remind()
+        core.service.reminding.remind()
 
 
 def lines_of(out: str, organisation: str) -> list[str]:
@@ -349,10 +349,10 @@ def test_reminders_plan_lists_every_reminder_per_recipient_with_its_time_reason_
     try:
         service = core.service
         walk(core, clock, datetime(2023, 10, 3, 10, 0, tzinfo=STOCKHOLM))
-        service.record_opened(Actor("U0BERTIL"), "STK-2023-137", "miljonamnden")
-        service.decline(Actor("U0CARL"), "STK-2023-137", "stadsbyggnadsnamnden", "Berör inte nämnden")
+        service.answering.record_opened(Actor("U0BERTIL"), "STK-2023-137", "miljonamnden")
+        service.answering.decline(Actor("U0CARL"), "STK-2023-137", "stadsbyggnadsnamnden", "Berör inte nämnden")
         walk(core, clock, datetime(2023, 10, 5, 12, 0, tzinfo=STOCKHOLM))
-        service.snooze(Actor("U0BERTIL"), "STK-2023-137", "miljonamnden", date(2023, 11, 20))
+        service.reminding.snooze(Actor("U0BERTIL"), "STK-2023-137", "miljonamnden", date(2023, 11, 20))
     finally:
         core.close()
 
@@ -434,7 +434,7 @@ def test_a_reminder_sent_late_after_an_outage_shows_when_it_went(capsys: pytest.
     clock, core = sent_remiss(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM), date(2023, 11, 30))
     try:
         clock.set(datetime(2023, 10, 5, 11, 20, tzinfo=STOCKHOLM))  # the bot was down from before 09:00
-        core.service.remind()
+        core.service.reminding.remind()
     finally:
         core.close()
     _, out, _ = run(capsys, "reminders", "plan", "STK-2023-137")
@@ -455,10 +455,10 @@ def test_reminders_of_an_unknown_remiss_get_one_swedish_line_and_exit_2(capsys: 
 def test_a_draft_has_no_reminders_until_it_is_sent(capsys: pytest.CaptureFixture[str]) -> None:
     core = build_core(load_settings())
     try:
-        core.service.replace_directory(parse_directory(REMINDER_DIRECTORY))
+        core.service.directory.replace_directory(parse_directory(REMINDER_DIRECTORY))
         question = [("Fråga?", QuestionKind.FREE_TEXT)]
         deadline = date.today() + timedelta(days=40)
-        core.service.create_draft(MIA, RemissInput("STK-2031-1", "Utkast", question, deadline, ["mkb"]))
+        core.service.drafting.create_draft(MIA, RemissInput("STK-2031-1", "Utkast", question, deadline, ["mkb"]))
     finally:
         core.close()
     code, out, _ = run(capsys, "reminders", "plan", "STK-2031-1")
@@ -550,12 +550,12 @@ def test_status_and_reminders_plan_print_no_control_character_from_a_title(capsy
     clock = FakeClock(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM))
     core = build_core(load_settings(), clock=clock)
     try:
-        core.service.replace_directory(parse_directory(REMINDER_DIRECTORY))
+        core.service.directory.replace_directory(parse_directory(REMINDER_DIRECTORY))
         title = "Områdeslyft\x1b]0;kapad\x07\x1b[2J\r\x9bslut\x00\x7f\x85"
         question = [("Hur ser nämnden på förslaget?\x1b[31m", QuestionKind.FREE_TEXT)]
         keys = ["tekniska-namnden", "miljonamnden"]
-        core.service.create_draft(MIA, RemissInput("STK-2023-137", title, question, date(2023, 11, 30), keys))
-        core.service.send(MIA, "STK-2023-137")
+        core.service.drafting.create_draft(MIA, RemissInput("STK-2023-137", title, question, date(2023, 11, 30), keys))
+        core.service.drafting.send(MIA, "STK-2023-137")
     finally:
         core.close()
 

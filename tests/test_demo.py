@@ -17,7 +17,7 @@ from bot import cli
 from bot.bootstrap import build_core
 from bot.core.domain.reminders import ReminderKind, ReminderState
 from bot.core.domain.remiss import AuditAction, QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
-from bot.core.service import RemissService
+from bot.core.usecases import UseCases
 from bot.settings import load_settings
 from devtools.demo import DemoRemiss, load_scenario, run_demo
 from devtools.demo.golden import differences, kept, normalise
@@ -58,34 +58,34 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
 
 
 @pytest.fixture(scope="module")
-def service(played: Played) -> Iterator[RemissService]:
+def service(played: Played) -> Iterator[UseCases]:
     """The database the demo left behind, opened as `remissbot status` opens it."""
     core = build_core(load_settings({"DATABASE_URL": played.database_url}))
     yield core.service
     core.close()
 
 
-def recipient(service: RemissService, key: str) -> Recipient:
-    return next(row.recipient for row in service.overview(CASE).rows if row.organisation.key == key)
+def recipient(service: UseCases, key: str) -> Recipient:
+    return next(row.recipient for row in service.queries.overview(CASE).rows if row.organisation.key == key)
 
 
 def test_the_coordinator_creates_the_remiss_in_the_form_and_it_reaches_all_fifteen_officials(
-    played: Played, service: RemissService
+    played: Played, service: UseCases
 ) -> None:
     text = played.transcript
     assert "Sista svarsdatum tolkades som torsdag 30 november 2023 (du skrev «30 november»)." in text
     assert "Skickad 2 oktober 2023 kl. 09:00 till 15 remissinstanser." in text
     assert "15 handläggare har fått remissen som direktmeddelande" in text
-    remiss = service.overview(CASE).remiss
+    remiss = service.queries.overview(CASE).remiss
     assert remiss.status is RemissStatus.SENT
     assert (remiss.created_by, remiss.contact, remiss.deadline) == (COORDINATOR.id, "Mia Idestrom", date(2023, 11, 30))
     assert [q.kind for q in remiss.questions][-1] is QuestionKind.ORGANISATION_CHOICE
-    assert len(service.overview(CASE).rows) == 15
+    assert len(service.queries.overview(CASE).rows) == 15
 
 
-def test_the_final_status_shows_who_answered_declined_and_is_late(played: Played, service: RemissService) -> None:
+def test_the_final_status_shows_who_answered_declined_and_is_late(played: Played, service: UseCases) -> None:
     assert "11 av 15 har svarat, 1 avstår, 3 försenade; sista svarsdatum torsdag 30 november 2023" in played.transcript
-    counts = service.overview(CASE).counts
+    counts = service.queries.overview(CASE).counts
     assert counts[RecipientStatus.SUBMITTED] == 11
     assert counts[RecipientStatus.DECLINED] == 1
     assert counts[RecipientStatus.OVERDUE] == 3
@@ -101,7 +101,7 @@ def test_the_demo_runs_with_the_manifests_scopes_and_needs_no_other(played: Play
     assert played.slack.scope_refusals == []
 
 
-def test_the_delegation_and_the_chat_answers_are_stored(service: RemissService) -> None:
+def test_the_delegation_and_the_chat_answers_are_stored(service: UseCases) -> None:
     delegation = recipient(service, "forskolenamnden").current_response
     assert delegation is not None and delegation.kind is ResponseKind.DELEGATION
     assert delegation.content.decided_by == "Förskoledirektören enligt delegationsordningen p. 1.4"
@@ -114,9 +114,9 @@ def test_the_delegation_and_the_chat_answers_are_stored(service: RemissService) 
     assert answers[4] == "Stadsbyggnadsnämnden, med grundskolenämnden som part i varje område."
 
 
-def test_the_hand_over_is_in_the_audit_trail_and_the_colleague_answered(service: RemissService) -> None:
+def test_the_hand_over_is_in_the_audit_trail_and_the_colleague_answered(service: UseCases) -> None:
     key = "gymnasie-och-vuxenutbildningsnamnden"
-    [handed] = [e for e in service.audit_trail(CASE) if e.action is AuditAction.HANDED_OVER]
+    [handed] = [e for e in service.queries.audit_trail(CASE) if e.action is AuditAction.HANDED_OVER]
     assert handed.organisation_key == key
     assert handed.details_dict["to"] == COLLEAGUE.id
     answered = recipient(service, key)
@@ -124,7 +124,7 @@ def test_the_hand_over_is_in_the_audit_trail_and_the_colleague_answered(service:
     assert answered.current_response is not None and answered.current_response.author == COLLEAGUE.id
 
 
-def test_the_answer_of_more_than_10000_characters_is_stored_whole(played: Played, service: RemissService) -> None:
+def test_the_answer_of_more_than_10000_characters_is_stored_whole(played: Played, service: UseCases) -> None:
     response = recipient(service, "tekniska-namnden").current_response
     assert response is not None
     first = response.content.answer_to(1)
@@ -132,20 +132,18 @@ def test_the_answer_of_more_than_10000_characters_is_stored_whole(played: Played
     assert f"…({len(first.text):,} tecken)".replace(",", " ") in played.transcript
 
 
-def test_the_edited_answer_keeps_both_versions_and_the_coordinator_is_told(
-    played: Played, service: RemissService
-) -> None:
+def test_the_edited_answer_keeps_both_versions_and_the_coordinator_is_told(played: Played, service: UseCases) -> None:
     versions = recipient(service, "halsa-vard-och-omsorgsnamnden").responses
     assert [(v.version, v.kind) for v in versions] == [(1, ResponseKind.PRELIMINARY), (2, ResponseKind.YTTRANDE)]
     assert "Hälsa-, vård- och omsorgsnämnden ändrade sitt svar (version 2)." in played.transcript
 
 
-def test_the_decline_the_draft_and_the_silent_ones_are_as_the_story_says(service: RemissService) -> None:
+def test_the_decline_the_draft_and_the_silent_ones_are_as_the_story_says(service: UseCases) -> None:
     declined = recipient(service, "parkeringsovervakning").current_response
     assert declined is not None and declined.kind is ResponseKind.DECLINED
-    assert [e.details_dict.get("reason") for e in service.audit_trail(CASE) if e.action is AuditAction.DECLINED] == [
-        TYPED.decline_reason
-    ]
+    assert [
+        e.details_dict.get("reason") for e in service.queries.audit_trail(CASE) if e.action is AuditAction.DECLINED
+    ] == [TYPED.decline_reason]
     drafted = recipient(service, "servicenamnden")
     assert drafted.draft is not None and drafted.responses == []
     assert recipient(service, "funktionsstodsnamnden").opened_at is not None
@@ -304,8 +302,8 @@ def test_the_coordinator_got_a_digest_every_working_day_and_one_escalation_on_4_
     assert len([k for k in everyone if k.startswith(("reminder", "escalation", "digest"))]) == reminders + 1 + 46
 
 
-def test_the_reminders_not_sent_are_recorded_as_skipped_with_why(service: RemissService) -> None:
-    rows = service.reminder_plan(CASE)
+def test_the_reminders_not_sent_are_recorded_as_skipped_with_why(service: UseCases) -> None:
+    rows = service.reminding.reminder_plan(CASE)
     assert all(row.scheduled.state is not ReminderState.PLANNED for row in rows)  # nothing left after 5 December
     tekniska = [row.scheduled for row in rows if row.organisation.key == "tekniska-namnden"]
     sent = [(s.reminder.kind, s.reminder.local_date) for s in tekniska if s.state is ReminderState.SENT]
@@ -323,7 +321,7 @@ def test_the_reminders_not_sent_are_recorded_as_skipped_with_why(service: Remiss
 
 
 def test_the_transcript_shows_the_reminders_per_recipient_and_the_refused_anstand(
-    played: Played, service: RemissService
+    played: Played, service: UseCases
 ) -> None:
     text = played.transcript
     assert "⏩ tor 5 okt 09:00 · Påminnelse «remissen är inte öppnad» till 14 handläggare" in played.printed
@@ -338,7 +336,9 @@ def test_the_transcript_shows_the_reminders_per_recipient_and_the_refused_anstan
         "«inlämningsdagen närmar sig» inte skickade"
     ) in text
     assert "Mia Idestrom (samordnare) fick 46 morgonsammanfattningar" in text
-    actions = [e.action for e in service.audit_trail(CASE) if e.organisation_key == "arbetsmarknads-och-socialnamnden"]
+    actions = [
+        e.action for e in service.queries.audit_trail(CASE) if e.organisation_key == "arbetsmarknads-och-socialnamnden"
+    ]
     assert AuditAction.EXTENSION_REQUESTED in actions and AuditAction.EXTENSION_REFUSED in actions
     hassan = people()["Hassan Ali"]
     [(_, told)] = job_messages(played.slack, hassan, "extension-decided:")

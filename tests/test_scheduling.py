@@ -45,10 +45,10 @@ def test_jobs_run_in_stockholm_time_with_a_real_misfire_grace(core: Core) -> Non
 
 
 def test_the_prune_job_forgets_only_old_deliveries(core: Core, clock: FakeClock) -> None:
-    assert core.service.claim_delivery("EvOld")
+    assert core.service.edge.claim_delivery("EvOld")
     clock.advance(timedelta(days=6))
-    assert core.service.claim_delivery("EvNewer")
+    assert core.service.edge.claim_delivery("EvNewer")
     clock.advance(timedelta(days=2))
     assert prune_deliveries(core.service) == 1
-    assert core.service.claim_delivery("EvOld") is True
-    assert core.service.claim_delivery("EvNewer") is False
+    assert core.service.edge.claim_delivery("EvOld") is True
+    assert core.service.edge.claim_delivery("EvNewer") is False

@@ -132,8 +132,8 @@ def test_the_service_gets_the_global_reminder_settings(sqlite_url: str) -> None:
     settings = replace(load_settings(env), database_url=sqlite_url)
     core = build_core(settings)
     try:
-        assert core.service.reminder_policy.send_at == time(10, 15)
-        assert core.service.short_window_days == 20
-        assert core.service.digest_at == time(8, 0)
+        assert core.service.config.reminder_policy.send_at == time(10, 15)
+        assert core.service.config.short_window_days == 20
+        assert core.service.config.digest_at == time(8, 0)
     finally:
         core.close()

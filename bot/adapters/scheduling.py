@@ -12,7 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from bot.core.service import RemissService
+    from bot.core.usecases import UseCases
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ REMINDER_TICK_SECONDS = 30
 MISFIRE_GRACE_SECONDS = 15 * 60
 
 
-def build_scheduler(service: RemissService, timezone: tzinfo) -> BackgroundScheduler:
+def build_scheduler(service: UseCases, timezone: tzinfo) -> BackgroundScheduler:
     """A scheduler in the configured timezone (not the machine's), with every job registered, not started.
 
     Job *state* never lives in APScheduler's job store: with several replicas each runs the same jobs,
@@ -40,7 +40,7 @@ def build_scheduler(service: RemissService, timezone: tzinfo) -> BackgroundSched
         name="Forget Slack deliveries older than a week",
     )
     scheduler.add_job(
-        service.offer_due_summaries,
+        service.drafting.offer_due_summaries,
         CronTrigger(hour=7, minute=45, timezone=timezone),
         id="offer-summaries",
         name="Offer the summary of remisses whose last deadline has passed",
@@ -56,18 +56,18 @@ def build_scheduler(service: RemissService, timezone: tzinfo) -> BackgroundSched
     return scheduler
 
 
-def remind(service: RemissService) -> None:
+def remind(service: UseCases) -> None:
     """Safe in every replica at once: each due reminder is claimed by one of them."""
-    tick = service.remind()
+    tick = service.reminding.remind()
     if tick.claimed or tick.digests:
         log.info(
             "Reminders: %d due, %d sent, %d skipped; %d digests", tick.claimed, tick.sent, tick.skipped, tick.digests
         )
 
 
-def prune_deliveries(service: RemissService) -> int:
+def prune_deliveries(service: UseCases) -> int:
     """Idempotent, so every replica may run it."""
-    pruned = service.prune_deliveries()
-    forms = service.prune_forms()
+    pruned = service.edge.prune_deliveries()
+    forms = service.edge.prune_forms()
     log.info("Pruned %d old Slack deliveries and %d expired forms", pruned, forms)
     return pruned

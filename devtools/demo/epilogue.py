@@ -18,8 +18,8 @@ def reminder_overview(stage: Stage, step: Step) -> None:
     remissbot did not send, with why; then what the coordinator got."""
     t, service, walk, case, coordinator = stage.t, stage.service, stage.walk, stage.case, stage.mia.real_name
     t.step(None, "step_reminders", start=stage.scenario.start, end=walk.walked)
-    plan = service.reminder_plan(case)
-    rows = {row.organisation.key: row for row in service.overview(case).rows}
+    plan = service.reminding.reminder_plan(case)
+    rows = {row.organisation.key: row for row in service.queries.overview(case).rows}
     escalations = {item.key.rpartition(":")[2]: item for item in walk.of("escalation")}
     for key in stage.remiss.recipient_keys:
         row = rows[key]

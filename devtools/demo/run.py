@@ -50,7 +50,7 @@ def run_demo(
     clock = FakeClock(scenario.start)
     with running_sandbox(database_url=database_url, users=users, coordinators=[mia.id], clock=clock) as box:
         service = box.core.service
-        service.replace_directory(with_contacts(service.directory(), officials, scenario))
+        service.directory.replace_directory(with_contacts(service.directory.directory(), officials, scenario))
         story = Story(box, clock, t, scenario, remiss, officials, workdir)
         play(story, scenario.steps)
         calls, warnings = len(box.fake.calls), box.fake.warnings

@@ -55,7 +55,9 @@ class Stage:
         self.walk.walk_to(when)
 
     def who(self, user: SandboxUser, key: str) -> str:
-        return self.t.words("who", name=user.real_name, organisation=self.service.directory().require(key).name)
+        return self.t.words(
+            "who", name=user.real_name, organisation=self.service.directory.directory().require(key).name
+        )
 
     def entered(self, view: View, values: Mapping[str, Any]) -> str:
         return "\n".join(entered_lines(view, values, self.t.name_of))
@@ -103,7 +105,7 @@ class Stage:
         modal = self.people.open_modal(user.id, ids.ANSWER, message or self.people.remiss_dm(user.id))
         form = self.box.fake.wait_for(lambda: next((v for v in [modal] if v.callback_id == ids.ANSWER_VIEW), None))
         actor = self.service.actor(user.id)
-        self.box.fake.wait_for(lambda: self.service.answer_context(actor, self.case, key).recipient.opened_at)
+        self.box.fake.wait_for(lambda: self.service.answering.answer_context(actor, self.case, key).recipient.opened_at)
         return form
 
     def answer_with_form(

@@ -204,7 +204,9 @@ class Story(Stage):
         key, when = step.organisation, step.when
         mia, hassan = self.mia, self.officials[key]
         self.walk_to(when)
-        self.t.step(when, "step_refuse", name=mia.real_name, organisation=self.service.directory().require(key).name)
+        self.t.step(
+            when, "step_refuse", name=mia.real_name, organisation=self.service.directory.directory().require(key).name
+        )
         request = self.people.dm_message(mia.id, lambda m: ids.REFUSE_EXTENSION in json.dumps(m.blocks))
         modal = self.people.open_modal(mia.id, ids.REFUSE_EXTENSION, request)
         values = modal_values(modal, {extensions.NOTE: self.scenario.typed.refusal_note})
@@ -250,7 +252,7 @@ class Story(Stage):
         when = step.when
         self.walk_to(when)
         self.t.step(when, "step_deadline", name=self.mia.real_name)
-        self.service.offer_due_summaries()  # what the bot's scheduler runs every morning at 07:45
+        self.service.drafting.offer_due_summaries()  # what the bot's scheduler runs every morning at 07:45
         self.deliver()
         status = self.status_message()
         if status is not None:

@@ -87,7 +87,7 @@ class ClockWalk:
 
     def walk_to(self, when: datetime) -> None:
         """Move the clock on to `when`, running the reminder job (and sending what it records) on the way."""
-        for moment in ticks_between(self.walked, when, self.service.calendar, self.tick_times):
+        for moment in ticks_between(self.walked, when, self.service.config.calendar, self.tick_times):
             self.tick(moment)
         self.walked = max(self.walked, when)
         self.clock.set(when)
@@ -95,7 +95,7 @@ class ClockWalk:
     def tick(self, moment: datetime) -> None:
         """One run of the bot's periodic job at `moment`, then the courier sends what it recorded."""
         self.clock.set(moment)
-        done = self.service.remind()
+        done = self.service.reminding.remind()
         new: list[Received] = []
         # As in the bot, where the job wakes the courier only when it recorded something to send; it sends
         # round after round until nothing is left (courier.drain, without its pause between rounds).
@@ -132,7 +132,7 @@ class ClockWalk:
     def show_reminders(self, moment: datetime, sent: Sequence[Received]) -> None:
         """The reminders one run sent, by kind (the first of each kind as its recipient saw it), and the
         ones it decided not to send, by reason."""
-        plan = {row.scheduled.key: row for row in self.service.reminder_plan(self.case)}
+        plan = {row.scheduled.key: row for row in self.service.reminding.reminder_plan(self.case)}
         groups: dict[tuple[str, int], list[Received]] = {}
         for item in sent:
             reminder = plan[item.reminder_key].scheduled.reminder
@@ -145,7 +145,7 @@ class ClockWalk:
                 first = items[0]
                 self.t.saw("saw_job_message", self.t.slack(first.message.blocks), name=self.t.name_of(first.user))
         skipped: dict[tuple[bool, str], list[str]] = {}
-        statuses = {row.organisation.key: row.status for row in self.service.overview(self.case).rows}
+        statuses = {row.organisation.key: row.status for row in self.service.queries.overview(self.case).rows}
         for key, row in plan.items():
             scheduled = row.scheduled
             if scheduled.state is ReminderState.PLANNED or key in self.settled:

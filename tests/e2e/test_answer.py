@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import Answer, Attachment, Position, QuestionKind, Recipient, ResponseKind
-from bot.core.service import RemissInput
+from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message, View
 from devtools.sandbox.harness import Sandbox
@@ -52,8 +52,8 @@ def long_answer(length: int = 10_000, seed: int = 0) -> str:
 def send_remiss(box: Sandbox, questions: list[str] = QUESTIONS) -> Message:
     """A remiss to Tekniska nämnden, whose responsible official is Anna; returns her remiss message."""
     service = box.core.service
-    directory = service.directory()
-    service.replace_directory(
+    directory = service.directory.directory()
+    service.directory.replace_directory(
         Directory(tuple(replace(o, contacts=(OFFICIAL,) if o.key == ORG else ()) for o in directory))
     )
     coordinator = service.actor(COORDINATOR)
@@ -64,8 +64,8 @@ def send_remiss(box: Sandbox, questions: list[str] = QUESTIONS) -> Message:
         deadline=date(2023, 11, 30),
         recipient_keys=[ORG],
     )
-    service.create_draft(coordinator, data)
-    service.send(coordinator, CASE)
+    service.drafting.create_draft(coordinator, data)
+    service.drafting.send(coordinator, CASE)
     box.courier.drain()
     return remiss_message(box)
 
@@ -81,7 +81,7 @@ def remiss_message_showing(box: Sandbox, text: str) -> Message:
 
 def recipient(box: Sandbox, official: str = OFFICIAL) -> Recipient:
     service = box.core.service
-    return service.answer_context(service.actor(official), CASE, ORG).recipient
+    return service.answering.answer_context(service.actor(official), CASE, ORG).recipient
 
 
 def thread_lines(box: Sandbox) -> str:
@@ -550,7 +550,7 @@ def test_a_saved_draft_comes_back_prefilled(sandbox: Sandbox) -> None:
 def test_saving_a_draft_once_the_remiss_is_handed_over_is_refused_over_the_form(sandbox: Sandbox) -> None:
     form = press_answer(sandbox, send_remiss(sandbox))
     service = sandbox.core.service
-    service.hand_over(service.actor(OFFICIAL), CASE, ORG, SOMEONE_ELSE)
+    service.answering.hand_over(service.actor(OFFICIAL), CASE, ORG, SOMEONE_ELSE)
     before = len(sandbox.fake.calls_to("views.push"))
 
     sandbox.driver.block_action(
@@ -568,7 +568,7 @@ def test_saving_a_draft_once_the_remiss_is_handed_over_is_refused_over_the_form(
 def test_a_draft_that_cannot_be_saved_says_why_in_the_form(sandbox: Sandbox) -> None:
     form = press_answer(sandbox, send_remiss(sandbox))
     service = sandbox.core.service
-    service.decline(service.actor(OFFICIAL), CASE, ORG, "Berör inte nämnden")
+    service.answering.decline(service.actor(OFFICIAL), CASE, ORG, "Berör inte nämnden")
 
     shown = act_in_form(sandbox, form, answer.SAVE_DRAFT, filled(form, answers={1: "Ändå ett svar."}))
 

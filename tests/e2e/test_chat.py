@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import Answer, AuditAction, Position, QuestionKind, ResponseContent, ResponseKind
-from bot.core.service import RemissInput
+from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
@@ -53,10 +53,10 @@ def send_remiss(box: Sandbox) -> Message:
     directory = Directory(
         tuple(
             Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()))
-            for o in service.directory()
+            for o in service.directory.directory()
         )
     )
-    service.replace_directory(directory)
+    service.directory.replace_directory(directory)
     coordinator = service.actor(COORDINATOR)
     data = RemissInput(
         case_number=CASE,
@@ -65,8 +65,8 @@ def send_remiss(box: Sandbox) -> Message:
         deadline=date(2023, 11, 30),
         recipient_keys=[ORG, OTHER_ORG],
     )
-    service.create_draft(coordinator, data)
-    service.send(coordinator, CASE)
+    service.drafting.create_draft(coordinator, data)
+    service.drafting.send(coordinator, CASE)
     box.courier.drain()
     return remiss_dm(box, ANNA)
 
@@ -102,13 +102,15 @@ def shown(message: Message) -> str:
 
 
 def draft_answers(box: Sandbox, org: str = ORG) -> dict[int, str]:
-    row = next(r for r in box.core.service.overview(CASE).rows if r.organisation.key == org)
+    row = next(r for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == org)
     draft = row.recipient.draft
     return {a.question_number: a.text for a in draft.content.answers} if draft else {}
 
 
 def audit_count(box: Sandbox, action: AuditAction) -> int:
-    return sum(1 for e in box.core.service.audit_trail(CASE) if e.action is action and e.organisation_key == ORG)
+    return sum(
+        1 for e in box.core.service.queries.audit_trail(CASE) if e.action is action and e.organisation_key == ORG
+    )
 
 
 def close_remiss(box: Sandbox) -> None:
@@ -165,7 +167,7 @@ def test_answers_in_the_thread_are_stored_per_question_until_everything_is_answe
     submit = next(b for b in last.blocks or [] if b["type"] == "actions")["elements"][0]
     assert (submit["action_id"], submit["value"], submit["text"]["text"]) == (ids.ANSWER, f"{ORG}|{CASE}", "Skicka in")
     assert "Alla frågor har svar" in last.text
-    row = next(r for r in box.core.service.overview(CASE).rows if r.organisation.key == ORG)
+    row = next(r for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
     assert row.status.value == "drafting"
     assert box.fake.warnings == []
 
@@ -178,10 +180,10 @@ def test_chat_answers_join_the_draft_made_in_the_form(box: Sandbox) -> None:
         answers=(Answer(1, "Från formuläret.", Position.TILLSTYRKER), Answer(2, "Ska ersättas.", Position.AVSTYRKER)),
         decided_by="Förvaltningschefen",
     )
-    service.save_draft(service.actor(ANNA), CASE, ORG, form_draft)
+    service.answering.save_draft(service.actor(ANNA), CASE, ORG, form_draft)
 
     reply = write(box, ANNA, dm, "Fråga 2: Från chatten.")
-    draft = service.answer_context(service.actor(ANNA), CASE, ORG).recipient.draft
+    draft = service.answering.answer_context(service.actor(ANNA), CASE, ORG).recipient.draft
     assert draft is not None
     assert draft.content.kind is ResponseKind.DELEGATION
     assert draft.content.decided_by == "Förvaltningschefen"

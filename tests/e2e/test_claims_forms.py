@@ -36,14 +36,14 @@ def test_a_kept_form_saved_while_the_database_is_down_is_kept_and_saved_once_aft
     with database_down(database_url):
         box.driver.view_submission(COORDINATOR, as_filled(preview))
         box.fake.wait_for(lambda: any(r.levelno >= logging.ERROR for r in caplog.records), timeout=OUTAGE_WAIT)
-    assert box.core.service.kept_form(kept) is not None
+    assert box.core.service.edge.kept_form(kept) is not None
     assert top_view(box).callback_id == ids.PREVIEW_VIEW
     with pytest.raises(DomainError):
-        box.core.service.overview("STK-2023-137")  # no draft was stored
+        box.core.service.queries.overview("STK-2023-137")  # no draft was stored
 
     box.driver.view_submission(COORDINATOR, as_filled(top_view(box)))
     draft_message(box)
-    assert box.core.service.overview("STK-2023-137").remiss.description == long_description.strip()
-    assert box.core.service.kept_form(kept) is None
+    assert box.core.service.queries.overview("STK-2023-137").remiss.description == long_description.strip()
+    assert box.core.service.edge.kept_form(kept) is None
     drafts = [m for m in box.fake.messages_in(COORDINATOR) if m.text.startswith("Utkast till remiss STK-2023-137")]
     assert len(drafts) == 1

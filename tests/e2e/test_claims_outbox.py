@@ -15,7 +15,7 @@ import pytest
 
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.ports.store import StoreUnavailable
-from bot.core.service import SEND_LEASE
+from bot.core.usecases.delivery import SEND_LEASE
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, running_sandbox
 from tests.e2e.conftest import COORDINATOR, USERS
@@ -31,11 +31,11 @@ LATE_REPLY = 4.0
 def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     with running_sandbox(database_url=database_url, users=[*USERS, MKB], coordinators=[COORDINATOR], clock=clock) as sb:
         service = sb.core.service
-        service.replace_directory(
+        service.directory.replace_directory(
             Directory(
                 tuple(
                     Organisation(o.key, o.name, o.short_name, o.kind, contacts=(MKB.id,) if o.key == "mkb" else ())
-                    for o in service.directory()
+                    for o in service.directory.directory()
                 )
             )
         )

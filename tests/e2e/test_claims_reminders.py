@@ -38,17 +38,17 @@ def test_reminders_due_while_the_database_is_down_are_sent_once_by_the_next_tick
 
     # On PostgreSQL the reminders are claimed, and then writing their messages fails.
     with database_down(database_url, tables=["outbox_message"]), pytest.raises(StoreUnavailable):
-        box.core.service.remind()
+        box.core.service.reminding.remind()
     box.courier.drain()
     assert reminder_keys(box) == Counter()
 
-    tick = box.core.service.remind()
+    tick = box.core.service.reminding.remind()
     box.courier.drain()
     sent = reminder_keys(box)
     assert tick.sent >= len(OFFICIALS)
     assert len(sent) == tick.sent
     assert set(sent.values()) == {1}
 
-    assert box.core.service.remind().sent == 0
+    assert box.core.service.reminding.remind().sent == 0
     box.courier.drain()
     assert reminder_keys(box) == sent

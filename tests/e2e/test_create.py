@@ -16,7 +16,7 @@ import pytest
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import QuestionKind, RemissStatus
-from bot.core.service import RemissInput
+from bot.core.usecases.results import RemissInput
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import Message, View
 from handlers import ids
@@ -151,11 +151,11 @@ def box(sandbox: Sandbox) -> Iterator[Sandbox]:
         "miljonamnden": (BERTIL,),
         "mkb": ("anna.andersson@malmo.se",),  # resolved through users.lookupByEmail
     }
-    service.replace_directory(
+    service.directory.replace_directory(
         Directory(
             tuple(
                 Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()), aliases=o.aliases)
-                for o in service.directory()
+                for o in service.directory.directory()
             )
         )
     )
@@ -236,13 +236,13 @@ def test_every_bad_input_gets_its_swedish_error_next_to_its_field_and_nothing_is
         assert message in answer["errors"][block_id], (fields, answer["errors"])
         assert top_view(box).id == view.id  # the form stays open, as typed
     with pytest.raises(DomainError):
-        box.core.service.overview("STK-2023-137")
+        box.core.service.queries.overview("STK-2023-137")
 
 
 def test_with_no_one_to_send_to_the_refusal_is_shown_under_an_input_slack_accepts(box: Sandbox) -> None:
     # A directory of the sender alone: the form has no recipient input, so "choose a recipient" cannot go there.
     service = box.core.service
-    service.replace_directory(Directory((service.directory().require(service.sender_key),)))
+    service.directory.replace_directory(Directory((service.directory.directory().require(service.config.sender_key),)))
     view = open_form(box)
     assert "recipients" not in {block.get("block_id") for block in view.payload["blocks"]}
 
@@ -255,7 +255,7 @@ def test_with_no_one_to_send_to_the_refusal_is_shown_under_an_input_slack_accept
 
 def test_a_case_number_already_used_is_refused_next_to_the_case_number(box: Sandbox) -> None:
     service = box.core.service
-    service.create_draft(
+    service.drafting.create_draft(
         service.actor(COORDINATOR),
         RemissInput("STK-2023-137", "Annan remiss", [("Fråga?", QuestionKind.FREE_TEXT)], date(2023, 11, 1), []),
     )
@@ -265,7 +265,7 @@ def test_a_case_number_already_used_is_refused_next_to_the_case_number(box: Sand
         "case_number": "Det finns redan en remiss med diarienummer STK-2023-137. "
         "Öppna den i stället, eller kontrollera numret."
     }
-    assert service.overview("STK-2023-137").remiss.title == "Annan remiss"
+    assert service.queries.overview("STK-2023-137").remiss.title == "Annan remiss"
 
 
 # -- the preview -----------------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def test_a_date_written_in_swedish_is_echoed_back_before_anything_is_saved(
     assert preview.callback_id == ids.PREVIEW_VIEW
     assert f"Sista svarsdatum tolkades som {understood}" in shown(preview)
     with pytest.raises(DomainError):
-        box.core.service.overview("STK-2023-137")
+        box.core.service.queries.overview("STK-2023-137")
 
 
 def test_the_preview_shows_the_remiss_as_recipients_will_and_suggests_the_organisation_choice(box: Sandbox) -> None:
@@ -302,7 +302,7 @@ def test_the_preview_shows_the_remiss_as_recipients_will_and_suggests_the_organi
 def test_saving_the_preview_stores_a_draft_and_shows_it_to_the_coordinator_with_send_and_edit(box: Sandbox) -> None:
     message = create_draft_through_slack(box)
     assert box.fake.views_of(COORDINATOR) == []  # the modal closed
-    overview = box.core.service.overview("STK-2023-137")
+    overview = box.core.service.queries.overview("STK-2023-137")
     remiss = overview.remiss
     assert remiss.status is RemissStatus.DRAFT
     assert remiss.deadline == date(2023, 11, 30)
@@ -344,11 +344,11 @@ def test_a_form_too_large_for_private_metadata_is_kept_in_the_database_until_sav
     reference = json.loads(preview.private_metadata)
     # Only a reference travels with the view; the form itself is in the database, for any replica.
     assert set(reference) == {"pending"}
-    assert box.core.service.kept_form(reference["pending"]) is not None
+    assert box.core.service.edge.kept_form(reference["pending"]) is not None
     box.driver.view_submission(COORDINATOR, as_filled(preview))
     assert draft_message(box) is not None
-    assert box.core.service.overview("STK-2023-137").remiss.description == long_description.strip()
-    assert box.core.service.kept_form(reference["pending"]) is None
+    assert box.core.service.queries.overview("STK-2023-137").remiss.description == long_description.strip()
+    assert box.core.service.edge.kept_form(reference["pending"]) is None
 
 
 def test_user_text_is_shown_literally_never_as_a_mention(box: Sandbox) -> None:
@@ -359,7 +359,7 @@ def test_user_text_is_shown_literally_never_as_a_mention(box: Sandbox) -> None:
     box.driver.view_submission(COORDINATOR, as_filled(top_view(box)))
     draft = draft_message(box)
     box.driver.block_action(COORDINATOR, ids.SEND_DRAFT)
-    box.fake.wait_for(lambda: box.core.service.overview("STK-2023-137").remiss.status is RemissStatus.SENT)
+    box.fake.wait_for(lambda: box.core.service.queries.overview("STK-2023-137").remiss.status is RemissStatus.SENT)
     box.courier.drain()
     for text in (preview, shown(draft), shown(remiss_dms(box, ANNA)[0]), draft.text):
         assert "<!channel>" not in text and "<!here>" not in text and "<@U0BERTIL>" not in text
@@ -392,7 +392,7 @@ def test_the_coordinator_edits_a_draft_and_the_case_number_stays(box: Sandbox) -
     assert [o["value"] for o in kinds["question_kinds"]["value"]["selected_options"]] == ["2"]
     box.driver.view_submission(COORDINATOR, kinds)
     message_when(box, lambda m: "reviderad" in shown(m))
-    overview = box.core.service.overview("STK-2023-137")
+    overview = box.core.service.queries.overview("STK-2023-137")
     assert overview.remiss.title == "Områdeslyft, reviderad"
     assert overview.remiss.contact == "Mia Idestrom"  # kept: nobody else was chosen
     assert [r.organisation.key for r in overview.rows] == ["tekniska-namnden"]
@@ -444,7 +444,7 @@ def test_someone_who_is_not_a_coordinator_cannot_send_or_edit_a_draft(box: Sandb
     box.driver.block_action(ANNA, ids.EDIT_DRAFT, message=draft)
     box.fake.wait_for(lambda: len(box.fake.responses) >= 2 or None)
     assert ephemeral_texts(box).count("Det här kan bara stadskontorets remissamordnare göra") == 2
-    assert box.core.service.overview("STK-2023-137").remiss.status is RemissStatus.DRAFT
+    assert box.core.service.queries.overview("STK-2023-137").remiss.status is RemissStatus.DRAFT
     assert box.fake.views_of(ANNA) == []
     box.courier.drain()
     assert remiss_dms(box, ANNA) == []
@@ -471,7 +471,7 @@ def test_a_deadline_on_a_day_off_is_flagged_in_the_preview_and_still_accepted(
     box.driver.view_submission(COORDINATOR, as_filled(preview))
     draft_message(box)
     expected = date(2023, 12, 2) if typed_date == "2 december" else date(2023, 12, 25)
-    assert box.core.service.overview("STK-2023-137").remiss.deadline == expected
+    assert box.core.service.queries.overview("STK-2023-137").remiss.deadline == expected
 
 
 def test_a_deadline_on_a_working_day_is_not_flagged(box: Sandbox) -> None:
@@ -638,7 +638,7 @@ def test_a_draft_slack_will_not_show_is_told_as_saved_not_as_failed(
 
     told = box.fake.wait_for(lambda: box.fake.messages_in(COORDINATOR)[before:][:1])[0]
     assert "STK-2023-137 sparades" in told.text and "Något gick fel" not in told.text
-    assert box.core.service.overview("STK-2023-137").remiss.status is RemissStatus.DRAFT
+    assert box.core.service.queries.overview("STK-2023-137").remiss.status is RemissStatus.DRAFT
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 

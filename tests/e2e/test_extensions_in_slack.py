@@ -84,14 +84,14 @@ def request_message(box: Sandbox) -> Message:
 
 
 def deadline_of(box: Sandbox, org: str = ORG) -> date:
-    return next(r.recipient.deadline for r in box.core.service.overview(CASE).rows if r.organisation.key == org)
+    return next(r.recipient.deadline for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == org)
 
 
 def planned_deadlines(box: Sandbox, org: str = ORG) -> set[date]:
     """The deadlines the recipient's still planned reminders were planned for."""
     return {
         row.scheduled.reminder.deadline
-        for row in box.core.service.reminder_plan(CASE)
+        for row in box.core.service.reminding.reminder_plan(CASE)
         if row.organisation.key == org and row.scheduled.state is ReminderState.PLANNED
     }
 
@@ -105,13 +105,13 @@ def bot_dm_count(box: Sandbox, user_id: str) -> int:
 
 
 def audit_count(box: Sandbox, action: AuditAction) -> int:
-    return sum(1 for e in box.core.service.audit_trail(CASE) if e.action is action)
+    return sum(1 for e in box.core.service.queries.audit_trail(CASE) if e.action is action)
 
 
 def answer_for_bertil(box: Sandbox) -> None:
     service = box.core.service
     content = ResponseContent(kind=ResponseKind.DELEGATION, answers=(Answer(1, "Ja."),), decided_by="Presidiet")
-    service.submit(service.actor(BERTIL), CASE, OTHER_ORG, content)
+    service.answering.submit(service.actor(BERTIL), CASE, OTHER_ORG, content)
 
 
 # -- asking ---------------------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def test_the_request_form_opens_from_the_app_home_too(box: Sandbox) -> None:
 def test_a_reminder_offers_the_request_too(box: Sandbox, clock: FakeClock) -> None:
     send_remiss(box)
     clock.set(datetime(2023, 10, 5, 7, 0, tzinfo=UTC))  # Thursday 09:00: unopened after 3 working days
-    box.core.service.remind()
+    box.core.service.reminding.remind()
     box.courier.drain()
     reminder = box.fake.wait_for(
         lambda: [m for m in box.fake.messages_in(ANNA) if ids.REQUEST_EXTENSION in buttons(m)][-1:]
@@ -306,7 +306,7 @@ def test_the_coordinator_grants_another_date_than_the_one_asked_for(box: Sandbox
     assert "nytt svarsdatum fredag 8 december 2023" in shown(request)
     assert deadline_of(box) == date(2023, 12, 8)
     assert planned_deadlines(box) == {date(2023, 12, 8)}
-    assert box.core.service.extension_request(1).state is RequestState.GRANTED
+    assert box.core.service.deadlines.extension_request(1).state is RequestState.GRANTED
 
     box.courier.drain()
     [decided] = dms_after(box, ANNA, told)
@@ -376,7 +376,7 @@ def test_only_a_coordinator_may_decide_or_move_the_deadline(box: Sandbox) -> Non
     assert ephemeral_after(box, len(DECISIONS)) == NOT_COORDINATOR
     assert box.fake.views_of(BERTIL) == []
     assert buttons(request) == DECISIONS
-    assert box.core.service.extension_request(1).is_pending
+    assert box.core.service.deadlines.extension_request(1).is_pending
     assert deadline_of(box) == date(2023, 11, 30)
 
 

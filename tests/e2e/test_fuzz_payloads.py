@@ -312,7 +312,7 @@ def stored_values_the_app_could_not_produce(box: Sandbox) -> list[str]:
 
     import storage.tables  # noqa: F401 - the tables' metadata
 
-    organisations = {o.key for o in box.core.service.directory()}
+    organisations = {o.key for o in box.core.service.directory.directory()}
     found: list[str] = []
     with box.core.engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:

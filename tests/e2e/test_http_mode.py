@@ -15,7 +15,7 @@ from sqlalchemy import create_engine
 from bot.bootstrap import Core, build_wsgi_app
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import QuestionKind
-from bot.core.service import RemissInput
+from bot.core.usecases.results import RemissInput
 from devtools.sandbox.harness import Sandbox
 from storage import SqlStore
 from tests.e2e.conftest import COORDINATOR
@@ -27,7 +27,7 @@ def responses_text(sandbox: Sandbox) -> str:
 
 def create_and_send(sandbox: Sandbox, title: str = "Områdeslyft", recipients: int = 4) -> None:
     service = sandbox.core.service
-    directory = service.directory()
+    directory = service.directory.directory()
     keys = [o.key for o in directory.active() if o.key != "stadskontoret"][:recipients]
     with_contacts = Directory(
         tuple(
@@ -35,7 +35,7 @@ def create_and_send(sandbox: Sandbox, title: str = "Områdeslyft", recipients: i
             for o in directory
         )
     )
-    service.replace_directory(with_contacts)
+    service.directory.replace_directory(with_contacts)
     data = RemissInput(
         case_number="STK-2023-137",
         title=title,
@@ -43,8 +43,8 @@ def create_and_send(sandbox: Sandbox, title: str = "Områdeslyft", recipients: i
         deadline=date(2023, 11, 30),
         recipient_keys=keys,
     )
-    service.create_draft(service.actor(COORDINATOR), data)
-    service.send(service.actor(COORDINATOR), "STK-2023-137")
+    service.drafting.create_draft(service.actor(COORDINATOR), data)
+    service.drafting.send(service.actor(COORDINATOR), "STK-2023-137")
 
 
 def test_a_slash_command_is_acknowledged_and_answered_with_help(sandbox: Sandbox) -> None:
@@ -136,9 +136,9 @@ def test_the_status_of_a_remiss_with_many_recipients_stays_within_slacks_limits(
     service = sandbox.core.service
     many = Directory(
         tuple(Organisation(f"org-{i:03d}", f"Organisation nummer {i} med ett långt namn", f"O{i}", kind)
-              for i, kind in enumerate([o.kind for o in service.directory()] * 25))
+              for i, kind in enumerate([o.kind for o in service.directory.directory()] * 25))
     )  # fmt: skip
-    service.replace_directory(many)
+    service.directory.replace_directory(many)
     data = RemissInput(
         case_number="KS 2024/400",
         title="Stor remiss",
@@ -146,7 +146,7 @@ def test_the_status_of_a_remiss_with_many_recipients_stays_within_slacks_limits(
         deadline=date(2023, 12, 1),
         recipient_keys=[o.key for o in many],
     )
-    service.create_draft(service.actor(COORDINATOR), data)
+    service.drafting.create_draft(service.actor(COORDINATOR), data)
     response = sandbox.driver.slash_command(COORDINATOR, "/remiss", "status KS 2024/400")
     assert response.status == 200
     answer = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)

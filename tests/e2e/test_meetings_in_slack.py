@@ -45,7 +45,7 @@ def test_an_official_enters_the_boards_meetings_and_the_reminders_name_the_last_
 
     response = box.driver.view_submission(ANNA, values("2023-10-19\n16 november\n2023-12-14", "14"))
     assert (response.status, response.json()) == (200, None)
-    organisation = box.core.service.directory().require(ORG)
+    organisation = box.core.service.directory.directory().require(ORG)
     assert organisation.meetings == (date(2023, 10, 19), date(2023, 11, 16), date(2023, 12, 14))
     assert organisation.submission_lead_days == 14
     confirmation = box.fake.wait_for(lambda: [m for m in box.fake.messages_in(ANNA) if "är sparade" in m.text])
@@ -70,7 +70,7 @@ def test_bad_dates_and_lead_times_are_refused_next_to_the_field_and_nothing_chan
     errors = response.json()["errors"]
     assert errors[MEETINGS_BLOCK].startswith("«nästa torsdag kanske» är inget datum")
     assert errors[LEAD_DAYS_BLOCK] == "Ange ett helt antal dagar från 0 till 90, inte «två veckor»."
-    assert box.core.service.directory().require(ORG).meetings == ()
+    assert box.core.service.directory.directory().require(ORG).meetings == ()
 
 
 def test_someone_who_is_no_official_is_told_so_and_gets_no_form(box: Sandbox) -> None:
@@ -96,7 +96,7 @@ def test_a_coordinator_picks_any_organisation_and_the_form_switches_to_it(box: S
     )
     assert switched
     box.driver.view_submission(COORDINATOR, values("2023-11-23", None))
-    assert box.core.service.directory().require(ORG).meetings == (date(2023, 11, 23),)
+    assert box.core.service.directory.directory().require(ORG).meetings == (date(2023, 11, 23),)
     # Bertil (Miljönämnden) may not edit Tekniska nämnden's meetings by naming it.
     count = len(box.fake.responses)
     box.driver.slash_command(BERTIL, "/remiss", "sammanträden Tekniska nämnden")

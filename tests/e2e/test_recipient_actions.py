@@ -45,7 +45,7 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
 
 
 def status(box: Sandbox, org: str = ORG) -> RecipientStatus:
-    return next(r.status for r in box.core.service.overview(CASE).rows if r.organisation.key == org)
+    return next(r.status for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == org)
 
 
 def buttons(message: Message) -> list[str]:
@@ -78,7 +78,7 @@ def submit_answer(box: Sandbox) -> None:
     """Anna submits through the service, as the answer form does."""
     service = box.core.service
     content = ResponseContent(kind=ResponseKind.DELEGATION, answers=(Answer(1, "Ja."),), decided_by="Presidiet")
-    service.submit(service.actor(ANNA), CASE, ORG, content)
+    service.answering.submit(service.actor(ANNA), CASE, ORG, content)
 
 
 # -- Avstå ------------------------------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_withdrawing_a_submitted_answer_keeps_the_version_and_opens_the_remiss_a
     box.driver.block_action(ANNA, ids.WITHDRAW, REF, message=dm)
     box.fake.wait_for(lambda: box.fake.calls_to("chat.update"))
     assert buttons(dm) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER, ids.REQUEST_EXTENSION]
-    recipient = box.core.service.answer_context(box.core.service.actor(ANNA), CASE, ORG).recipient
+    recipient = box.core.service.answering.answer_context(box.core.service.actor(ANNA), CASE, ORG).recipient
     assert recipient.current_response is None
     assert [r.version for r in recipient.responses] == [1]
     assert status(box) is RecipientStatus.OPENED
@@ -188,7 +188,7 @@ def test_handing_over_gives_the_colleague_the_remiss_and_takes_it_from_the_previ
     assert buttons(cecilias) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER, ids.REQUEST_EXTENSION]
     notice = box.fake.messages_in(ANNA)[-1]
     assert "Du har lämnat över remiss STK-2023-137 för Tekniska nämnden till <@U0CECILIA>" in notice.text
-    trail = [e for e in box.core.service.audit_trail(CASE) if e.action is AuditAction.HANDED_OVER]
+    trail = [e for e in box.core.service.queries.audit_trail(CASE) if e.action is AuditAction.HANDED_OVER]
     assert trail[0].details_dict == {"previous": ANNA, "to": CECILIA, "note": "Du har koll på budgeten."}
 
     reply = write(box, CECILIA, cecilias, "Fråga 2: Cecilias svar.")

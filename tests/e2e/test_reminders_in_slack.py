@@ -25,7 +25,7 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.core.service import RemissInput
+from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
@@ -69,7 +69,7 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
         database_url=database_url, users=[*USERS, *OFFICIALS.values()], coordinators=[COORDINATOR], clock=clock
     ) as sandbox:
         service = sandbox.core.service
-        service.replace_directory(
+        service.directory.replace_directory(
             Directory(
                 tuple(
                     Organisation(
@@ -81,7 +81,7 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
                         meetings=MEETINGS.get(o.key, ((), None))[0],
                         submission_lead_days=MEETINGS.get(o.key, ((), None))[1],
                     )
-                    for o in service.directory()
+                    for o in service.directory.directory()
                 )
             )
         )
@@ -93,8 +93,8 @@ def send(box: Sandbox, deadline: date, case: str = CASE, title: str = "Områdesl
     data = RemissInput(
         case_number=case, title=title, questions=QUESTIONS, deadline=deadline, recipient_keys=list(OFFICIALS)
     )
-    service.create_draft(service.actor(COORDINATOR), data)
-    service.send(service.actor(COORDINATOR), case)
+    service.drafting.create_draft(service.actor(COORDINATOR), data)
+    service.drafting.send(service.actor(COORDINATOR), case)
     box.courier.drain()
 
 
@@ -146,7 +146,7 @@ class Walker:
                 self.seen.append(Seen(person, now, key, m))
 
     def tick(self) -> None:
-        self.box.core.service.remind()
+        self.box.core.service.reminding.remind()
         self.box.courier.drain()
         self.look()
 
@@ -215,7 +215,7 @@ def ephemeral_after(box: Sandbox, count: int) -> str:
 
 
 def status_of(box: Sandbox, org: str, case: str = CASE) -> RecipientStatus:
-    return next(r.status for r in box.core.service.overview(case).rows if r.organisation.key == org)
+    return next(r.status for r in box.core.service.queries.overview(case).rows if r.organisation.key == org)
 
 
 def draft(answered: list[int]) -> ResponseContent:
@@ -241,7 +241,7 @@ def test_the_stk_round_reminders_at_nine_the_escalation_on_4_december_and_the_da
     send(box, date(2023, 11, 30))
     walker = Walker(box)
     walker.walk(stockholm(2023, 11, 1, 12, 0))
-    box.core.service.save_draft(box.core.service.actor(OFFICIALS[MN].id), CASE, MN, draft([1, 2]))
+    box.core.service.answering.save_draft(box.core.service.actor(OFFICIALS[MN].id), CASE, MN, draft([1, 2]))
     walker.walk(stockholm(2023, 12, 4, 18, 0))
 
     # Tekniska nämnden meets 16 November and needs matters 14 days before (2 November): it is also reminded
@@ -382,7 +382,7 @@ def test_vi_kommer_att_svara_counts_as_opened_and_answers_the_nudge(box: Sandbox
     edited = wait_until_edited(box, tove, nudge, "Tack! Vi har noterat att Tekniska nämnden kommer att svara")
     assert labels(edited) == ["Svara"]
     assert status_of(box, TN) is RecipientStatus.OPENED
-    intents = [e for e in box.core.service.audit_trail(CASE) if e.action is AuditAction.INTENDS_TO_ANSWER]
+    intents = [e for e in box.core.service.queries.audit_trail(CASE) if e.action is AuditAction.INTENDS_TO_ANSWER]
     assert [(e.organisation_key, e.actor) for e in intents] == [(TN, tove)]
     # Svara on it opens the existing answer form.
     assert box.driver.block_action(tove, ids.ANSWER, message=current(box, tove, nudge.ts)).status == 200

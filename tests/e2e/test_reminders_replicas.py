@@ -32,7 +32,7 @@ from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.outbox import DeliveryState
 from bot.core.domain.reminders import ReminderState
 from bot.core.domain.remiss import QuestionKind
-from bot.core.service import RemissInput
+from bot.core.usecases.results import RemissInput
 from bot.settings import load_settings
 from devtools.clocks import FAKE_CLOCK_FILE_ENV, FileClock
 from devtools.sandbox import FakeSlack
@@ -48,7 +48,7 @@ SENT_AT = datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM)
 START_TIMEOUT = 90.0
 TICK_TIMEOUT = 60.0
 
-# STK-2023-137's reminders with the default policy (tests/test_reminder_service.py walks them in one process).
+# STK-2023-137's reminders with the default policy (tests/service/test_reminding.py walks them in one process).
 NUDGE = (date(2023, 10, 5), "nudge_unopened")
 BEFORE = [(date(2023, 11, 16), "before_deadline"), (date(2023, 11, 23), "before_deadline")]
 LAST = [(date(2023, 11, 28), "before_deadline"), (DEADLINE, "deadline_morning"), (date(2023, 12, 1), "overdue")]
@@ -192,7 +192,7 @@ class World:
             Organisation(org_key(n), f"Nämnd {n}", f"N{n}", OrgKind.NAMND, contacts=(official(n),))
             for n in range(1, recipients + 1)
         ]
-        service.replace_directory(Directory((sender, *organisations)))
+        service.directory.replace_directory(Directory((sender, *organisations)))
         data = RemissInput(
             case_number=CASE,
             title="Uppdrag budget 2023 – områdeslyft",
@@ -201,8 +201,8 @@ class World:
             recipient_keys=[o.key for o in organisations],
         )
         coordinator = service.actor(COORDINATOR)
-        service.create_draft(coordinator, data)
-        service.send(coordinator, CASE)
+        service.drafting.create_draft(coordinator, data)
+        service.drafting.send(coordinator, CASE)
 
 
 @pytest.fixture
@@ -269,12 +269,12 @@ def test_three_replicas_send_every_reminder_exactly_once_day_after_day(world: Wo
         day_at(world.clock, running, SENT_AT.date(), SENT_AT.time(), ticks=2)
         world.clock.set(datetime(2023, 10, 3, 11, 0, tzinfo=STOCKHOLM))
         for n in OPENED:
-            service.record_opened(service.actor(official(n)), CASE, org_key(n))
+            service.answering.record_opened(service.actor(official(n)), CASE, org_key(n))
         for day in days:
             if day == date(2023, 11, 23):
                 world.clock.set(datetime(2023, 11, 20, 14, 0, tzinfo=STOCKHOLM))
                 for n in DECLINED:
-                    service.decline(service.actor(official(n)), CASE, org_key(n), "Berörs inte")
+                    service.answering.decline(service.actor(official(n)), CASE, org_key(n), "Berörs inte")
             day_at(world.clock, running, day, time(9, 0))
             # What is due by this day arrived, and nothing later than it (each on its own day).
             so_far = {user: [r for r in rounds if r[0] <= day] for user, rounds in expected.items()}

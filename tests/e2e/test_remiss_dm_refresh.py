@@ -24,7 +24,7 @@ def test_anstand_edits_that_recipients_remiss_dm_and_no_one_elses(box: Sandbox) 
     assert "30 november 2023" in shown(dm)
     before = len(box.fake.messages_in(ANNA))
     coordinator = box.core.service.actor(COORDINATOR)
-    box.core.service.grant_extension(coordinator, CASE, ORG, date(2023, 12, 14), "Nämnden 13 december")
+    box.core.service.deadlines.grant_extension(coordinator, CASE, ORG, date(2023, 12, 14), "Nämnden 13 december")
     box.courier.drain()
     edited = remiss_dm(box, ANNA)
     assert edited.ts == dm.ts  # the same message, edited: no new post
@@ -36,7 +36,7 @@ def test_anstand_edits_that_recipients_remiss_dm_and_no_one_elses(box: Sandbox) 
 def test_a_new_deadline_for_everyone_edits_every_remiss_dm(box: Sandbox) -> None:
     send_remiss(box)
     coordinator = box.core.service.actor(COORDINATOR)
-    box.core.service.change_deadline(coordinator, CASE, date(2023, 12, 7), "Fler behöver tid")
+    box.core.service.deadlines.change_deadline(coordinator, CASE, date(2023, 12, 7), "Fler behöver tid")
     box.courier.drain()
     for person, key in ((ANNA, ORG), (BERTIL, OTHER_ORG)):
         assert "7 december 2023" in shown(remiss_dm(box, person)), key

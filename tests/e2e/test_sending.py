@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import Answer, DocumentLink, QuestionKind, ResponseContent, ResponseKind
-from bot.core.service import RemissInput
+from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from handlers.courier import Courier
@@ -35,11 +35,11 @@ def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
         service = box.core.service
         contacts = {key: (user.email or "",) for key, user in OFFICIALS.items()}
         contacts["servicenamnden"] = (GONE.id,)
-        service.replace_directory(
+        service.directory.replace_directory(
             Directory(
                 tuple(
                     Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()))
-                    for o in service.directory()
+                    for o in service.directory.directory()
                 )
             )
         )
@@ -55,8 +55,8 @@ def send(box: Sandbox, recipients: list[str]) -> None:
         deadline=date(2023, 11, 30),
         recipient_keys=recipients,
     )
-    service.create_draft(service.actor(COORDINATOR), data)
-    service.send(service.actor(COORDINATOR), CASE)
+    service.drafting.create_draft(service.actor(COORDINATOR), data)
+    service.drafting.send(service.actor(COORDINATOR), CASE)
 
 
 def top_level(box: Sandbox, user: str) -> list[Any]:
@@ -75,7 +75,7 @@ def remiss_dms(box: Sandbox, user: str) -> list[Any]:
 def answer(box: Sandbox, key: str) -> None:
     service = box.core.service
     content = ResponseContent(ResponseKind.DELEGATION, (Answer(1, "Vi tillstyrker."),), decided_by="Förvaltningschef")
-    service.submit(service.actor(OFFICIALS[key].id), CASE, key, content)
+    service.answering.submit(service.actor(OFFICIALS[key].id), CASE, key, content)
 
 
 def test_every_reachable_official_gets_the_remiss_once_with_its_buttons(sandbox: Sandbox) -> None:
@@ -169,7 +169,7 @@ def test_messages_slack_took_before_their_replies_were_lost_are_not_sent_again(s
 
 def test_messages_claimed_by_a_process_that_died_are_sent_once_after_its_lease(sandbox: Sandbox) -> None:
     send(sandbox, list(OFFICIALS))
-    claimed = sandbox.core.service.claim_outgoing(limit=100)  # a process claims everything, then dies
+    claimed = sandbox.core.service.delivery.claim_outgoing(limit=100)  # a process claims everything, then dies
     assert len(claimed) >= len(OFFICIALS)
     sandbox.courier.drain()
     assert all(remiss_dms(sandbox, u.id) == [] for u in OFFICIALS.values())
@@ -199,8 +199,8 @@ def test_a_remiss_of_angle_brackets_ampersands_and_many_documents_reaches_slack_
         recipient_keys=["mkb"],
         documents=documents,
     )
-    service.create_draft(service.actor(COORDINATOR), data)
-    service.send(service.actor(COORDINATOR), CASE)
+    service.drafting.create_draft(service.actor(COORDINATOR), data)
+    service.drafting.send(service.actor(COORDINATOR), CASE)
     sandbox.courier.drain()
 
     dm = remiss_dms(sandbox, OFFICIALS["mkb"].id)[0]

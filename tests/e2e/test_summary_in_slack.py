@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import Answer, Position, QuestionKind, ResponseContent, ResponseKind
-from bot.core.service import RemissInput
+from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.workspace import Message
@@ -28,11 +28,11 @@ def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     ) as box:
         service = box.core.service
         contacts = {"tekniska-namnden": (TN.id,), "mkb": (MKB.id,)}
-        service.replace_directory(
+        service.directory.replace_directory(
             Directory(
                 tuple(
                     Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()))
-                    for o in service.directory()
+                    for o in service.directory.directory()
                 )
             )
         )
@@ -46,8 +46,8 @@ def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
             deadline=date(2023, 11, 30),
             recipient_keys=list(contacts),
         )
-        service.create_draft(service.actor(COORDINATOR), data)
-        service.send(service.actor(COORDINATOR), CASE)
+        service.drafting.create_draft(service.actor(COORDINATOR), data)
+        service.drafting.send(service.actor(COORDINATOR), CASE)
         box.courier.drain()
         yield box
 
@@ -58,7 +58,7 @@ def answer(box: Sandbox, user: SandboxUser, key: str, choice: str) -> None:
         (Answer(1, "Vi ser positivt på förslaget.", Position.TILLSTYRKER), Answer(2, choice)),
         decided_by="Förvaltningschef",
     )
-    box.core.service.submit(box.core.service.actor(user.id), CASE, key, content)
+    box.core.service.answering.submit(box.core.service.actor(user.id), CASE, key, content)
 
 
 def thread(box: Sandbox) -> list[str]:
@@ -75,7 +75,7 @@ def test_when_everyone_has_answered_the_summary_is_offered_once_in_the_status_th
     sandbox.courier.drain()
     offers = [t for t in thread(sandbox) if "Alla remissinstanser har svarat eller avstått" in t]
     assert len(offers) == 1
-    assert sandbox.core.service.offer_due_summaries() == 0  # the deadline hasn't passed
+    assert sandbox.core.service.drafting.offer_due_summaries() == 0  # the deadline hasn't passed
 
 
 def test_two_last_answers_saved_at_the_same_moment_still_offer_the_summary_exactly_once(sandbox: Sandbox) -> None:
@@ -102,8 +102,8 @@ def test_the_morning_after_the_last_deadline_the_summary_is_offered_even_if_some
     sandbox: Sandbox, clock: FakeClock
 ) -> None:
     clock.set(datetime(2023, 12, 1, 6, 45, tzinfo=UTC))
-    assert sandbox.core.service.offer_due_summaries() == 1
-    assert sandbox.core.service.offer_due_summaries() == 1  # idempotent: the same key, recorded once
+    assert sandbox.core.service.drafting.offer_due_summaries() == 1
+    assert sandbox.core.service.drafting.offer_due_summaries() == 1  # idempotent: the same key, recorded once
     sandbox.courier.drain()
     offers = [t for t in thread(sandbox) if "Sista svarsdatum har passerat för alla" in t]
     assert len(offers) == 1

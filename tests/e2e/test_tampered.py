@@ -51,7 +51,7 @@ def warnings_about_tampering(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def status(box: Sandbox) -> RecipientStatus:
-    return next(r.status for r in box.core.service.overview(CASE).rows if r.organisation.key == ORG)
+    return next(r.status for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
 
 
 def open_modal(box: Sandbox, action_id: str, dm: Message) -> None:
@@ -185,7 +185,7 @@ def test_a_decline_reason_with_a_lone_surrogate_is_stored_with_a_replacement_cha
     response = box.driver.view_submission(ANNA, reason("Ingen tid \ud800 i höst"))
     assert (response.status, response.json()) == (200, None)
     assert status(box) is RecipientStatus.DECLINED
-    recipient = next(r.recipient for r in box.core.service.overview(CASE).rows if r.organisation.key == ORG)
+    recipient = next(r.recipient for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
     assert recipient.current_response is not None
     assert recipient.current_response.content.decline_reason == "Ingen tid \ufffd i höst"
     assert problems(caplog) == []
@@ -208,7 +208,7 @@ def test_an_answer_in_the_form_with_a_lone_surrogate_is_stored_with_a_replacemen
     }
     response = box.driver.view_submission(ANNA, values)
     assert (response.status, response.json()) == (200, None)
-    recipient = next(r.recipient for r in box.core.service.overview(CASE).rows if r.organisation.key == ORG)
+    recipient = next(r.recipient for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
     assert recipient.current_response is not None
     assert recipient.current_response.content.answers[0].text == "Ja \ufffd tack"
     assert recipient.current_response.content.decided_by == "Presidiet \ufffd"
@@ -238,7 +238,7 @@ def test_a_nul_character_in_a_chat_answer_or_a_reason_is_dropped_and_the_rest_st
     open_modal(box, ids.DECLINE, dm)
     response = box.driver.view_submission(ANNA, reason("Ingen\x00 tid"))
     assert (response.status, response.json()) == (200, None)
-    recipient = next(r.recipient for r in box.core.service.overview(CASE).rows if r.organisation.key == ORG)
+    recipient = next(r.recipient for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
     assert recipient.current_response is not None
     assert recipient.current_response.content.decline_reason == "Ingen tid"
     assert problems(caplog) == []

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.adapters.rendering import Texts
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.service import RemissService
+from bot.core.usecases import build_use_cases
 from devtools.clocks import FakeClock
 from devtools.memory import MemoryStore
 from handlers import HandlerContext
@@ -31,7 +31,7 @@ def closed_port() -> int:
 
 @pytest.fixture
 def ctx() -> HandlerContext:
-    return HandlerContext(RemissService(MemoryStore(), FakeClock(datetime(2023, 10, 2, 9, tzinfo=UTC))), Texts())
+    return HandlerContext(build_use_cases(MemoryStore(), FakeClock(datetime(2023, 10, 2, 9, tzinfo=UTC))), Texts())
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.core.service import Delivery, RecipientRow, ReminderDelivery, RemissOverview
+from bot.core.usecases.results import Delivery, RecipientRow, ReminderDelivery, RemissOverview
 from devtools.sandbox.block_kit import block_text_length, message_block_errors
 from handlers import ids
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET

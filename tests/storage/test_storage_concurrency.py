@@ -92,7 +92,7 @@ def test_eight_submissions_at_once_for_one_recipient_become_versions_one_to_eigh
 
 
 def test_eight_submissions_at_once_read_leanly_still_become_versions_one_to_eight(store: Store) -> None:
-    """RemissService._act reads with get_assignment inside its transaction: it must lock as get_recipient does."""
+    """UseCase._act reads with get_assignment inside its transaction: it must lock as get_recipient does."""
     with store.transaction() as repo:
         sent_remiss(repo, recipients=2)
 

@@ -505,7 +505,7 @@ def test_eight_ticks_at_once_settle_each_of_two_hundred_due_reminders_exactly_on
     settled_by: list[list[str]] = [[] for _ in range(THREADS)]
 
     def tick(i: int) -> None:
-        # As RemissService.remind: claim a batch and settle each one in the same transaction, until none.
+        # As ReminderUseCases.remind: claim a batch and settle each one in the same transaction, until none.
         while True:
             with store.transaction() as repo:
                 batch = repo.reminders.claim_due_reminders(moment, 5)

@@ -15,7 +15,7 @@ from bot.adapters.rendering import Texts
 from bot.adapters.summary import FORMATS, file_name, render_files, render_problems, summary_command, write_summary_files
 from bot.core.domain.errors import DomainError
 from bot.core.domain.summary import Summary, SummaryIncomplete, check_completeness
-from bot.core.service import RemissService
+from bot.core.usecases import UseCases, build_use_cases
 from devtools.clocks import FakeClock
 from devtools.memory import MemoryStore
 from tests.summary.round import CASE_NUMBER, Round, stk_2023_137
@@ -71,7 +71,7 @@ def test_the_reasons_for_not_publishing_are_written_in_swedish(summary: Summary,
 
 # -- the command's function, on the real service over an in-memory store ---------------------------------
 @pytest.fixture
-def service() -> RemissService:
+def service() -> UseCases:
     found = stk_2023_137()
     store = MemoryStore()
     with store.transaction() as repo:
@@ -79,12 +79,10 @@ def service() -> RemissService:
         repo.remisses.add_remiss(found.remiss)
         for recipient in found.recipients:
             repo.remisses.add_recipient(recipient)
-    return RemissService(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)))
+    return build_use_cases(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)))
 
 
-def test_the_summary_command_writes_the_files_and_says_where(
-    service: RemissService, texts: Texts, tmp_path: Path
-) -> None:
+def test_the_summary_command_writes_the_files_and_says_where(service: UseCases, texts: Texts, tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = summary_command(service, texts, "STK-2023-137", ["docx", "md"], tmp_path, out, err)
     assert code == 0
@@ -101,7 +99,7 @@ def test_the_summary_command_writes_the_files_and_says_where(
 
 
 def test_the_summary_command_publishes_nothing_when_the_check_fails(
-    service: RemissService, texts: Texts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    service: UseCases, texts: Texts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = summary_module.build_summary
     monkeypatch.setattr(summary_module, "build_summary", lambda *a, **k: replace(real(*a, **k), missing=()))
@@ -113,7 +111,7 @@ def test_the_summary_command_publishes_nothing_when_the_check_fails(
     assert "• Gymnasie- och vuxenutbildningsnämnden har inte svarat men saknas bland saknade svar." in err.getvalue()
 
 
-def test_an_unknown_case_number_is_a_domain_error(service: RemissService, texts: Texts, tmp_path: Path) -> None:
+def test_an_unknown_case_number_is_a_domain_error(service: UseCases, texts: Texts, tmp_path: Path) -> None:
     with pytest.raises(DomainError):
         summary_command(service, texts, "STK-1999-1", FORMATS, tmp_path, io.StringIO(), io.StringIO())
 

@@ -16,7 +16,7 @@ from bot.adapters.summary.word import render_docx
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import normalise_case_number
 from bot.core.domain.summary import Summary, SummaryIncomplete, compile_summary
-from bot.core.service import RemissService
+from bot.core.usecases import UseCases
 
 PROBLEMS_TEMPLATE = "summary/problems.j2"
 WRITTEN_TEMPLATE = "summary/files_written.j2"
@@ -30,7 +30,7 @@ _RENDERERS: dict[str, Callable[[Summary, Texts], str | bytes]] = {
 }
 
 
-def load_summary(service: RemissService, case_number: str, names: Mapping[str, str] | None = None) -> Summary:
+def load_summary(service: UseCases, case_number: str, names: Mapping[str, str] | None = None) -> Summary:
     """The checked summary of a remiss as it stands today; SummaryIncomplete if anything is missing from it."""
     with service.store.read() as repo:
         remiss = repo.remisses.get_remiss(normalise_case_number(case_number))
@@ -38,7 +38,7 @@ def load_summary(service: RemissService, case_number: str, names: Mapping[str, s
             raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
         recipients = repo.remisses.list_recipients(remiss.case_number)
         directory = repo.directory.load_directory()
-    return compile_summary(remiss, recipients, directory, today=service.today(), names=names, tz=service.tz)
+    return compile_summary(remiss, recipients, directory, today=service.today(), names=names, tz=service.config.tz)
 
 
 def render_files(
@@ -81,7 +81,7 @@ def write_summary_files(
 
 
 def write_case_summary(
-    service: RemissService,
+    service: UseCases,
     texts: Texts,
     case_number: str,
     out_dir: Path,
@@ -101,7 +101,7 @@ def render_problems(error: SummaryIncomplete, texts: Texts) -> str:
 
 
 def summary_command(
-    service: RemissService,
+    service: UseCases,
     texts: Texts,
     case_number: str,
     formats: Sequence[str],

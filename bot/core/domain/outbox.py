@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+
+from bot.core.domain.remiss import AuditEntry
 
 # Retries after a 5xx or a timeout wait 5 s, 10 s, 20 s … up to 15 minutes; after this many a message
 # is given up (and the coordinator told), never retried forever.
@@ -115,3 +118,139 @@ class StatusBoard:
 def remiss_delivery_key(case_number: str, organisation_key: str, user_id: str, round_no: int = 1) -> str:
     """One remiss DM per official and organisation; a hand-over back and forth is a new round."""
     return f"remiss:{case_number}:{organisation_key}:{user_id}:{round_no}"
+
+
+# -- the messages the use cases record, one factory per kind -------------------------------------------------
+def remiss_dm(case_number: str, organisation_key: str, user_id: str, at: datetime, round_no: int = 1) -> OutboxMessage:
+    """The remiss, as a DM to one responsible official of one recipient."""
+    return OutboxMessage(
+        key=remiss_delivery_key(case_number, organisation_key, user_id, round_no),
+        kind=MessageKind.REMISS,
+        case_number=case_number,
+        created_at=at,
+        to_user=user_id,
+        organisation_key=organisation_key,
+    )
+
+
+def status_event(entry: AuditEntry) -> OutboxMessage:
+    """A line in the thread of the remiss's status message, about a stored audit entry."""
+    return OutboxMessage(
+        key=f"event:{entry.id}",
+        kind=MessageKind.STATUS_EVENT,
+        case_number=entry.case_number,
+        created_at=entry.at,
+        organisation_key=entry.organisation_key,
+        audit_id=entry.id,
+    )
+
+
+def summary_ready(case_number: str, at: datetime) -> OutboxMessage:
+    """The summary is offered in the status thread; its key makes that once per remiss."""
+    return OutboxMessage(
+        key=f"summary-ready:{case_number}", kind=MessageKind.SUMMARY_READY, case_number=case_number, created_at=at
+    )
+
+
+def digest(day: date, channel: str, at: datetime) -> OutboxMessage:
+    """The coordinators' digest of open remisses in `channel`, once a day (it has no case number)."""
+    return OutboxMessage(
+        key=f"digest:{day.isoformat()}:{channel}",
+        kind=MessageKind.DIGEST,
+        case_number="",
+        created_at=at,
+        to_user=channel,
+    )
+
+
+def handed_over(entry: AuditEntry, organisation_key: str, user_id: str) -> OutboxMessage:
+    """To an official who had the remiss: who has it now (the stored hand-over entry says)."""
+    return OutboxMessage(
+        key=f"handed-over:{entry.id}:{user_id}",
+        kind=MessageKind.HANDED_OVER,
+        case_number=entry.case_number,
+        created_at=entry.at,
+        to_user=user_id,
+        organisation_key=organisation_key,
+        audit_id=entry.id,
+    )
+
+
+def remiss_refresh(entry: AuditEntry, organisation_key: str) -> OutboxMessage:
+    """Edit a recipient's remiss DMs in place after the stored entry moved its deadline."""
+    return OutboxMessage(
+        key=f"remiss-refresh:{entry.id}:{organisation_key}",
+        kind=MessageKind.REMISS_REFRESH,
+        case_number=entry.case_number,
+        created_at=entry.at,
+        organisation_key=organisation_key,
+        audit_id=entry.id,
+    )
+
+
+def escalation(key: str, case_number: str, channel: str, at: datetime) -> OutboxMessage:
+    """To the coordinators: who is late on a remiss. `key` groups a remiss's escalations of one day into one."""
+    return OutboxMessage(key=key, kind=MessageKind.ESCALATION, case_number=case_number, created_at=at, to_user=channel)
+
+
+def to_officials(
+    kind: MessageKind,
+    key: str,
+    case_number: str,
+    organisation_key: str,
+    officials: Iterable[str],
+    at: datetime,
+    *,
+    audit_id: int | None = None,
+    not_before: datetime | None = None,
+) -> list[OutboxMessage]:
+    """One DM to each official of a recipient, keyed `{key}:{user}` so each is recorded once."""
+    return [
+        OutboxMessage(
+            key=f"{key}:{user_id}",
+            kind=kind,
+            case_number=case_number,
+            created_at=at,
+            to_user=user_id,
+            organisation_key=organisation_key,
+            audit_id=audit_id,
+            next_attempt_at=not_before,
+        )
+        for user_id in officials
+    ]
+
+
+def extension_requested(request_id: int | None, entry: AuditEntry, asked_by: str) -> OutboxMessage:
+    """In the status thread: an official asks for anstånd, with Bevilja / Avslå."""
+    return OutboxMessage(
+        key=f"extension-request:{request_id}",
+        kind=MessageKind.EXTENSION_REQUEST,
+        case_number=entry.case_number,
+        created_at=entry.at,
+        organisation_key=entry.organisation_key,
+        audit_id=entry.id,
+        to_user=asked_by,
+    )
+
+
+def extension_decided(
+    request_id: int | None,
+    case_number: str,
+    organisation_key: str,
+    asked_by: str,
+    at: datetime,
+    *,
+    audit_id: int | None,
+    not_before: datetime | None,
+) -> OutboxMessage:
+    """To the official who asked for anstånd: granted (to which date) or refused."""
+    return OutboxMessage(
+        key=f"extension-decided:{request_id}",
+        kind=MessageKind.EXTENSION_DECIDED,
+        case_number=case_number,
+        created_at=at,
+        next_attempt_at=not_before,
+        to_user=asked_by,
+        organisation_key=organisation_key,
+        audit_id=audit_id,
+    )

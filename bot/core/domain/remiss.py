@@ -355,6 +355,26 @@ def audit(
     )
 
 
+@dataclass(frozen=True)
+class DeadlineChange:
+    """What moving the remiss's deadline did to one recipient's own deadline."""
+
+    before: date
+    after: date
+    answered: bool
+
+    @property
+    def moved(self) -> bool:
+        """Its own deadline changed (its remiss DMs show the new date)."""
+        return self.before != self.after
+
+    @property
+    def to_tell(self) -> bool:
+        """Its officials are told: its own deadline moved and it has not answered. An anstånd later than the
+        new date stands, and its own deadline with it, so that recipient is not told."""
+        return self.moved and not self.answered
+
+
 @dataclass
 class Recipient:
     """An organisation asked to answer one remiss, with who answers for it and what it has done.
@@ -380,9 +400,12 @@ class Recipient:
     def deadline(self) -> date:
         """The recipient's own deadline: the remiss's, or its anstånd while that is later. Anstånd gives more
         time, never less: when the deadline for everyone moves past it, the recipient moves with everyone."""
+        return self._own_deadline(self.remiss_deadline)
+
+    def _own_deadline(self, remiss_deadline: date) -> date:
         if not self.extensions:
-            return self.remiss_deadline
-        return max(self.extensions[-1].new_deadline, self.remiss_deadline)
+            return remiss_deadline
+        return max(self.extensions[-1].new_deadline, remiss_deadline)
 
     @property
     def current_response(self) -> Response | None:
@@ -515,6 +538,13 @@ class Recipient:
             new=new_deadline,
             reason=reason,
         )
+
+    def follow_deadline(self, previous: date, new: date) -> DeadlineChange:
+        """The remiss's deadline moved from `previous` to `new`: this recipient follows it, unless its anstånd
+        is later. Says what that did to the recipient's own deadline."""
+        before = self._own_deadline(previous)
+        self.remiss_deadline = new
+        return DeadlineChange(before=before, after=self.deadline, answered=self.is_answered())
 
     def _append(self, content: ResponseContent, actor: str, at: datetime, *, keep_draft: bool = False) -> Response:
         version = Response(

@@ -1,0 +1,268 @@
+"""What every use case shares: the store, the injected clock, Slack's users, the configuration and the caches
+kept per process, and the helpers every capability uses (who acts, the audit trail, one domain transition)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
+from zoneinfo import ZoneInfo
+
+from bot.core.clock import STOCKHOLM, Clock, local_date
+from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar, WorkingCalendar
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.organisation import Directory, is_email, is_slack_user_id
+from bot.core.domain.outbox import MessageKind, remiss_dm, status_event
+from bot.core.domain.reminders import ReminderPolicy
+from bot.core.domain.remiss import (
+    AuditAction,
+    AuditEntry,
+    Recipient,
+    Remiss,
+    RemissStatus,
+    normalise_case_number,
+)
+from bot.core.ports.store import Store, Transaction
+from bot.core.ports.users import UserDirectory
+from bot.core.usecases.results import Actor
+
+OPEN_STATUSES = (RemissStatus.SENT,)
+# What the coordinator sees as a line in the status message's thread; every change refreshes the message.
+THREAD_ACTIONS = frozenset(
+    {
+        AuditAction.SENT,
+        AuditAction.SUBMITTED,
+        AuditAction.EDITED,
+        AuditAction.DECLINED,
+        AuditAction.WITHDRAWN,
+        AuditAction.HANDED_OVER,
+        AuditAction.EXTENDED,
+        AuditAction.UNREACHABLE,
+        AuditAction.CLOSED,
+        AuditAction.DEADLINE_CHANGED,
+        AuditAction.EXTENSION_REFUSED,
+    }
+)
+DEFAULT_DIGEST_TIME = dt_time(8, 30)
+# The coordinators' user group is asked of Slack at most this often (usergroups.* is Tier 2).
+GROUP_CACHE = timedelta(minutes=5)
+# The directory for rendering messages is read at most this often: sending 500 DMs shouldn't read it 500 times.
+DIRECTORY_CACHE = timedelta(minutes=1)
+log = logging.getLogger(__name__)
+
+# A domain transition applied to a loaded recipient; returns what goes into the audit trail.
+Change = Callable[[Recipient, Remiss, datetime], AuditEntry | None]
+# What a transition causes beyond itself (messages), inside the same transaction:
+# (repo, remiss, recipient after the change, its officials before it, the stored audit entry).
+Then = Callable[[Transaction, Remiss, Recipient, tuple[str, ...], AuditEntry], None]
+
+
+class AlreadyHandled(Exception):
+    """An earlier delivery of this Slack event did its work; this one changes nothing."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """How this installation runs: who coordinates, who sends, in which timezone and calendar, and the policies."""
+
+    coordinators: frozenset[str] = frozenset()
+    coordinator_group: str | None = None
+    sender_key: str = "stadskontoret"
+    tz: ZoneInfo = STOCKHOLM
+    status_channel: str | None = None
+    calendar: WorkingCalendar = field(default_factory=WeekendCalendar)
+    reminder_policy: ReminderPolicy = field(default_factory=ReminderPolicy)
+    short_window_days: int = SHORT_WINDOW_WORKING_DAYS
+    digest_at: dt_time = DEFAULT_DIGEST_TIME
+
+
+class Shared:
+    """The ports, the clock and the configuration, and what one process caches: one instance for all the use
+    cases. The caches run on the injected clock, so a fake clock moves them as it moves everything else."""
+
+    def __init__(self, store: Store, clock: Clock, config: Config, users: UserDirectory | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.config = config
+        self.users = users
+        # Called after a commit that recorded messages, so a sender in this process starts at once.
+        self.on_outbox: Callable[[], None] = lambda: None
+        self._group_cache: tuple[datetime, frozenset[str]] | None = None
+        self._group_lock = threading.Lock()
+        self._directory_cache: tuple[datetime, Directory] | None = None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        """The local (Stockholm) date, which deadlines are counted in."""
+        return local_date(self.clock.now(), self.config.tz)
+
+    def actor(self, user_id: str) -> Actor:
+        """The acting user, a coordinator if configured so by id or by membership of the coordinators' group."""
+        return Actor(user_id=user_id, is_coordinator=user_id in self.config.coordinators or user_id in self._group())
+
+    def _group(self) -> frozenset[str]:
+        """The coordinators' user group, asked of Slack at most every GROUP_CACHE."""
+        group = self.config.coordinator_group
+        if group is None or self.users is None:
+            return frozenset()
+        with self._group_lock:
+            cached = self._group_cache
+            members = cached[1] if cached else frozenset()
+            if cached is None or self.now() - cached[0] > GROUP_CACHE:
+                try:
+                    members = self.users.group_members(group)
+                except Exception:  # Slack unreachable: keep the last known members rather than lock everyone out
+                    log.warning("Could not read the coordinators' user group", exc_info=True)
+                    return members
+                self._group_cache = (self.now(), members)
+            return members
+
+    def cached_directory(self, repo: Transaction) -> Directory:
+        """The directory for rendering messages, read at most once per DIRECTORY_CACHE. This process's own
+        changes show at once (forget_directory), other replicas' within DIRECTORY_CACHE."""
+        cached = self._directory_cache
+        if cached is not None and self.now() - cached[0] < DIRECTORY_CACHE:
+            return cached[1]
+        directory = repo.directory.load_directory()
+        self._directory_cache = (self.now(), directory)
+        return directory
+
+    def forget_directory(self) -> None:
+        self._directory_cache = None
+
+    def resolve(self, refs: Iterable[str]) -> tuple[str, ...]:
+        """Slack user ids for directory contacts; e-mail addresses are looked up (cached) or skipped."""
+        ids: list[str] = []
+        for ref in refs:
+            user_id = ref if is_slack_user_id(ref) else self._lookup_email(ref) if is_email(ref) else None
+            if user_id and user_id not in ids:
+                ids.append(user_id)
+        return tuple(ids)
+
+    def _lookup_email(self, email: str) -> str | None:
+        with self.store.read() as repo:
+            cached = repo.edge.cached_user_id(email)
+        if cached or self.users is None:
+            return cached
+        user_id = self.users.lookup_by_email(email)
+        if user_id:
+            with self.store.transaction() as repo:
+                repo.edge.cache_user_id(email, user_id, self.now())
+        return user_id
+
+    def status_channel(self, remiss: Remiss) -> str:
+        """The configured coordinators' channel, or else a DM with the coordinator who created the remiss."""
+        return self.config.status_channel or remiss.coordinators[0]
+
+
+class UseCase:
+    """The base of every capability: the shared ports and caches, and the steps they all take."""
+
+    def __init__(self, shared: Shared) -> None:
+        self.shared = shared
+
+    @property
+    def store(self) -> Store:
+        return self.shared.store
+
+    @property
+    def config(self) -> Config:
+        return self.shared.config
+
+    def now(self) -> datetime:
+        return self.shared.now()
+
+    def today(self) -> date:
+        return self.shared.today()
+
+    def _require_coordinator(self, actor: Actor) -> None:
+        if not actor.is_coordinator:
+            raise DomainError(ErrorCode.NOT_COORDINATOR)
+
+    @staticmethod
+    def _require_remiss(repo: Transaction, case_number: str, *, shared: bool = False) -> Remiss:
+        remiss = repo.remisses.get_remiss(normalise_case_number(case_number), shared=shared)
+        if remiss is None:
+            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
+        return remiss
+
+    def _record(self, repo: Transaction, remiss: Remiss, entry: AuditEntry | None) -> AuditEntry | None:
+        """Append to the audit trail; on a sent remiss also refresh its status message and, for the
+        actions a coordinator follows, add a line to its thread."""
+        if entry is None:
+            return None
+        stored = repo.remisses.append_audit(entry)
+        if remiss.status is RemissStatus.DRAFT:
+            return stored
+        if stored.action in THREAD_ACTIONS and stored.id is not None:
+            repo.outbox.enqueue(status_event(stored))
+        # Last: on PostgreSQL bumping the board locks its row until the commit, and every answer to this
+        # remiss bumps it, so the lock is taken as late as possible (answers then queue only for the commit).
+        repo.outbox.touch_status(remiss.case_number, self.shared.status_channel(remiss))
+        return stored
+
+    def _enqueue_remiss(
+        self, repo: Transaction, remiss: Remiss, organisation_key: str, user_id: str, now: datetime
+    ) -> None:
+        """The remiss to one official; one handed back to them later is a new round, not a duplicate."""
+        earlier = [
+            m
+            for m in repo.outbox.messages_for(remiss.case_number, organisation_key)
+            if m.kind is MessageKind.REMISS and m.to_user == user_id
+        ]
+        repo.outbox.enqueue(remiss_dm(remiss.case_number, organisation_key, user_id, now, len(earlier) + 1))
+
+    def _act(
+        self,
+        actor: Actor,
+        case_number: str,
+        organisation_key: str,
+        change: Change,
+        *,
+        as_coordinator: bool = False,
+        then: Then | None = None,
+        event_id: str | None = None,
+    ) -> Recipient:
+        """Load, check who may act, apply one domain transition, save it, its audit entry and the messages it
+        causes, atomically; with the Slack event that asked for it marked handled (AlreadyHandled if it was)."""
+        now = self.now()
+        with self.store.transaction() as repo:
+            if event_id is not None and not repo.edge.claim_delivery(event_id, now):
+                raise AlreadyHandled(event_id)
+            # One lean read of both (SQLite holds its write lock meanwhile); the refusals say what is missing.
+            found = repo.remisses.get_assignment(normalise_case_number(case_number), organisation_key)
+            remiss = found.remiss if found is not None else self._require_remiss(repo, case_number, shared=True)
+            organisation = self.shared.cached_directory(repo).require(organisation_key)
+            if found is None:
+                raise DomainError(
+                    ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name
+                )
+            recipient = found.recipient
+            stand_ins = tuple(s for s in organisation.stand_ins if is_slack_user_id(s))
+            if not as_coordinator and not recipient.may_act(actor.user_id, stand_ins):
+                raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)
+            previous = recipient.officials
+            entry = change(recipient, remiss, now)
+            repo.remisses.save_recipient(recipient)
+            stored = self._record(repo, remiss, entry)
+            if then is not None and stored is not None:
+                then(repo, remiss, recipient, previous, stored)
+        # Whether this was the last answer is checked when its line in the status thread has been sent
+        # (outgoing_sent), not here: that is after this commit and any other committing beside it, and it
+        # keeps a transaction out of the official's click.
+        self.shared.on_outbox()
+        return recipient
+
+
+def unique(keys: Iterable[str]) -> list[str]:
+    """The keys in their first order, each once."""
+    seen: list[str] = []
+    for key in keys:
+        if key not in seen:
+            seen.append(key)
+    return seen

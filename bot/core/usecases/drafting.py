@@ -1,0 +1,169 @@
+"""The coordinator's round: a remiss drafted, changed, sent, and its summary offered when the round is over."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from bot.core.domain.calendar import WindowReport, analyse_window
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.organisation import Organisation
+from bot.core.domain.outbox import summary_ready
+from bot.core.domain.reminders import PlannedReminder
+from bot.core.domain.remiss import AuditAction, Recipient, Remiss, RemissStatus, audit
+from bot.core.ports.store import Transaction
+from bot.core.usecases.base import OPEN_STATUSES, Shared, UseCase, unique
+from bot.core.usecases.planning import ReminderPlanner
+from bot.core.usecases.results import Actor, RemissInput, SendReport
+
+
+class DraftingUseCases(UseCase):
+    """A remiss from the create form (or the importer) to the officials' DMs."""
+
+    def __init__(self, shared: Shared, planner: ReminderPlanner) -> None:
+        super().__init__(shared)
+        self.planner = planner
+
+    def create_draft(self, actor: Actor, data: RemissInput) -> Remiss:
+        """Save a new remiss as a draft; recipients may still be missing (sending requires them)."""
+        self._require_coordinator(actor)
+        now = self.now()
+        with self.store.transaction() as repo:
+            checked, keys = self._checked_draft(
+                repo, data, data.case_number, (actor.user_id,), created_by=actor.user_id, created_at=now
+            )
+            remiss = repo.remisses.add_remiss(checked)
+            for key in keys:
+                repo.remisses.add_recipient(Recipient(remiss.case_number, key, (), remiss.deadline))
+            self._record(repo, remiss, audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now))
+            return remiss
+
+    def update_draft(self, actor: Actor, case_number: str, data: RemissInput) -> Remiss:
+        """Change a draft before it is sent (same checks as creating it); the case number stays."""
+        self._require_coordinator(actor)
+        with self.store.transaction() as repo:
+            current = self._require_remiss(repo, case_number)
+            if current.status is not RemissStatus.DRAFT:
+                raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=current.case_number)
+            checked, keys = self._checked_draft(
+                repo,
+                data,
+                current.case_number,
+                current.coordinators,
+                created_by=current.created_by,
+                created_at=current.created_at,
+            )
+            updated = replace(checked, id=current.id)
+            repo.remisses.save_remiss(updated)
+            existing = {r.organisation_key for r in repo.remisses.list_recipients(current.case_number)}
+            for key in [k for k in keys if k not in existing]:
+                repo.remisses.add_recipient(Recipient(current.case_number, key, (), updated.deadline))
+            removed = existing - set(keys)
+            if removed:
+                repo.remisses.remove_draft_recipients(current.case_number, sorted(removed))
+            return updated
+
+    def _checked_draft(
+        self,
+        repo: Transaction,
+        data: RemissInput,
+        case_number: str,
+        coordinators: tuple[str, ...],
+        *,
+        created_by: str,
+        created_at: datetime,
+    ) -> tuple[Remiss, list[str]]:
+        """The remiss as the form describes it, validated whole, and its recipients' keys in directory order."""
+        directory = repo.directory.load_directory()
+        keys = unique(data.recipient_keys)
+        for key in keys:
+            directory.require(key)
+        remiss = Remiss.draft(
+            case_number=case_number,
+            title=data.title,
+            description=data.description,
+            sender_key=self.config.sender_key,
+            coordinators=coordinators,
+            contact=data.contact,
+            questions=list(data.questions),
+            deadline=data.deadline,
+            created_by=created_by,
+            created_at=created_at,
+            today=self.today(),
+            documents=tuple(data.documents),
+        )
+        return remiss, directory.sorted_keys(keys)
+
+    def send(self, actor: Actor, case_number: str) -> SendReport:
+        """Mark the remiss sent and fix each recipient's responsible officials from the directory."""
+        self._require_coordinator(actor)
+        with self.store.read() as repo:
+            directory = repo.directory.load_directory()
+            remiss = self._require_remiss(repo, case_number)
+            recipients = repo.remisses.list_recipients(remiss.case_number)
+        if not recipients:
+            raise DomainError(ErrorCode.NO_RECIPIENTS, field="recipients")
+        if remiss.deadline < self.today():
+            raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=remiss.deadline)
+        # Resolving e-mail addresses may call Slack: done before the write transaction, never inside it.
+        officials = {
+            r.organisation_key: self.shared.resolve(directory.require(r.organisation_key).contacts) for r in recipients
+        }
+        now = self.now()
+        with self.store.transaction() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            remiss.mark_sent(now)
+            repo.remisses.save_remiss(remiss)
+            reachable: list[Recipient] = []
+            unreachable: list[Organisation] = []
+            for recipient in repo.remisses.list_recipients(remiss.case_number):
+                recipient.officials = officials.get(recipient.organisation_key, ())
+                repo.remisses.save_recipient(recipient)
+                if recipient.officials:
+                    reachable.append(recipient)
+                else:
+                    unreachable.append(directory.require(recipient.organisation_key))
+            sent = audit(remiss.case_number, AuditAction.SENT, actor.user_id, now, reachable=len(reachable))
+            self._record(repo, remiss, sent)
+            policy = self.planner.policy(repo, remiss.case_number)
+            plans: list[PlannedReminder] = []
+            for recipient in reachable:
+                for user_id in recipient.officials:
+                    self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, now)
+                plans += [r for r in self.planner.plan(remiss, recipient, directory, policy) if r.due_at > now]
+            # A draft has no reminders yet: all of them in one go, not a read and a write per recipient.
+            repo.reminders.add_reminders(plans)
+            for organisation in unreachable:
+                lost = audit(
+                    remiss.case_number,
+                    AuditAction.UNREACHABLE,
+                    actor.user_id,
+                    now,
+                    organisation.key,
+                    reason="no_contact",
+                )
+                self._record(repo, remiss, lost)
+        self.shared.on_outbox()
+        return SendReport(remiss, reachable, unreachable, self.window_report(remiss.deadline))
+
+    def window_report(self, deadline: date) -> WindowReport:
+        """The answering window a remiss sent today with this deadline would have (the preview warns)."""
+        return analyse_window(self.config.calendar, self.today(), deadline, self.config.short_window_days)
+
+    def offer_due_summaries(self) -> int:
+        """Each morning: refresh every open remiss's status message (who became overdue overnight), and the
+        morning after the last deadline (extensions counted) offer its summary.
+
+        Safe in every replica at once: the outbox key makes the offer exactly once.
+        """
+        today = self.today()
+        offered = 0
+        with self.store.transaction() as repo:
+            for remiss in repo.remisses.list_remisses(OPEN_STATUSES):
+                repo.outbox.touch_status(remiss.case_number, self.shared.status_channel(remiss))
+                recipients = repo.remisses.list_recipients(remiss.case_number)
+                if recipients and max(r.deadline for r in recipients) < today:
+                    repo.outbox.enqueue(summary_ready(remiss.case_number, self.now()))
+                    offered += 1
+        self.shared.on_outbox()
+        return offered

@@ -1,0 +1,114 @@
+"""Planning a recipient's reminders: shared by the use cases that send a remiss, move a deadline, change
+meetings or snooze. Not a use case itself; it works inside the caller's transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+
+from bot.core.clock import local_date
+from bot.core.domain.organisation import Directory
+from bot.core.domain.reminders import (
+    CANCELLED_SNOOZED,
+    PlannedReminder,
+    ReminderKind,
+    ReminderPolicy,
+    ReminderState,
+    plan_reminders,
+    policy_with,
+)
+from bot.core.domain.remiss import Recipient, Remiss
+from bot.core.ports.store import Transaction
+from bot.core.usecases.base import Shared
+
+# Reminders an official may snooze away; the deadline's morning, overdue and escalation always come.
+SNOOZABLE = frozenset(
+    {ReminderKind.NUDGE_UNOPENED, ReminderKind.BEFORE_DEADLINE, ReminderKind.BEFORE_SUBMISSION, ReminderKind.SNOOZED}
+)
+log = logging.getLogger(__name__)
+
+
+class ReminderPlanner:
+    """Plans reminders against the global policy with each remiss's own settings applied."""
+
+    def __init__(self, shared: Shared) -> None:
+        self.shared = shared
+
+    def policy(self, repo: Transaction, case_number: str) -> ReminderPolicy:
+        """The global policy with the remiss's own settings applied (settings that no longer fit are ignored)."""
+        default = self.shared.config.reminder_policy
+        try:
+            return policy_with(default, repo.reminders.reminder_policy(case_number))
+        except ValueError:
+            log.warning("The reminder settings of %s can't be used; the global policy applies", case_number)
+            return default
+
+    def plan(
+        self,
+        remiss: Remiss,
+        recipient: Recipient,
+        directory: Directory,
+        policy: ReminderPolicy,
+        snoozed_to: Sequence[date] = (),
+    ) -> list[PlannedReminder]:
+        config = self.shared.config
+        organisation = directory.get(recipient.organisation_key)
+        sent_on = local_date(remiss.sent_at or self.shared.now(), config.tz)
+        return plan_reminders(
+            remiss,
+            recipient,
+            sent_on=sent_on,
+            policy=policy,
+            calendar=config.calendar,
+            tz=config.tz,
+            meetings=organisation.meetings if organisation else (),
+            submission_lead_days=organisation.submission_lead_days if organisation else None,
+            snoozed_to=snoozed_to,
+        )
+
+    def schedule(
+        self,
+        repo: Transaction,
+        remiss: Remiss,
+        recipient: Recipient,
+        directory: Directory,
+        policy: ReminderPolicy,
+        *,
+        snooze_to: date | None = None,
+    ) -> None:
+        """Plan the recipient's reminders from now on against its current deadline, keeping its snoozes.
+
+        Only reminders still to come are planned: one whose time has passed (a deadline moved in the
+        afternoon) would be sent late or recorded as missed, and neither helps anyone.
+        """
+        now = self.shared.now()
+        existing = repo.reminders.reminders_for(remiss.case_number, recipient.organisation_key)
+        snoozes = [
+            s.reminder.local_date
+            for s in existing
+            if s.reminder.kind is ReminderKind.SNOOZED and s.state is ReminderState.PLANNED
+        ]
+        if snooze_to is not None:
+            snoozes.append(snooze_to)
+        plan = [r for r in self.plan(remiss, recipient, directory, policy, snoozes) if r.due_at > now]
+        cancel_reason = "replanned"
+        if snooze_to is not None:
+            # Left alone until the day asked for: the gentle reminders before it go; the deadline's own,
+            # the overdue one and the coordinator's escalation still come.
+            plan = [
+                r
+                for r in plan
+                if not (r.kind in SNOOZABLE and r.local_date < snooze_to and r.to == "recipient")
+                or (r.kind is ReminderKind.SNOOZED and r.local_date >= snooze_to)
+            ]
+            cancel_reason = CANCELLED_SNOOZED
+        repo.reminders.schedule_reminders(
+            remiss.case_number, recipient.organisation_key, plan, now, cancel_reason=cancel_reason
+        )
+
+    def replan(self, repo: Transaction, remiss: Remiss, recipient: Recipient) -> None:
+        """Plan the recipient's reminders again (its deadline or its organisation's meetings changed)."""
+        self.schedule(
+            repo, remiss, recipient, self.shared.cached_directory(repo), self.policy(repo, remiss.case_number)
+        )

@@ -1,0 +1,257 @@
+"""Reminders: each remiss's policy, the periodic job that sends what is due, the coordinator's "påminn igen",
+the official's snooze and "Vi kommer att svara", the plan as the CLI shows it, and the morning digest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.core.clock import local_date
+from bot.core.domain.calendar import local_time_on
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.outbox import MessageKind, digest, escalation, to_officials
+from bot.core.domain.reminders import (
+    Decision,
+    PlannedReminder,
+    PolicyError,
+    ReminderPolicy,
+    ReminderState,
+    policy_with,
+    should_send,
+    snooze_day,
+)
+from bot.core.domain.remiss import AuditAction, AuditEntry, Recipient, Remiss, RemissStatus, audit
+from bot.core.ports.store import Transaction
+from bot.core.usecases.base import OPEN_STATUSES, Shared, UseCase, unique
+from bot.core.usecases.planning import ReminderPlanner
+from bot.core.usecases.queries import QueryUseCases
+from bot.core.usecases.results import Actor, PlanRow, ReminderTick, RemissOverview
+
+# Reminders claimed per transaction by the periodic job; it loops until fewer are due.
+REMINDER_BATCH = 200
+
+
+class ReminderUseCases(UseCase):
+    """Who is reminded of what, when; settled exactly once across replicas."""
+
+    def __init__(self, shared: Shared, planner: ReminderPlanner, queries: QueryUseCases) -> None:
+        super().__init__(shared)
+        self.planner = planner
+        self.queries = queries
+        self._digest_offered: date | None = None
+
+    # -- the policy ------------------------------------------------------------------------------------
+    def set_reminder_policy(self, actor: Actor, case_number: str, overrides: dict[str, object] | None) -> None:
+        """Give a remiss its own reminder settings (None: back to the global ones); replans its recipients."""
+        self._require_coordinator(actor)
+        try:
+            policy = policy_with(self.config.reminder_policy, overrides)
+        except PolicyError as error:
+            raise DomainError(
+                ErrorCode.INVALID_REMINDER_POLICY, problem=error.problem, setting=error.setting, value=error.value
+            ) from None
+        with self.store.transaction() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            repo.reminders.set_reminder_policy(remiss.case_number, dict(overrides) if overrides else None)
+            if remiss.status is RemissStatus.SENT:
+                directory = self.shared.cached_directory(repo)
+                for recipient in repo.remisses.list_recipients(remiss.case_number):
+                    self.planner.schedule(repo, remiss, recipient, directory, policy)
+
+    def reminder_policy_for(self, case_number: str) -> ReminderPolicy:
+        with self.store.read() as repo:
+            return self.planner.policy(repo, self._require_remiss(repo, case_number).case_number)
+
+    def reminder_plan(self, case_number: str) -> list[PlanRow]:
+        """Every reminder planned or settled for a remiss, recipient by recipient in directory order."""
+        with self.store.read() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            directory = repo.directory.load_directory()
+            rows = [
+                PlanRow(directory.require(s.reminder.organisation_key), s)
+                for s in repo.reminders.reminders_for(remiss.case_number)
+            ]
+        return sorted(rows, key=lambda row: (directory.position(row.organisation.key), row.scheduled.reminder.due_at))
+
+    # -- the periodic job ------------------------------------------------------------------------------
+    def remind(self, limit: int = REMINDER_BATCH) -> ReminderTick:
+        """The periodic job: settle every due reminder (send it, or record why not), and offer the digest.
+
+        Runs in every replica. Each due reminder is claimed by one transaction (FOR UPDATE SKIP LOCKED on
+        PostgreSQL, the write lock on SQLite) and settled by a conditional update; a reminder to send
+        becomes outbox messages whose keys are unique, so it reaches each official exactly once.
+        """
+        claimed = sent = skipped = 0
+        while True:
+            batch = self._remind_batch(limit)
+            claimed += batch.claimed
+            sent += batch.sent
+            skipped += batch.skipped
+            # Fewer than a batch left, or only ones to wait for (claimed again next time): done for now.
+            if batch.claimed < limit or not (batch.sent or batch.skipped):
+                break
+        digests = self.offer_digest()
+        if sent or digests:
+            self.shared.on_outbox()
+        return ReminderTick(claimed=claimed, sent=sent, skipped=skipped, digests=digests)
+
+    def _remind_batch(self, limit: int) -> ReminderTick:
+        now = self.now()
+        sent = skipped = 0
+        with self.store.transaction() as repo:
+            due = repo.reminders.claim_due_reminders(now, limit)
+            if not due:
+                return ReminderTick()
+            remisses: dict[str, Remiss | None] = {}
+            policies: dict[str, ReminderPolicy] = {}
+            for scheduled in due:
+                reminder = scheduled.reminder
+                case = reminder.case_number
+                if case not in remisses:
+                    remisses[case] = repo.remisses.get_remiss(case, shared=True)
+                    policies[case] = self.planner.policy(repo, case)
+                remiss = remisses[case]
+                recipient = repo.remisses.get_recipient(case, reminder.organisation_key) if remiss is not None else None
+                if remiss is None or recipient is None:
+                    decision = Decision.SKIP_CLOSED
+                else:
+                    decision = should_send(
+                        reminder,
+                        recipient,
+                        now=now,
+                        tz=self.config.tz,
+                        policy=policies[case],
+                        calendar=self.config.calendar,
+                        remiss=remiss,
+                    )
+                if decision is Decision.WAIT:
+                    continue
+                if decision is not Decision.SEND or remiss is None or recipient is None:
+                    if repo.reminders.settle_reminder(scheduled.key, ReminderState.SKIPPED, decision.value, now):
+                        skipped += 1
+                    continue
+                if not recipient.officials and reminder.to == "recipient":
+                    if repo.reminders.settle_reminder(scheduled.key, ReminderState.SKIPPED, "no_official", now):
+                        skipped += 1
+                    continue
+                # The conditional update decides: only its winner records the messages.
+                if not repo.reminders.settle_reminder(scheduled.key, ReminderState.SENT, decision.value, now):
+                    continue
+                sent += 1
+                self._enqueue_reminder(repo, remiss, recipient, reminder, now)
+        return ReminderTick(claimed=len(due), sent=sent, skipped=skipped)
+
+    def _enqueue_reminder(
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, reminder: PlannedReminder, now: datetime
+    ) -> None:
+        if reminder.to == "coordinator":
+            # One message per remiss and day lists everyone late: the key makes the others no-ops.
+            channel = self.shared.status_channel(remiss)
+            repo.outbox.enqueue(escalation(reminder.escalation_group, remiss.case_number, channel, now))
+            return
+        for message in to_officials(
+            MessageKind.REMINDER,
+            reminder.key,
+            recipient.case_number,
+            recipient.organisation_key,
+            recipient.officials,
+            now,
+        ):
+            repo.outbox.enqueue(message)
+
+    # -- what people ask for ---------------------------------------------------------------------------
+    def remind_again(self, actor: Actor, case_number: str, organisation_key: str) -> Recipient:
+        """The coordinator's "påminn igen" on an escalation: one more reminder to a late recipient, now."""
+        self._require_coordinator(actor)
+        now = self.now()
+        with self.store.transaction() as repo:
+            remiss = self._require_remiss(repo, case_number, shared=True)
+            remiss.require_open()
+            recipient = repo.remisses.get_recipient(remiss.case_number, organisation_key)
+            if recipient is None:
+                organisation = self.shared.cached_directory(repo).require(organisation_key)
+                raise DomainError(
+                    ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name
+                )
+            if recipient.is_answered():
+                return recipient
+            entry = audit(remiss.case_number, AuditAction.REMINDED, actor.user_id, now, organisation_key)
+            stored = repo.remisses.append_audit(entry)
+            for message in to_officials(
+                MessageKind.REMINDER,
+                f"reminder-again:{stored.id}",
+                recipient.case_number,
+                recipient.organisation_key,
+                recipient.officials,
+                now,
+                audit_id=stored.id,
+            ):
+                repo.outbox.enqueue(message)
+        self.shared.on_outbox()
+        return recipient
+
+    def snooze(self, actor: Actor, case_number: str, organisation_key: str, until: date | None = None) -> date:
+        """ "Påminn mig i morgon" (or on a date): the reminders before that day are left out; returns the day."""
+        today = self.today()
+        day = snooze_day(today, self.config.calendar, until)
+
+        def change(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
+            remiss.require_open()
+            if until is not None and day > recipient.deadline >= today:
+                raise DomainError(ErrorCode.SNOOZE_AFTER_DEADLINE, field="snooze_date", deadline=recipient.deadline)
+            return audit(
+                remiss.case_number, AuditAction.SNOOZED, actor.user_id, now, recipient.organisation_key, to=day
+            )
+
+        def then(repo: Transaction, remiss: Remiss, recipient: Recipient, _p: tuple[str, ...], _e: AuditEntry) -> None:
+            directory = self.shared.cached_directory(repo)
+            policy = self.planner.policy(repo, remiss.case_number)
+            self.planner.schedule(repo, remiss, recipient, directory, policy, snooze_to=day)
+
+        self._act(actor, case_number, organisation_key, change, then=then)
+        return day
+
+    def intend_to_answer(self, actor: Actor, case_number: str, organisation_key: str) -> Recipient:
+        """The nudge's "Vi kommer att svara": recorded, and the remiss counts as opened."""
+
+        def change(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
+            remiss.require_open()
+            recipient.open(remiss, actor.user_id, now)
+            return audit(
+                remiss.case_number, AuditAction.INTENDS_TO_ANSWER, actor.user_id, now, recipient.organisation_key
+            )
+
+        return self._act(actor, case_number, organisation_key, change)
+
+    # -- the daily digest ------------------------------------------------------------------------------
+    def offer_digest(self) -> int:
+        """From `digest_at` on a working day, the coordinators' digest of open remisses, once a day.
+
+        Every replica offers it; the outbox key makes it one message. Missed in the morning (the bot was
+        down), it comes when the bot is back the same working day, never on a later one.
+        """
+        config = self.config
+        now = self.now()
+        today = local_date(now, config.tz)
+        if self._digest_offered == today or not config.calendar.is_working_day(today):
+            return 0
+        if (
+            now < local_time_on(today, config.digest_at, config.tz)
+            or now.astimezone(config.tz).time() >= (config.reminder_policy.office_hours[1])
+        ):
+            return 0
+        offered = 0
+        with self.store.transaction() as repo:
+            # A remiss sent today has nothing to report yet: no digest right after sending.
+            remisses = [
+                r
+                for r in repo.remisses.list_remisses(OPEN_STATUSES)
+                if r.sent_at and local_date(r.sent_at, config.tz) < today
+            ]
+            for channel in unique(self.shared.status_channel(r) for r in remisses):
+                offered += repo.outbox.enqueue(digest(today, channel, now))
+        self._digest_offered = today
+        return offered
+
+    def digest(self, channel: str) -> list[RemissOverview]:
+        """The open remisses whose status lives in `channel`, soonest deadline first."""
+        return [o for o in self.queries.open_remisses() if self.shared.status_channel(o.remiss) == channel]

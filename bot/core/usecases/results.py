@@ -1,0 +1,147 @@
+"""What the use cases take and give back: plain rows and reports, no behaviour beyond derived values."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.core.domain.calendar import WindowReport
+from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.organisation import Organisation
+from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.reminders import MeetingAdvice, ReminderKind, ScheduledReminder
+from bot.core.domain.remiss import (
+    AuditEntry,
+    DocumentLink,
+    QuestionKind,
+    Recipient,
+    RecipientStatus,
+    Remiss,
+    ResponseKind,
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a Slack user, and whether they are a coordinator at stadskontoret."""
+
+    user_id: str
+    is_coordinator: bool = False
+
+
+@dataclass(frozen=True)
+class RemissInput:
+    """What the create form (or the importer) gives for a new remiss."""
+
+    case_number: str
+    title: str
+    questions: Sequence[tuple[str, QuestionKind]]
+    deadline: date
+    recipient_keys: Sequence[str]
+    description: str = ""
+    contact: str = ""
+    documents: Sequence[DocumentLink] = ()
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    """One line of the status table."""
+
+    organisation: Organisation
+    recipient: Recipient
+    status: RecipientStatus
+    response_kind: ResponseKind | None
+
+
+@dataclass(frozen=True)
+class RemissOverview:
+    """A remiss with its recipients' derived status, in directory order, and the counts per status."""
+
+    remiss: Remiss
+    rows: list[RecipientRow]
+    counts: Counter[RecipientStatus] = field(default_factory=Counter)
+
+    @property
+    def answered(self) -> int:
+        return self.counts[RecipientStatus.SUBMITTED]
+
+    @property
+    def declined(self) -> int:
+        return self.counts[RecipientStatus.DECLINED]
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """A recipient the user answers for ("Att besvara"), with its derived status and days left."""
+
+    remiss: Remiss
+    recipient: Recipient
+    organisation: Organisation
+    status: RecipientStatus
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        """Days until the recipient's own deadline (0 on the day, negative after it)."""
+        return (self.recipient.deadline - self.today).days
+
+
+@dataclass(frozen=True)
+class ReminderDelivery:
+    """What a reminder says, worked out when it is sent: the recipient as it is then."""
+
+    kind: ReminderKind
+    working_days_left: int
+    deadline: date
+    missing: list[int]
+    meeting: MeetingAdvice | None
+    late: list[RecipientRow] = field(default_factory=list)  # escalations: everyone late on this remiss
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the sender needs to render one outbox message, read fresh when it is sent."""
+
+    message: OutboxMessage
+    remiss: Remiss
+    sender_name: str
+    today: date
+    organisation: Organisation | None = None
+    recipient: Recipient | None = None
+    event: AuditEntry | None = None
+    status: StatusBoard | None = None
+    recipients_answered: bool = False
+    reminder: ReminderDelivery | None = None
+    request: ExtensionRequest | None = None
+    digest: list[RemissOverview] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What sending did: who will get the remiss, who could not be reached (no usable contact), and what
+    the coordinator should know about the answering window (short, over Christmas or summer)."""
+
+    remiss: Remiss
+    reachable: list[Recipient]
+    unreachable: list[Organisation]
+    window: WindowReport | None = None
+
+
+@dataclass(frozen=True)
+class ReminderTick:
+    """What one run of the periodic reminder job did."""
+
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    digests: int = 0
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One reminder of `remissbot reminders plan`: to which organisation, and what became of it."""
+
+    organisation: Organisation
+    scheduled: ScheduledReminder
