@@ -22,8 +22,8 @@ from bot.core.service import Actor, Delivery, RecipientRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, plain_text, section, view_value
 from handlers.errors import after_ack, on_action
+from handlers.outbound.messages import extension_request_message
 from handlers.recipient_actions import Target
-from handlers.reminder_blocks import extension_request_message
 
 log = logging.getLogger(__name__)
 
