@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -16,7 +16,7 @@ from bot.core.domain.remiss import ResponseKind
 from bot.core.service import AssignmentRow
 from handlers import HandlerContext, ids, payload
 from handlers.blocks import Block, acting_user, context, plain_text, section, view_value
-from handlers.errors import after_ack, on_action
+from handlers.listening import Reply, close, on_action, on_view, refuse
 from handlers.remiss_blocks import remiss_message
 
 log = logging.getLogger(__name__)
@@ -154,9 +154,7 @@ def open_decline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -
     client.views_open(trigger_id=body["trigger_id"], view=decline_view(ctx, row, target))
 
 
-def submit_decline(
-    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-) -> None:
+def submit_decline(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> Reply:
     """Record the decline (its errors go next to the reason), then show the declined state in the DM."""
     target = Target.decode(view.get("private_metadata"))
     user_id = acting_user(body)
@@ -168,10 +166,8 @@ def submit_decline(
         except DomainError as error:
             problem = ctx.texts.error(error)
     if problem is not None:
-        ack(response_action="errors", errors={REASON_BLOCK: problem})
-        return
-    ack()
-    after_ack(ctx, body, None, lambda: refresh_remiss_message(ctx, client, target, user_id))
+        return refuse({REASON_BLOCK: problem})
+    return close(lambda: refresh_remiss_message(ctx, client, target, user_id))
 
 
 # -- Ångra avstående / Dra tillbaka ---------------------------------------------------------------------------
@@ -224,9 +220,7 @@ def colleague_problem(ctx: HandlerContext, client: WebClient, user_id: str, coll
     return None
 
 
-def submit_hand_over(
-    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-) -> None:
+def submit_hand_over(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> Reply:
     """Check the colleague in the ack (errors next to the field), record the hand-over, and mark the old DM."""
     target = Target.decode(view.get("private_metadata"))
     user_id = acting_user(body)
@@ -247,10 +241,8 @@ def submit_hand_over(
         except DomainError as error:
             errors[COLLEAGUE_BLOCK] = ctx.texts.error(error)
     if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
-    after_ack(ctx, body, None, lambda: mark_handed_over(ctx, client, target, row, colleague))
+        return refuse(errors)
+    return close(lambda: mark_handed_over(ctx, client, target, row, colleague))
 
 
 def mark_handed_over(
@@ -269,14 +261,10 @@ def register(app: App, ctx: HandlerContext) -> None:
 
     on_action(app, ctx, ids.DECLINE, lambda body, client, respond: open_decline(ctx, body, client))
 
-    @app.view(ids.DECLINE_VIEW)
-    def _decline_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        submit_decline(ctx, ack, body, view, client)
+    on_view(app, ctx, ids.DECLINE_VIEW, lambda body, view, client: submit_decline(ctx, body, view, client))
 
     on_action(app, ctx, ids.WITHDRAW, lambda body, client, respond: withdraw(ctx, body, client))
 
     on_action(app, ctx, ids.HAND_OVER, lambda body, client, respond: open_hand_over(ctx, body, client))
 
-    @app.view(ids.HAND_OVER_VIEW)
-    def _hand_over_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        submit_hand_over(ctx, ack, body, view, client)
+    on_view(app, ctx, ids.HAND_OVER_VIEW, lambda body, view, client: submit_hand_over(ctx, body, view, client))
