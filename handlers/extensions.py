@@ -20,7 +20,7 @@ from bot.core.domain.outbox import MessageKind, OutboxMessage
 from bot.core.domain.remiss import Remiss
 from bot.core.service import Actor, Delivery, RecipientRow
 from handlers import HandlerContext, ids, payload
-from handlers.blocks import Block, acting_user, plain_text, section, view_value
+from handlers.blocks import Block, acting_user, input_block, modal, plain_text, section, view_value
 from handlers.listening import Reply, close, on_action, on_view, refuse, show
 from handlers.outbound.messages import extension_request_message
 from handlers.recipient_actions import Target
@@ -82,29 +82,14 @@ def _part(ctx: HandlerContext, name: str, **extra: object) -> str:
 
 
 def _modal(ctx: HandlerContext, callback_id: str, title: str, submit: str, metadata: str, blocks: list[Block]) -> Block:
-    labels = ctx.texts.label
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": plain_text(labels(title)),
-        "submit": plain_text(labels(submit)),
-        "close": plain_text(labels("cancel")),
-        "private_metadata": metadata,
-        "blocks": blocks,
-    }
+    return modal(ctx.texts, callback_id, title, blocks, metadata, submit=submit)
 
 
 def _text_block(ctx: HandlerContext, label: str, block_id: str, *, optional: bool, placeholder: str = "") -> Block:
     element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": MAX_REASON}
     if placeholder:
         element["placeholder"] = plain_text(ctx.texts.label(placeholder))
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": plain_text(ctx.texts.label(label)),
-        "element": element,
-    }
+    return input_block(block_id, ctx.texts.label(label), element, optional=optional)
 
 
 def _date_blocks(ctx: HandlerContext) -> list[Block]:
@@ -115,22 +100,10 @@ def _date_blocks(ctx: HandlerContext) -> list[Block]:
         "max_length": 80,
         "placeholder": plain_text(ctx.texts.label("new_deadline_placeholder")),
     }
+    picked: Block = {"type": "datepicker", "action_id": DATE_PICKED}
     return [
-        {
-            "type": "input",
-            "block_id": DATE_TEXT,
-            "optional": True,
-            "label": plain_text(ctx.texts.label("new_deadline")),
-            "hint": plain_text(_part(ctx, "date_hint")),
-            "element": typed,
-        },
-        {
-            "type": "input",
-            "block_id": DATE_PICKED,
-            "optional": True,
-            "label": plain_text(ctx.texts.label("new_deadline_date")),
-            "element": {"type": "datepicker", "action_id": DATE_PICKED},
-        },
+        input_block(DATE_TEXT, ctx.texts.label("new_deadline"), typed, optional=True, hint=_part(ctx, "date_hint")),
+        input_block(DATE_PICKED, ctx.texts.label("new_deadline_date"), picked, optional=True),
     ]
 
 
@@ -325,10 +298,20 @@ def submit_grant_other_date(
                 decided = ctx.service.decide_extension(actor, place.request_id, grant=True, deadline=granted)
         except DomainError as error:
             errors[_date_block(view)] = ctx.texts.error(error)
+    return _decided(ctx, client, place, decided, errors)
+
+
+def _decided(
+    ctx: HandlerContext,
+    client: WebClient,
+    place: RequestPlace,
+    decided: ExtensionRequest | None,
+    errors: dict[str, str],
+) -> Reply:
+    """The refusals next to their fields, or the modal closed and the request in the thread shown decided."""
     if errors or decided is None:
         return refuse(errors)
-    shown = decided
-    return close(lambda: show_decided(ctx, client, place, shown))
+    return close(lambda: show_decided(ctx, client, place, decided))
 
 
 def open_refuse(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
@@ -354,10 +337,7 @@ def submit_refuse(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any
             decided = ctx.service.decide_extension(actor, place.request_id, grant=False, note=note)
         except DomainError as error:
             errors[NOTE] = ctx.texts.error(error)
-    if errors or decided is None:
-        return refuse(errors)
-    shown = decided
-    return close(lambda: show_decided(ctx, client, place, shown))
+    return _decided(ctx, client, place, decided, errors)
 
 
 # -- Ändra svarsdatum (the coordinator, on the status message) -------------------------------------------------------

@@ -17,7 +17,7 @@ from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import Organisation
 from handlers import HandlerContext, ids, payload
-from handlers.blocks import OPTION_TEXT_LIMIT, Block, plain_text, section
+from handlers.blocks import OPTION_TEXT_LIMIT, Block, input_block, plain_text, section
 from handlers.listening import Reply, close, on_action, on_view, refuse
 
 ORGANISATION_BLOCK = "organisation"
@@ -66,22 +66,10 @@ def meetings_view(ctx: HandlerContext, organisation: Organisation, choices: list
     if organisation.submission_lead_days is not None:
         lead_input["initial_value"] = str(organisation.submission_lead_days)
     blocks += [
-        {
-            "type": "input",
-            "block_id": MEETINGS_BLOCK,
-            "optional": True,
-            "label": plain_text(_t(ctx, "meetings_label")),
-            "hint": plain_text(_t(ctx, "meetings_hint")),
-            "element": meetings_input,
-        },
-        {
-            "type": "input",
-            "block_id": LEAD_DAYS_BLOCK,
-            "optional": True,
-            "label": plain_text(_t(ctx, "lead_label")),
-            "hint": plain_text(_t(ctx, "lead_hint")),
-            "element": lead_input,
-        },
+        input_block(
+            MEETINGS_BLOCK, _t(ctx, "meetings_label"), meetings_input, optional=True, hint=_t(ctx, "meetings_hint")
+        ),
+        input_block(LEAD_DAYS_BLOCK, _t(ctx, "lead_label"), lead_input, optional=True, hint=_t(ctx, "lead_hint")),
     ]
     return {
         "type": "modal",

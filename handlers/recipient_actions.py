@@ -15,7 +15,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import ResponseKind
 from bot.core.service import AssignmentRow
 from handlers import HandlerContext, ids, payload
-from handlers.blocks import Block, acting_user, context, plain_text, section, view_value
+from handlers.blocks import Block, acting_user, context, input_block, modal, plain_text, section, view_value
 from handlers.listening import Reply, close, on_action, on_view, refuse
 from handlers.remiss_blocks import remiss_message
 
@@ -64,22 +64,13 @@ def _text_input(label: str, block_id: str, max_length: int, placeholder: str | N
     element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": max_length}
     if placeholder:
         element["placeholder"] = plain_text(placeholder)
-    return {"type": "input", "block_id": block_id, "optional": True, "label": plain_text(label), "element": element}
+    return input_block(block_id, label, element, optional=True)
 
 
 def _modal(
     ctx: HandlerContext, callback_id: str, title: str, submit: str, target: Target, blocks: list[Block]
 ) -> Block:
-    labels = ctx.texts.label
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": plain_text(labels(title)),
-        "submit": plain_text(labels(submit)),
-        "close": plain_text(labels("cancel")),
-        "private_metadata": target.encode(),
-        "blocks": blocks,
-    }
+    return modal(ctx.texts, callback_id, title, blocks, target.encode(), submit=submit)
 
 
 def _require_unanswered(row: AssignmentRow) -> None:
@@ -182,16 +173,12 @@ def withdraw(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> No
 # -- Lämna över -------------------------------------------------------------------------------------------------
 def hand_over_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> Block:
     intro = ctx.texts.render("slack/hand_over.j2", part="intro", remiss=row.remiss, organisation=row.organisation)
-    colleague: Block = {
-        "type": "input",
-        "block_id": COLLEAGUE_BLOCK,
-        "label": plain_text(ctx.texts.label("hand_over_colleague")),
-        "element": {
-            "type": "users_select",
-            "action_id": COLLEAGUE_BLOCK,
-            "placeholder": plain_text(ctx.texts.label("hand_over_colleague_placeholder")),
-        },
+    select: Block = {
+        "type": "users_select",
+        "action_id": COLLEAGUE_BLOCK,
+        "placeholder": plain_text(ctx.texts.label("hand_over_colleague_placeholder")),
     }
+    colleague = input_block(COLLEAGUE_BLOCK, ctx.texts.label("hand_over_colleague"), select)
     note = _text_input(ctx.texts.label("hand_over_note"), NOTE_BLOCK, MAX_NOTE)
     return _modal(ctx, ids.HAND_OVER_VIEW, "title_hand_over", "hand_over", target, [section(intro), colleague, note])
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import (
-    Question,
-    Remiss,
-    suggested_question_kind,
-)
-from bot.core.service import Actor
+from bot.core.domain.remiss import Question, Remiss, suggested_question_kind
+from bot.core.service import Actor, RemissInput
 from handlers import HandlerContext
 from handlers.create.codec import (
     CASE_NUMBER,
@@ -31,6 +28,7 @@ from handlers.create.codec import (
     parse_documents,
     recipient_keys,
 )
+from handlers.create.views import form_text
 
 
 @dataclass
@@ -55,11 +53,10 @@ def check_form(
 
     deadline = _deadline(ctx, values, today, result.errors)
     try:
-        documents = parse_documents(values.documents)
+        parse_documents(values.documents)
     except DomainError as error:
         line = str(error.params["line"])
-        result.errors[DOCUMENTS] = texts.render("slack/create_form.j2", part="error_document_line", line=line)
-        documents = ()
+        result.errors[DOCUMENTS] = form_text(ctx, "error_document_line", line=line)
     try:
         keys = recipient_keys(values, directory, service.sender_key)
         if not keys:
@@ -67,21 +64,13 @@ def check_form(
     except DomainError as error:  # a key that left the directory while the form was open
         refuse(error, RECIPIENTS)
         keys = ()
+    # The form is read into the very RemissInput saving it would give the service (a bad document line left out,
+    # so the other fields are still checked), and that input checked by the domain's rule for a draft.
+    readable = values if DOCUMENTS not in result.errors else replace(values, documents="")
+    suggested = {n: suggested_question_kind(q) for n, q in enumerate(values.question_texts(), start=1)}
+    data = PendingRemiss(readable, form, deadline or today, keys, contact_name).remiss_input(suggested)
     try:
-        remiss = Remiss.draft(
-            case_number=form.editing or values.case_number,
-            title=values.title,
-            description=values.description,
-            sender_key=service.sender_key,
-            coordinators=(actor.user_id,),
-            contact=contact_name,
-            questions=[(q, suggested_question_kind(q)) for q in values.question_texts()],
-            deadline=deadline or today,
-            created_by=actor.user_id,
-            created_at=service.now(),
-            today=today,
-            documents=documents,
-        )
+        remiss = draft_of(ctx, actor, data, today)
     except DomainError as error:
         refuse(error)
         return result
@@ -96,12 +85,28 @@ def check_form(
     return result
 
 
+def draft_of(ctx: HandlerContext, actor: Actor, data: RemissInput, today: date) -> Remiss:
+    """The remiss `ctx.service.create_draft(actor, data)` would store, checked by the same rule of the domain
+    (Remiss.draft: each refusal a DomainError naming its field), without storing anything."""
+    return Remiss.draft(
+        case_number=data.case_number,
+        title=data.title,
+        description=data.description,
+        sender_key=ctx.service.sender_key,
+        coordinators=(actor.user_id,),
+        contact=data.contact,
+        questions=list(data.questions),
+        deadline=data.deadline,
+        created_by=actor.user_id,
+        created_at=ctx.service.now(),
+        today=today,
+        documents=tuple(data.documents),
+    )
+
+
 def _deadline(ctx: HandlerContext, values: FormValues, today: date, errors: dict[str, str]) -> date | None:
     """The date typed as text or picked in the calendar; both given must agree."""
-
-    def part(name: str, **extra: object) -> str:
-        return ctx.texts.render("slack/create_form.j2", part=name, **extra)
-
+    part = partial(form_text, ctx)
     picked = date.fromisoformat(values.deadline_date) if values.deadline_date else None
     text = values.deadline_text.strip()
     if not text:

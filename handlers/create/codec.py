@@ -14,11 +14,7 @@ from typing import Any
 from bot.adapters.importer import ImportedRemiss
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, OrgKind
-from bot.core.domain.remiss import (
-    DocumentLink,
-    QuestionKind,
-    Remiss,
-)
+from bot.core.domain.remiss import DocumentLink, QuestionKind, Remiss
 from bot.core.service import RemissInput, RemissService
 from handlers import payload
 

@@ -12,11 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.dates import warm_up
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.remiss import (
-    QuestionKind,
-    Remiss,
-    RemissStatus,
-)
+from bot.core.domain.remiss import QuestionKind, Remiss, RemissStatus
 from handlers import HandlerContext, event_id, ids, payload
 from handlers.create.checks import check_form, error_blocks
 from handlers.create.codec import (

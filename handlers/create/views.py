@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 from typing import Any
 
-from bot.adapters.rendering import Texts
 from bot.core.domain.calendar import working_day_on_or_before
 from bot.core.domain.organisation import Directory, OrgKind
-from bot.core.domain.remiss import (
-    QuestionKind,
-    Remiss,
-)
+from bot.core.domain.remiss import QuestionKind, Remiss
 from bot.core.service import SendReport
 from handlers import HandlerContext, ids
 from handlers.blocks import (
@@ -24,6 +21,8 @@ from handlers.blocks import (
     context,
     divider,
     fit,
+    input_block,
+    modal,
     plain_text,
     section,
 )
@@ -61,25 +60,12 @@ OPTIONS_LIMIT = 100
 
 
 # -- Block Kit -------------------------------------------------------------------------------------------
-def _plain(text: str) -> dict[str, Any]:
-    return plain_text(text)
-
-
 def _option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain_text(text, OPTION_TEXT_LIMIT), "value": value}
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str = "") -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": _plain(label),
-        "element": {**element, "action_id": ELEMENT},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = _plain(hint)
-    return block
+    return input_block(block_id, label, {**element, "action_id": ELEMENT}, optional=optional, hint=hint)
 
 
 def _text_input(name: str, initial: str, *, multiline: bool = False, placeholder: str = "") -> dict[str, Any]:
@@ -87,22 +73,8 @@ def _text_input(name: str, initial: str, *, multiline: bool = False, placeholder
     if initial:
         element["initial_value"] = initial[: MAX_LENGTH[name]]
     if placeholder:
-        element["placeholder"] = _plain(placeholder)
+        element["placeholder"] = plain_text(placeholder)
     return element
-
-
-def _modal(texts: Texts, callback_id: str, title: str, blocks: list[Block], metadata: str, submit: str = "") -> Block:
-    view: Block = {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": _plain(texts.label(title)),
-        "close": _plain(texts.label("cancel" if submit else "close")),
-        "private_metadata": metadata,
-        "blocks": blocks,
-    }
-    if submit:
-        view["submit"] = _plain(texts.label(submit))
-    return view
 
 
 def form_view(
@@ -117,8 +89,7 @@ def form_view(
     """The create (or edit) form, filled with `values`; `notes` say what an import found, `banner` what failed."""
     texts = ctx.texts
 
-    def part(name: str, **extra: object) -> str:
-        return texts.render("slack/create_form.j2", part=name, **extra)
+    part = partial(form_text, ctx)
 
     bid = form.block_id
     blocks: list[Block] = []
@@ -189,7 +160,7 @@ def form_view(
         )
     )
     title = "title_edit_remiss" if form.editing else "title_new_remiss"
-    return _modal(texts, ids.NEW_REMISS_VIEW, title, blocks, form.encode(), submit="preview")
+    return modal(texts, ids.NEW_REMISS_VIEW, title, blocks, form.encode(), submit="preview")
 
 
 def _recipient_inputs(
@@ -205,14 +176,14 @@ def _recipient_inputs(
         members = [o for o in directory.active() if o.kind in kinds and o.key != sender_key][:OPTIONS_LIMIT]
         if members:
             options = [_option(o.name, o.key) for o in members]
-            groups.append({"label": _plain(part(label)), "options": options})
+            groups.append({"label": plain_text(part(label)), "options": options})
             chosen += [option for option in options if option["value"] in values.recipients]
     if not groups:
         return [context(part("empty_directory"))]
     select: dict[str, Any] = {
         "type": "multi_static_select",
         "option_groups": groups,
-        "placeholder": _plain(part("recipients_placeholder")),
+        "placeholder": plain_text(part("recipients_placeholder")),
     }
     if chosen:
         select["initial_options"] = chosen
@@ -264,7 +235,7 @@ def preview_view(
             "elements": [button(texts, "back", BACK_TO_FORM, "back")],
         },
     ]
-    return _modal(texts, ids.PREVIEW_VIEW, "title_preview", blocks, metadata, submit="save_draft")
+    return modal(texts, ids.PREVIEW_VIEW, "title_preview", blocks, metadata, submit="save_draft")
 
 
 def _deadline_flag(ctx: HandlerContext, deadline: date) -> list[Block]:
@@ -284,14 +255,13 @@ def _deadline_flag(ctx: HandlerContext, deadline: date) -> list[Block]:
 
 def notice_view(ctx: HandlerContext, text: str) -> Block:
     """A modal that only says something (a refusal, a lost form)."""
-    return _modal(ctx.texts, "remissbot_notice", "title_new_remiss", [section(text)], "")
+    return modal(ctx.texts, "remissbot_notice", "title_new_remiss", [section(text)], "")
 
 
 def import_view(ctx: HandlerContext, root_view_id: str, form: FormContext) -> Block:
     texts = ctx.texts
 
-    def part(name: str) -> str:
-        return texts.render("slack/create_form.j2", part=name)
+    part = partial(form_text, ctx)
 
     blocks: list[Block] = [
         section(part("import_intro")),
@@ -302,7 +272,7 @@ def import_view(ctx: HandlerContext, root_view_id: str, form: FormContext) -> Bl
         ),
     ]
     metadata = json.dumps({"root": root_view_id, "form": form.encode()})
-    return _modal(texts, IMPORT_VIEW, "title_import", blocks, metadata, submit="read_document")
+    return modal(texts, IMPORT_VIEW, "title_import", blocks, metadata, submit="read_document")
 
 
 def draft_message(
@@ -318,10 +288,10 @@ def draft_message(
     intro = part("saved", names=names)
     send = button(texts, "send_draft", ids.SEND_DRAFT, remiss.case_number, style="primary")
     send["confirm"] = {
-        "title": _plain(part("confirm_title")),
-        "text": _plain(part("confirm_text", count=len(names))),
-        "confirm": _plain(texts.label("confirm_send")),
-        "deny": _plain(texts.label("cancel")),
+        "title": plain_text(part("confirm_title")),
+        "text": plain_text(part("confirm_text", count=len(names))),
+        "confirm": plain_text(texts.label("confirm_send")),
+        "deny": plain_text(texts.label("cancel")),
     }
     actions: Block = {
         "type": "actions",
@@ -357,4 +327,5 @@ def _shown_remiss(ctx: HandlerContext, directory: Directory, remiss: Remiss, use
 
 
 def form_text(ctx: HandlerContext, part: str, **extra: object) -> str:
+    """A piece of the form's texts (templates/slack/create_form.j2)."""
     return ctx.texts.render("slack/create_form.j2", part=part, **extra)
