@@ -28,7 +28,7 @@ from bot.core.usecases.results import RemissInput
 from bot.settings import load_settings
 from devtools.sandbox import FakeSlack
 from devtools.sandbox.rate_limits import RateLimits
-from handlers.courier import Courier
+from handlers.outbound.courier import Courier
 
 COORDINATOR = "U0COORD"
 

@@ -149,7 +149,7 @@ def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Itera
     from slack_sdk import WebClient
 
     from bot.adapters.scheduling import build_scheduler
-    from handlers.courier import Courier
+    from handlers.outbound.courier import Courier
 
     client = WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL)
     core = build_core(settings, users=slack_user_directory(client))

@@ -84,15 +84,8 @@ def register(app: App, ctx: HandlerContext) -> None:
     )
 
     payload.register(app)  # first: every listener and the error handler see the cleaned payload
-    middleware.register(app, ctx)
-    errors.register(app, ctx)
-    commands.register(app, ctx)
-    events.register(app, ctx)
-    create.register(app, ctx)
-    answer.register(app, ctx)
-    chat.register(app, ctx)
-    recipient_actions.register(app, ctx)
-    summary.register(app, ctx)
-    reminders.register(app, ctx)
-    extensions.register(app, ctx)
-    meetings.register(app, ctx)
+    # In this order: Bolt runs the first listener that matches, so create's files in the DM come before chat's
+    # catch-all message listener.
+    groups = (middleware, errors, commands, events, create, answer, chat, recipient_actions, summary)
+    for group in (*groups, reminders, extensions, meetings):
+        group.register(app, ctx)

@@ -70,6 +70,32 @@ def divider() -> Block:
     return {"type": "divider"}
 
 
+def input_block(block_id: str, label: str, element: Block, *, optional: bool | None = None, hint: str = "") -> Block:
+    """An input labelled `label` around one `element`, with `hint` under it if given; `optional` is said only
+    when given (Slack's default is required)."""
+    block: Block = {"type": "input", "block_id": block_id, "label": plain_text(label), "element": element}
+    if optional is not None:
+        block["optional"] = optional
+    if hint:
+        block["hint"] = plain_text(hint)
+    return block
+
+
+def modal(texts: Texts, callback_id: str, title: str, blocks: list[Block], metadata: str, *, submit: str = "") -> Block:
+    """A modal titled with the label `title`; with a `submit` label it has that button and Avbryt, else Stäng."""
+    view: Block = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain_text(texts.label(title)),
+        "close": plain_text(texts.label("cancel" if submit else "close")),
+        "private_metadata": metadata,
+        "blocks": blocks,
+    }
+    if submit:
+        view["submit"] = plain_text(texts.label(submit))
+    return view
+
+
 def sections_from_lines(lines: list[str], limit: int = SECTION_TEXT_LIMIT) -> list[Block]:
     """Pack lines into as few sections as fit Slack's per-section text limit."""
     blocks: list[Block] = []

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -21,7 +21,7 @@ from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import AssignmentRow
 from handlers import HandlerContext, event_id, ids
 from handlers.blocks import Block, section, sections_from_lines
-from handlers.errors import after_ack
+from handlers.listening import on_action, on_event
 from handlers.recipient_actions import Target
 from handlers.remiss_blocks import button
 
@@ -311,13 +311,10 @@ def register(app: App, ctx: HandlerContext) -> None:
     """Listeners for answers written in the DM thread."""
     recent = RecentClicks()
 
-    @app.action(ids.ANSWER_IN_CHAT)
-    def _answer_in_chat(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: answer_in_chat(ctx, body, client, recent))
+    on_action(app, ctx, ids.ANSWER_IN_CHAT, lambda body, client, respond: answer_in_chat(ctx, body, client, recent))
 
     # Every message event is handled here (and most ignored): an unhandled event would be answered 404,
     # and Slack retries those.
-    @app.event("message")
-    def _message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        after_ack(ctx, event, None, lambda: answer_written_in_chat(ctx, event, client, event_id(body)))
+    on_event(
+        app, ctx, "message", lambda body, event, client: answer_written_in_chat(ctx, event, client, event_id(body))
+    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from handlers import SLASH_COMMANDS, HandlerContext, blocks
-from handlers.create import open_new_form
-from handlers.errors import after_ack
+from handlers.create.listeners import open_new_form
+from handlers.listening import on_command
 from handlers.meetings import open_meetings_form
 
 HELP_WORDS = {"", "hjälp", "help", "?"}
@@ -45,7 +45,6 @@ def remiss_command(
 
 
 def register(app: App, ctx: HandlerContext) -> None:
-    @app.command(SLASH_COMMANDS[0])
-    def _remiss(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        after_ack(ctx, command, respond, lambda: remiss_command(ctx, command, respond, client))
+    on_command(
+        app, ctx, SLASH_COMMANDS[0], lambda command, client, respond: remiss_command(ctx, command, respond, client)
+    )

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -121,27 +121,14 @@ def after_ack(
 
     Bolt's thread runner (1.30) resets `ack.response` to None when a listener raises after acking; if that
     happens before the request thread has seen the ack (it polls every 10 ms), Slack gets a 404 after three
-    seconds on top of our message. So listeners never raise after ack(): every one calls this. `client` lets
+    seconds on top of our message. So listeners never raise after ack(): every one goes through
+    handlers/listening.py, which calls this. `client` lets
     a refusal of a tampered click reach a user who has no response_url (a button inside a modal).
     """
     try:
         work()
     except Exception as error:  # handed to the same wording and logging as Bolt's error handler
         handle_error(ctx, error, body, respond, client)
-
-
-# What a block action does after its ack: given the payload, the client and the respond function.
-ActionWork = Callable[[dict[str, Any], WebClient, Respond], None]
-
-
-def on_action(app: App, ctx: HandlerContext, action_id: str, work: ActionWork) -> None:
-    """Listen for `action_id`: acknowledge at once, then do `work` through after_ack (never raising to Bolt)."""
-
-    def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: work(body, client, respond), client=client)
-
-    app.action(action_id)(listener)
 
 
 def register(app: App, ctx: HandlerContext) -> None:

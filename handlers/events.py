@@ -8,7 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from handlers import BOT_EVENTS, HandlerContext, event_id, remiss_blocks
-from handlers.errors import after_ack
+from handlers.listening import on_event
 
 
 def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id: str | None = None) -> None:
@@ -22,8 +22,8 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
 
 
 def register(app: App, ctx: HandlerContext) -> None:
-    @app.event(BOT_EVENTS[0])
-    def _home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+    def home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") == "home":
-            user_id = str(event["user"])
-            after_ack(ctx, event, None, lambda: publish_home(ctx, client, user_id, event_id(body)))
+            publish_home(ctx, client, str(event["user"]), event_id(body))
+
+    on_event(app, ctx, BOT_EVENTS[0], home_opened)

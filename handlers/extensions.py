@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -20,10 +20,10 @@ from bot.core.domain.outbox import MessageKind, OutboxMessage
 from bot.core.domain.remiss import Remiss
 from bot.core.usecases.results import Actor, Delivery, RecipientRow
 from handlers import HandlerContext, ids, payload
-from handlers.blocks import Block, acting_user, plain_text, section, view_value
-from handlers.errors import after_ack, on_action
+from handlers.blocks import Block, acting_user, input_block, modal, plain_text, section, view_value
+from handlers.listening import Reply, close, on_action, on_view, refuse, show
+from handlers.outbound.messages import extension_request_message
 from handlers.recipient_actions import Target
-from handlers.reminder_blocks import extension_request_message
 
 log = logging.getLogger(__name__)
 
@@ -82,29 +82,14 @@ def _part(ctx: HandlerContext, name: str, **extra: object) -> str:
 
 
 def _modal(ctx: HandlerContext, callback_id: str, title: str, submit: str, metadata: str, blocks: list[Block]) -> Block:
-    labels = ctx.texts.label
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": plain_text(labels(title)),
-        "submit": plain_text(labels(submit)),
-        "close": plain_text(labels("cancel")),
-        "private_metadata": metadata,
-        "blocks": blocks,
-    }
+    return modal(ctx.texts, callback_id, title, blocks, metadata, submit=submit)
 
 
 def _text_block(ctx: HandlerContext, label: str, block_id: str, *, optional: bool, placeholder: str = "") -> Block:
     element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": MAX_REASON}
     if placeholder:
         element["placeholder"] = plain_text(ctx.texts.label(placeholder))
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": plain_text(ctx.texts.label(label)),
-        "element": element,
-    }
+    return input_block(block_id, ctx.texts.label(label), element, optional=optional)
 
 
 def _date_blocks(ctx: HandlerContext) -> list[Block]:
@@ -115,22 +100,10 @@ def _date_blocks(ctx: HandlerContext) -> list[Block]:
         "max_length": 80,
         "placeholder": plain_text(ctx.texts.label("new_deadline_placeholder")),
     }
+    picked: Block = {"type": "datepicker", "action_id": DATE_PICKED}
     return [
-        {
-            "type": "input",
-            "block_id": DATE_TEXT,
-            "optional": True,
-            "label": plain_text(ctx.texts.label("new_deadline")),
-            "hint": plain_text(_part(ctx, "date_hint")),
-            "element": typed,
-        },
-        {
-            "type": "input",
-            "block_id": DATE_PICKED,
-            "optional": True,
-            "label": plain_text(ctx.texts.label("new_deadline_date")),
-            "element": {"type": "datepicker", "action_id": DATE_PICKED},
-        },
+        input_block(DATE_TEXT, ctx.texts.label("new_deadline"), typed, optional=True, hint=_part(ctx, "date_hint")),
+        input_block(DATE_PICKED, ctx.texts.label("new_deadline_date"), picked, optional=True),
     ]
 
 
@@ -212,7 +185,7 @@ def open_request(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def submit_request(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+def submit_request(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any]) -> Reply:
     """Check the date and the reason in the ack (errors next to the field), record the request, and tell the
     official in the same modal that it went to the coordinator."""
     target = Target.decode(view.get("private_metadata"))
@@ -234,15 +207,14 @@ def submit_request(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: di
         except DomainError as error:
             errors[_date_block(view)] = ctx.texts.error(error)
     if errors or not sent:
-        ack(response_action="errors", errors=errors)
-        return
+        return refuse(errors)
     done: Block = {
         "type": "modal",
         "title": plain_text(ctx.texts.label("title_extension_requested")),
         "close": plain_text(ctx.texts.label("close")),
         "blocks": [section(sent)],
     }
-    ack(response_action="update", view=done)
+    return show(done)
 
 
 # -- Bevilja / Bevilja annat datum / Avslå (the coordinator, in the status thread) -----------------------------------
@@ -310,8 +282,8 @@ def open_grant_other_date(ctx: HandlerContext, body: dict[str, Any], client: Web
 
 
 def submit_grant_other_date(
-    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-) -> None:
+    ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any], client: WebClient
+) -> Reply:
     """Grant the date chosen: later than the recipient's deadline now, and not in the past."""
     place = RequestPlace.decode(view.get("private_metadata"))
     errors: dict[str, str] = {}
@@ -328,12 +300,20 @@ def submit_grant_other_date(
                 decided = ctx.service.deadlines.decide_extension(actor, place.request_id, grant=True, deadline=granted)
         except DomainError as error:
             errors[_date_block(view)] = ctx.texts.error(error)
+    return _decided(ctx, client, place, decided, errors)
+
+
+def _decided(
+    ctx: HandlerContext,
+    client: WebClient,
+    place: RequestPlace,
+    decided: ExtensionRequest | None,
+    errors: dict[str, str],
+) -> Reply:
+    """The refusals next to their fields, or the modal closed and the request in the thread shown decided."""
     if errors or decided is None:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
-    shown = decided
-    after_ack(ctx, body, None, lambda: show_decided(ctx, client, place, shown))
+        return refuse(errors)
+    return close(lambda: show_decided(ctx, client, place, decided))
 
 
 def open_refuse(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
@@ -348,7 +328,7 @@ def open_refuse(ctx: HandlerContext, body: dict[str, Any], client: WebClient) ->
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def submit_refuse(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+def submit_refuse(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> Reply:
     place = RequestPlace.decode(view.get("private_metadata"))
     errors: dict[str, str] = {}
     note = _check_length(ctx, view, NOTE, "refuse_note", errors)
@@ -359,12 +339,7 @@ def submit_refuse(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dic
             decided = ctx.service.deadlines.decide_extension(actor, place.request_id, grant=False, note=note)
         except DomainError as error:
             errors[NOTE] = ctx.texts.error(error)
-    if errors or decided is None:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
-    shown = decided
-    after_ack(ctx, body, None, lambda: show_decided(ctx, client, place, shown))
+    return _decided(ctx, client, place, decided, errors)
 
 
 # -- Ändra svarsdatum (the coordinator, on the status message) -------------------------------------------------------
@@ -386,7 +361,7 @@ def open_change_deadline(ctx: HandlerContext, body: dict[str, Any], client: WebC
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def submit_change_deadline(ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+def submit_change_deadline(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any]) -> Reply:
     """Move the deadline for everyone; a date in the past or the same date is refused next to the field. The
     status message and its thread show the change; recipients who have not answered are told."""
     case_number = payload.string(
@@ -403,9 +378,8 @@ def submit_change_deadline(ctx: HandlerContext, ack: Ack, body: dict[str, Any], 
         except DomainError as error:
             errors[_date_block(view)] = ctx.texts.error(error)
     if errors or new_deadline is None:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
+        return refuse(errors)
+    return close()
 
 
 def register(app: App, ctx: HandlerContext) -> None:
@@ -413,26 +387,23 @@ def register(app: App, ctx: HandlerContext) -> None:
 
     on_action(app, ctx, ids.REQUEST_EXTENSION, lambda body, client, respond: open_request(ctx, body, client))
 
-    @app.view(ids.EXTENSION_REQUEST_VIEW)
-    def _request_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        submit_request(ctx, ack, body, view)
+    on_view(app, ctx, ids.EXTENSION_REQUEST_VIEW, lambda body, view, client: submit_request(ctx, body, view))
 
     on_action(app, ctx, ids.GRANT_EXTENSION, lambda body, client, respond: grant(ctx, body, client))
 
     on_action(app, ctx, ids.GRANT_OTHER_DATE, lambda body, client, respond: open_grant_other_date(ctx, body, client))
 
-    @app.view(ids.GRANT_OTHER_DATE_VIEW)
-    def _grant_other_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        submit_grant_other_date(ctx, ack, body, view, client)
+    on_view(
+        app,
+        ctx,
+        ids.GRANT_OTHER_DATE_VIEW,
+        lambda body, view, client: submit_grant_other_date(ctx, body, view, client),
+    )
 
     on_action(app, ctx, ids.REFUSE_EXTENSION, lambda body, client, respond: open_refuse(ctx, body, client))
 
-    @app.view(REFUSE_EXTENSION_VIEW)
-    def _refuse_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        submit_refuse(ctx, ack, body, view, client)
+    on_view(app, ctx, REFUSE_EXTENSION_VIEW, lambda body, view, client: submit_refuse(ctx, body, view, client))
 
     on_action(app, ctx, ids.CHANGE_DEADLINE, lambda body, client, respond: open_change_deadline(ctx, body, client))
 
-    @app.view(ids.CHANGE_DEADLINE_VIEW)
-    def _change_deadline_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        submit_change_deadline(ctx, ack, body, view)
+    on_view(app, ctx, ids.CHANGE_DEADLINE_VIEW, lambda body, view, client: submit_change_deadline(ctx, body, view))

@@ -10,15 +10,15 @@ import re
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import Organisation
 from handlers import HandlerContext, ids, payload
-from handlers.blocks import OPTION_TEXT_LIMIT, Block, plain_text, section
-from handlers.errors import after_ack, on_action
+from handlers.blocks import OPTION_TEXT_LIMIT, Block, input_block, plain_text, section
+from handlers.listening import Reply, close, on_action, on_view, refuse
 
 ORGANISATION_BLOCK = "organisation"
 MEETINGS_BLOCK = "meetings"
@@ -66,22 +66,10 @@ def meetings_view(ctx: HandlerContext, organisation: Organisation, choices: list
     if organisation.submission_lead_days is not None:
         lead_input["initial_value"] = str(organisation.submission_lead_days)
     blocks += [
-        {
-            "type": "input",
-            "block_id": MEETINGS_BLOCK,
-            "optional": True,
-            "label": plain_text(_t(ctx, "meetings_label")),
-            "hint": plain_text(_t(ctx, "meetings_hint")),
-            "element": meetings_input,
-        },
-        {
-            "type": "input",
-            "block_id": LEAD_DAYS_BLOCK,
-            "optional": True,
-            "label": plain_text(_t(ctx, "lead_label")),
-            "hint": plain_text(_t(ctx, "lead_hint")),
-            "element": lead_input,
-        },
+        input_block(
+            MEETINGS_BLOCK, _t(ctx, "meetings_label"), meetings_input, optional=True, hint=_t(ctx, "meetings_hint")
+        ),
+        input_block(LEAD_DAYS_BLOCK, _t(ctx, "lead_label"), lead_input, optional=True, hint=_t(ctx, "lead_hint")),
     ]
     return {
         "type": "modal",
@@ -155,9 +143,7 @@ def _iso(text: str) -> date | None:
         return None
 
 
-def submit_meetings(
-    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-) -> None:
+def submit_meetings(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> Reply:
     user_id = str(body["user"]["id"])
     key = payload.string(view, "private_metadata", "view")
     meetings_text = payload.typed_text(payload.element(view, MEETINGS_BLOCK))
@@ -178,20 +164,16 @@ def submit_meetings(
         except DomainError as error:
             errors[MEETINGS_BLOCK] = ctx.texts.error(error)
     if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
+        return refuse(errors)
     text = _t(ctx, "saved", organisation=organisation)
 
     def confirm() -> None:
         client.chat_postMessage(channel=user_id, text=text)
 
-    after_ack(ctx, body, None, confirm)
+    return close(confirm)
 
 
 def register(app: App, ctx: HandlerContext) -> None:
     on_action(app, ctx, ids.MEETINGS_ORGANISATION, lambda body, client, respond: switch_organisation(ctx, body, client))
 
-    @app.view(ids.MEETINGS_VIEW)
-    def _submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        submit_meetings(ctx, ack, body, view, client)
+    on_view(app, ctx, ids.MEETINGS_VIEW, lambda body, view, client: submit_meetings(ctx, body, view, client))

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -15,8 +15,8 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import ResponseKind
 from bot.core.usecases.results import AssignmentRow
 from handlers import HandlerContext, ids, payload
-from handlers.blocks import Block, acting_user, context, plain_text, section, view_value
-from handlers.errors import after_ack, on_action
+from handlers.blocks import Block, acting_user, context, input_block, modal, plain_text, section, view_value
+from handlers.listening import Reply, close, on_action, on_view, refuse
 from handlers.remiss_blocks import remiss_message
 
 log = logging.getLogger(__name__)
@@ -64,22 +64,13 @@ def _text_input(label: str, block_id: str, max_length: int, placeholder: str | N
     element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": max_length}
     if placeholder:
         element["placeholder"] = plain_text(placeholder)
-    return {"type": "input", "block_id": block_id, "optional": True, "label": plain_text(label), "element": element}
+    return input_block(block_id, label, element, optional=True)
 
 
 def _modal(
     ctx: HandlerContext, callback_id: str, title: str, submit: str, target: Target, blocks: list[Block]
 ) -> Block:
-    labels = ctx.texts.label
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": plain_text(labels(title)),
-        "submit": plain_text(labels(submit)),
-        "close": plain_text(labels("cancel")),
-        "private_metadata": target.encode(),
-        "blocks": blocks,
-    }
+    return modal(ctx.texts, callback_id, title, blocks, target.encode(), submit=submit)
 
 
 def _require_unanswered(row: AssignmentRow) -> None:
@@ -156,9 +147,7 @@ def open_decline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -
     client.views_open(trigger_id=body["trigger_id"], view=decline_view(ctx, row, target))
 
 
-def submit_decline(
-    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-) -> None:
+def submit_decline(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> Reply:
     """Record the decline (its errors go next to the reason), then show the declined state in the DM."""
     target = Target.decode(view.get("private_metadata"))
     user_id = acting_user(body)
@@ -172,10 +161,8 @@ def submit_decline(
         except DomainError as error:
             problem = ctx.texts.error(error)
     if problem is not None:
-        ack(response_action="errors", errors={REASON_BLOCK: problem})
-        return
-    ack()
-    after_ack(ctx, body, None, lambda: refresh_remiss_message(ctx, client, target, user_id))
+        return refuse({REASON_BLOCK: problem})
+    return close(lambda: refresh_remiss_message(ctx, client, target, user_id))
 
 
 # -- Ångra avstående / Dra tillbaka ---------------------------------------------------------------------------
@@ -190,16 +177,12 @@ def withdraw(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> No
 # -- Lämna över -------------------------------------------------------------------------------------------------
 def hand_over_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> Block:
     intro = ctx.texts.render("slack/hand_over.j2", part="intro", remiss=row.remiss, organisation=row.organisation)
-    colleague: Block = {
-        "type": "input",
-        "block_id": COLLEAGUE_BLOCK,
-        "label": plain_text(ctx.texts.label("hand_over_colleague")),
-        "element": {
-            "type": "users_select",
-            "action_id": COLLEAGUE_BLOCK,
-            "placeholder": plain_text(ctx.texts.label("hand_over_colleague_placeholder")),
-        },
+    select: Block = {
+        "type": "users_select",
+        "action_id": COLLEAGUE_BLOCK,
+        "placeholder": plain_text(ctx.texts.label("hand_over_colleague_placeholder")),
     }
+    colleague = input_block(COLLEAGUE_BLOCK, ctx.texts.label("hand_over_colleague"), select)
     note = _text_input(ctx.texts.label("hand_over_note"), NOTE_BLOCK, MAX_NOTE)
     return _modal(ctx, ids.HAND_OVER_VIEW, "title_hand_over", "hand_over", target, [section(intro), colleague, note])
 
@@ -228,9 +211,7 @@ def colleague_problem(ctx: HandlerContext, client: WebClient, user_id: str, coll
     return None
 
 
-def submit_hand_over(
-    ctx: HandlerContext, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-) -> None:
+def submit_hand_over(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> Reply:
     """Check the colleague in the ack (errors next to the field), record the hand-over, and mark the old DM."""
     target = Target.decode(view.get("private_metadata"))
     user_id = acting_user(body)
@@ -251,10 +232,8 @@ def submit_hand_over(
         except DomainError as error:
             errors[COLLEAGUE_BLOCK] = ctx.texts.error(error)
     if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
-    after_ack(ctx, body, None, lambda: mark_handed_over(ctx, client, target, row, colleague))
+        return refuse(errors)
+    return close(lambda: mark_handed_over(ctx, client, target, row, colleague))
 
 
 def mark_handed_over(
@@ -273,14 +252,10 @@ def register(app: App, ctx: HandlerContext) -> None:
 
     on_action(app, ctx, ids.DECLINE, lambda body, client, respond: open_decline(ctx, body, client))
 
-    @app.view(ids.DECLINE_VIEW)
-    def _decline_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        submit_decline(ctx, ack, body, view, client)
+    on_view(app, ctx, ids.DECLINE_VIEW, lambda body, view, client: submit_decline(ctx, body, view, client))
 
     on_action(app, ctx, ids.WITHDRAW, lambda body, client, respond: withdraw(ctx, body, client))
 
     on_action(app, ctx, ids.HAND_OVER, lambda body, client, respond: open_hand_over(ctx, body, client))
 
-    @app.view(ids.HAND_OVER_VIEW)
-    def _hand_over_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        submit_hand_over(ctx, ack, body, view, client)
+    on_view(app, ctx, ids.HAND_OVER_VIEW, lambda body, view, client: submit_hand_over(ctx, body, view, client))

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -15,7 +15,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.summary import SummaryIncomplete
 from handlers import HandlerContext, blocks, ids, payload
-from handlers.errors import after_ack
+from handlers.listening import on_action
 from handlers.remiss_blocks import button
 
 log = logging.getLogger(__name__)
@@ -87,22 +87,18 @@ def publish(ctx: HandlerContext, client: WebClient, user_id: str, case_number: s
 
 
 def register(app: App, ctx: HandlerContext) -> None:
-    @app.action(ids.SUMMARY_PREVIEW)
-    def _preview(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        after_ack(
-            ctx, body, respond, lambda: preview(ctx, blocks.acting_user(body), payload.action_value(body), respond)
-        )
-
-    @app.action(ids.SUMMARY_PUBLISH)
-    def _publish(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        after_ack(ctx, body, respond, lambda: _publish_or_explain(ctx, client, body, action, respond))
+    on_action(
+        app,
+        ctx,
+        ids.SUMMARY_PREVIEW,
+        lambda body, client, respond: preview(ctx, blocks.acting_user(body), payload.action_value(body), respond),
+    )
+    on_action(
+        app, ctx, ids.SUMMARY_PUBLISH, lambda body, client, respond: _publish_or_explain(ctx, client, body, respond)
+    )
 
 
-def _publish_or_explain(
-    ctx: HandlerContext, client: WebClient, body: dict[str, Any], action: dict[str, Any], respond: Respond
-) -> None:
+def _publish_or_explain(ctx: HandlerContext, client: WebClient, body: dict[str, Any], respond: Respond) -> None:
     shown_in = payload.mapping(body.get("channel") or {}, "channel")
     channel = payload.string(shown_in, "id", "channel", required=False) or blocks.acting_user(body)
     try:

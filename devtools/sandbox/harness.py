@@ -23,7 +23,7 @@ from bot.core.clock import Clock
 from bot.settings import Settings, load_settings
 from devtools.sandbox.driver import HttpTransport, SlackDriver
 from devtools.sandbox.fake_slack import FakeSlack
-from handlers.courier import Courier
+from handlers.outbound.courier import Courier
 
 
 @dataclass(frozen=True)

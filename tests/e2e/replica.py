@@ -20,7 +20,7 @@ from bot.adapters.scheduling import remind
 from bot.bootstrap import build_core, slack_user_directory
 from bot.settings import load_settings
 from devtools.clocks import configured_clock
-from handlers.courier import Courier
+from handlers.outbound.courier import Courier
 
 
 def main() -> int:

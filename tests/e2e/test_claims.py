@@ -17,7 +17,7 @@ from bot.core.domain.remiss import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
-from handlers.create import CREATE_FROM_DOCUMENT
+from handlers.create.views import CREATE_FROM_DOCUMENT
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import (
     ANNA,

@@ -20,7 +20,7 @@ from bot.core.usecases.results import RemissInput
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import Message, View
 from handlers import ids
-from handlers.create import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
+from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
 from tests.e2e.conftest import COORDINATOR
 
 ANNA, BERTIL = "U0ANNA", "U0BERTIL"

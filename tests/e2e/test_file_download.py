@@ -16,7 +16,7 @@ from devtools.sandbox.driver import DispatchTransport, SlackDriver
 from devtools.sandbox.fake_slack import FakeSlack
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import File
-from handlers.create import IMPORT_DOCUMENT
+from handlers.create.views import IMPORT_DOCUMENT
 from handlers.slack_urls import FileRefused, RedirectNotFollowed, download_slack_file
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.servers import LocalServer

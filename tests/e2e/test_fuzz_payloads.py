@@ -27,7 +27,8 @@ from devtools.clocks import FakeClock
 from devtools.sandbox import Message, View
 from devtools.sandbox.driver import FORM
 from devtools.sandbox.harness import Sandbox
-from handlers import answer, create, extensions, ids
+from handlers import answer, extensions, ids
+from handlers.create import views as create
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import (
     ANNA,

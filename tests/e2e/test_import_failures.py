@@ -10,7 +10,7 @@ import pytest
 
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import View
-from handlers.create import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
+from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_create import file_share, message_when, open_form, shown, view_when
 from tests.importer.broken_child import Failure, break_import_child

@@ -15,7 +15,7 @@ from bot.core.domain.remiss import Answer, DocumentLink, QuestionKind, ResponseC
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
-from handlers.courier import Courier
+from handlers.outbound.courier import Courier
 from tests.e2e.conftest import COORDINATOR, USERS
 
 OFFICIALS = {

@@ -16,7 +16,7 @@ from bot.core.domain.remiss import Question, Remiss
 from handlers import answer, ids, payload
 from handlers.answer import FormPlace
 from handlers.blocks import acting_user, view_value
-from handlers.create import FormContext, FormValues, PendingForms, PendingRemiss
+from handlers.create.codec import FormContext, FormValues, PendingForms, PendingRemiss
 from handlers.extensions import RequestPlace
 from handlers.payload import TamperedPayload
 from handlers.recipient_actions import Target

@@ -23,13 +23,13 @@ from bot.core.usecases.results import Delivery, RecipientRow, ReminderDelivery, 
 from devtools.sandbox.block_kit import block_text_length, message_block_errors
 from handlers import ids
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET
-from handlers.reminder_blocks import (
+from handlers.outbound.messages import (
     digest_message,
     due_this_week,
     escalation_message,
-    ref_of_block,
     reminder_message,
 )
+from handlers.reminder_blocks import ref_of_block
 
 NOW = datetime(2023, 10, 2, 8, 0, tzinfo=UTC)
 TEXTS = Texts()

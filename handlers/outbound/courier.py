@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.error
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -22,9 +22,7 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.rendering import Texts
 from bot.core.domain.outbox import MessageKind, OutboxMessage, StatusBoard
 from bot.core.usecases import UseCases
-from bot.core.usecases.results import Delivery
-from handlers import blocks, ids, reminder_blocks
-from handlers.remiss_blocks import button, remiss_message
+from handlers.outbound.messages import Rendered, refreshed_remiss_message, render, status_message
 
 log = logging.getLogger(__name__)
 
@@ -82,14 +80,6 @@ DIRECT_KINDS = frozenset(
         MessageKind.REMISS_REFRESH,
     }
 )
-
-
-@dataclass(frozen=True)
-class Rendered:
-    channel: str
-    text: str
-    blocks: list[dict[str, Any]]
-    thread_ts: str | None = None
 
 
 class Courier:
@@ -186,7 +176,7 @@ class Courier:
                 self._refresh_remiss_dms(message)
                 return
             delivery = self.service.delivery.delivery(message)
-            rendered = self._render(delivery)
+            rendered = render(self.texts, delivery)
             if rendered is None:  # its status message isn't posted yet: a thread line waits for it
                 self.service.delivery.outgoing_retry(
                     message, "waiting_for_status", after=timedelta(seconds=1), uncertain=False
@@ -220,14 +210,7 @@ class Courier:
         """Edit each remiss DM of the recipient's officials to show its state now (a new deadline)."""
         d = self.service.delivery.delivery(message)
         dms = self.service.answering.remiss_dms(message.case_number, message.organisation_key or "")
-        text, body = remiss_message(
-            self.texts,
-            d.remiss,
-            sender=d.sender_name,
-            today=d.today,
-            organisation=d.organisation,
-            recipient=d.recipient,
-        )
+        text, body = refreshed_remiss_message(self.texts, d)
         for dm in dms:
             self._pace.wait()
             self.client.chat_update(channel=str(dm.channel_id), ts=str(dm.ts), text=text, blocks=body)
@@ -312,55 +295,11 @@ class Courier:
         if posted_to.startswith(("U", "W")):
             self._dm_channels[posted_to] = str(response["channel"])
 
-    # -- rendering -------------------------------------------------------------------------------------
-    def _render(self, d: Delivery) -> Rendered | None:
-        kind = d.message.kind
-        if kind is MessageKind.REMISS:
-            text, body = remiss_message(
-                self.texts,
-                d.remiss,
-                sender=d.sender_name,
-                today=d.today,
-                organisation=d.organisation,
-                recipient=d.recipient,
-                handed_over=d.event,
-            )
-            return Rendered(str(d.message.to_user), text, body)
-        if kind is MessageKind.HANDED_OVER:
-            to = d.event.details_dict.get("to", "") if d.event else ""
-            text = self.texts.render(
-                "slack/notices.j2", part="handed_over", remiss=d.remiss, organisation=d.organisation, to=to
-            )
-            return Rendered(str(d.message.to_user), text, [blocks.section(text)])
-        if kind in reminder_blocks.RENDERERS:
-            text, body = reminder_blocks.RENDERERS[kind](self.texts, d)
-            return Rendered(str(d.message.to_user), text, body)
-        if d.status is None or d.status.ts is None:
-            return None
-        if kind is MessageKind.EXTENSION_REQUEST:
-            text, body = reminder_blocks.extension_request_message(self.texts, d)
-            return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)
-        if kind is MessageKind.SUMMARY_READY:
-            everyone = d.recipients_answered
-            reason = "all_answered" if everyone else "deadline_passed"
-            text = self.texts.render("slack/summary.j2", part="ready", reason=reason, case_number=d.remiss.case_number)
-            preview = button(self.texts, "summary_preview", ids.SUMMARY_PREVIEW, d.remiss.case_number, style="primary")
-            body = [blocks.section(text), {"type": "actions", "block_id": "summary_ready", "elements": [preview]}]
-            return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)
-        if d.event is None:
-            return None
-        text = self.texts.render("slack/status_event.j2", event=d.event, organisation=d.organisation)
-        return Rendered(d.status.channel, text, [blocks.section(text)], thread_ts=d.status.ts)
-
     def _refresh_status(self, board: StatusBoard) -> None:
         """Post the status message once, then edit it in place."""
         try:
             overview = self.service.queries.overview(board.case_number)
-            text, body = blocks.remiss_status_message(self.texts, overview)
-            actions = [button(self.texts, "summary_preview", ids.SUMMARY_PREVIEW, board.case_number)]
-            if overview.remiss.is_open:
-                actions.append(button(self.texts, "change_deadline", ids.CHANGE_DEADLINE, board.case_number))
-            body = [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
+            text, body = status_message(self.texts, overview)
             key = f"status:{board.case_number}"
             if board.ts is None and (found := self._find_recent(board.channel, key)):
                 board = replace(board, ts=found)  # posted before a lost reply or a crash: edit that one

@@ -1,0 +1,266 @@
+"""The messages the courier sends, rendered from the current state when they are sent: the remiss DM, notices,
+reminders, escalations, the digest, anstånd, a moved deadline, and each remiss's status message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from bot.adapters.rendering import Texts
+from bot.core.domain.organisation import Organisation
+from bot.core.domain.outbox import MessageKind
+from bot.core.domain.reminders import ReminderKind
+from bot.core.domain.remiss import Remiss
+from bot.core.usecases.results import Delivery, RemissOverview
+from handlers import blocks, ids
+from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, late_row_block_id, snooze_block_id
+from handlers.remiss_blocks import button, remiss_message
+
+Block = dict[str, Any]
+Renderer = Callable[[Texts, Delivery], tuple[str, list[Block]]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready to post: where, its text and blocks, and the thread it goes in."""
+
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+
+
+def render(texts: Texts, d: Delivery) -> Rendered | None:
+    """An outbox message as it is sent now: where to, its text and blocks; None while its status message
+    is not posted yet (a thread line waits for it)."""
+    kind = d.message.kind
+    if kind is MessageKind.REMISS:
+        text, body = remiss_message(
+            texts,
+            d.remiss,
+            sender=d.sender_name,
+            today=d.today,
+            organisation=d.organisation,
+            recipient=d.recipient,
+            handed_over=d.event,
+        )
+        return Rendered(str(d.message.to_user), text, body)
+    if kind is MessageKind.HANDED_OVER:
+        to = d.event.details_dict.get("to", "") if d.event else ""
+        text = texts.render("slack/notices.j2", part="handed_over", remiss=d.remiss, organisation=d.organisation, to=to)
+        return Rendered(str(d.message.to_user), text, [blocks.section(text)])
+    if kind in RENDERERS:
+        text, body = RENDERERS[kind](texts, d)
+        return Rendered(str(d.message.to_user), text, body)
+    if d.status is None or d.status.ts is None:
+        return None
+    if kind is MessageKind.EXTENSION_REQUEST:
+        text, body = extension_request_message(texts, d)
+        return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)
+    if kind is MessageKind.SUMMARY_READY:
+        everyone = d.recipients_answered
+        reason = "all_answered" if everyone else "deadline_passed"
+        text = texts.render("slack/summary.j2", part="ready", reason=reason, case_number=d.remiss.case_number)
+        preview = button(texts, "summary_preview", ids.SUMMARY_PREVIEW, d.remiss.case_number, style="primary")
+        body = [blocks.section(text), {"type": "actions", "block_id": "summary_ready", "elements": [preview]}]
+        return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)
+    if d.event is None:
+        return None
+    text = texts.render("slack/status_event.j2", event=d.event, organisation=d.organisation)
+    return Rendered(d.status.channel, text, [blocks.section(text)], thread_ts=d.status.ts)
+
+
+def refreshed_remiss_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """A remiss DM as it reads now (a new deadline), to edit the ones already sent."""
+    return remiss_message(
+        texts, d.remiss, sender=d.sender_name, today=d.today, organisation=d.organisation, recipient=d.recipient
+    )
+
+
+def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
+    """A remiss's status message in the coordinators' channel: Sammanställning, and while open Ändra svarsdatum."""
+    text, body = blocks.remiss_status_message(texts, overview)
+    actions = [button(texts, "summary_preview", ids.SUMMARY_PREVIEW, overview.remiss.case_number)]
+    if overview.remiss.is_open:
+        actions.append(button(texts, "change_deadline", ids.CHANGE_DEADLINE, overview.remiss.case_number))
+    return text, [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
+
+
+def _one_section(part: str) -> Renderer:
+    def render(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+        text = texts.render("slack/reminders.j2", part=part, d=d)
+        return text, [blocks.section(text)]
+
+    return render
+
+
+def _part(texts: Texts, part: str, d: Delivery, **extra: object) -> str:
+    return texts.render("slack/reminders.j2", part=part, d=d, **extra)
+
+
+def _actions(block_id: str, elements: list[Block]) -> Block:
+    return {"type": "actions", "block_id": block_id[:255], "elements": elements}
+
+
+def reminder_actions(texts: Texts, ref: ids.RecipientRef, *, nudge: bool) -> Block:
+    """The nudge asks for intent (Vi kommer att svara / Avstå / Behöver mer tid); the others offer Svara."""
+    value = ref.encode()
+    first = (
+        button(texts, "reminder_intend", ids.INTEND_TO_ANSWER, value, style="primary")
+        if nudge
+        else button(texts, "answer", ids.ANSWER, value, style="primary")
+    )
+    return _actions(
+        f"{REMINDER_ACTIONS_BLOCK}:{value}",
+        [
+            first,
+            button(texts, "decline", ids.DECLINE, value),
+            button(texts, "reminder_need_more_time", ids.REQUEST_EXTENSION, value),
+        ],
+    )
+
+
+def snooze_actions(texts: Texts, ref: ids.RecipientRef) -> Block:
+    """ "Påminn mig i morgon" and a date: the reminders before that day are left out."""
+    datepicker: Block = {
+        "type": "datepicker",
+        "action_id": ids.SNOOZE_DATE,
+        "placeholder": {"type": "plain_text", "text": texts.label("reminder_snooze_date"), "emoji": True},
+    }
+    tomorrow = button(texts, "reminder_snooze_tomorrow", ids.SNOOZE_TOMORROW, ref.encode())
+    return _actions(snooze_block_id(ref), [tomorrow, datepicker])
+
+
+def reminder_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """The DM to an official: how many working days are left, what is missing, the board meeting, buttons.
+
+    Snoozing is offered while there is a working day left before the deadline; the deadline's morning and
+    the overdue reminder come whatever was asked, so they don't offer it.
+    """
+    r = d.reminder
+    if r is None or d.organisation is None or d.recipient is None:  # the recipient is gone: say only what
+        text = _part(texts, "reminder_closed", d)
+        return text, [blocks.section(text)]
+    text = _part(texts, "reminder", d)
+    body = [blocks.section(text)]
+    # The inlämningsdag reminder is about the meeting already; the others add it as a line of its own.
+    if r.meeting is not None and r.working_days_left >= 0 and r.kind is not ReminderKind.BEFORE_SUBMISSION:
+        advice = _part(texts, "reminder_meeting", d)
+        if advice:
+            body.append(blocks.section(advice))
+            text = f"{text}\n{advice}"
+    if d.remiss.is_open:
+        ref = ids.RecipientRef(d.remiss.case_number, d.organisation.key)
+        nudge = r.kind is ReminderKind.NUDGE_UNOPENED
+        body.append(reminder_actions(texts, ref, nudge=nudge))
+        if not nudge and r.working_days_left >= 1:
+            body.append(snooze_actions(texts, ref))
+    return text, body
+
+
+def escalation_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """To the coordinator: who is late on this remiss, each with "Påminn igen" (when it has a Slack contact)."""
+    late = d.reminder.late if d.reminder is not None else []
+    text = _part(texts, "escalation", d)
+    body = [blocks.section(text)]
+    lines = [text]
+    for row in late:
+        line = _part(texts, "escalation_row", d, row=row)
+        lines.append(line)
+        ref = ids.RecipientRef(d.remiss.case_number, row.organisation.key)
+        block = {**blocks.section(line), "block_id": late_row_block_id(ref)}
+        if row.recipient.officials and d.remiss.is_open:
+            block["accessory"] = button(texts, "reminder_remind_again", ids.REMIND_AGAIN, ref.encode())
+        body.append(block)
+    overflow = _part(texts, "escalation_overflow", d)
+    fitted = blocks.fit(body, blocks.MESSAGE_BLOCK_LIMIT, overflow, blocks.MESSAGE_TEXT_BUDGET)
+    return "\n".join(lines), fitted
+
+
+@dataclass(frozen=True)
+class DueThisWeek:
+    """A deadline in the digest's week: a remiss's own (with who has not answered) or a recipient's anstånd."""
+
+    day: date
+    remiss: Remiss
+    organisations: list[Organisation]
+    total: int = 0
+    extended: bool = False
+
+
+def due_this_week(overviews: list[RemissOverview], today: date) -> list[DueThisWeek]:
+    """Deadlines from Monday to Sunday of `today`'s week: each remiss's, and recipients' own after anstånd."""
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+    found: list[DueThisWeek] = []
+    for o in overviews:
+        remiss = o.remiss
+        if monday <= remiss.deadline <= sunday:
+            bound = [row for row in o.rows if row.recipient.deadline == remiss.deadline]
+            waiting = [row.organisation for row in bound if not row.recipient.is_answered()]
+            found.append(DueThisWeek(remiss.deadline, remiss, waiting, total=len(bound)))
+        own: dict[date, list[Organisation]] = {}
+        for row in o.rows:
+            day = row.recipient.deadline
+            if day != remiss.deadline and monday <= day <= sunday and not row.recipient.is_answered():
+                own.setdefault(day, []).append(row.organisation)
+        found += [DueThisWeek(day, remiss, orgs, total=len(orgs), extended=True) for day, orgs in own.items()]
+    return sorted(found, key=lambda due: (due.day, due.remiss.case_number, due.extended))
+
+
+def digest_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """The coordinators' morning digest: what is due this week, then every open remiss and who is late."""
+    header = _part(texts, "digest_header", d)
+    week = _part(texts, "digest_week", d, week=due_this_week(d.digest, d.today))
+    body: list[Block] = [blocks.header(header), *blocks.sections_from_lines(week.splitlines()), blocks.divider()]
+    if d.digest:
+        lines = [_part(texts, "digest_remiss", d, o=o) for o in d.digest]
+        body += blocks.sections_from_lines([_part(texts, "digest_open_header", d), *lines])
+    else:
+        lines = [_part(texts, "digest_none", d)]
+        body.append(blocks.section(lines[0]))
+    overflow = _part(texts, "digest_overflow", d)
+    fitted = blocks.fit(body, blocks.MESSAGE_BLOCK_LIMIT, overflow, blocks.MESSAGE_TEXT_BUDGET)
+    return "\n".join([header, week, *lines]), fitted
+
+
+def extension_request_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """The coordinator's copy of a request for anstånd, in the status thread: Bevilja, Bevilja annat datum and
+    Avslå while it is pending; once decided, who decided what instead of the buttons (so nobody clicks twice)."""
+    text = texts.render("slack/reminders.j2", part="extension_request", d=d)
+    body = [blocks.section(text)]
+    request = d.request
+    if request is None or request.id is None:
+        return text, body
+    if not request.is_pending:
+        decided = texts.render("slack/reminders.j2", part="extension_request_decided", d=d)
+        return f"{text}\n{decided}", [*body, blocks.context(decided)]
+    if d.remiss.is_open:
+        value = str(request.id)
+        choices = [
+            button(texts, "grant_extension", ids.GRANT_EXTENSION, value, style="primary"),
+            button(texts, "grant_other_date", ids.GRANT_OTHER_DATE, value),
+            button(texts, "refuse_extension", ids.REFUSE_EXTENSION, value, style="danger"),
+        ]
+        body.append({"type": "actions", "block_id": f"extension:{value}", "elements": choices})
+    return text, body
+
+
+def extension_decided_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    return _one_section("extension_decided")(texts, d)
+
+
+def deadline_changed_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    return _one_section("deadline_changed")(texts, d)
+
+
+# Kinds sent on their own to `to_user` (a person or a channel); EXTENSION_REQUEST goes in the status thread.
+RENDERERS: dict[MessageKind, Renderer] = {
+    MessageKind.REMINDER: reminder_message,
+    MessageKind.ESCALATION: escalation_message,
+    MessageKind.DIGEST: digest_message,
+    MessageKind.EXTENSION_DECIDED: extension_decided_message,
+    MessageKind.DEADLINE_CHANGED: deadline_changed_message,
+}
