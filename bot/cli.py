@@ -333,7 +333,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         except OSError as error:
             if error.errno != errno.EADDRINUSE:
                 raise
-            raise _CannotStart(Texts().render("cli/serve.j2", part="port_taken", host=args.host, port=port)) from None
+            raise _CannotStart(Texts().part("cli/serve.j2", "port_taken", host=args.host, port=port)) from None
         log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
         server.serve_forever()
     return EXIT_OK
@@ -357,11 +357,9 @@ def _wait_for_slack(settings: Settings, token: str, sleep: Sleep) -> None:
         except OSError as error:  # refused, unresolvable, timed out (urllib's URLError is an OSError)
             reason = str(getattr(error, "reason", None) or error)
             if delay is None:
-                unreachable = texts.render(
-                    "cli/serve.j2", part="slack_unreachable", url=url, attempts=attempt, reason=reason
-                )
+                unreachable = texts.part("cli/serve.j2", "slack_unreachable", url=url, attempts=attempt, reason=reason)
                 raise _CannotStart(unreachable) from None
-            log.warning(texts.render("cli/serve.j2", part="slack_retry", url=url, reason=reason, seconds=delay))
+            log.warning(texts.part("cli/serve.j2", "slack_retry", url=url, reason=reason, seconds=delay))
             sleep(delay)
 
 
@@ -435,7 +433,7 @@ class _Refused(Exception):
 
 
 def _reminder_text(core: Core, part: str, **extra: object) -> str:
-    return core.texts.render("cli/reminder_messages.j2", part=part, **extra)
+    return core.texts.part("cli/reminder_messages.j2", part, **extra)
 
 
 def _refuse_unknown(core: Core, error: DomainError) -> _Refused:

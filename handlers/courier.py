@@ -325,8 +325,8 @@ class Courier:
             return Rendered(str(d.message.to_user), text, body)
         if kind is MessageKind.HANDED_OVER:
             to = d.event.details_dict.get("to", "") if d.event else ""
-            text = self.texts.render(
-                "slack/notices.j2", part="handed_over", remiss=d.remiss, organisation=d.organisation, to=to
+            text = self.texts.part(
+                "slack/notices.j2", "handed_over", remiss=d.remiss, organisation=d.organisation, to=to
             )
             return Rendered(str(d.message.to_user), text, [blocks.section(text)])
         if kind in reminder_blocks.RENDERERS:
@@ -340,7 +340,7 @@ class Courier:
         if kind is MessageKind.SUMMARY_READY:
             everyone = d.recipients_answered
             reason = "all_answered" if everyone else "deadline_passed"
-            text = self.texts.render("slack/summary.j2", part="ready", reason=reason, case_number=d.remiss.case_number)
+            text = self.texts.part("slack/summary.j2", "ready", reason=reason, case_number=d.remiss.case_number)
             preview = button(self.texts, "summary_preview", ids.SUMMARY_PREVIEW, d.remiss.case_number, style="primary")
             body = [blocks.section(text), {"type": "actions", "block_id": "summary_ready", "elements": [preview]}]
             return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)

@@ -399,7 +399,7 @@ def form_view(
     texts = ctx.texts
 
     def part(name: str, **extra: object) -> str:
-        return texts.render("slack/create_form.j2", part=name, **extra)
+        return texts.part("slack/create_form.j2", name, **extra)
 
     bid = form.block_id
     blocks: list[Block] = []
@@ -521,7 +521,7 @@ def preview_view(
     texts = ctx.texts
 
     def part(name: str, **extra: object) -> str:
-        return texts.render("slack/create_preview.j2", part=name, **extra)
+        return texts.part("slack/create_preview.j2", name, **extra)
 
     sender = directory.require(remiss.sender_key).name
     _, shown = remiss_message(texts, remiss, sender=sender, today=ctx.service.today(), preview=True)
@@ -553,9 +553,9 @@ def _deadline_flag(ctx: HandlerContext, deadline: date) -> list[Block]:
     report = ctx.service.window_report(deadline)
     if report.deadline_is_working_day:
         return []
-    text = ctx.texts.render(
+    text = ctx.texts.part(
         "slack/create_preview.j2",
-        part="deadline_not_working_day",
+        "deadline_not_working_day",
         deadline=deadline,
         holiday=report.deadline_holiday,
         last_working_day=working_day_on_or_before(ctx.service.calendar, deadline),
@@ -572,7 +572,7 @@ def import_view(ctx: HandlerContext, root_view_id: str, form: FormContext) -> Bl
     texts = ctx.texts
 
     def part(name: str) -> str:
-        return texts.render("slack/create_form.j2", part=name)
+        return texts.part("slack/create_form.j2", name)
 
     blocks: list[Block] = [
         section(part("import_intro")),
@@ -594,7 +594,7 @@ def draft_message(
     names = [directory.require(key).name for key in recipient_keys]
 
     def part(name: str, **extra: object) -> str:
-        return texts.render("slack/create_draft.j2", part=name, remiss=remiss, **extra)
+        return texts.part("slack/create_draft.j2", name, remiss=remiss, **extra)
 
     intro = part("saved", names=names)
     send = button(texts, "send_draft", ids.SEND_DRAFT, remiss.case_number, style="primary")
@@ -616,15 +616,15 @@ def sent_message(ctx: HandlerContext, report: SendReport) -> tuple[str, list[Blo
     """The draft message once sent: when, to how many, who could not be reached, and whether the answering
     window is short or spans Christmas or the summer weeks (with the working days it really has); no buttons."""
     remiss = report.remiss
-    sent = ctx.texts.render("slack/create_draft.j2", part="sent", remiss=remiss, count=len(report.reachable))
+    sent = ctx.texts.part("slack/create_draft.j2", "sent", remiss=remiss, count=len(report.reachable))
     lines = [sent]
     if report.unreachable:
         names = [o.name for o in report.unreachable]
-        lines.append(ctx.texts.render("slack/create_draft.j2", part="unreachable", remiss=remiss, names=names))
+        lines.append(ctx.texts.part("slack/create_draft.j2", "unreachable", remiss=remiss, names=names))
     window = report.window
     if window is not None and (window.short or window.spans_christmas or window.spans_summer):
         threshold = ctx.service.short_window_days
-        lines.append(ctx.texts.render("slack/create_draft.j2", part="window", window=window, threshold=threshold))
+        lines.append(ctx.texts.part("slack/create_draft.j2", "window", window=window, threshold=threshold))
     head = [section(line) for line in lines]
     shown = _shown_remiss(ctx, ctx.service.directory(), remiss, sum(len(line) for line in lines))
     return "\n".join(lines), [*head, *shown]
@@ -663,7 +663,7 @@ def check_form(
         documents = parse_documents(values.documents)
     except DomainError as error:
         line = str(error.params["line"])
-        result.errors[DOCUMENTS] = texts.render("slack/create_form.j2", part="error_document_line", line=line)
+        result.errors[DOCUMENTS] = texts.part("slack/create_form.j2", "error_document_line", line=line)
         documents = ()
     try:
         keys = recipient_keys(values, directory, service.sender_key)
@@ -705,7 +705,7 @@ def _deadline(ctx: HandlerContext, values: FormValues, today: date, errors: dict
     """The date typed as text or picked in the calendar; both given must agree."""
 
     def part(name: str, **extra: object) -> str:
-        return ctx.texts.render("slack/create_form.j2", part=name, **extra)
+        return ctx.texts.part("slack/create_form.j2", name, **extra)
 
     picked = date.fromisoformat(values.deadline_date) if values.deadline_date else None
     text = values.deadline_text.strip()
@@ -800,7 +800,7 @@ def submit_preview(ctx: HandlerContext, client: WebClient, body: dict[str, Any],
     view = payload.view(body)
     pending = forms.decode(payload.metadata(view))
     if pending is None:
-        lost = ctx.texts.render("slack/create_preview.j2", part="form_lost")
+        lost = ctx.texts.part("slack/create_preview.j2", "form_lost")
         ack(response_action="update", view=notice_view(ctx, lost))
         return
     offered = [str(n) for n in range(1, len(pending.form.question_texts()) + 1)]
@@ -822,7 +822,7 @@ def submit_preview(ctx: HandlerContext, client: WebClient, body: dict[str, Any],
         show_draft(ctx, client, user_id, remiss, pending)
     except Exception as error:  # after the ack, and the draft is stored: say so, never "not done"
         log.warning("Draft %s saved but not shown: %r", remiss.case_number, error)
-        told = ctx.texts.render("slack/create_preview.j2", part="draft_not_shown", case_number=remiss.case_number)
+        told = ctx.texts.part("slack/create_preview.j2", "draft_not_shown", case_number=remiss.case_number)
         tell_user(body, told, None, client)
 
 
@@ -844,7 +844,7 @@ def back_to_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], f
     view = payload.view(body)
     pending = forms.decode(payload.metadata(view))
     if pending is None:
-        shown = notice_view(ctx, ctx.texts.render("slack/create_preview.j2", part="form_lost"))
+        shown = notice_view(ctx, ctx.texts.part("slack/create_preview.j2", "form_lost"))
     else:
         shown = form_view(ctx, ctx.service.directory(), pending.form, pending.context)
     view_id, hash_ = payload.string(view, "id", "view"), payload.string(view, "hash", "view", required=False)
@@ -907,10 +907,10 @@ def offer_import(ctx: HandlerContext, client: WebClient, event: dict[str, Any]) 
     channel = str(event["channel"])
     if usable is None:
         name = str(files[0].get("name", "")) if files else ""
-        text = ctx.texts.render("slack/create_draft.j2", part="unsupported_file", name=name)
+        text = ctx.texts.part("slack/create_draft.j2", "unsupported_file", name=name)
         client.chat_postMessage(channel=channel, text=text)
         return
-    text = ctx.texts.render("slack/create_draft.j2", part="offer_import", name=str(usable.get("name", "")))
+    text = ctx.texts.part("slack/create_draft.j2", "offer_import", name=str(usable.get("name", "")))
     actions: Block = {
         "type": "actions",
         "block_id": "offer_import",
@@ -1016,7 +1016,7 @@ def _update_form(
 
 # -- small helpers ---------------------------------------------------------------------------------------
 def _form_text(ctx: HandlerContext, part: str, **extra: object) -> str:
-    return ctx.texts.render("slack/create_form.j2", part=part, **extra)
+    return ctx.texts.part("slack/create_form.j2", part, **extra)
 
 
 def _text(element: Mapping[str, Any] | None) -> str:

@@ -23,14 +23,14 @@ Renderer = Callable[[Texts, Delivery], tuple[str, list[Block]]]
 
 def _one_section(part: str) -> Renderer:
     def render(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
-        text = texts.render("slack/reminders.j2", part=part, d=d)
+        text = texts.part("slack/reminders.j2", part, d=d)
         return text, [blocks.section(text)]
 
     return render
 
 
 def _part(texts: Texts, part: str, d: Delivery, **extra: object) -> str:
-    return texts.render("slack/reminders.j2", part=part, d=d, **extra)
+    return texts.part("slack/reminders.j2", part, d=d, **extra)
 
 
 # The reminder's snooze row carries its recipient in its block_id: a datepicker has no value of its own.
@@ -185,13 +185,13 @@ def digest_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
 def extension_request_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     """The coordinator's copy of a request for anstånd, in the status thread: Bevilja, Bevilja annat datum and
     Avslå while it is pending; once decided, who decided what instead of the buttons (so nobody clicks twice)."""
-    text = texts.render("slack/reminders.j2", part="extension_request", d=d)
+    text = texts.part("slack/reminders.j2", "extension_request", d=d)
     body = [blocks.section(text)]
     request = d.request
     if request is None or request.id is None:
         return text, body
     if not request.is_pending:
-        decided = texts.render("slack/reminders.j2", part="extension_request_decided", d=d)
+        decided = texts.part("slack/reminders.j2", "extension_request_decided", d=d)
         return f"{text}\n{decided}", [*body, blocks.context(decided)]
     if d.remiss.is_open:
         value = str(request.id)

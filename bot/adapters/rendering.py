@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from jinja2.runtime import Macro
 
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.errors import DomainError
@@ -115,6 +116,10 @@ def swedish_datetime(value: datetime, tz: ZoneInfo = STOCKHOLM) -> str:
     return f"{swedish_date(local.date())} kl. {local:%H:%M}"
 
 
+class MissingText(LookupError):
+    """A template, part, label or message that templates/ does not define: a bug, never shown to a user."""
+
+
 class Texts:
     """The template environments: plain/Slack text (no autoescape, explicit `slack` filter) and HTML."""
 
@@ -137,33 +142,54 @@ class Texts:
             env.filters["datum"] = lambda v: swedish_date(v, tz)
             env.filters["veckodag_datum"] = swedish_weekday_date
             env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
-        # A label depends on its name only; ui_labels.j2 builds its whole table on each render, and one
-        # answer form asks for ~45 labels (bench/bench_ack.py).
+        # A label depends on its name only, and one answer form asks for ~45 labels (bench/bench_ack.py).
         self._labels: dict[str, str] = {}
+        self._modules: dict[str, Any] = {}
 
     def render(self, name: str, /, **context: Any) -> str:
-        """Render a text template (Slack mrkdwn or plain text) to a stripped string, without control characters."""
+        """Render a whole text template (Slack mrkdwn or plain text) to a stripped string, without control
+        characters. A template of parts is read through `part`, never here."""
+        if "part" in context:
+            raise TypeError(f"{name}: a part is read with Texts.part({name!r}, {context['part']!r}, ...)")
         return without_control_characters(self.text_env.get_template(name).render(**context)).strip()
 
     def render_html(self, name: str, /, **context: Any) -> str:
         return without_control_characters(self.html_env.get_template(name).render(**context))
 
+    def part(self, template: str, name: str, /, **params: Any) -> str:
+        """The text `name` of `template`: the macro of that name, rendered with `params`, stripped and
+        without control characters. The one way to read a piece of text; `label` and `message` use it too.
+
+        Every parameter is visible to the template (its top-level `set`s may use them); the macro receives
+        those it names as arguments. A template or part that does not exist raises `MissingText`."""
+        try:
+            source = self.text_env.get_template(template)
+        except jinja2.TemplateNotFound:
+            raise MissingText(f"no template {template!r} in templates/") from None
+        module = source.make_module(vars=params) if params else self._bare_module(template)
+        macro = getattr(module, name, None)
+        if not isinstance(macro, Macro) or name.startswith("_"):
+            raise MissingText(f"{template} has no part {name!r}")
+        arguments = {k: params[k] for k in macro.arguments if k in params}
+        return without_control_characters(str(macro(**arguments))).strip()
+
+    def _bare_module(self, template: str) -> Any:
+        # A template run without parameters gives the same module every time: build it once.
+        module = self._modules.get(template)
+        if module is None:
+            module = self._modules[template] = self.text_env.get_template(template).make_module()
+        return module
+
     def label(self, name: str) -> str:
-        """A button label or modal title from templates/ui_labels.j2."""
+        """A button label or modal title: the part `name` of templates/ui_labels.j2."""
         label = self._labels.get(name)
         if label is None:
-            label = self._labels[name] = self.render("ui_labels.j2", name=name)
+            label = self._labels[name] = self.part("ui_labels.j2", name)
         return label
 
     def message(self, name: str, /, **params: Any) -> str:
-        """A short message: the macro `name` in templates/messages.j2."""
-        module = self.text_env.get_template("messages.j2").module
-        macro = getattr(module, name, None)
-        if macro is None:
-            return str(module.unknown_error(code=name)).strip()  # type: ignore[attr-defined]
-        # A macro takes only the parameters it names; errors may carry more context than a message shows.
-        accepted = {k: v for k, v in params.items() if k in macro.arguments}
-        return without_control_characters(str(macro(**accepted))).strip()
+        """A short message: the part `name` of templates/messages.j2."""
+        return self.part("messages.j2", name, **params)
 
     def error(self, error: DomainError) -> str:
         """The Swedish message for a domain refusal."""
