@@ -6,7 +6,12 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
+from bot.adapters import directory_file
+from bot.adapters.importer.model import DocumentErrorCode, WarningCode
 from bot.adapters.rendering import (
+    MissingText,
     Texts,
     grouped_number,
     slack_escape,
@@ -61,3 +66,49 @@ def test_the_bot_never_says_jag_in_any_template() -> None:
         if re.search(r"\bjag\b", line, re.IGNORECASE)
     ]
     assert found == []
+
+
+def test_a_part_label_message_or_template_that_does_not_exist_raises_never_renders_empty() -> None:
+    texts = Texts()
+    assert texts.part("slack/create_form.j2", "deadline_hint").startswith("Skriv datumet")
+    for missing in (
+        lambda: texts.part("slack/create_form.j2", "deadline_hintt"),
+        lambda: texts.part("slack/nothing_here.j2", "deadline_hint"),
+        lambda: texts.label("answerr"),
+        lambda: texts.message("no_such_message"),
+    ):
+        with pytest.raises(MissingText):
+            missing()
+
+
+def test_a_template_of_parts_is_never_rendered_whole_by_mistake() -> None:
+    with pytest.raises(TypeError, match=r"Texts\.part"):
+        Texts().render("slack/create_form.j2", part="deadline_hint")
+
+
+def test_a_top_level_name_that_is_not_a_macro_is_no_part() -> None:
+    # reminders.j2 sets helpers at the top; none of them may be read as a part.
+    with pytest.raises(MissingText):
+        Texts().part("ui_labels.j2", "__name__")
+
+
+def test_every_error_code_has_its_message() -> None:
+    module = Texts().text_env.get_template("messages.j2").module
+    assert [code.value for code in ErrorCode if not hasattr(module, code.value)] == []
+
+
+def test_every_importer_warning_and_document_error_has_its_text() -> None:
+    module = Texts().text_env.get_template("importer/messages.j2").module
+    names = [f"warning_{code.value}" for code in WarningCode] + [f"error_{code.value}" for code in DocumentErrorCode]
+    names += ["error_import_failed", "save_refused", "saved"]
+    assert [name for name in names if not hasattr(module, name)] == []
+
+
+def test_every_directory_file_problem_has_its_message() -> None:
+    module = Texts().text_env.get_template("messages.j2").module
+    source = Path(directory_file.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'Problem\([^,]+, [^,]+, "(\w+)"', source))
+    # What the domain itself refuses in an organisation, reported with the line it came from.
+    codes |= {ErrorCode.INVALID_ORG_KEY.value, ErrorCode.FIELD_REQUIRED.value, ErrorCode.INVALID_CONTACT.value}
+    assert len(codes) > 15
+    assert sorted(code for code in codes if not hasattr(module, "dir_" + code)) == []

@@ -11,7 +11,7 @@ import jinja2
 
 import templates
 from bot.adapters.importer.model import DocumentError, Field, ImportedRemiss, WarningCode
-from bot.adapters.rendering import grouped_number
+from bot.adapters.rendering import MissingText, grouped_number
 from bot.core.domain.text import without_control_characters
 
 _TEMPLATE_DIR = Path(templates.__file__).parent
@@ -57,7 +57,9 @@ class Wording:
         return self._message("saved", {"case_number": case_number})
 
     def _message(self, name: str, params: Mapping[str, object]) -> str:
-        macro = getattr(self._messages, name)
+        macro = getattr(self._messages, name, None)
+        if macro is None:
+            raise MissingText(f"importer/messages.j2 has no part {name!r}")
         # A file name comes from whoever sent the file: nothing in it may move a terminal's cursor.
         return without_control_characters(str(macro(dict(params)))).strip()
 
