@@ -157,27 +157,28 @@ class Texts:
         return without_control_characters(self.html_env.get_template(name).render(**context))
 
     def part(self, template: str, name: str, /, **params: Any) -> str:
-        """The text `name` of `template`: the macro of that name, rendered with `params`, stripped and
-        without control characters. The one way to read a piece of text; `label` and `message` use it too.
+        """The text `name` of `template`: the macro of that name, given those of `params` it names as
+        arguments (the rest are ignored), stripped and without control characters. The one way to read a piece
+        of text; `label` and `message` are parts too. A template or part that does not exist raises
+        `MissingText`; a parameter a part uses but was not given raises when the part uses it.
 
-        Every parameter is visible to the template (its top-level `set`s may use them); the macro receives
-        those it names as arguments. A template or part that does not exist raises `MissingText`."""
-        try:
-            source = self.text_env.get_template(template)
-        except jinja2.TemplateNotFound:
-            raise MissingText(f"no template {template!r} in templates/") from None
-        module = source.make_module(vars=params) if params else self._bare_module(template)
-        macro = getattr(module, name, None)
-        if not isinstance(macro, Macro) or name.startswith("_"):
+        A template of parts runs its top level once, without parameters: only constants and helper macros
+        there, and each part names every value it uses as an argument."""
+        macro = getattr(self._module(template), name, None)
+        if not isinstance(macro, Macro):
             raise MissingText(f"{template} has no part {name!r}")
         arguments = {k: params[k] for k in macro.arguments if k in params}
         return without_control_characters(str(macro(**arguments))).strip()
 
-    def _bare_module(self, template: str) -> Any:
-        # A template run without parameters gives the same module every time: build it once.
+    def _module(self, template: str) -> Any:
+        # Templates never change while the bot runs (auto_reload is off): each module is built once.
         module = self._modules.get(template)
         if module is None:
-            module = self._modules[template] = self.text_env.get_template(template).make_module()
+            try:
+                source = self.text_env.get_template(template)
+            except jinja2.TemplateNotFound:
+                raise MissingText(f"no template {template!r} in templates/") from None
+            module = self._modules[template] = source.make_module()
         return module
 
     def label(self, name: str) -> str:
