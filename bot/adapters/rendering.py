@@ -84,12 +84,13 @@ def _safe_head(text: str, room: int) -> str:
 
 def left_out_note(count: int) -> str:
     """ "… (ytterligare 1 234 tecken visas inte)", from templates/messages.j2."""
-    return _note_texts().message("left_out", count=count)
+    return default_texts().message("left_out", count=count)
 
 
 @functools.cache
-def _note_texts() -> Texts:
-    # The note has no dates, so any time zone does; built on first use, never at import.
+def default_texts() -> Texts:
+    """The texts in Stockholm time, for words said where no configured `Texts` is at hand (a note on a cut
+    text, a database or settings error before the app is built). Built on first use, never at import."""
     return Texts()
 
 
