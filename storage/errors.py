@@ -47,7 +47,7 @@ def _reason(url: URL, message: str) -> tuple[bool, str, str]:
     return False, "other", first_line[:_MAX_DETAIL].rstrip(" .")
 
 
-def says(name: str, **params: object) -> str:
+def says(name: str, /, **params: object) -> str:
     """The line `name` of templates/errors/database.j2."""
     return default_texts().part("errors/database.j2", name, **params)
 
