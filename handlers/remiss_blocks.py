@@ -201,4 +201,7 @@ def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[Re
         for overview in overviews:
             shown += blocks.remiss_status_message(texts, overview)[1]
             shown.append(blocks.divider())
-    return {"type": "home", "blocks": blocks.fit(shown, blocks.HOME_BLOCK_LIMIT, "… och fler.")}
+    return {
+        "type": "home",
+        "blocks": blocks.fit(shown, blocks.HOME_BLOCK_LIMIT, texts.part("slack/overflow.j2", "more")),
+    }
