@@ -10,6 +10,7 @@ import pytest
 
 from bot.adapters import directory_file
 from bot.adapters.importer.model import DocumentErrorCode, WarningCode
+from bot.adapters.importer.wording import Wording
 from bot.adapters.rendering import (
     MissingText,
     Texts,
@@ -98,10 +99,12 @@ def test_every_error_code_has_its_message() -> None:
 
 
 def test_every_importer_warning_and_document_error_has_its_text() -> None:
-    module = Texts().text_env.get_template("importer/messages.j2").module
+    wording = Wording()
     names = [f"warning_{code.value}" for code in WarningCode] + [f"error_{code.value}" for code in DocumentErrorCode]
     names += ["error_import_failed", "save_refused", "saved"]
-    assert [name for name in names if not hasattr(module, name)] == []
+    assert [name for name in names if not wording.has(name)] == []
+    with pytest.raises(MissingText, match="warning_nothing"):
+        wording._message("warning_nothing", {})
 
 
 def test_every_directory_file_problem_has_its_message() -> None:

@@ -121,6 +121,43 @@ class MissingText(LookupError):
     """A template, part, label or message that templates/ does not define: a bug, never shown to a user."""
 
 
+class Parts:
+    """The one lookup of a named text: the macro `name` of a template, in one Jinja environment.
+
+    A template of parts runs its top level once, without parameters (only constants and helper macros live
+    there), and each part names every value it uses as a macro argument. Texts reads Slack and command-line
+    words through it; the importer's wording (its own whitespace rules) through another."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        self._environment = environment
+        # Templates never change while the bot runs (auto_reload is off): each module is built once.
+        self._modules: dict[str, Any] = {}
+
+    def read(self, template: str, name: str, /, **params: Any) -> str:
+        """The macro `name` of `template`, given those of `params` it names as arguments (the rest are
+        ignored), stripped and without control characters. A template or part that does not exist raises
+        `MissingText`; a parameter a part uses but was not given raises where the part uses it."""
+        macro = getattr(self._module(template), name, None)
+        if not isinstance(macro, Macro):
+            raise MissingText(f"{template} has no part {name!r}")
+        arguments = {k: params[k] for k in macro.arguments if k in params}
+        return without_control_characters(str(macro(**arguments))).strip()
+
+    def has(self, template: str, name: str) -> bool:
+        """Whether `template` defines the part `name` (for tests that every code has its text)."""
+        return isinstance(getattr(self._module(template), name, None), Macro)
+
+    def _module(self, template: str) -> Any:
+        module = self._modules.get(template)
+        if module is None:
+            try:
+                source = self._environment.get_template(template)
+            except jinja2.TemplateNotFound:
+                raise MissingText(f"no template {template!r} in templates/") from None
+            module = self._modules[template] = source.make_module()
+        return module
+
+
 class Texts:
     """The template environments: plain/Slack text (no autoescape, explicit `slack` filter) and HTML."""
 
@@ -145,7 +182,7 @@ class Texts:
             env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
         # A label depends on its name only, and one answer form asks for ~45 labels (bench/bench_ack.py).
         self._labels: dict[str, str] = {}
-        self._modules: dict[str, Any] = {}
+        self._parts = Parts(self.text_env)
 
     def render(self, name: str, /, **context: Any) -> str:
         """Render a whole text template (Slack mrkdwn or plain text) to a stripped string, without control
@@ -158,29 +195,9 @@ class Texts:
         return without_control_characters(self.html_env.get_template(name).render(**context))
 
     def part(self, template: str, name: str, /, **params: Any) -> str:
-        """The text `name` of `template`: the macro of that name, given those of `params` it names as
-        arguments (the rest are ignored), stripped and without control characters. The one way to read a piece
-        of text; `label` and `message` are parts too. A template or part that does not exist raises
-        `MissingText`; a parameter a part uses but was not given raises when the part uses it.
-
-        A template of parts runs its top level once, without parameters: only constants and helper macros
-        there, and each part names every value it uses as an argument."""
-        macro = getattr(self._module(template), name, None)
-        if not isinstance(macro, Macro):
-            raise MissingText(f"{template} has no part {name!r}")
-        arguments = {k: params[k] for k in macro.arguments if k in params}
-        return without_control_characters(str(macro(**arguments))).strip()
-
-    def _module(self, template: str) -> Any:
-        # Templates never change while the bot runs (auto_reload is off): each module is built once.
-        module = self._modules.get(template)
-        if module is None:
-            try:
-                source = self.text_env.get_template(template)
-            except jinja2.TemplateNotFound:
-                raise MissingText(f"no template {template!r} in templates/") from None
-            module = self._modules[template] = source.make_module()
-        return module
+        """The text `name` of `template`, with `params` (see `Parts.read`): the one way to read a piece of
+        text; `label` and `message` are parts too. One that does not exist raises `MissingText`."""
+        return self._parts.read(template, name, **params)
 
     def label(self, name: str) -> str:
         """A button label or modal title: the part `name` of templates/ui_labels.j2."""
