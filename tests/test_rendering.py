@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from jinja2 import meta, nodes
 
 from bot.adapters import directory_file
 from bot.adapters.importer.model import DocumentErrorCode, WarningCode
@@ -21,6 +22,8 @@ from bot.adapters.rendering import (
     swedish_weekday_date,
 )
 from bot.core.domain.errors import DomainError, ErrorCode
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_dates_are_written_the_swedish_way_in_stockholm_time() -> None:
@@ -115,3 +118,44 @@ def test_every_directory_file_problem_has_its_message() -> None:
     codes |= {ErrorCode.INVALID_ORG_KEY.value, ErrorCode.FIELD_REQUIRED.value, ErrorCode.INVALID_CONTACT.value}
     assert len(codes) > 15
     assert sorted(code for code in codes if not hasattr(module, "dir_" + code)) == []
+
+
+def _parts_templates(texts: Texts) -> list[tuple[str, nodes.Template]]:
+    """Templates that only define parts (macros, constants, imports): their top level writes nothing."""
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.j2")):
+        name = path.relative_to(ROOT / "templates").as_posix()
+        tree = texts.text_env.parse(path.read_text(encoding="utf-8"))
+        writes = [
+            node
+            for node in tree.body
+            if isinstance(node, nodes.Output)
+            and any(not isinstance(n, nodes.TemplateData) or n.data.strip() for n in node.nodes)
+        ]
+        if not writes and not name.startswith("importer/"):
+            found.append((name, tree))
+    return found
+
+
+def test_every_part_names_the_values_it_uses_as_its_arguments() -> None:
+    """A part's module is built once without parameters, so a value a part reads from anywhere but its
+    arguments (or the template's constants and helpers) would be undefined when it is shown."""
+    texts = Texts()
+    templates = _parts_templates(texts)
+    assert {"ui_labels.j2", "messages.j2", "slack/create_form.j2", "slack/reminders.j2"} <= {t for t, _ in templates}
+    loose = []
+    for name, tree in templates:
+        top = set()
+        for node in tree.body:
+            if isinstance(node, nodes.Macro):
+                top.add(node.name)
+            elif isinstance(node, nodes.Assign):
+                top |= {t.name for t in [node.target, *node.target.find_all(nodes.Name)] if isinstance(t, nodes.Name)}
+            elif isinstance(node, nodes.FromImport):
+                top |= {a if isinstance(a, str) else a[1] for a in node.names}
+        for macro in (n for n in tree.body if isinstance(n, nodes.Macro)):
+            alone = nodes.Template([macro])
+            alone.set_environment(texts.text_env)
+            free = meta.find_undeclared_variables(alone) - top - {a.name for a in macro.args}
+            loose += [f"{name} {macro.name}: {variable}" for variable in sorted(free)]
+    assert loose == []
