@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.adapters.calendar_se import SwedishCalendar
 from bot.adapters.directory_file import parse_directory, shipped_directory_text
-from bot.adapters.rendering import Texts
+from bot.adapters.rendering import Texts, default_texts
 from bot.core.clock import Clock, SystemClock
 from bot.core.ports.store import Store, StoreUnavailable
 from bot.core.ports.users import UserDirectory
@@ -105,10 +105,10 @@ def _prepare_sqlite_directory(url: str) -> None:
             try:
                 path.parent.mkdir(parents=True)
             except OSError as exc:
-                raise StoreUnavailable(
-                    f"Kan inte skapa katalogen {path.parent} för databasen ({exc.strerror}). "
-                    "Sätt DATABASE_URL eller REMISSBOT_DATA_DIR till en skrivbar plats."
-                ) from exc
+                why = default_texts().part(
+                    "errors/database.j2", "cannot_create_directory", directory=path.parent, reason=exc.strerror
+                )
+                raise StoreUnavailable(why) from exc
 
 
 def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebClient | None = None) -> App:

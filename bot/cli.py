@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.directory_file import DirectoryFileError, load_directory_file
-from bot.adapters.rendering import Texts
+from bot.adapters.rendering import default_texts
 from bot.bootstrap import Core, build_core
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import OrgKind
@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None, *, sleep: Sleep = time.sleep) -> int
         print(f"remissbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except DomainError as exc:
-        print(f"remissbot: {Texts().error(exc)}", file=sys.stderr)
+        print(f"remissbot: {default_texts().error(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_OK
@@ -83,83 +83,89 @@ def main(argv: Sequence[str] | None = None, *, sleep: Sleep = time.sleep) -> int
         if args.debug:
             raise
         log.debug("unexpected error", exc_info=True)
-        print(
-            "remissbot: ett oväntat fel inträffade. Kör kommandot igen med --debug för detaljer "
-            "och skicka dem till den som driftar remissbot.",
-            file=sys.stderr,
-        )
+        print(f"remissbot: {_says('unexpected_error')}", file=sys.stderr)
         return EXIT_FAILED
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="remissbot", description="Slack-bot för Malmö stads remissomgångar.", allow_abbrev=False
-    )
-    parser.add_argument("--debug", action="store_true", help="visa fullständiga felutskrifter")
-    parser.add_argument("--version", action="version", version=f"remissbot {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+def _says(name: str, /, **params: object) -> str:
+    """The line `name` of templates/cli/messages.j2."""
+    return default_texts().part("cli/messages.j2", name, **params)
 
-    run = commands.add_parser("run", help="starta boten i Socket Mode (en process)")
+
+def _help(name: str, /, **params: object) -> str:
+    """The help text `name` of templates/cli/help.j2."""
+    return default_texts().part("cli/help.j2", name, **params)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="remissbot", description=_help("description"), allow_abbrev=False)
+    parser.add_argument("--debug", action="store_true", help=_help("debug"))
+    parser.add_argument("--version", action="version", version=f"remissbot {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar=_help("command_metavar"))
+
+    run = commands.add_parser("run", help=_help("run"))
     run.set_defaults(handler=cmd_run)
-    serve = commands.add_parser("serve", help="starta boten i HTTP-läge (flera repliker bakom en lastbalanserare)")
-    serve.add_argument("--host", default="0.0.0.0", help="adress att lyssna på (standard 0.0.0.0)")  # noqa: S104 - a server
-    serve.add_argument("--port", type=int, default=None, help="port (standard: miljövariabeln PORT eller 3000)")
-    serve.add_argument("--threads", type=int, default=8, help="antal trådar som tar emot anrop (standard 8)")
+    serve = commands.add_parser("serve", help=_help("serve"))
+    serve.add_argument("--host", default="0.0.0.0", help=_help("serve_host"))  # noqa: S104 - a server
+    serve.add_argument("--port", type=int, default=None, help=_help("serve_port"))
+    serve.add_argument("--threads", type=int, default=8, help=_help("serve_threads"))
     serve.set_defaults(handler=cmd_serve)
-    demo = commands.add_parser("demo", help="kör en hel remissomgång mot ett simulerat Slack")
-    demo.add_argument("--dir", type=Path, default=None, help="katalog för demons databas (standard: en ny tillfällig)")
+    demo = commands.add_parser("demo", help=_help("demo"))
+    demo.add_argument("--dir", type=Path, default=None, help=_help("demo_dir"))
     demo.set_defaults(handler=cmd_demo)
-    health = commands.add_parser("health", help="kontrollera databas, schema och katalog")
+    health = commands.add_parser("health", help=_help("health"))
     health.set_defaults(handler=cmd_health)
-    status = commands.add_parser("status", help="visa pågående remisser")
-    status.add_argument("case_number", nargs="?", help="diarienummer för en enskild remiss")
+    status = commands.add_parser("status", help=_help("status"))
+    status.add_argument("case_number", nargs="?", help=_help("status_case_number"))
     status.set_defaults(handler=cmd_status)
 
-    db = commands.add_parser("db", help="databasens schema").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="uppgradera schemat till den senaste versionen").set_defaults(handler=cmd_db_upgrade)
-    db.add_parser("status", help="visa schemats version").set_defaults(handler=cmd_db_status)
+    db = commands.add_parser("db", help=_help("db")).add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help=_help("db_upgrade")).set_defaults(handler=cmd_db_upgrade)
+    db.add_parser("status", help=_help("db_status")).set_defaults(handler=cmd_db_status)
 
-    summary = commands.add_parser("summary", help="skriv sammanställningen av en remiss (docx, html, md)")
-    summary.add_argument("case_number", help="diarienummer")
+    summary = commands.add_parser("summary", help=_help("summary"))
+    summary.add_argument("case_number", help=_help("case_number"))
     summary.add_argument(
         "--format",
         dest="formats",
         action="append",
         choices=["docx", "html", "md"],
-        help="format att skriva (kan anges flera gånger; standard: alla tre)",
+        help=_help("summary_format"),
     )
-    summary.add_argument("--out", type=Path, default=Path("."), help="katalog att skriva till (standard: .)")
+    summary.add_argument("--out", type=Path, default=Path("."), help=_help("summary_out"))
     summary.set_defaults(handler=cmd_summary)
 
-    importer = commands.add_parser("import", help="läs en remiss ur ett dokument (.txt, .docx, .pdf)")
+    importer = commands.add_parser("import", help=_help("import_document"))
     importer.add_argument("file", type=Path)
-    importer.add_argument("--json", action="store_true", help="skriv resultatet som ett JSON-objekt")
-    importer.add_argument("--save", action="store_true", help="spara resultatet som ett utkast till remiss")
+    importer.add_argument("--json", action="store_true", help=_help("import_json"))
+    importer.add_argument("--save", action="store_true", help=_help("import_save"))
     importer.set_defaults(handler=cmd_import)
 
-    reminders = commands.add_parser("reminders", help="påminnelserna för en remiss och deras inställningar")
-    reminder_commands = reminders.add_subparsers(dest="reminders_command", required=True, metavar="KOMMANDO")
-    plan = reminder_commands.add_parser("plan", help="varje planerad och skickad påminnelse, mottagare för mottagare")
-    plan.add_argument("case_number", help="diarienummer")
-    plan.add_argument("--json", action="store_true", help="skriv planen som ett JSON-objekt")
+    reminders = commands.add_parser("reminders", help=_help("reminders"))
+    reminder_commands = reminders.add_subparsers(
+        dest="reminders_command", required=True, metavar=_help("command_metavar")
+    )
+    plan = reminder_commands.add_parser("plan", help=_help("reminders_plan"))
+    plan.add_argument("case_number", help=_help("case_number"))
+    plan.add_argument("--json", action="store_true", help=_help("reminders_plan_json"))
     plan.set_defaults(handler=cmd_reminders_plan)
-    policy = reminder_commands.add_parser("policy", help="visa eller ändra påminnelseinställningarna för en remiss")
-    policy.add_argument("case_number", help="diarienummer")
+    policy = reminder_commands.add_parser("policy", help=_help("reminders_policy"))
+    policy.add_argument("case_number", help=_help("case_number"))
     policy.add_argument(
         "--set",
         dest="changes",
-        metavar="NYCKEL=VÄRDE",
+        metavar=_help("policy_set_metavar"),
         nargs="+",
         action="extend",
         default=[],
-        help=f"ändra en inställning ({', '.join(POLICY_KEYS)}), t.ex. send_at=09:30 eller before_deadline=10,5,2",
+        help=_help("policy_set", keys=POLICY_KEYS),
     )
-    policy.add_argument("--reset", action="store_true", help="tillbaka till de globala inställningarna")
+    policy.add_argument("--reset", action="store_true", help=_help("policy_reset"))
     policy.set_defaults(handler=cmd_reminders_policy)
 
-    orgs = commands.add_parser("orgs", help="organisationskatalogen").add_subparsers(dest="orgs_command", required=True)
-    orgs.add_parser("list", help="lista organisationerna").set_defaults(handler=cmd_orgs_list)
-    load = orgs.add_parser("load", help="läs in katalogen från en YAML-fil (allt eller inget)")
+    orgs = commands.add_parser("orgs", help=_help("orgs")).add_subparsers(dest="orgs_command", required=True)
+    orgs.add_parser("list", help=_help("orgs_list")).set_defaults(handler=cmd_orgs_list)
+    load = orgs.add_parser("load", help=_help("orgs_load"))
     load.add_argument("file", type=Path)
     load.set_defaults(handler=cmd_orgs_load)
     return parser
@@ -190,7 +196,7 @@ def cmd_orgs_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
-    texts = Texts()
+    texts = default_texts()
     try:
         directory = load_directory_file(args.file)
     except DirectoryFileError as exc:
@@ -251,7 +257,7 @@ def cmd_health(args: argparse.Namespace, out: TextIO) -> int:
             database=_redacted(settings.database_url),
             database_ok=True,
             database_error="",
-            schema=f"{revision} (senaste)" if revision == head else f"{revision}, senaste är {head}",
+            schema=_says("schema_state", revision=revision, head=head),
             organisations=organisations,
             open_remisses=open_remisses,
             slack=_slack_state(settings),
@@ -262,12 +268,9 @@ def cmd_health(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _slack_state(settings: Settings) -> str:
-    modes = []
-    if settings.slack_bot_token and settings.slack_app_token:
-        modes.append("Socket Mode konfigurerat")
-    if settings.slack_bot_token and settings.slack_signing_secret:
-        modes.append("HTTP-läge konfigurerat")
-    return ", ".join(modes) or "inga Slack-nycklar satta (behövs bara för run/serve)"
+    socket_mode = bool(settings.slack_bot_token and settings.slack_app_token)
+    http_mode = bool(settings.slack_bot_token and settings.slack_signing_secret)
+    return _says("slack_state", socket_mode=socket_mode, http_mode=http_mode)
 
 
 def _redacted(url: str) -> str:
@@ -277,7 +280,7 @@ def _redacted(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
-        return "(ogiltig DATABASE_URL)"
+        return _says("invalid_database_url")
 
 
 def cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
@@ -285,7 +288,7 @@ def cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
 
     core = _core(migrate=True)
     try:
-        out.write(f"Databasens schema är uppdaterat (version {current_revision(core.engine)}).\n")
+        out.write(_says("schema_upgraded", revision=current_revision(core.engine)) + "\n")
     finally:
         core.close()
     return EXIT_OK
@@ -302,8 +305,7 @@ def cmd_db_status(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         engine.dispose()
     head = head_revision()
-    state = "aktuellt" if current == head else "behöver uppgraderas: kör `remissbot db upgrade`"
-    out.write(f"Schema: {current or 'tomt'}; senaste: {head} ({state}).\n")
+    out.write(_says("db_status", current=current, head=head) + "\n")
     return EXIT_OK
 
 
@@ -318,7 +320,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     _wait_for_slack(settings, bot_token, args.sleep)
     # Socket Mode needs no signing secret; Bolt still wants one, and it is never checked on this path.
     with running_bot(settings, token=bot_token, signing_secret=settings.slack_signing_secret or "-") as (_, app):
-        log.info("remissbot %s startar i Socket Mode", _version())
+        log.info("%s", _says("starting_socket_mode", version=_version()))
         SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
     return EXIT_OK
 
@@ -337,8 +339,8 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         except OSError as error:
             if error.errno != errno.EADDRINUSE:
                 raise
-            raise _CannotStart(Texts().render("cli/serve.j2", part="port_taken", host=args.host, port=port)) from None
-        log.info("remissbot %s lyssnar på %s:%d (HTTP-läge)", _version(), args.host, port)
+            raise _CannotStart(default_texts().part("cli/serve.j2", "port_taken", host=args.host, port=port)) from None
+        log.info("%s", _says("listening", version=_version(), host=args.host, port=port))
         server.serve_forever()
     return EXIT_OK
 
@@ -351,7 +353,7 @@ def _wait_for_slack(settings: Settings, token: str, sleep: Sleep) -> None:
 
     url = settings.slack_api_url or WebClient.BASE_URL
     client = WebClient(token=token, base_url=url, timeout=10, retry_handlers=[])  # our own tries below
-    texts = Texts()
+    texts = default_texts()
     for attempt, delay in enumerate([*SLACK_RETRY_DELAYS, None], start=1):
         try:
             client.auth_test()
@@ -361,11 +363,9 @@ def _wait_for_slack(settings: Settings, token: str, sleep: Sleep) -> None:
         except OSError as error:  # refused, unresolvable, timed out (urllib's URLError is an OSError)
             reason = str(getattr(error, "reason", None) or error)
             if delay is None:
-                unreachable = texts.render(
-                    "cli/serve.j2", part="slack_unreachable", url=url, attempts=attempt, reason=reason
-                )
+                unreachable = texts.part("cli/serve.j2", "slack_unreachable", url=url, attempts=attempt, reason=reason)
                 raise _CannotStart(unreachable) from None
-            log.warning(texts.render("cli/serve.j2", part="slack_retry", url=url, reason=reason, seconds=delay))
+            log.warning(texts.part("cli/serve.j2", "slack_retry", url=url, reason=reason, seconds=delay))
             sleep(delay)
 
 
@@ -443,7 +443,7 @@ class _Refused(Exception):
 
 
 def _reminder_text(core: Core, part: str, **extra: object) -> str:
-    return core.texts.render("cli/reminder_messages.j2", part=part, **extra)
+    return core.texts.part("cli/reminder_messages.j2", part, **extra)
 
 
 def _refuse_unknown(core: Core, error: DomainError) -> _Refused:

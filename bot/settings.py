@@ -1,4 +1,5 @@
-"""Settings from the environment, validated once, with messages that say which variable to fix."""
+"""Settings from the environment, validated once, with messages (templates/errors/settings.j2) that say which
+variable to fix."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.adapters.rendering import default_texts
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS
 from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.reminders import ReminderPolicy
@@ -49,7 +51,7 @@ class Settings:
             *_check("SLACK_APP_TOKEN", self.slack_app_token, _APP_TOKEN_RE, "xapp-"),
         ]
         if problems or not self.slack_bot_token or not self.slack_app_token:
-            raise SettingsError(_explain(problems, "remissbot run (Socket Mode)"))
+            raise SettingsError(_says("cannot_start", mode="socket", problems=problems))
         return self.slack_bot_token, self.slack_app_token
 
     def require_http_mode(self) -> tuple[str, str]:
@@ -59,25 +61,21 @@ class Settings:
             *_check("SLACK_SIGNING_SECRET", self.slack_signing_secret, _SIGNING_SECRET_RE, None),
         ]
         if problems or not self.slack_bot_token or not self.slack_signing_secret:
-            raise SettingsError(_explain(problems, "remissbot serve (HTTP-läge)"))
+            raise SettingsError(_says("cannot_start", mode="http", problems=problems))
         return self.slack_bot_token, self.slack_signing_secret
 
 
 def _check(name: str, value: str | None, pattern: re.Pattern[str], prefix: str | None) -> list[str]:
     if not value:
-        return [f"{name} saknas"]
+        return [_says("missing", name=name)]
     if not pattern.match(value):
-        shape = f"ska börja med {prefix}" if prefix else "ska vara 32 hexadecimala tecken"
-        return [f"{name} har fel format ({shape})"]
+        return [_says("bad_format", name=name, prefix=prefix)]
     return []
 
 
-def _explain(problems: list[str], mode: str) -> str:
-    return (
-        f"Kan inte starta {mode}: {'; '.join(problems)}. "
-        "Installera Slack-appen från manifest.json (api.slack.com/apps → Create New App → From a manifest), "
-        "hämta nycklarna där och sätt dem som miljövariabler. Se README, avsnittet Konfiguration."
-    )
+def _says(name: str, /, **params: object) -> str:
+    """The sentence `name` of templates/errors/settings.j2."""
+    return default_texts().part("errors/settings.j2", name, **params)
 
 
 def default_database_url(env: Mapping[str, str]) -> str:
@@ -99,18 +97,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     try:
         timezone = ZoneInfo(env.get("REMISSBOT_TIMEZONE", "Europe/Stockholm"))
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise SettingsError(
-            f"REMISSBOT_TIMEZONE är ingen känd tidszon: {env.get('REMISSBOT_TIMEZONE')!r} (exempel: Europe/Stockholm)."
-        ) from exc
+        raise SettingsError(_says("unknown_timezone", shown=repr(env.get("REMISSBOT_TIMEZONE")))) from exc
     coordinators = tuple(c.strip() for c in env.get("REMISSBOT_COORDINATORS", "").split(",") if c.strip())
     bad = [c for c in coordinators if not is_slack_user_id(c)]
     if bad:
-        raise SettingsError(
-            f"REMISSBOT_COORDINATORS ska vara Slack-användar-id åtskilda med komma (U0123ABCD); fel: {', '.join(bad)}."
-        )
+        raise SettingsError(_says("bad_coordinators", bad=bad))
     port_text = env.get("PORT", "3000")
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise SettingsError(f"PORT ska vara ett portnummer 1–65535, inte {port_text!r}.")
+        raise SettingsError(_says("bad_port", shown=repr(port_text)))
     policy, short_window_days, digest_at = _reminder_settings(env)
     return Settings(
         database_url=env.get("DATABASE_URL") or default_database_url(env),
@@ -143,40 +137,28 @@ def _reminder_settings(env: Mapping[str, str]) -> tuple[ReminderPolicy, int, tim
     start_text, dash, end_text = hours_text.replace("–", "-").partition("-")
     start, end = _parse_clock(start_text), _parse_clock(end_text)
     if not dash or start is None or end is None or not start < end:
-        raise SettingsError(
-            f"REMISSBOT_OFFICE_HOURS ska vara två klockslag med bindestreck, det första före det andra "
-            f"(t.ex. 08:00-17:00), inte {hours_text!r}."
-        )
+        raise SettingsError(_says("bad_office_hours", shown=repr(hours_text)))
     for name, value in (("REMISSBOT_REMINDER_TIME", send_at), ("REMISSBOT_DIGEST_TIME", digest_at)):
         if not start <= value < end:
-            raise SettingsError(
-                f"{name} ({value:%H:%M}) ligger utanför kontorstiden {start:%H:%M}–{end:%H:%M} "
-                "(REMISSBOT_OFFICE_HOURS), och remissbot skickar ingenting utanför den. Välj en tid inom kontorstiden."
-            )
+            raise SettingsError(_says("outside_office_hours", name=name, value=value, start=start, end=end))
     days_text = (env.get("REMISSBOT_REMINDER_DAYS") or "10,5,2").strip()
     if days_text.lower() in _OFF:
         days: tuple[int, ...] = ()
     else:
         parts = [p.strip() for p in days_text.split(",") if p.strip()]
         if not parts or not all(p.isdigit() and 1 <= int(p) <= 60 for p in parts):
-            raise SettingsError(
-                "REMISSBOT_REMINDER_DAYS ska vara antal arbetsdagar före sista svarsdatum (1–60), åtskilda med "
-                f"komma (t.ex. 10,5,2), eller av; inte {days_text!r}."
-            )
+            raise SettingsError(_says("bad_reminder_days", shown=repr(days_text)))
         days = tuple(sorted({int(p) for p in parts}, reverse=True))
     nudge_text = (env.get("REMISSBOT_NUDGE_AFTER") or "3").strip()
-    nudge = None if nudge_text.lower() in _OFF else _count("REMISSBOT_NUDGE_AFTER", nudge_text, 1, 60, "eller av")
+    nudge = None if nudge_text.lower() in _OFF else _count("REMISSBOT_NUDGE_AFTER", nudge_text, 1, 60, off=True)
     short_text = (env.get("REMISSBOT_SHORT_WINDOW_DAYS") or str(SHORT_WINDOW_WORKING_DAYS)).strip()
-    short = _count("REMISSBOT_SHORT_WINDOW_DAYS", short_text, 0, 250, "")
+    short = _count("REMISSBOT_SHORT_WINDOW_DAYS", short_text, 0, 250, off=False)
     try:
         policy = ReminderPolicy(
             nudge_unopened_after=nudge, before_deadline=days, send_at=send_at, office_hours=(start, end)
         )
     except ValueError as exc:  # checked above; kept so that a new rule in the policy still stops the start
-        raise SettingsError(
-            f"Påminnelseinställningarna (REMISSBOT_REMINDER_TIME, REMISSBOT_OFFICE_HOURS, REMISSBOT_REMINDER_DAYS, "
-            f"REMISSBOT_NUDGE_AFTER) går inte ihop: {exc}."
-        ) from exc
+        raise SettingsError(_says("policy_conflict", reason=exc)) from exc
     return policy, short, digest_at
 
 
@@ -191,12 +173,12 @@ def _clock(name: str, env: Mapping[str, str], default: str) -> time:
     text = env.get(name) or default
     value = _parse_clock(text)
     if value is None:
-        raise SettingsError(f"{name} ska vara ett klockslag som {default}, inte {text!r}.")
+        raise SettingsError(_says("bad_clock", name=name, example=default, shown=repr(text)))
     return value
 
 
-def _count(name: str, text: str, low: int, high: int, alternative: str) -> int:
+def _count(name: str, text: str, low: int, high: int, *, off: bool) -> int:
+    """`text` as a number of working days from `low` to `high`; `off` says that "av" is also allowed."""
     if not text.isdigit() or not low <= int(text) <= high:
-        other = f" {alternative}" if alternative else ""
-        raise SettingsError(f"{name} ska vara ett antal arbetsdagar från {low} till {high}{other}, inte {text!r}.")
+        raise SettingsError(_says("bad_count", name=name, low=low, high=high, off=off, shown=repr(text)))
     return int(text)

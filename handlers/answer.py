@@ -246,7 +246,7 @@ def answer_view(
     current = _current_answer(recipient)
 
     def part(name: str, **extra: object) -> str:
-        return texts.render("slack/answer_form.j2", part=name, **extra)
+        return texts.part("slack/answer_form.j2", name, **extra)
 
     intro = part(
         "intro", remiss=remiss, organisation=row.organisation, deadline=recipient.deadline, days_left=row.days_left
@@ -392,7 +392,7 @@ def _files_input(texts: Texts, room: int) -> Block:
 
 def refused_view(texts: Texts, error: DomainError) -> dict[str, Any]:
     """Pushed over the form when an action in it is refused, so the form and what it holds stay below."""
-    return _notice_view(texts, texts.render("slack/answer_form.j2", part="refused", error=texts.error(error)))
+    return _notice_view(texts, texts.part("slack/answer_form.j2", "refused", error=texts.error(error)))
 
 
 def _notice_view(texts: Texts, text: str) -> dict[str, Any]:
@@ -412,7 +412,7 @@ def loading_view(texts: Texts) -> dict[str, Any]:
         "callback_id": ids.ANSWER_LOADING_VIEW,
         "title": _plain(texts.label("title_answer")),
         "close": _plain(texts.label("close")),
-        "blocks": [section(texts.render("slack/answer_form.j2", part="loading"))],
+        "blocks": [section(texts.part("slack/answer_form.j2", "loading"))],
     }
 
 
@@ -509,7 +509,7 @@ def _filling(
         fill_answer_form(ctx, body, client, modal)
     except Exception as error:
         text = error_text(ctx, error, body)
-        view = _notice_view(ctx.texts, ctx.texts.render("slack/answer_form.j2", part="not_opened", error=text))
+        view = _notice_view(ctx.texts, ctx.texts.part("slack/answer_form.j2", "not_opened", error=text))
         try:
             client.views_update(view_id=modal.view_id, hash=modal.hash, view=view)
         except Exception as refused:  # the modal can't be changed: say it where the click was
@@ -600,18 +600,18 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
     try:
         ctx.service.answering.save_draft(action.actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:
-        notice = ctx.texts.render("slack/answer_form.j2", part="not_saved", error=ctx.texts.error(error))
+        notice = ctx.texts.part("slack/answer_form.j2", "not_saved", error=ctx.texts.error(error))
         _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
         return
     row = action.assignment(ctx)
     saved_at = row.recipient.draft.updated_at if row.recipient.draft else ctx.service.now()
     time = saved_at.astimezone(ctx.service.config.tz).strftime("%H:%M")
     try:
-        notice = ctx.texts.render("slack/answer_form.j2", part="saved", time=time)
+        notice = ctx.texts.part("slack/answer_form.j2", "saved", time=time)
         _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
     except Exception as error:  # the draft is stored: say so, never "not done"
         log.warning("Draft of %s saved but the form not redrawn: %r", ref.case_number, error)
-        tell_user(body, ctx.texts.render("slack/answer_form.j2", part="saved_not_shown", time=time), None, client)
+        tell_user(body, ctx.texts.part("slack/answer_form.j2", "saved_not_shown", time=time), None, client)
     refresh_remiss_message(ctx, client, action.place, row)
 
 

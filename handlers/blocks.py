@@ -154,7 +154,12 @@ def status_message(texts: Texts, overviews: list[RemissOverview]) -> tuple[str, 
         text = texts.render("slack/no_open_remisses.j2")
         return text, [section(text)]
     lines = [remiss_line(texts, o) for o in overviews]
-    blocks = fit([section(line) for line in lines], MESSAGE_BLOCK_LIMIT, "… och fler remisser.", MESSAGE_TEXT_BUDGET)
+    blocks = fit(
+        [section(line) for line in lines],
+        MESSAGE_BLOCK_LIMIT,
+        texts.part("slack/overflow.j2", "more_remisses"),
+        MESSAGE_TEXT_BUDGET,
+    )
     return "\n".join(lines), blocks
 
 
@@ -165,7 +170,7 @@ def remiss_status_message(texts: Texts, overview: RemissOverview) -> tuple[str, 
     blocks = fit(
         [section(summary), divider(), *sections_from_lines(lines)],
         MESSAGE_BLOCK_LIMIT,
-        "Listan är för lång för ett meddelande; se `remissbot status` eller sammanställningen.",
+        texts.part("slack/overflow.j2", "list_too_long"),
         MESSAGE_TEXT_BUDGET,
     )
     return summary, blocks

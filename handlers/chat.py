@@ -103,7 +103,7 @@ class Reply:
 
 
 def _render(ctx: HandlerContext, part: str, **params: Any) -> str:
-    return ctx.texts.render("slack/chat.j2", part=part, **params)
+    return ctx.texts.part("slack/chat.j2", part, **params)
 
 
 def _next_step(ctx: HandlerContext, row: AssignmentRow, missing: list[int]) -> list[Block]:

@@ -78,7 +78,7 @@ def _text(view: dict[str, Any], block_id: str) -> str:
 
 
 def _part(ctx: HandlerContext, name: str, **extra: object) -> str:
-    return ctx.texts.render("slack/extension.j2", part=name, **extra)
+    return ctx.texts.part("slack/extension.j2", name, **extra)
 
 
 def _modal(ctx: HandlerContext, callback_id: str, title: str, submit: str, metadata: str, blocks: list[Block]) -> Block:

@@ -29,7 +29,7 @@ _TEMPLATE = "slack/meetings.j2"
 
 
 def _t(ctx: HandlerContext, part: str, **context: Any) -> str:
-    return ctx.texts.render(_TEMPLATE, part=part, **context)
+    return ctx.texts.part(_TEMPLATE, part, **context)
 
 
 def meetings_view(ctx: HandlerContext, organisation: Organisation, choices: list[Organisation]) -> Block:

@@ -125,9 +125,9 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, target: Targe
 
 # -- Avstå ---------------------------------------------------------------------------------------------------
 def decline_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> Block:
-    intro = ctx.texts.render(
+    intro = ctx.texts.part(
         "slack/decline.j2",
-        part="intro",
+        "intro",
         remiss=row.remiss,
         organisation=row.organisation,
         deadline=row.recipient.deadline,
@@ -176,7 +176,7 @@ def withdraw(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> No
 
 # -- Lämna över -------------------------------------------------------------------------------------------------
 def hand_over_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> Block:
-    intro = ctx.texts.render("slack/hand_over.j2", part="intro", remiss=row.remiss, organisation=row.organisation)
+    intro = ctx.texts.part("slack/hand_over.j2", "intro", remiss=row.remiss, organisation=row.organisation)
     select: Block = {
         "type": "users_select",
         "action_id": COLLEAGUE_BLOCK,
@@ -202,12 +202,12 @@ def colleague_problem(ctx: HandlerContext, client: WebClient, user_id: str, coll
     try:
         person: dict[str, Any] = client.users_info(user=colleague)["user"]
     except SlackApiError:
-        return ctx.texts.render("slack/hand_over.j2", part="colleague_unknown")
+        return ctx.texts.part("slack/hand_over.j2", "colleague_unknown")
     name = str(person.get("real_name") or (person.get("profile") or {}).get("real_name") or person.get("name") or "")
     if person.get("is_bot") or colleague == SLACKBOT:
-        return ctx.texts.render("slack/hand_over.j2", part="colleague_is_bot", name=name)
+        return ctx.texts.part("slack/hand_over.j2", "colleague_is_bot", name=name)
     if person.get("deleted"):
-        return ctx.texts.render("slack/hand_over.j2", part="colleague_deactivated", name=name)
+        return ctx.texts.part("slack/hand_over.j2", "colleague_deactivated", name=name)
     return None
 
 
@@ -243,7 +243,7 @@ def mark_handed_over(
     text, blocks = remiss_message(
         ctx.texts, row.remiss, sender=_sender_name(ctx, row), today=ctx.service.today(), organisation=row.organisation
     )
-    line = ctx.texts.render("slack/hand_over.j2", part="handed_over", colleague=colleague, at=ctx.service.now())
+    line = ctx.texts.part("slack/hand_over.j2", "handed_over", colleague=colleague, at=ctx.service.now())
     _update_message(ctx, client, target, f"{line} {text}", [*blocks, context(line)])
 
 

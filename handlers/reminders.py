@@ -76,8 +76,8 @@ def intend_to_answer(ctx: HandlerContext, body: dict[str, Any], client: WebClien
     actor = ctx.service.actor(acting_user(body))
     ctx.service.reminding.intend_to_answer(actor, ref.case_number, ref.organisation_key)
     row = ctx.service.answering.answer_context(actor, ref.case_number, ref.organisation_key)
-    line = ctx.texts.render(
-        REPLIES, part="intends", organisation=row.organisation, remiss=row.remiss, deadline=row.recipient.deadline
+    line = ctx.texts.part(
+        REPLIES, "intends", organisation=row.organisation, remiss=row.remiss, deadline=row.recipient.deadline
     )
     answer = button(ctx.texts, "answer", ids.ANSWER, ref.encode(), style="primary")
     after = [
@@ -99,7 +99,7 @@ def snooze(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond
     actor = ctx.service.actor(acting_user(body))
     day = ctx.service.reminding.snooze(actor, ref.case_number, ref.organisation_key, until)
     at = ctx.service.reminding.reminder_policy_for(ref.case_number).send_at.strftime("%H:%M")
-    line = ctx.texts.render(REPLIES, part="snoozed", day=day, at=at)
+    line = ctx.texts.part(REPLIES, "snoozed", day=day, at=at)
     _edit_message(client, body, respond, _replace_block(_blocks_of(body), SNOOZE_BLOCK, [context(line)]), line)
 
 
@@ -111,11 +111,9 @@ def remind_again(ctx: HandlerContext, body: dict[str, Any], client: WebClient, r
     recipient = ctx.service.reminding.remind_again(ctx.service.actor(user_id), ref.case_number, ref.organisation_key)
     organisation = ctx.service.directory.directory().require(ref.organisation_key)
     if recipient.is_answered():
-        line = ctx.texts.render(REPLIES, part="already_answered", organisation=organisation)
+        line = ctx.texts.part(REPLIES, "already_answered", organisation=organisation)
     else:
-        line = ctx.texts.render(
-            REPLIES, part="reminded_again", organisation=organisation, user=user_id, now=ctx.service.now()
-        )
+        line = ctx.texts.part(REPLIES, "reminded_again", organisation=organisation, user=user_id, now=ctx.service.now())
     block_id = late_row_block_id(ref)
     blocks = _blocks_of(body)
     for i, block in enumerate(blocks):

@@ -71,9 +71,9 @@ def remiss_message(
     deadline = recipient.deadline if recipient else remiss.deadline
 
     def part(name: str, **extra: object) -> str:
-        return texts.render(
+        return texts.part(
             "slack/remiss_message.j2",
-            part=name,
+            name,
             remiss=remiss,
             sender=sender,
             organisation=organisation,
@@ -175,7 +175,7 @@ def recipient_actions(
 def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None) -> dict[str, Any]:
     """The App Home: what I have to answer (with the same buttons as the DM), and for coordinators every open
     remiss recipient by recipient."""
-    shown: list[blocks.Block] = [blocks.header(texts.render("slack/home.j2", part="to_answer_header"))]
+    shown: list[blocks.Block] = [blocks.header(texts.part("slack/home.j2", "to_answer_header"))]
     for row in assignments:
         shown.append(
             blocks.section(
@@ -193,12 +193,15 @@ def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[Re
         if actions is not None:
             shown.append(actions)
     if not assignments:
-        shown.append(blocks.section(texts.render("slack/home.j2", part="nothing_to_answer")))
+        shown.append(blocks.section(texts.part("slack/home.j2", "nothing_to_answer")))
     if overviews is not None:
-        shown += [blocks.divider(), blocks.header(texts.render("slack/home.j2", part="open_header"))]
+        shown += [blocks.divider(), blocks.header(texts.part("slack/home.j2", "open_header"))]
         if not overviews:
             shown.append(blocks.section(texts.render("slack/no_open_remisses.j2")))
         for overview in overviews:
             shown += blocks.remiss_status_message(texts, overview)[1]
             shown.append(blocks.divider())
-    return {"type": "home", "blocks": blocks.fit(shown, blocks.HOME_BLOCK_LIMIT, "… och fler.")}
+    return {
+        "type": "home",
+        "blocks": blocks.fit(shown, blocks.HOME_BLOCK_LIMIT, texts.part("slack/overflow.j2", "more")),
+    }

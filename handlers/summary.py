@@ -55,7 +55,7 @@ def preview(ctx: HandlerContext, user_id: str, case_number: str, respond: Respon
     try:
         summary = load_summary(ctx.service, case_number)
     except SummaryIncomplete as error:
-        text = ctx.texts.render("slack/summary.j2", part="incomplete", problems=render_problems(error, ctx.texts))
+        text = ctx.texts.part("slack/summary.j2", "incomplete", problems=render_problems(error, ctx.texts))
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
     text = render_slack_preview(summary, ctx.texts)
@@ -78,7 +78,7 @@ def publish(ctx: HandlerContext, client: WebClient, user_id: str, case_number: s
         raise DomainError(ErrorCode.NOT_COORDINATOR)
     summary = load_summary(ctx.service, case_number, names=SlackNames(client))
     files = render_files(summary, ctx.texts)
-    comment = ctx.texts.render("slack/summary.j2", part="published", case_number=summary.case_number, user=user_id)
+    comment = ctx.texts.part("slack/summary.j2", "published", case_number=summary.case_number, user=user_id)
     client.files_upload_v2(
         channel=ctx.service.config.status_channel or channel,
         initial_comment=comment,
@@ -106,7 +106,7 @@ def _publish_or_explain(ctx: HandlerContext, client: WebClient, body: dict[str, 
     except SummaryIncomplete as error:
         problems = render_problems(error, ctx.texts)
         respond(
-            text=ctx.texts.render("slack/summary.j2", part="incomplete", problems=problems),
+            text=ctx.texts.part("slack/summary.j2", "incomplete", problems=problems),
             response_type="ephemeral",
             replace_original=False,
         )

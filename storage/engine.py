@@ -13,20 +13,19 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from bot.core.ports.store import StoreUnavailable
-from storage.errors import CHECK_URL, where
+from storage.errors import place, says
 
 # Execution option read by the SQLite `begin` hook: "IMMEDIATE" starts transactions with the write lock.
 SQLITE_BEGIN = "remissbot_sqlite_begin"
 
 BUSY_TIMEOUT_MS = 5000
 CONNECT_TIMEOUT_S = 5
-_EXAMPLES = "postgresql+psycopg://användare@värd:5432/databas eller sqlite:///sökväg/remissbot.db"
 # Emoji and å/ä/ö stay readable in JSON columns instead of becoming \uXXXX escapes.
 _json_dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for the URL; a URL that can't work raises StoreUnavailable with one Swedish line."""
+    """An engine for the URL; a URL that can't work raises StoreUnavailable with one line from templates/errors/."""
     parsed = _parse(url)
     try:
         if parsed.get_backend_name() == "sqlite":
@@ -44,17 +43,12 @@ def make_engine(url: str) -> Engine:
             connect_args={} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_S},
         )
     except ImportError as error:
-        raise StoreUnavailable(
-            f"Databasdrivrutinen för {parsed.drivername} är inte installerad ({error.name}). "
-            "Installera remissbot med alla beroenden."
-        ) from None
+        raise StoreUnavailable(says("driver_missing", driver=parsed.drivername, module=error.name)) from None
     except sa_exc.ArgumentError as error:
         detail = str(error).splitlines()[0]
         if parsed.password:
             detail = detail.replace(parsed.password, "***")
-        raise StoreUnavailable(
-            f"DATABASE_URL för databasen {where(parsed)} går inte att använda: {detail}. {CHECK_URL}"
-        ) from None
+        raise StoreUnavailable(says("unusable_url", detail=detail, **place(parsed))) from None
 
 
 def _parse(url: str) -> URL:
@@ -62,14 +56,14 @@ def _parse(url: str) -> URL:
         parsed = make_url(url.strip())
     except (sa_exc.ArgumentError, ValueError):
         # The URL is not echoed: it may hold a password.
-        raise StoreUnavailable(f"DATABASE_URL är ingen giltig databasadress; den ska se ut som {_EXAMPLES}.") from None
+        raise StoreUnavailable(says("not_a_url")) from None
     driver = parsed.drivername
     # postgres:// and postgresql:// (what hosting services hand out) mean the psycopg 3 driver we ship.
     if driver in ("postgres", "postgresql", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+psycopg")
     if driver in ("sqlite", "sqlite+pysqlite"):
         return parsed
-    raise StoreUnavailable(f"DATABASE_URL använder {driver}://, som remissbot inte stöder; använd {_EXAMPLES}.")
+    raise StoreUnavailable(says("unsupported_driver", driver=driver))
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -77,9 +71,7 @@ def _sqlite_engine(url: URL) -> Engine:
     if not in_memory:
         directory = Path(str(url.database)).expanduser().absolute().parent
         if not directory.is_dir():
-            raise StoreUnavailable(
-                f"Katalogen {directory} för SQLite-databasen finns inte. Skapa den eller ändra DATABASE_URL."
-            )
+            raise StoreUnavailable(says("no_sqlite_directory", directory=directory))
     engine = create_engine(
         url,
         json_serializer=_json_dumps,

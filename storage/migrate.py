@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 import storage.tables  # noqa: F401  (declares the tables on SQLModel.metadata)
 from bot.core.ports.store import SchemaBehind, StoreUnavailable
 from storage.engine import SQLITE_BEGIN
-from storage.errors import unavailable_on_failure
+from storage.errors import says, unavailable_on_failure
 
 # Next to this module, so migrations are found from an installed package as well as from the repository.
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -77,22 +77,13 @@ def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
         with unavailable_on_failure(engine.url), engine.connect() as connection:
             ours = set(inspect(connection).get_table_names()) & set(SQLModel.metadata.tables)
         if ours:
-            raise StoreUnavailable(
-                f"Databasen har remissbots tabeller ({', '.join(sorted(ours))}) men ingen schemaversion; "
-                "de skapades inte med `remissbot db upgrade`. Töm databasen eller kontrollera DATABASE_URL."
-            )
+            raise StoreUnavailable(says("untracked_tables", tables=sorted(ours)))
         upgrade(engine)
         return
     if current not in _ancestors(head):
-        raise StoreUnavailable(
-            f"Databasens schema har versionen {current}, som den här versionen av remissbot inte känner "
-            "(har en nyare remissbot migrerat den?). Uppgradera remissbot eller kontrollera DATABASE_URL."
-        )
+        raise StoreUnavailable(says("unknown_schema", current=current))
     if not auto_upgrade:
-        raise SchemaBehind(
-            f"Databasens schema är äldre än programmet (version {current}, programmet behöver {head}). "
-            "Kör `remissbot db upgrade`."
-        )
+        raise SchemaBehind(says("schema_behind", current=current, head=head))
     upgrade(engine)
 
 

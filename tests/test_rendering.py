@@ -6,7 +6,14 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+from jinja2 import meta, nodes
+
+from bot.adapters import directory_file
+from bot.adapters.importer.model import DocumentErrorCode, WarningCode
+from bot.adapters.importer.wording import Wording
 from bot.adapters.rendering import (
+    MissingText,
     Texts,
     grouped_number,
     slack_escape,
@@ -15,6 +22,8 @@ from bot.adapters.rendering import (
     swedish_weekday_date,
 )
 from bot.core.domain.errors import DomainError, ErrorCode
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_dates_are_written_the_swedish_way_in_stockholm_time() -> None:
@@ -61,3 +70,92 @@ def test_the_bot_never_says_jag_in_any_template() -> None:
         if re.search(r"\bjag\b", line, re.IGNORECASE)
     ]
     assert found == []
+
+
+def test_a_part_label_message_or_template_that_does_not_exist_raises_never_renders_empty() -> None:
+    texts = Texts()
+    assert texts.part("slack/create_form.j2", "deadline_hint").startswith("Skriv datumet")
+    with pytest.raises(MissingText, match="deadline_hintt"):
+        texts.part("slack/create_form.j2", "deadline_hintt")
+    with pytest.raises(MissingText, match="nothing_here"):
+        texts.part("slack/nothing_here.j2", "deadline_hint")
+    with pytest.raises(MissingText, match="answerr"):
+        texts.label("answerr")
+    with pytest.raises(MissingText, match="no_such_message"):
+        texts.message("no_such_message")
+
+
+def test_a_template_of_parts_is_never_rendered_whole_by_mistake() -> None:
+    with pytest.raises(TypeError, match=r"Texts\.part"):
+        Texts().part("slack/create_form.j2", "deadline_hint")
+
+
+def test_a_top_level_name_that_is_not_a_macro_is_no_part() -> None:
+    # reminders.j2 sets helpers at the top; none of them may be read as a part.
+    with pytest.raises(MissingText):
+        Texts().part("ui_labels.j2", "__name__")
+
+
+def test_every_error_code_has_its_message() -> None:
+    module = Texts().text_env.get_template("messages.j2").module
+    assert [code.value for code in ErrorCode if not hasattr(module, code.value)] == []
+
+
+def test_every_importer_warning_and_document_error_has_its_text() -> None:
+    wording = Wording()
+    names = [f"warning_{code.value}" for code in WarningCode] + [f"error_{code.value}" for code in DocumentErrorCode]
+    names += ["error_import_failed", "save_refused", "saved"]
+    assert [name for name in names if not wording.has(name)] == []
+    with pytest.raises(MissingText, match="warning_nothing"):
+        wording._message("warning_nothing", {})
+
+
+def test_every_directory_file_problem_has_its_message() -> None:
+    module = Texts().text_env.get_template("messages.j2").module
+    source = Path(directory_file.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'Problem\([^,]+, [^,]+, "(\w+)"', source))
+    # What the domain itself refuses in an organisation, reported with the line it came from.
+    codes |= {ErrorCode.INVALID_ORG_KEY.value, ErrorCode.FIELD_REQUIRED.value, ErrorCode.INVALID_CONTACT.value}
+    assert len(codes) > 15
+    assert sorted(code for code in codes if not hasattr(module, "dir_" + code)) == []
+
+
+def _parts_templates(texts: Texts) -> list[tuple[str, nodes.Template]]:
+    """Templates that only define parts (macros, constants, imports): their top level writes nothing."""
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.j2")):
+        name = path.relative_to(ROOT / "templates").as_posix()
+        tree = texts.text_env.parse(path.read_text(encoding="utf-8"))
+        writes = [
+            node
+            for node in tree.body
+            if isinstance(node, nodes.Output)
+            and any(not isinstance(n, nodes.TemplateData) or n.data.strip() for n in node.nodes)
+        ]
+        if not writes and not name.startswith("importer/"):
+            found.append((name, tree))
+    return found
+
+
+def test_every_part_names_the_values_it_uses_as_its_arguments() -> None:
+    """A part's module is built once without parameters, so a value a part reads from anywhere but its
+    arguments (or the template's constants and helpers) would be undefined when it is shown."""
+    texts = Texts()
+    templates = _parts_templates(texts)
+    assert {"ui_labels.j2", "messages.j2", "slack/create_form.j2", "slack/reminders.j2"} <= {t for t, _ in templates}
+    loose = []
+    for name, tree in templates:
+        top = set()
+        for node in tree.body:
+            if isinstance(node, nodes.Macro):
+                top.add(node.name)
+            elif isinstance(node, nodes.Assign):
+                top |= {t.name for t in [node.target, *node.target.find_all(nodes.Name)] if isinstance(t, nodes.Name)}
+            elif isinstance(node, nodes.FromImport):
+                top |= {a if isinstance(a, str) else a[1] for a in node.names}
+        for macro in (n for n in tree.body if isinstance(n, nodes.Macro)):
+            alone = nodes.Template([macro])
+            alone.set_environment(texts.text_env)
+            free = meta.find_undeclared_variables(alone) - top - {a.name for a in macro.args}
+            loose += [f"{name} {macro.name}: {variable}" for variable in sorted(free)]
+    assert loose == []

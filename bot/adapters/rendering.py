@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from jinja2.runtime import Macro
 
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.errors import DomainError
@@ -83,12 +84,13 @@ def _safe_head(text: str, room: int) -> str:
 
 def left_out_note(count: int) -> str:
     """ "… (ytterligare 1 234 tecken visas inte)", from templates/messages.j2."""
-    return _note_texts().message("left_out", count=count)
+    return default_texts().message("left_out", count=count)
 
 
 @functools.cache
-def _note_texts() -> Texts:
-    # The note has no dates, so any time zone does; built on first use, never at import.
+def default_texts() -> Texts:
+    """The texts in Stockholm time, for words said where no configured `Texts` is at hand (a note on a cut
+    text, a database or settings error before the app is built). Built on first use, never at import."""
     return Texts()
 
 
@@ -115,6 +117,47 @@ def swedish_datetime(value: datetime, tz: ZoneInfo = STOCKHOLM) -> str:
     return f"{swedish_date(local.date())} kl. {local:%H:%M}"
 
 
+class MissingText(LookupError):
+    """A template, part, label or message that templates/ does not define: a bug, never shown to a user."""
+
+
+class Parts:
+    """The one lookup of a named text: the macro `name` of a template, in one Jinja environment.
+
+    A template of parts runs its top level once, without parameters (only constants and helper macros live
+    there), and each part names every value it uses as a macro argument. Texts reads Slack and command-line
+    words through it; the importer's wording (its own whitespace rules) through another."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        self._environment = environment
+        # Templates never change while the bot runs (auto_reload is off): each module is built once.
+        self._modules: dict[str, Any] = {}
+
+    def read(self, template: str, name: str, /, **params: Any) -> str:
+        """The macro `name` of `template`, given those of `params` it names as arguments (the rest are
+        ignored), stripped and without control characters. A template or part that does not exist raises
+        `MissingText`; a parameter a part uses but was not given raises where the part uses it."""
+        macro = getattr(self._module(template), name, None)
+        if not isinstance(macro, Macro):
+            raise MissingText(f"{template} has no part {name!r}")
+        arguments = {k: params[k] for k in macro.arguments if k in params}
+        return without_control_characters(str(macro(**arguments))).strip()
+
+    def has(self, template: str, name: str) -> bool:
+        """Whether `template` defines the part `name` (for tests that every code has its text)."""
+        return isinstance(getattr(self._module(template), name, None), Macro)
+
+    def _module(self, template: str) -> Any:
+        module = self._modules.get(template)
+        if module is None:
+            try:
+                source = self._environment.get_template(template)
+            except jinja2.TemplateNotFound:
+                raise MissingText(f"no template {template!r} in templates/") from None
+            module = self._modules[template] = source.make_module()
+        return module
+
+
 class Texts:
     """The template environments: plain/Slack text (no autoescape, explicit `slack` filter) and HTML."""
 
@@ -137,33 +180,35 @@ class Texts:
             env.filters["datum"] = lambda v: swedish_date(v, tz)
             env.filters["veckodag_datum"] = swedish_weekday_date
             env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
-        # A label depends on its name only; ui_labels.j2 builds its whole table on each render, and one
-        # answer form asks for ~45 labels (bench/bench_ack.py).
+        # A label depends on its name only, and one answer form asks for ~45 labels (bench/bench_ack.py).
         self._labels: dict[str, str] = {}
+        self._parts = Parts(self.text_env)
 
     def render(self, name: str, /, **context: Any) -> str:
-        """Render a text template (Slack mrkdwn or plain text) to a stripped string, without control characters."""
+        """Render a whole text template (Slack mrkdwn or plain text) to a stripped string, without control
+        characters. A template of parts is read through `part`, never here."""
+        if "part" in context:
+            raise TypeError(f"{name}: a part is read with Texts.part({name!r}, {context['part']!r}, ...)")
         return without_control_characters(self.text_env.get_template(name).render(**context)).strip()
 
     def render_html(self, name: str, /, **context: Any) -> str:
         return without_control_characters(self.html_env.get_template(name).render(**context))
 
+    def part(self, template: str, name: str, /, **params: Any) -> str:
+        """The text `name` of `template`, with `params` (see `Parts.read`): the one way to read a piece of
+        text; `label` and `message` are parts too. One that does not exist raises `MissingText`."""
+        return self._parts.read(template, name, **params)
+
     def label(self, name: str) -> str:
-        """A button label or modal title from templates/ui_labels.j2."""
+        """A button label or modal title: the part `name` of templates/ui_labels.j2."""
         label = self._labels.get(name)
         if label is None:
-            label = self._labels[name] = self.render("ui_labels.j2", name=name)
+            label = self._labels[name] = self.part("ui_labels.j2", name)
         return label
 
     def message(self, name: str, /, **params: Any) -> str:
-        """A short message: the macro `name` in templates/messages.j2."""
-        module = self.text_env.get_template("messages.j2").module
-        macro = getattr(module, name, None)
-        if macro is None:
-            return str(module.unknown_error(code=name)).strip()  # type: ignore[attr-defined]
-        # A macro takes only the parameters it names; errors may carry more context than a message shows.
-        accepted = {k: v for k, v in params.items() if k in macro.arguments}
-        return without_control_characters(str(macro(**accepted))).strip()
+        """A short message: the part `name` of templates/messages.j2."""
+        return self.part("messages.j2", name, **params)
 
     def error(self, error: DomainError) -> str:
         """The Swedish message for a domain refusal."""

@@ -35,7 +35,7 @@ class Transcript:
         self.step_no = 0
 
     def words(self, part: str, **params: Any) -> str:
-        return self.texts.render(TEMPLATE, part=part, **params)
+        return self.texts.part(TEMPLATE, part, **params)
 
     def step(self, when: datetime | None, part: str, **params: Any) -> None:
         self.step_no += 1

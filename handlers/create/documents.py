@@ -35,10 +35,10 @@ def offer_import(ctx: HandlerContext, client: WebClient, event: dict[str, Any]) 
     channel = str(event["channel"])
     if usable is None:
         name = str(files[0].get("name", "")) if files else ""
-        text = ctx.texts.render("slack/create_draft.j2", part="unsupported_file", name=name)
+        text = ctx.texts.part("slack/create_draft.j2", "unsupported_file", name=name)
         client.chat_postMessage(channel=channel, text=text)
         return
-    text = ctx.texts.render("slack/create_draft.j2", part="offer_import", name=str(usable.get("name", "")))
+    text = ctx.texts.part("slack/create_draft.j2", "offer_import", name=str(usable.get("name", "")))
     actions: Block = {
         "type": "actions",
         "block_id": "offer_import",

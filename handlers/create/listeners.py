@@ -90,7 +90,7 @@ def submit_preview(ctx: HandlerContext, forms: PendingForms, body: dict[str, Any
     view = payload.view(body)
     pending = forms.decode(payload.metadata(view))
     if pending is None:
-        return show(notice_view(ctx, ctx.texts.render("slack/create_preview.j2", part="form_lost")))
+        return show(notice_view(ctx, ctx.texts.part("slack/create_preview.j2", "form_lost")))
     offered = [str(n) for n in range(1, len(pending.form.question_texts()) + 1)]
     ticked = {int(v) for v in payload.picked_options(payload.element(view, QUESTION_KINDS, ELEMENT), offered)}
     kinds = dict.fromkeys(ticked, QuestionKind.ORGANISATION_CHOICE)
@@ -129,7 +129,7 @@ def saved(
         show_draft(ctx, client, str(body["user"]["id"]), remiss, pending)
     except Exception as error:
         log.warning("Draft %s saved but not shown: %r", remiss.case_number, error)
-        told = ctx.texts.render("slack/create_preview.j2", part="draft_not_shown", case_number=remiss.case_number)
+        told = ctx.texts.part("slack/create_preview.j2", "draft_not_shown", case_number=remiss.case_number)
         tell_user(body, told, None, client)
 
 
@@ -151,7 +151,7 @@ def back_to_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], f
     view = payload.view(body)
     pending = forms.decode(payload.metadata(view))
     if pending is None:
-        shown = notice_view(ctx, ctx.texts.render("slack/create_preview.j2", part="form_lost"))
+        shown = notice_view(ctx, ctx.texts.part("slack/create_preview.j2", "form_lost"))
     else:
         shown = form_view(ctx, ctx.service.directory.directory(), pending.form, pending.context)
     view_id, hash_ = payload.string(view, "id", "view"), payload.string(view, "hash", "view", required=False)

@@ -211,7 +211,7 @@ def preview_view(
     texts = ctx.texts
 
     def part(name: str, **extra: object) -> str:
-        return texts.render("slack/create_preview.j2", part=name, **extra)
+        return texts.part("slack/create_preview.j2", name, **extra)
 
     sender = directory.require(remiss.sender_key).name
     _, shown = remiss_message(texts, remiss, sender=sender, today=ctx.service.today(), preview=True)
@@ -243,9 +243,9 @@ def _deadline_flag(ctx: HandlerContext, deadline: date) -> list[Block]:
     report = ctx.service.drafting.window_report(deadline)
     if report.deadline_is_working_day:
         return []
-    text = ctx.texts.render(
+    text = ctx.texts.part(
         "slack/create_preview.j2",
-        part="deadline_not_working_day",
+        "deadline_not_working_day",
         deadline=deadline,
         holiday=report.deadline_holiday,
         last_working_day=working_day_on_or_before(ctx.service.config.calendar, deadline),
@@ -283,7 +283,7 @@ def draft_message(
     names = [directory.require(key).name for key in recipient_keys]
 
     def part(name: str, **extra: object) -> str:
-        return texts.render("slack/create_draft.j2", part=name, remiss=remiss, **extra)
+        return texts.part("slack/create_draft.j2", name, remiss=remiss, **extra)
 
     intro = part("saved", names=names)
     send = button(texts, "send_draft", ids.SEND_DRAFT, remiss.case_number, style="primary")
@@ -305,15 +305,15 @@ def sent_message(ctx: HandlerContext, report: SendReport) -> tuple[str, list[Blo
     """The draft message once sent: when, to how many, who could not be reached, and whether the answering
     window is short or spans Christmas or the summer weeks (with the working days it really has); no buttons."""
     remiss = report.remiss
-    sent = ctx.texts.render("slack/create_draft.j2", part="sent", remiss=remiss, count=len(report.reachable))
+    sent = ctx.texts.part("slack/create_draft.j2", "sent", remiss=remiss, count=len(report.reachable))
     lines = [sent]
     if report.unreachable:
         names = [o.name for o in report.unreachable]
-        lines.append(ctx.texts.render("slack/create_draft.j2", part="unreachable", remiss=remiss, names=names))
+        lines.append(ctx.texts.part("slack/create_draft.j2", "unreachable", remiss=remiss, names=names))
     window = report.window
     if window is not None and (window.short or window.spans_christmas or window.spans_summer):
         threshold = ctx.service.config.short_window_days
-        lines.append(ctx.texts.render("slack/create_draft.j2", part="window", window=window, threshold=threshold))
+        lines.append(ctx.texts.part("slack/create_draft.j2", "window", window=window, threshold=threshold))
     head = [section(line) for line in lines]
     shown = _shown_remiss(ctx, ctx.service.directory.directory(), remiss, sum(len(line) for line in lines))
     return "\n".join(lines), [*head, *shown]
@@ -328,4 +328,4 @@ def _shown_remiss(ctx: HandlerContext, directory: Directory, remiss: Remiss, use
 
 def form_text(ctx: HandlerContext, part: str, **extra: object) -> str:
     """A piece of the form's texts (templates/slack/create_form.j2)."""
-    return ctx.texts.render("slack/create_form.j2", part=part, **extra)
+    return ctx.texts.part("slack/create_form.j2", part, **extra)

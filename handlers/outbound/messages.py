@@ -49,7 +49,7 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
         return Rendered(str(d.message.to_user), text, body)
     if kind is MessageKind.HANDED_OVER:
         to = d.event.details_dict.get("to", "") if d.event else ""
-        text = texts.render("slack/notices.j2", part="handed_over", remiss=d.remiss, organisation=d.organisation, to=to)
+        text = texts.part("slack/notices.j2", "handed_over", remiss=d.remiss, organisation=d.organisation, to=to)
         return Rendered(str(d.message.to_user), text, [blocks.section(text)])
     if kind in RENDERERS:
         text, body = RENDERERS[kind](texts, d)
@@ -62,7 +62,7 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
     if kind is MessageKind.SUMMARY_READY:
         everyone = d.recipients_answered
         reason = "all_answered" if everyone else "deadline_passed"
-        text = texts.render("slack/summary.j2", part="ready", reason=reason, case_number=d.remiss.case_number)
+        text = texts.part("slack/summary.j2", "ready", reason=reason, case_number=d.remiss.case_number)
         preview = button(texts, "summary_preview", ids.SUMMARY_PREVIEW, d.remiss.case_number, style="primary")
         body = [blocks.section(text), {"type": "actions", "block_id": "summary_ready", "elements": [preview]}]
         return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)
@@ -90,14 +90,14 @@ def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Bl
 
 def _one_section(part: str) -> Renderer:
     def render(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
-        text = texts.render("slack/reminders.j2", part=part, d=d)
+        text = texts.part("slack/reminders.j2", part, d=d)
         return text, [blocks.section(text)]
 
     return render
 
 
 def _part(texts: Texts, part: str, d: Delivery, **extra: object) -> str:
-    return texts.render("slack/reminders.j2", part=part, d=d, **extra)
+    return texts.part("slack/reminders.j2", part, d=d, **extra)
 
 
 def _actions(block_id: str, elements: list[Block]) -> Block:
@@ -229,13 +229,13 @@ def digest_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
 def extension_request_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     """The coordinator's copy of a request for anstånd, in the status thread: Bevilja, Bevilja annat datum and
     Avslå while it is pending; once decided, who decided what instead of the buttons (so nobody clicks twice)."""
-    text = texts.render("slack/reminders.j2", part="extension_request", d=d)
+    text = texts.part("slack/reminders.j2", "extension_request", d=d)
     body = [blocks.section(text)]
     request = d.request
     if request is None or request.id is None:
         return text, body
     if not request.is_pending:
-        decided = texts.render("slack/reminders.j2", part="extension_request_decided", d=d)
+        decided = texts.part("slack/reminders.j2", "extension_request_decided", d=d)
         return f"{text}\n{decided}", [*body, blocks.context(decided)]
     if d.remiss.is_open:
         value = str(request.id)

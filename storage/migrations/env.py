@@ -14,6 +14,7 @@ from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 import storage.tables  # noqa: F401  (declares the tables on SQLModel.metadata)
 from storage.engine import make_engine
+from storage.errors import says
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -55,7 +56,7 @@ def database_url() -> str:
     """The developer's DATABASE_URL, else alembic.ini's sqlalchemy.url."""
     url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url")
     if not url:
-        raise SystemExit("Sätt DATABASE_URL (eller sqlalchemy.url i alembic.ini).")
+        raise SystemExit(says("no_database_url"))
     return url
 
 

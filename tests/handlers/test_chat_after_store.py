@@ -32,10 +32,10 @@ from tests.e2e.test_chat import (
 class RepliesFailToRender(Texts):
     """Texts that render everything except the reply saying what a chat answer stored."""
 
-    def render(self, name: str, /, **context: Any) -> str:
-        if context.get("part") in ("stored", "missing", "ask", "complete"):
+    def part(self, template: str, name: str, /, **params: Any) -> str:
+        if name in ("stored", "missing", "ask", "complete"):
             raise RuntimeError("the reply could not be rendered")
-        return super().render(name, **context)
+        return super().part(template, name, **params)
 
 
 @pytest.fixture

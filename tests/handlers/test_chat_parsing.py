@@ -72,7 +72,7 @@ def test_a_message_without_a_prefix_when_every_question_has_an_answer_is_not_sto
 def test_a_number_the_remiss_lacks_is_reported_and_the_clear_reply_names_the_real_range() -> None:
     parsed = parse_answer_message("Fråga 2: Ja.\nFråga 9: Nej.", QUESTIONS, fallback=1)
     assert parsed.unknown == (9,)
-    reply = Texts().render("slack/chat.j2", part="unknown_question", unknown=list(parsed.unknown), count=4)
+    reply = Texts().part("slack/chat.j2", "unknown_question", unknown=list(parsed.unknown), count=4)
     assert reply.startswith("Remissen har ingen fråga 9; den har frågorna 1–4. Inget från meddelandet sparades.")
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 import templates
 from bot.adapters.importer.model import DocumentError, Field, ImportedRemiss, WarningCode
-from bot.adapters.rendering import grouped_number
+from bot.adapters.rendering import Parts, grouped_number
 from bot.core.domain.text import without_control_characters
 
 _TEMPLATE_DIR = Path(templates.__file__).parent
@@ -29,7 +28,7 @@ class Wording:
             keep_trailing_newline=True,
         )
         environment.filters["tal"] = grouped_number
-        self._messages: Any = environment.get_template("importer/messages.j2").module
+        self._parts = Parts(environment)
         self._report = environment.get_template("importer/report.j2")
 
     def error(self, error: DocumentError, *, file_name: str) -> str:
@@ -57,9 +56,13 @@ class Wording:
         return self._message("saved", {"case_number": case_number})
 
     def _message(self, name: str, params: Mapping[str, object]) -> str:
-        macro = getattr(self._messages, name)
-        # A file name comes from whoever sent the file: nothing in it may move a terminal's cursor.
-        return without_control_characters(str(macro(dict(params)))).strip()
+        # Each macro takes the code's parameters as `p`. The lookup strips control characters: a file name
+        # comes from whoever sent the file, and nothing in it may move a terminal's cursor.
+        return self._parts.read("importer/messages.j2", name, p=dict(params))
+
+    def has(self, name: str) -> bool:
+        """Whether templates/importer/messages.j2 has the message `name`."""
+        return self._parts.has("importer/messages.j2", name)
 
 
 @lru_cache(maxsize=1)
