@@ -132,6 +132,8 @@ def migrated_postgres_engine(postgres_url: str) -> Iterator[Engine]:
 def _emptied(engine: Engine) -> Engine:
     tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
     with engine.begin() as connection:
+        # A connection a finished test left in a transaction would make TRUNCATE wait forever: fail instead.
+        connection.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
         connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     return engine
 
