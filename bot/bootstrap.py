@@ -130,7 +130,9 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     forms = ThreadPoolExecutor(max_workers=FORM_THREADS, thread_name_prefix="remissbot-forms")
     # Shut down with the core, forms first: a form finishing meanwhile may still queue background work.
     core.executors += [listeners, forms, background]
-    app = App(signing_secret=signing_secret, client=client, listener_executor=listeners)
+    # Named, so Bolt does not name it after its caller with inspect.stack() (reads the source of every frame:
+    # a tenth of a second or more per app, which the tests and the demo build hundreds of times).
+    app = App(name="remissbot", signing_secret=signing_secret, client=client, listener_executor=listeners)
     context = HandlerContext(
         service=core.service,
         texts=core.texts,

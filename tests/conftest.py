@@ -1,9 +1,15 @@
-"""Shared test fixtures: PostgreSQL in throwaway schemas, SQLite in temp files, stores on each backend."""
+"""Shared test fixtures: PostgreSQL in throwaway schemas, SQLite in temp files, stores on each backend.
+
+Migrating costs more than most tests: a run migrates each backend once (per worker) and every test that
+needs an empty database at the newest schema gets a copy of the migrated SQLite file, or the run's
+PostgreSQL schema with its tables emptied. Tests of the migrations themselves start from empty databases.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,6 +89,36 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'remissbot.db'}"
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest schema once per run, to be copied, never opened by a test."""
+    path = tmp_path_factory.mktemp("migrated") / "remissbot.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:
+            # Everything in the file itself (WAL mode stays set in its header), so a copy is complete.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return path
+
+
+@pytest.fixture
+def migrated_sqlite_url(tmp_path: Path, migrated_sqlite_file: Path) -> str:
+    """An empty SQLite database at the newest schema in the test's temp directory: a copy of the migrated one."""
+    path = tmp_path / "remissbot.db"
+    shutil.copyfile(migrated_sqlite_file, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def emptied_postgres_url(postgres_url: str, migrated_postgres_engine: Engine) -> str:
+    """The run's PostgreSQL schema, migrated once, with every table emptied for this test."""
+    _emptied(migrated_postgres_engine)
+    return postgres_url
+
+
 # -- stores ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def migrated_postgres_engine(postgres_url: str) -> Iterator[Engine]:
@@ -96,6 +132,8 @@ def migrated_postgres_engine(postgres_url: str) -> Iterator[Engine]:
 def _emptied(engine: Engine) -> Engine:
     tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
     with engine.begin() as connection:
+        # A connection a finished test left in a transaction would make TRUNCATE wait forever: fail instead.
+        connection.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
         connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     return engine
 
@@ -105,8 +143,7 @@ def _sql_store(backend: str, request: pytest.FixtureRequest) -> Iterator[SqlStor
     if backend == "postgres":
         yield SqlStore(_emptied(request.getfixturevalue("migrated_postgres_engine")))
         return
-    engine = make_engine(request.getfixturevalue("sqlite_url"))
-    upgrade(engine)
+    engine = make_engine(request.getfixturevalue("migrated_sqlite_url"))
     try:
         yield SqlStore(engine)
     finally:

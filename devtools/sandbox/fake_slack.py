@@ -18,6 +18,8 @@ from devtools.sandbox.rate_limits import RateLimiter, RateLimits
 from devtools.sandbox.workspace import JSON, Clock, Identity, SlackError, Workspace, message_content
 
 _SIGN_IN_PAGE = "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
+# The longest an answer is held for a test that forgot to release it (see FakeSlack.inject).
+HOLD_LIMIT_SECONDS = 60.0
 # Parameters slack_sdk JSON-encodes into a form field when it sends form bodies.
 JSON_PARAMS = frozenset({"blocks", "attachments", "view", "files", "metadata"})
 
@@ -54,6 +56,7 @@ class _Injection:
     html: bool
     remaining: int
     late_reply: float = 0.0
+    hold_reply: threading.Event | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,7 @@ class FakeSlack(Workspace):
         html: bool = False,
         times: int = 1,
         late_reply: float = 0.0,
+        hold_reply: threading.Event | None = None,
     ) -> None:
         """Make the next `times` calls to `method` ("*": any method) misbehave, in the order injected.
 
@@ -158,12 +162,16 @@ class FakeSlack(Workspace):
         bare `delay` means a normal but late answer, and neither means 429. `delay` seconds pass first.
         `late_reply` does the work (a message is posted) and only then waits before answering: the caller's
         timeout fires although Slack has the message, which is what a lost reply looks like.
+        `hold_reply` does the work and answers only once the test sets the event: the test decides what
+        happens while Slack has the message and the caller does not know it yet, without waiting for a clock.
         """
         if status is None:
-            status = 200 if error is not None or delay or late_reply else 429
+            status = 200 if error is not None or delay or late_reply or hold_reply else 429
         with self._lock:
             self._injections.append(
-                _Injection(method, status, retry_after, error, delay, html, times, late_reply=late_reply)
+                _Injection(
+                    method, status, retry_after, error, delay, html, times, late_reply=late_reply, hold_reply=hold_reply
+                )
             )
 
     def refuse_randomly(self, method: str, fraction: float, *, retry_after: int = 1, seed: int = 0) -> None:
@@ -224,6 +232,8 @@ class FakeSlack(Workspace):
             self._changed.notify_all()
         if injection is not None and injection.late_reply:
             time.sleep(injection.late_reply)
+        if injection is not None and injection.hold_reply is not None:
+            injection.hold_reply.wait(HOLD_LIMIT_SECONDS)
         return reply
 
     def _answer(self, method: str, params: JSON, token: str) -> _Reply:

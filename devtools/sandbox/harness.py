@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.adapters.rendering import Texts
 from bot.bootstrap import (
     SLACK_EVENTS_PATH,
     Core,
@@ -54,6 +57,12 @@ class Sandbox:
         return self.server.url
 
 
+@functools.cache
+def shared_texts(tz: ZoneInfo) -> Texts:
+    """One Texts per time zone for every sandbox in the process (its compiled templates and label cache)."""
+    return Texts(tz)
+
+
 @contextmanager
 def running_sandbox(
     *,
@@ -64,7 +73,7 @@ def running_sandbox(
     settings: Settings | None = None,
     start_courier: bool = False,
 ) -> Iterator[Sandbox]:
-    """Start the fake Slack, build the bot exactly as `remissbot serve` does, and serve it on 127.0.0.1."""
+    """Start the fake Slack, build the bot as `remissbot serve` does (its Texts shared), serve it on 127.0.0.1."""
     signing_secret = secrets.token_hex(16)
     base = settings or load_settings({})
     with FakeSlack() as fake:
@@ -81,6 +90,9 @@ def running_sandbox(
         )
         client = WebClient(token=token, base_url=fake.url)
         core = build_core(configured, clock=clock, users=slack_user_directory(client))
+        # The templates never change while a process runs: every sandbox in it shares one Texts, so each
+        # template is compiled once per process instead of once per test.
+        core.texts = shared_texts(configured.timezone)
         try:
             app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
             # Unstarted by default: tests and the demo call courier.drain() and so know what was sent.

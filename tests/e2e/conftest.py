@@ -25,10 +25,11 @@ def clock() -> FakeClock:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> str:
-    """Each end-to-end test runs on the embedded SQLite file and on PostgreSQL."""
+    """Each end-to-end test runs on the embedded SQLite file and on PostgreSQL, both empty and migrated
+    (migrating an empty database is tested in tests/storage, starting on one in tests/test_scheduling.py)."""
     if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_url"))
-    return str(request.getfixturevalue("fresh_postgres_url"))
+        return str(request.getfixturevalue("migrated_sqlite_url"))
+    return str(request.getfixturevalue("emptied_postgres_url"))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message, View
 from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.screen import nested
 from handlers import answer, ids
 from handlers.richtext import to_plain_text
 from tests.e2e.conftest import COORDINATOR
@@ -71,7 +72,7 @@ def send_remiss(box: Sandbox, questions: list[str] = QUESTIONS) -> Message:
 
 
 def remiss_message(box: Sandbox) -> Message:
-    return next(m for m in box.fake.messages_in(OFFICIAL) if m.thread_ts is None and _elements(m.blocks))
+    return next(m for m in box.fake.messages_in(OFFICIAL) if m.thread_ts is None and nested(m.blocks))
 
 
 def remiss_message_showing(box: Sandbox, text: str) -> Message:
@@ -205,18 +206,8 @@ def submit_accepted(box: Sandbox, values: dict[str, Any], shown: str = "Ni har s
     return remiss_message_showing(box, shown)
 
 
-def _elements(blocks: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(blocks, dict):
-        yield blocks
-        for value in blocks.values():
-            yield from _elements(value)
-    elif isinstance(blocks, list):
-        for item in blocks:
-            yield from _elements(item)
-
-
 def action_ids(message: Message) -> list[str]:
-    return [e["action_id"] for e in _elements(message.blocks) if e.get("type") == "button"]
+    return [e["action_id"] for e in nested(message.blocks) if e.get("type") == "button"]
 
 
 def input_block(view: View, block_id: str) -> dict[str, Any]:
@@ -228,7 +219,7 @@ def prefilled_answer(view: View, number: int) -> str:
 
 
 def mrkdwn_texts(payload: Any) -> list[str]:
-    return [str(e["text"]) for e in _elements(payload) if e.get("type") == "mrkdwn"]
+    return [str(e["text"]) for e in nested(payload) if e.get("type") == "mrkdwn"]
 
 
 # -- the tests -----------------------------------------------------------------------------------------
@@ -285,7 +276,7 @@ def test_a_click_whose_trigger_expired_on_the_way_gets_svara_to_try_again_which_
         "Formuläret hann inte öppnas i tid. Tryck på Svara för att försöka igen. "
         "Inget av det du redan sparat har gått förlorat."
     )
-    buttons = [e for e in _elements(told.payload["blocks"]) if e.get("type") == "button"]
+    buttons = [e for e in nested(told.payload["blocks"]) if e.get("type") == "button"]
     assert [(b["action_id"], b["value"], b["text"]["text"]) for b in buttons] == [
         (ids.ANSWER, f"{ORG}|{CASE}", "Svara")
     ]
@@ -365,7 +356,7 @@ def test_a_click_slack_refuses_with_a_rate_limit_gets_svara_to_try_again(sandbox
         "Formuläret kunde inte öppnas just nu, eftersom Slack är hårt belastat just nu. "
         "Tryck på Svara för att försöka igen. Inget av det du redan sparat har gått förlorat."
     )
-    assert [e["action_id"] for e in _elements(told.payload["blocks"]) if e.get("type") == "button"] == [ids.ANSWER]
+    assert [e["action_id"] for e in nested(told.payload["blocks"]) if e.get("type") == "button"] == [ids.ANSWER]
     assert sandbox.fake.views_of(OFFICIAL) == []
 
 
@@ -664,7 +655,7 @@ def test_answer_text_with_mentions_is_stored_literally_and_never_becomes_a_menti
     assert recipient(sandbox).responses[0].content.answers[0].text == text
     edit = press_answer(sandbox, remiss_message(sandbox))
     initial = input_block(edit, "answer_1")["element"]["initial_value"]
-    assert {e["type"] for e in _elements(initial["elements"])} == {"rich_text_section", "text"}
+    assert {e["type"] for e in nested(initial["elements"])} == {"rich_text_section", "text"}
     assert to_plain_text(initial) == text
     for shown in [*mrkdwn_texts(edit.payload["blocks"]), *mrkdwn_texts(remiss_message(sandbox).blocks)]:
         assert "<!channel>" not in shown and "<!here>" not in shown and "<@U0BERTIL>" not in shown

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -14,8 +13,9 @@ from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import Answer, AuditAction, Position, QuestionKind, ResponseContent, ResponseKind
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
-from devtools.sandbox import Message
+from devtools.sandbox import Message, screen
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
+from devtools.sandbox.screen import bot_replies, shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, USERS
 
@@ -73,32 +73,23 @@ def send_remiss(box: Sandbox) -> Message:
 
 def remiss_dm(box: Sandbox, user_id: str) -> Message:
     """The remiss DM a user got (the newest, if several)."""
-    found = [m for m in box.fake.messages_in(user_id) if m.user is None and m.thread_ts is None and m.blocks]
-    found = [m for m in found if any(b.get("type") == "header" for b in m.blocks or [])]
-    assert found, f"{user_id} got no remiss"
-    return found[-1]
-
-
-def bot_replies(box: Sandbox, user_id: str, thread_ts: str) -> list[Message]:
-    return [m for m in box.fake.messages_in(user_id) if m.user is None and m.thread_ts == thread_ts]
+    found = screen.remiss_dm(box.fake, user_id)
+    assert found is not None, f"{user_id} got no remiss"
+    return found
 
 
 def write(box: Sandbox, user_id: str, dm: Message, text: str) -> Message:
     """The user writes in the remiss DM's thread; returns the bot's reply."""
-    before = len(bot_replies(box, user_id, dm.ts))
+    before = len(bot_replies(box.fake, user_id, dm.ts))
     response = box.driver.message_im(user_id, text, channel=dm.channel, thread_ts=dm.ts)
     assert response.status == 200
-    return box.fake.wait_for(lambda: bot_replies(box, user_id, dm.ts)[before:][:1])[0]
+    return box.fake.wait_for(lambda: bot_replies(box.fake, user_id, dm.ts)[before:][:1])[0]
 
 
 def start_chat(box: Sandbox, user_id: str, dm: Message) -> Message:
-    before = len(bot_replies(box, user_id, dm.ts))
+    before = len(bot_replies(box.fake, user_id, dm.ts))
     assert box.driver.block_action(user_id, ids.ANSWER_IN_CHAT, message=dm).status == 200
-    return box.fake.wait_for(lambda: bot_replies(box, user_id, dm.ts)[before:][:1])[0]
-
-
-def shown(message: Message) -> str:
-    return json.dumps(message.blocks, ensure_ascii=False) + message.text
+    return box.fake.wait_for(lambda: bot_replies(box.fake, user_id, dm.ts)[before:][:1])[0]
 
 
 def draft_answers(box: Sandbox, org: str = ORG) -> dict[int, str]:
@@ -122,11 +113,6 @@ def close_remiss(box: Sandbox) -> None:
         repo.remisses.save_remiss(remiss)
 
 
-def ephemeral_after(box: Sandbox, count: int) -> str:
-    """The next ephemeral message (via response_url) after `count` earlier ones."""
-    return str(box.fake.wait_for(lambda: box.fake.responses[count:][:1])[0].payload["text"])
-
-
 # -- tests ---------------------------------------------------------------------------------------------------
 def test_answer_in_chat_explains_in_the_remiss_thread_and_asks_the_first_open_question(box: Sandbox) -> None:
     dm = send_remiss(box)
@@ -143,7 +129,7 @@ def test_a_double_click_on_answer_in_chat_posts_the_instructions_once(box: Sandb
     start_chat(box, ANNA, dm)
     box.driver.block_action(ANNA, ids.ANSWER_IN_CHAT, message=dm)
     write(box, ANNA, dm, "Fråga 1: Ja.")
-    assert len(bot_replies(box, ANNA, dm.ts)) == 2
+    assert len(bot_replies(box.fake, ANNA, dm.ts)) == 2
 
 
 def test_answers_in_the_thread_are_stored_per_question_until_everything_is_answered(box: Sandbox) -> None:
@@ -215,12 +201,12 @@ def test_a_retried_delivery_of_a_thread_message_is_stored_once(box: Sandbox) -> 
     dm = send_remiss(box)
     event = thread_message(box, dm, "Fråga 1: Bara en gång.")
     assert box.driver.event(event, event_id="Ev0CHAT1").status == 200
-    box.fake.wait_for(lambda: bot_replies(box, ANNA, dm.ts))
+    box.fake.wait_for(lambda: bot_replies(box.fake, ANNA, dm.ts))
     retry = box.driver.event(event, event_id="Ev0CHAT1", retry_num=1, retry_reason="http_timeout")
     assert retry.status == 200
     write(box, ANNA, dm, "Fråga 2: Nästa meddelande.")  # handled after the retry would have been
     assert audit_count(box, AuditAction.DRAFTED) == 2
-    assert len(bot_replies(box, ANNA, dm.ts)) == 2
+    assert len(bot_replies(box.fake, ANNA, dm.ts)) == 2
     assert draft_answers(box) == {1: "Bara en gång.", 2: "Nästa meddelande."}
 
 
@@ -265,7 +251,7 @@ def test_edits_and_messages_from_bots_are_not_answers(box: Sandbox) -> None:
     box.driver.event({**base, "subtype": "message_changed", "message": {"text": "Fråga 1: ändrad"}})
     box.driver.event({**base, "user": APP, "bot_id": "B0KALENDER", "text": "Fråga 1: från en app"})
     write(box, ANNA, dm, "Fråga 2: Ja.")
-    assert len(bot_replies(box, ANNA, dm.ts)) == 1
+    assert len(bot_replies(box.fake, ANNA, dm.ts)) == 1
     assert draft_answers(box) == {2: "Ja."}
 
 

@@ -17,6 +17,7 @@ from bot.core.domain.remiss import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.screen import bot_replies, shown
 from handlers.create.views import CREATE_FROM_DOCUMENT
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import (
@@ -24,11 +25,9 @@ from tests.e2e.test_chat import (
     BERTIL,
     CASE,
     audit_count,
-    bot_replies,
     draft_answers,
     official_sandbox,
     send_remiss,
-    shown,
     thread_message,
     write,
 )
@@ -54,7 +53,7 @@ def test_an_answer_written_while_the_database_is_down_is_stored_when_slack_deliv
 
     with database_down(database_url):
         assert box.driver.event(event, event_id="Ev0OUTAGE1").status == 200
-        told = box.fake.wait_for(lambda: bot_replies(box, ANNA, dm.ts), timeout=OUTAGE_WAIT)[0]
+        told = box.fake.wait_for(lambda: bot_replies(box.fake, ANNA, dm.ts), timeout=OUTAGE_WAIT)[0]
     assert NOT_SAVED in told.text
     assert "Skriv det igen här i tråden om en stund." in told.text
     assert "eftersom remissbot har ett tillfälligt fel" in told.text and "databas" not in told.text
@@ -62,7 +61,7 @@ def test_an_answer_written_while_the_database_is_down_is_stored_when_slack_deliv
 
     retry = box.driver.event(event, event_id="Ev0OUTAGE1", retry_num=1, retry_reason="http_timeout")
     assert retry.status == 200
-    stored = box.fake.wait_for(lambda: bot_replies(box, ANNA, dm.ts)[1:])[0]
+    stored = box.fake.wait_for(lambda: bot_replies(box.fake, ANNA, dm.ts)[1:])[0]
     assert "Fråga 1" in stored.text
     assert NOT_SAVED not in stored.text
     assert draft_answers(box) == {1: "Ja, i hela staden."}
@@ -70,7 +69,7 @@ def test_an_answer_written_while_the_database_is_down_is_stored_when_slack_deliv
     # A further retry of the now handled event is dropped: stored once, answered once.
     assert box.driver.event(event, event_id="Ev0OUTAGE1", retry_num=2, retry_reason="http_timeout").status == 200
     write(box, ANNA, dm, "Fråga 2: Nästa meddelande.")  # handled after the retry would have been
-    assert len(bot_replies(box, ANNA, dm.ts)) == 3
+    assert len(bot_replies(box.fake, ANNA, dm.ts)) == 3
     assert audit_count(box, AuditAction.DRAFTED) == 2
     assert draft_answers(box) == {1: "Ja, i hela staden.", 2: "Nästa meddelande."}
 
@@ -166,8 +165,8 @@ def test_two_deliveries_of_one_answer_at_once_store_it_once_and_reply_once(box: 
     with ThreadPoolExecutor(2) as pool:
         statuses = list(pool.map(lambda n: box.driver.event(event, event_id="Ev0TWICE", retry_num=n).status, [None, 1]))
     assert statuses == [200, 200]
-    box.fake.wait_for(lambda: bot_replies(box, ANNA, dm.ts))
+    box.fake.wait_for(lambda: bot_replies(box.fake, ANNA, dm.ts))
     write(box, ANNA, dm, "Fråga 4: Stadskontoret.")  # handled after both deliveries
     assert audit_count(box, AuditAction.DRAFTED) == 2
     assert draft_answers(box) == {3: "Två tjänster.", 4: "Stadskontoret."}
-    assert len(bot_replies(box, ANNA, dm.ts)) == 2
+    assert len(bot_replies(box.fake, ANNA, dm.ts)) == 2

@@ -23,8 +23,6 @@ from tests.e2e.test_sending import OFFICIALS, answer, remiss_dms, send, thread_t
 from tests.faults import database_down
 
 MKB = OFFICIALS["mkb"]
-# Slack keeps its answer this long after taking the message: time enough to take the database away.
-LATE_REPLY = 4.0
 
 
 @pytest.fixture
@@ -53,12 +51,15 @@ def round_while_the_database_dies(box: Sandbox, database_url: str, posted: Calla
         except Exception as error:  # the round fails as the courier's loop would see it
             failures.append(error)
 
-    box.fake.inject("chat.postMessage", late_reply=LATE_REPLY)
+    # Slack keeps its answer until the database is down.
+    answer = threading.Event()
+    box.fake.inject("chat.postMessage", hold_reply=answer)
     worker = threading.Thread(target=courier_round)
     worker.start()
-    # Slack has the message (recorded before its late answer): now the database goes.
+    # Slack has the message (recorded before its held answer): now the database goes, then Slack answers.
     box.fake.wait_for(posted)
     with database_down(database_url):
+        answer.set()
         worker.join()
     assert failures
     assert isinstance(failures[0], StoreUnavailable)

@@ -14,6 +14,7 @@ import pytest
 from bot.core.ports.store import StoreUnavailable
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.screen import outbox_key
 from tests.e2e.test_reminders_in_slack import OFFICIALS, box, clock, send, stockholm
 from tests.faults import database_down
 
@@ -22,11 +23,7 @@ __all__ = ["box", "clock"]  # the reminder walk's fixtures
 
 def reminder_keys(box: Sandbox) -> Counter[str]:
     """The outbox key of every reminder the officials got, with how many times they got it."""
-    keys = (
-        str((m.metadata or {}).get("event_payload", {}).get("key", ""))
-        for user in OFFICIALS.values()
-        for m in box.fake.messages_in(user.id)
-    )
+    keys = (outbox_key(m) for user in OFFICIALS.values() for m in box.fake.messages_in(user.id))
     return Counter(k for k in keys if k.startswith(("reminder:", "reminder-again:")))
 
 

@@ -18,6 +18,7 @@ from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import QuestionKind, RemissStatus
 from bot.core.usecases.results import RemissInput
 from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.screen import blocks_shown
 from devtools.sandbox.workspace import Message, View
 from handlers import ids
 from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
@@ -84,11 +85,6 @@ def as_filled(view: View) -> dict[str, Any]:
     return state
 
 
-def shown(view_or_message: View | Message) -> str:
-    blocks = view_or_message.payload["blocks"] if isinstance(view_or_message, View) else view_or_message.blocks
-    return json.dumps(blocks, ensure_ascii=False)
-
-
 def top_view(box: Sandbox, user: str = COORDINATOR) -> View:
     return box.fake.wait_for(lambda: box.fake.views_of(user))[-1]
 
@@ -121,7 +117,7 @@ def open_form(box: Sandbox) -> View:
 
 def draft_message(box: Sandbox) -> Message:
     def found() -> Message | None:
-        return next((m for m in reversed(box.fake.messages_in(COORDINATOR)) if ids.SEND_DRAFT in shown(m)), None)
+        return next((m for m in reversed(box.fake.messages_in(COORDINATOR)) if ids.SEND_DRAFT in blocks_shown(m)), None)
 
     return box.fake.wait_for(found)
 
@@ -139,7 +135,7 @@ def create_draft_through_slack(box: Sandbox, **fields: Any) -> Message:
 
 
 def remiss_dms(box: Sandbox, user: str) -> list[Message]:
-    return [m for m in box.fake.messages_in(user) if ids.ANSWER in shown(m)]
+    return [m for m in box.fake.messages_in(user) if ids.ANSWER in blocks_shown(m)]
 
 
 @pytest.fixture
@@ -173,7 +169,7 @@ def test_a_coordinator_opens_the_form_with_the_command(box: Sandbox) -> None:
     assert [g["label"]["text"] for g in groups] == ["Nämnder", "Bolag"]
     assert len(groups[0]["options"]) == 12
     assert [o["value"] for o in groups[1]["options"]] == ["mkb", "parkering-malmo", "parkeringsovervakning"]
-    assert "stadskontoret" not in shown(view)  # the sender does not answer its own remiss
+    assert "stadskontoret" not in blocks_shown(view)  # the sender does not answer its own remiss
     shortcuts = [o["text"]["text"] for o in blocks["recipient_groups"]["element"]["options"]]
     assert shortcuts == ["Alla nämnder (12)", "Alla bolag (3)"]
     assert blocks["contact"]["element"]["initial_user"] == COORDINATOR
@@ -192,7 +188,7 @@ def test_someone_who_is_not_a_coordinator_is_refused_in_swedish(box: Sandbox) ->
     box.driver.shortcut(ANNA, ids.NEW_REMISS_SHORTCUT)
     refusal = top_view(box, ANNA)
     assert refusal.callback_id != ids.NEW_REMISS_VIEW
-    assert "Det här kan bara stadskontorets remissamordnare göra" in shown(refusal)
+    assert "Det här kan bara stadskontorets remissamordnare göra" in blocks_shown(refusal)
 
 
 # -- checking what was typed -----------------------------------------------------------------------------
@@ -280,7 +276,7 @@ def test_a_date_written_in_swedish_is_echoed_back_before_anything_is_saved(
     box.driver.view_submission(COORDINATOR, form(deadline=typed_date))
     preview = top_view(box)
     assert preview.callback_id == ids.PREVIEW_VIEW
-    assert f"Sista svarsdatum tolkades som {understood}" in shown(preview)
+    assert f"Sista svarsdatum tolkades som {understood}" in blocks_shown(preview)
     with pytest.raises(DomainError):
         box.core.service.queries.overview("STK-2023-137")
 
@@ -289,7 +285,7 @@ def test_the_preview_shows_the_remiss_as_recipients_will_and_suggests_the_organi
     open_form(box)
     box.driver.view_submission(COORDINATOR, form())
     preview = top_view(box)
-    text = shown(preview)
+    text = blocks_shown(preview)
     assert "Remiss STK-2023-137" in text
     assert "<https://malmo.se/stk-2023-137.pdf|Tjänsteskrivelse>" in text
     assert "*Kontaktperson:* Mia Idestrom" in text
@@ -355,17 +351,17 @@ def test_user_text_is_shown_literally_never_as_a_mention(box: Sandbox) -> None:
     title = "Områdeslyft <!channel> & <@U0BERTIL> <https://evil.example|klicka>"
     open_form(box)
     box.driver.view_submission(COORDINATOR, form(title=title, description="Se <!here> & svara"))
-    preview = shown(top_view(box))
+    preview = blocks_shown(top_view(box))
     box.driver.view_submission(COORDINATOR, as_filled(top_view(box)))
     draft = draft_message(box)
     box.driver.block_action(COORDINATOR, ids.SEND_DRAFT)
     box.fake.wait_for(lambda: box.core.service.queries.overview("STK-2023-137").remiss.status is RemissStatus.SENT)
     box.courier.drain()
-    for text in (preview, shown(draft), shown(remiss_dms(box, ANNA)[0]), draft.text):
+    for text in (preview, blocks_shown(draft), blocks_shown(remiss_dms(box, ANNA)[0]), draft.text):
         assert "<!channel>" not in text and "<!here>" not in text and "<@U0BERTIL>" not in text
         assert "<https://evil.example" not in text
-    assert "&lt;!channel&gt; &amp; &lt;@U0BERTIL&gt;" in shown(draft)
-    assert "Se &lt;!here&gt; &amp; svara" in shown(remiss_dms(box, ANNA)[0])
+    assert "&lt;!channel&gt; &amp; &lt;@U0BERTIL&gt;" in blocks_shown(draft)
+    assert "Se &lt;!here&gt; &amp; svara" in blocks_shown(remiss_dms(box, ANNA)[0])
 
 
 # -- editing a draft -------------------------------------------------------------------------------------
@@ -375,7 +371,7 @@ def test_the_coordinator_edits_a_draft_and_the_case_number_stays(box: Sandbox) -
     view = top_view(box)
     assert view.callback_id == ids.NEW_REMISS_VIEW
     assert "case_number" not in {b.get("block_id") for b in view.payload["blocks"]}
-    assert "STK-2023-137" in shown(view)
+    assert "STK-2023-137" in blocks_shown(view)
     filled = as_filled(view)
     assert filled["deadline_date"]["value"]["selected_date"] == "2023-11-30"
     assert [o["value"] for o in filled["recipients"]["value"]["selected_options"]] == [
@@ -391,15 +387,15 @@ def test_the_coordinator_edits_a_draft_and_the_case_number_stays(box: Sandbox) -
     kinds = as_filled(top_view(box))
     assert [o["value"] for o in kinds["question_kinds"]["value"]["selected_options"]] == ["2"]
     box.driver.view_submission(COORDINATOR, kinds)
-    message_when(box, lambda m: "reviderad" in shown(m))
+    message_when(box, lambda m: "reviderad" in blocks_shown(m))
     overview = box.core.service.queries.overview("STK-2023-137")
     assert overview.remiss.title == "Områdeslyft, reviderad"
     assert overview.remiss.contact == "Mia Idestrom"  # kept: nobody else was chosen
     assert [r.organisation.key for r in overview.rows] == ["tekniska-namnden"]
     # The draft message was edited in place, not posted again.
-    drafts = [m for m in box.fake.messages_in(COORDINATOR) if ids.SEND_DRAFT in shown(m)]
+    drafts = [m for m in box.fake.messages_in(COORDINATOR) if ids.SEND_DRAFT in blocks_shown(m)]
     assert [m.ts for m in drafts] == [draft.ts]
-    assert "Skicka till 1 remissinstans?" in shown(drafts[0])
+    assert "Skicka till 1 remissinstans?" in blocks_shown(drafts[0])
 
 
 # -- sending ---------------------------------------------------------------------------------------------
@@ -410,11 +406,11 @@ def test_sending_reaches_every_reachable_official_and_names_who_cannot_be_reache
     assert sent.ts == draft.ts  # the draft message itself now says it was sent
     assert "Skickad 2 oktober 2023 kl. 09:00 till 3 remissinstanser." in sent.text
     assert "Kunde inte nås: Parkering Malmö, Parkeringsövervakning i Malmö AB." in sent.text
-    assert ids.SEND_DRAFT not in shown(sent) and ids.EDIT_DRAFT not in shown(sent)
+    assert ids.SEND_DRAFT not in blocks_shown(sent) and ids.EDIT_DRAFT not in blocks_shown(sent)
     box.courier.drain()
     assert len(remiss_dms(box, ANNA)) == 2  # Tekniska nämnden, and MKB through her e-mail address
     assert len(remiss_dms(box, BERTIL)) == 1
-    assert "Miljönämnden" in shown(remiss_dms(box, BERTIL)[0])
+    assert "Miljönämnden" in blocks_shown(remiss_dms(box, BERTIL)[0])
     status = [m for m in box.fake.messages_in(COORDINATOR) if "0 av 5 har svarat" in m.text]
     assert len(status) == 1
 
@@ -465,9 +461,9 @@ def test_a_deadline_on_a_day_off_is_flagged_in_the_preview_and_still_accepted(
     box.driver.view_submission(COORDINATOR, form(deadline=typed_date))
     preview = top_view(box)
     assert preview.callback_id == ids.PREVIEW_VIEW
-    assert flag in shown(preview)
+    assert flag in blocks_shown(preview)
     last_working_day = "fredag 1 december 2023" if typed_date == "2 december" else "fredag 22 december 2023"
-    assert f"mottagarnas sista arbetsdag före det är {last_working_day}" in shown(preview)
+    assert f"mottagarnas sista arbetsdag före det är {last_working_day}" in blocks_shown(preview)
     box.driver.view_submission(COORDINATOR, as_filled(preview))
     draft_message(box)
     expected = date(2023, 12, 2) if typed_date == "2 december" else date(2023, 12, 25)
@@ -477,7 +473,7 @@ def test_a_deadline_on_a_day_off_is_flagged_in_the_preview_and_still_accepted(
 def test_a_deadline_on_a_working_day_is_not_flagged(box: Sandbox) -> None:
     open_form(box)
     box.driver.view_submission(COORDINATOR, form(deadline="30 november"))
-    assert "inte är en arbetsdag" not in shown(top_view(box))
+    assert "inte är en arbetsdag" not in blocks_shown(top_view(box))
 
 
 @pytest.mark.parametrize(
@@ -507,7 +503,7 @@ def test_the_send_confirmation_warns_of_a_short_window_or_one_over_christmas(
         assert "Svarstiden" not in sent.text
     else:
         assert f":warning: {warning}" in sent.text
-        assert warning in shown(sent)
+        assert warning in blocks_shown(sent)
 
 
 # -- importing a document (issue 6) ----------------------------------------------------------------------
@@ -530,13 +526,13 @@ def check_seed_002_prefilled(box: Sandbox, view: View) -> None:
     assert len(by_field["recipients"]["selected_options"]) == 15
     assert by_field["questions"]["value"].count("\n") == 3
     assert by_field["contact"]["selected_user"] == COORDINATOR  # found by the e-mail address in the memo
-    assert "Ifyllt från «002.txt»" in shown(view)
+    assert "Ifyllt från «002.txt»" in blocks_shown(view)
     box.driver.view_submission(COORDINATOR, filled)
     preview = top_view(box)
     kinds = next(b for b in preview.payload["blocks"] if b.get("block_id") == "question_kinds")
     assert [o["value"] for o in kinds["element"]["options"]] == ["1", "2", "3", "4"]
     assert [o["value"] for o in kinds["element"]["initial_options"]] == ["4"]
-    assert "Skickas till 15 remissinstanser" in shown(preview)
+    assert "Skickas till 15 remissinstanser" in blocks_shown(preview)
 
 
 def test_importing_seed_002_from_the_form_prefills_15_recipients_and_4_questions(box: Sandbox, seed_002: bytes) -> None:
@@ -547,17 +543,17 @@ def test_importing_seed_002_from_the_form_prefills_15_recipients_and_4_questions
     assert picker.callback_id == "new_remiss_import"
     document = {"value": {"type": "file_input", "files": [file.to_slack()]}}
     box.driver.view_submission(COORDINATOR, {"document": document})
-    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in shown(v))
+    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in blocks_shown(v))
     assert len(box.fake.views_of(COORDINATOR)) == 1
     check_seed_002_prefilled(box, view)
 
 
 def test_a_document_sent_to_the_bot_in_a_dm_becomes_a_prefilled_form(box: Sandbox, seed_002: bytes) -> None:
     box.driver.event(file_share(box, COORDINATOR, box.fake.add_file("002.txt", seed_002).to_slack()))
-    offer = message_when(box, lambda m: CREATE_FROM_DOCUMENT in shown(m))
+    offer = message_when(box, lambda m: CREATE_FROM_DOCUMENT in blocks_shown(m))
     assert "Vill du skapa en remiss av dokumentet «002.txt»?" in offer.text
     box.driver.block_action(COORDINATOR, CREATE_FROM_DOCUMENT, message=offer)
-    view = view_when(box, lambda v: "Ifyllt" in shown(v))
+    view = view_when(box, lambda v: "Ifyllt" in blocks_shown(v))
     check_seed_002_prefilled(box, view)
 
 
@@ -583,7 +579,7 @@ def test_a_file_from_someone_not_a_coordinator_or_in_a_thread_is_left_alone(box:
     box.driver.event(file_share(box, ANNA, file))
     box.driver.event(file_share(box, COORDINATOR, file, thread_ts="1700000000.000001"))
     box.driver.event(file_share(box, COORDINATOR, file))  # the one that deserves an answer, last
-    message_when(box, lambda m: CREATE_FROM_DOCUMENT in shown(m))
+    message_when(box, lambda m: CREATE_FROM_DOCUMENT in blocks_shown(m))
     # Listeners run after the ack, the first one slowest: give a wrong answer time to show up.
     with pytest.raises(TimeoutError):
         box.fake.wait_for(lambda: len(box.fake.calls_to("chat.postMessage")) > 1, timeout=0.5)
@@ -601,8 +597,8 @@ def test_a_document_that_cannot_be_read_is_explained_in_the_form(box: Sandbox) -
     box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
     box.fake.wait_for(lambda: len(box.fake.views_of(COORDINATOR)) == 2 or None)
     box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
-    view = view_when(box, lambda v: v.id == root.id and ":x:" in shown(v))
-    assert "002.pdf" in shown(view)
+    view = view_when(box, lambda v: v.id == root.id and ":x:" in blocks_shown(v))
+    assert "002.pdf" in blocks_shown(view)
 
 
 def test_an_imported_field_longer_than_its_input_holds_is_cut_and_the_form_says_so(box: Sandbox) -> None:
@@ -618,11 +614,13 @@ def test_an_imported_field_longer_than_its_input_holds_is_cut_and_the_form_says_
 
     box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
 
-    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in shown(v))
+    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in blocks_shown(v))
     filled = {block_id.partition("~")[0]: value["value"] for block_id, value in as_filled(view).items()}
     assert len(filled["questions"]["value"]) == 3000
-    assert "Frågorna var längre än 3\u00a0000 tecken och har kortats; hela texten finns i dokumentet." in shown(view)
-    assert "Rubriken var längre" not in shown(view)
+    assert "Frågorna var längre än 3\u00a0000 tecken och har kortats; hela texten finns i dokumentet." in blocks_shown(
+        view
+    )
+    assert "Rubriken var längre" not in blocks_shown(view)
 
 
 def test_a_draft_slack_will_not_show_is_told_as_saved_not_as_failed(

@@ -20,19 +20,10 @@ from bot.core.domain.remiss import Answer, AuditAction, ResponseContent, Respons
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.screen import ephemeral_after, shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_chat import (
-    ANNA,
-    BERTIL,
-    CASE,
-    ORG,
-    OTHER_ORG,
-    ephemeral_after,
-    official_sandbox,
-    send_remiss,
-    shown,
-)
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, send_remiss
 from tests.e2e.test_recipient_actions import buttons, open_modal
 
 NOT_COORDINATOR = "Det här kan bara stadskontorets remissamordnare göra. Be en samordnare om hjälp om du behöver det."
@@ -357,7 +348,7 @@ def test_a_second_click_on_a_decided_request_changes_nothing_and_says_who_decide
     box.fake.wait_for(lambda: buttons(request) == [])
     for count, action_id in enumerate(DECISIONS):
         assert box.driver.block_action(COORDINATOR, action_id, message=stale).status == 200
-        assert ephemeral_after(box, count) == "Begäran om anstånd är redan beviljad; inget ändrades."
+        assert ephemeral_after(box.fake, count) == "Begäran om anstånd är redan beviljad; inget ändrades."
     assert box.fake.views_of(COORDINATOR) == []
     assert audit_count(box, AuditAction.EXTENDED) == 1
     assert deadline_of(box) == date(2023, 12, 15)
@@ -371,9 +362,9 @@ def test_only_a_coordinator_may_decide_or_move_the_deadline(box: Sandbox) -> Non
     request = request_message(box)
     for count, action_id in enumerate(DECISIONS):
         assert box.driver.block_action(BERTIL, action_id, message=request).status == 200
-        assert ephemeral_after(box, count) == NOT_COORDINATOR
+        assert ephemeral_after(box.fake, count) == NOT_COORDINATOR
     box.driver.block_action(BERTIL, ids.CHANGE_DEADLINE, message=status_message(box))
-    assert ephemeral_after(box, len(DECISIONS)) == NOT_COORDINATOR
+    assert ephemeral_after(box.fake, len(DECISIONS)) == NOT_COORDINATOR
     assert box.fake.views_of(BERTIL) == []
     assert buttons(request) == DECISIONS
     assert box.core.service.deadlines.extension_request(1).is_pending

@@ -13,6 +13,7 @@ from bot.core.domain.remiss import Answer, AuditAction, RecipientStatus, Respons
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.screen import bot_replies, ephemeral_after, shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import (
@@ -24,14 +25,11 @@ from tests.e2e.test_chat import (
     DAVID,
     ORG,
     audit_count,
-    bot_replies,
     close_remiss,
     draft_answers,
-    ephemeral_after,
     official_sandbox,
     remiss_dm,
     send_remiss,
-    shown,
     write,
 )
 
@@ -127,7 +125,7 @@ def test_declining_after_an_answer_was_submitted_is_refused_in_swedish(box: Sand
     )
     box.driver.view_closed(ANNA)
     box.driver.block_action(ANNA, ids.DECLINE, REF, message=dm)
-    assert ephemeral_after(box, 0).startswith("Ni har redan skickat in ett svar på STK-2023-137.")
+    assert ephemeral_after(box.fake, 0).startswith("Ni har redan skickat in ett svar på STK-2023-137.")
     assert status(box) is RecipientStatus.SUBMITTED
 
 
@@ -146,7 +144,7 @@ def test_undoing_a_decline_lets_the_official_answer_and_a_second_click_gets_a_sh
     assert buttons(dm) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER, ids.REQUEST_EXTENSION]
 
     box.driver.block_action(ANNA, ids.WITHDRAW, message=stale)
-    assert ephemeral_after(box, 0) == "Det finns inget inskickat svar att dra tillbaka för STK-2023-137."
+    assert ephemeral_after(box.fake, 0) == "Det finns inget inskickat svar att dra tillbaka för STK-2023-137."
     assert audit_count(box, AuditAction.WITHDRAWN) == 1
 
     write(box, ANNA, dm, "Fråga 1: Vi svarar ändå.")
@@ -200,7 +198,9 @@ def test_handing_over_gives_the_colleague_the_remiss_and_takes_it_from_the_previ
         "Du är inte ansvarig handläggare eller ersättare för Tekniska nämnden och kan inte svara för den."
     )
     box.driver.block_action(ANNA, ids.DECLINE, message=old)
-    assert ephemeral_after(box, 0).startswith("Du är inte ansvarig handläggare eller ersättare för Tekniska nämnden")
+    assert ephemeral_after(box.fake, 0).startswith(
+        "Du är inte ansvarig handläggare eller ersättare för Tekniska nämnden"
+    )
     assert draft_answers(box) == {1: "Ett utkast som följer med.", 2: "Cecilias svar."}
     assert box.fake.warnings == []
 
@@ -230,11 +230,11 @@ def test_an_official_of_another_organisation_is_refused_in_swedish(box: Sandbox)
     for count, action_id in enumerate([ids.DECLINE, ids.HAND_OVER, ids.WITHDRAW, ids.ANSWER_IN_CHAT]):
         # 200 every time: Bolt answers 404 when a listener raises right after acking (see after_ack)
         assert box.driver.block_action(BERTIL, action_id, REF, message=dm).status == 200
-        assert ephemeral_after(box, count) == (
+        assert ephemeral_after(box.fake, count) == (
             "Du är inte ansvarig handläggare eller ersättare för Tekniska nämnden och kan inte svara för den."
         )
     assert box.fake.views_of(BERTIL) == []
-    assert bot_replies(box, ANNA, dm.ts) == []
+    assert bot_replies(box.fake, ANNA, dm.ts) == []
     assert status(box) is RecipientStatus.NOT_OPENED
 
 
@@ -244,9 +244,9 @@ def test_buttons_on_a_closed_remiss_are_refused_and_nothing_saved_is_lost(box: S
     close_remiss(box)
     for count, action_id in enumerate([ids.DECLINE, ids.HAND_OVER, ids.WITHDRAW, ids.ANSWER_IN_CHAT]):
         assert box.driver.block_action(ANNA, action_id, REF, message=dm).status == 200
-        assert ephemeral_after(box, count) == "Remiss STK-2023-137 är avslutad och tar inte emot svar."
+        assert ephemeral_after(box.fake, count) == "Remiss STK-2023-137 är avslutad och tar inte emot svar."
     assert box.fake.views_of(ANNA) == []
-    assert len(bot_replies(box, ANNA, dm.ts)) == 1
+    assert len(bot_replies(box.fake, ANNA, dm.ts)) == 1
     assert draft_answers(box) == {1: "Sparat."}
 
 

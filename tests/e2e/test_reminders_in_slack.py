@@ -7,16 +7,15 @@ time at which it reached the loopback Slack.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 import pytest
 
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.outbox import MessageKind, OutboxMessage
 from bot.core.domain.remiss import (
     Answer,
     AuditAction,
@@ -28,7 +27,9 @@ from bot.core.domain.remiss import (
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
+from devtools.sandbox.agenda import agenda
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
+from devtools.sandbox.screen import current, elements, ephemeral_after, labels, outbox_key, shown, wait_until_shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, USERS
 
@@ -122,7 +123,14 @@ class Seen:
 
 
 class Walker:
-    """Moves the fake clock as the scheduler would, running the reminder job and the courier at each step."""
+    """Moves the fake clock as the scheduler would, running the reminder job and the courier at each step.
+
+    A walk visits every half hour, around the clock, but runs the job in full only where it has work: where
+    a planned reminder or escalation is due or the outbox has something to claim (both read from the store,
+    devtools.sandbox.agenda), or where the job's own digest check offers the morning digest. At every other
+    half hour the full run would claim nothing and send nothing, so each message still arrives at the half
+    hour that really sends it; one planned or let through at night arrives at night, and is caught.
+    """
 
     def __init__(self, box: Sandbox) -> None:
         self.box = box
@@ -131,30 +139,50 @@ class Walker:
         self.clock = clock
         self.people = [COORDINATOR, *(u.id for u in OFFICIALS.values())]
         self.seen: list[Seen] = []
+        self.ticks: list[datetime] = []  # the moments the job ran in full
         self._known: set[tuple[str, str]] = set()
+        self._looked: dict[str, tuple[int, str]] = {}
         self.look()  # what was there before the walk is not news
 
-    def look(self) -> None:
-        """Stamp every bot message not seen before with the current local time."""
+    def look(self) -> bool:
+        """Stamp every bot message not seen before with the current local time; True if there was one."""
         now = self.clock.now().astimezone(STOCKHOLM)
+        news = False
         for person in self.people:
-            for m in self.box.fake.messages_in(person):
-                key = str(((m.metadata or {}).get("event_payload") or {}).get("key", ""))
+            messages = self.box.fake.messages_in(person)
+            mark = (len(messages), messages[-1].ts if messages else "")
+            if self._looked.get(person) == mark:
+                continue
+            self._looked[person] = mark
+            for m in messages:
                 if m.user is not None or (m.channel, m.ts) in self._known:
                     continue
                 self._known.add((m.channel, m.ts))
-                self.seen.append(Seen(person, now, key, m))
+                self.seen.append(Seen(person, now, outbox_key(m), m))
+                news = True
+        return news
 
-    def tick(self) -> None:
-        self.box.core.service.reminding.remind()
-        self.box.courier.drain()
+    def tick(self, *, outbox_due: bool = True) -> None:
+        """One run of the reminder job; the courier drains when the job recorded something or when
+        `outbox_due` (something recorded meanwhile may be waiting)."""
+        self.ticks.append(self.clock.now())
+        done = self.box.core.service.reminding.remind()
+        if outbox_due or done.sent or done.digests:
+            self.box.courier.drain()
         self.look()
 
     def walk(self, until: datetime, step: timedelta = timedelta(minutes=30)) -> None:
         """Every half hour, around the clock (nights too: nothing may arrive outside office hours)."""
+        work = agenda(self.box.core.store)
         while self.clock.now() + step <= until:
-            self.clock.advance(step)
-            self.tick()
+            now = self.clock.advance(step)
+            # Where the run would claim nothing, its digest check alone (the job's own) is asked.
+            offered = not work.due(now) and self.box.core.service.reminding.offer_digest() > 0
+            if offered or work.due(now):
+                self.tick(outbox_due=offered or work.outbox_due(now))
+                work = agenda(self.box.core.store)
+            elif self.look():  # something arrived without the job (a click's work finishing late)
+                work = agenda(self.box.core.store)
 
     def jump(self, moment: datetime) -> None:
         """The bot was off until `moment` (the round test walks those weeks): one run then sends nothing that
@@ -177,41 +205,6 @@ class Walker:
 
     def latest_reminder(self, person: str) -> Message:
         return self.reminders(person)[-1].message
-
-
-def shown(message: Message) -> str:
-    return message.text + json.dumps(message.blocks, ensure_ascii=False)
-
-
-def elements(message: Message) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for block in message.blocks or []:
-        if block["type"] == "actions":
-            found += block["elements"]
-        elif "accessory" in block:
-            found.append(block["accessory"])
-    return found
-
-
-def labels(message: Message) -> list[str]:
-    return [e["text"]["text"] if "text" in e else e["placeholder"]["text"] for e in elements(message)]
-
-
-def current(box: Sandbox, person: str, ts: str) -> Message:
-    """A message as Slack shows it now (after any chat.update)."""
-    return next(m for m in box.fake.messages_in(person) if m.ts == ts)
-
-
-def wait_until_edited(box: Sandbox, person: str, message: Message, text: str) -> Message:
-    def edited() -> Message | None:
-        now = current(box, person, message.ts)
-        return now if text in shown(now) else None
-
-    return box.fake.wait_for(edited)
-
-
-def ephemeral_after(box: Sandbox, count: int) -> str:
-    return str(box.fake.wait_for(lambda: box.fake.responses[count:][:1])[0].payload["text"])
 
 
 def status_of(box: Sandbox, org: str, case: str = CASE) -> RecipientStatus:
@@ -325,7 +318,7 @@ def test_pamind_mig_i_morgon_brings_the_next_reminder_the_next_working_day(box: 
     tove = OFFICIALS[TN].id
     reminder = walker.latest_reminder(tove)
     assert box.driver.block_action(tove, ids.SNOOZE_TOMORROW, message=reminder).status == 200
-    edited = wait_until_edited(box, tove, reminder, "Vi påminner dig fredag 17 november 2023 kl. 09:00.")
+    edited = wait_until_shown(box.fake, tove, reminder, "Vi påminner dig fredag 17 november 2023 kl. 09:00.")
     assert labels(edited) == ["Svara", "Avstå", "Behöver mer tid"]  # the snooze row gave way to the line
     walker.walk(stockholm(2023, 12, 1, 18, 0))
     assert [(s.when, s.kind) for s in walker.reminders(tove)] == [
@@ -351,14 +344,14 @@ def test_a_snooze_to_a_date_lands_on_a_working_day_and_is_kept_to_the_deadline(b
     # A day after the deadline is refused in Swedish, next to nothing broken: the message stays as it was.
     responses = len(box.fake.responses)
     box.driver.block_action(mats, ids.SNOOZE_DATE, message=reminder, selected_date="2023-12-05")
-    refusal = ephemeral_after(box, responses)
+    refusal = ephemeral_after(box.fake, responses)
     assert refusal == (
         "Välj en dag senast sista svarsdatum, 30 november 2023. Behöver ni mer tid än så, begär anstånd i stället."
     )
     assert "Traceback" not in refusal
     # Saturday 25 November means Monday 27 November; the reminder of 23 November is left out.
     box.driver.block_action(mats, ids.SNOOZE_DATE, message=reminder, selected_date="2023-11-25")
-    wait_until_edited(box, mats, reminder, "Vi påminner dig måndag 27 november 2023 kl. 09:00.")
+    wait_until_shown(box.fake, mats, reminder, "Vi påminner dig måndag 27 november 2023 kl. 09:00.")
     walker.walk(stockholm(2023, 11, 28, 18, 0))
     assert [(s.when, s.kind) for s in walker.reminders(mats)] == [
         (nine(2023, 11, 16), "before_deadline"),
@@ -368,7 +361,7 @@ def test_a_snooze_to_a_date_lands_on_a_working_day_and_is_kept_to_the_deadline(b
     # Snoozing someone else's reminder is refused.
     responses = len(box.fake.responses)
     box.driver.block_action(ANNA, ids.SNOOZE_TOMORROW, message=walker.latest_reminder(mats))
-    assert "Miljönämnden" in ephemeral_after(box, responses)
+    assert "Miljönämnden" in ephemeral_after(box.fake, responses)
 
 
 def test_vi_kommer_att_svara_counts_as_opened_and_answers_the_nudge(box: Sandbox) -> None:
@@ -379,13 +372,13 @@ def test_vi_kommer_att_svara_counts_as_opened_and_answers_the_nudge(box: Sandbox
     nudge = walker.latest_reminder(tove)
     assert status_of(box, TN) is RecipientStatus.NOT_OPENED
     assert box.driver.block_action(tove, ids.INTEND_TO_ANSWER, message=nudge).status == 200
-    edited = wait_until_edited(box, tove, nudge, "Tack! Vi har noterat att Tekniska nämnden kommer att svara")
+    edited = wait_until_shown(box.fake, tove, nudge, "Tack! Vi har noterat att Tekniska nämnden kommer att svara")
     assert labels(edited) == ["Svara"]
     assert status_of(box, TN) is RecipientStatus.OPENED
     intents = [e for e in box.core.service.queries.audit_trail(CASE) if e.action is AuditAction.INTENDS_TO_ANSWER]
     assert [(e.organisation_key, e.actor) for e in intents] == [(TN, tove)]
     # Svara on it opens the existing answer form.
-    assert box.driver.block_action(tove, ids.ANSWER, message=current(box, tove, nudge.ts)).status == 200
+    assert box.driver.block_action(tove, ids.ANSWER, message=current(box.fake, tove, nudge.ts)).status == 200
     form = box.fake.wait_for(lambda: [v for v in box.fake.views_of(tove) if v.callback_id == ids.ANSWER_VIEW])
     assert [v.id for v in box.fake.views_of(tove)] == [form[0].id]
 
@@ -416,7 +409,7 @@ def test_pamind_igen_sends_one_reminder_now_and_only_for_a_coordinator(box: Sand
 
     responses = len(box.fake.responses)
     box.driver.block_action(ANNA, ids.REMIND_AGAIN, f"{MN}|{CASE}", message=escalation, block_id=f"late:{MN}|{CASE}")
-    assert ephemeral_after(box, responses).startswith("Det här kan bara stadskontorets remissamordnare göra.")
+    assert ephemeral_after(box.fake, responses).startswith("Det här kan bara stadskontorets remissamordnare göra.")
 
     walker.at(stockholm(2023, 12, 4, 10, 15))
     assert len(walker.reminders(mats)) == before  # Anna's click sent nothing
@@ -424,7 +417,7 @@ def test_pamind_igen_sends_one_reminder_now_and_only_for_a_coordinator(box: Sand
         COORDINATOR, ids.REMIND_AGAIN, f"{MN}|{CASE}", message=escalation, block_id=f"late:{MN}|{CASE}"
     )
     assert click.status == 200
-    edited = wait_until_edited(box, COORDINATOR, escalation, "påminde Miljönämnden igen 4 december 2023 kl. 10:15")
+    edited = wait_until_shown(box.fake, COORDINATOR, escalation, "påminde Miljönämnden igen 4 december 2023 kl. 10:15")
     still = [e["value"] for e in elements(edited)]
     assert still == [f"{TN}|{CASE}", f"{MKB}|{CASE}"]
     walker.at(stockholm(2023, 12, 4, 10, 15))
@@ -516,3 +509,34 @@ def test_christmas_and_new_year_have_no_reminders(box: Sandbox) -> None:
     days = {s.at.date() for s in walker.seen}
     assert not days & {date(2023, 12, 24), date(2023, 12, 25), date(2023, 12, 26), date(2023, 12, 31), date(2024, 1, 1)}
     assert date(2023, 12, 27) in {s.at.date() for s in walker.of(COORDINATOR, "digest:")}
+
+
+# -- the walk itself -----------------------------------------------------------------------------------------------
+def test_the_walk_runs_the_job_whenever_it_has_work_so_a_message_at_night_is_seen_at_night(box: Sandbox) -> None:
+    send(box, date(2023, 11, 30))
+    walker = Walker(box)
+    # A nudge planned for 03:00 (a wrong plan) and a message let out at 02:00 (a wrong send time).
+    nudge = next(
+        r.scheduled.reminder for r in box.core.service.reminding.reminder_plan(CASE) if r.organisation.key == TN
+    )
+    night = OutboxMessage(
+        key=f"digest:2023-10-03:{COORDINATOR}",
+        kind=MessageKind.DIGEST,
+        case_number="",
+        created_at=walker.clock.now(),
+        to_user=COORDINATOR,
+        next_attempt_at=stockholm(2023, 10, 3, 2, 0),
+    )
+    with box.core.store.transaction() as repo:
+        repo.reminders.schedule_reminders(
+            CASE, TN, [replace(nudge, due_at=stockholm(2023, 10, 5, 3, 0))], walker.clock.now()
+        )
+        repo.outbox.enqueue(night)
+    walker.walk(stockholm(2023, 10, 5, 12, 0))
+    assert [s.at for s in walker.of(COORDINATOR, "digest:")][:1] == [stockholm(2023, 10, 3, 2, 0)]
+    # The nudge is claimed at 03:00 and waits, run after run, for office hours.
+    night_runs = [t for t in walker.ticks if stockholm(2023, 10, 5, 2, 30) <= t <= stockholm(2023, 10, 5, 8, 0)]
+    assert night_runs == [stockholm(2023, 10, 5, 3, 0) + timedelta(minutes=30 * n) for n in range(11)]
+    assert [s.at for s in walker.reminders(OFFICIALS[TN].id)] == [stockholm(2023, 10, 5, 8, 0)]
+    # Otherwise the job ran only for the digests and the reminders due: not every half hour.
+    assert len(walker.ticks) < 30

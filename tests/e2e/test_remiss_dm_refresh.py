@@ -9,8 +9,9 @@ import pytest
 
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.screen import shown
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, remiss_dm, send_remiss, shown
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, remiss_dm, send_remiss
 
 
 @pytest.fixture

@@ -15,18 +15,11 @@ from bot.adapters.rendering import Texts
 from bot.core.domain.remiss import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.screen import bot_replies
 from handlers import HandlerContext
 from handlers.chat import answer_written_in_chat
 from tests.e2e.conftest import clock, database_url  # noqa: F401 - fixtures
-from tests.e2e.test_chat import (
-    ANNA,
-    audit_count,
-    bot_replies,
-    draft_answers,
-    official_sandbox,
-    send_remiss,
-    thread_message,
-)
+from tests.e2e.test_chat import ANNA, audit_count, draft_answers, official_sandbox, send_remiss, thread_message
 
 
 class RepliesFailToRender(Texts):
@@ -55,10 +48,10 @@ def test_a_reply_that_fails_after_the_answer_was_stored_says_it_was_stored_never
     answer_written_in_chat(ctx, event, client, "Ev0REPLYFAILS")
 
     assert draft_answers(box) == {1: "Ja, i hela staden."}
-    [told] = bot_replies(box, ANNA, dm.ts)
+    [told] = bot_replies(box.fake, ANNA, dm.ts)
     assert "kunde inte sparas" not in told.text
     assert told.text.startswith(":floppy_disk: Svaret sparades i utkastet,")
     # The event is handled: a retry of it stores nothing again and says nothing again.
     answer_written_in_chat(ctx, event, client, "Ev0REPLYFAILS")
-    assert len(bot_replies(box, ANNA, dm.ts)) == 1
+    assert len(bot_replies(box.fake, ANNA, dm.ts)) == 1
     assert audit_count(box, AuditAction.DRAFTED) == 1
