@@ -116,7 +116,8 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     from slack_bolt import App
     from slack_sdk import WebClient
 
-    from handlers import FORM_THREADS, HandlerContext, register
+    from handlers import register
+    from handlers.context import FORM_THREADS, HandlerContext
 
     if client is None:
         base_url = core.settings.slack_api_url or WebClient.BASE_URL

@@ -28,8 +28,9 @@ from bot.core.domain.remiss import (
 )
 from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import Actor, AssignmentRow
-from handlers import HandlerContext, ids, payload
+from handlers import ids, payload
 from handlers.blocks import OPTION_TEXT_LIMIT, Block, acting_user, context, divider, plain_text, section, slack_text
+from handlers.context import HandlerContext
 from handlers.errors import error_text, handle_error, tell_user
 from handlers.remiss_blocks import button, remiss_message
 from handlers.richtext import from_plain_text, to_plain_text

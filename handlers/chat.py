@@ -19,8 +19,9 @@ from bot.core.domain.errors import DomainError
 from bot.core.domain.remiss import Recipient
 from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import AssignmentRow
-from handlers import HandlerContext, event_id, ids
+from handlers import ids
 from handlers.blocks import Block, section, sections_from_lines
+from handlers.context import HandlerContext, event_id
 from handlers.listening import on_action, on_event
 from handlers.recipient_actions import Target
 from handlers.remiss_blocks import button

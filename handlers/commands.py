@@ -7,7 +7,8 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
-from handlers import SLASH_COMMANDS, HandlerContext, blocks
+from handlers import blocks
+from handlers.context import SLASH_COMMANDS, HandlerContext
 from handlers.create.listeners import open_new_form
 from handlers.listening import on_command
 from handlers.meetings import open_meetings_form

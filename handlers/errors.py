@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.errors import DomainError
-from handlers import HandlerContext
+from handlers.context import HandlerContext
 from handlers.payload import TamperedPayload
 
 log = logging.getLogger(__name__)

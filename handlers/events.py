@@ -7,7 +7,8 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from handlers import BOT_EVENTS, HandlerContext, event_id, remiss_blocks
+from handlers import remiss_blocks
+from handlers.context import BOT_EVENTS, HandlerContext, event_id
 from handlers.listening import on_event
 
 

@@ -19,8 +19,9 @@ from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.outbox import MessageKind, OutboxMessage
 from bot.core.domain.remiss import Remiss
 from bot.core.usecases.results import Actor, Delivery, RecipientRow
-from handlers import HandlerContext, ids, payload
+from handlers import ids, payload
 from handlers.blocks import Block, acting_user, input_block, modal, plain_text, section, view_value
+from handlers.context import HandlerContext
 from handlers.listening import Reply, close, on_action, on_view, refuse, show
 from handlers.outbound.messages import extension_request_message
 from handlers.recipient_actions import Target

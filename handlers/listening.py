@@ -16,7 +16,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers import HandlerContext
+from handlers.context import HandlerContext
 from handlers.errors import after_ack
 
 Work = Callable[[], None]

@@ -16,8 +16,9 @@ from slack_sdk import WebClient
 from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import Organisation
-from handlers import HandlerContext, ids, payload
+from handlers import ids, payload
 from handlers.blocks import OPTION_TEXT_LIMIT, Block, input_block, plain_text, section
+from handlers.context import HandlerContext
 from handlers.listening import Reply, close, on_action, on_view, refuse
 
 ORGANISATION_BLOCK = "organisation"

@@ -10,7 +10,7 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookResponse
 
-from handlers import HandlerContext
+from handlers.context import HandlerContext
 from handlers.slack_urls import is_response_url
 
 log = logging.getLogger(__name__)

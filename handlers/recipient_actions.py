@@ -14,8 +14,9 @@ from slack_sdk.errors import SlackApiError
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import ResponseKind
 from bot.core.usecases.results import AssignmentRow
-from handlers import HandlerContext, ids, payload
+from handlers import ids, payload
 from handlers.blocks import Block, acting_user, context, input_block, modal, plain_text, section, view_value
+from handlers.context import HandlerContext
 from handlers.listening import Reply, close, on_action, on_view, refuse
 from handlers.remiss_blocks import remiss_message
 

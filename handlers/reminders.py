@@ -15,8 +15,9 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers import HandlerContext, ids, payload
+from handlers import ids, payload
 from handlers.blocks import SECTION_TEXT_LIMIT, Block, acting_user, context, slack_text
+from handlers.context import HandlerContext
 from handlers.listening import on_action
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, SNOOZE_BLOCK, late_row_block_id, ref_of_block
 from handlers.remiss_blocks import button

@@ -12,7 +12,7 @@ import pytest
 from jsonschema import Draft7Validator
 
 from devtools.sandbox.scopes import METHOD_SCOPES
-from handlers import BOT_EVENTS, BOT_SCOPES, GLOBAL_SHORTCUTS, SLASH_COMMANDS
+from handlers.context import BOT_EVENTS, BOT_SCOPES, GLOBAL_SHORTCUTS, SLASH_COMMANDS
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / "manifest.json"

@@ -63,7 +63,7 @@ def manifest_scopes(manifest: Path = MANIFEST) -> tuple[str, ...]:
     An installed package has no manifest.json beside it; then handlers.BOT_SCOPES, which a test holds equal to it.
     """
     if not manifest.is_file():
-        from handlers import BOT_SCOPES
+        from handlers.context import BOT_SCOPES
 
         return tuple(BOT_SCOPES)
     data = json.loads(manifest.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import HandlerContext
+from handlers.context import HandlerContext
 
 
 def register(app: App, ctx: HandlerContext) -> None:

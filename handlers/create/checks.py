@@ -13,7 +13,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import Question, Remiss, suggested_question_kind
 from bot.core.usecases.results import Actor, RemissInput
-from handlers import HandlerContext
+from handlers.context import HandlerContext
 from handlers.create.codec import (
     CASE_NUMBER,
     DEADLINE,

@@ -18,8 +18,9 @@ from bot.adapters.importer import MAX_FILE_BYTES, DocumentError, ImportedRemiss,
 from bot.adapters.importer.wording import default_wording
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
-from handlers import HandlerContext, payload
+from handlers import payload
 from handlers.blocks import Block, section
+from handlers.context import HandlerContext
 from handlers.create.codec import MAX_LENGTH, FormContext, FormValues
 from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_FORMATS, form_text, form_view
 from handlers.remiss_blocks import button

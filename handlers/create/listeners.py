@@ -13,7 +13,8 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.dates import warm_up
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import QuestionKind, Remiss, RemissStatus
-from handlers import HandlerContext, event_id, ids, payload
+from handlers import ids, payload
+from handlers.context import HandlerContext, event_id
 from handlers.create.checks import check_form, error_blocks
 from handlers.create.codec import (
     DOCUMENT_FILE,

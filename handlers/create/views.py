@@ -12,7 +12,7 @@ from bot.core.domain.calendar import working_day_on_or_before
 from bot.core.domain.organisation import Directory, OrgKind
 from bot.core.domain.remiss import QuestionKind, Remiss
 from bot.core.usecases.results import SendReport
-from handlers import HandlerContext, ids
+from handlers import ids
 from handlers.blocks import (
     MESSAGE_BLOCK_LIMIT,
     MESSAGE_TEXT_BUDGET,
@@ -26,6 +26,7 @@ from handlers.blocks import (
     plain_text,
     section,
 )
+from handlers.context import HandlerContext
 from handlers.create.codec import (
     ALL_BOLAG,
     ALL_NAMND,

@@ -16,8 +16,8 @@ from bot.core.domain.remiss import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import bot_replies
-from handlers import HandlerContext
 from handlers.chat import answer_written_in_chat
+from handlers.context import HandlerContext
 from tests.e2e.conftest import clock, database_url  # noqa: F401 - fixtures
 from tests.e2e.test_chat import ANNA, audit_count, draft_answers, official_sandbox, send_remiss, thread_message
 

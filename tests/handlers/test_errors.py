@@ -16,7 +16,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.usecases import build_use_cases
 from devtools.clocks import FakeClock
 from devtools.memory import MemoryStore
-from handlers import HandlerContext
+from handlers.context import HandlerContext
 from handlers.errors import after_ack, handle_error
 from handlers.payload import TamperedPayload
 
