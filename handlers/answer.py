@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -192,18 +191,8 @@ def open_loading_modal(ctx: HandlerContext, body: Mapping[str, Any], client: Web
     return OpenedModal(str(view["id"]), str(view["hash"]))
 
 
-@dataclass(frozen=True)
-class PreparedForm:
-    """The answer form read and built for a click, ready to go into the modal the click opened."""
-
-    actor: Actor
-    ref: ids.RecipientRef
-    row: AssignmentRow
-    view: dict[str, Any]
-
-
-def prepare_answer_form(ctx: HandlerContext, body: Mapping[str, Any]) -> PreparedForm:
-    """The form, prefilled with the draft or the current answer, built while the light modal is opening.
+def fill_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient, modal: OpenedModal) -> None:
+    """Put the form, prefilled with the draft or the current answer, into the modal the click opened.
 
     A refusal (not the user's organisation, a closed remiss, an edit too late) is raised, to be told."""
     ref = ids.RecipientRef.decode(payload.action_value(body))
@@ -221,30 +210,19 @@ def prepare_answer_form(ctx: HandlerContext, body: Mapping[str, Any]) -> Prepare
 
         place = FormPlace(ref, text(container, "channel_id"), text(container, "message_ts"), text(message, "thread_ts"))
     content = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
-    return PreparedForm(actor, ref, row, answer_view(ctx.texts, row, content, place))
-
-
-def fill_answer_form(ctx: HandlerContext, client: WebClient, modal: OpenedModal, form: PreparedForm) -> None:
-    """Put the prepared form into the modal the click opened; any refusal by Slack but a closed modal is raised,
-    to be told in the modal: it must not be left saying the form is on its way."""
-    if not _redraw(client, modal.view_id, form.view, modal.hash):
+    # Any other refusal is raised, to be told in the modal: it must not be left saying the form is on its way.
+    if not _redraw(client, modal.view_id, answer_view(ctx.texts, row, content, place), modal.hash):
         return
-    if form.row.recipient.opened_at is None:  # later looks change nothing (Recipient.open): no write for them
-        ref = form.ref
-        ctx.background.submit(_logged, ctx.service.record_opened, form.actor, ref.case_number, ref.organisation_key)
+    if row.recipient.opened_at is None:  # later looks change nothing (Recipient.open): no write transaction for them
+        ctx.background.submit(_logged, ctx.service.record_opened, actor, ref.case_number, ref.organisation_key)
 
 
 def _filling(
-    ctx: HandlerContext,
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    modal: OpenedModal,
-    form: Future[PreparedForm],
+    ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond, modal: OpenedModal
 ) -> None:
     """The form into the opened modal, off Bolt's threads; a refusal or a failure is said in that modal."""
     try:
-        fill_answer_form(ctx, client, modal, form.result())
+        fill_answer_form(ctx, body, client, modal)
     except Exception as error:
         text = error_text(ctx, error, body)
         view = notice_view(ctx.texts, ctx.texts.render("slack/answer_form.j2", part="not_opened", error=text))
@@ -442,14 +420,14 @@ def register(app: App, ctx: HandlerContext) -> None:
         # three seconds (bench/bench_ack.py), and those forms never opened. The form then replaces it.
         # Nothing is raised to Bolt: Bolt 1.30 loses an ack() when the listener raises within ~10 ms of it
         # (thread_runner resets ack.response), and Slack then sees no answer.
-        # The form is read and built on a form thread while views.open travels, and goes into the modal after it.
-        form = forms.submit(prepare_answer_form, ctx, body)
+        # Reading and building the form while views.open travels was measured (issue 11): its work then fell
+        # among the burst's acks, whose p99 rose, and the forms opened no sooner. So it waits for the modal.
         try:
             modal = open_loading_modal(ctx, body, client)
         except Exception as error:
             forms.submit(_not_opened, ctx, error, body, respond, client)
             return
-        forms.submit(_filling, ctx, body, client, respond, modal, form)
+        forms.submit(_filling, ctx, body, client, respond, modal)
 
     @app.action(KIND)
     def _kind(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
