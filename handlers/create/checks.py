@@ -12,7 +12,7 @@ from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import Question, Remiss, suggested_question_kind
-from bot.core.usecases.results import Actor, RemissInput
+from bot.core.usecases.results import Actor
 from handlers.context import HandlerContext
 from handlers.create.codec import (
     CASE_NUMBER,
@@ -70,7 +70,7 @@ def check_form(
     suggested = {n: suggested_question_kind(q) for n, q in enumerate(values.question_texts(), start=1)}
     data = PendingRemiss(readable, form, deadline or today, keys, contact_name).remiss_input(suggested)
     try:
-        remiss = draft_of(ctx, actor, data, today)
+        remiss = service.drafting.check_draft(actor, data)
     except DomainError as error:
         refuse(error)
         return result
@@ -83,25 +83,6 @@ def check_form(
     result.remiss = remiss
     result.pending = PendingRemiss(values, form, deadline, keys, contact_name)
     return result
-
-
-def draft_of(ctx: HandlerContext, actor: Actor, data: RemissInput, today: date) -> Remiss:
-    """The remiss `ctx.service.drafting.create_draft(actor, data)` would store, checked by the same rule of the domain
-    (Remiss.draft: each refusal a DomainError naming its field), without storing anything."""
-    return Remiss.draft(
-        case_number=data.case_number,
-        title=data.title,
-        description=data.description,
-        sender_key=ctx.service.config.sender_key,
-        coordinators=(actor.user_id,),
-        contact=data.contact,
-        questions=list(data.questions),
-        deadline=data.deadline,
-        created_by=actor.user_id,
-        created_at=ctx.service.now(),
-        today=today,
-        documents=tuple(data.documents),
-    )
 
 
 def _deadline(ctx: HandlerContext, values: FormValues, today: date, errors: dict[str, str]) -> date | None:

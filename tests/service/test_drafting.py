@@ -144,3 +144,27 @@ def test_the_summary_is_offered_once_the_morning_after_the_last_deadline(service
     assert service.drafting.offer_due_summaries() == 1
     service.drafting.offer_due_summaries()  # every replica offers it: recorded once
     assert [kind for kind, _, _ in outbox(service)].count("summary_ready") == 1
+
+
+def test_checking_a_draft_gives_the_remiss_creating_it_would_store_and_stores_nothing(service: UseCases) -> None:
+    checked = service.drafting.check_draft(coordinator(service), stk_2023_137())
+    assert (checked.case_number, checked.status, checked.coordinators) == (
+        "STK-2023-137",
+        RemissStatus.DRAFT,
+        (COORDINATOR,),
+    )
+    with pytest.raises(DomainError) as unknown:
+        service.queries.overview("STK-2023-137")
+    assert unknown.value.code is ErrorCode.UNKNOWN_REMISS
+    created = service.drafting.create_draft(coordinator(service), stk_2023_137())
+    assert replace(created, id=None) == replace(checked, id=None)
+
+
+def test_checking_a_draft_refuses_as_creating_it_would(service: UseCases) -> None:
+    past = replace(stk_2023_137(), deadline=date(2020, 1, 1))
+    with pytest.raises(DomainError) as refused:
+        service.drafting.check_draft(coordinator(service), past)
+    assert refused.value.code is ErrorCode.DEADLINE_IN_PAST
+    with pytest.raises(DomainError) as outsider:
+        service.drafting.check_draft(service.actor("USOMEONE"), stk_2023_137())
+    assert outsider.value.code is ErrorCode.NOT_COORDINATOR

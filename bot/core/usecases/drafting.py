@@ -38,6 +38,16 @@ class DraftingUseCases(UseCase):
             self._record(repo, remiss, audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now))
             return remiss
 
+    def check_draft(self, actor: Actor, data: RemissInput) -> Remiss:
+        """The remiss `create_draft(actor, data)` would store, checked by the same rules, without storing it: the
+        form's check before its preview (each refusal a DomainError naming its field)."""
+        self._require_coordinator(actor)
+        with self.store.read() as repo:
+            checked, _ = self._checked_draft(
+                repo, data, data.case_number, (actor.user_id,), created_by=actor.user_id, created_at=self.now()
+            )
+        return checked
+
     def update_draft(self, actor: Actor, case_number: str, data: RemissInput) -> Remiss:
         """Change a draft before it is sent (same checks as creating it); the case number stays."""
         self._require_coordinator(actor)
