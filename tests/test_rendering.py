@@ -87,7 +87,7 @@ def test_a_part_label_message_or_template_that_does_not_exist_raises_never_rende
 
 def test_a_template_of_parts_is_never_rendered_whole_by_mistake() -> None:
     with pytest.raises(TypeError, match=r"Texts\.part"):
-        Texts().part("slack/create_form.j2", "deadline_hint")
+        Texts().render("slack/create_form.j2", part="deadline_hint")  # the old way: refused, never rendered whole
 
 
 def test_a_top_level_name_that_is_not_a_macro_is_no_part() -> None:
