@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class ErrorCode(StrEnum):
-    """Why something was refused. The Swedish wording lives in templates/messages/errors.j2."""
+    """Why something was refused. The Swedish wording lives in templates/messages.j2."""
 
     FIELD_REQUIRED = "field_required"
     FIELD_TOO_LONG = "field_too_long"

@@ -1,4 +1,4 @@
-"""The courier's protocol (handlers/courier.py): claim what to send, read what a message needs as it is now,
+"""The courier's protocol (handlers/outbound/courier.py): claim what to send, read what a message needs as it is now,
 and record what became of it; the same for each remiss's status message."""
 
 from __future__ import annotations
