@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -59,6 +59,7 @@ from handlers.answer_views import (
 from handlers.blocks import Block, acting_user
 from handlers.context import HandlerContext
 from handlers.errors import error_text, handle_error, tell_user
+from handlers.listening import Reply, close, on_action, on_view, refuse
 from handlers.remiss_blocks import remiss_message
 from handlers.richtext import to_plain_text
 
@@ -334,7 +335,23 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
     refresh_remiss_message(ctx, client, action.place, row)
 
 
-def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], ack: Ack, client: WebClient) -> None:
+def open_form(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    """Svara, after its ack: the light modal opens at once, then the form replaces it (on ctx.forms).
+
+    The light modal opens here, in the listener: at 200 clicks a form thread was free only after the trigger's
+    three seconds (bench/bench_ack.py), and those forms never opened. Reading and building the form while
+    views.open travels was measured (issue 11): its work then fell among the burst's acks, whose p99 rose,
+    and the forms opened no sooner. So it waits for the modal.
+    """
+    try:
+        modal = open_loading_modal(ctx, body, client)
+    except Exception as error:
+        ctx.forms.submit(_not_opened, ctx, error, body, respond, client)
+        return
+    ctx.forms.submit(_filling, ctx, body, client, respond, modal)
+
+
+def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> Reply:
     """Skicka in: a new version of the recipient's response; a refusal stays in the form, by its field."""
     view = payload.view(body)
     place = FormPlace.decode(view.get("private_metadata"))
@@ -347,18 +364,19 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], ack: Ack, client
         content = for_submission(content_from_state(row.remiss, values, place, stored_files(row.recipient)))
         recipient = ctx.service.answering.submit(actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:
-        ack(response_action="errors", errors=form_errors(ctx.texts, error, content, view))
-        return
+        return refuse(form_errors(ctx.texts, error, content, view))
     except StoreUnavailable as error:
         # The database didn't answer: keep the form open with everything typed, and say so.
         log.warning("Answer not stored, the database is unavailable: %s", error)
         unavailable = DomainError(ErrorCode.STORE_UNAVAILABLE, field="answers")
-        ack(response_action="errors", errors=form_errors(ctx.texts, unavailable, content, view))
-        return
-    ack()
+        return refuse(form_errors(ctx.texts, unavailable, content, view))
     # The recipient as _act just stored it; the message refresh is best effort, off the listener thread.
     updated = replace(row, recipient=recipient, status=recipient.status(row.today))
-    ctx.background.submit(_logged, refresh_remiss_message, ctx, client, place, updated)
+
+    def refresh() -> None:
+        ctx.background.submit(_logged, refresh_remiss_message, ctx, client, place, updated)
+
+    return close(refresh)
 
 
 def _logged(work: Callable[..., object], *args: object) -> None:
@@ -397,54 +415,13 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
         log.warning("Remiss message %s/%s not updated: %s", channel, ts, error.response.get("error"))
 
 
-def _telling(
-    ctx: HandlerContext,
-    work: Callable[[HandlerContext, Mapping[str, Any], WebClient], None],
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-) -> None:
-    """Form work after the ack, off Bolt's threads: a refusal or a failure is told, as Bolt's handler would."""
-    try:
-        work(ctx, body, client)
-    except Exception as error:
-        handle_error(ctx, error, body, respond, client)
-
-
 def register(app: App, ctx: HandlerContext) -> None:
-    """Listeners for the answer form."""
+    """Listeners for the answer form, through the one ack-then-work path (handlers/listening.py)."""
     # The form is built after the ack on ctx.forms, not on Bolt's listener threads: 50 officials pressing
     # Svara at once kept every listener thread busy with forms, and later clicks waited up to 300 ms for a
     # thread to be acknowledged on (bench/bench_ack.py --diagnose). Queued there, forms open in click order.
-    forms = ctx.forms
-
-    @app.action(ids.ANSWER)
-    def _answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        # The light modal opens here, at once: at 200 clicks a form thread was free only after the trigger's
-        # three seconds (bench/bench_ack.py), and those forms never opened. The form then replaces it.
-        # Nothing is raised to Bolt: Bolt 1.30 loses an ack() when the listener raises within ~10 ms of it
-        # (thread_runner resets ack.response), and Slack then sees no answer.
-        # Reading and building the form while views.open travels was measured (issue 11): its work then fell
-        # among the burst's acks, whose p99 rose, and the forms opened no sooner. So it waits for the modal.
-        try:
-            modal = open_loading_modal(ctx, body, client)
-        except Exception as error:
-            forms.submit(_not_opened, ctx, error, body, respond, client)
-            return
-        forms.submit(_filling, ctx, body, client, respond, modal)
-
-    @app.action(KIND)
-    def _kind(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        forms.submit(_telling, ctx, change_kind, body, client, respond)
-
-    @app.action(SAVE_DRAFT)
-    def _save_draft(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        # Saving a draft is no one's wait: it queues behind other post-ack work, and the form says when done.
-        ctx.background.submit(_telling, ctx, save_draft, body, client, respond)
-
-    @app.view(ids.ANSWER_VIEW)
-    def _submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        submit_answer(ctx, body, ack, client)
+    on_action(app, ctx, ids.ANSWER, lambda body, client, respond: open_form(ctx, body, client, respond))
+    on_action(app, ctx, KIND, lambda body, client, _: change_kind(ctx, body, client), executor=ctx.forms)
+    # Saving a draft is no one's wait: it queues behind other post-ack work, and the form says when done.
+    on_action(app, ctx, SAVE_DRAFT, lambda body, client, _: save_draft(ctx, body, client), executor=ctx.background)
+    on_view(app, ctx, ids.ANSWER_VIEW, lambda body, _view, client: submit_answer(ctx, body, client))

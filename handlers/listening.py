@@ -10,6 +10,7 @@ the ack carries the reply's response, and the reply's follow-up work takes the s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,20 +64,29 @@ def ack_then(
     response: Mapping[str, Any] | None = None,
     respond: Respond | None = None,
     client: WebClient | None = None,
+    executor: Executor | None = None,
 ) -> None:
     """The path of every listener: ack at once (with `response` for a submission; Bolt acks an event itself,
-    then `ack` is None), then `work` through after_ack, so a refusal or failure is told, never raised."""
+    then `ack` is None), then `work` through after_ack, so a refusal or failure is told, never raised.
+    `executor`: the work queues there instead of holding Bolt's listener thread (the answer form's threads,
+    or the one thread of best-effort work; see HandlerContext)."""
     if ack is not None:
         ack(**(response or {}))
-    if work is not None:
+    if work is None:
+        return
+    if executor is None:
         after_ack(ctx, body, respond, work, client=client)
+    else:
+        executor.submit(after_ack, ctx, body, respond, work, client=client)
 
 
-def on_action(app: App, ctx: HandlerContext, action_id: str, work: ActionWork) -> None:
-    """A block action (a button, a select, a date picker)."""
+def on_action(
+    app: App, ctx: HandlerContext, action_id: str, work: ActionWork, *, executor: Executor | None = None
+) -> None:
+    """A block action (a button, a select, a date picker); `executor` as in ack_then."""
 
     def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack_then(ctx, ack, body, lambda: work(body, client, respond), respond=respond, client=client)
+        ack_then(ctx, ack, body, lambda: work(body, client, respond), respond=respond, client=client, executor=executor)
 
     app.action(action_id)(listener)
 

@@ -47,6 +47,10 @@ class Played:
         return f"sqlite:///{self.directory / 'remissbot.db'}"
 
 
+# One worker plays the demo once for every test here (scripts/test runs pytest with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
+
+
 @pytest.fixture(scope="module")
 def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
     """The demo, run once for all the tests here (it takes a few seconds)."""
