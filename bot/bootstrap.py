@@ -125,20 +125,24 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     # The client carries the token; Bolt copies its settings into the client each listener gets. Bolt's
     # default pool has 5 threads and an ack waits for a free one: with waitress's 8 request threads and
     # slow work after acks, clicks queued for seconds (bench/bench_ack.py).
-    listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="remissbot-listener")
+    # Bolt runs each listener in the request's own thread (process_before_response): the listener acks and queues
+    # its work on `work` (handlers/listening.py), so the response leaves as soon as the ack is made. Otherwise Bolt
+    # hands the listener to a pool and the request thread polls for the ack every 10 ms (bench/bench_ack.py).
+    work = ThreadPoolExecutor(max_workers=32, thread_name_prefix="remissbot-work")
     # Best-effort work after an ack (see HandlerContext): one thread, so it queues rather than competes.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="remissbot-after")
     forms = ThreadPoolExecutor(max_workers=FORM_THREADS, thread_name_prefix="remissbot-forms")
-    # Shut down with the core, forms first: a form finishing meanwhile may still queue background work.
-    core.executors += [listeners, forms, background]
+    # Shut down with the core, in this order: work may open forms, and a form finishing may queue background work.
+    core.executors += [work, forms, background]
     # Named, so Bolt does not name it after its caller with inspect.stack() (reads the source of every frame:
     # a tenth of a second or more per app, which the tests and the demo build hundreds of times).
-    app = App(name="remissbot", signing_secret=signing_secret, client=client, listener_executor=listeners)
+    app = App(name="remissbot", signing_secret=signing_secret, client=client, process_before_response=True)
     context = HandlerContext(
         service=core.service,
         texts=core.texts,
         background=background,
         forms=forms,
+        work=work,
         slack_api_url=core.settings.slack_api_url,
     )
     register(app, context)

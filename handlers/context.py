@@ -52,6 +52,9 @@ class HandlerContext:
     forms: Executor = field(
         default_factory=lambda: ThreadPoolExecutor(FORM_THREADS, thread_name_prefix="remissbot-forms")
     )
+    # Every listener's work after its ack (handlers/listening.py): Bolt runs the listener itself in the request's
+    # thread (process_before_response), which acks and queues the work here, so the ack leaves at once.
+    work: Executor = field(default_factory=lambda: ThreadPoolExecutor(32, thread_name_prefix="remissbot-work"))
     # SLACK_API_URL as configured: the loopback Slack in tests and the demo, None in production. Only then may its
     # host get the bot token for a file; the client's base URL (https://slack.com/api/ by default) never does.
     slack_api_url: str | None = None

@@ -68,16 +68,13 @@ def ack_then(
 ) -> None:
     """The path of every listener: ack at once (with `response` for a submission; Bolt acks an event itself,
     then `ack` is None), then `work` through after_ack, so a refusal or failure is told, never raised.
-    `executor`: the work queues there instead of holding Bolt's listener thread (the answer form's threads,
-    or the one thread of best-effort work; see HandlerContext)."""
+    The work queues on `executor` (the answer form's threads, the one thread of best-effort work) or on ctx.work:
+    Bolt runs the listener in the request's thread, and the response leaves once the listener returns."""
     if ack is not None:
         ack(**(response or {}))
     if work is None:
         return
-    if executor is None:
-        after_ack(ctx, body, respond, work, client=client)
-    else:
-        executor.submit(after_ack, ctx, body, respond, work, client=client)
+    (executor or ctx.work).submit(after_ack, ctx, body, respond, work, client=client)
 
 
 def on_action(
