@@ -71,6 +71,7 @@ from devtools.sandbox.driver import AppResponse, HttpTransport, SlackDriver, Tra
 from devtools.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox  # noqa: E402
 from handlers import answer, ids  # noqa: E402
+from tests.conftest import postgres_schema, sqlite_file_url  # noqa: E402 - the tests' throwaway databases
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -648,22 +649,6 @@ def _run_together(jobs: Sequence[Callable[[], None]]) -> None:
         raise errors[0]
 
 
-# -- databases -----------------------------------------------------------------------------------------------
-@contextmanager
-def sqlite_url() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as directory:
-        yield f"sqlite:///{Path(directory) / 'bench.db'}"
-
-
-@contextmanager
-def postgres_url(server_url: str) -> Iterator[str]:
-    """A fresh schema of our own, dropped afterwards: the same throwaway schema the tests use."""
-    from tests.conftest import postgres_schema
-
-    with postgres_schema(server_url) as url:
-        yield url
-
-
 # -- figures -------------------------------------------------------------------------------------------------
 def percentile(values: Sequence[float], p: float) -> float:
     """Linear interpolation between closest ranks (numpy's default)."""
@@ -846,11 +831,13 @@ def main() -> None:
     print("  open, draft: block actions; Bolt acks before the listener works, so this is Bolt's path only")
     print("  submit: view_submission; the ack is the response, so this includes the domain work and the transaction")
     if args.database in ("sqlite", "both"):
-        bench("sqlite", sqlite_url, args.officials, args.runs, diagnose=args.diagnose, separate=args.separate_process)
+        bench(
+            "sqlite", sqlite_file_url, args.officials, args.runs, diagnose=args.diagnose, separate=args.separate_process
+        )
     if args.database in ("postgres", "both"):
         bench(
             "postgres",
-            lambda: postgres_url(args.postgres_url),
+            lambda: postgres_schema(args.postgres_url),
             args.officials,
             args.runs,
             diagnose=args.diagnose,

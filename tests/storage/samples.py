@@ -10,13 +10,13 @@ from bot.core.domain.remiss import (
     Attachment,
     DocumentLink,
     Position,
-    QuestionKind,
     Recipient,
     Remiss,
     ResponseContent,
     ResponseKind,
 )
 from bot.core.ports.store import Transaction
+from tests.domain.samples import QUESTIONS
 
 NOW = datetime(2023, 10, 2, 8, 30, tzinfo=UTC)
 TODAY = date(2023, 10, 2)
@@ -61,12 +61,7 @@ def remiss(case_number: str = CASE, *, deadline: date = DEADLINE) -> Remiss:
         sender_key=SENDER.key,
         coordinators=(COORDINATOR, "U0COORD02"),
         contact="Mia Idestrom",
-        questions=[
-            ("Hur ser ni på förslaget?", QuestionKind.FREE_TEXT),
-            ("Vilka resurser behövs?", QuestionKind.FREE_TEXT),
-            ("Finns det risker?", QuestionKind.FREE_TEXT),
-            ("Vilken nämnd eller vilket bolag bör samordna?", QuestionKind.ORGANISATION_CHOICE),
-        ],
+        questions=QUESTIONS,
         deadline=deadline,
         created_by=COORDINATOR,
         created_at=NOW,
