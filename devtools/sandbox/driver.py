@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
 from types import TracebackType
@@ -18,7 +17,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_sdk.signature import SignatureVerifier
 
-from devtools.sandbox.fake_slack import FakeSlack
+from devtools.sandbox.fake_slack import FakeSlack, serve_in_background, stop_serving
+from devtools.sandbox.screen import nested
 from devtools.sandbox.workspace import JSON, Message, SlackError, View
 
 if TYPE_CHECKING:
@@ -397,14 +397,12 @@ class BoltHttpServer:
         if self._server is None:
             handler = SlackRequestHandler(self._app, self._path)
             self._server = make_server("127.0.0.1", 0, handler, _ThreadingWSGIServer, _QuietHandler)
-            threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+            serve_in_background(self._server)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        stop_serving(self._server)
+        self._server = None
 
     @property
     def url(self) -> str:
@@ -437,20 +435,10 @@ def _blocks_of(shown: Message | View) -> list[Any]:
 def _find_element(blocks: Iterable[Any], action_id: str) -> tuple[str, JSON]:
     """The block_id and element with `action_id` in `blocks`, or ("", {}) when none has it."""
     for block in blocks:
-        for element in _dicts(block):
+        for element in nested(block):
             if element.get("action_id") == action_id:
                 return str(block.get("block_id", "")), element
     return "", {}
-
-
-def _dicts(node: Any) -> Iterator[JSON]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _dicts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _dicts(item)
 
 
 def _parsed(body: str, headers: Mapping[str, str]) -> JSON:

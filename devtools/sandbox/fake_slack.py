@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import BaseServer
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
@@ -79,6 +80,18 @@ class _Reply:
         return dict(json.loads(text)) if self.content_type.startswith("application/json") else text
 
 
+def serve_in_background(server: BaseServer) -> None:
+    """Serve from a daemon thread. A short poll interval keeps a stop quick; tests start and stop many servers."""
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+
+
+def stop_serving(server: BaseServer | None) -> None:
+    """Stop a server started by serve_in_background and free its port (nothing when there is none)."""
+    if server is not None:
+        server.shutdown()
+        server.server_close()
+
+
 class FakeSlack(Workspace):
     """Slack's Web API on 127.0.0.1: seed a workspace, point a `WebClient` at `.url`, read what happened."""
 
@@ -105,15 +118,12 @@ class FakeSlack(Workspace):
         """Serve on 127.0.0.1 from a daemon thread."""
         if self._server is None:
             self._server = _Server(self, self._port)
-            # A short poll interval keeps stop() quick; tests start and stop many fakes.
-            threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+            serve_in_background(self._server)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        stop_serving(self._server)
+        self._server = None
 
     def __enter__(self) -> Self:
         return self.start()
