@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,6 +66,8 @@ from bot.bootstrap import SLACK_EVENTS_PATH, HttpServer, build_wsgi_app  # noqa:
 from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
 from bot.core.domain.remiss import Position, QuestionKind  # noqa: E402
 from bot.core.usecases.results import RemissInput  # noqa: E402
+from devtools.demo.forms import answer_form_values, input_blocks, question_number  # noqa: E402
+from devtools.demo.scenario import FormAnswer  # noqa: E402
 from devtools.sandbox import Message, View  # noqa: E402
 from devtools.sandbox.driver import AppResponse, HttpTransport, SlackDriver, Transport  # noqa: E402
 from devtools.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
@@ -328,40 +330,18 @@ def answer_text(official: int, question: int) -> str:
     return "".join(parts)[: ANSWER_CHARS - 1] + "."
 
 
-def rich_text(text: str) -> dict[str, Any]:
-    return {
-        "type": "rich_text",
-        "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
-    }
-
-
 def form_state(view: View, official: int, meeting_date: str) -> dict[str, Any]:
     """`view.state.values` as Slack's client sends it for a filled-in form: every answer ~3,000 characters,
     tillstyrker everywhere, an yttrande with its meeting date and paragraph."""
-    values: dict[str, Any] = {}
-    for block in view.payload["blocks"]:
-        if block["type"] != "input":
-            continue
-        block_id, element = block["block_id"], block["element"]
-        kind = element["type"]
-        state: dict[str, Any] = {"type": kind}
-        if kind == "rich_text_input":
-            state["rich_text_value"] = rich_text(answer_text(official, int(block_id.removeprefix("answer_"))))
-        elif kind == "static_select":
-            chosen = [o for o in element["options"] if o["value"] == Position.TILLSTYRKER.value]
-            state["selected_option"] = chosen[0] if chosen else element.get("initial_option")
-        elif kind == "radio_buttons":
-            state["selected_option"] = element.get("initial_option")
-        elif kind == "datepicker":
-            state["selected_date"] = meeting_date
-        elif kind == "plain_text_input":
-            state["value"] = "§ 145" if block_id == answer.PARAGRAPH_BLOCK else "Förvaltningsdirektören"
-        elif kind == "checkboxes":
-            state["selected_options"] = element.get("initial_options", [])
-        elif kind == "file_input":
-            state["files"] = []
-        values[block_id] = {element["action_id"]: state}
-    return values
+    numbers = [question_number(b["block_id"]) for b in input_blocks(view) if b["block_id"].startswith("answer_")]
+    entered = FormAnswer(
+        answers={n: answer_text(official, n) for n in numbers},
+        positions=dict.fromkeys(numbers, Position.TILLSTYRKER),
+        meeting_date=date.fromisoformat(meeting_date),
+        paragraph="§ 145",
+        decided_by="Förvaltningsdirektören",
+    )
+    return answer_form_values(view, entered)
 
 
 def send_remiss(box: Sandbox, officials: int) -> None:

@@ -16,14 +16,14 @@ import pytest
 
 from bot.core.domain.extension import RequestState
 from bot.core.domain.reminders import ReminderState
-from bot.core.domain.remiss import Answer, AuditAction, ResponseContent, ResponseKind
+from bot.core.domain.remiss import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import ephemeral_after, shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, send_remiss
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, send_remiss, submit_delegation
 from tests.e2e.test_recipient_actions import buttons, open_modal
 
 NOT_COORDINATOR = "Det här kan bara stadskontorets remissamordnare göra. Be en samordnare om hjälp om du behöver det."
@@ -97,12 +97,6 @@ def bot_dm_count(box: Sandbox, user_id: str) -> int:
 
 def audit_count(box: Sandbox, action: AuditAction) -> int:
     return sum(1 for e in box.core.service.queries.audit_trail(CASE) if e.action is action)
-
-
-def answer_for_bertil(box: Sandbox) -> None:
-    service = box.core.service
-    content = ResponseContent(kind=ResponseKind.DELEGATION, answers=(Answer(1, "Ja."),), decided_by="Presidiet")
-    service.answering.submit(service.actor(BERTIL), CASE, OTHER_ORG, content)
 
 
 # -- asking ---------------------------------------------------------------------------------------------------------
@@ -374,7 +368,7 @@ def test_only_a_coordinator_may_decide_or_move_the_deadline(box: Sandbox) -> Non
 # -- the deadline for everyone --------------------------------------------------------------------------------------
 def test_moving_the_deadline_for_everyone_replans_and_tells_only_those_who_have_not_answered(box: Sandbox) -> None:
     send_remiss(box)
-    answer_for_bertil(box)
+    submit_delegation(box, BERTIL, OTHER_ORG)
     box.courier.drain()
     status = status_message(box)
     modal = open_modal(box, COORDINATOR, ids.CHANGE_DEADLINE, status)

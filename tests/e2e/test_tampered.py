@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-from bot.core.domain.remiss import RecipientStatus
+from bot.core.domain.remiss import RecipientStatus, ResponseContent
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
@@ -52,6 +52,13 @@ def warnings_about_tampering(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 def status(box: Sandbox) -> RecipientStatus:
     return next(r.status for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
+
+
+def stored_response(box: Sandbox) -> ResponseContent:
+    """What Anna's organisation's current response holds, as stored."""
+    recipient = next(r.recipient for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
+    assert recipient.current_response is not None
+    return recipient.current_response.content
 
 
 def open_modal(box: Sandbox, action_id: str, dm: Message) -> None:
@@ -185,9 +192,7 @@ def test_a_decline_reason_with_a_lone_surrogate_is_stored_with_a_replacement_cha
     response = box.driver.view_submission(ANNA, reason("Ingen tid \ud800 i höst"))
     assert (response.status, response.json()) == (200, None)
     assert status(box) is RecipientStatus.DECLINED
-    recipient = next(r.recipient for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
-    assert recipient.current_response is not None
-    assert recipient.current_response.content.decline_reason == "Ingen tid \ufffd i höst"
+    assert stored_response(box).decline_reason == "Ingen tid \ufffd i höst"
     assert problems(caplog) == []
 
 
@@ -208,10 +213,8 @@ def test_an_answer_in_the_form_with_a_lone_surrogate_is_stored_with_a_replacemen
     }
     response = box.driver.view_submission(ANNA, values)
     assert (response.status, response.json()) == (200, None)
-    recipient = next(r.recipient for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
-    assert recipient.current_response is not None
-    assert recipient.current_response.content.answers[0].text == "Ja \ufffd tack"
-    assert recipient.current_response.content.decided_by == "Presidiet \ufffd"
+    assert stored_response(box).answers[0].text == "Ja \ufffd tack"
+    assert stored_response(box).decided_by == "Presidiet \ufffd"
     assert problems(caplog) == []
 
 
@@ -238,9 +241,7 @@ def test_a_nul_character_in_a_chat_answer_or_a_reason_is_dropped_and_the_rest_st
     open_modal(box, ids.DECLINE, dm)
     response = box.driver.view_submission(ANNA, reason("Ingen\x00 tid"))
     assert (response.status, response.json()) == (200, None)
-    recipient = next(r.recipient for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == ORG)
-    assert recipient.current_response is not None
-    assert recipient.current_response.content.decline_reason == "Ingen tid"
+    assert stored_response(box).decline_reason == "Ingen tid"
     assert problems(caplog) == []
 
 

@@ -266,38 +266,29 @@ class _Builder:
     def _declined_and_missing(self) -> None:
         s, w = self.s, self.w
         self.heading(w("section_declined_missing"), 1)
-        self.heading(w("declined_heading"), 2)
-        if s.declined:
-            self.table(
-                w("declined_caption"),
-                [
-                    _Column(w("declined_column", "organisation"), 5.0),
-                    _Column(w("declined_column", "date"), 3.2),
-                    _Column(w("declined_column", "reason"), TEXT_WIDTH_CM - 8.2),
-                ],
-                [
-                    [d.organisation.name, self._date(d.declined_at), one_line(d.reason) or w("no_reason")]
-                    for d in s.declined
-                ],
-            )
-        else:
-            self.paragraph(w("none_declined"))
-        self.heading(w("missing_heading"), 2)
-        if s.missing:
-            self.table(
-                w("missing_caption"),
-                [
-                    _Column(w("missing_column", "organisation"), 6.0),
-                    _Column(w("missing_column", "deadline"), 3.6),
-                    _Column(w("missing_column", "state"), TEXT_WIDTH_CM - 9.6),
-                ],
-                [
-                    [m.organisation.name, self._date(m.deadline), w("missing_state", m.overdue, m.withdrawn_version)]
-                    for m in s.missing
-                ],
-            )
-        else:
-            self.paragraph(w("none_missing"))
+        declined = [
+            [d.organisation.name, self._date(d.declined_at), one_line(d.reason) or w("no_reason")] for d in s.declined
+        ]
+        self._table_or_none("declined", [("organisation", 5.0), ("date", 3.2)], "reason", declined)
+        missing = [
+            [m.organisation.name, self._date(m.deadline), w("missing_state", m.overdue, m.withdrawn_version)]
+            for m in s.missing
+        ]
+        self._table_or_none("missing", [("organisation", 6.0), ("deadline", 3.6)], "state", missing)
+
+    def _table_or_none(
+        self, name: str, fixed: Sequence[tuple[str, float]], last: str, rows: Sequence[Sequence[str]]
+    ) -> None:
+        """Under the heading `{name}_heading`: a table of `rows` (columns `fixed` wide, and `last` taking the
+        rest of the text width), or the sentence `none_{name}` when there are none."""
+        w = self.w
+        self.heading(w(f"{name}_heading"), 2)
+        if not rows:
+            self.paragraph(w(f"none_{name}"))
+            return
+        columns = [_Column(w(f"{name}_column", key), width) for key, width in fixed]
+        columns.append(_Column(w(f"{name}_column", last), TEXT_WIDTH_CM - sum(width for _, width in fixed)))
+        self.table(w(f"{name}_caption"), columns, rows)
 
     def _annex(self) -> None:
         w = self.w
