@@ -9,15 +9,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from http.server import HTTPServer
 from socketserver import ThreadingMixIn
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_sdk.signature import SignatureVerifier
 
-from devtools.sandbox.fake_slack import FakeSlack, serve_in_background, stop_serving
+from devtools.sandbox.fake_slack import FakeSlack, Served
 from devtools.sandbox.screen import nested
 from devtools.sandbox.workspace import JSON, Message, SlackError, View
 
@@ -384,39 +384,21 @@ class SlackDriver:
         return f"{self._clock():.6f}"
 
 
-class BoltHttpServer:
+class BoltHttpServer(Served):
     """A Bolt app served over real HTTP on 127.0.0.1 from a daemon thread, as in HTTP mode."""
 
     def __init__(self, app: App, *, path: str = "/slack/events") -> None:
         self._app, self._path = app, path
-        self._server: WSGIServer | None = None
 
-    def start(self) -> Self:
+    def _serve(self) -> HTTPServer:
         from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-        if self._server is None:
-            handler = SlackRequestHandler(self._app, self._path)
-            self._server = make_server("127.0.0.1", 0, handler, _ThreadingWSGIServer, _QuietHandler)
-            serve_in_background(self._server)
-        return self
-
-    def stop(self) -> None:
-        stop_serving(self._server)
-        self._server = None
+        handler = SlackRequestHandler(self._app, self._path)
+        return make_server("127.0.0.1", 0, handler, _ThreadingWSGIServer, _QuietHandler)
 
     @property
     def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("BoltHttpServer is not started")
-        return f"http://127.0.0.1:{self._server.server_port}{self._path}"
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+        return f"http://127.0.0.1:{self.port}{self._path}"
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

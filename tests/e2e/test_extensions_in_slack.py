@@ -60,6 +60,12 @@ def ask(
     box.courier.drain()
 
 
+def asked(box: Sandbox) -> Message:
+    """The remiss sent and Anna's request for anstånd asked: the request's message in the status thread."""
+    ask(box, send_remiss(box))
+    return request_message(box)
+
+
 def status_message(box: Sandbox) -> Message:
     return next(m for m in box.fake.messages_in(COORDINATOR) if m.thread_ts is None and m.user is None)
 
@@ -259,9 +265,7 @@ def test_a_date_that_is_not_understood_or_not_later_is_refused_next_to_the_field
 
 # -- deciding -------------------------------------------------------------------------------------------------------
 def test_the_coordinator_grants_another_date_than_the_one_asked_for(box: Sandbox) -> None:
-    dm = send_remiss(box)
-    ask(box, dm)
-    request = request_message(box)
+    request = asked(box)
     modal = open_modal(box, COORDINATOR, ids.GRANT_OTHER_DATE, request)
     assert (modal["callback_id"], modal["title"]["text"], modal["submit"]["text"]) == (
         ids.GRANT_OTHER_DATE_VIEW,
@@ -300,9 +304,7 @@ def test_the_coordinator_grants_another_date_than_the_one_asked_for(box: Sandbox
 
 
 def test_a_refusal_with_a_note_keeps_the_deadline_and_tells_the_official_why(box: Sandbox) -> None:
-    dm = send_remiss(box)
-    ask(box, dm)
-    request = request_message(box)
+    request = asked(box)
     modal = open_modal(box, COORDINATOR, ids.REFUSE_EXTENSION, request)
     assert (modal["title"]["text"], modal["submit"]["text"]) == ("Avslå anstånd", "Avslå")
     assert "Svarsdatum förblir torsdag 30 november 2023." in modal["blocks"][0]["text"]["text"]
@@ -334,9 +336,7 @@ def test_a_refusal_with_a_note_keeps_the_deadline_and_tells_the_official_why(box
 
 
 def test_a_second_click_on_a_decided_request_changes_nothing_and_says_who_decided(box: Sandbox) -> None:
-    dm = send_remiss(box)
-    ask(box, dm)
-    request = request_message(box)
+    request = asked(box)
     stale = copy.deepcopy(request)  # the message as a second click (or a colleague's screen) still shows it
     box.driver.block_action(COORDINATOR, ids.GRANT_EXTENSION, message=request)
     box.fake.wait_for(lambda: buttons(request) == [])
@@ -351,9 +351,7 @@ def test_a_second_click_on_a_decided_request_changes_nothing_and_says_who_decide
 
 
 def test_only_a_coordinator_may_decide_or_move_the_deadline(box: Sandbox) -> None:
-    dm = send_remiss(box)
-    ask(box, dm)
-    request = request_message(box)
+    request = asked(box)
     for count, action_id in enumerate(DECISIONS):
         assert box.driver.block_action(BERTIL, action_id, message=request).status == 200
         assert ephemeral_after(box.fake, count) == NOT_COORDINATOR

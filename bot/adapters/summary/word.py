@@ -150,11 +150,7 @@ class _Builder:
         for name, value in facts:
             self.labelled(w("fact_label", name), value)
         if s.documents:
-            p = self.labelled(w("fact_label", "documents"), "")
-            for i, document in enumerate(s.documents):
-                if i:
-                    _add_text(p._p, ", ")
-                self.link(p, one_line(document.title), document.url)
+            self.labelled_links(w("fact_label", "documents"), [(d.title, d.url) for d in s.documents])
 
         self.heading(w("questions_heading"), 2)
         for q in s.questions:
@@ -315,11 +311,7 @@ class _Builder:
         self.labelled(w("annex_label", "submitted"), submitted)
         self.labelled(w("annex_label", "author"), one_line(entry.author))
         if entry.attachments:
-            p = self.labelled(w("annex_label", "attachments"), "")
-            for i, attachment in enumerate(entry.attachments):
-                if i:
-                    _add_text(p._p, ", ")
-                self.link(p, one_line(attachment.name), attachment.url)
+            self.labelled_links(w("annex_label", "attachments"), [(a.name, a.url) for a in entry.attachments])
         self.labelled(w("annex_label", "history"), "")
         for v in entry.history:
             line = w("version_line", v.version, v.submitted_at, one_line(v.author), v.kind.value, v.changed_questions)
@@ -371,6 +363,14 @@ class _Builder:
         """User text as written: a paragraph per paragraph, its line breaks and tabs kept."""
         for p in paragraphs(text):
             self.paragraph(p)
+
+    def labelled_links(self, label: str, links: Sequence[tuple[str, str]]) -> None:
+        """`label`, then each (text, url) as a link, separated by commas."""
+        p = self.labelled(label, "")
+        for i, (text, url) in enumerate(links):
+            if i:
+                _add_text(p._p, ", ")
+            self.link(p, one_line(text), url)
 
     def link(self, paragraph: Paragraph, text: str, url: str) -> None:
         """A clickable link for http(s) addresses; anything else stays text."""
