@@ -45,7 +45,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -74,6 +73,7 @@ from devtools.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox  # noqa: E402
 from handlers import answer, ids  # noqa: E402
 from tests.conftest import postgres_schema, sqlite_file_url  # noqa: E402 - the tests' throwaway databases
+from tests.e2e.servers import wait_until_healthy  # noqa: E402
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -481,7 +481,7 @@ def _own_processes(box: Sandbox, database_url: str, replicas: int) -> Iterator[l
             process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
             servers.append((f"http://127.0.0.1:{port}", process, errors))
         for base, process, errors in servers:
-            _wait_until_healthy(base, process, errors)
+            wait_until_healthy(base, process, errors)
         yield [(base + SLACK_EVENTS_PATH, process.pid) for base, process, _ in servers]
     finally:
         for _, process, _ in servers:
@@ -489,21 +489,6 @@ def _own_processes(box: Sandbox, database_url: str, replicas: int) -> Iterator[l
         for _, process, errors in servers:
             process.wait(timeout=30)
             errors.close()
-
-
-def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], errors: Any) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                errors.seek(0)
-                said = errors.read().decode(errors="replace")[-2000:]
-                raise RuntimeError(f"remissbot serve did not start:\n{said}") from None
-            time.sleep(0.2)
 
 
 def _cpu_seconds(pids: Iterable[int]) -> float | None:
