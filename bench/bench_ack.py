@@ -45,12 +45,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,11 +65,15 @@ from bot.bootstrap import SLACK_EVENTS_PATH, HttpServer, build_wsgi_app  # noqa:
 from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
 from bot.core.domain.remiss import Position, QuestionKind  # noqa: E402
 from bot.core.usecases.results import RemissInput  # noqa: E402
+from devtools.demo.forms import answer_form_values, input_blocks, question_number  # noqa: E402
+from devtools.demo.scenario import FormAnswer  # noqa: E402
 from devtools.sandbox import Message, View  # noqa: E402
 from devtools.sandbox.driver import AppResponse, HttpTransport, SlackDriver, Transport  # noqa: E402
 from devtools.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox  # noqa: E402
 from handlers import answer, ids  # noqa: E402
+from tests.conftest import postgres_schema, sqlite_file_url  # noqa: E402 - the tests' throwaway databases
+from tests.e2e.servers import wait_until_healthy  # noqa: E402
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -327,40 +330,18 @@ def answer_text(official: int, question: int) -> str:
     return "".join(parts)[: ANSWER_CHARS - 1] + "."
 
 
-def rich_text(text: str) -> dict[str, Any]:
-    return {
-        "type": "rich_text",
-        "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
-    }
-
-
 def form_state(view: View, official: int, meeting_date: str) -> dict[str, Any]:
     """`view.state.values` as Slack's client sends it for a filled-in form: every answer ~3,000 characters,
     tillstyrker everywhere, an yttrande with its meeting date and paragraph."""
-    values: dict[str, Any] = {}
-    for block in view.payload["blocks"]:
-        if block["type"] != "input":
-            continue
-        block_id, element = block["block_id"], block["element"]
-        kind = element["type"]
-        state: dict[str, Any] = {"type": kind}
-        if kind == "rich_text_input":
-            state["rich_text_value"] = rich_text(answer_text(official, int(block_id.removeprefix("answer_"))))
-        elif kind == "static_select":
-            chosen = [o for o in element["options"] if o["value"] == Position.TILLSTYRKER.value]
-            state["selected_option"] = chosen[0] if chosen else element.get("initial_option")
-        elif kind == "radio_buttons":
-            state["selected_option"] = element.get("initial_option")
-        elif kind == "datepicker":
-            state["selected_date"] = meeting_date
-        elif kind == "plain_text_input":
-            state["value"] = "§ 145" if block_id == answer.PARAGRAPH_BLOCK else "Förvaltningsdirektören"
-        elif kind == "checkboxes":
-            state["selected_options"] = element.get("initial_options", [])
-        elif kind == "file_input":
-            state["files"] = []
-        values[block_id] = {element["action_id"]: state}
-    return values
+    numbers = [question_number(b["block_id"]) for b in input_blocks(view) if b["block_id"].startswith("answer_")]
+    entered = FormAnswer(
+        answers={n: answer_text(official, n) for n in numbers},
+        positions=dict.fromkeys(numbers, Position.TILLSTYRKER),
+        meeting_date=date.fromisoformat(meeting_date),
+        paragraph="§ 145",
+        decided_by="Förvaltningsdirektören",
+    )
+    return answer_form_values(view, entered)
 
 
 def send_remiss(box: Sandbox, officials: int) -> None:
@@ -500,7 +481,7 @@ def _own_processes(box: Sandbox, database_url: str, replicas: int) -> Iterator[l
             process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
             servers.append((f"http://127.0.0.1:{port}", process, errors))
         for base, process, errors in servers:
-            _wait_until_healthy(base, process, errors)
+            wait_until_healthy(base, process, errors)
         yield [(base + SLACK_EVENTS_PATH, process.pid) for base, process, _ in servers]
     finally:
         for _, process, _ in servers:
@@ -508,21 +489,6 @@ def _own_processes(box: Sandbox, database_url: str, replicas: int) -> Iterator[l
         for _, process, errors in servers:
             process.wait(timeout=30)
             errors.close()
-
-
-def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], errors: Any) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                errors.seek(0)
-                said = errors.read().decode(errors="replace")[-2000:]
-                raise RuntimeError(f"remissbot serve did not start:\n{said}") from None
-            time.sleep(0.2)
 
 
 def _cpu_seconds(pids: Iterable[int]) -> float | None:
@@ -646,22 +612,6 @@ def _run_together(jobs: Sequence[Callable[[], None]]) -> None:
         thread.join()
     if errors:
         raise errors[0]
-
-
-# -- databases -----------------------------------------------------------------------------------------------
-@contextmanager
-def sqlite_url() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as directory:
-        yield f"sqlite:///{Path(directory) / 'bench.db'}"
-
-
-@contextmanager
-def postgres_url(server_url: str) -> Iterator[str]:
-    """A fresh schema of our own, dropped afterwards: the same throwaway schema the tests use."""
-    from tests.conftest import postgres_schema
-
-    with postgres_schema(server_url) as url:
-        yield url
 
 
 # -- figures -------------------------------------------------------------------------------------------------
@@ -846,11 +796,13 @@ def main() -> None:
     print("  open, draft: block actions; Bolt acks before the listener works, so this is Bolt's path only")
     print("  submit: view_submission; the ack is the response, so this includes the domain work and the transaction")
     if args.database in ("sqlite", "both"):
-        bench("sqlite", sqlite_url, args.officials, args.runs, diagnose=args.diagnose, separate=args.separate_process)
+        bench(
+            "sqlite", sqlite_file_url, args.officials, args.runs, diagnose=args.diagnose, separate=args.separate_process
+        )
     if args.database in ("postgres", "both"):
         bench(
             "postgres",
-            lambda: postgres_url(args.postgres_url),
+            lambda: postgres_schema(args.postgres_url),
             args.officials,
             args.runs,
             diagnose=args.diagnose,

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +28,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from devtools.sandbox.fake_slack import FakeSlack  # noqa: E402
+from tests.e2e.servers import wait_until_healthy  # noqa: E402
 
 BLOCK = b"x" * (1024 * 1024)
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
@@ -63,19 +63,6 @@ def send(base: str, megabytes: int, *, chunked: bool) -> tuple[str, int]:
         except OSError as error:
             answer = f"(no answer: {error})"
     return answer, sent
-
-
-def wait_until_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("remissbot serve did not start") from None
-            time.sleep(0.2)
 
 
 def main() -> int:

@@ -24,13 +24,13 @@ from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noq
 from bot.core.domain.remiss import (  # noqa: E402
     Answer,
     Position,
-    QuestionKind,
     Recipient,
     Remiss,
     ResponseContent,
     ResponseKind,
 )
 from bot.core.domain.summary import Summary, compile_summary  # noqa: E402
+from tests.domain.samples import make_remiss  # noqa: E402
 
 SIZES = (200, 400)
 ANSWER_CHARS = 3_000
@@ -83,24 +83,7 @@ def build_round(size: int) -> Round:
         for i in range(size)
     )
     directory = Directory((Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING), *organisations))
-    remiss = Remiss.draft(
-        case_number="STK-2023-137",
-        title="Områdeslyft",
-        description="",
-        sender_key="stadskontoret",
-        coordinators=("UCOORD",),
-        contact="Mia Idestrom",
-        questions=[
-            ("Vilka processer passar in?", QuestionKind.FREE_TEXT),
-            ("Vilka områden är viktiga?", QuestionKind.FREE_TEXT),
-            ("Hur ser ni på modellen?", QuestionKind.FREE_TEXT),
-            ("Vilken nämnd eller vilket bolag bör samordna?", QuestionKind.ORGANISATION_CHOICE),
-        ],
-        deadline=DEADLINE,
-        created_by="UCOORD",
-        created_at=START,
-        today=START.date(),
-    )
+    remiss = make_remiss(created_at=START, today=START.date(), deadline=DEADLINE)
     remiss.mark_sent(START)
     recipients = []
     for i, org in enumerate(organisations):

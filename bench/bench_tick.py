@@ -22,10 +22,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -49,6 +48,7 @@ from bot.core.domain.remiss import QuestionKind, Recipient, Remiss, RemissStatus
 from bot.settings import load_settings  # noqa: E402
 from devtools.clocks import FakeClock  # noqa: E402
 from storage import tables as _declared  # noqa: E402, F401 - declares the tables on SQLModel.metadata
+from tests.conftest import postgres_schema, sqlite_file_url  # noqa: E402 - the tests' throwaway databases
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TODAY = date(2023, 11, 16)  # a Thursday
@@ -338,19 +338,6 @@ def explain(loaded: Loaded) -> None:
 
 
 # -- running it ----------------------------------------------------------------------------------------------
-@contextmanager
-def sqlite_url() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as directory:
-        yield f"sqlite:///{Path(directory) / 'bench.db'}"
-
-
-@contextmanager
-def postgres_url(server_url: str) -> Iterator[str]:
-    """A fresh schema of our own, dropped afterwards: the same throwaway schema the tests use."""
-    from tests.conftest import postgres_schema
-
-    with postgres_schema(server_url) as url:
-        yield url
 
 
 def measure(
@@ -436,9 +423,9 @@ def main() -> None:
         f"{NOW.astimezone(STOCKHOLM):%Y-%m-%d %H:%M:%S} Stockholm, {args.runs} runs"
     )
     if args.database in ("sqlite", "both"):
-        bench("sqlite", sqlite_url, args)
+        bench("sqlite", sqlite_file_url, args)
     if args.database in ("postgres", "both"):
-        bench("postgres", lambda: postgres_url(args.postgres_url), args)
+        bench("postgres", lambda: postgres_schema(args.postgres_url), args)
 
 
 if __name__ == "__main__":

@@ -279,16 +279,25 @@ class _FormAction:
             self.actor, self.place.ref.case_number, self.place.ref.organisation_key
         )
 
+    def entered(
+        self, ctx: HandlerContext, body: Mapping[str, Any], client: WebClient
+    ) -> tuple[AssignmentRow, ResponseContent] | None:
+        """The assignment and what the form holds; None, with the refusal shown, when the official may not act."""
+        try:
+            row = self.assignment(ctx)
+        except DomainError as error:
+            client.views_push(trigger_id=body["trigger_id"], view=refused_view(ctx.texts, error))
+            return None
+        return row, content_from_state(row.remiss, self.values, self.place, stored_files(row.recipient))
+
 
 def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
     """Another kind of answer was chosen: show the fields it needs, keeping everything entered."""
     action = _FormAction.read(ctx, body)
-    try:
-        row = action.assignment(ctx)
-    except DomainError as error:
-        client.views_push(trigger_id=body["trigger_id"], view=refused_view(ctx.texts, error))
+    entered = action.entered(ctx, body, client)
+    if entered is None:
         return
-    content = content_from_state(row.remiss, action.values, action.place, stored_files(row.recipient))
+    row, content = entered
     # The action names the new choice itself; the state sent with it should agree, but the action decides.
     content = replace(content, kind=_selected(payload.action(body), KINDS, content.kind))
     _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place))
@@ -311,12 +320,10 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
     """Spara utkast: store what the form holds as the draft and say when; the form stays open."""
     action = _FormAction.read(ctx, body)
     ref = action.place.ref
-    try:
-        row = action.assignment(ctx)
-    except DomainError as error:
-        client.views_push(trigger_id=body["trigger_id"], view=refused_view(ctx.texts, error))
+    entered = action.entered(ctx, body, client)
+    if entered is None:
         return
-    content = content_from_state(row.remiss, action.values, action.place, stored_files(row.recipient))
+    row, content = entered
     try:
         ctx.service.answering.save_draft(action.actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,13 @@ DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 # -- databases ---------------------------------------------------------------------------------------
+@contextmanager
+def sqlite_file_url() -> Iterator[str]:
+    """A SQLite database in a folder of its own, removed afterwards (the benches' throwaway database)."""
+    with tempfile.TemporaryDirectory() as directory:
+        yield f"sqlite:///{Path(directory) / 'bench.db'}"
+
+
 @contextmanager
 def postgres_schema(server_url: str) -> Iterator[str]:
     """A new schema with a random name (so parallel runs don't collide), dropped afterwards.

@@ -15,24 +15,7 @@ from bot.adapters.directory_file import (
 )
 from bot.adapters.rendering import Texts
 from bot.core.domain.organisation import OrgKind
-
-SEED_002_RECIPIENTS = [
-    "Tekniska nämnden",
-    "Miljönämnden",
-    "Funktionsstödsnämnden",
-    "Förskolenämnden",
-    "Grundskolenämnden",
-    "Gymnasie- och vuxenutbildningsnämnden",
-    "Hälsa-, vård- och omsorgsnämnden",
-    "Arbetsmarknads- och socialnämnden",
-    "Fritidsnämnden",
-    "Kulturnämnden",
-    "Servicenämnden",
-    "Stadsbyggnadsnämnden",
-    "MKB",
-    "Parkering Malmö",
-    "Parkeringsövervakning i Malmö AB",
-]
+from tests.importer.support import SEED_002_RECIPIENTS
 
 
 def test_the_shipped_directory_has_stadskontoret_and_the_fifteen_recipients_of_stk_2023_137() -> None:

@@ -42,20 +42,7 @@ class MemoryOutbox(MemoryPart):
         stored = self._state.outbox.get(message.key)
         if stored is None:
             raise ValueError(f"no outbox message with key {message.key!r} (was it enqueued?)")
-        self._state.outbox[message.key] = copied(
-            replace(
-                stored,
-                state=message.state,
-                attempts=message.attempts,
-                next_attempt_at=message.next_attempt_at,
-                channel_id=message.channel_id,
-                ts=message.ts,
-                sent_at=message.sent_at,
-                error=message.error,
-                uncertain=message.uncertain,
-                claimed_until=None,
-            )
-        )
+        self._state.outbox[message.key] = copied(replace(stored, **message.delivery_result()))
 
     def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
         """The sent message at this place in Slack (to know which remiss a DM thread is about)."""

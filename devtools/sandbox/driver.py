@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from http.server import HTTPServer
 from socketserver import ThreadingMixIn
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_sdk.signature import SignatureVerifier
 
-from devtools.sandbox.fake_slack import FakeSlack
+from devtools.sandbox.fake_slack import FakeSlack, Served
+from devtools.sandbox.screen import nested
 from devtools.sandbox.workspace import JSON, Message, SlackError, View
 
 if TYPE_CHECKING:
@@ -384,41 +384,21 @@ class SlackDriver:
         return f"{self._clock():.6f}"
 
 
-class BoltHttpServer:
+class BoltHttpServer(Served):
     """A Bolt app served over real HTTP on 127.0.0.1 from a daemon thread, as in HTTP mode."""
 
     def __init__(self, app: App, *, path: str = "/slack/events") -> None:
         self._app, self._path = app, path
-        self._server: WSGIServer | None = None
 
-    def start(self) -> Self:
+    def _serve(self) -> HTTPServer:
         from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-        if self._server is None:
-            handler = SlackRequestHandler(self._app, self._path)
-            self._server = make_server("127.0.0.1", 0, handler, _ThreadingWSGIServer, _QuietHandler)
-            threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        handler = SlackRequestHandler(self._app, self._path)
+        return make_server("127.0.0.1", 0, handler, _ThreadingWSGIServer, _QuietHandler)
 
     @property
     def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("BoltHttpServer is not started")
-        return f"http://127.0.0.1:{self._server.server_port}{self._path}"
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+        return f"http://127.0.0.1:{self.port}{self._path}"
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -437,20 +417,10 @@ def _blocks_of(shown: Message | View) -> list[Any]:
 def _find_element(blocks: Iterable[Any], action_id: str) -> tuple[str, JSON]:
     """The block_id and element with `action_id` in `blocks`, or ("", {}) when none has it."""
     for block in blocks:
-        for element in _dicts(block):
+        for element in nested(block):
             if element.get("action_id") == action_id:
                 return str(block.get("block_id", "")), element
     return "", {}
-
-
-def _dicts(node: Any) -> Iterator[JSON]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _dicts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _dicts(item)
 
 
 def _parsed(body: str, headers: Mapping[str, str]) -> JSON:

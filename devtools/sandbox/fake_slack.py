@@ -9,7 +9,8 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
+from socketserver import BaseServer
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
@@ -79,7 +80,53 @@ class _Reply:
         return dict(json.loads(text)) if self.content_type.startswith("application/json") else text
 
 
-class FakeSlack(Workspace):
+def serve_in_background(server: BaseServer) -> None:
+    """Serve from a daemon thread. A short poll interval keeps a stop quick; tests start and stop many servers."""
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+
+
+def stop_serving(server: BaseServer | None) -> None:
+    """Stop a server started by serve_in_background and free its port (nothing when there is none)."""
+    if server is not None:
+        server.shutdown()
+        server.server_close()
+
+
+class Served:
+    """An HTTP server on 127.0.0.1 served from a daemon thread: started (once) on entering a `with` block,
+    stopped on leaving it. Subclasses say which server (`_serve`)."""
+
+    _server: HTTPServer | None = None
+
+    def _serve(self) -> HTTPServer:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        if self._server is None:
+            self._server = self._serve()
+            serve_in_background(self._server)
+        return self
+
+    def stop(self) -> None:
+        stop_serving(self._server)
+        self._server = None
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError(f"{type(self).__name__} is not started")
+        return self._server.server_port
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+class FakeSlack(Workspace, Served):
     """Slack's Web API on 127.0.0.1: seed a workspace, point a `WebClient` at `.url`, read what happened."""
 
     def __init__(
@@ -93,7 +140,6 @@ class FakeSlack(Workspace):
     ) -> None:
         super().__init__(identity, clock=clock, epoch=epoch, scopes=scopes)
         self._port = port
-        self._server: _Server | None = None
         self._calls: list[Call] = []
         self._injections: list[_Injection] = []
         self._random_refusals: dict[str, tuple[float, int, random.Random]] = {}
@@ -101,34 +147,13 @@ class FakeSlack(Workspace):
         self._response_urls: set[str] = set()
         self._responses: list[ResponsePost] = []
 
-    def start(self) -> Self:
-        """Serve on 127.0.0.1 from a daemon thread."""
-        if self._server is None:
-            self._server = _Server(self, self._port)
-            # A short poll interval keeps stop() quick; tests start and stop many fakes.
-            threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+    def _serve(self) -> HTTPServer:
+        return _Server(self, self._port)
 
     @property
     def base_url(self) -> str:
         """The server's root, e.g. http://127.0.0.1:54321/."""
-        if self._server is None:
-            raise RuntimeError("FakeSlack is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+        return f"http://127.0.0.1:{self.port}/"
 
     @property
     def url(self) -> str:

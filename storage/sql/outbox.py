@@ -80,17 +80,7 @@ class SqlOutbox:
         statement = (
             update(OutboxMessageRow)
             .where(col(OutboxMessageRow.key) == message.key)
-            .values(
-                state=message.state.value,
-                attempts=message.attempts,
-                next_attempt_at=message.next_attempt_at,
-                channel_id=message.channel_id,
-                ts=message.ts,
-                sent_at=message.sent_at,
-                error=message.error,
-                uncertain=message.uncertain,
-                claimed_until=None,
-            )
+            .values({**message.delivery_result(), "state": message.state.value})
         )
         if self._session.exec(statement, execution_options=FRESH_UPDATE).rowcount == 0:
             # Messages are never deleted: an unknown key is a bug in the caller, not a race.

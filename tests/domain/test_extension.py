@@ -11,7 +11,7 @@ import pytest
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest, RequestState, ask_for_extension, new_request
 from bot.core.domain.remiss import AuditAction, Recipient, Remiss
-from tests.domain.test_remiss import DEADLINE, sent_remiss
+from tests.domain.samples import DEADLINE, sent_remiss
 
 ASKED_AT = datetime(2023, 11, 20, 9, 0, tzinfo=UTC)
 DECIDED_AT = datetime(2023, 11, 21, 10, 0, tzinfo=UTC)

@@ -63,20 +63,11 @@ def test_a_board_is_reminded_two_working_days_before_its_inlamningsdag() -> None
     from datetime import date
 
     from bot.core.domain.reminders import ReminderKind, plan_reminders
-    from bot.core.domain.remiss import QuestionKind, Recipient, Remiss
+    from bot.core.domain.remiss import QuestionKind, Recipient
+    from tests.domain.samples import make_remiss
 
-    remiss = Remiss.draft(
-        case_number="STK-2023-137",
-        title="Områdeslyft",
-        description="",
-        sender_key="stadskontoret",
-        coordinators=("UMIA",),
-        contact="",
-        questions=[("Fråga?", QuestionKind.FREE_TEXT)],
-        deadline=date(2023, 11, 30),
-        created_by="UMIA",
-        created_at=datetime(2023, 10, 2, 8, 0, tzinfo=UTC),
-        today=date(2023, 10, 2),
+    remiss = make_remiss(
+        coordinators=("UMIA",), contact="", questions=[("Fråga?", QuestionKind.FREE_TEXT)], created_by="UMIA"
     )
     recipient = Recipient(
         case_number=remiss.case_number,

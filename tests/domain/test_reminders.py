@@ -24,8 +24,9 @@ from bot.core.domain.reminders import (
     should_send,
     snooze_day,
 )
-from bot.core.domain.remiss import Answer, QuestionKind, Recipient, Remiss, ResponseContent, ResponseKind
+from bot.core.domain.remiss import Answer, Recipient, Remiss, ResponseContent, ResponseKind
 from devtools.clocks import FakeClock
+from tests.domain import samples
 
 TZ = ZoneInfo("Europe/Stockholm")
 CAL = SwedishCalendar()
@@ -56,24 +57,8 @@ def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datet
 
 
 def make_remiss(deadline: date = DEADLINE, sent_on: date = SENT_ON) -> Remiss:
-    remiss = Remiss.draft(
-        case_number=CASE,
-        title="Områdeslyft",
-        description="",
-        sender_key="stadskontoret",
-        coordinators=("UCOORD",),
-        contact="Mia Idestrom",
-        questions=[
-            ("Vilka pågående processer skulle passa in?", QuestionKind.FREE_TEXT),
-            ("Finns det särskilda områden?", QuestionKind.FREE_TEXT),
-            ("Hur ser ni på samordningsstrukturen?", QuestionKind.FREE_TEXT),
-            ("Vilken nämnd eller bolag bör få den samordnande rollen?", QuestionKind.ORGANISATION_CHOICE),
-        ],
-        deadline=deadline,
-        created_by="UCOORD",
-        created_at=at(sent_on.year, sent_on.month, sent_on.day, 8),
-        today=sent_on,
-    )
+    created_at = at(sent_on.year, sent_on.month, sent_on.day, 8)
+    remiss = samples.make_remiss(case_number=CASE, deadline=deadline, created_at=created_at, today=sent_on)
     remiss.mark_sent(at(sent_on.year, sent_on.month, sent_on.day, 10))
     return remiss
 

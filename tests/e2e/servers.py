@@ -1,13 +1,17 @@
-"""Small local HTTP servers for the edge tests: one that records what reaches it, one that redirects."""
+"""Small local HTTP servers for the edge tests (one that records what reaches it, one that redirects), and a wait
+for a `remissbot serve` process to answer."""
 
 from __future__ import annotations
 
+import subprocess
 import threading
+import time
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Self
+from typing import IO, Any, Self
 
 
 @dataclass(frozen=True)
@@ -60,3 +64,22 @@ class LocalServer:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen[bytes], errors: IO[bytes] | None = None) -> None:
+    """Wait (a minute at most) until the `remissbot serve` at `base` answers /healthz; RuntimeError if it exits
+    or never does, with the end of what it wrote to `errors` when given."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                if errors is None:
+                    raise RuntimeError("remissbot serve did not start") from None
+                errors.seek(0)
+                said = errors.read().decode(errors="replace")[-2000:]
+                raise RuntimeError(f"remissbot serve did not start:\n{said}") from None
+            time.sleep(0.2)

@@ -104,6 +104,13 @@ def audit_count(box: Sandbox, action: AuditAction) -> int:
     )
 
 
+def submit_delegation(box: Sandbox, user_id: str, org: str) -> None:
+    """`user_id` submits a delegation decision for `org` through the service, as the answer form does."""
+    service = box.core.service
+    content = ResponseContent(kind=ResponseKind.DELEGATION, answers=(Answer(1, "Ja."),), decided_by="Presidiet")
+    service.answering.submit(service.actor(user_id), CASE, org, content)
+
+
 def close_remiss(box: Sandbox) -> None:
     """Stadskontoret closes the round (no use case for it yet: through the domain and the store)."""
     with box.core.store.transaction() as repo:

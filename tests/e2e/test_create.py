@@ -115,6 +115,15 @@ def open_form(box: Sandbox) -> View:
     return top_view(box)
 
 
+def preview_with_deadline(box: Sandbox, typed_date: str) -> View:
+    """The preview shown after the form is sent with `typed_date` as the deadline."""
+    open_form(box)
+    box.driver.view_submission(COORDINATOR, form(deadline=typed_date))
+    preview = top_view(box)
+    assert preview.callback_id == ids.PREVIEW_VIEW
+    return preview
+
+
 def draft_message(box: Sandbox) -> Message:
     def found() -> Message | None:
         return next((m for m in reversed(box.fake.messages_in(COORDINATOR)) if ids.SEND_DRAFT in blocks_shown(m)), None)
@@ -272,10 +281,7 @@ def test_a_case_number_already_used_is_refused_next_to_the_case_number(box: Sand
 def test_a_date_written_in_swedish_is_echoed_back_before_anything_is_saved(
     box: Sandbox, typed_date: str, understood: str
 ) -> None:
-    open_form(box)
-    box.driver.view_submission(COORDINATOR, form(deadline=typed_date))
-    preview = top_view(box)
-    assert preview.callback_id == ids.PREVIEW_VIEW
+    preview = preview_with_deadline(box, typed_date)
     assert f"Sista svarsdatum tolkades som {understood}" in blocks_shown(preview)
     with pytest.raises(DomainError):
         box.core.service.queries.overview("STK-2023-137")
@@ -457,10 +463,7 @@ def test_someone_who_is_not_a_coordinator_cannot_send_or_edit_a_draft(box: Sandb
 def test_a_deadline_on_a_day_off_is_flagged_in_the_preview_and_still_accepted(
     box: Sandbox, typed_date: str, flag: str
 ) -> None:
-    open_form(box)
-    box.driver.view_submission(COORDINATOR, form(deadline=typed_date))
-    preview = top_view(box)
-    assert preview.callback_id == ids.PREVIEW_VIEW
+    preview = preview_with_deadline(box, typed_date)
     assert flag in blocks_shown(preview)
     last_working_day = "fredag 1 december 2023" if typed_date == "2 december" else "fredag 22 december 2023"
     assert f"mottagarnas sista arbetsdag före det är {last_working_day}" in blocks_shown(preview)

@@ -16,14 +16,14 @@ import pytest
 
 from bot.core.domain.extension import RequestState
 from bot.core.domain.reminders import ReminderState
-from bot.core.domain.remiss import Answer, AuditAction, ResponseContent, ResponseKind
+from bot.core.domain.remiss import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import ephemeral_after, shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, send_remiss
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, send_remiss, submit_delegation
 from tests.e2e.test_recipient_actions import buttons, open_modal
 
 NOT_COORDINATOR = "Det här kan bara stadskontorets remissamordnare göra. Be en samordnare om hjälp om du behöver det."
@@ -58,6 +58,12 @@ def ask(
     response = box.driver.view_submission(ANNA, form(text, reason=reason))
     assert response.json()["response_action"] == "update", response.json()
     box.courier.drain()
+
+
+def asked(box: Sandbox) -> Message:
+    """The remiss sent and Anna's request for anstånd asked: the request's message in the status thread."""
+    ask(box, send_remiss(box))
+    return request_message(box)
 
 
 def status_message(box: Sandbox) -> Message:
@@ -97,12 +103,6 @@ def bot_dm_count(box: Sandbox, user_id: str) -> int:
 
 def audit_count(box: Sandbox, action: AuditAction) -> int:
     return sum(1 for e in box.core.service.queries.audit_trail(CASE) if e.action is action)
-
-
-def answer_for_bertil(box: Sandbox) -> None:
-    service = box.core.service
-    content = ResponseContent(kind=ResponseKind.DELEGATION, answers=(Answer(1, "Ja."),), decided_by="Presidiet")
-    service.answering.submit(service.actor(BERTIL), CASE, OTHER_ORG, content)
 
 
 # -- asking ---------------------------------------------------------------------------------------------------------
@@ -265,9 +265,7 @@ def test_a_date_that_is_not_understood_or_not_later_is_refused_next_to_the_field
 
 # -- deciding -------------------------------------------------------------------------------------------------------
 def test_the_coordinator_grants_another_date_than_the_one_asked_for(box: Sandbox) -> None:
-    dm = send_remiss(box)
-    ask(box, dm)
-    request = request_message(box)
+    request = asked(box)
     modal = open_modal(box, COORDINATOR, ids.GRANT_OTHER_DATE, request)
     assert (modal["callback_id"], modal["title"]["text"], modal["submit"]["text"]) == (
         ids.GRANT_OTHER_DATE_VIEW,
@@ -306,9 +304,7 @@ def test_the_coordinator_grants_another_date_than_the_one_asked_for(box: Sandbox
 
 
 def test_a_refusal_with_a_note_keeps_the_deadline_and_tells_the_official_why(box: Sandbox) -> None:
-    dm = send_remiss(box)
-    ask(box, dm)
-    request = request_message(box)
+    request = asked(box)
     modal = open_modal(box, COORDINATOR, ids.REFUSE_EXTENSION, request)
     assert (modal["title"]["text"], modal["submit"]["text"]) == ("Avslå anstånd", "Avslå")
     assert "Svarsdatum förblir torsdag 30 november 2023." in modal["blocks"][0]["text"]["text"]
@@ -340,9 +336,7 @@ def test_a_refusal_with_a_note_keeps_the_deadline_and_tells_the_official_why(box
 
 
 def test_a_second_click_on_a_decided_request_changes_nothing_and_says_who_decided(box: Sandbox) -> None:
-    dm = send_remiss(box)
-    ask(box, dm)
-    request = request_message(box)
+    request = asked(box)
     stale = copy.deepcopy(request)  # the message as a second click (or a colleague's screen) still shows it
     box.driver.block_action(COORDINATOR, ids.GRANT_EXTENSION, message=request)
     box.fake.wait_for(lambda: buttons(request) == [])
@@ -357,9 +351,7 @@ def test_a_second_click_on_a_decided_request_changes_nothing_and_says_who_decide
 
 
 def test_only_a_coordinator_may_decide_or_move_the_deadline(box: Sandbox) -> None:
-    dm = send_remiss(box)
-    ask(box, dm)
-    request = request_message(box)
+    request = asked(box)
     for count, action_id in enumerate(DECISIONS):
         assert box.driver.block_action(BERTIL, action_id, message=request).status == 200
         assert ephemeral_after(box.fake, count) == NOT_COORDINATOR
@@ -374,7 +366,7 @@ def test_only_a_coordinator_may_decide_or_move_the_deadline(box: Sandbox) -> Non
 # -- the deadline for everyone --------------------------------------------------------------------------------------
 def test_moving_the_deadline_for_everyone_replans_and_tells_only_those_who_have_not_answered(box: Sandbox) -> None:
     send_remiss(box)
-    answer_for_bertil(box)
+    submit_delegation(box, BERTIL, OTHER_ORG)
     box.courier.drain()
     status = status_message(box)
     modal = open_modal(box, COORDINATOR, ids.CHANGE_DEADLINE, status)

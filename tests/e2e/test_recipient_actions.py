@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.domain.remiss import Answer, AuditAction, RecipientStatus, ResponseContent, ResponseKind
+from bot.core.domain.remiss import AuditAction, RecipientStatus
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
@@ -30,6 +30,7 @@ from tests.e2e.test_chat import (
     official_sandbox,
     remiss_dm,
     send_remiss,
+    submit_delegation,
     write,
 )
 
@@ -72,13 +73,6 @@ def colleague(user_id: str, note: str | None = None) -> dict[str, Any]:
     }
 
 
-def submit_answer(box: Sandbox) -> None:
-    """Anna submits through the service, as the answer form does."""
-    service = box.core.service
-    content = ResponseContent(kind=ResponseKind.DELEGATION, answers=(Answer(1, "Ja."),), decided_by="Presidiet")
-    service.answering.submit(service.actor(ANNA), CASE, ORG, content)
-
-
 # -- Avstå ------------------------------------------------------------------------------------------------------
 def test_declining_with_a_reason_is_recorded_shown_in_the_dm_and_told_to_the_coordinator(box: Sandbox) -> None:
     dm = send_remiss(box)
@@ -118,7 +112,7 @@ def test_a_decline_reason_longer_than_3000_characters_is_refused_next_to_the_fie
 def test_declining_after_an_answer_was_submitted_is_refused_in_swedish(box: Sandbox) -> None:
     dm = send_remiss(box)
     open_modal(box, ANNA, ids.DECLINE, dm)
-    submit_answer(box)  # meanwhile, in the form
+    submit_delegation(box, ANNA, ORG)  # meanwhile, in the form
     response = box.driver.view_submission(ANNA, reason(None))
     assert response.json()["errors"]["reason"] == (
         "Ni har redan skickat in ett svar på STK-2023-137. Dra tillbaka svaret först om ni vill avstå."
@@ -154,7 +148,7 @@ def test_undoing_a_decline_lets_the_official_answer_and_a_second_click_gets_a_sh
 
 def test_withdrawing_a_submitted_answer_keeps_the_version_and_opens_the_remiss_again(box: Sandbox) -> None:
     dm = send_remiss(box)
-    submit_answer(box)
+    submit_delegation(box, ANNA, ORG)
     box.driver.block_action(ANNA, ids.WITHDRAW, REF, message=dm)
     box.fake.wait_for(lambda: box.fake.calls_to("chat.update"))
     assert buttons(dm) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER, ids.REQUEST_EXTENSION]

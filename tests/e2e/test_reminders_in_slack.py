@@ -89,6 +89,16 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
         yield sandbox
 
 
+def walked_round(box: Sandbox, sent: datetime, deadline: date, until: datetime, *, case: str, title: str) -> Walker:
+    """Another round, sent at `sent` to every official with `deadline`, walked until `until`."""
+    walker = Walker(box)
+    walker.clock.set(sent)
+    send(box, deadline, case=case, title=title)
+    walker.look()
+    walker.walk(until)
+    return walker
+
+
 def send(box: Sandbox, deadline: date, case: str = CASE, title: str = "Områdeslyft") -> None:
     service = box.core.service
     data = RemissInput(
@@ -452,11 +462,14 @@ def test_an_answer_a_minute_before_the_claim_means_no_reminder(box: Sandbox) -> 
 
 # -- the calendar ------------------------------------------------------------------------------------------------
 def test_a_deadline_across_the_october_clock_change_is_reminded_at_nine_local(box: Sandbox) -> None:
-    walker = Walker(box)
-    walker.clock.set(stockholm(2023, 10, 16, 10, 0))
-    send(box, date(2023, 11, 3), case="STK-2023-150", title="Vinterväghållning")
-    walker.look()
-    walker.walk(stockholm(2023, 11, 8, 18, 0))
+    walker = walked_round(
+        box,
+        stockholm(2023, 10, 16, 10, 0),
+        date(2023, 11, 3),
+        stockholm(2023, 11, 8, 18, 0),
+        case="STK-2023-150",
+        title="Vinterväghållning",
+    )
     expected = [
         (nine(2023, 10, 19), "nudge_unopened"),
         (nine(2023, 10, 20), "before_deadline"),
@@ -472,11 +485,14 @@ def test_a_deadline_across_the_october_clock_change_is_reminded_at_nine_local(bo
 
 
 def test_midsommarafton_is_no_working_day(box: Sandbox) -> None:
-    walker = Walker(box)
-    walker.clock.set(stockholm(2024, 5, 27, 10, 0))
-    send(box, date(2024, 6, 24), case="STK-2024-40", title="Sommarlovsaktiviteter")
-    walker.look()
-    walker.walk(stockholm(2024, 6, 26, 18, 0))
+    walker = walked_round(
+        box,
+        stockholm(2024, 5, 27, 10, 0),
+        date(2024, 6, 24),
+        stockholm(2024, 6, 26, 18, 0),
+        case="STK-2024-40",
+        title="Sommarlovsaktiviteter",
+    )
     assert [(s.when, s.kind) for s in walker.reminders(OFFICIALS[MKB].id)] == [
         (nine(2024, 5, 30), "nudge_unopened"),
         (nine(2024, 6, 7), "before_deadline"),  # 10 working days before: 6 June (nationaldagen) and 21 June skipped
@@ -491,11 +507,14 @@ def test_midsommarafton_is_no_working_day(box: Sandbox) -> None:
 
 
 def test_christmas_and_new_year_have_no_reminders(box: Sandbox) -> None:
-    walker = Walker(box)
-    walker.clock.set(stockholm(2023, 12, 4, 10, 0))
-    send(box, date(2023, 12, 28), case="STK-2023-160", title="Nyårsfirande")
-    walker.look()
-    walker.walk(stockholm(2024, 1, 3, 18, 0))
+    walker = walked_round(
+        box,
+        stockholm(2023, 12, 4, 10, 0),
+        date(2023, 12, 28),
+        stockholm(2024, 1, 3, 18, 0),
+        case="STK-2023-160",
+        title="Nyårsfirande",
+    )
     assert [(s.when, s.kind) for s in walker.reminders(OFFICIALS[TN].id)] == [
         (nine(2023, 12, 7), "nudge_unopened"),
         (nine(2023, 12, 12), "before_deadline"),

@@ -12,6 +12,7 @@ import pytest
 
 from bot.adapters.importer import ImportedRemiss, import_file
 from bot.core.domain.organisation import Directory
+from tests.importer.support import SEED_002_RECIPIENTS
 
 REQUIRED_SHARE = 0.95
 MEASURED = ("case_number", "deadline", "recipients", "questions")
@@ -53,23 +54,7 @@ SEED_EXPECTATIONS = (
         "002_fabd5ac619afef01.txt",
         "STK-2023-137",
         "2023-11-30",
-        (
-            "Tekniska nämnden",
-            "Miljönämnden",
-            "Funktionsstödsnämnden",
-            "Förskolenämnden",
-            "Grundskolenämnden",
-            "Gymnasie- och vuxenutbildningsnämnden",
-            "Hälsa-, vård- och omsorgsnämnden",
-            "Arbetsmarknads- och socialnämnden",
-            "Fritidsnämnden",
-            "Kulturnämnden",
-            "Servicenämnden",
-            "Stadsbyggnadsnämnden",
-            "MKB",
-            "Parkering Malmö",
-            "Parkeringsövervakning i Malmö AB",
-        ),
+        tuple(SEED_002_RECIPIENTS),
         4,
         title="Uppdrag budget 2023 - Definiera och starta ett långsiktigt och strategiskt områdeslyft i Malmös "
         "socioekonomiskt svaga delar med särskilt fokus på barn och ungas uppväxtvillkor",

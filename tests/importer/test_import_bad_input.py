@@ -16,7 +16,6 @@ from bot.adapters.importer import (
     MAX_FILE_BYTES,
     DocumentError,
     DocumentErrorCode,
-    ImportedRemiss,
     import_file,
     run_import,
 )
@@ -25,17 +24,7 @@ from bot.adapters.importer.wording import Wording
 from bot.core.domain.organisation import Directory
 
 from .documents import A_SMALL_REMISS, pdf_with_pages, png_image, word_remiss, zip_bomb
-
-
-class RecordingSave:
-    """Stands in for the draft store: records what it was asked to save."""
-
-    def __init__(self) -> None:
-        self.saved: list[ImportedRemiss] = []
-
-    def __call__(self, result: ImportedRemiss) -> str:
-        self.saved.append(result)
-        return result.case_number or ""
+from .support import RecordingSave
 
 
 def write(path: Path, data: bytes) -> Path:

@@ -6,10 +6,11 @@ import io
 import json
 from pathlib import Path
 
-from bot.adapters.importer import ImportedRemiss, run_import
+from bot.adapters.importer import run_import
 from bot.core.domain.organisation import Directory
 
 from .documents import A_SMALL_REMISS
+from .support import RecordingSave
 
 JSON_KEYS = {
     "case_number",
@@ -21,17 +22,6 @@ JSON_KEYS = {
     "unmatched_recipients",
     "warnings",
 }
-
-
-class RecordingSave:
-    """Stands in for the draft store: records what it saved and answers with the case number."""
-
-    def __init__(self) -> None:
-        self.saved: list[ImportedRemiss] = []
-
-    def __call__(self, result: ImportedRemiss) -> str:
-        self.saved.append(result)
-        return result.case_number or ""
 
 
 def remiss_file(tmp_path: Path, text: str = A_SMALL_REMISS) -> Path:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from devtools.sandbox import FakeSlack
-
-JSON = dict[str, Any]
+from tests.sandbox.support import JSON, slack_error
 
 
 def plain(text: str) -> JSON:
@@ -53,14 +50,6 @@ def text_input(block_id: str = "svar") -> JSON:
 
 def modal(*blocks: JSON, **extra: Any) -> JSON:
     return {"type": "modal", "title": plain("Svara"), "blocks": list(blocks), **extra}
-
-
-def refusal(call: Callable[[], object]) -> JSON:
-    with pytest.raises(SlackApiError) as raised:
-        call()
-    data = raised.value.response.data
-    assert isinstance(data, dict)
-    return data
 
 
 # (refused blocks, the same at the boundary Slack still accepts, a phrase of Slack's explanation)
@@ -132,7 +121,7 @@ MESSAGE_RULES: dict[str, tuple[list[JSON], list[JSON], str]] = {
 def test_a_message_breaking_a_block_kit_rule_is_refused_as_invalid_blocks_and_the_boundary_is_accepted(
     client: WebClient, refused: list[JSON], accepted: list[JSON], explanation: str
 ) -> None:
-    answer = refusal(lambda: client.chat_postMessage(channel="C0REMISS", text="Remiss", blocks=refused))
+    answer = slack_error(lambda: client.chat_postMessage(channel="C0REMISS", text="Remiss", blocks=refused))
 
     assert answer["error"] == "invalid_blocks"
     messages = answer["response_metadata"]["messages"]
@@ -164,7 +153,7 @@ VIEW_RULES: dict[str, tuple[JSON, JSON, str]] = {
 def test_a_view_breaking_a_block_kit_rule_is_refused_as_invalid_arguments_and_the_boundary_is_accepted(
     client: WebClient, fake: FakeSlack, refused: JSON, accepted: JSON, explanation: str
 ) -> None:
-    answer = refusal(lambda: client.views_open(trigger_id=fake.new_trigger_id("U0ANNA"), view=refused))
+    answer = slack_error(lambda: client.views_open(trigger_id=fake.new_trigger_id("U0ANNA"), view=refused))
 
     assert answer["error"] == "invalid_arguments"
     assert any(explanation in message for message in answer["response_metadata"]["messages"])
@@ -182,7 +171,7 @@ def test_every_message_method_refuses_bad_blocks_as_invalid_blocks(client: WebCl
         lambda: client.chat_postEphemeral(channel="C0REMISS", user="U0ANNA", text="x", blocks=DUPLICATE),
         lambda: client.chat_update(channel="C0REMISS", ts=posted["ts"], text="x", blocks=DUPLICATE),
     ):
-        answer = refusal(call)
+        answer = slack_error(call)
         assert answer["error"] == "invalid_blocks"
         assert answer["response_metadata"]["messages"][0].startswith("[ERROR] duplicate block_id")
 
@@ -197,15 +186,15 @@ def test_every_view_method_refuses_bad_blocks_as_invalid_arguments(client: WebCl
         lambda: client.views_update(view_id=opened["id"], view=bad),
         lambda: client.views_publish(user_id="U0ANNA", view={"type": "home", "blocks": DUPLICATE}),
     ):
-        assert refusal(call)["error"] == "invalid_arguments"
+        assert slack_error(call)["error"] == "invalid_arguments"
 
 
 def test_slack_sdks_own_models_are_a_second_opinion_on_messages_and_views(client: WebClient, fake: FakeSlack) -> None:
     # Only slack_sdk's models know that a button's style is primary or danger; the fake's own rules do not.
     green = [actions(button(style="green"))]
 
-    message = refusal(lambda: client.chat_postMessage(channel="C0REMISS", text="x", blocks=green))
-    view = refusal(lambda: client.views_open(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal(*green)))
+    message = slack_error(lambda: client.chat_postMessage(channel="C0REMISS", text="x", blocks=green))
+    view = slack_error(lambda: client.views_open(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal(*green)))
 
     assert message["error"] == "invalid_blocks"
     assert any(

@@ -13,7 +13,8 @@ from slack_sdk import WebClient
 
 from devtools.sandbox import FakeSlack
 from devtools.sandbox.scopes import METHOD_SCOPES
-from tests.sandbox.test_fake_web_api import JSON, modal, slack_error
+from tests.sandbox.support import JSON, slack_error
+from tests.sandbox.test_fake_web_api import modal
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.json"
 # What the app asked for before issue 10: everything but im:write.

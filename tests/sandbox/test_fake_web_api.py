@@ -8,21 +8,10 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from devtools.sandbox import FakeSlack
-
-JSON = dict[str, Any]
-
-
-def slack_error(call: Callable[[], object]) -> JSON:
-    """The body of the Slack error that `call` raises."""
-    with pytest.raises(SlackApiError) as raised:
-        call()
-    data = raised.value.response.data
-    assert isinstance(data, dict)
-    return data
+from tests.sandbox.support import JSON, slack_error
 
 
 def section(text: str) -> JSON:

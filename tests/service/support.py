@@ -6,16 +6,19 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+
 from bot.adapters.calendar_se import SwedishCalendar
 from bot.adapters.directory_file import parse_directory, shipped_directory_text
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.outbox import MessageKind, OutboxMessage
-from bot.core.domain.remiss import Answer, Position, QuestionKind, ResponseContent, ResponseKind
+from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
 from bot.core.usecases import UseCases, build_use_cases
 from bot.core.usecases.results import Actor, RemissInput
 from devtools.clocks import FakeClock
 from devtools.memory import MemoryStore
+from tests.domain.samples import QUESTIONS
 
 COORDINATOR = "UMIA"
 START = datetime(2023, 10, 2, 7, 0, tzinfo=UTC)
@@ -78,12 +81,7 @@ def stk_2023_137(recipients: list[str] | None = None) -> RemissInput:
     return RemissInput(
         case_number="STK-2023-137",
         title="Uppdrag budget 2023 - Definiera och starta ett långsiktigt och strategiskt områdeslyft",
-        questions=[
-            ("Vilka pågående processer skulle passa in?", QuestionKind.FREE_TEXT),
-            ("Finns det särskilda områden?", QuestionKind.FREE_TEXT),
-            ("Hur ser er nämnd/bolag på samordningsstrukturen?", QuestionKind.FREE_TEXT),
-            ("Vilken nämnd eller bolag bör få den samordnande rollen?", QuestionKind.ORGANISATION_CHOICE),
-        ],
+        questions=QUESTIONS,
         deadline=date(2023, 11, 30),
         recipient_keys=recipients or ["mkb", "tekniska-namnden", "miljonamnden", "kulturnamnden"],
         contact="Mia Idestrom",
@@ -157,3 +155,17 @@ def reminders_sent(service: UseCases) -> dict[str, list[tuple[date, time, str]]]
             kind = scheduled.reminder.kind.value
             found[f"{m.organisation_key}:{m.to_user}"].append((local.date(), local.time(), kind))
     return dict(found)
+
+
+# The STK round as fixtures, for the modules that walk it (imported there by name).
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(SENT_AT)
+
+
+@pytest.fixture
+def service(clock: FakeClock) -> UseCases:
+    """STK-2023-137 sent on Monday 2 October 2023 at 10:00, its reminders planned."""
+    return stk_round(clock)

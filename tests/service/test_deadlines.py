@@ -16,29 +16,20 @@ from bot.core.domain.remiss import (
 )
 from bot.core.usecases import UseCases
 from devtools.clocks import FakeClock
+from tests.service import support
 from tests.service.support import (
     CASE,
     COORDINATOR,
     FULL_ROUND,
     NINE,
-    SENT_AT,
     coordinator,
     delegation,
     reminders_sent,
-    stk_round,
     walk,
 )
 
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(SENT_AT)
-
-
-@pytest.fixture
-def service(clock: FakeClock) -> UseCases:
-    """STK-2023-137 sent on Monday 2 October 2023 at 10:00, its reminders planned."""
-    return stk_round(clock)
+clock = support.clock  # the STK round's fixtures
+service = support.service
 
 
 def test_only_a_coordinator_grants_an_extension_and_it_shows_in_the_overview(

@@ -10,41 +10,29 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.adapters.calendar_se import SwedishCalendar
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import MessageKind
 from bot.core.domain.reminders import ReminderKind, ReminderPolicy, ReminderState
 from bot.core.domain.remiss import AuditAction, RecipientStatus
-from bot.core.usecases import UseCases, build_use_cases
+from bot.core.usecases import UseCases
 from devtools.clocks import FakeClock
-from devtools.memory import MemoryStore
+from tests.service import support
 from tests.service.support import (
     CASE,
     COORDINATOR,
     FULL_ROUND,
     NINE,
     SENT_AT,
-    RecordingUsers,
     coordinator,
     delegation,
-    directory,
     reminders_sent,
-    stk_2023_137,
     stk_round,
     walk,
 )
 
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(SENT_AT)
-
-
-@pytest.fixture
-def service(clock: FakeClock) -> UseCases:
-    """STK-2023-137 sent on Monday 2 October 2023 at 10:00, its reminders planned."""
-    return stk_round(clock)
+clock = support.clock  # the STK round's fixtures
+service = support.service
 
 
 def test_the_stk_round_reminds_each_official_on_the_planned_days_at_nine(service: UseCases, clock: FakeClock) -> None:
@@ -143,16 +131,7 @@ def test_the_digest_is_offered_once_per_working_day_from_half_past_eight(service
 
 
 def test_a_tick_with_more_due_than_a_batch_all_waiting_for_office_hours_returns(clock: FakeClock) -> None:
-    service = build_use_cases(
-        MemoryStore(),
-        clock,
-        users=RecordingUsers({"anna.miljo@malmo.se": "UANNA"}),
-        coordinators=[COORDINATOR],
-        calendar=SwedishCalendar(),
-    )
-    service.directory.seed_directory(directory())
-    service.drafting.create_draft(coordinator(service), stk_2023_137())
-    service.drafting.send(coordinator(service), CASE)
+    service = stk_round(clock)
     # Office hours moved to start at 10:00 after the reminders were planned for 09:00: at 09:30 they wait.
     later = ReminderPolicy(send_at=time(10, 0), office_hours=(time(10, 0), time(17, 0)))
     service.shared.config = replace(service.config, reminder_policy=later)

@@ -10,13 +10,13 @@ from bot.core.domain.remiss import (
     Attachment,
     DocumentLink,
     Position,
-    QuestionKind,
     Recipient,
     Remiss,
     ResponseContent,
     ResponseKind,
 )
 from bot.core.ports.store import Transaction
+from tests.domain.samples import QUESTIONS
 
 NOW = datetime(2023, 10, 2, 8, 30, tzinfo=UTC)
 TODAY = date(2023, 10, 2)
@@ -61,12 +61,7 @@ def remiss(case_number: str = CASE, *, deadline: date = DEADLINE) -> Remiss:
         sender_key=SENDER.key,
         coordinators=(COORDINATOR, "U0COORD02"),
         contact="Mia Idestrom",
-        questions=[
-            ("Hur ser ni på förslaget?", QuestionKind.FREE_TEXT),
-            ("Vilka resurser behövs?", QuestionKind.FREE_TEXT),
-            ("Finns det risker?", QuestionKind.FREE_TEXT),
-            ("Vilken nämnd eller vilket bolag bör samordna?", QuestionKind.ORGANISATION_CHOICE),
-        ],
+        questions=QUESTIONS,
         deadline=deadline,
         created_by=COORDINATOR,
         created_at=NOW,
@@ -108,3 +103,18 @@ def sent_remiss(repo: Transaction, recipients: int = 3, case_number: str = CASE)
     for n in range(1, recipients + 1):
         repo.remisses.add_recipient(recipient(n, case_number))
     return stored
+
+
+def give_history(added: Recipient, stored: Remiss) -> None:
+    """Every kind of history a recipient keeps: opened, answered, withdrawn, answered again by delegation (by
+    official 2) and given anstånd to 8 December. `added` must have officials 1 and 2."""
+    added.open(stored, official(1), NOW)
+    added.submit(stored, answer_content(LONG_ANSWER), official(1), NOW + timedelta(hours=1), TODAY)
+    added.withdraw(stored, official(1), NOW + timedelta(hours=2), TODAY)
+    delegation = ResponseContent(
+        kind=ResponseKind.DELEGATION,
+        answers=(Answer(1, "Via delegation: ja.", Position.INGA_SYNPUNKTER),),
+        decided_by="Förvaltningsdirektören",
+    )
+    added.submit(stored, delegation, official(2), NOW + timedelta(hours=3), TODAY)
+    added.extend(stored, date(2023, 12, 8), COORDINATOR, NOW + timedelta(days=1), "Nämndmöte 7/12 <&>")

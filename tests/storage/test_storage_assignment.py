@@ -4,18 +4,17 @@ it gives exactly what get_remiss and get_recipient give, in a read-only view and
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
-from bot.core.domain.remiss import Answer, Draft, Position, ResponseContent, ResponseKind
+from bot.core.domain.remiss import Answer, Draft, ResponseContent, ResponseKind
 from bot.core.ports.remisses import Assignment
 from bot.core.ports.store import Store, Transaction
 from tests.storage.samples import (
     CASE,
-    COORDINATOR,
-    LONG_ANSWER,
     NOW,
     TODAY,
     answer_content,
+    give_history,
     official,
     org_key,
     sent_remiss,
@@ -35,16 +34,7 @@ def test_an_assignment_is_its_remiss_and_recipient_with_draft_versions_and_exten
         added = repo.remisses.get_recipient(CASE, org_key(1))
     assert added is not None
     added.officials = (official(1), official(2), "U0ZZZ")
-    added.open(stored, official(1), NOW)
-    added.submit(stored, answer_content(LONG_ANSWER), official(1), NOW + timedelta(hours=1), TODAY)
-    added.withdraw(stored, official(1), NOW + timedelta(hours=2), TODAY)
-    delegation = ResponseContent(
-        kind=ResponseKind.DELEGATION,
-        answers=(Answer(1, "Via delegation: ja.", Position.INGA_SYNPUNKTER),),
-        decided_by="Förvaltningsdirektören",
-    )
-    added.submit(stored, delegation, official(2), NOW + timedelta(hours=3), TODAY)
-    added.extend(stored, date(2023, 12, 8), COORDINATOR, NOW + timedelta(days=1), "Nämndmöte 7/12 <&>")
+    give_history(added, stored)
     added.draft = Draft(ResponseContent(ResponseKind.PRELIMINARY, (Answer(2, "Utkast 📝"),)), official(2), NOW)
     with store.transaction() as repo:
         repo.remisses.save_recipient(added)

@@ -15,7 +15,6 @@ from bot.core.domain.remiss import (
     AuditAction,
     AuditEntry,
     Draft,
-    Position,
     QuestionKind,
     RemissStatus,
     Response,
@@ -34,6 +33,7 @@ from tests.storage.samples import (
     TODAY,
     answer_content,
     directory,
+    give_history,
     official,
     org_key,
     organisation,
@@ -154,16 +154,7 @@ def test_a_recipient_with_draft_versions_and_extensions_comes_back_exactly(store
         stored = sent_remiss(repo, recipients=0)
         added = repo.remisses.add_recipient(replace(recipient(1), officials=(official(1), official(2), "U0ZZZ")))
     assert added.id is not None
-    added.open(stored, official(1), NOW)
-    added.submit(stored, answer_content(LONG_ANSWER), official(1), NOW + timedelta(hours=1), TODAY)
-    added.withdraw(stored, official(1), NOW + timedelta(hours=2), TODAY)
-    delegation = ResponseContent(
-        kind=ResponseKind.DELEGATION,
-        answers=(Answer(1, "Via delegation: ja.", Position.INGA_SYNPUNKTER),),
-        decided_by="Förvaltningsdirektören",
-    )
-    added.submit(stored, delegation, official(2), NOW + timedelta(hours=3), TODAY)
-    added.extend(stored, date(2023, 12, 8), COORDINATOR, NOW + timedelta(days=1), "Nämndmöte 7/12 <&>")
+    give_history(added, stored)
     added.draft = Draft(
         ResponseContent(
             ResponseKind.PRELIMINARY,

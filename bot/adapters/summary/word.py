@@ -150,11 +150,7 @@ class _Builder:
         for name, value in facts:
             self.labelled(w("fact_label", name), value)
         if s.documents:
-            p = self.labelled(w("fact_label", "documents"), "")
-            for i, document in enumerate(s.documents):
-                if i:
-                    _add_text(p._p, ", ")
-                self.link(p, one_line(document.title), document.url)
+            self.labelled_links(w("fact_label", "documents"), [(d.title, d.url) for d in s.documents])
 
         self.heading(w("questions_heading"), 2)
         for q in s.questions:
@@ -266,38 +262,29 @@ class _Builder:
     def _declined_and_missing(self) -> None:
         s, w = self.s, self.w
         self.heading(w("section_declined_missing"), 1)
-        self.heading(w("declined_heading"), 2)
-        if s.declined:
-            self.table(
-                w("declined_caption"),
-                [
-                    _Column(w("declined_column", "organisation"), 5.0),
-                    _Column(w("declined_column", "date"), 3.2),
-                    _Column(w("declined_column", "reason"), TEXT_WIDTH_CM - 8.2),
-                ],
-                [
-                    [d.organisation.name, self._date(d.declined_at), one_line(d.reason) or w("no_reason")]
-                    for d in s.declined
-                ],
-            )
-        else:
-            self.paragraph(w("none_declined"))
-        self.heading(w("missing_heading"), 2)
-        if s.missing:
-            self.table(
-                w("missing_caption"),
-                [
-                    _Column(w("missing_column", "organisation"), 6.0),
-                    _Column(w("missing_column", "deadline"), 3.6),
-                    _Column(w("missing_column", "state"), TEXT_WIDTH_CM - 9.6),
-                ],
-                [
-                    [m.organisation.name, self._date(m.deadline), w("missing_state", m.overdue, m.withdrawn_version)]
-                    for m in s.missing
-                ],
-            )
-        else:
-            self.paragraph(w("none_missing"))
+        declined = [
+            [d.organisation.name, self._date(d.declined_at), one_line(d.reason) or w("no_reason")] for d in s.declined
+        ]
+        self._table_or_none("declined", [("organisation", 5.0), ("date", 3.2)], "reason", declined)
+        missing = [
+            [m.organisation.name, self._date(m.deadline), w("missing_state", m.overdue, m.withdrawn_version)]
+            for m in s.missing
+        ]
+        self._table_or_none("missing", [("organisation", 6.0), ("deadline", 3.6)], "state", missing)
+
+    def _table_or_none(
+        self, name: str, fixed: Sequence[tuple[str, float]], last: str, rows: Sequence[Sequence[str]]
+    ) -> None:
+        """Under the heading `{name}_heading`: a table of `rows` (columns `fixed` wide, and `last` taking the
+        rest of the text width), or the sentence `none_{name}` when there are none."""
+        w = self.w
+        self.heading(w(f"{name}_heading"), 2)
+        if not rows:
+            self.paragraph(w(f"none_{name}"))
+            return
+        columns = [_Column(w(f"{name}_column", key), width) for key, width in fixed]
+        columns.append(_Column(w(f"{name}_column", last), TEXT_WIDTH_CM - sum(width for _, width in fixed)))
+        self.table(w(f"{name}_caption"), columns, rows)
 
     def _annex(self) -> None:
         w = self.w
@@ -324,11 +311,7 @@ class _Builder:
         self.labelled(w("annex_label", "submitted"), submitted)
         self.labelled(w("annex_label", "author"), one_line(entry.author))
         if entry.attachments:
-            p = self.labelled(w("annex_label", "attachments"), "")
-            for i, attachment in enumerate(entry.attachments):
-                if i:
-                    _add_text(p._p, ", ")
-                self.link(p, one_line(attachment.name), attachment.url)
+            self.labelled_links(w("annex_label", "attachments"), [(a.name, a.url) for a in entry.attachments])
         self.labelled(w("annex_label", "history"), "")
         for v in entry.history:
             line = w("version_line", v.version, v.submitted_at, one_line(v.author), v.kind.value, v.changed_questions)
@@ -380,6 +363,14 @@ class _Builder:
         """User text as written: a paragraph per paragraph, its line breaks and tabs kept."""
         for p in paragraphs(text):
             self.paragraph(p)
+
+    def labelled_links(self, label: str, links: Sequence[tuple[str, str]]) -> None:
+        """`label`, then each (text, url) as a link, separated by commas."""
+        p = self.labelled(label, "")
+        for i, (text, url) in enumerate(links):
+            if i:
+                _add_text(p._p, ", ")
+            self.link(p, one_line(text), url)
 
     def link(self, paragraph: Paragraph, text: str, url: str) -> None:
         """A clickable link for http(s) addresses; anything else stays text."""

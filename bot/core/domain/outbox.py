@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from bot.core.domain.remiss import AuditEntry
 
@@ -63,6 +64,20 @@ class OutboxMessage:
     # for the message in Slack before sending it again. A 429 is a definite "not sent".
     uncertain: bool = False
     id: int | None = None
+
+    def delivery_result(self) -> dict[str, Any]:
+        """What an attempt to send it records (the rest is fixed when it is enqueued); the claim is released."""
+        return {
+            "state": self.state,
+            "attempts": self.attempts,
+            "next_attempt_at": self.next_attempt_at,
+            "channel_id": self.channel_id,
+            "ts": self.ts,
+            "sent_at": self.sent_at,
+            "error": self.error,
+            "uncertain": self.uncertain,
+            "claimed_until": None,
+        }
 
     def due(self, now: datetime) -> bool:
         """Waiting to be sent, and its (next) attempt's time has come."""
@@ -133,16 +148,24 @@ def remiss_dm(case_number: str, organisation_key: str, user_id: str, at: datetim
     )
 
 
-def status_event(entry: AuditEntry) -> OutboxMessage:
-    """A line in the thread of the remiss's status message, about a stored audit entry."""
+def _about(
+    entry: AuditEntry, key: str, kind: MessageKind, *, organisation_key: str | None = None, to_user: str | None = None
+) -> OutboxMessage:
+    """A message caused by a stored audit entry: its case, time and id (and, unless given, its recipient)."""
     return OutboxMessage(
-        key=f"event:{entry.id}",
-        kind=MessageKind.STATUS_EVENT,
+        key=key,
+        kind=kind,
         case_number=entry.case_number,
         created_at=entry.at,
-        organisation_key=entry.organisation_key,
+        to_user=to_user,
+        organisation_key=organisation_key if organisation_key is not None else entry.organisation_key,
         audit_id=entry.id,
     )
+
+
+def status_event(entry: AuditEntry) -> OutboxMessage:
+    """A line in the thread of the remiss's status message, about a stored audit entry."""
+    return _about(entry, f"event:{entry.id}", MessageKind.STATUS_EVENT)
 
 
 def summary_ready(case_number: str, at: datetime) -> OutboxMessage:
@@ -165,27 +188,14 @@ def digest(day: date, channel: str, at: datetime) -> OutboxMessage:
 
 def handed_over(entry: AuditEntry, organisation_key: str, user_id: str) -> OutboxMessage:
     """To an official who had the remiss: who has it now (the stored hand-over entry says)."""
-    return OutboxMessage(
-        key=f"handed-over:{entry.id}:{user_id}",
-        kind=MessageKind.HANDED_OVER,
-        case_number=entry.case_number,
-        created_at=entry.at,
-        to_user=user_id,
-        organisation_key=organisation_key,
-        audit_id=entry.id,
-    )
+    key = f"handed-over:{entry.id}:{user_id}"
+    return _about(entry, key, MessageKind.HANDED_OVER, organisation_key=organisation_key, to_user=user_id)
 
 
 def remiss_refresh(entry: AuditEntry, organisation_key: str) -> OutboxMessage:
     """Edit a recipient's remiss DMs in place after the stored entry moved its deadline."""
-    return OutboxMessage(
-        key=f"remiss-refresh:{entry.id}:{organisation_key}",
-        kind=MessageKind.REMISS_REFRESH,
-        case_number=entry.case_number,
-        created_at=entry.at,
-        organisation_key=organisation_key,
-        audit_id=entry.id,
-    )
+    key = f"remiss-refresh:{entry.id}:{organisation_key}"
+    return _about(entry, key, MessageKind.REMISS_REFRESH, organisation_key=organisation_key)
 
 
 def escalation(key: str, case_number: str, channel: str, at: datetime) -> OutboxMessage:
@@ -222,15 +232,7 @@ def to_officials(
 
 def extension_requested(request_id: int | None, entry: AuditEntry, asked_by: str) -> OutboxMessage:
     """In the status thread: an official asks for anstånd, with Bevilja / Avslå."""
-    return OutboxMessage(
-        key=f"extension-request:{request_id}",
-        kind=MessageKind.EXTENSION_REQUEST,
-        case_number=entry.case_number,
-        created_at=entry.at,
-        organisation_key=entry.organisation_key,
-        audit_id=entry.id,
-        to_user=asked_by,
-    )
+    return _about(entry, f"extension-request:{request_id}", MessageKind.EXTENSION_REQUEST, to_user=asked_by)
 
 
 def extension_decided(

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over
 from bot.core.domain.remiss import (
     Answer,
@@ -31,17 +29,7 @@ class AnsweringUseCases(UseCase):
         today = self.today()
         with self.store.read() as repo:
             # One lean read at every click in the answer form; the refusals below say what is missing.
-            found = repo.remisses.get_assignment(normalise_case_number(case_number), organisation_key)
-            remiss = found.remiss if found is not None else self._require_remiss(repo, case_number)
-            organisation = self.shared.cached_directory(repo).require(organisation_key)
-            if found is None:
-                raise DomainError(
-                    ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name
-                )
-            recipient = found.recipient
-            stand_ins = tuple(s for s in organisation.stand_ins if is_slack_user_id(s))
-            if not recipient.may_act(actor.user_id, stand_ins):
-                raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)
+            remiss, recipient, organisation = self._assignment(repo, actor, case_number, organisation_key)
         return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today)
 
     def merge_draft_answers(

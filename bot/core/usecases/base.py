@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import STOCKHOLM, Clock, local_date
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar, WorkingCalendar
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.organisation import Directory, is_email, is_slack_user_id
+from bot.core.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, remiss_dm, status_event
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import (
@@ -191,6 +191,28 @@ class UseCase:
             raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
         return remiss
 
+    def _assignment(
+        self,
+        repo: Transaction,
+        actor: Actor,
+        case_number: str,
+        organisation_key: str,
+        *,
+        as_coordinator: bool = False,
+        shared: bool = False,
+    ) -> tuple[Remiss, Recipient, Organisation]:
+        """The remiss, recipient and organisation `actor` acts on, in one lean read; refuses an organisation
+        that is no recipient, and (unless acting as coordinator) anyone not its official or stand-in."""
+        found = repo.remisses.get_assignment(normalise_case_number(case_number), organisation_key)
+        remiss = found.remiss if found is not None else self._require_remiss(repo, case_number, shared=shared)
+        organisation = self.shared.cached_directory(repo).require(organisation_key)
+        if found is None:
+            raise DomainError(ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name)
+        stand_ins = tuple(s for s in organisation.stand_ins if is_slack_user_id(s))
+        if not as_coordinator and not found.recipient.may_act(actor.user_id, stand_ins):
+            raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)
+        return remiss, found.recipient, organisation
+
     def _record(self, repo: Transaction, remiss: Remiss, entry: AuditEntry | None) -> AuditEntry | None:
         """Append to the audit trail; on a sent remiss also refresh its status message and, for the
         actions a coordinator follows, add a line to its thread."""
@@ -235,17 +257,9 @@ class UseCase:
             if event_id is not None and not repo.edge.claim_delivery(event_id, now):
                 raise AlreadyHandled(event_id)
             # One lean read of both (SQLite holds its write lock meanwhile); the refusals say what is missing.
-            found = repo.remisses.get_assignment(normalise_case_number(case_number), organisation_key)
-            remiss = found.remiss if found is not None else self._require_remiss(repo, case_number, shared=True)
-            organisation = self.shared.cached_directory(repo).require(organisation_key)
-            if found is None:
-                raise DomainError(
-                    ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name
-                )
-            recipient = found.recipient
-            stand_ins = tuple(s for s in organisation.stand_ins if is_slack_user_id(s))
-            if not as_coordinator and not recipient.may_act(actor.user_id, stand_ins):
-                raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)
+            remiss, recipient, _ = self._assignment(
+                repo, actor, case_number, organisation_key, as_coordinator=as_coordinator, shared=True
+            )
             previous = recipient.officials
             entry = change(recipient, remiss, now)
             repo.remisses.save_recipient(recipient)
