@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, delete, func, update
+from sqlalchemy import ColumnElement, ScalarSelect, delete, func, update
 from sqlalchemy import exc as sa_exc
 from sqlmodel import col, select
 
@@ -53,6 +54,9 @@ from storage.tables import (
     RemissRow,
     ResponseVersionRow,
 )
+
+Child = TypeVar("Child", RecipientOfficialRow, ResponseVersionRow, ExtensionRow)
+Item = TypeVar("Item")
 
 
 class SqlRemisses:
@@ -367,28 +371,11 @@ class SqlRemisses:
         # The children are selected by the same condition as a subquery: no id list to outgrow the
         # driver's parameter limit, and no query per recipient.
         matching = select(RecipientRow.id).where(where).scalar_subquery()
-        officials: dict[int, list[str]] = defaultdict(list)
-        for o in self._session.exec(
-            select(RecipientOfficialRow)
-            .where(col(RecipientOfficialRow.recipient_id).in_(matching))
-            .order_by(col(RecipientOfficialRow.recipient_id), col(RecipientOfficialRow.position)),
-            execution_options=FRESH,
-        ):
-            officials[o.recipient_id].append(o.user_id)
-        responses: dict[int, list[Response]] = defaultdict(list)
-        for v in self._session.exec(
-            select(ResponseVersionRow)
-            .where(col(ResponseVersionRow.recipient_id).in_(matching))
-            .order_by(col(ResponseVersionRow.recipient_id), col(ResponseVersionRow.version))
-        ):
-            responses[v.recipient_id].append(response_from(v))
-        extensions: dict[int, list[Extension]] = defaultdict(list)
-        for e in self._session.exec(
-            select(ExtensionRow)
-            .where(col(ExtensionRow.recipient_id).in_(matching))
-            .order_by(col(ExtensionRow.recipient_id), col(ExtensionRow.seq))
-        ):
-            extensions[e.recipient_id].append(extension_from(e))
+        officials = self._children(
+            RecipientOfficialRow, RecipientOfficialRow.position, matching, lambda o: o.user_id, fresh=True
+        )
+        responses = self._children(ResponseVersionRow, ResponseVersionRow.version, matching, response_from)
+        extensions = self._children(ExtensionRow, ExtensionRow.seq, matching, extension_from)
         loaded = [
             recipient_from(
                 row,
@@ -406,6 +393,23 @@ class SqlRemisses:
             for recipient in loaded:
                 self._ctx.stored[(recipient.case_number, recipient.organisation_key)] = snapshot(recipient)
         return loaded
+
+    def _children(
+        self,
+        table: type[Child],
+        order: Any,
+        matching: ScalarSelect[Any],
+        convert: Callable[[Child], Item],
+        *,
+        fresh: bool = False,
+    ) -> dict[int, list[Item]]:
+        """The rows of a recipient's child table for the `matching` recipients, converted and grouped by
+        recipient id in `order` (`fresh`: overwrite rows the session already holds)."""
+        grouped: dict[int, list[Item]] = defaultdict(list)
+        query = select(table).where(col(table.recipient_id).in_(matching)).order_by(col(table.recipient_id), col(order))
+        for child in self._session.exec(query, execution_options=FRESH if fresh else {}):
+            grouped[child.recipient_id].append(convert(child))
+        return grouped
 
     def _write_questions_and_documents(self, remiss_id: int, remiss: Remiss) -> None:
         self._session.add_all(
