@@ -46,6 +46,15 @@ def form(text: str | None = None, picked: str | None = None, reason: str | None 
     }
 
 
+def opened_form(
+    box: Sandbox, user_id: str, action_id: str, message: Message, header: tuple[str, str, str]
+) -> dict[str, Any]:
+    """The modal `action_id` on `message` opens for `user_id`, checked to be (callback_id, title, submit)."""
+    modal = open_modal(box, user_id, action_id, message)
+    assert (modal["callback_id"], modal["title"]["text"], modal["submit"]["text"]) == header
+    return modal
+
+
 def note(text: str | None) -> dict[str, Any]:
     return {"note": {"note": {"type": "plain_text_input", "value": text}}}
 
@@ -111,11 +120,8 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
     assert buttons(dm) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER, ids.REQUEST_EXTENSION]
     assert planned_deadlines(box) == {date(2023, 11, 30)}
 
-    modal = open_modal(box, ANNA, ids.REQUEST_EXTENSION, dm)
-    assert (modal["callback_id"], modal["title"]["text"], modal["submit"]["text"]) == (
-        ids.EXTENSION_REQUEST_VIEW,
-        "Begär anstånd",
-        "Skicka begäran",
+    modal = opened_form(
+        box, ANNA, ids.REQUEST_EXTENSION, dm, (ids.EXTENSION_REQUEST_VIEW, "Begär anstånd", "Skicka begäran")
     )
     intro = modal["blocks"][0]["text"]["text"]
     assert intro.startswith("Begär anstånd med remiss *STK-2023-137* «Områdeslyft» för *Tekniska nämnden*.")
@@ -266,11 +272,8 @@ def test_a_date_that_is_not_understood_or_not_later_is_refused_next_to_the_field
 # -- deciding -------------------------------------------------------------------------------------------------------
 def test_the_coordinator_grants_another_date_than_the_one_asked_for(box: Sandbox) -> None:
     request = asked(box)
-    modal = open_modal(box, COORDINATOR, ids.GRANT_OTHER_DATE, request)
-    assert (modal["callback_id"], modal["title"]["text"], modal["submit"]["text"]) == (
-        ids.GRANT_OTHER_DATE_VIEW,
-        "Bevilja anstånd",
-        "Bevilja",
+    modal = opened_form(
+        box, COORDINATOR, ids.GRANT_OTHER_DATE, request, (ids.GRANT_OTHER_DATE_VIEW, "Bevilja anstånd", "Bevilja")
     )
     intro = modal["blocks"][0]["text"]["text"]
     assert intro.startswith(
@@ -369,11 +372,8 @@ def test_moving_the_deadline_for_everyone_replans_and_tells_only_those_who_have_
     submit_delegation(box, BERTIL, OTHER_ORG)
     box.courier.drain()
     status = status_message(box)
-    modal = open_modal(box, COORDINATOR, ids.CHANGE_DEADLINE, status)
-    assert (modal["callback_id"], modal["title"]["text"], modal["submit"]["text"]) == (
-        ids.CHANGE_DEADLINE_VIEW,
-        "Ändra svarsdatum",
-        "Spara",
+    modal = opened_form(
+        box, COORDINATOR, ids.CHANGE_DEADLINE, status, (ids.CHANGE_DEADLINE_VIEW, "Ändra svarsdatum", "Spara")
     )
     assert "Det är nu torsdag 30 november 2023." in modal["blocks"][0]["text"]["text"]
 
