@@ -461,6 +461,10 @@ def test_an_answer_a_minute_before_the_claim_means_no_reminder(box: Sandbox) -> 
 
 
 # -- the calendar ------------------------------------------------------------------------------------------------
+# What a round sends each official who never answers, in order; the tests below give only the days.
+ROUND_KINDS = ["nudge_unopened", "before_deadline", "before_deadline", "before_deadline", "deadline_morning", "overdue"]
+
+
 def test_a_deadline_across_the_october_clock_change_is_reminded_at_nine_local(box: Sandbox) -> None:
     walker = walked_round(
         box,
@@ -470,64 +474,88 @@ def test_a_deadline_across_the_october_clock_change_is_reminded_at_nine_local(bo
         case="STK-2023-150",
         title="Vinterväghållning",
     )
-    expected = [
-        (nine(2023, 10, 19), "nudge_unopened"),
-        (nine(2023, 10, 20), "before_deadline"),
-        (nine(2023, 10, 27), "before_deadline"),  # summer time: 07:00 UTC
-        (nine(2023, 11, 1), "before_deadline"),  # winter time: 08:00 UTC
-        (nine(2023, 11, 3), "deadline_morning"),
-        (nine(2023, 11, 6), "overdue"),
+    days = [
+        date(2023, 10, 19),
+        date(2023, 10, 20),
+        date(2023, 10, 27),  # summer time: 07:00 UTC
+        date(2023, 11, 1),  # winter time: 08:00 UTC
+        date(2023, 11, 3),
+        date(2023, 11, 6),
     ]
+    expected = [((day, time(9, 0)), kind) for day, kind in zip(days, ROUND_KINDS, strict=True)]
     tove = walker.reminders(OFFICIALS[TN].id)
     assert [(s.when, s.kind) for s in tove] == expected
     assert [s.at.astimezone(UTC).hour for s in tove] == [7, 7, 7, 8, 8, 8]
     assert [s.when for s in walker.of(COORDINATOR, "escalation:")] == [nine(2023, 11, 7)]
 
 
-def test_midsommarafton_is_no_working_day(box: Sandbox) -> None:
-    walker = walked_round(
-        box,
-        stockholm(2024, 5, 27, 10, 0),
-        date(2024, 6, 24),
-        stockholm(2024, 6, 26, 18, 0),
-        case="STK-2024-40",
-        title="Sommarlovsaktiviteter",
-    )
-    assert [(s.when, s.kind) for s in walker.reminders(OFFICIALS[MKB].id)] == [
-        (nine(2024, 5, 30), "nudge_unopened"),
-        (nine(2024, 6, 7), "before_deadline"),  # 10 working days before: 6 June (nationaldagen) and 21 June skipped
-        (nine(2024, 6, 14), "before_deadline"),
-        (nine(2024, 6, 19), "before_deadline"),
-        (nine(2024, 6, 24), "deadline_morning"),
-        (nine(2024, 6, 25), "overdue"),
+@pytest.mark.parametrize(
+    ("start", "deadline", "end", "case", "title", "org", "reminder_days", "escalation", "holidays", "digest_days"),
+    [
+        pytest.param(
+            stockholm(2024, 5, 27, 10, 0),
+            date(2024, 6, 24),
+            stockholm(2024, 6, 26, 18, 0),
+            "STK-2024-40",
+            "Sommarlovsaktiviteter",
+            MKB,
+            [
+                date(2024, 5, 30),
+                # 10 working days before: 6 June (nationaldagen) and 21 June skipped
+                date(2024, 6, 7),
+                date(2024, 6, 14),
+                date(2024, 6, 19),
+                date(2024, 6, 24),
+                date(2024, 6, 25),
+            ],
+            nine(2024, 6, 26),
+            {date(2024, 6, 6), date(2024, 6, 21), date(2024, 6, 22)},
+            set(),
+            id="midsommarafton_is_no_working_day",
+        ),
+        pytest.param(
+            stockholm(2023, 12, 4, 10, 0),
+            date(2023, 12, 28),
+            stockholm(2024, 1, 3, 18, 0),
+            "STK-2023-160",
+            "Nyårsfirande",
+            TN,
+            [
+                date(2023, 12, 7),
+                date(2023, 12, 12),
+                date(2023, 12, 19),
+                date(2023, 12, 22),  # 2 working days before 28 December: 27 and 22
+                date(2023, 12, 28),
+                date(2023, 12, 29),
+            ],
+            nine(2024, 1, 2),  # the escalation waits for the first working day after nyårsdagen
+            {date(2023, 12, 24), date(2023, 12, 25), date(2023, 12, 26), date(2023, 12, 31), date(2024, 1, 1)},
+            {date(2023, 12, 27)},
+            id="christmas_and_new_year_have_no_reminders",
+        ),
+    ],
+)
+def test_holidays_are_no_working_days_for_reminders(
+    box: Sandbox,
+    start: datetime,
+    deadline: date,
+    end: datetime,
+    case: str,
+    title: str,
+    org: str,
+    reminder_days: list[date],
+    escalation: tuple[date, time],
+    holidays: set[date],
+    digest_days: set[date],
+) -> None:
+    walker = walked_round(box, start, deadline, end, case=case, title=title)
+    assert [(s.when, s.kind) for s in walker.reminders(OFFICIALS[org].id)] == [
+        ((day, time(9, 0)), kind) for day, kind in zip(reminder_days, ROUND_KINDS, strict=True)
     ]
-    assert [s.when for s in walker.of(COORDINATOR, "escalation:")] == [nine(2024, 6, 26)]
+    assert [s.when for s in walker.of(COORDINATOR, "escalation:")] == [escalation]
     days = {s.at.date() for s in walker.seen}
-    assert not days & {date(2024, 6, 6), date(2024, 6, 21), date(2024, 6, 22)}
-
-
-def test_christmas_and_new_year_have_no_reminders(box: Sandbox) -> None:
-    walker = walked_round(
-        box,
-        stockholm(2023, 12, 4, 10, 0),
-        date(2023, 12, 28),
-        stockholm(2024, 1, 3, 18, 0),
-        case="STK-2023-160",
-        title="Nyårsfirande",
-    )
-    assert [(s.when, s.kind) for s in walker.reminders(OFFICIALS[TN].id)] == [
-        (nine(2023, 12, 7), "nudge_unopened"),
-        (nine(2023, 12, 12), "before_deadline"),
-        (nine(2023, 12, 19), "before_deadline"),
-        (nine(2023, 12, 22), "before_deadline"),  # 2 working days before 28 December: 27 and 22
-        (nine(2023, 12, 28), "deadline_morning"),
-        (nine(2023, 12, 29), "overdue"),
-    ]
-    # The escalation waits for the first working day after nyårsdagen.
-    assert [s.when for s in walker.of(COORDINATOR, "escalation:")] == [nine(2024, 1, 2)]
-    days = {s.at.date() for s in walker.seen}
-    assert not days & {date(2023, 12, 24), date(2023, 12, 25), date(2023, 12, 26), date(2023, 12, 31), date(2024, 1, 1)}
-    assert date(2023, 12, 27) in {s.at.date() for s in walker.of(COORDINATOR, "digest:")}
+    assert not days & holidays
+    assert digest_days <= {s.at.date() for s in walker.of(COORDINATOR, "digest:")}
 
 
 # -- the walk itself -----------------------------------------------------------------------------------------------
