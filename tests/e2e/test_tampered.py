@@ -144,37 +144,39 @@ def test_a_typed_value_of_the_wrong_type_gets_an_inline_error(
     assert problems(caplog) == [] and snapshot(box.core.engine) == before
 
 
-@pytest.mark.parametrize("picked", ["2023-13-45", "i morgon", 20231201, {"y": 2023}])
-def test_a_malformed_date_in_the_extension_form_gets_an_inline_error(
-    box: Sandbox, caplog: pytest.LogCaptureFixture, picked: Any
-) -> None:
-    dm = send_remiss(box)
-    open_modal(box, ids.REQUEST_EXTENSION, dm)
-    before = snapshot(box.core.engine)
-    caplog.set_level(logging.INFO)
-    values = {
+def extension_form(picked: Any) -> dict[str, Any]:
+    """The extension form's values with `picked` as the date picker's value."""
+    return {
         "new_deadline_date": {"new_deadline_date": {"type": "datepicker", "selected_date": picked}},
         "reason": {"reason": {"type": "plain_text_input", "value": "Nämnden sammanträder sent"}},
     }
-    response = box.driver.view_submission(ANNA, values)
-    assert response.status == 200
-    errors = response.json()["errors"]
-    assert any(TAMPERED in message for message in errors.values())
-    assert warnings_about_tampering(caplog) and problems(caplog) == []
-    assert snapshot(box.core.engine) == before
 
 
-def test_an_option_the_answer_form_did_not_offer_gets_an_inline_error(
-    box: Sandbox, caplog: pytest.LogCaptureFixture
+UNOFFERED_OPTION = {
+    "answer_1": {answer.TEXT: {"type": "rich_text_input", "rich_text_value": None}},
+    "position_1": {answer.POSITION: {"type": "static_select", "selected_option": {"value": "hurra"}}},
+}
+
+
+@pytest.mark.parametrize(
+    ("action_id", "values"),
+    [
+        # a malformed date in the extension form
+        *(
+            pytest.param(ids.REQUEST_EXTENSION, extension_form(picked), id=f"date-{picked}")
+            for picked in ["2023-13-45", "i morgon", 20231201, {"y": 2023}]
+        ),
+        # an option the answer form did not offer
+        pytest.param(ids.ANSWER, UNOFFERED_OPTION, id="unoffered-option"),
+    ],
+)
+def test_a_malformed_date_or_an_unoffered_option_in_a_form_gets_an_inline_error(
+    box: Sandbox, caplog: pytest.LogCaptureFixture, action_id: str, values: dict[str, Any]
 ) -> None:
     dm = send_remiss(box)
-    open_modal(box, ids.ANSWER, dm)
+    open_modal(box, action_id, dm)
     before = snapshot(box.core.engine)
     caplog.set_level(logging.INFO)
-    values = {
-        "answer_1": {answer.TEXT: {"type": "rich_text_input", "rich_text_value": None}},
-        "position_1": {answer.POSITION: {"type": "static_select", "selected_option": {"value": "hurra"}}},
-    }
     response = box.driver.view_submission(ANNA, values)
     assert response.status == 200
     assert any(TAMPERED in message for message in response.json()["errors"].values())
