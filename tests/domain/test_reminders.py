@@ -208,39 +208,50 @@ def test_a_deadline_after_the_october_change_keeps_nine_local_time_on_both_sides
     assert not report.needs_warning
 
 
-def test_a_remiss_sent_just_before_midsommar_is_short_and_its_reminders_skip_midsommarafton() -> None:
-    sent_on, deadline = date(2024, 6, 18), date(2024, 6, 28)
+@pytest.mark.parametrize(
+    ("sent_on", "deadline", "report_fields", "expected"),
+    [
+        pytest.param(
+            date(2024, 6, 18),
+            date(2024, 6, 28),
+            {"working_days": 7, "short": True, "spans_summer": False},
+            # The 10-days-before reminder would be 13 June, before the remiss was sent: not planned.
+            [
+                (K.BEFORE_DEADLINE, date(2024, 6, 20), 5),
+                (K.NUDGE_UNOPENED, date(2024, 6, 24), 4),  # 19, 20, (midsommarafton 21), 24 June
+                (K.BEFORE_DEADLINE, date(2024, 6, 26), 2),
+                (K.DEADLINE_MORNING, date(2024, 6, 28), 0),
+                (K.OVERDUE, date(2024, 7, 1), -1),
+                (K.ESCALATION, date(2024, 7, 2), -2),
+            ],
+            id="a_remiss_sent_just_before_midsommar_is_short_and_its_reminders_skip_midsommarafton",
+        ),
+        pytest.param(
+            date(2024, 6, 3),
+            date(2024, 6, 21),
+            # nationaldagen 6 June and midsommarafton don't count
+            {"deadline_is_working_day": False, "deadline_holiday": "Midsommarafton", "working_days": 12},
+            [
+                (K.BEFORE_DEADLINE, date(2024, 6, 5), 10),
+                (K.NUDGE_UNOPENED, date(2024, 6, 7), 9),  # 4, 5, (nationaldagen 6), 7 June
+                (K.BEFORE_DEADLINE, date(2024, 6, 13), 5),
+                (K.BEFORE_DEADLINE, date(2024, 6, 18), 2),
+                (K.DEADLINE_MORNING, date(2024, 6, 20), 0),
+                (K.OVERDUE, date(2024, 6, 24), -1),
+                (K.ESCALATION, date(2024, 6, 25), -2),
+            ],
+            id="a_deadline_on_midsommarafton_is_flagged_and_its_last_reminders_go_on_the_day_before",
+        ),
+    ],
+)
+def test_a_window_around_midsommar_is_reported_and_its_reminders_skip_the_holidays(
+    sent_on: date, deadline: date, report_fields: dict[str, object], expected: list[tuple[K, date, int]]
+) -> None:
     report = analyse_window(CAL, sent_on, deadline)
-    assert (report.working_days, report.short, report.spans_summer) == (7, True, False)
+    assert {name: getattr(report, name) for name in report_fields} == report_fields
     remiss = make_remiss(deadline=deadline, sent_on=sent_on)
     reminders = plan(remiss, make_recipient(remiss), sent_on=sent_on)
-    # The 10-days-before reminder would be 13 June, before the remiss was sent: not planned.
-    assert [(r.kind, r.local_date, r.working_days_left) for r in reminders] == [
-        (K.BEFORE_DEADLINE, date(2024, 6, 20), 5),
-        (K.NUDGE_UNOPENED, date(2024, 6, 24), 4),  # 19, 20, (midsommarafton 21), 24 June
-        (K.BEFORE_DEADLINE, date(2024, 6, 26), 2),
-        (K.DEADLINE_MORNING, date(2024, 6, 28), 0),
-        (K.OVERDUE, date(2024, 7, 1), -1),
-        (K.ESCALATION, date(2024, 7, 2), -2),
-    ]
-
-
-def test_a_deadline_on_midsommarafton_is_flagged_and_its_last_reminders_go_on_the_day_before() -> None:
-    sent_on, deadline = date(2024, 6, 3), date(2024, 6, 21)
-    report = analyse_window(CAL, sent_on, deadline)
-    assert (report.deadline_is_working_day, report.deadline_holiday) == (False, "Midsommarafton")
-    assert report.working_days == 12  # nationaldagen 6 June and midsommarafton don't count
-    remiss = make_remiss(deadline=deadline, sent_on=sent_on)
-    reminders = plan(remiss, make_recipient(remiss), sent_on=sent_on)
-    assert [(r.kind, r.local_date, r.working_days_left) for r in reminders] == [
-        (K.BEFORE_DEADLINE, date(2024, 6, 5), 10),
-        (K.NUDGE_UNOPENED, date(2024, 6, 7), 9),  # 4, 5, (nationaldagen 6), 7 June
-        (K.BEFORE_DEADLINE, date(2024, 6, 13), 5),
-        (K.BEFORE_DEADLINE, date(2024, 6, 18), 2),
-        (K.DEADLINE_MORNING, date(2024, 6, 20), 0),
-        (K.OVERDUE, date(2024, 6, 24), -1),
-        (K.ESCALATION, date(2024, 6, 25), -2),
-    ]
+    assert [(r.kind, r.local_date, r.working_days_left) for r in reminders] == expected
 
 
 def test_a_remiss_over_christmas_has_only_14_working_days_and_no_reminder_on_a_holiday() -> None:
