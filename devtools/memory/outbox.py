@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
 from devtools.memory.state import MemoryPart, copied
+
+
+class _Claimable(Protocol):
+    def claimable(self, now: datetime) -> bool: ...
+
+
+Claimed = TypeVar("Claimed", bound=_Claimable)
+
+
+def _claim(
+    candidates: Iterable[Claimed], now: datetime, limit: int, claim: Callable[[Claimed], Claimed]
+) -> list[Claimed]:
+    """Claim (and store, through `claim`) up to `limit` of the candidates claimable at `now`, in their order;
+    copies of what was stored."""
+    claimed: list[Claimed] = []
+    for candidate in candidates:
+        if len(claimed) >= limit:
+            break
+        if candidate.claimable(now):
+            claimed.append(copied(claim(candidate)))
+    return claimed
 
 
 class MemoryOutbox(MemoryPart):
@@ -25,16 +48,12 @@ class MemoryOutbox(MemoryPart):
         """Claim up to `limit` messages for sending, oldest first, each for exactly one claimer."""
         self._require_writable()
         now = copied(now)
-        claimed: list[OutboxMessage] = []
-        for message in self._sorted_outbox():
-            if len(claimed) >= limit:
-                break
-            if not message.claimable(now):
-                continue
-            stored = message.claimed(now, lease)
-            self._state.outbox[message.key] = stored
-            claimed.append(copied(stored))
-        return claimed
+
+        def claim(message: OutboxMessage) -> OutboxMessage:
+            stored = self._state.outbox[message.key] = message.claimed(now, lease)
+            return stored
+
+        return _claim(self._sorted_outbox(), now, limit, claim)
 
     def finish_message(self, message: OutboxMessage) -> None:
         """Store the outcome of a send (matched by key); `claimed_until` is cleared."""
@@ -72,18 +91,14 @@ class MemoryOutbox(MemoryPart):
         """Claim stale boards (rendered_version < version) not claimed by another live sender."""
         self._require_writable()
         now = copied(now)
-        claimed: list[StatusBoard] = []
+
+        def claim(board: StatusBoard) -> StatusBoard:
+            stored = self._state.boards[board.case_number] = replace(board, claimed_until=now + lease)
+            return stored
+
         # Ordered by case number, as the SQL store does (a board has no age to order by).
-        for case_number in sorted(self._state.boards):
-            if len(claimed) >= limit:
-                break
-            board = self._state.boards[case_number]
-            if not board.claimable(now):
-                continue
-            stored = replace(board, claimed_until=now + lease)
-            self._state.boards[case_number] = stored
-            claimed.append(copied(stored))
-        return claimed
+        boards = [self._state.boards[case_number] for case_number in sorted(self._state.boards)]
+        return _claim(boards, now, limit, claim)
 
     def finish_status(self, board: StatusBoard) -> None:
         """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
