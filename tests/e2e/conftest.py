@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.core.domain.remiss import QuestionKind
+from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 
@@ -39,3 +41,18 @@ def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
         # The fake grants the manifest's scopes, as Slack does: a call they don't cover would fail in real Slack
         # even where the app swallows the error (the courier's lookups then only log a warning).
         assert box.fake.scope_refusals == [], "manifest.json lacks a scope the app uses"
+
+
+def send_as_coordinator(box: Sandbox, title: str, questions: Sequence[str], recipient_keys: list[str]) -> None:
+    """The coordinator drafts and sends STK-2023-137 (free-text questions, deadline 30 November 2023)."""
+    service = box.core.service
+    coordinator = service.actor(COORDINATOR)
+    data = RemissInput(
+        case_number="STK-2023-137",
+        title=title,
+        questions=[(q, QuestionKind.FREE_TEXT) for q in questions],
+        deadline=date(2023, 11, 30),
+        recipient_keys=recipient_keys,
+    )
+    service.drafting.create_draft(coordinator, data)
+    service.drafting.send(coordinator, data.case_number)

@@ -13,8 +13,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Answer, Attachment, Position, QuestionKind, Recipient, ResponseKind
-from bot.core.usecases.results import RemissInput
+from bot.core.domain.remiss import Answer, Attachment, Position, Recipient, ResponseKind
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message, View
 from devtools.sandbox.fake_slack import Call
@@ -22,7 +21,7 @@ from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import nested
 from handlers import answer, ids
 from handlers.richtext import to_plain_text
-from tests.e2e.conftest import COORDINATOR
+from tests.e2e.conftest import COORDINATOR, send_as_coordinator
 
 CASE = "STK-2023-137"
 ORG = "tekniska-namnden"
@@ -58,16 +57,7 @@ def send_remiss(box: Sandbox, questions: list[str] = QUESTIONS) -> Message:
     service.directory.replace_directory(
         Directory(tuple(replace(o, contacts=(OFFICIAL,) if o.key == ORG else ()) for o in directory))
     )
-    coordinator = service.actor(COORDINATOR)
-    data = RemissInput(
-        case_number=CASE,
-        title="Uppdrag budget 2023 - Definiera och starta ett områdeslyft",
-        questions=[(q, QuestionKind.FREE_TEXT) for q in questions],
-        deadline=date(2023, 11, 30),
-        recipient_keys=[ORG],
-    )
-    service.drafting.create_draft(coordinator, data)
-    service.drafting.send(coordinator, CASE)
+    send_as_coordinator(box, "Uppdrag budget 2023 - Definiera och starta ett områdeslyft", questions, [ORG])
     box.courier.drain()
     return remiss_message(box)
 

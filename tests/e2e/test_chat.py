@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
 import pytest
 
 from bot.core.domain.organisation import Directory, Organisation
-from bot.core.domain.remiss import Answer, AuditAction, Position, QuestionKind, ResponseContent, ResponseKind
-from bot.core.usecases.results import RemissInput
+from bot.core.domain.remiss import Answer, AuditAction, Position, ResponseContent, ResponseKind
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message, screen
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.screen import bot_replies, shown
 from handlers import ids
-from tests.e2e.conftest import COORDINATOR, USERS
+from tests.e2e.conftest import COORDINATOR, USERS, send_as_coordinator
 
 CASE = "STK-2023-137"
 ANNA, BERTIL, CECILIA, DAVID, APP = "U0ANNA", "U0BERTIL", "U0CECILIA", "U0DAVID", "U0KALENDER"
@@ -57,16 +55,7 @@ def send_remiss(box: Sandbox) -> Message:
         )
     )
     service.directory.replace_directory(directory)
-    coordinator = service.actor(COORDINATOR)
-    data = RemissInput(
-        case_number=CASE,
-        title="Områdeslyft",
-        questions=[(q, QuestionKind.FREE_TEXT) for q in QUESTIONS],
-        deadline=date(2023, 11, 30),
-        recipient_keys=[ORG, OTHER_ORG],
-    )
-    service.drafting.create_draft(coordinator, data)
-    service.drafting.send(coordinator, CASE)
+    send_as_coordinator(box, "Områdeslyft", QUESTIONS, [ORG, OTHER_ORG])
     box.courier.drain()
     return remiss_dm(box, ANNA)
 
