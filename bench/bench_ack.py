@@ -673,6 +673,12 @@ def print_diagnosis(diagnosis: Diagnosis) -> None:
             waits[key] = waits.get(key, 0.0) + min(span.got, span.served.left) - span.asked
     for kind in KINDS:
         mine = [s for s in diagnosis.served if s.kind == kind and s.listener_started and s.listener_submitted]
+        if not mine:
+            # The app runs its listeners in the request's thread (process_before_response): no pool to wait for,
+            # and the work after the ack runs on the bot's own pools, outside server time.
+            request_cpu = Figures.of([s.request_cpu for s in diagnosis.served if s.kind == kind])
+            print(f"    {kind:<6} listener in the request thread, no pool; its CPU {request_cpu}")
+            continue
         before = Figures.of([_at(s.listener_submitted) - s.entered for s in mine])
         queued = Figures.of([_at(s.listener_started) - _at(s.listener_submitted) for s in mine])
         after = Figures.of([s.left - _at(s.listener_started) for s in mine])

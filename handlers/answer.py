@@ -377,7 +377,7 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
         log.warning("Answer not stored, the database is unavailable: %s", error)
         unavailable = DomainError(ErrorCode.STORE_UNAVAILABLE, field="answers")
         return refuse(form_errors(ctx.texts, unavailable, content, view))
-    # The recipient as _act just stored it; the message refresh is best effort, off the listener thread.
+    # The recipient as _act just stored it; the message refresh is best effort, on ctx.background.
     updated = replace(row, recipient=recipient, status=recipient.status(row.today))
 
     def refresh() -> None:
@@ -424,9 +424,9 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listeners for the answer form, through the one ack-then-work path (handlers/listening.py)."""
-    # The form is built after the ack on ctx.forms, not on Bolt's listener threads: 50 officials pressing
-    # Svara at once kept every listener thread busy with forms, and later clicks waited up to 300 ms for a
-    # thread to be acknowledged on (bench/bench_ack.py --diagnose). Queued there, forms open in click order.
+    # The form is built on ctx.forms, a few threads of its own: 50 officials pressing Svara at once used to keep
+    # every listener thread busy with forms, and later clicks waited up to 300 ms to be acknowledged
+    # (bench/bench_ack.py --diagnose). Queued there, forms open in click order.
     on_action(app, ctx, ids.ANSWER, lambda body, client, respond: open_form(ctx, body, client, respond))
     on_action(app, ctx, KIND, lambda body, client, _: change_kind(ctx, body, client), executor=ctx.forms)
     # Saving a draft is no one's wait: it queues behind other post-ack work, and the form says when done.

@@ -38,8 +38,9 @@ FORM_THREADS = 2
 class HandlerContext:
     """What every listener needs: the use cases, the texts, and where best-effort work after an ack runs.
 
-    `background` keeps such work (recording that a form was opened, refreshing the remiss message) off
-    Bolt's listener threads, which must stay free to acknowledge the next click within Slack's 3 seconds.
+    Bolt runs each listener in the request's thread, which must answer Slack within 3 seconds: the listener acks
+    and queues its work on `work`; the answer form's building queues on `forms`, and best-effort work (recording
+    that a form was opened, refreshing the remiss message) on `background`.
     """
 
     service: UseCases
@@ -48,7 +49,7 @@ class HandlerContext:
     # acknowledgements for the GIL and the database (bench/bench_ack.py measured more as slower).
     background: Executor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="remissbot-after"))
     # Building and opening the answer form after the ack (handlers/answer.py): a few threads of its own, so
-    # 50 officials pressing Svara at once don't hold every listener thread (bench/bench_ack.py --diagnose).
+    # 50 officials pressing Svara at once don't hold every work thread (bench/bench_ack.py).
     forms: Executor = field(
         default_factory=lambda: ThreadPoolExecutor(FORM_THREADS, thread_name_prefix="remissbot-forms")
     )

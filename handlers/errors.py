@@ -119,11 +119,9 @@ def after_ack(
 ) -> None:
     """Run a listener's work after its ack, telling the user about a failure instead of raising it.
 
-    Bolt's thread runner (1.30) resets `ack.response` to None when a listener raises after acking; if that
-    happens before the request thread has seen the ack (it polls every 10 ms), Slack gets a 404 after three
-    seconds on top of our message. So listeners never raise after ack(): every one goes through
-    handlers/listening.py, which calls this. `client` lets
-    a refusal of a tampered click reach a user who has no response_url (a button inside a modal).
+    The work runs after the response has left (handlers/listening.py queues it), so nothing raised there could
+    reach Slack; what goes wrong is told to the user in Swedish and logged. `client` lets a refusal of a tampered
+    click reach a user who has no response_url (a button inside a modal).
     """
     try:
         work()
