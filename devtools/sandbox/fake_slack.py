@@ -248,11 +248,12 @@ class FakeSlack(Workspace, Served):
         injection = self._take_injection(method)
         if injection is not None and injection.delay:
             time.sleep(injection.delay)
-        if injection is not None and (injection.status != 200 or injection.error):
-            reply = _injected_reply(injection)
-        else:
-            reply = self._answer(method, params, token)
+        # The work and its record happen under one lock: a test that sees the change also sees the call.
         with self._changed:
+            if injection is not None and (injection.status != 200 or injection.error):
+                reply = _injected_reply(injection)
+            else:
+                reply = self._answer(method, params, token)
             self._calls.append(Call(method, params, reply.status, reply.decoded(), self.clock()))
             self._changed.notify_all()
         if injection is not None and injection.late_reply:
