@@ -144,6 +144,10 @@ def corpus_expectations(shared: Path) -> list[Expected]:
     ]
 
 
+# One worker reads the documents once for every test here (scripts/test runs pytest with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("import_accuracy")
+
+
 @pytest.fixture(scope="module")
 def outcomes(shared_dir: Path, directory: Directory) -> list[Outcome]:
     documents = [(shared_dir / "seeds" / e.file, e) for e in SEED_EXPECTATIONS]
