@@ -62,6 +62,13 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def load_directory(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str) -> tuple[int, str, str]:
+    """`remissbot orgs load` on a directory file with `text`, as an administrator runs it after editing one."""
+    path = tmp_path / "katalog.yaml"
+    path.write_text(text, encoding="utf-8")
+    return run(capsys, "orgs", "load", str(path))
+
+
 def test_orgs_list_prints_the_sixteen_organisations_of_a_fresh_install(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -72,25 +79,10 @@ def test_orgs_list_prints_the_sixteen_organisations_of_a_fresh_install(
     assert "16 organisationer (12 nämnder, 3 bolag)." in out
 
 
-def test_a_broken_directory_file_names_the_line_and_changes_nothing(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    broken = tmp_path / "katalog.yaml"
-    broken.write_text(BROKEN, encoding="utf-8")
-    code, _, err = run(capsys, "orgs", "load", str(broken))
-    assert code == 1
-    assert "rad 7, fält «kind»: «styrelse» är ingen typ" in err
-    assert "ingenting har ändrats" in err
-    _, out, _ = run(capsys, "orgs", "list")
-    assert "16 organisationer" in out
-
-
 def test_loading_a_directory_replaces_it_and_marks_the_missing_inactive(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    good = tmp_path / "katalog.yaml"
-    good.write_text(GOOD, encoding="utf-8")
-    code, out, _ = run(capsys, "orgs", "load", str(good))
+    code, out, _ = load_directory(capsys, tmp_path, GOOD)
     assert code == 0
     assert "2 organisationer" in out
     assert "inaktiva" in out
@@ -246,9 +238,7 @@ WITH_MEETINGS = """organisations:
 def test_a_directory_with_meetings_and_a_lead_time_is_loaded_and_listed(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    good = tmp_path / "katalog.yaml"
-    good.write_text(WITH_MEETINGS, encoding="utf-8")
-    assert run(capsys, "orgs", "load", str(good))[0] == 0
+    assert load_directory(capsys, tmp_path, WITH_MEETINGS)[0] == 0
 
     _, listing, _ = run(capsys, "orgs", "list")
 
@@ -278,18 +268,31 @@ def test_the_listing_shows_the_next_meeting_from_the_day_it_is_given() -> None:
     assert stk.split() == ["Stadskontoret", "STK", "förvaltning", "–", "–", "–", "(inaktiv)"]
 
 
-def test_a_bad_meeting_date_names_its_line_and_field_in_swedish(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.mark.parametrize(
+    ("text", "problems"),
+    [
+        pytest.param(BROKEN, ["rad 7, fält «kind»: «styrelse» är ingen typ"], id="unknown_kind"),
+        pytest.param(
+            WITH_MEETINGS.replace("2023-11-16", "16 nov").replace("14\n", "120\n"),
+            [
+                "rad 10, fält «meetings»: «16 nov» är inget datum; skriv år-månad-dag, t.ex. 2023-11-16",
+                "rad 11, fält «submission_lead_days»: ska vara ett helt antal dagar från 0 till 90, inte «120»",
+            ],
+            id="bad_meeting_date_and_lead_time",
+        ),
+    ],
+)
+def test_a_broken_directory_file_names_each_line_and_field_in_swedish_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, problems: list[str]
 ) -> None:
-    broken = tmp_path / "katalog.yaml"
-    broken.write_text(WITH_MEETINGS.replace("2023-11-16", "16 nov").replace("14\n", "120\n"), encoding="utf-8")
-
-    code, _, err = run(capsys, "orgs", "load", str(broken))
+    code, _, err = load_directory(capsys, tmp_path, text)
 
     assert code == 1
-    assert "rad 10, fält «meetings»: «16 nov» är inget datum; skriv år-månad-dag, t.ex. 2023-11-16" in err
-    assert "rad 11, fält «submission_lead_days»: ska vara ett helt antal dagar från 0 till 90, inte «120»" in err
+    for problem in problems:
+        assert problem in err
     assert "ingenting har ändrats" in err
+    _, out, _ = run(capsys, "orgs", "list")
+    assert "16 organisationer" in out
 
 
 # -- reminders (issue 4) ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 from devtools.clocks import FakeClock
 from devtools.demo.forms import answer_form_values, kind_shown, view_title
 from devtools.demo.people import People
-from devtools.demo.scenario import DemoRemiss, FormAnswer, Scenario
+from devtools.demo.scenario import DemoRemiss, FormAnswer, Scenario, Step
 from devtools.demo.transcript import Transcript, answer_lines, entered_lines
 from devtools.demo.walk import ClockWalk
 from devtools.sandbox.harness import Sandbox, SandboxUser
@@ -58,6 +58,14 @@ class Stage:
         return self.t.words(
             "who", name=user.real_name, organisation=self.service.directory.directory().require(key).name
         )
+
+    def begin(self, step: Step, part: str, user: SandboxUser | None = None, **params: Any) -> SandboxUser:
+        """Walk to the step's time and head it in the transcript as done by `user`, the organisation's official
+        unless another is given; returns who acts, for the rest of the step."""
+        actor = user or self.officials[step.organisation]
+        self.walk_to(step.when)
+        self.t.step(step.when, part, who=self.who(actor, step.organisation), **params)
+        return actor
 
     def entered(self, view: View, values: Mapping[str, Any]) -> str:
         return "\n".join(entered_lines(view, values, self.t.name_of))

@@ -79,10 +79,8 @@ class Story(Stage):
         self.t.saw("saw_dm", self.t.slack(self.people.remiss_dm(anna.id).blocks), who=self.who(anna, first))
 
     def hand_over(self, step: Step) -> None:
-        key, when, colleague = step.organisation, step.when, self.colleague
-        fredrik = self.officials[key]
-        self.walk_to(when)
-        self.t.step(when, "step_hand_over", who=self.who(fredrik, key), colleague=colleague.real_name)
+        colleague = self.colleague
+        fredrik = self.begin(step, "step_hand_over", colleague=colleague.real_name)
         modal = self.people.open_modal(fredrik.id, ids.HAND_OVER, self.people.remiss_dm(fredrik.id))
         values = {
             "colleague": {"colleague": {"type": "users_select", "selected_user": colleague.id}},
@@ -100,10 +98,7 @@ class Story(Stage):
         self.t.saw("saw_handed_over", "\n".join(lines), name=colleague.real_name)
 
     def decline(self, step: Step) -> None:
-        key, when = step.organisation, step.when
-        oskar = self.officials[key]
-        self.walk_to(when)
-        self.t.step(when, "step_decline", who=self.who(oskar, key))
+        oskar = self.begin(step, "step_decline")
         modal = self.people.open_modal(oskar.id, ids.DECLINE, self.people.remiss_dm(oskar.id))
         values = {"reason": {"reason": {"type": "plain_text_input", "value": self.scenario.typed.decline_reason}}}
         self.t.saw("saw_modal", self.entered(modal, values), name=oskar.real_name, title=view_title(modal))
@@ -112,18 +107,13 @@ class Story(Stage):
         self.deliver()
 
     def only_look(self, step: Step) -> None:
-        key, when = step.organisation, step.when
-        cecilia = self.officials[key]
-        self.walk_to(when)
-        self.t.step(when, "step_only_look", who=self.who(cecilia, key))
-        self.people.close(cecilia.id, self.open_answer_form(cecilia, key))
+        cecilia = self.begin(step, "step_only_look")
+        self.people.close(cecilia.id, self.open_answer_form(cecilia, step.organisation))
         self.deliver()
 
     def answer_in_chat(self, step: Step) -> None:
-        key, when, submitted = step.organisation, step.when, step.submitted or step.when
-        elin = self.officials[key]
-        self.walk_to(when)
-        self.t.step(when, "step_chat", who=self.who(elin, key))
+        key, submitted = step.organisation, step.submitted or step.when
+        elin = self.begin(step, "step_chat")
         dm = self.people.remiss_dm(elin.id)
         reply = self.people.click_for_reply(elin.id, ids.ANSWER_IN_CHAT, dm)
         turns = [("remissbot", self.t.slack(reply.blocks))]
@@ -141,21 +131,15 @@ class Story(Stage):
 
     def answer(self, step: Step) -> None:
         """An official (or the colleague who took the remiss over) answers in the form."""
-        key, when = step.organisation, step.when
-        user = self.colleague if step.by_colleague else self.officials[key]
-        self.walk_to(when)
-        self.t.step(when, step.title, who=self.who(user, key))
-        form = self.open_answer_form(user, key)
+        user = self.begin(step, step.title, self.colleague if step.by_colleague else None)
+        form = self.open_answer_form(user, step.organisation)
         self.answer_with_form(user, form, step.entered, step.questions)
         self.show_dm_state(user, "Ni har svarat")
         self.deliver()
 
     def save_draft(self, step: Step) -> None:
-        key, when = step.organisation, step.when
-        karin = self.officials[key]
-        self.walk_to(when)
-        self.t.step(when, "step_draft", who=self.who(karin, key))
-        form = self.open_answer_form(karin, key)
+        karin = self.begin(step, "step_draft")
+        form = self.open_answer_form(karin, step.organisation)
         values = answer_form_values(form, step.entered)
         saved = self.people.act_in_modal(karin.id, form, answer.SAVE_DRAFT, values)
         shown = answer_lines(form, values, self.t.name_of, step.questions)[:1]
@@ -167,10 +151,7 @@ class Story(Stage):
 
     def snooze(self, step: Step) -> None:
         """The official presses "Påminn mig i morgon" on the reminder she got this morning."""
-        key, when = step.organisation, step.when
-        cecilia = self.officials[key]
-        self.walk_to(when)
-        self.t.step(when, "step_snooze", who=self.who(cecilia, key))
+        cecilia = self.begin(step, "step_snooze")
         reminder = self.walk.latest_reminder(cecilia.id)
         self.people.click(cecilia.id, ids.SNOOZE_TOMORROW, reminder.message)
         # The app edits the reminder in place: the snooze row gives way to a line saying when she hears again.
@@ -182,10 +163,8 @@ class Story(Stage):
 
     def ask_for_extension(self, step: Step) -> None:
         """«Behöver mer tid» on this morning's reminder: the anstånd form, sent to the coordinator."""
-        key, when, typed = step.organisation, step.when, self.scenario.typed
-        hassan = self.officials[key]
-        self.walk_to(when)
-        self.t.step(when, "step_extension", who=self.who(hassan, key))
+        typed = self.scenario.typed
+        hassan = self.begin(step, "step_extension")
         modal = self.people.open_modal(hassan.id, ids.REQUEST_EXTENSION, self.walk.latest_reminder(hassan.id).message)
         values = modal_values(
             modal, {extensions.DATE_TEXT: typed.extension_date, extensions.REASON: typed.extension_reason}
@@ -217,16 +196,13 @@ class Story(Stage):
         self.t.saw("saw_told", self.t.slack(told.blocks) or told.text, name=hassan.real_name)
 
     def edit(self, step: Step) -> None:
-        key, when = step.organisation, step.when
-        greta = self.officials[key]
-        self.walk_to(when)
-        self.t.step(when, "step_edit", who=self.who(greta, key))
-        form = self.open_answer_form(greta, key)
+        greta = self.begin(step, "step_edit")
+        form = self.open_answer_form(greta, step.organisation)
         state = next((b for b in form.payload["blocks"] if b.get("type") == "context"), None)
         if state is not None:
             self.t.saw("saw_form_says", self.t.slack([state]), name=greta.real_name, title=view_title(form))
         self.answer_with_form(greta, form, step.entered, questions=step.questions, editing=True)
-        stamp = swedish_datetime(when)
+        stamp = swedish_datetime(step.when)
         self.show_dm_state(greta, stamp)
         self.deliver()
 

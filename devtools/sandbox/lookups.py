@@ -19,6 +19,11 @@ class Lookups:
     def __init__(self, store: Store) -> None:
         self._store = store
 
+    def _read(self, read: Callable[[Store], T]) -> T:
+        """`read(store)` under the store's lock, so a listener thread writing meanwhile is never half seen."""
+        with self._store.lock:
+            return read(self._store)
+
     @property
     def granted_scopes(self) -> set[str]:
         return set(self._store.scopes)
@@ -26,60 +31,49 @@ class Lookups:
     @property
     def scope_refusals(self) -> list[tuple[str, str]]:
         """(method, needed scopes) of every call refused as missing_scope: real Slack would have refused it too."""
-        with self._store.lock:
-            return list(self._store.scope_refusals)
+        return self._read(lambda store: list(store.scope_refusals))
 
     @property
     def warnings(self) -> list[str]:
-        with self._store.lock:
-            return list(self._store.warnings)
+        return self._read(lambda store: list(store.warnings))
 
     @property
     def files(self) -> list[File]:
-        with self._store.lock:
-            return list(self._store.files.values())
+        return self._read(lambda store: list(store.files.values()))
 
     def file(self, file_id: str) -> File | None:
-        with self._store.lock:
-            return self._store.files.get(file_id)
+        return self._read(lambda store: store.files.get(file_id))
 
     def user(self, user_id: str) -> User | None:
-        with self._store.lock:
-            return self._store.users.get(user_id)
+        return self._read(lambda store: store.users.get(user_id))
 
     def channel(self, channel_id: str) -> Channel | None:
-        with self._store.lock:
-            return self._store.channels.get(channel_id)
+        return self._read(lambda store: store.channels.get(channel_id))
 
     def dm_channel_of(self, user_id: str) -> str | None:
-        with self._store.lock:
-            return self._store.dm_of_user.get(user_id)
+        return self._read(lambda store: store.dm_of_user.get(user_id))
 
     def messages_in(self, channel: str) -> list[Message]:
         """Messages in a channel, oldest first; a user id means the bot's DM with that user."""
-        store = self._store
-        with store.lock:
-            return list(store.messages.get(store.dm_of_user.get(channel, channel), []))
+        return self._read(lambda store: list(store.messages.get(store.dm_of_user.get(channel, channel), [])))
 
     def last_message(self, channel: str) -> Message | None:
         messages = self.messages_in(channel)
         return messages[-1] if messages else None
 
     def view(self, view_id: str) -> View | None:
-        with self._store.lock:
-            return self._store.views.get(view_id)
+        return self._read(lambda store: store.views.get(view_id))
 
     def views_of(self, user_id: str) -> list[View]:
         """The user's open modal stack, root first."""
-        store = self._store
-        with store.lock:
-            return [store.views[view_id] for view_id in store.modal_stacks.get(user_id, [])]
+        return self._read(lambda store: [store.views[view_id] for view_id in store.modal_stacks.get(user_id, [])])
 
     def home_of(self, user_id: str) -> View | None:
-        store = self._store
-        with store.lock:
+        def home(store: Store) -> View | None:
             view_id = store.homes.get(user_id)
             return store.views[view_id] if view_id else None
+
+        return self._read(home)
 
     def wait_for(self, predicate: Callable[[], T | None], timeout: float = 5.0) -> T:
         """Wait until `predicate()` is truthy and return it, for listeners that finish after their ack.

@@ -15,7 +15,7 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.core.ports.store import Transaction
+from bot.core.ports.store import Store, Transaction
 from tests.domain.samples import QUESTIONS
 
 NOW = datetime(2023, 10, 2, 8, 30, tzinfo=UTC)
@@ -118,3 +118,18 @@ def give_history(added: Recipient, stored: Remiss) -> None:
     )
     added.submit(stored, delegation, official(2), NOW + timedelta(hours=3), TODAY)
     added.extend(stored, date(2023, 12, 8), COORDINATOR, NOW + timedelta(days=1), "Nämndmöte 7/12 <&>")
+
+
+def submit_answer(store: Store, n: int, text: str, at: datetime = NOW) -> Recipient:
+    """Official n submits `text` for organisation n in a transaction of its own, reading the remiss and the
+    recipient afresh and recording the audit entry as the answer use case does; returns the recipient as saved.
+
+    One transaction per submission is what the tests of versions and of concurrent writers are about."""
+    with store.transaction() as repo:
+        stored = repo.remisses.get_remiss(CASE)
+        rec = repo.remisses.get_recipient(CASE, org_key(n))
+        assert stored is not None
+        assert rec is not None
+        repo.remisses.append_audit(rec.submit(stored, answer_content(text), official(n), at, TODAY))
+        repo.remisses.save_recipient(rec)
+    return rec

@@ -22,6 +22,7 @@ from tests.storage.samples import (
     org_key,
     recipient,
     sent_remiss,
+    submit_answer,
 )
 
 THREADS = 8
@@ -46,19 +47,7 @@ def test_eight_officials_submitting_at_once_for_different_recipients_all_get_the
     with store.transaction() as repo:
         sent_remiss(repo, recipients=THREADS)
 
-    def submit(i: int) -> None:
-        n = i + 1
-        with store.transaction() as repo:
-            stored = repo.remisses.get_remiss(CASE)
-            rec = repo.remisses.get_recipient(CASE, org_key(n))
-            assert stored is not None
-            assert rec is not None
-            repo.remisses.append_audit(
-                rec.submit(stored, answer_content(f"Svar från nämnd {n}"), official(n), NOW, TODAY)
-            )
-            repo.remisses.save_recipient(rec)
-
-    at_once(submit)
+    at_once(lambda i: submit_answer(store, i + 1, f"Svar från nämnd {i + 1}"))
 
     with store.read() as repo:
         recipients = repo.remisses.list_recipients(CASE)
@@ -72,16 +61,7 @@ def test_eight_submissions_at_once_for_one_recipient_become_versions_one_to_eigh
     with store.transaction() as repo:
         sent_remiss(repo, recipients=1)
 
-    def submit(i: int) -> None:
-        with store.transaction() as repo:
-            stored = repo.remisses.get_remiss(CASE)
-            rec = repo.remisses.get_recipient(CASE, org_key(1))
-            assert stored is not None
-            assert rec is not None
-            rec.submit(stored, answer_content(f"Version från tråd {i}"), official(1), NOW, TODAY)
-            repo.remisses.save_recipient(rec)
-
-    at_once(submit)
+    at_once(lambda i: submit_answer(store, 1, f"Version från tråd {i}"))
 
     with store.read() as repo:
         rec = repo.remisses.get_recipient(CASE, org_key(1))

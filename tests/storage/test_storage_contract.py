@@ -40,6 +40,7 @@ from tests.storage.samples import (
     recipient,
     remiss,
     sent_remiss,
+    submit_answer,
 )
 
 STOCKHOLM_SUMMER = timezone(timedelta(hours=2))
@@ -187,17 +188,9 @@ def test_a_recipient_with_draft_versions_and_extensions_comes_back_exactly(store
 
 def test_submitted_versions_are_appended_and_never_rewritten(store: Store) -> None:
     with store.transaction() as repo:
-        stored = sent_remiss(repo, recipients=1)
-    with store.transaction() as repo:
-        first = repo.remisses.get_recipient(CASE, org_key(1))
-        assert first is not None
-        first.submit(stored, answer_content("Första versionen."), official(1), NOW, TODAY)
-        repo.remisses.save_recipient(first)
-    with store.transaction() as repo:
-        second = repo.remisses.get_recipient(CASE, org_key(1))
-        assert second is not None
-        second.submit(stored, answer_content("Andra versionen."), official(1), NOW + timedelta(hours=1), TODAY)
-        repo.remisses.save_recipient(second)
+        sent_remiss(repo, recipients=1)
+    first = submit_answer(store, 1, "Första versionen.")
+    submit_answer(store, 1, "Andra versionen.", NOW + timedelta(hours=1))
 
     with store.read() as repo:
         loaded = repo.remisses.get_recipient(CASE, org_key(1))

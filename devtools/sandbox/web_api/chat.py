@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from devtools.sandbox.objects import JSON, Message, SlackError, optional_str
@@ -13,14 +12,6 @@ from devtools.sandbox.store import Store
 class ChatApi:
     def __init__(self, store: Store) -> None:
         self.store = store
-
-    def methods(self) -> dict[str, Callable[[JSON], JSON]]:
-        return {
-            "chat.postMessage": self.post_message,
-            "chat.postEphemeral": self.post_ephemeral,
-            "chat.update": self.update,
-            "chat.getPermalink": self.get_permalink,
-        }
 
     def post_message(self, params: JSON) -> JSON:
         store = self.store

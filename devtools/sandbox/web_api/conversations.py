@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from devtools.sandbox.objects import JSON, Message, SlackError, flag
 from devtools.sandbox.store import Store
 
@@ -11,13 +9,6 @@ from devtools.sandbox.store import Store
 class ConversationsApi:
     def __init__(self, store: Store) -> None:
         self.store = store
-
-    def methods(self) -> dict[str, Callable[[JSON], JSON]]:
-        return {
-            "conversations.open": self.open,
-            "conversations.history": self.history,
-            "conversations.replies": self.replies,
-        }
 
     def open(self, params: JSON) -> JSON:
         store = self.store

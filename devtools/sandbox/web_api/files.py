@@ -17,13 +17,6 @@ class FilesApi:
         self.store = store
         self.base_url = base_url  # where upload and file URLs point: the HTTP server's own address
 
-    def methods(self) -> dict[str, Callable[[JSON], JSON]]:
-        return {
-            "files.getUploadURLExternal": self.get_upload_url_external,
-            "files.completeUploadExternal": self.complete_upload_external,
-            "files.info": self.info,
-        }
-
     def get_upload_url_external(self, params: JSON) -> JSON:
         for name in ("filename", "length"):
             if not params.get(name):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from devtools.sandbox.objects import JSON, SlackError
 from devtools.sandbox.store import Store
 
@@ -11,16 +9,6 @@ from devtools.sandbox.store import Store
 class UsersApi:
     def __init__(self, store: Store) -> None:
         self.store = store
-
-    def auth_methods(self) -> dict[str, Callable[[JSON], JSON]]:
-        return {"auth.test": self.auth_test}
-
-    def methods(self) -> dict[str, Callable[[JSON], JSON]]:
-        return {
-            "users.info": self.info,
-            "users.lookupByEmail": self.lookup_by_email,
-            "usergroups.users.list": self.usergroup_members,
-        }
 
     def auth_test(self, params: JSON) -> JSON:
         identity = self.store.identity

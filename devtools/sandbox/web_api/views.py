@@ -4,7 +4,7 @@ an app's answer to a view_submission."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from devtools.sandbox import block_kit
@@ -18,14 +18,6 @@ MODAL_STACK_MAX = 3  # the root view plus two pushed ones
 class ViewsApi:
     def __init__(self, store: Store) -> None:
         self.store = store
-
-    def methods(self) -> dict[str, Callable[[JSON], JSON]]:
-        return {
-            "views.open": self.open,
-            "views.push": self.push,
-            "views.update": self.update,
-            "views.publish": self.publish,
-        }
 
     def open(self, params: JSON) -> JSON:
         body = self._view_param(params, {"modal"})
