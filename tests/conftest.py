@@ -176,4 +176,3 @@ def sql_store(request: pytest.FixtureRequest) -> Iterator[SqlStore]:
     """An empty SqlStore on SQLite and on PostgreSQL, for tests of the SQL side only."""
     with _sql_store(request.param, request) as sql:
         yield sql
-
