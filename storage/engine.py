@@ -80,19 +80,27 @@ def _sqlite_engine(url: URL) -> Engine:
         # In memory, every connection would be a new empty database: share one (single-threaded use only).
         **({"poolclass": StaticPool} if in_memory else {}),
     )
-    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "connect", functools.partial(_on_sqlite_connect, busy_timeout_ms=_busy_timeout_ms(url)))
     event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+def _busy_timeout_ms(url: URL) -> int:
+    """How long a write waits for another's lock: the URL's `timeout` (seconds, as sqlite3 takes it), else 5 s."""
+    try:
+        return round(float(str(url.query["timeout"])) * 1000)
+    except (KeyError, ValueError):
+        return BUSY_TIMEOUT_MS
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry, *, busy_timeout_ms: int) -> None:
     # pysqlite's own transaction handling starts transactions late (only before DML) and never for
     # SELECT, DDL or SAVEPOINT; switch it off and emit BEGIN ourselves in the `begin` hook below
     # (SQLAlchemy's documented recipe for pysqlite).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys = ON")
         # WAL lets readers work while one writer writes; NORMAL sync is safe with WAL and much faster.
         cursor.execute("PRAGMA journal_mode = WAL")

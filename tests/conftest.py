@@ -25,6 +25,7 @@ from sqlmodel import SQLModel
 from bot.core.ports.store import Store
 from devtools.memory import MemoryStore
 from storage import SqlStore, make_engine, upgrade
+from tests.faults import quick_to_fail
 
 POSTGRES_URL_ENV = "REMISSBOT_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -113,11 +114,15 @@ def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def migrated_sqlite_url(tmp_path: Path, migrated_sqlite_file: Path) -> str:
-    """An empty SQLite database at the newest schema in the test's temp directory: a copy of the migrated one."""
+def migrated_sqlite_url(tmp_path: Path, migrated_sqlite_file: Path, request: pytest.FixtureRequest) -> str:
+    """An empty SQLite database at the newest schema in the test's temp directory: a copy of the migrated one.
+
+    A test marked `database_outage` gets a URL whose writes give up on a lock after half a second, not five.
+    """
     path = tmp_path / "remissbot.db"
     shutil.copyfile(migrated_sqlite_file, path)
-    return f"sqlite:///{path}"
+    url = f"sqlite:///{path}"
+    return quick_to_fail(url) if request.node.get_closest_marker("database_outage") else url
 
 
 @pytest.fixture

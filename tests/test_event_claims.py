@@ -17,6 +17,8 @@ from storage import SqlStore
 from tests.faults import database_down
 from tests.service.support import COORDINATOR, START, RecordingUsers, directory, sent
 
+pytestmark = pytest.mark.database_outage
+
 CASE, ORG, OFFICIAL = "STK-2023-137", "tekniska-namnden", "UTN1"
 
 

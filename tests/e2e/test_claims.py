@@ -34,6 +34,8 @@ from tests.e2e.test_chat import (
 from tests.e2e.test_create import file_share
 from tests.faults import database_down
 
+pytestmark = pytest.mark.database_outage
+
 NOT_SAVED = "Ditt svar kunde inte sparas just nu"
 # SQLite's writers wait out the busy timeout (5 s) before "database is locked"; then the message is posted.
 OUTAGE_WAIT = 30.0

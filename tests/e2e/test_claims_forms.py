@@ -19,6 +19,8 @@ from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_create import as_filled, box, draft_message, form, open_form, top_view
 from tests.faults import database_down
 
+pytestmark = pytest.mark.database_outage
+
 __all__ = ["box"]  # the create form's fixture
 
 OUTAGE_WAIT = 30.0

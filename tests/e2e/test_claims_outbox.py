@@ -22,6 +22,8 @@ from tests.e2e.conftest import COORDINATOR, USERS
 from tests.e2e.test_sending import OFFICIALS, answer, remiss_dms, send, thread_texts, top_level
 from tests.faults import database_down
 
+pytestmark = pytest.mark.database_outage
+
 MKB = OFFICIALS["mkb"]
 
 

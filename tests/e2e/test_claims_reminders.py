@@ -18,6 +18,8 @@ from devtools.sandbox.screen import outbox_key
 from tests.e2e.test_reminders_in_slack import OFFICIALS, box, clock, send, stockholm
 from tests.faults import database_down
 
+pytestmark = pytest.mark.database_outage
+
 __all__ = ["box", "clock"]  # the reminder walk's fixtures
 
 

@@ -104,3 +104,13 @@ def test_importing_storage_opens_nothing_and_loads_no_database_library() -> None
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
 
     assert loaded.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("query", "busy_timeout"), [("?timeout=0.5", 500), ("?timeout=30", 30000)])
+def test_a_sqlite_urls_timeout_sets_how_long_a_write_waits_for_the_lock(
+    sqlite_url: str, query: str, busy_timeout: int
+) -> None:
+    engine = make_engine(sqlite_url + query)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == busy_timeout
+    engine.dispose()
