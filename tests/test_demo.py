@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import docx
 import pytest
 
 from bot import cli
+from bot.adapters.export import pdf_available
 from bot.bootstrap import build_core
 from bot.core.domain.reminders import ReminderKind, ReminderState
 from bot.core.domain.remiss import AuditAction, QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
@@ -179,6 +181,23 @@ def test_the_database_left_behind_answers_remissbot_status(
     monkeypatch.setenv("DATABASE_URL", played.database_url)
     assert cli.main(["status", CASE]) == 0
     assert "11 av 15 har svarat" in capsys.readouterr().out
+
+
+def test_the_database_left_behind_exports_the_case_for_the_registry(
+    played: Played, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", played.database_url)
+    if not pdf_available():
+        assert cli.main(["export", CASE, "--out", str(tmp_path)]) == 2
+        assert "Pango saknas" in capsys.readouterr().err
+        if os.environ.get("CI") == "true":
+            pytest.fail("WeasyPrint cannot load Pango here")
+        pytest.skip("WeasyPrint cannot load Pango here: the export's refusal was checked instead")
+    assert cli.main(["export", CASE, "--out", str(tmp_path)]) == 0
+    rows = json.loads((tmp_path / "metadata.json").read_text(encoding="utf-8"))
+    answered = {row["from"] for row in rows if row["version"]}
+    assert len(answered) == 12  # 11 answered and 1 declined; the 3 late ones sent nothing
+    assert {row["file"] for row in rows} | {"metadata.json", "metadata.csv"} == {p.name for p in tmp_path.iterdir()}
 
 
 def test_the_transcript_is_the_kept_one_line_by_line(played: Played) -> None:

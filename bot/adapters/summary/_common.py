@@ -50,5 +50,9 @@ def is_web_link(url: str) -> bool:
 
 def file_name(texts: Texts, case_number: str, extension: str) -> str:
     """`<diarienummer> Sammanställning av remissvar.<ext>`, valid as a file name everywhere."""
-    stem = _UNSAFE_IN_FILE_NAME.sub("-", Words(texts)("file_stem", case_number)).strip(" .")
-    return f"{stem}.{extension}"
+    return f"{safe_file_name(Words(texts)('file_stem', case_number))}.{extension}"
+
+
+def safe_file_name(name: str) -> str:
+    """`name` valid as a file name on Windows, macOS and Linux: no separators, reserved or control characters."""
+    return _UNSAFE_IN_FILE_NAME.sub("-", name).strip(" .") or "dokument"
