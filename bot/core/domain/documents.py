@@ -49,7 +49,11 @@ def accepted_type(name: str) -> str:
 def check_size(name: str, size: int, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
     """A file over the limit is refused before its bytes are fetched (when Slack says its size) and after."""
     if size > max_bytes:
-        raise DomainError(ErrorCode.DOCUMENT_TOO_LARGE, field=FIELD, name=name, limit_mb=max_bytes // (1024 * 1024))
+        raise too_large(name, max_bytes)
+
+
+def too_large(name: str, max_bytes: int = MAX_DOCUMENT_BYTES) -> DomainError:
+    return DomainError(ErrorCode.DOCUMENT_TOO_LARGE, field=FIELD, name=name, limit=max_bytes)
 
 
 def document_of(
