@@ -11,6 +11,7 @@ import pytest
 from bot.core.domain.documents import DOCX, MAX_DOCUMENT_BYTES, PDF, answered_in_document, document_of
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import Answer, Attachment, ResponseContent, ResponseKind
+from tests.domain.samples import make_remiss
 
 AT = datetime(2023, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -56,3 +57,10 @@ def test_a_question_without_text_is_answered_in_the_document_only_when_a_file_is
     without = ResponseContent(ResponseKind.YTTRANDE, text)
     assert [answered_in_document(with_file, n) for n in (1, 2, 3)] == [False, True, True]
     assert [answered_in_document(without, n) for n in (1, 2, 3)] == [False, False, False]
+
+
+def test_a_draft_with_the_yttrande_attached_misses_no_question_so_reminders_do_not_ask_for_text() -> None:
+    remiss = make_remiss()
+    attached = ResponseContent(ResponseKind.YTTRANDE, attachments=(Attachment("F1", "Yttrande.pdf"),))
+    assert attached.missing_questions(remiss) == []
+    assert ResponseContent(ResponseKind.YTTRANDE).missing_questions(remiss) == [q.number for q in remiss.questions]

@@ -259,7 +259,10 @@ class ResponseContent:
         return None
 
     def missing_questions(self, remiss: Remiss) -> list[int]:
-        """Questions without any answer text ("fråga 3 och 4 saknar svar")."""
+        """Questions without any answer text ("fråga 3 och 4 saknar svar"); none once the yttrande is attached,
+        which answers them (a document-only answer is a whole answer)."""
+        if self.attachments:
+            return []
         return [q.number for q in remiss.questions if not (a := self.answer_to(q.number)) or not a.text.strip()]
 
     def validate_for_submission(self, remiss: Remiss) -> None:
