@@ -390,7 +390,7 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
             view_id = payload.string(view, "id", "view")
             checked = content
             form = SubmittedForm(actor, place, view_id, row)
-            return replace(show(saving_view(ctx.texts)), then=lambda: submit_with_files(ctx, client, form, checked))
+            return replace(show(saving_view(ctx.texts)), then=lambda: _submitting(ctx, client, body, form, checked))
         recipient = ctx.service.answering.submit(actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:
         return refuse(form_errors(ctx.texts, error, content, view))
@@ -416,6 +416,18 @@ class SubmittedForm:
     place: FormPlace
     view_id: str
     row: AssignmentRow
+
+
+def _submitting(
+    ctx: HandlerContext, client: WebClient, body: Mapping[str, Any], form: SubmittedForm, content: ResponseContent
+) -> None:
+    """submit_with_files after the ack. On a failure (the database or Slack down) the form comes back with
+    everything as it was submitted and the reason, so nothing typed is lost and it can be sent again."""
+    try:
+        submit_with_files(ctx, client, form, content)
+    except Exception as error:
+        notice = ctx.texts.part("slack/answer_form.j2", "not_submitted", error=error_text(ctx, error, body))
+        _redraw(client, form.view_id, answer_view(ctx.texts, form.row, content, form.place, notice=notice))
 
 
 def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedForm, content: ResponseContent) -> None:

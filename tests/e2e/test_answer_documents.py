@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.adapters.summary import load_summary, render_markdown
 from bot.adapters.summary.files import write_case_summary
 from bot.core.domain.remiss import Answer
@@ -31,6 +33,7 @@ from tests.e2e.test_answer import (
     send_remiss,
     submit,
 )
+from tests.faults import database_down
 from tests.importer.documents import pdf_with_pages
 
 YTTRANDE = pdf_with_pages([["Tekniska nämnden", "Yttrande över remissen STK-2023-137", "Nämnden tillstyrker."]])
@@ -180,3 +183,25 @@ def test_a_file_slack_no_longer_has_is_said_to_be_not_fetched(sandbox: Sandbox) 
 
     assert f"Filen «{NAME}» kunde inte hämtas från Slack." in shown(sandbox, form.id, "Svaret skickades inte in")
     assert recipient(sandbox).responses == []
+
+
+@pytest.mark.database_outage
+def test_when_the_database_fails_after_the_files_were_fetched_the_form_comes_back_whole(
+    sandbox: Sandbox, database_url: str
+) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    file = sandbox.fake.add_file(NAME, YTTRANDE)
+
+    with database_down(database_url, tables=("stored_document",)):
+        submit_with(sandbox, form, [file.to_slack()], answers={1: "Nämnden tillstyrker."})
+        text = shown(sandbox, form.id, "Svaret skickades inte in")
+
+    assert "Allt du fyllt i finns kvar här" in text and "Nämnden tillstyrker." in text
+    back = sandbox.fake.view(form.id)
+    assert back is not None and back.callback_id == ids.ANSWER_VIEW
+    assert recipient(sandbox).responses == []
+    # Sent again once the database is back: the answer goes in with its file.
+    assert submit_with(sandbox, back, [file.to_slack()])["response_action"] == "update"
+    shown(sandbox, form.id, "Svaret är inskickat")
+    [version] = recipient(sandbox).responses
+    assert [a.sha256 for a in version.content.attachments] == [hashlib.sha256(YTTRANDE).hexdigest()]
