@@ -24,6 +24,7 @@ from bot.core.domain.remiss import (
 from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import Actor, AssignmentRow
 from handlers import ids, payload
+from handlers.answer_files import FetchedFiles, fetch_new_files, new_files
 from handlers.answer_views import (
     DECIDED_BY,
     DECIDED_BY_BLOCK,
@@ -52,6 +53,7 @@ from handlers.answer_views import (
     notice_view,
     position_block,
     refused_view,
+    saving_view,
     stored_content,
     stored_files,
     try_again_message,
@@ -59,7 +61,7 @@ from handlers.answer_views import (
 from handlers.blocks import Block, acting_user
 from handlers.context import HandlerContext
 from handlers.errors import error_text, handle_error, tell_user
-from handlers.listening import Reply, close, on_action, on_view, refuse
+from handlers.listening import Reply, close, on_action, on_view, refuse, show
 from handlers.remiss_blocks import remiss_message
 from handlers.richtext import to_plain_text
 
@@ -324,22 +326,34 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
     if entered is None:
         return
     row, content = entered
+    # New files are fetched and stored with the draft; a refused one is left out, with the reason shown.
+    fetched = fetch_new_files(ctx, client, content, ref.case_number, ref.organisation_key)
+    content = fetched.content
     try:
-        ctx.service.answering.save_draft(action.actor, ref.case_number, ref.organisation_key, content)
+        ctx.service.answering.save_draft(
+            action.actor, ref.case_number, ref.organisation_key, content, fetched.documents
+        )
     except DomainError as error:
         notice = ctx.texts.part("slack/answer_form.j2", "not_saved", error=ctx.texts.error(error))
         _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
         return
     row = action.assignment(ctx)
-    saved_at = row.recipient.draft.updated_at if row.recipient.draft else ctx.service.now()
-    time = saved_at.astimezone(ctx.service.config.tz).strftime("%H:%M")
+    time = _draft_time(ctx, row)
     try:
-        notice = ctx.texts.part("slack/answer_form.j2", "saved", time=time)
+        if fetched.refusals:
+            notice = ctx.texts.part("slack/answer_form.j2", "files_refused", refusals=fetched.refusals, time=time)
+        else:
+            notice = ctx.texts.part("slack/answer_form.j2", "saved", time=time)
         _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
     except Exception as error:  # the draft is stored: say so, never "not done"
         log.warning("Draft of %s saved but the form not redrawn: %r", ref.case_number, error)
         tell_user(body, ctx.texts.part("slack/answer_form.j2", "saved_not_shown", time=time), None, client)
     refresh_remiss_message(ctx, client, action.place, row)
+
+
+def _draft_time(ctx: HandlerContext, row: AssignmentRow) -> str:
+    saved_at = row.recipient.draft.updated_at if row.recipient.draft else ctx.service.now()
+    return saved_at.astimezone(ctx.service.config.tz).strftime("%H:%M")
 
 
 def open_form(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -369,6 +383,14 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
     try:
         row = ctx.service.answering.answer_context(actor, ref.case_number, ref.organisation_key)
         content = for_submission(content_from_state(row.remiss, values, place, stored_files(row.recipient)))
+        if new_files(content):
+            # Checked now, by its field, as any submission; the files are fetched after the ack (too slow for
+            # Slack's three seconds) while the modal says so, then the answer is stored with their bytes.
+            ctx.service.answering.check_submission(actor, ref.case_number, ref.organisation_key, content)
+            view_id = payload.string(view, "id", "view")
+            checked = content
+            form = SubmittedForm(actor, place, view_id, row)
+            return replace(show(saving_view(ctx.texts)), then=lambda: _submitting(ctx, client, body, form, checked))
         recipient = ctx.service.answering.submit(actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:
         return refuse(form_errors(ctx.texts, error, content, view))
@@ -384,6 +406,69 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
         ctx.background.submit(_logged, refresh_remiss_message, ctx, client, place, updated)
 
     return close(refresh)
+
+
+@dataclass(frozen=True)
+class SubmittedForm:
+    """A submission whose files are fetched after the ack: who, which form, and the modal now saying so."""
+
+    actor: Actor
+    place: FormPlace
+    view_id: str
+    row: AssignmentRow
+
+
+def _submitting(
+    ctx: HandlerContext, client: WebClient, body: Mapping[str, Any], form: SubmittedForm, content: ResponseContent
+) -> None:
+    """submit_with_files after the ack. On a failure (the database or Slack down) the form comes back with
+    everything as it was submitted and the reason, so nothing typed is lost and it can be sent again."""
+    try:
+        submit_with_files(ctx, client, form, content)
+    except Exception as error:
+        notice = ctx.texts.part("slack/answer_form.j2", "not_submitted", error=error_text(ctx, error, body))
+        _redraw(client, form.view_id, answer_view(ctx.texts, form.row, content, form.place, notice=notice))
+
+
+def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedForm, content: ResponseContent) -> None:
+    """Fetch the new files, then submit with their bytes; a refused file (or a refusal meanwhile) keeps
+    everything else as the draft and brings the form back saying why."""
+    ref = form.place.ref
+    fetched = fetch_new_files(ctx, client, content, ref.case_number, ref.organisation_key)
+    if not fetched.refusals:
+        try:
+            recipient = ctx.service.answering.submit(
+                form.actor, ref.case_number, ref.organisation_key, fetched.content, fetched.documents
+            )
+        except DomainError as error:
+            fetched = replace(fetched, refusals=(ctx.texts.error(error),))
+        else:
+            names = [a.name for a in fetched.content.attachments]
+            receipt = ctx.texts.part("slack/answer_form.j2", "submitted_with_files", names=names)
+            _redraw(client, form.view_id, notice_view(ctx.texts, receipt, "title_answer_submitted"))
+            updated = replace(form.row, recipient=recipient, status=recipient.status(form.row.today))
+            refresh_remiss_message(ctx, client, form.place, updated)
+            return
+    _back_to_the_form(ctx, client, form, fetched)
+
+
+def _back_to_the_form(ctx: HandlerContext, client: WebClient, form: SubmittedForm, fetched: FetchedFiles) -> None:
+    """Not submitted: what the official entered (with the files that could be stored) becomes the draft."""
+    ref = form.place.ref
+    ctx.service.answering.save_draft(
+        form.actor, ref.case_number, ref.organisation_key, fetched.content, fetched.documents
+    )
+    row = _reloaded(ctx, form)
+    notice = ctx.texts.part(
+        "slack/answer_form.j2", "not_submitted_files", refusals=fetched.refusals, time=_draft_time(ctx, row)
+    )
+    _redraw(client, form.view_id, answer_view(ctx.texts, row, fetched.content, form.place, notice=notice))
+    refresh_remiss_message(ctx, client, form.place, row)
+
+
+def _reloaded(ctx: HandlerContext, form: SubmittedForm) -> AssignmentRow:
+    ref = form.place.ref
+    return ctx.service.answering.answer_context(form.actor, ref.case_number, ref.organisation_key)
 
 
 def _logged(work: Callable[..., object], *args: object) -> None:

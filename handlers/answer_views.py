@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.adapters.rendering import Texts
+from bot.core.domain.documents import ACCEPTED_TYPES
 from bot.core.domain.errors import DomainError
 from bot.core.domain.remiss import (
     Answer,
@@ -56,7 +57,7 @@ POSITIONS = (
     Position.NOT_STATED,
 )
 MAX_FILES = 10  # file_input takes at most 10
-FILE_TYPES = ["pdf", "doc", "docx", "odt", "rtf"]
+FILE_TYPES = sorted(ACCEPTED_TYPES)  # what the domain accepts: PDF and DOCX
 PARAGRAPH_MAX = 30
 DECIDED_BY_MAX = 300
 # private_metadata holds 3000 characters; the remembered decision details stay well inside it.
@@ -309,10 +310,10 @@ def refused_view(texts: Texts, error: DomainError) -> dict[str, Any]:
     return notice_view(texts, texts.part("slack/answer_form.j2", "refused", error=texts.error(error)))
 
 
-def notice_view(texts: Texts, text: str) -> dict[str, Any]:
+def notice_view(texts: Texts, text: str, title: str = "title_answer_refused") -> dict[str, Any]:
     return {
         "type": "modal",
-        "title": _plain(texts.label("title_answer_refused")),
+        "title": _plain(texts.label(title)),
         "close": _plain(texts.label("close")),
         "blocks": [section(text)],
     }
@@ -328,6 +329,12 @@ def loading_view(texts: Texts) -> dict[str, Any]:
         "close": _plain(texts.label("close")),
         "blocks": [section(texts.part("slack/answer_form.j2", "loading"))],
     }
+
+
+def saving_view(texts: Texts) -> dict[str, Any]:
+    """What a submission with new files shows while they are fetched; like the light modal, nothing in it can
+    be submitted. The form (with a refusal) or the receipt replaces it."""
+    return {**loading_view(texts), "blocks": [section(texts.part("slack/answer_form.j2", "saving"))]}
 
 
 def try_again_message(texts: Texts, ref: ids.RecipientRef, *, busy: bool = False) -> tuple[str, list[Block]]:

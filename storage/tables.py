@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Deterministic constraint names, so migrations can refer to them (SQLite batch mode needs names, and a
@@ -320,3 +320,34 @@ class ExtensionRequestRow(SQLModel, table=True):
     decided_by: str | None = None
     decided_at: datetime | None = None
     granted_deadline: date | None = None
+
+
+class StoredDocumentRow(SQLModel, table=True):
+    """The bytes of a file attached to an answer, once per content (sha256). BLOB on SQLite, bytea on PostgreSQL;
+    only storage/sql/documents.py reads it, so an object store could take its place."""
+
+    __tablename__ = "stored_document"
+
+    sha256: str = Field(primary_key=True)
+    size: int
+    mime_type: str
+    content: bytes = Field(sa_type=LargeBinary)
+    stored_at: datetime
+
+
+class DocumentUseRow(SQLModel, table=True):
+    """A stored file as one recipient's answer carries it: under which name, since when. `case_number` is a plain
+    column, as in the outbox (remisses are never deleted and their case numbers never change)."""
+
+    __tablename__ = "document_use"
+    __table_args__ = (
+        UniqueConstraint("case_number", "organisation_key", "sha256", "name"),
+        Index("ix_document_use_case_number_organisation_key", "case_number", "organisation_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str
+    organisation_key: str
+    sha256: str = Field(foreign_key="stored_document.sha256")
+    name: str = Field(sa_type=Text)
+    stored_at: datetime

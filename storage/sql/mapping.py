@@ -229,7 +229,13 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:
-    return {"file_id": attachment.file_id, "name": attachment.name, "url": attachment.url}
+    stored = {"sha256": attachment.sha256, "size": attachment.size, "mime_type": attachment.mime_type}
+    return {
+        "file_id": attachment.file_id,
+        "name": attachment.name,
+        "url": attachment.url,
+        **(stored if attachment.is_stored else {}),
+    }
 
 
 def answer_from(data: dict[str, Any]) -> Answer:
@@ -237,7 +243,15 @@ def answer_from(data: dict[str, Any]) -> Answer:
 
 
 def attachment_from(data: dict[str, Any]) -> Attachment:
-    return Attachment(str(data["file_id"]), str(data["name"]), str(data.get("url", "")))
+    # Versions stored before the bot kept copies of the files have no sha256, size or MIME type.
+    return Attachment(
+        str(data["file_id"]),
+        str(data["name"]),
+        str(data.get("url", "")),
+        sha256=str(data.get("sha256", "")),
+        size=int(data.get("size", 0)),
+        mime_type=str(data.get("mime_type", "")),
+    )
 
 
 def _optional_date(value: object) -> date | None:

@@ -25,6 +25,7 @@ from lxml.etree import SubElement  # python-docx builds on lxml
 
 from bot.adapters.rendering import Texts
 from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs
+from bot.core.domain.remiss import Position
 from bot.core.domain.summary import AnnexEntry, QuestionSection, Summary
 
 A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
@@ -213,7 +214,7 @@ class _Builder:
             [
                 row.organisation.name,
                 w("response_kind_label", row.kind.value if row.kind else ""),
-                *(w("position_label", p.value) if p else w("no_position") for p in row.positions),
+                *(_position_cell(w, p, row.in_document) for p in row.positions),
             ]
             for row in s.positions
         ]
@@ -233,6 +234,8 @@ class _Builder:
             self.heading(answer.organisation.name, 3)
             self.muted(w("answer_meta", answer.kind.value, answer.position.value, answer.submitted_at, answer.late))
             self.user_text(answer.text)
+        if section.in_document:
+            self.muted(w("answered_in_document", ", ".join(o.name for o in section.in_document)))
         if section.not_answered:
             self.muted(w("not_answered", ", ".join(o.name for o in section.not_answered)))
         if section.tally is None:
@@ -312,6 +315,9 @@ class _Builder:
         self.labelled(w("annex_label", "author"), one_line(entry.author))
         if entry.attachments:
             self.labelled_links(w("annex_label", "attachments"), [(a.name, a.url) for a in entry.attachments])
+            for a in entry.attachments:
+                if a.is_stored:
+                    self.paragraph(w("stored_file", one_line(a.name), a.size, a.sha256), "List Bullet")
         self.labelled(w("annex_label", "history"), "")
         for v in entry.history:
             line = w("version_line", v.version, v.submitted_at, one_line(v.author), v.kind.value, v.changed_questions)
@@ -322,7 +328,7 @@ class _Builder:
                 self.muted(w("position_line", answer.position.value))
                 self.user_text(answer.text)
             else:
-                self.muted(w("blank_answer"))
+                self.muted(w("in_document" if answer.in_document else "blank_answer"))
 
     # -- building blocks -------------------------------------------------------------------------------
     def _date(self, value: date | datetime) -> str:
@@ -537,3 +543,10 @@ def _set_default_language(doc: DocumentObject, language: str) -> None:
         properties.append(lang)
     lang.set(qn("w:val"), language)
     lang.set(qn("w:eastAsia"), language)
+
+
+def _position_cell(w: Words, position: Position | None, in_document: bool) -> str:
+    """A cell of the positions table: the position, or where the answer is when it has none."""
+    if position is not None:
+        return w("position_label", position.value)
+    return w("in_document_position" if in_document else "no_position")

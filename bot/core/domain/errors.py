@@ -43,6 +43,10 @@ class ErrorCode(StrEnum):
     EXTENSION_PENDING = "extension_pending"
     UNKNOWN_REQUEST = "unknown_request"
     INVALID_REMINDER_POLICY = "invalid_reminder_policy"
+    DOCUMENT_TOO_LARGE = "document_too_large"
+    DOCUMENT_TYPE_REFUSED = "document_type_refused"
+    DOCUMENT_NOT_FETCHED = "document_not_fetched"
+    DOCUMENT_NOT_FROM_SLACK = "document_not_from_slack"
 
 
 class DomainError(Exception):

@@ -223,11 +223,20 @@ class Answer:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file attached to a response (the formal yttrande), as stored by Slack."""
+    """A file attached to a response (the formal yttrande): where it came from in Slack (`file_id`, `url`) and,
+    once the bot has stored its bytes, what identifies the stored copy (`sha256`, `size`, `mime_type`).
+    Versions stored before the bot kept copies have an empty `sha256`."""
 
     file_id: str
     name: str
     url: str = ""
+    sha256: str = ""
+    size: int = 0
+    mime_type: str = ""
+
+    @property
+    def is_stored(self) -> bool:
+        return bool(self.sha256)
 
 
 @dataclass(frozen=True)
@@ -250,7 +259,10 @@ class ResponseContent:
         return None
 
     def missing_questions(self, remiss: Remiss) -> list[int]:
-        """Questions without any answer text ("fråga 3 och 4 saknar svar")."""
+        """Questions without any answer text ("fråga 3 och 4 saknar svar"); none once the yttrande is attached,
+        which answers them (a document-only answer is a whole answer)."""
+        if self.attachments:
+            return []
         return [q.number for q in remiss.questions if not (a := self.answer_to(q.number)) or not a.text.strip()]
 
     def validate_for_submission(self, remiss: Remiss) -> None:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.core.domain.documents import answered_in_document
 from bot.core.domain.matching import find_organisations
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import (
@@ -77,12 +78,13 @@ class PositionRow:
     """One recipient's line in the table of positions: its kind of answer and a position per question.
 
     A position is None where there is nothing to show: no answer at all, a decline, or a question the
-    response left without text.
+    response left without text; `in_document` marks an answer whose attached yttrande answers those.
     """
 
     organisation: Organisation
     kind: ResponseKind | None
     positions: tuple[Position | None, ...]
+    in_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,12 +131,14 @@ class Tally:
 
 @dataclass(frozen=True)
 class QuestionSection:
-    """Every answer to one question in directory order, those who left it blank, and the tally if any."""
+    """Every answer to one question in directory order, those who left it blank, those who answer it in an
+    attached yttrande instead of typed text, and the tally if any."""
 
     question: Question
     answers: tuple[AnswerEntry, ...]
     not_answered: tuple[Organisation, ...]
     tally: Tally | None = None
+    in_document: tuple[Organisation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,11 +174,13 @@ class VersionLine:
 
 @dataclass(frozen=True)
 class AnnexAnswer:
-    """The full text of one question's answer in the annex; empty text when the question was left blank."""
+    """The full text of one question's answer in the annex; empty text when the question was left blank
+    (or, `in_document`, is answered in the attached yttrande)."""
 
     question_number: int
     text: str
     position: Position | None
+    in_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -330,7 +336,7 @@ def _position_row(recipient: Recipient, org: Organisation, questions: Sequence[Q
     for q in questions:
         answer = current.content.answer_to(q.number)
         positions.append(answer.position if answer is not None and _text_of(answer) else None)
-    return PositionRow(org, current.kind, tuple(positions))
+    return PositionRow(org, current.kind, tuple(positions), bool(current.content.attachments))
 
 
 def _section(
@@ -342,6 +348,7 @@ def _section(
 ) -> QuestionSection:
     entries: list[AnswerEntry] = []
     blank: list[Organisation] = []
+    in_document: list[Organisation] = []
     for recipient in answering:
         response = recipient.current_response
         assert response is not None  # `answering` holds only recipients with an answer
@@ -349,7 +356,7 @@ def _section(
         answer = response.content.answer_to(question.number)
         text = _text_of(answer)
         if not text or answer is None:
-            blank.append(org)
+            (in_document if answered_in_document(response.content, question.number) else blank).append(org)
             continue
         entries.append(
             AnswerEntry(
@@ -363,7 +370,7 @@ def _section(
             )
         )
     tally = tally_answers(entries, directory) if question.kind is QuestionKind.ORGANISATION_CHOICE else None
-    return QuestionSection(question, tuple(entries), tuple(blank), tally)
+    return QuestionSection(question, tuple(entries), tuple(blank), tally, tuple(in_document))
 
 
 def tally_answers(entries: Sequence[AnswerEntry], directory: Directory) -> Tally:
@@ -442,7 +449,8 @@ def _annex_entry(
     for q in questions:
         answer = response.content.answer_to(q.number)
         text = _text_of(answer)
-        answers.append(AnnexAnswer(q.number, text, answer.position if answer is not None and text else None))
+        position = answer.position if answer is not None and text else None
+        answers.append(AnnexAnswer(q.number, text, position, answered_in_document(response.content, q.number)))
     return AnnexEntry(
         organisation=org,
         response=response,
@@ -585,7 +593,7 @@ def check_completeness(summary: Summary, recipients: Iterable[Recipient], tz: Zo
         shown_answers = _unique_by_key(
             check, [(a.organisation.key, a) for a in section.answers], expected_keys, question=number
         )
-        left_blank = {o.key for o in section.not_answered}
+        left_blank = {o.key for o in (*section.not_answered, *section.in_document)}
         for key, recipient in answering.items():
             response = recipient.current_response
             assert response is not None

@@ -3,9 +3,11 @@ declining, withdrawing, handing over to a colleague, and where the remiss DMs ar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.core.domain.documents import StoredDocument
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over
 from bot.core.domain.remiss import (
     Answer,
@@ -17,7 +19,7 @@ from bot.core.domain.remiss import (
     normalise_case_number,
 )
 from bot.core.ports.store import Transaction
-from bot.core.usecases.base import AlreadyHandled, UseCase
+from bot.core.usecases.base import AlreadyHandled, Then, UseCase
 from bot.core.usecases.results import Actor, AssignmentRow
 
 
@@ -65,23 +67,55 @@ class AnsweringUseCases(UseCase):
     def record_opened(self, actor: Actor, case_number: str, organisation_key: str) -> None:
         self._act(actor, case_number, organisation_key, lambda r, rem, now: r.open(rem, actor.user_id, now))
 
-    def save_draft(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> None:
+    def save_draft(
+        self,
+        actor: Actor,
+        case_number: str,
+        organisation_key: str,
+        content: ResponseContent,
+        documents: Sequence[Document] = (),
+    ) -> None:
+        """Keep the form's content as the draft, with the bytes of the files it newly carries (`documents`)
+        stored in the same transaction."""
         self._act(
             actor,
             case_number,
             organisation_key,
             lambda r, rem, now: r.save_draft(rem, content, actor.user_id, now),
+            then=_storing(documents),
         )
 
-    def submit(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> Recipient:
-        """Submit (or edit) the recipient's response; every version is kept."""
+    def submit(
+        self,
+        actor: Actor,
+        case_number: str,
+        organisation_key: str,
+        content: ResponseContent,
+        documents: Sequence[Document] = (),
+    ) -> Recipient:
+        """Submit (or edit) the recipient's response; every version is kept. The bytes of the files it newly
+        carries (`documents`) are stored in the same transaction: no answer without its files."""
         today = self.today()
         return self._act(
             actor,
             case_number,
             organisation_key,
             lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today),
+            then=_storing(documents),
         )
+
+    def check_submission(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> None:
+        """Raise the DomainError submitting `content` now would be refused with; changes nothing. Lets the form
+        refuse at once, by its field, before the slow fetch of its files."""
+        today, now = self.today(), self.now()
+        with self.store.read() as repo:
+            remiss, recipient, _ = self._assignment(repo, actor, case_number, organisation_key)
+        recipient.submit(remiss, content, actor.user_id, now, today)  # on a copy read for this: nothing is saved
+
+    def document_content(self, sha256: str) -> bytes | None:
+        """The stored bytes of a file attached to an answer."""
+        with self.store.read() as repo:
+            return repo.documents.content(sha256)
 
     def decline(self, actor: Actor, case_number: str, organisation_key: str, reason: str = "") -> Recipient:
         return self._act(
@@ -137,3 +171,20 @@ class AnsweringUseCases(UseCase):
             and m.channel_id
             and m.ts
         ]
+
+
+# A file an answer newly carries, as stored: what identifies it, and its bytes.
+Document = tuple[StoredDocument, bytes]
+
+
+def _storing(documents: Sequence[Document]) -> Then | None:
+    if not documents:
+        return None
+
+    def store(
+        repo: Transaction, remiss: Remiss, recipient: Recipient, previous: tuple[str, ...], entry: AuditEntry
+    ) -> None:
+        for document, content in documents:
+            repo.documents.save(document, content)
+
+    return store

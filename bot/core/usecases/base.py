@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import STOCKHOLM, Clock, local_date
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar, WorkingCalendar
+from bot.core.domain.documents import MAX_DOCUMENT_BYTES
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, remiss_dm, status_event
@@ -77,6 +78,8 @@ class Config:
     reminder_policy: ReminderPolicy = field(default_factory=ReminderPolicy)
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS
     digest_at: dt_time = DEFAULT_DIGEST_TIME
+    # Per file attached to an answer (a test lowers it rather than upload 25 MB).
+    max_document_bytes: int = MAX_DOCUMENT_BYTES
 
 
 class Shared:
