@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from pypdf.generic import StreamObject
 from bot.adapters.export import export_command, pdf_available
 from bot.adapters.export.package import COLUMNS
 from bot.adapters.rendering import Texts
-from bot.core.domain.remiss import Recipient
+from bot.core.domain.documents import document_of, stored_attachment
+from bot.core.domain.remiss import Attachment, Recipient
+from bot.core.ports.store import Transaction
 from bot.core.usecases import UseCases, build_use_cases
 from devtools.clocks import FakeClock
 from devtools.memory import MemoryStore
@@ -34,6 +37,11 @@ def pdf() -> None:
         pytest.skip(message)
 
 
+# Miljönämnden's decided yttrande, attached to its answer and stored by the bot (bytes of a PDF, as checked).
+YTTRANDE = b"%PDF-1.4\n% Miljonamndens yttrande\n%%EOF\n"
+ATTACHED_BY = "miljonamnden"
+
+
 @pytest.fixture(scope="module")
 def service() -> UseCases:
     found = stk_2023_137()
@@ -42,8 +50,19 @@ def service() -> UseCases:
         repo.directory.replace_directory(found.directory)
         repo.remisses.add_remiss(found.remiss)
         for recipient in found.recipients:
+            if recipient.organisation_key == ATTACHED_BY:
+                attach_yttrande(repo, recipient)
             repo.remisses.add_recipient(recipient)
     return build_use_cases(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)))
+
+
+def attach_yttrande(repo: Transaction, recipient: Recipient) -> None:
+    [answer] = recipient.responses
+    at = answer.submitted_at
+    document = document_of("Yttrande MN.pdf", YTTRANDE, case_number=CASE_NUMBER, organisation_key=ATTACHED_BY, at=at)
+    repo.documents.save(document, YTTRANDE)
+    attachment = stored_attachment(Attachment("F1", document.name), document)
+    recipient.responses[0] = replace(answer, content=replace(answer.content, attachments=(attachment,)))
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +83,12 @@ def test_every_answer_version_and_the_summary_are_exported_with_one_row_each(
     folder, out, _ = exported
     versions = sum(len(r.responses) for r in _recipients(service))
     records = rows(folder)
-    assert len(records) == versions + 1
+    assert len(records) == versions + 2  # and Miljönämnden's yttrande, and the summary
     assert records[-1]["title"] == "Sammanställning av remissvar"
     on_disk = sorted(p.name for p in folder.iterdir())
     assert on_disk == sorted([r["file"] for r in records] + ["metadata.json", "metadata.csv"])
     assert (
-        out.strip() == f"Exporten är skriven till {folder}: {versions + 1} dokument med metadata.json och metadata.csv."
+        out.strip() == f"Exporten är skriven till {folder}: {versions + 2} dokument med metadata.json och metadata.csv."
     )
 
 
@@ -124,3 +143,14 @@ def _name(service: UseCases, key: str) -> str:
     organisation = service.directory.directory().get(key)
     assert organisation is not None
     return organisation.name
+
+
+def test_an_attached_file_is_exported_as_stored_beside_its_answer(exported: tuple[Path, str, str]) -> None:
+    folder, _, _ = exported
+    answer, original = [r for r in rows(folder) if r["from"] == "Miljönämnden"]
+    assert original["file"] == "STK-2023-137 Remissvar Miljönämnden version 1 bilaga Yttrande MN.pdf"
+    assert original["title"] == "Bilaga till remissvar från Miljönämnden, version 1: Yttrande MN.pdf"
+    assert (folder / original["file"]).read_bytes() == YTTRANDE
+    assert original["sha256"] == hashlib.sha256(YTTRANDE).hexdigest()
+    same = ("received", "decision_date", "paragraph", "version", "from", "to")
+    assert [original[k] for k in same] == [answer[k] for k in same]

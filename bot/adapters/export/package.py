@@ -77,10 +77,18 @@ def export_case(service: UseCases, texts: Texts, case_number: str) -> Export:
         directory = repo.directory.load_directory()
     words = _Words(texts)
     builder = _Builder(texts, words, remiss, directory)
+    notes: list[str] = []
     for recipient in sorted(recipients, key=lambda r: directory.position(r.organisation_key)):
         for response in recipient.responses:
             builder.add_answer(recipient, response)
-    notes = [] if builder.records else [words("no_answers", case_number=remiss.case_number)]
+            for attachment in response.content.attachments:
+                content = service.answering.document_content(attachment.sha256) if attachment.is_stored else None
+                if content is None:  # attached before the bot kept copies: only Slack has it
+                    notes.append(words("original_missing", name=attachment.name, version=response.version))
+                    continue
+                builder.add_original(recipient, response, attachment.name, content)
+    if not builder.records:
+        notes.append(words("no_answers", case_number=remiss.case_number))
     try:
         summary = load_summary(service, remiss.case_number)
     except SummaryIncomplete:
@@ -150,6 +158,19 @@ class _Builder:
         )
         answer = _AnswerFacts(organisation, self.sender, response)
         self.add(name, html_to_pdf(html), title, **answer.fields())
+
+    def add_original(self, recipient: Recipient, response: Response, file_name: str, content: bytes) -> None:
+        """A file the official attached to this version, as stored: its bytes are the document itself."""
+        organisation = self.name_of(recipient.organisation_key)
+        name = self.words(
+            "original_file",
+            case_number=self.remiss.case_number,
+            organisation=organisation,
+            version=response.version,
+            name=file_name,
+        )
+        title = self.words("original_title", organisation=organisation, version=response.version, name=file_name)
+        self.add(name, content, title, **_AnswerFacts(organisation, self.sender, response).fields())
 
     def add(self, name: str, data: bytes, title: str, **fields: str) -> None:
         name = self._unique(safe_file_name(name))
