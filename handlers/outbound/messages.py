@@ -45,6 +45,7 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
             organisation=d.organisation,
             recipient=d.recipient,
             handed_over=d.event,
+            rules=d.rules,
         )
         return Rendered(str(d.message.to_user), text, body)
     if kind is MessageKind.HANDED_OVER:
@@ -75,7 +76,13 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
 def refreshed_remiss_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     """A remiss DM as it reads now (a new deadline), to edit the ones already sent."""
     return remiss_message(
-        texts, d.remiss, sender=d.sender_name, today=d.today, organisation=d.organisation, recipient=d.recipient
+        texts,
+        d.remiss,
+        sender=d.sender_name,
+        today=d.today,
+        organisation=d.organisation,
+        recipient=d.recipient,
+        rules=d.rules,
     )
 
 

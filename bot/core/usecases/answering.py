@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over
 from bot.core.domain.remiss import (
     Answer,
@@ -30,7 +31,7 @@ class AnsweringUseCases(UseCase):
         with self.store.read() as repo:
             # One lean read at every click in the answer form; the refusals below say what is missing.
             remiss, recipient, organisation = self._assignment(repo, actor, case_number, organisation_key)
-        return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today)
+        return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today, self.config.answer_rules)
 
     def merge_draft_answers(
         self,
@@ -74,14 +75,20 @@ class AnsweringUseCases(UseCase):
         )
 
     def submit(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> Recipient:
-        """Submit (or edit) the recipient's response; every version is kept."""
+        """Submit (or edit) the recipient's response; every version is kept. A final answer refused as too
+        late is kept as the draft, so nothing typed is lost while the official asks the coordinator."""
         today = self.today()
-        return self._act(
-            actor,
-            case_number,
-            organisation_key,
-            lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today),
-        )
+        try:
+            return self._act(
+                actor,
+                case_number,
+                organisation_key,
+                lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today, self.config.answer_rules),
+            )
+        except DomainError as refused:
+            if refused.code is ErrorCode.FINAL_ANSWER_TOO_LATE:
+                self.save_draft(actor, case_number, organisation_key, content)
+            raise
 
     def decline(self, actor: Actor, case_number: str, organisation_key: str, reason: str = "") -> Recipient:
         return self._act(

@@ -18,6 +18,8 @@ from bot.core.domain.organisation import Directory, Organisation, is_email, is_s
 from bot.core.domain.outbox import MessageKind, remiss_dm, status_event
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import (
+    FINAL_ANSWER_GRACE_DAYS,
+    AnswerRules,
     AuditAction,
     AuditEntry,
     Recipient,
@@ -77,6 +79,12 @@ class Config:
     reminder_policy: ReminderPolicy = field(default_factory=ReminderPolicy)
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS
     digest_at: dt_time = DEFAULT_DIGEST_TIME
+    final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS
+
+    @property
+    def answer_rules(self) -> AnswerRules:
+        """How long answers may change, on this installation's calendar."""
+        return AnswerRules(self.calendar, self.final_answer_grace_days)
 
 
 class Shared:

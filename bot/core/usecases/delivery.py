@@ -77,6 +77,7 @@ class DeliveryUseCases(UseCase):
                 if message.kind in (MessageKind.REMINDER, MessageKind.ESCALATION)
                 else None,
                 request=self._request_of(repo, event) if event is not None else None,
+                rules=self.config.answer_rules,
             )
 
     def _request_of(self, repo: Transaction, event: AuditEntry) -> ExtensionRequest | None:

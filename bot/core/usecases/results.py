@@ -13,6 +13,7 @@ from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
 from bot.core.domain.reminders import MeetingAdvice, ReminderKind, ScheduledReminder
 from bot.core.domain.remiss import (
+    AnswerRules,
     AuditEntry,
     DocumentLink,
     QuestionKind,
@@ -81,6 +82,8 @@ class AssignmentRow:
     organisation: Organisation
     status: RecipientStatus
     today: date
+    # How long answers may change (the installation's calendar and grace for a final answer).
+    rules: AnswerRules = field(default_factory=AnswerRules)
 
     @property
     def days_left(self) -> int:
@@ -116,6 +119,7 @@ class Delivery:
     reminder: ReminderDelivery | None = None
     request: ExtensionRequest | None = None
     digest: list[RemissOverview] = field(default_factory=list)
+    rules: AnswerRules = field(default_factory=AnswerRules)
 
 
 @dataclass(frozen=True)
