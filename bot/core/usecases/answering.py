@@ -88,6 +88,7 @@ class AnsweringUseCases(UseCase):
         except DomainError as refused:
             if refused.code is ErrorCode.FINAL_ANSWER_TOO_LATE:
                 self.save_draft(actor, case_number, organisation_key, content)
+                refused.params["kept"] = True
             raise
 
     def decline(self, actor: Actor, case_number: str, organisation_key: str, reason: str = "") -> Recipient:
