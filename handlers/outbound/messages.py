@@ -111,8 +111,9 @@ def _actions(block_id: str, elements: list[Block]) -> Block:
     return {"type": "actions", "block_id": block_id[:255], "elements": elements}
 
 
-def reminder_actions(texts: Texts, ref: ids.RecipientRef, *, nudge: bool) -> Block:
-    """The nudge asks for intent (Vi kommer att svara / Avstå / Behöver mer tid); the others offer Svara."""
+def reminder_actions(texts: Texts, ref: ids.RecipientRef, *, nudge: bool, final: bool = False) -> Block:
+    """The nudge asks for intent (Vi kommer att svara / Avstå / Behöver mer tid); the others offer Svara.
+    Asking for a preliminary answer's final one leaves out Avstå: they have answered."""
     value = ref.encode()
     first = (
         button(texts, "reminder_intend", ids.INTEND_TO_ANSWER, value, style="primary")
@@ -123,7 +124,7 @@ def reminder_actions(texts: Texts, ref: ids.RecipientRef, *, nudge: bool) -> Blo
         f"{REMINDER_ACTIONS_BLOCK}:{value}",
         [
             first,
-            button(texts, "decline", ids.DECLINE, value),
+            *([] if final else [button(texts, "decline", ids.DECLINE, value)]),
             button(texts, "reminder_need_more_time", ids.REQUEST_EXTENSION, value),
         ],
     )
@@ -161,7 +162,7 @@ def reminder_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     if d.remiss.is_open:
         ref = ids.RecipientRef(d.remiss.case_number, d.organisation.key)
         nudge = r.kind is ReminderKind.NUDGE_UNOPENED
-        body.append(reminder_actions(texts, ref, nudge=nudge))
+        body.append(reminder_actions(texts, ref, nudge=nudge, final=r.kind is ReminderKind.FINAL_ANSWER))
         if not nudge and r.working_days_left >= 1:
             body.append(snooze_actions(texts, ref))
     return text, body

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.adapters.calendar_se import SwedishCalendar
 from bot.core.domain.calendar import WeekendCalendar
 from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.reminders import (
+    AFTER_PRELIMINARY,
+    Decision,
+    PlannedReminder,
+    ReminderKind,
+    ReminderPolicy,
+    plan_reminders,
+    should_send,
+)
 from bot.core.domain.remiss import (
     Answer,
     AnswerRules,
     AuditAction,
     Position,
     Recipient,
+    Remiss,
     ResponseContent,
     ResponseKind,
 )
@@ -138,3 +149,77 @@ def test_a_late_first_answer_still_counts_as_late_but_an_edit_after_the_deadline
     with pytest.raises(DomainError) as refused:
         r.submit(remiss, final(), "UANNA", T0, DEADLINE + timedelta(days=2), RULES)
     assert refused.value.code is ErrorCode.DEADLINE_PASSED
+
+
+# -- the reminders after the planned board meeting -------------------------------------------------------
+TZ = ZoneInfo("Europe/Stockholm")
+POLICY = ReminderPolicy()
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=TZ).astimezone(UTC)
+
+
+def after_preliminary(planned: date = BOARD) -> tuple[Remiss, Recipient]:
+    remiss, r = sent_remiss(), recipient()
+    r.submit(remiss, preliminary(planned), "UANNA", T0, date(2023, 11, 28), RULES)
+    return remiss, r
+
+
+def final_plan(remiss: Remiss, r: Recipient, policy: ReminderPolicy = POLICY) -> list[PlannedReminder]:
+    planned = plan_reminders(remiss, r, sent_on=T0.date(), policy=policy, calendar=SwedishCalendar(), tz=TZ)
+    return [p for p in planned if p.kind in AFTER_PRELIMINARY]
+
+
+def test_the_final_is_asked_for_the_working_day_after_the_board_and_then_escalated() -> None:
+    remiss, r = after_preliminary()
+    found = final_plan(remiss, r)
+    assert [(p.kind, p.to, p.local_date, p.due_at) for p in found] == [
+        (ReminderKind.FINAL_ANSWER, "recipient", date(2023, 12, 8), at(date(2023, 12, 8))),
+        (ReminderKind.FINAL_ESCALATION, "coordinator", date(2023, 12, 11), at(date(2023, 12, 11))),
+    ]
+    assert {p.deadline for p in found} == {BOARD}
+
+
+def test_a_board_meeting_before_a_holiday_is_followed_up_after_it() -> None:
+    # A meeting on Friday 22 December 2023: the weekend, juldagen and annandag jul pass before the reminder.
+    remiss, r = after_preliminary(date(2023, 12, 22))
+    assert [p.local_date for p in final_plan(remiss, r)] == [date(2023, 12, 27), date(2023, 12, 28)]
+
+
+def test_no_final_reminders_without_a_preliminary_answer_or_when_escalation_is_off() -> None:
+    remiss, r = sent_remiss(), recipient()
+    assert final_plan(remiss, r) == []
+    remiss, r = after_preliminary()
+    assert [p.kind for p in final_plan(remiss, r, ReminderPolicy(escalate_after=None))] == [ReminderKind.FINAL_ANSWER]
+
+
+def test_the_final_reminder_goes_while_the_answer_is_preliminary_and_stops_when_the_final_comes() -> None:
+    remiss, r = after_preliminary()
+    reminder = final_plan(remiss, r)[0]
+
+    def decide() -> Decision:
+        now = at(date(2023, 12, 8))
+        return should_send(
+            reminder, r, now=now, tz=TZ, policy=ReminderPolicy(), calendar=SwedishCalendar(), remiss=remiss
+        )
+
+    assert decide() is Decision.SEND
+    r.submit(remiss, final(), "UANNA", T0, date(2023, 12, 7), RULES)
+    assert decide() is Decision.SKIP_ANSWERED
+
+
+def test_a_final_reminder_for_another_planned_date_is_superseded() -> None:
+    remiss, r = after_preliminary()
+    reminder = final_plan(remiss, r)[0]
+    r.submit(remiss, preliminary(date(2023, 12, 14)), "UANNA", T0, date(2023, 11, 29), RULES)
+    decision = should_send(
+        reminder, r, now=at(date(2023, 12, 8)), tz=TZ, policy=ReminderPolicy(), calendar=SwedishCalendar()
+    )
+    assert decision is Decision.SKIP_SUPERSEDED
+
+
+def test_the_final_is_overdue_the_day_after_the_board() -> None:
+    _, r = after_preliminary()
+    assert not r.final_overdue(BOARD)
+    assert r.final_overdue(BOARD + timedelta(days=1))

@@ -551,6 +551,11 @@ class Recipient:
         current = self.current_response
         return current is not None and current.kind is ResponseKind.PRELIMINARY
 
+    def final_overdue(self, today: date) -> bool:
+        """The current answer is preliminary and its planned board meeting has passed: the final one is late."""
+        planned = self.planned_board_date
+        return planned is not None and planned < today
+
     def final_answer_due(self, rules: AnswerRules) -> date | None:
         """While the current version is preliminary, the last day its final answer is taken: the planned board
         date plus the grace in working days, and never before the recipient's own deadline."""

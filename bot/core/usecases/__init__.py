@@ -116,7 +116,7 @@ def build_use_cases(
     return UseCases(
         shared=shared,
         drafting=DraftingUseCases(shared, planner),
-        answering=AnsweringUseCases(shared),
+        answering=AnsweringUseCases(shared, planner),
         deadlines=DeadlineUseCases(shared, planner),
         reminding=reminding,
         directory=DirectoryUseCases(shared, planner),

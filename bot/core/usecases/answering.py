@@ -18,12 +18,17 @@ from bot.core.domain.remiss import (
     normalise_case_number,
 )
 from bot.core.ports.store import Transaction
-from bot.core.usecases.base import AlreadyHandled, UseCase
+from bot.core.usecases.base import AlreadyHandled, Shared, UseCase
+from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.results import Actor, AssignmentRow
 
 
 class AnsweringUseCases(UseCase):
     """What a responsible official (or a stand-in) does with a remiss sent to their organisation."""
+
+    def __init__(self, shared: Shared, planner: ReminderPlanner) -> None:
+        super().__init__(shared)
+        self.planner = planner
 
     def answer_context(self, actor: Actor, case_number: str, organisation_key: str) -> AssignmentRow:
         """The recipient an official is about to answer for (its draft and versions), checking they may."""
@@ -84,12 +89,20 @@ class AnsweringUseCases(UseCase):
                 case_number,
                 organisation_key,
                 lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today, self.config.answer_rules),
+                then=self._plan_final_reminders,
             )
         except DomainError as refused:
             if refused.code is ErrorCode.FINAL_ANSWER_TOO_LATE:
                 self.save_draft(actor, case_number, organisation_key, content)
                 refused.params["kept"] = True
             raise
+
+    def _plan_final_reminders(
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], _e: AuditEntry
+    ) -> None:
+        """A preliminary answer is followed up after its board meeting: plan (or replan) those reminders."""
+        if recipient.is_preliminary():
+            self.planner.replan(repo, remiss, recipient)
 
     def decline(self, actor: Actor, case_number: str, organisation_key: str, reason: str = "") -> Recipient:
         return self._act(
