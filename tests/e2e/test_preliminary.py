@@ -10,6 +10,7 @@ from devtools.clocks import FakeClock
 from devtools.sandbox import Message, View
 from devtools.sandbox.harness import Sandbox
 from handlers import answer, ids
+from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_answer import (
     OFFICIAL,
     act_in_form,
@@ -27,6 +28,12 @@ from tests.e2e.test_answer import (
     submit_accepted,
     thread_lines,
 )
+
+
+def status_message(box: Sandbox) -> str:
+    """The coordinator's status message of the remiss, as it reads now (every block's text)."""
+    posted = [m for m in box.fake.messages_in(COORDINATOR) if m.thread_ts is None or m.thread_ts == m.ts]
+    return "\n".join(mrkdwn_texts(posted[-1].blocks))
 
 
 def answer_preliminary(box: Sandbox, message: Message, planned: str = "2023-12-07") -> Message:
@@ -60,6 +67,9 @@ def test_a_final_answer_on_8_december_replaces_the_preliminary_one_and_the_coord
         "*Tekniska nämnden* har lämnat preliminärt svar. Nämnden beslutar efter sista svarsdatum, den 7 december 2023."
         in thread_lines(sandbox)
     )
+    board = status_message(sandbox)
+    assert "1 av 1 har svarat, varav 1 preliminärt" in board
+    assert "Har svarat (preliminärt svar; nämnden beslutar 7 december 2023)" in board
 
     clock.set(datetime(2023, 12, 8, 9, 0, tzinfo=UTC))  # after the board's meeting, after the deadline
     sandbox.courier.drain()
@@ -75,6 +85,7 @@ def test_a_final_answer_on_8_december_replaces_the_preliminary_one_and_the_coord
         "*Tekniska nämnden* har skickat in nämndens slutliga svar (yttrande) efter svarsdatum. "
         "Det ersätter det preliminära svaret (version 2)." in thread_lines(sandbox)
     )
+    assert "1 av 1 har svarat;" in status_message(sandbox)
     # Final now: no more changes after the deadline.
     assert ids.ANSWER not in action_ids(remiss_message(sandbox))
     assert sandbox.fake.warnings == []

@@ -58,6 +58,8 @@ def test_no_final_means_a_reminder_on_8_december_and_the_coordinator_told_on_11_
     # Preliminary is answered: none of the late answer's reminders went to Tove after 28 November.
     assert [s.kind for s in walker.reminders(tove) if s.at.date() > date(2023, 11, 28)] == ["final_answer"]
 
+    digest = next(s.message.text for s in walker.of(COORDINATOR, "digest:") if s.at.date() == date(2023, 12, 1))
+    assert "*STK-2023-137 Områdeslyft*: 1 av 3 har svarat, varav 1 preliminärt;" in digest
     escalations = {s.at.date(): s.message.text for s in walker.of(COORDINATOR, "escalation:")}
     assert "Tekniska nämnden" not in escalations[date(2023, 12, 4)]
     told = escalations[date(2023, 12, 11)]

@@ -72,6 +72,16 @@ class RemissOverview:
     def declined(self) -> int:
         return self.counts[RecipientStatus.DECLINED]
 
+    @property
+    def preliminary(self) -> int:
+        """Of those who have answered, how many only preliminarily ("12 har svarat, varav 3 preliminärt")."""
+        return sum(1 for row in self.rows if row.recipient.is_preliminary())
+
+    @property
+    def count_names(self) -> dict[str, int]:
+        """The counts per status by name, with `preliminary` beside them, as the status templates read them."""
+        return {**{status.value: n for status, n in self.counts.items()}, "preliminary": self.preliminary}
+
 
 @dataclass(frozen=True)
 class AssignmentRow:
