@@ -593,3 +593,7 @@ def test_status_says_how_many_of_those_who_answered_did_so_preliminarily(capsys:
     assert code == 0, err
     # The command runs on today's clock: long after the deadline, the third is late.
     assert "2 av 3 har svarat, varav 1 preliminärt, 1 försenade; sista svarsdatum" in out
+    code, out, err = run(capsys, "reminders", "plan", "STK-2023-137")
+    assert code == 0, err
+    assert "nämndens slutliga svar efter preliminärt svar" in out
+    assert "eskalering: nämndens slutliga svar saknas" in out

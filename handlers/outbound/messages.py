@@ -163,7 +163,7 @@ def reminder_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
         ref = ids.RecipientRef(d.remiss.case_number, d.organisation.key)
         nudge = r.kind is ReminderKind.NUDGE_UNOPENED
         body.append(reminder_actions(texts, ref, nudge=nudge, final=r.kind is ReminderKind.FINAL_ANSWER))
-        if not nudge and r.working_days_left >= 1:
+        if not nudge and r.working_days_left >= 1 and r.kind is not ReminderKind.FINAL_ANSWER:
             body.append(snooze_actions(texts, ref))
     return text, body
 

@@ -82,8 +82,8 @@ def test_a_final_answer_on_8_december_replaces_the_preliminary_one_and_the_coord
     assert second.content.paragraph == "§ 123"
     sandbox.courier.drain()
     assert (
-        "*Tekniska nämnden* har skickat in nämndens slutliga svar (yttrande) efter svarsdatum. "
-        "Det ersätter det preliminära svaret (version 2)." in thread_lines(sandbox)
+        "*Tekniska nämnden* har skickat in nämndens slutliga svar (yttrande, version 2) efter svarsdatum. "
+        "Det ersätter det preliminära svaret." in thread_lines(sandbox)
     )
     assert "1 av 1 har svarat;" in status_message(sandbox)
     # Final now: no more changes after the deadline.

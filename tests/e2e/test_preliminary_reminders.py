@@ -78,6 +78,6 @@ def test_the_final_on_the_morning_after_the_board_stops_the_reminder_and_the_esc
     assert [s for s in walker.reminders(OFFICIALS[TN].id) if s.kind == "final_answer"] == []
     escalations = {s.at.date(): s.message.text for s in walker.of(COORDINATOR, "escalation:")}
     assert all("Tekniska nämnden" not in text for text in escalations.values())
-    assert "har skickat in nämndens slutliga svar (yttrande) efter svarsdatum" in "\n".join(
+    assert "har skickat in nämndens slutliga svar (yttrande, version 2) efter svarsdatum" in "\n".join(
         m.text for m in box.fake.messages_in(COORDINATOR)
     )
