@@ -3,8 +3,9 @@ Thursday 30 November 2023, Tekniska nämnden meets Thursday 7 December."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.remiss import ResponseKind
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message, View
@@ -12,7 +13,9 @@ from devtools.sandbox.harness import Sandbox
 from handlers import answer, ids
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_answer import (
+    CASE,
     OFFICIAL,
+    ORG,
     act_in_form,
     action_ids,
     chosen_kind,
@@ -28,6 +31,7 @@ from tests.e2e.test_answer import (
     submit_accepted,
     thread_lines,
 )
+from tests.e2e.test_extensions_in_slack import ask, request_message
 
 
 def status_message(box: Sandbox) -> str:
@@ -135,3 +139,20 @@ def test_a_final_answer_after_the_grace_period_is_refused_and_kept_as_the_draft(
     # The remiss message no longer offers Ändra svar; a click on an old one says why.
     sandbox.courier.drain()
     assert f"{too_late} {contact}" in modal_text(sandbox, press_for_modal(sandbox, message, OFFICIAL), too_late)
+
+
+def test_begar_anstand_is_offered_and_asked_after_a_preliminary_answer(sandbox: Sandbox, clock: FakeClock) -> None:
+    message = send_remiss(sandbox)
+    clock.set(datetime(2023, 11, 28, 9, 0, tzinfo=UTC))
+    shown = answer_preliminary(sandbox, message)
+    assert ids.REQUEST_EXTENSION in action_ids(shown)
+
+    ask(sandbox, shown, "15 december", "Nämnden behandlar ärendet 7 december.")
+
+    assert "om anstånd med" in request_message(sandbox).text
+    assert [r.requested_deadline for r in pending_requests(sandbox)] == [date(2023, 12, 15)]
+
+
+def pending_requests(box: Sandbox) -> list[ExtensionRequest]:
+    with box.core.store.read() as repo:
+        return [r for r in repo.remisses.extension_requests(CASE, ORG) if r.is_pending]
