@@ -12,7 +12,7 @@ from bot.adapters.rendering import Texts
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import MessageKind
 from bot.core.domain.reminders import ReminderKind
-from bot.core.domain.remiss import Remiss
+from bot.core.domain.remiss import AuditEntry, Remiss
 from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, late_row_block_id, snooze_block_id
@@ -37,16 +37,7 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
     is not posted yet (a thread line waits for it)."""
     kind = d.message.kind
     if kind is MessageKind.REMISS:
-        text, body = remiss_message(
-            texts,
-            d.remiss,
-            sender=d.sender_name,
-            today=d.today,
-            organisation=d.organisation,
-            recipient=d.recipient,
-            handed_over=d.event,
-            rules=d.rules,
-        )
+        text, body = refreshed_remiss_message(texts, d, handed_over=d.event)
         return Rendered(str(d.message.to_user), text, body)
     if kind is MessageKind.HANDED_OVER:
         to = d.event.details_dict.get("to", "") if d.event else ""
@@ -73,8 +64,11 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
     return Rendered(d.status.channel, text, [blocks.section(text)], thread_ts=d.status.ts)
 
 
-def refreshed_remiss_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
-    """A remiss DM as it reads now (a new deadline), to edit the ones already sent."""
+def refreshed_remiss_message(
+    texts: Texts, d: Delivery, *, handed_over: AuditEntry | None = None
+) -> tuple[str, list[Block]]:
+    """A remiss DM as it reads now: the first one (saying who handed it over, if someone did), or an edit of
+    one already sent (a new deadline)."""
     return remiss_message(
         texts,
         d.remiss,
@@ -82,6 +76,7 @@ def refreshed_remiss_message(texts: Texts, d: Delivery) -> tuple[str, list[Block
         today=d.today,
         organisation=d.organisation,
         recipient=d.recipient,
+        handed_over=handed_over,
         rules=d.rules,
     )
 

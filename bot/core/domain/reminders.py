@@ -248,54 +248,49 @@ def plan_reminders(
         if current is None or _URGENCY[kind] > _URGENCY[current]:
             chosen[(to, day)] = kind
 
-    plan = sorted(
-        (
-            PlannedReminder(
-                case_number=remiss.case_number,
-                organisation_key=recipient.organisation_key,
-                kind=kind,
-                due_at=local_time_on(day, policy.send_at, tz).astimezone(UTC),
-                local_date=day,
-                deadline=deadline,
-                working_days_left=working_days_between(calendar, day, deadline),
-                to=to,
-            )
-            for (to, day), kind in chosen.items()
-        ),
-        key=lambda r: (r.due_at, r.to == "coordinator"),
-    )
-    plan = [*plan, *_final_answer_reminders(remiss, recipient, sent_on, policy, calendar, tz)]
+    at = _Timing(remiss, recipient, policy, calendar, tz)
+    plan = [at.reminder(kind, day, to, deadline) for (to, day), kind in chosen.items()]
+    plan += _final_answer_reminders(at, sent_on)
     return _with_meeting_advice(sorted(plan, key=lambda r: (r.due_at, r.to == "coordinator")), advice)
 
 
-def _final_answer_reminders(
-    remiss: Remiss, recipient: Recipient, sent_on: date, policy: ReminderPolicy, calendar: WorkingCalendar, tz: tzinfo
-) -> list[PlannedReminder]:
-    """After a preliminary answer: the final one asked for after its planned board meeting, then escalated."""
-    planned = recipient.planned_board_date
-    if planned is None:
-        return []
-    overdue_after = policy.overdue_after or 1
-    wanted: list[tuple[ReminderKind, date, Audience]] = [
-        (ReminderKind.FINAL_ANSWER, add_working_days(calendar, planned, overdue_after), "recipient")
-    ]
-    if policy.escalate_after is not None:
-        day = add_working_days(calendar, planned, overdue_after + policy.escalate_after)
-        wanted.append((ReminderKind.FINAL_ESCALATION, day, "coordinator"))
-    return [
-        PlannedReminder(
-            case_number=remiss.case_number,
-            organisation_key=recipient.organisation_key,
+@dataclass(frozen=True)
+class _Timing:
+    """What every planned reminder of one recipient shares: whom it is about and when reminders go out."""
+
+    remiss: Remiss
+    recipient: Recipient
+    policy: ReminderPolicy
+    calendar: WorkingCalendar
+    tz: tzinfo
+
+    def reminder(self, kind: ReminderKind, day: date, to: Audience, deadline: date) -> PlannedReminder:
+        """The reminder of `kind` on `day` at the send time, counted against `deadline`."""
+        return PlannedReminder(
+            case_number=self.remiss.case_number,
+            organisation_key=self.recipient.organisation_key,
             kind=kind,
-            due_at=local_time_on(day, policy.send_at, tz).astimezone(UTC),
+            due_at=local_time_on(day, self.policy.send_at, self.tz).astimezone(UTC),
             local_date=day,
-            deadline=planned,
-            working_days_left=working_days_between(calendar, day, planned),
+            deadline=deadline,
+            working_days_left=working_days_between(self.calendar, day, deadline),
             to=to,
         )
-        for kind, day, to in wanted
-        if day > sent_on
+
+
+def _final_answer_reminders(at: _Timing, sent_on: date) -> list[PlannedReminder]:
+    """After a preliminary answer: the final one asked for after its planned board meeting, then escalated."""
+    planned = at.recipient.planned_board_date
+    if planned is None:
+        return []
+    overdue_after = at.policy.overdue_after or 1
+    wanted: list[tuple[ReminderKind, date, Audience]] = [
+        (ReminderKind.FINAL_ANSWER, add_working_days(at.calendar, planned, overdue_after), "recipient")
     ]
+    if at.policy.escalate_after is not None:
+        day = add_working_days(at.calendar, planned, overdue_after + at.policy.escalate_after)
+        wanted.append((ReminderKind.FINAL_ESCALATION, day, "coordinator"))
+    return [at.reminder(kind, day, to, planned) for kind, day, to in wanted if day > sent_on]
 
 
 def _with_meeting_advice(plan: list[PlannedReminder], advice: MeetingAdvice | None) -> list[PlannedReminder]:
