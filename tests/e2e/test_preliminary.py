@@ -92,6 +92,7 @@ def test_a_final_answer_on_8_december_replaces_the_preliminary_one_and_the_coord
     assert "1 av 1 har svarat;" in status_message(sandbox)
     # Final now: no more changes after the deadline.
     assert ids.ANSWER not in action_ids(remiss_message(sandbox))
+    assert "Ni kan ändra svaret" not in "\n".join(mrkdwn_texts(remiss_message(sandbox).blocks))
     assert sandbox.fake.warnings == []
 
 
