@@ -234,7 +234,7 @@ def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
         )
     finally:
         core.close()
-    counts = [{status.value: n for status, n in o.counts.items()} for o in overviews]
+    counts = [o.count_names for o in overviews]
     out.write(
         core.texts.render("cli/status.j2", overviews=overviews, counts=counts, detailed=bool(args.case_number)) + "\n"
     )

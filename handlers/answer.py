@@ -167,13 +167,19 @@ def _attachment(file: Mapping[str, Any]) -> Attachment:
 # -- listeners, as plain functions -------------------------------------------------------------------------
 def require_answerable(row: AssignmentRow) -> None:
     """Refuse at once what a submission would be refused for anyway: a closed remiss, a declined one, or an
-    edit after the recipient's deadline (a first answer may come late)."""
+    edit after the recipient's deadline (a first answer may come late, and a preliminary answer's final one
+    until it is due)."""
     row.remiss.require_open()
     current = row.recipient.current_response
     if current is not None and current.kind is ResponseKind.DECLINED:
         raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=row.remiss.case_number)
-    if current is not None and row.days_left < 0:
-        raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=row.recipient.deadline)
+    if current is not None and row.today > row.recipient.changes_until(row.rules):
+        due = row.recipient.final_answer_due(row.rules)
+        if due is None:
+            raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=row.recipient.deadline)
+        raise DomainError(
+            ErrorCode.FINAL_ANSWER_TOO_LATE, due=due, deadline=row.recipient.deadline, contact=row.remiss.contact
+        )
 
 
 @dataclass(frozen=True)
@@ -500,6 +506,7 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
         today=row.today,
         organisation=row.organisation,
         recipient=row.recipient,
+        rules=row.rules,
     )
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)

@@ -355,7 +355,7 @@ def form_errors(
         # The domain names one field for "date and §"; point at whichever of them is missing.
         targets += [MEETING_DATE_BLOCK] if content.meeting_date is None else []
         targets += [PARAGRAPH_BLOCK] if not content.paragraph.strip() else []
-    elif error.field in (DECIDED_BY_BLOCK, PLANNED_BOARD_DATE_BLOCK):
+    elif error.field in (DECIDED_BY_BLOCK, PLANNED_BOARD_DATE_BLOCK, KIND_BLOCK):
         targets.append(error.field)
     targets = [t for t in targets if t in inputs] or inputs[:1]
     # Error texts are shown as plain text, not mrkdwn: undo the Slack escaping of the message templates.

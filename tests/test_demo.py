@@ -148,7 +148,7 @@ def test_the_answer_of_more_than_10000_characters_is_stored_whole(played: Played
 def test_the_edited_answer_keeps_both_versions_and_the_coordinator_is_told(played: Played, service: UseCases) -> None:
     versions = recipient(service, "halsa-vard-och-omsorgsnamnden").responses
     assert [(v.version, v.kind) for v in versions] == [(1, ResponseKind.PRELIMINARY), (2, ResponseKind.YTTRANDE)]
-    assert "Hälsa-, vård- och omsorgsnämnden ändrade sitt svar (version 2)." in played.transcript
+    assert "Hälsa-, vård- och omsorgsnämnden har skickat in nämndens slutliga svar" in played.transcript
 
 
 def test_the_decline_the_draft_and_the_silent_ones_are_as_the_story_says(service: UseCases) -> None:
@@ -259,7 +259,9 @@ EXPECTED_REMINDERS = {
     "Elin Sandberg": [f"{NUDGE} 2023-10-05"],  # answered 19 October
     "Fredrik Åberg": [],  # handed the remiss over on 3 October: his colleague gets the reminders
     "Sofia Karlsson": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-10-23"],  # answered 10 November
-    "Greta Malmberg": [f"{NUDGE} 2023-10-05"],  # preliminary answer 6 November
+    # A preliminary answer on 6 November naming the board's meeting on 23 November: the final is asked for on
+    # the 24th at nine, an hour before it comes.
+    "Greta Malmberg": [f"{NUDGE} 2023-10-05", "final_answer 2023-11-24"],
     "Hassan Ali": [
         f"{NUDGE} 2023-10-05",
         f"{SUBMISSION} 2023-11-09",

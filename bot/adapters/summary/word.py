@@ -310,6 +310,9 @@ class _Builder:
             content.planned_board_date,
         )
         self.labelled(w("annex_label", "decision"), decision)
+        if (p := entry.replaced_preliminary) is not None:
+            replaced = w("replaced_preliminary", p.version, p.submitted_at, p.changed_questions)
+            self.labelled(w("annex_label", "preliminary"), replaced)
         submitted = w("submitted", entry.response.submitted_at, entry.response.version, entry.late)
         self.labelled(w("annex_label", "submitted"), submitted)
         self.labelled(w("annex_label", "author"), one_line(entry.author))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
@@ -194,6 +194,8 @@ class AnnexEntry:
     answers: tuple[AnnexAnswer, ...]
     attachments: tuple[Attachment, ...]
     history: tuple[VersionLine, ...]
+    # A final answer that replaced a preliminary one: that version, and the questions whose answers differ.
+    replaced_preliminary: VersionLine | None = None
 
     @property
     def kind(self) -> ResponseKind:
@@ -445,6 +447,13 @@ def _annex_entry(
 ) -> AnnexEntry:
     response = recipient.current_response
     assert response is not None  # only recipients with an answer are in the annex
+    history = _history(recipient.responses, questions, people)
+    # The latest preliminary version a final one replaced, with what changed between the two.
+    kind = ResponseKind.PRELIMINARY
+    earlier = [(v, r) for v, r in zip(history[:-1], recipient.responses, strict=False) if r.kind is kind]
+    replaced = None
+    if earlier and response.kind is not kind:
+        replaced = replace(earlier[-1][0], changed_questions=_changed(response, earlier[-1][1], questions))
     answers = []
     for q in questions:
         answer = response.content.answer_to(q.number)
@@ -458,7 +467,8 @@ def _annex_entry(
         late=is_late(recipient, tz),
         answers=tuple(answers),
         attachments=response.content.attachments,
-        history=_history(recipient.responses, questions, people),
+        history=history,
+        replaced_preliminary=replaced,
     )
 
 
@@ -468,16 +478,7 @@ def _history(
     lines = []
     previous: Response | None = None
     for version in versions:
-        changed = (
-            ()
-            if previous is None
-            else tuple(
-                q.number
-                for q in questions
-                if _text_of(version.content.answer_to(q.number)) != _text_of(previous.content.answer_to(q.number))
-                or _position_of(version, q.number) != _position_of(previous, q.number)
-            )
-        )
+        changed = () if previous is None else _changed(version, previous, questions)
         lines.append(
             VersionLine(
                 version.version, version.kind, version.submitted_at, people.get(version.author, version.author), changed
@@ -485,6 +486,16 @@ def _history(
         )
         previous = version
     return tuple(lines)
+
+
+def _changed(version: Response, previous: Response, questions: Sequence[Question]) -> tuple[int, ...]:
+    """The questions whose answer text or position differs between two versions."""
+    return tuple(
+        q.number
+        for q in questions
+        if _text_of(version.content.answer_to(q.number)) != _text_of(previous.content.answer_to(q.number))
+        or _position_of(version, q.number) != _position_of(previous, q.number)
+    )
 
 
 def _position_of(response: Response, number: int) -> Position | None:

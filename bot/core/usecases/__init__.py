@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import STOCKHOLM, Clock
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar, WorkingCalendar
 from bot.core.domain.reminders import ReminderPolicy
+from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
 from bot.core.ports.store import Store
 from bot.core.ports.users import UserDirectory
 from bot.core.usecases.answering import AnsweringUseCases
@@ -93,6 +94,7 @@ def build_use_cases(
     reminder_policy: ReminderPolicy | None = None,
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS,
     digest_at: dt_time = DEFAULT_DIGEST_TIME,
+    final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS,
 ) -> UseCases:
     """Every use case on one store and clock; what the composition root and the tests build."""
     config = Config(
@@ -105,6 +107,7 @@ def build_use_cases(
         reminder_policy=reminder_policy or ReminderPolicy(),
         short_window_days=short_window_days,
         digest_at=digest_at,
+        final_answer_grace_days=final_answer_grace_days,
     )
     shared = Shared(store, clock, config, users)
     planner = ReminderPlanner(shared)
@@ -113,7 +116,7 @@ def build_use_cases(
     return UseCases(
         shared=shared,
         drafting=DraftingUseCases(shared, planner),
-        answering=AnsweringUseCases(shared),
+        answering=AnsweringUseCases(shared, planner),
         deadlines=DeadlineUseCases(shared, planner),
         reminding=reminding,
         directory=DirectoryUseCases(shared, planner),

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core.domain.documents import StoredDocument
+from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over
 from bot.core.domain.remiss import (
     Answer,
@@ -19,12 +20,17 @@ from bot.core.domain.remiss import (
     normalise_case_number,
 )
 from bot.core.ports.store import Transaction
-from bot.core.usecases.base import AlreadyHandled, Then, UseCase
+from bot.core.usecases.base import AlreadyHandled, Shared, Then, UseCase
+from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.results import Actor, AssignmentRow
 
 
 class AnsweringUseCases(UseCase):
     """What a responsible official (or a stand-in) does with a remiss sent to their organisation."""
+
+    def __init__(self, shared: Shared, planner: ReminderPlanner) -> None:
+        super().__init__(shared)
+        self.planner = planner
 
     def answer_context(self, actor: Actor, case_number: str, organisation_key: str) -> AssignmentRow:
         """The recipient an official is about to answer for (its draft and versions), checking they may."""
@@ -32,7 +38,7 @@ class AnsweringUseCases(UseCase):
         with self.store.read() as repo:
             # One lean read at every click in the answer form; the refusals below say what is missing.
             remiss, recipient, organisation = self._assignment(repo, actor, case_number, organisation_key)
-        return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today)
+        return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today, self.config.answer_rules)
 
     def merge_draft_answers(
         self,
@@ -94,15 +100,39 @@ class AnsweringUseCases(UseCase):
         documents: Sequence[Document] = (),
     ) -> Recipient:
         """Submit (or edit) the recipient's response; every version is kept. The bytes of the files it newly
-        carries (`documents`) are stored in the same transaction: no answer without its files."""
+        carries (`documents`) are stored in the same transaction: no answer without its files. A final answer
+        refused as too late is kept as the draft (with its files), so nothing is lost while the official asks
+        the coordinator."""
         today = self.today()
-        return self._act(
-            actor,
-            case_number,
-            organisation_key,
-            lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today),
-            then=_storing(documents),
-        )
+        store = _storing(documents)
+
+        def then(
+            repo: Transaction, remiss: Remiss, recipient: Recipient, previous: tuple[str, ...], e: AuditEntry
+        ) -> None:
+            if store is not None:
+                store(repo, remiss, recipient, previous, e)
+            self._plan_final_reminders(repo, remiss, recipient, previous, e)
+
+        try:
+            return self._act(
+                actor,
+                case_number,
+                organisation_key,
+                lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today, self.config.answer_rules),
+                then=then,
+            )
+        except DomainError as refused:
+            if refused.code is ErrorCode.FINAL_ANSWER_TOO_LATE:
+                self.save_draft(actor, case_number, organisation_key, content, documents)
+                refused.params["kept"] = True
+            raise
+
+    def _plan_final_reminders(
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], _e: AuditEntry
+    ) -> None:
+        """A preliminary answer is followed up after its board meeting: plan (or replan) those reminders."""
+        if recipient.is_preliminary():
+            self.planner.replan(repo, remiss, recipient)
 
     def check_submission(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> None:
         """Raise the DomainError submitting `content` now would be refused with; changes nothing. Lets the form

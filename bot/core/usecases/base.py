@@ -19,6 +19,8 @@ from bot.core.domain.organisation import Directory, Organisation, is_email, is_s
 from bot.core.domain.outbox import MessageKind, remiss_dm, status_event
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import (
+    FINAL_ANSWER_GRACE_DAYS,
+    AnswerRules,
     AuditAction,
     AuditEntry,
     Recipient,
@@ -80,6 +82,12 @@ class Config:
     digest_at: dt_time = DEFAULT_DIGEST_TIME
     # Per file attached to an answer (a test lowers it rather than upload 25 MB).
     max_document_bytes: int = MAX_DOCUMENT_BYTES
+    final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS
+
+    @property
+    def answer_rules(self) -> AnswerRules:
+        """How long answers may change, on this installation's calendar."""
+        return AnswerRules(self.calendar, self.final_answer_grace_days)
 
 
 class Shared:
