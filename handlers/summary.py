@@ -14,7 +14,7 @@ from bot.adapters.summary import load_summary, render_files, render_problems, re
 from bot.adapters.summary.files import stored_documents
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import is_slack_user_id
-from bot.core.domain.summary import SummaryIncomplete
+from bot.core.domain.summary_check import SummaryIncomplete
 from handlers import blocks, ids, payload
 from handlers.context import HandlerContext
 from handlers.listening import on_action

@@ -269,7 +269,7 @@ def test_the_word_document_links_attached_files(document: docx.document.Document
 def test_characters_word_cannot_store_are_dropped_not_fatal(round_: Round, texts: Texts) -> None:
     from bot.adapters.summary import render_docx
     from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
-    from bot.core.domain.summary import compile_summary
+    from bot.core.domain.summary_check import compile_summary
     from tests.summary.round import TODAY, at
 
     recipient = round_.recipient("parkeringsovervakning")

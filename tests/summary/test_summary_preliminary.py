@@ -12,7 +12,8 @@ from bot.adapters.calendar_se import SwedishCalendar
 from bot.adapters.rendering import Texts
 from bot.adapters.summary import render_docx, render_html, render_markdown
 from bot.core.domain.remiss import Answer, AnswerRules, Position, ResponseContent, ResponseKind
-from bot.core.domain.summary import Summary, compile_summary
+from bot.core.domain.summary import Summary
+from bot.core.domain.summary_check import compile_summary
 from tests.summary.round import Round, at
 
 KEY = "forskolenamnden"  # preliminary on 29 November; the board meets 14 December

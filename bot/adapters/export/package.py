@@ -23,7 +23,7 @@ from bot.adapters.summary.html import css_string
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import Recipient, Remiss, Response, normalise_case_number
-from bot.core.domain.summary import SummaryIncomplete
+from bot.core.domain.summary_check import SummaryIncomplete
 from bot.core.usecases import UseCases
 
 WORDS = "export/words.j2"

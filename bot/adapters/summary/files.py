@@ -15,7 +15,8 @@ from bot.adapters.summary.markdown import render_markdown
 from bot.adapters.summary.word import render_docx
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import normalise_case_number
-from bot.core.domain.summary import Summary, SummaryIncomplete, compile_summary
+from bot.core.domain.summary import Summary
+from bot.core.domain.summary_check import SummaryIncomplete, compile_summary
 from bot.core.usecases import UseCases
 
 PROBLEMS_TEMPLATE = "summary/problems.j2"
