@@ -143,6 +143,9 @@ class ResponseVersionRow(SQLModel, table=True):
     meeting_date: date | None = None
     paragraph: str = Field(default="", sa_type=Text)
     decided_by: str = Field(default="", sa_type=Text)
+    # The deciding body's kind (nämnd, arbetsutskott, …); `decided_by` names it or the delegate.
+    deciding_body: str | None = None
+    their_case_number: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
     planned_board_date: date | None = None
     decline_reason: str = Field(default="", sa_type=Text)
     # [{"file_id": "F123", "name": "yttrande.pdf", "url": "https://..."}, ...]

@@ -437,6 +437,8 @@ class SqlRemisses:
                 meeting_date=r.content.meeting_date,
                 paragraph=r.content.paragraph,
                 decided_by=r.content.decided_by,
+                deciding_body=r.content.deciding_body.value if r.content.deciding_body else None,
+                their_case_number=r.content.their_case_number,
                 planned_board_date=r.content.planned_board_date,
                 decline_reason=r.content.decline_reason,
                 attachments=[attachment_json(a) for a in r.content.attachments],

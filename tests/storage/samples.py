@@ -8,6 +8,7 @@ from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
+    DecidingBody,
     DocumentLink,
     Position,
     Recipient,
@@ -89,6 +90,9 @@ def answer_content(text: str = "Vi tillstyrker.") -> ResponseContent:
         ),
         meeting_date=date(2023, 11, 19),
         paragraph="§ 214",
+        their_case_number="TN-2023-512",
+        deciding_body=DecidingBody.ARBETSUTSKOTT,
+        decided_by="Tekniska nämndens arbetsutskott",
         attachments=(Attachment("F0123ABC", "Yttrande STK-2023-137.pdf", "https://files.slack.com/F0123ABC"),),
     )
 
@@ -115,6 +119,7 @@ def give_history(added: Recipient, stored: Remiss) -> None:
         kind=ResponseKind.DELEGATION,
         answers=(Answer(1, "Via delegation: ja.", Position.INGA_SYNPUNKTER),),
         decided_by="Förvaltningsdirektören",
+        deciding_body=DecidingBody.DELEGAT,
     )
     added.submit(stored, delegation, official(2), NOW + timedelta(hours=3), TODAY)
     added.extend(stored, date(2023, 12, 8), COORDINATOR, NOW + timedelta(days=1), "Nämndmöte 7/12 <&>")

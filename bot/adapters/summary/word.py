@@ -305,8 +305,11 @@ class _Builder:
             one_line(content.paragraph),
             one_line(content.decided_by),
             content.planned_board_date,
+            content.deciding_body.value if content.deciding_body else "",
         )
         self.labelled(w("annex_label", "decision"), decision)
+        if content.their_case_number:
+            self.labelled(w("annex_label", "their_case_number"), one_line(content.their_case_number))
         submitted = w("submitted", entry.response.submitted_at, entry.response.version, entry.late)
         self.labelled(w("annex_label", "submitted"), submitted)
         self.labelled(w("annex_label", "author"), one_line(entry.author))

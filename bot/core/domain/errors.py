@@ -43,6 +43,9 @@ class ErrorCode(StrEnum):
     EXTENSION_PENDING = "extension_pending"
     UNKNOWN_REQUEST = "unknown_request"
     INVALID_REMINDER_POLICY = "invalid_reminder_policy"
+    INVALID_PARAGRAPH = "invalid_paragraph"
+    ALREADY_REGISTERED = "already_registered"
+    NOT_IN_REGISTRY = "not_in_registry"
 
 
 class DomainError(Exception):

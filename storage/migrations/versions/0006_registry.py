@@ -1,0 +1,31 @@
+"""what the registries need: the answer's own diarienummer and deciding body
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-07 01:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("response_version", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("deciding_body", sa.String(), nullable=True))
+        batch_op.add_column(sa.Column("their_case_number", sa.Text(), server_default="", nullable=False))
+    # A delegation's `decided_by` named the delegate before the body had a kind of its own: keep the name, and
+    # say it was a delegate. An yttrande's body was not asked for; it stays unknown rather than guessed.
+    op.execute("UPDATE response_version SET deciding_body = 'delegat' WHERE kind = 'delegation'")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("response_version", schema=None) as batch_op:
+        batch_op.drop_column("their_case_number")
+        batch_op.drop_column("deciding_body")
