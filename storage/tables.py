@@ -40,6 +40,8 @@ class OrganisationRow(SQLModel, table=True):
     # column (migration 0004) without rebuilding the table, which SQLite can't do under its foreign keys.
     meetings: list[str] = Field(default_factory=list, sa_type=JSON, sa_column_kwargs={"server_default": "[]"})
     submission_lead_days: int | None = None
+    # One Slack channel id, or the registrators' user ids (migration 0006).
+    registry_refs: list[str] = Field(default_factory=list, sa_type=JSON, sa_column_kwargs={"server_default": "[]"})
 
 
 class RemissRow(SQLModel, table=True):

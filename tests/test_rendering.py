@@ -51,7 +51,7 @@ def test_every_error_code_has_its_own_swedish_message() -> None:
     params: dict[str, object] = {
         "key": "k", "contact": "c", "case_number": "X", "limit": 1, "length": 2, "url": "u",
         "deadline": date(2024, 1, 1), "status": "closed", "organisation": "O", "number": 3, "kind": "yttrande",
-        "paragraph": "x", "by": "U1", "at": datetime(2024, 1, 1, 9, tzinfo=UTC),
+        "paragraph": "x", "by": "U1", "registry": "x", "at": datetime(2024, 1, 1, 9, tzinfo=UTC),
     }  # fmt: skip
     for code in ErrorCode:
         message = texts.error(DomainError(code, field="title", **params))

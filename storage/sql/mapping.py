@@ -377,6 +377,7 @@ def organisation_fields(org: Organisation, position: int) -> dict[str, Any]:
         "position": position,
         "meetings": [meeting.isoformat() for meeting in org.meetings],
         "submission_lead_days": org.submission_lead_days,
+        "registry_refs": list(org.registry),
     }
 
 
@@ -392,6 +393,7 @@ def organisation_from(row: OrganisationRow) -> Organisation:
         active=row.active,
         meetings=tuple(date.fromisoformat(meeting) for meeting in row.meetings),
         submission_lead_days=row.submission_lead_days,
+        registry=tuple(row.registry_refs),
     )
 
 

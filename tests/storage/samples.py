@@ -24,7 +24,9 @@ TODAY = date(2023, 10, 2)
 DEADLINE = date(2023, 11, 30)
 CASE = "STK-2023-137"
 COORDINATOR = "U0COORD01"
-SENDER = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING, aliases=("Kommunstyrelsen",))
+SENDER = Organisation(
+    "stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING, aliases=("Kommunstyrelsen",), registry=("C0REGSTK",)
+)
 # Emoji, Slack's special characters and Swedish letters, 10,000 characters in all.
 LONG_ANSWER = ("Nämnden tillstyrker 👍 förslaget <&> men föreslår ändringar i § 3.\r\n" * 160)[:10_000]
 
@@ -46,6 +48,7 @@ def organisation(n: int) -> Organisation:
         contacts=(official(n), f"handlaggare{n}@malmo.se"),
         stand_ins=(f"U0STANDIN{n:02d}",),
         aliases=(f"Nämnden nr {n}", f"{n}:e nämnden"),
+        registry=(f"U0REG{n:02d}", f"U0REGB{n:02d}"),
     )
 
 

@@ -46,6 +46,7 @@ class ErrorCode(StrEnum):
     INVALID_PARAGRAPH = "invalid_paragraph"
     ALREADY_REGISTERED = "already_registered"
     NOT_IN_REGISTRY = "not_in_registry"
+    INVALID_REGISTRY = "invalid_registry"
 
 
 class DomainError(Exception):

@@ -1,4 +1,4 @@
-"""what the registries need: the answer's own diarienummer and deciding body
+"""what the registries need: the answer's own diarienummer and deciding body; each organisation's registry
 
 Revision ID: 0006
 Revises: 0005
@@ -23,9 +23,13 @@ def upgrade() -> None:
     # A delegation's `decided_by` named the delegate before the body had a kind of its own: keep the name, and
     # say it was a delegate. An yttrande's body was not asked for; it stays unknown rather than guessed.
     op.execute("UPDATE response_version SET deciding_body = 'delegat' WHERE kind = 'delegation'")
+    # Where each organisation's registrators work; the server default fills the rows already there.
+    with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("registry_refs", sa.JSON(), server_default="[]", nullable=False))
 
 
 def downgrade() -> None:
+    op.drop_column("organisation", "registry_refs")
     with op.batch_alter_table("response_version", schema=None) as batch_op:
         batch_op.drop_column("their_case_number")
         batch_op.drop_column("deciding_body")
