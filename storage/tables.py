@@ -308,6 +308,22 @@ class ReminderRow(SQLModel, table=True):
     decided_at: datetime | None = None
 
 
+class RegistrationRow(SQLModel, table=True):
+    """A registry registered the remiss at a recipient (version 0) or one version of its answer. Once each."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("case_number", "subject", "organisation_key", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str
+    subject: str
+    organisation_key: str
+    version: int
+    number: str = Field(sa_type=Text)
+    registered_by: str
+    registered_at: datetime
+
+
 class ExtensionRequestRow(SQLModel, table=True):
     """An official's request for anstånd, until the coordinator grants or refuses it."""
 

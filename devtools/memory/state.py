@@ -10,6 +10,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.registry import Registration, RegistryItem
 from bot.core.domain.reminders import ScheduledReminder
 from bot.core.domain.remiss import AuditEntry, Recipient, Remiss
 
@@ -61,6 +62,7 @@ class MemoryState:
     reminders: dict[str, ScheduledReminder] = field(default_factory=dict)
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: dict[int, ExtensionRequest] = field(default_factory=dict)
+    registrations: dict[RegistryItem, Registration] = field(default_factory=dict)
     last_id: int = 0
 
     def working_copy(self) -> MemoryState:
@@ -78,6 +80,7 @@ class MemoryState:
             reminders=dict(self.reminders),
             policies=dict(self.policies),
             requests=dict(self.requests),
+            registrations=dict(self.registrations),
         )
 
     def next_id(self) -> int:

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.registry import Registration, RegistryItem, RegistrySubject
 from bot.core.domain.remiss import (
     AuditEntry,
     DocumentLink,
@@ -51,6 +52,7 @@ from storage.tables import (
     QuestionRow,
     RecipientOfficialRow,
     RecipientRow,
+    RegistrationRow,
     RemissRow,
     ResponseVersionRow,
 )
@@ -331,6 +333,40 @@ class SqlRemisses:
             query = query.where(ExtensionRequestRow.organisation_key == organisation_key)
         rows = self._session.exec(query.order_by(col(ExtensionRequestRow.id)), execution_options=FRESH).all()
         return [request_from(row) for row in rows]
+
+    # -- registrations -------------------------------------------------------------------------------
+    def add_registration(self, registration: Registration) -> Registration:
+        self._ctx.require_writable()
+        item = registration.item
+        row = RegistrationRow(
+            case_number=item.case_number,
+            subject=item.subject.value,
+            organisation_key=item.organisation_key,
+            version=item.version,
+            number=registration.number,
+            registered_by=registration.registered_by,
+            registered_at=registration.registered_at,
+        )
+        try:
+            with self._session.begin_nested():
+                self._session.add(row)
+        except sa_exc.IntegrityError as error:
+            raise ValueError(f"{item} is registered already") from error
+        return replace(registration, id=row.id)
+
+    def registrations(self, case_number: str) -> list[Registration]:
+        query = select(RegistrationRow).where(RegistrationRow.case_number == case_number)
+        rows = self._session.exec(query.order_by(col(RegistrationRow.id)), execution_options=FRESH).all()
+        return [
+            Registration(
+                RegistryItem(RegistrySubject(r.subject), r.case_number, r.organisation_key, r.version),
+                r.number,
+                r.registered_by,
+                r.registered_at,
+                r.id,
+            )
+            for r in rows
+        ]
 
     # -- rows to and from the domain (storage.sql.mapping maps each row) ------------------------------
     def _remisses(self, rows: Sequence[RemissRow]) -> list[Remiss]:

@@ -66,11 +66,12 @@ def normalise_paragraph(raw: str) -> str:
     return f"§ {int(match.group(1))}"
 
 
-def normalise_their_case_number(raw: str) -> str:
-    """The answering organisation's own diarienummer, in the shapes real diaries use (see Remiss.draft)."""
+def normalise_their_case_number(raw: str, field: str = "their_case_number") -> str:
+    """Another diary's number (the answering organisation's own diarienummer, a registry's document number),
+    in the shapes real diaries use (see Remiss.draft); refused on `field` otherwise."""
     case = normalise_case_number(raw)
     if case and (len(case) > MAX_CASE_NUMBER or not _CASE_NUMBER_RE.match(case)):
-        raise DomainError(ErrorCode.INVALID_CASE_NUMBER, field="their_case_number", case_number=case)
+        raise DomainError(ErrorCode.INVALID_CASE_NUMBER, field=field, case_number=case)
     return case
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over
+from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over, to_registry
 from bot.core.domain.remiss import (
     Answer,
+    AuditAction,
     AuditEntry,
     Recipient,
     Remiss,
@@ -81,7 +82,23 @@ class AnsweringUseCases(UseCase):
             case_number,
             organisation_key,
             lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today),
+            then=self._to_sender_registry,
         )
+
+    def _to_sender_registry(
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], entry: AuditEntry
+    ) -> None:
+        """Each submitted version goes to the sender's registry, to be registered as an incoming document."""
+        if entry.action not in (AuditAction.SUBMITTED, AuditAction.EDITED):
+            return  # a decline submitted through the form is no document to register
+        sender = self.shared.cached_directory(repo).get(remiss.sender_key)
+        version = int(entry.details_dict.get("version", "0"))
+        kind = MessageKind.REGISTRY_ANSWER
+        registry = sender.registry if sender else ()
+        for copy in to_registry(
+            kind, remiss.case_number, recipient.organisation_key, registry, entry.at, version=version, audit_id=entry.id
+        ):
+            repo.outbox.enqueue(copy)
 
     def decline(self, actor: Actor, case_number: str, organisation_key: str, reason: str = "") -> Recipient:
         return self._act(
