@@ -25,6 +25,7 @@ from bot.core.usecases.drafting import DraftingUseCases
 from bot.core.usecases.edge import EdgeUseCases
 from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.queries import QueryUseCases
+from bot.core.usecases.registry import RegistryUseCases
 from bot.core.usecases.reminding import ReminderUseCases
 from bot.core.usecases.results import Actor
 
@@ -44,6 +45,7 @@ class UseCases:
     delivery: DeliveryUseCases
     queries: QueryUseCases
     edge: EdgeUseCases
+    registry: RegistryUseCases
 
     # What every caller needs whichever capability it uses: who acts, what time it is, the store and settings.
     def actor(self, user_id: str) -> Actor:
@@ -120,4 +122,5 @@ def build_use_cases(
         delivery=DeliveryUseCases(shared, reminding),
         queries=queries,
         edge=EdgeUseCases(shared),
+        registry=RegistryUseCases(shared),
     )
