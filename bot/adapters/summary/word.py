@@ -168,6 +168,8 @@ class _Builder:
             bold_rows={5},
         )
 
+        if s.annex:
+            self._registry_table()
         self.heading(w("extensions_heading"), 2)
         if not s.extensions:
             self.paragraph(w("no_extensions"))
@@ -193,6 +195,33 @@ class _Builder:
                 for e in s.extensions
             ],
         )
+
+    def _registry_table(self) -> None:
+        """Each incoming answer with the answering organisation's own diarienummer and its decision."""
+        w = self.w
+        self.heading(w("registry_heading"), 2)
+        columns = [
+            _Column(w("registry_column", "organisation"), 4.2),
+            _Column(w("registry_column", "received"), 3.4),
+            _Column(w("registry_column", "their"), 3.6),
+            _Column(w("registry_column", "decision"), TEXT_WIDTH_CM - 11.2),
+        ]
+        rows = [
+            [
+                e.organisation.name,
+                self._date(e.response.submitted_at),
+                one_line(e.response.content.their_case_number) or "–",
+                w(
+                    "registry_decision",
+                    e.kind.value,
+                    e.response.content.meeting_date,
+                    one_line(e.response.content.paragraph),
+                    e.response.content.deciding_body.value if e.response.content.deciding_body else "",
+                ),
+            ]
+            for e in self.s.annex
+        ]
+        self.table(w("registry_caption"), columns, rows)
 
     def _positions(self) -> None:
         s, w = self.s, self.w
