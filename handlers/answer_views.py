@@ -250,15 +250,14 @@ def _option(texts: Texts, label: str, value: str, description: str | None = None
     return option
 
 
+def _select_input(block_id: str, label: str, action_id: str, options: list[Block], chosen: int) -> Block:
+    element = {"type": "static_select", "action_id": action_id, "options": options, "initial_option": options[chosen]}
+    return _input(block_id, label, element)
+
+
 def _position_input(texts: Texts, number: int, position: Position) -> Block:
     options = [_option(texts, f"position_{p.value}", p.value) for p in POSITIONS]
-    element = {
-        "type": "static_select",
-        "action_id": POSITION,
-        "options": options,
-        "initial_option": options[POSITIONS.index(position)],
-    }
-    return _input(position_block(number), texts.label("position"), element)
+    return _select_input(position_block(number), texts.label("position"), POSITION, options, POSITIONS.index(position))
 
 
 def _kind_input(texts: Texts, kind: ResponseKind) -> Block:
@@ -303,13 +302,8 @@ def _decision_inputs(texts: Texts, content: ResponseContent) -> list[Block]:
 
 def _body_input(texts: Texts, body: DecidingBody) -> Block:
     options = [_option(texts, f"deciding_body_{b.value}", b.value) for b in DECIDING_BODIES]
-    element = {
-        "type": "static_select",
-        "action_id": DECIDING_BODY,
-        "options": options,
-        "initial_option": options[DECIDING_BODIES.index(body)],
-    }
-    return _input(DECIDING_BODY_BLOCK, texts.label("deciding_body"), element)
+    label = texts.label("deciding_body")
+    return _select_input(DECIDING_BODY_BLOCK, label, DECIDING_BODY, options, DECIDING_BODIES.index(body))
 
 
 def _date_input(texts: Texts, block_id: str, action_id: str, label: str, value: date | None) -> Block:

@@ -272,15 +272,5 @@ def to_registry(
 ) -> list[OutboxMessage]:
     """A copy for a registry (its channel, or each registrator's DM) about one recipient: the remiss
     (version 0) or one version of its answer (`audit_id` names that submission); each recorded once."""
-    return [
-        OutboxMessage(
-            key=f"{kind.value}:{case_number}:{organisation_key}:{version}:{target}",
-            kind=kind,
-            case_number=case_number,
-            created_at=at,
-            to_user=target,
-            organisation_key=organisation_key,
-            audit_id=audit_id,
-        )
-        for target in registry
-    ]
+    key = f"{kind.value}:{case_number}:{organisation_key}:{version}"
+    return to_officials(kind, key, case_number, organisation_key, registry, at, audit_id=audit_id)
