@@ -232,12 +232,16 @@ def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
             if args.case_number
             else core.service.queries.open_remisses()
         )
+        # One remiss in detail also says what the registries registered.
+        registered = core.service.registry.registrations(args.case_number) if args.case_number else []
     finally:
         core.close()
     counts = [o.count_names for o in overviews]
-    out.write(
-        core.texts.render("cli/status.j2", overviews=overviews, counts=counts, detailed=bool(args.case_number)) + "\n"
+    detailed = bool(args.case_number)
+    page = core.texts.render(
+        "cli/status.j2", overviews=overviews, counts=counts, detailed=detailed, registered=registered
     )
+    out.write(page + "\n")
     return EXIT_OK
 
 

@@ -16,6 +16,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
+    DecidingBody,
     Position,
     Remiss,
     ResponseContent,
@@ -28,6 +29,10 @@ from handlers.answer_files import FetchedFiles, fetch_new_files, new_files
 from handlers.answer_views import (
     DECIDED_BY,
     DECIDED_BY_BLOCK,
+    DECIDING_BODIES,
+    DECIDING_BODY,
+    DECIDING_BODY_BLOCK,
+    DEFAULT_BODY,
     FILES,
     FILES_BLOCK,
     KEPT_FILES,
@@ -45,6 +50,8 @@ from handlers.answer_views import (
     POSITIONS,
     SAVE_DRAFT,
     TEXT,
+    THEIR_CASE_NUMBER,
+    THEIR_CASE_NUMBER_BLOCK,
     FormPlace,
     answer_block,
     answer_view,
@@ -70,6 +77,8 @@ from handlers.richtext import to_plain_text
 __all__ = [
     "DECIDED_BY",
     "DECIDED_BY_BLOCK",
+    "DECIDING_BODY_BLOCK",
+    "DEFAULT_BODY",
     "KIND",
     "KIND_BLOCK",
     "MEETING_DATE",
@@ -80,6 +89,7 @@ __all__ = [
     "POSITION",
     "SAVE_DRAFT",
     "TEXT",
+    "THEIR_CASE_NUMBER_BLOCK",
     "FormPlace",
     "answer_block",
     "position_block",
@@ -112,10 +122,13 @@ def content_from_state(
         if text or position is not Position.NOT_STATED:
             answers.append(Answer(question.number, text, position))
     kind = _selected(element(KIND_BLOCK, KIND), KINDS, ResponseKind.YTTRANDE)
+    body_default = DEFAULT_BODY.get(kind, DecidingBody.NAMND)
     meeting = element(MEETING_DATE_BLOCK, MEETING_DATE)
     paragraph = element(PARAGRAPH_BLOCK, PARAGRAPH)
     decided_by = element(DECIDED_BY_BLOCK, DECIDED_BY)
     planned = element(PLANNED_BOARD_DATE_BLOCK, PLANNED_BOARD_DATE)
+    body = element(DECIDING_BODY_BLOCK, DECIDING_BODY)
+    their = element(THEIR_CASE_NUMBER_BLOCK, THEIR_CASE_NUMBER)
     kept = element(KEPT_FILES_BLOCK, KEPT_FILES) or {}
     # Not checked against what was offered: a file may have left the draft since the form was opened.
     kept_ids = set(payload.picked_options(kept, None))
@@ -130,6 +143,8 @@ def content_from_state(
         decided_by=_text(decided_by) if decided_by is not None else place.decided_by,
         planned_board_date=payload.picked_date(planned) if planned is not None else place.planned_board_date,
         attachments=tuple(attachments.values()),
+        their_case_number=_text(their) if their is not None else "",
+        deciding_body=_selected(body, DECIDING_BODIES, body_default) if body is not None else place.deciding_body,
     )
 
 
@@ -140,7 +155,8 @@ def for_submission(content: ResponseContent) -> ResponseContent:
         content,
         meeting_date=content.meeting_date if kind is ResponseKind.YTTRANDE else None,
         paragraph=content.paragraph if kind is ResponseKind.YTTRANDE else "",
-        decided_by=content.decided_by if kind is ResponseKind.DELEGATION else "",
+        decided_by=content.decided_by if kind in DEFAULT_BODY else "",
+        deciding_body=(content.deciding_body or DEFAULT_BODY[kind]) if kind in DEFAULT_BODY else None,
         planned_board_date=content.planned_board_date if kind is ResponseKind.PRELIMINARY else None,
     )
 
@@ -307,7 +323,11 @@ def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient)
         return
     row, content = entered
     # The action names the new choice itself; the state sent with it should agree, but the action decides.
-    content = replace(content, kind=_selected(payload.action(body), KINDS, content.kind))
+    kind = _selected(payload.action(body), KINDS, content.kind)
+    # The body that only stood as the old kind's default gives way to the new kind's.
+    if content.deciding_body is DEFAULT_BODY.get(content.kind):
+        content = replace(content, deciding_body=None)
+    content = replace(content, kind=kind)
     _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place))
 
 

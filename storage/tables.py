@@ -40,6 +40,8 @@ class OrganisationRow(SQLModel, table=True):
     # column (migration 0004) without rebuilding the table, which SQLite can't do under its foreign keys.
     meetings: list[str] = Field(default_factory=list, sa_type=JSON, sa_column_kwargs={"server_default": "[]"})
     submission_lead_days: int | None = None
+    # One Slack channel id, or the registrators' user ids (migration 0006).
+    registry_refs: list[str] = Field(default_factory=list, sa_type=JSON, sa_column_kwargs={"server_default": "[]"})
 
 
 class RemissRow(SQLModel, table=True):
@@ -143,6 +145,9 @@ class ResponseVersionRow(SQLModel, table=True):
     meeting_date: date | None = None
     paragraph: str = Field(default="", sa_type=Text)
     decided_by: str = Field(default="", sa_type=Text)
+    # The deciding body's kind (nämnd, arbetsutskott, …); `decided_by` names it or the delegate.
+    deciding_body: str | None = None
+    their_case_number: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
     planned_board_date: date | None = None
     decline_reason: str = Field(default="", sa_type=Text)
     # [{"file_id": "F123", "name": "yttrande.pdf", "url": "https://..."}, ...]
@@ -301,6 +306,22 @@ class ReminderRow(SQLModel, table=True):
     state: str
     reason: str = ""
     decided_at: datetime | None = None
+
+
+class RegistrationRow(SQLModel, table=True):
+    """A registry registered the remiss at a recipient (version 0) or one version of its answer. Once each."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("case_number", "subject", "organisation_key", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str
+    subject: str
+    organisation_key: str
+    version: int
+    number: str = Field(sa_type=Text)
+    registered_by: str
+    registered_at: datetime
 
 
 class ExtensionRequestRow(SQLModel, table=True):

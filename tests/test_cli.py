@@ -16,6 +16,7 @@ from bot.adapters.rendering import Texts
 from bot.bootstrap import Core, build_core
 from bot.cli import main
 from bot.core.clock import STOCKHOLM
+from bot.core.domain.registry import RegistryItem, RegistrySubject
 from bot.core.domain.remiss import Answer, QuestionKind, RemissStatus, ResponseContent, ResponseKind
 from bot.core.usecases.results import Actor, RemissInput
 from bot.settings import load_settings
@@ -597,3 +598,41 @@ def test_status_says_how_many_of_those_who_answered_did_so_preliminarily(capsys:
     assert code == 0, err
     assert "nämndens slutliga svar efter preliminärt svar" in out
     assert "eskalering: nämndens slutliga svar saknas" in out
+
+
+# -- the registries ----------------------------------------------------------------------------------
+REGISTRY_DIRECTORY = """organisations:
+  - key: stadskontoret
+    name: Stadskontoret
+    kind: förvaltning
+    registry: C0REGSTK
+  - key: tekniska-namnden
+    name: Tekniska nämnden
+    kind: nämnd
+    contacts: [U0ANNA]
+    registry: [U0REGTN]
+"""
+
+
+def test_the_registries_are_loaded_and_status_says_what_they_registered(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = load_directory(capsys, tmp_path, REGISTRY_DIRECTORY)
+    assert code == 0, err
+    core = build_core(load_settings(), clock=FakeClock(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM)))
+    try:
+        service = core.service
+        assert service.directory.directory().require("tekniska-namnden").registry == ("U0REGTN",)
+        question = [("Hur ser nämnden på förslaget?", QuestionKind.FREE_TEXT)]
+        data = RemissInput("STK-2023-137", "Områdeslyft", question, date(2023, 11, 30), ["tekniska-namnden"])
+        service.drafting.create_draft(MIA, data)
+        service.drafting.send(MIA, "STK-2023-137")
+        item = RegistryItem(RegistrySubject.REMISS, "STK-2023-137", "tekniska-namnden")
+        service.registry.register("U0REGTN", item, "TN-2023-512")
+    finally:
+        core.close()
+
+    code, out, err = run(capsys, "status", "STK-2023-137")
+
+    assert code == 0, err
+    assert "remissen registrerad hos dem: TN-2023-512 (U0REGTN, 2 oktober 2023 kl. 10:00)" in out

@@ -11,6 +11,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.registry import Registration, RegistryItem
 from bot.core.domain.reminders import ScheduledReminder
 from bot.core.domain.remiss import AuditEntry, Recipient, Remiss
 
@@ -65,6 +66,7 @@ class MemoryState:
     # Stored files: the bytes by sha256 (bytes are immutable), and each recipient's use of them in order.
     document_bytes: dict[str, bytes] = field(default_factory=dict)
     documents: list[StoredDocument] = field(default_factory=list)
+    registrations: dict[RegistryItem, Registration] = field(default_factory=dict)
     last_id: int = 0
 
     def working_copy(self) -> MemoryState:
@@ -84,6 +86,7 @@ class MemoryState:
             requests=dict(self.requests),
             document_bytes=dict(self.document_bytes),
             documents=list(self.documents),
+            registrations=dict(self.registrations),
         )
 
     def next_id(self) -> int:

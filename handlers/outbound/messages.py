@@ -11,10 +11,12 @@ from typing import Any
 from bot.adapters.rendering import Texts
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import MessageKind
+from bot.core.domain.registry import RegistryItem, RegistrySubject
 from bot.core.domain.reminders import ReminderKind
 from bot.core.domain.remiss import AuditEntry, Remiss
 from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
+from handlers.registry_blocks import registry_message
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, late_row_block_id, snooze_block_id
 from handlers.remiss_blocks import button, remiss_message
 
@@ -260,7 +262,23 @@ def deadline_changed_message(texts: Texts, d: Delivery) -> tuple[str, list[Block
 
 
 # Kinds sent on their own to `to_user` (a person or a channel); EXTENSION_REQUEST goes in the status thread.
+def registry_copy(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """A registry's copy: the remiss for a recipient's registry, or the answer version its submission names."""
+    if d.organisation is None:
+        raise ValueError(f"registry copy {d.message.key} names no organisation")
+    if d.message.kind is MessageKind.REGISTRY_REMISS:
+        item = RegistryItem(RegistrySubject.REMISS, d.remiss.case_number, d.organisation.key)
+    else:
+        version = int(d.event.details_dict.get("version", "0")) if d.event else 0
+        item = RegistryItem(RegistrySubject.ANSWER, d.remiss.case_number, d.organisation.key, version)
+    return registry_message(
+        texts, item, d.remiss, sender=d.sender_name, organisation=d.organisation, recipient=d.recipient
+    )
+
+
 RENDERERS: dict[MessageKind, Renderer] = {
+    MessageKind.REGISTRY_REMISS: registry_copy,
+    MessageKind.REGISTRY_ANSWER: registry_copy,
     MessageKind.REMINDER: reminder_message,
     MessageKind.ESCALATION: escalation_message,
     MessageKind.DIGEST: digest_message,

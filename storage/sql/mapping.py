@@ -16,6 +16,7 @@ from bot.core.domain.remiss import (
     Attachment,
     AuditAction,
     AuditEntry,
+    DecidingBody,
     DocumentLink,
     Draft,
     Extension,
@@ -258,6 +259,10 @@ def _optional_date(value: object) -> date | None:
     return date.fromisoformat(str(value)) if value else None
 
 
+def _optional_body(value: object) -> DecidingBody | None:
+    return DecidingBody(str(value)) if value else None
+
+
 def content_to_json(content: ResponseContent) -> dict[str, Any]:
     """A response's content as JSON (drafts are stored this way)."""
     return {
@@ -266,6 +271,8 @@ def content_to_json(content: ResponseContent) -> dict[str, Any]:
         "meeting_date": content.meeting_date.isoformat() if content.meeting_date else None,
         "paragraph": content.paragraph,
         "decided_by": content.decided_by,
+        "deciding_body": content.deciding_body.value if content.deciding_body else None,
+        "their_case_number": content.their_case_number,
         "planned_board_date": content.planned_board_date.isoformat() if content.planned_board_date else None,
         "decline_reason": content.decline_reason,
         "attachments": [attachment_json(a) for a in content.attachments],
@@ -280,6 +287,8 @@ def content_from_json(data: dict[str, Any]) -> ResponseContent:
         meeting_date=_optional_date(data.get("meeting_date")),
         paragraph=str(data.get("paragraph", "")),
         decided_by=str(data.get("decided_by", "")),
+        deciding_body=_optional_body(data.get("deciding_body")),
+        their_case_number=str(data.get("their_case_number", "")),
         planned_board_date=_optional_date(data.get("planned_board_date")),
         decline_reason=str(data.get("decline_reason", "")),
         attachments=tuple(attachment_from(a) for a in data.get("attachments", ())),
@@ -297,6 +306,8 @@ def response_from(row: ResponseVersionRow | Any) -> Response:
         planned_board_date=row.planned_board_date,
         decline_reason=row.decline_reason,
         attachments=tuple(attachment_from(a) for a in row.attachments),
+        their_case_number=row.their_case_number,
+        deciding_body=_optional_body(row.deciding_body),
     )
     return Response(version=row.version, content=content, author=row.author, submitted_at=row.submitted_at)
 
@@ -380,6 +391,7 @@ def organisation_fields(org: Organisation, position: int) -> dict[str, Any]:
         "position": position,
         "meetings": [meeting.isoformat() for meeting in org.meetings],
         "submission_lead_days": org.submission_lead_days,
+        "registry_refs": list(org.registry),
     }
 
 
@@ -395,6 +407,7 @@ def organisation_from(row: OrganisationRow) -> Organisation:
         active=row.active,
         meetings=tuple(date.fromisoformat(meeting) for meeting in row.meetings),
         submission_lead_days=row.submission_lead_days,
+        registry=tuple(row.registry_refs),
     )
 
 

@@ -8,13 +8,14 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Answer, Position, Recipient, ResponseKind
+from bot.core.domain.remiss import Answer, DecidingBody, Position, Recipient, ResponseKind
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message, View
 from devtools.sandbox.harness import Sandbox
@@ -143,6 +144,8 @@ def filled(
     decided_by: str | None = None,
     planned_board_date: str | None = None,
     files: list[dict[str, Any]] | None = None,
+    their_case_number: str | None = None,
+    deciding_body: DecidingBody | None = None,
 ) -> dict[str, Any]:
     """`view.state.values` as Slack's client sends it: every input, with what was entered or else what the
     form was opened with."""
@@ -152,6 +155,7 @@ def filled(
         answer.PARAGRAPH_BLOCK: paragraph,
         answer.DECIDED_BY_BLOCK: decided_by,
         answer.PLANNED_BOARD_DATE_BLOCK: planned_board_date,
+        answer.THEIR_CASE_NUMBER_BLOCK: their_case_number,
     }
     values: dict[str, Any] = {}
     for block in view.payload["blocks"]:
@@ -165,7 +169,11 @@ def filled(
             initial = element.get("initial_value", {"type": "rich_text", "elements": []})
             state["rich_text_value"] = typed(entered) if isinstance(entered, str) else entered or initial
         elif kind_of in ("static_select", "radio_buttons"):
-            wanted = positions.get(int(block_id.removeprefix("position_"))) if kind_of == "static_select" else kind
+            wanted: StrEnum | None = kind
+            if block_id == answer.DECIDING_BODY_BLOCK:
+                wanted = deciding_body
+            elif kind_of == "static_select":
+                wanted = positions.get(int(block_id.removeprefix("position_")))
             options = [o for o in element["options"] if wanted is not None and o["value"] == wanted.value]
             state["selected_option"] = options[0] if options else element.get("initial_option")
         elif kind_of == "datepicker":

@@ -169,6 +169,8 @@ class _Builder:
             bold_rows={5},
         )
 
+        if s.annex:
+            self._registry_table()
         self.heading(w("extensions_heading"), 2)
         if not s.extensions:
             self.paragraph(w("no_extensions"))
@@ -194,6 +196,33 @@ class _Builder:
                 for e in s.extensions
             ],
         )
+
+    def _registry_table(self) -> None:
+        """Each incoming answer with the answering organisation's own diarienummer and its decision."""
+        w = self.w
+        self.heading(w("registry_heading"), 2)
+        columns = [
+            _Column(w("registry_column", "organisation"), 4.2),
+            _Column(w("registry_column", "received"), 3.4),
+            _Column(w("registry_column", "their"), 3.6),
+            _Column(w("registry_column", "decision"), TEXT_WIDTH_CM - 11.2),
+        ]
+        rows = [
+            [
+                e.organisation.name,
+                self._date(e.response.submitted_at),
+                one_line(e.response.content.their_case_number) or "–",
+                w(
+                    "registry_decision",
+                    e.kind.value,
+                    e.response.content.meeting_date,
+                    one_line(e.response.content.paragraph),
+                    e.response.content.deciding_body.value if e.response.content.deciding_body else "",
+                ),
+            ]
+            for e in self.s.annex
+        ]
+        self.table(w("registry_caption"), columns, rows)
 
     def _positions(self) -> None:
         s, w = self.s, self.w
@@ -308,11 +337,14 @@ class _Builder:
             one_line(content.paragraph),
             one_line(content.decided_by),
             content.planned_board_date,
+            content.deciding_body.value if content.deciding_body else "",
         )
         self.labelled(w("annex_label", "decision"), decision)
         if (p := entry.replaced_preliminary) is not None:
             replaced = w("replaced_preliminary", p.version, p.submitted_at, p.changed_questions)
             self.labelled(w("annex_label", "preliminary"), replaced)
+        if content.their_case_number:
+            self.labelled(w("annex_label", "their_case_number"), one_line(content.their_case_number))
         submitted = w("submitted", entry.response.submitted_at, entry.response.version, entry.late)
         self.labelled(w("annex_label", "submitted"), submitted)
         self.labelled(w("annex_label", "author"), one_line(entry.author))

@@ -50,6 +50,10 @@ class ErrorCode(StrEnum):
     DOCUMENT_TYPE_REFUSED = "document_type_refused"
     DOCUMENT_NOT_FETCHED = "document_not_fetched"
     DOCUMENT_NOT_FROM_SLACK = "document_not_from_slack"
+    INVALID_PARAGRAPH = "invalid_paragraph"
+    ALREADY_REGISTERED = "already_registered"
+    NOT_IN_REGISTRY = "not_in_registry"
+    INVALID_REGISTRY = "invalid_registry"
 
 
 class DomainError(Exception):

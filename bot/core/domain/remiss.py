@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
@@ -43,6 +43,40 @@ class ResponseKind(StrEnum):
     DELEGATION = "delegation"
     PRELIMINARY = "preliminary"
     DECLINED = "declined"
+
+
+class DecidingBody(StrEnum):
+    """Who decided the answer: the board itself, one of its preparing bodies, a bolag's board, or a delegate."""
+
+    NAMND = "namnd"
+    ARBETSUTSKOTT = "arbetsutskott"
+    PRESIDIUM = "presidium"
+    STYRELSE = "styrelse"
+    DELEGAT = "delegat"
+
+
+# A decision's paragraph in the minutes: "§ 12", "§12" or "12", written "§ 12".
+_PARAGRAPH_RE = re.compile(r"^(?:§\s*)?(\d{1,5})$")
+
+
+def normalise_paragraph(raw: str) -> str:
+    """The paragraph as "§ 12"; empty stays empty; anything else is refused on the field `paragraph`."""
+    text = " ".join(raw.split())
+    if not text:
+        return ""
+    match = _PARAGRAPH_RE.match(text)
+    if match is None:
+        raise DomainError(ErrorCode.INVALID_PARAGRAPH, field="paragraph", paragraph=text)
+    return f"§ {int(match.group(1))}"
+
+
+def normalise_their_case_number(raw: str, field: str = "their_case_number") -> str:
+    """Another diary's number (the answering organisation's own diarienummer, a registry's document number),
+    in the shapes real diaries use (see Remiss.draft); refused on `field` otherwise."""
+    case = normalise_case_number(raw)
+    if case and (len(case) > MAX_CASE_NUMBER or not _CASE_NUMBER_RE.match(case)):
+        raise DomainError(ErrorCode.INVALID_CASE_NUMBER, field=field, case_number=case)
+    return case
 
 
 class Position(StrEnum):
@@ -268,12 +302,24 @@ class ResponseContent:
     planned_board_date: date | None = None
     decline_reason: str = ""
     attachments: tuple[Attachment, ...] = ()
+    # For the registries: the answering organisation's own diarienummer and who decided (`decided_by` names
+    # the body or the delegate).
+    their_case_number: str = ""
+    deciding_body: DecidingBody | None = None
 
     def answer_to(self, number: int) -> Answer | None:
         for a in self.answers:
             if a.question_number == number:
                 return a
         return None
+
+    def normalised(self) -> ResponseContent:
+        """As submitted: the paragraph written "§ 12", the diarienummer trimmed (both valid, see validation)."""
+        return replace(
+            self,
+            paragraph=normalise_paragraph(self.paragraph),
+            their_case_number=normalise_their_case_number(self.their_case_number),
+        )
 
     def missing_questions(self, remiss: Remiss) -> list[int]:
         """Questions without any answer text ("fråga 3 och 4 saknar svar"); none once the yttrande is attached,
@@ -288,6 +334,8 @@ class ResponseContent:
             remiss.question(a.question_number)
         if self.kind is ResponseKind.DECLINED:
             return
+        normalise_paragraph(self.paragraph)
+        normalise_their_case_number(self.their_case_number)
         if self.kind is ResponseKind.YTTRANDE and (self.meeting_date is None or not self.paragraph.strip()):
             raise DomainError(ErrorCode.DECISION_INCOMPLETE, field="meeting_date", kind=self.kind)
         if self.kind is ResponseKind.DELEGATION and not self.decided_by.strip():
@@ -351,6 +399,7 @@ class AuditAction(StrEnum):
     EXTENSION_REFUSED = "extension_refused"
     SNOOZED = "snoozed"  # an official asked to be reminded later
     INTENDS_TO_ANSWER = "intends_to_answer"  # the nudge's "Vi kommer att svara"
+    REGISTERED = "registered"  # a registry registered the remiss (theirs) or an answer (the sender's)
 
 
 @dataclass(frozen=True)
@@ -528,7 +577,7 @@ class Recipient:
         planned = content.planned_board_date if content.kind is ResponseKind.PRELIMINARY else None
         if planned is not None and planned < today:
             raise DomainError(ErrorCode.PLANNED_DATE_IN_PAST, field="planned_board_date", planned=planned)
-        version = self._append(content, actor, at)
+        version = self._append(content.normalised(), actor, at)
         action = AuditAction.EDITED if current is not None else AuditAction.SUBMITTED
         details: dict[str, object] = {"version": version.version, "kind": content.kind, "late": today > self.deadline}
         if planned is not None:

@@ -26,6 +26,7 @@ from bot.core.usecases.drafting import DraftingUseCases
 from bot.core.usecases.edge import EdgeUseCases
 from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.queries import QueryUseCases
+from bot.core.usecases.registry import RegistryUseCases
 from bot.core.usecases.reminding import ReminderUseCases
 from bot.core.usecases.results import Actor
 
@@ -45,6 +46,7 @@ class UseCases:
     delivery: DeliveryUseCases
     queries: QueryUseCases
     edge: EdgeUseCases
+    registry: RegistryUseCases
 
     # What every caller needs whichever capability it uses: who acts, what time it is, the store and settings.
     def actor(self, user_id: str) -> Actor:
@@ -123,4 +125,5 @@ def build_use_cases(
         delivery=DeliveryUseCases(shared, reminding),
         queries=queries,
         edge=EdgeUseCases(shared),
+        registry=RegistryUseCases(shared),
     )

@@ -9,9 +9,10 @@ from datetime import datetime
 
 from bot.core.domain.documents import StoredDocument
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over
+from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over, to_registry
 from bot.core.domain.remiss import (
     Answer,
+    AuditAction,
     AuditEntry,
     Recipient,
     Remiss,
@@ -112,6 +113,7 @@ class AnsweringUseCases(UseCase):
             if store is not None:
                 store(repo, remiss, recipient, previous, e)
             self._plan_final_reminders(repo, remiss, recipient, previous, e)
+            self._to_sender_registry(repo, remiss, recipient, previous, e)
 
         try:
             return self._act(
@@ -140,12 +142,29 @@ class AnsweringUseCases(UseCase):
         today, now = self.today(), self.now()
         with self.store.read() as repo:
             remiss, recipient, _ = self._assignment(repo, actor, case_number, organisation_key)
-        recipient.submit(remiss, content, actor.user_id, now, today)  # on a copy read for this: nothing is saved
+        recipient.submit(
+            remiss, content, actor.user_id, now, today, self.config.answer_rules
+        )  # on a copy read for this: nothing is saved
 
     def document_content(self, sha256: str) -> bytes | None:
         """The stored bytes of a file attached to an answer."""
         with self.store.read() as repo:
             return repo.documents.content(sha256)
+
+    def _to_sender_registry(
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], entry: AuditEntry
+    ) -> None:
+        """Each submitted version goes to the sender's registry, to be registered as an incoming document."""
+        if entry.action not in (AuditAction.SUBMITTED, AuditAction.EDITED):
+            return  # a decline submitted through the form is no document to register
+        sender = self.shared.cached_directory(repo).get(remiss.sender_key)
+        version = int(entry.details_dict.get("version", "0"))
+        kind = MessageKind.REGISTRY_ANSWER
+        registry = sender.registry if sender else ()
+        for copy in to_registry(
+            kind, remiss.case_number, recipient.organisation_key, registry, entry.at, version=version, audit_id=entry.id
+        ):
+            repo.outbox.enqueue(copy)
 
     def decline(self, actor: Actor, case_number: str, organisation_key: str, reason: str = "") -> Recipient:
         return self._act(

@@ -47,6 +47,7 @@ THREAD_ACTIONS = frozenset(
         AuditAction.CLOSED,
         AuditAction.DEADLINE_CHANGED,
         AuditAction.EXTENSION_REFUSED,
+        AuditAction.REGISTERED,
     }
 )
 DEFAULT_DIGEST_TIME = dt_time(8, 30)

@@ -194,7 +194,8 @@ class DeliveryUseCases(UseCase):
         with self.store.transaction() as repo:
             repo.outbox.finish_message(replace(message, state=state, error=error, uncertain=False))
             remiss = repo.remisses.get_remiss(message.case_number)
-            if remiss is not None and message.kind is MessageKind.REMISS:
+            to_registry = message.kind in (MessageKind.REGISTRY_REMISS, MessageKind.REGISTRY_ANSWER)
+            if remiss is not None and (message.kind is MessageKind.REMISS or to_registry):
                 lost = audit(
                     remiss.case_number,
                     AuditAction.UNREACHABLE,
@@ -203,6 +204,7 @@ class DeliveryUseCases(UseCase):
                     message.organisation_key,
                     reason=error,
                     user=message.to_user or "",
+                    **({"registry": message.kind.value} if to_registry else {}),
                 )
                 self._record(repo, remiss, lost)
         self.shared.on_outbox()
