@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.extension import ExtensionRequest, RequestState
 from bot.core.domain.organisation import Organisation, OrgKind
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
@@ -14,8 +15,6 @@ from bot.core.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKi
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
-    AuditAction,
-    AuditEntry,
     DecidingBody,
     DocumentLink,
     Draft,

@@ -8,20 +8,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
-from bot.core.domain.remiss import (
-    Answer,
-    AuditAction,
-    AuditEntry,
-    Draft,
-    QuestionKind,
-    RemissStatus,
-    Response,
-    ResponseContent,
-    ResponseKind,
-    audit,
-)
+from bot.core.domain.remiss import Answer, Draft, QuestionKind, RemissStatus, Response, ResponseContent, ResponseKind
 from bot.core.ports.store import Store, Transaction
 from tests.storage.samples import (
     CASE,
