@@ -266,11 +266,13 @@ class Remiss:
 
 @dataclass(frozen=True)
 class Answer:
-    """One question's answer: free text (any length) and the position taken."""
+    """One question's answer: free text (any length) and the position taken. `from_document` marks text the
+    bot took from the attached yttrande (and the official kept as it was), so the summary can say so."""
 
     question_number: int
     text: str
     position: Position = Position.NOT_STATED
+    from_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,10 @@ class Attachment:
     sha256: str = ""
     size: int = 0
     mime_type: str = ""
+    # What reading the file gave: its text, or why its text could not be read automatically (a scan, a
+    # password); both empty when it was not read (another kind of file, or attached before reading).
+    text: str = ""
+    unreadable: str = ""
 
     @property
     def is_stored(self) -> bool:
