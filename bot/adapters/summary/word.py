@@ -262,6 +262,8 @@ class _Builder:
         for answer in section.answers:
             self.heading(answer.organisation.name, 3)
             self.muted(w("answer_meta", answer.kind.value, answer.position.value, answer.submitted_at, answer.late))
+            if answer.from_document:
+                self.muted(w("from_document"))
             self.user_text(answer.text)
         if section.in_document:
             self.muted(w("answered_in_document", ", ".join(o.name for o in section.in_document)))
@@ -361,9 +363,16 @@ class _Builder:
             self.heading(w("question_label", answer.question_number), 3)
             if answer.text and answer.position is not None:
                 self.muted(w("position_line", answer.position.value))
+                if answer.from_document:
+                    self.muted(w("from_document"))
                 self.user_text(answer.text)
             else:
                 self.muted(w("in_document" if answer.in_document else "blank_answer"))
+        for name, text in entry.document_texts:
+            self.heading(w("document_text_heading", one_line(name)), 3)
+            self.user_text(text)
+        for name in entry.unreadable_documents:
+            self.muted(w("unreadable_document", one_line(name)))
 
     # -- building blocks -------------------------------------------------------------------------------
     def _date(self, value: date | datetime) -> str:

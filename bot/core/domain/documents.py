@@ -91,3 +91,16 @@ def answered_in_document(content: ResponseContent, question_number: int) -> bool
     """A question the typed text leaves blank but the attached yttrande answers: "Svar i bifogat yttrande"."""
     answer = content.answer_to(question_number)
     return bool(content.attachments) and (answer is None or not answer.text.strip())
+
+
+def texts_shown_whole(content: ResponseContent) -> tuple[tuple[str, str], ...]:
+    """(file name, text) of each attached document whose text is not already split into the answers: an
+    yttrande not structured by question answers the remiss as one, so its whole text goes in the annex."""
+    if any(a.from_document for a in content.answers):
+        return ()
+    return tuple((a.name, a.text) for a in content.attachments if a.text.strip())
+
+
+def unreadable_documents(content: ResponseContent) -> tuple[str, ...]:
+    """Names of the attached documents whose text could not be read automatically (a scan, a password)."""
+    return tuple(a.name for a in content.attachments if a.unreadable)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.domain.documents import answered_in_document
+from bot.core.domain.documents import answered_in_document, texts_shown_whole, unreadable_documents
 from bot.core.domain.matching import find_organisations
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import (
@@ -95,6 +95,7 @@ class AnswerEntry:
     late: bool
     text: str
     position: Position
+    from_document: bool = False  # the text was taken from the attached yttrande
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ class AnnexAnswer:
     text: str
     position: Position | None
     in_document: bool = False
+    from_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,10 @@ class AnnexEntry:
     history: tuple[VersionLine, ...]
     # A final answer that replaced a preliminary one: that version, and the questions whose answers differ.
     replaced_preliminary: VersionLine | None = None
+    # The text of attached documents not split into the answers (file name, text), and the documents whose
+    # text could not be read automatically: the coordinator reads those in the file itself.
+    document_texts: tuple[tuple[str, str], ...] = ()
+    unreadable_documents: tuple[str, ...] = ()
 
     @property
     def kind(self) -> ResponseKind:
@@ -366,6 +372,7 @@ def _section(
                 is_late(recipient, tz),
                 text,
                 answer.position,
+                answer.from_document,
             )
         )
     tally = tally_answers(entries, directory) if question.kind is QuestionKind.ORGANISATION_CHOICE else None
@@ -456,7 +463,9 @@ def _annex_entry(
         answer = response.content.answer_to(q.number)
         text = text_of(answer)
         position = answer.position if answer is not None and text else None
-        answers.append(AnnexAnswer(q.number, text, position, answered_in_document(response.content, q.number)))
+        in_document = answered_in_document(response.content, q.number)
+        taken = answer is not None and answer.from_document
+        answers.append(AnnexAnswer(q.number, text, position, in_document, taken))
     return AnnexEntry(
         organisation=org,
         response=response,
@@ -466,6 +475,8 @@ def _annex_entry(
         attachments=response.content.attachments,
         history=history,
         replaced_preliminary=replaced,
+        document_texts=texts_shown_whole(response.content),
+        unreadable_documents=unreadable_documents(response.content),
     )
 
 
