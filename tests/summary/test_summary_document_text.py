@@ -27,18 +27,12 @@ def stored(name: str, **read: str) -> Attachment:
 
 def answered_with_documents(round_: Round) -> Summary:
     """One answer split from its yttrande, one whose yttrande answers whole, one whose scan has no text."""
-    decided = {"meeting_date": date(2023, 11, 16), "paragraph": "§ 12"}
+    decided = ResponseContent(ResponseKind.YTTRANDE, meeting_date=date(2023, 11, 16), paragraph="§ 12")
     split = tuple(Answer(n, f"Ur yttrandet, fråga {n}.", Position.TILLSTYRKER, from_document=True) for n in (1, 2, 3))
     contents = {
-        SPLIT: ResponseContent(
-            ResponseKind.YTTRANDE, split, attachments=(stored("Yttrande TN.pdf", text="…"),), **decided
-        ),
-        WHOLE: ResponseContent(
-            ResponseKind.YTTRANDE, attachments=(stored("Yttrande MN.pdf", text=WHOLE_TEXT),), **decided
-        ),
-        SCANNED: ResponseContent(
-            ResponseKind.YTTRANDE, attachments=(stored("Skannat.pdf", unreadable="no_text"),), **decided
-        ),
+        SPLIT: replace(decided, answers=split, attachments=(stored("Yttrande TN.pdf", text="…"),)),
+        WHOLE: replace(decided, attachments=(stored("Yttrande MN.pdf", text=WHOLE_TEXT),)),
+        SCANNED: replace(decided, attachments=(stored("Skannat.pdf", unreadable="no_text"),)),
     }
     for key, content in contents.items():
         recipient = round_.recipient(key)
