@@ -107,12 +107,12 @@ _BETWEEN = r"(?:\s+[^\s.]+){0,5}?\s+"
 _POSITION_SIGNS: tuple[tuple[re.Pattern[str], Position], ...] = tuple(
     (re.compile(_SUBJECT + _BETWEEN + sign, re.IGNORECASE), position)
     for sign, position in (
-        (r"(?:tillstyrker|ställer sig \w*\s*positiv\w*)\s+inte\b", Position.AVSTYRKER),
+        (r"(?:tillstyrker|ställer sig (?:\w+\s+){0,2}positiv\w*)\s+inte\b", Position.AVSTYRKER),
         (r"(?:kan|vill)\s+inte\s+tillstyrka\b", Position.AVSTYRKER),
-        (r"(?:avstyrker|ställer sig \w*\s*negativ\w*)\b", Position.AVSTYRKER),
-        (r"(?:tillstyrker|ställer sig \w*\s*positiv\w*)\b[^.]*\b(?:med|efter) (?:\w+ )?(?:ändring|justering)",
+        (r"(?:avstyrker|ställer sig (?:\w+\s+){0,2}negativ\w*)\b", Position.AVSTYRKER),
+        (r"(?:tillstyrker|ställer sig (?:\w+\s+){0,2}positiv\w*)\b[^.]*\b(?:med|efter) (?:\w+ )?(?:ändring|justering)",
          Position.FORESLAR_ANDRINGAR),
-        (r"(?:tillstyrker|ställer sig \w*\s*positiv\w*)\b", Position.TILLSTYRKER),
+        (r"(?:tillstyrker|ställer sig (?:\w+\s+){0,2}positiv\w*)\b", Position.TILLSTYRKER),
         (r"föreslår (?:\w+ )?(?:ändring|justering)", Position.FORESLAR_ANDRINGAR),
         (r"har inga (?:synpunkter|invändningar|erinringar)\b(?!\s+(?:på|i|om|när det gäller)\s+(?:fråga|frågorna"
          r"|övrigt|punkt|avsnitt))", Position.INGA_SYNPUNKTER),
