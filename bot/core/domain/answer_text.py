@@ -43,7 +43,8 @@ def clean_document_text(text: str) -> str:
 def paragraphs(text: str, *, drop_page_furniture: bool = True) -> list[Paragraph]:
     """The document's paragraphs in order: page numbers and repeated page headers dropped, lines unwrapped.
 
-    The page header is kept on request: it is where a document states its diarienummer.
+    The page header is kept on request (`drop_page_furniture=False`): it is where a document states its
+    diarienummer.
     """
     lines = [line for line in (_SPACES.sub(" ", raw).strip() for raw in clean_document_text(text).split("\n")) if line]
     return _unwrapped(_without_page_furniture(lines) if drop_page_furniture else lines)

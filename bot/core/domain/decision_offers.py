@@ -64,13 +64,14 @@ class DecisionOffers:
 
 def decision_offers(text: str, *, remiss_case_number: str | None = None) -> DecisionOffers:
     """What `text` states about the decision; `remiss_case_number` (the sender's) is never offered as our own."""
-    sentences = list(_sentences(text))
+    sentences = list(_sentences(text, drop_page_furniture=True))
     return DecisionOffers(
         position=_position(sentences),
         decision_date=_decision_date(sentences),
         paragraph=_paragraph(sentences),
         deciding_body=_deciding_body(sentences),
-        case_number=_own_case_number(sentences, remiss_case_number),
+        # The page header is where a document states its diarienummer: kept for that.
+        case_number=_own_case_number(list(_sentences(text, drop_page_furniture=False)), remiss_case_number),
     )
 
 
@@ -86,8 +87,8 @@ _LABEL_LINE = re.compile(
 _ABOUT_THE_REMISS = re.compile(r"\bremitter|\bpå remiss\b|\binkom|\bsvar senast|\bsista svarsdag", re.IGNORECASE)
 
 
-def _sentences(text: str) -> Iterator[str]:
-    paras = [p.text for p in paragraphs(text, drop_page_furniture=False)]
+def _sentences(text: str, *, drop_page_furniture: bool) -> Iterator[str]:
+    paras = [p.text for p in paragraphs(text, drop_page_furniture=drop_page_furniture)]
     index = 0
     while index < len(paras):
         para = paras[index]
