@@ -178,6 +178,7 @@ def test_the_deciding_body(text: str, body: DecidingBody) -> None:
     [
         ("Diarienummer: GRF-2023-9921\nYttrande", "GRF-2023-9921"),
         ("Vår beteckning KS 2023/412\nEr beteckning STK-2023-137", "KS 2023/412"),
+        ("Vår beteckning: KS 2023/412, er beteckning: STK-2023-137", "KS 2023/412"),
         ("Yttrande över remiss om parkeringsnorm SBN-2024-77", "SBN-2024-77"),
         ("Yttrande över remiss STK-2023-137\nDnr FN-2023-310", "FN-2023-310"),
     ],

@@ -87,6 +87,9 @@ _LABEL_LINE = re.compile(
 _ABOUT_THE_REMISS = re.compile(r"\bremitter|\bpå remiss\b|\binkom|\bsvar senast|\bsista svarsdag", re.IGNORECASE)
 
 
+_LONGEST_SENTENCE = 1000  # a decision is stated in one sentence; text without full stops is cut, not searched at length
+
+
 def _sentences(text: str, *, drop_page_furniture: bool) -> Iterator[str]:
     paras = [p.text for p in paragraphs(text, drop_page_furniture=drop_page_furniture)]
     index = 0
@@ -96,7 +99,7 @@ def _sentences(text: str, *, drop_page_furniture: bool) -> Iterator[str]:
             yield f"{para.rstrip(':')} {paras[index + 1]}"
             index += 2
             continue
-        yield from _SENTENCE_BREAK.split(para)
+        yield from (sentence[:_LONGEST_SENTENCE] for sentence in _SENTENCE_BREAK.split(para))
         index += 1
 
 
@@ -288,7 +291,7 @@ def _with_name_before(before: str, name: str) -> str:
 
 # The organisation's own diarienummer --------------------------------------------------------------------
 
-_OWN_LABEL = re.compile(r"\b(?:vår|vårt)\s+(?:beteckning|dnr|diarienummer)\s*:?\s*(?P<number>\S+)", re.IGNORECASE)
+_OWN_LABEL = re.compile(r"\b(?:vår|vårt)\s+(?:beteckning|dnr|diarienummer)\s*:?\s*", re.IGNORECASE)
 
 
 def _own_case_number(sentences: Sequence[str], remiss_case_number: str | None) -> Offer[str] | None:
@@ -303,10 +306,10 @@ def _own_case_number(sentences: Sequence[str], remiss_case_number: str | None) -
 
 
 def _labelled_numbers(sentence: str) -> Iterator[tuple[str, str]]:
-    for match in _OWN_LABEL.finditer(sentence):
-        number = match.group("number").rstrip(".,;")
-        if any(form.fullmatch(number) for form in CASE_NUMBER_FORMS):
-            yield number, sentence
+    for label in _OWN_LABEL.finditer(sentence):
+        for form in CASE_NUMBER_FORMS:
+            if number := form.match(sentence, label.end()):
+                yield number.group(), sentence
     for match in LABELLED_CASE_NUMBER.finditer(sentence):
         if not THEIR_LABEL_BEFORE.search(sentence[: match.start("number")]):
             yield match.group("number"), sentence
