@@ -52,6 +52,7 @@ def test_the_look_alikes_alone_offer_nothing() -> None:
         "Er beteckning STK-2023-137\n"
         "Vår referens Lisa Berg\n"
         "Förvaltningen anser att förslaget är bra och välkomnar det.\n"
+        "Tekniska nämnden beslutade den 4 maj 2022 att starta ett pilotprojekt om lastcyklar.\n"
     )
 
     offers = decision_offers(decoys, remiss_case_number="STK-2023-137")

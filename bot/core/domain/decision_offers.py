@@ -148,10 +148,13 @@ _MONTHS = (
 )  # fmt: skip
 _DATE = rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|(?:den\s+)?\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})\s+\d{{4}})"
 _MEETING_DATE = re.compile(
-    r"\b(?:sammanträde[ts]?|sammanträdesdatum|beslutsdatum|beslutade|beslutat|beslöt|beslut den|möte[t]?)\b"
+    r"\b(?:sammanträde[ts]?|sammanträdesdatum|beslutsdatum|(?P<decided>beslutade|beslutat|beslöt|beslut den))\b"
     rf"[^.]{{0,40}}?(?P<date>{_DATE})",
     re.IGNORECASE,
 )
+# A decision is this answer's when its sentence speaks of the answer: "beslutade … att anta yttrandet".
+# ("Kommunstyrelsen beslöt 3 maj 2017 att starta ett program" is the background, not the answer.)
+_ABOUT_THE_ANSWER = re.compile(r"\byttra|\bsvar", re.IGNORECASE)
 _DATED = re.compile(rf"^datum\s*:?\s*(?P<date>{_DATE})$", re.IGNORECASE)
 _PLANNED_STEP = re.compile(rf"^(?P<body>[A-ZÅÄÖ].*?)\s+(?P<date>{_DATE})$")
 
@@ -160,7 +163,11 @@ def _decision_date(sentences: Sequence[str]) -> Offer[date] | None:
     """A meeting's or decision's date; else the last step of the beslutsplanering; else a decided document's Datum."""
     for sentence in sentences:
         match = _MEETING_DATE.search(sentence)
-        if match and not _ABOUT_THE_REMISS.search(sentence) and (day := _parse_date(match.group("date"))):
+        if not match or _ABOUT_THE_REMISS.search(sentence):
+            continue
+        if (not match.group("decided") or _ABOUT_THE_ANSWER.search(sentence)) and (
+            day := _parse_date(match.group("date"))
+        ):
             return Offer(day, sentence)
     planned = _last_planned_step(sentences)
     if planned and (day := _parse_date(planned.group("date"))):
@@ -225,8 +232,8 @@ _DELEGATE = re.compile(
 _BODY = re.compile(
     r"(?P<name>\b[\wåäöÅÄÖ-]*?(?P<kind>nämndens arbetsutskott|nämndens presidium|nämnden|arbetsutskottet"
     rf"|presidiet|styrelsen)\b{_OF_NAME})"
-    r"(?=(?:\s+[^\s.]+){0,5}?\s+(?:tillstyrker|avstyrker|ställer sig|har inga|föreslår|beslutade|beslutar|beslöt"
-    r"|har beslutat|godkänner|godkände|antar|antog|har antagit|yttrar sig|lämnar)\b)",
+    r"(?=(?:\s+[^\s.]+){0,5}?\s+(?:tillstyrker|avstyrker|ställer sig|har inga|föreslår|yttrar sig"
+    r"|(?P<decided>beslutade|beslutar|beslöt|har beslutat|godkänner|godkände|antar|antog|har antagit|lämnar))\b)",
     re.IGNORECASE,
 )
 _NAME_PART = re.compile(r"^(?:[\wåäöÅÄÖ]+-,?|och|[A-ZÅÄÖ][\wåäö]+)$")
@@ -254,6 +261,8 @@ def _decision_bodies(sentences: Sequence[str]) -> Iterator[Offer[DecidingBody]]:
         if _ABOUT_THE_REMISS.search(sentence):
             continue
         for match in _BODY.finditer(sentence):
+            if match.group("decided") and not _ABOUT_THE_ANSWER.search(sentence):
+                continue  # a decision about something else
             name = _with_name_before(sentence[: match.start()], match.group("name"))
             yield Offer(DecidingBody(_kind(match.group("kind")), name), sentence)
 
