@@ -220,3 +220,16 @@ def test_an_empty_document_is_whole_and_empty() -> None:
     split = split_by_question("  \n\n", QUESTIONS)
 
     assert split.kind is SplitKind.WHOLE and split.whole == ""
+
+
+def test_a_bare_number_after_a_list_that_could_continue_it_is_the_next_heading() -> None:
+    text = "1.\nInga.\n2.\nTre saker:\n1. Lastzoner\n2. Turistbussar\n3. Evenemang\n4.\nStadsbyggnadsnämnden.\n"
+
+    split = split_by_question(text, QUESTIONS)
+
+    assert split.sections == {
+        1: "Inga.",
+        2: "Tre saker:\n1. Lastzoner\n2. Turistbussar\n3. Evenemang",
+        3: "",
+        4: "Stadsbyggnadsnämnden.",
+    }

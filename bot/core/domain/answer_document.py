@@ -205,12 +205,15 @@ def _numbered_headings(paras: Sequence[Paragraph], questions: Sequence[Question]
 
 
 def _without_lists(candidates: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Sets aside numbered lists: a number not above the last heading's starts a list, and its run goes on."""
+    """Sets aside numbered lists: a number not above the last heading's starts a list, and its run goes on.
+
+    A bare number ("4." alone on its line) is no list item: it goes on the headings, not the list.
+    """
     kept: list[tuple[int, int, str]] = []
     list_next: int | None = None
     for candidate in candidates:
-        number = candidate[1]
-        if list_next is not None and number == list_next:
+        _, number, rest = candidate
+        if list_next is not None and number == list_next and rest:
             list_next += 1
         elif kept and number <= kept[-1][1]:
             list_next = number + 1
