@@ -29,7 +29,8 @@ from bot.core.domain.remiss import (  # noqa: E402
     ResponseContent,
     ResponseKind,
 )
-from bot.core.domain.summary import Summary, compile_summary  # noqa: E402
+from bot.core.domain.summary import Summary  # noqa: E402
+from bot.core.domain.summary_check import compile_summary  # noqa: E402
 from tests.domain.samples import make_remiss  # noqa: E402
 
 SIZES = (200, 400)

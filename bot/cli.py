@@ -135,6 +135,11 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--out", type=Path, default=Path("."), help=_help("summary_out"))
     summary.set_defaults(handler=cmd_summary)
 
+    export = commands.add_parser("export", help=_help("export"))
+    export.add_argument("case_number", help=_help("case_number"))
+    export.add_argument("--out", type=Path, required=True, help=_help("export_out"))
+    export.set_defaults(handler=cmd_export)
+
     importer = commands.add_parser("import", help=_help("import_document"))
     importer.add_argument("file", type=Path)
     importer.add_argument("--json", action="store_true", help=_help("import_json"))
@@ -227,12 +232,16 @@ def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
             if args.case_number
             else core.service.queries.open_remisses()
         )
+        # One remiss in detail also says what the registries registered.
+        registered = core.service.registry.registrations(args.case_number) if args.case_number else []
     finally:
         core.close()
-    counts = [{status.value: n for status, n in o.counts.items()} for o in overviews]
-    out.write(
-        core.texts.render("cli/status.j2", overviews=overviews, counts=counts, detailed=bool(args.case_number)) + "\n"
+    counts = [o.count_names for o in overviews]
+    detailed = bool(args.case_number)
+    page = core.texts.render(
+        "cli/status.j2", overviews=overviews, counts=counts, detailed=detailed, registered=registered
     )
+    out.write(page + "\n")
     return EXIT_OK
 
 
@@ -377,6 +386,17 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     try:
         formats = args.formats or ["docx", "html", "md"]
         return summary_command(core.service, core.texts, args.case_number, formats, args.out, out, sys.stderr)
+    finally:
+        core.close()
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    """The remiss's documents and metadata for the registry, in a folder."""
+    from bot.adapters.export import export_command
+
+    core = _core()
+    try:
+        return export_command(core.service, core.texts, args.case_number, args.out, out, sys.stderr)
     finally:
         core.close()
 

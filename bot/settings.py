@@ -15,6 +15,7 @@ from bot.adapters.rendering import default_texts
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS
 from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.reminders import ReminderPolicy
+from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
 
 _BOT_TOKEN_RE = re.compile(r"^xoxb-[A-Za-z0-9-]+$")
 _APP_TOKEN_RE = re.compile(r"^xapp-[A-Za-z0-9-]+$")
@@ -43,6 +44,8 @@ class Settings:
     reminder_policy: ReminderPolicy = field(default_factory=ReminderPolicy)
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS
     digest_at: time = time(8, 30)
+    # Working days after a preliminary answer's planned board meeting that its final answer may still come.
+    final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS
 
     def require_socket_mode(self) -> tuple[str, str]:
         """Both tokens Socket Mode needs, or a SettingsError naming what is missing or wrong."""
@@ -122,6 +125,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reminder_policy=policy,
         short_window_days=short_window_days,
         digest_at=digest_at,
+        final_answer_grace_days=_count(
+            "REMISSBOT_FINAL_ANSWER_GRACE_DAYS",
+            (env.get("REMISSBOT_FINAL_ANSWER_GRACE_DAYS") or str(FINAL_ANSWER_GRACE_DAYS)).strip(),
+            0,
+            60,
+            off=False,
+        ),
     )
 
 

@@ -21,6 +21,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         middleware,
         payload,
         recipient_actions,
+        registry,
         reminders,
         summary,
     )
@@ -29,5 +30,5 @@ def register(app: App, ctx: HandlerContext) -> None:
     # In this order: Bolt runs the first listener that matches, so create's files in the DM come before chat's
     # catch-all message listener.
     groups = (middleware, errors, commands, events, create, answer, chat, recipient_actions, summary)
-    for group in (*groups, reminders, extensions, meetings):
+    for group in (*groups, reminders, extensions, meetings, registry):
         group.register(app, ctx)

@@ -16,6 +16,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
+    DecidingBody,
     Position,
     Remiss,
     ResponseContent,
@@ -24,9 +25,14 @@ from bot.core.domain.remiss import (
 from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import Actor, AssignmentRow
 from handlers import ids, payload
+from handlers.answer_files import FetchedFiles, fetch_new_files, new_files
 from handlers.answer_views import (
     DECIDED_BY,
     DECIDED_BY_BLOCK,
+    DECIDING_BODIES,
+    DECIDING_BODY,
+    DECIDING_BODY_BLOCK,
+    DEFAULT_BODY,
     FILES,
     FILES_BLOCK,
     KEPT_FILES,
@@ -44,6 +50,8 @@ from handlers.answer_views import (
     POSITIONS,
     SAVE_DRAFT,
     TEXT,
+    THEIR_CASE_NUMBER,
+    THEIR_CASE_NUMBER_BLOCK,
     FormPlace,
     answer_block,
     answer_view,
@@ -52,6 +60,7 @@ from handlers.answer_views import (
     notice_view,
     position_block,
     refused_view,
+    saving_view,
     stored_content,
     stored_files,
     try_again_message,
@@ -59,7 +68,7 @@ from handlers.answer_views import (
 from handlers.blocks import Block, acting_user
 from handlers.context import HandlerContext
 from handlers.errors import error_text, handle_error, tell_user
-from handlers.listening import Reply, close, on_action, on_view, refuse
+from handlers.listening import Reply, close, on_action, on_view, refuse, show
 from handlers.remiss_blocks import remiss_message
 from handlers.richtext import to_plain_text
 
@@ -68,6 +77,8 @@ from handlers.richtext import to_plain_text
 __all__ = [
     "DECIDED_BY",
     "DECIDED_BY_BLOCK",
+    "DECIDING_BODY_BLOCK",
+    "DEFAULT_BODY",
     "KIND",
     "KIND_BLOCK",
     "MEETING_DATE",
@@ -78,6 +89,7 @@ __all__ = [
     "POSITION",
     "SAVE_DRAFT",
     "TEXT",
+    "THEIR_CASE_NUMBER_BLOCK",
     "FormPlace",
     "answer_block",
     "position_block",
@@ -110,10 +122,13 @@ def content_from_state(
         if text or position is not Position.NOT_STATED:
             answers.append(Answer(question.number, text, position))
     kind = _selected(element(KIND_BLOCK, KIND), KINDS, ResponseKind.YTTRANDE)
+    body_default = DEFAULT_BODY.get(kind, DecidingBody.NAMND)
     meeting = element(MEETING_DATE_BLOCK, MEETING_DATE)
     paragraph = element(PARAGRAPH_BLOCK, PARAGRAPH)
     decided_by = element(DECIDED_BY_BLOCK, DECIDED_BY)
     planned = element(PLANNED_BOARD_DATE_BLOCK, PLANNED_BOARD_DATE)
+    body = element(DECIDING_BODY_BLOCK, DECIDING_BODY)
+    their = element(THEIR_CASE_NUMBER_BLOCK, THEIR_CASE_NUMBER)
     kept = element(KEPT_FILES_BLOCK, KEPT_FILES) or {}
     # Not checked against what was offered: a file may have left the draft since the form was opened.
     kept_ids = set(payload.picked_options(kept, None))
@@ -128,6 +143,8 @@ def content_from_state(
         decided_by=_text(decided_by) if decided_by is not None else place.decided_by,
         planned_board_date=payload.picked_date(planned) if planned is not None else place.planned_board_date,
         attachments=tuple(attachments.values()),
+        their_case_number=_text(their) if their is not None else "",
+        deciding_body=_selected(body, DECIDING_BODIES, body_default) if body is not None else place.deciding_body,
     )
 
 
@@ -138,7 +155,8 @@ def for_submission(content: ResponseContent) -> ResponseContent:
         content,
         meeting_date=content.meeting_date if kind is ResponseKind.YTTRANDE else None,
         paragraph=content.paragraph if kind is ResponseKind.YTTRANDE else "",
-        decided_by=content.decided_by if kind is ResponseKind.DELEGATION else "",
+        decided_by=content.decided_by if kind in DEFAULT_BODY else "",
+        deciding_body=(content.deciding_body or DEFAULT_BODY[kind]) if kind in DEFAULT_BODY else None,
         planned_board_date=content.planned_board_date if kind is ResponseKind.PRELIMINARY else None,
     )
 
@@ -165,13 +183,19 @@ def _attachment(file: Mapping[str, Any]) -> Attachment:
 # -- listeners, as plain functions -------------------------------------------------------------------------
 def require_answerable(row: AssignmentRow) -> None:
     """Refuse at once what a submission would be refused for anyway: a closed remiss, a declined one, or an
-    edit after the recipient's deadline (a first answer may come late)."""
+    edit after the recipient's deadline (a first answer may come late, and a preliminary answer's final one
+    until it is due)."""
     row.remiss.require_open()
     current = row.recipient.current_response
     if current is not None and current.kind is ResponseKind.DECLINED:
         raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=row.remiss.case_number)
-    if current is not None and row.days_left < 0:
-        raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=row.recipient.deadline)
+    if current is not None and row.today > row.recipient.changes_until(row.rules):
+        due = row.recipient.final_answer_due(row.rules)
+        if due is None:
+            raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=row.recipient.deadline)
+        raise DomainError(
+            ErrorCode.FINAL_ANSWER_TOO_LATE, due=due, deadline=row.recipient.deadline, contact=row.remiss.contact
+        )
 
 
 @dataclass(frozen=True)
@@ -299,7 +323,11 @@ def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient)
         return
     row, content = entered
     # The action names the new choice itself; the state sent with it should agree, but the action decides.
-    content = replace(content, kind=_selected(payload.action(body), KINDS, content.kind))
+    kind = _selected(payload.action(body), KINDS, content.kind)
+    # The body that only stood as the old kind's default gives way to the new kind's.
+    if content.deciding_body is DEFAULT_BODY.get(content.kind):
+        content = replace(content, deciding_body=None)
+    content = replace(content, kind=kind)
     _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place))
 
 
@@ -324,22 +352,34 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
     if entered is None:
         return
     row, content = entered
+    # New files are fetched and stored with the draft; a refused one is left out, with the reason shown.
+    fetched = fetch_new_files(ctx, client, content, ref.case_number, ref.organisation_key)
+    content = fetched.content
     try:
-        ctx.service.answering.save_draft(action.actor, ref.case_number, ref.organisation_key, content)
+        ctx.service.answering.save_draft(
+            action.actor, ref.case_number, ref.organisation_key, content, fetched.documents
+        )
     except DomainError as error:
         notice = ctx.texts.part("slack/answer_form.j2", "not_saved", error=ctx.texts.error(error))
         _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
         return
     row = action.assignment(ctx)
-    saved_at = row.recipient.draft.updated_at if row.recipient.draft else ctx.service.now()
-    time = saved_at.astimezone(ctx.service.config.tz).strftime("%H:%M")
+    time = _draft_time(ctx, row)
     try:
-        notice = ctx.texts.part("slack/answer_form.j2", "saved", time=time)
+        if fetched.refusals:
+            notice = ctx.texts.part("slack/answer_form.j2", "files_refused", refusals=fetched.refusals, time=time)
+        else:
+            notice = ctx.texts.part("slack/answer_form.j2", "saved", time=time)
         _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
     except Exception as error:  # the draft is stored: say so, never "not done"
         log.warning("Draft of %s saved but the form not redrawn: %r", ref.case_number, error)
         tell_user(body, ctx.texts.part("slack/answer_form.j2", "saved_not_shown", time=time), None, client)
     refresh_remiss_message(ctx, client, action.place, row)
+
+
+def _draft_time(ctx: HandlerContext, row: AssignmentRow) -> str:
+    saved_at = row.recipient.draft.updated_at if row.recipient.draft else ctx.service.now()
+    return saved_at.astimezone(ctx.service.config.tz).strftime("%H:%M")
 
 
 def open_form(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -369,6 +409,14 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
     try:
         row = ctx.service.answering.answer_context(actor, ref.case_number, ref.organisation_key)
         content = for_submission(content_from_state(row.remiss, values, place, stored_files(row.recipient)))
+        if new_files(content):
+            # Checked now, by its field, as any submission; the files are fetched after the ack (too slow for
+            # Slack's three seconds) while the modal says so, then the answer is stored with their bytes.
+            ctx.service.answering.check_submission(actor, ref.case_number, ref.organisation_key, content)
+            view_id = payload.string(view, "id", "view")
+            checked = content
+            form = SubmittedForm(actor, place, view_id, row)
+            return replace(show(saving_view(ctx.texts)), then=lambda: _submitting(ctx, client, body, form, checked))
         recipient = ctx.service.answering.submit(actor, ref.case_number, ref.organisation_key, content)
     except DomainError as error:
         return refuse(form_errors(ctx.texts, error, content, view))
@@ -384,6 +432,69 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
         ctx.background.submit(_logged, refresh_remiss_message, ctx, client, place, updated)
 
     return close(refresh)
+
+
+@dataclass(frozen=True)
+class SubmittedForm:
+    """A submission whose files are fetched after the ack: who, which form, and the modal now saying so."""
+
+    actor: Actor
+    place: FormPlace
+    view_id: str
+    row: AssignmentRow
+
+
+def _submitting(
+    ctx: HandlerContext, client: WebClient, body: Mapping[str, Any], form: SubmittedForm, content: ResponseContent
+) -> None:
+    """submit_with_files after the ack. On a failure (the database or Slack down) the form comes back with
+    everything as it was submitted and the reason, so nothing typed is lost and it can be sent again."""
+    try:
+        submit_with_files(ctx, client, form, content)
+    except Exception as error:
+        notice = ctx.texts.part("slack/answer_form.j2", "not_submitted", error=error_text(ctx, error, body))
+        _redraw(client, form.view_id, answer_view(ctx.texts, form.row, content, form.place, notice=notice))
+
+
+def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedForm, content: ResponseContent) -> None:
+    """Fetch the new files, then submit with their bytes; a refused file (or a refusal meanwhile) keeps
+    everything else as the draft and brings the form back saying why."""
+    ref = form.place.ref
+    fetched = fetch_new_files(ctx, client, content, ref.case_number, ref.organisation_key)
+    if not fetched.refusals:
+        try:
+            recipient = ctx.service.answering.submit(
+                form.actor, ref.case_number, ref.organisation_key, fetched.content, fetched.documents
+            )
+        except DomainError as error:
+            fetched = replace(fetched, refusals=(ctx.texts.error(error),))
+        else:
+            names = [a.name for a in fetched.content.attachments]
+            receipt = ctx.texts.part("slack/answer_form.j2", "submitted_with_files", names=names)
+            _redraw(client, form.view_id, notice_view(ctx.texts, receipt, "title_answer_submitted"))
+            updated = replace(form.row, recipient=recipient, status=recipient.status(form.row.today))
+            refresh_remiss_message(ctx, client, form.place, updated)
+            return
+    _back_to_the_form(ctx, client, form, fetched)
+
+
+def _back_to_the_form(ctx: HandlerContext, client: WebClient, form: SubmittedForm, fetched: FetchedFiles) -> None:
+    """Not submitted: what the official entered (with the files that could be stored) becomes the draft."""
+    ref = form.place.ref
+    ctx.service.answering.save_draft(
+        form.actor, ref.case_number, ref.organisation_key, fetched.content, fetched.documents
+    )
+    row = _reloaded(ctx, form)
+    notice = ctx.texts.part(
+        "slack/answer_form.j2", "not_submitted_files", refusals=fetched.refusals, time=_draft_time(ctx, row)
+    )
+    _redraw(client, form.view_id, answer_view(ctx.texts, row, fetched.content, form.place, notice=notice))
+    refresh_remiss_message(ctx, client, form.place, row)
+
+
+def _reloaded(ctx: HandlerContext, form: SubmittedForm) -> AssignmentRow:
+    ref = form.place.ref
+    return ctx.service.answering.answer_context(form.actor, ref.case_number, ref.organisation_key)
 
 
 def _logged(work: Callable[..., object], *args: object) -> None:
@@ -415,6 +526,7 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
         today=row.today,
         organisation=row.organisation,
         recipient=row.recipient,
+        rules=row.rules,
     )
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)

@@ -10,10 +10,12 @@ from datetime import date
 from typing import Any
 
 from bot.adapters.rendering import Texts
+from bot.core.domain.documents import ACCEPTED_TYPES
 from bot.core.domain.errors import DomainError
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
+    DecidingBody,
     Position,
     Recipient,
     Response,
@@ -36,6 +38,8 @@ PARAGRAPH = "answer.paragraph"
 DECIDED_BY = "answer.decided_by"
 PLANNED_BOARD_DATE = "answer.planned_board_date"
 FILES = "answer.files"
+THEIR_CASE_NUMBER = "answer.their_case_number"
+DECIDING_BODY = "answer.deciding_body"
 KEPT_FILES = "answer.kept_files"
 # Block ids stay the same when the view is updated, so Slack keeps what the user typed where it was.
 KIND_BLOCK = "kind"
@@ -44,6 +48,8 @@ PARAGRAPH_BLOCK = "paragraph"
 DECIDED_BY_BLOCK = "decided_by"
 PLANNED_BOARD_DATE_BLOCK = "planned_board_date"
 FILES_BLOCK = "attachments"
+THEIR_CASE_NUMBER_BLOCK = "their_case_number"
+DECIDING_BODY_BLOCK = "deciding_body"
 KEPT_FILES_BLOCK = "kept_attachments"
 ACTIONS_BLOCK = "draft_actions"
 
@@ -55,8 +61,11 @@ POSITIONS = (
     Position.INGA_SYNPUNKTER,
     Position.NOT_STATED,
 )
+DECIDING_BODIES = tuple(DecidingBody)
+# The body a kind of answer is decided by unless the official says otherwise.
+DEFAULT_BODY = {ResponseKind.YTTRANDE: DecidingBody.NAMND, ResponseKind.DELEGATION: DecidingBody.DELEGAT}
 MAX_FILES = 10  # file_input takes at most 10
-FILE_TYPES = ["pdf", "doc", "docx", "odt", "rtf"]
+FILE_TYPES = sorted(ACCEPTED_TYPES)  # what the domain accepts: PDF and DOCX
 PARAGRAPH_MAX = 30
 DECIDED_BY_MAX = 300
 # private_metadata holds 3000 characters; the remembered decision details stay well inside it.
@@ -85,10 +94,12 @@ class FormPlace:
     paragraph: str = ""
     decided_by: str = ""
     planned_board_date: date | None = None
+    deciding_body: DecidingBody | None = None
 
     def remembering(self, content: ResponseContent) -> FormPlace:
         return replace(
             self,
+            deciding_body=content.deciding_body,
             meeting_date=content.meeting_date,
             paragraph=content.paragraph[:REMEMBERED_TEXT_MAX],
             decided_by=content.decided_by[:REMEMBERED_TEXT_MAX],
@@ -105,6 +116,7 @@ class FormPlace:
             "paragraph": self.paragraph,
             "decided_by": self.decided_by,
             "planned_board_date": self.planned_board_date.isoformat() if self.planned_board_date else None,
+            "deciding_body": self.deciding_body.value if self.deciding_body else None,
         }
         return json.dumps({key: value for key, value in data.items() if value}, ensure_ascii=False)
 
@@ -125,7 +137,16 @@ class FormPlace:
             paragraph=optional("paragraph"),
             decided_by=optional("decided_by"),
             planned_board_date=payload.iso_date(data.get("planned_board_date"), "planned_board_date"),
+            deciding_body=_body(optional("deciding_body")),
         )
+
+
+def _body(value: str) -> DecidingBody | None:
+    if not value:
+        return None
+    if value not in {b.value for b in DecidingBody}:
+        raise payload.TamperedPayload(f"deciding_body {value!r} is not one the form offers")
+    return DecidingBody(value)
 
 
 def stored_content(recipient: Recipient) -> ResponseContent | None:
@@ -230,15 +251,14 @@ def _option(texts: Texts, label: str, value: str, description: str | None = None
     return option
 
 
+def _select_input(block_id: str, label: str, action_id: str, options: list[Block], chosen: int) -> Block:
+    element = {"type": "static_select", "action_id": action_id, "options": options, "initial_option": options[chosen]}
+    return _input(block_id, label, element)
+
+
 def _position_input(texts: Texts, number: int, position: Position) -> Block:
     options = [_option(texts, f"position_{p.value}", p.value) for p in POSITIONS]
-    element = {
-        "type": "static_select",
-        "action_id": POSITION,
-        "options": options,
-        "initial_option": options[POSITIONS.index(position)],
-    }
-    return _input(position_block(number), texts.label("position"), element)
+    return _select_input(position_block(number), texts.label("position"), POSITION, options, POSITIONS.index(position))
 
 
 def _kind_input(texts: Texts, kind: ResponseKind) -> Block:
@@ -254,18 +274,37 @@ def _kind_input(texts: Texts, kind: ResponseKind) -> Block:
 
 
 def _decision_inputs(texts: Texts, content: ResponseContent) -> list[Block]:
+    their = _text_input(
+        texts, THEIR_CASE_NUMBER_BLOCK, THEIR_CASE_NUMBER, "their_case_number", content.their_case_number, 40
+    )
+    their.update(optional=True, hint=_plain(texts.label("their_case_number_hint")))
     if content.kind is ResponseKind.YTTRANDE:
+        name = _text_input(
+            texts, DECIDED_BY_BLOCK, DECIDED_BY, "deciding_body_name", content.decided_by, DECIDED_BY_MAX
+        )
         return [
             _date_input(texts, MEETING_DATE_BLOCK, MEETING_DATE, "meeting_date", content.meeting_date),
             _text_input(texts, PARAGRAPH_BLOCK, PARAGRAPH, "paragraph", content.paragraph, PARAGRAPH_MAX),
+            _body_input(texts, content.deciding_body or DecidingBody.NAMND),
+            {**name, "optional": True},
+            their,
         ]
     if content.kind is ResponseKind.DELEGATION:
-        return [_text_input(texts, DECIDED_BY_BLOCK, DECIDED_BY, "decided_by", content.decided_by, DECIDED_BY_MAX)]
-    return [
-        _date_input(
-            texts, PLANNED_BOARD_DATE_BLOCK, PLANNED_BOARD_DATE, "planned_board_date", content.planned_board_date
-        )
-    ]
+        return [
+            _body_input(texts, content.deciding_body or DecidingBody.DELEGAT),
+            _text_input(texts, DECIDED_BY_BLOCK, DECIDED_BY, "decided_by", content.decided_by, DECIDED_BY_MAX),
+            their,
+        ]
+    planned = _date_input(
+        texts, PLANNED_BOARD_DATE_BLOCK, PLANNED_BOARD_DATE, "planned_board_date", content.planned_board_date
+    )
+    return [planned, their]
+
+
+def _body_input(texts: Texts, body: DecidingBody) -> Block:
+    options = [_option(texts, f"deciding_body_{b.value}", b.value) for b in DECIDING_BODIES]
+    label = texts.label("deciding_body")
+    return _select_input(DECIDING_BODY_BLOCK, label, DECIDING_BODY, options, DECIDING_BODIES.index(body))
 
 
 def _date_input(texts: Texts, block_id: str, action_id: str, label: str, value: date | None) -> Block:
@@ -309,10 +348,10 @@ def refused_view(texts: Texts, error: DomainError) -> dict[str, Any]:
     return notice_view(texts, texts.part("slack/answer_form.j2", "refused", error=texts.error(error)))
 
 
-def notice_view(texts: Texts, text: str) -> dict[str, Any]:
+def notice_view(texts: Texts, text: str, title: str = "title_answer_refused") -> dict[str, Any]:
     return {
         "type": "modal",
-        "title": _plain(texts.label("title_answer_refused")),
+        "title": _plain(texts.label(title)),
         "close": _plain(texts.label("close")),
         "blocks": [section(text)],
     }
@@ -328,6 +367,12 @@ def loading_view(texts: Texts) -> dict[str, Any]:
         "close": _plain(texts.label("close")),
         "blocks": [section(texts.part("slack/answer_form.j2", "loading"))],
     }
+
+
+def saving_view(texts: Texts) -> dict[str, Any]:
+    """What a submission with new files shows while they are fetched; like the light modal, nothing in it can
+    be submitted. The form (with a refusal) or the receipt replaces it."""
+    return {**loading_view(texts), "blocks": [section(texts.part("slack/answer_form.j2", "saving"))]}
 
 
 def try_again_message(texts: Texts, ref: ids.RecipientRef, *, busy: bool = False) -> tuple[str, list[Block]]:
@@ -348,7 +393,13 @@ def form_errors(
         # The domain names one field for "date and §"; point at whichever of them is missing.
         targets += [MEETING_DATE_BLOCK] if content.meeting_date is None else []
         targets += [PARAGRAPH_BLOCK] if not content.paragraph.strip() else []
-    elif error.field in (DECIDED_BY_BLOCK, PLANNED_BOARD_DATE_BLOCK):
+    elif error.field in (
+        DECIDED_BY_BLOCK,
+        PLANNED_BOARD_DATE_BLOCK,
+        KIND_BLOCK,
+        PARAGRAPH_BLOCK,
+        THEIR_CASE_NUMBER_BLOCK,
+    ):
         targets.append(error.field)
     targets = [t for t in targets if t in inputs] or inputs[:1]
     # Error texts are shown as plain text, not mrkdwn: undo the Slack escaping of the message templates.

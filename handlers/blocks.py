@@ -143,7 +143,7 @@ def remiss_line(texts: Texts, overview: RemissOverview) -> str:
     return texts.render(
         "slack/status_remiss.j2",
         remiss=overview.remiss,
-        counts={status.value: n for status, n in overview.counts.items()},
+        counts=overview.count_names,
         total=len(overview.rows),
     )
 

@@ -23,6 +23,8 @@ BOT_SCOPES = (
     "users:read",  # users.info: the names of a handed-over colleague and of coordinators; users:read.email needs it
     "users:read.email",  # directory contacts written as e-mail addresses
     "usergroups:read",  # coordinators may be given as a Slack user group
+    "channels:read",  # conversations.members: who is in a public registry channel (only they may register)
+    "groups:read",  # the same for a private registry channel
     "files:read",  # the formal yttrande attached in the answer form, documents sent to import
     "files:write",  # publishing the summary's Word, HTML and Markdown files
 )

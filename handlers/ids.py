@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.domain.registry import RegistryItem, RegistrySubject
 from handlers.payload import TamperedPayload
 
 # Buttons on the remiss message an official receives (value: RecipientRef)
@@ -28,6 +29,7 @@ GRANT_OTHER_DATE = "extension.grant_other"  # value: request id; opens a form wi
 REFUSE_EXTENSION = "extension.refuse"  # value: request id
 REMIND_AGAIN = "reminder.remind_again"  # on the coordinator's escalation
 CHANGE_DEADLINE = "remiss.change_deadline"  # on the status message (value: case number)
+REGISTER = "registry.register"  # Registrerad, on a registry's copy (value: RegistryRef)
 # Views and shortcuts
 NEW_REMISS_SHORTCUT = "new_remiss"
 NEW_REMISS_VIEW = "new_remiss"
@@ -39,6 +41,7 @@ HAND_OVER_VIEW = "hand_over"
 EXTENSION_REQUEST_VIEW = "extension_request"
 GRANT_OTHER_DATE_VIEW = "extension_grant_other"
 CHANGE_DEADLINE_VIEW = "change_deadline"
+REGISTER_VIEW = "registry.register"  # the number a registrator gives (private_metadata: RegistryRef + message)
 MEETINGS_VIEW = "meetings"  # an organisation's board meetings and inlämningsdag (private_metadata: its key)
 MEETINGS_ORGANISATION = "meetings.organisation"  # the organisation picker in that modal
 
@@ -64,3 +67,26 @@ class RecipientRef:
         if not separator or not organisation_key or not case_number:
             raise TamperedPayload(f"not a recipient reference: {value[:60]!r}")
         return cls(case_number=case_number, organisation_key=organisation_key)
+
+
+@dataclass(frozen=True)
+class RegistryRef:
+    """Which item a registry's Registrerad is about: the remiss at a recipient, or one version of its answer."""
+
+    item: RegistryItem
+
+    def encode(self) -> str:
+        i = self.item
+        return _SEPARATOR.join((i.subject.value, i.organisation_key, str(i.version), i.case_number))
+
+    @classmethod
+    def decode(cls, value: object) -> RegistryRef:
+        """The reference `encode` wrote; anything else raises TamperedPayload."""
+        if not isinstance(value, str):
+            raise TamperedPayload(f"a registry reference is not text: {type(value).__name__}")
+        parts = value.split(_SEPARATOR, 3)
+        subjects = {s.value for s in RegistrySubject}
+        if len(parts) != 4 or parts[0] not in subjects or not parts[1] or not parts[2].isdigit() or not parts[3]:
+            raise TamperedPayload(f"not a registry reference: {value[:60]!r}")
+        subject, organisation_key, version, case_number = parts
+        return cls(RegistryItem(RegistrySubject(subject), case_number, organisation_key, int(version)))

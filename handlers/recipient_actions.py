@@ -120,6 +120,7 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, target: Targe
         today=ctx.service.today(),
         organisation=row.organisation,
         recipient=row.recipient,
+        rules=row.rules,
     )
     _update_message(ctx, client, target, text, blocks)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.adapters.rendering import Texts, cut_slack_text
 from bot.core.domain.organisation import Organisation
-from bot.core.domain.remiss import AuditEntry, Recipient, RecipientStatus, Remiss
+from bot.core.domain.remiss import AnswerRules, AuditEntry, Recipient, RecipientStatus, Remiss
 from bot.core.usecases.results import AssignmentRow, RemissOverview
 from handlers import blocks, ids
 from handlers.blocks import (
@@ -66,8 +66,12 @@ def remiss_message(
     recipient: Recipient | None = None,
     preview: bool = False,
     handed_over: AuditEntry | None = None,
+    rules: AnswerRules | None = None,
 ) -> tuple[str, list[Block]]:
-    """Title, facts, description, documents, questions, deadline and the buttons that fit the recipient's state."""
+    """Title, facts, description, documents, questions, deadline and the buttons that fit the recipient's state.
+
+    `rules` say how long the recipient's answer may change (a preliminary answer's final one after the deadline).
+    """
     deadline = recipient.deadline if recipient else remiss.deadline
 
     def part(name: str, **extra: object) -> str:
@@ -97,7 +101,7 @@ def remiss_message(
     if preview:
         blocks.append(context(part("preview_buttons")))
     elif recipient is not None:
-        blocks += _state_and_actions(texts, part, remiss, recipient, today)
+        blocks += _state_and_actions(texts, part, remiss, recipient, today, rules or AnswerRules())
     if remiss.description:
         # The questions must reach the official whole; the description gives way to Slack's cap on a
         # message's text (10 long questions and a long description exceed it), pointing to the documents.
@@ -119,7 +123,9 @@ def _documents(part: _Part, count: int) -> str:
     return text
 
 
-def _state_and_actions(texts: Texts, part: _Part, remiss: Remiss, recipient: Recipient, today: date) -> list[Block]:
+def _state_and_actions(
+    texts: Texts, part: _Part, remiss: Remiss, recipient: Recipient, today: date, rules: AnswerRules
+) -> list[Block]:
     status = recipient.status(today)
     current = recipient.current_response
     blocks: list[Block] = []
@@ -130,16 +136,25 @@ def _state_and_actions(texts: Texts, part: _Part, remiss: Remiss, recipient: Rec
         at = recipient.draft.updated_at
     if status in (RecipientStatus.SUBMITTED, RecipientStatus.DECLINED, RecipientStatus.DRAFTING) and at:
         kind = current.kind.value if current else ""
-        blocks.append(context(part("state", state=status.value, kind=kind, at=at)))
-    actions = recipient_actions(texts, remiss, recipient, today)
+        state = part(
+            "state",
+            state=status.value,
+            kind=kind,
+            at=at,
+            planned=recipient.planned_board_date,
+            changes_until=recipient.changes_until(rules),
+        )
+        blocks.append(context(state))
+    actions = recipient_actions(texts, remiss, recipient, today, rules)
     return [*blocks, actions] if actions else blocks
 
 
 def recipient_actions(
-    texts: Texts, remiss: Remiss, recipient: Recipient, today: date, *, in_chat: bool = True
+    texts: Texts, remiss: Remiss, recipient: Recipient, today: date, rules: AnswerRules, *, in_chat: bool = True
 ) -> Block | None:
     """The buttons that fit the recipient's state: the same in the DM and on the App Home (which, having no
-    thread to answer in, leaves out "Svara här i chatten")."""
+    thread to answer in, leaves out "Svara här i chatten"). After a preliminary answer, *Ändra svar* stays
+    until its final answer is due, and *Begär anstånd* stays too."""
     if not remiss.is_open:
         return None
     value = ids.RecipientRef(remiss.case_number, recipient.organisation_key).encode()
@@ -151,13 +166,12 @@ def recipient_actions(
     elif status is RecipientStatus.SUBMITTED:
         withdraw = confirmation(texts, "withdraw_confirm_title", "withdraw_confirm_text", "withdraw", danger=True)
         elements = (
-            [
-                button(texts, "change_answer", ids.ANSWER, value),
-                button(texts, "withdraw", ids.WITHDRAW, value, confirm=withdraw),
-            ]
-            if open_for_changes
-            else []
+            [button(texts, "change_answer", ids.ANSWER, value)] if today <= recipient.changes_until(rules) else []
         )
+        if open_for_changes:
+            elements.append(button(texts, "withdraw", ids.WITHDRAW, value, confirm=withdraw))
+        if recipient.is_preliminary():
+            elements.append(button(texts, "request_extension", ids.REQUEST_EXTENSION, value))
     else:
         elements = [button(texts, "answer", ids.ANSWER, value, style="primary")]
         if in_chat:
@@ -189,7 +203,7 @@ def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[Re
                 )
             )
         )
-        actions = recipient_actions(texts, row.remiss, row.recipient, row.today, in_chat=False)
+        actions = recipient_actions(texts, row.remiss, row.recipient, row.today, row.rules, in_chat=False)
         if actions is not None:
             shown.append(actions)
     if not assignments:

@@ -60,6 +60,10 @@ class FileRefused(Exception):
     """A file's URL is not on Slack's file host: nothing was sent there."""
 
 
+class FileTooLarge(ValueError):
+    """The file is larger than the caller's limit: only the first bytes over it were read."""
+
+
 class RedirectNotFollowed(OSError):
     """The file host sent the download elsewhere, which is not followed: a failed download, not a file outside
     Slack. Slack does this when the token lacks files:read (to the workspace's sign-in page on *.slack.com)."""
@@ -70,7 +74,7 @@ def download_slack_file(url: str, token: str, *, max_bytes: int, api_base_url: s
 
     `api_base_url` is the configured SLACK_API_URL (None in production): only then is its host a file host.
     Raises FileRefused for a URL outside Slack's file host; ValueError for a sign-in page instead of the file
-    or a file over the limit; OSError when the host cannot be reached or redirects off the file host
+    or a file over the limit (FileTooLarge); OSError when the host cannot be reached or redirects off the file host
     (RedirectNotFollowed: the token goes nowhere else).
     """
     if not is_file_url(url, api_base_url):
@@ -82,7 +86,7 @@ def download_slack_file(url: str, token: str, *, max_bytes: int, api_base_url: s
             raise ValueError("Slack answered with a web page instead of the file (is files:read granted?)")
         content: bytes = response.read(max_bytes + 1)
     if len(content) > max_bytes:
-        raise ValueError(f"larger than {max_bytes} bytes")
+        raise FileTooLarge(f"larger than {max_bytes} bytes")
     return content
 
 

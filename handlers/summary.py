@@ -11,15 +11,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.summary import load_summary, render_files, render_problems, render_slack_preview
+from bot.adapters.summary.files import stored_documents
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import is_slack_user_id
-from bot.core.domain.summary import SummaryIncomplete
+from bot.core.domain.summary_check import SummaryIncomplete
 from handlers import blocks, ids, payload
 from handlers.context import HandlerContext
 from handlers.listening import on_action
 from handlers.remiss_blocks import button
 
 log = logging.getLogger(__name__)
+# Files shared in one message; the answers' stored files follow the summary's in further messages.
+FILES_PER_MESSAGE = 10
 
 
 class SlackNames(Mapping[str, str]):
@@ -79,12 +82,18 @@ def publish(ctx: HandlerContext, client: WebClient, user_id: str, case_number: s
         raise DomainError(ErrorCode.NOT_COORDINATOR)
     summary = load_summary(ctx.service, case_number, names=SlackNames(client))
     files = render_files(summary, ctx.texts)
+    # The answers' own files (the decided yttranden) go with it, as the summary's links name them.
+    files += [(path.rpartition("/")[2], data) for path, data in stored_documents(ctx.service, summary)]
     comment = ctx.texts.part("slack/summary.j2", "published", case_number=summary.case_number, user=user_id)
-    client.files_upload_v2(
-        channel=ctx.service.config.status_channel or channel,
-        initial_comment=comment,
-        file_uploads=[{"content": data, "filename": name, "title": name} for name, data in files],
-    )
+    for start in range(0, len(files), FILES_PER_MESSAGE):
+        client.files_upload_v2(
+            channel=ctx.service.config.status_channel or channel,
+            initial_comment=comment if start == 0 else None,
+            file_uploads=[
+                {"content": data, "filename": name, "title": name}
+                for name, data in files[start : start + FILES_PER_MESSAGE]
+            ],
+        )
 
 
 def register(app: App, ctx: HandlerContext) -> None:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Deterministic constraint names, so migrations can refer to them (SQLite batch mode needs names, and a
@@ -40,6 +40,8 @@ class OrganisationRow(SQLModel, table=True):
     # column (migration 0004) without rebuilding the table, which SQLite can't do under its foreign keys.
     meetings: list[str] = Field(default_factory=list, sa_type=JSON, sa_column_kwargs={"server_default": "[]"})
     submission_lead_days: int | None = None
+    # One Slack channel id, or the registrators' user ids (migration 0006).
+    registry_refs: list[str] = Field(default_factory=list, sa_type=JSON, sa_column_kwargs={"server_default": "[]"})
 
 
 class RemissRow(SQLModel, table=True):
@@ -143,6 +145,9 @@ class ResponseVersionRow(SQLModel, table=True):
     meeting_date: date | None = None
     paragraph: str = Field(default="", sa_type=Text)
     decided_by: str = Field(default="", sa_type=Text)
+    # The deciding body's kind (nämnd, arbetsutskott, …); `decided_by` names it or the delegate.
+    deciding_body: str | None = None
+    their_case_number: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
     planned_board_date: date | None = None
     decline_reason: str = Field(default="", sa_type=Text)
     # [{"file_id": "F123", "name": "yttrande.pdf", "url": "https://..."}, ...]
@@ -303,6 +308,22 @@ class ReminderRow(SQLModel, table=True):
     decided_at: datetime | None = None
 
 
+class RegistrationRow(SQLModel, table=True):
+    """A registry registered the remiss at a recipient (version 0) or one version of its answer. Once each."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("case_number", "subject", "organisation_key", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str
+    subject: str
+    organisation_key: str
+    version: int
+    number: str = Field(sa_type=Text)
+    registered_by: str
+    registered_at: datetime
+
+
 class ExtensionRequestRow(SQLModel, table=True):
     """An official's request for anstånd, until the coordinator grants or refuses it."""
 
@@ -320,3 +341,34 @@ class ExtensionRequestRow(SQLModel, table=True):
     decided_by: str | None = None
     decided_at: datetime | None = None
     granted_deadline: date | None = None
+
+
+class StoredDocumentRow(SQLModel, table=True):
+    """The bytes of a file attached to an answer, once per content (sha256). BLOB on SQLite, bytea on PostgreSQL;
+    only storage/sql/documents.py reads it, so an object store could take its place."""
+
+    __tablename__ = "stored_document"
+
+    sha256: str = Field(primary_key=True)
+    size: int
+    mime_type: str
+    content: bytes = Field(sa_type=LargeBinary)
+    stored_at: datetime
+
+
+class DocumentUseRow(SQLModel, table=True):
+    """A stored file as one recipient's answer carries it: under which name, since when. `case_number` is a plain
+    column, as in the outbox (remisses are never deleted and their case numbers never change)."""
+
+    __tablename__ = "document_use"
+    __table_args__ = (
+        UniqueConstraint("case_number", "organisation_key", "sha256", "name"),
+        Index("ix_document_use_case_number_organisation_key", "case_number", "organisation_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str
+    organisation_key: str
+    sha256: str = Field(foreign_key="stored_document.sha256")
+    name: str = Field(sa_type=Text)
+    stored_at: datetime

@@ -16,7 +16,8 @@ from bot.adapters.rendering import Texts
 from bot.bootstrap import Core, build_core
 from bot.cli import main
 from bot.core.clock import STOCKHOLM
-from bot.core.domain.remiss import QuestionKind, RemissStatus
+from bot.core.domain.registry import RegistryItem, RegistrySubject
+from bot.core.domain.remiss import Answer, QuestionKind, RemissStatus, ResponseContent, ResponseKind
 from bot.core.usecases.results import Actor, RemissInput
 from bot.settings import load_settings
 from devtools.clocks import FakeClock
@@ -567,3 +568,71 @@ def test_status_and_reminders_plan_print_no_control_character_from_a_title(capsy
         assert code == 0, err
         assert "Områdeslyft" in out
         assert [c for c in out + err if (ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F] == [], args
+
+
+def test_status_says_how_many_of_those_who_answered_did_so_preliminarily(capsys: pytest.CaptureFixture[str]) -> None:
+    clock = FakeClock(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM))
+    core = build_core(load_settings(), clock=clock)
+    try:
+        service = core.service
+        service.directory.replace_directory(parse_directory(REMINDER_DIRECTORY))
+        question = [("Hur ser nämnden på förslaget?", QuestionKind.FREE_TEXT)]
+        keys = ["tekniska-namnden", "miljonamnden", "stadsbyggnadsnamnden"]
+        service.drafting.create_draft(
+            MIA, RemissInput("STK-2023-137", "Områdeslyft", question, date(2023, 11, 30), keys)
+        )
+        service.drafting.send(MIA, "STK-2023-137")
+        answers = (Answer(1, "Vi tillstyrker."),)
+        preliminary = ResponseContent(ResponseKind.PRELIMINARY, answers, planned_board_date=date(2023, 12, 7))
+        yttrande = ResponseContent(ResponseKind.YTTRANDE, answers, meeting_date=date(2023, 11, 16), paragraph="§ 9")
+        service.answering.submit(service.actor("U0ANNA"), "STK-2023-137", "tekniska-namnden", preliminary)
+        service.answering.submit(service.actor("U0BERTIL"), "STK-2023-137", "miljonamnden", yttrande)
+    finally:
+        core.close()
+
+    code, out, err = run(capsys, "status")
+    assert code == 0, err
+    # The command runs on today's clock: long after the deadline, the third is late.
+    assert "2 av 3 har svarat, varav 1 preliminärt, 1 försenade; sista svarsdatum" in out
+    code, out, err = run(capsys, "reminders", "plan", "STK-2023-137")
+    assert code == 0, err
+    assert "nämndens slutliga svar efter preliminärt svar" in out
+    assert "eskalering: nämndens slutliga svar saknas" in out
+
+
+# -- the registries ----------------------------------------------------------------------------------
+REGISTRY_DIRECTORY = """organisations:
+  - key: stadskontoret
+    name: Stadskontoret
+    kind: förvaltning
+    registry: C0REGSTK
+  - key: tekniska-namnden
+    name: Tekniska nämnden
+    kind: nämnd
+    contacts: [U0ANNA]
+    registry: [U0REGTN]
+"""
+
+
+def test_the_registries_are_loaded_and_status_says_what_they_registered(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = load_directory(capsys, tmp_path, REGISTRY_DIRECTORY)
+    assert code == 0, err
+    core = build_core(load_settings(), clock=FakeClock(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM)))
+    try:
+        service = core.service
+        assert service.directory.directory().require("tekniska-namnden").registry == ("U0REGTN",)
+        question = [("Hur ser nämnden på förslaget?", QuestionKind.FREE_TEXT)]
+        data = RemissInput("STK-2023-137", "Områdeslyft", question, date(2023, 11, 30), ["tekniska-namnden"])
+        service.drafting.create_draft(MIA, data)
+        service.drafting.send(MIA, "STK-2023-137")
+        item = RegistryItem(RegistrySubject.REMISS, "STK-2023-137", "tekniska-namnden")
+        service.registry.register("U0REGTN", item, "TN-2023-512")
+    finally:
+        core.close()
+
+    code, out, err = run(capsys, "status", "STK-2023-137")
+
+    assert code == 0, err
+    assert "remissen registrerad hos dem: TN-2023-512 (U0REGTN, 2 oktober 2023 kl. 10:00)" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import docx
 import pytest
 
 from bot import cli
+from bot.adapters.export import pdf_available
 from bot.bootstrap import build_core
 from bot.core.domain.reminders import ReminderKind, ReminderState
 from bot.core.domain.remiss import AuditAction, QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
@@ -146,7 +148,7 @@ def test_the_answer_of_more_than_10000_characters_is_stored_whole(played: Played
 def test_the_edited_answer_keeps_both_versions_and_the_coordinator_is_told(played: Played, service: UseCases) -> None:
     versions = recipient(service, "halsa-vard-och-omsorgsnamnden").responses
     assert [(v.version, v.kind) for v in versions] == [(1, ResponseKind.PRELIMINARY), (2, ResponseKind.YTTRANDE)]
-    assert "Hälsa-, vård- och omsorgsnämnden ändrade sitt svar (version 2)." in played.transcript
+    assert "Hälsa-, vård- och omsorgsnämnden har skickat in nämndens slutliga svar" in played.transcript
 
 
 def test_the_decline_the_draft_and_the_silent_ones_are_as_the_story_says(service: UseCases) -> None:
@@ -179,6 +181,23 @@ def test_the_database_left_behind_answers_remissbot_status(
     monkeypatch.setenv("DATABASE_URL", played.database_url)
     assert cli.main(["status", CASE]) == 0
     assert "11 av 15 har svarat" in capsys.readouterr().out
+
+
+def test_the_database_left_behind_exports_the_case_for_the_registry(
+    played: Played, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", played.database_url)
+    if not pdf_available():
+        assert cli.main(["export", CASE, "--out", str(tmp_path)]) == 2
+        assert "Pango saknas" in capsys.readouterr().err
+        if os.environ.get("CI") == "true":
+            pytest.fail("WeasyPrint cannot load Pango here")
+        pytest.skip("WeasyPrint cannot load Pango here: the export's refusal was checked instead")
+    assert cli.main(["export", CASE, "--out", str(tmp_path)]) == 0
+    rows = json.loads((tmp_path / "metadata.json").read_text(encoding="utf-8"))
+    answered = {row["from"] for row in rows if row["version"]}
+    assert len(answered) == 12  # 11 answered and 1 declined; the 3 late ones sent nothing
+    assert {row["file"] for row in rows} | {"metadata.json", "metadata.csv"} == {p.name for p in tmp_path.iterdir()}
 
 
 def test_the_transcript_is_the_kept_one_line_by_line(played: Played) -> None:
@@ -240,7 +259,9 @@ EXPECTED_REMINDERS = {
     "Elin Sandberg": [f"{NUDGE} 2023-10-05"],  # answered 19 October
     "Fredrik Åberg": [],  # handed the remiss over on 3 October: his colleague gets the reminders
     "Sofia Karlsson": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-10-23"],  # answered 10 November
-    "Greta Malmberg": [f"{NUDGE} 2023-10-05"],  # preliminary answer 6 November
+    # A preliminary answer on 6 November naming the board's meeting on 23 November: the final is asked for on
+    # the 24th at nine, an hour before it comes.
+    "Greta Malmberg": [f"{NUDGE} 2023-10-05", "final_answer 2023-11-24"],
     "Hassan Ali": [
         f"{NUDGE} 2023-10-05",
         f"{SUBMISSION} 2023-11-09",

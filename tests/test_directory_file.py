@@ -92,7 +92,7 @@ def test_every_problem_code_has_a_swedish_message() -> None:
         "file_too_large", "file_not_found", "not_utf8", "unreadable", "yaml_syntax", "no_organisations_list",
         "entry_not_mapping", "unknown_field", "missing_field", "invalid_key", "invalid_kind", "invalid_contact",
         "duplicate_key", "not_text", "not_list", "empty", "not_date_list", "invalid_date", "duplicate_date",
-        "invalid_lead_days",
+        "invalid_lead_days", "invalid_registry",
     ]  # fmt: skip
     for code in codes:
         message = texts.message("dir_" + code, value="x")
@@ -193,3 +193,34 @@ def test_the_shipped_directory_explains_meetings_but_invents_no_dates() -> None:
     assert "#   meetings" in text and "#   submission_lead_days" in text
     assert "#     meetings: [2023-10-19, 2023-11-16, 2023-12-14]" in text
     assert all(o.meetings == () and o.submission_lead_days is None for o in parse_directory(text))
+
+
+def test_a_registry_is_one_channel_or_the_registrators_user_ids() -> None:
+    text = (
+        "organisations:\n"
+        "  - {key: stadskontoret, name: Stadskontoret, kind: förvaltning, registry: C0REGSTK}\n"
+        "  - {key: tekniska-namnden, name: Tekniska nämnden, kind: nämnd, registry: [U0REG1, U0REG2]}\n"
+        "  - {key: mkb, name: MKB, kind: bolag}\n"
+    )
+    directory = parse_directory(text)
+    assert [o.registry for o in directory] == [("C0REGSTK",), ("U0REG1", "U0REG2"), ()]
+    assert [o.registry_channel for o in directory] == ["C0REGSTK", None, None]
+
+
+def test_a_registry_that_is_neither_is_named_and_nothing_is_loaded() -> None:
+    text = (
+        "organisations:\n"  # 1
+        "  - key: stadskontoret\n"  # 2
+        "    name: Stadskontoret\n"  # 3
+        "    kind: förvaltning\n"  # 4
+        "    registry: [C0REGSTK, U0REG1]\n"  # 5
+        "  - {key: mkb, name: MKB, kind: bolag, registry: registrator@mkb.se}\n"  # 6
+    )
+    with pytest.raises(DirectoryFileError) as refused:
+        parse_directory(text)
+    assert [(p.line, p.field, p.code) for p in refused.value.problems] == [
+        (5, "registry", "invalid_registry"),
+        (6, "registry", "invalid_registry"),
+    ]
+    message = Texts().message("dir_invalid_registry", value="registrator@mkb.se")
+    assert "Slack-kanal-id (C0123ABCD)" in message

@@ -15,6 +15,7 @@ from bot.adapters.importer.wording import Wording
 from bot.adapters.rendering import (
     MissingText,
     Texts,
+    file_size,
     grouped_number,
     slack_escape,
     swedish_date,
@@ -51,10 +52,18 @@ def test_every_error_code_has_its_own_swedish_message() -> None:
     params: dict[str, object] = {
         "key": "k", "contact": "c", "case_number": "X", "limit": 1, "length": 2, "url": "u",
         "deadline": date(2024, 1, 1), "status": "closed", "organisation": "O", "number": 3, "kind": "yttrande",
+        "name": "yttrande.pdf",
+        "planned": date(2023, 12, 7), "due": date(2023, 12, 21),
+        "paragraph": "x", "by": "U1", "registry": "x", "at": datetime(2024, 1, 1, 9, tzinfo=UTC),
     }  # fmt: skip
     for code in ErrorCode:
         message = texts.error(DomainError(code, field="title", **params))
         assert message and message != fallback, code
+
+
+def test_file_sizes_are_written_the_swedish_way() -> None:
+    sizes = [850, 340 * 1024, 1_258_291, 25 * 1024 * 1024]
+    assert [file_size(s) for s in sizes] == ["850\u00a0byte", "340\u00a0kB", "1,2\u00a0MB", "25\u00a0MB"]
 
 
 def test_numbers_are_grouped_in_thousands_by_a_no_break_space() -> None:

@@ -18,10 +18,22 @@ from bot.core.domain.organisation import (
     OrgKind,
     is_contact_ref,
     is_org_key,
+    is_registry,
 )
 
 MAX_FILE_BYTES = 2_000_000
-_FIELDS = {"key", "name", "short_name", "kind", "contacts", "stand_ins", "aliases", "meetings", "submission_lead_days"}
+_FIELDS = {
+    "key",
+    "name",
+    "short_name",
+    "kind",
+    "contacts",
+    "stand_ins",
+    "aliases",
+    "meetings",
+    "submission_lead_days",
+    "registry",
+}
 _LIST_FIELDS = ("contacts", "stand_ins", "aliases")
 # Only ÅÅÅÅ-MM-DD: date.fromisoformat alone would also take 20231116 and week dates such as 2023-W46-4.
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -127,6 +139,7 @@ def _organisation(node: yaml.MappingNode, problems: list[Problem]) -> Organisati
     lists = {name: _string_list(fields, name, problems) for name in _LIST_FIELDS}
     meetings = _meetings(fields, problems)
     submission_lead_days = _lead_days(fields, problems)
+    registry = _registry(fields, problems)
     key, name, short_name, kind_text = (scalars[n] for n in ("key", "name", "short_name", "kind"))
     if key and not is_org_key(key):
         problems.append(Problem(_line(fields, "key", line), "key", "invalid_key", key))
@@ -153,6 +166,7 @@ def _organisation(node: yaml.MappingNode, problems: list[Problem]) -> Organisati
             aliases=tuple(r for r, _ in lists["aliases"]),
             meetings=meetings,
             submission_lead_days=submission_lead_days,
+            registry=registry,
         )
     except DomainError as exc:  # a rule the checks above missed; still reported with its line
         problems.append(Problem(line, exc.field or "", exc.code.value))
@@ -191,6 +205,21 @@ def _string_list(fields: dict[str, yaml.Node], name: str, problems: list[Problem
             continue
         items.append((str(item.value).strip(), item.start_mark.line + 1))
     return items
+
+
+def _registry(fields: dict[str, yaml.Node], problems: list[Problem]) -> tuple[str, ...]:
+    """`registry: C0123ABCD` (a channel) or `registry: [U0123ABCD, U0456EFGH]` (the registrators)."""
+    node = fields.get("registry")
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
+        return ()
+    if isinstance(node, yaml.ScalarNode):
+        refs: tuple[str, ...] = (str(node.value).strip(),)
+    else:
+        refs = tuple(ref for ref, _ in _string_list(fields, "registry", problems))
+    if refs and not is_registry(refs):
+        problems.append(Problem(node.start_mark.line + 1, "registry", "invalid_registry", ", ".join(refs)))
+        return ()
+    return refs
 
 
 def _meetings(fields: dict[str, yaml.Node], problems: list[Problem]) -> tuple[date, ...]:

@@ -100,6 +100,18 @@ def grouped_number(value: int) -> str:
     return f"{value:,}".replace(",", "\u00a0")
 
 
+def file_size(size: int) -> str:
+    """A file size as Swedish writes it: '850 byte', '340 kB', '1,2 MB', '25 MB' (1 kB = 1 024 byte); a
+    no-break space before the unit."""
+    if size < 1024:
+        return f"{size}\u00a0byte"
+    if size < 1024 * 1024:
+        return f"{grouped_number(round(size / 1024))}\u00a0kB"
+    megabytes = size / (1024 * 1024)
+    shown = f"{megabytes:.1f}".replace(".", ",").removesuffix(",0")
+    return f"{shown}\u00a0MB"
+
+
 def swedish_date(value: date | datetime, tz: ZoneInfo = STOCKHOLM) -> str:
     """'30 november 2023'."""
     day = value.astimezone(tz).date() if isinstance(value, datetime) else value
@@ -177,6 +189,7 @@ class Texts:
         for env in (self.text_env, self.html_env):
             env.filters["slack"] = slack_escape
             env.filters["tal"] = grouped_number
+            env.filters["storlek"] = file_size
             env.filters["datum"] = lambda v: swedish_date(v, tz)
             env.filters["veckodag_datum"] = swedish_weekday_date
             env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)

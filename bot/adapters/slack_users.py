@@ -33,6 +33,22 @@ class SlackUserDirectory:
         user_id = user.get("id")
         return str(user_id) if user_id else None
 
+    def channel_members(self, channel_id: str) -> frozenset[str]:
+        members: set[str] = set()
+        cursor = ""
+        while True:
+            try:
+                response = self.client.conversations_members(channel=channel_id, cursor=cursor or None, limit=200)
+            except SlackApiError as exc:
+                if exc.response.get("error") in ("channel_not_found", "not_in_channel"):
+                    log.warning("Registry channel %s cannot be seen: %s", channel_id, exc.response.get("error"))
+                    return frozenset()
+                raise
+            members.update(str(m) for m in response.get("members") or [])
+            cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                return frozenset(members)
+
     def group_members(self, group_id: str) -> frozenset[str]:
         response = self.client.usergroups_users_list(usergroup=group_id)
         return frozenset(str(u) for u in response.get("users") or [])

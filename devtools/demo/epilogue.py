@@ -8,7 +8,7 @@ from typing import Any
 from bot.adapters.summary import load_summary, render_problems, write_case_summary
 from bot.core.domain.reminders import ReminderKind, ReminderState
 from bot.core.domain.remiss import RecipientStatus
-from bot.core.domain.summary import SummaryIncomplete
+from bot.core.domain.summary_check import SummaryIncomplete
 from devtools.demo.scenario import Step
 from devtools.demo.stage import Stage
 

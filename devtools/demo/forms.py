@@ -86,6 +86,10 @@ def answer_form_values(view: View, entered: FormAnswer) -> dict[str, Any]:
         if kind == "rich_text_input":
             text = entered.answers.get(question_number(block_id))
             state["rich_text_value"] = _typed(text) if text else element.get("initial_value") or _typed("")
+        elif kind == "static_select" and block_id == answer.DECIDING_BODY_BLOCK:
+            # As the form shows it once the kind is chosen: that kind's usual body.
+            body = answer.DEFAULT_BODY.get(entered.kind)
+            state["selected_option"] = _option(element, body.value if body else None)
         elif kind == "static_select":
             position = entered.positions.get(question_number(block_id))
             state["selected_option"] = _option(element, position.value if position else None)

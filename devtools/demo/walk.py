@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.calendar import WorkingCalendar
-from bot.core.domain.reminders import ReminderKind, ReminderState
+from bot.core.domain.reminders import ReminderState
 from bot.core.domain.remiss import RecipientStatus
 from devtools.clocks import FakeClock
 from devtools.demo.people import outbox_key
@@ -157,7 +157,7 @@ class ClockWalk:
                     reason=scheduled.reason,
                     declined=statuses.get(row.organisation.key) is RecipientStatus.DECLINED,
                 )
-                escalation = scheduled.reminder.kind is ReminderKind.ESCALATION
+                escalation = scheduled.reminder.to == "coordinator"  # an escalation, of a late or a final answer
                 skipped.setdefault((escalation, reason), []).append(row.organisation.name)
         for (escalation, reason), organisations in skipped.items():
             self.t.tick(moment, "tick_skipped", reason=reason, organisations=organisations, escalation=escalation)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.registry import Registration
 from bot.core.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
 from bot.core.ports.remisses import Assignment
 from devtools.memory.state import MemoryPart, copied, id_of
@@ -144,6 +145,19 @@ class MemoryRemisses(MemoryPart):
             for _, r in sorted(self._state.requests.items())
             if r.case_number == case_number and (organisation_key is None or r.organisation_key == organisation_key)
         ]
+
+    # -- registrations -------------------------------------------------------------------------------
+    def add_registration(self, registration: Registration) -> Registration:
+        self._require_writable()
+        if registration.item in self._state.registrations:
+            raise ValueError(f"{registration.item} is registered already")
+        stored = replace(registration, id=self._state.next_id())
+        self._state.registrations[registration.item] = stored
+        return stored
+
+    def registrations(self, case_number: str) -> list[Registration]:
+        found = (r for r in self._state.registrations.values() if r.item.case_number == case_number)
+        return sorted(found, key=lambda r: r.id or 0)
 
     # -- helpers -------------------------------------------------------------------------------------
     def _out(self, recipient: Recipient) -> Recipient:

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
+from bot.core.domain.documents import StoredDocument
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.registry import Registration, RegistryItem
 from bot.core.domain.reminders import ScheduledReminder
 from bot.core.domain.remiss import AuditEntry, Recipient, Remiss
 
@@ -61,6 +63,10 @@ class MemoryState:
     reminders: dict[str, ScheduledReminder] = field(default_factory=dict)
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: dict[int, ExtensionRequest] = field(default_factory=dict)
+    # Stored files: the bytes by sha256 (bytes are immutable), and each recipient's use of them in order.
+    document_bytes: dict[str, bytes] = field(default_factory=dict)
+    documents: list[StoredDocument] = field(default_factory=list)
+    registrations: dict[RegistryItem, Registration] = field(default_factory=dict)
     last_id: int = 0
 
     def working_copy(self) -> MemoryState:
@@ -78,6 +84,9 @@ class MemoryState:
             reminders=dict(self.reminders),
             policies=dict(self.policies),
             requests=dict(self.requests),
+            document_bytes=dict(self.document_bytes),
+            documents=list(self.documents),
+            registrations=dict(self.registrations),
         )
 
     def next_id(self) -> int:

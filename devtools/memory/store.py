@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from devtools.memory.directory import MemoryDirectory
+from devtools.memory.documents import MemoryDocuments
 from devtools.memory.edge import MemoryEdge
 from devtools.memory.outbox import MemoryOutbox
 from devtools.memory.reminders import MemoryReminders
@@ -23,6 +24,7 @@ class MemoryTransaction:
         self.reminders = MemoryReminders(state, read_only=read_only)
         self.directory = MemoryDirectory(state, read_only=read_only)
         self.edge = MemoryEdge(state, read_only=read_only)
+        self.documents = MemoryDocuments(state, read_only=read_only)
 
 
 class MemoryStore:

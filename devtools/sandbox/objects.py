@@ -73,6 +73,9 @@ class Channel:
     dm_user: str | None = None
     is_archived: bool = False
     is_private: bool = False
+    # The people in it, and whether the bot was invited (Slack refuses its posts to a channel it is not in).
+    members: list[str] = field(default_factory=list)
+    bot_is_member: bool = True
 
     @property
     def kind(self) -> str:

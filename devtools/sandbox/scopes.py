@@ -21,6 +21,7 @@ METHOD_SCOPES: Mapping[str, tuple[str, ...]] = {
     "conversations.open": ("channels:manage", "groups:write", "im:write", "mpim:write"),
     "conversations.history": ("channels:history", "groups:history", "im:history", "mpim:history"),
     "conversations.replies": ("channels:history", "groups:history", "im:history", "mpim:history"),
+    "conversations.members": ("channels:read", "groups:read", "im:read", "mpim:read"),
     "users.info": ("users:read",),
     "users.lookupByEmail": ("users:read.email",),
     "usergroups.users.list": ("usergroups:read",),
@@ -45,6 +46,12 @@ CONVERSATION_KIND_SCOPES: Mapping[str, Mapping[str, str]] = {
     },
     "conversations.history": _HISTORY,
     "conversations.replies": _HISTORY,
+    "conversations.members": {
+        "public": "channels:read",
+        "private": "groups:read",
+        "im": "im:read",
+        "mpim": "mpim:read",
+    },
 }
 
 # A file's url_private serves its bytes only to a token that may read files.

@@ -90,6 +90,10 @@ class Store:
         peer = self.users.get(channel.dm_user or "")
         if channel.is_archived or (peer is not None and peer.deleted):
             raise SlackError("is_archived")
+        if not channel.bot_is_member:
+            # With chat:write (not chat:write.public) a bot posts only where it was invited; a private channel
+            # it is not in does not exist for it.
+            raise SlackError("channel_not_found" if channel.is_private else "not_in_channel")
         return channel
 
     def checked_content(self, params: JSON, method: str, channel_id: str) -> tuple[str, list[JSON] | None]:

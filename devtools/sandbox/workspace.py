@@ -121,9 +121,26 @@ class Workspace(Lookups):
         with self._lock:
             self._store.users[user_id].deleted = True
 
-    def add_channel(self, id: str, name: str, *, is_archived: bool = False, is_private: bool = False) -> Channel:
+    def add_channel(
+        self,
+        id: str,
+        name: str,
+        *,
+        is_archived: bool = False,
+        is_private: bool = False,
+        members: Iterable[str] = (),
+        bot_is_member: bool = True,
+    ) -> Channel:
+        """A channel with these people in it; the bot is invited unless `bot_is_member` is False."""
         with self._lock:
-            channel = self._store.channels[id] = Channel(id, name, is_archived=is_archived, is_private=is_private)
+            channel = self._store.channels[id] = Channel(
+                id,
+                name,
+                is_archived=is_archived,
+                is_private=is_private,
+                members=list(members),
+                bot_is_member=bot_is_member,
+            )
             self._store.messages.setdefault(id, [])
             return channel
 

@@ -78,6 +78,8 @@ DIRECT_KINDS = frozenset(
         MessageKind.EXTENSION_DECIDED,
         MessageKind.DEADLINE_CHANGED,
         MessageKind.REMISS_REFRESH,
+        MessageKind.REGISTRY_REMISS,
+        MessageKind.REGISTRY_ANSWER,
     }
 )
 

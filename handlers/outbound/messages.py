@@ -11,10 +11,12 @@ from typing import Any
 from bot.adapters.rendering import Texts
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import MessageKind
+from bot.core.domain.registry import RegistryItem, RegistrySubject
 from bot.core.domain.reminders import ReminderKind
-from bot.core.domain.remiss import Remiss
+from bot.core.domain.remiss import AuditEntry, Remiss
 from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
+from handlers.registry_blocks import registry_message
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, late_row_block_id, snooze_block_id
 from handlers.remiss_blocks import button, remiss_message
 
@@ -37,15 +39,7 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
     is not posted yet (a thread line waits for it)."""
     kind = d.message.kind
     if kind is MessageKind.REMISS:
-        text, body = remiss_message(
-            texts,
-            d.remiss,
-            sender=d.sender_name,
-            today=d.today,
-            organisation=d.organisation,
-            recipient=d.recipient,
-            handed_over=d.event,
-        )
+        text, body = refreshed_remiss_message(texts, d, handed_over=d.event)
         return Rendered(str(d.message.to_user), text, body)
     if kind is MessageKind.HANDED_OVER:
         to = d.event.details_dict.get("to", "") if d.event else ""
@@ -72,10 +66,20 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
     return Rendered(d.status.channel, text, [blocks.section(text)], thread_ts=d.status.ts)
 
 
-def refreshed_remiss_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
-    """A remiss DM as it reads now (a new deadline), to edit the ones already sent."""
+def refreshed_remiss_message(
+    texts: Texts, d: Delivery, *, handed_over: AuditEntry | None = None
+) -> tuple[str, list[Block]]:
+    """A remiss DM as it reads now: the first one (saying who handed it over, if someone did), or an edit of
+    one already sent (a new deadline)."""
     return remiss_message(
-        texts, d.remiss, sender=d.sender_name, today=d.today, organisation=d.organisation, recipient=d.recipient
+        texts,
+        d.remiss,
+        sender=d.sender_name,
+        today=d.today,
+        organisation=d.organisation,
+        recipient=d.recipient,
+        handed_over=handed_over,
+        rules=d.rules,
     )
 
 
@@ -104,8 +108,9 @@ def _actions(block_id: str, elements: list[Block]) -> Block:
     return {"type": "actions", "block_id": block_id[:255], "elements": elements}
 
 
-def reminder_actions(texts: Texts, ref: ids.RecipientRef, *, nudge: bool) -> Block:
-    """The nudge asks for intent (Vi kommer att svara / Avstå / Behöver mer tid); the others offer Svara."""
+def reminder_actions(texts: Texts, ref: ids.RecipientRef, *, nudge: bool, final: bool = False) -> Block:
+    """The nudge asks for intent (Vi kommer att svara / Avstå / Behöver mer tid); the others offer Svara.
+    Asking for a preliminary answer's final one leaves out Avstå: they have answered."""
     value = ref.encode()
     first = (
         button(texts, "reminder_intend", ids.INTEND_TO_ANSWER, value, style="primary")
@@ -116,7 +121,7 @@ def reminder_actions(texts: Texts, ref: ids.RecipientRef, *, nudge: bool) -> Blo
         f"{REMINDER_ACTIONS_BLOCK}:{value}",
         [
             first,
-            button(texts, "decline", ids.DECLINE, value),
+            *([] if final else [button(texts, "decline", ids.DECLINE, value)]),
             button(texts, "reminder_need_more_time", ids.REQUEST_EXTENSION, value),
         ],
     )
@@ -154,8 +159,8 @@ def reminder_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     if d.remiss.is_open:
         ref = ids.RecipientRef(d.remiss.case_number, d.organisation.key)
         nudge = r.kind is ReminderKind.NUDGE_UNOPENED
-        body.append(reminder_actions(texts, ref, nudge=nudge))
-        if not nudge and r.working_days_left >= 1:
+        body.append(reminder_actions(texts, ref, nudge=nudge, final=r.kind is ReminderKind.FINAL_ANSWER))
+        if not nudge and r.working_days_left >= 1 and r.kind is not ReminderKind.FINAL_ANSWER:
             body.append(snooze_actions(texts, ref))
     return text, body
 
@@ -257,7 +262,23 @@ def deadline_changed_message(texts: Texts, d: Delivery) -> tuple[str, list[Block
 
 
 # Kinds sent on their own to `to_user` (a person or a channel); EXTENSION_REQUEST goes in the status thread.
+def registry_copy(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """A registry's copy: the remiss for a recipient's registry, or the answer version its submission names."""
+    if d.organisation is None:
+        raise ValueError(f"registry copy {d.message.key} names no organisation")
+    if d.message.kind is MessageKind.REGISTRY_REMISS:
+        item = RegistryItem(RegistrySubject.REMISS, d.remiss.case_number, d.organisation.key)
+    else:
+        version = int(d.event.details_dict.get("version", "0")) if d.event else 0
+        item = RegistryItem(RegistrySubject.ANSWER, d.remiss.case_number, d.organisation.key, version)
+    return registry_message(
+        texts, item, d.remiss, sender=d.sender_name, organisation=d.organisation, recipient=d.recipient
+    )
+
+
 RENDERERS: dict[MessageKind, Renderer] = {
+    MessageKind.REGISTRY_REMISS: registry_copy,
+    MessageKind.REGISTRY_ANSWER: registry_copy,
     MessageKind.REMINDER: reminder_message,
     MessageKind.ESCALATION: escalation_message,
     MessageKind.DIGEST: digest_message,

@@ -16,6 +16,7 @@ from bot.core.domain.remiss import (
     Attachment,
     AuditAction,
     AuditEntry,
+    DecidingBody,
     DocumentLink,
     Draft,
     Extension,
@@ -229,7 +230,13 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:
-    return {"file_id": attachment.file_id, "name": attachment.name, "url": attachment.url}
+    stored = {"sha256": attachment.sha256, "size": attachment.size, "mime_type": attachment.mime_type}
+    return {
+        "file_id": attachment.file_id,
+        "name": attachment.name,
+        "url": attachment.url,
+        **(stored if attachment.is_stored else {}),
+    }
 
 
 def answer_from(data: dict[str, Any]) -> Answer:
@@ -237,11 +244,23 @@ def answer_from(data: dict[str, Any]) -> Answer:
 
 
 def attachment_from(data: dict[str, Any]) -> Attachment:
-    return Attachment(str(data["file_id"]), str(data["name"]), str(data.get("url", "")))
+    # Versions stored before the bot kept copies of the files have no sha256, size or MIME type.
+    return Attachment(
+        str(data["file_id"]),
+        str(data["name"]),
+        str(data.get("url", "")),
+        sha256=str(data.get("sha256", "")),
+        size=int(data.get("size", 0)),
+        mime_type=str(data.get("mime_type", "")),
+    )
 
 
 def _optional_date(value: object) -> date | None:
     return date.fromisoformat(str(value)) if value else None
+
+
+def _optional_body(value: object) -> DecidingBody | None:
+    return DecidingBody(str(value)) if value else None
 
 
 def content_to_json(content: ResponseContent) -> dict[str, Any]:
@@ -252,6 +271,8 @@ def content_to_json(content: ResponseContent) -> dict[str, Any]:
         "meeting_date": content.meeting_date.isoformat() if content.meeting_date else None,
         "paragraph": content.paragraph,
         "decided_by": content.decided_by,
+        "deciding_body": content.deciding_body.value if content.deciding_body else None,
+        "their_case_number": content.their_case_number,
         "planned_board_date": content.planned_board_date.isoformat() if content.planned_board_date else None,
         "decline_reason": content.decline_reason,
         "attachments": [attachment_json(a) for a in content.attachments],
@@ -266,6 +287,8 @@ def content_from_json(data: dict[str, Any]) -> ResponseContent:
         meeting_date=_optional_date(data.get("meeting_date")),
         paragraph=str(data.get("paragraph", "")),
         decided_by=str(data.get("decided_by", "")),
+        deciding_body=_optional_body(data.get("deciding_body")),
+        their_case_number=str(data.get("their_case_number", "")),
         planned_board_date=_optional_date(data.get("planned_board_date")),
         decline_reason=str(data.get("decline_reason", "")),
         attachments=tuple(attachment_from(a) for a in data.get("attachments", ())),
@@ -283,6 +306,8 @@ def response_from(row: ResponseVersionRow | Any) -> Response:
         planned_board_date=row.planned_board_date,
         decline_reason=row.decline_reason,
         attachments=tuple(attachment_from(a) for a in row.attachments),
+        their_case_number=row.their_case_number,
+        deciding_body=_optional_body(row.deciding_body),
     )
     return Response(version=row.version, content=content, author=row.author, submitted_at=row.submitted_at)
 
@@ -366,6 +391,7 @@ def organisation_fields(org: Organisation, position: int) -> dict[str, Any]:
         "position": position,
         "meetings": [meeting.isoformat() for meeting in org.meetings],
         "submission_lead_days": org.submission_lead_days,
+        "registry_refs": list(org.registry),
     }
 
 
@@ -381,6 +407,7 @@ def organisation_from(row: OrganisationRow) -> Organisation:
         active=row.active,
         meetings=tuple(date.fromisoformat(meeting) for meeting in row.meetings),
         submission_lead_days=row.submission_lead_days,
+        registry=tuple(row.registry_refs),
     )
 
 

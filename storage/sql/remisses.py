@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.registry import Registration, RegistryItem, RegistrySubject
 from bot.core.domain.remiss import (
     AuditEntry,
     DocumentLink,
@@ -51,6 +52,7 @@ from storage.tables import (
     QuestionRow,
     RecipientOfficialRow,
     RecipientRow,
+    RegistrationRow,
     RemissRow,
     ResponseVersionRow,
 )
@@ -332,6 +334,40 @@ class SqlRemisses:
         rows = self._session.exec(query.order_by(col(ExtensionRequestRow.id)), execution_options=FRESH).all()
         return [request_from(row) for row in rows]
 
+    # -- registrations -------------------------------------------------------------------------------
+    def add_registration(self, registration: Registration) -> Registration:
+        self._ctx.require_writable()
+        item = registration.item
+        row = RegistrationRow(
+            case_number=item.case_number,
+            subject=item.subject.value,
+            organisation_key=item.organisation_key,
+            version=item.version,
+            number=registration.number,
+            registered_by=registration.registered_by,
+            registered_at=registration.registered_at,
+        )
+        try:
+            with self._session.begin_nested():
+                self._session.add(row)
+        except sa_exc.IntegrityError as error:
+            raise ValueError(f"{item} is registered already") from error
+        return replace(registration, id=row.id)
+
+    def registrations(self, case_number: str) -> list[Registration]:
+        query = select(RegistrationRow).where(RegistrationRow.case_number == case_number)
+        rows = self._session.exec(query.order_by(col(RegistrationRow.id)), execution_options=FRESH).all()
+        return [
+            Registration(
+                RegistryItem(RegistrySubject(r.subject), r.case_number, r.organisation_key, r.version),
+                r.number,
+                r.registered_by,
+                r.registered_at,
+                r.id,
+            )
+            for r in rows
+        ]
+
     # -- rows to and from the domain (storage.sql.mapping maps each row) ------------------------------
     def _remisses(self, rows: Sequence[RemissRow]) -> list[Remiss]:
         """Remisses with their questions and documents: two more queries (per thousand remisses)."""
@@ -437,6 +473,8 @@ class SqlRemisses:
                 meeting_date=r.content.meeting_date,
                 paragraph=r.content.paragraph,
                 decided_by=r.content.decided_by,
+                deciding_body=r.content.deciding_body.value if r.content.deciding_body else None,
+                their_case_number=r.content.their_case_number,
                 planned_board_date=r.content.planned_board_date,
                 decline_reason=r.content.decline_reason,
                 attachments=[attachment_json(a) for a in r.content.attachments],

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from storage.sql.context import SqlContext
 from storage.sql.directory import SqlDirectory
+from storage.sql.documents import SqlDocuments
 from storage.sql.edge import SqlEdge
 from storage.sql.outbox import SqlOutbox
 from storage.sql.reminders import SqlReminders
@@ -26,3 +27,4 @@ class SqlTransaction:
         self.reminders = SqlReminders(self.context)
         self.directory = SqlDirectory(self.context)
         self.edge = SqlEdge(self.context)
+        self.documents = SqlDocuments(self.context)

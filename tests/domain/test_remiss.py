@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -242,3 +243,27 @@ def test_a_draft_survives_a_decline_and_comes_back_when_the_decline_is_withdrawn
     assert r.draft is not None
     assert r.draft.content.answers[0].text == "Halvfärdigt svar"
     assert r.status(today) is RecipientStatus.DRAFTING
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("§ 12", "§ 12"), ("12", "§ 12"), ("§12", "§ 12"), (" §  012 ", "§ 12")])
+def test_a_paragraph_is_kept_as_the_minutes_write_it(typed: str, kept: str) -> None:
+    remiss = sent_remiss()
+    answering = recipient()
+    answering.submit(remiss, replace(yttrande("Ja."), paragraph=typed), "UANNA", T0, T0.date())
+    assert answering.responses[-1].content.paragraph == kept
+
+
+@pytest.mark.parametrize("typed", ["punkt 4", "§ 12a", "12, 13", "§"])
+def test_a_paragraph_that_is_no_paragraph_is_refused_on_its_field(typed: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        recipient().submit(sent_remiss(), replace(yttrande("Ja."), paragraph=typed), "UANNA", T0, T0.date())
+    assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID_PARAGRAPH, "paragraph")
+
+
+def test_their_diarienummer_is_trimmed_and_one_that_is_none_is_refused() -> None:
+    answering = recipient()
+    answering.submit(sent_remiss(), replace(yttrande("Ja."), their_case_number="  TN 2023/512 "), "U", T0, T0.date())
+    assert answering.responses[-1].content.their_case_number == "TN 2023/512"
+    with pytest.raises(DomainError) as refused:
+        recipient().submit(sent_remiss(), replace(yttrande("Ja."), their_case_number="<x>"), "U", T0, T0.date())
+    assert refused.value.field == "their_case_number"

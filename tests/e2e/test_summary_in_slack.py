@@ -7,14 +7,16 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.core.domain.documents import document_of, stored_attachment
 from bot.core.domain.organisation import Directory, Organisation
-from bot.core.domain.remiss import Answer, Position, QuestionKind, ResponseContent, ResponseKind
+from bot.core.domain.remiss import Answer, Attachment, Position, QuestionKind, ResponseContent, ResponseKind
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.workspace import Message
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, USERS
+from tests.importer.documents import pdf_with_pages
 
 CASE = "STK-2023-137"
 TN = SandboxUser("U0TN", "tn", "Tove Nilsson")
@@ -149,3 +151,26 @@ def test_only_a_coordinator_may_see_or_publish_the_summary(sandbox: Sandbox) -> 
     refusal = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
     assert "Det här kan bara stadskontorets remissamordnare göra" in refusal.payload["text"]
     assert sandbox.fake.files == []
+
+
+def test_publicera_uploads_the_answers_stored_files_beside_the_summary(sandbox: Sandbox, clock: FakeClock) -> None:
+    pdf = pdf_with_pages([["Tekniska nämndens yttrande"]])
+    service = sandbox.core.service
+    tn = "tekniska-namnden"
+    document = document_of("Yttrande TN.pdf", pdf, case_number=CASE, organisation_key=tn, at=clock.now())
+    attached = stored_attachment(Attachment("F0TN", "Yttrande TN.pdf"), document)
+    content = ResponseContent(ResponseKind.DELEGATION, decided_by="Förvaltningschef", attachments=(attached,))
+    service.answering.submit(service.actor(TN.id), CASE, tn, content, [(document, pdf)])
+    shown = Message(channel=sandbox.fake.dm_channel_of(COORDINATOR) or "", ts="1700000999.000100", text="")
+
+    sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, CASE, message=shown)
+
+    files = sandbox.fake.wait_for(
+        lambda: (
+            sandbox.fake.files if len(sandbox.fake.files) >= 4 and all(f.channels for f in sandbox.fake.files) else None
+        )
+    )
+    yttrande = next(f for f in files if f.filename == "tekniska-namnden Yttrande TN.pdf")
+    assert yttrande.content == pdf
+    markdown = next(f for f in files if f.filename.endswith(".md")).content or b""
+    assert "Svar i bifogat yttrande: Tekniska nämnden (se bilagan)." in markdown.decode()

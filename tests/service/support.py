@@ -38,9 +38,15 @@ FULL_ROUND = [
 class RecordingUsers:
     """A UserDirectory that knows a few e-mail addresses and records every look-up."""
 
-    def __init__(self, known: dict[str, str], groups: dict[str, frozenset[str]] | None = None) -> None:
+    def __init__(
+        self,
+        known: dict[str, str],
+        groups: dict[str, frozenset[str]] | None = None,
+        channels: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.known = known
         self.groups = groups or {}
+        self.channels = channels or {}
         self.lookups: list[str] = []
 
     def lookup_by_email(self, email: str) -> str | None:
@@ -50,6 +56,10 @@ class RecordingUsers:
     def group_members(self, group_id: str) -> frozenset[str]:
         self.lookups.append(group_id)
         return self.groups.get(group_id, frozenset())
+
+    def channel_members(self, channel_id: str) -> frozenset[str]:
+        self.lookups.append(channel_id)
+        return self.channels.get(channel_id, frozenset())
 
 
 def directory() -> Directory:

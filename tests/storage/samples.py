@@ -8,6 +8,7 @@ from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
+    DecidingBody,
     DocumentLink,
     Position,
     Recipient,
@@ -23,7 +24,9 @@ TODAY = date(2023, 10, 2)
 DEADLINE = date(2023, 11, 30)
 CASE = "STK-2023-137"
 COORDINATOR = "U0COORD01"
-SENDER = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING, aliases=("Kommunstyrelsen",))
+SENDER = Organisation(
+    "stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING, aliases=("Kommunstyrelsen",), registry=("C0REGSTK",)
+)
 # Emoji, Slack's special characters and Swedish letters, 10,000 characters in all.
 LONG_ANSWER = ("Nämnden tillstyrker 👍 förslaget <&> men föreslår ändringar i § 3.\r\n" * 160)[:10_000]
 
@@ -45,6 +48,7 @@ def organisation(n: int) -> Organisation:
         contacts=(official(n), f"handlaggare{n}@malmo.se"),
         stand_ins=(f"U0STANDIN{n:02d}",),
         aliases=(f"Nämnden nr {n}", f"{n}:e nämnden"),
+        registry=(f"U0REG{n:02d}", f"U0REGB{n:02d}"),
     )
 
 
@@ -89,6 +93,9 @@ def answer_content(text: str = "Vi tillstyrker.") -> ResponseContent:
         ),
         meeting_date=date(2023, 11, 19),
         paragraph="§ 214",
+        their_case_number="TN-2023-512",
+        deciding_body=DecidingBody.ARBETSUTSKOTT,
+        decided_by="Tekniska nämndens arbetsutskott",
         attachments=(Attachment("F0123ABC", "Yttrande STK-2023-137.pdf", "https://files.slack.com/F0123ABC"),),
     )
 
@@ -115,6 +122,7 @@ def give_history(added: Recipient, stored: Remiss) -> None:
         kind=ResponseKind.DELEGATION,
         answers=(Answer(1, "Via delegation: ja.", Position.INGA_SYNPUNKTER),),
         decided_by="Förvaltningsdirektören",
+        deciding_body=DecidingBody.DELEGAT,
     )
     added.submit(stored, delegation, official(2), NOW + timedelta(hours=3), TODAY)
     added.extend(stored, date(2023, 12, 8), COORDINATOR, NOW + timedelta(days=1), "Nämndmöte 7/12 <&>")

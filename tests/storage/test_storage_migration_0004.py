@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from alembic import command
@@ -61,9 +61,13 @@ def test_downgrading_drops_the_two_columns_and_keeps_the_organisations(engine_at
             "UPDATE organisation SET meetings = '[\"2023-11-16\"]', submission_lead_days = 14"
             " WHERE key = 'tekniska-namnden'"
         )
-    with SqlStore(engine_at_0003).read() as repo:
-        tn = repo.directory.load_directory().require("tekniska-namnden")
-    assert (tn.meetings, tn.submission_lead_days) == ((date(2023, 11, 16),), 14)
+    # Read as stored at 0004 (the tables module has columns of later migrations, which aren't there yet).
+    with engine_at_0003.connect() as connection:
+        stored = connection.exec_driver_sql(
+            "SELECT meetings, submission_lead_days FROM organisation WHERE key = 'tekniska-namnden'"
+        ).one()
+    meetings = json.loads(stored[0]) if isinstance(stored[0], str) else stored[0]
+    assert (meetings, stored[1]) == (["2023-11-16"], 14)
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 
 import storage.migrate
+from bot.core.domain.remiss import DecidingBody
 from bot.core.ports.store import SchemaBehind, StoreUnavailable
 from storage import SqlStore, ensure_schema, make_engine, upgrade
 from storage.migrate import current_revision, head_revision
@@ -152,3 +153,39 @@ def test_replicas_starting_together_migrate_the_database_once(empty_engine: Engi
 
     assert current_revision(empty_engine) == head_revision()
     assert schema_differences(empty_engine) == []
+
+
+def test_0007_keeps_a_delegations_decider_and_says_it_was_a_delegate(empty_engine: Engine) -> None:
+    """An answer stored before the deciding body had a kind: its name stays, a delegation's body is a delegate,
+    an yttrande's stays unknown; organisations have no registry until the directory names one."""
+    upgrade(empty_engine, "0005")
+    rows = [
+        "INSERT INTO organisation (key, name, short_name, kind, contacts, stand_ins, aliases, active, position,"
+        " meetings) VALUES ('stadskontoret', 'Stadskontoret', 'STK', 'förvaltning', '[]', '[]', '[]', true, 0, '[]'),"
+        " ('mkb', 'MKB', 'MKB', 'bolag', '[]', '[]', '[]', true, 1, '[]')",
+        "INSERT INTO remiss (id, case_number, title, description, sender_key, coordinators, contact, deadline,"
+        " status, created_by, created_at) VALUES (1, 'STK-2023-137', 'Områdeslyft', '', 'stadskontoret', '[]', '',"
+        " '2023-11-30', 'sent', 'U0MIA', :now)",
+        "INSERT INTO recipient (id, remiss_id, organisation_key) VALUES (1, 1, 'mkb')",
+        "INSERT INTO response_version (recipient_id, version, kind, answers, paragraph, decided_by, decline_reason,"
+        " attachments, author, submitted_at) VALUES (1, 1, 'delegation', '[]', '', 'VD enligt delegation', '',"
+        " '[]', 'U0MKB', :now), (1, 2, 'yttrande', '[]', '§ 14', '', '', '[]', 'U0MKB', :now)",
+    ]
+    with empty_engine.begin() as connection:
+        for row in rows:
+            connection.execute(text(row), {"now": NOW})
+
+    upgrade(empty_engine)
+
+    with SqlStore(empty_engine).read() as repo:
+        recipient = repo.remisses.get_recipient("STK-2023-137", "mkb")
+        organisation = repo.directory.load_directory().require("mkb")
+    assert recipient is not None
+    first, second = (r.content for r in recipient.responses)
+    assert (first.deciding_body, first.decided_by, first.their_case_number) == (
+        DecidingBody.DELEGAT,
+        "VD enligt delegation",
+        "",
+    )
+    assert (second.deciding_body, second.paragraph) == (None, "§ 14")
+    assert organisation.registry == ()

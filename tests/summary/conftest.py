@@ -6,7 +6,8 @@ import pytest
 
 from bot.adapters.rendering import Texts
 from bot.adapters.summary import render_docx, render_html, render_markdown
-from bot.core.domain.summary import Summary, compile_summary
+from bot.core.domain.summary import Summary
+from bot.core.domain.summary_check import compile_summary
 from tests.summary.round import TODAY, Round, stk_2023_137
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from bot.adapters.directory_file import parse_directory, shipped_directory_text
@@ -10,6 +10,7 @@ from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
+    DecidingBody,
     DocumentLink,
     Position,
     QuestionKind,
@@ -161,7 +162,13 @@ def stk_2023_137() -> Round:
     )
     submit("tekniska-namnden", yttrande(first, date(2023, 11, 16), "§ 312"), date(2023, 11, 20))
     edited = (first[0], Answer(2, "Tekniska nämnden lyfter Amiralsgatan och Sofielund som områden.", T), *first[2:])
-    submit("tekniska-namnden", yttrande(edited, date(2023, 11, 16), "§ 312"), date(2023, 11, 22))
+    registered = replace(
+        yttrande(edited, date(2023, 11, 16), "§ 312"),
+        their_case_number="TN-2023-1234",
+        deciding_body=DecidingBody.NAMND,
+        decided_by="Tekniska nämnden",
+    )
+    submit("tekniska-namnden", registered, date(2023, 11, 22))
 
     # Miljönämnden: via delegation, with text that looks like markup, a template and a Slack mention.
     submit(

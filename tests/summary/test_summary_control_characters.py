@@ -12,7 +12,7 @@ from bot.adapters.rendering import Texts
 from bot.adapters.summary import render_docx, render_html, render_markdown
 from bot.adapters.summary.markdown import render_slack_preview
 from bot.core.domain.remiss import Answer, Attachment, Position, ResponseContent, ResponseKind
-from bot.core.domain.summary import compile_summary
+from bot.core.domain.summary_check import compile_summary
 from tests.summary.round import TODAY, Round, at
 
 # C0 except tab and line breaks, DEL and C1: none may be in an output.

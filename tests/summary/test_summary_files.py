@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 import bot.adapters.summary.files as files_module
-import bot.core.domain.summary as summary_module
+import bot.core.domain.summary_check as summary_module
 from bot.adapters.rendering import Texts
 from bot.adapters.summary import FORMATS, file_name, render_files, render_problems, summary_command, write_summary_files
 from bot.core.domain.errors import DomainError
-from bot.core.domain.summary import Summary, SummaryIncomplete, check_completeness
+from bot.core.domain.summary import Summary, build_summary
+from bot.core.domain.summary_check import SummaryIncomplete, check_completeness
 from bot.core.usecases import UseCases, build_use_cases
 from devtools.clocks import FakeClock
 from devtools.memory import MemoryStore
@@ -101,7 +102,8 @@ def test_the_summary_command_writes_the_files_and_says_where(service: UseCases, 
 def test_the_summary_command_publishes_nothing_when_the_check_fails(
     service: UseCases, texts: Texts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = summary_module.build_summary
+    # compile_summary builds the summary with the function its own module imported: patch it there.
+    real = build_summary
     monkeypatch.setattr(summary_module, "build_summary", lambda *a, **k: replace(real(*a, **k), missing=()))
     out, err = io.StringIO(), io.StringIO()
     code = summary_command(service, texts, "STK-2023-137", FORMATS, tmp_path, out, err)

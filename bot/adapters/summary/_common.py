@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from bot.adapters.rendering import Texts
+from bot.core.domain.remiss import Attachment
+from bot.core.domain.summary import Summary
 from bot.core.domain.text import without_control_characters
 
 WORDS_TEMPLATE = "summary/words.j2"
@@ -50,5 +52,46 @@ def is_web_link(url: str) -> bool:
 
 def file_name(texts: Texts, case_number: str, extension: str) -> str:
     """`<diarienummer> Sammanställning av remissvar.<ext>`, valid as a file name everywhere."""
-    stem = _UNSAFE_IN_FILE_NAME.sub("-", Words(texts)("file_stem", case_number)).strip(" .")
-    return f"{stem}.{extension}"
+    return f"{safe_file_name(Words(texts)('file_stem', case_number))}.{extension}"
+
+
+def documents_folder(case_number: str) -> str:
+    """The folder beside the summary that holds the answers' stored files: `STK-2023-137-bilagor`."""
+    return f"{safe_file_name(case_number)}-bilagor"
+
+
+def safe_file_name(name: str) -> str:
+    """A name valid as a file name everywhere: no path, no characters Windows refuses, no leading dot."""
+    safe = _UNSAFE_IN_FILE_NAME.sub("-", clean(name)).strip(" .")
+    return safe[:150] or "fil"
+
+
+def document_files(summary: Summary) -> dict[tuple[str, str], str]:
+    """Where each stored file of the annex is written beside the summary, by (organisation key, sha256):
+    `<folder>/<organisation key> <file name>`, made unique within the folder."""
+    folder = documents_folder(summary.case_number)
+    paths: dict[tuple[str, str], str] = {}
+    used: set[str] = set()
+    for entry in summary.annex:
+        for attachment in entry.attachments:
+            key = (entry.organisation.key, attachment.sha256)
+            if not attachment.is_stored or key in paths:
+                continue
+            name = safe_file_name(f"{entry.organisation.key} {attachment.name}")
+            if name.casefold() in used:
+                stem, dot, ending = name.rpartition(".")
+                name = f"{stem} {attachment.sha256[:8]}{dot}{ending}" if dot else f"{name} {attachment.sha256[:8]}"
+            used.add(name.casefold())
+            paths[key] = f"{folder}/{name}"
+    return paths
+
+
+class DocumentLinks:
+    """The relative link from the summary to a stored file written beside it; "" for a file not stored."""
+
+    def __init__(self, summary: Summary) -> None:
+        self._paths = document_files(summary)
+
+    def __call__(self, organisation_key: str, attachment: Attachment) -> str:
+        path = self._paths.get((organisation_key, attachment.sha256))
+        return quote(path) if path else ""

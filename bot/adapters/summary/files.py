@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.rendering import Texts
-from bot.adapters.summary._common import FORMATS, Words, file_name
+from bot.adapters.summary._common import FORMATS, Words, document_files, file_name
 from bot.adapters.summary.html import render_html
 from bot.adapters.summary.markdown import render_markdown
 from bot.adapters.summary.word import render_docx
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import normalise_case_number
-from bot.core.domain.summary import Summary, SummaryIncomplete, compile_summary
+from bot.core.domain.summary import Summary
+from bot.core.domain.summary_check import SummaryIncomplete, compile_summary
 from bot.core.usecases import UseCases
 
 PROBLEMS_TEMPLATE = "summary/problems.j2"
@@ -92,7 +93,31 @@ def write_case_summary(
     """Load, check and write the summary of one remiss (what `remissbot summary` and the demo do)."""
     if progress is not None:
         progress(Words(texts)("progress_checking", normalise_case_number(case_number)))
-    return write_summary_files(load_summary(service, case_number, names), texts, out_dir, formats, progress)
+    summary = load_summary(service, case_number, names)
+    paths = write_summary_files(summary, texts, out_dir, formats, progress)
+    return paths + write_documents(service, summary, out_dir)
+
+
+def stored_documents(service: UseCases, summary: Summary) -> list[tuple[str, bytes]]:
+    """The annex's stored files as (path relative to the summary, bytes): the files its links point to."""
+    found = []
+    for (_, sha256), path in document_files(summary).items():
+        content = service.answering.document_content(sha256)
+        if content is None:  # an attachment names bytes the store lacks: say so rather than link to nothing
+            raise FileNotFoundError(f"stored document {sha256} is missing from the database")
+        found.append((path, content))
+    return found
+
+
+def write_documents(service: UseCases, summary: Summary, out_dir: Path) -> list[Path]:
+    """Write the answers' stored files into the folder beside the summary (`STK-2023-137-bilagor/`)."""
+    paths = []
+    for relative, content in stored_documents(service, summary):
+        path = out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _save(path, content)
+        paths.append(path)
+    return paths
 
 
 def render_problems(error: SummaryIncomplete, texts: Texts) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from bot.adapters.rendering import Texts
-from bot.adapters.summary._common import Words, is_web_link, paragraphs
+from bot.adapters.summary._common import DocumentLinks, Words, is_web_link, paragraphs
 from bot.core.domain.summary import Summary
 
 HTML_TEMPLATE = "summary/summary.html.j2"
@@ -26,4 +26,5 @@ def render_html(summary: Summary, texts: Texts) -> str:
         paragraphs=paragraphs,
         is_web_link=is_web_link,
         print_header=css_string(header),
+        document_href=DocumentLinks(summary),
     )

@@ -6,7 +6,7 @@ import re
 from urllib.parse import quote
 
 from bot.adapters.rendering import Texts, slack_escape
-from bot.adapters.summary._common import clean, is_web_link, one_line, paragraphs
+from bot.adapters.summary._common import DocumentLinks, clean, is_web_link, one_line, paragraphs
 from bot.core.domain.summary import Summary
 
 MARKDOWN_TEMPLATE = "summary/summary.md.j2"
@@ -76,6 +76,7 @@ def render_markdown(summary: Summary, texts: Texts) -> str:
             md_block=md_block,
             md_quote=md_quote,
             md_link=md_link,
+            document_href=DocumentLinks(summary),
         )
         + "\n"
     )

@@ -25,6 +25,7 @@ from lxml.etree import SubElement  # python-docx builds on lxml
 
 from bot.adapters.rendering import Texts
 from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs
+from bot.core.domain.remiss import Position
 from bot.core.domain.summary import AnnexEntry, QuestionSection, Summary
 
 A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
@@ -168,6 +169,8 @@ class _Builder:
             bold_rows={5},
         )
 
+        if s.annex:
+            self._registry_table()
         self.heading(w("extensions_heading"), 2)
         if not s.extensions:
             self.paragraph(w("no_extensions"))
@@ -194,6 +197,33 @@ class _Builder:
             ],
         )
 
+    def _registry_table(self) -> None:
+        """Each incoming answer with the answering organisation's own diarienummer and its decision."""
+        w = self.w
+        self.heading(w("registry_heading"), 2)
+        columns = [
+            _Column(w("registry_column", "organisation"), 4.2),
+            _Column(w("registry_column", "received"), 3.4),
+            _Column(w("registry_column", "their"), 3.6),
+            _Column(w("registry_column", "decision"), TEXT_WIDTH_CM - 11.2),
+        ]
+        rows = [
+            [
+                e.organisation.name,
+                self._date(e.response.submitted_at),
+                one_line(e.response.content.their_case_number) or "–",
+                w(
+                    "registry_decision",
+                    e.kind.value,
+                    e.response.content.meeting_date,
+                    one_line(e.response.content.paragraph),
+                    e.response.content.deciding_body.value if e.response.content.deciding_body else "",
+                ),
+            ]
+            for e in self.s.annex
+        ]
+        self.table(w("registry_caption"), columns, rows)
+
     def _positions(self) -> None:
         s, w = self.s, self.w
         wide = len(s.questions) > PORTRAIT_QUESTIONS
@@ -213,7 +243,7 @@ class _Builder:
             [
                 row.organisation.name,
                 w("response_kind_label", row.kind.value if row.kind else ""),
-                *(w("position_label", p.value) if p else w("no_position") for p in row.positions),
+                *(_position_cell(w, p, row.in_document) for p in row.positions),
             ]
             for row in s.positions
         ]
@@ -233,6 +263,8 @@ class _Builder:
             self.heading(answer.organisation.name, 3)
             self.muted(w("answer_meta", answer.kind.value, answer.position.value, answer.submitted_at, answer.late))
             self.user_text(answer.text)
+        if section.in_document:
+            self.muted(w("answered_in_document", ", ".join(o.name for o in section.in_document)))
         if section.not_answered:
             self.muted(w("not_answered", ", ".join(o.name for o in section.not_answered)))
         if section.tally is None:
@@ -305,13 +337,22 @@ class _Builder:
             one_line(content.paragraph),
             one_line(content.decided_by),
             content.planned_board_date,
+            content.deciding_body.value if content.deciding_body else "",
         )
         self.labelled(w("annex_label", "decision"), decision)
+        if (p := entry.replaced_preliminary) is not None:
+            replaced = w("replaced_preliminary", p.version, p.submitted_at, p.changed_questions)
+            self.labelled(w("annex_label", "preliminary"), replaced)
+        if content.their_case_number:
+            self.labelled(w("annex_label", "their_case_number"), one_line(content.their_case_number))
         submitted = w("submitted", entry.response.submitted_at, entry.response.version, entry.late)
         self.labelled(w("annex_label", "submitted"), submitted)
         self.labelled(w("annex_label", "author"), one_line(entry.author))
         if entry.attachments:
             self.labelled_links(w("annex_label", "attachments"), [(a.name, a.url) for a in entry.attachments])
+            for a in entry.attachments:
+                if a.is_stored:
+                    self.paragraph(w("stored_file", one_line(a.name), a.size, a.sha256), "List Bullet")
         self.labelled(w("annex_label", "history"), "")
         for v in entry.history:
             line = w("version_line", v.version, v.submitted_at, one_line(v.author), v.kind.value, v.changed_questions)
@@ -322,7 +363,7 @@ class _Builder:
                 self.muted(w("position_line", answer.position.value))
                 self.user_text(answer.text)
             else:
-                self.muted(w("blank_answer"))
+                self.muted(w("in_document" if answer.in_document else "blank_answer"))
 
     # -- building blocks -------------------------------------------------------------------------------
     def _date(self, value: date | datetime) -> str:
@@ -537,3 +578,10 @@ def _set_default_language(doc: DocumentObject, language: str) -> None:
         properties.append(lang)
     lang.set(qn("w:val"), language)
     lang.set(qn("w:eastAsia"), language)
+
+
+def _position_cell(w: Words, position: Position | None, in_document: bool) -> str:
+    """A cell of the positions table: the position, or where the answer is when it has none."""
+    if position is not None:
+        return w("position_label", position.value)
+    return w("in_document_position" if in_document else "no_position")

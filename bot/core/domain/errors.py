@@ -34,6 +34,9 @@ class ErrorCode(StrEnum):
     ALREADY_SUBMITTED = "already_submitted"
     NOTHING_TO_WITHDRAW = "nothing_to_withdraw"
     DEADLINE_PASSED = "deadline_passed"
+    PLANNED_DATE_IN_PAST = "planned_date_in_past"
+    FINAL_ANSWER_TOO_LATE = "final_answer_too_late"
+    FINAL_ANSWER_EXPECTED = "final_answer_expected"
     HAND_OVER_TO_SELF = "hand_over_to_self"
     INVALID_EXTENSION = "invalid_extension"
     STORE_UNAVAILABLE = "store_unavailable"
@@ -43,6 +46,14 @@ class ErrorCode(StrEnum):
     EXTENSION_PENDING = "extension_pending"
     UNKNOWN_REQUEST = "unknown_request"
     INVALID_REMINDER_POLICY = "invalid_reminder_policy"
+    DOCUMENT_TOO_LARGE = "document_too_large"
+    DOCUMENT_TYPE_REFUSED = "document_type_refused"
+    DOCUMENT_NOT_FETCHED = "document_not_fetched"
+    DOCUMENT_NOT_FROM_SLACK = "document_not_from_slack"
+    INVALID_PARAGRAPH = "invalid_paragraph"
+    ALREADY_REGISTERED = "already_registered"
+    NOT_IN_REGISTRY = "not_in_registry"
+    INVALID_REGISTRY = "invalid_registry"
 
 
 class DomainError(Exception):

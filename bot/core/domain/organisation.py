@@ -23,6 +23,7 @@ class OrgKind(StrEnum):
 
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+_SLACK_CHANNEL_RE = re.compile(r"^[CG][A-Z0-9]{2,20}$")
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 # The inlämningsdag: how many calendar days before a meeting a matter must be ready. A quarter is more
 # than any board asks; a bigger number is a typo (a date, a year) rather than a real lead time.
@@ -32,6 +33,13 @@ MAX_SUBMISSION_LEAD_DAYS = 90
 def is_slack_user_id(ref: str) -> bool:
     """True for a Slack user id such as U012AB3CD (or an Enterprise Grid W… id)."""
     return bool(_SLACK_USER_RE.match(ref))
+
+
+def is_registry(refs: tuple[str, ...]) -> bool:
+    """A registry is one Slack channel (C…, or a private G…) or one or more Slack user ids (U…)."""
+    if len(refs) == 1 and _SLACK_CHANNEL_RE.match(refs[0]):
+        return True
+    return bool(refs) and all(is_slack_user_id(ref) for ref in refs)
 
 
 def is_email(ref: str) -> bool:
@@ -61,6 +69,7 @@ class Organisation:
     `contacts` are the responsible officials and `stand_ins` their deputies, each a Slack user id or an
     e-mail address (resolved to a user id when the bot runs). `aliases` are other names people write for
     it (the full company name of "MKB", older names), used when matching free text to the directory.
+    `registry` is where its registrators work: one Slack channel id or their user ids (empty: none known).
     `meetings` are its meeting dates (sorted, each once) and `submission_lead_days` how many calendar days
     before a meeting a matter must be ready for it (the inlämningsdag); None while nobody has said.
     """
@@ -75,6 +84,12 @@ class Organisation:
     active: bool = True
     meetings: tuple[date, ...] = ()
     submission_lead_days: int | None = None
+    registry: tuple[str, ...] = ()
+
+    @property
+    def registry_channel(self) -> str | None:
+        """The registry's channel, when it is one (else its users are told in their DMs)."""
+        return self.registry[0] if len(self.registry) == 1 and _SLACK_CHANNEL_RE.match(self.registry[0]) else None
 
     def __post_init__(self) -> None:
         if not is_org_key(self.key):
@@ -84,6 +99,8 @@ class Organisation:
         for ref in (*self.contacts, *self.stand_ins):
             if not is_contact_ref(ref):
                 raise DomainError(ErrorCode.INVALID_CONTACT, contact=ref)
+        if self.registry and not is_registry(self.registry):
+            raise DomainError(ErrorCode.INVALID_REGISTRY, field="registry", registry=", ".join(self.registry))
         # ValueError, not DomainError: the directory file and the forms check these with their own messages
         # first, so a bad value arriving here is a bug in the caller.
         for meeting in self.meetings:

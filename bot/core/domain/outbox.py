@@ -28,6 +28,8 @@ class MessageKind(StrEnum):
     EXTENSION_DECIDED = "extension_decided"  # to the official who asked: granted (to which date) or refused
     DEADLINE_CHANGED = "deadline_changed"  # to each official who has not answered: the deadline moved
     REMISS_REFRESH = "remiss_refresh"  # edit a recipient's remiss DMs in place: its deadline moved
+    REGISTRY_REMISS = "registry_remiss"  # to a recipient's registry: the remiss, with Registrerad
+    REGISTRY_ANSWER = "registry_answer"  # to the sender's registry: one incoming answer version, with Registrerad
 
 
 class DeliveryState(StrEnum):
@@ -256,3 +258,19 @@ def extension_decided(
         organisation_key=organisation_key,
         audit_id=audit_id,
     )
+
+
+def to_registry(
+    kind: MessageKind,
+    case_number: str,
+    organisation_key: str,
+    registry: Iterable[str],
+    at: datetime,
+    *,
+    version: int = 0,
+    audit_id: int | None = None,
+) -> list[OutboxMessage]:
+    """A copy for a registry (its channel, or each registrator's DM) about one recipient: the remiss
+    (version 0) or one version of its answer (`audit_id` names that submission); each recorded once."""
+    key = f"{kind.value}:{case_number}:{organisation_key}:{version}"
+    return to_officials(kind, key, case_number, organisation_key, registry, at, audit_id=audit_id)

@@ -77,6 +77,13 @@ class ReminderKind(StrEnum):
     OVERDUE = "overdue"
     ESCALATION = "escalation"  # to the coordinator: this recipient is late
     SNOOZED = "snoozed"  # asked for by an official ("påminn mig i morgon")
+    # After a preliminary answer: the board's planned meeting has passed and its final answer has not come.
+    FINAL_ANSWER = "final_answer"
+    FINAL_ESCALATION = "final_escalation"  # to the coordinator: still only a preliminary answer
+
+
+# Reminders about a preliminary answer's final one: planned against its board date, not the deadline.
+AFTER_PRELIMINARY = frozenset({ReminderKind.FINAL_ANSWER, ReminderKind.FINAL_ESCALATION})
 
 
 # When two reminders fall on one day only the more urgent goes: it says more and has the same buttons.
@@ -89,6 +96,8 @@ _URGENCY = {
     ReminderKind.DEADLINE_MORNING: 4,
     ReminderKind.OVERDUE: 5,
     ReminderKind.ESCALATION: 6,
+    ReminderKind.FINAL_ANSWER: 5,
+    ReminderKind.FINAL_ESCALATION: 6,
 }
 
 
@@ -196,6 +205,10 @@ def plan_reminders(
     nudge is planned whenever it falls on or before the deadline; whether it goes is decided when it is
     due (`should_send`), as is everything about answers. `snoozed_to` are the days an official asked to be
     reminded on. Replan after an extension: the plan is a function of the current deadline.
+
+    While the current answer is preliminary, its final one is asked for as a late answer is: a reminder the
+    working day after the planned board meeting (`overdue_after`), then the coordinator (`escalate_after`).
+    Those two are planned against the board date (their `deadline`) and never merged with the others.
     """
     deadline = recipient.deadline
     last_day = working_day_on_or_before(calendar, deadline)
@@ -235,23 +248,49 @@ def plan_reminders(
         if current is None or _URGENCY[kind] > _URGENCY[current]:
             chosen[(to, day)] = kind
 
-    plan = sorted(
-        (
-            PlannedReminder(
-                case_number=remiss.case_number,
-                organisation_key=recipient.organisation_key,
-                kind=kind,
-                due_at=local_time_on(day, policy.send_at, tz).astimezone(UTC),
-                local_date=day,
-                deadline=deadline,
-                working_days_left=working_days_between(calendar, day, deadline),
-                to=to,
-            )
-            for (to, day), kind in chosen.items()
-        ),
-        key=lambda r: (r.due_at, r.to == "coordinator"),
-    )
-    return _with_meeting_advice(plan, advice)
+    at = _Timing(remiss, recipient, policy, calendar, tz)
+    plan = [at.reminder(kind, day, to, deadline) for (to, day), kind in chosen.items()]
+    plan += _final_answer_reminders(at, sent_on)
+    return _with_meeting_advice(sorted(plan, key=lambda r: (r.due_at, r.to == "coordinator")), advice)
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """What every planned reminder of one recipient shares: whom it is about and when reminders go out."""
+
+    remiss: Remiss
+    recipient: Recipient
+    policy: ReminderPolicy
+    calendar: WorkingCalendar
+    tz: tzinfo
+
+    def reminder(self, kind: ReminderKind, day: date, to: Audience, deadline: date) -> PlannedReminder:
+        """The reminder of `kind` on `day` at the send time, counted against `deadline`."""
+        return PlannedReminder(
+            case_number=self.remiss.case_number,
+            organisation_key=self.recipient.organisation_key,
+            kind=kind,
+            due_at=local_time_on(day, self.policy.send_at, self.tz).astimezone(UTC),
+            local_date=day,
+            deadline=deadline,
+            working_days_left=working_days_between(self.calendar, day, deadline),
+            to=to,
+        )
+
+
+def _final_answer_reminders(at: _Timing, sent_on: date) -> list[PlannedReminder]:
+    """After a preliminary answer: the final one asked for after its planned board meeting, then escalated."""
+    planned = at.recipient.planned_board_date
+    if planned is None:
+        return []
+    overdue_after = at.policy.overdue_after or 1
+    wanted: list[tuple[ReminderKind, date, Audience]] = [
+        (ReminderKind.FINAL_ANSWER, add_working_days(at.calendar, planned, overdue_after), "recipient")
+    ]
+    if at.policy.escalate_after is not None:
+        day = add_working_days(at.calendar, planned, overdue_after + at.policy.escalate_after)
+        wanted.append((ReminderKind.FINAL_ESCALATION, day, "coordinator"))
+    return [at.reminder(kind, day, to, planned) for kind, day, to in wanted if day > sent_on]
 
 
 def _with_meeting_advice(plan: list[PlannedReminder], advice: MeetingAdvice | None) -> list[PlannedReminder]:
@@ -319,10 +358,17 @@ def should_send(
         return Decision.WAIT
     if remiss is not None and not remiss.is_open:
         return Decision.SKIP_CLOSED
+    if reminder.kind in AFTER_PRELIMINARY:
+        # Asked for while the answer is preliminary, for the board date it names: a final (or a withdrawal)
+        # ends it, another planned date replaces it.
+        if not recipient.is_preliminary():
+            return Decision.SKIP_ANSWERED
+        if reminder.deadline != recipient.planned_board_date:
+            return Decision.SKIP_SUPERSEDED
     # A snooze was asked for by a person; it stands even if the deadline moved after it.
-    if reminder.kind is not ReminderKind.SNOOZED and reminder.deadline != recipient.deadline:
+    elif reminder.kind is not ReminderKind.SNOOZED and reminder.deadline != recipient.deadline:
         return Decision.SKIP_SUPERSEDED
-    if recipient.is_answered():
+    elif recipient.is_answered():
         return Decision.SKIP_ANSWERED
     if reminder.kind is ReminderKind.NUDGE_UNOPENED and recipient.opened_at is not None:
         return Decision.SKIP_OPENED

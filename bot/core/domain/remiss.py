@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 from urllib.parse import urlparse
 
+from bot.core.domain.calendar import WeekendCalendar, WorkingCalendar, add_working_days
 from bot.core.domain.errors import DomainError, ErrorCode
 
 MAX_QUESTIONS = 10
@@ -16,6 +17,9 @@ MAX_TITLE = 250
 MAX_DESCRIPTION = 3000
 MAX_QUESTION_TEXT = 1000
 MAX_CASE_NUMBER = 40
+# A preliminary answer's final one (the board's decided yttrande, or a delegation decision) may come this many
+# working days after the planned board meeting, even after the deadline (REMISSBOT_FINAL_ANSWER_GRACE_DAYS).
+FINAL_ANSWER_GRACE_DAYS = 10
 # A case number is a diary prefix and a number in one of the shapes real diaries use:
 # STK-2023-137, KS 2021/123, N2015/08441/RS, Dnr 23/12.
 _CASE_NUMBER_RE = re.compile(r"^[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9 ./:-]*[0-9A-Za-z]$")
@@ -41,12 +45,59 @@ class ResponseKind(StrEnum):
     DECLINED = "declined"
 
 
+class DecidingBody(StrEnum):
+    """Who decided the answer: the board itself, one of its preparing bodies, a bolag's board, or a delegate."""
+
+    NAMND = "namnd"
+    ARBETSUTSKOTT = "arbetsutskott"
+    PRESIDIUM = "presidium"
+    STYRELSE = "styrelse"
+    DELEGAT = "delegat"
+
+
+# A decision's paragraph in the minutes: "§ 12", "§12" or "12", written "§ 12".
+_PARAGRAPH_RE = re.compile(r"^(?:§\s*)?(\d{1,5})$")
+
+
+def normalise_paragraph(raw: str) -> str:
+    """The paragraph as "§ 12"; empty stays empty; anything else is refused on the field `paragraph`."""
+    text = " ".join(raw.split())
+    if not text:
+        return ""
+    match = _PARAGRAPH_RE.match(text)
+    if match is None:
+        raise DomainError(ErrorCode.INVALID_PARAGRAPH, field="paragraph", paragraph=text)
+    return f"§ {int(match.group(1))}"
+
+
+def normalise_their_case_number(raw: str, field: str = "their_case_number") -> str:
+    """Another diary's number (the answering organisation's own diarienummer, a registry's document number),
+    in the shapes real diaries use (see Remiss.draft); refused on `field` otherwise."""
+    case = normalise_case_number(raw)
+    if case and (len(case) > MAX_CASE_NUMBER or not _CASE_NUMBER_RE.match(case)):
+        raise DomainError(ErrorCode.INVALID_CASE_NUMBER, field=field, case_number=case)
+    return case
+
+
 class Position(StrEnum):
     TILLSTYRKER = "tillstyrker"
     AVSTYRKER = "avstyrker"
     FORESLAR_ANDRINGAR = "foreslar_andringar"
     INGA_SYNPUNKTER = "inga_synpunkter"
     NOT_STATED = "not_stated"
+
+
+# The kinds that end a preliminary answer: the board decided, itself or by delegation.
+FINAL_KINDS = frozenset({ResponseKind.YTTRANDE, ResponseKind.DELEGATION})
+
+
+@dataclass(frozen=True)
+class AnswerRules:
+    """How long answers may change: the working calendar, and the working days after a preliminary answer's
+    planned board meeting within which its final answer may still come."""
+
+    calendar: WorkingCalendar = field(default_factory=WeekendCalendar)
+    final_grace_days: int = FINAL_ANSWER_GRACE_DAYS
 
 
 class RecipientStatus(StrEnum):
@@ -223,11 +274,20 @@ class Answer:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file attached to a response (the formal yttrande), as stored by Slack."""
+    """A file attached to a response (the formal yttrande): where it came from in Slack (`file_id`, `url`) and,
+    once the bot has stored its bytes, what identifies the stored copy (`sha256`, `size`, `mime_type`).
+    Versions stored before the bot kept copies have an empty `sha256`."""
 
     file_id: str
     name: str
     url: str = ""
+    sha256: str = ""
+    size: int = 0
+    mime_type: str = ""
+
+    @property
+    def is_stored(self) -> bool:
+        return bool(self.sha256)
 
 
 @dataclass(frozen=True)
@@ -242,6 +302,10 @@ class ResponseContent:
     planned_board_date: date | None = None
     decline_reason: str = ""
     attachments: tuple[Attachment, ...] = ()
+    # For the registries: the answering organisation's own diarienummer and who decided (`decided_by` names
+    # the body or the delegate).
+    their_case_number: str = ""
+    deciding_body: DecidingBody | None = None
 
     def answer_to(self, number: int) -> Answer | None:
         for a in self.answers:
@@ -249,8 +313,19 @@ class ResponseContent:
                 return a
         return None
 
+    def normalised(self) -> ResponseContent:
+        """As submitted: the paragraph written "§ 12", the diarienummer trimmed (both valid, see validation)."""
+        return replace(
+            self,
+            paragraph=normalise_paragraph(self.paragraph),
+            their_case_number=normalise_their_case_number(self.their_case_number),
+        )
+
     def missing_questions(self, remiss: Remiss) -> list[int]:
-        """Questions without any answer text ("fråga 3 och 4 saknar svar")."""
+        """Questions without any answer text ("fråga 3 och 4 saknar svar"); none once the yttrande is attached,
+        which answers them (a document-only answer is a whole answer)."""
+        if self.attachments:
+            return []
         return [q.number for q in remiss.questions if not (a := self.answer_to(q.number)) or not a.text.strip()]
 
     def validate_for_submission(self, remiss: Remiss) -> None:
@@ -259,6 +334,8 @@ class ResponseContent:
             remiss.question(a.question_number)
         if self.kind is ResponseKind.DECLINED:
             return
+        normalise_paragraph(self.paragraph)
+        normalise_their_case_number(self.their_case_number)
         if self.kind is ResponseKind.YTTRANDE and (self.meeting_date is None or not self.paragraph.strip()):
             raise DomainError(ErrorCode.DECISION_INCOMPLETE, field="meeting_date", kind=self.kind)
         if self.kind is ResponseKind.DELEGATION and not self.decided_by.strip():
@@ -322,6 +399,7 @@ class AuditAction(StrEnum):
     EXTENSION_REFUSED = "extension_refused"
     SNOOZED = "snoozed"  # an official asked to be reminded later
     INTENDS_TO_ANSWER = "intends_to_answer"  # the nudge's "Vi kommer att svara"
+    REGISTERED = "registered"  # a registry registered the remiss (theirs) or an answer (the sender's)
 
 
 @dataclass(frozen=True)
@@ -472,8 +550,21 @@ class Recipient:
             self.opened_at = at
         return self._entry(AuditAction.DRAFTED, actor, at, missing=len(content.missing_questions(remiss)))
 
-    def submit(self, remiss: Remiss, content: ResponseContent, actor: str, at: datetime, today: date) -> AuditEntry:
-        """Submit a response (a new version if one exists). Edits are allowed until the deadline."""
+    def submit(
+        self,
+        remiss: Remiss,
+        content: ResponseContent,
+        actor: str,
+        at: datetime,
+        today: date,
+        rules: AnswerRules | None = None,
+    ) -> AuditEntry:
+        """Submit a response (a new version if one exists). Edits are allowed until the deadline; while the
+        current version is preliminary, its final answer may come until `final_answer_due`.
+
+        A preliminary answer's planned board date may not be in the past; one after the deadline is accepted,
+        and the audit entry says so (`after_deadline`), for the coordinator's line and the official's message.
+        """
         remiss.require_open()
         if content.kind is ResponseKind.DECLINED:
             return self.decline(remiss, content.decline_reason, actor, at)
@@ -481,12 +572,62 @@ class Recipient:
         if current is not None and current.kind is ResponseKind.DECLINED:
             raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=self.case_number)
         if current is not None and today > self.deadline:
-            raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=self.deadline)
+            self._require_final_in_time(remiss, content, today, rules or AnswerRules())
         content.validate_for_submission(remiss)
-        version = self._append(content, actor, at)
+        planned = content.planned_board_date if content.kind is ResponseKind.PRELIMINARY else None
+        if planned is not None and planned < today:
+            raise DomainError(ErrorCode.PLANNED_DATE_IN_PAST, field="planned_board_date", planned=planned)
+        version = self._append(content.normalised(), actor, at)
         action = AuditAction.EDITED if current is not None else AuditAction.SUBMITTED
-        late = today > self.deadline
-        return self._entry(action, actor, at, version=version.version, kind=content.kind, late=late)
+        details: dict[str, object] = {"version": version.version, "kind": content.kind, "late": today > self.deadline}
+        if planned is not None:
+            details.update(planned=planned, after_deadline=planned > self.deadline)
+        if current is not None and current.kind is ResponseKind.PRELIMINARY and content.kind in FINAL_KINDS:
+            details["final"] = True
+        return self._entry(action, actor, at, **details)
+
+    def _require_final_in_time(self, remiss: Remiss, content: ResponseContent, today: date, rules: AnswerRules) -> None:
+        """After the deadline only a preliminary answer's final one may come, and only until its due date."""
+        due = self.final_answer_due(rules)
+        if due is None:
+            raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=self.deadline)
+        if today > due:
+            raise DomainError(
+                ErrorCode.FINAL_ANSWER_TOO_LATE, field="kind", due=due, deadline=self.deadline, contact=remiss.contact
+            )
+        if content.kind not in FINAL_KINDS:
+            raise DomainError(ErrorCode.FINAL_ANSWER_EXPECTED, field="kind", deadline=self.deadline, due=due)
+
+    # -- a preliminary answer and its final one ---------------------------------------------------------
+    @property
+    def planned_board_date(self) -> date | None:
+        """The board meeting a current preliminary answer names; None when the current version is no such."""
+        current = self.current_response
+        if current is None or current.kind is not ResponseKind.PRELIMINARY:
+            return None
+        return current.content.planned_board_date
+
+    def is_preliminary(self) -> bool:
+        """The current version is a preliminary answer: its final one is still to come."""
+        current = self.current_response
+        return current is not None and current.kind is ResponseKind.PRELIMINARY
+
+    def final_overdue(self, today: date) -> bool:
+        """The current answer is preliminary and its planned board meeting has passed: the final one is late."""
+        planned = self.planned_board_date
+        return planned is not None and planned < today
+
+    def final_answer_due(self, rules: AnswerRules) -> date | None:
+        """While the current version is preliminary, the last day its final answer is taken: the planned board
+        date plus the grace in working days, and never before the recipient's own deadline."""
+        planned = self.planned_board_date
+        if planned is None:
+            return None
+        return max(self.deadline, add_working_days(rules.calendar, planned, rules.final_grace_days))
+
+    def changes_until(self, rules: AnswerRules) -> date:
+        """The last day the current answer may be changed: the deadline, or a preliminary answer's final due."""
+        return self.final_answer_due(rules) or self.deadline
 
     def decline(self, remiss: Remiss, reason: str, actor: str, at: datetime) -> AuditEntry:
         """Avstå: a legitimate outcome. Refused once an answer is submitted, until it is withdrawn."""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import StrEnum
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.core.domain.documents import answered_in_document
 from bot.core.domain.matching import find_organisations
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import (
@@ -38,7 +37,6 @@ _LIST_SEPARATOR = re.compile(r"(?<!-)(?:\s*[\n;,/]\s*|\s+(?:och|eller|samt|alter
 _MAX_WORDS_IN_A_NAME = 4
 _WORD = re.compile(r"[^\W_]+")
 _TRAILING_PUNCTUATION = ".!?:"
-_T = TypeVar("_T")
 
 
 # -- the summary ---------------------------------------------------------------------------------------
@@ -77,12 +75,13 @@ class PositionRow:
     """One recipient's line in the table of positions: its kind of answer and a position per question.
 
     A position is None where there is nothing to show: no answer at all, a decline, or a question the
-    response left without text.
+    response left without text; `in_document` marks an answer whose attached yttrande answers those.
     """
 
     organisation: Organisation
     kind: ResponseKind | None
     positions: tuple[Position | None, ...]
+    in_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,12 +128,14 @@ class Tally:
 
 @dataclass(frozen=True)
 class QuestionSection:
-    """Every answer to one question in directory order, those who left it blank, and the tally if any."""
+    """Every answer to one question in directory order, those who left it blank, those who answer it in an
+    attached yttrande instead of typed text, and the tally if any."""
 
     question: Question
     answers: tuple[AnswerEntry, ...]
     not_answered: tuple[Organisation, ...]
     tally: Tally | None = None
+    in_document: tuple[Organisation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,11 +171,13 @@ class VersionLine:
 
 @dataclass(frozen=True)
 class AnnexAnswer:
-    """The full text of one question's answer in the annex; empty text when the question was left blank."""
+    """The full text of one question's answer in the annex; empty text when the question was left blank
+    (or, `in_document`, is answered in the attached yttrande)."""
 
     question_number: int
     text: str
     position: Position | None
+    in_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,8 @@ class AnnexEntry:
     answers: tuple[AnnexAnswer, ...]
     attachments: tuple[Attachment, ...]
     history: tuple[VersionLine, ...]
+    # A final answer that replaced a preliminary one: that version, and the questions whose answers differ.
+    replaced_preliminary: VersionLine | None = None
 
     @property
     def kind(self) -> ResponseKind:
@@ -242,7 +247,7 @@ def build_summary(
     order = {org.key: i for i, org in enumerate(directory)}
     ordered = sorted(recipients, key=lambda r: (order.get(r.organisation_key, len(order)), r.organisation_key))
     orgs = {r.organisation_key: _organisation(r.organisation_key, directory) for r in ordered}
-    answering = [r for r in ordered if _answer_of(r) is not None]
+    answering = [r for r in ordered if answer_of(r) is not None]
 
     extensions = tuple(
         ExtensionLine(
@@ -307,7 +312,7 @@ def is_late(recipient: Recipient, tz: ZoneInfo = STOCKHOLM) -> bool:
     return current is not None and current.submitted_at.astimezone(tz).date() > recipient.deadline
 
 
-def _answer_of(recipient: Recipient) -> Response | None:
+def answer_of(recipient: Recipient) -> Response | None:
     """The current response when it is an answer (not a decline)."""
     current = recipient.current_response
     return current if current is not None and current.kind in ANSWER_KINDS else None
@@ -318,7 +323,7 @@ def _organisation(key: str, directory: Directory) -> Organisation:
     return directory.get(key) or Organisation(key=key, name=key, short_name="", kind=OrgKind.OTHER)
 
 
-def _text_of(answer: Answer | None) -> str:
+def text_of(answer: Answer | None) -> str:
     return answer.text.strip() if answer is not None else ""
 
 
@@ -329,8 +334,8 @@ def _position_row(recipient: Recipient, org: Organisation, questions: Sequence[Q
     positions = []
     for q in questions:
         answer = current.content.answer_to(q.number)
-        positions.append(answer.position if answer is not None and _text_of(answer) else None)
-    return PositionRow(org, current.kind, tuple(positions))
+        positions.append(answer.position if answer is not None and text_of(answer) else None)
+    return PositionRow(org, current.kind, tuple(positions), bool(current.content.attachments))
 
 
 def _section(
@@ -342,14 +347,15 @@ def _section(
 ) -> QuestionSection:
     entries: list[AnswerEntry] = []
     blank: list[Organisation] = []
+    in_document: list[Organisation] = []
     for recipient in answering:
         response = recipient.current_response
         assert response is not None  # `answering` holds only recipients with an answer
         org = orgs[recipient.organisation_key]
         answer = response.content.answer_to(question.number)
-        text = _text_of(answer)
+        text = text_of(answer)
         if not text or answer is None:
-            blank.append(org)
+            (in_document if answered_in_document(response.content, question.number) else blank).append(org)
             continue
         entries.append(
             AnswerEntry(
@@ -363,7 +369,7 @@ def _section(
             )
         )
     tally = tally_answers(entries, directory) if question.kind is QuestionKind.ORGANISATION_CHOICE else None
-    return QuestionSection(question, tuple(entries), tuple(blank), tally)
+    return QuestionSection(question, tuple(entries), tuple(blank), tally, tuple(in_document))
 
 
 def tally_answers(entries: Sequence[AnswerEntry], directory: Directory) -> Tally:
@@ -438,11 +444,19 @@ def _annex_entry(
 ) -> AnnexEntry:
     response = recipient.current_response
     assert response is not None  # only recipients with an answer are in the annex
+    history = _history(recipient.responses, questions, people)
+    # The latest preliminary version a final one replaced, with what changed between the two.
+    kind = ResponseKind.PRELIMINARY
+    earlier = [(v, r) for v, r in zip(history[:-1], recipient.responses, strict=False) if r.kind is kind]
+    replaced = None
+    if earlier and response.kind is not kind:
+        replaced = replace(earlier[-1][0], changed_questions=_changed(response, earlier[-1][1], questions))
     answers = []
     for q in questions:
         answer = response.content.answer_to(q.number)
-        text = _text_of(answer)
-        answers.append(AnnexAnswer(q.number, text, answer.position if answer is not None and text else None))
+        text = text_of(answer)
+        position = answer.position if answer is not None and text else None
+        answers.append(AnnexAnswer(q.number, text, position, answered_in_document(response.content, q.number)))
     return AnnexEntry(
         organisation=org,
         response=response,
@@ -450,7 +464,8 @@ def _annex_entry(
         late=is_late(recipient, tz),
         answers=tuple(answers),
         attachments=response.content.attachments,
-        history=_history(recipient.responses, questions, people),
+        history=history,
+        replaced_preliminary=replaced,
     )
 
 
@@ -460,16 +475,7 @@ def _history(
     lines = []
     previous: Response | None = None
     for version in versions:
-        changed = (
-            ()
-            if previous is None
-            else tuple(
-                q.number
-                for q in questions
-                if _text_of(version.content.answer_to(q.number)) != _text_of(previous.content.answer_to(q.number))
-                or _position_of(version, q.number) != _position_of(previous, q.number)
-            )
-        )
+        changed = () if previous is None else _changed(version, previous, questions)
         lines.append(
             VersionLine(
                 version.version, version.kind, version.submitted_at, people.get(version.author, version.author), changed
@@ -479,206 +485,16 @@ def _history(
     return tuple(lines)
 
 
+def _changed(version: Response, previous: Response, questions: Sequence[Question]) -> tuple[int, ...]:
+    """The questions whose answer text or position differs between two versions."""
+    return tuple(
+        q.number
+        for q in questions
+        if text_of(version.content.answer_to(q.number)) != text_of(previous.content.answer_to(q.number))
+        or _position_of(version, q.number) != _position_of(previous, q.number)
+    )
+
+
 def _position_of(response: Response, number: int) -> Position | None:
     answer = response.content.answer_to(number)
     return answer.position if answer is not None else None
-
-
-# -- the completeness check ----------------------------------------------------------------------------
-class ProblemCode(StrEnum):
-    """What the completeness check found wrong; the Swedish wording is in templates/summary/problems.j2."""
-
-    QUESTION_MISSING = "question_missing"
-    RESPONSE_MISSING = "response_missing"
-    ANSWER_MISSING = "answer_missing"
-    ANSWER_ALTERED = "answer_altered"
-    VERSION_MISSING = "version_missing"
-    DECLINE_MISSING = "decline_missing"
-    NO_ANSWER_MISSING = "no_answer_missing"
-    UNEXPECTED_ENTRY = "unexpected_entry"
-    COUNT_MISMATCH = "count_mismatch"
-    TALLY_INCOMPLETE = "tally_incomplete"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason the summary may not be published."""
-
-    code: ProblemCode
-    organisation: str = ""
-    question: int | None = None
-    what: str = ""
-    expected: int | None = None
-    actual: int | None = None
-
-
-class SummaryIncomplete(Exception):
-    """The completeness check failed: nothing may be published. `problems` says why."""
-
-    def __init__(self, case_number: str, problems: Sequence[Problem]) -> None:
-        self.case_number = case_number
-        self.problems = list(problems)
-        super().__init__(f"{case_number}: {len(self.problems)} problem(s) in the summary")
-
-
-@dataclass
-class _Check:
-    names: Mapping[str, str]
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, code: ProblemCode, key: str = "", question: int | None = None, what: str = "") -> None:
-        self.problems.append(Problem(code, self.names.get(key, key), question, what))
-
-    def count(self, what: str, expected: int, actual: int) -> None:
-        if expected != actual:
-            self.problems.append(Problem(ProblemCode.COUNT_MISMATCH, what=what, expected=expected, actual=actual))
-
-
-def check_completeness(summary: Summary, recipients: Iterable[Recipient], tz: ZoneInfo = STOCKHOLM) -> list[Problem]:
-    """Compare the summary with the recipients themselves; an empty list means it may be published.
-
-    Recomputed from the recipients, not from the summary: every submitted response appears (answers in
-    the annex and in every question's section, with identical text; declines and missing recipients in
-    their lists), every question of every response appears, every version is in the edit history, every
-    answer to an organisation-choice question is in its tally, and the counts add up.
-    """
-    recipients = list(recipients)
-    check = _Check(_names_shown(summary))
-    expected_keys = {r.organisation_key for r in recipients}
-    answering = {r.organisation_key: r for r in recipients if _answer_of(r) is not None}
-    declining = {
-        r.organisation_key: r
-        for r in recipients
-        if (c := r.current_response) is not None and c.kind is ResponseKind.DECLINED
-    }
-    silent = {r.organisation_key for r in recipients if r.current_response is None}
-
-    sectioned = {section.question.number for section in summary.sections}
-    for q in summary.questions:
-        if q.number not in sectioned:
-            check.add(ProblemCode.QUESTION_MISSING, question=q.number)
-
-    # Answers: in the annex, in full, with their whole history.
-    annex = _unique_by_key(check, [(e.organisation.key, e) for e in summary.annex], expected_keys)
-    for key, recipient in answering.items():
-        response = recipient.current_response
-        assert response is not None
-        entry = annex.get(key)
-        if entry is None or entry.response.version != response.version:
-            check.add(ProblemCode.RESPONSE_MISSING, key)
-            continue
-        shown = {a.question_number: a.text for a in entry.answers}
-        for answer in response.content.answers:
-            text = answer.text.strip()
-            if answer.question_number not in shown:
-                check.add(ProblemCode.ANSWER_MISSING, key, question=answer.question_number)
-            elif shown[answer.question_number] != text:
-                check.add(ProblemCode.ANSWER_ALTERED, key, question=answer.question_number)
-        if [v.version for v in entry.history] != [v.version for v in recipient.responses]:
-            check.add(ProblemCode.VERSION_MISSING, key)
-    for key in annex.keys() - answering.keys():
-        check.add(ProblemCode.UNEXPECTED_ENTRY, key, what="annex")
-
-    # Answers: in every question's section, once each.
-    for section in summary.sections:
-        number = section.question.number
-        shown_answers = _unique_by_key(
-            check, [(a.organisation.key, a) for a in section.answers], expected_keys, question=number
-        )
-        left_blank = {o.key for o in section.not_answered}
-        for key, recipient in answering.items():
-            response = recipient.current_response
-            assert response is not None
-            text = _text_of(response.content.answer_to(number))
-            if not text:
-                if key not in left_blank:
-                    check.add(ProblemCode.ANSWER_MISSING, key, question=number)
-                continue
-            shown_entry = shown_answers.get(key)
-            if shown_entry is None:
-                check.add(ProblemCode.ANSWER_MISSING, key, question=number)
-            elif shown_entry.text != text:
-                check.add(ProblemCode.ANSWER_ALTERED, key, question=number)
-        for key in shown_answers.keys() - answering.keys():
-            check.add(ProblemCode.UNEXPECTED_ENTRY, key, question=number)
-        if section.question.kind is QuestionKind.ORGANISATION_CHOICE:
-            in_tally = section.tally.proposer_keys() if section.tally is not None else set()
-            for key, recipient in answering.items():
-                response = recipient.current_response
-                assert response is not None
-                if _text_of(response.content.answer_to(number)) and key not in in_tally:
-                    check.add(ProblemCode.TALLY_INCOMPLETE, key, question=number)
-
-    # Declines and recipients without an answer.
-    declined = _unique_by_key(check, [(d.organisation.key, d) for d in summary.declined], expected_keys)
-    for key, recipient in declining.items():
-        current = recipient.current_response
-        assert current is not None
-        if key not in declined or declined[key].reason != current.content.decline_reason:
-            check.add(ProblemCode.DECLINE_MISSING, key)
-    for key in declined.keys() - declining.keys():
-        check.add(ProblemCode.UNEXPECTED_ENTRY, key, what="declined")
-    missing = _unique_by_key(check, [(m.organisation.key, m) for m in summary.missing], expected_keys)
-    for key in silent - missing.keys():
-        check.add(ProblemCode.NO_ANSWER_MISSING, key)
-    for key in missing.keys() - silent:
-        check.add(ProblemCode.UNEXPECTED_ENTRY, key, what="missing")
-
-    # The counts, recomputed and added up.
-    expected = count_responses(recipients, tz)
-    counts = summary.counts
-    for what in ("recipients", "yttrande", "delegation", "preliminary", "declined", "no_answer", "late"):
-        check.count(what, getattr(expected, what), getattr(counts, what))
-    check.count(
-        "sum",
-        counts.recipients,
-        counts.yttrande + counts.delegation + counts.preliminary + counts.declined + counts.no_answer,
-    )
-    check.count("positions", len(recipients), len(summary.positions))
-    check.count("annex", counts.answered, len(summary.annex))
-    check.count("declined_list", counts.declined, len(summary.declined))
-    check.count("missing_list", counts.no_answer, len(summary.missing))
-    return check.problems
-
-
-def compile_summary(
-    remiss: Remiss,
-    recipients: Sequence[Recipient],
-    directory: Directory,
-    *,
-    today: date,
-    sender_name: str | None = None,
-    names: Mapping[str, str] | None = None,
-    tz: ZoneInfo = STOCKHOLM,
-) -> Summary:
-    """Build the summary and check it; raises SummaryIncomplete (with every problem) if it is not whole."""
-    summary = build_summary(remiss, recipients, directory, today=today, sender_name=sender_name, names=names, tz=tz)
-    problems = check_completeness(summary, recipients, tz)
-    if problems:
-        raise SummaryIncomplete(remiss.case_number, problems)
-    return summary
-
-
-def _names_shown(summary: Summary) -> dict[str, str]:
-    """Organisation names by key as the summary shows them, so a problem names the organisation."""
-    orgs = [
-        *(row.organisation for row in summary.positions),
-        *(entry.organisation for entry in summary.annex),
-        *(entry.organisation for entry in summary.declined),
-        *(entry.organisation for entry in summary.missing),
-    ]
-    return {org.key: org.name for org in orgs}
-
-
-def _unique_by_key(
-    check: _Check, items: Sequence[tuple[str, _T]], expected_keys: set[str], question: int | None = None
-) -> dict[str, _T]:
-    """Items by organisation key; a key shown twice, or not a recipient at all, is a problem."""
-    found: dict[str, _T] = {}
-    for key, item in items:
-        if key in found:
-            check.add(ProblemCode.UNEXPECTED_ENTRY, key, question=question, what="duplicate")
-        elif key not in expected_keys:
-            check.add(ProblemCode.UNEXPECTED_ENTRY, key, question=question, what="not_a_recipient")
-        found.setdefault(key, item)
-    return found

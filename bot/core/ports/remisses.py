@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.registry import Registration
 from bot.core.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
 
 
@@ -66,6 +67,13 @@ class RemissRepository(Protocol):
 
     def save_extension_request(self, request: ExtensionRequest) -> None: ...
     def extension_requests(self, case_number: str, organisation_key: str | None = None) -> list[ExtensionRequest]: ...
+
+    # Registrations in the registries (the remiss at a recipient's, each answer version at the sender's)
+    def add_registration(self, registration: Registration) -> Registration:
+        """Stored once per item: a second one for the same item raises ValueError (check first)."""
+        ...
+
+    def registrations(self, case_number: str) -> list[Registration]: ...
 
     # Lean reads
     def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:

@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from bot.core.ports.directory import DirectoryRepository
+from bot.core.ports.documents import DocumentRepository
 from bot.core.ports.edge import EdgeRepository
 from bot.core.ports.outbox import OutboxRepository
 from bot.core.ports.reminders import ReminderRepository
@@ -33,6 +34,8 @@ class Transaction(Protocol):
     def directory(self) -> DirectoryRepository: ...
     @property
     def edge(self) -> EdgeRepository: ...
+    @property
+    def documents(self) -> DocumentRepository: ...
 
 
 class Store(Protocol):

@@ -15,3 +15,7 @@ class UserDirectory(Protocol):
     def group_members(self, group_id: str) -> frozenset[str]:
         """Members of a Slack user group (the coordinators' group)."""
         ...
+
+    def channel_members(self, channel_id: str) -> frozenset[str]:
+        """Members of a Slack channel (a registry's); empty when the bot may not see it."""
+        ...

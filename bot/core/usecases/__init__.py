@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import STOCKHOLM, Clock
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar, WorkingCalendar
 from bot.core.domain.reminders import ReminderPolicy
+from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
 from bot.core.ports.store import Store
 from bot.core.ports.users import UserDirectory
 from bot.core.usecases.answering import AnsweringUseCases
@@ -25,6 +26,7 @@ from bot.core.usecases.drafting import DraftingUseCases
 from bot.core.usecases.edge import EdgeUseCases
 from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.queries import QueryUseCases
+from bot.core.usecases.registry import RegistryUseCases
 from bot.core.usecases.reminding import ReminderUseCases
 from bot.core.usecases.results import Actor
 
@@ -44,6 +46,7 @@ class UseCases:
     delivery: DeliveryUseCases
     queries: QueryUseCases
     edge: EdgeUseCases
+    registry: RegistryUseCases
 
     # What every caller needs whichever capability it uses: who acts, what time it is, the store and settings.
     def actor(self, user_id: str) -> Actor:
@@ -93,6 +96,7 @@ def build_use_cases(
     reminder_policy: ReminderPolicy | None = None,
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS,
     digest_at: dt_time = DEFAULT_DIGEST_TIME,
+    final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS,
 ) -> UseCases:
     """Every use case on one store and clock; what the composition root and the tests build."""
     config = Config(
@@ -105,6 +109,7 @@ def build_use_cases(
         reminder_policy=reminder_policy or ReminderPolicy(),
         short_window_days=short_window_days,
         digest_at=digest_at,
+        final_answer_grace_days=final_answer_grace_days,
     )
     shared = Shared(store, clock, config, users)
     planner = ReminderPlanner(shared)
@@ -113,11 +118,12 @@ def build_use_cases(
     return UseCases(
         shared=shared,
         drafting=DraftingUseCases(shared, planner),
-        answering=AnsweringUseCases(shared),
+        answering=AnsweringUseCases(shared, planner),
         deadlines=DeadlineUseCases(shared, planner),
         reminding=reminding,
         directory=DirectoryUseCases(shared, planner),
         delivery=DeliveryUseCases(shared, reminding),
         queries=queries,
         edge=EdgeUseCases(shared),
+        registry=RegistryUseCases(shared),
     )

@@ -3,12 +3,16 @@ declining, withdrawing, handing over to a colleague, and where the remiss DMs ar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over
+from bot.core.domain.documents import StoredDocument
+from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over, to_registry
 from bot.core.domain.remiss import (
     Answer,
+    AuditAction,
     AuditEntry,
     Recipient,
     Remiss,
@@ -17,12 +21,17 @@ from bot.core.domain.remiss import (
     normalise_case_number,
 )
 from bot.core.ports.store import Transaction
-from bot.core.usecases.base import AlreadyHandled, UseCase
+from bot.core.usecases.base import AlreadyHandled, Shared, Then, UseCase
+from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.results import Actor, AssignmentRow
 
 
 class AnsweringUseCases(UseCase):
     """What a responsible official (or a stand-in) does with a remiss sent to their organisation."""
+
+    def __init__(self, shared: Shared, planner: ReminderPlanner) -> None:
+        super().__init__(shared)
+        self.planner = planner
 
     def answer_context(self, actor: Actor, case_number: str, organisation_key: str) -> AssignmentRow:
         """The recipient an official is about to answer for (its draft and versions), checking they may."""
@@ -30,7 +39,7 @@ class AnsweringUseCases(UseCase):
         with self.store.read() as repo:
             # One lean read at every click in the answer form; the refusals below say what is missing.
             remiss, recipient, organisation = self._assignment(repo, actor, case_number, organisation_key)
-        return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today)
+        return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today, self.config.answer_rules)
 
     def merge_draft_answers(
         self,
@@ -65,23 +74,97 @@ class AnsweringUseCases(UseCase):
     def record_opened(self, actor: Actor, case_number: str, organisation_key: str) -> None:
         self._act(actor, case_number, organisation_key, lambda r, rem, now: r.open(rem, actor.user_id, now))
 
-    def save_draft(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> None:
+    def save_draft(
+        self,
+        actor: Actor,
+        case_number: str,
+        organisation_key: str,
+        content: ResponseContent,
+        documents: Sequence[Document] = (),
+    ) -> None:
+        """Keep the form's content as the draft, with the bytes of the files it newly carries (`documents`)
+        stored in the same transaction."""
         self._act(
             actor,
             case_number,
             organisation_key,
             lambda r, rem, now: r.save_draft(rem, content, actor.user_id, now),
+            then=_storing(documents),
         )
 
-    def submit(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> Recipient:
-        """Submit (or edit) the recipient's response; every version is kept."""
+    def submit(
+        self,
+        actor: Actor,
+        case_number: str,
+        organisation_key: str,
+        content: ResponseContent,
+        documents: Sequence[Document] = (),
+    ) -> Recipient:
+        """Submit (or edit) the recipient's response; every version is kept. The bytes of the files it newly
+        carries (`documents`) are stored in the same transaction: no answer without its files. A final answer
+        refused as too late is kept as the draft (with its files), so nothing is lost while the official asks
+        the coordinator."""
         today = self.today()
-        return self._act(
-            actor,
-            case_number,
-            organisation_key,
-            lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today),
-        )
+        store = _storing(documents)
+
+        def then(
+            repo: Transaction, remiss: Remiss, recipient: Recipient, previous: tuple[str, ...], e: AuditEntry
+        ) -> None:
+            if store is not None:
+                store(repo, remiss, recipient, previous, e)
+            self._plan_final_reminders(repo, remiss, recipient, previous, e)
+            self._to_sender_registry(repo, remiss, recipient, previous, e)
+
+        try:
+            return self._act(
+                actor,
+                case_number,
+                organisation_key,
+                lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today, self.config.answer_rules),
+                then=then,
+            )
+        except DomainError as refused:
+            if refused.code is ErrorCode.FINAL_ANSWER_TOO_LATE:
+                self.save_draft(actor, case_number, organisation_key, content, documents)
+                refused.params["kept"] = True
+            raise
+
+    def _plan_final_reminders(
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], _e: AuditEntry
+    ) -> None:
+        """A preliminary answer is followed up after its board meeting: plan (or replan) those reminders."""
+        if recipient.is_preliminary():
+            self.planner.replan(repo, remiss, recipient)
+
+    def check_submission(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> None:
+        """Raise the DomainError submitting `content` now would be refused with; changes nothing. Lets the form
+        refuse at once, by its field, before the slow fetch of its files."""
+        today, now = self.today(), self.now()
+        with self.store.read() as repo:
+            remiss, recipient, _ = self._assignment(repo, actor, case_number, organisation_key)
+        recipient.submit(
+            remiss, content, actor.user_id, now, today, self.config.answer_rules
+        )  # on a copy read for this: nothing is saved
+
+    def document_content(self, sha256: str) -> bytes | None:
+        """The stored bytes of a file attached to an answer."""
+        with self.store.read() as repo:
+            return repo.documents.content(sha256)
+
+    def _to_sender_registry(
+        self, repo: Transaction, remiss: Remiss, recipient: Recipient, _previous: tuple[str, ...], entry: AuditEntry
+    ) -> None:
+        """Each submitted version goes to the sender's registry, to be registered as an incoming document."""
+        if entry.action not in (AuditAction.SUBMITTED, AuditAction.EDITED):
+            return  # a decline submitted through the form is no document to register
+        sender = self.shared.cached_directory(repo).get(remiss.sender_key)
+        version = int(entry.details_dict.get("version", "0"))
+        kind = MessageKind.REGISTRY_ANSWER
+        registry = sender.registry if sender else ()
+        for copy in to_registry(
+            kind, remiss.case_number, recipient.organisation_key, registry, entry.at, version=version, audit_id=entry.id
+        ):
+            repo.outbox.enqueue(copy)
 
     def decline(self, actor: Actor, case_number: str, organisation_key: str, reason: str = "") -> Recipient:
         return self._act(
@@ -137,3 +220,20 @@ class AnsweringUseCases(UseCase):
             and m.channel_id
             and m.ts
         ]
+
+
+# A file an answer newly carries, as stored: what identifies it, and its bytes.
+Document = tuple[StoredDocument, bytes]
+
+
+def _storing(documents: Sequence[Document]) -> Then | None:
+    if not documents:
+        return None
+
+    def store(
+        repo: Transaction, remiss: Remiss, recipient: Recipient, previous: tuple[str, ...], entry: AuditEntry
+    ) -> None:
+        for document, content in documents:
+            repo.documents.save(document, content)
+
+    return store

@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import STOCKHOLM, Clock, local_date
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar, WorkingCalendar
+from bot.core.domain.documents import MAX_DOCUMENT_BYTES
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, remiss_dm, status_event
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import (
+    FINAL_ANSWER_GRACE_DAYS,
+    AnswerRules,
     AuditAction,
     AuditEntry,
     Recipient,
@@ -44,6 +47,7 @@ THREAD_ACTIONS = frozenset(
         AuditAction.CLOSED,
         AuditAction.DEADLINE_CHANGED,
         AuditAction.EXTENSION_REFUSED,
+        AuditAction.REGISTERED,
     }
 )
 DEFAULT_DIGEST_TIME = dt_time(8, 30)
@@ -77,6 +81,14 @@ class Config:
     reminder_policy: ReminderPolicy = field(default_factory=ReminderPolicy)
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS
     digest_at: dt_time = DEFAULT_DIGEST_TIME
+    # Per file attached to an answer (a test lowers it rather than upload 25 MB).
+    max_document_bytes: int = MAX_DOCUMENT_BYTES
+    final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS
+
+    @property
+    def answer_rules(self) -> AnswerRules:
+        """How long answers may change, on this installation's calendar."""
+        return AnswerRules(self.calendar, self.final_answer_grace_days)
 
 
 class Shared:

@@ -77,6 +77,7 @@ class DeliveryUseCases(UseCase):
                 if message.kind in (MessageKind.REMINDER, MessageKind.ESCALATION)
                 else None,
                 request=self._request_of(repo, event) if event is not None else None,
+                rules=self.config.answer_rules,
             )
 
     def _request_of(self, repo: Transaction, event: AuditEntry) -> ExtensionRequest | None:
@@ -90,7 +91,12 @@ class DeliveryUseCases(UseCase):
         today = self.today()
         if message.kind is MessageKind.ESCALATION:
             overview = overview_of(repo, remiss, self.shared.cached_directory(repo), today)
-            late = [row for row in overview.rows if row.status is RecipientStatus.OVERDUE]
+            # Late: no answer after the deadline, or only a preliminary one after its board meeting.
+            late = [
+                row
+                for row in overview.rows
+                if row.status is RecipientStatus.OVERDUE or row.recipient.final_overdue(today)
+            ]
             return ReminderDelivery(ReminderKind.ESCALATION, -1, remiss.deadline, [], None, late)
         recipient = repo.remisses.get_recipient(remiss.case_number, message.organisation_key or "")
         if recipient is None:
@@ -106,6 +112,9 @@ class DeliveryUseCases(UseCase):
         left = working_days_between(self.config.calendar, today, recipient.deadline)
         if planned is not None:
             kind, meeting = planned.kind, planned.meeting
+        elif recipient.is_preliminary():  # "påminn igen" from the coordinator, for the board's final answer
+            kind = ReminderKind.FINAL_ANSWER
+            meeting = None
         else:  # "påminn igen" from the coordinator
             kind = ReminderKind.OVERDUE if today > recipient.deadline else ReminderKind.BEFORE_DEADLINE
             meeting = None
@@ -185,7 +194,8 @@ class DeliveryUseCases(UseCase):
         with self.store.transaction() as repo:
             repo.outbox.finish_message(replace(message, state=state, error=error, uncertain=False))
             remiss = repo.remisses.get_remiss(message.case_number)
-            if remiss is not None and message.kind is MessageKind.REMISS:
+            to_registry = message.kind in (MessageKind.REGISTRY_REMISS, MessageKind.REGISTRY_ANSWER)
+            if remiss is not None and (message.kind is MessageKind.REMISS or to_registry):
                 lost = audit(
                     remiss.case_number,
                     AuditAction.UNREACHABLE,
@@ -194,6 +204,7 @@ class DeliveryUseCases(UseCase):
                     message.organisation_key,
                     reason=error,
                     user=message.to_user or "",
+                    **({"registry": message.kind.value} if to_registry else {}),
                 )
                 self._record(repo, remiss, lost)
         self.shared.on_outbox()

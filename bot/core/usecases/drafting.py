@@ -8,7 +8,7 @@ from datetime import date, datetime
 from bot.core.domain.calendar import WindowReport, analyse_window
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Organisation
-from bot.core.domain.outbox import summary_ready
+from bot.core.domain.outbox import MessageKind, summary_ready, to_registry
 from bot.core.domain.reminders import PlannedReminder
 from bot.core.domain.remiss import AuditAction, Recipient, Remiss, RemissStatus, audit
 from bot.core.ports.store import Transaction
@@ -129,6 +129,11 @@ class DraftingUseCases(UseCase):
             for recipient in repo.remisses.list_recipients(remiss.case_number):
                 recipient.officials = officials.get(recipient.organisation_key, ())
                 repo.remisses.save_recipient(recipient)
+                # Its registry registers the remiss whether or not an official can be reached.
+                registry = directory.require(recipient.organisation_key).registry
+                kind = MessageKind.REGISTRY_REMISS
+                for copy in to_registry(kind, remiss.case_number, recipient.organisation_key, registry, now):
+                    repo.outbox.enqueue(copy)
                 if recipient.officials:
                     reachable.append(recipient)
                 else:

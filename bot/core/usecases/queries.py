@@ -41,6 +41,7 @@ class QueryUseCases(UseCase):
                 organisation=directory.require(a.recipient.organisation_key),
                 status=a.recipient.status(today),
                 today=today,
+                rules=self.config.answer_rules,
             )
             for a in found
         ]

@@ -172,7 +172,7 @@ class ReminderUseCases(UseCase):
                 raise DomainError(
                     ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name
                 )
-            if recipient.is_answered():
+            if recipient.is_answered() and not recipient.is_preliminary():
                 return recipient
             entry = audit(remiss.case_number, AuditAction.REMINDED, actor.user_id, now, organisation_key)
             stored = repo.remisses.append_audit(entry)

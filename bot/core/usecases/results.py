@@ -13,6 +13,7 @@ from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
 from bot.core.domain.reminders import MeetingAdvice, ReminderKind, ScheduledReminder
 from bot.core.domain.remiss import (
+    AnswerRules,
     AuditEntry,
     DocumentLink,
     QuestionKind,
@@ -71,6 +72,16 @@ class RemissOverview:
     def declined(self) -> int:
         return self.counts[RecipientStatus.DECLINED]
 
+    @property
+    def preliminary(self) -> int:
+        """Of those who have answered, how many only preliminarily ("12 har svarat, varav 3 preliminärt")."""
+        return sum(1 for row in self.rows if row.recipient.is_preliminary())
+
+    @property
+    def count_names(self) -> dict[str, int]:
+        """The counts per status by name, with `preliminary` beside them, as the status templates read them."""
+        return {**{status.value: n for status, n in self.counts.items()}, "preliminary": self.preliminary}
+
 
 @dataclass(frozen=True)
 class AssignmentRow:
@@ -81,6 +92,8 @@ class AssignmentRow:
     organisation: Organisation
     status: RecipientStatus
     today: date
+    # How long answers may change (the installation's calendar and grace for a final answer).
+    rules: AnswerRules = field(default_factory=AnswerRules)
 
     @property
     def days_left(self) -> int:
@@ -116,6 +129,7 @@ class Delivery:
     reminder: ReminderDelivery | None = None
     request: ExtensionRequest | None = None
     digest: list[RemissOverview] = field(default_factory=list)
+    rules: AnswerRules = field(default_factory=AnswerRules)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ class Families:
             "conversations.open": conversations.open,
             "conversations.history": conversations.history,
             "conversations.replies": conversations.replies,
+            "conversations.members": conversations.members,
             "users.info": users.info,
             "users.lookupByEmail": users.lookup_by_email,
             "usergroups.users.list": users.usergroup_members,

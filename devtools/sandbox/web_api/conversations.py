@@ -29,6 +29,19 @@ class ConversationsApi:
         result: JSON = {"channel": channel.to_slack() if flag(params.get("return_im")) else {"id": channel.id}}
         return {**result, "no_op": True, "already_open": True} if already_open else result
 
+    def members(self, params: JSON) -> JSON:
+        """The channel's members (the bot too, when invited); a private channel the bot is not in is not found."""
+        channel = self.store.existing_channel(params.get("channel"))
+        if channel.is_private and not channel.bot_is_member:
+            raise SlackError("channel_not_found")
+        bot = [self.store.identity.bot_user_id] if channel.bot_is_member else []
+        members = [channel.dm_user] if channel.dm_user else [*channel.members, *bot]
+        limit = int(params.get("limit") or 100)
+        start = int(params.get("cursor") or 0)
+        page = members[start : start + limit]
+        more = str(start + limit) if start + limit < len(members) else ""
+        return {"members": page, "response_metadata": {"next_cursor": more}}
+
     def history(self, params: JSON) -> JSON:
         """Newest first, top-level messages only (thread replies are in conversations.replies), as Slack does."""
         channel = self.store.existing_channel(params.get("channel"))

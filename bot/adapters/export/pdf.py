@@ -1,0 +1,54 @@
+"""HTML to PDF/A with WeasyPrint, which lays out with Pango from the operating system.
+
+WeasyPrint installs from PyPI everywhere, but loads Pango when it is imported: on a machine without it the
+import fails. That failure becomes `PdfUnavailable`, with the Debian packages to install, so that a command
+can say what is missing instead of crashing, and everything that needs no PDF still works.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# PDF/A-2b: long-term archiving (ISO 19005-2), fonts embedded; what Swedish e-archives accept for documents.
+PDF_VARIANT = "pdf/a-2b"
+# What a Debian machine needs for WeasyPrint (named in the README and installed by scripts/test under CI).
+SYSTEM_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core")
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or the system libraries it needs are missing; the message names what to install."""
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The page as a PDF/A-2b document (user text in it is already escaped by the HTML templates)."""
+    weasyprint = _weasyprint()
+    # No base URL: the page is self-contained and must not fetch anything (user text could hold URLs).
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_fetch)
+    data = document.write_pdf(pdf_variant=PDF_VARIANT)
+    if not isinstance(data, bytes):
+        raise TypeError("WeasyPrint returned no PDF")
+    return data
+
+
+def pdf_available() -> bool:
+    try:
+        _weasyprint()
+    except PdfUnavailable:
+        return False
+    return True
+
+
+def _weasyprint() -> Any:
+    try:
+        import weasyprint  # type: ignore[import-untyped]  # loads Pango: only when a PDF is made
+    except (ImportError, OSError) as error:
+        log.info("WeasyPrint is not usable here: %s", error)
+        raise PdfUnavailable(" ".join(SYSTEM_PACKAGES)) from error
+    return weasyprint
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise ValueError(f"the export's pages fetch nothing ({url[:80]})")
