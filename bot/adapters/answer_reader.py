@@ -15,14 +15,13 @@ from pathlib import PurePath
 
 from bot.adapters.importer.isolated import Limits, read_isolated
 from bot.adapters.importer.model import DocumentError, DocumentErrorCode
-from bot.adapters.importer.readers import MAX_FILE_BYTES
 from bot.core.domain.answer_document import DocumentSplit, split_by_question
 from bot.core.domain.decision_offers import DecisionOffers, decision_offers
+from bot.core.domain.documents import ACCEPTED_TYPES, MAX_DOCUMENT_BYTES
 from bot.core.domain.remiss import Question
 
 log = logging.getLogger(__name__)
 
-ANSWER_SUFFIXES = (".pdf", ".docx")
 # An encrypted Word file is not a zip but an OLE compound file holding the encrypted package.
 _COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -83,12 +82,12 @@ def read_answer_document(
     questions: Sequence[Question],
     *,
     remiss_case_number: str | None = None,
-    max_bytes: int = MAX_FILE_BYTES,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
     limits: Limits | None = None,
 ) -> AnswerReading:
     """The text of an answer document split per question, and the decision it states; never raises."""
     suffix = PurePath(name).suffix.lower()
-    if suffix not in ANSWER_SUFFIXES:
+    if suffix.removeprefix(".") not in ACCEPTED_TYPES:  # the answer's own rule: PDF or Word (.docx)
         return AnswerReading(name, unreadable=UnreadableReason.UNSUPPORTED_TYPE)
     if suffix == ".docx" and content.startswith(_COMPOUND_FILE):
         return AnswerReading(name, unreadable=UnreadableReason.ENCRYPTED)

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.core.domain.decision_offers import BodyKind, DecidingBody, decision_offers
-from bot.core.domain.remiss import Position
+from bot.core.domain.decision_offers import decision_offers
+from bot.core.domain.remiss import DecidingBody, Position
 
 DECIDED = """Malmö stad
 Tekniska nämnden
@@ -32,14 +32,15 @@ def test_a_decided_yttrande_offers_each_value_with_its_sentence() -> None:
     )
     assert offers.position is not None and offers.position.value is Position.TILLSTYRKER
     assert offers.position.sentence == "Tekniska nämnden tillstyrker förslaget."
-    assert offers.decision_date is not None and offers.decision_date.value == date(2023, 11, 23)
-    assert offers.decision_date.sentence == decision
-    assert offers.paragraph is not None and offers.paragraph.value == "212"
+    assert offers.meeting_date is not None and offers.meeting_date.value == date(2023, 11, 23)
+    assert offers.meeting_date.sentence == decision
+    assert offers.paragraph is not None and offers.paragraph.value == "§ 212"
     assert offers.paragraph.sentence == decision
     assert offers.deciding_body is not None
-    assert offers.deciding_body.value == DecidingBody(BodyKind.NAMND, "Tekniska nämnden")
-    assert offers.case_number is not None and offers.case_number.value == "TN-2023-4410"
-    assert offers.case_number.sentence == "Dnr TN-2023-4410"
+    assert offers.deciding_body.value is DecidingBody.NAMND
+    assert offers.decided_by is not None and offers.decided_by.value == "Tekniska nämnden"
+    assert offers.their_case_number is not None and offers.their_case_number.value == "TN-2023-4410"
+    assert offers.their_case_number.sentence == "Dnr TN-2023-4410"
 
 
 def test_the_look_alikes_alone_offer_nothing() -> None:
@@ -58,10 +59,10 @@ def test_the_look_alikes_alone_offer_nothing() -> None:
     offers = decision_offers(decoys, remiss_case_number="STK-2023-137")
 
     assert offers.position is None
-    assert offers.decision_date is None
+    assert offers.meeting_date is None
     assert offers.paragraph is None
     assert offers.deciding_body is None
-    assert offers.case_number is None
+    assert offers.their_case_number is None
 
 
 @pytest.mark.parametrize(
@@ -110,25 +111,25 @@ def test_no_comments_on_one_question_is_not_the_boards_position() -> None:
         ("Beslutsplanering\nFSN presidium 2023-11-02\nFunktionsstödsnämnden 2023-11-21\nÄrendet", date(2023, 11, 21)),
     ],
 )
-def test_decision_date_where_it_is_stated(text: str, day: date) -> None:
+def test_the_meeting_date_where_it_is_stated(text: str, day: date) -> None:
     offers = decision_offers(text)
 
-    assert offers.decision_date is not None and offers.decision_date.value == day
+    assert offers.meeting_date is not None and offers.meeting_date.value == day
 
 
 def test_a_memos_date_is_when_it_was_written_not_when_the_board_decided() -> None:
     offers = decision_offers("Datum\n2023-10-30\nTjänsteskrivelse\nFörslag till yttrande\n")
 
-    assert offers.decision_date is None
+    assert offers.meeting_date is None
 
 
 @pytest.mark.parametrize(
     ("text", "number"),
     [
-        ("Protokollsutdrag\n§ 123 Yttrande över remiss", "123"),
-        ("Nämnden beslutade §123 att yttra sig.", "123"),
-        ("Paragraf 45\nYttrande", "45"),
-        ("Enligt 6 kap. 2 § kommunallagen. Beslutet togs under § 87.", "87"),
+        ("Protokollsutdrag\n§ 123 Yttrande över remiss", "§ 123"),
+        ("Nämnden beslutade §123 att yttra sig.", "§ 123"),
+        ("Paragraf 45\nYttrande", "§ 45"),
+        ("Enligt 6 kap. 2 § kommunallagen. Beslutet togs under § 87.", "§ 87"),
     ],
 )
 def test_the_minutes_paragraph(text: str, number: str) -> None:
@@ -142,36 +143,42 @@ def test_a_rules_paragraph_is_not_the_minutes() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "body"),
+    ("text", "body", "name"),
     [
         (
             "Hälsa-, vård- och omsorgsnämnden tillstyrker förslaget.",
-            DecidingBody(BodyKind.NAMND, "Hälsa-, vård- och omsorgsnämnden"),
+            DecidingBody.NAMND,
+            "Hälsa-, vård- och omsorgsnämnden",
         ),
         (
             "Miljönämndens arbetsutskott beslutade att lämna yttrandet.",
-            DecidingBody(BodyKind.ARBETSUTSKOTT, "Miljönämndens arbetsutskott"),
+            DecidingBody.ARBETSUTSKOTT,
+            "Miljönämndens arbetsutskott",
         ),
         (
             "Arbetsutskottet beslutade 2023-11-14 att godkänna yttrandet.",
-            DecidingBody(BodyKind.ARBETSUTSKOTT, "Arbetsutskottet"),
+            DecidingBody.ARBETSUTSKOTT,
+            "Arbetsutskottet",
         ),
-        ("Presidiet beslutade att yttra sig i ärendet.", DecidingBody(BodyKind.PRESIDIUM, "Presidiet")),
+        ("Presidiet beslutade att yttra sig i ärendet.", DecidingBody.PRESIDIUM, "Presidiet"),
         (
             "Styrelsen för MKB Fastighets AB har inga invändningar.",
-            DecidingBody(BodyKind.STYRELSE, "Styrelsen för MKB Fastighets AB"),
+            DecidingBody.STYRELSE,
+            "Styrelsen för MKB Fastighets AB",
         ),
         (
             "Beslutet är fattat av förvaltningsdirektören på delegation av nämnden.",
-            DecidingBody(BodyKind.DELEGATE, "förvaltningsdirektören"),
+            DecidingBody.DELEGAT,
+            "förvaltningsdirektören",
         ),
-        ("Delegationsbeslut\nYttrandet lämnas av förvaltningen.", DecidingBody(BodyKind.DELEGATE, "")),
+        ("Delegationsbeslut\nYttrandet lämnas av förvaltningen.", DecidingBody.DELEGAT, ""),
     ],
 )
-def test_the_deciding_body(text: str, body: DecidingBody) -> None:
+def test_the_deciding_body(text: str, body: DecidingBody, name: str) -> None:
     offers = decision_offers(text)
 
-    assert offers.deciding_body is not None and offers.deciding_body.value == body
+    assert offers.deciding_body is not None and offers.deciding_body.value is body
+    assert (offers.decided_by.value if offers.decided_by else "") == name
 
 
 @pytest.mark.parametrize(
@@ -187,4 +194,4 @@ def test_the_deciding_body(text: str, body: DecidingBody) -> None:
 def test_the_organisations_own_diarienummer(text: str, number: str) -> None:
     offers = decision_offers(text, remiss_case_number="STK-2023-137")
 
-    assert offers.case_number is not None and offers.case_number.value == number
+    assert offers.their_case_number is not None and offers.their_case_number.value == number

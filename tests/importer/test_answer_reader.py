@@ -13,9 +13,8 @@ import pytest
 from bot.adapters.answer_reader import AnswerReading, UnreadableReason, read_answer_document
 from bot.adapters.importer import import_text
 from bot.core.domain.answer_document import SplitKind
-from bot.core.domain.decision_offers import BodyKind, DecidingBody
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Position, Question
+from bot.core.domain.remiss import DecidingBody, Position, Question
 
 from .broken_child import break_import_child
 from .documents import pdf_with_pages
@@ -87,11 +86,12 @@ def test_a_word_yttrande_split_per_question_with_its_decision_offered() -> None:
     assert "Servicenämnden tillstyrker förslaget." in reading.split.intro
     offers = reading.offers
     assert offers.position is not None and offers.position.value is Position.TILLSTYRKER
-    assert offers.decision_date is not None and offers.decision_date.value == date(2024, 3, 14)
-    assert offers.paragraph is not None and offers.paragraph.value == "41"
+    assert offers.meeting_date is not None and offers.meeting_date.value == date(2024, 3, 14)
+    assert offers.paragraph is not None and offers.paragraph.value == "§ 41"
     assert offers.deciding_body is not None
-    assert offers.deciding_body.value == DecidingBody(BodyKind.NAMND, "Servicenämnden")
-    assert offers.case_number is not None and offers.case_number.value == "SN-2024-1187"
+    assert offers.deciding_body.value is DecidingBody.NAMND
+    assert offers.decided_by is not None and offers.decided_by.value == "Servicenämnden"
+    assert offers.their_case_number is not None and offers.their_case_number.value == "SN-2024-1187"
 
 
 def test_a_pdf_yttrande_over_two_pages_with_its_page_headers_dropped() -> None:
@@ -106,9 +106,9 @@ def test_a_pdf_yttrande_over_two_pages_with_its_page_headers_dropped() -> None:
     assert reading.split.missing == (2,)
     offers = reading.offers
     assert offers.position is not None and offers.position.value is Position.INGA_SYNPUNKTER
-    assert offers.decision_date is not None and offers.decision_date.value == date(2024, 3, 19)
-    assert offers.paragraph is not None and offers.paragraph.value == "33"
-    assert offers.case_number is not None and offers.case_number.value == "FSN-2024-220"
+    assert offers.meeting_date is not None and offers.meeting_date.value == date(2024, 3, 19)
+    assert offers.paragraph is not None and offers.paragraph.value == "§ 33"
+    assert offers.their_case_number is not None and offers.their_case_number.value == "FSN-2024-220"
 
 
 def test_an_encrypted_pdf_is_an_answer_whose_text_could_not_be_read() -> None:
@@ -186,11 +186,11 @@ def test_seed_003_a_real_decided_answer_read_as_a_pdf(shared_dir: Path, director
     assert reading.split.missing == (1, 2, 3, 4)
     assert "Förvaltningen anser att det bör finnas någon form av prioritering" in reading.split.whole
     offers = reading.offers
-    assert offers.case_number is not None and offers.case_number.value == "ASN-2020-11022"
-    body = DecidingBody(BodyKind.NAMND, "Arbetsmarknads- och socialnämnden")
-    assert offers.deciding_body is not None and offers.deciding_body.value == body
+    assert offers.their_case_number is not None and offers.their_case_number.value == "ASN-2020-11022"
+    assert offers.deciding_body is not None and offers.deciding_body.value is DecidingBody.NAMND
+    assert offers.decided_by is not None and offers.decided_by.value == "Arbetsmarknads- och socialnämnden"
     # The memo was written 2020-10-26; the board decided at its meeting in the beslutsplanering.
-    assert offers.decision_date is not None and offers.decision_date.value == date(2020, 11, 19)
-    assert offers.decision_date.sentence == "Arbetsmarknads- och socialnämnden 2020-11-19"
+    assert offers.meeting_date is not None and offers.meeting_date.value == date(2020, 11, 19)
+    assert offers.meeting_date.sentence == "Arbetsmarknads- och socialnämnden 2020-11-19"
     assert offers.position is None  # the förvaltning's views, not a stated tillstyrker/avstyrker
     assert offers.paragraph is None

@@ -1,6 +1,6 @@
 """What a decided answer document (yttrande) states about its decision, offered for the official to confirm.
 
-Position, decision date, §, deciding body and the organisation's own diarienummer are each taken only where
+Position, meeting date, §, deciding body (and its name) and the organisation's own diarienummer are taken only where
 the document states them in so many words, and each comes with the sentence it was read from: the official
 confirms it, nothing is silently assumed. Look-alikes are left alone: the date the remiss came in, the
 answer date, "SOU 2023:12", a § of a law, the sender's own decision to send the remiss.
@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bot.core.domain.answer_text import paragraphs
@@ -22,25 +21,9 @@ from bot.core.domain.case_number import (
     THEIR_LABEL_BEFORE,
     case_number_key,
 )
-from bot.core.domain.remiss import Position
+from bot.core.domain.remiss import DecidingBody, Position, normalise_paragraph
 
 T = TypeVar("T")
-
-
-class BodyKind(StrEnum):
-    """Who decided the answer (DOMAIN.md: nämnd, arbetsutskott, presidium, styrelse, or a named delegate)."""
-
-    NAMND = "namnd"
-    ARBETSUTSKOTT = "arbetsutskott"
-    PRESIDIUM = "presidium"
-    STYRELSE = "styrelse"
-    DELEGATE = "delegate"
-
-
-@dataclass(frozen=True)
-class DecidingBody:
-    kind: BodyKind
-    name: str  # as the document writes it ("Tekniska nämnden", "förvaltningsdirektören"); may be ""
 
 
 @dataclass(frozen=True)
@@ -53,25 +36,28 @@ class Offer(Generic[T]):
 
 @dataclass(frozen=True)
 class DecisionOffers:
-    """What the document states about its decision; None where it does not say."""
+    """What the document states about its decision, named as ResponseContent names it; None where it is silent."""
 
     position: Offer[Position] | None = None
-    decision_date: Offer[date] | None = None
-    paragraph: Offer[str] | None = None  # the minutes' § number as written: "123", "12 a"
+    meeting_date: Offer[date] | None = None  # the day the board (or delegate) decided
+    paragraph: Offer[str] | None = None  # the minutes' §, written as the answer keeps it: "§ 212"
     deciding_body: Offer[DecidingBody] | None = None
-    case_number: Offer[str] | None = None  # the answering organisation's own diarienummer
+    decided_by: Offer[str] | None = None  # the body or delegate by name: "Tekniska nämnden", "förvaltningsdirektören"
+    their_case_number: Offer[str] | None = None  # the answering organisation's own diarienummer
 
 
 def decision_offers(text: str, *, remiss_case_number: str | None = None) -> DecisionOffers:
     """What `text` states about the decision; `remiss_case_number` (the sender's) is never offered as our own."""
     sentences = list(_sentences(text, drop_page_furniture=True))
+    decider = _decider(sentences)
     return DecisionOffers(
         position=_position(sentences),
-        decision_date=_decision_date(sentences),
+        meeting_date=_meeting_date(sentences),
         paragraph=_paragraph(sentences),
-        deciding_body=_deciding_body(sentences),
+        deciding_body=Offer(decider.body, decider.sentence) if decider else None,
+        decided_by=Offer(decider.name, decider.sentence) if decider and decider.name else None,
         # The page header is where a document states its diarienummer: kept for that.
-        case_number=_own_case_number(list(_sentences(text, drop_page_furniture=False)), remiss_case_number),
+        their_case_number=_own_case_number(list(_sentences(text, drop_page_furniture=False)), remiss_case_number),
     )
 
 
@@ -159,7 +145,7 @@ _DATED = re.compile(rf"^datum\s*:?\s*(?P<date>{_DATE})$", re.IGNORECASE)
 _PLANNED_STEP = re.compile(rf"^(?P<body>[A-ZÅÄÖ].*?)\s+(?P<date>{_DATE})$")
 
 
-def _decision_date(sentences: Sequence[str]) -> Offer[date] | None:
+def _meeting_date(sentences: Sequence[str]) -> Offer[date] | None:
     """A meeting's or decision's date; else the last step of the beslutsplanering; else a decided document's Datum."""
     for sentence in sentences:
         match = _MEETING_DATE.search(sentence)
@@ -206,7 +192,7 @@ def _last_planned_step(sentences: Sequence[str]) -> re.Match[str] | None:
 
 # § ------------------------------------------------------------------------------------------------------
 
-_PARAGRAPH = re.compile(r"(?:§\s*|\bparagraf\s+)(?P<number>\d{1,4}(?:\s?[a-z]\b)?)(?![\d:])", re.IGNORECASE)
+_PARAGRAPH = re.compile(r"(?:§\s*|\bparagraf\s+)(?P<number>\d{1,5})(?![\d:])", re.IGNORECASE)
 # "enligt § 5 i delegationsordningen", "§ 2 förvaltningslagen": a rule's paragraph, not the minutes'.
 _LAW_AFTER = re.compile(
     r"^\s*(?:st\.?\s+)?(?:i\s+)?(?:\w*lagen|\w*balken|\w*förordningen|\w*ordningen|kl|fl|osl|sfs)\b", re.IGNORECASE
@@ -217,7 +203,7 @@ def _paragraph(sentences: Sequence[str]) -> Offer[str] | None:
     for sentence in sentences:
         for match in _PARAGRAPH.finditer(sentence):
             if not _LAW_AFTER.match(sentence[match.end() :]):
-                return Offer(match.group("number").replace(" ", ""), sentence)
+                return Offer(normalise_paragraph(match.group("number")), sentence)
     return None
 
 
@@ -239,24 +225,31 @@ _BODY = re.compile(
 _NAME_PART = re.compile(r"^(?:[\wåäöÅÄÖ]+-,?|och|[A-ZÅÄÖ][\wåäö]+)$")
 
 
-def _deciding_body(sentences: Sequence[str]) -> Offer[DecidingBody] | None:
+@dataclass(frozen=True)
+class _Decider:
+    body: DecidingBody
+    name: str  # as the document writes it; "" for a delegation that does not name its delegate
+    sentence: str
+
+
+def _decider(sentences: Sequence[str]) -> _Decider | None:
     """A delegation decision; else the body that decides or states the position; else the beslutsplanering."""
     for sentence in sentences:
         if _DELEGATION.search(sentence) and not _ABOUT_THE_REMISS.search(sentence):
             who = _DELEGATE.search(sentence)
             name = (who.group("who") or who.group("by")).strip() if who else ""
-            return Offer(DecidingBody(BodyKind.DELEGATE, name), sentence)
+            return _Decider(DecidingBody.DELEGAT, name, sentence)
     bodies = list(_decision_bodies(sentences))
-    named = [offer for offer in bodies if " " in offer.value.name or offer.value.name[:1].isupper()]
+    named = [decider for decider in bodies if " " in decider.name or decider.name[:1].isupper()]
     if named or bodies:
         return (named or bodies)[0]
     planned = _last_planned_step(sentences)
-    if planned and (found := _body_in(planned.group("body"), planned.group("body"))):
-        return Offer(found, planned.group())
+    if planned and (keyword := _BODY_KEYWORD.search(planned.group("body"))):
+        return _Decider(_kind(keyword.group()), planned.group("body"), planned.group())
     return None
 
 
-def _decision_bodies(sentences: Sequence[str]) -> Iterator[Offer[DecidingBody]]:
+def _decision_bodies(sentences: Sequence[str]) -> Iterator[_Decider]:
     for sentence in sentences:
         if _ABOUT_THE_REMISS.search(sentence):
             continue
@@ -264,21 +257,19 @@ def _decision_bodies(sentences: Sequence[str]) -> Iterator[Offer[DecidingBody]]:
             if match.group("decided") and not _ABOUT_THE_ANSWER.search(sentence):
                 continue  # a decision about something else
             name = _with_name_before(sentence[: match.start()], match.group("name"))
-            yield Offer(DecidingBody(_kind(match.group("kind")), name), sentence)
+            yield _Decider(_kind(match.group("kind")), name, sentence)
 
 
-def _body_in(text: str, name: str) -> DecidingBody | None:
-    match = re.search(r"nämndens arbetsutskott|nämndens presidium|nämnden|arbetsutskott|presidi|styrelse", text, re.I)
-    return DecidingBody(_kind(match.group()), name) if match else None
+_BODY_KEYWORD = re.compile(r"nämndens arbetsutskott|nämndens presidium|nämnden|arbetsutskott|presidi|styrelse", re.I)
 
 
-def _kind(keyword: str) -> BodyKind:
+def _kind(keyword: str) -> DecidingBody:
     keyword = keyword.lower()
     if "arbetsutskott" in keyword:
-        return BodyKind.ARBETSUTSKOTT
+        return DecidingBody.ARBETSUTSKOTT
     if "presidi" in keyword:
-        return BodyKind.PRESIDIUM
-    return BodyKind.STYRELSE if "styrelse" in keyword else BodyKind.NAMND
+        return DecidingBody.PRESIDIUM
+    return DecidingBody.STYRELSE if "styrelse" in keyword else DecidingBody.NAMND
 
 
 def _with_name_before(before: str, name: str) -> str:
