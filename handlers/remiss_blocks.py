@@ -8,8 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.adapters.rendering import Texts, cut_slack_text
+from bot.core.domain.audit import AuditEntry
 from bot.core.domain.organisation import Organisation
-from bot.core.domain.remiss import AnswerRules, AuditEntry, Recipient, RecipientStatus, Remiss
+from bot.core.domain.remiss import AnswerRules, Recipient, RecipientStatus, Remiss
 from bot.core.usecases.results import AssignmentRow, RemissOverview
 from handlers import blocks, ids
 from handlers.blocks import (

@@ -17,8 +17,9 @@ import pytest
 from bot import cli
 from bot.adapters.export import pdf_available
 from bot.bootstrap import build_core
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.reminders import ReminderKind, ReminderState
-from bot.core.domain.remiss import AuditAction, QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
+from bot.core.domain.remiss import QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
 from bot.core.usecases import UseCases
 from bot.settings import load_settings
 from devtools.demo import DemoRemiss, load_scenario, run_demo

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError
-from bot.core.domain.remiss import AuditAction
 from bot.core.ports.store import Store, StoreUnavailable
 from bot.core.usecases import UseCases, build_use_cases
 from devtools.clocks import FakeClock

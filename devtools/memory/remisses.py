@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
+from bot.core.domain.audit import AuditEntry
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.registry import Registration
-from bot.core.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
+from bot.core.domain.remiss import Recipient, Remiss, RemissStatus
 from bot.core.ports.remisses import Assignment
 from devtools.memory.state import MemoryPart, copied, id_of
 

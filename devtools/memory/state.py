@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
+from bot.core.domain.audit import AuditEntry
 from bot.core.domain.documents import StoredDocument
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
@@ -13,7 +14,7 @@ from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
 from bot.core.domain.registry import Registration, RegistryItem
 from bot.core.domain.reminders import ScheduledReminder
-from bot.core.domain.remiss import AuditEntry, Recipient, Remiss
+from bot.core.domain.remiss import Recipient, Remiss
 
 _T = TypeVar("_T")
 

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.adapters.rendering import Texts
+from bot.core.domain.audit import AuditEntry
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import MessageKind
 from bot.core.domain.registry import RegistryItem, RegistrySubject
 from bot.core.domain.reminders import ReminderKind
-from bot.core.domain.remiss import AuditEntry, Remiss
+from bot.core.domain.remiss import Remiss
 from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
 from handlers.registry_blocks import registry_message

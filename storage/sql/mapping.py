@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.extension import ExtensionRequest, RequestState
 from bot.core.domain.organisation import Organisation, OrgKind
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
@@ -14,8 +15,6 @@ from bot.core.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKi
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
-    AuditAction,
-    AuditEntry,
     DecidingBody,
     DocumentLink,
     Draft,
@@ -226,7 +225,8 @@ def draft_from(row: RecipientRow | Any) -> Draft | None:
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    return {"question_number": answer.question_number, "text": answer.text, "position": answer.position.value}
+    taken = {"from_document": True} if answer.from_document else {}
+    return {"question_number": answer.question_number, "text": answer.text, "position": answer.position.value, **taken}
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:
@@ -236,11 +236,18 @@ def attachment_json(attachment: Attachment) -> dict[str, Any]:
         "name": attachment.name,
         "url": attachment.url,
         **(stored if attachment.is_stored else {}),
+        **({"text": attachment.text} if attachment.text else {}),
+        **({"unreadable": attachment.unreadable} if attachment.unreadable else {}),
     }
 
 
 def answer_from(data: dict[str, Any]) -> Answer:
-    return Answer(int(data["question_number"]), str(data["text"]), Position(data["position"]))
+    return Answer(
+        int(data["question_number"]),
+        str(data["text"]),
+        Position(data["position"]),
+        from_document=bool(data.get("from_document", False)),
+    )
 
 
 def attachment_from(data: dict[str, Any]) -> Attachment:
@@ -252,6 +259,8 @@ def attachment_from(data: dict[str, Any]) -> Attachment:
         sha256=str(data.get("sha256", "")),
         size=int(data.get("size", 0)),
         mime_type=str(data.get("mime_type", "")),
+        text=str(data.get("text", "")),
+        unreadable=str(data.get("unreadable", "")),
     )
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import ColumnElement, ScalarSelect, delete, func, update
 from sqlalchemy import exc as sa_exc
 from sqlmodel import col, select
 
+from bot.core.domain.audit import AuditEntry
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.registry import Registration, RegistryItem, RegistrySubject
 from bot.core.domain.remiss import (
-    AuditEntry,
     DocumentLink,
     Extension,
     Question,

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest, RequestState, ask_for_extension, new_request
-from bot.core.domain.remiss import AuditAction, Recipient, Remiss
+from bot.core.domain.remiss import Recipient, Remiss
 from tests.domain.samples import DEADLINE, sent_remiss
 
 ASKED_AT = datetime(2023, 11, 20, 9, 0, tzinfo=UTC)

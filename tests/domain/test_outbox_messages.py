@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.outbox import (
     DeliveryState,
     MessageKind,
@@ -19,7 +20,6 @@ from bot.core.domain.outbox import (
     summary_ready,
     to_officials,
 )
-from bot.core.domain.remiss import AuditAction, AuditEntry
 
 AT = datetime(2023, 10, 2, 9, 0, tzinfo=UTC)
 LATER = datetime(2023, 10, 3, 6, 0, tzinfo=UTC)

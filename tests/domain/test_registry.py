@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Organisation, OrgKind
 from bot.core.domain.registry import Registration, RegistryItem, RegistrySubject, in_registry, register
-from bot.core.domain.remiss import AuditAction
 from tests.domain.samples import T0, sent_remiss
 
 CHANNEL_REGISTRY = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING, registry=("C0REG",))

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import (
     Answer,
-    AuditAction,
     DocumentLink,
     Position,
     QuestionKind,

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.organisation import Directory, Organisation
-from bot.core.domain.remiss import Answer, AuditAction, Position, ResponseContent, ResponseKind
+from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message, screen
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox

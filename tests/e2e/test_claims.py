@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.domain.remiss import AuditAction
+from bot.core.domain.audit import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox

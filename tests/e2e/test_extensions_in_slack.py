@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.extension import RequestState
 from bot.core.domain.reminders import ReminderState
-from bot.core.domain.remiss import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox

@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_sdk import WebClient
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.extension import RequestState
 from bot.core.domain.outbox import DeliveryState, MessageKind
 from bot.core.domain.reminders import ReminderKind, ReminderState
-from bot.core.domain.remiss import AuditAction, QuestionKind, RemissStatus, ResponseKind
+from bot.core.domain.remiss import QuestionKind, RemissStatus, ResponseKind
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message, View
 from devtools.sandbox.driver import FORM

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.domain.remiss import AuditAction, RecipientStatus
+from bot.core.domain.audit import AuditAction
+from bot.core.domain.remiss import RecipientStatus
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox

@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import pytest
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.organisation import Directory
 from bot.core.domain.registry import RegistryItem, RegistrySubject
-from bot.core.domain.remiss import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
@@ -30,6 +30,7 @@ from tests.e2e.test_answer import (
     submit,
     thread_lines,
 )
+from tests.e2e.test_answer_documents import YTTRANDE, shown
 
 THEIR_REGISTRATOR = "U0REGTN"
 THEIR_OTHER_REGISTRATOR = "U0REGTN2"
@@ -150,15 +151,18 @@ def test_the_answer_reaches_stadskontorets_registry_and_registrerad_records_the_
     sandbox: Sandbox,
 ) -> None:
     form = press_answer(sandbox, remiss_message(sandbox))
+    file = sandbox.fake.add_file("Yttrande TN.pdf", YTTRANDE)
     values = filled(
         form,
         answers={1: "Vi tillstyrker."},
         meeting_date="2023-11-23",
         paragraph="123",
         their_case_number="TN-2023-512",
-        files=[{"id": "F0YTTRANDE", "name": "Yttrande TN.pdf", "permalink": "https://x.slack.com/files/F0YTTRANDE"}],
+        files=[file.to_slack()],
     )
-    assert submit(sandbox, values) is None
+    # The file is fetched and stored after the ack; the modal then says the answer is in.
+    assert submit(sandbox, values)["response_action"] == "update"
+    shown(sandbox, form.id, "Svaret är inskickat")
     sandbox.courier.drain()
 
     incoming = copy_in(sandbox, OUR_REGISTRY)

@@ -14,16 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bot.core.clock import STOCKHOLM
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.outbox import MessageKind, OutboxMessage
-from bot.core.domain.remiss import (
-    Answer,
-    AuditAction,
-    QuestionKind,
-    RecipientStatus,
-    ResponseContent,
-    ResponseKind,
-)
+from bot.core.domain.remiss import Answer, QuestionKind, RecipientStatus, ResponseContent, ResponseKind
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message

@@ -12,7 +12,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.adapters.rendering import Texts
-from bot.core.domain.remiss import AuditAction
+from bot.core.domain.audit import AuditAction
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import bot_replies

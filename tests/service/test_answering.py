@@ -6,14 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import MessageKind
-from bot.core.domain.remiss import (
-    AuditAction,
-    Position,
-    RecipientStatus,
-    ResponseKind,
-)
+from bot.core.domain.remiss import Position, RecipientStatus, ResponseKind
 from bot.core.usecases import UseCases
 from devtools.clocks import FakeClock
 from tests.service.support import (

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.outbox import MAX_ATTEMPTS, DeliveryState, MessageKind, OutboxMessage
-from bot.core.domain.remiss import AuditAction
 from bot.core.usecases import UseCases
 from devtools.clocks import FakeClock
 from tests.service.support import COORDINATOR, coordinator, delegation, sent, stk_2023_137

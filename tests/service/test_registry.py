@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
 from bot.core.domain.registry import RegistryItem, RegistrySubject
-from bot.core.domain.remiss import AuditAction
 from bot.core.usecases import UseCases
 from devtools.clocks import FakeClock
 from tests.service.support import CASE, RecordingUsers, delegation, directory, fresh, outbox, sent

@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bot.core.clock import STOCKHOLM
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import MessageKind
 from bot.core.domain.reminders import ReminderKind, ReminderPolicy, ReminderState
-from bot.core.domain.remiss import AuditAction, RecipientStatus
+from bot.core.domain.remiss import RecipientStatus
 from bot.core.usecases import UseCases
 from devtools.clocks import FakeClock
 from tests.service import support

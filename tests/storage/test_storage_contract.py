@@ -8,19 +8,18 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import (
     Answer,
-    AuditAction,
-    AuditEntry,
+    Attachment,
     Draft,
     QuestionKind,
     RemissStatus,
     Response,
     ResponseContent,
     ResponseKind,
-    audit,
 )
 from bot.core.ports.store import Store, Transaction
 from tests.storage.samples import (
@@ -164,8 +163,13 @@ def test_a_recipient_with_draft_versions_and_extensions_comes_back_exactly(store
                     2,
                     "Utkast 📝",
                 ),
+                Answer(3, "Ur yttrandet: nämnden tillstyrker.", from_document=True),
             ),
             planned_board_date=date(2023, 12, 7),
+            attachments=(
+                Attachment("F1", "Yttrande.pdf", sha256="a" * 64, size=10, mime_type="application/pdf", text="Text"),
+                Attachment("F2", "Skannad.pdf", sha256="b" * 64, size=20, mime_type="application/pdf", unreadable="x"),
+            ),
         ),
         official(2),
         NOW.astimezone(STOCKHOLM_SUMMER),

@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.remiss import AuditAction, AuditEntry, Recipient, Remiss, audit
+from bot.core.domain.remiss import Recipient, Remiss
 
 
 class RequestState(StrEnum):

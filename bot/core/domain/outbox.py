@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from bot.core.domain.remiss import AuditEntry
+from bot.core.domain.audit import AuditEntry
 
 # Retries after a 5xx or a timeout wait 5 s, 10 s, 20 s … up to 15 minutes; after this many a message
 # is given up (and the coordinator told), never retried forever.

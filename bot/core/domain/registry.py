@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Organisation
-from bot.core.domain.remiss import AuditAction, AuditEntry, Remiss, audit, normalise_their_case_number
+from bot.core.domain.remiss import Remiss, normalise_their_case_number
 
 
 class RegistrySubject(StrEnum):

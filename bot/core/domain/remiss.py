@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TypeVar
 from urllib.parse import urlparse
 
+from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.calendar import WeekendCalendar, WorkingCalendar, add_working_days
 from bot.core.domain.errors import DomainError, ErrorCode
 
@@ -265,11 +266,13 @@ class Remiss:
 
 @dataclass(frozen=True)
 class Answer:
-    """One question's answer: free text (any length) and the position taken."""
+    """One question's answer: free text (any length) and the position taken. `from_document` marks text the
+    bot took from the attached yttrande (and the official kept as it was), so the summary can say so."""
 
     question_number: int
     text: str
     position: Position = Position.NOT_STATED
+    from_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,10 @@ class Attachment:
     sha256: str = ""
     size: int = 0
     mime_type: str = ""
+    # What reading the file gave: its text, or why its text could not be read automatically (a scan, a
+    # password); both empty when it was not read (another kind of file, or attached before reading).
+    text: str = ""
+    unreadable: str = ""
 
     @property
     def is_stored(self) -> bool:
@@ -378,59 +385,6 @@ class Extension:
     granted_by: str
     granted_at: datetime
     reason: str = ""
-
-
-class AuditAction(StrEnum):
-    CREATED = "created"
-    SENT = "sent"
-    OPENED = "opened"
-    DRAFTED = "drafted"
-    SUBMITTED = "submitted"
-    EDITED = "edited"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-    HANDED_OVER = "handed_over"
-    EXTENDED = "extended"
-    REMINDED = "reminded"
-    UNREACHABLE = "unreachable"
-    CLOSED = "closed"
-    DEADLINE_CHANGED = "deadline_changed"  # the coordinator moved the deadline for everyone
-    EXTENSION_REQUESTED = "extension_requested"
-    EXTENSION_REFUSED = "extension_refused"
-    SNOOZED = "snoozed"  # an official asked to be reminded later
-    INTENDS_TO_ANSWER = "intends_to_answer"  # the nudge's "Vi kommer att svara"
-    REGISTERED = "registered"  # a registry registered the remiss (theirs) or an answer (the sender's)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One thing that happened: who did what, when, and the details that say what changed."""
-
-    case_number: str
-    action: AuditAction
-    actor: str
-    at: datetime
-    organisation_key: str | None = None
-    details: tuple[tuple[str, str], ...] = ()
-    id: int | None = None
-
-    @property
-    def details_dict(self) -> dict[str, str]:
-        return dict(self.details)
-
-
-def audit(
-    case_number: str, action: AuditAction, actor: str, at: datetime, org: str | None = None, **details: object
-) -> AuditEntry:
-    """An audit entry with its details as sorted string pairs (stable in storage and tests)."""
-    return AuditEntry(
-        case_number=case_number,
-        action=action,
-        actor=actor,
-        at=at,
-        organisation_key=org,
-        details=tuple(sorted((k, str(v)) for k, v in details.items())),
-    )
 
 
 @dataclass(frozen=True)

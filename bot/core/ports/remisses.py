@@ -6,9 +6,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.core.domain.audit import AuditEntry
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.registry import Registration
-from bot.core.domain.remiss import AuditEntry, Recipient, Remiss, RemissStatus
+from bot.core.domain.remiss import Recipient, Remiss, RemissStatus
 
 
 @dataclass(frozen=True)

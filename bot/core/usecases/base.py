@@ -12,6 +12,7 @@ from datetime import time as dt_time
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import STOCKHOLM, Clock, local_date
+from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar, WorkingCalendar
 from bot.core.domain.documents import MAX_DOCUMENT_BYTES
 from bot.core.domain.errors import DomainError, ErrorCode
@@ -21,8 +22,6 @@ from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import (
     FINAL_ANSWER_GRACE_DAYS,
     AnswerRules,
-    AuditAction,
-    AuditEntry,
     Recipient,
     Remiss,
     RemissStatus,

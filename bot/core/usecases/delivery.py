@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.calendar import working_days_between
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.outbox import (
@@ -18,7 +19,7 @@ from bot.core.domain.outbox import (
     summary_ready,
 )
 from bot.core.domain.reminders import ReminderKind, missing_for
-from bot.core.domain.remiss import AuditAction, AuditEntry, RecipientStatus, Remiss, audit
+from bot.core.domain.remiss import RecipientStatus, Remiss
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import Shared, UseCase
 from bot.core.usecases.queries import overview_of

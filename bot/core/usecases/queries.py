@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from bot.core.domain.audit import AuditEntry
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import AuditEntry, Remiss
+from bot.core.domain.remiss import Remiss
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, UseCase
 from bot.core.usecases.results import Actor, AssignmentRow, RecipientRow, RemissOverview

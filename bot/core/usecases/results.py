@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.core.domain.audit import AuditEntry
 from bot.core.domain.calendar import WindowReport
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.organisation import Organisation
@@ -14,7 +15,6 @@ from bot.core.domain.outbox import OutboxMessage, StatusBoard
 from bot.core.domain.reminders import MeetingAdvice, ReminderKind, ScheduledReminder
 from bot.core.domain.remiss import (
     AnswerRules,
-    AuditEntry,
     DocumentLink,
     QuestionKind,
     Recipient,
