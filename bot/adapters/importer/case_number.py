@@ -8,21 +8,15 @@ from enum import IntEnum
 
 from bot.adapters.importer.model import Confidence, WarningCode, WarningNote
 from bot.adapters.importer.text import CleanText
-
-# Diary number forms. SOU, Ds, SFS and report numbers ("SOU 2015:58", "(1998:1276)", "rapport 2015:32")
-# use a colon and never match; the filename form "N2015-08441-RS" matches none of these either.
-_FORMS = (
-    re.compile(r"(?<![\w/-])[A-ZÅÄÖ]{2,6}-\d{4}-\d{1,6}(?![\w/]|-\d)"),  # Malmö: STK-2023-137
-    re.compile(r"(?<![\w/])[A-ZÅÄÖ][A-Za-zåäö]{0,3}\d{4}/\d{2,6}(?:/[A-ZÅÄÖ]{1,6})?(?![\w/])"),  # N2015/08441/RS
-    re.compile(r"(?<![\w/])[A-ZÅÄÖ]{1,6} \d{4}/\d{1,6}(?![\w/])"),  # KS 2021/123
+from bot.core.domain.case_number import (
+    CASE_NUMBER_FORMS,
+    LABEL_BEFORE,
+    LABELLED_CASE_NUMBER,
+    THEIR_LABEL_BEFORE,
+    case_number_key,
+    is_case_number,
 )
-_LABEL = r"(?:diarienummer|diarienr|dnr|ärendenummer)\.?"
-# Right after a label any short number counts, "Dnr 23/12" too; without a label "23/12" is a date.
-_SHORT_NUMBER = r"(?:[A-ZÅÄÖ]{1,6}[ -]?)?\d{1,4}[/-]\d{1,6}(?:[/-][A-ZÅÄÖ0-9]{1,6})?"
-_LABELLED = re.compile(rf"\b{_LABEL}\s*:?\s*(?P<number>{_SHORT_NUMBER})(?![\w/])", re.IGNORECASE)
-_LABEL_BEFORE = re.compile(rf"\b{_LABEL}\s*:?\s*$", re.IGNORECASE)
-# "Ert dnr" and "Er beteckning" are the recipient's own reference, not the remiss's.
-_THEIR_LABEL_BEFORE = re.compile(rf"\b(?:er|ert|era)\s+(?:{_LABEL}|beteckning)\s*:?\s*$", re.IGNORECASE)
+
 _LOOKBACK = 40
 _MAX_REPORTED = 5
 
@@ -44,7 +38,7 @@ class _Candidate:
     @property
     def key(self) -> str:
         """The same number in its filename form ("N2015-08441-RS") compares equal."""
-        return re.sub(r"[\s/-]", "", self.number).upper()
+        return case_number_key(self.number)
 
 
 @dataclass(frozen=True)
@@ -84,23 +78,23 @@ def _listing(code: WarningCode, numbers: list[str]) -> WarningNote:
 def _candidates(doc: CleanText, title_line: int | None) -> list[_Candidate]:
     text = doc.text
     found: dict[int, _Candidate] = {}
-    for form in _FORMS:
+    for form in CASE_NUMBER_FORMS:
         for match in form.finditer(text):
             place = _place_of(doc, match, title_line)
             if place is not None:
                 found[match.start()] = _Candidate(match.group(), place)
-    for match in _LABELLED.finditer(text):
+    for match in LABELLED_CASE_NUMBER.finditer(text):
         start = match.start("number")
-        if start not in found and not _THEIR_LABEL_BEFORE.search(text[max(0, start - _LOOKBACK) : start]):
+        if start not in found and not THEIR_LABEL_BEFORE.search(text[max(0, start - _LOOKBACK) : start]):
             found[start] = _Candidate(match.group("number"), _Place.LABELLED)
     return [found[start] for start in sorted(found)]
 
 
 def _place_of(doc: CleanText, match: re.Match[str], title_line: int | None) -> _Place | None:
     before = doc.text[max(0, match.start() - _LOOKBACK) : match.start()]
-    if _THEIR_LABEL_BEFORE.search(before):
+    if THEIR_LABEL_BEFORE.search(before):
         return None
-    if _LABEL_BEFORE.search(before):
+    if LABEL_BEFORE.search(before):
         return _Place.LABELLED
     line = doc.line_of(match.start())
     if line == title_line:
@@ -113,7 +107,7 @@ def _place_of(doc: CleanText, match: re.Match[str], title_line: int | None) -> _
 def _preferred_form(candidates: list[_Candidate]) -> str:
     """Of the written forms of one number, the official one (with its slashes or hyphens), first seen."""
     for candidate in candidates:
-        if any(form.fullmatch(candidate.number) for form in _FORMS):
+        if is_case_number(candidate.number):
             return candidate.number
     return candidates[0].number
 

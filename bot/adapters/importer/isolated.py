@@ -3,7 +3,8 @@
 The readers refuse what is too large by counting first (see readers.py), but a parser library can still
 be slow or greedy on a file built to be: the limits here are the guarantee. The child imports the file
 (read and parse) and sends back the result, or the reason it refused; a child that runs out of time or
-memory is a file "too demanding" to read. The Slack path and `remissbot import` both come through here.
+memory is a file "too demanding" to read. The Slack path and `remissbot import` both come through here, and
+so does reading a board's answer document (read_isolated: the text only).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot.adapters.importer.model import (
     WarningNote,
 )
 from bot.adapters.importer.parser import parse_remiss
-from bot.adapters.importer.readers import MAX_FILE_BYTES, read_document
+from bot.adapters.importer.readers import MAX_FILE_BYTES, DocumentText, read_document, read_document_bytes
 from bot.adapters.importer.wording import default_wording
 from bot.core.domain.organisation import Directory
 
@@ -51,18 +52,43 @@ class _Request:
     limits: Limits
 
 
+@dataclass(frozen=True)
+class _ReadRequest:
+    """Only the text of a file's content: how an answer document (yttrande) is read."""
+
+    data: bytes
+    suffix: str
+    max_bytes: int
+    limits: Limits
+
+
 def import_isolated(path: Path, directory: Directory, *, max_bytes: int, limits: Limits) -> ImportedRemiss:
     """The import of `path` as the child did it.
 
     Raises DocumentError for a refusal or a child out of its limits (the file's doing), ImportFailed for a
     child that crashed, could not start or answered something that is no answer (ours).
     """
-    request = pickle.dumps(_Request(path, directory, max_bytes, limits))
+    answer = _in_child(_Request(path, directory, max_bytes, limits), limits)
+    if not isinstance(answer, ImportedRemiss):
+        raise ImportFailed(f"the import child answered {type(answer).__name__}")
+    return answer
+
+
+def read_isolated(data: bytes, suffix: str, *, max_bytes: int, limits: Limits) -> DocumentText:
+    """The text of a file's content (read as `suffix` says) as the child read it; raises as import_isolated."""
+    answer = _in_child(_ReadRequest(data, suffix, max_bytes, limits), limits)
+    if not isinstance(answer, DocumentText):
+        raise ImportFailed(f"the import child answered {type(answer).__name__}")
+    return answer
+
+
+def _in_child(request: _Request | _ReadRequest, limits: Limits) -> object:
+    """What the child answered to `request`; a refusal is raised as the DocumentError it is."""
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([_PROJECT_ROOT, os.environ.get("PYTHONPATH", "")])}
     try:
         done = subprocess.run(
             [sys.executable, "-m", "bot.adapters.importer.isolated"],
-            input=request,
+            input=pickle.dumps(request),
             capture_output=True,
             timeout=limits.wall_seconds,
             env=environment,
@@ -85,8 +111,6 @@ def import_isolated(path: Path, directory: Directory, *, max_bytes: int, limits:
         raise ImportFailed(f"the import child's answer could not be read ({len(done.stdout)} bytes)") from error
     if isinstance(answer, _Refusal):
         raise DocumentError(answer.code, **answer.params)
-    if not isinstance(answer, ImportedRemiss):
-        raise ImportFailed(f"the import child answered {type(answer).__name__}")
     return answer
 
 
@@ -107,14 +131,14 @@ def _child() -> int:
     """Runs in the child: limits first, then the import; the answer is pickled to stdout."""
     import resource
 
-    request: _Request = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from the parent process
+    request: _Request | _ReadRequest = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from the parent process
     limits = request.limits
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
 
     try:
         try:
-            answer: ImportedRemiss | _Refusal = import_here(request.path, request.directory, request.max_bytes)
+            answer: ImportedRemiss | DocumentText | _Refusal = _work(request)
         except DocumentError as error:
             answer = _Refusal(error.code, error.params)
         sys.stdout.buffer.write(pickle.dumps(answer))
@@ -133,6 +157,12 @@ if __name__ == "__main__":
     from bot.adapters.importer.isolated import _child as child
 
     sys.exit(child())
+
+
+def _work(request: _Request | _ReadRequest) -> ImportedRemiss | DocumentText:
+    if isinstance(request, _ReadRequest):
+        return read_document_bytes(request.data, request.suffix, max_bytes=request.max_bytes)
+    return import_here(request.path, request.directory, request.max_bytes)
 
 
 def import_here(path: Path, directory: Directory, max_bytes: int = MAX_FILE_BYTES) -> ImportedRemiss:

@@ -65,12 +65,20 @@ class DocumentText:
 
 def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> DocumentText:
     """The text of the file at `path`; a DocumentError says in a code why it cannot be read."""
-    data = _read_bytes(path, max_bytes)
+    return read_document_bytes(_read_bytes(path, max_bytes), path.suffix)
+
+
+def read_document_bytes(data: bytes, suffix: str, *, max_bytes: int = MAX_FILE_BYTES) -> DocumentText:
+    """The text of a file's content, read as its `suffix` (".pdf") says; a DocumentError says why not."""
+    if len(data) > max_bytes:
+        raise DocumentError(DocumentErrorCode.TOO_LARGE, size_mb=_megabytes(len(data)), limit_mb=_megabytes(max_bytes))
+    if not data.strip():
+        raise DocumentError(DocumentErrorCode.EMPTY)
     if _is_image(data):
         raise DocumentError(DocumentErrorCode.IMAGE)
-    reader = _READERS.get(path.suffix.lower())
+    reader = _READERS.get(suffix.lower())
     if reader is None:
-        raise DocumentError(DocumentErrorCode.UNSUPPORTED_TYPE, suffix=path.suffix or "(ingen)")
+        raise DocumentError(DocumentErrorCode.UNSUPPORTED_TYPE, suffix=suffix or "(ingen)")
     return reader(data)
 
 
