@@ -1,0 +1,76 @@
+"""What the bot read from a board's yttrande, put into the official's answer for them to check and submit.
+
+The document's text goes where the official has written nothing: each question's section (marked as taken
+from the document), and the decision details the document states. Nothing the official typed is replaced,
+and nothing is submitted: the form shows the result, with the sentence each offer came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bot.core.domain.answer_document import DocumentSplit, SplitKind
+from bot.core.domain.decision_offers import DecisionOffers
+from bot.core.domain.remiss import Answer, Attachment, Position, Question, QuestionKind, ResponseContent
+
+
+@dataclass(frozen=True)
+class DocumentRead:
+    """One attached document as read: its text split per question (None when unreadable, with the reason)."""
+
+    attachment: Attachment
+    split: DocumentSplit | None
+    offers: DecisionOffers
+    unreadable: str = ""
+
+
+def with_reading(content: ResponseContent, read: DocumentRead, questions: Sequence[Question]) -> ResponseContent:
+    """`content` with the document's text and offers filled in where the official left them empty; the
+    attachment keeps the text read from it (or why it could not be read)."""
+    split = read.split
+    attachment = replace(read.attachment, text=split.whole if split else "", unreadable=read.unreadable)
+    attachments = tuple(attachment if a.sha256 == attachment.sha256 else a for a in content.attachments)
+    content = replace(content, attachments=attachments)
+    if split is None:
+        return content
+    if split.kind is SplitKind.BY_QUESTION:
+        content = replace(content, answers=_answers_from(content, split, questions, read.offers))
+    return _decision_from(content, read.offers)
+
+
+def filled_questions(before: ResponseContent, after: ResponseContent) -> tuple[int, ...]:
+    """The questions whose answer the reading filled in."""
+    return tuple(a.question_number for a in after.answers if a.from_document and a not in before.answers)
+
+
+def _answers_from(
+    content: ResponseContent, split: DocumentSplit, questions: Sequence[Question], offers: DecisionOffers
+) -> tuple[Answer, ...]:
+    answers = []
+    for question in questions:
+        typed = content.answer_to(question.number)
+        section = split.sections.get(question.number, "").strip()
+        if (typed is not None and typed.text.strip()) or not section:
+            if typed is not None:
+                answers.append(typed)
+            continue
+        position = typed.position if typed is not None else Position.NOT_STATED
+        # The document's overall position ("Nämnden tillstyrker förslaget") speaks of the proposal, not of
+        # which organisation should coordinate: offered only for the open questions.
+        if position is Position.NOT_STATED and offers.position and question.kind is QuestionKind.FREE_TEXT:
+            position = offers.position.value
+        answers.append(Answer(question.number, section, position, from_document=True))
+    return tuple(answers)
+
+
+def _decision_from(content: ResponseContent, offers: DecisionOffers) -> ResponseContent:
+    return replace(
+        content,
+        meeting_date=content.meeting_date or (offers.meeting_date.value if offers.meeting_date else None),
+        paragraph=content.paragraph or (offers.paragraph.value if offers.paragraph else ""),
+        deciding_body=content.deciding_body or (offers.deciding_body.value if offers.deciding_body else None),
+        decided_by=content.decided_by or (offers.decided_by.value if offers.decided_by else ""),
+        their_case_number=content.their_case_number
+        or (offers.their_case_number.value if offers.their_case_number else ""),
+    )

@@ -1,0 +1,72 @@
+"""A board's yttrande as read, put into the answer: only where the official wrote nothing, always marked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.domain.answer_document import DocumentSplit, SplitKind
+from bot.core.domain.answer_reading import DocumentRead, filled_questions, with_reading
+from bot.core.domain.decision_offers import DecisionOffers, Offer
+from bot.core.domain.remiss import (
+    Answer,
+    Attachment,
+    DecidingBody,
+    Position,
+    Question,
+    QuestionKind,
+    ResponseContent,
+    ResponseKind,
+)
+
+QUESTIONS = (
+    Question(1, "Hur ser nämnden på modellen?"),
+    Question(2, "Vilka processer passar in?"),
+    Question(3, "Vilken nämnd bör samordna?", QuestionKind.ORGANISATION_CHOICE),
+)
+FILE = Attachment("F1", "Yttrande.pdf", sha256="a" * 64, size=100, mime_type="application/pdf")
+OFFERS = DecisionOffers(
+    position=Offer(Position.TILLSTYRKER, "Nämnden tillstyrker förslaget."),
+    meeting_date=Offer(date(2023, 11, 23), "Beslutat vid sammanträde 2023-11-23."),
+    paragraph=Offer("§ 123", "§ 123"),
+    deciding_body=Offer(DecidingBody.NAMND, "Tekniska nämnden beslutar"),
+    decided_by=Offer("Tekniska nämnden", "Tekniska nämnden beslutar"),
+    their_case_number=Offer("TN-2023-512", "Dnr TN-2023-512"),
+)
+SPLIT = DocumentSplit(
+    SplitKind.BY_QUESTION,
+    "hela texten",
+    {1: "Modellen är bra.", 2: "", 3: "Stadsbyggnadsnämnden."},
+)
+
+
+def test_the_sections_fill_the_empty_answers_marked_and_the_typed_one_stays() -> None:
+    typed = ResponseContent(ResponseKind.YTTRANDE, (Answer(1, "Vårt eget svar."),), attachments=(FILE,))
+
+    read = with_reading(typed, DocumentRead(FILE, SPLIT, OFFERS), QUESTIONS)
+
+    assert read.answers == (
+        Answer(1, "Vårt eget svar."),
+        Answer(3, "Stadsbyggnadsnämnden.", Position.NOT_STATED, from_document=True),  # no position on a choice
+    )
+    assert filled_questions(typed, read) == (3,)
+    assert read.attachments[0].text == "hela texten"
+
+
+def test_the_decision_the_document_states_fills_what_the_form_left_empty() -> None:
+    empty = ResponseContent(ResponseKind.YTTRANDE, attachments=(FILE,), paragraph="§ 9")
+
+    read = with_reading(empty, DocumentRead(FILE, SPLIT, OFFERS), QUESTIONS)
+
+    assert read.answers[0] == Answer(1, "Modellen är bra.", Position.TILLSTYRKER, from_document=True)
+    assert (read.meeting_date, read.paragraph, read.deciding_body) == (date(2023, 11, 23), "§ 9", DecidingBody.NAMND)
+    assert (read.decided_by, read.their_case_number) == ("Tekniska nämnden", "TN-2023-512")
+
+
+def test_a_whole_document_fills_no_answer_and_an_unreadable_one_says_why() -> None:
+    empty = ResponseContent(ResponseKind.YTTRANDE, attachments=(FILE,))
+    whole = DocumentSplit(SplitKind.WHOLE, "Nämnden ser positivt på förslaget.", {1: "", 2: "", 3: ""})
+
+    assert with_reading(empty, DocumentRead(FILE, whole, DecisionOffers()), QUESTIONS).answers == ()
+    unreadable = with_reading(empty, DocumentRead(FILE, None, DecisionOffers(), "no_text"), QUESTIONS)
+    assert (unreadable.attachments[0].text, unreadable.attachments[0].unreadable) == ("", "no_text")
+    assert unreadable.meeting_date is None
