@@ -39,6 +39,39 @@ def with_reading(content: ResponseContent, read: DocumentRead, questions: Sequen
     return _decision_from(content, read.offers)
 
 
+def with_documents(
+    content: ResponseContent,
+    attachments: Sequence[Attachment],
+    reads: Sequence[DocumentRead],
+    questions: Sequence[Question],
+) -> ResponseContent:
+    """`content` with further documents attached (a file it holds already, by its sha256, is not added twice)
+    and what was read in them filled in where the official left it empty: nothing in `content` is lost."""
+    held = {a.sha256 for a in content.attachments if a.sha256}
+    added = tuple(a for a in attachments if a.sha256 not in held)
+    content = replace(content, attachments=(*content.attachments, *added))
+    for read in reads:
+        content = with_reading(content, read, questions)
+    return content
+
+
+def with_document_marks(entered: ResponseContent, stored: ResponseContent | None) -> ResponseContent:
+    """The form's answers keep the mark "taken from the document" where their text is still the document's
+    (as the stored draft has it); an answer the official changed is theirs."""
+    if stored is None:
+        return entered
+    marked = {a.question_number: _flat(a.text) for a in stored.answers if a.from_document}
+    answers = tuple(
+        replace(a, from_document=True) if marked.get(a.question_number) == _flat(a.text) and a.text.strip() else a
+        for a in entered.answers
+    )
+    return replace(entered, answers=answers)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def filled_questions(before: ResponseContent, after: ResponseContent) -> tuple[int, ...]:
     """The questions whose answer the reading filled in."""
     return tuple(a.question_number for a in after.answers if a.from_document and a not in before.answers)
