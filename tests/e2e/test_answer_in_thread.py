@@ -17,7 +17,7 @@ from devtools.sandbox import Message, View
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import bot_replies
 from handlers import ids
-from tests.e2e.test_answer import filled, is_form, mrkdwn_texts, prefilled_answer
+from tests.e2e.test_answer import filled, mrkdwn_texts, prefilled_answer, press_answer
 from tests.e2e.test_chat import (
     ANNA,
     BERTIL,
@@ -86,11 +86,7 @@ def draft(box: Sandbox, org: str = ORG) -> ResponseContent:
 
 def use_as_answer(box: Sandbox, reply: Message) -> View:
     """Press *Använd som svar* under the reply; the modal once it holds the form."""
-    before = len(box.fake.calls_to("views.open"))
-    assert box.driver.block_action(ANNA, ids.USE_DOCUMENT_AS_ANSWER, message=reply).status == 200
-    call = box.fake.wait_for(lambda: box.fake.calls_to("views.open")[before:])[0]
-    view_id = str(call.response["view"]["id"])
-    return box.fake.wait_for(lambda: next((v for v in [box.fake.view(view_id)] if is_form(v)), None))
+    return press_answer(box, reply, ANNA, ids.USE_DOCUMENT_AS_ANSWER)
 
 
 def blocks_text(message: Message) -> str:
