@@ -236,3 +236,18 @@ def test_a_file_outside_a_remiss_thread_gets_a_hint_and_a_retried_event_is_store
     assert len(draft(box).attachments) == 1
     assert draft(box).answer_to(1) == Answer(1, "Efteråt.", Position.NOT_STATED)
     assert draft(box).kind is ResponseKind.YTTRANDE
+
+
+def test_a_file_not_on_slacks_host_or_over_the_limit_is_refused_and_the_token_stays_home(box: Sandbox) -> None:
+    dm = send_remiss(box)
+    elsewhere = box.fake.add_file("Yttrande.pdf", UNSTRUCTURED)
+    elsewhere.url_private = "https://filer.example.invalid/Yttrande.pdf"
+    too_large = box.fake.add_file("Stort yttrande.pdf", b"%PDF-" + b"0" * (25 * 1024 * 1024))
+    event = file_share(box, ANNA, elsewhere.to_slack(), dm.ts)
+    box.driver.event({**event, "files": [elsewhere.to_slack(), too_large.to_slack()]})
+    reply = box.fake.wait_for(lambda: bot_replies(box.fake, ANNA, dm.ts)[:1])[0]
+    assert "Filen «Yttrande.pdf» ligger inte hos Slack och hämtades inte." in reply.text
+    assert "Filen «Stort yttrande.pdf» är större än 25\u00a0MB och kan inte bifogas." in reply.text
+    assert "Inget sparades i utkastet; det du sparat tidigare finns kvar." in reply.text
+    with box.core.store.read() as repo:
+        assert repo.documents.list_for(CASE) == []
