@@ -251,3 +251,15 @@ def test_a_file_not_on_slacks_host_or_over_the_limit_is_refused_and_the_token_st
     assert "Inget sparades i utkastet; det du sparat tidigare finns kvar." in reply.text
     with box.core.store.read() as repo:
         assert repo.documents.list_for(CASE) == []
+
+
+def test_question_headings_the_remiss_lacks_are_named_and_the_whole_document_answers(box: Sandbox) -> None:
+    dm = send_remiss(box)
+    other = pdf_with_pages([["Yttrande", "Fråga 7", "Om en annan remiss.", "Fråga 8", "Också om den."]])
+    reply = drop(box, ANNA, dm, "Fel yttrande.pdf", other)
+    assert (
+        "Rubrikerna i dokumentet («Fråga 7», «Fråga 8») stämmer inte med någon av remissens frågor, så texten"
+        " delades inte upp per fråga. Kontrollera att det är rätt dokument; som det är gäller hela dokumentet som svar:"
+        " Svar i bifogat yttrande." in reply.text
+    )
+    assert draft(box).answers == () and "Om en annan remiss." in draft(box).attachments[0].text
