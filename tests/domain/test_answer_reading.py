@@ -8,7 +8,6 @@ from bot.core.domain.answer_document import DocumentSplit, SplitKind
 from bot.core.domain.answer_reading import (
     DocumentRead,
     filled_questions,
-    with_document_marks,
     with_documents,
     with_reading,
 )
@@ -89,14 +88,11 @@ def test_documents_added_to_a_draft_keep_its_answers_and_files_and_a_file_held_a
     assert [a.question_number for a in added.answers] == [1, 3] and added.answers[0].text == "Vårt eget svar."
 
 
-def test_an_answer_submitted_as_the_document_has_it_stays_marked_and_one_the_official_changed_does_not() -> None:
-    stored = ResponseContent(
-        ResponseKind.YTTRANDE,
-        (Answer(1, "Modellen är\nbra.", from_document=True), Answer(2, "Ur dokumentet.", from_document=True)),
-    )
-    entered = ResponseContent(ResponseKind.YTTRANDE, (Answer(1, "Modellen är bra."), Answer(2, "Ändrat av oss.")))
+def test_an_answer_submitted_as_typed_takes_only_the_documents_text_onto_its_attachment() -> None:
+    typed = ResponseContent(ResponseKind.YTTRANDE, (Answer(1, "Vårt eget svar."),), attachments=(FILE,))
 
-    marked = with_document_marks(entered, stored)
+    read = with_reading(typed, DocumentRead(FILE, SPLIT, OFFERS), QUESTIONS, fill=False)
 
-    assert [a.from_document for a in marked.answers] == [True, False]
-    assert with_document_marks(entered, None) == entered
+    assert read.answers == typed.answers
+    assert (read.meeting_date, read.paragraph, read.decided_by, read.their_case_number) == (None, "", "", "")
+    assert read.attachments[0].text == "hela texten"

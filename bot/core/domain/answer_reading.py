@@ -25,14 +25,17 @@ class DocumentRead:
     unreadable: str = ""
 
 
-def with_reading(content: ResponseContent, read: DocumentRead, questions: Sequence[Question]) -> ResponseContent:
-    """`content` with the document's text and offers filled in where the official left them empty; the
-    attachment keeps the text read from it (or why it could not be read)."""
+def with_reading(
+    content: ResponseContent, read: DocumentRead, questions: Sequence[Question], *, fill: bool = True
+) -> ResponseContent:
+    """`content` with the document's text and offers filled in where the official left them empty (unless
+    not to `fill`: an answer submitted as typed takes nothing unseen); the attachment always keeps the text
+    read from it (or why it could not be read)."""
     split = read.split
     attachment = replace(read.attachment, text=split.whole if split else "", unreadable=read.unreadable)
     attachments = tuple(attachment if a.sha256 == attachment.sha256 else a for a in content.attachments)
     content = replace(content, attachments=attachments)
-    if split is None:
+    if split is None or not fill:
         return content
     if split.kind is SplitKind.BY_QUESTION:
         content = replace(content, answers=_answers_from(content, split, questions, read.offers))
@@ -53,23 +56,6 @@ def with_documents(
     for read in reads:
         content = with_reading(content, read, questions)
     return content
-
-
-def with_document_marks(entered: ResponseContent, stored: ResponseContent | None) -> ResponseContent:
-    """The form's answers keep the mark "taken from the document" where their text is still the document's
-    (as the stored draft has it); an answer the official changed is theirs."""
-    if stored is None:
-        return entered
-    marked = {a.question_number: _flat(a.text) for a in stored.answers if a.from_document}
-    answers = tuple(
-        replace(a, from_document=True) if marked.get(a.question_number) == _flat(a.text) and a.text.strip() else a
-        for a in entered.answers
-    )
-    return replace(entered, answers=answers)
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def filled_questions(before: ResponseContent, after: ResponseContent) -> tuple[int, ...]:
@@ -107,3 +93,19 @@ def _decision_from(content: ResponseContent, offers: DecisionOffers) -> Response
         their_case_number=content.their_case_number
         or (offers.their_case_number.value if offers.their_case_number else ""),
     )
+
+
+def keep_marks(content: ResponseContent, earlier: ResponseContent | None) -> ResponseContent:
+    """`content` as the form sends it back, with the mark kept on each answer still as it was read from the
+    document (`earlier`, the draft holding the reading); an answer the official changed is their own."""
+    if earlier is None:
+        return content
+    taken = {a.question_number: _words(a.text) for a in earlier.answers if a.from_document}
+    answers = tuple(
+        replace(a, from_document=True) if taken.get(a.question_number) == _words(a.text) else a for a in content.answers
+    )
+    return replace(content, answers=answers)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
