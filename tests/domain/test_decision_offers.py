@@ -158,9 +158,9 @@ def test_a_rules_paragraph_is_not_the_minutes() -> None:
         (
             "Arbetsutskottet beslutade 2023-11-14 att godkänna yttrandet.",
             DecidingBody.ARBETSUTSKOTT,
-            "Arbetsutskottet",
+            "",  # the kind alone, no name: "Arbetsutskottet" says no more than the body's kind
         ),
-        ("Presidiet beslutade att yttra sig i ärendet.", DecidingBody.PRESIDIUM, "Presidiet"),
+        ("Presidiet beslutade att yttra sig i ärendet.", DecidingBody.PRESIDIUM, ""),
         (
             "Styrelsen för MKB Fastighets AB har inga invändningar.",
             DecidingBody.STYRELSE,
@@ -195,3 +195,9 @@ def test_the_organisations_own_diarienummer(text: str, number: str) -> None:
     offers = decision_offers(text, remiss_case_number="STK-2023-137")
 
     assert offers.their_case_number is not None and offers.their_case_number.value == number
+
+
+def test_a_body_called_only_by_its_kind_offers_the_kind_but_no_name() -> None:
+    offers = decision_offers("Nämnden tillstyrker förslaget. Beslutat vid sammanträde 2023-11-23, § 203.")
+    assert offers.decided_by is None
+    assert offers.deciding_body is not None and offers.deciding_body.value is DecidingBody.NAMND

@@ -55,7 +55,8 @@ def decision_offers(text: str, *, remiss_case_number: str | None = None) -> Deci
         meeting_date=_meeting_date(sentences),
         paragraph=_paragraph(sentences),
         deciding_body=Offer(decider.body, decider.sentence) if decider else None,
-        decided_by=Offer(decider.name, decider.sentence) if decider and decider.name else None,
+        # A name only: "Nämnden" or "Styrelsen" alone says no more than the body's kind.
+        decided_by=Offer(decider.name, decider.sentence) if decider and _names_someone(decider.name) else None,
         # The page header is where a document states its diarienummer: kept for that.
         their_case_number=_own_case_number(list(_sentences(text, drop_page_furniture=False)), remiss_case_number),
     )
@@ -324,3 +325,11 @@ def _number_at_end(sentence: str) -> str | None:
             if not sentence[match.end() :].strip(" .") and not THEIR_LABEL_BEFORE.search(sentence[: match.start()]):
                 return match.group()
     return None
+
+
+_BODY_WORDS = frozenset({"nämnden", "styrelsen", "arbetsutskottet", "presidiet", "utskottet"})
+
+
+def _names_someone(name: str) -> bool:
+    """Whether `name` names a body or delegate, not just the kind of body ("Nämnden")."""
+    return bool(name.strip()) and name.strip().casefold() not in _BODY_WORDS
