@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -18,12 +19,14 @@ from bot import cli
 from bot.adapters.export import pdf_available
 from bot.bootstrap import build_core
 from bot.core.domain.audit import AuditAction
+from bot.core.domain.registry import RegistryItem, RegistrySubject
 from bot.core.domain.reminders import ReminderKind, ReminderState
 from bot.core.domain.remiss import QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
 from bot.core.usecases import UseCases
 from bot.settings import load_settings
 from devtools.demo import DemoRemiss, load_scenario, run_demo
 from devtools.demo.golden import differences, kept, normalise
+from devtools.demo.yttrande import yttrande_pdf
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import Message, Workspace
 from handlers import ids
@@ -152,6 +155,55 @@ def test_the_edited_answer_keeps_both_versions_and_the_coordinator_is_told(playe
     assert "Hälsa-, vård- och omsorgsnämnden har skickat in nämndens slutliga svar" in played.transcript
 
 
+YTTRANDE = SCENARIO.yttrande
+# The decided yttrande the demo makes (the same bytes each time): Miljönämnden's answer.
+YTTRANDE_PDF = yttrande_pdf(YTTRANDE, DemoRemiss.load(), "Miljönämnden")
+
+
+def test_the_board_answering_with_its_yttrande_has_the_pdf_stored_as_its_answer(
+    played: Played, service: UseCases
+) -> None:
+    assert YTTRANDE.organisation == "miljonamnden" and YTTRANDE_PDF.startswith(b"%PDF-")
+    response = recipient(service, "miljonamnden").current_response
+    assert response is not None and response.kind is ResponseKind.YTTRANDE
+    [stored] = response.content.attachments
+    digest = hashlib.sha256(YTTRANDE_PDF).hexdigest()
+    assert (stored.name, stored.sha256, stored.size) == (YTTRANDE.file, digest, len(YTTRANDE_PDF))
+    # The bot's own copy of the bytes, in the demo's database: no answer depends on Slack keeping the file.
+    assert service.answering.document_content(digest) == YTTRANDE_PDF
+    assert (response.content.their_case_number, response.content.paragraph) == ("MN-2023-4117", "§ 203")
+    assert "bifogar yttrandet i «Svara på remissen»" in played.transcript
+    assert f"Yttrandet som fil: «{YTTRANDE.file}»" in played.transcript
+
+
+def test_the_registrators_registered_the_remiss_and_the_answer(played: Played, service: UseCases) -> None:
+    registered = [(r.item, r.number, r.registered_by) for r in service.registry.registrations(CASE)]
+    assert registered == [
+        (
+            RegistryItem(RegistrySubject.REMISS, CASE, "miljonamnden"),
+            TYPED.remiss_registered_as,
+            SCENARIO.registries["miljonamnden"].people[0].id,
+        ),
+        (
+            RegistryItem(RegistrySubject.ANSWER, CASE, "miljonamnden", version=1),
+            TYPED.answer_registered_as,
+            SCENARIO.registries["stadskontoret"].people[0].id,
+        ),
+    ]
+    actions = [e.action for e in service.queries.audit_trail(CASE)]
+    assert actions.count(AuditAction.REGISTERED) == 2
+    # Stadskontoret's registry channel got every submitted version (11 answers, the preliminary one's final
+    # too); the two boards' registrators the remiss.
+    channel = SCENARIO.registries["stadskontoret"].channel_id
+    assert len([m for m in played.slack.messages_in(channel) if "Inkommet remissvar" in m.text]) == 12
+    for key in ("tekniska-namnden", "miljonamnden"):
+        [registrator] = SCENARIO.registries[key].people
+        assert [m for m in played.slack.messages_in(registrator.id) if "Remiss att registrera" in m.text]
+    text = played.transcript
+    assert "deras registratur registrerade remissen med diarienummer MN-2023-4117" in text
+    assert "Svaret från Miljönämnden (version 1) registrerades med nummer STK-2023-137-21" in text
+
+
 def test_the_decline_the_draft_and_the_silent_ones_are_as_the_story_says(service: UseCases) -> None:
     declined = recipient(service, "parkeringsovervakning").current_response
     assert declined is not None and declined.kind is ResponseKind.DECLINED
@@ -198,7 +250,17 @@ def test_the_database_left_behind_exports_the_case_for_the_registry(
     rows = json.loads((tmp_path / "metadata.json").read_text(encoding="utf-8"))
     answered = {row["from"] for row in rows if row["version"]}
     assert len(answered) == 12  # 11 answered and 1 declined; the 3 late ones sent nothing
-    assert {row["file"] for row in rows} | {"metadata.json", "metadata.csv"} == {p.name for p in tmp_path.iterdir()}
+    written = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()}
+    assert {row["file"] for row in rows} | {"metadata.json", "metadata.csv"} == written
+    # Miljönämnden's yttrande as the bot stored it, beside the PDF of its answer as submitted.
+    digest = hashlib.sha256(YTTRANDE_PDF).hexdigest()
+    [original] = [row for row in rows if row["sha256"] == digest]
+    assert (tmp_path / original["file"]).read_bytes() == YTTRANDE_PDF
+    assert (original["from"], original["their_case_number"], original["paragraph"]) == (
+        "Miljönämnden",
+        "MN-2023-4117",
+        "§ 203",
+    )
 
 
 def test_the_transcript_is_the_kept_one_line_by_line(played: Played) -> None:
@@ -215,7 +277,7 @@ def test_the_transcript_is_the_kept_one_line_by_line(played: Played) -> None:
 def test_the_demo_runs_with_no_warning_from_the_simulated_slack(played: Played) -> None:
     assert "och varnade inte för något" in played.transcript
     steps = [line for line in played.printed.splitlines() if line.startswith("[")]
-    assert [s.split("]")[0] for s in steps] == [f"[{n}/22" for n in range(1, 23)]
+    assert [s.split("]")[0] for s in steps] == [f"[{n}/25" for n in range(1, 26)]
 
 
 # -- the reminders, read from the simulated Slack: each message's outbox key (in its metadata) says which
