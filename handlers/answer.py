@@ -12,6 +12,7 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.domain.answer_reading import keep_marks
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import (
     Answer,
@@ -26,6 +27,7 @@ from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import Actor, AssignmentRow
 from handlers import ids, payload
 from handlers.answer_files import FetchedFiles, fetch_new_files, new_files
+from handlers.answer_reading import Reading, read_documents, read_notice
 from handlers.answer_views import (
     DECIDED_BY,
     DECIDED_BY_BLOCK,
@@ -312,7 +314,8 @@ class _FormAction:
         except DomainError as error:
             client.views_push(trigger_id=body["trigger_id"], view=refused_view(ctx.texts, error))
             return None
-        return row, content_from_state(row.remiss, self.values, self.place, stored_files(row.recipient))
+        content = content_from_state(row.remiss, self.values, self.place, stored_files(row.recipient))
+        return row, keep_marks(content, row.recipient.draft.content if row.recipient.draft else None)
 
 
 def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
@@ -408,11 +411,14 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
     content: ResponseContent | None = None
     try:
         row = ctx.service.answering.answer_context(actor, ref.case_number, ref.organisation_key)
-        content = for_submission(content_from_state(row.remiss, values, place, stored_files(row.recipient)))
+        entered = content_from_state(row.remiss, values, place, stored_files(row.recipient))
+        content = for_submission(keep_marks(entered, row.recipient.draft.content if row.recipient.draft else None))
         if new_files(content):
             # Checked now, by its field, as any submission; the files are fetched after the ack (too slow for
             # Slack's three seconds) while the modal says so, then the answer is stored with their bytes.
-            ctx.service.answering.check_submission(actor, ref.case_number, ref.organisation_key, content)
+            # An attached yttrande with nothing typed is read first: the decision it states may fill the form.
+            if _typed(content):
+                ctx.service.answering.check_submission(actor, ref.case_number, ref.organisation_key, content)
             view_id = payload.string(view, "id", "view")
             checked = content
             form = SubmittedForm(actor, place, view_id, row)
@@ -462,6 +468,12 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
     ref = form.place.ref
     fetched = fetch_new_files(ctx, client, content, ref.case_number, ref.organisation_key)
     if not fetched.refusals:
+        reading = read_documents(form.row.remiss, fetched.content, fetched.documents)
+        if not _typed(fetched.content) and any(r.split is not None for r in reading.read):
+            # The yttrande answers for the board: show what was read from it before anything is submitted.
+            _check_what_was_read(ctx, client, form, replace(fetched, content=reading.content), reading)
+            return
+        fetched = replace(fetched, content=reading.content)
         try:
             recipient = ctx.service.answering.submit(
                 form.actor, ref.case_number, ref.organisation_key, fetched.content, fetched.documents
@@ -470,12 +482,37 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
             fetched = replace(fetched, refusals=(ctx.texts.error(error),))
         else:
             names = [a.name for a in fetched.content.attachments]
-            receipt = ctx.texts.part("slack/answer_form.j2", "submitted_with_files", names=names)
+            unreadable = [r.attachment.name for r in reading.unreadable]
+            receipt = ctx.texts.part(
+                "slack/answer_form.j2",
+                "submitted_unreadable" if unreadable and not _typed(content) else "submitted_with_files",
+                names=unreadable or names,
+            )
             _redraw(client, form.view_id, notice_view(ctx.texts, receipt, "title_answer_submitted"))
             updated = replace(form.row, recipient=recipient, status=recipient.status(form.row.today))
             refresh_remiss_message(ctx, client, form.place, updated)
             return
     _back_to_the_form(ctx, client, form, fetched)
+
+
+def _typed(content: ResponseContent) -> bool:
+    """Whether the official wrote an answer themselves (not only attached the yttrande)."""
+    return any(a.text.strip() for a in content.answers)
+
+
+def _check_what_was_read(
+    ctx: HandlerContext, client: WebClient, form: SubmittedForm, fetched: FetchedFiles, reading: Reading
+) -> None:
+    """Not submitted yet: the answer as read from the document is the draft, and the form shows it with
+    what was read (and from which sentence), for the official to correct and then submit."""
+    ref = form.place.ref
+    ctx.service.answering.save_draft(
+        form.actor, ref.case_number, ref.organisation_key, fetched.content, fetched.documents
+    )
+    row = _reloaded(ctx, form)
+    notice = read_notice(ctx.texts, row.remiss, reading, _draft_time(ctx, row))
+    _redraw(client, form.view_id, answer_view(ctx.texts, row, fetched.content, form.place, notice=notice))
+    refresh_remiss_message(ctx, client, form.place, row)
 
 
 def _back_to_the_form(ctx: HandlerContext, client: WebClient, form: SubmittedForm, fetched: FetchedFiles) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from bot.adapters.summary import load_summary, render_markdown
 from bot.adapters.summary.files import write_case_summary
-from bot.core.domain.remiss import Answer
+from bot.core.domain.remiss import Answer, Position
 from devtools.pdf import pdf_with_pages
 from devtools.sandbox import View
 from devtools.sandbox.harness import Sandbox
@@ -33,11 +33,29 @@ from tests.e2e.test_answer import (
     remiss_message_showing,
     send_remiss,
     submit,
+    thread_lines,
 )
 from tests.faults import database_down
 
 YTTRANDE = pdf_with_pages([["Tekniska nämnden", "Yttrande över remissen STK-2023-137", "Nämnden tillstyrker."]])
 NAME = "Yttrande TN 2023-11-19.pdf"
+# The signed yttrande as a scan: pages without a text layer.
+SCANNED = pdf_with_pages([None, None])
+# The decided yttrande as a board writes it, one heading per remiss question, with its decision.
+STRUCTURED = pdf_with_pages(
+    [
+        [
+            "Tekniska nämnden  Dnr TN-2023-512",
+            "Yttrande över remissen om områdeslyft",
+            "Tekniska nämnden beslutade den 16 november 2023, § 123, att anta yttrandet.",
+            "Nämnden tillstyrker förslaget.",
+            "Fråga 1",
+            "Trygghetsvandringar och belysningsprogrammet i Rosengård passar in.",
+            "Fråga 2",
+            "Nämnden lyfter Amiralsgatan och Sofielund.",
+        ]
+    ]
+)
 
 
 def shown(box: Sandbox, view_id: str, wanted: str) -> str:
@@ -57,25 +75,28 @@ def submit_with(box: Sandbox, form: View, files: list[dict[str, Any]], **fields:
     return submit(box, values)
 
 
-def test_a_pdf_with_no_typed_text_is_fetched_stored_and_counted_as_the_answer(sandbox: Sandbox, tmp_path: Path) -> None:
+def test_a_scanned_pdf_with_no_typed_text_is_fetched_stored_and_counted_as_the_answer(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
     form = press_answer(sandbox, send_remiss(sandbox))
     assert input_block(form, FILES_BLOCK)["element"]["filetypes"] == ["docx", "pdf"]
-    file = sandbox.fake.add_file(NAME, YTTRANDE)
+    file = sandbox.fake.add_file(NAME, SCANNED)
 
     reply = submit_with(sandbox, form, [file.to_slack()])
 
     # The files are fetched after the ack; meanwhile the modal says so, then gives the receipt.
     assert reply["response_action"] == "update"
     assert "Hämtar de bifogade filerna" in json.dumps(reply["view"], ensure_ascii=False)
-    shown(sandbox, form.id, "Svaret är inskickat")
+    # A scan has no text to read: the document is the answer as it is, and the official is told so.
+    shown(sandbox, form.id, "Svaret är inskickat: Svar i bifogat yttrande. Texten i «Yttrande TN 2023-11-19.pdf»")
     [version] = recipient(sandbox).responses
     assert version.content.answers == ()
     [stored] = version.content.attachments
-    digest = hashlib.sha256(YTTRANDE).hexdigest()
-    assert (stored.file_id, stored.name, stored.sha256, stored.size) == (file.id, NAME, digest, len(YTTRANDE))
+    digest = hashlib.sha256(SCANNED).hexdigest()
+    assert (stored.file_id, stored.name, stored.sha256, stored.size) == (file.id, NAME, digest, len(SCANNED))
     assert stored.mime_type == "application/pdf"
     # The bytes are the bot's own, in the database: the download carried the bot token.
-    assert sandbox.core.service.answering.document_content(digest) == YTTRANDE
+    assert sandbox.core.service.answering.document_content(digest) == SCANNED
     with sandbox.core.service.store.read() as repo:
         assert [(d.name, d.organisation_key) for d in repo.documents.list_for(CASE)] == [(NAME, ORG)]
     remiss_message_showing(sandbox, "Ni har svarat")
@@ -84,13 +105,18 @@ def test_a_pdf_with_no_typed_text_is_fetched_stored_and_counted_as_the_answer(sa
     assert "Besvarade inte frågan" not in summary and "Frågan besvarades inte" not in summary
     assert "Svar i bifogat yttrande: Tekniska nämnden (se bilagan)." in summary
     assert "| Tekniska nämnden | yttrande | i bifogat yttrande | i bifogat yttrande |" in summary
+    assert "texten i «Yttrande TN 2023-11-19.pdf» kunde inte läsas automatiskt" in summary
+    # The coordinator is told in the status thread to read the answer in the file.
+    sandbox.courier.drain()
+    told = "Texten i «Yttrande TN 2023-11-19.pdf» kunde inte läsas automatiskt: läs svaret i det bifogade yttrandet."
+    assert told in thread_lines(sandbox)
     assert f"SHA-256 {digest}" in summary and "Yttrande TN 2023-11-19.pdf (" in summary
     assert "STK-2023-137-bilagor/tekniska-namnden%20Yttrande%20TN%202023-11-19.pdf" in summary
 
     # `remissbot summary` writes the stored file beside the summary, where the web page links to it.
     paths = write_case_summary(sandbox.core.service, sandbox.core.texts, CASE, tmp_path)
     beside = tmp_path / "STK-2023-137-bilagor" / f"tekniska-namnden {NAME}"
-    assert beside in paths and beside.read_bytes() == YTTRANDE
+    assert beside in paths and beside.read_bytes() == SCANNED
     html = next(p for p in paths if p.suffix == ".html").read_text(encoding="utf-8")
     assert 'href="STK-2023-137-bilagor/tekniska-namnden%20Yttrande%20TN%202023-11-19.pdf"' in html
     assert "Frågan besvarades inte" not in html
@@ -205,3 +231,44 @@ def test_when_the_database_fails_after_the_files_were_fetched_the_form_comes_bac
     shown(sandbox, form.id, "Svaret är inskickat")
     [version] = recipient(sandbox).responses
     assert [a.sha256 for a in version.content.attachments] == [hashlib.sha256(YTTRANDE).hexdigest()]
+
+
+def test_a_structured_yttrande_is_read_into_the_form_for_the_official_to_check_then_submitted(
+    sandbox: Sandbox,
+) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    file = sandbox.fake.add_file("Yttrande TN.pdf", STRUCTURED)
+
+    assert submit(sandbox, filled(form, files=[file.to_slack()]))["response_action"] == "update"
+
+    # Nothing is submitted yet: the form comes back with what was read, and from which sentence.
+    text = shown(sandbox, form.id, "Remissbot har läst")
+    assert "Svaret på fråga 1 och 2 är hämtat ur dokumentet." in text  # the remiss has two questions
+    assert "Paragraf: *§ 123*" in text and "Beslutsdatum: *16 november 2023*" in text
+    assert "Ställningstagande: *Tillstyrker*" in text and "Beslutat av: *Tekniska nämnden*" in text
+    assert recipient(sandbox).responses == []
+    draft = recipient(sandbox).draft
+    assert draft is not None
+    # The board's "tillstyrker" is offered for each open question (both are, in this remiss).
+    assert [(a.question_number, a.position, a.from_document) for a in draft.content.answers] == [
+        (1, Position.TILLSTYRKER, True),
+        (2, Position.TILLSTYRKER, True),
+    ]
+    assert draft.content.their_case_number == "TN-2023-512"
+    [stored] = draft.content.attachments
+    assert stored.sha256 == hashlib.sha256(STRUCTURED).hexdigest() and "Amiralsgatan" in stored.text
+
+    # The official checks it and submits the form as shown: the answer keeps the marks and the stored file.
+    again = sandbox.fake.view(form.id)
+    assert again is not None
+    assert submit(sandbox, filled(again, meeting_date="2023-11-16", paragraph="§ 123")) is None
+    [version] = recipient(sandbox).responses
+    content = version.content
+    assert [(a.question_number, a.text, a.from_document) for a in content.answers] == [
+        (1, "Trygghetsvandringar och belysningsprogrammet i Rosengård passar in.", True),
+        (2, "Nämnden lyfter Amiralsgatan och Sofielund.", True),
+    ]
+    assert [a.sha256 for a in content.attachments] == [stored.sha256]
+    summary = render_markdown(load_summary(sandbox.core.service, CASE), sandbox.core.texts)
+    assert "Texten är hämtad ur det bifogade yttrandet." in summary
+    assert sandbox.fake.warnings == []

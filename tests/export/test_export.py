@@ -20,7 +20,7 @@ from bot.adapters.export import export_command, pdf_available
 from bot.adapters.export.package import COLUMNS
 from bot.adapters.rendering import Texts
 from bot.core.domain.documents import document_of, stored_attachment
-from bot.core.domain.remiss import Attachment, Recipient
+from bot.core.domain.remiss import Attachment, DecidingBody, Recipient
 from bot.core.ports.store import Transaction
 from bot.core.usecases import UseCases, build_use_cases
 from devtools.clocks import FakeClock
@@ -62,7 +62,14 @@ def attach_yttrande(repo: Transaction, recipient: Recipient) -> None:
     document = document_of("Yttrande MN.pdf", YTTRANDE, case_number=CASE_NUMBER, organisation_key=ATTACHED_BY, at=at)
     repo.documents.save(document, YTTRANDE)
     attachment = stored_attachment(Attachment("F1", document.name), document)
-    recipient.responses[0] = replace(answer, content=replace(answer.content, attachments=(attachment,)))
+    content = replace(
+        answer.content,
+        attachments=(attachment,),
+        their_case_number="MN-2023-77",
+        deciding_body=DecidingBody.ARBETSUTSKOTT,
+        decided_by="",
+    )
+    recipient.responses[0] = replace(answer, content=content)
 
 
 @pytest.fixture(scope="module")
@@ -152,5 +159,6 @@ def test_an_attached_file_is_exported_as_stored_beside_its_answer(exported: tupl
     assert original["title"] == "Bilaga till remissvar från Miljönämnden, version 1: Yttrande MN.pdf"
     assert (folder / original["file"]).read_bytes() == YTTRANDE
     assert original["sha256"] == hashlib.sha256(YTTRANDE).hexdigest()
-    same = ("received", "decision_date", "paragraph", "version", "from", "to")
+    assert (answer["their_case_number"], answer["decided_by"]) == ("MN-2023-77", "arbetsutskottet")
+    same = ("received", "decision_date", "paragraph", "version", "from", "to", "their_case_number", "decided_by")
     assert [original[k] for k in same] == [answer[k] for k in same]

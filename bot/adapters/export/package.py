@@ -156,8 +156,7 @@ class _Builder:
         name = self.words(
             "answer_file", case_number=self.remiss.case_number, organisation=organisation, version=response.version
         )
-        answer = _AnswerFacts(organisation, self.sender, response)
-        self.add(name, html_to_pdf(html), title, **answer.fields())
+        self.add(name, html_to_pdf(html), title, **self.facts(organisation, response).fields())
 
     def add_original(self, recipient: Recipient, response: Response, file_name: str, content: bytes) -> None:
         """A file the official attached to this version, as stored: its bytes are the document itself."""
@@ -170,7 +169,12 @@ class _Builder:
             name=file_name,
         )
         title = self.words("original_title", organisation=organisation, version=response.version, name=file_name)
-        self.add(name, content, title, **_AnswerFacts(organisation, self.sender, response).fields())
+        self.add(name, content, title, **self.facts(organisation, response).fields())
+
+    def facts(self, organisation: str, response: Response) -> _AnswerFacts:
+        body = response.content.deciding_body
+        label = self.texts.part("labels.j2", "body_label", body=body.value) if body is not None else ""
+        return _AnswerFacts(organisation, self.sender, response, label)
 
     def add(self, name: str, data: bytes, title: str, **fields: str) -> None:
         name = self._unique(safe_file_name(name))
@@ -198,6 +202,7 @@ class _AnswerFacts:
     organisation: str
     sender: str
     response: Response
+    body: str = ""  # the deciding body's Swedish name ("arbetsutskottet"), when the answer gives one
 
     def fields(self) -> dict[str, str]:
         content = self.response.content
@@ -205,7 +210,9 @@ class _AnswerFacts:
             "sender": self.organisation,
             "to": self.sender,
             "received": _iso(self.response.submitted_at),
-            "decided_by": content.decided_by,
+            "their_case_number": content.their_case_number,
+            # Who decided: the body or delegate by name where the answer gives one, else the kind of body.
+            "decided_by": content.decided_by or self.body,
             "decision_date": content.meeting_date.isoformat() if content.meeting_date else "",
             "paragraph": content.paragraph,
             "version": str(self.response.version),

@@ -74,3 +74,19 @@ def _decision_from(content: ResponseContent, offers: DecisionOffers) -> Response
         their_case_number=content.their_case_number
         or (offers.their_case_number.value if offers.their_case_number else ""),
     )
+
+
+def keep_marks(content: ResponseContent, earlier: ResponseContent | None) -> ResponseContent:
+    """`content` as the form sends it back, with the mark kept on each answer still as it was read from the
+    document (`earlier`, the draft holding the reading); an answer the official changed is their own."""
+    if earlier is None:
+        return content
+    taken = {a.question_number: _words(a.text) for a in earlier.answers if a.from_document}
+    answers = tuple(
+        replace(a, from_document=True) if taken.get(a.question_number) == _words(a.text) else a for a in content.answers
+    )
+    return replace(content, answers=answers)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())

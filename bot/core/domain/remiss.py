@@ -538,6 +538,9 @@ class Recipient:
             details.update(planned=planned, after_deadline=planned > self.deadline)
         if current is not None and current.kind is ResponseKind.PRELIMINARY and content.kind in FINAL_KINDS:
             details["final"] = True
+        unreadable = [a.name for a in content.attachments if a.unreadable]
+        if unreadable:  # the coordinator is told to read those in the file itself
+            details["unreadable"] = " | ".join(unreadable)
         return self._entry(action, actor, at, **details)
 
     def _require_final_in_time(self, remiss: Remiss, content: ResponseContent, today: date, rules: AnswerRules) -> None:
