@@ -21,7 +21,15 @@ from bot.bootstrap import build_core
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.registry import RegistryItem, RegistrySubject
 from bot.core.domain.reminders import ReminderKind, ReminderState
-from bot.core.domain.remiss import QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
+from bot.core.domain.remiss import (
+    Answer,
+    Position,
+    QuestionKind,
+    Recipient,
+    RecipientStatus,
+    RemissStatus,
+    ResponseKind,
+)
 from bot.core.usecases import UseCases
 from bot.settings import load_settings
 from devtools.demo import DemoRemiss, load_scenario, run_demo
@@ -171,7 +179,16 @@ def test_the_board_answering_with_its_yttrande_has_the_pdf_stored_as_its_answer(
     assert (stored.name, stored.sha256, stored.size) == (YTTRANDE.file, digest, len(YTTRANDE_PDF))
     # The bot's own copy of the bytes, in the demo's database: no answer depends on Slack keeping the file.
     assert service.answering.document_content(digest) == YTTRANDE_PDF
-    assert (response.content.their_case_number, response.content.paragraph) == ("MN-2023-4117", "§ 203")
+    # She typed nothing: the answers and the decision were read from the yttrande, which she checked and sent.
+    content = response.content
+    assert [(a.question_number, a.from_document) for a in content.answers] == [(n, True) for n in (1, 2, 3, 4)]
+    assert content.answer_to(2) == Answer(2, "Områden med mycket trafik och lite grönska.", Position.TILLSTYRKER, True)
+    assert (content.their_case_number, content.meeting_date, content.paragraph) == (
+        YTTRANDE.their_case_number,
+        date(2023, 11, 23),
+        "§ 203",
+    )
+    assert "med svaren på fråga 1, 2, 3 och 4 och beslutet hämtade ur yttrandet" in played.transcript
     assert "bifogar yttrandet i «Svara på remissen»" in played.transcript
     assert f"Yttrandet som fil: «{YTTRANDE.file}»" in played.transcript
 

@@ -41,7 +41,7 @@ def answer_with_document(stage: Stage, step: Step) -> None:
     after = _after_submission(stage, form.id, before)
     if RECEIPT not in _text_of(after):
         # The bot read the yttrande and brought the form back filled in from it, asking her to check.
-        notice = [b for b in after.payload["blocks"] if b.get("type") in ("section", "context")][:1]
+        notice = [b for b in after.payload["blocks"] if b.get("type") == "context"][-1:]
         t.saw(
             "saw_form_from_document",
             t.slack(notice),
