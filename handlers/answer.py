@@ -468,8 +468,10 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
     ref = form.place.ref
     fetched = fetch_new_files(ctx, client, content, ref.case_number, ref.organisation_key)
     if not fetched.refusals:
-        reading = read_documents(form.row.remiss, fetched.content, fetched.documents)
-        if not _typed(fetched.content) and any(r.split is not None for r in reading.read):
+        typed = _typed(fetched.content)
+        # Typed answers are submitted as typed; with none, what the yttrande says is shown to check first.
+        reading = read_documents(form.row.remiss, fetched.content, fetched.documents, fill=not typed)
+        if not typed and any(r.split is not None for r in reading.read):
             # The yttrande answers for the board: show what was read from it before anything is submitted.
             _check_what_was_read(ctx, client, form, replace(fetched, content=reading.content), reading)
             return

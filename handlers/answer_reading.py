@@ -36,8 +36,11 @@ class Reading:
         return bool(self.filled) or any(r.split is not None and _offers_something(r) for r in self.read)
 
 
-def read_documents(remiss: Remiss, content: ResponseContent, documents: Sequence[Document]) -> Reading:
-    """Read each newly stored document of the answer; the first readable one fills the empty questions."""
+def read_documents(
+    remiss: Remiss, content: ResponseContent, documents: Sequence[Document], *, fill: bool = True
+) -> Reading:
+    """Read each newly stored document of the answer; with `fill`, what they say fills what the official
+    left empty (to be shown before anything is submitted); the attachments keep their text either way."""
     before = content
     read: list[DocumentRead] = []
     for document, data in documents:
@@ -48,7 +51,7 @@ def read_documents(remiss: Remiss, content: ResponseContent, documents: Sequence
         one = DocumentRead(
             attachment, found.split, found.offers, found.unreadable.value if found.unreadable is not None else ""
         )
-        content = with_reading(content, one, remiss.questions)
+        content = with_reading(content, one, remiss.questions, fill=fill)
         read.append(one)
     return Reading(content, tuple(read), filled_questions(before, content))
 

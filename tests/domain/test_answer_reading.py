@@ -70,3 +70,13 @@ def test_a_whole_document_fills_no_answer_and_an_unreadable_one_says_why() -> No
     unreadable = with_reading(empty, DocumentRead(FILE, None, DecisionOffers(), "no_text"), QUESTIONS)
     assert (unreadable.attachments[0].text, unreadable.attachments[0].unreadable) == ("", "no_text")
     assert unreadable.meeting_date is None
+
+
+def test_an_answer_submitted_as_typed_takes_only_the_documents_text_onto_its_attachment() -> None:
+    typed = ResponseContent(ResponseKind.YTTRANDE, (Answer(1, "Vårt eget svar."),), attachments=(FILE,))
+
+    read = with_reading(typed, DocumentRead(FILE, SPLIT, OFFERS), QUESTIONS, fill=False)
+
+    assert read.answers == typed.answers
+    assert (read.meeting_date, read.paragraph, read.decided_by, read.their_case_number) == (None, "", "", "")
+    assert read.attachments[0].text == "hela texten"

@@ -25,14 +25,17 @@ class DocumentRead:
     unreadable: str = ""
 
 
-def with_reading(content: ResponseContent, read: DocumentRead, questions: Sequence[Question]) -> ResponseContent:
-    """`content` with the document's text and offers filled in where the official left them empty; the
-    attachment keeps the text read from it (or why it could not be read)."""
+def with_reading(
+    content: ResponseContent, read: DocumentRead, questions: Sequence[Question], *, fill: bool = True
+) -> ResponseContent:
+    """`content` with the document's text and offers filled in where the official left them empty (unless
+    not to `fill`: an answer submitted as typed takes nothing unseen); the attachment always keeps the text
+    read from it (or why it could not be read)."""
     split = read.split
     attachment = replace(read.attachment, text=split.whole if split else "", unreadable=read.unreadable)
     attachments = tuple(attachment if a.sha256 == attachment.sha256 else a for a in content.attachments)
     content = replace(content, attachments=attachments)
-    if split is None:
+    if split is None or not fill:
         return content
     if split.kind is SplitKind.BY_QUESTION:
         content = replace(content, answers=_answers_from(content, split, questions, read.offers))
