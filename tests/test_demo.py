@@ -109,15 +109,18 @@ def test_the_coordinator_creates_the_remiss_in_the_form_and_it_reaches_all_fifte
 
 
 def test_the_final_status_shows_who_answered_declined_and_is_late(played: Played, service: UseCases) -> None:
-    assert "11 av 15 har svarat, 1 avstår, 3 försenade; sista svarsdatum torsdag 30 november 2023" in played.transcript
+    # On the deadline day one of the eleven was preliminary; its final came on 5 December.
+    assert (
+        "11 av 15 har svarat, varav 1 preliminärt, 1 avstår, 3 försenade; sista svarsdatum torsdag 30 november 2023"
+    ) in played.transcript
+    assert "Mias statusmeddelande: 11 av 15 har svarat, 1 avstår, 3 försenade" in played.transcript
     counts = service.queries.overview(CASE).counts
     assert counts[RecipientStatus.SUBMITTED] == 11
     assert counts[RecipientStatus.DECLINED] == 1
     assert counts[RecipientStatus.OVERDUE] == 3
     # The status message as it was on the deadline day, before the clock passed it.
-    assert "Mias statusmeddelande: 11 av 15 har svarat, 1 avstår, 1 utkast, 1 har öppnat, 1 har inte öppnat" in (
-        played.transcript
-    )
+    shown = "11 av 15 har svarat, varav 1 preliminärt, 1 avstår, 1 utkast, 1 har öppnat, 1 har inte öppnat"
+    assert f"Mias statusmeddelande: {shown}" in played.transcript
 
 
 def test_the_demo_runs_with_the_manifests_scopes_and_needs_no_other(played: Played) -> None:
@@ -160,7 +163,14 @@ def test_the_answer_of_more_than_10000_characters_is_stored_whole(played: Played
 def test_the_edited_answer_keeps_both_versions_and_the_coordinator_is_told(played: Played, service: UseCases) -> None:
     versions = recipient(service, "halsa-vard-och-omsorgsnamnden").responses
     assert [(v.version, v.kind) for v in versions] == [(1, ResponseKind.PRELIMINARY), (2, ResponseKind.YTTRANDE)]
-    assert "Hälsa-, vård- och omsorgsnämnden har skickat in nämndens slutliga svar" in played.transcript
+    # The board met after the deadline (30 November); the final came the day after the meeting.
+    assert versions[0].content.planned_board_date == date(2023, 12, 4)
+    assert versions[1].submitted_at.date() == date(2023, 12, 5) and versions[1].content.meeting_date == date(
+        2023, 12, 4
+    )
+    assert (
+        "Hälsa-, vård- och omsorgsnämnden har skickat in nämndens slutliga svar (yttrande, version 2) efter svarsdatum"
+    ) in played.transcript
 
 
 YTTRANDE = SCENARIO.yttrande
@@ -339,9 +349,9 @@ EXPECTED_REMINDERS = {
     "Elin Sandberg": [f"{NUDGE} 2023-10-05"],  # answered 19 October
     "Fredrik Åberg": [],  # handed the remiss over on 3 October: his colleague gets the reminders
     "Sofia Karlsson": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-10-23"],  # answered 10 November
-    # A preliminary answer on 6 November naming the board's meeting on 23 November: the final is asked for on
-    # the 24th at nine, an hour before it comes.
-    "Greta Malmberg": [f"{NUDGE} 2023-10-05", "final_answer 2023-11-24"],
+    # A preliminary answer on 6 November naming the board's meeting on 4 December, after the deadline: the
+    # final is asked for on the 5th at nine, an hour before it comes.
+    "Greta Malmberg": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-10-10", "final_answer 2023-12-05"],
     "Hassan Ali": [
         f"{NUDGE} 2023-10-05",
         f"{SUBMISSION} 2023-11-09",
@@ -416,7 +426,12 @@ def test_the_coordinator_got_a_digest_every_working_day_and_one_escalation_on_4_
 
 def test_the_reminders_not_sent_are_recorded_as_skipped_with_why(service: UseCases) -> None:
     rows = service.reminding.reminder_plan(CASE)
-    assert all(row.scheduled.state is not ReminderState.PLANNED for row in rows)  # nothing left after 5 December
+    # Nothing due by the walk's end (5 December) is left planned; what is due later is decided when it is due
+    # (the escalation of the final answer, which came on the 5th, would be skipped on the 6th).
+    planned = [row.scheduled.reminder for row in rows if row.scheduled.state is ReminderState.PLANNED]
+    assert [(r.organisation_key, r.kind, r.local_date) for r in planned] == [
+        ("halsa-vard-och-omsorgsnamnden", ReminderKind.FINAL_ESCALATION, date(2023, 12, 6))
+    ]
     tekniska = [row.scheduled for row in rows if row.organisation.key == "tekniska-namnden"]
     sent = [(s.reminder.kind, s.reminder.local_date) for s in tekniska if s.state is ReminderState.SENT]
     assert sent == [
