@@ -11,6 +11,7 @@ def register(app: App, ctx: HandlerContext) -> None:
     """Attach every listener group to the app."""
     from handlers import (
         answer,
+        answer_in_thread,
         chat,
         commands,
         create,
@@ -27,8 +28,8 @@ def register(app: App, ctx: HandlerContext) -> None:
     )
 
     payload.register(app)  # first: every listener and the error handler see the cleaned payload
-    # In this order: Bolt runs the first listener that matches, so create's files in the DM come before chat's
-    # catch-all message listener.
-    groups = (middleware, errors, commands, events, create, answer, chat, recipient_actions, summary)
+    # In this order: Bolt runs the first listener that matches, so create's files in the DM (a coordinator's,
+    # outside threads) come first, then every other file (answer_in_thread), then chat's catch-all listener.
+    groups = (middleware, errors, commands, events, create, answer, answer_in_thread, chat, recipient_actions, summary)
     for group in (*groups, reminders, extensions, meetings, registry):
         group.register(app, ctx)

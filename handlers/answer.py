@@ -219,7 +219,17 @@ def open_loading_modal(ctx: HandlerContext, body: Mapping[str, Any], client: Web
     return OpenedModal(str(view["id"]), str(view["hash"]))
 
 
-def fill_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient, modal: OpenedModal) -> None:
+# What the form says at its top when opened by another button than Svara (from the content it shows).
+FormNotice = Callable[[ResponseContent], str | None]
+
+
+def fill_answer_form(
+    ctx: HandlerContext,
+    body: Mapping[str, Any],
+    client: WebClient,
+    modal: OpenedModal,
+    notice: FormNotice | None = None,
+) -> None:
     """Put the form, prefilled with the draft or the current answer, into the modal the click opened.
 
     A refusal (not the user's organisation, a closed remiss, an edit too late) is raised, to be told."""
@@ -239,7 +249,8 @@ def fill_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
         place = FormPlace(ref, text(container, "channel_id"), text(container, "message_ts"), text(message, "thread_ts"))
     content = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
     # Any other refusal is raised, to be told in the modal: it must not be left saying the form is on its way.
-    if not _redraw(client, modal.view_id, answer_view(ctx.texts, row, content, place), modal.hash):
+    view = answer_view(ctx.texts, row, content, place, notice=notice(content) if notice else None)
+    if not _redraw(client, modal.view_id, view, modal.hash):
         return
     if row.recipient.opened_at is None:  # later looks change nothing (Recipient.open): no write transaction for them
         ctx.background.submit(
@@ -248,11 +259,16 @@ def fill_answer_form(ctx: HandlerContext, body: Mapping[str, Any], client: WebCl
 
 
 def _filling(
-    ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond, modal: OpenedModal
+    ctx: HandlerContext,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    modal: OpenedModal,
+    notice: FormNotice | None = None,
 ) -> None:
     """The form into the opened modal, off Bolt's threads; a refusal or a failure is said in that modal."""
     try:
-        fill_answer_form(ctx, body, client, modal)
+        fill_answer_form(ctx, body, client, modal, notice)
     except Exception as error:
         text = error_text(ctx, error, body)
         view = notice_view(ctx.texts, ctx.texts.part("slack/answer_form.j2", "not_opened", error=text))
@@ -385,8 +401,11 @@ def _draft_time(ctx: HandlerContext, row: AssignmentRow) -> str:
     return saved_at.astimezone(ctx.service.config.tz).strftime("%H:%M")
 
 
-def open_form(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-    """Svara, after its ack: the light modal opens at once, then the form replaces it (on ctx.forms).
+def open_form(
+    ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond, notice: FormNotice | None = None
+) -> None:
+    """Svara, after its ack: the light modal opens at once, then the form replaces it (on ctx.forms); `notice`,
+    for another button opening the same form, says what it holds.
 
     The light modal opens here, in the listener: at 200 clicks a form thread was free only after the trigger's
     three seconds (bench/bench_ack.py), and those forms never opened. Reading and building the form while
@@ -398,7 +417,7 @@ def open_form(ctx: HandlerContext, body: dict[str, Any], client: WebClient, resp
     except Exception as error:
         ctx.forms.submit(_not_opened, ctx, error, body, respond, client)
         return
-    ctx.forms.submit(_filling, ctx, body, client, respond, modal)
+    ctx.forms.submit(_filling, ctx, body, client, respond, modal, notice)
 
 
 def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> Reply:

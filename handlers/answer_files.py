@@ -60,7 +60,9 @@ def fetch_new_files(
             attachments.append(attachment)
             continue
         try:
-            document, data = _fetch(ctx, client, attachment, case_number, organisation_key)
+            document, data = fetch_slack_file(
+                ctx, client, attachment.file_id, attachment.name, case_number, organisation_key
+            )
         except DomainError as refused:
             refusals.append(ctx.texts.error(refused))
             continue
@@ -69,17 +71,19 @@ def fetch_new_files(
     return FetchedFiles(replace(content, attachments=tuple(attachments)), tuple(documents), tuple(refusals))
 
 
-def _fetch(
-    ctx: HandlerContext, client: WebClient, attachment: Attachment, case_number: str, organisation_key: str
+def fetch_slack_file(
+    ctx: HandlerContext, client: WebClient, file_id: str, name: str, case_number: str, organisation_key: str
 ) -> Document:
+    """One Slack file (by its id; `name` as the message or form gave it) fetched with the bot token and made
+    ready to store; a DomainError, in Swedish, for a file refused or not fetched."""
     limit = ctx.service.config.max_document_bytes
-    accepted_type(attachment.name)  # a DOC, ODT or RTF is refused before anything is fetched
+    accepted_type(name)  # a DOC, ODT or RTF is refused before anything is fetched
     try:
-        file: Mapping[str, Any] = client.files_info(file=attachment.file_id)["file"]
+        file: Mapping[str, Any] = client.files_info(file=file_id)["file"]
     except SlackApiError as error:
-        log.warning("Could not look up file %s: %s", attachment.file_id, error.response.get("error"))
-        raise _not_fetched(attachment.name) from error
-    name = str(file.get("name") or attachment.name)
+        log.warning("Could not look up file %s: %s", file_id, error.response.get("error"))
+        raise _not_fetched(name) from error
+    name = str(file.get("name") or name)
     accepted_type(name)
     if isinstance(file.get("size"), int):
         check_size(name, file["size"], limit)

@@ -13,6 +13,7 @@ DECLINE = "remiss.decline"
 HAND_OVER = "remiss.hand_over"
 WITHDRAW = "remiss.withdraw"
 ANSWER_IN_CHAT = "remiss.answer_in_chat"
+USE_DOCUMENT_AS_ANSWER = "remiss.use_document_as_answer"  # under a yttrande dropped in the remiss thread
 # Buttons the coordinator gets on a saved draft (value: case number)
 SEND_DRAFT = "draft.send"
 EDIT_DRAFT = "draft.edit"

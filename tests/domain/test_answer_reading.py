@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.domain.answer_document import DocumentSplit, SplitKind
-from bot.core.domain.answer_reading import DocumentRead, filled_questions, with_reading
+from bot.core.domain.answer_reading import (
+    DocumentRead,
+    filled_questions,
+    with_documents,
+    with_reading,
+)
 from bot.core.domain.decision_offers import DecisionOffers, Offer
 from bot.core.domain.remiss import (
     Answer,
@@ -70,6 +75,17 @@ def test_a_whole_document_fills_no_answer_and_an_unreadable_one_says_why() -> No
     unreadable = with_reading(empty, DocumentRead(FILE, None, DecisionOffers(), "no_text"), QUESTIONS)
     assert (unreadable.attachments[0].text, unreadable.attachments[0].unreadable) == ("", "no_text")
     assert unreadable.meeting_date is None
+
+
+def test_documents_added_to_a_draft_keep_its_answers_and_files_and_a_file_held_already_is_not_added_twice() -> None:
+    other = Attachment("F0", "Protokollsutdrag.pdf", sha256="b" * 64, size=10, mime_type="application/pdf")
+    draft = ResponseContent(ResponseKind.YTTRANDE, (Answer(1, "Vårt eget svar."),), attachments=(other, FILE))
+
+    added = with_documents(draft, [FILE], [DocumentRead(FILE, SPLIT, OFFERS)], QUESTIONS)
+
+    assert [a.name for a in added.attachments] == ["Protokollsutdrag.pdf", "Yttrande.pdf"]
+    assert added.attachments[1].text == "hela texten"
+    assert [a.question_number for a in added.answers] == [1, 3] and added.answers[0].text == "Vårt eget svar."
 
 
 def test_an_answer_submitted_as_typed_takes_only_the_documents_text_onto_its_attachment() -> None:

@@ -84,16 +84,17 @@ def thread_lines(box: Sandbox) -> str:
 
 
 # -- acting as Slack's client ------------------------------------------------------------------------
-def press_answer(box: Sandbox, message: Message, user: str = OFFICIAL) -> View:
-    """Press Svara (or Ändra svar) on the message; returns the modal Slack opened once it holds the form."""
-    view_id = press_for_modal(box, message, user)
+def press_answer(box: Sandbox, message: Message, user: str = OFFICIAL, action_id: str = ids.ANSWER) -> View:
+    """Press Svara (or Ändra svar, or `action_id`) on the message; returns the modal Slack opened once it holds
+    the form."""
+    view_id = press_for_modal(box, message, user, action_id)
     return box.fake.wait_for(lambda: next((v for v in [box.fake.view(view_id)] if is_form(v)), None))
 
 
-def press_for_modal(box: Sandbox, message: Message, user: str = OFFICIAL) -> str:
-    """Press Svara; returns the id of the modal the click opened (whatever it shows yet)."""
+def press_for_modal(box: Sandbox, message: Message, user: str = OFFICIAL, action_id: str = ids.ANSWER) -> str:
+    """Press Svara (or `action_id`); returns the id of the modal the click opened (whatever it shows yet)."""
     before = len(box.fake.calls_to("views.open"))
-    response = box.driver.block_action(user, ids.ANSWER, message=message)
+    response = box.driver.block_action(user, action_id, message=message)
     assert response.status == 200
     call = box.fake.wait_for(lambda: box.fake.calls_to("views.open")[before:])[0]
     assert isinstance(call.response, dict) and call.response["ok"], call.response

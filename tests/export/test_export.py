@@ -9,7 +9,7 @@ import json
 import os
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -22,10 +22,8 @@ from bot.adapters.rendering import Texts
 from bot.core.domain.documents import document_of, stored_attachment
 from bot.core.domain.remiss import Attachment, DecidingBody, Recipient
 from bot.core.ports.store import Transaction
-from bot.core.usecases import UseCases, build_use_cases
-from devtools.clocks import FakeClock
-from devtools.memory import MemoryStore
-from tests.summary.round import CASE_NUMBER, stk_2023_137
+from bot.core.usecases import UseCases
+from tests.summary.round import CASE_NUMBER, round_service, stk_2023_137
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -44,16 +42,11 @@ ATTACHED_BY = "miljonamnden"
 
 @pytest.fixture(scope="module")
 def service() -> UseCases:
-    found = stk_2023_137()
-    store = MemoryStore()
-    with store.transaction() as repo:
-        repo.directory.replace_directory(found.directory)
-        repo.remisses.add_remiss(found.remiss)
-        for recipient in found.recipients:
-            if recipient.organisation_key == ATTACHED_BY:
-                attach_yttrande(repo, recipient)
-            repo.remisses.add_recipient(recipient)
-    return build_use_cases(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)))
+    def attach(repo: Transaction, recipient: Recipient) -> None:
+        if recipient.organisation_key == ATTACHED_BY:
+            attach_yttrande(repo, recipient)
+
+    return round_service(stk_2023_137(), attach)
 
 
 def attach_yttrande(repo: Transaction, recipient: Recipient) -> None:

@@ -6,10 +6,14 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.domain.answer_document import DocumentSplit, SplitKind
+from bot.core.domain.answer_reading import DocumentRead
 from bot.core.domain.audit import AuditAction
+from bot.core.domain.decision_offers import DecisionOffers, Offer
+from bot.core.domain.documents import document_of, stored_attachment
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import MessageKind
-from bot.core.domain.remiss import Position, RecipientStatus, ResponseKind
+from bot.core.domain.remiss import Attachment, Position, RecipientStatus, ResponseKind
 from bot.core.usecases import UseCases
 from devtools.clocks import FakeClock
 from tests.service.support import (
@@ -152,3 +156,29 @@ def test_the_remiss_dms_are_those_sent_to_the_current_officials(service: UseCase
     assert sorted((m.to_user, m.channel_id) for m in dms) == [("UMKB1", "DUMKB1"), ("UMKB2", "DUMKB2")]
     service.answering.hand_over(service.actor("UMKB1"), "STK-2023-137", "mkb", "UMKB3")
     assert service.answering.remiss_dms("STK-2023-137", "mkb") == []  # UMKB3's DM is not sent yet
+
+
+def test_documents_dropped_in_the_thread_join_the_draft_once_and_keep_what_it_held(service: UseCases) -> None:
+    sent(service)
+    official = service.actor("UTN1")
+    case, org = "STK-2023-137", "tekniska-namnden"
+    service.answering.save_draft(official, case, org, delegation("Från formuläret"))
+    data = b"%PDF-1.4 yttrande"
+    document = document_of("Yttrande.pdf", data, case_number=case, organisation_key=org, at=service.now())
+    attachment = stored_attachment(Attachment("F1", "Yttrande.pdf"), document)
+    split = DocumentSplit(SplitKind.BY_QUESTION, "Fråga 1 … Fråga 2 …", {1: "Ur dokumentet.", 2: "Också."})
+    read = DocumentRead(attachment, split, DecisionOffers(paragraph=Offer("§ 123", "§ 123")))
+
+    added = service.answering.add_documents_to_draft(official, case, org, [read], [(document, data)], event_id="Ev1")
+    again = service.answering.add_documents_to_draft(official, case, org, [read], [(document, data)], event_id="Ev1")
+
+    assert added is not None and added.draft is not None and again is None
+    content = added.draft.content
+    assert [(a.question_number, a.text, a.from_document) for a in content.answers] == [
+        (1, "Från formuläret", False),
+        (2, "Också.", True),
+        (4, "Stadsbyggnadsnämnden", False),
+    ]
+    assert [(a.sha256, a.text) for a in content.attachments] == [(document.sha256, "Fråga 1 … Fråga 2 …")]
+    assert content.paragraph == "§ 123" and content.kind is ResponseKind.DELEGATION
+    assert service.answering.document_content(document.sha256) == data

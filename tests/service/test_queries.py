@@ -18,6 +18,7 @@ from tests.service.support import (
     sent,
     stk_2023_137,
 )
+from tests.summary import round as summary_round
 
 
 def test_the_to_answer_list_shows_my_open_remisses_with_days_left(service: UseCases) -> None:
@@ -55,3 +56,19 @@ def test_the_audit_trail_of_an_unknown_remiss_is_refused(service: UseCases) -> N
     with pytest.raises(DomainError) as unknown:
         service.queries.audit_trail("STK-2023-999")
     assert unknown.value.code is ErrorCode.UNKNOWN_REMISS
+
+
+def test_the_case_record_holds_the_remiss_every_recipient_with_its_versions_and_the_directory() -> None:
+    found = summary_round.stk_2023_137()  # the summary tests' round: every kind of answer, with versions
+    case = summary_round.round_service(found).queries.case_record(summary_round.CASE_NUMBER)
+
+    assert case.remiss.case_number == summary_round.CASE_NUMBER
+    assert sorted(r.organisation_key for r in case.recipients) == sorted(r.organisation_key for r in found.recipients)
+    assert sum(len(r.responses) for r in case.recipients) == sum(len(r.responses) for r in found.recipients)
+    assert case.directory.get("stadskontoret") is not None
+
+
+def test_the_case_record_of_an_unknown_remiss_is_refused(service: UseCases) -> None:
+    with pytest.raises(DomainError) as refused:
+        service.queries.case_record("STK-1999-1")
+    assert refused.value.code is ErrorCode.UNKNOWN_REMISS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -19,6 +20,10 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
+from bot.core.ports.store import Transaction
+from bot.core.usecases import UseCases, build_use_cases
+from devtools.clocks import FakeClock
+from devtools.memory import MemoryStore
 
 CASE_NUMBER = "STK-2023-137"
 TITLE = (
@@ -338,3 +343,17 @@ def stk_2023_137() -> Round:
 
     # Parkeringsövervakning i Malmö AB: never answers.
     return found
+
+
+def round_service(found: Round, prepare: Callable[[Transaction, Recipient], None] | None = None) -> UseCases:
+    """The use cases over an in-memory store holding the round, on 20 December 2023; `prepare` may change
+    each recipient (in the store's transaction) before it is stored."""
+    store = MemoryStore()
+    with store.transaction() as repo:
+        repo.directory.replace_directory(found.directory)
+        repo.remisses.add_remiss(found.remiss)
+        for recipient in found.recipients:
+            if prepare is not None:
+                prepare(repo, recipient)
+            repo.remisses.add_recipient(recipient)
+    return build_use_cases(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,8 @@ from bot.adapters.summary import FORMATS, file_name, render_files, render_proble
 from bot.core.domain.errors import DomainError
 from bot.core.domain.summary import Summary, build_summary
 from bot.core.domain.summary_check import SummaryIncomplete, check_completeness
-from bot.core.usecases import UseCases, build_use_cases
-from devtools.clocks import FakeClock
-from devtools.memory import MemoryStore
-from tests.summary.round import CASE_NUMBER, Round, stk_2023_137
+from bot.core.usecases import UseCases
+from tests.summary.round import CASE_NUMBER, Round, round_service, stk_2023_137
 
 
 def test_files_are_named_after_the_case_number_even_one_with_a_slash(texts: Texts) -> None:
@@ -73,14 +70,7 @@ def test_the_reasons_for_not_publishing_are_written_in_swedish(summary: Summary,
 # -- the command's function, on the real service over an in-memory store ---------------------------------
 @pytest.fixture
 def service() -> UseCases:
-    found = stk_2023_137()
-    store = MemoryStore()
-    with store.transaction() as repo:
-        repo.directory.replace_directory(found.directory)
-        repo.remisses.add_remiss(found.remiss)
-        for recipient in found.recipients:
-            repo.remisses.add_recipient(recipient)
-    return build_use_cases(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)))
+    return round_service(stk_2023_137())
 
 
 def test_the_summary_command_writes_the_files_and_says_where(service: UseCases, texts: Texts, tmp_path: Path) -> None:

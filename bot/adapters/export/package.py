@@ -20,9 +20,8 @@ from bot.adapters.rendering import Texts
 from bot.adapters.summary import load_summary, render_files
 from bot.adapters.summary._common import paragraphs, safe_file_name
 from bot.adapters.summary.html import css_string
-from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Recipient, Remiss, Response, normalise_case_number
+from bot.core.domain.remiss import Recipient, Remiss, Response
 from bot.core.domain.summary_check import SummaryIncomplete
 from bot.core.usecases import UseCases
 
@@ -69,12 +68,8 @@ class Export:
 
 def export_case(service: UseCases, texts: Texts, case_number: str) -> Export:
     """Render every document of the remiss and its metadata (nothing is written here)."""
-    with service.store.read() as repo:
-        remiss = repo.remisses.get_remiss(normalise_case_number(case_number))
-        if remiss is None:
-            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
-        recipients = repo.remisses.list_recipients(remiss.case_number)
-        directory = repo.directory.load_directory()
+    case = service.queries.case_record(case_number)
+    remiss, recipients, directory = case.remiss, case.recipients, case.directory
     words = _Words(texts)
     builder = _Builder(texts, words, remiss, directory)
     notes: list[str] = []

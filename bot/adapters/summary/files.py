@@ -13,7 +13,6 @@ from bot.adapters.summary._common import FORMATS, Words, document_files, file_na
 from bot.adapters.summary.html import render_html
 from bot.adapters.summary.markdown import render_markdown
 from bot.adapters.summary.word import render_docx
-from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import normalise_case_number
 from bot.core.domain.summary import Summary
 from bot.core.domain.summary_check import SummaryIncomplete, compile_summary
@@ -33,13 +32,10 @@ _RENDERERS: dict[str, Callable[[Summary, Texts], str | bytes]] = {
 
 def load_summary(service: UseCases, case_number: str, names: Mapping[str, str] | None = None) -> Summary:
     """The checked summary of a remiss as it stands today; SummaryIncomplete if anything is missing from it."""
-    with service.store.read() as repo:
-        remiss = repo.remisses.get_remiss(normalise_case_number(case_number))
-        if remiss is None:
-            raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=case_number)
-        recipients = repo.remisses.list_recipients(remiss.case_number)
-        directory = repo.directory.load_directory()
-    return compile_summary(remiss, recipients, directory, today=service.today(), names=names, tz=service.config.tz)
+    case = service.queries.case_record(case_number)
+    return compile_summary(
+        case.remiss, case.recipients, case.directory, today=service.today(), names=names, tz=service.config.tz
+    )
 
 
 def render_files(

@@ -42,6 +42,22 @@ def with_reading(
     return _decision_from(content, read.offers)
 
 
+def with_documents(
+    content: ResponseContent,
+    attachments: Sequence[Attachment],
+    reads: Sequence[DocumentRead],
+    questions: Sequence[Question],
+) -> ResponseContent:
+    """`content` with further documents attached (a file it holds already, by its sha256, is not added twice)
+    and what was read in them filled in where the official left it empty: nothing in `content` is lost."""
+    held = {a.sha256 for a in content.attachments if a.sha256}
+    added = tuple(a for a in attachments if a.sha256 not in held)
+    content = replace(content, attachments=(*content.attachments, *added))
+    for read in reads:
+        content = with_reading(content, read, questions)
+    return content
+
+
 def filled_questions(before: ResponseContent, after: ResponseContent) -> tuple[int, ...]:
     """The questions whose answer the reading filled in."""
     return tuple(a.question_number for a in after.answers if a.from_document and a not in before.answers)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.core.domain.answer_reading import DocumentRead, with_documents
 from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.documents import StoredDocument
 from bot.core.domain.errors import DomainError, ErrorCode
@@ -60,6 +61,36 @@ class AnsweringUseCases(UseCase):
 
         try:
             return self._act(actor, case_number, organisation_key, merge, event_id=event_id)
+        except AlreadyHandled:
+            return None
+
+    def add_documents_to_draft(
+        self,
+        actor: Actor,
+        case_number: str,
+        organisation_key: str,
+        reads: Sequence[DocumentRead],
+        documents: Sequence[Document],
+        *,
+        event_id: str | None = None,
+    ) -> Recipient | None:
+        """Documents dropped in the remiss thread join the draft (the one the form edits, else the answer being
+        edited), with what was read in them where the draft is empty; their bytes are stored in the same
+        transaction. None when an earlier delivery of the Slack event `event_id` added them already."""
+
+        def add(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
+            base = recipient.draft.content if recipient.draft else None
+            current = recipient.current_response
+            if base is None and current is not None and current.kind is not ResponseKind.DECLINED:
+                base = current.content
+            attachments = [read.attachment for read in reads]
+            merged = with_documents(
+                base or ResponseContent(kind=ResponseKind.YTTRANDE), attachments, reads, remiss.questions
+            )
+            return recipient.save_draft(remiss, merged, actor.user_id, now)
+
+        try:
+            return self._act(actor, case_number, organisation_key, add, then=_storing(documents), event_id=event_id)
         except AlreadyHandled:
             return None
 

@@ -10,11 +10,20 @@ from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import Remiss
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, UseCase
-from bot.core.usecases.results import Actor, AssignmentRow, RecipientRow, RemissOverview
+from bot.core.usecases.results import Actor, AssignmentRow, CaseRecord, RecipientRow, RemissOverview
 
 
 class QueryUseCases(UseCase):
     """What coordinators and officials look at; nothing here writes."""
+
+    def case_record(self, case_number: str) -> CaseRecord:
+        """The remiss with every recipient (each with all its versions) and the directory, read together:
+        what the summary and the registry's export are made from."""
+        with self.store.read() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            return CaseRecord(
+                remiss, repo.remisses.list_recipients(remiss.case_number), repo.directory.load_directory()
+            )
 
     def overview(self, case_number: str) -> RemissOverview:
         with self.store.read() as repo:

@@ -10,7 +10,7 @@ from datetime import date
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.calendar import WindowReport
 from bot.core.domain.extension import ExtensionRequest
-from bot.core.domain.organisation import Organisation
+from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
 from bot.core.domain.reminders import MeetingAdvice, ReminderKind, ScheduledReminder
 from bot.core.domain.remiss import (
@@ -54,6 +54,15 @@ class RecipientRow:
     recipient: Recipient
     status: RecipientStatus
     response_kind: ResponseKind | None
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A remiss as a case: the remiss, every recipient with all its versions, and the directory."""
+
+    remiss: Remiss
+    recipients: list[Recipient]
+    directory: Directory
 
 
 @dataclass(frozen=True)
