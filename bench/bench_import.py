@@ -144,7 +144,7 @@ def _word_paragraphs(count: int, text: str) -> Iterator[bytes]:
 
 def _pdf(pages: list[list[str] | None]) -> bytes:
     sys.path.insert(0, str(REPO))
-    from tests.importer.documents import pdf_with_pages
+    from devtools.pdf import pdf_with_pages
 
     return pdf_with_pages(pages)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -18,12 +19,22 @@ from bot import cli
 from bot.adapters.export import pdf_available
 from bot.bootstrap import build_core
 from bot.core.domain.audit import AuditAction
+from bot.core.domain.registry import RegistryItem, RegistrySubject
 from bot.core.domain.reminders import ReminderKind, ReminderState
-from bot.core.domain.remiss import QuestionKind, Recipient, RecipientStatus, RemissStatus, ResponseKind
+from bot.core.domain.remiss import (
+    Answer,
+    Position,
+    QuestionKind,
+    Recipient,
+    RecipientStatus,
+    RemissStatus,
+    ResponseKind,
+)
 from bot.core.usecases import UseCases
 from bot.settings import load_settings
 from devtools.demo import DemoRemiss, load_scenario, run_demo
 from devtools.demo.golden import differences, kept, normalise
+from devtools.demo.yttrande import yttrande_pdf
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import Message, Workspace
 from handlers import ids
@@ -98,15 +109,18 @@ def test_the_coordinator_creates_the_remiss_in_the_form_and_it_reaches_all_fifte
 
 
 def test_the_final_status_shows_who_answered_declined_and_is_late(played: Played, service: UseCases) -> None:
-    assert "11 av 15 har svarat, 1 avstår, 3 försenade; sista svarsdatum torsdag 30 november 2023" in played.transcript
+    # On the deadline day one of the eleven was preliminary; its final came on 5 December.
+    assert (
+        "11 av 15 har svarat, varav 1 preliminärt, 1 avstår, 3 försenade; sista svarsdatum torsdag 30 november 2023"
+    ) in played.transcript
+    assert "Mias statusmeddelande: 11 av 15 har svarat, 1 avstår, 3 försenade" in played.transcript
     counts = service.queries.overview(CASE).counts
     assert counts[RecipientStatus.SUBMITTED] == 11
     assert counts[RecipientStatus.DECLINED] == 1
     assert counts[RecipientStatus.OVERDUE] == 3
     # The status message as it was on the deadline day, before the clock passed it.
-    assert "Mias statusmeddelande: 11 av 15 har svarat, 1 avstår, 1 utkast, 1 har öppnat, 1 har inte öppnat" in (
-        played.transcript
-    )
+    shown = "11 av 15 har svarat, varav 1 preliminärt, 1 avstår, 1 utkast, 1 har öppnat, 1 har inte öppnat"
+    assert f"Mias statusmeddelande: {shown}" in played.transcript
 
 
 def test_the_demo_runs_with_the_manifests_scopes_and_needs_no_other(played: Played) -> None:
@@ -149,7 +163,72 @@ def test_the_answer_of_more_than_10000_characters_is_stored_whole(played: Played
 def test_the_edited_answer_keeps_both_versions_and_the_coordinator_is_told(played: Played, service: UseCases) -> None:
     versions = recipient(service, "halsa-vard-och-omsorgsnamnden").responses
     assert [(v.version, v.kind) for v in versions] == [(1, ResponseKind.PRELIMINARY), (2, ResponseKind.YTTRANDE)]
-    assert "Hälsa-, vård- och omsorgsnämnden har skickat in nämndens slutliga svar" in played.transcript
+    # The board met after the deadline (30 November); the final came the day after the meeting.
+    assert versions[0].content.planned_board_date == date(2023, 12, 4)
+    assert versions[1].submitted_at.date() == date(2023, 12, 5) and versions[1].content.meeting_date == date(
+        2023, 12, 4
+    )
+    assert (
+        "Hälsa-, vård- och omsorgsnämnden har skickat in nämndens slutliga svar (yttrande, version 2) efter svarsdatum"
+    ) in played.transcript
+
+
+YTTRANDE = SCENARIO.yttrande
+# The decided yttrande the demo makes (the same bytes each time): Miljönämnden's answer.
+YTTRANDE_PDF = yttrande_pdf(YTTRANDE, DemoRemiss.load(), "Miljönämnden")
+
+
+def test_the_board_answering_with_its_yttrande_has_the_pdf_stored_as_its_answer(
+    played: Played, service: UseCases
+) -> None:
+    assert YTTRANDE.organisation == "miljonamnden" and YTTRANDE_PDF.startswith(b"%PDF-")
+    response = recipient(service, "miljonamnden").current_response
+    assert response is not None and response.kind is ResponseKind.YTTRANDE
+    [stored] = response.content.attachments
+    digest = hashlib.sha256(YTTRANDE_PDF).hexdigest()
+    assert (stored.name, stored.sha256, stored.size) == (YTTRANDE.file, digest, len(YTTRANDE_PDF))
+    # The bot's own copy of the bytes, in the demo's database: no answer depends on Slack keeping the file.
+    assert service.answering.document_content(digest) == YTTRANDE_PDF
+    # She typed nothing: the answers and the decision were read from the yttrande, which she checked and sent.
+    content = response.content
+    assert [(a.question_number, a.from_document) for a in content.answers] == [(n, True) for n in (1, 2, 3, 4)]
+    assert content.answer_to(2) == Answer(2, "Områden med mycket trafik och lite grönska.", Position.TILLSTYRKER, True)
+    assert (content.their_case_number, content.meeting_date, content.paragraph) == (
+        YTTRANDE.their_case_number,
+        date(2023, 11, 23),
+        "§ 203",
+    )
+    assert "med svaren på fråga 1, 2, 3 och 4 och beslutet hämtade ur yttrandet" in played.transcript
+    assert "bifogar yttrandet i «Svara på remissen»" in played.transcript
+    assert f"Yttrandet som fil: «{YTTRANDE.file}»" in played.transcript
+
+
+def test_the_registrators_registered_the_remiss_and_the_answer(played: Played, service: UseCases) -> None:
+    registered = [(r.item, r.number, r.registered_by) for r in service.registry.registrations(CASE)]
+    assert registered == [
+        (
+            RegistryItem(RegistrySubject.REMISS, CASE, "miljonamnden"),
+            TYPED.remiss_registered_as,
+            SCENARIO.registries["miljonamnden"].people[0].id,
+        ),
+        (
+            RegistryItem(RegistrySubject.ANSWER, CASE, "miljonamnden", version=1),
+            TYPED.answer_registered_as,
+            SCENARIO.registries["stadskontoret"].people[0].id,
+        ),
+    ]
+    actions = [e.action for e in service.queries.audit_trail(CASE)]
+    assert actions.count(AuditAction.REGISTERED) == 2
+    # Stadskontoret's registry channel got every submitted version (11 answers, the preliminary one's final
+    # too); the two boards' registrators the remiss.
+    channel = SCENARIO.registries["stadskontoret"].channel_id
+    assert len([m for m in played.slack.messages_in(channel) if "Inkommet remissvar" in m.text]) == 12
+    for key in ("tekniska-namnden", "miljonamnden"):
+        [registrator] = SCENARIO.registries[key].people
+        assert [m for m in played.slack.messages_in(registrator.id) if "Remiss att registrera" in m.text]
+    text = played.transcript
+    assert "deras registratur registrerade remissen med diarienummer MN-2023-4117" in text
+    assert "Svaret från Miljönämnden (version 1) registrerades med nummer STK-2023-137-21" in text
 
 
 def test_the_decline_the_draft_and_the_silent_ones_are_as_the_story_says(service: UseCases) -> None:
@@ -198,7 +277,17 @@ def test_the_database_left_behind_exports_the_case_for_the_registry(
     rows = json.loads((tmp_path / "metadata.json").read_text(encoding="utf-8"))
     answered = {row["from"] for row in rows if row["version"]}
     assert len(answered) == 12  # 11 answered and 1 declined; the 3 late ones sent nothing
-    assert {row["file"] for row in rows} | {"metadata.json", "metadata.csv"} == {p.name for p in tmp_path.iterdir()}
+    written = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()}
+    assert {row["file"] for row in rows} | {"metadata.json", "metadata.csv"} == written
+    # Miljönämnden's yttrande as the bot stored it, beside the PDF of its answer as submitted.
+    digest = hashlib.sha256(YTTRANDE_PDF).hexdigest()
+    [original] = [row for row in rows if row["sha256"] == digest]
+    assert (tmp_path / original["file"]).read_bytes() == YTTRANDE_PDF
+    assert (original["from"], original["their_case_number"], original["paragraph"]) == (
+        "Miljönämnden",
+        "MN-2023-4117",
+        "§ 203",
+    )
 
 
 def test_the_transcript_is_the_kept_one_line_by_line(played: Played) -> None:
@@ -215,7 +304,7 @@ def test_the_transcript_is_the_kept_one_line_by_line(played: Played) -> None:
 def test_the_demo_runs_with_no_warning_from_the_simulated_slack(played: Played) -> None:
     assert "och varnade inte för något" in played.transcript
     steps = [line for line in played.printed.splitlines() if line.startswith("[")]
-    assert [s.split("]")[0] for s in steps] == [f"[{n}/22" for n in range(1, 23)]
+    assert [s.split("]")[0] for s in steps] == [f"[{n}/25" for n in range(1, 26)]
 
 
 # -- the reminders, read from the simulated Slack: each message's outbox key (in its metadata) says which
@@ -260,9 +349,9 @@ EXPECTED_REMINDERS = {
     "Elin Sandberg": [f"{NUDGE} 2023-10-05"],  # answered 19 October
     "Fredrik Åberg": [],  # handed the remiss over on 3 October: his colleague gets the reminders
     "Sofia Karlsson": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-10-23"],  # answered 10 November
-    # A preliminary answer on 6 November naming the board's meeting on 23 November: the final is asked for on
-    # the 24th at nine, an hour before it comes.
-    "Greta Malmberg": [f"{NUDGE} 2023-10-05", "final_answer 2023-11-24"],
+    # A preliminary answer on 6 November naming the board's meeting on 4 December, after the deadline: the
+    # final is asked for on the 5th at nine, an hour before it comes.
+    "Greta Malmberg": [f"{NUDGE} 2023-10-05", f"{SUBMISSION} 2023-10-10", "final_answer 2023-12-05"],
     "Hassan Ali": [
         f"{NUDGE} 2023-10-05",
         f"{SUBMISSION} 2023-11-09",
@@ -337,7 +426,12 @@ def test_the_coordinator_got_a_digest_every_working_day_and_one_escalation_on_4_
 
 def test_the_reminders_not_sent_are_recorded_as_skipped_with_why(service: UseCases) -> None:
     rows = service.reminding.reminder_plan(CASE)
-    assert all(row.scheduled.state is not ReminderState.PLANNED for row in rows)  # nothing left after 5 December
+    # Nothing due by the walk's end (5 December) is left planned; what is due later is decided when it is due
+    # (the escalation of the final answer, which came on the 5th, would be skipped on the 6th).
+    planned = [row.scheduled.reminder for row in rows if row.scheduled.state is ReminderState.PLANNED]
+    assert [(r.organisation_key, r.kind, r.local_date) for r in planned] == [
+        ("halsa-vard-och-omsorgsnamnden", ReminderKind.FINAL_ESCALATION, date(2023, 12, 6))
+    ]
     tekniska = [row.scheduled for row in rows if row.organisation.key == "tekniska-namnden"]
     sent = [(s.reminder.kind, s.reminder.local_date) for s in tekniska if s.state is ReminderState.SENT]
     assert sent == [

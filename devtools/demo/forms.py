@@ -3,7 +3,7 @@ demo reads off a modal (its title, an element, the answer form's kind and prefil
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.adapters.rendering import swedish_date
@@ -71,13 +71,18 @@ def preview_values(view: View, remiss: DemoRemiss) -> dict[str, Any]:
     return {"question_kinds": {element["action_id"]: {"type": "checkboxes", "selected_options": chosen}}}
 
 
-def answer_form_values(view: View, entered: FormAnswer) -> dict[str, Any]:
-    """The answer form's state: what was entered, else what the form was opened with."""
+def answer_form_values(view: View, entered: FormAnswer, files: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """The answer form's state: what was entered (and `files` picked in its file field, as Slack's file
+    objects), else what the form was opened with."""
     dates = {
         answer.MEETING_DATE_BLOCK: entered.meeting_date,
         answer.PLANNED_BOARD_DATE_BLOCK: entered.planned_board_date,
     }
-    texts = {answer.PARAGRAPH_BLOCK: entered.paragraph, answer.DECIDED_BY_BLOCK: entered.decided_by}
+    texts = {
+        answer.PARAGRAPH_BLOCK: entered.paragraph,
+        answer.DECIDED_BY_BLOCK: entered.decided_by,
+        answer.THEIR_CASE_NUMBER_BLOCK: entered.their_case_number,
+    }
     values: dict[str, Any] = {}
     for block in input_blocks(view):
         block_id, element = block["block_id"], block["element"]
@@ -103,7 +108,7 @@ def answer_form_values(view: View, entered: FormAnswer) -> dict[str, Any]:
         elif kind == "checkboxes":
             state["selected_options"] = element.get("initial_options", [])
         elif kind == "file_input":
-            state["files"] = []
+            state["files"] = list(files)
         values[block_id] = {element["action_id"]: state}
     return values
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -40,7 +41,8 @@ def run_demo(
     remiss = DemoRemiss.load()
     officials = scenario.officials_for(remiss.recipient_keys)
     mia = scenario.coordinator
-    users = [mia, *officials.values(), scenario.colleague]
+    registrators = [user for registry in scenario.registries.values() for user in registry.people]
+    users = [mia, *officials.values(), scenario.colleague, *registrators]
     names = {u.id: u.real_name for u in users}
     t = Transcript(out, Texts(), len(scenario.steps), lambda user_id: names.get(user_id, user_id))
     ticks = [moment.strftime("%H:%M") for moment in scenario.tick_times]
@@ -49,6 +51,10 @@ def run_demo(
     t.write(t.words("intro", case=scenario.case, recipients=recipients, start=start, end=end, ticks=ticks))
     clock = FakeClock(scenario.start)
     with running_sandbox(database_url=database_url, users=users, coordinators=[mia.id], clock=clock) as box:
+        for registry in scenario.registries.values():
+            if registry.channel_id:  # a private channel with its registrators and the bot in it
+                members = [user.id for user in registry.people]
+                box.fake.add_channel(registry.channel_id, registry.channel_name, is_private=True, members=members)
         service = box.core.service
         service.directory.replace_directory(with_contacts(service.directory.directory(), officials, scenario))
         story = Story(box, clock, t, scenario, remiss, officials, workdir)
@@ -74,20 +80,16 @@ def run_demo(
 
 def with_contacts(directory: Directory, officials: Mapping[str, SandboxUser], scenario: Scenario) -> Directory:
     """The directory with each demo official as their organisation's contact, by e-mail (looked up in Slack),
-    and the boards' meeting dates (the scenario's `meetings`), which the reminders name."""
+    the boards' meeting dates (the scenario's `meetings`), which the reminders name, and the scenario's
+    registries."""
     contacts = {key: (user.email,) for key, user in officials.items() if user.email}
 
     def demo(o: Organisation) -> Organisation:
         meetings, lead = scenario.meetings.get(o.key, (o.meetings, o.submission_lead_days))
-        return Organisation(
-            o.key,
-            o.name,
-            o.short_name,
-            o.kind,
-            contacts=contacts.get(o.key, ()),
-            aliases=o.aliases,
-            meetings=meetings,
-            submission_lead_days=lead,
+        registry = scenario.registries[o.key].ids if o.key in scenario.registries else ()
+        contact = contacts.get(o.key, ())
+        return replace(
+            o, contacts=contact, stand_ins=(), meetings=meetings, submission_lead_days=lead, registry=registry
         )
 
     return Directory(tuple(demo(o) for o in directory))

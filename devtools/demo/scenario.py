@@ -66,6 +66,7 @@ class FormAnswer:
     paragraph: str = ""
     decided_by: str = ""
     planned_board_date: date | None = None
+    their_case_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,33 @@ class Typed:
     extension_date: str
     extension_reason: str
     refusal_note: str
+    remiss_registered_as: str
+    answer_registered_as: str
+
+
+@dataclass(frozen=True)
+class Registry:
+    """An organisation's registry: a channel its registrators are in, or (with no channel) the registrators."""
+
+    people: tuple[SandboxUser, ...]
+    channel_id: str = ""
+    channel_name: str = ""
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The directory's `registry`: the channel id, or the registrators' user ids."""
+        return (self.channel_id,) if self.channel_id else tuple(user.id for user in self.people)
+
+
+@dataclass(frozen=True)
+class Yttrande:
+    """The decided yttrande one board attaches as its answer: the demo makes the PDF from `answer`."""
+
+    organisation: str
+    answer: FormAnswer
+    file: str
+    their_case_number: str
+    decision: str
 
 
 @dataclass(frozen=True)
@@ -132,6 +160,8 @@ class Scenario:
     meetings: Mapping[str, tuple[tuple[date, ...], int | None]]
     typed: Typed
     long_answer: str
+    registries: Mapping[str, Registry]
+    yttrande: Yttrande
     steps: tuple[Step, ...]
 
     def officials_for(self, keys: Sequence[str]) -> dict[str, SandboxUser]:
@@ -176,8 +206,12 @@ def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
             extension_date=str(typed["extension_date"]),
             extension_reason=typed["extension_reason"],
             refusal_note=typed["refusal_note"],
+            remiss_registered_as=str(typed["remiss_registered_as"]),
+            answer_registered_as=str(typed["answer_registered_as"]),
         ),
         long_answer=long_answer,
+        registries={key: _registry(entry) for key, entry in raw["registries"].items()},
+        yttrande=_yttrande(raw["yttrande"], answers),
         steps=tuple(_step(entry, answers) for entry in raw["steps"]),
     )
 
@@ -217,6 +251,20 @@ def _form_answer(raw: Mapping[str, Any], long_answer: str) -> FormAnswer:
         paragraph=str(raw.get("paragraph", "")),
         decided_by=str(raw.get("decided_by", "")),
         planned_board_date=_date(raw["planned_board_date"]) if "planned_board_date" in raw else None,
+        their_case_number=str(raw.get("their_case_number", "")),
+    )
+
+
+def _registry(raw: Mapping[str, Any]) -> Registry:
+    channel = raw.get("channel", {})
+    return Registry(tuple(_user(p) for p in raw["people"]), str(channel.get("id", "")), str(channel.get("name", "")))
+
+
+def _yttrande(raw: Mapping[str, Any], answers: Mapping[str, FormAnswer]) -> Yttrande:
+    if raw["answer"] not in answers:
+        raise ScenarioError(f"the yttrande names the answer {raw['answer']!r}, which the scenario lacks")
+    return Yttrande(
+        raw["organisation"], answers[raw["answer"]], raw["file"], str(raw["their_case_number"]), raw["decision"]
     )
 
 

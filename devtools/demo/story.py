@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from bot.adapters.rendering import swedish_datetime
+from devtools.demo.decided import answer_with_document, register_answer, register_remiss
 from devtools.demo.epilogue import reminder_overview, summary
 from devtools.demo.forms import (
     answer_form_values,
@@ -207,7 +208,7 @@ class Story(Stage):
         self.deliver()
 
     def last_week(self, step: Step) -> None:
-        self.t.step(None, "step_last_week")
+        self.t.step(None, "step_last_week", count=len(step.last_week))
         for answered in step.last_week:
             key, when, entered = answered.organisation, answered.at, answered.entered
             self.walk_to(when)
@@ -261,6 +262,9 @@ ACTIONS: dict[str, Callable[[Story, Step], None]] = {
     "only_look": Story.only_look,
     "answer_in_chat": Story.answer_in_chat,
     "answer": Story.answer,
+    "answer_with_document": answer_with_document,
+    "register_remiss": register_remiss,
+    "register_answer": register_answer,
     "save_draft": Story.save_draft,
     "snooze": Story.snooze,
     "ask_for_extension": Story.ask_for_extension,

@@ -17,6 +17,7 @@ from devtools.demo.forms import input_blocks, question_number
 from devtools.sandbox.transcript import blocks_as_text, cut, emoji_as_text, shortened
 from devtools.sandbox.workspace import View
 from handlers import answer
+from handlers.answer_views import FILES_BLOCK
 from handlers.richtext import to_plain_text
 
 TEMPLATE = "demo/transcript.j2"
@@ -116,6 +117,8 @@ def _shown(state: Mapping[str, Any], name_of: Callable[[str], str]) -> str:
         return "@" + name_of(str(state["selected_user"]))
     if state.get("rich_text_value"):
         return to_plain_text(state["rich_text_value"])
+    if state.get("files"):
+        return ", ".join(f"«{file['name']}»" for file in state["files"])
     return ""
 
 
@@ -161,6 +164,8 @@ def answer_lines(
         answer.PARAGRAPH_BLOCK,
         answer.DECIDED_BY_BLOCK,
         answer.PLANNED_BOARD_DATE_BLOCK,
+        answer.THEIR_CASE_NUMBER_BLOCK,
+        FILES_BLOCK,
     )
     for block_id in details:
         shown = _shown(state(block_id), name_of)

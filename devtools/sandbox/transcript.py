@@ -81,6 +81,8 @@ _EMOJI = {
     "hourglass_flowing_sand": "⏳",
     "alarm_clock": "⏰",
     "eyes": "👀",
+    "inbox_tray": "📥",
+    "ledger": "📒",
 }
 _EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
 

@@ -17,13 +17,13 @@ from slack_sdk import WebClient
 from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import Answer, DecidingBody, Position, Recipient, ResponseKind
 from devtools.clocks import FakeClock
+from devtools.pdf import pdf_with_pages
 from devtools.sandbox import Message, View
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import nested
 from handlers import answer, ids
 from handlers.richtext import to_plain_text
 from tests.e2e.conftest import COORDINATOR, send_as_coordinator
-from tests.importer.documents import pdf_with_pages
 
 CASE = "STK-2023-137"
 ORG = "tekniska-namnden"

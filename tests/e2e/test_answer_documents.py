@@ -16,6 +16,7 @@ import pytest
 from bot.adapters.summary import load_summary, render_markdown
 from bot.adapters.summary.files import write_case_summary
 from bot.core.domain.remiss import Answer, Position
+from devtools.pdf import pdf_with_pages
 from devtools.sandbox import View
 from devtools.sandbox.harness import Sandbox
 from handlers import ids
@@ -35,7 +36,6 @@ from tests.e2e.test_answer import (
     thread_lines,
 )
 from tests.faults import database_down
-from tests.importer.documents import pdf_with_pages
 
 YTTRANDE = pdf_with_pages([["Tekniska nämnden", "Yttrande över remissen STK-2023-137", "Nämnden tillstyrker."]])
 NAME = "Yttrande TN 2023-11-19.pdf"

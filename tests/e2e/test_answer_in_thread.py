@@ -13,6 +13,7 @@ import pytest
 
 from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
 from devtools.clocks import FakeClock
+from devtools.pdf import pdf_with_pages
 from devtools.sandbox import Message, View
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import bot_replies
@@ -31,7 +32,6 @@ from tests.e2e.test_chat import (
     write,
 )
 from tests.e2e.test_create import file_share
-from tests.importer.documents import pdf_with_pages
 
 DECISION = "Tekniska nämnden beslutade vid sammanträde 2023-11-23 § 123 att anta yttrandet."
 STRUCTURED = pdf_with_pages(

@@ -12,11 +12,11 @@ from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import Answer, Attachment, Position, QuestionKind, ResponseContent, ResponseKind
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
+from devtools.pdf import pdf_with_pages
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.workspace import Message
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, USERS
-from tests.importer.documents import pdf_with_pages
 
 CASE = "STK-2023-137"
 TN = SandboxUser("U0TN", "tn", "Tove Nilsson")

@@ -15,9 +15,9 @@ from bot.adapters.importer import import_text
 from bot.core.domain.answer_document import SplitKind
 from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import DecidingBody, Position, Question
+from devtools.pdf import pdf_with_pages
 
 from .broken_child import break_import_child
-from .documents import pdf_with_pages
 
 QUESTIONS = (
     Question(1, "Hur påverkas er verksamhet av den föreslagna parkeringsnormen?"),

@@ -22,8 +22,9 @@ from bot.adapters.importer import (
 from bot.adapters.importer.model import WarningCode
 from bot.adapters.importer.wording import Wording
 from bot.core.domain.organisation import Directory
+from devtools.pdf import pdf_with_pages
 
-from .documents import A_SMALL_REMISS, pdf_with_pages, png_image, word_remiss, zip_bomb
+from .documents import A_SMALL_REMISS, png_image, word_remiss, zip_bomb
 from .support import RecordingSave
 
 

@@ -26,8 +26,9 @@ from bot.adapters.importer.readers import (
     MAX_XML_BYTES,
 )
 from bot.core.domain.organisation import Directory
+from devtools.pdf import pdf_with_pages
 
-from .documents import A_SMALL_REMISS, pdf_with_pages
+from .documents import A_SMALL_REMISS
 
 _WORD_BODY_START = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -12,8 +12,9 @@ from bot.adapters.importer import WarningCode, import_file
 from bot.adapters.importer.model import DocumentKind
 from bot.adapters.importer.readers import read_document
 from bot.core.domain.organisation import Directory
+from devtools.pdf import pdf_with_pages
 
-from .documents import A_SMALL_REMISS, pdf_with_pages, word_remiss
+from .documents import A_SMALL_REMISS, word_remiss
 
 SWEDISH = "Hälsa-, vård- och omsorgsnämnden; Förskolenämnden; Ärendet"
 
