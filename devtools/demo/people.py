@@ -26,14 +26,14 @@ class People:
 
         return self.fake.wait_for(found)
 
-    def remiss_dm_showing(self, user_id: str, phrase: str) -> Message:
+    def remiss_dm_showing(self, user_id: str, phrase: str, timeout: float = 5.0) -> Message:
         """The remiss message once the app has updated it to show `phrase`."""
 
         def shows() -> Message | None:
             message = self.remiss_dm(user_id)
             return message if phrase in json.dumps(message.blocks, ensure_ascii=False) else None
 
-        return self.fake.wait_for(shows)
+        return self.fake.wait_for(shows, timeout=timeout)
 
     def dm_message(self, user_id: str, condition: Callable[[Message], bool]) -> Message:
         return self.fake.wait_for(lambda: next((m for m in self.fake.messages_in(user_id) if condition(m)), None))

@@ -95,9 +95,9 @@ class Stage:
     def status_counts(self, status: Message) -> str:
         return next((line for line in self.t.slack(status.blocks).splitlines() if " har svarat" in line), status.text)
 
-    def show_dm_state(self, user: SandboxUser, phrase: str) -> None:
+    def show_dm_state(self, user: SandboxUser, phrase: str, timeout: float = 5.0) -> None:
         """What the user's remiss message says once the app has updated it to show `phrase`."""
-        message = self.people.remiss_dm_showing(user.id, phrase)
+        message = self.people.remiss_dm_showing(user.id, phrase, timeout)
         self.t.saw("saw_dm_now", self.state_of(message), name=user.real_name)
 
     def state_of(self, message: Message) -> str:
