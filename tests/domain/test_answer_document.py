@@ -233,3 +233,24 @@ def test_a_bare_number_after_a_list_that_could_continue_it_is_the_next_heading()
         3: "",
         4: "Stadsbyggnadsnämnden.",
     }
+
+
+def test_the_decision_block_after_the_last_answer_is_the_closing_not_part_of_that_answer() -> None:
+    text = "\n".join(
+        [
+            "Fråga 1",
+            "Nämnden ser positivt på modellen.",
+            "Fråga 2",
+            "Områdena kring Amiralsgatan.",
+            "Fråga 3",
+            "Samordningen bör ligga hos stadsbyggnadsnämnden.",
+            "Fråga 4",
+            "Stadsbyggnadsnämnden.",
+            "Beslut",
+            "Nämnden tillstyrker förslaget.",
+            "Miljönämnden beslutade yttrandet vid sammanträde 2023-11-23, § 203.",
+        ]
+    )
+    split = split_by_question(text, QUESTIONS)
+    assert split.sections[4] == "Stadsbyggnadsnämnden."
+    assert split.closing.startswith("Beslut\nNämnden tillstyrker förslaget.")

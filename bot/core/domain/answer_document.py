@@ -70,6 +70,7 @@ _MAX_TITLE = 80
 _QUOTE_SHARE = 0.7  # of the question's words, for a heading that is the question itself
 _CLOSING = re.compile(
     r"^(?:ansvariga|beslutet skickas till|beslutsunderlag|bilagor?|protokollsanteckning|reservation"
+    r"|(?:nämndens\s+|styrelsens\s+)?beslut(?:\s+i\s+ärendet)?"
     r"|för\s+.{0,60}(?:nämnden|styrelsen|utskottet))\s*:?$",
     re.IGNORECASE,
 )
