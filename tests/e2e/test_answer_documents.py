@@ -243,9 +243,9 @@ def test_a_structured_yttrande_is_read_into_the_form_for_the_official_to_check_t
 
     # Nothing is submitted yet: the form comes back with what was read, and from which sentence.
     text = shown(sandbox, form.id, "Remissbot har läst")
-    assert "Svaret på fråga 1 och 2 är hämtat ur dokumentet." in text  # the remiss has two questions
+    assert "Svaren på fråga 1 och 2 är hämtade ur dokumentet." in text  # the remiss has two questions
     assert "Paragraf: *§ 123*" in text and "Sammanträdesdatum: *16 november 2023*" in text
-    assert "Ställningstagande: *Tillstyrker*" in text and "Beslutat av: *Tekniska nämnden*" in text
+    assert "Ställningstagande: *Tillstyrker*" in text and "Beslutande organ: *Tekniska nämnden*" in text
     assert recipient(sandbox).responses == []
     draft = recipient(sandbox).draft
     assert draft is not None

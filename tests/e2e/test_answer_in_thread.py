@@ -163,7 +163,8 @@ def test_a_scanned_yttrande_is_kept_as_the_answer_saying_its_text_could_not_be_r
     dm = send_remiss(box)
     reply = drop(box, ANNA, dm, "Skannat yttrande.pdf", SCANNED)
     assert (
-        "Svar i bifogat yttrande (texten kunde inte läsas automatiskt): dokumentet verkar vara inskannat" in reply.text
+        "Texten kunde inte läsas automatiskt: dokumentet verkar vara inskannat (sidorna är bilder utan text)."
+        " Ni kan ändå skicka in dokumentet som ert svar." in reply.text
     )
     assert "Använd som svar" in blocks_text(reply)
     [stored] = draft(box).attachments
@@ -225,7 +226,7 @@ def test_a_file_outside_a_remiss_thread_gets_a_hint_and_a_retried_event_is_store
     channel = box.fake.open_dm(BERTIL)
     box.driver.event(shared_files(box, BERTIL, channel, [("Yttrande.pdf", STRUCTURED)]))
     hint = box.fake.wait_for(lambda: [m for m in box.fake.messages_in(BERTIL) if m.user is None and m.thread_ts])[0]
-    assert "Ett yttrande som svar på en remiss lägger du i tråden under remissmeddelandet" in hint.text
+    assert "Filen sparades inte. Lägg yttrandet i tråden under remissmeddelandet" in hint.text
 
     event = shared_files(box, ANNA, dm.channel, [("Yttrande.pdf", UNSTRUCTURED)], thread_ts=dm.ts)
     assert box.driver.event(event, event_id="Ev0FILE1").status == 200
@@ -259,7 +260,7 @@ def test_question_headings_the_remiss_lacks_are_named_and_the_whole_document_ans
     reply = drop(box, ANNA, dm, "Fel yttrande.pdf", other)
     assert (
         "Rubrikerna i dokumentet («Fråga 7», «Fråga 8») stämmer inte med någon av remissens frågor, så texten"
-        " delades inte upp per fråga. Kontrollera att det är rätt dokument; som det är gäller hela dokumentet som svar:"
-        " Svar i bifogat yttrande." in reply.text
+        " delades inte upp per fråga. Hela dokumentet blir därför ert svar: Svar i bifogat yttrande. Kontrollera att"
+        " det är rätt dokument." in reply.text
     )
     assert draft(box).answers == () and "Om en annan remiss." in draft(box).attachments[0].text

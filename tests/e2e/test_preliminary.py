@@ -68,8 +68,8 @@ def test_a_final_answer_on_8_december_replaces_the_preliminary_one_and_the_coord
     assert ids.REQUEST_EXTENSION in action_ids(shown)
     sandbox.courier.drain()
     assert (
-        "*Tekniska nämnden* har lämnat preliminärt svar. Nämnden beslutar efter sista svarsdatum, den 7 december 2023."
-        in thread_lines(sandbox)
+        "*Tekniska nämnden* har lämnat ett preliminärt svar."
+        " Nämnden beslutar efter sista svarsdatum, den 7 december 2023." in thread_lines(sandbox)
     )
     board = status_message(sandbox)
     assert "1 av 1 har svarat, varav 1 preliminärt" in board
