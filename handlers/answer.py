@@ -57,6 +57,7 @@ from handlers.answer_views import (
     FormPlace,
     answer_block,
     answer_view,
+    default_body,
     form_errors,
     loading_view,
     notice_view,
@@ -344,7 +345,7 @@ def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient)
     # The action names the new choice itself; the state sent with it should agree, but the action decides.
     kind = _selected(payload.action(body), KINDS, content.kind)
     # The body that only stood as the old kind's default gives way to the new kind's.
-    if content.deciding_body is DEFAULT_BODY.get(content.kind):
+    if content.deciding_body is default_body(content.kind, row.organisation):
         content = replace(content, deciding_body=None)
     content = replace(content, kind=kind)
     _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place))

@@ -12,6 +12,7 @@ from typing import Any
 from bot.adapters.rendering import Texts
 from bot.core.domain.documents import ACCEPTED_TYPES
 from bot.core.domain.errors import DomainError
+from bot.core.domain.organisation import Organisation, OrgKind
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
@@ -64,6 +65,15 @@ POSITIONS = (
 DECIDING_BODIES = tuple(DecidingBody)
 # The body a kind of answer is decided by unless the official says otherwise.
 DEFAULT_BODY = {ResponseKind.YTTRANDE: DecidingBody.NAMND, ResponseKind.DELEGATION: DecidingBody.DELEGAT}
+
+
+def default_body(kind: ResponseKind, organisation: Organisation) -> DecidingBody | None:
+    """Who decides an answer of this kind unless the official says otherwise: a bolag's styrelse, a nämnd."""
+    if kind is ResponseKind.YTTRANDE and organisation.kind is OrgKind.BOLAG:
+        return DecidingBody.STYRELSE
+    return DEFAULT_BODY.get(kind)
+
+
 MAX_FILES = 10  # file_input takes at most 10
 FILE_TYPES = sorted(ACCEPTED_TYPES)  # what the domain accepts: PDF and DOCX
 PARAGRAPH_MAX = 30
@@ -179,6 +189,8 @@ def answer_view(
     needs, the formal yttrande as files, and Spara utkast; `notice` says what just happened."""
     remiss, recipient = row.remiss, row.recipient
     current = current_answer(recipient)
+    if content.deciding_body is None:
+        content = replace(content, deciding_body=default_body(content.kind, row.organisation))
 
     def part(name: str, **extra: object) -> str:
         return texts.part("slack/answer_form.j2", name, **extra)

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.adapters.rendering import swedish_date
-from bot.core.domain.remiss import QuestionKind
+from bot.core.domain.remiss import QuestionKind, ResponseKind
 from devtools.demo.scenario import DemoRemiss, FormAnswer
 from devtools.sandbox.workspace import View
 from handlers import answer
@@ -92,9 +92,14 @@ def answer_form_values(view: View, entered: FormAnswer, files: Sequence[Mapping[
             text = entered.answers.get(question_number(block_id))
             state["rich_text_value"] = _typed(text) if text else element.get("initial_value") or _typed("")
         elif kind == "static_select" and block_id == answer.DECIDING_BODY_BLOCK:
-            # As the form shows it once the kind is chosen: that kind's usual body.
+            # As the form shows it: the body it offers for the kind shown (a bolag's styrelse, a nämnd), or,
+            # when another kind is chosen, that kind's usual body.
+            shown = _shown_kind(view)
             body = answer.DEFAULT_BODY.get(entered.kind)
-            state["selected_option"] = _option(element, body.value if body else None)
+            initial = element.get("initial_option")
+            state["selected_option"] = (
+                initial if shown is entered.kind and initial else _option(element, body.value if body else None)
+            )
         elif kind == "static_select":
             position = entered.positions.get(question_number(block_id))
             state["selected_option"] = _option(element, position.value if position else None)
@@ -151,3 +156,12 @@ def prefilled(form: View) -> list[int]:
         for b in input_blocks(form)
         if b["element"]["type"] == "rich_text_input" and to_plain_text(b["element"].get("initial_value")).strip()
     ]
+
+
+def _shown_kind(view: View) -> ResponseKind | None:
+    """The kind of answer the form shows now (its kind select's initial option)."""
+    for block in input_blocks(view):
+        if block["block_id"] == answer.KIND_BLOCK:
+            initial = block["element"].get("initial_option")
+            return ResponseKind(initial["value"]) if initial else None
+    return None
