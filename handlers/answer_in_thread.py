@@ -28,7 +28,7 @@ from bot.core.usecases.results import AssignmentRow
 from handlers import ids
 from handlers.answer import open_form, refresh_remiss_message, require_answerable
 from handlers.answer_files import fetch_slack_file
-from handlers.answer_reading import read_documents
+from handlers.answer_reading import decision_details, read_documents
 from handlers.answer_views import FormPlace, stored_content
 from handlers.blocks import Block, sections_from_lines
 from handlers.context import HandlerContext, event_id
@@ -133,7 +133,7 @@ def _found_reply(
     lines = [_render(ctx, "stored", organisation=row.organisation, count=len(reads))]
     for read in reads:
         lines.append(_render(ctx, "document", doc=_described(read, filled)))
-        offers = _offers(ctx, read)
+        offers = decision_details(ctx.texts, read.offers)
         if offers:
             lines.append(_render(ctx, "offers", found=offers))
     if refusals:
@@ -159,32 +159,6 @@ def _described(read: DocumentRead, filled: Sequence[int]) -> dict[str, Any]:
         "missing": list(split.missing),
         "headings": list(split.unmatched_headings[:5]),
     }
-
-
-def _offers(ctx: HandlerContext, read: DocumentRead) -> list[tuple[str, list[tuple[str, Any]]]]:
-    """The decision details the document states, grouped by the sentence they were read from (in order):
-    [(sentence, [(what, value), ...]), ...]."""
-    offers = read.offers
-    found: list[tuple[str, Any, str]] = []
-    if offers.position:
-        found.append(("position", ctx.texts.label(f"position_{offers.position.value.value}"), offers.position.sentence))
-    if offers.meeting_date:
-        found.append(("meeting_date", offers.meeting_date.value, offers.meeting_date.sentence))
-    if offers.paragraph:
-        found.append(("paragraph", offers.paragraph.value, offers.paragraph.sentence))
-    if offers.deciding_body:
-        body = ctx.texts.label(f"deciding_body_{offers.deciding_body.value.value}")
-        name = offers.decided_by.value if offers.decided_by else ""
-        shown = f"{body} ({name})" if name and name.casefold() != body.casefold() else body
-        found.append(("deciding_body", shown, offers.deciding_body.sentence))
-    elif offers.decided_by:
-        found.append(("decided_by", offers.decided_by.value, offers.decided_by.sentence))
-    if offers.their_case_number:
-        found.append(("their_case_number", offers.their_case_number.value, offers.their_case_number.sentence))
-    grouped: dict[str, list[tuple[str, Any]]] = {}
-    for what, value, sentence in found:
-        grouped.setdefault(sentence, []).append((what, value))
-    return list(grouped.items())
 
 
 def _reply_to(

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.adapters.answer_reader import read_answer_document
 from bot.adapters.rendering import Texts, swedish_date
 from bot.core.domain.answer_reading import DocumentRead, filled_questions, with_reading
-from bot.core.domain.decision_offers import DecisionOffers, Offer
-from bot.core.domain.remiss import Position, Remiss, ResponseContent
+from bot.core.domain.decision_offers import DecisionOffers
+from bot.core.domain.remiss import Remiss, ResponseContent
 from bot.core.usecases.answering import Document
 
 
@@ -29,11 +28,6 @@ class Reading:
     @property
     def unreadable(self) -> tuple[DocumentRead, ...]:
         return tuple(r for r in self.read if r.unreadable)
-
-    @property
-    def found_anything(self) -> bool:
-        """Whether the official has something to check: text put into a question, or a decision detail."""
-        return bool(self.filled) or any(r.split is not None and _offers_something(r) for r in self.read)
 
 
 def read_documents(
@@ -56,66 +50,53 @@ def read_documents(
     return Reading(content, tuple(read), filled_questions(before, content))
 
 
-def _offers_something(read: DocumentRead) -> bool:
-    offers = read.offers
-    return any(o is not None for o in (offers.meeting_date, offers.paragraph, offers.deciding_body, offers.position))
-
-
 # -- what the official is told ---------------------------------------------------------------------------
 FORM_TEXTS = "slack/answer_form.j2"
-SENTENCE_SHOWN = 120  # characters of the sentence an offer came from
+
+# The decision details a document states, grouped by the sentence they came from, as the form's notice and
+# the thread's reply show them: [(sentence, [(what, value), ...]), ...], `what` naming the offer_label.
+Details = list[tuple[str, list[tuple[str, str]]]]
 
 
 def read_notice(texts: Texts, remiss: Remiss, reading: Reading, time: str) -> str:
-    """The form's notice after reading: per document what it gave, each offer with its sentence."""
+    """The form's notice after reading: per document what it gave, each decision detail with its sentence."""
     numbers = [q.number for q in remiss.questions]
     read = [_shown(texts, r, numbers) for r in reading.read if r.split is not None]
     return texts.part(FORM_TEXTS, "read_from_document", read=read, time=time)
+
+
+def decision_details(texts: Texts, offers: DecisionOffers) -> Details:
+    """What the document states about its decision, in Swedish, for the official to check."""
+    found: list[tuple[str, str, str]] = []
+    if offers.position:
+        found.append(("position", texts.label(f"position_{offers.position.value.value}"), offers.position.sentence))
+    if offers.meeting_date:
+        found.append(("meeting_date", swedish_date(offers.meeting_date.value), offers.meeting_date.sentence))
+    if offers.paragraph:
+        found.append(("paragraph", offers.paragraph.value, offers.paragraph.sentence))
+    if offers.deciding_body:
+        body = texts.label(f"deciding_body_{offers.deciding_body.value.value}")
+        name = offers.decided_by.value if offers.decided_by else ""
+        shown = f"{body} ({name})" if name and name.casefold() != body.casefold() else body
+        found.append(("deciding_body", shown, offers.deciding_body.sentence))
+    elif offers.decided_by:
+        found.append(("decided_by", offers.decided_by.value, offers.decided_by.sentence))
+    if offers.their_case_number:
+        found.append(("their_case_number", offers.their_case_number.value, offers.their_case_number.sentence))
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for what, value, sentence in found:
+        grouped.setdefault(sentence, []).append((what, value))
+    return list(grouped.items())
 
 
 def _shown(texts: Texts, read: DocumentRead, numbers: Sequence[int]) -> dict[str, object]:
     split = read.split
     assert split is not None  # only readable documents are shown
     filled = [n for n in numbers if split.sections.get(n, "").strip()]
-    offers = read.offers
-    values: list[tuple[str, object | None, str]] = [
-        ("position", _label(texts, "position_", offers.position), _sentence(offers.position)),
-        (
-            "meeting_date",
-            swedish_date(offers.meeting_date.value) if offers.meeting_date else None,
-            _sentence(offers.meeting_date),
-        ),
-        ("paragraph", offers.paragraph.value if offers.paragraph else None, _sentence(offers.paragraph)),
-        ("decided_by", _body(texts, offers), _sentence(offers.deciding_body)),
-        (
-            "their_case_number",
-            offers.their_case_number.value if offers.their_case_number else None,
-            _sentence(offers.their_case_number),
-        ),
-    ]
     return {
         "name": read.attachment.name,
         "kind": split.kind.value,
         "filled": filled,
         "missing": [n for n in numbers if n not in filled],
-        "offers": [(texts.part(FORM_TEXTS, "offer_label", name=n), v, s) for n, v, s in values if v],
+        "offers": decision_details(texts, read.offers),
     }
-
-
-def _label(texts: Texts, prefix: str, offer: Offer[Position] | None) -> str | None:
-    return texts.label(f"{prefix}{offer.value.value}") if offer is not None else None
-
-
-def _body(texts: Texts, offers: DecisionOffers) -> str | None:
-    if offers.decided_by is not None:
-        return offers.decided_by.value
-    if offers.deciding_body is not None:
-        return texts.label(f"deciding_body_{offers.deciding_body.value.value}")
-    return None
-
-
-def _sentence(offer: Offer[Any] | None) -> str:
-    if offer is None:
-        return ""
-    sentence = " ".join(offer.sentence.split())
-    return sentence if len(sentence) <= SENTENCE_SHOWN else sentence[: SENTENCE_SHOWN - 1].rstrip() + "…"

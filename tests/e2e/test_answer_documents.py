@@ -245,7 +245,7 @@ def test_a_structured_yttrande_is_read_into_the_form_for_the_official_to_check_t
     text = shown(sandbox, form.id, "Remissbot har läst")
     assert "Svaren på fråga 1 och 2 är hämtade ur dokumentet." in text  # the remiss has two questions
     assert "Paragraf: *§ 123*" in text and "Sammanträdesdatum: *16 november 2023*" in text
-    assert "Ställningstagande: *Tillstyrker*" in text and "Beslutande organ: *Tekniska nämnden*" in text
+    assert "Ställningstagande: *Tillstyrker*" in text and "Beslutande organ: *Nämnden (Tekniska nämnden)*" in text
     assert recipient(sandbox).responses == []
     draft = recipient(sandbox).draft
     assert draft is not None
