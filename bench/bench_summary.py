@@ -21,10 +21,10 @@ sys.path.insert(0, str(REPO))
 from bot.adapters.rendering import Texts  # noqa: E402
 from bot.adapters.summary import render_docx, render_html, render_markdown  # noqa: E402
 from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
+from bot.core.domain.recipient import Recipient  # noqa: E402
 from bot.core.domain.remiss import (  # noqa: E402
     Answer,
     Position,
-    Recipient,
     Remiss,
     ResponseContent,
     ResponseKind,

@@ -43,8 +43,9 @@ from bot.core.clock import STOCKHOLM  # noqa: E402
 from bot.core.domain.calendar import add_working_days  # noqa: E402
 from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
 from bot.core.domain.outbox import MessageKind  # noqa: E402
+from bot.core.domain.recipient import Recipient  # noqa: E402
 from bot.core.domain.reminders import ReminderPolicy, ReminderState, plan_reminders  # noqa: E402
-from bot.core.domain.remiss import QuestionKind, Recipient, Remiss, RemissStatus  # noqa: E402
+from bot.core.domain.remiss import QuestionKind, Remiss, RemissStatus  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from devtools.clocks import FakeClock  # noqa: E402
 from storage import tables as _declared  # noqa: E402, F401 - declares the tables on SQLModel.metadata

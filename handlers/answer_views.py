@@ -13,12 +13,12 @@ from bot.adapters.rendering import Texts
 from bot.core.domain.documents import ACCEPTED_TYPES
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import Organisation, OrgKind
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
     DecidingBody,
     Position,
-    Recipient,
     Response,
     ResponseContent,
     ResponseKind,

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.errors import DomainError
-from bot.core.domain.remiss import Recipient
+from bot.core.domain.recipient import Recipient
 from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import AssignmentRow
 from handlers import ids

@@ -7,8 +7,9 @@ from typing import Any
 
 from bot.adapters.rendering import Texts
 from bot.core.domain.organisation import Organisation
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration, RegistryItem, RegistrySubject
-from bot.core.domain.remiss import Recipient, Remiss
+from bot.core.domain.remiss import Remiss
 from handlers import ids
 from handlers.blocks import Block, context, plain_text, section
 from handlers.remiss_blocks import button

@@ -10,7 +10,8 @@ from typing import Any
 from bot.adapters.rendering import Texts, cut_slack_text
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.organisation import Organisation
-from bot.core.domain.remiss import AnswerRules, Recipient, RecipientStatus, Remiss
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import AnswerRules, RecipientStatus, Remiss
 from bot.core.usecases.results import AssignmentRow, RemissOverview
 from handlers import blocks, ids
 from handlers.blocks import (

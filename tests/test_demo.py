@@ -19,13 +19,13 @@ from bot import cli
 from bot.adapters.export import pdf_available
 from bot.bootstrap import build_core
 from bot.core.domain.audit import AuditAction
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import RegistryItem, RegistrySubject
 from bot.core.domain.reminders import ReminderKind, ReminderState
 from bot.core.domain.remiss import (
     Answer,
     Position,
     QuestionKind,
-    Recipient,
     RecipientStatus,
     RemissStatus,
     ResponseKind,

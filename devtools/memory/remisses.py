@@ -8,8 +8,9 @@ from dataclasses import replace
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration
-from bot.core.domain.remiss import Recipient, Remiss, RemissStatus
+from bot.core.domain.remiss import Remiss, RemissStatus
 from bot.core.ports.remisses import Assignment
 from devtools.memory.state import MemoryPart, copied, id_of
 

@@ -12,9 +12,10 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration, RegistryItem
 from bot.core.domain.reminders import ScheduledReminder
-from bot.core.domain.remiss import Recipient, Remiss
+from bot.core.domain.remiss import Remiss
 
 _T = TypeVar("_T")
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.remiss import Recipient
+from bot.core.domain.recipient import Recipient
 from storage.sql.mapping import row_id
 from storage.tables import OrganisationRow, RemissRow
 

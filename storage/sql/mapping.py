@@ -11,6 +11,7 @@ from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.extension import ExtensionRequest, RequestState
 from bot.core.domain.organisation import Organisation, OrgKind
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKind, ReminderState, ScheduledReminder
 from bot.core.domain.remiss import (
     Answer,
@@ -21,7 +22,6 @@ from bot.core.domain.remiss import (
     Extension,
     Position,
     Question,
-    Recipient,
     Remiss,
     RemissStatus,
     Response,

@@ -14,13 +14,13 @@ from sqlmodel import col, select
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration, RegistryItem, RegistrySubject
 from bot.core.domain.remiss import (
     DocumentLink,
     Extension,
     Question,
     QuestionKind,
-    Recipient,
     Remiss,
     RemissStatus,
     Response,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     DeadlineChange,
     Extension,
-    Recipient,
     Response,
     ResponseContent,
     ResponseKind,

@@ -11,7 +11,8 @@ import pytest
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest, RequestState, ask_for_extension, new_request
-from bot.core.domain.remiss import Recipient, Remiss
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import Remiss
 from tests.domain.samples import DEADLINE, sent_remiss
 
 ASKED_AT = datetime(2023, 11, 20, 9, 0, tzinfo=UTC)

@@ -12,6 +12,7 @@ from bot.adapters.calendar_se import SwedishCalendar
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.calendar import WeekendCalendar
 from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import (
     AFTER_PRELIMINARY,
     Decision,
@@ -21,7 +22,14 @@ from bot.core.domain.reminders import (
     plan_reminders,
     should_send,
 )
-from bot.core.domain.remiss import Answer, AnswerRules, Position, Recipient, Remiss, ResponseContent, ResponseKind
+from bot.core.domain.remiss import (
+    Answer,
+    AnswerRules,
+    Position,
+    Remiss,
+    ResponseContent,
+    ResponseKind,
+)
 from tests.domain.samples import DEADLINE, T0, sent_remiss
 
 # STK-2023-137: deadline Thursday 30 November 2023, the board meets Thursday 7 December.

@@ -62,8 +62,9 @@ def test_the_next_office_time_skips_evenings_weekends_and_holidays(moment: datet
 def test_a_board_is_reminded_two_working_days_before_its_inlamningsdag() -> None:
     from datetime import date
 
+    from bot.core.domain.recipient import Recipient
     from bot.core.domain.reminders import ReminderKind, plan_reminders
-    from bot.core.domain.remiss import QuestionKind, Recipient
+    from bot.core.domain.remiss import QuestionKind
     from tests.domain.samples import make_remiss
 
     remiss = make_remiss(

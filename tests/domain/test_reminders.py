@@ -10,6 +10,7 @@ import pytest
 
 from bot.adapters.calendar_se import SwedishCalendar
 from bot.core.domain.calendar import analyse_window
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import (
     Decision,
     MeetingAdvice,
@@ -24,7 +25,12 @@ from bot.core.domain.reminders import (
     should_send,
     snooze_day,
 )
-from bot.core.domain.remiss import Answer, Recipient, Remiss, ResponseContent, ResponseKind
+from bot.core.domain.remiss import (
+    Answer,
+    Remiss,
+    ResponseContent,
+    ResponseKind,
+)
 from devtools.clocks import FakeClock
 from tests.domain import samples
 

@@ -9,12 +9,12 @@ import pytest
 
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     DocumentLink,
     Position,
     QuestionKind,
-    Recipient,
     RecipientStatus,
     RemissStatus,
     ResponseContent,

@@ -10,8 +10,9 @@ import pytest
 
 from bot.core.domain.organisation import Directory, Organisation, OrgKind, email_key
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import PlannedReminder, ReminderKind, ReminderState, reconcile
-from bot.core.domain.remiss import Extension, Recipient
+from bot.core.domain.remiss import Extension
 
 CASE, ORG = "STK-2023-137", "tekniska-namnden"
 P = ReminderState.PLANNED

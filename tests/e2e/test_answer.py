@@ -15,7 +15,13 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Answer, DecidingBody, Position, Recipient, ResponseKind
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import (
+    Answer,
+    DecidingBody,
+    Position,
+    ResponseKind,
+)
 from devtools.clocks import FakeClock
 from devtools.pdf import pdf_with_pages
 from devtools.sandbox import Message, View

@@ -20,7 +20,8 @@ from bot.adapters.export import export_command, pdf_available
 from bot.adapters.export.package import COLUMNS
 from bot.adapters.rendering import Texts
 from bot.core.domain.documents import document_of, stored_attachment
-from bot.core.domain.remiss import Attachment, DecidingBody, Recipient
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import Attachment, DecidingBody
 from bot.core.ports.store import Transaction
 from bot.core.usecases import UseCases
 from tests.summary.round import CASE_NUMBER, round_service, stk_2023_137

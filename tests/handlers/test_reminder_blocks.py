@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime
 from bot.adapters.rendering import Texts
 from bot.core.domain.organisation import Organisation, OrgKind
 from bot.core.domain.outbox import MessageKind, OutboxMessage
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import MeetingAdvice, ReminderKind
 from bot.core.domain.remiss import (
     Answer,
     Draft,
     Extension,
     QuestionKind,
-    Recipient,
     RecipientStatus,
     Remiss,
     ResponseContent,

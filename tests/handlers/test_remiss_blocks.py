@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.adapters.rendering import Texts
-from bot.core.domain.remiss import DocumentLink, QuestionKind, Recipient, Remiss
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import DocumentLink, QuestionKind, Remiss
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET, text_size
 from handlers.remiss_blocks import remiss_message
 

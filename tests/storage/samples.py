@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
     DecidingBody,
     DocumentLink,
     Position,
-    Recipient,
     Remiss,
     ResponseContent,
     ResponseKind,

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from bot.adapters.directory_file import parse_directory, shipped_directory_text
 from bot.core.domain.organisation import Directory
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
@@ -15,7 +16,6 @@ from bot.core.domain.remiss import (
     DocumentLink,
     Position,
     QuestionKind,
-    Recipient,
     Remiss,
     ResponseContent,
     ResponseKind,

@@ -9,7 +9,14 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.core.domain.organisation import Organisation
-from bot.core.domain.remiss import Answer, Position, Recipient, Response, ResponseContent, ResponseKind
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import (
+    Answer,
+    Position,
+    Response,
+    ResponseContent,
+    ResponseKind,
+)
 from bot.core.domain.summary import Summary, build_summary, is_late, named_organisations
 from bot.core.domain.summary_check import ProblemCode, SummaryIncomplete, check_completeness, compile_summary
 from tests.summary.round import CASE_NUMBER, DEADLINE, RECIPIENT_KEYS, TODAY, Round

@@ -21,7 +21,8 @@ from bot.adapters.summary import load_summary, render_files
 from bot.adapters.summary._common import paragraphs, safe_file_name
 from bot.adapters.summary.html import css_string
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Recipient, Remiss, Response
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import Remiss, Response
 from bot.core.domain.summary_check import SummaryIncomplete
 from bot.core.usecases import UseCases
 

@@ -9,7 +9,8 @@ from enum import StrEnum
 
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.remiss import Recipient, Remiss
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import Remiss
 
 
 class RequestState(StrEnum):

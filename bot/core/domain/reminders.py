@@ -18,7 +18,8 @@ from bot.core.domain.calendar import (
     working_day_on_or_before,
     working_days_between,
 )
-from bot.core.domain.remiss import Recipient, Remiss
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import Remiss
 
 Audience = Literal["recipient", "coordinator"]
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.core.domain.documents import answered_in_document, texts_shown_whole, unreadable_documents
 from bot.core.domain.matching import find_organisations
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
@@ -18,7 +19,6 @@ from bot.core.domain.remiss import (
     Position,
     Question,
     QuestionKind,
-    Recipient,
     Remiss,
     Response,
     ResponseKind,

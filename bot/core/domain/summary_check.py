@@ -14,7 +14,8 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import QuestionKind, Recipient, Remiss, ResponseKind
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import QuestionKind, Remiss, ResponseKind
 from bot.core.domain.summary import (
     STOCKHOLM,
     Summary,

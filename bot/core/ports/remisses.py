@@ -8,8 +8,9 @@ from typing import Protocol
 
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.extension import ExtensionRequest
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration
-from bot.core.domain.remiss import Recipient, Remiss, RemissStatus
+from bot.core.domain.remiss import Remiss, RemissStatus
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,14 @@ from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.documents import StoredDocument
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over, to_registry
-from bot.core.domain.remiss import Answer, Recipient, Remiss, ResponseContent, ResponseKind, normalise_case_number
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import (
+    Answer,
+    Remiss,
+    ResponseContent,
+    ResponseKind,
+    normalise_case_number,
+)
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import AlreadyHandled, Shared, Then, UseCase
 from bot.core.usecases.planning import ReminderPlanner

@@ -18,11 +18,11 @@ from bot.core.domain.documents import MAX_DOCUMENT_BYTES
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, remiss_dm, status_event
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import (
     FINAL_ANSWER_GRACE_DAYS,
     AnswerRules,
-    Recipient,
     Remiss,
     RemissStatus,
     normalise_case_number,

@@ -10,7 +10,8 @@ from bot.core.domain.calendar import next_office_time
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest, ask_for_extension, new_request
 from bot.core.domain.outbox import MessageKind, extension_decided, extension_requested, remiss_refresh, to_officials
-from bot.core.domain.remiss import Recipient, Remiss
+from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import Remiss
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import Shared, UseCase
 from bot.core.usecases.planning import ReminderPlanner

@@ -10,8 +10,9 @@ from bot.core.domain.calendar import WindowReport, analyse_window
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import MessageKind, summary_ready, to_registry
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import PlannedReminder
-from bot.core.domain.remiss import Recipient, Remiss, RemissStatus
+from bot.core.domain.remiss import Remiss, RemissStatus
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, Shared, UseCase, unique
 from bot.core.usecases.planning import ReminderPlanner

@@ -9,6 +9,7 @@ from datetime import date
 
 from bot.core.clock import local_date
 from bot.core.domain.organisation import Directory
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import (
     CANCELLED_SNOOZED,
     PlannedReminder,
@@ -18,7 +19,7 @@ from bot.core.domain.reminders import (
     plan_reminders,
     policy_with,
 )
-from bot.core.domain.remiss import Recipient, Remiss
+from bot.core.domain.remiss import Remiss
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import Shared
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass, replace
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Organisation
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration, RegistryItem, RegistrySubject, check_may_register, register
-from bot.core.domain.remiss import Recipient, Remiss
+from bot.core.domain.remiss import Remiss
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import UseCase
 

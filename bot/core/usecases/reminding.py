@@ -10,6 +10,7 @@ from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.calendar import local_time_on
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import MessageKind, digest, escalation, to_officials
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import (
     Decision,
     PlannedReminder,
@@ -20,7 +21,7 @@ from bot.core.domain.reminders import (
     should_send,
     snooze_day,
 )
-from bot.core.domain.remiss import Recipient, Remiss, RemissStatus
+from bot.core.domain.remiss import Remiss, RemissStatus
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, Shared, UseCase, unique
 from bot.core.usecases.planning import ReminderPlanner

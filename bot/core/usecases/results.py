@@ -12,12 +12,12 @@ from bot.core.domain.calendar import WindowReport
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import MeetingAdvice, ReminderKind, ScheduledReminder
 from bot.core.domain.remiss import (
     AnswerRules,
     DocumentLink,
     QuestionKind,
-    Recipient,
     RecipientStatus,
     Remiss,
     ResponseKind,

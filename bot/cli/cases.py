@@ -1,0 +1,177 @@
+"""`remissbot status`, `summary`, `export`, `import` and `orgs`: a remiss's case and the directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.adapters.directory_file import DirectoryFileError, load_directory_file
+from bot.adapters.rendering import default_texts
+from bot.bootstrap import Core
+from bot.cli.common import EXIT_FAILED, EXIT_OK, cli_actor, help_text, open_core
+from bot.core.domain.errors import DomainError
+from bot.core.domain.organisation import OrgKind
+
+if TYPE_CHECKING:
+    from bot.adapters.importer import ImportedRemiss
+
+
+def register(commands: Any) -> None:
+    """Add this module's commands to the `remissbot` parser's subcommands."""
+    status = commands.add_parser("status", help=help_text("status"))
+    status.add_argument("case_number", nargs="?", help=help_text("status_case_number"))
+    status.set_defaults(handler=cmd_status)
+    summary = commands.add_parser("summary", help=help_text("summary"))
+    summary.add_argument("case_number", help=help_text("case_number"))
+    summary.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=["docx", "html", "md"],
+        help=help_text("summary_format"),
+    )
+    summary.add_argument("--out", type=Path, default=Path("."), help=help_text("summary_out"))
+    summary.set_defaults(handler=cmd_summary)
+    export = commands.add_parser("export", help=help_text("export"))
+    export.add_argument("case_number", help=help_text("case_number"))
+    export.add_argument("--out", type=Path, required=True, help=help_text("export_out"))
+    export.set_defaults(handler=cmd_export)
+    importer = commands.add_parser("import", help=help_text("import_document"))
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--json", action="store_true", help=help_text("import_json"))
+    importer.add_argument("--save", action="store_true", help=help_text("import_save"))
+    importer.set_defaults(handler=cmd_import)
+    orgs = commands.add_parser("orgs", help=help_text("orgs")).add_subparsers(dest="orgs_command", required=True)
+    orgs.add_parser("list", help=help_text("orgs_list")).set_defaults(handler=cmd_orgs_list)
+    load = orgs.add_parser("load", help=help_text("orgs_load"))
+    load.add_argument("file", type=Path)
+    load.set_defaults(handler=cmd_orgs_load)
+
+
+def cmd_orgs_list(args: argparse.Namespace, out: TextIO) -> int:
+    core = open_core()
+    try:
+        directory = core.service.directory.directory()
+    finally:
+        core.close()
+    out.write(
+        core.texts.render(
+            "cli/orgs_list.j2",
+            organisations=list(directory),
+            count_namnd=len(directory.of_kind(OrgKind.NAMND)),
+            count_bolag=len(directory.of_kind(OrgKind.BOLAG)),
+            today=core.service.today(),
+        )
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
+    texts = default_texts()
+    try:
+        directory = load_directory_file(args.file)
+    except DirectoryFileError as exc:
+        problems = [
+            {"line": p.line, "field": p.field, "message": texts.message("dir_" + p.code, value=p.value)}
+            for p in exc.problems
+        ]
+        print(texts.render("cli/directory_errors.j2", path=exc.path, problems=problems), file=sys.stderr)
+        return EXIT_FAILED
+    core = open_core()
+    try:
+        before = {o.key for o in core.service.directory.directory().active()}
+        core.service.directory.replace_directory(directory)
+    finally:
+        core.close()
+    deactivated = sorted(before - {o.key for o in directory})
+    out.write(
+        texts.render("cli/directory_loaded.j2", path=args.file, count=len(directory), deactivated=deactivated) + "\n"
+    )
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
+    core = open_core()
+    try:
+        overviews = (
+            [core.service.queries.overview(args.case_number)]
+            if args.case_number
+            else core.service.queries.open_remisses()
+        )
+        # One remiss in detail also says what the registries registered.
+        registered = core.service.registry.registrations(args.case_number) if args.case_number else []
+    finally:
+        core.close()
+    counts = [o.count_names for o in overviews]
+    detailed = bool(args.case_number)
+    page = core.texts.render(
+        "cli/status.j2", overviews=overviews, counts=counts, detailed=detailed, registered=registered
+    )
+    out.write(page + "\n")
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the summary files; the completeness check stops it with the reasons if anything is missing."""
+    from bot.adapters.summary import summary_command
+
+    core = open_core()
+    try:
+        formats = args.formats or ["docx", "html", "md"]
+        return summary_command(core.service, core.texts, args.case_number, formats, args.out, out, sys.stderr)
+    finally:
+        core.close()
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    """The remiss's documents and metadata for the registry, in a folder."""
+    from bot.adapters.export import export_command
+
+    core = open_core()
+    try:
+        return export_command(core.service, core.texts, args.case_number, args.out, out, sys.stderr)
+    finally:
+        core.close()
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Read a remiss document; with --save, store it as a draft for the coordinator to review and send."""
+    from bot.adapters.importer import run_import
+
+    core = open_core()
+    try:
+        save = _draft_saver(core) if args.save else None
+        return run_import(
+            args.file, directory=core.service.directory.directory(), as_json=args.json, out=out, save=save
+        )
+    finally:
+        core.close()
+
+
+def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
+    """Store an import as a draft, acting as the operator at the command line (trusted like a coordinator)."""
+    from bot.adapters.importer import SaveRefused
+    from bot.core.domain.remiss import suggested_question_kind
+    from bot.core.usecases.results import RemissInput
+
+    def save(result: ImportedRemiss) -> str:
+        if result.case_number is None or result.title is None or result.deadline is None:
+            raise SaveRefused(core.texts.message("import_incomplete"))
+        data = RemissInput(
+            case_number=result.case_number,
+            title=result.title,
+            questions=[(q, suggested_question_kind(q)) for q in result.questions],
+            deadline=result.deadline,
+            recipient_keys=[r.organisation.key for r in result.recipients if r.organisation is not None],
+            contact=result.contact.name if result.contact else "",
+        )
+        try:
+            return core.service.drafting.create_draft(cli_actor(), data).case_number
+        except DomainError as refused:
+            raise SaveRefused(core.texts.error(refused)) from refused
+
+    return save

@@ -1,0 +1,52 @@
+"""What every `remissbot` command shares: exit codes, the texts, the core, the operator as actor."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+
+from bot.adapters.rendering import default_texts
+from bot.bootstrap import Core, build_core
+from bot.core.usecases.results import Actor
+from bot.settings import load_settings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+Sleep = Callable[[float], None]
+
+
+class CannotStart(Exception):
+    """`serve` or `run` cannot start for a reason outside remissbot; the message is the Swedish line to print."""
+
+
+class Refused(Exception):
+    """Bad input to a command; the message is the Swedish line to print (exit 2)."""
+
+
+def remissbot_version() -> str:
+    try:
+        return version("remissbot")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def says(name: str, /, **params: object) -> str:
+    """The line `name` of templates/cli/messages.j2."""
+    return default_texts().part("cli/messages.j2", name, **params)
+
+
+def help_text(name: str, /, **params: object) -> str:
+    """The help text `name` of templates/cli/help.j2."""
+    return default_texts().part("cli/help.j2", name, **params)
+
+
+def open_core(*, migrate: bool | None = None) -> Core:
+    return build_core(load_settings(), migrate=migrate)
+
+
+def cli_actor() -> Actor:
+    """The operator at the command line, trusted like a coordinator."""
+    return Actor(f"cli:{getpass.getuser()}", is_coordinator=True)
