@@ -11,7 +11,7 @@ from typing import Any
 from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Question, Remiss, RemissStatus, suggested_question_kind
+from bot.core.domain.remiss import Question, Remiss, RemissStatus, normalise_case_number, suggested_question_kind
 from bot.core.usecases.results import Actor
 from handlers.context import HandlerContext
 from handlers.create.codec import (
@@ -49,6 +49,12 @@ def check_form(
     service, texts = ctx.service, ctx.texts
     result = Checked()
     today = service.today()
+    # The number of a draft: offered to open that draft, whatever else the form says.
+    typed = normalise_case_number(values.case_number) if not form.editing else ""
+    draft = existing_remiss(ctx, typed) if typed else None
+    if draft is not None and draft.status is RemissStatus.DRAFT:
+        result.existing_draft = draft
+        return result
 
     def refuse(error: DomainError, fallback: str = TITLE) -> None:
         result.errors.setdefault(error.field or fallback, texts.error(error))
@@ -77,9 +83,6 @@ def check_form(
         refuse(error)
         return result
     existing = None if form.editing or result.errors else existing_remiss(ctx, remiss.case_number)
-    if existing is not None and existing.status is RemissStatus.DRAFT:
-        result.existing_draft = existing
-        return result
     if existing is not None:
         refuse(DomainError(ErrorCode.DUPLICATE_CASE_NUMBER, field=CASE_NUMBER, case_number=remiss.case_number))
     if result.errors or deadline is None:
