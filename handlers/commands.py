@@ -25,7 +25,7 @@ def remiss_command(
     word = word.lower()
     if word == "ny" and client is not None:
         # The form opens with the command's trigger, which expires 3 s after the user pressed enter.
-        open_new_form(ctx, client, str(command["trigger_id"]), str(command["user_id"]), respond)
+        open_new_form(ctx, client, str(command["trigger_id"]), str(command["user_id"]), respond, rest.strip())
         return
     if word in MEETING_WORDS and client is not None:
         trigger_id = str(command["trigger_id"])

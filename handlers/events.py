@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from handlers import remiss_blocks
+from handlers import draft_blocks, remiss_blocks
 from handlers.context import BOT_EVENTS, HandlerContext, event_id
 from handlers.listening import on_event
 
@@ -18,7 +18,8 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
     The view is read before the event is claimed, so a failed read or publish leaves the event to a retry."""
     actor = ctx.service.actor(user_id)
     overviews = ctx.service.queries.open_remisses() if actor.is_coordinator else None
-    view = remiss_blocks.home_view(ctx.texts, ctx.service.queries.assignments(actor), overviews)
+    drafts = draft_blocks.home_drafts(ctx.texts, ctx.service.queries.drafts()) if actor.is_coordinator else []
+    view = remiss_blocks.home_view(ctx.texts, ctx.service.queries.assignments(actor), overviews, drafts)
     ctx.service.edge.once(event_id, lambda: client.views_publish(user_id=user_id, view=view))
 
 

@@ -17,6 +17,9 @@ USE_DOCUMENT_AS_ANSWER = "remiss.use_document_as_answer"  # under a yttrande dro
 # Buttons the coordinator gets on a saved draft (value: case number)
 SEND_DRAFT = "draft.send"
 EDIT_DRAFT = "draft.edit"
+OPEN_DRAFT = (
+    "draft.open"  # Öppna, beside a draft under Utkast in the App Home, or offered when its number is typed again
+)
 # The summary (value: case number)
 SUMMARY_PREVIEW = "summary.preview"
 SUMMARY_PUBLISH = "summary.publish"

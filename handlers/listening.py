@@ -55,6 +55,16 @@ def close(then: Work | None = None) -> Reply:
     return Reply({}, then)
 
 
+def close_all(then: Work | None = None) -> Reply:
+    """The modal closes and so do the ones under it (a form opened over another); `then` runs after the ack."""
+    return Reply({"response_action": "clear"}, then)
+
+
+def push(view: Mapping[str, Any]) -> Reply:
+    """`view` opens over the modal, which stays as it was under it (Slack's back button returns to it)."""
+    return Reply({"response_action": "push", "view": view})
+
+
 def ack_then(
     ctx: HandlerContext,
     ack: Ack | None,

@@ -188,9 +188,14 @@ def recipient_actions(
     return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}
 
 
-def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None) -> dict[str, Any]:
-    """The App Home: what I have to answer (with the same buttons as the DM), and for coordinators every open
-    remiss recipient by recipient."""
+def home_view(
+    texts: Texts,
+    assignments: list[AssignmentRow],
+    overviews: list[RemissOverview] | None,
+    drafts: list[blocks.Block] | None = None,
+) -> dict[str, Any]:
+    """The App Home: what I have to answer (with the same buttons as the DM), and for coordinators their drafts
+    (`drafts`, built by handlers/draft_blocks.py) and every open remiss recipient by recipient."""
     shown: list[blocks.Block] = [blocks.header(texts.part("slack/home.j2", "to_answer_header"))]
     for row in assignments:
         shown.append(
@@ -210,6 +215,7 @@ def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[Re
             shown.append(actions)
     if not assignments:
         shown.append(blocks.section(texts.part("slack/home.j2", "nothing_to_answer")))
+    shown += drafts or []
     if overviews is not None:
         shown += [blocks.divider(), blocks.header(texts.part("slack/home.j2", "open_header"))]
         if not overviews:

@@ -52,6 +52,7 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "SLACK_APP_TOKEN",
         "SLACK_SIGNING_SECRET",
         "SLACK_API_URL",
+        "REMISSBOT_COORDINATORS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REMISSBOT_DATA_DIR", str(tmp_path / "data"))
@@ -191,7 +192,7 @@ def test_import_with_save_stores_a_draft_to_review_and_refuses_a_second_copy(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     document = remiss_document(tmp_path, date.today() + timedelta(days=40))
-    code, out, _ = run(capsys, "import", str(document), "--save")
+    code, out, _ = run(capsys, "import", str(document), "--save", "--coordinator", "U0MIA")
     assert code == 0, out
     assert "Utkastet är sparat som STK-2031-12" in out
     core = build_core(load_settings())
@@ -202,14 +203,15 @@ def test_import_with_save_stores_a_draft_to_review_and_refuses_a_second_copy(
     assert overview.remiss.status is RemissStatus.DRAFT
     assert [row.organisation.name for row in overview.rows] == ["Tekniska nämnden", "Stadsbyggnadsnämnden", "MKB"]
     assert [q.kind for q in overview.remiss.questions] == [QuestionKind.FREE_TEXT, QuestionKind.ORGANISATION_CHOICE]
-    code, out, _ = run(capsys, "import", str(document), "--save", "--json")
+    code, out, _ = run(capsys, "import", str(document), "--save", "--json", "--coordinator", "U0MIA")
     assert code == 1
     assert json.loads(out)["error"].startswith("Det finns redan en remiss med diarienummer STK-2031-12")
 
 
 def test_import_with_save_refuses_a_past_deadline_and_saves_nothing(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("REMISSBOT_COORDINATORS", "U0MIA")
     document = remiss_document(tmp_path, date(2023, 11, 30))
     code, out, _ = run(capsys, "import", str(document), "--save", "--json")
     assert code == 1

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.adapters.directory_file import DirectoryFileError, load_directory_file
 from bot.adapters.rendering import default_texts
 from bot.bootstrap import Core
+from bot.cli import drafts
 from bot.cli.common import EXIT_FAILED, EXIT_OK, cli_actor, help_text, open_core
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import OrgKind
@@ -23,6 +24,7 @@ def register(commands: Any) -> None:
     """Add this module's commands to the `remissbot` parser's subcommands."""
     status = commands.add_parser("status", help=help_text("status"))
     status.add_argument("case_number", nargs="?", help=help_text("status_case_number"))
+    status.add_argument("--drafts", action="store_true", help=help_text("status_drafts"))
     status.set_defaults(handler=cmd_status)
     summary = commands.add_parser("summary", help=help_text("summary"))
     summary.add_argument("case_number", help=help_text("case_number"))
@@ -43,6 +45,7 @@ def register(commands: Any) -> None:
     importer.add_argument("file", type=Path)
     importer.add_argument("--json", action="store_true", help=help_text("import_json"))
     importer.add_argument("--save", action="store_true", help=help_text("import_save"))
+    importer.add_argument("--coordinator", metavar="U…", help=help_text("import_coordinator"))
     importer.set_defaults(handler=cmd_import)
     orgs = commands.add_parser("orgs", help=help_text("orgs")).add_subparsers(dest="orgs_command", required=True)
     orgs.add_parser("list", help=help_text("orgs_list")).set_defaults(handler=cmd_orgs_list)
@@ -95,6 +98,8 @@ def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
+    if args.drafts:
+        return drafts.cmd_drafts(args, out)
     core = open_core()
     try:
         overviews = (
@@ -144,16 +149,23 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
     core = open_core()
     try:
-        save = _draft_saver(core) if args.save else None
-        return run_import(
+        # A real coordinator owns the draft (its status message and the App Home's Utkast are theirs).
+        owner = drafts.draft_owner(core.settings, args.coordinator) if args.save else ""
+        saved: list[str] = []
+        save = _draft_saver(core, owner, saved) if args.save else None
+        code = run_import(
             args.file, directory=core.service.directory.directory(), as_json=args.json, out=out, save=save
         )
     finally:
         core.close()
+    if saved and code == EXIT_OK and not args.json:
+        out.write(drafts.saved_note(saved[0], owner) + "\n")
+    return code
 
 
-def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
-    """Store an import as a draft, acting as the operator at the command line (trusted like a coordinator)."""
+def _draft_saver(core: Core, owner: str, saved: list[str]) -> Callable[[ImportedRemiss], str]:
+    """Store an import as a draft owned by `owner`, acting as the operator at the command line (trusted like a
+    coordinator; the audit trail names the operator)."""
     from bot.adapters.importer import SaveRefused
     from bot.core.domain.remiss import suggested_question_kind
     from bot.core.usecases.results import RemissInput
@@ -170,8 +182,10 @@ def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
             contact=result.contact.name if result.contact else "",
         )
         try:
-            return core.service.drafting.create_draft(cli_actor(), data).case_number
+            case_number = core.service.drafting.create_draft(cli_actor(), data, owner=owner).case_number
         except DomainError as refused:
             raise SaveRefused(core.texts.error(refused)) from refused
+        saved.append(case_number)
+        return case_number
 
     return save

@@ -11,7 +11,7 @@ from typing import Any
 from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Question, Remiss, suggested_question_kind
+from bot.core.domain.remiss import Question, Remiss, RemissStatus, normalise_case_number, suggested_question_kind
 from bot.core.usecases.results import Actor
 from handlers.context import HandlerContext
 from handlers.create.codec import (
@@ -38,6 +38,8 @@ class Checked:
     remiss: Remiss | None = None
     pending: PendingRemiss | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    # A new form whose case number is a draft's: offered to open that draft rather than refused as a duplicate.
+    existing_draft: Remiss | None = None
 
 
 def check_form(
@@ -47,6 +49,12 @@ def check_form(
     service, texts = ctx.service, ctx.texts
     result = Checked()
     today = service.today()
+    # The number of a draft: offered to open that draft, whatever else the form says.
+    typed = normalise_case_number(values.case_number) if not form.editing else ""
+    draft = existing_remiss(ctx, typed) if typed else None
+    if draft is not None and draft.status is RemissStatus.DRAFT:
+        result.existing_draft = draft
+        return result
 
     def refuse(error: DomainError, fallback: str = TITLE) -> None:
         result.errors.setdefault(error.field or fallback, texts.error(error))
@@ -74,7 +82,8 @@ def check_form(
     except DomainError as error:
         refuse(error)
         return result
-    if not form.editing and not result.errors and _remiss_exists(ctx, remiss.case_number):
+    existing = None if form.editing or result.errors else existing_remiss(ctx, remiss.case_number)
+    if existing is not None:
         refuse(DomainError(ErrorCode.DUPLICATE_CASE_NUMBER, field=CASE_NUMBER, case_number=remiss.case_number))
     if result.errors or deadline is None:
         return result
@@ -102,14 +111,14 @@ def _deadline(ctx: HandlerContext, values: FormValues, today: date, errors: dict
     return parsed
 
 
-def _remiss_exists(ctx: HandlerContext, case_number: str) -> bool:
+def existing_remiss(ctx: HandlerContext, case_number: str) -> Remiss | None:
+    """The remiss (sent or a draft) with this case number, if there is one."""
     try:
-        ctx.service.queries.overview(case_number)
+        return ctx.service.queries.overview(case_number).remiss
     except DomainError as error:
         if error.code is ErrorCode.UNKNOWN_REMISS:
-            return False
+            return None
         raise
-    return True
 
 
 def _kept_kinds(ctx: HandlerContext, case_number: str, remiss: Remiss) -> tuple[Question, ...]:

@@ -13,9 +13,10 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.dates import warm_up
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import QuestionKind, Remiss, RemissStatus
+from bot.core.usecases.results import Actor
 from handlers import ids, payload
 from handlers.context import HandlerContext, event_id
-from handlers.create.checks import check_form, error_blocks
+from handlers.create.checks import check_form, error_blocks, existing_remiss
 from handlers.create.codec import (
     DOCUMENT_FILE,
     ELEMENT,
@@ -45,26 +46,45 @@ from handlers.create.views import (
     preview_view,
     sent_message,
 )
+from handlers.draft_blocks import draft_exists_view
 from handlers.errors import tell_user
-from handlers.listening import Reply, close, on_action, on_event, on_shortcut, on_view, refuse, show
+from handlers.listening import Reply, close, close_all, on_action, on_event, on_shortcut, on_view, push, refuse, show
 
 log = logging.getLogger(__name__)
 
 
 # -- the listeners' work, as plain functions -------------------------------------------------------------
 def open_new_form(
-    ctx: HandlerContext, client: WebClient, trigger_id: str, user_id: str, respond: Respond | None
+    ctx: HandlerContext,
+    client: WebClient,
+    trigger_id: str,
+    user_id: str,
+    respond: Respond | None,
+    case_number: str = "",
 ) -> None:
-    """`/remiss ny` or the shortcut: the empty form at once, or a refusal for someone not a coordinator."""
-    if not ctx.service.actor(user_id).is_coordinator:
+    """`/remiss ny [DIARIENUMMER]` or the shortcut: the empty form at once (the case number filled in when
+    given), or a refusal for someone not a coordinator. The number of a draft opens that draft; the number of a
+    sent remiss says so."""
+    actor = ctx.service.actor(user_id)
+    if not actor.is_coordinator:
         refusal = ctx.texts.error(DomainError(ErrorCode.NOT_COORDINATOR))
         if respond is not None:
             respond(text=refusal, response_type="ephemeral")
         else:  # a global shortcut has no channel to answer in
             client.views_open(trigger_id=trigger_id, view=notice_view(ctx, refusal))
         return
-    view = form_view(ctx, ctx.service.directory.directory(), FormValues(contact_user=user_id), FormContext())
-    client.views_open(trigger_id=trigger_id, view=view)
+    existing = existing_remiss(ctx, case_number) if case_number.strip() else None
+    if existing is not None and existing.status is RemissStatus.DRAFT:
+        client.views_open(trigger_id=trigger_id, view=draft_form(ctx, actor, existing.case_number))
+        return
+    if existing is not None and respond is not None:
+        text = ctx.texts.part("slack/create_draft.j2", "remiss_exists", remiss=existing)
+        respond(text=text, response_type="ephemeral")
+        return
+    values = FormValues(case_number=case_number.strip(), contact_user=user_id)
+    client.views_open(
+        trigger_id=trigger_id, view=form_view(ctx, ctx.service.directory.directory(), values, FormContext())
+    )
 
 
 def submit_form(ctx: HandlerContext, forms: PendingForms, body: dict[str, Any], client: WebClient) -> Reply:
@@ -78,6 +98,8 @@ def submit_form(ctx: HandlerContext, forms: PendingForms, body: dict[str, Any], 
     contact_name = _user_name(client, values.contact_user) if values.contact_user else form.contact_name
     directory = ctx.service.directory.directory()
     checked = check_form(ctx, actor, values, form, directory, contact_name)
+    if checked.existing_draft is not None:
+        return push(draft_exists_view(ctx.texts, checked.existing_draft))
     if checked.remiss is None or checked.pending is None:
         return refuse(error_blocks(checked.errors, values, form, view))
     metadata = forms.encode(checked.pending, payload.string(view, "id", "view"))
@@ -108,7 +130,8 @@ def submit_preview(ctx: HandlerContext, forms: PendingForms, body: dict[str, Any
         banner = f":warning: {ctx.texts.error(error)}"
         return show(form_view(ctx, ctx.service.directory.directory(), pending.form, pending.context, banner=banner))
     view_id = payload.string(view, "id", "view")
-    return close(lambda: saved(ctx, forms, view_id, body, client, remiss, pending))
+    # All of the stack: a draft opened from the notice that it exists sits over the new form it was typed in.
+    return close_all(lambda: saved(ctx, forms, view_id, body, client, remiss, pending))
 
 
 def saved(
@@ -170,21 +193,34 @@ def send_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> 
 
 
 def edit_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> None:
-    """Ändra: the form filled with the draft; the case number stays."""
+    """Ändra on the draft message, or Öppna under Utkast in the App Home or on the notice that a draft with the
+    typed number exists: the form filled with the draft; the case number stays. From the notice the form takes
+    its place (over the form typed first); otherwise it opens anew."""
     actor = ctx.service.actor(str(body["user"]["id"]))
+    container = body.get("container") or {}
+    message = (str(container["channel_id"]), str(container["message_ts"])) if container.get("message_ts") else None
+    view = draft_form(ctx, actor, payload.action_value(body), message)
+    shown = body.get("view")
+    if isinstance(shown, dict) and shown.get("type") == "modal":
+        client.views_update(view_id=payload.string(shown, "id", "view"), view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def draft_form(
+    ctx: HandlerContext, actor: Actor, case_number: str, message: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """The form filled with a stored draft (saved in Slack or imported at the command line), to change it; its
+    preview's Spara utkast updates the draft and shows it with Skicka remissen (in place of `message`)."""
     if not actor.is_coordinator:
         raise DomainError(ErrorCode.NOT_COORDINATOR)
-    overview = ctx.service.queries.overview(payload.action_value(body))
+    overview = ctx.service.queries.overview(case_number)
     remiss = overview.remiss
     if remiss.status is not RemissStatus.DRAFT:
         raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=remiss.case_number)
-    container = body.get("container") or {}
-    message = (str(container["channel_id"]), str(container["message_ts"])) if container.get("message_ts") else None
     form = FormContext(editing=remiss.case_number, message=message, contact_name=remiss.contact)
     values = FormValues.from_remiss(remiss, [row.recipient.organisation_key for row in overview.rows])
-    client.views_open(
-        trigger_id=body["trigger_id"], view=form_view(ctx, ctx.service.directory.directory(), values, form)
-    )
+    return form_view(ctx, ctx.service.directory.directory(), values, form)
 
 
 def open_import(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> None:
@@ -242,6 +278,7 @@ def register(app: App, ctx: HandlerContext) -> None:
     on_action(app, ctx, BACK_TO_FORM, lambda body, client, respond: back_to_form(ctx, client, body, forms))
     on_action(app, ctx, ids.SEND_DRAFT, lambda body, client, respond: send_draft(ctx, client, body))
     on_action(app, ctx, ids.EDIT_DRAFT, lambda body, client, respond: edit_draft(ctx, client, body))
+    on_action(app, ctx, ids.OPEN_DRAFT, lambda body, client, respond: edit_draft(ctx, client, body))
     on_action(app, ctx, IMPORT_DOCUMENT, lambda body, client, respond: open_import(ctx, client, body))
     on_view(app, ctx, IMPORT_VIEW, lambda body, view, client: submit_import(ctx, body, client))
     on_action(app, ctx, CREATE_FROM_DOCUMENT, lambda body, client, respond: create_from_document(ctx, client, body))

@@ -55,7 +55,8 @@ def test_a_draft_may_wait_for_its_recipients_but_cannot_be_sent_without_them(ser
     service.drafting.create_draft(coordinator(service), data)
     with pytest.raises(DomainError) as refused:
         service.drafting.send(coordinator(service), "STK-2023-137")
-    assert refused.value.code is ErrorCode.NO_RECIPIENTS
+    assert refused.value.code is ErrorCode.DRAFT_INCOMPLETE
+    assert refused.value.params["missing"] == ("recipients",)
     assert service.queries.overview("STK-2023-137").remiss.status is RemissStatus.DRAFT
 
 

@@ -54,6 +54,9 @@ class ErrorCode(StrEnum):
     ALREADY_REGISTERED = "already_registered"
     NOT_IN_REGISTRY = "not_in_registry"
     INVALID_REGISTRY = "invalid_registry"
+    INVALID_DRAFT_OWNER = "invalid_draft_owner"
+    NO_DRAFT_OWNER = "no_draft_owner"
+    DRAFT_INCOMPLETE = "draft_incomplete"
 
 
 class DomainError(Exception):

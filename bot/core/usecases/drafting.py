@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from bot.core.domain.audit import AuditAction, audit
 from bot.core.domain.calendar import WindowReport, analyse_window
+from bot.core.domain.drafts import has_real_owner, require_owner, require_sendable
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.organisation import Organisation
+from bot.core.domain.organisation import Organisation, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, summary_ready, to_registry
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import PlannedReminder
@@ -26,18 +27,23 @@ class DraftingUseCases(UseCase):
         super().__init__(shared)
         self.planner = planner
 
-    def create_draft(self, actor: Actor, data: RemissInput) -> Remiss:
-        """Save a new remiss as a draft; recipients may still be missing (sending requires them)."""
+    def create_draft(self, actor: Actor, data: RemissInput, *, owner: str | None = None) -> Remiss:
+        """Save a new remiss as a draft; recipients may still be missing (sending requires them).
+
+        Its owner is a coordinator in Slack: the actor, or `owner` when someone else saves it for them (the
+        command line); the audit trail still names who saved it."""
         self._require_coordinator(actor)
+        owner = require_owner(owner if owner is not None else actor.user_id)
         now = self.now()
         with self.store.transaction() as repo:
             checked, keys = self._checked_draft(
-                repo, data, data.case_number, (actor.user_id,), created_by=actor.user_id, created_at=now
+                repo, data, data.case_number, (owner,), created_by=owner, created_at=now
             )
             remiss = repo.remisses.add_remiss(checked)
             for key in keys:
                 repo.remisses.add_recipient(Recipient(remiss.case_number, key, (), remiss.deadline))
-            self._record(repo, remiss, audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now))
+            details = {"owner": owner} if owner != actor.user_id else {}
+            self._record(repo, remiss, audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now, **details))
             return remiss
 
     def check_draft(self, actor: Actor, data: RemissInput) -> Remiss:
@@ -113,10 +119,8 @@ class DraftingUseCases(UseCase):
             directory = repo.directory.load_directory()
             remiss = self._require_remiss(repo, case_number)
             recipients = repo.remisses.list_recipients(remiss.case_number)
-        if not recipients:
-            raise DomainError(ErrorCode.NO_RECIPIENTS, field="recipients")
-        if remiss.deadline < self.today():
-            raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=remiss.deadline)
+        # The same checks wherever it is sent from (Skicka remissen in Slack, `remissbot send`).
+        require_sendable(remiss, len(recipients), self.today())
         # Resolving e-mail addresses may call Slack: done before the write transaction, never inside it.
         officials = {
             r.organisation_key: self.shared.resolve(directory.require(r.organisation_key).contacts) for r in recipients
@@ -124,6 +128,9 @@ class DraftingUseCases(UseCase):
         now = self.now()
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number)
+            if not has_real_owner(remiss) and is_slack_user_id(actor.user_id):
+                # A draft imported before owners were required: whoever sends it in Slack owns it now.
+                remiss.coordinators = (actor.user_id,)
             remiss.mark_sent(now)
             repo.remisses.save_remiss(remiss)
             reachable: list[Recipient] = []

@@ -6,11 +6,19 @@ from collections import Counter
 from datetime import date
 
 from bot.core.domain.audit import AuditEntry
+from bot.core.domain.drafts import missing_for_sending
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Remiss
+from bot.core.domain.remiss import Remiss, RemissStatus
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, UseCase
-from bot.core.usecases.results import Actor, AssignmentRow, CaseRecord, RecipientRow, RemissOverview
+from bot.core.usecases.results import (
+    Actor,
+    AssignmentRow,
+    CaseRecord,
+    DraftRow,
+    RecipientRow,
+    RemissOverview,
+)
 
 
 class QueryUseCases(UseCase):
@@ -37,6 +45,17 @@ class QueryUseCases(UseCase):
             directory = repo.directory.load_directory()
             remisses = sorted(repo.remisses.list_remisses(OPEN_STATUSES), key=lambda r: (r.deadline, r.case_number))
             return [overview_of(repo, remiss, directory, today) for remiss in remisses]
+
+    def drafts(self) -> list[DraftRow]:
+        """Every draft not yet sent, wherever it was saved (Slack, `remissbot import --save`), newest first."""
+        with self.store.read() as repo:
+            directory = repo.directory.load_directory()
+            rows: list[DraftRow] = []
+            for remiss in repo.remisses.list_remisses((RemissStatus.DRAFT,)):
+                keys = [r.organisation_key for r in repo.remisses.list_recipients(remiss.case_number)]
+                organisations = [directory.require(key) for key in directory.sorted_keys(keys)]
+                rows.append(DraftRow(remiss, organisations, missing_for_sending(remiss, len(keys))))
+        return sorted(rows, key=lambda row: (row.remiss.created_at, row.remiss.case_number), reverse=True)
 
     def assignments(self, actor: Actor) -> list[AssignmentRow]:
         """Open remisses the user answers for, soonest deadline first."""

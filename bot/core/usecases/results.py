@@ -93,6 +93,16 @@ class RemissOverview:
 
 
 @dataclass(frozen=True)
+class DraftRow:
+    """A draft not yet sent, for the coordinators' list (Utkast): its recipients in directory order, and what
+    it still lacks to be sent."""
+
+    remiss: Remiss
+    recipients: list[Organisation]
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AssignmentRow:
     """A recipient the user answers for ("Att besvara"), with its derived status and days left."""
 
