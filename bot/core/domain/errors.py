@@ -54,6 +54,11 @@ class ErrorCode(StrEnum):
     ALREADY_REGISTERED = "already_registered"
     NOT_IN_REGISTRY = "not_in_registry"
     INVALID_REGISTRY = "invalid_registry"
+    AWAY_NOT_FUTURE = "away_not_future"
+    REASSIGN_TO_SAME = "reassign_to_same"
+    REASSIGN_TO_DEACTIVATED = "reassign_to_deactivated"
+    REASSIGN_TO_BOT = "reassign_to_bot"
+    STAND_IN_IS_CONTACT = "stand_in_is_contact"
 
 
 class DomainError(Exception):
