@@ -214,7 +214,9 @@ class Courier:
         d = self.service.delivery.delivery(message)
         dms = self.service.answering.remiss_dms(message.case_number, message.organisation_key or "")
         for dm in dms:
-            text, body = refreshed_remiss_message(self.texts, d, str(dm.to_user))
+            # The one it was just handed over to keeps the line saying by whom (the refresh follows the hand-over).
+            handed = d.event if d.event and d.event.details_dict.get("to") == dm.to_user else None
+            text, body = refreshed_remiss_message(self.texts, d, str(dm.to_user), handed_over=handed)
             self._pace.wait()
             self.client.chat_update(channel=str(dm.channel_id), ts=str(dm.ts), text=text, blocks=body)
         # Recorded where the first edit was, if any: a silent edit leaves no message of its own.
