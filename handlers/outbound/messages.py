@@ -47,7 +47,7 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
         return Rendered(str(d.message.to_user), *_handed_over(texts, d))
     if kind in RENDERERS:
         text, body = RENDERERS[kind](texts, d)
-        if kind is MessageKind.REMINDER:
+        if kind in (MessageKind.REMINDER, MessageKind.DEADLINE_CHANGED):
             body = [*_stand_in_mark(texts, d, str(d.message.to_user)), *body]
         return Rendered(str(d.message.to_user), text, body)
     if d.status is None or d.status.ts is None:
