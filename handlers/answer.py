@@ -586,6 +586,8 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
         organisation=row.organisation,
         recipient=row.recipient,
         rules=row.rules,
+        show_author=row.shared_work,
+        stands_in_for=row.stands_in_for,
     )
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
-from handlers import blocks
+from handlers import blocks, people
 from handlers.context import SLASH_COMMANDS, HandlerContext
 from handlers.create.listeners import open_new_form
 from handlers.listening import on_command
@@ -33,6 +33,9 @@ def remiss_command(
         return
     if word in HELP_WORDS:
         text, body = blocks.help_message(ctx.texts)
+    elif word in people.AWAY_WORDS or word in people.BACK_WORDS:
+        text = people.away_command(ctx, str(command["user_id"]), word, rest)
+        body = [blocks.section(text)]
     elif word == "status":
         case_number = rest.strip()
         if case_number:

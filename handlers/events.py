@@ -19,7 +19,10 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
     actor = ctx.service.actor(user_id)
     overviews = ctx.service.queries.open_remisses() if actor.is_coordinator else None
     drafts = draft_blocks.home_drafts(ctx.texts, ctx.service.queries.drafts()) if actor.is_coordinator else []
-    view = remiss_blocks.home_view(ctx.texts, ctx.service.queries.assignments(actor), overviews, drafts)
+    away = ctx.service.people.away_until(user_id)
+    view = remiss_blocks.home_view(
+        ctx.texts, ctx.service.queries.assignments(actor), overviews, drafts=drafts, away_until=away
+    )
     ctx.service.edge.once(event_id, lambda: client.views_publish(user_id=user_id, view=view))
 
 

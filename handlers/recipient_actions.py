@@ -121,6 +121,8 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, target: Targe
         organisation=row.organisation,
         recipient=row.recipient,
         rules=row.rules,
+        show_author=row.shared_work,
+        stands_in_for=row.stands_in_for,
     )
     _update_message(ctx, client, target, text, blocks)
 

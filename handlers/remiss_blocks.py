@@ -69,10 +69,14 @@ def remiss_message(
     preview: bool = False,
     handed_over: AuditEntry | None = None,
     rules: AnswerRules | None = None,
+    show_author: bool = False,
+    stands_in_for: tuple[str, ...] = (),
 ) -> tuple[str, list[Block]]:
     """Title, facts, description, documents, questions, deadline and the buttons that fit the recipient's state.
 
     `rules` say how long the recipient's answer may change (a preliminary answer's final one after the deadline).
+    `stands_in_for`: the reader is a stand-in for these officials (the message says so). `show_author`: more
+    than one person answers for the recipient, so its state says who answered or saved the draft.
     """
     deadline = recipient.deadline if recipient else remiss.deadline
 
@@ -89,11 +93,15 @@ def remiss_message(
             **extra,
         )
 
-    blocks: list[Block] = [header(part("header")), section(part("title")), section(part("facts"))]
+    blocks: list[Block] = [header(part("header"))]
+    if stands_in_for:
+        blocks.append(context(stand_in_mark(texts, stands_in_for, organisation)))
+    blocks += [section(part("title")), section(part("facts"))]
     if handed_over is not None:
         details = handed_over.details_dict
         previous = details.get("previous", "").split(",")[0]
-        blocks.append(context(part("handed_over", previous=previous, note=details.get("note", ""))))
+        by = handed_over.actor if handed_over.actor not in details.get("previous", "").split(",") else ""
+        blocks.append(context(part("handed_over", previous=previous, note=details.get("note", ""), by=by)))
     description_at = len(blocks)
     if remiss.documents:
         blocks.append(section(_documents(part, len(remiss.documents))))
@@ -103,7 +111,7 @@ def remiss_message(
     if preview:
         blocks.append(context(part("preview_buttons")))
     elif recipient is not None:
-        blocks += _state_and_actions(texts, part, remiss, recipient, today, rules or AnswerRules())
+        blocks += _state_and_actions(texts, part, remiss, recipient, today, rules or AnswerRules(), show_author)
     if remiss.description:
         # The questions must reach the official whole; the description gives way to Slack's cap on a
         # message's text (10 long questions and a long description exceed it), pointing to the documents.
@@ -125,17 +133,29 @@ def _documents(part: _Part, count: int) -> str:
     return text
 
 
+def stand_in_mark(texts: Texts, officials: tuple[str, ...], organisation: Organisation | None) -> str:
+    """ "Du är ersättare för …": on a stand-in's remiss DM, reminders and App Home."""
+    return texts.part("slack/people.j2", "stand_in_mark", officials=officials, organisation=organisation)
+
+
 def _state_and_actions(
-    texts: Texts, part: _Part, remiss: Remiss, recipient: Recipient, today: date, rules: AnswerRules
+    texts: Texts,
+    part: _Part,
+    remiss: Remiss,
+    recipient: Recipient,
+    today: date,
+    rules: AnswerRules,
+    show_author: bool = False,
 ) -> list[Block]:
     status = recipient.status(today)
     current = recipient.current_response
     blocks: list[Block] = []
     at: datetime | None = None
+    by = ""
     if current is not None:
-        at = current.submitted_at
+        at, by = current.submitted_at, current.author
     elif recipient.draft is not None:
-        at = recipient.draft.updated_at
+        at, by = recipient.draft.updated_at, recipient.draft.updated_by
     if status in (RecipientStatus.SUBMITTED, RecipientStatus.DECLINED, RecipientStatus.DRAFTING) and at:
         kind = current.kind.value if current else ""
         state = part(
@@ -145,6 +165,7 @@ def _state_and_actions(
             at=at,
             planned=recipient.planned_board_date,
             changes_until=recipient.changes_until(rules),
+            by=by if show_author else "",
         )
         blocks.append(context(state))
     actions = recipient_actions(texts, remiss, recipient, today, rules)
@@ -193,10 +214,15 @@ def home_view(
     assignments: list[AssignmentRow],
     overviews: list[RemissOverview] | None,
     drafts: list[blocks.Block] | None = None,
+    away_until: date | None = None,
 ) -> dict[str, Any]:
-    """The App Home: what I have to answer (with the same buttons as the DM), and for coordinators their drafts
-    (`drafts`, built by handlers/draft_blocks.py) and every open remiss recipient by recipient."""
+    """The App Home: whether I am away (with *Tillbaka nu*), what I have to answer (with the same buttons as
+    the DM, and whom I stand in for), and for coordinators their drafts (`drafts`, built by
+    handlers/draft_blocks.py) and every open remiss recipient by recipient."""
     shown: list[blocks.Block] = [blocks.header(texts.part("slack/home.j2", "to_answer_header"))]
+    if away_until is not None:
+        back = button(texts, "end_away", ids.END_AWAY, away_until.isoformat())
+        shown.append({**section(texts.part("slack/people.j2", "home_away", until=away_until)), "accessory": back})
     for row in assignments:
         shown.append(
             blocks.section(
@@ -210,11 +236,15 @@ def home_view(
                 )
             )
         )
+        if row.stands_in_for:
+            shown.append(context(stand_in_mark(texts, row.stands_in_for, row.organisation)))
         actions = recipient_actions(texts, row.remiss, row.recipient, row.today, row.rules, in_chat=False)
         if actions is not None:
             shown.append(actions)
     if not assignments:
         shown.append(blocks.section(texts.part("slack/home.j2", "nothing_to_answer")))
+    elif away_until is None:
+        shown.append(context(texts.part("slack/people.j2", "home_not_away")))
     shown += drafts or []
     if overviews is not None:
         shown += [blocks.divider(), blocks.header(texts.part("slack/home.j2", "open_header"))]

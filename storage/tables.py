@@ -324,6 +324,16 @@ class RegistrationRow(SQLModel, table=True):
     registered_at: datetime
 
 
+class AbsenceRow(SQLModel, table=True):
+    """A person away up to and including `until`: meanwhile their reminders go to the others (stand-ins)."""
+
+    __tablename__ = "absence"
+
+    user_id: str = Field(primary_key=True)
+    until: date
+    since: datetime
+
+
 class ExtensionRequestRow(SQLModel, table=True):
     """An official's request for anstånd, until the coordinator grants or refuses it."""
 

@@ -92,7 +92,7 @@ def test_every_problem_code_has_a_swedish_message() -> None:
         "file_too_large", "file_not_found", "not_utf8", "unreadable", "yaml_syntax", "no_organisations_list",
         "entry_not_mapping", "unknown_field", "missing_field", "invalid_key", "invalid_kind", "invalid_contact",
         "duplicate_key", "not_text", "not_list", "empty", "not_date_list", "invalid_date", "duplicate_date",
-        "invalid_lead_days", "invalid_registry",
+        "invalid_lead_days", "invalid_registry", "stand_in_is_contact",
     ]  # fmt: skip
     for code in codes:
         message = texts.message("dir_" + code, value="x")
@@ -224,3 +224,22 @@ def test_a_registry_that_is_neither_is_named_and_nothing_is_loaded() -> None:
     ]
     message = Texts().message("dir_invalid_registry", value="registrator@mkb.se")
     assert "Slack-kanal-id (C0123ABCD)" in message
+
+
+def test_a_stand_in_who_is_also_the_official_is_named_with_its_line_and_nothing_is_loaded() -> None:
+    text = (
+        "organisations:\n"
+        "  - key: tn\n"
+        "    name: Tekniska nämnden\n"
+        "    kind: nämnd\n"
+        "    contacts: [U0TN1, anna@malmo.se]\n"
+        "    stand_ins:\n"
+        "      - U0VICE\n"
+        "      - Anna@Malmo.se\n"
+    )
+    with pytest.raises(DirectoryFileError) as refused:
+        parse_directory(text)
+    found = [(p.line, p.field, p.code, p.value) for p in refused.value.problems]
+    assert found == [(8, "stand_ins", "stand_in_is_contact", "Anna@Malmo.se")]
+    message = Texts().message("dir_stand_in_is_contact", value="Anna@Malmo.se")
+    assert "både som kontakt och som ersättare" in message and "ta bort" in message

@@ -20,6 +20,7 @@ from bot.core.domain.organisation import (
     is_org_key,
     is_registry,
 )
+from bot.core.domain.people import stand_in_conflicts
 
 MAX_FILE_BYTES = 2_000_000
 _FIELDS = {
@@ -153,6 +154,11 @@ def _organisation(node: yaml.MappingNode, problems: list[Problem]) -> Organisati
         for ref, ref_line in lists[field_name]:
             if not is_contact_ref(ref):
                 problems.append(Problem(ref_line, field_name, "invalid_contact", ref))
+    contacts = [r for r, _ in lists["contacts"]]
+    conflicting = set(stand_in_conflicts(contacts, [r for r, _ in lists["stand_ins"]]))
+    for ref, ref_line in lists["stand_ins"]:
+        if ref in conflicting:
+            problems.append(Problem(ref_line, "stand_ins", "stand_in_is_contact", ref))
     if len(problems) > before or not (key and name and kind):
         return None
     try:

@@ -7,6 +7,8 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.domain.people import Person
+
 log = logging.getLogger(__name__)
 
 # Slack's answers that mean "no usable user", as opposed to an outage worth reporting.
@@ -52,3 +54,14 @@ class SlackUserDirectory:
     def group_members(self, group_id: str) -> frozenset[str]:
         response = self.client.usergroups_users_list(usergroup=group_id)
         return frozenset(str(u) for u in response.get("users") or [])
+
+    def person(self, user_id: str) -> Person | None:
+        try:
+            response = self.client.users_info(user=user_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") in _NO_SUCH_USER:
+                return None
+            raise
+        user = response.get("user") or {}
+        is_bot = bool(user.get("is_bot")) or user.get("id") == "USLACKBOT"
+        return Person(str(user.get("id") or user_id), is_bot=is_bot, deleted=bool(user.get("deleted")))

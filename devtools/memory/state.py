@@ -12,6 +12,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.people import Absence
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration, RegistryItem
 from bot.core.domain.reminders import ScheduledReminder
@@ -69,6 +70,7 @@ class MemoryState:
     document_bytes: dict[str, bytes] = field(default_factory=dict)
     documents: list[StoredDocument] = field(default_factory=list)
     registrations: dict[RegistryItem, Registration] = field(default_factory=dict)
+    absences: dict[str, Absence] = field(default_factory=dict)
     last_id: int = 0
 
     def working_copy(self) -> MemoryState:
@@ -89,6 +91,7 @@ class MemoryState:
             document_bytes=dict(self.document_bytes),
             documents=list(self.documents),
             registrations=dict(self.registrations),
+            absences=dict(self.absences),
         )
 
     def next_id(self) -> int:

@@ -209,11 +209,14 @@ class Courier:
             self.service.delivery.outgoing_retry(message, "internal_error", after=None, uncertain=True)
 
     def _refresh_remiss_dms(self, message: OutboxMessage) -> None:
-        """Edit each remiss DM of the recipient's officials to show its state now (a new deadline)."""
+        """Edit each remiss DM of the recipient's officials and stand-ins to show its state now (a new deadline,
+        or what one of them did)."""
         d = self.service.delivery.delivery(message)
         dms = self.service.answering.remiss_dms(message.case_number, message.organisation_key or "")
-        text, body = refreshed_remiss_message(self.texts, d)
         for dm in dms:
+            # The one it was just handed over to keeps the line saying by whom (the refresh follows the hand-over).
+            handed = d.event if d.event and d.event.details_dict.get("to") == dm.to_user else None
+            text, body = refreshed_remiss_message(self.texts, d, str(dm.to_user), handed_over=handed)
             self._pace.wait()
             self.client.chat_update(channel=str(dm.channel_id), ts=str(dm.ts), text=text, blocks=body)
         # Recorded where the first edit was, if any: a silent edit leaves no message of its own.

@@ -12,6 +12,7 @@ from bot.adapters.rendering import Texts
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.outbox import MessageKind
+from bot.core.domain.people import stands_in_for
 from bot.core.domain.registry import RegistryItem, RegistrySubject
 from bot.core.domain.reminders import ReminderKind
 from bot.core.domain.remiss import Remiss
@@ -19,7 +20,7 @@ from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
 from handlers.registry_blocks import registry_message
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, late_row_block_id, snooze_block_id
-from handlers.remiss_blocks import button, remiss_message
+from handlers.remiss_blocks import button, remiss_message, stand_in_mark
 
 Block = dict[str, Any]
 Renderer = Callable[[Texts, Delivery], tuple[str, list[Block]]]
@@ -40,14 +41,14 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
     is not posted yet (a thread line waits for it)."""
     kind = d.message.kind
     if kind is MessageKind.REMISS:
-        text, body = refreshed_remiss_message(texts, d, handed_over=d.event)
+        text, body = refreshed_remiss_message(texts, d, str(d.message.to_user), handed_over=d.event)
         return Rendered(str(d.message.to_user), text, body)
     if kind is MessageKind.HANDED_OVER:
-        to = d.event.details_dict.get("to", "") if d.event else ""
-        text = texts.part("slack/notices.j2", "handed_over", remiss=d.remiss, organisation=d.organisation, to=to)
-        return Rendered(str(d.message.to_user), text, [blocks.section(text)])
+        return Rendered(str(d.message.to_user), *_handed_over(texts, d))
     if kind in RENDERERS:
         text, body = RENDERERS[kind](texts, d)
+        if kind in (MessageKind.REMINDER, MessageKind.DEADLINE_CHANGED):
+            body = [*_stand_in_mark(texts, d, str(d.message.to_user)), *body]
         return Rendered(str(d.message.to_user), text, body)
     if d.status is None or d.status.ts is None:
         return None
@@ -68,11 +69,12 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
 
 
 def refreshed_remiss_message(
-    texts: Texts, d: Delivery, *, handed_over: AuditEntry | None = None
+    texts: Texts, d: Delivery, to_user: str, *, handed_over: AuditEntry | None = None
 ) -> tuple[str, list[Block]]:
-    """A remiss DM as it reads now: the first one (saying who handed it over, if someone did), or an edit of
-    one already sent (a new deadline)."""
-    return remiss_message(
+    """A remiss DM to `to_user` as it reads now: the first one (saying who handed it over, if someone did), or
+    an edit of one already sent (a new deadline, or what another official or stand-in did). A stand-in's says
+    whom they stand in for."""
+    text, body = remiss_message(
         texts,
         d.remiss,
         sender=d.sender_name,
@@ -81,7 +83,46 @@ def refreshed_remiss_message(
         recipient=d.recipient,
         handed_over=handed_over,
         rules=d.rules,
+        show_author=bool(d.stand_ins),
+        stands_in_for=_stands_in_for(d, to_user),
     )
+    return text, body
+
+
+def _stands_in_for(d: Delivery, to_user: str) -> tuple[str, ...]:
+    officials = d.recipient.officials if d.recipient else ()
+    return stands_in_for(to_user, officials, d.stand_ins)
+
+
+def _stand_in_mark(texts: Texts, d: Delivery, to_user: str) -> list[Block]:
+    """ "Du är ersättare för …" on a stand-in's reminders; nothing for an official."""
+    officials = _stands_in_for(d, to_user)
+    if not officials:
+        return []
+    return [blocks.context(stand_in_mark(texts, officials, d.organisation))]
+
+
+def _handed_over(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """To who had the remiss: who has it now; reassigned by a coordinator, by whom and with their note."""
+    details = d.event.details_dict if d.event else {}
+    to = details.get("to", "")
+    if (
+        d.event is not None
+        and d.event.actor != d.message.to_user
+        and d.event.actor not in details.get("previous", "").split(",")
+    ):
+        text = texts.part(
+            "slack/people.j2",
+            "reassigned",
+            remiss=d.remiss,
+            organisation=d.organisation,
+            to=to,
+            by=d.event.actor,
+            note=details.get("note", ""),
+        )
+    else:
+        text = texts.part("slack/notices.j2", "handed_over", remiss=d.remiss, organisation=d.organisation, to=to)
+    return text, [blocks.section(text)]
 
 
 def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
@@ -90,6 +131,7 @@ def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Bl
     actions = [button(texts, "summary_preview", ids.SUMMARY_PREVIEW, overview.remiss.case_number)]
     if overview.remiss.is_open:
         actions.append(button(texts, "change_deadline", ids.CHANGE_DEADLINE, overview.remiss.case_number))
+        actions.append(button(texts, "reassign", ids.REASSIGN, overview.remiss.case_number))
     return text, [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
 
 

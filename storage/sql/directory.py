@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from bot.core.domain.organisation import Directory
+from bot.core.domain.people import Absence
 from storage.sql.context import FRESH, SqlContext
 from storage.sql.mapping import organisation_fields, organisation_from
-from storage.tables import OrganisationRow
+from storage.tables import AbsenceRow, OrganisationRow
 
 
 class SqlDirectory:
@@ -47,3 +48,27 @@ class SqlDirectory:
             self._session.add(row)
         self._ctx.organisation_keys = None
         self._session.flush()
+
+    # -- who is away ------------------------------------------------------------------------------------
+    def absences(self) -> list[Absence]:
+        rows = self._session.exec(select(AbsenceRow).order_by(col(AbsenceRow.user_id)), execution_options=FRESH)
+        return [Absence(row.user_id, row.until, row.since) for row in rows]
+
+    def set_absence(self, absence: Absence) -> None:
+        self._ctx.require_writable()
+        row = self._session.get(AbsenceRow, absence.user_id)
+        if row is None:
+            row = AbsenceRow(user_id=absence.user_id, until=absence.until, since=absence.since)
+        else:
+            row.until, row.since = absence.until, absence.since
+        self._session.add(row)
+        self._session.flush()
+
+    def end_absence(self, user_id: str) -> bool:
+        self._ctx.require_writable()
+        row = self._session.get(AbsenceRow, user_id)
+        if row is None:
+            return False
+        self._session.delete(row)
+        self._session.flush()
+        return True

@@ -13,6 +13,7 @@ from bot.adapters.directory_file import parse_directory, shipped_directory_text
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.outbox import MessageKind, OutboxMessage
+from bot.core.domain.people import Person
 from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
 from bot.core.usecases import UseCases, build_use_cases
 from bot.core.usecases.results import Actor, RemissInput
@@ -60,6 +61,13 @@ class RecordingUsers:
     def channel_members(self, channel_id: str) -> frozenset[str]:
         self.lookups.append(channel_id)
         return self.channels.get(channel_id, frozenset())
+
+    def person(self, user_id: str) -> Person | None:
+        """Who a user id is: ids starting UBOT are bots, UGONE deactivated, UNOBODY unknown."""
+        self.lookups.append(user_id)
+        if user_id.startswith("UNOBODY"):
+            return None
+        return Person(user_id, is_bot=user_id.startswith("UBOT"), deleted=user_id.startswith("UGONE"))
 
 
 def directory() -> Directory:

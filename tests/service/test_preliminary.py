@@ -100,13 +100,15 @@ def test_a_final_after_the_grace_is_refused_and_kept_as_the_draft(service: UseCa
     assert [r.kind for r in row.recipient.responses] == [ResponseKind.PRELIMINARY]
 
 
-def test_pamind_igen_reaches_an_official_whose_final_is_missing(service: UseCases, clock: FakeClock) -> None:
+def test_pamind_igen_reaches_an_official_whose_final_is_missing_and_the_stand_in(
+    service: UseCases, clock: FakeClock
+) -> None:
     clock.set(local(2023, 11, 28))
     submit(service, preliminary())
     clock.set(local(2023, 12, 11))
     service.reminding.remind_again(coordinator(service), CASE, ORG)
     with service.store.read() as repo:
         again = [m for m in repo.outbox.messages_for(CASE) if m.key.startswith("reminder-again:")]
-    assert [m.to_user for m in again] == ["UTN1"]
+    assert [m.to_user for m in again] == ["UTN1", "UTNVICE"]
     delivery = service.delivery.delivery(again[0])
     assert delivery.reminder is not None and delivery.reminder.kind is ReminderKind.FINAL_ANSWER

@@ -11,6 +11,7 @@ import pytest
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
+from bot.core.domain.people import Absence
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
@@ -655,3 +656,21 @@ def test_times_come_back_as_the_same_instant_in_utc(store: Store) -> None:
     assert loaded.created_at.hour == 8
     assert entry.at == local
     assert entry.at.tzinfo == UTC
+
+
+def test_an_absence_is_stored_replaced_and_ended_per_person(store: Store) -> None:
+    since = datetime(2023, 11, 13, 8, 30, tzinfo=UTC)
+    with store.transaction() as repo:
+        repo.directory.set_absence(Absence("U0B", date(2023, 11, 20), since))
+        repo.directory.set_absence(Absence("U0A", date(2023, 11, 17), since))
+        repo.directory.set_absence(Absence("U0A", date(2023, 11, 24), since + timedelta(hours=1)))
+    with store.read() as repo:
+        assert repo.directory.absences() == [
+            Absence("U0A", date(2023, 11, 24), since + timedelta(hours=1)),
+            Absence("U0B", date(2023, 11, 20), since),
+        ]
+    with store.transaction() as repo:
+        assert repo.directory.end_absence("U0A") is True
+        assert repo.directory.end_absence("U0A") is False
+    with store.read() as repo:
+        assert [a.user_id for a in repo.directory.absences()] == ["U0B"]

@@ -57,6 +57,11 @@ class ErrorCode(StrEnum):
     INVALID_DRAFT_OWNER = "invalid_draft_owner"
     NO_DRAFT_OWNER = "no_draft_owner"
     DRAFT_INCOMPLETE = "draft_incomplete"
+    AWAY_NOT_FUTURE = "away_not_future"
+    REASSIGN_TO_SAME = "reassign_to_same"
+    REASSIGN_TO_DEACTIVATED = "reassign_to_deactivated"
+    REASSIGN_TO_BOT = "reassign_to_bot"
+    STAND_IN_IS_CONTACT = "stand_in_is_contact"
 
 
 class DomainError(Exception):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.core.domain.people import Person
+
 
 class UserDirectory(Protocol):
     """Slack users, as the core needs them."""
@@ -18,4 +20,8 @@ class UserDirectory(Protocol):
 
     def channel_members(self, channel_id: str) -> frozenset[str]:
         """Members of a Slack channel (a registry's); empty when the bot may not see it."""
+        ...
+
+    def person(self, user_id: str) -> Person | None:
+        """Who a user id is (a bot? deactivated?), or None when Slack knows no such user."""
         ...

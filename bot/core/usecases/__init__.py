@@ -24,6 +24,7 @@ from bot.core.usecases.delivery import DeliveryUseCases
 from bot.core.usecases.directory import DirectoryUseCases
 from bot.core.usecases.drafting import DraftingUseCases
 from bot.core.usecases.edge import EdgeUseCases
+from bot.core.usecases.people import PeopleUseCases
 from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.queries import QueryUseCases
 from bot.core.usecases.registry import RegistryUseCases
@@ -47,6 +48,7 @@ class UseCases:
     queries: QueryUseCases
     edge: EdgeUseCases
     registry: RegistryUseCases
+    people: PeopleUseCases
 
     # What every caller needs whichever capability it uses: who acts, what time it is, the store and settings.
     def actor(self, user_id: str) -> Actor:
@@ -115,10 +117,11 @@ def build_use_cases(
     planner = ReminderPlanner(shared)
     queries = QueryUseCases(shared)
     reminding = ReminderUseCases(shared, planner, queries)
+    answering = AnsweringUseCases(shared, planner)
     return UseCases(
         shared=shared,
         drafting=DraftingUseCases(shared, planner),
-        answering=AnsweringUseCases(shared, planner),
+        answering=answering,
         deadlines=DeadlineUseCases(shared, planner),
         reminding=reminding,
         directory=DirectoryUseCases(shared, planner),
@@ -126,4 +129,5 @@ def build_use_cases(
         queries=queries,
         edge=EdgeUseCases(shared),
         registry=RegistryUseCases(shared),
+        people=PeopleUseCases(shared, answering),
     )

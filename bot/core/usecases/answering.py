@@ -12,6 +12,7 @@ from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.documents import StoredDocument
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, handed_over, to_registry
+from bot.core.domain.people import remiss_addressees, stands_in_for
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
@@ -39,7 +40,17 @@ class AnsweringUseCases(UseCase):
         with self.store.read() as repo:
             # One lean read at every click in the answer form; the refusals below say what is missing.
             remiss, recipient, organisation = self._assignment(repo, actor, case_number, organisation_key)
-        return AssignmentRow(remiss, recipient, organisation, recipient.status(today), today, self.config.answer_rules)
+            stand_ins = self.shared.stand_ins_in(repo, organisation)
+        return AssignmentRow(
+            remiss,
+            recipient,
+            organisation,
+            recipient.status(today),
+            today,
+            self.config.answer_rules,
+            stands_in_for=stands_in_for(actor.user_id, recipient.officials, stand_ins),
+            shared_work=len(remiss_addressees(recipient.officials, stand_ins)) > 1,
+        )
 
     def merge_draft_answers(
         self,
@@ -222,10 +233,10 @@ class AnsweringUseCases(UseCase):
             case_number,
             organisation_key,
             lambda r, rem, now: r.hand_over(rem, to_user, actor.user_id, now, note),
-            then=self._tell_about_hand_over,
+            then=self.tell_about_hand_over,
         )
 
-    def _tell_about_hand_over(
+    def tell_about_hand_over(
         self, repo: Transaction, remiss: Remiss, recipient: Recipient, previous: tuple[str, ...], entry: AuditEntry
     ) -> None:
         """The colleague gets the remiss; whoever had it is told who has it now."""
@@ -235,12 +246,13 @@ class AnsweringUseCases(UseCase):
             repo.outbox.enqueue(handed_over(entry, recipient.organisation_key, user_id))
 
     def remiss_dms(self, case_number: str, organisation_key: str) -> list[OutboxMessage]:
-        """The remiss DMs sent to the recipient's current officials, where they are in Slack."""
+        """The remiss DMs sent to the recipient's current officials and its stand-ins, where they are in Slack."""
         case = normalise_case_number(case_number)
         with self.store.read() as repo:
             recipient = repo.remisses.get_recipient(case, organisation_key)
             messages = repo.outbox.messages_for(case, organisation_key)
-        officials = set(recipient.officials) if recipient is not None else set()
+            stand_ins = self.shared.stand_ins_in(repo, self.shared.cached_directory(repo).get(organisation_key))
+        officials = set(remiss_addressees(recipient.officials, stand_ins)) if recipient is not None else set()
         return [
             m
             for m in messages

@@ -17,7 +17,8 @@ from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar,
 from bot.core.domain.documents import MAX_DOCUMENT_BYTES
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
-from bot.core.domain.outbox import MessageKind, remiss_dm, status_event
+from bot.core.domain.outbox import MessageKind, remiss_dm, remiss_refresh, status_event
+from bot.core.domain.people import away_on, remiss_addressees
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import (
@@ -47,6 +48,18 @@ THREAD_ACTIONS = frozenset(
         AuditAction.DEADLINE_CHANGED,
         AuditAction.EXTENSION_REFUSED,
         AuditAction.REGISTERED,
+    }
+)
+# What the others answering for a recipient (its officials, its stand-ins) see in their own remiss DMs.
+SEEN_BY_OTHERS = frozenset(
+    {
+        AuditAction.DRAFTED,
+        AuditAction.SUBMITTED,
+        AuditAction.EDITED,
+        AuditAction.DECLINED,
+        AuditAction.WITHDRAWN,
+        AuditAction.HANDED_OVER,
+        AuditAction.EXTENDED,
     }
 )
 DEFAULT_DIGEST_TIME = dt_time(8, 30)
@@ -166,6 +179,22 @@ class Shared:
                 repo.edge.cache_user_id(email, user_id, self.now())
         return user_id
 
+    def stand_ins_in(self, repo: Transaction, organisation: Organisation | None) -> tuple[str, ...]:
+        """The organisation's stand-ins as Slack user ids, inside a transaction: e-mail addresses only as far as
+        they are known already (`resolve` learns them, outside any transaction, when a remiss is sent)."""
+        if organisation is None:
+            return ()
+        ids: list[str] = []
+        for ref in organisation.stand_ins:
+            user_id = ref if is_slack_user_id(ref) else repo.edge.cached_user_id(ref) if is_email(ref) else None
+            if user_id and user_id not in ids:
+                ids.append(user_id)
+        return tuple(ids)
+
+    def away_today(self, repo: Transaction) -> frozenset[str]:
+        """Who is away today (their reminders go to the others)."""
+        return away_on(repo.directory.absences(), self.today())
+
     def status_channel(self, remiss: Remiss) -> str:
         """The configured coordinators' channel, or else a DM with the coordinator who created the remiss."""
         return self.config.status_channel or remiss.coordinators[0]
@@ -219,7 +248,7 @@ class UseCase:
         organisation = self.shared.cached_directory(repo).require(organisation_key)
         if found is None:
             raise DomainError(ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name)
-        stand_ins = tuple(s for s in organisation.stand_ins if is_slack_user_id(s))
+        stand_ins = self.shared.stand_ins_in(repo, organisation)
         if not as_coordinator and not found.recipient.may_act(actor.user_id, stand_ins):
             raise DomainError(ErrorCode.NOT_RECIPIENT_OFFICIAL, organisation=organisation.name)
         return remiss, found.recipient, organisation
@@ -250,6 +279,10 @@ class UseCase:
         ]
         repo.outbox.enqueue(remiss_dm(remiss.case_number, organisation_key, user_id, now, len(earlier) + 1))
 
+    def _shared_work(self, repo: Transaction, recipient: Recipient, organisation: Organisation) -> bool:
+        """More than one person answers for the recipient (officials and stand-ins)."""
+        return len(remiss_addressees(recipient.officials, self.shared.stand_ins_in(repo, organisation))) > 1
+
     def _act(
         self,
         actor: Actor,
@@ -268,7 +301,7 @@ class UseCase:
             if event_id is not None and not repo.edge.claim_delivery(event_id, now):
                 raise AlreadyHandled(event_id)
             # One lean read of both (SQLite holds its write lock meanwhile); the refusals say what is missing.
-            remiss, recipient, _ = self._assignment(
+            remiss, recipient, organisation = self._assignment(
                 repo, actor, case_number, organisation_key, as_coordinator=as_coordinator, shared=True
             )
             previous = recipient.officials
@@ -277,6 +310,13 @@ class UseCase:
             stored = self._record(repo, remiss, entry)
             if then is not None and stored is not None:
                 then(repo, remiss, recipient, previous, stored)
+            # The officials and stand-ins each see what the other did: their remiss DMs are edited in place.
+            if (
+                stored is not None
+                and stored.action in SEEN_BY_OTHERS
+                and self._shared_work(repo, recipient, organisation)
+            ):
+                repo.outbox.enqueue(remiss_refresh(stored, recipient.organisation_key))
         # Whether this was the last answer is checked when its line in the status thread has been sent
         # (outgoing_sent), not here: that is after this commit and any other committing beside it, and it
         # keeps a transaction out of the official's click.

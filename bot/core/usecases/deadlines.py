@@ -10,6 +10,7 @@ from bot.core.domain.calendar import next_office_time
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest, ask_for_extension, new_request
 from bot.core.domain.outbox import MessageKind, extension_decided, extension_requested, remiss_refresh, to_officials
+from bot.core.domain.people import remiss_addressees
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Remiss
 from bot.core.ports.store import Transaction
@@ -153,7 +154,11 @@ class DeadlineUseCases(UseCase):
                     f"deadline-changed:{stored.id if stored else 0}:{recipient.organisation_key}",
                     recipient.case_number,
                     recipient.organisation_key,
-                    recipient.officials,
+                    # The stand-ins are told too; who is away is not left out: a new deadline is news, not a nag.
+                    remiss_addressees(
+                        recipient.officials,
+                        self.shared.stand_ins_in(repo, directory.get(recipient.organisation_key)),
+                    ),
                     now,
                     audit_id=stored.id if stored else None,
                     not_before=quiet_until,

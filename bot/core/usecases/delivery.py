@@ -79,6 +79,7 @@ class DeliveryUseCases(UseCase):
                 else None,
                 request=self._request_of(repo, event) if event is not None else None,
                 rules=self.config.answer_rules,
+                stand_ins=self.shared.stand_ins_in(repo, directory.get(key) if key else None),
             )
 
     def _request_of(self, repo: Transaction, event: AuditEntry) -> ExtensionRequest | None:

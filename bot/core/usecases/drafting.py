@@ -11,6 +11,7 @@ from bot.core.domain.drafts import has_real_owner, require_owner, require_sendab
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Organisation, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, summary_ready, to_registry
+from bot.core.domain.people import remiss_addressees
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import PlannedReminder
 from bot.core.domain.remiss import Remiss, RemissStatus
@@ -125,6 +126,9 @@ class DraftingUseCases(UseCase):
         officials = {
             r.organisation_key: self.shared.resolve(directory.require(r.organisation_key).contacts) for r in recipients
         }
+        stand_ins = {
+            r.organisation_key: self.shared.resolve(directory.require(r.organisation_key).stand_ins) for r in recipients
+        }
         now = self.now()
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number)
@@ -152,7 +156,8 @@ class DraftingUseCases(UseCase):
             policy = self.planner.policy(repo, remiss.case_number)
             plans: list[PlannedReminder] = []
             for recipient in reachable:
-                for user_id in recipient.officials:
+                # The stand-ins get it too, marked as theirs to answer while standing in.
+                for user_id in remiss_addressees(recipient.officials, stand_ins.get(recipient.organisation_key, ())):
                     self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, now)
                 plans += [r for r in self.planner.plan(remiss, recipient, directory, policy) if r.due_at > now]
             # A draft has no reminders yet: all of them in one go, not a read and a write per recipient.

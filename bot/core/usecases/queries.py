@@ -8,6 +8,8 @@ from datetime import date
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.drafts import missing_for_sending
 from bot.core.domain.organisation import Directory
+from bot.core.domain.people import stands_in_for
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Remiss, RemissStatus
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, UseCase
@@ -62,17 +64,22 @@ class QueryUseCases(UseCase):
         today = self.today()
         with self.store.read() as repo:
             directory = repo.directory.load_directory()
-            found = repo.remisses.assignments_for([actor.user_id], OPEN_STATUSES)
+            stand_ins = {o.key: self.shared.stand_ins_in(repo, o) for o in directory if o.stand_ins}
+            found = [(a.remiss, a.recipient) for a in repo.remisses.assignments_for([actor.user_id], OPEN_STATUSES)]
+            found += _standing_in(repo, [key for key, ids in stand_ins.items() if actor.user_id in ids], found)
         rows = [
             AssignmentRow(
-                remiss=a.remiss,
-                recipient=a.recipient,
-                organisation=directory.require(a.recipient.organisation_key),
-                status=a.recipient.status(today),
+                remiss=remiss,
+                recipient=recipient,
+                organisation=directory.require(recipient.organisation_key),
+                status=recipient.status(today),
                 today=today,
                 rules=self.config.answer_rules,
+                stands_in_for=stands_in_for(
+                    actor.user_id, recipient.officials, stand_ins.get(recipient.organisation_key, ())
+                ),
             )
-            for a in found
+            for remiss, recipient in found
         ]
         return sorted(rows, key=lambda r: (r.recipient.deadline, r.remiss.case_number))
 
@@ -97,3 +104,19 @@ def overview_of(repo: Transaction, remiss: Remiss, directory: Directory, today: 
             )
         )
     return RemissOverview(remiss, rows, Counter(row.status for row in rows))
+
+
+def _standing_in(
+    repo: Transaction, keys: list[str], known: list[tuple[Remiss, Recipient]]
+) -> list[tuple[Remiss, Recipient]]:
+    """The open remisses' recipients for the organisations `keys` (those a user stands in for), but the known."""
+    if not keys:
+        return []
+    seen = {(remiss.case_number, recipient.organisation_key) for remiss, recipient in known}
+    found: list[tuple[Remiss, Recipient]] = []
+    for remiss in repo.remisses.list_remisses(OPEN_STATUSES):
+        for key in keys:
+            recipient = repo.remisses.get_recipient(remiss.case_number, key)
+            if recipient is not None and (remiss.case_number, key) not in seen:
+                found.append((remiss, recipient))
+    return found

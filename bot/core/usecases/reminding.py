@@ -10,6 +10,7 @@ from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.calendar import local_time_on
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import MessageKind, digest, escalation, to_officials
+from bot.core.domain.people import reminder_addressees
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import (
     Decision,
@@ -155,10 +156,16 @@ class ReminderUseCases(UseCase):
             reminder.key,
             recipient.case_number,
             recipient.organisation_key,
-            recipient.officials,
+            self._addressees(repo, recipient),
             now,
         ):
             repo.outbox.enqueue(message)
+
+    def _addressees(self, repo: Transaction, recipient: Recipient) -> tuple[str, ...]:
+        """Who a recipient's reminder goes to: its officials and stand-ins, leaving out who is away."""
+        organisation = self.shared.cached_directory(repo).get(recipient.organisation_key)
+        stand_ins = self.shared.stand_ins_in(repo, organisation)
+        return reminder_addressees(recipient.officials, stand_ins, self.shared.away_today(repo))
 
     # -- what people ask for ---------------------------------------------------------------------------
     def remind_again(self, actor: Actor, case_number: str, organisation_key: str) -> Recipient:
@@ -183,7 +190,7 @@ class ReminderUseCases(UseCase):
                 f"reminder-again:{stored.id}",
                 recipient.case_number,
                 recipient.organisation_key,
-                recipient.officials,
+                self._addressees(repo, recipient),
                 now,
                 audit_id=stored.id,
             ):

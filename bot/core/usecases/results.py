@@ -113,6 +113,10 @@ class AssignmentRow:
     today: date
     # How long answers may change (the installation's calendar and grace for a final answer).
     rules: AnswerRules = field(default_factory=AnswerRules)
+    # The officials the user stands in for ("Du är ersättare för …"); empty when they are one of them.
+    stands_in_for: tuple[str, ...] = ()
+    # More than one person answers for the recipient (officials and stand-ins): its state says who did what.
+    shared_work: bool = False
 
     @property
     def days_left(self) -> int:
@@ -149,6 +153,8 @@ class Delivery:
     request: ExtensionRequest | None = None
     digest: list[RemissOverview] = field(default_factory=list)
     rules: AnswerRules = field(default_factory=AnswerRules)
+    # The organisation's stand-ins (user ids): a DM to one of them says whom they stand in for.
+    stand_ins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
