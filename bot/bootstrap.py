@@ -81,6 +81,8 @@ def build_core(
             coordinators=settings.coordinators,
             coordinator_group=settings.coordinator_group,
             sender_key=settings.sender_key,
+            offices=settings.offices,
+            scoped_coordinators=settings.scoped_coordinators,
             tz=settings.timezone,
             status_channel=settings.status_channel,
             calendar=SwedishCalendar(),

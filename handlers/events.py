@@ -17,7 +17,7 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
 
     The view is read before the event is claimed, so a failed read or publish leaves the event to a retry."""
     actor = ctx.service.actor(user_id)
-    overviews = ctx.service.queries.open_remisses() if actor.is_coordinator else None
+    overviews = ctx.service.queries.open_remisses(actor) if actor.is_coordinator else None
     view = remiss_blocks.home_view(ctx.texts, ctx.service.queries.assignments(actor), overviews)
     ctx.service.edge.once(event_id, lambda: client.views_publish(user_id=user_id, view=view))
 

@@ -155,6 +155,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
     """Store an import as a draft, acting as the operator at the command line (trusted like a coordinator)."""
     from bot.adapters.importer import SaveRefused
+    from bot.core.domain.offices import named_office
     from bot.core.domain.remiss import suggested_question_kind
     from bot.core.usecases.results import RemissInput
 
@@ -168,6 +169,11 @@ def _draft_saver(core: Core) -> Callable[[ImportedRemiss], str]:
             deadline=result.deadline,
             recipient_keys=[r.organisation.key for r in result.recipients if r.organisation is not None],
             contact=result.contact.name if result.contact else "",
+            # The office the document names, when it is a sending office; else the configured default.
+            sender_key=named_office(
+                result.sender_organisation.key if result.sender_organisation else None,
+                core.service.config.sending_offices,
+            ),
         )
         try:
             return core.service.drafting.create_draft(cli_actor(), data).case_number

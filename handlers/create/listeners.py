@@ -41,6 +41,7 @@ from handlers.create.views import (
     form_text,
     form_view,
     import_view,
+    new_form,
     notice_view,
     preview_view,
     sent_message,
@@ -63,7 +64,9 @@ def open_new_form(
         else:  # a global shortcut has no channel to answer in
             client.views_open(trigger_id=trigger_id, view=notice_view(ctx, refusal))
         return
-    view = form_view(ctx, ctx.service.directory.directory(), FormValues(contact_user=user_id), FormContext())
+    form = new_form(ctx, user_id)
+    values = FormValues(contact_user=user_id, sender=form.offices[0] if form.offices else "")
+    view = form_view(ctx, ctx.service.directory.directory(), values, form)
     client.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -72,7 +75,7 @@ def submit_form(ctx: HandlerContext, forms: PendingForms, body: dict[str, Any], 
     actor = ctx.service.actor(str(body["user"]["id"]))
     view = payload.view(body)
     form = FormContext.decode(view.get("private_metadata"))
-    values = FormValues.from_state(payload.state_values(view))
+    values = FormValues.from_state(payload.state_values(view), form.offices)
     if not actor.is_coordinator:
         return refuse({form.block_id(TITLE): ctx.texts.error(DomainError(ErrorCode.NOT_COORDINATOR))})
     contact_name = _user_name(client, values.contact_user) if values.contact_user else form.contact_name
@@ -172,15 +175,15 @@ def send_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> 
 def edit_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> None:
     """Ändra: the form filled with the draft; the case number stays."""
     actor = ctx.service.actor(str(body["user"]["id"]))
-    if not actor.is_coordinator:
-        raise DomainError(ErrorCode.NOT_COORDINATOR)
+    ctx.service.queries.coordinated(actor, payload.action_value(body))
     overview = ctx.service.queries.overview(payload.action_value(body))
     remiss = overview.remiss
     if remiss.status is not RemissStatus.DRAFT:
         raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=remiss.case_number)
     container = body.get("container") or {}
     message = (str(container["channel_id"]), str(container["message_ts"])) if container.get("message_ts") else None
-    form = FormContext(editing=remiss.case_number, message=message, contact_name=remiss.contact)
+    offices = ctx.service.drafting.sending_offices(actor)
+    form = FormContext(editing=remiss.case_number, message=message, contact_name=remiss.contact, offices=offices)
     values = FormValues.from_remiss(remiss, [row.recipient.organisation_key for row in overview.rows])
     client.views_open(
         trigger_id=body["trigger_id"], view=form_view(ctx, ctx.service.directory.directory(), values, form)
