@@ -21,8 +21,9 @@ from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.screen import blocks_shown, ephemeral_after
 from devtools.sandbox.workspace import Message, View
 from handlers import ids
+from handlers.create.views import IMPORT_DOCUMENT
 from tests.e2e.conftest import COORDINATOR, USERS
-from tests.e2e.test_create import as_filled, form
+from tests.e2e.test_create import SEED_002, as_filled, form
 
 STK, SBK = "U0STINA", "U0SVEN"
 ANNA = "U0ANNA"
@@ -57,7 +58,14 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
         sandbox.fake.add_channel(SBK_REGISTRY, "registratur-sbk", members=[SBK])
         service = sandbox.core.service
         contacts = {"tekniska-namnden": (ANNA,), "miljonamnden": ("U0BERTIL",)}
-        listed = [replace(o, contacts=contacts.get(o.key, ())) for o in service.directory.directory()]
+        # The shipped directory names Stadsbyggnadskontoret as an alias of its nämnd; as an office of its own,
+        # the administrator moves the name to it.
+        listed = [
+            replace(
+                o, contacts=contacts.get(o.key, ()), aliases=tuple(a for a in o.aliases if a != "Stadsbyggnadskontoret")
+            )
+            for o in service.directory.directory()
+        ]
         sbk = Organisation(
             "stadsbyggnadskontoret", "Stadsbyggnadskontoret", "SBK", OrgKind.FORVALTNING, registry=(SBK_REGISTRY,)
         )
@@ -131,6 +139,32 @@ def test_a_global_coordinator_chooses_the_sending_office_in_the_form(box: Sandbo
     box.driver.view_submission(COORDINATOR, as_filled(preview))
     box.fake.wait_for(lambda: any(ids.SEND_DRAFT in blocks_shown(m) for m in box.fake.messages_in(COORDINATOR)))
     assert box.core.service.queries.overview(SBK_CASE).remiss.sender_key == "stadsbyggnadskontoret"
+
+
+def test_a_document_from_another_sending_office_fills_in_that_office_as_the_sender(box: Sandbox) -> None:
+    # Seed 002 as Stadsbyggnadskontoret would have sent it: its own staff last on the distribution list.
+    text = SEED_002.read_text(encoding="utf-8").replace(
+        "Stadskontorets handläggare", "Stadsbyggnadskontorets handläggare"
+    )
+    file = box.fake.add_file("sbk.txt", text.encode())
+    box.driver.slash_command(COORDINATOR, "/remiss", "ny")
+    root = top_view(box, COORDINATOR)
+    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
+    box.fake.wait_for(lambda: box.fake.views_of(COORDINATOR)[-1].id != root.id or None)
+    document = {"value": {"type": "file_input", "files": [file.to_slack()]}}
+    box.driver.view_submission(COORDINATOR, {"document": document})
+
+    def filled() -> View | None:
+        view = box.fake.views_of(COORDINATOR)[-1]
+        return view if view.id == root.id and "Ifyllt" in blocks_shown(view) else None
+
+    view = box.fake.wait_for(filled)
+    select = sender_select(view)
+    assert select is not None and select["element"]["initial_option"]["value"] == "stadsbyggnadskontoret"
+    box.driver.view_submission(COORDINATOR, as_filled(view))
+    preview = top_view(box, COORDINATOR)
+    assert "*Från:* Stadsbyggnadskontoret" in blocks_shown(preview)
+    assert "Skickas till 15 remissinstanser" in blocks_shown(preview)
 
 
 # -- seeing and acting -------------------------------------------------------------------------------------------
