@@ -93,6 +93,9 @@ def build_core(
         )
         if service.directory.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
             log.info("Stored the shipped Malmö directory")
+        unknown = [office for office in settings.offices if office not in service.directory.directory()]
+        if unknown:  # a remiss can't be sent from them until a directory that lists them is loaded
+            log.warning("Sending offices missing from the organisation directory: %s", ", ".join(unknown))
     except Exception:
         engine.dispose()
         raise
