@@ -81,6 +81,8 @@ def build_core(
             coordinators=settings.coordinators,
             coordinator_group=settings.coordinator_group,
             sender_key=settings.sender_key,
+            offices=settings.offices,
+            scoped_coordinators=settings.scoped_coordinators,
             tz=settings.timezone,
             status_channel=settings.status_channel,
             calendar=SwedishCalendar(),
@@ -91,6 +93,9 @@ def build_core(
         )
         if service.directory.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
             log.info("Stored the shipped Malmö directory")
+        unknown = [office for office in settings.offices if office not in service.directory.directory()]
+        if unknown:  # a remiss can't be sent from them until a directory that lists them is loaded
+            log.warning("Sending offices missing from the organisation directory: %s", ", ".join(unknown))
     except Exception:
         engine.dispose()
         raise

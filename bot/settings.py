@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.adapters.rendering import default_texts
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS
-from bot.core.domain.organisation import is_slack_user_id
+from bot.core.domain.organisation import is_org_key, is_slack_user_id
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
 
@@ -30,7 +30,7 @@ class SettingsError(Exception):
 class Settings:
     database_url: str
     timezone: ZoneInfo
-    coordinators: tuple[str, ...]
+    coordinators: tuple[str, ...]  # global: they coordinate every office's remisses
     coordinator_group: str | None
     status_channel: str | None
     sender_key: str
@@ -46,6 +46,10 @@ class Settings:
     digest_at: time = time(8, 30)
     # Working days after a preliminary answer's planned board meeting that its final answer may still come.
     final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS
+    # The sending offices (directory keys; the first is sender_key, the default sender) and the coordinators
+    # scoped to some of them: user id -> the offices whose remisses they coordinate.
+    offices: tuple[str, ...] = ("stadskontoret",)
+    scoped_coordinators: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def require_socket_mode(self) -> tuple[str, str]:
         """Both tokens Socket Mode needs, or a SettingsError naming what is missing or wrong."""
@@ -101,10 +105,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         timezone = ZoneInfo(env.get("REMISSBOT_TIMEZONE", "Europe/Stockholm"))
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise SettingsError(_says("unknown_timezone", shown=repr(env.get("REMISSBOT_TIMEZONE")))) from exc
-    coordinators = tuple(c.strip() for c in env.get("REMISSBOT_COORDINATORS", "").split(",") if c.strip())
-    bad = [c for c in coordinators if not is_slack_user_id(c)]
-    if bad:
-        raise SettingsError(_says("bad_coordinators", bad=bad))
+    sender_key = env.get("REMISSBOT_SENDER", "stadskontoret").strip()
+    offices = _offices(env, sender_key)
+    coordinators, scoped = _coordinators(env, offices)
     port_text = env.get("PORT", "3000")
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(_says("bad_port", shown=repr(port_text)))
@@ -115,7 +118,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         coordinators=coordinators,
         coordinator_group=env.get("REMISSBOT_COORDINATOR_GROUP") or None,
         status_channel=env.get("REMISSBOT_CHANNEL") or None,
-        sender_key=env.get("REMISSBOT_SENDER", "stadskontoret"),
+        sender_key=sender_key,
         slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
         slack_app_token=env.get("SLACK_APP_TOKEN") or None,
         slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
@@ -132,7 +135,52 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             60,
             off=False,
         ),
+        offices=offices,
+        scoped_coordinators=scoped,
     )
+
+
+def _offices(env: Mapping[str, str], sender_key: str) -> tuple[str, ...]:
+    """The sending offices, directory keys; REMISSBOT_SENDER (the default sender) is one of them, first."""
+    if not is_org_key(sender_key):
+        raise SettingsError(_says("bad_sender", shown=repr(sender_key)))
+    listed = [o.strip() for o in (env.get("REMISSBOT_OFFICES") or sender_key).split(",") if o.strip()]
+    bad = [o for o in listed if not is_org_key(o)]
+    if bad:
+        raise SettingsError(_says("bad_offices", bad=bad))
+    if sender_key not in listed:
+        raise SettingsError(_says("sender_not_an_office", sender=sender_key, offices=listed))
+    return (sender_key, *dict.fromkeys(o for o in listed if o != sender_key))
+
+
+def _coordinators(
+    env: Mapping[str, str], offices: tuple[str, ...]
+) -> tuple[tuple[str, ...], dict[str, frozenset[str]]]:
+    """REMISSBOT_COORDINATORS: `U…` coordinates every office's remisses, `office:U…` only that office's (a
+    user may be named for several offices). Every entry is checked; the first bad kind is refused by name."""
+    entries = [c.strip() for c in env.get("REMISSBOT_COORDINATORS", "").split(",") if c.strip()]
+    global_ids: list[str] = []
+    scoped: dict[str, set[str]] = {}
+    bad: list[str] = []
+    unknown: list[str] = []
+    for entry in entries:
+        office, colon, user_id = (p.strip() for p in entry.rpartition(":"))
+        if not is_slack_user_id(user_id) or (colon and not office):
+            bad.append(entry)
+        elif not colon:
+            global_ids.append(user_id)
+        elif office not in offices:
+            unknown.append(entry)
+        else:
+            scoped.setdefault(user_id, set()).add(office)
+    if bad:
+        raise SettingsError(_says("bad_coordinators", bad=bad))
+    if unknown:
+        raise SettingsError(_says("unknown_coordinator_office", bad=unknown, offices=offices))
+    # A bare id is global: named also for an office, it still coordinates every office.
+    return tuple(dict.fromkeys(global_ids)), {
+        user: frozenset(keys) for user, keys in scoped.items() if user not in global_ids
+    }
 
 
 _OFF = ("av", "off", "nej", "0")

@@ -38,10 +38,11 @@ def remiss_command(
         body = [blocks.section(text)]
     elif word == "status":
         case_number = rest.strip()
+        actor = ctx.service.actor(str(command["user_id"]))
         if case_number:
             text, body = blocks.remiss_status_message(ctx.texts, ctx.service.queries.overview(case_number))
-        else:
-            text, body = blocks.status_message(ctx.texts, ctx.service.queries.open_remisses())
+        else:  # a coordinator scoped to some offices sees theirs
+            text, body = blocks.status_message(ctx.texts, ctx.service.queries.open_remisses(actor))
     else:
         text = ctx.texts.render("slack/unknown_command.j2", word=word)
         body = [blocks.section(text), *blocks.help_message(ctx.texts)[1]]

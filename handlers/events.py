@@ -17,8 +17,8 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
 
     The view is read before the event is claimed, so a failed read or publish leaves the event to a retry."""
     actor = ctx.service.actor(user_id)
-    overviews = ctx.service.queries.open_remisses() if actor.is_coordinator else None
-    drafts = draft_blocks.home_drafts(ctx.texts, ctx.service.queries.drafts()) if actor.is_coordinator else []
+    overviews = ctx.service.queries.open_remisses(actor) if actor.is_coordinator else None
+    drafts = draft_blocks.home_drafts(ctx.texts, ctx.service.queries.drafts(actor)) if actor.is_coordinator else []
     away = ctx.service.people.away_until(user_id)
     view = remiss_blocks.home_view(
         ctx.texts, ctx.service.queries.assignments(actor), overviews, drafts=drafts, away_until=away

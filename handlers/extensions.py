@@ -140,11 +140,11 @@ def _check_length(ctx: HandlerContext, view: dict[str, Any], block_id: str, labe
     return text
 
 
-def _coordinator(ctx: HandlerContext, user_id: str) -> Actor:
-    """Only coordinators decide anstånd and move deadlines; say so before opening a form for anyone else."""
+def _coordinator(ctx: HandlerContext, user_id: str, case_number: str) -> Actor:
+    """Only the remiss's coordinators decide anstånd and move deadlines; say so before opening a form for anyone
+    else (another office's coordinator is told whose remiss it is)."""
     actor = ctx.service.actor(user_id)
-    if not actor.is_coordinator:
-        raise DomainError(ErrorCode.NOT_COORDINATOR)
+    ctx.service.queries.coordinated(actor, case_number)
     return actor
 
 
@@ -268,8 +268,8 @@ def _decision_context(ctx: HandlerContext, request: ExtensionRequest) -> dict[st
 
 def open_grant_other_date(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     place = RequestPlace.of_action(body)
-    _coordinator(ctx, acting_user(body))
     request = _pending(ctx, place.request_id)
+    _coordinator(ctx, acting_user(body), request.case_number)
     intro = _part(ctx, "grant_other_intro", request=request, **_decision_context(ctx, request))
     view = _modal(
         ctx,
@@ -319,8 +319,8 @@ def _decided(
 
 def open_refuse(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     place = RequestPlace.of_action(body)
-    _coordinator(ctx, acting_user(body))
     request = _pending(ctx, place.request_id)
+    _coordinator(ctx, acting_user(body), request.case_number)
     intro = _part(ctx, "refuse_intro", request=request, **_decision_context(ctx, request))
     note = _text_block(ctx, "refuse_note", NOTE, optional=True)
     view = _modal(
@@ -346,7 +346,7 @@ def submit_refuse(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any
 # -- Ändra svarsdatum (the coordinator, on the status message) -------------------------------------------------------
 def open_change_deadline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     case_number = payload.action_value(body)
-    _coordinator(ctx, acting_user(body))
+    _coordinator(ctx, acting_user(body), case_number)
     remiss = ctx.service.queries.overview(case_number).remiss
     remiss.require_open()
     intro = _part(ctx, "change_deadline_intro", remiss=remiss)

@@ -12,7 +12,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.summary import load_summary, render_files, render_problems, render_slack_preview
 from bot.adapters.summary.files import stored_documents
-from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.summary_check import SummaryIncomplete
 from handlers import blocks, ids, payload
@@ -53,9 +52,8 @@ class SlackNames(Mapping[str, str]):
 
 
 def preview(ctx: HandlerContext, user_id: str, case_number: str, respond: Respond) -> None:
-    """What the summary says now, checked, with a button to publish it; only for coordinators."""
-    if not ctx.service.actor(user_id).is_coordinator:
-        raise DomainError(ErrorCode.NOT_COORDINATOR)
+    """What the summary says now, checked, with a button to publish it; only for the remiss's coordinators."""
+    ctx.service.queries.coordinated(ctx.service.actor(user_id), case_number)
     try:
         summary = load_summary(ctx.service, case_number)
     except SummaryIncomplete as error:
@@ -78,8 +76,7 @@ def preview(ctx: HandlerContext, user_id: str, case_number: str, respond: Respon
 
 def publish(ctx: HandlerContext, client: WebClient, user_id: str, case_number: str, channel: str) -> None:
     """Check again (answers may have come in since the preview), render all three formats, upload them."""
-    if not ctx.service.actor(user_id).is_coordinator:
-        raise DomainError(ErrorCode.NOT_COORDINATOR)
+    ctx.service.queries.coordinated(ctx.service.actor(user_id), case_number)
     summary = load_summary(ctx.service, case_number, names=SlackNames(client))
     files = render_files(summary, ctx.texts)
     # The answers' own files (the decided yttranden) go with it, as the summary's links name them.

@@ -56,6 +56,7 @@ def test_every_error_code_has_its_own_swedish_message() -> None:
         "planned": date(2023, 12, 7), "due": date(2023, 12, 21),
         "paragraph": "x", "by": "U1", "registry": "x", "at": datetime(2024, 1, 1, 9, tzinfo=UTC),
         "owner": "cli:root", "missing": ("recipients", "questions"),
+        "office": "Stadsbyggnadskontoret", "ask": ("U1",),
     }  # fmt: skip
     for code in ErrorCode:
         message = texts.error(DomainError(code, field="title", **params))

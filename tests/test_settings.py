@@ -137,3 +137,67 @@ def test_the_service_gets_the_global_reminder_settings(sqlite_url: str) -> None:
         assert core.service.config.digest_at == time(8, 0)
     finally:
         core.close()
+
+
+# -- several sending offices (issue 13) ------------------------------------------------------------------
+OFFICES = {"REMISSBOT_OFFICES": "stadskontoret,stadsbyggnadskontoret"}
+
+
+def test_with_nothing_set_the_one_sending_office_is_stadskontoret_and_every_coordinator_is_global() -> None:
+    settings = load_settings({"REMISSBOT_COORDINATORS": "U01AAA"})
+    assert settings.offices == ("stadskontoret",)
+    assert settings.sender_key == "stadskontoret"
+    assert settings.coordinators == ("U01AAA",)
+    assert settings.scoped_coordinators == {}
+
+
+def test_a_coordinator_may_be_scoped_to_an_office_and_a_bare_id_stays_global() -> None:
+    settings = load_settings(
+        {
+            **OFFICES,
+            "REMISSBOT_COORDINATORS": "stadskontoret:U01STK, stadsbyggnadskontoret:U02SBK, U03ALL,"
+            " stadskontoret:U04TWO, stadsbyggnadskontoret:U04TWO, stadskontoret:U03ALL",
+        }
+    )
+    assert settings.coordinators == ("U03ALL",)
+    assert settings.scoped_coordinators == {
+        "U01STK": frozenset({"stadskontoret"}),
+        "U02SBK": frozenset({"stadsbyggnadskontoret"}),
+        "U04TWO": frozenset({"stadskontoret", "stadsbyggnadskontoret"}),
+    }
+
+
+def test_the_default_sender_comes_first_among_the_offices() -> None:
+    settings = load_settings({**OFFICES, "REMISSBOT_SENDER": "stadsbyggnadskontoret"})
+    assert settings.offices == ("stadsbyggnadskontoret", "stadskontoret")
+
+
+def test_a_coordinator_scoped_to_an_unknown_office_is_refused_naming_the_entry_and_the_offices() -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings({**OFFICES, "REMISSBOT_COORDINATORS": "U01AAA,stadsbyggnadskontor:U02SBK"})
+    message = str(refused.value)
+    assert message.startswith("REMISSBOT_COORDINATORS nämner ett kontor som inte är ett avsändande kontor:")
+    assert "stadsbyggnadskontor:U02SBK" in message
+    assert "De avsändande kontoren är stadskontoret, stadsbyggnadskontoret (REMISSBOT_OFFICES)" in message
+
+
+@pytest.mark.parametrize("entry", ["stadskontoret:anna", ":U01AAA", "stadskontoret:", "stadskontoret U01AAA"])
+def test_a_malformed_coordinator_entry_is_refused_by_name(entry: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings({**OFFICES, "REMISSBOT_COORDINATORS": f"U01AAA,{entry}"})
+    assert str(refused.value).startswith("REMISSBOT_COORDINATORS ska vara Slack-användar-id")
+    assert str(refused.value).endswith(f"fel: {entry}.")
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"REMISSBOT_OFFICES": "stadskontoret,Stadsbyggnadskontoret"}, "REMISSBOT_OFFICES ska vara nycklar"),
+        ({"REMISSBOT_OFFICES": "stadsbyggnadskontoret"}, "REMISSBOT_SENDER (stadskontoret) finns inte bland"),
+        ({"REMISSBOT_SENDER": "Stadskontoret"}, "REMISSBOT_SENDER ska vara nyckeln"),
+    ],
+)
+def test_malformed_offices_are_refused_naming_the_variable(env: dict[str, str], says: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(env)
+    assert says in str(refused.value)

@@ -167,6 +167,7 @@ def _draft_saver(core: Core, owner: str, saved: list[str]) -> Callable[[Imported
     """Store an import as a draft owned by `owner`, acting as the operator at the command line (trusted like a
     coordinator; the audit trail names the operator)."""
     from bot.adapters.importer import SaveRefused
+    from bot.core.domain.offices import named_office
     from bot.core.domain.remiss import suggested_question_kind
     from bot.core.usecases.results import RemissInput
 
@@ -180,6 +181,11 @@ def _draft_saver(core: Core, owner: str, saved: list[str]) -> Callable[[Imported
             deadline=result.deadline,
             recipient_keys=[r.organisation.key for r in result.recipients if r.organisation is not None],
             contact=result.contact.name if result.contact else "",
+            # The office the document names, when it is a sending office; else the configured default.
+            sender_key=named_office(
+                result.sender_organisation.key if result.sender_organisation else None,
+                core.service.config.sending_offices,
+            ),
         )
         try:
             case_number = core.service.drafting.create_draft(cli_actor(), data, owner=owner).case_number

@@ -66,7 +66,7 @@ def check_form(
         line = str(error.params["line"])
         result.errors[DOCUMENTS] = form_text(ctx, "error_document_line", line=line)
     try:
-        keys = recipient_keys(values, directory, service.config.sender_key)
+        keys = recipient_keys(values, directory, values.sender_in(form) or service.config.sender_key)
         if not keys:
             refuse(DomainError(ErrorCode.NO_RECIPIENTS, field=RECIPIENTS))
     except DomainError as error:  # a key that left the directory while the form was open

@@ -13,7 +13,8 @@ from typing import Any
 
 from bot.adapters.importer import ImportedRemiss
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.organisation import Directory, OrgKind
+from bot.core.domain.offices import named_office
+from bot.core.domain.organisation import Directory, OrgKind, is_org_key
 from bot.core.domain.remiss import DocumentLink, QuestionKind, Remiss
 from bot.core.usecases import UseCases
 from bot.core.usecases.results import RemissInput
@@ -23,13 +24,16 @@ from handlers import payload
 CASE_NUMBER, TITLE, DESCRIPTION, DOCUMENTS = "case_number", "title", "description", "documents"
 DEADLINE, DEADLINE_DATE, QUESTIONS = "deadline", "deadline_date", "questions"
 RECIPIENTS, RECIPIENT_GROUPS, CONTACT = "recipients", "recipient_groups", "contact"
+SENDER = "sender"  # the sending office, offered when the coordinator may send from more than one
 QUESTION_KINDS, DOCUMENT_FILE = "question_kinds", "document"
 ELEMENT = "value"  # the action_id of the one element in each input block
 # Fields an import fills; their block ids change with each import, because Slack keeps what a user typed in
 # an input whose block_id and action_id stay the same across views.update.
-IMPORTED_FIELDS = frozenset({CASE_NUMBER, TITLE, DEADLINE, DEADLINE_DATE, QUESTIONS, RECIPIENTS, RECIPIENT_GROUPS})
+IMPORTED_FIELDS = frozenset(
+    {CASE_NUMBER, TITLE, DEADLINE, DEADLINE_DATE, QUESTIONS, RECIPIENTS, RECIPIENT_GROUPS, SENDER}
+)
 FORM_FIELDS = frozenset(
-    {CASE_NUMBER, TITLE, DESCRIPTION, DOCUMENTS, DEADLINE, DEADLINE_DATE, QUESTIONS, RECIPIENTS, CONTACT}
+    {CASE_NUMBER, TITLE, DESCRIPTION, DOCUMENTS, DEADLINE, DEADLINE_DATE, QUESTIONS, RECIPIENTS, CONTACT, SENDER}
 )
 ALL_NAMND, ALL_BOLAG = "all_namnder", "all_bolag"
 
@@ -65,9 +69,10 @@ class FormValues:
     all_namnder: bool = False
     all_bolag: bool = False
     contact_user: str = ""
+    sender: str = ""  # the sending office's key; empty: the form's default office
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any]) -> FormValues:
+    def from_state(cls, state: Mapping[str, Any], offices: tuple[str, ...] = ()) -> FormValues:
         """Read a view_submission's state.values (block ids may carry a revision suffix)."""
         values: dict[str, Mapping[str, Any]] = {}
         for block_id, elements in state.items():
@@ -89,7 +94,13 @@ class FormValues:
             all_namnder=ALL_NAMND in groups,
             all_bolag=ALL_BOLAG in groups,
             contact_user=payload.picked_user(values.get(CONTACT) or {}),
+            # Only the offices the form offered (a forged one is a TamperedPayload); no select: the default.
+            sender=payload.picked_option(values.get(SENDER) or {}, offices) or "",
         )
+
+    def sender_in(self, form: FormContext) -> str | None:
+        """The office the remiss is sent from: the one chosen, else the form's first; None: the actor's default."""
+        return self.sender or (form.offices[0] if form.offices else None)
 
     @classmethod
     def from_remiss(cls, remiss: Remiss, recipient_keys: Iterable[str]) -> FormValues:
@@ -102,11 +113,15 @@ class FormValues:
             deadline_date=remiss.deadline.isoformat(),
             questions="\n".join(f"{q.number}. {q.text}" for q in remiss.questions),
             recipients=tuple(recipient_keys),
+            sender=remiss.sender_key,
         )
 
     @classmethod
-    def from_import(cls, found: ImportedRemiss, sender_key: str, contact_user: str) -> FormValues:
-        """What an imported document gave; what it lacks stays empty."""
+    def from_import(cls, found: ImportedRemiss, offices: tuple[str, ...], contact_user: str) -> FormValues:
+        """What an imported document gave; what it lacks stays empty. Its sender is taken when the document
+        names one of the sending offices the coordinator may choose (`offices`, the default first)."""
+        named = named_office(found.sender_organisation.key if found.sender_organisation else None, offices)
+        sender_key = named or (offices[0] if offices else "")
         return cls(
             case_number=found.case_number or "",
             title=found.title or "",
@@ -116,6 +131,7 @@ class FormValues:
                 r.organisation.key for r in found.recipients if r.organisation and r.organisation.key != sender_key
             ),
             contact_user=contact_user,
+            sender=sender_key,
         )
 
     def question_texts(self) -> list[str]:
@@ -135,6 +151,7 @@ class FormContext:
     message: tuple[str, str] | None = None  # (channel, ts) of the coordinator's draft message
     contact_name: str = ""  # the draft's contact, kept unless another person is chosen
     rev: int = 0
+    offices: tuple[str, ...] = ()  # the sending offices this coordinator may choose, the default first
 
     def encode(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -151,11 +168,15 @@ class FormContext:
         rev = raw.get("rev", 0)
         if not isinstance(rev, int) or isinstance(rev, bool) or not 0 <= rev < 1_000_000:
             raise payload.TamperedPayload(f"form metadata: rev is no revision: {rev!r:.60}")
+        offices = raw.get("offices", [])
+        if not isinstance(offices, list) or not all(isinstance(o, str) and is_org_key(o) for o in offices):
+            raise payload.TamperedPayload(f"form metadata: offices are no office keys: {offices!r:.60}")
         return cls(
             editing=payload.string(raw, "editing", "form metadata", required=False),
             message=(message[0], message[1]) if message is not None else None,
             contact_name=payload.string(raw, "contact_name", "form metadata", required=False),
             rev=rev,
+            offices=tuple(offices),
         )
 
     def block_id(self, name: str) -> str:
@@ -218,6 +239,7 @@ class PendingRemiss:
             recipient_keys=self.recipients,
             contact=self.contact_name,
             documents=parse_documents(self.form.documents),
+            sender_key=self.form.sender_in(self.context),
         )
 
 

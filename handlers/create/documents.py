@@ -22,7 +22,7 @@ from handlers import payload
 from handlers.blocks import Block, section
 from handlers.context import HandlerContext
 from handlers.create.codec import MAX_LENGTH, FormContext, FormValues
-from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_FORMATS, form_text, form_view
+from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_FORMATS, form_text, form_view, new_form
 from handlers.remiss_blocks import button
 from handlers.slack_urls import FileRefused, download_slack_file
 
@@ -56,7 +56,7 @@ def create_from_document(ctx: HandlerContext, client: WebClient, body: dict[str,
     if not ctx.service.actor(user_id).is_coordinator:
         raise DomainError(ErrorCode.NOT_COORDINATOR)
     file_id = payload.action_value(body)
-    form = FormContext()
+    form = new_form(ctx, user_id)
     reading = form_text(ctx, "reading_document")
     view = form_view(ctx, ctx.service.directory.directory(), FormValues(contact_user=user_id), form, banner=reading)
     opened = client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -94,7 +94,7 @@ def fill_form_from_document(
         update_form(ctx, client, root_view_id, FormValues(contact_user=contact_user), form, notes)
         return
     contact = _user_by_email(client, found.contact.email) if found.contact and found.contact.email else ""
-    values = FormValues.from_import(found, ctx.service.config.sender_key, contact or contact_user)
+    values = FormValues.from_import(found, form.offices, contact or contact_user)
     notes = [form_text(ctx, "imported", name=name)]
     notes += [form_text(ctx, "import_cut", field=f, limit=MAX_LENGTH[f]) for f in values.longer_than_inputs()]
     notes += [form_text(ctx, "import_warning", message=w.message) for w in found.warnings]

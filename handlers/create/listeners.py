@@ -42,6 +42,7 @@ from handlers.create.views import (
     form_text,
     form_view,
     import_view,
+    new_form,
     notice_view,
     preview_view,
     sent_message,
@@ -81,10 +82,11 @@ def open_new_form(
         text = ctx.texts.part("slack/create_draft.j2", "remiss_exists", remiss=existing)
         respond(text=text, response_type="ephemeral")
         return
-    values = FormValues(case_number=case_number.strip(), contact_user=user_id)
-    client.views_open(
-        trigger_id=trigger_id, view=form_view(ctx, ctx.service.directory.directory(), values, FormContext())
+    form = new_form(ctx, user_id)
+    values = FormValues(
+        case_number=case_number.strip(), contact_user=user_id, sender=form.offices[0] if form.offices else ""
     )
+    client.views_open(trigger_id=trigger_id, view=form_view(ctx, ctx.service.directory.directory(), values, form))
 
 
 def submit_form(ctx: HandlerContext, forms: PendingForms, body: dict[str, Any], client: WebClient) -> Reply:
@@ -92,7 +94,7 @@ def submit_form(ctx: HandlerContext, forms: PendingForms, body: dict[str, Any], 
     actor = ctx.service.actor(str(body["user"]["id"]))
     view = payload.view(body)
     form = FormContext.decode(view.get("private_metadata"))
-    values = FormValues.from_state(payload.state_values(view))
+    values = FormValues.from_state(payload.state_values(view), form.offices)
     if not actor.is_coordinator:
         return refuse({form.block_id(TITLE): ctx.texts.error(DomainError(ErrorCode.NOT_COORDINATOR))})
     contact_name = _user_name(client, values.contact_user) if values.contact_user else form.contact_name
@@ -212,13 +214,13 @@ def draft_form(
 ) -> dict[str, Any]:
     """The form filled with a stored draft (saved in Slack or imported at the command line), to change it; its
     preview's Spara utkast updates the draft and shows it with Skicka remissen (in place of `message`)."""
-    if not actor.is_coordinator:
-        raise DomainError(ErrorCode.NOT_COORDINATOR)
+    ctx.service.queries.coordinated(actor, case_number)
     overview = ctx.service.queries.overview(case_number)
     remiss = overview.remiss
     if remiss.status is not RemissStatus.DRAFT:
         raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=remiss.case_number)
-    form = FormContext(editing=remiss.case_number, message=message, contact_name=remiss.contact)
+    offices = ctx.service.drafting.sending_offices(actor)
+    form = FormContext(editing=remiss.case_number, message=message, contact_name=remiss.contact, offices=offices)
     values = FormValues.from_remiss(remiss, [row.recipient.organisation_key for row in overview.rows])
     return form_view(ctx, ctx.service.directory.directory(), values, form)
 

@@ -43,6 +43,7 @@ from handlers.create.codec import (
     QUESTIONS,
     RECIPIENT_GROUPS,
     RECIPIENTS,
+    SENDER,
     TITLE,
     FormContext,
     FormValues,
@@ -151,7 +152,8 @@ def form_view(
             hint=part("questions_hint"),
         ),
     ]
-    blocks += _recipient_inputs(part, directory, ctx.service.config.sender_key, values, bid)
+    blocks += _sender_input(part, directory, values, form)
+    blocks += _recipient_inputs(part, directory, values.sender_in(form) or ctx.service.config.sender_key, values, bid)
     contact: dict[str, Any] = {"type": "users_select"}
     if values.contact_user:
         contact["initial_user"] = values.contact_user
@@ -162,6 +164,23 @@ def form_view(
     )
     title = "title_edit_remiss" if form.editing else "title_new_remiss"
     return modal(texts, ids.NEW_REMISS_VIEW, title, blocks, form.encode(), submit="preview")
+
+
+def new_form(ctx: HandlerContext, user_id: str) -> FormContext:
+    """A new remiss's form for this coordinator: the sending offices they may choose, the default first."""
+    return FormContext(offices=ctx.service.drafting.sending_offices(ctx.service.actor(user_id)))
+
+
+def _sender_input(part: Callable[..., str], directory: Directory, values: FormValues, form: FormContext) -> list[Block]:
+    """Avsändare: a select of the offices this coordinator sends from, when there is more than one."""
+    offices = [o for o in (directory.get(key) for key in form.offices) if o is not None][:OPTIONS_LIMIT]
+    if len(offices) < 2:
+        return []
+    options = [_option(o.name, o.key) for o in offices]
+    chosen = values.sender_in(form)
+    select: dict[str, Any] = {"type": "static_select", "options": options}
+    select["initial_option"] = next((o for o in options if o["value"] == chosen), options[0])
+    return [_input(form.block_id(SENDER), part("sender"), select, hint=part("sender_hint"))]
 
 
 def _recipient_inputs(

@@ -79,6 +79,8 @@ def as_filled(view: View) -> dict[str, Any]:
             value = {"selected_user": element.get("initial_user")}
         elif kind in ("multi_static_select", "checkboxes"):
             value = {"selected_options": element.get("initial_options", [])}
+        elif kind == "static_select":
+            value = {"selected_option": element.get("initial_option")}
         else:
             continue
         state[block["block_id"]] = {element["action_id"]: {"type": kind, **value}}

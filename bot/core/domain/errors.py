@@ -25,6 +25,8 @@ class ErrorCode(StrEnum):
     REMISS_NOT_DRAFT = "remiss_not_draft"
     REMISS_NOT_OPEN = "remiss_not_open"
     NOT_COORDINATOR = "not_coordinator"
+    OTHER_OFFICE = "other_office"  # a scoped coordinator and a remiss sent from another office
+    NOT_A_SENDING_OFFICE = "not_a_sending_office"
     NOT_RECIPIENT_OFFICIAL = "not_recipient_official"
     NOT_A_RECIPIENT = "not_a_recipient"
     UNKNOWN_QUESTION = "unknown_question"

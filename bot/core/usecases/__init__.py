@@ -5,7 +5,7 @@ Outside the core the container is called `service` (ctx.service, core.service): 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as dt_time
@@ -92,6 +92,8 @@ def build_use_cases(
     coordinators: Iterable[str] = (),
     coordinator_group: str | None = None,
     sender_key: str = "stadskontoret",
+    offices: Iterable[str] = (),
+    scoped_coordinators: Mapping[str, Iterable[str]] | None = None,
     tz: ZoneInfo = STOCKHOLM,
     status_channel: str | None = None,
     calendar: WorkingCalendar | None = None,
@@ -105,6 +107,8 @@ def build_use_cases(
         coordinators=frozenset(coordinators),
         coordinator_group=coordinator_group,
         sender_key=sender_key,
+        offices=tuple(offices),
+        scoped_coordinators={u: frozenset(o) for u, o in (scoped_coordinators or {}).items()},
         tz=tz,
         status_channel=status_channel,
         calendar=calendar or WeekendCalendar(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
@@ -16,6 +16,7 @@ from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar, WorkingCalendar
 from bot.core.domain.documents import MAX_DOCUMENT_BYTES
 from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.offices import coordinates, require_coordinates
 from bot.core.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, remiss_dm, remiss_refresh, status_event
 from bot.core.domain.people import away_on, remiss_addressees
@@ -84,9 +85,12 @@ class AlreadyHandled(Exception):
 class Config:
     """How this installation runs: who coordinates, who sends, in which timezone and calendar, and the policies."""
 
-    coordinators: frozenset[str] = frozenset()
-    coordinator_group: str | None = None
-    sender_key: str = "stadskontoret"
+    coordinators: frozenset[str] = frozenset()  # global: every office's remisses
+    coordinator_group: str | None = None  # its members are global coordinators
+    sender_key: str = "stadskontoret"  # the default sending office
+    # Every sending office (directory keys; sender_key among them), and the coordinators scoped to some of them.
+    offices: tuple[str, ...] = ()
+    scoped_coordinators: Mapping[str, frozenset[str]] = field(default_factory=dict)
     tz: ZoneInfo = STOCKHOLM
     status_channel: str | None = None
     calendar: WorkingCalendar = field(default_factory=WeekendCalendar)
@@ -96,6 +100,11 @@ class Config:
     # Per file attached to an answer (a test lowers it rather than upload 25 MB).
     max_document_bytes: int = MAX_DOCUMENT_BYTES
     final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS
+
+    @property
+    def sending_offices(self) -> tuple[str, ...]:
+        """The sending offices, the default first."""
+        return (self.sender_key, *(o for o in self.offices if o != self.sender_key))
 
     @property
     def answer_rules(self) -> AnswerRules:
@@ -126,8 +135,20 @@ class Shared:
         return local_date(self.clock.now(), self.config.tz)
 
     def actor(self, user_id: str) -> Actor:
-        """The acting user, a coordinator if configured so by id or by membership of the coordinators' group."""
-        return Actor(user_id=user_id, is_coordinator=user_id in self.config.coordinators or user_id in self._group())
+        """The acting user: a global coordinator if configured by bare id or a member of the coordinators'
+        group; else one scoped to the offices configured for them; else no coordinator."""
+        if user_id in self.config.coordinators:
+            return Actor(user_id=user_id, is_coordinator=True)
+        scoped = self.config.scoped_coordinators.get(user_id, frozenset())
+        if user_id in self._group():
+            return Actor(user_id=user_id, is_coordinator=True)
+        return Actor(user_id=user_id, is_coordinator=bool(scoped), offices=scoped)
+
+    def coordinators_of(self, office: str) -> tuple[str, ...]:
+        """The coordinators configured for one office's remisses: those scoped to it, or else the global ones."""
+        config = self.config
+        scoped = sorted(u for u, offices in config.scoped_coordinators.items() if office in offices)
+        return tuple(scoped) or tuple(sorted(config.coordinators))
 
     def _group(self) -> frozenset[str]:
         """The coordinators' user group, asked of Slack at most every GROUP_CACHE."""
@@ -220,9 +241,17 @@ class UseCase:
     def today(self) -> date:
         return self.shared.today()
 
-    def _require_coordinator(self, actor: Actor) -> None:
+    def _require_coordinator(self, actor: Actor, remiss: Remiss | None = None, repo: Transaction | None = None) -> None:
+        """The check of every coordinator action. Without a remiss: a coordinator at all (what creating or listing
+        asks). With the remiss acted on: one who coordinates its sending office (`offices.require_coordinates`),
+        the refusal naming that office (from `repo`'s directory when given) and who to ask."""
         if not actor.is_coordinator:
             raise DomainError(ErrorCode.NOT_COORDINATOR)
+        if remiss is None or coordinates(actor.offices, remiss.sender_key):
+            return
+        office = self.shared.cached_directory(repo).get(remiss.sender_key) if repo is not None else None
+        ask = (*remiss.coordinators, *self.shared.coordinators_of(remiss.sender_key))
+        require_coordinates(actor.offices, remiss, office=office.name if office else remiss.sender_key, ask=ask)
 
     @staticmethod
     def _require_remiss(repo: Transaction, case_number: str, *, shared: bool = False) -> Remiss:
@@ -242,9 +271,12 @@ class UseCase:
         shared: bool = False,
     ) -> tuple[Remiss, Recipient, Organisation]:
         """The remiss, recipient and organisation `actor` acts on, in one lean read; refuses an organisation
-        that is no recipient, and (unless acting as coordinator) anyone not its official or stand-in."""
+        that is no recipient, and anyone not its official or stand-in, or (acting as coordinator) anyone who
+        does not coordinate the remiss's office."""
         found = repo.remisses.get_assignment(normalise_case_number(case_number), organisation_key)
         remiss = found.remiss if found is not None else self._require_remiss(repo, case_number, shared=shared)
+        if as_coordinator:
+            self._require_coordinator(actor, remiss, repo)
         organisation = self.shared.cached_directory(repo).require(organisation_key)
         if found is None:
             raise DomainError(ErrorCode.NOT_A_RECIPIENT, case_number=remiss.case_number, organisation=organisation.name)

@@ -66,6 +66,7 @@ class DeadlineUseCases(UseCase):
                 raise DomainError(ErrorCode.UNKNOWN_REQUEST)
             request.require_pending()
             remiss = self._require_remiss(repo, request.case_number, shared=True)
+            self._require_coordinator(actor, remiss, repo)
             remiss.require_open()
             recipient = repo.remisses.get_recipient(remiss.case_number, request.organisation_key)
             if recipient is None:
@@ -126,6 +127,7 @@ class DeadlineUseCases(UseCase):
         now = self.now()
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number)
+            self._require_coordinator(actor, remiss, repo)
             previous = remiss.change_deadline(new_deadline, self.today())
             repo.remisses.save_remiss(remiss)
             entry = audit(

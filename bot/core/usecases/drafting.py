@@ -9,6 +9,7 @@ from bot.core.domain.audit import AuditAction, audit
 from bot.core.domain.calendar import WindowReport, analyse_window
 from bot.core.domain.drafts import has_real_owner, require_owner, require_sendable
 from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.offices import sender_for, sending_offices_for
 from bot.core.domain.organisation import Organisation, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, summary_ready, to_registry
 from bot.core.domain.people import remiss_addressees
@@ -38,7 +39,7 @@ class DraftingUseCases(UseCase):
         now = self.now()
         with self.store.transaction() as repo:
             checked, keys = self._checked_draft(
-                repo, data, data.case_number, (owner,), created_by=owner, created_at=now
+                repo, actor, data, data.case_number, (owner,), created_by=owner, created_at=now
             )
             remiss = repo.remisses.add_remiss(checked)
             for key in keys:
@@ -47,13 +48,27 @@ class DraftingUseCases(UseCase):
             self._record(repo, remiss, audit(remiss.case_number, AuditAction.CREATED, actor.user_id, now, **details))
             return remiss
 
+    def sending_offices(self, actor: Actor) -> tuple[str, ...]:
+        """The offices `actor` may send a new remiss from (the default first), those the directory knows: what
+        the create form offers."""
+        self._require_coordinator(actor)
+        with self.store.read() as repo:
+            directory = self.shared.cached_directory(repo)
+        return tuple(o for o in sending_offices_for(actor.offices, self.config.sending_offices) if o in directory)
+
     def check_draft(self, actor: Actor, data: RemissInput) -> Remiss:
         """The remiss `create_draft(actor, data)` would store, checked by the same rules, without storing it: the
         form's check before its preview (each refusal a DomainError naming its field)."""
         self._require_coordinator(actor)
         with self.store.read() as repo:
             checked, _ = self._checked_draft(
-                repo, data, data.case_number, (actor.user_id,), created_by=actor.user_id, created_at=self.now()
+                repo,
+                actor,
+                data,
+                data.case_number,
+                (actor.user_id,),
+                created_by=actor.user_id,
+                created_at=self.now(),
             )
         return checked
 
@@ -62,10 +77,14 @@ class DraftingUseCases(UseCase):
         self._require_coordinator(actor)
         with self.store.transaction() as repo:
             current = self._require_remiss(repo, case_number)
+            self._require_coordinator(actor, current, repo)
             if current.status is not RemissStatus.DRAFT:
                 raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=current.case_number)
+            # Unchanged unless the form chose another office (which the actor must coordinate too).
+            data = replace(data, sender_key=data.sender_key or current.sender_key)
             checked, keys = self._checked_draft(
                 repo,
+                actor,
                 data,
                 current.case_number,
                 current.coordinators,
@@ -85,6 +104,7 @@ class DraftingUseCases(UseCase):
     def _checked_draft(
         self,
         repo: Transaction,
+        actor: Actor,
         data: RemissInput,
         case_number: str,
         coordinators: tuple[str, ...],
@@ -92,16 +112,20 @@ class DraftingUseCases(UseCase):
         created_by: str,
         created_at: datetime,
     ) -> tuple[Remiss, list[str]]:
-        """The remiss as the form describes it, validated whole, and its recipients' keys in directory order."""
+        """The remiss as the form describes it, validated whole, and its recipients' keys in directory order; sent
+        from the office chosen, one the actor coordinates (none chosen: their first, the default for a global one)."""
         directory = repo.directory.load_directory()
-        keys = unique(data.recipient_keys)
+        sender_key = sender_for(actor.offices, self.config.sending_offices, data.sender_key)
+        directory.require(sender_key)
+        # The sending office is never its own recipient (an import may list its own staff).
+        keys = [k for k in unique(data.recipient_keys) if k != sender_key]
         for key in keys:
             directory.require(key)
         remiss = Remiss.draft(
             case_number=case_number,
             title=data.title,
             description=data.description,
-            sender_key=self.config.sender_key,
+            sender_key=sender_key,
             coordinators=coordinators,
             contact=data.contact,
             questions=list(data.questions),
@@ -119,6 +143,7 @@ class DraftingUseCases(UseCase):
         with self.store.read() as repo:
             directory = repo.directory.load_directory()
             remiss = self._require_remiss(repo, case_number)
+            self._require_coordinator(actor, remiss, repo)
             recipients = repo.remisses.list_recipients(remiss.case_number)
         # The same checks wherever it is sent from (Skicka remissen in Slack, `remissbot send`).
         require_sendable(remiss, len(recipients), self.today())

@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.drafts import missing_for_sending
+from bot.core.domain.offices import coordinates
 from bot.core.domain.organisation import Directory
 from bot.core.domain.people import stands_in_for
 from bot.core.domain.recipient import Recipient
@@ -40,20 +41,37 @@ class QueryUseCases(UseCase):
             remiss = self._require_remiss(repo, case_number)
             return overview_of(repo, remiss, repo.directory.load_directory(), self.today())
 
-    def open_remisses(self) -> list[RemissOverview]:
-        """Every sent, open remiss with its status table, newest deadline last."""
+    def coordinated(self, actor: Actor, case_number: str) -> Remiss:
+        """The remiss, if `actor` coordinates it (its office's coordinator, or a global one); else the refusal.
+        What a listener asks before it opens a coordinator's form or view on one remiss."""
+        with self.store.read() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            self._require_coordinator(actor, remiss, repo)
+            return remiss
+
+    def open_remisses(self, actor: Actor | None = None) -> list[RemissOverview]:
+        """Every sent, open remiss with its status table, newest deadline last; given a coordinator scoped to
+        some offices, only those offices' remisses."""
         today = self.today()
+        offices = actor.offices if actor is not None and actor.is_coordinator else frozenset()
         with self.store.read() as repo:
             directory = repo.directory.load_directory()
-            remisses = sorted(repo.remisses.list_remisses(OPEN_STATUSES), key=lambda r: (r.deadline, r.case_number))
+            remisses = sorted(
+                (r for r in repo.remisses.list_remisses(OPEN_STATUSES) if coordinates(offices, r.sender_key)),
+                key=lambda r: (r.deadline, r.case_number),
+            )
             return [overview_of(repo, remiss, directory, today) for remiss in remisses]
 
-    def drafts(self) -> list[DraftRow]:
-        """Every draft not yet sent, wherever it was saved (Slack, `remissbot import --save`), newest first."""
+    def drafts(self, actor: Actor | None = None) -> list[DraftRow]:
+        """Every draft not yet sent, wherever it was saved (Slack, `remissbot import --save`), newest first; given
+        a coordinator scoped to some offices, only those offices' drafts."""
+        offices = actor.offices if actor is not None and actor.is_coordinator else frozenset()
         with self.store.read() as repo:
             directory = repo.directory.load_directory()
             rows: list[DraftRow] = []
             for remiss in repo.remisses.list_remisses((RemissStatus.DRAFT,)):
+                if not coordinates(offices, remiss.sender_key):
+                    continue
                 keys = [r.organisation_key for r in repo.remisses.list_recipients(remiss.case_number)]
                 organisations = [directory.require(key) for key in directory.sorted_keys(keys)]
                 rows.append(DraftRow(remiss, organisations, missing_for_sending(remiss, len(keys))))

@@ -9,6 +9,7 @@ from bot.core.clock import local_date
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.calendar import local_time_on
 from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.outbox import MessageKind, digest, escalation, to_officials
 from bot.core.domain.people import reminder_addressees
 from bot.core.domain.recipient import Recipient
@@ -54,6 +55,7 @@ class ReminderUseCases(UseCase):
             ) from None
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number)
+            self._require_coordinator(actor, remiss, repo)
             repo.reminders.set_reminder_policy(remiss.case_number, dict(overrides) if overrides else None)
             if remiss.status is RemissStatus.SENT:
                 directory = self.shared.cached_directory(repo)
@@ -174,6 +176,7 @@ class ReminderUseCases(UseCase):
         now = self.now()
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number, shared=True)
+            self._require_coordinator(actor, remiss, repo)
             remiss.require_open()
             recipient = repo.remisses.get_recipient(remiss.case_number, organisation_key)
             if recipient is None:
@@ -262,5 +265,7 @@ class ReminderUseCases(UseCase):
         return offered
 
     def digest(self, channel: str) -> list[RemissOverview]:
-        """The open remisses whose status lives in `channel`, soonest deadline first."""
-        return [o for o in self.queries.open_remisses() if self.shared.status_channel(o.remiss) == channel]
+        """The open remisses whose status lives in `channel`, soonest deadline first; in a coordinator's DM (no
+        status channel configured) only those of the offices they coordinate."""
+        reader = self.shared.actor(channel) if is_slack_user_id(channel) else None
+        return [o for o in self.queries.open_remisses(reader) if self.shared.status_channel(o.remiss) == channel]

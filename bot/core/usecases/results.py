@@ -26,10 +26,12 @@ from bot.core.domain.remiss import (
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a Slack user, and whether they are a coordinator at stadskontoret."""
+    """Who is acting: a Slack user, whether they are a coordinator, and the sending offices whose remisses they
+    coordinate (empty: every office's, a global coordinator)."""
 
     user_id: str
     is_coordinator: bool = False
+    offices: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class RemissInput:
     description: str = ""
     contact: str = ""
     documents: Sequence[DocumentLink] = ()
+    # The sending office (a directory key); None: the coordinator's default office.
+    sender_key: str | None = None
 
 
 @dataclass(frozen=True)
