@@ -216,6 +216,9 @@ def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[Re
             shown.append(blocks.section(texts.render("slack/no_open_remisses.j2")))
         for overview in overviews:
             shown += blocks.remiss_status_message(texts, overview)[1]
+            case_number = overview.remiss.case_number
+            add = button(texts, "add_recipient", ids.ADD_RECIPIENT, case_number)
+            shown.append({"type": "actions", "block_id": f"home_remiss:{case_number}"[:255], "elements": [add]})
             shown.append(blocks.divider())
     return {
         "type": "home",

@@ -54,6 +54,11 @@ class ErrorCode(StrEnum):
     ALREADY_REGISTERED = "already_registered"
     NOT_IN_REGISTRY = "not_in_registry"
     INVALID_REGISTRY = "invalid_registry"
+    ALREADY_A_RECIPIENT = "already_a_recipient"
+    ORGANISATION_INACTIVE = "organisation_inactive"
+    NO_REACHABLE_CONTACT = "no_reachable_contact"
+    ALREADY_SENT_TO_CONTACTS = "already_sent_to_contacts"
+    OWN_DEADLINE_BEFORE_REMISS = "own_deadline_before_remiss"
 
 
 class DomainError(Exception):

@@ -26,6 +26,7 @@ from bot.core.usecases.drafting import DraftingUseCases
 from bot.core.usecases.edge import EdgeUseCases
 from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.queries import QueryUseCases
+from bot.core.usecases.recipients import RecipientUseCases
 from bot.core.usecases.registry import RegistryUseCases
 from bot.core.usecases.reminding import ReminderUseCases
 from bot.core.usecases.results import Actor
@@ -47,6 +48,7 @@ class UseCases:
     queries: QueryUseCases
     edge: EdgeUseCases
     registry: RegistryUseCases
+    recipients: RecipientUseCases
 
     # What every caller needs whichever capability it uses: who acts, what time it is, the store and settings.
     def actor(self, user_id: str) -> Actor:
@@ -115,9 +117,10 @@ def build_use_cases(
     planner = ReminderPlanner(shared)
     queries = QueryUseCases(shared)
     reminding = ReminderUseCases(shared, planner, queries)
+    drafting = DraftingUseCases(shared, planner)
     return UseCases(
         shared=shared,
-        drafting=DraftingUseCases(shared, planner),
+        drafting=drafting,
         answering=AnsweringUseCases(shared, planner),
         deadlines=DeadlineUseCases(shared, planner),
         reminding=reminding,
@@ -126,4 +129,5 @@ def build_use_cases(
         queries=queries,
         edge=EdgeUseCases(shared),
         registry=RegistryUseCases(shared),
+        recipients=RecipientUseCases(shared, planner, drafting.window_report),
     )

@@ -47,6 +47,8 @@ THREAD_ACTIONS = frozenset(
         AuditAction.DEADLINE_CHANGED,
         AuditAction.EXTENSION_REFUSED,
         AuditAction.REGISTERED,
+        AuditAction.RECIPIENT_ADDED,
+        AuditAction.RESENT,
     }
 )
 DEFAULT_DIGEST_TIME = dt_time(8, 30)
