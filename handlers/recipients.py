@@ -4,22 +4,37 @@ the App Home) and *Skicka igen* (a directory's offer in the status thread, or th
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.remiss import Remiss
 from bot.core.usecases.recipients import AddedRecipient
 from handlers import ids, payload
-from handlers.blocks import OPTION_TEXT_LIMIT, Block, acting_user, input_block, modal, plain_text, section, view_value
+from handlers.blocks import (
+    OPTION_TEXT_LIMIT,
+    Block,
+    acting_user,
+    context,
+    input_block,
+    modal,
+    plain_text,
+    section,
+    view_value,
+)
 from handlers.context import HandlerContext
+from handlers.errors import tell_user
 from handlers.extensions import DATE_PICKED, DATE_TEXT
 from handlers.extensions import _coordinator as coordinator_actor
 from handlers.extensions import _read_date as read_date
 from handlers.listening import Reply, on_action, on_view, refuse, show
+
+log = logging.getLogger(__name__)
 
 ORGANISATION = "organisation"
 # A static select offers at most 100 options.
@@ -118,11 +133,32 @@ def added_view(ctx: HandlerContext, added: AddedRecipient) -> Block:
     return modal(ctx.texts, "remissbot_notice", "title_add_recipient", [section(line) for line in lines], "")
 
 
-def resend(ctx: HandlerContext, ref: ids.RecipientRef, user_id: str, respond: Respond) -> None:
-    """Skicka igen; the coordinator is told who got it (a refusal is told in Swedish by the error handler)."""
+def resend(
+    ctx: HandlerContext, body: dict[str, Any], ref: ids.RecipientRef, client: WebClient, respond: Respond
+) -> None:
+    """Skicka igen; the coordinator is told who got it where they clicked (the status thread ephemerally, the App
+    Home in a DM). A refusal is told in Swedish by the error handler."""
+    user_id = acting_user(body)
     again = ctx.service.recipients.resend(coordinator_actor(ctx, user_id), ref.case_number, ref.organisation_key)
-    text = _part(ctx, "resent", organisation=again.organisation, sent_to=again.sent_to)
-    respond(text=text, response_type="ephemeral", replace_original=False)
+    tell_user(body, _part(ctx, "resent", organisation=again.organisation, sent_to=again.sent_to), respond, client)
+    if payload.action(body).get("action_id") == ids.RESEND:
+        _mark_offer_done(ctx, body, client, user_id)
+
+
+def _mark_offer_done(ctx: HandlerContext, body: dict[str, Any], client: WebClient, user_id: str) -> None:
+    """The directory's offer in the status thread keeps its text; its button gives way to who sent it, when."""
+    container = payload.mapping(body.get("container") or {}, "container")
+    message = payload.mapping(body.get("message") or {}, "message")
+    channel = payload.string(container, "channel_id", "container", required=False)
+    ts = payload.string(container, "message_ts", "container", required=False)
+    if container.get("type") != "message" or not channel or not ts:
+        return
+    kept = [b for b in message.get("blocks") or [] if isinstance(b, dict) and b.get("type") != "actions"]
+    done = _part(ctx, "offer_done", by=user_id, at=ctx.service.now())
+    try:
+        client.chat_update(channel=channel, ts=ts, text=str(message.get("text") or done), blocks=[*kept, context(done)])
+    except SlackApiError as error:
+        log.warning("The offer %s was not updated: %s", ts, error.response.get("error"))
 
 
 def picked_ref(body: dict[str, Any]) -> ids.RecipientRef:
@@ -143,7 +179,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         ctx,
         ids.RESEND,
         lambda body, client, respond: resend(
-            ctx, ids.RecipientRef.decode(payload.action_value(body)), acting_user(body), respond
+            ctx, body, ids.RecipientRef.decode(payload.action_value(body)), client, respond
         ),
     )
 
@@ -151,5 +187,5 @@ def register(app: App, ctx: HandlerContext) -> None:
         app,
         ctx,
         ids.RESEND_PICK,
-        lambda body, client, respond: resend(ctx, picked_ref(body), acting_user(body), respond),
+        lambda body, client, respond: resend(ctx, body, picked_ref(body), client, respond),
     )

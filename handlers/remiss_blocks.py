@@ -188,6 +188,27 @@ def recipient_actions(
     return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}
 
 
+def resend_select(texts: Texts, overview: RemissOverview) -> Block | None:
+    """*Skicka igen till …*: the recipients that have not answered, each sent again once confirmed."""
+    rows = [row for row in overview.rows if not row.recipient.is_answered()][:100]
+    if not rows:
+        return None
+    options = [
+        {
+            "text": blocks.plain_text(row.organisation.name, blocks.OPTION_TEXT_LIMIT),
+            "value": ids.RecipientRef(overview.remiss.case_number, row.organisation.key).encode(),
+        }
+        for row in rows
+    ]
+    return {
+        "type": "static_select",
+        "action_id": ids.RESEND_PICK,
+        "placeholder": blocks.plain_text(texts.label("resend_pick")),
+        "options": options,
+        "confirm": confirmation(texts, "resend_confirm_title", "resend_confirm_text", "resend"),
+    }
+
+
 def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None) -> dict[str, Any]:
     """The App Home: what I have to answer (with the same buttons as the DM), and for coordinators every open
     remiss recipient by recipient."""
@@ -217,8 +238,11 @@ def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[Re
         for overview in overviews:
             shown += blocks.remiss_status_message(texts, overview)[1]
             case_number = overview.remiss.case_number
-            add = button(texts, "add_recipient", ids.ADD_RECIPIENT, case_number)
-            shown.append({"type": "actions", "block_id": f"home_remiss:{case_number}"[:255], "elements": [add]})
+            elements = [button(texts, "add_recipient", ids.ADD_RECIPIENT, case_number)]
+            pick = resend_select(texts, overview)
+            if pick is not None:
+                elements.append(pick)
+            shown.append({"type": "actions", "block_id": f"home_remiss:{case_number}"[:255], "elements": elements})
             shown.append(blocks.divider())
     return {
         "type": "home",

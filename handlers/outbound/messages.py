@@ -19,7 +19,7 @@ from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
 from handlers.registry_blocks import registry_message
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, late_row_block_id, snooze_block_id
-from handlers.remiss_blocks import button, confirmation, remiss_message
+from handlers.remiss_blocks import button, remiss_message, resend_select
 
 Block = dict[str, Any]
 Renderer = Callable[[Texts, Delivery], tuple[str, list[Block]]]
@@ -100,27 +100,6 @@ def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Bl
         if pick is not None:
             actions.append(pick)
     return text, [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
-
-
-def resend_select(texts: Texts, overview: RemissOverview) -> Block | None:
-    """*Skicka igen till …*: the recipients that have not answered, each sent again once confirmed."""
-    rows = [row for row in overview.rows if not row.recipient.is_answered()][:100]
-    if not rows:
-        return None
-    options = [
-        {
-            "text": blocks.plain_text(row.organisation.name, blocks.OPTION_TEXT_LIMIT),
-            "value": ids.RecipientRef(overview.remiss.case_number, row.organisation.key).encode(),
-        }
-        for row in rows
-    ]
-    return {
-        "type": "static_select",
-        "action_id": ids.RESEND_PICK,
-        "placeholder": blocks.plain_text(texts.label("resend_pick")),
-        "options": options,
-        "confirm": confirmation(texts, "resend_confirm_title", "resend_confirm_text", "resend"),
-    }
 
 
 def resend_offer_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:

@@ -20,7 +20,7 @@ from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.block_kit import message_block_errors
 from devtools.sandbox.harness import Sandbox
-from devtools.sandbox.screen import ephemeral_after, shown
+from devtools.sandbox.screen import current, ephemeral_after, shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, send_as_coordinator
 from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, QUESTIONS, official_sandbox, remiss_dm
@@ -77,11 +77,16 @@ def test_sent_without_contact_then_a_directory_with_one_then_skicka_igen_and_the
     box.courier.drain()
     dm = remiss_dm(box, BERTIL)
     assert buttons(dm)[0] == ids.ANSWER
-    line = next(m for m in thread(box) if "skickade remissen igen" in m.text)
+    # The offer keeps its text; its button gives way to who sent it, when.
+    done = box.fake.wait_for(
+        lambda: (m := current(box.fake, COORDINATOR, offer.ts)) and ids.RESEND not in buttons(m) and m
+    )
+    assert "<@U0MIA> skickade remissen igen" in shown(done)
+    line = next(m for m in thread(box) if "skickade remissen igen till" in m.text)
     assert "<@U0BERTIL> fick den nu" in line.text and "Tidigare fanns ingen kontaktperson" in line.text
 
-    # A second press sends nobody anything twice, and says why.
-    box.driver.block_action(COORDINATOR, ids.RESEND, message=offer)
+    # A second press (a double click before the edit showed) sends nobody anything twice, and says why.
+    box.driver.block_action(COORDINATOR, ids.RESEND, ids.RecipientRef(CASE, NEW_ORG).encode(), message=offer)
     assert "har redan fått remissen" in ephemeral_after(box.fake, 1)
     box.courier.drain()
     assert len([m for m in box.fake.messages_in(BERTIL) if m.thread_ts is None]) == 1
@@ -171,3 +176,35 @@ def test_only_a_coordinator_adds_or_sends_again(box: Sandbox) -> None:
     assert "samordnare" in ephemeral_after(box.fake, 1)
     box.courier.drain()
     assert box.fake.messages_in(BERTIL) == []
+
+
+def test_from_the_coordinators_app_home_add_a_recipient_and_send_again(box: Sandbox) -> None:
+    sent_without_contact(box)
+    load_directory(box, {ORG: (ANNA,), NEW_ORG: (BERTIL,), "fritidsnamnden": (CECILIA,)})
+    box.courier.drain()
+    box.driver.app_home_opened(COORDINATOR)
+    home = box.fake.wait_for(lambda: box.fake.home_of(COORDINATOR))
+    assert box.driver.block_action(COORDINATOR, ids.ADD_RECIPIENT, view_id=home.id).status == 200
+    modal = box.fake.wait_for(lambda: box.fake.views_of(COORDINATOR))[-1].payload
+    assert modal["callback_id"] == ids.ADD_RECIPIENT_VIEW
+    picked = {"type": "static_select", "selected_option": {"value": "fritidsnamnden"}}
+    assert box.driver.view_submission(COORDINATOR, {"organisation": {"organisation": picked}}).status == 200
+    box.courier.drain()
+    assert remiss_dm(box, CECILIA) is not None
+
+    pick = next(
+        e
+        for b in home.payload["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.RESEND_PICK
+    )
+    option = next(o for o in pick["options"] if o["text"]["text"] == "Kulturnämnden")
+    box.driver.block_action(COORDINATOR, ids.RESEND_PICK, view_id=home.id, selected_option=option)
+    # No response URL in the App Home: the coordinator is told in a DM.
+    told = box.fake.wait_for(
+        lambda: [m for m in box.fake.messages_in(COORDINATOR) if "Remissen skickas igen" in m.text]
+    )
+    assert "<@U0BERTIL>" in told[0].text
+    box.courier.drain()
+    assert remiss_dm(box, BERTIL) is not None
