@@ -207,3 +207,17 @@ def test_adding_an_inactive_organisation_or_to_a_draft_is_refused(service: UseCa
     with pytest.raises(DomainError) as refused:
         service.recipients.add_recipient(service.actor("UTN1"), CASE, "kulturnamnden")
     assert refused.value.code is ErrorCode.NOT_COORDINATOR
+
+
+def test_an_added_recipients_reminders_count_from_the_day_it_was_added(service: UseCases, clock: FakeClock) -> None:
+    sent(service)
+    service.directory.replace_directory(with_contacts({"fritidsnamnden": ("UFRITID1",)}))
+    clock.set(clock.now().replace(month=11, day=6))
+    service.recipients.add_recipient(coordinator(service), CASE, "fritidsnamnden")
+    with service.store.read() as repo:
+        planned = {
+            (s.reminder.kind.value, s.reminder.local_date) for s in repo.reminders.reminders_for(CASE, "fritidsnamnden")
+        }
+    nudges = [day for kind, day in planned if kind == "nudge_unopened"]
+    assert nudges and all(day > date(2023, 11, 6) for day in nudges)
+    assert ("overdue", date(2023, 12, 1)) in planned

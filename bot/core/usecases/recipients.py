@@ -4,7 +4,7 @@ organisation whose contacts changed or were missing; a loaded directory that giv
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
@@ -97,7 +97,10 @@ class RecipientUseCases(UseCase):
             if recipient.officials:
                 for user_id in recipient.officials:
                     self._enqueue_remiss(repo, remiss, organisation.key, user_id, now)
-                self.planner.schedule(repo, remiss, recipient, directory, self.planner.policy(repo, remiss.case_number))
+                # Its reminders count from today, when it got the remiss (the nudge to open it, too).
+                policy = self.planner.policy(repo, remiss.case_number)
+                plans = self.planner.plan(replace(remiss, sent_at=now), recipient, directory, policy)
+                repo.reminders.add_reminders([r for r in plans if r.due_at > now])
             else:
                 lost = audit(
                     remiss.case_number,
