@@ -102,8 +102,9 @@ def submit_add_recipient(ctx: HandlerContext, body: dict[str, Any], view: dict[s
         payload.json_object(view.get("private_metadata"), "metadata"), "case_number", "metadata"
     )
     actor = ctx.service.actor(acting_user(body))
-    _, choices = ctx.service.recipients.addable(actor, case_number)
-    organisation_key = payload.picked_option(view_value(view, ORGANISATION), [o.key for o in choices])
+    # Any organisation in the directory: one added meanwhile (by a colleague) is refused by name, not as forged.
+    known = [o.key for o in ctx.service.directory.directory()]
+    organisation_key = payload.picked_option(view_value(view, ORGANISATION), known)
     errors: dict[str, str] = {}
     deadline = None
     if _typed_or_picked(view):

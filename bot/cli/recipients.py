@@ -11,12 +11,10 @@ from typing import Any, TextIO
 from bot.adapters.dates import parse_swedish_date
 from bot.adapters.rendering import Texts
 from bot.bootstrap import Core, build_core, slack_user_directory
-from bot.cli.common import EXIT_OK, Refused, cli_actor, help_text
+from bot.cli.common import EXIT_CONFIG, EXIT_OK, Refused, cli_actor, help_text
 from bot.core.domain.reaching import ResendOffer
 from bot.core.ports.users import UserDirectory
 from bot.settings import Settings, load_settings
-
-EXIT_REFUSED = 2
 
 
 def register(commands: Any) -> None:
@@ -70,7 +68,7 @@ def cmd_add_recipient(args: argparse.Namespace, out: TextIO) -> int:
         )
     except Refused as refused:
         print(f"remissbot: {refused}", file=sys.stderr)
-        return EXIT_REFUSED
+        return EXIT_CONFIG
     finally:
         core.close()
     return EXIT_OK

@@ -139,8 +139,17 @@ def test_lagg_till_remissinstans_from_the_status_message(box: Sandbox) -> None:
     offered = [o["value"] for o in modal["blocks"][1]["element"]["options"]]
     assert "fritidsnamnden" in offered and ORG not in offered and NEW_ORG not in offered
 
-    # Already on the remiss: refused next to the field, naming it (a forged choice the form never offered
-    # would be refused as tampered; the use case refuses it too, see tests/service).
+    # Already on the remiss (a colleague added it meanwhile): refused next to the field, naming it.
+    already = {"type": "static_select", "selected_option": {"value": NEW_ORG}}
+    response = box.driver.view_submission(COORDINATOR, {"organisation": {"organisation": already}})
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {
+            "organisation": "Kulturnämnden är redan remissinstans för STK-2023-137. Vill du att nya kontaktpersoner "
+            "får remissen, välj Skicka igen för Kulturnämnden."
+        },
+    }
+    # A date in the past: refused next to the date.
     response = box.driver.view_submission(
         COORDINATOR,
         {
