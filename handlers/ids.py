@@ -35,6 +35,9 @@ REMIND_AGAIN = "reminder.remind_again"  # on the coordinator's escalation
 CHANGE_DEADLINE = "remiss.change_deadline"  # on the status message (value: case number)
 REASSIGN = "remiss.reassign"  # Tilldela om, on the status message (value: case number)
 END_AWAY = "people.end_away"  # Tillbaka nu, on the App Home (value: the user's last day away)
+ADD_RECIPIENT = "remiss.add_recipient"  # on the status message and the App Home (value: case number)
+RESEND = "remiss.resend"  # Skicka igen, on a directory's offer in the status thread (value: RecipientRef)
+RESEND_PICK = "remiss.resend_pick"  # Skicka igen till …, a select on the status message (option values: RecipientRef)
 REGISTER = "registry.register"  # Registrerad, on a registry's copy (value: RegistryRef)
 # Views and shortcuts
 NEW_REMISS_SHORTCUT = "new_remiss"
@@ -48,6 +51,7 @@ EXTENSION_REQUEST_VIEW = "extension_request"
 GRANT_OTHER_DATE_VIEW = "extension_grant_other"
 CHANGE_DEADLINE_VIEW = "change_deadline"
 REASSIGN_VIEW = "reassign"  # private_metadata: the case number
+ADD_RECIPIENT_VIEW = "add_recipient"  # private_metadata: the case number
 REGISTER_VIEW = "registry.register"  # the number a registrator gives (private_metadata: RegistryRef + message)
 MEETINGS_VIEW = "meetings"  # an organisation's board meetings and inlämningsdag (private_metadata: its key)
 MEETINGS_ORGANISATION = "meetings.organisation"  # the organisation picker in that modal

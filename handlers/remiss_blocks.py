@@ -209,6 +209,27 @@ def recipient_actions(
     return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}
 
 
+def resend_select(texts: Texts, overview: RemissOverview) -> Block | None:
+    """*Skicka igen till …*: the recipients that have not answered, each sent again once confirmed."""
+    rows = [row for row in overview.rows if not row.recipient.is_answered()][:100]
+    if not rows:
+        return None
+    options = [
+        {
+            "text": blocks.plain_text(row.organisation.name, blocks.OPTION_TEXT_LIMIT),
+            "value": ids.RecipientRef(overview.remiss.case_number, row.organisation.key).encode(),
+        }
+        for row in rows
+    ]
+    return {
+        "type": "static_select",
+        "action_id": ids.RESEND_PICK,
+        "placeholder": blocks.plain_text(texts.label("resend_pick")),
+        "options": options,
+        "confirm": confirmation(texts, "resend_confirm_title", "resend_confirm_text", "resend"),
+    }
+
+
 def home_view(
     texts: Texts,
     assignments: list[AssignmentRow],
@@ -252,6 +273,12 @@ def home_view(
             shown.append(blocks.section(texts.render("slack/no_open_remisses.j2")))
         for overview in overviews:
             shown += blocks.remiss_status_message(texts, overview)[1]
+            case_number = overview.remiss.case_number
+            elements = [button(texts, "add_recipient", ids.ADD_RECIPIENT, case_number)]
+            pick = resend_select(texts, overview)
+            if pick is not None:
+                elements.append(pick)
+            shown.append({"type": "actions", "block_id": f"home_remiss:{case_number}"[:255], "elements": elements})
             shown.append(blocks.divider())
     return {
         "type": "home",

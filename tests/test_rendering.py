@@ -53,7 +53,7 @@ def test_every_error_code_has_its_own_swedish_message() -> None:
         "key": "k", "contact": "c", "case_number": "X", "limit": 1, "length": 2, "url": "u",
         "deadline": date(2024, 1, 1), "status": "closed", "organisation": "O", "number": 3, "kind": "yttrande",
         "name": "yttrande.pdf",
-        "planned": date(2023, 12, 7), "due": date(2023, 12, 21),
+        "planned": date(2023, 12, 7), "due": date(2023, 12, 21), "remiss_deadline": date(2023, 11, 30),
         "paragraph": "x", "by": "U1", "registry": "x", "at": datetime(2024, 1, 1, 9, tzinfo=UTC),
         "owner": "cli:root", "missing": ("recipients", "questions"),
         "office": "Stadsbyggnadskontoret", "ask": ("U1",),

@@ -13,6 +13,7 @@ from bot.adapters.rendering import default_texts
 from bot.bootstrap import Core
 from bot.cli import drafts
 from bot.cli.common import EXIT_FAILED, EXIT_OK, cli_actor, help_text, open_core
+from bot.cli.recipients import offers_text
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import OrgKind
 
@@ -87,13 +88,15 @@ def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
     core = open_core()
     try:
         before = {o.key for o in core.service.directory.directory().active()}
-        core.service.directory.replace_directory(directory)
+        offers = core.service.directory.replace_directory(directory)
     finally:
         core.close()
     deactivated = sorted(before - {o.key for o in directory})
     out.write(
         texts.render("cli/directory_loaded.j2", path=args.file, count=len(directory), deactivated=deactivated) + "\n"
     )
+    if offers:  # the open remisses it gives contacts to: the command that sends to them
+        out.write(offers_text(texts, offers) + "\n")
     return EXIT_OK
 
 

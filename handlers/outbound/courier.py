@@ -157,7 +157,12 @@ class Courier:
         # DMs go out in parallel; thread lines one by one in the order they happened, as people read them.
         direct = [m for m in messages if m.kind in DIRECT_KINDS]
         list(self._pool.map(self._deliver, direct))
-        threaded = (MessageKind.STATUS_EVENT, MessageKind.SUMMARY_READY, MessageKind.EXTENSION_REQUEST)
+        threaded = (
+            MessageKind.STATUS_EVENT,
+            MessageKind.SUMMARY_READY,
+            MessageKind.EXTENSION_REQUEST,
+            MessageKind.RESEND_OFFER,
+        )
         for message in sorted((m for m in messages if m.kind in threaded), key=lambda m: m.id or 0):
             self._deliver(message)
         return len(boards) + len(messages)

@@ -20,7 +20,7 @@ from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
 from handlers.registry_blocks import registry_message
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, late_row_block_id, snooze_block_id
-from handlers.remiss_blocks import button, remiss_message, stand_in_mark
+from handlers.remiss_blocks import button, remiss_message, resend_select, stand_in_mark
 
 Block = dict[str, Any]
 Renderer = Callable[[Texts, Delivery], tuple[str, list[Block]]]
@@ -54,6 +54,9 @@ def render(texts: Texts, d: Delivery) -> Rendered | None:
         return None
     if kind is MessageKind.EXTENSION_REQUEST:
         text, body = extension_request_message(texts, d)
+        return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)
+    if kind is MessageKind.RESEND_OFFER:
+        text, body = resend_offer_message(texts, d)
         return Rendered(d.status.channel, text, body, thread_ts=d.status.ts)
     if kind is MessageKind.SUMMARY_READY:
         everyone = d.recipients_answered
@@ -126,13 +129,35 @@ def _handed_over(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
 
 
 def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
-    """A remiss's status message in the coordinators' channel: Sammanställning, and while open Ändra svarsdatum."""
+    """A remiss's status message in the coordinators' channel: Sammanställning, and while open Ändra svarsdatum,
+    Lägg till remissinstans and Skicka igen till … (a recipient whose contacts changed or were missing)."""
     text, body = blocks.remiss_status_message(texts, overview)
-    actions = [button(texts, "summary_preview", ids.SUMMARY_PREVIEW, overview.remiss.case_number)]
+    case_number = overview.remiss.case_number
+    actions = [button(texts, "summary_preview", ids.SUMMARY_PREVIEW, case_number)]
     if overview.remiss.is_open:
-        actions.append(button(texts, "change_deadline", ids.CHANGE_DEADLINE, overview.remiss.case_number))
-        actions.append(button(texts, "reassign", ids.REASSIGN, overview.remiss.case_number))
+        actions.append(button(texts, "change_deadline", ids.CHANGE_DEADLINE, case_number))
+        actions.append(button(texts, "reassign", ids.REASSIGN, case_number))
+        actions.append(button(texts, "add_recipient", ids.ADD_RECIPIENT, case_number))
+        pick = resend_select(texts, overview)
+        if pick is not None:
+            actions.append(pick)
     return text, [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
+
+
+def resend_offer_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """In the status thread: a loaded directory gives this recipient contacts; *Skicka igen* while it is open."""
+    organisation = d.organisation
+    if organisation is None:
+        raise ValueError(f"resend offer {d.message.key} names no organisation")
+    text = texts.part(
+        "slack/recipients.j2", "offer", organisation=organisation, contacts=organisation.contacts, recipient=d.recipient
+    )
+    body = [blocks.section(text)]
+    if d.remiss.is_open:
+        ref = ids.RecipientRef(d.remiss.case_number, organisation.key).encode()
+        again = button(texts, "resend", ids.RESEND, ref, style="primary")
+        body.append({"type": "actions", "block_id": f"resend:{ref}"[:255], "elements": [again]})
+    return text, body
 
 
 def _one_section(part: str) -> Renderer:

@@ -134,7 +134,7 @@ def reassignment(org: str | None, person: str | None, note: str | None = None) -
 
 def open_reassign(box: Sandbox) -> dict[str, Any]:
     status = status_message(box)
-    assert buttons(status) == [ids.SUMMARY_PREVIEW, ids.CHANGE_DEADLINE, ids.REASSIGN]
+    assert ids.REASSIGN in buttons(status)
     assert box.driver.block_action(COORDINATOR, ids.REASSIGN, CASE, message=status).status == 200
     return box.fake.wait_for(lambda: box.fake.views_of(COORDINATOR))[-1].payload
 

@@ -27,6 +27,8 @@ class AuditAction(StrEnum):
     SNOOZED = "snoozed"  # an official asked to be reminded later
     INTENDS_TO_ANSWER = "intends_to_answer"  # the nudge's "Vi kommer att svara"
     REGISTERED = "registered"  # a registry registered the remiss (theirs) or an answer (the sender's)
+    RECIPIENT_ADDED = "recipient_added"  # the coordinator added a remissinstans after sending
+    RESENT = "resent"  # the coordinator sent the remiss again to an organisation's current contacts
 
 
 @dataclass(frozen=True)

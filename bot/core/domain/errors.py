@@ -64,6 +64,11 @@ class ErrorCode(StrEnum):
     REASSIGN_TO_DEACTIVATED = "reassign_to_deactivated"
     REASSIGN_TO_BOT = "reassign_to_bot"
     STAND_IN_IS_CONTACT = "stand_in_is_contact"
+    ALREADY_A_RECIPIENT = "already_a_recipient"
+    ORGANISATION_INACTIVE = "organisation_inactive"
+    NO_REACHABLE_CONTACT = "no_reachable_contact"
+    ALREADY_SENT_TO_CONTACTS = "already_sent_to_contacts"
+    OWN_DEADLINE_BEFORE_REMISS = "own_deadline_before_remiss"
 
 
 class DomainError(Exception):

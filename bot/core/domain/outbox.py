@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -30,6 +31,7 @@ class MessageKind(StrEnum):
     REMISS_REFRESH = "remiss_refresh"  # edit a recipient's remiss DMs in place: its deadline moved
     REGISTRY_REMISS = "registry_remiss"  # to a recipient's registry: the remiss, with Registrerad
     REGISTRY_ANSWER = "registry_answer"  # to the sender's registry: one incoming answer version, with Registrerad
+    RESEND_OFFER = "resend_offer"  # in the status thread: the directory now names contacts, with Skicka igen
 
 
 class DeliveryState(StrEnum):
@@ -274,3 +276,16 @@ def to_registry(
     (version 0) or one version of its answer (`audit_id` names that submission); each recorded once."""
     key = f"{kind.value}:{case_number}:{organisation_key}:{version}"
     return to_officials(kind, key, case_number, organisation_key, registry, at, audit_id=audit_id)
+
+
+def resend_offer(case_number: str, organisation_key: str, contacts: Iterable[str], at: datetime) -> OutboxMessage:
+    """In the status thread: a loaded directory gives the recipient these contacts, with *Skicka igen*. Keyed by
+    the contacts, so loading the same directory again offers nothing new."""
+    named = hashlib.sha256(",".join(sorted(contacts)).encode()).hexdigest()[:16]
+    return OutboxMessage(
+        key=f"resend-offer:{case_number}:{organisation_key}:{named}",
+        kind=MessageKind.RESEND_OFFER,
+        case_number=case_number,
+        created_at=at,
+        organisation_key=organisation_key,
+    )

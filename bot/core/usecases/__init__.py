@@ -27,6 +27,7 @@ from bot.core.usecases.edge import EdgeUseCases
 from bot.core.usecases.people import PeopleUseCases
 from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.queries import QueryUseCases
+from bot.core.usecases.recipients import RecipientUseCases
 from bot.core.usecases.registry import RegistryUseCases
 from bot.core.usecases.reminding import ReminderUseCases
 from bot.core.usecases.results import Actor
@@ -49,6 +50,7 @@ class UseCases:
     edge: EdgeUseCases
     registry: RegistryUseCases
     people: PeopleUseCases
+    recipients: RecipientUseCases
 
     # What every caller needs whichever capability it uses: who acts, what time it is, the store and settings.
     def actor(self, user_id: str) -> Actor:
@@ -122,9 +124,10 @@ def build_use_cases(
     queries = QueryUseCases(shared)
     reminding = ReminderUseCases(shared, planner, queries)
     answering = AnsweringUseCases(shared, planner)
+    drafting = DraftingUseCases(shared, planner)
     return UseCases(
         shared=shared,
-        drafting=DraftingUseCases(shared, planner),
+        drafting=drafting,
         answering=answering,
         deadlines=DeadlineUseCases(shared, planner),
         reminding=reminding,
@@ -134,4 +137,5 @@ def build_use_cases(
         edge=EdgeUseCases(shared),
         registry=RegistryUseCases(shared),
         people=PeopleUseCases(shared, answering),
+        recipients=RecipientUseCases(shared, planner, drafting.window_report),
     )

@@ -49,6 +49,8 @@ THREAD_ACTIONS = frozenset(
         AuditAction.DEADLINE_CHANGED,
         AuditAction.EXTENSION_REFUSED,
         AuditAction.REGISTERED,
+        AuditAction.RECIPIENT_ADDED,
+        AuditAction.RESENT,
     }
 )
 # What the others answering for a recipient (its officials, its stand-ins) see in their own remiss DMs.

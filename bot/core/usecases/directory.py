@@ -8,9 +8,11 @@ from datetime import date
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, is_email
+from bot.core.domain.reaching import ResendOffer
 from bot.core.domain.remiss import Remiss
 from bot.core.usecases.base import OPEN_STATUSES, Shared, UseCase
 from bot.core.usecases.planning import ReminderPlanner
+from bot.core.usecases.recipients import offer_resends
 from bot.core.usecases.results import Actor
 
 
@@ -25,11 +27,17 @@ class DirectoryUseCases(UseCase):
         with self.store.read() as repo:
             return repo.directory.load_directory()
 
-    def replace_directory(self, directory: Directory) -> None:
-        """Make the stored directory exactly this one, all or nothing."""
+    def replace_directory(self, directory: Directory) -> list[ResendOffer]:
+        """Make the stored directory exactly this one, all or nothing. Returns the recipients of open remisses it
+        gives contacts to (each offered *Skicka igen* in its status thread)."""
         with self.store.transaction() as repo:
+            before = repo.directory.load_directory()
             repo.directory.replace_directory(directory)
+            offers = offer_resends(repo, before, repo.directory.load_directory(), self.now())
         self.shared.forget_directory()
+        if offers:
+            self.shared.on_outbox()
+        return offers
 
     def seed_directory(self, directory: Directory) -> bool:
         """Store the shipped directory if none is stored yet; True if it did."""
