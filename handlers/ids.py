@@ -30,6 +30,10 @@ GRANT_OTHER_DATE = "extension.grant_other"  # value: request id; opens a form wi
 REFUSE_EXTENSION = "extension.refuse"  # value: request id
 REMIND_AGAIN = "reminder.remind_again"  # on the coordinator's escalation
 CHANGE_DEADLINE = "remiss.change_deadline"  # on the status message (value: case number)
+HISTORY = "remiss.history"  # Historik, on the status message (value: case number): opens the audit trail
+# Föregående (newer entries) / Nästa (older ones) in that modal (value: the page to show, from 0)
+HISTORY_NEWER = "remiss.history_newer"
+HISTORY_OLDER = "remiss.history_older"
 REGISTER = "registry.register"  # Registrerad, on a registry's copy (value: RegistryRef)
 # Views and shortcuts
 NEW_REMISS_SHORTCUT = "new_remiss"
@@ -45,6 +49,7 @@ CHANGE_DEADLINE_VIEW = "change_deadline"
 REGISTER_VIEW = "registry.register"  # the number a registrator gives (private_metadata: RegistryRef + message)
 MEETINGS_VIEW = "meetings"  # an organisation's board meetings and inlämningsdag (private_metadata: its key)
 MEETINGS_ORGANISATION = "meetings.organisation"  # the organisation picker in that modal
+HISTORY_VIEW = "remiss.history"  # Historik (private_metadata: the case number)
 
 _SEPARATOR = "|"  # never in a case number or an organisation key
 

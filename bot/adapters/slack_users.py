@@ -33,6 +33,18 @@ class SlackUserDirectory:
         user_id = user.get("id")
         return str(user_id) if user_id else None
 
+    def display_name(self, user_id: str) -> str | None:
+        try:
+            response = self.client.users_info(user=user_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") in _NO_SUCH_USER:
+                return None
+            raise
+        user = response.get("user") or {}
+        profile = user.get("profile") or {}
+        name = user.get("real_name") or profile.get("real_name") or profile.get("display_name") or user.get("name")
+        return str(name) if name else None
+
     def channel_members(self, channel_id: str) -> frozenset[str]:
         members: set[str] = set()
         cursor = ""

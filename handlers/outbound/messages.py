@@ -85,11 +85,13 @@ def refreshed_remiss_message(
 
 
 def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
-    """A remiss's status message in the coordinators' channel: Sammanställning, and while open Ändra svarsdatum."""
+    """A remiss's status message in the coordinators' channel: Sammanställning, while open Ändra svarsdatum,
+    and Historik (the audit trail)."""
     text, body = blocks.remiss_status_message(texts, overview)
     actions = [button(texts, "summary_preview", ids.SUMMARY_PREVIEW, overview.remiss.case_number)]
     if overview.remiss.is_open:
         actions.append(button(texts, "change_deadline", ids.CHANGE_DEADLINE, overview.remiss.case_number))
+    actions.append(button(texts, "history", ids.HISTORY, overview.remiss.case_number))
     return text, [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
 
 

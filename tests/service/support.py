@@ -43,8 +43,10 @@ class RecordingUsers:
         known: dict[str, str],
         groups: dict[str, frozenset[str]] | None = None,
         channels: dict[str, frozenset[str]] | None = None,
+        names: dict[str, str] | None = None,
     ) -> None:
         self.known = known
+        self.names = names or {}
         self.groups = groups or {}
         self.channels = channels or {}
         self.lookups: list[str] = []
@@ -60,6 +62,10 @@ class RecordingUsers:
     def channel_members(self, channel_id: str) -> frozenset[str]:
         self.lookups.append(channel_id)
         return self.channels.get(channel_id, frozenset())
+
+    def display_name(self, user_id: str) -> str | None:
+        self.lookups.append(user_id)
+        return self.names.get(user_id)
 
 
 def directory() -> Directory:

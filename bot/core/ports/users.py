@@ -19,3 +19,8 @@ class UserDirectory(Protocol):
     def channel_members(self, channel_id: str) -> frozenset[str]:
         """Members of a Slack channel (a registry's); empty when the bot may not see it."""
         ...
+
+    def display_name(self, user_id: str) -> str | None:
+        """The person's name as Slack shows it (real name, else display name), or None for an id Slack
+        does not know (the audit trail then shows the id)."""
+        ...
