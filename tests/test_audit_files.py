@@ -46,7 +46,12 @@ SAMPLE_DETAILS: dict[AuditAction, dict[str, str]] = {
     AuditAction.EXTENSION_REQUESTED: {"new": "2023-12-15", "reason": "Sammanträde"},
     AuditAction.EXTENSION_REFUSED: {"request": "1", "note": "Nej"},
     AuditAction.SNOOZED: {"to": "2023-10-03"},
-    AuditAction.REGISTERED: {"subject": "remiss", "registry": "tekniska-namnden", "number": "TN-2023-1", "version": "0"},
+    AuditAction.REGISTERED: {
+        "subject": "remiss",
+        "registry": "tekniska-namnden",
+        "number": "TN-2023-1",
+        "version": "0",
+    },
 }
 
 
