@@ -49,7 +49,7 @@ CHANGE_DEADLINE_VIEW = "change_deadline"
 REGISTER_VIEW = "registry.register"  # the number a registrator gives (private_metadata: RegistryRef + message)
 MEETINGS_VIEW = "meetings"  # an organisation's board meetings and inlämningsdag (private_metadata: its key)
 MEETINGS_ORGANISATION = "meetings.organisation"  # the organisation picker in that modal
-HISTORY_VIEW = "remiss.history"  # Historik (private_metadata: the case number)
+HISTORY_VIEW = "history"  # Historik (private_metadata: the case number)
 
 _SEPARATOR = "|"  # never in a case number or an organisation key
 
