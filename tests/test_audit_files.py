@@ -254,3 +254,31 @@ def test_a_reason_on_several_lines_still_gives_a_sentence_on_one_line(service: U
     declined = next(r for r in audit_rows(service, TEXTS, CASE) if r.action == "declined")
     assert "\n" not in declined.what
     assert declined.what.startswith("MKB avstår från att yttra sig: «=HYPERLINK")
+
+
+def test_the_actions_other_parts_of_the_issue_add_have_sentences_ready() -> None:
+    """Close/reopen/withdraw (lifecycle) and add/resend (recipients) write these actions and details."""
+
+    def said(action: str, org: str, **details: str) -> str:
+        return sentence(TEXTS, action, org, "Mia Idestrom", details, names())
+
+    assert said("closed", "", automatic="True", working_days="10") == (
+        "Remissen avslutades automatiskt, 10 arbetsdagar efter sista svarsdatum."
+    )
+    assert said("reopened", "", closed_by=COORDINATOR, closed_at="2023-12-15T09:00:00+01:00") == (
+        "Remissen återöppnades; den hade avslutats av Mia Idestrom."
+    )
+    assert said("remiss_withdrawn", "", reason="Skickad av misstag.", was="sent") == (
+        "Remissen återkallades: «Skickad av misstag.»"
+    )
+    assert said("recipient_added", "Kulturnämnden", deadline="2023-12-15", reachable="0", own_deadline="True") == (
+        "Kulturnämnden lades till som remissinstans, med sista svarsdatum 15 december 2023."
+        " Ingen kontaktperson i Slack kunde nås."
+    )
+    assert said("resent", "Kulturnämnden", previous="", new="UTN1,UTN2", sent_to="UTN1,UTN2") == (
+        "Remissen skickades igen till Kulturnämnden, till Tove Nilsson och Teodor Nyberg."
+    )
+    late = {"kind": "yttrande", "version": "1", "late": "True", "after_close": "True"}
+    assert said("submitted", "Miljönämnden", **late) == (
+        "Miljönämnden skickade in sitt svar (yttrande, version 1) efter sista svarsdatum. Svaret inkom efter avslut."
+    )

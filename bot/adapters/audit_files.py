@@ -32,7 +32,7 @@ FILES = "audit/files.j2"
 SYSTEM_ACTORS = ("remissbot", "scheduler", "system")
 CLI_PREFIX = "cli:"
 # Details that hold Slack user ids, named in the sentences ("Anna lämnade över remissen till Bertil").
-PERSON_DETAILS = ("previous", "to", "user")
+PERSON_DETAILS = ("previous", "to", "user", "sent_to", "closed_by")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The columns of audit.csv, in order; their Swedish headings are the part `csv_header` of templates/audit/files.j2.
 CSV_COLUMNS = ("at", "actor_name", "actor_id", "what", "organisation", "action", "details")
