@@ -38,6 +38,10 @@ END_AWAY = "people.end_away"  # Tillbaka nu, on the App Home (value: the user's 
 ADD_RECIPIENT = "remiss.add_recipient"  # on the status message and the App Home (value: case number)
 RESEND = "remiss.resend"  # Skicka igen, on a directory's offer in the status thread (value: RecipientRef)
 RESEND_PICK = "remiss.resend_pick"  # Skicka igen till …, a select on the status message (option values: RecipientRef)
+HISTORY = "remiss.history"  # Historik, on the status message (value: case number): opens the audit trail
+# Föregående (newer entries) / Nästa (older ones) in that modal (value: the page to show, from 0)
+HISTORY_NEWER = "remiss.history_newer"
+HISTORY_OLDER = "remiss.history_older"
 REGISTER = "registry.register"  # Registrerad, on a registry's copy (value: RegistryRef)
 # Views and shortcuts
 NEW_REMISS_SHORTCUT = "new_remiss"
@@ -55,6 +59,7 @@ ADD_RECIPIENT_VIEW = "add_recipient"  # private_metadata: the case number
 REGISTER_VIEW = "registry.register"  # the number a registrator gives (private_metadata: RegistryRef + message)
 MEETINGS_VIEW = "meetings"  # an organisation's board meetings and inlämningsdag (private_metadata: its key)
 MEETINGS_ORGANISATION = "meetings.organisation"  # the organisation picker in that modal
+HISTORY_VIEW = "history"  # Historik (private_metadata: the case number)
 
 _SEPARATOR = "|"  # never in a case number or an organisation key
 

@@ -64,4 +64,8 @@ class SlackUserDirectory:
             raise
         user = response.get("user") or {}
         is_bot = bool(user.get("is_bot")) or user.get("id") == "USLACKBOT"
-        return Person(str(user.get("id") or user_id), is_bot=is_bot, deleted=bool(user.get("deleted")))
+        profile = user.get("profile") or {}
+        name = user.get("real_name") or profile.get("real_name") or profile.get("display_name") or user.get("name")
+        return Person(
+            str(user.get("id") or user_id), is_bot=is_bot, deleted=bool(user.get("deleted")), name=str(name or "")
+        )

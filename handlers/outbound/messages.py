@@ -129,8 +129,9 @@ def _handed_over(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
 
 
 def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
-    """A remiss's status message in the coordinators' channel: Sammanställning, and while open Ändra svarsdatum,
-    Lägg till remissinstans and Skicka igen till … (a recipient whose contacts changed or were missing)."""
+    """A remiss's status message in the coordinators' channel: Sammanställning; while open Ändra svarsdatum,
+    Tilldela om, Lägg till remissinstans and Skicka igen till … (a recipient whose contacts changed or were
+    missing); and Historik (the audit trail)."""
     text, body = blocks.remiss_status_message(texts, overview)
     case_number = overview.remiss.case_number
     actions = [button(texts, "summary_preview", ids.SUMMARY_PREVIEW, case_number)]
@@ -141,6 +142,7 @@ def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Bl
         pick = resend_select(texts, overview)
         if pick is not None:
             actions.append(pick)
+    actions.append(button(texts, "history", ids.HISTORY, case_number))
     return text, [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
 
 

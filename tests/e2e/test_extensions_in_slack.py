@@ -185,6 +185,7 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
         ids.REASSIGN,
         ids.ADD_RECIPIENT,
         ids.RESEND_PICK,
+        ids.HISTORY,
     ]
     # ... and the summary lists the anstånd.
     box.driver.block_action(COORDINATOR, ids.SUMMARY_PREVIEW, CASE, message=status_message(box))

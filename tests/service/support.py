@@ -44,8 +44,10 @@ class RecordingUsers:
         known: dict[str, str],
         groups: dict[str, frozenset[str]] | None = None,
         channels: dict[str, frozenset[str]] | None = None,
+        names: dict[str, str] | None = None,
     ) -> None:
         self.known = known
+        self.names = names or {}
         self.groups = groups or {}
         self.channels = channels or {}
         self.lookups: list[str] = []
@@ -67,7 +69,8 @@ class RecordingUsers:
         self.lookups.append(user_id)
         if user_id.startswith("UNOBODY"):
             return None
-        return Person(user_id, is_bot=user_id.startswith("UBOT"), deleted=user_id.startswith("UGONE"))
+        bot, gone = user_id.startswith("UBOT"), user_id.startswith("UGONE")
+        return Person(user_id, is_bot=bot, deleted=gone, name=self.names.get(user_id, ""))
 
 
 def directory() -> Directory:

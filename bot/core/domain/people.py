@@ -73,11 +73,13 @@ def stands_in_for(user_id: str, officials: Iterable[str], stand_ins: Iterable[st
 
 @dataclass(frozen=True)
 class Person:
-    """A Slack user as a reassignment needs to know them."""
+    """A Slack user as a reassignment and the audit trail need to know them: their name as Slack shows it (real
+    name, else display name; "" when it has none)."""
 
     user_id: str
     is_bot: bool = False
     deleted: bool = False
+    name: str = ""
 
 
 def check_reassignment(officials: tuple[str, ...], to: Person | None, to_user: str) -> None:

@@ -23,5 +23,5 @@ class UserDirectory(Protocol):
         ...
 
     def person(self, user_id: str) -> Person | None:
-        """Who a user id is (a bot? deactivated?), or None when Slack knows no such user."""
+        """Who a user id is (their name; a bot? deactivated?), or None when Slack knows no such user."""
         ...

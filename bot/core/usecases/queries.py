@@ -17,6 +17,7 @@ from bot.core.usecases.base import OPEN_STATUSES, UseCase
 from bot.core.usecases.results import (
     Actor,
     AssignmentRow,
+    AuditTrail,
     CaseRecord,
     DraftRow,
     RecipientRow,
@@ -104,6 +105,20 @@ class QueryUseCases(UseCase):
     def audit_trail(self, case_number: str) -> list[AuditEntry]:
         with self.store.read() as repo:
             return repo.remisses.list_audit(self._require_remiss(repo, case_number).case_number)
+
+    def audit_record(self, case_number: str) -> AuditTrail:
+        """The audit trail with the remiss and the directory, read together: what `remissbot audit` and the
+        archive package show (the operator and the archive are trusted; Historik in Slack asks `history`)."""
+        with self.store.read() as repo:
+            remiss = self._require_remiss(repo, case_number)
+            return AuditTrail(remiss, repo.remisses.list_audit(remiss.case_number), repo.directory.load_directory())
+
+    def history(self, actor: Actor, case_number: str) -> AuditTrail:
+        """Historik: the audit trail for a coordinator of the remiss to read in Slack; anyone else is refused."""
+        self._require_coordinator(actor)
+        with self.store.read() as repo:
+            self._require_coordinator(actor, self._require_remiss(repo, case_number), repo)
+        return self.audit_record(case_number)
 
 
 def overview_of(repo: Transaction, remiss: Remiss, directory: Directory, today: date) -> RemissOverview:

@@ -188,3 +188,13 @@ class PlanRow:
 
     organisation: Organisation
     scheduled: ScheduledReminder
+
+
+@dataclass(frozen=True)
+class AuditTrail:
+    """A remiss's audit trail as it is read (Historik, `remissbot audit`, the archive): the remiss, every entry
+    oldest first, and the directory that names the organisations."""
+
+    remiss: Remiss
+    entries: list[AuditEntry]
+    directory: Directory
