@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from handlers import remiss_blocks
+from handlers import lifecycle_blocks, remiss_blocks
 from handlers.context import BOT_EVENTS, HandlerContext, event_id
 from handlers.listening import on_event
 
@@ -18,7 +18,18 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
     The view is read before the event is claimed, so a failed read or publish leaves the event to a retry."""
     actor = ctx.service.actor(user_id)
     overviews = ctx.service.queries.open_remisses() if actor.is_coordinator else None
-    view = remiss_blocks.home_view(ctx.texts, ctx.service.queries.assignments(actor), overviews)
+    closed = (
+        lifecycle_blocks.closed_blocks(ctx.texts, ctx.service.queries.closed_remisses())
+        if overviews is not None
+        else []
+    )
+    view = remiss_blocks.home_view(
+        ctx.texts,
+        ctx.service.queries.assignments(actor),
+        overviews,
+        status_actions=lambda o: lifecycle_blocks.home_status_actions(ctx.texts, o),
+        closed=closed,
+    )
     ctx.service.edge.once(event_id, lambda: client.views_publish(user_id=user_id, view=view))
 
 

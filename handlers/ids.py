@@ -30,6 +30,9 @@ GRANT_OTHER_DATE = "extension.grant_other"  # value: request id; opens a form wi
 REFUSE_EXTENSION = "extension.refuse"  # value: request id
 REMIND_AGAIN = "reminder.remind_again"  # on the coordinator's escalation
 CHANGE_DEADLINE = "remiss.change_deadline"  # on the status message (value: case number)
+CLOSE_REMISS = "remiss.close"  # Avsluta remissen, on the status message and the App Home (value: case number)
+REOPEN_REMISS = "remiss.reopen"  # Återöppna (value: case number)
+WITHDRAW_REMISS = "remiss.withdraw_remiss"  # Återkalla remissen: opens a form for the reason (value: case number)
 REGISTER = "registry.register"  # Registrerad, on a registry's copy (value: RegistryRef)
 # Views and shortcuts
 NEW_REMISS_SHORTCUT = "new_remiss"
@@ -42,6 +45,7 @@ HAND_OVER_VIEW = "hand_over"
 EXTENSION_REQUEST_VIEW = "extension_request"
 GRANT_OTHER_DATE_VIEW = "extension_grant_other"
 CHANGE_DEADLINE_VIEW = "change_deadline"
+WITHDRAW_REMISS_VIEW = "withdraw_remiss"  # the reason (private_metadata: {"case_number": …})
 REGISTER_VIEW = "registry.register"  # the number a registrator gives (private_metadata: RegistryRef + message)
 MEETINGS_VIEW = "meetings"  # an organisation's board meetings and inlämningsdag (private_metadata: its key)
 MEETINGS_ORGANISATION = "meetings.organisation"  # the organisation picker in that modal

@@ -11,7 +11,7 @@ from bot.adapters.rendering import Texts, cut_slack_text
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.recipient import Recipient
-from bot.core.domain.remiss import AnswerRules, RecipientStatus, Remiss
+from bot.core.domain.remiss import AnswerRules, RecipientStatus, Remiss, RemissStatus
 from bot.core.usecases.results import AssignmentRow, RemissOverview
 from handlers import blocks, ids
 from handlers.blocks import (
@@ -128,6 +128,8 @@ def _documents(part: _Part, count: int) -> str:
 def _state_and_actions(
     texts: Texts, part: _Part, remiss: Remiss, recipient: Recipient, today: date, rules: AnswerRules
 ) -> list[Block]:
+    if remiss.status is RemissStatus.WITHDRAWN:  # no state, no buttons: nothing more is to be done
+        return [section(part("withdrawn"))]
     status = recipient.status(today)
     current = recipient.current_response
     blocks: list[Block] = []
@@ -147,6 +149,8 @@ def _state_and_actions(
             changes_until=recipient.changes_until(rules),
         )
         blocks.append(context(state))
+    if remiss.status is RemissStatus.CLOSED:
+        blocks.append(context(part("closed", answered=recipient.is_answered())))
     actions = recipient_actions(texts, remiss, recipient, today, rules)
     return [*blocks, actions] if actions else blocks
 
@@ -188,9 +192,16 @@ def recipient_actions(
     return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}
 
 
-def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[RemissOverview] | None) -> dict[str, Any]:
+def home_view(
+    texts: Texts,
+    assignments: list[AssignmentRow],
+    overviews: list[RemissOverview] | None,
+    *,
+    status_actions: Callable[[RemissOverview], list[Block]] | None = None,
+    closed: list[Block] | None = None,
+) -> dict[str, Any]:
     """The App Home: what I have to answer (with the same buttons as the DM), and for coordinators every open
-    remiss recipient by recipient."""
+    remiss recipient by recipient (each with `status_actions`), then the `closed` ones."""
     shown: list[blocks.Block] = [blocks.header(texts.part("slack/home.j2", "to_answer_header"))]
     for row in assignments:
         shown.append(
@@ -216,7 +227,10 @@ def home_view(texts: Texts, assignments: list[AssignmentRow], overviews: list[Re
             shown.append(blocks.section(texts.render("slack/no_open_remisses.j2")))
         for overview in overviews:
             shown += blocks.remiss_status_message(texts, overview)[1]
+            if status_actions is not None:
+                shown += status_actions(overview)
             shown.append(blocks.divider())
+        shown += closed or []
     return {
         "type": "home",
         "blocks": blocks.fit(shown, blocks.HOME_BLOCK_LIMIT, texts.part("slack/overflow.j2", "more")),

@@ -17,6 +17,7 @@ from bot.core.domain.reminders import ReminderKind
 from bot.core.domain.remiss import Remiss
 from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
+from handlers.lifecycle_blocks import lifecycle_buttons
 from handlers.registry_blocks import registry_message
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, late_row_block_id, snooze_block_id
 from handlers.remiss_blocks import button, remiss_message
@@ -85,11 +86,13 @@ def refreshed_remiss_message(
 
 
 def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
-    """A remiss's status message in the coordinators' channel: Sammanställning, and while open Ändra svarsdatum."""
+    """A remiss's status message in the coordinators' channel: Sammanställning, while open Ändra svarsdatum,
+    Avsluta remissen and Återkalla remissen, and once closed Återöppna."""
     text, body = blocks.remiss_status_message(texts, overview)
     actions = [button(texts, "summary_preview", ids.SUMMARY_PREVIEW, overview.remiss.case_number)]
     if overview.remiss.is_open:
         actions.append(button(texts, "change_deadline", ids.CHANGE_DEADLINE, overview.remiss.case_number))
+    actions += lifecycle_buttons(texts, overview)
     return text, [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
 
 
@@ -277,7 +280,16 @@ def registry_copy(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     )
 
 
+def registry_withdrawn(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """A recipient's registry is told the remiss it registered was withdrawn (återkallad), and why."""
+    if d.organisation is None:
+        raise ValueError(f"registry notice {d.message.key} names no organisation")
+    text = texts.part("slack/registry.j2", "withdrawn_notice", remiss=d.remiss, organisation=d.organisation)
+    return text, [blocks.section(text)]
+
+
 RENDERERS: dict[MessageKind, Renderer] = {
+    MessageKind.REGISTRY_WITHDRAWN: registry_withdrawn,
     MessageKind.REGISTRY_REMISS: registry_copy,
     MessageKind.REGISTRY_ANSWER: registry_copy,
     MessageKind.REMINDER: reminder_message,

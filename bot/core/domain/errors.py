@@ -54,6 +54,11 @@ class ErrorCode(StrEnum):
     ALREADY_REGISTERED = "already_registered"
     NOT_IN_REGISTRY = "not_in_registry"
     INVALID_REGISTRY = "invalid_registry"
+    ALREADY_CLOSED = "already_closed"
+    NOT_CLOSED = "not_closed"
+    CLOSE_DRAFT = "close_draft"
+    REMISS_WITHDRAWN = "remiss_withdrawn"
+    WITHDRAW_CLOSED = "withdraw_closed"
 
 
 class DomainError(Exception):

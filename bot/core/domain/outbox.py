@@ -30,6 +30,7 @@ class MessageKind(StrEnum):
     REMISS_REFRESH = "remiss_refresh"  # edit a recipient's remiss DMs in place: its deadline moved
     REGISTRY_REMISS = "registry_remiss"  # to a recipient's registry: the remiss, with Registrerad
     REGISTRY_ANSWER = "registry_answer"  # to the sender's registry: one incoming answer version, with Registrerad
+    REGISTRY_WITHDRAWN = "registry_withdrawn"  # to a recipient's registry: the remiss was withdrawn (återkallad)
 
 
 class DeliveryState(StrEnum):

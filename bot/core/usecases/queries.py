@@ -7,10 +7,13 @@ from datetime import date
 
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.organisation import Directory
-from bot.core.domain.remiss import Remiss
+from bot.core.domain.remiss import Remiss, RemissStatus
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, UseCase
 from bot.core.usecases.results import Actor, AssignmentRow, CaseRecord, RecipientRow, RemissOverview
+
+# How many closed remisses the lists show (the most recently closed).
+CLOSED_SHOWN = 10
 
 
 class QueryUseCases(UseCase):
@@ -37,6 +40,12 @@ class QueryUseCases(UseCase):
             directory = repo.directory.load_directory()
             remisses = sorted(repo.remisses.list_remisses(OPEN_STATUSES), key=lambda r: (r.deadline, r.case_number))
             return [overview_of(repo, remiss, directory, today) for remiss in remisses]
+
+    def closed_remisses(self, limit: int = CLOSED_SHOWN) -> list[Remiss]:
+        """The remisses closed last, most recent first (App Home, digest and status show them as avslutade)."""
+        with self.store.read() as repo:
+            closed = repo.remisses.list_remisses((RemissStatus.CLOSED,))
+        return sorted(closed, key=lambda r: (r.closed_at is None, r.closed_at), reverse=True)[:limit]
 
     def assignments(self, actor: Actor) -> list[AssignmentRow]:
         """Open remisses the user answers for, soonest deadline first."""
