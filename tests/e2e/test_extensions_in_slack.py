@@ -179,7 +179,12 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
     box.driver.app_home_opened(COORDINATOR)
     home = box.fake.wait_for(lambda: box.fake.home_of(COORDINATOR))
     assert own_deadline in json.dumps(home.payload["blocks"], ensure_ascii=False)
-    assert buttons(status_message(box)) == [ids.SUMMARY_PREVIEW, ids.CHANGE_DEADLINE]
+    assert buttons(status_message(box)) == [
+        ids.SUMMARY_PREVIEW,
+        ids.CHANGE_DEADLINE,
+        ids.CLOSE_REMISS,
+        ids.WITHDRAW_REMISS,
+    ]
     # ... and the summary lists the anstånd.
     box.driver.block_action(COORDINATOR, ids.SUMMARY_PREVIEW, CASE, message=status_message(box))
     preview = box.fake.wait_for(lambda: box.fake.responses[-1] if box.fake.responses else None)

@@ -75,8 +75,9 @@ class LifecycleUseCases(UseCase):
             was_sent = remiss.status is RemissStatus.SENT
             entry = lifecycle.withdraw(remiss, reason, actor.user_id, now)
             repo.remisses.save_remiss(remiss)
-            stored = self._record(repo, remiss, entry)
-            if was_sent and stored is not None:
+            if not was_sent:  # a draft has no status message and nobody to tell: only the audit trail
+                repo.remisses.append_audit(entry)
+            elif (stored := self._record(repo, remiss, entry)) is not None:
                 self._tell_recipients(repo, remiss, stored, now)
         self.shared.on_outbox()
         return remiss
