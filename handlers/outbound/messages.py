@@ -230,6 +230,10 @@ def digest_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     else:
         lines = [_part(texts, "digest_none", d)]
         body.append(blocks.section(lines[0]))
+    if d.closed:
+        closed = [_part(texts, "digest_closed_header", d), *(_part(texts, "digest_closed", d, r=r) for r in d.closed)]
+        body += blocks.sections_from_lines(closed)
+        lines += closed
     overflow = _part(texts, "digest_overflow", d)
     fitted = blocks.fit(body, blocks.MESSAGE_BLOCK_LIMIT, overflow, blocks.MESSAGE_TEXT_BUDGET)
     return "\n".join([header, week, *lines]), fitted

@@ -15,6 +15,9 @@ from bot.core.domain.remiss import Remiss, RemissStatus
 # Who closes a remiss when nobody did: the automatic closing N working days after the last deadline.
 SYSTEM = "system"
 MAX_WITHDRAW_REASON = 1000
+# Why a planned reminder was cancelled (the reminder plan shows it).
+CANCELLED_CLOSED = "closed"
+CANCELLED_WITHDRAWN = "withdrawn"
 
 
 def _refuse_withdrawn(remiss: Remiss) -> None:

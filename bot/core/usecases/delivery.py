@@ -143,6 +143,7 @@ class DeliveryUseCases(UseCase):
             sender_name=sender.name if sender else sender_key,
             today=self.today(),
             digest=self.reminding.digest(message.to_user or ""),
+            closed=self.reminding.recently_closed(message.to_user or ""),
         )
 
     def outgoing_sent(self, message: OutboxMessage, channel_id: str, ts: str) -> None:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from bot.core.domain import lifecycle
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.errors import DomainError
+from bot.core.domain.lifecycle import CANCELLED_CLOSED, CANCELLED_WITHDRAWN
 from bot.core.domain.outbox import MessageKind, remiss_refresh, to_registry
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Remiss, RemissStatus
@@ -23,9 +24,6 @@ from bot.core.usecases.base import OPEN_STATUSES, Shared, UseCase
 from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.results import Actor
 
-# Why a planned reminder was cancelled (the reminder plan shows it).
-CANCELLED_CLOSED = "closed"
-CANCELLED_WITHDRAWN = "withdrawn"
 log = logging.getLogger(__name__)
 
 
