@@ -90,6 +90,7 @@ def build_core(
             short_window_days=settings.short_window_days,
             digest_at=settings.digest_at,
             final_answer_grace_days=settings.final_answer_grace_days,
+            auto_close_working_days=settings.auto_close_working_days,
         )
         if service.directory.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
             log.info("Stored the shipped Malmö directory")

@@ -16,6 +16,7 @@ from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS
 from bot.core.domain.organisation import is_org_key, is_slack_user_id
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
+from bot.core.usecases.base import AUTO_CLOSE_WORKING_DAYS
 
 _BOT_TOKEN_RE = re.compile(r"^xoxb-[A-Za-z0-9-]+$")
 _APP_TOKEN_RE = re.compile(r"^xapp-[A-Za-z0-9-]+$")
@@ -50,6 +51,8 @@ class Settings:
     # scoped to some of them: user id -> the offices whose remisses they coordinate.
     offices: tuple[str, ...] = ("stadskontoret",)
     scoped_coordinators: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Working days after a remiss's last deadline (anstånd included) that it closes by itself; 0 never.
+    auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS
 
     def require_socket_mode(self) -> tuple[str, str]:
         """Both tokens Socket Mode needs, or a SettingsError naming what is missing or wrong."""
@@ -137,6 +140,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         offices=offices,
         scoped_coordinators=scoped,
+        auto_close_working_days=_auto_close(env),
     )
 
 
@@ -184,6 +188,14 @@ def _coordinators(
 
 
 _OFF = ("av", "off", "nej", "0")
+
+
+def _auto_close(env: Mapping[str, str]) -> int:
+    """REMISSBOT_AUTO_CLOSE_WORKING_DAYS: 1–250 working days, or 0 / "av" for never."""
+    text = (env.get("REMISSBOT_AUTO_CLOSE_WORKING_DAYS") or str(AUTO_CLOSE_WORKING_DAYS)).strip()
+    if text.lower() in _OFF:
+        return 0
+    return _count("REMISSBOT_AUTO_CLOSE_WORKING_DAYS", text, 0, 250, off=True)
 
 
 def _reminder_settings(env: Mapping[str, str]) -> tuple[ReminderPolicy, int, time]:

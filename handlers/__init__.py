@@ -19,6 +19,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         events,
         extensions,
         history,
+        lifecycle,
         meetings,
         middleware,
         payload,
@@ -34,5 +35,5 @@ def register(app: App, ctx: HandlerContext) -> None:
     # In this order: Bolt runs the first listener that matches, so create's files in the DM (a coordinator's,
     # outside threads) come first, then every other file (answer_in_thread), then chat's catch-all listener.
     groups = (middleware, errors, commands, events, create, answer, answer_in_thread, chat, recipient_actions, summary)
-    for group in (*groups, reminders, extensions, meetings, registry, people, recipients, history):
+    for group in (*groups, reminders, extensions, meetings, registry, people, recipients, history, lifecycle):
         group.register(app, ctx)

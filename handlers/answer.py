@@ -14,12 +14,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.answer_reading import keep_marks
 from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
     DecidingBody,
     Position,
     Remiss,
+    RemissStatus,
     ResponseContent,
     ResponseKind,
 )
@@ -187,12 +189,13 @@ def _attachment(file: Mapping[str, Any]) -> Attachment:
 def require_answerable(row: AssignmentRow) -> None:
     """Refuse at once what a submission would be refused for anyway: a closed remiss, a declined one, or an
     edit after the recipient's deadline (a first answer may come late, and a preliminary answer's final one
-    until it is due)."""
-    row.remiss.require_open()
+    until it is due). After closing every answer is taken, marked as arriving after closing (inkom efter avslut)."""
+    row.remiss.require_answerable()
     current = row.recipient.current_response
     if current is not None and current.kind is ResponseKind.DECLINED:
         raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=row.remiss.case_number)
-    if current is not None and row.today > row.recipient.changes_until(row.rules):
+    closed = row.remiss.status is RemissStatus.CLOSED
+    if current is not None and row.today > row.recipient.changes_until(row.rules) and not closed:
         due = row.recipient.final_answer_due(row.rules)
         if due is None:
             raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=row.recipient.deadline)
@@ -457,7 +460,15 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
     def refresh() -> None:
         ctx.background.submit(_logged, refresh_remiss_message, ctx, client, place, updated)
 
+    if _after_close(recipient):  # the official is told it came after closing, and was kept
+        receipt = ctx.texts.part("slack/answer_form.j2", "submitted_after_close")
+        return replace(show(notice_view(ctx.texts, receipt, "title_answer_submitted")), then=refresh)
     return close(refresh)
+
+
+def _after_close(recipient: Recipient) -> bool:
+    """The version just stored came after the remiss was closed (inkom efter avslut)."""
+    return bool(recipient.responses) and recipient.responses[-1].after_close
 
 
 @dataclass(frozen=True)
@@ -510,6 +521,8 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
                 "submitted_unreadable" if unreadable and not _typed(content) else "submitted_with_files",
                 names=unreadable or names,
             )
+            if _after_close(recipient):
+                receipt = f"{receipt}\n{ctx.texts.part('slack/answer_form.j2', 'submitted_after_close')}"
             _redraw(client, form.view_id, notice_view(ctx.texts, receipt, "title_answer_submitted"))
             updated = replace(form.row, recipient=recipient, status=recipient.status(form.row.today))
             refresh_remiss_message(ctx, client, form.place, updated)

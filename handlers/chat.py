@@ -146,7 +146,7 @@ def store_chat_answer(
     actor = service.actor(user_id)
     row = service.answering.answer_context(actor, case_number, organisation_key)
     remiss = row.remiss
-    remiss.require_open()
+    remiss.require_answerable()  # after closing too: stored, marked as arriving after closing
     missing = _missing(row)
     parsed = parse_answer_message(text, [q.number for q in remiss.questions], missing[0] if missing else None)
     if parsed.unknown:
@@ -215,7 +215,7 @@ def answer_in_chat(ctx: HandlerContext, body: dict[str, Any], client: WebClient,
     user_id = str(body["user"]["id"])
     actor = ctx.service.actor(user_id)
     row = ctx.service.answering.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
-    row.remiss.require_open()
+    row.remiss.require_answerable()
     # The thread is the remiss DM's; a button elsewhere (the App Home) has no thread to answer in.
     if not target.ts or not recent.first((target.channel, target.ts, user_id)):
         return

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from handlers import draft_blocks, remiss_blocks
+from handlers import draft_blocks, lifecycle_blocks, remiss_blocks
 from handlers.context import BOT_EVENTS, HandlerContext, event_id
 from handlers.listening import on_event
 
@@ -19,9 +19,20 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
     actor = ctx.service.actor(user_id)
     overviews = ctx.service.queries.open_remisses(actor) if actor.is_coordinator else None
     drafts = draft_blocks.home_drafts(ctx.texts, ctx.service.queries.drafts(actor)) if actor.is_coordinator else []
+    closed = (
+        lifecycle_blocks.closed_blocks(ctx.texts, ctx.service.queries.closed_remisses(actor))
+        if overviews is not None
+        else []
+    )
     away = ctx.service.people.away_until(user_id)
     view = remiss_blocks.home_view(
-        ctx.texts, ctx.service.queries.assignments(actor), overviews, drafts=drafts, away_until=away
+        ctx.texts,
+        ctx.service.queries.assignments(actor),
+        overviews,
+        drafts=drafts,
+        away_until=away,
+        status_actions=lambda o: lifecycle_blocks.home_status_actions(ctx.texts, o),
+        closed=closed,
     )
     ctx.service.edge.once(event_id, lambda: client.views_publish(user_id=user_id, view=view))
 

@@ -42,6 +42,9 @@ HISTORY = "remiss.history"  # Historik, on the status message (value: case numbe
 # Föregående (newer entries) / Nästa (older ones) in that modal (value: the page to show, from 0)
 HISTORY_NEWER = "remiss.history_newer"
 HISTORY_OLDER = "remiss.history_older"
+CLOSE_REMISS = "remiss.close"  # Avsluta remissen, on the status message and the App Home (value: case number)
+REOPEN_REMISS = "remiss.reopen"  # Återöppna (value: case number)
+WITHDRAW_REMISS = "remiss.withdraw_remiss"  # Återkalla remissen: opens a form for the reason (value: case number)
 REGISTER = "registry.register"  # Registrerad, on a registry's copy (value: RegistryRef)
 # Views and shortcuts
 NEW_REMISS_SHORTCUT = "new_remiss"
@@ -56,6 +59,7 @@ GRANT_OTHER_DATE_VIEW = "extension_grant_other"
 CHANGE_DEADLINE_VIEW = "change_deadline"
 REASSIGN_VIEW = "reassign"  # private_metadata: the case number
 ADD_RECIPIENT_VIEW = "add_recipient"  # private_metadata: the case number
+WITHDRAW_REMISS_VIEW = "withdraw_remiss"  # the reason (private_metadata: {"case_number": …})
 REGISTER_VIEW = "registry.register"  # the number a registrator gives (private_metadata: RegistryRef + message)
 MEETINGS_VIEW = "meetings"  # an organisation's board meetings and inlämningsdag (private_metadata: its key)
 MEETINGS_ORGANISATION = "meetings.organisation"  # the organisation picker in that modal

@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.errors import DomainError
 from handlers import ids, payload
 from handlers.blocks import Block, acting_user, input_block, modal, plain_text, section, view_value
 from handlers.context import HandlerContext
@@ -61,8 +61,7 @@ def reassign_view(ctx: HandlerContext, case_number: str) -> Block:
 
 
 def open_reassign(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
-    if not ctx.service.actor(acting_user(body)).is_coordinator:
-        raise DomainError(ErrorCode.NOT_COORDINATOR)
+    ctx.service.queries.coordinated(ctx.service.actor(acting_user(body)), payload.action_value(body))
     view = reassign_view(ctx, payload.action_value(body))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -76,7 +76,7 @@ def _modal(
 
 def _require_unanswered(row: AssignmentRow) -> None:
     """Avstå is for a recipient with nothing submitted; say why not before opening the modal."""
-    row.remiss.require_open()
+    row.remiss.require_answerable()
     current = row.recipient.current_response
     if current is not None:
         declined = current.kind is ResponseKind.DECLINED

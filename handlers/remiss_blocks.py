@@ -11,7 +11,7 @@ from bot.adapters.rendering import Texts, cut_slack_text
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.recipient import Recipient
-from bot.core.domain.remiss import AnswerRules, RecipientStatus, Remiss
+from bot.core.domain.remiss import AnswerRules, RecipientStatus, Remiss, RemissStatus
 from bot.core.usecases.results import AssignmentRow, RemissOverview
 from handlers import blocks, ids
 from handlers.blocks import (
@@ -147,6 +147,8 @@ def _state_and_actions(
     rules: AnswerRules,
     show_author: bool = False,
 ) -> list[Block]:
+    if remiss.status is RemissStatus.WITHDRAWN:  # no state, no buttons: nothing more is to be done
+        return [section(part("withdrawn"))]
     status = recipient.status(today)
     current = recipient.current_response
     blocks: list[Block] = []
@@ -168,6 +170,8 @@ def _state_and_actions(
             by=by if show_author else "",
         )
         blocks.append(context(state))
+    if remiss.status is RemissStatus.CLOSED:
+        blocks.append(context(part("closed", answered=recipient.is_answered())))
     actions = recipient_actions(texts, remiss, recipient, today, rules)
     return [*blocks, actions] if actions else blocks
 
@@ -236,10 +240,13 @@ def home_view(
     overviews: list[RemissOverview] | None,
     drafts: list[blocks.Block] | None = None,
     away_until: date | None = None,
+    status_actions: Callable[[RemissOverview], list[Block]] | None = None,
+    closed: list[Block] | None = None,
 ) -> dict[str, Any]:
     """The App Home: whether I am away (with *Tillbaka nu*), what I have to answer (with the same buttons as
     the DM, and whom I stand in for), and for coordinators their drafts (`drafts`, built by
-    handlers/draft_blocks.py) and every open remiss recipient by recipient."""
+    handlers/draft_blocks.py), every open remiss recipient by recipient (each with `status_actions`), then the
+    `closed` ones."""
     shown: list[blocks.Block] = [blocks.header(texts.part("slack/home.j2", "to_answer_header"))]
     if away_until is not None:
         back = button(texts, "end_away", ids.END_AWAY, away_until.isoformat())
@@ -279,7 +286,10 @@ def home_view(
             if pick is not None:
                 elements.append(pick)
             shown.append({"type": "actions", "block_id": f"home_remiss:{case_number}"[:255], "elements": elements})
+            if status_actions is not None:
+                shown += status_actions(overview)
             shown.append(blocks.divider())
+        shown += closed or []
     return {
         "type": "home",
         "blocks": blocks.fit(shown, blocks.HOME_BLOCK_LIMIT, texts.part("slack/overflow.j2", "more")),

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 # Deterministic constraint names, so migrations can refer to them (SQLite batch mode needs names, and a
@@ -63,6 +63,9 @@ class RemissRow(SQLModel, table=True):
     created_at: datetime
     sent_at: datetime | None = None
     closed_at: datetime | None = None
+    # Who closed or withdrew it ("system" for the automatic closing), and why it was withdrawn (migration 0008).
+    closed_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    withdrawn_reason: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
     # This remiss's own reminder policy (the fields of ReminderPolicy that differ from the global one);
     # None follows the global policy. Read and replaced whole, never queried inside.
     reminder_policy: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
@@ -154,6 +157,8 @@ class ResponseVersionRow(SQLModel, table=True):
     attachments: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     author: str
     submitted_at: datetime
+    # Inkom efter avslut: submitted while the remiss was closed (migration 0008).
+    after_close: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class ExtensionRow(SQLModel, table=True):

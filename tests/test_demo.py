@@ -102,7 +102,8 @@ def test_the_coordinator_creates_the_remiss_in_the_form_and_it_reaches_all_fifte
     assert "Skickad 2 oktober 2023 kl. 09:00 till 15 remissinstanser." in text
     assert "15 handläggare har fått remissen som direktmeddelande" in text
     remiss = service.queries.overview(CASE).remiss
-    assert remiss.status is RemissStatus.SENT
+    assert remiss.status is RemissStatus.CLOSED  # at the end of the demo; sent until then
+    assert remiss.sent_at is not None
     assert (remiss.created_by, remiss.contact, remiss.deadline) == (COORDINATOR.id, "Mia Idestrom", date(2023, 11, 30))
     assert [q.kind for q in remiss.questions][-1] is QuestionKind.ORGANISATION_CHOICE
     assert len(service.queries.overview(CASE).rows) == 15
@@ -260,7 +261,10 @@ def test_the_database_left_behind_answers_remissbot_status(
     assert f"DATABASE_URL={played.database_url} .venv/bin/remissbot status {CASE}" in played.transcript
     monkeypatch.setenv("DATABASE_URL", played.database_url)
     assert cli.main(["status", CASE]) == 0
-    assert "11 av 15 har svarat" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "11 av 15 har svarat" in out
+    # The demo ends with the coordinator closing the round from the status message.
+    assert "\n  avslutad 5 december 2023 kl. 17:10 av U0MIA\n" in out
 
 
 def test_the_database_left_behind_exports_the_case_for_the_registry(
@@ -304,7 +308,7 @@ def test_the_transcript_is_the_kept_one_line_by_line(played: Played) -> None:
 def test_the_demo_runs_with_no_warning_from_the_simulated_slack(played: Played) -> None:
     assert "och varnade inte för något" in played.transcript
     steps = [line for line in played.printed.splitlines() if line.startswith("[")]
-    assert [s.split("]")[0] for s in steps] == [f"[{n}/25" for n in range(1, 26)]
+    assert [s.split("]")[0] for s in steps] == [f"[{n}/26" for n in range(1, 27)]
 
 
 # -- the reminders, read from the simulated Slack: each message's outbox key (in its metadata) says which
@@ -426,12 +430,15 @@ def test_the_coordinator_got_a_digest_every_working_day_and_one_escalation_on_4_
 
 def test_the_reminders_not_sent_are_recorded_as_skipped_with_why(service: UseCases) -> None:
     rows = service.reminding.reminder_plan(CASE)
-    # Nothing due by the walk's end (5 December) is left planned; what is due later is decided when it is due
-    # (the escalation of the final answer, which came on the 5th, would be skipped on the 6th).
-    planned = [row.scheduled.reminder for row in rows if row.scheduled.state is ReminderState.PLANNED]
-    assert [(r.organisation_key, r.kind, r.local_date) for r in planned] == [
-        ("halsa-vard-och-omsorgsnamnden", ReminderKind.FINAL_ESCALATION, date(2023, 12, 6))
-    ]
+    # Nothing is left planned: what was due after the walk's end (5 December), the escalation of the final
+    # answer on the 6th, was cancelled when the coordinator closed the remiss.
+    assert [row.scheduled.reminder for row in rows if row.scheduled.state is ReminderState.PLANNED] == []
+    [cancelled] = [row.scheduled for row in rows if row.scheduled.reason == "closed"]
+    assert (cancelled.state, cancelled.reminder.organisation_key, cancelled.reminder.kind) == (
+        ReminderState.CANCELLED,
+        "halsa-vard-och-omsorgsnamnden",
+        ReminderKind.FINAL_ESCALATION,
+    )
     tekniska = [row.scheduled for row in rows if row.organisation.key == "tekniska-namnden"]
     sent = [(s.reminder.kind, s.reminder.local_date) for s in tekniska if s.state is ReminderState.SENT]
     assert sent == [

@@ -69,6 +69,18 @@ def test_malformed_settings_name_their_variable(env: dict[str, str], variable: s
     assert variable in str(refused.value)
 
 
+@pytest.mark.parametrize(("text", "days"), [(None, 10), ("15", 15), ("av", 0), ("0", 0)])
+def test_auto_close_is_read_in_working_days_or_off(text: str | None, days: int) -> None:
+    env = {"REMISSBOT_AUTO_CLOSE_WORKING_DAYS": text} if text is not None else {}
+    assert load_settings(env).auto_close_working_days == days
+
+
+def test_a_malformed_auto_close_names_its_variable() -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"REMISSBOT_AUTO_CLOSE_WORKING_DAYS": "två veckor"})
+    assert "REMISSBOT_AUTO_CLOSE_WORKING_DAYS" in str(refused.value)
+
+
 def test_coordinators_are_read_as_a_comma_separated_list() -> None:
     assert load_settings({"REMISSBOT_COORDINATORS": "U01AAA, U02BBB"}).coordinators == ("U01AAA", "U02BBB")
 

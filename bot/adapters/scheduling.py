@@ -46,6 +46,12 @@ def build_scheduler(service: UseCases, timezone: tzinfo) -> BackgroundScheduler:
         name="Offer the summary of remisses whose last deadline has passed",
     )
     scheduler.add_job(
+        lambda: auto_close(service),
+        CronTrigger(hour=7, minute=40, timezone=timezone),
+        id="auto-close",
+        name="Close remisses whose last deadline is REMISSBOT_AUTO_CLOSE_WORKING_DAYS working days past",
+    )
+    scheduler.add_job(
         lambda: remind(service),
         IntervalTrigger(seconds=REMINDER_TICK_SECONDS, timezone=timezone),
         id="reminders",
@@ -63,6 +69,14 @@ def remind(service: UseCases) -> None:
         log.info(
             "Reminders: %d due, %d sent, %d skipped; %d digests", tick.claimed, tick.sent, tick.skipped, tick.digests
         )
+
+
+def auto_close(service: UseCases) -> list[str]:
+    """Safe in every replica at once: a remiss is closed once (the second finds it closed and skips it)."""
+    closed = service.lifecycle.auto_close()
+    if closed:
+        log.info("Closed by themselves after the last deadline: %s", ", ".join(closed))
+    return closed
 
 
 def prune_deliveries(service: UseCases) -> int:

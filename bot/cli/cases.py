@@ -110,14 +110,15 @@ def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
             if args.case_number
             else core.service.queries.open_remisses()
         )
-        # One remiss in detail also says what the registries registered.
+        # One remiss in detail also says what the registries registered; the list ends with the closed ones.
         registered = core.service.registry.registrations(args.case_number) if args.case_number else []
+        closed = [] if args.case_number else core.service.queries.closed_remisses()
     finally:
         core.close()
     counts = [o.count_names for o in overviews]
     detailed = bool(args.case_number)
     page = core.texts.render(
-        "cli/status.j2", overviews=overviews, counts=counts, detailed=detailed, registered=registered
+        "cli/status.j2", overviews=overviews, counts=counts, detailed=detailed, registered=registered, closed=closed
     )
     out.write(page + "\n")
     return EXIT_OK

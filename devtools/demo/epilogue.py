@@ -1,5 +1,5 @@
-"""The demo's last two steps, which only report: per recipient the reminders remissbot sent and did not send,
-and the summary's three files written from the database the story filled."""
+"""The demo's last steps: per recipient the reminders remissbot sent and did not send, the summary's three
+files written from the database the story filled, and the coordinator closing the round."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Any
 
 from bot.adapters.summary import load_summary, render_problems, write_case_summary
 from bot.core.domain.reminders import ReminderKind, ReminderState
-from bot.core.domain.remiss import RecipientStatus
+from bot.core.domain.remiss import RecipientStatus, RemissStatus
 from bot.core.domain.summary_check import SummaryIncomplete
-from devtools.demo.scenario import Step
+from devtools.demo.scenario import ScenarioError, Step
 from devtools.demo.stage import Stage
+from handlers import ids
 
 
 def reminder_overview(stage: Stage, step: Step) -> None:
@@ -83,3 +84,23 @@ def summary(stage: Stage, step: Step) -> None:
     for path in paths:
         t.note("summary_file", path=path, size=path.stat().st_size)
     stage.written = True
+
+
+def close_remiss(stage: Stage, step: Step) -> None:
+    """The coordinator closes the round with Avsluta remissen on the status message, as the summary is written:
+    the status message says *avslutad*, its thread says so, and `remissbot status` on the database too."""
+    t, service, case, mia = stage.t, stage.service, stage.case, stage.mia
+    stage.walk_to(step.when)
+    t.step(step.when, "step_close", name=mia.real_name)
+    status = stage.status_message()
+    if status is None:
+        raise ScenarioError("the remiss has no status message to close it from")
+    stage.people.click(mia.id, ids.CLOSE_REMISS, status)
+    stage.box.fake.wait_for(lambda: service.queries.overview(case).remiss.status is RemissStatus.CLOSED or None)
+    stage.deliver()
+    closed = stage.status_message()
+    if closed is not None:
+        lines = t.slack(closed.blocks).splitlines()
+        t.saw(
+            "saw_closed", "\n".join([lines[0], *[line for line in lines if line.startswith("[")]]), name=mia.real_name
+        )

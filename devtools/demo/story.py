@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from bot.adapters.rendering import swedish_datetime
 from devtools.demo.decided import answer_with_document, register_answer, register_remiss
-from devtools.demo.epilogue import reminder_overview, summary
+from devtools.demo.epilogue import close_remiss, reminder_overview, summary
 from devtools.demo.forms import (
     answer_form_values,
     create_form_values,
@@ -276,6 +276,7 @@ ACTIONS: dict[str, Callable[[Story, Step], None]] = {
     "walk_on": Story.walk_on,
     "reminder_overview": reminder_overview,
     "summary": summary,
+    "close_remiss": close_remiss,
 }
 
 

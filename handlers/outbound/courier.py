@@ -80,6 +80,7 @@ DIRECT_KINDS = frozenset(
         MessageKind.REMISS_REFRESH,
         MessageKind.REGISTRY_REMISS,
         MessageKind.REGISTRY_ANSWER,
+        MessageKind.REGISTRY_WITHDRAWN,
     }
 )
 

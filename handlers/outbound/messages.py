@@ -18,6 +18,7 @@ from bot.core.domain.reminders import ReminderKind
 from bot.core.domain.remiss import Remiss
 from bot.core.usecases.results import Delivery, RemissOverview
 from handlers import blocks, ids
+from handlers.lifecycle_blocks import lifecycle_buttons
 from handlers.registry_blocks import registry_message
 from handlers.reminder_blocks import REMINDER_ACTIONS_BLOCK, late_row_block_id, snooze_block_id
 from handlers.remiss_blocks import button, remiss_message, resend_select, stand_in_mark
@@ -131,7 +132,8 @@ def _handed_over(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
 def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
     """A remiss's status message in the coordinators' channel: Sammanställning; while open Ändra svarsdatum,
     Tilldela om, Lägg till remissinstans and Skicka igen till … (a recipient whose contacts changed or were
-    missing); and Historik (the audit trail)."""
+    missing); Avsluta remissen and Återkalla remissen while open, Återöppna once closed; and Historik (the audit
+    trail)."""
     text, body = blocks.remiss_status_message(texts, overview)
     case_number = overview.remiss.case_number
     actions = [button(texts, "summary_preview", ids.SUMMARY_PREVIEW, case_number)]
@@ -142,6 +144,7 @@ def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Bl
         pick = resend_select(texts, overview)
         if pick is not None:
             actions.append(pick)
+    actions += lifecycle_buttons(texts, overview)
     actions.append(button(texts, "history", ids.HISTORY, case_number))
     return text, [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
 
@@ -296,6 +299,10 @@ def digest_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     else:
         lines = [_part(texts, "digest_none", d)]
         body.append(blocks.section(lines[0]))
+    if d.closed:
+        closed = [_part(texts, "digest_closed_header", d), *(_part(texts, "digest_closed", d, r=r) for r in d.closed)]
+        body += blocks.sections_from_lines(closed)
+        lines += closed
     overflow = _part(texts, "digest_overflow", d)
     fitted = blocks.fit(body, blocks.MESSAGE_BLOCK_LIMIT, overflow, blocks.MESSAGE_TEXT_BUDGET)
     return "\n".join([header, week, *lines]), fitted
@@ -346,7 +353,16 @@ def registry_copy(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     )
 
 
+def registry_withdrawn(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
+    """A recipient's registry is told the remiss it registered was withdrawn (återkallad), and why."""
+    if d.organisation is None:
+        raise ValueError(f"registry notice {d.message.key} names no organisation")
+    text = texts.part("slack/registry.j2", "withdrawn_notice", remiss=d.remiss, organisation=d.organisation)
+    return text, [blocks.section(text)]
+
+
 RENDERERS: dict[MessageKind, Renderer] = {
+    MessageKind.REGISTRY_WITHDRAWN: registry_withdrawn,
     MessageKind.REGISTRY_REMISS: registry_copy,
     MessageKind.REGISTRY_ANSWER: registry_copy,
     MessageKind.REMINDER: reminder_message,

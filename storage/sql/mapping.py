@@ -201,6 +201,8 @@ def remiss_fields(remiss: Remiss) -> dict[str, Any]:
         "created_at": remiss.created_at,
         "sent_at": remiss.sent_at,
         "closed_at": remiss.closed_at,
+        "closed_by": remiss.closed_by,
+        "withdrawn_reason": remiss.withdrawn_reason,
     }
 
 
@@ -318,7 +320,13 @@ def response_from(row: ResponseVersionRow | Any) -> Response:
         their_case_number=row.their_case_number,
         deciding_body=_optional_body(row.deciding_body),
     )
-    return Response(version=row.version, content=content, author=row.author, submitted_at=row.submitted_at)
+    return Response(
+        version=row.version,
+        content=content,
+        author=row.author,
+        submitted_at=row.submitted_at,
+        after_close=bool(row.after_close),
+    )
 
 
 def audit_entry_from(row: AuditEntryRow, case_number: str) -> AuditEntry:
@@ -357,6 +365,8 @@ def remiss_from(
         status=RemissStatus(row.status),
         sent_at=row.sent_at,
         closed_at=row.closed_at,
+        closed_by=row.closed_by,
+        withdrawn_reason=row.withdrawn_reason,
         id=remiss_id,
     )
 

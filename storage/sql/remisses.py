@@ -480,6 +480,7 @@ class SqlRemisses:
                 attachments=[attachment_json(a) for a in r.content.attachments],
                 author=r.author,
                 submitted_at=r.submitted_at,
+                after_close=r.after_close,
             )
             for r in responses
         )

@@ -182,13 +182,19 @@ def test_a_withdrawn_decline_leaves_the_recipient_free_to_answer() -> None:
     assert len(r.responses) == 2
 
 
-def test_nothing_can_be_answered_on_a_closed_or_withdrawn_remiss() -> None:
-    for end in ("close", "withdraw"):
-        remiss, r = sent_remiss(), recipient()
-        getattr(remiss, end)(T0)
-        with pytest.raises(DomainError) as refused:
-            r.submit(remiss, yttrande("Svar"), "UANNA", T0, date(2023, 11, 1))
-        assert refused.value.code is ErrorCode.REMISS_NOT_OPEN
+def test_nothing_can_be_answered_on_a_withdrawn_remiss_and_a_closed_one_keeps_answers_marked() -> None:
+    remiss, r = sent_remiss(), recipient()
+    remiss.withdraw(T0)
+    with pytest.raises(DomainError) as refused:
+        r.submit(remiss, yttrande("Svar"), "UANNA", T0, date(2023, 11, 1))
+    assert refused.value.code is ErrorCode.REMISS_NOT_OPEN
+    remiss, r = sent_remiss(), recipient()
+    remiss.close(T0)
+    entry = r.submit(remiss, yttrande("Svar"), "UANNA", T0, date(2023, 11, 1))
+    assert r.responses[-1].after_close and entry.details_dict["after_close"] == "True"
+    with pytest.raises(DomainError) as refused:  # withdrawing an answer changes a closed remiss: refused
+        r.withdraw(remiss, "UANNA", T0, date(2023, 11, 1))
+    assert refused.value.code is ErrorCode.REMISS_NOT_OPEN
 
 
 def test_a_hand_over_replaces_the_official_and_records_who_had_it() -> None:

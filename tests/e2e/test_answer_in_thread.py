@@ -25,10 +25,10 @@ from tests.e2e.test_chat import (
     CASE,
     CECILIA,
     ORG,
-    close_remiss,
     draft_answers,
     official_sandbox,
     send_remiss,
+    withdraw_remiss,
     write,
 )
 from tests.e2e.test_create import file_share
@@ -207,16 +207,16 @@ def test_someone_no_longer_answering_for_the_organisation_is_refused_and_nothing
         assert repo.documents.list_for(CASE) == []
 
 
-def test_a_closed_remiss_or_a_declined_one_takes_no_documents(box: Sandbox) -> None:
+def test_a_withdrawn_remiss_or_a_declined_one_takes_no_documents(box: Sandbox) -> None:
     dm = send_remiss(box)
     service = box.core.service
     service.answering.decline(service.actor(ANNA), CASE, ORG, "Berör inte nämnden.")
     reply = drop(box, ANNA, dm, "Yttrande.pdf", STRUCTURED)
     assert reply.text.startswith("Ni har avstått från att svara på STK-2023-137. Ångra avståendet först")
     assert "Inget sparades i utkastet" in reply.text
-    close_remiss(box)
+    withdraw_remiss(box)
     reply = drop(box, ANNA, dm, "Yttrande.pdf", STRUCTURED)
-    assert reply.text.startswith("Remiss STK-2023-137 är avslutad och tar inte emot svar.")
+    assert reply.text.startswith("Remiss STK-2023-137 är återkallad och tar inte emot svar.")
     with box.core.store.read() as repo:
         assert repo.documents.list_for(CASE) == []
 

@@ -102,12 +102,15 @@ def submit_delegation(box: Sandbox, user_id: str, org: str) -> None:
 
 
 def close_remiss(box: Sandbox) -> None:
-    """Stadskontoret closes the round (no use case for it yet: through the domain and the store)."""
-    with box.core.store.transaction() as repo:
-        remiss = repo.remisses.get_remiss(CASE)
-        assert remiss is not None
-        remiss.close(box.core.service.now())
-        repo.remisses.save_remiss(remiss)
+    """Stadskontoret closes the round (Avsluta remissen)."""
+    service = box.core.service
+    service.lifecycle.close(service.actor(COORDINATOR), CASE)
+
+
+def withdraw_remiss(box: Sandbox, reason: str = "Ärendet är avskrivet.") -> None:
+    """Stadskontoret withdraws the round (Återkalla remissen)."""
+    service = box.core.service
+    service.lifecycle.withdraw(service.actor(COORDINATOR), CASE, reason)
 
 
 # -- tests ---------------------------------------------------------------------------------------------------
@@ -252,10 +255,16 @@ def test_edits_and_messages_from_bots_are_not_answers(box: Sandbox) -> None:
     assert draft_answers(box) == {2: "Ja."}
 
 
-def test_writing_in_the_thread_of_a_closed_remiss_is_refused_in_swedish(box: Sandbox) -> None:
+def test_writing_in_the_thread_of_a_closed_remiss_is_kept_and_of_a_withdrawn_one_refused(box: Sandbox) -> None:
     dm = send_remiss(box)
     write(box, ANNA, dm, "Fråga 1: Sparat innan.")
     close_remiss(box)
-    reply = write(box, ANNA, dm, "Fråga 2: För sent.")
-    assert reply.text == "Remiss STK-2023-137 är avslutad och tar inte emot svar."
-    assert draft_answers(box) == {1: "Sparat innan."}
+    write(box, ANNA, dm, "Fråga 2: Efter avslut.")  # never lost: kept in the draft, to be submitted
+    assert draft_answers(box) == {1: "Sparat innan.", 2: "Efter avslut."}
+    box.core.service.lifecycle.reopen(box.core.service.actor(COORDINATOR), CASE)
+    withdraw_remiss(box)
+    reply = write(box, ANNA, dm, "Fråga 3: För sent.")
+    assert (
+        reply.text == "Remiss STK-2023-137 är återkallad och tar inte emot svar. Ett utkast ni redan sparat finns kvar."
+    )
+    assert draft_answers(box) == {1: "Sparat innan.", 2: "Efter avslut."}

@@ -185,6 +185,8 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
         ids.REASSIGN,
         ids.ADD_RECIPIENT,
         ids.RESEND_PICK,
+        ids.CLOSE_REMISS,
+        ids.WITHDRAW_REMISS,
         ids.HISTORY,
     ]
     # ... and the summary lists the anstånd.

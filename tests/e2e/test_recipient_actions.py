@@ -25,6 +25,7 @@ from tests.e2e.test_chat import (
     CECILIA,
     DAVID,
     ORG,
+    OTHER_ORG,
     audit_count,
     close_remiss,
     draft_answers,
@@ -32,10 +33,15 @@ from tests.e2e.test_chat import (
     remiss_dm,
     send_remiss,
     submit_delegation,
+    withdraw_remiss,
     write,
 )
 
 REF = f"{ORG}|{CASE}"
+CLOSED = (
+    "Remiss STK-2023-137 är avslutad, så det här går inte att ändra längre. Ett svar som skickas in nu sparas"
+    " ändå, markerat som inkommet efter avslut. Kontakta remissamordnaren om något behöver ändras."
+)
 
 
 @pytest.fixture
@@ -233,22 +239,45 @@ def test_an_official_of_another_organisation_is_refused_in_swedish(box: Sandbox)
     assert status(box) is RecipientStatus.NOT_OPENED
 
 
-def test_buttons_on_a_closed_remiss_are_refused_and_nothing_saved_is_lost(box: Sandbox) -> None:
+def test_buttons_on_a_closed_or_withdrawn_remiss_are_refused_and_nothing_saved_is_lost(box: Sandbox) -> None:
     dm = send_remiss(box)
     write(box, ANNA, dm, "Fråga 1: Sparat.")
     close_remiss(box)
-    for count, action_id in enumerate([ids.DECLINE, ids.HAND_OVER, ids.WITHDRAW, ids.ANSWER_IN_CHAT]):
+    for count, action_id in enumerate([ids.HAND_OVER, ids.WITHDRAW]):  # changes to a closed remiss
         assert box.driver.block_action(ANNA, action_id, REF, message=dm).status == 200
-        assert ephemeral_after(box.fake, count) == "Remiss STK-2023-137 är avslutad och tar inte emot svar."
+        assert ephemeral_after(box.fake, count) == CLOSED
+    service = box.core.service
+    service.lifecycle.reopen(service.actor(COORDINATOR), CASE)
+    withdraw_remiss(box)
+    for count, action_id in enumerate([ids.DECLINE, ids.HAND_OVER, ids.WITHDRAW, ids.ANSWER_IN_CHAT], start=2):
+        assert box.driver.block_action(ANNA, action_id, REF, message=dm).status == 200
+        assert (
+            ephemeral_after(box.fake, count)
+            == "Remiss STK-2023-137 är återkallad och tar inte emot svar. Ett utkast ni redan sparat finns kvar."
+        )
     assert box.fake.views_of(ANNA) == []
     assert len(bot_replies(box.fake, ANNA, dm.ts)) == 1
     assert draft_answers(box) == {1: "Sparat."}
 
 
-def test_a_decline_submitted_after_the_remiss_closed_is_refused_next_to_the_field(box: Sandbox) -> None:
+def test_a_decline_after_closing_is_kept_marked_and_after_withdrawing_refused_next_to_the_field(
+    box: Sandbox,
+) -> None:
     dm = send_remiss(box)
     open_modal(box, ANNA, ids.DECLINE, dm)
     close_remiss(box)
     response = box.driver.view_submission(ANNA, reason("Sent"))
-    assert response.json()["errors"] == {"reason": "Remiss STK-2023-137 är avslutad och tar inte emot svar."}
-    assert status(box) is RecipientStatus.NOT_OPENED
+    assert (response.status, response.json()) == (200, None)
+    assert status(box) is RecipientStatus.DECLINED
+    [declined] = [e for e in box.core.service.queries.audit_trail(CASE) if e.action is AuditAction.DECLINED]
+    assert declined.details_dict["after_close"] == "True"
+
+    service = box.core.service
+    service.lifecycle.reopen(service.actor(COORDINATOR), CASE)
+    open_modal(box, BERTIL, ids.DECLINE, remiss_dm(box, BERTIL))
+    withdraw_remiss(box)
+    response = box.driver.view_submission(BERTIL, reason("Sent"))
+    assert response.json()["errors"] == {
+        "reason": "Remiss STK-2023-137 är återkallad och tar inte emot svar. Ett utkast ni redan sparat finns kvar."
+    }
+    assert status(box, OTHER_ORG) is RecipientStatus.NOT_OPENED

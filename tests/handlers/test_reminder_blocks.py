@@ -254,3 +254,20 @@ def test_a_digest_of_many_remisses_keeps_within_slacks_limits() -> None:
     assert "… och fler remisser" in str(blocks[-1])
     assert "<!channel>" not in text
     assert message_block_errors(blocks) == []
+
+
+def test_the_digest_lists_the_remisses_closed_in_the_last_week_under_avslutade() -> None:
+    closed = remiss("STK-2023-140", title=HOSTILE)
+    closed.close(NOW, by="U0MIA")
+    d = Delivery(
+        message=OutboxMessage("digest:k", MessageKind.DIGEST, "", NOW, "U0MIA"),
+        remiss=remiss(),
+        sender_name="Stadskontoret",
+        today=date(2023, 11, 27),
+        digest=[overview(remiss(), [])],
+        closed=[closed],
+    )
+    text, blocks = digest_message(TEXTS, d)
+    assert "*Avslutade den senaste veckan (1)*" in text
+    assert "• *STK-2023-140 &lt;!channel&gt; &amp; &lt;@U0EVIL&gt;*: avslutad" in text
+    assert message_block_errors(blocks) == []

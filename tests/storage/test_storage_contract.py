@@ -82,7 +82,7 @@ def test_a_changed_remiss_comes_back_changed(store: Store) -> None:
         questions=stored.questions[:2],
         documents=(),
     )
-    changed.close(NOW + timedelta(days=60))
+    changed.close(NOW + timedelta(days=60), by=COORDINATOR)
 
     with store.transaction() as repo:
         repo.remisses.save_remiss(changed)
@@ -91,7 +91,16 @@ def test_a_changed_remiss_comes_back_changed(store: Store) -> None:
 
     assert loaded == changed
     assert loaded is not None
-    assert loaded.status is RemissStatus.CLOSED
+    assert loaded.status is RemissStatus.CLOSED and loaded.closed_by == COORDINATOR
+
+    changed.reopen()
+    changed.withdraw(NOW + timedelta(days=61), by=COORDINATOR, reason="Ärendet avskrevs.")
+    with store.transaction() as repo:
+        repo.remisses.save_remiss(changed)
+    with store.read() as repo:
+        loaded = repo.remisses.get_remiss(CASE)
+    assert loaded == changed
+    assert loaded is not None and loaded.withdrawn_reason == "Ärendet avskrevs."
 
 
 def test_a_duplicate_case_number_is_refused_and_the_transaction_goes_on(store: Store) -> None:
@@ -204,6 +213,21 @@ def test_submitted_versions_are_appended_and_never_rewritten(store: Store) -> No
     assert loaded.responses[0] == first.responses[0]
     assert loaded.responses[0].content.answers[0].text == "Första versionen."
     assert loaded.responses[1].content.answers[0].text == "Andra versionen."
+
+
+def test_an_answer_stored_after_closing_keeps_its_mark(store: Store) -> None:
+    with store.transaction() as repo:
+        remiss = sent_remiss(repo, recipients=1)
+        remiss.close(NOW, by=COORDINATOR)
+        repo.remisses.save_remiss(remiss)
+    submitted = submit_answer(store, 1, "Inkom efter avslut.", NOW + timedelta(hours=1))
+    assert submitted.responses[-1].after_close
+
+    with store.read() as repo:
+        loaded = repo.remisses.get_recipient(CASE, org_key(1))
+        assignment = repo.remisses.get_assignment(CASE, org_key(1))
+    assert loaded is not None and loaded.responses == submitted.responses
+    assert assignment is not None and assignment.recipient.responses[-1].after_close
 
 
 def test_unanswered_counts_recipients_without_a_current_answer_or_decline(store: Store) -> None:

@@ -26,7 +26,7 @@ from lxml.etree import SubElement  # python-docx builds on lxml
 from bot.adapters.rendering import Texts
 from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs
 from bot.core.domain.remiss import Position
-from bot.core.domain.summary import AnnexEntry, QuestionSection, Summary
+from bot.core.domain.summary import AnnexEntry, DeclinedEntry, QuestionSection, Summary
 
 A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
 MARGIN = Cm(2.2)
@@ -261,7 +261,16 @@ class _Builder:
             self.paragraph(w("no_answers_to_question"))
         for answer in section.answers:
             self.heading(answer.organisation.name, 3)
-            self.muted(w("answer_meta", answer.kind.value, answer.position.value, answer.submitted_at, answer.late))
+            self.muted(
+                w(
+                    "answer_meta",
+                    answer.kind.value,
+                    answer.position.value,
+                    answer.submitted_at,
+                    answer.late,
+                    answer.after_close,
+                )
+            )
             if answer.from_document:
                 self.muted(w("from_document"))
             self.user_text(answer.text)
@@ -297,7 +306,7 @@ class _Builder:
         s, w = self.s, self.w
         self.heading(w("section_declined_missing"), 1)
         declined = [
-            [d.organisation.name, self._date(d.declined_at), one_line(d.reason) or w("no_reason")] for d in s.declined
+            [d.organisation.name, self._declined_on(d), one_line(d.reason) or w("no_reason")] for d in s.declined
         ]
         self._table_or_none("declined", [("organisation", 5.0), ("date", 3.2)], "reason", declined)
         missing = [
@@ -347,7 +356,9 @@ class _Builder:
             self.labelled(w("annex_label", "preliminary"), replaced)
         if content.their_case_number:
             self.labelled(w("annex_label", "their_case_number"), one_line(content.their_case_number))
-        submitted = w("submitted", entry.response.submitted_at, entry.response.version, entry.late)
+        submitted = w(
+            "submitted", entry.response.submitted_at, entry.response.version, entry.late, entry.response.after_close
+        )
         self.labelled(w("annex_label", "submitted"), submitted)
         self.labelled(w("annex_label", "author"), one_line(entry.author))
         if entry.attachments:
@@ -377,6 +388,11 @@ class _Builder:
     # -- building blocks -------------------------------------------------------------------------------
     def _date(self, value: date | datetime) -> str:
         return self.w("date", value)
+
+    def _declined_on(self, declined: DeclinedEntry) -> str:
+        """The day it declined, marked when that was after the remiss was closed."""
+        day = self._date(declined.declined_at)
+        return f"{day} ({self.w('after_close_mark')})" if declined.after_close else day
 
     def paragraph(self, text: str = "", style: str | None = None, look: _Look | None = None) -> Paragraph:
         # Inserted right before the body's closing section properties: python-docx's add_paragraph looks

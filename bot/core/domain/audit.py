@@ -21,6 +21,8 @@ class AuditAction(StrEnum):
     REMINDED = "reminded"
     UNREACHABLE = "unreachable"
     CLOSED = "closed"
+    REOPENED = "reopened"  # återöppnad: a closed remiss is sent again
+    REMISS_WITHDRAWN = "remiss_withdrawn"  # the coordinator withdrew the whole remiss (återkallad), with a reason
     DEADLINE_CHANGED = "deadline_changed"  # the coordinator moved the deadline for everyone
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_REFUSED = "extension_refused"

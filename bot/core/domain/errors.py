@@ -69,6 +69,11 @@ class ErrorCode(StrEnum):
     NO_REACHABLE_CONTACT = "no_reachable_contact"
     ALREADY_SENT_TO_CONTACTS = "already_sent_to_contacts"
     OWN_DEADLINE_BEFORE_REMISS = "own_deadline_before_remiss"
+    ALREADY_CLOSED = "already_closed"
+    NOT_CLOSED = "not_closed"
+    CLOSE_DRAFT = "close_draft"
+    REMISS_WITHDRAWN = "remiss_withdrawn"
+    WITHDRAW_CLOSED = "withdraw_closed"
 
 
 class DomainError(Exception):

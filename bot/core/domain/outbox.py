@@ -32,6 +32,7 @@ class MessageKind(StrEnum):
     REGISTRY_REMISS = "registry_remiss"  # to a recipient's registry: the remiss, with Registrerad
     REGISTRY_ANSWER = "registry_answer"  # to the sender's registry: one incoming answer version, with Registrerad
     RESEND_OFFER = "resend_offer"  # in the status thread: the directory now names contacts, with Skicka igen
+    REGISTRY_WITHDRAWN = "registry_withdrawn"  # to a recipient's registry: the remiss was withdrawn (återkallad)
 
 
 class DeliveryState(StrEnum):

@@ -17,6 +17,7 @@ from bot.core.domain.remiss import (
     Extension,
     RecipientStatus,
     Remiss,
+    RemissStatus,
     Response,
     ResponseContent,
     ResponseKind,
@@ -107,7 +108,8 @@ class Recipient:
         return self._entry(AuditAction.OPENED, actor, at)
 
     def save_draft(self, remiss: Remiss, content: ResponseContent, actor: str, at: datetime) -> AuditEntry:
-        remiss.require_open()
+        """Keep work in progress; after closing too (what is written is never lost), never once withdrawn."""
+        remiss.require_answerable()
         if content.kind is ResponseKind.DECLINED:
             raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=self.case_number)
         current = self.current_response
@@ -134,22 +136,28 @@ class Recipient:
 
         A preliminary answer's planned board date may not be in the past; one after the deadline is accepted,
         and the audit entry says so (`after_deadline`), for the coordinator's line and the official's message.
+
+        On a closed remiss the answer is still stored, whatever the deadlines, marked as arriving after closing
+        (inkom efter avslut: the version's `after_close` and the entry's detail); a withdrawn one takes none.
         """
-        remiss.require_open()
+        remiss.require_answerable()
         if content.kind is ResponseKind.DECLINED:
             return self.decline(remiss, content.decline_reason, actor, at)
         current = self.current_response
         if current is not None and current.kind is ResponseKind.DECLINED:
             raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=self.case_number)
-        if current is not None and today > self.deadline:
+        closed = remiss.status is RemissStatus.CLOSED
+        if current is not None and today > self.deadline and not closed:
             self._require_final_in_time(remiss, content, today, rules or AnswerRules())
         content.validate_for_submission(remiss)
         planned = content.planned_board_date if content.kind is ResponseKind.PRELIMINARY else None
         if planned is not None and planned < today:
             raise DomainError(ErrorCode.PLANNED_DATE_IN_PAST, field="planned_board_date", planned=planned)
-        version = self._append(content.normalised(), actor, at)
+        version = self._append(content.normalised(), actor, at, after_close=closed)
         action = AuditAction.EDITED if current is not None else AuditAction.SUBMITTED
         details: dict[str, object] = {"version": version.version, "kind": content.kind, "late": today > self.deadline}
+        if closed:
+            details["after_close"] = True
         if planned is not None:
             details.update(planned=planned, after_deadline=planned > self.deadline)
         if current is not None and current.kind is ResponseKind.PRELIMINARY and content.kind in FINAL_KINDS:
@@ -203,17 +211,24 @@ class Recipient:
         return self.final_answer_due(rules) or self.deadline
 
     def decline(self, remiss: Remiss, reason: str, actor: str, at: datetime) -> AuditEntry:
-        """Avstå: a legitimate outcome. Refused once an answer is submitted, until it is withdrawn."""
-        remiss.require_open()
+        """Avstå: a legitimate outcome. Refused once an answer is submitted, until it is withdrawn. After closing it
+        is kept like an answer, marked as arriving after closing."""
+        remiss.require_answerable()
         current = self.current_response
         if current is not None:
             code = ErrorCode.ALREADY_DECLINED if current.kind is ResponseKind.DECLINED else ErrorCode.ALREADY_SUBMITTED
             raise DomainError(code, case_number=self.case_number)
+        closed = remiss.status is RemissStatus.CLOSED
         # A draft survives a decline: if the decline is withdrawn, the work comes back.
         self._append(
-            ResponseContent(kind=ResponseKind.DECLINED, decline_reason=reason.strip()), actor, at, keep_draft=True
+            ResponseContent(kind=ResponseKind.DECLINED, decline_reason=reason.strip()),
+            actor,
+            at,
+            keep_draft=True,
+            after_close=closed,
         )
-        return self._entry(AuditAction.DECLINED, actor, at, reason=reason.strip())
+        details: dict[str, object] = {"after_close": True} if closed else {}
+        return self._entry(AuditAction.DECLINED, actor, at, reason=reason.strip(), **details)
 
     def withdraw(self, remiss: Remiss, actor: str, at: datetime, today: date) -> AuditEntry:
         """Withdraw the current response (a decline or an answer) before the deadline; versions stay."""
@@ -260,12 +275,15 @@ class Recipient:
         self.remiss_deadline = new
         return DeadlineChange(before=before, after=self.deadline, answered=self.is_answered())
 
-    def _append(self, content: ResponseContent, actor: str, at: datetime, *, keep_draft: bool = False) -> Response:
+    def _append(
+        self, content: ResponseContent, actor: str, at: datetime, *, keep_draft: bool = False, after_close: bool = False
+    ) -> Response:
         version = Response(
             version=(self.responses[-1].version + 1) if self.responses else 1,
             content=content,
             author=actor,
             submitted_at=at,
+            after_close=after_close,
         )
         self.responses.append(version)
         if not keep_draft:

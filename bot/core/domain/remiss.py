@@ -171,6 +171,9 @@ class Remiss:
     status: RemissStatus = RemissStatus.DRAFT
     sent_at: datetime | None = None
     closed_at: datetime | None = None
+    # Who closed it (a user id, or "system" for the automatic closing) or withdrew it, and why it was withdrawn.
+    closed_by: str = ""
+    withdrawn_reason: str = ""
     id: int | None = None
 
     @classmethod
@@ -250,16 +253,37 @@ class Remiss:
         previous, self.deadline = self.deadline, new_deadline
         return previous
 
-    def close(self, at: datetime) -> None:
+    def close(self, at: datetime, by: str = "") -> None:
+        """Avsluta: no more reminders; answers that still come are kept, marked (see lifecycle.py for the rules)."""
         self.require_open()
         self.status = RemissStatus.CLOSED
         self.closed_at = at
+        self.closed_by = by
 
-    def withdraw(self, at: datetime) -> None:
+    def reopen(self) -> None:
+        """Återöppna: back to sent, as it was before closing."""
+        self.status = RemissStatus.SENT
+        self.closed_at = None
+        self.closed_by = ""
+
+    def withdraw(self, at: datetime, by: str = "", reason: str = "") -> None:
+        """Återkalla: a draft or a sent remiss stops for good."""
         if self.status not in (RemissStatus.DRAFT, RemissStatus.SENT):
             raise DomainError(ErrorCode.REMISS_NOT_OPEN, case_number=self.case_number, status=self.status)
         self.status = RemissStatus.WITHDRAWN
         self.closed_at = at
+        self.closed_by = by
+        self.withdrawn_reason = reason
+
+    @property
+    def takes_answers(self) -> bool:
+        """An answer is stored: while open, and after closing (marked as arriving after it); never once withdrawn."""
+        return self.status in (RemissStatus.SENT, RemissStatus.CLOSED)
+
+    def require_answerable(self) -> None:
+        """Refuse an answer only where none is taken: a draft remiss, or a withdrawn one."""
+        if not self.takes_answers:
+            raise DomainError(ErrorCode.REMISS_NOT_OPEN, case_number=self.case_number, status=self.status)
 
 
 @dataclass(frozen=True)
@@ -359,6 +383,8 @@ class Response:
     content: ResponseContent
     author: str
     submitted_at: datetime
+    # Inkom efter avslut: submitted while the remiss was closed (stored, and marked so in the summary).
+    after_close: bool = False
 
     @property
     def kind(self) -> ResponseKind:

@@ -96,6 +96,7 @@ class AnswerEntry:
     text: str
     position: Position
     from_document: bool = False  # the text was taken from the attached yttrande
+    after_close: bool = False  # inkom efter avslut: stored after the remiss was closed
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class DeclinedEntry:
     reason: str
     declined_at: datetime
     late: bool
+    after_close: bool = False
 
 
 @dataclass(frozen=True)
@@ -269,7 +271,13 @@ def build_summary(
     )
     sections = tuple(_section(q, answering, orgs, directory, tz) for q in remiss.questions)
     declined = tuple(
-        DeclinedEntry(orgs[r.organisation_key], current.content.decline_reason, current.submitted_at, is_late(r, tz))
+        DeclinedEntry(
+            orgs[r.organisation_key],
+            current.content.decline_reason,
+            current.submitted_at,
+            is_late(r, tz),
+            current.after_close,
+        )
         for r in ordered
         if (current := r.current_response) is not None and current.kind is ResponseKind.DECLINED
     )
@@ -373,6 +381,7 @@ def _section(
                 text,
                 answer.position,
                 answer.from_document,
+                response.after_close,
             )
         )
     tally = tally_answers(entries, directory) if question.kind is QuestionKind.ORGANISATION_CHOICE else None

@@ -18,12 +18,13 @@ from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
 from bot.core.ports.store import Store
 from bot.core.ports.users import UserDirectory
 from bot.core.usecases.answering import AnsweringUseCases
-from bot.core.usecases.base import DEFAULT_DIGEST_TIME, Config, Shared
+from bot.core.usecases.base import AUTO_CLOSE_WORKING_DAYS, DEFAULT_DIGEST_TIME, Config, Shared
 from bot.core.usecases.deadlines import DeadlineUseCases
 from bot.core.usecases.delivery import DeliveryUseCases
 from bot.core.usecases.directory import DirectoryUseCases
 from bot.core.usecases.drafting import DraftingUseCases
 from bot.core.usecases.edge import EdgeUseCases
+from bot.core.usecases.lifecycle import LifecycleUseCases
 from bot.core.usecases.people import PeopleUseCases
 from bot.core.usecases.planning import ReminderPlanner
 from bot.core.usecases.queries import QueryUseCases
@@ -51,6 +52,7 @@ class UseCases:
     registry: RegistryUseCases
     people: PeopleUseCases
     recipients: RecipientUseCases
+    lifecycle: LifecycleUseCases
 
     # What every caller needs whichever capability it uses: who acts, what time it is, the store and settings.
     def actor(self, user_id: str) -> Actor:
@@ -103,6 +105,7 @@ def build_use_cases(
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS,
     digest_at: dt_time = DEFAULT_DIGEST_TIME,
     final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS,
+    auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS,
 ) -> UseCases:
     """Every use case on one store and clock; what the composition root and the tests build."""
     config = Config(
@@ -118,6 +121,7 @@ def build_use_cases(
         short_window_days=short_window_days,
         digest_at=digest_at,
         final_answer_grace_days=final_answer_grace_days,
+        auto_close_working_days=auto_close_working_days,
     )
     shared = Shared(store, clock, config, users)
     planner = ReminderPlanner(shared)
@@ -138,4 +142,5 @@ def build_use_cases(
         registry=RegistryUseCases(shared),
         people=PeopleUseCases(shared, answering),
         recipients=RecipientUseCases(shared, planner, drafting.window_report),
+        lifecycle=LifecycleUseCases(shared, planner),
     )

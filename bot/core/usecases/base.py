@@ -46,6 +46,8 @@ THREAD_ACTIONS = frozenset(
         AuditAction.EXTENDED,
         AuditAction.UNREACHABLE,
         AuditAction.CLOSED,
+        AuditAction.REOPENED,
+        AuditAction.REMISS_WITHDRAWN,
         AuditAction.DEADLINE_CHANGED,
         AuditAction.EXTENSION_REFUSED,
         AuditAction.REGISTERED,
@@ -66,6 +68,7 @@ SEEN_BY_OTHERS = frozenset(
     }
 )
 DEFAULT_DIGEST_TIME = dt_time(8, 30)
+AUTO_CLOSE_WORKING_DAYS = 10
 # The coordinators' user group is asked of Slack at most this often (usergroups.* is Tier 2).
 GROUP_CACHE = timedelta(minutes=5)
 # The directory for rendering messages is read at most this often: sending 500 DMs shouldn't read it 500 times.
@@ -102,6 +105,8 @@ class Config:
     # Per file attached to an answer (a test lowers it rather than upload 25 MB).
     max_document_bytes: int = MAX_DOCUMENT_BYTES
     final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS
+    # A sent remiss closes by itself this many working days after its last deadline; 0 never.
+    auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS
 
     @property
     def sending_offices(self) -> tuple[str, ...]:

@@ -144,6 +144,7 @@ class DeliveryUseCases(UseCase):
             sender_name=sender.name if sender else sender_key,
             today=self.today(),
             digest=self.reminding.digest(message.to_user or ""),
+            closed=self.reminding.recently_closed(message.to_user or ""),
         )
 
     def outgoing_sent(self, message: OutboxMessage, channel_id: str, ts: str) -> None:
@@ -196,7 +197,11 @@ class DeliveryUseCases(UseCase):
         with self.store.transaction() as repo:
             repo.outbox.finish_message(replace(message, state=state, error=error, uncertain=False))
             remiss = repo.remisses.get_remiss(message.case_number)
-            to_registry = message.kind in (MessageKind.REGISTRY_REMISS, MessageKind.REGISTRY_ANSWER)
+            to_registry = message.kind in (
+                MessageKind.REGISTRY_REMISS,
+                MessageKind.REGISTRY_ANSWER,
+                MessageKind.REGISTRY_WITHDRAWN,
+            )
             if remiss is not None and (message.kind is MessageKind.REMISS or to_registry):
                 lost = audit(
                     remiss.case_number,

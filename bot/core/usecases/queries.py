@@ -24,6 +24,9 @@ from bot.core.usecases.results import (
     RemissOverview,
 )
 
+# How many closed remisses the lists show (the most recently closed).
+CLOSED_SHOWN = 10
+
 
 class QueryUseCases(UseCase):
     """What coordinators and officials look at; nothing here writes."""
@@ -77,6 +80,16 @@ class QueryUseCases(UseCase):
                 organisations = [directory.require(key) for key in directory.sorted_keys(keys)]
                 rows.append(DraftRow(remiss, organisations, missing_for_sending(remiss, len(keys))))
         return sorted(rows, key=lambda row: (row.remiss.created_at, row.remiss.case_number), reverse=True)
+
+    def closed_remisses(self, actor: Actor | None = None, limit: int = CLOSED_SHOWN) -> list[Remiss]:
+        """The remisses closed last, most recent first (App Home, digest and status show them as avslutade); given
+        a coordinator scoped to some offices, only those offices' remisses."""
+        offices = actor.offices if actor is not None and actor.is_coordinator else frozenset()
+        with self.store.read() as repo:
+            closed = [
+                r for r in repo.remisses.list_remisses((RemissStatus.CLOSED,)) if coordinates(offices, r.sender_key)
+            ]
+        return sorted(closed, key=lambda r: (r.closed_at is None, r.closed_at), reverse=True)[:limit]
 
     def assignments(self, actor: Actor) -> list[AssignmentRow]:
         """Open remisses the user answers for, soonest deadline first."""

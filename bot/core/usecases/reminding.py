@@ -3,7 +3,7 @@ the official's snooze and "Vi kommer att svara", the plan as the CLI shows it, a
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.core.clock import local_date
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
@@ -263,6 +263,17 @@ class ReminderUseCases(UseCase):
                 offered += repo.outbox.enqueue(digest(today, channel, now))
         self._digest_offered = today
         return offered
+
+    def recently_closed(self, channel: str) -> list[Remiss]:
+        """The remisses whose status lives in `channel` closed in the last week, for the digest's *Avslutade*; in a
+        coordinator's DM only those of the offices they coordinate."""
+        since = self.now() - timedelta(days=7)
+        reader = self.shared.actor(channel) if is_slack_user_id(channel) else None
+        return [
+            r
+            for r in self.queries.closed_remisses(reader)
+            if r.closed_at is not None and r.closed_at >= since and self.shared.status_channel(r) == channel
+        ]
 
     def digest(self, channel: str) -> list[RemissOverview]:
         """The open remisses whose status lives in `channel`, soonest deadline first; in a coordinator's DM (no

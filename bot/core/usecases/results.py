@@ -156,6 +156,8 @@ class Delivery:
     reminder: ReminderDelivery | None = None
     request: ExtensionRequest | None = None
     digest: list[RemissOverview] = field(default_factory=list)
+    # The digest's remisses closed in the last week (shown under *Avslutade*).
+    closed: list[Remiss] = field(default_factory=list)
     rules: AnswerRules = field(default_factory=AnswerRules)
     # The organisation's stand-ins (user ids): a DM to one of them says whom they stand in for.
     stand_ins: tuple[str, ...] = ()

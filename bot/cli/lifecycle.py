@@ -1,0 +1,55 @@
+"""`remissbot close`, `reopen` and `withdraw`: avsluta, återöppna and återkalla a remiss from the command line,
+acting as the operator (trusted like a coordinator), with the same rules and messages as in Slack."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from bot.cli.common import EXIT_OK, cli_actor, help_text, open_core, says
+from bot.core.domain.remiss import RemissStatus
+
+
+def register(commands: Any) -> None:
+    """Add this module's commands to the `remissbot` parser's subcommands."""
+    close = commands.add_parser("close", help=help_text("close"))
+    close.add_argument("case_number", help=help_text("case_number"))
+    close.set_defaults(handler=cmd_close)
+    reopen = commands.add_parser("reopen", help=help_text("reopen"))
+    reopen.add_argument("case_number", help=help_text("case_number"))
+    reopen.set_defaults(handler=cmd_reopen)
+    withdraw = commands.add_parser("withdraw", help=help_text("withdraw"))
+    withdraw.add_argument("case_number", help=help_text("case_number"))
+    withdraw.add_argument("--reason", required=True, help=help_text("withdraw_reason"))
+    withdraw.set_defaults(handler=cmd_withdraw)
+
+
+def cmd_close(args: argparse.Namespace, out: TextIO) -> int:
+    core = open_core()
+    try:
+        remiss = core.service.lifecycle.close(cli_actor(), args.case_number)
+    finally:
+        core.close()
+    out.write(says("remiss_closed", case_number=remiss.case_number, title=remiss.title) + "\n")
+    return EXIT_OK
+
+
+def cmd_reopen(args: argparse.Namespace, out: TextIO) -> int:
+    core = open_core()
+    try:
+        remiss = core.service.lifecycle.reopen(cli_actor(), args.case_number)
+    finally:
+        core.close()
+    out.write(says("remiss_reopened", case_number=remiss.case_number, title=remiss.title) + "\n")
+    return EXIT_OK
+
+
+def cmd_withdraw(args: argparse.Namespace, out: TextIO) -> int:
+    core = open_core()
+    try:
+        was_draft = core.service.queries.overview(args.case_number).remiss.status is RemissStatus.DRAFT
+        remiss = core.service.lifecycle.withdraw(cli_actor(), args.case_number, args.reason)
+    finally:
+        core.close()
+    out.write(says("remiss_withdrawn", case_number=remiss.case_number, title=remiss.title, was_draft=was_draft) + "\n")
+    return EXIT_OK
