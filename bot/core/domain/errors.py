@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     DEADLINE_IN_PAST = "deadline_in_past"
     REMISS_NOT_DRAFT = "remiss_not_draft"
     REMISS_NOT_OPEN = "remiss_not_open"
+    REMISS_NOT_ENDED = "remiss_not_ended"  # archiving a remiss that is not closed or withdrawn
     NOT_COORDINATOR = "not_coordinator"
     NOT_RECIPIENT_OFFICIAL = "not_recipient_official"
     NOT_A_RECIPIENT = "not_a_recipient"
