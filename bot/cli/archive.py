@@ -15,6 +15,7 @@ def register(commands: Any) -> None:
     archive = commands.add_parser("archive", help=help_text("archive"))
     archive.add_argument("case_number", help=help_text("case_number"))
     archive.add_argument("--out", type=Path, required=True, help=help_text("archive_out"))
+    archive.add_argument("--zip", action="store_true", help=help_text("archive_zip"))
     archive.set_defaults(handler=cmd_archive)
 
 
@@ -24,6 +25,6 @@ def cmd_archive(args: argparse.Namespace, out: TextIO) -> int:
 
     core = open_core()
     try:
-        return archive_command(core.service, core.texts, args.case_number, args.out, out, sys.stderr)
+        return archive_command(core.service, core.texts, args.case_number, args.out, out, sys.stderr, as_zip=args.zip)
     finally:
         core.close()

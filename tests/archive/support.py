@@ -31,6 +31,17 @@ BUILT_AT = datetime(2023, 12, 20, 9, tzinfo=UTC)
 # Miljönämnden's decided yttrande, attached to its answer and stored by the bot.
 YTTRANDE = b"%PDF-1.4\n% Miljonamndens yttrande\n%%EOF\n"
 ATTACHED_BY = "miljonamnden"
+# Where the validator (eark-validator 1.1.3, its CSIP/SIP 2.1.0 schematron) contradicts the published text:
+# - CSIP12, CSIP13, CSIP15, CSIP16 are the software agent's rules (TYPE OTHER, OTHERTYPE SOFTWARE, one note
+#   typed SOFTWARE VERSION), but the schematron checks them on every agent with ROLE CREATOR. SIP 2.1's
+#   submitting agent (SIP15, MUST, 1..1) is also ROLE CREATOR with TYPE ORGANIZATION (SIP16, SIP17, and the
+#   SIP text's own examples), so every package that has it fails these four on it.
+# - SIP14 is about the archival creator agent (ROLE ARCHIVIST) and its note's @csip:NOTETYPE. The schematron
+#   checks an unqualified @NOTETYPE = 'IDENTIFICATIONCODE' on the notes of every agent with ROLE CREATOR, so the
+#   software agent's note (CSIP15, CSIP16: typed SOFTWARE VERSION) always fails it; an unqualified NOTETYPE
+#   would not even be valid METS (mets:note allows only attributes of other namespaces).
+CREATOR_AGENTS = "/mets:mets/mets:metsHdr/mets:agent[@ROLE = 'CREATOR']"
+CONTRADICTED = {"CSIP12", "CSIP13", "CSIP15", "CSIP16", "SIP14"}
 SMALL = ("tekniska-namnden", "miljonamnden", "funktionsstodsnamnden")  # two versions; an attachment; declined
 
 

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from pypdf.generic import NameObject, StreamObject
 from bot.adapters.archive import (
     ArchivePackage,
     PackageFile,
+    build_archive,
     listed_files,
     save_package,
+    save_zip,
     verify_package,
     write_archive,
 )
@@ -32,6 +35,8 @@ from devtools.clocks import FakeClock
 from devtools.memory import MemoryStore
 from tests.archive.support import (
     BUILT_AT,
+    CONTRADICTED,
+    CREATOR_AGENTS,
     YTTRANDE,
     closed_round,
     errors,
@@ -43,18 +48,6 @@ from tests.archive.support import (
 from tests.summary.round import CASE_NUMBER, stk_2023_137
 
 DATA = "representations/rep1/data"
-
-# Where the validator (eark-validator 1.1.3, its CSIP/SIP 2.1.0 schematron) contradicts the published text:
-# - CSIP12, CSIP13, CSIP15, CSIP16 are the software agent's rules (TYPE OTHER, OTHERTYPE SOFTWARE, one note
-#   typed SOFTWARE VERSION), but the schematron checks them on every agent with ROLE CREATOR. SIP 2.1's
-#   submitting agent (SIP15, MUST, 1..1) is also ROLE CREATOR with TYPE ORGANIZATION (SIP16, SIP17, and the
-#   SIP text's own examples), so every package that has it fails these four on it.
-# - SIP14 is about the archival creator agent (ROLE ARCHIVIST) and its note's @csip:NOTETYPE. The schematron
-#   checks an unqualified @NOTETYPE = 'IDENTIFICATIONCODE' on the notes of every agent with ROLE CREATOR, so the
-#   software agent's note (CSIP15, CSIP16: typed SOFTWARE VERSION) always fails it; an unqualified NOTETYPE
-#   would not even be valid METS (mets:note allows only attributes of other namespaces).
-SUBMITTING_AGENT = "/mets:mets/mets:metsHdr/mets:agent[@ROLE = 'CREATOR']"
-CONTRADICTED = {"CSIP12", "CSIP13", "CSIP15", "CSIP16", "SIP14"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -105,7 +98,7 @@ def test_the_rules_it_breaks_are_the_validators_reading_of_the_creator_agents_no
     """Each schematron error is about an agent with ROLE CREATOR, and the package follows the published text."""
     found = errors(validate(package).metadata.schematron_results.messages)
     assert {rule for rule, _ in found} == CONTRADICTED
-    assert all(location.startswith(SUBMITTING_AGENT) for _, location in found), found
+    assert all(location.startswith(CREATOR_AGENTS) for _, location in found), found
     header = ET.parse(package / "METS.xml").getroot().find(f"{{{METS}}}metsHdr")
     assert header is not None
     agents = [(a.get("ROLE"), a.get("TYPE"), a.get("OTHERTYPE")) for a in header.findall(f"{{{METS}}}agent")]
@@ -279,3 +272,19 @@ def test_a_package_that_cannot_be_written_whole_leaves_nothing_behind(tmp_path: 
     with pytest.raises(OSError, match="too long"):
         save_package(package, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_as_one_zip_file_the_package_is_the_same_bytes_each_time_and_valid(tmp_path: Path) -> None:
+    service = stored_round(MemoryStore(), closed_round(small=True))
+    package = build_archive(service, Texts(), CASE_NUMBER, BUILT_AT)
+    first, second = save_zip(package, tmp_path / "a"), save_zip(package, tmp_path / "b")
+    assert first.name == "STK-2023-137.zip"
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        entries = archive.infolist()
+    assert [e.filename for e in entries] == [f"STK-2023-137/{f.path}" for f in package.files]
+    assert {e.date_time for e in entries} == {(1980, 1, 1, 0, 0, 0)}
+    report = validate(first)
+    assert report.structure.status.value == "WellFormed"
+    assert report.metadata.schema_results.status.value == "VALID"
+    assert {rule for rule, _ in errors(report.metadata.schematron_results.messages)} <= CONTRADICTED

@@ -1,7 +1,7 @@
 """A remiss's archive package: an E-ARK SIP (CSIP/SIP 2.1) for the e-archive (`remissbot archive`)."""
 
 from bot.adapters.archive.command import archive_command, write_archive
-from bot.adapters.archive.files import PackageExists, listed_files, save_package, verify_package
+from bot.adapters.archive.files import PackageExists, listed_files, save_package, save_zip, verify_package
 from bot.adapters.archive.package import ArchivePackage, PackageFile, build_archive, package_name
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "listed_files",
     "package_name",
     "save_package",
+    "save_zip",
     "verify_package",
     "write_archive",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from bot.adapters.archive.files import PackageExists, save_package
+from bot.adapters.archive.files import PackageExists, save_package, save_zip
 from bot.adapters.archive.package import WORDS, build_archive
 from bot.adapters.export.pdf import SYSTEM_PACKAGES, PdfUnavailable
 from bot.adapters.rendering import Texts
@@ -21,9 +21,11 @@ def write_archive(service: UseCases, texts: Texts, case_number: str, out_dir: Pa
     return save_package(package, out_dir)
 
 
-def archive_command(service: UseCases, texts: Texts, case_number: str, out_dir: Path, out: TextIO, err: TextIO) -> int:
-    """0 when written; 2 when it cannot be written here (nothing is written then). An unknown or open remiss
-    (DomainError) is left to the command line's own handler."""
+def archive_command(
+    service: UseCases, texts: Texts, case_number: str, out_dir: Path, out: TextIO, err: TextIO, *, as_zip: bool = False
+) -> int:
+    """0 when written (as a folder, or with `as_zip` as one .zip file); 2 when it cannot be written here
+    (nothing is written then). An unknown or open remiss (DomainError) is left to the command line's handler."""
     if out_dir.exists() and not out_dir.is_dir():
         print(texts.part(WORDS, "not_a_directory", path=str(out_dir)), file=err)
         return 2
@@ -33,7 +35,7 @@ def archive_command(service: UseCases, texts: Texts, case_number: str, out_dir: 
         print(texts.part(WORDS, "pdf_unavailable", packages=" ".join(SYSTEM_PACKAGES)), file=err)
         return 2
     try:
-        folder = save_package(package, out_dir)
+        folder = save_zip(package, out_dir) if as_zip else save_package(package, out_dir)
     except PackageExists as exists:
         print(texts.part(WORDS, "already_there", path=str(exists)), file=err)
         return 2

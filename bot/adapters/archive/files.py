@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from bot.adapters.archive.mets import METS, XLINK
-from bot.adapters.archive.package import ArchivePackage
+from bot.adapters.archive.package import ZIP_DATE, ArchivePackage
 
 
 class PackageExists(Exception):
@@ -37,6 +39,31 @@ def save_package(package: ArchivePackage, out_dir: Path) -> Path:
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def save_zip(package: ArchivePackage, out_dir: Path) -> Path:
+    """The package as out_dir/<name>.zip (the folder <name> inside), for archives that take one file: entries
+    in the package's order, each dated ZIP_DATE, so the same package gives the same zip. Written to a hidden
+    file first, then renamed."""
+    target = out_dir / f"{package.name}.zip"
+    if target.exists():
+        raise PackageExists(str(target))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{package.name}.", suffix=".zip", dir=out_dir)
+    staging = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member in package.files:
+                entry = zipfile.ZipInfo(f"{package.name}/{member.path}", date_time=ZIP_DATE)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o644 << 16
+                archive.writestr(entry, member.data)
+        staging.chmod(0o644)
+        staging.rename(target)
+    except BaseException:
+        staging.unlink(missing_ok=True)
         raise
     return target
 

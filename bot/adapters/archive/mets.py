@@ -102,7 +102,8 @@ def mets_document(
         div = ET.SubElement(top, _m("div"), {"ID": div_id, "LABEL": label})
         ET.SubElement(div, _m("fptr"), {"FILEID": group_id})
     ET.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def _header(root: ET.Element, when: str, sender: str, version: str) -> None:

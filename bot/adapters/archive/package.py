@@ -125,7 +125,7 @@ def build_archive(service: UseCases, texts: Texts, case_number: str, created: da
     )
     documentation = PackageFile(README, (readme.rstrip("\n") + "\n").encode("utf-8"), "text/plain")
     schemas = [PackageFile(f"schemas/{n}", _schema(n), "application/xml") for n in SCHEMAS]
-    content = [descriptive, documentation, *schemas, *data]
+    listed = [descriptive, documentation, *schemas, *data]
     mets = mets_document(
         name=name,
         label=f"{case.remiss.case_number} {case.remiss.title}",
@@ -138,7 +138,7 @@ def build_archive(service: UseCases, texts: Texts, case_number: str, created: da
         representation=(REPRESENTATION, data),
         md_type=MD_TYPE,
     )
-    return ArchivePackage(name, [*content, PackageFile("METS.xml", mets, "application/xml")], notes)
+    return ArchivePackage(name, [*listed, PackageFile("METS.xml", mets, "application/xml")], notes)
 
 
 def describe(case: CaseRecord, documents: list[dict[str, str]]) -> dict[str, Any]:
