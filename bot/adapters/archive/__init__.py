@@ -2,7 +2,8 @@
 
 from bot.adapters.archive.command import archive_command, write_archive
 from bot.adapters.archive.files import PackageExists, listed_files, save_package, save_zip, verify_package
-from bot.adapters.archive.package import ArchivePackage, PackageFile, build_archive, package_name
+from bot.adapters.archive.model import ArchivePackage, PackageFile
+from bot.adapters.archive.package import build_archive, package_name
 
 __all__ = [
     "ArchivePackage",

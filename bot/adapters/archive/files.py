@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from bot.adapters.archive.mets import METS, XLINK
-from bot.adapters.archive.package import ZIP_DATE, ArchivePackage
+from bot.adapters.archive.model import ZIP_DATE, ArchivePackage
 
 
 class PackageExists(Exception):

@@ -13,7 +13,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from bot.adapters.archive.mets import mets_document
+from bot.adapters.archive.model import ZIP_DATE, ArchivePackage, PackageFile
 from bot.adapters.audit_files import audit_csv, audit_json, audit_rows
 from bot.adapters.export.package import METADATA_CSV, METADATA_JSON, export_case
 from bot.adapters.export.pdf import html_to_pdf
@@ -54,30 +55,6 @@ MIME_TYPES = {
     ".xsd": "application/xml",
     ".xml": "application/xml",
 }
-# The date every entry of a zip file (a .docx) is given, so that the same document is the same bytes.
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-@dataclass(frozen=True)
-class PackageFile:
-    """One file of the package: where it goes (POSIX path from the package root), its bytes and its type."""
-
-    path: str
-    data: bytes
-    mimetype: str
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-
-@dataclass(frozen=True)
-class ArchivePackage:
-    """A whole package in memory: its name (the package folder), its files (METS.xml last) and notes."""
-
-    name: str
-    files: list[PackageFile]
-    notes: list[str]
 
 
 def package_name(case_number: str) -> str:
