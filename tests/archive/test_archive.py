@@ -203,9 +203,9 @@ def test_it_holds_the_originals_the_summary_the_audit_trail_and_the_descriptive_
     summary = PdfReader(data / f"{CASE_NUMBER} Sammanställning av remissvar.pdf")
     assert "Sammanställning" in summary.pages[0].extract_text()
     trail = service.queries.audit_trail(CASE_NUMBER)
-    with (data / f"{CASE_NUMBER} Händelselogg.csv").open(encoding="utf-8", newline="") as file:
+    with (data / f"{CASE_NUMBER} Historik.csv").open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    logged = json.loads((data / f"{CASE_NUMBER} Händelselogg.json").read_text(encoding="utf-8"))
+    logged = json.loads((data / f"{CASE_NUMBER} Historik.json").read_text(encoding="utf-8"))
     assert len(rows) == len(logged) == len(trail) > 0
     assert [r["action"] for r in rows] == [str(e.action) for e in sorted(trail, key=lambda e: e.at)]
 

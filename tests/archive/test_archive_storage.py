@@ -27,7 +27,7 @@ def test_a_stored_case_is_archived_whole_and_valid(sql_store: SqlStore, tmp_path
         "miljonamnden",
         "funktionsstodsnamnden",
     ]
-    logged = json.loads((package / DATA / f"{CASE_NUMBER} Händelselogg.json").read_text(encoding="utf-8"))
+    logged = json.loads((package / DATA / f"{CASE_NUMBER} Historik.json").read_text(encoding="utf-8"))
     assert [e["action"] for e in logged] == ["sent", "declined", "submitted", "submitted", "submitted", "closed"]
     report = validate(package)
     assert report.structure.status.value == "WellFormed"
