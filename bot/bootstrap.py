@@ -100,7 +100,21 @@ def build_core(
     except Exception:
         engine.dispose()
         raise
-    return Core(settings, engine, store, service, Texts(settings.timezone), service.clock)
+    core = Core(settings, engine, store, service, Texts(settings.timezone), service.clock)
+    if settings.archive_dir is not None:
+        service.lifecycle.on_closed.append(lambda case_number: _archive(core, case_number))
+    return core
+
+
+def _archive(core: Core, case_number: str) -> None:
+    """Closing a remiss writes its archive package (E-ARK SIP) to REMISSBOT_ARCHIVE_DIR. Loaded when first
+    needed: the PDF renderer is heavy, and most processes never close a remiss."""
+    from bot.adapters.archive import archive_when_closed
+
+    if core.settings.archive_dir is not None:
+        written = archive_when_closed(core.service, core.texts, case_number, core.settings.archive_dir)
+        if written is not None:
+            log.info("Wrote the archive package of %s to %s", case_number, written)
 
 
 def _prepare_sqlite_directory(url: str) -> None:

@@ -53,6 +53,8 @@ class Settings:
     scoped_coordinators: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Working days after a remiss's last deadline (anstånd included) that it closes by itself; 0 never.
     auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS
+    # Closing a remiss writes its archive package (E-ARK SIP) here; None: only `remissbot archive` writes one.
+    archive_dir: Path | None = None
 
     def require_socket_mode(self) -> tuple[str, str]:
         """Both tokens Socket Mode needs, or a SettingsError naming what is missing or wrong."""
@@ -90,6 +92,20 @@ def _says(name: str, /, **params: object) -> str:
 
 def default_database_url(env: Mapping[str, str]) -> str:
     """A SQLite file in the user's data directory (XDG), so the bot works with no configuration at all."""
+    return f"sqlite:///{data_directory(env) / 'remissbot.db'}"
+
+
+def default_archive_dir(env: Mapping[str, str]) -> Path | None:
+    """Where closing a remiss writes its archive package: REMISSBOT_ARCHIVE_DIR, else `arkiv` in the data
+    directory; "av" (or empty) writes none on closing (`remissbot archive` still does)."""
+    given = env.get("REMISSBOT_ARCHIVE_DIR")
+    if given is None:
+        return data_directory(env) / "arkiv"
+    return None if given.strip().lower() in ("", "av", "off", "0") else Path(given.strip())
+
+
+def data_directory(env: Mapping[str, str]) -> Path:
+    """REMISSBOT_DATA_DIR, else the user's data directory (XDG), else the working directory."""
     if env.get("REMISSBOT_DATA_DIR"):
         directory = Path(env["REMISSBOT_DATA_DIR"])
     elif env.get("XDG_DATA_HOME"):
@@ -98,7 +114,7 @@ def default_database_url(env: Mapping[str, str]) -> str:
         directory = Path(env["HOME"]) / ".local" / "share" / "remissbot"
     else:
         directory = Path.cwd()
-    return f"sqlite:///{directory / 'remissbot.db'}"
+    return directory
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -141,6 +157,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         offices=offices,
         scoped_coordinators=scoped,
         auto_close_working_days=_auto_close(env),
+        archive_dir=default_archive_dir(env),
     )
 
 

@@ -16,6 +16,7 @@ import docx
 import pytest
 
 from bot import cli
+from bot.adapters.archive import listed_files, verify_package
 from bot.adapters.export import pdf_available
 from bot.bootstrap import build_core
 from bot.core.domain.audit import AuditAction
@@ -38,6 +39,7 @@ from devtools.demo.yttrande import yttrande_pdf
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import Message, Workspace
 from handlers import ids
+from tests.archive.support import CONTRADICTED, errors, validate
 
 CASE = "STK-2023-137"
 SCENARIO = load_scenario()
@@ -478,3 +480,20 @@ def test_the_transcript_shows_the_reminders_per_recipient_and_the_refused_anstan
     [(_, told)] = job_messages(played.slack, hassan, "extension-decided:")
     assert TYPED.refusal_note[:40] in str(told.blocks)
     assert recipient(service, "arbetsmarknads-och-socialnamnden").deadline == date(2023, 11, 30)
+
+
+def test_closing_the_round_wrote_an_archive_package_the_e_ark_validator_accepts(played: Played) -> None:
+    """The demo's last step closes STK-2023-137; closing wrote its E-ARK SIP (REMISSBOT_ARCHIVE_DIR, here the
+    demo's folder). The reference validator finds it well formed and valid, its only schematron errors the rules
+    tests/archive names as contradicting the published CSIP/SIP text; every checksum holds on reading back."""
+    package = played.directory / "arkiv" / CASE
+    assert f"Arkivpaketet (E-ARK SIP) skrevs när remissen avslutades: {package}" in played.transcript
+    report = validate(package)
+    assert report.structure.status.value == "WellFormed", report.structure.messages
+    assert report.metadata.schema_results.status.value == "VALID", report.metadata.schema_results.messages
+    found = errors(report.metadata.schematron_results.messages)
+    assert {rule for rule, _ in found} <= CONTRADICTED, found
+    assert verify_package(package) == []
+    listed = {item.path for item in listed_files(package)}
+    assert any((path.endswith(".pdf") and "/svar/" in path.lower()) or "svar" in path.lower() for path in listed)
+    assert any(path.lower().endswith(".docx") for path in listed)

@@ -3,6 +3,7 @@ database, its transcript printed as it happens, the database and the summary lef
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -12,6 +13,7 @@ from typing import TextIO
 
 from bot.adapters.rendering import Texts
 from bot.core.domain.organisation import Directory, Organisation
+from bot.settings import load_settings
 from devtools.clocks import FakeClock
 from devtools.demo.scenario import DemoRemiss, Scenario, load_scenario
 from devtools.demo.story import Story, check, play
@@ -50,7 +52,12 @@ def run_demo(
     start, end = scenario.start, scenario.walk_end
     t.write(t.words("intro", case=scenario.case, recipients=recipients, start=start, end=end, ticks=ticks))
     clock = FakeClock(scenario.start)
-    with running_sandbox(database_url=database_url, users=users, coordinators=[mia.id], clock=clock) as box:
+    # Closing the round writes its archive package (E-ARK SIP) beside the database, as REMISSBOT_ARCHIVE_DIR says.
+    settings = replace(load_settings({}), archive_dir=workdir / "arkiv")
+    shutil.rmtree(workdir / "arkiv", ignore_errors=True)  # a fresh round each time
+    with running_sandbox(
+        database_url=database_url, users=users, coordinators=[mia.id], clock=clock, settings=settings
+    ) as box:
         for registry in scenario.registries.values():
             if registry.channel_id:  # a private channel with its registrators and the bot in it
                 members = [user.id for user in registry.people]

@@ -75,7 +75,8 @@ def running_sandbox(
 ) -> Iterator[Sandbox]:
     """Start the fake Slack, build the bot as `remissbot serve` does (its Texts shared), serve it on 127.0.0.1."""
     signing_secret = secrets.token_hex(16)
-    base = settings or load_settings({})
+    # Closing writes no archive package unless the settings given say where (the demo's do).
+    base = settings or replace(load_settings({}), archive_dir=None)
     with FakeSlack() as fake:
         for user in users:
             fake.add_user(user.id, user.name, user.real_name, user.email, deleted=user.deleted)

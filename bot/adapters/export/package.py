@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.adapters.export.pdf import html_to_pdf
@@ -67,8 +67,9 @@ class Export:
     notes: list[str]
 
 
-def export_case(service: UseCases, texts: Texts, case_number: str) -> Export:
-    """Render every document of the remiss and its metadata (nothing is written here)."""
+def export_case(service: UseCases, texts: Texts, case_number: str, *, today: date | None = None) -> Export:
+    """Render every document of the remiss and its metadata (nothing is written here); the summary as it
+    stands today, or on `today`."""
     case = service.queries.case_record(case_number)
     remiss, recipients, directory = case.remiss, case.recipients, case.directory
     words = _Words(texts)
@@ -86,7 +87,7 @@ def export_case(service: UseCases, texts: Texts, case_number: str) -> Export:
     if not builder.records:
         notes.append(words("no_answers", case_number=remiss.case_number))
     try:
-        summary = load_summary(service, remiss.case_number)
+        summary = load_summary(service, remiss.case_number, today=today)
     except SummaryIncomplete:
         notes.append(words("summary_left_out", case_number=remiss.case_number))
     else:
@@ -152,7 +153,9 @@ class _Builder:
         name = self.words(
             "answer_file", case_number=self.remiss.case_number, organisation=organisation, version=response.version
         )
-        self.add(name, html_to_pdf(html), title, **self.facts(organisation, response).fields())
+        self.add(
+            name, html_to_pdf(html, created=response.submitted_at), title, **self.facts(organisation, response).fields()
+        )
 
     def add_original(self, recipient: Recipient, response: Response, file_name: str, content: bytes) -> None:
         """A file the official attached to this version, as stored: its bytes are the document itself."""

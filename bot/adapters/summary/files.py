@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -30,11 +31,19 @@ _RENDERERS: dict[str, Callable[[Summary, Texts], str | bytes]] = {
 }
 
 
-def load_summary(service: UseCases, case_number: str, names: Mapping[str, str] | None = None) -> Summary:
-    """The checked summary of a remiss as it stands today; SummaryIncomplete if anything is missing from it."""
+def load_summary(
+    service: UseCases, case_number: str, names: Mapping[str, str] | None = None, *, today: date | None = None
+) -> Summary:
+    """The checked summary of a remiss as it stands today (or on `today`: the archive's is the case as it
+    ended); SummaryIncomplete if anything is missing from it."""
     case = service.queries.case_record(case_number)
     return compile_summary(
-        case.remiss, case.recipients, case.directory, today=service.today(), names=names, tz=service.config.tz
+        case.remiss,
+        case.recipients,
+        case.directory,
+        today=today or service.today(),
+        names=names,
+        tz=service.config.tz,
     )
 
 

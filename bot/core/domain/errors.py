@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     DEADLINE_IN_PAST = "deadline_in_past"
     REMISS_NOT_DRAFT = "remiss_not_draft"
     REMISS_NOT_OPEN = "remiss_not_open"
+    REMISS_NOT_ENDED = "remiss_not_ended"  # archiving a remiss that is not closed or withdrawn
     NOT_COORDINATOR = "not_coordinator"
     OTHER_OFFICE = "other_office"  # a scoped coordinator and a remiss sent from another office
     NOT_A_SENDING_OFFICE = "not_a_sending_office"
