@@ -115,7 +115,7 @@ def _date_block(view: dict[str, Any]) -> str:
     )
 
 
-def _read_date(ctx: HandlerContext, view: dict[str, Any], errors: dict[str, str]) -> date | None:
+def read_date(ctx: HandlerContext, view: dict[str, Any], errors: dict[str, str]) -> date | None:
     """The date written or picked; both given must agree. A problem goes into `errors`, next to the field."""
     picked = payload.picked_date(view_value(view, DATE_PICKED))
     text = _text(view, DATE_TEXT)
@@ -140,7 +140,7 @@ def _check_length(ctx: HandlerContext, view: dict[str, Any], block_id: str, labe
     return text
 
 
-def _coordinator(ctx: HandlerContext, user_id: str, case_number: str) -> Actor:
+def coordinator_of(ctx: HandlerContext, user_id: str, case_number: str) -> Actor:
     """Only the remiss's coordinators decide anstånd and move deadlines; say so before opening a form for anyone
     else (another office's coordinator is told whose remiss it is)."""
     actor = ctx.service.actor(user_id)
@@ -192,7 +192,7 @@ def submit_request(ctx: HandlerContext, body: dict[str, Any], view: dict[str, An
     target = Target.decode(view.get("private_metadata"))
     case_number, organisation_key = target.ref.case_number, target.ref.organisation_key
     errors: dict[str, str] = {}
-    wanted = _read_date(ctx, view, errors)
+    wanted = read_date(ctx, view, errors)
     reason = _check_length(ctx, view, REASON, "extension_reason", errors)
     if not reason and REASON not in errors:
         errors[REASON] = ctx.texts.message("field_required", field=ctx.texts.label("extension_reason"))
@@ -269,7 +269,7 @@ def _decision_context(ctx: HandlerContext, request: ExtensionRequest) -> dict[st
 def open_grant_other_date(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     place = RequestPlace.of_action(body)
     request = _pending(ctx, place.request_id)
-    _coordinator(ctx, acting_user(body), request.case_number)
+    coordinator_of(ctx, acting_user(body), request.case_number)
     intro = _part(ctx, "grant_other_intro", request=request, **_decision_context(ctx, request))
     view = _modal(
         ctx,
@@ -288,7 +288,7 @@ def submit_grant_other_date(
     """Grant the date chosen: later than the recipient's deadline now, and not in the past."""
     place = RequestPlace.decode(view.get("private_metadata"))
     errors: dict[str, str] = {}
-    granted = _read_date(ctx, view, errors)
+    granted = read_date(ctx, view, errors)
     decided: ExtensionRequest | None = None
     if not errors and granted is not None:
         try:
@@ -320,7 +320,7 @@ def _decided(
 def open_refuse(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     place = RequestPlace.of_action(body)
     request = _pending(ctx, place.request_id)
-    _coordinator(ctx, acting_user(body), request.case_number)
+    coordinator_of(ctx, acting_user(body), request.case_number)
     intro = _part(ctx, "refuse_intro", request=request, **_decision_context(ctx, request))
     note = _text_block(ctx, "refuse_note", NOTE, optional=True)
     view = _modal(
@@ -346,7 +346,7 @@ def submit_refuse(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any
 # -- Ändra svarsdatum (the coordinator, on the status message) -------------------------------------------------------
 def open_change_deadline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     case_number = payload.action_value(body)
-    _coordinator(ctx, acting_user(body), case_number)
+    coordinator_of(ctx, acting_user(body), case_number)
     remiss = ctx.service.queries.overview(case_number).remiss
     remiss.require_open()
     intro = _part(ctx, "change_deadline_intro", remiss=remiss)
@@ -369,7 +369,7 @@ def submit_change_deadline(ctx: HandlerContext, body: dict[str, Any], view: dict
         payload.json_object(view.get("private_metadata"), "metadata"), "case_number", "metadata"
     )
     errors: dict[str, str] = {}
-    new_deadline = _read_date(ctx, view, errors)
+    new_deadline = read_date(ctx, view, errors)
     reason = _check_length(ctx, view, REASON, "change_deadline_reason", errors)
     if not errors and new_deadline is not None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot.core.domain.errors import DomainError
@@ -13,7 +13,7 @@ from handlers import ids, payload
 from handlers.blocks import acting_user, view_value
 from handlers.context import HandlerContext
 from handlers.events import publish_home
-from handlers.lifecycle_blocks import REASON, withdraw_view
+from handlers.lifecycle_blocks import CLOSE_OFFER, REASON, withdraw_view
 from handlers.listening import Reply, close, on_action, on_view, refuse
 
 
@@ -28,9 +28,11 @@ def _after(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None
         publish_home(ctx, client, acting_user(body))
 
 
-def close_remiss(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
-    ctx.service.lifecycle.close(ctx.service.actor(acting_user(body)), payload.action_value(body))
+def close_remiss(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    remiss = ctx.service.lifecycle.close(ctx.service.actor(acting_user(body)), payload.action_value(body))
     _after(ctx, body, client)
+    if payload.action(body).get("block_id") == CLOSE_OFFER:  # the offer after publishing says it is done
+        respond(replace_original=True, text=ctx.texts.part("slack/lifecycle.j2", "closed_from_offer", remiss=remiss))
 
 
 def reopen_remiss(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
@@ -58,7 +60,7 @@ def submit_withdraw(ctx: HandlerContext, body: dict[str, Any], view: dict[str, A
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listeners for closing, reopening and withdrawing a remiss."""
-    on_action(app, ctx, ids.CLOSE_REMISS, lambda body, client, respond: close_remiss(ctx, body, client))
+    on_action(app, ctx, ids.CLOSE_REMISS, lambda body, client, respond: close_remiss(ctx, body, client, respond))
     on_action(app, ctx, ids.REOPEN_REMISS, lambda body, client, respond: reopen_remiss(ctx, body, client))
     on_action(app, ctx, ids.WITHDRAW_REMISS, lambda body, client, respond: open_withdraw(ctx, body, client))
     on_view(app, ctx, ids.WITHDRAW_REMISS_VIEW, lambda body, view, client: submit_withdraw(ctx, body, view))

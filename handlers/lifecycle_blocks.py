@@ -15,6 +15,7 @@ from handlers.remiss_blocks import button, confirmation
 
 TEMPLATE = "slack/lifecycle.j2"
 REASON = "withdraw_reason"  # the block id and action id of the reason's input
+CLOSE_OFFER = "close_offer"  # the block id of the Avsluta remissen offered after the summary is published
 MAX_REASON = 1000
 
 
@@ -39,6 +40,16 @@ def lifecycle_buttons(texts: Texts, overview: RemissOverview) -> list[Block]:
     return [
         button(texts, "close_remiss", ids.CLOSE_REMISS, value, style=style, confirm=sure),
         button(texts, "withdraw_remiss", ids.WITHDRAW_REMISS, value),
+    ]
+
+
+def close_offer(texts: Texts, remiss: Remiss) -> list[Block]:
+    """After the summary is published: Avsluta remissen, offered to the coordinator who published it."""
+    sure = confirmation(texts, "close_remiss_confirm_title", "close_remiss_confirm_text", "close_remiss")
+    close = button(texts, "close_remiss", ids.CLOSE_REMISS, remiss.case_number, style="primary", confirm=sure)
+    return [
+        section(texts.part(TEMPLATE, "close_offer", remiss=remiss)),
+        {"type": "actions", "block_id": CLOSE_OFFER, "elements": [close]},
     ]
 
 

@@ -29,9 +29,7 @@ from handlers.blocks import (
 )
 from handlers.context import HandlerContext
 from handlers.errors import tell_user
-from handlers.extensions import DATE_PICKED, DATE_TEXT
-from handlers.extensions import _coordinator as coordinator_actor
-from handlers.extensions import _read_date as read_date
+from handlers.extensions import DATE_PICKED, DATE_TEXT, coordinator_of, read_date
 from handlers.listening import Reply, on_action, on_view, refuse, show
 
 log = logging.getLogger(__name__)
@@ -91,9 +89,7 @@ def _deadline_blocks(ctx: HandlerContext, remiss: Remiss) -> list[Block]:
 
 def open_add_recipient(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
     case_number = payload.action_value(body)
-    remiss, choices = ctx.service.recipients.addable(
-        coordinator_actor(ctx, acting_user(body), case_number), case_number
-    )
+    remiss, choices = ctx.service.recipients.addable(coordinator_of(ctx, acting_user(body), case_number), case_number)
     client.views_open(trigger_id=body["trigger_id"], view=add_recipient_view(ctx, remiss, choices))
 
 
@@ -143,7 +139,7 @@ def resend(
     Home in a DM). A refusal is told in Swedish by the error handler."""
     user_id = acting_user(body)
     again = ctx.service.recipients.resend(
-        coordinator_actor(ctx, user_id, ref.case_number), ref.case_number, ref.organisation_key
+        coordinator_of(ctx, user_id, ref.case_number), ref.case_number, ref.organisation_key
     )
     tell_user(body, _part(ctx, "resent", organisation=again.organisation, sent_to=again.sent_to), respond, client)
     if payload.action(body).get("action_id") == ids.RESEND:

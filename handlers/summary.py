@@ -16,6 +16,7 @@ from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.summary_check import SummaryIncomplete
 from handlers import blocks, ids, payload
 from handlers.context import HandlerContext
+from handlers.lifecycle_blocks import close_offer
 from handlers.listening import on_action
 from handlers.remiss_blocks import button
 
@@ -76,7 +77,7 @@ def preview(ctx: HandlerContext, user_id: str, case_number: str, respond: Respon
 
 def publish(ctx: HandlerContext, client: WebClient, user_id: str, case_number: str, channel: str) -> None:
     """Check again (answers may have come in since the preview), render all three formats, upload them."""
-    ctx.service.queries.coordinated(ctx.service.actor(user_id), case_number)
+    remiss = ctx.service.queries.coordinated(ctx.service.actor(user_id), case_number)
     summary = load_summary(ctx.service, case_number, names=SlackNames(client))
     files = render_files(summary, ctx.texts)
     # The answers' own files (the decided yttranden) go with it, as the summary's links name them.
@@ -90,6 +91,12 @@ def publish(ctx: HandlerContext, client: WebClient, user_id: str, case_number: s
                 {"content": data, "filename": name, "title": name}
                 for name, data in files[start : start + FILES_PER_MESSAGE]
             ],
+        )
+    if remiss.is_open:  # published: the round may be done; offered to the one who published, not to the channel
+        offer = close_offer(ctx.texts, remiss)
+        text = ctx.texts.part("slack/lifecycle.j2", "close_offer", remiss=remiss)
+        client.chat_postEphemeral(
+            channel=ctx.service.config.status_channel or channel, user=user_id, text=text, blocks=offer
         )
 
 

@@ -9,7 +9,15 @@ import pytest
 
 from bot.core.domain.documents import document_of, stored_attachment
 from bot.core.domain.organisation import Directory, Organisation
-from bot.core.domain.remiss import Answer, Attachment, Position, QuestionKind, ResponseContent, ResponseKind
+from bot.core.domain.remiss import (
+    Answer,
+    Attachment,
+    Position,
+    QuestionKind,
+    RemissStatus,
+    ResponseContent,
+    ResponseKind,
+)
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.pdf import pdf_with_pages
@@ -142,6 +150,18 @@ def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandb
     assert "Tove Nilsson" in markdown.decode()  # the author's name, not the Slack user id
     comments = [f.initial_comment for f in files if f.initial_comment]
     assert comments and "Sammanställningen av STK-2023-137 är publicerad av <@U0MIA>" in comments[0]
+
+    # Published: Avsluta remissen is offered to the coordinator who published it (only to them).
+    offer = sandbox.fake.wait_for(
+        lambda: next((m for m in sandbox.fake.messages_in(COORDINATOR) if m.ephemeral_to == COORDINATOR), None)
+    )
+    assert "Sammanställningen av *STK-2023-137* är publicerad. Är omgången klar?" in offer.text
+    sandbox.driver.block_action(COORDINATOR, ids.CLOSE_REMISS, message=offer)
+    service = sandbox.core.service
+    sandbox.fake.wait_for(lambda: service.queries.overview(CASE).remiss.status is RemissStatus.CLOSED or None)
+    closed = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if len(sandbox.fake.responses) > 1 else None)
+    assert closed.payload["replace_original"] is True
+    assert "Remiss *STK-2023-137* är avslutad." in closed.payload["text"]
 
 
 def test_only_a_coordinator_may_see_or_publish_the_summary(sandbox: Sandbox) -> None:

@@ -156,6 +156,21 @@ def test_an_added_recipient_gets_the_remiss_reminders_and_its_registry_copy(serv
     service.answering.submit(service.actor("UFRITID1"), CASE, "fritidsnamnden", delegation("Ja."))
 
 
+def test_an_added_recipients_stand_ins_get_the_remiss_too(service: UseCases) -> None:
+    sent(service)
+    service.directory.replace_directory(
+        Directory(
+            tuple(
+                replace(o, contacts=("UFRITID1",), stand_ins=("UFRITID2",)) if o.key == "fritidsnamnden" else o
+                for o in directory()
+            )
+        )
+    )
+    service.recipients.add_recipient(coordinator(service), CASE, "fritidsnamnden")
+    assert remiss_dms(service, "fritidsnamnden") == ["UFRITID1", "UFRITID2"]
+    service.answering.submit(service.actor("UFRITID2"), CASE, "fritidsnamnden", delegation("Ja, som ersättare."))
+
+
 def test_an_added_recipient_may_have_a_later_deadline_of_its_own_with_the_short_window_warning(
     service: UseCases, clock: FakeClock
 ) -> None:

@@ -15,6 +15,12 @@ from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Extension, Remiss
 
 
+def no_contact(remiss: Remiss, organisation_key: str, actor: str, at: datetime) -> AuditEntry:
+    """A recipient nobody could be sent the remiss to: the directory names no contact who is in Slack. The
+    status thread says to load one and send again."""
+    return audit(remiss.case_number, AuditAction.UNREACHABLE, actor, at, organisation_key, reason="no_contact")
+
+
 def addable(directory: Directory, remiss: Remiss, on_remiss: Iterable[str]) -> tuple[Organisation, ...]:
     """The organisations that may be added: active, not the sender, and not already on the remiss."""
     taken = {*on_remiss, remiss.sender_key}

@@ -13,6 +13,7 @@ from bot.core.domain.offices import sender_for, sending_offices_for
 from bot.core.domain.organisation import Organisation, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, summary_ready, to_registry
 from bot.core.domain.people import remiss_addressees
+from bot.core.domain.reaching import no_contact
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import PlannedReminder
 from bot.core.domain.remiss import Remiss, RemissStatus
@@ -188,15 +189,7 @@ class DraftingUseCases(UseCase):
             # A draft has no reminders yet: all of them in one go, not a read and a write per recipient.
             repo.reminders.add_reminders(plans)
             for organisation in unreachable:
-                lost = audit(
-                    remiss.case_number,
-                    AuditAction.UNREACHABLE,
-                    actor.user_id,
-                    now,
-                    organisation.key,
-                    reason="no_contact",
-                )
-                self._record(repo, remiss, lost)
+                self._record(repo, remiss, no_contact(remiss, organisation.key, actor.user_id, now))
         self.shared.on_outbox()
         return SendReport(remiss, reachable, unreachable, self.window_report(remiss.deadline))
 

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from bot.core.domain.audit import AuditAction, AuditEntry, audit
+from bot.core.domain.audit import AuditEntry
 from bot.core.domain.calendar import WindowReport
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.outbox import MessageKind, resend_offer, to_registry
-from bot.core.domain.reaching import ResendOffer, add_recipient, addable, offers_after_load, resend
+from bot.core.domain.people import remiss_addressees
+from bot.core.domain.reaching import ResendOffer, add_recipient, addable, no_contact, offers_after_load, resend
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Remiss
 from bot.core.ports.store import Transaction
@@ -73,6 +74,7 @@ class RecipientUseCases(UseCase):
             organisation = repo.directory.load_directory().require(organisation_key)
         # Resolving e-mail addresses may call Slack: before the write transaction, never inside it.
         officials = self.shared.resolve(organisation.contacts)
+        stand_ins = self.shared.resolve(organisation.stand_ins)
         now = self.now()
         with self.store.transaction() as repo:
             remiss = self._require_remiss(repo, case_number, shared=True)
@@ -97,22 +99,14 @@ class RecipientUseCases(UseCase):
             ):
                 repo.outbox.enqueue(copy)
             if recipient.officials:
-                for user_id in recipient.officials:
+                for user_id in remiss_addressees(recipient.officials, stand_ins):
                     self._enqueue_remiss(repo, remiss, organisation.key, user_id, now)
                 # Its reminders count from today, when it got the remiss (the nudge to open it, too).
                 policy = self.planner.policy(repo, remiss.case_number)
                 plans = self.planner.plan(replace(remiss, sent_at=now), recipient, directory, policy)
                 repo.reminders.add_reminders([r for r in plans if r.due_at > now])
             else:
-                lost = audit(
-                    remiss.case_number,
-                    AuditAction.UNREACHABLE,
-                    actor.user_id,
-                    now,
-                    organisation.key,
-                    reason="no_contact",
-                )
-                self._record(repo, remiss, lost)
+                self._record(repo, remiss, no_contact(remiss, organisation.key, actor.user_id, now))
         self.shared.forget_directory()
         self.shared.on_outbox()
         return AddedRecipient(remiss, recipient, organisation, self.window(recipient.deadline))
