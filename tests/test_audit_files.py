@@ -76,7 +76,15 @@ def test_the_sentences_say_what_happened_with_names_and_swedish_dates() -> None:
         return sentence(TEXTS, action.value, org, "Mia Idestrom", SAMPLE_DETAILS.get(action, {}), names())
 
     assert said(AuditAction.SUBMITTED, "Miljönämnden") == "Miljönämnden skickade in sitt svar (yttrande, version 1)."
+    # The coordinator reassigning (Tilldela om) is not the official handing over.
     assert said(AuditAction.HANDED_OVER) == (
+        "Tekniska nämnden: Mia Idestrom tilldelade remissen till Teodor Nyberg (den låg hos Tove Nilsson),"
+        " med meddelandet «Du tar den»."
+    )
+    handed = sentence(
+        TEXTS, "handed_over", "Tekniska nämnden", "Tove Nilsson", SAMPLE_DETAILS[AuditAction.HANDED_OVER], names()
+    )
+    assert handed == (
         "Tekniska nämnden: Tove Nilsson lämnade över remissen till Teodor Nyberg, med meddelandet «Du tar den»."
     )
     assert said(AuditAction.EXTENDED) == (
@@ -88,7 +96,7 @@ def test_the_sentences_say_what_happened_with_names_and_swedish_dates() -> None:
 
 def test_an_action_without_a_sentence_of_its_own_gets_a_generic_readable_one() -> None:
     said = sentence(TEXTS, "recipient_teleported", "Miljönämnden", "Mia", {"x": "1"}, names())
-    assert said == "Händelse i loggen: «recipient_teleported» (Miljönämnden)."
+    assert said == "En händelse som historiken inte kan beskriva än (Miljönämnden)."
 
 
 def test_people_are_named_the_bot_and_the_command_line_in_words_and_unknown_ids_kept() -> None:
@@ -254,7 +262,7 @@ def test_a_winter_entry_has_the_winter_offset() -> None:
 def test_a_reason_on_several_lines_still_gives_a_sentence_on_one_line(service: UseCases) -> None:
     declined = next(r for r in audit_rows(service, TEXTS, CASE) if r.action == "declined")
     assert "\n" not in declined.what
-    assert declined.what.startswith("MKB avstår från att yttra sig: «=HYPERLINK")
+    assert declined.what.startswith("MKB avstod från att yttra sig: «=HYPERLINK")
 
 
 def test_the_actions_other_parts_of_the_issue_add_have_sentences_ready() -> None:
@@ -277,7 +285,7 @@ def test_the_actions_other_parts_of_the_issue_add_have_sentences_ready() -> None
         " Ingen kontaktperson i Slack kunde nås."
     )
     assert said("resent", "Kulturnämnden", previous="", new="UTN1,UTN2", sent_to="UTN1,UTN2") == (
-        "Remissen skickades igen till Kulturnämnden, till Tove Nilsson och Teodor Nyberg."
+        "Remissen skickades igen till Kulturnämnden (Tove Nilsson och Teodor Nyberg)."
     )
     late = {"kind": "yttrande", "version": "1", "late": "True", "after_close": "True"}
     assert said("submitted", "Miljönämnden", **late) == (

@@ -69,7 +69,7 @@ def test_audit_lists_every_entry_with_when_who_what_and_details(capsys: pytest.C
     assert "2 oktober 2023 kl. 09:00  U0MIA\n  U0MIA skapade remissen som utkast.\n" in out
     assert "  Remissen skickades till 1 remissinstans.\n  Detaljer: reachable=1\n" in out
     assert "  MKB kunde inte nås: katalogen har ingen kontaktperson som finns i Slack.\n" in out
-    assert f"2 oktober 2023 kl. 09:00  U0ANNA\n  Tekniska nämnden avstår från att yttra sig: «{REASON}»\n" in out
+    assert f"2 oktober 2023 kl. 09:00  U0ANNA\n  Tekniska nämnden avstod från att yttra sig: «{REASON}»\n" in out
     assert f"  Detaljer: reason={REASON}\n" in out
 
 
@@ -85,7 +85,7 @@ def test_audit_names_the_people_when_slack_can_be_asked(
         code, out, _ = run(capsys, "audit", CASE)
     assert code == 0
     assert "2 oktober 2023 kl. 09:00  Mia Idestrom (U0MIA)\n  Mia Idestrom skapade remissen som utkast.\n" in out
-    assert "2 oktober 2023 kl. 09:00  Anna Andersson (U0ANNA)\n  Tekniska nämnden avstår" in out
+    assert "2 oktober 2023 kl. 09:00  Anna Andersson (U0ANNA)\n  Tekniska nämnden avstod" in out
 
 
 @pytest.mark.usefixtures("declined")
@@ -104,7 +104,7 @@ def test_audit_json_is_the_rows_as_json(capsys: pytest.CaptureFixture[str]) -> N
         "actor_id": "U0ANNA",
         "actor_name": "U0ANNA",
         "action": "declined",
-        "what": f"Tekniska nämnden avstår från att yttra sig: «{REASON}»",
+        "what": f"Tekniska nämnden avstod från att yttra sig: «{REASON}»",
         "organisation_key": "tekniska-namnden",
         "organisation": "Tekniska nämnden",
         "details": {"reason": REASON},
@@ -122,7 +122,7 @@ def test_audit_csv_is_the_rows_for_excel(capsys: pytest.CaptureFixture[str]) -> 
         "2023-10-02T09:00:00+02:00",
         "U0ANNA",
         "U0ANNA",
-        f"Tekniska nämnden avstår från att yttra sig: «{REASON}»",
+        f"Tekniska nämnden avstod från att yttra sig: «{REASON}»",
         "Tekniska nämnden",
         "declined",
         json.dumps({"reason": REASON}, ensure_ascii=False),

@@ -26,7 +26,7 @@ def test_close_then_status_says_avslutad_and_a_second_close_says_when_and_by_who
 
     code, out, _ = run(capsys, "status", "STK-2023-137")
     assert code == 0
-    assert "\n  avslutad " in out and " av cli:" in out
+    assert "\n  avslutad " in out and " från kommandoraden (" in out
     code, out, _ = run(capsys, "status")
     assert "Det finns inga pågående remisser." in out
     assert "Avslutade remisser\nSTK-2023-137  Områdeslyft\n  avslutad" in out

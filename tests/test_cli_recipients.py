@@ -74,7 +74,7 @@ def test_a_directory_giving_a_contact_prints_the_command_then_resend_sends_once(
 
     code, out, _ = run(capsys, "resend", "STK-2023-137", "mkb")
     assert code == 0
-    assert "Remissen STK-2023-137 skickas igen till MKB: U0MKB får den nu." in out
+    assert "Remiss STK-2023-137 skickas igen till MKB: U0MKB får den nu." in out
     assert "(tidigare ingen som kunde nås)" in out
 
     code, _, err = run(capsys, "resend", "STK-2023-137", "mkb")

@@ -26,7 +26,7 @@ from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, send_remiss, submit_delegation
 from tests.e2e.test_recipient_actions import buttons, open_modal
 
-NOT_COORDINATOR = "Det här kan bara stadskontorets remissamordnare göra. Be en samordnare om hjälp om du behöver det."
+NOT_COORDINATOR = "Det här kan bara en remissamordnare göra. Be en remissamordnare om hjälp om du behöver det."
 DECISIONS = [ids.GRANT_EXTENSION, ids.GRANT_OTHER_DATE, ids.REFUSE_EXTENSION]
 
 

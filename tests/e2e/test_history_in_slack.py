@@ -79,13 +79,13 @@ def test_a_coordinator_pages_through_the_history_newest_first(box: Sandbox, cloc
     lines = texts(first)
     assert lines[0].splitlines() == [
         "*STK-2023-137* Områdeslyft",
-        f"Händelse 1–{PAGE_SIZE} av {total}, den senaste först.",
+        f"Händelser 1–{PAGE_SIZE} av {total}, nyast först.",
     ]
     assert len(lines) == PAGE_SIZE + 1
     # The newest first, with the person's name from Slack, user text escaped (no mention, no entity broken).
     assert lines[1] == (
         "*2 oktober 2023 kl. 13:10* · Bertil Berg\n"
-        "Miljönämnden avstår från att yttra sig: «Berör inte &lt;@U0MIA&gt; &amp; oss.»"
+        "Miljönämnden avstod från att yttra sig: «Berör inte &lt;@U0MIA&gt; &amp; oss.»"
     )
     assert lines[2] == (
         "*2 oktober 2023 kl. 13:00* · Anna Andersson\nTekniska nämnden sparade ett utkast till svar; "
@@ -94,7 +94,7 @@ def test_a_coordinator_pages_through_the_history_newest_first(box: Sandbox, cloc
     assert turns(first) == [ids.HISTORY_OLDER]
 
     box.driver.block_action(COORDINATOR, ids.HISTORY_OLDER)
-    second = showing(box, f"Händelse {PAGE_SIZE + 1}–{total} av {total}")
+    second = showing(box, f"Händelser {PAGE_SIZE + 1}–{total} av {total}")
     assert view_errors(second) == []
     older = texts(second)
     assert len(older) == total - PAGE_SIZE + 1
@@ -106,7 +106,7 @@ def test_a_coordinator_pages_through_the_history_newest_first(box: Sandbox, cloc
     assert len(box.fake.views_of(COORDINATOR)) == 1  # the same modal, updated in place
 
     box.driver.block_action(COORDINATOR, ids.HISTORY_NEWER)
-    again = showing(box, f"Händelse 1–{PAGE_SIZE} av {total}")
+    again = showing(box, f"Händelser 1–{PAGE_SIZE} av {total}")
     assert texts(again) == lines
     assert box.fake.warnings == []
 

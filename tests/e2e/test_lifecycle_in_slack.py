@@ -27,7 +27,7 @@ from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, OTHER_ORG, QUE
 from tests.e2e.test_extensions_in_slack import status_message, thread
 from tests.e2e.test_recipient_actions import buttons
 
-NOT_COORDINATOR = "Det här kan bara stadskontorets remissamordnare göra. Be en samordnare om hjälp om du behöver det."
+NOT_COORDINATOR = "Det här kan bara en remissamordnare göra. Be en remissamordnare om hjälp om du behöver det."
 REGISTRATOR = CECILIA  # Tekniska nämndens registratur
 
 

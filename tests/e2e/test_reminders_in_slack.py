@@ -413,7 +413,7 @@ def test_pamind_igen_sends_one_reminder_now_and_only_for_a_coordinator(box: Sand
 
     responses = len(box.fake.responses)
     box.driver.block_action(ANNA, ids.REMIND_AGAIN, f"{MN}|{CASE}", message=escalation, block_id=f"late:{MN}|{CASE}")
-    assert ephemeral_after(box.fake, responses).startswith("Det här kan bara stadskontorets remissamordnare göra.")
+    assert ephemeral_after(box.fake, responses).startswith("Det här kan bara en remissamordnare göra.")
 
     walker.at(stockholm(2023, 12, 4, 10, 15))
     assert len(walker.reminders(mats)) == before  # Anna's click sent nothing

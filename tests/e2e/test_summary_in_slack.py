@@ -169,7 +169,7 @@ def test_only_a_coordinator_may_see_or_publish_the_summary(sandbox: Sandbox) -> 
     status = next(m for m in sandbox.fake.messages_in(COORDINATOR) if m.thread_ts is None)
     sandbox.driver.block_action(TN.id, ids.SUMMARY_PREVIEW, CASE, message=status)
     refusal = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
-    assert "Det här kan bara stadskontorets remissamordnare göra" in refusal.payload["text"]
+    assert "Det här kan bara en remissamordnare göra" in refusal.payload["text"]
     assert sandbox.fake.files == []
 
 
