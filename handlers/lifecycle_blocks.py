@@ -20,9 +20,11 @@ MAX_REASON = 1000
 
 
 def ready_to_close(overview: RemissOverview) -> bool:
-    """Every recipient has answered, or its own deadline has passed: closing is what is left to do."""
+    """Every recipient has answered (a preliminary answer's final one is still to come), or its own deadline
+    has passed: closing is what is left to do."""
     return bool(overview.rows) and all(
-        row.recipient.is_answered() or row.status is RecipientStatus.OVERDUE for row in overview.rows
+        (row.recipient.is_answered() and not row.recipient.is_preliminary()) or row.status is RecipientStatus.OVERDUE
+        for row in overview.rows
     )
 
 

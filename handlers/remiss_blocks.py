@@ -181,10 +181,13 @@ def recipient_actions(
 ) -> Block | None:
     """The buttons that fit the recipient's state: the same in the DM and on the App Home (which, having no
     thread to answer in, leaves out "Svara här i chatten"). After a preliminary answer, *Ändra svar* stays
-    until its final answer is due, and *Begär anstånd* stays too."""
+    until its final answer is due, and *Begär anstånd* stays too. On a closed remiss an answer is still taken
+    (inkom efter avslut): *Svara* (and *Avstå*) while none is given, *Ändra svar* while a final one is awaited."""
+    value = ids.RecipientRef(remiss.case_number, recipient.organisation_key).encode()
+    if remiss.status is RemissStatus.CLOSED:
+        return _after_close_actions(texts, recipient, value)
     if not remiss.is_open:
         return None
-    value = ids.RecipientRef(remiss.case_number, recipient.organisation_key).encode()
     status = recipient.status(today)
     open_for_changes = today <= recipient.deadline
     if status is RecipientStatus.DECLINED:
@@ -209,6 +212,20 @@ def recipient_actions(
             button(texts, "request_extension", ids.REQUEST_EXTENSION, value),
         ]
     if not elements:
+        return None
+    return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}
+
+
+def _after_close_actions(texts: Texts, recipient: Recipient, value: str) -> Block | None:
+    current = recipient.current_response
+    if current is None:
+        elements = [
+            button(texts, "answer", ids.ANSWER, value, style="primary"),
+            button(texts, "decline", ids.DECLINE, value),
+        ]
+    elif recipient.is_preliminary():
+        elements = [button(texts, "change_answer", ids.ANSWER, value)]
+    else:
         return None
     return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.offices import coordinates
 from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import Question, Remiss, RemissStatus, normalise_case_number, suggested_question_kind
 from bot.core.usecases.results import Actor
@@ -52,7 +53,8 @@ def check_form(
     # The number of a draft: offered to open that draft, whatever else the form says.
     typed = normalise_case_number(values.case_number) if not form.editing else ""
     draft = existing_remiss(ctx, typed) if typed else None
-    if draft is not None and draft.status is RemissStatus.DRAFT:
+    # Only a draft of an office the actor coordinates; another office's is refused as a duplicate number below.
+    if draft is not None and draft.status is RemissStatus.DRAFT and coordinates(actor.offices, draft.sender_key):
         result.existing_draft = draft
         return result
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from bot.core.domain import lifecycle
 from bot.core.domain.audit import AuditAction
-from bot.core.domain.calendar import WeekendCalendar
+from bot.core.domain.calendar import WeekendCalendar, add_working_days
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.recipient import Recipient
-from bot.core.domain.remiss import RemissStatus, ResponseContent, ResponseKind
+from bot.core.domain.remiss import AnswerRules, RemissStatus, ResponseContent, ResponseKind
 from tests.domain.samples import DEADLINE, T0, make_remiss, sent_remiss
 from tests.domain.test_remiss import yttrande
 
@@ -85,13 +86,29 @@ def test_withdrawing_needs_a_reason_and_a_closed_remiss_is_refused_until_reopene
 def test_auto_close_counts_working_days_from_the_last_deadline_anstand_included() -> None:
     remiss, late, early = sent_remiss(), recipient("a"), recipient("b")
     late.extend(remiss, date(2023, 12, 8), "UCOORD", T0)  # a Friday
-    calendar = WeekendCalendar()
+    rules = AnswerRules(WeekendCalendar())
     assert lifecycle.last_deadline(remiss, [late, early]) == date(2023, 12, 8)
-    assert lifecycle.auto_close_on(remiss, [late, early], calendar, 10) == date(2023, 12, 22)
-    assert lifecycle.auto_close_on(remiss, [early], calendar, 1) == date(2023, 12, 1)
-    assert lifecycle.auto_close_on(remiss, [early], calendar, 0) is None  # "av": never
+    assert lifecycle.auto_close_on(remiss, [late, early], rules, 10) == date(2023, 12, 22)
+    assert lifecycle.auto_close_on(remiss, [early], rules, 1) == date(2023, 12, 1)
+    assert lifecycle.auto_close_on(remiss, [early], rules, 0) is None  # "av": never
+    # Reopened after that day: counted from the reopening, not closed again the next morning.
+    assert lifecycle.auto_close_on(remiss, [early], rules, 1, reopened_on=date(2024, 1, 22)) == date(2024, 1, 23)
     lifecycle.close(remiss, "UCOORD", LATER)
-    assert lifecycle.auto_close_on(remiss, [early], calendar, 10) is None  # closed already
+    assert lifecycle.auto_close_on(remiss, [early], rules, 10) is None  # closed already
+
+
+def test_auto_close_waits_for_a_preliminary_answers_final_one() -> None:
+    remiss, waiting = sent_remiss(), recipient("a")
+    answered = yttrande(*(f"Svar {q.number}" for q in remiss.questions))
+    preliminary = replace(
+        answered, kind=ResponseKind.PRELIMINARY, planned_board_date=date(2024, 1, 25), meeting_date=None, paragraph=""
+    )
+    waiting.submit(remiss, preliminary, "UA", T0, T0.date(), AnswerRules(WeekendCalendar()))
+    rules = AnswerRules(WeekendCalendar())
+    due = waiting.final_answer_due(rules)
+    assert due is not None and due > remiss.deadline
+    assert lifecycle.last_deadline(remiss, [waiting], rules) == due
+    assert lifecycle.auto_close_on(remiss, [waiting], rules, 1) == add_working_days(WeekendCalendar(), due, 1)
 
 
 def test_an_answer_after_closing_is_stored_marked_and_a_decline_too() -> None:
@@ -107,3 +124,12 @@ def test_an_answer_after_closing_is_stored_marked_and_a_decline_too() -> None:
     lifecycle.reopen(remiss, "UCOORD", LATER)
     edited = answering.submit(remiss, yttrande("Svar i tid"), "UANNA", T0, date(2023, 11, 1))
     assert "after_close" not in edited.details_dict and answering.responses[0].after_close  # the mark stays
+
+
+def test_closing_does_not_reopen_an_answer_given_in_time_for_changes_after_the_deadline() -> None:
+    remiss, answered = sent_remiss(), recipient("a")
+    answered.submit(remiss, yttrande("I tid"), "UANNA", T0, T0.date())
+    lifecycle.close(remiss, "UCOORD", LATER)
+    refused = refusal(answered.submit, remiss, yttrande("Ändrat efteråt"), "UANNA", LATER, date(2023, 12, 20))
+    assert refused.code is ErrorCode.DEADLINE_PASSED
+    assert [r.version for r in answered.responses] == [1]

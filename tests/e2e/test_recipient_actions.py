@@ -39,8 +39,8 @@ from tests.e2e.test_chat import (
 
 REF = f"{ORG}|{CASE}"
 CLOSED = (
-    "Remiss STK-2023-137 är avslutad, så det här går inte att ändra längre. Ett svar som skickas in nu sparas"
-    " ändå, markerat som inkommet efter avslut. Kontakta remissamordnaren om något behöver ändras."
+    "Remiss STK-2023-137 är avslutad, så det här går inte längre. Ett svar kan ni fortfarande skicka in: det"
+    " sparas och markeras som inkommet efter avslut. Kontakta remissamordnaren om något annat behöver ändras."
 )
 
 

@@ -8,10 +8,20 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.adapters.rendering import Texts
+from bot.core.domain import lifecycle
 from bot.core.domain.recipient import Recipient
-from bot.core.domain.remiss import DocumentLink, QuestionKind, Remiss
+from bot.core.domain.remiss import (
+    Answer,
+    AnswerRules,
+    DocumentLink,
+    QuestionKind,
+    Remiss,
+    ResponseContent,
+    ResponseKind,
+)
+from handlers import ids
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET, text_size
-from handlers.remiss_blocks import remiss_message
+from handlers.remiss_blocks import recipient_actions, remiss_message
 
 NOW = datetime(2023, 10, 2, 7, 0, tzinfo=UTC)
 
@@ -116,3 +126,21 @@ def test_no_control_character_from_the_remiss_reaches_the_message() -> None:
     for shown in [text, *_texts_of(blocks)]:
         assert CONTROL.findall(shown) == [], shown
     assert "ESC[2J BEL NUL NEL CSI DEL" in json.dumps(blocks, ensure_ascii=False)
+
+
+def test_a_closed_remiss_still_offers_answering_to_whoever_has_not_answered_and_nothing_else() -> None:
+    closed = remiss("Beskrivning", ["Fråga?"])
+    waiting = Recipient(closed.case_number, "mkb", ("U0MKB",), closed.deadline)
+    answered = Recipient(closed.case_number, "tekniska-namnden", ("U0TN",), closed.deadline)
+    answered.submit(
+        closed,
+        ResponseContent(kind=ResponseKind.DELEGATION, answers=(Answer(1, "Ja."),), decided_by="Förvaltningschef"),
+        "U0TN",
+        NOW,
+        NOW.date(),
+    )
+    lifecycle.close(closed, "U0MIA", NOW)
+    later = date(2023, 12, 20)
+    shown = recipient_actions(Texts(), closed, waiting, later, AnswerRules())
+    assert shown is not None and [e["action_id"] for e in shown["elements"]] == [ids.ANSWER, ids.DECLINE]
+    assert recipient_actions(Texts(), closed, answered, later, AnswerRules()) is None

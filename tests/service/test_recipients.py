@@ -85,6 +85,16 @@ def test_changed_contacts_replace_the_officials_the_previous_are_kept_and_only_t
     assert refused.value.code is ErrorCode.NOT_RECIPIENT_OFFICIAL
 
 
+def test_sending_again_never_takes_the_work_from_the_person_it_was_handed_over_to(service: UseCases) -> None:
+    sent(service)
+    service.answering.hand_over(service.actor("UMKB1"), CASE, "mkb", "UOLA")
+    service.directory.replace_directory(with_contacts({"mkb": ("UMKB3",)}))
+    again = service.recipients.resend(coordinator(service), CASE, "mkb")
+    assert again.recipient.officials == ("UOLA", "UMKB3")
+    assert again.sent_to == ("UMKB3",)
+    service.answering.submit(service.actor("UOLA"), CASE, "mkb", delegation("Ola svarar ändå."))
+
+
 def test_after_a_resend_the_new_official_can_hand_over(service: UseCases) -> None:
     sent(service)
     service.directory.replace_directory(with_contacts({"kulturnamnden": ("UKULT1",)}))

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
-from bot.core.domain.calendar import WorkingCalendar, add_working_days
+from bot.core.domain.calendar import add_working_days
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.recipient import Recipient
-from bot.core.domain.remiss import Remiss, RemissStatus
+from bot.core.domain.remiss import AnswerRules, Remiss, RemissStatus
 
 # Who closes a remiss when nobody did: the automatic closing N working days after the last deadline.
 SYSTEM = "system"
@@ -72,18 +72,33 @@ def withdraw(remiss: Remiss, reason: str, actor: str, at: datetime) -> AuditEntr
     return audit(remiss.case_number, AuditAction.REMISS_WITHDRAWN, actor, at, reason=text, was=was)
 
 
-def last_deadline(remiss: Remiss, recipients: Iterable[Recipient]) -> date:
-    """The latest deadline anyone has: the remiss's, or a recipient's own after anstånd."""
-    return max([remiss.deadline, *(r.deadline for r in recipients)])
+def last_deadline(remiss: Remiss, recipients: Iterable[Recipient], rules: AnswerRules | None = None) -> date:
+    """The latest deadline anyone has: the remiss's, a recipient's own after anstånd, or (given the `rules`) the
+    day a preliminary answer's final one is due, after its board has decided."""
+    dates = [remiss.deadline]
+    for recipient in recipients:
+        dates.append(recipient.deadline)
+        due = recipient.final_answer_due(rules) if rules is not None and recipient.is_preliminary() else None
+        if due is not None:
+            dates.append(due)
+    return max(dates)
 
 
 def auto_close_on(
-    remiss: Remiss, recipients: Iterable[Recipient], calendar: WorkingCalendar, working_days: int
+    remiss: Remiss,
+    recipients: Iterable[Recipient],
+    rules: AnswerRules,
+    working_days: int,
+    reopened_on: date | None = None,
 ) -> date | None:
-    """The day a sent remiss closes by itself: `working_days` after the last deadline; None when never (0)."""
+    """The day a sent remiss closes by itself: `working_days` after the last deadline (a final answer still to
+    come included), or after it was last reopened when that is later; None when never (0)."""
     if working_days <= 0 or remiss.status is not RemissStatus.SENT:
         return None
-    return add_working_days(calendar, last_deadline(remiss, recipients), working_days)
+    start = last_deadline(remiss, recipients, rules)
+    if reopened_on is not None and reopened_on > start:
+        start = reopened_on
+    return add_working_days(rules.calendar, start, working_days)
 
 
 def after_close(remiss: Remiss) -> bool:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.people import remiss_addressees
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Extension, Remiss
 
@@ -84,9 +85,12 @@ def resend(
     *,
     actor: str,
     at: datetime,
+    handed_to: Iterable[str] = (),
+    stand_ins: Iterable[str] = (),
 ) -> Resend:
-    """The directory's current contacts (`officials`, resolved) become the recipient's officials; the remiss goes
-    to each of them who has not had it for this recipient. The officials before are kept in the audit entry.
+    """The directory's current contacts (`officials`, resolved) become the recipient's officials, beside anyone
+    the remiss was handed over or reassigned to (`handed_to`), who keeps it; the remiss goes to each of them who
+    has not had it for this recipient. The officials before are kept in the audit entry.
 
     Refused when the directory still gives no reachable contact, and when everyone it gives already has the
     remiss and nothing changed (so a second press sends nobody anything twice).
@@ -96,7 +100,11 @@ def resend(
         raise DomainError(ErrorCode.NO_REACHABLE_CONTACT, organisation=organisation.name)
     had = set(already_sent_to)
     previous = recipient.officials
-    send_to = tuple(u for u in officials if u not in had)
+    # Someone given the remiss by a hand-over or the coordinator's Tilldela om keeps it: sending again to the
+    # directory's contacts must not take the work from the person doing it.
+    handed = set(handed_to)
+    officials = (*(u for u in previous if u in handed and u not in officials), *officials)
+    send_to = tuple(u for u in remiss_addressees(officials, stand_ins) if u not in had)
     if officials == previous and not send_to:
         raise DomainError(ErrorCode.ALREADY_SENT_TO_CONTACTS, organisation=organisation.name)
     recipient.officials = officials

@@ -137,8 +137,9 @@ class Recipient:
         A preliminary answer's planned board date may not be in the past; one after the deadline is accepted,
         and the audit entry says so (`after_deadline`), for the coordinator's line and the official's message.
 
-        On a closed remiss the answer is still stored, whatever the deadlines, marked as arriving after closing
-        (inkom efter avslut: the version's `after_close` and the entry's detail); a withdrawn one takes none.
+        On a closed remiss a first answer, or a preliminary answer's final one, is still stored whatever the
+        deadlines, marked as arriving after closing (inkom efter avslut: the version's `after_close` and the entry's
+        detail); an answer given is not changed after its deadline, closed or not. A withdrawn one takes none.
         """
         remiss.require_answerable()
         if content.kind is ResponseKind.DECLINED:
@@ -147,7 +148,8 @@ class Recipient:
         if current is not None and current.kind is ResponseKind.DECLINED:
             raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=self.case_number)
         closed = remiss.status is RemissStatus.CLOSED
-        if current is not None and today > self.deadline and not closed:
+        awaited = closed and current is not None and current.kind is ResponseKind.PRELIMINARY
+        if current is not None and today > self.deadline and not awaited:
             self._require_final_in_time(remiss, content, today, rules or AnswerRules())
         content.validate_for_submission(remiss)
         planned = content.planned_board_date if content.kind is ResponseKind.PRELIMINARY else None

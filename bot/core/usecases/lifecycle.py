@@ -12,8 +12,9 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime
 
+from bot.core.clock import local_date
 from bot.core.domain import lifecycle
-from bot.core.domain.audit import AuditEntry
+from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.errors import DomainError
 from bot.core.domain.lifecycle import CANCELLED_CLOSED, CANCELLED_WITHDRAWN
 from bot.core.domain.outbox import MessageKind, remiss_refresh, to_registry
@@ -110,7 +111,11 @@ class LifecycleUseCases(UseCase):
 
     def _closes_on(self, repo: Transaction, remiss: Remiss) -> date | None:
         recipients = repo.remisses.list_recipients(remiss.case_number)
-        return lifecycle.auto_close_on(remiss, recipients, self.config.calendar, self.config.auto_close_working_days)
+        reopened = [e.at for e in repo.remisses.list_audit(remiss.case_number) if e.action is AuditAction.REOPENED]
+        reopened_on = local_date(max(reopened), self.config.tz) if reopened else None
+        return lifecycle.auto_close_on(
+            remiss, recipients, self.config.answer_rules, self.config.auto_close_working_days, reopened_on
+        )
 
     def _close(self, repo: Transaction, remiss: Remiss, by: str, now: datetime, **details: object) -> None:
         entry = lifecycle.close(remiss, by, now, **details)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from bot.core.domain.audit import AuditEntry
+from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.calendar import WindowReport
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.outbox import MessageKind, resend_offer, to_registry
@@ -125,12 +125,28 @@ class RecipientUseCases(UseCase):
                 for m in repo.outbox.messages_for(remiss.case_number, organisation_key)
                 if m.kind is MessageKind.REMISS and m.to_user
             ]
+            handed_to = [
+                e.details_dict.get("to", "")
+                for e in repo.remisses.list_audit(remiss.case_number, organisation_key)
+                if e.action is AuditAction.HANDED_OVER
+            ]
         officials = self.shared.resolve(organisation.contacts)
+        stand_ins = self.shared.resolve(organisation.stand_ins)
         done: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
 
         def change(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
             previous = recipient.officials
-            outcome = resend(remiss, recipient, organisation, officials, had, actor=actor.user_id, at=now)
+            outcome = resend(
+                remiss,
+                recipient,
+                organisation,
+                officials,
+                had,
+                actor=actor.user_id,
+                at=now,
+                handed_to=handed_to,
+                stand_ins=stand_ins,
+            )
             done.append((previous, outcome.send_to))
             return outcome.entry
 
