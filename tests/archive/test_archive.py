@@ -145,7 +145,7 @@ def pdf_text(reader: PdfReader) -> str:
     code; the text itself is in the font's /ToUnicode, by code. So such a CMap is checked to be two-byte and
     read as /Identity-H."""
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        for font in page["/Resources"]["/Font"].values():  # type: ignore[index]
             font = font.get_object()
             encoding = font["/Encoding"].get_object()
             if isinstance(encoding, StreamObject):
@@ -179,7 +179,7 @@ def test_every_answer_version_is_pdf_a_with_embedded_fonts_and_the_stored_answer
             xmp = metadata.get_data().decode("utf-8")
             assert re.search(r"pdfaid:part(>|=\")2", xmp) and re.search(r"pdfaid:conformance(>|=\")B", xmp)
             for page in reader.pages:
-                for font in page["/Resources"]["/Font"].values():
+                for font in page["/Resources"]["/Font"].values():  # type: ignore[index]
                     descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
                     assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), path.name
             # Without the page furniture: the footer on every page ("STK-2023-137 · sida 1 av 6").

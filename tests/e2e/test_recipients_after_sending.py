@@ -77,10 +77,13 @@ def test_sent_without_contact_then_a_directory_with_one_then_skicka_igen_and_the
     box.courier.drain()
     dm = remiss_dm(box, BERTIL)
     assert buttons(dm)[0] == ids.ANSWER
+
     # The offer keeps its text; its button gives way to who sent it, when.
-    done = box.fake.wait_for(
-        lambda: (m := current(box.fake, COORDINATOR, offer.ts)) and ids.RESEND not in buttons(m) and m
-    )
+    def offer_done() -> Message | None:
+        now = current(box.fake, COORDINATOR, offer.ts)
+        return now if ids.RESEND not in buttons(now) else None
+
+    done = box.fake.wait_for(offer_done)
     assert "<@U0MIA> skickade remissen igen" in shown(done)
     line = next(m for m in thread(box) if "skickade remissen igen till" in m.text)
     assert "<@U0BERTIL> fick den nu" in line.text and "Tidigare fanns ingen kontaktperson" in line.text

@@ -34,7 +34,11 @@ def test_closing_cancels_the_reminders_tells_the_subscribers_and_refuses_others(
     sent(service)
     heard: list[str] = []
     service.lifecycle.on_closed.append(heard.append)
-    service.lifecycle.on_closed.insert(0, lambda case: 1 / 0)  # a failing subscriber undoes nothing
+
+    def failing(case_number: str) -> None:
+        raise ZeroDivisionError(case_number)
+
+    service.lifecycle.on_closed.insert(0, failing)  # a failing subscriber undoes nothing
     assert planned(service) > 0
     with pytest.raises(DomainError) as refused:
         service.lifecycle.close(service.actor("UANNA"), CASE)
