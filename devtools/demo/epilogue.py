@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.archive import listed_files, package_name
+from bot.adapters.archive import package_name
 from bot.adapters.summary import load_summary, render_problems, write_case_summary
 from bot.core.domain.reminders import ReminderKind, ReminderState
 from bot.core.domain.remiss import RecipientStatus, RemissStatus
@@ -108,4 +108,4 @@ def close_remiss(stage: Stage, step: Step) -> None:
     # Closing wrote the archive package (REMISSBOT_ARCHIVE_DIR: the demo's folder), once its PDFs were rendered.
     package = stage.workdir / "arkiv" / package_name(case)
     stage.box.fake.wait_for(lambda: package.is_dir() or None, timeout=120)
-    t.note("archive_written", path=package, files=len(listed_files(package)))
+    t.note("archive_written", path=package, files=sum(1 for f in package.rglob("*") if f.is_file()))
