@@ -88,7 +88,7 @@ def remiss_message(
             sender=sender,
             organisation=organisation,
             deadline=deadline,
-            days_left=(deadline - today).days,
+            today=today,
             extended=deadline != remiss.deadline,
             **extra,
         )
@@ -168,6 +168,7 @@ def _state_and_actions(
             planned=recipient.planned_board_date,
             changes_until=recipient.changes_until(rules),
             by=by if show_author else "",
+            days_left=(deadline - today).days,
         )
         blocks.append(context(state))
     if remiss.status is RemissStatus.CLOSED:

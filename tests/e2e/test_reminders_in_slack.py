@@ -268,7 +268,7 @@ def test_the_stk_round_reminders_at_nine_the_escalation_on_4_december_and_the_da
     assert "Svarsdatum är torsdag 30 november 2023 (22 arbetsdagar kvar)." in inlamning.text
     ten_days = tn[1]
     assert "ska besvaras av Tekniska nämnden senast torsdag 30 november 2023: 10 arbetsdagar kvar" in ten_days.text
-    assert "Ni har inte börjat på svaret än; remissen har 4 frågor." in ten_days.text
+    assert "Vi har inget svar från er än; remissen har 4 frågor." in ten_days.text
     assert "Er sista nämnd före svarsdatum är i dag, 16 november 2023; ärendet skulle vara klart" in ten_days.text
     assert labels(ten_days) == ["Svara", "Avstå", "Behöver mer tid", "Påminn mig i morgon", "Påminn mig den…"]
     assert "Er sista nämnd före svarsdatum var 16 november 2023" in tn[2].text
