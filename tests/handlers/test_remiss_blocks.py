@@ -155,3 +155,18 @@ def test_the_deadline_is_a_date_only_never_a_count_that_goes_stale_and_the_year_
     assert "dagar kvar" not in shown and "2023" not in shown.split("Sista svarsdatum")[1].splitlines()[0]
     _, blocks = remiss_message(Texts(), r, sender="Stadskontoret", today=date(2022, 12, 1), recipient=recipient)
     assert "*Sista svarsdatum:* torsdag 30 november 2023" in "\n".join(_texts_of(blocks))
+
+
+def test_the_preview_names_exactly_the_buttons_a_recipient_gets() -> None:
+    r = remiss("Kort.", ["Vad tycker ni?"])
+    recipient = Recipient(r.case_number, "mkb", ("U0MKB",), r.deadline)
+    _, sent = remiss_message(Texts(), r, sender="Stadskontoret", today=NOW.date(), recipient=recipient)
+    labels = [e["text"]["text"] for b in sent if b["type"] == "actions" for e in b["elements"]]
+    assert labels == ["Svara", "Svara här i chatten", "Avstå", "Lämna över", "Begär anstånd"]
+    _, previewed = remiss_message(Texts(), r, sender="Stadskontoret", today=NOW.date(), preview=True)
+    said = "\n".join(_texts_of(previewed))
+    assert (
+        "Mottagarna ser knapparna *Svara*, *Svara här i chatten*, *Avstå*, *Lämna över* och *Begär anstånd* här."
+        in said
+    )
+    assert not any(b["type"] == "actions" for b in previewed)
