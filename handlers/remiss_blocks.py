@@ -168,7 +168,7 @@ def _state_and_actions(
             planned=recipient.planned_board_date,
             changes_until=recipient.changes_until(rules),
             by=by if show_author else "",
-            days_left=(deadline - today).days,
+            days_left=(recipient.deadline - today).days,
         )
         blocks.append(context(state))
     if remiss.status is RemissStatus.CLOSED:
