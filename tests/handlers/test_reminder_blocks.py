@@ -233,7 +233,7 @@ def test_this_weeks_deadlines_include_recipients_own_after_anstand() -> None:
         digest=[overview(this_week, []), overview(earlier, [RecipientRow(tn, extended, RecipientStatus.OPENED, None)])],
     )
     text, _ = digest_message(TEXTS, d)
-    assert "• fredag 1 december 2023: *STK-2023-140 Områdeslyft* för TN (anstånd)" in text
+    assert "• fredag 1 december 2023: *STK-2023-140 Områdeslyft* för Tekniska nämnden (anstånd)" in text
 
 
 def test_a_digest_of_many_remisses_keeps_within_slacks_limits() -> None:
