@@ -89,6 +89,7 @@ def build_core(
             reminder_policy=settings.reminder_policy,
             short_window_days=settings.short_window_days,
             digest_at=settings.digest_at,
+            digest_deadline_days=settings.digest_deadline_days,
             final_answer_grace_days=settings.final_answer_grace_days,
             auto_close_working_days=settings.auto_close_working_days,
         )

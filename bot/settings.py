@@ -16,7 +16,7 @@ from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS
 from bot.core.domain.organisation import is_org_key, is_slack_user_id
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
-from bot.core.usecases.base import AUTO_CLOSE_WORKING_DAYS
+from bot.core.usecases.base import AUTO_CLOSE_WORKING_DAYS, DIGEST_DEADLINE_DAYS
 
 _BOT_TOKEN_RE = re.compile(r"^xoxb-[A-Za-z0-9-]+$")
 _APP_TOKEN_RE = re.compile(r"^xapp-[A-Za-z0-9-]+$")
@@ -45,6 +45,8 @@ class Settings:
     reminder_policy: ReminderPolicy = field(default_factory=ReminderPolicy)
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS
     digest_at: time = time(8, 30)
+    # The digest on a day nothing changed only while a deadline is this many working days away or less.
+    digest_deadline_days: int = DIGEST_DEADLINE_DAYS
     # Working days after a preliminary answer's planned board meeting that its final answer may still come.
     final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS
     # The sending offices (directory keys; the first is sender_key, the default sender) and the coordinators
@@ -147,6 +149,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reminder_policy=policy,
         short_window_days=short_window_days,
         digest_at=digest_at,
+        digest_deadline_days=_count(
+            "REMISSBOT_DIGEST_DEADLINE_DAYS",
+            (env.get("REMISSBOT_DIGEST_DEADLINE_DAYS") or str(DIGEST_DEADLINE_DAYS)).strip(),
+            0,
+            60,
+            off=False,
+        ),
         final_answer_grace_days=_count(
             "REMISSBOT_FINAL_ANSWER_GRACE_DAYS",
             (env.get("REMISSBOT_FINAL_ANSWER_GRACE_DAYS") or str(FINAL_ANSWER_GRACE_DAYS)).strip(),

@@ -88,7 +88,7 @@ def remiss_message(
             sender=sender,
             organisation=organisation,
             deadline=deadline,
-            days_left=(deadline - today).days,
+            today=today,
             extended=deadline != remiss.deadline,
             **extra,
         )
@@ -109,7 +109,7 @@ def remiss_message(
     blocks += [section(part("question", question=q)) for q in remiss.questions]
     blocks.append(divider())
     if preview:
-        blocks.append(context(part("preview_buttons")))
+        blocks.append(context(part("preview_buttons", labels=preview_button_labels(texts))))
     elif recipient is not None:
         blocks += _state_and_actions(texts, part, remiss, recipient, today, rules or AnswerRules(), show_author)
     if remiss.description:
@@ -168,6 +168,7 @@ def _state_and_actions(
             planned=recipient.planned_board_date,
             changes_until=recipient.changes_until(rules),
             by=by if show_author else "",
+            days_left=(recipient.deadline - today).days,
         )
         blocks.append(context(state))
     if remiss.status is RemissStatus.CLOSED:
@@ -203,17 +204,29 @@ def recipient_actions(
         if recipient.is_preliminary():
             elements.append(button(texts, "request_extension", ids.REQUEST_EXTENSION, value))
     else:
-        elements = [button(texts, "answer", ids.ANSWER, value, style="primary")]
-        if in_chat:
-            elements.append(button(texts, "answer_in_chat", ids.ANSWER_IN_CHAT, value))
-        elements += [
-            button(texts, "decline", ids.DECLINE, value),
-            button(texts, "hand_over", ids.HAND_OVER, value),
-            button(texts, "request_extension", ids.REQUEST_EXTENSION, value),
-        ]
+        elements = _unanswered_buttons(texts, value, in_chat=in_chat)
     if not elements:
         return None
     return {"type": "actions", "block_id": f"actions:{value}"[:255], "elements": elements}
+
+
+def _unanswered_buttons(texts: Texts, value: str, *, in_chat: bool) -> list[Block]:
+    """The buttons of a recipient that has not answered: what every recipient gets with a new remiss (and so
+    what the coordinator's preview names)."""
+    elements = [button(texts, "answer", ids.ANSWER, value, style="primary")]
+    if in_chat:
+        elements.append(button(texts, "answer_in_chat", ids.ANSWER_IN_CHAT, value))
+    return [
+        *elements,
+        button(texts, "decline", ids.DECLINE, value),
+        button(texts, "hand_over", ids.HAND_OVER, value),
+        button(texts, "request_extension", ids.REQUEST_EXTENSION, value),
+    ]
+
+
+def preview_button_labels(texts: Texts) -> list[str]:
+    """The labels of the buttons a recipient gets in the remiss DM, in order, from the code that builds them."""
+    return [str(b["text"]["text"]) for b in _unanswered_buttons(texts, "preview", in_chat=True)]
 
 
 def _after_close_actions(texts: Texts, recipient: Recipient, value: str) -> Block | None:

@@ -281,6 +281,15 @@ class StatusBoardRow(SQLModel, table=True):
     claimed_until: datetime | None = None
 
 
+class DigestSaidRow(SQLModel, table=True):
+    """What the last digest offered in a channel said (a fingerprint), so that the next is not the same."""
+
+    __tablename__ = "digest_said"
+
+    channel: str = Field(primary_key=True)
+    said: str
+
+
 class ReminderRow(SQLModel, table=True):
     """One planned reminder and what became of it; the periodic job claims the due ones.
 

@@ -75,6 +75,18 @@ def test_auto_close_is_read_in_working_days_or_off(text: str | None, days: int) 
     assert load_settings(env).auto_close_working_days == days
 
 
+@pytest.mark.parametrize(("text", "days"), [(None, 2), ("5", 5), ("0", 0)])
+def test_the_digests_near_deadline_is_read_in_working_days(text: str | None, days: int) -> None:
+    env = {"REMISSBOT_DIGEST_DEADLINE_DAYS": text} if text is not None else {}
+    assert load_settings(env).digest_deadline_days == days
+
+
+def test_a_malformed_digest_deadline_names_its_variable() -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"REMISSBOT_DIGEST_DEADLINE_DAYS": "två"})
+    assert "REMISSBOT_DIGEST_DEADLINE_DAYS" in str(refused.value)
+
+
 def test_a_malformed_auto_close_names_its_variable() -> None:
     with pytest.raises(SettingsError) as refused:
         load_settings({"REMISSBOT_AUTO_CLOSE_WORKING_DAYS": "två veckor"})

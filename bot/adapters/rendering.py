@@ -123,6 +123,13 @@ def swedish_weekday_date(value: date) -> str:
     return f"{WEEKDAYS[value.weekday()]} {swedish_date(value)}"
 
 
+def swedish_weekday_day_month(value: date, today: date) -> str:
+    """'torsdag 30 november', with the year only when it is not `today`'s year ('fredag 5 januari 2024')."""
+    if value.year != today.year:
+        return swedish_weekday_date(value)
+    return f"{WEEKDAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]}"
+
+
 def swedish_datetime(value: datetime, tz: ZoneInfo = STOCKHOLM) -> str:
     """'30 november 2023 kl. 09:00', in local time."""
     local = value.astimezone(tz)
@@ -192,6 +199,7 @@ class Texts:
             env.filters["storlek"] = file_size
             env.filters["datum"] = lambda v: swedish_date(v, tz)
             env.filters["veckodag_datum"] = swedish_weekday_date
+            env.filters["veckodag_dag_manad"] = swedish_weekday_day_month
             env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
         # A label depends on its name only, and one answer form asks for ~45 labels (bench/bench_ack.py).
         self._labels: dict[str, str] = {}

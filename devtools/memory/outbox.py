@@ -117,5 +117,15 @@ class MemoryOutbox(MemoryPart):
         board = self._state.boards.get(case_number)
         return copied(board) if board is not None else None
 
+    # -- what the last digest in each channel said --------------------------------------------------
+    def last_digest(self, channel: str) -> str | None:
+        """The fingerprint of the last digest offered in `channel`; None before the first."""
+        return self._state.digests.get(channel)
+
+    def record_digest(self, channel: str, said: str) -> None:
+        """Remember `said` as the fingerprint of the digest just offered in `channel`."""
+        self._require_writable()
+        self._state.digests[channel] = said
+
     def _sorted_outbox(self) -> list[OutboxMessage]:
         return sorted(self._state.outbox.values(), key=lambda m: m.id or 0)

@@ -62,6 +62,7 @@ class MemoryState:
     # By key, in the order enqueued (which is id order, as ids only grow).
     outbox: dict[str, OutboxMessage] = field(default_factory=dict)
     boards: dict[str, StatusBoard] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
     pending_forms: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     reminders: dict[str, ScheduledReminder] = field(default_factory=dict)
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -84,6 +85,7 @@ class MemoryState:
             user_ids=dict(self.user_ids),
             outbox=dict(self.outbox),
             boards=dict(self.boards),
+            digests=dict(self.digests),
             pending_forms=dict(self.pending_forms),
             reminders=dict(self.reminders),
             policies=dict(self.policies),

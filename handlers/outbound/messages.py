@@ -294,7 +294,9 @@ def digest_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     week = _part(texts, "digest_week", d, week=due_this_week(d.digest, d.today))
     body: list[Block] = [blocks.header(header), *blocks.sections_from_lines(week.splitlines()), blocks.divider()]
     if d.digest:
-        lines = [_part(texts, "digest_remiss", d, o=o) for o in d.digest]
+        lines = [
+            _part(texts, "digest_remiss", d, o=o, left=d.digest_days_left.get(o.remiss.case_number)) for o in d.digest
+        ]
         body += blocks.sections_from_lines([_part(texts, "digest_open_header", d), *lines])
     else:
         lines = [_part(texts, "digest_none", d)]

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel, col, select
 from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
 from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext
 from storage.sql.mapping import board_from, message_fields, message_from, row_id
-from storage.tables import OutboxMessageRow, StatusBoardRow
+from storage.tables import DigestSaidRow, OutboxMessageRow, StatusBoardRow
 
 # The outbox INSERT of each dialect, built once; enqueue passes the values as parameters.
 _OUTBOX = SQLModel.metadata.tables["outbox_message"]
@@ -166,3 +166,21 @@ class SqlOutbox:
         query = select(StatusBoardRow).where(StatusBoardRow.case_number == case_number)
         row = self._session.exec(query, execution_options=FRESH).first()
         return board_from(row) if row is not None else None
+
+    # -- what the last digest in each channel said --------------------------------------------------
+    def last_digest(self, channel: str) -> str | None:
+        """The fingerprint of the last digest offered in `channel`; None before the first."""
+        query = select(DigestSaidRow).where(DigestSaidRow.channel == channel)
+        row = self._session.exec(query, execution_options=FRESH).first()
+        return row.said if row is not None else None
+
+    def record_digest(self, channel: str, said: str) -> None:
+        """Remember `said` as the fingerprint of the digest just offered in `channel`."""
+        self._ctx.require_writable()
+        row = self._session.get(DigestSaidRow, channel)
+        if row is None:
+            self._session.add(DigestSaidRow(channel=channel, said=said))
+        else:
+            row.said = said
+            self._session.add(row)
+        self._session.flush()

@@ -268,7 +268,7 @@ def test_the_stk_round_reminders_at_nine_the_escalation_on_4_december_and_the_da
     assert "Svarsdatum är torsdag 30 november 2023 (22 arbetsdagar kvar)." in inlamning.text
     ten_days = tn[1]
     assert "ska besvaras av Tekniska nämnden senast torsdag 30 november 2023: 10 arbetsdagar kvar" in ten_days.text
-    assert "Ni har inte börjat på svaret än; remissen har 4 frågor." in ten_days.text
+    assert "Vi har inget svar från er än; remissen har 4 frågor." in ten_days.text
     assert "Er sista nämnd före svarsdatum är i dag, 16 november 2023; ärendet skulle vara klart" in ten_days.text
     assert labels(ten_days) == ["Svara", "Avstå", "Behöver mer tid", "Påminn mig i morgon", "Påminn mig den…"]
     assert "Er sista nämnd före svarsdatum var 16 november 2023" in tn[2].text
@@ -295,22 +295,36 @@ def test_the_stk_round_reminders_at_nine_the_escalation_on_4_december_and_the_da
 
     digests = walker.of(COORDINATOR, "digest:")
     days = [s.at.date() for s in digests]
-    # Not on the day it was sent (nothing to report yet); from the next working day on, each at 08:30.
-    assert digests[0].when == (date(2023, 10, 3), time(8, 30))
+    # Not on the day it was sent (nothing to report yet); then only on a working day when it says something new:
+    # the deadline's week (a draft saved on 1 November changes nothing the digest shows), each of the last
+    # two working days before the deadline (REMISSBOT_DIGEST_DEADLINE_DAYS), the deadline, the first day late,
+    # and the next week (no deadline in it).
     assert all(s.at.time() == time(8, 30) for s in digests)
-    assert all(day.weekday() < 5 for day in days) and len(days) == len(set(days)) == 45
+    assert days == [
+        date(2023, 10, 3),
+        date(2023, 11, 27),
+        date(2023, 11, 28),
+        date(2023, 11, 29),
+        date(2023, 11, 30),
+        date(2023, 12, 1),
+        date(2023, 12, 4),
+    ]
+    texts = [s.message.text.split("\n", 1)[1] for s in digests]
+    assert len(set(texts)) == len(texts)  # never the same twice (the date in the header left out)
     by_day = {s.at.date(): s.message for s in digests}
     deadline_week = by_day[date(2023, 11, 27)]
     assert deadline_week.blocks and deadline_week.blocks[0]["type"] == "header"
     assert "Remisser i dag, måndag 27 november 2023" in shown(deadline_week)
     assert (
-        "• torsdag 30 november 2023: *STK-2023-137 Områdeslyft*: 3 av 3 har inte svarat (TN, MN, MKB)"
-        in deadline_week.text
+        "• torsdag 30 november 2023: *STK-2023-137 Områdeslyft*: 3 av 3 har inte svarat "
+        "(Tekniska nämnden, Miljönämnden, MKB)" in deadline_week.text
     )
-    assert "Inga svarsdatum den här veckan." in by_day[date(2023, 11, 20)].text
+    assert "svarsdatum torsdag 30 november 2023 (2 arbetsdagar kvar)." in by_day[date(2023, 11, 28)].text
+    assert "svarsdatum torsdag 30 november 2023 (sista dagen i dag)." in by_day[date(2023, 11, 30)].text
+    assert "Inga svarsdatum den här veckan." in by_day[date(2023, 12, 4)].text
     monday = by_day[date(2023, 12, 4)]
     assert "*STK-2023-137 Områdeslyft*: 0 av 3 har svarat; svarsdatum torsdag 30 november 2023." in monday.text
-    assert "Sena: TN, MN, MKB." in monday.text
+    assert "Sena: Tekniska nämnden, Miljönämnden, MKB." in monday.text
 
 
 # -- the official's buttons --------------------------------------------------------------------------------------

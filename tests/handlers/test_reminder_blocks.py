@@ -108,7 +108,7 @@ def test_a_reminder_says_the_working_days_left_what_is_missing_and_offers_every_
 
 
 def test_the_wording_follows_the_draft_and_the_days_left() -> None:
-    assert "Ni har inte börjat på svaret än; remissen har 4 frågor." in reminder(ReminderKind.BEFORE_DEADLINE, 5)[0]
+    assert "Vi har inget svar från er än; remissen har 4 frågor." in reminder(ReminderKind.BEFORE_DEADLINE, 5)[0]
     assert "Fråga 4 saknar svar." in reminder(ReminderKind.BEFORE_DEADLINE, 5, answered=(1, 2, 3))[0]
     complete = reminder(ReminderKind.BEFORE_DEADLINE, 1, answered=(1, 2, 3, 4))[0]
     assert "1 arbetsdag kvar. Alla frågor har svar i ert utkast; det som återstår är att skicka in det." in complete
@@ -130,7 +130,7 @@ def test_the_board_meeting_is_named_and_when_none_fits_the_alternatives_are() ->
     after = reminder(ReminderKind.BEFORE_DEADLINE, 5, meeting=fits, today=date(2023, 11, 23))[0]
     assert "Er sista nämnd före svarsdatum var 16 november 2023. Har nämnden inte behandlat ärendet" in after
     none = reminder(ReminderKind.BEFORE_DEADLINE, 10, meeting=MeetingAdvice(None, None, no_meeting_fits=True))[0]
-    assert "Ingen nämnd hinner behandla ärendet före svarsdatum. Ni kan svara på delegation" in none
+    assert "Ingen nämnd hinner behandla ärendet före svarsdatum. Ni kan svara via delegation" in none
 
 
 def test_the_inlamningsdag_reminder_names_the_meeting_and_the_day_once() -> None:
@@ -233,7 +233,7 @@ def test_this_weeks_deadlines_include_recipients_own_after_anstand() -> None:
         digest=[overview(this_week, []), overview(earlier, [RecipientRow(tn, extended, RecipientStatus.OPENED, None)])],
     )
     text, _ = digest_message(TEXTS, d)
-    assert "• fredag 1 december 2023: *STK-2023-140 Områdeslyft* för TN (anstånd)" in text
+    assert "• fredag 1 december 2023: *STK-2023-140 Områdeslyft* för Tekniska nämnden (anstånd)" in text
 
 
 def test_a_digest_of_many_remisses_keeps_within_slacks_limits() -> None:

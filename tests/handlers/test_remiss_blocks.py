@@ -144,3 +144,29 @@ def test_a_closed_remiss_still_offers_answering_to_whoever_has_not_answered_and_
     shown = recipient_actions(Texts(), closed, waiting, later, AnswerRules())
     assert shown is not None and [e["action_id"] for e in shown["elements"]] == [ids.ANSWER, ids.DECLINE]
     assert recipient_actions(Texts(), closed, answered, later, AnswerRules()) is None
+
+
+def test_the_deadline_is_a_date_only_never_a_count_that_goes_stale_and_the_year_only_when_not_this_year() -> None:
+    r = remiss("Kort.", ["Vad tycker ni?"])
+    recipient = Recipient(r.case_number, "mkb", ("U0MKB",), r.deadline)
+    _, blocks = remiss_message(Texts(), r, sender="Stadskontoret", today=NOW.date(), recipient=recipient)
+    shown = "\n".join(_texts_of(blocks))
+    assert "*Sista svarsdatum:* torsdag 30 november\n" in shown + "\n"
+    assert "dagar kvar" not in shown and "2023" not in shown.split("Sista svarsdatum")[1].splitlines()[0]
+    _, blocks = remiss_message(Texts(), r, sender="Stadskontoret", today=date(2022, 12, 1), recipient=recipient)
+    assert "*Sista svarsdatum:* torsdag 30 november 2023" in "\n".join(_texts_of(blocks))
+
+
+def test_the_preview_names_exactly_the_buttons_a_recipient_gets() -> None:
+    r = remiss("Kort.", ["Vad tycker ni?"])
+    recipient = Recipient(r.case_number, "mkb", ("U0MKB",), r.deadline)
+    _, sent = remiss_message(Texts(), r, sender="Stadskontoret", today=NOW.date(), recipient=recipient)
+    labels = [e["text"]["text"] for b in sent if b["type"] == "actions" for e in b["elements"]]
+    assert labels == ["Svara", "Svara här i chatten", "Avstå", "Lämna över", "Begär anstånd"]
+    _, previewed = remiss_message(Texts(), r, sender="Stadskontoret", today=NOW.date(), preview=True)
+    said = "\n".join(_texts_of(previewed))
+    assert (
+        "Mottagarna ser knapparna *Svara*, *Svara här i chatten*, *Avstå*, *Lämna över* och *Begär anstånd* här."
+        in said
+    )
+    assert not any(b["type"] == "actions" for b in previewed)

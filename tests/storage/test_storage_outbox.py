@@ -172,6 +172,28 @@ def test_a_read_refuses_to_write_to_the_outbox_or_the_boards(store: Store) -> No
         repo.outbox.touch_status(CASE, STATUS_CHANNEL)
 
 
+def test_what_the_last_digest_said_is_kept_per_channel_replaced_undone_with_its_transaction(store: Store) -> None:
+    with store.read() as repo:
+        assert repo.outbox.last_digest(STATUS_CHANNEL) is None
+    with store.transaction() as repo:
+        repo.outbox.record_digest(STATUS_CHANNEL, "first")
+        repo.outbox.record_digest("U0MIA", "other")
+    with store.transaction() as repo:
+        repo.outbox.record_digest(STATUS_CHANNEL, "second")
+        assert repo.outbox.last_digest(STATUS_CHANNEL) == "second"
+
+    def record_then_fail(repo: Transaction) -> None:
+        repo.outbox.record_digest(STATUS_CHANNEL, "third")
+        raise Boom
+
+    with pytest.raises(Boom):
+        in_transaction(store, record_then_fail)
+    with store.read() as repo:
+        assert (repo.outbox.last_digest(STATUS_CHANNEL), repo.outbox.last_digest("U0MIA")) == ("second", "other")
+    with store.read() as repo, pytest.raises(RuntimeError, match="read-only"):
+        repo.outbox.record_digest(STATUS_CHANNEL, "fourth")
+
+
 # -- claiming ----------------------------------------------------------------------------------------
 def test_claims_take_the_oldest_first_up_to_the_limit_as_sending_with_a_lease(store: Store) -> None:
     messages = [message(n) for n in range(1, 6)]

@@ -18,7 +18,13 @@ from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
 from bot.core.ports.store import Store
 from bot.core.ports.users import UserDirectory
 from bot.core.usecases.answering import AnsweringUseCases
-from bot.core.usecases.base import AUTO_CLOSE_WORKING_DAYS, DEFAULT_DIGEST_TIME, Config, Shared
+from bot.core.usecases.base import (
+    AUTO_CLOSE_WORKING_DAYS,
+    DEFAULT_DIGEST_TIME,
+    DIGEST_DEADLINE_DAYS,
+    Config,
+    Shared,
+)
 from bot.core.usecases.deadlines import DeadlineUseCases
 from bot.core.usecases.delivery import DeliveryUseCases
 from bot.core.usecases.directory import DirectoryUseCases
@@ -104,6 +110,7 @@ def build_use_cases(
     reminder_policy: ReminderPolicy | None = None,
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS,
     digest_at: dt_time = DEFAULT_DIGEST_TIME,
+    digest_deadline_days: int = DIGEST_DEADLINE_DAYS,
     final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS,
     auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS,
 ) -> UseCases:
@@ -120,6 +127,7 @@ def build_use_cases(
         reminder_policy=reminder_policy or ReminderPolicy(),
         short_window_days=short_window_days,
         digest_at=digest_at,
+        digest_deadline_days=digest_deadline_days,
         final_answer_grace_days=final_answer_grace_days,
         auto_close_working_days=auto_close_working_days,
     )

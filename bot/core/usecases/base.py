@@ -68,6 +68,7 @@ SEEN_BY_OTHERS = frozenset(
     }
 )
 DEFAULT_DIGEST_TIME = dt_time(8, 30)
+DIGEST_DEADLINE_DAYS = 2
 AUTO_CLOSE_WORKING_DAYS = 10
 # The coordinators' user group is asked of Slack at most this often (usergroups.* is Tier 2).
 GROUP_CACHE = timedelta(minutes=5)
@@ -102,6 +103,8 @@ class Config:
     reminder_policy: ReminderPolicy = field(default_factory=ReminderPolicy)
     short_window_days: int = SHORT_WINDOW_WORKING_DAYS
     digest_at: dt_time = DEFAULT_DIGEST_TIME
+    # The digest comes on a day nothing changed only while a deadline is this many working days away or less.
+    digest_deadline_days: int = DIGEST_DEADLINE_DAYS
     # Per file attached to an answer (a test lowers it rather than upload 25 MB).
     max_document_bytes: int = MAX_DOCUMENT_BYTES
     final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS

@@ -138,13 +138,17 @@ class DeliveryUseCases(UseCase):
             created_by="",
             created_at=message.created_at,
         )
+        overviews = self.reminding.digest(message.to_user or "")
+        today = self.today()
+        near = {o.remiss.case_number: self.reminding.digest_days_left(o, today) for o in overviews}
         return Delivery(
             message=message,
             remiss=placeholder,
             sender_name=sender.name if sender else sender_key,
-            today=self.today(),
-            digest=self.reminding.digest(message.to_user or ""),
+            today=today,
+            digest=overviews,
             closed=self.reminding.recently_closed(message.to_user or ""),
+            digest_days_left={case: left for case, left in near.items() if left is not None},
         )
 
     def outgoing_sent(self, message: OutboxMessage, channel_id: str, ts: str) -> None:

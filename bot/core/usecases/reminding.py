@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from bot.core.clock import local_date
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.calendar import local_time_on
+from bot.core.domain.digest import in_week_of, near_deadline, what_it_says
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.outbox import MessageKind, digest, escalation, to_officials
@@ -23,7 +24,7 @@ from bot.core.domain.reminders import (
     should_send,
     snooze_day,
 )
-from bot.core.domain.remiss import Remiss, RemissStatus
+from bot.core.domain.remiss import RecipientStatus, Remiss, RemissStatus
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, Shared, UseCase, unique
 from bot.core.usecases.planning import ReminderPlanner
@@ -252,17 +253,54 @@ class ReminderUseCases(UseCase):
         ):
             return 0
         offered = 0
-        with self.store.transaction() as repo:
+        with self.store.read() as repo:
             # A remiss sent today has nothing to report yet: no digest right after sending.
             remisses = [
                 r
                 for r in repo.remisses.list_remisses(OPEN_STATUSES)
                 if r.sent_at and local_date(r.sent_at, config.tz) < today
             ]
-            for channel in unique(self.shared.status_channel(r) for r in remisses):
-                offered += repo.outbox.enqueue(digest(today, channel, now))
+        # Only when it would not say what the last one said (something changed, or a near deadline counts down).
+        channels = unique(map(self.shared.status_channel, remisses))
+        said = {channel: self._digest_says(channel, today) for channel in channels}
+        with self.store.transaction() as repo:
+            for channel, fingerprint in said.items():
+                if repo.outbox.last_digest(channel) == fingerprint:
+                    continue
+                if repo.outbox.enqueue(digest(today, channel, now)):
+                    repo.outbox.record_digest(channel, fingerprint)
+                    offered += 1
         self._digest_offered = today
         return offered
+
+    def digest_days_left(self, overview: RemissOverview, today: date, *, extensions: bool = False) -> int | None:
+        """The working days left to the remiss's deadline (with `extensions`, the nearest of it and each
+        unanswered recipient's anstånd) when it is `digest_deadline_days` or fewer: the digest says so, and
+        comes every such day."""
+        unanswered = (r.recipient.deadline for r in overview.rows if extensions and not r.recipient.is_answered())
+        deadlines = (overview.remiss.deadline, *unanswered)
+        return near_deadline(self.config.calendar, today, deadlines, self.config.digest_deadline_days)
+
+    def _digest_says(self, channel: str, today: date) -> str:
+        """What the digest in `channel` would say today, as a fingerprint of the facts it shows (the date it is
+        sent left out): counts, who is late, the deadlines this week and who has not answered them, a near
+        deadline's working days left, and the remisses closed in the last week."""
+        lines: list[str] = []
+        for o in self.digest(channel):
+            r = o.remiss
+            late = [row.organisation.key for row in o.rows if row.status is RecipientStatus.OVERDUE]
+            lines.append(
+                f"remiss {r.case_number} {r.deadline} {o.answered} {o.preliminary} {o.declined} {late} {r.title}"
+            )
+            lines.append(f"left {self.digest_days_left(o, today, extensions=True)}")
+            unanswered = [row for row in o.rows if not row.recipient.is_answered()]
+            week = in_week_of(today, (r.deadline, *(row.recipient.deadline for row in unanswered)))
+            lines += [
+                f"due {day} {[row.organisation.key for row in unanswered if row.recipient.deadline == day]}"
+                for day in week
+            ]
+        lines += [f"closed {r.case_number} {r.closed_at} {r.title}" for r in self.recently_closed(channel)]
+        return what_it_says(lines)
 
     def recently_closed(self, channel: str) -> list[Remiss]:
         """The remisses whose status lives in `channel` closed in the last week, for the digest's *Avslutade*; in a

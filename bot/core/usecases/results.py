@@ -158,6 +158,8 @@ class Delivery:
     digest: list[RemissOverview] = field(default_factory=list)
     # The digest's remisses closed in the last week (shown under *Avslutade*).
     closed: list[Remiss] = field(default_factory=list)
+    # The digest's remisses with a deadline near (working days left, by case number): it says how near.
+    digest_days_left: dict[str, int] = field(default_factory=dict)
     rules: AnswerRules = field(default_factory=AnswerRules)
     # The organisation's stand-ins (user ids): a DM to one of them says whom they stand in for.
     stand_ins: tuple[str, ...] = ()
