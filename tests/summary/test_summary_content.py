@@ -17,7 +17,7 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from bot.core.domain.summary import Summary, build_summary, is_late, named_organisations
+from bot.core.domain.summary import Proposal, Summary, build_summary, is_late, named_organisations
 from bot.core.domain.summary_check import ProblemCode, SummaryIncomplete, check_completeness, compile_summary
 from tests.summary.round import CASE_NUMBER, DEADLINE, RECIPIENT_KEYS, TODAY, Round
 
@@ -81,8 +81,12 @@ def test_positions_have_a_row_per_recipient_in_directory_order(summary: Summary)
         Position.AVSTYRKER,
         Position.FORESLAR_ANDRINGAR,
         Position.AVSTYRKER,
-        Position.TILLSTYRKER,
+        None,  # question 4 is an organisation choice: a position means nothing there
     )
+    # What each answer to the organisation choice proposes, matched to the directory; itself marked.
+    assert by_key["mkb"].proposals_to(3) == (Proposal("MKB", own=True),)
+    assert by_key["forskolenamnden"].proposals_to(3) == (Proposal("MKB"),)
+    assert by_key["mkb"].proposals_to(0) == ()
     assert by_key["kulturnamnden"].kind is ResponseKind.DECLINED
     assert by_key["kulturnamnden"].positions == (None, None, None, None)
     assert by_key["servicenamnden"].kind is None

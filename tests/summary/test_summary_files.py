@@ -86,7 +86,7 @@ def test_the_summary_command_writes_the_files_and_says_where(service: UseCases, 
     ]
     assert err.getvalue().splitlines()[0] == "Kontrollerar att alla svar i STK-2023-137 finns med …"
     markdown = (tmp_path / written[1]).read_text(encoding="utf-8")
-    assert "| Fritidsnämnden | 2 | Grundskolenämnden, Fritidsnämnden |" in markdown
+    assert "| Fritidsnämnden | 2 | Grundskolenämnden, Fritidsnämnden (sig själv) |" in markdown
 
 
 def test_the_summary_command_publishes_nothing_when_the_check_fails(

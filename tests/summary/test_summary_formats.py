@@ -60,10 +60,10 @@ def test_markdown_shows_the_counts_extensions_and_the_tally(markdown: str) -> No
     assert "| Servicenämnden | 30 november 2023 | 15 januari 2024 |" in markdown
     assert (
         "| Stadsbyggnadsnämnden | 4 | Tekniska nämnden, Miljönämnden, Arbetsmarknads- och socialnämnden, "
-        "Stadsbyggnadsnämnden |" in markdown
+        "Stadsbyggnadsnämnden (sig själv) |" in markdown
     )
-    assert "| MKB | 3 | Förskolenämnden, Arbetsmarknads- och socialnämnden, MKB |" in markdown
-    assert "| Fritidsnämnden | 2 | Grundskolenämnden, Fritidsnämnden |" in markdown
+    assert "| MKB | 3 | Förskolenämnden, Arbetsmarknads- och socialnämnden, MKB (sig själv) |" in markdown
+    assert "| Fritidsnämnden | 2 | Grundskolenämnden, Fritidsnämnden (sig själv) |" in markdown
     assert "| en ny stiftelse | 1 | Hälsa-, vård- och omsorgsnämnden |" in markdown
 
 
