@@ -190,6 +190,23 @@ def test_the_page_shows_counts_and_tally(html: str) -> None:
     assert '<th scope="row" class="free">en ny stiftelse</th><td class="num" data-label="Antal">1</td>' in html
 
 
+def test_on_a_phone_every_wide_table_stacks_into_one_card_per_row(html: str) -> None:
+    """No table is wider than a 420 px screen: those given a min-width (wide, matrix) stack into rows with
+    each value under its column's name, and the narrow-screen rules drop that min-width."""
+    tables = re.findall(r'<table class="([^"]*)">(.*?)</table>', html, re.DOTALL)
+    assert {"matrix", "stack"} <= {c for classes, _ in tables for c in classes.split()}
+    for classes, body in tables:
+        if {"wide", "matrix"} & set(classes.split()):
+            assert "stack" in classes.split(), classes
+        if "stack" in classes.split():
+            cells = re.findall(r"<td[^>]*>", body)
+            assert cells and all("data-label=" in cell for cell in cells), classes
+    matrix = next(body for classes, body in tables if "matrix" in classes)
+    assert '<td data-label="Fråga 4">MKB (sig själv)</td>' in matrix
+    narrow = html[html.index("@media (max-width: 36rem)") :]
+    assert "min-width: 0" in narrow[: narrow.index("\n}")]
+
+
 # -- Word --------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def document(docx_bytes: bytes) -> docx.document.Document:
