@@ -13,6 +13,7 @@ from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     Position,
+    QuestionKind,
     Response,
     ResponseContent,
     ResponseKind,
@@ -92,6 +93,15 @@ def test_positions_have_a_row_per_recipient_in_directory_order(summary: Summary)
     assert by_key["servicenamnden"].kind is None
     # A question left blank has no position, however the form defaulted it.
     assert by_key["arbetsmarknads-och-socialnamnden"].positions[2] is None
+
+
+def test_a_position_is_shown_only_where_it_means_something(summary: Summary) -> None:
+    """Question 4 asks which organisation should coordinate: its answers carry no position anywhere."""
+    choice = summary.sections[3]
+    assert choice.question.kind is QuestionKind.ORGANISATION_CHOICE
+    assert choice.answers and all(a.position is None for a in choice.answers)
+    assert all(e.answers[3].position is None for e in summary.annex)
+    assert any(a.position is not None for a in summary.sections[0].answers)
 
 
 def test_each_question_shows_every_answer_in_directory_order_with_its_kind_and_date(summary: Summary) -> None:

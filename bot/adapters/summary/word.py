@@ -278,7 +278,7 @@ class _Builder:
                 w(
                     "answer_meta",
                     answer.kind.value,
-                    answer.position.value,
+                    answer.position.value if answer.position else "",
                     answer.submitted_at,
                     answer.late,
                     answer.after_close,
@@ -392,8 +392,9 @@ class _Builder:
             self.paragraph(line, "List Bullet")
         for answer in entry.answers:
             self.heading(w("question_label", answer.question_number), 3)
-            if answer.text and answer.position is not None:
-                self.muted(w("position_line", answer.position.value))
+            if answer.text:
+                if answer.position is not None:
+                    self.muted(w("position_line", answer.position.value))
                 if answer.from_document:
                     self.muted(w("from_document"))
                 self.user_text(answer.text)

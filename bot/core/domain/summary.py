@@ -108,7 +108,7 @@ class AnswerEntry:
     submitted_at: datetime
     late: bool
     text: str
-    position: Position
+    position: Position | None  # None for a question where a position means nothing (see shows_position)
     from_document: bool = False  # the text was taken from the attached yttrande
     after_close: bool = False  # inkom efter avslut: stored after the remiss was closed
 
@@ -419,7 +419,7 @@ def _section(
                 response.submitted_at,
                 is_late(recipient, tz),
                 text,
-                answer.position,
+                answer.position if shows_position(question) else None,
                 answer.from_document,
                 response.after_close,
             )
@@ -511,7 +511,7 @@ def _annex_entry(
     for q in questions:
         answer = response.content.answer_to(q.number)
         text = text_of(answer)
-        position = answer.position if answer is not None and text else None
+        position = answer.position if answer is not None and text and shows_position(q) else None
         in_document = answered_in_document(response.content, q.number)
         taken = answer is not None and answer.from_document
         answers.append(AnnexAnswer(q.number, text, position, in_document, taken))
