@@ -41,6 +41,7 @@ from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import Message, Workspace
 from handlers import ids
 from tests.archive.support import CONTRADICTED, errors, validate
+from tests.summary.office import office_or_skip, pdf_pages
 
 CASE = "STK-2023-137"
 SCENARIO = load_scenario()
@@ -256,6 +257,24 @@ def test_the_summary_is_written_in_three_formats_and_the_word_file_opens(played:
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Sammanställning av remissvar" in text
     assert "«En ny gemensam områdesfunktion»" in played.transcript  # the answer the directory does not know
+
+
+@pytest.mark.slow
+def test_the_word_summary_keeps_every_organisation_name_whole_on_fewer_pages(
+    played: Played, service: UseCases, tmp_path: Path
+) -> None:
+    """LibreOffice lays the demo's Word summary out: no table cell breaks a name inside a word
+    ("Stadsbyggnadsnämnde|n"), and the summary is shorter than the 21 pages issue 14 measured."""
+    office = office_or_skip()
+    pages = pdf_pages(office, played.directory / f"{CASE} Sammanställning av remissvar.docx", tmp_path)
+    text = "\n".join(pages)
+    assert len(pages) < 21
+    names = {org.name for org in service.queries.case_record(CASE).directory}
+    words = {word.strip(",.()") for name in names for word in name.split() if len(word) > 6}
+    assert "Stadsbyggnadsnämnden" in words
+    broken = [w for w in sorted(words) for k in range(2, len(w) - 1) if f"{w[:k]}\n{w[k:]}" in text]
+    assert broken == []
+    assert "Stadsbyggnadsnämnden (sig själv)" in " ".join(text.split())
 
 
 def test_the_database_left_behind_answers_remissbot_status(

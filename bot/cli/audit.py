@@ -9,11 +9,10 @@ from typing import Any, TextIO
 
 from bot.adapters.audit_files import audit_csv, audit_json, audit_rows
 from bot.adapters.rendering import default_texts
-from bot.bootstrap import build_core, slack_user_directory
-from bot.cli.common import EXIT_CONFIG, EXIT_OK
+from bot.bootstrap import build_core
+from bot.cli.common import EXIT_CONFIG, EXIT_OK, slack_users
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.ports.users import UserDirectory
-from bot.settings import Settings, load_settings
+from bot.settings import load_settings
 
 _TEMPLATE = "audit/cli.j2"
 
@@ -35,7 +34,7 @@ def register(commands: Any) -> None:
 def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
     """The list (default), or the same rows as JSON or CSV on standard output (redirect it to a file)."""
     settings = load_settings()
-    core = build_core(settings, users=_slack_users(settings))
+    core = build_core(settings, users=slack_users(settings))
     try:
         try:
             trail = core.service.queries.audit_record(args.case_number)
@@ -59,14 +58,3 @@ def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     out.write(core.texts.part(_TEMPLATE, "listing", remiss=trail.remiss, rows=rows) + "\n")
     return EXIT_OK
-
-
-def _slack_users(settings: Settings) -> UserDirectory | None:
-    """People's names come from Slack when the bot's token is configured; without it the ids are shown."""
-    if not settings.slack_bot_token:
-        return None
-    from slack_sdk import WebClient
-
-    base_url = settings.slack_api_url or WebClient.BASE_URL
-    client = WebClient(token=settings.slack_bot_token, base_url=base_url, timeout=10)
-    return slack_user_directory(client)

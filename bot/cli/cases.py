@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.adapters.directory_file import DirectoryFileError, load_directory_file
 from bot.adapters.rendering import default_texts
-from bot.bootstrap import Core
+from bot.bootstrap import Core, build_core
 from bot.cli import drafts
-from bot.cli.common import EXIT_FAILED, EXIT_OK, cli_actor, help_text, open_core
+from bot.cli.common import EXIT_FAILED, EXIT_OK, cli_actor, help_text, open_core, slack_users
 from bot.cli.recipients import offers_text
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import OrgKind
+from bot.settings import load_settings
 
 if TYPE_CHECKING:
     from bot.adapters.importer import ImportedRemiss
@@ -128,7 +129,8 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     """Write the summary files; the completeness check stops it with the reasons if anything is missing."""
     from bot.adapters.summary import summary_command
 
-    core = open_core()
+    settings = load_settings()
+    core = build_core(settings, users=slack_users(settings))
     try:
         formats = args.formats or ["docx", "html", "md"]
         return summary_command(core.service, core.texts, args.case_number, formats, args.out, out, sys.stderr)

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
 from bot.adapters.rendering import default_texts
-from bot.bootstrap import Core, build_core
+from bot.bootstrap import Core, build_core, slack_user_directory
+from bot.core.ports.users import UserDirectory
 from bot.core.usecases.results import Actor
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -45,6 +46,17 @@ def help_text(name: str, /, **params: object) -> str:
 
 def open_core(*, migrate: bool | None = None) -> Core:
     return build_core(load_settings(), migrate=migrate)
+
+
+def slack_users(settings: Settings) -> UserDirectory | None:
+    """People's names come from Slack when the bot's token is configured; without it the ids are shown."""
+    if not settings.slack_bot_token:
+        return None
+    from slack_sdk import WebClient
+
+    base_url = settings.slack_api_url or WebClient.BASE_URL
+    client = WebClient(token=settings.slack_bot_token, base_url=base_url, timeout=10)
+    return slack_user_directory(client)
 
 
 def cli_actor() -> Actor:

@@ -21,6 +21,7 @@ from bot.core.domain.remiss import (
     ResponseKind,
 )
 from bot.core.ports.store import Transaction
+from bot.core.ports.users import UserDirectory
 from bot.core.usecases import UseCases, build_use_cases
 from devtools.clocks import FakeClock
 from devtools.memory import MemoryStore
@@ -345,7 +346,11 @@ def stk_2023_137() -> Round:
     return found
 
 
-def round_service(found: Round, prepare: Callable[[Transaction, Recipient], None] | None = None) -> UseCases:
+def round_service(
+    found: Round,
+    prepare: Callable[[Transaction, Recipient], None] | None = None,
+    users: UserDirectory | None = None,
+) -> UseCases:
     """The use cases over an in-memory store holding the round, on 20 December 2023; `prepare` may change
     each recipient (in the store's transaction) before it is stored."""
     store = MemoryStore()
@@ -356,4 +361,4 @@ def round_service(found: Round, prepare: Callable[[Transaction, Recipient], None
             if prepare is not None:
                 prepare(repo, recipient)
             repo.remisses.add_recipient(recipient)
-    return build_use_cases(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)))
+    return build_use_cases(store, FakeClock(datetime(2023, 12, 20, 9, tzinfo=UTC)), users=users)

@@ -13,11 +13,12 @@ from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     Position,
+    QuestionKind,
     Response,
     ResponseContent,
     ResponseKind,
 )
-from bot.core.domain.summary import Summary, build_summary, is_late, named_organisations
+from bot.core.domain.summary import Proposal, Summary, build_summary, is_late, named_organisations
 from bot.core.domain.summary_check import ProblemCode, SummaryIncomplete, check_completeness, compile_summary
 from tests.summary.round import CASE_NUMBER, DEADLINE, RECIPIENT_KEYS, TODAY, Round
 
@@ -81,13 +82,26 @@ def test_positions_have_a_row_per_recipient_in_directory_order(summary: Summary)
         Position.AVSTYRKER,
         Position.FORESLAR_ANDRINGAR,
         Position.AVSTYRKER,
-        Position.TILLSTYRKER,
+        None,  # question 4 is an organisation choice: a position means nothing there
     )
+    # What each answer to the organisation choice proposes, matched to the directory; itself marked.
+    assert by_key["mkb"].proposals_to(3) == (Proposal("MKB", own=True),)
+    assert by_key["forskolenamnden"].proposals_to(3) == (Proposal("MKB"),)
+    assert by_key["mkb"].proposals_to(0) == ()
     assert by_key["kulturnamnden"].kind is ResponseKind.DECLINED
     assert by_key["kulturnamnden"].positions == (None, None, None, None)
     assert by_key["servicenamnden"].kind is None
     # A question left blank has no position, however the form defaulted it.
     assert by_key["arbetsmarknads-och-socialnamnden"].positions[2] is None
+
+
+def test_a_position_is_shown_only_where_it_means_something(summary: Summary) -> None:
+    """Question 4 asks which organisation should coordinate: its answers carry no position anywhere."""
+    choice = summary.sections[3]
+    assert choice.question.kind is QuestionKind.ORGANISATION_CHOICE
+    assert choice.answers and all(a.position is None for a in choice.answers)
+    assert all(e.answers[3].position is None for e in summary.annex)
+    assert any(a.position is not None for a in summary.sections[0].answers)
 
 
 def test_each_question_shows_every_answer_in_directory_order_with_its_kind_and_date(summary: Summary) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from bot.core.domain.errors import DomainError
 from bot.core.domain.summary import Summary, build_summary
 from bot.core.domain.summary_check import SummaryIncomplete, check_completeness
 from bot.core.usecases import UseCases
+from tests.service.support import RecordingUsers
 from tests.summary.round import CASE_NUMBER, Round, round_service, stk_2023_137
 
 
@@ -86,7 +88,22 @@ def test_the_summary_command_writes_the_files_and_says_where(service: UseCases, 
     ]
     assert err.getvalue().splitlines()[0] == "Kontrollerar att alla svar i STK-2023-137 finns med …"
     markdown = (tmp_path / written[1]).read_text(encoding="utf-8")
-    assert "| Fritidsnämnden | 2 | Grundskolenämnden, Fritidsnämnden |" in markdown
+    assert "| Fritidsnämnden | 2 | Grundskolenämnden, Fritidsnämnden (sig själv) |" in markdown
+
+
+def test_the_summary_command_names_people_never_slack_ids(texts: Texts, tmp_path: Path) -> None:
+    """Who submitted each answer: Slack's name for the id stored with it; an id Slack cannot name is not
+    printed either. The document is dated by the service's clock (20 December 2023), not the machine's."""
+    users = RecordingUsers({}, names={"U000": "Anna Andersson", "U001": "Bo Berg"})
+    service = round_service(stk_2023_137(), users=users)
+    out, err = io.StringIO(), io.StringIO()
+    assert summary_command(service, texts, "STK-2023-137", ["md"], tmp_path, out, err) == 0
+    markdown = next(tmp_path.iterdir()).read_text(encoding="utf-8")
+    assert "- **Inlämnat av:** Anna Andersson" in markdown
+    assert "- **Inlämnat av:** Bo Berg" in markdown
+    assert "- **Inlämnat av:** namnet okänt" in markdown  # U002 and on: Slack knows no name
+    assert re.search(r"(?<!@)\bU\d{3}\b", markdown) is None  # <@U123> is an answer's own text
+    assert "- **Sammanställd:** 20 december 2023" in markdown
 
 
 def test_the_summary_command_publishes_nothing_when_the_check_fails(

@@ -60,10 +60,10 @@ def test_markdown_shows_the_counts_extensions_and_the_tally(markdown: str) -> No
     assert "| Servicenämnden | 30 november 2023 | 15 januari 2024 |" in markdown
     assert (
         "| Stadsbyggnadsnämnden | 4 | Tekniska nämnden, Miljönämnden, Arbetsmarknads- och socialnämnden, "
-        "Stadsbyggnadsnämnden |" in markdown
+        "Stadsbyggnadsnämnden (sig själv) |" in markdown
     )
-    assert "| MKB | 3 | Förskolenämnden, Arbetsmarknads- och socialnämnden, MKB |" in markdown
-    assert "| Fritidsnämnden | 2 | Grundskolenämnden, Fritidsnämnden |" in markdown
+    assert "| MKB | 3 | Förskolenämnden, Arbetsmarknads- och socialnämnden, MKB (sig själv) |" in markdown
+    assert "| Fritidsnämnden | 2 | Grundskolenämnden, Fritidsnämnden (sig själv) |" in markdown
     assert "| en ny stiftelse | 1 | Hälsa-, vård- och omsorgsnämnden |" in markdown
 
 
@@ -188,6 +188,23 @@ def test_the_page_shows_counts_and_tally(html: str) -> None:
     assert '<tr class="total"><th scope="row">Totalt</th><td class="num">15</td></tr>' in html
     assert '<th scope="row">Stadsbyggnadsnämnden</th><td class="num" data-label="Antal">4</td>' in html
     assert '<th scope="row" class="free">en ny stiftelse</th><td class="num" data-label="Antal">1</td>' in html
+
+
+def test_on_a_phone_every_wide_table_stacks_into_one_card_per_row(html: str) -> None:
+    """No table is wider than a 420 px screen: those given a min-width (wide, matrix) stack into rows with
+    each value under its column's name, and the narrow-screen rules drop that min-width."""
+    tables = re.findall(r'<table class="([^"]*)">(.*?)</table>', html, re.DOTALL)
+    assert {"matrix", "stack"} <= {c for classes, _ in tables for c in classes.split()}
+    for classes, body in tables:
+        if {"wide", "matrix"} & set(classes.split()):
+            assert "stack" in classes.split(), classes
+        if "stack" in classes.split():
+            cells = re.findall(r"<td[^>]*>", body)
+            assert cells and all("data-label=" in cell for cell in cells), classes
+    matrix = next(body for classes, body in tables if "matrix" in classes)
+    assert '<td data-label="Fråga 4">MKB (sig själv)</td>' in matrix
+    narrow = html[html.index("@media (max-width: 36rem)") :]
+    assert "min-width: 0" in narrow[: narrow.index("\n}")]
 
 
 # -- Word --------------------------------------------------------------------------------------------------

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from bot.adapters.audit_files import PeopleNames
 from bot.adapters.rendering import Texts
 from bot.adapters.summary._common import FORMATS, Words, document_files, file_name
 from bot.adapters.summary.html import render_html
 from bot.adapters.summary.markdown import render_markdown
 from bot.adapters.summary.word import render_docx
+from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.remiss import normalise_case_number
 from bot.core.domain.summary import Summary
 from bot.core.domain.summary_check import SummaryIncomplete, compile_summary
@@ -146,13 +148,42 @@ def summary_command(
     """
     try:
         paths = write_case_summary(
-            service, texts, case_number, out_dir, formats, progress=lambda line: print(line, file=err, flush=True)
+            service,
+            texts,
+            case_number,
+            out_dir,
+            formats,
+            progress=lambda line: print(line, file=err, flush=True),
+            names=PersonNames(service, texts),
         )
     except SummaryIncomplete as error:
         print(render_problems(error, texts), file=err)
         return 1
     out.write(texts.render(WRITTEN_TEMPLATE, paths=[str(p) for p in paths]) + "\n")
     return 0
+
+
+class PersonNames(Mapping[str, str]):
+    """People's names for the ids stored with each action (who submitted, who granted an anstånd): Slack's
+    name for a user, the bot and the command line in words. A Slack id whose name cannot be found is never
+    printed: it reads "namnet okänt" (the audit trail keeps the id)."""
+
+    def __init__(self, service: UseCases, texts: Texts) -> None:
+        self._names = PeopleNames(service.shared.users, texts)
+        self._unknown = Words(texts)("unknown_person")
+
+    def __getitem__(self, ref: str) -> str:
+        name = self._names(ref)
+        return self._unknown if is_slack_user_id(name) else name
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __contains__(self, ref: object) -> bool:
+        return isinstance(ref, str)
 
 
 def _save(path: Path, data: bytes) -> None:

@@ -35,6 +35,10 @@ LANDSCAPE_TEXT_WIDTH_CM = 29.7 - 2 * 2.2
 # With more questions than this the table of positions gets its own landscape pages.
 PORTRAIT_QUESTIONS = 5
 HEADER_FILL = "DCE6F0"
+BODY_FONT = "Arial"
+BODY_PT = 10.5
+AVERAGE_EM = 0.58  # an Arial character's width in em, on the wide side so a long word always fits
+CELL_PADDING_CM = 0.45  # a table cell's left and right margins together, with some room
 LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)
 MUTED = RGBColor(0x4A, 0x4A, 0x4A)
 _FIELD = re.compile(r"\[(PAGE|NUMPAGES)\]")
@@ -128,6 +132,11 @@ class _Builder:
         props.language = "sv-SE"
         props.keywords = one_line(s.case_number)
         _set_default_language(doc, "sv-SE")
+        # Arial is on every office computer and has a metric twin in LibreOffice (Liberation Sans), so the
+        # tables' column widths, worked out from it, hold wherever the document is opened.
+        normal = doc.styles["Normal"].font
+        normal.name = BODY_FONT
+        normal.size = Pt(BODY_PT)
 
     def _front(self) -> None:
         self.paragraph(self.w("document_title"), "Title")
@@ -243,7 +252,11 @@ class _Builder:
             [
                 row.organisation.name,
                 w("response_kind_label", row.kind.value if row.kind else ""),
-                *(_position_cell(w, p, row.in_document) for p in row.positions),
+                *(
+                    ", ".join(w("proposal", c.written, c.own) for c in row.proposals_to(i))
+                    or _position_cell(w, p, row.in_document)
+                    for i, p in enumerate(row.positions)
+                ),
             ]
             for row in s.positions
         ]
@@ -265,7 +278,7 @@ class _Builder:
                 w(
                     "answer_meta",
                     answer.kind.value,
-                    answer.position.value,
+                    answer.position.value if answer.position else "",
                     answer.submitted_at,
                     answer.late,
                     answer.after_close,
@@ -289,7 +302,14 @@ class _Builder:
             _Column(w("tally_column", "named_by"), TEXT_WIDTH_CM - 6.8),
         ]
         if tally.matched:
-            rows = [[line.written, str(line.count), ", ".join(o.name for o in line.named_by)] for line in tally.matched]
+            rows = [
+                [
+                    line.written,
+                    str(line.count),
+                    ", ".join(w("proposal", o.name, line.is_self_nomination(o)) for o in line.named_by),
+                ]
+                for line in tally.matched
+            ]
             self.table(w("tally_caption"), columns, rows)
         else:
             self.paragraph(w("tally_none"))
@@ -372,8 +392,9 @@ class _Builder:
             self.paragraph(line, "List Bullet")
         for answer in entry.answers:
             self.heading(w("question_label", answer.question_number), 3)
-            if answer.text and answer.position is not None:
-                self.muted(w("position_line", answer.position.value))
+            if answer.text:
+                if answer.position is not None:
+                    self.muted(w("position_line", answer.position.value))
                 if answer.from_document:
                     self.muted(w("from_document"))
                 self.user_text(answer.text)
@@ -474,7 +495,8 @@ class _Builder:
     ) -> None:
         """A real table: caption above, a header row that repeats on every page, fixed column widths.
 
-        Fixed widths make Word and LibreOffice wrap long words inside the cell instead of widening it.
+        Fixed widths make Word and LibreOffice keep the table's width; each column is made at least as wide
+        as its longest word (see _fitted_widths), so they wrap only between words, never inside one.
         """
         if show_caption:
             self.paragraph(caption, "Caption").paragraph_format.keep_with_next = True
@@ -483,7 +505,7 @@ class _Builder:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         _set_table_caption(table, caption)
-        widths = [Cm(c.width_cm) for c in columns]
+        widths = [Cm(cm) for cm in _fitted_widths(columns, rows, font_size)]
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width
         for index, row in enumerate(table.rows):
@@ -603,6 +625,29 @@ def _set_default_language(doc: DocumentObject, language: str) -> None:
         properties.append(lang)
     lang.set(qn("w:val"), language)
     lang.set(qn("w:eastAsia"), language)
+
+
+def _fitted_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], font_size: Pt | None) -> list[float]:
+    """Column widths (cm) summing to the table's planned width, each at least its longest word's width.
+
+    A word is estimated at AVERAGE_EM em per character (generous for Calibri, the default font), plus the
+    cell's left and right margins; columns wider than their longest word give up width to the narrower.
+    """
+    size_cm = (font_size.pt if font_size is not None else BODY_PT) / 72 * 2.54
+    longest = [max((len(word) for word in c.heading.split()), default=0) for c in columns]
+    for row in rows:
+        for i, value in enumerate(row):
+            longest[i] = max(longest[i], max((len(word) for word in value.split()), default=0))
+    needed = [n * AVERAGE_EM * size_cm + CELL_PADDING_CM for n in longest]
+    planned = [c.width_cm for c in columns]
+    total = sum(planned)
+    widths = [max(p, n) for p, n in zip(planned, needed, strict=True)]
+    excess = sum(widths) - total
+    slack = [w - n if w > n else 0.0 for w, n in zip(widths, needed, strict=True)]
+    if excess > 0 and sum(slack) > 0:
+        give = min(1.0, excess / sum(slack))
+        widths = [w - s * give for w, s in zip(widths, slack, strict=True)]
+    return widths
 
 
 def _position_cell(w: Words, position: Position | None, in_document: bool) -> str:

@@ -71,6 +71,15 @@ class ExtensionLine:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """An organisation an organisation-choice answer proposes: the directory name (or the name as written
+    when it matches none), and whether the answering organisation proposes itself."""
+
+    written: str
+    own: bool = False
+
+
+@dataclass(frozen=True)
 class PositionRow:
     """One recipient's line in the table of positions: its kind of answer and a position per question.
 
@@ -82,6 +91,11 @@ class PositionRow:
     kind: ResponseKind | None
     positions: tuple[Position | None, ...]
     in_document: bool = False
+    # Per question: what an organisation-choice answer proposes (empty for other questions and blanks).
+    proposals: tuple[tuple[Proposal, ...], ...] = ()
+
+    def proposals_to(self, index: int) -> tuple[Proposal, ...]:
+        return self.proposals[index] if index < len(self.proposals) else ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,7 @@ class AnswerEntry:
     submitted_at: datetime
     late: bool
     text: str
-    position: Position
+    position: Position | None  # None for a question where a position means nothing (see shows_position)
     from_document: bool = False  # the text was taken from the attached yttrande
     after_close: bool = False  # inkom efter avslut: stored after the remiss was closed
 
@@ -114,6 +128,10 @@ class TallyLine:
     @property
     def count(self) -> int:
         return len(self.named_by)
+
+    def is_self_nomination(self, proposer: Organisation) -> bool:
+        """The proposer named itself."""
+        return self.organisation is not None and self.organisation.key == proposer.key
 
 
 @dataclass(frozen=True)
@@ -298,7 +316,7 @@ def build_summary(
         documents=remiss.documents,
         counts=count_responses(ordered, tz),
         extensions=extensions,
-        positions=tuple(_position_row(r, orgs[r.organisation_key], remiss.questions) for r in ordered),
+        positions=tuple(_position_row(r, orgs[r.organisation_key], remiss.questions, directory) for r in ordered),
         sections=sections,
         declined=declined,
         missing=missing,
@@ -341,15 +359,37 @@ def text_of(answer: Answer | None) -> str:
     return answer.text.strip() if answer is not None else ""
 
 
-def _position_row(recipient: Recipient, org: Organisation, questions: Sequence[Question]) -> PositionRow:
+def shows_position(question: Question) -> bool:
+    """A position (tillstyrker, avstyrker …) means something for this question: not for an organisation
+    choice, whose answer is the organisations it proposes."""
+    return question.kind is not QuestionKind.ORGANISATION_CHOICE
+
+
+def proposals_in(text: str, directory: Directory, answered_by: Organisation) -> tuple[Proposal, ...]:
+    """What one organisation-choice answer proposes, matched to the directory as the tally does."""
+    named, leftovers = named_organisations(text, directory, answered_by)
+    return (
+        *(Proposal(org.name, org.key == answered_by.key) for org in named),
+        *(Proposal(" ".join(written.split())) for written in leftovers),
+    )
+
+
+def _position_row(
+    recipient: Recipient, org: Organisation, questions: Sequence[Question], directory: Directory
+) -> PositionRow:
     current = recipient.current_response
     if current is None or current.kind is ResponseKind.DECLINED:
         return PositionRow(org, current.kind if current else None, tuple(None for _ in questions))
-    positions = []
+    positions: list[Position | None] = []
+    proposals: list[tuple[Proposal, ...]] = []
     for q in questions:
         answer = current.content.answer_to(q.number)
-        positions.append(answer.position if answer is not None and text_of(answer) else None)
-    return PositionRow(org, current.kind, tuple(positions), bool(current.content.attachments))
+        text = text_of(answer)
+        shown = answer is not None and bool(text) and shows_position(q)
+        positions.append(answer.position if answer is not None and shown else None)
+        choice = q.kind is QuestionKind.ORGANISATION_CHOICE and bool(text)
+        proposals.append(proposals_in(text, directory, org) if choice else ())
+    return PositionRow(org, current.kind, tuple(positions), bool(current.content.attachments), tuple(proposals))
 
 
 def _section(
@@ -379,7 +419,7 @@ def _section(
                 response.submitted_at,
                 is_late(recipient, tz),
                 text,
-                answer.position,
+                answer.position if shows_position(question) else None,
                 answer.from_document,
                 response.after_close,
             )
@@ -471,7 +511,7 @@ def _annex_entry(
     for q in questions:
         answer = response.content.answer_to(q.number)
         text = text_of(answer)
-        position = answer.position if answer is not None and text else None
+        position = answer.position if answer is not None and text and shows_position(q) else None
         in_document = answered_in_document(response.content, q.number)
         taken = answer is not None and answer.from_document
         answers.append(AnnexAnswer(q.number, text, position, in_document, taken))
