@@ -57,7 +57,7 @@ class QueryUseCases(UseCase):
         """Every sent, open remiss with its status table, newest deadline last; given a coordinator scoped to
         some offices, only those offices' remisses."""
         today = self.today()
-        offices = actor.offices if actor is not None and actor.is_coordinator else frozenset()
+        offices = _offices_shown(actor)
         with self.store.read() as repo:
             directory = repo.directory.load_directory()
             remisses = sorted(
@@ -69,7 +69,7 @@ class QueryUseCases(UseCase):
     def drafts(self, actor: Actor | None = None) -> list[DraftRow]:
         """Every draft not yet sent, wherever it was saved (Slack, `remissbot import --save`), newest first; given
         a coordinator scoped to some offices, only those offices' drafts."""
-        offices = actor.offices if actor is not None and actor.is_coordinator else frozenset()
+        offices = _offices_shown(actor)
         with self.store.read() as repo:
             directory = repo.directory.load_directory()
             rows: list[DraftRow] = []
@@ -84,7 +84,7 @@ class QueryUseCases(UseCase):
     def closed_remisses(self, actor: Actor | None = None, limit: int = CLOSED_SHOWN) -> list[Remiss]:
         """The remisses closed last, most recent first (App Home, digest and status show them as avslutade); given
         a coordinator scoped to some offices, only those offices' remisses."""
-        offices = actor.offices if actor is not None and actor.is_coordinator else frozenset()
+        offices = _offices_shown(actor)
         with self.store.read() as repo:
             closed = [
                 r for r in repo.remisses.list_remisses((RemissStatus.CLOSED,)) if coordinates(offices, r.sender_key)
@@ -132,6 +132,12 @@ class QueryUseCases(UseCase):
         with self.store.read() as repo:
             self._require_coordinator(actor, self._require_remiss(repo, case_number), repo)
         return self.audit_record(case_number)
+
+
+def _offices_shown(actor: Actor | None) -> frozenset[str]:
+    """The offices whose remisses a list shows `actor`: a scoped coordinator's own; empty (every office) for a
+    global coordinator, and for a list not asked by a coordinator (the command line, a shared channel)."""
+    return frozenset(actor.offices) if actor is not None and actor.is_coordinator else frozenset()
 
 
 def overview_of(repo: Transaction, remiss: Remiss, directory: Directory, today: date) -> RemissOverview:
