@@ -32,6 +32,9 @@ class RemissStatus(StrEnum):
 
 
 class QuestionKind(StrEnum):
+    # Ställningstagande: the answer takes a position (tillstyrker, avstyrker, …), asked and counted per answer.
+    POSITION = "position"
+    # Fritext: an open question; no position is asked or shown.
     FREE_TEXT = "free_text"
     # The answer names organisations ("which nämnd or bolag should coordinate"); the summary tallies them.
     ORGANISATION_CHOICE = "organisation_choice"
@@ -335,6 +338,8 @@ class ResponseContent:
     # the body or the delegate).
     their_case_number: str = ""
     deciding_body: DecidingBody | None = None
+    # The answer's one position on the proposal as a whole (beside any per-question positions).
+    overall_position: Position = Position.NOT_STATED
 
     def answer_to(self, number: int) -> Answer | None:
         for a in self.answers:
