@@ -27,6 +27,7 @@ from bot.adapters.rendering import Texts
 from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs
 from bot.core.domain.remiss import Position
 from bot.core.domain.summary import AnnexEntry, DeclinedEntry, QuestionSection, Summary
+from bot.core.domain.summary_text import Statement, SummaryText, compose, excerpt
 
 A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
 MARGIN = Cm(2.2)
@@ -47,6 +48,7 @@ _W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), 
 _W_T, _W_BR, _W_TAB, _W_VAL = qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:val")
 _W_B, _W_I, _W_COLOR, _W_SZ = qn("w:b"), qn("w:i"), qn("w:color"), qn("w:sz")
 _XML_SPACE = qn("xml:space")
+_SOFT_HYPHEN = "\u00ad"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class _Builder:
     def __init__(self, summary: Summary, words: Words) -> None:
         self.s = summary
         self.w = words
+        self.t: SummaryText = compose(summary)
+        self._bookmarks = 0
         self.doc: DocumentObject = Document()
         styles = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Caption", "List Bullet")
         self._style_ids = {name: self.doc.styles[name].style_id for name in styles}
@@ -105,9 +109,10 @@ class _Builder:
     def build(self) -> None:
         self._set_up_page()
         self._front()
+        self._summary_statements()
         self._overview()
         self._positions()
-        self.heading(self.w("section_questions"), 1, new_page=len(self.s.questions) <= PORTRAIT_QUESTIONS)
+        self.heading(self.w("section_questions"), 1)
         for section in self.s.sections:
             self._question(section)
         self._declined_and_missing()
@@ -178,8 +183,7 @@ class _Builder:
             bold_rows={5},
         )
 
-        if s.annex:
-            self._registry_table()
+        self._overview_table()
         self.heading(w("extensions_heading"), 2)
         if not s.extensions:
             self.paragraph(w("no_extensions"))
@@ -206,39 +210,59 @@ class _Builder:
             ],
         )
 
-    def _registry_table(self) -> None:
-        """Each incoming answer with the answering organisation's own diarienummer and its decision."""
+    def _summary_statements(self) -> None:
+        """The Sammanfattning: one paragraph per statement, naming the organisations it rests on."""
         w = self.w
-        self.heading(w("registry_heading"), 2)
+        self.heading(w("section_summary"), 1)
+        self.muted(w("summary_intro"))
+        for statement in self.t.statements:
+            self.paragraph(self._statement(statement))
+
+    def _statement(self, statement: Statement) -> str:
+        w = self.w
+        pointer = w("pointer_question", statement.question) if statement.question else w("pointer_overview")
+        return w("statement", statement, [one_line(o.name) for o in statement.organisations], pointer)
+
+    def _overview_table(self) -> None:
+        """One row per recipient: how it answered, its own diarienummer, who decided when, its overall position."""
+        w = self.w
+        self.heading(w("overview_heading"), 2)
         columns = [
-            _Column(w("registry_column", "organisation"), 4.2),
-            _Column(w("registry_column", "received"), 3.4),
-            _Column(w("registry_column", "their"), 3.6),
-            _Column(w("registry_column", "decision"), TEXT_WIDTH_CM - 11.2),
+            _Column(w("overview_column", "organisation"), 4.4),
+            _Column(w("overview_column", "kind"), 2.6),
+            _Column(w("overview_column", "their"), 2.6),
+            _Column(w("overview_column", "decision"), TEXT_WIDTH_CM - 12.0),
+            _Column(w("overview_column", "position"), 2.4),
         ]
         rows = [
             [
-                e.organisation.name,
-                self._date(e.response.submitted_at),
-                one_line(e.response.content.their_case_number) or "–",
+                row.organisation.name,
+                w("overview_kind", row.kind.value if row.kind else "", row.late),
+                one_line(row.their_case_number) or "–",
                 w(
-                    "registry_decision",
-                    e.kind.value,
-                    e.response.content.meeting_date,
-                    one_line(e.response.content.paragraph),
-                    e.response.content.deciding_body.value if e.response.content.deciding_body else "",
-                ),
+                    "overview_decision",
+                    row.kind.value if row.kind else "",
+                    row.deciding_body.value if row.deciding_body else "",
+                    one_line(row.decided_by),
+                    row.decision_date,
+                    one_line(row.paragraph),
+                    row.planned_board_date,
+                )
+                if row.annex_number is not None
+                else "–",
+                w("overview_position", row.overall_position.value if row.overall_position else ""),
             ]
-            for e in self.s.annex
+            for row in self.t.overview
         ]
-        self.table(w("registry_caption"), columns, rows)
+        self.table(w("overview_caption"), columns, rows, font_size=Pt(9))
+        self.paragraph(w("overall_positions_line", self.t.overall_positions))
 
     def _positions(self) -> None:
         s, w = self.s, self.w
         wide = len(s.questions) > PORTRAIT_QUESTIONS
         if wide:
             self._new_section(landscape=True)
-        self.heading(w("section_positions"), 1, new_page=not wide)
+        self.heading(w("section_positions"), 1)
         self.paragraph(w("positions_intro"))
         width = LANDSCAPE_TEXT_WIDTH_CM if wide else TEXT_WIDTH_CM
         name_cm, kind_cm = 4.4, 2.6
@@ -270,23 +294,27 @@ class _Builder:
         self.heading(w("question_label", section.question.number), 2)
         for p in paragraphs(section.question.text):
             self.paragraph(p, look=_Look(italic=True))
-        if not section.answers:
+        self.paragraph(w("question_count", self.t.count_of(section.question.number)), look=_Look(bold=True))
+        if not section.answers and not section.in_document:
             self.paragraph(w("no_answers_to_question"))
         for answer in section.answers:
-            self.heading(answer.organisation.name, 3)
-            self.muted(
-                w(
-                    "answer_meta",
-                    answer.kind.value,
-                    answer.position.value if answer.position else "",
-                    answer.submitted_at,
-                    answer.late,
-                    answer.after_close,
-                )
+            p = self.paragraph()
+            p.paragraph_format.space_after = Pt(4)
+            _add_text(p._p, answer.organisation.name, _Look(bold=True))
+            meta = w(
+                "excerpt_meta",
+                answer.position.value if answer.position else "",
+                answer.late,
+                answer.after_close,
+                answer.from_document,
             )
-            if answer.from_document:
-                self.muted(w("from_document"))
-            self.user_text(answer.text)
+            if meta:
+                _add_text(p._p, f" ({meta})", _Look(italic=True, colour=MUTED))
+            cut = excerpt(answer.text)
+            _add_text(p._p, ": " + w("excerpt_text", cut.text, cut.cut) + " (")
+            number = self.t.annex_number(answer.organisation.key)
+            self.internal_link(p, w("annex_pointer", number), _bookmark(number))
+            _add_text(p._p, ")")
         if section.in_document:
             self.muted(w("answered_in_document", ", ".join(o.name for o in section.in_document)))
         if section.not_answered:
@@ -359,7 +387,8 @@ class _Builder:
     def _annex_entry(self, entry: AnnexEntry) -> None:
         w = self.w
         content = entry.response.content
-        self.heading(entry.organisation.name, 2)
+        heading = self.heading(w("annex_entry_heading", entry.number, entry.organisation.name), 2)
+        self.bookmark(heading, _bookmark(entry.number))
         self.labelled(w("annex_label", "kind"), w("response_kind_label", entry.kind.value))
         decision = w(
             "decision",
@@ -450,6 +479,34 @@ class _Builder:
         """User text as written: a paragraph per paragraph, its line breaks and tabs kept."""
         for p in paragraphs(text):
             self.paragraph(p)
+
+    def bookmark(self, paragraph: Paragraph, name: str) -> None:
+        """A Word bookmark around the paragraph's text, for internal links (and Word's Go To)."""
+        self._bookmarks += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self._bookmarks))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self._bookmarks))
+        properties = paragraph._p.find(_W_PPR)
+        if properties is not None:
+            properties.addnext(start)
+        else:
+            paragraph._p.insert(0, start)
+        paragraph._p.append(end)
+
+    def internal_link(self, paragraph: Paragraph, text: str, bookmark: str) -> None:
+        """A link to a bookmark in this document (Ctrl+click in Word)."""
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("w:anchor"), bookmark)
+        hyperlink.set(qn("w:history"), "1")
+        run = SubElement(hyperlink, _W_R)
+        properties = SubElement(run, _W_RPR)
+        SubElement(properties, _W_COLOR).set(_W_VAL, str(LINK_COLOUR))
+        SubElement(properties, qn("w:u")).set(_W_VAL, "single")
+        t = SubElement(run, _W_T)
+        t.text = text
+        paragraph._p.append(hyperlink)
 
     def labelled_links(self, label: str, links: Sequence[tuple[str, str]]) -> None:
         """`label`, then each (text, url) as a link, separated by commas."""
@@ -634,10 +691,10 @@ def _fitted_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], fo
     cell's left and right margins; columns wider than their longest word give up width to the narrower.
     """
     size_cm = (font_size.pt if font_size is not None else BODY_PT) / 72 * 2.54
-    longest = [max((len(word) for word in c.heading.split()), default=0) for c in columns]
+    longest = [max((len(word) for word in _words(c.heading)), default=0) for c in columns]
     for row in rows:
         for i, value in enumerate(row):
-            longest[i] = max(longest[i], max((len(word) for word in value.split()), default=0))
+            longest[i] = max(longest[i], max((len(word) for word in _words(value)), default=0))
     needed = [n * AVERAGE_EM * size_cm + CELL_PADDING_CM for n in longest]
     planned = [c.width_cm for c in columns]
     total = sum(planned)
@@ -648,6 +705,16 @@ def _fitted_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], fo
         give = min(1.0, excess / sum(slack))
         widths = [w - s * give for w, s in zip(widths, slack, strict=True)]
     return widths
+
+
+def _bookmark(number: int) -> str:
+    """The bookmark of answer `number` in the annex."""
+    return f"svar_{number}"
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a line may break between: words, and the parts of a word with a soft hyphen."""
+    return text.replace(_SOFT_HYPHEN, " ").split()
 
 
 def _position_cell(w: Words, position: Position | None, in_document: bool) -> str:
