@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,17 +15,25 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.table import CT_Row, CT_Tc
-from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement  # python-docx builds on lxml
 
 from bot.adapters.rendering import Texts
 from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs
+from bot.adapters.summary.word_xml import (
+    Look,
+    add_bookmark,
+    add_internal_link,
+    add_text,
+    keep_row_together,
+    set_default_language,
+    set_table_caption,
+    shade,
+    text_with_fields,
+)
 from bot.core.domain.remiss import Position
-from bot.core.domain.summary import AnnexEntry, DeclinedEntry, QuestionSection, Summary
+from bot.core.domain.summary import AnnexEntry, AnswerEntry, DeclinedEntry, QuestionSection, Summary
 from bot.core.domain.summary_text import Statement, SummaryText, compose, excerpt
 
 A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
@@ -42,36 +49,8 @@ AVERAGE_EM = 0.58  # an Arial character's width in em, on the wide side so a lon
 CELL_PADDING_CM = 0.45  # a table cell's left and right margins together, with some room
 LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)
 MUTED = RGBColor(0x4A, 0x4A, 0x4A)
-_FIELD = re.compile(r"\[(PAGE|NUMPAGES)\]")
-_FIELD_PLACEHOLDER = "1"
-_W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:r"), qn("w:rPr")
-_W_T, _W_BR, _W_TAB, _W_VAL = qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:val")
-_W_B, _W_I, _W_COLOR, _W_SZ = qn("w:b"), qn("w:i"), qn("w:color"), qn("w:sz")
-_XML_SPACE = qn("xml:space")
+_W_P, _W_PPR, _W_PSTYLE, _W_VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
 _SOFT_HYPHEN = "\u00ad"
-
-
-@dataclass(frozen=True)
-class _Look:
-    """How a run looks, written as w:rPr (its children in the order the schema wants)."""
-
-    bold: bool = False
-    italic: bool = False
-    colour: RGBColor | None = None
-    size: Pt | None = None
-
-    def apply(self, run: BaseOxmlElement) -> None:
-        if not (self.bold or self.italic or self.colour or self.size):
-            return
-        properties = SubElement(run, _W_RPR)
-        if self.bold:
-            SubElement(properties, _W_B)
-        if self.italic:
-            SubElement(properties, _W_I)
-        if self.colour is not None:
-            SubElement(properties, _W_COLOR).set(_W_VAL, str(self.colour))
-        if self.size is not None:
-            SubElement(properties, _W_SZ).set(_W_VAL, str(round(self.size.pt * 2)))
 
 
 @dataclass(frozen=True)
@@ -129,14 +108,14 @@ class _Builder:
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _text_with_fields(footer, w("page_footer"))
+        text_with_fields(footer, w("page_footer"))
         props = doc.core_properties
         props.title = w("file_stem", s.case_number)
         props.subject = one_line(s.title)
         props.author = one_line(s.sender)
         props.language = "sv-SE"
         props.keywords = one_line(s.case_number)
-        _set_default_language(doc, "sv-SE")
+        set_default_language(doc, "sv-SE")
         # Arial is on every office computer and has a metric twin in LibreOffice (Liberation Sans), so the
         # tables' column widths, worked out from it, hold wherever the document is opened.
         normal = doc.styles["Normal"].font
@@ -147,7 +126,7 @@ class _Builder:
         self.paragraph(self.w("document_title"), "Title")
         self.paragraph(self.w("subtitle", self.s.case_number, one_line(self.s.title)), "Subtitle")
         if self.s.still_open:
-            self.paragraph(self.w("early_note", len(self.s.still_open)), look=_Look(bold=True))
+            self.paragraph(self.w("early_note", len(self.s.still_open)), look=Look(bold=True))
 
     def _overview(self) -> None:
         s, w = self.s, self.w
@@ -293,28 +272,12 @@ class _Builder:
         w = self.w
         self.heading(w("question_label", section.question.number), 2)
         for p in paragraphs(section.question.text):
-            self.paragraph(p, look=_Look(italic=True))
-        self.paragraph(w("question_count", self.t.count_of(section.question.number)), look=_Look(bold=True))
+            self.paragraph(p, look=Look(italic=True))
+        self.paragraph(w("question_count", self.t.count_of(section.question.number)), look=Look(bold=True))
         if not section.answers and not section.in_document:
             self.paragraph(w("no_answers_to_question"))
         for answer in section.answers:
-            p = self.paragraph()
-            p.paragraph_format.space_after = Pt(4)
-            _add_text(p._p, answer.organisation.name, _Look(bold=True))
-            meta = w(
-                "excerpt_meta",
-                answer.position.value if answer.position else "",
-                answer.late,
-                answer.after_close,
-                answer.from_document,
-            )
-            if meta:
-                _add_text(p._p, f" ({meta})", _Look(italic=True, colour=MUTED))
-            cut = excerpt(answer.text)
-            _add_text(p._p, ": " + w("excerpt_text", cut.text, cut.cut) + " (")
-            number = self.t.annex_number(answer.organisation.key)
-            self.internal_link(p, w("annex_pointer", number), _bookmark(number))
-            _add_text(p._p, ")")
+            self._excerpt(answer)
         if section.in_document:
             self.muted(w("answered_in_document", ", ".join(o.name for o in section.in_document)))
         if section.not_answered:
@@ -349,6 +312,22 @@ class _Builder:
                 for line in tally.unmatched
             ]
             self.table(w("unmatched_caption"), columns, rows, show_caption=False)
+
+    def _excerpt(self, answer: AnswerEntry) -> None:
+        """The answer's start, quoted, after its organisation, with a link to the answer in full in the annex."""
+        w = self.w
+        line = self.paragraph()
+        line.paragraph_format.space_after = Pt(4)
+        add_text(line._p, answer.organisation.name, Look(bold=True))
+        position = answer.position.value if answer.position else ""
+        meta = w("excerpt_meta", position, answer.late, answer.after_close, answer.from_document)
+        if meta:
+            add_text(line._p, f" ({meta})", Look(italic=True, colour=MUTED))
+        cut = excerpt(answer.text)
+        add_text(line._p, ": " + w("excerpt_text", cut.text, cut.cut) + " (")
+        number = self.t.annex_number(answer.organisation.key)
+        self.internal_link(line, w("annex_pointer", number), _bookmark(number))
+        add_text(line._p, ")")
 
     def _declined_and_missing(self) -> None:
         s, w = self.s, self.w
@@ -444,7 +423,7 @@ class _Builder:
         day = self._date(declined.declined_at)
         return f"{day} ({self.w('after_close_mark')})" if declined.after_close else day
 
-    def paragraph(self, text: str = "", style: str | None = None, look: _Look | None = None) -> Paragraph:
+    def paragraph(self, text: str = "", style: str | None = None, look: Look | None = None) -> Paragraph:
         # Inserted right before the body's closing section properties: python-docx's add_paragraph looks
         # that element up among all the body's children every time, which grows with the square of the
         # document's length.
@@ -454,7 +433,7 @@ class _Builder:
             properties = SubElement(element, _W_PPR)
             SubElement(properties, _W_PSTYLE).set(_W_VAL, self._style_ids[style])
         if text:
-            _add_text(element, text, look)
+            add_text(element, text, look)
         return Paragraph(element, self._body)
 
     def heading(self, text: str, level: int, *, new_page: bool = False) -> Paragraph:
@@ -465,14 +444,14 @@ class _Builder:
         return p
 
     def muted(self, text: str) -> None:
-        self.paragraph(text, look=_Look(italic=True, colour=MUTED))
+        self.paragraph(text, look=Look(italic=True, colour=MUTED))
 
     def labelled(self, label: str, value: str) -> Paragraph:
         p = self.paragraph()
         p.paragraph_format.space_after = Pt(2)
-        _add_text(p._p, f"{label}: ", _Look(bold=True))
+        add_text(p._p, f"{label}: ", Look(bold=True))
         if value:
-            _add_text(p._p, value)
+            add_text(p._p, value)
         return p
 
     def user_text(self, text: str) -> None:
@@ -481,45 +460,24 @@ class _Builder:
             self.paragraph(p)
 
     def bookmark(self, paragraph: Paragraph, name: str) -> None:
-        """A Word bookmark around the paragraph's text, for internal links (and Word's Go To)."""
         self._bookmarks += 1
-        start = OxmlElement("w:bookmarkStart")
-        start.set(qn("w:id"), str(self._bookmarks))
-        start.set(qn("w:name"), name)
-        end = OxmlElement("w:bookmarkEnd")
-        end.set(qn("w:id"), str(self._bookmarks))
-        properties = paragraph._p.find(_W_PPR)
-        if properties is not None:
-            properties.addnext(start)
-        else:
-            paragraph._p.insert(0, start)
-        paragraph._p.append(end)
+        add_bookmark(paragraph, self._bookmarks, name)
 
     def internal_link(self, paragraph: Paragraph, text: str, bookmark: str) -> None:
-        """A link to a bookmark in this document (Ctrl+click in Word)."""
-        hyperlink = OxmlElement("w:hyperlink")
-        hyperlink.set(qn("w:anchor"), bookmark)
-        hyperlink.set(qn("w:history"), "1")
-        run = SubElement(hyperlink, _W_R)
-        properties = SubElement(run, _W_RPR)
-        SubElement(properties, _W_COLOR).set(_W_VAL, str(LINK_COLOUR))
-        SubElement(properties, qn("w:u")).set(_W_VAL, "single")
-        t = SubElement(run, _W_T)
-        t.text = text
-        paragraph._p.append(hyperlink)
+        add_internal_link(paragraph, text, bookmark, LINK_COLOUR)
 
     def labelled_links(self, label: str, links: Sequence[tuple[str, str]]) -> None:
         """`label`, then each (text, url) as a link, separated by commas."""
         p = self.labelled(label, "")
         for i, (text, url) in enumerate(links):
             if i:
-                _add_text(p._p, ", ")
+                add_text(p._p, ", ")
             self.link(p, one_line(text), url)
 
     def link(self, paragraph: Paragraph, text: str, url: str) -> None:
         """A clickable link for http(s) addresses; anything else stays text."""
         if not is_web_link(url):
-            _add_text(paragraph._p, text)
+            add_text(paragraph._p, text)
             return
         r_id = paragraph.part.relate_to(clean(url).strip(), RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
         hyperlink = OxmlElement("w:hyperlink")
@@ -561,7 +519,7 @@ class _Builder:
         table.style = self._table_style
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
-        _set_table_caption(table, caption)
+        set_table_caption(table, caption)
         widths = [Cm(cm) for cm in _fitted_widths(columns, rows, font_size)]
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width
@@ -569,119 +527,21 @@ class _Builder:
             is_header = index == 0
             values = [c.heading for c in columns] if is_header else rows[index - 1]
             bold = is_header or (bold_rows is not None and index - 1 in bold_rows)
-            look = _Look(bold=bold, size=font_size)
+            look = Look(bold=bold, size=font_size)
             for cell, value, width, column in zip(row.cells, values, widths, columns, strict=True):
                 cell.width = width
                 paragraph = cell.paragraphs[0]
                 if column.numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                _add_text(paragraph._p, value, look)
+                add_text(paragraph._p, value, look)
                 if is_header:
-                    _shade(cell._tc, HEADER_FILL)
-            _keep_row_together(row._tr, repeat=is_header)
+                    shade(cell._tc, HEADER_FILL)
+            keep_row_together(row._tr, repeat=is_header)
 
     def _new_section(self, *, landscape: bool) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = (A4_HEIGHT, A4_WIDTH) if landscape else (A4_WIDTH, A4_HEIGHT)
-
-
-# -- XML details python-docx has no API for --------------------------------------------------------------
-def _add_text(p: BaseOxmlElement, text: str, look: _Look | None = None) -> None:
-    """A run of text at the end of a paragraph: lines become line breaks, tabs become tabs.
-
-    Built with lxml directly: python-docx's run.text handles one character at a time, too slow for a
-    summary of hundreds of long answers.
-    """
-    run = SubElement(p, _W_R)
-    if look is not None:
-        look.apply(run)
-    for i, line in enumerate(clean(text).split("\n")):
-        if i:
-            SubElement(run, _W_BR)
-        for j, piece in enumerate(line.split("\t")):
-            if j:
-                SubElement(run, _W_TAB)
-            if piece:
-                t = SubElement(run, _W_T)
-                t.text = piece
-                if piece[0].isspace() or piece[-1].isspace():
-                    t.set(_XML_SPACE, "preserve")
-
-
-def _text_with_fields(paragraph: Paragraph, text: str) -> None:
-    """Text where [PAGE] and [NUMPAGES] become Word fields, updated by Word and LibreOffice on display."""
-    position = 0
-    for match in _FIELD.finditer(text):
-        if match.start() > position:
-            _add_text(paragraph._p, text[position : match.start()])
-        _add_field(paragraph, match.group(1))
-        position = match.end()
-    if position < len(text):
-        _add_text(paragraph._p, text[position:])
-
-
-def _add_field(paragraph: Paragraph, instruction: str) -> None:
-    def char(kind: str) -> object:
-        run = OxmlElement("w:r")
-        field_char = OxmlElement("w:fldChar")
-        field_char.set(qn("w:fldCharType"), kind)
-        run.append(field_char)
-        return run
-
-    code = OxmlElement("w:r")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    code.append(instr)
-    result = OxmlElement("w:r")
-    result_text = OxmlElement("w:t")
-    result_text.text = _FIELD_PLACEHOLDER
-    result.append(result_text)
-    for element in (char("begin"), code, char("separate"), result, char("end")):
-        paragraph._p.append(element)
-
-
-def _keep_row_together(tr: CT_Row, *, repeat: bool) -> None:
-    """w:cantSplit keeps a row on one page; w:tblHeader repeats the header row on every page of the table."""
-    properties = tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-    if repeat:
-        properties.append(OxmlElement("w:tblHeader"))
-
-
-def _shade(tc: CT_Tc, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    tc.get_or_add_tcPr().append(shading)
-
-
-def _set_table_caption(table: Table, caption: str) -> None:
-    """The table's title for screen readers (Word's "Alternativ text")."""
-    element = OxmlElement("w:tblCaption")
-    element.set(qn("w:val"), one_line(caption))
-    table._tbl.tblPr.append(element)
-
-
-def _set_default_language(doc: DocumentObject, language: str) -> None:
-    """Swedish spelling and hyphenation for the whole document."""
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    if defaults is None:
-        return
-    run_defaults = defaults.find(qn("w:rPrDefault"))
-    if run_defaults is None:
-        return
-    properties = run_defaults.find(qn("w:rPr"))
-    if properties is None:
-        return
-    lang = properties.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        properties.append(lang)
-    lang.set(qn("w:val"), language)
-    lang.set(qn("w:eastAsia"), language)
 
 
 def _fitted_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], font_size: Pt | None) -> list[float]:

@@ -145,8 +145,7 @@ def overview_rows(summary: Summary) -> tuple[OverviewRow, ...]:
                     entry.late,
                     content.their_case_number,
                     content.deciding_body,
-                    # "nämnden Tekniska nämnden": the body's name says nothing its row does not.
-                    "" if content.decided_by.strip().casefold() == row.organisation.name.casefold() else content.decided_by,
+                    _decided_by(content.decided_by, row.organisation),
                     content.meeting_date,
                     content.paragraph,
                     content.overall_position,
@@ -159,6 +158,11 @@ def overview_rows(summary: Summary) -> tuple[OverviewRow, ...]:
         else:
             rows.append(OverviewRow(row.organisation, None))
     return tuple(rows)
+
+
+def _decided_by(decided_by: str, organisation: Organisation) -> str:
+    """Who decided, unless it only repeats the organisation's own name ("nämnden Tekniska nämnden")."""
+    return "" if decided_by.strip().casefold() == organisation.name.casefold() else decided_by
 
 
 # -- the Sammanfattning ---------------------------------------------------------------------------------
@@ -290,9 +294,7 @@ def _proposals(section: QuestionSection) -> list[Statement]:
         if line.count > 1:
             own = sum(1 for org in line.named_by if line.is_self_nomination(org))
             said.append(
-                Statement(
-                    Topic.PROPOSED, line.named_by, line.count, question=number, subjects=(line.written,), own=own
-                )
+                Statement(Topic.PROPOSED, line.named_by, line.count, question=number, subjects=(line.written,), own=own)
             )
     if once:
         proposers = tuple(line.named_by[0] for line in once)
