@@ -44,7 +44,11 @@ LANDSCAPE_TEXT_WIDTH_CM = 29.7 - 2 * 2.2
 PORTRAIT_QUESTIONS = 5
 HEADER_FILL = "DCE6F0"
 BODY_FONT = "Arial"
-BODY_PT = 10.5
+BODY_PT = 10
+PARAGRAPH_AFTER_PT = 5
+LINE_SPACING = 1.08
+HEADING_BEFORE_PT = (18, 10, 6, 6)  # space before headings of level 1–4
+DATE_CM = 4.0  # "30 november 2023" on one line
 AVERAGE_EM = 0.58  # an Arial character's width in em, on the wide side so a long word always fits
 CELL_PADDING_CM = 0.45  # a table cell's left and right margins together, with some room
 LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)
@@ -121,6 +125,13 @@ class _Builder:
         normal = doc.styles["Normal"].font
         normal.name = BODY_FONT
         normal.size = Pt(BODY_PT)
+        # Word's defaults (10 pt after each paragraph, 1.15 lines) spread a summary of short answers over
+        # twice the pages it needs; these keep it airy and about half as long.
+        spacing = doc.styles["Normal"].paragraph_format
+        spacing.space_after = Pt(PARAGRAPH_AFTER_PT)
+        spacing.line_spacing = LINE_SPACING
+        for level, before in enumerate(HEADING_BEFORE_PT, start=1):
+            doc.styles[f"Heading {level}"].paragraph_format.space_before = Pt(before)
 
     def _front(self) -> None:
         self.paragraph(self.w("document_title"), "Title")
@@ -335,12 +346,12 @@ class _Builder:
         declined = [
             [d.organisation.name, self._declined_on(d), one_line(d.reason) or w("no_reason")] for d in s.declined
         ]
-        self._table_or_none("declined", [("organisation", 5.0), ("date", 3.2)], "reason", declined)
+        self._table_or_none("declined", [("organisation", 5.0), ("date", DATE_CM)], "reason", declined)
         missing = [
             [m.organisation.name, self._date(m.deadline), w("missing_state", m.overdue, m.withdrawn_version)]
             for m in s.missing
         ]
-        self._table_or_none("missing", [("organisation", 6.0), ("deadline", 3.6)], "state", missing)
+        self._table_or_none("missing", [("organisation", 6.0), ("deadline", DATE_CM)], "state", missing)
 
     def _table_or_none(
         self, name: str, fixed: Sequence[tuple[str, float]], last: str, rows: Sequence[Sequence[str]]
@@ -358,7 +369,7 @@ class _Builder:
 
     def _annex(self) -> None:
         w = self.w
-        self.heading(w("section_annex"), 1, new_page=True)
+        self.heading(w("section_annex"), 1)
         self.paragraph(w("annex_intro"))
         for entry in self.s.annex:
             self._annex_entry(entry)
@@ -368,7 +379,14 @@ class _Builder:
         content = entry.response.content
         heading = self.heading(w("annex_entry_heading", entry.number, entry.organisation.name), 2)
         self.bookmark(heading, _bookmark(entry.number))
-        self.labelled(w("annex_label", "kind"), w("response_kind_label", entry.kind.value))
+        # Short facts share a line (the annex is most of the document's pages); each keeps its label.
+        facts = [
+            (w("annex_label", "kind"), w("response_kind_label", entry.kind.value)),
+            (w("annex_label", "overall_position"), w("position_label", content.overall_position.value)),
+        ]
+        if content.their_case_number:
+            facts.append((w("annex_label", "their_case_number"), one_line(content.their_case_number)))
+        self.labelled_line(facts)
         decision = w(
             "decision",
             entry.kind.value,
@@ -382,27 +400,27 @@ class _Builder:
         if (p := entry.replaced_preliminary) is not None:
             replaced = w("replaced_preliminary", p.version, p.submitted_at, p.changed_questions)
             self.labelled(w("annex_label", "preliminary"), replaced)
-        if content.their_case_number:
-            self.labelled(w("annex_label", "their_case_number"), one_line(content.their_case_number))
         submitted = w(
             "submitted", entry.response.submitted_at, entry.response.version, entry.late, entry.response.after_close
         )
-        self.labelled(w("annex_label", "submitted"), submitted)
-        self.labelled(w("annex_label", "author"), one_line(entry.author))
+        self.labelled_line(
+            [(w("annex_label", "submitted"), submitted), (w("annex_label", "author"), one_line(entry.author))]
+        )
         if entry.attachments:
             self.labelled_links(w("annex_label", "attachments"), [(a.name, a.url) for a in entry.attachments])
             for a in entry.attachments:
                 if a.is_stored:
                     self.paragraph(w("stored_file", one_line(a.name), a.size, a.sha256), "List Bullet")
-        self.labelled(w("annex_label", "history"), "")
-        for v in entry.history:
+        # One version is the one just described; the history lists them when there are more.
+        if len(entry.history) > 1:
+            self.labelled(w("annex_label", "history"), "")
+        for v in entry.history if len(entry.history) > 1 else ():
             line = w("version_line", v.version, v.submitted_at, one_line(v.author), v.kind.value, v.changed_questions)
             self.paragraph(line, "List Bullet")
         for answer in entry.answers:
-            self.heading(w("question_label", answer.question_number), 3)
+            position = answer.position.value if answer.text and answer.position is not None else ""
+            self.heading(w("annex_question_heading", answer.question_number, position), 3)
             if answer.text:
-                if answer.position is not None:
-                    self.muted(w("position_line", answer.position.value))
                 if answer.from_document:
                     self.muted(w("from_document"))
                 self.user_text(answer.text)
@@ -453,6 +471,14 @@ class _Builder:
         if value:
             add_text(p._p, value)
         return p
+
+    def labelled_line(self, facts: Sequence[tuple[str, str]]) -> None:
+        """Several `label: value` on one line, separated by a middle dot."""
+        p = self.labelled(*facts[0])
+        for label, value in facts[1:]:
+            add_text(p._p, " · ")
+            add_text(p._p, f"{label}: ", Look(bold=True))
+            add_text(p._p, value)
 
     def user_text(self, text: str) -> None:
         """User text as written: a paragraph per paragraph, its line breaks and tabs kept."""
