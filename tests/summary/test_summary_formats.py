@@ -226,7 +226,7 @@ def test_the_word_document_uses_real_heading_styles(document: docx.document.Docu
 
 
 def test_every_word_table_has_a_repeating_header_row(document: docx.document.Document) -> None:
-    assert len(document.tables) == 8  # the registry table follows the counts
+    assert len(document.tables) == 8  # the overview's table of recipients follows the counts
     for table in document.tables:
         header = table.rows[0]._tr
         assert header.trPr is not None and header.trPr.find(qn("w:tblHeader")) is not None
@@ -237,8 +237,7 @@ def test_every_word_table_has_a_repeating_header_row(document: docx.document.Doc
     assert [c.text for c in counts.rows[6].cells] == ["Totalt", "15"]
     matrix = document.tables[3]
     assert [c.text for c in matrix.rows[0].cells] == [
-        "Remissinstans",
-        "Svar",
+        "Remissinstans",  # the kind of answer is in the overview's table
         "Fråga 1",
         "Fråga 2",
         "Fråga 3",

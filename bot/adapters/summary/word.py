@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement  # python-docx builds on lxml
 
 from bot.adapters.rendering import Texts
-from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs
+from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs, statement_text
 from bot.adapters.summary.word_xml import (
     Look,
     add_bookmark,
@@ -209,9 +209,7 @@ class _Builder:
             self.paragraph(self._statement(statement))
 
     def _statement(self, statement: Statement) -> str:
-        w = self.w
-        pointer = w("pointer_question", statement.question) if statement.question else w("pointer_overview")
-        return w("statement", statement, [one_line(o.name) for o in statement.organisations], pointer)
+        return statement_text(self.w, statement)
 
     def _overview_table(self) -> None:
         """One row per recipient: how it answered, its own diarienummer, who decided when, its overall position."""
@@ -255,17 +253,16 @@ class _Builder:
         self.heading(w("section_positions"), 1)
         self.paragraph(w("positions_intro"))
         width = LANDSCAPE_TEXT_WIDTH_CM if wide else TEXT_WIDTH_CM
-        name_cm, kind_cm = 4.4, 2.6
-        question_cm = (width - name_cm - kind_cm) / max(len(s.questions), 1)
+        # The kind of answer is in the overview's table; here only the questions share the width.
+        name_cm = 4.4
+        question_cm = (width - name_cm) / max(len(s.questions), 1)
         columns = [
             _Column(w("positions_column", "organisation"), name_cm),
-            _Column(w("positions_column", "kind"), kind_cm),
             *(_Column(w("question_label", q.number), question_cm) for q in s.questions),
         ]
         rows = [
             [
                 row.organisation.name,
-                w("response_kind_label", row.kind.value if row.kind else ""),
                 *(
                     ", ".join(w("proposal", c.written, c.own) for c in row.proposals_to(i))
                     or _position_cell(w, p, row.in_document)
