@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 from bot.core.domain.organisation import Organisation
@@ -115,7 +115,6 @@ class OverviewRow:
 
     organisation: Organisation
     kind: ResponseKind | None
-    received: datetime | None = None
     late: bool = False
     their_case_number: str = ""
     deciding_body: DecidingBody | None = None
@@ -141,7 +140,6 @@ def overview_rows(summary: Summary) -> tuple[OverviewRow, ...]:
                 OverviewRow(
                     row.organisation,
                     entry.kind,
-                    entry.response.submitted_at,
                     entry.late,
                     content.their_case_number,
                     content.deciding_body,
@@ -154,7 +152,7 @@ def overview_rows(summary: Summary) -> tuple[OverviewRow, ...]:
                 )
             )
         elif (decline := declined.get(key)) is not None:
-            rows.append(OverviewRow(row.organisation, ResponseKind.DECLINED, decline.declined_at, decline.late))
+            rows.append(OverviewRow(row.organisation, ResponseKind.DECLINED, decline.late))
         else:
             rows.append(OverviewRow(row.organisation, None))
     return tuple(rows)
