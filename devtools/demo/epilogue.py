@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.archive import package_name
-from bot.adapters.summary import load_summary, render_problems, write_case_summary
+from bot.adapters.summary import load_summary, render_problems, sammanfattning, write_case_summary
 from bot.core.domain.reminders import ReminderKind, ReminderState
 from bot.core.domain.remiss import RecipientStatus, RemissStatus
 from bot.core.domain.summary_check import SummaryIncomplete
@@ -79,9 +79,12 @@ def summary(stage: Stage, step: Step) -> None:
     except SummaryIncomplete as error:
         t.write(render_problems(error, texts))
         return
-    tally = next((s.tally for s in load_summary(service, case, names).sections if s.tally), None)
+    compiled = load_summary(service, case, names)
+    tally = next((s.tally for s in compiled.sections if s.tally), None)
     if tally is not None:
         t.note("summary_tally", matched=tally.matched, unmatched=tally.unmatched)
+    # The Sammanfattning that opens the document, as Mia pastes it into her tjänsteskrivelse.
+    t.saw("saw_sammanfattning", "\n".join(sammanfattning(compiled, texts)), name=stage.mia.real_name)
     for path in paths:
         t.note("summary_file", path=path, size=path.stat().st_size)
     stage.written = True

@@ -104,7 +104,7 @@ def test_a_scanned_pdf_with_no_typed_text_is_fetched_stored_and_counted_as_the_a
     summary = render_markdown(load_summary(sandbox.core.service, CASE), sandbox.core.texts)
     assert "Besvarade inte frågan" not in summary and "Frågan besvarades inte" not in summary
     assert "Svar i bifogat yttrande: Tekniska nämnden (se bilagan)." in summary
-    assert "| Tekniska nämnden | yttrande | i bifogat yttrande | i bifogat yttrande |" in summary
+    assert "| Tekniska nämnden | i bifogat yttrande | i bifogat yttrande |" in summary
     assert "texten i «Yttrande TN 2023-11-19.pdf» kunde inte läsas automatiskt" in summary
     # The coordinator is told in the status thread to read the answer in the file.
     sandbox.courier.drain()

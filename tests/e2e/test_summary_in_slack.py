@@ -164,6 +164,30 @@ def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandb
     assert "Remiss *STK-2023-137* är avslutad." in closed.payload["text"]
 
 
+def test_before_anyone_answered_sammanstallning_says_so_and_publishes_who_was_asked(sandbox: Sandbox) -> None:
+    sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PREVIEW, CASE)
+    preview = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
+    assert "*Inga svar har kommit in än.* 0 av 2 har svarat" in preview.payload["text"]
+    shown = Message(
+        channel=sandbox.fake.dm_channel_of(COORDINATOR) or "",
+        ts="1700000999.000100",
+        text=preview.payload["text"],
+        blocks=preview.payload["blocks"],
+        ephemeral_to=COORDINATOR,
+    )
+    sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, message=shown)
+    files = sandbox.fake.wait_for(
+        lambda: (
+            sandbox.fake.files if len(sandbox.fake.files) >= 3 and all(f.channels for f in sandbox.fake.files) else None
+        )
+    )
+    markdown = (next(f for f in files if f.filename.endswith(".md")).content or b"").decode()
+    assert "Inga svar har kommit in än. Remissen har skickats till 2 remissinstanser: Tekniska nämnden och MKB." in (
+        markdown
+    )
+    assert "| Tekniska nämnden | 30 november 2023 |" in markdown  # who was asked, with their deadline
+
+
 def test_only_a_coordinator_may_see_or_publish_the_summary(sandbox: Sandbox) -> None:
     # In a shared coordinators' channel anyone there sees the status message and its button.
     status = next(m for m in sandbox.fake.messages_in(COORDINATOR) if m.thread_ts is None)

@@ -37,7 +37,7 @@ def test_answers_and_declines_after_closing_are_marked_in_every_format(round_: R
     assert not any(a.after_close for a in summary.sections[0].answers if a is not entry)
 
     markdown = render_markdown(summary, texts)
-    assert f"inkom 11 december 2023 ({MARK})" in markdown
+    assert f"*(tillstyrker, {MARK})*" in markdown  # its excerpt under question 1
     assert f"11 december 2023 ({MARK})" in markdown.split("Avstår", 1)[1]
     assert f"(version 1), {MARK}" in markdown
     assert MARK in render_html(summary, texts)

@@ -20,13 +20,14 @@ from bot.core.domain.summary import Summary
 from tests.summary.round import CASE_NUMBER, LONG_URL, LONG_WORD, MARKDOWN_LOOKALIKE, TRICKY, Round
 
 SECTION_HEADINGS = [
+    "Sammanfattning",
     "1. Översikt",
     "2. Ställningstaganden i överblick",
     "3. Fråga för fråga",
     "4. Avstår och saknade svar",
     "5. Bilaga: remissvaren i sin helhet",
 ]
-ANNEX = SECTION_HEADINGS[4]
+ANNEX = SECTION_HEADINGS[5]
 
 
 def every_answer(summary: Summary) -> Iterator[tuple[str, int, str]]:
@@ -47,8 +48,8 @@ def test_markdown_has_every_answer_exactly_once_in_the_annex(summary: Summary, m
     for organisation, number, text in every_answer(summary):
         as_paragraphs = f"\n\n{md_block(text)}\n"
         assert annex.count(as_paragraphs) == 1, (organisation, number)
-        # …and once more under its question in section 3.
-        assert markdown.count(as_paragraphs) == 2, (organisation, number)
+        # …and nowhere else: section 3 quotes its start (see test_summary_excerpts).
+        assert markdown.count(as_paragraphs) == 1, (organisation, number)
 
 
 def test_markdown_shows_the_counts_extensions_and_the_tally(markdown: str) -> None:
@@ -96,9 +97,9 @@ def test_user_text_makes_no_markdown(markdown: str) -> None:
 def test_long_answers_words_and_urls_are_kept_whole_in_markdown(summary: Summary, markdown: str) -> None:
     ten_thousand = next(e for e in summary.annex if e.organisation.key == "grundskolenamnden").answers[0].text
     assert len(ten_thousand) == 10_000
-    assert markdown.count(md_block(ten_thousand)) == 2
-    assert markdown.count(LONG_WORD) == 2
-    assert markdown.count(LONG_URL.replace("&", "&amp;")) == 2
+    assert markdown.count(md_block(ten_thousand)) == 1  # in the annex; section 3 quotes its start
+    assert markdown.count(LONG_WORD) == 1
+    assert markdown.count(LONG_URL.replace("&", "&amp;")) == 1
 
 
 def test_the_slack_preview_escapes_user_text_and_tallies_the_question(summary: Summary, texts: Texts) -> None:
@@ -221,11 +222,11 @@ def test_the_word_document_uses_real_heading_styles(document: docx.document.Docu
     assert questions == ["Fråga 1", "Fråga 2", "Fråga 3", "Fråga 4"]
     annex_start = [text for _, text in styled].index(ANNEX)
     annexed = [text for style, text in styled[annex_start:] if style == "Heading 2"]
-    assert len(annexed) == 10 and annexed[0] == "Tekniska nämnden"
+    assert len(annexed) == 10 and annexed[0] == "Svar 1: Tekniska nämnden"
 
 
 def test_every_word_table_has_a_repeating_header_row(document: docx.document.Document) -> None:
-    assert len(document.tables) == 8  # the registry table follows the counts
+    assert len(document.tables) == 8  # the overview's table of recipients follows the counts
     for table in document.tables:
         header = table.rows[0]._tr
         assert header.trPr is not None and header.trPr.find(qn("w:tblHeader")) is not None
@@ -236,8 +237,7 @@ def test_every_word_table_has_a_repeating_header_row(document: docx.document.Doc
     assert [c.text for c in counts.rows[6].cells] == ["Totalt", "15"]
     matrix = document.tables[3]
     assert [c.text for c in matrix.rows[0].cells] == [
-        "Remissinstans",
-        "Svar",
+        "Remissinstans",  # the kind of answer is in the overview's table
         "Fråga 1",
         "Fråga 2",
         "Fråga 3",
@@ -270,9 +270,10 @@ def test_the_word_document_has_every_answer_exactly_once_in_the_annex(
 
 def test_user_text_in_word_is_kept_exactly_as_written(document: docx.document.Document) -> None:
     texts = [p.text for p in document.paragraphs]
-    assert texts.count(TRICKY) == 2
-    assert texts.count(MARKDOWN_LOOKALIKE) == 2  # line breaks and the tab are kept
-    assert sum(LONG_WORD in t for t in texts) == 2
+    assert texts.count(TRICKY) == 1  # in the annex; its excerpt in section 3 is on one line, quoted
+    assert sum(TRICKY in t for t in texts) == 2
+    assert texts.count(MARKDOWN_LOOKALIKE) == 1  # line breaks and the tab are kept
+    assert sum(LONG_WORD in t for t in texts) == 1
     declined = document.tables[6]
     assert declined.rows[2].cells[2].text == "Ingen <b>kapacitet</b> & *resurser* just_nu 🙏"
 

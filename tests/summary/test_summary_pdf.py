@@ -1,4 +1,5 @@
-"""The Word document as LibreOffice lays it out: it opens, and every page has the case number and its number."""
+"""The Word document as LibreOffice lays it out: it opens, fits its page budget, and every page has the case
+number and its number."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ def test_libreoffice_turns_the_summary_into_numbered_pages_with_the_case_number(
     source = tmp_path / f"{CASE_NUMBER} Sammanställning av remissvar.docx"
     source.write_bytes(docx_bytes)
     pages = pdf_pages(office, source, tmp_path)
-    assert len(pages) > 10
-    assert "Sammanställning av remissvar" in pages[0]
+    # 15 recipients, a 10,000-character answer: 12 pages since section 3 quotes each answer's start and the
+    # annex alone holds the whole text (17 before; bench/bench_summary_pages.py measures the demo's).
+    assert 8 <= len(pages) <= 12
+    assert "Sammanställning av remissvar" in pages[0] and "Sammanfattning" in pages[0]
     for number, text in enumerate(pages, start=1):
         assert CASE_NUMBER in text, number
         assert re.search(rf"Sida\s*{number}\s*av\s*{len(pages)}", text), number

@@ -31,14 +31,20 @@ def test_word_annex_names_the_deciding_body_and_their_diarienummer(docx_bytes: b
 
 def test_the_overview_lists_each_answer_with_their_diarienummer_and_decision(markdown: str, html: str) -> None:
     overview = markdown[: markdown.index("## 2.")]
-    assert "### Registreringsuppgifter" in overview
-    assert "| Tekniska nämnden | 22 november 2023 | TN-2023-1234 | nämnden 16 november 2023 § 312 |" in overview
-    # An answer without their number says so rather than leaving the cell empty.
-    assert "| Miljönämnden | 28 november 2023 | – | – |" in overview
-    assert '<td data-label="Deras diarienummer">TN-2023-1234</td>' in html
+    assert "### Remissinstanserna och deras svar" in overview
+    # The deciding body's name is not repeated after "nämnden" when it is the organisation itself.
+    assert "| Tekniska nämnden | yttrande | TN-2023-1234 | nämnden 16 november 2023 § 312 | ej angivet |" in overview
+    # An answer without their number says so rather than leaving the cell empty; a delegate is named.
+    assert "| Miljönämnden | via delegation | – | Miljödirektör &lt;Katarina&gt; &amp; co | ej angivet |" in overview
+    # A late answer is marked, a preliminary one says when the board decides; no answer is a row too.
+    assert "| Arbetsmarknads- och socialnämnden | yttrande (kom in sent) | – | 1 december 2023 § 201 |" in overview
+    assert "| Förskolenämnden | preliminärt svar | – | preliminärt; nämnden behandlar 14 december 2023 |" in overview
+    assert "| Servicenämnden | inget svar | – | – | – |" in overview
+    assert "Ställningstagande till förslaget som helhet: 10 ej angivet." in overview
+    assert '<td data-label="Deras dnr">TN-2023-1234</td>' in html
 
 
 def test_word_overview_has_the_registry_table(docx_bytes: bytes) -> None:
     document = docx.Document(io.BytesIO(docx_bytes))
     rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
-    assert ["Tekniska nämnden", "22 november 2023", "TN-2023-1234", "nämnden 16 november 2023 § 312"] in rows
+    assert ["Tekniska nämnden", "yttrande", "TN-2023-1234", "nämnden 16 november 2023 § 312", "ej angivet"] in rows

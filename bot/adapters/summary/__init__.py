@@ -1,6 +1,6 @@
 """The sammanställning in its formats (Word, web page, Markdown, a Slack preview) and the files it is saved as."""
 
-from bot.adapters.summary._common import FORMATS, file_name
+from bot.adapters.summary._common import FORMATS, file_name, sammanfattning
 from bot.adapters.summary.files import (
     load_summary,
     render_files,
@@ -25,6 +25,7 @@ __all__ = [
     "render_markdown",
     "render_problems",
     "render_slack_preview",
+    "sammanfattning",
     "summary_command",
     "write_case_summary",
     "write_summary_files",

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlparse
 from bot.adapters.rendering import Texts
 from bot.core.domain.remiss import Attachment
 from bot.core.domain.summary import Summary
+from bot.core.domain.summary_text import Statement, compose
 from bot.core.domain.text import without_control_characters
 
 WORDS_TEMPLATE = "summary/words.j2"
@@ -27,6 +28,18 @@ class Words:
 
     def __call__(self, name: str, /, *args: Any, **kwargs: Any) -> str:
         return without_control_characters(str(getattr(self._module, name)(*args, **kwargs))).strip("\n")
+
+
+def statement_text(words: Words, statement: Statement) -> str:
+    """One sentence of the Sammanfattning as plain text, naming its organisations (Word, the demo)."""
+    pointer = words("pointer_question", statement.question) if statement.question else words("pointer_overview")
+    return words("statement", statement, [one_line(o.name) for o in statement.organisations], pointer)
+
+
+def sammanfattning(summary: Summary, texts: Texts) -> list[str]:
+    """The Sammanfattning as plain sentences, in order."""
+    words = Words(texts)
+    return [statement_text(words, s) for s in compose(summary).statements]
 
 
 def clean(text: str) -> str:

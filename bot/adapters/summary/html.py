@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup
 
 from bot.adapters.rendering import Texts
 from bot.adapters.summary._common import DocumentLinks, Words, is_web_link, paragraphs
+from bot.core.domain.organisation import Organisation
 from bot.core.domain.summary import Summary
+from bot.core.domain.summary_text import compose, excerpt
 
 HTML_TEMPLATE = "summary/summary.html.j2"
 
@@ -19,10 +23,30 @@ def css_string(value: str) -> Markup:
 
 def render_html(summary: Summary, texts: Texts) -> str:
     """The whole summary as one HTML page with its CSS inline (autoescaped: user text stays text)."""
-    header = Words(texts)("page_header", summary.case_number)
+    words = Words(texts)
+    header = words("page_header", summary.case_number)
+    text = compose(summary)
+
+    def names_of(organisations: Sequence[Organisation]) -> list[Markup]:
+        """Each name linked to its answer in the annex, or to its row in the overview when it has none."""
+        return [
+            Markup('<a href="#{}-{}">{}</a>').format("svar" if o.key in text.annex_numbers else "rad", o.key, o.name)
+            for o in organisations
+        ]
+
+    def pointer_to(question: int | None) -> Markup:
+        """Where the organisations of a statement that does not name them are listed."""
+        if question:
+            return Markup('<a href="#fraga-{}">{}</a>').format(question, words("pointer_question", question))
+        return Markup('<a href="#remissinstanser">{}</a>').format(words("pointer_overview"))
+
     return texts.render_html(
         HTML_TEMPLATE,
         s=summary,
+        t=text,
+        excerpt=excerpt,
+        names_of=names_of,
+        pointer_to=pointer_to,
         paragraphs=paragraphs,
         is_web_link=is_web_link,
         print_header=css_string(header),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from bot.adapters.rendering import Texts, slack_escape
 from bot.adapters.summary._common import DocumentLinks, clean, is_web_link, one_line, paragraphs
+from bot.core.domain.organisation import Organisation
 from bot.core.domain.summary import Summary
+from bot.core.domain.summary_text import compose, excerpt
 
 MARKDOWN_TEMPLATE = "summary/summary.md.j2"
 SLACK_PREVIEW_TEMPLATE = "summary/slack_preview.j2"
@@ -56,6 +59,11 @@ def md_link(name: str, url: str) -> str:
     return f"[{md_inline(name)}]({quote(clean(url).strip(), safe=':/?#@!$&*+,;=%~-._')})"
 
 
+def md_names(organisations: Sequence[Organisation]) -> list[str]:
+    """Organisations' names, each safe on a line of Markdown."""
+    return [md_inline(o.name) for o in organisations]
+
+
 def md_quote(text: str) -> str:
     """User text as a block quote (the question as stadskontoret wrote it)."""
     return "\n".join(f"> {line}" if line else ">" for line in md_block(text).split("\n"))
@@ -72,6 +80,9 @@ def render_markdown(summary: Summary, texts: Texts) -> str:
         texts.render(
             MARKDOWN_TEMPLATE,
             s=summary,
+            t=compose(summary),
+            excerpt=excerpt,
+            names_of=md_names,
             md=md_inline,
             md_block=md_block,
             md_quote=md_quote,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,17 +15,26 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.table import CT_Row, CT_Tc
-from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement  # python-docx builds on lxml
 
 from bot.adapters.rendering import Texts
-from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs
+from bot.adapters.summary._common import Words, clean, is_web_link, one_line, paragraphs, statement_text
+from bot.adapters.summary.word_xml import (
+    Look,
+    add_bookmark,
+    add_internal_link,
+    add_text,
+    keep_row_together,
+    set_default_language,
+    set_table_caption,
+    shade,
+    text_with_fields,
+)
 from bot.core.domain.remiss import Position
-from bot.core.domain.summary import AnnexEntry, DeclinedEntry, QuestionSection, Summary
+from bot.core.domain.summary import AnnexEntry, AnswerEntry, DeclinedEntry, QuestionSection, Summary
+from bot.core.domain.summary_text import Statement, SummaryText, compose, excerpt
 
 A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
 MARGIN = Cm(2.2)
@@ -36,40 +44,17 @@ LANDSCAPE_TEXT_WIDTH_CM = 29.7 - 2 * 2.2
 PORTRAIT_QUESTIONS = 5
 HEADER_FILL = "DCE6F0"
 BODY_FONT = "Arial"
-BODY_PT = 10.5
+BODY_PT = 10
+PARAGRAPH_AFTER_PT = 5
+LINE_SPACING = 1.08
+HEADING_BEFORE_PT = (18, 10, 6, 6)  # space before headings of level 1–4
+DATE_CM = 4.0  # "30 november 2023" on one line
 AVERAGE_EM = 0.58  # an Arial character's width in em, on the wide side so a long word always fits
 CELL_PADDING_CM = 0.45  # a table cell's left and right margins together, with some room
 LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)
 MUTED = RGBColor(0x4A, 0x4A, 0x4A)
-_FIELD = re.compile(r"\[(PAGE|NUMPAGES)\]")
-_FIELD_PLACEHOLDER = "1"
-_W_P, _W_PPR, _W_PSTYLE, _W_R, _W_RPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:r"), qn("w:rPr")
-_W_T, _W_BR, _W_TAB, _W_VAL = qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:val")
-_W_B, _W_I, _W_COLOR, _W_SZ = qn("w:b"), qn("w:i"), qn("w:color"), qn("w:sz")
-_XML_SPACE = qn("xml:space")
-
-
-@dataclass(frozen=True)
-class _Look:
-    """How a run looks, written as w:rPr (its children in the order the schema wants)."""
-
-    bold: bool = False
-    italic: bool = False
-    colour: RGBColor | None = None
-    size: Pt | None = None
-
-    def apply(self, run: BaseOxmlElement) -> None:
-        if not (self.bold or self.italic or self.colour or self.size):
-            return
-        properties = SubElement(run, _W_RPR)
-        if self.bold:
-            SubElement(properties, _W_B)
-        if self.italic:
-            SubElement(properties, _W_I)
-        if self.colour is not None:
-            SubElement(properties, _W_COLOR).set(_W_VAL, str(self.colour))
-        if self.size is not None:
-            SubElement(properties, _W_SZ).set(_W_VAL, str(round(self.size.pt * 2)))
+_W_P, _W_PPR, _W_PSTYLE, _W_VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+_SOFT_HYPHEN = "\u00ad"
 
 
 @dataclass(frozen=True)
@@ -94,6 +79,8 @@ class _Builder:
     def __init__(self, summary: Summary, words: Words) -> None:
         self.s = summary
         self.w = words
+        self.t: SummaryText = compose(summary)
+        self._bookmarks = 0
         self.doc: DocumentObject = Document()
         styles = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Caption", "List Bullet")
         self._style_ids = {name: self.doc.styles[name].style_id for name in styles}
@@ -105,9 +92,10 @@ class _Builder:
     def build(self) -> None:
         self._set_up_page()
         self._front()
+        self._summary_statements()
         self._overview()
         self._positions()
-        self.heading(self.w("section_questions"), 1, new_page=len(self.s.questions) <= PORTRAIT_QUESTIONS)
+        self.heading(self.w("section_questions"), 1)
         for section in self.s.sections:
             self._question(section)
         self._declined_and_missing()
@@ -124,25 +112,32 @@ class _Builder:
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _text_with_fields(footer, w("page_footer"))
+        text_with_fields(footer, w("page_footer"))
         props = doc.core_properties
         props.title = w("file_stem", s.case_number)
         props.subject = one_line(s.title)
         props.author = one_line(s.sender)
         props.language = "sv-SE"
         props.keywords = one_line(s.case_number)
-        _set_default_language(doc, "sv-SE")
+        set_default_language(doc, "sv-SE")
         # Arial is on every office computer and has a metric twin in LibreOffice (Liberation Sans), so the
         # tables' column widths, worked out from it, hold wherever the document is opened.
         normal = doc.styles["Normal"].font
         normal.name = BODY_FONT
         normal.size = Pt(BODY_PT)
+        # Word's defaults (10 pt after each paragraph, 1.15 lines) spread a summary of short answers over
+        # twice the pages it needs; these keep it airy and about half as long.
+        spacing = doc.styles["Normal"].paragraph_format
+        spacing.space_after = Pt(PARAGRAPH_AFTER_PT)
+        spacing.line_spacing = LINE_SPACING
+        for level, before in enumerate(HEADING_BEFORE_PT, start=1):
+            doc.styles[f"Heading {level}"].paragraph_format.space_before = Pt(before)
 
     def _front(self) -> None:
         self.paragraph(self.w("document_title"), "Title")
         self.paragraph(self.w("subtitle", self.s.case_number, one_line(self.s.title)), "Subtitle")
         if self.s.still_open:
-            self.paragraph(self.w("early_note", len(self.s.still_open)), look=_Look(bold=True))
+            self.paragraph(self.w("early_note", len(self.s.still_open)), look=Look(bold=True))
 
     def _overview(self) -> None:
         s, w = self.s, self.w
@@ -178,8 +173,7 @@ class _Builder:
             bold_rows={5},
         )
 
-        if s.annex:
-            self._registry_table()
+        self._overview_table()
         self.heading(w("extensions_heading"), 2)
         if not s.extensions:
             self.paragraph(w("no_extensions"))
@@ -206,52 +200,69 @@ class _Builder:
             ],
         )
 
-    def _registry_table(self) -> None:
-        """Each incoming answer with the answering organisation's own diarienummer and its decision."""
+    def _summary_statements(self) -> None:
+        """The Sammanfattning: one paragraph per statement, naming the organisations it rests on."""
         w = self.w
-        self.heading(w("registry_heading"), 2)
+        self.heading(w("section_summary"), 1)
+        self.muted(w("summary_intro"))
+        for statement in self.t.statements:
+            self.paragraph(self._statement(statement))
+
+    def _statement(self, statement: Statement) -> str:
+        return statement_text(self.w, statement)
+
+    def _overview_table(self) -> None:
+        """One row per recipient: how it answered, its own diarienummer, who decided when, its overall position."""
+        w = self.w
+        self.heading(w("overview_heading"), 2)
         columns = [
-            _Column(w("registry_column", "organisation"), 4.2),
-            _Column(w("registry_column", "received"), 3.4),
-            _Column(w("registry_column", "their"), 3.6),
-            _Column(w("registry_column", "decision"), TEXT_WIDTH_CM - 11.2),
+            _Column(w("overview_column", "organisation"), 4.4),
+            _Column(w("overview_column", "kind"), 2.6),
+            _Column(w("overview_column", "their"), 2.6),
+            _Column(w("overview_column", "decision"), TEXT_WIDTH_CM - 12.0),
+            _Column(w("overview_column", "position"), 2.4),
         ]
         rows = [
             [
-                e.organisation.name,
-                self._date(e.response.submitted_at),
-                one_line(e.response.content.their_case_number) or "–",
+                row.organisation.name,
+                w("overview_kind", row.kind.value if row.kind else "", row.late),
+                one_line(row.their_case_number) or "–",
                 w(
-                    "registry_decision",
-                    e.kind.value,
-                    e.response.content.meeting_date,
-                    one_line(e.response.content.paragraph),
-                    e.response.content.deciding_body.value if e.response.content.deciding_body else "",
-                ),
+                    "overview_decision",
+                    row.kind.value if row.kind else "",
+                    row.deciding_body.value if row.deciding_body else "",
+                    one_line(row.decided_by),
+                    row.decision_date,
+                    one_line(row.paragraph),
+                    row.planned_board_date,
+                )
+                if row.annex_number is not None
+                else "–",
+                w("overview_position", row.overall_position.value if row.overall_position else ""),
             ]
-            for e in self.s.annex
+            for row in self.t.overview
         ]
-        self.table(w("registry_caption"), columns, rows)
+        self.table(w("overview_caption"), columns, rows, font_size=Pt(9))
+        self.paragraph(w("overall_positions_line", self.t.overall_positions))
 
     def _positions(self) -> None:
         s, w = self.s, self.w
         wide = len(s.questions) > PORTRAIT_QUESTIONS
         if wide:
             self._new_section(landscape=True)
-        self.heading(w("section_positions"), 1, new_page=not wide)
+        self.heading(w("section_positions"), 1)
         self.paragraph(w("positions_intro"))
         width = LANDSCAPE_TEXT_WIDTH_CM if wide else TEXT_WIDTH_CM
-        name_cm, kind_cm = 4.4, 2.6
-        question_cm = (width - name_cm - kind_cm) / max(len(s.questions), 1)
+        # The kind of answer is in the overview's table; here only the questions share the width.
+        name_cm = 4.4
+        question_cm = (width - name_cm) / max(len(s.questions), 1)
         columns = [
             _Column(w("positions_column", "organisation"), name_cm),
-            _Column(w("positions_column", "kind"), kind_cm),
             *(_Column(w("question_label", q.number), question_cm) for q in s.questions),
         ]
         rows = [
             [
                 row.organisation.name,
-                w("response_kind_label", row.kind.value if row.kind else ""),
                 *(
                     ", ".join(w("proposal", c.written, c.own) for c in row.proposals_to(i))
                     or _position_cell(w, p, row.in_document)
@@ -269,24 +280,12 @@ class _Builder:
         w = self.w
         self.heading(w("question_label", section.question.number), 2)
         for p in paragraphs(section.question.text):
-            self.paragraph(p, look=_Look(italic=True))
-        if not section.answers:
+            self.paragraph(p, look=Look(italic=True))
+        self.paragraph(w("question_count", self.t.count_of(section.question.number)), look=Look(bold=True))
+        if not section.answers and not section.in_document:
             self.paragraph(w("no_answers_to_question"))
         for answer in section.answers:
-            self.heading(answer.organisation.name, 3)
-            self.muted(
-                w(
-                    "answer_meta",
-                    answer.kind.value,
-                    answer.position.value if answer.position else "",
-                    answer.submitted_at,
-                    answer.late,
-                    answer.after_close,
-                )
-            )
-            if answer.from_document:
-                self.muted(w("from_document"))
-            self.user_text(answer.text)
+            self._excerpt(answer)
         if section.in_document:
             self.muted(w("answered_in_document", ", ".join(o.name for o in section.in_document)))
         if section.not_answered:
@@ -322,18 +321,34 @@ class _Builder:
             ]
             self.table(w("unmatched_caption"), columns, rows, show_caption=False)
 
+    def _excerpt(self, answer: AnswerEntry) -> None:
+        """The answer's start, quoted, after its organisation, with a link to the answer in full in the annex."""
+        w = self.w
+        line = self.paragraph()
+        line.paragraph_format.space_after = Pt(4)
+        add_text(line._p, answer.organisation.name, Look(bold=True))
+        position = answer.position.value if answer.position else ""
+        meta = w("excerpt_meta", position, answer.late, answer.after_close, answer.from_document)
+        if meta:
+            add_text(line._p, f" ({meta})", Look(italic=True, colour=MUTED))
+        cut = excerpt(answer.text)
+        add_text(line._p, ": " + w("excerpt_text", cut.text, cut.cut) + " (")
+        number = self.t.annex_number(answer.organisation.key)
+        self.internal_link(line, w("annex_pointer", number), _bookmark(number))
+        add_text(line._p, ")")
+
     def _declined_and_missing(self) -> None:
         s, w = self.s, self.w
         self.heading(w("section_declined_missing"), 1)
         declined = [
             [d.organisation.name, self._declined_on(d), one_line(d.reason) or w("no_reason")] for d in s.declined
         ]
-        self._table_or_none("declined", [("organisation", 5.0), ("date", 3.2)], "reason", declined)
+        self._table_or_none("declined", [("organisation", 5.0), ("date", DATE_CM)], "reason", declined)
         missing = [
             [m.organisation.name, self._date(m.deadline), w("missing_state", m.overdue, m.withdrawn_version)]
             for m in s.missing
         ]
-        self._table_or_none("missing", [("organisation", 6.0), ("deadline", 3.6)], "state", missing)
+        self._table_or_none("missing", [("organisation", 6.0), ("deadline", DATE_CM)], "state", missing)
 
     def _table_or_none(
         self, name: str, fixed: Sequence[tuple[str, float]], last: str, rows: Sequence[Sequence[str]]
@@ -351,7 +366,7 @@ class _Builder:
 
     def _annex(self) -> None:
         w = self.w
-        self.heading(w("section_annex"), 1, new_page=True)
+        self.heading(w("section_annex"), 1)
         self.paragraph(w("annex_intro"))
         for entry in self.s.annex:
             self._annex_entry(entry)
@@ -359,8 +374,16 @@ class _Builder:
     def _annex_entry(self, entry: AnnexEntry) -> None:
         w = self.w
         content = entry.response.content
-        self.heading(entry.organisation.name, 2)
-        self.labelled(w("annex_label", "kind"), w("response_kind_label", entry.kind.value))
+        heading = self.heading(w("annex_entry_heading", entry.number, entry.organisation.name), 2)
+        self.bookmark(heading, _bookmark(entry.number))
+        # Short facts share a line (the annex is most of the document's pages); each keeps its label.
+        facts = [
+            (w("annex_label", "kind"), w("response_kind_label", entry.kind.value)),
+            (w("annex_label", "overall_position"), w("position_label", content.overall_position.value)),
+        ]
+        if content.their_case_number:
+            facts.append((w("annex_label", "their_case_number"), one_line(content.their_case_number)))
+        self.labelled_line(facts)
         decision = w(
             "decision",
             entry.kind.value,
@@ -374,27 +397,27 @@ class _Builder:
         if (p := entry.replaced_preliminary) is not None:
             replaced = w("replaced_preliminary", p.version, p.submitted_at, p.changed_questions)
             self.labelled(w("annex_label", "preliminary"), replaced)
-        if content.their_case_number:
-            self.labelled(w("annex_label", "their_case_number"), one_line(content.their_case_number))
         submitted = w(
             "submitted", entry.response.submitted_at, entry.response.version, entry.late, entry.response.after_close
         )
-        self.labelled(w("annex_label", "submitted"), submitted)
-        self.labelled(w("annex_label", "author"), one_line(entry.author))
+        self.labelled_line(
+            [(w("annex_label", "submitted"), submitted), (w("annex_label", "author"), one_line(entry.author))]
+        )
         if entry.attachments:
             self.labelled_links(w("annex_label", "attachments"), [(a.name, a.url) for a in entry.attachments])
             for a in entry.attachments:
                 if a.is_stored:
                     self.paragraph(w("stored_file", one_line(a.name), a.size, a.sha256), "List Bullet")
-        self.labelled(w("annex_label", "history"), "")
-        for v in entry.history:
+        # One version is the one just described; the history lists them when there are more.
+        if len(entry.history) > 1:
+            self.labelled(w("annex_label", "history"), "")
+        for v in entry.history if len(entry.history) > 1 else ():
             line = w("version_line", v.version, v.submitted_at, one_line(v.author), v.kind.value, v.changed_questions)
             self.paragraph(line, "List Bullet")
         for answer in entry.answers:
-            self.heading(w("question_label", answer.question_number), 3)
+            position = answer.position.value if answer.text and answer.position is not None else ""
+            self.heading(w("annex_question_heading", answer.question_number, position), 3)
             if answer.text:
-                if answer.position is not None:
-                    self.muted(w("position_line", answer.position.value))
                 if answer.from_document:
                     self.muted(w("from_document"))
                 self.user_text(answer.text)
@@ -415,7 +438,7 @@ class _Builder:
         day = self._date(declined.declined_at)
         return f"{day} ({self.w('after_close_mark')})" if declined.after_close else day
 
-    def paragraph(self, text: str = "", style: str | None = None, look: _Look | None = None) -> Paragraph:
+    def paragraph(self, text: str = "", style: str | None = None, look: Look | None = None) -> Paragraph:
         # Inserted right before the body's closing section properties: python-docx's add_paragraph looks
         # that element up among all the body's children every time, which grows with the square of the
         # document's length.
@@ -425,7 +448,7 @@ class _Builder:
             properties = SubElement(element, _W_PPR)
             SubElement(properties, _W_PSTYLE).set(_W_VAL, self._style_ids[style])
         if text:
-            _add_text(element, text, look)
+            add_text(element, text, look)
         return Paragraph(element, self._body)
 
     def heading(self, text: str, level: int, *, new_page: bool = False) -> Paragraph:
@@ -436,33 +459,48 @@ class _Builder:
         return p
 
     def muted(self, text: str) -> None:
-        self.paragraph(text, look=_Look(italic=True, colour=MUTED))
+        self.paragraph(text, look=Look(italic=True, colour=MUTED))
 
     def labelled(self, label: str, value: str) -> Paragraph:
         p = self.paragraph()
         p.paragraph_format.space_after = Pt(2)
-        _add_text(p._p, f"{label}: ", _Look(bold=True))
+        add_text(p._p, f"{label}: ", Look(bold=True))
         if value:
-            _add_text(p._p, value)
+            add_text(p._p, value)
         return p
+
+    def labelled_line(self, facts: Sequence[tuple[str, str]]) -> None:
+        """Several `label: value` on one line, separated by a middle dot."""
+        p = self.labelled(*facts[0])
+        for label, value in facts[1:]:
+            add_text(p._p, " · ")
+            add_text(p._p, f"{label}: ", Look(bold=True))
+            add_text(p._p, value)
 
     def user_text(self, text: str) -> None:
         """User text as written: a paragraph per paragraph, its line breaks and tabs kept."""
         for p in paragraphs(text):
             self.paragraph(p)
 
+    def bookmark(self, paragraph: Paragraph, name: str) -> None:
+        self._bookmarks += 1
+        add_bookmark(paragraph, self._bookmarks, name)
+
+    def internal_link(self, paragraph: Paragraph, text: str, bookmark: str) -> None:
+        add_internal_link(paragraph, text, bookmark, LINK_COLOUR)
+
     def labelled_links(self, label: str, links: Sequence[tuple[str, str]]) -> None:
         """`label`, then each (text, url) as a link, separated by commas."""
         p = self.labelled(label, "")
         for i, (text, url) in enumerate(links):
             if i:
-                _add_text(p._p, ", ")
+                add_text(p._p, ", ")
             self.link(p, one_line(text), url)
 
     def link(self, paragraph: Paragraph, text: str, url: str) -> None:
         """A clickable link for http(s) addresses; anything else stays text."""
         if not is_web_link(url):
-            _add_text(paragraph._p, text)
+            add_text(paragraph._p, text)
             return
         r_id = paragraph.part.relate_to(clean(url).strip(), RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
         hyperlink = OxmlElement("w:hyperlink")
@@ -504,7 +542,7 @@ class _Builder:
         table.style = self._table_style
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
-        _set_table_caption(table, caption)
+        set_table_caption(table, caption)
         widths = [Cm(cm) for cm in _fitted_widths(columns, rows, font_size)]
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width
@@ -512,119 +550,21 @@ class _Builder:
             is_header = index == 0
             values = [c.heading for c in columns] if is_header else rows[index - 1]
             bold = is_header or (bold_rows is not None and index - 1 in bold_rows)
-            look = _Look(bold=bold, size=font_size)
+            look = Look(bold=bold, size=font_size)
             for cell, value, width, column in zip(row.cells, values, widths, columns, strict=True):
                 cell.width = width
                 paragraph = cell.paragraphs[0]
                 if column.numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                _add_text(paragraph._p, value, look)
+                add_text(paragraph._p, value, look)
                 if is_header:
-                    _shade(cell._tc, HEADER_FILL)
-            _keep_row_together(row._tr, repeat=is_header)
+                    shade(cell._tc, HEADER_FILL)
+            keep_row_together(row._tr, repeat=is_header)
 
     def _new_section(self, *, landscape: bool) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = (A4_HEIGHT, A4_WIDTH) if landscape else (A4_WIDTH, A4_HEIGHT)
-
-
-# -- XML details python-docx has no API for --------------------------------------------------------------
-def _add_text(p: BaseOxmlElement, text: str, look: _Look | None = None) -> None:
-    """A run of text at the end of a paragraph: lines become line breaks, tabs become tabs.
-
-    Built with lxml directly: python-docx's run.text handles one character at a time, too slow for a
-    summary of hundreds of long answers.
-    """
-    run = SubElement(p, _W_R)
-    if look is not None:
-        look.apply(run)
-    for i, line in enumerate(clean(text).split("\n")):
-        if i:
-            SubElement(run, _W_BR)
-        for j, piece in enumerate(line.split("\t")):
-            if j:
-                SubElement(run, _W_TAB)
-            if piece:
-                t = SubElement(run, _W_T)
-                t.text = piece
-                if piece[0].isspace() or piece[-1].isspace():
-                    t.set(_XML_SPACE, "preserve")
-
-
-def _text_with_fields(paragraph: Paragraph, text: str) -> None:
-    """Text where [PAGE] and [NUMPAGES] become Word fields, updated by Word and LibreOffice on display."""
-    position = 0
-    for match in _FIELD.finditer(text):
-        if match.start() > position:
-            _add_text(paragraph._p, text[position : match.start()])
-        _add_field(paragraph, match.group(1))
-        position = match.end()
-    if position < len(text):
-        _add_text(paragraph._p, text[position:])
-
-
-def _add_field(paragraph: Paragraph, instruction: str) -> None:
-    def char(kind: str) -> object:
-        run = OxmlElement("w:r")
-        field_char = OxmlElement("w:fldChar")
-        field_char.set(qn("w:fldCharType"), kind)
-        run.append(field_char)
-        return run
-
-    code = OxmlElement("w:r")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    code.append(instr)
-    result = OxmlElement("w:r")
-    result_text = OxmlElement("w:t")
-    result_text.text = _FIELD_PLACEHOLDER
-    result.append(result_text)
-    for element in (char("begin"), code, char("separate"), result, char("end")):
-        paragraph._p.append(element)
-
-
-def _keep_row_together(tr: CT_Row, *, repeat: bool) -> None:
-    """w:cantSplit keeps a row on one page; w:tblHeader repeats the header row on every page of the table."""
-    properties = tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-    if repeat:
-        properties.append(OxmlElement("w:tblHeader"))
-
-
-def _shade(tc: CT_Tc, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    tc.get_or_add_tcPr().append(shading)
-
-
-def _set_table_caption(table: Table, caption: str) -> None:
-    """The table's title for screen readers (Word's "Alternativ text")."""
-    element = OxmlElement("w:tblCaption")
-    element.set(qn("w:val"), one_line(caption))
-    table._tbl.tblPr.append(element)
-
-
-def _set_default_language(doc: DocumentObject, language: str) -> None:
-    """Swedish spelling and hyphenation for the whole document."""
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    if defaults is None:
-        return
-    run_defaults = defaults.find(qn("w:rPrDefault"))
-    if run_defaults is None:
-        return
-    properties = run_defaults.find(qn("w:rPr"))
-    if properties is None:
-        return
-    lang = properties.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        properties.append(lang)
-    lang.set(qn("w:val"), language)
-    lang.set(qn("w:eastAsia"), language)
 
 
 def _fitted_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], font_size: Pt | None) -> list[float]:
@@ -634,10 +574,10 @@ def _fitted_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], fo
     cell's left and right margins; columns wider than their longest word give up width to the narrower.
     """
     size_cm = (font_size.pt if font_size is not None else BODY_PT) / 72 * 2.54
-    longest = [max((len(word) for word in c.heading.split()), default=0) for c in columns]
+    longest = [max((len(word) for word in _words(c.heading)), default=0) for c in columns]
     for row in rows:
         for i, value in enumerate(row):
-            longest[i] = max(longest[i], max((len(word) for word in value.split()), default=0))
+            longest[i] = max(longest[i], max((len(word) for word in _words(value)), default=0))
     needed = [n * AVERAGE_EM * size_cm + CELL_PADDING_CM for n in longest]
     planned = [c.width_cm for c in columns]
     total = sum(planned)
@@ -648,6 +588,16 @@ def _fitted_widths(columns: Sequence[_Column], rows: Sequence[Sequence[str]], fo
         give = min(1.0, excess / sum(slack))
         widths = [w - s * give for w, s in zip(widths, slack, strict=True)]
     return widths
+
+
+def _bookmark(number: int) -> str:
+    """The bookmark of answer `number` in the annex."""
+    return f"svar_{number}"
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a line may break between: words, and the parts of a word with a soft hyphen."""
+    return text.replace(_SOFT_HYPHEN, " ").split()
 
 
 def _position_cell(w: Words, position: Position | None, in_document: bool) -> str:

@@ -219,6 +219,8 @@ class AnnexEntry:
     # text could not be read automatically: the coordinator reads those in the file itself.
     document_texts: tuple[tuple[str, str], ...] = ()
     unreadable_documents: tuple[str, ...] = ()
+    # Its place in the annex (1, 2, …): "se bilaga, svar 7" points here.
+    number: int = 0
 
     @property
     def kind(self) -> ResponseKind:
@@ -320,7 +322,10 @@ def build_summary(
         sections=sections,
         declined=declined,
         missing=missing,
-        annex=tuple(_annex_entry(r, orgs[r.organisation_key], remiss.questions, people, tz) for r in answering),
+        annex=tuple(
+            replace(_annex_entry(r, orgs[r.organisation_key], remiss.questions, people, tz), number=i)
+            for i, r in enumerate(answering, start=1)
+        ),
     )
 
 

@@ -1,0 +1,67 @@
+"""Pages of the demo's Word summary as LibreOffice lays it out (issue 14: 21 pages before, goal <= 12).
+
+Run from the repo root: .venv/bin/python bench/bench_summary_pages.py [--dir DIR]
+It runs the demo (about a minute) into DIR (default: a new temporary folder), converts its Word summary to PDF
+with LibreOffice (`soffice`, Debian's libreoffice-writer-nogui) and prints the page count; exit code 1 when the
+count is over the goal, 2 when LibreOffice is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfReader
+
+REPO = Path(__file__).resolve().parents[1]
+GOAL_PAGES = 12
+CASE_NUMBER = "STK-2023-137"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=None, help="folder for the demo (default: a temporary one)")
+    args = parser.parse_args()
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        print("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)", file=sys.stderr)
+        return 2
+    workdir = (args.dir or Path(tempfile.mkdtemp(prefix="remissbot-pages-"))).resolve()
+    # The worktree's own code, whatever the venv's editable install points to.
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "demo", "--dir", str(workdir)],
+        cwd=REPO,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    source = workdir / f"{CASE_NUMBER} Sammanställning av remissvar.docx"
+    subprocess.run(
+        [
+            office,
+            f"-env:UserInstallation={(workdir / 'office-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(workdir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+        env={**os.environ, "HOME": str(workdir)},
+    )
+    pages = len(PdfReader(workdir / f"{source.stem}.pdf").pages)
+    print(f"demo Word summary: {pages} pages (goal <= {GOAL_PAGES}); PDF in {workdir}")
+    return 0 if pages <= GOAL_PAGES else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
