@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup
 
 from bot.adapters.rendering import Texts
@@ -17,14 +19,29 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')  # noqa: S704 - only letters, digits, spaces and hex escapes remain
 
 
+def css_page_numbers(footer: str) -> Markup:
+    """The Word footer's words ("Sida [PAGE] av [NUMPAGES]") as CSS content with the page counters, so that
+    a printed page and the PDF are numbered in the same words as the Word document."""
+    parts = []
+    for piece in re.split(r"(\[PAGE\]|\[NUMPAGES\])", footer):
+        if piece == "[PAGE]":
+            parts.append("counter(page)")
+        elif piece == "[NUMPAGES]":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ".join(parts))  # noqa: S704 - counters and css_string's escaped literals only
+
+
 def render_html(summary: Summary, texts: Texts) -> str:
     """The whole summary as one HTML page with its CSS inline (autoescaped: user text stays text)."""
-    header = Words(texts)("page_header", summary.case_number)
+    words = Words(texts)
     return texts.render_html(
         HTML_TEMPLATE,
         s=summary,
         paragraphs=paragraphs,
         is_web_link=is_web_link,
-        print_header=css_string(header),
+        print_header=css_string(words("page_header", summary.case_number)),
+        print_footer=css_page_numbers(words("page_footer")),
         document_href=DocumentLinks(summary),
     )
