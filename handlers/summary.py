@@ -10,7 +10,7 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.summary import load_summary, render_files, render_problems, render_slack_preview
+from bot.adapters.summary import load_summary, published_files, render_problems, render_slack_preview
 from bot.adapters.summary.files import stored_documents
 from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.summary_check import SummaryIncomplete
@@ -76,28 +76,35 @@ def preview(ctx: HandlerContext, user_id: str, case_number: str, respond: Respon
 
 
 def publish(ctx: HandlerContext, client: WebClient, user_id: str, case_number: str, channel: str) -> None:
-    """Check again (answers may have come in since the preview), render all three formats, upload them."""
+    """Check again (answers may have come in since the preview), render Word, HTML, Markdown and (where Pango
+    is present) PDF, upload them; without the PDF, the coordinator is told why, only them."""
     remiss = ctx.service.queries.coordinated(ctx.service.actor(user_id), case_number)
     summary = load_summary(ctx.service, case_number, names=SlackNames(client))
-    files = render_files(summary, ctx.texts)
+    files, pdf_missing = published_files(summary, ctx.texts)
     # The answers' own files (the decided yttranden) go with it, as the summary's links name them.
     files += [(path.rpartition("/")[2], data) for path, data in stored_documents(ctx.service, summary)]
-    comment = ctx.texts.part("slack/summary.j2", "published", case_number=summary.case_number, user=user_id)
+    comment = ctx.texts.part(
+        "slack/summary.j2", "published", case_number=summary.case_number, user=user_id, pdf=pdf_missing is None
+    )
+    target = ctx.service.config.status_channel or channel
     for start in range(0, len(files), FILES_PER_MESSAGE):
         client.files_upload_v2(
-            channel=ctx.service.config.status_channel or channel,
+            channel=target,
             initial_comment=comment if start == 0 else None,
             file_uploads=[
                 {"content": data, "filename": name, "title": name}
                 for name, data in files[start : start + FILES_PER_MESSAGE]
             ],
         )
+    if pdf_missing is not None:
+        why = ctx.texts.part(
+            "slack/summary.j2", "pdf_missing", case_number=summary.case_number, packages=str(pdf_missing)
+        )
+        client.chat_postEphemeral(channel=target, user=user_id, text=why)
     if remiss.is_open:  # published: the round may be done; offered to the one who published, not to the channel
         offer = close_offer(ctx.texts, remiss)
         text = ctx.texts.part("slack/lifecycle.j2", "close_offer", remiss=remiss)
-        client.chat_postEphemeral(
-            channel=ctx.service.config.status_channel or channel, user=user_id, text=text, blocks=offer
-        )
+        client.chat_postEphemeral(channel=target, user=user_id, text=text, blocks=offer)
 
 
 def register(app: App, ctx: HandlerContext) -> None:

@@ -289,6 +289,23 @@ def test_the_database_left_behind_answers_remissbot_status(
     assert "\n  avslutad 5 december 2023 kl. 17:10 av U0MIA\n" in out
 
 
+def test_the_demos_summary_is_written_as_pdf_by_the_command_line(
+    played: Played, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", played.database_url)
+    if not pdf_available():
+        assert cli.main(["summary", CASE, "--format", "pdf", "--out", str(tmp_path)]) == 2
+        assert "Pango" in capsys.readouterr().err
+        assert list(tmp_path.iterdir()) == []
+        if os.environ.get("CI") == "true":
+            pytest.fail("WeasyPrint cannot load Pango here")
+        pytest.skip("WeasyPrint cannot load Pango here: the refusal was checked instead")
+    assert cli.main(["summary", CASE, "--format", "pdf", "--out", str(tmp_path)]) == 0
+    written = tmp_path / f"{CASE} Sammanställning av remissvar.pdf"
+    assert written.read_bytes().startswith(b"%PDF-")
+    assert "Skriver PDF-filen …" in capsys.readouterr().err
+
+
 def test_the_database_left_behind_exports_the_case_for_the_registry(
     played: Played, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -34,7 +34,7 @@ def register(commands: Any) -> None:
         "--format",
         dest="formats",
         action="append",
-        choices=["docx", "html", "md"],
+        choices=["docx", "html", "md", "pdf"],
         help=help_text("summary_format"),
     )
     summary.add_argument("--out", type=Path, default=Path("."), help=help_text("summary_out"))

@@ -1,12 +1,15 @@
-"""The summary in Slack: offered when everyone has answered, previewed, and published as three files."""
+"""The summary in Slack: offered when everyone has answered, previewed, and published as Word, HTML, Markdown
+and (where Pango is present) PDF."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.adapters.pdf import pdf_available
 from bot.core.domain.documents import document_of, stored_attachment
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import (
@@ -25,10 +28,13 @@ from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.workspace import Message
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, USERS
+from tests.summary.test_summary_as_pdf import without_pango
 
 CASE = "STK-2023-137"
 TN = SandboxUser("U0TN", "tn", "Tove Nilsson")
 MKB = SandboxUser("U0MKB", "mkb", "Mona Berg")
+# Seconds to wait for Publicera's files: WeasyPrint's first PDF in a process takes a few on a busy machine.
+PUBLISHING = 60.0
 
 
 @pytest.fixture
@@ -138,18 +144,29 @@ def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandb
     )
     sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, message=shown)
     # Each file exists from files.getUploadURLExternal on; it is shared when files.completeUploadExternal is done.
+    # Where WeasyPrint finds Pango (CI installs it) the PDF goes with the other three.
+    formats = ("docx", "html", "md", "pdf") if pdf_available() else ("docx", "html", "md")
     files = sandbox.fake.wait_for(
         lambda: (
-            sandbox.fake.files if len(sandbox.fake.files) >= 3 and all(f.channels for f in sandbox.fake.files) else None
-        )
+            sandbox.fake.files
+            if len(sandbox.fake.files) >= len(formats) and all(f.channels for f in sandbox.fake.files)
+            else None
+        ),
+        timeout=PUBLISHING,
     )
     names = sorted(f.filename for f in files)
-    assert names == [f"{CASE} Sammanställning av remissvar.{ext}" for ext in ("docx", "html", "md")]
+    assert names == [f"{CASE} Sammanställning av remissvar.{ext}" for ext in formats]
     assert all(f.content and f.channels == [sandbox.fake.dm_channel_of(COORDINATOR)] for f in files)
     markdown = next(f for f in files if f.filename.endswith(".md")).content or b""
     assert "Tove Nilsson" in markdown.decode()  # the author's name, not the Slack user id
     comments = [f.initial_comment for f in files if f.initial_comment]
     assert comments and "Sammanställningen av STK-2023-137 är publicerad av <@U0MIA>" in comments[0]
+    if pdf_available():
+        pdf = next(f for f in files if f.filename.endswith(".pdf")).content or b""
+        assert pdf.startswith(b"%PDF-")
+        assert "PDF för att skriva ut och arkivera" in comments[0]
+    elif os.environ.get("CI") == "true":
+        pytest.fail("WeasyPrint cannot load Pango here: the PDF is not published")
 
     # Published: Avsluta remissen is offered to the coordinator who published it (only to them).
     offer = sandbox.fake.wait_for(
@@ -188,6 +205,34 @@ def test_before_anyone_answered_sammanstallning_says_so_and_publishes_who_was_as
     assert "| Tekniska nämnden | 30 november 2023 |" in markdown  # who was asked, with their deadline
 
 
+def test_without_pango_the_summary_is_published_without_pdf_and_the_coordinator_is_told_why(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_pango(monkeypatch)
+    answer(sandbox, TN, "tekniska-namnden", "Stadsbyggnadsnämnden")
+    status = next(m for m in sandbox.fake.messages_in(COORDINATOR) if m.thread_ts is None)
+    sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, CASE, message=status)
+    files = sandbox.fake.wait_for(
+        lambda: (
+            sandbox.fake.files if len(sandbox.fake.files) >= 3 and all(f.channels for f in sandbox.fake.files) else None
+        )
+    )
+    assert sorted(f.filename.rpartition(".")[2] for f in files) == ["docx", "html", "md"]
+    comment = next(f.initial_comment for f in files if f.initial_comment)
+    assert comment is not None and "PDF" not in comment
+    told = sandbox.fake.wait_for(
+        lambda: next((m for m in sandbox.fake.messages_in(COORDINATOR) if m.ephemeral_to == COORDINATOR), None)
+    )
+    assert told.text.startswith("Sammanställningen av STK-2023-137 publicerades utan PDF.")
+    assert "Pango" in told.text and "sudo apt-get install libpango-1.0-0" in told.text
+    assert "Word, HTML och Markdown är publicerade som vanligt." in told.text
+    # Then, as always, Avsluta remissen is offered; nothing went wrong for anyone else.
+    sandbox.fake.wait_for(
+        lambda: next((m for m in sandbox.fake.messages_in(COORDINATOR) if "Är omgången klar?" in m.text), None)
+    )
+    assert not any(m.ephemeral_to is None and "Pango" in m.text for m in sandbox.fake.messages_in(COORDINATOR))
+
+
 def test_only_a_coordinator_may_see_or_publish_the_summary(sandbox: Sandbox) -> None:
     # In a shared coordinators' channel anyone there sees the status message and its button.
     status = next(m for m in sandbox.fake.messages_in(COORDINATOR) if m.thread_ts is None)
@@ -209,10 +254,14 @@ def test_publicera_uploads_the_answers_stored_files_beside_the_summary(sandbox: 
 
     sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, CASE, message=shown)
 
+    published = 4 + pdf_available()  # the summary's formats (and its PDF where Pango is present), the yttrande
     files = sandbox.fake.wait_for(
         lambda: (
-            sandbox.fake.files if len(sandbox.fake.files) >= 4 and all(f.channels for f in sandbox.fake.files) else None
-        )
+            sandbox.fake.files
+            if len(sandbox.fake.files) >= published and all(f.channels for f in sandbox.fake.files)
+            else None
+        ),
+        timeout=PUBLISHING,
     )
     yttrande = next(f for f in files if f.filename == "tekniska-namnden Yttrande TN.pdf")
     assert yttrande.content == pdf

@@ -42,8 +42,8 @@ def test_every_format_is_written_and_progress_is_reported(summary: Summary, text
 
 
 def test_an_unknown_format_writes_nothing(summary: Summary, texts: Texts, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="pdf"):
-        write_summary_files(summary, texts, tmp_path, ["md", "pdf"])
+    with pytest.raises(ValueError, match="rtf"):
+        write_summary_files(summary, texts, tmp_path, ["md", "rtf"])
     assert list(tmp_path.iterdir()) == []
 
 

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from bot.adapters.archive.files import PackageExists, save_package, save_zip
 from bot.adapters.archive.package import WORDS, build_archive
-from bot.adapters.export.pdf import SYSTEM_PACKAGES, PdfUnavailable
+from bot.adapters.pdf import SYSTEM_PACKAGES, PdfUnavailable
 from bot.adapters.rendering import Texts
 from bot.core.usecases import UseCases
 

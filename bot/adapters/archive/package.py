@@ -24,7 +24,7 @@ from bot.adapters.archive.mets import mets_document
 from bot.adapters.archive.model import ZIP_DATE, ArchivePackage, PackageFile
 from bot.adapters.audit_files import audit_csv, audit_json, audit_rows
 from bot.adapters.export.package import METADATA_CSV, METADATA_JSON, export_case
-from bot.adapters.export.pdf import html_to_pdf
+from bot.adapters.pdf import html_to_pdf
 from bot.adapters.rendering import Texts
 from bot.adapters.summary import load_summary
 from bot.adapters.summary._common import file_name

@@ -2,7 +2,7 @@
 
 from bot.adapters.export.command import export_command
 from bot.adapters.export.package import Export, Record, export_case, write_export
-from bot.adapters.export.pdf import PdfUnavailable, html_to_pdf, pdf_available
+from bot.adapters.pdf import PdfUnavailable, html_to_pdf, pdf_available
 
 __all__ = [
     "Export",

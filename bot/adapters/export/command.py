@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.export.package import WORDS, export_case, write_export
-from bot.adapters.export.pdf import PdfUnavailable
+from bot.adapters.pdf import PdfUnavailable
 from bot.adapters.rendering import Texts
 from bot.core.usecases import UseCases
 

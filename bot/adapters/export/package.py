@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.adapters.export.pdf import html_to_pdf
+from bot.adapters.pdf import html_to_pdf
 from bot.adapters.rendering import Texts
 from bot.adapters.summary import load_summary, render_files
 from bot.adapters.summary._common import paragraphs, safe_file_name

@@ -1,9 +1,12 @@
-"""The sammanställning in its formats (Word, web page, Markdown, a Slack preview) and the files it is saved as."""
+"""The sammanställning in its formats (Word, web page, PDF, Markdown, a Slack preview) and the files it is saved as."""
 
 from bot.adapters.summary._common import FORMATS, file_name, sammanfattning
 from bot.adapters.summary.files import (
+    PDF,
     load_summary,
+    published_files,
     render_files,
+    render_pdf,
     render_problems,
     summary_command,
     write_case_summary,
@@ -15,14 +18,17 @@ from bot.adapters.summary.word import render_docx
 
 __all__ = [
     "FORMATS",
+    "PDF",
     "file_name",
     "load_summary",
     "md_block",
     "md_inline",
+    "published_files",
     "render_docx",
     "render_files",
     "render_html",
     "render_markdown",
+    "render_pdf",
     "render_problems",
     "render_slack_preview",
     "sammanfattning",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.audit_files import PeopleNames
+from bot.adapters.pdf import SYSTEM_PACKAGES, PdfUnavailable, html_to_pdf
 from bot.adapters.rendering import Texts
 from bot.adapters.summary._common import FORMATS, Words, document_files, file_name
 from bot.adapters.summary.html import render_html
@@ -26,10 +27,23 @@ WRITTEN_TEMPLATE = "summary/files_written.j2"
 
 Progress = Callable[[str], None]
 
+# Asked for by name (`remissbot summary --format pdf`) and published in Slack where Pango is present; not one
+# of the default FORMATS, since a machine without Pango must still write the others.
+PDF = "pdf"
+
+
+def render_pdf(summary: Summary, texts: Texts) -> bytes:
+    """The web page printed as a PDF/A (A4, numbered pages, see the print CSS in the HTML template), dated
+    the day the summary was compiled, so the same summary gives the same bytes. PdfUnavailable without Pango."""
+    compiled = datetime.combine(summary.compiled_on, time(), tzinfo=UTC)
+    return html_to_pdf(render_html(summary, texts), created=compiled)
+
+
 _RENDERERS: dict[str, Callable[[Summary, Texts], str | bytes]] = {
     "docx": render_docx,
     "html": render_html,
     "md": render_markdown,
+    PDF: render_pdf,
 }
 
 
@@ -55,7 +69,7 @@ def render_files(
     """Every asked format as (file name, content), for saving or for Slack's files_upload_v2."""
     unknown = [f for f in formats if f not in _RENDERERS]
     if unknown:
-        raise ValueError(f"unknown summary format(s): {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+        raise ValueError(f"unknown summary format(s): {', '.join(unknown)}; choose from {', '.join(_RENDERERS)}")
     words = Words(texts)
     rendered: list[tuple[str, bytes]] = []
     for fmt in dict.fromkeys(formats):
@@ -65,6 +79,17 @@ def render_files(
         data = content.encode("utf-8") if isinstance(content, str) else content
         rendered.append((file_name(texts, summary.case_number, fmt), data))
     return rendered
+
+
+def published_files(summary: Summary, texts: Texts) -> tuple[list[tuple[str, bytes]], PdfUnavailable | None]:
+    """What is published in Slack: every default format and the PDF; without Pango the others alone, and why
+    the PDF is missing (for the coordinator, in Swedish, via `pdf_missing`)."""
+    files = render_files(summary, texts, FORMATS)
+    try:
+        files += render_files(summary, texts, [PDF])
+    except PdfUnavailable as missing:
+        return files, missing
+    return files, None
 
 
 def write_summary_files(
@@ -143,7 +168,8 @@ def summary_command(
 ) -> int:
     """`remissbot summary <diarienummer> --format … --out DIR`: progress on `err`, the files on `out`.
 
-    Returns 0 when the files are written, 1 when the completeness check stopped them (the reasons on `err`).
+    Returns 0 when the files are written, 1 when the completeness check stopped them (the reasons on `err`),
+    2 when a PDF was asked for on a machine without Pango (what to install on `err`; nothing is written).
     A DomainError (an unknown case number) is left to the command line's own handler.
     """
     try:
@@ -159,6 +185,9 @@ def summary_command(
     except SummaryIncomplete as error:
         print(render_problems(error, texts), file=err)
         return 1
+    except PdfUnavailable:
+        print(Words(texts)("pdf_unavailable", " ".join(SYSTEM_PACKAGES)), file=err)
+        return 2
     out.write(texts.render(WRITTEN_TEMPLATE, paths=[str(p) for p in paths]) + "\n")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markupsafe import Markup
@@ -19,6 +20,20 @@ def css_string(value: str) -> Markup:
     """A CSS string literal for the print header: every character that could end it is a hex escape."""
     escaped = "".join(c if c.isalnum() or c in " -.·" else f"\\{ord(c):x} " for c in value)
     return Markup(f'"{escaped}"')  # noqa: S704 - only letters, digits, spaces and hex escapes remain
+
+
+def css_page_numbers(footer: str) -> Markup:
+    """The Word footer's words ("Sida [PAGE] av [NUMPAGES]") as CSS content with the page counters, so that
+    a printed page and the PDF are numbered in the same words as the Word document."""
+    parts = []
+    for piece in re.split(r"(\[PAGE\]|\[NUMPAGES\])", footer):
+        if piece == "[PAGE]":
+            parts.append("counter(page)")
+        elif piece == "[NUMPAGES]":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ".join(parts))  # noqa: S704 - counters and css_string's escaped literals only
 
 
 def render_html(summary: Summary, texts: Texts) -> str:
@@ -50,5 +65,6 @@ def render_html(summary: Summary, texts: Texts) -> str:
         paragraphs=paragraphs,
         is_web_link=is_web_link,
         print_header=css_string(header),
+        print_footer=css_page_numbers(words("page_footer")),
         document_href=DocumentLinks(summary),
     )

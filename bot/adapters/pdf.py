@@ -1,4 +1,5 @@
-"""HTML to PDF/A with WeasyPrint, which lays out with Pango from the operating system.
+"""HTML to PDF/A with WeasyPrint, which lays out with Pango from the operating system (the answers in the export,
+the summary, the archive package).
 
 WeasyPrint installs from PyPI everywhere, but loads Pango when it is imported: on a machine without it the
 import fails. That failure becomes `PdfUnavailable`, with the Debian packages to install, so that a command
