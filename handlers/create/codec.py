@@ -34,13 +34,33 @@ IMPORTED_FIELDS = frozenset(
     {CASE_NUMBER, TITLE, SHORT_TITLE, DEADLINE, DEADLINE_DATE, QUESTIONS, RECIPIENTS, RECIPIENT_GROUPS, SENDER}
 )
 FORM_FIELDS = frozenset(
-    {CASE_NUMBER, TITLE, SHORT_TITLE, DESCRIPTION, DOCUMENTS, DEADLINE, DEADLINE_DATE, QUESTIONS, RECIPIENTS, CONTACT, SENDER}
+    {
+        CASE_NUMBER,
+        TITLE,
+        SHORT_TITLE,
+        DESCRIPTION,
+        DOCUMENTS,
+        DEADLINE,
+        DEADLINE_DATE,
+        QUESTIONS,
+        RECIPIENTS,
+        CONTACT,
+        SENDER,
+    }
 )
 ALL_NAMND, ALL_BOLAG = "all_namnder", "all_bolag"
 
 METADATA_LIMIT = 3000
 # The kortrubrik's input takes more than its 60 characters, so a longer one is refused with its length, not cut.
-MAX_LENGTH = {CASE_NUMBER: 40, TITLE: 250, SHORT_TITLE: 150, DESCRIPTION: 3000, DOCUMENTS: 3000, DEADLINE: 80, QUESTIONS: 3000}
+MAX_LENGTH = {
+    CASE_NUMBER: 40,
+    TITLE: 250,
+    SHORT_TITLE: 150,
+    DESCRIPTION: 3000,
+    DOCUMENTS: 3000,
+    DEADLINE: 80,
+    QUESTIONS: 3000,
+}
 # The FormValues attribute behind each text input, to tell when a prefill was cut to its input's length.
 TEXT_FIELDS = {
     CASE_NUMBER: "case_number",

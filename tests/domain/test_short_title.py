@@ -19,7 +19,10 @@ STK_TITLE = (
 
 SUGGESTED = [
     # A title that fits is its own kortrubrik, prefix and all.
-    ("Remiss om upphandling av vissa kollektivtrafiktjänster", "Remiss om upphandling av vissa kollektivtrafiktjänster"),
+    (
+        "Remiss om upphandling av vissa kollektivtrafiktjänster",
+        "Remiss om upphandling av vissa kollektivtrafiktjänster",
+    ),
     ("Program Lindängen 2018-2022, återrapport och avslut", "Program Lindängen 2018-2022, återrapport och avslut"),
     # Document-kind words in front are dropped: Remiss av/om/:/–, promemoria, Förslag till, SOU/Ds, rapport.
     (

@@ -12,7 +12,6 @@ from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.people import Absence
-from bot.core.domain.short_title import suggest_short_title
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
@@ -23,6 +22,7 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
+from bot.core.domain.short_title import suggest_short_title
 from bot.core.ports.store import Store, Transaction
 from tests.storage.samples import (
     CASE,

@@ -196,8 +196,7 @@ def test_0011_gives_existing_remisses_the_kortrubrik_suggested_from_their_title(
     """A remiss stored before the kortrubrik existed has none of its own: it follows its title's suggestion."""
     upgrade(empty_engine, "0010")
     title = (
-        "Remiss av Boverkets rapport 2018:17 Lovbefriade åtgärder, utvändiga ändringar och anmälan - analys och"
-        " förslag"
+        "Remiss av Boverkets rapport 2018:17 Lovbefriade åtgärder, utvändiga ändringar och anmälan - analys och förslag"
     )
     rows = [
         "INSERT INTO organisation (key, name, short_name, kind, contacts, stand_ins, aliases, active, position,"
