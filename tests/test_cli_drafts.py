@@ -170,8 +170,7 @@ def test_an_imported_draft_takes_the_kortrubrik_given_and_refuses_one_over_60_ch
     assert code == 0, out
     labelled = tmp_path / "med-kortrubrik.txt"
     labelled.write_text(
-        document.read_text(encoding="utf-8").replace("STK-2031-12", "STK-2031-14")
-        + "\nKortrubrik: Cykelplan 2031\n",
+        document.read_text(encoding="utf-8").replace("STK-2031-12", "STK-2031-14") + "\nKortrubrik: Cykelplan 2031\n",
         encoding="utf-8",
     )
     code, out, _ = run(capsys, "import", str(labelled), "--save")

@@ -11,18 +11,15 @@ from bot.core.domain.short_title import suggest_short_title
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import blocks_shown
 from handlers import ids
+from tests.e2e import test_reminders_in_slack as reminders
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_create import as_filled, draft_message, form, open_form, top_view, typed, view_when
-from tests.e2e.test_reminders_in_slack import (  # noqa: F401 - the fixtures: a clock at 2 October, officials
-    MKB,
-    MN,
-    OFFICIALS,
-    TN,
-    Walker,
-    box,
-    clock,
-    stockholm,
-)
+from tests.e2e.test_reminders_in_slack import MKB, MN, OFFICIALS, TN, Walker, stockholm
+
+# The reminder tests' sandbox: the clock at 10:00 on 2 October 2023, Tekniska nämnden, Miljönämnden and MKB with
+# an official each.
+clock = reminders.clock
+box = reminders.box
 
 CASE = "STK-2023-137"
 TITLE = (
