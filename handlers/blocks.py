@@ -139,12 +139,15 @@ def help_message(texts: Texts) -> tuple[str, list[Block]]:
     return text, [section(text)]
 
 
-def remiss_line(texts: Texts, overview: RemissOverview) -> str:
+def remiss_line(texts: Texts, overview: RemissOverview, *, short: bool = True) -> str:
+    """A remiss's status line, named by its kortrubrik (`short`) or, at the head of its own status message, by its
+    full title."""
     return texts.render(
         "slack/status_remiss.j2",
         remiss=overview.remiss,
         counts=overview.count_names,
         total=len(overview.rows),
+        short=short,
     )
 
 
@@ -163,9 +166,10 @@ def status_message(texts: Texts, overviews: list[RemissOverview]) -> tuple[str, 
     return "\n".join(lines), blocks
 
 
-def remiss_status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Block]]:
-    """One remiss, recipient by recipient: `/remiss status <diarienummer>`."""
-    summary = remiss_line(texts, overview)
+def remiss_status_message(texts: Texts, overview: RemissOverview, *, short: bool = False) -> tuple[str, list[Block]]:
+    """One remiss, recipient by recipient: `/remiss status <diarienummer>` and the status message (its full title
+    once at the head), or a remiss among others in the App Home (`short`: its kortrubrik)."""
+    summary = remiss_line(texts, overview, short=short)
     lines = [texts.render("slack/status_recipient.j2", row=row, remiss=overview.remiss) for row in overview.rows]
     blocks = fit(
         [section(summary), divider(), *sections_from_lines(lines)],

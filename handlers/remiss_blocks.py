@@ -309,7 +309,7 @@ def home_view(
         if not overviews:
             shown.append(blocks.section(texts.render("slack/no_open_remisses.j2")))
         for overview in overviews:
-            shown += blocks.remiss_status_message(texts, overview)[1]
+            shown += blocks.remiss_status_message(texts, overview, short=True)[1]
             case_number = overview.remiss.case_number
             elements = [button(texts, "add_recipient", ids.ADD_RECIPIENT, case_number)]
             pick = resend_select(texts, overview)

@@ -66,6 +66,8 @@ class RemissRow(SQLModel, table=True):
     # Who closed or withdrew it ("system" for the automatic closing), and why it was withdrawn (migration 0008).
     closed_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
     withdrawn_reason: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    # The kortrubrik the coordinator chose (migration 0011); empty: the one the domain suggests from the title.
+    short_title: str = Field(default="", sa_column_kwargs={"server_default": ""})
     # This remiss's own reminder policy (the fields of ReminderPolicy that differ from the global one);
     # None follows the global policy. Read and replaced whole, never queried inside.
     reminder_policy: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))

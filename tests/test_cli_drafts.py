@@ -156,3 +156,33 @@ def test_send_refuses_an_incomplete_draft_and_one_whose_deadline_passed(
     code, out, err = run(capsys, "send", "STK-2023-2")
     assert (code, out) == (1, "")
     assert err.strip() == "remissbot: Sista svarsdatum 30 november 2023 har redan passerat. Välj ett senare datum."
+
+
+def test_an_imported_draft_takes_the_kortrubrik_given_and_refuses_one_over_60_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REMISSBOT_COORDINATORS", "U0MIA")
+    document = in_forty_days(tmp_path)
+    code, out, _ = run(capsys, "import", str(document), "--save", "--short-title", "K" * 73)
+    assert code == 1
+    assert "Kortrubriken får vara högst 60 tecken (nu 73). Korta den." in out
+    code, out, _ = run(capsys, "import", str(document), "--save", "--short-title", "  Cykelplanen  ")
+    assert code == 0, out
+    labelled = tmp_path / "med-kortrubrik.txt"
+    labelled.write_text(
+        document.read_text(encoding="utf-8").replace("STK-2031-12", "STK-2031-14") + "\nKortrubrik: Cykelplan 2031\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "import", str(labelled), "--save")
+    assert code == 0, out
+    assert "Kortrubrik:       Cykelplan 2031\n" in out
+    core = build_core(load_settings())
+    try:
+        given = core.service.queries.overview("STK-2031-12").remiss
+        stated = core.service.queries.overview("STK-2031-14").remiss
+    finally:
+        core.close()
+    assert (given.title, given.short_title) == ("Ny cykelplan för Malmö", "Cykelplanen")
+    assert stated.short_title == "Cykelplan 2031"
+    code, out, _ = run(capsys, "status", "--drafts")
+    assert "STK-2031-12  Cykelplanen" in out and "STK-2031-14  Cykelplan 2031" in out

@@ -48,6 +48,7 @@ def register(commands: Any) -> None:
     importer.add_argument("--json", action="store_true", help=help_text("import_json"))
     importer.add_argument("--save", action="store_true", help=help_text("import_save"))
     importer.add_argument("--coordinator", metavar="U…", help=help_text("import_coordinator"))
+    importer.add_argument("--short-title", metavar="TEXT", help=help_text("import_short_title"))
     importer.set_defaults(handler=cmd_import)
     orgs = commands.add_parser("orgs", help=help_text("orgs")).add_subparsers(dest="orgs_command", required=True)
     orgs.add_parser("list", help=help_text("orgs_list")).set_defaults(handler=cmd_orgs_list)
@@ -158,7 +159,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         # A real coordinator owns the draft (its status message and the App Home's Utkast are theirs).
         owner = drafts.draft_owner(core.settings, args.coordinator) if args.save else ""
         saved: list[str] = []
-        save = _draft_saver(core, owner, saved) if args.save else None
+        save = _draft_saver(core, owner, saved, args.short_title or "") if args.save else None
         code = run_import(
             args.file, directory=core.service.directory.directory(), as_json=args.json, out=out, save=save
         )
@@ -169,9 +170,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     return code
 
 
-def _draft_saver(core: Core, owner: str, saved: list[str]) -> Callable[[ImportedRemiss], str]:
+def _draft_saver(core: Core, owner: str, saved: list[str], short_title: str) -> Callable[[ImportedRemiss], str]:
     """Store an import as a draft owned by `owner`, acting as the operator at the command line (trusted like a
-    coordinator; the audit trail names the operator)."""
+    coordinator; the audit trail names the operator); its kortrubrik `short_title` when given, else the one the
+    document states, else the one suggested from the title."""
     from bot.adapters.importer import SaveRefused
     from bot.core.domain.offices import named_office
     from bot.core.domain.remiss import suggested_question_kind
@@ -187,6 +189,7 @@ def _draft_saver(core: Core, owner: str, saved: list[str]) -> Callable[[Imported
             deadline=result.deadline,
             recipient_keys=[r.organisation.key for r in result.recipients if r.organisation is not None],
             contact=result.contact.name if result.contact else "",
+            short_title=short_title or result.short_title or "",
             # The office the document names, when it is a sending office; else the configured default.
             sender_key=named_office(
                 result.sender_organisation.key if result.sender_organisation else None,

@@ -23,6 +23,7 @@ def create_form_values(view: View, remiss: DemoRemiss, contact: str) -> dict[str
     typed = {
         "case_number": remiss.case_number,
         "title": remiss.title,
+        "short_title": remiss.short_title,
         "description": remiss.description,
         # Typed as a person would («30 november»); the preview says which date it understood.
         "deadline": swedish_date(remiss.deadline).rpartition(" ")[0],

@@ -40,6 +40,7 @@ class DemoRemiss:
     deadline: date
     recipient_keys: tuple[str, ...]
     contact: str
+    short_title: str = ""  # the kortrubrik typed in the form; empty: the one suggested from the title
 
     @classmethod
     def load(cls) -> DemoRemiss:
@@ -52,6 +53,7 @@ class DemoRemiss:
             deadline=_date(raw["deadline"]),
             recipient_keys=tuple(raw["recipients"]),
             contact=raw["contact"],
+            short_title=raw.get("short_title", ""),
         )
 
 

@@ -43,7 +43,7 @@ class Story(Stage):
         self.t.saw("saw_create_form", self.entered(form, values), name=mia.real_name, title=view_title(form))
         preview = self.people.submit_until(mia.id, values, ids.PREVIEW_VIEW)
         kinds = preview_values(preview, remiss)
-        top = self.t.slack(preview.payload["blocks"][:2])
+        top = self.t.slack(preview.payload["blocks"][:3])  # the date understood, the kortrubrik, the recipients
         suggested = [o["value"] for o in input_element(preview, "question_kinds").get("initial_options", [])]
         self.t.saw(
             "saw_preview",

@@ -22,6 +22,7 @@ from handlers import payload
 
 # Block ids of the form are the names DomainError.field uses, so a refusal lands next to its field.
 CASE_NUMBER, TITLE, DESCRIPTION, DOCUMENTS = "case_number", "title", "description", "documents"
+SHORT_TITLE = "short_title"  # the kortrubrik; empty: the one suggested from the title
 DEADLINE, DEADLINE_DATE, QUESTIONS = "deadline", "deadline_date", "questions"
 RECIPIENTS, RECIPIENT_GROUPS, CONTACT = "recipients", "recipient_groups", "contact"
 SENDER = "sender"  # the sending office, offered when the coordinator may send from more than one
@@ -30,19 +31,41 @@ ELEMENT = "value"  # the action_id of the one element in each input block
 # Fields an import fills; their block ids change with each import, because Slack keeps what a user typed in
 # an input whose block_id and action_id stay the same across views.update.
 IMPORTED_FIELDS = frozenset(
-    {CASE_NUMBER, TITLE, DEADLINE, DEADLINE_DATE, QUESTIONS, RECIPIENTS, RECIPIENT_GROUPS, SENDER}
+    {CASE_NUMBER, TITLE, SHORT_TITLE, DEADLINE, DEADLINE_DATE, QUESTIONS, RECIPIENTS, RECIPIENT_GROUPS, SENDER}
 )
 FORM_FIELDS = frozenset(
-    {CASE_NUMBER, TITLE, DESCRIPTION, DOCUMENTS, DEADLINE, DEADLINE_DATE, QUESTIONS, RECIPIENTS, CONTACT, SENDER}
+    {
+        CASE_NUMBER,
+        TITLE,
+        SHORT_TITLE,
+        DESCRIPTION,
+        DOCUMENTS,
+        DEADLINE,
+        DEADLINE_DATE,
+        QUESTIONS,
+        RECIPIENTS,
+        CONTACT,
+        SENDER,
+    }
 )
 ALL_NAMND, ALL_BOLAG = "all_namnder", "all_bolag"
 
 METADATA_LIMIT = 3000
-MAX_LENGTH = {CASE_NUMBER: 40, TITLE: 250, DESCRIPTION: 3000, DOCUMENTS: 3000, DEADLINE: 80, QUESTIONS: 3000}
+# The kortrubrik's input takes more than its 60 characters, so a longer one is refused with its length, not cut.
+MAX_LENGTH = {
+    CASE_NUMBER: 40,
+    TITLE: 250,
+    SHORT_TITLE: 150,
+    DESCRIPTION: 3000,
+    DOCUMENTS: 3000,
+    DEADLINE: 80,
+    QUESTIONS: 3000,
+}
 # The FormValues attribute behind each text input, to tell when a prefill was cut to its input's length.
 TEXT_FIELDS = {
     CASE_NUMBER: "case_number",
     TITLE: "title",
+    SHORT_TITLE: "short_title",
     DESCRIPTION: "description",
     DOCUMENTS: "documents",
     DEADLINE: "deadline_text",
@@ -60,6 +83,7 @@ class FormValues:
 
     case_number: str = ""
     title: str = ""
+    short_title: str = ""
     description: str = ""
     documents: str = ""
     deadline_text: str = ""
@@ -84,6 +108,7 @@ class FormValues:
         return cls(
             case_number=_text(values.get(CASE_NUMBER)),
             title=_text(values.get(TITLE)),
+            short_title=_text(values.get(SHORT_TITLE)),
             description=_text(values.get(DESCRIPTION)),
             documents=_text(values.get(DOCUMENTS)),
             deadline_text=_text(values.get(DEADLINE)),
@@ -108,6 +133,7 @@ class FormValues:
         return cls(
             case_number=remiss.case_number,
             title=remiss.title,
+            short_title=remiss.chosen_short_title,
             description=remiss.description,
             documents="\n".join(f"{d.title} – {d.url}" if d.title != d.url else d.url for d in remiss.documents),
             deadline_date=remiss.deadline.isoformat(),
@@ -125,6 +151,7 @@ class FormValues:
         return cls(
             case_number=found.case_number or "",
             title=found.title or "",
+            short_title=found.short_title or "",
             deadline_date=found.deadline.isoformat() if found.deadline else "",
             questions="\n".join(f"{n}. {q}" for n, q in enumerate(found.questions, start=1)),
             recipients=tuple(
@@ -233,6 +260,7 @@ class PendingRemiss:
         return RemissInput(
             case_number=self.context.editing or self.form.case_number,
             title=self.form.title,
+            short_title=self.form.short_title,
             description=self.form.description,
             questions=[(q, kinds.get(n, QuestionKind.FREE_TEXT)) for n, q in enumerate(questions, start=1)],
             deadline=self.deadline,

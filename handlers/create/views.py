@@ -44,6 +44,7 @@ from handlers.create.codec import (
     RECIPIENT_GROUPS,
     RECIPIENTS,
     SENDER,
+    SHORT_TITLE,
     TITLE,
     FormContext,
     FormValues,
@@ -119,6 +120,13 @@ def form_view(
         )
     blocks += [
         _input(bid(TITLE), part("title"), _text_input(TITLE, values.title)),
+        _input(
+            bid(SHORT_TITLE),
+            part("short_title"),
+            _text_input(SHORT_TITLE, values.short_title),
+            optional=True,
+            hint=part("short_title_hint"),
+        ),
         _input(
             DESCRIPTION,
             part("description"),
@@ -244,6 +252,7 @@ def preview_view(
     blocks: list[Block] = [
         section(part("deadline_echo", deadline=pending.deadline, text=pending.form.deadline_text.strip())),
         *_deadline_flag(ctx, pending.deadline),
+        section(part("short_title", remiss=remiss)),
         section(part("recipients", names=names)),
         divider(),
         context(part("intro")),

@@ -203,6 +203,7 @@ def remiss_fields(remiss: Remiss) -> dict[str, Any]:
         "closed_at": remiss.closed_at,
         "closed_by": remiss.closed_by,
         "withdrawn_reason": remiss.withdrawn_reason,
+        "short_title": remiss.chosen_short_title,
     }
 
 
@@ -367,6 +368,7 @@ def remiss_from(
         closed_at=row.closed_at,
         closed_by=row.closed_by,
         withdrawn_reason=row.withdrawn_reason,
+        chosen_short_title=row.short_title,
         id=remiss_id,
     )
 

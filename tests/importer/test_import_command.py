@@ -15,6 +15,7 @@ from .support import RecordingSave
 JSON_KEYS = {
     "case_number",
     "title",
+    "short_title",
     "sender",
     "deadline",
     "recipients",

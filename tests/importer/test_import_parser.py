@@ -271,6 +271,7 @@ def test_the_json_form_has_exactly_the_issues_keys(directory: Directory) -> None
     assert result.to_json_dict() == {
         "case_number": "STK-2024-1",
         "title": None,
+        "short_title": None,
         "sender": "Stadskontoret",
         "deadline": "2024-03-01",
         "recipients": ["MKB", "Sensus"],
@@ -278,3 +279,53 @@ def test_the_json_form_has_exactly_the_issues_keys(directory: Directory) -> None
         "unmatched_recipients": ["Sensus"],
         "warnings": [result.warnings[0].message],
     }
+
+
+# Kortrubrik ----------------------------------------------------------------------------------------------
+
+LONG_TITLE = (
+    "Uppdrag budget 2023 - Definiera och starta ett långsiktigt och strategiskt områdeslyft i Malmös "
+    "socioekonomiskt svaga delar"
+)
+
+
+@pytest.mark.parametrize("label", ["Kortrubrik:", "Kort rubrik:", "KORTRUBRIK :"])
+def test_a_labelled_kortrubrik_is_taken_as_the_document_states_it(label: str, directory: Directory) -> None:
+    text = f"Tjänsteskrivelse\n\n{LONG_TITLE} STK-2023-137\n\n{label}  Områdeslyft i   Malmö\n"
+    result = import_text(text, directory)
+
+    assert (result.title, result.short_title, result.kortrubrik) == (
+        LONG_TITLE,
+        "Områdeslyft i Malmö",
+        "Områdeslyft i Malmö",
+    )
+    assert result.to_json_dict()["short_title"] == "Områdeslyft i Malmö"
+
+
+def test_a_kortrubrik_above_the_title_line_does_not_take_the_titles_place(directory: Directory) -> None:
+    text = f"Tjänsteskrivelse\n\nKortrubrik: Områdeslyft\n{LONG_TITLE} STK-2023-137\n"
+    result = import_text(text, directory)
+
+    assert (result.case_number, result.title, result.short_title) == ("STK-2023-137", LONG_TITLE, "Områdeslyft")
+
+
+def test_a_short_title_line_beside_a_long_arendemening_is_the_kortrubrik(directory: Directory) -> None:
+    text = f"Tjänsteskrivelse\n\nOmrådeslyft i Malmö STK-2023-137\n\nÄrendemening: {LONG_TITLE}\n"
+    result = import_text(text, directory)
+
+    assert (result.title, result.short_title) == (LONG_TITLE, "Områdeslyft i Malmö")
+
+
+def test_without_a_stated_kortrubrik_one_is_suggested_from_the_title(directory: Directory) -> None:
+    result = import_text(f"Tjänsteskrivelse\n\n{LONG_TITLE} STK-2023-137\n", directory)
+
+    assert result.short_title is None
+    assert result.kortrubrik == "Definiera och starta ett långsiktigt och strategiskt"
+
+
+def test_a_stated_kortrubrik_over_60_characters_is_not_taken(directory: Directory) -> None:
+    text = f"Tjänsteskrivelse\n\n{LONG_TITLE}\n\nKortrubrik: {'Lång ' * 14}\n"
+    result = import_text(text, directory)
+
+    assert result.short_title is None
+    assert result.kortrubrik is not None and len(result.kortrubrik) <= 60

@@ -22,6 +22,7 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
+from bot.core.domain.short_title import suggest_short_title
 from bot.core.ports.store import Store, Transaction
 from tests.storage.samples import (
     CASE,
@@ -101,6 +102,28 @@ def test_a_changed_remiss_comes_back_changed(store: Store) -> None:
         loaded = repo.remisses.get_remiss(CASE)
     assert loaded == changed
     assert loaded is not None and loaded.withdrawn_reason == "Ärendet avskrevs."
+
+
+def test_a_kortrubrik_is_stored_as_chosen_and_an_empty_one_follows_the_title(store: Store) -> None:
+    chosen = replace(remiss(), chosen_short_title="Områdeslyft i Malmö")
+    suggested = remiss("STK-2023-138")
+    with store.transaction() as repo:
+        repo.directory.replace_directory(directory())
+        repo.remisses.add_remiss(chosen)
+        repo.remisses.add_remiss(suggested)
+    with store.read() as repo:
+        loaded = repo.remisses.get_remiss(CASE)
+        follows = repo.remisses.get_remiss("STK-2023-138")
+    assert loaded is not None and follows is not None
+    assert (loaded.short_title, loaded.short_title_suggested) == ("Områdeslyft i Malmö", False)
+    assert (follows.chosen_short_title, follows.short_title) == ("", suggest_short_title(suggested.title))
+
+    follows.title = "Ny rubrik som är kort"
+    with store.transaction() as repo:
+        repo.remisses.save_remiss(follows)
+    with store.read() as repo:
+        again = repo.remisses.get_remiss("STK-2023-138")
+    assert again is not None and again.short_title == "Ny rubrik som är kort"
 
 
 def test_a_duplicate_case_number_is_refused_and_the_transaction_goes_on(store: Store) -> None:

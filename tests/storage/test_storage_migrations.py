@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
@@ -189,3 +190,36 @@ def test_0007_keeps_a_delegations_decider_and_says_it_was_a_delegate(empty_engin
     )
     assert (second.deciding_body, second.paragraph) == (None, "§ 14")
     assert organisation.registry == ()
+
+
+def test_0011_gives_existing_remisses_the_kortrubrik_suggested_from_their_title(empty_engine: Engine) -> None:
+    """A remiss stored before the kortrubrik existed has none of its own: it follows its title's suggestion."""
+    upgrade(empty_engine, "0010")
+    title = (
+        "Remiss av Boverkets rapport 2018:17 Lovbefriade åtgärder, utvändiga ändringar och anmälan - analys och förslag"
+    )
+    rows = [
+        "INSERT INTO organisation (key, name, short_name, kind, contacts, stand_ins, aliases, active, position,"
+        " meetings) VALUES ('stadskontoret', 'Stadskontoret', 'STK', 'förvaltning', '[]', '[]', '[]', true, 0, '[]')",
+        "INSERT INTO remiss (id, case_number, title, description, sender_key, coordinators, contact, deadline,"
+        " status, created_by, created_at) VALUES (1, 'STK-2018-17', :title, '', 'stadskontoret', '[]', '',"
+        " '2023-11-30', 'sent', 'U0MIA', :now)",
+    ]
+    with empty_engine.begin() as connection:
+        for row in rows:
+            connection.execute(text(row), {"now": NOW, "title": title})
+
+    upgrade(empty_engine)
+
+    with SqlStore(empty_engine).read() as repo:
+        remiss = repo.remisses.get_remiss("STK-2018-17")
+    assert remiss is not None
+    assert remiss.chosen_short_title == ""
+    assert remiss.short_title == "Lovbefriade åtgärder, utvändiga ändringar och anmälan"
+    with empty_engine.begin() as connection:
+        config = storage.migrate._config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+    with empty_engine.connect() as connection:
+        columns = [c["name"] for c in inspect(connection).get_columns("remiss")]
+    assert "short_title" not in columns

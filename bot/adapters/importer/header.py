@@ -12,6 +12,7 @@ from bot.adapters.importer.model import Confidence, Contact
 from bot.adapters.importer.text import CleanText
 from bot.core.domain.matching import match_organisation
 from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.short_title import MAX_SHORT_TITLE
 
 # Headings that name the kind of document, never the matter itself (section headings are known to lists).
 _DOCUMENT_TYPE_HEADING = re.compile(
@@ -26,6 +27,10 @@ _PARAGRAPH_SIGN = re.compile(r"^§\s*\d+\s*")
 # "…återvandringDiarienummer: Ju2025/00949": a heading glued to its diary number label.
 _GLUED_LABEL = re.compile(r"(?<=[a-zåäö])(?:Diarienummer|Dnr)\b.*$")
 _NOW_A_REMISS = re.compile(r"[;,]\s*nu\s+fråga\s+om\s+(?:remiss|yttrande)\b.*$", re.IGNORECASE)
+# The kortrubrik stated in the document ("Kortrubrik: Områdeslyft"), and the full ärendemening beside a short
+# title line ("Ärendemening: Uppdrag budget 2023 - Definiera och …").
+_SHORT_TITLE_LABEL = re.compile(r"^(?:kortrubrik|kort\s+rubrik)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE | re.MULTILINE)
+_CASE_SENTENCE_LABEL = re.compile(r"^ärendemening\s*:\s*(?P<value>\S.*)$", re.IGNORECASE | re.MULTILINE)
 _TITLE_SCAN_LINES = 40
 _MIN_TITLE_WORDS = 3
 
@@ -72,6 +77,8 @@ def find_title_line(doc: CleanText) -> tuple[int, Confidence] | None:
     for index in top:
         if _DOCUMENT_TYPE_LINE.match(doc.lines[index]):
             following = _next_non_empty(doc, index + 1)
+            if following is not None and _SHORT_TITLE_LABEL.match(doc.lines[following]):
+                following = _next_non_empty(doc, following + 1)  # "Kortrubrik: …" above the title line
             if following is not None:
                 return following, Confidence.HIGH
     # Highest level first: a "## Bakgrund" under the "# Title" is never the title.
@@ -93,6 +100,36 @@ def title_from_line(line: str, case_number: str | None) -> str | None:
     title = _NOW_A_REMISS.sub("", title)
     title = " ".join(title.split()).strip(" -–;,:")
     return title or None
+
+
+@dataclass(frozen=True)
+class Titles:
+    """The title and the kortrubrik as the document states them (None: not stated)."""
+
+    title: str | None
+    short_title: str | None
+
+
+def find_titles(doc: CleanText, title: str | None) -> Titles:
+    """The kortrubrik when the document states one: labelled "Kortrubrik:" / "Kort rubrik:", or a short title line
+    beside a longer labelled "Ärendemening:", which is then the title. One over 60 characters is no kortrubrik."""
+    labelled = _labelled(doc, _SHORT_TITLE_LABEL)
+    sentence = _labelled(doc, _CASE_SENTENCE_LABEL)
+    short = labelled
+    if sentence is not None and (title is None or len(sentence) > len(title)):
+        if short is None and title is not None and title != sentence:
+            short = title
+        title = sentence
+    return Titles(title, short if short is not None and len(short) <= MAX_SHORT_TITLE else None)
+
+
+def _labelled(doc: CleanText, label: re.Pattern[str]) -> str | None:
+    """The value of the first labelled line near the top."""
+    for index in doc.lines_matching(label):
+        match = label.match(doc.lines[index]) if index < _TITLE_SCAN_LINES * 2 else None
+        if match:
+            return " ".join(match.group("value").split())
+    return None
 
 
 def find_sender(

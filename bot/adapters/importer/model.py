@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.core.domain.organisation import Organisation
+from bot.core.domain.short_title import suggest_short_title
 
 
 class Field(StrEnum):
@@ -149,6 +150,15 @@ class ImportedRemiss:
     confidence: Mapping[Field, Confidence]
     warnings: tuple[ParseWarning, ...] = ()
     source: SourceInfo | None = None
+    # The kortrubrik the document states ("Kortrubrik: …", or a short title beside a long ärendemening).
+    short_title: str | None = None
+
+    @property
+    def kortrubrik(self) -> str | None:
+        """The kortrubrik the document states, else the one suggested from its title (None without a title)."""
+        if self.short_title:
+            return self.short_title
+        return suggest_short_title(self.title) if self.title else None
 
     @property
     def unmatched_recipients(self) -> tuple[str, ...]:
@@ -174,6 +184,7 @@ class ImportedRemiss:
         return {
             "case_number": self.case_number,
             "title": self.title,
+            "short_title": self.kortrubrik,
             "sender": self.sender,
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "recipients": [r.name for r in self.recipients],

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.adapters.importer.case_number import find_case_number
 from bot.adapters.importer.deadline import find_deadline
-from bot.adapters.importer.header import find_contact, find_sender, find_title_line, title_from_line
+from bot.adapters.importer.header import find_contact, find_sender, find_title_line, find_titles, title_from_line
 from bot.adapters.importer.model import (
     Confidence,
     Field,
@@ -60,8 +60,9 @@ def parse_remiss(
     case = find_case_number(doc, title_at[0] if title_at else None)
     warnings += case.warnings
     _note(confidence, Field.CASE_NUMBER, case.confidence)
-    title = title_from_line(doc.lines[title_at[0]], case.case_number) if title_at else None
-    _note(confidence, Field.TITLE, title_at[1] if title_at and title else None)
+    titles = find_titles(doc, title_from_line(doc.lines[title_at[0]], case.case_number) if title_at else None)
+    title = titles.title
+    _note(confidence, Field.TITLE, (title_at[1] if title_at else Confidence.HIGH) if title else None)
 
     deadline = find_deadline(doc.text)
     warnings += deadline.warnings
@@ -84,6 +85,7 @@ def parse_remiss(
     result = ImportedRemiss(
         case_number=case.case_number,
         title=title,
+        short_title=titles.short_title,
         sender=sender[0].value if sender else None,
         sender_organisation=sender[1] if sender else None,
         contact=contact.value if contact else None,

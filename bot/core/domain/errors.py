@@ -10,6 +10,7 @@ class ErrorCode(StrEnum):
 
     FIELD_REQUIRED = "field_required"
     FIELD_TOO_LONG = "field_too_long"
+    SHORT_TITLE_TOO_LONG = "short_title_too_long"
     INVALID_ORG_KEY = "invalid_org_key"
     INVALID_CONTACT = "invalid_contact"
     DUPLICATE_ORG_KEY = "duplicate_org_key"

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from bot.core.domain.calendar import WeekendCalendar, WorkingCalendar
 from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.short_title import normalise_short_title, suggest_short_title
 
 MAX_QUESTIONS = 10
 MAX_TITLE = 250
@@ -177,6 +178,8 @@ class Remiss:
     # Who closed it (a user id, or "system" for the automatic closing) or withdrew it, and why it was withdrawn.
     closed_by: str = ""
     withdrawn_reason: str = ""
+    # The kortrubrik the coordinator chose (≤ 60 characters); empty: the one suggested from the title.
+    chosen_short_title: str = ""
     id: int | None = None
 
     @classmethod
@@ -195,8 +198,10 @@ class Remiss:
         created_at: datetime,
         today: date,
         documents: tuple[DocumentLink, ...] = (),
+        short_title: str = "",
     ) -> Remiss:
-        """Validate a new remiss as a whole; every problem is a DomainError naming its field."""
+        """Validate a new remiss as a whole; every problem is a DomainError naming its field. An empty
+        `short_title` follows the title (the suggestion); one equal to the suggestion is kept that way too."""
         case = normalise_case_number(case_number)
         if not case:
             raise DomainError(ErrorCode.FIELD_REQUIRED, field="case_number")
@@ -211,9 +216,12 @@ class Remiss:
             _require_text(text, "questions", MAX_QUESTION_TEXT)
         if deadline < today:
             raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=deadline)
+        checked_title = _require_text(title, "title", MAX_TITLE)
+        chosen = normalise_short_title(short_title)
         return cls(
             case_number=case,
-            title=_require_text(title, "title", MAX_TITLE),
+            title=checked_title,
+            chosen_short_title="" if chosen == suggest_short_title(checked_title) else chosen,
             description=description.strip()[:MAX_DESCRIPTION] if description else "",
             sender_key=sender_key,
             coordinators=coordinators,
@@ -224,6 +232,17 @@ class Remiss:
             created_at=created_at,
             documents=tuple(_validate_url(d) for d in documents),
         )
+
+    @property
+    def short_title(self) -> str:
+        """The kortrubrik: what messages that name the remiss again and again call it (reminders, the digest,
+        status lines); the full title stays in the remiss message, the status message's header and the summary."""
+        return self.chosen_short_title or suggest_short_title(self.title)
+
+    @property
+    def short_title_suggested(self) -> bool:
+        """The kortrubrik is the one suggested from the title (the coordinator chose none of their own)."""
+        return not self.chosen_short_title
 
     @property
     def is_open(self) -> bool:

@@ -135,6 +135,7 @@ class DraftingUseCases(UseCase):
             created_at=created_at,
             today=self.today(),
             documents=tuple(data.documents),
+            short_title=data.short_title,
         )
         return remiss, directory.sorted_keys(keys)
 

@@ -48,6 +48,8 @@ class RemissInput:
     documents: Sequence[DocumentLink] = ()
     # The sending office (a directory key); None: the coordinator's default office.
     sender_key: str | None = None
+    # The kortrubrik (≤ 60 characters); empty: the one suggested from the title.
+    short_title: str = ""
 
 
 @dataclass(frozen=True)

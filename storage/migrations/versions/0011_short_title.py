@@ -1,0 +1,30 @@
+"""the kortrubrik a coordinator chose for a remiss
+
+Existing remisses get an empty one, which means "the kortrubrik suggested from the title": the suggestion is
+one rule in the domain (bot/core/domain/short_title.py), so this migration does not copy it into SQL, and a
+remiss nobody gave a kortrubrik keeps following that rule.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-07 06:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | Sequence[str] | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("remiss", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("short_title", sa.String(), server_default="", nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("remiss", schema=None) as batch_op:
+        batch_op.drop_column("short_title")
