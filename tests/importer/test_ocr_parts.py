@@ -49,6 +49,12 @@ def test_recognised_words_become_lines_with_a_blank_line_between_paragraphs() ->
     assert _text(words) == "Beslutet skickas till\n\nTekniska nämnden\nMKB\n\nFrågor"
 
 
+def test_a_paragraph_sign_read_as_a_dollar_sign_is_put_back() -> None:
+    words = [_Word(1, 1, 1, 90.0, "sammanträde"), _Word(1, 1, 1, 90.0, "2024-03-14,"), _Word(1, 1, 1, 80.0, "$41.")]
+
+    assert _text(words) == "sammanträde 2024-03-14, § 41."
+
+
 def test_a_scan_that_takes_longer_than_its_time_is_refused_as_too_slow() -> None:
     ocr_or_skip()
     too_short = OcrLimits(seconds_per_process=0.01)

@@ -34,6 +34,9 @@ _FEW_WORDS = 5
 _ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
 _ORIENTATION_CONFIDENCE = re.compile(r"^Orientation confidence:\s*([\d.]+)", re.MULTILINE)
 _SURE_ORIENTATION = 2.0  # tesseract's own scale: below this it is guessing
+# Tesseract's Swedish model reads a paragraph sign before a number as a dollar sign ("§ 41" as "$41"). Swedish
+# letters and minutes do not write dollars, so such a "$" is put back as the "§" of a minute's paragraph.
+_PARAGRAPH_READ_AS_DOLLAR = re.compile(r"\$\s?(?=\d)")
 
 
 class OcrUnavailable(Exception):
@@ -225,7 +228,7 @@ def _text(words: Sequence[_Word]) -> str:
         last = place
     if current:
         lines.append(" ".join(current))
-    return "\n".join(lines)
+    return _PARAGRAPH_READ_AS_DOLLAR.sub("§ ", "\n".join(lines))
 
 
 # Images -------------------------------------------------------------------------------------------------
