@@ -7,7 +7,8 @@ limited processes) and the median CPU time those processes used; then the whole 
 load (printed); the CPU time is what the page itself costs.
 """
 
-# Run from the repo root: .venv/bin/python bench/bench_ocr.py [runs]   (default 3 runs per page)
+# Run from the repo root: .venv/bin/python bench/bench_ocr.py [runs] [pages]
+#   (default 3 runs per page, every page; on a busy machine the first 2 pages give the figure sooner)
 # Needs tesseract-ocr, tesseract-ocr-swe and poppler-utils, and ../shared with the seeds.
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ SHARED = REPO.parent / "shared"
 TARGET_SECONDS = 5.0
 
 
-def main(runs: int) -> None:
+def main(runs: int, only: int | None) -> None:
     from bot.adapters.directory_file import parse_directory, shipped_directory_text
     from bot.adapters.importer import import_file
     from bot.adapters.importer.ocr import OCR_PACKAGES, missing_packages, read_pages
@@ -39,10 +40,12 @@ def main(runs: int) -> None:
         sys.exit(f"no seed 002 under {SHARED}: clone shared/ beside the repo")
     scan = scanned(typed_pdf(seed.read_text(encoding="utf-8"), layout="letter"))
     pages = _page_count(scan)
-    print(f"seed 002 scanned: {pages} pages, {len(scan) / 1e6:.1f} MB; load average {_load()}; {runs} runs a page")
+    timed = min(pages, only or pages)
+    print(f"seed 002 scanned: {pages} pages (timing {timed}), {len(scan) / 1e6:.1f} MB; {runs} runs a page")
+    print(f"load average {_load()}")
 
     worst = 0.0
-    for page in range(1, pages + 1):
+    for page in range(1, timed + 1):
         walls, cpus = [], []
         for _ in range(runs):
             cpu_before = _children_cpu()
@@ -86,4 +89,4 @@ def _page_count(pdf: bytes) -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO))
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3, int(sys.argv[2]) if len(sys.argv) > 2 else None)
