@@ -158,6 +158,7 @@ def _described(read: DocumentRead, filled: Sequence[int]) -> dict[str, Any]:
         "kept": [n for n in found if n not in filled],
         "missing": list(split.missing),
         "headings": list(split.unmatched_headings[:5]),
+        "ocr_pages": list(read.ocr_pages),
     }
 
 

@@ -43,7 +43,11 @@ def read_documents(
             continue
         found = read_answer_document(data, document.name, remiss.questions, remiss_case_number=remiss.case_number)
         one = DocumentRead(
-            attachment, found.split, found.offers, found.unreadable.value if found.unreadable is not None else ""
+            attachment,
+            found.split,
+            found.offers,
+            found.unreadable.value if found.unreadable is not None else "",
+            found.ocr_pages,
         )
         content = with_reading(content, one, remiss.questions, fill=fill)
         read.append(one)
@@ -99,4 +103,5 @@ def _shown(texts: Texts, read: DocumentRead, numbers: Sequence[int]) -> dict[str
         "filled": filled,
         "missing": [n for n in numbers if n not in filled],
         "offers": decision_details(texts, read.offers),
+        "ocr_pages": list(read.ocr_pages),
     }

@@ -32,7 +32,9 @@ class UnreadableReason(StrEnum):
     EMPTY = "empty"  # no content, or no text in it
     UNSUPPORTED_TYPE = "unsupported_type"  # not a PDF or a Word document (.docx)
     ENCRYPTED = "encrypted"  # password-protected
-    NO_TEXT = "no_text"  # a scan or an image: pages without a text layer
+    NO_TEXT = "no_text"  # a scan or an image: pages without a text layer, and no OCR here
+    NO_WORDS = "no_words"  # a scan where OCR found no words: blank pages
+    IMAGES_ONLY = "images_only"  # a Word file with only pictures (a photo of a page): pictures are not read
     DAMAGED = "damaged"  # not the file its name says, or broken
     TOO_LARGE = "too_large"  # over the size the reader takes
     TOO_DEMANDING = "too_demanding"  # more text, pages or parts than the reader takes, or out of its time
@@ -46,6 +48,10 @@ _REASONS = {
     DocumentErrorCode.UNKNOWN_ENCODING: UnreadableReason.UNSUPPORTED_TYPE,
     DocumentErrorCode.ENCRYPTED_PDF: UnreadableReason.ENCRYPTED,
     DocumentErrorCode.SCANNED_PDF: UnreadableReason.NO_TEXT,
+    DocumentErrorCode.SCAN_WITHOUT_WORDS: UnreadableReason.NO_WORDS,
+    DocumentErrorCode.WORD_ONLY_IMAGES: UnreadableReason.IMAGES_ONLY,
+    DocumentErrorCode.TOO_MANY_SCANNED_PAGES: UnreadableReason.TOO_DEMANDING,
+    DocumentErrorCode.OCR_TOO_SLOW: UnreadableReason.TOO_DEMANDING,
     DocumentErrorCode.IMAGE: UnreadableReason.NO_TEXT,
     DocumentErrorCode.TOO_LARGE: UnreadableReason.TOO_LARGE,
     DocumentErrorCode.ZIP_BOMB: UnreadableReason.TOO_DEMANDING,
@@ -62,7 +68,8 @@ class AnswerReading:
     """What an answer document says; `unreadable` is None when its text was read.
 
     `split` is None only when the text could not be read. `pages_without_text` are 1-based PDF pages that
-    had no text layer (a scanned page inside an otherwise readable PDF).
+    had no text layer and were not read (a scanned page inside an otherwise readable PDF, no OCR here);
+    `ocr_pages` were read by text recognition (OCR), so their text is worth a closer look.
     """
 
     name: str
@@ -70,6 +77,7 @@ class AnswerReading:
     offers: DecisionOffers = field(default_factory=DecisionOffers)
     unreadable: UnreadableReason | None = None
     pages_without_text: tuple[int, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -102,4 +110,6 @@ def read_answer_document(
     except Exception:  # ImportFailed (the child failed) or a bug: ours, not the file's; the answer still stands
         log.exception("reading the answer document %r failed", name)
         return AnswerReading(name, unreadable=UnreadableReason.FAILED)
-    return AnswerReading(name, split, offers, pages_without_text=document.pages_without_text)
+    return AnswerReading(
+        name, split, offers, pages_without_text=document.pages_without_text, ocr_pages=document.ocr_pages
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.directory_file import parse_directory, shipped_directory_text
+from bot.adapters.importer.ocr import OCR_PACKAGES, missing_packages
 from bot.adapters.importer.wording import Wording, default_wording
 from bot.core.domain.organisation import Directory
 
@@ -35,3 +36,21 @@ def shared_dir() -> Path:
             pytest.fail(reason)
         pytest.skip(reason)
     return SHARED
+
+
+@pytest.fixture
+def without_ocr(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A machine without tesseract and pdftoppm: nothing on the PATH (the import child runs the same Python)."""
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+
+def ocr_or_skip() -> None:
+    """OCR must run in CI (scripts/test installs it there); a developer without it is told why and skipped."""
+    missing = missing_packages()
+    if missing:
+        message = f"OCR is not installed (apt-get install {' '.join(OCR_PACKAGES)}): missing {', '.join(missing)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)

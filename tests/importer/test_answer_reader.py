@@ -123,7 +123,8 @@ def test_an_encrypted_pdf_is_an_answer_whose_text_could_not_be_read() -> None:
     assert not reading.readable
 
 
-def test_a_scan_without_text_says_so_and_a_scanned_page_among_text_pages_is_listed() -> None:
+@pytest.mark.usefixtures("without_ocr")
+def test_without_ocr_a_scan_says_so_and_a_scanned_page_among_text_pages_is_listed() -> None:
     scan = read_answer_document(pdf_with_pages([None, None]), "skannat.pdf", QUESTIONS)
     mixed = read_answer_document(pdf_with_pages([["Fråga 1", "Inga synpunkter."], None]), "blandat.pdf", QUESTIONS)
 

@@ -88,7 +88,8 @@ def test_a_text_pdf_is_read_line_by_line(tmp_path: Path, directory: Directory) -
     assert result.questions == ("Hur påverkas er verksamhet?", "Vilken nämnd bör följa upp normen?")
 
 
-def test_a_pdf_with_a_scanned_page_is_read_and_the_page_named(tmp_path: Path, directory: Directory) -> None:
+@pytest.mark.usefixtures("without_ocr")
+def test_without_ocr_a_pdf_with_a_scanned_page_is_read_and_the_page_named(tmp_path: Path, directory: Directory) -> None:
     path = tmp_path / "delvis-skannad.pdf"
     path.write_bytes(pdf_with_pages([A_SMALL_REMISS.splitlines(), None]))
 
@@ -97,7 +98,8 @@ def test_a_pdf_with_a_scanned_page_is_read_and_the_page_named(tmp_path: Path, di
     assert result.case_number == "STK-2024-512"
     warning = next(w for w in result.warnings if w.code is WarningCode.PAGES_WITHOUT_TEXT)
     assert warning.params["pages"] == [2]
-    assert "Sidan 2 saknar text" in warning.message
+    assert warning.message.startswith("Sidan 2 saknar text (troligen inskannade) och har inte lästs. Inskannade sidor")
+    assert "apt-get install tesseract-ocr tesseract-ocr-swe poppler-utils" in warning.message
 
 
 def test_a_pdf_wraps_a_long_question_and_it_is_joined_again(tmp_path: Path, directory: Directory) -> None:

@@ -13,7 +13,7 @@ import os
 import pickle
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bot
@@ -22,11 +22,11 @@ from bot.adapters.importer.model import (
     DocumentErrorCode,
     ImportedRemiss,
     ImportFailed,
-    WarningCode,
-    WarningNote,
 )
+from bot.adapters.importer.ocr import OcrLimits
 from bot.adapters.importer.parser import parse_remiss
 from bot.adapters.importer.readers import MAX_FILE_BYTES, DocumentText, read_document, read_document_bytes
+from bot.adapters.importer.scanned import reading_notes, with_ocr_confidence
 from bot.adapters.importer.wording import default_wording
 from bot.core.domain.organisation import Directory
 
@@ -35,13 +35,18 @@ MEGABYTE = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    """What one import may use: CPU seconds and address space in the child, and wall-clock seconds."""
+    """What one import may use: CPU seconds and address space in the child, and wall-clock seconds.
+
+    Scanned pages are read by OCR programs the child starts, each within `ocr` (their CPU time is their
+    own, not the child's); the child may wait for them `ocr.seconds_in_all` beyond `wall_seconds`.
+    """
 
     # Legitimate documents up to every limit in readers.py take under 3 s here; the 10 s bound has room
     # left for starting the child and for a busy machine.
     cpu_seconds: int = 6
     memory_bytes: int = 300 * MEGABYTE
     wall_seconds: float = 8.0
+    ocr: OcrLimits = field(default_factory=OcrLimits)
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ def _in_child(request: _Request | _ReadRequest, limits: Limits) -> object:
             [sys.executable, "-m", "bot.adapters.importer.isolated"],
             input=pickle.dumps(request),
             capture_output=True,
-            timeout=limits.wall_seconds,
+            timeout=limits.wall_seconds + limits.ocr.seconds_in_all,
             env=environment,
             check=False,
         )
@@ -133,8 +138,10 @@ def _child() -> int:
 
     request: _Request | _ReadRequest = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from the parent process
     limits = request.limits
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    # The hard limits leave room for the OCR programs' own (lower or equal) limits, which they set themselves.
+    cpu_hard = max(limits.cpu_seconds + 1, limits.ocr.cpu_seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, cpu_hard))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, max(limits.memory_bytes, limits.ocr.memory_bytes)))
 
     try:
         try:
@@ -161,16 +168,25 @@ if __name__ == "__main__":
 
 def _work(request: _Request | _ReadRequest) -> ImportedRemiss | DocumentText:
     if isinstance(request, _ReadRequest):
-        return read_document_bytes(request.data, request.suffix, max_bytes=request.max_bytes)
-    return import_here(request.path, request.directory, request.max_bytes)
+        return read_document_bytes(
+            request.data, request.suffix, max_bytes=request.max_bytes, ocr_limits=request.limits.ocr
+        )
+    return import_here(request.path, request.directory, request.max_bytes, request.limits.ocr)
 
 
-def import_here(path: Path, directory: Directory, max_bytes: int = MAX_FILE_BYTES) -> ImportedRemiss:
-    """The import itself, in this process and without limits: for the child that import_file starts."""
-    document = read_document(path, max_bytes=max_bytes)
-    notes: list[WarningNote] = []
-    if document.pages_without_text:
-        notes.append((WarningCode.PAGES_WITHOUT_TEXT, {"pages": list(document.pages_without_text)}))
-    return parse_remiss(
-        document.text, directory, describe=default_wording().warning, source=document.source, notes=notes
+def import_here(
+    path: Path, directory: Directory, max_bytes: int = MAX_FILE_BYTES, ocr_limits: OcrLimits | None = None
+) -> ImportedRemiss:
+    """The import itself, in this process and without limits (but OCR's): for the child import_file starts.
+
+    Fields found only on pages read by OCR get a lower confidence than the same text typed would.
+    """
+    document = read_document(path, max_bytes=max_bytes, ocr_limits=ocr_limits)
+    describe = default_wording().warning
+    result = parse_remiss(
+        document.text, directory, describe=describe, source=document.source, notes=reading_notes(document)
     )
+    if not document.ocr_pages:
+        return result
+    typed = document.typed_text or ""
+    return with_ocr_confidence(result, parse_remiss(typed, directory, describe=describe) if typed.strip() else None)

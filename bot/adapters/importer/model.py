@@ -45,6 +45,9 @@ class WarningCode(StrEnum):
     LOOKS_LIKE_ANSWER = "looks_like_answer"
     NO_STRUCTURE = "no_structure"
     PAGES_WITHOUT_TEXT = "pages_without_text"
+    PAGES_READ_BY_OCR = "pages_read_by_ocr"
+    BLANK_SCANNED_PAGES = "blank_scanned_pages"
+    WORD_IMAGES_NOT_READ = "word_images_not_read"
 
 
 class DocumentErrorCode(StrEnum):
@@ -64,7 +67,11 @@ class DocumentErrorCode(StrEnum):
     NOT_A_PDF = "not_a_pdf"
     ENCRYPTED_PDF = "encrypted_pdf"
     UNREADABLE_PDF = "unreadable_pdf"
-    SCANNED_PDF = "scanned_pdf"
+    SCANNED_PDF = "scanned_pdf"  # no text layer, and no OCR on this machine
+    SCAN_WITHOUT_WORDS = "scan_without_words"  # OCR found no words on any page: a blank scan
+    TOO_MANY_SCANNED_PAGES = "too_many_scanned_pages"  # over MAX_OCR_PAGES, refused before any is read
+    OCR_TOO_SLOW = "ocr_too_slow"  # reading the scanned pages ran out of its time
+    WORD_ONLY_IMAGES = "word_only_images"  # a Word file whose only content is pictures
     TOO_MUCH_TEXT = "too_much_text"
     TOO_MANY_PARAGRAPHS = "too_many_paragraphs"
     TOO_MANY_RUNS = "too_many_runs"

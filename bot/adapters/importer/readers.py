@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.importer.model import DocumentError, DocumentErrorCode, DocumentKind, SourceInfo
+from bot.adapters.importer.ocr import MAX_OCR_PAGES, OcrLimits, OcrTooSlow, OcrUnavailable, read_pages
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -56,26 +57,46 @@ _WORD_NUMBER_FORMATS = {"bullet": "-", "none": ""}
 
 @dataclass(frozen=True)
 class DocumentText:
-    """The text of a document and how it was read; `pages_without_text` are 1-based PDF page numbers."""
+    """The text of a document and how it was read. Page numbers are 1-based PDF pages.
+
+    `pages_without_text` have no text layer and were not read: OCR is missing here (`ocr_missing` names
+    the Debian packages) or there were more scanned pages than MAX_OCR_PAGES. `ocr_pages` were read by
+    OCR, `rotated_pages` of them turned first, and `blank_pages` are scanned pages where OCR found no
+    words. `typed_text` is the text of the other pages alone (set when OCR read a page), so that what was
+    found only in OCR text can be told apart. `images_not_read` counts the pictures in a Word file.
+    """
 
     text: str
     source: SourceInfo
     pages_without_text: tuple[int, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    rotated_pages: tuple[int, ...] = ()
+    blank_pages: tuple[int, ...] = ()
+    ocr_missing: tuple[str, ...] = ()
+    typed_text: str | None = None
+    images_not_read: int = 0
 
 
-def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> DocumentText:
+def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES, ocr_limits: OcrLimits | None = None) -> DocumentText:
     """The text of the file at `path`; a DocumentError says in a code why it cannot be read."""
-    return read_document_bytes(_read_bytes(path, max_bytes), path.suffix)
+    return read_document_bytes(_read_bytes(path, max_bytes), path.suffix, ocr_limits=ocr_limits)
 
 
-def read_document_bytes(data: bytes, suffix: str, *, max_bytes: int = MAX_FILE_BYTES) -> DocumentText:
-    """The text of a file's content, read as its `suffix` (".pdf") says; a DocumentError says why not."""
+def read_document_bytes(
+    data: bytes, suffix: str, *, max_bytes: int = MAX_FILE_BYTES, ocr_limits: OcrLimits | None = None
+) -> DocumentText:
+    """The text of a file's content, read as its `suffix` (".pdf") says; a DocumentError says why not.
+
+    Scanned PDF pages are read by OCR within `ocr_limits`.
+    """
     if len(data) > max_bytes:
         raise DocumentError(DocumentErrorCode.TOO_LARGE, size_mb=_megabytes(len(data)), limit_mb=_megabytes(max_bytes))
     if not data.strip():
         raise DocumentError(DocumentErrorCode.EMPTY)
     if _is_image(data):
         raise DocumentError(DocumentErrorCode.IMAGE)
+    if suffix.lower() == ".pdf":
+        return _read_pdf(data, ocr_limits or OcrLimits())
     reader = _READERS.get(suffix.lower())
     if reader is None:
         raise DocumentError(DocumentErrorCode.UNSUPPORTED_TYPE, suffix=suffix or "(ingen)")
@@ -171,6 +192,7 @@ def _read_word(data: bytes) -> DocumentText:
         except (zipfile.BadZipFile, zlib.error, ValueError, NotImplementedError, EOFError) as err:
             raise DocumentError(DocumentErrorCode.UNREADABLE_WORD) from err
     _refuse_large_word_body(body)
+    images = _word_images(body)
     del body
     # python-docx is imported here so that importing the package (and reading .txt) stays fast.
     import docx
@@ -183,9 +205,19 @@ def _read_word(data: bytes) -> DocumentText:
     except Exception as err:  # python-docx raises many kinds of errors on a damaged package
         raise DocumentError(DocumentErrorCode.UNREADABLE_WORD) from err
     if not text.strip():
-        raise DocumentError(DocumentErrorCode.EMPTY)
+        # A photo of a page pasted into Word is the usual case: say that pictures are not read.
+        raise (
+            DocumentError(DocumentErrorCode.WORD_ONLY_IMAGES, count=images)
+            if images
+            else DocumentError(DocumentErrorCode.EMPTY)
+        )
     _refuse_too_much_text(_characters(text))
-    return DocumentText(text, SourceInfo(DocumentKind.WORD))
+    return DocumentText(text, SourceInfo(DocumentKind.WORD), images_not_read=images)
+
+
+def _word_images(body: bytes) -> int:
+    """Pictures in the body of a Word document (a logo in the page header is not counted)."""
+    return sum(body.count(tag) for tag in (b"<w:drawing>", b"<w:drawing ", b"<w:pict>", b"<w:pict "))
 
 
 def _refuse_large_word_body(body: bytes) -> None:
@@ -314,7 +346,7 @@ class _WordParagraphs:
 # PDF ----------------------------------------------------------------------------------------------------
 
 
-def _read_pdf(data: bytes) -> DocumentText:
+def _read_pdf(data: bytes, ocr_limits: OcrLimits) -> DocumentText:
     if b"%PDF-" not in data[:1024]:
         raise DocumentError(DocumentErrorCode.NOT_A_PDF)
     # pypdf is imported here so that importing the package (and reading .txt) stays fast.
@@ -345,10 +377,50 @@ def _read_pdf(data: bytes) -> DocumentText:
         raise  # not damage: the child's memory limit, reported as a file too demanding to read
     except Exception as err:  # pypdf raises many kinds of errors on a damaged file
         raise DocumentError(DocumentErrorCode.UNREADABLE_PDF) from err
-    if not any(page.strip() for page in pages):
-        raise DocumentError(DocumentErrorCode.SCANNED_PDF, pages=len(pages))
+    source = SourceInfo(DocumentKind.PDF, pages=len(pages))
     without_text = tuple(i for i, page in enumerate(pages, start=1) if not page.strip())
-    return DocumentText("\n".join(pages), SourceInfo(DocumentKind.PDF, pages=len(pages)), without_text)
+    if not without_text:
+        return DocumentText("\n".join(pages), source)
+    return _with_scanned_pages(data, pages, without_text, source, ocr_limits)
+
+
+def _with_scanned_pages(
+    data: bytes, pages: list[str], scanned: tuple[int, ...], source: SourceInfo, limits: OcrLimits
+) -> DocumentText:
+    """The text with the scanned pages read by OCR; the pages are left out (and listed) when OCR can't run.
+
+    A scan alone is refused when it cannot be read: too many pages (counted before any is read), no OCR
+    here, or no words on any page. Beside typed pages, such pages are only listed, so the typed text is kept.
+    """
+    typed = any(page.strip() for page in pages)
+    if len(scanned) > MAX_OCR_PAGES:
+        if not typed:
+            raise DocumentError(DocumentErrorCode.TOO_MANY_SCANNED_PAGES, pages=len(scanned), limit=MAX_OCR_PAGES)
+        return DocumentText("\n".join(pages), source, scanned)
+    try:
+        readings = read_pages(data, scanned, limits)
+    except OcrUnavailable as unavailable:
+        if not typed:
+            raise DocumentError(
+                DocumentErrorCode.SCANNED_PDF, pages=len(pages), packages=list(unavailable.packages)
+            ) from unavailable
+        return DocumentText("\n".join(pages), source, scanned, ocr_missing=unavailable.packages)
+    except OcrTooSlow as slow:
+        raise DocumentError(DocumentErrorCode.OCR_TOO_SLOW, pages=len(scanned)) from slow
+    typed_text = "\n".join(page for page in pages if page.strip())
+    for reading in readings:
+        pages[reading.number - 1] = reading.text
+    if not any(page.strip() for page in pages):
+        raise DocumentError(DocumentErrorCode.SCAN_WITHOUT_WORDS, pages=len(pages))
+    _refuse_too_much_text(sum(_characters(page) for page in pages))
+    return DocumentText(
+        "\n".join(pages),
+        source,
+        ocr_pages=tuple(r.number for r in readings if not r.blank),
+        rotated_pages=tuple(r.number for r in readings if r.rotated_by and not r.blank),
+        blank_pages=tuple(r.number for r in readings if r.blank),
+        typed_text=typed_text,
+    )
 
 
 def _declared_pages(reader: Any) -> int:
@@ -361,5 +433,4 @@ def _declared_pages(reader: Any) -> int:
 _READERS: dict[str, Callable[[bytes], DocumentText]] = {
     **dict.fromkeys(_TEXT_SUFFIXES, _read_text),
     ".docx": _read_word,
-    ".pdf": _read_pdf,
 }

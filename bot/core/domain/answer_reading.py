@@ -17,12 +17,14 @@ from bot.core.domain.remiss import Answer, Attachment, Position, Question, Quest
 
 @dataclass(frozen=True)
 class DocumentRead:
-    """One attached document as read: its text split per question (None when unreadable, with the reason)."""
+    """One attached document as read: its text split per question (None when unreadable, with the reason);
+    `ocr_pages` are the scanned pages read by text recognition, whose text is worth a closer look."""
 
     attachment: Attachment
     split: DocumentSplit | None
     offers: DecisionOffers
     unreadable: str = ""
+    ocr_pages: tuple[int, ...] = ()
 
 
 def with_reading(
