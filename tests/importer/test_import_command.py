@@ -20,6 +20,7 @@ JSON_KEYS = {
     "recipients",
     "questions",
     "unmatched_recipients",
+    "references",
     "warnings",
 }
 

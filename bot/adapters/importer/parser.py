@@ -8,7 +8,13 @@ from dataclasses import replace
 
 from bot.adapters.importer.case_number import find_case_number
 from bot.adapters.importer.deadline import find_deadline
-from bot.adapters.importer.header import find_contact, find_sender, find_title_line, title_from_line
+from bot.adapters.importer.header import (
+    find_contact,
+    find_sender,
+    find_subject_line,
+    find_title_line,
+    title_from_line,
+)
 from bot.adapters.importer.model import (
     Confidence,
     Field,
@@ -60,6 +66,7 @@ def parse_remiss(
     case = find_case_number(doc, title_at[0] if title_at else None)
     warnings += case.warnings
     _note(confidence, Field.CASE_NUMBER, case.confidence)
+    title_at = title_at or find_subject_line(doc, case.line)
     title = title_from_line(doc.lines[title_at[0]], case.case_number) if title_at else None
     _note(confidence, Field.TITLE, title_at[1] if title_at and title else None)
 
@@ -67,7 +74,7 @@ def parse_remiss(
     warnings += deadline.warnings
     _note(confidence, Field.DEADLINE, deadline.confidence)
 
-    listed = find_recipients(doc)
+    listed = find_recipients(doc, directory)
     recipients = tuple(ImportedRecipient(name, match_organisation(name, directory)) for name in listed.names)
     _note(confidence, Field.RECIPIENTS, listed.confidence)
     if listed.other_lists:
@@ -92,6 +99,7 @@ def parse_remiss(
         questions=questions.questions,
         confidence=confidence,
         source=source,
+        references=case.references,
     )
     warnings += _document_warnings(result, doc.text)
     return _worded(result, warnings, describe)
