@@ -36,8 +36,7 @@ _SUBJECT_LABEL = re.compile(r"^(?:ärendemening|ärende|ämne|angående|avser|ru
 _HEADER_FIELD = re.compile(
     r"^(?:datum|dnr|diarienummer|diarienr|vår(?:t)?\s+(?:referens|beteckning|dnr|diarienummer)"
     r"|er(?:t)?\s+(?:referens|beteckning|dnr|diarienummer)|handläggare|kontaktperson|till|från|sida|telefon|tel"
-    r"|e-post|mejl|adress|postadress|besöksadress|org\.?\s*nr|tjänsteskrivelse|remiss|missiv|följebrev"
-    r"|protokollsutdrag|yttrande|beslut|sekretess|bilaga|kopia|version)\b\s*:?",
+    r"|e-post|mejl|adress|postadress|besöksadress|org\.?\s*nr|sekretess|bilaga|kopia|version)\b\s*:?",
     re.IGNORECASE,
 )
 _DATE_OR_NUMBER = re.compile(r"^[\d\s:./-]+$")

@@ -28,7 +28,8 @@ _MAX_INLINE_NAME_WORDS = 8
 # The sender's own staff on its distribution list ("Stadskontorets handläggare") is not a recipient.
 _OWN_STAFF = re.compile(r"^(?P<office>.+?s)\s+(?:handläggare|ärendehandläggare|registrator|diarium)$", re.IGNORECASE)
 # Splits an inline list at commas and the last "och", but not inside "Hälsa-, vård- och omsorgsnämnden".
-_INLINE_SEPARATOR = re.compile(r"(?<!-),\s+|(?<!-)\s+och\s+(?=[^,]*$)")
+# The last "och" is the one no list comma follows; "Hälsa-, vård-" has no list comma.
+_INLINE_SEPARATOR = re.compile(r"(?<!-),\s+|(?<!-)\s+och\s+(?=(?:[^,]|(?<=-),)*$)")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ _SENT_TO = re.compile(
     r"""\b(?:
         remitter(?:as|ats|ades|ar|at)\b(?:[ \n]+[\w-]+){0,4}?[ \n]+till
       | (?:skickas|skickats|skickades|skickar|sänds|sänts|sändes|sänder|går|gått|gick|översänds|översänts)
-        [ \n]+(?:ut[ \n]+)?på[ \n]+remiss(?:[ \n]+[\w-]+){0,4}?[ \n]+till
+        (?:[ \n]+[\w-]+){0,3}?[ \n]+på[ \n]+remiss(?:[ \n]+[\w-]+){0,4}?[ \n]+till
       | remissen[ \n]+(?:har[ \n]+)?(?:skickats|skickas|sänts|sänds|gått[ \n]+ut)[ \n]+till
       | remissinstanser(?:na)?[ \n]+är
     )[ \n]+(?P<names>(?:[^.;:!?()\n]|\n(?!\n)|\.(?=\S)){3,400})""",
@@ -132,6 +133,7 @@ _GROUP_WORDS = frozenset(
         "styrelsen",
     ]
 )
+_DEFINITE = re.compile(r"(?:en|et|n)$")
 _MIN_COMPOUND_STEM = 3
 
 
@@ -154,8 +156,15 @@ def _names_a_body(name: str, directory: Directory) -> bool:
         return False
     if match_organisation(name, directory) is not None:
         return True
-    if len(words) > 1:
-        return bool(_BODY_HEAD.search(words[-1]) or _BODY_HEAD.search(words[0]))
-    # One word must be a compound with a stem ("kulturförvaltningen"), not the bare kind of body ("nämnden").
-    head = _BODY_HEAD.search(words[0])
-    return head is not None and len(words[0]) - len(head.group()) >= _MIN_COMPOUND_STEM
+    # The word naming the kind of body ends the name ("Lunds kommun") or starts it ("Region Skåne",
+    # "kommunstyrelsen i Malmö").
+    head_word = next((w for w in (words[-1], words[0]) if _BODY_HEAD.search(w)), None)
+    if head_word is None:
+        return False
+    # Written in lower case, a body is named in the definite form ("tekniska nämnden", "kulturförvaltningen");
+    # "kommunala bolag" and "nämnder" name kinds of bodies.
+    if name[:1].islower() and not _DEFINITE.search(head_word):
+        return False
+    # One word must be a compound with a stem ("kulturförvaltningen"), not the bare kind of body ("Nämnden").
+    head = _BODY_HEAD.search(head_word)
+    return len(words) > 1 or (head is not None and len(head_word) - len(head.group()) >= _MIN_COMPOUND_STEM)
