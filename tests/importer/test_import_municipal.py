@@ -275,3 +275,37 @@ def test_no_title_is_made_of_a_sentence_a_name_or_a_date(text: str, directory: D
 
     assert result.title is None
     assert Field.TITLE in result.missing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Remisstid: 15 januari–12 mars 2024", date(2024, 3, 12)),
+        ("Remisstiden pågår från den 1 mars till den 12 april 2024.", date(2024, 4, 12)),
+        ("Remisstiden är kort, men svar önskas senast den 5 april 2024.", date(2024, 4, 5)),
+    ],
+)
+def test_a_stated_remiss_period_ends_on_the_deadline(text: str, expected: date, directory: Directory) -> None:
+    assert import_text(text, directory).deadline == expected
+
+
+def test_a_remiss_period_without_a_date_gives_none(directory: Directory) -> None:
+    assert import_text("Remisstiden är sex veckor enligt stadens riktlinjer.", directory).deadline is None
+
+
+def test_a_sentence_announcing_a_list_reads_the_list_under_it(directory: Directory) -> None:
+    text = (
+        "Förslaget remitteras till följande nämnder och bolag:\n\nKulturnämnden\nFritidsnämnden\nMKB\n\n"
+        "Ärendet\n\nText."
+    )
+    result = import_text(text, directory)
+
+    assert [r.name for r in result.recipients] == ["Kulturnämnden", "Fritidsnämnden", "MKB"]
+
+
+def test_a_sentence_announcing_questions_is_not_a_recipient_list(directory: Directory) -> None:
+    text = "Nämnderna ombeds särskilt svara på följande frågor:\n\n1. Delar ni målen?\n2. Vad saknas?\n"
+    result = import_text(text, directory)
+
+    assert result.recipients == ()
+    assert result.questions == ("Delar ni målen?", "Vad saknas?")

@@ -54,6 +54,8 @@ _CUES = (
       | {_ANSWERS}{_IN_SENTENCE}{{0,100}}?{_BY}
       | \bsvara\b{_IN_SENTENCE}{{0,80}}?{_BY}
       | \b(?:remiss|svars|samråds)tiden\s+(?:går\s+ut|löper\s+ut|slutar|pågår\s+(?:till\s+och\s+med|fram\s+till|till))
+      # "Remisstid: 15 januari–12 mars 2024", "Remisstiden pågår från 1 mars till 12 mars 2024": the period's end
+      | \b(?:remiss|svars|samråds)tid(?:en)?(?:\s*:|\s+(?:är|pågår)\b)
         """,
         _Weight.STRONG,
     ),

@@ -17,7 +17,13 @@ _RECIPIENT_HEADING = (
     r"(?:beslutet +(?:skickas|sänds|expedieras) +till|remissinstanser(?:na)?|sändlista|remisslista"
     r"|remissen +(?:skickas|sänds) +till|remissmottagare|sänds +till|expedieras +till)"
 )
-_RECIPIENT_HEADING_LINE = re.compile(rf"^{_RECIPIENT_HEADING} *:?$", re.IGNORECASE | re.MULTILINE)
+_RECIPIENT_HEADING_LINE = re.compile(
+    rf"^{_RECIPIENT_HEADING} *:?$"
+    # or a sentence that announces the list: "Förslaget remitteras till följande nämnder och bolag:"
+    r"|^(?![^\n]*fråg)[^.\n]*\b(?:remitter\w*|skickas|skickats|sänds|sänts)\b[^.\n]*\btill\b[^.\n]*:$"
+    r"|^(?![^\n]*fråg)[^.\n]*\b(?:ombeds|inbjuds|uppmanas)\b[^.\n]*:$",
+    re.IGNORECASE | re.MULTILINE,
+)
 # "Beslutet skickas till: Tekniska nämnden, Miljönämnden och MKB" on one line. A colon (or a "skickas
 # till" verb) is required: "Remissinstanserna kan utan kostnad få …" is a sentence, not a list.
 _RECIPIENT_INLINE = re.compile(
