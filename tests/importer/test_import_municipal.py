@@ -309,3 +309,17 @@ def test_a_sentence_announcing_questions_is_not_a_recipient_list(directory: Dire
 
     assert result.recipients == ()
     assert result.questions == ("Delar ni målen?", "Vad saknas?")
+
+
+def test_a_labelled_number_in_the_attachment_list_is_a_reference_not_a_rival(directory: Directory) -> None:
+    body = "\n\n".join(f"Stycke {n} om planen." for n in range(40))
+    text = f"Dnr KS 2024/12\n\nRemiss om ny avfallsplan\n\n{body}\n\nBilagor\n\nBilaga 1: Protokoll, dnr KS 2018/100\n"
+    result = import_text(text, directory)
+
+    assert result.case_number == "KS 2024/12"
+    assert result.references == ("KS 2018/100",)
+
+
+def test_the_document_type_line_between_number_and_matter_is_not_the_title(directory: Directory) -> None:
+    text = "Dnr KS 2024/12\n\nYTTRANDE\n\nSvar på remiss om ny avfallsplan\n\nSammanfattning\n"
+    assert import_text(text, directory).title == "Svar på remiss om ny avfallsplan"

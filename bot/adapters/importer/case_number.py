@@ -22,6 +22,7 @@ _MAX_REPORTED = 5
 # A labelled number on a line of at most this many other words, not ending a sentence, stands in the header
 # ("Dnr KS 2019/412-101", "Malmö stad, Stadskontoret Dnr STK-2024-77"); in a sentence it may cite another case.
 _HEADER_LINE_WORDS = 10
+_HEADER_LINES = 30
 
 
 class _Place(IntEnum):
@@ -120,7 +121,7 @@ def _placed(doc: CleanText, start: int, end: int, title_line: int | None) -> _Ca
     if OWN_LABEL_BEFORE.search(before):
         return _Candidate(number, _Place.HEADER, line)
     if LABEL_BEFORE.search(before):
-        return _Candidate(number, _Place.HEADER if _is_header_line(doc.lines[line], number) else _Place.LABELLED, line)
+        return _Candidate(number, _Place.HEADER if _is_header_line(doc, line, number) else _Place.LABELLED, line)
     if line == title_line:
         return _Candidate(number, _Place.TITLE, line)
     if doc.lines[line].strip(" :") == number:
@@ -128,9 +129,13 @@ def _placed(doc: CleanText, start: int, end: int, title_line: int | None) -> _Ca
     return _Candidate(number, _Place.TEXT, line)
 
 
-def _is_header_line(line: str, number: str) -> bool:
-    rest = line.replace(number, " ").strip()
-    return len(rest.split()) <= _HEADER_LINE_WORDS and not rest.endswith((".", "?", "!"))
+def _is_header_line(doc: CleanText, index: int, number: str) -> bool:
+    """A short line at the top ("Malmö stad, Stadskontoret Dnr STK-2024-77"), or anywhere a line of just the
+    label and the number (a PDF's page header); not "Bilaga 2: Protokoll, dnr KS 2018/100" in the body."""
+    rest = doc.lines[index].replace(number, " ").strip()
+    if LABEL_BEFORE.fullmatch(rest + " "):
+        return True
+    return index < _HEADER_LINES and len(rest.split()) <= _HEADER_LINE_WORDS and not rest.endswith((".", "?", "!"))
 
 
 def _preferred_form(candidates: list[_Candidate]) -> str:

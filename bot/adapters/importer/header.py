@@ -197,7 +197,14 @@ def _next_title_like(doc: CleanText, start: int) -> int | None:
 
 
 def _is_header_field(line: str) -> bool:
-    return bool(_HEADER_FIELD.match(line) or _DATE_OR_NUMBER.match(line) or _EMAIL.search(line) or is_case_number(line))
+    return bool(
+        _HEADER_FIELD.match(line)
+        or _DOCUMENT_TYPE_HEADING.match(line)
+        or _DOCUMENT_TYPE_LINE.match(line)
+        or _DATE_OR_NUMBER.match(line)
+        or _EMAIL.search(line)
+        or is_case_number(line)
+    )
 
 
 def _is_title_like(line: str) -> bool:
