@@ -6,6 +6,9 @@ process; per file the median time and peak memory (RSS) of the import child and 
 
 # Run from the repo root: .venv/bin/python bench/bench_import.py [runs]   (default 20 warm runs each)
 # Documents: the seeds and the corpus in ../shared, plus a .docx made from seed 002.
+#            .venv/bin/python bench/bench_import.py --parse [runs]   (default 50 runs each)
+# --parse: the text rules alone, in this process, as CPU time: the figure that stays comparable on a loaded
+#          machine (wall-clock medians there mostly measure the wait for a core).
 #            .venv/bin/python bench/bench_import.py --hostile [runs]   (default 3 runs per file)
 
 from __future__ import annotations
@@ -253,8 +256,34 @@ def import_one(path: Path) -> None:
     print(json.dumps([outcome, seconds, child, caller]))
 
 
+def parse_only(runs: int) -> None:
+    from bot.adapters.directory_file import parse_directory, shipped_directory_text
+    from bot.adapters.importer import import_text
+
+    directory = parse_directory(shipped_directory_text())
+    documents = sorted((SHARED / "seeds").glob("0*.txt")) + sorted((SHARED / "corpus").glob("G*.txt"))
+    documents += sorted((REPO / "tests" / "importer" / "data" / "municipal").glob("*.txt"))
+    medians = {}
+    for path in documents:
+        text = path.read_text(encoding="utf-8")
+        import_text(text, directory)
+        times = []
+        for _ in range(runs):
+            started = time.process_time()
+            import_text(text, directory)
+            times.append((time.process_time() - started) * 1000)
+        medians[path.name] = statistics.median(times)
+    for name, median in medians.items():
+        print(f"{name[:40]:<40} parse median {median:7.2f} ms CPU")
+    print(f"documents: {len(medians)}, runs each: {runs}")
+    print(f"median of per-document parse medians: {statistics.median(medians.values()):.2f} ms CPU")
+    print(f"slowest document parse median: {max(medians.values()):.2f} ms CPU")
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--hostile"]:
+    if sys.argv[1:2] == ["--parse"]:
+        parse_only(int(sys.argv[2]) if len(sys.argv) > 2 else 50)
+    elif sys.argv[1:2] == ["--hostile"]:
         hostile(int(sys.argv[2]) if len(sys.argv) > 2 else 3)
     elif sys.argv[1:2] == ["--import-one"]:
         import_one(Path(sys.argv[2]))

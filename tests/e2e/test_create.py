@@ -588,6 +588,30 @@ def test_a_file_from_someone_not_a_coordinator_or_in_a_thread_is_left_alone(box:
         box.fake.wait_for(lambda: len(box.fake.calls_to("chat.postMessage")) > 1, timeout=0.5)
 
 
+def test_a_kommuns_remiss_with_a_sentence_of_recipients_prefills_the_form_and_names_the_cited_number(
+    box: Sandbox,
+) -> None:
+    document = Path(__file__).resolve().parents[1] / "importer" / "data" / "municipal"
+    file = box.fake.add_file("kulturstrategi.txt", (document / "kulturstrategi_tjansteskrivelse.txt").read_bytes())
+    root = open_form(box)
+    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
+    view_when(box, lambda v: v.id != root.id)
+
+    box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
+
+    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in blocks_shown(v))
+    by_field = {block_id.partition("~")[0]: value["value"] for block_id, value in as_filled(view).items()}
+    assert by_field["case_number"]["value"] == "KN 2024/31-101"
+    assert by_field["title"]["value"] == "Remiss – Kulturstrategi för Malmö 2025–2030"
+    assert by_field["deadline_date"]["selected_date"] == "2024-03-12"
+    assert [o["value"] for o in by_field["recipients"]["selected_options"]] == [
+        "fritidsnamnden",
+        "servicenamnden",
+        "stadsbyggnadsnamnden",
+    ]
+    assert "Dokumentet hänvisar också till KN 2018/144, som hör till ett annat ärende." in blocks_shown(view)
+
+
 def test_a_file_the_importer_cannot_read_gets_a_swedish_answer_not_an_offer(box: Sandbox) -> None:
     box.driver.event(file_share(box, COORDINATOR, box.fake.add_file("karta.png", b"\x89PNG").to_slack()))
     answer = message_when(box, lambda m: m.user is None)

@@ -21,6 +21,7 @@ JSON_KEYS = {
     "recipients",
     "questions",
     "unmatched_recipients",
+    "references",
     "warnings",
 }
 

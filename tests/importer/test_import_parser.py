@@ -277,6 +277,7 @@ def test_the_json_form_has_exactly_the_issues_keys(directory: Directory) -> None
         "recipients": ["MKB", "Sensus"],
         "questions": [],
         "unmatched_recipients": ["Sensus"],
+        "references": [],
         "warnings": [result.warnings[0].message],
     }
 

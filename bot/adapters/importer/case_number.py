@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -12,6 +11,7 @@ from bot.core.domain.case_number import (
     CASE_NUMBER_FORMS,
     LABEL_BEFORE,
     LABELLED_CASE_NUMBER,
+    OWN_LABEL_BEFORE,
     THEIR_LABEL_BEFORE,
     case_number_key,
     is_case_number,
@@ -19,12 +19,17 @@ from bot.core.domain.case_number import (
 
 _LOOKBACK = 40
 _MAX_REPORTED = 5
+# A labelled number on a line of at most this many other words, not ending a sentence, stands in the header
+# ("Dnr KS 2019/412-101", "Malmö stad, Stadskontoret Dnr STK-2024-77"); in a sentence it may cite another case.
+_HEADER_LINE_WORDS = 10
+_HEADER_LINES = 30
 
 
 class _Place(IntEnum):
     """Where a number stands, from most to least telling."""
 
-    LABELLED = 3  # "Diarienummer: Ju2025/00949", "I remissvaret anges … diarienummer N2015/08441/RS"
+    HEADER = 4  # the document's own label: "Vår beteckning", or "Dnr"/"Diarienummer" in the header
+    LABELLED = 3  # labelled in a sentence: "I remissvaret anges … diarienummer N2015/08441/RS"
     TITLE = 2  # at the end of the memo's title line, the Malmö way
     OWN_LINE = 1  # alone on a line, as in a protocol extract
     TEXT = 0  # somewhere in running text: a reference to another case, an attachment
@@ -34,6 +39,8 @@ class _Place(IntEnum):
 class _Candidate:
     number: str
     place: _Place
+    line: int
+    cited: bool = False  # "Er beteckning", "Ert dnr": the other side's number
 
     @property
     def key(self) -> str:
@@ -43,32 +50,47 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class CaseNumberFinding:
-    """The case number, or None with the reason in `warnings`."""
+    """The case number, or None with the reason in `warnings`; `references` are other cases' numbers it cites.
+
+    `line` is the line the number was read from when it was labelled or stood alone (the ärendemening follows).
+    """
 
     case_number: str | None
     confidence: Confidence | None
     warnings: tuple[WarningNote, ...] = ()
+    references: tuple[str, ...] = ()
+    line: int | None = None
 
 
 def find_case_number(doc: CleanText, title_line: int | None) -> CaseNumberFinding:
     """The document's own case number: labelled, in the title line, or alone on a line; never a guess."""
     candidates = _candidates(doc, title_line)
-    placed = [c for c in candidates if c.place > _Place.TEXT]
+    cited = _distinct_numbers([c for c in candidates if c.cited])
+    placed = [c for c in candidates if c.place > _Place.TEXT and not c.cited]
     if not placed:
-        loose = _distinct_numbers(candidates)
+        loose = _distinct_numbers([c for c in candidates if not c.cited])
         warnings = (_listing(WarningCode.CASE_NUMBER_ONLY_IN_TEXT, loose),) if loose else ()
-        return CaseNumberFinding(None, None, warnings)
+        return CaseNumberFinding(None, None, warnings, tuple(cited))
     best = max(c.place for c in placed)
     keys = {c.key for c in placed if c.place == best}
     if len(keys) > 1:
-        return CaseNumberFinding(None, None, (_listing(WarningCode.AMBIGUOUS_CASE_NUMBER, _distinct_numbers(placed)),))
-    chosen = _preferred_form([c for c in placed if c.key in keys])
-    others = [n for n in _distinct_numbers(placed) if _Candidate(n, best).key not in keys]
-    if others:
+        warning = _listing(WarningCode.AMBIGUOUS_CASE_NUMBER, _distinct_numbers(placed))
+        return CaseNumberFinding(None, None, (warning,), tuple(cited))
+    own = [c for c in placed if c.key in keys]
+    chosen = _preferred_form(own)
+    line = next((c.line for c in own if c.place >= _Place.LABELLED or c.place == _Place.OWN_LINE), None)
+    others = [n for n in _distinct_numbers(placed) if case_number_key(n) not in keys]
+    references = tuple(dict.fromkeys(n for n in [*others, *cited] if case_number_key(n) not in keys))
+    if others and best < _Place.HEADER:
         # A weaker place names another number: take the stronger one, but say so.
         warning = _listing(WarningCode.AMBIGUOUS_CASE_NUMBER, [chosen, *others])
-        return CaseNumberFinding(chosen, Confidence.MEDIUM, (warning,))
-    return CaseNumberFinding(chosen, Confidence.HIGH if best >= _Place.TITLE else Confidence.MEDIUM)
+        return CaseNumberFinding(chosen, Confidence.MEDIUM, (warning,), references, line)
+    # The header says which number is the document's own; the others are cases it refers to.
+    notes: tuple[WarningNote, ...] = (
+        ((WarningCode.CASE_NUMBER_REFERENCES, {"chosen": chosen, "numbers": others[:_MAX_REPORTED]}),) if others else ()
+    )
+    confidence = Confidence.HIGH if best >= _Place.TITLE else Confidence.MEDIUM
+    return CaseNumberFinding(chosen, confidence, notes, references, line)
 
 
 def _listing(code: WarningCode, numbers: list[str]) -> WarningNote:
@@ -80,28 +102,40 @@ def _candidates(doc: CleanText, title_line: int | None) -> list[_Candidate]:
     found: dict[int, _Candidate] = {}
     for form in CASE_NUMBER_FORMS:
         for match in form.finditer(text):
-            place = _place_of(doc, match, title_line)
-            if place is not None:
-                found[match.start()] = _Candidate(match.group(), place)
+            found[match.start()] = _placed(doc, match.start(), match.end(), title_line)
     for match in LABELLED_CASE_NUMBER.finditer(text):
-        start = match.start("number")
-        if start not in found and not THEIR_LABEL_BEFORE.search(text[max(0, start - _LOOKBACK) : start]):
-            found[start] = _Candidate(match.group("number"), _Place.LABELLED)
+        start, end = match.start("number"), match.end("number")
+        known = found.get(start)
+        # A labelled number may be longer than the form found at the same place ("KS 2019/412 SBN-3").
+        if known is None or len(known.number) < end - start:
+            found[start] = _placed(doc, start, end, title_line)
     return [found[start] for start in sorted(found)]
 
 
-def _place_of(doc: CleanText, match: re.Match[str], title_line: int | None) -> _Place | None:
-    before = doc.text[max(0, match.start() - _LOOKBACK) : match.start()]
+def _placed(doc: CleanText, start: int, end: int, title_line: int | None) -> _Candidate:
+    number = doc.text[start:end]
+    before = doc.text[max(0, start - _LOOKBACK) : start]
+    line = doc.line_of(start)
     if THEIR_LABEL_BEFORE.search(before):
-        return None
+        return _Candidate(number, _Place.TEXT, line, cited=True)
+    if OWN_LABEL_BEFORE.search(before):
+        return _Candidate(number, _Place.HEADER, line)
     if LABEL_BEFORE.search(before):
-        return _Place.LABELLED
-    line = doc.line_of(match.start())
+        return _Candidate(number, _Place.HEADER if _is_header_line(doc, line, number) else _Place.LABELLED, line)
     if line == title_line:
-        return _Place.TITLE
-    if doc.lines[line].strip(" :") == match.group():
-        return _Place.OWN_LINE
-    return _Place.TEXT
+        return _Candidate(number, _Place.TITLE, line)
+    if doc.lines[line].strip(" :") == number:
+        return _Candidate(number, _Place.OWN_LINE, line)
+    return _Candidate(number, _Place.TEXT, line)
+
+
+def _is_header_line(doc: CleanText, index: int, number: str) -> bool:
+    """A short line at the top ("Malmö stad, Stadskontoret Dnr STK-2024-77"), or anywhere a line of just the
+    label and the number (a PDF's page header); not "Bilaga 2: Protokoll, dnr KS 2018/100" in the body."""
+    rest = doc.lines[index].replace(number, " ").strip()
+    if LABEL_BEFORE.fullmatch(rest + " "):
+        return True
+    return index < _HEADER_LINES and len(rest.split()) <= _HEADER_LINE_WORDS and not rest.endswith((".", "?", "!"))
 
 
 def _preferred_form(candidates: list[_Candidate]) -> str:
@@ -109,7 +143,7 @@ def _preferred_form(candidates: list[_Candidate]) -> str:
     for candidate in candidates:
         if is_case_number(candidate.number):
             return candidate.number
-    return candidates[0].number
+    return max(candidates, key=lambda c: len(c.number)).number
 
 
 def _distinct_numbers(candidates: list[_Candidate]) -> list[str]:

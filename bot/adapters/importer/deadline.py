@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from bot.adapters.importer.dates import DateMention, dates_in
 from bot.adapters.importer.model import Confidence, WarningCode, WarningNote
@@ -12,28 +13,98 @@ from bot.adapters.importer.model import Confidence, WarningCode, WarningNote
 # Any character that does not end the sentence: a dot inside "t.ex." or an e-mail address and a single
 # line break (PDF text wraps mid-sentence) do not.
 _IN_SENTENCE = r"(?:[^.?!\n]|\.(?=\S)|\n(?!\n))"
-# Phrases that state the answer deadline and nothing else. A date counts only when one of them comes
-# right before it in the same sentence; meeting, publication and decision dates are never read.
-_STRONG_CUES = re.compile(
-    rf"""
-    \bsista\s+svarsdag(?:en)?\b
-  | \b(?:sista\s+)?svarsdatum(?:et)?\b
-  | \bsista\s+dag(?:en)?\s+(?:att|för\s+att)\s+(?:svara|lämna|yttra|inkomma|komma\s+in)
-  | \b(?:remis)?svar(?:en|et)?\b{_IN_SENTENCE}{{0,100}}?\bsenast\b
-  | \bsvara\b{_IN_SENTENCE}{{0,80}}?\bsenast\b
-    """,
-    re.IGNORECASE | re.VERBOSE,
+# What is asked for: answers and views (strong), or the yttrande, which also names other documents (weak).
+_ANSWERS = r"\b(?:(?:remis)?svar(?:en|et)?|synpunkter(?:na)?)\b"
+_YTTRANDE = r"\b(?:remiss)?yttrande(?:t|n|na)?\b"
+# By when: "senast" may stand anywhere before the date ("ska senast vara inlämnade senast den …"); the others
+# must come right before it ("lämnas före den 1 juni", "vara oss tillhanda 2019-05-17").
+_BY = r"\bsenast\b"
+_UNTIL = r"(?:\btillhanda(?:\s+senast)?|\bföre|\binnan|\btill\s+och\s+med|\bt\.\s?o\.\s?m\.|\bfram\s+till)(?!\w)"
+# Between such a phrase and its date only "den" and a weekday may stand.
+_TIGHT_GAP = re.compile(r"\s*(?:den\s+)?(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+(?:den\s+)?)?", re.IGNORECASE)
+
+
+class _Weight(Enum):
+    EXTENDED = "extended"  # the remiss's deadline moved: wins over every other
+    STRONG = "strong"
+    WEAK = "weak"
+
+
+@dataclass(frozen=True)
+class _Cue:
+    pattern: re.Pattern[str]
+    weight: _Weight
+    tight: bool = False  # the date follows the phrase at once
+    asks: bool = False  # the sentence must ask for something ("ska", "kan", "lämna"), not report the past
+
+
+def _cue(pattern: str, weight: _Weight, *, tight: bool = False, asks: bool = False) -> _Cue:
+    return _Cue(re.compile(pattern, re.IGNORECASE | re.VERBOSE), weight, tight, asks)
+
+
+# Phrases that state the answer deadline and nothing else. A date counts only when one of them comes right
+# before it in the same sentence; meeting, publication and decision dates are never read.
+_CUES = (
+    _cue(
+        rf"""
+        \bsista\s+svarsdag(?:en)?\b
+      | \b(?:sista\s+)?svarsdatum(?:et)?\b
+      | \bsista\s+(?:dag|datum)(?:en|et)?\s+(?:att|för\s+att)\s+(?:svara|lämna|yttra|inkomma|komma\s+in|skicka)
+      | \bsista\s+(?:dag|datum)(?:en|et)?\s+för\s+(?:remis)?(?:svar|s?yttrande|synpunkter)
+      | {_ANSWERS}{_IN_SENTENCE}{{0,100}}?{_BY}
+      | \bsvara\b{_IN_SENTENCE}{{0,80}}?{_BY}
+      | \b(?:remiss|svars|samråds)tiden\s+(?:går\s+ut|löper\s+ut|slutar|pågår\s+(?:till\s+och\s+med|fram\s+till|till))
+      # "Remisstid: 15 januari–12 mars 2024", "Remisstiden pågår från 1 mars till 12 mars 2024": the period's end
+      | \b(?:remiss|svars|samråds)tid(?:en)?(?:\s*:|\s+(?:är|pågår)\b)
+        """,
+        _Weight.STRONG,
+    ),
+    _cue(rf"{_ANSWERS}{_IN_SENTENCE}{{0,100}}?{_UNTIL}", _Weight.STRONG, tight=True, asks=True),
+    _cue(rf"{_YTTRANDE}{_IN_SENTENCE}{{0,100}}?{_BY}", _Weight.WEAK),
+    _cue(rf"{_YTTRANDE}{_IN_SENTENCE}{{0,100}}?{_UNTIL}", _Weight.WEAK, tight=True, asks=True),
+    # "Remisstiden har förlängts till …", "Nytt svarsdatum är …", "Vi förlänger svarstiden till …".
+    _cue(
+        rf"""
+        \b(?:(?:remiss|svars)tid(?:en)?|(?:sista\s+)?svars(?:datum|dag)(?:et|en)?)\b{_IN_SENTENCE}{{0,60}}?
+        \b(?:förlängts|förlängs|förlängdes|flyttats|flyttas|flyttades|ändrats|skjutits\s+(?:fram|upp))\b
+        {_IN_SENTENCE}{{0,40}}?\btill\b
+      | \bförläng(?:er|t|de)\s+(?:vi\s+)?(?:remiss|svars)tiden\s+(?:till\b)?
+      | \bförlängd\s+(?:remiss|svars)tid\s*(?:till\b|:)?
+      | \bny(?:tt)?\s+(?:sista\s+)?(?:svarsdatum|svarsdag|svarstid|remisstid)\b
+        """,
+        _Weight.EXTENDED,
+    ),
 )
-_WEAK_CUES = re.compile(
-    rf"\b(?:remiss)?yttrande(?:t|n|na)?\b{_IN_SENTENCE}{{0,100}}?\bsenast\b",
+# "Fram till den 3 maj 2022 kan du lämna synpunkter", "Senast 2024-03-12 ska yttrandet vara inlämnat": the
+# date comes first, then what is asked for, in the same sentence.
+# (Found by the phrase and then the date right after it: reading every date of a long text costs more.)
+_BY_BEFORE_DATE = re.compile(
+    r"\b(?:senast|fram\s+till|till\s+och\s+med|t\.\s?o\.\s?m\.|före|innan)\s+(?:den\s+)?(?=\d)", re.IGNORECASE
+)
+_ANSWERS_AFTER = re.compile(rf"{_ANSWERS}|\bsvara\b|\btycka\s+till\b", re.IGNORECASE)
+_YTTRANDE_AFTER = re.compile(rf"{_YTTRANDE}|\byttra\s+(?:sig|er|dig)\b", re.IGNORECASE)
+# A sentence that asks for something: a modal verb, a passive ("lämnas"), or an imperative ("Skicka …").
+_ASKS = re.compile(
+    r"\b(?:ska|skall|bör|behöver|måste|kan|får|vill|önskar|önskas|ombeds|lämnas|skickas|sänds|mejlas|e-postas"
+    r"|inkomma|inkommer|lämna|skicka|mejla|sänd|svara|välkomna|välkomnas)\b",
     re.IGNORECASE,
 )
-# Other dates that share the deadline's words: extensions, meeting registration, meetings.
-_NOT_THE_DEADLINE = re.compile(r"anstånd|förläng|uppskov|anmäl|sammanträd|\bmöte", re.IGNORECASE)
+# Other dates that share the deadline's words: extensions granted to one recipient, meeting registration,
+# meetings, and page stamps ("senast uppdaterad 2024-01-10").
+_NOT_THE_DEADLINE = re.compile(
+    r"anstånd|uppskov|anmäl|sammanträd|\bmöte|senast\s+(?:uppdaterad|ändrad|reviderad|publicerad|granskad|sparad)",
+    re.IGNORECASE,
+)
+_EXTENSION = re.compile(r"förläng|flytta|ändrat|skjutits", re.IGNORECASE)
 # Between a cue and its date only a few words may stand ("på remissen är fredagen den").
 _MAX_GAP = 60
 _GAP_BREAK = re.compile(r"[.?!]\s|\n\s*\n")
 _SENTENCE_START = re.compile(r"[.?!]\s|\n\s*\n")
+_SENTENCE_END = re.compile(r"[.?!](?:\s|$)|\n\s*\n")
+# "1 mars–15 april 2024", "från den 1 mars till den 15 april 2024": a period ends on its second date.
+_RANGE_JOIN = re.compile(r"\s*(?:[-–—]|till(?:\s+och\s+med)?)\s*(?:den\s+)?", re.IGNORECASE)
+_DATE_LENGTH = 30
+_DATE_FIRST_LOOKAHEAD = 160
 
 
 @dataclass(frozen=True)
@@ -47,17 +118,24 @@ class DeadlineFinding:
 
 
 def find_deadline(text: str) -> DeadlineFinding:
-    """The answer deadline of a document; with two different dates of equal weight, none."""
-    strong = _cued_dates(text, _STRONG_CUES)
-    weak = _cued_dates(text, _WEAK_CUES)
-    undated = [c.mention.written for c in (*strong, *weak) if c.mention.lacks_year]
-    strong_dates = _distinct(strong)
-    weak_dates = _distinct(weak)
+    """The answer deadline of a document; an extended deadline wins; with two different dates of equal weight,
+    none."""
+    cued = _cued_dates(text) + _dates_before_their_cue(text)
+    by_weight = {weight: [c for c in cued if c.weight is weight] for weight in _Weight}
+    strong, weak, extended = by_weight[_Weight.STRONG], by_weight[_Weight.WEAK], by_weight[_Weight.EXTENDED]
     warnings: list[WarningNote] = []
-    if undated and not strong_dates and not weak_dates:
+    undated = [c.mention.written for c in cued if c.mention.lacks_year]
+    if undated and not _distinct(cued):
         warnings.append((WarningCode.DEADLINE_WITHOUT_YEAR, {"written": undated[0]}))
-    chosen, confidence = _choose(strong_dates, weak_dates, warnings)
-    phrases = tuple(dict.fromkeys(c.phrase for c in (*strong, *weak) if chosen and c.mention.value == chosen))
+    if extended_dates := _distinct(extended):
+        # An extension only moves the date later; the original dates are named so the change can be checked.
+        chosen: date | None = extended_dates[-1]
+        confidence: Confidence | None = Confidence.HIGH
+        originals = [d.isoformat() for d in _distinct([*strong, *weak]) if d != chosen]
+        warnings.append((WarningCode.DEADLINE_EXTENDED, {"chosen": extended_dates[-1].isoformat(), "dates": originals}))
+    else:
+        chosen, confidence = _choose(_distinct(strong), _distinct(weak), warnings)
+    phrases = tuple(dict.fromkeys(c.phrase for c in cued if chosen and c.mention.value == chosen))
     return DeadlineFinding(chosen, confidence, tuple(warnings), phrases)
 
 
@@ -80,27 +158,59 @@ class _Cued:
 
     mention: DateMention
     phrase: str
+    weight: _Weight
 
 
-def _cued_dates(text: str, cues: re.Pattern[str]) -> list[_Cued]:
+def _cued_dates(text: str) -> list[_Cued]:
     found: list[_Cued] = []
-    for cue in cues.finditer(text):
-        mention = _first_date_after(text, cue.end())
-        if mention is None or _NOT_THE_DEADLINE.search(_sentence_before(text, cue.start(), mention.start)):
-            continue
-        phrase = " ".join(text[cue.start() : mention.end].split())
-        found.append(_Cued(mention, phrase))
+    for cue in _CUES:
+        for match in cue.pattern.finditer(text):
+            mention = _first_date_after(text, match.end(), tight=cue.tight)
+            if mention is None:
+                continue
+            sentence = _sentence_before(text, match.start(), mention.start)
+            if _NOT_THE_DEADLINE.search(sentence):
+                continue
+            if cue.weight is not _Weight.EXTENDED and _EXTENSION.search(sentence):
+                continue  # the extension cue reads it
+            if cue.asks and not _ASKS.search(sentence):
+                continue
+            found.append(_Cued(mention, " ".join(text[match.start() : mention.end].split()), cue.weight))
     return found
 
 
-def _first_date_after(text: str, position: int) -> DateMention | None:
-    window_end = min(len(text), position + _MAX_GAP + 40)
-    for mention in dates_in(text, position, window_end):
-        gap = text[position : mention.start]
-        if len(gap) > _MAX_GAP or _GAP_BREAK.search(gap):
-            return None
-        return mention
-    return None
+def _dates_before_their_cue(text: str) -> list[_Cued]:
+    """Dates stated first: "Fram till den 3 maj 2022 kan du lämna synpunkter på förslaget"."""
+    found: list[_Cued] = []
+    for by in _BY_BEFORE_DATE.finditer(text):
+        mention = next(iter(dates_in(text, by.end(), by.end() + _DATE_LENGTH)), None)
+        if mention is None or mention.start != by.end():
+            continue
+        end = _SENTENCE_END.search(text, mention.end, mention.end + _DATE_FIRST_LOOKAHEAD)
+        after = text[mention.end : end.start() if end else mention.end + _DATE_FIRST_LOOKAHEAD]
+        if _NOT_THE_DEADLINE.search(after) or _EXTENSION.search(after) or not _ASKS.search(after):
+            continue
+        if _ANSWERS_AFTER.search(after) or _YTTRANDE_AFTER.search(after):
+            weight = _Weight.STRONG if _ANSWERS_AFTER.search(after) else _Weight.WEAK
+            phrase = " ".join((by.group() + mention.written + after).split())
+            found.append(_Cued(mention, phrase, weight))
+    return found
+
+
+def _first_date_after(text: str, position: int, *, tight: bool) -> DateMention | None:
+    window_end = min(len(text), position + _MAX_GAP + 80)
+    mentions = dates_in(text, position, window_end)
+    if not mentions:
+        return None
+    first = mentions[0]
+    gap = text[position : first.start]
+    if tight and not _TIGHT_GAP.fullmatch(gap):
+        return None
+    if len(gap) > _MAX_GAP or _GAP_BREAK.search(gap):
+        return None
+    if len(mentions) > 1 and _RANGE_JOIN.fullmatch(text[first.end : mentions[1].start]):
+        return mentions[1]
+    return first
 
 
 def _sentence_before(text: str, cue_start: int, date_start: int) -> str:

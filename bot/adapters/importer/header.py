@@ -7,9 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from bot.adapters.importer.dates import dates_in
 from bot.adapters.importer.lists import is_known_heading
 from bot.adapters.importer.model import Confidence, Contact
 from bot.adapters.importer.text import CleanText
+from bot.core.domain.case_number import is_case_number
 from bot.core.domain.matching import match_organisation
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.short_title import MAX_SHORT_TITLE
@@ -33,6 +35,25 @@ _SHORT_TITLE_LABEL = re.compile(r"^(?:kortrubrik|kort\s+rubrik)\s*:\s*(?P<value>
 _CASE_SENTENCE_LABEL = re.compile(r"^ärendemening\s*:\s*(?P<value>\S.*)$", re.IGNORECASE | re.MULTILINE)
 _TITLE_SCAN_LINES = 40
 _MIN_TITLE_WORDS = 3
+# The ärendemening as a labelled line: "Ärende: Remiss om …", "Angående: …".
+_SUBJECT_LABEL = re.compile(r"^(?:ärendemening|ärende|ämne|angående|avser|rubrik)\s*:\s*", re.IGNORECASE)
+# Header lines that are never the ärendemening: labels, dates, addresses, page stamps.
+_HEADER_FIELD = re.compile(
+    r"^(?:datum|dnr|diarienummer|diarienr|vår(?:t)?\s+(?:referens|beteckning|dnr|diarienummer)"
+    r"|er(?:t)?\s+(?:referens|beteckning|dnr|diarienummer)|handläggare|kontaktperson|till|från|sida|telefon|tel"
+    r"|e-post|mejl|adress|postadress|besöksadress|org\.?\s*nr|sekretess|bilaga|kopia|version"
+    r"|kortrubrik|kort\s+rubrik)\b\s*:?",
+    re.IGNORECASE,
+)
+_DATE_OR_NUMBER = re.compile(r"^[\d\s:./-]+$")
+# Headings the ärendemening stands right above in a kommun's tjänsteskrivelse.
+_FIRST_SECTION = re.compile(
+    r"^(?:sammanfattning|förslag\s+till\s+beslut|ärendet|ärendebeskrivning|bakgrund|beslutsunderlag)\s*:?$",
+    re.IGNORECASE,
+)
+_MAX_TITLE_WORDS = 40
+_MAX_TITLE_CHARS = 300
+_LINES_AFTER_CASE_NUMBER = 6
 
 _DEPARTMENT = r"(?P<dept>[A-ZÅÄÖ][a-zåäö]+(?:-\s+och\s+[a-zåäö]+)?departementet)"
 # Ministries named as the addressee of the answers or as the one that sent the remiss.
@@ -76,9 +97,8 @@ def find_title_line(doc: CleanText) -> tuple[int, Confidence] | None:
     top = range(min(len(doc.lines), _TITLE_SCAN_LINES))
     for index in top:
         if _DOCUMENT_TYPE_LINE.match(doc.lines[index]):
-            following = _next_non_empty(doc, index + 1)
-            if following is not None and _SHORT_TITLE_LABEL.match(doc.lines[following]):
-                following = _next_non_empty(doc, following + 1)  # "Kortrubrik: …" above the title line
+            # The date and the diary number may stand between "Tjänsteskrivelse" and the title.
+            following = _next_title_like(doc, index + 1)
             if following is not None:
                 return following, Confidence.HIGH
     # Highest level first: a "## Bakgrund" under the "# Title" is never the title.
@@ -92,9 +112,29 @@ def find_title_line(doc: CleanText) -> tuple[int, Confidence] | None:
     return None
 
 
+def find_subject_line(doc: CleanText, case_number_line: int | None) -> tuple[int, Confidence] | None:
+    """The ärendemening of a kommun's document when no title was found: a labelled "Ärende:" line, the line
+    after the diary number, or the line right above "Sammanfattning" or "Förslag till beslut"."""
+    top = range(min(len(doc.lines), _TITLE_SCAN_LINES))
+    for index in top:
+        if _SUBJECT_LABEL.match(doc.lines[index]) and _is_title_like(_SUBJECT_LABEL.sub("", doc.lines[index])):
+            return index, Confidence.MEDIUM
+    if case_number_line is not None and case_number_line < _TITLE_SCAN_LINES:
+        following = _next_title_like(doc, case_number_line + 1)
+        if following is not None and following - case_number_line <= _LINES_AFTER_CASE_NUMBER:
+            return following, Confidence.MEDIUM
+    for index in top:
+        if _FIRST_SECTION.match(doc.lines[index]):
+            above = next((i for i in range(index - 1, -1, -1) if doc.lines[i]), None)
+            if above is not None and _is_title_like(doc.lines[above]):
+                return above, Confidence.MEDIUM
+            return None
+    return None
+
+
 def title_from_line(line: str, case_number: str | None) -> str | None:
     """The title as the document writes it, without its diary number or the "nu fråga om remiss" tail."""
-    title = _GLUED_LABEL.sub("", _PARAGRAPH_SIGN.sub("", line))
+    title = _GLUED_LABEL.sub("", _PARAGRAPH_SIGN.sub("", _SUBJECT_LABEL.sub("", line)))
     if case_number:
         title = title.replace(case_number, "")
     title = _NOW_A_REMISS.sub("", title)
@@ -180,8 +220,43 @@ def _contact_after_label(doc: CleanText, index: int, rest: str) -> Contact | Non
     return Contact(lines[0], role, email)
 
 
-def _next_non_empty(doc: CleanText, start: int) -> int | None:
-    return next((i for i in range(start, len(doc.lines)) if doc.lines[i]), None)
+def _next_title_like(doc: CleanText, start: int) -> int | None:
+    """The first line from `start` that can be a title, passing over header fields; None at a section heading."""
+    for index in range(start, min(len(doc.lines), start + _TITLE_SCAN_LINES)):
+        line = doc.lines[index]
+        if not line or _is_header_field(line):
+            continue
+        if is_known_heading(line) or _FIRST_SECTION.match(line):
+            return None
+        return index if _is_title_like(line) else None
+    return None
+
+
+def _is_header_field(line: str) -> bool:
+    return bool(
+        _HEADER_FIELD.match(line)
+        or _DOCUMENT_TYPE_HEADING.match(line)
+        or _DOCUMENT_TYPE_LINE.match(line)
+        or _DATE_OR_NUMBER.match(line)
+        or _EMAIL.search(line)
+        or is_case_number(line)
+    )
+
+
+def _is_title_like(line: str) -> bool:
+    """A line that can name a matter: words, not a sentence, a date or a person's name."""
+    words = line.split()
+    return (
+        bool(words)
+        and len(words) <= _MAX_TITLE_WORDS
+        and len(line) <= _MAX_TITLE_CHARS
+        and any(c.isalpha() for c in line)
+        and not line.endswith((".", ":", "?", "!"))
+        and not any(mention.value for mention in dates_in(line))
+        and not is_known_heading(line)
+        and not _PERSON_NAME.match(line)
+        and not _is_header_field(line)
+    )
 
 
 def _without_genitive(name: str) -> str:

@@ -36,9 +36,11 @@ class WarningCode(StrEnum):
 
     AMBIGUOUS_CASE_NUMBER = "ambiguous_case_number"
     CASE_NUMBER_ONLY_IN_TEXT = "case_number_only_in_text"
+    CASE_NUMBER_REFERENCES = "case_number_references"
     AMBIGUOUS_DEADLINE = "ambiguous_deadline"
     DEADLINE_WITHOUT_YEAR = "deadline_without_year"
     OTHER_DEADLINE_IGNORED = "other_deadline_ignored"
+    DEADLINE_EXTENDED = "deadline_extended"
     SEVERAL_RECIPIENT_LISTS = "several_recipient_lists"
     UNMATCHED_RECIPIENTS = "unmatched_recipients"
     MUNICIPALITY_IS_RECIPIENT = "municipality_is_recipient"
@@ -157,6 +159,9 @@ class ImportedRemiss:
     confidence: Mapping[Field, Confidence]
     warnings: tuple[ParseWarning, ...] = ()
     source: SourceInfo | None = None
+    # Diary numbers of other cases the document cites ("Er beteckning", a number in running text that lost to
+    # the header's): kept so the coordinator sees them, never used as the remiss's own.
+    references: tuple[str, ...] = ()
     # The kortrubrik the document states ("Kortrubrik: …", or a short title beside a long ärendemening).
     short_title: str | None = None
 
@@ -187,7 +192,7 @@ class ImportedRemiss:
         return tuple(f for f, value in values.items() if not value)
 
     def to_json_dict(self) -> dict[str, object]:
-        """The JSON form `remissbot import --json` prints: exactly the keys the issue lists."""
+        """The JSON form `remissbot import --json` prints: the issue's keys and the cited diary numbers."""
         return {
             "case_number": self.case_number,
             "title": self.title,
@@ -197,5 +202,6 @@ class ImportedRemiss:
             "recipients": [r.name for r in self.recipients],
             "questions": list(self.questions),
             "unmatched_recipients": list(self.unmatched_recipients),
+            "references": list(self.references),
             "warnings": [w.message for w in self.warnings],
         }

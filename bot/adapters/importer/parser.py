@@ -8,7 +8,14 @@ from dataclasses import replace
 
 from bot.adapters.importer.case_number import find_case_number
 from bot.adapters.importer.deadline import find_deadline
-from bot.adapters.importer.header import find_contact, find_sender, find_title_line, find_titles, title_from_line
+from bot.adapters.importer.header import (
+    find_contact,
+    find_sender,
+    find_subject_line,
+    find_title_line,
+    find_titles,
+    title_from_line,
+)
 from bot.adapters.importer.model import (
     Confidence,
     Field,
@@ -60,15 +67,16 @@ def parse_remiss(
     case = find_case_number(doc, title_at[0] if title_at else None)
     warnings += case.warnings
     _note(confidence, Field.CASE_NUMBER, case.confidence)
+    title_at = title_at or find_subject_line(doc, case.line)
     titles = find_titles(doc, title_from_line(doc.lines[title_at[0]], case.case_number) if title_at else None)
     title = titles.title
-    _note(confidence, Field.TITLE, (title_at[1] if title_at else Confidence.HIGH) if title else None)
+    _note(confidence, Field.TITLE, title_at[1] if title_at and title else (Confidence.HIGH if title else None))
 
     deadline = find_deadline(doc.text)
     warnings += deadline.warnings
     _note(confidence, Field.DEADLINE, deadline.confidence)
 
-    listed = find_recipients(doc)
+    listed = find_recipients(doc, directory)
     recipients = tuple(ImportedRecipient(name, match_organisation(name, directory)) for name in listed.names)
     _note(confidence, Field.RECIPIENTS, listed.confidence)
     if listed.other_lists:
@@ -94,6 +102,7 @@ def parse_remiss(
         questions=questions.questions,
         confidence=confidence,
         source=source,
+        references=case.references,
     )
     warnings += _document_warnings(result, doc.text)
     return _worded(result, warnings, describe)
