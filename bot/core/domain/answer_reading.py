@@ -75,17 +75,22 @@ def _answers_from(
                 answers.append(typed)
             continue
         position = typed.position if typed is not None else Position.NOT_STATED
-        # The document's overall position ("Nämnden tillstyrker förslaget") speaks of the proposal, not of
-        # which organisation should coordinate: offered only for the open questions.
-        if position is Position.NOT_STATED and offers.position and question.kind is QuestionKind.FREE_TEXT:
+        # The document's position ("Nämnden tillstyrker förslaget") speaks of the proposal: offered only for a
+        # question that asks for a position (ställningstagande), never for fritext or an organisation choice.
+        if position is Position.NOT_STATED and offers.position and question.kind is QuestionKind.POSITION:
             position = offers.position.value
         answers.append(Answer(question.number, section, position, from_document=True))
     return tuple(answers)
 
 
 def _decision_from(content: ResponseContent, offers: DecisionOffers) -> ResponseContent:
+    """The decision details and the overall position the document states, where the official left them empty."""
+    overall = content.overall_position
+    if overall is Position.NOT_STATED and offers.position:
+        overall = offers.position.value
     return replace(
         content,
+        overall_position=overall,
         meeting_date=content.meeting_date or (offers.meeting_date.value if offers.meeting_date else None),
         paragraph=content.paragraph or (offers.paragraph.value if offers.paragraph else ""),
         deciding_body=content.deciding_body or (offers.deciding_body.value if offers.deciding_body else None),
