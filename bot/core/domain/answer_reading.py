@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.domain.answer_document import DocumentSplit, SplitKind
-from bot.core.domain.decision_offers import DecisionOffers
+from bot.core.domain.decision_offers import DecisionOffers, stated_position
 from bot.core.domain.remiss import Answer, Attachment, Position, Question, QuestionKind, ResponseContent
 
 
@@ -56,6 +56,15 @@ def with_documents(
     for read in reads:
         content = with_reading(content, read, questions)
     return content
+
+
+def answer_written_in_chat(question: Question, text: str, before: Answer | None) -> Answer:
+    """An answer written in chat ("Fråga 3: Vi tillstyrker …") replacing `before`: a position it states is taken
+    where the question asks for one (ställningstagande), else the position the draft had is kept."""
+    position = before.position if before is not None else Position.NOT_STATED
+    if question.kind is QuestionKind.POSITION:
+        position = stated_position(text) or position
+    return Answer(question.number, text, position)
 
 
 def filled_questions(before: ResponseContent, after: ResponseContent) -> tuple[int, ...]:
