@@ -253,6 +253,8 @@ def test_a_question_asking_which_board_or_company_is_suggested_as_an_organisatio
         "Delar ni utredningens slutsatser?",
         "Hur ser er nämnd/bolag på möjligheterna i den föreslagna modellen på samordningsstruktur?",
         "Instämmer ni i analysen?",
+        "Hur ser nämnden på förslaget?",
+        "Vad anser styrelsen om förslaget till taxa?",
         "TILLSTYRKER NI FÖRSLAGET?",
     ],
 )
@@ -265,6 +267,7 @@ def test_a_question_asking_for_a_stance_on_the_proposal_is_suggested_as_a_positi
     [
         # Opinion words, but not about the proposal: open questions.
         "Hur ser ni på er egen roll i arbetet?",
+        "Hur ser nämnden på samarbetet med skolorna?",
         "Har ni övriga synpunkter?",
         "Har ni synpunkter på tidsplanen?",
         "Vad anser ni är viktigast för barnen i området?",

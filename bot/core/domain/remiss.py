@@ -125,11 +125,13 @@ _STANCE_ASKED_RE = re.compile(
     r"|är\s+ni\s+(?:positiva|negativa|för\s+eller\s+emot)\b)",
     re.IGNORECASE,
 )
+# Whom a question asks: "ni", "er nämnd/bolag", "nämnden", "styrelsen".
+_READER = r"(?:ni|er\s+\S+|nämnden|styrelsen|bolaget|förvaltningen)"
 # An open opinion ("Vad anser ni om …", "Hur ser er nämnd på …", "Har ni synpunkter på …") is a stance only when
 # it is about the proposal itself, named later in the same sentence ("… förslaget", "… den föreslagna modellen");
 # "Hur ser ni på er egen roll?" or "Har ni övriga synpunkter?" stay open questions.
 _OPINION_ASKED_RE = re.compile(
-    r"\b(?:vad\s+anser\s+ni|vad\s+tycker\s+ni|hur\s+ser\s+(?:ni|er\s+\S+)|hur\s+ställer\s+ni\s+er"
+    rf"\b(?:(?:vad\s+anser|vad\s+tycker|hur\s+ser)\s+{_READER}|hur\s+ställer\s+ni\s+er"
     r"|har\s+ni\s+(?:några\s+)?synpunkter\s+på)\b[^.?!]*?"
     r"\b(?:förslag|föreslag|modell|bedömning|inriktning|utredning|promemori|betänkande|remiss|strategi|riktlinje)\w*",
     re.IGNORECASE,
