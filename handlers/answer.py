@@ -20,6 +20,7 @@ from bot.core.domain.remiss import (
     Attachment,
     DecidingBody,
     Position,
+    QuestionKind,
     Remiss,
     RemissStatus,
     ResponseContent,
@@ -46,6 +47,8 @@ from handlers.answer_views import (
     KINDS,
     MEETING_DATE,
     MEETING_DATE_BLOCK,
+    OVERALL_POSITION,
+    OVERALL_POSITION_BLOCK,
     PARAGRAPH,
     PARAGRAPH_BLOCK,
     PLANNED_BOARD_DATE,
@@ -88,6 +91,8 @@ __all__ = [
     "KIND_BLOCK",
     "MEETING_DATE",
     "MEETING_DATE_BLOCK",
+    "OVERALL_POSITION",
+    "OVERALL_POSITION_BLOCK",
     "PARAGRAPH",
     "PARAGRAPH_BLOCK",
     "PLANNED_BOARD_DATE_BLOCK",
@@ -123,7 +128,10 @@ def content_from_state(
         if rich is not None and not isinstance(rich, Mapping):
             raise payload.TamperedPayload(f"rich_text_value is not an object: {type(rich).__name__}")
         text = to_plain_text(rich).strip()
-        position = _selected(element(position_block(question.number), POSITION), POSITIONS, Position.NOT_STATED)
+        # A position is read only where the question asks for one; anything else sent for it is not kept.
+        asked = question.kind is QuestionKind.POSITION
+        chosen = element(position_block(question.number), POSITION) if asked else None
+        position = _selected(chosen, POSITIONS, Position.NOT_STATED)
         if text or position is not Position.NOT_STATED:
             answers.append(Answer(question.number, text, position))
     kind = _selected(element(KIND_BLOCK, KIND), KINDS, ResponseKind.YTTRANDE)
@@ -150,6 +158,7 @@ def content_from_state(
         attachments=tuple(attachments.values()),
         their_case_number=_text(their) if their is not None else "",
         deciding_body=_selected(body, DECIDING_BODIES, body_default) if body is not None else place.deciding_body,
+        overall_position=_selected(element(OVERALL_POSITION_BLOCK, OVERALL_POSITION), POSITIONS, Position.NOT_STATED),
     )
 
 

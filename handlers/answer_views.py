@@ -19,6 +19,7 @@ from bot.core.domain.remiss import (
     Attachment,
     DecidingBody,
     Position,
+    QuestionKind,
     Response,
     ResponseContent,
     ResponseKind,
@@ -42,6 +43,7 @@ FILES = "answer.files"
 THEIR_CASE_NUMBER = "answer.their_case_number"
 DECIDING_BODY = "answer.deciding_body"
 KEPT_FILES = "answer.kept_files"
+OVERALL_POSITION = "answer.overall_position"
 # Block ids stay the same when the view is updated, so Slack keeps what the user typed where it was.
 KIND_BLOCK = "kind"
 MEETING_DATE_BLOCK = "meeting_date"
@@ -52,6 +54,7 @@ FILES_BLOCK = "attachments"
 THEIR_CASE_NUMBER_BLOCK = "their_case_number"
 DECIDING_BODY_BLOCK = "deciding_body"
 KEPT_FILES_BLOCK = "kept_attachments"
+OVERALL_POSITION_BLOCK = "overall_position"
 ACTIONS_BLOCK = "draft_actions"
 
 KINDS = (ResponseKind.YTTRANDE, ResponseKind.DELEGATION, ResponseKind.PRELIMINARY)
@@ -185,8 +188,9 @@ def _plain(text: str) -> Block:
 def answer_view(
     texts: Texts, row: AssignmentRow, content: ResponseContent, place: FormPlace, *, notice: str | None = None
 ) -> dict[str, Any]:
-    """The modal: the remiss, each question with its answer and position, the kind of answer with what it
-    needs, the formal yttrande as files, and Spara utkast; `notice` says what just happened."""
+    """The modal: the remiss, each question with its answer (and a position where the question asks for one),
+    the overall position, the kind of answer with what it needs, the formal yttrande as files, and Spara
+    utkast; `notice` says what just happened."""
     remiss, recipient = row.remiss, row.recipient
     current = current_answer(recipient)
     if content.deciding_body is None:
@@ -208,9 +212,16 @@ def answer_view(
             divider(),
             section(part("question", question=question)),
             _answer_input(texts, part("answer_label", number=question.number), question.number, answer.text),
-            _position_input(texts, question.number, answer.position),
         ]
-    blocks += [divider(), _kind_input(texts, content.kind), *_decision_inputs(texts, content)]
+        # A position only where the coordinator asked for one (ställningstagande).
+        if question.kind is QuestionKind.POSITION:
+            blocks.append(_position_input(texts, question.number, answer.position))
+    blocks += [
+        divider(),
+        _overall_position_input(texts, content.overall_position),
+        _kind_input(texts, content.kind),
+        *_decision_inputs(texts, content),
+    ]
     known = stored_files(recipient)
     if known:
         blocks.append(_kept_files_input(texts, known, {a.file_id for a in content.attachments}))
@@ -271,6 +282,15 @@ def _select_input(block_id: str, label: str, action_id: str, options: list[Block
 def _position_input(texts: Texts, number: int, position: Position) -> Block:
     options = [_option(texts, f"position_{p.value}", p.value) for p in POSITIONS]
     return _select_input(position_block(number), texts.label("position"), POSITION, options, POSITIONS.index(position))
+
+
+def _overall_position_input(texts: Texts, position: Position) -> Block:
+    """The answer's one position on the proposal as a whole; optional ("Ej angivet" stays not stated)."""
+    options = [_option(texts, f"position_{p.value}", p.value) for p in POSITIONS]
+    block = _select_input(
+        OVERALL_POSITION_BLOCK, texts.label("overall_position"), OVERALL_POSITION, options, POSITIONS.index(position)
+    )
+    return {**block, "optional": True, "hint": _plain(texts.label("overall_position_hint"))}
 
 
 def _kind_input(texts: Texts, kind: ResponseKind) -> Block:

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.errors import DomainError
 from bot.core.domain.recipient import Recipient
+from bot.core.domain.remiss import Position, QuestionKind
 from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import AssignmentRow
 from handlers import ids
@@ -172,6 +173,14 @@ def _stored_reply(
 ) -> Reply:
     """What was stored and what is still missing, after the store."""
     remiss = row.remiss
+    draft = recipient.draft.content if recipient.draft else None
+    # The position each stored answer to a ställningstagande question has now (stated, or kept from before).
+    positions = {
+        n: (a.position if (a := draft.answer_to(n)) else Position.NOT_STATED) if draft else Position.NOT_STATED
+        for n in parsed.answers
+        if remiss.question(n).kind is QuestionKind.POSITION
+    }
+    labels = {n: ctx.texts.label(f"position_{p.value}") for n, p in positions.items() if p is not Position.NOT_STATED}
     stored = _render(
         ctx,
         "stored",
@@ -179,6 +188,8 @@ def _stored_reply(
         stored=sorted(parsed.answers.items()),
         empty=list(parsed.empty),
         preamble=parsed.preamble,
+        positions=labels,
+        unstated=sorted(n for n, p in positions.items() if p is Position.NOT_STATED),
     )
     missing = recipient.draft.content.missing_questions(remiss) if recipient.draft else missing
     lines = stored.splitlines()

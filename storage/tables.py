@@ -161,6 +161,8 @@ class ResponseVersionRow(SQLModel, table=True):
     submitted_at: datetime
     # Inkom efter avslut: submitted while the remiss was closed (migration 0008).
     after_close: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The answer's one position on the proposal as a whole (migration 0011).
+    overall_position: str = Field(default="not_stated", sa_column_kwargs={"server_default": "not_stated"})
 
 
 class ExtensionRow(SQLModel, table=True):

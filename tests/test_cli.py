@@ -202,7 +202,8 @@ def test_import_with_save_stores_a_draft_to_review_and_refuses_a_second_copy(
         core.close()
     assert overview.remiss.status is RemissStatus.DRAFT
     assert [row.organisation.name for row in overview.rows] == ["Tekniska nämnden", "Stadsbyggnadsnämnden", "MKB"]
-    assert [q.kind for q in overview.remiss.questions] == [QuestionKind.FREE_TEXT, QuestionKind.ORGANISATION_CHOICE]
+    # The same suggestion as the create form: a stance on the proposal, and an organisation choice.
+    assert [q.kind for q in overview.remiss.questions] == [QuestionKind.POSITION, QuestionKind.ORGANISATION_CHOICE]
     code, out, _ = run(capsys, "import", str(document), "--save", "--json", "--coordinator", "U0MIA")
     assert code == 1
     assert json.loads(out)["error"].startswith("Det finns redan en remiss med diarienummer STK-2031-12")

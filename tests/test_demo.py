@@ -109,8 +109,28 @@ def test_the_coordinator_creates_the_remiss_in_the_form_and_it_reaches_all_fifte
     assert remiss.status is RemissStatus.CLOSED  # at the end of the demo; sent until then
     assert remiss.sent_at is not None
     assert (remiss.created_by, remiss.contact, remiss.deadline) == (COORDINATOR.id, "Mia Idestrom", date(2023, 11, 30))
-    assert [q.kind for q in remiss.questions][-1] is QuestionKind.ORGANISATION_CHOICE
+    assert [q.kind for q in remiss.questions] == [
+        QuestionKind.FREE_TEXT,
+        QuestionKind.FREE_TEXT,
+        QuestionKind.POSITION,
+        QuestionKind.ORGANISATION_CHOICE,
+    ]
     assert len(service.queries.overview(CASE).rows) == 15
+
+
+def test_the_answers_take_a_position_only_on_the_stance_question_and_one_on_the_whole(
+    played: Played, service: UseCases
+) -> None:
+    answered = [r.current_response for r in (row.recipient for row in service.queries.overview(CASE).rows)]
+    contents = [r.content for r in answered if r is not None and r.kind is not ResponseKind.DECLINED]
+    assert len(contents) == 11
+    for content in contents:
+        assert all(a.position is Position.NOT_STATED for a in content.answers if a.question_number != 3)
+    assert {c.overall_position for c in contents} == {Position.TILLSTYRKER, Position.FORESLAR_ANDRINGAR}
+    # Miljönämnden typed nothing: its overall position was read from its decided yttrande.
+    miljonamnden = recipient(service, "miljonamnden").current_response
+    assert miljonamnden is not None and miljonamnden.content.overall_position is Position.TILLSTYRKER
+    assert "• Fråga 3 (tillstyrker): «Nämnden tillstyrker en samordnad modell" in played.transcript
 
 
 def test_the_final_status_shows_who_answered_declined_and_is_late(played: Played, service: UseCases) -> None:
@@ -197,7 +217,11 @@ def test_the_board_answering_with_its_yttrande_has_the_pdf_stored_as_its_answer(
     # She typed nothing: the answers and the decision were read from the yttrande, which she checked and sent.
     content = response.content
     assert [(a.question_number, a.from_document) for a in content.answers] == [(n, True) for n in (1, 2, 3, 4)]
-    assert content.answer_to(2) == Answer(2, "Områden med mycket trafik och lite grönska.", Position.TILLSTYRKER, True)
+    # Question 2 is fritext: no position; question 3 asks for one, and the decision's "tillstyrker" is offered.
+    assert content.answer_to(2) == Answer(2, "Områden med mycket trafik och lite grönska.", Position.NOT_STATED, True)
+    answer_3 = content.answer_to(3)
+    assert answer_3 is not None and answer_3.position is Position.TILLSTYRKER
+    assert content.overall_position is Position.TILLSTYRKER
     assert (content.their_case_number, content.meeting_date, content.paragraph) == (
         YTTRANDE.their_case_number,
         date(2023, 11, 23),

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.adapters.rendering import swedish_date
-from bot.core.domain.remiss import QuestionKind, ResponseKind
+from bot.core.domain.remiss import ResponseKind
 from devtools.demo.scenario import DemoRemiss, FormAnswer
 from devtools.sandbox.workspace import View
 from handlers import answer
@@ -65,11 +65,20 @@ def modal_values(view: View, typed: Mapping[str, str]) -> dict[str, Any]:
 
 
 def preview_values(view: View, remiss: DemoRemiss) -> dict[str, Any]:
-    """The preview with seed 002's organisation-choice questions ticked."""
-    element = next(b for b in input_blocks(view) if b["block_id"] == "question_kinds")["element"]
-    wanted = {str(n) for n, (_, kind) in enumerate(remiss.questions, 1) if kind is QuestionKind.ORGANISATION_CHOICE}
-    chosen = [o for o in element["options"] if o["value"] in wanted]
-    return {"question_kinds": {element["action_id"]: {"type": "checkboxes", "selected_options": chosen}}}
+    """The preview with each question marked as seed 002's data says (ställningstagande, fritext,
+    organisationsval), whatever the bot suggested."""
+    values: dict[str, Any] = {}
+    for block in question_kind_blocks(view):
+        element = block["element"]
+        _, kind = remiss.questions[question_number(block["block_id"]) - 1]
+        chosen = next(o for o in element["options"] if o["value"] == kind.value)
+        values[block["block_id"]] = {element["action_id"]: {"type": element["type"], "selected_option": chosen}}
+    return values
+
+
+def question_kind_blocks(view: View) -> list[dict[str, Any]]:
+    """The preview's select per question of what it asks for."""
+    return [b for b in input_blocks(view) if b["block_id"].startswith("question_kind_")]
 
 
 def answer_form_values(view: View, entered: FormAnswer, files: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
@@ -101,6 +110,8 @@ def answer_form_values(view: View, entered: FormAnswer, files: Sequence[Mapping[
             state["selected_option"] = (
                 initial if shown is entered.kind and initial else _option(element, body.value if body else None)
             )
+        elif kind == "static_select" and block_id == answer.OVERALL_POSITION_BLOCK:
+            state["selected_option"] = _option(element, entered.overall.value if entered.overall else None)
         elif kind == "static_select":
             position = entered.positions.get(question_number(block_id))
             state["selected_option"] = _option(element, position.value if position else None)

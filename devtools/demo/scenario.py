@@ -63,6 +63,7 @@ class FormAnswer:
 
     answers: Mapping[int, str] = field(default_factory=dict)
     positions: Mapping[int, Position] = field(default_factory=dict)
+    overall: Position | None = None  # the position on the proposal as a whole; None keeps what the form shows
     kind: ResponseKind = ResponseKind.YTTRANDE
     meeting_date: date | None = None
     paragraph: str = ""
@@ -248,6 +249,7 @@ def _form_answer(raw: Mapping[str, Any], long_answer: str) -> FormAnswer:
     return FormAnswer(
         answers=texts,
         positions={int(n): Position(p) for n, p in raw.get("positions", {}).items()},
+        overall=Position(raw["overall"]) if "overall" in raw else None,
         kind=ResponseKind(raw.get("kind", ResponseKind.YTTRANDE.value)),
         meeting_date=_date(raw["meeting_date"]) if "meeting_date" in raw else None,
         paragraph=str(raw.get("paragraph", "")),

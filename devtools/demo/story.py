@@ -13,10 +13,10 @@ from devtools.demo.epilogue import close_remiss, reminder_overview, summary
 from devtools.demo.forms import (
     answer_form_values,
     create_form_values,
-    input_element,
     modal_values,
     prefilled,
     preview_values,
+    question_kind_blocks,
     view_title,
 )
 from devtools.demo.people import has_header, outbox_key
@@ -44,14 +44,15 @@ class Story(Stage):
         preview = self.people.submit_until(mia.id, values, ids.PREVIEW_VIEW)
         kinds = preview_values(preview, remiss)
         top = self.t.slack(preview.payload["blocks"][:3])  # the date understood, the kortrubrik, the recipients
-        suggested = [o["value"] for o in input_element(preview, "question_kinds").get("initial_options", [])]
+        blocks = question_kind_blocks(preview)
+        suggested = [b["element"]["initial_option"]["value"] for b in blocks]
+        chosen = [next(iter(kinds[b["block_id"]].values()))["selected_option"]["value"] for b in blocks]
         self.t.saw(
             "saw_preview",
             f"{top}\n{self.entered(preview, kinds)}",
             name=mia.real_name,
             title=view_title(preview),
-            suggested=suggested,
-            chosen=[o["value"] for o in kinds["question_kinds"]["value"]["selected_options"]],
+            changed=[n for n, (s, c) in enumerate(zip(suggested, chosen, strict=True), start=1) if s != c],
         )
         self.people.submit(mia.id, kinds)
         draft = self.people.dm_message(mia.id, lambda m: ids.SEND_DRAFT in json.dumps(m.blocks))

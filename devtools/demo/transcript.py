@@ -131,7 +131,7 @@ def answer_lines(
 ) -> list[str]:
     """The answer form as filled in, labelled as in the form: «Svar på fråga 1 (Tillstyrker): …» for
     `questions`, one line from `others` for the rest of the answered questions (numbers, chosen positions),
-    then the kind of answer and its decision details."""
+    then the overall position, the kind of answer and its decision details."""
     blocks = {b["block_id"]: b for b in input_blocks(view)}
 
     def state(block_id: str) -> Mapping[str, Any]:
@@ -159,6 +159,7 @@ def answer_lines(
     if rest and others is not None:
         lines.append(others(rest, [p for p in map(position, rest) if p]))
     details = (
+        answer.OVERALL_POSITION_BLOCK,
         answer.KIND_BLOCK,
         answer.MEETING_DATE_BLOCK,
         answer.PARAGRAPH_BLOCK,
@@ -169,7 +170,8 @@ def answer_lines(
     )
     for block_id in details:
         shown = _shown(state(block_id), name_of)
-        if shown:
+        not_stated = (state(block_id).get("selected_option") or {}).get("value") == Position.NOT_STATED.value
+        if shown and not not_stated:
             lines.append(f"{label(block_id)}: {shown}")
     return lines
 

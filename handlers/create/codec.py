@@ -26,7 +26,9 @@ SHORT_TITLE = "short_title"  # the kortrubrik; empty: the one suggested from the
 DEADLINE, DEADLINE_DATE, QUESTIONS = "deadline", "deadline_date", "questions"
 RECIPIENTS, RECIPIENT_GROUPS, CONTACT = "recipients", "recipient_groups", "contact"
 SENDER = "sender"  # the sending office, offered when the coordinator may send from more than one
-QUESTION_KINDS, DOCUMENT_FILE = "question_kinds", "document"
+DOCUMENT_FILE = "document"
+# The preview asks what each question asks for, in this order of choices (block ids: question_kind_block).
+QUESTION_KIND_CHOICES = (QuestionKind.POSITION, QuestionKind.FREE_TEXT, QuestionKind.ORGANISATION_CHOICE)
 ELEMENT = "value"  # the action_id of the one element in each input block
 # Fields an import fills; their block ids change with each import, because Slack keeps what a user typed in
 # an input whose block_id and action_id stay the same across views.update.
@@ -74,6 +76,11 @@ TEXT_FIELDS = {
 
 _NUMBERED = re.compile(r"^(?:fråga\s*)?\d{1,2}\s*[.):]\s*|^[-•*–]\s+", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+")
+
+
+def question_kind_block(number: int) -> str:
+    """The preview's select of what question `number` asks for."""
+    return f"question_kind_{number}"
 
 
 # -- what the form holds ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt import App, BoltContext, Respond
@@ -20,12 +21,13 @@ from handlers.create.checks import check_form, error_blocks, existing_remiss
 from handlers.create.codec import (
     DOCUMENT_FILE,
     ELEMENT,
-    QUESTION_KINDS,
+    QUESTION_KIND_CHOICES,
     TITLE,
     FormContext,
     FormValues,
     PendingForms,
     PendingRemiss,
+    question_kind_block,
 )
 from handlers.create.documents import (
     create_from_document,
@@ -116,9 +118,7 @@ def submit_preview(ctx: HandlerContext, forms: PendingForms, body: dict[str, Any
     pending = forms.decode(payload.metadata(view))
     if pending is None:
         return show(notice_view(ctx, ctx.texts.part("slack/create_preview.j2", "form_lost")))
-    offered = [str(n) for n in range(1, len(pending.form.question_texts()) + 1)]
-    ticked = {int(v) for v in payload.picked_options(payload.element(view, QUESTION_KINDS, ELEMENT), offered)}
-    kinds = dict.fromkeys(ticked, QuestionKind.ORGANISATION_CHOICE)
+    kinds = chosen_kinds(view, len(pending.form.question_texts()))
     try:
         data = pending.remiss_input(kinds)
         case = pending.context.editing
@@ -134,6 +134,18 @@ def submit_preview(ctx: HandlerContext, forms: PendingForms, body: dict[str, Any
     view_id = payload.string(view, "id", "view")
     # All of the stack: a draft opened from the notice that it exists sits over the new form it was typed in.
     return close_all(lambda: saved(ctx, forms, view_id, body, client, remiss, pending))
+
+
+def chosen_kinds(view: Mapping[str, Any], count: int) -> dict[int, QuestionKind]:
+    """What the coordinator chose each question to ask for in the preview; a question whose select is missing
+    (a view we did not write) is fritext, and a value not offered raises TamperedPayload."""
+    offered = [k.value for k in QUESTION_KIND_CHOICES]
+    kinds: dict[int, QuestionKind] = {}
+    for number in range(1, count + 1):
+        value = payload.picked_option(payload.element(view, question_kind_block(number), ELEMENT), offered)
+        if value is not None:
+            kinds[number] = QuestionKind(value)
+    return kinds
 
 
 def saved(

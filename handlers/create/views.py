@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.core.domain.calendar import working_day_on_or_before
 from bot.core.domain.organisation import Directory, OrgKind
-from bot.core.domain.remiss import QuestionKind, Remiss
+from bot.core.domain.remiss import Question, Remiss
 from bot.core.usecases.results import SendReport
 from handlers import ids
 from handlers.blocks import (
@@ -39,7 +39,7 @@ from handlers.create.codec import (
     DOCUMENTS,
     ELEMENT,
     MAX_LENGTH,
-    QUESTION_KINDS,
+    QUESTION_KIND_CHOICES,
     QUESTIONS,
     RECIPIENT_GROUPS,
     RECIPIENTS,
@@ -49,6 +49,7 @@ from handlers.create.codec import (
     FormContext,
     FormValues,
     PendingRemiss,
+    question_kind_block,
 )
 from handlers.remiss_blocks import button, remiss_message
 
@@ -234,8 +235,8 @@ def _recipient_inputs(
 def preview_view(
     ctx: HandlerContext, directory: Directory, remiss: Remiss, pending: PendingRemiss, metadata: str
 ) -> Block:
-    """The remiss exactly as a recipient will see it, the date as understood, the recipients, and which
-    questions are organisation choices (suggestions ticked)."""
+    """The remiss exactly as a recipient will see it, the date as understood, the recipients, and what each
+    question asks for (ställningstagande, fritext, organisationsval; the suggestion chosen)."""
     texts = ctx.texts
 
     def part(name: str, **extra: object) -> str:
@@ -244,11 +245,6 @@ def preview_view(
     sender = directory.require(remiss.sender_key).name
     _, shown = remiss_message(texts, remiss, sender=sender, today=ctx.service.today(), preview=True)
     names = [directory.require(key).name for key in pending.recipients]
-    options = [_option(f"{q.number}. {q.text}", str(q.number)) for q in remiss.questions]
-    ticked = [o for o, q in zip(options, remiss.questions, strict=True) if q.kind is QuestionKind.ORGANISATION_CHOICE]
-    kinds: dict[str, Any] = {"type": "checkboxes", "options": options}
-    if ticked:
-        kinds["initial_options"] = ticked
     blocks: list[Block] = [
         section(part("deadline_echo", deadline=pending.deadline, text=pending.form.deadline_text.strip())),
         *_deadline_flag(ctx, pending.deadline),
@@ -257,7 +253,9 @@ def preview_view(
         divider(),
         context(part("intro")),
         *shown,
-        _input(QUESTION_KINDS, part("kinds_label"), kinds, optional=True, hint=part("kinds_hint")),
+        divider(),
+        section(part("kinds_intro")),
+        *(_kind_input(ctx, q) for q in remiss.questions),
         {
             "type": "actions",
             "block_id": "preview_actions",
@@ -265,6 +263,16 @@ def preview_view(
         },
     ]
     return modal(texts, ids.PREVIEW_VIEW, "title_preview", blocks, metadata, submit="save_draft")
+
+
+def _kind_input(ctx: HandlerContext, question: Question) -> Block:
+    """One short select per question (a phone shows ten of them well): what the question asks for, the
+    suggestion (or the kind the coordinator chose before) chosen."""
+    options = [_option(ctx.texts.label(f"question_kind_{k.value}"), k.value) for k in QUESTION_KIND_CHOICES]
+    chosen = options[QUESTION_KIND_CHOICES.index(question.kind)]
+    select = {"type": "static_select", "options": options, "initial_option": chosen}
+    label = ctx.texts.part("slack/create_preview.j2", "kind_label", number=question.number, text=question.text)
+    return _input(question_kind_block(question.number), label, select)
 
 
 def _deadline_flag(ctx: HandlerContext, deadline: date) -> list[Block]:

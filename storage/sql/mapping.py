@@ -288,6 +288,7 @@ def content_to_json(content: ResponseContent) -> dict[str, Any]:
         "planned_board_date": content.planned_board_date.isoformat() if content.planned_board_date else None,
         "decline_reason": content.decline_reason,
         "attachments": [attachment_json(a) for a in content.attachments],
+        "overall_position": content.overall_position.value,
     }
 
 
@@ -304,6 +305,8 @@ def content_from_json(data: dict[str, Any]) -> ResponseContent:
         planned_board_date=_optional_date(data.get("planned_board_date")),
         decline_reason=str(data.get("decline_reason", "")),
         attachments=tuple(attachment_from(a) for a in data.get("attachments", ())),
+        # Drafts saved before answers had an overall position have none.
+        overall_position=Position(data.get("overall_position") or Position.NOT_STATED.value),
     )
 
 
@@ -320,6 +323,7 @@ def response_from(row: ResponseVersionRow | Any) -> Response:
         attachments=tuple(attachment_from(a) for a in row.attachments),
         their_case_number=row.their_case_number,
         deciding_body=_optional_body(row.deciding_body),
+        overall_position=Position(row.overall_position),
     )
     return Response(
         version=row.version,

@@ -481,6 +481,7 @@ class SqlRemisses:
                 author=r.author,
                 submitted_at=r.submitted_at,
                 after_close=r.after_close,
+                overall_position=r.content.overall_position.value,
             )
             for r in responses
         )

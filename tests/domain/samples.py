@@ -9,9 +9,9 @@ from bot.core.domain.remiss import QuestionKind, Remiss
 T0 = datetime(2023, 10, 2, 8, 0, tzinfo=UTC)
 DEADLINE = date(2023, 11, 30)
 QUESTIONS = [
-    ("Vilka pågående processer skulle passa in?", QuestionKind.FREE_TEXT),
-    ("Finns det särskilda områden?", QuestionKind.FREE_TEXT),
-    ("Hur ser ni på samordningsstrukturen?", QuestionKind.FREE_TEXT),
+    ("Vilka pågående processer skulle passa in?", QuestionKind.POSITION),
+    ("Finns det särskilda områden?", QuestionKind.POSITION),
+    ("Hur ser ni på samordningsstrukturen?", QuestionKind.POSITION),
     ("Vilken nämnd eller bolag bör få den samordnande rollen?", QuestionKind.ORGANISATION_CHOICE),
 ]
 

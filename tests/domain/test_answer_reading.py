@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from bot.core.domain.answer_document import DocumentSplit, SplitKind
@@ -24,7 +25,7 @@ from bot.core.domain.remiss import (
 )
 
 QUESTIONS = (
-    Question(1, "Hur ser nämnden på modellen?"),
+    Question(1, "Hur ser nämnden på modellen?", QuestionKind.POSITION),
     Question(2, "Vilka processer passar in?"),
     Question(3, "Vilken nämnd bör samordna?", QuestionKind.ORGANISATION_CHOICE),
 )
@@ -40,7 +41,7 @@ OFFERS = DecisionOffers(
 SPLIT = DocumentSplit(
     SplitKind.BY_QUESTION,
     "hela texten",
-    {1: "Modellen är bra.", 2: "", 3: "Stadsbyggnadsnämnden."},
+    {1: "Modellen är bra.", 2: "Trygghetsvandringarna.", 3: "Stadsbyggnadsnämnden."},
 )
 
 
@@ -51,9 +52,10 @@ def test_the_sections_fill_the_empty_answers_marked_and_the_typed_one_stays() ->
 
     assert read.answers == (
         Answer(1, "Vårt eget svar."),
+        Answer(2, "Trygghetsvandringarna.", Position.NOT_STATED, from_document=True),  # fritext: no position
         Answer(3, "Stadsbyggnadsnämnden.", Position.NOT_STATED, from_document=True),  # no position on a choice
     )
-    assert filled_questions(typed, read) == (3,)
+    assert filled_questions(typed, read) == (2, 3)
     assert read.attachments[0].text == "hela texten"
 
 
@@ -65,6 +67,22 @@ def test_the_decision_the_document_states_fills_what_the_form_left_empty() -> No
     assert read.answers[0] == Answer(1, "Modellen är bra.", Position.TILLSTYRKER, from_document=True)
     assert (read.meeting_date, read.paragraph, read.deciding_body) == (date(2023, 11, 23), "§ 9", DecidingBody.NAMND)
     assert (read.decided_by, read.their_case_number) == ("Tekniska nämnden", "TN-2023-512")
+    # The position the document states is offered for the ställningstagande question only, and as the
+    # answer's overall position.
+    assert [a.position for a in read.answers] == [Position.TILLSTYRKER, Position.NOT_STATED, Position.NOT_STATED]
+    assert read.overall_position is Position.TILLSTYRKER
+
+
+def test_an_overall_position_the_official_chose_is_kept_and_a_document_without_one_offers_none() -> None:
+    chosen = ResponseContent(ResponseKind.YTTRANDE, attachments=(FILE,), overall_position=Position.AVSTYRKER)
+    whole = DocumentSplit(SplitKind.WHOLE, "Nämnden tillstyrker förslaget.", {1: "", 2: "", 3: ""})
+
+    assert with_reading(chosen, DocumentRead(FILE, whole, OFFERS), QUESTIONS).overall_position is Position.AVSTYRKER
+    empty = replace(chosen, overall_position=Position.NOT_STATED)
+    # A document not split per question still states the overall position.
+    assert with_reading(empty, DocumentRead(FILE, whole, OFFERS), QUESTIONS).overall_position is Position.TILLSTYRKER
+    silent = DocumentRead(FILE, whole, DecisionOffers())
+    assert with_reading(empty, silent, QUESTIONS).overall_position is Position.NOT_STATED
 
 
 def test_a_whole_document_fills_no_answer_and_an_unreadable_one_says_why() -> None:
@@ -85,7 +103,7 @@ def test_documents_added_to_a_draft_keep_its_answers_and_files_and_a_file_held_a
 
     assert [a.name for a in added.attachments] == ["Protokollsutdrag.pdf", "Yttrande.pdf"]
     assert added.attachments[1].text == "hela texten"
-    assert [a.question_number for a in added.answers] == [1, 3] and added.answers[0].text == "Vårt eget svar."
+    assert [a.question_number for a in added.answers] == [1, 2, 3] and added.answers[0].text == "Vårt eget svar."
 
 
 def test_an_answer_submitted_as_typed_takes_only_the_documents_text_onto_its_attachment() -> None:

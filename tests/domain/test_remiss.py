@@ -239,6 +239,57 @@ def test_a_question_asking_which_board_or_company_is_suggested_as_an_organisatio
         assert suggested_question_kind(text) is QuestionKind.FREE_TEXT
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ställer ni er bakom förslaget om ett gemensamt områdeslyft?",
+        "Står ni bakom utredningens förslag?",
+        "Tillstyrker ni att samordningen flyttas till stadskontoret?",
+        "Vad anser ni om förslaget till ny taxa?",
+        "Vad tycker ni om den föreslagna modellen?",
+        "Har ni synpunkter på förslaget till riktlinjer för boendeparkering?",
+        "Har ni några synpunkter på promemorians bedömning?",
+        "Delar ni bedömningen att arbetet bör samordnas per område?",
+        "Delar ni utredningens slutsatser?",
+        "Hur ser er nämnd/bolag på möjligheterna i den föreslagna modellen på samordningsstruktur?",
+        "Instämmer ni i analysen?",
+        "Hur ser nämnden på förslaget?",
+        "Vad anser styrelsen om förslaget till taxa?",
+        "TILLSTYRKER NI FÖRSLAGET?",
+    ],
+)
+def test_a_question_asking_for_a_stance_on_the_proposal_is_suggested_as_a_position(text: str) -> None:
+    assert suggested_question_kind(text) is QuestionKind.POSITION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Opinion words, but not about the proposal: open questions.
+        "Hur ser ni på er egen roll i arbetet?",
+        "Hur ser nämnden på samarbetet med skolorna?",
+        "Har ni övriga synpunkter?",
+        "Har ni synpunkter på tidsplanen?",
+        "Vad anser ni är viktigast för barnen i området?",
+        # Proposal words, but no stance asked.
+        "Vilka förslag har ni på åtgärder i ert område?",
+        "Beskriv hur modellen påverkar er verksamhet.",
+        # The stance words, but not asked of the reader.
+        "Om ni avstyrker, vilka alternativ ser ni?",
+        "Delar ni ut material till de boende i dag?",
+        # A sentence about the proposal after the question's full stop does not make it a stance.
+        "Vad anser ni är svårast. Förslaget nämner tre områden.",
+    ],
+)
+def test_opinion_or_proposal_words_alone_leave_a_question_as_free_text(text: str) -> None:
+    assert suggested_question_kind(text) is QuestionKind.FREE_TEXT
+
+
+def test_an_organisation_choice_wins_over_a_stance_in_the_same_question() -> None:
+    text = "Vilken nämnd anser ni bör samordna, och står ni bakom förslaget?"
+    assert suggested_question_kind(text) is QuestionKind.ORGANISATION_CHOICE
+
+
 def test_a_draft_survives_a_decline_and_comes_back_when_the_decline_is_withdrawn() -> None:
     remiss, r = sent_remiss(), recipient()
     today = date(2023, 11, 1)

@@ -43,14 +43,21 @@ def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
         assert box.fake.scope_refusals == [], "manifest.json lacks a scope the app uses"
 
 
-def send_as_coordinator(box: Sandbox, title: str, questions: Sequence[str], recipient_keys: list[str]) -> None:
-    """The coordinator drafts and sends STK-2023-137 (free-text questions, deadline 30 November 2023)."""
+def send_as_coordinator(
+    box: Sandbox,
+    title: str,
+    questions: Sequence[str],
+    recipient_keys: list[str],
+    kinds: Sequence[QuestionKind] = (),
+) -> None:
+    """The coordinator drafts and sends STK-2023-137 (deadline 30 November 2023); the questions are of `kinds`,
+    else ställningstagande (a position asked on each)."""
     service = box.core.service
     coordinator = service.actor(COORDINATOR)
     data = RemissInput(
         case_number="STK-2023-137",
         title=title,
-        questions=[(q, QuestionKind.FREE_TEXT) for q in questions],
+        questions=[(q, kinds[n] if n < len(kinds) else QuestionKind.POSITION) for n, q in enumerate(questions)],
         deadline=date(2023, 11, 30),
         recipient_keys=recipient_keys,
     )

@@ -153,6 +153,7 @@ def filled(
     files: list[dict[str, Any]] | None = None,
     their_case_number: str | None = None,
     deciding_body: DecidingBody | None = None,
+    overall: Position | None = None,
 ) -> dict[str, Any]:
     """`view.state.values` as Slack's client sends it: every input, with what was entered or else what the
     form was opened with."""
@@ -179,6 +180,8 @@ def filled(
             wanted: StrEnum | None = kind
             if block_id == answer.DECIDING_BODY_BLOCK:
                 wanted = deciding_body
+            elif block_id == answer.OVERALL_POSITION_BLOCK:
+                wanted = overall
             elif kind_of == "static_select":
                 wanted = positions.get(int(block_id.removeprefix("position_")))
             options = [o for o in element["options"] if wanted is not None and o["value"] == wanted.value]

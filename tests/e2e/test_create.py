@@ -287,7 +287,7 @@ def test_a_date_written_in_swedish_is_echoed_back_before_anything_is_saved(
         box.core.service.queries.overview("STK-2023-137")
 
 
-def test_the_preview_shows_the_remiss_as_recipients_will_and_suggests_the_organisation_choice(box: Sandbox) -> None:
+def test_the_preview_shows_the_remiss_as_recipients_will_and_suggests_what_each_question_asks(box: Sandbox) -> None:
     open_form(box)
     box.driver.view_submission(COORDINATOR, form())
     preview = top_view(box)
@@ -296,9 +296,16 @@ def test_the_preview_shows_the_remiss_as_recipients_will_and_suggests_the_organi
     assert "<https://malmo.se/stk-2023-137.pdf|Tjänsteskrivelse>" in text
     assert "*Kontaktperson:* Mia Idestrom" in text
     assert "Skickas till 5 remissinstanser:* Tekniska nämnden, Miljönämnden, MKB, Parkering Malmö" in text
-    kinds = next(b for b in preview.payload["blocks"] if b.get("block_id") == "question_kinds")
-    assert kinds["label"]["text"] == "Svaret är en nämnd eller ett bolag"
-    assert [o["value"] for o in kinds["element"]["initial_options"]] == ["2"]
+    # One select per question, the suggestion chosen: question 2 names an organisation.
+    kinds = [b for b in preview.payload["blocks"] if str(b.get("block_id")).startswith("question_kind_")]
+    assert [b["label"]["text"] for b in kinds] == [
+        "Fråga 1: Vilka pågående processer inom er nämnds ansvarsområde…",
+        "Fråga 2: Vilken nämnd eller bolag ser ni bör få den samordnande…",
+    ]
+    assert [[o["text"]["text"] for o in b["element"]["options"]] for b in kinds] == [
+        ["Ställningstagande", "Fritext", "Organisationsval"]
+    ] * 2
+    assert [b["element"]["initial_option"]["value"] for b in kinds] == ["free_text", "organisation_choice"]
 
 
 def test_saving_the_preview_stores_a_draft_and_shows_it_to_the_coordinator_with_send_and_edit(box: Sandbox) -> None:
@@ -391,7 +398,10 @@ def test_the_coordinator_edits_a_draft_and_the_case_number_stays(box: Sandbox) -
     filled["recipients"]["value"]["selected_options"] = [{"value": "tekniska-namnden"}]
     assert box.driver.view_submission(COORDINATOR, filled).json()["response_action"] == "update"
     kinds = as_filled(top_view(box))
-    assert [o["value"] for o in kinds["question_kinds"]["value"]["selected_options"]] == ["2"]
+    assert [kinds[f"question_kind_{n}"]["value"]["selected_option"]["value"] for n in (1, 2)] == [
+        "free_text",
+        "organisation_choice",
+    ]
     box.driver.view_submission(COORDINATOR, kinds)
     message_when(box, lambda m: "reviderad" in blocks_shown(m))
     overview = box.core.service.queries.overview("STK-2023-137")
@@ -532,9 +542,14 @@ def check_seed_002_prefilled(box: Sandbox, view: View) -> None:
     assert "Ifyllt från «002.txt»" in blocks_shown(view)
     box.driver.view_submission(COORDINATOR, filled)
     preview = top_view(box)
-    kinds = next(b for b in preview.payload["blocks"] if b.get("block_id") == "question_kinds")
-    assert [o["value"] for o in kinds["element"]["options"]] == ["1", "2", "3", "4"]
-    assert [o["value"] for o in kinds["element"]["initial_options"]] == ["4"]
+    kinds = [b for b in preview.payload["blocks"] if str(b.get("block_id")).startswith("question_kind_")]
+    # Seed 002: two open questions, one on the proposed model (a stance), one naming an organisation.
+    assert [b["element"]["initial_option"]["value"] for b in kinds] == [
+        "free_text",
+        "free_text",
+        "position",
+        "organisation_choice",
+    ]
     assert "Skickas till 15 remissinstanser" in blocks_shown(preview)
 
 

@@ -67,9 +67,12 @@ BLOCK_IDS = [
     "reason", "note", "colleague", "new_deadline", "new_deadline_date", "meetings", "lead_days", "answer_1",
     "position_1", "kind", "meeting_date", "paragraph", "decided_by", "planned_board_date", "attachments",
     "kept_attachments", "title", "case_number", "deadline", "deadline_date", "questions", "recipients",
-    "recipient_groups", "contact", "question_kinds", "document", "description", "documents",
+    "recipient_groups", "contact", "question_kind_1", "overall_position", "document", "description", "documents",
 ]  # fmt: skip
-ELEMENT_IDS = [*BLOCK_IDS, "value", answer.TEXT, answer.POSITION, answer.KIND, answer.MEETING_DATE, answer.PARAGRAPH]
+ELEMENT_IDS = [
+    *BLOCK_IDS, "value", answer.TEXT, answer.POSITION, answer.KIND, answer.MEETING_DATE, answer.PARAGRAPH,
+    answer.OVERALL_POSITION,
+]  # fmt: skip
 REAL_REFS = [f"{ORG}|{CASE}", f"{OTHER_ORG}|{CASE}"]
 
 any_text = st.text(st.characters(codec=None, categories=None, exclude_categories=()), max_size=30)

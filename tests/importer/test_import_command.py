@@ -46,7 +46,9 @@ def test_the_report_lists_each_field_with_its_confidence_and_what_is_missing(
     assert "Sista svarsdatum: 2024-03-15 (fredag 15 mars 2024)  [säker]" in report
     assert "Avsändare:        Stadskontoret  [trolig, kontrollera]" in report
     assert "Remissinstanser: 3, varav 3 i organisationskatalogen" in report
-    assert "   2. Vilken nämnd bör följa upp normen?" in report
+    # Each question with the kind the create form will suggest for it.
+    assert "   1. Hur påverkas er verksamhet? (fritext)\n" in report
+    assert "   2. Vilken nämnd bör följa upp normen? (organisationsval)\n" in report
     assert "Saknas i dokumentet: kontaktperson." in report
 
 

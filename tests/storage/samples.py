@@ -97,6 +97,7 @@ def answer_content(text: str = "Vi tillstyrker.") -> ResponseContent:
         deciding_body=DecidingBody.ARBETSUTSKOTT,
         decided_by="Tekniska nämndens arbetsutskott",
         attachments=(Attachment("F0123ABC", "Yttrande STK-2023-137.pdf", "https://files.slack.com/F0123ABC"),),
+        overall_position=Position.TILLSTYRKER,
     )
 
 

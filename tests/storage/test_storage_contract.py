@@ -16,6 +16,8 @@ from bot.core.domain.remiss import (
     Answer,
     Attachment,
     Draft,
+    Position,
+    Question,
     QuestionKind,
     RemissStatus,
     Response,
@@ -70,6 +72,21 @@ def test_a_remiss_comes_back_exactly_as_it_was_stored(store: Store) -> None:
     assert replace(loaded, id=None) == original
     assert loaded.questions[3].kind is QuestionKind.ORGANISATION_CHOICE
     assert loaded.created_at.tzinfo == UTC
+
+
+def test_each_question_keeps_the_kind_the_coordinator_marked(store: Store) -> None:
+    kinds = (QuestionKind.POSITION, QuestionKind.FREE_TEXT, QuestionKind.POSITION, QuestionKind.ORGANISATION_CHOICE)
+    marked = replace(
+        remiss(), questions=tuple(replace(q, kind=k) for q, k in zip(remiss().questions, kinds, strict=True))
+    )
+    with store.transaction() as repo:
+        repo.directory.replace_directory(directory())
+        repo.remisses.add_remiss(marked)
+    with store.read() as repo:
+        loaded = repo.remisses.get_remiss(CASE)
+    assert loaded is not None
+    assert [q.kind for q in loaded.questions] == list(kinds)
+    assert all(isinstance(q, Question) for q in loaded.questions)
 
 
 def test_a_changed_remiss_comes_back_changed(store: Store) -> None:
@@ -199,6 +216,7 @@ def test_a_recipient_with_draft_versions_and_extensions_comes_back_exactly(store
                 Answer(3, "Ur yttrandet: nämnden tillstyrker.", from_document=True),
             ),
             planned_board_date=date(2023, 12, 7),
+            overall_position=Position.FORESLAR_ANDRINGAR,
             attachments=(
                 Attachment("F1", "Yttrande.pdf", sha256="a" * 64, size=10, mime_type="application/pdf", text="Text"),
                 Attachment("F2", "Skannad.pdf", sha256="b" * 64, size=20, mime_type="application/pdf", unreadable="x"),
@@ -220,6 +238,9 @@ def test_a_recipient_with_draft_versions_and_extensions_comes_back_exactly(store
     assert loaded.deadline == date(2023, 12, 8)
     assert loaded.draft is not None
     assert loaded.draft.updated_at.tzinfo == UTC
+    # The overall position of a submitted version and of the draft.
+    assert loaded.responses[0].content.overall_position is Position.TILLSTYRKER
+    assert loaded.draft.content.overall_position is Position.FORESLAR_ANDRINGAR
     assert loaded.officials == (official(1), official(2), "U0ZZZ")
 
 

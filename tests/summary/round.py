@@ -38,16 +38,16 @@ QUESTIONS = [
     (
         "Vilka pågående processer inom er nämnds/bolags ansvarsområde idag skulle passa in i beskrivna "
         "organisering och arbetssätt kring hållbar lokal utveckling respektive kraftsamlande insatser?",
-        QuestionKind.FREE_TEXT,
+        QuestionKind.POSITION,
     ),
     (
         "Finns det särskilda områden, geografiska eller tematiska, som ni anser vara viktiga för de "
         "kraftsamlande insatserna? Hur kan stadens nämnder/förvaltningar bidra i detta arbete?",
-        QuestionKind.FREE_TEXT,
+        QuestionKind.POSITION,
     ),
     (
         "Hur ser er nämnd/bolag på möjligheterna i den föreslagna modellen på samordningsstruktur?",
-        QuestionKind.FREE_TEXT,
+        QuestionKind.POSITION,
     ),
     (
         "Vilken nämnd eller bolag ser ni bör få den samordnande rollen för arbetet med hållbar lokal "

@@ -104,6 +104,16 @@ def test_a_position_is_shown_only_where_it_means_something(summary: Summary) -> 
     assert any(a.position is not None for a in summary.sections[0].answers)
 
 
+def test_a_free_text_question_shows_no_position_even_where_an_answer_carries_one(stk: Round) -> None:
+    """Fritext: the coordinator asked no position, so one stored with an answer (an older form) is not shown."""
+    questions = tuple(replace(q, kind=QuestionKind.FREE_TEXT) if q.number == 2 else q for q in stk.remiss.questions)
+    summary = compile_summary(replace(stk.remiss, questions=questions), stk.recipients, stk.directory, today=TODAY)
+    mkb = next(row for row in summary.positions if row.organisation.key == "mkb")
+    assert mkb.positions == (Position.AVSTYRKER, None, Position.AVSTYRKER, None)
+    assert all(a.position is None for a in summary.sections[1].answers)
+    assert any(a.position is not None for a in summary.sections[2].answers)
+
+
 def test_each_question_shows_every_answer_in_directory_order_with_its_kind_and_date(summary: Summary) -> None:
     first = summary.sections[0]
     answering = [k for k in RECIPIENT_KEYS if k not in {

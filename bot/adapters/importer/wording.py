@@ -11,6 +11,7 @@ import jinja2
 import templates
 from bot.adapters.importer.model import DocumentError, Field, ImportedRemiss, WarningCode
 from bot.adapters.rendering import Parts, grouped_number
+from bot.core.domain.remiss import suggested_question_kind
 from bot.core.domain.text import without_control_characters
 
 _TEMPLATE_DIR = Path(templates.__file__).parent
@@ -45,7 +46,9 @@ class Wording:
 
     def report(self, result: ImportedRemiss, *, file_name: str) -> str:
         """The human report: each field with its confidence, what is missing, warnings."""
-        return without_control_characters(self._report.render(r=result, file_name=file_name))
+        # Each question's kind as the create form will suggest it (the coordinator can change it there).
+        kinds = [suggested_question_kind(q).value for q in result.questions]
+        return without_control_characters(self._report.render(r=result, file_name=file_name, kinds=kinds))
 
     def save_refused(self, missing: Sequence[Field]) -> str:
         """Why no draft was saved."""

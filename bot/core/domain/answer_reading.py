@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.domain.answer_document import DocumentSplit, SplitKind
-from bot.core.domain.decision_offers import DecisionOffers
+from bot.core.domain.decision_offers import DecisionOffers, stated_position
 from bot.core.domain.remiss import Answer, Attachment, Position, Question, QuestionKind, ResponseContent
 
 
@@ -60,6 +60,15 @@ def with_documents(
     return content
 
 
+def answer_written_in_chat(question: Question, text: str, before: Answer | None) -> Answer:
+    """An answer written in chat ("Fråga 3: Vi tillstyrker …") replacing `before`: a position it states is taken
+    where the question asks for one (ställningstagande), else the position the draft had is kept."""
+    position = before.position if before is not None else Position.NOT_STATED
+    if question.kind is QuestionKind.POSITION:
+        position = stated_position(text) or position
+    return Answer(question.number, text, position)
+
+
 def filled_questions(before: ResponseContent, after: ResponseContent) -> tuple[int, ...]:
     """The questions whose answer the reading filled in."""
     return tuple(a.question_number for a in after.answers if a.from_document and a not in before.answers)
@@ -77,17 +86,22 @@ def _answers_from(
                 answers.append(typed)
             continue
         position = typed.position if typed is not None else Position.NOT_STATED
-        # The document's overall position ("Nämnden tillstyrker förslaget") speaks of the proposal, not of
-        # which organisation should coordinate: offered only for the open questions.
-        if position is Position.NOT_STATED and offers.position and question.kind is QuestionKind.FREE_TEXT:
+        # The document's position ("Nämnden tillstyrker förslaget") speaks of the proposal: offered only for a
+        # question that asks for a position (ställningstagande), never for fritext or an organisation choice.
+        if position is Position.NOT_STATED and offers.position and question.kind is QuestionKind.POSITION:
             position = offers.position.value
         answers.append(Answer(question.number, section, position, from_document=True))
     return tuple(answers)
 
 
 def _decision_from(content: ResponseContent, offers: DecisionOffers) -> ResponseContent:
+    """The decision details and the overall position the document states, where the official left them empty."""
+    overall = content.overall_position
+    if overall is Position.NOT_STATED and offers.position:
+        overall = offers.position.value
     return replace(
         content,
+        overall_position=overall,
         meeting_date=content.meeting_date or (offers.meeting_date.value if offers.meeting_date else None),
         paragraph=content.paragraph or (offers.paragraph.value if offers.paragraph else ""),
         deciding_body=content.deciding_body or (offers.deciding_body.value if offers.deciding_body else None),

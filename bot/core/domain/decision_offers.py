@@ -127,6 +127,29 @@ def _position(sentences: Sequence[str]) -> Offer[Position] | None:
     return Offer(position, sentence)
 
 
+# The writer speaking for the body ("Vi tillstyrker …") or a bare position word opening the answer ("Tillstyrker.",
+# "Föreslår ändringar: …"): read as the body's own sentence.
+_SPEAKER = re.compile(r"^\s*(?:vi|förvaltningen)\s+(?=\w)", re.IGNORECASE)
+_BARE_POSITION = re.compile(r"^\s*(?:tillstyrker|avstyrker|föreslår\s+ändring|ställer\s+sig)", re.IGNORECASE)
+_NO_COMMENTS = re.compile(
+    r"^\s*(?:inga|har\s+inga)\s+(?:synpunkter|invändningar|erinringar)\s*[.!:]?\s*$", re.IGNORECASE
+)
+
+
+def stated_position(text: str) -> Position | None:
+    """The position an official states in an answer written in chat ("Fråga 3: Vi tillstyrker …", "Tillstyrker.
+    …", "Nämnden avstyrker …", "Inga synpunkter."), read by the same signs as a decided yttrande; None when the
+    answer states none, or states two that contradict each other."""
+    sentences = list(_sentences(text, drop_page_furniture=False))
+    if sentences and _NO_COMMENTS.match(sentences[0]):
+        return Position.INGA_SYNPUNKTER
+    spoken = [
+        f"Nämnden {_SPEAKER.sub('', s)}" if _SPEAKER.match(s) or _BARE_POSITION.match(s) else s for s in sentences
+    ]
+    found = _position(spoken)
+    return found.value if found else None
+
+
 # Decision date ------------------------------------------------------------------------------------------
 
 _MONTHS = (

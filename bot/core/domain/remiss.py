@@ -118,9 +118,36 @@ _ORGANISATION_CHOICE_RE = re.compile(
 )
 
 
+# A question asking for a stance on the proposal in so many words: "Ställer ni er bakom …", "Tillstyrker ni …",
+# "Delar ni bedömningen …", "Instämmer ni …".
+_STANCE_ASKED_RE = re.compile(
+    r"\b(?:ställer\s+ni\s+er\s+bakom|står\s+ni\s+bakom|(?:till|av)styrker\s+ni|instämmer\s+ni|stöd(?:j)?er\s+ni"
+    r"|delar\s+ni\s+(?:\w+\s+){0,2}(?:bedömning|uppfattning|slutsats|analys|syn)\w*"
+    r"|är\s+ni\s+(?:positiva|negativa|för\s+eller\s+emot)\b)",
+    re.IGNORECASE,
+)
+# Whom a question asks: "ni", "er nämnd/bolag", "nämnden", "styrelsen".
+_READER = r"(?:ni|er\s+\S+|nämnden|styrelsen|bolaget|förvaltningen)"
+# An open opinion ("Vad anser ni om …", "Hur ser er nämnd på …", "Har ni synpunkter på …") is a stance only when
+# it is about the proposal itself, named later in the same sentence ("… förslaget", "… den föreslagna modellen");
+# "Hur ser ni på er egen roll?" or "Har ni övriga synpunkter?" stay open questions.
+_OPINION_ASKED_RE = re.compile(
+    rf"\b(?:(?:vad\s+anser|vad\s+tycker|hur\s+ser)\s+{_READER}|hur\s+ställer\s+ni\s+er"
+    r"|har\s+ni\s+(?:några\s+)?synpunkter\s+på)\b[^.?!]*?"
+    r"\b(?:förslag|föreslag|modell|bedömning|inriktning|utredning|promemori|betänkande|remiss|strategi|riktlinje)\w*",
+    re.IGNORECASE,
+)
+
+
 def suggested_question_kind(text: str) -> QuestionKind:
-    """A question asking which board or company ("Vilken nämnd eller bolag …") is an organisation choice."""
-    return QuestionKind.ORGANISATION_CHOICE if _ORGANISATION_CHOICE_RE.search(text) else QuestionKind.FREE_TEXT
+    """What a question asks for, as the coordinator is offered it: which board or company ("Vilken nämnd eller
+    bolag …") is an organisation choice; a stance on the proposal ("Ställer ni er bakom …", "Vad anser ni om
+    förslaget …") a ställningstagande; anything else fritext."""
+    if _ORGANISATION_CHOICE_RE.search(text):
+        return QuestionKind.ORGANISATION_CHOICE
+    if _STANCE_ASKED_RE.search(text) or _OPINION_ASKED_RE.search(text):
+        return QuestionKind.POSITION
+    return QuestionKind.FREE_TEXT
 
 
 @dataclass(frozen=True)

@@ -365,9 +365,10 @@ def text_of(answer: Answer | None) -> str:
 
 
 def shows_position(question: Question) -> bool:
-    """A position (tillstyrker, avstyrker …) means something for this question: not for an organisation
-    choice, whose answer is the organisations it proposes."""
-    return question.kind is not QuestionKind.ORGANISATION_CHOICE
+    """A position (tillstyrker, avstyrker …) means something for this question: only where the coordinator
+    marked it ställningstagande, not for fritext or an organisation choice (whose answer is the organisations
+    it proposes)."""
+    return question.kind is QuestionKind.POSITION
 
 
 def proposals_in(text: str, directory: Directory, answered_by: Organisation) -> tuple[Proposal, ...]:

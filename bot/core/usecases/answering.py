@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.domain.answer_reading import DocumentRead, with_documents
+from bot.core.domain.answer_reading import DocumentRead, answer_written_in_chat, with_documents
 from bot.core.domain.audit import AuditAction, AuditEntry
 from bot.core.domain.documents import StoredDocument
 from bot.core.domain.errors import DomainError, ErrorCode
@@ -15,7 +15,6 @@ from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, ha
 from bot.core.domain.people import remiss_addressees, stands_in_for
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
-    Answer,
     Remiss,
     ResponseContent,
     ResponseKind,
@@ -71,7 +70,7 @@ class AnsweringUseCases(UseCase):
             base = recipient.draft.content if recipient.draft else ResponseContent(kind=ResponseKind.YTTRANDE)
             kept = [a for a in base.answers if a.question_number not in answers]
             added = [
-                Answer(number, text, (base.answer_to(number) or Answer(number, "")).position)
+                answer_written_in_chat(remiss.question(number), text, base.answer_to(number))
                 for number, text in answers.items()
             ]
             merged = replace(base, answers=tuple(sorted([*kept, *added], key=lambda a: a.question_number)))
