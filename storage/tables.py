@@ -159,6 +159,8 @@ class ResponseVersionRow(SQLModel, table=True):
     submitted_at: datetime
     # Inkom efter avslut: submitted while the remiss was closed (migration 0008).
     after_close: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Why the official changed the answer with this version (migration 0011); empty for a first version.
+    change_reason: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
 
 
 class ExtensionRow(SQLModel, table=True):

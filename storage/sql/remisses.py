@@ -481,6 +481,7 @@ class SqlRemisses:
                 author=r.author,
                 submitted_at=r.submitted_at,
                 after_close=r.after_close,
+                change_reason=r.change_reason,
             )
             for r in responses
         )
