@@ -163,16 +163,25 @@ def _body(value: str) -> DecidingBody | None:
 
 
 def stored_content(recipient: Recipient) -> ResponseContent | None:
-    """What the form starts from: the draft, else the submitted answer being edited."""
+    """What the form starts from: the draft, else the submitted answer being edited, else the answer just
+    withdrawn (dragit tillbaka), so sending it again does not mean writing it again."""
     if recipient.draft is not None:
         return recipient.draft.content
-    current = current_answer(recipient)
-    return current.content if current else None
+    shown = current_answer(recipient) or withdrawn_answer(recipient)
+    return shown.content if shown else None
 
 
 def current_answer(recipient: Recipient) -> Response | None:
     current = recipient.current_response
     return current if current is not None and current.kind is not ResponseKind.DECLINED else None
+
+
+def withdrawn_answer(recipient: Recipient) -> Response | None:
+    """The answer the recipient drew back last, while nothing has replaced it."""
+    last = recipient.responses[-1] if recipient.responses else None
+    if last is None or last.version != recipient.withdrawn_version or last.kind is ResponseKind.DECLINED:
+        return None
+    return last
 
 
 def stored_files(recipient: Recipient) -> tuple[Attachment, ...]:
@@ -209,7 +218,8 @@ def answer_view(
         "intro", remiss=remiss, organisation=row.organisation, deadline=recipient.deadline, days_left=row.days_left
     )
     blocks: list[Block] = [section(intro)]
-    state = part("state", current=current, draft=recipient.draft)
+    withdrawn = withdrawn_answer(recipient) if recipient.draft is None else None
+    state = part("state", current=current, draft=recipient.draft, withdrawn=withdrawn)
     if state:
         blocks.append(context(state))
     for question in remiss.questions:
