@@ -106,3 +106,26 @@ def test_a_reason_over_500_characters_is_refused_in_swedish_and_nothing_is_lost(
     # Shortened, the same form goes in.
     assert submit(sandbox, filled(edit, answers={2: "MKB"}, change_reason="Därför att.")) is None
     assert recipient(sandbox).responses[-1].change_reason == "Därför att."
+
+
+def test_after_withdrawing_the_form_shows_the_answer_drawn_back_and_sends_it_as_the_next_version(
+    sandbox: Sandbox, clock: FakeClock
+) -> None:
+    answered_then_editing(sandbox, clock)
+    sandbox.driver.view_closed("U0ANNA")  # the official closes the form and draws the answer back instead
+    service = sandbox.core.service
+    service.answering.withdraw(service.actor("U0ANNA"), CASE, "tekniska-namnden", "Fel beslutsdatum.")
+    assert recipient(sandbox).current_response is None
+
+    again = press_answer(sandbox, remiss_message(sandbox))
+    assert again.payload["title"]["text"] == "Svara på remissen"
+    states = [b["elements"][0]["text"] for b in again.payload["blocks"] if b["type"] == "context"]
+    assert any("Ni drog tillbaka svaret (version 1). Formuläret visar det svaret" in s for s in states)
+    assert answer.CHANGE_REASON_BLOCK not in {b.get("block_id") for b in again.payload["blocks"]}
+    submit_accepted(sandbox, filled(again, meeting_date="2023-11-20"), shown="3 oktober 2023")
+
+    versions = recipient(sandbox).responses
+    assert [(v.version, v.content.answers[0].text, v.content.meeting_date) for v in versions] == [
+        (1, FIRST[1], datetime(2023, 11, 19).date()),
+        (2, FIRST[1], datetime(2023, 11, 20).date()),
+    ]
