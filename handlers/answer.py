@@ -12,6 +12,7 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.domain.answer_changes import checked_reason
 from bot.core.domain.answer_reading import keep_marks
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.recipient import Recipient
@@ -32,6 +33,8 @@ from handlers import ids, payload
 from handlers.answer_files import FetchedFiles, fetch_new_files, new_files
 from handlers.answer_reading import Reading, read_documents, read_notice
 from handlers.answer_views import (
+    CHANGE_REASON,
+    CHANGE_REASON_BLOCK,
     DECIDED_BY,
     DECIDED_BY_BLOCK,
     DECIDING_BODIES,
@@ -62,6 +65,7 @@ from handlers.answer_views import (
     FormPlace,
     answer_block,
     answer_view,
+    current_answer,
     default_body,
     form_errors,
     loading_view,
@@ -83,6 +87,8 @@ from handlers.richtext import to_plain_text
 # The form's element and block ids live in handlers/answer_views.py; tests, the demo and the benchmark read
 # them here too, as answer.<name>.
 __all__ = [
+    "CHANGE_REASON",
+    "CHANGE_REASON_BLOCK",
     "DECIDED_BY",
     "DECIDED_BY_BLOCK",
     "DECIDING_BODY_BLOCK",
@@ -160,6 +166,13 @@ def content_from_state(
         deciding_body=_selected(body, DECIDING_BODIES, body_default) if body is not None else place.deciding_body,
         overall_position=_selected(element(OVERALL_POSITION_BLOCK, OVERALL_POSITION), POSITIONS, Position.NOT_STATED),
     )
+
+
+def change_reason_from_state(values: Mapping[str, Any]) -> str:
+    """Why the official changes the answer, as typed (the field is only there when an answer is changed)."""
+    block = values.get(CHANGE_REASON_BLOCK)
+    state = block.get(CHANGE_REASON) if isinstance(block, Mapping) else None
+    return payload.typed_text(state).strip() if isinstance(state, Mapping) else ""
 
 
 def for_submission(content: ResponseContent) -> ResponseContent:
@@ -442,6 +455,7 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
     ref = place.ref
     actor = ctx.service.actor(acting_user(body))
     values = payload.state_values(view)
+    reason = change_reason_from_state(values)
     content: ResponseContent | None = None
     try:
         row = ctx.service.answering.answer_context(actor, ref.case_number, ref.organisation_key)
@@ -452,12 +466,14 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
             # Slack's three seconds) while the modal says so, then the answer is stored with their bytes.
             # An attached yttrande with nothing typed is read first: the decision it states may fill the form.
             if _typed(content):
-                ctx.service.answering.check_submission(actor, ref.case_number, ref.organisation_key, content)
+                ctx.service.answering.check_submission(actor, ref.case_number, ref.organisation_key, content, reason)
+            elif current_answer(row.recipient) is not None:
+                checked_reason(reason)  # the decision may come from the document; the reason is checked now
             view_id = payload.string(view, "id", "view")
             checked = content
-            form = SubmittedForm(actor, place, view_id, row)
+            form = SubmittedForm(actor, place, view_id, row, reason)
             return replace(show(saving_view(ctx.texts)), then=lambda: _submitting(ctx, client, body, form, checked))
-        recipient = ctx.service.answering.submit(actor, ref.case_number, ref.organisation_key, content)
+        recipient = ctx.service.answering.submit(actor, ref.case_number, ref.organisation_key, content, reason=reason)
     except DomainError as error:
         return refuse(form_errors(ctx.texts, error, content, view))
     except StoreUnavailable as error:
@@ -490,6 +506,7 @@ class SubmittedForm:
     place: FormPlace
     view_id: str
     row: AssignmentRow
+    change_reason: str = ""
 
 
 def _submitting(
@@ -501,7 +518,8 @@ def _submitting(
         submit_with_files(ctx, client, form, content)
     except Exception as error:
         notice = ctx.texts.part("slack/answer_form.j2", "not_submitted", error=error_text(ctx, error, body))
-        _redraw(client, form.view_id, answer_view(ctx.texts, form.row, content, form.place, notice=notice))
+        view = answer_view(ctx.texts, form.row, content, form.place, notice=notice, change_reason=form.change_reason)
+        _redraw(client, form.view_id, view)
 
 
 def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedForm, content: ResponseContent) -> None:
@@ -520,7 +538,12 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
         fetched = replace(fetched, content=reading.content)
         try:
             recipient = ctx.service.answering.submit(
-                form.actor, ref.case_number, ref.organisation_key, fetched.content, fetched.documents
+                form.actor,
+                ref.case_number,
+                ref.organisation_key,
+                fetched.content,
+                fetched.documents,
+                form.change_reason,
             )
         except DomainError as error:
             fetched = replace(fetched, refusals=(ctx.texts.error(error),))
@@ -557,7 +580,8 @@ def _check_what_was_read(
     )
     row = _reloaded(ctx, form)
     notice = read_notice(ctx.texts, row.remiss, reading, _draft_time(ctx, row))
-    _redraw(client, form.view_id, answer_view(ctx.texts, row, fetched.content, form.place, notice=notice))
+    view = answer_view(ctx.texts, row, fetched.content, form.place, notice=notice, change_reason=form.change_reason)
+    _redraw(client, form.view_id, view)
     refresh_remiss_message(ctx, client, form.place, row)
 
 
@@ -571,7 +595,8 @@ def _back_to_the_form(ctx: HandlerContext, client: WebClient, form: SubmittedFor
     notice = ctx.texts.part(
         "slack/answer_form.j2", "not_submitted_files", refusals=fetched.refusals, time=_draft_time(ctx, row)
     )
-    _redraw(client, form.view_id, answer_view(ctx.texts, row, fetched.content, form.place, notice=notice))
+    view = answer_view(ctx.texts, row, fetched.content, form.place, notice=notice, change_reason=form.change_reason)
+    _redraw(client, form.view_id, view)
     refresh_remiss_message(ctx, client, form.place, row)
 
 

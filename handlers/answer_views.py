@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.adapters.rendering import Texts
+from bot.core.domain.answer_changes import MAX_CHANGE_REASON
 from bot.core.domain.documents import ACCEPTED_TYPES
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import Organisation, OrgKind
@@ -44,6 +45,7 @@ THEIR_CASE_NUMBER = "answer.their_case_number"
 DECIDING_BODY = "answer.deciding_body"
 KEPT_FILES = "answer.kept_files"
 OVERALL_POSITION = "answer.overall_position"
+CHANGE_REASON = "answer.change_reason"
 # Block ids stay the same when the view is updated, so Slack keeps what the user typed where it was.
 KIND_BLOCK = "kind"
 MEETING_DATE_BLOCK = "meeting_date"
@@ -55,6 +57,7 @@ THEIR_CASE_NUMBER_BLOCK = "their_case_number"
 DECIDING_BODY_BLOCK = "deciding_body"
 KEPT_FILES_BLOCK = "kept_attachments"
 OVERALL_POSITION_BLOCK = "overall_position"
+CHANGE_REASON_BLOCK = "change_reason"  # the domain's field name, so a refusal lands next to it
 ACTIONS_BLOCK = "draft_actions"
 
 KINDS = (ResponseKind.YTTRANDE, ResponseKind.DELEGATION, ResponseKind.PRELIMINARY)
@@ -163,16 +166,25 @@ def _body(value: str) -> DecidingBody | None:
 
 
 def stored_content(recipient: Recipient) -> ResponseContent | None:
-    """What the form starts from: the draft, else the submitted answer being edited."""
+    """What the form starts from: the draft, else the submitted answer being edited, else the answer just
+    withdrawn (dragit tillbaka), so sending it again does not mean writing it again."""
     if recipient.draft is not None:
         return recipient.draft.content
-    current = current_answer(recipient)
-    return current.content if current else None
+    shown = current_answer(recipient) or withdrawn_answer(recipient)
+    return shown.content if shown else None
 
 
 def current_answer(recipient: Recipient) -> Response | None:
     current = recipient.current_response
     return current if current is not None and current.kind is not ResponseKind.DECLINED else None
+
+
+def withdrawn_answer(recipient: Recipient) -> Response | None:
+    """The answer the recipient drew back last, while nothing has replaced it."""
+    last = recipient.responses[-1] if recipient.responses else None
+    if last is None or last.version != recipient.withdrawn_version or last.kind is ResponseKind.DECLINED:
+        return None
+    return last
 
 
 def stored_files(recipient: Recipient) -> tuple[Attachment, ...]:
@@ -186,11 +198,18 @@ def _plain(text: str) -> Block:
 
 
 def answer_view(
-    texts: Texts, row: AssignmentRow, content: ResponseContent, place: FormPlace, *, notice: str | None = None
+    texts: Texts,
+    row: AssignmentRow,
+    content: ResponseContent,
+    place: FormPlace,
+    *,
+    notice: str | None = None,
+    change_reason: str = "",
 ) -> dict[str, Any]:
     """The modal: the remiss, each question with its answer (and a position where the question asks for one),
-    the overall position, the kind of answer with what it needs, the formal yttrande as files, and Spara
-    utkast; `notice` says what just happened."""
+    the overall position, the kind of answer with what it needs, the formal yttrande as files, why the answer
+    is changed (only when one is submitted), and Spara utkast; `notice` says what just happened,
+    `change_reason` is what the official wrote as the reason."""
     remiss, recipient = row.remiss, row.recipient
     current = current_answer(recipient)
     if content.deciding_body is None:
@@ -203,7 +222,8 @@ def answer_view(
         "intro", remiss=remiss, organisation=row.organisation, deadline=recipient.deadline, days_left=row.days_left
     )
     blocks: list[Block] = [section(intro)]
-    state = part("state", current=current, draft=recipient.draft)
+    withdrawn = withdrawn_answer(recipient) if recipient.draft is None else None
+    state = part("state", current=current, draft=recipient.draft, withdrawn=withdrawn)
     if state:
         blocks.append(context(state))
     for question in remiss.questions:
@@ -227,6 +247,8 @@ def answer_view(
         blocks.append(_kept_files_input(texts, known, {a.file_id for a in content.attachments}))
     if len(known) < MAX_FILES:
         blocks.append(_files_input(texts, MAX_FILES - len(known)))
+    if current is not None:
+        blocks.append(_change_reason_input(texts, change_reason))
     blocks += [
         {
             "type": "actions",
@@ -359,6 +381,21 @@ def _text_input(texts: Texts, block_id: str, action_id: str, label: str, value: 
     return _input(block_id, texts.label(label), element)
 
 
+def _change_reason_input(texts: Texts, reason: str) -> Block:
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": CHANGE_REASON,
+        "multiline": True,
+        # What was written longer than the field allows (refused, then shown again) must still fit.
+        "max_length": max(MAX_CHANGE_REASON, len(reason)),
+        "placeholder": _plain(texts.label("change_reason_placeholder")),
+    }
+    if reason:
+        element["initial_value"] = reason
+    label, hint = texts.label("change_reason"), texts.label("change_reason_hint")
+    return _input(CHANGE_REASON_BLOCK, label, element, optional=True, hint=hint)
+
+
 def _kept_files_input(texts: Texts, known: tuple[Attachment, ...], chosen: set[str]) -> Block:
     options = [{"text": plain_text(a.name, OPTION_TEXT_LIMIT), "value": a.file_id} for a in known[:MAX_FILES]]
     element: Block = {"type": "checkboxes", "action_id": KEPT_FILES, "options": options}
@@ -431,6 +468,7 @@ def form_errors(
         KIND_BLOCK,
         PARAGRAPH_BLOCK,
         THEIR_CASE_NUMBER_BLOCK,
+        CHANGE_REASON_BLOCK,
     ):
         targets.append(error.field)
     targets = [t for t in targets if t in inputs] or inputs[:1]

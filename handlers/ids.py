@@ -11,7 +11,7 @@ from handlers.payload import TamperedPayload
 ANSWER = "remiss.answer"
 DECLINE = "remiss.decline"
 HAND_OVER = "remiss.hand_over"
-WITHDRAW = "remiss.withdraw"
+WITHDRAW = "remiss.withdraw"  # Dra tillbaka svaret (opens a form for the reason) or Ångra avstående (at once)
 ANSWER_IN_CHAT = "remiss.answer_in_chat"
 USE_DOCUMENT_AS_ANSWER = "remiss.use_document_as_answer"  # under a yttrande dropped in the remiss thread
 # Buttons the coordinator gets on a saved draft (value: case number)
@@ -54,6 +54,7 @@ ANSWER_VIEW = "answer"
 ANSWER_LOADING_VIEW = "answer_loading"  # opened at once on Svara, inside the trigger's life; the form replaces it
 DECLINE_VIEW = "decline"
 HAND_OVER_VIEW = "hand_over"
+WITHDRAW_ANSWER_VIEW = "withdraw_answer"  # why the answer is withdrawn (private_metadata: the Target)
 EXTENSION_REQUEST_VIEW = "extension_request"
 GRANT_OTHER_DATE_VIEW = "extension_grant_other"
 CHANGE_DEADLINE_VIEW = "change_deadline"

@@ -1,4 +1,4 @@
-"""Avstå, ångra and lämna över: the official's other answers to a remiss."""
+"""Avstå, ångra, dra tillbaka svaret and lämna över: the official's other answers to a remiss."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.domain.answer_changes import MAX_CHANGE_REASON
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.remiss import ResponseKind
 from bot.core.usecases.results import AssignmentRow
@@ -169,13 +170,57 @@ def submit_decline(ctx: HandlerContext, body: dict[str, Any], view: dict[str, An
     return close(lambda: refresh_remiss_message(ctx, client, target, user_id))
 
 
-# -- Ångra avstående / Dra tillbaka ---------------------------------------------------------------------------
+# -- Ångra avstående / Dra tillbaka svaret ----------------------------------------------------------------------
 def withdraw(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
-    """Withdraw the current answer or decline; a second click finds nothing and gets the domain's refusal."""
+    """Dra tillbaka svaret opens a modal asking why (optional); Ångra avstående undoes the decline at once. A
+    second click finds nothing and gets the domain's refusal."""
     target = Target.of_action(body)
     user_id = acting_user(body)
-    ctx.service.answering.withdraw(ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key)
+    actor = ctx.service.actor(user_id)
+    row = ctx.service.answering.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
+    current = row.recipient.require_withdrawable(row.remiss, row.today)
+    if current.kind is not ResponseKind.DECLINED:
+        client.views_open(trigger_id=body["trigger_id"], view=withdraw_view(ctx, row, target, current.version))
+        return
+    ctx.service.answering.withdraw(actor, target.ref.case_number, target.ref.organisation_key)
     refresh_remiss_message(ctx, client, target, user_id)
+
+
+def withdraw_view(ctx: HandlerContext, row: AssignmentRow, target: Target, version: int) -> Block:
+    intro = ctx.texts.part(
+        "slack/withdraw_answer.j2",
+        "intro",
+        remiss=row.remiss,
+        organisation=row.organisation,
+        deadline=row.recipient.deadline,
+        version=version,
+    )
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": REASON_BLOCK,
+        "multiline": True,
+        "max_length": MAX_CHANGE_REASON,
+        "placeholder": plain_text(ctx.texts.label("withdraw_reason_placeholder")),
+    }
+    label, hint = ctx.texts.label("withdraw_reason"), ctx.texts.label("withdraw_reason_hint")
+    reason = input_block(REASON_BLOCK, label, element, optional=True, hint=hint)
+    blocks = [section(intro), reason]
+    return _modal(ctx, ids.WITHDRAW_ANSWER_VIEW, "title_withdraw_answer", "withdraw", target, blocks)
+
+
+def submit_withdraw(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> Reply:
+    """Dra tillbaka svaret with the reason given; a refusal (too long, the deadline passed meanwhile) stays next
+    to the reason, with what was written kept in the modal."""
+    target = Target.decode(view.get("private_metadata"))
+    user_id = acting_user(body)
+    reason = payload.typed_text(view_value(view, REASON_BLOCK))
+    try:
+        ctx.service.answering.withdraw(
+            ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key, reason
+        )
+    except DomainError as error:
+        return refuse({REASON_BLOCK: ctx.texts.error(error)})
+    return close(lambda: refresh_remiss_message(ctx, client, target, user_id))
 
 
 # -- Lämna över -------------------------------------------------------------------------------------------------
@@ -259,6 +304,8 @@ def register(app: App, ctx: HandlerContext) -> None:
     on_view(app, ctx, ids.DECLINE_VIEW, lambda body, view, client: submit_decline(ctx, body, view, client))
 
     on_action(app, ctx, ids.WITHDRAW, lambda body, client, respond: withdraw(ctx, body, client))
+
+    on_view(app, ctx, ids.WITHDRAW_ANSWER_VIEW, lambda body, view, client: submit_withdraw(ctx, body, view, client))
 
     on_action(app, ctx, ids.HAND_OVER, lambda body, client, respond: open_hand_over(ctx, body, client))
 

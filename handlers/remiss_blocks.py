@@ -195,12 +195,11 @@ def recipient_actions(
         undo = confirmation(texts, "undo_decline_confirm_title", "undo_decline_confirm_text", "undo_decline")
         elements = [button(texts, "undo_decline", ids.WITHDRAW, value, confirm=undo)] if open_for_changes else []
     elif status is RecipientStatus.SUBMITTED:
-        withdraw = confirmation(texts, "withdraw_confirm_title", "withdraw_confirm_text", "withdraw", danger=True)
         elements = (
             [button(texts, "change_answer", ids.ANSWER, value)] if today <= recipient.changes_until(rules) else []
         )
-        if open_for_changes:
-            elements.append(button(texts, "withdraw", ids.WITHDRAW, value, confirm=withdraw))
+        if open_for_changes:  # it opens a modal that asks why, which is its confirmation too
+            elements.append(button(texts, "withdraw", ids.WITHDRAW, value))
         if recipient.is_preliminary():
             elements.append(button(texts, "request_extension", ids.REQUEST_EXTENSION, value))
     else:

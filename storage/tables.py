@@ -161,8 +161,10 @@ class ResponseVersionRow(SQLModel, table=True):
     submitted_at: datetime
     # Inkom efter avslut: submitted while the remiss was closed (migration 0008).
     after_close: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
-    # The answer's one position on the proposal as a whole (migration 0011).
+    # The answer's one position on the proposal as a whole (migration 0012).
     overall_position: str = Field(default="not_stated", sa_column_kwargs={"server_default": "not_stated"})
+    # Why the official changed the answer with this version (migration 0013); empty for a first version.
+    change_reason: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
 
 
 class ExtensionRow(SQLModel, table=True):

@@ -92,6 +92,7 @@ def answer_form_values(view: View, entered: FormAnswer, files: Sequence[Mapping[
         answer.PARAGRAPH_BLOCK: entered.paragraph,
         answer.DECIDED_BY_BLOCK: entered.decided_by,
         answer.THEIR_CASE_NUMBER_BLOCK: entered.their_case_number,
+        answer.CHANGE_REASON_BLOCK: entered.change_reason,
     }
     values: dict[str, Any] = {}
     for block in input_blocks(view):

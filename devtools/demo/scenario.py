@@ -70,6 +70,7 @@ class FormAnswer:
     decided_by: str = ""
     planned_board_date: date | None = None
     their_case_number: str = ""
+    change_reason: str = ""  # why an answer is changed (the form asks only then)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Typed:
 
     hand_over_note: str
     decline_reason: str
+    withdraw_reason: str
     chat_messages: tuple[str, ...]
     extension_date: str
     extension_reason: str
@@ -205,6 +207,7 @@ def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
         typed=Typed(
             hand_over_note=typed["hand_over_note"],
             decline_reason=typed["decline_reason"],
+            withdraw_reason=typed["withdraw_reason"],
             chat_messages=tuple(typed["chat_messages"]),
             extension_date=str(typed["extension_date"]),
             extension_reason=typed["extension_reason"],
@@ -256,6 +259,7 @@ def _form_answer(raw: Mapping[str, Any], long_answer: str) -> FormAnswer:
         decided_by=str(raw.get("decided_by", "")),
         planned_board_date=_date(raw["planned_board_date"]) if "planned_board_date" in raw else None,
         their_case_number=str(raw.get("their_case_number", "")),
+        change_reason=str(raw.get("change_reason", "")),
     )
 
 

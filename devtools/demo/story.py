@@ -108,6 +108,16 @@ class Story(Stage):
         self.show_dm_state(oskar, "avstått")
         self.deliver()
 
+    def withdraw(self, step: Step) -> None:
+        """Dra tillbaka svaret: the modal asks why (optional), and the coordinator's thread says it."""
+        david = self.begin(step, "step_withdraw")
+        modal = self.people.open_modal(david.id, ids.WITHDRAW, self.people.remiss_dm(david.id))
+        values = {"reason": {"reason": {"type": "plain_text_input", "value": self.scenario.typed.withdraw_reason}}}
+        self.t.saw("saw_modal", self.entered(modal, values), name=david.real_name, title=view_title(modal))
+        self.people.submit(david.id, values)
+        self.show_dm_state(david, "Avstå")
+        self.deliver()
+
     def only_look(self, step: Step) -> None:
         cecilia = self.begin(step, "step_only_look")
         self.people.close(cecilia.id, self.open_answer_form(cecilia, step.organisation))
@@ -260,6 +270,7 @@ ACTIONS: dict[str, Callable[[Story, Step], None]] = {
     "send_out": Story.send_out,
     "hand_over": Story.hand_over,
     "decline": Story.decline,
+    "withdraw": Story.withdraw,
     "only_look": Story.only_look,
     "answer_in_chat": Story.answer_in_chat,
     "answer": Story.answer,

@@ -167,6 +167,7 @@ def answer_lines(
         answer.PLANNED_BOARD_DATE_BLOCK,
         answer.THEIR_CASE_NUMBER_BLOCK,
         FILES_BLOCK,
+        answer.CHANGE_REASON_BLOCK,
     )
     for block_id in details:
         shown = _shown(state(block_id), name_of)

@@ -331,6 +331,7 @@ def response_from(row: ResponseVersionRow | Any) -> Response:
         author=row.author,
         submitted_at=row.submitted_at,
         after_close=bool(row.after_close),
+        change_reason=row.change_reason or "",
     )
 
 

@@ -482,6 +482,7 @@ class SqlRemisses:
                 submitted_at=r.submitted_at,
                 after_close=r.after_close,
                 overall_position=r.content.overall_position.value,
+                change_reason=r.change_reason,
             )
             for r in responses
         )

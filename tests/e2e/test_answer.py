@@ -154,6 +154,7 @@ def filled(
     their_case_number: str | None = None,
     deciding_body: DecidingBody | None = None,
     overall: Position | None = None,
+    change_reason: str | None = None,
 ) -> dict[str, Any]:
     """`view.state.values` as Slack's client sends it: every input, with what was entered or else what the
     form was opened with."""
@@ -164,6 +165,7 @@ def filled(
         answer.DECIDED_BY_BLOCK: decided_by,
         answer.PLANNED_BOARD_DATE_BLOCK: planned_board_date,
         answer.THEIR_CASE_NUMBER_BLOCK: their_case_number,
+        answer.CHANGE_REASON_BLOCK: change_reason,
     }
     values: dict[str, Any] = {}
     for block in view.payload["blocks"]:
@@ -597,7 +599,7 @@ def test_an_edited_answer_becomes_version_2_and_version_1_stays(sandbox: Sandbox
     )
     assert (second.version, second.content.answers[0].text, second.content.paragraph) == (2, "Andra versionen.", "§ 1")
     sandbox.courier.drain()
-    assert "*Tekniska nämnden* ändrade sitt svar (version 2)." in thread_lines(sandbox)
+    assert "*Tekniska nämnden* ändrade sitt svar (version 2): fråga 1." in thread_lines(sandbox)
     assert sandbox.fake.warnings == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -67,6 +68,12 @@ def buttons(message: Message) -> list[str]:
 def open_modal(box: Sandbox, user_id: str, action_id: str, dm: Message) -> dict[str, Any]:
     assert box.driver.block_action(user_id, action_id, message=dm).status == 200
     return box.fake.wait_for(lambda: box.fake.views_of(user_id))[-1].payload
+
+
+def open_withdraw(box: Sandbox, dm: Message) -> dict[str, Any]:
+    """Anna presses Dra tillbaka svaret for Tekniska nämnden; the modal that asks why."""
+    assert box.driver.block_action(ANNA, ids.WITHDRAW, REF, message=dm).status == 200
+    return box.fake.wait_for(lambda: box.fake.views_of(ANNA))[-1].payload
 
 
 def reason(text: str | None) -> dict[str, Any]:
@@ -153,16 +160,75 @@ def test_undoing_a_decline_lets_the_official_answer_and_a_second_click_gets_a_sh
     assert status(box) is RecipientStatus.DRAFTING
 
 
-def test_withdrawing_a_submitted_answer_keeps_the_version_and_opens_the_remiss_again(box: Sandbox) -> None:
+def test_withdrawing_a_submitted_answer_asks_why_keeps_the_version_and_tells_the_coordinator_the_reason(
+    box: Sandbox,
+) -> None:
     dm = send_remiss(box)
-    submit_delegation(box, ANNA, ORG)
-    box.driver.block_action(ANNA, ids.WITHDRAW, REF, message=dm)
-    box.fake.wait_for(lambda: box.fake.calls_to("chat.update"))
+    submit_delegation(box, ANNA, ORG)  # through the service: the DM still shows Svara, and the click is the same
+    modal = open_withdraw(box, dm)
+    assert modal["callback_id"] == ids.WITHDRAW_ANSWER_VIEW
+    assert (modal["title"]["text"], modal["submit"]["text"]) == ("Dra tillbaka svaret", "Dra tillbaka svaret")
+    field = next(b for b in modal["blocks"] if b["type"] == "input")
+    assert (field["label"]["text"], field["optional"], field["element"]["max_length"]) == (
+        "Varför drar ni tillbaka svaret?",
+        True,
+        500,
+    )
+    assert status(box) is RecipientStatus.SUBMITTED  # opening the modal withdraws nothing
+
+    response = box.driver.view_submission(ANNA, reason("  Fel version av yttrandet skickades in.  "))
+    assert (response.status, response.json()) == (200, None)
+    box.fake.wait_for(lambda: ids.DECLINE in buttons(dm))
     assert buttons(dm) == [ids.ANSWER, ids.ANSWER_IN_CHAT, ids.DECLINE, ids.HAND_OVER, ids.REQUEST_EXTENSION]
     recipient = box.core.service.answering.answer_context(box.core.service.actor(ANNA), CASE, ORG).recipient
     assert recipient.current_response is None
     assert [r.version for r in recipient.responses] == [1]
     assert status(box) is RecipientStatus.OPENED
+    [entry] = [e for e in box.core.service.queries.audit_trail(CASE) if e.action is AuditAction.WITHDRAWN]
+    assert entry.details_dict["reason"] == "Fel version av yttrandet skickades in."
+    box.courier.drain()
+    lines = "\n".join(m.text for m in box.fake.messages_in(COORDINATOR) if m.thread_ts)
+    assert (
+        "*Tekniska nämnden* drog tillbaka sitt svar (version 1). Skäl: «Fel version av yttrandet skickades in.»"
+        in lines
+    )
+
+
+def test_withdrawing_without_a_reason_is_fine_and_the_line_says_no_reason(box: Sandbox) -> None:
+    dm = send_remiss(box)
+    submit_delegation(box, ANNA, ORG)
+    open_withdraw(box, dm)
+    assert box.driver.view_submission(ANNA, reason(None)).json() is None
+    assert status(box) is RecipientStatus.OPENED
+    box.courier.drain()
+    lines = [m.text for m in box.fake.messages_in(COORDINATOR) if m.thread_ts]
+    assert ":leftwards_arrow_with_hook: *Tekniska nämnden* drog tillbaka sitt svar (version 1)." in lines
+
+
+def test_a_withdrawal_reason_over_500_characters_is_refused_in_swedish_and_the_answer_stays(box: Sandbox) -> None:
+    dm = send_remiss(box)
+    submit_delegation(box, ANNA, ORG)
+    open_withdraw(box, dm)
+    response = box.driver.view_submission(ANNA, reason("x" * 501))
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {"reason": "Texten i fältet Skäl är för lång (501 tecken); högst 500 tecken går."},
+    }
+    assert status(box) is RecipientStatus.SUBMITTED
+    assert audit_count(box, AuditAction.WITHDRAWN) == 0
+    assert len(box.fake.views_of(ANNA)) == 1  # the modal stays open, with what was written
+
+
+def test_withdrawing_after_the_deadline_passed_while_the_modal_was_open_is_refused_next_to_the_reason(
+    box: Sandbox, clock: FakeClock
+) -> None:
+    dm = send_remiss(box)
+    submit_delegation(box, ANNA, ORG)
+    open_withdraw(box, dm)
+    clock.set(datetime(2023, 12, 1, 8, 0, tzinfo=UTC))  # the day after the deadline, in Stockholm
+    response = box.driver.view_submission(ANNA, reason("Sent påkommet"))
+    assert response.json()["errors"]["reason"].startswith("Svarstiden gick ut 30 november 2023.")
+    assert status(box) is RecipientStatus.SUBMITTED
 
 
 # -- Lämna över -------------------------------------------------------------------------------------------------

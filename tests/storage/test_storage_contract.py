@@ -259,6 +259,29 @@ def test_submitted_versions_are_appended_and_never_rewritten(store: Store) -> No
     assert loaded.responses[1].content.answers[0].text == "Andra versionen."
 
 
+def test_a_changed_answer_keeps_the_reason_given_for_it(store: Store) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=1)
+    submit_answer(store, 1, "Första versionen.")
+    reason = "Nämnden fattade ett nytt beslut; «citat» och åäö. " * 9
+    with store.transaction() as repo:
+        stored, rec = repo.remisses.get_remiss(CASE), repo.remisses.get_recipient(CASE, org_key(1))
+        assert stored is not None and rec is not None
+        later = NOW + timedelta(hours=1)
+        repo.remisses.append_audit(
+            rec.submit(stored, answer_content("Andra."), official(1), later, TODAY, None, reason)
+        )
+        repo.remisses.save_recipient(rec)
+
+    with store.read() as repo:
+        loaded = repo.remisses.get_recipient(CASE, org_key(1))
+        assignment = repo.remisses.get_assignment(CASE, org_key(1))
+        [edited] = [e for e in repo.remisses.list_audit(CASE) if e.action is AuditAction.EDITED]
+    assert loaded is not None and [r.change_reason for r in loaded.responses] == ["", reason.strip()]
+    assert assignment is not None and assignment.recipient.responses == loaded.responses
+    assert edited.details_dict["reason"] == reason.strip()
+
+
 def test_an_answer_stored_after_closing_keeps_its_mark(store: Store) -> None:
     with store.transaction() as repo:
         remiss = sent_remiss(repo, recipients=1)

@@ -412,7 +412,15 @@ class _Builder:
         if len(entry.history) > 1:
             self.labelled(w("annex_label", "history"), "")
         for v in entry.history if len(entry.history) > 1 else ():
-            line = w("version_line", v.version, v.submitted_at, one_line(v.author), v.kind.value, v.changed_questions)
+            line = w(
+                "version_line",
+                v.version,
+                v.submitted_at,
+                one_line(v.author),
+                v.kind.value,
+                v.changed_questions,
+                one_line(v.change_reason),
+            )
             self.paragraph(line, "List Bullet")
         for answer in entry.answers:
             position = answer.position.value if answer.text and answer.position is not None else ""

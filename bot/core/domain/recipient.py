@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
+from bot.core.domain.answer_changes import answer_changes, checked_reason
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.calendar import add_working_days
 from bot.core.domain.errors import DomainError, ErrorCode
@@ -130,9 +131,13 @@ class Recipient:
         at: datetime,
         today: date,
         rules: AnswerRules | None = None,
+        reason: str = "",
     ) -> AuditEntry:
         """Submit a response (a new version if one exists). Edits are allowed until the deadline; while the
         current version is preliminary, its final answer may come until `final_answer_due`.
+
+        A change of the current answer keeps the official's `reason` (optional) with the version, and its audit
+        entry says which questions changed (see answer_changes); a first answer has no reason to give.
 
         A preliminary answer's planned board date may not be in the past; one after the deadline is accepted,
         and the audit entry says so (`after_deadline`), for the coordinator's line and the official's message.
@@ -152,12 +157,17 @@ class Recipient:
         if current is not None and today > self.deadline and not awaited:
             self._require_final_in_time(remiss, content, today, rules or AnswerRules())
         content.validate_for_submission(remiss)
+        why = checked_reason(reason) if current is not None else ""
         planned = content.planned_board_date if content.kind is ResponseKind.PRELIMINARY else None
         if planned is not None and planned < today:
             raise DomainError(ErrorCode.PLANNED_DATE_IN_PAST, field="planned_board_date", planned=planned)
-        version = self._append(content.normalised(), actor, at, after_close=closed)
+        version = self._append(content.normalised(), actor, at, after_close=closed, change_reason=why)
         action = AuditAction.EDITED if current is not None else AuditAction.SUBMITTED
         details: dict[str, object] = {"version": version.version, "kind": content.kind, "late": today > self.deadline}
+        if current is not None:
+            details.update(answer_changes(current.content, version.content, remiss.questions).details())
+            if why:
+                details["reason"] = why
         if closed:
             details["after_close"] = True
         if planned is not None:
@@ -232,16 +242,26 @@ class Recipient:
         details: dict[str, object] = {"after_close": True} if closed else {}
         return self._entry(AuditAction.DECLINED, actor, at, reason=reason.strip(), **details)
 
-    def withdraw(self, remiss: Remiss, actor: str, at: datetime, today: date) -> AuditEntry:
-        """Withdraw the current response (a decline or an answer) before the deadline; versions stay."""
+    def require_withdrawable(self, remiss: Remiss, today: date) -> Response:
+        """The current response, which may be withdrawn: the remiss is open and the deadline not passed."""
         remiss.require_open()
         current = self.current_response
         if current is None:
             raise DomainError(ErrorCode.NOTHING_TO_WITHDRAW, case_number=self.case_number)
         if today > self.deadline:
             raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=self.deadline)
+        return current
+
+    def withdraw(self, remiss: Remiss, actor: str, at: datetime, today: date, reason: str = "") -> AuditEntry:
+        """Dra tillbaka the current response (a decline or an answer) before the deadline; versions stay. The
+        official's `reason` (optional) is kept in the audit entry."""
+        current = self.require_withdrawable(remiss, today)
+        why = checked_reason(reason)
         self.withdrawn_version = current.version
-        return self._entry(AuditAction.WITHDRAWN, actor, at, version=current.version, kind=current.kind)
+        details: dict[str, object] = {"version": current.version, "kind": current.kind}
+        if why:
+            details["reason"] = why
+        return self._entry(AuditAction.WITHDRAWN, actor, at, **details)
 
     def hand_over(self, remiss: Remiss, to_user: str, actor: str, at: datetime, note: str = "") -> AuditEntry:
         """The colleague becomes the responsible official; who had it before is kept in the audit trail."""
@@ -278,7 +298,14 @@ class Recipient:
         return DeadlineChange(before=before, after=self.deadline, answered=self.is_answered())
 
     def _append(
-        self, content: ResponseContent, actor: str, at: datetime, *, keep_draft: bool = False, after_close: bool = False
+        self,
+        content: ResponseContent,
+        actor: str,
+        at: datetime,
+        *,
+        keep_draft: bool = False,
+        after_close: bool = False,
+        change_reason: str = "",
     ) -> Response:
         version = Response(
             version=(self.responses[-1].version + 1) if self.responses else 1,
@@ -286,6 +313,7 @@ class Recipient:
             author=actor,
             submitted_at=at,
             after_close=after_close,
+            change_reason=change_reason,
         )
         self.responses.append(version)
         if not keep_draft:

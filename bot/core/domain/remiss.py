@@ -436,6 +436,8 @@ class Response:
     submitted_at: datetime
     # Inkom efter avslut: submitted while the remiss was closed (stored, and marked so in the summary).
     after_close: bool = False
+    # Why the official changed the answer with this version, as they wrote it (optional; empty for a first one).
+    change_reason: str = ""
 
     @property
     def kind(self) -> ResponseKind:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.domain.answer_changes import answer_changes
 from bot.core.domain.documents import answered_in_document, texts_shown_whole, unreadable_documents
 from bot.core.domain.matching import find_organisations
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
@@ -188,6 +189,7 @@ class VersionLine:
     submitted_at: datetime
     author: str
     changed_questions: tuple[int, ...]
+    change_reason: str = ""  # why the official changed the answer, as written
 
 
 @dataclass(frozen=True)
@@ -512,7 +514,10 @@ def _annex_entry(
     earlier = [(v, r) for v, r in zip(history[:-1], recipient.responses, strict=False) if r.kind is kind]
     replaced = None
     if earlier and response.kind is not kind:
-        replaced = replace(earlier[-1][0], changed_questions=_changed(response, earlier[-1][1], questions))
+        replaced = replace(
+            earlier[-1][0],
+            changed_questions=answer_changes(earlier[-1][1].content, response.content, questions).questions,
+        )
     answers = []
     for q in questions:
         answer = response.content.answer_to(q.number)
@@ -541,26 +546,10 @@ def _history(
     lines = []
     previous: Response | None = None
     for version in versions:
-        changed = () if previous is None else _changed(version, previous, questions)
+        changed = () if previous is None else answer_changes(previous.content, version.content, questions).questions
+        author = people.get(version.author, version.author)
         lines.append(
-            VersionLine(
-                version.version, version.kind, version.submitted_at, people.get(version.author, version.author), changed
-            )
+            VersionLine(version.version, version.kind, version.submitted_at, author, changed, version.change_reason)
         )
         previous = version
     return tuple(lines)
-
-
-def _changed(version: Response, previous: Response, questions: Sequence[Question]) -> tuple[int, ...]:
-    """The questions whose answer text or position differs between two versions."""
-    return tuple(
-        q.number
-        for q in questions
-        if text_of(version.content.answer_to(q.number)) != text_of(previous.content.answer_to(q.number))
-        or _position_of(version, q.number) != _position_of(previous, q.number)
-    )
-
-
-def _position_of(response: Response, number: int) -> Position | None:
-    answer = response.content.answer_to(number)
-    return answer.position if answer is not None else None

@@ -139,11 +139,12 @@ class AnsweringUseCases(UseCase):
         organisation_key: str,
         content: ResponseContent,
         documents: Sequence[Document] = (),
+        reason: str = "",
     ) -> Recipient:
-        """Submit (or edit) the recipient's response; every version is kept. The bytes of the files it newly
-        carries (`documents`) are stored in the same transaction: no answer without its files. A final answer
-        refused as too late is kept as the draft (with its files), so nothing is lost while the official asks
-        the coordinator."""
+        """Submit (or change) the recipient's response; every version is kept, a change with the official's
+        `reason` for it. The bytes of the files it newly carries (`documents`) are stored in the same
+        transaction: no answer without its files. A final answer refused as too late is kept as the draft (with
+        its files), so nothing is lost while the official asks the coordinator."""
         today = self.today()
         store = _storing(documents)
 
@@ -160,7 +161,7 @@ class AnsweringUseCases(UseCase):
                 actor,
                 case_number,
                 organisation_key,
-                lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today, self.config.answer_rules),
+                lambda r, rem, now: r.submit(rem, content, actor.user_id, now, today, self.config.answer_rules, reason),
                 then=then,
             )
         except DomainError as refused:
@@ -176,14 +177,16 @@ class AnsweringUseCases(UseCase):
         if recipient.is_preliminary():
             self.planner.replan(repo, remiss, recipient)
 
-    def check_submission(self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent) -> None:
+    def check_submission(
+        self, actor: Actor, case_number: str, organisation_key: str, content: ResponseContent, reason: str = ""
+    ) -> None:
         """Raise the DomainError submitting `content` now would be refused with; changes nothing. Lets the form
         refuse at once, by its field, before the slow fetch of its files."""
         today, now = self.today(), self.now()
         with self.store.read() as repo:
             remiss, recipient, _ = self._assignment(repo, actor, case_number, organisation_key)
         recipient.submit(
-            remiss, content, actor.user_id, now, today, self.config.answer_rules
+            remiss, content, actor.user_id, now, today, self.config.answer_rules, reason
         )  # on a copy read for this: nothing is saved
 
     def document_content(self, sha256: str) -> bytes | None:
@@ -214,13 +217,14 @@ class AnsweringUseCases(UseCase):
             lambda r, rem, now: r.decline(rem, reason, actor.user_id, now),
         )
 
-    def withdraw(self, actor: Actor, case_number: str, organisation_key: str) -> Recipient:
+    def withdraw(self, actor: Actor, case_number: str, organisation_key: str, reason: str = "") -> Recipient:
+        """Dra tillbaka the current answer (or ångra a decline), with the official's reason if given."""
         today = self.today()
         return self._act(
             actor,
             case_number,
             organisation_key,
-            lambda r, rem, now: r.withdraw(rem, actor.user_id, now, today),
+            lambda r, rem, now: r.withdraw(rem, actor.user_id, now, today, reason),
         )
 
     def hand_over(
