@@ -140,9 +140,12 @@ def swedish_datetime(value: datetime, tz: ZoneInfo = STOCKHOLM) -> str:
     return f"{swedish_date(local.date())} kl. {local:%H:%M}"
 
 
-def day_as_said(value: date | datetime, today: date | None, tz: ZoneInfo = STOCKHOLM) -> str:
+def day_as_said(value: date | datetime | str, today: date | None, tz: ZoneInfo = STOCKHOLM) -> str:
     """How every message says a day (KLARSPRAK.md): 'torsdag 30 november', with the year only when it is not
-    `today`'s year ('fredag 5 januari 2024'); without a `today` (no clock at hand) always with the year."""
+    `today`'s year ('fredag 5 januari 2024'); without a `today` (no clock at hand) always with the year. A
+    string is an ISO date, as the audit trail's details keep one."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     day = value.astimezone(tz).date() if isinstance(value, datetime) else value
     if today is None:
         return swedish_weekday_date(day)
