@@ -71,7 +71,8 @@ def decision_details(texts: Texts, offers: DecisionOffers) -> Details:
     if offers.position:
         found.append(("position", texts.label(f"position_{offers.position.value.value}"), offers.position.sentence))
     if offers.meeting_date:
-        found.append(("meeting_date", day_as_said(offers.meeting_date.value, texts.today()), offers.meeting_date.sentence))
+        meeting = day_as_said(offers.meeting_date.value, texts.today())
+        found.append(("meeting_date", meeting, offers.meeting_date.sentence))
     if offers.paragraph:
         found.append(("paragraph", offers.paragraph.value, offers.paragraph.sentence))
     if offers.deciding_body:

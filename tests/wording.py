@@ -167,6 +167,16 @@ def response_texts(payload: Mapping[str, Any], where: str, year: int) -> list[Sh
     return slack_texts("chat.respond", payload, where, year)
 
 
+def submission_texts(answer: Mapping[str, Any], where: str, year: int) -> list[Shown]:
+    """The app's answer to a view submission: errors under fields, or the view it pushed or swapped in."""
+    errors = answer.get("errors")
+    shown = [Shown("hint", where, str(e), year) for e in errors.values()] if isinstance(errors, dict) else []
+    view = answer.get("view")
+    if isinstance(view, dict):
+        shown += [Shown(kind, where, t, year) for kind, t in _texts(view, ("view",))]
+    return shown
+
+
 def cli_texts(output: str, where: str, year: int) -> list[Shown]:
     return [Shown("cli", where, line, year) for line in output.splitlines() if line.strip()]
 

@@ -278,8 +278,9 @@ class Texts:
         return copy
 
     @contextlib.contextmanager
-    def _today_set(self) -> Iterator[None]:
-        token = _TODAY.set(self.today())
+    def _today_set(self, today: date | None = None) -> Iterator[None]:
+        """`dag` says days relative to `today` (a part's own `today` parameter), else to the clock's today."""
+        token = _TODAY.set(today if isinstance(today, date) else self.today())
         try:
             yield
         finally:
@@ -294,7 +295,7 @@ class Texts:
         characters. A template of parts is read through `part`, never here."""
         if "part" in context:
             raise TypeError(f"{name}: a part is read with Texts.part({name!r}, {context['part']!r}, ...)")
-        with self._today_set():
+        with self._today_set(context.get("today")):
             return without_control_characters(self.text_env.get_template(name).render(**context)).strip()
 
     def render_html(self, name: str, /, **context: Any) -> str:
@@ -304,7 +305,7 @@ class Texts:
     def part(self, template: str, name: str, /, **params: Any) -> str:
         """The text `name` of `template`, with `params` (see `Parts.read`): the one way to read a piece of
         text; `label` and `message` are parts too. One that does not exist raises `MissingText`."""
-        with self._today_set():
+        with self._today_set(params.get("today")):
             return self._parts.read(template, name, **params)
 
     def label(self, name: str) -> str:
