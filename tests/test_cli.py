@@ -216,7 +216,7 @@ def test_import_with_save_refuses_a_past_deadline_and_saves_nothing(
     code, out, _ = run(capsys, "import", str(document), "--save", "--json")
     assert code == 1
     assert json.loads(out) == {
-        "error": "Sista svarsdatum 30 november 2023 har redan passerat. Välj ett senare datum.",
+        "error": "Sista svarsdatum torsdag 30 november 2023 har redan passerat. Välj ett senare datum.",
         "code": "save_refused",
     }
     code, _, err = run(capsys, "status", "STK-2031-12")
@@ -266,7 +266,7 @@ def test_the_listing_shows_the_next_meeting_from_the_day_it_is_given() -> None:
         today=date(2023, 11, 1),
     )
     header, stk, tn, *_ = listing.splitlines()
-    assert header.split() == ["Organisation", "Kortnamn", "Typ", "Nästa", "möte", "Inlämning", "Kontakter"]
+    assert header.split() == ["Organisation", "Kortnamn", "Typ", "Nästa", "sammanträde", "Inlämning", "Kontakter"]
     assert tn.split() == ["Tekniska", "nämnden", "TN", "nämnd", "2023-11-16", "14", "dagar", "–"]
     assert stk.split() == ["Stadskontoret", "STK", "förvaltning", "–", "–", "–", "(inaktiv)"]
 
@@ -637,4 +637,4 @@ def test_the_registries_are_loaded_and_status_says_what_they_registered(
     code, out, err = run(capsys, "status", "STK-2023-137")
 
     assert code == 0, err
-    assert "remissen registrerad hos dem: TN-2023-512 (U0REGTN, 2 oktober 2023 kl. 10:00)" in out
+    assert "remissen registrerad hos dem: TN-2023-512 (U0REGTN, måndag 2 oktober 2023 kl. 10.00)" in out
