@@ -112,8 +112,8 @@ def test_the_wording_follows_the_draft_and_the_days_left() -> None:
     assert "Fråga 4 saknar svar." in reminder(ReminderKind.BEFORE_DEADLINE, 5, answered=(1, 2, 3))[0]
     complete = reminder(ReminderKind.BEFORE_DEADLINE, 1, answered=(1, 2, 3, 4))[0]
     assert (
-        "(1 arbetsdag kvar).\nNi svarar för Tekniska nämnden. Alla frågor har svar i ert utkast; det som återstår är att skicka in det."
-        in complete
+        "(1 arbetsdag kvar).\nNi svarar för Tekniska nämnden. "
+        "Alla frågor har svar i ert utkast; det som återstår är att skicka in det." in complete
     )
 
 
