@@ -137,8 +137,8 @@ def test_the_coordinator_creates_the_remiss_in_the_form_and_it_reaches_all_fifte
     played: Played, service: UseCases
 ) -> None:
     text = played.transcript
-    assert "Sista svarsdatum tolkades som torsdag 30 november 2023 (du skrev «30 november»)." in text
-    assert "Skickad 2 oktober 2023 kl. 09:00 till 15 remissinstanser." in text
+    assert "Sista svarsdatum tolkades som torsdag 30 november (du skrev «30 november»)." in text
+    assert "Skickad måndag 2 oktober kl. 09.00 till 15 remissinstanser." in text
     assert "15 handläggare har fått remissen som direktmeddelande" in text
     remiss = service.queries.overview(CASE).remiss
     assert remiss.status is RemissStatus.CLOSED  # at the end of the demo; sent until then
@@ -151,7 +151,7 @@ def test_the_coordinator_creates_the_remiss_in_the_form_and_it_reaches_all_fifte
 def test_the_final_status_shows_who_answered_declined_and_is_late(played: Played, service: UseCases) -> None:
     # On the deadline day one of the eleven was preliminary; its final came on 5 December.
     assert (
-        "11 av 15 har svarat, varav 1 preliminärt, 1 avstår, 3 försenade; sista svarsdatum torsdag 30 november 2023"
+        "11 av 15 har svarat, varav 1 preliminärt, 1 avstår, 3 försenade; sista svarsdatum torsdag 30 november"
     ) in played.transcript
     assert "Mias statusmeddelande: 11 av 15 har svarat, 1 avstår, 3 försenade" in played.transcript
     counts = service.queries.overview(CASE).counts
@@ -321,7 +321,7 @@ def test_the_database_left_behind_answers_remissbot_status(
     out = capsys.readouterr().out
     assert "11 av 15 har svarat" in out
     # The demo ends with the coordinator closing the round from the status message.
-    assert "\n  avslutad 5 december 2023 kl. 17:10 av U0MIA\n" in out
+    assert "\n  avslutad tisdag 5 december 2023 kl. 17.10 av U0MIA\n" in out
 
 
 def test_the_database_left_behind_exports_the_case_for_the_registry(
