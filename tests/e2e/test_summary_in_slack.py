@@ -149,13 +149,13 @@ def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandb
     markdown = next(f for f in files if f.filename.endswith(".md")).content or b""
     assert "Tove Nilsson" in markdown.decode()  # the author's name, not the Slack user id
     comments = [f.initial_comment for f in files if f.initial_comment]
-    assert comments and "Sammanställningen av STK-2023-137 är publicerad av <@U0MIA>" in comments[0]
+    assert comments and "<@U0MIA> har laddat upp sammanställningen av STK-2023-137" in comments[0]
 
     # Published: Avsluta remissen is offered to the coordinator who published it (only to them).
     offer = sandbox.fake.wait_for(
         lambda: next((m for m in sandbox.fake.messages_in(COORDINATOR) if m.ephemeral_to == COORDINATOR), None)
     )
-    assert "Sammanställningen av *STK-2023-137* är publicerad. Är omgången klar?" in offer.text
+    assert "Sammanställningen av *STK-2023-137* är uppladdad. Är omgången klar?" in offer.text
     sandbox.driver.block_action(COORDINATOR, ids.CLOSE_REMISS, message=offer)
     service = sandbox.core.service
     sandbox.fake.wait_for(lambda: service.queries.overview(CASE).remiss.status is RemissStatus.CLOSED or None)
