@@ -171,7 +171,10 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
         " Skäl: «Nämnden sammanträder 14 december.»"
     ) in lines
     # The status message, `/remiss status` and the coordinator's App Home show the recipient's own deadline.
-    own_deadline = "• *Tekniska nämnden*: Har inte öppnat · <@U0ANNA> · senast aktiv måndag 2 oktober · svarsdatum fredag 15 december"
+    own_deadline = (
+        "• *Tekniska nämnden*: Har inte öppnat · <@U0ANNA> · senast aktiv måndag 2 oktober"
+        " · svarsdatum fredag 15 december"
+    )
     assert own_deadline in shown(status_message(box))
     assert '• *Miljönämnden*: Har inte öppnat · <@U0BERTIL>"' in shown(status_message(box))
     box.driver.app_home_opened(COORDINATOR)
