@@ -360,7 +360,7 @@ def test_a_click_slack_refuses_with_a_rate_limit_gets_svara_to_try_again(sandbox
 
     told = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
     assert told.payload["text"] == (
-        "Formuläret kunde inte öppnas just nu, eftersom Slack är hårt belastat just nu. "
+        "Formuläret kunde inte öppnas, eftersom Slack är hårt belastat just nu. "
         "Tryck på Svara för att försöka igen. Inget av det du redan sparat har gått förlorat."
     )
     assert [e["action_id"] for e in nested(told.payload["blocks"]) if e.get("type") == "button"] == [ids.ANSWER]
