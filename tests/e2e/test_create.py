@@ -209,7 +209,7 @@ BAD_INPUT: list[tuple[dict[str, Any], str, str]] = [
     ({"title": ""}, "title", "Fältet Rubrik måste fyllas i."),
     ({"title": "R" * 251}, "title", "Texten i fältet Rubrik är för lång (251 tecken); högst 250 tecken går."),
     ({"deadline": "snart"}, "deadline", "«snart» går inte att läsa som ett datum"),
-    ({"deadline": "fredag 1 september"}, "deadline", "Sista svarsdatum fredag 1 september har redan passerat."),
+    ({"deadline": "1 september 2023"}, "deadline", "Sista svarsdatum fredag 1 september har redan passerat."),
     (
         {"deadline": None, "deadline_date": {"value": {"type": "datepicker", "selected_date": "2023-09-01"}}},
         "deadline_date",

@@ -157,7 +157,7 @@ def test_lagg_till_remissinstans_from_the_status_message(box: Sandbox) -> None:
         COORDINATOR,
         {
             "organisation": {"organisation": {"type": "static_select", "selected_option": {"value": "fritidsnamnden"}}},
-            "new_deadline": {"new_deadline": {"type": "plain_text_input", "value": "söndag 1 oktober"}},
+            "new_deadline": {"new_deadline": {"type": "plain_text_input", "value": "1 oktober 2023"}},
             "new_deadline_date": {"new_deadline_date": {"type": "datepicker", "selected_date": None}},
         },
     )
