@@ -101,7 +101,7 @@ def build_core(
     except Exception:
         engine.dispose()
         raise
-    core = Core(settings, engine, store, service, Texts(settings.timezone), service.clock)
+    core = Core(settings, engine, store, service, Texts(settings.timezone, service.clock), service.clock)
     if settings.archive_dir is not None:
         service.lifecycle.on_closed.append(lambda case_number: _archive(core, case_number))
     return core

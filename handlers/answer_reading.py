@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.adapters.answer_reader import read_answer_document
-from bot.adapters.rendering import Texts, swedish_date
+from bot.adapters.rendering import Texts, day_as_said
 from bot.core.domain.answer_reading import DocumentRead, filled_questions, with_reading
 from bot.core.domain.decision_offers import DecisionOffers
 from bot.core.domain.remiss import Remiss, ResponseContent
@@ -75,7 +75,8 @@ def decision_details(texts: Texts, offers: DecisionOffers) -> Details:
     if offers.position:
         found.append(("position", texts.label(f"position_{offers.position.value.value}"), offers.position.sentence))
     if offers.meeting_date:
-        found.append(("meeting_date", swedish_date(offers.meeting_date.value), offers.meeting_date.sentence))
+        meeting = day_as_said(offers.meeting_date.value, texts.today())
+        found.append(("meeting_date", meeting, offers.meeting_date.sentence))
     if offers.paragraph:
         found.append(("paragraph", offers.paragraph.value, offers.paragraph.sentence))
     if offers.deciding_body:

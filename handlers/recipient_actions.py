@@ -293,7 +293,7 @@ def mark_handed_over(
         ctx.texts, row.remiss, sender=_sender_name(ctx, row), today=ctx.service.today(), organisation=row.organisation
     )
     line = ctx.texts.part("slack/hand_over.j2", "handed_over", colleague=colleague, at=ctx.service.now())
-    _update_message(ctx, client, target, f"{line} {text}", [*blocks, context(line)])
+    _update_message(ctx, client, target, f"{line}\n{text}", [*blocks, context(line)])
 
 
 def register(app: App, ctx: HandlerContext) -> None:

@@ -99,7 +99,7 @@ def snooze(ctx: HandlerContext, body: dict[str, Any], client: WebClient, respond
             raise payload.TamperedPayload("a snooze without a date")
     actor = ctx.service.actor(acting_user(body))
     day = ctx.service.reminding.snooze(actor, ref.case_number, ref.organisation_key, until)
-    at = ctx.service.reminding.reminder_policy_for(ref.case_number).send_at.strftime("%H:%M")
+    at = ctx.service.reminding.reminder_policy_for(ref.case_number).send_at.strftime("%H.%M")
     line = ctx.texts.part(REPLIES, "snoozed", day=day, at=at)
     _edit_message(client, body, respond, _replace_block(_blocks_of(body), SNOOZE_BLOCK, [context(line)]), line)
 

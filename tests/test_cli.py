@@ -217,7 +217,7 @@ def test_import_with_save_refuses_a_past_deadline_and_saves_nothing(
     code, out, _ = run(capsys, "import", str(document), "--save", "--json")
     assert code == 1
     assert json.loads(out) == {
-        "error": "Sista svarsdatum 30 november 2023 har redan passerat. Välj ett senare datum.",
+        "error": "Sista svarsdatum torsdag 30 november 2023 har redan passerat. Välj ett senare datum.",
         "code": "save_refused",
     }
     code, _, err = run(capsys, "status", "STK-2031-12")
@@ -247,13 +247,13 @@ def test_a_directory_with_meetings_and_a_lead_time_is_loaded_and_listed(
     _, listing, _ = run(capsys, "orgs", "list")
 
     lines = listing.splitlines()
-    assert "Nästa möte" in lines[0] and "Inlämning" in lines[0]
+    assert "Nästa sammanträde" in lines[0] and "Inlämning" in lines[0]
     tn = next(line for line in lines if line.startswith("Tekniska nämnden"))
     # The file's meetings are in 2023, so today there is no next meeting; the lead time is shown.
     assert "14 dagar" in tn
     stk = next(line for line in lines if line.startswith("Stadskontoret"))
     assert "dag" not in stk
-    assert "Inlämning: hur många dagar före mötet ett ärende ska vara klart." in listing
+    assert "Inlämning: hur många dagar före sammanträdet ett ärende ska vara klart." in listing
 
 
 def test_the_listing_shows_the_next_meeting_from_the_day_it_is_given() -> None:
@@ -267,7 +267,7 @@ def test_the_listing_shows_the_next_meeting_from_the_day_it_is_given() -> None:
         today=date(2023, 11, 1),
     )
     header, stk, tn, *_ = listing.splitlines()
-    assert header.split() == ["Organisation", "Kortnamn", "Typ", "Nästa", "möte", "Inlämning", "Kontakter"]
+    assert header.split() == ["Organisation", "Kortnamn", "Typ", "Nästa", "sammanträde", "Inlämning", "Kontakter"]
     assert tn.split() == ["Tekniska", "nämnden", "TN", "nämnd", "2023-11-16", "14", "dagar", "–"]
     assert stk.split() == ["Stadskontoret", "STK", "förvaltning", "–", "–", "–", "(inaktiv)"]
 
@@ -381,7 +381,7 @@ def test_reminders_plan_lists_every_reminder_per_recipient_with_its_time_reason_
         "2023-11-28 09:00 påminnelse 2 arbetsdagar före planerad",
         "2023-11-30 09:00 svarsdagens morgon planerad",
         "2023-12-01 09:00 försenad planerad",
-        "2023-12-04 09:00 eskalering till samordnaren planerad",
+        "2023-12-04 09:00 eskalering om sent svar planerad",
     ]
     assert "tor 2023-10-05 09:00" in out  # the weekday, in Swedish
     miljo = lines_of(out, "Miljönämnden")
@@ -638,4 +638,4 @@ def test_the_registries_are_loaded_and_status_says_what_they_registered(
     code, out, err = run(capsys, "status", "STK-2023-137")
 
     assert code == 0, err
-    assert "remissen registrerad hos dem: TN-2023-512 (U0REGTN, 2 oktober 2023 kl. 10:00)" in out
+    assert "remissen registrerad hos dem: TN-2023-512 (U0REGTN, måndag 2 oktober 2023 kl. 10.00)" in out

@@ -155,7 +155,9 @@ def test_send_refuses_an_incomplete_draft_and_one_whose_deadline_passed(
     )
     code, out, err = run(capsys, "send", "STK-2023-2")
     assert (code, out) == (1, "")
-    assert err.strip() == "remissbot: Sista svarsdatum 30 november 2023 har redan passerat. Välj ett senare datum."
+    assert (
+        err.strip() == "remissbot: Sista svarsdatum torsdag 30 november 2023 har redan passerat. Välj ett senare datum."
+    )
 
 
 def test_an_imported_draft_takes_the_kortrubrik_given_and_refuses_one_over_60_characters(

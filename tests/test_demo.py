@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import itertools
@@ -10,7 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
@@ -37,11 +38,13 @@ from bot.settings import load_settings
 from devtools.demo import DemoRemiss, load_scenario, run_demo
 from devtools.demo.golden import differences, kept, normalise
 from devtools.demo.yttrande import yttrande_pdf
+from devtools.sandbox.fake_slack import FakeSlack
 from devtools.sandbox.harness import Sandbox
-from devtools.sandbox.workspace import Message, Workspace
+from devtools.sandbox.workspace import Message
 from handlers import ids
 from tests.archive.support import CONTRADICTED, errors, validate
 from tests.summary.office import office_or_skip, pdf_pages
+from tests.wording import Shown, cli_texts, problems, response_texts, slack_texts, submission_texts
 
 CASE = "STK-2023-137"
 SCENARIO = load_scenario()
@@ -52,7 +55,8 @@ COORDINATOR, COLLEAGUE, TYPED = SCENARIO.coordinator, SCENARIO.colleague, SCENAR
 class Played:
     printed: str
     directory: Path
-    slack: Workspace  # the simulated Slack as the demo left it: every message each person got
+    slack: FakeSlack  # the simulated Slack as the demo left it: every message each person got, every call
+    command_line: dict[str, str]  # what `remissbot …` printed on the database left behind, by command
 
     @property
     def transcript(self) -> str:
@@ -82,8 +86,39 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
     directory = tmp_path_factory.mktemp("demo")
     out = io.StringIO()
     seen: list[Sandbox] = []
-    assert run_demo(out, directory=directory, observe=seen.append) == 0
-    return Played(out.getvalue(), directory, seen[0].fake)
+    printed: dict[str, str] = {}
+
+    def observe(box: Sandbox) -> None:
+        seen.append(box)
+        # The command line on the database left behind, while the simulated Slack still names its people.
+        printed.update(command_line(box, f"sqlite:///{directory / 'remissbot.db'}"))
+
+    assert run_demo(out, directory=directory, observe=observe) == 0
+    return Played(out.getvalue(), directory, seen[0].fake, printed)
+
+
+COMMAND_LINE = (
+    ["status"],
+    ["status", CASE],
+    ["status", "--drafts"],
+    ["reminders", "plan", CASE],
+    ["orgs", "list"],
+)
+
+
+def command_line(box: Sandbox, database_url: str) -> dict[str, str]:
+    """What each of COMMAND_LINE prints (standard output and error), with the bot's token set as in production."""
+    printed: dict[str, str] = {}
+    env = {"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": box.fake.identity.bot_token, "SLACK_API_URL": box.fake.url}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        for argv in COMMAND_LINE:
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                assert cli.main(argv) == 0, err.getvalue()
+            printed[" ".join(argv)] = out.getvalue() + err.getvalue()
+    return printed
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +137,8 @@ def test_the_coordinator_creates_the_remiss_in_the_form_and_it_reaches_all_fifte
     played: Played, service: UseCases
 ) -> None:
     text = played.transcript
-    assert "Sista svarsdatum tolkades som torsdag 30 november 2023 (du skrev «30 november»)." in text
-    assert "Skickad 2 oktober 2023 kl. 09:00 till 15 remissinstanser." in text
+    assert "Sista svarsdatum tolkades som torsdag 30 november (du skrev «30 november»)." in text
+    assert "Skickad måndag 2 oktober kl. 09.00 till 15 remissinstanser." in text
     assert "15 handläggare har fått remissen som direktmeddelande" in text
     remiss = service.queries.overview(CASE).remiss
     assert remiss.status is RemissStatus.CLOSED  # at the end of the demo; sent until then
@@ -136,7 +171,7 @@ def test_the_answers_take_a_position_only_on_the_stance_question_and_one_on_the_
 def test_the_final_status_shows_who_answered_declined_and_is_late(played: Played, service: UseCases) -> None:
     # On the deadline day one of the eleven was preliminary; its final came on 5 December.
     assert (
-        "11 av 15 har svarat, varav 1 preliminärt, 1 avstår, 3 försenade; sista svarsdatum torsdag 30 november 2023"
+        "11 av 15 har svarat, varav 1 preliminärt, 1 avstår, 3 försenade; sista svarsdatum torsdag 30 november"
     ) in played.transcript
     assert "Mias statusmeddelande: 11 av 15 har svarat, 1 avstår, 3 försenade" in played.transcript
     counts = service.queries.overview(CASE).counts
@@ -310,7 +345,7 @@ def test_the_database_left_behind_answers_remissbot_status(
     out = capsys.readouterr().out
     assert "11 av 15 har svarat" in out
     # The demo ends with the coordinator closing the round from the status message.
-    assert "\n  avslutad 5 december 2023 kl. 17:10 av U0MIA\n" in out
+    assert "\n  avslutad tisdag 5 december 2023 kl. 17.10 av U0MIA\n" in out
 
 
 def test_the_demos_summary_is_written_as_pdf_by_the_command_line(
@@ -377,7 +412,7 @@ def test_the_demo_runs_with_no_warning_from_the_simulated_slack(played: Played) 
 # -- the reminders, read from the simulated Slack: each message's outbox key (in its metadata) says which
 # planned reminder it is, `reminder:{case}:{organisation}:{kind}:{local date}:{user}`, and a reminder is
 # only ever sent on its own local date (or skipped).
-def job_messages(slack: Workspace, user_id: str, prefix: str) -> list[tuple[str, Message]]:
+def job_messages(slack: FakeSlack, user_id: str, prefix: str) -> list[tuple[str, Message]]:
     """The bot's top-level messages in the user's DM whose outbox key starts with `prefix`, oldest first."""
     found = []
     for message in slack.messages_in(user_id):
@@ -566,3 +601,52 @@ def test_closing_the_round_wrote_an_archive_package_the_e_ark_validator_accepts(
     listed = {item.path for item in listed_files(package)}
     assert any((path.endswith(".pdf") and "/svar/" in path.lower()) or "svar" in path.lower() for path in listed)
     assert any(path.lower().endswith(".docx") for path in listed)
+
+
+def everything_shown(played: Played) -> list[Shown]:
+    """Every text the demo showed a person: each message, update, modal and App Home view the simulated Slack
+    received (its `text` and every text in its blocks), each answer to a response_url or a form, and the command
+    line. Every day of the demo falls in 2023 (its clock); the command line runs on the machine's clock."""
+    demo_year = SCENARIO.start.year
+    assert SCENARIO.walk_end.year == demo_year
+    shown: list[Shown] = []
+    for n, call in enumerate(played.slack.calls):
+        shown += slack_texts(call.method, call.params, f"{call.method} #{n}", demo_year)
+    for n, post in enumerate(played.slack.responses):
+        shown += response_texts(post.payload, f"response_url #{n}", demo_year)
+    for n, answer in enumerate(played.slack.submission_answers):
+        shown += submission_texts(answer, f"view_submission answer #{n}", demo_year)
+    this_year = datetime.now().year  # the command line dates by the machine's clock, as it runs
+    for command, output in played.command_line.items():
+        shown += cli_texts(output, f"remissbot {command}", this_year)
+    return shown
+
+
+def what_people_wrote(service: UseCases) -> list[str]:
+    """The remiss's own text and every answer, note and reason people typed: their words, not the bot's."""
+    remiss = service.queries.overview(CASE).remiss
+    written = [remiss.title, remiss.description, *(q.text for q in remiss.questions)]
+    written += [
+        TYPED.hand_over_note,
+        TYPED.decline_reason,
+        *TYPED.chat_messages,
+        TYPED.extension_reason,
+        TYPED.refusal_note,
+    ]
+    for row in service.queries.overview(CASE).rows:
+        contents = [r.content for r in row.recipient.responses]
+        contents += [row.recipient.draft.content] if row.recipient.draft else []
+        for content in contents:
+            written += [a.text for a in content.answers] + [f.name for f in content.attachments]
+            written += [content.decided_by or ""]
+    return written
+
+
+def test_every_text_the_demo_shows_keeps_the_words_the_dates_and_the_budgets(played: Played, service: UseCases) -> None:
+    """No Slack id a person reads, none of templates/terms.toml's banned forms, every date as weekday + day +
+    month (the year only when not this year), nothing over its budget (tests/wording.py says why each)."""
+    shown = everything_shown(played)
+    kinds = {s.kind for s in shown}
+    assert len(shown) > 2000 and {"notification", "section", "button", "modal_title", "label", "cli"} <= kinds
+    found = problems(shown, what_people_wrote(service))
+    assert found == [], f"{len(found)} problems, the first:\n" + "\n".join(map(str, found[:30]))

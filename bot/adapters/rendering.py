@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -13,7 +17,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from jinja2.runtime import Macro
 
-from bot.core.clock import STOCKHOLM
+from bot.core.clock import STOCKHOLM, Clock
 from bot.core.domain.errors import DomainError
 from bot.core.domain.text import without_control_characters
 
@@ -136,6 +140,61 @@ def swedish_datetime(value: datetime, tz: ZoneInfo = STOCKHOLM) -> str:
     return f"{swedish_date(local.date())} kl. {local:%H:%M}"
 
 
+def day_as_said(value: date | datetime | str, today: date | None, tz: ZoneInfo = STOCKHOLM) -> str:
+    """How every message says a day (KLARSPRAK.md): 'torsdag 30 november', with the year only when it is not
+    `today`'s year ('fredag 5 januari 2024'); without a `today` (no clock at hand) always with the year. A
+    string is an ISO date, as the audit trail's details keep one."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    day = value.astimezone(tz).date() if isinstance(value, datetime) else value
+    if today is None:
+        return swedish_weekday_date(day)
+    return swedish_weekday_day_month(day, today)
+
+
+def moment_as_said(value: datetime, today: date | None, tz: ZoneInfo = STOCKHOLM) -> str:
+    """'torsdag 30 november kl. 09.00' (a point between hour and minute, as Swedish writes the time), the year
+    as `day_as_said` says it."""
+    local = value.astimezone(tz)
+    return f"{day_as_said(local.date(), today, tz)} kl. {local:%H.%M}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One concept of templates/terms.toml: the word used, and the forms never used for it."""
+
+    key: str
+    concept: str
+    use: str
+    banned: tuple[re.Pattern[str], ...]
+    why: str
+
+
+@functools.cache
+def terms() -> Mapping[str, Term]:
+    """The terminology table (templates/terms.toml), by key."""
+    raw = tomllib.loads(resources.files("templates").joinpath("terms.toml").read_text(encoding="utf-8"))
+    return {
+        t["key"]: Term(
+            t["key"], t["concept"], t["use"], tuple(re.compile(b, re.IGNORECASE) for b in t["banned"]), t["why"]
+        )
+        for t in raw["term"]
+    }
+
+
+def term(key: str) -> str:
+    """The word templates/terms.toml says for the concept `key` (a template's `term("extension")`)."""
+    found = terms().get(key)
+    if found is None:
+        raise MissingText(f"templates/terms.toml has no term {key!r}")
+    return found.use
+
+
+# The day a text is rendered on, by the rendering Texts' clock: set around each render (one thread's own
+# value), so every part and every macro it calls says a day with `dag` relative to the same today.
+_TODAY: ContextVar[date | None] = ContextVar("remissbot_today", default=None)
+
+
 class MissingText(LookupError):
     """A template, part, label or message that templates/ does not define: a bug, never shown to a user."""
 
@@ -180,7 +239,8 @@ class Parts:
 class Texts:
     """The template environments: plain/Slack text (no autoescape, explicit `slack` filter) and HTML."""
 
-    def __init__(self, tz: ZoneInfo = STOCKHOLM) -> None:
+    def __init__(self, tz: ZoneInfo = STOCKHOLM, clock: Clock | None = None) -> None:
+        self.tz, self.clock = tz, clock
         root = str(resources.files("templates"))
         common: dict[str, Any] = {
             "loader": jinja2.FileSystemLoader(root),
@@ -201,24 +261,52 @@ class Texts:
             env.filters["veckodag_datum"] = swedish_weekday_date
             env.filters["veckodag_dag_manad"] = swedish_weekday_day_month
             env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
+            # The one way a message says a day or a moment: weekday, day and month, the year only when it is
+            # not this year (today by the Texts' clock, see _TODAY).
+            env.filters["dag"] = lambda v: day_as_said(v, _TODAY.get(), tz)
+            env.filters["dag_tid"] = lambda v: moment_as_said(v, _TODAY.get(), tz)
+            env.globals["term"] = term
         # A label depends on its name only, and one answer form asks for ~45 labels (bench/bench_ack.py).
         self._labels: dict[str, str] = {}
         self._parts = Parts(self.text_env)
+
+    def with_clock(self, clock: Clock) -> Texts:
+        """These texts (the same compiled templates and labels) telling `today` by `clock`."""
+        copy = object.__new__(Texts)
+        copy.__dict__.update(self.__dict__)
+        copy.clock = clock
+        return copy
+
+    @contextlib.contextmanager
+    def _today_set(self, today: date | None = None) -> Iterator[None]:
+        """`dag` says days relative to `today` (a part's own `today` parameter), else to the clock's today."""
+        token = _TODAY.set(today if isinstance(today, date) else self.today())
+        try:
+            yield
+        finally:
+            _TODAY.reset(token)
+
+    def today(self) -> date | None:
+        """Today in the texts' timezone by their clock: what `dag` leaves the year out for; None without one."""
+        return self.clock.now().astimezone(self.tz).date() if self.clock is not None else None
 
     def render(self, name: str, /, **context: Any) -> str:
         """Render a whole text template (Slack mrkdwn or plain text) to a stripped string, without control
         characters. A template of parts is read through `part`, never here."""
         if "part" in context:
             raise TypeError(f"{name}: a part is read with Texts.part({name!r}, {context['part']!r}, ...)")
-        return without_control_characters(self.text_env.get_template(name).render(**context)).strip()
+        with self._today_set(context.get("today")):
+            return without_control_characters(self.text_env.get_template(name).render(**context)).strip()
 
     def render_html(self, name: str, /, **context: Any) -> str:
-        return without_control_characters(self.html_env.get_template(name).render(**context))
+        with self._today_set():
+            return without_control_characters(self.html_env.get_template(name).render(**context))
 
     def part(self, template: str, name: str, /, **params: Any) -> str:
         """The text `name` of `template`, with `params` (see `Parts.read`): the one way to read a piece of
         text; `label` and `message` are parts too. One that does not exist raises `MissingText`."""
-        return self._parts.read(template, name, **params)
+        with self._today_set(params.get("today")):
+            return self._parts.read(template, name, **params)
 
     def label(self, name: str) -> str:
         """A button label or modal title: the part `name` of templates/ui_labels.j2."""

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.adapters.audit_files import PeopleNames
 from bot.adapters.directory_file import DirectoryFileError, load_directory_file
 from bot.adapters.rendering import default_texts
 from bot.bootstrap import Core, build_core
@@ -105,7 +106,8 @@ def cmd_orgs_load(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
     if args.drafts:
         return drafts.cmd_drafts(args, out)
-    core = open_core()
+    settings = load_settings()
+    core = build_core(settings, users=slack_users(settings))  # people are named, not shown as Slack ids
     try:
         overviews = (
             [core.service.queries.overview(args.case_number)]
@@ -120,7 +122,13 @@ def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
     counts = [o.count_names for o in overviews]
     detailed = bool(args.case_number)
     page = core.texts.render(
-        "cli/status.j2", overviews=overviews, counts=counts, detailed=detailed, registered=registered, closed=closed
+        "cli/status.j2",
+        overviews=overviews,
+        counts=counts,
+        detailed=detailed,
+        registered=registered,
+        closed=closed,
+        names=PeopleNames(core.service.shared.users, core.texts),
     )
     out.write(page + "\n")
     return EXIT_OK

@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from bot.adapters.audit_files import PeopleNames
 from bot.adapters.rendering import default_texts
-from bot.cli.common import EXIT_OK, cli_actor, help_text, open_core
+from bot.bootstrap import build_core
+from bot.cli.common import EXIT_OK, cli_actor, help_text, open_core, slack_users
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import is_slack_user_id
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 
 TEMPLATE = "cli/drafts.j2"
 
@@ -38,12 +40,14 @@ def draft_owner(settings: Settings, given: str | None) -> str:
 
 def cmd_drafts(args: argparse.Namespace, out: TextIO) -> int:
     """`remissbot status --drafts`: every draft not yet sent, who owns it, and what it lacks to be sent."""
-    core = open_core()
+    settings = load_settings()
+    core = build_core(settings, users=slack_users(settings))  # the owners are named, not shown as Slack ids
     try:
         rows = core.service.queries.drafts()
     finally:
         core.close()
-    out.write(core.texts.part(TEMPLATE, "drafts", rows=rows) + "\n")
+    names = PeopleNames(core.service.shared.users, core.texts)
+    out.write(core.texts.part(TEMPLATE, "drafts", rows=rows, names=names) + "\n")
     return EXIT_OK
 
 

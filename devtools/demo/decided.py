@@ -70,7 +70,7 @@ def _after_submission(stage: Stage, view_id: str, before: str) -> View:
             raise RuntimeError(f"the app refused the yttrande: {_text_of(view)[:500]}")
         return view if RECEIPT in _text_of(view) or view.callback_id == ids.ANSWER_VIEW else None
 
-    return stage.box.fake.wait_for(settled)
+    return stage.box.fake.wait_for(settled, timeout=20.0)  # read in a child process: slow on a loaded machine
 
 
 def _text_of(view: View) -> str:

@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 
-from bot.adapters.rendering import swedish_datetime
+from bot.adapters.rendering import moment_as_said
 from devtools.demo.decided import answer_with_document, register_answer, register_remiss
 from devtools.demo.epilogue import close_remiss, reminder_overview, summary
 from devtools.demo.forms import (
@@ -214,7 +214,7 @@ class Story(Stage):
         if state is not None:
             self.t.saw("saw_form_says", self.t.slack([state]), name=greta.real_name, title=view_title(form))
         self.answer_with_form(greta, form, step.entered, questions=step.questions, editing=True)
-        stamp = swedish_datetime(step.when)
+        stamp = moment_as_said(step.when, step.when.date())  # as the DM says it that day
         self.show_dm_state(greta, stamp)
         self.deliver()
 

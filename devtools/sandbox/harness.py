@@ -93,7 +93,7 @@ def running_sandbox(
         core = build_core(configured, clock=clock, users=slack_user_directory(client))
         # The templates never change while a process runs: every sandbox in it shares one Texts, so each
         # template is compiled once per process instead of once per test.
-        core.texts = shared_texts(configured.timezone)
+        core.texts = shared_texts(configured.timezone).with_clock(core.clock)
         try:
             app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
             # Unstarted by default: tests and the demo call courier.drain() and so know what was sent.

@@ -34,6 +34,11 @@ class Lookups:
         return self._read(lambda store: list(store.scope_refusals))
 
     @property
+    def submission_answers(self) -> list[dict[str, object]]:
+        """The app's answers to view submissions (response_action errors, update, push), oldest first."""
+        return self._read(lambda store: [dict(answer) for answer in store.submission_answers])
+
+    @property
     def warnings(self) -> list[str]:
         return self._read(lambda store: list(store.warnings))
 

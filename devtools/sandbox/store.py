@@ -47,6 +47,9 @@ class Store:
         self.files: dict[str, File] = {}
         self.triggers: dict[str, Trigger] = {}
         self.warnings: list[str] = []
+        # The app's answers to view submissions (errors shown under fields, views pushed or swapped in), as the
+        # user saw them: they reach Slack in the HTTP response, not through a Web API call.
+        self.submission_answers: list[JSON] = []
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self.seq):09d}"

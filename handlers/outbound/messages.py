@@ -167,14 +167,14 @@ def resend_offer_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
 
 def _one_section(part: str) -> Renderer:
     def render(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
-        text = texts.part("slack/reminders.j2", part, d=d)
+        text = texts.part("slack/reminders.j2", part, d=d, today=d.today)
         return text, [blocks.section(text)]
 
     return render
 
 
 def _part(texts: Texts, part: str, d: Delivery, **extra: object) -> str:
-    return texts.part("slack/reminders.j2", part, d=d, **extra)
+    return texts.part("slack/reminders.j2", part, d=d, today=d.today, **extra)
 
 
 def _actions(block_id: str, elements: list[Block]) -> Block:
@@ -313,13 +313,13 @@ def digest_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
 def extension_request_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:
     """The coordinator's copy of a request for anstånd, in the status thread: Bevilja, Bevilja annat datum and
     Avslå while it is pending; once decided, who decided what instead of the buttons (so nobody clicks twice)."""
-    text = texts.part("slack/reminders.j2", "extension_request", d=d)
+    text = texts.part("slack/reminders.j2", "extension_request", d=d, today=d.today)
     body = [blocks.section(text)]
     request = d.request
     if request is None or request.id is None:
         return text, body
     if not request.is_pending:
-        decided = texts.part("slack/reminders.j2", "extension_request_decided", d=d)
+        decided = texts.part("slack/reminders.j2", "extension_request_decided", d=d, today=d.today)
         return f"{text}\n{decided}", [*body, blocks.context(decided)]
     if d.remiss.is_open:
         value = str(request.id)

@@ -240,7 +240,7 @@ def test_svara_opens_the_form_with_the_remiss_its_questions_and_deadline(sandbox
     shown = "\n".join(mrkdwn_texts(form.payload["blocks"]))
     assert form.payload["title"]["text"] == "Svara på remissen"
     assert "Diarienummer STK-2023-137 · Ni svarar för Tekniska nämnden" in shown
-    assert "*Sista svarsdatum:* torsdag 30 november 2023 (59 dagar kvar)" in shown
+    assert "*Sista svarsdatum:* torsdag 30 november (59 dagar kvar)" in shown
     assert f"*Fråga 1.* {QUESTIONS[0]}" in shown and f"*Fråga 2.* {QUESTIONS[1]}" in shown
     assert input_block(form, "answer_1")["element"]["type"] == "rich_text_input"
     assert input_block(form, "kind")["element"]["initial_option"]["value"] == "yttrande"
@@ -365,7 +365,7 @@ def test_a_click_slack_refuses_with_a_rate_limit_gets_svara_to_try_again(sandbox
 
     told = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
     assert told.payload["text"] == (
-        "Formuläret kunde inte öppnas just nu, eftersom Slack är hårt belastat just nu. "
+        "Formuläret kunde inte öppnas, eftersom Slack är hårt belastat just nu. "
         "Tryck på Svara för att försöka igen. Inget av det du redan sparat har gått förlorat."
     )
     assert [e["action_id"] for e in nested(told.payload["blocks"]) if e.get("type") == "button"] == [ids.ANSWER]
@@ -444,7 +444,7 @@ def test_a_10000_character_answer_with_positions_and_an_yttrande_is_stored_whole
     assert attached.sha256 == hashlib.sha256(pdf).hexdigest()
 
     updated = remiss_message_showing(sandbox, "Ni har svarat")
-    assert ":white_check_mark: Ni har svarat (yttrande) 2 oktober 2023 kl. 09:00" in "\n".join(
+    assert ":white_check_mark: Ni har svarat (yttrande) måndag 2 oktober kl. 09.00" in "\n".join(
         mrkdwn_texts(updated.blocks)
     )
     assert action_ids(updated) == [ids.ANSWER, ids.WITHDRAW]
@@ -526,7 +526,7 @@ def test_a_saved_draft_comes_back_prefilled(sandbox: Sandbox) -> None:
 
     saved = act_in_form(sandbox, form, answer.SAVE_DRAFT, values)
 
-    assert "Utkastet sparades kl. 09:00" in "\n".join(mrkdwn_texts(saved.payload["blocks"]))
+    assert "Utkastet sparades kl. 09.00" in "\n".join(mrkdwn_texts(saved.payload["blocks"]))
     assert prefilled_answer(saved, 2) == draft_text
     draft = recipient(sandbox).draft
     assert draft is not None and draft.content.answer_to(2) == Answer(2, draft_text, Position.INGA_SYNPUNKTER)
@@ -540,7 +540,7 @@ def test_a_saved_draft_comes_back_prefilled(sandbox: Sandbox) -> None:
     assert input_block(again, "position_2")["element"]["initial_option"]["value"] == "inga_synpunkter"
     assert input_block(again, "meeting_date")["element"]["initial_date"] == "2023-11-19"
     assert input_block(again, "paragraph")["element"]["initial_value"] == "§ 99"
-    assert "Utkast senast sparat 2 oktober 2023 kl. 09:00" in "\n".join(mrkdwn_texts(again.payload["blocks"]))
+    assert "Utkast senast sparat måndag 2 oktober kl. 09.00" in "\n".join(mrkdwn_texts(again.payload["blocks"]))
 
     refused = submit(sandbox, filled(again, paragraph=""))
     assert set(refused["errors"]) == {"paragraph"}
@@ -589,7 +589,7 @@ def test_an_edited_answer_becomes_version_2_and_version_1_stays(sandbox: Sandbox
     edit = press_answer(sandbox, remiss_message(sandbox))
     assert edit.payload["title"]["text"] == "Ändra svaret"
     assert prefilled_answer(edit, 1) == "Första versionen."
-    submit_accepted(sandbox, filled(edit, answers={1: "Andra versionen."}), shown="20 oktober 2023 kl. 14:00")
+    submit_accepted(sandbox, filled(edit, answers={1: "Andra versionen."}), shown="fredag 20 oktober kl. 14.00")
 
     first, second = recipient(sandbox).responses
     assert (first.version, first.content.answers[0].text, first.submitted_at) == (
@@ -652,7 +652,7 @@ def test_an_edit_after_the_recipients_deadline_is_refused_in_swedish(sandbox: Sa
 
     refused = submit(sandbox, filled(edit, answers={1: "För sent ändrat."}))
 
-    deadline_passed = "Svarstiden gick ut 30 november 2023. Kontakta remissamordnaren om ni behöver ändra något."
+    deadline_passed = "Sista svarsdatum var torsdag 30 november. Kontakta remissamordnaren om ni behöver ändra något."
     assert refused == {"response_action": "errors", "errors": {"answer_1": deadline_passed}}
     assert [r.content.answers[0].text for r in recipient(sandbox).responses] == ["Svar."]
     assert deadline_passed in modal_text(sandbox, press_for_modal(sandbox, message), deadline_passed)
@@ -742,7 +742,7 @@ def test_a_draft_saved_when_slack_will_not_redraw_the_form_is_told_as_saved_in_t
         OFFICIAL, answer.SAVE_DRAFT, view_id=form.id, state_values=filled(form, answers={1: "Sparat svar."})
     )
 
-    told = told_in_dm(sandbox, "Utkastet sparades kl. 09:00", dms)
+    told = told_in_dm(sandbox, "Utkastet sparades kl. 09.00", dms)
     assert "men formuläret kunde inte visa det" in told.text and "Något gick fel" not in told.text
     draft = recipient(sandbox).draft
     assert draft is not None and draft.content.answer_to(1) is not None

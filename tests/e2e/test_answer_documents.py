@@ -47,7 +47,7 @@ STRUCTURED = pdf_with_pages(
         [
             "Tekniska nämnden  Dnr TN-2023-512",
             "Yttrande över remissen om områdeslyft",
-            "Tekniska nämnden beslutade den 16 november 2023, § 123, att anta yttrandet.",
+            "Tekniska nämnden beslutade den torsdag 16 november, § 123, att anta yttrandet.",
             "Nämnden tillstyrker förslaget.",
             "Fråga 1",
             "Trygghetsvandringar och belysningsprogrammet i Rosengård passar in.",
@@ -244,7 +244,7 @@ def test_a_structured_yttrande_is_read_into_the_form_for_the_official_to_check_t
     # Nothing is submitted yet: the form comes back with what was read, and from which sentence.
     text = shown(sandbox, form.id, "Remissbot har läst")
     assert "Svaren på fråga 1 och 2 är hämtade ur dokumentet." in text  # the remiss has two questions
-    assert "Paragraf: *§ 123*" in text and "Sammanträdesdatum: *16 november 2023*" in text
+    assert "Paragraf: *§ 123*" in text and "Sammanträdesdatum: *torsdag 16 november*" in text
     assert "Ställningstagande: *Tillstyrker*" in text and "Beslutande organ: *Nämnden (Tekniska nämnden)*" in text
     assert recipient(sandbox).responses == []
     draft = recipient(sandbox).draft

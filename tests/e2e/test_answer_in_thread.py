@@ -107,7 +107,7 @@ def test_a_yttrande_split_by_question_is_stored_read_and_used_as_the_answer(box:
         "Fråga 2 hade redan ett svar i utkastet, som behölls.",
         "Dokumentet har inget avsnitt för fråga 3.",
         "Uppgifter om beslutet i dokumentet, för dig att kontrollera:",
-        "• Sammanträdesdatum: *23 november 2023*, Paragraf: *§ 123*, Beslutande organ: *Nämnden (Tekniska nämnden)*"
+        "• Sammanträdesdatum: *torsdag 23 november*, Paragraf: *§ 123*, Beslutande organ: *Nämnden (Tekniska nämnden)*"
         f" – ur «{DECISION}»",
     )
     assert reply.text.splitlines()[: len(said)] == list(said)

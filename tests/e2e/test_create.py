@@ -209,17 +209,17 @@ BAD_INPUT: list[tuple[dict[str, Any], str, str]] = [
     ({"title": ""}, "title", "Fältet Rubrik måste fyllas i."),
     ({"title": "R" * 251}, "title", "Texten i fältet Rubrik är för lång (251 tecken); högst 250 tecken går."),
     ({"deadline": "snart"}, "deadline", "«snart» går inte att läsa som ett datum"),
-    ({"deadline": "1 september 2023"}, "deadline", "Sista svarsdatum 1 september 2023 har redan passerat."),
+    ({"deadline": "1 september 2023"}, "deadline", "Sista svarsdatum fredag 1 september har redan passerat."),
     (
         {"deadline": None, "deadline_date": {"value": {"type": "datepicker", "selected_date": "2023-09-01"}}},
         "deadline_date",
-        "Sista svarsdatum 1 september 2023 har redan passerat.",
+        "Sista svarsdatum fredag 1 september har redan passerat.",
     ),
     ({"deadline": None}, "deadline", "Fältet Sista svarsdatum måste fyllas i."),
     (
         {"deadline_date": {"value": {"type": "datepicker", "selected_date": "2023-12-01"}}},
         "deadline",
-        "Texten betyder torsdag 30 november 2023 men i kalendern står fredag 1 december 2023.",
+        "Texten betyder torsdag 30 november men i kalendern står fredag 1 december.",
     ),
     ({"questions": ""}, "questions", "En remiss behöver minst en fråga."),
     ({"questions": "\n".join(f"Fråga nummer {n}?" for n in range(11))}, "questions", "högst 10 frågor"),
@@ -276,7 +276,7 @@ def test_a_case_number_of_a_draft_offers_that_draft_and_saves_nothing(box: Sandb
 # -- the preview -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("typed_date", "understood"),
-    [("30 november", "torsdag 30 november 2023"), ("om tre veckor", "måndag 23 oktober 2023")],
+    [("30 november", "torsdag 30 november"), ("om tre veckor", "måndag 23 oktober")],
 )
 def test_a_date_written_in_swedish_is_echoed_back_before_anything_is_saved(
     box: Sandbox, typed_date: str, understood: str
@@ -292,7 +292,7 @@ def test_the_preview_shows_the_remiss_as_recipients_will_and_suggests_what_each_
     box.driver.view_submission(COORDINATOR, form())
     preview = top_view(box)
     text = blocks_shown(preview)
-    assert "Remiss STK-2023-137" in text
+    assert "Remiss från Stadskontoret" in text and "*Diarienummer:* STK-2023-137" in text
     assert "<https://malmo.se/stk-2023-137.pdf|Tjänsteskrivelse>" in text
     assert "*Kontaktperson:* Mia Idestrom" in text
     assert "Skickas till 5 remissinstanser:* Tekniska nämnden, Miljönämnden, MKB, Parkering Malmö" in text
@@ -420,7 +420,7 @@ def test_sending_reaches_every_reachable_official_and_names_who_cannot_be_reache
     box.driver.block_action(COORDINATOR, ids.SEND_DRAFT, message=draft)
     sent = message_when(box, lambda m: "Skickad" in m.text, first=True)
     assert sent.ts == draft.ts  # the draft message itself now says it was sent
-    assert "Skickad 2 oktober 2023 kl. 09:00 till 3 remissinstanser." in sent.text
+    assert "Skickad måndag 2 oktober kl. 09.00 till 3 remissinstanser." in sent.text
     assert "Kunde inte nås: Parkering Malmö, Parkeringsövervakning i Malmö AB." in sent.text
     assert ids.SEND_DRAFT not in blocks_shown(sent) and ids.EDIT_DRAFT not in blocks_shown(sent)
     box.courier.drain()
@@ -475,8 +475,8 @@ def test_a_deadline_on_a_day_off_is_flagged_in_the_preview_and_still_accepted(
 ) -> None:
     preview = preview_with_deadline(box, typed_date)
     assert flag in blocks_shown(preview)
-    last_working_day = "fredag 1 december 2023" if typed_date == "2 december" else "fredag 22 december 2023"
-    assert f"mottagarnas sista arbetsdag före det är {last_working_day}" in blocks_shown(preview)
+    last_working_day = "fredag 1 december" if typed_date == "2 december" else "fredag 22 december"
+    assert f"remissinstansernas sista arbetsdag före det är {last_working_day}" in blocks_shown(preview)
     box.driver.view_submission(COORDINATOR, as_filled(preview))
     draft_message(box)
     expected = date(2023, 12, 2) if typed_date == "2 december" else date(2023, 12, 25)
@@ -494,11 +494,11 @@ def test_a_deadline_on_a_working_day_is_not_flagged(box: Sandbox) -> None:
     [
         (
             "19 oktober",
-            "Svarstiden är kort: den har bara 13 arbetsdagar fram till sista svarsdatum torsdag 19 oktober 2023 "
+            "Svarstiden är kort: den har bara 13 arbetsdagar fram till sista svarsdatum torsdag 19 oktober "
             "(färre än 15). Räkna med att någon ber om anstånd.",
         ),
         (
-            "15 januari 2024",
+            "måndag 15 januari 2024",
             "Svarstiden går över julen: den har 72 arbetsdagar fram till sista svarsdatum måndag 15 januari 2024. "
             "Många är lediga då, så svaren kan dröja.",
         ),

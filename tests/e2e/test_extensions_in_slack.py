@@ -1,7 +1,7 @@
 """Anstånd and a moved deadline, end to end: the real app over HTTP against the loopback Slack.
 
 The official asks from the remiss DM; the coordinator decides in the status thread (Bevilja, Bevilja annat datum,
-Avslå); the official is told; the coordinator's "Ändra svarsdatum" moves the deadline for everyone.
+Avslå); the official is told; the coordinator's "Ändra sista svarsdatum" moves the deadline for everyone.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
     )
     intro = modal["blocks"][0]["text"]["text"]
     assert intro.startswith("Begär anstånd med remiss *STK-2023-137* «Områdeslyft» för *Tekniska nämnden*.")
-    assert "Ert svarsdatum är nu torsdag 30 november 2023." in intro
+    assert "Ert sista svarsdatum är nu torsdag 30 november." in intro
     assert [b.get("block_id") for b in modal["blocks"][1:]] == ["new_deadline", "new_deadline_date", "reason"]
 
     response = box.driver.view_submission(ANNA, form("15 december", reason="Nämnden sammanträder 14 december."))
@@ -134,15 +134,15 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
     assert done["title"]["text"] == "Anstånd begärt"
     assert "submit" not in done
     confirmation = done["blocks"][0]["text"]["text"]
-    assert "Din begäran om anstånd med *STK-2023-137* till fredag 15 december 2023 har skickats" in confirmation
-    assert "Till dess gäller svarsdatum torsdag 30 november 2023." in confirmation
+    assert "Din begäran om anstånd med *STK-2023-137* till fredag 15 december har skickats" in confirmation
+    assert "Till dess gäller sista svarsdatum torsdag 30 november." in confirmation
     assert deadline_of(box) == date(2023, 11, 30)  # nothing moves until the coordinator decides
 
     box.courier.drain()
     request = request_message(box)
     assert request.text.startswith(
-        ":calendar: *Tekniska nämnden* ber om anstånd med *STK-2023-137* till *fredag 15 december 2023*"
-        " (svarsdatum nu 30 november 2023).\n*Skäl:* «Nämnden sammanträder 14 december.»\nBegärt av <@U0ANNA>."
+        ":calendar: *Tekniska nämnden* ber om anstånd med *STK-2023-137* till *fredag 15 december*"
+        " (svarsdatum nu torsdag 30 november).\n*Skäl:* «Nämnden sammanträder 14 december.»\nBegärt av <@U0ANNA>."
     )
     assert buttons(request) == DECISIONS
     labels = [e["text"]["text"] for b in request.blocks or [] if b["type"] == "actions" for e in b["elements"]]
@@ -151,7 +151,7 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
     told = bot_dm_count(box, ANNA)
     assert box.driver.block_action(COORDINATOR, ids.GRANT_EXTENSION, message=request).status == 200
     box.fake.wait_for(lambda: buttons(request) == [])
-    assert "Beviljat av <@U0MIA> 2 oktober 2023 kl. 09:00: nytt svarsdatum fredag 15 december 2023." in shown(request)
+    assert "Beviljat av <@U0MIA> måndag 2 oktober kl. 09.00: nytt svarsdatum fredag 15 december." in shown(request)
     assert "bad om anstånd" in request.text and "svarsdatum nu" not in request.text
 
     assert deadline_of(box) == date(2023, 12, 15)
@@ -162,17 +162,18 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
     box.courier.drain()
     [decided] = dms_after(box, ANNA, told)
     assert decided.text.startswith(
-        ":white_check_mark: Ni har fått anstånd med *STK-2023-137 Områdeslyft* för Tekniska nämnden."
-        " Nytt svarsdatum: *fredag 15 december 2023*."
+        ":white_check_mark: Ni har fått anstånd med *STK-2023-137 Områdeslyft*: nytt sista svarsdatum"
+        " *fredag 15 december*.\nDet gäller Tekniska nämnden."
     )
     lines = "\n".join(m.text for m in thread(box))
     assert (
-        "*Tekniska nämnden* fick anstånd till 15 december 2023 (var 30 november 2023), beviljat av <@U0MIA>."
+        "*Tekniska nämnden* fick anstånd till fredag 15 december (var torsdag 30 november), beviljat av <@U0MIA>."
         " Skäl: «Nämnden sammanträder 14 december.»"
     ) in lines
     # The status message, `/remiss status` and the coordinator's App Home show the recipient's own deadline.
     own_deadline = (
-        "• *Tekniska nämnden*: Har inte öppnat · <@U0ANNA> · senast aktiv 2 oktober 2023 · svarsdatum 15 december 2023"
+        "• *Tekniska nämnden*: Har inte öppnat · <@U0ANNA> · senast aktiv måndag 2 oktober"
+        " · svarsdatum fredag 15 december"
     )
     assert own_deadline in shown(status_message(box))
     assert '• *Miljönämnden*: Har inte öppnat · <@U0BERTIL>"' in shown(status_message(box))
@@ -192,7 +193,7 @@ def test_a_granted_request_moves_the_recipients_deadline_and_reminders_and_tells
     # ... and the summary lists the anstånd.
     box.driver.block_action(COORDINATOR, ids.SUMMARY_PREVIEW, CASE, message=status_message(box))
     preview = box.fake.wait_for(lambda: box.fake.responses[-1] if box.fake.responses else None)
-    assert "Tekniska nämnden till 15 december 2023" in preview.payload["text"]
+    assert "Tekniska nämnden till fredag 15 december" in preview.payload["text"]
     assert box.fake.warnings == []
 
 
@@ -205,7 +206,7 @@ def test_the_request_form_opens_from_the_app_home_too(box: Sandbox) -> None:
     assert modal["callback_id"] == ids.EXTENSION_REQUEST_VIEW
     box.driver.view_submission(ANNA, form(picked="2023-12-08", reason="Nämnden hinner inte."))
     box.courier.drain()
-    assert "till *fredag 8 december 2023*" in request_message(box).text
+    assert "till *fredag 8 december*" in request_message(box).text
 
 
 def test_a_reminder_offers_the_request_too(box: Sandbox, clock: FakeClock) -> None:
@@ -216,12 +217,12 @@ def test_a_reminder_offers_the_request_too(box: Sandbox, clock: FakeClock) -> No
     reminder = box.fake.wait_for(
         lambda: [m for m in box.fake.messages_in(ANNA) if ids.REQUEST_EXTENSION in buttons(m)][-1:]
     )[0]
-    assert "Hej!" in reminder.text
+    assert "Kommer ni att svara på" in reminder.text
     modal = open_modal(box, ANNA, ids.REQUEST_EXTENSION, reminder)
     assert modal["callback_id"] == ids.EXTENSION_REQUEST_VIEW
     box.driver.view_submission(ANNA, form("om tio veckor", reason="Nämnden hinner inte."))
     box.courier.drain()
-    assert "till *torsdag 14 december 2023*" in request_message(box).text
+    assert "till *torsdag 14 december*" in request_message(box).text
     assert box.fake.warnings == []
 
 
@@ -239,20 +240,20 @@ def test_a_date_that_is_not_understood_or_not_later_is_refused_next_to_the_field
         ),
         (
             form("30 november", reason=reason),
-            {"new_deadline": "Välj ett datum efter ert nuvarande svarsdatum, 30 november 2023."},
+            {"new_deadline": "Välj ett datum efter ert nuvarande sista svarsdatum, torsdag 30 november."},
         ),
         (
             form(picked="2023-11-20", reason=reason),
-            {"new_deadline_date": "Välj ett datum efter ert nuvarande svarsdatum, 30 november 2023."},
+            {"new_deadline_date": "Välj ett datum efter ert nuvarande sista svarsdatum, torsdag 30 november."},
         ),
         (
             form(picked="2023-09-01", reason=reason),
-            {"new_deadline_date": "Sista svarsdatum 1 september 2023 har redan passerat. Välj ett senare datum."},
+            {"new_deadline_date": "Sista svarsdatum fredag 1 september har redan passerat. Välj ett senare datum."},
         ),
         (
             form("om två veckor", picked="2023-12-15", reason=reason),
             {
-                "new_deadline": "Texten betyder måndag 16 oktober 2023 men i kalendern står fredag 15 december 2023."
+                "new_deadline": "Texten betyder måndag 16 oktober men i kalendern står fredag 15 december."
                 " Fyll i bara det ena."
             },
         ),
@@ -274,7 +275,7 @@ def test_a_date_that_is_not_understood_or_not_later_is_refused_next_to_the_field
 
     assert box.driver.view_submission(ANNA, form("om tio veckor", reason=reason)).json()["response_action"] == "update"
     box.courier.drain()
-    assert "till *måndag 11 december 2023*" in request_message(box).text
+    assert "till *måndag 11 december*" in request_message(box).text
     assert box.fake.warnings == []
 
 
@@ -286,15 +287,14 @@ def test_the_coordinator_grants_another_date_than_the_one_asked_for(box: Sandbox
     )
     intro = modal["blocks"][0]["text"]["text"]
     assert intro.startswith(
-        "*Tekniska nämnden* ber om anstånd med *STK-2023-137* till fredag 15 december 2023:"
+        "*Tekniska nämnden* ber om anstånd med *STK-2023-137* till fredag 15 december:"
         " «Nämnden sammanträder 14 december.»"
     )
-    assert "Deras svarsdatum är nu torsdag 30 november 2023. Vilket datum beviljar du? <@U0ANNA> får besked." in intro
+    assert "Deras svarsdatum är nu torsdag 30 november. Vilket datum beviljar du? <@U0ANNA> får besked." in intro
 
     not_later = box.driver.view_submission(COORDINATOR, form("30 november"))
     assert not_later.json()["errors"] == {
-        "new_deadline": "Välj ett datum efter det nuvarande svarsdatumet för Tekniska nämnden,"
-        " torsdag 30 november 2023."
+        "new_deadline": "Välj ett datum efter det nuvarande svarsdatumet för Tekniska nämnden, torsdag 30 november."
     }
     unparseable = box.driver.view_submission(COORDINATOR, form("snart"))
     assert unparseable.json()["errors"]["new_deadline"].startswith("«snart» går inte att läsa som ett datum.")
@@ -304,14 +304,15 @@ def test_the_coordinator_grants_another_date_than_the_one_asked_for(box: Sandbox
     response = box.driver.view_submission(COORDINATOR, form(picked="2023-12-08"))
     assert (response.status, response.json()) == (200, None)
     box.fake.wait_for(lambda: buttons(request) == [])
-    assert "nytt svarsdatum fredag 8 december 2023" in shown(request)
+    assert "nytt svarsdatum fredag 8 december" in shown(request)
     assert deadline_of(box) == date(2023, 12, 8)
     assert planned_deadlines(box) == {date(2023, 12, 8)}
     assert box.core.service.deadlines.extension_request(1).state is RequestState.GRANTED
 
     box.courier.drain()
     [decided] = dms_after(box, ANNA, told)
-    assert "Nytt svarsdatum: *fredag 8 december 2023* (ni bad om 15 december 2023)." in decided.text
+    assert "nytt sista svarsdatum *fredag 8 december*." in decided.text
+    assert "Det gäller Tekniska nämnden (ni bad om fredag 15 december)." in decided.text
     assert box.fake.warnings == []
 
 
@@ -319,7 +320,7 @@ def test_a_refusal_with_a_note_keeps_the_deadline_and_tells_the_official_why(box
     request = asked(box)
     modal = open_modal(box, COORDINATOR, ids.REFUSE_EXTENSION, request)
     assert (modal["title"]["text"], modal["submit"]["text"]) == ("Avslå anstånd", "Avslå")
-    assert "Svarsdatum förblir torsdag 30 november 2023." in modal["blocks"][0]["text"]["text"]
+    assert "Sista svarsdatum förblir torsdag 30 november." in modal["blocks"][0]["text"]["text"]
     too_long = box.driver.view_submission(COORDINATOR, note("x" * 1001))
     assert too_long.json()["errors"]["note"].startswith("Texten i fältet Meddelande till tjänstepersonen är för lång")
 
@@ -327,7 +328,7 @@ def test_a_refusal_with_a_note_keeps_the_deadline_and_tells_the_official_why(box
     response = box.driver.view_submission(COORDINATOR, note("Vi behöver svaren före KS <!channel>."))
     assert (response.status, response.json()) == (200, None)
     box.fake.wait_for(lambda: buttons(request) == [])
-    assert "Avslaget av <@U0MIA> 2 oktober 2023 kl. 09:00. Svarsdatum är fortfarande torsdag 30 november 2023." in (
+    assert "Avslaget av <@U0MIA> måndag 2 oktober kl. 09.00. Svarsdatum är fortfarande torsdag 30 november." in (
         shown(request)
     )
     assert deadline_of(box) == date(2023, 11, 30)
@@ -336,13 +337,13 @@ def test_a_refusal_with_a_note_keeps_the_deadline_and_tells_the_official_why(box
     box.courier.drain()
     [decided] = dms_after(box, ANNA, told)
     assert decided.text.startswith(
-        ":x: <@U0MIA> beviljade inte anstånd med *STK-2023-137 Områdeslyft* för Tekniska nämnden:"
+        ":x: Ni fick inte anstånd med *STK-2023-137 Områdeslyft*.\n<@U0MIA> avslog begäran för Tekniska nämnden:"
         " «Vi behöver svaren före KS &lt;!channel&gt;.»"
     )
-    assert "Svarsdatum är fortfarande *torsdag 30 november 2023*." in decided.text
+    assert "Sista svarsdatum är fortfarande *torsdag 30 november*." in decided.text
     lines = "\n".join(m.text for m in thread(box))
     assert (
-        "*Tekniska nämnden* fick inte anstånd; <@U0MIA> avslog begäran: «Vi behöver svaren före KS &lt;!channel&gt;.»"
+        "*Tekniska nämnden* fick inte anstånd; <@U0MIA> avslog begäran:\n«Vi behöver svaren före KS &lt;!channel&gt;.»"
     ) in lines
     assert box.fake.warnings == []
 
@@ -382,17 +383,17 @@ def test_moving_the_deadline_for_everyone_replans_and_tells_only_those_who_have_
     box.courier.drain()
     status = status_message(box)
     modal = opened_form(
-        box, COORDINATOR, ids.CHANGE_DEADLINE, status, (ids.CHANGE_DEADLINE_VIEW, "Ändra svarsdatum", "Spara")
+        box, COORDINATOR, ids.CHANGE_DEADLINE, status, (ids.CHANGE_DEADLINE_VIEW, "Ändra sista svarsdatum", "Spara")
     )
-    assert "Det är nu torsdag 30 november 2023." in modal["blocks"][0]["text"]["text"]
+    assert "Det är nu torsdag 30 november." in modal["blocks"][0]["text"]["text"]
 
     past = box.driver.view_submission(COORDINATOR, form(picked="2023-09-29"))
     assert past.json()["errors"] == {
-        "new_deadline_date": "Sista svarsdatum 29 september 2023 har redan passerat. Välj ett senare datum."
+        "new_deadline_date": "Sista svarsdatum fredag 29 september har redan passerat. Välj ett senare datum."
     }
     same = box.driver.view_submission(COORDINATOR, form("30 november"))
     assert same.json()["errors"] == {
-        "new_deadline": "Det nya svarsdatumet 30 november 2023 är detsamma som det nuvarande."
+        "new_deadline": "Det nya svarsdatumet torsdag 30 november är detsamma som det nuvarande."
     }
     assert audit_count(box, AuditAction.DEADLINE_CHANGED) == 0
 
@@ -409,14 +410,14 @@ def test_moving_the_deadline_for_everyone_replans_and_tells_only_those_who_have_
     [changed] = dms_after(box, ANNA, anna)
     assert changed.text == (
         ":calendar: Sista svarsdatum för *STK-2023-137 Områdeslyft* är ändrat för alla remissinstanser:"
-        " nu *fredag 15 december 2023*, tidigare 30 november 2023.\n*Skäl:* «Kommunstyrelsen flyttade sitt möte.»\n"
+        " nu *fredag 15 december*, tidigare torsdag 30 november.\n*Skäl:* «Kommunstyrelsen flyttade sitt möte.»\n"
         "Det gäller Tekniska nämnden; påminnelserna utgår nu från det nya datumet."
     )
     assert dms_after(box, BERTIL, bertil) == []
-    assert "sista svarsdatum fredag 15 december 2023" in status_message(box).text
+    assert "sista svarsdatum fredag 15 december" in status_message(box).text
     lines = "\n".join(m.text for m in thread(box))
     assert (
-        "<@U0MIA> ändrade sista svarsdatum för alla remissinstanser till 15 december 2023 (var 30 november 2023):"
+        "<@U0MIA> ändrade sista svarsdatum för alla remissinstanser till fredag 15 december (var torsdag 30 november):"
         " «Kommunstyrelsen flyttade sitt möte.»"
     ) in lines
 
@@ -426,5 +427,5 @@ def test_moving_the_deadline_for_everyone_replans_and_tells_only_those_who_have_
     assert deadline_of(box) == date(2023, 11, 24)
     assert planned_deadlines(box) == {date(2023, 11, 24)}
     box.courier.drain()
-    assert "nu *fredag 24 november 2023*, tidigare 15 december 2023." in dms_after(box, ANNA, anna)[-1].text
+    assert "nu *fredag 24 november*, tidigare fredag 15 december." in dms_after(box, ANNA, anna)[-1].text
     assert box.fake.warnings == []

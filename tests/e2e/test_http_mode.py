@@ -66,7 +66,7 @@ def test_status_of_a_sent_remiss_counts_its_recipients_and_escapes_user_text(san
     sandbox.driver.slash_command(COORDINATOR, "/remiss", "status STK-2023-137")
     answer = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
     text = json.dumps(answer.payload["blocks"], ensure_ascii=False)
-    assert "0 av 4 har svarat, 4 har inte öppnat; sista svarsdatum torsdag 30 november 2023" in text
+    assert "0 av 4 har svarat, 4 har inte öppnat; sista svarsdatum torsdag 30 november" in text
     assert "&lt;!channel&gt; &amp; &lt;@U0BERTIL&gt;" in text
     assert "<!channel>" not in text
     assert "Tekniska nämnden" in text
@@ -92,7 +92,7 @@ def test_the_app_home_shows_what_the_official_has_to_answer(sandbox: Sandbox) ->
     text = json.dumps(home.payload, ensure_ascii=False)
     assert "Att besvara" in text
     assert "STK-2023-137" in text
-    assert "svara senast torsdag 30 november 2023 (59 dagar kvar)" in text
+    assert "svara senast torsdag 30 november (59 dagar kvar)" in text
 
 
 def test_a_retried_event_delivery_is_handled_once(sandbox: Sandbox) -> None:

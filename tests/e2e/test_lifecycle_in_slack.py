@@ -91,7 +91,7 @@ def test_the_coordinator_closes_from_the_status_message_and_reopens_it(box: Sand
     box.fake.wait_for(lambda: status_of(box) is RemissStatus.CLOSED or None)
     box.courier.drain()
     closed = status_message(box)
-    assert "– *avslutad* 2 oktober 2023" in shown(closed)
+    assert "– *avslutad* måndag 2 oktober" in shown(closed)
     assert buttons(closed) == [ids.SUMMARY_PREVIEW, ids.REOPEN_REMISS, ids.HISTORY]
     assert message_block_errors(closed.blocks or []) == []
     assert ":lock: Remissen är avslutad av <@U0MIA>. Inga fler påminnelser går ut." in lines(box)
@@ -102,7 +102,7 @@ def test_the_coordinator_closes_from_the_status_message_and_reopens_it(box: Sand
     # The button as it was on a copy of the message from before (a second click): said when and by whom.
     assert box.driver.block_action(COORDINATOR, ids.CLOSE_REMISS, CASE, message=closed).status == 200
     assert ephemeral_after(box.fake, 1) == (
-        "Remiss STK-2023-137 är redan avslutad, 2 oktober 2023 kl. 09:00 av <@U0MIA>. Inget ändrades."
+        "Remiss STK-2023-137 är redan avslutad, måndag 2 oktober kl. 09.00 av <@U0MIA>. Inget ändrades."
         " Tryck på Återöppna om den ska ta emot svar och påminna igen."
     )
 
@@ -127,7 +127,7 @@ def test_the_app_home_offers_closing_and_lists_closed_remisses(box: Sandbox, clo
         return text if "Avslutade remisser" in text else None
 
     text = box.fake.wait_for(republished)
-    assert ":lock: *STK-2023-137* Områdeslyft: avslutad 2 oktober 2023" in text
+    assert ":lock: *STK-2023-137* Områdeslyft: avslutad måndag 2 oktober" in text
     assert ids.REOPEN_REMISS in text and ids.CLOSE_REMISS not in text
 
 

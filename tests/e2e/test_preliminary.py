@@ -63,17 +63,17 @@ def test_a_final_answer_on_8_december_replaces_the_preliminary_one_and_the_coord
     shown = answer_preliminary(sandbox, message)
 
     state = "\n".join(mrkdwn_texts(shown.blocks))
-    assert "Nämnden behandlar ärendet 7 december 2023, efter sista svarsdatum 30 november 2023." in state
-    assert "senast 21 december 2023" in state
+    assert "Nämnden behandlar ärendet torsdag 7 december, efter sista svarsdatum torsdag 30 november." in state
+    assert "senast torsdag 21 december" in state
     assert ids.REQUEST_EXTENSION in action_ids(shown)
     sandbox.courier.drain()
     assert (
         "*Tekniska nämnden* har lämnat ett preliminärt svar."
-        " Nämnden beslutar efter sista svarsdatum, den 7 december 2023." in thread_lines(sandbox)
+        " Nämnden beslutar efter sista svarsdatum, torsdag 7 december." in thread_lines(sandbox)
     )
     board = status_message(sandbox)
     assert "1 av 1 har svarat, varav 1 preliminärt" in board
-    assert "Har svarat (preliminärt svar; nämnden beslutar 7 december 2023)" in board
+    assert "Har svarat (preliminärt svar; nämnden beslutar torsdag 7 december)" in board
 
     clock.set(datetime(2023, 12, 8, 9, 0, tzinfo=UTC))  # after the board's meeting, after the deadline
     sandbox.courier.drain()
@@ -108,7 +108,7 @@ def test_a_planned_board_date_in_the_past_is_refused_in_the_form(sandbox: Sandbo
     assert refused == {
         "response_action": "errors",
         "errors": {
-            "planned_board_date": "Det planerade sammanträdet 27 november 2023 har redan varit. Ange dagen då "
+            "planned_board_date": "Det planerade sammanträdet måndag 27 november har redan varit. Ange dagen då "
             "nämnden ska behandla svaret, eller skicka in nämndens beslutade yttrande."
         },
     }
@@ -128,7 +128,7 @@ def test_a_final_answer_after_the_grace_period_is_refused_and_kept_as_the_draft(
     refused = submit(sandbox, filled(form, meeting_date="2023-12-07", paragraph="§ 123"))
 
     too_late = (
-        "Nämndens slutliga svar skulle ha kommit senast 21 december 2023 (sista svarsdatum var 30 november 2023)."
+        "Nämndens slutliga svar skulle ha kommit senast torsdag 21 december (sista svarsdatum var torsdag 30 november)."
     )
     contact = "Kontakta remissamordnaren om ni vill lämna svaret nu."
     kept_as_draft = f"{too_late} Det ni skrev är sparat som utkast. {contact}"

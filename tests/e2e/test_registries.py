@@ -167,7 +167,7 @@ def test_the_answer_reaches_stadskontorets_registry_and_registrerad_records_the_
 
     incoming = copy_in(sandbox, OUR_REGISTRY)
     assert "Inkommet remissvar att registrera* från Tekniska nämnden" in incoming.text
-    assert "deras dnr TN-2023-512; beslut nämnden 23 november 2023 § 123" in incoming.text
+    assert "deras dnr TN-2023-512; beslut nämnden torsdag 23 november § 123" in incoming.text
     assert "Yttrande TN.pdf" in incoming.text
 
     press_register(sandbox, OUR_REGISTRATOR, incoming)

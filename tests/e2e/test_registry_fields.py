@@ -44,7 +44,8 @@ def test_the_answer_keeps_their_diarienummer_the_deciding_body_and_a_paragraph_w
     status = [m for m in sandbox.fake.messages_in(COORDINATOR) if not m.thread_ts or m.thread_ts == m.ts]
     shown = "\n".join(m.text + str(m.blocks) for m in status)
     assert (
-        "deras dnr TN-2023- 512; beslut arbetsutskottet Tekniska nämndens arbetsutskott 23 november 2023 § 123" in shown
+        "deras dnr TN-2023- 512; beslut arbetsutskottet Tekniska nämndens arbetsutskott torsdag 23 november § 123"
+        in shown
     )
 
 

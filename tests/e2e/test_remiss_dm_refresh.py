@@ -22,16 +22,16 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
 
 def test_anstand_edits_that_recipients_remiss_dm_and_no_one_elses(box: Sandbox) -> None:
     dm = send_remiss(box)
-    assert "30 november 2023" in shown(dm)
+    assert "torsdag 30 november" in shown(dm)
     before = len(box.fake.messages_in(ANNA))
     coordinator = box.core.service.actor(COORDINATOR)
     box.core.service.deadlines.grant_extension(coordinator, CASE, ORG, date(2023, 12, 14), "Nämnden 13 december")
     box.courier.drain()
     edited = remiss_dm(box, ANNA)
     assert edited.ts == dm.ts  # the same message, edited: no new post
-    assert "14 december 2023" in shown(edited)
+    assert "torsdag 14 december" in shown(edited)
     assert len(box.fake.messages_in(ANNA)) == before
-    assert "30 november 2023" in shown(remiss_dm(box, BERTIL))
+    assert "torsdag 30 november" in shown(remiss_dm(box, BERTIL))
 
 
 def test_a_new_deadline_for_everyone_edits_every_remiss_dm(box: Sandbox) -> None:
@@ -40,4 +40,4 @@ def test_a_new_deadline_for_everyone_edits_every_remiss_dm(box: Sandbox) -> None
     box.core.service.deadlines.change_deadline(coordinator, CASE, date(2023, 12, 7), "Fler behöver tid")
     box.courier.drain()
     for person, key in ((ANNA, ORG), (BERTIL, OTHER_ORG)):
-        assert "7 december 2023" in shown(remiss_dm(box, person)), key
+        assert "torsdag 7 december" in shown(remiss_dm(box, person)), key

@@ -160,7 +160,7 @@ def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandb
     markdown = next(f for f in files if f.filename.endswith(".md")).content or b""
     assert "Tove Nilsson" in markdown.decode()  # the author's name, not the Slack user id
     comments = [f.initial_comment for f in files if f.initial_comment]
-    assert comments and "Sammanställningen av STK-2023-137 är publicerad av <@U0MIA>" in comments[0]
+    assert comments and "<@U0MIA> har laddat upp sammanställningen av STK-2023-137" in comments[0]
     if pdf_available():
         pdf = next(f for f in files if f.filename.endswith(".pdf")).content or b""
         assert pdf.startswith(b"%PDF-")
@@ -172,7 +172,7 @@ def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandb
     offer = sandbox.fake.wait_for(
         lambda: next((m for m in sandbox.fake.messages_in(COORDINATOR) if m.ephemeral_to == COORDINATOR), None)
     )
-    assert "Sammanställningen av *STK-2023-137* är publicerad. Är omgången klar?" in offer.text
+    assert "Sammanställningen av *STK-2023-137* är uppladdad. Är omgången klar?" in offer.text
     sandbox.driver.block_action(COORDINATOR, ids.CLOSE_REMISS, message=offer)
     service = sandbox.core.service
     sandbox.fake.wait_for(lambda: service.queries.overview(CASE).remiss.status is RemissStatus.CLOSED or None)
@@ -223,9 +223,9 @@ def test_without_pango_the_summary_is_published_without_pdf_and_the_coordinator_
     told = sandbox.fake.wait_for(
         lambda: next((m for m in sandbox.fake.messages_in(COORDINATOR) if m.ephemeral_to == COORDINATOR), None)
     )
-    assert told.text.startswith("Sammanställningen av STK-2023-137 publicerades utan PDF.")
+    assert told.text.startswith("Sammanställningen av STK-2023-137 laddades upp utan PDF.")
     assert "Pango" in told.text and "sudo apt-get install libpango-1.0-0" in told.text
-    assert "Word, HTML och Markdown är publicerade som vanligt." in told.text
+    assert "Word, HTML och Markdown är uppladdade som vanligt." in told.text
     # Then, as always, Avsluta remissen is offered; nothing went wrong for anyone else.
     sandbox.fake.wait_for(
         lambda: next((m for m in sandbox.fake.messages_in(COORDINATOR) if "Är omgången klar?" in m.text), None)

@@ -166,7 +166,7 @@ def test_the_preview_names_exactly_the_buttons_a_recipient_gets() -> None:
     _, previewed = remiss_message(Texts(), r, sender="Stadskontoret", today=NOW.date(), preview=True)
     said = "\n".join(_texts_of(previewed))
     assert (
-        "Mottagarna ser knapparna *Svara*, *Svara här i chatten*, *Avstå*, *Lämna över* och *Begär anstånd* här."
+        "Remissinstanserna ser knapparna *Svara*, *Svara här i chatten*, *Avstå*, *Lämna över* och *Begär anstånd* här."
         in said
     )
     assert not any(b["type"] == "actions" for b in previewed)

@@ -73,6 +73,8 @@ class ViewsApi:
         with store.lock:
             stack = store.modal_stacks.setdefault(user_id, [])
             action = (ack or {}).get("response_action")
+            if ack:
+                store.submission_answers.append(dict(ack))
             try:
                 if action == "clear":
                     stack.clear()
