@@ -41,7 +41,7 @@ def test_the_overview_lists_each_answer_with_their_diarienummer_and_decision(mar
     assert "| Förskolenämnden | preliminärt svar | – | preliminärt; nämnden behandlar 14 december 2023 |" in overview
     assert "| Servicenämnden | inget svar | – | – | – |" in overview
     assert "Ställningstagande till förslaget som helhet: 10 ej angivet." in overview
-    assert '<td data-label="Deras dnr">TN-2023-1234</td>' in html
+    assert '<td class="case-number" data-label="Deras dnr">TN-2023-1234</td>' in html
 
 
 def test_word_overview_has_the_registry_table(docx_bytes: bytes) -> None:
