@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.importer.ocr import missing_packages
+from bot.adapters.importer.ocr import OcrLimits, missing_packages
 from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
 from devtools.clocks import FakeClock
 from devtools.pdf import pdf_with_pages
@@ -54,6 +54,10 @@ UNSTRUCTURED = pdf_with_pages(
     [["Tekniska nämnden", "Nämnden tillstyrker förslaget om ett områdeslyft.", "Det gör staden tryggare."]]
 )
 SCANNED = pdf_with_pages([None, None])
+# Reading a scan runs pdftoppm and tesseract for each page, and tesseract again to check a page without words for
+# its orientation: about 3 s for SCANNED's two blank pages on an idle machine, over 5 s while the whole suite runs
+# on two cores. The reply is waited for as long as the bot gives one page (it answers as soon as it has read).
+OCR_WAIT = OcrLimits().seconds_per_page
 
 
 @pytest.fixture
@@ -62,11 +66,21 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
         yield sandbox
 
 
-def drop(box: Sandbox, user: str, dm: Message, name: str, content: bytes, *, event_id: str | None = None) -> Message:
-    """`user` shares the file in the remiss DM's thread (`dm`); returns the bot's reply there."""
+def drop(
+    box: Sandbox,
+    user: str,
+    dm: Message,
+    name: str,
+    content: bytes,
+    *,
+    event_id: str | None = None,
+    wait: float = 5.0,
+) -> Message:
+    """`user` shares the file in the remiss DM's thread (`dm`); returns the bot's reply there, waiting up to `wait`
+    seconds for it."""
     before = len(bot_replies(box.fake, user, dm.ts))
     box.driver.event(shared_files(box, user, dm.channel, [(name, content)], thread_ts=dm.ts), event_id=event_id)
-    return box.fake.wait_for(lambda: bot_replies(box.fake, user, dm.ts)[before:][:1])[0]
+    return box.fake.wait_for(lambda: bot_replies(box.fake, user, dm.ts)[before:][:1], timeout=wait)[0]
 
 
 def shared_files(
@@ -168,7 +182,7 @@ def test_a_blank_scanned_yttrande_is_kept_as_the_answer_saying_its_text_could_no
         else ("no_words", "dokumentet är inskannat, men textigenkänningen hittade inga ord på sidorna")
     )
     dm = send_remiss(box)
-    reply = drop(box, ANNA, dm, "Skannat yttrande.pdf", SCANNED)
+    reply = drop(box, ANNA, dm, "Skannat yttrande.pdf", SCANNED, wait=OCR_WAIT)
     assert f"Texten kunde inte läsas automatiskt: {why}. Ni kan ändå skicka in dokumentet som ert svar." in reply.text
     assert "Använd som svar" in blocks_text(reply)
     [stored] = draft(box).attachments

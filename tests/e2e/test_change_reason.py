@@ -54,7 +54,7 @@ def test_a_change_with_a_reason_keeps_it_with_the_version_and_the_coordinator_se
     )
     reason = "Nämnden beslutade om ett nytt yttrande <!channel>."
     values = filled(edit, answers={2: "MKB"}, positions={1: Position.AVSTYRKER}, change_reason=f"  {reason}\n")
-    submit_accepted(sandbox, values, shown="3 oktober 2023")
+    submit_accepted(sandbox, values, shown="tisdag 3 oktober")
 
     first, second = recipient(sandbox).responses
     assert (first.change_reason, second.change_reason) == ("", reason)
@@ -73,7 +73,7 @@ def test_a_change_with_a_reason_keeps_it_with_the_version_and_the_coordinator_se
 
 def test_a_change_without_a_reason_says_what_changed_and_no_reason(sandbox: Sandbox, clock: FakeClock) -> None:
     edit = answered_then_editing(sandbox, clock)
-    submit_accepted(sandbox, filled(edit, answers={2: "MKB"}, positions={1: Position.AVSTYRKER}), "3 oktober 2023")
+    submit_accepted(sandbox, filled(edit, answers={2: "MKB"}, positions={1: Position.AVSTYRKER}), "tisdag 3 oktober")
 
     assert recipient(sandbox).responses[-1].change_reason == ""
     sandbox.courier.drain()
@@ -84,7 +84,7 @@ def test_a_change_without_a_reason_says_what_changed_and_no_reason(sandbox: Sand
 
 def test_sending_the_same_answer_again_says_nothing_changed(sandbox: Sandbox, clock: FakeClock) -> None:
     edit = answered_then_editing(sandbox, clock)
-    submit_accepted(sandbox, filled(edit), shown="3 oktober 2023")
+    submit_accepted(sandbox, filled(edit), shown="tisdag 3 oktober")
     sandbox.courier.drain()
     assert ":pencil2: *Tekniska nämnden* skickade in samma svar igen (version 2)." in thread_lines(sandbox)
 
@@ -122,7 +122,7 @@ def test_after_withdrawing_the_form_shows_the_answer_drawn_back_and_sends_it_as_
     states = [b["elements"][0]["text"] for b in again.payload["blocks"] if b["type"] == "context"]
     assert any("Ni drog tillbaka svaret (version 1). Formuläret visar det svaret" in s for s in states)
     assert answer.CHANGE_REASON_BLOCK not in {b.get("block_id") for b in again.payload["blocks"]}
-    submit_accepted(sandbox, filled(again, meeting_date="2023-11-20"), shown="3 oktober 2023")
+    submit_accepted(sandbox, filled(again, meeting_date="2023-11-20"), shown="tisdag 3 oktober")
 
     versions = recipient(sandbox).responses
     assert [(v.version, v.content.answers[0].text, v.content.meeting_date) for v in versions] == [
