@@ -298,9 +298,10 @@ def test_the_preview_shows_the_remiss_as_recipients_will_and_suggests_what_each_
     assert "Skickas till 5 remissinstanser:* Tekniska nämnden, Miljönämnden, MKB, Parkering Malmö" in text
     # One select per question, the suggestion chosen: question 2 names an organisation.
     kinds = [b for b in preview.payload["blocks"] if str(b.get("block_id")).startswith("question_kind_")]
+    # Each label, «Fråga N: » and the question cut at a word, fits a phone's line (60 characters).
     assert [b["label"]["text"] for b in kinds] == [
-        "Fråga 1: Vilka pågående processer inom er nämnds ansvarsområde…",
-        "Fråga 2: Vilken nämnd eller bolag ser ni bör få den samordnande…",
+        "Fråga 1: Vilka pågående processer inom er nämnds…",
+        "Fråga 2: Vilken nämnd eller bolag ser ni bör få den…",
     ]
     assert [[o["text"]["text"] for o in b["element"]["options"]] for b in kinds] == [
         ["Ställningstagande", "Fritext", "Organisationsval"]
