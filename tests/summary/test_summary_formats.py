@@ -14,8 +14,9 @@ import pytest
 from docx.oxml.ns import qn
 
 from bot.adapters.rendering import Texts
-from bot.adapters.summary import md_block, render_slack_preview
+from bot.adapters.summary import md_block, render_docx, render_html, render_markdown, render_slack_preview
 from bot.adapters.summary._common import paragraphs
+from bot.core.domain.remiss import QuestionKind
 from bot.core.domain.summary import Summary
 from tests.summary.round import CASE_NUMBER, LONG_URL, LONG_WORD, MARKDOWN_LOOKALIKE, TRICKY, Round
 
@@ -310,3 +311,42 @@ def test_a_title_in_the_slack_preview_can_neither_mention_nor_format(summary: Su
     assert (
         "*\u200bfet*\u200b" in first_line and "_\u200bkursiv_\u200b" in first_line and "`\u200bkod`\u200b" in first_line
     )
+
+
+# -- The table of positions: only questions with something to put in a cell -------------------------------
+def _with_kinds(summary: Summary, kinds: list[QuestionKind]) -> Summary:
+    return replace(summary, questions=tuple(replace(q, kind=k) for q, k in zip(summary.questions, kinds, strict=True)))
+
+
+def _matrix_headers(document: bytes) -> list[str]:
+    """The column names of the Word summary's table of positions (the one whose first column is Remissinstans
+    and whose other columns are questions)."""
+    tables = docx.Document(io.BytesIO(document)).tables
+    headers = [[c.text for c in t.rows[0].cells] for t in tables]
+    return next((h for h in headers if h[1:] and all(x.startswith("Fråga") for x in h[1:])), [])
+
+
+def test_the_table_of_positions_leaves_out_fritext_questions_in_every_format(summary: Summary, texts: Texts) -> None:
+    free, position, choice = QuestionKind.FREE_TEXT, QuestionKind.POSITION, QuestionKind.ORGANISATION_CHOICE
+    mixed = _with_kinds(summary, [free, free, position, choice])
+    assert mixed.position_columns == (2, 3)
+    assert _matrix_headers(render_docx(mixed, texts)) == ["Remissinstans", "Fråga 3", "Fråga 4"]
+    page = render_html(mixed, texts)
+    matrix = page[page.index('id="matrix-caption"') : page.index("</table>", page.index('id="matrix-caption"'))]
+    assert re.findall(r'<th scope="col">(Fråga \d)</th>', matrix) == ["Fråga 3", "Fråga 4"]
+    assert 'data-label="Fråga 1"' not in matrix and 'data-label="Fråga 4"' in matrix
+    text = render_markdown(mixed, texts)
+    assert "| Remissinstans | Fråga 3 | Fråga 4 |" in text
+
+
+def test_without_a_question_asking_a_position_or_an_organisation_there_is_no_table_and_it_says_so(
+    summary: Summary, texts: Texts
+) -> None:
+    only_free = _with_kinds(summary, [QuestionKind.FREE_TEXT] * len(summary.questions))
+    assert only_free.position_columns == ()
+    said = "Ingen fråga ber om ett ställningstagande eller om en organisation, så här finns ingen tabell."
+    assert said in render_markdown(only_free, texts)
+    page = render_html(only_free, texts)
+    assert said in page and 'id="matrix-caption"' not in page
+    assert _matrix_headers(render_docx(only_free, texts)) == []
+    assert said in "\n".join(p.text for p in docx.Document(io.BytesIO(render_docx(only_free, texts))).paragraphs)

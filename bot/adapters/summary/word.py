@@ -81,6 +81,8 @@ class _Builder:
         self.w = words
         self.t: SummaryText = compose(summary)
         self._bookmarks = 0
+        # The next plain paragraph follows a table: it gets room above, so a note never touches the table.
+        self._after_table = False
         self.doc: DocumentObject = Document()
         styles = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Caption", "List Bullet")
         self._style_ids = {name: self.doc.styles[name].style_id for name in styles}
@@ -247,26 +249,30 @@ class _Builder:
 
     def _positions(self) -> None:
         s, w = self.s, self.w
-        wide = len(s.questions) > PORTRAIT_QUESTIONS
+        shown = s.position_columns
+        wide = len(shown) > PORTRAIT_QUESTIONS
         if wide:
             self._new_section(landscape=True)
         self.heading(w("section_positions"), 1)
+        if not shown:
+            self.paragraph(w("no_position_questions"))
+            return
         self.paragraph(w("positions_intro"))
         width = LANDSCAPE_TEXT_WIDTH_CM if wide else TEXT_WIDTH_CM
         # The kind of answer is in the overview's table; here only the questions share the width.
         name_cm = 4.4
-        question_cm = (width - name_cm) / max(len(s.questions), 1)
+        question_cm = (width - name_cm) / len(shown)
         columns = [
             _Column(w("positions_column", "organisation"), name_cm),
-            *(_Column(w("question_label", q.number), question_cm) for q in s.questions),
+            *(_Column(w("question_label", s.questions[i].number), question_cm) for i in shown),
         ]
         rows = [
             [
                 row.organisation.name,
                 *(
                     ", ".join(w("proposal", c.written, c.own) for c in row.proposals_to(i))
-                    or _position_cell(w, p, row.in_document)
-                    for i, p in enumerate(row.positions)
+                    or _position_cell(w, row.positions[i], row.in_document)
+                    for i in shown
                 ),
             ]
             for row in s.positions
@@ -457,7 +463,11 @@ class _Builder:
             SubElement(properties, _W_PSTYLE).set(_W_VAL, self._style_ids[style])
         if text:
             add_text(element, text, look)
-        return Paragraph(element, self._body)
+        paragraph = Paragraph(element, self._body)
+        if self._after_table and style is None:
+            paragraph.paragraph_format.space_before = Pt(6)
+        self._after_table = False
+        return paragraph
 
     def heading(self, text: str, level: int, *, new_page: bool = False) -> Paragraph:
         """A real heading style, so Word's navigation pane and table of contents see it."""
@@ -568,6 +578,7 @@ class _Builder:
                 if is_header:
                     shade(cell._tc, HEADER_FILL)
             keep_row_together(row._tr, repeat=is_header)
+        self._after_table = True
 
     def _new_section(self, *, landscape: bool) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)

@@ -251,6 +251,14 @@ class Summary:
     annex: tuple[AnnexEntry, ...]
 
     @property
+    def position_columns(self) -> tuple[int, ...]:
+        """The questions (by index) the table of positions shows: those asking a position or naming
+        organisations; a fritext question has nothing to put in a cell."""
+        return tuple(
+            i for i, q in enumerate(self.questions) if shows_position(q) or q.kind is QuestionKind.ORGANISATION_CHOICE
+        )
+
+    @property
     def still_open(self) -> tuple[MissingEntry, ...]:
         """Recipients that have not answered but whose own deadline has not passed: the summary is early."""
         return tuple(m for m in self.missing if not m.overdue)
