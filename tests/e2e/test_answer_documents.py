@@ -61,8 +61,12 @@ STRUCTURED = pdf_with_pages(
     ]
 )
 
+# Documents are read after the ack, a scan's pages by OCR (seconds a page, more on a busy machine); a wait
+# ends as soon as the reply is there, so a long limit costs nothing when the reply comes.
+READ_WAIT = 60.0
 
-def shown(box: Sandbox, view_id: str, wanted: str, wait: float = 5.0) -> str:
+
+def shown(box: Sandbox, view_id: str, wanted: str, wait: float = READ_WAIT) -> str:
     """Everything the modal shows, once it shows `wanted` (waited for up to `wait` seconds)."""
 
     def text() -> str | None:

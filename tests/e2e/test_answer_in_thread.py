@@ -59,6 +59,10 @@ SCANNED = pdf_with_pages([None, None])
 # on two cores. The reply is waited for as long as the bot gives one page (it answers as soon as it has read).
 OCR_WAIT = OcrLimits().seconds_per_page
 
+# Documents are read after the ack, a scan's pages by OCR (seconds a page, more on a busy machine); a wait
+# ends as soon as the reply is there, so a long limit costs nothing when the reply comes.
+READ_WAIT = 60.0
+
 
 @pytest.fixture
 def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
@@ -74,7 +78,7 @@ def drop(
     content: bytes,
     *,
     event_id: str | None = None,
-    wait: float = 5.0,
+    wait: float = READ_WAIT,
 ) -> Message:
     """`user` shares the file in the remiss DM's thread (`dm`); returns the bot's reply there, waiting up to `wait`
     seconds for it."""
