@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from jsonschema import Draft7Validator
 
 from devtools.sandbox.scopes import METHOD_SCOPES
 from handlers.context import BOT_EVENTS, BOT_SCOPES, GLOBAL_SHORTCUTS, SLASH_COMMANDS
+from tests.system import missing
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / "manifest.json"
@@ -51,9 +50,7 @@ def slack_manifest_schema(major_version: int) -> Draft7Validator:
     path = SLACK_SCHEMAS / f"manifest.schema.{major_version}.0.0.json"
     if not path.is_file():
         reason = f"{path} is missing: Slack's manifest schemas are cloned beside the repo as shared/slack/"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(reason)
     return Draft7Validator(json.loads(path.read_text(encoding="utf-8")))
 
 

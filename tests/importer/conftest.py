@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from bot.adapters.directory_file import parse_directory, shipped_directory_text
 from bot.adapters.importer.ocr import OCR_PACKAGES, missing_packages
 from bot.adapters.importer.wording import Wording, default_wording
 from bot.core.domain.organisation import Directory
+from tests.system import missing
 
 REPO = Path(__file__).resolve().parents[2]
 # CI clones the repo with shared/ beside it; so does every developer machine.
@@ -32,9 +32,7 @@ def shared_dir() -> Path:
     """../shared with the seeds and the corpus; CI must have it, a developer without it is told why."""
     if not (SHARED / "corpus" / "groundtruth.json").is_file() or not (SHARED / "seeds").is_dir():
         reason = f"{SHARED} is missing: the seeds and the corpus are cloned beside the repo as shared/"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(reason)
     return SHARED
 
 
@@ -48,9 +46,6 @@ def without_ocr(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def ocr_or_skip() -> None:
     """OCR must run in CI (scripts/test installs it there); a developer without it is told why and skipped."""
-    missing = missing_packages()
-    if missing:
-        message = f"OCR is not installed (apt-get install {' '.join(OCR_PACKAGES)}): missing {', '.join(missing)}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    absent = missing_packages()
+    if absent:
+        missing(f"OCR is not installed (apt-get install {' '.join(OCR_PACKAGES)}): missing {', '.join(absent)}")
