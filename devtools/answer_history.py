@@ -9,7 +9,7 @@ figure must be, so a test can check each one against what the use cases stored.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.adapters.calendar_se import SwedishCalendar
@@ -19,6 +19,7 @@ from bot.core.domain.calendar import add_working_days, working_day_on_or_after
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import Answer, Position, QuestionKind, ResponseContent, ResponseKind
 from bot.core.domain.statistics import Outcome
+from bot.core.ports.store import Store
 from bot.core.usecases import UseCases, build_use_cases
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
@@ -136,10 +137,16 @@ def plan() -> list[PlannedRemiss]:
 
 
 def build() -> History:
-    """Play the plan through the use cases; the clock ends at TODAY."""
+    """Play the plan through the use cases on a memory store; the clock ends at TODAY."""
     clock = FakeClock(datetime(2023, 1, 2, 8, 0, tzinfo=UTC))
     service = build_use_cases(MemoryStore(), clock, coordinators=[COORDINATOR], calendar=SwedishCalendar())
-    service.directory.seed_directory(directory())
+    return History(service, clock, play(service, clock))
+
+
+def play(service: UseCases, clock: FakeClock) -> list[PlannedRemiss]:
+    """Play the plan through `service` (COORDINATOR a coordinator of it, on the Swedish calendar), whose clock
+    `clock` is; the directory becomes this module's. The clock ends at TODAY. Returns the plan."""
+    service.directory.replace_directory(directory())
     planned = plan()
     for remiss in planned:
         _play(service, clock, remiss)
@@ -152,7 +159,26 @@ def build() -> History:
     service.lifecycle.withdraw(coordinator, "STK-2025-900", "Skickad av misstag")
     service.drafting.create_draft(coordinator, _input("STK-2025-901", date(2025, 12, 15), keys))
     clock.set(_at(TODAY, 9))
-    return History(service, clock, planned)
+    return planned
+
+
+def copy_into(source: Store, target: Store) -> None:
+    """Store the played history again in `target` (an SQL store), in one transaction, through the store's own
+    port: the directory, each remiss with its recipients (their versions and anstånd) and the requests for anstånd.
+    Playing it through the use cases on SQLite takes minutes (a transaction per step); this takes a second."""
+    with source.read() as repo:
+        directory_ = repo.directory.load_directory()
+        remisses = repo.remisses.list_remisses()
+        recipients = {r.case_number: repo.remisses.list_recipients(r.case_number) for r in remisses}
+        requests = {r.case_number: repo.remisses.extension_requests(r.case_number) for r in remisses}
+    with target.transaction() as repo:
+        repo.directory.replace_directory(directory_)
+        for remiss in remisses:
+            repo.remisses.add_remiss(replace(remiss, id=None))
+            for recipient in recipients[remiss.case_number]:
+                repo.remisses.add_recipient(replace(recipient, id=None))
+            for request in requests[remiss.case_number]:
+                repo.remisses.add_extension_request(replace(request, id=None))
 
 
 def _at(day: date, hour: int) -> datetime:
