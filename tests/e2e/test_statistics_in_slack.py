@@ -71,3 +71,17 @@ def test_an_official_sees_no_svarshistorik_and_is_refused_the_chart(sandbox: San
         lambda: [m for m in sandbox.fake.messages_in(official) if "Det här kan bara en remissamordnare göra" in m.text]
     )
     assert sandbox.fake.files == []
+
+
+def test_remiss_statistik_answers_a_coordinator_with_the_table_and_refuses_an_official(sandbox: Sandbox) -> None:
+    sandbox.driver.slash_command(COORDINATOR, "/remiss", "statistik")
+    [answer] = sandbox.fake.wait_for(lambda: sandbox.fake.responses[:1])
+    body = answer.payload["blocks"]
+    assert answer.payload["response_type"] == "ephemeral"
+    assert message_block_errors(body) == []
+    assert "400 mottagna remisser hos 15 remissinstanser" in text_of(body)
+    assert body[-1]["elements"][0]["action_id"] == ids.STATISTICS_CHART
+
+    sandbox.driver.slash_command(USERS[1].id, "/remiss", "statistik")
+    refusal = sandbox.fake.wait_for(lambda: sandbox.fake.responses[1:2])[0]
+    assert refusal.payload["text"].startswith("Det här kan bara en remissamordnare göra")
