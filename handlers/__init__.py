@@ -28,6 +28,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         recipients,
         registry,
         reminders,
+        statistics,
         summary,
     )
 
@@ -35,5 +36,16 @@ def register(app: App, ctx: HandlerContext) -> None:
     # In this order: Bolt runs the first listener that matches, so create's files in the DM (a coordinator's,
     # outside threads) come first, then every other file (answer_in_thread), then chat's catch-all listener.
     groups = (middleware, errors, commands, events, create, answer, answer_in_thread, chat, recipient_actions, summary)
-    for group in (*groups, reminders, extensions, meetings, registry, people, recipients, history, lifecycle):
+    for group in (
+        *groups,
+        reminders,
+        extensions,
+        meetings,
+        registry,
+        people,
+        recipients,
+        history,
+        lifecycle,
+        statistics,
+    ):
         group.register(app, ctx)

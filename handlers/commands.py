@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
-from handlers import blocks, people
+from handlers import blocks, people, statistics
 from handlers.context import SLASH_COMMANDS, HandlerContext
 from handlers.create.listeners import open_new_form
 from handlers.listening import on_command
@@ -15,6 +15,7 @@ from handlers.meetings import open_meetings_form
 
 HELP_WORDS = {"", "hjälp", "help", "?"}
 MEETING_WORDS = {"sammanträden", "sammanträde", "nämnd", "möten"}
+STATISTICS_WORDS = {"statistik", "svarshistorik"}
 
 
 def remiss_command(
@@ -43,6 +44,10 @@ def remiss_command(
             text, body = blocks.remiss_status_message(ctx.texts, ctx.service.queries.overview(case_number))
         else:  # a coordinator scoped to some offices sees theirs
             text, body = blocks.status_message(ctx.texts, ctx.service.queries.open_remisses(actor))
+    elif word in STATISTICS_WORDS:  # for coordinators: the App Home's Svarshistorik, with Skicka diagram
+        report = ctx.service.queries.answer_statistics(ctx.service.actor(str(command["user_id"])))
+        body = statistics.home_statistics(ctx.texts, report)[1:]
+        text = ctx.texts.part(statistics.TEMPLATE, "header")
     else:
         text = ctx.texts.render("slack/unknown_command.j2", word=word)
         body = [blocks.section(text), *blocks.help_message(ctx.texts)[1]]

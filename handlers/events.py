@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from handlers import draft_blocks, lifecycle_blocks, remiss_blocks
+from handlers import draft_blocks, lifecycle_blocks, remiss_blocks, statistics
 from handlers.context import BOT_EVENTS, HandlerContext, event_id
 from handlers.listening import on_event
 
@@ -24,6 +24,11 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
         if overviews is not None
         else []
     )
+    history = (
+        statistics.home_statistics(ctx.texts, ctx.service.queries.answer_statistics(actor))
+        if actor.is_coordinator
+        else []
+    )
     away = ctx.service.people.away_until(user_id)
     view = remiss_blocks.home_view(
         ctx.texts,
@@ -33,6 +38,7 @@ def publish_home(ctx: HandlerContext, client: WebClient, user_id: str, event_id:
         away_until=away,
         status_actions=lambda o: lifecycle_blocks.home_status_actions(ctx.texts, o),
         closed=closed,
+        statistics=history,
     )
     ctx.service.edge.once(event_id, lambda: client.views_publish(user_id=user_id, view=view))
 

@@ -23,6 +23,7 @@ OPEN_DRAFT = (
 # The summary (value: case number)
 SUMMARY_PREVIEW = "summary.preview"
 SUMMARY_PUBLISH = "summary.publish"
+STATISTICS_CHART = "statistics.chart"  # Skicka diagram, under Svarshistorik in the App Home (coordinators)
 # Reminders and anstånd (value: RecipientRef unless said otherwise)
 INTEND_TO_ANSWER = "reminder.intend"  # the nudge's "Vi kommer att svara"
 SNOOZE_TOMORROW = "reminder.snooze_tomorrow"

@@ -271,11 +271,13 @@ def home_view(
     away_until: date | None = None,
     status_actions: Callable[[RemissOverview], list[Block]] | None = None,
     closed: list[Block] | None = None,
+    statistics: list[Block] | None = None,
 ) -> dict[str, Any]:
     """The App Home: whether I am away (with *Tillbaka nu*), what I have to answer (with the same buttons as
     the DM, and whom I stand in for), and for coordinators their drafts (`drafts`, built by
     handlers/draft_blocks.py), every open remiss recipient by recipient (each with `status_actions`), then the
-    `closed` ones."""
+    `closed` ones; last the coordinators' Svarshistorik (`statistics`, handlers/statistics.py), which is kept
+    whole: the lists above it give way to Slack's block limit first."""
     shown: list[blocks.Block] = [blocks.header(texts.part("slack/home.j2", "to_answer_header"))]
     if away_until is not None:
         back = button(texts, "end_away", ids.END_AWAY, away_until.isoformat())
@@ -319,7 +321,6 @@ def home_view(
                 shown += status_actions(overview)
             shown.append(blocks.divider())
         shown += closed or []
-    return {
-        "type": "home",
-        "blocks": blocks.fit(shown, blocks.HOME_BLOCK_LIMIT, texts.part("slack/overflow.j2", "more")),
-    }
+    tail = statistics or []
+    more = texts.part("slack/overflow.j2", "more")
+    return {"type": "home", "blocks": [*blocks.fit(shown, blocks.HOME_BLOCK_LIMIT - len(tail), more), *tail]}

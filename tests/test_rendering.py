@@ -57,6 +57,7 @@ def test_every_error_code_has_its_own_swedish_message() -> None:
         "paragraph": "x", "by": "U1", "registry": "x", "at": datetime(2024, 1, 1, 9, tzinfo=UTC),
         "owner": "cli:root", "missing": ("recipients", "questions"),
         "office": "Stadsbyggnadskontoret", "ask": ("U1",),
+        "start": date(2024, 2, 1), "end": date(2024, 1, 1),
     }  # fmt: skip
     for code in ErrorCode:
         message = texts.error(DomainError(code, field="title", **params))

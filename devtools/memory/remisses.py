@@ -11,6 +11,7 @@ from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration
 from bot.core.domain.remiss import Remiss, RemissStatus
+from bot.core.domain.statistics import RecipientHistory, VersionFact
 from bot.core.ports.remisses import Assignment
 from devtools.memory.state import MemoryPart, copied, id_of
 
@@ -172,3 +173,29 @@ class MemoryRemisses(MemoryPart):
         remiss = self.get_remiss(case_number, shared=True)
         recipient = self.get_recipient(case_number, organisation_key) if remiss is not None else None
         return Assignment(remiss, recipient) if remiss is not None and recipient is not None else None
+
+    def answer_history(self, statuses: Collection[RemissStatus]) -> list[RecipientHistory]:
+        asked: dict[tuple[str, str], int] = {}
+        for request in self._state.requests.values():
+            key = (request.case_number, request.organisation_key)
+            asked[key] = asked.get(key, 0) + 1
+        found: list[RecipientHistory] = []
+        for recipient in self._state.recipients.values():
+            remiss = self._state.remisses[recipient.case_number]
+            if remiss.status not in statuses or remiss.sent_at is None:
+                continue
+            found.append(
+                RecipientHistory(
+                    case_number=remiss.case_number,
+                    organisation_key=recipient.organisation_key,
+                    sender_key=remiss.sender_key,
+                    status=remiss.status,
+                    sent_at=remiss.sent_at,
+                    remiss_deadline=remiss.deadline,
+                    extended_to=tuple(e.new_deadline for e in recipient.extensions),
+                    versions=tuple(VersionFact(r.version, r.kind, r.submitted_at) for r in recipient.responses),
+                    withdrawn_version=recipient.withdrawn_version,
+                    extension_requests=asked.get((remiss.case_number, recipient.organisation_key), 0),
+                )
+            )
+        return found

@@ -25,9 +25,11 @@ from bot.core.domain.remiss import (
     RemissStatus,
     Response,
 )
+from bot.core.domain.statistics import RecipientHistory
 from bot.core.ports.remisses import Assignment
 from storage.sql.assignment import read_assignment
 from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext
+from storage.sql.history import read_answer_history
 from storage.sql.mapping import (
     answer_json,
     attachment_json,
@@ -500,6 +502,10 @@ class SqlRemisses:
             )
             for i, e in enumerate(extensions)
         )
+
+    def answer_history(self, statuses: Collection[RemissStatus]) -> list[RecipientHistory]:
+        """Every recipient of the remisses in these statuses, as the statistics read them (storage.sql.history)."""
+        return read_answer_history(self._session, statuses)
 
     # -- lean reads (added for bench/bench_ack.py) -----------------------------------------------------
     def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:

@@ -76,6 +76,7 @@ class ErrorCode(StrEnum):
     CLOSE_DRAFT = "close_draft"
     REMISS_WITHDRAWN = "remiss_withdrawn"
     WITHDRAW_CLOSED = "withdraw_closed"
+    INVALID_PERIOD = "invalid_period"  # statistics from a date after their end date
 
 
 class DomainError(Exception):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from bot.core.domain.answer_changes import answer_changes, checked_reason
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
@@ -53,16 +54,12 @@ class Recipient:
         return self._own_deadline(self.remiss_deadline)
 
     def _own_deadline(self, remiss_deadline: date) -> date:
-        if not self.extensions:
-            return remiss_deadline
-        return max(self.extensions[-1].new_deadline, remiss_deadline)
+        return own_deadline(remiss_deadline, [e.new_deadline for e in self.extensions[-1:]])
 
     @property
     def current_response(self) -> Response | None:
         """The latest submitted version, unless it was withdrawn."""
-        if not self.responses or self.responses[-1].version == self.withdrawn_version:
-            return None
-        return self.responses[-1]
+        return current_version(self.responses, self.withdrawn_version)
 
     def status(self, today: date) -> RecipientStatus:
         """Derived from what happened; `today` is the local (Stockholm) date."""
@@ -325,6 +322,27 @@ class Recipient:
 
 
 _T = TypeVar("_T")
+_V = TypeVar("_V", bound="_Versioned")
+
+
+class _Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+def own_deadline(remiss_deadline: date, extended_to: Sequence[date]) -> date:
+    """A recipient's own deadline from the remiss's and its anstånd's new dates (in the order granted): the
+    latest anstånd while it is later than the remiss's, else the remiss's (see Recipient.deadline)."""
+    if not extended_to:
+        return remiss_deadline
+    return max(extended_to[-1], remiss_deadline)
+
+
+def current_version(versions: Sequence[_V], withdrawn_version: int | None) -> _V | None:
+    """The latest version, unless it was withdrawn (see Recipient.current_response)."""
+    if not versions or versions[-1].version == withdrawn_version:
+        return None
+    return versions[-1]
 
 
 def _appended(what: str, stored: list[_T], given: list[_T], recipient: Recipient) -> list[_T]:

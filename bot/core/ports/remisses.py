@@ -11,6 +11,7 @@ from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration
 from bot.core.domain.remiss import Remiss, RemissStatus
+from bot.core.domain.statistics import RecipientHistory
 
 
 @dataclass(frozen=True)
@@ -81,4 +82,9 @@ class RemissRepository(Protocol):
     def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:
         """The remiss and one of its recipients, as get_remiss and get_recipient give them (None if either is
         missing); cheaper in a read-only view, where the answer form reads it at every click."""
+        ...
+
+    def answer_history(self, statuses: Collection[RemissStatus]) -> list[RecipientHistory]:
+        """Every recipient of the remisses in these statuses, as the statistics read them: its versions' kinds and
+        times, its anstånd's dates and how many it asked for; no answer text. A few queries, however many remisses."""
         ...

@@ -12,6 +12,7 @@ from bot.core.domain.organisation import Directory
 from bot.core.domain.people import stands_in_for
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Remiss, RemissStatus
+from bot.core.domain.statistics import COUNTED_STATUSES, Period, answer_statistics
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, UseCase
 from bot.core.usecases.results import (
@@ -22,6 +23,7 @@ from bot.core.usecases.results import (
     DraftRow,
     RecipientRow,
     RemissOverview,
+    StatisticsReport,
 )
 
 # How many closed remisses the lists show (the most recently closed).
@@ -132,6 +134,27 @@ class QueryUseCases(UseCase):
         with self.store.read() as repo:
             self._require_coordinator(actor, self._require_remiss(repo, case_number), repo)
         return self.audit_record(case_number)
+
+    def answer_statistics(self, actor: Actor | None, period: Period | None = None) -> StatisticsReport:
+        """Each organisation's answer history over the remisses sent in `period`, in one read: for a coordinator
+        (a scoped one sees their offices' remisses), or for the command line (`actor` None, every office)."""
+        if actor is not None:
+            self._require_coordinator(actor)
+        offices = _offices_shown(actor)
+        today = self.today()
+        with self.store.read() as repo:
+            directory = repo.directory.load_directory()
+            histories = repo.remisses.answer_history(COUNTED_STATUSES)
+        counted = [h for h in histories if coordinates(offices, h.sender_key)]
+        result = answer_statistics(
+            counted,
+            calendar=self.config.calendar,
+            tz=self.config.tz,
+            today=today,
+            period=period,
+            order=[o.key for o in directory],
+        )
+        return StatisticsReport(result, directory, today)
 
 
 def _offices_shown(actor: Actor | None) -> frozenset[str]:

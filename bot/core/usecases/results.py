@@ -22,6 +22,7 @@ from bot.core.domain.remiss import (
     Remiss,
     ResponseKind,
 )
+from bot.core.domain.statistics import AnswerStatistics
 
 
 @dataclass(frozen=True)
@@ -204,3 +205,18 @@ class AuditTrail:
     remiss: Remiss
     entries: list[AuditEntry]
     directory: Directory
+
+
+@dataclass(frozen=True)
+class StatisticsReport:
+    """Each organisation's answer history (`remissbot statistik`, the App Home), with the directory that names
+    the organisations and the day it was read on (the day outcomes were judged)."""
+
+    statistics: AnswerStatistics
+    directory: Directory
+    today: date
+
+    def name(self, key: str) -> str:
+        """The organisation's name; a key the directory no longer has stays a key."""
+        found = self.directory.get(key)
+        return found.name if found is not None else key
