@@ -53,9 +53,7 @@ class Recipient:
         return self._own_deadline(self.remiss_deadline)
 
     def _own_deadline(self, remiss_deadline: date) -> date:
-        if not self.extensions:
-            return remiss_deadline
-        return max(self.extensions[-1].new_deadline, remiss_deadline)
+        return own_deadline(remiss_deadline, self.extensions[-1].new_deadline if self.extensions else None)
 
     @property
     def current_response(self) -> Response | None:
@@ -325,6 +323,12 @@ class Recipient:
 
 
 _T = TypeVar("_T")
+
+
+def own_deadline(remiss_deadline: date, extended_to: date | None) -> date:
+    """A recipient's deadline from the remiss's and its latest anstånd (None: none granted); for reads that have
+    only those two dates (Recipient.deadline)."""
+    return remiss_deadline if extended_to is None else max(extended_to, remiss_deadline)
 
 
 def _appended(what: str, stored: list[_T], given: list[_T], recipient: Recipient) -> list[_T]:

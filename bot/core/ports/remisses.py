@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.core.domain.answer_history import PastAnswer
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.recipient import Recipient
@@ -47,6 +48,14 @@ class RemissRepository(Protocol):
 
     def unanswered_count(self, case_number: str) -> int:
         """How many recipients have neither a submitted answer nor a decline (without loading any answer)."""
+        ...
+
+    def answer_history(
+        self, organisation_keys: Collection[str], *, excluding: str | None = None
+    ) -> dict[str, list[PastAnswer]]:
+        """Each organisation's part in every remiss sent to it (sent or closed; not drafts, not withdrawn ones),
+        except `excluding`: its own deadline and its first answer's time. Organisations without any are left
+        out. No answer text is read."""
         ...
 
     def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
