@@ -17,6 +17,7 @@ import contextlib
 import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,10 @@ from storage.migrate import current_revision, head_revision, known_revisions, up
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A database without these is not remissbot's, whatever else it holds.
 OUR_TABLES = ("alembic_version", "organisation", "remiss", "recipient")
+# SQLITE_BUSY and SQLITE_LOCKED, as the backup's progress callback is told them; a locked database is tried again
+# this often.
+_BUSY = (5, 6)
+_RETRY_S = 0.05
 # Not counted as data when deciding whether a database is empty: the directory is stored at every first start.
 _NOT_DATA = frozenset({"alembic_version", "organisation", "slack_user_cache"})
 
@@ -89,8 +94,13 @@ def backup_database(database_url: str, file: Path, *, force: bool = False) -> Ba
     if target.exists() and target.samefile(database):
         raise BackupRefused("same_file", file=target)
     with _temporary_beside(target) as temporary:
-        with _sqlite(database, "source_not_sqlite", database=database) as source, _sqlite(temporary) as copy:
-            source.backup(copy)  # one step: one read transaction, one consistent moment
+        with (
+            _sqlite(database, "source_not_sqlite", database=database) as source,
+            _sqlite(temporary) as copy,
+            _locked_refused(database),
+        ):
+            # One step: one read transaction, one consistent moment.
+            source.backup(copy, progress=_Patience(), sleep=_RETRY_S)
             # One self-contained file: no -wal beside it to forget when the copy is moved.
             copy.execute("PRAGMA journal_mode = DELETE")
             revision = _revision(copy)
@@ -121,8 +131,14 @@ def restore_database(database_url: str, file: Path, *, force: bool = False) -> R
     replaced = _remisses_in(database) if holds_data else 0
     if holds_data and not force:
         raise BackupRefused("not_empty", database=database, remisses=replaced)
-    with _sqlite(source_path) as source, _sqlite(database, "target_not_sqlite", database=database) as target:
-        source.backup(target)
+    with (
+        _sqlite(source_path) as source,
+        _sqlite(database, "target_not_sqlite", database=database) as target,
+        _locked_refused(database),
+    ):
+        # Into the database itself, under its write lock: a process that has it open sees the old contents
+        # or the new, never a mix, and no file is swapped under its open connections.
+        source.backup(target, progress=_Patience(), sleep=_RETRY_S)
     engine = make_engine(database_url)
     try:
         if current_revision(engine) != head_revision():
@@ -241,6 +257,35 @@ def _sqlite(
         raise BackupRefused(refusal, **params) from None
     finally:
         connection.close()
+
+
+class _StillLocked(Exception):
+    pass
+
+
+class _Patience:
+    """sqlite3's backup retries a locked database for ever; its progress callback, called after every try, ends
+    the wait after the busy timeout the bot's own writes wait."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, status: int, remaining: int, total: int) -> None:
+        if status in _BUSY and time.monotonic() - self.started > BUSY_TIMEOUT_MS / 1000:
+            raise _StillLocked
+
+
+@contextlib.contextmanager
+def _locked_refused(database: Path) -> Iterator[None]:
+    """A lock another process held longer than the busy timeout: refused with what to do, not a traceback."""
+    try:
+        yield
+    except _StillLocked:
+        raise BackupRefused("locked", database=database) from None
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        raise BackupRefused("locked", database=database) from None
 
 
 def _revision(connection: sqlite3.Connection) -> str | None:

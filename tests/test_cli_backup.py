@@ -182,6 +182,27 @@ def test_a_restore_onto_a_database_with_remisses_needs_force(
     assert "Områdeslyft" in status(capsys)
 
 
+def test_a_restore_while_another_process_holds_the_write_lock_says_to_try_again(
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("storage.backup.BUSY_TIMEOUT_MS", 100)  # the bot's 5 s, shortened for the test
+    file = tmp_path / "backup.db"
+    run(capsys, "backup", str(file))
+    other = tmp_path / "other.db"
+    use_database(monkeypatch, other)
+    assert run(capsys, "orgs", "list")[0] == 0
+    writer = sqlite3.connect(other, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        code, out, err = run(capsys, "restore", str(file))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert (code, out) == (2, "")
+    assert f"remissbot: Databasen {other} är låst av en annan process" in err
+    assert run(capsys, "restore", str(file))[0] == 0, "once the lock is let go"
+
+
 def test_a_restore_of_a_file_that_is_no_database_or_not_remissbots_changes_nothing(
     database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
