@@ -178,7 +178,7 @@ def test_a_restore_onto_a_database_with_remisses_needs_force(
     assert "Ändrad efter säkerhetskopian" in status(capsys)
     code, out, err = run(capsys, "restore", str(file), "--force")
     assert (code, err) == (0, "")
-    assert "De 1 remiss som fanns i databasen förut är ersatta." in out
+    assert "Den remiss som fanns i databasen förut är ersatt." in out
     assert "Områdeslyft" in status(capsys)
 
 
