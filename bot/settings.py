@@ -214,6 +214,8 @@ def _coordinators(
 
 
 _OFF = ("av", "off", "nej", "0")
+# How many working days earlier an often-late organisation's first reminder comes, when that is switched on.
+EARLIER_FOR_LATE_DAYS = 3
 
 
 def _auto_close(env: Mapping[str, str]) -> int:
@@ -249,13 +251,30 @@ def _reminder_settings(env: Mapping[str, str]) -> tuple[ReminderPolicy, int, tim
     nudge = None if nudge_text.lower() in _OFF else _count("REMISSBOT_NUDGE_AFTER", nudge_text, 1, 60, off=True)
     short_text = (env.get("REMISSBOT_SHORT_WINDOW_DAYS") or str(SHORT_WINDOW_WORKING_DAYS)).strip()
     short = _count("REMISSBOT_SHORT_WINDOW_DAYS", short_text, 0, 250, off=False)
+    earlier = _earlier_for_late(env)
     try:
         policy = ReminderPolicy(
-            nudge_unopened_after=nudge, before_deadline=days, send_at=send_at, office_hours=(start, end)
+            nudge_unopened_after=nudge,
+            before_deadline=days,
+            send_at=send_at,
+            office_hours=(start, end),
+            earlier_for_late=earlier,
         )
     except ValueError as exc:  # checked above; kept so that a new rule in the policy still stops the start
         raise SettingsError(_says("policy_conflict", reason=exc)) from exc
     return policy, short, digest_at
+
+
+def _earlier_for_late(env: Mapping[str, str]) -> int | None:
+    """REMISSBOT_EARLY_REMINDER_FOR_LATE_ORGS=ja: the first reminder REMISSBOT_EARLY_REMINDER_DAYS (1–20, default
+    3) working days earlier for an organisation late in its last two remisses; None when off (the default)."""
+    switch = (env.get("REMISSBOT_EARLY_REMINDER_FOR_LATE_ORGS") or "nej").strip()
+    if switch.lower() in _OFF or switch.lower() == "no":
+        return None
+    if switch.lower() not in ("ja", "on", "yes", "1", "true"):
+        raise SettingsError(_says("bad_yes_no", name="REMISSBOT_EARLY_REMINDER_FOR_LATE_ORGS", shown=repr(switch)))
+    days_text = (env.get("REMISSBOT_EARLY_REMINDER_DAYS") or str(EARLIER_FOR_LATE_DAYS)).strip()
+    return _count("REMISSBOT_EARLY_REMINDER_DAYS", days_text, 1, 20, off=False)
 
 
 def _parse_clock(text: str) -> time | None:

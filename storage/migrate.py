@@ -87,6 +87,11 @@ def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
     upgrade(engine)
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this code can upgrade from (the newest included)."""
+    return _ancestors(head_revision())
+
+
 def _ancestors(head: str) -> set[str]:
     try:
         return {script.revision for script in _scripts().iterate_revisions(head, "base")}

@@ -326,6 +326,8 @@ class ReminderRow(SQLModel, table=True):
     state: str
     reason: str = ""
     decided_at: datetime | None = None
+    # Why it falls earlier than the policy alone gives ("late_history"), or "" (migration 0014).
+    because: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class RegistrationRow(SQLModel, table=True):

@@ -417,6 +417,7 @@ def test_reminders_plan_lists_every_reminder_per_recipient_with_its_time_reason_
         "local_date": "2023-10-05",
         "working_days_left": 40,
         "deadline": "2023-11-30",
+        "because": None,
         "state": "sent",
         "reason": None,
         "decided_at": "2023-10-05T09:00:00+02:00",

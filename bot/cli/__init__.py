@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from bot.adapters.rendering import default_texts
-from bot.cli import archive, audit, cases, drafts, lifecycle, recipients, reminders, server, statistics
+from bot.cli import archive, audit, backup, cases, drafts, lifecycle, recipients, reminders, server, statistics
 from bot.cli.common import (
     EXIT_CONFIG,
     EXIT_FAILED,
@@ -63,6 +63,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help=help_text("debug"))
     parser.add_argument("--version", action="version", version=f"remissbot {remissbot_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar=help_text("command_metavar"))
-    for module in (server, cases, reminders, drafts, recipients, audit, lifecycle, archive, statistics):
+    for module in (server, cases, reminders, drafts, recipients, audit, lifecycle, archive, backup, statistics):
         module.register(commands)
     return parser

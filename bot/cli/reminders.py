@@ -147,6 +147,8 @@ def _plan_json(overview: RemissOverview, recipients: list[_PlanRecipient], tz: t
             "local_date": planned.local_date.isoformat(),
             "working_days_left": planned.working_days_left,
             "deadline": planned.deadline.isoformat(),
+            # Why it falls earlier than the policy alone gives ("late_history"), else None.
+            "because": planned.because or None,
             "state": scheduled.state.value,
             # Why it was skipped (a Decision value) or cancelled ("replanned", "snoozed").
             "reason": scheduled.reason if scheduled.reason and scheduled.state is not ReminderState.SENT else None,

@@ -27,19 +27,23 @@ def run_demo(
     directory: Path | None = None,
     env: Mapping[str, str] | None = None,
     observe: Callable[[Sandbox], None] | None = None,
+    database_url: str | None = None,
 ) -> int:
     """Run STK-2023-137 end to end; leave the database and the summary in `directory` (or a new temp dir).
 
     `observe` is handed the sandbox once the story is told, before it stops (tests read the simulated Slack).
+    `database_url` plays it on another, empty database instead of a new SQLite file in `directory` (a test
+    of PostgreSQL's backup puts the demo's data there).
     """
     started = time.monotonic()
     scenario = load_scenario()
     check(scenario.steps)
     workdir = (directory or Path(tempfile.mkdtemp(prefix="remissbot-demo-"))).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / "remissbot.db"
-    database.unlink(missing_ok=True)  # a fresh round each time
-    database_url = f"sqlite:///{database}"
+    if database_url is None:
+        database = workdir / "remissbot.db"
+        database.unlink(missing_ok=True)  # a fresh round each time
+        database_url = f"sqlite:///{database}"
     remiss = DemoRemiss.load()
     officials = scenario.officials_for(remiss.recipient_keys)
     mia = scenario.coordinator

@@ -16,7 +16,7 @@ from storage.tables import ExtensionRequestRow, ExtensionRow, RecipientRow, Remi
 
 
 def read_answer_history(session: Session, statuses: Collection[RemissStatus]) -> list[RecipientHistory]:
-    """RemissRepository.answer_history on SQL: the children are selected by the same condition as a subquery, so
+    """RemissRepository.statistics_history on SQL: the children are selected by the same condition as a subquery, so
     there is no id list to outgrow a driver's parameter limit, and no query per remiss or recipient."""
     if not statuses:
         return []

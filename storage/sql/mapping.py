@@ -89,6 +89,7 @@ def reminder_fields(reminder: PlannedReminder) -> dict[str, Any]:
         "local_date": reminder.local_date,
         "deadline": reminder.deadline,
         "working_days_left": reminder.working_days_left,
+        "because": reminder.because,
         "meeting": None
         if advice is None
         else {
@@ -117,6 +118,7 @@ def scheduled_from(row: ReminderRow) -> ScheduledReminder:
         working_days_left=row.working_days_left,
         to="coordinator" if row.audience == "coordinator" else "recipient",
         meeting=advice,
+        because=row.because,
     )
     return ScheduledReminder(
         reminder=reminder, state=ReminderState(row.state), reason=row.reason, decided_at=row.decided_at, id=row.id

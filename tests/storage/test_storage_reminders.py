@@ -18,7 +18,14 @@ import pytest
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest, RequestState
-from bot.core.domain.reminders import MeetingAdvice, PlannedReminder, ReminderKind, ReminderState, ScheduledReminder
+from bot.core.domain.reminders import (
+    EARLIER_LATE_HISTORY,
+    MeetingAdvice,
+    PlannedReminder,
+    ReminderKind,
+    ReminderState,
+    ScheduledReminder,
+)
 from bot.core.ports.store import Store, Transaction
 from storage import SqlStore
 from tests.storage.samples import CASE, DEADLINE, NOW, official, org_key, sent_remiss
@@ -111,9 +118,13 @@ def test_a_planned_reminder_comes_back_exactly_as_planned_with_times_in_utc(stor
     escalation = planned(1, date(2023, 12, 4), ReminderKind.ESCALATION, working_days_left=-2, meeting=None)
     no_fit = MeetingAdvice(meeting=None, submission_date=None, no_meeting_fits=True)
     nudge = replace(NUDGE, meeting=no_fit)
+    earlier = planned(1, date(2023, 11, 13), working_days_left=13, because=EARLIER_LATE_HISTORY)
 
-    schedule(store, [original, escalation, nudge], at=local)
+    schedule(store, [original, escalation, nudge, earlier], at=local)
     loaded = {s.key: s for s in stored(store)}
+    assert loaded[earlier.key].reminder == earlier
+    assert loaded[earlier.key].reminder.because == EARLIER_LATE_HISTORY
+    assert loaded[nudge.key].reminder.because == ""
 
     ten = loaded[original.key]
     assert ten.reminder == original

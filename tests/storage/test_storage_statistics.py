@@ -1,4 +1,4 @@
-"""The statistics' lean read (RemissRepository.answer_history) on every backend: memory, SQLite and PostgreSQL."""
+"""The statistics' lean read (RemissRepository.statistics_history) on every backend: memory, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -48,8 +48,8 @@ def test_the_history_reads_versions_anstand_and_requests_of_sent_and_closed_remi
         )
 
     with store.read() as repo:
-        found = repo.remisses.answer_history(COUNTED_STATUSES)
-        assert repo.remisses.answer_history(()) == []
+        found = repo.remisses.statistics_history(COUNTED_STATUSES)
+        assert repo.remisses.statistics_history(()) == []
 
     sent_at = NOW + timedelta(minutes=5)
     by_key = {(h.case_number, h.organisation_key): h for h in found}

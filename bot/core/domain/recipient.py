@@ -54,7 +54,7 @@ class Recipient:
         return self._own_deadline(self.remiss_deadline)
 
     def _own_deadline(self, remiss_deadline: date) -> date:
-        return own_deadline(remiss_deadline, [e.new_deadline for e in self.extensions[-1:]])
+        return own_deadline(remiss_deadline, self.extensions[-1].new_deadline if self.extensions else None)
 
     @property
     def current_response(self) -> Response | None:
@@ -330,19 +330,17 @@ class _Versioned(Protocol):
     def version(self) -> int: ...
 
 
-def own_deadline(remiss_deadline: date, extended_to: Sequence[date]) -> date:
-    """A recipient's own deadline from the remiss's and its anstånd's new dates (in the order granted): the
-    latest anstånd while it is later than the remiss's, else the remiss's (see Recipient.deadline)."""
-    if not extended_to:
-        return remiss_deadline
-    return max(extended_to[-1], remiss_deadline)
-
-
 def current_version(versions: Sequence[_V], withdrawn_version: int | None) -> _V | None:
     """The latest version, unless it was withdrawn (see Recipient.current_response)."""
     if not versions or versions[-1].version == withdrawn_version:
         return None
     return versions[-1]
+
+
+def own_deadline(remiss_deadline: date, extended_to: date | None) -> date:
+    """A recipient's deadline from the remiss's and its latest anstånd (None: none granted); for reads that have
+    only those two dates (Recipient.deadline)."""
+    return remiss_deadline if extended_to is None else max(extended_to, remiss_deadline)
 
 
 def _appended(what: str, stored: list[_T], given: list[_T], recipient: Recipient) -> list[_T]:

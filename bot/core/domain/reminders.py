@@ -51,6 +51,9 @@ class ReminderPolicy:
     escalate_after: int | None = 1
     send_at: time = time(9, 0)
     office_hours: tuple[time, time] = DEFAULT_OFFICE_HOURS
+    # An organisation late (or silent) in its last two remisses gets its first "days left" reminder this many
+    # working days earlier (answer_history.late_in_last_remisses); None: off, as by default.
+    earlier_for_late: int | None = None
 
     def __post_init__(self) -> None:
         start, end = self.office_hours
@@ -64,6 +67,7 @@ class ReminderPolicy:
             self.overdue_after,
             self.escalate_after,
             self.before_submission,
+            self.earlier_for_late,
             *self.before_deadline,
         )
         if any(n is not None and n < 1 for n in counts):
@@ -82,6 +86,9 @@ class ReminderKind(StrEnum):
     FINAL_ANSWER = "final_answer"
     FINAL_ESCALATION = "final_escalation"  # to the coordinator: still only a preliminary answer
 
+
+# A reminder planned earlier than the policy says, because the organisation was late in its last two remisses.
+EARLIER_LATE_HISTORY = "late_history"
 
 # Reminders about a preliminary answer's final one: planned against its board date, not the deadline.
 AFTER_PRELIMINARY = frozenset({ReminderKind.FINAL_ANSWER, ReminderKind.FINAL_ESCALATION})
@@ -175,6 +182,8 @@ class PlannedReminder:
     working_days_left: int
     to: Audience
     meeting: MeetingAdvice | None = None
+    # Why it falls on another day than the policy alone gives: EARLIER_LATE_HISTORY, or "" (it doesn't).
+    because: str = ""
 
     @property
     def key(self) -> str:
@@ -198,6 +207,7 @@ def plan_reminders(
     meetings: Sequence[date] = (),
     submission_lead_days: int | None = None,
     snoozed_to: Sequence[date] = (),
+    late_history: bool = False,
 ) -> list[PlannedReminder]:
     """Every reminder the policy gives this recipient, in date order, against its own deadline.
 
@@ -210,6 +220,10 @@ def plan_reminders(
     While the current answer is preliminary, its final one is asked for as a late answer is: a reminder the
     working day after the planned board meeting (`overdue_after`), then the coordinator (`escalate_after`).
     Those two are planned against the board date (their `deadline`) and never merged with the others.
+
+    `late_history`: the organisation was late in its last two remisses (answer_history.late_in_last_remisses).
+    With `policy.earlier_for_late` set, its first "days left" reminder then comes that many working days
+    earlier, marked EARLIER_LATE_HISTORY; unless that day would not be after `sent_on`.
     """
     deadline = recipient.deadline
     last_day = working_day_on_or_before(calendar, deadline)
@@ -227,6 +241,11 @@ def plan_reminders(
         (ReminderKind.BEFORE_DEADLINE, add_working_days(calendar, last_day, -n), "recipient")
         for n in policy.before_deadline
     )
+    earlier = _earlier_first(policy, calendar, last_day, sent_on) if late_history else None
+    if earlier is not None:
+        usual, early = earlier
+        wanted.remove((ReminderKind.BEFORE_DEADLINE, usual, "recipient"))
+        wanted.append((ReminderKind.BEFORE_DEADLINE, early, "recipient"))
     submission = advice.submission_date if advice is not None and not advice.no_meeting_fits else None
     if policy.before_submission is not None and submission is not None:
         ready_by = add_working_days(calendar, submission, -policy.before_submission)
@@ -251,8 +270,29 @@ def plan_reminders(
 
     at = _Timing(remiss, recipient, policy, calendar, tz)
     plan = [at.reminder(kind, day, to, deadline) for (to, day), kind in chosen.items()]
+    if earlier is not None:
+        plan = [
+            replace(r, because=EARLIER_LATE_HISTORY)
+            if r.kind is ReminderKind.BEFORE_DEADLINE and r.local_date == earlier[1]
+            else r
+            for r in plan
+        ]
     plan += _final_answer_reminders(at, sent_on)
     return _with_meeting_advice(sorted(plan, key=lambda r: (r.due_at, r.to == "coordinator")), advice)
+
+
+def _earlier_first(
+    policy: ReminderPolicy, calendar: WorkingCalendar, last_day: date, sent_on: date
+) -> tuple[date, date] | None:
+    """(the usual day, the earlier day) of the first "days left" reminder for an organisation often late; None
+    when the policy moves nothing or the earlier day would not be after the remiss was sent."""
+    if policy.earlier_for_late is None or not policy.before_deadline:
+        return None
+    first = max(policy.before_deadline)
+    early = add_working_days(calendar, last_day, -(first + policy.earlier_for_late))
+    if early <= sent_on:
+        return None
+    return add_working_days(calendar, last_day, -first), early
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class VersionFact:
 @dataclass(frozen=True)
 class RecipientHistory:
     """One organisation's part in one sent remiss, as the statistics read it (no answer text): the lean read of
-    RemissRepository.answer_history."""
+    RemissRepository.statistics_history."""
 
     case_number: str
     organisation_key: str
@@ -77,7 +77,7 @@ class RecipientHistory:
     @property
     def deadline(self) -> date:
         """Its own deadline (Recipient.deadline's rule)."""
-        return own_deadline(self.remiss_deadline, self.extended_to)
+        return own_deadline(self.remiss_deadline, self.extended_to[-1] if self.extended_to else None)
 
     @property
     def current(self) -> VersionFact | None:

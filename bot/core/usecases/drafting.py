@@ -182,11 +182,14 @@ class DraftingUseCases(UseCase):
             self._record(repo, remiss, sent)
             policy = self.planner.policy(repo, remiss.case_number)
             plans: list[PlannedReminder] = []
+            often_late = self.planner.often_late(repo, remiss, [r.organisation_key for r in reachable], policy)
             for recipient in reachable:
                 # The stand-ins get it too, marked as theirs to answer while standing in.
                 for user_id in remiss_addressees(recipient.officials, stand_ins.get(recipient.organisation_key, ())):
                     self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, now)
-                plans += [r for r in self.planner.plan(remiss, recipient, directory, policy) if r.due_at > now]
+                late = recipient.organisation_key in often_late
+                planned = self.planner.plan(remiss, recipient, directory, policy, often_late=late)
+                plans += [r for r in planned if r.due_at > now]
             # A draft has no reminders yet: all of them in one go, not a read and a write per recipient.
             repo.reminders.add_reminders(plans)
             for organisation in unreachable:

@@ -4,10 +4,11 @@ meetings or snooze. Not a use case itself; it works inside the caller's transact
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from bot.core.clock import local_date
+from bot.core.domain.answer_history import late_in_last_remisses
 from bot.core.domain.organisation import Directory
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import (
@@ -45,6 +46,17 @@ class ReminderPlanner:
             log.warning("The reminder settings of %s can't be used; the global policy applies", case_number)
             return default
 
+    def often_late(
+        self, repo: Transaction, remiss: Remiss, organisation_keys: Collection[str], policy: ReminderPolicy
+    ) -> frozenset[str]:
+        """The organisations among these whose first reminder comes earlier: late in their last two remisses
+        (other than this one), when the policy says so (REMISSBOT_EARLY_REMINDER_FOR_LATE_ORGS); one read."""
+        if policy.earlier_for_late is None or not organisation_keys:
+            return frozenset()
+        today, tz = self.shared.today(), self.shared.config.tz
+        history = repo.remisses.answer_history(organisation_keys, excluding=remiss.case_number)
+        return frozenset(key for key, past in history.items() if late_in_last_remisses(past, today, tz))
+
     def plan(
         self,
         remiss: Remiss,
@@ -52,6 +64,8 @@ class ReminderPlanner:
         directory: Directory,
         policy: ReminderPolicy,
         snoozed_to: Sequence[date] = (),
+        *,
+        often_late: bool = False,
     ) -> list[PlannedReminder]:
         config = self.shared.config
         organisation = directory.get(recipient.organisation_key)
@@ -66,6 +80,7 @@ class ReminderPlanner:
             meetings=organisation.meetings if organisation else (),
             submission_lead_days=organisation.submission_lead_days if organisation else None,
             snoozed_to=snoozed_to,
+            late_history=often_late,
         )
 
     def schedule(
@@ -92,7 +107,8 @@ class ReminderPlanner:
         ]
         if snooze_to is not None:
             snoozes.append(snooze_to)
-        plan = [r for r in self.plan(remiss, recipient, directory, policy, snoozes) if r.due_at > now]
+        late = recipient.organisation_key in self.often_late(repo, remiss, [recipient.organisation_key], policy)
+        plan = [r for r in self.plan(remiss, recipient, directory, policy, snoozes, often_late=late) if r.due_at > now]
         cancel_reason = "replanned"
         if snooze_to is not None:
             # Left alone until the day asked for: the gentle reminders before it go; the deadline's own,

@@ -144,7 +144,7 @@ class QueryUseCases(UseCase):
         today = self.today()
         with self.store.read() as repo:
             directory = repo.directory.load_directory()
-            histories = repo.remisses.answer_history(COUNTED_STATUSES)
+            histories = repo.remisses.statistics_history(COUNTED_STATUSES)
         counted = [h for h in histories if coordinates(offices, h.sender_key)]
         result = answer_statistics(
             counted,

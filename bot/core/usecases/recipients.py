@@ -103,7 +103,8 @@ class RecipientUseCases(UseCase):
                     self._enqueue_remiss(repo, remiss, organisation.key, user_id, now)
                 # Its reminders count from today, when it got the remiss (the nudge to open it, too).
                 policy = self.planner.policy(repo, remiss.case_number)
-                plans = self.planner.plan(replace(remiss, sent_at=now), recipient, directory, policy)
+                late = organisation.key in self.planner.often_late(repo, remiss, [organisation.key], policy)
+                plans = self.planner.plan(replace(remiss, sent_at=now), recipient, directory, policy, often_late=late)
                 repo.reminders.add_reminders([r for r in plans if r.due_at > now])
             else:
                 self._record(repo, remiss, no_contact(remiss, organisation.key, actor.user_id, now))
