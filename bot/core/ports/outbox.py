@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
 
 
 class OutboxRepository(Protocol):
@@ -36,6 +36,15 @@ class OutboxRepository(Protocol):
 
     def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
         """Every message about a remiss (and one recipient), oldest first."""
+        ...
+
+    def count_by_state(self) -> dict[DeliveryState, int]:
+        """How many messages are in each state (a state without messages may be left out)."""
+        ...
+
+    def oldest_due(self, now: datetime) -> datetime | None:
+        """When the longest-waiting PENDING message became due (its next_attempt_at, else its created_at);
+        None when no message is due at `now`."""
         ...
 
     # The status message of each remiss

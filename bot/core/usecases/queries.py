@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date
 
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.drafts import missing_for_sending
@@ -20,6 +20,7 @@ from bot.core.usecases.results import (
     AuditTrail,
     CaseRecord,
     DraftRow,
+    Gauges,
     RecipientRow,
     RemissOverview,
 )
@@ -65,6 +66,19 @@ class QueryUseCases(UseCase):
                 key=lambda r: (r.deadline, r.case_number),
             )
             return [overview_of(repo, remiss, directory, today) for remiss in remisses]
+
+    def gauges(self) -> Gauges:
+        """The outbox by state, how long its longest-waiting due message has waited, and the open remisses:
+        read together, for monitoring (each scrape of /metrics)."""
+        now = self.now()
+        with self.store.read() as repo:
+            outbox = repo.outbox.count_by_state()
+            oldest = repo.outbox.oldest_due(now)
+            open_remisses = len(repo.remisses.list_remisses(OPEN_STATUSES))
+        if oldest is not None and oldest.tzinfo is None:  # SQLite gives back UTC without its zone
+            oldest = oldest.replace(tzinfo=UTC)
+        waiting = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+        return Gauges(outbox, waiting, open_remisses)
 
     def drafts(self, actor: Actor | None = None) -> list[DraftRow]:
         """Every draft not yet sent, wherever it was saved (Slack, `remissbot import --save`), newest first; given
