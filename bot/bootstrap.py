@@ -262,7 +262,7 @@ def _counted(wsgi: WSGIApplication, metrics: PrometheusMetrics) -> WSGIApplicati
             if not answered:
                 answered = True
                 metrics.http_response(path, int(status.split(" ", 1)[0]))
-            return start_response(status, headers, exc_info)
+            return start_response(status, headers) if exc_info is None else start_response(status, headers, exc_info)
 
         try:
             return wsgi(environ, counting)

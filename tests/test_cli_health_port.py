@@ -89,7 +89,7 @@ def test_run_answers_health_and_metrics_on_its_port_while_it_connects_to_slack(
         assert 'remissbot_outbox_messages{state="pending"} 0.0' in metrics
         assert 'remissbot_http_responses_total{code="200",path="/healthz"} 1.0' in metrics
         assert get(base + "/slack/events")[0] == 404  # Socket Mode: Slack's requests never come over HTTP
-        assert slack.calls_to("apps.connections.open")  # it is connecting meanwhile
+        slack.wait_for(lambda: slack.calls_to("apps.connections.open"))  # it connects to Slack meanwhile
     finally:
         answer.set()
         thread.join(timeout=60)

@@ -175,6 +175,11 @@ class _GaugeCollector(Collector):
             "How long the longest-waiting due outbox message has waited to be sent (0: none is waiting)",
             value=gauges.outbox_waiting_seconds,
         )
+        yield GaugeMetricFamily(
+            "remissbot_reminders_oldest_due_seconds",
+            "How long the longest-waiting due reminder has waited to be settled (0: none is waiting)",
+            value=gauges.reminders_waiting_seconds,
+        )
         yield GaugeMetricFamily("remissbot_open_remisses", "Sent remisses not yet closed", value=gauges.open_remisses)
 
 

@@ -89,6 +89,7 @@ def test_reminder_lag_is_how_long_after_its_moment_a_reminder_was_settled(box: S
     service = box.core.service
     first_due = min(row.scheduled.reminder.due_at for row in service.reminding.reminder_plan(CASE))
     clock.set(first_due + timedelta(seconds=90))
+    assert value(scrape(box), "remissbot_reminders_oldest_due_seconds") == 90  # due, and no job has run yet
     remind(service)  # the scheduler's job, as it runs every 30 seconds
     settled = [
         (clock.now() - row.scheduled.reminder.due_at).total_seconds()
@@ -101,3 +102,4 @@ def test_reminder_lag_is_how_long_after_its_moment_a_reminder_was_settled(box: S
     assert value(samples, "remissbot_reminder_lag_seconds_sum") == pytest.approx(sum(settled))
     assert value(samples, "remissbot_reminder_lag_seconds_bucket", le="60.0") == len([s for s in settled if s <= 60])
     assert value(samples, "remissbot_reminder_lag_seconds_bucket", le="120.0") == len(settled)
+    assert value(samples, "remissbot_reminders_oldest_due_seconds") == 0

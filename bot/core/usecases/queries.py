@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.drafts import missing_for_sending
@@ -73,12 +73,10 @@ class QueryUseCases(UseCase):
         now = self.now()
         with self.store.read() as repo:
             outbox = repo.outbox.count_by_state()
-            oldest = repo.outbox.oldest_due(now)
+            message_due = repo.outbox.oldest_due(now)
+            reminder_due = repo.reminders.oldest_due_reminder(now)
             open_remisses = len(repo.remisses.list_remisses(OPEN_STATUSES))
-        if oldest is not None and oldest.tzinfo is None:  # SQLite gives back UTC without its zone
-            oldest = oldest.replace(tzinfo=UTC)
-        waiting = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
-        return Gauges(outbox, waiting, open_remisses)
+        return Gauges(outbox, _waited(now, message_due), _waited(now, reminder_due), open_remisses)
 
     def drafts(self, actor: Actor | None = None) -> list[DraftRow]:
         """Every draft not yet sent, wherever it was saved (Slack, `remissbot import --save`), newest first; given
@@ -170,6 +168,15 @@ def overview_of(repo: Transaction, remiss: Remiss, directory: Directory, today: 
             )
         )
     return RemissOverview(remiss, rows, Counter(row.status for row in rows))
+
+
+def _waited(now: datetime, since: datetime | None) -> float:
+    """Seconds from `since` to `now`; 0 without a `since`."""
+    if since is None:
+        return 0.0
+    if since.tzinfo is None:  # a database that keeps UTC without its zone
+        since = since.replace(tzinfo=UTC)
+    return max(0.0, (now - since).total_seconds())
 
 
 def _standing_in(

@@ -191,10 +191,11 @@ class ReminderTick:
 @dataclass(frozen=True)
 class Gauges:
     """What the database holds now that monitoring watches: the outbox by state, how long its longest-waiting
-    due message has waited, and how many remisses are open."""
+    due message and its longest-waiting due reminder have waited, and how many remisses are open."""
 
     outbox: Mapping[DeliveryState, int]
     outbox_waiting_seconds: float
+    reminders_waiting_seconds: float
     open_remisses: int
 
 
