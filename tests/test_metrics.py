@@ -112,7 +112,7 @@ def test_a_database_that_cannot_be_reached_is_counted_and_shown_as_down() -> Non
 
     def gauges() -> Any:
         with store.read() as repo:
-            repo.outbox.count_by_state()
+            repo.outbox.count_by_state([])
         raise AssertionError("the database answered")
 
     metrics.watch(gauges)

@@ -21,6 +21,7 @@ from prometheus_client.registry import Collector
 
 from bot.core.domain.outbox import DeliveryState, MessageKind
 from bot.core.ports.store import StoreUnavailable
+from bot.core.usecases.queries import UNSENT
 
 if TYPE_CHECKING:
     from prometheus_client.metrics_core import Metric
@@ -166,8 +167,11 @@ class _GaugeCollector(Collector):
             return
         up.add_metric([], 1)
         yield up
-        outbox = GaugeMetricFamily("remissbot_outbox_messages", "Outbox messages by state", labels=["state"])
-        for state in DeliveryState:
+        outbox = GaugeMetricFamily(
+            "remissbot_outbox_messages", "Outbox messages not sent, by state (pending, sending, unreachable, failed)",
+            labels=["state"],
+        )  # fmt: skip
+        for state in UNSENT:
             outbox.add_metric([state.value], gauges.outbox.get(state, 0))
         yield outbox
         yield GaugeMetricFamily(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -77,11 +77,12 @@ class MemoryOutbox(MemoryPart):
             if m.case_number == case_number and (organisation_key is None or m.organisation_key == organisation_key)
         ]
 
-    def count_by_state(self) -> dict[DeliveryState, int]:
-        """How many messages are in each state (a state without messages is left out)."""
+    def count_by_state(self, states: Collection[DeliveryState]) -> dict[DeliveryState, int]:
+        """How many messages are in each of `states` (one without messages is left out)."""
         counts: dict[DeliveryState, int] = {}
         for message in self._state.outbox.values():
-            counts[message.state] = counts.get(message.state, 0) + 1
+            if message.state in states:
+                counts[message.state] = counts.get(message.state, 0) + 1
         return counts
 
     def oldest_due(self, now: datetime) -> datetime | None:

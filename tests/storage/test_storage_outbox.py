@@ -548,7 +548,9 @@ def test_the_outbox_is_counted_by_state_and_its_longest_wait_is_the_oldest_due_p
         assert repo.outbox.oldest_due(NOW + timedelta(minutes=11)) == NOW + timedelta(minutes=10)
     enqueue(store, [message(3, created_at=NOW)])
     with store.read() as repo:
-        counts = repo.outbox.count_by_state()
+        counts = repo.outbox.count_by_state(list(DeliveryState))
+        unsent = repo.outbox.count_by_state([DeliveryState.PENDING, DeliveryState.FAILED])
         assert repo.outbox.oldest_due(NOW + timedelta(minutes=1)) == NOW
         assert repo.outbox.oldest_due(NOW + timedelta(minutes=11)) == NOW
     assert {state: n for state, n in counts.items() if n} == {DeliveryState.SENT: 1, DeliveryState.PENDING: 2}
+    assert {state: n for state, n in unsent.items() if n} == {DeliveryState.PENDING: 2}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -38,8 +39,9 @@ class OutboxRepository(Protocol):
         """Every message about a remiss (and one recipient), oldest first."""
         ...
 
-    def count_by_state(self) -> dict[DeliveryState, int]:
-        """How many messages are in each state (a state without messages may be left out)."""
+    def count_by_state(self, states: Collection[DeliveryState]) -> dict[DeliveryState, int]:
+        """How many messages are in each of `states` (one without messages may be left out). Its cost follows
+        those states' messages: asked for the unsent ones, never the ever-growing number sent."""
         ...
 
     def oldest_due(self, now: datetime) -> datetime | None:

@@ -9,6 +9,7 @@ from bot.core.domain.audit import AuditEntry
 from bot.core.domain.drafts import missing_for_sending
 from bot.core.domain.offices import coordinates
 from bot.core.domain.organisation import Directory
+from bot.core.domain.outbox import DeliveryState
 from bot.core.domain.people import stands_in_for
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Remiss, RemissStatus
@@ -25,6 +26,8 @@ from bot.core.usecases.results import (
     RemissOverview,
 )
 
+# The outbox's states monitoring counts: what waits or went wrong (the sent ones only grow, and cost to count).
+UNSENT = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.UNREACHABLE, DeliveryState.FAILED)
 # How many closed remisses the lists show (the most recently closed).
 CLOSED_SHOWN = 10
 
@@ -72,7 +75,7 @@ class QueryUseCases(UseCase):
         read together, for monitoring (each scrape of /metrics)."""
         now = self.now()
         with self.store.read() as repo:
-            outbox = repo.outbox.count_by_state()
+            outbox = repo.outbox.count_by_state(UNSENT)
             message_due = repo.outbox.oldest_due(now)
             reminder_due = repo.reminders.oldest_due_reminder(now)
             open_remisses = len(repo.remisses.list_remisses(OPEN_STATUSES))

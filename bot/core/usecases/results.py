@@ -193,7 +193,7 @@ class Gauges:
     """What the database holds now that monitoring watches: the outbox by state, how long its longest-waiting
     due message and its longest-waiting due reminder have waited, and how many remisses are open."""
 
-    outbox: Mapping[DeliveryState, int]
+    outbox: Mapping[DeliveryState, int]  # the unsent ones, by state
     outbox_waiting_seconds: float
     reminders_waiting_seconds: float
     open_remisses: int
