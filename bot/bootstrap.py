@@ -111,8 +111,8 @@ def build_core(
     except Exception:
         engine.dispose()
         raise
-    core = Core(settings, engine, store, service, Texts(settings.timezone, service.clock), service.clock)
-    core.metrics = metrics
+    texts = Texts(settings.timezone, service.clock)
+    core = Core(settings, engine, store, service, texts, service.clock, metrics=metrics)
     if settings.archive_dir is not None:
         service.lifecycle.on_closed.append(lambda case_number: _archive(core, case_number))
     return core

@@ -137,6 +137,8 @@ def test_health_is_503_when_the_schema_is_not_the_one_this_code_needs(core: Core
     answer = json.loads(body)
     assert (answer["status"], answer["database"]) == ("unavailable", "ok")
     assert "ffffffffffff" in answer["schema"] and "känner" in answer["schema"]
+    assert core.metrics is not None
+    assert 'remissbot_http_responses_total{code="503",path="/healthz"} 1.0' in core.metrics.exposition()[0].decode()
 
 
 @pytest.mark.parametrize(
