@@ -17,6 +17,7 @@ from bot.adapters.calendar_se import SwedishCalendar
 from bot.adapters.directory_file import parse_directory, shipped_directory_text
 from bot.adapters.rendering import Texts, default_texts
 from bot.core.clock import Clock, SystemClock
+from bot.core.ports.metrics import NoMetrics
 from bot.core.ports.store import Store, StoreUnavailable
 from bot.core.ports.users import UserDirectory
 from bot.core.usecases import UseCases, build_use_cases
@@ -29,10 +30,13 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
     from sqlalchemy.engine import Engine
 
+    from bot.adapters.metrics import PrometheusMetrics
+
 log = logging.getLogger(__name__)
 
 SLACK_EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 
 
 @dataclass
@@ -46,6 +50,8 @@ class Core:
     texts: Texts
     clock: Clock
     executors: list[Executor] = field(default_factory=list)
+    # This process's metrics (bot/adapters/metrics.py), served on /metrics; None: nothing is counted.
+    metrics: PrometheusMetrics | None = None
 
     def close(self) -> None:
         """Let work already accepted finish (it may write), then close the database."""
@@ -66,6 +72,7 @@ def build_core(
     An embedded SQLite database is migrated automatically (one process owns it); a shared PostgreSQL is
     only migrated when asked (`remissbot db upgrade` or REMISSBOT_AUTO_MIGRATE), so replicas never race.
     """
+    from bot.adapters.metrics import MeasuredStore, PrometheusMetrics
     from storage import SqlStore, ensure_schema, make_engine
 
     _prepare_sqlite_directory(settings.database_url)
@@ -74,8 +81,9 @@ def build_core(
         auto = migrate if migrate is not None else settings.auto_migrate or engine.dialect.name == "sqlite"
         ensure_schema(engine, auto_upgrade=auto)
         store = SqlStore(engine)
+        metrics = PrometheusMetrics()
         service = build_use_cases(
-            store,
+            MeasuredStore(store, metrics),  # the use cases' database errors are counted
             clock or SystemClock(),
             users=users,
             coordinators=settings.coordinators,
@@ -93,6 +101,8 @@ def build_core(
             final_answer_grace_days=settings.final_answer_grace_days,
             auto_close_working_days=settings.auto_close_working_days,
         )
+        service.shared.metrics = metrics
+        metrics.watch(service.queries.gauges)
         if service.directory.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
             log.info("Stored the shipped Malmö directory")
         unknown = [office for office in settings.offices if office not in service.directory.directory()]
@@ -101,7 +111,8 @@ def build_core(
     except Exception:
         engine.dispose()
         raise
-    core = Core(settings, engine, store, service, Texts(settings.timezone, service.clock), service.clock)
+    texts = Texts(settings.timezone, service.clock)
+    core = Core(settings, engine, store, service, texts, service.clock, metrics=metrics)
     if settings.archive_dir is not None:
         service.lifecycle.on_closed.append(lambda case_number: _archive(core, case_number))
     return core
@@ -166,6 +177,7 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
         forms=forms,
         work=work,
         slack_api_url=core.settings.slack_api_url,
+        metrics=core.metrics or NoMetrics(),
     )
     register(app, context)
     return app
@@ -186,7 +198,7 @@ def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Itera
         app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
         scheduler = build_scheduler(core.service, core.settings.timezone)
         scheduler.start()
-        courier = Courier(core.service, client, core.texts).start()
+        courier = Courier(core.service, client, core.texts, metrics=core.metrics).start()
         try:
             yield core, app
         finally:
@@ -202,9 +214,10 @@ def slack_user_directory(client: WebClient) -> UserDirectory:
     return SlackUserDirectory(client)
 
 
-def build_wsgi_app(core: Core, app: App, *, now: Callable[[], float] = time.time) -> WSGIApplication:
+def build_wsgi_app(core: Core, app: App | None, *, now: Callable[[], float] = time.time) -> WSGIApplication:
     """HTTP mode: Slack's requests on /slack/events, checked by bot.adapters.http_edge before Bolt sees them; health
-    on /healthz; 404 for anything else.
+    on /healthz; metrics on /metrics; 404 for anything else. Without `app` (Socket Mode's health port,
+    `remissbot run --health-port`) only /healthz and /metrics answer. Every response is counted by status.
 
     `now` is the wall clock the signature's timestamp is compared with: Slack signs with real time, while
     the core's clock is business time that tests and the demo move by days.
@@ -212,11 +225,16 @@ def build_wsgi_app(core: Core, app: App, *, now: Callable[[], float] = time.time
     from bot.adapters.http_edge import SlackEdge
 
     slack = SlackEdge(app, core.settings.slack_signing_secret or "", now=now) if app is not None else None
+    metrics = core.metrics
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(core, start_response)
+        if path == METRICS_PATH and method in ("GET", "HEAD") and metrics is not None:
+            body, content_type = metrics.exposition()
+            start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+            return [body]
         if path != SLACK_EVENTS_PATH or method != "POST" or slack is None:
             start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "9")])
             return [b"Not Found"]
@@ -229,7 +247,31 @@ def build_wsgi_app(core: Core, app: App, *, now: Callable[[], float] = time.time
 
         return slack(environ, timed)
 
-    return wsgi
+    return wsgi if metrics is None else _counted(wsgi, metrics)
+
+
+def _counted(wsgi: WSGIApplication, metrics: PrometheusMetrics) -> WSGIApplication:
+    """`wsgi`, with each response counted by path and status (a 5xx alert reads them)."""
+
+    def counted(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = str(environ.get("PATH_INFO") or "")
+        answered = False
+
+        def counting(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            nonlocal answered
+            if not answered:
+                answered = True
+                metrics.http_response(path, int(status.split(" ", 1)[0]))
+            return start_response(status, headers) if exc_info is None else start_response(status, headers, exc_info)
+
+        try:
+            return wsgi(environ, counting)
+        except Exception:
+            if not answered:  # waitress answers 500 for an application that raised
+                metrics.http_response(path, 500)
+            raise
+
+    return counted
 
 
 class HttpServer:
@@ -284,13 +326,26 @@ class HttpServer:
         server.task_dispatcher.shutdown()
 
 
-def _health(core: Core, start_response: Callable[..., Any]) -> list[bytes]:
-    """200 when the database answers, 503 otherwise: a load balancer takes the replica out."""
+def health(core: Core) -> tuple[bool, dict[str, str]]:
+    """Whether this process can do its work: the database answers and its schema is the one this code needs.
+    The one rule behind /healthz, in `serve` and on `run --health-port`; with what it found, for the body."""
+    from storage.migrate import schema_problem
+
     try:
         core.store.check()
-        status, body = "200 OK", {"status": "ok", "database": "ok"}
+        problem = schema_problem(core.engine)
     except StoreUnavailable as exc:
-        status, body = "503 Service Unavailable", {"status": "unavailable", "database": str(exc)}
+        return False, {"status": "unavailable", "database": str(exc)}
+    if problem is not None:
+        return False, {"status": "unavailable", "database": "ok", "schema": problem}
+    return True, {"status": "ok", "database": "ok", "schema": "ok"}
+
+
+def _health(core: Core, start_response: Callable[..., Any]) -> list[bytes]:
+    """200 when the database answers with the schema this code needs, 503 otherwise: a load balancer takes the
+    replica out."""
+    ok, body = health(core)
+    status = "200 OK" if ok else "503 Service Unavailable"
     payload = json.dumps(body, ensure_ascii=False).encode()
     start_response(status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(payload)))])
     return [payload]

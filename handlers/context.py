@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.rendering import Texts
+from bot.core.ports.metrics import Metrics, NoMetrics
 from bot.core.usecases import UseCases
 
 # What the app needs from Slack; manifest.json must say exactly this (a test compares them).
@@ -61,6 +62,8 @@ class HandlerContext:
     # SLACK_API_URL as configured: the loopback Slack in tests and the demo, None in production. Only then may its
     # host get the bot token for a file; the client's base URL (https://slack.com/api/ by default) never does.
     slack_api_url: str | None = None
+    # What the listeners count (how long each took to let Slack's answer go); the composition root passes one.
+    metrics: Metrics = field(default_factory=NoMetrics)
 
 
 def event_id(body: dict[str, Any]) -> str | None:

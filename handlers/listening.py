@@ -9,6 +9,7 @@ the ack carries the reply's response, and the reply's follow-up work takes the s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -75,16 +76,20 @@ def ack_then(
     respond: Respond | None = None,
     client: WebClient | None = None,
     executor: Executor | None = None,
+    timed: tuple[str, float] | None = None,
 ) -> None:
     """The path of every listener: ack at once (with `response` for a submission; Bolt acks an event itself,
     then `ack` is None), then `work` through after_ack, so a refusal or failure is told, never raised.
     The work queues on `executor` (the answer form's threads, the one thread of best-effort work) or on ctx.work:
-    Bolt runs the listener in the request's thread, and the response leaves once the listener returns."""
+    Bolt runs the listener in the request's thread, and the response leaves once the listener returns.
+    `timed` (the listener's kind, when it started by time.perf_counter) is counted as its acknowledgement time."""
     if ack is not None:
         ack(**(response or {}))
-    if work is None:
-        return
-    (executor or ctx.work).submit(after_ack, ctx, body, respond, work, client=client)
+    if work is not None:
+        (executor or ctx.work).submit(after_ack, ctx, body, respond, work, client=client)
+    if timed is not None:
+        kind, started = timed
+        ctx.metrics.acknowledged(kind, time.perf_counter() - started)
 
 
 def on_action(
@@ -93,7 +98,17 @@ def on_action(
     """A block action (a button, a select, a date picker); `executor` as in ack_then."""
 
     def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack_then(ctx, ack, body, lambda: work(body, client, respond), respond=respond, client=client, executor=executor)
+        started = time.perf_counter()
+        ack_then(
+            ctx,
+            ack,
+            body,
+            lambda: work(body, client, respond),
+            respond=respond,
+            client=client,
+            executor=executor,
+            timed=("action", started),
+        )
 
     app.action(action_id)(listener)
 
@@ -102,7 +117,16 @@ def on_command(app: App, ctx: HandlerContext, name: str, work: CommandWork) -> N
     """A slash command: acknowledged empty, answered by `work` through `respond`."""
 
     def listener(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack_then(ctx, ack, command, lambda: work(command, client, respond), respond=respond, client=client)
+        started = time.perf_counter()
+        ack_then(
+            ctx,
+            ack,
+            command,
+            lambda: work(command, client, respond),
+            respond=respond,
+            client=client,
+            timed=("command", started),
+        )
 
     app.command(name)(listener)
 
@@ -111,7 +135,8 @@ def on_shortcut(app: App, ctx: HandlerContext, callback_id: str, work: ShortcutW
     """A global shortcut: no channel to answer in, so a failure is told in the user's DM."""
 
     def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack_then(ctx, ack, body, lambda: work(body, client), client=client)
+        started = time.perf_counter()
+        ack_then(ctx, ack, body, lambda: work(body, client), client=client, timed=("shortcut", started))
 
     app.shortcut(callback_id)(listener)
 
@@ -121,8 +146,9 @@ def on_view(app: App, ctx: HandlerContext, callback_id: str, submit: SubmitWork)
     raises goes to Bolt's error handler, which answers a tampered submission next to its first input."""
 
     def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        started = time.perf_counter()
         reply = submit(body, body["view"], client)
-        ack_then(ctx, ack, body, reply.then, response=reply.response, client=client)
+        ack_then(ctx, ack, body, reply.then, response=reply.response, client=client, timed=("view", started))
 
     app.view(callback_id)(listener)
 
@@ -133,6 +159,7 @@ def on_event(
     """An Events API event (Bolt acknowledges it before the listener runs): `work` on what it carries."""
 
     def listener(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        ack_then(ctx, None, event, lambda: work(body, event, client), client=client)
+        started = time.perf_counter()
+        ack_then(ctx, None, event, lambda: work(body, event, client), client=client, timed=("event", started))
 
     app.event(event_type, matchers=matchers)(listener)

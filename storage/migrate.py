@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -89,7 +90,28 @@ def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
 
 def known_revisions() -> set[str]:
     """Every schema revision this code can upgrade from (the newest included)."""
-    return _ancestors(head_revision())
+    return set(_known_revisions()[1])
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why the database's schema does not fit this code (one line to act on), or None when it is current.
+
+    Reads only, so a health check may ask it every few seconds; the code's own revisions are read once.
+    """
+    current = current_revision(engine)
+    head, older = _known_revisions()
+    if current == head:
+        return None
+    if current is None or current in older:
+        return says("schema_behind", current=current or "–", head=head)
+    return says("unknown_schema", current=current)
+
+
+@functools.cache
+def _known_revisions() -> tuple[str, frozenset[str]]:
+    """This code's newest revision and every revision before it (its migrations never change while it runs)."""
+    head = head_revision()
+    return head, frozenset(_ancestors(head))
 
 
 def _ancestors(head: str) -> set[str]:

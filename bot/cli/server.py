@@ -6,8 +6,10 @@ import argparse
 import errno
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.adapters.rendering import default_texts
 from bot.cli.common import (
@@ -21,6 +23,9 @@ from bot.cli.common import (
 )
 from bot.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from bot.bootstrap import Core
+
 log = logging.getLogger("remissbot")
 
 # Waits between tries to reach Slack's auth.test at start: about 15 s in all, then exit 2.
@@ -30,6 +35,9 @@ SLACK_RETRY_DELAYS = (1, 2, 4, 8)
 def register(commands: Any) -> None:
     """Add this module's commands to the `remissbot` parser's subcommands."""
     run = commands.add_parser("run", help=help_text("run"))
+    # Read as text and checked by the command, so that a wrong value gets a Swedish line, not argparse's English.
+    run.add_argument("--health-port", default=None, metavar="PORT", help=help_text("run_health_port"))
+    run.add_argument("--health-host", default="0.0.0.0", help=help_text("run_health_host"))  # noqa: S104 - a server
     run.set_defaults(handler=cmd_run)
     serve = commands.add_parser("serve", help=help_text("serve"))
     serve.add_argument("--host", default="0.0.0.0", help=help_text("serve_host"))  # noqa: S104 - a server
@@ -120,19 +128,63 @@ def cmd_db_status(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
-    """Socket Mode: one process holds a WebSocket to Slack; no public URL needed."""
+    """Socket Mode: one process holds a WebSocket to Slack; no public URL needed. With --health-port, a small HTTP
+    server answers /healthz and /metrics (serve's own), up before the connection to Slack is."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     from bot.bootstrap import running_bot
 
     settings = load_settings()
     bot_token, app_token = settings.require_socket_mode()
+    health_port = None if args.health_port is None else _port_number(args.health_port)
     _wait_for_slack(settings, bot_token, args.sleep)
     # Socket Mode needs no signing secret; Bolt still wants one, and it is never checked on this path.
-    with running_bot(settings, token=bot_token, signing_secret=settings.slack_signing_secret or "-") as (_, app):
+    with (
+        running_bot(settings, token=bot_token, signing_secret=settings.slack_signing_secret or "-") as (core, app),
+        _health_server(core, args.health_host, health_port),
+    ):
         log.info("%s", says("starting_socket_mode", version=remissbot_version()))
-        SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+        try:
+            SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+        except SlackApiError as error:  # apps.connections.open refused: a wrong or revoked app token
+            refused = default_texts().part("cli/serve.j2", "socket_mode_refused", error=error.response.get("error"))
+            raise CannotStart(refused) from None
     return EXIT_OK
+
+
+def _port_number(text: str) -> int:
+    """A TCP port to listen on, 1–65535, or CannotStart saying what to give instead."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 65535):
+        raise CannotStart(default_texts().part("cli/serve.j2", "health_port_invalid", value=text))
+    return int(value)
+
+
+@contextmanager
+def _health_server(core: Core, host: str, port: int | None) -> Iterator[None]:
+    """/healthz and /metrics on their own port while Socket Mode runs (nothing without a port)."""
+    from bot.bootstrap import HttpServer, build_wsgi_app
+
+    if port is None:
+        yield
+        return
+    texts = default_texts()
+    try:
+        server = HttpServer(build_wsgi_app(core, None), host=host, port=port, threads=2)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise CannotStart(texts.part("cli/serve.j2", "health_port_taken", host=host, port=port)) from None
+        reason = error.strerror or str(error)
+        raise CannotStart(
+            texts.part("cli/serve.j2", "health_port_unusable", host=host, port=port, reason=reason)
+        ) from None
+    server.start()
+    log.info("%s", says("health_listening", host=host, port=port))
+    try:
+        yield
+    finally:
+        server.stop()
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
-from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
 from devtools.memory.state import MemoryPart, copied
 
 
@@ -76,6 +76,23 @@ class MemoryOutbox(MemoryPart):
             for m in self._sorted_outbox()
             if m.case_number == case_number and (organisation_key is None or m.organisation_key == organisation_key)
         ]
+
+    def count_by_state(self, states: Collection[DeliveryState]) -> dict[DeliveryState, int]:
+        """How many messages are in each of `states` (one without messages is left out)."""
+        counts: dict[DeliveryState, int] = {}
+        for message in self._state.outbox.values():
+            if message.state in states:
+                counts[message.state] = counts.get(message.state, 0) + 1
+        return counts
+
+    def oldest_due(self, now: datetime) -> datetime | None:
+        """When the longest-waiting PENDING message became due; None when none is due at `now`."""
+        due = [
+            m.next_attempt_at or m.created_at
+            for m in self._state.outbox.values()
+            if m.state is DeliveryState.PENDING and (m.next_attempt_at is None or m.next_attempt_at <= now)
+        ]
+        return copied(min(due)) if due else None
 
     # -- the status message of each remiss -----------------------------------------------------------
     def touch_status(self, case_number: str, channel: str) -> None:

@@ -64,6 +64,14 @@ class MemoryReminders(MemoryPart):
         due.sort(key=lambda r: (r.reminder.due_at, r.id or 0))
         return [copied(r) for r in due[: max(limit, 0)]]
 
+    def oldest_due_reminder(self, now: datetime) -> datetime | None:
+        due = [
+            r.reminder.due_at
+            for r in self._state.reminders.values()
+            if r.state is ReminderState.PLANNED and r.reminder.due_at <= now
+        ]
+        return copied(min(due)) if due else None
+
     def settle_reminder(self, key: str, state: ReminderState, reason: str, at: datetime) -> bool:
         self._require_writable()
         stored = self._state.reminders.get(key)

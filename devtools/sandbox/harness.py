@@ -98,7 +98,11 @@ def running_sandbox(
             app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
             # Unstarted by default: tests and the demo call courier.drain() and so know what was sent.
             courier = Courier(
-                core.service, WebClient(token=token, base_url=fake.url), core.texts, messages_per_second=20
+                core.service,
+                WebClient(token=token, base_url=fake.url),
+                core.texts,
+                messages_per_second=20,
+                metrics=core.metrics,
             )
             if start_courier:
                 courier.start()

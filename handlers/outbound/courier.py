@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.rendering import Texts
 from bot.core.domain.outbox import MessageKind, OutboxMessage, StatusBoard
+from bot.core.ports.metrics import Metrics, NoMetrics
 from bot.core.usecases import UseCases
 from handlers.outbound.messages import Rendered, refreshed_remiss_message, render, status_message
 
@@ -98,8 +99,11 @@ class Courier:
         workers: int = 4,
         poll_seconds: float = 2.0,
         messages_per_second: float = DEFAULT_RATE,
+        metrics: Metrics | None = None,
     ) -> None:
         self.service = service
+        # Counts Slack's 429s; what becomes of each message is counted where it is recorded (DeliveryUseCases).
+        self._metrics: Metrics = metrics or NoMetrics()
         self.client = client
         self.texts = texts
         self.batch = batch
@@ -258,6 +262,7 @@ class Courier:
 
     def _note_429(self, retry_after: int) -> None:
         """One 429 delays only its message (a busy channel); a storm of them pauses all sending."""
+        self._metrics.rate_limited()
         # Slack didn't count the refused call, so neither does the pacer.
         self._pace.refund()
         if self._note(refused=True):
@@ -329,6 +334,7 @@ class Courier:
                 self.service.delivery.status_rendered(board, board.ts)
         except SlackApiError as error:
             if error.response.status_code == 429:
+                self._metrics.rate_limited()
                 self._pause(_retry_after(error))
             log.warning("Status message of %s not updated: %s", board.case_number, error.response.get("error"))
             self.service.delivery.release_status(board)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, case, true, update
+from sqlalchemy import Insert, case, func, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col, select
 
@@ -103,6 +104,25 @@ class SqlOutbox:
             query = query.where(OutboxMessageRow.organisation_key == organisation_key)
         rows = self._session.exec(query.order_by(col(OutboxMessageRow.id)), execution_options=FRESH).all()
         return [message_from(row) for row in rows]
+
+    def count_by_state(self, states: Collection[DeliveryState]) -> dict[DeliveryState, int]:
+        """How many messages are in each of `states` (one without messages is left out); the (state, …) index
+        reads only those."""
+        state = col(OutboxMessageRow.state)
+        query = select(state, func.count()).where(state.in_([s.value for s in states])).group_by(state)
+        rows = self._session.exec(query).all()
+        return {DeliveryState(name): int(count) for name, count in rows}
+
+    def oldest_due(self, now: datetime) -> datetime | None:
+        """When the longest-waiting PENDING message became due; None when none is due at `now`."""
+        next_attempt_at = col(OutboxMessageRow.next_attempt_at)
+        due_since = func.coalesce(next_attempt_at, col(OutboxMessageRow.created_at))
+        query = select(func.min(due_since)).where(
+            col(OutboxMessageRow.state) == DeliveryState.PENDING.value,
+            next_attempt_at.is_(None) | (next_attempt_at <= now),
+        )
+        found: datetime | None = self._session.exec(query).one()
+        return found
 
     # -- the status message of each remiss -----------------------------------------------------------
     def touch_status(self, case_number: str, channel: str) -> None:

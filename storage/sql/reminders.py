@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from bot.core.domain.errors import DomainError, ErrorCode
@@ -100,6 +100,13 @@ class SqlReminders:
             .values(state=state.value, reason=reason, decided_at=at)
         )
         return bool(self._session.exec(statement, execution_options=FRESH_UPDATE).rowcount == 1)
+
+    def oldest_due_reminder(self, now: datetime) -> datetime | None:
+        query = select(func.min(col(ReminderRow.due_at))).where(
+            col(ReminderRow.state) == ReminderState.PLANNED.value, col(ReminderRow.due_at) <= now
+        )
+        found: datetime | None = self._session.exec(query).one()
+        return found
 
     def reminders_for(self, case_number: str, organisation_key: str | None = None) -> list[ScheduledReminder]:
         query = select(ReminderRow).where(ReminderRow.case_number == case_number)

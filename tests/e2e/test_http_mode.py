@@ -117,7 +117,7 @@ def test_a_request_with_a_wrong_or_stale_signature_is_refused(sandbox: Sandbox) 
 def test_health_answers_ok_when_the_database_answers(sandbox: Sandbox) -> None:
     with urllib.request.urlopen(sandbox.base_url + "/healthz", timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"status": "ok", "database": "ok"}
+        assert json.loads(response.read()) == {"status": "ok", "database": "ok", "schema": "ok"}
 
 
 def test_the_loopback_slack_refuses_an_oversized_message_with_slacks_error_code(sandbox: Sandbox) -> None:
@@ -164,7 +164,7 @@ def test_health_answers_503_when_the_database_is_gone(sandbox: Sandbox) -> None:
         sandbox.core.texts,
         sandbox.core.clock,
     )
-    wsgi = build_wsgi_app(core, app=None)  # type: ignore[arg-type]
+    wsgi = build_wsgi_app(core, app=None)
     statuses: list[str] = []
     body = b"".join(wsgi({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, lambda s, h: statuses.append(s)))  # type: ignore[arg-type]
     assert statuses == ["503 Service Unavailable"]

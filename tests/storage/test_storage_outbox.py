@@ -534,3 +534,23 @@ def test_on_postgres_the_claim_reads_the_state_indexes_not_the_whole_table(store
     # range over the live rows only.
     assert "Index Scan on ix_outbox_message_state_" in plan, plan
     assert "Seq Scan" not in plan, plan
+
+
+def test_the_outbox_is_counted_by_state_and_its_longest_wait_is_the_oldest_due_pending_message(store: Store) -> None:
+    earlier = NOW - timedelta(minutes=5)
+    enqueue(store, [message(1, created_at=earlier), message(2, created_at=earlier)])
+    first, second = claim(store, limit=2)
+    finish(store, sent(first))
+    # Put back to be tried in ten minutes: it waits for nobody before then.
+    finish(store, replace(second, state=DeliveryState.PENDING, next_attempt_at=NOW + timedelta(minutes=10)))
+    with store.read() as repo:
+        assert repo.outbox.oldest_due(NOW) is None
+        assert repo.outbox.oldest_due(NOW + timedelta(minutes=11)) == NOW + timedelta(minutes=10)
+    enqueue(store, [message(3, created_at=NOW)])
+    with store.read() as repo:
+        counts = repo.outbox.count_by_state(list(DeliveryState))
+        unsent = repo.outbox.count_by_state([DeliveryState.PENDING, DeliveryState.FAILED])
+        assert repo.outbox.oldest_due(NOW + timedelta(minutes=1)) == NOW
+        assert repo.outbox.oldest_due(NOW + timedelta(minutes=11)) == NOW
+    assert {state: n for state, n in counts.items() if n} == {DeliveryState.SENT: 1, DeliveryState.PENDING: 2}
+    assert {state: n for state, n in unsent.items() if n} == {DeliveryState.PENDING: 2}

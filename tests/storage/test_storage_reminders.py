@@ -571,3 +571,14 @@ def test_on_postgres_a_tick_skips_what_another_holds_instead_of_waiting(store: S
     assert keys(other) == [planned(n, date(2023, 11, 16)).key for n in range(4, 10)]
     # Let go unsettled, the first four are due again.
     assert len(claim(store, moment, limit=10)) == 10
+
+
+def test_the_longest_waiting_due_reminder_is_the_oldest_still_planned(store: Store) -> None:
+    schedule(store, PLAN)
+    with store.read() as repo:
+        assert repo.reminders.oldest_due_reminder(after(NUDGE, -1)) is None
+        assert repo.reminders.oldest_due_reminder(after(TEN_LEFT, 5)) == NUDGE.due_at
+    assert settle(store, NUDGE.key, ReminderState.SENT)
+    with store.read() as repo:
+        assert repo.reminders.oldest_due_reminder(after(TEN_LEFT, 5)) == TEN_LEFT.due_at
+        assert repo.reminders.oldest_due_reminder(after(TEN_LEFT, -5)) is None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
 
 
 class OutboxRepository(Protocol):
@@ -36,6 +37,16 @@ class OutboxRepository(Protocol):
 
     def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
         """Every message about a remiss (and one recipient), oldest first."""
+        ...
+
+    def count_by_state(self, states: Collection[DeliveryState]) -> dict[DeliveryState, int]:
+        """How many messages are in each of `states` (one without messages may be left out). Its cost follows
+        those states' messages: asked for the unsent ones, never the ever-growing number sent."""
+        ...
+
+    def oldest_due(self, now: datetime) -> datetime | None:
+        """When the longest-waiting PENDING message became due (its next_attempt_at, else its created_at);
+        None when no message is due at `now`."""
         ...
 
     # The status message of each remiss

@@ -48,6 +48,10 @@ class ReminderRepository(Protocol):
         """Every reminder of a remiss (or one recipient), in due order."""
         ...
 
+    def oldest_due_reminder(self, now: datetime) -> datetime | None:
+        """The due moment of the longest-waiting reminder still planned at `now`; None when none is due."""
+        ...
+
     # The remiss's own settings
     def reminder_policy(self, case_number: str) -> dict[str, Any] | None:
         """The remiss's own reminder settings (None: the global policy)."""

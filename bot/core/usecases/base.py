@@ -29,6 +29,7 @@ from bot.core.domain.remiss import (
     RemissStatus,
     normalise_case_number,
 )
+from bot.core.ports.metrics import Metrics, NoMetrics
 from bot.core.ports.store import Store, Transaction
 from bot.core.ports.users import UserDirectory
 from bot.core.usecases.results import Actor
@@ -133,6 +134,8 @@ class Shared:
         self.users = users
         # Called after a commit that recorded messages, so a sender in this process starts at once.
         self.on_outbox: Callable[[], None] = lambda: None
+        # What this process counts for monitoring; the composition root passes one that records it.
+        self.metrics: Metrics = NoMetrics()
         self._group_cache: tuple[datetime, frozenset[str]] | None = None
         self._group_lock = threading.Lock()
         self._directory_cache: tuple[datetime, Directory] | None = None
@@ -341,6 +344,7 @@ class UseCase:
         now = self.now()
         with self.store.transaction() as repo:
             if event_id is not None and not repo.edge.claim_delivery(event_id, now):
+                self.shared.metrics.duplicate_event()
                 raise AlreadyHandled(event_id)
             # One lean read of both (SQLite holds its write lock meanwhile); the refusals say what is missing.
             remiss, recipient, organisation = self._assignment(

@@ -173,6 +173,7 @@ class DeliveryUseCases(UseCase):
                 if remiss is not None and remiss.is_open and repo.remisses.unanswered_count(remiss.case_number) == 0:
                     repo.outbox.enqueue(summary_ready(remiss.case_number, self.now()))
                     offered = True
+        self.shared.metrics.message_sent(message.kind.value)
         if offered:
             self.shared.on_outbox()
 
@@ -193,6 +194,7 @@ class DeliveryUseCases(UseCase):
         )
         with self.store.transaction() as repo:
             repo.outbox.finish_message(retry)
+        self.shared.metrics.message_retried(error)
 
     def outgoing_undeliverable(self, message: OutboxMessage, error: str, *, unreachable: bool) -> None:
         """Slack refused this person for good (or we gave up): record it, and tell the coordinator by name."""
@@ -218,6 +220,7 @@ class DeliveryUseCases(UseCase):
                     **({"registry": message.kind.value} if to_registry else {}),
                 )
                 self._record(repo, remiss, lost)
+        self.shared.metrics.message_given_up(state.value)
         self.shared.on_outbox()
 
     # -- the status message of each remiss -------------------------------------------------------------

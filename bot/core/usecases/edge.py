@@ -24,7 +24,10 @@ class EdgeUseCases(UseCase):
     def claim_delivery(self, event_id: str) -> bool:
         """True the first time Slack delivers this event; a retry of a handled event gets False."""
         with self.store.transaction() as repo:
-            return repo.edge.claim_delivery(event_id, self.now())
+            first = repo.edge.claim_delivery(event_id, self.now())
+        if not first:
+            self.shared.metrics.duplicate_event()
+        return first
 
     def once(self, event_id: str | None, work: Callable[[], object]) -> bool:
         """Do an event's work that only Slack sees (posting a reply) once: False when an earlier delivery did.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.drafts import missing_for_sending
 from bot.core.domain.offices import coordinates
 from bot.core.domain.organisation import Directory
+from bot.core.domain.outbox import DeliveryState
 from bot.core.domain.people import stands_in_for
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Remiss, RemissStatus
@@ -21,11 +22,14 @@ from bot.core.usecases.results import (
     AuditTrail,
     CaseRecord,
     DraftRow,
+    Gauges,
     RecipientRow,
     RemissOverview,
     StatisticsReport,
 )
 
+# The outbox's states monitoring counts: what waits or went wrong (the sent ones only grow, and cost to count).
+UNSENT = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.UNREACHABLE, DeliveryState.FAILED)
 # How many closed remisses the lists show (the most recently closed).
 CLOSED_SHOWN = 10
 
@@ -67,6 +71,17 @@ class QueryUseCases(UseCase):
                 key=lambda r: (r.deadline, r.case_number),
             )
             return [overview_of(repo, remiss, directory, today) for remiss in remisses]
+
+    def gauges(self) -> Gauges:
+        """The outbox by state, how long its longest-waiting due message has waited, and the open remisses:
+        read together, for monitoring (each scrape of /metrics)."""
+        now = self.now()
+        with self.store.read() as repo:
+            outbox = repo.outbox.count_by_state(UNSENT)
+            message_due = repo.outbox.oldest_due(now)
+            reminder_due = repo.reminders.oldest_due_reminder(now)
+            open_remisses = len(repo.remisses.list_remisses(OPEN_STATUSES))
+        return Gauges(outbox, _waited(now, message_due), _waited(now, reminder_due), open_remisses)
 
     def drafts(self, actor: Actor | None = None) -> list[DraftRow]:
         """Every draft not yet sent, wherever it was saved (Slack, `remissbot import --save`), newest first; given
@@ -179,6 +194,15 @@ def overview_of(repo: Transaction, remiss: Remiss, directory: Directory, today: 
             )
         )
     return RemissOverview(remiss, rows, Counter(row.status for row in rows))
+
+
+def _waited(now: datetime, since: datetime | None) -> float:
+    """Seconds from `since` to `now`; 0 without a `since`."""
+    if since is None:
+        return 0.0
+    if since.tzinfo is None:  # a database that keeps UTC without its zone
+        since = since.replace(tzinfo=UTC)
+    return max(0.0, (now - since).total_seconds())
 
 
 def _standing_in(

@@ -103,6 +103,7 @@ class ReminderUseCases(UseCase):
     def _remind_batch(self, limit: int) -> ReminderTick:
         now = self.now()
         sent = skipped = 0
+        settled: list[PlannedReminder] = []  # their lag is counted once the transaction has committed
         with self.store.transaction() as repo:
             due = repo.reminders.claim_due_reminders(now, limit)
             if not due:
@@ -134,16 +135,21 @@ class ReminderUseCases(UseCase):
                 if decision is not Decision.SEND or remiss is None or recipient is None:
                     if repo.reminders.settle_reminder(scheduled.key, ReminderState.SKIPPED, decision.value, now):
                         skipped += 1
+                        settled.append(reminder)
                     continue
                 if not recipient.officials and reminder.to == "recipient":
                     if repo.reminders.settle_reminder(scheduled.key, ReminderState.SKIPPED, "no_official", now):
                         skipped += 1
+                        settled.append(reminder)
                     continue
                 # The conditional update decides: only its winner records the messages.
                 if not repo.reminders.settle_reminder(scheduled.key, ReminderState.SENT, decision.value, now):
                     continue
                 sent += 1
+                settled.append(reminder)
                 self._enqueue_reminder(repo, remiss, recipient, reminder, now)
+        for reminder in settled:
+            self.shared.metrics.reminder_lag((now - reminder.due_at).total_seconds())
         return ReminderTick(claimed=len(due), sent=sent, skipped=skipped)
 
     def _enqueue_reminder(

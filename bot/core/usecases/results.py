@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,7 +11,7 @@ from bot.core.domain.audit import AuditEntry
 from bot.core.domain.calendar import WindowReport
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.organisation import Directory, Organisation
-from bot.core.domain.outbox import OutboxMessage, StatusBoard
+from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import MeetingAdvice, ReminderKind, ScheduledReminder
 from bot.core.domain.remiss import (
@@ -187,6 +187,17 @@ class ReminderTick:
     sent: int = 0
     skipped: int = 0
     digests: int = 0
+
+
+@dataclass(frozen=True)
+class Gauges:
+    """What the database holds now that monitoring watches: the outbox by state, how long its longest-waiting
+    due message and its longest-waiting due reminder have waited, and how many remisses are open."""
+
+    outbox: Mapping[DeliveryState, int]  # the unsent ones, by state
+    outbox_waiting_seconds: float
+    reminders_waiting_seconds: float
+    open_remisses: int
 
 
 @dataclass(frozen=True)
