@@ -210,10 +210,19 @@ def build_wsgi_app(core: Core, app: App, *, now: Callable[[], float] = time.time
     the core's clock is business time that tests and the demo move by days.
     """
     from bot.adapters.http_edge import SlackEdge
+    from bot.adapters.logs import fresh_context, request_id_from
 
     slack = SlackEdge(app, core.settings.slack_signing_secret or "", now=now) if app is not None else None
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # One request id per request (the proxy's X-Request-Id when it sends one), for every line it logs;
+        # the header carries it on to the Slack edge's middleware (handlers/middleware.py).
+        request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
+        environ["HTTP_X_REQUEST_ID"] = request_id
+        with fresh_context(request_id=request_id):
+            return serve(environ, start_response)
+
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(core, start_response)

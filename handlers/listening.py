@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +85,8 @@ def ack_then(
         ack(**(response or {}))
     if work is None:
         return
-    (executor or ctx.work).submit(after_ack, ctx, body, respond, work, client=client)
+    # The work takes the request's log context along (request id, team, user, action) to its thread.
+    (executor or ctx.work).submit(copy_context().run, after_ack, ctx, body, respond, work, client=client)
 
 
 def on_action(
