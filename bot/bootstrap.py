@@ -158,7 +158,15 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     core.executors += [work, forms, background]
     # Named, so Bolt does not name it after its caller with inspect.stack() (reads the source of every frame:
     # a tenth of a second or more per app, which the tests and the demo build hundreds of times).
-    app = App(name="remissbot", signing_secret=signing_secret, client=client, process_before_response=True)
+    # Its own logger, whose level comes from "slack_bolt" (bot/adapters/logs.py holds that at INFO): without one,
+    # Bolt sets its loggers to the root's level, and at DEBUG logs each ack's body.
+    app = App(
+        name="remissbot",
+        signing_secret=signing_secret,
+        client=client,
+        process_before_response=True,
+        logger=logging.getLogger("slack_bolt.App"),
+    )
     context = HandlerContext(
         service=core.service,
         texts=core.texts,

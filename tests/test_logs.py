@@ -129,6 +129,22 @@ def test_under_debug_the_libraries_that_log_bodies_and_sql_parameters_stay_quiet
     assert not [r for r in captured.records if "svar" in r]
 
 
+def test_a_library_logger_bolt_set_to_debug_itself_stays_quiet_too() -> None:
+    """Bolt sets each logger it makes to the root's level: before logging is configured, or after."""
+    before, after = logging.getLogger("slack_bolt.Before"), logging.getLogger("slack_bolt.After")
+    before.setLevel(logging.DEBUG)
+    try:
+        with capturing("text") as captured:
+            after.setLevel(logging.DEBUG)
+            before.debug("Responding with status: 200 body: svar")
+            after.debug("Responding with status: 200 body: svar")
+            after.info("Bolt's own INFO line")
+        assert [line.split(": ", 1)[1] for line in captured.lines] == ["Bolt's own INFO line"]
+    finally:
+        before.setLevel(logging.NOTSET)
+        after.setLevel(logging.NOTSET)
+
+
 def test_an_unknown_log_format_is_refused_in_swedish() -> None:
     with pytest.raises(SettingsError) as refused:
         load_settings({"REMISSBOT_LOG_FORMAT": "yaml"})

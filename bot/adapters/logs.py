@@ -148,6 +148,15 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class LibraryFloor(logging.Filter):
+    """Drops a record of a library in QUIET_LIBRARIES below its level, whatever its logger's level says: Bolt
+    sets each logger it makes to the root's level (DEBUG under --debug), past the level set on "slack_bolt"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        library = record.name.split(".", 1)[0]
+        return record.levelno >= QUIET_LIBRARIES.get(library, logging.NOTSET)
+
+
 class TextFormatter(logging.Formatter):
     """The plain line, as it always was, redacted."""
 
@@ -206,6 +215,7 @@ def configure_logging(
     redact = Redactor(secret_values)
     handler = _OurHandler(stream or sys.stderr)
     handler.setFormatter(JsonLineFormatter(redact) if log_format == "json" else TextFormatter(redact))
+    handler.addFilter(LibraryFloor())
     handler.addFilter(ContextFilter())
     for old in [h for h in root.handlers if isinstance(h, _OurHandler)]:
         root.removeHandler(old)
@@ -213,4 +223,8 @@ def configure_logging(
     root.setLevel(level)
     for name, floor in QUIET_LIBRARIES.items():
         logging.getLogger(name).setLevel(max(level, floor))
+    for name, logger in list(logging.root.manager.loggerDict.items()):  # made before now, with a level of their own
+        least = QUIET_LIBRARIES.get(name.split(".", 1)[0])
+        if least is not None and isinstance(logger, logging.Logger) and logging.NOTSET < logger.level < least:
+            logger.setLevel(least)
     return handler
