@@ -169,7 +169,15 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     core.executors += [work, forms, background]
     # Named, so Bolt does not name it after its caller with inspect.stack() (reads the source of every frame:
     # a tenth of a second or more per app, which the tests and the demo build hundreds of times).
-    app = App(name="remissbot", signing_secret=signing_secret, client=client, process_before_response=True)
+    # Its own logger, whose level comes from "slack_bolt" (bot/adapters/logs.py holds that at INFO): without one,
+    # Bolt sets its loggers to the root's level, and at DEBUG logs each ack's body.
+    app = App(
+        name="remissbot",
+        signing_secret=signing_secret,
+        client=client,
+        process_before_response=True,
+        logger=logging.getLogger("slack_bolt.App"),
+    )
     context = HandlerContext(
         service=core.service,
         texts=core.texts,
@@ -223,11 +231,20 @@ def build_wsgi_app(core: Core, app: App | None, *, now: Callable[[], float] = ti
     the core's clock is business time that tests and the demo move by days.
     """
     from bot.adapters.http_edge import SlackEdge
+    from bot.adapters.logs import fresh_context, request_id_from
 
     slack = SlackEdge(app, core.settings.slack_signing_secret or "", now=now) if app is not None else None
     metrics = core.metrics
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # One request id per request (the proxy's X-Request-Id when it sends one), for every line it logs;
+        # the header carries it on to the Slack edge's middleware (handlers/middleware.py).
+        request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
+        environ["HTTP_X_REQUEST_ID"] = request_id
+        with fresh_context(request_id=request_id):
+            return serve(environ, start_response)
+
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(core, start_response)

@@ -11,6 +11,7 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.adapters.logs import LOG_FORMATS
 from bot.adapters.rendering import default_texts
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS
 from bot.core.domain.organisation import is_org_key, is_slack_user_id
@@ -57,6 +58,8 @@ class Settings:
     auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS
     # Closing a remiss writes its archive package (E-ARK SIP) here; None: only `remissbot archive` writes one.
     archive_dir: Path | None = None
+    # How log lines look: "text" (plain, the default) or "json" (one object per line; bot/adapters/logs.py).
+    log_format: str = "text"
 
     def require_socket_mode(self) -> tuple[str, str]:
         """Both tokens Socket Mode needs, or a SettingsError naming what is missing or wrong."""
@@ -167,7 +170,30 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         scoped_coordinators=scoped,
         auto_close_working_days=_auto_close(env),
         archive_dir=default_archive_dir(env),
+        log_format=log_format(env),
     )
+
+
+def log_format(env: Mapping[str, str]) -> str:
+    """REMISSBOT_LOG_FORMAT: "text" (the default) or "json"; read before anything else, so the CLI can set up
+    logging before a command runs."""
+    text = (env.get("REMISSBOT_LOG_FORMAT") or "text").strip().lower()
+    if text not in LOG_FORMATS:
+        raise SettingsError(_says("bad_log_format", shown=repr(env.get("REMISSBOT_LOG_FORMAT")), formats=LOG_FORMATS))
+    return text
+
+
+def secret_values(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The configured secrets, which no log line may show: the Slack tokens, the signing secret and the
+    database's password."""
+    from sqlalchemy.engine import make_url
+
+    values = [env.get(name, "") for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")]
+    try:
+        password = make_url(env["DATABASE_URL"]).password if env.get("DATABASE_URL") else None
+    except Exception:  # a malformed URL is refused with its own message when the database is opened
+        password = None
+    return tuple(v.strip() for v in [*values, str(password or "")] if v.strip())
 
 
 def _offices(env: Mapping[str, str], sender_key: str) -> tuple[str, ...]:

@@ -481,6 +481,7 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
         log.warning("Answer not stored, the database is unavailable: %s", error)
         unavailable = DomainError(ErrorCode.STORE_UNAVAILABLE, field="answers")
         return refuse(form_errors(ctx.texts, unavailable, content, view))
+    _log_stored(recipient)
     # The recipient as _act just stored it; the message refresh is best effort, on ctx.background.
     updated = replace(row, recipient=recipient, status=recipient.status(row.today))
 
@@ -491,6 +492,15 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
         receipt = ctx.texts.part("slack/answer_form.j2", "submitted_after_close")
         return replace(show(notice_view(ctx.texts, receipt, "title_answer_submitted")), then=refresh)
     return close(refresh)
+
+
+def _log_stored(recipient: Recipient) -> None:
+    """One line per stored answer: whose, which kind and version; never what it says."""
+    latest = recipient.responses[-1] if recipient.responses else None
+    if latest is not None:
+        log.info(
+            "Answer stored for %s: %s, version %d", recipient.organisation_key, latest.content.kind, latest.version
+        )
 
 
 def _after_close(recipient: Recipient) -> bool:
@@ -548,6 +558,7 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
         except DomainError as error:
             fetched = replace(fetched, refusals=(ctx.texts.error(error),))
         else:
+            _log_stored(recipient)
             names = [a.name for a in fetched.content.attachments]
             unreadable = [r.attachment.name for r in reading.unreadable]
             receipt = ctx.texts.part(

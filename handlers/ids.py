@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.adapters.logs import bind
 from bot.core.domain.registry import RegistryItem, RegistrySubject
 from handlers.payload import TamperedPayload
 
@@ -88,6 +89,7 @@ class RecipientRef:
         organisation_key, separator, case_number = value.partition(_SEPARATOR)
         if not separator or not organisation_key or not case_number:
             raise TamperedPayload(f"not a recipient reference: {value[:60]!r}")
+        bind(diarienummer=case_number)  # what the rest of this request's log lines are about
         return cls(case_number=case_number, organisation_key=organisation_key)
 
 
@@ -111,4 +113,5 @@ class RegistryRef:
         if len(parts) != 4 or parts[0] not in subjects or not parts[1] or not parts[2].isdigit() or not parts[3]:
             raise TamperedPayload(f"not a registry reference: {value[:60]!r}")
         subject, organisation_key, version, case_number = parts
+        bind(diarienummer=case_number)
         return cls(RegistryItem(RegistrySubject(subject), case_number, organisation_key, int(version)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,7 +87,8 @@ def ack_then(
     if ack is not None:
         ack(**(response or {}))
     if work is not None:
-        (executor or ctx.work).submit(after_ack, ctx, body, respond, work, client=client)
+        # The work takes the request's log context along (request id, team, user, action) to its thread.
+        (executor or ctx.work).submit(copy_context().run, after_ack, ctx, body, respond, work, client=client)
     if timed is not None:
         kind, started = timed
         ctx.metrics.acknowledged(kind, time.perf_counter() - started)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.adapters.logs import fresh_context, new_request_id
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -34,25 +37,25 @@ def build_scheduler(service: UseCases, timezone: tzinfo) -> BackgroundScheduler:
         job_defaults={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
     )
     scheduler.add_job(
-        lambda: prune_deliveries(service),
+        _logged("prune-deliveries", lambda: prune_deliveries(service)),
         CronTrigger(hour=3, minute=17, timezone=timezone),
         id="prune-deliveries",
         name="Forget Slack deliveries older than a week",
     )
     scheduler.add_job(
-        service.drafting.offer_due_summaries,
+        _logged("offer-summaries", service.drafting.offer_due_summaries),
         CronTrigger(hour=7, minute=45, timezone=timezone),
         id="offer-summaries",
         name="Offer the summary of remisses whose last deadline has passed",
     )
     scheduler.add_job(
-        lambda: auto_close(service),
+        _logged("auto-close", lambda: auto_close(service)),
         CronTrigger(hour=7, minute=40, timezone=timezone),
         id="auto-close",
         name="Close remisses whose last deadline is REMISSBOT_AUTO_CLOSE_WORKING_DAYS working days past",
     )
     scheduler.add_job(
-        lambda: remind(service),
+        _logged("reminders", lambda: remind(service)),
         IntervalTrigger(seconds=REMINDER_TICK_SECONDS, timezone=timezone),
         id="reminders",
         name="Send due reminders and the morning digest (claimed atomically, once across replicas)",
@@ -60,6 +63,16 @@ def build_scheduler(service: UseCases, timezone: tzinfo) -> BackgroundScheduler:
         misfire_grace_time=REMINDER_TICK_SECONDS,
     )
     return scheduler
+
+
+def _logged(job_id: str, job: Callable[[], object]) -> Callable[[], None]:
+    """The job, with its log lines saying which job run they come from (the scheduler's threads are pooled)."""
+
+    def run() -> None:
+        with fresh_context(request_id=new_request_id(), action=f"scheduler.{job_id}"):
+            job()
+
+    return run
 
 
 def remind(service: UseCases) -> None:

@@ -6,12 +6,15 @@ Each module here adds its commands to the parser (`register`); this one parses a
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from bot.adapters.logs import configure_logging, log_context, new_request_id
 from bot.adapters.rendering import default_texts
 from bot.cli import archive, audit, backup, cases, drafts, lifecycle, recipients, reminders, server, statistics
 from bot.cli.common import (
@@ -26,7 +29,7 @@ from bot.cli.common import (
 )
 from bot.core.domain.errors import DomainError
 from bot.core.ports.store import StoreUnavailable
-from bot.settings import SettingsError
+from bot.settings import SettingsError, log_format, secret_values
 
 log = logging.getLogger("remissbot")
 
@@ -35,13 +38,14 @@ def main(argv: Sequence[str] | None = None, *, sleep: Sleep = time.sleep) -> int
     """Entry point of the console script; returns the exit code. `sleep` waits between tries to reach Slack."""
     args = _parser().parse_args(argv)
     args.sleep = sleep
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.INFO if args.command in ("run", "serve") else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
     try:
-        return handler(args, sys.stdout)
+        level = logging.DEBUG if args.debug else logging.INFO if args.command in ("run", "serve") else logging.WARNING
+        configure_logging(
+            log_format(os.environ), level=level, secret_values=secret_values(os.environ), unless_configured=True
+        )
+        with log_context(**_what_it_does(args)):
+            return handler(args, sys.stdout)
     except (SettingsError, StoreUnavailable, CannotStart) as exc:
         print(f"remissbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -56,6 +60,24 @@ def main(argv: Sequence[str] | None = None, *, sleep: Sleep = time.sleep) -> int
         log.debug("unexpected error", exc_info=True)
         print(f"remissbot: {says('unexpected_error')}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _what_it_does(args: argparse.Namespace) -> dict[str, str | None]:
+    """What the command's log lines are about: the command (with its subcommand), who ran it, the remiss."""
+    words = [args.command, *(str(v) for k, v in vars(args).items() if k.endswith("_command") and v)]
+    return {
+        "request_id": new_request_id(),
+        "action": "cli." + ".".join(words),
+        "user": f"cli:{_operator()}",
+        "diarienummer": getattr(args, "case_number", None),
+    }
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment (a container without a passwd entry)
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:

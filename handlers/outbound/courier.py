@@ -19,6 +19,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.logs import fresh_context, new_request_id
 from bot.adapters.rendering import Texts
 from bot.core.domain.outbox import MessageKind, OutboxMessage, StatusBoard
 from bot.core.ports.metrics import Metrics, NoMetrics
@@ -161,7 +162,7 @@ class Courier:
         messages = self.service.delivery.claim_outgoing(self.batch)
         # DMs go out in parallel; thread lines one by one in the order they happened, as people read them.
         direct = [m for m in messages if m.kind in DIRECT_KINDS]
-        list(self._pool.map(self._deliver, direct))
+        list(self._pool.map(self._deliver_logged, direct))
         threaded = (
             MessageKind.STATUS_EVENT,
             MessageKind.SUMMARY_READY,
@@ -169,7 +170,7 @@ class Courier:
             MessageKind.RESEND_OFFER,
         )
         for message in sorted((m for m in messages if m.kind in threaded), key=lambda m: m.id or 0):
-            self._deliver(message)
+            self._deliver_logged(message)
         return len(boards) + len(messages)
 
     def drain(self, timeout: float = 30.0) -> None:
@@ -182,6 +183,17 @@ class Courier:
         raise TimeoutError("the outbox did not drain in time")
 
     # -- one message -----------------------------------------------------------------------------------
+    def _deliver_logged(self, message: OutboxMessage) -> None:
+        """_deliver, with its log lines about the message: its kind, remiss and recipient."""
+        with fresh_context(
+            request_id=new_request_id(),
+            action=f"courier.{message.kind.value}",
+            diarienummer=message.case_number,
+            user=message.to_user,
+        ):
+            self._deliver(message)
+            log.debug("Handled outbox message %s", message.key)
+
     def _deliver(self, message: OutboxMessage) -> None:
         try:
             if message.kind is MessageKind.REMISS_REFRESH:
