@@ -93,6 +93,6 @@ class RemissRepository(Protocol):
     ) -> list[RecipientHistory]:
         """Every recipient of the sent remisses in these statuses, as the statistics read them: its versions' kinds
         and times, its anstånd's dates and how many it asked for; no answer text. A few queries, however many
-        remisses. `organisation_keys`: only these organisations' (none given: nobody's); `excluding`: not that
-        remiss's (the reminder planner reads the other remisses of a remiss's recipients)."""
+        remisses. `organisation_keys`: only these organisations' (None: everyone's; an empty collection: nobody's);
+        `excluding`: not that remiss's (the reminder planner reads the other remisses of a remiss's recipients)."""
         ...
