@@ -1,6 +1,8 @@
 """Statistik on a long history: the generated 40 remisses (devtools/answer_history.py) copied `--times` over (as
 400 remisses to 10 organisations each, by default) into SQLite (and PostgreSQL with --postgres-url), then the time
-of the use case's one read and the judging, of the App Home's blocks, and of the chart as PNG and SVG.
+of the use case's one read and the judging, of the App Home's blocks, of the chart as PNG and SVG, and of the
+reminder planner's read of one organisation's history (statistics_history filtered, as the opt-in earlier
+reminder reads it).
 
 Usage: python bench/bench_statistics.py [--times 10] [--runs 5] [--postgres-url postgresql+psycopg://…]
 """
@@ -19,6 +21,7 @@ from bot.adapters.calendar_se import SwedishCalendar
 from bot.adapters.rendering import Texts
 from bot.adapters.statistics_chart import chart_png, chart_svg
 from bot.core.clock import SystemClock
+from bot.core.domain.statistics import COUNTED_STATUSES
 from bot.core.usecases import build_use_cases
 from devtools import answer_history
 from handlers.statistics import home_statistics
@@ -74,7 +77,15 @@ def bench(url: str, times: int, runs: int) -> None:
     timed("App Home blocks", runs, lambda: home_statistics(texts, report))
     timed("chart PNG", runs, lambda: chart_png(report, texts))
     timed("chart SVG", runs, lambda: chart_svg(report, texts))
+    one = report.statistics.organisations[0].organisation_key
+    timed(f"planner's read: {one}", runs, lambda: planner_read(store, one))
     engine.dispose()
+
+
+def planner_read(store: SqlStore, key: str) -> int:
+    """One organisation's history but one remiss's, as ReminderPlanner.often_late reads it."""
+    with store.read() as repo:
+        return len(repo.remisses.statistics_history(COUNTED_STATUSES, organisation_keys=[key], excluding="STK-x"))
 
 
 def main() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from bot.core.domain.answer_history import PastAnswer
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
@@ -169,28 +168,20 @@ class MemoryRemisses(MemoryPart):
         deadline = self._state.remisses[recipient.case_number].deadline
         return copied(replace(recipient, remiss_deadline=deadline))
 
-    def answer_history(
-        self, organisation_keys: Collection[str], *, excluding: str | None = None
-    ) -> dict[str, list[PastAnswer]]:
-        keys = set(organisation_keys)
-        history: dict[str, list[PastAnswer]] = {}
-        for (case_number, key), stored in self._state.recipients.items():
-            status = self._state.remisses[case_number].status
-            if key not in keys or case_number == excluding or status not in (RemissStatus.SENT, RemissStatus.CLOSED):
-                continue
-            recipient = self._out(stored)
-            first = recipient.responses[0].submitted_at if recipient.responses else None
-            closed = status is RemissStatus.CLOSED
-            history.setdefault(key, []).append(PastAnswer(case_number, recipient.deadline, first, closed=closed))
-        return history
-
     # -- lean reads ------------------------------------------------------------------------------------
     def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:
         remiss = self.get_remiss(case_number, shared=True)
         recipient = self.get_recipient(case_number, organisation_key) if remiss is not None else None
         return Assignment(remiss, recipient) if remiss is not None and recipient is not None else None
 
-    def statistics_history(self, statuses: Collection[RemissStatus]) -> list[RecipientHistory]:
+    def statistics_history(
+        self,
+        statuses: Collection[RemissStatus],
+        *,
+        organisation_keys: Collection[str] | None = None,
+        excluding: str | None = None,
+    ) -> list[RecipientHistory]:
+        keys = set(organisation_keys) if organisation_keys is not None else None
         asked: dict[tuple[str, str], int] = {}
         for request in self._state.requests.values():
             key = (request.case_number, request.organisation_key)
@@ -198,7 +189,9 @@ class MemoryRemisses(MemoryPart):
         found: list[RecipientHistory] = []
         for recipient in self._state.recipients.values():
             remiss = self._state.remisses[recipient.case_number]
-            if remiss.status not in statuses or remiss.sent_at is None:
+            if remiss.status not in statuses or remiss.sent_at is None or remiss.case_number == excluding:
+                continue
+            if keys is not None and recipient.organisation_key not in keys:
                 continue
             found.append(
                 RecipientHistory(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session, col
 
 from bot.core.domain.remiss import RemissStatus, ResponseKind
@@ -15,12 +15,22 @@ from bot.core.domain.statistics import RecipientHistory, VersionFact
 from storage.tables import ExtensionRequestRow, ExtensionRow, RecipientRow, RemissRow, ResponseVersionRow
 
 
-def read_answer_history(session: Session, statuses: Collection[RemissStatus]) -> list[RecipientHistory]:
+def read_answer_history(
+    session: Session,
+    statuses: Collection[RemissStatus],
+    organisation_keys: Collection[str] | None = None,
+    excluding: str | None = None,
+) -> list[RecipientHistory]:
     """RemissRepository.statistics_history on SQL: the children are selected by the same condition as a subquery, so
-    there is no id list to outgrow a driver's parameter limit, and no query per remiss or recipient."""
-    if not statuses:
+    there is no id list to outgrow a driver's parameter limit, and no query per remiss or recipient. (Only the
+    organisation keys asked for, a remiss's recipients, are sent as a list.)"""
+    if not statuses or (organisation_keys is not None and not organisation_keys):
         return []
-    counted = col(RemissRow.status).in_([s.value for s in statuses]) & col(RemissRow.sent_at).is_not(None)
+    remisses = col(RemissRow.status).in_([s.value for s in statuses]) & col(RemissRow.sent_at).is_not(None)
+    if excluding is not None:
+        remisses = remisses & (col(RemissRow.case_number) != excluding)
+    keys = list(organisation_keys) if organisation_keys is not None else None
+    counted = remisses if keys is None else remisses & col(RecipientRow.organisation_key).in_(keys)
     heads = session.execute(
         select(
             col(RecipientRow.id),
@@ -60,12 +70,15 @@ def read_answer_history(session: Session, statuses: Collection[RemissStatus]) ->
         .order_by(col(ExtensionRow.recipient_id), col(ExtensionRow.seq))
     ):
         extended[recipient_id].append(new_deadline)
-    cases = select(col(RemissRow.case_number)).where(counted).scalar_subquery()
+    cases = select(col(RemissRow.case_number)).where(remisses).scalar_subquery()
+    requests: ColumnElement[bool] = col(ExtensionRequestRow.case_number).in_(cases)
+    if keys is not None:
+        requests = requests & col(ExtensionRequestRow.organisation_key).in_(keys)
     asked = {
         (case_number, key): n
         for case_number, key, n in session.execute(
             select(col(ExtensionRequestRow.case_number), col(ExtensionRequestRow.organisation_key), func.count())
-            .where(col(ExtensionRequestRow.case_number).in_(cases))
+            .where(requests)
             .group_by(col(ExtensionRequestRow.case_number), col(ExtensionRequestRow.organisation_key))
         )
     }

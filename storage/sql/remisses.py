@@ -11,11 +11,10 @@ from sqlalchemy import ColumnElement, ScalarSelect, delete, func, update
 from sqlalchemy import exc as sa_exc
 from sqlmodel import col, select
 
-from bot.core.domain.answer_history import PastAnswer
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
-from bot.core.domain.recipient import Recipient, own_deadline
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.registry import Registration, RegistryItem, RegistrySubject
 from bot.core.domain.remiss import (
     DocumentLink,
@@ -228,48 +227,6 @@ class SqlRemisses:
             .group_by(col(RecipientRow.id), col(RecipientRow.withdrawn_version))
         ).all()
         return sum(1 for withdrawn, newest in rows if newest is None or newest == withdrawn)
-
-    def answer_history(
-        self, organisation_keys: Collection[str], *, excluding: str | None = None
-    ) -> dict[str, list[PastAnswer]]:
-        if not organisation_keys:
-            return {}
-        # Per recipient: its latest anstånd and its first version's time, as correlated subqueries (typed by
-        # their columns, so times come back as the aware datetimes the tables store). No answer text is read.
-        extended_to = (
-            select(col(ExtensionRow.new_deadline))
-            .where(col(ExtensionRow.recipient_id) == col(RecipientRow.id))
-            .order_by(col(ExtensionRow.seq).desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        first_answer = (
-            select(col(ResponseVersionRow.submitted_at))
-            .where(col(ResponseVersionRow.recipient_id) == col(RecipientRow.id))
-            .order_by(col(ResponseVersionRow.version))
-            .limit(1)
-            .scalar_subquery()
-        )
-        over = (RemissStatus.SENT.value, RemissStatus.CLOSED.value)
-        query = (
-            select(
-                col(RecipientRow.organisation_key),
-                col(RemissRow.case_number),
-                col(RemissRow.deadline),
-                col(RemissRow.status),
-            )
-            .add_columns(extended_to, first_answer)
-            .join(RemissRow, col(RemissRow.id) == col(RecipientRow.remiss_id))
-            .where(col(RecipientRow.organisation_key).in_(list(organisation_keys)), col(RemissRow.status).in_(over))
-        )
-        if excluding is not None:
-            query = query.where(col(RemissRow.case_number) != excluding)
-        history: dict[str, list[PastAnswer]] = defaultdict(list)
-        for key, case_number, deadline, status, extended, answered_at in self._session.execute(query).all():
-            closed = status == RemissStatus.CLOSED.value
-            past = PastAnswer(case_number, own_deadline(deadline, extended), answered_at, closed=closed)
-            history[key].append(past)
-        return dict(history)
 
     def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
         """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""
@@ -546,9 +503,15 @@ class SqlRemisses:
             for i, e in enumerate(extensions)
         )
 
-    def statistics_history(self, statuses: Collection[RemissStatus]) -> list[RecipientHistory]:
+    def statistics_history(
+        self,
+        statuses: Collection[RemissStatus],
+        *,
+        organisation_keys: Collection[str] | None = None,
+        excluding: str | None = None,
+    ) -> list[RecipientHistory]:
         """Every recipient of the remisses in these statuses, as the statistics read them (storage.sql.history)."""
-        return read_answer_history(self._session, statuses)
+        return read_answer_history(self._session, statuses, organisation_keys, excluding)
 
     # -- lean reads (added for bench/bench_ack.py) -----------------------------------------------------
     def get_assignment(self, case_number: str, organisation_key: str) -> Assignment | None:

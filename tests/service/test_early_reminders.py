@@ -13,6 +13,7 @@ from bot.adapters.calendar_se import SwedishCalendar
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.calendar import add_working_days, working_day_on_or_before
 from bot.core.domain.reminders import EARLIER_LATE_HISTORY, ReminderKind, ReminderPolicy
+from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
 from bot.core.usecases import UseCases, build_use_cases
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
@@ -142,6 +143,47 @@ def test_a_deadline_moved_later_replans_the_earlier_reminder_against_the_new_one
     last_day = working_day_on_or_before(CALENDAR, date(2024, 4, 26))
     expected = (add_working_days(CALENDAR, last_day, -13), 13, EARLIER_LATE_HISTORY)
     assert first_reminders_planned(service) == dict.fromkeys(OFFICIALS, expected)
+
+
+def test_late_is_what_the_statistics_say_a_final_answer_after_a_preliminary_one_in_time_is_late() -> None:
+    """In two earlier remisses Tekniska nämnden sent a preliminary answer two days before the deadline and its
+    board's yttrande three days after it; Miljönämnden declined three days after it. The statistics count
+    the first late and the second declined, and so does the reminder policy: only Tekniska nämnden's first
+    reminder comes earlier (MKB's plan is usual: it answered in time)."""
+    clock = FakeClock(at(FIRST_SENT))
+    service = build(clock, ReminderPolicy(earlier_for_late=3))
+    for n, sent_on in enumerate((date(2023, 1, 9), date(2023, 3, 6)), start=1):
+        case, deadline = f"STK-2023-00{n}", sent_on + timedelta(days=18)
+        clock.set(at(sent_on))
+        send(service, case, deadline)
+        clock.set(at(deadline - timedelta(days=2)))
+        tekniska = service.actor(OFFICIALS["tekniska-namnden"])
+        first = ResponseContent(
+            ResponseKind.PRELIMINARY,
+            (Answer(1, "Preliminärt: vi tillstyrker.", Position.TILLSTYRKER),),
+            planned_board_date=deadline + timedelta(days=3),
+        )
+        service.answering.submit(tekniska, case, "tekniska-namnden", first)
+        service.answering.submit(service.actor(OFFICIALS["mkb"]), case, "mkb", delegation("Ja."))
+        clock.set(at(deadline + timedelta(days=3)))
+        answers = (Answer(1, "Nämnden tillstyrker.", Position.TILLSTYRKER),)
+        board = ResponseContent(
+            ResponseKind.YTTRANDE, answers, meeting_date=deadline + timedelta(days=3), paragraph="§ 12"
+        )
+        service.answering.submit(tekniska, case, "tekniska-namnden", board)
+        service.answering.decline(service.actor(OFFICIALS["miljonamnden"]), case, "miljonamnden", "Berör inte oss.")
+        clock.set(at(deadline + timedelta(days=7)))
+        service.lifecycle.close(service.actor(COORDINATOR), case)
+
+    clock.set(at(date(2024, 2, 5)))
+    counted = {o.organisation_key: o.total for o in service.queries.answer_statistics(None).statistics.organisations}
+    assert (counted["tekniska-namnden"].late, counted["miljonamnden"].declined, counted["mkb"].on_time) == (2, 2, 2)
+    send(service, NEXT, date(2024, 4, 12))
+    assert {key: why for key, (_, _, why) in first_reminders(service).items()} == {
+        "tekniska-namnden": EARLIER_LATE_HISTORY,
+        "miljonamnden": "",
+        "mkb": "",
+    }
 
 
 def first_reminders_planned(service: UseCases) -> dict[str, tuple[date, int, str]]:

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.core.domain.answer_history import PastAnswer
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
@@ -766,48 +765,3 @@ def test_an_absence_is_stored_replaced_and_ended_per_person(store: Store) -> Non
         assert repo.directory.end_absence("U0A") is False
     with store.read() as repo:
         assert [a.user_id for a in repo.directory.absences()] == ["U0B"]
-
-
-# -- an organisation's answer history ------------------------------------------------------------------
-def test_answer_history_gives_each_organisations_deadline_and_first_answer_in_sent_and_closed_remisses(
-    store: Store,
-) -> None:
-    """Remiss A (sent): organisation 1 answered (then withdrew and answered again) and got anstånd, 2 did not.
-    B (closed): 1 declined. A draft and a withdrawn remiss don't count; neither does an organisation not asked."""
-    with store.transaction() as repo:
-        sent_a = sent_remiss(repo, 2, "A-1")
-        first = repo.remisses.get_recipient("A-1", org_key(1))
-        assert first is not None
-        first.officials = (official(1), official(2))
-        give_history(first, sent_a)
-        repo.remisses.save_recipient(first)
-
-        sent_b = sent_remiss(repo, 1, "B-1")
-        declining = repo.remisses.get_recipient("B-1", org_key(1))
-        assert declining is not None
-        repo.remisses.append_audit(
-            declining.decline(sent_b, "Inget att tillägga.", official(1), NOW + timedelta(days=3))
-        )
-        repo.remisses.save_recipient(declining)
-        sent_b.close(NOW + timedelta(days=60))
-        repo.remisses.save_remiss(sent_b)
-
-        repo.remisses.add_remiss(remiss("C-1"))  # a draft
-        repo.remisses.add_recipient(recipient(1, "C-1"))
-        withdrawn = sent_remiss(repo, 1, "D-1")
-        withdrawn.withdraw(NOW + timedelta(days=1), COORDINATOR, "Fel remiss.")
-        repo.remisses.save_remiss(withdrawn)
-
-    with store.read() as repo:
-        history = repo.remisses.answer_history([org_key(1), org_key(2), org_key(5)])
-        without_a = repo.remisses.answer_history([org_key(1), org_key(2)], excluding="A-1")
-        nobody = repo.remisses.answer_history([])
-    assert set(history) == {org_key(1), org_key(2)}
-    assert sorted(history[org_key(1)], key=lambda p: p.case_number) == [
-        PastAnswer("A-1", date(2023, 12, 8), NOW + timedelta(hours=1), closed=False),
-        PastAnswer("B-1", DEADLINE, NOW + timedelta(days=3), closed=True),
-    ]
-    assert history[org_key(2)] == [PastAnswer("A-1", DEADLINE, None, closed=False)]
-    # (Equal to NOW's aware datetimes: times come back with their zone on every backend.)
-    assert without_a == {org_key(1): [PastAnswer("B-1", DEADLINE, NOW + timedelta(days=3), closed=True)]}
-    assert nobody == {}

@@ -75,3 +75,61 @@ def test_the_history_reads_versions_anstand_and_requests_of_sent_and_closed_remi
     assert by_key[("STK-2023-200", org_key(1))].status is RemissStatus.CLOSED
     assert by_key[("STK-2023-200", org_key(1))].extension_requests == 0
     assert by_key[(CASE, org_key(1))].deadline == date(2023, 12, 8)
+
+
+def test_the_history_of_some_organisations_other_than_one_remiss_is_what_the_reminder_planner_reads(
+    store: Store,
+) -> None:
+    """Remiss A (sent): organisation 1 answered (then withdrew and answered again), got anstånd and asked for it;
+    2 did not answer. B (closed): 1 declined. A draft and a withdrawn remiss don't count; neither does an
+    organisation not asked for, nor (`excluding`) the remiss being planned."""
+    with store.transaction() as repo:
+        sent_a = sent_remiss(repo, 2, "A-1")
+        first = repo.remisses.get_recipient("A-1", org_key(1))
+        assert first is not None
+        first.officials = (official(1), official(2))
+        give_history(first, sent_a)
+        repo.remisses.save_recipient(first)
+
+        sent_b = sent_remiss(repo, 1, "B-1")
+        declining = repo.remisses.get_recipient("B-1", org_key(1))
+        assert declining is not None
+        repo.remisses.append_audit(
+            declining.decline(sent_b, "Inget att tillägga.", official(1), NOW + timedelta(days=3))
+        )
+        repo.remisses.save_recipient(declining)
+        for case in ("A-1", "B-1"):
+            repo.remisses.add_extension_request(ExtensionRequest(case, org_key(1), official(1), NOW, DEADLINE))
+        sent_b.close(NOW + timedelta(days=60))
+        repo.remisses.save_remiss(sent_b)
+
+        repo.remisses.add_remiss(remiss("C-1"))  # a draft
+        repo.remisses.add_recipient(recipient(1, "C-1"))
+        withdrawn = sent_remiss(repo, 1, "D-1")
+        withdrawn.withdraw(NOW + timedelta(days=1), "U0COORD01", "Fel remiss.")
+        repo.remisses.save_remiss(withdrawn)
+
+    with store.read() as repo:
+        some = repo.remisses.statistics_history(COUNTED_STATUSES, organisation_keys=[org_key(1), org_key(2), "x"])
+        without_a = repo.remisses.statistics_history(
+            COUNTED_STATUSES, organisation_keys=[org_key(1), org_key(2)], excluding="A-1"
+        )
+        everyone_but_a = repo.remisses.statistics_history(COUNTED_STATUSES, excluding="A-1")
+        nobody = repo.remisses.statistics_history(COUNTED_STATUSES, organisation_keys=[])
+
+    by_key = {(h.case_number, h.organisation_key): h for h in some}
+    assert set(by_key) == {("A-1", org_key(1)), ("A-1", org_key(2)), ("B-1", org_key(1))}
+    answered = by_key[("A-1", org_key(1))]
+    assert (answered.deadline, answered.extension_requests) == (date(2023, 12, 8), 1)
+    assert [(v.kind, v.submitted_at) for v in answered.versions] == [
+        (ResponseKind.YTTRANDE, NOW + timedelta(hours=1)),
+        (ResponseKind.DELEGATION, NOW + timedelta(hours=3)),
+    ]
+    assert by_key[("A-1", org_key(2))].versions == ()
+    declined = by_key[("B-1", org_key(1))]
+    assert (declined.status, declined.deadline, declined.extension_requests) == (RemissStatus.CLOSED, DEADLINE, 1)
+    assert [(v.kind, v.submitted_at) for v in declined.versions] == [(ResponseKind.DECLINED, NOW + timedelta(days=3))]
+    # (Equal to NOW's aware datetimes: times come back with their zone on every backend.)
+    assert without_a == [declined]
+    assert everyone_but_a == [declined]
+    assert nobody == []

@@ -18,6 +18,8 @@ an answer given in time do not make it late. Withdrawn remisses (sent by mistake
 Working days before the deadline: from the final answer's date to the deadline, in working days of the calendar
 (Swedish: weekends, public holidays and de facto days off don't count); 0 on the deadline day itself, negative
 after it (-1: one working day late). The median is over final answers (on time and late).
+
+The earlier-reminder policy (answer_history.py) uses this judgement: LATE and NO_ANSWER are late there too.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.domain.answer_history import PastAnswer
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.recipient import Recipient
@@ -51,14 +50,6 @@ class RemissRepository(Protocol):
         """How many recipients have neither a submitted answer nor a decline (without loading any answer)."""
         ...
 
-    def answer_history(
-        self, organisation_keys: Collection[str], *, excluding: str | None = None
-    ) -> dict[str, list[PastAnswer]]:
-        """Each organisation's part in every remiss sent to it (sent or closed; not drafts, not withdrawn ones),
-        except `excluding`: its own deadline and its first answer's time. Organisations without any are left
-        out. No answer text is read."""
-        ...
-
     def remove_draft_recipients(self, case_number: str, organisation_keys: Collection[str]) -> None:
         """Drop recipients from a remiss that is still a draft (nothing has happened to them yet)."""
         ...
@@ -93,7 +84,15 @@ class RemissRepository(Protocol):
         missing); cheaper in a read-only view, where the answer form reads it at every click."""
         ...
 
-    def statistics_history(self, statuses: Collection[RemissStatus]) -> list[RecipientHistory]:
-        """Every recipient of the remisses in these statuses, as the statistics read them: its versions' kinds and
-        times, its anstånd's dates and how many it asked for; no answer text. A few queries, however many remisses."""
+    def statistics_history(
+        self,
+        statuses: Collection[RemissStatus],
+        *,
+        organisation_keys: Collection[str] | None = None,
+        excluding: str | None = None,
+    ) -> list[RecipientHistory]:
+        """Every recipient of the sent remisses in these statuses, as the statistics read them: its versions' kinds
+        and times, its anstånd's dates and how many it asked for; no answer text. A few queries, however many
+        remisses. `organisation_keys`: only these organisations' (None: everyone's; an empty collection: nobody's);
+        `excluding`: not that remiss's (the reminder planner reads the other remisses of a remiss's recipients)."""
         ...

@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 
 from bot.core.clock import local_date
-from bot.core.domain.answer_history import late_in_last_remisses
+from bot.core.domain.answer_history import late_organisations
 from bot.core.domain.organisation import Directory
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import (
@@ -21,6 +21,7 @@ from bot.core.domain.reminders import (
     policy_with,
 )
 from bot.core.domain.remiss import Remiss
+from bot.core.domain.statistics import COUNTED_STATUSES
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import Shared
 
@@ -50,12 +51,15 @@ class ReminderPlanner:
         self, repo: Transaction, remiss: Remiss, organisation_keys: Collection[str], policy: ReminderPolicy
     ) -> frozenset[str]:
         """The organisations among these whose first reminder comes earlier: late in their last two remisses
-        (other than this one), when the policy says so (REMISSBOT_EARLY_REMINDER_FOR_LATE_ORGS); one read."""
+        (other than this one) as the statistics judge them, when the policy says so
+        (REMISSBOT_EARLY_REMINDER_FOR_LATE_ORGS); one read."""
         if policy.earlier_for_late is None or not organisation_keys:
             return frozenset()
-        today, tz = self.shared.today(), self.shared.config.tz
-        history = repo.remisses.answer_history(organisation_keys, excluding=remiss.case_number)
-        return frozenset(key for key, past in history.items() if late_in_last_remisses(past, today, tz))
+        config = self.shared.config
+        histories = repo.remisses.statistics_history(
+            COUNTED_STATUSES, organisation_keys=organisation_keys, excluding=remiss.case_number
+        )
+        return late_organisations(histories, calendar=config.calendar, tz=config.tz, today=self.shared.today())
 
     def plan(
         self,
