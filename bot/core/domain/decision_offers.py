@@ -336,10 +336,10 @@ def _numbers_in(sentence: str) -> Iterator[str]:
 
 
 def _document_date(found: Sequence[Sentence], meeting: Offer[date] | None) -> Offer[date] | None:
-    """The date a document's header gives it ("Datum 2020-10-26"), unless that is the meeting date's sentence."""
+    """The date a document's header gives it ("Datum 2020-10-26"), unless it is the meeting date (said once)."""
     for sentence in found:
         if (match := _DATED.match(sentence)) and (day := _parse_date(match.group("date"))):
-            return None if meeting is not None and meeting.sentence == sentence else Offer(day, sentence)
+            return None if meeting is not None and meeting.value == day else Offer(day, sentence)
     return None
 
 
