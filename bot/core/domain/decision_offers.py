@@ -350,7 +350,7 @@ _LONGEST_NAME = 80
 _NAME_LINE = re.compile(
     r"^(?:Malmö stad\s*[,–|-]?\s*)?(?P<name>(?:Styrelsen\s+för\s+)?[A-ZÅÄÖ][\wåäöÅÄÖ,&. -]*?"
     r"(?:nämnden|styrelsen|förvaltningen|kontoret|utskottet|\bAB))"
-    rf"(?:\s+(?:{CASE_NUMBER_LABEL}|diarienummer)\b.*)?$"
+    rf"(?:\s+(?i:{CASE_NUMBER_LABEL}|vår\s+beteckning)\s*:?\s*\S.*)?$"
 )
 # Lines that name someone else: the addressee ("Till kommunstyrelsen"), the remiss ("Remiss från …").
 _NOT_OURS = re.compile(
