@@ -298,3 +298,54 @@ def test_where_on_a_pdfs_pages() -> None:
 
     assert offers.position is not None and offers.position.where == Location(2, page=2)
     assert offers.their_case_number is not None and offers.their_case_number.where == Location(3, page=1)
+
+
+def test_the_whole_position_is_the_one_outside_the_questions_and_a_question_may_differ() -> None:
+    text = (
+        "Tekniska nämnden\nYttrande\nNämnden tillstyrker förslaget i stort.\nFråga 1\nModellen är tydlig.\n"
+        "Fråga 2\nNämnden avstyrker att samordningen läggs på fastighets- och gatukontoret.\n"
+    )
+    sections = {1: "Modellen är tydlig.", 2: text.splitlines()[6]}
+
+    offers = decision_offers(text, sections=sections)
+
+    assert value(offers, "position") is Position.TILLSTYRKER
+    assert {n: o.value for n, o in offers.question_positions.items()} == {2: Position.AVSTYRKER}
+
+
+def test_a_bolags_board_deciding_at_its_meeting_with_their_dnr_on_a_line_of_its_own() -> None:
+    text = (
+        "Malmö Stadsteater AB\nErt dnr\nRS 00512-2019\nVår beteckning MST 2019/44\n"
+        "Yttrande över remiss om regional kulturplan\n"
+        "Kulturnämnden hade den 2 september 2019 ett möte om kulturplanen.\n"
+        "Bolagets styrelse har vid sitt möte den 18 september 2019, § 9, beslutat att tillstyrka förslaget.\n"
+    )
+
+    offers = decision_offers(text, remiss_case_number="RS 00512-2019")
+
+    assert value(offers, "organisation") == "Malmö Stadsteater AB"
+    assert value(offers, "cited_case_number") == "RS 00512-2019"
+    assert offers.cited_case_number is not None and offers.cited_case_number.where == Location(2)
+    assert value(offers, "their_case_number") == "MST 2019/44"
+    assert value(offers, "meeting_date") == date(2019, 9, 18)  # not the other meeting, which decided nothing
+    assert value(offers, "paragraph") == "§ 9"
+    assert value(offers, "position") is Position.TILLSTYRKER
+
+
+def test_a_delegation_decision_with_its_beslutsdatum() -> None:
+    text = (
+        "Stadsbyggnadskontoret\nDelegationsbeslut\nBeslutsdatum 2023-11-20\nDiarienummer SBN-2023-1020\n"
+        "Beslutet är fattat av stadsbyggnadsdirektören på delegation av stadsbyggnadsnämnden.\n"
+        "Stadsbyggnadsnämnden har inga synpunkter på förslaget.\n"
+    )
+
+    offers = decision_offers(text, remiss_case_number=REMISS)
+
+    assert (value(offers, "deciding_body"), value(offers, "decided_by")) == (
+        DecidingBody.DELEGAT,
+        "stadsbyggnadsdirektören",
+    )
+    assert value(offers, "meeting_date") == date(2023, 11, 20)
+    assert value(offers, "position") is Position.INGA_SYNPUNKTER
+    found = answering_organisation(offers, DIRECTORY)
+    assert found is not None and found.value.key == "stadsbyggnadsnamnden"  # its kontor, by the directory

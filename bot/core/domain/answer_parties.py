@@ -2,7 +2,8 @@
 
 The document names its organisation (letterhead, the deciding body, "Styrelsen för …") and states its own
 diarienummer, whose prefix in Malmö is the organisation's short name (ASN-2020-11022). A förvaltning's memo
-speaks for its nämnd: "Arbetsmarknads- och socialförvaltningen" answers for Arbetsmarknads- och socialnämnden.
+speaks for its nämnd: "Arbetsmarknads- och socialförvaltningen" answers for Arbetsmarknads- och socialnämnden,
+"Stadsbyggnadskontoret" for Stadsbyggnadsnämnden.
 What does not fit the answer being given (another organisation, another remiss's number) is said, never changed.
 """
 
@@ -18,7 +19,7 @@ from bot.core.domain.matching import match_organisation
 from bot.core.domain.organisation import Directory, Organisation
 
 _BOARD_OF = re.compile(r"^\s*styrelsen\s+för\s+", re.IGNORECASE)
-_OFFICE = re.compile(r"förvaltning(?:en)?\b", re.IGNORECASE)
+_OFFICE = re.compile(r"förvaltning(?:en)?\b|kontoret\b", re.IGNORECASE)
 _PREFIX = re.compile(r"^(?P<prefix>[A-ZÅÄÖ][A-ZÅÄÖa-zåäö-]*?)[- ]\d")
 
 

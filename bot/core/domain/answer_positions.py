@@ -18,11 +18,17 @@ from bot.core.domain.matching import normalise_name
 from bot.core.domain.remiss import Position
 
 OF_NAME = r"(?:\s+för(?:\s+(?-i:[A-ZÅÄÖ])[\w&åäö-]*)+)?"  # "Styrelsen för Parkering Malmö AB"
-_SUBJECT = rf"\b[\wåäöÅÄÖ-]*(?:nämnden|styrelsen|utskottet|presidiet|bolaget)\b{OF_NAME}"
+# "Tekniska nämnden", "Styrelsen för MKB Fastighets AB", and a body named by whose it is: "Bolagets styrelse".
+_SUBJECT = rf"(?:\b[\wåäöÅÄÖ-]*(?:nämnden|styrelsen|utskottet|presidiet|bolaget)\b{OF_NAME}|\bbolagets\s+styrelse\b)"
 _BETWEEN = r"(?:\s+[^\s.]+){0,5}?\s+"
+# A decision told with where and when before it: "… har vid sitt möte den 18 september 2019, § 9, beslutat att".
+_DECIDED_AFTER = r"(?:\s+[^\s.]+){0,14}?\s+(?:beslutat|beslutade|beslutar|beslöt)\s+att\s+(?:[^\s.]+\s+){0,3}?"
 # Who states it: a named or plain body ("Tekniska nämnden", "Nämnden … beslutar att"), or a decision's item that
 # opens with "att" under "Nämnden beslutar" ("1. att tillstyrka förslaget").
-_WHO = rf"(?:(?P<subject>{_SUBJECT}){_BETWEEN}|^\s*(?:\d{{1,2}}\s*[.)]\s*)?att\s+(?:[^\s.]+\s+){{0,3}}?)"
+_WHO = (
+    rf"(?:(?P<subject>{_SUBJECT})(?:{_DECIDED_AFTER}|{_BETWEEN})"
+    rf"|^\s*(?:\d{{1,2}}\s*[.)]\s*)?att\s+(?:[^\s.]+\s+){{0,3}}?)"
+)
 _NOT = r"(?:inte|ej|icke)"
 _YES = (
     rf"(?:tillstyrk(?:er|a)|ställ(?:er|a)\s+sig\s+(?:(?!{_NOT}\b)\w+\s+){{0,2}}positiv\w*"
@@ -62,7 +68,9 @@ _REPORTED = re.compile(
     r"|styrelsen)s?\b|\b(?:har|hade)\s+tidigare\b|[«»\"“”]",
     re.IGNORECASE,
 )
-_KIND_ONLY = frozenset({"nämnden", "styrelsen", "utskottet", "arbetsutskottet", "presidiet", "bolaget"})
+_KIND_ONLY = frozenset(
+    {"nämnden", "styrelsen", "utskottet", "arbetsutskottet", "presidiet", "bolaget", "bolagets styrelse"}
+)
 
 
 def position_in(found: Iterable[Sentence], answerer: str = "") -> Offer[Position] | None:

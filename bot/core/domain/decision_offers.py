@@ -79,11 +79,13 @@ def decision_offers(
     letterhead = _letterhead(headed)
     decider = _decider(found, letterhead.value if letterhead else "")
     named = decider is not None and _names_someone(decider.name)
-    answerer = decider.name if decider and named else (letterhead.value if letterhead else "")
+    # Whose positions count: the deciding body's by name, else the letterhead's (a delegate speaks for its board).
+    by_name = decider is not None and named and decider.body is not DecidingBody.DELEGAT
+    answerer = decider.name if decider and by_name else (letterhead.value if letterhead else "")
     meeting = _meeting_date(found)
     own = _own_case_number(headed, remiss_case_number)
     offers = DecisionOffers(
-        position=position_in(found, answerer),
+        position=_overall_position(found, answerer, sections or {}),
         meeting_date=meeting,
         paragraph=_paragraph(found),
         deciding_body=Offer(decider.body, decider.sentence) if decider else None,
@@ -110,13 +112,17 @@ _MONTHS = (
 )  # fmt: skip
 _DATE = rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|(?:den\s+)?\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})\s+\d{{4}})"
 _MEETING_DATE = re.compile(
-    r"\b(?:sammanträde(?:t|ts|s(?:datum|dag|tid))?|beslutsdatum|(?P<decided>beslutade|beslutat|beslöt|beslut den))\b"
+    r"\b(?:sammanträde(?:t|ts|s(?:datum|dag|tid))?|beslutsdatum"
+    # A bolag's board decides "vid sitt möte den 20 november": a meeting, but only a decision on the answer counts.
+    r"|(?P<decided>beslutade|beslutat|beslöt|beslut den|(?:styrelse)?möte(?:t|ts)?))\b"
     rf"[^.]{{0,40}}?(?P<date>{_DATE})",
     re.IGNORECASE,
 )
 # A decision is this answer's when its sentence speaks of the answer: "beslutade … att anta yttrandet".
 # ("Kommunstyrelsen beslöt 3 maj 2017 att starta ett program" is the background, not the answer.)
-_ABOUT_THE_ANSWER = re.compile(r"\byttra|\bsvar", re.IGNORECASE)
+_ABOUT_THE_ANSWER = re.compile(
+    r"\byttra|\bsvar|\btillstyrk|\bavstyrk|\bställ(?:er|a)\s+sig|\bsynpunkter|\binvända", re.IGNORECASE
+)
 _DATED = re.compile(rf"^datum\s*:?\s*(?P<date>{_DATE})$", re.IGNORECASE)
 _PLANNED_STEP = re.compile(rf"^(?P<body>[A-ZÅÄÖ].*?)\s+(?P<date>{_DATE})$")
 
@@ -194,9 +200,11 @@ _DELEGATE = re.compile(
 )
 _BODY = re.compile(
     r"(?P<name>\b[\wåäöÅÄÖ-]*?(?P<kind>nämndens arbetsutskott|nämndens presidium|nämnden|arbetsutskottet"
-    rf"|presidiet|styrelsen)\b{OF_NAME})"
+    rf"|presidiet|styrelsen|bolagets styrelse)\b{OF_NAME})"
     r"(?=(?:\s+[^\s.]+){0,5}?\s+(?:tillstyrker|avstyrker|ställer sig|har inga|har inget|föreslår|yttrar sig"
-    r"|(?P<decided>beslutade|beslutar|beslöt|har beslutat|godkänner|godkände|antar|antog|har antagit|lämnar))\b)",
+    r"|(?P<decided>beslutade|beslutar|beslöt|har beslutat|godkänner|godkände|antar|antog|har antagit|lämnar))\b"
+    # "… har vid sitt möte den 18 september 2019, § 9, beslutat att tillstyrka …"
+    r"|(?:\s+[^\s.]+){0,14}?\s+(?P<decided_late>beslutat|beslutade)\s+att\b)",
     re.IGNORECASE,
 )
 
@@ -211,11 +219,14 @@ class _Decider:
 
 def _decider(found: Sequence[Sentence], letterhead: str = "") -> _Decider | None:
     """A delegation decision; else the body that decides or states the position; else the beslutsplanering."""
-    for sentence in found:
-        if _DELEGATION.search(sentence) and not _ABOUT_THE_REMISS.search(sentence):
-            who = _DELEGATE.search(sentence)
-            name = (who.group("who") or who.group("by")).strip() if who else ""
-            return _Decider(DecidingBody.DELEGAT, name, sentence)
+    delegated = [
+        _Decider(DecidingBody.DELEGAT, (who.group("who") or who.group("by")).strip() if who else "", sentence)
+        for sentence in found
+        if _DELEGATION.search(sentence) and not _ABOUT_THE_REMISS.search(sentence)
+        for who in [_DELEGATE.search(sentence)]
+    ]
+    if delegated:  # the sentence naming the delegate, else the first saying it was delegated ("Delegationsbeslut")
+        return next((d for d in delegated if d.name), delegated[0])
     bodies = list(_decision_bodies(found))
     if letterhead:  # a body named otherwise than the letterhead, only stating a position, is someone else
         bodies = [d for d in bodies if d.decides or not _names_someone(d.name) or same_body(d.name, letterhead)]
@@ -236,10 +247,11 @@ def _decision_bodies(found: Sequence[Sentence]) -> Iterator[_Decider]:
             continue
         for match in _BODY.finditer(sentence):
             about_the_answer = _ABOUT_THE_ANSWER.search(sentence) or _DECIDES_BELOW.search(sentence)
-            if match.group("decided") and not about_the_answer:
+            decided = match.group("decided") or match.group("decided_late")
+            if decided and not about_the_answer:
                 continue  # a decision about something else
             name = body_name(sentence[: match.start()], match.group("name"))
-            yield _Decider(_kind(match.group("kind")), name, sentence, bool(match.group("decided")))
+            yield _Decider(_kind(match.group("kind")), name, sentence, bool(decided))
 
 
 # "Grundskolenämnden beslutar" on its own line, the decision's items ("1. att tillstyrka …") below it.
@@ -374,6 +386,16 @@ def _letterhead(found: Sequence[Sentence]) -> Offer[str] | None:
             return Offer(match.group("name").strip(" ,"), sentence)
         after_label = False
     return None
+
+
+def _overall_position(found: Sequence[Sentence], answerer: str, sections: Mapping[int, str]) -> Offer[Position] | None:
+    """The position on the whole: stated outside the questions' sections when it is (an answer per question may
+    say no to one part of a proposal the board says yes to), else anywhere."""
+    inside = {str(s) for section in sections.values() for s in sentences(section, drop_page_furniture=False)}
+    outside = [s for s in found if str(s) not in inside]
+    if len(outside) < len(found) and (offer := position_in(outside, answerer)) is not None:
+        return offer
+    return position_in(found, answerer)
 
 
 # Positions per question ---------------------------------------------------------------------------------
