@@ -88,7 +88,14 @@ def position_in(found: Iterable[Sentence], answerer: str = "") -> Offer[Position
     return next(iter(stated.values()))
 
 
+# Every sign has one of these words: most sentences have none and are not searched further (a memo of 11,000
+# characters took 50 ms with every sign tried on every sentence).
+_ANY_SIGN = re.compile(r"styrk|ställ|positiv|synpunkt|invänd|erinr|ändring|justering", re.IGNORECASE)
+
+
 def _stated_in(sentence: Sentence, answerer: str) -> Offer[Position] | None:
+    if not _ANY_SIGN.search(sentence):
+        return None
     for pattern, position in _SIGNS:
         match = pattern.search(sentence)
         if match is None:

@@ -241,9 +241,13 @@ def _decider(found: Sequence[Sentence], letterhead: str = "") -> _Decider | None
     return None
 
 
+# A body's name has one of these words; a sentence without any is not searched for one.
+_ANY_BODY = re.compile(r"nämnd|styrelse|utskott|presidi", re.IGNORECASE)
+
+
 def _decision_bodies(found: Sequence[Sentence]) -> Iterator[_Decider]:
     for sentence in found:
-        if _ABOUT_THE_REMISS.search(sentence) or reported(sentence):
+        if not _ANY_BODY.search(sentence) or _ABOUT_THE_REMISS.search(sentence) or reported(sentence):
             continue
         for match in _BODY.finditer(sentence):
             about_the_answer = _ABOUT_THE_ANSWER.search(sentence) or _DECIDES_BELOW.search(sentence)
@@ -296,7 +300,7 @@ def _labelled_numbers(sentence: Sentence) -> Iterator[tuple[str, Sentence]]:
 
 def _number_at_end(sentence: str) -> str | None:
     """A diarienummer that ends a short line: the Malmö title ("… samverkansstöd ASN-2020-11022") or alone."""
-    if len(sentence) > 200:
+    if len(sentence) > 200 or not _DIGIT.search(sentence):
         return None
     for form in CASE_NUMBER_FORMS:
         for match in form.finditer(sentence):
@@ -338,7 +342,12 @@ def _cited_case_number(
     return None
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _numbers_in(sentence: str) -> Iterator[str]:
+    if not _DIGIT.search(sentence):
+        return
     for form in CASE_NUMBER_FORMS:
         for match in form.finditer(sentence):
             yield match.group()
