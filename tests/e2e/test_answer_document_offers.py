@@ -6,6 +6,10 @@ number, gets a warning; nothing is submitted until the official does."""
 
 from __future__ import annotations
 
+import io
+
+import docx
+
 from bot.core.domain.remiss import DecidingBody, Position
 from devtools.pdf import pdf_with_pages
 from devtools.sandbox.harness import Sandbox
@@ -99,3 +103,37 @@ def test_a_yttrande_from_another_board_citing_another_remiss_is_warned_about(san
         "diarienummer *STK-2023-137*." in text
     )
     assert recipient(sandbox).responses == []
+
+
+def word_yttrande() -> bytes:
+    """A decided yttrande from Word, one heading per question: a yes on the whole, a no on question 2."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Malmö stad, Tekniska nämnden    Dnr TN-2023-4410"
+    document.add_heading("Yttrande över remissen om områdeslyft", level=1)
+    document.add_paragraph("Tekniska nämnden beslutade den 23 november 2023, § 212, att anta yttrandet.")
+    document.add_paragraph("Nämnden tillstyrker förslaget i stort.")
+    document.add_heading("Fråga 1", level=2)
+    document.add_paragraph("Trygghetsvandringarna och belysningsprogrammet passar in.")
+    document.add_heading("Fråga 2", level=2)
+    document.add_paragraph("Nämnden avstyrker att samordningen läggs på fastighets- och gatukontoret.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_word_yttrande_offers_a_position_per_question_where_its_section_states_one(sandbox: Sandbox) -> None:
+    form = press_answer(sandbox, send_remiss(sandbox))
+    file = sandbox.fake.add_file("Yttrande TN.docx", word_yttrande())
+    assert submit(sandbox, filled(form, files=[file.to_slack()]))["response_action"] == "update"
+    text = shown(sandbox, form.id, "Remissbot har läst")
+
+    # A Word file has no pages: where is the paragraph, counted from the page header.
+    assert "Ställningstagande: *Tillstyrker* – ur «Nämnden tillstyrker förslaget i stort.» (stycke 4)" in text
+    assert (
+        "Ställningstagande: *fråga 2: Avstyrker* – ur «Nämnden avstyrker att samordningen läggs på fastighets- och"
+        " gatukontoret.» (stycke 8)" in text
+    )
+    again = sandbox.fake.view(form.id)
+    assert again is not None
+    chosen = [input_block(again, form_ids.position_block(n))["element"]["initial_option"]["value"] for n in (1, 2)]
+    assert chosen == [Position.TILLSTYRKER.value, Position.AVSTYRKER.value]  # the whole's yes, question 2's own no
