@@ -57,7 +57,7 @@ def test_the_form_offers_what_the_yttrande_states_each_with_where_prefilled_and_
 
     assert "Uppgifter om svaret och beslutet i dokumentet, för dig att kontrollera:" in text
     for said in (
-        "Organisation: *Tekniska nämnden* – ur «Tekniska nämnden» (sidan 1, rad 2)",
+        "Remissinstans: *Tekniska nämnden* – ur «Tekniska nämnden» (sidan 1, rad 2)",
         "Ert diarienummer: *TN-2023-4410* – ur «Vår beteckning TN-2023-4410» (sidan 1, rad 5)",
         "Remissens diarienummer: *STK-2023-137* – ur «Er beteckning STK-2023-137» (sidan 1, rad 6)",
         "Dokumentets datum: *",

@@ -126,7 +126,7 @@ def test_a_yttrande_split_by_question_is_stored_read_and_used_as_the_answer(box:
         "Dokumentet har inget avsnitt för fråga 3.",
         "Uppgifter om svaret och beslutet i dokumentet, för dig att kontrollera:",
         # Each with the sentence it was read from and where it stands, in reading order.
-        "• Organisation: *Tekniska nämnden* – ur «Tekniska nämnden» (sidan 1, rad 1)",
+        "• Remissinstans: *Tekniska nämnden* – ur «Tekniska nämnden» (sidan 1, rad 1)",
         "• Remissens diarienummer: *STK-2023-137* – ur «Yttrande över remissen STK-2023-137 Områdeslyft»"
         " (sidan 1, rad 2)",
         "• Sammanträdesdatum: *torsdag 23 november*, Paragraf: *§ 123*, Beslutande organ: *Nämnden (Tekniska nämnden)*"
