@@ -349,3 +349,37 @@ def test_a_delegation_decision_with_its_beslutsdatum() -> None:
     assert value(offers, "position") is Position.INGA_SYNPUNKTER
     found = answering_organisation(offers, DIRECTORY)
     assert found is not None and found.value.key == "stadsbyggnadsnamnden"  # its kontor, by the directory
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("Yttrande över remiss STK-2023-173\nDnr TN-2023-4410\nNämnden tillstyrker.", "TN-2023-4410"),
+        ("Yttrande över remiss STK-2023-173\nNämnden tillstyrker.", None),
+    ],
+)
+def test_the_remiss_number_miswritten_in_a_title_is_cited_not_taken_for_our_own(text: str, own: str | None) -> None:
+    offers = decision_offers(text, remiss_case_number=REMISS)
+
+    assert value(offers, "their_case_number") == own
+    assert value(offers, "cited_case_number") == "STK-2023-173"
+    check = check_parties(offers, DIRECTORY, answering_for=org("tekniska-namnden"), remiss_case_number=REMISS)
+    assert check.other_case_number == "STK-2023-173"
+
+
+def test_a_boards_arbetsutskott_named_by_whose_it_is() -> None:
+    text = (
+        "Kommunstyrelsens arbetsutskott\nProtokollsutdrag\nSammanträdesdatum 2023-11-13\n§ 401\n"
+        "Kommunstyrelsens arbetsutskott beslutar att tillstyrka förslaget.\n"
+        "Miljönämndens arbetsutskott avstyrker förslaget.\n"
+    )
+
+    offers = decision_offers(text)
+
+    assert value(offers, "organisation") == "Kommunstyrelsens arbetsutskott"
+    assert (value(offers, "deciding_body"), value(offers, "decided_by")) == (
+        DecidingBody.ARBETSUTSKOTT,
+        "Kommunstyrelsens arbetsutskott",
+    )
+    assert value(offers, "position") is Position.TILLSTYRKER  # the other arbetsutskott's no is not ours
+    assert (value(offers, "meeting_date"), value(offers, "paragraph")) == (date(2023, 11, 13), "§ 401")

@@ -18,8 +18,12 @@ from bot.core.domain.matching import normalise_name
 from bot.core.domain.remiss import Position
 
 OF_NAME = r"(?:\s+för(?:\s+(?-i:[A-ZÅÄÖ])[\w&åäö-]*)+)?"  # "Styrelsen för Parkering Malmö AB"
-# "Tekniska nämnden", "Styrelsen för MKB Fastighets AB", and a body named by whose it is: "Bolagets styrelse".
-_SUBJECT = rf"(?:\b[\wåäöÅÄÖ-]*(?:nämnden|styrelsen|utskottet|presidiet|bolaget)\b{OF_NAME}|\bbolagets\s+styrelse\b)"
+# "Tekniska nämnden", "Styrelsen för MKB Fastighets AB", and a body named by whose it is: "Bolagets styrelse",
+# "Kommunstyrelsens arbetsutskott".
+_SUBJECT = (
+    rf"(?:\b[\wåäöÅÄÖ-]*(?:nämnden|styrelsen|utskottet|presidiet|bolaget)\b{OF_NAME}"
+    r"|\b[\wåäöÅÄÖ-]+s\s+(?:styrelse|arbetsutskott|presidium)\b)"
+)
 _BETWEEN = r"(?:\s+[^\s.]+){0,5}?\s+"
 # A decision told with where and when before it: "… har vid sitt möte den 18 september 2019, § 9, beslutat att".
 _DECIDED_AFTER = r"(?:\s+[^\s.]+){0,14}?\s+(?:beslutat|beslutade|beslutar|beslöt)\s+att\s+(?:[^\s.]+\s+){0,3}?"

@@ -199,7 +199,7 @@ _DELEGATE = re.compile(
     re.IGNORECASE,
 )
 _BODY = re.compile(
-    r"(?P<name>\b[\wåäöÅÄÖ-]*?(?P<kind>nämndens arbetsutskott|nämndens presidium|nämnden|arbetsutskottet"
+    r"(?P<name>\b[\wåäöÅÄÖ-]*?(?P<kind>(?:nämndens|styrelsens) (?:arbetsutskott|presidium)|nämnden|arbetsutskottet"
     rf"|presidiet|styrelsen|bolagets styrelse)\b{OF_NAME})"
     r"(?=(?:\s+[^\s.]+){0,5}?\s+(?:tillstyrker|avstyrker|ställer sig|har inga|har inget|föreslår|yttrar sig"
     r"|(?P<decided>beslutade|beslutar|beslöt|har beslutat|godkänner|godkände|antar|antog|har antagit|lämnar))\b"
@@ -281,11 +281,30 @@ def _own_case_number(found: Sequence[Sentence], remiss_case_number: str | None) 
     """Labelled ("Dnr", "Diarienummer", "Vår beteckning") first, then one standing at a title's end or alone."""
     excluded = case_number_key(remiss_case_number) if remiss_case_number else None
     labelled = [c for s in found for c in _labelled_numbers(s)]
-    placed = [(number, s) for s in found if (number := _number_at_end(s))]
+    # Unlabelled, a number in the remiss's own series (STK-2023-173 beside STK-2023-137) is the sender's, miswritten.
+    placed = [(n, s) for s in found if (n := _number_at_end(s)) and not _same_series(n, remiss_case_number)]
     for number, sentence in [*labelled, *placed]:
         if case_number_key(number) != excluded:
             return Offer(number, sentence)
     return None
+
+
+_SERIES = re.compile(r"^(?P<prefix>[A-ZÅÄÖ]+)\b|^(?P<glued>[A-ZÅÄÖ]+)(?=\d)")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _same_series(number: str, remiss_case_number: str | None) -> bool:
+    """Whether two diarienummer are of one diary's series: the same prefix and year (STK-2023-…, KS 2019/…)."""
+    if not remiss_case_number:
+        return False
+    return _series(number) is not None and _series(number) == _series(remiss_case_number)
+
+
+def _series(number: str) -> tuple[str, str] | None:
+    prefix, year = _SERIES.match(number.strip()), _YEAR.search(number)
+    if prefix is None or year is None:
+        return None
+    return ((prefix.group("prefix") or prefix.group("glued")).upper(), year.group())
 
 
 def _labelled_numbers(sentence: Sentence) -> Iterator[tuple[str, Sentence]]:
@@ -334,6 +353,10 @@ def _cited_case_number(
         for number in _numbers_in(sentence):
             if case_number_key(number) == wanted:
                 return Offer(number, sentence)
+    for sentence in found:  # the remiss's number miswritten: one of its series that is not our own
+        for number in _numbers_in(sentence):
+            if _same_series(number, remiss_case_number) and case_number_key(number) != own_key:
+                return Offer(number, sentence)
     for sentence in found:
         if _ABOUT_A_REMISS.search(sentence):
             for number in _numbers_in(sentence):
@@ -370,7 +393,7 @@ _LONGEST_NAME = 80
 # "Styrelsen för MKB Fastighets AB"), perhaps after "Malmö stad" and before its diarienummer.
 _NAME_LINE = re.compile(
     r"^(?:Malmö stad\s*[,–|-]?\s*)?(?P<name>(?:Styrelsen\s+för\s+)?[A-ZÅÄÖ][\wåäöÅÄÖ,&. -]*?"
-    r"(?:nämnden|styrelsen|förvaltningen|kontoret|utskottet|\bAB))"
+    r"(?:nämnden?|styrelsen?|förvaltningen|kontoret|utskott(?:et)?|presidiet|\bAB))"
     rf"(?:\s+(?i:{CASE_NUMBER_LABEL}|vår\s+beteckning)\s*:?\s*\S.*)?$"
 )
 # Lines that name someone else: the addressee ("Till kommunstyrelsen"), the remiss ("Remiss från …").
