@@ -11,11 +11,15 @@ import io
 import docx
 
 from bot.core.domain.remiss import DecidingBody, Position
+from devtools.clocks import FakeClock
 from devtools.pdf import pdf_with_pages
 from devtools.sandbox.harness import Sandbox
 from handlers import answer_views as form_ids
 from tests.e2e.test_answer import filled, input_block, mrkdwn_texts, press_answer, recipient, send_remiss, submit
 from tests.e2e.test_answer_documents import shown
+from tests.e2e.test_answer_in_thread import drop
+from tests.e2e.test_chat import ANNA, official_sandbox
+from tests.e2e.test_chat import send_remiss as thread_send_remiss
 
 DECISION = "Tekniska nämnden beslutade vid sitt sammanträde den 23 november 2023, § 212, att lämna följande yttrande."
 POSITION = "Tekniska nämnden ställer sig positiv till förslaget men anser att tidplanen bör förlängas."
@@ -137,3 +141,14 @@ def test_a_word_yttrande_offers_a_position_per_question_where_its_section_states
     assert again is not None
     chosen = [input_block(again, form_ids.position_block(n))["element"]["initial_option"]["value"] for n in (1, 2)]
     assert chosen == [Position.TILLSTYRKER.value, Position.AVSTYRKER.value]  # the whole's yes, question 2's own no
+
+
+def test_a_yttrande_dropped_in_the_remiss_thread_is_warned_about_the_same_way(
+    database_url: str, clock: FakeClock
+) -> None:
+    with official_sandbox(database_url, clock) as box:
+        reply = drop(box, ANNA, thread_send_remiss(box), "Yttrande MN.pdf", yttrande("Miljönämnden", "STK-2023-173"))
+
+    assert ":warning: Dokumentet verkar komma från *Miljönämnden*, men ni svarar för *Tekniska nämnden*." in reply.text
+    assert "Dokumentet hänvisar till diarienummer *STK-2023-173*" in reply.text
+    assert "Ställningstagande: *Föreslår ändringar (men anser att tidplanen bör förlängas)*" in reply.text
