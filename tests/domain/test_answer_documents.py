@@ -231,6 +231,8 @@ def test_seed_003_the_boards_memo() -> None:
         ("Nämnden ställer sig bakom förslaget.", Position.TILLSTYRKER, ""),
         ("Nämnden beslutar att inte tillstyrka förslaget.", Position.AVSTYRKER, ""),
         ("Nämnden beslutar att tillstyrka förslaget.", Position.TILLSTYRKER, ""),
+        ("Nämnden tillstyrker förslaget till «Riktlinjer för lokal samverkan».", Position.TILLSTYRKER, ""),
+        ("Nämnden tillstyrker ”Plan för trygghet” i sin helhet.", Position.TILLSTYRKER, ""),
         (
             "Styrelsen ställer sig positiv till förslaget, men vill att hyresfrågan utreds.",
             Position.FORESLAR_ANDRINGAR,

@@ -68,8 +68,8 @@ _SIGNS: tuple[tuple[re.Pattern[str], Position | None], ...] = tuple(
 _REPORTED = re.compile(
     r"\b(?:i|enligt)\s+(?:sitt|sina|deras|dess)\s+(?:yttrande|remissvar|svar|beslut)"
     # A member's motion or reservation is not the board's decision: "reserverar sig", "(M) yrkar att …".
-    r"|\breserver|\bprotokollsanteckning|\bsärskilt\s+yttrande|\beget\s+yrkande|\byrkar\b|\benligt\s+(?:\S+\s+){0,3}?\S*(?:nämnden"
-    r"|styrelsen)s?\b|\b(?:har|hade)\s+tidigare\b|[«»\"“”]",
+    r"|\breserver|\bprotokollsanteckning|\bsärskilt\s+yttrande|\beget\s+yrkande|\byrkar\b"
+    r"|\benligt\s+(?:\S+\s+){0,3}?\S*(?:nämnden|styrelsen)s?\b|\b(?:har|hade)\s+tidigare\b",
     re.IGNORECASE,
 )
 _KIND_ONLY = frozenset(
@@ -111,14 +111,21 @@ def _stated_in(sentence: Sentence, answerer: str) -> Offer[Position] | None:
     return None
 
 
-def reported(sentence: str) -> bool:
-    """Whether the sentence reports what another body said or did ("i sitt yttrande", "enligt …", a quotation)."""
-    return bool(_REPORTED.search(sentence))
+def reported(sentence: str, at: int = 0) -> bool:
+    """Whether the sentence reports what another body said or did ("i sitt yttrande", "enligt …"), or what
+    stands at `at` is quoted («Nämnden avstyrker …», skriver …); a quoted title ("förslaget «Riktlinjer …»")
+    leaves the rest of the sentence the board's own."""
+    return bool(_REPORTED.search(sentence)) or _quoted(sentence[:at])
+
+
+def _quoted(before: str) -> bool:
+    """Whether a quotation is open at the end of `before`."""
+    return before.count("«") > before.count("»") or (before.count('"') + before.count("”") + before.count("“")) % 2 == 1
 
 
 def _someone_else(sentence: str, match: re.Match[str], answerer: str) -> bool:
     """A position reported from another body, or stated by a body named otherwise than the answering one."""
-    if reported(sentence):
+    if reported(sentence, match.start()) or reported(sentence, match.end()):
         return True
     subject = match.group("subject")
     if not subject or not answerer or subject.casefold() in _KIND_ONLY:

@@ -250,6 +250,8 @@ def _decision_bodies(found: Sequence[Sentence]) -> Iterator[_Decider]:
         if not _ANY_BODY.search(sentence) or _ABOUT_THE_REMISS.search(sentence) or reported(sentence):
             continue
         for match in _BODY.finditer(sentence):
+            if reported(sentence, match.start()):
+                continue  # quoted: someone else's words
             about_the_answer = _ABOUT_THE_ANSWER.search(sentence) or _DECIDES_BELOW.search(sentence)
             decided = match.group("decided") or match.group("decided_late")
             if decided and not about_the_answer:
