@@ -255,10 +255,12 @@ def test_positions_with_their_limits(sentence: str, position: Position, qualifie
         "«Nämnden avstyrker förslaget», skriver stadsbyggnadsnämnden.",
         "Enligt stadsbyggnadsnämnden tillstyrker nämnden förslaget.",
         "Ledamoten (V) yrkar att nämnden avstyrker förslaget.",
+        "Nämnden noterar att kommunstyrelsen har beslutat att avstyrka motionen.",
     ],
 )
 def test_a_position_not_the_boards_own_is_not_offered(sentence: str) -> None:
     assert decision_offers(f"Yttrande\n{sentence}\n").position is None
+    assert decision_offers(f"Tekniska nämnden\nYttrande\n{sentence}\n").position is None
 
 
 def test_a_named_other_body_is_not_the_answerers_position() -> None:

@@ -24,9 +24,12 @@ _SUBJECT = (
     rf"(?:\b[\wåäöÅÄÖ-]*(?:nämnden|styrelsen|utskottet|presidiet|bolaget)\b{OF_NAME}"
     r"|\b[\wåäöÅÄÖ-]+s\s+(?:styrelse|arbetsutskott|presidium)\b)"
 )
-_BETWEEN = r"(?:\s+[^\s.]+){0,5}?\s+"
+# The words between a body and its position name no other body ("Nämnden noterar att kommunstyrelsen avstyrker"
+# is kommunstyrelsen's position, not the board's).
+_WORD = r"(?:\s+(?![\wåäöÅÄÖ-]*(?:nämnden|styrelsen)\b)[^\s.]+)"
+_BETWEEN = rf"{_WORD}{{0,5}}?\s+"
 # A decision told with where and when before it: "… har vid sitt möte den 18 september 2019, § 9, beslutat att".
-_DECIDED_AFTER = r"(?:\s+[^\s.]+){0,14}?\s+(?:beslutat|beslutade|beslutar|beslöt)\s+att\s+(?:[^\s.]+\s+){0,3}?"
+_DECIDED_AFTER = rf"{_WORD}{{0,14}}?\s+(?:beslutat|beslutade|beslutar|beslöt)\s+att\s+(?:[^\s.]+\s+){{0,3}}?"
 # Who states it: a named or plain body ("Tekniska nämnden", "Nämnden … beslutar att"), or a decision's item that
 # opens with "att" under "Nämnden beslutar" ("1. att tillstyrka förslaget").
 _WHO = (
@@ -128,10 +131,21 @@ def _someone_else(sentence: str, match: re.Match[str], answerer: str) -> bool:
     if reported(sentence, match.start()) or reported(sentence, match.end()):
         return True
     subject = match.group("subject")
-    if not subject or not answerer or subject.casefold() in _KIND_ONLY:
+    if not subject or subject.casefold() in _KIND_ONLY:
         return False
     name = body_name(sentence[: match.start("subject")], subject)
-    return not same_body(name, answerer) and not _names_kind_only(name)
+    if _names_kind_only(name):
+        return False
+    # "Nämnden noterar att kommunstyrelsen avstyrker …": a named body's position told by another body before it.
+    if any(
+        not same_body(body_name(sentence[: m.start()], m.group()), name)
+        for m in _ANY_SUBJECT.finditer(sentence, 0, match.start("subject"))
+    ):
+        return True
+    return bool(answerer) and not same_body(name, answerer)
+
+
+_ANY_SUBJECT = re.compile(_SUBJECT, re.IGNORECASE)
 
 
 def same_body(name: str, other: str) -> bool:
