@@ -309,11 +309,12 @@ def test_the_whole_position_is_the_one_outside_the_questions_and_a_question_may_
         "Tekniska nämnden\nYttrande\nNämnden tillstyrker förslaget i stort.\nFråga 1\nModellen är tydlig.\n"
         "Fråga 2\nNämnden avstyrker att samordningen läggs på fastighets- och gatukontoret.\n"
     )
-    sections = {1: "Modellen är tydlig.", 2: text.splitlines()[6]}
+    sections = {1: "Modellen är tydlig. Miljönämnden avstyrker modellen.", 2: text.splitlines()[6]}
 
     offers = decision_offers(text, sections=sections)
 
     assert value(offers, "position") is Position.TILLSTYRKER
+    # Question 1's section tells another body's no: not the board's position on question 1.
     assert {n: o.value for n, o in offers.question_positions.items()} == {2: Position.AVSTYRKER}
 
 

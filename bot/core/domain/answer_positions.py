@@ -191,16 +191,16 @@ _NO_COMMENTS = re.compile(
 )
 
 
-def spoken_position(found: Sequence[Sentence]) -> Offer[Position] | None:
-    """The position an answer's own text states, its writer speaking for the body ("Vi tillstyrker …",
-    "Tillstyrker.", "Inga synpunkter.")."""
+def spoken_position(found: Sequence[Sentence], answerer: str = "") -> Offer[Position] | None:
+    """The position an answer's own text states, its writer speaking for the body (named `answerer`, when
+    known): "Vi tillstyrker …", "Tillstyrker.", "Inga synpunkter."."""
     if found and _NO_COMMENTS.match(found[0]):
         return Offer(Position.INGA_SYNPUNKTER, found[0])
     spoken = [
         Sentence(f"Nämnden {_SPEAKER.sub('', s)}", s.line) if _SPEAKER.match(s) or _BARE_POSITION.match(s) else s
         for s in found
     ]
-    offer = position_in(spoken)
+    offer = position_in(spoken, answerer)
     if offer is None:
         return None
     original = next((s for s, said in zip(found, spoken, strict=True) if said is offer.sentence), offer.sentence)

@@ -95,7 +95,7 @@ def decision_offers(
         organisation=letterhead or (Offer(decider.name, decider.sentence) if decider and named else None),
         cited_case_number=_cited_case_number(headed, remiss_case_number, own),
         document_date=_document_date(headed, meeting),
-        question_positions=_question_positions(found, sections or {}),
+        question_positions=_question_positions(found, sections or {}, answerer),
     )
     return offers.placed(locator(text, page_starts))
 
@@ -435,14 +435,17 @@ def _overall_position(found: Sequence[Sentence], answerer: str, sections: Mappin
 # Positions per question ---------------------------------------------------------------------------------
 
 
-def _question_positions(found: Sequence[Sentence], sections: Mapping[int, str]) -> dict[int, Offer[Position]]:
+def _question_positions(
+    found: Sequence[Sentence], sections: Mapping[int, str], answerer: str
+) -> dict[int, Offer[Position]]:
     """The position each question's section states, its sentence located in the whole document."""
     by_text: dict[str, Sentence] = {}
     for sentence in found:
         by_text.setdefault(str(sentence), sentence)
     stated: dict[int, Offer[Position]] = {}
     for number, section in sections.items():
-        offer = spoken_position(list(sentences(section, drop_page_furniture=False))) if section.strip() else None
+        said = list(sentences(section, drop_page_furniture=False))
+        offer = spoken_position(said, answerer) if section.strip() else None
         if offer is not None:
             stated[number] = replace(offer, sentence=by_text.get(str(offer.sentence), offer.sentence))
     return stated
