@@ -388,3 +388,13 @@ def test_a_boards_arbetsutskott_named_by_whose_it_is() -> None:
     )
     assert value(offers, "position") is Position.TILLSTYRKER  # the other arbetsutskott's no is not ours
     assert (value(offers, "meeting_date"), value(offers, "paragraph")) == (date(2023, 11, 13), "§ 401")
+
+
+def test_a_delegate_is_not_taken_for_the_answering_organisation() -> None:
+    offers = decision_offers("Yttrande\nBeslutet är fattat av förvaltningsdirektören på delegation av nämnden.\n")
+
+    assert (value(offers, "deciding_body"), value(offers, "decided_by")) == (
+        DecidingBody.DELEGAT,
+        "förvaltningsdirektören",
+    )
+    assert offers.organisation is None

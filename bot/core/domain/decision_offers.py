@@ -92,7 +92,7 @@ def decision_offers(
         # A name only: "Nämnden" or "Styrelsen" alone says no more than the body's kind.
         decided_by=Offer(decider.name, decider.sentence) if decider and named else None,
         their_case_number=own,
-        organisation=letterhead or (Offer(decider.name, decider.sentence) if decider and named else None),
+        organisation=letterhead or (Offer(decider.name, decider.sentence) if decider and by_name else None),
         cited_case_number=_cited_case_number(headed, remiss_case_number, own),
         document_date=_document_date(headed, meeting),
         question_positions=_question_positions(found, sections or {}, answerer),
