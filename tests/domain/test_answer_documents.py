@@ -398,3 +398,17 @@ def test_a_delegate_is_not_taken_for_the_answering_organisation() -> None:
         "förvaltningsdirektören",
     )
     assert offers.organisation is None
+
+
+def test_minutes_named_by_whose_meeting_they_are_from() -> None:
+    text = (
+        "Utdrag ur protokoll från Tekniska nämndens sammanträde 2023-11-23\n§ 212\nEr ref. STK-2023-137\n"
+        "Tekniska nämnden beslutar att tillstyrka förslaget.\n"
+    )
+
+    offers = decision_offers(text)
+
+    assert value(offers, "organisation") == "Tekniska nämnden"
+    assert value(offers, "meeting_date") == date(2023, 11, 23)
+    assert value(offers, "cited_case_number") == "STK-2023-137"
+    assert value(offers, "position") is Position.TILLSTYRKER

@@ -92,7 +92,8 @@ class Sentence(str):
         return sentence
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ§\d])")
+# A full stop ends a sentence, but not an abbreviation's: "Er ref. STK-2023-137", "kl. 15.00", "Dnr. KS 2023/4".
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<!\b[Rr]ef\.)(?<!\b[Kk]l\.)(?<!\b[Nn]r\.)(?<!\b[Dd]nr\.)\s+(?=[A-ZÅÄÖ§\d])")
 # A label on its own line, its value on the next (the header of a Malmö memo: "Datum", then "2020-10-26").
 _LABEL_LINE = re.compile(
     r"^(?:datum|sammanträdesdatum|sammanträdestid|beslutsdatum|dnr|diarienummer|vår beteckning|vårt dnr"

@@ -285,8 +285,10 @@ def _own_case_number(found: Sequence[Sentence], remiss_case_number: str | None) 
     labelled = [c for s in found for c in _labelled_numbers(s)]
     # Unlabelled, a number in the remiss's own series (STK-2023-173 beside STK-2023-137) is the sender's, miswritten.
     placed = [(n, s) for s in found if (n := _number_at_end(s)) and not _same_series(n, remiss_case_number)]
+    # Labelled as the other side's ("Er ref. STK-2023-137"): theirs, however it is written.
+    theirs = {case_number_key(m.group("number")) for s in found for m in _THEIR_LABELLED.finditer(s)}
     for number, sentence in [*labelled, *placed]:
-        if case_number_key(number) != excluded:
+        if case_number_key(number) != excluded and case_number_key(number) not in theirs:
             return Offer(number, sentence)
     return None
 
@@ -333,7 +335,7 @@ def _number_at_end(sentence: str) -> str | None:
 # The remiss's diarienummer the answer cites -------------------------------------------------------------
 
 _THEIR_LABELLED = re.compile(
-    rf"\b(?:er|ert|era)\s+(?:{CASE_NUMBER_LABEL}|beteckning|referens)\s*:?\s*(?P<number>{SHORT_CASE_NUMBER})(?![\w/])",
+    rf"\b(?:er|ert|era)\s+(?:{CASE_NUMBER_LABEL}|beteckning|referens|ref\.?)\s*:?\s*(?P<number>{SHORT_CASE_NUMBER})(?![\w/])",
     re.IGNORECASE,
 )
 # A line about the remiss answered: "Yttrande över remiss … STK-2023-137", "Remiss från …", "er skrivelse".
@@ -418,8 +420,20 @@ def _letterhead(found: Sequence[Sentence]) -> Offer[str] | None:
         match = _NAME_LINE.match(sentence)
         if match and not after_label and not _NOT_OURS.match(sentence) and len(match.group("name")) <= _LONGEST_NAME:
             return Offer(match.group("name").strip(" ,"), sentence)
+        if (minutes := _MINUTES_OF.match(sentence)) and len(minutes.group("name")) <= _LONGEST_NAME:
+            name = minutes.group("name")
+            return Offer(name + _DEFINITE[minutes.group("head").lower()], sentence)
         after_label = False
     return None
+
+
+# "Utdrag ur protokoll från Tekniska nämndens sammanträde 2023-11-23": whose minutes they are.
+_MINUTES_OF = re.compile(
+    r"^(?:utdrag\s+ur\s+)?protokoll\w*\s+(?:från|för|vid)\s+(?P<name>[A-ZÅÄÖ][\wåäöÅÄÖ,&. -]*?"
+    r"(?P<head>nämnd|styrelse|utskott))(?:ens|ets|s)\s+(?:sammanträde|möte|styrelsemöte)\b",
+    re.IGNORECASE,
+)
+_DEFINITE = {"nämnd": "en", "styrelse": "n", "utskott": "et"}
 
 
 def _overall_position(found: Sequence[Sentence], answerer: str, sections: Mapping[int, str]) -> Offer[Position] | None:
