@@ -31,7 +31,7 @@ from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import Actor, AssignmentRow
 from handlers import ids, payload
 from handlers.answer_files import FetchedFiles, fetch_new_files, new_files
-from handlers.answer_reading import Reading, read_documents, read_notice
+from handlers.answer_reading import Answering, Reading, read_documents, read_notice
 from handlers.answer_views import (
     CHANGE_REASON,
     CHANGE_REASON_BLOCK,
@@ -590,7 +590,8 @@ def _check_what_was_read(
         form.actor, ref.case_number, ref.organisation_key, fetched.content, fetched.documents
     )
     row = _reloaded(ctx, form)
-    notice = read_notice(ctx.texts, row.remiss, reading, _draft_time(ctx, row))
+    answering = Answering(row.remiss, row.organisation, ctx.service.directory.directory())
+    notice = read_notice(ctx.texts, answering, reading, _draft_time(ctx, row))
     view = answer_view(ctx.texts, row, fetched.content, form.place, notice=notice, change_reason=form.change_reason)
     _redraw(client, form.view_id, view)
     refresh_remiss_message(ctx, client, form.place, row)

@@ -28,7 +28,7 @@ from bot.core.usecases.results import AssignmentRow
 from handlers import ids
 from handlers.answer import open_form, refresh_remiss_message, require_answerable
 from handlers.answer_files import fetch_slack_file
-from handlers.answer_reading import decision_details, read_documents
+from handlers.answer_reading import Answering, decision_details, read_documents
 from handlers.answer_views import FormPlace, stored_content
 from handlers.blocks import Block, sections_from_lines
 from handlers.context import HandlerContext, event_id
@@ -131,11 +131,11 @@ def _found_reply(
     ctx: HandlerContext, row: AssignmentRow, reads: Sequence[DocumentRead], filled: Sequence[int], refusals: list[str]
 ) -> Reply:
     lines = [_render(ctx, "stored", organisation=row.organisation, count=len(reads))]
+    answering = Answering(row.remiss, row.organisation, ctx.service.directory.directory())
     for read in reads:
         lines.append(_render(ctx, "document", doc=_described(read, filled)))
-        offers = decision_details(ctx.texts, read.offers)
-        if offers:
-            lines.append(_render(ctx, "offers", found=offers))
+        if read.split is not None:
+            lines.append(_render(ctx, "offers", found=decision_details(ctx.texts, read, answering)))
     if refusals:
         lines.append(_render(ctx, "refused", refusals=refusals))
     lines.append(_render(ctx, "next_step"))

@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 from bot.adapters.importer.isolated import Limits, read_isolated
 from bot.adapters.importer.model import DocumentError, DocumentErrorCode
-from bot.core.domain.answer_document import DocumentSplit, split_by_question
+from bot.core.domain.answer_document import DocumentSplit, SplitKind, split_by_question
 from bot.core.domain.decision_offers import DecisionOffers, decision_offers
 from bot.core.domain.documents import ACCEPTED_TYPES, MAX_DOCUMENT_BYTES
 from bot.core.domain.remiss import Question
@@ -104,7 +104,12 @@ def read_answer_document(
         split = split_by_question(document.text, questions)
         if not split.whole:
             return AnswerReading(name, unreadable=UnreadableReason.EMPTY)
-        offers = decision_offers(document.text, remiss_case_number=remiss_case_number)
+        offers = decision_offers(
+            document.text,
+            remiss_case_number=remiss_case_number,
+            page_starts=document.page_starts,
+            sections=split.sections if split.kind is SplitKind.BY_QUESTION else None,
+        )
     except DocumentError as refused:
         return AnswerReading(name, unreadable=_REASONS.get(refused.code, UnreadableReason.DAMAGED))
     except Exception:  # ImportFailed (the child failed) or a bug: ours, not the file's; the answer still stands

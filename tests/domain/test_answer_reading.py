@@ -114,3 +114,13 @@ def test_an_answer_submitted_as_typed_takes_only_the_documents_text_onto_its_att
     assert read.answers == typed.answers
     assert (read.meeting_date, read.paragraph, read.decided_by, read.their_case_number) == (None, "", "", "")
     assert read.attachments[0].text == "hela texten"
+
+
+def test_a_position_stated_in_a_questions_own_section_goes_before_the_documents() -> None:
+    per_question = replace(OFFERS, question_positions={1: Offer(Position.AVSTYRKER, "Nämnden avstyrker modellen.")})
+    empty = ResponseContent(ResponseKind.YTTRANDE, attachments=(FILE,))
+
+    read = with_reading(empty, DocumentRead(FILE, SPLIT, per_question), QUESTIONS)
+
+    assert read.answers[0].position is Position.AVSTYRKER  # the section's own, not the whole's "tillstyrker"
+    assert read.overall_position is Position.TILLSTYRKER

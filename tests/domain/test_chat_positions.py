@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.domain.answer_positions import stated_position
 from bot.core.domain.answer_reading import answer_written_in_chat
-from bot.core.domain.decision_offers import stated_position
 from bot.core.domain.remiss import Answer, Position, Question, QuestionKind
 
 STANCE = Question(3, "Hur ser ni på den föreslagna modellen?", QuestionKind.POSITION)

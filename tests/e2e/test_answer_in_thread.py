@@ -124,9 +124,13 @@ def test_a_yttrande_split_by_question_is_stored_read_and_used_as_the_answer(box:
         "Fråga 1 och 4 fick text ur dokumentet.",
         "Fråga 2 hade redan ett svar i utkastet, som behölls.",
         "Dokumentet har inget avsnitt för fråga 3.",
-        "Uppgifter om beslutet i dokumentet, för dig att kontrollera:",
+        "Uppgifter om svaret och beslutet i dokumentet, för dig att kontrollera:",
+        # Each with the sentence it was read from and where it stands, in reading order.
+        "• Remissinstans: *Tekniska nämnden* – ur «Tekniska nämnden» (sidan 1, rad 1)",
+        "• Remissens diarienummer: *STK-2023-137* – ur «Yttrande över remissen STK-2023-137 Områdeslyft»"
+        " (sidan 1, rad 2)",
         "• Sammanträdesdatum: *torsdag 23 november*, Paragraf: *§ 123*, Beslutande organ: *Nämnden (Tekniska nämnden)*"
-        f" – ur «{DECISION}»",
+        f" – ur «{DECISION}» (sidan 1, rad 3)",
     )
     assert reply.text.splitlines()[: len(said)] == list(said)
     assert "Använd som svar" in blocks_text(reply)
@@ -169,7 +173,7 @@ def test_a_yttrande_not_split_by_question_answers_as_one_and_offers_its_position
     assert "Dokumentet är inte uppdelat per fråga. Hela texten gäller som svar på remissen" in reply.text
     assert (
         "• Ställningstagande: *Tillstyrker*, Beslutande organ: *Nämnden*"
-        " – ur «Nämnden tillstyrker förslaget om ett områdeslyft.»" in reply.text
+        " – ur «Nämnden tillstyrker förslaget om ett områdeslyft.» (sidan 1, rad 2)" in reply.text
     )
     content = draft(box)
     assert content.answers == ()

@@ -13,6 +13,7 @@ import pytest
 from bot.adapters.answer_reader import AnswerReading, UnreadableReason, read_answer_document
 from bot.adapters.importer import import_text
 from bot.core.domain.answer_document import SplitKind
+from bot.core.domain.answer_text import Location
 from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import DecidingBody, Position, Question
 from devtools.pdf import pdf_with_pages
@@ -92,6 +93,10 @@ def test_a_word_yttrande_split_per_question_with_its_decision_offered() -> None:
     assert offers.deciding_body.value is DecidingBody.NAMND
     assert offers.decided_by is not None and offers.decided_by.value == "Servicenämnden"
     assert offers.their_case_number is not None and offers.their_case_number.value == "SN-2024-1187"
+    # Where each was read: a Word file has no pages, its paragraphs are counted (the page header's first).
+    assert offers.organisation is not None and offers.organisation.value == "Servicenämnden"
+    assert offers.organisation.where == Location(1)
+    assert offers.position.where == Location(4)
 
 
 def test_a_pdf_yttrande_over_two_pages_with_its_page_headers_dropped() -> None:
@@ -109,6 +114,10 @@ def test_a_pdf_yttrande_over_two_pages_with_its_page_headers_dropped() -> None:
     assert offers.meeting_date is not None and offers.meeting_date.value == date(2024, 3, 19)
     assert offers.paragraph is not None and offers.paragraph.value == "§ 33"
     assert offers.their_case_number is not None and offers.their_case_number.value == "FSN-2024-220"
+    # Where each was read: the page, and the line on it as the reader counts it (the page header is line 1).
+    assert offers.paragraph.where == Location(5, page=1)
+    assert offers.organisation is not None and offers.organisation.where == Location(2, page=1)
+    assert reading.offers.question_positions == {}  # "Nej." is an answer, not a position on the proposal
 
 
 def test_an_encrypted_pdf_is_an_answer_whose_text_could_not_be_read() -> None:

@@ -165,6 +165,8 @@ def test_a_scanned_yttrande_upside_down_is_turned_and_split_and_decided_as_its_t
         found, expected = getattr(scan.offers, what), getattr(typed.offers, what)
         assert found is not None and expected is not None and found.value == expected.value, what
     assert scan.ocr_pages == (1,) and typed.ocr_pages == ()
+    # Where it was read: the scanned page, as for the typed one (OCR may count the page's lines differently).
+    assert scan.offers.paragraph.where is not None and scan.offers.paragraph.where.page == 1
     document = read_isolated(scan_pdf, ".pdf", max_bytes=10**8, limits=Limits())
     assert document.rotated_pages == (1,)
 

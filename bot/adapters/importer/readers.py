@@ -8,7 +8,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +75,7 @@ class DocumentText:
     ocr_missing: tuple[str, ...] = ()
     typed_text: str | None = None
     images_not_read: int = 0
+    page_starts: tuple[int, ...] = ()  # a PDF's: where each page begins in `text`, for saying where text was found
 
 
 def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES, ocr_limits: OcrLimits | None = None) -> DocumentText:
@@ -380,8 +381,17 @@ def _read_pdf(data: bytes, ocr_limits: OcrLimits) -> DocumentText:
     source = SourceInfo(DocumentKind.PDF, pages=len(pages))
     without_text = tuple(i for i, page in enumerate(pages, start=1) if not page.strip())
     if not without_text:
-        return DocumentText("\n".join(pages), source)
-    return _with_scanned_pages(data, pages, without_text, source, ocr_limits)
+        return _paged(DocumentText("\n".join(pages), source), pages)
+    return _paged(_with_scanned_pages(data, pages, without_text, source, ocr_limits), pages)
+
+
+def _paged(document: DocumentText, pages: list[str]) -> DocumentText:
+    """The document with where each page begins in its text (pages joined by one line break, OCR's included)."""
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + 1
+    return replace(document, page_starts=tuple(starts)) if document.text == "\n".join(pages) else document
 
 
 def _with_scanned_pages(

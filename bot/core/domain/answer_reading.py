@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.domain.answer_document import DocumentSplit, SplitKind
-from bot.core.domain.decision_offers import DecisionOffers, stated_position
+from bot.core.domain.answer_positions import stated_position
+from bot.core.domain.decision_offers import DecisionOffers
 from bot.core.domain.remiss import Answer, Attachment, Position, Question, QuestionKind, ResponseContent
 
 
@@ -86,10 +87,12 @@ def _answers_from(
                 answers.append(typed)
             continue
         position = typed.position if typed is not None else Position.NOT_STATED
-        # The document's position ("Nämnden tillstyrker förslaget") speaks of the proposal: offered only for a
-        # question that asks for a position (ställningstagande), never for fritext or an organisation choice.
-        if position is Position.NOT_STATED and offers.position and question.kind is QuestionKind.POSITION:
-            position = offers.position.value
+        # The position the question's own section states, else the document's ("Nämnden tillstyrker förslaget"),
+        # offered only for a question that asks for a position (ställningstagande), never for fritext or an
+        # organisation choice.
+        stated = offers.question_positions.get(question.number) or offers.position
+        if position is Position.NOT_STATED and stated and question.kind is QuestionKind.POSITION:
+            position = stated.value
         answers.append(Answer(question.number, section, position, from_document=True))
     return tuple(answers)
 

@@ -1,37 +1,32 @@
-"""What a decided answer document (yttrande) states about its decision, offered for the official to confirm.
+"""What a decided answer document (yttrande, protokollsutdrag, tjänsteskrivelse) states about its decision, offered
+for the official to confirm.
 
-Position, meeting date, §, deciding body (and its name) and the organisation's own diarienummer are taken only where
-the document states them in so many words, and each comes with the sentence it was read from: the official
-confirms it, nothing is silently assumed. Look-alikes are left alone: the date the remiss came in, the
-answer date, "SOU 2023:12", a § of a law, the sender's own decision to send the remiss.
+The answering organisation, its own diarienummer and the remiss's that it cites, the deciding body, the meeting
+date, the document's own date, the §, the position (overall and per question) are taken only where the document
+states them in so many words, and each comes with the sentence it was read from and where (page and line): the
+official confirms it, nothing is silently assumed. Look-alikes are left alone: the date the remiss came in, the
+answer date, "SOU 2023:12", a § of a law, the sender's own decision to send the remiss, another body's position.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Generic, TypeVar
 
-from bot.core.domain.answer_text import paragraphs
+from bot.core.domain.answer_positions import OF_NAME, body_name, position_in, reported, same_body, spoken_position
+from bot.core.domain.answer_text import Location, Sentence, locator, sentences
+from bot.core.domain.answer_text import Offer as Offer
 from bot.core.domain.case_number import (
     CASE_NUMBER_FORMS,
+    CASE_NUMBER_LABEL,
     LABELLED_CASE_NUMBER,
+    SHORT_CASE_NUMBER,
     THEIR_LABEL_BEFORE,
     case_number_key,
 )
 from bot.core.domain.remiss import DecidingBody, Position, normalise_paragraph
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Offer(Generic[T]):
-    """A value the document states, with the sentence it states it in (shown to the official to confirm)."""
-
-    value: T
-    sentence: str
 
 
 @dataclass(frozen=True)
@@ -44,110 +39,69 @@ class DecisionOffers:
     deciding_body: Offer[DecidingBody] | None = None
     decided_by: Offer[str] | None = None  # the body or delegate by name: "Tekniska nämnden", "förvaltningsdirektören"
     their_case_number: Offer[str] | None = None  # the answering organisation's own diarienummer
+    # The answering organisation as the document names it: its letterhead, else the body that decides.
+    organisation: Offer[str] | None = None
+    # The remiss's diarienummer as the answer cites it ("Er beteckning STK-2023-137"): the sender's, not ours.
+    cited_case_number: Offer[str] | None = None
+    # The day the document is dated ("Datum 2023-11-28"), when that is not the meeting date.
+    document_date: Offer[date] | None = None
+    # A position stated in a question's own section ("Fråga 2 … Nämnden avstyrker …"), by question number.
+    question_positions: Mapping[int, Offer[Position]] = field(default_factory=dict)
+
+    def placed(self, where: Callable[[int], Location]) -> DecisionOffers:
+        """Every offer with where its sentence stands in the document."""
+        moved = {name: offer.placed(where) for name in _OFFER_FIELDS if isinstance(offer := getattr(self, name), Offer)}
+        questions = {number: offer.placed(where) for number, offer in self.question_positions.items()}
+        return replace(self, **moved, question_positions=questions)
 
 
-def decision_offers(text: str, *, remiss_case_number: str | None = None) -> DecisionOffers:
-    """What `text` states about the decision; `remiss_case_number` (the sender's) is never offered as our own."""
-    sentences = list(_sentences(text, drop_page_furniture=True))
-    decider = _decider(sentences)
-    return DecisionOffers(
-        position=_position(sentences),
-        meeting_date=_meeting_date(sentences),
-        paragraph=_paragraph(sentences),
-        deciding_body=Offer(decider.body, decider.sentence) if decider else None,
-        # A name only: "Nämnden" or "Styrelsen" alone says no more than the body's kind.
-        decided_by=Offer(decider.name, decider.sentence) if decider and _names_someone(decider.name) else None,
-        # The page header is where a document states its diarienummer: kept for that.
-        their_case_number=_own_case_number(list(_sentences(text, drop_page_furniture=False)), remiss_case_number),
-    )
-
-
-# Sentences ----------------------------------------------------------------------------------------------
-
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ§\d])")
-# A label on its own line, its value on the next (the header of a Malmö memo: "Datum", then "2020-10-26").
-_LABEL_LINE = re.compile(
-    r"^(?:datum|sammanträdesdatum|beslutsdatum|dnr|diarienummer|vår beteckning|vårt dnr|paragraf|§)\s*:?$",
-    re.IGNORECASE,
-)
-# The sender's own decisions and the remiss's dates: "beslutade att skicka förslaget på remiss", "inkom".
-_ABOUT_THE_REMISS = re.compile(r"\bremitter|\bpå remiss\b|\binkom|\bsvar senast|\bsista svarsdag", re.IGNORECASE)
-
-
-_LONGEST_SENTENCE = 1000  # a decision is stated in one sentence; text without full stops is cut, not searched at length
-
-
-def _sentences(text: str, *, drop_page_furniture: bool) -> Iterator[str]:
-    paras = [p.text for p in paragraphs(text, drop_page_furniture=drop_page_furniture)]
-    index = 0
-    while index < len(paras):
-        para = paras[index]
-        if _LABEL_LINE.match(para) and index + 1 < len(paras):
-            yield f"{para.rstrip(':')} {paras[index + 1]}"
-            index += 2
-            continue
-        yield from (sentence[:_LONGEST_SENTENCE] for sentence in _SENTENCE_BREAK.split(para))
-        index += 1
-
-
-# Position -----------------------------------------------------------------------------------------------
-
-_OF_NAME = r"(?:\s+för(?:\s+(?-i:[A-ZÅÄÖ])[\w&åäö-]*)+)?"  # "Styrelsen för Parkering Malmö AB"
-_SUBJECT = rf"\b[\wåäöÅÄÖ-]*(?:nämnden|styrelsen|utskottet|presidiet|bolaget)\b{_OF_NAME}"
-_BETWEEN = r"(?:\s+[^\s.]+){0,5}?\s+"
-_POSITION_SIGNS: tuple[tuple[re.Pattern[str], Position], ...] = tuple(
-    (re.compile(_SUBJECT + _BETWEEN + sign, re.IGNORECASE), position)
-    for sign, position in (
-        (r"(?:tillstyrker|ställer sig (?:\w+\s+){0,2}positiv\w*)\s+inte\b", Position.AVSTYRKER),
-        (r"(?:kan|vill)\s+inte\s+tillstyrka\b", Position.AVSTYRKER),
-        (r"(?:avstyrker|ställer sig (?:\w+\s+){0,2}negativ\w*)\b", Position.AVSTYRKER),
-        (r"(?:tillstyrker|ställer sig (?:\w+\s+){0,2}positiv\w*)\b[^.]*\b(?:med|efter) (?:\w+ )?(?:ändring|justering)",
-         Position.FORESLAR_ANDRINGAR),
-        (r"(?:tillstyrker|ställer sig (?:\w+\s+){0,2}positiv\w*)\b", Position.TILLSTYRKER),
-        (r"föreslår (?:\w+ )?(?:ändring|justering)", Position.FORESLAR_ANDRINGAR),
-        (r"har inga (?:synpunkter|invändningar|erinringar)\b(?!\s+(?:på|i|om|när det gäller)\s+(?:fråga|frågorna"
-         r"|övrigt|punkt|avsnitt))", Position.INGA_SYNPUNKTER),
-    )
+_OFFER_FIELDS = (
+    "position", "meeting_date", "paragraph", "deciding_body", "decided_by", "their_case_number", "organisation",
+    "cited_case_number", "document_date",
 )  # fmt: skip
 
 
-def _position(sentences: Sequence[str]) -> Offer[Position] | None:
-    """The board's stated position; a change proposed beside a yes is "föreslår ändringar", a yes and a no none."""
-    found: dict[Position, str] = {}
-    for sentence in sentences:
-        for pattern, position in _POSITION_SIGNS:
-            if pattern.search(sentence):
-                found.setdefault(position, sentence)
-                break
-    if set(found) == {Position.TILLSTYRKER, Position.FORESLAR_ANDRINGAR}:
-        found.pop(Position.TILLSTYRKER)
-    if len(found) != 1:
-        return None
-    ((position, sentence),) = found.items()
-    return Offer(position, sentence)
+def decision_offers(
+    text: str,
+    *,
+    remiss_case_number: str | None = None,
+    page_starts: Sequence[int] = (),
+    sections: Mapping[int, str] | None = None,
+) -> DecisionOffers:
+    """What `text` states about the decision; `remiss_case_number` (the sender's) is never offered as our own.
+
+    `page_starts` (a PDF's: where each page begins in `text`) let each offer say its page; `sections` (the text
+    per question, as split_by_question found it) give the positions stated per question.
+    """
+    found = list(sentences(text, drop_page_furniture=True))
+    # The page header is where a document states its diarienummer and its name: kept for those.
+    headed = list(sentences(text, drop_page_furniture=False))
+    letterhead = _letterhead(headed)
+    decider = _decider(found, letterhead.value if letterhead else "")
+    named = decider is not None and _names_someone(decider.name)
+    # Whose positions count: the deciding body's by name, else the letterhead's (a delegate speaks for its board).
+    by_name = decider is not None and named and decider.body is not DecidingBody.DELEGAT
+    answerer = decider.name if decider and by_name else (letterhead.value if letterhead else "")
+    meeting = _meeting_date(found)
+    own = _own_case_number(headed, remiss_case_number)
+    offers = DecisionOffers(
+        position=_overall_position(found, answerer, sections or {}),
+        meeting_date=meeting,
+        paragraph=_paragraph(found),
+        deciding_body=Offer(decider.body, decider.sentence) if decider else None,
+        # A name only: "Nämnden" or "Styrelsen" alone says no more than the body's kind.
+        decided_by=Offer(decider.name, decider.sentence) if decider and named else None,
+        their_case_number=own,
+        organisation=letterhead or (Offer(decider.name, decider.sentence) if decider and by_name else None),
+        cited_case_number=_cited_case_number(headed, remiss_case_number, own),
+        document_date=_document_date(headed, meeting),
+        question_positions=_question_positions(found, sections or {}, answerer),
+    )
+    return offers.placed(locator(text, page_starts))
 
 
-# The writer speaking for the body ("Vi tillstyrker …") or a bare position word opening the answer ("Tillstyrker.",
-# "Föreslår ändringar: …"): read as the body's own sentence.
-_SPEAKER = re.compile(r"^\s*(?:vi|förvaltningen)\s+(?=\w)", re.IGNORECASE)
-_BARE_POSITION = re.compile(r"^\s*(?:tillstyrker|avstyrker|föreslår\s+ändring|ställer\s+sig)", re.IGNORECASE)
-_NO_COMMENTS = re.compile(
-    r"^\s*(?:inga|har\s+inga)\s+(?:synpunkter|invändningar|erinringar)\s*[.!:]?\s*$", re.IGNORECASE
-)
-
-
-def stated_position(text: str) -> Position | None:
-    """The position an official states in an answer written in chat ("Fråga 3: Vi tillstyrker …", "Tillstyrker.
-    …", "Nämnden avstyrker …", "Inga synpunkter."), read by the same signs as a decided yttrande; None when the
-    answer states none, or states two that contradict each other."""
-    sentences = list(_sentences(text, drop_page_furniture=False))
-    if sentences and _NO_COMMENTS.match(sentences[0]):
-        return Position.INGA_SYNPUNKTER
-    spoken = [
-        f"Nämnden {_SPEAKER.sub('', s)}" if _SPEAKER.match(s) or _BARE_POSITION.match(s) else s for s in sentences
-    ]
-    found = _position(spoken)
-    return found.value if found else None
+# The sender's own decisions and the remiss's dates: "beslutade att skicka förslaget på remiss", "inkom".
+_ABOUT_THE_REMISS = re.compile(r"\bremitter|\bpå remiss\b|\binkom|\bsvar senast|\bsista svarsdag", re.IGNORECASE)
 
 
 # Decision date ------------------------------------------------------------------------------------------
@@ -158,20 +112,24 @@ _MONTHS = (
 )  # fmt: skip
 _DATE = rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|(?:den\s+)?\d{{1,2}}\s+(?:{'|'.join(_MONTHS)})\s+\d{{4}})"
 _MEETING_DATE = re.compile(
-    r"\b(?:sammanträde[ts]?|sammanträdesdatum|beslutsdatum|(?P<decided>beslutade|beslutat|beslöt|beslut den))\b"
+    r"\b(?:sammanträde(?:t|ts|s(?:datum|dag|tid))?|beslutsdatum"
+    # A bolag's board decides "vid sitt möte den 20 november": a meeting, but only a decision on the answer counts.
+    r"|(?P<decided>beslutade|beslutat|beslöt|beslut den|(?:styrelse)?möte(?:t|ts)?))\b"
     rf"[^.]{{0,40}}?(?P<date>{_DATE})",
     re.IGNORECASE,
 )
 # A decision is this answer's when its sentence speaks of the answer: "beslutade … att anta yttrandet".
 # ("Kommunstyrelsen beslöt 3 maj 2017 att starta ett program" is the background, not the answer.)
-_ABOUT_THE_ANSWER = re.compile(r"\byttra|\bsvar", re.IGNORECASE)
+_ABOUT_THE_ANSWER = re.compile(
+    r"\byttra|\bsvar|\btillstyrk|\bavstyrk|\bställ(?:er|a)\s+sig|\bsynpunkter|\binvända", re.IGNORECASE
+)
 _DATED = re.compile(rf"^datum\s*:?\s*(?P<date>{_DATE})$", re.IGNORECASE)
 _PLANNED_STEP = re.compile(rf"^(?P<body>[A-ZÅÄÖ].*?)\s+(?P<date>{_DATE})$")
 
 
-def _meeting_date(sentences: Sequence[str]) -> Offer[date] | None:
+def _meeting_date(found: Sequence[Sentence]) -> Offer[date] | None:
     """A meeting's or decision's date; else the last step of the beslutsplanering; else a decided document's Datum."""
-    for sentence in sentences:
+    for sentence in found:
         match = _MEETING_DATE.search(sentence)
         if not match or _ABOUT_THE_REMISS.search(sentence):
             continue
@@ -179,12 +137,12 @@ def _meeting_date(sentences: Sequence[str]) -> Offer[date] | None:
             day := _parse_date(match.group("date"))
         ):
             return Offer(day, sentence)
-    planned = _last_planned_step(sentences)
-    if planned and (day := _parse_date(planned.group("date"))):
-        return Offer(day, planned.group())
-    if any(sentence.lower() == "tjänsteskrivelse" for sentence in sentences):
+    planned = _last_planned_step(found)
+    if planned and (day := _parse_date(planned[0].group("date"))):
+        return Offer(day, planned[1])
+    if any(sentence.lower() == "tjänsteskrivelse" for sentence in found):
         return None  # a memo's Datum is the day it was written, not the day the board decided
-    for sentence in sentences:
+    for sentence in found:
         if (match := _DATED.match(sentence)) and (day := _parse_date(match.group("date"))):
             return Offer(day, sentence)
     return None
@@ -200,15 +158,15 @@ def _parse_date(written: str) -> date | None:
         return None  # "2023-02-30": not a date
 
 
-def _last_planned_step(sentences: Sequence[str]) -> re.Match[str] | None:
+def _last_planned_step(found: Sequence[Sentence]) -> tuple[re.Match[str], Sentence] | None:
     """The last line under "Beslutsplanering" ("Arbetsmarknads- och socialnämnden 2020-11-19"): the decider."""
     last = None
     steps = False
-    for sentence in sentences:
+    for sentence in found:
         if sentence.lower() == "beslutsplanering":
             steps = True
         elif steps and (match := _PLANNED_STEP.match(sentence)):
-            last = match
+            last = (match, sentence)
         elif steps:
             break
     return last
@@ -216,15 +174,16 @@ def _last_planned_step(sentences: Sequence[str]) -> re.Match[str] | None:
 
 # § ------------------------------------------------------------------------------------------------------
 
-_PARAGRAPH = re.compile(r"(?:§\s*|\bparagraf\s+)(?P<number>\d{1,5})(?![\d:])", re.IGNORECASE)
+# "§§ 120–130" (what a protocol holds) and "§ 12-14" are ranges, not the decision's one §.
+_PARAGRAPH = re.compile(r"(?<!§)(?:§\s*|\bparagraf\s+)(?P<number>\d{1,5})(?![\d:]|\s*[-–]\s*\d)", re.IGNORECASE)
 # "enligt § 5 i delegationsordningen", "§ 2 förvaltningslagen": a rule's paragraph, not the minutes'.
 _LAW_AFTER = re.compile(
     r"^\s*(?:st\.?\s+)?(?:i\s+)?(?:\w*lagen|\w*balken|\w*förordningen|\w*ordningen|kl|fl|osl|sfs)\b", re.IGNORECASE
 )
 
 
-def _paragraph(sentences: Sequence[str]) -> Offer[str] | None:
-    for sentence in sentences:
+def _paragraph(found: Sequence[Sentence]) -> Offer[str] | None:
+    for sentence in found:
         for match in _PARAGRAPH.finditer(sentence):
             if not _LAW_AFTER.match(sentence[match.end() :]):
                 return Offer(normalise_paragraph(match.group("number")), sentence)
@@ -240,50 +199,69 @@ _DELEGATE = re.compile(
     re.IGNORECASE,
 )
 _BODY = re.compile(
-    r"(?P<name>\b[\wåäöÅÄÖ-]*?(?P<kind>nämndens arbetsutskott|nämndens presidium|nämnden|arbetsutskottet"
-    rf"|presidiet|styrelsen)\b{_OF_NAME})"
-    r"(?=(?:\s+[^\s.]+){0,5}?\s+(?:tillstyrker|avstyrker|ställer sig|har inga|föreslår|yttrar sig"
-    r"|(?P<decided>beslutade|beslutar|beslöt|har beslutat|godkänner|godkände|antar|antog|har antagit|lämnar))\b)",
+    r"(?P<name>\b[\wåäöÅÄÖ-]*?(?P<kind>(?:nämndens|styrelsens) (?:arbetsutskott|presidium)|nämnden|arbetsutskottet"
+    rf"|presidiet|styrelsen|bolagets styrelse)\b{OF_NAME})"
+    r"(?=(?:\s+[^\s.]+){0,5}?\s+(?:tillstyrker|avstyrker|ställer sig|har inga|har inget|föreslår|yttrar sig"
+    r"|(?P<decided>beslutade|beslutar|beslöt|har beslutat|godkänner|godkände|antar|antog|har antagit|lämnar))\b"
+    # "… har vid sitt möte den 18 september 2019, § 9, beslutat att tillstyrka …"
+    r"|(?:\s+[^\s.]+){0,14}?\s+(?P<decided_late>beslutat|beslutade)\s+att\b)",
     re.IGNORECASE,
 )
-_NAME_PART = re.compile(r"^(?:[\wåäöÅÄÖ]+-,?|och|[A-ZÅÄÖ][\wåäö]+)$")
 
 
 @dataclass(frozen=True)
 class _Decider:
     body: DecidingBody
     name: str  # as the document writes it; "" for a delegation that does not name its delegate
-    sentence: str
+    sentence: Sentence
+    decides: bool = False  # read from a decision ("beslutade", "godkänner yttrandet"), not only a position
 
 
-def _decider(sentences: Sequence[str]) -> _Decider | None:
+def _decider(found: Sequence[Sentence], letterhead: str = "") -> _Decider | None:
     """A delegation decision; else the body that decides or states the position; else the beslutsplanering."""
-    for sentence in sentences:
-        if _DELEGATION.search(sentence) and not _ABOUT_THE_REMISS.search(sentence):
-            who = _DELEGATE.search(sentence)
-            name = (who.group("who") or who.group("by")).strip() if who else ""
-            return _Decider(DecidingBody.DELEGAT, name, sentence)
-    bodies = list(_decision_bodies(sentences))
+    delegated = [
+        _Decider(DecidingBody.DELEGAT, (who.group("who") or who.group("by")).strip() if who else "", sentence)
+        for sentence in found
+        if _DELEGATION.search(sentence) and not _ABOUT_THE_REMISS.search(sentence)
+        for who in [_DELEGATE.search(sentence)]
+    ]
+    if delegated:  # the sentence naming the delegate, else the first saying it was delegated ("Delegationsbeslut")
+        return next((d for d in delegated if d.name), delegated[0])
+    bodies = list(_decision_bodies(found))
+    if letterhead:  # a body named otherwise than the letterhead, only stating a position, is someone else
+        bodies = [d for d in bodies if d.decides or not _names_someone(d.name) or same_body(d.name, letterhead)]
     named = [decider for decider in bodies if " " in decider.name or decider.name[:1].isupper()]
-    if named or bodies:
-        return (named or bodies)[0]
-    planned = _last_planned_step(sentences)
-    if planned and (keyword := _BODY_KEYWORD.search(planned.group("body"))):
-        return _Decider(_kind(keyword.group()), planned.group("body"), planned.group())
+    # The body that decides ("Tekniska nämnden beslutade … att anta yttrandet") before one that states a position.
+    for candidates in ([d for d in named if d.decides], named, [d for d in bodies if d.decides], bodies):
+        if candidates:
+            return candidates[0]
+    planned = _last_planned_step(found)
+    if planned and (keyword := _BODY_KEYWORD.search(planned[0].group("body"))):
+        return _Decider(_kind(keyword.group()), planned[0].group("body"), planned[1])
     return None
 
 
-def _decision_bodies(sentences: Sequence[str]) -> Iterator[_Decider]:
-    for sentence in sentences:
-        if _ABOUT_THE_REMISS.search(sentence):
+# A body's name has one of these words; a sentence without any is not searched for one.
+_ANY_BODY = re.compile(r"nämnd|styrelse|utskott|presidi", re.IGNORECASE)
+
+
+def _decision_bodies(found: Sequence[Sentence]) -> Iterator[_Decider]:
+    for sentence in found:
+        if not _ANY_BODY.search(sentence) or _ABOUT_THE_REMISS.search(sentence) or reported(sentence):
             continue
         for match in _BODY.finditer(sentence):
-            if match.group("decided") and not _ABOUT_THE_ANSWER.search(sentence):
+            if reported(sentence, match.start()):
+                continue  # quoted: someone else's words
+            about_the_answer = _ABOUT_THE_ANSWER.search(sentence) or _DECIDES_BELOW.search(sentence)
+            decided = match.group("decided") or match.group("decided_late")
+            if decided and not about_the_answer:
                 continue  # a decision about something else
-            name = _with_name_before(sentence[: match.start()], match.group("name"))
-            yield _Decider(_kind(match.group("kind")), name, sentence)
+            name = body_name(sentence[: match.start()], match.group("name"))
+            yield _Decider(_kind(match.group("kind")), name, sentence, bool(decided))
 
 
+# "Grundskolenämnden beslutar" on its own line, the decision's items ("1. att tillstyrka …") below it.
+_DECIDES_BELOW = re.compile(r"\bbeslutar\s*:?\s*$", re.IGNORECASE)
 _BODY_KEYWORD = re.compile(r"nämndens arbetsutskott|nämndens presidium|nämnden|arbetsutskott|presidi|styrelse", re.I)
 
 
@@ -296,40 +274,44 @@ def _kind(keyword: str) -> DecidingBody:
     return DecidingBody.STYRELSE if "styrelse" in keyword else DecidingBody.NAMND
 
 
-def _with_name_before(before: str, name: str) -> str:
-    """'Hälsa-, vård- och omsorgsnämnden', 'Tekniska nämnden': the words of the name before its last word."""
-    words = before.split()
-    taken: list[str] = []
-    while words:
-        if words[-1] == "och" and len(words) > 1 and words[-2].endswith("-"):
-            taken[:0] = words[-2:]  # "Miljö- och"
-            del words[-2:]
-        elif words[-1].endswith(("-", "-,")):
-            taken.insert(0, words.pop())  # "Hälsa-,"
-        else:
-            if not taken and words[-1].isalpha() and words[-1][:1].isupper() and name.lower() == "nämnden":
-                taken.insert(0, words.pop())  # "Tekniska"
-            break
-    return " ".join([*taken, name])
-
-
 # The organisation's own diarienummer --------------------------------------------------------------------
 
 _OWN_LABEL = re.compile(r"\b(?:vår|vårt)\s+(?:beteckning|dnr|diarienummer)\s*:?\s*", re.IGNORECASE)
 
 
-def _own_case_number(sentences: Sequence[str], remiss_case_number: str | None) -> Offer[str] | None:
+def _own_case_number(found: Sequence[Sentence], remiss_case_number: str | None) -> Offer[str] | None:
     """Labelled ("Dnr", "Diarienummer", "Vår beteckning") first, then one standing at a title's end or alone."""
     excluded = case_number_key(remiss_case_number) if remiss_case_number else None
-    labelled = [c for s in sentences for c in _labelled_numbers(s)]
-    placed = [(number, s) for s in sentences if (number := _number_at_end(s))]
+    labelled = [c for s in found for c in _labelled_numbers(s)]
+    # Unlabelled, a number in the remiss's own series (STK-2023-173 beside STK-2023-137) is the sender's, miswritten.
+    placed = [(n, s) for s in found if (n := _number_at_end(s)) and not _same_series(n, remiss_case_number)]
+    # Labelled as the other side's ("Er ref. STK-2023-137"): theirs, however it is written.
+    theirs = {case_number_key(m.group("number")) for s in found for m in _THEIR_LABELLED.finditer(s)}
     for number, sentence in [*labelled, *placed]:
-        if case_number_key(number) != excluded:
+        if case_number_key(number) != excluded and case_number_key(number) not in theirs:
             return Offer(number, sentence)
     return None
 
 
-def _labelled_numbers(sentence: str) -> Iterator[tuple[str, str]]:
+_SERIES = re.compile(r"^(?P<prefix>[A-ZÅÄÖ]+)\b|^(?P<glued>[A-ZÅÄÖ]+)(?=\d)")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _same_series(number: str, remiss_case_number: str | None) -> bool:
+    """Whether two diarienummer are of one diary's series: the same prefix and year (STK-2023-…, KS 2019/…)."""
+    if not remiss_case_number:
+        return False
+    return _series(number) is not None and _series(number) == _series(remiss_case_number)
+
+
+def _series(number: str) -> tuple[str, str] | None:
+    prefix, year = _SERIES.match(number.strip()), _YEAR.search(number)
+    if prefix is None or year is None:
+        return None
+    return ((prefix.group("prefix") or prefix.group("glued")).upper(), year.group())
+
+
+def _labelled_numbers(sentence: Sentence) -> Iterator[tuple[str, Sentence]]:
     for label in _OWN_LABEL.finditer(sentence):
         for form in CASE_NUMBER_FORMS:
             if number := form.match(sentence, label.end()):
@@ -341,13 +323,146 @@ def _labelled_numbers(sentence: str) -> Iterator[tuple[str, str]]:
 
 def _number_at_end(sentence: str) -> str | None:
     """A diarienummer that ends a short line: the Malmö title ("… samverkansstöd ASN-2020-11022") or alone."""
-    if len(sentence) > 200:
+    if len(sentence) > 200 or not _DIGIT.search(sentence):
         return None
     for form in CASE_NUMBER_FORMS:
         for match in form.finditer(sentence):
             if not sentence[match.end() :].strip(" .") and not THEIR_LABEL_BEFORE.search(sentence[: match.start()]):
                 return match.group()
     return None
+
+
+# The remiss's diarienummer the answer cites -------------------------------------------------------------
+
+_THEIR_LABELLED = re.compile(
+    rf"\b(?:er|ert|era)\s+(?:{CASE_NUMBER_LABEL}|beteckning|referens|ref\.?)\s*:?\s*(?P<number>{SHORT_CASE_NUMBER})(?![\w/])",
+    re.IGNORECASE,
+)
+# A line about the remiss answered: "Yttrande över remiss … STK-2023-137", "Remiss från …", "er skrivelse".
+_ABOUT_A_REMISS = re.compile(r"\bremiss|\ber\s+skrivelse|\bremitter", re.IGNORECASE)
+
+
+def _cited_case_number(
+    found: Sequence[Sentence], remiss_case_number: str | None, own: Offer[str] | None
+) -> Offer[str] | None:
+    """The other side's number ("Er beteckning", "Ert dnr"); else the remiss's own number wherever it stands;
+    else a number on a line about the remiss that is not the document's own."""
+    own_key = case_number_key(own.value) if own else None
+    for sentence in found:
+        for match in _THEIR_LABELLED.finditer(sentence):
+            if case_number_key(match.group("number")) != own_key:
+                return Offer(match.group("number"), sentence)
+    wanted = case_number_key(remiss_case_number) if remiss_case_number else None
+    for sentence in found:
+        for number in _numbers_in(sentence):
+            if case_number_key(number) == wanted:
+                return Offer(number, sentence)
+    for sentence in found:  # the remiss's number miswritten: one of its series that is not our own
+        for number in _numbers_in(sentence):
+            if _same_series(number, remiss_case_number) and case_number_key(number) != own_key:
+                return Offer(number, sentence)
+    for sentence in found:
+        if _ABOUT_A_REMISS.search(sentence):
+            for number in _numbers_in(sentence):
+                if case_number_key(number) != own_key:
+                    return Offer(number, sentence)
+    return None
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _numbers_in(sentence: str) -> Iterator[str]:
+    if not _DIGIT.search(sentence):
+        return
+    for form in CASE_NUMBER_FORMS:
+        for match in form.finditer(sentence):
+            yield match.group()
+
+
+# The document's own date and name ------------------------------------------------------------------------
+
+
+def _document_date(found: Sequence[Sentence], meeting: Offer[date] | None) -> Offer[date] | None:
+    """The date a document's header gives it ("Datum 2020-10-26"), unless it is the meeting date (said once)."""
+    for sentence in found:
+        if (match := _DATED.match(sentence)) and (day := _parse_date(match.group("date"))):
+            return None if meeting is not None and meeting.value == day else Offer(day, sentence)
+    return None
+
+
+_HEADER_LINES = 15  # the letterhead stands among the first lines
+_LONGEST_NAME = 80
+# A body's or company's name alone on a line ("Tekniska nämnden", "Arbetsmarknads- och socialförvaltningen",
+# "Styrelsen för MKB Fastighets AB"), perhaps after "Malmö stad" and before its diarienummer.
+_NAME_LINE = re.compile(
+    r"^(?:Malmö stad\s*[,–|-]?\s*)?(?P<name>(?:Styrelsen\s+för\s+)?[A-ZÅÄÖ][\wåäöÅÄÖ,&. -]*?"
+    r"(?:nämnden?|styrelsen?|förvaltningen|kontoret|utskott(?:et)?|presidiet|\bAB))"
+    rf"(?:\s+(?i:{CASE_NUMBER_LABEL}|vår\s+beteckning)\s*:?\s*\S.*)?$"
+)
+# Lines that name someone else: the addressee ("Till kommunstyrelsen"), the remiss ("Remiss från …").
+_NOT_OURS = re.compile(
+    r"^(?:till|från|remiss|yttrande|ang|angående|svar|kopia|mottagare|beslutet|ärende|protokoll|sammanträde)\b",
+    re.IGNORECASE,
+)
+_ADDRESSEE_LABEL = re.compile(r"^(?:till|mottagare|kopia(?:\s+till)?|beslutet skickas till)\s*:?$", re.IGNORECASE)
+
+
+def _letterhead(found: Sequence[Sentence]) -> Offer[str] | None:
+    """The answering organisation as the document's head names it, on a line of its own."""
+    after_label = False
+    for sentence in found[:_HEADER_LINES]:
+        if len(sentence) > _LONGEST_NAME * 2:
+            break  # the running text has begun
+        if _ADDRESSEE_LABEL.match(sentence):
+            after_label = True
+            continue
+        match = _NAME_LINE.match(sentence)
+        if match and not after_label and not _NOT_OURS.match(sentence) and len(match.group("name")) <= _LONGEST_NAME:
+            return Offer(match.group("name").strip(" ,"), sentence)
+        if (minutes := _MINUTES_OF.match(sentence)) and len(minutes.group("name")) <= _LONGEST_NAME:
+            name = minutes.group("name")
+            return Offer(name + _DEFINITE[minutes.group("head").lower()], sentence)
+        after_label = False
+    return None
+
+
+# "Utdrag ur protokoll från Tekniska nämndens sammanträde 2023-11-23": whose minutes they are.
+_MINUTES_OF = re.compile(
+    r"^(?:utdrag\s+ur\s+)?protokoll\w*\s+(?:från|för|vid)\s+(?P<name>[A-ZÅÄÖ][\wåäöÅÄÖ,&. -]*?"
+    r"(?P<head>nämnd|styrelse|utskott))(?:ens|ets|s)\s+(?:sammanträde|möte|styrelsemöte)\b",
+    re.IGNORECASE,
+)
+_DEFINITE = {"nämnd": "en", "styrelse": "n", "utskott": "et"}
+
+
+def _overall_position(found: Sequence[Sentence], answerer: str, sections: Mapping[int, str]) -> Offer[Position] | None:
+    """The position on the whole: stated outside the questions' sections when it is (an answer per question may
+    say no to one part of a proposal the board says yes to), else anywhere."""
+    inside = {str(s) for section in sections.values() for s in sentences(section, drop_page_furniture=False)}
+    outside = [s for s in found if str(s) not in inside]
+    if len(outside) < len(found) and (offer := position_in(outside, answerer)) is not None:
+        return offer
+    return position_in(found, answerer)
+
+
+# Positions per question ---------------------------------------------------------------------------------
+
+
+def _question_positions(
+    found: Sequence[Sentence], sections: Mapping[int, str], answerer: str
+) -> dict[int, Offer[Position]]:
+    """The position each question's section states, its sentence located in the whole document."""
+    by_text: dict[str, Sentence] = {}
+    for sentence in found:
+        by_text.setdefault(str(sentence), sentence)
+    stated: dict[int, Offer[Position]] = {}
+    for number, section in sections.items():
+        said = list(sentences(section, drop_page_furniture=False))
+        offer = spoken_position(said, answerer) if section.strip() else None
+        if offer is not None:
+            stated[number] = replace(offer, sentence=by_text.get(str(offer.sentence), offer.sentence))
+    return stated
 
 
 _BODY_WORDS = frozenset({"nämnden", "styrelsen", "arbetsutskottet", "presidiet", "utskottet"})
