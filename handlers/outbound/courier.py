@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.rendering import Texts
 from bot.core.domain.outbox import MessageKind, OutboxMessage, StatusBoard
 from bot.core.usecases import UseCases
+from handlers.errors import retry_after
 from handlers.outbound.messages import Rendered, refreshed_remiss_message, render, status_message
 
 log = logging.getLogger(__name__)
@@ -233,7 +234,7 @@ class Courier:
         code = str(error.response.get("error", ""))
         status = error.response.status_code
         if status == 429:
-            wait = _retry_after(error)
+            wait = retry_after(error)
             self._note_429(wait)
             self.service.delivery.outgoing_retry(message, "ratelimited", after=timedelta(seconds=wait), uncertain=False)
         elif code in UNREACHABLE_ERRORS:
@@ -329,7 +330,7 @@ class Courier:
                 self.service.delivery.status_rendered(board, board.ts)
         except SlackApiError as error:
             if error.response.status_code == 429:
-                self._pause(_retry_after(error))
+                self._pause(retry_after(error))
             log.warning("Status message of %s not updated: %s", board.case_number, error.response.get("error"))
             self.service.delivery.release_status(board)
         except Exception:
@@ -369,10 +370,3 @@ class Pacer:
         delay = slot - now
         if delay > 0:
             time.sleep(delay)
-
-
-def _retry_after(error: SlackApiError) -> int:
-    headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
-    value = headers.get("retry-after", "1")
-    text = value[0] if isinstance(value, list) else str(value)
-    return max(1, int(text)) if text.isdigit() else 1
