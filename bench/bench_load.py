@@ -24,7 +24,9 @@ the machine may be shared.
 
 Usage: python bench/bench_load.py [--officials 200] [--window 60] [--think 2] [--runs 3] [--replicas 2]
        [--balancer client|nginx|both] [--server-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
-       [--database remissbot_load] [--seed 1]
+       [--database remissbot_load] [--seed 1] [--slack-limits]
+       --slack-limits makes the loopback Slack answer 429 past Slack's published tiers (off by default: the
+       figures are the bot's, not Slack's); the Web API calls made during the load are printed either way.
        --window 0 starts every official at once without think time (a burst, as bench_ack.py does).
 Targets: 0 responses 5xx, client-observed p99 <= 300 ms, 0 answers lost or duplicated. Linux only (/proc).
 """
@@ -43,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -118,12 +121,15 @@ class Stored:
     """What the database holds after the load, per official."""
 
     correct: int = 0
+    # Answers the bot took (200 to the submission) and did not store; officials who never got as far as a
+    # submission (their form never opened: the client gave up) are `unsent`, not lost.
     lost: list[str] = field(default_factory=list)
+    unsent: list[str] = field(default_factory=list)
     duplicated: list[str] = field(default_factory=list)
     wrong_text: list[str] = field(default_factory=list)
 
 
-def check_answers(database_url: str, officials: int) -> Stored:
+def check_answers(database_url: str, officials: int, submitted: set[str]) -> Stored:
     """Every official's answer stored exactly once (one response version), with each question's text as typed."""
     engine = create_engine(database_url, poolclass=NullPool)
     query = text(
@@ -143,7 +149,7 @@ def check_answers(database_url: str, officials: int) -> Stored:
     for number in range(officials):
         mine = versions.get(f"org-{number:05d}", [])
         if not mine:
-            stored.lost.append(official_id(number))
+            (stored.lost if official_id(number) in submitted else stored.unsent).append(official_id(number))
         elif len(mine) > 1:
             stored.duplicated.append(official_id(number))
         elif {a["question_number"]: a["text"] for a in mine[0]} != {
@@ -429,6 +435,8 @@ class ProcessFigures:
     peak_rss_mb: float
     tracebacks: int
     error_lines: int
+    warnings: int
+    first_traceback: str
 
 
 @dataclass
@@ -447,6 +455,7 @@ class RunResult:
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
     sample_errors: list[str]
+    slack_calls: dict[str, tuple[int, int]]  # method -> (calls, answered 429) during the load
 
 
 def schedule(officials: int, window: float, think: float, seed: int) -> list[tuple[float, tuple[float, float]]]:
@@ -470,6 +479,8 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
         upgrade(url)
         box = stack.enter_context(running_sandbox(database_url=url, users=users, coordinators=[COORDINATOR]))
         send_remiss(box, everyone)
+        if args.slack_limits:
+            box.fake.set_rate_limits()  # Slack's published tiers, from here on (the seeding's DMs are sent)
         replicas = stack.enter_context(serve_replicas(box, url, args.replicas))
         if balancer == "nginx":
             targets = [stack.enter_context(nginx_in_front(replicas)) + SLACK_EVENTS_PATH]
@@ -485,6 +496,7 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
                 raise RuntimeError(f"warm-up failed: {warm.failure}")
         time.sleep(1.0)
         client.requests.clear()
+        calls_before = len(box.fake.calls)
         pids = [r.process.pid for r in replicas]
         stats_before = database_stats(url, args.database)
         backends_before = {pid: cpu_seconds(pid) for pid in backend_pids(url, args.database)}
@@ -512,16 +524,29 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
         stats_after = database_stats(url, args.database)
         figures = []
         sample_errors: list[str] = []
+        slack_calls: dict[str, tuple[int, int]] = {}
+        for call in box.fake.calls[calls_before:]:
+            made, limited = slack_calls.get(call.method, (0, 0))
+            slack_calls[call.method] = (made + 1, limited + (call.status == 429))
         for replica, before, after in zip(replicas, cpu_before, cpu_after, strict=True):
             said = replica.said()
             errors = [line for line in said.splitlines() if re.search(r"\b(ERROR|CRITICAL|Exception)\b", line)]
-            sample_errors += errors[:3]
+            warnings = [line for line in said.splitlines() if " WARNING " in line]
+            sample_errors += (
+                errors[:3] + sorted({re.sub(r"[0-9]", "#", w.split(" WARNING ", 1)[1]) for w in warnings})[:3]
+            )
             figures.append(
                 ProcessFigures(
-                    after - before, after, peak_rss_mb(replica.process.pid), said.count("Traceback"), len(errors)
+                    after - before,
+                    after,
+                    peak_rss_mb(replica.process.pid),
+                    said.count("Traceback"),
+                    len(errors),
+                    len(warnings),
+                    _first_traceback(said),
                 )
             )
-        stored = check_answers(url, args.officials)
+        stored = check_answers(url, args.officials, {p.user for p in people if p.submitted_at is not None})
         submits = [p.submitted_at - started for p in people if p.submitted_at is not None]
         return RunResult(
             requests=list(client.requests),
@@ -538,8 +563,18 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
             load_before=load_before,
             load_after=load_after,
             sample_errors=sample_errors,
+            slack_calls=slack_calls,
         )
     raise AssertionError("unreachable")
+
+
+def _first_traceback(said: str) -> str:
+    start = said.find("Traceback")
+    if start < 0:
+        return ""
+    lines = said[start:].splitlines()
+    end = next((i for i, line in enumerate(lines[1:], 1) if not line.startswith((" ", "Traceback"))), len(lines))
+    return "\n".join(lines[: end + 1])
 
 
 # -- figures --------------------------------------------------------------------------------------------------
@@ -560,6 +595,7 @@ def summarise(result: RunResult) -> dict[str, float]:
         "lost": len(result.stored.lost),
         "duplicated": len(result.stored.duplicated),
         "wrong text": len(result.stored.wrong_text),
+        "never submitted": len(result.stored.unsent),
     }
     for kind in KINDS:
         mine = [r.seconds for r in requests if r.kind == kind]
@@ -576,7 +612,8 @@ def print_run(label: str, run: int, result: RunResult, row: dict[str, float]) ->
         f"{result.last_submit:.1f} s); 5xx {int(row['5xx'])}, no answer {int(row['no answer'])}; client p50 "
         f"{row['p50']:.1f} ms p99 {row['p99']:.1f} ms max {row['max']:.1f} ms; stored correctly "
         f"{result.stored.correct}, lost {len(result.stored.lost)}, duplicated {len(result.stored.duplicated)}, "
-        f"wrong text {len(result.stored.wrong_text)}; forms not opened in time {result.not_opened}; "
+        f"wrong text {len(result.stored.wrong_text)}, never submitted (the client gave up) "
+        f"{len(result.stored.unsent)}; forms not opened in time {result.not_opened}; "
         f"load average {lb[0]:.2f} before, {la[0]:.2f} after",
         flush=True,
     )
@@ -589,14 +626,25 @@ def print_run(label: str, run: int, result: RunResult, row: dict[str, float]) ->
         print(
             f"    replica {number}: CPU {replica.cpu_load:.2f} s during the load ({replica.cpu_total:.2f} s since "
             f"start), peak RSS {replica.peak_rss_mb:.1f} MB, tracebacks {replica.tracebacks}, error lines "
-            f"{replica.error_lines}"
+            f"{replica.error_lines}, warnings {replica.warnings}"
         )
     print(
         f"    PostgreSQL backends CPU {result.postgres_cpu:.2f} s; this process (clients + loopback Slack) CPU "
         f"{result.bench_cpu:.2f} s; transactions rolled back {result.rollbacks}, deadlocks {result.deadlocks}"
     )
+    calls = ", ".join(
+        f"{m} {n}" + (f" ({limited} answered 429)" if limited else "")
+        for m, (n, limited) in sorted(result.slack_calls.items())
+    )
+    print(f"    Slack Web API calls during the load: {calls}")
     for line in result.sample_errors:
         print(f"    stderr: {line[:300]}")
+    for number, replica in enumerate(result.replicas, start=1):
+        if replica.first_traceback:
+            print(
+                f"    replica {number}'s first traceback:\n"
+                + textwrap.indent(replica.first_traceback[-3000:], "      ")
+            )
     for failure in result.failures[:5]:
         print(f"    failed: {failure[:300]}")
     if result.stored.lost or result.stored.duplicated or result.stored.wrong_text:
@@ -620,7 +668,8 @@ def bench(args: argparse.Namespace, balancer: str) -> dict[str, float]:
     print(
         f"  5xx {median['5xx']:g} (goal 0); client p50 {median['p50']:.1f} ms, p99 {median['p99']:.1f} ms "
         f"(goal <= {TARGET_P99_MS:.0f}); lost {median['lost']:g}, duplicated {median['duplicated']:g}, wrong text "
-        f"{median['wrong text']:g} (goal 0); worst run: 5xx {max(r['5xx'] for r in rows):g}, lost "
+        f"{median['wrong text']:g} (goal 0), never submitted {median['never submitted']:g}; worst run: 5xx "
+        f"{max(r['5xx'] for r in rows):g}, lost "
         f"{max(r['lost'] for r in rows):g}, duplicated {max(r['duplicated'] for r in rows):g}"
     )
     for number in range(args.replicas):
@@ -644,6 +693,11 @@ def main() -> None:
     parser.add_argument("--server-url", default=DEFAULT_SERVER_URL, help="the PostgreSQL server (any database)")
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="the scratch database (dropped and created)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--slack-limits",
+        action="store_true",
+        help="the loopback Slack enforces Slack's published rate limits (tiers) during the load; off by default",
+    )
     args = parser.parse_args()
     print(
         f"load as deployed: {args.replicas} `remissbot serve` replicas on PostgreSQL ({args.database}), "
