@@ -89,6 +89,7 @@ DEFAULT_DATABASE = "remissbot_load"
 KINDS = ("open", "draft", "submit")
 TRIES = 3
 TARGET_P99_MS = 300.0
+REPRESS_SECONDS = 3.0  # an official told to try again reads that first
 
 
 # -- the database ---------------------------------------------------------------------------------------------
@@ -385,11 +386,19 @@ class LoadOfficial:
         view = self._open_form(remiss_message(self.box, self.user))
         time.sleep(thinks[0])
         values, before = form_state(view, self.number, self.meeting_date), view.hash
+        told = len(fake.messages_in(self.user))
         self._step("draft", partial(self.driver.block_action, self.user, answer.SAVE_DRAFT, view_id=view.id))(
             state_values=values
         )
-        # The official sees "Utkastet sparades" before going on (the fake updates its View in place).
-        view = fake.wait_for(lambda: _updated(fake.view(view.id), before), timeout=60)
+        # The official sees "Utkastet sparades" before going on (the fake updates its View in place), or, when
+        # Slack would not redraw the form, is told so in the DM and goes on with the form as it is.
+        shown = view
+
+        def saved() -> View | None:
+            told_in_dm = len(fake.messages_in(self.user)) > told
+            return _updated(fake.view(shown.id), before) or (shown if told_in_dm else None)
+
+        view = fake.wait_for(saved, timeout=60)
         time.sleep(thinks[1])
         response = self._step("submit", self.driver.view_submission)(
             self.user, form_state(view, self.number, self.meeting_date)
@@ -422,6 +431,7 @@ class LoadOfficial:
                 fake.wait_for(partial(_is_form, shown), timeout=60)
                 return shown
             self.not_opened += 1
+            time.sleep(REPRESS_SECONDS)  # reads "try again" and presses Svara again
             text_, blocks = str(shown.payload["text"]), shown.payload["blocks"]
             message = Message(message.channel, f"{time.time():.6f}", text_, blocks, ephemeral_to=self.user)
         raise Failed("the form did not open in five tries")
@@ -677,7 +687,8 @@ def bench(args: argparse.Namespace, balancer: str) -> dict[str, float]:
             f"  replica {number + 1}: CPU {statistics.median(c[number] for c in cpu):.2f} s during the load, peak "
             f"RSS {statistics.median(r[number] for r in rss):.1f} MB"
         )
-    met = median["5xx"] == 0 and median["p99"] <= TARGET_P99_MS and median["lost"] + median["duplicated"] == 0
+    every = median["lost"] + median["duplicated"] + median["wrong text"] + median["never submitted"] == 0
+    met = median["5xx"] == 0 and median["p99"] <= TARGET_P99_MS and every
     print(f"  targets {'met' if met else 'NOT met'}", flush=True)
     return median
 
