@@ -466,6 +466,7 @@ class RunResult:
     load_after: tuple[float, float, float]
     sample_errors: list[str]
     slack_calls: dict[str, tuple[int, int]]  # method -> (calls, answered 429) during the load
+    most_edits: int  # chat.update calls to one message (the coordinator's status message, as it turns out)
 
 
 def schedule(officials: int, window: float, think: float, seed: int) -> list[tuple[float, tuple[float, float]]]:
@@ -535,7 +536,11 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
         figures = []
         sample_errors: list[str] = []
         slack_calls: dict[str, tuple[int, int]] = {}
+        edits: dict[tuple[str, str], int] = {}
         for call in box.fake.calls[calls_before:]:
+            if call.method == "chat.update":
+                where = (str(call.params.get("channel")), str(call.params.get("ts")))
+                edits[where] = edits.get(where, 0) + 1
             made, limited = slack_calls.get(call.method, (0, 0))
             slack_calls[call.method] = (made + 1, limited + (call.status == 429))
         for replica, before, after in zip(replicas, cpu_before, cpu_after, strict=True):
@@ -574,6 +579,7 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
             load_after=load_after,
             sample_errors=sample_errors,
             slack_calls=slack_calls,
+            most_edits=max(edits.values(), default=0),
         )
     raise AssertionError("unreachable")
 
@@ -646,7 +652,9 @@ def print_run(label: str, run: int, result: RunResult, row: dict[str, float]) ->
         f"{m} {n}" + (f" ({limited} answered 429)" if limited else "")
         for m, (n, limited) in sorted(result.slack_calls.items())
     )
-    print(f"    Slack Web API calls during the load: {calls}")
+    print(
+        f"    Slack Web API calls during the load: {calls}; most chat.update calls to one message {result.most_edits}"
+    )
     for line in result.sample_errors:
         print(f"    stderr: {line[:300]}")
     for number, replica in enumerate(result.replicas, start=1):
