@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -79,7 +80,7 @@ from handlers.answer_views import (
 )
 from handlers.blocks import Block, acting_user
 from handlers.context import HandlerContext
-from handlers.errors import error_text, handle_error, tell_user
+from handlers.errors import error_text, handle_error, rate_limited, retry_after, tell_user
 from handlers.listening import Reply, close, on_action, on_view, refuse, show
 from handlers.remiss_blocks import remiss_message
 from handlers.richtext import to_plain_text
@@ -238,6 +239,8 @@ class OpenedModal:
 
 # views.update's answers for a modal the official closed, or that was replaced meanwhile: nothing to show it in.
 _MODAL_GONE = ("not_found", "hash_conflict")
+# The longest a redraw waits for Slack's rate limit before trying once more.
+REDRAW_WAIT = 5
 
 
 def open_loading_modal(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> OpenedModal:
@@ -298,13 +301,20 @@ def _filling(
     try:
         fill_answer_form(ctx, body, client, modal, notice)
     except Exception as error:
-        text = error_text(ctx, error, body)
-        view = notice_view(ctx.texts, ctx.texts.part("slack/answer_form.j2", "not_opened", error=text))
+        blocks = None
+        if rate_limited(error):
+            # Slack is busy (bench/bench_load.py --slack-limits): Svara again, as when views.open is limited.
+            log.warning("Answer form not shown: views.update answered ratelimited")
+            text, blocks = try_again_message(ctx.texts, ids.RecipientRef.decode(payload.action_value(body)), busy=True)
+            view = notice_view(ctx.texts, text)
+        else:
+            text = error_text(ctx, error, body)
+            view = notice_view(ctx.texts, ctx.texts.part("slack/answer_form.j2", "not_opened", error=text))
         try:
             client.views_update(view_id=modal.view_id, hash=modal.hash, view=view)
         except Exception as refused:  # the modal can't be changed: say it where the click was
             log.warning("Modal %s not updated: %s", modal.view_id, refused)
-            tell_user(body, text, respond, client)
+            tell_user(body, text, respond, client, blocks=blocks)
 
 
 def _not_opened(
@@ -380,15 +390,23 @@ def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient)
 
 def _redraw(client: WebClient, view_id: str, view: Block, view_hash: str | None = None) -> bool:
     """Show `view` in the open modal (only over the version `view_hash`, when given); False when the official
-    closed it or it was replaced meanwhile, which is no failure of theirs. Other refusals are raised."""
-    try:
-        client.views_update(view_id=view_id, hash=view_hash, view=view)
-    except SlackApiError as error:
-        if error.response.get("error") not in _MODAL_GONE:
-            raise
-        log.warning("Modal %s not redrawn: %s", view_id, error.response.get("error"))
-        return False
-    return True
+    closed it or it was replaced meanwhile, which is no failure of theirs. Other refusals are raised.
+
+    A rate limit is waited out once (Retry-After, at most REDRAW_WAIT seconds: the official is looking at the
+    modal meanwhile) and the modal redrawn then: unlike views.open, views.update needs no trigger that expires."""
+    for waited in (False, True):
+        try:
+            client.views_update(view_id=view_id, hash=view_hash, view=view)
+        except SlackApiError as error:
+            if rate_limited(error) and not waited:
+                time.sleep(min(retry_after(error), REDRAW_WAIT))
+                continue
+            if error.response.get("error") not in _MODAL_GONE:
+                raise
+            log.warning("Modal %s not redrawn: %s", view_id, error.response.get("error"))
+            return False
+        return True
+    raise AssertionError("unreachable: the second try returns or raises")
 
 
 def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:

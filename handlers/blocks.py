@@ -128,10 +128,16 @@ def fit(blocks: list[Block], limit: int, overflow_text: str, text_budget: int | 
     return [*kept, context(overflow_text)]
 
 
-def text_size(block: Block) -> int:
-    text = block.get("text")
-    size = len(text["text"]) if isinstance(text, dict) else 0
-    return size + sum(len(e.get("text", "")) for e in block.get("elements", ()) if isinstance(e, dict))
+def text_size(node: Any) -> int:
+    """Characters in every `text` string inside a block (its buttons', options' and placeholders' too), as Slack
+    counts them for msg_blocks_too_long."""
+    if isinstance(node, list):
+        return sum(text_size(item) for item in node)
+    if isinstance(node, dict):
+        return sum(
+            len(value) if key == "text" and isinstance(value, str) else text_size(value) for key, value in node.items()
+        )
+    return 0
 
 
 def help_message(texts: Texts) -> tuple[str, list[Block]]:
@@ -166,15 +172,18 @@ def status_message(texts: Texts, overviews: list[RemissOverview]) -> tuple[str, 
     return "\n".join(lines), blocks
 
 
-def remiss_status_message(texts: Texts, overview: RemissOverview, *, short: bool = False) -> tuple[str, list[Block]]:
+def remiss_status_message(
+    texts: Texts, overview: RemissOverview, *, short: bool = False, below: Block | None = None
+) -> tuple[str, list[Block]]:
     """One remiss, recipient by recipient: `/remiss status <diarienummer>` and the status message (its full title
-    once at the head), or a remiss among others in the App Home (`short`: its kortrubrik)."""
+    once at the head), or a remiss among others in the App Home (`short`: its kortrubrik). `below` (the status
+    message's buttons) is kept room for in the message, and not added."""
     summary = remiss_line(texts, overview, short=short)
     lines = [texts.render("slack/status_recipient.j2", row=row, remiss=overview.remiss) for row in overview.rows]
     blocks = fit(
         [section(summary), divider(), *sections_from_lines(lines)],
-        MESSAGE_BLOCK_LIMIT,
+        MESSAGE_BLOCK_LIMIT - (1 if below is not None else 0),
         texts.part("slack/overflow.j2", "list_too_long"),
-        MESSAGE_TEXT_BUDGET,
+        MESSAGE_TEXT_BUDGET - text_size(below),
     )
     return summary, blocks

@@ -37,6 +37,19 @@ def handle_error(
 _CLICKS = ("block_actions", "view_submission", "shortcut", "message_action")
 
 
+def rate_limited(error: BaseException) -> bool:
+    """Slack answered 429: it is busy, which is no failure of ours or the user's."""
+    return isinstance(error, SlackApiError) and error.response.get("error") == "ratelimited"
+
+
+def retry_after(error: SlackApiError) -> int:
+    """The whole seconds Slack asked us to wait (its Retry-After header), at least 1."""
+    headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
+    value = headers.get("retry-after", "1")
+    text = value[0] if isinstance(value, list) else str(value)
+    return max(1, int(text)) if text.isdigit() else 1
+
+
 def tell_user(
     body: Mapping[str, Any],
     text: str,

@@ -125,6 +125,10 @@ class MemoryRemisses(MemoryPart):
             entries = (e for e in entries if e.organisation_key == organisation_key)
         return [copied(e) for e in entries]
 
+    def get_audit(self, case_number: str, audit_id: int) -> AuditEntry | None:
+        found = (e for e in self._state.audit if e.case_number == case_number and e.id == audit_id)
+        return next((copied(e) for e in found), None)
+
     # -- requests for anstånd --------------------------------------------------------------------------
     def add_extension_request(self, request: ExtensionRequest) -> ExtensionRequest:
         self._require_writable()

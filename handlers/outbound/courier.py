@@ -24,6 +24,7 @@ from bot.adapters.rendering import Texts
 from bot.core.domain.outbox import MessageKind, OutboxMessage, StatusBoard
 from bot.core.ports.metrics import Metrics, NoMetrics
 from bot.core.usecases import UseCases
+from handlers.errors import retry_after
 from handlers.outbound.messages import Rendered, refreshed_remiss_message, render, status_message
 
 log = logging.getLogger(__name__)
@@ -249,7 +250,7 @@ class Courier:
         code = str(error.response.get("error", ""))
         status = error.response.status_code
         if status == 429:
-            wait = _retry_after(error)
+            wait = retry_after(error)
             self._note_429(wait)
             self.service.delivery.outgoing_retry(message, "ratelimited", after=timedelta(seconds=wait), uncertain=False)
         elif code in UNREACHABLE_ERRORS:
@@ -347,7 +348,7 @@ class Courier:
         except SlackApiError as error:
             if error.response.status_code == 429:
                 self._metrics.rate_limited()
-                self._pause(_retry_after(error))
+                self._pause(retry_after(error))
             log.warning("Status message of %s not updated: %s", board.case_number, error.response.get("error"))
             self.service.delivery.release_status(board)
         except Exception:
@@ -387,10 +388,3 @@ class Pacer:
         delay = slot - now
         if delay > 0:
             time.sleep(delay)
-
-
-def _retry_after(error: SlackApiError) -> int:
-    headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
-    value = headers.get("retry-after", "1")
-    text = value[0] if isinstance(value, list) else str(value)
-    return max(1, int(text)) if text.isdigit() else 1

@@ -134,7 +134,6 @@ def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Bl
     Tilldela om, Lägg till remissinstans and Skicka igen till … (a recipient whose contacts changed or were
     missing); Avsluta remissen and Återkalla remissen while open, Återöppna once closed; and Historik (the audit
     trail)."""
-    text, body = blocks.remiss_status_message(texts, overview)
     case_number = overview.remiss.case_number
     actions = [button(texts, "summary_preview", ids.SUMMARY_PREVIEW, case_number)]
     if overview.remiss.is_open:
@@ -146,7 +145,10 @@ def status_message(texts: Texts, overview: RemissOverview) -> tuple[str, list[Bl
             actions.append(pick)
     actions += lifecycle_buttons(texts, overview)
     actions.append(button(texts, "history", ids.HISTORY, case_number))
-    return text, [*body, {"type": "actions", "block_id": "status_actions", "elements": actions}]
+    buttons = {"type": "actions", "block_id": "status_actions", "elements": actions}
+    # The buttons (the pick of recipients to send again to names up to a hundred) count towards Slack's limits.
+    text, body = blocks.remiss_status_message(texts, overview, below=buttons)
+    return text, [*body, buttons]
 
 
 def resend_offer_message(texts: Texts, d: Delivery) -> tuple[str, list[Block]]:

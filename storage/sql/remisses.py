@@ -304,6 +304,14 @@ class SqlRemisses:
         rows = self._session.exec(query.order_by(col(AuditEntryRow.id))).all()
         return [audit_entry_from(row, case_number) for row in rows]
 
+    def get_audit(self, case_number: str, audit_id: int) -> AuditEntry | None:
+        remiss_id = self._ctx.remiss_id(case_number)
+        if remiss_id is None:
+            return None
+        query = select(AuditEntryRow).where(AuditEntryRow.id == audit_id, AuditEntryRow.remiss_id == remiss_id)
+        row = self._session.exec(query).first()
+        return audit_entry_from(row, case_number) if row is not None else None
+
     # -- requests for anstånd --------------------------------------------------------------------------
     def add_extension_request(self, request: ExtensionRequest) -> ExtensionRequest:
         self._ctx.require_writable()

@@ -372,6 +372,42 @@ def test_a_click_slack_refuses_with_a_rate_limit_gets_svara_to_try_again(sandbox
     assert sandbox.fake.views_of(OFFICIAL) == []
 
 
+def test_a_form_slack_rate_limits_once_is_shown_after_the_wait_slack_asked_for(sandbox: Sandbox) -> None:
+    message = send_remiss(sandbox)
+    sandbox.fake.inject("views.update", status=429, retry_after=1)
+    before = len(sandbox.fake.calls_to("views.update"))
+
+    view_id = press_for_modal(sandbox, message)
+
+    form = sandbox.fake.wait_for(lambda: next((v for v in [sandbox.fake.view(view_id)] if is_form(v)), None))
+    assert form.id == view_id
+    updates = sandbox.fake.calls_to("views.update")[before:]
+    assert [u.status for u in updates] == [429, 200]
+    assert updates[1].time - updates[0].time >= 1.0
+    assert sandbox.fake.responses == []
+
+
+def test_a_form_slack_keeps_rate_limiting_gets_svara_to_try_again_not_an_error(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    message = send_remiss(sandbox)
+    # The form, its one retry after Retry-After, and the modal saying so: all refused.
+    sandbox.fake.inject("views.update", status=429, retry_after=1, times=3)
+
+    with caplog.at_level(logging.WARNING):
+        view_id = press_for_modal(sandbox, message)
+        told = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
+
+    assert told.payload["text"] == (
+        "Formuläret kunde inte öppnas, eftersom Slack är hårt belastat just nu. "
+        "Tryck på Svara för att försöka igen. Inget av det du redan sparat har gått förlorat."
+    )
+    assert [e["action_id"] for e in nested(told.payload["blocks"]) if e.get("type") == "button"] == [ids.ANSWER]
+    assert not is_form(sandbox.fake.view(view_id))
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "Något gick fel" not in caplog.text
+
+
 def test_a_form_slack_will_not_show_is_replaced_by_a_message_not_left_loading(sandbox: Sandbox) -> None:
     message = send_remiss(sandbox)
     sandbox.fake.inject("views.update", error="invalid_arguments")

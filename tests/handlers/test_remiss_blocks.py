@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.adapters.rendering import Texts
 from bot.core.domain import lifecycle
+from bot.core.domain.organisation import Organisation, OrgKind
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     AnswerRules,
     DocumentLink,
     QuestionKind,
+    RecipientStatus,
     Remiss,
     ResponseContent,
     ResponseKind,
 )
+from bot.core.usecases.results import RecipientRow, RemissOverview
+from devtools.sandbox.block_kit import MESSAGE_BLOCK_TEXT_MAX, block_text_length, message_block_errors
 from handlers import ids
 from handlers.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET, text_size
+from handlers.outbound.messages import status_message
 from handlers.remiss_blocks import recipient_actions, remiss_message
 
 NOW = datetime(2023, 10, 2, 7, 0, tzinfo=UTC)
@@ -170,3 +176,28 @@ def test_the_preview_names_exactly_the_buttons_a_recipient_gets() -> None:
         in said
     )
     assert not any(b["type"] == "actions" for b in previewed)
+
+
+def test_the_status_message_of_200_recipients_leaves_room_for_its_buttons_within_slacks_limits() -> None:
+    # bench/bench_load.py: the status message of a remiss to 200 organisations, half of them opened, was refused
+    # (msg_blocks_too_long) at every edit: its list filled the text budget and the buttons came on top, among them
+    # the pick of up to a hundred unanswered organisations to send again to.
+    r = remiss("Kort.", ["Vad tycker ni?"])
+    rows = []
+    for i in range(200):
+        name = f"Stadsområdesnämnd {i} för ett långt namn på förvaltningen"
+        organisation = Organisation(f"org-{i:05d}", name, f"N{i}", OrgKind.NAMND, contacts=(f"U1{i:05d}",))
+        recipient = Recipient(r.case_number, organisation.key, (f"U1{i:05d}",), r.deadline)
+        status = RecipientStatus.OPENED if i % 2 else RecipientStatus.NOT_OPENED
+        rows.append(RecipientRow(organisation, recipient, status, None))
+    overview = RemissOverview(r, rows, Counter(row.status for row in rows))
+
+    _, blocks = status_message(Texts(), overview)
+
+    assert message_block_errors(blocks) == []
+    assert len(blocks) <= MESSAGE_BLOCK_LIMIT
+    assert block_text_length(blocks) <= MESSAGE_TEXT_BUDGET < MESSAGE_BLOCK_TEXT_MAX
+    assert blocks[-1]["block_id"] == "status_actions"
+    picked = next(e for e in blocks[-1]["elements"] if e.get("action_id") == ids.RESEND_PICK)
+    assert len(picked["options"]) == 100
+    assert "Stadsområdesnämnd 0 för" in json.dumps(blocks, ensure_ascii=False)

@@ -65,6 +65,23 @@ def test_the_last_answers_line_in_the_thread_offers_the_summary(service: UseCase
     assert service.delivery.delivery(offer).recipients_answered
 
 
+def test_each_answers_line_in_the_thread_is_rendered_with_its_own_event(service: UseCases) -> None:
+    service.drafting.create_draft(coordinator(service), stk_2023_137(["mkb", "tekniska-namnden"]))
+    service.drafting.send(coordinator(service), "STK-2023-137")
+    service.delivery.claim_outgoing(100)
+    service.answering.submit(service.actor("UMKB1"), "STK-2023-137", "mkb", delegation("Svar"))
+    service.answering.submit(service.actor("UTN1"), "STK-2023-137", "tekniska-namnden", delegation("Svar"))
+
+    lines = claimed(service, MessageKind.STATUS_EVENT)
+    events = [service.delivery.delivery(line).event for line in lines]
+
+    assert [(e.action, e.actor, e.organisation_key) for e in events if e is not None] == [
+        (AuditAction.SUBMITTED, "UMKB1", "mkb"),
+        (AuditAction.SUBMITTED, "UTN1", "tekniska-namnden"),
+    ]
+    assert [line.audit_id for line in lines] == [e.id for e in events if e is not None]
+
+
 def test_a_failed_send_is_tried_again_later_and_given_up_after_the_last_attempt(
     service: UseCases, clock: FakeClock
 ) -> None:

@@ -516,6 +516,30 @@ def test_audit_entries_come_back_in_the_order_they_were_appended(store: Store) -
     assert [e.action for e in second] == [AuditAction.OPENED, AuditAction.REMINDED]
 
 
+def test_one_audit_entry_is_found_by_its_id_within_its_own_remiss_only(store: Store) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=2)
+        sent_remiss(repo, recipients=1, case_number="STK-2023-300")
+        repo.remisses.append_audit(audit(CASE, AuditAction.OPENED, official(2), NOW, org_key(2)))
+        submitted = repo.remisses.append_audit(
+            audit(CASE, AuditAction.SUBMITTED, official(1), NOW, org_key(1), version=1)
+        )
+        other = repo.remisses.append_audit(audit("STK-2023-300", AuditAction.CREATED, COORDINATOR, NOW))
+    assert submitted.id is not None and other.id is not None
+
+    with store.read() as repo:
+        found = repo.remisses.get_audit(CASE, submitted.id)
+        elsewhere = repo.remisses.get_audit(CASE, other.id)
+        unknown_remiss = repo.remisses.get_audit("STK-1999-1", submitted.id)
+        unknown_id = repo.remisses.get_audit(CASE, submitted.id + other.id + 1000)
+
+    assert found == submitted
+    assert found is not None and found.details_dict == {"version": "1"}
+    assert elsewhere is None
+    assert unknown_remiss is None
+    assert unknown_id is None
+
+
 def test_an_audit_entry_for_an_unknown_remiss_is_refused(store: Store) -> None:
     with store.transaction() as repo, pytest.raises(DomainError) as refused:
         repo.remisses.append_audit(audit("STK-1999-1", AuditAction.CREATED, COORDINATOR, NOW))

@@ -52,9 +52,7 @@ class DeliveryUseCases(UseCase):
             key = message.organisation_key
             event = None
             if message.audit_id is not None:
-                event = next(
-                    (e for e in repo.remisses.list_audit(remiss.case_number) if e.id == message.audit_id), None
-                )
+                event = repo.remisses.get_audit(remiss.case_number, message.audit_id)
             elif message.kind is MessageKind.REMISS and key is not None:
                 # A remiss handed over to this person: the DM says by whom, and their note.
                 handed = [
