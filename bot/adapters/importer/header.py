@@ -14,6 +14,7 @@ from bot.adapters.importer.text import CleanText
 from bot.core.domain.case_number import is_case_number
 from bot.core.domain.matching import match_organisation
 from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.public_bodies import PRINCIPAL_NAME, is_principal, sender_parts
 from bot.core.domain.short_title import MAX_SHORT_TITLE
 
 # Headings that name the kind of document, never the matter itself (section headings are known to lists).
@@ -63,6 +64,23 @@ _DEPARTMENT_AS_SENDER = (
     re.compile(rf"{_DEPARTMENT}s\s+(?:diarienummer|registrator)"),
 )
 _MALMO_CASE_PREFIX = re.compile(r"^([A-ZÅÄÖ]{2,6})-\d{4}-\d+$")
+# The letterhead: the lines above the title, or a labelled "Avsändare:"/"Från:" line near the top.
+_LETTERHEAD_LINES = 8
+_SENDER_LABEL = re.compile(r"^(?:avsändare|från)\s*:\s*", re.IGNORECASE)
+_ADDRESSEE_LABEL = re.compile(r"^(?:till|mottagare|adressat)\s*:?$", re.IGNORECASE)
+# The city's own name in its own letterhead says nothing about which of its offices sent the matter.
+_OWN_MUNICIPALITY = re.compile(r"^Malmö\s+(?:kommun|stad)$", re.IGNORECASE)
+# A region or kommun named in a sentence as the one sending the remiss: "Region Skåne har remitterat …",
+# "Lunds kommun skickar förslaget på remiss", "Länsstyrelsen i Skåne län ger Malmö stad tillfälle att yttra
+# sig", "Remiss från Helsingborgs stad".
+_PRINCIPAL_AS_SENDER = (
+    re.compile(
+        rf"(?<![\w-])(?P<name>{PRINCIPAL_NAME})\s+(?:har\s+)?(?:remitter(?:at|ar)|skick(?:at|ar)|översän(?:t|der)"
+        rf"|bjuder\s+in|ger\s+(?:\w+\s+){{0,4}}?(?:tillfälle|möjlighet))\b",
+        re.VERBOSE,
+    ),
+    re.compile(rf"^Remiss\s+från\s+(?P<name>{PRINCIPAL_NAME})\b", re.VERBOSE | re.MULTILINE),
+)
 
 _CONTACT_LABEL = re.compile(
     r"^(?:vår +referens|handläggare|kontaktperson) *:? *(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE
@@ -179,15 +197,43 @@ def find_sender(
     if own_staff_offices:
         office = _without_genitive(own_staff_offices[0])
         return Found(office, Confidence.HIGH), match_organisation(office, directory)
+    letterhead = _letterhead_sender(doc)
+    if letterhead is not None:
+        return Found(letterhead, Confidence.HIGH), match_organisation(letterhead, directory)
     departments = Counter(m.group("dept") for form in _DEPARTMENT_AS_SENDER for m in form.finditer(doc.text))
     if departments:
         department = departments.most_common(1)[0][0]
         return Found(department, Confidence.HIGH), None
+    named = next((m.group("name") for form in _PRINCIPAL_AS_SENDER for m in form.finditer(doc.text)), None)
+    if named is not None and is_principal(named) and not _OWN_MUNICIPALITY.match(named):
+        return Found(named, Confidence.MEDIUM), match_organisation(named, directory)
     prefix = _MALMO_CASE_PREFIX.match(case_number or "")
     if prefix:
         org = next((o for o in directory if o.short_name == prefix.group(1)), None)
         if org is not None:
             return Found(org.name, Confidence.MEDIUM), org
+    return None
+
+
+def _letterhead_sender(doc: CleanText) -> str | None:
+    """The organisation and body a letterhead names ("Region Skåne / Regionstyrelsen"), as written, parts joined
+    by commas: from the lines above the title, or a line labelled "Avsändare:". The city's own name is left out,
+    and so is an addressee (the line after "Till" or "Mottagare")."""
+    above_title, seen, addressee = True, 0, False
+    for index, line in enumerate(doc.lines[:_TITLE_SCAN_LINES]):
+        labelled = _SENDER_LABEL.match(line)
+        above_title = (
+            above_title and not doc.is_heading(index) and not is_known_heading(line) and seen < _LETTERHEAD_LINES
+        )
+        if line:
+            seen += 1
+        if labelled or (above_title and line and not addressee):
+            parts = sender_parts(line[labelled.end() :] if labelled else line)
+            own = [p for p in parts or () if not _OWN_MUNICIPALITY.match(p)]
+            if own:
+                return ", ".join(own)
+        if line:
+            addressee = bool(_ADDRESSEE_LABEL.match(line))
     return None
 
 

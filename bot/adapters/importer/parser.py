@@ -29,7 +29,7 @@ from bot.adapters.importer.model import (
 from bot.adapters.importer.questions import find_questions
 from bot.adapters.importer.recipients import find_recipients
 from bot.adapters.importer.text import clean
-from bot.core.domain.matching import match_organisation
+from bot.core.domain.matching import match_organisation, normalise_name
 from bot.core.domain.organisation import Directory
 
 Describe = Callable[[WarningCode, Mapping[str, object]], str]
@@ -87,6 +87,8 @@ def parse_remiss(
 
     sender = find_sender(doc, directory, listed.own_staff_offices, case.case_number)
     _note(confidence, Field.SENDER, sender[0].confidence if sender else None)
+    if sender is not None:
+        recipients = _without_sender(recipients, sender[0].value)
     contact = find_contact(doc)
     _note(confidence, Field.CONTACT, contact.confidence if contact else None)
 
@@ -106,6 +108,12 @@ def parse_remiss(
     )
     warnings += _document_warnings(result, doc.text)
     return _worded(result, warnings, describe)
+
+
+def _without_sender(recipients: tuple[ImportedRecipient, ...], sender: str) -> tuple[ImportedRecipient, ...]:
+    """The recipients without the sender or its bodies ("Regionstyrelsen har remitterat …" sends, not receives)."""
+    own = {normalise_name(part) for part in sender.split(", ")}
+    return tuple(r for r in recipients if normalise_name(r.name) not in own)
 
 
 def _note(confidence: dict[Field, Confidence], field: Field, level: Confidence | None) -> None:
