@@ -24,6 +24,15 @@ OCR_PACKAGES = ("tesseract-ocr", "tesseract-ocr-swe", "poppler-utils")
 MAX_OCR_PAGES = 20
 """Most scanned pages read in one document: a remiss letter or a signed yttrande is rarely over ten pages."""
 
+SECONDS_PER_PAGE = 5
+"""What a page takes to read, as said to the person waiting (bench/bench_ocr.py: 3–4.5 s here, more when busy)."""
+
+
+def expected_seconds(pages: int) -> int:
+    """About how long OCR of `pages` scanned pages takes, to tell the person waiting."""
+    return max(1, pages) * SECONDS_PER_PAGE
+
+
 RESOLUTION_DPI = 300  # what tesseract is trained on: 8 pt text still reads; 10 % slower than 200 dpi
 LANGUAGE = "swe"
 _ORIENTATION_DATA = "osd"
@@ -105,8 +114,15 @@ def _languages(tesseract: str) -> set[str]:
     return {line.strip() for line in done.stdout.decode(errors="replace").splitlines()[1:]}
 
 
-def read_pages(pdf: bytes, pages: Sequence[int], limits: OcrLimits | None = None) -> tuple[PageReading, ...]:
-    """The text of the given 1-based pages of `pdf`, each rendered and recognised in limited processes.
+def read_pages(
+    pdf: bytes,
+    pages: Sequence[int],
+    limits: OcrLimits | None = None,
+    *,
+    starting: Callable[[int], None] | None = None,
+) -> tuple[PageReading, ...]:
+    """The text of the given 1-based pages of `pdf`, each rendered and recognised in limited processes;
+    `starting` is told the number of pages once OCR can run, before the first is read.
 
     Raises OcrUnavailable when a program or the Swedish language data is missing, OcrTooSlow when the
     pages together take longer than the limits allow (or one process runs out of its limits).
@@ -115,6 +131,8 @@ def read_pages(pdf: bytes, pages: Sequence[int], limits: OcrLimits | None = None
     if missing:
         raise OcrUnavailable(missing)
     limits = limits or OcrLimits()
+    if starting is not None:
+        starting(len(pages))
     run = _Runner(limits, time.monotonic() + limits.seconds_per_page * min(len(pages), MAX_OCR_PAGES))
     return tuple(_read_page_or_blank(run, pdf, number) for number in pages)
 
