@@ -147,3 +147,36 @@ def test_a_list_at_the_top_of_a_text_is_no_letterhead(directory: Directory) -> N
     result = import_text("Sändlista\n\nKommunstyrelsen\nStadsbyggnadsnämnden\n" + BODY, directory)
     assert result.sender is None
     assert [r.name for r in result.recipients][:2] == ["Kommunstyrelsen", "Stadsbyggnadsnämnden"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Regionstyrelsen beslutade den 12 januari 2024 att remittera förslaget.", "Regionstyrelsen"),
+        ("Kommunstyrelsen har remitterat planen till berörda nämnder.", "Kommunstyrelsen"),
+        ("Regionutvecklingsnämnden beslutade att skicka strategin på remiss.", "Regionutvecklingsnämnden"),
+    ],
+)
+def test_a_deciding_body_sending_the_remiss_is_the_sender_when_nothing_names_it_better(
+    sentence: str, expected: str, directory: Directory
+) -> None:
+    result = import_text(BODY + "\n" + sentence + "\n", directory)
+    assert result.sender == expected
+    assert result.confidence[Field.SENDER] is Confidence.LOW
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Regionstyrelsen beslutade den 12 januari 2024 att anta budgeten.",
+        "Kommunstyrelsen ska yttra sig över förslaget.",
+        "Förslaget har remitterats till kommunstyrelsen.",
+    ],
+)
+def test_a_deciding_body_that_does_not_send_the_remiss_is_not_the_sender(sentence: str, directory: Directory) -> None:
+    assert import_text(BODY + "\n" + sentence + "\n", directory).sender is None
+
+
+def test_the_letterhead_wins_over_the_deciding_body(directory: Directory) -> None:
+    text = "Region Skåne\n" + BODY + "\nRegionstyrelsen beslutade den 12 januari 2024 att remittera förslaget.\n"
+    assert import_text(text, directory).sender == "Region Skåne"

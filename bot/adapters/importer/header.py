@@ -81,6 +81,12 @@ _PRINCIPAL_AS_SENDER = (
     ),
     re.compile(rf"^Remiss\s+från\s+(?P<name>{PRINCIPAL_NAME})\b", re.VERBOSE | re.MULTILINE),
 )
+# The deciding body of a region or kommun sending it: "Regionstyrelsen beslutade den 12 januari 2024 att
+# remittera förslaget", "Kommunstyrelsen har remitterat planen". (Read only when nothing names the sender better.)
+_DECIDING_BODY_AS_SENDER = re.compile(
+    r"\b(?P<name>(?:Region|Kommun)(?:styrelsen|fullmäktige)|(?:Region|Kommun)[a-zåäö]+nämnden)\s+"
+    r"(?:har\s+)?(?:remitter(?:at|ar|ade)\b|beslut(?:at|ade)\b[^.\n]{0,60}?\b(?:remittera|skicka\s+\S+\s+på\s+remiss)\b)"
+)
 
 _CONTACT_LABEL = re.compile(
     r"^(?:vår +referens|handläggare|kontaktperson) *:? *(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE
@@ -212,6 +218,9 @@ def find_sender(
         org = next((o for o in directory if o.short_name == prefix.group(1)), None)
         if org is not None:
             return Found(org.name, Confidence.MEDIUM), org
+    deciding = _DECIDING_BODY_AS_SENDER.search(doc.text)
+    if deciding:
+        return Found(deciding.group("name"), Confidence.LOW), match_organisation(deciding.group("name"), directory)
     return None
 
 
