@@ -136,6 +136,24 @@ def find_title_line(doc: CleanText) -> tuple[int, Confidence] | None:
     return None
 
 
+_MAX_TITLE_WRAPS = 3
+_CONTINUES = re.compile(r"^[a-zåäöé(]")
+
+
+def title_paragraph(doc: CleanText, index: int) -> tuple[int, ...]:
+    """The title's line and the lines a narrow page wrapped it onto: those right under it that go on in lower
+    case ("… områdeslyft i Malmös socioekonomiskt / svaga delar …; nu fråga om remiss STK-2023-137")."""
+    lines = [index]
+    for following in range(index + 1, min(len(doc.lines), index + 1 + _MAX_TITLE_WRAPS)):
+        line, before = doc.lines[following], doc.lines[following - 1]
+        if not _CONTINUES.match(line) or before.endswith((".", ":", "?", "!")) or doc.is_heading(following):
+            break
+        if sum(len(doc.lines[i]) + 1 for i in lines) + len(line) > _MAX_TITLE_CHARS:
+            break
+        lines.append(following)
+    return tuple(lines)
+
+
 def find_subject_line(doc: CleanText, case_number_line: int | None) -> tuple[int, Confidence] | None:
     """The ärendemening of a kommun's document when no title was found: a labelled "Ärende:" line, the line
     after the diary number, or the line right above "Sammanfattning" or "Förslag till beslut"."""

@@ -15,6 +15,7 @@ from bot.adapters.importer.header import (
     find_title_line,
     find_titles,
     title_from_line,
+    title_paragraph,
 )
 from bot.adapters.importer.model import (
     Confidence,
@@ -64,11 +65,12 @@ def parse_remiss(
     confidence: dict[Field, Confidence] = {}
 
     title_at = find_title_line(doc)
-    case = find_case_number(doc, title_at[0] if title_at else None)
+    case = find_case_number(doc, title_paragraph(doc, title_at[0]) if title_at else ())
     warnings += case.warnings
     _note(confidence, Field.CASE_NUMBER, case.confidence)
     title_at = title_at or find_subject_line(doc, case.line)
-    titles = find_titles(doc, title_from_line(doc.lines[title_at[0]], case.case_number) if title_at else None)
+    title_text = " ".join(doc.lines[i] for i in title_paragraph(doc, title_at[0])) if title_at else None
+    titles = find_titles(doc, title_from_line(title_text, case.case_number) if title_text else None)
     title = titles.title
     _note(confidence, Field.TITLE, title_at[1] if title_at and title else (Confidence.HIGH if title else None))
 
