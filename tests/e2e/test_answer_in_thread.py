@@ -87,7 +87,7 @@ def drop(
     box.driver.event(shared_files(box, user, dm.channel, [(name, content)], thread_ts=dm.ts), event_id=event_id)
 
     def reply() -> list[Message]:
-        # A scan's "jag läser … med textigenkänning" notice comes first; the reply takes its place.
+        # A scan's "remissbot läser … med textigenkänning" notice comes first; the reply takes its place.
         return [m for m in bot_replies(box.fake, user, dm.ts)[before:] if SCANNING not in m.text][:1]
 
     return box.fake.wait_for(reply, timeout=wait)[0]

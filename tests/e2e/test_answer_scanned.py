@@ -18,7 +18,7 @@ from tests.e2e.test_answer_in_thread import drop
 from tests.e2e.test_chat import ANNA, official_sandbox
 from tests.system import missing
 
-TOLD = "är skannat – jag läser 2 sidor med textigenkänning. Det tar en stund (ungefär 10 sekunder)."
+TOLD = "är skannat – remissbot läser 2 sidor med textigenkänning. Det tar en stund (ungefär 10 sekunder)."
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from tests.e2e.test_create import file_share, message_when, open_form
 from tests.importer.documents import A_SMALL_REMISS
 from tests.system import missing
 
-SCANNING = "Dokumentet är skannat – jag läser en sida med textigenkänning. Det tar en stund (ungefär 5 sekunder)."
+SCANNING = "Dokumentet är skannat – remissbot läser en sida med textigenkänning. Det tar en stund (ungefär 5 sekunder)."
 # One page through pdftoppm and tesseract: seconds idle, much more on a busy machine.
 READ_WAIT = OcrLimits().seconds_per_page
 
