@@ -13,6 +13,7 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.importer.ocr import expected_seconds
 from bot.core.domain.answer_changes import checked_reason
 from bot.core.domain.answer_reading import keep_marks
 from bot.core.domain.errors import DomainError, ErrorCode
@@ -32,7 +33,7 @@ from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.results import Actor, AssignmentRow
 from handlers import ids, payload
 from handlers.answer_files import FetchedFiles, fetch_new_files, new_files
-from handlers.answer_reading import Answering, Reading, read_documents, read_notice
+from handlers.answer_reading import FORM_TEXTS, Answering, Reading, read_documents, read_notice
 from handlers.answer_views import (
     CHANGE_REASON,
     CHANGE_REASON_BLOCK,
@@ -78,7 +79,7 @@ from handlers.answer_views import (
     stored_files,
     try_again_message,
 )
-from handlers.blocks import Block, acting_user
+from handlers.blocks import Block, acting_user, section
 from handlers.context import HandlerContext
 from handlers.errors import error_text, handle_error, rate_limited, retry_after, tell_user
 from handlers.listening import Reply, close, on_action, on_view, refuse, show
@@ -558,7 +559,9 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
     if not fetched.refusals:
         typed = _typed(fetched.content)
         # Typed answers are submitted as typed; with none, what the yttrande says is shown to check first.
-        reading = read_documents(form.row.remiss, fetched.content, fetched.documents, fill=not typed)
+        reading = read_documents(
+            form.row.remiss, fetched.content, fetched.documents, fill=not typed, on_ocr=_scanning(ctx, client, form)
+        )
         if not typed and any(r.split is not None for r in reading.read):
             # The yttrande answers for the board: show what was read from it before anything is submitted.
             _check_what_was_read(ctx, client, form, replace(fetched, content=reading.content), reading)
@@ -591,6 +594,16 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
             refresh_remiss_message(ctx, client, form.place, updated)
             return
     _back_to_the_form(ctx, client, form, fetched)
+
+
+def _scanning(ctx: HandlerContext, client: WebClient, form: SubmittedForm) -> Callable[[str, int], None]:
+    """Says in the modal that a scanned yttrande is being read (seconds a page); what was read replaces it."""
+
+    def tell(name: str, pages: int) -> None:
+        text = ctx.texts.part(FORM_TEXTS, "reading_scan", name=name, pages=pages, seconds=expected_seconds(pages))
+        _redraw(client, form.view_id, {**saving_view(ctx.texts), "blocks": [section(text)]})
+
+    return tell
 
 
 def _typed(content: ResponseContent) -> bool:

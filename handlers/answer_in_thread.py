@@ -9,7 +9,7 @@ there (handlers/chat.py) decides who may. Files outside any thread from a coordi
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.importer.ocr import expected_seconds
 from bot.core.domain.answer_document import SplitKind
 from bot.core.domain.answer_reading import DocumentRead, filled_questions, with_documents
 from bot.core.domain.documents import stored_attachment
@@ -101,6 +102,7 @@ def store_documents(
     found: tuple[str, str],
     files: Sequence[Mapping[str, Any]],
     event_id: str | None,
+    on_ocr: Callable[[str, int], None] | None = None,
 ) -> Reply | None:
     """Fetch, store and read the files into the recipient's draft; what was found, or why nothing was stored.
     None when an earlier delivery of the event stored them (and replied) already."""
@@ -113,7 +115,7 @@ def store_documents(
         return _reply(ctx, [_render(ctx, "refused", refusals=refusals), _render(ctx, "nothing_stored")])
     before = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
     # Read against the draft as it is now; the use case puts the reading into the draft as it is when stored.
-    reading = read_documents(row.remiss, with_documents(before, attachments, (), ()), documents)
+    reading = read_documents(row.remiss, with_documents(before, attachments, (), ()), documents, on_ocr=on_ocr)
     recipient = ctx.service.answering.add_documents_to_draft(
         actor, case_number, organisation_key, reading.read, documents, event_id=event_id
     )
@@ -163,7 +165,12 @@ def _described(read: DocumentRead, filled: Sequence[int]) -> dict[str, Any]:
 
 
 def _reply_to(
-    ctx: HandlerContext, client: WebClient, event: Mapping[str, Any], user_id: str, event_id: str | None
+    ctx: HandlerContext,
+    client: WebClient,
+    event: Mapping[str, Any],
+    user_id: str,
+    event_id: str | None,
+    scans: _ScanNotices,
 ) -> tuple[str, Reply | None]:
     """Where to reply (a thread's ts) and what: what was found, a refusal, a hint, or nothing."""
     channel, thread_ts = str(event["channel"]), event.get("thread_ts")
@@ -174,18 +181,50 @@ def _reply_to(
             return "", None
         return str(thread_ts or event["ts"]), _reply(ctx, [_render(ctx, "outside_remiss_thread")])
     try:
-        return str(thread_ts), store_documents(ctx, client, user_id, found, _files(event), event_id)
+        return str(thread_ts), store_documents(ctx, client, user_id, found, _files(event), event_id, scans.reading)
     except DomainError as error:
         log.info("Refused documents for %s/%s: %s", *found, error)
         return str(thread_ts), _reply(ctx, [ctx.texts.error(error), _render(ctx, "nothing_stored")])
+
+
+class _ScanNotices:
+    """A scanned yttrande takes seconds a page to read: the thread is told at once, and the reply with what
+    was found takes the notice's place. Best effort: the reading goes on if Slack refuses."""
+
+    def __init__(self, ctx: HandlerContext, client: WebClient, channel: str, thread_ts: str) -> None:
+        self._ctx, self._client, self._channel, self._thread_ts = ctx, client, channel, thread_ts
+        self._posted: list[str] = []
+
+    def reading(self, name: str, pages: int) -> None:
+        text = _render(self._ctx, "reading_scan", name=name, pages=pages, seconds=expected_seconds(pages))
+        try:
+            posted = self._client.chat_postMessage(channel=self._channel, thread_ts=self._thread_ts, text=text)
+        except SlackApiError as error:
+            log.warning("Could not say in %s that a scan is read: %s", self._channel, error.response.get("error"))
+            return
+        self._posted.append(str(posted["ts"]))
+
+    def replaced(self) -> str | None:
+        """The notice the reply takes the place of (None: post the reply); other notices say they are done."""
+        if not self._posted:
+            return None
+        first, *others = self._posted
+        for ts in others:
+            try:
+                self._client.chat_update(channel=self._channel, ts=ts, text=_render(self._ctx, "read_scan"))
+            except SlackApiError as error:
+                log.warning("Could not update the scan notice %s: %s", ts, error.response.get("error"))
+        self._posted = []
+        return first
 
 
 def document_shared(ctx: HandlerContext, event: dict[str, Any], client: WebClient, event_id: str | None) -> None:
     """Files shared in the bot's DM: in a remiss's thread they join the draft, and the thread is told what
     was found. Slack's event `event_id` is handled once."""
     channel, user_id = str(event["channel"]), str(event["user"])
+    scans = _ScanNotices(ctx, client, channel, str(event.get("thread_ts") or event["ts"]))
     try:
-        thread_ts, reply = _reply_to(ctx, client, event, user_id, event_id)
+        thread_ts, reply = _reply_to(ctx, client, event, user_id, event_id, scans)
     except Exception as error:
         unavailable = isinstance(error, StoreUnavailable)
         if unavailable:
@@ -193,30 +232,37 @@ def document_shared(ctx: HandlerContext, event: dict[str, Any], client: WebClien
         else:
             log.exception("Could not store documents from %s in %s", user_id, channel)
         message = _render(ctx, "not_saved", unavailable=unavailable)
-        _post(client, channel, str(event.get("thread_ts") or event["ts"]), _reply(ctx, [message]))
+        _post(client, channel, str(event.get("thread_ts") or event["ts"]), _reply(ctx, [message]), scans.replaced())
         return
+    notice = scans.replaced()
     if reply is None:
+        if notice is not None:  # an earlier delivery replied: the notice only says the reading is done
+            _post(client, channel, thread_ts, _reply(ctx, [_render(ctx, "read_scan")]), notice)
         return
     if reply.stored:
-        _post(client, channel, thread_ts, reply)
+        _post(client, channel, thread_ts, reply, notice)
         _refresh(ctx, client, channel, thread_ts, user_id)
         return
     try:
-        ctx.service.edge.once(event_id, lambda: _send(client, channel, thread_ts, reply))
+        ctx.service.edge.once(event_id, lambda: _send(client, channel, thread_ts, reply, notice))
     except SlackApiError as error:  # the event stays unhandled: a delivery of it again replies
         log.warning("Could not reply to %s in %s: %s", user_id, channel, error.response.get("error"))
     except StoreUnavailable:  # the event could not be marked handled: reply anyway rather than stay silent
-        _post(client, channel, thread_ts, reply)
+        _post(client, channel, thread_ts, reply, notice)
 
 
-def _send(client: WebClient, channel: str, thread_ts: str, reply: Reply) -> None:
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
+def _send(client: WebClient, channel: str, thread_ts: str, reply: Reply, notice: str | None = None) -> None:
+    """The reply in the thread, in place of the notice that a scan is being read when there is one."""
+    if notice is not None:
+        client.chat_update(channel=channel, ts=notice, text=reply.text, blocks=reply.blocks)
+    else:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
 
 
-def _post(client: WebClient, channel: str, thread_ts: str, reply: Reply) -> None:
+def _post(client: WebClient, channel: str, thread_ts: str, reply: Reply, notice: str | None = None) -> None:
     """Post in the thread; if Slack refuses, log it (there is no other way to reach the official)."""
     try:
-        _send(client, channel, thread_ts, reply)
+        _send(client, channel, thread_ts, reply, notice)
     except SlackApiError as error:
         log.warning("Could not reply in %s: %s", channel, error.response.get("error"))
 

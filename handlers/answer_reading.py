@@ -6,8 +6,9 @@ Slow (about a second a document), so it runs after the ack, like the fetch it fo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from bot.adapters.answer_reader import read_answer_document
@@ -34,17 +35,29 @@ class Reading:
 
 
 def read_documents(
-    remiss: Remiss, content: ResponseContent, documents: Sequence[Document], *, fill: bool = True
+    remiss: Remiss,
+    content: ResponseContent,
+    documents: Sequence[Document],
+    *,
+    fill: bool = True,
+    on_ocr: Callable[[str, int], None] | None = None,
 ) -> Reading:
     """Read each newly stored document of the answer; with `fill`, what they say fills what the official
-    left empty (to be shown before anything is submitted); the attachments keep their text either way."""
+    left empty (to be shown before anything is submitted); the attachments keep their text either way.
+    `on_ocr` is told a document's name and its scanned pages before OCR reads them (it takes a while)."""
     before = content
     read: list[DocumentRead] = []
     for document, data in documents:
         attachment = next((a for a in content.attachments if a.sha256 == document.sha256), None)
         if attachment is None:
             continue
-        found = read_answer_document(data, document.name, remiss.questions, remiss_case_number=remiss.case_number)
+        found = read_answer_document(
+            data,
+            document.name,
+            remiss.questions,
+            remiss_case_number=remiss.case_number,
+            on_ocr=partial(on_ocr, document.name) if on_ocr else None,
+        )
         one = DocumentRead(
             attachment,
             found.split,

@@ -8,7 +8,7 @@ valid answer, and the reading says why its text is missing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
@@ -92,15 +92,17 @@ def read_answer_document(
     remiss_case_number: str | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
     limits: Limits | None = None,
+    on_ocr: Callable[[int], None] | None = None,
 ) -> AnswerReading:
-    """The text of an answer document split per question, and the decision it states; never raises."""
+    """The text of an answer document split per question, and the decision it states; never raises.
+    `on_ocr` is told the number of scanned pages before OCR reads them."""
     suffix = PurePath(name).suffix.lower()
     if suffix.removeprefix(".") not in ACCEPTED_TYPES:  # the answer's own rule: PDF or Word (.docx)
         return AnswerReading(name, unreadable=UnreadableReason.UNSUPPORTED_TYPE)
     if suffix == ".docx" and content.startswith(_COMPOUND_FILE):
         return AnswerReading(name, unreadable=UnreadableReason.ENCRYPTED)
     try:
-        document = read_isolated(content, suffix, max_bytes=max_bytes, limits=limits or Limits())
+        document = read_isolated(content, suffix, max_bytes=max_bytes, limits=limits or Limits(), on_ocr=on_ocr)
         split = split_by_question(document.text, questions)
         if not split.whole:
             return AnswerReading(name, unreadable=UnreadableReason.EMPTY)

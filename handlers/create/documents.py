@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.importer import MAX_FILE_BYTES, DocumentError, ImportedRemiss, import_file
+from bot.adapters.importer.ocr import expected_seconds
 from bot.adapters.importer.wording import default_wording
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory
@@ -82,8 +83,15 @@ def fill_form_from_document(
     """Download the file with the bot token, run the importer and fill the form with what it found."""
     name = str(file.get("name") or file.get("title") or "dokument")
     directory = ctx.service.directory.directory()
+
+    def scanning(pages: int) -> None:
+        # A scan takes seconds a page: say so at once; the result below replaces it. Same revision: whatever
+        # the coordinator typed meanwhile stays in the inputs.
+        note = form_text(ctx, "reading_scan", pages=pages, seconds=expected_seconds(pages))
+        update_form(ctx, client, root_view_id, FormValues(contact_user=contact_user), form, [note])
+
     try:
-        found = _import_from_slack(ctx, client, file, name, directory)
+        found = _import_from_slack(ctx, client, file, name, directory, scanning)
     except Exception as failure:
         if isinstance(failure, _ImportFailed):
             message = str(failure)
@@ -108,7 +116,12 @@ class _ImportFailed(Exception):
 
 
 def _import_from_slack(
-    ctx: HandlerContext, client: WebClient, file: Mapping[str, Any], name: str, directory: Directory
+    ctx: HandlerContext,
+    client: WebClient,
+    file: Mapping[str, Any],
+    name: str,
+    directory: Directory,
+    on_ocr: Callable[[int], None],
 ) -> ImportedRemiss:
     suffix = _suffix(name)
     if suffix not in IMPORT_FORMATS:
@@ -129,7 +142,7 @@ def _import_from_slack(
         path = Path(folder) / f"dokument.{suffix}"
         path.write_bytes(content)
         try:
-            return import_file(path, directory)
+            return import_file(path, directory, on_ocr=on_ocr)
         except DocumentError as error:
             raise _ImportFailed(default_wording().error(error, file_name=name)) from error
 

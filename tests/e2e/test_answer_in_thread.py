@@ -58,6 +58,7 @@ SCANNED = pdf_with_pages([None, None])
 # its orientation: about 3 s for SCANNED's two blank pages on an idle machine, over 5 s while the whole suite runs
 # on two cores. The reply is waited for as long as the bot gives one page (it answers as soon as it has read).
 OCR_WAIT = OcrLimits().seconds_per_page
+SCANNING = "med textigenkänning. Det tar en stund"
 
 # Documents are read after the ack, a scan's pages by OCR (seconds a page, more on a busy machine); a wait
 # ends as soon as the reply is there, so a long limit costs nothing when the reply comes.
@@ -84,7 +85,12 @@ def drop(
     seconds for it."""
     before = len(bot_replies(box.fake, user, dm.ts))
     box.driver.event(shared_files(box, user, dm.channel, [(name, content)], thread_ts=dm.ts), event_id=event_id)
-    return box.fake.wait_for(lambda: bot_replies(box.fake, user, dm.ts)[before:][:1], timeout=wait)[0]
+
+    def reply() -> list[Message]:
+        # A scan's "remissbot läser … med textigenkänning" notice comes first; the reply takes its place.
+        return [m for m in bot_replies(box.fake, user, dm.ts)[before:] if SCANNING not in m.text][:1]
+
+    return box.fake.wait_for(reply, timeout=wait)[0]
 
 
 def shared_files(

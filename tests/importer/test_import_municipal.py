@@ -30,7 +30,8 @@ def codes(text: str, directory: Directory) -> set[WarningCode]:
         ("Till och med den 30 september 2023 går det att lämna synpunkter på planen.", date(2023, 9, 30)),
         ("Senast den 8 november 2024 vill vi ha nämndens svar.", date(2024, 11, 8)),
         ("Synpunkter kan lämnas till och med 2023-06-30 via e-post.", date(2023, 6, 30)),
-        ("Remissvaren ska skickas till registrator@region.se före den 1 juni 2024.", date(2024, 6, 1)),
+        # "före den 1 juni" is before that day: the last day is 31 maj (see test_import_deadline_wordings.py).
+        ("Remissvaren ska skickas till registrator@region.se före den 1 juni 2024.", date(2024, 5, 31)),
         ("Sista dag för synpunkter är den 14 februari 2025.", date(2025, 2, 14)),
         ("Svarstiden går ut den 31 januari 2025.", date(2025, 1, 31)),
         ("Nämndernas svar ska vara inkomna senast\nden 2 december 2024 till kommunstyrelsen.", date(2024, 12, 2)),

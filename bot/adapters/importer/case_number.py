@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -62,9 +63,10 @@ class CaseNumberFinding:
     line: int | None = None
 
 
-def find_case_number(doc: CleanText, title_line: int | None) -> CaseNumberFinding:
-    """The document's own case number: labelled, in the title line, or alone on a line; never a guess."""
-    candidates = _candidates(doc, title_line)
+def find_case_number(doc: CleanText, title_lines: Collection[int] = ()) -> CaseNumberFinding:
+    """The document's own case number: labelled, in the title (`title_lines`: its line and the lines it wraps
+    onto), or alone on a line; never a guess."""
+    candidates = _candidates(doc, title_lines)
     cited = _distinct_numbers([c for c in candidates if c.cited])
     placed = [c for c in candidates if c.place > _Place.TEXT and not c.cited]
     if not placed:
@@ -97,22 +99,22 @@ def _listing(code: WarningCode, numbers: list[str]) -> WarningNote:
     return code, {"numbers": numbers[:_MAX_REPORTED]}
 
 
-def _candidates(doc: CleanText, title_line: int | None) -> list[_Candidate]:
+def _candidates(doc: CleanText, title_lines: Collection[int]) -> list[_Candidate]:
     text = doc.text
     found: dict[int, _Candidate] = {}
     for form in CASE_NUMBER_FORMS:
         for match in form.finditer(text):
-            found[match.start()] = _placed(doc, match.start(), match.end(), title_line)
+            found[match.start()] = _placed(doc, match.start(), match.end(), title_lines)
     for match in LABELLED_CASE_NUMBER.finditer(text):
         start, end = match.start("number"), match.end("number")
         known = found.get(start)
         # A labelled number may be longer than the form found at the same place ("KS 2019/412 SBN-3").
         if known is None or len(known.number) < end - start:
-            found[start] = _placed(doc, start, end, title_line)
+            found[start] = _placed(doc, start, end, title_lines)
     return [found[start] for start in sorted(found)]
 
 
-def _placed(doc: CleanText, start: int, end: int, title_line: int | None) -> _Candidate:
+def _placed(doc: CleanText, start: int, end: int, title_lines: Collection[int]) -> _Candidate:
     number = doc.text[start:end]
     before = doc.text[max(0, start - _LOOKBACK) : start]
     line = doc.line_of(start)
@@ -122,7 +124,7 @@ def _placed(doc: CleanText, start: int, end: int, title_line: int | None) -> _Ca
         return _Candidate(number, _Place.HEADER, line)
     if LABEL_BEFORE.search(before):
         return _Candidate(number, _Place.HEADER if _is_header_line(doc, line, number) else _Place.LABELLED, line)
-    if line == title_line:
+    if line in title_lines:
         return _Candidate(number, _Place.TITLE, line)
     if doc.lines[line].strip(" :") == number:
         return _Candidate(number, _Place.OWN_LINE, line)

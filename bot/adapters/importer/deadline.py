@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 
 from bot.adapters.importer.dates import DateMention, dates_in
@@ -12,14 +12,18 @@ from bot.adapters.importer.model import Confidence, WarningCode, WarningNote
 
 # Any character that does not end the sentence: a dot inside "t.ex." or an e-mail address and a single
 # line break (PDF text wraps mid-sentence) do not.
-_IN_SENTENCE = r"(?:[^.?!\n]|\.(?=\S)|\n(?!\n))"
+# Nor does the dot of an abbreviation ("inom sex veckor, dvs. senast den 12 april").
+_IN_SENTENCE = r"(?:[^.?!\n]|\.(?=\S)|\n(?!\n)|(?<=\bdvs)\.|(?<=\bca)\.|(?<=\binkl)\.|(?<=\bresp)\.)"
 # What is asked for: answers and views (strong), or the yttrande, which also names other documents (weak).
 _ANSWERS = r"\b(?:(?:remis)?svar(?:en|et)?|synpunkter(?:na)?)\b"
 _YTTRANDE = r"\b(?:remiss)?yttrande(?:t|n|na)?\b"
 # By when: "senast" may stand anywhere before the date ("ska senast vara inlämnade senast den …"); the others
 # must come right before it ("lämnas före den 1 juni", "vara oss tillhanda 2019-05-17").
 _BY = r"\bsenast\b"
-_UNTIL = r"(?:\btillhanda(?:\s+senast)?|\bföre|\binnan|\btill\s+och\s+med|\bt\.\s?o\.\s?m\.|\bfram\s+till)(?!\w)"
+_UNTIL = (
+    r"(?:\btillhanda(?:\s+(?:senast|före|innan))?|\bföre|\binnan|\btill\s+och\s+med|\bt\.\s?o\.\s?m\.|\bfram\s+till)"
+    r"(?!\w)"
+)
 # Between such a phrase and its date only "den" and a weekday may stand.
 _TIGHT_GAP = re.compile(r"\s*(?:den\s+)?(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+(?:den\s+)?)?", re.IGNORECASE)
 
@@ -91,6 +95,23 @@ _ASKS = re.compile(
 )
 # Other dates that share the deadline's words: extensions granted to one recipient, meeting registration,
 # meetings, and page stamps ("senast uppdaterad 2024-01-10").
+# "Före den 1 juni" and "innan den 1 juni" mean before that day: the last day to answer is 31 maj, as in "Svaret
+# ska ha kommit in före den 1 juni 2024" (Swedish has "senast den …" or "till och med den …" for the day itself).
+_BEFORE_THE_DATE = re.compile(
+    r"\b(?:före|innan)\s*(?:den\s+)?(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+(?:den\s+)?)?$", re.IGNORECASE
+)
+# "inom sex veckor från den 1 mars": the date starts the answer period, it is not its end.
+_PERIOD_START = re.compile(
+    r"\binom\s+[\w-]+\s+(?:(?:arbets|kalender)?dagar|veckor|månader)\s+(?:från|efter)\s+(?:den\s+)?$",
+    re.IGNORECASE,
+)
+# A deadline given only as a period ("Svar ska lämnas inom sex veckor från att remissen kom in"): no date can
+# be read from it, so the coordinator is told to fill it in.
+_RELATIVE_DEADLINE = re.compile(
+    rf"(?:{_ANSWERS}|{_YTTRANDE}|\bsvara\b){_IN_SENTENCE}{{0,100}}?"
+    r"\binom\s+(?:[\w-]+\s+){1,2}?(?:(?:arbets|kalender)?dagar|veckor|månader)\b(?:\s+(?:från|efter)\b[^.\n]{0,60})?",
+    re.IGNORECASE,
+)
 _NOT_THE_DEADLINE = re.compile(
     r"anstånd|uppskov|anmäl|sammanträd|\bmöte|senast\s+(?:uppdaterad|ändrad|reviderad|publicerad|granskad|sparad)",
     re.IGNORECASE,
@@ -127,6 +148,8 @@ def find_deadline(text: str) -> DeadlineFinding:
     undated = [c.mention.written for c in cued if c.mention.lacks_year]
     if undated and not _distinct(cued):
         warnings.append((WarningCode.DEADLINE_WITHOUT_YEAR, {"written": undated[0]}))
+    if not cued and (relative := _RELATIVE_DEADLINE.search(text)):
+        warnings.append((WarningCode.DEADLINE_RELATIVE, {"written": " ".join(relative.group().split())}))
     if extended_dates := _distinct(extended):
         # An extension only moves the date later; the original dates are named so the change can be checked.
         chosen: date | None = extended_dates[-1]
@@ -135,7 +158,10 @@ def find_deadline(text: str) -> DeadlineFinding:
         warnings.append((WarningCode.DEADLINE_EXTENDED, {"chosen": extended_dates[-1].isoformat(), "dates": originals}))
     else:
         chosen, confidence = _choose(_distinct(strong), _distinct(weak), warnings)
-    phrases = tuple(dict.fromkeys(c.phrase for c in cued if chosen and c.mention.value == chosen))
+    phrases = tuple(dict.fromkeys(c.phrase for c in cued if chosen and c.value == chosen))
+    day_before = next((c for c in cued if chosen and c.before and c.value == chosen), None)
+    if chosen and day_before:
+        warnings.append((WarningCode.DEADLINE_DAY_BEFORE, {"written": day_before.phrase, "chosen": chosen.isoformat()}))
     return DeadlineFinding(chosen, confidence, tuple(warnings), phrases)
 
 
@@ -159,6 +185,13 @@ class _Cued:
     mention: DateMention
     phrase: str
     weight: _Weight
+    before: bool = False  # "före den 1 juni": the last day is the day before the date written
+
+    @property
+    def value(self) -> date | None:
+        """The last day to answer."""
+        written = self.mention.value
+        return written - timedelta(days=1) if written is not None and self.before else written
 
 
 def _cued_dates(text: str) -> list[_Cued]:
@@ -175,7 +208,11 @@ def _cued_dates(text: str) -> list[_Cued]:
                 continue  # the extension cue reads it
             if cue.asks and not _ASKS.search(sentence):
                 continue
-            found.append(_Cued(mention, " ".join(text[match.start() : mention.end].split()), cue.weight))
+            lead = text[match.start() : mention.start]
+            if _PERIOD_START.search(lead):
+                continue
+            phrase = " ".join(text[match.start() : mention.end].split())
+            found.append(_Cued(mention, phrase, cue.weight, before=bool(_BEFORE_THE_DATE.search(lead))))
     return found
 
 
@@ -193,7 +230,7 @@ def _dates_before_their_cue(text: str) -> list[_Cued]:
         if _ANSWERS_AFTER.search(after) or _YTTRANDE_AFTER.search(after):
             weight = _Weight.STRONG if _ANSWERS_AFTER.search(after) else _Weight.WEAK
             phrase = " ".join((by.group() + mention.written + after).split())
-            found.append(_Cued(mention, phrase, weight))
+            found.append(_Cued(mention, phrase, weight, before=bool(_BEFORE_THE_DATE.search(by.group()))))
     return found
 
 
@@ -221,4 +258,4 @@ def _sentence_before(text: str, cue_start: int, date_start: int) -> str:
 
 
 def _distinct(cued: list[_Cued]) -> list[date]:
-    return sorted({c.mention.value for c in cued if c.mention.value is not None})
+    return sorted({c.value for c in cued if c.value is not None})

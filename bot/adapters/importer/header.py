@@ -14,6 +14,7 @@ from bot.adapters.importer.text import CleanText
 from bot.core.domain.case_number import is_case_number
 from bot.core.domain.matching import match_organisation
 from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.public_bodies import PRINCIPAL_NAME, is_principal, sender_parts
 from bot.core.domain.short_title import MAX_SHORT_TITLE
 
 # Headings that name the kind of document, never the matter itself (section headings are known to lists).
@@ -63,6 +64,29 @@ _DEPARTMENT_AS_SENDER = (
     re.compile(rf"{_DEPARTMENT}s\s+(?:diarienummer|registrator)"),
 )
 _MALMO_CASE_PREFIX = re.compile(r"^([A-ZÅÄÖ]{2,6})-\d{4}-\d+$")
+# The letterhead: the lines above the title, or a labelled "Avsändare:"/"Från:" line near the top.
+_LETTERHEAD_LINES = 8
+_SENDER_LABEL = re.compile(r"^(?:avsändare|från)\s*:\s*", re.IGNORECASE)
+_ADDRESSEE_LABEL = re.compile(r"^(?:till|mottagare|adressat)\s*:?$", re.IGNORECASE)
+# The city's own name in its own letterhead says nothing about which of its offices sent the matter.
+_OWN_MUNICIPALITY = re.compile(r"^Malmö\s+(?:kommun|stad)$", re.IGNORECASE)
+# A region or kommun named in a sentence as the one sending the remiss: "Region Skåne har remitterat …",
+# "Lunds kommun skickar förslaget på remiss", "Länsstyrelsen i Skåne län ger Malmö stad tillfälle att yttra
+# sig", "Remiss från Helsingborgs stad".
+_PRINCIPAL_AS_SENDER = (
+    re.compile(
+        rf"(?<![\w-])(?P<name>{PRINCIPAL_NAME})\s+(?:har\s+)?(?:remitter(?:at|ar)|skick(?:at|ar)|översän(?:t|der)"
+        rf"|bjuder\s+in|ger\s+(?:\w+\s+){{0,4}}?(?:tillfälle|möjlighet))\b",
+        re.VERBOSE,
+    ),
+    re.compile(rf"^Remiss\s+från\s+(?P<name>{PRINCIPAL_NAME})\b", re.VERBOSE | re.MULTILINE),
+)
+# The deciding body of a region or kommun sending it: "Regionstyrelsen beslutade den 12 januari 2024 att
+# remittera förslaget", "Kommunstyrelsen har remitterat planen". (Read only when nothing names the sender better.)
+_DECIDING_BODY_AS_SENDER = re.compile(
+    r"\b(?P<name>(?:Region|Kommun)(?:styrelsen|fullmäktige)|(?:Region|Kommun)[a-zåäö]+nämnden)\s+"
+    r"(?:har\s+)?(?:remitter(?:at|ar|ade)\b|beslut(?:at|ade)\b[^.\n]{0,60}?\b(?:remittera|skicka\s+\S+\s+på\s+remiss)\b)"
+)
 
 _CONTACT_LABEL = re.compile(
     r"^(?:vår +referens|handläggare|kontaktperson) *:? *(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE
@@ -110,6 +134,24 @@ def find_title_line(doc: CleanText) -> tuple[int, Confidence] | None:
         if _REMISS_TITLE.match(doc.lines[index]) and len(doc.lines[index].split()) >= _MIN_TITLE_WORDS:
             return index, Confidence.MEDIUM
     return None
+
+
+_MAX_TITLE_WRAPS = 3
+_CONTINUES = re.compile(r"^[a-zåäöé(]")
+
+
+def title_paragraph(doc: CleanText, index: int) -> tuple[int, ...]:
+    """The title's line and the lines a narrow page wrapped it onto: those right under it that go on in lower
+    case ("… områdeslyft i Malmös socioekonomiskt / svaga delar …; nu fråga om remiss STK-2023-137")."""
+    lines = [index]
+    for following in range(index + 1, min(len(doc.lines), index + 1 + _MAX_TITLE_WRAPS)):
+        line, before = doc.lines[following], doc.lines[following - 1]
+        if not _CONTINUES.match(line) or before.endswith((".", ":", "?", "!")) or doc.is_heading(following):
+            break
+        if sum(len(doc.lines[i]) + 1 for i in lines) + len(line) > _MAX_TITLE_CHARS:
+            break
+        lines.append(following)
+    return tuple(lines)
 
 
 def find_subject_line(doc: CleanText, case_number_line: int | None) -> tuple[int, Confidence] | None:
@@ -179,15 +221,46 @@ def find_sender(
     if own_staff_offices:
         office = _without_genitive(own_staff_offices[0])
         return Found(office, Confidence.HIGH), match_organisation(office, directory)
+    letterhead = _letterhead_sender(doc)
+    if letterhead is not None:
+        return Found(letterhead, Confidence.HIGH), match_organisation(letterhead, directory)
     departments = Counter(m.group("dept") for form in _DEPARTMENT_AS_SENDER for m in form.finditer(doc.text))
     if departments:
         department = departments.most_common(1)[0][0]
         return Found(department, Confidence.HIGH), None
+    named = next((m.group("name") for form in _PRINCIPAL_AS_SENDER for m in form.finditer(doc.text)), None)
+    if named is not None and is_principal(named) and not _OWN_MUNICIPALITY.match(named):
+        return Found(named, Confidence.MEDIUM), match_organisation(named, directory)
     prefix = _MALMO_CASE_PREFIX.match(case_number or "")
     if prefix:
         org = next((o for o in directory if o.short_name == prefix.group(1)), None)
         if org is not None:
             return Found(org.name, Confidence.MEDIUM), org
+    deciding = _DECIDING_BODY_AS_SENDER.search(doc.text)
+    if deciding:
+        return Found(deciding.group("name"), Confidence.LOW), match_organisation(deciding.group("name"), directory)
+    return None
+
+
+def _letterhead_sender(doc: CleanText) -> str | None:
+    """The organisation and body a letterhead names ("Region Skåne / Regionstyrelsen"), as written, parts joined
+    by commas: from the lines above the title, or a line labelled "Avsändare:". The city's own name is left out,
+    and so is an addressee (the line after "Till" or "Mottagare")."""
+    above_title, seen, addressee = True, 0, False
+    for index, line in enumerate(doc.lines[:_TITLE_SCAN_LINES]):
+        labelled = _SENDER_LABEL.match(line)
+        above_title = (
+            above_title and not doc.is_heading(index) and not is_known_heading(line) and seen < _LETTERHEAD_LINES
+        )
+        if line:
+            seen += 1
+        if labelled or (above_title and line and not addressee):
+            parts = sender_parts(line[labelled.end() :] if labelled else line)
+            own = [p for p in parts or () if not _OWN_MUNICIPALITY.match(p)]
+            if own:
+                return ", ".join(own)
+        if line:
+            addressee = bool(_ADDRESSEE_LABEL.match(line))
     return None
 
 

@@ -9,11 +9,14 @@ so does reading a board's answer document (read_isolated: the text only).
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import pickle
 import subprocess
 import sys
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import bot
@@ -24,13 +27,13 @@ from bot.adapters.importer.model import (
     ImportFailed,
 )
 from bot.adapters.importer.ocr import OcrLimits
-from bot.adapters.importer.parser import parse_remiss
-from bot.adapters.importer.readers import MAX_FILE_BYTES, DocumentText, read_document, read_document_bytes
+from bot.adapters.importer.parser import Describe, parse_remiss
+from bot.adapters.importer.readers import MAX_FILE_BYTES, DocumentText, OnOcr, read_document, read_document_bytes
 from bot.adapters.importer.scanned import reading_notes, with_ocr_confidence
-from bot.adapters.importer.wording import default_wording
 from bot.core.domain.organisation import Directory
 
 MEGABYTE = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,38 +70,54 @@ class _ReadRequest:
     limits: Limits
 
 
-def import_isolated(path: Path, directory: Directory, *, max_bytes: int, limits: Limits) -> ImportedRemiss:
-    """The import of `path` as the child did it.
+def import_isolated(
+    path: Path, directory: Directory, *, max_bytes: int, limits: Limits, on_ocr: OnOcr | None = None
+) -> ImportedRemiss:
+    """The import of `path` as the child did it; `on_ocr` is told (in another thread, which the import waits
+    for) how many scanned pages the child is about to read by OCR.
 
     Raises DocumentError for a refusal or a child out of its limits (the file's doing), ImportFailed for a
     child that crashed, could not start or answered something that is no answer (ours).
     """
-    answer = _in_child(_Request(path, directory, max_bytes, limits), limits)
+    answer = _in_child(_Request(path, directory, max_bytes, limits), limits, on_ocr)
     if not isinstance(answer, ImportedRemiss):
         raise ImportFailed(f"the import child answered {type(answer).__name__}")
-    return answer
+    return _worded(answer)
 
 
-def read_isolated(data: bytes, suffix: str, *, max_bytes: int, limits: Limits) -> DocumentText:
+def _worded(result: ImportedRemiss) -> ImportedRemiss:
+    """The child's warnings worded here, where the templates are compiled once per process: the child, new for
+    every import, then needs neither Jinja2 nor the templates (a quarter of its time)."""
+    from bot.adapters.importer.wording import default_wording  # here: kept out of the child
+
+    wording = default_wording()
+    warnings = tuple(replace(w, message=wording.warning(w.code, w.params)) for w in result.warnings)
+    return replace(result, warnings=warnings)
+
+
+def _unworded(code: object, params: object) -> str:
+    """The child leaves the wording to the parent (`_worded`)."""
+    return ""
+
+
+def read_isolated(
+    data: bytes, suffix: str, *, max_bytes: int, limits: Limits, on_ocr: OnOcr | None = None
+) -> DocumentText:
     """The text of a file's content (read as `suffix` says) as the child read it; raises as import_isolated."""
-    answer = _in_child(_ReadRequest(data, suffix, max_bytes, limits), limits)
+    answer = _in_child(_ReadRequest(data, suffix, max_bytes, limits), limits, on_ocr)
     if not isinstance(answer, DocumentText):
         raise ImportFailed(f"the import child answered {type(answer).__name__}")
     return answer
 
 
-def _in_child(request: _Request | _ReadRequest, limits: Limits) -> object:
+def _in_child(request: _Request | _ReadRequest, limits: Limits, on_ocr: OnOcr | None = None) -> object:
     """What the child answered to `request`; a refusal is raised as the DocumentError it is."""
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([_PROJECT_ROOT, os.environ.get("PYTHONPATH", "")])}
+    progress = _Progress(on_ocr) if on_ocr is not None else None
+    if progress is not None:
+        environment[_PROGRESS_FD] = str(progress.write_end)
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "bot.adapters.importer.isolated"],
-            input=pickle.dumps(request),
-            capture_output=True,
-            timeout=limits.wall_seconds + limits.ocr.seconds_in_all,
-            env=environment,
-            check=False,
-        )
+        done = _run_child(pickle.dumps(request), environment, limits, progress)
     except subprocess.TimeoutExpired as expired:
         raise DocumentError(DocumentErrorCode.TOO_DEMANDING) from expired
     except OSError as error:  # no process to be had (out of processes, the interpreter gone)
@@ -117,6 +136,82 @@ def _in_child(request: _Request | _ReadRequest, limits: Limits) -> object:
     if isinstance(answer, _Refusal):
         raise DocumentError(answer.code, **answer.params)
     return answer
+
+
+def _run_child(
+    request: bytes, environment: dict[str, str], limits: Limits, progress: _Progress | None
+) -> subprocess.CompletedProcess[bytes]:
+    command = [sys.executable, "-m", "bot.adapters.importer.isolated"]
+    try:
+        child = subprocess.Popen(  # noqa: S603 - our own module, the request on stdin
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=environment,
+            pass_fds=(progress.write_end,) if progress else (),
+        )
+    finally:
+        if progress is not None:
+            progress.started()
+    with child:
+        try:
+            stdout, stderr = child.communicate(request, timeout=limits.wall_seconds + limits.ocr.seconds_in_all)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise
+        finally:
+            if progress is not None:
+                progress.wait()
+    return subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
+
+
+# The child writes "<pages>\n" to this file descriptor before OCR starts, when the parent asked to be told.
+_PROGRESS_FD = "REMISSBOT_IMPORT_PROGRESS_FD"
+_PROGRESS_WAIT_SECONDS = 30.0  # what the parent waits for `on_ocr` (a Slack call) before it returns the import
+
+
+class _Progress:
+    """A pipe from the child and a thread that hands what comes through it to `on_ocr`."""
+
+    def __init__(self, on_ocr: OnOcr) -> None:
+        self._on_ocr = on_ocr
+        read_end, self.write_end = os.pipe()
+        self._reader = os.fdopen(read_end, "rb")
+        self._thread = threading.Thread(target=self._relay, name="import-progress", daemon=True)
+
+    def started(self) -> None:
+        """The child has its copy of the write end (or none was started): listen until it is closed."""
+        os.close(self.write_end)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Until `on_ocr` has done what it does with the last notice (so a result shown after it stays)."""
+        self._thread.join(_PROGRESS_WAIT_SECONDS)
+
+    def _relay(self) -> None:
+        with self._reader:
+            for line in self._reader:
+                try:
+                    self._on_ocr(int(line))
+                except ValueError:
+                    continue  # not ours: the child writes only numbers
+                except Exception:  # the notice is a courtesy: its failure must not fail the import
+                    log.exception("Telling that OCR starts failed")
+
+
+def _announcer() -> OnOcr | None:
+    """In the child: what tells the parent that OCR starts, when the parent listens."""
+    descriptor = os.environ.get(_PROGRESS_FD, "")
+    if not descriptor.isdigit():
+        return None
+
+    def tell(pages: int) -> None:
+        with contextlib.suppress(OSError):  # the parent stopped listening: reading goes on
+            os.write(int(descriptor), f"{pages}\n".encode())
+
+    return tell
 
 
 @dataclass(frozen=True)
@@ -167,22 +262,31 @@ if __name__ == "__main__":
 
 
 def _work(request: _Request | _ReadRequest) -> ImportedRemiss | DocumentText:
+    on_ocr = _announcer()
     if isinstance(request, _ReadRequest):
         return read_document_bytes(
-            request.data, request.suffix, max_bytes=request.max_bytes, ocr_limits=request.limits.ocr
+            request.data, request.suffix, max_bytes=request.max_bytes, ocr_limits=request.limits.ocr, on_ocr=on_ocr
         )
-    return import_here(request.path, request.directory, request.max_bytes, request.limits.ocr)
+    return import_here(request.path, request.directory, request.max_bytes, request.limits.ocr, on_ocr, _unworded)
 
 
 def import_here(
-    path: Path, directory: Directory, max_bytes: int = MAX_FILE_BYTES, ocr_limits: OcrLimits | None = None
+    path: Path,
+    directory: Directory,
+    max_bytes: int = MAX_FILE_BYTES,
+    ocr_limits: OcrLimits | None = None,
+    on_ocr: OnOcr | None = None,
+    describe: Describe | None = None,
 ) -> ImportedRemiss:
     """The import itself, in this process and without limits (but OCR's): for the child import_file starts.
 
     Fields found only on pages read by OCR get a lower confidence than the same text typed would.
     """
-    document = read_document(path, max_bytes=max_bytes, ocr_limits=ocr_limits)
-    describe = default_wording().warning
+    document = read_document(path, max_bytes=max_bytes, ocr_limits=ocr_limits, on_ocr=on_ocr)
+    if describe is None:
+        from bot.adapters.importer.wording import default_wording  # here: kept out of the child
+
+        describe = default_wording().warning
     result = parse_remiss(
         document.text, directory, describe=describe, source=document.source, notes=reading_notes(document)
     )

@@ -41,6 +41,8 @@ class WarningCode(StrEnum):
     DEADLINE_WITHOUT_YEAR = "deadline_without_year"
     OTHER_DEADLINE_IGNORED = "other_deadline_ignored"
     DEADLINE_EXTENDED = "deadline_extended"
+    DEADLINE_DAY_BEFORE = "deadline_day_before"  # "före den 1 juni": the last day is 31 maj
+    DEADLINE_RELATIVE = "deadline_relative"  # "inom sex veckor från …": no date to read
     SEVERAL_RECIPIENT_LISTS = "several_recipient_lists"
     UNMATCHED_RECIPIENTS = "unmatched_recipients"
     MUNICIPALITY_IS_RECIPIENT = "municipality_is_recipient"

@@ -2,9 +2,9 @@
 
 Each page is rendered to a grey image by pdftoppm (poppler-utils) and read by tesseract (tesseract-ocr with
 tesseract-ocr-swe), each in a process of its own with limits on CPU time, memory and wall-clock time, and
-one thread: the bot's machine is shared. A page that reads badly is checked for its orientation
-(tesseract's OSD) and read again turned the right way up. Nothing here raises for a page that gives no
-words: that is a blank scan, and the reader says so.
+one thread: the bot's machine is shared. Two pages are read at a time (PARALLEL_PAGES). A page that reads
+badly is checked for its orientation (tesseract's OSD) and read again turned the right way up. Nothing here
+raises for a page that gives no words: that is a blank scan, and the reader says so.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 OCR_PACKAGES = ("tesseract-ocr", "tesseract-ocr-swe", "poppler-utils")
@@ -23,6 +24,19 @@ OCR_PACKAGES = ("tesseract-ocr", "tesseract-ocr-swe", "poppler-utils")
 
 MAX_OCR_PAGES = 20
 """Most scanned pages read in one document: a remiss letter or a signed yttrande is rarely over ten pages."""
+
+SECONDS_PER_PAGE = 5
+"""What a page takes to read, as said to the person waiting (bench/bench_ocr.py: 3–4.5 s here, more when busy)."""
+
+
+def expected_seconds(pages: int) -> int:
+    """About how long OCR of `pages` scanned pages takes, to tell the person waiting."""
+    return max(1, pages) * SECONDS_PER_PAGE
+
+
+PARALLEL_PAGES = 2
+"""Pages read at the same time, each by its own one-thread tesseract: on two free cores a scan takes half the
+time (bench/bench_ocr.py); on a busy machine the pages only wait their turn. More than the cores only queue."""
 
 RESOLUTION_DPI = 300  # what tesseract is trained on: 8 pt text still reads; 10 % slower than 200 dpi
 LANGUAGE = "swe"
@@ -105,8 +119,15 @@ def _languages(tesseract: str) -> set[str]:
     return {line.strip() for line in done.stdout.decode(errors="replace").splitlines()[1:]}
 
 
-def read_pages(pdf: bytes, pages: Sequence[int], limits: OcrLimits | None = None) -> tuple[PageReading, ...]:
-    """The text of the given 1-based pages of `pdf`, each rendered and recognised in limited processes.
+def read_pages(
+    pdf: bytes,
+    pages: Sequence[int],
+    limits: OcrLimits | None = None,
+    *,
+    starting: Callable[[int], None] | None = None,
+) -> tuple[PageReading, ...]:
+    """The text of the given 1-based pages of `pdf`, each rendered and recognised in limited processes;
+    `starting` is told the number of pages once OCR can run, before the first is read.
 
     Raises OcrUnavailable when a program or the Swedish language data is missing, OcrTooSlow when the
     pages together take longer than the limits allow (or one process runs out of its limits).
@@ -115,8 +136,17 @@ def read_pages(pdf: bytes, pages: Sequence[int], limits: OcrLimits | None = None
     if missing:
         raise OcrUnavailable(missing)
     limits = limits or OcrLimits()
+    if starting is not None:
+        starting(len(pages))
     run = _Runner(limits, time.monotonic() + limits.seconds_per_page * min(len(pages), MAX_OCR_PAGES))
-    return tuple(_read_page_or_blank(run, pdf, number) for number in pages)
+    workers = min(PARALLEL_PAGES, os.cpu_count() or 1, len(pages)) if run.thread_safe else 1
+    if workers <= 1:
+        return tuple(_read_page_or_blank(run, pdf, number) for number in pages)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr-page")
+    try:
+        return tuple(pool.map(lambda number: _read_page_or_blank(run, pdf, number), pages))
+    finally:  # after a page ran out of time, the pages not begun are not begun
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read_page_or_blank(run: _Runner, pdf: bytes, number: int) -> PageReading:
@@ -282,11 +312,24 @@ class _Runner:
         self._deadline = deadline
         # One thread: tesseract's OpenMP threads fight over a shared machine's cores and take longer in all.
         self._environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        # The limits are set by util-linux's prlimit, which then runs the program: no Python code runs between
+        # fork and exec, so pages can be read from several threads. Without prlimit, preexec_fn sets them,
+        # which is safe only while this process has one thread: the pages are then read one at a time.
+        self._prlimit = shutil.which("prlimit")
+        self._limited = _limit(limits)
+
+    @property
+    def thread_safe(self) -> bool:
+        """Whether programs may be started from several threads at once."""
+        return self._prlimit is not None
 
     def __call__(self, command: list[str], data: bytes) -> bytes:
         left = self._deadline - time.monotonic()
         if left <= 0:
             raise OcrTooSlow
+        if self._prlimit is not None:
+            (cpu, memory) = self._limited.values()
+            command = [self._prlimit, f"--cpu={cpu}:{cpu}", f"--as={memory}:{memory}", "--", *command]
         try:
             done = subprocess.run(  # noqa: S603 - our own commands; the document goes in on stdin
                 command,
@@ -294,7 +337,7 @@ class _Runner:
                 capture_output=True,
                 timeout=min(self._limits.seconds_per_process, left),
                 env=self._environment,
-                preexec_fn=_limit(self._limits),  # the reading child has no threads: preexec_fn is safe
+                preexec_fn=None if self._prlimit else self._limited.apply,  # one thread then (see __init__)
                 check=False,
             )
         except subprocess.TimeoutExpired as expired:
@@ -306,11 +349,26 @@ class _Runner:
         return done.stdout
 
 
-def _limit(limits: OcrLimits) -> Callable[[], None]:
-    def apply() -> None:
-        for kind, wanted in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, limits.memory_bytes)):
-            _, hard = resource.getrlimit(kind)
-            value = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-            resource.setrlimit(kind, (value, value))
+@dataclass(frozen=True)
+class _Limited:
+    """A program's CPU seconds and address space: what OcrLimits asks, within this process's own hard limits
+    (which a program cannot raise)."""
 
-    return apply
+    cpu_seconds: int
+    memory_bytes: int
+
+    def values(self) -> tuple[int, int]:
+        return self.cpu_seconds, self.memory_bytes
+
+    def apply(self) -> None:
+        """In the new process before it runs the program (preexec_fn)."""
+        resource.setrlimit(resource.RLIMIT_CPU, (self.cpu_seconds, self.cpu_seconds))
+        resource.setrlimit(resource.RLIMIT_AS, (self.memory_bytes, self.memory_bytes))
+
+
+def _limit(limits: OcrLimits) -> _Limited:
+    def within(kind: int, wanted: int) -> int:
+        _, hard = resource.getrlimit(kind)
+        return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+
+    return _Limited(within(resource.RLIMIT_CPU, limits.cpu_seconds), within(resource.RLIMIT_AS, limits.memory_bytes))

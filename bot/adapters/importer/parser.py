@@ -15,6 +15,7 @@ from bot.adapters.importer.header import (
     find_title_line,
     find_titles,
     title_from_line,
+    title_paragraph,
 )
 from bot.adapters.importer.model import (
     Confidence,
@@ -29,7 +30,7 @@ from bot.adapters.importer.model import (
 from bot.adapters.importer.questions import find_questions
 from bot.adapters.importer.recipients import find_recipients
 from bot.adapters.importer.text import clean
-from bot.core.domain.matching import match_organisation
+from bot.core.domain.matching import match_organisation, normalise_name
 from bot.core.domain.organisation import Directory
 
 Describe = Callable[[WarningCode, Mapping[str, object]], str]
@@ -64,11 +65,12 @@ def parse_remiss(
     confidence: dict[Field, Confidence] = {}
 
     title_at = find_title_line(doc)
-    case = find_case_number(doc, title_at[0] if title_at else None)
+    case = find_case_number(doc, title_paragraph(doc, title_at[0]) if title_at else ())
     warnings += case.warnings
     _note(confidence, Field.CASE_NUMBER, case.confidence)
     title_at = title_at or find_subject_line(doc, case.line)
-    titles = find_titles(doc, title_from_line(doc.lines[title_at[0]], case.case_number) if title_at else None)
+    title_text = " ".join(doc.lines[i] for i in title_paragraph(doc, title_at[0])) if title_at else None
+    titles = find_titles(doc, title_from_line(title_text, case.case_number) if title_text else None)
     title = titles.title
     _note(confidence, Field.TITLE, title_at[1] if title_at and title else (Confidence.HIGH if title else None))
 
@@ -87,6 +89,8 @@ def parse_remiss(
 
     sender = find_sender(doc, directory, listed.own_staff_offices, case.case_number)
     _note(confidence, Field.SENDER, sender[0].confidence if sender else None)
+    if sender is not None:
+        recipients = _without_sender(recipients, sender[0].value)
     contact = find_contact(doc)
     _note(confidence, Field.CONTACT, contact.confidence if contact else None)
 
@@ -106,6 +110,12 @@ def parse_remiss(
     )
     warnings += _document_warnings(result, doc.text)
     return _worded(result, warnings, describe)
+
+
+def _without_sender(recipients: tuple[ImportedRecipient, ...], sender: str) -> tuple[ImportedRecipient, ...]:
+    """The recipients without the sender or its bodies ("Regionstyrelsen har remitterat …" sends, not receives)."""
+    own = {normalise_name(part) for part in sender.split(", ")}
+    return tuple(r for r in recipients if normalise_name(r.name) not in own)
 
 
 def _note(confidence: dict[Field, Confidence], field: Field, level: Confidence | None) -> None:

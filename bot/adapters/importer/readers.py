@@ -78,17 +78,28 @@ class DocumentText:
     page_starts: tuple[int, ...] = ()  # a PDF's: where each page begins in `text`, for saying where text was found
 
 
-def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES, ocr_limits: OcrLimits | None = None) -> DocumentText:
+OnOcr = Callable[[int], None]
+"""Told how many scanned pages OCR is about to read, before it starts (to say it will take a while)."""
+
+
+def read_document(
+    path: Path, *, max_bytes: int = MAX_FILE_BYTES, ocr_limits: OcrLimits | None = None, on_ocr: OnOcr | None = None
+) -> DocumentText:
     """The text of the file at `path`; a DocumentError says in a code why it cannot be read."""
-    return read_document_bytes(_read_bytes(path, max_bytes), path.suffix, ocr_limits=ocr_limits)
+    return read_document_bytes(_read_bytes(path, max_bytes), path.suffix, ocr_limits=ocr_limits, on_ocr=on_ocr)
 
 
 def read_document_bytes(
-    data: bytes, suffix: str, *, max_bytes: int = MAX_FILE_BYTES, ocr_limits: OcrLimits | None = None
+    data: bytes,
+    suffix: str,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    ocr_limits: OcrLimits | None = None,
+    on_ocr: OnOcr | None = None,
 ) -> DocumentText:
     """The text of a file's content, read as its `suffix` (".pdf") says; a DocumentError says why not.
 
-    Scanned PDF pages are read by OCR within `ocr_limits`.
+    Scanned PDF pages are read by OCR within `ocr_limits`; `on_ocr` is told their number before OCR starts.
     """
     if len(data) > max_bytes:
         raise DocumentError(DocumentErrorCode.TOO_LARGE, size_mb=_megabytes(len(data)), limit_mb=_megabytes(max_bytes))
@@ -97,7 +108,7 @@ def read_document_bytes(
     if _is_image(data):
         raise DocumentError(DocumentErrorCode.IMAGE)
     if suffix.lower() == ".pdf":
-        return _read_pdf(data, ocr_limits or OcrLimits())
+        return _read_pdf(data, ocr_limits or OcrLimits(), on_ocr)
     reader = _READERS.get(suffix.lower())
     if reader is None:
         raise DocumentError(DocumentErrorCode.UNSUPPORTED_TYPE, suffix=suffix or "(ingen)")
@@ -347,7 +358,7 @@ class _WordParagraphs:
 # PDF ----------------------------------------------------------------------------------------------------
 
 
-def _read_pdf(data: bytes, ocr_limits: OcrLimits) -> DocumentText:
+def _read_pdf(data: bytes, ocr_limits: OcrLimits, on_ocr: OnOcr | None = None) -> DocumentText:
     if b"%PDF-" not in data[:1024]:
         raise DocumentError(DocumentErrorCode.NOT_A_PDF)
     # pypdf is imported here so that importing the package (and reading .txt) stays fast.
@@ -382,7 +393,7 @@ def _read_pdf(data: bytes, ocr_limits: OcrLimits) -> DocumentText:
     without_text = tuple(i for i, page in enumerate(pages, start=1) if not page.strip())
     if not without_text:
         return _paged(DocumentText("\n".join(pages), source), pages)
-    return _paged(_with_scanned_pages(data, pages, without_text, source, ocr_limits), pages)
+    return _paged(_with_scanned_pages(data, pages, without_text, source, ocr_limits, on_ocr), pages)
 
 
 def _paged(document: DocumentText, pages: list[str]) -> DocumentText:
@@ -395,7 +406,12 @@ def _paged(document: DocumentText, pages: list[str]) -> DocumentText:
 
 
 def _with_scanned_pages(
-    data: bytes, pages: list[str], scanned: tuple[int, ...], source: SourceInfo, limits: OcrLimits
+    data: bytes,
+    pages: list[str],
+    scanned: tuple[int, ...],
+    source: SourceInfo,
+    limits: OcrLimits,
+    on_ocr: OnOcr | None = None,
 ) -> DocumentText:
     """The text with the scanned pages read by OCR; the pages are left out (and listed) when OCR can't run.
 
@@ -408,7 +424,7 @@ def _with_scanned_pages(
             raise DocumentError(DocumentErrorCode.TOO_MANY_SCANNED_PAGES, pages=len(scanned), limit=MAX_OCR_PAGES)
         return DocumentText("\n".join(pages), source, scanned)
     try:
-        readings = read_pages(data, scanned, limits)
+        readings = read_pages(data, scanned, limits, starting=on_ocr)
     except OcrUnavailable as unavailable:
         if not typed:
             raise DocumentError(

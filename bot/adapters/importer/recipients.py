@@ -11,6 +11,7 @@ from bot.adapters.importer.model import Confidence
 from bot.adapters.importer.text import CleanText
 from bot.core.domain.matching import match_organisation, normalise_name
 from bot.core.domain.organisation import Directory
+from bot.core.domain.public_bodies import is_principal
 
 # Lines are cleaned to single spaces, so " +" (not "\s+", which would cross lines) separates words.
 _RECIPIENT_HEADING = (
@@ -84,7 +85,7 @@ def _inline_names(written: str) -> tuple[str, ...]:
 _SENT_TO = re.compile(
     r"""\b(?:
         remitter(?:as|ats|ades|ar|at)\b(?:[ \n]+[\w-]+){0,4}?[ \n]+till
-      | (?:skickas|skickats|skickades|skickar|sänds|sänts|sändes|sänder|går|gått|gick|översänds|översänts)
+      | (?:skickas|skickats|skickat|skickades|skickar|sänds|sänts|sändes|sänder|går|gått|gick|översänds|översänts)
         (?:[ \n]+[\w-]+){0,3}?[ \n]+på[ \n]+remiss(?:[ \n]+[\w-]+){0,4}?[ \n]+till
       | remissen[ \n]+(?:har[ \n]+)?(?:skickats|skickas|sänts|sänds|gått[ \n]+ut)[ \n]+till
       | remissinstanser(?:na)?[ \n]+är
@@ -160,7 +161,7 @@ def _names_a_body(name: str, directory: Directory) -> bool:
     words = name.split()
     if not words or len(words) > _MAX_INLINE_NAME_WORDS or words[0].casefold() in _GROUP_WORDS:
         return False
-    if match_organisation(name, directory) is not None:
+    if match_organisation(name, directory) is not None or is_principal(name):
         return True
     # The word naming the kind of body ends the name ("Lunds kommun") or starts it ("Region Skåne",
     # "kommunstyrelsen i Malmö").
