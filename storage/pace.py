@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, text
 
+from storage.errors import unavailable_on_failure
+
 # A channel's row is deleted when its next slot is this far in the past (seconds), at most once per SWEEP_EVERY.
 CHANNEL_ROW_TTL = 60.0
 SWEEP_EVERY = 60.0
@@ -53,7 +55,8 @@ class PostgresSendBudget:
     """bot.core.ports.pace.SendBudget shared by every process on one PostgreSQL database.
 
     `workspace` names the budget (every replica of one app in one workspace passes the same). `clock`, when
-    given, replaces the database's clock (seconds; tests), `sleep` the wait.
+    given, replaces the database's clock (seconds; tests), `sleep` the wait. A database that can't be reached
+    raises StoreUnavailable, as the store does: the courier's round fails and is tried again.
     """
 
     def __init__(
@@ -85,14 +88,14 @@ class PostgresSendBudget:
         self._wait(self._reserve(f"workspace:{self._workspace}", self.interval, self.burst))
 
     def refund(self) -> None:
-        with self._engine.begin() as connection:
+        with unavailable_on_failure(self._engine.url), self._engine.begin() as connection:
             connection.execute(_REFUND, {"key": f"workspace:{self._workspace}", "interval": self.interval})
 
     def _reserve(self, key: str, interval: float, burst: int) -> float:
         """Take the key's next slot; the seconds until it comes (0 or less: now)."""
         now = self._clock() if self._clock is not None else None
         params = {"now": now, "key": key, "interval": interval, "credit": interval * (burst - 1)}
-        with self._engine.begin() as connection:
+        with unavailable_on_failure(self._engine.url), self._engine.begin() as connection:
             return float(connection.execute(_RESERVE, params).scalar_one())
 
     def _sweep(self) -> None:
@@ -100,7 +103,7 @@ class PostgresSendBudget:
             return
         self._swept = self._ticks()
         now = self._clock() if self._clock is not None else None
-        with self._engine.begin() as connection:
+        with unavailable_on_failure(self._engine.url), self._engine.begin() as connection:
             connection.execute(_SWEEP, {"prefix": f"channel:{self._workspace}:%", "now": now, "ttl": CHANNEL_ROW_TTL})
 
     def _wait(self, delay: float) -> None:

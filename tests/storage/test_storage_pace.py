@@ -16,6 +16,8 @@ from sqlalchemy import Engine
 
 from bot.adapters.pace import LocalSendBudget
 from bot.core.ports.pace import SendBudget
+from bot.core.ports.store import StoreUnavailable
+from storage import make_engine
 from storage.pace import CHANNEL_ROW_TTL, SWEEP_EVERY, PostgresSendBudget
 
 RATE = 10.0  # slots a second
@@ -209,3 +211,12 @@ def test_rows_of_channels_long_idle_are_swept(pace_engine: Engine) -> None:
     with pace_engine.connect() as connection:
         keys = {row[0] for row in connection.exec_driver_sql("SELECT key FROM send_budget")}
     assert keys == {"workspace:T1", "channel:T1:D2"}
+
+
+def test_a_database_out_of_reach_is_said_as_the_store_says_it() -> None:
+    engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/remissbot?connect_timeout=2")
+    try:
+        with pytest.raises(StoreUnavailable):
+            PostgresSendBudget(engine, "T1", RATE).acquire("D1")
+    finally:
+        engine.dispose()
