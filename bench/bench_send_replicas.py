@@ -89,8 +89,9 @@ class Run:
         return self.posting / self.floor
 
 
-def run_once(replicas: int, recipients: int, cap: int, refuse: float, budget: str, server_url: str) -> Run:
-    with postgres_schema(server_url) as url, CountingSlack() as fake:
+def run_once(args: argparse.Namespace, replicas: int) -> Run:
+    recipients, cap, refuse = args.recipients, args.cap, args.refuse
+    with postgres_schema(args.postgres) as url, CountingSlack() as fake:
         fake.add_user(COORDINATOR, "coord", "Koordinator")
         users = [f"U5{i:05d}" for i in range(recipients)]
         for user in users:
@@ -121,7 +122,7 @@ def run_once(replicas: int, recipients: int, cap: int, refuse: float, budget: st
             )
             if refuse:
                 fake.refuse_randomly("chat.postMessage", refuse, retry_after=1, seed=7)
-            processes = [_start_replica(url, fake, cap, budget) for _ in range(replicas)]
+            processes = [_start_replica(url, fake, args) for _ in range(replicas)]
             try:
                 for process in processes:
                     _expect(process, "ready")
@@ -160,8 +161,10 @@ def run_once(replicas: int, recipients: int, cap: int, refuse: float, budget: st
         )
 
 
-def _start_replica(url: str, fake: FakeSlack, cap: int, budget: str) -> subprocess.Popen[str]:
-    command = [sys.executable, str(Path(__file__).resolve()), "--replica", "--cap", str(cap), "--budget", budget]
+def _start_replica(url: str, fake: FakeSlack, args: argparse.Namespace) -> subprocess.Popen[str]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--replica", "--cap", str(args.cap)]
+    command += ["--budget", args.budget, "--burst", str(args.burst), "--batch", str(args.batch)]
+    command += ["--workers", str(args.workers)]
     environment = {
         **os.environ,
         "DATABASE_URL": url,
@@ -202,19 +205,19 @@ def _delivered(fake: FakeSlack, users: list[str]) -> dict[str, int]:
     return counts
 
 
-def replica(cap: int, budget_kind: str) -> int:
+def replica(args: argparse.Namespace) -> int:
     """One replica: the core as `remissbot serve` builds it, and a courier that sends from "go" until "stop"."""
     settings = replace(load_settings(), archive_dir=None)
     token = settings.slack_bot_token or ""
     core = build_core(settings, clock=SystemClock())
-    rate = cap * 0.95  # 5% under the cap, as an operator would configure it
+    rate = args.cap * 0.95  # 5% under the cap, as an operator would configure it
     budget: SendBudget = (
-        send_budget(core, token, rate)
-        if budget_kind == "shared"
-        else LocalSendBudget(rate, channel_interval=CHANNEL_INTERVAL)
+        send_budget(core, token, rate, burst=args.burst)
+        if args.budget == "shared"
+        else LocalSendBudget(rate, burst=args.burst, channel_interval=CHANNEL_INTERVAL)
     )
     client = WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL)
-    courier = Courier(core.service, client, core.texts, batch=50, workers=4, budget=budget)
+    courier = Courier(core.service, client, core.texts, batch=args.batch, workers=args.workers, budget=budget)
     stop = threading.Event()
     try:
         print("ready", flush=True)
@@ -243,16 +246,19 @@ def main() -> int:
     parser.add_argument("--replicas", default="1,2", help="numbers of replicas to compare, e.g. 1,2")
     parser.add_argument("--budget", choices=("shared", "local"), default="shared")
     parser.add_argument("--refuse", type=float, default=0.10, help="share of posts Slack refuses at random")
+    parser.add_argument("--burst", type=int, default=2, help="slots an idle budget may give at once")
+    parser.add_argument("--batch", type=int, default=50, help="messages a courier claims at a time")
+    parser.add_argument("--workers", type=int, default=4, help="sending threads per courier")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES_URL, help="server URL; each run gets a schema")
     parser.add_argument("--replica", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.replica:
-        return replica(args.cap, args.budget)
+        return replica(args)
     results: dict[int, list[Run]] = {}
     for replicas in (int(n) for n in args.replicas.split(",")):
         runs = results.setdefault(replicas, [])
         for number in range(1, args.runs + 1):
-            run = run_once(replicas, args.recipients, args.cap, args.refuse, args.budget, args.postgres)
+            run = run_once(args, replicas)
             runs.append(run)
             print(
                 f"{replicas} replica(s), {args.budget} budget, run {number}: {args.recipients} DMs in "

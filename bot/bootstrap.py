@@ -198,7 +198,7 @@ def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Itera
         core.close()
 
 
-def send_budget(core: Core, token: str, messages_per_second: float | None = None) -> SendBudget:
+def send_budget(core: Core, token: str, messages_per_second: float | None = None, *, burst: int = 2) -> SendBudget:
     """How fast this process may post to Slack: on PostgreSQL one budget that every replica shares (a row per
     workspace and per channel, storage/pace.py), else this process's own (SQLite means one process).
 
@@ -213,8 +213,8 @@ def send_budget(core: Core, token: str, messages_per_second: float | None = None
         from storage.pace import PostgresSendBudget
 
         workspace = hashlib.sha256(token.encode()).hexdigest()[:16]
-        return PostgresSendBudget(core.engine, workspace, rate, channel_interval=CHANNEL_INTERVAL)
-    return LocalSendBudget(rate, channel_interval=CHANNEL_INTERVAL)
+        return PostgresSendBudget(core.engine, workspace, rate, burst=burst, channel_interval=CHANNEL_INTERVAL)
+    return LocalSendBudget(rate, burst=burst, channel_interval=CHANNEL_INTERVAL)
 
 
 def slack_user_directory(client: WebClient) -> UserDirectory:
