@@ -15,8 +15,12 @@ ratio (target <= 1.15), the calls answered 429 by the rate limits and at random 
 random <= 10% of calls when --refuse 0; with the random ones, those from the limits), lost and duplicated DMs
 (target 0 and 0); then the median ratio per number of replicas.
 
+--no-refund keeps the slot of every call answered 429 (the courier gives it back, since Slack did not count
+the call): it shows what the refund costs in 429s from the limits and buys in time.
+
 Usage: python bench/bench_send_replicas.py [--recipients 500] [--cap 20] [--runs 3] [--replicas 1,2]
-       [--budget shared|local] [--refuse 0.10] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
+       [--budget shared|local] [--refuse 0.10] [--burst 2] [--batch 50] [--workers 4] [--no-refund]
+       [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -66,6 +70,19 @@ class CountingSlack(FakeSlack):
         if wait is not None and method == "chat.postMessage":
             self.limited += 1
         return wait
+
+
+class KeepsRefusedSlots:
+    """A budget that never gives a refused call's slot back (--no-refund): what the refund costs and buys."""
+
+    def __init__(self, budget: SendBudget) -> None:
+        self._budget = budget
+
+    def acquire(self, channel: str | None = None) -> None:
+        self._budget.acquire(channel)
+
+    def refund(self) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -164,7 +181,7 @@ def run_once(args: argparse.Namespace, replicas: int) -> Run:
 def _start_replica(url: str, fake: FakeSlack, args: argparse.Namespace) -> subprocess.Popen[str]:
     command = [sys.executable, str(Path(__file__).resolve()), "--replica", "--cap", str(args.cap)]
     command += ["--budget", args.budget, "--burst", str(args.burst), "--batch", str(args.batch)]
-    command += ["--workers", str(args.workers)]
+    command += ["--workers", str(args.workers)] + (["--no-refund"] if args.no_refund else [])
     environment = {
         **os.environ,
         "DATABASE_URL": url,
@@ -216,6 +233,8 @@ def replica(args: argparse.Namespace) -> int:
         if args.budget == "shared"
         else LocalSendBudget(rate, burst=args.burst, channel_interval=CHANNEL_INTERVAL)
     )
+    if args.no_refund:
+        budget = KeepsRefusedSlots(budget)
     client = WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL)
     courier = Courier(core.service, client, core.texts, batch=args.batch, workers=args.workers, budget=budget)
     stop = threading.Event()
@@ -249,6 +268,7 @@ def main() -> int:
     parser.add_argument("--burst", type=int, default=2, help="slots an idle budget may give at once")
     parser.add_argument("--batch", type=int, default=50, help="messages a courier claims at a time")
     parser.add_argument("--workers", type=int, default=4, help="sending threads per courier")
+    parser.add_argument("--no-refund", action="store_true", help="keep the slots of calls answered 429")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES_URL, help="server URL; each run gets a schema")
     parser.add_argument("--replica", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
