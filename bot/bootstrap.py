@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -18,6 +19,7 @@ from bot.adapters.directory_file import parse_directory, shipped_directory_text
 from bot.adapters.rendering import Texts, default_texts
 from bot.core.clock import Clock, SystemClock
 from bot.core.ports.metrics import NoMetrics
+from bot.core.ports.pace import SendBudget
 from bot.core.ports.store import Store, StoreUnavailable
 from bot.core.ports.users import UserDirectory
 from bot.core.usecases import UseCases, build_use_cases
@@ -206,7 +208,9 @@ def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Itera
         app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
         scheduler = build_scheduler(core.service, core.settings.timezone)
         scheduler.start()
-        courier = Courier(core.service, client, core.texts, metrics=core.metrics).start()
+        courier = Courier(
+            core.service, client, core.texts, metrics=core.metrics, budget=send_budget(core, token)
+        ).start()
         try:
             yield core, app
         finally:
@@ -214,6 +218,25 @@ def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Itera
             scheduler.shutdown(wait=False)
     finally:
         core.close()
+
+
+def send_budget(core: Core, token: str, messages_per_second: float | None = None, *, burst: int = 2) -> SendBudget:
+    """How fast this process may post to Slack: on PostgreSQL one budget that every replica shares (a row per
+    workspace and per channel, storage/pace.py), else this process's own (SQLite means one process).
+
+    The workspace is named by a digest of the bot token: the replicas of one app in one workspace share the
+    token, as they share Slack's limits, and the token itself never reaches the database.
+    """
+    from bot.adapters.pace import CHANNEL_INTERVAL, LocalSendBudget
+    from handlers.outbound.courier import DEFAULT_RATE
+
+    rate = messages_per_second or DEFAULT_RATE
+    if core.engine.dialect.name == "postgresql":
+        from storage.pace import PostgresSendBudget
+
+        workspace = hashlib.sha256(token.encode()).hexdigest()[:16]
+        return PostgresSendBudget(core.engine, workspace, rate, burst=burst, channel_interval=CHANNEL_INTERVAL)
+    return LocalSendBudget(rate, burst=burst, channel_interval=CHANNEL_INTERVAL)
 
 
 def slack_user_directory(client: WebClient) -> UserDirectory:

@@ -404,3 +404,13 @@ class DocumentUseRow(SQLModel, table=True):
     sha256: str = Field(foreign_key="stored_document.sha256")
     name: str = Field(sa_type=Text)
     stored_at: datetime
+
+
+class SendBudgetRow(SQLModel, table=True):
+    """When the next slot to post to Slack falls due, per workspace and per channel, shared by all replicas
+    (storage/pace.py): seconds since the epoch on the database's clock."""
+
+    __tablename__ = "send_budget"
+
+    key: str = Field(primary_key=True)
+    next_at: float

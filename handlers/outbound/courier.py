@@ -20,9 +20,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.logs import fresh_context, new_request_id
+from bot.adapters.pace import LocalSendBudget
 from bot.adapters.rendering import Texts
 from bot.core.domain.outbox import MessageKind, OutboxMessage, StatusBoard
 from bot.core.ports.metrics import Metrics, NoMetrics
+from bot.core.ports.pace import SendBudget
 from bot.core.usecases import UseCases
 from handlers.errors import retry_after
 from handlers.outbound.messages import Rendered, refreshed_remiss_message, render, status_message
@@ -102,6 +104,7 @@ class Courier:
         poll_seconds: float = 2.0,
         messages_per_second: float = DEFAULT_RATE,
         metrics: Metrics | None = None,
+        budget: SendBudget | None = None,
     ) -> None:
         self.service = service
         # Counts Slack's 429s; what becomes of each message is counted where it is recorded (DeliveryUseCases).
@@ -110,7 +113,9 @@ class Courier:
         self.texts = texts
         self.batch = batch
         self.poll_seconds = poll_seconds
-        self._pace = Pacer(messages_per_second)
+        # The pace Slack allows, shared with every other sender for the workspace (bot/bootstrap.py chooses it);
+        # without one, this courier alone, at `messages_per_second`.
+        self._pace: SendBudget = budget or LocalSendBudget(messages_per_second)
         self._recent: list[tuple[float, bool]] = []  # (monotonic time, refused with 429) of recent posts
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="remissbot-send")
         self._wake = threading.Event()
@@ -210,7 +215,7 @@ class Courier:
             if message.uncertain and (found := self._already_in_slack(message, rendered)):
                 self.service.delivery.outgoing_sent(message, *found)
                 return
-            self._pace.wait()
+            self._pace.acquire(rendered.channel)
             response = self.client.chat_postMessage(
                 channel=rendered.channel,
                 text=rendered.text,
@@ -240,7 +245,7 @@ class Courier:
             # The one it was just handed over to keeps the line saying by whom (the refresh follows the hand-over).
             handed = d.event if d.event and d.event.details_dict.get("to") == dm.to_user else None
             text, body = refreshed_remiss_message(self.texts, d, str(dm.to_user), handed_over=handed)
-            self._pace.wait()
+            self._pace.acquire()
             self.client.chat_update(channel=str(dm.channel_id), ts=str(dm.ts), text=text, blocks=body)
         # Recorded where the first edit was, if any: a silent edit leaves no message of its own.
         place = (str(dms[0].channel_id), str(dms[0].ts)) if dms else ("", "")
@@ -333,7 +338,7 @@ class Courier:
             if board.ts is None and (found := self._find_recent(board.channel, key)):
                 board = replace(board, ts=found)  # posted before a lost reply or a crash: edit that one
             if board.ts is None:
-                self._pace.wait()
+                self._pace.acquire(board.channel)
                 response = self.client.chat_postMessage(
                     channel=board.channel,
                     text=text,
@@ -363,28 +368,3 @@ def _with_key(found: Any, key: str, channel: str) -> tuple[str, str] | None:
         if payload.get("key") == key:
             return channel, str(item["ts"])
     return None
-
-
-class Pacer:
-    """A token bucket shared by the sending threads: at most `rate` messages a second, in small bursts."""
-
-    def __init__(self, rate: float, burst: int = 2) -> None:
-        self.interval = 1.0 / rate
-        self.burst = burst
-        self._next = time.monotonic()
-        self._lock = threading.Lock()
-
-    def refund(self) -> None:
-        """Give back the slot of a call Slack refused, so refusals don't slow the rest down."""
-        with self._lock:
-            self._next -= self.interval
-
-    def wait(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            # Unused time earns at most `burst` messages ahead, so an idle courier can't then flood Slack.
-            slot = max(self._next, now - self.interval * (self.burst - 1))
-            self._next = slot + self.interval
-        delay = slot - now
-        if delay > 0:
-            time.sleep(delay)
