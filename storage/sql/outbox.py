@@ -149,11 +149,11 @@ class SqlOutbox:
         claimed_until = col(StatusBoardRow.claimed_until)
         rendered_at = col(StatusBoardRow.rendered_at)
         # StatusBoard.claimable, in SQL (the time computed here, so both dialects compare two timestamps).
-        claimable = (
-            (col(StatusBoardRow.rendered_version) < col(StatusBoardRow.version))
-            & (claimed_until.is_(None) | (claimed_until < now))
-            & (rendered_at.is_(None) | (rendered_at <= now - interval))
+        claimable = (col(StatusBoardRow.rendered_version) < col(StatusBoardRow.version)) & (
+            claimed_until.is_(None) | (claimed_until < now)
         )
+        if interval > timedelta(0):
+            claimable &= rendered_at.is_(None) | (rendered_at <= now - interval)
         # No age to order by; the case number at least makes the order stable.
         keys = self._ctx.candidates(
             select(col(StatusBoardRow.case_number))
@@ -179,10 +179,11 @@ class SqlOutbox:
         free_and_stale = (col(StatusBoardRow.rendered_version) < col(StatusBoardRow.version)) & (
             claimed_until.is_(None) | (claimed_until < now)
         )
-        # A stale board never rendered is due now; else the oldest render decides. NULLs sort first on SQLite
-        # and last on PostgreSQL, so they are asked for apart.
-        never = select(col(StatusBoardRow.case_number)).where(free_and_stale, rendered_at.is_(None)).limit(1)
-        if self._session.exec(never, execution_options=FRESH).first() is not None:
+        # A stale board never rendered (or with no interval to wait) is due now; else the oldest render decides.
+        # NULLs sort first on SQLite and last on PostgreSQL, so they are asked for apart.
+        due_now = free_and_stale if interval <= timedelta(0) else free_and_stale & rendered_at.is_(None)
+        anyone = select(col(StatusBoardRow.case_number)).where(due_now).limit(1)
+        if self._session.exec(anyone, execution_options=FRESH).first() is not None:
             return now
         oldest = select(rendered_at).where(free_and_stale, rendered_at.is_not(None)).order_by(rendered_at).limit(1)
         found: datetime | None = self._session.exec(oldest, execution_options=FRESH).first()

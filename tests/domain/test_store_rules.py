@@ -97,8 +97,9 @@ def test_a_status_board_rendered_a_moment_ago_waits_out_the_interval_then_is_due
     assert not rendered.due(now + timedelta(seconds=9), interval)
     assert not rendered.claimable(now + timedelta(seconds=9), interval)
     assert rendered.due(now + interval, interval) and rendered.claimable(now + interval, interval)
-    # No interval: due as soon as it is stale, as before.
+    # No interval: due as soon as it is stale, as before, even rendered "later" by a clock set back.
     assert rendered.claimable(now, timedelta(0)) and rendered.claimable(now)
+    assert replace(rendered, rendered_at=now + timedelta(hours=1)).claimable(now)
     # Up to date, it is never due, however long ago it was rendered.
     assert not replace(rendered, rendered_version=2).due(now + timedelta(days=1), interval)
 

@@ -467,6 +467,17 @@ def test_the_next_status_edit_is_when_the_earliest_waiting_board_is_due(store: S
     assert next_edit(NOW + INTERVAL) == NOW + timedelta(seconds=3) + INTERVAL
 
 
+def test_with_no_interval_a_stale_board_is_claimed_whenever_it_was_rendered(store: Store) -> None:
+    touch(store)
+    [claimed] = claim_boards_every(store, NOW)
+    render(store, claimed, NOW + timedelta(hours=1))  # a clock since set back, or another replica's ahead
+    touch(store)
+
+    with store.read() as repo:
+        assert repo.outbox.next_status_edit(NOW, timedelta(0)) == NOW
+    assert [b.version for b in claim_boards_every(store, NOW, timedelta(0))] == [2]
+
+
 def test_finishing_a_board_never_moves_its_rendered_at_back(store: Store) -> None:
     touch(store)
     [claimed] = claim_boards_every(store, NOW)

@@ -137,8 +137,10 @@ class StatusBoard:
         return self.rendered_version < self.version
 
     def next_edit_at(self, interval: timedelta) -> datetime | None:
-        """The earliest time the message may be edited again: `interval` after its last render; None: any time."""
-        return None if self.rendered_at is None else self.rendered_at + interval
+        """The earliest time the message may be edited again: `interval` after its last render; None: any time
+        (never rendered, or no interval: then a clock set back, or another replica's a little behind, holds
+        nothing up)."""
+        return None if self.rendered_at is None or interval <= timedelta(0) else self.rendered_at + interval
 
     def due(self, now: datetime, interval: timedelta) -> bool:
         """Stale, and last rendered at least `interval` ago (or never)."""

@@ -230,9 +230,12 @@ class DeliveryUseCases(UseCase):
     def until_next_status_edit(self) -> timedelta | None:
         """How long until a stale status message may be edited (zero or less: now); None when none waits. The
         courier sleeps no longer, so the last change of a burst shows within the interval."""
+        interval = self.config.status_edit_interval
+        if interval <= timedelta(0):  # every stale board is claimed in the round; a change wakes the courier
+            return None
         now = self.now()
         with self.store.read() as repo:
-            at = repo.outbox.next_status_edit(now, self.config.status_edit_interval)
+            at = repo.outbox.next_status_edit(now, interval)
         return None if at is None else at - now
 
     def status_rendered(self, board: StatusBoard, ts: str) -> None:
