@@ -62,8 +62,9 @@ class OutboxRepository(Protocol):
         ...
 
     def next_status_edit(self, now: datetime, interval: timedelta) -> datetime | None:
-        """The earliest StatusBoard.waits_until of the boards: when the next stale one may be edited; None when
-        none is stale (or every stale one is held by a live sender)."""
+        """The earliest StatusBoard.waits_until of the boards: when the next stale one may be edited (a time at or
+        before `now`, not necessarily the earliest such: one is due now); None when none is stale (or every stale
+        one is held by a live sender)."""
         ...
 
     def finish_status(self, board: StatusBoard) -> None:
