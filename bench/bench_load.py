@@ -24,7 +24,9 @@ the machine may be shared.
 
 Usage: python bench/bench_load.py [--officials 200] [--window 60] [--think 2] [--runs 3] [--replicas 2]
        [--balancer client|nginx|both] [--server-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
-       [--database remissbot_load] [--seed 1] [--slack-limits]
+       [--database remissbot_load] [--seed 1] [--slack-limits] [--status-edit-seconds 10]
+       --status-edit-seconds is the replicas' REMISSBOT_STATUS_EDIT_SECONDS (0: the status message edited every
+       courier round); the report says how soon after the load it counted every stored answer.
        --slack-limits makes the loopback Slack answer 429 past Slack's published tiers (off by default: the
        figures are the bot's, not Slack's); the Web API calls made during the load are printed either way.
        --window 0 starts every official at once without think time (a burst, as bench_ack.py does).
@@ -230,10 +232,13 @@ class Replica:
 
 
 @contextmanager
-def serve_replicas(box: Sandbox, database_url: str, count: int) -> Iterator[list[Replica]]:
+def serve_replicas(
+    box: Sandbox, database_url: str, count: int, status_edit_seconds: int = 10
+) -> Iterator[list[Replica]]:
     """`remissbot serve` processes on the database and the loopback Slack, as deployed; stopped afterwards."""
     env = {
         **os.environ,
+        "REMISSBOT_STATUS_EDIT_SECONDS": str(status_edit_seconds),
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": box.fake.identity.bot_token,
         "SLACK_SIGNING_SECRET": box.signing_secret,
@@ -467,6 +472,9 @@ class RunResult:
     sample_errors: list[str]
     slack_calls: dict[str, tuple[int, int]]  # method -> (calls, answered 429) during the load
     most_edits: int  # chat.update calls to one message (the coordinator's status message, as it turns out)
+    # Seconds after the load ended until the status message counted every stored answer; None: not within
+    # REMISSBOT_STATUS_EDIT_SECONDS + 10 s (its last change lost, which must never happen).
+    status_final_after: float | None = None
 
 
 def schedule(officials: int, window: float, think: float, seed: int) -> list[tuple[float, tuple[float, float]]]:
@@ -492,7 +500,7 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
         send_remiss(box, everyone)
         if args.slack_limits:
             box.fake.set_rate_limits()  # Slack's published tiers, from here on (the seeding's DMs are sent)
-        replicas = stack.enter_context(serve_replicas(box, url, args.replicas))
+        replicas = stack.enter_context(serve_replicas(box, url, args.replicas, args.status_edit_seconds))
         if balancer == "nginx":
             targets = [stack.enter_context(nginx_in_front(replicas)) + SLACK_EVENTS_PATH]
         else:
@@ -526,6 +534,7 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        load_ended = time.monotonic()
         time.sleep(2.0)  # the replicas' after-ack work (draft saves, message refreshes) winds down
         cpu_after = [cpu_seconds(pid) for pid in pids]
         backends_after = {pid: cpu_seconds(pid) for pid in backend_pids(url, args.database)}
@@ -562,6 +571,10 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
                 )
             )
         stored = check_answers(url, args.officials, {p.user for p in people if p.submitted_at is not None})
+        answered = warm_ups + stored.correct + len(stored.duplicated) + len(stored.wrong_text)
+        status_final_after = _status_shows(
+            box, calls_before, f"{answered} av {everyone} har svarat", load_ended, args.status_edit_seconds + 10.0
+        )
         submits = [p.submitted_at - started for p in people if p.submitted_at is not None]
         return RunResult(
             requests=list(client.requests),
@@ -580,8 +593,23 @@ def run_once(args: argparse.Namespace, balancer: str, seed: int) -> RunResult:
             sample_errors=sample_errors,
             slack_calls=slack_calls,
             most_edits=max(edits.values(), default=0),
+            status_final_after=status_final_after,
         )
     raise AssertionError("unreachable")
+
+
+def _status_shows(box: Sandbox, calls_before: int, said: str, since: float, patience: float) -> float | None:
+    """Wait (at most `patience` seconds from now) for a status-message edit saying `said` (how many answered);
+    seconds from `since` (time.monotonic, as the loopback Slack's calls are timed) to that edit, or None."""
+    deadline = time.monotonic() + patience
+    while True:
+        calls = box.fake.calls[calls_before:]
+        shown = [c.time for c in calls if c.method == "chat.update" and said in str(c.params.get("text"))]
+        if shown:
+            return max(0.0, shown[0] - since)
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.25)
 
 
 def _first_traceback(said: str) -> str:
@@ -655,6 +683,11 @@ def print_run(label: str, run: int, result: RunResult, row: dict[str, float]) ->
     print(
         f"    Slack Web API calls during the load: {calls}; most chat.update calls to one message {result.most_edits}"
     )
+    final = result.status_final_after
+    print(
+        "    the status message counted every stored answer "
+        + (f"{final:.1f} s after the load ended" if final is not None else "NEVER (its last change was lost)")
+    )
     for line in result.sample_errors:
         print(f"    stderr: {line[:300]}")
     for number, replica in enumerate(result.replicas, start=1):
@@ -713,6 +746,12 @@ def main() -> None:
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="the scratch database (dropped and created)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--status-edit-seconds",
+        type=int,
+        default=10,
+        help="REMISSBOT_STATUS_EDIT_SECONDS of the replicas (10, as deployed; 0: an edit per courier round)",
+    )
+    parser.add_argument(
         "--slack-limits",
         action="store_true",
         help="the loopback Slack enforces Slack's published rate limits (tiers) during the load; off by default",
@@ -721,7 +760,8 @@ def main() -> None:
     print(
         f"load as deployed: {args.replicas} `remissbot serve` replicas on PostgreSQL ({args.database}), "
         f"{args.officials} officials within {args.window:g} s, each open -> draft ({QUESTIONS} answers x ~3,000 "
-        f"characters) -> submit, signed HTTP; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}",
+        f"characters) -> submit, signed HTTP; status message edited at most every {args.status_edit_seconds} s; "
+        f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}",
         flush=True,
     )
     for balancer in ("client", "nginx") if args.balancer == "both" else (args.balancer,):

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +103,7 @@ def build_core(
             digest_deadline_days=settings.digest_deadline_days,
             final_answer_grace_days=settings.final_answer_grace_days,
             auto_close_working_days=settings.auto_close_working_days,
+            status_edit_interval=timedelta(seconds=settings.status_edit_seconds),
         )
         service.shared.metrics = metrics
         metrics.watch(service.queries.gauges)

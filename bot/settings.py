@@ -15,6 +15,7 @@ from bot.adapters.logs import LOG_FORMATS
 from bot.adapters.rendering import default_texts
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS
 from bot.core.domain.organisation import is_org_key, is_slack_user_id
+from bot.core.domain.outbox import STATUS_EDIT_INTERVAL
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
 from bot.core.usecases.base import AUTO_CLOSE_WORKING_DAYS, DIGEST_DEADLINE_DAYS
@@ -58,6 +59,8 @@ class Settings:
     auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS
     # Closing a remiss writes its archive package (E-ARK SIP) here; None: only `remissbot archive` writes one.
     archive_dir: Path | None = None
+    # A remiss's status message is edited at most once in this many seconds; 0 after every change.
+    status_edit_seconds: int = int(STATUS_EDIT_INTERVAL.total_seconds())
     # How log lines look: "text" (plain, the default) or "json" (one object per line; bot/adapters/logs.py).
     log_format: str = "text"
 
@@ -170,6 +173,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         scoped_coordinators=scoped,
         auto_close_working_days=_auto_close(env),
         archive_dir=default_archive_dir(env),
+        status_edit_seconds=_status_edit_seconds(env),
         log_format=log_format(env),
     )
 
@@ -250,6 +254,17 @@ def _auto_close(env: Mapping[str, str]) -> int:
     if text.lower() in _OFF:
         return 0
     return _count("REMISSBOT_AUTO_CLOSE_WORKING_DAYS", text, 0, 250, off=True)
+
+
+def _status_edit_seconds(env: Mapping[str, str]) -> int:
+    """REMISSBOT_STATUS_EDIT_SECONDS: 0–300 seconds between two edits of a status message; 0 / "av": no wait."""
+    name = "REMISSBOT_STATUS_EDIT_SECONDS"
+    text = (env.get(name) or str(int(STATUS_EDIT_INTERVAL.total_seconds()))).strip()
+    if text.lower() in _OFF:
+        return 0
+    if not text.isdigit() or int(text) > 300:
+        raise SettingsError(_says("bad_seconds", name=name, low=0, high=300, shown=repr(text)))
+    return int(text)
 
 
 def _reminder_settings(env: Mapping[str, str]) -> tuple[ReminderPolicy, int, time]:

@@ -285,6 +285,8 @@ class StatusBoardRow(SQLModel, table=True):
     rendered_version: int = 0
     ts: str | None = None
     claimed_until: datetime | None = None
+    # When the message was last posted or edited: the next edit waits STATUS_EDIT_INTERVAL after it (0016).
+    rendered_at: datetime | None = None
 
 
 class DigestSaidRow(SQLModel, table=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 
@@ -87,6 +87,22 @@ def test_a_malformed_digest_deadline_names_its_variable() -> None:
     assert "REMISSBOT_DIGEST_DEADLINE_DAYS" in str(refused.value)
 
 
+@pytest.mark.parametrize(("text", "seconds"), [(None, 10), ("30", 30), ("0", 0), ("av", 0), (" 5 ", 5)])
+def test_the_status_edit_interval_is_read_in_seconds_or_off(text: str | None, seconds: int) -> None:
+    env = {"REMISSBOT_STATUS_EDIT_SECONDS": text} if text is not None else {}
+    assert load_settings(env).status_edit_seconds == seconds
+
+
+@pytest.mark.parametrize("text", ["tio", "-1", "301", "2.5"])
+def test_a_malformed_status_edit_interval_is_refused_in_swedish_naming_its_variable(text: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"REMISSBOT_STATUS_EDIT_SECONDS": text})
+    assert str(refused.value) == (
+        f"REMISSBOT_STATUS_EDIT_SECONDS ska vara ett antal sekunder från 0 till 300 (0 eller av: efter varje "
+        f"ändring), inte {text!r}."
+    )
+
+
 def test_a_malformed_auto_close_names_its_variable() -> None:
     with pytest.raises(SettingsError) as refused:
         load_settings({"REMISSBOT_AUTO_CLOSE_WORKING_DAYS": "två veckor"})
@@ -159,6 +175,7 @@ def test_the_service_gets_the_global_reminder_settings(sqlite_url: str) -> None:
         assert core.service.config.reminder_policy.send_at == time(10, 15)
         assert core.service.config.short_window_days == 20
         assert core.service.config.digest_at == time(8, 0)
+        assert core.service.config.status_edit_interval == timedelta(seconds=10)
     finally:
         core.close()
 

@@ -104,29 +104,40 @@ class MemoryOutbox(MemoryPart):
             StatusBoard(case_number, channel) if board is None else replace(board, version=board.version + 1)
         )
 
-    def claim_status(self, now: datetime, lease: timedelta, limit: int) -> list[StatusBoard]:
-        """Claim stale boards (rendered_version < version) not claimed by another live sender."""
+    def claim_status(
+        self, now: datetime, lease: timedelta, limit: int, interval: timedelta = timedelta(0)
+    ) -> list[StatusBoard]:
+        """Claim stale boards (rendered_version < version) not claimed by another live sender and last rendered
+        at least `interval` ago (StatusBoard.claimable)."""
         self._require_writable()
         now = copied(now)
-
-        def claim(board: StatusBoard) -> StatusBoard:
-            stored = self._state.boards[board.case_number] = replace(board, claimed_until=now + lease)
-            return stored
-
+        claimed: list[StatusBoard] = []
         # Ordered by case number, as the SQL store does (a board has no age to order by).
-        boards = [self._state.boards[case_number] for case_number in sorted(self._state.boards)]
-        return _claim(boards, now, limit, claim)
+        for case_number in sorted(self._state.boards):
+            board = self._state.boards[case_number]
+            if len(claimed) < limit and board.claimable(now, interval):
+                stored = self._state.boards[case_number] = replace(board, claimed_until=now + lease)
+                claimed.append(copied(stored))
+        return claimed
+
+    def next_status_edit(self, now: datetime, interval: timedelta) -> datetime | None:
+        """The earliest StatusBoard.waits_until of the boards; None when none is stale and free."""
+        times = [t for b in self._state.boards.values() if (t := b.waits_until(now, interval)) is not None]
+        return copied(min(times)) if times else None
 
     def finish_status(self, board: StatusBoard) -> None:
-        """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
+        """Store ts, rendered_version and rendered_at (never lowering either) and release the claim; version is
+        untouched."""
         self._require_writable()
         stored = self._state.boards.get(board.case_number)
         if stored is None:
             raise ValueError(f"no status board for {board.case_number!r} (touch_status creates it)")
+        rendered_at = max((t for t in (stored.rendered_at, board.rendered_at) if t is not None), default=None)
         self._state.boards[board.case_number] = replace(
             stored,
             ts=board.ts if board.ts is not None else stored.ts,
             rendered_version=max(stored.rendered_version, board.rendered_version),
+            rendered_at=copied(rendered_at),
             claimed_until=None,
         )
 

@@ -72,11 +72,18 @@ def running_sandbox(
     clock: Clock | None = None,
     settings: Settings | None = None,
     start_courier: bool = False,
+    status_edit_seconds: int = 0,
 ) -> Iterator[Sandbox]:
-    """Start the fake Slack, build the bot as `remissbot serve` does (its Texts shared), serve it on 127.0.0.1."""
+    """Start the fake Slack, build the bot as `remissbot serve` does (its Texts shared), serve it on 127.0.0.1.
+
+    The status message is edited after every change unless `status_edit_seconds` says otherwise (whatever
+    `settings` say): tests and the demo call courier.drain() and then read it, on a clock that may stand still,
+    so the production default (REMISSBOT_STATUS_EDIT_SECONDS=10) would leave its last edit waiting for time
+    that never passes. A test of the interval, or a benchmark, gives it."""
     signing_secret = secrets.token_hex(16)
     # Closing writes no archive package unless the settings given say where (the demo's do).
     base = settings or replace(load_settings({}), archive_dir=None)
+    base = replace(base, status_edit_seconds=status_edit_seconds)
     with FakeSlack() as fake:
         for user in users:
             fake.add_user(user.id, user.name, user.real_name, user.email, deleted=user.deleted)

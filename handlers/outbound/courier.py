@@ -40,6 +40,8 @@ DEFAULT_RATE = 4.0
 STORM_COUNT = 3
 STORM_SECONDS = 2.0
 STORM_SHARE = 0.5
+# The shortest sleep between rounds when a status message is about to become due (no busy loop).
+MIN_WAIT = 0.05
 # Slack refuses the person or the place for good: resending won't help, the coordinator must act.
 UNREACHABLE_ERRORS = frozenset(
     {
@@ -156,7 +158,16 @@ class Courier:
                 self._wake.clear()
 
     def _wait_seconds(self) -> float:
-        return max(self.poll_seconds, self._paused_until - time.monotonic())
+        wait = self.poll_seconds
+        # A status message skipped because it was edited a moment ago: come back when it may be edited again.
+        try:
+            until_edit = self.service.delivery.until_next_status_edit()
+        except Exception:  # a database blip: the next poll asks again; the loop must go on
+            log.exception("Could not ask when the next status message is due")
+            until_edit = None
+        if until_edit is not None:
+            wait = min(wait, max(until_edit.total_seconds(), MIN_WAIT))
+        return max(wait, self._paused_until - time.monotonic())
 
     def run_once(self) -> int:
         """One round: refresh stale status messages, then send what is due. Returns how much it handled."""

@@ -186,6 +186,7 @@ def board_from(row: StatusBoardRow) -> StatusBoard:
         rendered_version=row.rendered_version,
         ts=row.ts,
         claimed_until=row.claimed_until,
+        rendered_at=row.rendered_at,
     )
 
 

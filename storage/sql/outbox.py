@@ -138,16 +138,22 @@ class SqlOutbox:
         )
         self._session.exec(statement)
 
-    def claim_status(self, now: datetime, lease: timedelta, limit: int) -> list[StatusBoard]:
-        """Claim stale boards (rendered_version < version) not claimed by another live sender."""
+    def claim_status(
+        self, now: datetime, lease: timedelta, limit: int, interval: timedelta = timedelta(0)
+    ) -> list[StatusBoard]:
+        """Claim stale boards (rendered_version < version) not claimed by another live sender and last rendered
+        at least `interval` ago (StatusBoard.claimable)."""
         self._ctx.require_writable()
         if limit <= 0:
             return []
         claimed_until = col(StatusBoardRow.claimed_until)
-        # StatusBoard.claimable, in SQL.
+        rendered_at = col(StatusBoardRow.rendered_at)
+        # StatusBoard.claimable, in SQL (the time computed here, so both dialects compare two timestamps).
         claimable = (col(StatusBoardRow.rendered_version) < col(StatusBoardRow.version)) & (
             claimed_until.is_(None) | (claimed_until < now)
         )
+        if interval > timedelta(0):
+            claimable &= rendered_at.is_(None) | (rendered_at <= now - interval)
         # No age to order by; the case number at least makes the order stable.
         keys = self._ctx.candidates(
             select(col(StatusBoardRow.case_number))
@@ -166,8 +172,26 @@ class SqlOutbox:
         rows = self._session.exec(statement, execution_options=FRESH_UPDATE).scalars().all()
         return sorted((board_from(row) for row in rows), key=lambda b: b.case_number)
 
+    def next_status_edit(self, now: datetime, interval: timedelta) -> datetime | None:
+        """The earliest StatusBoard.waits_until of the boards; None when none is stale and free."""
+        claimed_until = col(StatusBoardRow.claimed_until)
+        rendered_at = col(StatusBoardRow.rendered_at)
+        free_and_stale = (col(StatusBoardRow.rendered_version) < col(StatusBoardRow.version)) & (
+            claimed_until.is_(None) | (claimed_until < now)
+        )
+        # A stale board never rendered (or with no interval to wait) is due now; else the oldest render decides.
+        # NULLs sort first on SQLite and last on PostgreSQL, so they are asked for apart.
+        due_now = free_and_stale if interval <= timedelta(0) else free_and_stale & rendered_at.is_(None)
+        anyone = select(col(StatusBoardRow.case_number)).where(due_now).limit(1)
+        if self._session.exec(anyone, execution_options=FRESH).first() is not None:
+            return now
+        oldest = select(rendered_at).where(free_and_stale, rendered_at.is_not(None)).order_by(rendered_at).limit(1)
+        found: datetime | None = self._session.exec(oldest, execution_options=FRESH).first()
+        return found + interval if found is not None else None
+
     def finish_status(self, board: StatusBoard) -> None:
-        """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
+        """Store ts, rendered_version and rendered_at (never lowering either) and release the claim; version is
+        untouched."""
         self._ctx.require_writable()
         rendered = col(StatusBoardRow.rendered_version)
         values: dict[str, Any] = {
@@ -178,6 +202,10 @@ class SqlOutbox:
         }
         if board.ts is not None:
             values["ts"] = board.ts
+        if board.rendered_at is not None:
+            rendered_at = col(StatusBoardRow.rendered_at)
+            later = rendered_at.is_(None) | (rendered_at < board.rendered_at)
+            values["rendered_at"] = case((later, board.rendered_at), else_=rendered_at)
         statement = update(StatusBoardRow).where(col(StatusBoardRow.case_number) == board.case_number).values(values)
         if self._session.exec(statement, execution_options=FRESH_UPDATE).rowcount == 0:
             raise ValueError(f"no status board for {board.case_number!r} (touch_status creates it)")

@@ -88,3 +88,34 @@ def test_a_status_board_is_claimable_when_stale_and_not_held_by_a_live_sender() 
     assert board.claimable(now)
     assert not replace(board, claimed_until=now).claimable(now)
     assert not replace(board, rendered_version=1).claimable(now)
+
+
+def test_a_status_board_rendered_a_moment_ago_waits_out_the_interval_then_is_due() -> None:
+    now, interval = datetime(2023, 11, 1, 8, tzinfo=UTC), timedelta(seconds=10)
+    rendered = StatusBoard(CASE, "C1", version=2, rendered_version=1, rendered_at=now)
+    assert rendered.next_edit_at(interval) == now + interval
+    assert not rendered.due(now + timedelta(seconds=9), interval)
+    assert not rendered.claimable(now + timedelta(seconds=9), interval)
+    assert rendered.due(now + interval, interval) and rendered.claimable(now + interval, interval)
+    # No interval: due as soon as it is stale, as before, even rendered "later" by a clock set back.
+    assert rendered.claimable(now, timedelta(0)) and rendered.claimable(now)
+    assert replace(rendered, rendered_at=now + timedelta(hours=1)).claimable(now)
+    # Up to date, it is never due, however long ago it was rendered.
+    assert not replace(rendered, rendered_version=2).due(now + timedelta(days=1), interval)
+
+
+def test_the_first_change_after_a_quiet_spell_is_due_at_once() -> None:
+    now, interval = datetime(2023, 11, 1, 8, tzinfo=UTC), timedelta(seconds=10)
+    never = StatusBoard(CASE, "C1")
+    quiet = StatusBoard(CASE, "C1", version=5, rendered_version=4, rendered_at=now - timedelta(minutes=5))
+    assert never.next_edit_at(interval) is None and never.claimable(now, interval)
+    assert quiet.claimable(now, interval)
+
+
+def test_a_status_board_waits_until_its_next_edit_unless_up_to_date_or_held() -> None:
+    now, interval = datetime(2023, 11, 1, 8, tzinfo=UTC), timedelta(seconds=10)
+    waiting = StatusBoard(CASE, "C1", version=2, rendered_version=1, rendered_at=now - timedelta(seconds=4))
+    assert waiting.waits_until(now, interval) == now + timedelta(seconds=6)
+    assert StatusBoard(CASE, "C1").waits_until(now, interval) == now  # never rendered: now
+    assert replace(waiting, rendered_version=2).waits_until(now, interval) is None
+    assert replace(waiting, claimed_until=now + timedelta(minutes=1)).waits_until(now, interval) is None

@@ -118,3 +118,21 @@ def test_the_status_message_is_claimed_rendered_or_released_for_the_next_round(
     with service.store.read() as repo:
         shown = repo.outbox.get_status("STK-2023-137")
     assert shown is not None and (shown.ts, shown.stale) == ("1700000000.000300", False)
+
+
+def test_an_answer_just_after_an_edit_waits_out_the_interval_and_the_courier_is_told_how_long(
+    service: UseCases, clock: FakeClock
+) -> None:
+    assert service.config.status_edit_interval == timedelta(seconds=10)  # the default, as deployed
+    sent(service)
+    (board,) = service.delivery.claim_status_boards()
+    service.delivery.status_rendered(board, "1700000000.000300")
+    assert service.delivery.until_next_status_edit() is None  # up to date
+    clock.advance(timedelta(seconds=3))
+    service.answering.submit(service.actor("UMKB2"), "STK-2023-137", "mkb", delegation("Vi tillstyrker."))
+
+    assert service.delivery.claim_status_boards() == []
+    assert service.delivery.until_next_status_edit() == timedelta(seconds=7)
+    clock.advance(timedelta(seconds=7))
+    (due,) = service.delivery.claim_status_boards()
+    assert due.stale and due.rendered_at == clock.now() - timedelta(seconds=10)

@@ -406,6 +406,94 @@ def test_finishing_a_board_never_lowers_its_rendered_version_nor_forgets_its_ts(
     assert claim_boards(store, at=NOW + timedelta(days=1)) == []
 
 
+INTERVAL = timedelta(seconds=10)
+
+
+def render(store: Store, claimed: StatusBoard, at: datetime) -> None:
+    """As DeliveryUseCases.status_rendered: Slack shows the claimed version since `at`."""
+    with store.transaction() as repo:
+        repo.outbox.finish_status(
+            replace(claimed, ts="1696235400.000100", rendered_version=claimed.version, rendered_at=at)
+        )
+
+
+def test_a_board_rendered_at_t_is_not_claimed_again_before_t_plus_the_interval(store: Store) -> None:
+    touch(store)
+    [first] = claim_boards_every(store, NOW)
+    render(store, first, NOW)
+    touch(store)  # an answer a moment later
+
+    too_soon = claim_boards_every(store, NOW + INTERVAL - timedelta(milliseconds=1))
+    [due] = claim_boards_every(store, NOW + INTERVAL)
+
+    assert too_soon == []
+    assert (due.version, due.rendered_version, due.rendered_at) == (2, 1, NOW)
+    assert due.claimed_until == NOW + INTERVAL + LEASE
+
+
+def test_a_board_never_rendered_or_quiet_for_the_interval_is_claimed_at_once(store: Store) -> None:
+    touch(store, "A-1")
+    touch(store, "B-2")
+    [a, b] = claim_boards_every(store, NOW)
+    render(store, a, NOW - INTERVAL)  # rendered long enough ago
+    render(store, b, NOW)
+    touch(store, "A-1")
+    touch(store, "B-2")
+    touch(store, "C-3")  # never rendered
+
+    assert [x.case_number for x in claim_boards_every(store, NOW)] == ["A-1", "C-3"]
+
+
+def test_the_next_status_edit_is_when_the_earliest_waiting_board_is_due(store: Store) -> None:
+    def next_edit(at: datetime) -> datetime | None:
+        with store.read() as repo:
+            return repo.outbox.next_status_edit(at, INTERVAL)
+
+    assert next_edit(NOW) is None
+    touch(store, "A-1")
+    touch(store, "B-2")
+    assert next_edit(NOW) == NOW  # never rendered: due now
+    [a, b] = claim_boards_every(store, NOW)
+    assert next_edit(NOW) is None  # both held by a live sender
+    render(store, a, NOW)
+    render(store, b, NOW + timedelta(seconds=3))
+    assert next_edit(NOW) is None  # both up to date
+    touch(store, "B-2")
+    touch(store, "A-1")
+    later = NOW + timedelta(seconds=4)
+    assert next_edit(later) == NOW + INTERVAL  # A-1's, the earlier
+    [a_again] = claim_boards_every(store, NOW + INTERVAL)
+    assert a_again.case_number == "A-1"
+    assert next_edit(NOW + INTERVAL) == NOW + timedelta(seconds=3) + INTERVAL
+
+
+def test_with_no_interval_a_stale_board_is_claimed_whenever_it_was_rendered(store: Store) -> None:
+    touch(store)
+    [claimed] = claim_boards_every(store, NOW)
+    render(store, claimed, NOW + timedelta(hours=1))  # a clock since set back, or another replica's ahead
+    touch(store)
+
+    with store.read() as repo:
+        assert repo.outbox.next_status_edit(NOW, timedelta(0)) == NOW
+    assert [b.version for b in claim_boards_every(store, NOW, timedelta(0))] == [2]
+
+
+def test_finishing_a_board_never_moves_its_rendered_at_back(store: Store) -> None:
+    touch(store)
+    [claimed] = claim_boards_every(store, NOW)
+    render(store, claimed, NOW + timedelta(seconds=5))
+    render(store, claimed, NOW)  # a slower sender finishing an older render
+    with store.transaction() as repo:
+        repo.outbox.finish_status(replace(claimed, rendered_at=None))  # released after an error
+
+    assert board(store).rendered_at == NOW + timedelta(seconds=5)
+
+
+def claim_boards_every(store: Store, at: datetime, interval: timedelta = INTERVAL) -> list[StatusBoard]:
+    with store.transaction() as repo:
+        return repo.outbox.claim_status(at, LEASE, 10, interval)
+
+
 def test_finishing_a_board_that_was_never_touched_is_refused(store: Store) -> None:
     with store.transaction() as repo, pytest.raises(ValueError, match="no status board"):
         repo.outbox.finish_status(StatusBoard(CASE, STATUS_CHANNEL))

@@ -15,6 +15,9 @@ from bot.core.domain.audit import AuditEntry
 # is given up (and the coordinator told), never retried forever.
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=15)
+# A remiss's status message is edited at most once in this long (REMISSBOT_STATUS_EDIT_SECONDS): chat.update is
+# about 50 a minute per workspace, and 200 answers in a minute would otherwise edit it hundreds of times.
+STATUS_EDIT_INTERVAL = timedelta(seconds=10)
 
 
 class MessageKind(StrEnum):
@@ -116,7 +119,9 @@ class StatusBoard:
     """The one status message of a remiss: where it is, and whether it shows the latest state.
 
     Every change bumps `version`; the sender re-renders while `rendered_version < version`, so a burst of
-    answers becomes one edit, not a stream of posts.
+    answers becomes one edit, not a stream of posts. And not more often than once an `interval`
+    (STATUS_EDIT_INTERVAL): the first change after a quiet spell shows at once, the changes within the next
+    `interval` wait and show together in one edit when it has passed, the last of them included.
     """
 
     case_number: str
@@ -125,14 +130,37 @@ class StatusBoard:
     rendered_version: int = 0
     ts: str | None = None
     claimed_until: datetime | None = None
+    rendered_at: datetime | None = None  # when the message was last posted or edited
 
     @property
     def stale(self) -> bool:
         return self.rendered_version < self.version
 
-    def claimable(self, now: datetime) -> bool:
-        """Stale, and not claimed by a sender whose lease still runs (the SQL store asks the same in SQL)."""
-        return self.stale and (self.claimed_until is None or self.claimed_until < now)
+    def next_edit_at(self, interval: timedelta) -> datetime | None:
+        """The earliest time the message may be edited again: `interval` after its last render; None: any time
+        (never rendered, or no interval: then a clock set back, or another replica's a little behind, holds
+        nothing up)."""
+        return None if self.rendered_at is None or interval <= timedelta(0) else self.rendered_at + interval
+
+    def due(self, now: datetime, interval: timedelta) -> bool:
+        """Stale, and last rendered at least `interval` ago (or never)."""
+        edit_at = self.next_edit_at(interval)
+        return self.stale and (edit_at is None or edit_at <= now)
+
+    def held(self, now: datetime) -> bool:
+        """Claimed by a sender whose lease still runs."""
+        return self.claimed_until is not None and self.claimed_until >= now
+
+    def claimable(self, now: datetime, interval: timedelta = timedelta(0)) -> bool:
+        """Due, and not held by another sender (the SQL store asks the same in SQL)."""
+        return self.due(now, interval) and not self.held(now)
+
+    def waits_until(self, now: datetime, interval: timedelta) -> datetime | None:
+        """When a stale board nobody holds may be edited (at `now` or before, it is due); None when it isn't
+        stale or another sender holds it. A courier sleeps no longer than that, so the last change shows in time."""
+        if not self.stale or self.held(now):
+            return None
+        return self.next_edit_at(interval) or now
 
 
 def remiss_delivery_key(case_number: str, organisation_key: str, user_id: str, round_no: int = 1) -> str:

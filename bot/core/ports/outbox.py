@@ -54,12 +54,22 @@ class OutboxRepository(Protocol):
         """Mark the remiss's status message out of date (creating its board, in `channel`, if none)."""
         ...
 
-    def claim_status(self, now: datetime, lease: timedelta, limit: int) -> list[StatusBoard]:
-        """Claim stale boards (rendered_version < version) not claimed by another live sender."""
+    def claim_status(
+        self, now: datetime, lease: timedelta, limit: int, interval: timedelta = timedelta(0)
+    ) -> list[StatusBoard]:
+        """Claim stale boards (rendered_version < version) not claimed by another live sender and last rendered
+        at least `interval` ago (StatusBoard.claimable)."""
+        ...
+
+    def next_status_edit(self, now: datetime, interval: timedelta) -> datetime | None:
+        """The earliest StatusBoard.waits_until of the boards: when the next stale one may be edited (a time at or
+        before `now`, not necessarily the earliest such: one is due now); None when none is stale (or every stale
+        one is held by a live sender)."""
         ...
 
     def finish_status(self, board: StatusBoard) -> None:
-        """Store ts and rendered_version (never lowering it) and release the claim; version is untouched."""
+        """Store ts, rendered_version and rendered_at (never lowering either) and release the claim; version is
+        untouched."""
         ...
 
     def get_status(self, case_number: str) -> StatusBoard | None: ...

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import STOCKHOLM, Clock
 from bot.core.domain.calendar import SHORT_WINDOW_WORKING_DAYS, WeekendCalendar, WorkingCalendar
+from bot.core.domain.outbox import STATUS_EDIT_INTERVAL
 from bot.core.domain.reminders import ReminderPolicy
 from bot.core.domain.remiss import FINAL_ANSWER_GRACE_DAYS
 from bot.core.ports.store import Store
@@ -113,6 +114,7 @@ def build_use_cases(
     digest_deadline_days: int = DIGEST_DEADLINE_DAYS,
     final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS,
     auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS,
+    status_edit_interval: timedelta = STATUS_EDIT_INTERVAL,
 ) -> UseCases:
     """Every use case on one store and clock; what the composition root and the tests build."""
     config = Config(
@@ -130,6 +132,7 @@ def build_use_cases(
         digest_deadline_days=digest_deadline_days,
         final_answer_grace_days=final_answer_grace_days,
         auto_close_working_days=auto_close_working_days,
+        status_edit_interval=status_edit_interval,
     )
     shared = Shared(store, clock, config, users)
     planner = ReminderPlanner(shared)

@@ -18,7 +18,7 @@ from bot.core.domain.documents import MAX_DOCUMENT_BYTES
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.offices import coordinates, require_coordinates
 from bot.core.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
-from bot.core.domain.outbox import MessageKind, remiss_dm, remiss_refresh, status_event
+from bot.core.domain.outbox import STATUS_EDIT_INTERVAL, MessageKind, remiss_dm, remiss_refresh, status_event
 from bot.core.domain.people import away_on, remiss_addressees
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import ReminderPolicy
@@ -111,6 +111,8 @@ class Config:
     final_answer_grace_days: int = FINAL_ANSWER_GRACE_DAYS
     # A sent remiss closes by itself this many working days after its last deadline; 0 never.
     auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS
+    # A remiss's status message is edited at most once in this long (0: after every change, as the courier comes).
+    status_edit_interval: timedelta = STATUS_EDIT_INTERVAL
 
     @property
     def sending_offices(self) -> tuple[str, ...]:

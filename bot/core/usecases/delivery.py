@@ -223,13 +223,26 @@ class DeliveryUseCases(UseCase):
 
     # -- the status message of each remiss -------------------------------------------------------------
     def claim_status_boards(self, limit: int = 10, lease: timedelta = SEND_LEASE) -> list[StatusBoard]:
+        """Status messages to post or edit now: stale, and not edited within the configured interval."""
         with self.store.transaction() as repo:
-            return repo.outbox.claim_status(self.now(), lease, limit)
+            return repo.outbox.claim_status(self.now(), lease, limit, self.config.status_edit_interval)
+
+    def until_next_status_edit(self) -> timedelta | None:
+        """How long until a stale status message may be edited (zero or less: now); None when none waits. The
+        courier sleeps no longer, so the last change of a burst shows within the interval."""
+        interval = self.config.status_edit_interval
+        if interval <= timedelta(0):  # every stale board is claimed in the round; a change wakes the courier
+            return None
+        now = self.now()
+        with self.store.read() as repo:
+            at = repo.outbox.next_status_edit(now, interval)
+        return None if at is None else at - now
 
     def status_rendered(self, board: StatusBoard, ts: str) -> None:
         """The status message now shows `board.version` (or later changes are still to come)."""
+        rendered = replace(board, ts=ts, rendered_version=board.version, rendered_at=self.now(), claimed_until=None)
         with self.store.transaction() as repo:
-            repo.outbox.finish_status(replace(board, ts=ts, rendered_version=board.version, claimed_until=None))
+            repo.outbox.finish_status(rendered)
 
     def release_status(self, board: StatusBoard) -> None:
         """Sending the status message failed; let the next round try again."""

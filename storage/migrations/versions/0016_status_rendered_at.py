@@ -1,0 +1,27 @@
+"""when each remiss's status message was last posted or edited: the next edit waits REMISSBOT_STATUS_EDIT_SECONDS
+after it; empty (edit at once) for the boards already there
+
+Revision ID: 0016
+Revises: 0014
+Create Date: 2026-12-07 10:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0016"
+down_revision: str | Sequence[str] | None = "0014"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("status_board", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("status_board", schema=None) as batch_op:
+        batch_op.drop_column("rendered_at")
