@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from bot.adapters.audit_files import audit_csv, audit_json, audit_rows
 from bot.adapters.rendering import default_texts
 from bot.bootstrap import build_core
-from bot.cli.common import EXIT_CONFIG, EXIT_OK, slack_users
+from bot.cli.common import EXIT_CONFIG, EXIT_OK, slack_users, write_bytes
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.settings import load_settings
 
@@ -47,14 +47,7 @@ def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         core.close()
     if args.json or args.csv:
-        data = audit_json(rows) if args.json else audit_csv(rows)
-        out.flush()
-        binary = getattr(out, "buffer", None)
-        if binary is not None:
-            binary.write(data)
-            binary.flush()
-        else:  # a text stream without bytes underneath (a test's capture): the same text
-            out.write(data.decode("utf-8"))
+        write_bytes(out, audit_json(rows) if args.json else audit_csv(rows))
         return EXIT_OK
     out.write(core.texts.part(_TEMPLATE, "listing", remiss=trail.remiss, rows=rows) + "\n")
     return EXIT_OK

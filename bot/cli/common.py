@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
+from typing import TextIO
 
 from bot.adapters.rendering import default_texts
 from bot.bootstrap import Core, build_core, slack_user_directory
@@ -62,3 +63,14 @@ def slack_users(settings: Settings) -> UserDirectory | None:
 def cli_actor() -> Actor:
     """The operator at the command line, trusted like a coordinator."""
     return Actor(f"cli:{getpass.getuser()}", is_coordinator=True)
+
+
+def write_bytes(out: TextIO, data: bytes) -> None:
+    """Bytes to standard output as they are (a file's UTF-8 with its BOM, say), after any text written before."""
+    out.flush()
+    binary = getattr(out, "buffer", None)
+    if binary is not None:
+        binary.write(data)
+        binary.flush()
+    else:  # a text stream without bytes underneath (a test's capture): the same text
+        out.write(data.decode("utf-8"))

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from bot.adapters.rendering import default_texts
 from bot.bootstrap import build_core
-from bot.cli.common import EXIT_CONFIG, EXIT_OK
+from bot.cli.common import EXIT_CONFIG, EXIT_OK, write_bytes
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.statistics import Period
 from bot.settings import load_settings
@@ -96,7 +96,7 @@ def cmd_statistics(args: argparse.Namespace, out: TextIO) -> int:
     if stats.empty:
         print(_says("empty", start=stats.period.start, end=stats.period.end), file=sys.stderr)
     if args.json or args.csv:
-        _write_bytes(out, statistics_json(report) if args.json else statistics_csv(report, texts))
+        write_bytes(out, statistics_json(report) if args.json else statistics_csv(report, texts))
     elif not stats.empty:
         out.write(texts.part(_TEMPLATE, "listing", report=report, names=_names(report)) + "\n")
     for path in written:
@@ -106,13 +106,3 @@ def cmd_statistics(args: argparse.Namespace, out: TextIO) -> int:
 
 def _names(report: Any) -> dict[str, str]:
     return {o.organisation_key: report.name(o.organisation_key) for o in report.statistics.organisations}
-
-
-def _write_bytes(out: TextIO, data: bytes) -> None:
-    out.flush()
-    binary = getattr(out, "buffer", None)
-    if binary is not None:
-        binary.write(data)
-        binary.flush()
-    else:  # a text stream without bytes underneath (a test's capture): the same text
-        out.write(data.decode("utf-8"))
