@@ -84,6 +84,9 @@ class KeepsRefusedSlots:
     def refund(self) -> None:
         pass
 
+    def hold(self, seconds: float, channel: str | None = None) -> None:
+        self._budget.hold(seconds, channel)
+
 
 @dataclass(frozen=True)
 class Run:
