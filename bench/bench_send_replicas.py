@@ -16,7 +16,8 @@ random <= 10% of calls when --refuse 0; with the random ones, those from the lim
 (target 0 and 0); then the median ratio per number of replicas.
 
 --no-refund keeps the slot of every call answered 429 (the courier gives it back, since Slack did not count
-the call): it shows what the refund costs in 429s from the limits and buys in time.
+the call, but the budget takes it only while no sender waits for a later slot): it shows what the refund costs
+in 429s from the limits and buys in time.
 
 Usage: python bench/bench_send_replicas.py [--recipients 500] [--cap 20] [--runs 3] [--replicas 1,2]
        [--budget shared|local] [--refuse 0.10] [--burst 2] [--batch 50] [--workers 4] [--no-refund]
@@ -83,6 +84,9 @@ class KeepsRefusedSlots:
 
     def refund(self) -> None:
         pass
+
+    def hold(self, seconds: float, channel: str | None = None) -> None:
+        self._budget.hold(seconds, channel)
 
 
 @dataclass(frozen=True)

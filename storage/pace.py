@@ -40,7 +40,25 @@ _RESERVE = text(
     RETURNING budget.next_at - CAST(:interval AS double precision) - (SELECT now FROM clock)
     """
 )
-_REFUND = text("UPDATE send_budget SET next_at = next_at - CAST(:interval AS double precision) WHERE key = :key")
+# A refund gives the slot back only when the last slot handed out has come (bot.core.ports.pace.SendBudget.refund).
+_REFUND = text(
+    """
+    UPDATE send_budget SET next_at = next_at - CAST(:interval AS double precision)
+    WHERE key = :key
+      AND next_at - CAST(:interval AS double precision)
+          <= COALESCE(CAST(:now AS double precision), CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS double precision))
+    """
+)
+# No slot before now + :seconds (a hold never brings a later slot earlier).
+_HOLD = text(
+    """
+    INSERT INTO send_budget AS budget (key, next_at)
+    SELECT :key, COALESCE(CAST(:now AS double precision),
+                          CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS double precision))
+                 + CAST(:seconds AS double precision)
+    ON CONFLICT (key) DO UPDATE SET next_at = GREATEST(budget.next_at, EXCLUDED.next_at)
+    """
+)
 _SWEEP = text(
     """
     DELETE FROM send_budget
@@ -88,13 +106,22 @@ class PostgresSendBudget:
         self._wait(self._reserve(f"workspace:{self._workspace}", self.interval, self.burst))
 
     def refund(self) -> None:
+        params = {"key": f"workspace:{self._workspace}", "interval": self.interval, "now": self._now()}
         with unavailable_on_failure(self._engine.url), self._engine.begin() as connection:
-            connection.execute(_REFUND, {"key": f"workspace:{self._workspace}", "interval": self.interval})
+            connection.execute(_REFUND, params)
+
+    def hold(self, seconds: float, channel: str | None = None) -> None:
+        key = f"workspace:{self._workspace}" if channel is None else f"channel:{self._workspace}:{channel}"
+        with unavailable_on_failure(self._engine.url), self._engine.begin() as connection:
+            connection.execute(_HOLD, {"key": key, "seconds": seconds, "now": self._now()})
+
+    def _now(self) -> float | None:
+        """The injected clock's time, or None: the database's."""
+        return self._clock() if self._clock is not None else None
 
     def _reserve(self, key: str, interval: float, burst: int) -> float:
         """Take the key's next slot; the seconds until it comes (0 or less: now)."""
-        now = self._clock() if self._clock is not None else None
-        params = {"now": now, "key": key, "interval": interval, "credit": interval * (burst - 1)}
+        params = {"now": self._now(), "key": key, "interval": interval, "credit": interval * (burst - 1)}
         with unavailable_on_failure(self._engine.url), self._engine.begin() as connection:
             return float(connection.execute(_RESERVE, params).scalar_one())
 
@@ -102,9 +129,9 @@ class PostgresSendBudget:
         if self._ticks() - self._swept < SWEEP_EVERY:
             return
         self._swept = self._ticks()
-        now = self._clock() if self._clock is not None else None
+        params = {"prefix": f"channel:{self._workspace}:%", "now": self._now(), "ttl": CHANNEL_ROW_TTL}
         with unavailable_on_failure(self._engine.url), self._engine.begin() as connection:
-            connection.execute(_SWEEP, {"prefix": f"channel:{self._workspace}:%", "now": now, "ttl": CHANNEL_ROW_TTL})
+            connection.execute(_SWEEP, params)
 
     def _wait(self, delay: float) -> None:
         if delay > 0:

@@ -69,8 +69,17 @@ class LocalSendBudget:
 
     def refund(self) -> None:
         with self._lock:
-            if self._next is not None:
+            # The last slot handed out has come (no one waits for a later one): the next may take its place.
+            if self._next is not None and self._next - self.interval <= self._clock():
                 self._next -= self.interval
+
+    def hold(self, seconds: float, channel: str | None = None) -> None:
+        with self._lock:
+            until = self._clock() + seconds
+            if channel is None:
+                self._next = until if self._next is None else max(self._next, until)
+            else:
+                self._channels[channel] = max(self._channels.get(channel, until), until)
 
     def _wait(self, delay: float) -> None:
         if delay > 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -43,6 +43,10 @@ class MemoryOutbox(MemoryPart):
             return False
         self._state.outbox[message.key] = copied(replace(message, id=self._state.next_id()))
         return True
+
+    def enqueue_all(self, messages: Sequence[OutboxMessage]) -> None:
+        for message in messages:
+            self.enqueue(message)
 
     def claim_messages(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
         """Claim up to `limit` messages for sending, oldest first, each for exactly one claimer."""

@@ -212,6 +212,7 @@ class Courier:
             log.debug("Handled outbox message %s", message.key)
 
     def _deliver(self, message: OutboxMessage) -> None:
+        channel: str | None = None  # where it was posted to, once it was
         try:
             if message.kind is MessageKind.REMISS_REFRESH:
                 self._refresh_remiss_dms(message)
@@ -226,7 +227,8 @@ class Courier:
             if message.uncertain and (found := self._already_in_slack(message, rendered)):
                 self.service.delivery.outgoing_sent(message, *found)
                 return
-            self._pace.acquire(rendered.channel)
+            channel = rendered.channel
+            self._pace.acquire(channel)
             response = self.client.chat_postMessage(
                 channel=rendered.channel,
                 text=rendered.text,
@@ -239,7 +241,7 @@ class Courier:
             self._note(refused=False)
             self.service.delivery.outgoing_sent(message, str(response["channel"]), str(response["ts"]))
         except SlackApiError as error:
-            self._refused(message, error)
+            self._refused(message, error, channel)
         except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
             # It may or may not have reached Slack: try again, looking for it first.
             self.service.delivery.outgoing_retry(message, f"network: {error}", after=None, uncertain=True)
@@ -262,12 +264,12 @@ class Courier:
         place = (str(dms[0].channel_id), str(dms[0].ts)) if dms else ("", "")
         self.service.delivery.outgoing_sent(message, *place)
 
-    def _refused(self, message: OutboxMessage, error: SlackApiError) -> None:
+    def _refused(self, message: OutboxMessage, error: SlackApiError, channel: str | None = None) -> None:
         code = str(error.response.get("error", ""))
         status = error.response.status_code
         if status == 429:
             wait = retry_after(error)
-            self._note_429(wait)
+            self._note_429(wait, channel)
             self.service.delivery.outgoing_retry(message, "ratelimited", after=timedelta(seconds=wait), uncertain=False)
         elif code in UNREACHABLE_ERRORS:
             self.service.delivery.outgoing_undeliverable(message, code, unreachable=True)
@@ -289,13 +291,17 @@ class Courier:
             refusals = sum(1 for _, r in self._recent if r)
         return refusals >= STORM_COUNT and refusals >= STORM_SHARE * len(self._recent)
 
-    def _note_429(self, retry_after: int) -> None:
-        """One 429 delays only its message (a busy channel); a storm of them pauses all sending."""
+    def _note_429(self, retry_after: int, channel: str | None = None) -> None:
+        """One 429 delays its message, and its channel for every replica (the channel may be the busy one);
+        a storm of them pauses all sending, of this process and, through the shared budget, every other."""
         self._metrics.rate_limited()
-        # Slack didn't count the refused call, so neither does the pacer.
+        # Slack didn't count the refused call, so neither does the budget (unless senders wait for later slots).
         self._pace.refund()
+        if channel is not None:
+            self._pace.hold(retry_after, channel)
         if self._note(refused=True):
             self._pause(retry_after)
+            self._pace.hold(retry_after)
 
     def _already_in_slack(self, message: OutboxMessage, rendered: Rendered) -> tuple[str, str] | None:
         """Find a message we may have sent before a crash or timeout, by the key in its metadata."""

@@ -121,3 +121,48 @@ def test_two_replicas_sharing_the_budget_reach_every_official_exactly_once(
         keys = set(connection.execute(text("SELECT key FROM send_budget")).scalars())
     # One budget for the workspace, not one per replica.
     assert sum(1 for key in keys if key.startswith("workspace:")) == 1
+
+
+def test_a_storm_of_429s_seen_by_one_replica_holds_the_other_for_retry_after(
+    sandbox: Sandbox, second_replica: Core
+) -> None:
+    service = sandbox.core.service
+    organisations = tuple(
+        Organisation(f"org-{i:02d}", f"Nämnd {i}", f"N{i}", OrgKind.NAMND, contacts=(user.id,))
+        for i, user in enumerate(OFFICIALS[:8])
+    )
+    sender = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING)
+    service.directory.replace_directory(Directory((*organisations, sender)))
+    data = RemissInput(
+        case_number="STK-2023-137",
+        title="Områdeslyft",
+        questions=[("Vilka processer passar in?", QuestionKind.FREE_TEXT)],
+        deadline=date(2099, 11, 30),
+        recipient_keys=[o.key for o in organisations],
+    )
+    coordinator = service.actor(COORDINATOR)
+    service.drafting.create_draft(coordinator, data)
+    service.drafting.send(coordinator, data.case_number)
+    token = sandbox.fake.identity.bot_token
+
+    def courier(core: Core, batch: int) -> Courier:
+        client = WebClient(token=token, base_url=sandbox.fake.url)
+        return Courier(core.service, client, core.texts, batch=batch, workers=1, budget=send_budget(core, token))
+
+    first, second = courier(sandbox.core, 3), courier(second_replica, 4)
+    try:
+        # The status message first (no DMs claimed), so the three 429s below fall on the first replica's DMs.
+        courier(sandbox.core, 0).run_once()
+        sandbox.fake.inject("chat.postMessage", status=429, retry_after=2, times=3)
+        first.run_once()  # three DMs, each refused: a storm
+        second.run_once()  # the next four, by the other replica
+    finally:
+        first.stop()
+        second.stop()
+
+    posts = sandbox.fake.calls_to("chat.postMessage")
+    storm = max(c.time for c in posts if c.status == 429)
+    after = [c.time for c in posts if c.status == 200 and c.time > storm]
+    assert len(after) == 4
+    # The other replica waited out the Retry-After its own calls never got (a little slack: two clocks).
+    assert min(after) >= storm + 2.0 - 0.1

@@ -143,6 +143,22 @@ def test_enqueueing_one_key_twice_records_one_message_and_the_transaction_goes_o
     assert loaded[0].created_at == NOW
 
 
+def test_messages_enqueued_all_at_once_come_back_in_order_leaving_out_known_keys(store: Store) -> None:
+    known = message(2, error="first")
+    enqueue(store, [known])
+    batch = [message(n, attempts=n) for n in (5, 1, 2, 7)] + [message(5, error="twice in the batch")]
+
+    with store.transaction() as repo:
+        repo.outbox.enqueue_all(batch)
+        repo.outbox.enqueue_all([])
+
+    loaded = all_messages(store)
+    # Oldest first is the order they were recorded in: the known one, then the batch's order.
+    assert keys(loaded) == [message(n).key for n in (2, 5, 1, 7)]
+    assert [replace(m, id=None) for m in loaded] == [known, *batch[:2], batch[3]]
+    assert [claimed.key for claimed in claim(store, limit=2)] == [message(2).key, message(5).key]
+
+
 def test_an_exception_in_a_transaction_undoes_enqueues_claims_and_touches(store: Store) -> None:
     enqueue(store, [message(1)])
     touch(store)

@@ -39,6 +39,17 @@ class FakeTime:
         self.now += seconds
 
 
+class FrozenTime(FakeTime):
+    """Seconds that never pass: each sender's wait is recorded, not slept (senders waiting for later slots)."""
+
+    def __init__(self, start: float = 1_000_000.0) -> None:
+        super().__init__(start)
+        self.waits: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
 # (time, channel interval) -> a budget; a second call on PostgreSQL gives another replica's budget.
 BudgetFactory = Callable[[FakeTime, float | None], SendBudget]
 
@@ -133,6 +144,53 @@ def test_a_refund_gives_back_one_slot(make_budget: BudgetFactory) -> None:
     assert granted(budget, fake, 1) == pytest.approx([last], abs=EPSILON)
 
 
+def test_a_refund_gives_nothing_back_while_senders_wait_for_later_slots(make_budget: BudgetFactory) -> None:
+    frozen = FrozenTime()
+    budget = make_budget(frozen, None)
+    for _ in range(5):  # the last three wait for slots still to come
+        budget.acquire()
+
+    budget.refund()  # given back, the slot would come together with the last one handed out: refused again
+    budget.acquire()
+
+    assert frozen.waits == pytest.approx([n * INTERVAL for n in range(1, 5)], abs=EPSILON)
+
+
+def test_a_hold_puts_the_next_slot_after_it_and_earns_no_burst(make_budget: BudgetFactory) -> None:
+    fake = FakeTime()
+    budget = make_budget(fake, None)
+    granted(budget, fake, 3)
+    held_at = fake.now
+
+    budget.hold(2.0)  # Slack's Retry-After
+
+    assert granted(budget, fake, 3) == pytest.approx([held_at + 2.0 + n * INTERVAL for n in range(3)], abs=EPSILON)
+
+
+def test_a_hold_never_brings_a_later_slot_earlier(make_budget: BudgetFactory) -> None:
+    frozen = FrozenTime()
+    budget = make_budget(frozen, None)
+    for _ in range(BURST + 30):  # slots taken three seconds ahead
+        budget.acquire()
+
+    budget.hold(1.0)
+    budget.acquire()
+
+    assert frozen.waits[-1] == pytest.approx(31 * INTERVAL, abs=EPSILON)
+
+
+def test_a_hold_of_a_channel_holds_that_channel_only(make_budget: BudgetFactory) -> None:
+    fake = FakeTime()
+    budget = make_budget(fake, 1.0)
+    start = fake.now
+
+    budget.hold(3.0, "C1")
+
+    assert granted(budget, fake, 1, "D2") == [start]
+    assert granted(budget, fake, 1, "C1") == pytest.approx([start + 3.0], abs=EPSILON)
+    assert granted(budget, fake, 1, "D3") == pytest.approx([start + 3.0], abs=EPSILON)  # the workspace had credit
+
+
 # -- shared by replicas on PostgreSQL --------------------------------------------------------------------------
 @pytest.mark.postgres
 def test_two_replicas_draw_from_one_budget(pace_engine: Engine) -> None:
@@ -149,6 +207,25 @@ def test_two_replicas_draw_from_one_budget(pace_engine: Engine) -> None:
     # Another workspace (another app or team) has a budget of its own.
     other = PostgresSendBudget(pace_engine, "T2", RATE, burst=BURST, clock=fake.clock, sleep=fake.sleep)
     assert granted(other, fake, 1) == [fake.now]
+
+
+@pytest.mark.postgres
+def test_a_hold_by_one_replica_holds_the_others(pace_engine: Engine) -> None:
+    fake = FakeTime()
+    one, other = (
+        PostgresSendBudget(
+            pace_engine, "T1", RATE, burst=BURST, channel_interval=1.0, clock=fake.clock, sleep=fake.sleep
+        )
+        for _ in "ab"
+    )
+    start = fake.now
+
+    one.hold(2.0)
+    one.hold(1.0, "D1")
+
+    assert granted(other, fake, 2) == pytest.approx([start + 2.0, start + 2.0 + INTERVAL], abs=EPSILON)
+    # D1's hold has passed by then: it waits only for the workspace's next slot.
+    assert granted(other, fake, 1, "D1") == pytest.approx([start + 2.0 + 2 * INTERVAL], abs=EPSILON)
 
 
 @pytest.mark.postgres

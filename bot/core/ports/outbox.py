@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -15,6 +15,11 @@ class OutboxRepository(Protocol):
     # The outbox: messages recorded before they are sent
     def enqueue(self, message: OutboxMessage) -> bool:
         """Record a message to send; False (and nothing changed) when one with this key exists already."""
+        ...
+
+    def enqueue_all(self, messages: Sequence[OutboxMessage]) -> None:
+        """Record messages to send, in this order, leaving out any whose key exists already (as enqueue does);
+        in one go, as sending a remiss records hundreds."""
         ...
 
     def claim_messages(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:

@@ -20,5 +20,12 @@ class SendBudget(Protocol):
         ...
 
     def refund(self) -> None:
-        """Give back one workspace slot: Slack refused a call (429) and did not count it."""
+        """Give back one workspace slot: Slack refused a call (429) and did not count it. Only while no sender
+        waits for a later slot: then the slot given back would come together with the last one handed out, and
+        the pair, at the workspace's cap, is refused again (refunds after 429s kept one 429 a second going)."""
+        ...
+
+    def hold(self, seconds: float, channel: str | None = None) -> None:
+        """Slack asked every sender to wait (a 429's Retry-After): no slot of `channel`, or without one of the
+        whole workspace, before `seconds` from now, for any process drawing from this budget."""
         ...

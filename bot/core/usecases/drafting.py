@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -11,7 +12,7 @@ from bot.core.domain.drafts import has_real_owner, require_owner, require_sendab
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.offices import sender_for, sending_offices_for
 from bot.core.domain.organisation import Organisation, is_slack_user_id
-from bot.core.domain.outbox import MessageKind, summary_ready, to_registry
+from bot.core.domain.outbox import MessageKind, OutboxMessage, remiss_dm, summary_ready, to_registry
 from bot.core.domain.people import remiss_addressees
 from bot.core.domain.reaching import no_contact
 from bot.core.domain.recipient import Recipient
@@ -183,13 +184,22 @@ class DraftingUseCases(UseCase):
             policy = self.planner.policy(repo, remiss.case_number)
             plans: list[PlannedReminder] = []
             often_late = self.planner.often_late(repo, remiss, [r.organisation_key for r in reachable], policy)
+            # The remiss DMs of every recipient in one go (hundreds): rounds counted as _enqueue_remiss counts them.
+            rounds = Counter(
+                (m.organisation_key, m.to_user)
+                for m in repo.outbox.messages_for(remiss.case_number)
+                if m.kind is MessageKind.REMISS
+            )
+            dms: list[OutboxMessage] = []
             for recipient in reachable:
+                key = recipient.organisation_key
                 # The stand-ins get it too, marked as theirs to answer while standing in.
-                for user_id in remiss_addressees(recipient.officials, stand_ins.get(recipient.organisation_key, ())):
-                    self._enqueue_remiss(repo, remiss, recipient.organisation_key, user_id, now)
+                for user_id in remiss_addressees(recipient.officials, stand_ins.get(key, ())):
+                    dms.append(remiss_dm(remiss.case_number, key, user_id, now, rounds[(key, user_id)] + 1))
                 late = recipient.organisation_key in often_late
                 planned = self.planner.plan(remiss, recipient, directory, policy, often_late=late)
                 plans += [r for r in planned if r.due_at > now]
+            repo.outbox.enqueue_all(dms)
             # A draft has no reminders yet: all of them in one go, not a read and a write per recipient.
             repo.reminders.add_reminders(plans)
             for organisation in unreachable:
