@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -35,48 +36,30 @@ def _says(name: str, /, **params: object) -> str:
 
 
 def cmd_backup(args: argparse.Namespace, out: TextIO) -> int:
-    from storage.backup import BackupRefused, PostgresCommands, backup_database
+    from storage.backup import backup_database
 
-    try:
-        done = backup_database(load_settings().database_url, args.file, force=args.force)
-    except BackupRefused as refused:
-        print(f"remissbot: {_says(refused.problem, **refused.params)}", file=sys.stderr)
-        return EXIT_CONFIG
-    if isinstance(done, PostgresCommands):
-        return _postgres("backup", done)
-    said = _says(
-        "backup_done",
-        database=done.database,
-        file=done.file,
-        revision=done.revision,
-        remisses=done.remisses,
-        size=done.size,
-    )
-    out.write(said + "\n")
-    return EXIT_OK
+    return _run("backup", backup_database, args, out)
 
 
 def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
-    from storage.backup import BackupRefused, PostgresCommands, restore_database
+    from storage.backup import restore_database
+
+    return _run("restore", restore_database, args, out)
+
+
+def _run(command: str, action: Callable[..., object], args: argparse.Namespace, out: TextIO) -> int:
+    """`action` on the configured database and FILE: what was done, or why not (exit 2), or on PostgreSQL the
+    commands that do it."""
+    from storage.backup import BackupRefused, PostgresCommands
 
     try:
-        done = restore_database(load_settings().database_url, args.file, force=args.force)
+        done = action(load_settings().database_url, args.file, force=args.force)
     except BackupRefused as refused:
         print(f"remissbot: {_says(refused.problem, **refused.params)}", file=sys.stderr)
         return EXIT_CONFIG
     if isinstance(done, PostgresCommands):
-        return _postgres("restore", done)
-    said = _says(
-        "restore_done",
-        database=done.database,
-        file=done.file,
-        revision=done.revision,
-        head=done.head,
-        remisses=done.remisses,
-        replaced=done.replaced,
-        upgraded=done.upgraded,
-    )
-    out.write(said + "\n")
+        return _postgres(command, done)
+    out.write(_says(f"{command}_done", done=done) + "\n")
     return EXIT_OK
 
 

@@ -16,6 +16,7 @@ from bot.core.domain.answer_text import Location
 from bot.core.domain.decision_offers import DecisionOffers, decision_offers
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import DecidingBody, Position
+from tests.system import missing
 
 REMISS = "STK-2023-137"
 SEED_003 = Path("/work/shared/seeds/003_c7a0c7707e5bf79a.txt")
@@ -202,7 +203,7 @@ def test_a_tjansteskrivelse_with_forslag_till_beslut() -> None:
 
 def test_seed_003_the_boards_memo() -> None:
     if not SEED_003.exists():
-        pytest.skip("the seeds are not on this machine")
+        missing(f"the seeds are not on this machine ({SEED_003})")
     offers = decision_offers(SEED_003.read_text(encoding="utf-8"), remiss_case_number="TN-2020-5120")
 
     assert value(offers, "their_case_number") == "ASN-2020-11022"
