@@ -23,14 +23,6 @@ def test_the_extension_warning_names_the_original_date(directory: Directory) -> 
     assert warning.message == "Svarstiden har förlängts: sista svarsdatum är 14 juni 2019 i stället för 17 maj 2019."
 
 
-def test_two_different_municipal_deadlines_still_give_none(directory: Directory) -> None:
-    text = "Synpunkter ska lämnas senast den 1 mars 2024.\n\nSvaren ska vara oss tillhanda senast den 8 mars 2024."
-    result = import_text(text, directory)
-
-    assert result.deadline is None
-    assert WarningCode.AMBIGUOUS_DEADLINE in {w.code for w in result.warnings}
-
-
 # Case number -------------------------------------------------------------------------------------------
 
 
@@ -60,13 +52,6 @@ def test_a_document_that_only_cites_a_number_has_no_case_number_but_keeps_the_re
 
     assert result.case_number is None
     assert result.references == ("KS 2019/412-101",)
-
-
-def test_two_header_numbers_still_give_none(directory: Directory) -> None:
-    result = import_text("Dnr KS 2019/412\n\nRemiss\n\nVår beteckning RS 00512-2019", directory)
-
-    assert result.case_number is None
-    assert WarningCode.AMBIGUOUS_CASE_NUMBER in {w.code for w in result.warnings}
 
 
 # Recipients named in a sentence ------------------------------------------------------------------------

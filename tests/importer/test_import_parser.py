@@ -83,8 +83,16 @@ def test_attachment_numbers_lose_to_the_labelled_diary_number(directory: Directo
     assert result.confidence[Field.CASE_NUMBER] is Confidence.HIGH
 
 
-def test_two_different_labelled_numbers_give_none_and_a_warning(directory: Directory) -> None:
-    result = import_text("Dnr STK-2023-1\n\nRemiss\n\nDiarienummer: STK-2023-2", directory)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dnr STK-2023-1\n\nRemiss\n\nDiarienummer: STK-2023-2",
+        # Two municipal header numbers.
+        "Dnr KS 2019/412\n\nRemiss\n\nVår beteckning RS 00512-2019",
+    ],
+)
+def test_two_different_labelled_numbers_give_none_and_a_warning(text: str, directory: Directory) -> None:
+    result = import_text(text, directory)
 
     assert result.case_number is None
     assert WarningCode.AMBIGUOUS_CASE_NUMBER in {w.code for w in result.warnings}
@@ -176,15 +184,31 @@ def test_other_dates_are_not_taken_for_the_deadline(text: str, directory: Direct
     assert import_text(text, directory).deadline is None
 
 
-def test_two_candidate_deadlines_give_none_and_a_warning(directory: Directory) -> None:
-    text = "Sista svarsdatum är 30 november 2023.\n\nSvaren ska ha kommit in senast den 15 december 2023."
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        (
+            "Sista svarsdatum är 30 november 2023.\n\nSvaren ska ha kommit in senast den 15 december 2023.",
+            "30 november 2023",
+            "15 december 2023",
+        ),
+        (
+            "Synpunkter ska lämnas senast den 1 mars 2024.\n\nSvaren ska vara oss tillhanda senast den 8 mars 2024.",
+            "1 mars 2024",
+            "8 mars 2024",
+        ),
+    ],
+)
+def test_two_candidate_deadlines_give_none_and_a_warning(
+    text: str, first: str, second: str, directory: Directory
+) -> None:
     result = import_text(text, directory)
 
     assert result.deadline is None
     assert Field.DEADLINE in result.missing
     warning = next(w for w in result.warnings if w.code is WarningCode.AMBIGUOUS_DEADLINE)
-    assert "30 november 2023" in warning.message
-    assert "15 december 2023" in warning.message
+    assert first in warning.message
+    assert second in warning.message
 
 
 def test_the_answer_deadline_wins_over_a_weaker_phrase_with_a_warning(directory: Directory) -> None:
