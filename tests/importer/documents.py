@@ -43,6 +43,12 @@ def remiss_file(tmp_path: Path, text: str = A_SMALL_REMISS) -> Path:
     return path
 
 
+def write(path: Path, data: bytes) -> Path:
+    """`data` as the file `path`."""
+    path.write_bytes(data)
+    return path
+
+
 def png_image(width: int = 4, height: int = 4) -> bytes:
     """A real (tiny, grey) PNG image."""
 
