@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import QuestionKind, Remiss
 
 T0 = datetime(2023, 10, 2, 8, 0, tzinfo=UTC)
@@ -40,3 +41,8 @@ def sent_remiss() -> Remiss:
     remiss = make_remiss()
     remiss.mark_sent(T0)
     return remiss
+
+
+def recipient(key: str = "tekniska-namnden") -> Recipient:
+    """Tekniska nämnden (or the organisation `key`) as a recipient of the sample remiss, its official UANNA."""
+    return Recipient("STK-2023-137", key, ("UANNA",), DEADLINE)

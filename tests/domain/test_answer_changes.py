@@ -10,15 +10,10 @@ import pytest
 from bot.core.domain.answer_changes import MAX_CHANGE_REASON, AnswerChanges, answer_changes
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Answer, Attachment, Position, ResponseContent, ResponseKind
-from tests.domain.samples import DEADLINE, T0, sent_remiss
+from tests.domain.samples import DEADLINE, T0, recipient, sent_remiss
 
 TODAY = T0.date()
-
-
-def recipient() -> Recipient:
-    return Recipient("STK-2023-137", "tekniska-namnden", ("UANNA",), DEADLINE)
 
 
 def yttrande(answers: dict[int, tuple[str, Position]], **fields: object) -> ResponseContent:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.domain.answer_document import SplitKind, split_by_question
 from bot.core.domain.remiss import Question
 
@@ -93,22 +95,42 @@ def test_the_question_quoted_as_heading_even_when_the_introduction_lists_the_que
     assert split.intro.endswith("Nämndens svar")
 
 
-def test_numbered_headings_whose_titles_are_the_questions_words() -> None:
-    text = (
-        "1. Påverkan på verksamheten\n"
-        "Hemtjänstens bilar behöver fler platser nära brukarna.\n"
-        "3. Cykelparkering\n"
-        "Ja, särskilt för lastcyklar.\n"
-    )
-
+@pytest.mark.parametrize(
+    ("text", "sections"),
+    [
+        pytest.param(
+            "1. Påverkan på verksamheten\nHemtjänstens bilar behöver fler platser nära brukarna.\n"
+            "3. Cykelparkering\nJa, särskilt för lastcyklar.\n",
+            {
+                1: "Hemtjänstens bilar behöver fler platser nära brukarna.",
+                2: "",
+                3: "Ja, särskilt för lastcyklar.",
+                4: "",
+            },
+            id="headings-titled-with-the-questions-words",
+        ),
+        pytest.param(
+            "1 Verkstäder\nInga.\n2 Definitioner\nBesöksplats.\n3 Lastcyklar\nJa.\n4 Ansvar\nTekniska nämnden.\n",
+            {1: "Inga.", 2: "Besöksplats.", 3: "Ja.", 4: "Tekniska nämnden."},
+            id="chapters-one-per-question-in-order",
+        ),
+        pytest.param(
+            "1.\nInga.\n2.\nTre saker:\n1. Lastzoner\n2. Turistbussar\n3. Evenemang\n4.\nStadsbyggnadsnämnden.\n",
+            {
+                1: "Inga.",
+                2: "Tre saker:\n1. Lastzoner\n2. Turistbussar\n3. Evenemang",
+                3: "",
+                4: "Stadsbyggnadsnämnden.",
+            },
+            id="bare-number-after-a-list-that-could-continue-it",
+        ),
+    ],
+)
+def test_numbered_headings_split_the_answer_by_question(text: str, sections: dict[int, str]) -> None:
     split = split_by_question(text, QUESTIONS)
 
-    assert split.sections == {
-        1: "Hemtjänstens bilar behöver fler platser nära brukarna.",
-        2: "",
-        3: "Ja, särskilt för lastcyklar.",
-        4: "",
-    }
+    assert split.kind is SplitKind.BY_QUESTION
+    assert split.sections == sections
 
 
 def test_bare_numbers_as_headings_with_a_numbered_list_inside_an_answer() -> None:
@@ -146,15 +168,6 @@ def test_numbered_chapters_that_are_not_the_questions_are_not_taken_for_them() -
     assert split.kind is SplitKind.WHOLE
     assert split.whole.startswith("1 Bakgrund\nNämnden har fått förslaget")
     assert split.missing == (1, 2, 3, 4)
-
-
-def test_numbered_chapters_one_per_question_in_order_are_the_answers() -> None:
-    text = "1 Verkstäder\nInga.\n2 Definitioner\nBesöksplats.\n3 Lastcyklar\nJa.\n4 Ansvar\nTekniska nämnden.\n"
-
-    split = split_by_question(text, QUESTIONS)
-
-    assert split.kind is SplitKind.BY_QUESTION
-    assert split.sections == {1: "Inga.", 2: "Besöksplats.", 3: "Ja.", 4: "Tekniska nämnden."}
 
 
 def test_a_decision_list_in_an_unstructured_yttrande_is_not_the_questions() -> None:
@@ -220,19 +233,6 @@ def test_an_empty_document_is_whole_and_empty() -> None:
     split = split_by_question("  \n\n", QUESTIONS)
 
     assert split.kind is SplitKind.WHOLE and split.whole == ""
-
-
-def test_a_bare_number_after_a_list_that_could_continue_it_is_the_next_heading() -> None:
-    text = "1.\nInga.\n2.\nTre saker:\n1. Lastzoner\n2. Turistbussar\n3. Evenemang\n4.\nStadsbyggnadsnämnden.\n"
-
-    split = split_by_question(text, QUESTIONS)
-
-    assert split.sections == {
-        1: "Inga.",
-        2: "Tre saker:\n1. Lastzoner\n2. Turistbussar\n3. Evenemang",
-        3: "",
-        4: "Stadsbyggnadsnämnden.",
-    }
 
 
 def test_the_decision_block_after_the_last_answer_is_the_closing_not_part_of_that_answer() -> None:

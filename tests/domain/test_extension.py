@@ -13,15 +13,11 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest, RequestState, ask_for_extension, new_request
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import Remiss
-from tests.domain.samples import DEADLINE, sent_remiss
+from tests.domain.samples import DEADLINE, recipient, sent_remiss
 
 ASKED_AT = datetime(2023, 11, 20, 9, 0, tzinfo=UTC)
 DECIDED_AT = datetime(2023, 11, 21, 10, 0, tzinfo=UTC)
 TODAY = date(2023, 11, 21)
-
-
-def recipient() -> Recipient:
-    return Recipient("STK-2023-137", "tekniska-namnden", ("UANNA",), DEADLINE)
 
 
 def asked(remiss: Remiss, official: Recipient, wanted: date = date(2023, 12, 14)) -> ExtensionRequest:

@@ -11,16 +11,11 @@ from bot.core.domain import lifecycle
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.calendar import WeekendCalendar, add_working_days
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import AnswerRules, RemissStatus, ResponseContent, ResponseKind
-from tests.domain.samples import DEADLINE, T0, make_remiss, sent_remiss
+from tests.domain.samples import T0, make_remiss, recipient, sent_remiss
 from tests.domain.test_remiss import yttrande
 
 LATER = T0 + timedelta(days=60)
-
-
-def recipient(key: str = "tekniska-namnden") -> Recipient:
-    return Recipient(case_number="STK-2023-137", organisation_key=key, officials=("UANNA",), remiss_deadline=DEADLINE)
 
 
 def refusal(call: object, *args: object) -> DomainError:

@@ -30,15 +30,11 @@ from bot.core.domain.remiss import (
     ResponseContent,
     ResponseKind,
 )
-from tests.domain.samples import DEADLINE, T0, sent_remiss
+from tests.domain.samples import DEADLINE, T0, recipient, sent_remiss
 
 # STK-2023-137: deadline Thursday 30 November 2023, the board meets Thursday 7 December.
 BOARD = date(2023, 12, 7)
 RULES = AnswerRules(SwedishCalendar(), 10)
-
-
-def recipient() -> Recipient:
-    return Recipient("STK-2023-137", "tekniska-namnden", ("UANNA",), DEADLINE)
 
 
 def preliminary(planned: date | None = BOARD) -> ResponseContent:

@@ -9,7 +9,6 @@ import pytest
 
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
     DocumentLink,
@@ -21,11 +20,7 @@ from bot.core.domain.remiss import (
     ResponseKind,
     suggested_question_kind,
 )
-from tests.domain.samples import DEADLINE, QUESTIONS, T0, make_remiss, sent_remiss
-
-
-def recipient() -> Recipient:
-    return Recipient("STK-2023-137", "tekniska-namnden", ("UANNA",), DEADLINE)
+from tests.domain.samples import DEADLINE, QUESTIONS, T0, make_remiss, recipient, sent_remiss
 
 
 def yttrande(*texts: str) -> ResponseContent:

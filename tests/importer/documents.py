@@ -36,6 +36,19 @@ Anna Andersson Avdelningschef
 """
 
 
+def remiss_file(tmp_path: Path, text: str = A_SMALL_REMISS) -> Path:
+    """The remiss as a text file, parkeringsnorm.txt."""
+    path = tmp_path / "parkeringsnorm.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write(path: Path, data: bytes) -> Path:
+    """`data` as the file `path`."""
+    path.write_bytes(data)
+    return path
+
+
 def png_image(width: int = 4, height: int = 4) -> bytes:
     """A real (tiny, grey) PNG image."""
 

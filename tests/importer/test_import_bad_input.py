@@ -25,13 +25,8 @@ from bot.adapters.importer.wording import Wording
 from bot.core.domain.organisation import Directory
 from devtools.pdf import pdf_with_pages
 
-from .documents import A_SMALL_REMISS, png_image, word_remiss, zip_bomb
+from .documents import A_SMALL_REMISS, png_image, word_remiss, write, zip_bomb
 from .support import RecordingSave
-
-
-def write(path: Path, data: bytes) -> Path:
-    path.write_bytes(data)
-    return path
 
 
 def encrypted_pdf(path: Path) -> Path:

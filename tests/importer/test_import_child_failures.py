@@ -13,15 +13,9 @@ from bot.cli import main
 from bot.core.domain.organisation import Directory
 
 from .broken_child import Failure, break_import_child
-from .documents import A_SMALL_REMISS
+from .documents import remiss_file
 
 FAILURES: list[Failure] = ["exits_1", "prints_garbage"]
-
-
-def remiss_file(tmp_path: Path) -> Path:
-    path = tmp_path / "parkeringsnorm.txt"
-    path.write_text(A_SMALL_REMISS, encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("failure", FAILURES)

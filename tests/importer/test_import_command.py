@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.adapters.importer import run_import
 from bot.core.domain.organisation import Directory
 
-from .documents import A_SMALL_REMISS
+from .documents import A_SMALL_REMISS, remiss_file
 from .support import RecordingSave
 
 JSON_KEYS = {
@@ -24,12 +24,6 @@ JSON_KEYS = {
     "references",
     "warnings",
 }
-
-
-def remiss_file(tmp_path: Path, text: str = A_SMALL_REMISS) -> Path:
-    path = tmp_path / "parkeringsnorm.txt"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_the_report_lists_each_field_with_its_confidence_and_what_is_missing(

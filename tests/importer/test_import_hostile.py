@@ -28,18 +28,13 @@ from bot.adapters.importer.readers import (
 from bot.core.domain.organisation import Directory
 from devtools.pdf import pdf_with_pages
 
-from .documents import A_SMALL_REMISS
+from .documents import A_SMALL_REMISS, write
 
 _WORD_BODY_START = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
 )
 _WORD_BODY_END = b"</w:body></w:document>"
-
-
-def write(path: Path, data: bytes) -> Path:
-    path.write_bytes(data)
-    return path
 
 
 def word_with_body(path: Path, body: Iterable[bytes]) -> Path:

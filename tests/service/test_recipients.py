@@ -22,6 +22,18 @@ def with_contacts(contacts: dict[str, tuple[str, ...]]) -> Directory:
     return Directory(tuple(replace(o, contacts=contacts.get(o.key, o.contacts)) for o in directory()))
 
 
+def with_fritidsnamnden(
+    contacts: tuple[str, ...], stand_ins: tuple[str, ...] = (), registry: tuple[str, ...] = ()
+) -> Directory:
+    """The test directory with Fritidsnämnden (which has none of these there) given contacts, stand-ins, registry."""
+    return Directory(
+        tuple(
+            replace(o, contacts=contacts, stand_ins=stand_ins, registry=registry) if o.key == "fritidsnamnden" else o
+            for o in directory()
+        )
+    )
+
+
 def entries(service: UseCases, action: AuditAction) -> list[dict[str, str]]:
     return [e.details_dict for e in service.queries.audit_trail(CASE) if e.action is action]
 
@@ -141,14 +153,7 @@ def test_a_draft_is_offered_nothing(service: UseCases) -> None:
 # -- Lägg till remissinstans ------------------------------------------------------------------------------------
 def test_an_added_recipient_gets_the_remiss_reminders_and_its_registry_copy(service: UseCases) -> None:
     sent(service)
-    service.directory.replace_directory(
-        Directory(
-            tuple(
-                replace(o, contacts=("UFRITID1",), registry=("CREGFRITID",)) if o.key == "fritidsnamnden" else o
-                for o in directory()
-            )
-        )
-    )
+    service.directory.replace_directory(with_fritidsnamnden(contacts=("UFRITID1",), registry=("CREGFRITID",)))
     remiss, choices = service.recipients.addable(coordinator(service), CASE)
     keys = [o.key for o in choices]
     assert "fritidsnamnden" in keys and "mkb" not in keys and remiss.sender_key not in keys
@@ -168,14 +173,7 @@ def test_an_added_recipient_gets_the_remiss_reminders_and_its_registry_copy(serv
 
 def test_an_added_recipients_stand_ins_get_the_remiss_too(service: UseCases) -> None:
     sent(service)
-    service.directory.replace_directory(
-        Directory(
-            tuple(
-                replace(o, contacts=("UFRITID1",), stand_ins=("UFRITID2",)) if o.key == "fritidsnamnden" else o
-                for o in directory()
-            )
-        )
-    )
+    service.directory.replace_directory(with_fritidsnamnden(contacts=("UFRITID1",), stand_ins=("UFRITID2",)))
     service.recipients.add_recipient(coordinator(service), CASE, "fritidsnamnden")
     assert remiss_dms(service, "fritidsnamnden") == ["UFRITID1", "UFRITID2"]
     service.answering.submit(service.actor("UFRITID2"), CASE, "fritidsnamnden", delegation("Ja, som ersättare."))

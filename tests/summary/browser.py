@@ -12,7 +12,6 @@ import fcntl
 import json
 import os
 import select
-import shutil
 import struct
 import subprocess
 import tempfile
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.system import missing
+from tests.summary.programs import program
 
 # Seconds for Chromium to start, load the page and answer each step; a whole look takes a few seconds.
 TIMEOUT = 60.0
@@ -99,11 +98,8 @@ MEASURE = """((WIDTH, ORDINARY_WORD) => {
 
 def chromium_or_skip() -> str:
     """The chromium binary; CI must have it (a developer without it is told why and skipped)."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        message = "Chromium is not installed (apt-get install chromium): the summary is not looked at in a browser"
-        missing(message)
-    return found
+    message = "Chromium is not installed (apt-get install chromium): the summary is not looked at in a browser"
+    return program(("chromium", "chromium-browser"), message)
 
 
 @dataclass(frozen=True)

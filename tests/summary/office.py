@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from tests.system import missing
+from tests.summary.programs import program
 
 
 def office_or_skip() -> str:
     """The soffice binary; CI must have it (a developer without it is told why and skipped)."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        message = "LibreOffice is not installed (apt-get install libreoffice-writer-nogui): DOCX → PDF not checked"
-        missing(message)
-    return found
+    message = "LibreOffice is not installed (apt-get install libreoffice-writer-nogui): DOCX → PDF not checked"
+    return program(("soffice", "libreoffice"), message)
 
 
 def pdf_pages(office: str, source: Path, workdir: Path) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from bot.adapters.pdf import PdfUnavailable, pdf_available
 from bot.adapters.rendering import Texts
 from bot.adapters.summary import FORMATS, PDF, render_files, summary_command
 from bot.core.domain.summary import Summary
+from tests.summary.programs import program
 from tests.summary.round import CASE_NUMBER, round_service, stk_2023_137
 from tests.system import missing
 
@@ -48,10 +48,9 @@ def pdf(summary: Summary, texts: Texts) -> bytes:
 def pages(pdf: bytes, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """The text of each page as poppler's pdftotext reads it (pypdf misreads the two-byte font encoding
     WeasyPrint uses for a font with a missing glyph, see tests/archive)."""
-    found = shutil.which("pdftotext")
-    if found is None:
-        message = "pdftotext is not installed (apt-get install poppler-utils): the PDF's text is not read"
-        missing(message)
+    found = program(
+        ("pdftotext",), "pdftotext is not installed (apt-get install poppler-utils): the PDF's text is not read"
+    )
     source = tmp_path_factory.mktemp("pdf") / "summary.pdf"
     source.write_bytes(pdf)
     text = subprocess.run([found, "-enc", "UTF-8", str(source), "-"], check=True, capture_output=True, timeout=120)
