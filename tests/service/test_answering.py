@@ -207,7 +207,7 @@ def test_checking_a_submission_refuses_it_as_submitting_would_and_saves_nothing(
         service.answering.check_submission(service.actor("UMKB1"), case, org, delegation("Ja."))
     assert outsider.value.code is ErrorCode.NOT_RECIPIENT_OFFICIAL
 
-    assert service.answering.check_submission(official, case, org, delegation("Ja.")) is None  # it would be taken
+    service.answering.check_submission(official, case, org, delegation("Ja."))  # it would be taken: no refusal
     row = service.answering.answer_context(official, case, org)
     assert (list(row.recipient.responses), row.recipient.draft, row.status) == ([], None, RecipientStatus.NOT_OPENED)
     assert (outbox(service), service.queries.audit_trail(case)) == before

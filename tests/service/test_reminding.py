@@ -213,18 +213,22 @@ def test_the_digest_counts_down_the_working_days_to_a_near_deadline_or_an_unansw
     store: Store, clock: FakeClock
 ) -> None:
     service = stk_round(clock, store)
-    days_left = service.reminding.digest_days_left
     overview = service.queries.overview(CASE)  # the deadline is Thursday 30 November
-    assert [days_left(overview, date(2023, 11, day)) for day in (27, 28, 30)] == [None, 2, 0]
-    assert days_left(overview, date(2023, 12, 1)) is None  # passed
+    left = [service.reminding.digest_days_left(overview, date(2023, 11, day)) for day in (27, 28, 30)]
+    assert left == [None, 2, 0]
+    assert service.reminding.digest_days_left(overview, date(2023, 12, 1)) is None  # passed
 
     service.deadlines.grant_extension(coordinator(service), CASE, "mkb", date(2023, 12, 5))
     overview = service.queries.overview(CASE)
-    assert days_left(overview, date(2023, 12, 1)) is None  # the remiss's own deadline is still the one passed
-    assert days_left(overview, date(2023, 12, 1), extensions=True) == 2  # to MKB's on Tuesday, not the weekend
-    assert days_left(overview, date(2023, 11, 30), extensions=True) == 0  # the nearest of them
+    # Without extensions only the remiss's own deadline counts; with them, MKB's anstånd on Tuesday too (the
+    # weekend not counted), and the nearest of them.
+    assert service.reminding.digest_days_left(overview, date(2023, 12, 1)) is None
+    assert service.reminding.digest_days_left(overview, date(2023, 12, 1), extensions=True) == 2
+    assert service.reminding.digest_days_left(overview, date(2023, 11, 30), extensions=True) == 0
+    # An anstånd already answered counts no more.
     service.answering.submit(service.actor("UMKB1"), CASE, "mkb", delegation("Ja."))
-    assert days_left(service.queries.overview(CASE), date(2023, 12, 1), extensions=True) is None  # answered
+    overview = service.queries.overview(CASE)
+    assert service.reminding.digest_days_left(overview, date(2023, 12, 1), extensions=True) is None
 
 
 def test_the_digest_lists_a_remiss_closed_within_the_last_week_in_its_own_channel(
