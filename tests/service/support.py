@@ -15,6 +15,7 @@ from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.outbox import MessageKind, OutboxMessage
 from bot.core.domain.people import Person
 from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
+from bot.core.ports.store import Store
 from bot.core.usecases import UseCases, build_use_cases
 from bot.core.usecases.results import Actor, RemissInput
 from devtools.clocks import FakeClock
@@ -132,17 +133,20 @@ def outbox(service: UseCases) -> list[tuple[str, str | None, str | None]]:
         return [(m.kind.value, m.organisation_key, m.to_user) for m in repo.outbox.messages_for("STK-2023-137")]
 
 
-def fresh(clock: FakeClock, users: RecordingUsers | None = None) -> UseCases:
-    """The use cases on an empty memory store with the directory above; nothing drafted yet."""
-    service = build_use_cases(MemoryStore(), clock, users=users, coordinators=[COORDINATOR])
+def fresh(clock: FakeClock, users: RecordingUsers | None = None, store: Store | None = None) -> UseCases:
+    """The use cases on an empty store (in memory unless given one) with the directory above; nothing drafted."""
+    service = build_use_cases(
+        store if store is not None else MemoryStore(), clock, users=users, coordinators=[COORDINATOR]
+    )
     service.directory.seed_directory(directory())
     return service
 
 
-def stk_round(clock: FakeClock) -> UseCases:
-    """STK-2023-137 sent at SENT_AT on the Swedish calendar, its reminders planned."""
+def stk_round(clock: FakeClock, store: Store | None = None) -> UseCases:
+    """STK-2023-137 sent at SENT_AT on the Swedish calendar, its reminders planned (in memory unless given a
+    store)."""
     service = build_use_cases(
-        MemoryStore(),
+        store if store is not None else MemoryStore(),
         clock,
         users=RecordingUsers({"anna.miljo@malmo.se": "UANNA"}),
         coordinators=[COORDINATOR],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,10 +15,13 @@ from bot.core.domain.documents import document_of, stored_attachment
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import MessageKind
 from bot.core.domain.remiss import Attachment, Position, RecipientStatus, ResponseKind
+from bot.core.ports.store import Store
 from bot.core.usecases import UseCases
 from devtools.clocks import FakeClock
 from tests.service.support import (
+    RecordingUsers,
     delegation,
+    fresh,
     outbox,
     sent,
 )
@@ -182,3 +186,28 @@ def test_documents_dropped_in_the_thread_join_the_draft_once_and_keep_what_it_he
     assert [(a.sha256, a.text) for a in content.attachments] == [(document.sha256, "Fråga 1 … Fråga 2 …")]
     assert content.paragraph == "§ 123" and content.kind is ResponseKind.DELEGATION
     assert service.answering.document_content(document.sha256) == data
+
+
+def test_checking_a_submission_refuses_it_as_submitting_would_and_saves_nothing(
+    store: Store, clock: FakeClock, users: RecordingUsers
+) -> None:
+    service = fresh(clock, users, store)
+    sent(service)
+    official, case, org = service.actor("UTN1"), "STK-2023-137", "tekniska-namnden"
+    before = (outbox(service), service.queries.audit_trail(case))
+    undecided = replace(delegation("Ja."), decided_by="")  # a delegation decision names who took it
+
+    with pytest.raises(DomainError) as checked:
+        service.answering.check_submission(official, case, org, undecided)
+    with pytest.raises(DomainError) as submitted:
+        service.answering.submit(official, case, org, undecided)
+    assert (checked.value.code, checked.value.field) == (submitted.value.code, submitted.value.field)
+    assert (checked.value.code, checked.value.field) == (ErrorCode.DECISION_INCOMPLETE, "decided_by")
+    with pytest.raises(DomainError) as outsider:
+        service.answering.check_submission(service.actor("UMKB1"), case, org, delegation("Ja."))
+    assert outsider.value.code is ErrorCode.NOT_RECIPIENT_OFFICIAL
+
+    service.answering.check_submission(official, case, org, delegation("Ja."))  # it would be taken: no refusal
+    row = service.answering.answer_context(official, case, org)
+    assert (list(row.recipient.responses), row.recipient.draft, row.status) == ([], None, RecipientStatus.NOT_OPENED)
+    assert (outbox(service), service.queries.audit_trail(case)) == before

@@ -98,6 +98,7 @@ ACTIONS: dict[str, Callable[[UseCases, str], object]] = {
     "remind_again": lambda s, u: s.reminding.remind_again(s.actor(u), SBK_CASE, "tekniska-namnden"),
     "set_reminder_policy": lambda s, u: s.reminding.set_reminder_policy(s.actor(u), SBK_CASE, None),
     "coordinated": lambda s, u: s.queries.coordinated(s.actor(u), SBK_CASE),
+    "history": lambda s, u: s.queries.history(s.actor(u), SBK_CASE),
 }
 
 

@@ -100,6 +100,18 @@ def test_a_final_after_the_grace_is_refused_and_kept_as_the_draft(service: UseCa
     assert [r.kind for r in row.recipient.responses] == [ResponseKind.PRELIMINARY]
 
 
+def test_checking_a_final_after_the_grace_refuses_it_but_keeps_no_draft(service: UseCases, clock: FakeClock) -> None:
+    clock.set(local(2023, 11, 28))
+    submit(service, preliminary())
+    clock.set(local(2023, 12, 22))
+    with pytest.raises(DomainError) as refused:
+        service.answering.check_submission(service.actor(OFFICIAL), CASE, ORG, final())
+    assert refused.value.code is ErrorCode.FINAL_ANSWER_TOO_LATE and "kept" not in refused.value.params
+    # Only submitting keeps it as the draft (above), with its files: the form checks before it fetches them.
+    row = service.answering.answer_context(service.actor(OFFICIAL), CASE, ORG)
+    assert row.recipient.draft is None and [r.kind for r in row.recipient.responses] == [ResponseKind.PRELIMINARY]
+
+
 def test_pamind_igen_reaches_an_official_whose_final_is_missing_and_the_stand_in(
     service: UseCases, clock: FakeClock
 ) -> None:

@@ -1,20 +1,28 @@
-"""QueryUseCases: the status table, the open remisses, what a user has to answer, the audit trail."""
+"""QueryUseCases: the status table, the open remisses, what a user has to answer, the audit trail (Historik),
+monitoring's gauges."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.core.clock import STOCKHOLM
+from bot.core.domain.audit import AuditAction
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.remiss import (
-    RecipientStatus,
-)
+from bot.core.domain.outbox import DeliveryState, MessageKind
+from bot.core.domain.remiss import RecipientStatus, RemissStatus
+from bot.core.ports.store import Store
 from bot.core.usecases import UseCases
-from bot.core.usecases.results import RemissInput
+from bot.core.usecases.results import Gauges, RemissInput
 from devtools.clocks import FakeClock
 from tests.service.support import (
+    CASE,
+    START,
+    RecordingUsers,
     coordinator,
+    delegation,
+    fresh,
     sent,
     stk_2023_137,
 )
@@ -72,3 +80,85 @@ def test_the_case_record_of_an_unknown_remiss_is_refused(service: UseCases) -> N
     with pytest.raises(DomainError) as refused:
         service.queries.case_record("STK-1999-1")
     assert refused.value.code is ErrorCode.UNKNOWN_REMISS
+
+
+def test_the_gauges_count_the_unsent_messages_by_state_and_how_long_the_oldest_due_one_waited(
+    store: Store, clock: FakeClock, users: RecordingUsers
+) -> None:
+    service = fresh(clock, users, store)
+    service.drafting.create_draft(coordinator(service), stk_2023_137())
+    assert service.queries.gauges() == Gauges({}, 0.0, 0.0, 0)  # a draft is not open and has sent nothing
+
+    service.drafting.send(coordinator(service), CASE)
+    clock.advance(timedelta(seconds=90))
+    # Five remiss DMs and two status lines (the remiss sent; Kulturnämnden has no contact), due since sending.
+    assert service.queries.gauges() == Gauges({DeliveryState.PENDING: 7}, 90.0, 0.0, 1)
+
+    claimed = {(m.kind, m.to_user): m for m in service.delivery.claim_outgoing(limit=10)}
+    service.delivery.outgoing_sent(claimed[MessageKind.REMISS, "UTN1"], "DTN1", "1696230090.000100")
+    service.delivery.outgoing_undeliverable(claimed[MessageKind.REMISS, "UMKB2"], "user_not_found", unreachable=True)
+    clock.advance(timedelta(seconds=30))
+    # The sent one is no longer counted; the coordinator's line about the unreachable one waits 30 s.
+    assert service.queries.gauges() == Gauges(
+        {DeliveryState.SENDING: 5, DeliveryState.UNREACHABLE: 1, DeliveryState.PENDING: 1}, 30.0, 0.0, 1
+    )
+
+
+def test_the_gauges_say_how_long_a_due_reminder_waited_and_a_closed_remiss_is_not_open(
+    store: Store, clock: FakeClock, users: RecordingUsers
+) -> None:
+    service = fresh(clock, users, store)
+    sent(service)
+    for message in service.delivery.claim_outgoing(limit=10):
+        service.delivery.outgoing_sent(message, "D1", message.key)
+    clock.set(datetime(2023, 10, 5, 9, 10, tzinfo=STOCKHOLM))  # the nudges were due at 09:00
+    assert service.queries.gauges() == Gauges({}, 0.0, 600.0, 1)
+
+    service.reminding.remind()  # the nudges settled: five messages and the coordinator's digest, due at once
+    assert service.queries.gauges() == Gauges({DeliveryState.PENDING: 6}, 0.0, 0.0, 1)
+
+    service.lifecycle.close(coordinator(service), CASE)
+    assert service.queries.gauges().open_remisses == 0
+
+
+def test_the_audit_record_is_the_whole_trail_oldest_first_with_the_remiss_and_the_directory(
+    store: Store, clock: FakeClock, users: RecordingUsers
+) -> None:
+    service = fresh(clock, users, store)
+    sent(service)
+    clock.advance(timedelta(hours=1))
+    service.answering.submit(service.actor("UTN1"), CASE, "tekniska-namnden", delegation("Ja."))
+
+    record = service.queries.audit_record(CASE)
+
+    assert record.remiss.case_number == CASE and record.remiss.status is RemissStatus.SENT
+    assert [(e.action, e.organisation_key, e.at) for e in record.entries] == [
+        (AuditAction.CREATED, None, START),
+        (AuditAction.SENT, None, START),
+        (AuditAction.UNREACHABLE, "kulturnamnden", START),  # no contact to send it to
+        (AuditAction.SUBMITTED, "tekniska-namnden", START + timedelta(hours=1)),
+    ]
+    assert record.directory.require("tekniska-namnden").name == "Tekniska nämnden"  # names the organisations
+    with pytest.raises(DomainError) as unknown:
+        service.queries.audit_record("STK-2023-999")
+    assert unknown.value.code is ErrorCode.UNKNOWN_REMISS
+
+
+def test_historik_shows_a_coordinator_the_audit_record_and_refuses_anyone_else(
+    store: Store, clock: FakeClock, users: RecordingUsers
+) -> None:
+    service = fresh(clock, users, store)
+    sent(service)
+    service.answering.decline(service.actor("UANNA"), CASE, "miljonamnden", "Berörs inte")
+
+    trail = service.queries.history(coordinator(service), CASE)
+
+    assert trail == service.queries.audit_record(CASE)
+    assert trail.entries[-1].action is AuditAction.DECLINED
+    for official in ("UANNA", "UTN1"):
+        with pytest.raises(DomainError) as refused:
+            service.queries.history(service.actor(official), CASE)
+        assert refused.value.code is ErrorCode.NOT_COORDINATOR
+    with pytest.raises(DomainError) as unknown:
+        service.queries.history(coordinator(service), "STK-2023-999")
+    assert unknown.value.code is ErrorCode.UNKNOWN_REMISS

@@ -16,6 +16,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.outbox import MessageKind
 from bot.core.domain.reminders import ReminderKind, ReminderPolicy, ReminderState
 from bot.core.domain.remiss import RecipientStatus
+from bot.core.ports.store import Store
 from bot.core.usecases import UseCases
 from devtools.clocks import FakeClock
 from tests.service import support
@@ -206,3 +207,43 @@ def test_the_digest_lists_the_open_remisses_of_a_channel_and_is_offered_once_a_d
     assert service.reminding.offer_digest() == 0
     assert [o.remiss.case_number for o in service.reminding.digest(COORDINATOR)] == [CASE]
     assert service.reminding.digest("CELSEWHERE") == []
+
+
+def test_the_digest_counts_down_the_working_days_to_a_near_deadline_or_an_unanswered_anstand(
+    store: Store, clock: FakeClock
+) -> None:
+    service = stk_round(clock, store)
+    overview = service.queries.overview(CASE)  # the deadline is Thursday 30 November
+    left = [service.reminding.digest_days_left(overview, date(2023, 11, day)) for day in (27, 28, 30)]
+    assert left == [None, 2, 0]
+    assert service.reminding.digest_days_left(overview, date(2023, 12, 1)) is None  # passed
+
+    service.deadlines.grant_extension(coordinator(service), CASE, "mkb", date(2023, 12, 5))
+    overview = service.queries.overview(CASE)
+    # Without extensions only the remiss's own deadline counts; with them, MKB's anstånd on Tuesday too (the
+    # weekend not counted), and the nearest of them.
+    assert service.reminding.digest_days_left(overview, date(2023, 12, 1)) is None
+    assert service.reminding.digest_days_left(overview, date(2023, 12, 1), extensions=True) == 2
+    assert service.reminding.digest_days_left(overview, date(2023, 11, 30), extensions=True) == 0
+    # An anstånd already answered counts no more.
+    service.answering.submit(service.actor("UMKB1"), CASE, "mkb", delegation("Ja."))
+    overview = service.queries.overview(CASE)
+    assert service.reminding.digest_days_left(overview, date(2023, 12, 1), extensions=True) is None
+
+
+def test_the_digest_lists_a_remiss_closed_within_the_last_week_in_its_own_channel(
+    store: Store, clock: FakeClock
+) -> None:
+    service = stk_round(clock, store)
+    assert service.reminding.recently_closed(COORDINATOR) == []  # open
+
+    clock.set(datetime(2023, 12, 5, 10, 0, tzinfo=STOCKHOLM))
+    service.lifecycle.close(coordinator(service), CASE)
+    closed_at = clock.now()
+    assert [(r.case_number, r.closed_at) for r in service.reminding.recently_closed(COORDINATOR)] == [(CASE, closed_at)]
+    assert service.reminding.recently_closed("CELSEWHERE") == []  # its status lives in the coordinator's DM
+
+    clock.set(closed_at + timedelta(days=7))
+    assert [r.case_number for r in service.reminding.recently_closed(COORDINATOR)] == [CASE]
+    clock.advance(timedelta(seconds=1))
+    assert service.reminding.recently_closed(COORDINATOR) == []
