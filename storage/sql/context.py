@@ -98,3 +98,11 @@ class SqlContext:
         """A remiss row this transaction read: its id and deadline serve later look-ups."""
         self.remiss_ids[case_number] = remiss_id
         self.deadlines[remiss_id] = deadline
+
+
+class SqlRepository:
+    """One of a transaction's repositories: the SqlContext they share (`_ctx`) and its session."""
+
+    def __init__(self, context: SqlContext) -> None:
+        self._ctx = context
+        self._session = context.session

@@ -6,17 +6,13 @@ from sqlmodel import col, select
 
 from bot.core.domain.organisation import Directory
 from bot.core.domain.people import Absence
-from storage.sql.context import FRESH, SqlContext
+from storage.sql.context import FRESH, SqlRepository
 from storage.sql.mapping import organisation_fields, organisation_from
 from storage.tables import AbsenceRow, OrganisationRow
 
 
-class SqlDirectory:
+class SqlDirectory(SqlRepository):
     """bot.core.ports.directory.DirectoryRepository over one transaction's SqlContext."""
-
-    def __init__(self, context: SqlContext) -> None:
-        self._ctx = context
-        self._session = context.session
 
     # -- organisation directory ----------------------------------------------------------------------
     def load_directory(self) -> Directory:

@@ -5,16 +5,12 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from bot.core.domain.documents import StoredDocument
-from storage.sql.context import SqlContext
+from storage.sql.context import SqlRepository
 from storage.tables import DocumentUseRow, StoredDocumentRow
 
 
-class SqlDocuments:
+class SqlDocuments(SqlRepository):
     """bot.core.ports.documents.DocumentRepository over one transaction's SqlContext."""
-
-    def __init__(self, context: SqlContext) -> None:
-        self._ctx = context
-        self._session = context.session
 
     def save(self, document: StoredDocument, content: bytes) -> None:
         self._ctx.require_writable()

@@ -8,16 +8,12 @@ from sqlalchemy import delete
 from sqlmodel import col
 
 from bot.core.domain.organisation import email_key
-from storage.sql.context import SqlContext
+from storage.sql.context import SqlRepository
 from storage.tables import PendingFormRow, ProcessedDeliveryRow, SlackUserCacheRow
 
 
-class SqlEdge:
+class SqlEdge(SqlRepository):
     """bot.core.ports.edge.EdgeRepository over one transaction's SqlContext."""
-
-    def __init__(self, context: SqlContext) -> None:
-        self._ctx = context
-        self._session = context.session
 
     # -- Slack deliveries and users ------------------------------------------------------------------
     def claim_delivery(self, event_id: str, at: datetime) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col, select
 
 from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
-from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext
+from storage.sql.context import FRESH, FRESH_UPDATE, SqlRepository
 from storage.sql.mapping import board_from, message_fields, message_from, row_id
 from storage.tables import DigestSaidRow, OutboxMessageRow, StatusBoardRow
 
@@ -28,12 +28,8 @@ _ENQUEUE_ALL: dict[str, Insert] = {
 }
 
 
-class SqlOutbox:
+class SqlOutbox(SqlRepository):
     """bot.core.ports.outbox.OutboxRepository over one transaction's SqlContext."""
-
-    def __init__(self, context: SqlContext) -> None:
-        self._ctx = context
-        self._session = context.session
 
     # -- the outbox ----------------------------------------------------------------------------------
     def enqueue(self, message: OutboxMessage) -> bool:

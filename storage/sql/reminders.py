@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.reminders import PlannedReminder, ReminderState, ScheduledReminder, reconcile
-from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext
+from storage.sql.context import FRESH, FRESH_UPDATE, SqlRepository
 from storage.sql.mapping import reminder_fields, scheduled_from
 from storage.tables import ReminderRow, RemissRow
 
@@ -21,12 +21,8 @@ def _planned_row(reminder: PlannedReminder) -> dict[str, Any]:
     return {"key": reminder.key, **reminder_fields(reminder), "state": ReminderState.PLANNED.value, "reason": ""}
 
 
-class SqlReminders:
+class SqlReminders(SqlRepository):
     """bot.core.ports.reminders.ReminderRepository over one transaction's SqlContext."""
-
-    def __init__(self, context: SqlContext) -> None:
-        self._ctx = context
-        self._session = context.session
 
     # -- reminders -----------------------------------------------------------------------------------
     def schedule_reminders(

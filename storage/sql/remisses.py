@@ -28,7 +28,7 @@ from bot.core.domain.remiss import (
 from bot.core.domain.statistics import RecipientHistory
 from bot.core.ports.remisses import Assignment
 from storage.sql.assignment import read_assignment
-from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext
+from storage.sql.context import FRESH, FRESH_UPDATE, SqlRepository
 from storage.sql.history import read_answer_history
 from storage.sql.mapping import (
     answer_json,
@@ -67,12 +67,8 @@ Item = TypeVar("Item")
 _OFFICIALS = SQLModel.metadata.tables["recipient_official"]
 
 
-class SqlRemisses:
+class SqlRemisses(SqlRepository):
     """bot.core.ports.remisses.RemissRepository over one transaction's SqlContext."""
-
-    def __init__(self, context: SqlContext) -> None:
-        self._ctx = context
-        self._session = context.session
 
     # -- remisses ------------------------------------------------------------------------------------
     def get_remiss(self, case_number: str, *, shared: bool = False) -> Remiss | None:

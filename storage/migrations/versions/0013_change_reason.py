@@ -8,19 +8,13 @@ Create Date: 2026-12-07 06:00:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
+
+from storage.migrations.steps import columns_added
 
 revision: str = "0013"
 down_revision: str | Sequence[str] | None = "0012"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
-def upgrade() -> None:
-    with op.batch_alter_table("response_version", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("change_reason", sa.Text(), server_default="", nullable=False))
-
-
-def downgrade() -> None:
-    with op.batch_alter_table("response_version", schema=None) as batch_op:
-        batch_op.drop_column("change_reason")
+upgrade, downgrade = columns_added(
+    {"response_version": [sa.Column("change_reason", sa.Text(), server_default="", nullable=False)]}
+)

@@ -9,19 +9,11 @@ Create Date: 2026-12-07 09:00:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
+
+from storage.migrations.steps import columns_added
 
 revision: str = "0014"
 down_revision: str | Sequence[str] | None = "0013"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
-def upgrade() -> None:
-    with op.batch_alter_table("reminder", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("because", sa.String(), server_default="", nullable=False))
-
-
-def downgrade() -> None:
-    with op.batch_alter_table("reminder", schema=None) as batch_op:
-        batch_op.drop_column("because")
+upgrade, downgrade = columns_added({"reminder": [sa.Column("because", sa.String(), server_default="", nullable=False)]})

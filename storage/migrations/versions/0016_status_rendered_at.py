@@ -9,19 +9,13 @@ Create Date: 2026-12-07 10:00:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
+
+from storage.migrations.steps import columns_added
 
 revision: str = "0016"
 down_revision: str | Sequence[str] | None = "0015"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
-def upgrade() -> None:
-    with op.batch_alter_table("status_board", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=True))
-
-
-def downgrade() -> None:
-    with op.batch_alter_table("status_board", schema=None) as batch_op:
-        batch_op.drop_column("rendered_at")
+upgrade, downgrade = columns_added(
+    {"status_board": [sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=True)]}
+)
