@@ -81,7 +81,7 @@ from handlers.answer_views import (
 )
 from handlers.blocks import Block, acting_user, section
 from handlers.context import HandlerContext
-from handlers.errors import error_text, handle_error, rate_limited, retry_after, tell_user
+from handlers.errors import edit_message, error_text, handle_error, rate_limited, retry_after, tell_user
 from handlers.listening import Reply, close, on_action, on_view, refuse, show
 from handlers.remiss_blocks import remiss_message
 from handlers.richtext import to_plain_text
@@ -681,10 +681,7 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
         show_author=row.shared_work,
         stands_in_for=row.stands_in_for,
     )
-    try:
-        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-    except SlackApiError as error:  # the answer is stored; a stale message (deleted, too old) is no reason to fail
-        log.warning("Remiss message %s/%s not updated: %s", channel, ts, error.response.get("error"))
+    edit_message(client, channel, ts, text, blocks, "Remiss message")
 
 
 def register(app: App, ctx: HandlerContext) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +17,9 @@ from bot.core.usecases.results import AssignmentRow
 from handlers import ids, payload
 from handlers.blocks import Block, acting_user, context, input_block, modal, plain_text, section, view_value
 from handlers.context import HandlerContext
+from handlers.errors import edit_message
 from handlers.listening import Reply, close, on_action, on_view, refuse
 from handlers.remiss_blocks import remiss_message
-
-log = logging.getLogger(__name__)
 
 REASON_BLOCK = "reason"
 COLLEAGUE_BLOCK = "colleague"
@@ -99,10 +97,7 @@ def _update_message(ctx: HandlerContext, client: WebClient, target: Target, text
     found = ctx.service.delivery.recipient_of_message(target.channel, target.ts)
     if found != (target.ref.case_number, target.ref.organisation_key):
         return
-    try:
-        client.chat_update(channel=target.channel, ts=target.ts, text=text, blocks=blocks)
-    except SlackApiError as error:
-        log.warning("Remiss message %s not updated: %s", target.ts, error.response.get("error"))
+    edit_message(client, target.channel, target.ts, text, blocks, "Remiss message")
 
 
 def _sender_name(ctx: HandlerContext, row: AssignmentRow) -> str:
