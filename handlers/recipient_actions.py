@@ -19,7 +19,7 @@ from handlers.blocks import Block, acting_user, context, input_block, modal, pla
 from handlers.context import HandlerContext
 from handlers.errors import edit_message
 from handlers.listening import Reply, close, on_action, on_view, refuse
-from handlers.remiss_blocks import remiss_message
+from handlers.remiss_blocks import assignment_message, remiss_message
 
 REASON_BLOCK = "reason"
 COLLEAGUE_BLOCK = "colleague"
@@ -100,26 +100,12 @@ def _update_message(ctx: HandlerContext, client: WebClient, target: Target, text
     edit_message(client, target.channel, target.ts, text, blocks, "Remiss message")
 
 
-def _sender_name(ctx: HandlerContext, row: AssignmentRow) -> str:
-    return ctx.service.directory.directory().require(row.remiss.sender_key).name
-
-
 def refresh_remiss_message(ctx: HandlerContext, client: WebClient, target: Target, user_id: str) -> None:
     """Show the recipient's state now, with the buttons that fit it."""
     row = ctx.service.answering.answer_context(
         ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key
     )
-    text, blocks = remiss_message(
-        ctx.texts,
-        row.remiss,
-        sender=_sender_name(ctx, row),
-        today=ctx.service.today(),
-        organisation=row.organisation,
-        recipient=row.recipient,
-        rules=row.rules,
-        show_author=row.shared_work,
-        stands_in_for=row.stands_in_for,
-    )
+    text, blocks = assignment_message(ctx.texts, row, sender=ctx.service.directory.sender_name(row.remiss))
     _update_message(ctx, client, target, text, blocks)
 
 
@@ -285,7 +271,11 @@ def mark_handed_over(
 ) -> None:
     """The old DM keeps the remiss for reference, without buttons: only the colleague acts now."""
     text, blocks = remiss_message(
-        ctx.texts, row.remiss, sender=_sender_name(ctx, row), today=ctx.service.today(), organisation=row.organisation
+        ctx.texts,
+        row.remiss,
+        sender=ctx.service.directory.sender_name(row.remiss),
+        today=ctx.service.today(),
+        organisation=row.organisation,
     )
     line = ctx.texts.part("slack/hand_over.j2", "handed_over", colleague=colleague, at=ctx.service.now())
     _update_message(ctx, client, target, f"{line}\n{text}", [*blocks, context(line)])
