@@ -81,9 +81,9 @@ from handlers.answer_views import (
 )
 from handlers.blocks import Block, acting_user, section
 from handlers.context import HandlerContext
-from handlers.errors import error_text, handle_error, rate_limited, retry_after, tell_user
+from handlers.errors import edit_message, error_text, handle_error, rate_limited, retry_after, tell_user
 from handlers.listening import Reply, close, on_action, on_view, refuse, show
-from handlers.remiss_blocks import remiss_message
+from handlers.remiss_blocks import assignment_message
 from handlers.richtext import to_plain_text
 
 # The form's element and block ids live in handlers/answer_views.py; tests, the demo and the benchmark read
@@ -669,22 +669,8 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, place: FormPl
         ts = next((m.ts for m in ctx.service.answering.remiss_dms(*wanted) if m.channel_id == channel), None)
     if ts is None:
         return
-    sender = ctx.service.directory.sender_name(row.remiss)
-    text, blocks = remiss_message(
-        ctx.texts,
-        row.remiss,
-        sender=sender,
-        today=row.today,
-        organisation=row.organisation,
-        recipient=row.recipient,
-        rules=row.rules,
-        show_author=row.shared_work,
-        stands_in_for=row.stands_in_for,
-    )
-    try:
-        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-    except SlackApiError as error:  # the answer is stored; a stale message (deleted, too old) is no reason to fail
-        log.warning("Remiss message %s/%s not updated: %s", channel, ts, error.response.get("error"))
+    text, blocks = assignment_message(ctx.texts, row, sender=ctx.service.directory.sender_name(row.remiss))
+    edit_message(client, channel, ts, text, blocks, "Remiss message")
 
 
 def register(app: App, ctx: HandlerContext) -> None:

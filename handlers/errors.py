@@ -71,6 +71,15 @@ def tell_user(
         log.warning("Could not tell %r what happened: %s", _user_id(body), detail)
 
 
+def edit_message(client: WebClient, channel: str, ts: str, text: str, blocks: list[dict[str, Any]], what: str) -> None:
+    """Show `text` and `blocks` in place of the message at `channel`/`ts`, best effort: what it shows is stored
+    already, so a message Slack will not edit (deleted, too old) is no reason to fail; it is logged as `what`."""
+    try:
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except SlackApiError as error:
+        log.warning("%s %s/%s not updated: %s", what, channel, ts, error.response.get("error"))
+
+
 def error_text(ctx: HandlerContext, error: Exception, body: Mapping[str, Any]) -> str:
     """Log a refusal or a failure of a listener, and return what to tell the user about it."""
     if isinstance(error, TamperedPayload):

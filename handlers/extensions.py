@@ -4,14 +4,12 @@ refuses it in the status thread, and the coordinator's "Ändra svarsdatum" moves
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError, ErrorCode
@@ -22,11 +20,10 @@ from bot.core.usecases.results import Actor, Delivery, RecipientRow
 from handlers import ids, payload
 from handlers.blocks import Block, acting_user, input_block, modal, plain_text, section, view_value
 from handlers.context import HandlerContext
+from handlers.errors import edit_message
 from handlers.listening import Reply, close, on_action, on_view, refuse, show
 from handlers.outbound.messages import extension_request_message
 from handlers.recipient_actions import Target
-
-log = logging.getLogger(__name__)
 
 # Block ids of the modals' inputs; each input's action id is its block id.
 DATE_TEXT = "new_deadline"
@@ -241,10 +238,7 @@ def show_decided(ctx: HandlerContext, client: WebClient, place: RequestPlace, re
         request=request,
     )
     text, blocks = extension_request_message(ctx.texts, delivery)
-    try:
-        client.chat_update(channel=place.channel, ts=place.ts, text=text, blocks=blocks)
-    except SlackApiError as error:
-        log.warning("Request message %s not updated: %s", place.ts, error.response.get("error"))
+    edit_message(client, place.channel, place.ts, text, blocks, "Request message")
 
 
 def grant(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:

@@ -98,6 +98,19 @@ def on_action(
     app: App, ctx: HandlerContext, action_id: str, work: ActionWork, *, executor: Executor | None = None
 ) -> None:
     """A block action (a button, a select, a date picker); `executor` as in ack_then."""
+    app.action(action_id)(_responding(ctx, work, "action", executor))
+
+
+def on_command(app: App, ctx: HandlerContext, name: str, work: CommandWork) -> None:
+    """A slash command: acknowledged empty, answered by `work` through `respond`."""
+    app.command(name)(_responding(ctx, work, "command"))
+
+
+def _responding(
+    ctx: HandlerContext, work: ActionWork, kind: str, executor: Executor | None = None
+) -> Callable[[Ack, dict[str, Any], WebClient, Respond], None]:
+    """The listener of an action or a command, whose work answers through `respond` (Bolt's `body` of a slash
+    command is the command itself)."""
 
     def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         started = time.perf_counter()
@@ -109,28 +122,10 @@ def on_action(
             respond=respond,
             client=client,
             executor=executor,
-            timed=("action", started),
+            timed=(kind, started),
         )
 
-    app.action(action_id)(listener)
-
-
-def on_command(app: App, ctx: HandlerContext, name: str, work: CommandWork) -> None:
-    """A slash command: acknowledged empty, answered by `work` through `respond`."""
-
-    def listener(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        started = time.perf_counter()
-        ack_then(
-            ctx,
-            ack,
-            command,
-            lambda: work(command, client, respond),
-            respond=respond,
-            client=client,
-            timed=("command", started),
-        )
-
-    app.command(name)(listener)
+    return listener
 
 
 def on_shortcut(app: App, ctx: HandlerContext, callback_id: str, work: ShortcutWork) -> None:

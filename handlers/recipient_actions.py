@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +17,9 @@ from bot.core.usecases.results import AssignmentRow
 from handlers import ids, payload
 from handlers.blocks import Block, acting_user, context, input_block, modal, plain_text, section, view_value
 from handlers.context import HandlerContext
+from handlers.errors import edit_message
 from handlers.listening import Reply, close, on_action, on_view, refuse
-from handlers.remiss_blocks import remiss_message
-
-log = logging.getLogger(__name__)
+from handlers.remiss_blocks import assignment_message, remiss_message
 
 REASON_BLOCK = "reason"
 COLLEAGUE_BLOCK = "colleague"
@@ -99,14 +97,7 @@ def _update_message(ctx: HandlerContext, client: WebClient, target: Target, text
     found = ctx.service.delivery.recipient_of_message(target.channel, target.ts)
     if found != (target.ref.case_number, target.ref.organisation_key):
         return
-    try:
-        client.chat_update(channel=target.channel, ts=target.ts, text=text, blocks=blocks)
-    except SlackApiError as error:
-        log.warning("Remiss message %s not updated: %s", target.ts, error.response.get("error"))
-
-
-def _sender_name(ctx: HandlerContext, row: AssignmentRow) -> str:
-    return ctx.service.directory.directory().require(row.remiss.sender_key).name
+    edit_message(client, target.channel, target.ts, text, blocks, "Remiss message")
 
 
 def refresh_remiss_message(ctx: HandlerContext, client: WebClient, target: Target, user_id: str) -> None:
@@ -114,17 +105,7 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, target: Targe
     row = ctx.service.answering.answer_context(
         ctx.service.actor(user_id), target.ref.case_number, target.ref.organisation_key
     )
-    text, blocks = remiss_message(
-        ctx.texts,
-        row.remiss,
-        sender=_sender_name(ctx, row),
-        today=ctx.service.today(),
-        organisation=row.organisation,
-        recipient=row.recipient,
-        rules=row.rules,
-        show_author=row.shared_work,
-        stands_in_for=row.stands_in_for,
-    )
+    text, blocks = assignment_message(ctx.texts, row, sender=ctx.service.directory.sender_name(row.remiss))
     _update_message(ctx, client, target, text, blocks)
 
 
@@ -290,7 +271,11 @@ def mark_handed_over(
 ) -> None:
     """The old DM keeps the remiss for reference, without buttons: only the colleague acts now."""
     text, blocks = remiss_message(
-        ctx.texts, row.remiss, sender=_sender_name(ctx, row), today=ctx.service.today(), organisation=row.organisation
+        ctx.texts,
+        row.remiss,
+        sender=ctx.service.directory.sender_name(row.remiss),
+        today=ctx.service.today(),
+        organisation=row.organisation,
     )
     line = ctx.texts.part("slack/hand_over.j2", "handed_over", colleague=colleague, at=ctx.service.now())
     _update_message(ctx, client, target, f"{line}\n{text}", [*blocks, context(line)])

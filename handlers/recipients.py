@@ -4,12 +4,10 @@ the App Home) and *Skicka igen* (a directory's offer in the status thread, or th
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import Organisation
@@ -28,11 +26,9 @@ from handlers.blocks import (
     view_value,
 )
 from handlers.context import HandlerContext
-from handlers.errors import tell_user
+from handlers.errors import edit_message, tell_user
 from handlers.extensions import DATE_PICKED, DATE_TEXT, coordinator_of, read_date
 from handlers.listening import Reply, on_action, on_view, refuse, show
-
-log = logging.getLogger(__name__)
 
 ORGANISATION = "organisation"
 # A static select offers at most 100 options.
@@ -156,10 +152,7 @@ def _mark_offer_done(ctx: HandlerContext, body: dict[str, Any], client: WebClien
         return
     kept = [b for b in message.get("blocks") or [] if isinstance(b, dict) and b.get("type") != "actions"]
     done = _part(ctx, "offer_done", by=user_id, at=ctx.service.now())
-    try:
-        client.chat_update(channel=channel, ts=ts, text=str(message.get("text") or done), blocks=[*kept, context(done)])
-    except SlackApiError as error:
-        log.warning("The offer %s was not updated: %s", ts, error.response.get("error"))
+    edit_message(client, channel, ts, str(message.get("text") or done), [*kept, context(done)], "The offer")
 
 
 def picked_ref(body: dict[str, Any]) -> ids.RecipientRef:

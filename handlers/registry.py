@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.ports.store import StoreUnavailable
@@ -17,6 +16,7 @@ from bot.core.usecases.registry import RegistryContext
 from handlers import ids, payload
 from handlers.blocks import acting_user, view_value
 from handlers.context import HandlerContext
+from handlers.errors import edit_message
 from handlers.listening import Reply, close, on_action, on_view, refuse
 from handlers.registry_blocks import NUMBER_BLOCK, register_view, registry_message
 
@@ -71,10 +71,7 @@ def _show_registered(ctx: HandlerContext, client: WebClient, done: RegistryConte
         recipient=done.recipient,
         registration=done.registration,
     )
-    try:
-        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-    except SlackApiError as error:
-        log.warning("Registry copy %s/%s not updated: %s", channel, ts, error.response.get("error"))
+    edit_message(client, channel, ts, text, blocks, "Registry copy")
 
 
 def register(app: App, ctx: HandlerContext) -> None:

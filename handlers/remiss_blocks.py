@@ -122,6 +122,22 @@ def remiss_message(
     return part("fallback"), blocks
 
 
+def assignment_message(texts: Texts, row: AssignmentRow, *, sender: str) -> tuple[str, list[Block]]:
+    """The recipient's remiss message as its reader sees it now (`row` from answering.answer_context): its state,
+    its buttons, who answered when several answer for it, and for whom a stand-in reads it."""
+    return remiss_message(
+        texts,
+        row.remiss,
+        sender=sender,
+        today=row.today,
+        organisation=row.organisation,
+        recipient=row.recipient,
+        rules=row.rules,
+        show_author=row.shared_work,
+        stands_in_for=row.stands_in_for,
+    )
+
+
 def _documents(part: _Part, count: int) -> str:
     """As many whole document links as fit one section, then how many more there are."""
     shown = count

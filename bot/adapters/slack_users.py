@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.core.domain.people import Person
 
@@ -22,13 +25,9 @@ class SlackUserDirectory:
         self.client = client
 
     def lookup_by_email(self, email: str) -> str | None:
-        try:
-            response = self.client.users_lookupByEmail(email=email)
-        except SlackApiError as exc:
-            if exc.response.get("error") in _NO_SUCH_USER:
-                return None
-            raise
-        user = response.get("user") or {}
+        user = _user(lambda: self.client.users_lookupByEmail(email=email))
+        if user is None:
+            return None
         if user.get("deleted"):
             log.info("Slack user for %s is deactivated", email)
             return None
@@ -56,16 +55,25 @@ class SlackUserDirectory:
         return frozenset(str(u) for u in response.get("users") or [])
 
     def person(self, user_id: str) -> Person | None:
-        try:
-            response = self.client.users_info(user=user_id)
-        except SlackApiError as exc:
-            if exc.response.get("error") in _NO_SUCH_USER:
-                return None
-            raise
-        user = response.get("user") or {}
+        user = _user(lambda: self.client.users_info(user=user_id))
+        if user is None:
+            return None
         is_bot = bool(user.get("is_bot")) or user.get("id") == "USLACKBOT"
         profile = user.get("profile") or {}
         name = user.get("real_name") or profile.get("real_name") or profile.get("display_name") or user.get("name")
         return Person(
             str(user.get("id") or user_id), is_bot=is_bot, deleted=bool(user.get("deleted")), name=str(name or "")
         )
+
+
+def _user(call: Callable[[], SlackResponse]) -> dict[str, Any] | None:
+    """The user Slack's answer to `call` holds, or None when Slack says there is no usable one; other errors
+    are raised."""
+    try:
+        response = call()
+    except SlackApiError as exc:
+        if exc.response.get("error") in _NO_SUCH_USER:
+            return None
+        raise
+    user: dict[str, Any] = response.get("user") or {}
+    return user

@@ -7,16 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.cli.common import help_text, open_core
+from bot.cli.common import case_command, help_text, open_core
 
 
 def register(commands: Any) -> None:
     """Add this module's commands to the `remissbot` parser's subcommands."""
-    archive = commands.add_parser("archive", help=help_text("archive"))
-    archive.add_argument("case_number", help=help_text("case_number"))
+    archive = case_command(commands, "archive", cmd_archive)
     archive.add_argument("--out", type=Path, required=True, help=help_text("archive_out"))
     archive.add_argument("--zip", action="store_true", help=help_text("archive_zip"))
-    archive.set_defaults(handler=cmd_archive)
 
 
 def cmd_archive(args: argparse.Namespace, out: TextIO) -> int:

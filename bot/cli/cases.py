@@ -13,7 +13,7 @@ from bot.adapters.directory_file import DirectoryFileError, load_directory_file
 from bot.adapters.rendering import default_texts
 from bot.bootstrap import Core, build_core
 from bot.cli import drafts
-from bot.cli.common import EXIT_FAILED, EXIT_OK, cli_actor, help_text, open_core, slack_users
+from bot.cli.common import EXIT_FAILED, EXIT_OK, case_command, cli_actor, help_text, open_core, slack_users
 from bot.cli.recipients import offers_text
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import OrgKind
@@ -29,8 +29,7 @@ def register(commands: Any) -> None:
     status.add_argument("case_number", nargs="?", help=help_text("status_case_number"))
     status.add_argument("--drafts", action="store_true", help=help_text("status_drafts"))
     status.set_defaults(handler=cmd_status)
-    summary = commands.add_parser("summary", help=help_text("summary"))
-    summary.add_argument("case_number", help=help_text("case_number"))
+    summary = case_command(commands, "summary", cmd_summary)
     summary.add_argument(
         "--format",
         dest="formats",
@@ -39,11 +38,8 @@ def register(commands: Any) -> None:
         help=help_text("summary_format"),
     )
     summary.add_argument("--out", type=Path, default=Path("."), help=help_text("summary_out"))
-    summary.set_defaults(handler=cmd_summary)
-    export = commands.add_parser("export", help=help_text("export"))
-    export.add_argument("case_number", help=help_text("case_number"))
+    export = case_command(commands, "export", cmd_export)
     export.add_argument("--out", type=Path, required=True, help=help_text("export_out"))
-    export.set_defaults(handler=cmd_export)
     importer = commands.add_parser("import", help=help_text("import_document"))
     importer.add_argument("file", type=Path)
     importer.add_argument("--json", action="store_true", help=help_text("import_json"))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.adapters.rendering import default_texts
 from bot.bootstrap import Core, build_core, slack_user_directory
@@ -18,6 +19,7 @@ EXIT_FAILED = 1
 EXIT_CONFIG = 2
 
 Sleep = Callable[[float], None]
+Command = Callable[[argparse.Namespace, TextIO], int]
 
 
 class CannotStart(Exception):
@@ -43,6 +45,15 @@ def says(name: str, /, **params: object) -> str:
 def help_text(name: str, /, **params: object) -> str:
     """The help text `name` of templates/cli/help.j2."""
     return default_texts().part("cli/help.j2", name, **params)
+
+
+def case_command(commands: Any, name: str, handler: Command, help_name: str = "") -> argparse.ArgumentParser:
+    """`remissbot NAME DIARIENUMMER …`: a command on one remiss, run by `handler`, its help `help_name` of
+    templates/cli/help.j2 (NAME's by default). Returns its parser for the command's other arguments."""
+    command: argparse.ArgumentParser = commands.add_parser(name, help=help_text(help_name or name))
+    command.add_argument("case_number", help=help_text("case_number"))
+    command.set_defaults(handler=handler)
+    return command
 
 
 def open_core(*, migrate: bool | None = None) -> Core:

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 from bot.adapters.audit_files import PeopleNames
 from bot.adapters.rendering import default_texts
 from bot.bootstrap import build_core
-from bot.cli.common import EXIT_OK, cli_actor, help_text, open_core, slack_users
+from bot.cli.common import EXIT_OK, case_command, cli_actor, open_core, slack_users
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import is_slack_user_id
 from bot.settings import Settings, load_settings
@@ -20,9 +20,7 @@ TEMPLATE = "cli/drafts.j2"
 def register(commands: Any) -> None:
     """Add `remissbot send` to the parser's subcommands (`status --drafts` and `import --coordinator` are
     options of commands in cases.py, handled here)."""
-    send = commands.add_parser("send", help=help_text("send"))
-    send.add_argument("case_number", help=help_text("case_number"))
-    send.set_defaults(handler=cmd_send)
+    case_command(commands, "send", cmd_send)
 
 
 def draft_owner(settings: Settings, given: str | None) -> str:

@@ -4,43 +4,38 @@ acting as the operator (trusted like a coordinator), with the same rules and mes
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any, TextIO
 
-from bot.cli.common import EXIT_OK, cli_actor, help_text, open_core, says
-from bot.core.domain.remiss import RemissStatus
+from bot.cli.common import EXIT_OK, case_command, cli_actor, help_text, open_core, says
+from bot.core.domain.remiss import Remiss, RemissStatus
+from bot.core.usecases import UseCases
 
 
 def register(commands: Any) -> None:
     """Add this module's commands to the `remissbot` parser's subcommands."""
-    close = commands.add_parser("close", help=help_text("close"))
-    close.add_argument("case_number", help=help_text("case_number"))
-    close.set_defaults(handler=cmd_close)
-    reopen = commands.add_parser("reopen", help=help_text("reopen"))
-    reopen.add_argument("case_number", help=help_text("case_number"))
-    reopen.set_defaults(handler=cmd_reopen)
-    withdraw = commands.add_parser("withdraw", help=help_text("withdraw"))
-    withdraw.add_argument("case_number", help=help_text("case_number"))
+    case_command(commands, "close", cmd_close)
+    case_command(commands, "reopen", cmd_reopen)
+    withdraw = case_command(commands, "withdraw", cmd_withdraw)
     withdraw.add_argument("--reason", required=True, help=help_text("withdraw_reason"))
-    withdraw.set_defaults(handler=cmd_withdraw)
 
 
 def cmd_close(args: argparse.Namespace, out: TextIO) -> int:
-    core = open_core()
-    try:
-        remiss = core.service.lifecycle.close(cli_actor(), args.case_number)
-    finally:
-        core.close()
-    out.write(says("remiss_closed", case_number=remiss.case_number, title=remiss.title) + "\n")
-    return EXIT_OK
+    return _act(out, "remiss_closed", lambda service: service.lifecycle.close(cli_actor(), args.case_number))
 
 
 def cmd_reopen(args: argparse.Namespace, out: TextIO) -> int:
+    return _act(out, "remiss_reopened", lambda service: service.lifecycle.reopen(cli_actor(), args.case_number))
+
+
+def _act(out: TextIO, said: str, act: Callable[[UseCases], Remiss]) -> int:
+    """Close or reopen through the use cases, then say so with the remiss's case number and title."""
     core = open_core()
     try:
-        remiss = core.service.lifecycle.reopen(cli_actor(), args.case_number)
+        remiss = act(core.service)
     finally:
         core.close()
-    out.write(says("remiss_reopened", case_number=remiss.case_number, title=remiss.title) + "\n")
+    out.write(says(said, case_number=remiss.case_number, title=remiss.title) + "\n")
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 from bot.adapters.dates import parse_swedish_date
 from bot.adapters.rendering import Texts
 from bot.bootstrap import Core, build_core, slack_user_directory
-from bot.cli.common import EXIT_CONFIG, EXIT_OK, Refused, cli_actor, help_text
+from bot.cli.common import EXIT_CONFIG, EXIT_OK, Refused, case_command, cli_actor, help_text
 from bot.core.domain.reaching import ResendOffer
 from bot.core.ports.users import UserDirectory
 from bot.settings import Settings, load_settings
@@ -19,15 +19,11 @@ from bot.settings import Settings, load_settings
 
 def register(commands: Any) -> None:
     """Add this module's commands to the `remissbot` parser's subcommands."""
-    add = commands.add_parser("add-recipient", help=help_text("add_recipient"))
-    add.add_argument("case_number", help=help_text("case_number"))
+    add = case_command(commands, "add-recipient", cmd_add_recipient, "add_recipient")
     add.add_argument("organisation", help=help_text("organisation_key"))
     add.add_argument("--deadline", help=help_text("add_recipient_deadline"))
-    add.set_defaults(handler=cmd_add_recipient)
-    resend = commands.add_parser("resend", help=help_text("resend"))
-    resend.add_argument("case_number", help=help_text("case_number"))
+    resend = case_command(commands, "resend", cmd_resend)
     resend.add_argument("organisation", help=help_text("organisation_key"))
-    resend.set_defaults(handler=cmd_resend)
 
 
 def _core() -> Core:

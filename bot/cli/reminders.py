@@ -11,7 +11,7 @@ from datetime import time as dt_time
 from typing import Any, TextIO
 
 from bot.bootstrap import Core
-from bot.cli.common import EXIT_CONFIG, EXIT_OK, Refused, cli_actor, help_text, open_core
+from bot.cli.common import EXIT_CONFIG, EXIT_OK, Refused, case_command, cli_actor, help_text, open_core
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.reminders import (
     PlannedReminder,
@@ -44,12 +44,9 @@ def register(commands: Any) -> None:
     reminder_commands = reminders.add_subparsers(
         dest="reminders_command", required=True, metavar=help_text("command_metavar")
     )
-    plan = reminder_commands.add_parser("plan", help=help_text("reminders_plan"))
-    plan.add_argument("case_number", help=help_text("case_number"))
+    plan = case_command(reminder_commands, "plan", cmd_reminders_plan, "reminders_plan")
     plan.add_argument("--json", action="store_true", help=help_text("reminders_plan_json"))
-    plan.set_defaults(handler=cmd_reminders_plan)
-    policy = reminder_commands.add_parser("policy", help=help_text("reminders_policy"))
-    policy.add_argument("case_number", help=help_text("case_number"))
+    policy = case_command(reminder_commands, "policy", cmd_reminders_policy, "reminders_policy")
     policy.add_argument(
         "--set",
         dest="changes",
@@ -60,7 +57,6 @@ def register(commands: Any) -> None:
         help=help_text("policy_set", keys=POLICY_KEYS),
     )
     policy.add_argument("--reset", action="store_true", help=help_text("policy_reset"))
-    policy.set_defaults(handler=cmd_reminders_policy)
 
 
 def _reminder_text(core: Core, part: str, **extra: object) -> str:

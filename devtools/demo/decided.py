@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from devtools.demo.forms import answer_form_values, modal_values, prefilled, view_title
+from devtools.demo.forms import answer_form_values, prefilled, view_title
 from devtools.demo.scenario import FormAnswer, Step
 from devtools.demo.stage import Stage
 from devtools.demo.transcript import LINE_WIDTH, answer_lines
@@ -113,10 +113,7 @@ def register_answer(stage: Stage, step: Step) -> None:
 def _register(stage: Stage, registrator: SandboxUser, copy: Message, number: str) -> None:
     t = stage.t
     t.saw("saw_registry_copy", t.slack(copy.blocks), name=registrator.real_name)
-    modal = stage.people.open_modal(registrator.id, ids.REGISTER, copy)
-    values = modal_values(modal, {NUMBER_BLOCK: number})
-    t.saw("saw_modal", stage.entered(modal, values), name=registrator.real_name, title=view_title(modal))
-    stage.people.submit(registrator.id, values)
+    stage.fill_in(registrator, ids.REGISTER, copy, {NUMBER_BLOCK: number})
     updated = stage.box.fake.wait_for(
         lambda: next(
             (m for m in stage.box.fake.messages_in(copy.channel) if m.ts == copy.ts and not _registrable(m)), None

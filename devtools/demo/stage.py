@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools.clocks import FakeClock
-from devtools.demo.forms import answer_form_values, kind_shown, view_title
+from devtools.demo.forms import answer_form_values, kind_shown, modal_values, view_title
 from devtools.demo.people import People
 from devtools.demo.scenario import DemoRemiss, FormAnswer, Scenario, Step
 from devtools.demo.transcript import Transcript, answer_lines, entered_lines
@@ -69,6 +69,14 @@ class Stage:
 
     def entered(self, view: View, values: Mapping[str, Any]) -> str:
         return "\n".join(entered_lines(view, values, self.t.name_of))
+
+    def fill_in(self, user: SandboxUser, action_id: str, message: Message, typed: Mapping[str, str]) -> None:
+        """Click `action_id` on `message`, type `typed` (block id → text) into the modal it opens, show what was
+        entered, and submit it."""
+        modal = self.people.open_modal(user.id, action_id, message)
+        values = modal_values(modal, typed)
+        self.t.saw("saw_modal", self.entered(modal, values), name=user.real_name, title=view_title(modal))
+        self.people.submit(user.id, values)
 
     def deliver(self) -> None:
         """The courier sends what the outbox holds; show the coordinator's new thread lines and status."""

@@ -100,22 +100,18 @@ class Story(Stage):
         self.t.saw("saw_handed_over", "\n".join(lines), name=colleague.real_name)
 
     def decline(self, step: Step) -> None:
-        oskar = self.begin(step, "step_decline")
-        modal = self.people.open_modal(oskar.id, ids.DECLINE, self.people.remiss_dm(oskar.id))
-        values = {"reason": {"reason": {"type": "plain_text_input", "value": self.scenario.typed.decline_reason}}}
-        self.t.saw("saw_modal", self.entered(modal, values), name=oskar.real_name, title=view_title(modal))
-        self.people.submit(oskar.id, values)
-        self.show_dm_state(oskar, "avstått")
-        self.deliver()
+        self._with_reason(step, "step_decline", ids.DECLINE, self.scenario.typed.decline_reason, "avstått")
 
     def withdraw(self, step: Step) -> None:
         """Dra tillbaka svaret: the modal asks why (optional), and the coordinator's thread says it."""
-        david = self.begin(step, "step_withdraw")
-        modal = self.people.open_modal(david.id, ids.WITHDRAW, self.people.remiss_dm(david.id))
-        values = {"reason": {"reason": {"type": "plain_text_input", "value": self.scenario.typed.withdraw_reason}}}
-        self.t.saw("saw_modal", self.entered(modal, values), name=david.real_name, title=view_title(modal))
-        self.people.submit(david.id, values)
-        self.show_dm_state(david, "Avstå")
+        self._with_reason(step, "step_withdraw", ids.WITHDRAW, self.scenario.typed.withdraw_reason, "Avstå")
+
+    def _with_reason(self, step: Step, part: str, action_id: str, reason: str, shows: str) -> None:
+        """The official presses `action_id` on the remiss DM and gives `reason` in its modal; the DM then shows
+        `shows`, and the coordinator sees what the courier sends."""
+        official = self.begin(step, part)
+        self.fill_in(official, action_id, self.people.remiss_dm(official.id), {"reason": reason})
+        self.show_dm_state(official, shows)
         self.deliver()
 
     def only_look(self, step: Step) -> None:
@@ -199,10 +195,7 @@ class Story(Stage):
             when, "step_refuse", name=mia.real_name, organisation=self.service.directory.directory().require(key).name
         )
         request = self.people.dm_message(mia.id, lambda m: ids.REFUSE_EXTENSION in json.dumps(m.blocks))
-        modal = self.people.open_modal(mia.id, ids.REFUSE_EXTENSION, request)
-        values = modal_values(modal, {extensions.NOTE: self.scenario.typed.refusal_note})
-        self.t.saw("saw_modal", self.entered(modal, values), name=mia.real_name, title=view_title(modal))
-        self.people.submit(mia.id, values)
+        self.fill_in(mia, ids.REFUSE_EXTENSION, request, {extensions.NOTE: self.scenario.typed.refusal_note})
         self.deliver()
         told = self.people.dm_message(hassan.id, lambda m: outbox_key(m).startswith("extension-decided:"))
         self.t.saw("saw_told", self.t.slack(told.blocks) or told.text, name=hassan.real_name)

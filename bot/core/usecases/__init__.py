@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from datetime import time as dt_time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import STOCKHOLM, Clock
@@ -24,6 +24,7 @@ from bot.core.usecases.base import (
     DEFAULT_DIGEST_TIME,
     DIGEST_DEADLINE_DAYS,
     Config,
+    OnShared,
     Shared,
 )
 from bot.core.usecases.deadlines import DeadlineUseCases
@@ -44,7 +45,7 @@ __all__ = ["Config", "UseCases", "build_use_cases"]
 
 
 @dataclass
-class UseCases:
+class UseCases(OnShared):
     """One of each capability, sharing one base: what the handlers, the CLI, the scheduler and the courier call."""
 
     shared: Shared
@@ -61,29 +62,15 @@ class UseCases:
     recipients: RecipientUseCases
     lifecycle: LifecycleUseCases
 
-    # What every caller needs whichever capability it uses: who acts, what time it is, the store and settings.
+    # What every caller needs whichever capability it uses: who acts, and the clock (OnShared: the time, the
+    # store and the settings).
     def actor(self, user_id: str) -> Actor:
         """The acting user, a coordinator if configured so by id or by membership of the coordinators' group."""
         return self.shared.actor(user_id)
 
-    def now(self) -> datetime:
-        return self.shared.now()
-
-    def today(self) -> date:
-        """The local (Stockholm) date, which deadlines are counted in."""
-        return self.shared.today()
-
-    @property
-    def store(self) -> Store:
-        return self.shared.store
-
     @property
     def clock(self) -> Clock:
         return self.shared.clock
-
-    @property
-    def config(self) -> Config:
-        return self.shared.config
 
     @property
     def on_outbox(self) -> Callable[[], None]:

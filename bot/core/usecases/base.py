@@ -236,11 +236,11 @@ class Shared:
         return self.config.status_channel or remiss.coordinators[0]
 
 
-class UseCase:
-    """The base of every capability: the shared ports and caches, and the steps they all take."""
+class OnShared:
+    """What every capability, and the container of them all (`UseCases`), reads from `Shared`: the store, the
+    configuration and the time."""
 
-    def __init__(self, shared: Shared) -> None:
-        self.shared = shared
+    shared: Shared
 
     @property
     def store(self) -> Store:
@@ -254,7 +254,15 @@ class UseCase:
         return self.shared.now()
 
     def today(self) -> date:
+        """The local (Stockholm) date, which deadlines are counted in."""
         return self.shared.today()
+
+
+class UseCase(OnShared):
+    """The base of every capability: the shared ports and caches, and the steps they all take."""
+
+    def __init__(self, shared: Shared) -> None:
+        self.shared = shared
 
     def _require_coordinator(self, actor: Actor, remiss: Remiss | None = None, repo: Transaction | None = None) -> None:
         """The check of every coordinator action. Without a remiss: a coordinator at all (what creating or listing
