@@ -33,6 +33,7 @@ from tests.e2e.test_chat import (
     remiss_dm,
     send_remiss,
 )
+from tests.e2e.test_extensions_in_slack import status_message
 
 STAND_IN_MARK = "Du är ersättare för <@U0ANNA> (Tekniska nämnden)"
 
@@ -51,10 +52,6 @@ def send_with_stand_in(box: Sandbox) -> tuple[Message, Message]:
 
 def buttons(message: Message) -> list[str]:
     return [e["action_id"] for b in message.blocks or [] if b["type"] == "actions" for e in b["elements"]]
-
-
-def status_message(box: Sandbox) -> Message:
-    return next(m for m in box.fake.messages_in(COORDINATOR) if m.thread_ts is None and m.user is None)
 
 
 def status_of(box: Sandbox, org: str = ORG) -> RecipientStatus:

@@ -21,6 +21,7 @@ from devtools.sandbox.screen import current, ephemeral_after, shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, load_directory, send_as_coordinator
 from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, QUESTIONS, official_sandbox, remiss_dm
+from tests.e2e.test_extensions_in_slack import status_message, thread
 from tests.e2e.test_recipient_actions import buttons, colleague, open_modal, reason
 
 NEW_ORG = "kulturnamnden"
@@ -30,15 +31,6 @@ NEW_ORG = "kulturnamnden"
 def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     with official_sandbox(database_url, clock) as sandbox:
         yield sandbox
-
-
-def status_message(box: Sandbox) -> Message:
-    return next(m for m in box.fake.messages_in(COORDINATOR) if m.thread_ts is None and m.user is None)
-
-
-def thread(box: Sandbox) -> list[Message]:
-    status = status_message(box)
-    return [m for m in box.fake.messages_in(COORDINATOR) if m.thread_ts == status.ts]
 
 
 def sent_without_contact(box: Sandbox) -> None:
