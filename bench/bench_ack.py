@@ -710,17 +710,11 @@ def _at(moment: float | None) -> float:
     return moment
 
 
-def bench(
-    database: str,
-    url_context: Callable[[], Any],
-    officials: int,
-    runs: int,
-    *,
-    diagnose: bool = False,
-    separate: bool = False,
-    replicas: int = 1,
-) -> dict[str, Figures]:
-    """Run `runs` times and print each run and the medians; returns the median server figures per kind."""
+def bench(database: str, url_context: databases.Database, args: argparse.Namespace) -> dict[str, Figures]:
+    """Run --runs times and print each run and the medians; returns the median server figures per kind."""
+    officials, runs, diagnose, separate = args.officials, args.runs, args.diagnose, args.separate_process
+    # SQLite is the embedded single-process store: always one replica.
+    replicas = max(1, args.postgres_replicas) if database == "postgres" else 1
     per_run: list[dict[str, tuple[Figures, Figures]]] = []
     shown: list[dict[str, Figures]] = []
     not_opened: list[int] = []
@@ -800,17 +794,7 @@ def main() -> None:
     print("  open, draft: block actions; Bolt acks before the listener works, so this is Bolt's path only")
     print("  submit: view_submission; the ack is the response, so this includes the domain work and the transaction")
     for name, database in databases.chosen(args):
-        # SQLite is the embedded single-process store: always one replica.
-        replicas = max(1, args.postgres_replicas) if name == "postgres" else 1
-        bench(
-            name,
-            database,
-            args.officials,
-            args.runs,
-            diagnose=args.diagnose,
-            separate=args.separate_process,
-            replicas=replicas,
-        )
+        bench(name, database, args)
 
 
 if __name__ == "__main__":
