@@ -38,6 +38,16 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+    """The sandbox with Anna's colleague Cecilia, a deactivated account and an app user (test_chat's
+    official_sandbox), which most tests of officials in Slack use; a module that needs another defines its own."""
+    from tests.e2e.test_chat import official_sandbox  # imported here: test_chat imports this module
+
+    with official_sandbox(database_url, clock) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
 def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     with running_sandbox(database_url=database_url, users=USERS, coordinators=[COORDINATOR], clock=clock) as box:
         yield box

@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-import pytest
-
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
 from devtools.clocks import FakeClock
@@ -37,12 +35,6 @@ def official_sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
         box.fake.deactivate_user(DAVID)
         box.fake.add_user(APP, "kalender", "Kalenderappen", is_bot=True)
         yield box
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def send_remiss(box: Sandbox, *, registry: tuple[str, ...] = (), stand_ins: tuple[str, ...] = ()) -> Message:

@@ -6,9 +6,6 @@ place, the registries told)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-
-import pytest
 
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.reminders import ReminderState
@@ -22,18 +19,12 @@ from handlers import ids
 from handlers.lifecycle_blocks import REASON
 from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_answer import filled, press_answer, submit
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, official_sandbox, remiss_dm, send_remiss
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, remiss_dm, send_remiss
 from tests.e2e.test_extensions_in_slack import status_message, thread
 from tests.e2e.test_recipient_actions import buttons
 
 NOT_COORDINATOR = "Det här kan bara en remissamordnare göra. Be en remissamordnare om hjälp om du behöver det."
 REGISTRATOR = CECILIA  # Tekniska nämndens registratur
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def press(box: Sandbox, user: str, action_id: str, message: Message) -> None:

@@ -8,29 +8,19 @@ remissinstans* from the status message's modal.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-
-import pytest
 
 from bot.core.domain.audit import AuditAction
-from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.block_kit import message_block_errors
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import current, ephemeral_after, shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR, load_directory, send_as_coordinator
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, QUESTIONS, official_sandbox, remiss_dm
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, QUESTIONS, remiss_dm
 from tests.e2e.test_extensions_in_slack import status_message, thread
 from tests.e2e.test_recipient_actions import buttons, colleague, open_modal, reason
 
 NEW_ORG = "kulturnamnden"
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def sent_without_contact(box: Sandbox) -> None:
