@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.core.domain.errors import DomainError
-from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import QuestionKind, RemissStatus
 from bot.core.usecases.results import RemissInput
 from devtools.sandbox.harness import Sandbox
@@ -21,7 +21,7 @@ from devtools.sandbox.screen import blocks_shown
 from devtools.sandbox.workspace import Message, View
 from handlers import ids
 from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
-from tests.e2e.conftest import COORDINATOR
+from tests.e2e.conftest import COORDINATOR, load_directory
 from tests.system import missing
 
 ANNA, BERTIL = "U0ANNA", "U0BERTIL"
@@ -176,20 +176,12 @@ def remiss_dms(box: Sandbox, user: str) -> list[Message]:
 @pytest.fixture
 def box(sandbox: Sandbox) -> Iterator[Sandbox]:
     """The sandbox with a directory where some recipients have a Slack contact and the rest have none."""
-    service = sandbox.core.service
     contacts = {
         "tekniska-namnden": (ANNA,),
         "miljonamnden": (BERTIL,),
         "mkb": ("anna.andersson@malmo.se",),  # resolved through users.lookupByEmail
     }
-    service.directory.replace_directory(
-        Directory(
-            tuple(
-                Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()), aliases=o.aliases)
-                for o in service.directory.directory()
-            )
-        )
-    )
+    load_directory(sandbox, contacts)
     yield sandbox
     assert sandbox.fake.warnings == []
 
