@@ -59,6 +59,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+import databases  # noqa: E402 - bench/databases.py: --database and the throwaway databases
 from sqlalchemy import Engine, event  # noqa: E402
 
 from bot.bootstrap import SLACK_EVENTS_PATH, HttpServer, build_wsgi_app  # noqa: E402
@@ -72,13 +73,11 @@ from devtools.sandbox.driver import AppResponse, HttpTransport, SlackDriver, Tra
 from devtools.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox  # noqa: E402
 from handlers import answer, ids  # noqa: E402
-from tests.conftest import postgres_schema, sqlite_file_url  # noqa: E402 - the tests' throwaway databases
 from tests.e2e.servers import wait_until_healthy  # noqa: E402
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 COORDINATOR = "U0COORD"
 SENDER = "stadskontoret"
 CASE = "STK-2023-137"
@@ -711,17 +710,11 @@ def _at(moment: float | None) -> float:
     return moment
 
 
-def bench(
-    database: str,
-    url_context: Callable[[], Any],
-    officials: int,
-    runs: int,
-    *,
-    diagnose: bool = False,
-    separate: bool = False,
-    replicas: int = 1,
-) -> dict[str, Figures]:
-    """Run `runs` times and print each run and the medians; returns the median server figures per kind."""
+def bench(database: str, url_context: databases.Database, args: argparse.Namespace) -> dict[str, Figures]:
+    """Run --runs times and print each run and the medians; returns the median server figures per kind."""
+    officials, runs, diagnose, separate = args.officials, args.runs, args.diagnose, args.separate_process
+    # SQLite is the embedded single-process store: always one replica.
+    replicas = max(1, args.postgres_replicas) if database == "postgres" else 1
     per_run: list[dict[str, tuple[Figures, Figures]]] = []
     shown: list[dict[str, Figures]] = []
     not_opened: list[int] = []
@@ -773,8 +766,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--officials", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
+    databases.add_arguments(parser)
     parser.add_argument(
         "--diagnose",
         action="store_true",
@@ -801,20 +793,8 @@ def main() -> None:
     )
     print("  open, draft: block actions; Bolt acks before the listener works, so this is Bolt's path only")
     print("  submit: view_submission; the ack is the response, so this includes the domain work and the transaction")
-    if args.database in ("sqlite", "both"):
-        bench(
-            "sqlite", sqlite_file_url, args.officials, args.runs, diagnose=args.diagnose, separate=args.separate_process
-        )
-    if args.database in ("postgres", "both"):
-        bench(
-            "postgres",
-            lambda: postgres_schema(args.postgres_url),
-            args.officials,
-            args.runs,
-            diagnose=args.diagnose,
-            separate=args.separate_process,
-            replicas=max(1, args.postgres_replicas),
-        )
+    for name, database in databases.chosen(args):
+        bench(name, database, args)
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ from bench_ack import (  # noqa: E402 - the acknowledgement benchmark's remiss, 
     remiss_message,
     send_remiss,
 )
-from sqlalchemy import create_engine, make_url, text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from bot.bootstrap import SLACK_EVENTS_PATH  # noqa: E402
@@ -85,6 +85,7 @@ from devtools.sandbox.driver import AppResponse, HttpTransport, SlackDriver  # n
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox  # noqa: E402
 from handlers import answer, ids  # noqa: E402
 from tests.e2e.servers import wait_until_healthy  # noqa: E402
+from tests.scratch_database import scratch_database  # noqa: E402
 
 DEFAULT_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_DATABASE = "remissbot_load"
@@ -95,23 +96,6 @@ REPRESS_SECONDS = 3.0  # an official told to try again reads that first
 
 
 # -- the database ---------------------------------------------------------------------------------------------
-@contextmanager
-def scratch_database(server_url: str, name: str) -> Iterator[str]:
-    """A fresh database `name` on the server (an old one of that name is dropped first); dropped afterwards."""
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise ValueError(f"not a plain database name: {name}")
-    admin = create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            connection.exec_driver_sql(f"CREATE DATABASE {name}")
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
-
-
 def upgrade(database_url: str) -> None:
     """`remissbot db upgrade`, as a deployment runs it before starting the replicas."""
     env = {**os.environ, "DATABASE_URL": database_url}
@@ -164,31 +148,26 @@ def check_answers(database_url: str, officials: int, submitted: set[str]) -> Sto
     return stored
 
 
-def database_stats(database_url: str, name: str) -> tuple[int, int, int]:
-    """(commits, rollbacks, deadlocks) so far in the database, from pg_stat_database."""
+def query(database_url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """The rows `sql` gives, on a connection of its own (not one of the replicas')."""
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            row = connection.execute(
-                text("SELECT xact_commit, xact_rollback, deadlocks FROM pg_stat_database WHERE datname = :name"),
-                {"name": name},
-            ).one()
+            return [tuple(row) for row in connection.execute(text(sql), params)]
     finally:
         engine.dispose()
+
+
+def database_stats(database_url: str, name: str) -> tuple[int, int, int]:
+    """(commits, rollbacks, deadlocks) so far in the database, from pg_stat_database."""
+    sql = "SELECT xact_commit, xact_rollback, deadlocks FROM pg_stat_database WHERE datname = :name"
+    [row] = query(database_url, sql, name=name)
     return int(row[0]), int(row[1]), int(row[2])
 
 
 def backend_pids(database_url: str, name: str) -> list[int]:
-    engine = create_engine(database_url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT pid FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"),
-                {"name": name},
-            )
-            return [int(r[0]) for r in rows]
-    finally:
-        engine.dispose()
+    sql = "SELECT pid FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+    return [int(r[0]) for r in query(database_url, sql, name=name)]
 
 
 # -- processes ------------------------------------------------------------------------------------------------

@@ -17,8 +17,6 @@ import statistics
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,15 +25,14 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+import databases  # noqa: E402 - bench/databases.py: --database and the throwaway databases
 from sqlmodel import SQLModel  # noqa: E402
 
 from bot.bootstrap import HttpServer, build_core, build_wsgi_app  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from devtools.clocks import FakeClock  # noqa: E402
 from storage import tables as _declared  # noqa: E402, F401 - declares the tables on SQLModel.metadata
-from tests.conftest import postgres_schema, sqlite_file_url  # noqa: E402 - the tests' throwaway databases
 
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2023, 11, 16, 8, 0, tzinfo=UTC)
 OUTBOX = SQLModel.metadata.tables["outbox_message"]
 CHUNK = 20_000
@@ -86,7 +83,7 @@ def scrape_times(url: str, scrapes: int) -> tuple[list[float], str]:
         core.close()
 
 
-def bench(name: str, database: Callable[[], AbstractContextManager[str]], args: argparse.Namespace) -> None:
+def bench(name: str, database: databases.Database, args: argparse.Namespace) -> None:
     p50s: dict[int, float] = {}
     for sent in (args.small, args.sent):
         with database() as url:
@@ -110,13 +107,10 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--pending", type=int, default=50)
     parser.add_argument("--scrapes", type=int, default=20)
-    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
+    databases.add_arguments(parser)
     args = parser.parse_args()
-    if args.database in ("sqlite", "both"):
-        bench("sqlite", sqlite_file_url, args)
-    if args.database in ("postgres", "both"):
-        bench("postgres", lambda: postgres_schema(args.postgres_url), args)
+    for name, database in databases.chosen(args):
+        bench(name, database, args)
 
 
 if __name__ == "__main__":

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
-from bot.bootstrap import build_core
+from bot.bootstrap import Core, build_core
 from bot.core.clock import SystemClock
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import QuestionKind
-from bot.core.usecases.results import RemissInput
+from bot.core.usecases.results import Actor, RemissInput
 from bot.settings import load_settings
 from devtools.sandbox import FakeSlack
 from devtools.sandbox.rate_limits import RateLimits
@@ -33,36 +33,49 @@ from handlers.outbound.courier import Courier
 COORDINATOR = "U0COORD"
 
 
+def add_officials(fake: FakeSlack, recipients: int) -> list[str]:
+    """The coordinator and one official per recipient organisation, as users of the loopback Slack."""
+    fake.add_user(COORDINATOR, "coord", "Koordinator")
+    users = [f"U5{i:05d}" for i in range(recipients)]
+    for user in users:
+        fake.add_user(user, user.lower(), f"Handläggare {user}")
+    return users
+
+
+def draft_to_all(fake: FakeSlack, core: Core, users: list[str], cap: int) -> tuple[Actor, str]:
+    """A directory of one organisation per official, a drafted remiss to all of them and Slack's limits at
+    `cap`: the coordinator and the remiss's case number, for `service.drafting.send`."""
+    service = core.service
+    organisations = [
+        Organisation(f"org-{i:05d}", f"Organisation {i}", f"O{i}", OrgKind.NAMND, contacts=(user,))
+        for i, user in enumerate(users)
+    ]
+    sender = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING)
+    service.directory.replace_directory(Directory((*organisations, sender)))
+    case = f"BENCH-{time.time_ns()}"
+    data = RemissInput(
+        case_number=case,
+        title="Benchmark",
+        questions=[("Fråga", QuestionKind.FREE_TEXT)],
+        deadline=service.today() + timedelta(days=30),
+        recipient_keys=[o.key for o in organisations],
+    )
+    actor = service.actor(COORDINATOR)
+    service.drafting.create_draft(actor, data)
+    fake.set_rate_limits(
+        RateLimits(messages_per_channel_per_second=1, messages_per_minute=10**9, messages_per_second=cap)
+    )
+    return actor, case
+
+
 def run_once(recipients: int, cap: int, database_url: str) -> tuple[float, float, int, int, int]:
     with FakeSlack() as fake:
-        fake.add_user(COORDINATOR, "coord", "Koordinator")
-        users = [f"U5{i:05d}" for i in range(recipients)]
-        for user in users:
-            fake.add_user(user, user.lower(), f"Handläggare {user}")
+        users = add_officials(fake, recipients)
         settings = replace(load_settings({}), database_url=database_url, coordinators=(COORDINATOR,))
         core = build_core(settings, clock=SystemClock())
         try:
             service = core.service
-            organisations = [
-                Organisation(f"org-{i:05d}", f"Organisation {i}", f"O{i}", OrgKind.NAMND, contacts=(user,))
-                for i, user in enumerate(users)
-            ]
-            sender = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING)
-            directory = Directory((*organisations, sender))
-            service.directory.replace_directory(directory)
-            case = f"BENCH-{time.time_ns()}"
-            data = RemissInput(
-                case_number=case,
-                title="Benchmark",
-                questions=[("Fråga", QuestionKind.FREE_TEXT)],
-                deadline=service.today() + timedelta(days=30),
-                recipient_keys=[o.key for o in directory if o.key != "stadskontoret"],
-            )
-            actor = service.actor(COORDINATOR)
-            service.drafting.create_draft(actor, data)
-            fake.set_rate_limits(
-                RateLimits(messages_per_channel_per_second=1, messages_per_minute=10**9, messages_per_second=cap)
-            )
+            actor, case = draft_to_all(fake, core, users, cap)
             fake.refuse_randomly("chat.postMessage", 0.10, retry_after=1, seed=7)
             client = WebClient(token=fake.identity.bot_token, base_url=fake.url)
             # Configured 5% under the cap, as an operator would, so timing jitter does not cross it.
@@ -73,7 +86,7 @@ def run_once(recipients: int, cap: int, database_url: str) -> tuple[float, float
             while len(delivered) < recipients and time.monotonic() - started < 600:
                 if courier.run_once() == 0:
                     time.sleep(0.02)
-                delivered = _delivered(fake, users)
+                delivered = delivered_dms(fake, users)
             elapsed = time.monotonic() - started
             courier.stop()
         finally:
@@ -84,7 +97,8 @@ def run_once(recipients: int, cap: int, database_url: str) -> tuple[float, float
         return elapsed, recipients / cap, lost, duplicated, refused
 
 
-def _delivered(fake: FakeSlack, users: list[str]) -> dict[str, int]:
+def delivered_dms(fake: FakeSlack, users: list[str]) -> dict[str, int]:
+    """How many DMs each official has been posted, counting only the posts Slack took."""
     counts: dict[str, int] = {}
     for call in fake.calls_to("chat.postMessage"):
         channel = str(call.params.get("channel", ""))

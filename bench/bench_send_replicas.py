@@ -34,7 +34,6 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
@@ -42,23 +41,18 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench_send import COORDINATOR, add_officials, delivered_dms, draft_to_all  # noqa: E402 - the same round
 from slack_sdk import WebClient  # noqa: E402
 
 from bot.adapters.pace import CHANNEL_INTERVAL, LocalSendBudget  # noqa: E402
 from bot.bootstrap import build_core, send_budget  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
-from bot.core.domain.organisation import Directory, Organisation, OrgKind  # noqa: E402
-from bot.core.domain.remiss import QuestionKind  # noqa: E402
 from bot.core.ports.pace import SendBudget  # noqa: E402
-from bot.core.usecases.results import RemissInput  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from devtools.sandbox import FakeSlack  # noqa: E402
 from devtools.sandbox.objects import JSON  # noqa: E402
-from devtools.sandbox.rate_limits import RateLimits  # noqa: E402
 from handlers.outbound.courier import Courier  # noqa: E402
 from tests.conftest import DEFAULT_POSTGRES_URL, postgres_schema  # noqa: E402 - the tests' throwaway schemas
-
-COORDINATOR = "U0COORD"
 
 
 class CountingSlack(FakeSlack):
@@ -113,34 +107,12 @@ class Run:
 def run_once(args: argparse.Namespace, replicas: int) -> Run:
     recipients, cap, refuse = args.recipients, args.cap, args.refuse
     with postgres_schema(args.postgres) as url, CountingSlack() as fake:
-        fake.add_user(COORDINATOR, "coord", "Koordinator")
-        users = [f"U5{i:05d}" for i in range(recipients)]
-        for user in users:
-            fake.add_user(user, user.lower(), f"Handläggare {user}")
+        users = add_officials(fake, recipients)
         settings = replace(load_settings({}), database_url=url, coordinators=(COORDINATOR,), archive_dir=None)
         core = build_core(settings, clock=SystemClock(), migrate=True)
         try:
             service = core.service
-            organisations = [
-                Organisation(f"org-{i:05d}", f"Organisation {i}", f"O{i}", OrgKind.NAMND, contacts=(user,))
-                for i, user in enumerate(users)
-            ]
-            sender = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING)
-            directory = Directory((*organisations, sender))
-            service.directory.replace_directory(directory)
-            case = f"BENCH-{time.time_ns()}"
-            data = RemissInput(
-                case_number=case,
-                title="Benchmark",
-                questions=[("Fråga", QuestionKind.FREE_TEXT)],
-                deadline=service.today() + timedelta(days=30),
-                recipient_keys=[o.key for o in organisations],
-            )
-            actor = service.actor(COORDINATOR)
-            service.drafting.create_draft(actor, data)
-            fake.set_rate_limits(
-                RateLimits(messages_per_channel_per_second=1, messages_per_minute=10**9, messages_per_second=cap)
-            )
+            actor, case = draft_to_all(fake, core, users, cap)
             if refuse:
                 fake.refuse_randomly("chat.postMessage", refuse, retry_after=1, seed=7)
             processes = [_start_replica(url, fake, args) for _ in range(replicas)]
@@ -156,10 +128,10 @@ def run_once(args: argparse.Namespace, replicas: int) -> Run:
                 delivered: dict[str, int] = {}
                 while len(delivered) < recipients and time.monotonic() - started < 600:
                     time.sleep(0.05)
-                    delivered = _delivered(fake, users)
+                    delivered = delivered_dms(fake, users)
                 elapsed = time.monotonic() - started
                 time.sleep(1.5)  # a second copy of any DM would arrive by now
-                delivered = _delivered(fake, users)
+                delivered = delivered_dms(fake, users)
             finally:
                 for process in processes:
                     _say(process, "stop")
@@ -214,16 +186,6 @@ def _last_dm(fake: FakeSlack, users: list[str]) -> float:
     wanted = set(users)
     posts = fake.calls_to("chat.postMessage")
     return max(c.time for c in posts if c.status == 200 and c.params.get("channel") in wanted)
-
-
-def _delivered(fake: FakeSlack, users: list[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for call in fake.calls_to("chat.postMessage"):
-        channel = str(call.params.get("channel", ""))
-        ok = isinstance(call.response, dict) and call.response.get("ok")
-        if call.status == 200 and ok and channel.startswith("U5"):
-            counts[channel] = counts.get(channel, 0) + 1
-    return counts
 
 
 def replica(args: argparse.Namespace) -> int:

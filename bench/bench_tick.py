@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+import databases  # noqa: E402 - bench/databases.py: --database and the throwaway databases
 from sqlalchemy import Connection, Engine, bindparam, delete, select, text, update  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
@@ -49,9 +50,7 @@ from bot.core.domain.remiss import QuestionKind, Remiss, RemissStatus  # noqa: E
 from bot.settings import load_settings  # noqa: E402
 from devtools.clocks import FakeClock  # noqa: E402
 from storage import tables as _declared  # noqa: E402, F401 - declares the tables on SQLModel.metadata
-from tests.conftest import postgres_schema, sqlite_file_url  # noqa: E402 - the tests' throwaway databases
 
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TODAY = date(2023, 11, 16)  # a Thursday
 NOW = datetime(2023, 11, 16, 9, 0, 30, tzinfo=STOCKHOLM).astimezone(UTC)
 COORDINATOR = "U0COORD"
@@ -415,18 +414,15 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=100, help="recipients with a reminder due now")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--ticks", type=int, default=20, help="ticks with nothing due timed per run")
-    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
+    databases.add_arguments(parser)
     parser.add_argument("--explain", action="store_true", help="print the claim's query plan on each table")
     args = parser.parse_args()
     print(
         f"reminder tick (ReminderUseCases.remind, as the scheduler runs it every 30 s): clock at "
         f"{NOW.astimezone(STOCKHOLM):%Y-%m-%d %H:%M:%S} Stockholm, {args.runs} runs"
     )
-    if args.database in ("sqlite", "both"):
-        bench("sqlite", sqlite_file_url, args)
-    if args.database in ("postgres", "both"):
-        bench("postgres", lambda: postgres_schema(args.postgres_url), args)
+    for name, database in databases.chosen(args):
+        bench(name, database, args)
 
 
 if __name__ == "__main__":

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import contextlib
 import io
-import secrets
 import shlex
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from bot import cli
 from devtools.demo import run_demo
+from tests.scratch_database import scratch_database
 from tests.system import missing
 
 CASE = "STK-2023-137"
@@ -63,21 +60,6 @@ def test_the_demo_on_sqlite_backed_up_and_restored_shows_the_same_status(
     code, out, err = remissbot(monkeypatch, restored, "restore", str(file))
     assert (code, err) == (0, "") and "1 remiss" in out
     assert status(monkeypatch, restored) == before
-
-
-@contextlib.contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database with a random name, dropped afterwards; yields its URL."""
-    name = f"remissbot_backup_{secrets.token_hex(5)}"
-    admin = create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def printed_command(err: str, program: str) -> list[str]:

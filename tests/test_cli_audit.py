@@ -7,7 +7,6 @@ import io
 import json
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -21,17 +20,11 @@ from bot.core.usecases.results import Actor, RemissInput
 from bot.settings import load_settings
 from devtools.clocks import FakeClock
 from devtools.sandbox.fake_slack import FakeSlack
+from tests.test_cli import environment, run  # noqa: F401 (the autouse fixture)
 
 CASE = "STK-2023-137"
 MIA = Actor("U0MIA", is_coordinator=True)
 REASON = "Förslaget berör inte bolaget; «ingen» åsikt."
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("REMISSBOT_DATA_DIR", str(tmp_path / "data"))
 
 
 @pytest.fixture
@@ -51,12 +44,6 @@ def declined() -> None:
         service.answering.decline(service.actor("U0ANNA"), CASE, "tekniska-namnden", REASON)
     finally:
         core.close()
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.usefixtures("declined")

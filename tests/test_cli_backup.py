@@ -31,8 +31,22 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture
+def backup(database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """backup.db, taken of the database above with `remissbot backup`."""
+    file = tmp_path / "backup.db"
+    assert run(capsys, "backup", str(file))[0] == 0
+    return file
+
+
 def use_database(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+
+
+def first_started(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    """The configured database is `path`, as after a first start: the directory stored, no remiss."""
+    use_database(monkeypatch, path)
+    assert run(capsys, "orgs", "list")[0] == 0
 
 
 def status(capsys: pytest.CaptureFixture[str]) -> str:
@@ -156,51 +170,45 @@ def test_a_backup_of_a_database_that_does_not_exist_says_so(
 
 # -- restore: bad input ------------------------------------------------------------------------------
 def test_a_restore_onto_a_database_with_remisses_needs_force(
-    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    backup: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    file = tmp_path / "backup.db"
-    run(capsys, "backup", str(file))
     other = tmp_path / "other.db"
-    use_database(monkeypatch, other)
-    assert run(capsys, "orgs", "list")[0] == 0  # as after a first start: the directory is stored, no remiss
-    code, _, err = run(capsys, "restore", str(file))
+    first_started(monkeypatch, capsys, other)
+    code, _, err = run(capsys, "restore", str(backup))
     assert (code, err) == (0, ""), "the directory alone is no data to keep"
 
     with sqlite3.connect(other) as connection:
         connection.execute("UPDATE remiss SET title = 'Ändrad efter säkerhetskopian'")
     connection.close()
-    code, out, err = run(capsys, "restore", str(file))
+    code, out, err = run(capsys, "restore", str(backup))
     assert (code, out) == (2, "")
     assert err == (
         f"remissbot: Databasen {other} innehåller redan data (1 remiss) och skrivs inte över. Ta en"
         " säkerhetskopia av den först om du vill behålla den, och återställ sedan med --force.\n"
     )
     assert "Ändrad efter säkerhetskopian" in status(capsys)
-    code, out, err = run(capsys, "restore", str(file), "--force")
+    code, out, err = run(capsys, "restore", str(backup), "--force")
     assert (code, err) == (0, "")
     assert "Den remiss som fanns i databasen förut är ersatt." in out
     assert "Områdeslyft" in status(capsys)
 
 
 def test_a_restore_while_another_process_holds_the_write_lock_says_to_try_again(
-    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    backup: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("storage.backup.BUSY_TIMEOUT_MS", 100)  # the bot's 5 s, shortened for the test
-    file = tmp_path / "backup.db"
-    run(capsys, "backup", str(file))
     other = tmp_path / "other.db"
-    use_database(monkeypatch, other)
-    assert run(capsys, "orgs", "list")[0] == 0
+    first_started(monkeypatch, capsys, other)
     writer = sqlite3.connect(other, isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")
-        code, out, err = run(capsys, "restore", str(file))
+        code, out, err = run(capsys, "restore", str(backup))
     finally:
         writer.execute("ROLLBACK")
         writer.close()
     assert (code, out) == (2, "")
     assert f"remissbot: Databasen {other} är låst av en annan process" in err
-    assert run(capsys, "restore", str(file))[0] == 0, "once the lock is let go"
+    assert run(capsys, "restore", str(backup))[0] == 0, "once the lock is let go"
 
 
 def test_a_restore_of_a_file_that_is_no_database_or_not_remissbots_changes_nothing(
@@ -230,23 +238,21 @@ def test_a_restore_of_a_file_that_is_no_database_or_not_remissbots_changes_nothi
 
 
 def test_a_restore_from_a_newer_schema_is_refused_and_says_to_upgrade_remissbot(
-    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    backup: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    file = tmp_path / "backup.db"
-    run(capsys, "backup", str(file))
-    with sqlite3.connect(file) as connection:
+    with sqlite3.connect(backup) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0099'")
     connection.close()
     use_database(monkeypatch, tmp_path / "new.db")
-    code, out, err = run(capsys, "restore", str(file))
+    code, out, err = run(capsys, "restore", str(backup))
     assert (code, out) == (2, "")
     assert err == (
-        f"remissbot: {file} är från en nyare version av remissbot (schemaversion 0099; den här versionen känner"
+        f"remissbot: {backup} är från en nyare version av remissbot (schemaversion 0099; den här versionen känner"
         f" bara till versioner till och med {head_revision()}). Databasen är inte ändrad. Uppgradera remissbot"
         " först och återställ sedan.\n"
     )
     with pytest.raises(BackupRefused) as refused:
-        check_backup(file)
+        check_backup(backup)
     assert refused.value.problem == "newer_schema"
 
 

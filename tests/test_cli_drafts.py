@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import build_core
-from bot.cli import main
 from bot.core.domain.outbox import MessageKind
 from bot.core.domain.remiss import QuestionKind
 from bot.core.usecases.results import Actor, RemissInput
 from bot.settings import load_settings
 from devtools.clocks import FakeClock
-from tests.test_cli import remiss_document
+from tests.test_cli import environment, remiss_document, run  # noqa: F401 (the autouse fixture)
 
 DIRECTORY = """organisations:
   - key: stadskontoret
@@ -33,19 +32,6 @@ DIRECTORY = """organisations:
     aliases: [MKB]
     contacts: [U0MKB1, U0MKB2]
 """
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "REMISSBOT_COORDINATORS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("REMISSBOT_DATA_DIR", str(tmp_path / "data"))
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def in_forty_days(tmp_path: Path) -> Path:

@@ -47,7 +47,7 @@ def test_http_mode_needs_the_signing_secret() -> None:
 
 
 @pytest.mark.parametrize(
-    ("env", "variable"),
+    ("env", "says"),
     [
         ({"REMISSBOT_TIMEZONE": "Mars/Olympus"}, "REMISSBOT_TIMEZONE"),
         ({"REMISSBOT_COORDINATORS": "U123ABC, anna"}, "REMISSBOT_COORDINATORS"),
@@ -61,36 +61,46 @@ def test_http_mode_needs_the_signing_secret() -> None:
         ({"REMISSBOT_NUDGE_AFTER": "-1"}, "REMISSBOT_NUDGE_AFTER"),
         ({"REMISSBOT_SHORT_WINDOW_DAYS": "två veckor"}, "REMISSBOT_SHORT_WINDOW_DAYS"),
         ({"REMISSBOT_DIGEST_TIME": "8"}, "REMISSBOT_DIGEST_TIME"),
+        ({"REMISSBOT_DIGEST_DEADLINE_DAYS": "två"}, "REMISSBOT_DIGEST_DEADLINE_DAYS"),
+        ({"REMISSBOT_AUTO_CLOSE_WORKING_DAYS": "två veckor"}, "REMISSBOT_AUTO_CLOSE_WORKING_DAYS"),
+        ({"REMISSBOT_OFFICES": "stadskontoret,Stadsbyggnadskontoret"}, "REMISSBOT_OFFICES ska vara nycklar"),
+        ({"REMISSBOT_OFFICES": "stadsbyggnadskontoret"}, "REMISSBOT_SENDER (stadskontoret) finns inte bland"),
+        ({"REMISSBOT_SENDER": "Stadskontoret"}, "REMISSBOT_SENDER ska vara nyckeln"),
     ],
 )
-def test_malformed_settings_name_their_variable(env: dict[str, str], variable: str) -> None:
+def test_malformed_settings_name_their_variable(env: dict[str, str], says: str) -> None:
     with pytest.raises(SettingsError) as refused:
         load_settings(env)
-    assert variable in str(refused.value)
+    assert says in str(refused.value)
 
 
-@pytest.mark.parametrize(("text", "days"), [(None, 10), ("15", 15), ("av", 0), ("0", 0)])
-def test_auto_close_is_read_in_working_days_or_off(text: str | None, days: int) -> None:
-    env = {"REMISSBOT_AUTO_CLOSE_WORKING_DAYS": text} if text is not None else {}
-    assert load_settings(env).auto_close_working_days == days
-
-
-@pytest.mark.parametrize(("text", "days"), [(None, 2), ("5", 5), ("0", 0)])
-def test_the_digests_near_deadline_is_read_in_working_days(text: str | None, days: int) -> None:
-    env = {"REMISSBOT_DIGEST_DEADLINE_DAYS": text} if text is not None else {}
-    assert load_settings(env).digest_deadline_days == days
-
-
-def test_a_malformed_digest_deadline_names_its_variable() -> None:
-    with pytest.raises(SettingsError) as refused:
-        load_settings({"REMISSBOT_DIGEST_DEADLINE_DAYS": "två"})
-    assert "REMISSBOT_DIGEST_DEADLINE_DAYS" in str(refused.value)
-
-
-@pytest.mark.parametrize(("text", "seconds"), [(None, 10), ("30", 30), ("0", 0), ("av", 0), (" 5 ", 5)])
-def test_the_status_edit_interval_is_read_in_seconds_or_off(text: str | None, seconds: int) -> None:
-    env = {"REMISSBOT_STATUS_EDIT_SECONDS": text} if text is not None else {}
-    assert load_settings(env).status_edit_seconds == seconds
+@pytest.mark.parametrize(
+    ("variable", "text", "value"),
+    [
+        ("REMISSBOT_AUTO_CLOSE_WORKING_DAYS", None, 10),
+        ("REMISSBOT_AUTO_CLOSE_WORKING_DAYS", "15", 15),
+        ("REMISSBOT_AUTO_CLOSE_WORKING_DAYS", "av", 0),
+        ("REMISSBOT_AUTO_CLOSE_WORKING_DAYS", "0", 0),
+        ("REMISSBOT_DIGEST_DEADLINE_DAYS", None, 2),
+        ("REMISSBOT_DIGEST_DEADLINE_DAYS", "5", 5),
+        ("REMISSBOT_DIGEST_DEADLINE_DAYS", "0", 0),
+        ("REMISSBOT_STATUS_EDIT_SECONDS", None, 10),
+        ("REMISSBOT_STATUS_EDIT_SECONDS", "30", 30),
+        ("REMISSBOT_STATUS_EDIT_SECONDS", "0", 0),
+        ("REMISSBOT_STATUS_EDIT_SECONDS", "av", 0),
+        ("REMISSBOT_STATUS_EDIT_SECONDS", " 5 ", 5),
+    ],
+)
+def test_a_number_of_days_or_seconds_is_read_with_its_default_and_av_where_it_may_be_off(
+    variable: str, text: str | None, value: int
+) -> None:
+    settings = load_settings({variable: text} if text is not None else {})
+    read = {
+        "REMISSBOT_AUTO_CLOSE_WORKING_DAYS": settings.auto_close_working_days,
+        "REMISSBOT_DIGEST_DEADLINE_DAYS": settings.digest_deadline_days,
+        "REMISSBOT_STATUS_EDIT_SECONDS": settings.status_edit_seconds,
+    }
+    assert read[variable] == value
 
 
 @pytest.mark.parametrize("text", ["tio", "-1", "301", "2.5"])
@@ -101,12 +111,6 @@ def test_a_malformed_status_edit_interval_is_refused_in_swedish_naming_its_varia
         f"REMISSBOT_STATUS_EDIT_SECONDS ska vara ett antal sekunder från 0 till 300 (0 eller av: efter varje "
         f"ändring), inte {text!r}."
     )
-
-
-def test_a_malformed_auto_close_names_its_variable() -> None:
-    with pytest.raises(SettingsError) as refused:
-        load_settings({"REMISSBOT_AUTO_CLOSE_WORKING_DAYS": "två veckor"})
-    assert "REMISSBOT_AUTO_CLOSE_WORKING_DAYS" in str(refused.value)
 
 
 def test_coordinators_are_read_as_a_comma_separated_list() -> None:
@@ -228,17 +232,3 @@ def test_a_malformed_coordinator_entry_is_refused_by_name(entry: str) -> None:
         load_settings({**OFFICES, "REMISSBOT_COORDINATORS": f"U01AAA,{entry}"})
     assert str(refused.value).startswith("REMISSBOT_COORDINATORS ska vara Slack-användar-id")
     assert str(refused.value).endswith(f"fel: {entry}.")
-
-
-@pytest.mark.parametrize(
-    ("env", "says"),
-    [
-        ({"REMISSBOT_OFFICES": "stadskontoret,Stadsbyggnadskontoret"}, "REMISSBOT_OFFICES ska vara nycklar"),
-        ({"REMISSBOT_OFFICES": "stadsbyggnadskontoret"}, "REMISSBOT_SENDER (stadskontoret) finns inte bland"),
-        ({"REMISSBOT_SENDER": "Stadskontoret"}, "REMISSBOT_SENDER ska vara nyckeln"),
-    ],
-)
-def test_malformed_offices_are_refused_naming_the_variable(env: dict[str, str], says: str) -> None:
-    with pytest.raises(SettingsError) as refused:
-        load_settings(env)
-    assert says in str(refused.value)

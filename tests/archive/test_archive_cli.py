@@ -7,17 +7,14 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import build_core
-from bot.cli import main
 from bot.settings import load_settings
 from tests.archive.support import closed_round, require_pdf, stored_round
 from tests.summary.round import CASE_NUMBER, stk_2023_137
+from tests.test_cli import environment, run  # noqa: F401 (the autouse fixture)
 
 
 @pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("REMISSBOT_DATA_DIR", str(tmp_path / "data"))
+def pdf() -> None:
     require_pdf()
 
 
@@ -29,12 +26,6 @@ def store_case(*, closed: bool) -> None:
         stored_round(core.store, found)
     finally:
         core.close()
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_a_closed_remiss_is_written_as_a_package_folder_named_after_it(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.reaching import ResendOffer
 from bot.core.domain.remiss import QuestionKind
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
@@ -32,6 +35,16 @@ def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("migrated_sqlite_url"))
     return str(request.getfixturevalue("emptied_postgres_url"))
+
+
+@pytest.fixture
+def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+    """The sandbox with Anna's colleague Cecilia, a deactivated account and an app user (test_chat's
+    official_sandbox), which most tests of officials in Slack use; a module that needs another defines its own."""
+    from tests.e2e.test_chat import official_sandbox  # imported here: test_chat imports this module
+
+    with official_sandbox(database_url, clock) as sandbox:
+        yield sandbox
 
 
 @pytest.fixture
@@ -63,3 +76,18 @@ def send_as_coordinator(
     )
     service.drafting.create_draft(coordinator, data)
     service.drafting.send(coordinator, data.case_number)
+
+
+def load_directory(
+    box: Sandbox,
+    contacts: Mapping[str, tuple[str, ...]],
+    change: Callable[[Organisation], Organisation] = lambda organisation: organisation,
+) -> list[ResendOffer]:
+    """What `remissbot orgs load` does: the directory replaced by the one it holds, these organisations with these
+    contacts (the rest with none), each then `change`d (stand-ins, a registry, meetings). Returns the offers to
+    send again."""
+    service = box.core.service
+    directory = Directory(
+        tuple(change(replace(o, contacts=contacts.get(o.key, ()))) for o in service.directory.directory())
+    )
+    return service.directory.replace_directory(directory)

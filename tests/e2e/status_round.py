@@ -1,10 +1,10 @@
 """A remiss sent to `count` boards on a fake clock, with the status message edited at most every INTERVAL seconds:
 what the tests of the status message under many answers share (test_status_coalescing.py,
-test_status_between_thread_lines.py)."""
+test_status_between_thread_lines.py); the shared-pace tests send it with send_to_boards too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
@@ -42,26 +42,32 @@ def sent_to_boards(database_url: str, clock: FakeClock, count: int) -> Iterator[
         clock=clock,
         status_edit_seconds=INTERVAL,
     ) as box:
-        service = box.core.service
-        organisations = [
-            Organisation(organisation_key(n), f"Nämnd {n}", f"N{n}", OrgKind.NAMND, contacts=(official(n).id,))
-            for n in range(count)
-        ]
-        sender = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING)
-        service.directory.replace_directory(Directory((*organisations, sender)))
-        coordinator = service.actor(COORDINATOR)
-        service.drafting.create_draft(
-            coordinator,
-            RemissInput(
-                case_number=CASE,
-                title="Områdeslyft",
-                questions=[("Vilka processer passar in?", QuestionKind.FREE_TEXT)],
-                deadline=date(2023, 11, 30),
-                recipient_keys=[o.key for o in organisations],
-            ),
-        )
-        service.drafting.send(coordinator, CASE)
+        send_to_boards(box, [official(n) for n in range(count)])
         yield box
+
+
+def send_to_boards(box: Sandbox, officials: Sequence[SandboxUser], deadline: date = date(2023, 11, 30)) -> None:
+    """CASE sent to one board per official (board n: organisation_key(n), official n its contact); the DMs wait
+    in the outbox for a courier."""
+    service = box.core.service
+    organisations = [
+        Organisation(organisation_key(n), f"Nämnd {n}", f"N{n}", OrgKind.NAMND, contacts=(user.id,))
+        for n, user in enumerate(officials)
+    ]
+    sender = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING)
+    service.directory.replace_directory(Directory((*organisations, sender)))
+    coordinator = service.actor(COORDINATOR)
+    service.drafting.create_draft(
+        coordinator,
+        RemissInput(
+            case_number=CASE,
+            title="Områdeslyft",
+            questions=[("Vilka processer passar in?", QuestionKind.FREE_TEXT)],
+            deadline=deadline,
+            recipient_keys=[o.key for o in organisations],
+        ),
+    )
+    service.drafting.send(coordinator, CASE)
 
 
 def answer(box: Sandbox, number: int) -> None:

@@ -6,7 +6,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -14,7 +13,6 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.core.domain.organisation import Directory
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
     Answer,
@@ -29,7 +27,7 @@ from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import nested
 from handlers import answer, ids
 from handlers.richtext import to_plain_text
-from tests.e2e.conftest import COORDINATOR, send_as_coordinator
+from tests.e2e.conftest import COORDINATOR, load_directory, send_as_coordinator
 
 CASE = "STK-2023-137"
 ORG = "tekniska-namnden"
@@ -60,11 +58,7 @@ def long_answer(length: int = 10_000, seed: int = 0) -> str:
 # -- setting up a sent remiss ------------------------------------------------------------------------
 def send_remiss(box: Sandbox, questions: list[str] = QUESTIONS) -> Message:
     """A remiss to Tekniska nämnden, whose responsible official is Anna; returns her remiss message."""
-    service = box.core.service
-    directory = service.directory.directory()
-    service.directory.replace_directory(
-        Directory(tuple(replace(o, contacts=(OFFICIAL,) if o.key == ORG else ()) for o in directory))
-    )
+    load_directory(box, {ORG: (OFFICIAL,)})
     send_as_coordinator(box, "Uppdrag budget 2023 - Definiera och starta ett områdeslyft", questions, [ORG])
     box.courier.drain()
     return remiss_message(box)

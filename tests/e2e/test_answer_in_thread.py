@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from bot.adapters.importer.ocr import OcrLimits, missing_packages
 from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
-from devtools.clocks import FakeClock
 from devtools.pdf import pdf_with_pages
 from devtools.sandbox import Message, View
 from devtools.sandbox.harness import Sandbox
@@ -27,7 +23,6 @@ from tests.e2e.test_chat import (
     CECILIA,
     ORG,
     draft_answers,
-    official_sandbox,
     send_remiss,
     withdraw_remiss,
     write,
@@ -63,12 +58,6 @@ SCANNING = "med textigenkänning. Det tar en stund"
 # Documents are read after the ack, a scan's pages by OCR (seconds a page, more on a busy machine); a wait
 # ends as soon as the reply is there, so a long limit costs nothing when the reply comes.
 READ_WAIT = 60.0
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def drop(

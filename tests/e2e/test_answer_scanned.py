@@ -4,18 +4,16 @@ takes, and what was read takes that notice's place, in the answer form and in th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from bot.adapters.importer.ocr import missing_packages
-from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import bot_replies
 from tests.e2e.test_answer import press_answer, send_remiss
 from tests.e2e.test_answer_documents import NAME, OCR_WAIT, SCANNED, shown, submit_with
 from tests.e2e.test_answer_in_thread import drop
-from tests.e2e.test_chat import ANNA, official_sandbox
+from tests.e2e.test_chat import ANNA
 from tests.system import missing
 
 TOLD = "är skannat – remissbot läser 2 sidor med textigenkänning. Det tar en stund (ungefär 10 sekunder)."
@@ -26,12 +24,6 @@ def _ocr() -> None:
     absent = missing_packages()
     if absent:
         missing(f"OCR is not installed: missing {', '.join(absent)}")
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def test_the_answer_form_says_a_scan_is_read_before_the_receipt_replaces_it(sandbox: Sandbox) -> None:

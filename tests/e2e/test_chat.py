@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
-import pytest
-
 from bot.core.domain.audit import AuditAction
-from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message, screen
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.screen import bot_replies, shown
 from handlers import ids
-from tests.e2e.conftest import COORDINATOR, USERS, send_as_coordinator
+from tests.e2e.conftest import COORDINATOR, USERS, load_directory, send_as_coordinator
 
 CASE = "STK-2023-137"
 ANNA, BERTIL, CECILIA, DAVID, APP = "U0ANNA", "U0BERTIL", "U0CECILIA", "U0DAVID", "U0KALENDER"
@@ -39,23 +37,14 @@ def official_sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
         yield box
 
 
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
-
-
-def send_remiss(box: Sandbox) -> Message:
-    """STK-2023-137 sent to Tekniska nämnden (Anna) and Miljönämnden (Bertil); Anna's remiss DM."""
-    service = box.core.service
-    contacts = {ORG: (ANNA,), OTHER_ORG: (BERTIL,)}
-    directory = Directory(
-        tuple(
-            Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()))
-            for o in service.directory.directory()
-        )
+def send_remiss(box: Sandbox, *, registry: tuple[str, ...] = (), stand_ins: tuple[str, ...] = ()) -> Message:
+    """STK-2023-137 sent to Tekniska nämnden (Anna; its `registry`, her `stand_ins`) and Miljönämnden (Bertil);
+    Anna's remiss DM."""
+    load_directory(
+        box,
+        {ORG: (ANNA,), OTHER_ORG: (BERTIL,)},
+        lambda o: replace(o, registry=registry, stand_ins=stand_ins) if o.key == ORG else o,
     )
-    service.directory.replace_directory(directory)
     send_as_coordinator(box, "Områdeslyft", QUESTIONS, [ORG, OTHER_ORG])
     box.courier.drain()
     return remiss_dm(box, ANNA)

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from bot.core.domain.audit import AuditAction
-from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import bot_replies, shown
@@ -26,7 +24,6 @@ from tests.e2e.test_chat import (
     CASE,
     audit_count,
     draft_answers,
-    official_sandbox,
     send_remiss,
     thread_message,
     write,
@@ -39,12 +36,6 @@ pytestmark = pytest.mark.database_outage
 NOT_SAVED = "Ditt svar kunde inte sparas just nu"
 # SQLite's writers wait out the busy timeout (5 s) before "database is locked"; then the message is posted.
 OUTAGE_WAIT = 30.0
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def test_an_answer_written_while_the_database_is_down_is_stored_when_slack_delivers_it_again(

@@ -13,12 +13,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.domain.organisation import Directory, Organisation
 from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.delivery import SEND_LEASE
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, running_sandbox
-from tests.e2e.conftest import COORDINATOR, USERS
+from tests.e2e.conftest import COORDINATOR, USERS, load_directory
 from tests.e2e.test_sending import OFFICIALS, answer, remiss_dms, send, thread_texts, top_level
 from tests.faults import database_down
 
@@ -30,15 +29,7 @@ MKB = OFFICIALS["mkb"]
 @pytest.fixture
 def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     with running_sandbox(database_url=database_url, users=[*USERS, MKB], coordinators=[COORDINATOR], clock=clock) as sb:
-        service = sb.core.service
-        service.directory.replace_directory(
-            Directory(
-                tuple(
-                    Organisation(o.key, o.name, o.short_name, o.kind, contacts=(MKB.id,) if o.key == "mkb" else ())
-                    for o in service.directory.directory()
-                )
-            )
-        )
+        load_directory(sb, {"mkb": (MKB.id,)})
         yield sb
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.core.domain.errors import DomainError
-from bot.core.domain.organisation import Directory, Organisation
+from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import QuestionKind, RemissStatus
 from bot.core.usecases.results import RemissInput
 from devtools.sandbox.harness import Sandbox
@@ -21,7 +21,7 @@ from devtools.sandbox.screen import blocks_shown
 from devtools.sandbox.workspace import Message, View
 from handlers import ids
 from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
-from tests.e2e.conftest import COORDINATOR
+from tests.e2e.conftest import COORDINATOR, load_directory
 from tests.system import missing
 
 ANNA, BERTIL = "U0ANNA", "U0BERTIL"
@@ -117,6 +117,30 @@ def open_form(box: Sandbox) -> View:
     return top_view(box)
 
 
+def pick_document(box: Sandbox, name: str, content: bytes) -> View:
+    """The coordinator opens the form, presses Importera från dokument and picks `content`, uploaded as `name`:
+    the form's view, which the import then fills in (or tells what went wrong)."""
+    file = box.fake.add_file(name, content)
+    root = open_form(box)
+    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
+    picker = view_when(box, lambda v: v.id != root.id)
+    assert picker.callback_id == "new_remiss_import"
+    document = {"value": {"type": "file_input", "files": [file.to_slack()]}}
+    assert box.driver.view_submission(COORDINATOR, {"document": document}).status == 200
+    return root
+
+
+def imported(box: Sandbox, name: str, content: bytes) -> View:
+    """The form once filled in from a document picked as in `pick_document`."""
+    root = pick_document(box, name, content)
+    return view_when(box, lambda v: v.id == root.id and "Ifyllt" in blocks_shown(v))
+
+
+def fields(view: View) -> dict[str, Any]:
+    """The values a view would be submitted with, by field (an imported form's block ids carry a suffix)."""
+    return {block_id.partition("~")[0]: value["value"] for block_id, value in as_filled(view).items()}
+
+
 def preview_with_deadline(box: Sandbox, typed_date: str) -> View:
     """The preview shown after the form is sent with `typed_date` as the deadline."""
     open_form(box)
@@ -152,20 +176,12 @@ def remiss_dms(box: Sandbox, user: str) -> list[Message]:
 @pytest.fixture
 def box(sandbox: Sandbox) -> Iterator[Sandbox]:
     """The sandbox with a directory where some recipients have a Slack contact and the rest have none."""
-    service = sandbox.core.service
     contacts = {
         "tekniska-namnden": (ANNA,),
         "miljonamnden": (BERTIL,),
         "mkb": ("anna.andersson@malmo.se",),  # resolved through users.lookupByEmail
     }
-    service.directory.replace_directory(
-        Directory(
-            tuple(
-                Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()), aliases=o.aliases)
-                for o in service.directory.directory()
-            )
-        )
-    )
+    load_directory(sandbox, contacts)
     yield sandbox
     assert sandbox.fake.warnings == []
 
@@ -530,8 +546,7 @@ def seed_002() -> bytes:
 
 
 def check_seed_002_prefilled(box: Sandbox, view: View) -> None:
-    filled = as_filled(view)
-    by_field = {block_id.partition("~")[0]: value["value"] for block_id, value in filled.items()}
+    by_field = fields(view)
     assert by_field["case_number"]["value"] == "STK-2023-137"
     assert by_field["title"]["value"].startswith("Uppdrag budget 2023 - Definiera och starta")
     assert by_field["deadline_date"]["selected_date"] == "2023-11-30"
@@ -539,7 +554,7 @@ def check_seed_002_prefilled(box: Sandbox, view: View) -> None:
     assert by_field["questions"]["value"].count("\n") == 3
     assert by_field["contact"]["selected_user"] == COORDINATOR  # found by the e-mail address in the memo
     assert "Ifyllt från «002.txt»" in blocks_shown(view)
-    box.driver.view_submission(COORDINATOR, filled)
+    box.driver.view_submission(COORDINATOR, as_filled(view))
     preview = top_view(box)
     kinds = [b for b in preview.payload["blocks"] if str(b.get("block_id")).startswith("question_kind_")]
     # Seed 002: two open questions, one on the proposed model (a stance), one naming an organisation.
@@ -553,14 +568,7 @@ def check_seed_002_prefilled(box: Sandbox, view: View) -> None:
 
 
 def test_importing_seed_002_from_the_form_prefills_15_recipients_and_4_questions(box: Sandbox, seed_002: bytes) -> None:
-    file = box.fake.add_file("002.txt", seed_002)
-    root = open_form(box)
-    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
-    picker = view_when(box, lambda v: v.id != root.id)
-    assert picker.callback_id == "new_remiss_import"
-    document = {"value": {"type": "file_input", "files": [file.to_slack()]}}
-    box.driver.view_submission(COORDINATOR, {"document": document})
-    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in blocks_shown(v))
+    view = imported(box, "002.txt", seed_002)
     assert len(box.fake.views_of(COORDINATOR)) == 1
     check_seed_002_prefilled(box, view)
 
@@ -606,15 +614,10 @@ def test_a_kommuns_remiss_with_a_sentence_of_recipients_prefills_the_form_and_na
     box: Sandbox,
 ) -> None:
     document = Path(__file__).resolve().parents[1] / "importer" / "data" / "municipal"
-    file = box.fake.add_file("kulturstrategi.txt", (document / "kulturstrategi_tjansteskrivelse.txt").read_bytes())
-    root = open_form(box)
-    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
-    view_when(box, lambda v: v.id != root.id)
 
-    box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
+    view = imported(box, "kulturstrategi.txt", (document / "kulturstrategi_tjansteskrivelse.txt").read_bytes())
 
-    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in blocks_shown(v))
-    by_field = {block_id.partition("~")[0]: value["value"] for block_id, value in as_filled(view).items()}
+    by_field = fields(view)
     assert by_field["case_number"]["value"] == "KN 2024/31-101"
     assert by_field["title"]["value"] == "Remiss – Kulturstrategi för Malmö 2025–2030"
     assert by_field["deadline_date"]["selected_date"] == "2024-03-12"
@@ -633,11 +636,7 @@ def test_a_file_the_importer_cannot_read_gets_a_swedish_answer_not_an_offer(box:
 
 
 def test_a_document_that_cannot_be_read_is_explained_in_the_form(box: Sandbox) -> None:
-    file = box.fake.add_file("002.pdf", b"this is no pdf")
-    root = open_form(box)
-    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
-    box.fake.wait_for(lambda: len(box.fake.views_of(COORDINATOR)) == 2 or None)
-    box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
+    root = pick_document(box, "002.pdf", b"this is no pdf")
     view = view_when(box, lambda v: v.id == root.id and ":x:" in blocks_shown(v))
     assert "002.pdf" in blocks_shown(view)
 
@@ -648,15 +647,10 @@ def test_an_imported_field_longer_than_its_input_holds_is_cut_and_the_form_says_
     long = " ".join(["Hur påverkas er verksamhet av normen och dess krav på cykelparkering"] * 14)
     questions = "\n".join(f"{n}. {long}?" for n in range(1, 5))
     text = A_SMALL_REMISS.replace("1. Hur påverkas er verksamhet?\n2. Vilken nämnd bör följa upp normen?", questions)
-    file = box.fake.add_file("lang.txt", text.encode())
-    root = open_form(box)
-    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
-    view_when(box, lambda v: v.id != root.id)
 
-    box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
+    view = imported(box, "lang.txt", text.encode())
 
-    view = view_when(box, lambda v: v.id == root.id and "Ifyllt" in blocks_shown(v))
-    filled = {block_id.partition("~")[0]: value["value"] for block_id, value in as_filled(view).items()}
+    filled = fields(view)
     assert len(filled["questions"]["value"]) == 3000
     assert "Frågorna var längre än 3\u00a0000 tecken och har kortats; hela texten finns i dokumentet." in blocks_shown(
         view

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import QuestionKind, RemissStatus
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
@@ -20,7 +19,7 @@ from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import blocks_shown
 from handlers import ids
 from handlers.draft_blocks import DRAFT_EXISTS_VIEW
-from tests.e2e.conftest import COORDINATOR
+from tests.e2e.conftest import COORDINATOR, load_directory
 from tests.e2e.test_create import as_filled, draft_message, form, open_form, remiss_dms, top_view, typed, view_when
 from tests.test_cli import remiss_document
 
@@ -36,16 +35,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def box(sandbox: Sandbox, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
     """The sandbox with a contact in Slack for Tekniska nämnden and MKB, and the command line on its database."""
-    service = sandbox.core.service
-    contacts = {"tekniska-namnden": (ANNA,), "mkb": ("U0BERTIL",)}
-    service.directory.replace_directory(
-        Directory(
-            tuple(
-                Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()), aliases=o.aliases)
-                for o in service.directory.directory()
-            )
-        )
-    )
+    load_directory(sandbox, {"tekniska-namnden": (ANNA,), "mkb": ("U0BERTIL",)})
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("REMISSBOT_COORDINATORS", COORDINATOR)
     yield sandbox

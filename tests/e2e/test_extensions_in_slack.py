@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
-
-import pytest
 
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.extension import RequestState
@@ -23,17 +20,11 @@ from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import ephemeral_after, shown
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, send_remiss, submit_delegation
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, send_remiss, submit_delegation
 from tests.e2e.test_recipient_actions import buttons, open_modal
 
 NOT_COORDINATOR = "Det här kan bara en remissamordnare göra. Be en remissamordnare om hjälp om du behöver det."
 DECISIONS = [ids.GRANT_EXTENSION, ids.GRANT_OTHER_DATE, ids.REFUSE_EXTENSION]
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 # -- helpers --------------------------------------------------------------------------------------------------

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
-
-import pytest
 
 from bot.core.domain.remiss import Answer, ResponseContent, ResponseKind
 from devtools.clocks import FakeClock
@@ -16,17 +13,11 @@ from devtools.sandbox.screen import ephemeral_after
 from handlers import ids
 from handlers.history import PAGE_SIZE
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, send_remiss
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, send_remiss
 from tests.e2e.test_extensions_in_slack import NOT_COORDINATOR, status_message
 from tests.e2e.test_recipient_actions import buttons
 
 DRAFTS = 24  # with the remiss created and sent and Bertil's decline: more than one page
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def busy_round(box: Sandbox, clock: FakeClock) -> int:

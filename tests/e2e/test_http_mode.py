@@ -18,7 +18,7 @@ from bot.core.domain.remiss import QuestionKind
 from bot.core.usecases.results import RemissInput
 from devtools.sandbox.harness import Sandbox
 from storage import SqlStore
-from tests.e2e.conftest import COORDINATOR
+from tests.e2e.conftest import COORDINATOR, load_directory
 
 
 def responses_text(sandbox: Sandbox) -> str:
@@ -29,13 +29,7 @@ def create_and_send(sandbox: Sandbox, title: str = "Områdeslyft", recipients: i
     service = sandbox.core.service
     directory = service.directory.directory()
     keys = [o.key for o in directory.active() if o.key != "stadskontoret"][:recipients]
-    with_contacts = Directory(
-        tuple(
-            Organisation(o.key, o.name, o.short_name, o.kind, contacts=("U0ANNA",) if o.key in keys[:2] else ())
-            for o in directory
-        )
-    )
-    service.directory.replace_directory(with_contacts)
+    load_directory(sandbox, dict.fromkeys(keys[:2], ("U0ANNA",)))
     data = RemissInput(
         case_number="STK-2023-137",
         title=title,

@@ -11,9 +11,9 @@ import pytest
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import blocks_shown
 from devtools.sandbox.workspace import View
-from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
+from handlers.create.views import CREATE_FROM_DOCUMENT
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_create import file_share, message_when, open_form, view_when
+from tests.e2e.test_create import file_share, message_when, pick_document, view_when
 from tests.importer.broken_child import Failure, break_import_child
 from tests.importer.documents import A_SMALL_REMISS
 
@@ -30,16 +30,9 @@ def test_a_failed_import_of_a_picked_file_is_told_in_the_form(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failure: Failure
 ) -> None:
     break_import_child(monkeypatch, tmp_path / "broken", failure)
-    file = sandbox.fake.add_file("remiss.txt", A_SMALL_REMISS.encode())
-    root = open_form(sandbox)
-    sandbox.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
-    view_when(sandbox, lambda v: v.id != root.id)
 
-    response = sandbox.driver.view_submission(
-        COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}}
-    )
+    root = pick_document(sandbox, "remiss.txt", A_SMALL_REMISS.encode())
 
-    assert response.status == 200
     view = view_when(sandbox, lambda v: v.id == root.id and told(v))
     assert ":x:" in blocks_shown(view) and "Ifyllt" not in blocks_shown(view)
     assert sandbox.fake.warnings == []

@@ -11,9 +11,9 @@ from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import blocks_shown
 from devtools.sandbox.workspace import View
 from devtools.scans import scanned, typed_pdf
-from handlers.create.views import CREATE_FROM_DOCUMENT, IMPORT_DOCUMENT
+from handlers.create.views import CREATE_FROM_DOCUMENT
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_create import file_share, message_when, open_form
+from tests.e2e.test_create import file_share, message_when, pick_document
 from tests.importer.documents import A_SMALL_REMISS
 from tests.system import missing
 
@@ -67,12 +67,8 @@ def test_a_scan_sent_to_the_bot_says_it_is_scanned_before_it_is_read(sandbox: Sa
 
 def test_a_scan_picked_in_the_form_says_it_is_scanned_before_it_is_read(sandbox: Sandbox, scan: bytes) -> None:
     box = sandbox
-    file = box.fake.add_file("skannad.pdf", scan)
-    root = open_form(box)
-    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
-    box.fake.wait_for(lambda: len(box.fake.views_of(COORDINATOR)) == 2 or None)
 
-    box.driver.view_submission(COORDINATOR, {"document": {"value": {"type": "file_input", "files": [file.to_slack()]}}})
+    root = pick_document(box, "skannad.pdf", scan)
 
     view = filled(box)
     assert view.id == root.id

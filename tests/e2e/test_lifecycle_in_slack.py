@@ -6,12 +6,8 @@ place, the registries told)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-
-import pytest
 
 from bot.core.domain.audit import AuditAction
-from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.reminders import ReminderState
 from bot.core.domain.remiss import RemissStatus, ResponseKind
 from devtools.clocks import FakeClock
@@ -21,43 +17,14 @@ from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import ephemeral_after, shown
 from handlers import ids
 from handlers.lifecycle_blocks import REASON
-from tests.e2e.conftest import COORDINATOR, send_as_coordinator
+from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_answer import filled, press_answer, submit
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, OTHER_ORG, QUESTIONS, official_sandbox, remiss_dm
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, remiss_dm, send_remiss
 from tests.e2e.test_extensions_in_slack import status_message, thread
 from tests.e2e.test_recipient_actions import buttons
 
 NOT_COORDINATOR = "Det här kan bara en remissamordnare göra. Be en remissamordnare om hjälp om du behöver det."
 REGISTRATOR = CECILIA  # Tekniska nämndens registratur
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
-
-
-def send_remiss(box: Sandbox) -> Message:
-    """STK-2023-137 to Tekniska nämnden (Anna; Cecilia is its registratur) and Miljönämnden (Bertil)."""
-    service = box.core.service
-    contacts = {ORG: (ANNA,), OTHER_ORG: (BERTIL,)}
-    directory = Directory(
-        tuple(
-            Organisation(
-                o.key,
-                o.name,
-                o.short_name,
-                o.kind,
-                contacts=contacts.get(o.key, ()),
-                registry=(REGISTRATOR,) if o.key == ORG else (),
-            )
-            for o in service.directory.directory()
-        )
-    )
-    service.directory.replace_directory(directory)
-    send_as_coordinator(box, "Områdeslyft", QUESTIONS, [ORG, OTHER_ORG])
-    box.courier.drain()
-    return remiss_dm(box, ANNA)
 
 
 def press(box: Sandbox, user: str, action_id: str, message: Message) -> None:
@@ -77,7 +44,7 @@ def lines(box: Sandbox) -> str:
 
 
 def test_the_coordinator_closes_from_the_status_message_and_reopens_it(box: Sandbox) -> None:
-    send_remiss(box)
+    send_remiss(box, registry=(REGISTRATOR,))
     status = status_message(box)
     assert {ids.CLOSE_REMISS, ids.WITHDRAW_REMISS} <= set(buttons(status))
     assert ids.REOPEN_REMISS not in buttons(status)
@@ -115,7 +82,7 @@ def test_the_coordinator_closes_from_the_status_message_and_reopens_it(box: Sand
 
 
 def test_the_app_home_offers_closing_and_lists_closed_remisses(box: Sandbox, clock: FakeClock) -> None:
-    send_remiss(box)
+    send_remiss(box, registry=(REGISTRATOR,))
     box.driver.app_home_opened(COORDINATOR)
     home = box.fake.wait_for(lambda: box.fake.home_of(COORDINATOR))
     assert box.driver.block_action(COORDINATOR, ids.CLOSE_REMISS, view_id=home.id).status == 200
@@ -132,7 +99,7 @@ def test_the_app_home_offers_closing_and_lists_closed_remisses(box: Sandbox, clo
 
 
 def test_an_answer_after_closing_is_stored_marked_and_the_coordinator_told(box: Sandbox) -> None:
-    dm = send_remiss(box)
+    dm = send_remiss(box, registry=(REGISTRATOR,))
     service = box.core.service
     service.lifecycle.close(service.actor(COORDINATOR), CASE)
     box.courier.drain()
@@ -156,7 +123,7 @@ def test_an_answer_after_closing_is_stored_marked_and_the_coordinator_told(box: 
 
 
 def test_withdrawing_asks_why_edits_every_remiss_dm_in_place_and_tells_the_registry(box: Sandbox) -> None:
-    dm = send_remiss(box)
+    dm = send_remiss(box, registry=(REGISTRATOR,))
     bertil_dm = remiss_dm(box, BERTIL)
     copies = len(box.fake.messages_in(REGISTRATOR))
     press(box, BERTIL, ids.WITHDRAW_REMISS, status_message(box))

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import pytest
-
 from bot.core.domain.reminders import ReminderState
-from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
 from handlers import ids
 from handlers.meetings import LEAD_DAYS_BLOCK, MEETINGS_BLOCK
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, official_sandbox, send_remiss
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, send_remiss
 
 
 def values(meetings: str | None, lead_days: str | None) -> dict[str, Any]:

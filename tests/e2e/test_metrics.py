@@ -5,7 +5,6 @@ database as it is (the outbox by state, open remisses)."""
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -17,16 +16,10 @@ from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
 from handlers import ids
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_chat import ANNA, CASE, official_sandbox, send_remiss
+from tests.e2e.test_chat import ANNA, CASE, send_remiss
 from tests.e2e.test_recipient_actions import open_modal, reason
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def scrape(box: Sandbox) -> Samples:

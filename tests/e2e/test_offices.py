@@ -21,9 +21,8 @@ from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.screen import blocks_shown, ephemeral_after
 from devtools.sandbox.workspace import Message, View
 from handlers import ids
-from handlers.create.views import IMPORT_DOCUMENT
 from tests.e2e.conftest import COORDINATOR, USERS
-from tests.e2e.test_create import SEED_002, as_filled, form
+from tests.e2e.test_create import SEED_002, as_filled, form, imported
 
 STK, SBK = "U0STINA", "U0SVEN"
 ANNA = "U0ANNA"
@@ -111,17 +110,23 @@ def sender_select(view: View) -> dict[str, Any] | None:
     return next((b for b in view.payload["blocks"] if b.get("block_id", "").startswith("sender")), None)
 
 
+def drafted_from_sbk(box: Sandbox, user_id: str, values: dict[str, Any]) -> None:
+    """`user_id` sends the form with `values` and then its preview: the preview says it is from
+    Stadsbyggnadskontoret, and so does the draft it saves."""
+    response = box.driver.view_submission(user_id, values)
+    assert response.json()["response_action"] == "update", response.body
+    preview = top_view(box, user_id)
+    assert "*Från:* Stadsbyggnadskontoret" in blocks_shown(preview)
+    box.driver.view_submission(user_id, as_filled(preview))
+    box.fake.wait_for(lambda: any(ids.SEND_DRAFT in blocks_shown(m) for m in box.fake.messages_in(user_id)))
+    assert box.core.service.queries.overview(SBK_CASE).remiss.sender_key == "stadsbyggnadskontoret"
+
+
 # -- creating ----------------------------------------------------------------------------------------------------
 def test_a_scoped_coordinators_remiss_is_sent_from_their_office_without_asking(box: Sandbox) -> None:
     box.driver.slash_command(SBK, "/remiss", "ny")
     assert sender_select(top_view(box, SBK)) is None  # one office to send from: nothing to choose
-    response = box.driver.view_submission(SBK, form(case_number=SBK_CASE, contact=None))
-    assert response.json()["response_action"] == "update", response.body
-    preview = top_view(box, SBK)
-    assert "*Från:* Stadsbyggnadskontoret" in blocks_shown(preview)
-    box.driver.view_submission(SBK, as_filled(preview))
-    box.fake.wait_for(lambda: any(ids.SEND_DRAFT in blocks_shown(m) for m in box.fake.messages_in(SBK)))
-    assert box.core.service.queries.overview(SBK_CASE).remiss.sender_key == "stadsbyggnadskontoret"
+    drafted_from_sbk(box, SBK, form(case_number=SBK_CASE, contact=None))
 
 
 def test_a_global_coordinator_chooses_the_sending_office_in_the_form(box: Sandbox) -> None:
@@ -132,13 +137,7 @@ def test_a_global_coordinator_chooses_the_sending_office_in_the_form(box: Sandbo
     assert options == [("stadskontoret", "Stadskontoret"), ("stadsbyggnadskontoret", "Stadsbyggnadskontoret")]
     assert select["element"]["initial_option"]["value"] == "stadskontoret"
     chosen = {"value": {"type": "static_select", "selected_option": {"value": "stadsbyggnadskontoret"}}}
-    response = box.driver.view_submission(COORDINATOR, form(case_number=SBK_CASE, sender=chosen))
-    assert response.json()["response_action"] == "update", response.body
-    preview = top_view(box, COORDINATOR)
-    assert "*Från:* Stadsbyggnadskontoret" in blocks_shown(preview)
-    box.driver.view_submission(COORDINATOR, as_filled(preview))
-    box.fake.wait_for(lambda: any(ids.SEND_DRAFT in blocks_shown(m) for m in box.fake.messages_in(COORDINATOR)))
-    assert box.core.service.queries.overview(SBK_CASE).remiss.sender_key == "stadsbyggnadskontoret"
+    drafted_from_sbk(box, COORDINATOR, form(case_number=SBK_CASE, sender=chosen))
 
 
 def test_a_document_from_another_sending_office_fills_in_that_office_as_the_sender(box: Sandbox) -> None:
@@ -146,19 +145,7 @@ def test_a_document_from_another_sending_office_fills_in_that_office_as_the_send
     text = SEED_002.read_text(encoding="utf-8").replace(
         "Stadskontorets handläggare", "Stadsbyggnadskontorets handläggare"
     )
-    file = box.fake.add_file("sbk.txt", text.encode())
-    box.driver.slash_command(COORDINATOR, "/remiss", "ny")
-    root = top_view(box, COORDINATOR)
-    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
-    box.fake.wait_for(lambda: box.fake.views_of(COORDINATOR)[-1].id != root.id or None)
-    document = {"value": {"type": "file_input", "files": [file.to_slack()]}}
-    box.driver.view_submission(COORDINATOR, {"document": document})
-
-    def filled() -> View | None:
-        view = box.fake.views_of(COORDINATOR)[-1]
-        return view if view.id == root.id and "Ifyllt" in blocks_shown(view) else None
-
-    view = box.fake.wait_for(filled)
+    view = imported(box, "sbk.txt", text.encode())
     select = sender_select(view)
     assert select is not None and select["element"]["initial_option"]["value"] == "stadsbyggnadskontoret"
     box.driver.view_submission(COORDINATOR, as_filled(view))

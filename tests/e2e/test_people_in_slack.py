@@ -12,7 +12,6 @@ import pytest
 
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.audit import AuditAction
-from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import RecipientStatus
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
@@ -20,7 +19,7 @@ from devtools.sandbox.block_kit import message_block_errors
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import ephemeral_after, shown
 from handlers import ids
-from tests.e2e.conftest import COORDINATOR, send_as_coordinator
+from tests.e2e.conftest import COORDINATOR
 from tests.e2e.test_chat import (
     ANNA,
     APP,
@@ -30,10 +29,11 @@ from tests.e2e.test_chat import (
     DAVID,
     ORG,
     OTHER_ORG,
-    QUESTIONS,
     official_sandbox,
     remiss_dm,
+    send_remiss,
 )
+from tests.e2e.test_extensions_in_slack import status_message
 
 STAND_IN_MARK = "Du är ersättare för <@U0ANNA> (Tekniska nämnden)"
 
@@ -47,33 +47,11 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
 
 def send_with_stand_in(box: Sandbox) -> tuple[Message, Message]:
     """STK-2023-137 to Tekniska nämnden (Anna, Cecilia her stand-in) and Miljönämnden (Bertil): both TN DMs."""
-    service = box.core.service
-    contacts = {ORG: (ANNA,), OTHER_ORG: (BERTIL,)}
-    directory = Directory(
-        tuple(
-            Organisation(
-                o.key,
-                o.name,
-                o.short_name,
-                o.kind,
-                contacts=contacts.get(o.key, ()),
-                stand_ins=(CECILIA,) if o.key == ORG else (),
-            )
-            for o in service.directory.directory()
-        )
-    )
-    service.directory.replace_directory(directory)
-    send_as_coordinator(box, "Områdeslyft", QUESTIONS, [ORG, OTHER_ORG])
-    box.courier.drain()
-    return remiss_dm(box, ANNA), remiss_dm(box, CECILIA)
+    return send_remiss(box, stand_ins=(CECILIA,)), remiss_dm(box, CECILIA)
 
 
 def buttons(message: Message) -> list[str]:
     return [e["action_id"] for b in message.blocks or [] if b["type"] == "actions" for e in b["elements"]]
-
-
-def status_message(box: Sandbox) -> Message:
-    return next(m for m in box.fake.messages_in(COORDINATOR) if m.thread_ts is None and m.user is None)
 
 
 def status_of(box: Sandbox, org: str = ORG) -> RecipientStatus:

@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 
-from bot.core.domain.organisation import Directory, Organisation
-from bot.core.domain.remiss import Position, QuestionKind, ResponseKind
+from bot.core.domain.remiss import Position, QuestionKind, ResponseContent, ResponseKind
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import blocks_shown
 from devtools.sandbox.workspace import Message, View
 from handlers import answer, ids
-from tests.e2e.conftest import COORDINATOR
+from tests.e2e.conftest import COORDINATOR, load_directory
 from tests.e2e.test_answer import OFFICIAL, filled, press_answer, recipient, submit_accepted
 from tests.e2e.test_chat import write
 from tests.e2e.test_create import as_filled, draft_message, form, open_form, remiss_dms, top_view
@@ -30,19 +29,20 @@ QUESTIONS = (
 @pytest.fixture
 def box(sandbox: Sandbox) -> Iterator[Sandbox]:
     """The sandbox with Anna as Tekniska nämndens contact."""
-    service = sandbox.core.service
-    service.directory.replace_directory(
-        Directory(
-            tuple(
-                Organisation(
-                    o.key, o.name, o.short_name, o.kind, contacts=(OFFICIAL,) if o.key == "tekniska-namnden" else ()
-                )
-                for o in service.directory.directory()
-            )
-        )
-    )
+    load_directory(sandbox, {"tekniska-namnden": (OFFICIAL,)})
     yield sandbox
     assert sandbox.fake.warnings == []
+
+
+def submitted(box: Sandbox, values: dict[str, Any]) -> ResponseContent:
+    """Anna submits the answer form with `values` and it is accepted: the answer stored."""
+    submit_accepted(box, values)
+    [version] = recipient(box).responses
+    return version.content
+
+
+def positions(content: ResponseContent) -> list[tuple[int, Position]]:
+    return [(a.question_number, a.position) for a in content.answers]
 
 
 def kind_selects(preview: View) -> list[dict[str, Any]]:
@@ -119,14 +119,13 @@ def test_the_coordinators_choice_of_kinds_is_stored_and_the_form_asks_positions_
         meeting_date="2023-11-09",
         paragraph="§ 145",
     )
-    submit_accepted(box, values)
-    [version] = recipient(box).responses
-    assert [(a.question_number, a.position) for a in version.content.answers] == [
+    content = submitted(box, values)
+    assert positions(content) == [
         (1, Position.TILLSTYRKER),
         (2, Position.FORESLAR_ANDRINGAR),
         (3, Position.NOT_STATED),
     ]
-    assert version.content.overall_position is Position.FORESLAR_ANDRINGAR
+    assert content.overall_position is Position.FORESLAR_ANDRINGAR
 
 
 def test_a_stance_question_answered_without_a_position_is_accepted_as_not_stated(box: Sandbox) -> None:
@@ -141,13 +140,12 @@ def test_a_stance_question_answered_without_a_position_is_accepted_as_not_stated
         kind=ResponseKind.DELEGATION,
         decided_by="Förvaltningsdirektören",
     )
-    submit_accepted(box, values)
-    [version] = recipient(box).responses
-    assert [(a.question_number, a.position) for a in version.content.answers] == [
+    content = submitted(box, values)
+    assert positions(content) == [
         (1, Position.NOT_STATED),
         (2, Position.NOT_STATED),
     ]
-    assert version.content.overall_position is Position.NOT_STATED
+    assert content.overall_position is Position.NOT_STATED
 
 
 def test_a_position_sent_for_a_fritext_question_is_not_kept(box: Sandbox) -> None:
@@ -159,9 +157,8 @@ def test_a_position_sent_for_a_fritext_question_is_not_kept(box: Sandbox) -> Non
     values[answer.position_block(1)] = {
         answer.POSITION: {"type": "static_select", "selected_option": position["element"]["options"][0]}
     }
-    submit_accepted(box, values)
-    [version] = recipient(box).responses
-    assert [(a.question_number, a.position) for a in version.content.answers] == [(1, Position.NOT_STATED)]
+    content = submitted(box, values)
+    assert positions(content) == [(1, Position.NOT_STATED)]
 
 
 def test_in_chat_a_position_is_taken_only_for_the_stance_question(box: Sandbox) -> None:
@@ -176,7 +173,7 @@ def test_in_chat_a_position_is_taken_only_for_the_stance_question(box: Sandbox) 
     assert "ber om ett ställningstagande" not in reply.text
     draft = recipient(box).draft
     assert draft is not None
-    assert [(a.question_number, a.position) for a in draft.content.answers] == [
+    assert positions(draft.content) == [
         (2, Position.TILLSTYRKER),
         (3, Position.NOT_STATED),
     ]

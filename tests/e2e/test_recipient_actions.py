@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
-
-import pytest
 
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.remiss import RecipientStatus
@@ -30,7 +27,6 @@ from tests.e2e.test_chat import (
     audit_count,
     close_remiss,
     draft_answers,
-    official_sandbox,
     remiss_dm,
     send_remiss,
     submit_delegation,
@@ -43,12 +39,6 @@ CLOSED = (
     "Remiss STK-2023-137 är avslutad, så det här går inte längre. Ett svar kan ni fortfarande skicka in: det"
     " sparas och markeras som inkommet efter avslut. Kontakta remissamordnaren om något annat behöver ändras."
 )
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def status(box: Sandbox, org: str = ORG) -> RecipientStatus:

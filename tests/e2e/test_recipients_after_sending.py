@@ -8,47 +8,19 @@ remissinstans* from the status message's modal.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import replace
-from typing import Any
-
-import pytest
 
 from bot.core.domain.audit import AuditAction
-from bot.core.domain.organisation import Directory
-from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.block_kit import message_block_errors
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import current, ephemeral_after, shown
 from handlers import ids
-from tests.e2e.conftest import COORDINATOR, send_as_coordinator
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, QUESTIONS, official_sandbox, remiss_dm
+from tests.e2e.conftest import COORDINATOR, load_directory, send_as_coordinator
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, CECILIA, ORG, QUESTIONS, remiss_dm
+from tests.e2e.test_extensions_in_slack import status_message, thread
 from tests.e2e.test_recipient_actions import buttons, colleague, open_modal, reason
 
 NEW_ORG = "kulturnamnden"
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
-
-
-def load_directory(box: Sandbox, contacts: dict[str, tuple[str, ...]]) -> list[Any]:
-    """What `remissbot orgs load` does: the directory replaced, these organisations with these contacts."""
-    service = box.core.service
-    directory = Directory(tuple(replace(o, contacts=contacts.get(o.key, ())) for o in service.directory.directory()))
-    return service.directory.replace_directory(directory)
-
-
-def status_message(box: Sandbox) -> Message:
-    return next(m for m in box.fake.messages_in(COORDINATOR) if m.thread_ts is None and m.user is None)
-
-
-def thread(box: Sandbox) -> list[Message]:
-    status = status_message(box)
-    return [m for m in box.fake.messages_in(COORDINATOR) if m.thread_ts == status.ts]
 
 
 def sent_without_contact(box: Sandbox) -> None:

@@ -10,7 +10,6 @@ from dataclasses import replace
 import pytest
 
 from bot.core.domain.audit import AuditAction
-from bot.core.domain.organisation import Directory
 from bot.core.domain.registry import RegistryItem, RegistrySubject
 from devtools.clocks import FakeClock
 from devtools.sandbox import Message
@@ -18,7 +17,7 @@ from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.screen import nested
 from handlers import ids
 from handlers.registry_blocks import NUMBER_BLOCK
-from tests.e2e.conftest import COORDINATOR, USERS, send_as_coordinator
+from tests.e2e.conftest import COORDINATOR, USERS, load_directory, send_as_coordinator
 from tests.e2e.test_answer import (
     CASE,
     OFFICIAL,
@@ -49,16 +48,8 @@ def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     users = [*USERS, *REGISTRY_USERS]
     with running_sandbox(database_url=database_url, users=users, coordinators=[COORDINATOR], clock=clock) as box:
         box.fake.add_channel(OUR_REGISTRY, "registratur-stk", is_private=True, members=[OUR_REGISTRATOR])
-        service = box.core.service
         registries = {ORG: (THEIR_REGISTRATOR, THEIR_OTHER_REGISTRATOR), "stadskontoret": (OUR_REGISTRY,)}
-        service.directory.replace_directory(
-            Directory(
-                tuple(
-                    replace(o, contacts=(OFFICIAL,) if o.key == ORG else (), registry=registries.get(o.key, ()))
-                    for o in service.directory.directory()
-                )
-            )
-        )
+        load_directory(box, {ORG: (OFFICIAL,)}, lambda o: replace(o, registry=registries.get(o.key, ())))
         send_as_coordinator(box, "Områdeslyft", QUESTIONS, [ORG])
         box.courier.drain()
         yield box
@@ -198,15 +189,7 @@ def test_a_registry_channel_the_bot_is_not_in_is_refused_as_slack_refuses_it_and
 ) -> None:
     with running_sandbox(database_url=database_url, users=USERS, coordinators=[COORDINATOR], clock=clock) as box:
         box.fake.add_channel("C0NOTIN", "registratur-tn", members=["U0BERTIL"], bot_is_member=False)
-        service = box.core.service
-        service.directory.replace_directory(
-            Directory(
-                tuple(
-                    replace(o, contacts=(OFFICIAL,), registry=("C0NOTIN",)) if o.key == ORG else o
-                    for o in service.directory.directory()
-                )
-            )
-        )
+        load_directory(box, {ORG: (OFFICIAL,)}, lambda o: replace(o, registry=("C0NOTIN",)) if o.key == ORG else o)
         send_as_coordinator(box, "Områdeslyft", QUESTIONS, [ORG])
         box.courier.drain()
         refused = [c.response for c in box.fake.calls_to("chat.postMessage") if "C0NOTIN" in str(c.params)]

@@ -15,7 +15,6 @@ import pytest
 
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.audit import AuditAction
-from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.outbox import MessageKind, OutboxMessage
 from bot.core.domain.remiss import Answer, QuestionKind, RecipientStatus, ResponseContent, ResponseKind
 from bot.core.usecases.results import RemissInput
@@ -25,7 +24,7 @@ from devtools.sandbox.agenda import agenda
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.screen import current, elements, ephemeral_after, labels, outbox_key, shown, wait_until_shown
 from handlers import ids
-from tests.e2e.conftest import COORDINATOR, USERS
+from tests.e2e.conftest import COORDINATOR, USERS, load_directory
 
 TN, MN, MKB = "tekniska-namnden", "miljonamnden", "mkb"
 OFFICIALS = {
@@ -63,22 +62,14 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     with running_sandbox(
         database_url=database_url, users=[*USERS, *OFFICIALS.values()], coordinators=[COORDINATOR], clock=clock
     ) as sandbox:
-        service = sandbox.core.service
-        service.directory.replace_directory(
-            Directory(
-                tuple(
-                    Organisation(
-                        o.key,
-                        o.name,
-                        o.short_name,
-                        o.kind,
-                        contacts=(OFFICIALS[o.key].id,) if o.key in OFFICIALS else (),
-                        meetings=MEETINGS.get(o.key, ((), None))[0],
-                        submission_lead_days=MEETINGS.get(o.key, ((), None))[1],
-                    )
-                    for o in service.directory.directory()
-                )
-            )
+        load_directory(
+            sandbox,
+            {key: (user.id,) for key, user in OFFICIALS.items()},
+            lambda o: (
+                replace(o, meetings=MEETINGS[o.key][0], submission_lead_days=MEETINGS[o.key][1])
+                if o.key in MEETINGS
+                else o
+            ),
         )
         yield sandbox
 

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
-
-from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import shown
 from tests.e2e.conftest import COORDINATOR
-from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, official_sandbox, remiss_dm, send_remiss
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
+from tests.e2e.test_chat import ANNA, BERTIL, CASE, ORG, OTHER_ORG, remiss_dm, send_remiss
 
 
 def test_anstand_edits_that_recipients_remiss_dm_and_no_one_elses(box: Sandbox) -> None:

@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import Answer, DocumentLink, QuestionKind, ResponseContent, ResponseKind
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from handlers.outbound.courier import Courier
-from tests.e2e.conftest import COORDINATOR, USERS
+from tests.e2e.conftest import COORDINATOR, USERS, load_directory
 
 OFFICIALS = {
     "tekniska-namnden": SandboxUser("U0TN", "tn", "Tove Nilsson", "tove.nilsson@malmo.se"),
@@ -32,17 +31,9 @@ CASE = "STK-2023-137"
 def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     users = [*USERS, *OFFICIALS.values(), GONE]
     with running_sandbox(database_url=database_url, users=users, coordinators=[COORDINATOR], clock=clock) as box:
-        service = box.core.service
         contacts = {key: (user.email or "",) for key, user in OFFICIALS.items()}
         contacts["servicenamnden"] = (GONE.id,)
-        service.directory.replace_directory(
-            Directory(
-                tuple(
-                    Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()))
-                    for o in service.directory.directory()
-                )
-            )
-        )
+        load_directory(box, contacts)
         yield box
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -19,14 +19,12 @@ from sqlalchemy import text
 
 from bot.bootstrap import Core, build_core, send_budget
 from bot.core.clock import SystemClock
-from bot.core.domain.organisation import Directory, Organisation, OrgKind
-from bot.core.domain.remiss import QuestionKind
-from bot.core.usecases.results import RemissInput
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.rate_limits import RateLimits
 from handlers.outbound.courier import Courier
 from storage.pace import PostgresSendBudget
 from tests.e2e.conftest import COORDINATOR, USERS
+from tests.e2e.status_round import send_to_boards
 
 pytestmark = pytest.mark.postgres
 
@@ -66,27 +64,6 @@ def remiss_dms(box: Sandbox, user: str) -> int:
     )
 
 
-def send_remiss_to(box: Sandbox, officials: Sequence[SandboxUser]) -> None:
-    """STK-2023-137 sent to one board per official (the DMs wait in the outbox for the couriers)."""
-    service = box.core.service
-    organisations = tuple(
-        Organisation(f"org-{i:02d}", f"Nämnd {i}", f"N{i}", OrgKind.NAMND, contacts=(user.id,))
-        for i, user in enumerate(officials)
-    )
-    sender = Organisation("stadskontoret", "Stadskontoret", "STK", OrgKind.FORVALTNING)
-    service.directory.replace_directory(Directory((*organisations, sender)))
-    data = RemissInput(
-        case_number="STK-2023-137",
-        title="Områdeslyft",
-        questions=[("Vilka processer passar in?", QuestionKind.FREE_TEXT)],
-        deadline=date(2099, 11, 30),
-        recipient_keys=[o.key for o in organisations],
-    )
-    coordinator = service.actor(COORDINATOR)
-    service.drafting.create_draft(coordinator, data)
-    service.drafting.send(coordinator, data.case_number)
-
-
 def test_two_replicas_sharing_the_budget_reach_every_official_exactly_once(
     sandbox: Sandbox, second_replica: Core
 ) -> None:
@@ -95,7 +72,7 @@ def test_two_replicas_sharing_the_budget_reach_every_official_exactly_once(
     )
     sandbox.fake.refuse_randomly("chat.postMessage", 0.2, retry_after=1, seed=3)
     couriers = [courier_of(sandbox.core, sandbox), courier_of(second_replica, sandbox)]
-    send_remiss_to(sandbox, OFFICIALS)
+    send_to_boards(sandbox, OFFICIALS, deadline=date(2099, 11, 30))
 
     done = threading.Event()
 
@@ -131,7 +108,7 @@ def test_two_replicas_sharing_the_budget_reach_every_official_exactly_once(
 def test_a_storm_of_429s_seen_by_one_replica_holds_the_other_for_retry_after(
     sandbox: Sandbox, second_replica: Core
 ) -> None:
-    send_remiss_to(sandbox, OFFICIALS[:8])
+    send_to_boards(sandbox, OFFICIALS[:8], deadline=date(2099, 11, 30))
     token = sandbox.fake.identity.bot_token
 
     def courier(core: Core, batch: int) -> Courier:

@@ -11,7 +11,6 @@ import pytest
 
 from bot.adapters.pdf import pdf_available
 from bot.core.domain.documents import document_of, stored_attachment
-from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.remiss import (
     Answer,
     Attachment,
@@ -25,9 +24,10 @@ from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.pdf import pdf_with_pages
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
+from devtools.sandbox.objects import File
 from devtools.sandbox.workspace import Message
 from handlers import ids
-from tests.e2e.conftest import COORDINATOR, USERS
+from tests.e2e.conftest import COORDINATOR, USERS, load_directory
 from tests.summary.test_summary_as_pdf import without_pango
 
 CASE = "STK-2023-137"
@@ -44,14 +44,7 @@ def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     ) as box:
         service = box.core.service
         contacts = {"tekniska-namnden": (TN.id,), "mkb": (MKB.id,)}
-        service.directory.replace_directory(
-            Directory(
-                tuple(
-                    Organisation(o.key, o.name, o.short_name, o.kind, contacts=contacts.get(o.key, ()))
-                    for o in service.directory.directory()
-                )
-            )
-        )
+        load_directory(box, contacts)
         data = RemissInput(
             case_number=CASE,
             title="Områdeslyft",
@@ -81,6 +74,29 @@ def thread(box: Sandbox) -> list[str]:
     messages = box.fake.messages_in(COORDINATOR)
     status = next(m for m in messages if m.thread_ts is None)
     return [m.text for m in messages if m.thread_ts == status.ts]
+
+
+def summary_preview(box: Sandbox) -> Message:
+    """The coordinator presses Sammanställning: the preview, as the message she sees. It is ephemeral (posted to
+    a response_url), so Publicera is pressed in it as Slack's client sends that."""
+    box.driver.block_action(COORDINATOR, ids.SUMMARY_PREVIEW, CASE)
+    preview = box.fake.wait_for(lambda: box.fake.responses[-1] if box.fake.responses else None)
+    return Message(
+        channel=box.fake.dm_channel_of(COORDINATOR) or "",
+        ts="1700000999.000100",
+        text=preview.payload["text"],
+        blocks=preview.payload["blocks"],
+        ephemeral_to=COORDINATOR,
+    )
+
+
+def shared_files(box: Sandbox, count: int) -> list[File]:
+    """The uploaded files once `count` of them are there and all are shared: each exists from
+    files.getUploadURLExternal on, and is shared when files.completeUploadExternal is done."""
+    return box.fake.wait_for(
+        lambda: box.fake.files if len(box.fake.files) >= count and all(f.channels for f in box.fake.files) else None,
+        timeout=PUBLISHING,
+    )
 
 
 def test_when_everyone_has_answered_the_summary_is_offered_once_in_the_status_thread(sandbox: Sandbox) -> None:
@@ -130,30 +146,13 @@ def test_the_morning_after_the_last_deadline_the_summary_is_offered_even_if_some
 
 def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandbox: Sandbox) -> None:
     answer(sandbox, TN, "tekniska-namnden", "Stadsbyggnadsnämnden")
-    sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PREVIEW, CASE)
-    preview = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
-    assert "1 av 2 har svarat" in preview.payload["text"]
-    assert "Stadsbyggnadsnämnden 1" in preview.payload["text"]
-    # The preview is ephemeral (posted to a response_url): press Publicera in the message as the user saw it.
-    shown = Message(
-        channel=sandbox.fake.dm_channel_of(COORDINATOR) or "",
-        ts="1700000999.000100",
-        text=preview.payload["text"],
-        blocks=preview.payload["blocks"],
-        ephemeral_to=COORDINATOR,
-    )
+    shown = summary_preview(sandbox)
+    assert "1 av 2 har svarat" in shown.text
+    assert "Stadsbyggnadsnämnden 1" in shown.text
     sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, message=shown)
-    # Each file exists from files.getUploadURLExternal on; it is shared when files.completeUploadExternal is done.
     # Where WeasyPrint finds Pango (CI installs it) the PDF goes with the other three.
     formats = ("docx", "html", "md", "pdf") if pdf_available() else ("docx", "html", "md")
-    files = sandbox.fake.wait_for(
-        lambda: (
-            sandbox.fake.files
-            if len(sandbox.fake.files) >= len(formats) and all(f.channels for f in sandbox.fake.files)
-            else None
-        ),
-        timeout=PUBLISHING,
-    )
+    files = shared_files(sandbox, len(formats))
     names = sorted(f.filename for f in files)
     assert names == [f"{CASE} Sammanställning av remissvar.{ext}" for ext in formats]
     assert all(f.content and f.channels == [sandbox.fake.dm_channel_of(COORDINATOR)] for f in files)
@@ -182,22 +181,10 @@ def test_the_coordinator_previews_and_publishes_the_summary_as_three_files(sandb
 
 
 def test_before_anyone_answered_sammanstallning_says_so_and_publishes_who_was_asked(sandbox: Sandbox) -> None:
-    sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PREVIEW, CASE)
-    preview = sandbox.fake.wait_for(lambda: sandbox.fake.responses[-1] if sandbox.fake.responses else None)
-    assert "*Inga svar har kommit in än.* 0 av 2 har svarat" in preview.payload["text"]
-    shown = Message(
-        channel=sandbox.fake.dm_channel_of(COORDINATOR) or "",
-        ts="1700000999.000100",
-        text=preview.payload["text"],
-        blocks=preview.payload["blocks"],
-        ephemeral_to=COORDINATOR,
-    )
+    shown = summary_preview(sandbox)
+    assert "*Inga svar har kommit in än.* 0 av 2 har svarat" in shown.text
     sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, message=shown)
-    files = sandbox.fake.wait_for(
-        lambda: (
-            sandbox.fake.files if len(sandbox.fake.files) >= 3 and all(f.channels for f in sandbox.fake.files) else None
-        )
-    )
+    files = shared_files(sandbox, 3)
     markdown = (next(f for f in files if f.filename.endswith(".md")).content or b"").decode()
     assert "Inga svar har kommit in än. Remissen har skickats till 2 remissinstanser: Tekniska nämnden och MKB." in (
         markdown
@@ -212,11 +199,7 @@ def test_without_pango_the_summary_is_published_without_pdf_and_the_coordinator_
     answer(sandbox, TN, "tekniska-namnden", "Stadsbyggnadsnämnden")
     status = next(m for m in sandbox.fake.messages_in(COORDINATOR) if m.thread_ts is None)
     sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, CASE, message=status)
-    files = sandbox.fake.wait_for(
-        lambda: (
-            sandbox.fake.files if len(sandbox.fake.files) >= 3 and all(f.channels for f in sandbox.fake.files) else None
-        )
-    )
+    files = shared_files(sandbox, 3)
     assert sorted(f.filename.rpartition(".")[2] for f in files) == ["docx", "html", "md"]
     comment = next(f.initial_comment for f in files if f.initial_comment)
     assert comment is not None and "PDF" not in comment
@@ -255,14 +238,7 @@ def test_publicera_uploads_the_answers_stored_files_beside_the_summary(sandbox: 
     sandbox.driver.block_action(COORDINATOR, ids.SUMMARY_PUBLISH, CASE, message=shown)
 
     published = 4 + pdf_available()  # the summary's formats (and its PDF where Pango is present), the yttrande
-    files = sandbox.fake.wait_for(
-        lambda: (
-            sandbox.fake.files
-            if len(sandbox.fake.files) >= published and all(f.channels for f in sandbox.fake.files)
-            else None
-        ),
-        timeout=PUBLISHING,
-    )
+    files = shared_files(sandbox, published)
     yttrande = next(f for f in files if f.filename == "tekniska-namnden Yttrande TN.pdf")
     assert yttrande.content == pdf
     markdown = next(f for f in files if f.filename.endswith(".md")).content or b""

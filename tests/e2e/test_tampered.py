@@ -4,7 +4,6 @@ the log (no error, no trace), and nothing stored. User text with a lone surrogat
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,21 +11,14 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 from bot.core.domain.remiss import RecipientStatus, ResponseContent
-from devtools.clocks import FakeClock
 from devtools.sandbox import Message
 from devtools.sandbox.harness import Sandbox
 from handlers import answer, ids
-from tests.e2e.test_chat import ANNA, CASE, ORG, OTHER_ORG, draft_answers, official_sandbox, send_remiss, write
+from tests.e2e.test_chat import ANNA, CASE, ORG, OTHER_ORG, draft_answers, send_remiss, write
 
 TAMPERED = "Det som skickades gick inte att läsa"
 # Tables a request may write whatever it carries: the claim of an event's id.
 CLAIMS = {"processed_delivery"}
-
-
-@pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
-        yield sandbox
 
 
 def snapshot(engine: Engine) -> dict[str, list[str]]:
