@@ -142,11 +142,20 @@ def migrated_postgres_engine(postgres_url: str) -> Iterator[Engine]:
 
 
 def _emptied(engine: Engine) -> Engine:
-    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    """Every table emptied and every sequence back at 1, as in a freshly migrated schema.
+
+    DELETE, children first, rather than TRUNCATE: a test leaves a few rows, and TRUNCATE of 22 tables costs
+    PostgreSQL a new file and a WAL flush for each (95 ms a test, against 3 ms), which the run pays some 900 times.
+    """
     with engine.begin() as connection:
-        # A connection a finished test left in a transaction would make TRUNCATE wait forever: fail instead.
+        # A connection a finished test left in a transaction would make this wait forever: fail instead.
         connection.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
-        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.exec_driver_sql(f'DELETE FROM "{table.name}"')
+        connection.exec_driver_sql(
+            "SELECT setval((quote_ident(schemaname) || '.' || quote_ident(sequencename))::regclass, 1, false)"
+            " FROM pg_sequences WHERE schemaname = current_schema()"
+        )
     return engine
 
 
