@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
@@ -27,6 +28,11 @@ from devtools.memory import MemoryStore
 from storage import SqlStore, make_engine, upgrade
 from tests.faults import quick_to_fail
 from tests.system import missing
+
+# No deadline on a generated example: the suite runs on shared, busy machines, where one example of a pure function
+# can take over hypothesis' default 200 ms and fail as "flaky" although nothing in it is about time.
+settings.register_profile("remissbot", deadline=None)
+settings.load_profile("remissbot")
 
 POSTGRES_URL_ENV = "REMISSBOT_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
