@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
-from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
+from alembic.runtime.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext, RevisionStep
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine, inspect
@@ -24,22 +25,35 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK_KEY = 0x72656D6973735F6D
 
 
-def _config() -> Config:
+def _config(directory: Path | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(directory or MIGRATIONS_DIR))
     return config
 
 
-def _scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(_config())
+@functools.cache
+def _scripts(directory: Path) -> ScriptDirectory:
+    """The migrations in `directory`, each file loaded once per process: they never change while it runs,
+    and loading them (every version file executed) was the slow part of each start."""
+    return ScriptDirectory.from_config(_config(directory))
+
+
+@functools.cache
+def _revisions(directory: Path) -> tuple[str, frozenset[str]]:
+    """The newest revision in `directory` and every revision up to it (the newest included)."""
+    head = _scripts(directory).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {directory}")
+    try:
+        known = frozenset(script.revision for script in _scripts(directory).iterate_revisions(head, "base"))
+    except CommandError:
+        known = frozenset()
+    return head, known
 
 
 def head_revision() -> str:
     """The newest schema revision this code knows."""
-    head = _scripts().get_current_head()
-    if head is None:
-        raise RuntimeError(f"no migrations in {MIGRATIONS_DIR}")
-    return head
+    return _revisions(MIGRATIONS_DIR)[0]
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -58,10 +72,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             # Replicas starting together would otherwise race to create the same tables; the second
             # waits here, then finds the schema current and does nothing.
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})")
-        config = _config()
+        directory = MIGRATIONS_DIR
+        config = _config(directory)
         # The caller's connection, not a new engine: in-memory SQLite and test schemas exist only on it.
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        _run_upgrade(config, _scripts(directory), revision)
+
+
+def _run_upgrade(config: Config, scripts: ScriptDirectory, revision: str) -> None:
+    """alembic's `command.upgrade` on the scripts already loaded (it would load every file again)."""
+
+    def steps(current: Any, context: MigrationContext) -> list[RevisionStep]:
+        return scripts._upgrade_revs(revision, current)
+
+    with EnvironmentContext(config, scripts, fn=steps, destination_rev=revision):
+        scripts.run_env()
 
 
 def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
@@ -71,7 +96,7 @@ def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
     schema this code doesn't know (a newer remissbot migrated it, or it isn't ours) is refused.
     """
     current = current_revision(engine)
-    head = head_revision()
+    head, known = _revisions(MIGRATIONS_DIR)
     if current == head:
         return
     if current is None:
@@ -81,7 +106,7 @@ def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
             raise StoreUnavailable(says("untracked_tables", tables=sorted(ours)))
         upgrade(engine)
         return
-    if current not in _ancestors(head):
+    if current not in known:
         raise StoreUnavailable(says("unknown_schema", current=current))
     if not auto_upgrade:
         raise SchemaBehind(says("schema_behind", current=current, head=head))
@@ -90,7 +115,7 @@ def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
 
 def known_revisions() -> set[str]:
     """Every schema revision this code can upgrade from (the newest included)."""
-    return set(_known_revisions()[1])
+    return set(_revisions(MIGRATIONS_DIR)[1])
 
 
 def schema_problem(engine: Engine) -> str | None:
@@ -99,23 +124,9 @@ def schema_problem(engine: Engine) -> str | None:
     Reads only, so a health check may ask it every few seconds; the code's own revisions are read once.
     """
     current = current_revision(engine)
-    head, older = _known_revisions()
+    head, known = _revisions(MIGRATIONS_DIR)
     if current == head:
         return None
-    if current is None or current in older:
+    if current is None or current in known:
         return says("schema_behind", current=current or "–", head=head)
     return says("unknown_schema", current=current)
-
-
-@functools.cache
-def _known_revisions() -> tuple[str, frozenset[str]]:
-    """This code's newest revision and every revision before it (its migrations never change while it runs)."""
-    head = head_revision()
-    return head, frozenset(_ancestors(head))
-
-
-def _ancestors(head: str) -> set[str]:
-    try:
-        return {script.revision for script in _scripts().iterate_revisions(head, "base")}
-    except CommandError:
-        return set()

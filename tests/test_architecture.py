@@ -13,8 +13,9 @@ couples two modules; it only hides the coupling from the interpreter.
 from __future__ import annotations
 
 import ast
+import functools
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,10 +141,17 @@ class _ImportReader(ast.NodeVisitor):
             self._add(submodule if file_of(submodule, self.root) else base, node)
 
 
-def imports_of(path: Path, root: Path = ROOT) -> list[Import]:
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """A file's syntax tree, parsed once per test session: every check below reads every product file."""
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+@functools.cache
+def imports_of(path: Path, root: Path = ROOT) -> tuple[Import, ...]:
     reader = _ImportReader(path, root)
-    reader.visit(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
-    return reader.found
+    reader.visit(parsed(path))
+    return tuple(reader.found)
 
 
 def python_files(*packages: str, root: Path = ROOT) -> list[Path]:
@@ -422,11 +430,13 @@ def test_no_production_module_over_700_lines() -> None:
     no_offenders(offenders, f"production modules over {MAX_MODULE_LINES} lines")
 
 
-def class_sizes() -> dict[str, tuple[int, int]]:
-    """Every class in production code (nested ones too): the defs directly in its body, and its line."""
+@functools.cache
+def class_sizes() -> Mapping[str, tuple[int, int]]:
+    """Every class in production code (nested ones too): the defs directly in its body, and its line
+    (counted once per session: two tests ask)."""
     sizes = {}
     for path in production_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.ClassDef):
                 count = sum(isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) for s in node.body)
                 sizes[f"{rel(path)}::{node.name}"] = (count, node.lineno)

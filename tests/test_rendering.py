@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import jinja2
 import pytest
 from jinja2 import meta, nodes
 
@@ -22,6 +24,7 @@ from bot.adapters.rendering import (
     swedish_datetime,
     swedish_weekday_date,
 )
+from bot.adapters.summary._common import Words
 from bot.core.domain.errors import DomainError, ErrorCode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,3 +174,33 @@ def test_every_part_names_the_values_it_uses_as_its_arguments() -> None:
             free = meta.find_undeclared_variables(alone) - top - {a.name for a in macro.args}
             loose += [f"{name} {macro.name}: {variable}" for variable in sorted(free)]
     assert loose == []
+
+
+def test_a_new_texts_uses_the_templates_already_compiled_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each build_core and CLI command makes a Texts; the templates never change while the process runs,
+    so only the first one compiles them."""
+    at = datetime(2023, 11, 30, 23, 30, tzinfo=UTC)
+    first = Texts()
+    said = first.message("already_registered", by="U1", at=at, number="")
+    words = Words(first)("file_stem", "KS 2023/1")
+    first.html_env.get_template("export/answer.html.j2")
+
+    def compile_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a template was compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_again)
+    again = Texts()
+    assert again.message("already_registered", by="U1", at=at, number="") == said
+    assert Words(again)("file_stem", "KS 2023/1") == words
+    again.html_env.get_template("export/answer.html.j2")
+    with pytest.raises(MissingText):
+        again.message("no_such_message")
+
+
+def test_texts_in_another_timezone_say_its_own_time() -> None:
+    at = datetime(2023, 11, 30, 23, 30, tzinfo=UTC)
+    stockholm = Texts().message("already_registered", by="U1", at=at, number="")
+    utc = Texts(ZoneInfo("UTC")).message("already_registered", by="U1", at=at, number="")
+    assert "fredag 1 december 2023 kl. 00.30" in stockholm
+    assert "torsdag 30 november 2023 kl. 23.30" in utc
+    assert "kl. 00.30" in Texts().message("already_registered", by="U1", at=at, number="")

@@ -236,39 +236,62 @@ class Parts:
         return module
 
 
+@dataclass(frozen=True)
+class _Environments:
+    """The compiled templates of one timezone: Slack/plain text, HTML, and the parts read from the text."""
+
+    text: jinja2.Environment
+    html: jinja2.Environment
+    parts: Parts
+
+
+@functools.cache
+def _environments(tz: ZoneInfo) -> _Environments:
+    """The template environments for `tz`, built once per process and shared by every Texts in it.
+
+    Templates are package data that never change while the bot runs, and compiling them was most of the
+    cost of a new Texts (each build_core, each CLI command); a Texts only differs by its clock, which is
+    not part of the environment (see _TODAY). Shared, so nothing may change an environment after this."""
+    root = str(resources.files("templates"))
+    common: dict[str, Any] = {
+        "loader": jinja2.FileSystemLoader(root),
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": False,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        # Templates ship with the code and never change while it runs: no stat() of the file per render.
+        "auto_reload": False,
+        # Every template stays compiled (there are about a hundred), however many are used.
+        "cache_size": -1,
+    }
+    text_env = jinja2.Environment(autoescape=False, **common)  # noqa: S701 - Slack/plain text, escaped by filter
+    html_env = jinja2.Environment(autoescape=True, **common)
+    for env in (text_env, html_env):
+        env.filters["slack"] = slack_escape
+        env.filters["tal"] = grouped_number
+        env.filters["storlek"] = file_size
+        env.filters["datum"] = lambda v: swedish_date(v, tz)
+        env.filters["veckodag_datum"] = swedish_weekday_date
+        env.filters["veckodag_dag_manad"] = swedish_weekday_day_month
+        env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
+        # The one way a message says a day or a moment: weekday, day and month, the year only when it is
+        # not this year (today by the Texts' clock, see _TODAY).
+        env.filters["dag"] = lambda v: day_as_said(v, _TODAY.get(), tz)
+        env.filters["dag_tid"] = lambda v: moment_as_said(v, _TODAY.get(), tz)
+        env.globals["term"] = term
+    return _Environments(text_env, html_env, Parts(text_env))
+
+
 class Texts:
     """The template environments: plain/Slack text (no autoescape, explicit `slack` filter) and HTML."""
 
     def __init__(self, tz: ZoneInfo = STOCKHOLM, clock: Clock | None = None) -> None:
         self.tz, self.clock = tz, clock
-        root = str(resources.files("templates"))
-        common: dict[str, Any] = {
-            "loader": jinja2.FileSystemLoader(root),
-            "undefined": jinja2.StrictUndefined,
-            "keep_trailing_newline": False,
-            "trim_blocks": True,
-            "lstrip_blocks": True,
-            # Templates ship with the code and never change while it runs: no stat() of the file per render.
-            "auto_reload": False,
-        }
-        self.text_env = jinja2.Environment(autoescape=False, **common)  # noqa: S701 - Slack/plain text, escaped by filter
-        self.html_env = jinja2.Environment(autoescape=True, **common)
-        for env in (self.text_env, self.html_env):
-            env.filters["slack"] = slack_escape
-            env.filters["tal"] = grouped_number
-            env.filters["storlek"] = file_size
-            env.filters["datum"] = lambda v: swedish_date(v, tz)
-            env.filters["veckodag_datum"] = swedish_weekday_date
-            env.filters["veckodag_dag_manad"] = swedish_weekday_day_month
-            env.filters["tidpunkt"] = lambda v: swedish_datetime(v, tz)
-            # The one way a message says a day or a moment: weekday, day and month, the year only when it is
-            # not this year (today by the Texts' clock, see _TODAY).
-            env.filters["dag"] = lambda v: day_as_said(v, _TODAY.get(), tz)
-            env.filters["dag_tid"] = lambda v: moment_as_said(v, _TODAY.get(), tz)
-            env.globals["term"] = term
+        environments = _environments(tz)
+        self.text_env, self.html_env = environments.text, environments.html
         # A label depends on its name only, and one answer form asks for ~45 labels (bench/bench_ack.py).
         self._labels: dict[str, str] = {}
-        self._parts = Parts(self.text_env)
+        self._parts = environments.parts
 
     def with_clock(self, clock: Clock) -> Texts:
         """These texts (the same compiled templates and labels) telling `today` by `clock`."""

@@ -12,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 
@@ -154,6 +155,26 @@ def test_replicas_starting_together_migrate_the_database_once(empty_engine: Engi
 
     assert current_revision(empty_engine) == head_revision()
     assert schema_differences(empty_engine) == []
+
+
+def test_the_migration_files_are_read_once_per_process(empty_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every start (build_core, each CLI command) checks the schema; the scripts can't change while the
+    process runs, so only the first check reads them, and a database at the newest schema runs no migration."""
+    head_revision()  # the first use in this process reads them
+
+    def read_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the migration files were read again")
+
+    monkeypatch.setattr(ScriptDirectory, "from_config", read_again)
+    ensure_schema(empty_engine, auto_upgrade=False)  # an empty database: migrated from the scripts already read
+    assert current_revision(empty_engine) == head_revision()
+
+    def migrate_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a database at the newest schema was migrated")
+
+    monkeypatch.setattr(storage.migrate, "EnvironmentContext", migrate_again)
+    ensure_schema(empty_engine, auto_upgrade=False)
+    assert storage.migrate.schema_problem(empty_engine) is None
 
 
 def test_0007_keeps_a_delegations_decider_and_says_it_was_a_delegate(empty_engine: Engine) -> None:

@@ -10,7 +10,6 @@ so does reading a board's answer document (read_isolated: the text only).
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import pickle
 import subprocess
@@ -18,6 +17,7 @@ import sys
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bot
 from bot.adapters.importer.model import (
@@ -27,13 +27,15 @@ from bot.adapters.importer.model import (
     ImportFailed,
 )
 from bot.adapters.importer.ocr import OcrLimits
-from bot.adapters.importer.parser import Describe, parse_remiss
 from bot.adapters.importer.readers import MAX_FILE_BYTES, DocumentText, OnOcr, read_document, read_document_bytes
-from bot.adapters.importer.scanned import reading_notes, with_ocr_confidence
 from bot.core.domain.organisation import Directory
 
+if TYPE_CHECKING:
+    # Only an import request parses; a read request (an answer's text) starts a child that never loads the
+    # parser, whose ~110 patterns compiled at import were over a third of that child's start (see import_here).
+    from bot.adapters.importer.parser import Describe
+
 MEGABYTE = 1024 * 1024
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,9 @@ class _Progress:
                 except ValueError:
                     continue  # not ours: the child writes only numbers
                 except Exception:  # the notice is a courtesy: its failure must not fail the import
-                    log.exception("Telling that OCR starts failed")
+                    import logging  # here: the parent's only use of it, kept out of the child's start
+
+                    logging.getLogger(__name__).exception("Telling that OCR starts failed")
 
 
 def _announcer() -> OnOcr | None:
@@ -282,6 +286,9 @@ def import_here(
 
     Fields found only on pages read by OCR get a lower confidence than the same text typed would.
     """
+    from bot.adapters.importer.parser import parse_remiss  # here: a read request's child never needs it
+    from bot.adapters.importer.scanned import reading_notes, with_ocr_confidence
+
     document = read_document(path, max_bytes=max_bytes, ocr_limits=ocr_limits, on_ocr=on_ocr)
     if describe is None:
         from bot.adapters.importer.wording import default_wording  # here: kept out of the child

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 OCR_PACKAGES = ("tesseract-ocr", "tesseract-ocr-swe", "poppler-utils")
@@ -142,6 +141,10 @@ def read_pages(
     workers = min(PARALLEL_PAGES, os.cpu_count() or 1, len(pages)) if run.thread_safe else 1
     if workers <= 1:
         return tuple(_read_page_or_blank(run, pdf, number) for number in pages)
+    # Here, not at the top: the import child loads this module for every file, scanned or not, and
+    # concurrent.futures (with logging) would be most of what this module costs it.
+    from concurrent.futures import ThreadPoolExecutor
+
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr-page")
     try:
         return tuple(pool.map(lambda number: _read_page_or_blank(run, pdf, number), pages))
