@@ -25,6 +25,7 @@ from sqlmodel import SQLModel
 from bot.core.ports.store import Store
 from devtools.memory import MemoryStore
 from storage import SqlStore, make_engine, upgrade
+from tests.demo_played import Played, play_demo
 from tests.faults import quick_to_fail
 from tests.system import missing
 
@@ -129,6 +130,12 @@ def emptied_postgres_url(postgres_url: str, migrated_postgres_engine: Engine) ->
     """The run's PostgreSQL schema, migrated once, with every table emptied for this test."""
     _emptied(migrated_postgres_engine)
     return postgres_url
+
+
+@pytest.fixture(scope="session")
+def demo_played(tmp_path_factory: pytest.TempPathFactory) -> Played:
+    """The demo played once per run (per worker: modules using it are in the xdist group "demo"), read only."""
+    return play_demo(tmp_path_factory.mktemp("demo"))
 
 
 # -- stores ------------------------------------------------------------------------------------------
