@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine
@@ -25,9 +26,11 @@ from sqlmodel import SQLModel
 from bot.core.ports.store import Store
 from devtools.memory import MemoryStore
 from storage import SqlStore, make_engine, upgrade
-from tests.demo_played import Played, play_demo
 from tests.faults import quick_to_fail
 from tests.system import missing
+
+if TYPE_CHECKING:
+    from tests.demo_played import Played
 
 POSTGRES_URL_ENV = "REMISSBOT_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -135,6 +138,8 @@ def emptied_postgres_url(postgres_url: str, migrated_postgres_engine: Engine) ->
 @pytest.fixture(scope="session")
 def demo_played(tmp_path_factory: pytest.TempPathFactory) -> Played:
     """The demo played once per run (per worker: modules using it are in the xdist group "demo"), read only."""
+    from tests.demo_played import play_demo  # imported here: a worker that never plays it need not load it
+
     return play_demo(tmp_path_factory.mktemp("demo"))
 
 
