@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
@@ -28,6 +29,9 @@ from devtools.memory import MemoryStore
 from storage import SqlStore, make_engine, upgrade
 from tests.faults import quick_to_fail
 from tests.system import missing
+
+if TYPE_CHECKING:
+    from tests.demo_played import Played
 
 # No deadline on a generated example: the suite runs on shared, busy machines, where one example of a pure function
 # can take over hypothesis' default 200 ms and fail as "flaky" although nothing in it is about time.
@@ -135,6 +139,14 @@ def emptied_postgres_url(postgres_url: str, migrated_postgres_engine: Engine) ->
     """The run's PostgreSQL schema, migrated once, with every table emptied for this test."""
     _emptied(migrated_postgres_engine)
     return postgres_url
+
+
+@pytest.fixture(scope="session")
+def demo_played(tmp_path_factory: pytest.TempPathFactory) -> Played:
+    """The demo played once per run (per worker: modules using it are in the xdist group "demo"), read only."""
+    from tests.demo_played import play_demo  # imported here: a worker that never plays it need not load it
+
+    return play_demo(tmp_path_factory.mktemp("demo"))
 
 
 # -- stores ------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """The demo's data backed up and restored into a new database: `remissbot status STK-2023-137` prints the same
 after as before. SQLite through `remissbot backup` / `restore`; PostgreSQL through the pg_dump and pg_restore
-commands that `remissbot backup` / `restore` print for it, run as printed."""
+commands that `remissbot backup` / `restore` print for it, run as printed.
+
+The demo is played once for this module and tests/test_demo.py (tests/conftest.py's `demo_played`, in their shared
+xdist group); the PostgreSQL test copies every row of the database it left behind into PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,12 +18,13 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot import cli
-from devtools.demo import run_demo
-from tests.scratch_database import scratch_database
+from tests.demo_played import Played
+from tests.scratch_database import copy_database, scratch_database
 from tests.system import missing
 
 CASE = "STK-2023-137"
-pytestmark = pytest.mark.slow
+# On the worker of the group "demo", which plays the demo once for this module and tests/test_demo.py.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
 
 def remissbot(monkeypatch: pytest.MonkeyPatch, database_url: str, *argv: str) -> tuple[int, str, str]:
@@ -47,10 +51,9 @@ def no_slack(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_the_demo_on_sqlite_backed_up_and_restored_shows_the_same_status(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_played: Played, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert run_demo(io.StringIO(), directory=tmp_path / "demo") == 0
-    played = f"sqlite:///{tmp_path / 'demo' / 'remissbot.db'}"
+    played = demo_played.database_url
     before = status(monkeypatch, played)
     file = tmp_path / "säkerhetskopia.db"
     code, _, err = remissbot(monkeypatch, played, "backup", str(file))
@@ -71,15 +74,16 @@ def printed_command(err: str, program: str) -> list[str]:
 
 @pytest.mark.postgres
 def test_the_demo_on_postgresql_dumped_and_restored_with_the_printed_commands_shows_the_same_status(
-    postgres_server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_played: Played, postgres_server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for program in ("pg_dump", "pg_restore"):
         if shutil.which(program) is None:
             missing(f"{program} is not installed (Debian: apt-get install postgresql-client)")
     file = tmp_path / "remissbot.dump"
     with scratch_database(postgres_server_url) as played, scratch_database(postgres_server_url) as fresh:
-        assert run_demo(io.StringIO(), directory=tmp_path / "demo", database_url=played) == 0
+        copy_database(demo_played.database_url, played)
         before = status(monkeypatch, played)
+        assert before == status(monkeypatch, demo_played.database_url), "the copy holds the demo's data"
 
         code, _, err = remissbot(monkeypatch, played, "backup", str(file))
         assert code == 2

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import itertools
 import json
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -34,14 +30,14 @@ from bot.core.domain.remiss import (
 )
 from bot.core.usecases import UseCases
 from bot.settings import load_settings
-from devtools.demo import DemoRemiss, load_scenario, run_demo
+from devtools.demo import DemoRemiss, load_scenario
 from devtools.demo.golden import differences, kept, normalise
 from devtools.demo.yttrande import yttrande_pdf
 from devtools.sandbox.fake_slack import FakeSlack
-from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.workspace import Message
 from handlers import ids
 from tests.archive.support import CONTRADICTED, errors, validate
+from tests.demo_played import Played
 from tests.summary.office import office_or_skip, pdf_pages
 from tests.system import missing
 from tests.wording import Shown, cli_texts, problems, response_texts, slack_texts, submission_texts
@@ -49,24 +45,6 @@ from tests.wording import Shown, cli_texts, problems, response_texts, slack_text
 CASE = "STK-2023-137"
 SCENARIO = load_scenario()
 COORDINATOR, COLLEAGUE, TYPED = SCENARIO.coordinator, SCENARIO.colleague, SCENARIO.typed
-
-
-@dataclass(frozen=True)
-class Played:
-    printed: str
-    directory: Path
-    slack: FakeSlack  # the simulated Slack as the demo left it: every message each person got, every call
-    command_line: dict[str, str]  # what `remissbot …` printed on the database left behind, by command
-
-    @property
-    def transcript(self) -> str:
-        """What was printed, read as running text: the wrapping and the boxes' and arrows' margins undone."""
-        lines = [re.sub(r"^\s*[│┌→⏩]?\s*", "", line) for line in self.printed.splitlines()]
-        return " ".join(" ".join(lines).split())
-
-    @property
-    def database_url(self) -> str:
-        return f"sqlite:///{self.directory / 'remissbot.db'}"
 
 
 # One worker plays the demo once for every test here (scripts/test runs pytest with --dist loadgroup).
@@ -81,44 +59,9 @@ def test_one_worker_runs_every_test_here(request: pytest.FixtureRequest) -> None
 
 
 @pytest.fixture(scope="module")
-def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
-    """The demo, run once for all the tests here (it takes a few seconds)."""
-    directory = tmp_path_factory.mktemp("demo")
-    out = io.StringIO()
-    seen: list[Sandbox] = []
-    printed: dict[str, str] = {}
-
-    def observe(box: Sandbox) -> None:
-        seen.append(box)
-        # The command line on the database left behind, while the simulated Slack still names its people.
-        printed.update(command_line(box, f"sqlite:///{directory / 'remissbot.db'}"))
-
-    assert run_demo(out, directory=directory, observe=observe) == 0
-    return Played(out.getvalue(), directory, seen[0].fake, printed)
-
-
-COMMAND_LINE = (
-    ["status"],
-    ["status", CASE],
-    ["status", "--drafts"],
-    ["reminders", "plan", CASE],
-    ["orgs", "list"],
-)
-
-
-def command_line(box: Sandbox, database_url: str) -> dict[str, str]:
-    """What each of COMMAND_LINE prints (standard output and error), with the bot's token set as in production."""
-    printed: dict[str, str] = {}
-    env = {"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": box.fake.identity.bot_token, "SLACK_API_URL": box.fake.url}
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in env.items():
-            patch.setenv(key, value)
-        for argv in COMMAND_LINE:
-            out, err = io.StringIO(), io.StringIO()
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                assert cli.main(argv) == 0, err.getvalue()
-            printed[" ".join(argv)] = out.getvalue() + err.getvalue()
-    return printed
+def played(demo_played: Played) -> Played:
+    """The demo, run once for all the tests here and tests/test_backup_roundtrip.py (tests/conftest.py)."""
+    return demo_played
 
 
 @pytest.fixture(scope="module")

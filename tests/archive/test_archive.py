@@ -49,6 +49,8 @@ from tests.archive.support import (
 from tests.summary.round import CASE_NUMBER, stk_2023_137
 
 DATA = "representations/rep1/data"
+# One for the module: each new one compiles the templates again (about half a second a package).
+TEXTS = Texts()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -63,7 +65,7 @@ def service() -> UseCases:
 
 @pytest.fixture(scope="module")
 def package(service: UseCases, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_archive(service, Texts(), CASE_NUMBER, tmp_path_factory.mktemp("arkiv"))
+    return write_archive(service, TEXTS, CASE_NUMBER, tmp_path_factory.mktemp("arkiv"))
 
 
 def test_the_package_is_a_folder_named_after_the_case_with_the_e_ark_layout(package: Path) -> None:
@@ -234,10 +236,10 @@ def test_it_holds_the_originals_the_summary_the_audit_trail_and_the_descriptive_
 
 
 def test_the_same_case_gives_the_same_bytes_but_for_the_creation_timestamps(tmp_path: Path) -> None:
-    first = write_archive(stored_round(MemoryStore(), closed_round(small=True)), Texts(), CASE_NUMBER, tmp_path / "a")
+    first = write_archive(stored_round(MemoryStore(), closed_round(small=True)), TEXTS, CASE_NUMBER, tmp_path / "a")
     later = FakeClock(BUILT_AT + timedelta(days=40, hours=3))
     second = write_archive(
-        stored_round(MemoryStore(), closed_round(small=True), later), Texts(), CASE_NUMBER, tmp_path / "b"
+        stored_round(MemoryStore(), closed_round(small=True), later), TEXTS, CASE_NUMBER, tmp_path / "b"
     )
     names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
@@ -252,9 +254,9 @@ def test_an_open_remiss_is_not_archived_and_the_refusal_says_why_and_what_to_do(
     found = stk_2023_137()  # sent, not closed
     service = stored_round(MemoryStore(), found)
     with pytest.raises(DomainError) as refused:
-        write_archive(service, Texts(), CASE_NUMBER, tmp_path)
+        write_archive(service, TEXTS, CASE_NUMBER, tmp_path)
     assert refused.value.code is ErrorCode.REMISS_NOT_ENDED
-    assert Texts().error(refused.value) == (
+    assert TEXTS.error(refused.value) == (
         "Remiss STK-2023-137 kan inte arkiveras eftersom den fortfarande är öppen och kan få fler svar. "
         "Avsluta remissen först och arkivera den sedan."
     )
@@ -277,7 +279,7 @@ def test_a_package_that_cannot_be_written_whole_leaves_nothing_behind(tmp_path: 
 
 def test_as_one_zip_file_the_package_is_the_same_bytes_each_time_and_valid(tmp_path: Path) -> None:
     service = stored_round(MemoryStore(), closed_round(small=True))
-    package = build_archive(service, Texts(), CASE_NUMBER, BUILT_AT)
+    package = build_archive(service, TEXTS, CASE_NUMBER, BUILT_AT)
     first, second = save_zip(package, tmp_path / "a"), save_zip(package, tmp_path / "b")
     assert first.name == "STK-2023-137.zip"
     assert first.read_bytes() == second.read_bytes()
@@ -295,8 +297,8 @@ def test_closing_again_writes_the_new_package_beside_the_first(tmp_path: Path) -
     """Återöppna and Avsluta once more: the first package stays, the new one goes in a folder named for the
     moment it was closed; both are whole."""
     service = stored_round(MemoryStore(), closed_round(small=True))
-    first = archive_when_closed(service, Texts(), CASE_NUMBER, tmp_path)
-    second = archive_when_closed(service, Texts(), CASE_NUMBER, tmp_path)
+    first = archive_when_closed(service, TEXTS, CASE_NUMBER, tmp_path)
+    second = archive_when_closed(service, TEXTS, CASE_NUMBER, tmp_path)
     assert first == tmp_path / CASE_NUMBER
     assert second is not None and second.parent.parent == tmp_path and second.name == CASE_NUMBER
     assert verify_package(first) == [] and verify_package(second) == []
@@ -308,6 +310,6 @@ def test_a_package_that_cannot_be_written_on_closing_leaves_the_remiss_closed_an
     service = stored_round(MemoryStore(), closed_round(small=True))
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the archive folder should be", encoding="utf-8")
-    assert archive_when_closed(service, Texts(), CASE_NUMBER, blocked) is None
+    assert archive_when_closed(service, TEXTS, CASE_NUMBER, blocked) is None
     assert f"The archive package of {CASE_NUMBER} was not written" in caplog.text
     assert service.queries.overview(CASE_NUMBER).remiss.status is RemissStatus.CLOSED

@@ -7,12 +7,14 @@ import io
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import docx
 import pypdf
 import pytest
 from PIL import Image
 
+from bot.adapters import answer_reader
 from bot.adapters.answer_reader import AnswerReading, UnreadableReason, read_answer_document
 from bot.adapters.importer import (
     Confidence,
@@ -25,6 +27,7 @@ from bot.adapters.importer import (
 )
 from bot.adapters.importer.isolated import Limits, read_isolated
 from bot.adapters.importer.ocr import MAX_OCR_PAGES
+from bot.adapters.importer.readers import DocumentText
 from bot.adapters.importer.wording import Wording
 from bot.core.domain.answer_document import SplitKind
 from bot.core.domain.organisation import Directory
@@ -148,10 +151,19 @@ def yttrande() -> tuple[bytes, bytes]:
 
 
 def test_a_scanned_yttrande_upside_down_is_turned_and_split_and_decided_as_its_text(
-    yttrande: tuple[bytes, bytes],
+    yttrande: tuple[bytes, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     typed_pdf_, scan_pdf = yttrande
     typed = read_answer_document(typed_pdf_, "yttrande.pdf", QUESTIONS, remiss_case_number="STK-2024-512")
+    # The text the reader got from its child, kept to see which pages were turned, rather than read (and the
+    # upside-down page recognised, checked and recognised again) a second time.
+    read: list[DocumentText] = []
+
+    def reading(*args: Any, **kwargs: Any) -> DocumentText:
+        read.append(read_isolated(*args, **kwargs))
+        return read[-1]
+
+    monkeypatch.setattr(answer_reader, "read_isolated", reading)
     scan = read_answer_document(scan_pdf, "skannat.pdf", QUESTIONS, remiss_case_number="STK-2024-512")
 
     assert typed.split is not None and scan.split is not None
@@ -167,7 +179,7 @@ def test_a_scanned_yttrande_upside_down_is_turned_and_split_and_decided_as_its_t
     assert scan.ocr_pages == (1,) and typed.ocr_pages == ()
     # Where it was read: the scanned page, as for the typed one (OCR may count the page's lines differently).
     assert scan.offers.paragraph.where is not None and scan.offers.paragraph.where.page == 1
-    document = read_isolated(scan_pdf, ".pdf", max_bytes=10**8, limits=Limits())
+    [document] = read
     assert document.rotated_pages == (1,)
 
 

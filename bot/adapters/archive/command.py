@@ -30,11 +30,12 @@ def archive_when_closed(service: UseCases, texts: Texts, case_number: str, archi
     (no Pango, a folder that can't be written): the closing stands, the log says why, and `remissbot archive`
     can write it later."""
     try:
+        package = build_archive(service, texts, case_number, service.now())
         try:
-            return write_archive(service, texts, case_number, archive_dir)
-        except PackageExists:
+            return save_package(package, archive_dir)
+        except PackageExists:  # the same package, built once (its PDFs take seconds), saved beside the first
             moment = service.now().astimezone(service.config.tz).strftime("%Y-%m-%dT%H%M%S")
-            return write_archive(service, texts, case_number, archive_dir / moment)
+            return save_package(package, archive_dir / moment)
     except (PdfUnavailable, PackageExists, OSError) as error:
         log.warning("The archive package of %s was not written to %s: %s", case_number, archive_dir, error)
         return None
