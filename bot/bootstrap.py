@@ -207,6 +207,8 @@ def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Itera
     client = WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL)
     core = build_core(settings, users=slack_user_directory(client))
     try:
+        # What the listeners and the courier say to Slack, compiled before the first request rather than in it.
+        core.texts.compile_templates("slack")
         app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
         scheduler = build_scheduler(core.service, core.settings.timezone)
         scheduler.start()

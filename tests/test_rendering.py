@@ -171,3 +171,12 @@ def test_every_part_names_the_values_it_uses_as_its_arguments() -> None:
             free = meta.find_undeclared_variables(alone) - top - {a.name for a in macro.args}
             loose += [f"{name} {macro.name}: {variable}" for variable in sorted(free)]
     assert loose == []
+
+
+def test_a_bot_process_compiles_what_it_says_to_slack_before_its_first_request() -> None:
+    texts = Texts()
+    names = texts.compile_templates("slack")
+    # The status message's template and the parts it imports; not the command line's or the HTML reports'.
+    assert {"slack/status_event.j2", "slack/answer_form.j2", "messages.j2", "labels.j2"} <= set(names)
+    assert not [name for name in names if name.startswith("cli/") or name.endswith(".html.j2")]
+    assert set(names) <= {template.name for template in texts.text_env.cache.values()}
