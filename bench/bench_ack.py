@@ -34,6 +34,7 @@ Target: p99 <= 100 ms (Slack's limit is 3,000 ms).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -52,7 +53,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,6 +87,7 @@ KINDS = ("open", "draft", "submit")
 QUESTIONS = 4
 ANSWER_CHARS = 3_000
 TARGET_P99_MS = 100.0
+T = TypeVar("T")
 WAITRESS_THREADS = 8  # as running_sandbox and `remissbot serve` use
 PARAGRAPHS = (
     "Nämnden tillstyrker förslaget om ett långsiktigt och strategiskt områdeslyft i Malmö. ",
@@ -196,13 +198,18 @@ class _TimedTransport:
         # The app's own measure of its time (bot.bootstrap adds Server-Timing), for a server in another process.
         timing = re.search(r"app;dur=([0-9.]+)", response.headers.get("server-timing", ""))
         if timing is not None:
+            # Classified in take(), after the burst: parsing a draft's ~36 kB body here took the clients' GIL
+            # from the other officials' round trips.
+            served = Served(entered=0.0, left=float(timing.group(1)) / 1000, body=body.encode())
             with self._lock:
-                self.served.append(Served(classify(body.encode()), entered=0.0, left=float(timing.group(1)) / 1000))
+                self.served.append(served)
         return response
 
     def take(self) -> list[Served]:
         with self._lock:
             taken, self.served = self.served, []
+        for served in taken:
+            served.kind, served.body = classify(served.body), b""
         return taken
 
     @property
@@ -316,6 +323,71 @@ class RunResult:
     diagnosis: Diagnosis | None = None
 
 
+class _Watch:
+    """The officials' waits for what the loopback Slack shows, watched by one thread.
+
+    Each change to the loopback Slack wakes everyone waiting in its wait_for; with 50 officials each waiting there,
+    every views.open, views.update and chat.update woke 50 client threads, a quarter of the client process's GIL in
+    the burst (py-spy), taken from the round trips being timed. Here one thread waits there and looks at every
+    official's condition after each change, as wait_for would, and wakes only the officials whose condition came
+    true."""
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self._fake = fake
+        self._lock = threading.Lock()
+        self._waiting: dict[int, tuple[Callable[[], Any], list[Any], threading.Event]] = {}
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="bench-watch", daemon=True)
+        self._thread.start()
+
+    def wait_for(self, predicate: Callable[[], T | None], timeout: float) -> T:
+        """As FakeSlack.wait_for: `predicate()` once truthy, looked at after each change to the loopback Slack."""
+        found: list[Any] = []
+        event = threading.Event()
+        with self._lock:
+            self._waiting[id(event)] = (predicate, found, event)
+        # A change before the official was listed is seen here; any later one by the watching thread.
+        self._look(id(event))
+        if not event.wait(timeout):
+            with self._lock:
+                self._waiting.pop(id(event), None)
+            if not found:
+                raise TimeoutError("wait_for: the condition did not come true in time")
+        return found[0]  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._thread.join(timeout=5)
+
+    def _look(self, key: int) -> None:
+        with self._fake._changed:  # the loopback Slack's lock: no change is half seen
+            with self._lock:
+                waiting = self._waiting.get(key)
+            if waiting is None:
+                return
+            predicate, found, event = waiting
+            result = predicate()
+            if result:
+                with self._lock:
+                    if self._waiting.pop(key, None) is None:
+                        return
+                found.append(result)
+                event.set()
+
+    def _run(self) -> None:
+        def look_at_everyone() -> bool:
+            with self._lock:
+                keys = list(self._waiting)
+            for key in keys:
+                self._look(key)
+            return self._stopped
+
+        # FakeSlack.wait_for holds its lock while it looks, and looks after every change (and every 50 ms).
+        while not self._stopped:
+            with contextlib.suppress(TimeoutError):
+                self._fake.wait_for(look_at_everyone, timeout=3600)
+
+
 def official_id(number: int) -> str:
     return f"U1{number:05d}"
 
@@ -379,8 +451,10 @@ def remiss_message(box: Sandbox, user: str) -> Message:
 class _Official:
     """One official's three interactions, each checked, with the client's round trips recorded."""
 
-    def __init__(self, box: Sandbox, driver: SlackDriver, transport: _TimedTransport, number: int) -> None:
-        self.box, self.driver, self.transport, self.number = box, driver, transport, number
+    def __init__(
+        self, box: Sandbox, driver: SlackDriver, transport: _TimedTransport, watch: _Watch, number: int
+    ) -> None:
+        self.box, self.driver, self.transport, self.watch, self.number = box, driver, transport, watch, number
         self.user = official_id(number)
         self.client: dict[str, float] = {}
         self.shown: dict[str, float] = {}
@@ -396,7 +470,7 @@ class _Official:
         self._expect_ok("draft", response)
         # The official sees "Utkastet sparades" before submitting: wait for the form to be updated (the fake
         # updates its View in place, so the hash is compared with the one taken before).
-        view = fake.wait_for(lambda: _updated(fake.view(view.id), before), timeout=60)
+        view = self.watch.wait_for(lambda: _updated(fake.view(view.id), before), timeout=60)
         self.shown["draft"] = time.perf_counter() - clicked
         response = self.driver.view_submission(self.user, form_state(view, self.number, self.meeting_date))
         self._expect_ok("submit", response)
@@ -410,12 +484,12 @@ class _Official:
         for _ in range(5):
             clicked, answered = time.monotonic(), len(fake.responses)
             self._expect_ok("open", self.driver.block_action(self.user, ids.ANSWER, message=message))
-            [shown] = fake.wait_for(partial(_opened_or_told, fake, self.user, ref, answered), timeout=60)
+            [shown] = self.watch.wait_for(partial(_opened_or_told, fake, self.user, ref, answered), timeout=60)
             if isinstance(shown, View):
-                self.shown["open"] = _call_time(fake, "views.open", shown.id) - clicked
+                self.shown["open"] = _call_time(fake, self.watch, "views.open", shown.id) - clicked
                 # The fake updates its View in place: the form is in it once its callback_id is the form's.
-                fake.wait_for(partial(_is_form, shown), timeout=60)
-                self.shown["form"] = _call_time(fake, "views.update", shown.id) - clicked
+                self.watch.wait_for(partial(_is_form, shown), timeout=60)
+                self.shown["form"] = _call_time(fake, self.watch, "views.update", shown.id) - clicked
                 return shown
             self.not_opened += 1
             # The message is ephemeral (posted to a response_url): its Svara is pressed where it was shown.
@@ -440,7 +514,7 @@ def _is_form(view: View) -> bool | None:
     return view.callback_id == ids.ANSWER_VIEW or None
 
 
-def _call_time(fake: FakeSlack, method: str, view_id: str) -> float:
+def _call_time(fake: FakeSlack, watch: _Watch, method: str, view_id: str) -> float:
     """When the loopback Slack took the first successful `method` call that opened or updated the view (its
     clock); the call is recorded just after the view changes, so it is waited for."""
 
@@ -451,7 +525,7 @@ def _call_time(fake: FakeSlack, method: str, view_id: str) -> float:
                 return call.time
         return None
 
-    return fake.wait_for(found, timeout=60)
+    return watch.wait_for(found, timeout=60)
 
 
 def _updated(view: View | None, old_hash: str) -> View | None:
@@ -542,14 +616,15 @@ def run_once(
             pids = [pid for _, pid in replicas_at if pid]
             transport = _TimedTransport(_RoundRobin([HttpTransport(url, timeout=60) for url, _ in replicas_at]))
             driver = SlackDriver(box.fake, transport, box.signing_secret)
+            shown = _Watch(box.fake)
             for warm_up in range(officials, officials + warm_ups):
-                _Official(box, driver, transport, warm_up).run()
+                _Official(box, driver, transport, shown, warm_up).run()
             _settle(pool)
             warm = transport.take() if separate else timer.take()
             result.warm_up_server = {s.kind: max(w.seconds for w in warm if w.kind == s.kind) for s in warm}
             if watch is not None:
                 watch.spans.clear()
-            people = [_Official(box, driver, transport, i) for i in range(officials)]
+            people = [_Official(box, driver, transport, shown, i) for i in range(officials)]
             cpu, started, server_cpu = time.process_time(), time.perf_counter(), _cpu_seconds(pids)
             _run_together([p.run for p in people])
             result.wall = time.perf_counter() - started
@@ -560,6 +635,7 @@ def run_once(
             if separate:
                 time.sleep(2)  # the server's own queued after-ack work (drafts, message refreshes)
             cpu = time.process_time() - cpu
+            shown.stop()
         finally:
             if server is not None:
                 server.stop()
