@@ -179,4 +179,5 @@ def test_a_bot_process_compiles_what_it_says_to_slack_before_its_first_request()
     # The status message's template and the parts it imports; not the command line's or the HTML reports'.
     assert {"slack/status_event.j2", "slack/answer_form.j2", "messages.j2", "labels.j2"} <= set(names)
     assert not [name for name in names if name.startswith("cli/") or name.endswith(".html.j2")]
-    assert set(names) <= {template.name for template in texts.text_env.cache.values()}
+    cache = texts.text_env.cache
+    assert cache is not None and set(names) <= {template.name for template in cache.values()}
