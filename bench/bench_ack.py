@@ -24,8 +24,10 @@ forked once it holds every DM, it is asked for trigger ids and views, and waited
 It checks every view and message as before (its own rules and slack_sdk's models, unchanged). In this client's
 process, its HTTP serving and those checks took the GIL from the 50 simulated clients and so inflated the client
 round trips and the "form in it" moments they time; figures taken that way (before December 2026) are not comparable
-with these. The server-side figures, printed beside them, are measured as before. The officials' waits for what
-the loopback Slack shows are watched by one thread there (_Watch), not by 50 threads woken at each of its changes.
+with these. The server-side figures, printed beside them, are measured as before, but not among the same
+neighbours: on a 2-core machine the loopback Slack's process now runs beside the bot's and can take a core from it,
+where before it only took the clients' GIL. The officials' waits for what the loopback Slack shows are watched by
+one thread there (_Watch), not by 50 threads woken at each of its changes.
 
 After the figures, the time from each click until the loopback Slack shows the light modal Svara opens (within the
 trigger's 3 s, or not at all) and the form that replaces it, and until the draft is saved (after the ack); and how many
