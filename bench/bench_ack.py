@@ -18,6 +18,17 @@ With --separate-process the bot runs as deployed, `remissbot serve` in processes
 multi-replica store, --postgres-replicas of them (default 1) behind a round robin in this client. On this 2-core
 machine, shared with the clients, the loopback Slack and PostgreSQL, two replicas measured slower than one: the
 processes are no longer CPU-bound (each run prints their CPU), the submissions wait on the database.
+
+With --separate-process the loopback Slack, too, runs in a process of its own, as real Slack is a system of its own:
+forked once it holds every DM, it is asked for trigger ids and views, and waited on, over a multiprocessing manager.
+It checks every view and message as before (its own rules and slack_sdk's models, unchanged). In this client's
+process, its HTTP serving and those checks took the GIL from the 50 simulated clients and so inflated the client
+round trips and the "form in it" moments they time; figures taken that way (before December 2026) are not comparable
+with these. The server-side figures, printed beside them, are measured as before, but not among the same
+neighbours: on a 2-core machine the loopback Slack's process now runs beside the bot's and can take a core from it,
+where before it only took the clients' GIL. The officials' waits for what the loopback Slack shows are watched by
+one thread there (_Watch), not by 50 threads woken at each of its changes.
+
 After the figures, the time from each click until the loopback Slack shows the light modal Svara opens (within the
 trigger's 3 s, or not at all) and the form that replaces it, and until the draft is saved (after the ack); and how many
 clicks' triggers expired before the light modal opened. Such an official gets a message with Svara, presses it, and
@@ -34,8 +45,10 @@ Target: p99 <= 100 ms (Slack's limit is 3,000 ms).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import socket
@@ -51,8 +64,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
+from multiprocessing.managers import BaseManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,6 +99,7 @@ KINDS = ("open", "draft", "submit")
 QUESTIONS = 4
 ANSWER_CHARS = 3_000
 TARGET_P99_MS = 100.0
+T = TypeVar("T")
 WAITRESS_THREADS = 8  # as running_sandbox and `remissbot serve` use
 PARAGRAPHS = (
     "Nämnden tillstyrker förslaget om ett långsiktigt och strategiskt områdeslyft i Malmö. ",
@@ -195,13 +210,18 @@ class _TimedTransport:
         # The app's own measure of its time (bot.bootstrap adds Server-Timing), for a server in another process.
         timing = re.search(r"app;dur=([0-9.]+)", response.headers.get("server-timing", ""))
         if timing is not None:
+            # Classified in take(), after the burst: parsing a draft's ~36 kB body here took the clients' GIL
+            # from the other officials' round trips.
+            served = Served(entered=0.0, left=float(timing.group(1)) / 1000, body=body.encode())
             with self._lock:
-                self.served.append(Served(classify(body.encode()), entered=0.0, left=float(timing.group(1)) / 1000))
+                self.served.append(served)
         return response
 
     def take(self) -> list[Served]:
         with self._lock:
             taken, self.served = self.served, []
+        for served in taken:
+            served.kind, served.body = classify(served.body), b""
         return taken
 
     @property
@@ -315,6 +335,209 @@ class RunResult:
     diagnosis: Diagnosis | None = None
 
 
+class _Watch:
+    """The officials' waits for what the loopback Slack shows, watched by one thread.
+
+    Each change to the loopback Slack wakes everyone waiting in its wait_for; with 50 officials each waiting there,
+    every views.open, views.update and chat.update woke 50 client threads, a quarter of the client process's GIL in
+    the burst (py-spy), taken from the round trips being timed. Here one thread waits there and looks at every
+    official's condition after each change, as wait_for would, and wakes only the officials whose condition came
+    true."""
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self._fake = fake
+        self._lock = threading.Lock()
+        self._waiting: dict[int, tuple[Callable[[], Any], list[Any], threading.Event]] = {}
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="bench-watch", daemon=True)
+        self._thread.start()
+
+    def wait_for(self, predicate: Callable[[], T | None], timeout: float) -> T:
+        """As FakeSlack.wait_for: `predicate()` once truthy, looked at after each change to the loopback Slack."""
+        found: list[Any] = []
+        event = threading.Event()
+        with self._lock:
+            self._waiting[id(event)] = (predicate, found, event)
+        # A change before the official was listed is seen here; any later one by the watching thread.
+        self._look(id(event))
+        if not event.wait(timeout):
+            with self._lock:
+                self._waiting.pop(id(event), None)
+            if not found:
+                raise TimeoutError("wait_for: the condition did not come true in time")
+        return found[0]  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._thread.join(timeout=5)
+
+    def _look(self, key: int) -> None:
+        with self._fake._changed:  # the loopback Slack's lock: no change is half seen
+            with self._lock:
+                waiting = self._waiting.get(key)
+            if waiting is None:
+                return
+            predicate, found, event = waiting
+            result = predicate()
+            if result:
+                with self._lock:
+                    if self._waiting.pop(key, None) is None:
+                        return
+                found.append(result)
+                event.set()
+
+    def _run(self) -> None:
+        def look_at_everyone() -> bool:
+            with self._lock:
+                keys = list(self._waiting)
+            for key in keys:
+                self._look(key)
+            return self._stopped
+
+        # FakeSlack.wait_for holds its lock while it looks, and looks after every change (and every 50 ms).
+        while not self._stopped:
+            with contextlib.suppress(TimeoutError):
+                self._fake.wait_for(look_at_everyone, timeout=3600)
+
+
+class _SlackSide:
+    """What the officials ask of the loopback Slack: the driver's reads of it (trigger ids, views, messages, users)
+    and their waits for what it shows. With --separate-process it lives in a process of its own (_slack_process)."""
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self._fake = fake
+        self.identity = fake.identity
+        self._watch = _Watch(fake)
+
+    def url(self) -> str:
+        return self._fake.url
+
+    def stop(self) -> None:
+        self._watch.stop()
+
+    # What devtools.sandbox.driver.SlackDriver reads of the loopback Slack.
+    def new_trigger_id(self, user_id: str | None = None, *, age: float = 0.0) -> str:
+        return self._fake.new_trigger_id(user_id, age=age)
+
+    def new_response_url(self) -> str:
+        return self._fake.new_response_url()
+
+    def channel(self, channel_id: str) -> Any:
+        return self._fake.channel(channel_id)
+
+    def user(self, user_id: str) -> Any:
+        return self._fake.user(user_id)
+
+    def view(self, view_id: str) -> View | None:
+        return self._fake.view(view_id)
+
+    def views_of(self, user_id: str) -> list[View]:
+        return self._fake.views_of(user_id)
+
+    def home_of(self, user_id: str) -> View | None:
+        return self._fake.home_of(user_id)
+
+    def messages_in(self, channel: str) -> list[Message]:
+        return self._fake.messages_in(channel)
+
+    def resolve_submission(self, user_id: str, view_id: str, ack: Mapping[str, Any] | None) -> None:
+        self._fake.resolve_submission(user_id, view_id, ack)
+
+    # What an official waits to be shown.
+    def response_count(self) -> int:
+        return len(self._fake.responses)
+
+    def opened_or_told(self, user: str, ref: str, answered: int) -> View | ResponsePost:
+        """The modal the click opened, or the message (to a response_url) saying it could not be."""
+        [shown] = self._watch.wait_for(partial(_opened_or_told, self._fake, user, ref, answered), timeout=60)
+        return shown
+
+    def opened_at(self, view_id: str) -> float:
+        """When the loopback Slack took the views.open that opened the view (its clock: time.monotonic)."""
+        return self._call_time("views.open", view_id)
+
+    def form_shown_at(self, view_id: str) -> float:
+        """When the loopback Slack took the views.update that put the form into the view."""
+        self._watch.wait_for(lambda: _is_form(self._fake.view(view_id)), timeout=60)
+        return self._call_time("views.update", view_id)
+
+    def updated(self, view_id: str, old_hash: str) -> View:
+        return self._watch.wait_for(lambda: _updated(self._fake.view(view_id), old_hash), timeout=60)
+
+    def _call_time(self, method: str, view_id: str) -> float:
+        """When the loopback Slack took the first successful `method` call that opened or updated the view; the
+        call is recorded just after the view changes, so it is waited for."""
+
+        def found() -> float | None:
+            for call in self._fake.calls_to(method):
+                response = call.response if isinstance(call.response, dict) else {}
+                if response.get("ok") and (response.get("view") or {}).get("id") == view_id:
+                    return call.time
+            return None
+
+        return self._watch.wait_for(found, timeout=60)
+
+
+class _SlackManager(BaseManager):
+    """Serves the _SlackSide of the loopback Slack's own process to the officials' threads (one connection each)."""
+
+
+# The loopback Slack that _slack_process forks into a process of its own, and its side there.
+_FORKED: dict[str, Any] = {}
+
+
+def _forked_side() -> _SlackSide:
+    """In the loopback Slack's own process: the parent's FakeSlack as forked (every user, DM and message the
+    courier delivered), served on a port of its own; the parent's listening socket is closed here."""
+    if "side" not in _FORKED:
+        fake: FakeSlack = _FORKED["fake"]
+        inherited = fake._server
+        if inherited is not None:
+            inherited.server_close()
+        fake._server = None
+        _FORKED["side"] = _SlackSide(fake.start())
+    side: _SlackSide = _FORKED["side"]
+    return side
+
+
+_SlackManager.register("side", callable=_forked_side)
+
+
+class _RemoteSide:
+    """The _SlackSide of another process, as the driver and the officials use it; its identity and users, which
+    don't change during a run, are read once."""
+
+    def __init__(self, side: Any, identity: Any) -> None:
+        self._side, self.identity = side, identity
+        self._users: dict[str, Any] = {}
+
+    def user(self, user_id: str) -> Any:
+        if user_id not in self._users:
+            self._users[user_id] = self._side.user(user_id)
+        return self._users[user_id]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._side, name)
+
+
+@contextmanager
+def _slack_process(fake: FakeSlack) -> Iterator[Any]:
+    """The loopback Slack in a process of its own, forked with everything it holds, as Slack is a system of its own:
+    its checks of every view and message (slack_sdk's models among them) and its HTTP serving no longer share the
+    simulated clients' GIL, where they inflated the round trips the clients time and the moments they see."""
+    _FORKED.clear()
+    _FORKED["fake"] = fake
+    manager = _SlackManager(ctx=multiprocessing.get_context("fork"))
+    manager.start()
+    try:
+        side = manager.side()  # type: ignore[attr-defined]
+        yield _RemoteSide(side, fake.identity)
+        side.stop()
+    finally:
+        manager.shutdown()
+        _FORKED.clear()
+
+
 def official_id(number: int) -> str:
     return f"U1{number:05d}"
 
@@ -369,7 +592,11 @@ def send_remiss(box: Sandbox, officials: int) -> None:
 
 
 def remiss_message(box: Sandbox, user: str) -> Message:
-    for message in box.fake.messages_in(user):
+    return _remiss_message_in(box.fake.messages_in(user), user)
+
+
+def _remiss_message_in(messages: Iterable[Message], user: str) -> Message:
+    for message in messages:
         if message.thread_ts is None and ids.ANSWER in json.dumps(message.blocks):
             return message
     raise LookupError(f"{user} has no remiss message")
@@ -378,8 +605,10 @@ def remiss_message(box: Sandbox, user: str) -> Message:
 class _Official:
     """One official's three interactions, each checked, with the client's round trips recorded."""
 
-    def __init__(self, box: Sandbox, driver: SlackDriver, transport: _TimedTransport, number: int) -> None:
-        self.box, self.driver, self.transport, self.number = box, driver, transport, number
+    def __init__(
+        self, box: Sandbox, driver: SlackDriver, transport: _TimedTransport, slack: _SlackSide, number: int
+    ) -> None:
+        self.box, self.driver, self.transport, self.slack, self.number = box, driver, transport, slack, number
         self.user = official_id(number)
         self.client: dict[str, float] = {}
         self.shown: dict[str, float] = {}
@@ -387,15 +616,14 @@ class _Official:
         self.meeting_date = (box.core.service.today() - timedelta(days=3)).isoformat()
 
     def run(self) -> None:
-        fake = self.box.fake
-        view = self._open_form(remiss_message(self.box, self.user))
+        view = self._open_form(_remiss_message_in(self.slack.messages_in(self.user), self.user))
         values, before = form_state(view, self.number, self.meeting_date), view.hash
         clicked = time.perf_counter()
         response = self.driver.block_action(self.user, answer.SAVE_DRAFT, view_id=view.id, state_values=values)
         self._expect_ok("draft", response)
-        # The official sees "Utkastet sparades" before submitting: wait for the form to be updated (the fake
-        # updates its View in place, so the hash is compared with the one taken before).
-        view = fake.wait_for(lambda: _updated(fake.view(view.id), before), timeout=60)
+        # The official sees "Utkastet sparades" before submitting: wait for the form to be updated (its hash
+        # changes).
+        view = self.slack.updated(view.id, before)
         self.shown["draft"] = time.perf_counter() - clicked
         response = self.driver.view_submission(self.user, form_state(view, self.number, self.meeting_date))
         self._expect_ok("submit", response)
@@ -405,17 +633,19 @@ class _Official:
     def _open_form(self, message: Message) -> View:
         """Press Svara until the form opens: the light modal at once, then the form in it. A click whose trigger
         expired gets a message with Svara instead; it is counted and pressed, as the official would."""
-        fake, ref = self.box.fake, ids.RecipientRef(CASE, f"org-{self.number:05d}").encode()
+        slack, ref = self.slack, ids.RecipientRef(CASE, f"org-{self.number:05d}").encode()
         for _ in range(5):
-            clicked, answered = time.monotonic(), len(fake.responses)
+            clicked, answered = time.monotonic(), slack.response_count()
             self._expect_ok("open", self.driver.block_action(self.user, ids.ANSWER, message=message))
-            [shown] = fake.wait_for(partial(_opened_or_told, fake, self.user, ref, answered), timeout=60)
+            shown = slack.opened_or_told(self.user, ref, answered)
             if isinstance(shown, View):
-                self.shown["open"] = _call_time(fake, "views.open", shown.id) - clicked
-                # The fake updates its View in place: the form is in it once its callback_id is the form's.
-                fake.wait_for(partial(_is_form, shown), timeout=60)
-                self.shown["form"] = _call_time(fake, "views.update", shown.id) - clicked
-                return shown
+                # The loopback Slack's clock is time.monotonic, in whichever process it runs.
+                self.shown["open"] = slack.opened_at(shown.id) - clicked
+                self.shown["form"] = slack.form_shown_at(shown.id) - clicked
+                form = slack.view(shown.id)
+                if form is None:
+                    raise RuntimeError(f"{self.user}: the form {shown.id} is gone")
+                return form
             self.not_opened += 1
             # The message is ephemeral (posted to a response_url): its Svara is pressed where it was shown.
             text, blocks = str(shown.payload["text"]), shown.payload["blocks"]
@@ -435,22 +665,8 @@ def _opened_or_told(fake: FakeSlack, user: str, ref: str, answered: int) -> list
     return shown[:1]
 
 
-def _is_form(view: View) -> bool | None:
-    return view.callback_id == ids.ANSWER_VIEW or None
-
-
-def _call_time(fake: FakeSlack, method: str, view_id: str) -> float:
-    """When the loopback Slack took the first successful `method` call that opened or updated the view (its
-    clock); the call is recorded just after the view changes, so it is waited for."""
-
-    def found() -> float | None:
-        for call in fake.calls_to(method):
-            response = call.response if isinstance(call.response, dict) else {}
-            if response.get("ok") and (response.get("view") or {}).get("id") == view_id:
-                return call.time
-        return None
-
-    return fake.wait_for(found, timeout=60)
+def _is_form(view: View | None) -> bool | None:
+    return (view is not None and view.callback_id == ids.ANSWER_VIEW) or None
 
 
 def _updated(view: View | None, old_hash: str) -> View | None:
@@ -458,15 +674,16 @@ def _updated(view: View | None, old_hash: str) -> View | None:
 
 
 @contextmanager
-def _own_processes(box: Sandbox, database_url: str, replicas: int) -> Iterator[list[tuple[str, int]]]:
-    """`remissbot serve` in processes of their own on the sandbox's database and loopback Slack, as deployed:
-    the simulated clients and Slack then don't share the bot's GIL. Yields their /slack/events URLs and pids."""
+def _own_processes(box: Sandbox, database_url: str, replicas: int, slack_url: str) -> Iterator[list[tuple[str, int]]]:
+    """`remissbot serve` in processes of their own on the sandbox's database and the loopback Slack at `slack_url`,
+    as deployed: the simulated clients and Slack then don't share the bot's GIL. Yields their /slack/events URLs
+    and pids."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": box.fake.identity.bot_token,
         "SLACK_SIGNING_SECRET": box.signing_secret,
-        "SLACK_API_URL": box.fake.url,
+        "SLACK_API_URL": slack_url,
         "REMISSBOT_COORDINATORS": COORDINATOR,
     }
     servers: list[tuple[str, subprocess.Popen[bytes], Any]] = []
@@ -534,21 +751,25 @@ def run_once(
         if diagnose:
             runner.listener_executor = _TimedExecutor(pool, timer)
             watch = _LockWatch(box.core.engine, timer)
-        own: Any = _own_processes(box, database_url, replicas) if separate else None
+        # With --separate-process the loopback Slack runs in a process of its own too, forked now that it holds
+        # every DM: as Slack, it is a system of its own, not a sharer of the simulated clients' GIL.
+        slack_process: Any = _slack_process(box.fake) if separate else None
+        slack: Any = slack_process.__enter__() if slack_process is not None else _SlackSide(box.fake)
+        own: Any = _own_processes(box, database_url, replicas, slack.url()) if separate else None
         server = None if separate else HttpServer(timer, host="127.0.0.1", port=0, threads=WAITRESS_THREADS).start()
         try:
             replicas_at = own.__enter__() if own is not None else [(server.url + SLACK_EVENTS_PATH, 0)]  # type: ignore[union-attr]
             pids = [pid for _, pid in replicas_at if pid]
             transport = _TimedTransport(_RoundRobin([HttpTransport(url, timeout=60) for url, _ in replicas_at]))
-            driver = SlackDriver(box.fake, transport, box.signing_secret)
+            driver = SlackDriver(slack, transport, box.signing_secret)
             for warm_up in range(officials, officials + warm_ups):
-                _Official(box, driver, transport, warm_up).run()
+                _Official(box, driver, transport, slack, warm_up).run()
             _settle(pool)
             warm = transport.take() if separate else timer.take()
             result.warm_up_server = {s.kind: max(w.seconds for w in warm if w.kind == s.kind) for s in warm}
             if watch is not None:
                 watch.spans.clear()
-            people = [_Official(box, driver, transport, i) for i in range(officials)]
+            people = [_Official(box, driver, transport, slack, i) for i in range(officials)]
             cpu, started, server_cpu = time.process_time(), time.perf_counter(), _cpu_seconds(pids)
             _run_together([p.run for p in people])
             result.wall = time.perf_counter() - started
@@ -564,6 +785,10 @@ def run_once(
                 server.stop()
             if own is not None:
                 own.__exit__(None, None, None)
+            if slack_process is not None:
+                slack_process.__exit__(None, None, None)
+            else:
+                slack.stop()
         served = transport.take() if separate else timer.take()
         for request in served:
             result.server.setdefault(request.kind, []).append(request.seconds)

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SLACK_EVENTS_PATH = "/slack/events"
+# Threads for every listener's work after its ack (handlers/listening.py).
+WORK_THREADS = 32
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 
@@ -148,8 +150,12 @@ def _prepare_sqlite_directory(url: str) -> None:
                 raise StoreUnavailable(why) from exc
 
 
-def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebClient | None = None) -> App:
-    """The Bolt app with every listener registered. `client` points it elsewhere (the loopback Slack)."""
+def build_slack_app(
+    core: Core, *, token: str, signing_secret: str, client: WebClient | None = None, threads_started: bool = False
+) -> App:
+    """The Bolt app with every listener registered. `client` points it elsewhere (the loopback Slack).
+    `threads_started`: every thread of the listeners' pools is started now, before the first request (see
+    `start_threads`); a process that serves Slack does so, tests that build hundreds of apps need not."""
     from slack_bolt import App
     from slack_sdk import WebClient
 
@@ -165,12 +171,15 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     # Bolt runs each listener in the request's own thread (process_before_response): the listener acks and queues
     # its work on `work` (handlers/listening.py), so the response leaves as soon as the ack is made. Otherwise Bolt
     # hands the listener to a pool and the request thread polls for the ack every 10 ms (bench/bench_ack.py).
-    work = ThreadPoolExecutor(max_workers=32, thread_name_prefix="remissbot-work")
+    work = ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="remissbot-work")
     # Best-effort work after an ack (see HandlerContext): one thread, so it queues rather than competes.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="remissbot-after")
     forms = ThreadPoolExecutor(max_workers=FORM_THREADS, thread_name_prefix="remissbot-forms")
     # Shut down with the core, in this order: work may open forms, and a form finishing may queue background work.
     core.executors += [work, forms, background]
+    if threads_started:
+        for pool, threads in ((work, WORK_THREADS), (forms, FORM_THREADS), (background, 1)):
+            start_threads(pool, threads)
     # Named, so Bolt does not name it after its caller with inspect.stack() (reads the source of every frame:
     # a tenth of a second or more per app, which the tests and the demo build hundreds of times).
     # Its own logger, whose level comes from "slack_bolt" (bot/adapters/logs.py holds that at INFO): without one,
@@ -195,6 +204,19 @@ def build_slack_app(core: Core, *, token: str, signing_secret: str, client: WebC
     return app
 
 
+def start_threads(pool: Executor, threads: int) -> None:
+    """Start `threads` threads of `pool` now. A ThreadPoolExecutor starts a thread when a task finds none idle, and
+    the submitter waits until the new thread runs: in the first burst of clicks after a start, each of the first 30
+    or so acks waited there, between its ack and its response, for a thread to start among the others holding the
+    GIL (bench/bench_ack.py)."""
+    gate = threading.Barrier(threads + 1)
+    # Each task holds its thread until all are there, so every submit finds no idle thread and starts one.
+    waiting = [pool.submit(gate.wait, 10) for _ in range(threads)]
+    gate.wait(10)
+    for task in waiting:
+        task.result()
+
+
 @contextmanager
 def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Iterator[tuple[Core, App]]:
     """A bot process apart from its connection to Slack: core, Bolt app, the scheduler's jobs and the courier
@@ -207,7 +229,9 @@ def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Itera
     client = WebClient(token=token, base_url=settings.slack_api_url or WebClient.BASE_URL)
     core = build_core(settings, users=slack_user_directory(client))
     try:
-        app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client)
+        # What the listeners and the courier say to Slack, compiled before the first request rather than in it.
+        core.texts.compile_templates("slack")
+        app = build_slack_app(core, token=token, signing_secret=signing_secret, client=client, threads_started=True)
         scheduler = build_scheduler(core.service, core.settings.timezone)
         scheduler.start()
         courier = Courier(

@@ -26,6 +26,19 @@ def test_the_acknowledgement_benchmark_times_two_officials_opening_drafting_and_
     assert "target p99 <= 100 ms" in out
 
 
+def test_the_acknowledgement_benchmark_runs_the_bot_and_the_loopback_slack_in_processes_of_their_own() -> None:
+    command = [sys.executable, str(BENCH), "--officials", "2", "--runs", "1", "--database", "sqlite"]
+
+    done = subprocess.run([*command, "--separate-process"], capture_output=True, text=True, timeout=90, check=False)
+
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "sqlite: one `remissbot serve` process on one database" in out
+    assert "sqlite run 1: 2 officials, 6 interactions in" in out and "2 answers stored" in out
+    # Both officials' forms were seen open in the loopback Slack's own process, each moment taken by its clock.
+    assert re.search(r"  form   form in it  p50 +[\d.]+ ms", out)
+
+
 TICK_BENCH = BENCH.parent / "bench_tick.py"
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from urllib.parse import parse_qs
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from bot.adapters.http_edge import MAX_NESTING, envelope_problem, signature_problem
+from bot.adapters.http_edge import MAX_NESTING, envelope_problem, form_has_field, signature_problem
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1_700_000_000.0
@@ -164,3 +167,20 @@ def test_nesting_within_the_bound_passes() -> None:
 def test_nesting_far_past_the_recursion_limit_is_measured_without_recursing() -> None:
     body = {"type": "view_submission", "user": USER, "view": nested(100_000)}
     assert "nested" in str(envelope_problem(body))
+
+
+# Form bodies built from the characters that matter to a form parser, and the field names around "payload".
+_names = st.sampled_from(["payload", "p%61yload", "%70ayload", "pay+load", "payload+", "%", "%ZZ"])
+_form_text = st.lists(st.one_of(_names, st.text("&=+%;ap")), max_size=8).map("".join)
+
+
+@given(_form_text)
+@example("payload=%7B%7D")
+@example("p%61yload=x")
+@example("command=%2Fremiss&text=hj%C3%A4lp+payload")
+@example("a=1&&payload&")
+@example("payload%3D=1")
+@example("a=1;payload=2")
+def test_the_edge_names_a_forms_fields_as_parse_qs_does(body: str) -> None:
+    # The edge looks for a field without decoding the values: it must find exactly the fields parse_qs finds.
+    assert form_has_field(body, "payload") == ("payload" in parse_qs(body, keep_blank_values=True))

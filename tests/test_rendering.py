@@ -204,3 +204,13 @@ def test_texts_in_another_timezone_say_its_own_time() -> None:
     assert "fredag 1 december 2023 kl. 00.30" in stockholm
     assert "torsdag 30 november 2023 kl. 23.30" in utc
     assert "kl. 00.30" in Texts().message("already_registered", by="U1", at=at, number="")
+
+
+def test_a_bot_process_compiles_what_it_says_to_slack_before_its_first_request() -> None:
+    texts = Texts()
+    names = texts.compile_templates("slack")
+    # The status message's template and the parts it imports; not the command line's or the HTML reports'.
+    assert {"slack/status_event.j2", "slack/answer_form.j2", "messages.j2", "labels.j2"} <= set(names)
+    assert not [name for name in names if name.startswith("cli/") or name.endswith(".html.j2")]
+    cache = texts.text_env.cache
+    assert cache is not None and set(names) <= {template.name for template in cache.values()}
