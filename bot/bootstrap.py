@@ -71,17 +71,24 @@ def build_core(
     clock: Clock | None = None,
     users: UserDirectory | None = None,
     migrate: bool | None = None,
+    engine: Engine | None = None,
 ) -> Core:
     """Open the database, bring its schema up to date (or refuse), and build the service on it.
 
     An embedded SQLite database is migrated automatically (one process owns it); a shared PostgreSQL is
     only migrated when asked (`remissbot db upgrade` or REMISSBOT_AUTO_MIGRATE), so replicas never race.
+
+    `engine`, when given, is one storage.make_engine made for settings.database_url, used instead of a new one:
+    the tests build hundreds of cores on one database, and SQLAlchemy compiles each statement once per engine.
+    Core.close() disposes it as it would its own (the pooled connections are closed; it opens new ones when
+    used again).
     """
     from bot.adapters.metrics import MeasuredStore, PrometheusMetrics
     from storage import SqlStore, ensure_schema, make_engine
 
-    _prepare_sqlite_directory(settings.database_url)
-    engine = make_engine(settings.database_url)
+    if engine is None:
+        _prepare_sqlite_directory(settings.database_url)
+        engine = make_engine(settings.database_url)
     try:
         auto = migrate if migrate is not None else settings.auto_migrate or engine.dialect.name == "sqlite"
         ensure_schema(engine, auto_upgrade=auto)

@@ -134,6 +134,60 @@ def migrated_sqlite_url(tmp_path: Path, migrated_sqlite_file: Path, request: pyt
     return quick_to_fail(url) if request.node.get_closest_marker("database_outage") else url
 
 
+class Engines:
+    """One engine per database URL for the whole run (per worker): the end-to-end tests build the app on it
+    hundreds of times, and SQLAlchemy compiles each statement once per engine, so a new engine per test
+    compiled them all again every time. Each sandbox disposes it when it stops (its connections are closed,
+    the engine and its compiled statements stay)."""
+
+    def __init__(self) -> None:
+        self._engines: dict[str, Engine] = {}
+
+    def __getitem__(self, url: str) -> Engine:
+        engine = self._engines.get(url)
+        if engine is None:
+            engine = self._engines[url] = make_engine(url)
+        return engine
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def engines() -> Iterator[Engines]:
+    kept = Engines()
+    yield kept
+    kept.dispose()
+
+
+@pytest.fixture(scope="session")
+def reused_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this run's (this worker's) reused SQLite database lives: one path, so one engine can serve it."""
+    return tmp_path_factory.mktemp("reused") / "remissbot.db"
+
+
+@pytest.fixture
+def reused_sqlite_url(
+    reused_sqlite_file: Path, migrated_sqlite_file: Path, engines: Engines, request: pytest.FixtureRequest
+) -> str:
+    """An empty SQLite database at the newest schema, always at the same path: for this test the file is
+    replaced by a new copy of the migrated one (the engines are disposed first, so no connection of theirs
+    still has the old one open; one left open elsewhere keeps the old file, which nothing else sees).
+
+    A test marked `database_outage` gets a URL whose writes give up on a lock after half a second, not five.
+    """
+    engines.dispose()
+    path = reused_sqlite_file
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    copy = path.with_name(path.name + ".new")
+    shutil.copyfile(migrated_sqlite_file, copy)
+    copy.replace(path)
+    url = f"sqlite:///{path}"
+    return quick_to_fail(url) if request.node.get_closest_marker("database_outage") else url
+
+
 @pytest.fixture
 def emptied_postgres_url(postgres_url: str, migrated_postgres_engine: Engine) -> str:
     """The run's PostgreSQL schema, migrated once, with every table emptied for this test."""

@@ -75,6 +75,15 @@ def test_files_without_the_expected_shape_are_refused(text: str, code: str, line
     assert (refused.value.problems[0].code, refused.value.problems[0].line) == (code, line)
 
 
+def test_a_yaml_syntax_error_is_worded_by_the_pure_python_parser_whichever_parser_read_the_file() -> None:
+    # libyaml (read first, when PyYAML has it) words this "did not find expected ',' or ']'".
+    with pytest.raises(DirectoryFileError) as refused:
+        parse_directory("organisations:\n  - key: tn\n    aliases: [Tekniska\n")
+    problem = refused.value.problems[0]
+    assert (problem.line, problem.code) == (4, "yaml_syntax")
+    assert problem.value == "expected ',' or ']', but got '<stream end>'"
+
+
 def test_a_missing_or_non_utf8_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DirectoryFileError) as missing:
         load_directory_file(tmp_path / "finns-inte.yaml")

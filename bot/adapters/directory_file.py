@@ -83,7 +83,7 @@ def load_directory_file(path: Path) -> Directory:
 def parse_directory(text: str, source: str = "<katalog>") -> Directory:
     """Parse directory YAML text; every problem is collected before anything is returned."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise DirectoryFileError(source, [Problem(line, "", "yaml_syntax", exc.problem or "")]) from exc
@@ -106,6 +106,22 @@ def parse_directory(text: str, source: str = "<katalog>") -> Directory:
     if not organisations:
         raise DirectoryFileError(source, [Problem(0, "organisations", "empty")])
     return Directory(tuple(organisations))
+
+
+# libyaml's parser, when PyYAML was built with it: the pure-Python one takes a noticeable share of every start-up
+# (the shipped directory is read each time). Both give the same nodes and lines for a file both accept.
+_FAST_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The file's YAML node tree. A file libyaml refuses is read again by the pure-Python parser, so that the
+    problem a user is shown is worded as it always was, at the same line (libyaml words its errors otherwise)."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _organisation_nodes(root: yaml.Node | None, source: str) -> list[yaml.MappingNode]:

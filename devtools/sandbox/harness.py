@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
@@ -27,6 +28,9 @@ from bot.settings import Settings, load_settings
 from devtools.sandbox.driver import HttpTransport, SlackDriver
 from devtools.sandbox.fake_slack import FakeSlack
 from handlers.outbound.courier import Courier
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,18 @@ def running_sandbox(
     settings: Settings | None = None,
     start_courier: bool = False,
     status_edit_seconds: int = 0,
+    engine: Engine | None = None,
 ) -> Iterator[Sandbox]:
     """Start the fake Slack, build the bot as `remissbot serve` does (its Texts shared), serve it on 127.0.0.1.
 
     The status message is edited after every change unless `status_edit_seconds` says otherwise (whatever
     `settings` say): tests and the demo call courier.drain() and then read it, on a clock that may stand still,
     so the production default (REMISSBOT_STATUS_EDIT_SECONDS=10) would leave its last edit waiting for time
-    that never passes. A test of the interval, or a benchmark, gives it."""
+    that never passes. A test of the interval, or a benchmark, gives it.
+
+    `engine` (made by storage.make_engine for `database_url`) is handed to build_core instead of a new one: the
+    tests reuse one per database, so that SQLAlchemy compiles each statement once per process, not once per test
+    (its cache of compiled statements belongs to the engine). The sandbox disposes it when it stops."""
     signing_secret = secrets.token_hex(16)
     # Closing writes no archive package unless the settings given say where (the demo's do).
     base = settings or replace(load_settings({}), archive_dir=None)
@@ -97,7 +106,7 @@ def running_sandbox(
             slack_api_url=fake.url,
         )
         client = WebClient(token=token, base_url=fake.url)
-        core = build_core(configured, clock=clock, users=slack_user_directory(client))
+        core = build_core(configured, clock=clock, users=slack_user_directory(client), engine=engine)
         # The templates never change while a process runs: every sandbox in it shares one Texts, so each
         # template is compiled once per process instead of once per test.
         core.texts = shared_texts(configured.timezone).with_clock(core.clock)

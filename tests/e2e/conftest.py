@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.reaching import ResendOffer
@@ -14,6 +15,7 @@ from bot.core.domain.remiss import QuestionKind
 from bot.core.usecases.results import RemissInput
 from devtools.clocks import FakeClock
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
+from tests.conftest import Engines
 
 COORDINATOR = "U0MIA"
 USERS = [
@@ -31,25 +33,34 @@ def clock() -> FakeClock:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> str:
     """Each end-to-end test runs on the embedded SQLite file and on PostgreSQL, both empty and migrated
-    (migrating an empty database is tested in tests/storage, starting on one in tests/test_scheduling.py)."""
+    (migrating an empty database is tested in tests/storage, starting on one in tests/test_scheduling.py);
+    each at the same URL in every test, so that database_engine can be reused."""
     if request.param == "sqlite":
-        return str(request.getfixturevalue("migrated_sqlite_url"))
+        return str(request.getfixturevalue("reused_sqlite_url"))
     return str(request.getfixturevalue("emptied_postgres_url"))
 
 
 @pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+def database_engine(database_url: str, engines: Engines) -> Engine:
+    """The run's engine on that database, for running_sandbox (its compiled statements kept from test to test)."""
+    return engines[database_url]
+
+
+@pytest.fixture
+def box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
     """The sandbox with Anna's colleague Cecilia, a deactivated account and an app user (test_chat's
     official_sandbox), which most tests of officials in Slack use; a module that needs another defines its own."""
     from tests.e2e.test_chat import official_sandbox  # imported here: test_chat imports this module
 
-    with official_sandbox(database_url, clock) as sandbox:
+    with official_sandbox(database_url, database_engine, clock) as sandbox:
         yield sandbox
 
 
 @pytest.fixture
-def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with running_sandbox(database_url=database_url, users=USERS, coordinators=[COORDINATOR], clock=clock) as box:
+def sandbox(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
+    with running_sandbox(
+        database_url=database_url, engine=database_engine, users=USERS, coordinators=[COORDINATOR], clock=clock
+    ) as box:
         yield box
         # The fake grants the manifest's scopes, as Slack does: a call they don't cover would fail in real Slack
         # even where the app swallows the error (the courier's lookups then only log a warning).

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from slack_sdk import WebClient
+from sqlalchemy import Engine
 
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import Answer, QuestionKind, ResponseContent, ResponseKind
@@ -33,10 +34,11 @@ def organisation_key(number: int) -> str:
 
 
 @contextmanager
-def sent_to_boards(database_url: str, clock: FakeClock, count: int) -> Iterator[Sandbox]:
+def sent_to_boards(database_url: str, engine: Engine, clock: FakeClock, count: int) -> Iterator[Sandbox]:
     """The sandbox with CASE sent to `count` boards, each with one official (official(n))."""
     with running_sandbox(
         database_url=database_url,
+        engine=engine,
         users=[*USERS, *(official(n) for n in range(count))],
         coordinators=[COORDINATOR],
         clock=clock,

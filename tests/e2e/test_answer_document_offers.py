@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 import docx
+from sqlalchemy import Engine
 
 from bot.core.domain.remiss import DecidingBody, Position
 from devtools.clocks import FakeClock
@@ -144,9 +145,9 @@ def test_a_word_yttrande_offers_a_position_per_question_where_its_section_states
 
 
 def test_a_yttrande_dropped_in_the_remiss_thread_is_warned_about_the_same_way(
-    database_url: str, clock: FakeClock
+    database_url: str, database_engine: Engine, clock: FakeClock
 ) -> None:
-    with official_sandbox(database_url, clock) as box:
+    with official_sandbox(database_url, database_engine, clock) as box:
         reply = drop(box, ANNA, thread_send_remiss(box), "Yttrande MN.pdf", yttrande("Miljönämnden", "STK-2023-173"))
 
     assert ":warning: Dokumentet verkar komma från *Miljönämnden*, men ni svarar för *Tekniska nämnden*." in reply.text

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import Engine
+
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.remiss import Answer, Position, ResponseContent, ResponseKind
 from devtools.clocks import FakeClock
@@ -28,10 +30,12 @@ QUESTIONS = [
 
 
 @contextmanager
-def official_sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+def official_sandbox(database_url: str, engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
     """The e2e sandbox with a colleague at Anna's organisation, a deactivated account and an app user."""
     users = [*USERS, SandboxUser(CECILIA, "cecilia", "Cecilia Cederlund"), SandboxUser(DAVID, "david", "David Dahl")]
-    with running_sandbox(database_url=database_url, users=users, coordinators=[COORDINATOR], clock=clock) as box:
+    with running_sandbox(
+        database_url=database_url, engine=engine, users=users, coordinators=[COORDINATOR], clock=clock
+    ) as box:
         box.fake.deactivate_user(DAVID)
         box.fake.add_user(APP, "kalender", "Kalenderappen", is_bot=True)
         yield box

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.delivery import SEND_LEASE
@@ -27,8 +28,10 @@ MKB = OFFICIALS["mkb"]
 
 
 @pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with running_sandbox(database_url=database_url, users=[*USERS, MKB], coordinators=[COORDINATOR], clock=clock) as sb:
+def box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
+    with running_sandbox(
+        database_url=database_url, engine=database_engine, users=[*USERS, MKB], coordinators=[COORDINATOR], clock=clock
+    ) as sb:
         load_directory(sb, {"mkb": (MKB.id,)})
         yield sb
 

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_sdk import WebClient
+from sqlalchemy import Engine
 
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.extension import RequestState
@@ -118,8 +119,8 @@ users = st.sampled_from([ANNA, COORDINATOR])
 
 
 @pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
+def box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
+    with official_sandbox(database_url, database_engine, clock) as sandbox:
         send_remiss(sandbox)
         close_remiss(sandbox)
         yield sandbox
@@ -292,8 +293,8 @@ USER_IDS = {
 
 
 @pytest.fixture
-def open_box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
+def open_box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
+    with official_sandbox(database_url, database_engine, clock) as sandbox:
         send_remiss(sandbox)
         yield sandbox
 

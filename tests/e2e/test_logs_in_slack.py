@@ -22,6 +22,7 @@ from types import SimpleNamespace
 from typing import cast
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.bootstrap import SLACK_EVENTS_PATH, build_core
 from bot.core.domain.organisation import Directory
@@ -55,12 +56,16 @@ def transport(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def logged(database_url: str, transport: str, clock: FakeClock) -> Iterator[tuple[Sandbox, Captured]]:
+def logged(
+    database_url: str, database_engine: Engine, transport: str, clock: FakeClock
+) -> Iterator[tuple[Sandbox, Captured]]:
     """The whole bot, started while every record from DEBUG up is captured (JSON lines, as
     REMISSBOT_LOG_FORMAT=json gives), with its driver playing Slack over HTTP or as Socket Mode."""
     with (
         capturing("json", level=logging.DEBUG) as captured,
-        running_sandbox(database_url=database_url, users=USERS, coordinators=[COORDINATOR], clock=clock) as box,
+        running_sandbox(
+            database_url=database_url, engine=database_engine, users=USERS, coordinators=[COORDINATOR], clock=clock
+        ) as box,
     ):
         if transport == "socket_mode":
             box = replace(

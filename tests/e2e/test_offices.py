@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.remiss import Answer, Position, QuestionKind, ResponseContent, ResponseKind
@@ -41,7 +42,7 @@ ENV = {
 
 
 @pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+def box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
     """Stadskontoret and Stadsbyggnadskontoret (with its own registry), Stina coordinating the first, Sven the
     second, Mia both (a bare id: global); the status messages of both in one shared channel."""
     users = [
@@ -51,7 +52,12 @@ def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
     ]
     settings = load_settings(ENV)
     with running_sandbox(
-        database_url=database_url, users=users, coordinators=[COORDINATOR], clock=clock, settings=settings
+        database_url=database_url,
+        engine=database_engine,
+        users=users,
+        coordinators=[COORDINATOR],
+        clock=clock,
+        settings=settings,
     ) as sandbox:
         sandbox.fake.add_channel(STATUS, "remisser", members=[STK, SBK, COORDINATOR])
         sandbox.fake.add_channel(SBK_REGISTRY, "registratur-sbk", members=[SBK])

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.audit import AuditAction
@@ -39,8 +40,8 @@ STAND_IN_MARK = "Du är ersättare för <@U0ANNA> (Tekniska nämnden)"
 
 
 @pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with official_sandbox(database_url, clock) as sandbox:
+def box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
+    with official_sandbox(database_url, database_engine, clock) as sandbox:
         yield sandbox
         assert sandbox.fake.scope_refusals == []
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.core.domain.audit import AuditAction
 from bot.core.domain.registry import RegistryItem, RegistrySubject
@@ -44,9 +45,11 @@ REGISTRY_USERS = [
 
 
 @pytest.fixture
-def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+def sandbox(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
     users = [*USERS, *REGISTRY_USERS]
-    with running_sandbox(database_url=database_url, users=users, coordinators=[COORDINATOR], clock=clock) as box:
+    with running_sandbox(
+        database_url=database_url, engine=database_engine, users=users, coordinators=[COORDINATOR], clock=clock
+    ) as box:
         box.fake.add_channel(OUR_REGISTRY, "registratur-stk", is_private=True, members=[OUR_REGISTRATOR])
         registries = {ORG: (THEIR_REGISTRATOR, THEIR_OTHER_REGISTRATOR), "stadskontoret": (OUR_REGISTRY,)}
         load_directory(box, {ORG: (OFFICIAL,)}, lambda o: replace(o, registry=registries.get(o.key, ())))
@@ -185,9 +188,11 @@ def test_someone_outside_the_registry_is_refused_in_swedish_and_nothing_is_recor
 
 
 def test_a_registry_channel_the_bot_is_not_in_is_refused_as_slack_refuses_it_and_nothing_else_breaks(
-    database_url: str, clock: FakeClock
+    database_url: str, database_engine: Engine, clock: FakeClock
 ) -> None:
-    with running_sandbox(database_url=database_url, users=USERS, coordinators=[COORDINATOR], clock=clock) as box:
+    with running_sandbox(
+        database_url=database_url, engine=database_engine, users=USERS, coordinators=[COORDINATOR], clock=clock
+    ) as box:
         box.fake.add_channel("C0NOTIN", "registratur-tn", members=["U0BERTIL"], bot_is_member=False)
         load_directory(box, {ORG: (OFFICIAL,)}, lambda o: replace(o, registry=("C0NOTIN",)) if o.key == ORG else o)
         send_as_coordinator(box, "Områdeslyft", QUESTIONS, [ORG])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.core.clock import STOCKHOLM
 from bot.core.domain.audit import AuditAction
@@ -58,9 +59,13 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+def box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
     with running_sandbox(
-        database_url=database_url, users=[*USERS, *OFFICIALS.values()], coordinators=[COORDINATOR], clock=clock
+        database_url=database_url,
+        engine=database_engine,
+        users=[*USERS, *OFFICIALS.values()],
+        coordinators=[COORDINATOR],
+        clock=clock,
     ) as sandbox:
         load_directory(
             sandbox,

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
+from sqlalchemy import Engine
 
 from bot.core.domain.remiss import Answer, DocumentLink, QuestionKind, ResponseContent, ResponseKind
 from bot.core.usecases.results import RemissInput
@@ -28,9 +29,11 @@ CASE = "STK-2023-137"
 
 
 @pytest.fixture
-def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+def sandbox(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
     users = [*USERS, *OFFICIALS.values(), GONE]
-    with running_sandbox(database_url=database_url, users=users, coordinators=[COORDINATOR], clock=clock) as box:
+    with running_sandbox(
+        database_url=database_url, engine=database_engine, users=users, coordinators=[COORDINATOR], clock=clock
+    ) as box:
         contacts = {key: (user.email or "",) for key, user in OFFICIALS.items()}
         contacts["servicenamnden"] = (GONE.id,)
         load_directory(box, contacts)

@@ -23,6 +23,7 @@ from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox
 from devtools.sandbox.rate_limits import RateLimits
 from handlers.outbound.courier import Courier
 from storage.pace import PostgresSendBudget
+from tests.conftest import Engines
 from tests.e2e.conftest import COORDINATOR, USERS
 from tests.e2e.status_round import send_to_boards
 
@@ -33,10 +34,14 @@ CAP = 10  # Slack's workspace cap in this test, messages a second
 
 
 @pytest.fixture
-def sandbox(emptied_postgres_url: str) -> Iterator[Sandbox]:
+def sandbox(emptied_postgres_url: str, engines: Engines) -> Iterator[Sandbox]:
     users = [*USERS, *OFFICIALS]
     with running_sandbox(
-        database_url=emptied_postgres_url, users=users, coordinators=[COORDINATOR], clock=SystemClock()
+        database_url=emptied_postgres_url,
+        engine=engines[emptied_postgres_url],
+        users=users,
+        coordinators=[COORDINATOR],
+        clock=SystemClock(),
     ) as box:
         yield box
 

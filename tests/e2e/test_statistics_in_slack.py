@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from devtools import answer_history
 from devtools.clocks import FakeClock
@@ -19,8 +20,10 @@ from tests.summary.browser import png_size
 
 
 @pytest.fixture
-def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with running_sandbox(database_url=database_url, users=USERS, coordinators=[COORDINATOR], clock=clock) as box:
+def sandbox(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
+    with running_sandbox(
+        database_url=database_url, engine=database_engine, users=USERS, coordinators=[COORDINATOR], clock=clock
+    ) as box:
         played = answer_history.build()
         answer_history.copy_into(played.service.store, box.core.service.store)
         yield box

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.adapters.pace import LocalSendBudget
 from devtools.clocks import FakeClock
@@ -19,8 +20,8 @@ ORGANISATIONS = 6
 
 
 @pytest.fixture
-def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
-    with sent_to_boards(database_url, clock, ORGANISATIONS) as box:
+def sandbox(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
+    with sent_to_boards(database_url, database_engine, clock, ORGANISATIONS) as box:
         yield box
 
 

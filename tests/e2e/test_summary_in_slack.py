@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.adapters.pdf import pdf_available
 from bot.core.domain.documents import document_of, stored_attachment
@@ -38,9 +39,13 @@ PUBLISHING = 60.0
 
 
 @pytest.fixture
-def sandbox(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:
+def sandbox(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
     with running_sandbox(
-        database_url=database_url, users=[*USERS, TN, MKB], coordinators=[COORDINATOR], clock=clock
+        database_url=database_url,
+        engine=database_engine,
+        users=[*USERS, TN, MKB],
+        coordinators=[COORDINATOR],
+        clock=clock,
     ) as box:
         service = box.core.service
         contacts = {"tekniska-namnden": (TN.id,), "mkb": (MKB.id,)}

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
+from sqlalchemy import Engine
 
 from bot.adapters.rendering import Texts
 from bot.core.domain.audit import AuditAction
@@ -18,7 +19,7 @@ from devtools.sandbox.harness import Sandbox
 from devtools.sandbox.screen import bot_replies
 from handlers.chat import answer_written_in_chat
 from handlers.context import HandlerContext
-from tests.e2e.conftest import clock, database_url  # noqa: F401 - fixtures
+from tests.e2e.conftest import clock, database_engine, database_url  # noqa: F401 - fixtures
 from tests.e2e.test_chat import ANNA, audit_count, draft_answers, official_sandbox, send_remiss, thread_message
 
 
@@ -32,8 +33,8 @@ class RepliesFailToRender(Texts):
 
 
 @pytest.fixture
-def box(database_url: str, clock: FakeClock) -> Iterator[Sandbox]:  # noqa: F811 - the imported fixtures
-    with official_sandbox(database_url, clock) as sandbox:
+def box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:  # noqa: F811 - the imported fixtures
+    with official_sandbox(database_url, database_engine, clock) as sandbox:
         yield sandbox
 
 
