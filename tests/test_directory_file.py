@@ -62,6 +62,7 @@ def test_a_duplicate_key_names_both_lines() -> None:
     ("text", "code", "line"),
     [
         ("organisations:\n  - key: [unclosed\n", "yaml_syntax", 3),
+        ("organisations:\n  - key: tn\n    name: Tekniska\x07 nämnden\n", "forbidden_character", 3),
         ("- key: tn\n", "no_organisations_list", 1),
         ("organisations: ingen lista\n", "no_organisations_list", 1),
         ("organisations:\n  - tekniska nämnden\n", "entry_not_mapping", 2),
@@ -98,7 +99,8 @@ def test_a_missing_or_non_utf8_file_is_refused(tmp_path: Path) -> None:
 def test_every_problem_code_has_a_swedish_message() -> None:
     texts = Texts()
     codes = [
-        "file_too_large", "file_not_found", "not_utf8", "unreadable", "yaml_syntax", "no_organisations_list",
+        "file_too_large", "file_not_found", "not_utf8", "unreadable", "yaml_syntax", "forbidden_character",
+        "no_organisations_list",
         "entry_not_mapping", "unknown_field", "missing_field", "invalid_key", "invalid_kind", "invalid_contact",
         "duplicate_key", "not_text", "not_list", "empty", "not_date_list", "invalid_date", "duplicate_date",
         "invalid_lead_days", "invalid_registry", "stand_in_is_contact",

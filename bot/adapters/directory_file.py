@@ -87,6 +87,10 @@ def parse_directory(text: str, source: str = "<katalog>") -> Directory:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise DirectoryFileError(source, [Problem(line, "", "yaml_syntax", exc.problem or "")]) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character, say)
+        line = text.count("\n", 0, exc.position) + 1
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise DirectoryFileError(source, [Problem(line, "", "forbidden_character", character)]) from exc
     entries = _organisation_nodes(root, source)
     problems: list[Problem] = []
     organisations: list[Organisation] = []
