@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from typing import Any, ParamSpec, TypeVar
+from functools import partial
+from typing import ParamSpec, TypeVar
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -54,14 +55,14 @@ class Watched(Executor):
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
         self._precedence.begin()
         try:
-            return self._inner.submit(self._run, fn, *args, **kwargs)
+            return self._inner.submit(self._run, partial(fn, *args, **kwargs))
         except BaseException:  # not queued (shut down): it will never end
             self._precedence.end()
             raise
 
-    def _run(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    def _run(self, work: Callable[[], _T]) -> _T:
         try:
-            return fn(*args, **kwargs)
+            return work()
         finally:
             self._precedence.end()
 
@@ -76,11 +77,11 @@ class Unwatched(Executor):
         self._inner, self._precedence = inner, precedence
 
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
-        return self._inner.submit(self._run, fn, *args, **kwargs)
+        return self._inner.submit(self._run, partial(fn, *args, **kwargs))
 
-    def _run(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    def _run(self, work: Callable[[], _T]) -> _T:
         self._precedence.give_way()
-        return fn(*args, **kwargs)
+        return work()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._inner.shutdown(wait=wait, cancel_futures=cancel_futures)
