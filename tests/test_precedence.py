@@ -15,7 +15,12 @@ def test_unwatched_work_starts_after_the_watched_work_queued_before_it() -> None
     order: list[str] = []
     with ThreadPoolExecutor(1) as form_pool, ThreadPoolExecutor(1) as after_pool:
         forms, after = Watched(form_pool, precedence), Unwatched(after_pool, precedence)
-        form = forms.submit(lambda: (release.wait(10), order.append("form")))
+
+        def form_opens() -> None:
+            release.wait(10)
+            order.append("form")
+
+        form = forms.submit(form_opens)
         later = after.submit(order.append, "draft")
         time.sleep(0.2)
         assert order == []  # the draft waits although its own thread is free
