@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.adapters.calendar_se import SwedishCalendar
 from bot.adapters.directory_file import parse_directory, shipped_directory_text
+from bot.adapters.precedence import Precedence, Unwatched, Watched
 from bot.adapters.rendering import Texts, default_texts
 from bot.core.clock import Clock, SystemClock
 from bot.core.ports.metrics import NoMetrics
@@ -57,6 +58,8 @@ class Core:
     executors: list[Executor] = field(default_factory=list)
     # This process's metrics (bot/adapters/metrics.py), served on /metrics; None: nothing is counted.
     metrics: PrometheusMetrics | None = None
+    # Answer forms on their way, which the listeners' best-effort work and the courier's rounds give way to.
+    precedence: Precedence = field(default_factory=Precedence)
 
     def close(self) -> None:
         """Let work already accepted finish (it may write), then close the database."""
@@ -201,8 +204,9 @@ def build_slack_app(
     context = HandlerContext(
         service=core.service,
         texts=core.texts,
-        background=background,
-        forms=forms,
+        # The forms are what officials wait to see; best-effort work after an ack gives way to them.
+        background=Unwatched(background, core.precedence),
+        forms=Watched(forms, core.precedence),
         work=work,
         slack_api_url=core.settings.slack_api_url,
         metrics=core.metrics or NoMetrics(),
@@ -242,7 +246,12 @@ def running_bot(settings: Settings, *, token: str, signing_secret: str) -> Itera
         scheduler = build_scheduler(core.service, core.settings.timezone)
         scheduler.start()
         courier = Courier(
-            core.service, client, core.texts, metrics=core.metrics, budget=send_budget(core, token)
+            core.service,
+            client,
+            core.texts,
+            metrics=core.metrics,
+            budget=send_budget(core, token),
+            precedence=core.precedence,
         ).start()
         try:
             yield core, app

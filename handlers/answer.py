@@ -422,14 +422,15 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
     fetched = fetch_new_files(ctx, client, content, ref.case_number, ref.organisation_key)
     content = fetched.content
     try:
-        ctx.service.answering.save_draft(
+        recipient = ctx.service.answering.save_draft(
             action.actor, ref.case_number, ref.organisation_key, content, fetched.documents
         )
     except DomainError as error:
         notice = ctx.texts.part("slack/answer_form.j2", "not_saved", error=ctx.texts.error(error))
         _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
         return
-    row = action.assignment(ctx)
+    # The recipient as the transaction stored it, not read again.
+    row = replace(row, recipient=recipient, status=recipient.status(row.today))
     time = _draft_time(ctx, row)
     try:
         if fetched.refusals:

@@ -43,7 +43,8 @@ class HandlerContext:
 
     Bolt runs each listener in the request's thread, which must answer Slack within 3 seconds: the listener acks
     and queues its work on `work`; the answer form's building queues on `forms`, and best-effort work (recording
-    that a form was opened, refreshing the remiss message) on `background`.
+    that a form was opened, refreshing the remiss message) on `background`. In a running bot (bot/bootstrap.py)
+    `background` gives way to the forms queued or under way on `forms` (bot/adapters/precedence.py).
     """
 
     service: UseCases

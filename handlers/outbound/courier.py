@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.logs import fresh_context, new_request_id
 from bot.adapters.pace import LocalSendBudget
+from bot.adapters.precedence import Precedence
 from bot.adapters.rendering import Texts
 from bot.core.domain.outbox import MessageKind, OutboxMessage, StatusBoard
 from bot.core.ports.metrics import Metrics, NoMetrics
@@ -107,6 +108,7 @@ class Courier:
         messages_per_second: float = DEFAULT_RATE,
         metrics: Metrics | None = None,
         budget: SendBudget | None = None,
+        precedence: Precedence | None = None,
     ) -> None:
         self.service = service
         # Counts Slack's 429s; what becomes of each message is counted where it is recorded (DeliveryUseCases).
@@ -127,6 +129,8 @@ class Courier:
         self._pause_lock = threading.Lock()
         # User id -> DM channel id, learnt from chat.postMessage answers (conversations.open is Tier 3).
         self._dm_channels: dict[str, str] = {}
+        # Answer forms on their way (bot/bootstrap.py): each round gives way to them, nobody watches it.
+        self._precedence = precedence
 
     # -- running ---------------------------------------------------------------------------------------
     def start(self) -> Courier:
@@ -148,6 +152,8 @@ class Courier:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            if self._precedence is not None:
+                self._precedence.give_way()
             try:
                 busy = self.run_once()
             except Exception:  # the loop must outlive a bad round (a database blip); the log has the details

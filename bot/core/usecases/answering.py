@@ -121,10 +121,10 @@ class AnsweringUseCases(UseCase):
         organisation_key: str,
         content: ResponseContent,
         documents: Sequence[Document] = (),
-    ) -> None:
+    ) -> Recipient:
         """Keep the form's content as the draft, with the bytes of the files it newly carries (`documents`)
-        stored in the same transaction."""
-        self._act(
+        stored in the same transaction; the recipient as stored."""
+        return self._act(
             actor,
             case_number,
             organisation_key,
