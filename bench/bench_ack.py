@@ -39,7 +39,8 @@ run prints where its requests' server time went; the headline figures come from 
 
 Usage: python bench/bench_ack.py [--officials 50] [--runs 3] [--database sqlite|postgres|both] [--postgres-url URL]
        [--diagnose] [--separate-process [--postgres-replicas 1]]
-Target: p99 <= 100 ms (Slack's limit is 3,000 ms).
+Targets (issue 11): server p99 <= 100 ms, client round trip p99 <= 100 ms, the full form in the modal p99 <= 500 ms
+(Slack's own limit for an acknowledgement is 3,000 ms).
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ KINDS = ("open", "draft", "submit")
 QUESTIONS = 4
 ANSWER_CHARS = 3_000
 TARGET_P99_MS = 100.0
+TARGET_FORM_P99_MS = 500.0  # issue 11: the full form shows within half a second of the click
 T = TypeVar("T")
 WAITRESS_THREADS = 8  # as running_sandbox and `remissbot serve` use
 PARAGRAPHS = (
@@ -970,20 +972,32 @@ def bench(database: str, url_context: databases.Database, args: argparse.Namespa
             print_diagnosis(result.diagnosis)
     print(f"{database}: median of {runs} runs, server time (WSGI app in -> response out):")
     medians: dict[str, Figures] = {}
+    client_all: Figures | None = None
     for kind in (*KINDS, "all"):
         server = median_figures([t[kind][0] for t in per_run])
         client = median_figures([t[kind][1] for t in per_run])
         medians[kind] = server
+        client_all = client if kind == "all" else client_all
         print(f"  {kind:<6} server {server}   | client round trip {client}")
     print("  after the ack, client side (not server time): from the click until the official sees the result")
+    seen: dict[str, Figures] = {}
     for kind, what in (("open", "light modal"), ("form", "form in it"), ("draft", "draft saved")):
-        print(f"  {kind:<6} {what:<11} {median_figures([s[kind] for s in shown])}")
+        seen[kind] = median_figures([s[kind] for s in shown])
+        print(f"  {kind:<6} {what:<11} {seen[kind]}")
     print(
         f"  forms not opened in time (trigger expired; the official got Svara to try again): median "
         f"{statistics.median(not_opened):g} of {officials} (runs: {', '.join(map(str, not_opened))})"
     )
-    verdict = "met" if medians["all"].p99 <= TARGET_P99_MS else "NOT met (--diagnose shows where the time goes)"
-    print(f"  target p99 <= {TARGET_P99_MS:.0f} ms (Slack's limit 3000 ms): {verdict}", flush=True)
+    # Issue 11's three targets, each judged on its own figure: the server's time, the round trip the client sees
+    # (waitress's queue included), and the moment the full form shows in the modal.
+    assert client_all is not None
+    for what, p99, target in (
+        ("server p99", medians["all"].p99, TARGET_P99_MS),
+        ("client round trip p99", client_all.p99, TARGET_P99_MS),
+        ("form in the modal p99", seen["form"].p99, TARGET_FORM_P99_MS),
+    ):
+        verdict = "met" if p99 <= target else "NOT met (--diagnose shows where the server's time goes)"
+        print(f"  target {what} <= {target:.0f} ms (Slack's limit 3000 ms): {p99:.1f} ms, {verdict}", flush=True)
     return medians
 
 
