@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.adapters.rendering import default_texts
-from bot.bootstrap import build_core
-from bot.cli.common import EXIT_CONFIG, EXIT_OK, write_bytes
+from bot.cli.common import EXIT_CONFIG, EXIT_OK, Refused, open_core, write_bytes
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.statistics import Period
-from bot.settings import load_settings
 
 _TEMPLATE = "statistics/words.j2"
 
@@ -36,10 +34,6 @@ def register(commands: Any) -> None:
     command.set_defaults(handler=cmd_statistics)
 
 
-class _Refused(Exception):
-    """Bad input: the message is the Swedish line to print (exit 2)."""
-
-
 def parse_day(value: str | None, option: str, *, end: bool) -> date | None:
     """A date as 2024-01-31, or a year (2024: its first day for --from, its last for --to); None if not given."""
     if value is None:
@@ -50,7 +44,7 @@ def parse_day(value: str | None, option: str, *, end: bool) -> date | None:
             return date(int(text), 12, 31) if end else date(int(text), 1, 1)
         return date.fromisoformat(text)
     except ValueError:
-        raise _Refused(_says("bad_date", value=value, option=option)) from None
+        raise Refused(_says("bad_date", value=value, option=option)) from None
 
 
 def cmd_statistics(args: argparse.Namespace, out: TextIO) -> int:
@@ -59,8 +53,8 @@ def cmd_statistics(args: argparse.Namespace, out: TextIO) -> int:
         period = Period(parse_day(args.start, "--from", end=False), parse_day(args.end, "--to", end=True))
         chart = Path(args.diagram) if args.diagram else None
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
-            raise _Refused(_says("bad_chart_file", path=args.diagram))
-    except _Refused as refused:
+            raise Refused(_says("bad_chart_file", path=args.diagram))
+    except Refused as refused:
         print(f"remissbot: {refused}", file=sys.stderr)
         return EXIT_CONFIG
     except DomainError as error:
@@ -68,7 +62,7 @@ def cmd_statistics(args: argparse.Namespace, out: TextIO) -> int:
             raise
         print(f"remissbot: {default_texts().error(error)}", file=sys.stderr)
         return EXIT_CONFIG
-    core = build_core(load_settings())
+    core = open_core()
     try:
         report = core.service.queries.answer_statistics(None, period)
     finally:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.domain.answer_positions import BOARD_OF, OFFICE
 from bot.core.domain.answer_text import Offer
 from bot.core.domain.case_number import case_number_key
 from bot.core.domain.decision_offers import DecisionOffers
 from bot.core.domain.matching import match_organisation
 from bot.core.domain.organisation import Directory, Organisation
 
-_BOARD_OF = re.compile(r"^\s*styrelsen\s+för\s+", re.IGNORECASE)
-_OFFICE = re.compile(r"förvaltning(?:en)?\b|kontoret\b", re.IGNORECASE)
 _PREFIX = re.compile(r"^(?P<prefix>[A-ZÅÄÖ][A-ZÅÄÖa-zåäö-]*?)[- ]\d")
 
 
@@ -36,10 +35,10 @@ def answering_organisation(offers: DecisionOffers, directory: Directory) -> Offe
 
 
 def _named(name: str, directory: Directory) -> Organisation | None:
-    name = _BOARD_OF.sub("", name)
+    name = BOARD_OF.sub("", name)
     found = match_organisation(name, directory)
-    if found is None and _OFFICE.search(name):
-        found = match_organisation(_OFFICE.sub("nämnden", name), directory)  # the förvaltning's own nämnd
+    if found is None and OFFICE.search(name):
+        found = match_organisation(OFFICE.sub("nämnden", name), directory)  # the förvaltning's own nämnd
     return found
 
 

@@ -151,12 +151,13 @@ _ANY_SUBJECT = re.compile(_SUBJECT, re.IGNORECASE)
 def same_body(name: str, other: str) -> bool:
     """Whether two names as written name one body: "Styrelsen för MKB Fastighets AB" and "MKB Fastighets AB",
     "Funktionsstödsförvaltningen" and "Funktionsstödsnämnden" (a förvaltning speaks for its nämnd)."""
-    a, b = (normalise_name(_OFFICE.sub("nämnd", _BOARD_OF.sub("", n))) for n in (name, other))
+    a, b = (normalise_name(OFFICE.sub("nämnd", BOARD_OF.sub("", n))) for n in (name, other))
     return bool(a) and a == b
 
 
-_BOARD_OF = re.compile(r"^\s*styrelsen\s+för\s+", re.IGNORECASE)
-_OFFICE = re.compile(r"förvaltning(?:en|ens)?\b|kontoret\b", re.IGNORECASE)
+# "Styrelsen för X" names X; a förvaltning (or a kontor) speaks for its nämnd.
+BOARD_OF = re.compile(r"^\s*styrelsen\s+för\s+", re.IGNORECASE)
+OFFICE = re.compile(r"förvaltning(?:en|ens)?\b|kontoret\b", re.IGNORECASE)
 
 
 def _names_kind_only(name: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -179,6 +180,12 @@ def remiss_dm(case_number: str, organisation_key: str, user_id: str, at: datetim
         to_user=user_id,
         organisation_key=organisation_key,
     )
+
+
+def remiss_rounds(messages: Iterable[OutboxMessage]) -> Counter[tuple[str | None, str | None]]:
+    """How many times each (organisation, official) has had the remiss: one handed back to them later is a new
+    round, not a duplicate, so the next DM to them is round `rounds[(organisation, official)] + 1`."""
+    return Counter((m.organisation_key, m.to_user) for m in messages if m.kind is MessageKind.REMISS)
 
 
 def _about(

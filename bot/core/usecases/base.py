@@ -18,7 +18,13 @@ from bot.core.domain.documents import MAX_DOCUMENT_BYTES
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.offices import coordinates, require_coordinates
 from bot.core.domain.organisation import Directory, Organisation, is_email, is_slack_user_id
-from bot.core.domain.outbox import STATUS_EDIT_INTERVAL, MessageKind, remiss_dm, remiss_refresh, status_event
+from bot.core.domain.outbox import (
+    STATUS_EDIT_INTERVAL,
+    remiss_dm,
+    remiss_refresh,
+    remiss_rounds,
+    status_event,
+)
 from bot.core.domain.people import away_on, remiss_addressees
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import ReminderPolicy
@@ -327,12 +333,10 @@ class UseCase(OnShared):
         self, repo: Transaction, remiss: Remiss, organisation_key: str, user_id: str, now: datetime
     ) -> None:
         """The remiss to one official; one handed back to them later is a new round, not a duplicate."""
-        earlier = [
-            m
-            for m in repo.outbox.messages_for(remiss.case_number, organisation_key)
-            if m.kind is MessageKind.REMISS and m.to_user == user_id
-        ]
-        repo.outbox.enqueue(remiss_dm(remiss.case_number, organisation_key, user_id, now, len(earlier) + 1))
+        rounds = remiss_rounds(repo.outbox.messages_for(remiss.case_number, organisation_key))
+        repo.outbox.enqueue(
+            remiss_dm(remiss.case_number, organisation_key, user_id, now, rounds[(organisation_key, user_id)] + 1)
+        )
 
     def _shared_work(self, repo: Transaction, recipient: Recipient, organisation: Organisation) -> bool:
         """More than one person answers for the recipient (officials and stand-ins)."""

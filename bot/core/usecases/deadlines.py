@@ -143,10 +143,12 @@ class DeadlineUseCases(UseCase):
             directory = self.shared.cached_directory(repo)
             policy = self.planner.policy(repo, remiss.case_number)
             quiet_until = self._quiet_until(now)
-            for recipient in repo.remisses.list_recipients(remiss.case_number):
+            recipients = repo.remisses.list_recipients(remiss.case_number)
+            late = self.planner.often_late(repo, remiss, [r.organisation_key for r in recipients], policy)
+            for recipient in recipients:
                 # Storage may already give the new remiss deadline: the change is worked out from `previous`.
                 moved = recipient.follow_deadline(previous, new_deadline)
-                self.planner.schedule(repo, remiss, recipient, directory, policy)
+                self.planner.schedule(repo, remiss, recipient, directory, policy, often_late=late)
                 if moved.moved and stored is not None:
                     repo.outbox.enqueue(remiss_refresh(stored, recipient.organisation_key))
                 if not moved.to_tell:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -12,7 +11,7 @@ from bot.core.domain.drafts import has_real_owner, require_owner, require_sendab
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.offices import sender_for, sending_offices_for
 from bot.core.domain.organisation import Organisation, is_slack_user_id
-from bot.core.domain.outbox import MessageKind, OutboxMessage, remiss_dm, summary_ready, to_registry
+from bot.core.domain.outbox import MessageKind, OutboxMessage, remiss_dm, remiss_rounds, summary_ready, to_registry
 from bot.core.domain.people import remiss_addressees
 from bot.core.domain.reaching import no_contact
 from bot.core.domain.recipient import Recipient
@@ -184,12 +183,8 @@ class DraftingUseCases(UseCase):
             policy = self.planner.policy(repo, remiss.case_number)
             plans: list[PlannedReminder] = []
             often_late = self.planner.often_late(repo, remiss, [r.organisation_key for r in reachable], policy)
-            # The remiss DMs of every recipient in one go (hundreds): rounds counted as _enqueue_remiss counts them.
-            rounds = Counter(
-                (m.organisation_key, m.to_user)
-                for m in repo.outbox.messages_for(remiss.case_number)
-                if m.kind is MessageKind.REMISS
-            )
+            # The remiss DMs of every recipient in one go (hundreds): one read of the rounds for all of them.
+            rounds = remiss_rounds(repo.outbox.messages_for(remiss.case_number))
             dms: list[OutboxMessage] = []
             for recipient in reachable:
                 key = recipient.organisation_key

@@ -60,9 +60,14 @@ class LifecycleUseCases(UseCase):
             self._record(repo, remiss, entry)
             directory = self.shared.cached_directory(repo)
             policy = self.planner.policy(repo, remiss.case_number)
-            for recipient in repo.remisses.list_recipients(remiss.case_number):
-                if not recipient.is_answered() or recipient.is_preliminary():
-                    self.planner.schedule(repo, remiss, recipient, directory, policy)
+            waiting = [
+                r
+                for r in repo.remisses.list_recipients(remiss.case_number)
+                if not r.is_answered() or r.is_preliminary()
+            ]
+            late = self.planner.often_late(repo, remiss, [r.organisation_key for r in waiting], policy)
+            for recipient in waiting:
+                self.planner.schedule(repo, remiss, recipient, directory, policy, often_late=late)
         self.shared.on_outbox()
         return remiss
 

@@ -96,11 +96,13 @@ class ReminderPlanner:
         policy: ReminderPolicy,
         *,
         snooze_to: date | None = None,
+        often_late: Collection[str] | None = None,
     ) -> None:
         """Plan the recipient's reminders from now on against its current deadline, keeping its snoozes.
 
         Only reminders still to come are planned: one whose time has passed (a deadline moved in the
         afternoon) would be sent late or recorded as missed, and neither helps anyone.
+        `often_late`: `self.often_late(...)` read once for every recipient a caller replans; else read here.
         """
         now = self.shared.now()
         existing = repo.reminders.reminders_for(remiss.case_number, recipient.organisation_key)
@@ -111,7 +113,9 @@ class ReminderPlanner:
         ]
         if snooze_to is not None:
             snoozes.append(snooze_to)
-        late = recipient.organisation_key in self.often_late(repo, remiss, [recipient.organisation_key], policy)
+        if often_late is None:
+            often_late = self.often_late(repo, remiss, [recipient.organisation_key], policy)
+        late = recipient.organisation_key in often_late
         plan = [r for r in self.plan(remiss, recipient, directory, policy, snoozes, often_late=late) if r.due_at > now]
         cancel_reason = "replanned"
         if snooze_to is not None:

@@ -60,8 +60,10 @@ class ReminderUseCases(UseCase):
             repo.reminders.set_reminder_policy(remiss.case_number, dict(overrides) if overrides else None)
             if remiss.status is RemissStatus.SENT:
                 directory = self.shared.cached_directory(repo)
-                for recipient in repo.remisses.list_recipients(remiss.case_number):
-                    self.planner.schedule(repo, remiss, recipient, directory, policy)
+                recipients = repo.remisses.list_recipients(remiss.case_number)
+                late = self.planner.often_late(repo, remiss, [r.organisation_key for r in recipients], policy)
+                for recipient in recipients:
+                    self.planner.schedule(repo, remiss, recipient, directory, policy, often_late=late)
 
     def reminder_policy_for(self, case_number: str) -> ReminderPolicy:
         with self.store.read() as repo:
