@@ -35,7 +35,19 @@ def ensure(extras: str = "") -> None:
         return
     print(f"Installerar remissbot{extras} och dess beroenden …", flush=True)
     subprocess.run(
-        [tool("python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target],
+        # --no-compile: pip would compile every module of every package (some 340 MB) up front, most of which is never
+        # imported; Python compiles and keeps what is imported, on first import (scripts/test lets it keep bytecode).
+        [
+            tool("python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "-e",
+            target,
+        ],
         cwd=ROOT,
         check=True,
     )

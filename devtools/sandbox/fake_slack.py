@@ -80,9 +80,13 @@ class _Reply:
         return dict(json.loads(text)) if self.content_type.startswith("application/json") else text
 
 
+POLL_SECONDS = 0.005  # an idle server looks 200 times a second: a few microseconds each
+
+
 def serve_in_background(server: BaseServer) -> None:
-    """Serve from a daemon thread. A short poll interval keeps a stop quick; tests start and stop many servers."""
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    """Serve from a daemon thread. A short poll interval keeps a stop quick: `shutdown` waits for the serving loop
+    to look again, and the suite starts and stops some thousand servers (at 50 ms, 37 ms each on average)."""
+    threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True).start()
 
 
 def stop_serving(server: BaseServer | None) -> None:
