@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.calendar_se import SwedishCalendar
-from bot.adapters.directory_file import parse_directory, shipped_directory_text
+from bot.adapters.directory_file import shipped_directory
 from bot.adapters.precedence import Precedence, Unwatched, Watched
 from bot.adapters.rendering import Texts, default_texts
 from bot.core.clock import Clock, SystemClock
@@ -119,7 +119,7 @@ def build_core(
         )
         service.shared.metrics = metrics
         metrics.watch(service.queries.gauges)
-        if service.directory.seed_directory(parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")):
+        if service.directory.seed_directory(shipped_directory()):
             log.info("Stored the shipped Malmö directory")
         unknown = [office for office in settings.offices if office not in service.directory.directory()]
         if unknown:  # a remiss can't be sent from them until a directory that lists them is loaded

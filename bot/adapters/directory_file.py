@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -63,6 +64,12 @@ class DirectoryFileError(Exception):
 def shipped_directory_text() -> str:
     """The Malmö directory that ships with the package."""
     return resources.files("bot").joinpath("data/malmo.yaml").read_text(encoding="utf-8")
+
+
+@functools.cache
+def shipped_directory() -> Directory:
+    """The shipped directory, parsed once per process (a Directory is immutable): every start seeds from it."""
+    return parse_directory(shipped_directory_text(), "bot/data/malmo.yaml")
 
 
 def load_directory_file(path: Path) -> Directory:

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -68,6 +69,12 @@ def package(service: UseCases, tmp_path_factory: pytest.TempPathFactory) -> Path
     return write_archive(service, TEXTS, CASE_NUMBER, tmp_path_factory.mktemp("arkiv"))
 
 
+@pytest.fixture(scope="module")
+def report(package: Path) -> Any:
+    """The E-ARK validator's report on the package, read once: a validation takes seconds."""
+    return validate(package)
+
+
 def test_the_package_is_a_folder_named_after_the_case_with_the_e_ark_layout(package: Path) -> None:
     assert package.name == "STK-2023-137"
     assert (package / "METS.xml").is_file()
@@ -87,8 +94,7 @@ def test_the_package_is_a_folder_named_after_the_case_with_the_e_ark_layout(pack
     assert not [p for p in package.parent.iterdir() if p.name.startswith(".")]  # no staging folder left
 
 
-def test_the_e_ark_validator_finds_it_well_formed_and_valid_but_for_its_own_contradicted_rules(package: Path) -> None:
-    report = validate(package)
+def test_the_e_ark_validator_finds_it_well_formed_and_valid_but_for_its_own_contradicted_rules(report: Any) -> None:
     assert report.structure.status.value == "WellFormed", report.structure.messages
     assert report.metadata.schema_results.status.value == "VALID", report.metadata.schema_results.messages
     found = errors(report.metadata.schematron_results.messages)
@@ -96,10 +102,10 @@ def test_the_e_ark_validator_finds_it_well_formed_and_valid_but_for_its_own_cont
 
 
 def test_the_rules_it_breaks_are_the_validators_reading_of_the_creator_agents_not_the_published_text(
-    package: Path,
+    package: Path, report: Any
 ) -> None:
     """Each schematron error is about an agent with ROLE CREATOR, and the package follows the published text."""
-    found = errors(validate(package).metadata.schematron_results.messages)
+    found = errors(report.metadata.schematron_results.messages)
     assert {rule for rule, _ in found} == CONTRADICTED
     assert all(location.startswith(CREATOR_AGENTS) for _, location in found), found
     header = ET.parse(package / "METS.xml").getroot().find(f"{{{METS}}}metsHdr")
