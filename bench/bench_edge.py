@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from devtools.ports import free_port  # noqa: E402
 from devtools.sandbox.fake_slack import FakeSlack  # noqa: E402
 from tests.e2e.servers import wait_until_healthy  # noqa: E402
 
@@ -70,9 +71,7 @@ def main() -> int:
     parser.add_argument("--megabytes", type=int, default=100, help="size of the oversized body (default 100)")
     args = parser.parse_args()
     with FakeSlack() as fake, tempfile.TemporaryDirectory(prefix="bench-edge-") as folder:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{folder}/bench.db",

@@ -42,7 +42,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -80,6 +79,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from bot.bootstrap import SLACK_EVENTS_PATH  # noqa: E402
+from devtools.ports import free_port  # noqa: E402
 from devtools.sandbox import Message, View  # noqa: E402
 from devtools.sandbox.driver import AppResponse, HttpTransport, SlackDriver  # noqa: E402
 from devtools.sandbox.harness import Sandbox, SandboxUser, running_sandbox  # noqa: E402
@@ -186,12 +186,6 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmHWM in /proc status")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from devtools.ports import free_port
 from devtools.sandbox.fake_slack import FakeSlack
 
 APP_TOKEN = "xapp-1-A0TEST-1-abcdef"  # a made-up token in Slack's shape
@@ -31,12 +32,6 @@ def slack(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeSlack
         monkeypatch.setenv("SLACK_BOT_TOKEN", fake.identity.bot_token)
         monkeypatch.setenv("SLACK_APP_TOKEN", APP_TOKEN)
         yield fake
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, str]:

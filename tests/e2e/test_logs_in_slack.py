@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import secrets
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from bot.core.domain.remiss import Position, QuestionKind
 from bot.core.usecases.results import RemissInput
 from bot.settings import load_settings
 from devtools.clocks import FakeClock
+from devtools.ports import free_port
 from devtools.sandbox.driver import DispatchTransport, HttpTransport, SlackDriver
 from devtools.sandbox.fake_slack import FakeSlack
 from devtools.sandbox.harness import Sandbox, running_sandbox
@@ -129,12 +129,6 @@ def test_no_answer_text_secret_or_token_reaches_a_log_line_and_the_lines_say_wha
     # The courier's lines name the message they send: the kind, the remiss and (for a DM) the person.
     sent = [x for x in parsed if str(x.get("action", "")).startswith("courier.")]
     assert sent and all(x["diarienummer"] == CASE for x in sent)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_remissbot_serve_at_debug_in_json_logs_neither_the_answer_nor_its_secrets(
