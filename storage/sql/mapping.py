@@ -156,7 +156,8 @@ def request_from(row: ExtensionRequestRow) -> ExtensionRequest:
     )
 
 
-def message_from(row: OutboxMessageRow) -> OutboxMessage:
+def message_from(row: OutboxMessageRow | Any) -> OutboxMessage:
+    """A message from its row (or a result row with the same columns)."""
     return OutboxMessage(
         key=row.key,
         kind=MessageKind(row.kind),

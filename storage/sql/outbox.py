@@ -6,7 +6,8 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, case, func, true, update
+from sqlalchemy import Insert, bindparam, case, func, true, update
+from sqlalchemy import select as select_rows
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col, select
 
@@ -25,6 +26,23 @@ _ENQUEUE: dict[str, Insert] = {
 _ENQUEUE_ALL: dict[str, Insert] = {
     "postgresql": postgresql.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]),
     "sqlite": sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]),
+}
+# find_message's SELECT, built once: every answer saved or submitted from a remiss DM asks which DM it was.
+_FIND_MESSAGE = (
+    select_rows(_OUTBOX)
+    .where(_OUTBOX.c.channel_id == bindparam("place_channel"), _OUTBOX.c.ts == bindparam("place_ts"))
+    .order_by(_OUTBOX.c.id)
+    .limit(1)
+)
+# touch_status's upsert of each dialect, built once: every answer saved bumps its remiss's board.
+_BOARD = SQLModel.metadata.tables["status_board"]
+_TOUCH_STATUS: dict[str, Insert] = {
+    name: dialect_insert(_BOARD)
+    .values(
+        case_number=bindparam("board_case_number"), channel=bindparam("board_channel"), version=1, rendered_version=0
+    )
+    .on_conflict_do_update(index_elements=["case_number"], set_={"version": _BOARD.c.version + 1})
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 
 
@@ -99,12 +117,7 @@ class SqlOutbox(SqlRepository):
 
     def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
         """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
-        query = (
-            select(OutboxMessageRow)
-            .where(OutboxMessageRow.channel_id == channel_id, OutboxMessageRow.ts == ts)
-            .order_by(col(OutboxMessageRow.id))
-        )
-        row = self._session.exec(query, execution_options=FRESH).first()
+        row = self._session.execute(_FIND_MESSAGE, {"place_channel": channel_id, "place_ts": ts}).first()
         return message_from(row) if row is not None else None
 
     def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
@@ -141,12 +154,8 @@ class SqlOutbox(SqlRepository):
         # One statement, so no bump is lost: a read-then-write would let two transactions both write
         # version n + 1. On PostgreSQL the second of two concurrent inserts waits, then takes the update path.
         # The channel of an existing board stays: its message is already posted there.
-        statement = (
-            self._ctx.insert(StatusBoardRow)
-            .values(case_number=case_number, channel=channel, version=1, rendered_version=0)
-            .on_conflict_do_update(index_elements=["case_number"], set_={"version": col(StatusBoardRow.version) + 1})
-        )
-        self._session.exec(statement)
+        statement = _TOUCH_STATUS[self._session.get_bind().dialect.name]
+        self._session.execute(statement, {"board_case_number": case_number, "board_channel": channel})
 
     def claim_status(
         self, now: datetime, lease: timedelta, limit: int, interval: timedelta = timedelta(0)
