@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 # A lone UTF-16 surrogate ("\ud800" is valid JSON) cannot be encoded as UTF-8, so no database stores it. Python
 # joins a well-formed pair while parsing JSON, so any surrogate left in a str is a lone one.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNCLEAN = re.compile("[\x00\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 _REASON_VALUE_MAX = 60
 
@@ -51,6 +52,8 @@ def clean_in_place(node: Any) -> Any:
     """Clean every string (keys too) in a parsed payload, in place, so listeners all see the cleaned one.
 
     A walk with a stack, not recursion: a Socket Mode payload never passes the HTTP edge's bound on nesting.
+    Only what needs cleaning is replaced (an answer form's payload is ~36 kB of strings that almost never do);
+    a dict with a key to clean is rebuilt in its order, as a later key of the same cleaned text wins.
     """
     if isinstance(node, str):
         return clean_text(node)
@@ -58,18 +61,25 @@ def clean_in_place(node: Any) -> Any:
     while stack:
         container = stack.pop()
         if isinstance(container, dict):
-            items = list(container.items())
-            container.clear()
-            container.update((clean_text(k) if isinstance(k, str) else k, _cleaned(v)) for k, v in items)
+            if any(isinstance(k, str) and _unclean(k) for k in container):
+                items = list(container.items())
+                container.clear()
+                container.update((clean_text(k) if isinstance(k, str) else k, v) for k, v in items)
+            unclean = [k for k, v in container.items() if isinstance(v, str) and _unclean(v)]
+            for key in unclean:
+                container[key] = clean_text(container[key])
             stack.extend(v for v in container.values() if isinstance(v, dict | list))
         elif isinstance(container, list):
-            container[:] = [_cleaned(item) for item in container]
+            for i, item in enumerate(container):
+                if isinstance(item, str) and _unclean(item):
+                    container[i] = clean_text(item)
             stack.extend(item for item in container if isinstance(item, dict | list))
     return node
 
 
-def _cleaned(value: Any) -> Any:
-    return clean_text(value) if isinstance(value, str) else value
+def _unclean(text: str) -> bool:
+    """Whether clean_text would change `text`."""
+    return _UNCLEAN.search(text) is not None
 
 
 # -- our own encodings -------------------------------------------------------------------------------------
