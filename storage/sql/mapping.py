@@ -179,7 +179,8 @@ def message_from(row: OutboxMessageRow | Any) -> OutboxMessage:
     )
 
 
-def board_from(row: StatusBoardRow) -> StatusBoard:
+def board_from(row: StatusBoardRow | Any) -> StatusBoard:
+    """A status board from its row (or a result row with the same columns)."""
     return StatusBoard(
         case_number=row.case_number,
         channel=row.channel,
