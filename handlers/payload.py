@@ -52,34 +52,32 @@ def clean_in_place(node: Any) -> Any:
     """Clean every string (keys too) in a parsed payload, in place, so listeners all see the cleaned one.
 
     A walk with a stack, not recursion: a Socket Mode payload never passes the HTTP edge's bound on nesting.
-    Only what needs cleaning is replaced (an answer form's payload is ~36 kB of strings that almost never do);
-    a dict with a key to clean is rebuilt in its order, as a later key of the same cleaned text wins.
+    Each object's or list's strings are looked at together, and replaced only when one needs cleaning (an answer
+    form's payload is ~36 kB of strings that almost never do); an object with a key to clean is rebuilt in its
+    order, as a later key of the same cleaned text wins.
     """
     if isinstance(node, str):
         return clean_text(node)
+    unclean = _UNCLEAN.search
     stack = [node]
     while stack:
         container = stack.pop()
         if isinstance(container, dict):
-            if any(isinstance(k, str) and _unclean(k) for k in container):
+            if unclean("".join([k for k in container if isinstance(k, str)])):
                 items = list(container.items())
                 container.clear()
                 container.update((clean_text(k) if isinstance(k, str) else k, v) for k, v in items)
-            unclean = [k for k, v in container.items() if isinstance(v, str) and _unclean(v)]
-            for key in unclean:
-                container[key] = clean_text(container[key])
-            stack.extend(v for v in container.values() if isinstance(v, dict | list))
+            values = container.values()
+            if unclean("".join([v for v in values if isinstance(v, str)])):
+                for key, value in list(container.items()):
+                    if isinstance(value, str):
+                        container[key] = clean_text(value)
+            stack.extend([v for v in values if isinstance(v, dict | list)])
         elif isinstance(container, list):
-            for i, item in enumerate(container):
-                if isinstance(item, str) and _unclean(item):
-                    container[i] = clean_text(item)
-            stack.extend(item for item in container if isinstance(item, dict | list))
+            if unclean("".join([item for item in container if isinstance(item, str)])):
+                container[:] = [clean_text(item) if isinstance(item, str) else item for item in container]
+            stack.extend([item for item in container if isinstance(item, dict | list)])
     return node
-
-
-def _unclean(text: str) -> bool:
-    """Whether clean_text would change `text`."""
-    return _UNCLEAN.search(text) is not None
 
 
 # -- our own encodings -------------------------------------------------------------------------------------
