@@ -34,6 +34,11 @@ trigger's 3 s, or not at all) and the form that replaces it, and until the draft
 clicks' triggers expired before the light modal opened. Such an official gets a message with Svara, presses it, and
 the benchmark goes on: every form must open and every answer be stored.
 
+Each run prints the server's CPU in the burst, and (with --separate-process) also until its work after the burst
+(drafts saved, messages refreshed, the courier's lines) is done, so that work done after the ack is not left out
+of a comparison; and this client process's CPU in the burst: at about a quarter of one core (December 2026) its
+50 threads on one GIL are not what the client round trips wait for.
+
 With --diagnose the app is also instrumented (Bolt's listener pool and the database's write lock are timed) and each
 run prints where its requests' server time went; the headline figures come from runs without it.
 
@@ -333,6 +338,10 @@ class RunResult:
     wall: float = 0.0
     # With --separate-process: CPU seconds the server processes used during the burst.
     server_cpu: float | None = None
+    # The same until the server's work after the burst (drafts saved, messages refreshed, the courier) was done.
+    server_cpu_all: float | None = None
+    # CPU of this process (the simulated officials' threads, on one GIL) in the burst.
+    client_cpu: float = 0.0
     submitted: int = 0
     diagnosis: Diagnosis | None = None
 
@@ -722,6 +731,21 @@ def _cpu_seconds(pids: Iterable[int]) -> float | None:
     return total
 
 
+def _quiet_cpu_seconds(
+    pids: Iterable[int], *, quiet: float = 0.01, every: float = 0.25, most: float = 10.0
+) -> float | None:
+    """_cpu_seconds once the processes have gone quiet (less than `quiet` s of CPU in `every` s), or after `most` s."""
+    before, waited = _cpu_seconds(pids), 0.0
+    while before is not None and waited < most:
+        time.sleep(every)
+        waited += every
+        now = _cpu_seconds(pids)
+        if now is None or now - before < quiet:
+            return now
+        before = now
+    return before
+
+
 class _RoundRobin:
     """A load balancer in front of the replicas: each request to the next one in turn."""
 
@@ -775,12 +799,16 @@ def run_once(
             cpu, started, server_cpu = time.process_time(), time.perf_counter(), _cpu_seconds(pids)
             _run_together([p.run for p in people])
             result.wall = time.perf_counter() - started
+            result.client_cpu = time.process_time() - cpu
             server_cpu_after = _cpu_seconds(pids)
             if server_cpu is not None and server_cpu_after is not None and pids:
                 result.server_cpu = server_cpu_after - server_cpu
             _settle(pool)
             if separate:
                 time.sleep(2)  # the server's own queued after-ack work (drafts, message refreshes)
+                server_cpu_done = _quiet_cpu_seconds(pids)
+                if server_cpu is not None and server_cpu_done is not None and pids:
+                    result.server_cpu_all = server_cpu_done - server_cpu
             cpu = time.process_time() - cpu
         finally:
             if server is not None:
@@ -961,6 +989,10 @@ def bench(database: str, url_context: databases.Database, args: argparse.Namespa
         busy = ""
         if result.server_cpu is not None:
             busy = f"; server CPU {result.server_cpu:.2f} s = {100 * result.server_cpu / result.wall:.0f}% of one core"
+        if result.server_cpu_all is not None:
+            busy += f" ({result.server_cpu_all:.2f} s with its work after the burst)"
+        if separate:
+            busy += f"; client CPU {result.client_cpu:.2f} s = {100 * result.client_cpu / result.wall:.0f}% of one core"
         print(
             f"{database} run {run}: {officials} officials, {3 * officials} interactions in {result.wall:.2f} s; "
             f"{result.submitted} answers stored; {result.not_opened} forms not opened in time (tried again); "

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 # A lone UTF-16 surrogate ("\ud800" is valid JSON) cannot be encoded as UTF-8, so no database stores it. Python
 # joins a well-formed pair while parsing JSON, so any surrogate left in a str is a lone one.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNCLEAN = re.compile("[\x00\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 _REASON_VALUE_MAX = 60
 
@@ -51,25 +52,32 @@ def clean_in_place(node: Any) -> Any:
     """Clean every string (keys too) in a parsed payload, in place, so listeners all see the cleaned one.
 
     A walk with a stack, not recursion: a Socket Mode payload never passes the HTTP edge's bound on nesting.
+    Each object's or list's strings are looked at together, and replaced only when one needs cleaning (an answer
+    form's payload is ~36 kB of strings that almost never do); an object with a key to clean is rebuilt in its
+    order, as a later key of the same cleaned text wins.
     """
     if isinstance(node, str):
         return clean_text(node)
+    unclean = _UNCLEAN.search
     stack = [node]
     while stack:
         container = stack.pop()
         if isinstance(container, dict):
-            items = list(container.items())
-            container.clear()
-            container.update((clean_text(k) if isinstance(k, str) else k, _cleaned(v)) for k, v in items)
-            stack.extend(v for v in container.values() if isinstance(v, dict | list))
+            if unclean("".join([k for k in container if isinstance(k, str)])):
+                items = list(container.items())
+                container.clear()
+                container.update((clean_text(k) if isinstance(k, str) else k, v) for k, v in items)
+            values = container.values()
+            if unclean("".join([v for v in values if isinstance(v, str)])):
+                for key, value in list(container.items()):
+                    if isinstance(value, str):
+                        container[key] = clean_text(value)
+            stack.extend([v for v in values if isinstance(v, dict | list)])
         elif isinstance(container, list):
-            container[:] = [_cleaned(item) for item in container]
-            stack.extend(item for item in container if isinstance(item, dict | list))
+            if unclean("".join([item for item in container if isinstance(item, str)])):
+                container[:] = [clean_text(item) if isinstance(item, str) else item for item in container]
+            stack.extend([item for item in container if isinstance(item, dict | list)])
     return node
-
-
-def _cleaned(value: Any) -> Any:
-    return clean_text(value) if isinstance(value, str) else value
 
 
 # -- our own encodings -------------------------------------------------------------------------------------

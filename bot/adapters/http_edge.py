@@ -115,7 +115,9 @@ def _nested_deeper_than(body: object, bound: int) -> bool:
             continue
         if depth > bound:
             return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
     return False
 
 

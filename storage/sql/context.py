@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeVar
 
+from sqlalchemy import GenerativeSelect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -15,6 +16,7 @@ from storage.sql.mapping import row_id
 from storage.tables import OrganisationRow, RemissRow
 
 _T = TypeVar("_T")
+_Q = TypeVar("_Q", bound=GenerativeSelect)
 
 # Rows that other transactions may have changed are read afresh, even if this session holds an older copy
 # (after waiting for a row lock, the new values must win; SQLAlchemy otherwise keeps the loaded ones).
@@ -64,9 +66,12 @@ class SqlContext:
         behind each other. SQLite drops that clause, but the transaction holds the database's one write lock
         (BEGIN IMMEDIATE) from its start, so no other claimer can run between this SELECT and the UPDATE.
         """
-        if self.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        return list(self.session.exec(query).all())
+        return list(self.session.exec(self.skipping_locked(query, self.session.get_bind().dialect.name)).all())
+
+    @staticmethod
+    def skipping_locked(query: _Q, dialect: str) -> _Q:
+        """`query` as candidates runs it on `dialect`: FOR UPDATE SKIP LOCKED on PostgreSQL, as it is on SQLite."""
+        return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
 
     def require_organisation(self, key: str) -> None:
         # A check before the insert gives the domain's error; organisations are never deleted, so the

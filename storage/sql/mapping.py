@@ -156,7 +156,8 @@ def request_from(row: ExtensionRequestRow) -> ExtensionRequest:
     )
 
 
-def message_from(row: OutboxMessageRow) -> OutboxMessage:
+def message_from(row: OutboxMessageRow | Any) -> OutboxMessage:
+    """A message from its row (or a result row with the same columns)."""
     return OutboxMessage(
         key=row.key,
         kind=MessageKind(row.kind),
@@ -178,7 +179,8 @@ def message_from(row: OutboxMessageRow) -> OutboxMessage:
     )
 
 
-def board_from(row: StatusBoardRow) -> StatusBoard:
+def board_from(row: StatusBoardRow | Any) -> StatusBoard:
+    """A status board from its row (or a result row with the same columns)."""
     return StatusBoard(
         case_number=row.case_number,
         channel=row.channel,

@@ -6,12 +6,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, case, func, true, update
+from sqlalchemy import Insert, bindparam, case, func, true, update
+from sqlalchemy import select as select_rows
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col, select
 
 from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
-from storage.sql.context import FRESH, FRESH_UPDATE, SqlRepository
+from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext, SqlRepository
 from storage.sql.mapping import board_from, message_fields, message_from, row_id
 from storage.tables import DigestSaidRow, OutboxMessageRow, StatusBoardRow
 
@@ -25,6 +26,61 @@ _ENQUEUE: dict[str, Insert] = {
 _ENQUEUE_ALL: dict[str, Insert] = {
     "postgresql": postgresql.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]),
     "sqlite": sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]),
+}
+# find_message's SELECT, built once: every answer saved or submitted from a remiss DM asks which DM it was.
+_FIND_MESSAGE = (
+    select_rows(_OUTBOX)
+    .where(_OUTBOX.c.channel_id == bindparam("place_channel"), _OUTBOX.c.ts == bindparam("place_ts"))
+    .order_by(_OUTBOX.c.id)
+    .limit(1)
+)
+# touch_status's upsert of each dialect, built once: every answer saved bumps its remiss's board.
+_BOARD = SQLModel.metadata.tables["status_board"]
+_TOUCH_STATUS: dict[str, Insert] = {
+    name: dialect_insert(_BOARD)
+    .values(
+        case_number=bindparam("board_case_number"), channel=bindparam("board_channel"), version=1, rendered_version=0
+    )
+    .on_conflict_do_update(index_elements=["case_number"], set_={"version": _BOARD.c.version + 1})
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+# claim_status's statements, built once: stale boards not claimed by a live sender (and, with an interval,
+# last rendered long enough ago), then the claim, which checks the same again. No age to order by; the case
+# number at least makes the order stable. PostgreSQL skips boards another claimer holds (SqlContext.candidates).
+_STALE_AND_FREE = (_BOARD.c.rendered_version < _BOARD.c.version) & (
+    _BOARD.c.claimed_until.is_(None) | (_BOARD.c.claimed_until < bindparam("claim_now"))
+)
+_RENDERED_LONG_AGO = _BOARD.c.rendered_at.is_(None) | (_BOARD.c.rendered_at <= bindparam("claim_cutoff"))
+_CLAIMABLE = {False: _STALE_AND_FREE, True: _STALE_AND_FREE & _RENDERED_LONG_AGO}
+_CLAIMABLE_BOARDS = {
+    (dialect, waited): SqlContext.skipping_locked(
+        select_rows(_BOARD.c.case_number)
+        .where(claimable)
+        .order_by(_BOARD.c.case_number)
+        .limit(bindparam("claim_limit")),
+        dialect,
+    )
+    for dialect in ("postgresql", "sqlite")
+    for waited, claimable in _CLAIMABLE.items()
+}
+# next_status_edit's: any board due now (with an interval, only one never rendered), and the oldest render.
+_DUE_NOW = {
+    False: select_rows(_BOARD.c.case_number).where(_STALE_AND_FREE).limit(1),
+    True: select_rows(_BOARD.c.case_number).where(_STALE_AND_FREE & _BOARD.c.rendered_at.is_(None)).limit(1),
+}
+_OLDEST_RENDER = (
+    select_rows(_BOARD.c.rendered_at)
+    .where(_STALE_AND_FREE, _BOARD.c.rendered_at.is_not(None))
+    .order_by(_BOARD.c.rendered_at)
+    .limit(1)
+)
+_CLAIM_BOARDS = {
+    waited: update(_BOARD)
+    .where(_BOARD.c.case_number.in_(bindparam("claim_keys", expanding=True)), claimable)
+    .values(claimed_until=bindparam("claim_until"))
+    .returning(*_BOARD.c)
+    for waited, claimable in _CLAIMABLE.items()
 }
 
 
@@ -99,12 +155,7 @@ class SqlOutbox(SqlRepository):
 
     def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
         """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
-        query = (
-            select(OutboxMessageRow)
-            .where(OutboxMessageRow.channel_id == channel_id, OutboxMessageRow.ts == ts)
-            .order_by(col(OutboxMessageRow.id))
-        )
-        row = self._session.exec(query, execution_options=FRESH).first()
+        row = self._session.execute(_FIND_MESSAGE, {"place_channel": channel_id, "place_ts": ts}).first()
         return message_from(row) if row is not None else None
 
     def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
@@ -141,12 +192,8 @@ class SqlOutbox(SqlRepository):
         # One statement, so no bump is lost: a read-then-write would let two transactions both write
         # version n + 1. On PostgreSQL the second of two concurrent inserts waits, then takes the update path.
         # The channel of an existing board stays: its message is already posted there.
-        statement = (
-            self._ctx.insert(StatusBoardRow)
-            .values(case_number=case_number, channel=channel, version=1, rendered_version=0)
-            .on_conflict_do_update(index_elements=["case_number"], set_={"version": col(StatusBoardRow.version) + 1})
-        )
-        self._session.exec(statement)
+        statement = _TOUCH_STATUS[self._session.get_bind().dialect.name]
+        self._session.execute(statement, {"board_case_number": case_number, "board_channel": channel})
 
     def claim_status(
         self, now: datetime, lease: timedelta, limit: int, interval: timedelta = timedelta(0)
@@ -156,47 +203,27 @@ class SqlOutbox(SqlRepository):
         self._ctx.require_writable()
         if limit <= 0:
             return []
-        claimed_until = col(StatusBoardRow.claimed_until)
-        rendered_at = col(StatusBoardRow.rendered_at)
-        # StatusBoard.claimable, in SQL (the time computed here, so both dialects compare two timestamps).
-        claimable = (col(StatusBoardRow.rendered_version) < col(StatusBoardRow.version)) & (
-            claimed_until.is_(None) | (claimed_until < now)
-        )
-        if interval > timedelta(0):
-            claimable &= rendered_at.is_(None) | (rendered_at <= now - interval)
-        # No age to order by; the case number at least makes the order stable.
-        keys = self._ctx.candidates(
-            select(col(StatusBoardRow.case_number))
-            .where(claimable)
-            .order_by(col(StatusBoardRow.case_number))
-            .limit(limit)
-        )
+        # StatusBoard.claimable, in SQL (the times computed here, so both dialects compare two timestamps), in
+        # statements built once: the courier claims at every round, and a burst of answers makes many rounds.
+        waited = interval > timedelta(0)
+        params = {"claim_now": now, "claim_cutoff": now - interval, "claim_limit": limit}
+        dialect = self._session.get_bind().dialect.name
+        keys = list(self._session.execute(_CLAIMABLE_BOARDS[(dialect, waited)], params).scalars().all())
         if not keys:
             return []
-        statement = (
-            update(StatusBoardRow)
-            .where(col(StatusBoardRow.case_number).in_(keys), claimable)
-            .values(claimed_until=now + lease)
-            .returning(StatusBoardRow)
-        )
-        rows = self._session.exec(statement, execution_options=FRESH_UPDATE).scalars().all()
+        claim = _CLAIM_BOARDS[waited]
+        rows = self._session.execute(claim, {**params, "claim_keys": keys, "claim_until": now + lease}).all()
         return sorted((board_from(row) for row in rows), key=lambda b: b.case_number)
 
     def next_status_edit(self, now: datetime, interval: timedelta) -> datetime | None:
         """The earliest StatusBoard.waits_until of the boards; None when none is stale and free."""
-        claimed_until = col(StatusBoardRow.claimed_until)
-        rendered_at = col(StatusBoardRow.rendered_at)
-        free_and_stale = (col(StatusBoardRow.rendered_version) < col(StatusBoardRow.version)) & (
-            claimed_until.is_(None) | (claimed_until < now)
-        )
         # A stale board never rendered (or with no interval to wait) is due now; else the oldest render decides.
-        # NULLs sort first on SQLite and last on PostgreSQL, so they are asked for apart.
-        due_now = free_and_stale if interval <= timedelta(0) else free_and_stale & rendered_at.is_(None)
-        anyone = select(col(StatusBoardRow.case_number)).where(due_now).limit(1)
-        if self._session.exec(anyone, execution_options=FRESH).first() is not None:
+        # NULLs sort first on SQLite and last on PostgreSQL, so they are asked for apart. Statements built once:
+        # the courier asks before each of its waits.
+        params = {"claim_now": now}
+        if self._session.execute(_DUE_NOW[interval > timedelta(0)], params).first() is not None:
             return now
-        oldest = select(rendered_at).where(free_and_stale, rendered_at.is_not(None)).order_by(rendered_at).limit(1)
-        found: datetime | None = self._session.exec(oldest, execution_options=FRESH).first()
+        found: datetime | None = self._session.execute(_OLDEST_RENDER, params).scalars().first()
         return found + interval if found is not None else None
 
     def finish_status(self, board: StatusBoard) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, ScalarSelect, delete, func, insert, update
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, delete, func, insert, update
 from sqlalchemy import exc as sa_exc
 from sqlmodel import SQLModel, col, select
 
@@ -65,6 +65,12 @@ Item = TypeVar("Item")
 
 # The officials' table, for a plain INSERT of many rows (sending a remiss writes one per recipient).
 _OFFICIALS = SQLModel.metadata.tables["recipient_official"]
+# The two writes of every recipient saved (every click in the answer form that changes something), built once:
+# the recipient's UPDATE (its columns are set from the parameters' names) and the audit trail's INSERT.
+_RECIPIENTS = SQLModel.metadata.tables["recipient"]
+_SAVE_RECIPIENT = update(_RECIPIENTS).where(_RECIPIENTS.c.id == bindparam("saved_recipient_id"))
+_AUDIT = SQLModel.metadata.tables["audit_entry"]
+_APPEND_AUDIT = insert(_AUDIT).returning(_AUDIT.c.id)
 
 
 class SqlRemisses(SqlRepository):
@@ -195,11 +201,10 @@ class SqlRemisses(SqlRepository):
         recipient_id = row_id(stored.id)
         new_responses, new_extensions = recipient.appended_since(stored)
         # One UPDATE by id, without loading the row first (a round trip, and the ORM's bookkeeping). Rows of
-        # it that this session loaded are read afresh later anyway (FRESH).
-        self._session.execute(
-            update(RecipientRow).where(col(RecipientRow.id) == recipient_id).values(**recipient_fields(recipient)),
-            execution_options=FRESH_UPDATE,
-        )
+        # it that this session loaded are read afresh later anyway (FRESH). The statement is a plain table's,
+        # built once, so the session flushes what it holds first, as it did for the ORM's UPDATE.
+        self._session.flush()
+        self._session.execute(_SAVE_RECIPIENT, {"saved_recipient_id": recipient_id, **recipient_fields(recipient)})
         if stored.officials != recipient.officials:
             if stored.officials:  # none yet when a remiss is sent: a DELETE for each of 500 recipients saved
                 self._session.execute(
@@ -283,17 +288,23 @@ class SqlRemisses(SqlRepository):
         remiss_id = self._ctx.remiss_id(entry.case_number)
         if remiss_id is None:
             raise DomainError(ErrorCode.UNKNOWN_REMISS, case_number=entry.case_number)
-        row = AuditEntryRow(
-            remiss_id=remiss_id,
-            organisation_key=entry.organisation_key,
-            action=entry.action.value,
-            actor=entry.actor,
-            at=entry.at,
-            details=dict(entry.details),
-        )
-        self._session.add(row)
+        details = dict(entry.details)
+        # A plain INSERT built once, not an ORM object to flush: every change recorded appends one. What the
+        # session holds is flushed still, as adding the entry did.
         self._session.flush()
-        return audit_entry_from(row, entry.case_number)
+        audit_id = self._session.execute(
+            _APPEND_AUDIT,
+            {
+                "remiss_id": remiss_id,
+                "organisation_key": entry.organisation_key,
+                "action": entry.action.value,
+                "actor": entry.actor,
+                "at": entry.at,
+                "details": details,
+            },
+        ).scalar_one()
+        # As audit_entry_from maps the row just written.
+        return replace(entry, details=tuple(details.items()), id=int(audit_id))
 
     def list_audit(self, case_number: str, organisation_key: str | None = None) -> list[AuditEntry]:
         remiss_id = self._ctx.remiss_id(case_number)

@@ -120,6 +120,8 @@ def keep_marks(content: ResponseContent, earlier: ResponseContent | None) -> Res
     if earlier is None:
         return content
     taken = {a.question_number: _words(a.text) for a in earlier.answers if a.from_document}
+    if not taken:  # nothing read from a document: the answers stay as they are (no 12,000 characters split)
+        return content
     answers = tuple(
         replace(a, from_document=True) if taken.get(a.question_number) == _words(a.text) else a for a in content.answers
     )

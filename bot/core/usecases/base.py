@@ -191,12 +191,19 @@ class Shared:
     def cached_directory(self, repo: Transaction) -> Directory:
         """The directory for rendering messages, read at most once per DIRECTORY_CACHE. This process's own
         changes show at once (forget_directory), other replicas' within DIRECTORY_CACHE."""
-        cached = self._directory_cache
-        if cached is not None and self.now() - cached[0] < DIRECTORY_CACHE:
-            return cached[1]
+        cached = self.fresh_directory()
+        if cached is not None:
+            return cached
         directory = repo.directory.load_directory()
         self._directory_cache = (self.now(), directory)
         return directory
+
+    def fresh_directory(self) -> Directory | None:
+        """The cached directory while it is fresh (see cached_directory), else None: no read needed for it."""
+        cached = self._directory_cache
+        if cached is not None and self.now() - cached[0] < DIRECTORY_CACHE:
+            return cached[1]
+        return None
 
     def forget_directory(self) -> None:
         self._directory_cache = None

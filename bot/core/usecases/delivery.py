@@ -18,8 +18,9 @@ from bot.core.domain.outbox import (
     backoff,
     summary_ready,
 )
+from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import ReminderKind, missing_for
-from bot.core.domain.remiss import RecipientStatus, Remiss
+from bot.core.domain.remiss import RecipientStatus, Remiss, normalise_case_number
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import Shared, UseCase
 from bot.core.usecases.queries import overview_of
@@ -47,9 +48,15 @@ class DeliveryUseCases(UseCase):
         if message.kind is MessageKind.DIGEST:
             return self._digest_delivery(message)
         with self.store.read() as repo:
-            remiss = self._require_remiss(repo, message.case_number)
-            directory = self.shared.cached_directory(repo)
             key = message.organisation_key
+            # A message about one recipient (every answer's line in the status thread) reads the remiss and the
+            # recipient in one lean read; without it (or with no such recipient) as before.
+            found = repo.remisses.get_assignment(normalise_case_number(message.case_number), key) if key else None
+            remiss = found.remiss if found is not None else self._require_remiss(repo, message.case_number)
+            recipient: Recipient | None = found.recipient if found is not None else None
+            if found is None and key:
+                recipient = repo.remisses.get_recipient(remiss.case_number, key)
+            directory = self.shared.cached_directory(repo)
             event = None
             if message.audit_id is not None:
                 event = repo.remisses.get_audit(remiss.case_number, message.audit_id)
@@ -67,7 +74,7 @@ class DeliveryUseCases(UseCase):
                 sender_name=directory.require(remiss.sender_key).name,
                 today=self.today(),
                 organisation=directory.get(key) if key else None,
-                recipient=repo.remisses.get_recipient(remiss.case_number, key) if key else None,
+                recipient=recipient,
                 event=event,
                 status=repo.outbox.get_status(remiss.case_number),
                 recipients_answered=message.kind is MessageKind.SUMMARY_READY

@@ -49,8 +49,11 @@ class DirectoryUseCases(UseCase):
 
     def sender_name(self, remiss: Remiss) -> str:
         """The sending organisation's name, as messages show it."""
-        with self.store.read() as repo:
-            return self.shared.cached_directory(repo).require(remiss.sender_key).name
+        directory = self.shared.fresh_directory()  # after every answer saved: no read while it is fresh
+        if directory is None:
+            with self.store.read() as repo:
+                directory = self.shared.cached_directory(repo)
+        return directory.require(remiss.sender_key).name
 
     def set_meetings(
         self, actor: Actor, organisation_key: str, meetings: Iterable[date], submission_lead_days: int | None
