@@ -57,7 +57,6 @@ import logging
 import multiprocessing
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -88,6 +87,7 @@ from bot.core.domain.remiss import Position, QuestionKind  # noqa: E402
 from bot.core.usecases.results import RemissInput  # noqa: E402
 from devtools.demo.forms import answer_form_values, input_blocks, question_number  # noqa: E402
 from devtools.demo.scenario import FormAnswer  # noqa: E402
+from devtools.ports import free_port  # noqa: E402
 from devtools.sandbox import Message, View  # noqa: E402
 from devtools.sandbox.driver import AppResponse, HttpTransport, SlackDriver, Transport  # noqa: E402
 from devtools.sandbox.fake_slack import FakeSlack, ResponsePost  # noqa: E402
@@ -700,9 +700,7 @@ def _own_processes(box: Sandbox, database_url: str, replicas: int, slack_url: st
     servers: list[tuple[str, subprocess.Popen[bytes], Any]] = []
     try:
         for _ in range(replicas):
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", 0))
-                port = probe.getsockname()[1]
+            port = free_port()
             command = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
             errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the process
             process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
