@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -79,10 +78,11 @@ from handlers.answer_views import (
     stored_files,
     try_again_message,
 )
-from handlers.blocks import Block, acting_user, section
+from handlers.blocks import acting_user, section
 from handlers.context import HandlerContext
-from handlers.errors import edit_message, error_text, handle_error, rate_limited, retry_after, tell_user
+from handlers.errors import edit_message, error_text, handle_error, rate_limited, tell_user
 from handlers.listening import Reply, close, on_action, on_view, refuse, show
+from handlers.redraw import answered_id, redraw, redraw_answered
 from handlers.remiss_blocks import assignment_message
 from handlers.richtext import to_plain_text
 
@@ -238,12 +238,6 @@ class OpenedModal:
     hash: str
 
 
-# views.update's answers for a modal the official closed, or that was replaced meanwhile: nothing to show it in.
-_MODAL_GONE = ("not_found", "hash_conflict")
-# The longest a redraw waits for Slack's rate limit before trying once more.
-REDRAW_WAIT = 5
-
-
 def open_loading_modal(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> OpenedModal:
     """Svara / Ändra svar, on the listener: the light modal, opened before the trigger expires."""
     trigger = payload.string(body, "trigger_id", "block_actions")
@@ -282,7 +276,7 @@ def fill_answer_form(
     content = stored_content(row.recipient) or ResponseContent(kind=ResponseKind.YTTRANDE)
     # Any other refusal is raised, to be told in the modal: it must not be left saying the form is on its way.
     view = answer_view(ctx.texts, row, content, place, notice=notice(content) if notice else None)
-    if not _redraw(client, modal.view_id, view, modal.hash):
+    if not redraw(client, modal.view_id, view, modal.hash):
         return
     if row.recipient.opened_at is None:  # later looks change nothing (Recipient.open): no write transaction for them
         ctx.background.submit(
@@ -386,28 +380,7 @@ def change_kind(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient)
     if content.deciding_body is default_body(content.kind, row.organisation):
         content = replace(content, deciding_body=None)
     content = replace(content, kind=kind)
-    _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place))
-
-
-def _redraw(client: WebClient, view_id: str, view: Block, view_hash: str | None = None) -> bool:
-    """Show `view` in the open modal (only over the version `view_hash`, when given); False when the official
-    closed it or it was replaced meanwhile, which is no failure of theirs. Other refusals are raised.
-
-    A rate limit is waited out once (Retry-After, at most REDRAW_WAIT seconds: the official is looking at the
-    modal meanwhile) and the modal redrawn then: unlike views.open, views.update needs no trigger that expires."""
-    for waited in (False, True):
-        try:
-            client.views_update(view_id=view_id, hash=view_hash, view=view)
-        except SlackApiError as error:
-            if rate_limited(error) and not waited:
-                time.sleep(min(retry_after(error), REDRAW_WAIT))
-                continue
-            if error.response.get("error") not in _MODAL_GONE:
-                raise
-            log.warning("Modal %s not redrawn: %s", view_id, error.response.get("error"))
-            return False
-        return True
-    raise AssertionError("unreachable: the second try returns or raises")
+    redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place))
 
 
 def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) -> None:
@@ -427,7 +400,7 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
         )
     except DomainError as error:
         notice = ctx.texts.part("slack/answer_form.j2", "not_saved", error=ctx.texts.error(error))
-        _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
+        redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
         return
     # The recipient as the transaction stored it, not read again.
     row = replace(row, recipient=recipient, status=recipient.status(row.today))
@@ -437,7 +410,7 @@ def save_draft(ctx: HandlerContext, body: Mapping[str, Any], client: WebClient) 
             notice = ctx.texts.part("slack/answer_form.j2", "files_refused", refusals=fetched.refusals, time=time)
         else:
             notice = ctx.texts.part("slack/answer_form.j2", "saved", time=time)
-        _redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
+        redraw(client, action.view_id, answer_view(ctx.texts, row, content, action.place, notice=notice))
     except Exception as error:  # the draft is stored: say so, never "not done"
         log.warning("Draft of %s saved but the form not redrawn: %r", ref.case_number, error)
         tell_user(body, ctx.texts.part("slack/answer_form.j2", "saved_not_shown", time=time), None, client)
@@ -491,8 +464,9 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
                 checked_reason(reason)  # the decision may come from the document; the reason is checked now
             view_id = payload.string(view, "id", "view")
             checked = content
-            form = SubmittedForm(actor, place, view_id, row, reason)
-            return replace(show(saving_view(ctx.texts)), then=lambda: _submitting(ctx, client, body, form, checked))
+            form = SubmittedForm(actor, place, view_id, row, answered_id(view_id), reason)
+            saving = {**saving_view(ctx.texts), "external_id": form.external_id}
+            return replace(show(saving), then=lambda: _submitting(ctx, client, body, form, checked))
         recipient = ctx.service.answering.submit(actor, ref.case_number, ref.organisation_key, content, reason=reason)
     except DomainError as error:
         return refuse(form_errors(ctx.texts, error, content, view))
@@ -536,6 +510,7 @@ class SubmittedForm:
     place: FormPlace
     view_id: str
     row: AssignmentRow
+    external_id: str  # of the view the submission's answer put in the modal (handlers/redraw.redraw_answered)
     change_reason: str = ""
 
 
@@ -549,7 +524,7 @@ def _submitting(
     except Exception as error:
         notice = ctx.texts.part("slack/answer_form.j2", "not_submitted", error=error_text(ctx, error, body))
         view = answer_view(ctx.texts, form.row, content, form.place, notice=notice, change_reason=form.change_reason)
-        _redraw(client, form.view_id, view)
+        redraw_answered(client, form.view_id, form.external_id, view)
 
 
 def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedForm, content: ResponseContent) -> None:
@@ -590,7 +565,9 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
             )
             if _after_close(recipient):
                 receipt = f"{receipt}\n{ctx.texts.part('slack/answer_form.j2', 'submitted_after_close')}"
-            _redraw(client, form.view_id, notice_view(ctx.texts, receipt, "title_answer_submitted"))
+            redraw_answered(
+                client, form.view_id, form.external_id, notice_view(ctx.texts, receipt, "title_answer_submitted")
+            )
             updated = replace(form.row, recipient=recipient, status=recipient.status(form.row.today))
             refresh_remiss_message(ctx, client, form.place, updated)
             return
@@ -602,7 +579,7 @@ def _scanning(ctx: HandlerContext, client: WebClient, form: SubmittedForm) -> Ca
 
     def tell(name: str, pages: int) -> None:
         text = ctx.texts.part(FORM_TEXTS, "reading_scan", name=name, pages=pages, seconds=expected_seconds(pages))
-        _redraw(client, form.view_id, {**saving_view(ctx.texts), "blocks": [section(text)]})
+        redraw_answered(client, form.view_id, form.external_id, {**saving_view(ctx.texts), "blocks": [section(text)]})
 
     return tell
 
@@ -625,7 +602,7 @@ def _check_what_was_read(
     answering = Answering(row.remiss, row.organisation, ctx.service.directory.directory())
     notice = read_notice(ctx.texts, answering, reading, _draft_time(ctx, row))
     view = answer_view(ctx.texts, row, fetched.content, form.place, notice=notice, change_reason=form.change_reason)
-    _redraw(client, form.view_id, view)
+    redraw_answered(client, form.view_id, form.external_id, view)
     refresh_remiss_message(ctx, client, form.place, row)
 
 
@@ -640,7 +617,7 @@ def _back_to_the_form(ctx: HandlerContext, client: WebClient, form: SubmittedFor
         "slack/answer_form.j2", "not_submitted_files", refusals=fetched.refusals, time=_draft_time(ctx, row)
     )
     view = answer_view(ctx.texts, row, fetched.content, form.place, notice=notice, change_reason=form.change_reason)
-    _redraw(client, form.view_id, view)
+    redraw_answered(client, form.view_id, form.external_id, view)
     refresh_remiss_message(ctx, client, form.place, row)
 
 
