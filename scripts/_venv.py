@@ -35,8 +35,6 @@ def ensure(extras: str = "") -> None:
         return
     print(f"Installerar remissbot{extras} och dess beroenden …", flush=True)
     subprocess.run(
-        # --no-compile: pip would compile every module of every package (some 340 MB) up front, most of which is never
-        # imported; Python compiles and keeps what is imported, on first import (scripts/test lets it keep bytecode).
         [
             tool("python"),
             "-m",
@@ -44,7 +42,6 @@ def ensure(extras: str = "") -> None:
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            "--no-compile",
             "-e",
             target,
         ],
