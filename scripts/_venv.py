@@ -35,16 +35,7 @@ def ensure(extras: str = "") -> None:
         return
     print(f"Installerar remissbot{extras} och dess beroenden …", flush=True)
     subprocess.run(
-        [
-            tool("python"),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-e",
-            target,
-        ],
+        [tool("python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target],
         cwd=ROOT,
         check=True,
     )
