@@ -82,7 +82,7 @@ from handlers.blocks import acting_user, section
 from handlers.context import HandlerContext
 from handlers.errors import edit_message, error_text, handle_error, rate_limited, tell_user
 from handlers.listening import Reply, close, on_action, on_view, refuse, show
-from handlers.redraw import answered_id, redraw, redraw_answered
+from handlers.redraw import AnsweredModal, redraw
 from handlers.remiss_blocks import assignment_message
 from handlers.richtext import to_plain_text
 
@@ -464,8 +464,8 @@ def submit_answer(ctx: HandlerContext, body: Mapping[str, Any], client: WebClien
                 checked_reason(reason)  # the decision may come from the document; the reason is checked now
             view_id = payload.string(view, "id", "view")
             checked = content
-            form = SubmittedForm(actor, place, view_id, row, answered_id(view_id), reason)
-            saving = {**saving_view(ctx.texts), "external_id": form.external_id}
+            form = SubmittedForm(actor, place, view_id, row, AnsweredModal(view_id), reason)
+            saving = {**saving_view(ctx.texts), "external_id": form.modal.external_id}
             return replace(show(saving), then=lambda: _submitting(ctx, client, body, form, checked))
         recipient = ctx.service.answering.submit(actor, ref.case_number, ref.organisation_key, content, reason=reason)
     except DomainError as error:
@@ -510,7 +510,7 @@ class SubmittedForm:
     place: FormPlace
     view_id: str
     row: AssignmentRow
-    external_id: str  # of the view the submission's answer put in the modal (handlers/redraw.redraw_answered)
+    modal: AnsweredModal  # the modal, with the view the submission's answer put in it
     change_reason: str = ""
 
 
@@ -524,7 +524,7 @@ def _submitting(
     except Exception as error:
         notice = ctx.texts.part("slack/answer_form.j2", "not_submitted", error=error_text(ctx, error, body))
         view = answer_view(ctx.texts, form.row, content, form.place, notice=notice, change_reason=form.change_reason)
-        redraw_answered(client, form.view_id, form.external_id, view)
+        form.modal.redraw(client, view)
 
 
 def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedForm, content: ResponseContent) -> None:
@@ -565,11 +565,11 @@ def submit_with_files(ctx: HandlerContext, client: WebClient, form: SubmittedFor
             )
             if _after_close(recipient):
                 receipt = f"{receipt}\n{ctx.texts.part('slack/answer_form.j2', 'submitted_after_close')}"
-            redraw_answered(
-                client, form.view_id, form.external_id, notice_view(ctx.texts, receipt, "title_answer_submitted")
-            )
             updated = replace(form.row, recipient=recipient, status=recipient.status(form.row.today))
-            refresh_remiss_message(ctx, client, form.place, updated)
+            # Stored: what fails from here on is logged, never answered with the form saying "not submitted",
+            # which would have the official send the same answer again.
+            _logged(form.modal.redraw, client, notice_view(ctx.texts, receipt, "title_answer_submitted"))
+            _logged(refresh_remiss_message, ctx, client, form.place, updated)
             return
     _back_to_the_form(ctx, client, form, fetched)
 
@@ -579,7 +579,7 @@ def _scanning(ctx: HandlerContext, client: WebClient, form: SubmittedForm) -> Ca
 
     def tell(name: str, pages: int) -> None:
         text = ctx.texts.part(FORM_TEXTS, "reading_scan", name=name, pages=pages, seconds=expected_seconds(pages))
-        redraw_answered(client, form.view_id, form.external_id, {**saving_view(ctx.texts), "blocks": [section(text)]})
+        form.modal.redraw(client, {**saving_view(ctx.texts), "blocks": [section(text)]})
 
     return tell
 
@@ -602,7 +602,7 @@ def _check_what_was_read(
     answering = Answering(row.remiss, row.organisation, ctx.service.directory.directory())
     notice = read_notice(ctx.texts, answering, reading, _draft_time(ctx, row))
     view = answer_view(ctx.texts, row, fetched.content, form.place, notice=notice, change_reason=form.change_reason)
-    redraw_answered(client, form.view_id, form.external_id, view)
+    form.modal.redraw(client, view)
     refresh_remiss_message(ctx, client, form.place, row)
 
 
@@ -617,7 +617,7 @@ def _back_to_the_form(ctx: HandlerContext, client: WebClient, form: SubmittedFor
         "slack/answer_form.j2", "not_submitted_files", refusals=fetched.refusals, time=_draft_time(ctx, row)
     )
     view = answer_view(ctx.texts, row, fetched.content, form.place, notice=notice, change_reason=form.change_reason)
-    redraw_answered(client, form.view_id, form.external_id, view)
+    form.modal.redraw(client, view)
     refresh_remiss_message(ctx, client, form.place, row)
 
 

@@ -36,32 +36,37 @@ def redraw(client: WebClient, view_id: str, view: Mapping[str, Any], view_hash: 
     return gone is None
 
 
-def answered_id(view_id: str) -> str:
-    """A new external_id for the view a submission's answer puts in modal `view_id` (unique in the workspace)."""
-    return f"remissbot-{view_id}-{secrets.token_hex(6)}"
-
-
-def redraw_answered(client: WebClient, view_id: str, external_id: str, view: Mapping[str, Any]) -> bool:
-    """`redraw`, for the work after a submission whose answer (the ack) put a view with `external_id` in the modal:
-    "the files are being fetched", say.
+class AnsweredModal:
+    """A modal whose submission's answer (the ack) put a view with `external_id` in it ("the files are being
+    fetched", say), redrawn by the work after the ack.
 
     Slack applies that answer when the response reaches it, and the work's views.update is a call of its own that
     may get there first; the answer would then overwrite what the work showed, and the modal would say "fetching"
-    for good. Addressed by its external_id, the modal is found only once the answer is in it: until then the
-    update waits and tries again (SHOWN_WAITS, then it redraws the modal by its id). Every view drawn this way
-    keeps the external_id, so the next one finds the modal too."""
-    kept = {**view, "external_id": external_id}
-    for wait in (*SHOWN_WAITS, None):
-        gone = _update(client, kept, external_id=external_id)
-        if gone != "not_found":
-            break
-        if wait is None:
-            log.warning("Modal %s did not show its answer in time; redrawn by its id", view_id)
-            return redraw(client, view_id, kept)
-        time.sleep(wait)
-    if gone is not None:
-        log.warning("Modal %s not redrawn: %s", view_id, gone)
-    return gone is None
+    for good. So the first redraw addresses the modal by the external_id, which Slack finds only once the answer is
+    in the modal: until then it waits and tries again (SHOWN_WAITS, then by the modal's id). The views it draws
+    carry no external_id, and the redraws after the first address the modal by its id: they come later."""
+
+    def __init__(self, view_id: str) -> None:
+        self.view_id = view_id
+        self.external_id = f"remissbot-{view_id}-{secrets.token_hex(6)}"  # unique in the workspace
+        self._answer_shown = False
+
+    def redraw(self, client: WebClient, view: Mapping[str, Any]) -> bool:
+        """`redraw`, after the answer is in the modal; False when the official closed it."""
+        if self._answer_shown:
+            return redraw(client, self.view_id, view)
+        self._answer_shown = True  # after this first try, the answer has long reached Slack
+        for wait in (*SHOWN_WAITS, None):
+            gone = _update(client, view, external_id=self.external_id)
+            if gone != "not_found":
+                break
+            if wait is None:
+                log.warning("Modal %s did not show its answer in time; redrawn by its id", self.view_id)
+                return redraw(client, self.view_id, view)
+            time.sleep(wait)
+        if gone is not None:
+            log.warning("Modal %s not redrawn: %s", self.view_id, gone)
+        return gone is None
 
 
 def _update(client: WebClient, view: Mapping[str, Any], **where: str | None) -> str | None:

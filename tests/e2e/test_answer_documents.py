@@ -285,3 +285,21 @@ def test_a_structured_yttrande_is_read_into_the_form_for_the_official_to_check_t
     summary = render_markdown(load_summary(sandbox.core.service, CASE), sandbox.core.texts)
     assert "Texten är hämtad ur det bifogade yttrandet." in summary
     assert sandbox.fake.warnings == []
+
+
+def test_a_stored_answer_whose_receipt_slack_refuses_is_never_said_to_be_not_submitted(sandbox: Sandbox) -> None:
+    """The answer is stored before the modal is redrawn: a refusal of that redraw is logged, and the form never
+    comes back saying "not submitted" (the official would send the same answer again)."""
+    form = press_answer(sandbox, send_remiss(sandbox))
+    file = sandbox.fake.add_file(NAME, YTTRANDE)
+    edits = len(sandbox.fake.calls_to("chat.update"))
+    sandbox.fake.inject("views.update", error="invalid_arguments")  # the receipt, the first redraw after the ack
+
+    assert submit_with(sandbox, form, [file.to_slack()], answers={1: "Se yttrandet."})["response_action"] == "update"
+
+    # The work goes on to the remiss message, which now says the answer is in.
+    sandbox.fake.wait_for(lambda: len(sandbox.fake.calls_to("chat.update")) > edits, timeout=READ_WAIT)
+    [version] = recipient(sandbox).responses
+    assert [a.name for a in version.content.attachments] == [NAME]
+    view = sandbox.fake.view(form.id)
+    assert view is not None and "skickades inte in" not in json.dumps(view.payload, ensure_ascii=False)

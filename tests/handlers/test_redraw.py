@@ -1,4 +1,4 @@
-"""handlers/redraw.redraw_answered against the loopback Slack: the work after a submission never has what it shows
+"""handlers/redraw.AnsweredModal against the loopback Slack: the work after a submission never has what it shows
 overwritten by the submission's own answer, whichever reaches Slack first."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from devtools.sandbox.fake_slack import FakeSlack
 from handlers import redraw
-from handlers.redraw import answered_id, redraw_answered
+from handlers.redraw import AnsweredModal
 
 USER = "U0ANNA"
 
@@ -45,27 +45,29 @@ def test_a_redraw_that_overtakes_the_answer_waits_for_it_and_is_not_overwritten(
     slack: tuple[FakeSlack, WebClient, str],
 ) -> None:
     fake, client, view_id = slack
-    external_id = answered_id(view_id)
+    answered = AnsweredModal(view_id)
 
     def answer_reaches_slack() -> None:  # the submission's "update" (the ack), applied after the work's call
         time.sleep(0.3)
         WebClient(token=fake.identity.bot_token, base_url=fake.url).views_update(
-            view_id=view_id, view=modal("Svar", "Hämtar filerna …", external_id)
+            view_id=view_id, view=modal("Svar", "Hämtar filerna …", answered.external_id)
         )
 
     late = threading.Thread(target=answer_reaches_slack)
     late.start()
-    assert redraw_answered(client, view_id, external_id, modal("Svar", "Filen kunde inte hämtas."))
+    assert answered.redraw(client, modal("Svar", "Filen kunde inte hämtas."))
     late.join()
     assert shown(fake, view_id) == "Filen kunde inte hämtas."
-    # The next view of the same work finds the modal by the same external_id at once.
-    assert redraw_answered(client, view_id, external_id, modal("Svar", "Svaret är inskickat."))
+    # The next view of the same work comes later: it is drawn by the modal's id, at once.
+    started = time.monotonic()
+    assert answered.redraw(client, modal("Svar", "Svaret är inskickat."))
+    assert time.monotonic() - started < redraw.SHOWN_WAITS[-1]
     assert shown(fake, view_id) == "Svaret är inskickat."
 
 
 def test_when_the_answer_never_shows_the_modal_is_redrawn_by_its_id(slack: tuple[FakeSlack, WebClient, str]) -> None:
     fake, client, view_id = slack
-    assert redraw_answered(client, view_id, answered_id(view_id), modal("Svar", "Svaret är inskickat."))
+    assert AnsweredModal(view_id).redraw(client, modal("Svar", "Svaret är inskickat."))
     assert shown(fake, view_id) == "Svaret är inskickat."
 
 
@@ -74,4 +76,6 @@ def test_a_modal_slack_no_longer_has_is_no_failure(
 ) -> None:
     _, client, _ = slack
     monkeypatch.setattr(redraw, "SHOWN_WAITS", (0.01, 0.02))
-    assert not redraw.redraw_answered(client, "V0GONE", answered_id("V0GONE"), modal("Svar", "Svaret är inskickat."))
+    gone = AnsweredModal("V0GONE")
+    assert not gone.redraw(client, modal("Svar", "Svaret är inskickat."))
+    assert not gone.redraw(client, modal("Svar", "Svaret är inskickat."))  # no second wait: by its id at once
