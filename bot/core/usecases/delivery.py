@@ -52,10 +52,12 @@ class DeliveryUseCases(UseCase):
             # A message about one recipient (every answer's line in the status thread) reads the remiss and the
             # recipient in one lean read; without it (or with no such recipient) as before.
             found = repo.remisses.get_assignment(normalise_case_number(message.case_number), key) if key else None
-            remiss = found.remiss if found is not None else self._require_remiss(repo, message.case_number)
-            recipient: Recipient | None = found.recipient if found is not None else None
-            if found is None and key:
-                recipient = repo.remisses.get_recipient(remiss.case_number, key)
+            recipient: Recipient | None
+            if found is not None:
+                remiss, recipient = found.remiss, found.recipient
+            else:
+                remiss = self._require_remiss(repo, message.case_number)
+                recipient = repo.remisses.get_recipient(remiss.case_number, key) if key else None
             directory = self.shared.cached_directory(repo)
             event = None
             if message.audit_id is not None:
