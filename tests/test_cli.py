@@ -21,6 +21,7 @@ from bot.core.domain.remiss import Answer, QuestionKind, RemissStatus, ResponseC
 from bot.core.usecases.results import Actor, RemissInput
 from bot.settings import load_settings
 from devtools.clocks import FakeClock
+from tests.directory_files import MKB, STADSKONTORET, TEKNISKA_NAMNDEN, directory_file
 
 BROKEN = """organisations:
   - key: tekniska-namnden
@@ -31,17 +32,16 @@ BROKEN = """organisations:
     kind: styrelse
 """
 
-GOOD = """organisations:
-  - key: stadskontoret
-    name: Stadskontoret
-    short_name: STK
-    kind: förvaltning
+GOOD = directory_file(
+    STADSKONTORET,
+    """\
   - key: tekniska-namnden
     name: Tekniska nämnden
     short_name: TN
     kind: nämnd
     contacts: [U0ANNA, anna.andersson@malmo.se]
-"""
+""",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -225,18 +225,17 @@ def test_import_with_save_refuses_a_past_deadline_and_saves_nothing(
     assert "Hittar ingen remiss" in err
 
 
-WITH_MEETINGS = """organisations:
-  - key: stadskontoret
-    name: Stadskontoret
-    short_name: STK
-    kind: förvaltning
+WITH_MEETINGS = directory_file(
+    STADSKONTORET,
+    """\
   - key: tekniska-namnden
     name: Tekniska nämnden
     short_name: TN
     kind: nämnd
     meetings: [2023-10-19, 2023-11-16, 2023-12-14]
     submission_lead_days: 14
-"""
+""",
+)
 
 
 def test_a_directory_with_meetings_and_a_lead_time_is_loaded_and_listed(
@@ -300,15 +299,10 @@ def test_a_broken_directory_file_names_each_line_and_field_in_swedish_and_change
 
 
 # -- reminders (issue 4) ---------------------------------------------------------------------------------
-REMINDER_DIRECTORY = """organisations:
-  - key: stadskontoret
-    name: Stadskontoret
-    short_name: STK
-    kind: förvaltning
-  - key: tekniska-namnden
-    name: Tekniska nämnden
-    kind: nämnd
-    contacts: [U0ANNA]
+REMINDER_DIRECTORY = directory_file(
+    STADSKONTORET,
+    TEKNISKA_NAMNDEN,
+    """\
   - key: miljonamnden
     name: Miljönämnden
     kind: nämnd
@@ -317,10 +311,9 @@ REMINDER_DIRECTORY = """organisations:
     name: Stadsbyggnadsnämnden
     kind: nämnd
     contacts: [U0CARL]
-  - key: mkb
-    name: MKB
-    kind: bolag
-"""
+""",
+    MKB,
+)
 MIA = Actor("U0MIA", is_coordinator=True)
 
 

@@ -15,25 +15,20 @@ from bot.core.domain.remiss import QuestionKind
 from bot.core.usecases.results import Actor, RemissInput
 from bot.settings import load_settings
 from devtools.clocks import FakeClock
+from tests.directory_files import MKB, STADSKONTORET, TEKNISKA_NAMNDEN, directory_file
 from tests.test_cli import environment, load_directory, run  # noqa: F401 (the autouse fixture)
 
-DIRECTORY = """organisations:
-  - key: stadskontoret
-    name: Stadskontoret
-    short_name: STK
-    kind: förvaltning
-  - key: tekniska-namnden
-    name: Tekniska nämnden
-    kind: nämnd
-    contacts: [U0ANNA]
-  - key: mkb
-    name: MKB
-    kind: bolag
+DIRECTORY = directory_file(
+    STADSKONTORET,
+    TEKNISKA_NAMNDEN,
+    MKB,
+    """\
   - key: kulturnamnden
     name: Kulturnämnden
     kind: nämnd
     contacts: [U0KULT]
-"""
+""",
+)
 WITH_MKB_CONTACT = DIRECTORY.replace("    kind: bolag\n", "    kind: bolag\n    contacts: [U0MKB]\n")
 MIA = Actor("U0MIA", is_coordinator=True)
 # The command runs on the system clock: the remiss is sent today with a deadline two months ahead.
