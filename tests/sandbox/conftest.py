@@ -8,35 +8,24 @@ import pytest
 from slack_sdk import WebClient
 
 from devtools.sandbox import FakeSlack
-
-
-class ManualClock:
-    """A monotonic clock that moves only when a test advances it."""
-
-    def __init__(self, start: float = 1_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.manual_time import ManualTime
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
+def clock() -> ManualTime:
+    """The fake's monotonic clock, moving only when a test advances it."""
+    return ManualTime(1_000.0)
 
 
 @pytest.fixture
-def advance(clock: ManualClock) -> Callable[[float], None]:
-    """Moves the fake's clock (trigger expiry, rate limits) forward by some seconds."""
-    return clock.advance
+def advance(clock: ManualTime) -> Callable[[float], None]:
+    """Moves the fake's clock (trigger expiry, rate limits) forward by some seconds, as if the test slept."""
+    return clock.sleep
 
 
 @pytest.fixture
-def fake(clock: ManualClock) -> Iterator[FakeSlack]:
-    with FakeSlack(clock=clock) as fake:
+def fake(clock: ManualTime) -> Iterator[FakeSlack]:
+    with FakeSlack(clock=clock.clock) as fake:
         fake.add_user("U0ANNA", "anna", "Anna Andersson", "anna.andersson@malmo.se")
         fake.add_user("U0BERTIL", "bertil", "Bertil Berg", "bertil.berg@malmo.se")
         fake.add_channel("C0REMISS", "remisser")

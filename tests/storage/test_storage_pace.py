@@ -19,6 +19,7 @@ from bot.core.ports.pace import SendBudget
 from bot.core.ports.store import StoreUnavailable
 from storage import make_engine
 from storage.pace import CHANNEL_ROW_TTL, SWEEP_EVERY, PostgresSendBudget
+from tests.manual_time import ManualTime
 
 RATE = 10.0  # slots a second
 INTERVAL = 1 / RATE
@@ -26,24 +27,11 @@ BURST = 2
 EPSILON = 1e-6
 
 
-class FakeTime:
-    """Seconds that pass only when a sender waits (its sleep moves the clock)."""
-
-    def __init__(self, start: float = 1_000_000.0) -> None:
-        self.now = start
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class FrozenTime(FakeTime):
+class FrozenTime(ManualTime):
     """Seconds that never pass: each sender's wait is recorded, not slept (senders waiting for later slots)."""
 
-    def __init__(self, start: float = 1_000_000.0) -> None:
-        super().__init__(start)
+    def __init__(self) -> None:
+        super().__init__()
         self.waits: list[float] = []
 
     def sleep(self, seconds: float) -> None:
@@ -51,7 +39,7 @@ class FrozenTime(FakeTime):
 
 
 # (time, channel interval) -> a budget; a second call on PostgreSQL gives another replica's budget.
-BudgetFactory = Callable[[FakeTime, float | None], SendBudget]
+BudgetFactory = Callable[[ManualTime, float | None], SendBudget]
 
 
 @pytest.fixture
@@ -63,7 +51,7 @@ def pace_engine(emptied_postgres_url: str, migrated_postgres_engine: Engine) -> 
 def make_budget(request: pytest.FixtureRequest) -> Iterator[BudgetFactory]:
     if request.param == "local":
 
-        def local(fake: FakeTime, channel_interval: float | None = None) -> SendBudget:
+        def local(fake: ManualTime, channel_interval: float | None = None) -> SendBudget:
             return LocalSendBudget(
                 RATE, burst=BURST, channel_interval=channel_interval, clock=fake.clock, sleep=fake.sleep
             )
@@ -72,7 +60,7 @@ def make_budget(request: pytest.FixtureRequest) -> Iterator[BudgetFactory]:
         return
     engine = request.getfixturevalue("pace_engine")
 
-    def shared(fake: FakeTime, channel_interval: float | None = None) -> SendBudget:
+    def shared(fake: ManualTime, channel_interval: float | None = None) -> SendBudget:
         return PostgresSendBudget(
             engine, "T1", RATE, burst=BURST, channel_interval=channel_interval, clock=fake.clock, sleep=fake.sleep
         )
@@ -80,7 +68,7 @@ def make_budget(request: pytest.FixtureRequest) -> Iterator[BudgetFactory]:
     yield shared
 
 
-def granted(budget: SendBudget, fake: FakeTime, count: int, channel: str | None = None) -> list[float]:
+def granted(budget: SendBudget, fake: ManualTime, count: int, channel: str | None = None) -> list[float]:
     """The moments `count` slots are granted, taken one after another as fast as the budget allows."""
     moments = []
     for _ in range(count):
@@ -96,7 +84,7 @@ def most_in_a_window(moments: list[float], window: float) -> int:
 
 # -- the contract, for both ------------------------------------------------------------------------------------
 def test_after_a_small_burst_slots_come_one_interval_apart(make_budget: BudgetFactory) -> None:
-    fake = FakeTime()
+    fake = ManualTime()
     start = fake.now
 
     moments = granted(make_budget(fake, None), fake, 50)
@@ -108,7 +96,7 @@ def test_after_a_small_burst_slots_come_one_interval_apart(make_budget: BudgetFa
 
 
 def test_idle_time_earns_the_burst_and_no_more(make_budget: BudgetFactory) -> None:
-    fake = FakeTime()
+    fake = ManualTime()
     budget = make_budget(fake, None)
     granted(budget, fake, 5)
     fake.now += 3600  # an hour without sending
@@ -122,7 +110,7 @@ def test_idle_time_earns_the_burst_and_no_more(make_budget: BudgetFactory) -> No
 def test_a_channel_gets_a_slot_at_most_once_per_its_interval_without_holding_up_other_channels(
     make_budget: BudgetFactory,
 ) -> None:
-    fake = FakeTime()
+    fake = ManualTime()
     budget = make_budget(fake, 1.0)
     start = fake.now
 
@@ -135,7 +123,7 @@ def test_a_channel_gets_a_slot_at_most_once_per_its_interval_without_holding_up_
 
 
 def test_a_refund_gives_back_one_slot(make_budget: BudgetFactory) -> None:
-    fake = FakeTime()
+    fake = ManualTime()
     budget = make_budget(fake, None)
     last = granted(budget, fake, 10)[-1]
 
@@ -157,7 +145,7 @@ def test_a_refund_gives_nothing_back_while_senders_wait_for_later_slots(make_bud
 
 
 def test_a_hold_puts_the_next_slot_after_it_and_earns_no_burst(make_budget: BudgetFactory) -> None:
-    fake = FakeTime()
+    fake = ManualTime()
     budget = make_budget(fake, None)
     granted(budget, fake, 3)
     held_at = fake.now
@@ -180,7 +168,7 @@ def test_a_hold_never_brings_a_later_slot_earlier(make_budget: BudgetFactory) ->
 
 
 def test_a_hold_of_a_channel_holds_that_channel_only(make_budget: BudgetFactory) -> None:
-    fake = FakeTime()
+    fake = ManualTime()
     budget = make_budget(fake, 1.0)
     start = fake.now
 
@@ -194,7 +182,7 @@ def test_a_hold_of_a_channel_holds_that_channel_only(make_budget: BudgetFactory)
 # -- shared by replicas on PostgreSQL --------------------------------------------------------------------------
 @pytest.mark.postgres
 def test_two_replicas_draw_from_one_budget(pace_engine: Engine) -> None:
-    fake = FakeTime()
+    fake = ManualTime()
     replicas = [
         PostgresSendBudget(pace_engine, "T1", RATE, burst=BURST, clock=fake.clock, sleep=fake.sleep) for _ in "ab"
     ]
@@ -211,7 +199,7 @@ def test_two_replicas_draw_from_one_budget(pace_engine: Engine) -> None:
 
 @pytest.mark.postgres
 def test_a_hold_by_one_replica_holds_the_others(pace_engine: Engine) -> None:
-    fake = FakeTime()
+    fake = ManualTime()
     one, other = (
         PostgresSendBudget(
             pace_engine, "T1", RATE, burst=BURST, channel_interval=1.0, clock=fake.clock, sleep=fake.sleep
@@ -278,7 +266,7 @@ def test_on_the_database_clock_slots_are_never_faster_than_the_rate(pace_engine:
 
 @pytest.mark.postgres
 def test_rows_of_channels_long_idle_are_swept(pace_engine: Engine) -> None:
-    fake = FakeTime()
+    fake = ManualTime()
     budget = PostgresSendBudget(pace_engine, "T1", RATE, channel_interval=1.0, clock=fake.clock, sleep=fake.sleep)
     granted(budget, fake, 1, "D1")
     fake.now += max(SWEEP_EVERY, CHANNEL_ROW_TTL) + 10
