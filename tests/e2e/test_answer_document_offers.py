@@ -6,9 +6,6 @@ number, gets a warning; nothing is submitted until the official does."""
 
 from __future__ import annotations
 
-import io
-
-import docx
 from sqlalchemy import Engine
 
 from bot.core.domain.remiss import DecidingBody, Position
@@ -21,6 +18,7 @@ from tests.e2e.test_answer_documents import shown
 from tests.e2e.test_answer_in_thread import drop
 from tests.e2e.test_chat import ANNA, official_sandbox
 from tests.e2e.test_chat import send_remiss as thread_send_remiss
+from tests.importer import documents
 
 DECISION = "Tekniska nämnden beslutade vid sitt sammanträde den 23 november 2023, § 212, att lämna följande yttrande."
 POSITION = "Tekniska nämnden ställer sig positiv till förslaget men anser att tidplanen bör förlängas."
@@ -112,18 +110,18 @@ def test_a_yttrande_from_another_board_citing_another_remiss_is_warned_about(san
 
 def word_yttrande() -> bytes:
     """A decided yttrande from Word, one heading per question: a yes on the whole, a no on question 2."""
-    document = docx.Document()
-    document.sections[0].header.paragraphs[0].text = "Malmö stad, Tekniska nämnden    Dnr TN-2023-4410"
-    document.add_heading("Yttrande över remissen om områdeslyft", level=1)
-    document.add_paragraph("Tekniska nämnden beslutade den 23 november 2023, § 212, att anta yttrandet.")
-    document.add_paragraph("Nämnden tillstyrker förslaget i stort.")
-    document.add_heading("Fråga 1", level=2)
-    document.add_paragraph("Trygghetsvandringarna och belysningsprogrammet passar in.")
-    document.add_heading("Fråga 2", level=2)
-    document.add_paragraph("Nämnden avstyrker att samordningen läggs på fastighets- och gatukontoret.")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return documents.word_yttrande(
+        "Malmö stad, Tekniska nämnden    Dnr TN-2023-4410",
+        "Yttrande över remissen om områdeslyft",
+        [
+            "Tekniska nämnden beslutade den 23 november 2023, § 212, att anta yttrandet.",
+            "Nämnden tillstyrker förslaget i stort.",
+        ],
+        [
+            ["Trygghetsvandringarna och belysningsprogrammet passar in."],
+            ["Nämnden avstyrker att samordningen läggs på fastighets- och gatukontoret."],
+        ],
+    )
 
 
 def test_a_word_yttrande_offers_a_position_per_question_where_its_section_states_one(sandbox: Sandbox) -> None:

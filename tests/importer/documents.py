@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
@@ -78,6 +80,30 @@ def word_remiss(path: Path) -> Path:
     table.cell(0, 1).text = "Riktlinjer (STK-2023-901)"
     document.save(str(path))
     return path
+
+
+def word_yttrande(
+    header: str, title: str, opening: Sequence[str], answers: Sequence[Sequence[str | tuple[str, ...]]]
+) -> bytes:
+    """A decided yttrande as a board saves it from Word: `header` in the page header, `title` as its heading, the
+    `opening` paragraphs, then for each of `answers` a heading "Fråga N" over its paragraphs (a tuple of strings
+    is a numbered list, in Word's own list style)."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = header
+    document.add_heading(title, level=1)
+    for text in opening:
+        document.add_paragraph(text)
+    for number, paragraphs in enumerate(answers, start=1):
+        document.add_heading(f"Fråga {number}", level=2)
+        for paragraph in paragraphs:
+            if isinstance(paragraph, str):
+                document.add_paragraph(paragraph)
+                continue
+            for item in paragraph:
+                document.add_paragraph(item, style="List Number")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def zip_bomb(path: Path, unpacked_megabytes: int = 30) -> Path:

@@ -6,7 +6,6 @@ import io
 from datetime import date
 from pathlib import Path
 
-import docx
 import pypdf
 import pytest
 
@@ -18,6 +17,7 @@ from bot.core.domain.organisation import Directory
 from bot.core.domain.remiss import DecidingBody, Position, Question
 from devtools.pdf import pdf_with_pages
 
+from . import documents
 from .broken_child import break_import_child
 
 QUESTIONS = (
@@ -29,22 +29,22 @@ QUESTIONS = (
 
 def word_yttrande() -> bytes:
     """A decided yttrande as a förvaltning saves it from Word: dnr in the page header, Word headings and lists."""
-    document = docx.Document()
-    document.sections[0].header.paragraphs[0].text = "Malmö stad, Servicenämnden    Dnr SN-2024-1187"
-    document.add_heading("Yttrande över förslag till parkeringsnorm", level=1)
-    document.add_paragraph("Servicenämnden beslutade vid sammanträdet den 14 mars 2024, § 41, att yttra sig.")
-    document.add_paragraph("Servicenämnden tillstyrker förslaget.")
-    document.add_heading("Fråga 1", level=2)
-    document.add_paragraph("Våra fordon i hemtjänsten behöver laddplatser nära kunderna.")
-    document.add_heading("Fråga 2", level=2)
-    document.add_paragraph("Nämnden vill se tre förtydliganden:")
-    for item in ("Hur laddplatser räknas", "Vad som gäller för tjänstebilar", "När normen följs upp"):
-        document.add_paragraph(item, style="List Number")
-    document.add_heading("Fråga 3", level=2)
-    document.add_paragraph("Ja, i synnerhet för lastcyklar.")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return documents.word_yttrande(
+        "Malmö stad, Servicenämnden    Dnr SN-2024-1187",
+        "Yttrande över förslag till parkeringsnorm",
+        [
+            "Servicenämnden beslutade vid sammanträdet den 14 mars 2024, § 41, att yttra sig.",
+            "Servicenämnden tillstyrker förslaget.",
+        ],
+        [
+            ["Våra fordon i hemtjänsten behöver laddplatser nära kunderna."],
+            [
+                "Nämnden vill se tre förtydliganden:",
+                ("Hur laddplatser räknas", "Vad som gäller för tjänstebilar", "När normen följs upp"),
+            ],
+            ["Ja, i synnerhet för lastcyklar."],
+        ],
+    )
 
 
 def pdf_yttrande() -> bytes:
