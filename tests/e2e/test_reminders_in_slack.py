@@ -331,11 +331,18 @@ def test_the_stk_round_reminders_at_nine_the_escalation_on_4_december_and_the_da
 
 
 # -- the official's buttons --------------------------------------------------------------------------------------
-def test_pamind_mig_i_morgon_brings_the_next_reminder_the_next_working_day(box: Sandbox) -> None:
+def at_the_reminder_of_16_november(box: Sandbox) -> Walker:
+    """STK-2023-137 sent with its deadline on 30 November, the bot off until 16 November and walked to that
+    day's reminder at 09:00 (10 working days before), the one the snooze buttons are pressed on."""
     send(box, date(2023, 11, 30))
     walker = Walker(box)
     walker.jump(stockholm(2023, 11, 16, 8, 0))
     walker.walk(stockholm(2023, 11, 16, 9, 0))
+    return walker
+
+
+def test_pamind_mig_i_morgon_brings_the_next_reminder_the_next_working_day(box: Sandbox) -> None:
+    walker = at_the_reminder_of_16_november(box)
     tove = OFFICIALS[TN].id
     reminder = walker.latest_reminder(tove)
     assert box.driver.block_action(tove, ids.SNOOZE_TOMORROW, message=reminder).status == 200
@@ -356,10 +363,7 @@ def test_pamind_mig_i_morgon_brings_the_next_reminder_the_next_working_day(box: 
 
 
 def test_a_snooze_to_a_date_lands_on_a_working_day_and_is_kept_to_the_deadline(box: Sandbox) -> None:
-    send(box, date(2023, 11, 30))
-    walker = Walker(box)
-    walker.jump(stockholm(2023, 11, 16, 8, 0))
-    walker.walk(stockholm(2023, 11, 16, 9, 0))
+    walker = at_the_reminder_of_16_november(box)
     mats = OFFICIALS[MN].id
     reminder = walker.latest_reminder(mats)
     # A day after the deadline is refused in Swedish, next to nothing broken: the message stays as it was.
