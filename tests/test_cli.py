@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -317,15 +318,22 @@ REMINDER_DIRECTORY = directory_file(
 MIA = Actor("U0MIA", is_coordinator=True)
 
 
-def sent_remiss(sent_at: datetime, deadline: date) -> tuple[FakeClock, Core]:
-    """STK-2023-137 sent at `sent_at` to four recipients, MKB without a contact; the caller closes the core."""
+def sent_remiss(
+    sent_at: datetime,
+    deadline: date,
+    keys: Sequence[str] = ("tekniska-namnden", "miljonamnden", "stadsbyggnadsnamnden", "mkb"),
+    *,
+    title: str = "Områdeslyft",
+    question: str = "Hur ser nämnden på förslaget?",
+) -> tuple[FakeClock, Core]:
+    """STK-2023-137 sent at `sent_at` to `keys` of REMINDER_DIRECTORY (by default all four recipients, MKB without
+    a contact), with one free-text `question`; the caller closes the core."""
     clock = FakeClock(sent_at)
     core = build_core(load_settings(), clock=clock)
     service = core.service
     service.directory.replace_directory(parse_directory(REMINDER_DIRECTORY))
-    keys = ["tekniska-namnden", "miljonamnden", "stadsbyggnadsnamnden", "mkb"]
-    question = [("Hur ser nämnden på förslaget?", QuestionKind.FREE_TEXT)]
-    service.drafting.create_draft(MIA, RemissInput("STK-2023-137", "Områdeslyft", question, deadline, keys))
+    questions = [(question, QuestionKind.FREE_TEXT)]
+    service.drafting.create_draft(MIA, RemissInput("STK-2023-137", title, questions, deadline, list(keys)))
     service.drafting.send(MIA, "STK-2023-137")
     return clock, core
 
@@ -548,17 +556,14 @@ def test_a_bad_reminder_setting_is_refused_in_one_swedish_line_and_nothing_chang
 
 
 def test_status_and_reminders_plan_print_no_control_character_from_a_title(capsys: pytest.CaptureFixture[str]) -> None:
-    clock = FakeClock(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM))
-    core = build_core(load_settings(), clock=clock)
-    try:
-        core.service.directory.replace_directory(parse_directory(REMINDER_DIRECTORY))
-        title = "Områdeslyft\x1b]0;kapad\x07\x1b[2J\r\x9bslut\x00\x7f\x85"
-        question = [("Hur ser nämnden på förslaget?\x1b[31m", QuestionKind.FREE_TEXT)]
-        keys = ["tekniska-namnden", "miljonamnden"]
-        core.service.drafting.create_draft(MIA, RemissInput("STK-2023-137", title, question, date(2023, 11, 30), keys))
-        core.service.drafting.send(MIA, "STK-2023-137")
-    finally:
-        core.close()
+    _, core = sent_remiss(
+        datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM),
+        date(2023, 11, 30),
+        ["tekniska-namnden", "miljonamnden"],
+        title="Områdeslyft\x1b]0;kapad\x07\x1b[2J\r\x9bslut\x00\x7f\x85",
+        question="Hur ser nämnden på förslaget?\x1b[31m",
+    )
+    core.close()
 
     for args in (("status",), ("status", "STK-2023-137"), ("reminders", "plan", "STK-2023-137")):
         code, out, err = run(capsys, *args)
@@ -568,17 +573,10 @@ def test_status_and_reminders_plan_print_no_control_character_from_a_title(capsy
 
 
 def test_status_says_how_many_of_those_who_answered_did_so_preliminarily(capsys: pytest.CaptureFixture[str]) -> None:
-    clock = FakeClock(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM))
-    core = build_core(load_settings(), clock=clock)
+    keys = ["tekniska-namnden", "miljonamnden", "stadsbyggnadsnamnden"]
+    _, core = sent_remiss(datetime(2023, 10, 2, 10, 0, tzinfo=STOCKHOLM), date(2023, 11, 30), keys)
     try:
         service = core.service
-        service.directory.replace_directory(parse_directory(REMINDER_DIRECTORY))
-        question = [("Hur ser nämnden på förslaget?", QuestionKind.FREE_TEXT)]
-        keys = ["tekniska-namnden", "miljonamnden", "stadsbyggnadsnamnden"]
-        service.drafting.create_draft(
-            MIA, RemissInput("STK-2023-137", "Områdeslyft", question, date(2023, 11, 30), keys)
-        )
-        service.drafting.send(MIA, "STK-2023-137")
         answers = (Answer(1, "Vi tillstyrker."),)
         preliminary = ResponseContent(ResponseKind.PRELIMINARY, answers, planned_board_date=date(2023, 12, 7))
         yttrande = ResponseContent(ResponseKind.YTTRANDE, answers, meeting_date=date(2023, 11, 16), paragraph="§ 9")
