@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import SQLModel
 
 from bot.core.domain.audit import AuditAction, AuditEntry
+from bot.core.domain.documents import StoredDocument
 from bot.core.domain.extension import ExtensionRequest, RequestState
 from bot.core.domain.organisation import Organisation, OrgKind
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
@@ -32,6 +33,7 @@ from bot.core.domain.remiss import (
 )
 from storage.tables import (
     AuditEntryRow,
+    DocumentUseRow,
     ExtensionRequestRow,
     ExtensionRow,
     OrganisationRow,
@@ -41,6 +43,7 @@ from storage.tables import (
     RemissRow,
     ResponseVersionRow,
     StatusBoardRow,
+    StoredDocumentRow,
 )
 
 # Ids per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits.
@@ -88,6 +91,9 @@ _CONTENT = _kept_as_is(
     apart="kind answers attachments deciding_body overall_position",
 )
 _RESPONSE = _kept_as_is(Response, ResponseVersionRow, apart="content after_close change_reason")
+# A stored file: its bytes' row, once per sha256, and a row for each recipient's answer that carries it.
+_STORED_DOCUMENT = _kept_as_is(StoredDocument, StoredDocumentRow, apart="name case_number organisation_key")
+_DOCUMENT_USE = _kept_as_is(StoredDocument, DocumentUseRow, apart="mime_type size")
 # Kept as a JSON list in the row, a tuple in the domain.
 _ORGANISATION_LISTS = ("contacts", "stand_ins", "aliases")
 _ORGANISATION = _kept_as_is(
@@ -392,3 +398,18 @@ def snapshot(recipient: Recipient) -> Recipient:
     """A copy the caller's later changes can't reach: versions, drafts and extensions are immutable values,
     so copying the lists that hold them is enough (a deep copy of every answer text cost more than the SQL)."""
     return replace(recipient, responses=list(recipient.responses), extensions=list(recipient.extensions))
+
+
+def stored_document_fields(document: StoredDocument) -> dict[str, Any]:
+    """The columns of a file's bytes' row except the bytes themselves."""
+    return _values(document, _STORED_DOCUMENT)
+
+
+def document_use_fields(document: StoredDocument) -> dict[str, Any]:
+    """The columns of one recipient's use of a stored file, except its id (the database's)."""
+    return _values(document, _DOCUMENT_USE)
+
+
+def document_from(use: DocumentUseRow, size: int, mime_type: str) -> StoredDocument:
+    """A stored file from its use's row and its bytes' size and type."""
+    return StoredDocument(**_values(use, _DOCUMENT_USE), size=size, mime_type=mime_type)
