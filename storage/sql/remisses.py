@@ -349,11 +349,7 @@ class SqlRemisses(SqlRepository):
             raise ValueError(f"no extension request with id {request.id!r}")
 
     def extension_requests(self, case_number: str, organisation_key: str | None = None) -> list[ExtensionRequest]:
-        query = select(ExtensionRequestRow).where(ExtensionRequestRow.case_number == case_number)
-        if organisation_key is not None:
-            query = query.where(ExtensionRequestRow.organisation_key == organisation_key)
-        rows = self._session.exec(query.order_by(col(ExtensionRequestRow.id)), execution_options=FRESH).all()
-        return [request_from(row) for row in rows]
+        return [request_from(row) for row in self._rows_about(ExtensionRequestRow, case_number, organisation_key)]
 
     # -- registrations -------------------------------------------------------------------------------
     def add_registration(self, registration: Registration) -> Registration:
