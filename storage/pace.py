@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, text
 
+from bot.adapters.pace import PacedBudget
 from storage.errors import unavailable_on_failure
 
 # A channel's row is deleted when its next slot is this far in the past (seconds), at most once per SWEEP_EVERY.
@@ -69,7 +70,7 @@ _SWEEP = text(
 )
 
 
-class PostgresSendBudget:
+class PostgresSendBudget(PacedBudget):
     """bot.core.ports.pace.SendBudget shared by every process on one PostgreSQL database.
 
     `workspace` names the budget (every replica of one app in one workspace passes the same). `clock`, when
@@ -88,13 +89,10 @@ class PostgresSendBudget:
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.interval = 1.0 / messages_per_second
-        self.burst = burst
-        self.channel_interval = channel_interval
+        super().__init__(messages_per_second, burst, channel_interval, sleep)
         self._engine = engine
         self._workspace = workspace
         self._clock = clock
-        self._sleep = sleep
         # When channel rows were last swept: on the injected clock if any (tests move it), else this process's.
         self._ticks = clock or time.monotonic
         self._swept = self._ticks()
@@ -132,7 +130,3 @@ class PostgresSendBudget:
         params = {"prefix": f"channel:{self._workspace}:%", "now": self._now(), "ttl": CHANNEL_ROW_TTL}
         with unavailable_on_failure(self._engine.url), self._engine.begin() as connection:
             connection.execute(_SWEEP, params)
-
-    def _wait(self, delay: float) -> None:
-        if delay > 0:
-            self._sleep(delay)

@@ -29,7 +29,24 @@ def reserve(next_at: float | None, now: float, interval: float, burst: int) -> t
     return slot, slot + interval
 
 
-class LocalSendBudget:
+class PacedBudget:
+    """What both send budgets share: the workspace's slots `interval` apart with `burst` of credit, a channel's
+    own interval (None: channels are not paced), and waiting for a slot with `sleep`."""
+
+    def __init__(
+        self, messages_per_second: float, burst: int, channel_interval: float | None, sleep: Callable[[float], None]
+    ) -> None:
+        self.interval = 1.0 / messages_per_second
+        self.burst = burst
+        self.channel_interval = channel_interval
+        self._sleep = sleep
+
+    def _wait(self, delay: float) -> None:
+        if delay > 0:
+            self._sleep(delay)
+
+
+class LocalSendBudget(PacedBudget):
     """bot.core.ports.pace.SendBudget for one process (SQLite, or the tests): a lock around `reserve`.
 
     Shared by the courier's sending threads. With `channel_interval`, each channel also gets a slot at most
@@ -45,11 +62,8 @@ class LocalSendBudget:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.interval = 1.0 / messages_per_second
-        self.burst = burst
-        self.channel_interval = channel_interval
+        super().__init__(messages_per_second, burst, channel_interval, sleep)
         self._clock = clock
-        self._sleep = sleep
         self._next: float | None = None
         self._channels: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -80,7 +94,3 @@ class LocalSendBudget:
                 self._next = until if self._next is None else max(self._next, until)
             else:
                 self._channels[channel] = max(self._channels.get(channel, until), until)
-
-    def _wait(self, delay: float) -> None:
-        if delay > 0:
-            self._sleep(delay)

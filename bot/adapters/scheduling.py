@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -36,29 +37,37 @@ def build_scheduler(service: UseCases, timezone: tzinfo) -> BackgroundScheduler:
         timezone=timezone,
         job_defaults={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
     )
-    scheduler.add_job(
-        _logged("prune-deliveries", lambda: prune_deliveries(service)),
-        CronTrigger(hour=3, minute=17, timezone=timezone),
-        id="prune-deliveries",
-        name="Forget Slack deliveries older than a week",
+
+    def add(job_id: str, job: Callable[[], object], trigger: BaseTrigger, name: str, **options: object) -> None:
+        """The job under its id, which also names the run in the job's log lines."""
+        scheduler.add_job(_logged(job_id, job), trigger, id=job_id, name=name, **options)
+
+    def daily(hour: int, minute: int) -> CronTrigger:
+        return CronTrigger(hour=hour, minute=minute, timezone=timezone)
+
+    add(
+        "prune-deliveries",
+        lambda: prune_deliveries(service),
+        daily(3, 17),
+        "Forget Slack deliveries older than a week",
     )
-    scheduler.add_job(
-        _logged("offer-summaries", service.drafting.offer_due_summaries),
-        CronTrigger(hour=7, minute=45, timezone=timezone),
-        id="offer-summaries",
-        name="Offer the summary of remisses whose last deadline has passed",
+    add(
+        "offer-summaries",
+        service.drafting.offer_due_summaries,
+        daily(7, 45),
+        "Offer the summary of remisses whose last deadline has passed",
     )
-    scheduler.add_job(
-        _logged("auto-close", lambda: auto_close(service)),
-        CronTrigger(hour=7, minute=40, timezone=timezone),
-        id="auto-close",
-        name="Close remisses whose last deadline is REMISSBOT_AUTO_CLOSE_WORKING_DAYS working days past",
+    add(
+        "auto-close",
+        lambda: auto_close(service),
+        daily(7, 40),
+        "Close remisses whose last deadline is REMISSBOT_AUTO_CLOSE_WORKING_DAYS working days past",
     )
-    scheduler.add_job(
-        _logged("reminders", lambda: remind(service)),
+    add(
+        "reminders",
+        lambda: remind(service),
         IntervalTrigger(seconds=REMINDER_TICK_SECONDS, timezone=timezone),
-        id="reminders",
-        name="Send due reminders and the morning digest (claimed atomically, once across replicas)",
+        "Send due reminders and the morning digest (claimed atomically, once across replicas)",
         # A tick that missed its moment is simply the next one: never a burst of catch-up runs.
         misfire_grace_time=REMINDER_TICK_SECONDS,
     )

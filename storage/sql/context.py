@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import GenerativeSelect
+from sqlalchemy import GenerativeSelect, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -17,6 +18,7 @@ from storage.tables import OrganisationRow, RemissRow
 
 _T = TypeVar("_T")
 _Q = TypeVar("_Q", bound=GenerativeSelect)
+_Row = TypeVar("_Row", bound=SQLModel)
 
 # Rows that other transactions may have changed are read afresh, even if this session holds an older copy
 # (after waiting for a row lock, the new values must win; SQLAlchemy otherwise keeps the loaded ones).
@@ -111,3 +113,12 @@ class SqlRepository:
     def __init__(self, context: SqlContext) -> None:
         self._ctx = context
         self._session = context.session
+
+    def _rows_about(self, table: type[_Row], case_number: str, organisation_key: str | None) -> Sequence[_Row]:
+        """The rows of a table with case_number and organisation_key columns about a remiss (and, given its key,
+        one recipient of it), oldest first, read afresh."""
+        columns = inspect(table).columns
+        query = select(table).where(columns["case_number"] == case_number)
+        if organisation_key is not None:
+            query = query.where(columns["organisation_key"] == organisation_key)
+        return self._session.exec(query.order_by(columns["id"]), execution_options=FRESH).all()

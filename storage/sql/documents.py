@@ -6,6 +6,7 @@ from sqlmodel import col, select
 
 from bot.core.domain.documents import StoredDocument
 from storage.sql.context import SqlRepository
+from storage.sql.mapping import document_from, document_use_fields, stored_document_fields
 from storage.tables import DocumentUseRow, StoredDocumentRow
 
 
@@ -18,24 +19,12 @@ class SqlDocuments(SqlRepository):
         # concurrent save of them waits for the first commit instead of failing.
         self._session.execute(
             self._ctx.insert(StoredDocumentRow)
-            .values(
-                sha256=document.sha256,
-                size=document.size,
-                mime_type=document.mime_type,
-                content=content,
-                stored_at=document.stored_at,
-            )
+            .values(**stored_document_fields(document), content=content)
             .on_conflict_do_nothing(index_elements=["sha256"])
         )
         self._session.execute(
             self._ctx.insert(DocumentUseRow)
-            .values(
-                case_number=document.case_number,
-                organisation_key=document.organisation_key,
-                sha256=document.sha256,
-                name=document.name,
-                stored_at=document.stored_at,
-            )
+            .values(**document_use_fields(document))
             .on_conflict_do_nothing(index_elements=["case_number", "organisation_key", "sha256", "name"])
         )
 
@@ -52,7 +41,4 @@ class SqlDocuments(SqlRepository):
         )
         if organisation_key is not None:
             query = query.where(DocumentUseRow.organisation_key == organisation_key)
-        return [
-            StoredDocument(use.sha256, use.name, mime_type, size, use.case_number, use.organisation_key, use.stored_at)
-            for use, size, mime_type in self._session.exec(query).all()
-        ]
+        return [document_from(use, size, mime_type) for use, size, mime_type in self._session.exec(query).all()]

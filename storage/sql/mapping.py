@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields, replace
 from datetime import date
 from typing import Any
 
+from sqlmodel import SQLModel
+
 from bot.core.domain.audit import AuditAction, AuditEntry
+from bot.core.domain.documents import StoredDocument
 from bot.core.domain.extension import ExtensionRequest, RequestState
 from bot.core.domain.organisation import Organisation, OrgKind
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
@@ -30,6 +33,7 @@ from bot.core.domain.remiss import (
 )
 from storage.tables import (
     AuditEntryRow,
+    DocumentUseRow,
     ExtensionRequestRow,
     ExtensionRow,
     OrganisationRow,
@@ -39,6 +43,7 @@ from storage.tables import (
     RemissRow,
     ResponseVersionRow,
     StatusBoardRow,
+    StoredDocumentRow,
 )
 
 # Ids per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits.
@@ -47,6 +52,53 @@ _CHUNK = 1000
 
 def chunks(ids: list[int]) -> Iterable[list[int]]:
     return (ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK))
+
+
+def _kept_as_is(kind: type, row: type[SQLModel], *, apart: str) -> tuple[str, ...]:
+    """The fields of a domain dataclass that its row keeps under the same name and as they are; the ones named
+    in `apart` are mapped by hand. Read once, at import (the mappings below run on every click), and a field
+    the row has no column for fails here, not on the first click that stores it."""
+    skip = set(apart.split())
+    names = tuple(f.name for f in fields(kind) if f.name not in skip)
+    missing = [name for name in names if name not in row.model_fields]
+    if missing:
+        raise TypeError(f"{row.__name__} has no column for {kind.__name__}.{', '.join(missing)}")
+    return names
+
+
+def _values(source: object, names: tuple[str, ...], convert: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """The named attributes of a dataclass or a row, by name (each passed through `convert` if given)."""
+    if convert is None:
+        return {name: getattr(source, name) for name in names}
+    return {name: convert(getattr(source, name)) for name in names}
+
+
+_MESSAGE = _kept_as_is(OutboxMessage, OutboxMessageRow, apart="key kind state id")
+_BOARD = _kept_as_is(StatusBoard, StatusBoardRow, apart="")
+_REMINDER = _kept_as_is(PlannedReminder, ReminderRow, apart="kind to meeting")
+_REQUEST = _kept_as_is(ExtensionRequest, ExtensionRequestRow, apart="state id")
+_REMISS = _kept_as_is(
+    Remiss, RemissRow, apart="case_number coordinators questions documents status chosen_short_title id"
+)
+_RECIPIENT = _kept_as_is(
+    Recipient,
+    RecipientRow,
+    apart="case_number organisation_key officials remiss_deadline draft responses extensions id",
+)
+_CONTENT = _kept_as_is(
+    ResponseContent,
+    ResponseVersionRow,
+    apart="kind answers attachments deciding_body overall_position",
+)
+_RESPONSE = _kept_as_is(Response, ResponseVersionRow, apart="content after_close change_reason")
+# A stored file: its bytes' row, once per sha256, and a row for each recipient's answer that carries it.
+_STORED_DOCUMENT = _kept_as_is(StoredDocument, StoredDocumentRow, apart="name case_number organisation_key")
+_DOCUMENT_USE = _kept_as_is(StoredDocument, DocumentUseRow, apart="mime_type size")
+# Kept as a JSON list in the row, a tuple in the domain.
+_ORGANISATION_LISTS = ("contacts", "stand_ins", "aliases")
+_ORGANISATION = _kept_as_is(
+    Organisation, OrganisationRow, apart="key kind meetings registry " + " ".join(_ORGANISATION_LISTS)
+)
 
 
 def row_id(value: int | None) -> int:
@@ -58,38 +110,16 @@ def row_id(value: int | None) -> int:
 
 def message_fields(message: OutboxMessage) -> dict[str, Any]:
     """The message's columns except id (the database's) and key (the identity)."""
-    return {
-        "kind": message.kind.value,
-        "case_number": message.case_number,
-        "created_at": message.created_at,
-        "to_user": message.to_user,
-        "organisation_key": message.organisation_key,
-        "audit_id": message.audit_id,
-        "state": message.state.value,
-        "attempts": message.attempts,
-        "next_attempt_at": message.next_attempt_at,
-        "claimed_until": message.claimed_until,
-        "channel_id": message.channel_id,
-        "ts": message.ts,
-        "sent_at": message.sent_at,
-        "error": message.error,
-        "uncertain": message.uncertain,
-    }
+    return {**_values(message, _MESSAGE), "kind": message.kind.value, "state": message.state.value}
 
 
 def reminder_fields(reminder: PlannedReminder) -> dict[str, Any]:
     """A planned reminder's columns except key and state."""
     advice = reminder.meeting
     return {
-        "case_number": reminder.case_number,
-        "organisation_key": reminder.organisation_key,
+        **_values(reminder, _REMINDER),
         "kind": reminder.kind.value,
         "audience": reminder.to,
-        "due_at": reminder.due_at,
-        "local_date": reminder.local_date,
-        "deadline": reminder.deadline,
-        "working_days_left": reminder.working_days_left,
-        "because": reminder.because,
         "meeting": None
         if advice is None
         else {
@@ -109,16 +139,10 @@ def scheduled_from(row: ReminderRow) -> ScheduledReminder:
             no_meeting_fits=bool(row.meeting.get("no_meeting_fits")),
         )
     reminder = PlannedReminder(
-        case_number=row.case_number,
-        organisation_key=row.organisation_key,
+        **_values(row, _REMINDER),
         kind=ReminderKind(row.kind),
-        due_at=row.due_at,
-        local_date=row.local_date,
-        deadline=row.deadline,
-        working_days_left=row.working_days_left,
         to="coordinator" if row.audience == "coordinator" else "recipient",
         meeting=advice,
-        because=row.because,
     )
     return ScheduledReminder(
         reminder=reminder, state=ReminderState(row.state), reason=row.reason, decided_at=row.decided_at, id=row.id
@@ -126,88 +150,31 @@ def scheduled_from(row: ReminderRow) -> ScheduledReminder:
 
 
 def request_fields(request: ExtensionRequest) -> dict[str, Any]:
-    return {
-        "case_number": request.case_number,
-        "organisation_key": request.organisation_key,
-        "requested_by": request.requested_by,
-        "requested_at": request.requested_at,
-        "requested_deadline": request.requested_deadline,
-        "reason": request.reason,
-        "state": request.state.value,
-        "decided_by": request.decided_by,
-        "decided_at": request.decided_at,
-        "granted_deadline": request.granted_deadline,
-    }
+    return {**_values(request, _REQUEST), "state": request.state.value}
 
 
 def request_from(row: ExtensionRequestRow) -> ExtensionRequest:
-    return ExtensionRequest(
-        case_number=row.case_number,
-        organisation_key=row.organisation_key,
-        requested_by=row.requested_by,
-        requested_at=row.requested_at,
-        requested_deadline=row.requested_deadline,
-        reason=row.reason,
-        state=RequestState(row.state),
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        granted_deadline=row.granted_deadline,
-        id=row.id,
-    )
+    return ExtensionRequest(**_values(row, _REQUEST), state=RequestState(row.state), id=row.id)
 
 
 def message_from(row: OutboxMessageRow | Any) -> OutboxMessage:
     """A message from its row (or a result row with the same columns)."""
     return OutboxMessage(
-        key=row.key,
-        kind=MessageKind(row.kind),
-        case_number=row.case_number,
-        created_at=row.created_at,
-        to_user=row.to_user,
-        organisation_key=row.organisation_key,
-        audit_id=row.audit_id,
-        state=DeliveryState(row.state),
-        attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at,
-        claimed_until=row.claimed_until,
-        channel_id=row.channel_id,
-        ts=row.ts,
-        sent_at=row.sent_at,
-        error=row.error,
-        uncertain=row.uncertain,
-        id=row.id,
+        **_values(row, _MESSAGE), key=row.key, kind=MessageKind(row.kind), state=DeliveryState(row.state), id=row.id
     )
 
 
 def board_from(row: StatusBoardRow | Any) -> StatusBoard:
     """A status board from its row (or a result row with the same columns)."""
-    return StatusBoard(
-        case_number=row.case_number,
-        channel=row.channel,
-        version=row.version,
-        rendered_version=row.rendered_version,
-        ts=row.ts,
-        claimed_until=row.claimed_until,
-        rendered_at=row.rendered_at,
-    )
+    return StatusBoard(**_values(row, _BOARD))
 
 
 def remiss_fields(remiss: Remiss) -> dict[str, Any]:
     """The remiss's own columns except the case number, which identifies it and never changes."""
     return {
-        "title": remiss.title,
-        "description": remiss.description,
-        "sender_key": remiss.sender_key,
+        **_values(remiss, _REMISS),
         "coordinators": list(remiss.coordinators),
-        "contact": remiss.contact,
-        "deadline": remiss.deadline,
         "status": remiss.status.value,
-        "created_by": remiss.created_by,
-        "created_at": remiss.created_at,
-        "sent_at": remiss.sent_at,
-        "closed_at": remiss.closed_at,
-        "closed_by": remiss.closed_by,
-        "withdrawn_reason": remiss.withdrawn_reason,
         "short_title": remiss.chosen_short_title,
     }
 
@@ -216,12 +183,10 @@ def recipient_fields(recipient: Recipient) -> dict[str, Any]:
     """The recipient row's mutable columns (everything but its remiss and organisation)."""
     draft = recipient.draft
     return {
-        "opened_at": recipient.opened_at,
+        **_values(recipient, _RECIPIENT),
         "draft_content": content_to_json(draft.content) if draft is not None else None,
         "draft_updated_by": draft.updated_by if draft is not None else None,
         "draft_updated_at": draft.updated_at if draft is not None else None,
-        "withdrawn_version": recipient.withdrawn_version,
-        "last_activity_at": recipient.last_activity_at,
     }
 
 
@@ -318,26 +283,35 @@ def content_from_json(data: dict[str, Any]) -> ResponseContent:
 def response_from(row: ResponseVersionRow | Any) -> Response:
     """A response version from its row (or a result row with the same columns)."""
     content = ResponseContent(
+        **_values(row, _CONTENT),
         kind=ResponseKind(row.kind),
         answers=tuple(answer_from(a) for a in row.answers),
-        meeting_date=row.meeting_date,
-        paragraph=row.paragraph,
-        decided_by=row.decided_by,
-        planned_board_date=row.planned_board_date,
-        decline_reason=row.decline_reason,
         attachments=tuple(attachment_from(a) for a in row.attachments),
-        their_case_number=row.their_case_number,
         deciding_body=_optional_body(row.deciding_body),
         overall_position=Position(row.overall_position),
     )
     return Response(
-        version=row.version,
+        **_values(row, _RESPONSE),
         content=content,
-        author=row.author,
-        submitted_at=row.submitted_at,
         after_close=bool(row.after_close),
         change_reason=row.change_reason or "",
     )
+
+
+def response_fields(response: Response) -> dict[str, Any]:
+    """A response version's columns except its recipient's id."""
+    content = response.content
+    return {
+        **_values(response, _RESPONSE),
+        **_values(content, _CONTENT),
+        "kind": content.kind.value,
+        "answers": [answer_json(a) for a in content.answers],
+        "attachments": [attachment_json(a) for a in content.attachments],
+        "deciding_body": content.deciding_body.value if content.deciding_body else None,
+        "overall_position": content.overall_position.value,
+        "after_close": response.after_close,
+        "change_reason": response.change_reason,
+    }
 
 
 def audit_entry_from(row: AuditEntryRow, case_number: str) -> AuditEntry:
@@ -362,22 +336,12 @@ def remiss_from(
 ) -> Remiss:
     """A remiss from its row (or a result row with the remiss's columns), its questions and documents."""
     return Remiss(
+        **_values(row, _REMISS),
         case_number=row.case_number,
-        title=row.title,
-        description=row.description,
-        sender_key=row.sender_key,
         coordinators=tuple(row.coordinators),
-        contact=row.contact,
         questions=tuple(questions),
-        deadline=row.deadline,
-        created_by=row.created_by,
-        created_at=row.created_at,
         documents=tuple(documents),
         status=RemissStatus(row.status),
-        sent_at=row.sent_at,
-        closed_at=row.closed_at,
-        closed_by=row.closed_by,
-        withdrawn_reason=row.withdrawn_reason,
         chosen_short_title=row.short_title,
         id=remiss_id,
     )
@@ -396,48 +360,36 @@ def recipient_from(
 ) -> Recipient:
     """A recipient from its row (or a result row with the recipient's columns) and its children."""
     return Recipient(
+        **_values(row, _RECIPIENT),
         case_number=case_number,
         organisation_key=organisation_key,
         officials=tuple(officials),
         remiss_deadline=remiss_deadline,
-        opened_at=row.opened_at,
         draft=draft_from(row),
         responses=responses,
-        withdrawn_version=row.withdrawn_version,
         extensions=extensions,
-        last_activity_at=row.last_activity_at,
         id=recipient_id,
     )
 
 
 def organisation_fields(org: Organisation, position: int) -> dict[str, Any]:
     return {
-        "name": org.name,
-        "short_name": org.short_name,
+        **_values(org, _ORGANISATION),
+        **_values(org, _ORGANISATION_LISTS, list),
         "kind": org.kind.value,
-        "contacts": list(org.contacts),
-        "stand_ins": list(org.stand_ins),
-        "aliases": list(org.aliases),
-        "active": org.active,
         "position": position,
         "meetings": [meeting.isoformat() for meeting in org.meetings],
-        "submission_lead_days": org.submission_lead_days,
         "registry_refs": list(org.registry),
     }
 
 
 def organisation_from(row: OrganisationRow) -> Organisation:
     return Organisation(
+        **_values(row, _ORGANISATION),
+        **_values(row, _ORGANISATION_LISTS, tuple),
         key=row.key,
-        name=row.name,
-        short_name=row.short_name,
         kind=OrgKind(row.kind),
-        contacts=tuple(row.contacts),
-        stand_ins=tuple(row.stand_ins),
-        aliases=tuple(row.aliases),
-        active=row.active,
         meetings=tuple(date.fromisoformat(meeting) for meeting in row.meetings),
-        submission_lead_days=row.submission_lead_days,
         registry=tuple(row.registry_refs),
     )
 
@@ -446,3 +398,18 @@ def snapshot(recipient: Recipient) -> Recipient:
     """A copy the caller's later changes can't reach: versions, drafts and extensions are immutable values,
     so copying the lists that hold them is enough (a deep copy of every answer text cost more than the SQL)."""
     return replace(recipient, responses=list(recipient.responses), extensions=list(recipient.extensions))
+
+
+def stored_document_fields(document: StoredDocument) -> dict[str, Any]:
+    """The columns of a file's bytes' row except the bytes themselves."""
+    return _values(document, _STORED_DOCUMENT)
+
+
+def document_use_fields(document: StoredDocument) -> dict[str, Any]:
+    """The columns of one recipient's use of a stored file, except its id (the database's)."""
+    return _values(document, _DOCUMENT_USE)
+
+
+def document_from(use: DocumentUseRow, size: int, mime_type: str) -> StoredDocument:
+    """A stored file from its use's row and its bytes' size and type."""
+    return StoredDocument(**_values(use, _DOCUMENT_USE), size=size, mime_type=mime_type)

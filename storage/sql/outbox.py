@@ -160,11 +160,7 @@ class SqlOutbox(SqlRepository):
 
     def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:
         """Every message about a remiss (and one recipient), oldest first."""
-        query = select(OutboxMessageRow).where(OutboxMessageRow.case_number == case_number)
-        if organisation_key is not None:
-            query = query.where(OutboxMessageRow.organisation_key == organisation_key)
-        rows = self._session.exec(query.order_by(col(OutboxMessageRow.id)), execution_options=FRESH).all()
-        return [message_from(row) for row in rows]
+        return [message_from(row) for row in self._rows_about(OutboxMessageRow, case_number, organisation_key)]
 
     def count_by_state(self, states: Collection[DeliveryState]) -> dict[DeliveryState, int]:
         """How many messages are in each of `states` (one without messages is left out); the (state, …) index

@@ -31,8 +31,6 @@ from storage.sql.assignment import read_assignment
 from storage.sql.context import FRESH, FRESH_UPDATE, SqlRepository
 from storage.sql.history import read_answer_history
 from storage.sql.mapping import (
-    answer_json,
-    attachment_json,
     audit_entry_from,
     chunks,
     extension_from,
@@ -42,6 +40,7 @@ from storage.sql.mapping import (
     remiss_from,
     request_fields,
     request_from,
+    response_fields,
     response_from,
     row_id,
     snapshot,
@@ -350,11 +349,7 @@ class SqlRemisses(SqlRepository):
             raise ValueError(f"no extension request with id {request.id!r}")
 
     def extension_requests(self, case_number: str, organisation_key: str | None = None) -> list[ExtensionRequest]:
-        query = select(ExtensionRequestRow).where(ExtensionRequestRow.case_number == case_number)
-        if organisation_key is not None:
-            query = query.where(ExtensionRequestRow.organisation_key == organisation_key)
-        rows = self._session.exec(query.order_by(col(ExtensionRequestRow.id)), execution_options=FRESH).all()
-        return [request_from(row) for row in rows]
+        return [request_from(row) for row in self._rows_about(ExtensionRequestRow, case_number, organisation_key)]
 
     # -- registrations -------------------------------------------------------------------------------
     def add_registration(self, registration: Registration) -> Registration:
@@ -486,28 +481,7 @@ class SqlRemisses(SqlRepository):
             self._session.execute(insert(_OFFICIALS), rows)
 
     def _append_responses(self, recipient_id: int, responses: Iterable[Response]) -> None:
-        self._session.add_all(
-            ResponseVersionRow(
-                recipient_id=recipient_id,
-                version=r.version,
-                kind=r.content.kind.value,
-                answers=[answer_json(a) for a in r.content.answers],
-                meeting_date=r.content.meeting_date,
-                paragraph=r.content.paragraph,
-                decided_by=r.content.decided_by,
-                deciding_body=r.content.deciding_body.value if r.content.deciding_body else None,
-                their_case_number=r.content.their_case_number,
-                planned_board_date=r.content.planned_board_date,
-                decline_reason=r.content.decline_reason,
-                attachments=[attachment_json(a) for a in r.content.attachments],
-                author=r.author,
-                submitted_at=r.submitted_at,
-                after_close=r.after_close,
-                overall_position=r.content.overall_position.value,
-                change_reason=r.change_reason,
-            )
-            for r in responses
-        )
+        self._session.add_all(ResponseVersionRow(recipient_id=recipient_id, **response_fields(r)) for r in responses)
 
     def _append_extensions(self, recipient_id: int, extensions: Iterable[Extension], *, start: int) -> None:
         self._session.add_all(

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlparse
 from bot.adapters.rendering import Texts
 from bot.core.domain.remiss import Attachment
 from bot.core.domain.summary import Summary
-from bot.core.domain.summary_text import Statement, compose
+from bot.core.domain.summary_text import Statement, SummaryText, compose, excerpt
 from bot.core.domain.text import without_control_characters
 
 WORDS_TEMPLATE = "summary/words.j2"
@@ -108,3 +108,9 @@ class DocumentLinks:
     def __call__(self, organisation_key: str, attachment: Attachment) -> str:
         path = self._paths.get((organisation_key, attachment.sha256))
         return quote(path) if path else ""
+
+
+def template_values(summary: Summary, text: SummaryText) -> dict[str, Any]:
+    """What the HTML and the Markdown template both read: the summary (`s`), its sentences (`t`), an answer cut
+    short (`excerpt`) and the link to a stored file (`document_href`)."""
+    return {"s": summary, "t": text, "excerpt": excerpt, "document_href": DocumentLinks(summary)}

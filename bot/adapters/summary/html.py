@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from bot.adapters.rendering import Texts
-from bot.adapters.summary._common import DocumentLinks, Words, is_web_link, paragraphs
+from bot.adapters.summary._common import Words, is_web_link, paragraphs, template_values
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.summary import Summary
-from bot.core.domain.summary_text import compose, excerpt
+from bot.core.domain.summary_text import compose
 
 HTML_TEMPLATE = "summary/summary.html.j2"
 
@@ -57,14 +57,11 @@ def render_html(summary: Summary, texts: Texts) -> str:
 
     return texts.render_html(
         HTML_TEMPLATE,
-        s=summary,
-        t=text,
-        excerpt=excerpt,
+        **template_values(summary, text),
         names_of=names_of,
         pointer_to=pointer_to,
         paragraphs=paragraphs,
         is_web_link=is_web_link,
         print_header=css_string(header),
         print_footer=css_page_numbers(words("page_footer")),
-        document_href=DocumentLinks(summary),
     )

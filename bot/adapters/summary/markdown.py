@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from bot.adapters.rendering import Texts, slack_escape
-from bot.adapters.summary._common import DocumentLinks, clean, is_web_link, one_line, paragraphs
+from bot.adapters.summary._common import clean, is_web_link, one_line, paragraphs, template_values
 from bot.core.domain.organisation import Organisation
 from bot.core.domain.summary import Summary
-from bot.core.domain.summary_text import compose, excerpt
+from bot.core.domain.summary_text import compose
 
 MARKDOWN_TEMPLATE = "summary/summary.md.j2"
 SLACK_PREVIEW_TEMPLATE = "summary/slack_preview.j2"
@@ -79,15 +79,12 @@ def render_markdown(summary: Summary, texts: Texts) -> str:
     return (
         texts.render(
             MARKDOWN_TEMPLATE,
-            s=summary,
-            t=compose(summary),
-            excerpt=excerpt,
+            **template_values(summary, compose(summary)),
             names_of=md_names,
             md=md_inline,
             md_block=md_block,
             md_quote=md_quote,
             md_link=md_link,
-            document_href=DocumentLinks(summary),
         )
         + "\n"
     )
