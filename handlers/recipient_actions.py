@@ -60,11 +60,18 @@ class Target:
         return cls(ref, channel, payload.string(container, "message_ts", "container", required=False))
 
 
-def _text_input(label: str, block_id: str, max_length: int, placeholder: str | None = None) -> Block:
+def _text_input(label: str, block_id: str, max_length: int, placeholder: str | None = None, hint: str = "") -> Block:
     element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": max_length}
     if placeholder:
         element["placeholder"] = plain_text(placeholder)
-    return input_block(block_id, label, element, optional=True)
+    return input_block(block_id, label, element, optional=True, hint=hint)
+
+
+def _intro(ctx: HandlerContext, template: str, row: AssignmentRow, **more: Any) -> str:
+    """A modal's opening lines about the recipient's remiss: the remiss, the organisation and its deadline."""
+    return ctx.texts.part(
+        template, "intro", remiss=row.remiss, organisation=row.organisation, deadline=row.recipient.deadline, **more
+    )
 
 
 def _modal(
@@ -111,14 +118,7 @@ def refresh_remiss_message(ctx: HandlerContext, client: WebClient, target: Targe
 
 # -- Avstå ---------------------------------------------------------------------------------------------------
 def decline_view(ctx: HandlerContext, row: AssignmentRow, target: Target) -> Block:
-    intro = ctx.texts.part(
-        "slack/decline.j2",
-        "intro",
-        remiss=row.remiss,
-        organisation=row.organisation,
-        deadline=row.recipient.deadline,
-        has_draft=row.recipient.draft is not None,
-    )
+    intro = _intro(ctx, "slack/decline.j2", row, has_draft=row.recipient.draft is not None)
     reason = _text_input(
         ctx.texts.label("decline_reason"), REASON_BLOCK, MAX_REASON, ctx.texts.label("decline_reason_placeholder")
     )
@@ -168,25 +168,16 @@ def withdraw(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> No
 
 
 def withdraw_view(ctx: HandlerContext, row: AssignmentRow, target: Target, version: int) -> Block:
-    intro = ctx.texts.part(
-        "slack/withdraw_answer.j2",
-        "intro",
-        remiss=row.remiss,
-        organisation=row.organisation,
-        deadline=row.recipient.deadline,
-        version=version,
+    intro = _intro(ctx, "slack/withdraw_answer.j2", row, version=version)
+    texts = ctx.texts
+    reason = _text_input(
+        texts.label("withdraw_reason"),
+        REASON_BLOCK,
+        MAX_CHANGE_REASON,
+        texts.label("withdraw_reason_placeholder"),
+        texts.label("withdraw_reason_hint"),
     )
-    element: Block = {
-        "type": "plain_text_input",
-        "action_id": REASON_BLOCK,
-        "multiline": True,
-        "max_length": MAX_CHANGE_REASON,
-        "placeholder": plain_text(ctx.texts.label("withdraw_reason_placeholder")),
-    }
-    label, hint = ctx.texts.label("withdraw_reason"), ctx.texts.label("withdraw_reason_hint")
-    reason = input_block(REASON_BLOCK, label, element, optional=True, hint=hint)
-    blocks = [section(intro), reason]
-    return _modal(ctx, ids.WITHDRAW_ANSWER_VIEW, "title_withdraw_answer", "withdraw", target, blocks)
+    return _modal(ctx, ids.WITHDRAW_ANSWER_VIEW, "title_withdraw_answer", "withdraw", target, [section(intro), reason])
 
 
 def submit_withdraw(ctx: HandlerContext, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> Reply:

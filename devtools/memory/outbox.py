@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
-from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
+from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
 from devtools.memory.state import MemoryPart, copied
 
 
@@ -67,9 +67,10 @@ class MemoryOutbox(MemoryPart):
             raise ValueError(f"no outbox message with key {message.key!r} (was it enqueued?)")
         self._state.outbox[message.key] = copied(replace(stored, **message.delivery_result()))
 
-    def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
-        """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
-        found = (m for m in self._sorted_outbox() if m.channel_id == channel_id and m.ts == ts)
+    def find_remiss_dm(self, channel_id: str, ts: str) -> OutboxMessage | None:
+        """The remiss DM sent to this place in Slack (a refresh recorded at the same place is not it)."""
+        here = (m for m in self._sorted_outbox() if m.channel_id == channel_id and m.ts == ts)
+        found = (m for m in here if m.kind is MessageKind.REMISS)
         message = next(found, None)
         return copied(message) if message is not None else None
 

@@ -43,6 +43,8 @@ class Store:
         self.messages: dict[str, list[Message]] = {}
         self.views: dict[str, View] = {}
         self.modal_stacks: dict[str, list[str]] = {}
+        # Modals the user no longer has (closed, cleared, or submitted and closed): Slack updates them no more.
+        self.closed_views: set[str] = set()
         self.homes: dict[str, str] = {}
         self.files: dict[str, File] = {}
         self.triggers: dict[str, Trigger] = {}

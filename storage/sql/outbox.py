@@ -11,7 +11,7 @@ from sqlalchemy import select as select_rows
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col, select
 
-from bot.core.domain.outbox import DeliveryState, OutboxMessage, StatusBoard
+from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
 from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext, SqlRepository
 from storage.sql.mapping import board_from, message_fields, message_from, row_id
 from storage.tables import DigestSaidRow, OutboxMessageRow, StatusBoardRow
@@ -27,10 +27,14 @@ _ENQUEUE_ALL: dict[str, Insert] = {
     "postgresql": postgresql.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]),
     "sqlite": sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]),
 }
-# find_message's SELECT, built once: every answer saved or submitted from a remiss DM asks which DM it was.
-_FIND_MESSAGE = (
+# find_remiss_dm's SELECT, built once: every answer saved or submitted from a remiss DM asks which DM it was.
+_FIND_REMISS_DM = (
     select_rows(_OUTBOX)
-    .where(_OUTBOX.c.channel_id == bindparam("place_channel"), _OUTBOX.c.ts == bindparam("place_ts"))
+    .where(
+        _OUTBOX.c.channel_id == bindparam("place_channel"),
+        _OUTBOX.c.ts == bindparam("place_ts"),
+        _OUTBOX.c.kind == MessageKind.REMISS.value,
+    )
     .order_by(_OUTBOX.c.id)
     .limit(1)
 )
@@ -153,9 +157,9 @@ class SqlOutbox(SqlRepository):
             # Messages are never deleted: an unknown key is a bug in the caller, not a race.
             raise ValueError(f"no outbox message with key {message.key!r} (was it enqueued?)")
 
-    def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
-        """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
-        row = self._session.execute(_FIND_MESSAGE, {"place_channel": channel_id, "place_ts": ts}).first()
+    def find_remiss_dm(self, channel_id: str, ts: str) -> OutboxMessage | None:
+        """The remiss DM sent to this place in Slack (a refresh recorded at the same place is not it)."""
+        row = self._session.execute(_FIND_REMISS_DM, {"place_channel": channel_id, "place_ts": ts}).first()
         return message_from(row) if row is not None else None
 
     def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:

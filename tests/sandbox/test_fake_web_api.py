@@ -313,6 +313,42 @@ def test_views_update_refuses_an_unknown_view_and_a_stale_hash(client: WebClient
     assert slack_error(lambda: client.views_update(view_id="V0NOPE", view=modal()))["error"] == "not_found"
 
 
+def test_a_closed_modal_is_not_found_by_id_or_external_id_and_the_one_under_it_stays(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    root = client.views_open(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal("Steg 1"))["view"]
+    pushed = client.views_push(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal("Steg 2", external_id="steg-2"))
+    fake.close_views("U0ANNA", pushed["view"]["id"])
+
+    # Slack answers views.update on a modal the user closed with not_found (slackapi/bolt-js#1309).
+    gone = slack_error(lambda: client.views_update(view_id=pushed["view"]["id"], view=modal("Sent")))
+    assert gone["error"] == "not_found"
+    assert slack_error(lambda: client.views_update(external_id="steg-2", view=modal("Sent")))["error"] == "not_found"
+    assert client.views_update(view_id=root["id"], view=modal("Steg 1 igen"))["ok"]
+
+    fake.close_views("U0ANNA", root["id"], all_views=True)
+    assert slack_error(lambda: client.views_update(view_id=root["id"], view=modal()))["error"] == "not_found"
+    assert fake.views_of("U0ANNA") == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "closed"),
+    [({}, True), ({"response_action": "clear"}, True), ({"response_action": "update", "view": modal("Kvitto")}, False)],
+    ids=["closes", "clears", "updates"],
+)
+def test_a_modal_closed_by_the_answer_to_its_submission_is_not_found(
+    client: WebClient, fake: FakeSlack, answer: JSON, closed: bool
+) -> None:
+    opened = client.views_open(trigger_id=fake.new_trigger_id("U0ANNA"), view=modal())["view"]
+    fake.resolve_submission("U0ANNA", opened["id"], answer)
+
+    if closed:
+        refusal = slack_error(lambda: client.views_update(view_id=opened["id"], view=modal("Sent")))
+        assert refusal["error"] == "not_found"
+    else:
+        assert client.views_update(view_id=opened["id"], view=modal("Kvitto igen"))["ok"]
+
+
 def test_the_home_tab_is_published_per_user_and_capped_at_100_blocks(client: WebClient, fake: FakeSlack) -> None:
     client.views_publish(user_id="U0ANNA", view={"type": "home", "blocks": [section("Dina remisser")]})
 

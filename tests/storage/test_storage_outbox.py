@@ -319,12 +319,31 @@ def test_a_sent_message_is_found_by_its_place_in_slack(store: Store) -> None:
     assert second.ts is not None
 
     with store.read() as repo:
-        found = repo.outbox.find_message(second.channel_id, second.ts)
-        wrong_channel = repo.outbox.find_message("D0SOMEWHERE", second.ts)
-        wrong_ts = repo.outbox.find_message(second.channel_id, "1.000000")
+        found = repo.outbox.find_remiss_dm(second.channel_id, second.ts)
+        wrong_channel = repo.outbox.find_remiss_dm("D0SOMEWHERE", second.ts)
+        wrong_ts = repo.outbox.find_remiss_dm(second.channel_id, "1.000000")
 
     assert found == replace(second, claimed_until=None)
     assert (wrong_channel, wrong_ts) == (None, None)
+
+
+def test_a_refresh_recorded_at_a_remiss_dms_place_before_the_dm_was_recorded_is_not_taken_for_it(
+    store: Store,
+) -> None:
+    # A refresh enqueued before a remiss DM (a hand-over, Skicka igen) but sent after it edits that DM and
+    # records its place: it has the lower id, and the thread under the DM must still lead to the DM.
+    refresh = replace(message(1), key="remiss-refresh:1", kind=MessageKind.REMISS_REFRESH)
+    enqueue(store, [refresh, message(1)])
+    first, dm = claim(store)
+    sent_dm = sent(dm)
+    finish(store, sent_dm, replace(sent(first), channel_id=sent_dm.channel_id, ts=sent_dm.ts))
+    assert sent_dm.channel_id is not None and sent_dm.ts is not None
+
+    with store.read() as repo:
+        found = repo.outbox.find_remiss_dm(sent_dm.channel_id, sent_dm.ts)
+
+    assert found is not None
+    assert (found.key, found.kind) == (dm.key, MessageKind.REMISS)
 
 
 def test_messages_about_a_remiss_or_one_recipient_are_listed_oldest_first(store: Store) -> None:

@@ -36,8 +36,9 @@ class OutboxRepository(Protocol):
         sent_at, error, uncertain; `claimed_until` is cleared."""
         ...
 
-    def find_message(self, channel_id: str, ts: str) -> OutboxMessage | None:
-        """The sent message at this place in Slack (to know which remiss a DM thread is about)."""
+    def find_remiss_dm(self, channel_id: str, ts: str) -> OutboxMessage | None:
+        """The remiss DM sent to this place in Slack (to know which remiss a DM thread is about). Only the DM
+        itself: a refresh that edited it in place records the same place and is not it."""
         ...
 
     def messages_for(self, case_number: str, organisation_key: str | None = None) -> list[OutboxMessage]:

@@ -41,39 +41,32 @@ from bot.core.ports.users import UserDirectory
 from bot.core.usecases.results import Actor
 
 OPEN_STATUSES = (RemissStatus.SENT,)
+# What happened to a recipient's answer: who answers it, what they answered, and until when.
+ANSWER_EVENTS = frozenset(
+    {
+        AuditAction.SUBMITTED,
+        AuditAction.EDITED,
+        AuditAction.DECLINED,
+        AuditAction.WITHDRAWN,
+        AuditAction.HANDED_OVER,
+        AuditAction.EXTENDED,
+    }
+)
 # What the coordinator sees as a line in the status message's thread; every change refreshes the message.
-THREAD_ACTIONS = frozenset(
-    {
-        AuditAction.SENT,
-        AuditAction.SUBMITTED,
-        AuditAction.EDITED,
-        AuditAction.DECLINED,
-        AuditAction.WITHDRAWN,
-        AuditAction.HANDED_OVER,
-        AuditAction.EXTENDED,
-        AuditAction.UNREACHABLE,
-        AuditAction.CLOSED,
-        AuditAction.REOPENED,
-        AuditAction.REMISS_WITHDRAWN,
-        AuditAction.DEADLINE_CHANGED,
-        AuditAction.EXTENSION_REFUSED,
-        AuditAction.REGISTERED,
-        AuditAction.RECIPIENT_ADDED,
-        AuditAction.RESENT,
-    }
-)
+THREAD_ACTIONS = ANSWER_EVENTS | {
+    AuditAction.SENT,
+    AuditAction.UNREACHABLE,
+    AuditAction.CLOSED,
+    AuditAction.REOPENED,
+    AuditAction.REMISS_WITHDRAWN,
+    AuditAction.DEADLINE_CHANGED,
+    AuditAction.EXTENSION_REFUSED,
+    AuditAction.REGISTERED,
+    AuditAction.RECIPIENT_ADDED,
+    AuditAction.RESENT,
+}
 # What the others answering for a recipient (its officials, its stand-ins) see in their own remiss DMs.
-SEEN_BY_OTHERS = frozenset(
-    {
-        AuditAction.DRAFTED,
-        AuditAction.SUBMITTED,
-        AuditAction.EDITED,
-        AuditAction.DECLINED,
-        AuditAction.WITHDRAWN,
-        AuditAction.HANDED_OVER,
-        AuditAction.EXTENDED,
-    }
-)
+SEEN_BY_OTHERS = ANSWER_EVENTS | {AuditAction.DRAFTED}
 DEFAULT_DIGEST_TIME = dt_time(8, 30)
 DIGEST_DEADLINE_DAYS = 2
 AUTO_CLOSE_WORKING_DAYS = 10

@@ -261,7 +261,7 @@ class DeliveryUseCases(UseCase):
     def recipient_of_message(self, channel_id: str, ts: str) -> tuple[str, str] | None:
         """Which (case number, organisation key) a remiss DM at this place in Slack is about."""
         with self.store.read() as repo:
-            message = repo.outbox.find_message(channel_id, ts)
-        if message is None or message.kind is not MessageKind.REMISS or message.organisation_key is None:
+            message = repo.outbox.find_remiss_dm(channel_id, ts)
+        if message is None or message.organisation_key is None:
             return None
         return message.case_number, message.organisation_key

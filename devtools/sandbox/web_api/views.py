@@ -77,7 +77,7 @@ class ViewsApi:
                 store.submission_answers.append(dict(ack))
             try:
                 if action == "clear":
-                    stack.clear()
+                    self._close(stack, 0)
                 elif action == "update":
                     self._replace_view(store.views[view_id], self._view_param(ack, {"modal"}))
                 elif action == "push":
@@ -85,7 +85,7 @@ class ViewsApi:
                 elif action == "errors":
                     _check_submission_errors((ack or {}).get("errors"), store.views[view_id].payload)
                 elif view_id in stack:
-                    del stack[stack.index(view_id) :]
+                    self._close(stack, stack.index(view_id))
             except SlackError as error:
                 store.warnings.append(f"view_submission answer {action} refused: {error.code} {error.messages}")
                 raise
@@ -95,9 +95,14 @@ class ViewsApi:
         with self.store.lock:
             stack = self.store.modal_stacks.setdefault(user_id, [])
             if all_views:
-                stack.clear()
+                self._close(stack, 0)
             elif view_id in stack:
-                del stack[stack.index(view_id) :]
+                self._close(stack, stack.index(view_id))
+
+    def _close(self, stack: list[str], start: int) -> None:
+        """The modals of `stack` from `start` up are gone from the user's screen: Slack finds them no more."""
+        self.store.closed_views.update(stack[start:])
+        del stack[start:]
 
     def _exchange_trigger(self, trigger_id: Any) -> Trigger:
         trigger = self.store.triggers.get(str(trigger_id or ""))
@@ -133,7 +138,9 @@ class ViewsApi:
                 (v for v in views.values() if external_id and v.payload.get("external_id") == external_id),
                 None,
             )
-        if view is None:
+        if view is None or view.id in self.store.closed_views:
+            # A modal the user closed, or one closed by the app's answer to its submission, is gone: Slack
+            # answers views.update on it with not_found (slackapi/bolt-js#1309).
             raise SlackError("not_found")
         return view
 
