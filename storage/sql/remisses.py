@@ -148,6 +148,13 @@ class SqlRemisses(SqlRepository):
             return []
         return self._recipients(col(RecipientRow.remiss_id) == remiss_id)
 
+    def recipients_by_remiss(self, statuses: Collection[RemissStatus]) -> dict[str, list[Recipient]]:
+        remisses = select(RemissRow.id).where(col(RemissRow.status).in_([s.value for s in statuses]))
+        grouped: dict[str, list[Recipient]] = defaultdict(list)
+        for recipient in self._recipients(col(RecipientRow.remiss_id).in_(remisses.scalar_subquery())):
+            grouped[recipient.case_number].append(recipient)
+        return dict(grouped)
+
     def add_recipient(self, recipient: Recipient) -> Recipient:
         self._ctx.require_writable()
         remiss_id = self._ctx.remiss_id(recipient.case_number)

@@ -397,6 +397,30 @@ def test_recipients_are_listed_in_the_order_they_were_added(store: Store) -> Non
     assert keys == [org_key(3), org_key(1), org_key(2)]
 
 
+def test_the_recipients_of_every_open_remiss_are_read_at_once_and_equal_those_read_one_remiss_at_a_time(
+    store: Store,
+) -> None:
+    with store.transaction() as repo:
+        sent_remiss(repo, recipients=3)
+        sent_remiss(repo, recipients=2, case_number="KS 2021/123")
+        repo.remisses.add_remiss(remiss("STK-2024-1"))  # a draft: not open
+        for n in (2, 1):
+            repo.remisses.add_recipient(recipient(n, "STK-2024-1"))
+        sent_remiss(repo, recipients=0, case_number="STK-2024-2")  # sent to no one (yet)
+    submit_answer(store, 2, "Nämnden tillstyrker förslaget.")
+
+    with store.read() as repo:
+        at_once = repo.remisses.recipients_by_remiss([RemissStatus.SENT])
+        drafts = repo.remisses.recipients_by_remiss([RemissStatus.DRAFT])
+        one_by_one = {case: repo.remisses.list_recipients(case) for case in (CASE, "KS 2021/123")}
+
+    assert at_once == one_by_one
+    assert [r.organisation_key for r in at_once[CASE]] == [org_key(1), org_key(2), org_key(3)]
+    assert at_once[CASE][1].current_response is not None
+    assert [r.organisation_key for r in drafts["STK-2024-1"]] == [org_key(2), org_key(1)]
+    assert set(drafts) == {"STK-2024-1"}
+
+
 def test_recipients_removed_from_a_draft_are_gone_and_can_be_added_again(store: Store) -> None:
     with store.transaction() as repo:
         repo.directory.replace_directory(directory())

@@ -13,9 +13,12 @@ from bot.core.domain.calendar import WorkingCalendar, working_days_between
 def near_deadline(calendar: WorkingCalendar, today: date, deadlines: Iterable[date], within: int) -> int | None:
     """The working days left to the nearest deadline not yet passed (0 on the day), when that is `within`
     working days or less; None when no deadline is that near."""
-    left = [working_days_between(calendar, today, d) for d in deadlines if d >= today]
-    nearest = min(left, default=None)
-    return nearest if nearest is not None and nearest <= within else None
+    # Working days left never fall as a deadline moves later: the nearest deadline has the fewest.
+    nearest = min((d for d in deadlines if d >= today), default=None)
+    if nearest is None:
+        return None
+    left = working_days_between(calendar, today, nearest)
+    return left if left <= within else None
 
 
 def in_week_of(today: date, deadlines: Iterable[date]) -> list[date]:

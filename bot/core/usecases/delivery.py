@@ -99,7 +99,8 @@ class DeliveryUseCases(UseCase):
     def _reminder_delivery(self, repo: Transaction, message: OutboxMessage, remiss: Remiss) -> ReminderDelivery | None:
         today = self.today()
         if message.kind is MessageKind.ESCALATION:
-            overview = overview_of(repo, remiss, self.shared.cached_directory(repo), today)
+            recipients = repo.remisses.list_recipients(remiss.case_number)
+            overview = overview_of(remiss, recipients, self.shared.cached_directory(repo), today)
             # Late: no answer after the deadline, or only a preliminary one after its board meeting.
             late = [
                 row
