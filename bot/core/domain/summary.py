@@ -299,7 +299,8 @@ def build_summary(
         for r in ordered
         for e in r.extensions
     )
-    sections = tuple(_section(q, answering, orgs, directory, tz) for q in remiss.questions)
+    proposed = _Proposed(directory)  # the tally and the overview's rows read the same answers
+    sections = tuple(_section(q, answering, orgs, proposed, tz) for q in remiss.questions)
     declined = tuple(
         DeclinedEntry(
             orgs[r.organisation_key],
@@ -328,7 +329,7 @@ def build_summary(
         documents=remiss.documents,
         counts=count_responses(ordered, tz),
         extensions=extensions,
-        positions=tuple(_position_row(r, orgs[r.organisation_key], remiss.questions, directory) for r in ordered),
+        positions=tuple(_position_row(r, orgs[r.organisation_key], remiss.questions, proposed) for r in ordered),
         sections=sections,
         declined=declined,
         missing=missing,
@@ -381,9 +382,23 @@ def shows_position(question: Question) -> bool:
     return question.kind is QuestionKind.POSITION
 
 
-def proposals_in(text: str, directory: Directory, answered_by: Organisation) -> tuple[Proposal, ...]:
+class _Proposed:
+    """named_organisations over one directory, each answer worked out once for the whole summary."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+        self._found: dict[tuple[str, str], tuple[list[Organisation], list[str]]] = {}
+
+    def __call__(self, text: str, answered_by: Organisation) -> tuple[list[Organisation], list[str]]:
+        key = (text, answered_by.key)
+        if key not in self._found:
+            self._found[key] = named_organisations(text, self.directory, answered_by)
+        return self._found[key]
+
+
+def proposals_in(text: str, proposed: _Proposed, answered_by: Organisation) -> tuple[Proposal, ...]:
     """What one organisation-choice answer proposes, matched to the directory as the tally does."""
-    named, leftovers = named_organisations(text, directory, answered_by)
+    named, leftovers = proposed(text, answered_by)
     return (
         *(Proposal(org.name, org.key == answered_by.key) for org in named),
         *(Proposal(" ".join(written.split())) for written in leftovers),
@@ -391,7 +406,7 @@ def proposals_in(text: str, directory: Directory, answered_by: Organisation) -> 
 
 
 def _position_row(
-    recipient: Recipient, org: Organisation, questions: Sequence[Question], directory: Directory
+    recipient: Recipient, org: Organisation, questions: Sequence[Question], proposed: _Proposed
 ) -> PositionRow:
     current = recipient.current_response
     if current is None or current.kind is ResponseKind.DECLINED:
@@ -404,7 +419,7 @@ def _position_row(
         shown = answer is not None and bool(text) and shows_position(q)
         positions.append(answer.position if answer is not None and shown else None)
         choice = q.kind is QuestionKind.ORGANISATION_CHOICE and bool(text)
-        proposals.append(proposals_in(text, directory, org) if choice else ())
+        proposals.append(proposals_in(text, proposed, org) if choice else ())
     return PositionRow(org, current.kind, tuple(positions), bool(current.content.attachments), tuple(proposals))
 
 
@@ -412,7 +427,7 @@ def _section(
     question: Question,
     answering: Sequence[Recipient],
     orgs: Mapping[str, Organisation],
-    directory: Directory,
+    proposed: _Proposed,
     tz: ZoneInfo,
 ) -> QuestionSection:
     entries: list[AnswerEntry] = []
@@ -440,11 +455,11 @@ def _section(
                 response.after_close,
             )
         )
-    tally = tally_answers(entries, directory) if question.kind is QuestionKind.ORGANISATION_CHOICE else None
+    tally = tally_answers(entries, proposed) if question.kind is QuestionKind.ORGANISATION_CHOICE else None
     return QuestionSection(question, tuple(entries), tuple(blank), tally, tuple(in_document))
 
 
-def tally_answers(entries: Sequence[AnswerEntry], directory: Directory) -> Tally:
+def tally_answers(entries: Sequence[AnswerEntry], proposed: _Proposed) -> Tally:
     """Count the organisations each answer names, matched to the directory from free text.
 
     An answer written as a list of short names ("Stadsbyggnadsnämnden, MKB eller en ny stiftelse") keeps
@@ -456,7 +471,7 @@ def tally_answers(entries: Sequence[AnswerEntry], directory: Directory) -> Tally
     found_orgs: dict[str, Organisation] = {}
     unmatched: dict[str, list[Organisation]] = {}
     for entry in entries:
-        named, leftovers = named_organisations(entry.text, directory, entry.organisation)
+        named, leftovers = proposed(entry.text, entry.organisation)
         for org in named:
             found_orgs.setdefault(org.key, org)
             matched.setdefault(org.key, []).append(entry.organisation)
@@ -466,7 +481,7 @@ def tally_answers(entries: Sequence[AnswerEntry], directory: Directory) -> Tally
         (TallyLine(found_orgs[key], found_orgs[key].name, tuple(by)) for key, by in matched.items()),
         key=lambda line: (
             -line.count,
-            directory.position(line.organisation.key if line.organisation else ""),
+            proposed.directory.position(line.organisation.key if line.organisation else ""),
             line.written,
         ),
     )

@@ -50,7 +50,13 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> Excerpt:
     flat = " ".join(line for line in lines if line)
     if len(flat) <= limit:
         return Excerpt(flat, False)
-    ends = [m.end() for m in _SENTENCE_END.finditer(flat) if not _ITEM_NUMBER.search(flat[: m.end()])]
+    ends: list[int] = []
+    for m in _SENTENCE_END.finditer(flat):
+        if m.end() > limit:
+            break  # later ends don't fit
+        # An item number is at most five characters before the end ("12." after a space): look only there.
+        if not _ITEM_NUMBER.search(flat, max(0, m.end() - 5), m.end()):
+            ends.append(m.end())
     # A line break ends a piece too (a heading line, a list item without a full stop).
     position = 0
     for line in lines:
