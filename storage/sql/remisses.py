@@ -7,8 +7,9 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, ScalarSelect, bindparam, delete, func, insert, update
+from sqlalchemy import ColumnElement, ScalarSelect, Table, bindparam, delete, func, insert, update
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 
 from bot.core.domain.audit import AuditEntry
@@ -58,8 +59,15 @@ from storage.tables import (
     ResponseVersionRow,
 )
 
-Child = TypeVar("Child", RecipientOfficialRow, ResponseVersionRow, ExtensionRow)
 Item = TypeVar("Item")
+# The tables a recipient is read from, as plain tables (see _recipients).
+_RECIPIENT = SQLModel.metadata.tables["recipient"]
+_REMISS = SQLModel.metadata.tables["remiss"]
+_OFFICIAL = SQLModel.metadata.tables["recipient_official"]
+_VERSION = SQLModel.metadata.tables["response_version"]
+_EXTENSION = SQLModel.metadata.tables["extension"]
+_QUESTION = SQLModel.metadata.tables["question"]
+_DOCUMENT = SQLModel.metadata.tables["document_link"]
 
 
 # The officials' table, for a plain INSERT of many rows (sending a remiss writes one per recipient).
@@ -127,10 +135,11 @@ class SqlRemisses(SqlRepository):
         self._session.flush()
 
     def list_remisses(self, statuses: Collection[RemissStatus] | None = None) -> list[Remiss]:
-        query = select(RemissRow).order_by(col(RemissRow.id))
+        self._session.flush()  # a plain statement (see _recipients) doesn't flush by itself
+        query = sa_select(_REMISS).order_by(_REMISS.c.id)
         if statuses is not None:
-            query = query.where(col(RemissRow.status).in_([s.value for s in statuses]))
-        return self._remisses(self._session.exec(query, execution_options=FRESH).all())
+            query = query.where(_REMISS.c.status.in_([s.value for s in statuses]))
+        return self._remisses(self._session.execute(query).all())
 
     # -- recipients ----------------------------------------------------------------------------------
     def get_recipient(self, case_number: str, organisation_key: str) -> Recipient | None:
@@ -393,61 +402,66 @@ class SqlRemisses(SqlRepository):
         ]
 
     # -- rows to and from the domain (storage.sql.mapping maps each row) ------------------------------
-    def _remisses(self, rows: Sequence[RemissRow]) -> list[Remiss]:
-        """Remisses with their questions and documents: two more queries (per thousand remisses)."""
+    def _remisses(self, rows: Sequence[RemissRow | Any]) -> list[Remiss]:
+        """Remisses (ORM rows, or plain rows of the table) with their questions and documents: two more
+        queries (per thousand remisses), of plain rows, after a flush of what the session holds."""
+        self._session.flush()
         ids = [row_id(row.id) for row in rows]
         for row in rows:
             self._ctx.remember(row_id(row.id), row.case_number, row.deadline)
         questions: dict[int, list[Question]] = defaultdict(list)
         documents: dict[int, list[DocumentLink]] = defaultdict(list)
         for chunk in chunks(ids):
-            for q in self._session.exec(
-                select(QuestionRow)
-                .where(col(QuestionRow.remiss_id).in_(chunk))
-                .order_by(col(QuestionRow.remiss_id), col(QuestionRow.number))
+            for q in self._session.execute(
+                sa_select(_QUESTION)
+                .where(_QUESTION.c.remiss_id.in_(chunk))
+                .order_by(_QUESTION.c.remiss_id, _QUESTION.c.number)
             ):
                 questions[q.remiss_id].append(Question(q.number, q.text, QuestionKind(q.kind)))
-            for d in self._session.exec(
-                select(DocumentLinkRow)
-                .where(col(DocumentLinkRow.remiss_id).in_(chunk))
-                .order_by(col(DocumentLinkRow.remiss_id), col(DocumentLinkRow.position))
+            for d in self._session.execute(
+                sa_select(_DOCUMENT)
+                .where(_DOCUMENT.c.remiss_id.in_(chunk))
+                .order_by(_DOCUMENT.c.remiss_id, _DOCUMENT.c.position)
             ):
                 documents[d.remiss_id].append(DocumentLink(d.title, d.url))
         return [remiss_from(row, questions[row_id(row.id)], documents[row_id(row.id)], row_id(row.id)) for row in rows]
 
     def _recipients(self, where: ColumnElement[bool], *, lock: bool = False) -> list[Recipient]:
-        """Recipients matching `where`, with officials, versions and extensions: four queries in all."""
+        """Recipients matching `where`, with officials, versions and extensions: four queries in all.
+
+        Read as plain rows of the tables, not as ORM objects: building an ORM object per row (and per child
+        row) cost most of the time of a large read, such as every open remiss's status table. Plain statements
+        don't flush the session by themselves, so what it holds is flushed first."""
+        self._session.flush()
         query = (
-            select(RecipientRow, col(RemissRow.case_number), col(RemissRow.deadline))
-            .join(RemissRow, col(RemissRow.id) == col(RecipientRow.remiss_id))
+            sa_select(_RECIPIENT, _REMISS.c.case_number, _REMISS.c.deadline.label("remiss_deadline"))
+            .join(_REMISS, _REMISS.c.id == _RECIPIENT.c.remiss_id)
             .where(where)
-            .order_by(col(RecipientRow.id))
+            .order_by(_RECIPIENT.c.id)
         )
         if lock:
-            query = query.with_for_update(of=RecipientRow)
-        rows = self._session.exec(query, execution_options=FRESH).all()
+            query = query.with_for_update(of=_RECIPIENT)
+        rows = self._session.execute(query).all()
         if not rows:
             return []
         # The children are selected by the same condition as a subquery: no id list to outgrow the
         # driver's parameter limit, and no query per recipient.
-        matching = select(RecipientRow.id).where(where).scalar_subquery()
-        officials = self._children(
-            RecipientOfficialRow, RecipientOfficialRow.position, matching, lambda o: o.user_id, fresh=True
-        )
-        responses = self._children(ResponseVersionRow, ResponseVersionRow.version, matching, response_from)
-        extensions = self._children(ExtensionRow, ExtensionRow.seq, matching, extension_from)
+        matching = sa_select(_RECIPIENT.c.id).where(where).scalar_subquery()
+        officials = self._children(_OFFICIAL, "position", matching, lambda o: str(o.user_id))
+        responses = self._children(_VERSION, "version", matching, response_from)
+        extensions = self._children(_EXTENSION, "seq", matching, extension_from)
         loaded = [
             recipient_from(
                 row,
-                case_number=case_number,
+                case_number=row.case_number,
                 organisation_key=row.organisation_key,
-                remiss_deadline=deadline,
-                officials=officials[row_id(row.id)],
-                responses=responses[row_id(row.id)],
-                extensions=extensions[row_id(row.id)],
-                recipient_id=row_id(row.id),
+                remiss_deadline=row.remiss_deadline,
+                officials=officials[row.id],
+                responses=responses[row.id],
+                extensions=extensions[row.id],
+                recipient_id=row.id,
             )
-            for row, case_number, deadline in rows
+            for row in rows
         ]
         if not self._ctx.read_only:
             for recipient in loaded:
@@ -455,19 +469,15 @@ class SqlRemisses(SqlRepository):
         return loaded
 
     def _children(
-        self,
-        table: type[Child],
-        order: Any,
-        matching: ScalarSelect[Any],
-        convert: Callable[[Child], Item],
-        *,
-        fresh: bool = False,
+        self, table: Table, order: str, matching: ScalarSelect[Any], convert: Callable[[Any], Item]
     ) -> dict[int, list[Item]]:
         """The rows of a recipient's child table for the `matching` recipients, converted and grouped by
-        recipient id in `order` (`fresh`: overwrite rows the session already holds)."""
+        recipient id in `order`."""
         grouped: dict[int, list[Item]] = defaultdict(list)
-        query = select(table).where(col(table.recipient_id).in_(matching)).order_by(col(table.recipient_id), col(order))
-        for child in self._session.exec(query, execution_options=FRESH if fresh else {}):
+        query = (
+            sa_select(table).where(table.c.recipient_id.in_(matching)).order_by(table.c.recipient_id, table.c[order])
+        )
+        for child in self._session.execute(query):
             grouped[child.recipient_id].append(convert(child))
         return grouped
 
