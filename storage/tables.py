@@ -416,3 +416,17 @@ class SendBudgetRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     next_at: float
+
+
+# The same tables as plain sqlalchemy Tables, for statements that read or write rows without ORM objects:
+# building an ORM object per row costs more than the query, on a large read and on every click's save.
+REMISS_TABLE = SQLModel.metadata.tables["remiss"]
+QUESTION_TABLE = SQLModel.metadata.tables["question"]
+DOCUMENT_LINK_TABLE = SQLModel.metadata.tables["document_link"]
+RECIPIENT_TABLE = SQLModel.metadata.tables["recipient"]
+RECIPIENT_OFFICIAL_TABLE = SQLModel.metadata.tables["recipient_official"]
+RESPONSE_VERSION_TABLE = SQLModel.metadata.tables["response_version"]
+EXTENSION_TABLE = SQLModel.metadata.tables["extension"]
+AUDIT_ENTRY_TABLE = SQLModel.metadata.tables["audit_entry"]
+OUTBOX_MESSAGE_TABLE = SQLModel.metadata.tables["outbox_message"]
+STATUS_BOARD_TABLE = SQLModel.metadata.tables["status_board"]

@@ -6,23 +6,22 @@ from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, literal_column, null, union_all
 from sqlalchemy import select as core_select
-from sqlmodel import SQLModel
 
 from bot.core.domain.remiss import DocumentLink, Question, QuestionKind
 from bot.core.ports.remisses import Assignment
 from storage.sql.context import SqlContext
 from storage.sql.mapping import extension_from, recipient_from, remiss_from, response_from, snapshot
+from storage.tables import DOCUMENT_LINK_TABLE as _DOCUMENT
+from storage.tables import EXTENSION_TABLE as _EXTENSION
+from storage.tables import QUESTION_TABLE as _QUESTION
+from storage.tables import RECIPIENT_OFFICIAL_TABLE as _OFFICIAL
+from storage.tables import RECIPIENT_TABLE as _RECIPIENT
+from storage.tables import REMISS_TABLE as _REMISS
+from storage.tables import RESPONSE_VERSION_TABLE as _VERSION
 
 # The queries of read_assignment, built once (building a statement costs about what running it
 # does). The head is the remiss and recipient rows, with how many versions and extensions there are; the parts
 # are the remiss's questions and documents and the recipient's officials, in their order, in one result.
-_REMISS = SQLModel.metadata.tables["remiss"]
-_RECIPIENT = SQLModel.metadata.tables["recipient"]
-_QUESTION = SQLModel.metadata.tables["question"]
-_DOCUMENT = SQLModel.metadata.tables["document_link"]
-_OFFICIAL = SQLModel.metadata.tables["recipient_official"]
-_VERSION = SQLModel.metadata.tables["response_version"]
-_EXTENSION = SQLModel.metadata.tables["extension"]
 _ASSIGNMENT_HEAD: Select[Any] = (
     core_select(
         _REMISS,

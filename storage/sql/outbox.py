@@ -9,15 +9,16 @@ from typing import Any
 from sqlalchemy import Insert, bindparam, case, func, true, update
 from sqlalchemy import select as select_rows
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 
 from bot.core.domain.outbox import DeliveryState, MessageKind, OutboxMessage, StatusBoard
 from storage.sql.context import FRESH, FRESH_UPDATE, SqlContext, SqlRepository
 from storage.sql.mapping import board_from, message_fields, message_from, row_id
+from storage.tables import OUTBOX_MESSAGE_TABLE as _OUTBOX
+from storage.tables import STATUS_BOARD_TABLE as _BOARD
 from storage.tables import DigestSaidRow, OutboxMessageRow, StatusBoardRow
 
 # The outbox INSERT of each dialect, built once; enqueue passes the values as parameters.
-_OUTBOX = SQLModel.metadata.tables["outbox_message"]
 _ENQUEUE: dict[str, Insert] = {
     "postgresql": postgresql.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]).returning(_OUTBOX.c.id),
     "sqlite": sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]).returning(_OUTBOX.c.id),
@@ -39,7 +40,6 @@ _FIND_REMISS_DM = (
     .limit(1)
 )
 # touch_status's upsert of each dialect, built once: every answer saved bumps its remiss's board.
-_BOARD = SQLModel.metadata.tables["status_board"]
 _TOUCH_STATUS: dict[str, Insert] = {
     name: dialect_insert(_BOARD)
     .values(

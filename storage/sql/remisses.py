@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, ScalarSelect, Table, bindparam, delete, func, insert, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select as sa_select
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.errors import DomainError, ErrorCode
@@ -46,6 +46,14 @@ from storage.sql.mapping import (
     row_id,
     snapshot,
 )
+from storage.tables import AUDIT_ENTRY_TABLE as _AUDIT
+from storage.tables import DOCUMENT_LINK_TABLE as _DOCUMENT
+from storage.tables import EXTENSION_TABLE as _EXTENSION
+from storage.tables import QUESTION_TABLE as _QUESTION
+from storage.tables import RECIPIENT_OFFICIAL_TABLE as _OFFICIAL
+from storage.tables import RECIPIENT_TABLE as _RECIPIENT
+from storage.tables import REMISS_TABLE as _REMISS
+from storage.tables import RESPONSE_VERSION_TABLE as _VERSION
 from storage.tables import (
     AuditEntryRow,
     DocumentLinkRow,
@@ -60,23 +68,9 @@ from storage.tables import (
 )
 
 Item = TypeVar("Item")
-# The tables a recipient is read from, as plain tables (see _recipients).
-_RECIPIENT = SQLModel.metadata.tables["recipient"]
-_REMISS = SQLModel.metadata.tables["remiss"]
-_OFFICIAL = SQLModel.metadata.tables["recipient_official"]
-_VERSION = SQLModel.metadata.tables["response_version"]
-_EXTENSION = SQLModel.metadata.tables["extension"]
-_QUESTION = SQLModel.metadata.tables["question"]
-_DOCUMENT = SQLModel.metadata.tables["document_link"]
-
-
-# The officials' table, for a plain INSERT of many rows (sending a remiss writes one per recipient).
-_OFFICIALS = SQLModel.metadata.tables["recipient_official"]
 # The two writes of every recipient saved (every click in the answer form that changes something), built once:
 # the recipient's UPDATE (its columns are set from the parameters' names) and the audit trail's INSERT.
-_RECIPIENTS = SQLModel.metadata.tables["recipient"]
-_SAVE_RECIPIENT = update(_RECIPIENTS).where(_RECIPIENTS.c.id == bindparam("saved_recipient_id"))
-_AUDIT = SQLModel.metadata.tables["audit_entry"]
+_SAVE_RECIPIENT = update(_RECIPIENT).where(_RECIPIENT.c.id == bindparam("saved_recipient_id"))
 _APPEND_AUDIT = insert(_AUDIT).returning(_AUDIT.c.id)
 
 
@@ -495,7 +489,7 @@ class SqlRemisses(SqlRepository):
         # A plain INSERT, not ORM objects to flush (a tenth of the cost): every read of officials is a query.
         rows = [{"recipient_id": recipient_id, "position": i, "user_id": u} for i, u in enumerate(officials)]
         if rows:
-            self._session.execute(insert(_OFFICIALS), rows)
+            self._session.execute(insert(_OFFICIAL), rows)
 
     def _append_responses(self, recipient_id: int, responses: Iterable[Response]) -> None:
         self._session.add_all(ResponseVersionRow(recipient_id=recipient_id, **response_fields(r)) for r in responses)
