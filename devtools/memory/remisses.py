@@ -55,11 +55,11 @@ class MemoryRemisses(MemoryPart):
     def list_recipients(self, case_number: str) -> list[Recipient]:
         return [self._out(r) for r in self._state.recipients.values() if r.case_number == case_number]
 
-    def recipients_by_remiss(self, statuses: Collection[RemissStatus]) -> dict[str, list[Recipient]]:
+    def recipients_by_remiss(self, case_numbers: Collection[str]) -> dict[str, list[Recipient]]:
+        wanted = set(case_numbers)
         grouped: dict[str, list[Recipient]] = {}
         for recipient in self._state.recipients.values():
-            remiss = self._state.remisses.get(recipient.case_number)
-            if remiss is not None and remiss.status in statuses:
+            if recipient.case_number in wanted:
                 grouped.setdefault(recipient.case_number, []).append(self._out(recipient))
         return grouped
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields, replace
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from sqlmodel import SQLModel
 
@@ -54,6 +55,9 @@ def chunks(ids: list[int]) -> Iterable[list[int]]:
     return (ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK))
 
 
+_PLAIN = (str, int, float, bool, date, datetime, type(None))
+
+
 def _kept_as_is(kind: type, row: type[SQLModel], *, apart: str) -> tuple[str, ...]:
     """The fields of a domain dataclass that its row keeps under the same name and as they are; the ones named
     in `apart` are mapped by hand. Read once, at import (the mappings below run on every click), and a field
@@ -63,7 +67,20 @@ def _kept_as_is(kind: type, row: type[SQLModel], *, apart: str) -> tuple[str, ..
     missing = [name for name in names if name not in row.model_fields]
     if missing:
         raise TypeError(f"{row.__name__} has no column for {kind.__name__}.{', '.join(missing)}")
+    # Only plain values are copied as they are: an enum, a tuple or a nested object would be stored and read
+    # back as something else (a string, a list, a dict), so such a field must be mapped by hand, in `apart`.
+    hints = get_type_hints(kind)
+    converted = [name for name in names if not _is_plain(hints[name])]
+    if converted:
+        raise TypeError(f"{kind.__name__}.{', '.join(converted)} must be mapped by hand (apart=...): not a plain value")
     return names
+
+
+def _is_plain(hint: Any) -> bool:
+    """A str, number, bool, date or datetime, or None or a union of them."""
+    if isinstance(hint, UnionType) or get_origin(hint) is Union:
+        return all(_is_plain(arg) for arg in get_args(hint))
+    return hint in _PLAIN
 
 
 def _values(source: object, names: tuple[str, ...], convert: Callable[[Any], Any] | None = None) -> dict[str, Any]:

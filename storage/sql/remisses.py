@@ -68,6 +68,8 @@ from storage.tables import (
 )
 
 Item = TypeVar("Item")
+# Case numbers per read of many remisses' recipients: well under the drivers' bound-parameter limits.
+_CASES_PER_READ = 1000
 # The two writes of every recipient saved (every click in the answer form that changes something), built once:
 # the recipient's UPDATE (its columns are set from the parameters' names) and the audit trail's INSERT.
 _SAVE_RECIPIENT = update(_RECIPIENT).where(_RECIPIENT.c.id == bindparam("saved_recipient_id"))
@@ -151,11 +153,15 @@ class SqlRemisses(SqlRepository):
             return []
         return self._recipients(col(RecipientRow.remiss_id) == remiss_id)
 
-    def recipients_by_remiss(self, statuses: Collection[RemissStatus]) -> dict[str, list[Recipient]]:
-        remisses = select(RemissRow.id).where(col(RemissRow.status).in_([s.value for s in statuses]))
+    def recipients_by_remiss(self, case_numbers: Collection[str]) -> dict[str, list[Recipient]]:
+        # By the case numbers the caller read, not by a status the remisses may leave in between.
         grouped: dict[str, list[Recipient]] = defaultdict(list)
-        for recipient in self._recipients(col(RecipientRow.remiss_id).in_(remisses.scalar_subquery())):
-            grouped[recipient.case_number].append(recipient)
+        wanted = sorted(case_numbers)
+        for start in range(0, len(wanted), _CASES_PER_READ):
+            chunk = wanted[start : start + _CASES_PER_READ]
+            remisses = sa_select(_REMISS.c.id).where(_REMISS.c.case_number.in_(chunk)).scalar_subquery()
+            for recipient in self._recipients(col(RecipientRow.remiss_id).in_(remisses)):
+                grouped[recipient.case_number].append(recipient)
         return dict(grouped)
 
     def add_recipient(self, recipient: Recipient) -> Recipient:

@@ -74,7 +74,7 @@ class QueryUseCases(UseCase):
                 key=lambda r: (r.deadline, r.case_number),
             )
             # Every open remiss's recipients in one read (four queries), not four queries per remiss.
-            recipients = repo.remisses.recipients_by_remiss(OPEN_STATUSES)
+            recipients = repo.remisses.recipients_by_remiss([r.case_number for r in remisses])
             return [overview_of(r, recipients.get(r.case_number, []), directory, today) for r in remisses]
 
     def gauges(self) -> Gauges:
