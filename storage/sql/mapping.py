@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields, replace
 from datetime import date, datetime
 from types import UnionType
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from sqlmodel import SQLModel
 
@@ -47,12 +47,13 @@ from storage.tables import (
     StoredDocumentRow,
 )
 
-# Ids per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits.
+# Values (ids, case numbers) per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits.
 _CHUNK = 1000
+_V = TypeVar("_V")
 
 
-def chunks(ids: list[int]) -> Iterable[list[int]]:
-    return (ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK))
+def chunks(values: list[_V]) -> Iterable[list[_V]]:
+    return (values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK))
 
 
 _PLAIN = (str, int, float, bool, date, datetime, type(None))

@@ -68,8 +68,6 @@ from storage.tables import (
 )
 
 Item = TypeVar("Item")
-# Case numbers per read of many remisses' recipients: well under the drivers' bound-parameter limits.
-_CASES_PER_READ = 1000
 # The two writes of every recipient saved (every click in the answer form that changes something), built once:
 # the recipient's UPDATE (its columns are set from the parameters' names) and the audit trail's INSERT.
 _SAVE_RECIPIENT = update(_RECIPIENT).where(_RECIPIENT.c.id == bindparam("saved_recipient_id"))
@@ -156,9 +154,7 @@ class SqlRemisses(SqlRepository):
     def recipients_by_remiss(self, case_numbers: Collection[str]) -> dict[str, list[Recipient]]:
         # By the case numbers the caller read, not by a status the remisses may leave in between.
         grouped: dict[str, list[Recipient]] = defaultdict(list)
-        wanted = sorted(case_numbers)
-        for start in range(0, len(wanted), _CASES_PER_READ):
-            chunk = wanted[start : start + _CASES_PER_READ]
+        for chunk in chunks(sorted(case_numbers)):
             remisses = sa_select(_REMISS.c.id).where(_REMISS.c.case_number.in_(chunk)).scalar_subquery()
             for recipient in self._recipients(col(RecipientRow.remiss_id).in_(remisses)):
                 grouped[recipient.case_number].append(recipient)
