@@ -44,6 +44,14 @@ def test_the_deadline_day_ends_at_midnight_in_stockholm(service: UseCases, clock
     assert service.queries.overview("STK-2023-137").counts[RecipientStatus.OVERDUE] == 4
 
 
+def test_a_case_number_typed_with_extra_spaces_shows_the_remiss_with_every_recipient(service: UseCases) -> None:
+    sent(service)
+    as_typed = service.queries.overview("  STK-2023-137 ")
+    assert as_typed.remiss.case_number == "STK-2023-137"
+    assert as_typed == service.queries.overview("STK-2023-137")
+    assert len(as_typed.rows) == 4
+
+
 def test_the_open_remisses_are_the_sent_ones_soonest_deadline_first(service: UseCases) -> None:
     service.drafting.create_draft(coordinator(service), stk_2023_137())
     assert service.queries.open_remisses() == []

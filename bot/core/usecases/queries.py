@@ -50,9 +50,8 @@ class QueryUseCases(UseCase):
     def overview(self, case_number: str) -> RemissOverview:
         with self.store.read() as repo:
             remiss = self._require_remiss(repo, case_number)
-            return overview_of(
-                remiss, repo.remisses.list_recipients(case_number), repo.directory.load_directory(), self.today()
-            )
+            recipients = repo.remisses.list_recipients(remiss.case_number)
+            return overview_of(remiss, recipients, repo.directory.load_directory(), self.today())
 
     def coordinated(self, actor: Actor, case_number: str) -> Remiss:
         """The remiss, if `actor` coordinates it (its office's coordinator, or a global one); else the refusal.
