@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from bot.core.domain.calendar import WeekendCalendar
+from bot.adapters.calendar_se import SwedishCalendar
+from bot.core.domain.calendar import WeekendCalendar, working_days_between
 from bot.core.domain.digest import in_week_of, near_deadline, what_it_says
 
 THURSDAY = date(2023, 11, 30)
@@ -32,3 +33,17 @@ def test_two_digests_saying_the_same_have_the_same_fingerprint_and_any_differenc
     assert what_it_says(["a", "b"]) == what_it_says(["a", "b"])
     assert what_it_says(["a", "b"]) != what_it_says(["a", "c"])
     assert what_it_says(["a", "b"]) != what_it_says(["ab"])
+
+
+def test_near_is_the_count_of_working_days_left_up_to_the_limit_on_any_day_weekend_or_holiday() -> None:
+    # Over Christmas and New Year (Swedish holidays), from weekdays, weekends and holidays alike, to deadlines on
+    # any kind of day: near_deadline stops counting at the limit, and must say what the whole count says.
+    calendar = SwedishCalendar()
+    start = date(2023, 12, 15)
+    for offset in range(30):
+        today = start + timedelta(days=offset)
+        for ahead in range(25):
+            deadline = today + timedelta(days=ahead)
+            left = working_days_between(calendar, today, deadline)
+            for within in range(7):
+                assert near_deadline(calendar, today, [deadline], within) == (left if left <= within else None)

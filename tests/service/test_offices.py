@@ -170,3 +170,22 @@ def test_a_coordinator_of_both_offices_acts_on_both(clock: FakeClock) -> None:
     service.directory.seed_directory(two_offices())
     service.drafting.create_draft(service.actor(SBK), sbk_remiss())  # type: ignore[arg-type]
     assert service.drafting.send(service.actor(STK), SBK_CASE).remiss.sender_key == "stadsbyggnadskontoret"
+
+
+def test_the_digest_in_a_coordinators_dm_leaves_out_an_office_they_no_longer_coordinate(clock: FakeClock) -> None:
+    store = MemoryStore()
+
+    def configured(offices: set[str]) -> UseCases:
+        return build_use_cases(store, clock, offices=OFFICES, scoped_coordinators={STK: offices})
+
+    before = configured({"stadskontoret", "stadsbyggnadskontoret"})
+    before.directory.seed_directory(two_offices())
+    sbk = replace(stk_2023_137(["tekniska-namnden"]), case_number=SBK_CASE, sender_key="stadsbyggnadskontoret")
+    before.drafting.create_draft(before.actor(STK), sbk)
+    before.drafting.send(before.actor(STK), SBK_CASE)  # its status lives in STK's DM
+    assert [o.remiss.case_number for o in before.reminding.digest(STK)] == [SBK_CASE]
+
+    after = configured({"stadskontoret"})
+    # Read for the channel, or from every open remiss read once (as the morning's offer does): the same.
+    assert after.reminding.digest(STK) == after.reminding.digest(STK, after.queries.open_remisses()) == []
+    assert [o.remiss.case_number for o in after.reminding.digest(STK, before.queries.open_remisses())] == []

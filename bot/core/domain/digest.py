@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from bot.core.domain.calendar import WorkingCalendar, working_days_between
+from bot.core.domain.calendar import WorkingCalendar, add_working_days, working_days_between
 
 
 def near_deadline(calendar: WorkingCalendar, today: date, deadlines: Iterable[date], within: int) -> int | None:
@@ -15,10 +15,11 @@ def near_deadline(calendar: WorkingCalendar, today: date, deadlines: Iterable[da
     working days or less; None when no deadline is that near."""
     # Working days left never fall as a deadline moves later: the nearest deadline has the fewest.
     nearest = min((d for d in deadlines if d >= today), default=None)
-    if nearest is None:
+    # More than `within` working days left is to be on or after the (within + 1)th working day after today: that
+    # day is found in `within` steps, where counting the days to a deadline months away would take months of them.
+    if nearest is None or nearest >= add_working_days(calendar, today, within + 1):
         return None
-    left = working_days_between(calendar, today, nearest)
-    return left if left <= within else None
+    return working_days_between(calendar, today, nearest)
 
 
 def in_week_of(today: date, deadlines: Iterable[date]) -> list[date]:

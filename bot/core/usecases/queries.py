@@ -176,6 +176,11 @@ class QueryUseCases(UseCase):
         return StatisticsReport(result, directory, today)
 
 
+def shown_to(actor: Actor | None, remiss: Remiss) -> bool:
+    """Whether the lists `actor` asks for show `remiss` (see `_offices_shown`)."""
+    return coordinates(_offices_shown(actor), remiss.sender_key)
+
+
 def _offices_shown(actor: Actor | None) -> frozenset[str]:
     """The offices whose remisses a list shows `actor`: a scoped coordinator's own; empty (every office) for a
     global coordinator, and for a list not asked by a coordinator (the command line, a shared channel)."""

@@ -3,6 +3,7 @@ the official's snooze and "Vi kommer att svara", the plan as the CLI shows it, a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from bot.core.clock import local_date
@@ -26,9 +27,9 @@ from bot.core.domain.reminders import (
 )
 from bot.core.domain.remiss import RecipientStatus, Remiss, RemissStatus
 from bot.core.ports.store import Transaction
-from bot.core.usecases.base import OPEN_STATUSES, Shared, UseCase, unique
+from bot.core.usecases.base import Shared, UseCase, unique
 from bot.core.usecases.planning import ReminderPlanner
-from bot.core.usecases.queries import QueryUseCases
+from bot.core.usecases.queries import QueryUseCases, shown_to
 from bot.core.usecases.results import Actor, PlanRow, ReminderTick, RemissOverview
 
 # Reminders claimed per transaction by the periodic job; it loops until fewer are due.
@@ -261,16 +262,13 @@ class ReminderUseCases(UseCase):
         ):
             return 0
         offered = 0
-        with self.store.read() as repo:
-            # A remiss sent today has nothing to report yet: no digest right after sending.
-            remisses = [
-                r
-                for r in repo.remisses.list_remisses(OPEN_STATUSES)
-                if r.sent_at and local_date(r.sent_at, config.tz) < today
-            ]
+        # Every open remiss with its status table, read once for all the channels (at scale, most of the offer).
+        open_now = self.queries.open_remisses()
+        # A remiss sent today has nothing to report yet: no digest right after sending.
+        reported = [o.remiss for o in open_now if o.remiss.sent_at and local_date(o.remiss.sent_at, config.tz) < today]
         # Only when it would not say what the last one said (something changed, or a near deadline counts down).
-        channels = unique(map(self.shared.status_channel, remisses))
-        said = {channel: self._digest_says(channel, today) for channel in channels}
+        channels = unique(map(self.shared.status_channel, reported))
+        said = {channel: self._digest_says(channel, today, open_now) for channel in channels}
         with self.store.transaction() as repo:
             for channel, fingerprint in said.items():
                 if repo.outbox.last_digest(channel) == fingerprint:
@@ -289,12 +287,12 @@ class ReminderUseCases(UseCase):
         deadlines = (overview.remiss.deadline, *unanswered)
         return near_deadline(self.config.calendar, today, deadlines, self.config.digest_deadline_days)
 
-    def _digest_says(self, channel: str, today: date) -> str:
+    def _digest_says(self, channel: str, today: date, open_now: Sequence[RemissOverview]) -> str:
         """What the digest in `channel` would say today, as a fingerprint of the facts it shows (the date it is
         sent left out): counts, who is late, the deadlines this week and who has not answered them, a near
         deadline's working days left, and the remisses closed in the last week."""
         lines: list[str] = []
-        for o in self.digest(channel):
+        for o in self.digest(channel, open_now):
             r = o.remiss
             late = [row.organisation.key for row in o.rows if row.status is RecipientStatus.OVERDUE]
             lines.append(
@@ -321,8 +319,14 @@ class ReminderUseCases(UseCase):
             if r.closed_at is not None and r.closed_at >= since and self.shared.status_channel(r) == channel
         ]
 
-    def digest(self, channel: str) -> list[RemissOverview]:
+    def digest(self, channel: str, open_now: Sequence[RemissOverview] | None = None) -> list[RemissOverview]:
         """The open remisses whose status lives in `channel`, soonest deadline first; in a coordinator's DM (no
-        status channel configured) only those of the offices they coordinate."""
+        status channel configured) only those of the offices they coordinate. From `open_now` (every open
+        remiss, as `open_remisses` reads them) when given, else read."""
         reader = self.shared.actor(channel) if is_slack_user_id(channel) else None
-        return [o for o in self.queries.open_remisses(reader) if self.shared.status_channel(o.remiss) == channel]
+        shown = (
+            self.queries.open_remisses(reader)
+            if open_now is None
+            else [o for o in open_now if shown_to(reader, o.remiss)]
+        )
+        return [o for o in shown if self.shared.status_channel(o.remiss) == channel]
