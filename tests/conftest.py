@@ -25,6 +25,8 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 from bot.core.ports.store import Store
+from devtools import answer_history
+from devtools.answer_history import History
 from devtools.memory import MemoryStore
 from storage import SqlStore, make_engine, upgrade
 from tests.faults import quick_to_fail
@@ -205,6 +207,13 @@ def demo_played(tmp_path_factory: pytest.TempPathFactory) -> Played:
 
 # -- stores ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
+def answer_history_played() -> History:
+    """The generated answer history (devtools.answer_history), played once per run on the memory store (per
+    worker: modules using it are in the xdist group "answer_history"), read only."""
+    return answer_history.build()
+
+
+@pytest.fixture(scope="session")
 def migrated_postgres_engine(postgres_url: str) -> Iterator[Engine]:
     """One migrated engine per run; tests empty its tables instead of migrating again."""
     engine = make_engine(postgres_url)
@@ -261,3 +270,24 @@ def sql_store(request: pytest.FixtureRequest) -> Iterator[SqlStore]:
     """An empty SqlStore on SQLite and on PostgreSQL, for tests of the SQL side only."""
     with _sql_store(request.param, request) as sql:
         yield sql
+
+
+# -- workers ---------------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups into the tests' ids
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep on one worker (xdist's --dist loadgroup) the tests of a module that sets up a fixture of its own once
+    per module: a PDF, a played history, an archive package made once, not once on every worker that runs one of
+    the module's tests. A module that names its group keeps it."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        module = item.getparent(pytest.Module)
+        info = getattr(item, "_fixtureinfo", None)
+        if module is None or info is None:
+            continue
+        for definitions in info.name2fixturedefs.values():
+            if any(d.scope == "module" and d.baseid == module.nodeid for d in definitions):
+                item.add_marker(pytest.mark.xdist_group(module.nodeid))
+                break

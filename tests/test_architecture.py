@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The files are read and parsed once per worker (functools.cache below): the module's tests share one.
+pytestmark = pytest.mark.xdist_group("architecture")
 
 PRODUCT = ("bot", "handlers", "storage", "templates", "devtools")  # what the layers cover
 PRODUCTION = ("bot", "handlers", "storage", "devtools")  # what the cycle and size rules cover (templates: no code)

@@ -16,15 +16,19 @@ from bot.bootstrap import build_core
 from bot.cli import main
 from bot.settings import load_settings
 from devtools import answer_history
+from devtools.answer_history import History
 from tests.summary.browser import png_size
+
+# The history is played once per worker, for every module of the group.
+pytestmark = pytest.mark.xdist_group("answer_history")
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def database(tmp_path_factory: pytest.TempPathFactory, answer_history_played: History) -> Path:
     """The generated history, played on the memory store and stored as it is in one SQLite database (once for
     the module)."""
     data = tmp_path_factory.mktemp("statistik")
-    played = answer_history.build()
+    played = answer_history_played
     with pytest.MonkeyPatch.context() as env:
         _environment(env, data)
         core = build_core(load_settings())

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from devtools import answer_history
+from devtools.answer_history import History
 from devtools.clocks import FakeClock
 from devtools.sandbox.block_kit import message_block_errors
 from devtools.sandbox.harness import Sandbox, running_sandbox
@@ -18,14 +19,18 @@ from handlers import ids
 from tests.e2e.conftest import COORDINATOR, USERS
 from tests.summary.browser import png_size
 
+# The history is played once per worker, for every module of the group.
+pytestmark = pytest.mark.xdist_group("answer_history")
+
 
 @pytest.fixture
-def sandbox(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
+def sandbox(
+    database_url: str, database_engine: Engine, clock: FakeClock, answer_history_played: History
+) -> Iterator[Sandbox]:
     with running_sandbox(
         database_url=database_url, engine=database_engine, users=USERS, coordinators=[COORDINATOR], clock=clock
     ) as box:
-        played = answer_history.build()
-        answer_history.copy_into(played.service.store, box.core.service.store)
+        answer_history.copy_into(answer_history_played.service.store, box.core.service.store)
         yield box
         assert box.fake.scope_refusals == [], "manifest.json lacks a scope the app uses"
 

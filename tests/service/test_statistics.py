@@ -15,10 +15,13 @@ from bot.core.usecases.results import Actor
 from devtools import answer_history
 from devtools.answer_history import History, PlannedRemiss
 
+# The history is played once per worker, for every module of the group.
+pytestmark = pytest.mark.xdist_group("answer_history")
 
-@pytest.fixture(scope="module")
-def played() -> History:
-    return answer_history.build()
+
+@pytest.fixture
+def played(answer_history_played: History) -> History:
+    return answer_history_played
 
 
 def expected(plan: list[PlannedRemiss], year: int | None = None) -> dict[str, dict[str, object]]:
