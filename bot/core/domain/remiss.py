@@ -346,6 +346,12 @@ class Answer:
     from_document: bool = False
 
 
+def text_of(answer: Answer | None) -> str:
+    """An answer's text as it counts (for what is missing, what changed, what the summary shows): without the
+    space around it; no answer has none."""
+    return answer.text.strip() if answer is not None else ""
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A file attached to a response (the formal yttrande): where it came from in Slack (`file_id`, `url`) and,
@@ -406,7 +412,7 @@ class ResponseContent:
         which answers them (a document-only answer is a whole answer)."""
         if self.attachments:
             return []
-        return [q.number for q in remiss.questions if not (a := self.answer_to(q.number)) or not a.text.strip()]
+        return [q.number for q in remiss.questions if not text_of(self.answer_to(q.number))]
 
     def validate_for_submission(self, remiss: Remiss) -> None:
         """A submitted answer must name its decision and answer at least one question."""
