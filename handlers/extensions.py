@@ -162,10 +162,7 @@ def _recipient_row(ctx: HandlerContext, request: ExtensionRequest) -> tuple[Remi
 
 def _pending(ctx: HandlerContext, request_id: int) -> ExtensionRequest:
     request = ctx.service.deadlines.extension_request(request_id)
-    if not request.is_pending:
-        raise DomainError(
-            ErrorCode.REQUEST_ALREADY_DECIDED, state=request.state.value, decided_by=request.decided_by or ""
-        )
+    request.require_pending()
     return request
 
 
