@@ -228,14 +228,19 @@ class Recipient:
         """The last day the current answer may be changed: the deadline, or a preliminary answer's final due."""
         return self.final_answer_due(rules) or self.deadline
 
-    def decline(self, remiss: Remiss, reason: str, actor: str, at: datetime) -> AuditEntry:
-        """Avstå: a legitimate outcome. Refused once an answer is submitted, until it is withdrawn. After closing it
-        is kept like an answer, marked as arriving after closing."""
+    def require_declinable(self, remiss: Remiss) -> None:
+        """Avstå is for a recipient with nothing submitted (until what it submitted is withdrawn), on a remiss that
+        takes answers."""
         remiss.require_answerable()
         current = self.current_response
         if current is not None:
             code = ErrorCode.ALREADY_DECLINED if current.kind is ResponseKind.DECLINED else ErrorCode.ALREADY_SUBMITTED
             raise DomainError(code, case_number=self.case_number)
+
+    def decline(self, remiss: Remiss, reason: str, actor: str, at: datetime) -> AuditEntry:
+        """Avstå: a legitimate outcome. Refused once an answer is submitted, until it is withdrawn. After closing it
+        is kept like an answer, marked as arriving after closing."""
+        self.require_declinable(remiss)
         closed = remiss.status is RemissStatus.CLOSED
         # A draft survives a decline: if the decline is withdrawn, the work comes back.
         self._append(
