@@ -286,9 +286,13 @@ class Remiss:
         if not self.is_open:
             raise DomainError(ErrorCode.REMISS_NOT_OPEN, case_number=self.case_number, status=self.status)
 
-    def mark_sent(self, at: datetime) -> None:
+    def require_draft(self) -> None:
+        """Only a draft is edited or sent: once sent, the remiss has a history."""
         if self.status is not RemissStatus.DRAFT:
             raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=self.case_number)
+
+    def mark_sent(self, at: datetime) -> None:
+        self.require_draft()
         self.status = RemissStatus.SENT
         self.sent_at = at
 
