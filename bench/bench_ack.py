@@ -149,14 +149,32 @@ class Served:
         return self.left - self.entered
 
 
-class ServerTimer:
-    """Wraps the production WSGI app; records each request from entering the app to the response leaving it."""
+class _ServedLog:
+    """The requests timed so far, recorded from any thread; each classified when taken (off the timed threads)."""
 
-    def __init__(self, app: WSGIApplication) -> None:
-        self._app = app
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._local = threading.local()
         self.served: list[Served] = []
+
+    def _record(self, served: Served) -> None:
+        with self._lock:
+            self.served.append(served)
+
+    def take(self) -> list[Served]:
+        with self._lock:
+            taken, self.served = self.served, []
+        for served in taken:
+            served.kind, served.body = classify(served.body), b""
+        return taken
+
+
+class ServerTimer(_ServedLog):
+    """Wraps the production WSGI app; records each request from entering the app to the response leaving it."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        super().__init__()
+        self._app = app
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         tee = _TeeInput(environ["wsgi.input"])
@@ -170,8 +188,7 @@ class ServerTimer:
         served.request_cpu = time.thread_time() - cpu
         self._local.current = None
         served.body = bytes(tee.read_bytes)  # classified in take(), off the server's threads
-        with self._lock:
-            self.served.append(served)
+        self._record(served)
         return body
 
     def current(self) -> Served | None:
@@ -180,13 +197,6 @@ class ServerTimer:
 
     def set_current(self, served: Served | None) -> None:
         self._local.current = served
-
-    def take(self) -> list[Served]:
-        with self._lock:
-            taken, self.served = self.served, []
-        for served in taken:
-            served.kind, served.body = classify(served.body), b""
-        return taken
 
 
 def classify(body: bytes) -> str:
@@ -201,14 +211,12 @@ def classify(body: bytes) -> str:
     return {ids.ANSWER: "open", answer.SAVE_DRAFT: "draft"}.get(action_id, str(payload.get("type")))
 
 
-class _TimedTransport:
+class _TimedTransport(_ServedLog):
     """The driver's HTTP transport, timing each round trip as the client (Slack) sees it."""
 
     def __init__(self, inner: Transport) -> None:
+        super().__init__()
         self._inner = inner
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self.served: list[Served] = []
 
     def send(self, body: str, headers: Mapping[str, str]) -> AppResponse:
         started = time.perf_counter()
@@ -219,17 +227,8 @@ class _TimedTransport:
         if timing is not None:
             # Classified in take(), after the burst: parsing a draft's ~36 kB body here took the clients' GIL
             # from the other officials' round trips.
-            served = Served(entered=0.0, left=float(timing.group(1)) / 1000, body=body.encode())
-            with self._lock:
-                self.served.append(served)
+            self._record(Served(entered=0.0, left=float(timing.group(1)) / 1000, body=body.encode()))
         return response
-
-    def take(self) -> list[Served]:
-        with self._lock:
-            taken, self.served = self.served, []
-        for served in taken:
-            served.kind, served.body = classify(served.body), b""
-        return taken
 
     @property
     def last(self) -> float:

@@ -24,7 +24,6 @@ from bot.core.domain.remiss import (
     Position,
     QuestionKind,
     Remiss,
-    RemissStatus,
     ResponseContent,
     ResponseKind,
 )
@@ -211,23 +210,9 @@ def _attachment(file: Mapping[str, Any]) -> Attachment:
 
 # -- listeners, as plain functions -------------------------------------------------------------------------
 def require_answerable(row: AssignmentRow) -> None:
-    """Refuse at once what a submission would be refused for anyway: a closed remiss, a declined one, or an
-    edit after the recipient's deadline (a first answer may come late, and a preliminary answer's final one
-    until it is due). After closing a first answer, or a preliminary one's final, is taken, marked as arriving
-    after closing (inkom efter avslut)."""
-    row.remiss.require_answerable()
-    current = row.recipient.current_response
-    if current is not None and current.kind is ResponseKind.DECLINED:
-        raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=row.remiss.case_number)
-    closed = row.remiss.status is RemissStatus.CLOSED
-    awaited = closed and current is not None and current.kind is ResponseKind.PRELIMINARY  # the final, late
-    if current is not None and row.today > row.recipient.changes_until(row.rules) and not awaited:
-        due = row.recipient.final_answer_due(row.rules)
-        if due is None:
-            raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=row.recipient.deadline)
-        raise DomainError(
-            ErrorCode.FINAL_ANSWER_TOO_LATE, due=due, deadline=row.recipient.deadline, contact=row.remiss.contact
-        )
+    """Refuse at once, before the form is filled in, what a submission would be refused for anyway (the domain's
+    Recipient.require_answerable: a remiss that takes no answers, a declined recipient, an edit too late)."""
+    row.recipient.require_answerable(row.remiss, row.today, row.rules)
 
 
 @dataclass(frozen=True)

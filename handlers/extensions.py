@@ -90,8 +90,9 @@ def _text_block(ctx: HandlerContext, label: str, block_id: str, *, optional: boo
     return input_block(block_id, ctx.texts.label(label), element, optional=optional)
 
 
-def _date_blocks(ctx: HandlerContext) -> list[Block]:
-    """The new date, written in Swedish ("15 december", "om två veckor") or picked in the calendar."""
+def date_blocks(ctx: HandlerContext, label: str, hint: str) -> list[Block]:
+    """A date written in Swedish ("15 december", "om två veckor") or picked in the calendar: the inputs read_date
+    reads. `label` names the written one, `hint` goes under it."""
     typed: Block = {
         "type": "plain_text_input",
         "action_id": DATE_TEXT,
@@ -100,9 +101,14 @@ def _date_blocks(ctx: HandlerContext) -> list[Block]:
     }
     picked: Block = {"type": "datepicker", "action_id": DATE_PICKED}
     return [
-        input_block(DATE_TEXT, ctx.texts.label("new_deadline"), typed, optional=True, hint=_part(ctx, "date_hint")),
+        input_block(DATE_TEXT, ctx.texts.label(label), typed, optional=True, hint=hint),
         input_block(DATE_PICKED, ctx.texts.label("new_deadline_date"), picked, optional=True),
     ]
+
+
+def _date_blocks(ctx: HandlerContext) -> list[Block]:
+    """The new date of an anstånd."""
+    return date_blocks(ctx, "new_deadline", _part(ctx, "date_hint"))
 
 
 def _date_block(view: dict[str, Any]) -> str:
@@ -112,12 +118,15 @@ def _date_block(view: dict[str, Any]) -> str:
     )
 
 
-def read_date(ctx: HandlerContext, view: dict[str, Any], errors: dict[str, str]) -> date | None:
-    """The date written or picked; both given must agree. A problem goes into `errors`, next to the field."""
+def read_date(
+    ctx: HandlerContext, view: dict[str, Any], errors: dict[str, str], *, optional: bool = False
+) -> date | None:
+    """The date written or picked; both given must agree. A problem goes into `errors`, next to the field; no date
+    at all is one unless `optional`."""
     picked = payload.picked_date(view_value(view, DATE_PICKED))
     text = _text(view, DATE_TEXT)
     if not text:
-        if picked is None:
+        if picked is None and not optional:
             errors[DATE_TEXT] = _part(ctx, "error_date_missing")
         return picked
     parsed = parse_swedish_date(text, today=ctx.service.today(), tz=ctx.service.config.tz)
@@ -153,10 +162,7 @@ def _recipient_row(ctx: HandlerContext, request: ExtensionRequest) -> tuple[Remi
 
 def _pending(ctx: HandlerContext, request_id: int) -> ExtensionRequest:
     request = ctx.service.deadlines.extension_request(request_id)
-    if not request.is_pending:
-        raise DomainError(
-            ErrorCode.REQUEST_ALREADY_DECIDED, state=request.state.value, decided_by=request.decided_by or ""
-        )
+    request.require_pending()
     return request
 
 

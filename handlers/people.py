@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import json
-import re
-from datetime import date
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.adapters.dates import strict_iso_date
 from bot.core.domain.errors import DomainError
 from handlers import ids, payload
 from handlers.blocks import Block, acting_user, input_block, modal, plain_text, section, view_value
@@ -26,7 +25,6 @@ MAX_NOTE = 1000
 MAX_OPTIONS = 100  # Slack's cap on a static_select's options
 AWAY_WORDS = {"borta", "frånvarande", "ledig"}
 BACK_WORDS = {"tillbaka", "åter"}
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 # -- Tilldela om ----------------------------------------------------------------------------------------------
@@ -116,7 +114,7 @@ def away_command(ctx: HandlerContext, user_id: str, word: str, rest: str) -> str
     text = rest.strip()
     if not text:
         return ctx.texts.part(TEMPLATE, "away_how", until=ctx.service.people.away_until(user_id))
-    until = _iso_date(text)
+    until = strict_iso_date(text)
     if until is None:
         return ctx.texts.part(TEMPLATE, "away_bad_date", given=text)
     try:
@@ -124,16 +122,6 @@ def away_command(ctx: HandlerContext, user_id: str, word: str, rest: str) -> str
     except DomainError as error:
         return ctx.texts.error(error)
     return ctx.texts.part(TEMPLATE, "away_marked", until=absence.until)
-
-
-def _iso_date(text: str) -> date | None:
-    """Only ÅÅÅÅ-MM-DD (date.fromisoformat alone would also take 20231120 and week dates)."""
-    if not _DATE_RE.match(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def end_away(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.domain.answer_changes import MAX_CHANGE_REASON
-from bot.core.domain.errors import DomainError, ErrorCode
+from bot.core.domain.errors import DomainError
 from bot.core.domain.remiss import ResponseKind
 from bot.core.usecases.results import AssignmentRow
 from handlers import ids, payload
@@ -80,16 +80,6 @@ def _modal(
     return modal(ctx.texts, callback_id, title, blocks, target.encode(), submit=submit)
 
 
-def _require_unanswered(row: AssignmentRow) -> None:
-    """Avstå is for a recipient with nothing submitted; say why not before opening the modal."""
-    row.remiss.require_answerable()
-    current = row.recipient.current_response
-    if current is not None:
-        declined = current.kind is ResponseKind.DECLINED
-        code = ErrorCode.ALREADY_DECLINED if declined else ErrorCode.ALREADY_SUBMITTED
-        raise DomainError(code, case_number=row.remiss.case_number)
-
-
 def _too_long(ctx: HandlerContext, label: str, text: str, limit: int) -> str | None:
     if len(text) <= limit:
         return None
@@ -129,7 +119,7 @@ def open_decline(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -
     target = Target.of_action(body)
     actor = ctx.service.actor(acting_user(body))
     row = ctx.service.answering.answer_context(actor, target.ref.case_number, target.ref.organisation_key)
-    _require_unanswered(row)
+    row.recipient.require_declinable(row.remiss)  # say why not before opening the modal
     client.views_open(trigger_id=body["trigger_id"], view=decline_view(ctx, row, target))
 
 

@@ -27,7 +27,7 @@ from handlers.blocks import (
 )
 from handlers.context import HandlerContext
 from handlers.errors import edit_message, tell_user
-from handlers.extensions import DATE_PICKED, DATE_TEXT, coordinator_of, read_date
+from handlers.extensions import DATE_TEXT, coordinator_of, date_blocks, read_date
 from handlers.listening import Reply, on_action, on_view, refuse, show
 
 ORGANISATION = "organisation"
@@ -69,18 +69,7 @@ def add_recipient_view(ctx: HandlerContext, remiss: Remiss, choices: tuple[Organ
 
 def _deadline_blocks(ctx: HandlerContext, remiss: Remiss) -> list[Block]:
     """Its own deadline, written in Swedish or picked, both optional (the inputs Ändra svarsdatum reads)."""
-    typed: Block = {
-        "type": "plain_text_input",
-        "action_id": DATE_TEXT,
-        "max_length": 80,
-        "placeholder": plain_text(ctx.texts.label("new_deadline_placeholder")),
-    }
-    picked: Block = {"type": "datepicker", "action_id": DATE_PICKED}
-    hint = _part(ctx, "deadline_hint", remiss=remiss)
-    return [
-        input_block(DATE_TEXT, ctx.texts.label("add_recipient_deadline"), typed, optional=True, hint=hint),
-        input_block(DATE_PICKED, ctx.texts.label("new_deadline_date"), picked, optional=True),
-    ]
+    return date_blocks(ctx, "add_recipient_deadline", _part(ctx, "deadline_hint", remiss=remiss))
 
 
 def open_add_recipient(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> None:
@@ -100,9 +89,7 @@ def submit_add_recipient(ctx: HandlerContext, body: dict[str, Any], view: dict[s
     known = [o.key for o in ctx.service.directory.directory()]
     organisation_key = payload.picked_option(view_value(view, ORGANISATION), known)
     errors: dict[str, str] = {}
-    deadline = None
-    if _typed_or_picked(view):
-        deadline = read_date(ctx, view, errors)
+    deadline = read_date(ctx, view, errors, optional=True)
     if organisation_key is None:
         errors[ORGANISATION] = ctx.texts.message("field_required", field=ctx.texts.label("add_recipient_organisation"))
     if errors or organisation_key is None:
@@ -112,11 +99,6 @@ def submit_add_recipient(ctx: HandlerContext, body: dict[str, Any], view: dict[s
     except DomainError as error:
         return refuse({DATE_TEXT if error.field == "deadline" else ORGANISATION: ctx.texts.error(error)})
     return show(added_view(ctx, added))
-
-
-def _typed_or_picked(view: dict[str, Any]) -> bool:
-    typed = payload.typed_text(view_value(view, DATE_TEXT)).strip()
-    return bool(typed) or payload.picked_date(view_value(view, DATE_PICKED)) is not None
 
 
 def added_view(ctx: HandlerContext, added: AddedRecipient) -> Block:

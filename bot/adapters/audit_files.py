@@ -11,12 +11,12 @@ import csv
 import io
 import json
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.adapters.dates import strict_iso_date
 from bot.adapters.rendering import MissingText, Texts, default_texts
 from bot.core.domain.audit import AuditEntry
 from bot.core.domain.organisation import Directory, is_slack_user_id
@@ -33,7 +33,6 @@ SYSTEM_ACTORS = ("remissbot", "scheduler", "system")
 CLI_PREFIX = "cli:"
 # Details that hold Slack user ids, named in the sentences ("Anna lämnade över remissen till Bertil").
 PERSON_DETAILS = ("previous", "to", "user", "sent_to", "closed_by")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The columns of audit.csv, in order; their Swedish headings are the part `csv_header` of templates/audit/files.j2.
 CSV_COLUMNS = ("at", "actor_name", "actor_id", "what", "organisation", "action", "details")
 # Excel runs a cell that starts with one of these as a formula: such a cell gets a leading apostrophe.
@@ -104,12 +103,7 @@ def sentence(
 
 
 def _date_or_text(value: str) -> date | str:
-    if _ISO_DATE.match(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return strict_iso_date(value) or value
 
 
 class PeopleNames:

@@ -34,6 +34,18 @@ _WEEKDAY = "|".join(WEEKDAYS)
 _NEXT_WEEKDAY = re.compile(rf"^(?:nästa\s+(?P<a>{_WEEKDAY})(?:en)?|(?P<b>{_WEEKDAY})(?:en)?\s+nästa\s+vecka)$")
 _COMING_WEEKDAY = re.compile(rf"^(?:(?:nu\s+)?på\s+)?(?P<day>{_WEEKDAY})(?:en)?$")
 _WEEK = re.compile(r"^(?:vecka|v\.?)\s*(?P<week>\d{1,2})(?:\s*[,/]?\s*(?P<year>\d{4}))?$")
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def strict_iso_date(text: str) -> date | None:
+    """The date written ÅÅÅÅ-MM-DD and nothing else: date.fromisoformat alone would also take 20231116 and week
+    dates such as 2023-W46-4. None for any other text, and for a day that does not exist (2023-02-30)."""
+    if not _ISO_DAY.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def parse_swedish_date(text: str, *, today: date, tz: ZoneInfo = STOCKHOLM) -> date | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.adapters.dates import strict_iso_date
 from bot.core.domain.errors import DomainError
 from bot.core.domain.organisation import (
     MAX_SUBMISSION_LEAD_DAYS,
@@ -37,8 +38,6 @@ _FIELDS = {
     "registry",
 }
 _LIST_FIELDS = ("contacts", "stand_ins", "aliases")
-# Only ÅÅÅÅ-MM-DD: date.fromisoformat alone would also take 20231116 and week dates such as 2023-W46-4.
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _WHOLE_NUMBER_RE = re.compile(r"^[0-9]{1,3}$")
 
 
@@ -271,7 +270,7 @@ def _meetings(fields: dict[str, yaml.Node], problems: list[Problem]) -> tuple[da
             continue
         # The composed node keeps the text as written, whether YAML read it as a date or as a string.
         text = str(item.value).strip()
-        meeting = _date(text)
+        meeting = strict_iso_date(text)
         if meeting is None:
             problems.append(Problem(line, "meetings", "invalid_date", text))
         elif meeting in seen:
@@ -279,15 +278,6 @@ def _meetings(fields: dict[str, yaml.Node], problems: list[Problem]) -> tuple[da
         else:
             seen[meeting] = line
     return tuple(seen)
-
-
-def _date(text: str) -> date | None:
-    if not _DATE_RE.match(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:  # 2023-02-30 and the like
-        return None
 
 
 def _lead_days(fields: dict[str, yaml.Node], problems: list[Problem]) -> int | None:

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from bot.adapters.logs import configure_logging, log_context, new_request_id
 from bot.adapters.rendering import default_texts
+from bot.adapters.version import remissbot_version
 from bot.cli import archive, audit, backup, cases, drafts, lifecycle, recipients, reminders, server, statistics
 from bot.cli.common import (
     EXIT_CONFIG,
@@ -24,7 +25,6 @@ from bot.cli.common import (
     CannotStart,
     Sleep,
     help_text,
-    remissbot_version,
     says,
 )
 from bot.core.domain.errors import DomainError

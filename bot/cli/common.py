@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TextIO
 
 from bot.adapters.rendering import default_texts
@@ -28,13 +27,6 @@ class CannotStart(Exception):
 
 class Refused(Exception):
     """Bad input to a command; the message is the Swedish line to print (exit 2)."""
-
-
-def remissbot_version() -> str:
-    try:
-        return version("remissbot")
-    except PackageNotFoundError:
-        return "dev"
 
 
 def says(name: str, /, **params: object) -> str:

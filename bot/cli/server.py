@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.adapters.rendering import default_texts
+from bot.adapters.version import remissbot_version
 from bot.cli.common import (
     EXIT_OK,
     CannotStart,
     Sleep,
     help_text,
     open_core,
-    remissbot_version,
     says,
 )
 from bot.settings import Settings, load_settings

@@ -105,9 +105,3 @@ def _ok(response: AppResponse) -> None:
 
 def has_header(blocks: Sequence[Mapping[str, Any]] | None) -> bool:
     return any(b.get("type") == "header" for b in blocks or [])
-
-
-def outbox_key(message: Message) -> str:
-    """The outbox key the bot put in a message's metadata ("" for none)."""
-    payload = (message.metadata or {}).get("event_payload") or {}
-    return str(payload.get("key", ""))

@@ -19,10 +19,11 @@ from devtools.demo.forms import (
     question_kind_blocks,
     view_title,
 )
-from devtools.demo.people import has_header, outbox_key
+from devtools.demo.people import has_header
 from devtools.demo.scenario import ScenarioError, Step
 from devtools.demo.stage import Stage
 from devtools.demo.transcript import LINE_WIDTH, answer_lines, conversation
+from devtools.sandbox.screen import outbox_key
 from devtools.sandbox.transcript import cut
 from handlers import answer, extensions, ids
 

@@ -12,9 +12,9 @@ from bot.core.domain.calendar import WorkingCalendar
 from bot.core.domain.reminders import ReminderState
 from bot.core.domain.remiss import RecipientStatus
 from devtools.clocks import FakeClock
-from devtools.demo.people import outbox_key
 from devtools.demo.transcript import Transcript
 from devtools.sandbox.harness import Sandbox
+from devtools.sandbox.screen import outbox_key
 from devtools.sandbox.workspace import Message
 
 # The outbox keys (in each message's metadata) of what the reminder job sends.

@@ -229,8 +229,7 @@ def draft_form(
     ctx.service.queries.coordinated(actor, case_number)
     overview = ctx.service.queries.overview(case_number)
     remiss = overview.remiss
-    if remiss.status is not RemissStatus.DRAFT:
-        raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=remiss.case_number)
+    remiss.require_draft()
     offices = ctx.service.drafting.sending_offices(actor)
     form = FormContext(editing=remiss.case_number, message=message, contact_name=remiss.contact, offices=offices)
     values = FormValues.from_remiss(remiss, [row.recipient.organisation_key for row in overview.rows])

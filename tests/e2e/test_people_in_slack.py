@@ -35,6 +35,7 @@ from tests.e2e.test_chat import (
     send_remiss,
 )
 from tests.e2e.test_extensions_in_slack import status_message
+from tests.e2e.test_recipient_actions import buttons, status
 
 STAND_IN_MARK = "Du är ersättare för <@U0ANNA> (Tekniska nämnden)"
 
@@ -49,14 +50,6 @@ def box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterato
 def send_with_stand_in(box: Sandbox) -> tuple[Message, Message]:
     """STK-2023-137 to Tekniska nämnden (Anna, Cecilia her stand-in) and Miljönämnden (Bertil): both TN DMs."""
     return send_remiss(box, stand_ins=(CECILIA,)), remiss_dm(box, CECILIA)
-
-
-def buttons(message: Message) -> list[str]:
-    return [e["action_id"] for b in message.blocks or [] if b["type"] == "actions" for e in b["elements"]]
-
-
-def status_of(box: Sandbox, org: str = ORG) -> RecipientStatus:
-    return next(r.status for r in box.core.service.queries.overview(CASE).rows if r.organisation.key == org)
 
 
 # -- stand-ins ----------------------------------------------------------------------------------------------------
@@ -81,7 +74,7 @@ def test_the_stand_in_gets_the_remiss_marked_declines_it_and_the_official_sees_i
     box.fake.wait_for(lambda: box.fake.views_of(CECILIA))
     reason = {"reason": {"reason": {"type": "plain_text_input", "value": "Berör inte nämnden"}}}
     assert box.driver.view_submission(CECILIA, reason).json() is None
-    assert status_of(box) is RecipientStatus.DECLINED
+    assert status(box) is RecipientStatus.DECLINED
     box.fake.wait_for(lambda: ids.WITHDRAW in buttons(cecilias))
     assert STAND_IN_MARK in shown(cecilias)  # the stand-in's own DM keeps the mark
 

@@ -15,7 +15,6 @@ import re
 import zipfile
 from dataclasses import asdict
 from datetime import date, datetime
-from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import PurePosixPath
 from typing import Any
@@ -29,6 +28,7 @@ from bot.adapters.rendering import Texts
 from bot.adapters.summary import load_summary
 from bot.adapters.summary._common import file_name
 from bot.adapters.summary.html import render_html
+from bot.adapters.version import remissbot_version
 from bot.core.clock import local_date
 from bot.core.domain.archive import require_archivable
 from bot.core.domain.recipient import Recipient
@@ -94,7 +94,7 @@ def build_archive(service: UseCases, texts: Texts, case_number: str, created: da
     data += [_data_file(f"{stem}.csv", audit_csv(rows)), _data_file(f"{stem}.json", audit_json(rows))]
 
     name = package_name(case.remiss.case_number)
-    software = _version()
+    software = remissbot_version()
     records = [(r.row() | {"sha256": stable[r.file]}) if r.file in stable else r.row() for r in export.records]
     descriptive = PackageFile(DESCRIPTIVE, _json(describe(case, records)), "application/json")
     readme = texts.render(
@@ -214,13 +214,6 @@ def _stable_zip(data: bytes) -> bytes:
             entry.external_attr = info.external_attr
             target.writestr(entry, source.read(info.filename))
     return out.getvalue()
-
-
-def _version() -> str:
-    try:
-        return version("remissbot")
-    except PackageNotFoundError:
-        return "dev"
 
 
 def _schema(name: str) -> bytes:

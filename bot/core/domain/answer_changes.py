@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.domain.errors import DomainError, ErrorCode
-from bot.core.domain.remiss import Answer, Position, Question, ResponseContent
+from bot.core.domain.remiss import Answer, Position, Question, ResponseContent, text_of
 
 # The reason an official gives for changing or withdrawing an answer: a sentence or two for the coordinator's
 # status line, not a second answer.
@@ -67,7 +67,7 @@ def answer_changes(before: ResponseContent, after: ResponseContent, questions: S
     positions: list[int] = []
     for q in questions:
         old, new = before.answer_to(q.number), after.answer_to(q.number)
-        if _text(old) != _text(new):
+        if text_of(old) != text_of(new):
             texts.append(q.number)
         elif _position(old) != _position(new):
             positions.append(q.number)
@@ -78,10 +78,6 @@ def answer_changes(before: ResponseContent, after: ResponseContent, questions: S
         decision=_decision(before) != _decision(after),
         files={a.sha256 or a.file_id for a in before.attachments} != {a.sha256 or a.file_id for a in after.attachments},
     )
-
-
-def _text(answer: Answer | None) -> str:
-    return answer.text.strip() if answer is not None else ""
 
 
 def _position(answer: Answer | None) -> Position:

@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import is_slack_user_id
-from bot.core.domain.remiss import Remiss, RemissStatus
+from bot.core.domain.remiss import Remiss
 
 # What a draft may lack, in the order a refusal names them.
 MISSING_DEADLINE, MISSING_RECIPIENTS, MISSING_QUESTIONS = "deadline", "recipients", "questions"
@@ -43,8 +43,7 @@ def missing_for_sending(remiss: Remiss, recipient_count: int) -> tuple[str, ...]
 def require_sendable(remiss: Remiss, recipient_count: int, today: date) -> None:
     """The checks before sending, in the order a coordinator fixes them: not sent already, complete, and its
     deadline not passed."""
-    if remiss.status is not RemissStatus.DRAFT:
-        raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=remiss.case_number)
+    remiss.require_draft()
     missing = missing_for_sending(remiss, recipient_count)
     if missing:
         field = MISSING_RECIPIENTS if missing == (MISSING_RECIPIENTS,) else None

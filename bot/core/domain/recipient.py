@@ -143,16 +143,11 @@ class Recipient:
         deadlines, marked as arriving after closing (inkom efter avslut: the version's `after_close` and the entry's
         detail); an answer given is not changed after its deadline, closed or not. A withdrawn one takes none.
         """
-        remiss.require_answerable()
         if content.kind is ResponseKind.DECLINED:
             return self.decline(remiss, content.decline_reason, actor, at)
+        self.require_answerable(remiss, today, rules or AnswerRules(), content)
         current = self.current_response
-        if current is not None and current.kind is ResponseKind.DECLINED:
-            raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=self.case_number)
         closed = remiss.status is RemissStatus.CLOSED
-        awaited = closed and current is not None and current.kind is ResponseKind.PRELIMINARY
-        if current is not None and today > self.deadline and not awaited:
-            self._require_final_in_time(remiss, content, today, rules or AnswerRules())
         content.validate_for_submission(remiss)
         why = checked_reason(reason) if current is not None else ""
         planned = content.planned_board_date if content.kind is ResponseKind.PRELIMINARY else None
@@ -176,8 +171,22 @@ class Recipient:
             details["unreadable"] = " | ".join(unreadable)
         return self._entry(action, actor, at, **details)
 
-    def _require_final_in_time(self, remiss: Remiss, content: ResponseContent, today: date, rules: AnswerRules) -> None:
-        """After the deadline only a preliminary answer's final one may come, and only until its due date."""
+    def require_answerable(
+        self, remiss: Remiss, today: date, rules: AnswerRules, content: ResponseContent | None = None
+    ) -> None:
+        """Refuse an answer (`content`, or any answer while the form is still to be filled in) where submit would:
+        a remiss that takes none, a recipient that declined, or a change after the recipient's deadline. A first
+        answer may come late; after the deadline only a preliminary answer's final one may come, until its due
+        date, and after closing whenever it comes (marked as arriving after closing)."""
+        remiss.require_answerable()
+        current = self.current_response
+        if current is not None and current.kind is ResponseKind.DECLINED:
+            raise DomainError(ErrorCode.ALREADY_DECLINED, case_number=self.case_number)
+        awaited = (
+            remiss.status is RemissStatus.CLOSED and current is not None and current.kind is ResponseKind.PRELIMINARY
+        )
+        if current is None or today <= self.deadline or awaited:
+            return
         due = self.final_answer_due(rules)
         if due is None:
             raise DomainError(ErrorCode.DEADLINE_PASSED, deadline=self.deadline)
@@ -185,7 +194,7 @@ class Recipient:
             raise DomainError(
                 ErrorCode.FINAL_ANSWER_TOO_LATE, field="kind", due=due, deadline=self.deadline, contact=remiss.contact
             )
-        if content.kind not in FINAL_KINDS:
+        if content is not None and content.kind not in FINAL_KINDS:
             raise DomainError(ErrorCode.FINAL_ANSWER_EXPECTED, field="kind", deadline=self.deadline, due=due)
 
     # -- a preliminary answer and its final one ---------------------------------------------------------
@@ -219,14 +228,19 @@ class Recipient:
         """The last day the current answer may be changed: the deadline, or a preliminary answer's final due."""
         return self.final_answer_due(rules) or self.deadline
 
-    def decline(self, remiss: Remiss, reason: str, actor: str, at: datetime) -> AuditEntry:
-        """Avstå: a legitimate outcome. Refused once an answer is submitted, until it is withdrawn. After closing it
-        is kept like an answer, marked as arriving after closing."""
+    def require_declinable(self, remiss: Remiss) -> None:
+        """Avstå is for a recipient with nothing submitted (until what it submitted is withdrawn), on a remiss that
+        takes answers."""
         remiss.require_answerable()
         current = self.current_response
         if current is not None:
             code = ErrorCode.ALREADY_DECLINED if current.kind is ResponseKind.DECLINED else ErrorCode.ALREADY_SUBMITTED
             raise DomainError(code, case_number=self.case_number)
+
+    def decline(self, remiss: Remiss, reason: str, actor: str, at: datetime) -> AuditEntry:
+        """Avstå: a legitimate outcome. Refused once an answer is submitted, until it is withdrawn. After closing it
+        is kept like an answer, marked as arriving after closing."""
+        self.require_declinable(remiss)
         closed = remiss.status is RemissStatus.CLOSED
         # A draft survives a decline: if the decline is withdrawn, the work comes back.
         self._append(

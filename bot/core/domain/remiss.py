@@ -286,9 +286,13 @@ class Remiss:
         if not self.is_open:
             raise DomainError(ErrorCode.REMISS_NOT_OPEN, case_number=self.case_number, status=self.status)
 
-    def mark_sent(self, at: datetime) -> None:
+    def require_draft(self) -> None:
+        """Only a draft is edited or sent: once sent, the remiss has a history."""
         if self.status is not RemissStatus.DRAFT:
             raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=self.case_number)
+
+    def mark_sent(self, at: datetime) -> None:
+        self.require_draft()
         self.status = RemissStatus.SENT
         self.sent_at = at
 
@@ -344,6 +348,12 @@ class Answer:
     text: str
     position: Position = Position.NOT_STATED
     from_document: bool = False
+
+
+def text_of(answer: Answer | None) -> str:
+    """An answer's text as it counts (for what is missing, what changed, what the summary shows): without the
+    space around it; no answer has none."""
+    return answer.text.strip() if answer is not None else ""
 
 
 @dataclass(frozen=True)
@@ -406,7 +416,7 @@ class ResponseContent:
         which answers them (a document-only answer is a whole answer)."""
         if self.attachments:
             return []
-        return [q.number for q in remiss.questions if not (a := self.answer_to(q.number)) or not a.text.strip()]
+        return [q.number for q in remiss.questions if not text_of(self.answer_to(q.number))]
 
     def validate_for_submission(self, remiss: Remiss) -> None:
         """A submitted answer must name its decision and answer at least one question."""

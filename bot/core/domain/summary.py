@@ -14,7 +14,6 @@ from bot.core.domain.matching import find_organisations
 from bot.core.domain.organisation import Directory, Organisation, OrgKind
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.remiss import (
-    Answer,
     Attachment,
     DocumentLink,
     Position,
@@ -23,6 +22,7 @@ from bot.core.domain.remiss import (
     Remiss,
     Response,
     ResponseKind,
+    text_of,
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -369,10 +369,6 @@ def answer_of(recipient: Recipient) -> Response | None:
 def _organisation(key: str, directory: Directory) -> Organisation:
     """The directory's organisation; a key the directory no longer lists still gets a line, under its key."""
     return directory.get(key) or Organisation(key=key, name=key, short_name="", kind=OrgKind.OTHER)
-
-
-def text_of(answer: Answer | None) -> str:
-    return answer.text.strip() if answer is not None else ""
 
 
 def shows_position(question: Question) -> bool:

@@ -15,14 +15,13 @@ from zoneinfo import ZoneInfo
 
 from bot.core.domain.organisation import Directory
 from bot.core.domain.recipient import Recipient
-from bot.core.domain.remiss import QuestionKind, Remiss, ResponseKind
+from bot.core.domain.remiss import QuestionKind, Remiss, ResponseKind, text_of
 from bot.core.domain.summary import (
     STOCKHOLM,
     Summary,
     answer_of,
     build_summary,
     count_responses,
-    text_of,
 )
 
 _T = TypeVar("_T")

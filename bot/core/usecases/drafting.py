@@ -8,7 +8,6 @@ from datetime import date, datetime
 from bot.core.domain.audit import AuditAction, audit
 from bot.core.domain.calendar import WindowReport, analyse_window
 from bot.core.domain.drafts import has_real_owner, require_owner, require_sendable
-from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.offices import sender_for, sending_offices_for
 from bot.core.domain.organisation import Organisation, is_slack_user_id
 from bot.core.domain.outbox import MessageKind, OutboxMessage, remiss_dm, remiss_rounds, summary_ready, to_registry
@@ -16,7 +15,7 @@ from bot.core.domain.people import remiss_addressees
 from bot.core.domain.reaching import no_contact
 from bot.core.domain.recipient import Recipient
 from bot.core.domain.reminders import PlannedReminder
-from bot.core.domain.remiss import Remiss, RemissStatus
+from bot.core.domain.remiss import Remiss
 from bot.core.ports.store import Transaction
 from bot.core.usecases.base import OPEN_STATUSES, Shared, UseCase, unique
 from bot.core.usecases.planning import ReminderPlanner
@@ -79,8 +78,7 @@ class DraftingUseCases(UseCase):
         with self.store.transaction() as repo:
             current = self._require_remiss(repo, case_number)
             self._require_coordinator(actor, current, repo)
-            if current.status is not RemissStatus.DRAFT:
-                raise DomainError(ErrorCode.REMISS_NOT_DRAFT, case_number=current.case_number)
+            current.require_draft()
             # Unchanged unless the form chose another office (which the actor must coordinate too).
             data = replace(data, sender_key=data.sender_key or current.sender_key)
             checked, keys = self._checked_draft(
