@@ -15,7 +15,7 @@ from bot.adapters.dates import parse_swedish_date
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.extension import ExtensionRequest
 from bot.core.domain.outbox import MessageKind, OutboxMessage
-from bot.core.domain.remiss import Remiss
+from bot.core.domain.remiss import Remiss, require_not_past
 from bot.core.usecases.results import Actor, Delivery, RecipientRow
 from handlers import ids, payload
 from handlers.blocks import Block, acting_user, input_block, modal, plain_text, section, view_value
@@ -199,8 +199,11 @@ def submit_request(ctx: HandlerContext, body: dict[str, Any], view: dict[str, An
     reason = _check_length(ctx, view, REASON, "extension_reason", errors)
     if not reason and REASON not in errors:
         errors[REASON] = ctx.texts.message("field_required", field=ctx.texts.label("extension_reason"))
-    if wanted is not None and wanted < ctx.service.today():
-        errors.setdefault(_date_block(view), ctx.texts.error(DomainError(ErrorCode.DEADLINE_IN_PAST, deadline=wanted)))
+    try:
+        if wanted is not None:  # told at once, beside a missing reason, not after it is given
+            require_not_past(wanted, ctx.service.today(), "new_deadline")
+    except DomainError as past:
+        errors.setdefault(_date_block(view), ctx.texts.error(past))
     sent = ""
     if not errors and wanted is not None:
         try:

@@ -21,13 +21,13 @@ TODAY = date(2023, 11, 21)
 
 
 def asked(remiss: Remiss, official: Recipient, wanted: date = date(2023, 12, 14)) -> ExtensionRequest:
-    entry = ask_for_extension(remiss, official, wanted, by="UANNA", at=ASKED_AT, reason="  Nämnden möts sent  ")
+    entry = ask_for_extension(remiss, official, wanted, by="UANNA", at=ASKED_AT, today=ASKED_AT.date(), reason="  Nämnden möts sent  ")
     return new_request(entry, wanted, [], "  Nämnden möts sent  ")
 
 
 def test_a_request_is_recorded_with_its_audit_entry() -> None:
     remiss, official = sent_remiss(), recipient()
-    entry = ask_for_extension(remiss, official, date(2023, 12, 14), by="UANNA", at=ASKED_AT, reason=" sent ")
+    entry = ask_for_extension(remiss, official, date(2023, 12, 14), by="UANNA", at=ASKED_AT, today=ASKED_AT.date(), reason=" sent ")
     assert (entry.action, entry.organisation_key, entry.actor) == (
         AuditAction.EXTENSION_REQUESTED,
         "tekniska-namnden",
@@ -45,19 +45,19 @@ def test_a_request_is_recorded_with_its_audit_entry() -> None:
 
 def test_a_request_must_ask_for_a_later_date_on_an_open_remiss() -> None:
     with pytest.raises(DomainError) as earlier:
-        ask_for_extension(sent_remiss(), recipient(), DEADLINE, by="UANNA", at=ASKED_AT)
+        ask_for_extension(sent_remiss(), recipient(), DEADLINE, by="UANNA", at=ASKED_AT, today=ASKED_AT.date())
     assert earlier.value.code is ErrorCode.EXTENSION_NOT_LATER
     draft = sent_remiss()
     draft.withdraw(ASKED_AT)
     with pytest.raises(DomainError) as closed:
-        ask_for_extension(draft, recipient(), date(2023, 12, 14), by="UANNA", at=ASKED_AT)
+        ask_for_extension(draft, recipient(), date(2023, 12, 14), by="UANNA", at=ASKED_AT, today=ASKED_AT.date())
     assert closed.value.code is ErrorCode.REMISS_NOT_OPEN
 
 
 def test_one_open_request_at_a_time() -> None:
     remiss, official = sent_remiss(), recipient()
     first = asked(remiss, official)
-    entry = ask_for_extension(remiss, official, date(2023, 12, 20), by="UANNA", at=ASKED_AT)
+    entry = ask_for_extension(remiss, official, date(2023, 12, 20), by="UANNA", at=ASKED_AT, today=ASKED_AT.date())
     with pytest.raises(DomainError) as pending:
         new_request(entry, date(2023, 12, 20), [first])
     assert pending.value.code is ErrorCode.EXTENSION_PENDING
@@ -128,3 +128,13 @@ def test_a_request_is_decided_once() -> None:
             decide()
         assert again.value.code is ErrorCode.REQUEST_ALREADY_DECIDED
         assert again.value.params == {"state": "refused", "decided_by": "UCOORD"}
+
+
+def test_a_late_recipient_may_ask_for_a_date_after_its_deadline_but_not_one_already_past() -> None:
+    # The deadline was Thursday 30 November; on 5 December the official asks.
+    late = datetime(2023, 12, 5, 9, 0, tzinfo=UTC)
+    with pytest.raises(DomainError) as past:
+        ask_for_extension(sent_remiss(), recipient(), date(2023, 12, 4), by="UANNA", at=late, today=late.date())
+    assert (past.value.code, past.value.field) == (ErrorCode.DEADLINE_IN_PAST, "new_deadline")
+    entry = ask_for_extension(sent_remiss(), recipient(), late.date(), by="UANNA", at=late, today=late.date())
+    assert entry.action is AuditAction.EXTENSION_REQUESTED

@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import is_slack_user_id
-from bot.core.domain.remiss import Remiss
+from bot.core.domain.remiss import Remiss, require_not_past
 
 # What a draft may lack, in the order a refusal names them.
 MISSING_DEADLINE, MISSING_RECIPIENTS, MISSING_QUESTIONS = "deadline", "recipients", "questions"
@@ -48,5 +48,4 @@ def require_sendable(remiss: Remiss, recipient_count: int, today: date) -> None:
     if missing:
         field = MISSING_RECIPIENTS if missing == (MISSING_RECIPIENTS,) else None
         raise DomainError(ErrorCode.DRAFT_INCOMPLETE, field=field, case_number=remiss.case_number, missing=missing)
-    if remiss.deadline < today:
-        raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=remiss.deadline)
+    require_not_past(remiss.deadline, today)

@@ -10,7 +10,7 @@ from enum import StrEnum
 from bot.core.domain.audit import AuditAction, AuditEntry, audit
 from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.recipient import Recipient
-from bot.core.domain.remiss import Remiss
+from bot.core.domain.remiss import Remiss, require_not_past
 
 
 class RequestState(StrEnum):
@@ -53,8 +53,7 @@ class ExtensionRequest:
         deadline. The recipient gets its anstånd; the audit entry names this request."""
         self.require_pending()
         granted = deadline or self.requested_deadline
-        if granted < today:
-            raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=granted)
+        require_not_past(granted, today)
         if granted <= recipient.deadline:
             raise DomainError(ErrorCode.EXTENSION_NOT_LATER, field="deadline", deadline=recipient.deadline)
         entry = recipient.extend(remiss, granted, by, at, self.reason)
@@ -90,10 +89,12 @@ class ExtensionDecision:
 
 
 def ask_for_extension(
-    remiss: Remiss, recipient: Recipient, new_deadline: date, *, by: str, at: datetime, reason: str = ""
+    remiss: Remiss, recipient: Recipient, new_deadline: date, *, by: str, at: datetime, today: date, reason: str = ""
 ) -> AuditEntry:
-    """An official asks for a later deadline for their recipient: the audit entry of the request, checked."""
+    """An official asks for a later deadline for their recipient, not in the past (`today` is the local date of
+    `at`): the audit entry of the request, checked."""
     remiss.require_open()
+    require_not_past(new_deadline, today, "new_deadline")
     if new_deadline <= recipient.deadline:
         raise DomainError(ErrorCode.EXTENSION_NOT_LATER, field="new_deadline", deadline=recipient.deadline)
     return audit(

@@ -13,7 +13,7 @@ from bot.core.domain.errors import DomainError, ErrorCode
 from bot.core.domain.organisation import Directory, Organisation
 from bot.core.domain.people import remiss_addressees
 from bot.core.domain.recipient import Recipient
-from bot.core.domain.remiss import Extension, Remiss
+from bot.core.domain.remiss import Extension, Remiss, require_not_past
 
 
 def no_contact(remiss: Remiss, organisation_key: str, actor: str, at: datetime) -> AuditEntry:
@@ -53,8 +53,7 @@ def add_recipient(
     recipient = Recipient(remiss.case_number, organisation.key, officials, remiss.deadline)
     details: dict[str, object] = {"deadline": remiss.deadline, "reachable": len(officials)}
     if deadline is not None and deadline != remiss.deadline:
-        if deadline < today:
-            raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=deadline)
+        require_not_past(deadline, today)
         if deadline < remiss.deadline:
             raise DomainError(
                 ErrorCode.OWN_DEADLINE_BEFORE_REMISS,

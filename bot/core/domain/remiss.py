@@ -168,6 +168,13 @@ def normalise_case_number(raw: str) -> str:
     return " ".join(raw.split())
 
 
+def require_not_past(deadline: date, today: date, field: str = "deadline") -> None:
+    """A deadline (a remiss's, a recipient's own, an anstånd asked for or granted) is today or later: one in the
+    past could never be met, and would make every recipient late at once."""
+    if deadline < today:
+        raise DomainError(ErrorCode.DEADLINE_IN_PAST, field=field, deadline=deadline)
+
+
 def _require_text(value: str, field_name: str, limit: int) -> str:
     text = value.strip()
     if not text:
@@ -241,8 +248,7 @@ class Remiss:
             raise DomainError(ErrorCode.TOO_MANY_QUESTIONS, field="questions", limit=MAX_QUESTIONS)
         for text, _ in cleaned:
             _require_text(text, "questions", MAX_QUESTION_TEXT)
-        if deadline < today:
-            raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=deadline)
+        require_not_past(deadline, today)
         checked_title = _require_text(title, "title", MAX_TITLE)
         chosen = normalise_short_title(short_title)
         return cls(
@@ -299,8 +305,7 @@ class Remiss:
     def change_deadline(self, new_deadline: date, today: date) -> date:
         """Move the deadline for every recipient without an extension of its own; returns the old one."""
         self.require_open()
-        if new_deadline < today:
-            raise DomainError(ErrorCode.DEADLINE_IN_PAST, field="deadline", deadline=new_deadline)
+        require_not_past(new_deadline, today)
         if new_deadline == self.deadline:
             raise DomainError(ErrorCode.INVALID_EXTENSION, field="deadline", deadline=new_deadline)
         previous, self.deadline = self.deadline, new_deadline

@@ -33,7 +33,9 @@ class DeadlineUseCases(UseCase):
         created: list[ExtensionRequest] = []
 
         def change(recipient: Recipient, remiss: Remiss, now: datetime) -> AuditEntry:
-            return ask_for_extension(remiss, recipient, new_deadline, by=actor.user_id, at=now, reason=reason)
+            return ask_for_extension(
+                remiss, recipient, new_deadline, by=actor.user_id, at=now, today=self.today(), reason=reason
+            )
 
         def then(
             repo: Transaction, remiss: Remiss, recipient: Recipient, _p: tuple[str, ...], entry: AuditEntry
