@@ -21,13 +21,17 @@ TODAY = date(2023, 11, 21)
 
 
 def asked(remiss: Remiss, official: Recipient, wanted: date = date(2023, 12, 14)) -> ExtensionRequest:
-    entry = ask_for_extension(remiss, official, wanted, by="UANNA", at=ASKED_AT, today=ASKED_AT.date(), reason="  Nämnden möts sent  ")
+    entry = ask_for_extension(
+        remiss, official, wanted, by="UANNA", at=ASKED_AT, today=ASKED_AT.date(), reason="  Nämnden möts sent  "
+    )
     return new_request(entry, wanted, [], "  Nämnden möts sent  ")
 
 
 def test_a_request_is_recorded_with_its_audit_entry() -> None:
     remiss, official = sent_remiss(), recipient()
-    entry = ask_for_extension(remiss, official, date(2023, 12, 14), by="UANNA", at=ASKED_AT, today=ASKED_AT.date(), reason=" sent ")
+    entry = ask_for_extension(
+        remiss, official, date(2023, 12, 14), by="UANNA", at=ASKED_AT, today=ASKED_AT.date(), reason=" sent "
+    )
     assert (entry.action, entry.organisation_key, entry.actor) == (
         AuditAction.EXTENSION_REQUESTED,
         "tekniska-namnden",
