@@ -21,6 +21,7 @@ from bot.adapters.importer import (
 )
 from bot.adapters.importer.model import WarningCode
 from bot.adapters.importer.ocr import missing_packages
+from bot.adapters.importer.readers import read_document
 from bot.adapters.importer.wording import Wording
 from bot.core.domain.organisation import Directory
 from devtools.pdf import pdf_with_pages
@@ -211,3 +212,12 @@ def test_every_refusal_and_warning_code_has_a_swedish_message(wording: Wording) 
         assert message and "{" not in message, code
     for warning in WarningCode:
         assert wording.warning(warning, params), warning
+
+
+def test_a_size_limit_given_to_the_reader_is_the_limit_above_the_default_or_below_it(tmp_path: Path) -> None:
+    over_the_default = write(tmp_path / "stor.txt", A_SMALL_REMISS.encode() + b"\n" * MAX_FILE_BYTES)
+
+    assert "STK-2024-512" in read_document(over_the_default, max_bytes=2 * MAX_FILE_BYTES).text
+    with pytest.raises(DocumentError) as refused:
+        read_document(write(tmp_path / "liten.txt", A_SMALL_REMISS.encode()), max_bytes=100)
+    assert refused.value.code is DocumentErrorCode.TOO_LARGE

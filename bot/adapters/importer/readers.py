@@ -86,7 +86,8 @@ def read_document(
     path: Path, *, max_bytes: int = MAX_FILE_BYTES, ocr_limits: OcrLimits | None = None, on_ocr: OnOcr | None = None
 ) -> DocumentText:
     """The text of the file at `path`; a DocumentError says in a code why it cannot be read."""
-    return read_document_bytes(_read_bytes(path, max_bytes), path.suffix, ocr_limits=ocr_limits, on_ocr=on_ocr)
+    data = _read_bytes(path, max_bytes)
+    return read_document_bytes(data, path.suffix, max_bytes=max_bytes, ocr_limits=ocr_limits, on_ocr=on_ocr)
 
 
 def read_document_bytes(
@@ -123,13 +124,10 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         if size > max_bytes:
             raise DocumentError(DocumentErrorCode.TOO_LARGE, size_mb=_megabytes(size), limit_mb=_megabytes(max_bytes))
         with path.open("rb") as file:
-            data = file.read(max_bytes + 1)  # the file may have grown since stat()
+            # One byte over the limit, if the file has grown since stat(): read_document_bytes refuses it.
+            data = file.read(max_bytes + 1)
     except OSError as err:  # missing, a directory, no permission: the user can only check the path
         raise DocumentError(DocumentErrorCode.NOT_FOUND) from err
-    if len(data) > max_bytes:
-        raise DocumentError(DocumentErrorCode.TOO_LARGE, size_mb=_megabytes(len(data)), limit_mb=_megabytes(max_bytes))
-    if not data.strip():
-        raise DocumentError(DocumentErrorCode.EMPTY)
     return data
 
 
