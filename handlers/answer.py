@@ -152,7 +152,7 @@ def content_from_state(
     kept = element(KEPT_FILES_BLOCK, KEPT_FILES) or {}
     # Not checked against what was offered: a file may have left the draft since the form was opened.
     kept_ids = set(payload.picked_options(kept, None))
-    uploaded = [_attachment(f) for f in (element(FILES_BLOCK, FILES) or {}).get("files") or [] if _is_file(f)]
+    uploaded = [_attachment(f) for f in payload.shared_files(element(FILES_BLOCK, FILES) or {}) if _is_file(f)]
     attachments: dict[str, Attachment] = {a.file_id: a for a in stored_files if a.file_id in kept_ids}
     attachments.update((a.file_id, a) for a in uploaded if a.file_id not in attachments)
     return ResponseContent(

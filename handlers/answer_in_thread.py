@@ -26,7 +26,7 @@ from bot.core.domain.remiss import Attachment, ResponseContent, ResponseKind
 from bot.core.ports.store import StoreUnavailable
 from bot.core.usecases.answering import Document
 from bot.core.usecases.results import AssignmentRow
-from handlers import ids
+from handlers import ids, payload
 from handlers.answer import open_form, refresh_remiss_message, require_answerable
 from handlers.answer_files import fetch_slack_file
 from handlers.answer_reading import Answering, decision_details, read_documents
@@ -53,7 +53,7 @@ def is_file_for_an_answer(event: Mapping[str, Any], context: BoltContext) -> boo
     user = event.get("user")
     return bool(
         event.get("channel_type") == "im"
-        and event.get("files")
+        and payload.shared_files(event)
         and event.get("subtype") in (None, "file_share")
         and not event.get("bot_id")
         and user
@@ -71,7 +71,7 @@ def _reply(ctx: HandlerContext, lines: Sequence[str], *, stored: bool = False, e
 
 
 def _files(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [f for f in event.get("files") or [] if isinstance(f, Mapping) and f.get("id")]
+    return [f for f in payload.shared_files(event) if f.get("id")]
 
 
 def _fetch_all(

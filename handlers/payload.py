@@ -110,6 +110,16 @@ def mapping(value: object, what: str) -> Mapping[str, Any]:
     return value
 
 
+def shared_files(node: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The file objects in `node["files"]` (a message event, a file input's state): none when it holds none, or
+    anything but a list; what in the list is not an object is passed over. A file shared is a file to read, never
+    a reason for the listener to fail."""
+    files = node.get("files")
+    if not isinstance(files, list):
+        return []
+    return [f for f in files if isinstance(f, Mapping)]
+
+
 def iso_date(value: object, what: str) -> date | None:
     """An ISO date (a datepicker's selected_date, or one we encoded); absent or null is None."""
     if value is None or value == "":

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 def offer_import(ctx: HandlerContext, client: WebClient, event: dict[str, Any]) -> None:
     """A coordinator sent the bot a file: offer to make a remiss of it."""
-    files = [f for f in event.get("files") or [] if isinstance(f, dict)]
+    files = payload.shared_files(event)
     usable = next((f for f in files if _suffix(str(f.get("name", ""))) in IMPORT_FORMATS), None)
     channel = str(event["channel"])
     if usable is None:
@@ -175,7 +175,7 @@ def is_document_from_coordinator(ctx: HandlerContext, event: dict[str, Any], con
     user = event.get("user")
     return bool(
         event.get("channel_type") == "im"
-        and event.get("files")
+        and payload.shared_files(event)
         and not event.get("thread_ts")
         and not event.get("bot_id")
         and user
