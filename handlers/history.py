@@ -19,6 +19,7 @@ from handlers.blocks import Block, acting_user, modal, section
 from handlers.context import HandlerContext
 from handlers.listening import on_action
 from handlers.payload import TamperedPayload
+from handlers.redraw import redraw
 from handlers.remiss_blocks import button
 
 # Entries per page: one section each, with the intro and the buttons well within a modal's 100 blocks, and
@@ -65,7 +66,7 @@ def turn_page(ctx: HandlerContext, body: dict[str, Any], client: WebClient) -> N
     trail = ctx.service.queries.history(ctx.service.actor(acting_user(body)), case_number)
     view_id = payload.string(shown, "id", "view")
     view_hash = payload.string(shown, "hash", "view", required=False)
-    client.views_update(view_id=view_id, hash=view_hash or None, view=history_view(ctx, trail, page))
+    redraw(client, view_id, history_view(ctx, trail, page), view_hash or None)  # closed or turned meanwhile: no failure
 
 
 def _page(value: str) -> int:

@@ -20,6 +20,7 @@ from handlers import ids, payload
 from handlers.blocks import OPTION_TEXT_LIMIT, Block, input_block, plain_text, section
 from handlers.context import HandlerContext
 from handlers.listening import Reply, close, on_action, on_view, refuse
+from handlers.redraw import redraw
 
 ORGANISATION_BLOCK = "organisation"
 MEETINGS_BLOCK = "meetings"
@@ -117,7 +118,7 @@ def switch_organisation(ctx: HandlerContext, body: dict[str, Any], client: WebCl
         return
     view = payload.view(body)
     view_id, hash_ = payload.string(view, "id", "view"), payload.string(view, "hash", "view", required=False)
-    client.views_update(view_id=view_id, hash=hash_ or None, view=meetings_view(ctx, chosen, choices))
+    redraw(client, view_id, meetings_view(ctx, chosen, choices), hash_ or None)  # closed or changed meanwhile
 
 
 def parse_meetings(ctx: HandlerContext, text: str, today: date) -> tuple[list[date], str | None]:

@@ -167,6 +167,7 @@ class SlackDriver:
         block_id: str | None = None,
         message: Message | None = None,
         view_id: str | None = None,
+        seen: View | None = None,
         state_values: Mapping[str, Any] | None = None,
         trigger_age: float = 0.0,
         **fields: Any,
@@ -175,9 +176,11 @@ class SlackDriver:
         fake shows it to the user (open modal, Home tab, then the newest DM message). `value` defaults to the
         element's own (a button's); `fields` go into the action as Slack names them: `selected_option`,
         `selected_options`, `selected_date`, `selected_user`... `trigger_age`: seconds between Slack issuing
-        the click's trigger_id and the app getting the click (a request held up in a queue on the way).
+        the click's trigger_id and the app getting the click (a request held up in a queue on the way). `seen`: the
+        view as the user saw it when they clicked, an older version of one now shown (a second click, sent before
+        Slack showed what the first one did), its hash included.
         """
-        container = message or self._view_or_showing(user_id, action_id, view_id)
+        container = message or seen or self._view_or_showing(user_id, action_id, view_id)
         found_block_id, element = _find_element(_blocks_of(container), action_id)
         value = value if value is not None else element.get("value")
         action = {

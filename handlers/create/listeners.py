@@ -52,6 +52,7 @@ from handlers.create.views import (
 from handlers.draft_blocks import draft_exists_view
 from handlers.errors import tell_user
 from handlers.listening import Reply, close, close_all, on_action, on_event, on_shortcut, on_view, push, refuse, show
+from handlers.redraw import redraw
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ def back_to_form(ctx: HandlerContext, client: WebClient, body: dict[str, Any], f
     else:
         shown = form_view(ctx, ctx.service.directory.directory(), pending.form, pending.context)
     view_id, hash_ = payload.string(view, "id", "view"), payload.string(view, "hash", "view", required=False)
-    client.views_update(view_id=view_id, hash=hash_ or None, view=shown)
+    redraw(client, view_id, shown, hash_ or None)  # a second click finds the form already back: nothing to do
 
 
 def send_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> None:
@@ -216,7 +217,7 @@ def edit_draft(ctx: HandlerContext, client: WebClient, body: dict[str, Any]) -> 
     view = draft_form(ctx, actor, payload.action_value(body), message)
     shown = body.get("view")
     if isinstance(shown, dict) and shown.get("type") == "modal":
-        client.views_update(view_id=payload.string(shown, "id", "view"), view=view)
+        redraw(client, payload.string(shown, "id", "view"), view)
     else:
         client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
@@ -360,6 +361,26 @@ def test_the_coordinator_can_go_back_from_the_preview_to_the_form_as_filled(box:
     assert filled["questions"]["value"]["value"] == QUESTIONS
     assert [o["value"] for o in filled["recipient_groups"]["value"]["selected_options"]] == ["all_bolag"]
     assert box.driver.view_submission(COORDINATOR, filled).json()["response_action"] == "update"
+
+
+def test_a_second_click_on_tillbaka_sent_before_the_form_came_back_fails_nothing(
+    box: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    open_form(box)
+    box.driver.view_submission(COORDINATOR, form(deadline="om tre veckor"))
+    preview = copy.deepcopy(top_view(box))  # as the coordinator saw it, with its hash, when clicking twice
+    before = len(box.fake.messages_in(COORDINATOR))
+    caplog.set_level(logging.INFO)
+
+    box.driver.block_action(COORDINATOR, "draft.back_to_form", seen=preview)
+    view_when(box, lambda v: v.callback_id == ids.NEW_REMISS_VIEW)
+    box.driver.block_action(COORDINATOR, "draft.back_to_form", seen=preview)  # Slack: hash_conflict
+    for executor in box.core.executors:
+        executor.shutdown(wait=True)
+
+    assert as_filled(top_view(box))["deadline"]["value"]["value"] == "om tre veckor"
+    assert box.fake.messages_in(COORDINATOR)[before:] == []  # no "Något gick fel"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_a_form_too_large_for_private_metadata_is_kept_in_the_database_until_saved(box: Sandbox) -> None:
