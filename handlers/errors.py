@@ -87,6 +87,10 @@ def error_text(ctx: HandlerContext, error: Exception, body: Mapping[str, Any]) -
     if isinstance(error, DomainError):
         log.info("Refused %s: %s", body.get("type") or body.get("command"), error)
         return ctx.texts.error(error)
+    if isinstance(error, SlackApiError) and error.response.get("error") == "push_limit_reached":
+        # Slack shows at most three modals on top of each other: the user closes one, nothing of ours failed.
+        log.warning("A modal was not pushed for %r: push_limit_reached", _user_id(body))
+        return ctx.texts.message("too_many_windows")
     log.exception("Unhandled error in a Slack listener", exc_info=error)
     return ctx.texts.message("internal_error")
 

@@ -383,6 +383,22 @@ def test_a_second_click_on_tillbaka_sent_before_the_form_came_back_fails_nothing
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
+def test_a_picker_slack_will_not_push_over_its_three_modals_is_told_and_fails_nothing(
+    box: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = open_form(box)
+    before = len(box.fake.messages_in(COORDINATOR))
+    box.fake.inject("views.push", error="push_limit_reached")
+    caplog.set_level(logging.INFO)
+
+    box.driver.block_action(COORDINATOR, IMPORT_DOCUMENT)
+
+    told = box.fake.wait_for(lambda: box.fake.messages_in(COORDINATOR)[before:][:1])[0]
+    assert told.text.startswith("Slack kan inte visa fler fönster ovanpå varandra. Stäng det översta fönstret")
+    assert [v.id for v in box.fake.views_of(COORDINATOR)] == [root.id]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
 def test_a_form_too_large_for_private_metadata_is_kept_in_the_database_until_saved(box: Sandbox) -> None:
     long_description = "Bakgrund. " * 299
     open_form(box)
