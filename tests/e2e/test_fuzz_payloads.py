@@ -1,6 +1,7 @@
 """Whole payloads as Slack sends them (signed, over HTTP) with hypothesis-made values in every field we read:
 a block_actions for each action_id, a view_submission for each callback_id, the slash command and message.im.
-With the remiss closed first every use case refuses to change anything: the app must never answer 5xx, never
+With the remiss withdrawn first every use case refuses to change anything (a closed one still takes a first
+answer, marked as arriving after closing): the app must never answer 5xx, never
 log an error, and never change the database. With it open the officials and the coordinator really act, and
 whatever the app stored must be values it could have produced itself."""
 
@@ -41,10 +42,10 @@ from tests.e2e.test_chat import (
     DAVID,
     ORG,
     OTHER_ORG,
-    close_remiss,
     official_sandbox,
     remiss_dm,
     send_remiss,
+    withdraw_remiss,
 )
 from tests.e2e.test_tampered import problems, snapshot
 
@@ -122,7 +123,7 @@ users = st.sampled_from([ANNA, COORDINATOR])
 def box(database_url: str, database_engine: Engine, clock: FakeClock) -> Iterator[Sandbox]:
     with official_sandbox(database_url, database_engine, clock) as sandbox:
         send_remiss(sandbox)
-        close_remiss(sandbox)
+        withdraw_remiss(sandbox)
         yield sandbox
 
 
