@@ -16,6 +16,7 @@ from bot.core.domain.organisation import is_slack_user_id
 from bot.core.domain.summary_check import SummaryIncomplete
 from handlers import blocks, ids, payload
 from handlers.context import HandlerContext
+from handlers.errors import tell_user
 from handlers.lifecycle_blocks import close_offer
 from handlers.listening import on_action
 from handlers.remiss_blocks import button
@@ -52,26 +53,29 @@ class SlackNames(Mapping[str, str]):
         return len(self._names)
 
 
-def preview(ctx: HandlerContext, user_id: str, case_number: str, respond: Respond) -> None:
-    """What the summary says now, checked, with a button to publish it; only for the remiss's coordinators."""
+def preview(ctx: HandlerContext, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    """What the summary says now, checked, with a button to publish it; only for the remiss's coordinators. Told
+    where the click was (ephemerally under the message, or in the coordinator's DM)."""
+    user_id, case_number = blocks.acting_user(body), payload.action_value(body)
     ctx.service.queries.coordinated(ctx.service.actor(user_id), case_number)
     try:
         summary = load_summary(ctx.service, case_number)
     except SummaryIncomplete as error:
         text = ctx.texts.part("slack/summary.j2", "incomplete", problems=render_problems(error, ctx.texts))
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        tell_user(body, text, respond, client)
         return
     text = render_slack_preview(summary, ctx.texts)
     publish = button(ctx.texts, "summary_publish", ids.SUMMARY_PUBLISH, summary.case_number, style="primary")
-    body = [
+    shown = [
         *blocks.sections_from_lines(text.splitlines()),
         {"type": "actions", "block_id": "summary_actions", "elements": [publish]},
     ]
-    respond(
-        text=text,
-        blocks=blocks.fit(body, blocks.MESSAGE_BLOCK_LIMIT, "…", blocks.MESSAGE_TEXT_BUDGET),
-        response_type="ephemeral",
-        replace_original=False,
+    tell_user(
+        body,
+        text,
+        respond,
+        client,
+        blocks=blocks.fit(shown, blocks.MESSAGE_BLOCK_LIMIT, "…", blocks.MESSAGE_TEXT_BUDGET),
     )
 
 
@@ -112,7 +116,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         app,
         ctx,
         ids.SUMMARY_PREVIEW,
-        lambda body, client, respond: preview(ctx, blocks.acting_user(body), payload.action_value(body), respond),
+        lambda body, client, respond: preview(ctx, body, respond, client),
     )
     on_action(
         app, ctx, ids.SUMMARY_PUBLISH, lambda body, client, respond: _publish_or_explain(ctx, client, body, respond)

@@ -194,6 +194,15 @@ def test_fuzzed_block_actions_never_fail_and_change_nothing(box: Sandbox, caplog
         private_metadata=metadata,
         state=state_values,
     )
+    # Sammanställning clicked where there is no response_url (in a modal): the preview could not be told.
+    @example(
+        action_id=ids.SUMMARY_PREVIEW,
+        user=COORDINATOR,
+        action={"value": CASE},
+        in_modal=True,
+        private_metadata="",
+        state={},
+    )
     def send(
         action_id: str,
         user: str,
