@@ -130,8 +130,4 @@ def _publish_or_explain(ctx: HandlerContext, client: WebClient, body: dict[str, 
         publish(ctx, client, blocks.acting_user(body), payload.action_value(body), channel)
     except SummaryIncomplete as error:
         problems = render_problems(error, ctx.texts)
-        respond(
-            text=ctx.texts.part("slack/summary.j2", "incomplete", problems=problems),
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        tell_user(body, ctx.texts.part("slack/summary.j2", "incomplete", problems=problems), respond, client)
